@@ -1,0 +1,3 @@
+"""masking-reviewer: keeps production secrets out of developer databases."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,55 @@
+"""Stable finding codes. The same code is used in output, config, suppression and docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviewer.types import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    name: str
+    severity: Severity  # default; overridable per code with ``[tool.masking-reviewer.severity]``
+    summary: str
+
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code("MR001", "missing-rule", "error",
+             "A column labelled sensitive has no masking rule and no exemption."),
+        Code("MR002", "stale-rule", "error",
+             "A masking rule names a table.column that no longer exists, so the real column "
+             "(renamed or misspelt) goes unmasked."),
+        Code("MR003", "unlabeled-sensitive", "warning",
+             "A new or changed column looks sensitive but has no label and no rule "
+             "(error for high-confidence credentials)."),
+        Code("MR004", "label-mismatch", "warning",
+             "A similar field elsewhere is labelled or masked, and this one is not."),
+        Code("MR005", "invalid-exemption", "error",
+             "An exemption has no reason, names no column, or sits on an unlabelled column."),
+        Code("MR006", "invalid-rules", "error",
+             "masking_rules.json is missing, is not valid JSON, or breaks its schema."),
+        Code("MR007", "parse-error", "error",
+             "A model file cannot be parsed or resolved; the gate fails closed."),
+        Code("MR008", "weak-strategy", "warning",
+             "The rule's strategy is wrong for the column's category or constraints."),
+        Code("MR009", "quasi-identifier", "note",
+             "A quasi-identifier is copied at full resolution; consider generalize."),
+    )
+}
+
+BY_NAME: dict[str, Code] = {c.name: c for c in CODES.values()}
+
+
+def lookup(code_or_name: str) -> Code | None:
+    return CODES.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
+
+
+def docs_table() -> str:
+    """The Markdown table in the README, generated so the docs cannot drift from the code."""
+    rows = ["| code | name | default severity | meaning |", "| --- | --- | --- | --- |"]
+    rows += [f"| {c.code} | `{c.name}` | {c.severity} | {c.summary} |" for c in CODES.values()]
+    return "\n".join(rows)

@@ -1,0 +1,180 @@
+"""``[tool.masking-reviewer]`` in pyproject.toml, or the same keys in .masking-reviewer.toml.
+
+Configuration is read through a ``SourceTree`` so that CI can read it from the *base* commit:
+a pull request cannot switch off its own gate by editing the config.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any, cast
+
+from reviewer.constants import CONFIG_FILE, CONFIG_TABLE
+from reviewer.errors import UsageError
+from reviewer.sources import SourceTree
+from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+_STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
+
+# The schema is the single source of truth for which keys exist and their types.
+CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "models": _STR_LIST,
+        "rules": {"type": "string", "minLength": 1},
+        "labels": {**_STR_LIST, "minItems": 1},
+        "table-naming": {"enum": ["snake_case", "flask-sqlalchemy"]},
+        "exemptions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["table", "column", "reason"],
+                "properties": {
+                    "table": {"type": "string", "minLength": 1},
+                    "column": {"type": "string", "minLength": 1},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+        "severity": {
+            "type": "object",
+            "propertyNames": {"pattern": "^MR[0-9]{3}$"},
+            "additionalProperties": {"enum": ["error", "warning", "note"]},
+        },
+        "fail-on": {"enum": ["error", "warning", "never"]},
+        "ai": {"enum": ["auto", "on", "off"]},
+        "model": {"type": "string", "minLength": 1},
+        "baseline": {"type": "string", "minLength": 1},
+        "sensitive-names": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {c: _STR_LIST for c in CATEGORIES},
+        },
+        "ignore-names": _STR_LIST,
+    },
+}
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _key_path(error_path: Any) -> str:
+    parts = [str(p) if not isinstance(p, int) else f"[{p}]" for p in error_path]
+    return ".".join(parts).replace(".[", "[")
+
+
+def _validate(data: Mapping[str, Any], path: str, text: str) -> None:
+    import jsonschema  # lazy: only paid for when there is a config to check
+
+    validator = jsonschema.Draft202012Validator(CONFIG_SCHEMA)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
+    if not errors:
+        return
+    err = errors[0]
+    if err.validator == "additionalProperties" and not err.path:
+        unknown = sorted(set(data) - set(CONFIG_SCHEMA["properties"]))
+        key = unknown[0]
+        known = ", ".join(sorted(CONFIG_SCHEMA["properties"]))
+        raise UsageError(
+            f"unknown key {key!r} in [{_table_name(path)}]; known keys: {known}",
+            path=path,
+            line=_line_of(text, key),
+        )
+    key = _key_path(err.path) or "(table)"
+    top = str(err.path[0]) if err.path else ""
+    raise UsageError(
+        f"bad value for key {key!r}: {err.message}", path=path, line=_line_of(text, top)
+    )
+
+
+def _table_name(path: str) -> str:
+    return "top level" if path.endswith(CONFIG_FILE) else f"tool.{CONFIG_TABLE}"
+
+
+def _parse_toml(text: str, path: str) -> dict[str, Any]:
+    try:
+        return dict(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise UsageError(
+            f"not valid TOML: {exc}", path=path, line=int(m.group(1)) if m else None
+        ) from exc
+
+
+def find_raw_config(
+    tree: SourceTree, explicit: str | None = None
+) -> tuple[str | None, str, dict[str, Any]]:
+    """Locate the configuration: (path, text, table). An explicit path must exist."""
+    if explicit:
+        text = tree.read(explicit)
+        if text is None:
+            raise UsageError(f"config file not found in {tree.label}", path=explicit)
+        data = _parse_toml(text, explicit)
+        if PurePosixPath(explicit).name == "pyproject.toml":
+            data = data.get("tool", {}).get(CONFIG_TABLE, {})
+        return explicit, text, data
+    text = tree.read(CONFIG_FILE)
+    if text is not None:
+        return CONFIG_FILE, text, _parse_toml(text, CONFIG_FILE)
+    text = tree.read("pyproject.toml")
+    if text is not None:
+        table = _parse_toml(text, "pyproject.toml").get("tool", {}).get(CONFIG_TABLE)
+        if table is not None:
+            if not isinstance(table, dict):
+                raise UsageError(f"[tool.{CONFIG_TABLE}] must be a table", path="pyproject.toml")
+            return "pyproject.toml", text, table
+    return None, "", {}
+
+
+def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Config:
+    """Read and validate the configuration; raise ``UsageError`` naming file and key."""
+    path, text, data = find_raw_config(tree, explicit)
+    if path is None:
+        return Config(root=root)
+    _validate(data, path, text)
+    exemptions = tuple(
+        ConfigExemption(
+            table=e["table"],
+            column=e["column"],
+            reason=e["reason"].strip(),
+            line=_line_of(text, "exemptions") or 1,
+        )
+        for e in data.get("exemptions", [])
+    )
+    sensitive = tuple(
+        (cast(Category, cat), tuple(names))
+        for cat, names in sorted(data.get("sensitive-names", {}).items())
+    )
+    severity = tuple(
+        (code, cast(Severity, sev)) for code, sev in sorted(data.get("severity", {}).items())
+    )
+    models = data.get("models")
+    return Config(
+        root=root,
+        models=tuple(models) if models is not None else None,
+        rules=data.get("rules", "masking_rules.json"),
+        labels=tuple(data.get("labels", Config.__dataclass_fields__["labels"].default)),
+        table_naming=data.get("table-naming"),
+        exemptions=exemptions,
+        severity=severity,
+        fail_on=data.get("fail-on", "error"),
+        ai=data.get("ai", "auto"),
+        model=data.get("model"),
+        baseline=data.get("baseline"),
+        sensitive_names=sensitive,
+        ignore_names=tuple(data.get("ignore-names", ())),
+        path=path,
+    )

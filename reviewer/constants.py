@@ -1,0 +1,41 @@
+"""Every tunable number, name and marker in one place."""
+
+from __future__ import annotations
+
+TOOL_NAME = "masking-reviewer"
+CONFIG_TABLE = "masking-reviewer"  # [tool.masking-reviewer] in pyproject.toml
+CONFIG_FILE = ".masking-reviewer.toml"  # wins over pyproject.toml
+DEFAULT_RULES_FILE = "masking_rules.json"
+DEFAULT_LABELS = ("ColumnVisibility.MASKED", "ColumnVisibility.PRIVATE")
+DEFAULT_BASE_REFS = ("origin/main", "origin/master", "main", "master")
+
+CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
+CACHE_SCHEMA = 1  # bump when the cached per-file facts change shape
+
+RULES_SCHEMA_VERSION = 1
+JSON_OUTPUT_VERSION = 1
+
+# Exit codes (bandit's convention)
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+# GitHub limits (see ARCHITECTURE.md / shared reference)
+MAX_INLINE_COMMENTS = 30
+MAX_COMMENT_CHARS = 65_536
+MAX_CHECK_OUTPUT_CHARS = 65_535
+MAX_ANNOTATIONS_PER_TYPE = 10
+MAX_STEP_SUMMARY_BYTES = 1024 * 1024
+FINGERPRINT_MARKER = "<!-- masking-reviewer:fp={fp} -->"
+SUMMARY_MARKER = "<!-- masking-reviewer:summary -->"
+MARKER_PREFIX = "<!-- masking-reviewer:"
+GITHUB_RETRY_TOTAL_SECONDS = 120.0
+
+# AI layer
+DEFAULT_MODEL = "claude-sonnet-4-5"
+AI_MAX_TOKENS = 4096
+AI_TIMEOUT_SECONDS = 60.0
+AI_RETRY_TOTAL_SECONDS = 90.0
+AI_MAX_REASON_CHARS = 500
+# USD per million tokens for the default model: input, output, cache read, cache write
+AI_PRICE_PER_MTOK = {"input": 3.0, "output": 15.0, "cache_read": 0.30, "cache_write": 3.75}

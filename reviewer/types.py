@@ -1,0 +1,288 @@
+"""The core value types. Every module passes these around; none of them mutates one.
+
+Derive new values with ``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "note"]
+Side = Literal["RIGHT", "LEFT"]
+Source = Literal["deterministic", "ai"]
+Category = Literal["credential", "direct_identifier", "quasi_identifier", "financial", "free_text"]
+Confidence = Literal["high", "medium", "low"]
+RuleAction = Literal["add", "remove", "replace"]
+TableNaming = Literal["snake_case", "flask-sqlalchemy"]
+FailOn = Literal["error", "warning", "never"]
+AiMode = Literal["auto", "on", "off"]
+
+CATEGORIES: tuple[Category, ...] = (
+    "credential",
+    "direct_identifier",
+    "quasi_identifier",
+    "financial",
+    "free_text",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    """A written reason why a labelled column needs no masking rule."""
+
+    table: str
+    column: str
+    reason: str
+    path: str
+    line: int
+    origin: Literal["pragma", "config"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One physical column of one concrete table, as read from source (never imported)."""
+
+    table: str
+    column: str  # the DB column name, which is what masking rules name
+    class_name: str | None  # None for Core ``Table(...)`` columns
+    attribute: str | None
+    path: str  # repo-relative, POSIX separators; where the declaring statement is
+    line: int  # first line of the declaring statement
+    type: str | None  # the type expression as written, e.g. "String(255)"
+    nullable: bool
+    unique: bool
+    primary_key: bool
+    labels: tuple[str, ...] = ()  # configured dotted label names found in the declaration
+    exemption: Exemption | None = None
+    declared_in: str | None = None  # mixin / base class that declares it, when not class_name
+    category: Category | None = None
+    confidence: Confidence | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.table, self.column)
+
+    @property
+    def qualname(self) -> str:
+        """``Class.attribute`` for mapped columns, ``table.column`` for Core ones."""
+        if self.class_name and self.attribute:
+            return f"{self.class_name}.{self.attribute}"
+        return f"{self.table}.{self.column}"
+
+    @property
+    def sensitive(self) -> bool:
+        return bool(self.labels)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanError:
+    """Something the scanner could not read or resolve. Always blocks (MR007)."""
+
+    path: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    columns: tuple[Column, ...]
+    errors: tuple[ScanError, ...] = ()
+    # pragma exemptions as written, including ones that match no labelled column
+    exemptions: tuple[Exemption, ...] = ()
+    files: tuple[str, ...] = ()  # model files that were scanned
+    mapped_classes: int = 0
+
+    def by_key(self) -> dict[tuple[str, str], Column]:
+        return {c.key: c for c in self.columns}
+
+    def tables(self) -> frozenset[str]:
+        return frozenset(c.table for c in self.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One entry of ``masking_rules.json``. ``line`` is 0 for a rule we suggest."""
+
+    table: str
+    column: str
+    strategy: str
+    value: object = None
+    note: str | None = None
+    line: int = 0
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.table, self.column)
+
+    def entry(self) -> dict[str, object]:
+        """The JSON object as it belongs in the rules file."""
+        out: dict[str, object] = {
+            "table": self.table,
+            "column": self.column,
+            "strategy": self.strategy,
+        }
+        if self.value is not None:
+            out["value"] = self.value
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RulesError:
+    """A problem in the rules file itself; ``line``/``col`` are 1-based."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RulesFile:
+    path: str
+    rules: tuple[Rule, ...] = ()
+    errors: tuple[RulesError, ...] = ()
+    exists: bool = True
+
+    def by_key(self) -> dict[tuple[str, str], Rule]:
+        return {r.key: r for r in self.rules}
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarField:
+    """A column elsewhere that resembles the one a finding is about."""
+
+    table: str
+    column: str
+    class_name: str | None
+    attribute: str | None
+    path: str
+    line: int
+    labels: tuple[str, ...]
+    rule: Rule | None
+    score: float
+
+    @property
+    def qualname(self) -> str:
+        if self.class_name and self.attribute:
+            return f"{self.class_name}.{self.attribute}"
+        return f"{self.table}.{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str  # stable, e.g. "MR001"; the name comes from reviewer.codes
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    table: str | None = None
+    column: str | None = None
+    class_name: str | None = None
+    attribute: str | None = None
+    side: Side = "RIGHT"
+    col: int | None = None  # 1-based column inside the line, when known (rules file errors)
+    rule: Rule | None = None  # the exact entry to add, remove or replace
+    action: RuleAction | None = None
+    similar: tuple[SimilarField, ...] = ()
+    source: Source = "deterministic"
+    in_hunk: bool | None = None  # None outside a diff review
+    introduced: bool = True  # False: it was already there at the base of the diff
+    category: Category | None = None
+    confidence: Confidence | None = None
+    dismissed: str | None = None  # AI's reason for calling a heuristic warning a false positive
+    baselined: bool = False  # known debt recorded by `reviewer baseline`; never blocks
+
+    @property
+    def name(self) -> str:
+        from reviewer.codes import CODES
+
+        return CODES[self.code].name
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves: covers path, table, column and kind, never the line."""
+        parts = [self.code, self.path, self.table or "", self.column or ""]
+        if self.table is None and self.column is None:
+            parts.append(self.message)
+        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+        return digest[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigExemption:
+    table: str
+    column: str
+    reason: str
+    line: int  # line of the entry in the config file, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """``[tool.masking-reviewer]``, with defaults filled in."""
+
+    root: str  # absolute path of the repository
+    models: tuple[str, ...] | None = None  # None: auto-detect files that import SQLAlchemy
+    rules: str = "masking_rules.json"
+    labels: tuple[str, ...] = ("ColumnVisibility.MASKED", "ColumnVisibility.PRIVATE")
+    table_naming: TableNaming | None = None
+    exemptions: tuple[ConfigExemption, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()  # per-code overrides
+    fail_on: FailOn = "error"
+    ai: AiMode = "auto"
+    model: str | None = None  # None: reviewer.constants.DEFAULT_MODEL
+    baseline: str | None = None
+    # classifier vocabulary extensions: category -> extra name tokens / names
+    sensitive_names: tuple[tuple[Category, tuple[str, ...]], ...] = ()
+    ignore_names: tuple[str, ...] = ()
+    path: str | None = None  # the file the configuration was read from, if any
+
+    def severity_for(self, code: str, default: Severity) -> Severity:
+        for c, sev in self.severity:
+            if c == code:
+                return sev
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class AiUsage:
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    cost_usd: float = 0.0
+    calls: int = 0  # 0 when every verdict came from the cache
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Everything a formatter needs: findings plus what was (and was not) analysed.
+
+    Formatters render a Review; they never decide anything.
+    """
+
+    findings: tuple[Finding, ...]
+    blocking: bool
+    rules_path: str = "masking_rules.json"
+    base: str | None = None  # commit sha of the diff base, None for a full-repo check
+    head: str | None = None  # commit sha analysed, None for an uncommitted working tree
+    exemptions: tuple[Exemption, ...] = ()  # every exemption in force, with its reason
+    files_analysed: tuple[str, ...] = ()
+    files_skipped: tuple[tuple[str, str], ...] = ()  # (path, why)
+    notices: tuple[str, ...] = ()  # visible notes, e.g. "AI review skipped: no API key"
+    ai_usage: AiUsage | None = None
+    columns_total: int = 0
+    columns_labelled: int = 0
+    rules_total: int = 0
+
+    @property
+    def new_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.introduced and not f.baselined)
+
+    @property
+    def old_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.introduced or f.baselined)
