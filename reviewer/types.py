@@ -247,6 +247,29 @@ class Config:
         return default
 
 
+ChangeKind = Literal[
+    "column-added",
+    "column-removed",
+    "column-labelled",
+    "column-unlabelled",
+    "rule-added",
+    "rule-removed",
+    "rule-changed",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a diff did to masking coverage, finding or not (e.g. a label added with its rule)."""
+
+    kind: ChangeKind
+    table: str
+    column: str
+    path: str
+    line: int
+    detail: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class AiUsage:
     model: str
@@ -278,6 +301,7 @@ class Review:
     columns_total: int = 0
     columns_labelled: int = 0
     rules_total: int = 0
+    changes: tuple[Change, ...] = ()  # only for a diff review
 
     @property
     def new_findings(self) -> tuple[Finding, ...]:
