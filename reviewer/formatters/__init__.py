@@ -1,0 +1,110 @@
+"""Renderers for a ``Review``: text, json, sarif, github annotations and markdown.
+
+Formatters render; they never decide. Severity, blocking and filtering are settled before a
+``Review`` reaches this package; the only thing a formatter may drop is what a display cap
+forces it to, and then it says how many it left out.
+"""
+
+# No ``from __future__ import annotations`` here: it would bind the name ``annotations``
+# in this package and shadow the ``annotations`` submodule.
+import json
+from collections.abc import Callable
+
+from reviewer import __version__
+from reviewer.errors import UsageError
+from reviewer.types import Finding, Review, SimilarField
+
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "markdown")
+
+# Verb shown in front of the exact rules-file entry a finding carries.
+ACTION_VERBS: dict[str, str] = {
+    "add": "add to",
+    "remove": "remove from",
+    "replace": "replace in",
+}
+
+
+def entry_json(finding: Finding) -> str | None:
+    """The exact rules-file entry, compact, as a user pastes it."""
+    if finding.rule is None:
+        return None
+    return json.dumps(finding.rule.entry(), ensure_ascii=False)
+
+
+def action_phrase(finding: Finding, rules_path: str) -> str | None:
+    """``add to masking_rules.json`` and friends, or None when the finding carries no entry."""
+    if finding.rule is None:
+        return None
+    verb = ACTION_VERBS.get(finding.action or "add", "add to")
+    return f"{verb} {rules_path}"
+
+
+def location(finding: Finding) -> str:
+    if finding.col is not None:
+        return f"{finding.path}:{finding.line}:{finding.col}"
+    return f"{finding.path}:{finding.line}"
+
+
+def short_label(label: str) -> str:
+    """``ColumnVisibility.PRIVATE`` -> ``PRIVATE``: the configured prefix is noise in output."""
+    return label.rsplit(".", 1)[-1]
+
+
+def similar_phrase(field: SimilarField) -> str:
+    labels = ", ".join(short_label(lbl) for lbl in field.labels) or "unlabelled"
+    masked = field.rule.strategy if field.rule is not None else "no rule"
+    return f"{field.qualname} ({labels}) → {masked}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def counts(review: Review) -> tuple[int, int, int]:
+    """(errors, warnings, notes) among findings that count: not baselined, not dismissed."""
+    live = [f for f in review.findings if not f.baselined and f.dismissed is None]
+    return (
+        sum(f.severity == "error" for f in live),
+        sum(f.severity == "warning" for f in live),
+        sum(f.severity == "note" for f in live),
+    )
+
+
+def summary_line(review: Review) -> str:
+    """``2 blocking, 1 warning; 57 columns, 23 labelled, 23 rules``."""
+    errors, warnings, notes = counts(review)
+    parts = [f"{errors} blocking", plural(warnings, "warning")]
+    if notes:
+        parts.append(plural(notes, "note"))
+    debt = sum(f.baselined for f in review.findings)
+    if debt:
+        parts.append(f"{debt} known debt")
+    dismissed = sum(f.dismissed is not None and not f.baselined for f in review.findings)
+    if dismissed:
+        parts.append(f"{dismissed} likely false positive{'s' if dismissed != 1 else ''}")
+    scope = (
+        f"{plural(review.columns_total, 'column')}, {review.columns_labelled} labelled, "
+        f"{plural(review.rules_total, 'rule')}"
+    )
+    return f"{', '.join(parts)}; {scope}"
+
+
+def render(
+    review: Review, fmt: str, *, color: bool = False, tool_version: str = __version__
+) -> str:
+    """Render ``review`` as one of ``FORMATS``. Raises UsageError for an unknown format."""
+    # Imported here so each submodule can import the helpers above without a cycle.
+    from reviewer.formatters import annotations, jsonout, sarif, text
+    from reviewer.formatters import markdown as markdown_
+
+    renderers: dict[str, Callable[[], str]] = {
+        "text": lambda: text.render_text(review, color=color),
+        "json": lambda: jsonout.render_json(review),
+        "sarif": lambda: sarif.render_sarif(review, tool_version=tool_version),
+        "github": lambda: annotations.render_annotations(review),
+        "markdown": lambda: markdown_.render_markdown(review, tool_version=tool_version),
+    }
+    renderer = renderers.get(fmt)
+    if renderer is None:
+        raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return renderer()

@@ -1,0 +1,66 @@
+"""GitHub Actions workflow commands (``::error file=…,line=…::``).
+
+GitHub shows at most ``MAX_ANNOTATIONS_PER_TYPE`` annotations of each type per step and
+drops the rest silently, so blocking and newly introduced findings go first and a plain log
+line counts whatever did not fit.
+"""
+
+from __future__ import annotations
+
+from reviewer.constants import MAX_ANNOTATIONS_PER_TYPE
+from reviewer.formatters import action_phrase, entry_json, plural
+from reviewer.types import Finding, Review, Severity
+
+_COMMANDS: dict[Severity, str] = {"error": "error", "warning": "warning", "note": "notice"}
+_NOUNS: dict[Severity, str] = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def escape_data(value: str) -> str:
+    """Escaping for the message part, after ``::`` (GitHub's toolkit ``escapeData``)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """Escaping for ``key=value`` properties (GitHub's toolkit ``escapeProperty``)."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding, rules_path: str) -> str:
+    props = [f"file={escape_property(finding.path)}"]
+    if finding.line >= 1:
+        props.append(f"line={finding.line}")
+        if finding.col is not None:
+            props.append(f"col={finding.col}")
+    props.append(f"title={escape_property(f'{finding.code} {finding.name}')}")
+    message = finding.message
+    phrase = action_phrase(finding, rules_path)
+    entry = entry_json(finding)
+    if phrase is not None and entry is not None:
+        message += f"\n{phrase}: {entry}"
+    return f"::{_COMMANDS[finding.severity]} {','.join(props)}::{escape_data(message)}"
+
+
+def render_annotations(review: Review) -> str:
+    shown = [f for f in review.findings if not f.baselined and f.dismissed is None]
+    lines: list[str] = []
+    severity: Severity
+    for severity in ("error", "warning", "note"):
+        group = [f for f in shown if f.severity == severity]
+        # Stable sort: introduced ones first, otherwise the review's own order.
+        group.sort(key=lambda f: not f.introduced)
+        lines.extend(annotation(f, review.rules_path) for f in group[:MAX_ANNOTATIONS_PER_TYPE])
+        rest = len(group) - MAX_ANNOTATIONS_PER_TYPE
+        if rest > 0:
+            lines.append(f"… and {rest} more {_NOUNS[severity]}{'s' if rest != 1 else ''}; "
+                         "see the job summary")
+    debt = sum(f.baselined for f in review.findings)
+    dismissed = sum(f.dismissed is not None and not f.baselined for f in review.findings)
+    if debt or dismissed:
+        parts = []
+        if debt:
+            parts.append(f"{plural(debt, 'baselined finding')} (known debt)")
+        if dismissed:
+            parts.append(f"{plural(dismissed, 'finding')} the AI marked as likely false "
+                         "positives")
+        lines.append(f"Not annotated: {' and '.join(parts)}; see the job summary")
+    return "\n".join(lines) + "\n" if lines else ""
