@@ -1,0 +1,225 @@
+"""The baseline file: known gaps recorded once, so a repo can adopt the gate today.
+
+Findings matching an entry are marked ``baselined`` and never block; anything new still
+does. Entries match by ``Finding.fingerprint`` (code, path, table, column; never the line),
+so moving a model around a file does not resurrect its debt.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from reviewer.errors import UsageError
+from reviewer.sources import SourceTree
+from reviewer.types import Finding
+
+BASELINE_FILE = ".masking-reviewer-baseline.json"
+BASELINE_VERSION = 1
+
+# MR006 (broken rules file) and MR007 (unreadable model) mean the gate cannot see. A
+# baselined blind spot would silently hide every later gap behind it, so these always
+# block and a baseline that lists them is rejected.
+NEVER_BASELINE = frozenset({"MR006", "MR007"})
+
+_FIELDS = ("fingerprint", "code", "path", "table", "column", "message")
+_OPTIONAL = frozenset({"table", "column"})
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    fingerprint: str
+    code: str
+    path: str
+    table: str | None
+    column: str | None
+    message: str  # for humans reading the file; matching uses the fingerprint only
+
+    def to_json(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    entries: tuple[BaselineEntry, ...] = ()
+
+    def fingerprints(self) -> frozenset[str]:
+        return frozenset(e.fingerprint for e in self.entries)
+
+
+def can_baseline(finding: Finding) -> bool:
+    """Only deterministic blocking findings are debt worth recording; warnings never block
+    and AI findings never decide the gate, so baselining them would only add noise."""
+    return (
+        finding.severity == "error"
+        and finding.source == "deterministic"
+        and finding.code not in NEVER_BASELINE
+    )
+
+
+def entry_for(finding: Finding) -> BaselineEntry:
+    return BaselineEntry(
+        fingerprint=finding.fingerprint,
+        code=finding.code,
+        path=finding.path,
+        table=finding.table,
+        column=finding.column,
+        message=finding.message,
+    )
+
+
+def _sorted(entries: Sequence[BaselineEntry]) -> tuple[BaselineEntry, ...]:
+    unique = {e.fingerprint: e for e in entries}
+    return tuple(
+        sorted(
+            unique.values(),
+            key=lambda e: (e.path, e.code, e.table or "", e.column or "", e.fingerprint),
+        )
+    )
+
+
+def dump_baseline(baseline: Baseline) -> str:
+    """Stable, sorted, pretty JSON with a trailing newline, so re-runs diff cleanly."""
+    doc = {
+        "version": BASELINE_VERSION,
+        "entries": [e.to_json() for e in _sorted(baseline.entries)],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_baseline(findings: Sequence[Finding]) -> str:
+    return dump_baseline(Baseline(_sorted([entry_for(f) for f in findings if can_baseline(f)])))
+
+
+def apply_baseline(findings: Sequence[Finding], baseline: Baseline) -> tuple[Finding, ...]:
+    known = baseline.fingerprints()
+    return tuple(
+        replace(f, baselined=True) if can_baseline(f) and f.fingerprint in known else f
+        for f in findings
+    )
+
+
+def prune_baseline(baseline: Baseline, findings: Sequence[Finding]) -> Baseline:
+    """Drop entries whose finding is gone (fixed debt must not come back unnoticed)."""
+    current = frozenset(f.fingerprint for f in findings if can_baseline(f))
+    return Baseline(tuple(e for e in baseline.entries if e.fingerprint in current))
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _entry_offsets(text: str) -> list[int]:
+    """Character offsets of each element of the top-level ``entries`` array.
+
+    ``json`` keeps no positions, so walk the top-level object with ``raw_decode`` to point
+    an error at the right line. Best effort: returns [] if the shape is unexpected.
+    """
+    decoder = json.JSONDecoder()
+    ws = " \t\r\n"
+
+    def skip(i: int) -> int:
+        while i < len(text) and text[i] in ws:
+            i += 1
+        return i
+
+    try:
+        i = skip(0)
+        if text[i] != "{":
+            return []
+        i = skip(i + 1)
+        while i < len(text) and text[i] != "}":
+            key, i = decoder.raw_decode(text, i)
+            i = skip(i)
+            i = skip(i + 1)  # the colon
+            if key == "entries" and text[i] == "[":
+                offsets: list[int] = []
+                i = skip(i + 1)
+                while text[i] != "]":
+                    offsets.append(i)
+                    _, i = decoder.raw_decode(text, i)
+                    i = skip(i)
+                    if text[i] == ",":
+                        i = skip(i + 1)
+                return offsets
+            _, i = decoder.raw_decode(text, i)
+            i = skip(i)
+            if text[i] == ",":
+                i = skip(i + 1)
+    except (ValueError, IndexError):
+        return []
+    return []
+
+
+_FIX = f"regenerate it with `reviewer baseline` (default file: {BASELINE_FILE})"
+
+
+def _entry(raw: object, where: str, path: str, line: int) -> BaselineEntry:
+    if not isinstance(raw, dict):
+        raise UsageError(f"{where} must be an object; {_FIX}", path=path, line=line)
+    unknown = sorted(set(raw) - set(_FIELDS))
+    if unknown:
+        raise UsageError(f"{where} has unknown key {unknown[0]!r}; {_FIX}", path=path, line=line)
+    values: dict[str, str | None] = {}
+    for name in _FIELDS:
+        if name not in raw:
+            raise UsageError(f"{where} is missing {name!r}; {_FIX}", path=path, line=line)
+        value = raw[name]
+        if value is None and name in _OPTIONAL:
+            values[name] = None
+        elif isinstance(value, str) and value:
+            values[name] = value
+        else:
+            kind = "a non-empty string or null" if name in _OPTIONAL else "a non-empty string"
+            raise UsageError(f"{where}: {name!r} must be {kind}; {_FIX}", path=path, line=line)
+    entry = BaselineEntry(
+        fingerprint=str(values["fingerprint"]),
+        code=str(values["code"]),
+        path=str(values["path"]),
+        table=values["table"],
+        column=values["column"],
+        message=str(values["message"]),
+    )
+    if entry.code in NEVER_BASELINE:
+        raise UsageError(
+            f"{where}: {entry.code} findings cannot be baselined (the gate cannot see past "
+            "them); delete this entry and fix the cause",
+            path=path,
+            line=line,
+        )
+    return entry
+
+
+def load_baseline(tree: SourceTree, path: str) -> Baseline:
+    """The baseline at ``path`` in ``tree``; a missing file is an empty baseline."""
+    text = tree.read(path)
+    if text is None:
+        return Baseline()
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"not valid JSON: {exc.msg}; {_FIX}", path=path, line=exc.lineno) from exc
+    if not isinstance(doc, dict):
+        raise UsageError(f"must be a JSON object; {_FIX}", path=path, line=1)
+    if doc.get("version") != BASELINE_VERSION:
+        raise UsageError(
+            f"unsupported version {doc.get('version')!r} (expected {BASELINE_VERSION}); {_FIX}",
+            path=path,
+            line=1,
+        )
+    unknown = sorted(set(doc) - {"version", "entries"})
+    if unknown:
+        raise UsageError(f"unknown key {unknown[0]!r}; {_FIX}", path=path, line=1)
+    raw_entries = doc.get("entries")
+    if not isinstance(raw_entries, list):
+        raise UsageError(f"'entries' must be a list; {_FIX}", path=path, line=1)
+    offsets = _entry_offsets(text)
+    entries = []
+    for n, raw in enumerate(raw_entries):
+        line = _line_of(text, offsets[n]) if n < len(offsets) else 1
+        entries.append(_entry(raw, f"entry {n + 1}", path, line))
+    return Baseline(tuple(entries))
