@@ -1,0 +1,550 @@
+"""Loading ``masking_rules.json`` with the exact line and column of every problem.
+
+The file is decoded by the standard library's own JSON scanner, wrapped so that it records
+where each object, array, key and value starts; the shipped JSON Schema then validates the
+plain data, and each schema error is mapped back to a position through its JSON path.
+Loading never raises for content problems: every problem becomes a ``RulesError``, and the
+entries that are fine are still returned so the gate can report everything in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import json.decoder
+import json.scanner
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+from reviewer.constants import RULES_SCHEMA_VERSION
+from reviewer.sources import SourceTree
+from reviewer.strategies import STRATEGIES
+from reviewer.types import Rule, RulesError, RulesFile
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+SCHEMA_RESOURCE = "schemas/masking_rules.schema.json"
+EMPTY_RULES_FILE = '{"version": 1, "rules": []}'
+TOP_KEYS = ("$schema", "version", "rules")
+RULE_KEYS = ("table", "column", "strategy", "value", "note")
+
+Scalar: TypeAlias = "str | int | float | bool | None"
+
+
+# --- a JSON tree that remembers where everything is ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class JsonScalar:
+    start: int  # offset of the first character
+    end: int  # offset just past the last character
+    value: Scalar
+
+
+@dataclass(frozen=True, slots=True)
+class JsonMember:
+    key: str
+    key_start: int  # offset of the key's opening quote
+    value: JsonValue
+
+
+@dataclass(frozen=True, slots=True)
+class JsonObject:
+    start: int  # offset of "{"
+    end: int  # offset just past "}"
+    members: tuple[JsonMember, ...]
+
+    def get(self, key: str) -> JsonMember | None:
+        """The member JSON itself would keep: the last one with that key."""
+        for member in reversed(self.members):
+            if member.key == key:
+                return member
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class JsonArray:
+    start: int  # offset of "["
+    end: int  # offset just past "]"
+    items: tuple[JsonValue, ...]
+
+
+JsonValue: TypeAlias = "JsonScalar | JsonObject | JsonArray"
+
+# The same whitespace the stdlib decoder skips (json.decoder.WHITESPACE, untyped there).
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def skip_ws(text: str, pos: int) -> int:
+    """The first offset at or after ``pos`` that is not JSON whitespace."""
+    match = _WHITESPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def _node(value: object, start: int, end: int) -> JsonValue:
+    if isinstance(value, JsonObject | JsonArray):
+        return value
+    return JsonScalar(start, end, value)  # type: ignore[arg-type]
+
+
+ScanOnce = Callable[[str, int], tuple[object, int]]
+
+
+class _PositionDecoder(json.JSONDecoder):
+    """The stdlib decoder with its object and array parsers wrapped to record offsets.
+
+    Only the pure-Python scanner calls back into ``parse_object``/``parse_array``; the C
+    scanner would bypass the wrappers, so it is replaced.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(object_pairs_hook=list)
+        self.parse_object = self._parse_object
+        self.parse_array = self._parse_array
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _recording(scan_once: ScanOnce) -> ScanOnce:
+        def record(s: str, idx: int) -> tuple[object, int]:
+            value, end = scan_once(s, idx)
+            return _node(value, idx, end), end
+
+        return record
+
+    def _parse_object(
+        self,
+        s_and_end: tuple[str, int],
+        strict: bool,
+        scan_once: ScanOnce,
+        object_hook: Any,
+        object_pairs_hook: Any,
+        memo: dict[str, str] | None = None,
+    ) -> tuple[JsonObject, int]:
+        s, begin = s_and_end
+        pairs, end = json.decoder.JSONObject(  # type: ignore[attr-defined]
+            s_and_end, strict, self._recording(scan_once), None, list, memo
+        )
+        members: list[JsonMember] = []
+        # The decoder succeeded, so the text between members is exactly ws "," ws.
+        pos = skip_ws(s, begin)
+        for key, value in pairs:
+            members.append(JsonMember(key, pos, value))
+            pos = skip_ws(s, value.end)
+            pos = skip_ws(s, pos + 1)
+        return JsonObject(begin - 1, end, tuple(members)), end
+
+    def _parse_array(
+        self, s_and_end: tuple[str, int], scan_once: ScanOnce
+    ) -> tuple[JsonArray, int]:
+        items, end = json.decoder.JSONArray(  # type: ignore[attr-defined]
+            s_and_end, self._recording(scan_once)
+        )
+        return JsonArray(s_and_end[1] - 1, end, tuple(items)), end
+
+
+def decode_with_positions(text: str) -> JsonValue:
+    """Decode one JSON document into a positioned tree; raises ``json.JSONDecodeError``."""
+    decoder = _PositionDecoder()
+    # A UTF-8 BOM is harmless in a rules file; skip it but keep offsets true to ``text``.
+    idx = skip_ws(text, 1 if text.startswith("\ufeff") else 0)
+    try:
+        value, end = decoder.scan_once(text, idx)
+    except StopIteration as exc:
+        raise json.JSONDecodeError("Expecting value", text, exc.value) from None
+    end = skip_ws(text, end)
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return _node(value, idx, end)
+
+
+def plain(node: JsonValue) -> object:
+    """The value ``json.loads`` would have produced."""
+    if isinstance(node, JsonObject):
+        return {m.key: plain(m.value) for m in node.members}
+    if isinstance(node, JsonArray):
+        return [plain(item) for item in node.items]
+    return node.value
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``offset``."""
+    line = text.count("\n", 0, offset) + 1
+    col = offset - text.rfind("\n", 0, offset)
+    return line, col
+
+
+# --- the schema ---------------------------------------------------------------------------
+
+
+@cache
+def _schema_text() -> str:
+    return resources.files("reviewer").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+
+
+def schema() -> dict[str, object]:
+    """The shipped JSON Schema (Draft 2020-12) for ``masking_rules.json``; a fresh copy."""
+    loaded: dict[str, object] = json.loads(_schema_text())
+    return loaded
+
+
+@cache
+def _validator() -> Validator:
+    from jsonschema import Draft202012Validator  # lazy: only paid when there is a file
+
+    return Draft202012Validator(schema())
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+def _unknown(what: str, word: str, choices: Sequence[str], listing: str) -> str:
+    """``unknown key 'x'; did you mean 'y'? Allowed keys: ...`` (the hint only when close)."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    options = ", ".join(choices)
+    if close:
+        return f"unknown {what}; did you mean {close[0]!r}? {listing.capitalize()}: {options}"
+    return f"unknown {what}; {listing}: {options}"
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _show(value: object) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _known_strategies() -> str:
+    return ", ".join(STRATEGIES)
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    offset: int
+    message: str
+    entry: int | None  # index into "rules" when the problem is inside one entry
+
+
+class _Checker:
+    def __init__(self, text: str, path: str, root: JsonValue) -> None:
+        self.text = text
+        self.path = path
+        self.root = root
+        self.problems: list[_Problem] = []
+
+    def line(self, offset: int) -> int:
+        return line_col(self.text, offset)[0]
+
+    def entry_name(self, index: int) -> str:
+        node = self._rules_items()[index]
+        if isinstance(node, JsonObject):
+            table, column = node.get("table"), node.get("column")
+            if (
+                table
+                and column
+                and isinstance(table.value, JsonScalar)
+                and isinstance(column.value, JsonScalar)
+                and isinstance(table.value.value, str)
+                and isinstance(column.value.value, str)
+            ):
+                return f"rule #{index + 1} ({table.value.value}.{column.value.value})"
+        return f"rule #{index + 1}"
+
+    def _rules_items(self) -> tuple[JsonValue, ...]:
+        if isinstance(self.root, JsonObject):
+            member = self.root.get("rules")
+            if member and isinstance(member.value, JsonArray):
+                return member.value.items
+        return ()
+
+    def add(self, offset: int, message: str, entry: int | None) -> None:
+        where = "" if entry is None else f"{self.entry_name(entry)}: "
+        self.problems.append(_Problem(offset, where + message, entry))
+
+    def find(self, path: Sequence[str | int]) -> JsonValue:
+        node = self.root
+        for step in path:
+            if isinstance(node, JsonObject) and isinstance(step, str):
+                member = node.get(step)
+                if member is None:
+                    break
+                node = member.value
+            elif isinstance(node, JsonArray) and isinstance(step, int):
+                node = node.items[step]
+            else:
+                break
+        return node
+
+    # duplicate keys are invisible to the schema (the decoder keeps the last), so look here
+    def check_duplicate_keys(self) -> None:
+        def walk(node: JsonValue, entry: int | None, in_rules: bool) -> None:
+            if isinstance(node, JsonObject):
+                seen: dict[str, int] = {}
+                for member in node.members:
+                    if member.key in seen:
+                        line, col = line_col(self.text, seen[member.key])
+                        self.add(
+                            member.key_start,
+                            f"key {member.key!r} appears twice (first at line {line}, col {col}); "
+                            "JSON keeps only the last one, so delete one of them",
+                            entry,
+                        )
+                    else:
+                        seen[member.key] = member.key_start
+                    walk(member.value, entry, member.key == "rules" and node is self.root)
+            elif isinstance(node, JsonArray):
+                for i, item in enumerate(node.items):
+                    walk(item, i if in_rules else entry, False)
+
+        walk(self.root, None, False)
+
+    def check_schema(self) -> None:
+        errors = sorted(_validator().iter_errors(cast(Any, plain(self.root))), key=_error_order)
+        for error in errors:
+            self.schema_error(error)
+
+    def schema_error(self, error: ValidationError) -> None:
+        path: list[str | int] = list(error.absolute_path)
+        entry = path[1] if len(path) >= 2 and path[0] == "rules" else None
+        assert entry is None or isinstance(entry, int)
+        in_entry = entry is not None and len(path) >= 2
+        field = path[-1] if path and isinstance(path[-1], str) else None
+        kind = error.validator
+        instance = error.instance
+        node = self.find(path)
+
+        if kind == "additionalProperties" and isinstance(node, JsonObject):
+            allowed = RULE_KEYS if in_entry else TOP_KEYS
+            for member in node.members:
+                if member.key not in allowed:
+                    self.add(
+                        member.key_start,
+                        _unknown(f"key {member.key!r}", member.key, allowed, "allowed keys"),
+                        entry,
+                    )
+            return
+        if kind == "required" and isinstance(instance, dict):
+            missing = [k for k in cast(list[str], error.validator_value) if k not in instance]
+            for key in missing:
+                self.add(node.start, self._missing_message(key, instance, in_entry), entry)
+            return
+        if path == [] and kind == "type":
+            self.add(
+                node.start,
+                f"the rules file must be a JSON object like {EMPTY_RULES_FILE}, "
+                f"not {_json_type(instance)}",
+                None,
+            )
+            return
+        if path == ["version"]:
+            self.add(
+                node.start,
+                f"unsupported version {_show(instance)}; this reviewer reads "
+                f'"version": {RULES_SCHEMA_VERSION}',
+                None,
+            )
+            return
+        if path == ["rules"] and kind == "type":
+            self.add(
+                node.start,
+                f'"rules" must be an array of entries, not {_json_type(instance)}',
+                None,
+            )
+            return
+        if in_entry and len(path) == 2 and kind == "type":
+            self.add(
+                node.start,
+                'must be an object like {"table": "...", "column": "...", "strategy": "null"}, '
+                f"not {_json_type(instance)}",
+                entry,
+            )
+            return
+        if field == "strategy":
+            if isinstance(instance, str):
+                message = _unknown(
+                    f"strategy {instance!r}", instance, list(STRATEGIES), "known"
+                )
+            else:
+                message = (
+                    f"'strategy' must be a string naming a strategy, not "
+                    f"{_json_type(instance)}; known: {_known_strategies()}"
+                )
+            self.add(node.start, message, entry)
+            return
+        if field in ("table", "column") and kind in ("minLength", "pattern"):
+            self.add(node.start, f"{field!r} must not be empty", entry)
+            return
+        if field == "note" and kind in ("minLength", "pattern"):
+            self.add(
+                node.start,
+                "strategy 'keep' needs a non-empty 'note' saying why copying the value "
+                "unchanged is safe",
+                entry,
+            )
+            return
+        if field == "value" and kind == "not":
+            self.add(
+                node.start,
+                "'value' must not be null; use strategy 'null' to write NULL",
+                entry,
+            )
+            return
+        if kind == "type" and field is not None:
+            expected = error.validator_value
+            self.add(
+                node.start,
+                f"{field!r} must be a {expected}, not {_json_type(instance)}",
+                entry,
+            )
+            return
+        self.add(node.start, error.message, entry)  # pragma: no cover - schema fallback
+
+    @staticmethod
+    def _missing_message(key: str, instance: dict[str, object], in_entry: bool) -> str:
+        if not in_entry:
+            if key == "version":
+                return f'missing "version": {RULES_SCHEMA_VERSION} at the top level'
+            return 'missing the "rules" array at the top level'
+        strategy = instance.get("strategy")
+        if key == "note" and strategy == "keep":
+            return (
+                "strategy 'keep' needs a non-empty 'note' saying why copying the value "
+                "unchanged is safe"
+            )
+        if key == "value" and strategy == "static":
+            return "strategy 'static' needs a 'value': the placeholder to write"
+        return f"missing required key {key!r}"
+
+    def check_duplicate_rules(self, broken: set[int]) -> None:
+        first: dict[tuple[str, str], int] = {}
+        for index, node in enumerate(self._rules_items()):
+            if index in broken or not isinstance(node, JsonObject):
+                continue
+            key = _rule_key(node)
+            if key is None:
+                continue
+            if key in first:
+                self.add(
+                    node.start,
+                    f"duplicate of {self.entry_name(first[key]).split(' (')[0]} on line "
+                    f"{self.line(self._rules_items()[first[key]].start)}; keep one of them",
+                    index,
+                )
+            else:
+                first[key] = index
+
+
+def _error_order(error: ValidationError) -> tuple[str, ...]:
+    return tuple(str(p) for p in error.absolute_path)
+
+
+def _rule_key(node: JsonObject) -> tuple[str, str] | None:
+    table, column = node.get("table"), node.get("column")
+    if table is None or column is None:
+        return None
+    t, c = plain(table.value), plain(column.value)
+    if isinstance(t, str) and isinstance(c, str):
+        return (t, c)
+    return None
+
+
+def _syntax_message(text: str, exc: json.JSONDecodeError) -> str:
+    message = f"invalid JSON: {exc.msg}"
+    before = text[: exc.pos].rstrip()
+    if exc.pos < len(text) and text[exc.pos] in "]}" and before.endswith(","):
+        line, col = line_col(text, len(before) - 1)
+        message += f" (JSON allows no trailing comma: remove the ',' at line {line}, col {col})"
+    elif not text.strip():
+        message = f"the file is empty; start it with {EMPTY_RULES_FILE}"
+    return message
+
+
+def _rule_from(node: JsonObject, text: str) -> Rule:
+    data = plain(node)
+    assert isinstance(data, dict)
+    note = data.get("note")
+    return Rule(
+        table=str(data["table"]),
+        column=str(data["column"]),
+        strategy=str(data["strategy"]),
+        value=data.get("value"),
+        note=note if isinstance(note, str) else None,
+        line=line_col(text, node.start)[0],
+    )
+
+
+def _iter_entries(root: JsonValue) -> Iterator[tuple[int, JsonValue]]:
+    if isinstance(root, JsonObject):
+        member = root.get("rules")
+        if member is not None and isinstance(member.value, JsonArray):
+            yield from enumerate(member.value.items)
+
+
+def parse_rules(text: str, path: str) -> RulesFile:
+    """Parse the text of a rules file. Never raises for content problems."""
+    try:
+        root = decode_with_positions(text)
+    except json.JSONDecodeError as exc:
+        return RulesFile(
+            path=path,
+            errors=(RulesError(path, exc.lineno, exc.colno, _syntax_message(text, exc)),),
+        )
+    checker = _Checker(text, path, root)
+    checker.check_duplicate_keys()
+    checker.check_schema()
+    broken = {p.entry for p in checker.problems if p.entry is not None}
+    checker.check_duplicate_rules({i for i in broken if i is not None})
+    broken = {p.entry for p in checker.problems if p.entry is not None}
+
+    rules = tuple(
+        _rule_from(node, text)
+        for index, node in _iter_entries(root)
+        if index not in broken and isinstance(node, JsonObject)
+    )
+    seen: set[tuple[int, str]] = set()
+    errors: list[RulesError] = []
+    for problem in sorted(checker.problems, key=lambda p: (p.offset, p.message)):
+        if (problem.offset, problem.message) in seen:
+            continue
+        seen.add((problem.offset, problem.message))
+        line, col = line_col(text, problem.offset)
+        errors.append(RulesError(path, line, col, problem.message))
+    return RulesFile(path=path, rules=rules, errors=tuple(errors))
+
+
+def load_rules(tree: SourceTree, path: str) -> RulesFile:
+    """Read and parse ``path`` from ``tree``. A missing file is an error, never an empty pass."""
+    text = tree.read(path)
+    if text is None:
+        return RulesFile(
+            path=path,
+            exists=False,
+            errors=(
+                RulesError(
+                    path,
+                    1,
+                    1,
+                    f"{path} not found in {tree.label}: create it with {EMPTY_RULES_FILE} "
+                    "(or run `reviewer fix`), or point `rules` in [tool.masking-reviewer] "
+                    "at your rules file",
+                ),
+            ),
+        )
+    return parse_rules(text, path)
