@@ -1,0 +1,172 @@
+"""One batched call to the Anthropic Messages API, with one retry layer (tenacity).
+
+The SDK's own retries are off (``max_retries=0``) so retries are not stacked, and the
+whole exchange is bounded by a total time budget. ``anthropic`` is imported here only,
+lazily, so ``import reviewer.ai`` stays cheap for runs that never call the model.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_before_delay,
+)
+
+from reviewer.constants import AI_MAX_TOKENS, AI_PRICE_PER_MTOK, AI_TIMEOUT_SECONDS
+from reviewer.types import AiUsage
+
+if TYPE_CHECKING:
+    from anthropic.types import Message
+
+_BACKOFF_START = 0.5
+_BACKOFF_MAX = 20.0
+_RETRY_AFTER_MAX = 60.0
+
+
+class AiCallError(Exception):
+    """The call failed for good; ``str()`` is a short reason fit for a notice."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelAnswer:
+    tool_input: object | None  # None: the model did not call the tool
+    usage: AiUsage
+    attempts: int
+
+
+def _status(exc: BaseException) -> int | None:
+    import anthropic
+
+    if isinstance(exc, anthropic.APIStatusError):
+        return exc.status_code
+    return None
+
+
+def _retryable(exc: BaseException) -> bool:
+    import anthropic
+
+    if isinstance(exc, anthropic.APIConnectionError):  # includes APITimeoutError
+        return True
+    status = _status(exc)
+    return status is not None and (status == 429 or status >= 500)
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    import anthropic
+
+    if not isinstance(exc, anthropic.APIStatusError):
+        return None
+    value = exc.response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None  # an HTTP date: rare from this API; fall back to backoff
+    return min(max(seconds, 0.0), _RETRY_AFTER_MAX)
+
+
+def _wait(state: RetryCallState) -> float:
+    exc = state.outcome.exception() if state.outcome is not None else None
+    hinted = _retry_after(exc)
+    if hinted is not None:
+        return hinted
+    backoff = min(_BACKOFF_START * float(2 ** (state.attempt_number - 1)), _BACKOFF_MAX)
+    return backoff * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not security
+
+
+def cost_usd(usage: AiUsage) -> float:
+    p = AI_PRICE_PER_MTOK
+    total = (
+        usage.input_tokens * p["input"]
+        + usage.output_tokens * p["output"]
+        + usage.cache_read_tokens * p["cache_read"]
+        + usage.cache_write_tokens * p["cache_write"]
+    )
+    return round(total / 1_000_000, 6)
+
+
+def short_reason(exc: BaseException) -> str:
+    import anthropic
+
+    status = _status(exc)
+    if isinstance(exc, anthropic.APITimeoutError):
+        return "the API timed out"
+    if isinstance(exc, anthropic.APIConnectionError):
+        return "could not connect to the API"
+    if status == 429:
+        return "rate limited (HTTP 429)"
+    if status == 529:
+        return "the API is overloaded (HTTP 529)"
+    if status is not None:
+        return f"HTTP {status} from the API"
+    return type(exc).__name__
+
+
+def _usage(message: Message, model: str) -> AiUsage:
+    u = message.usage
+    usage = AiUsage(
+        model=model,
+        input_tokens=u.input_tokens,
+        output_tokens=u.output_tokens,
+        cache_read_tokens=u.cache_read_input_tokens or 0,
+        cache_write_tokens=u.cache_creation_input_tokens or 0,
+        calls=1,
+    )
+    return replace(usage, cost_usd=cost_usd(usage))
+
+
+def call_model(
+    *,
+    system: str,
+    user: str,
+    tool: dict[str, object],
+    model: str,
+    api_key: str,
+    base_url: str | None,
+    max_total_seconds: float,
+) -> ModelAnswer:
+    """Send one forced tool call; raise AiCallError with a short reason on failure."""
+    import anthropic
+
+    client = anthropic.Anthropic(
+        api_key=api_key,
+        base_url=base_url,  # None lets the SDK read ANTHROPIC_BASE_URL
+        max_retries=0,
+        timeout=max(min(AI_TIMEOUT_SECONDS, max_total_seconds), 1.0),
+    )
+    tool_name = str(tool["name"])
+    retrying = Retrying(
+        retry=retry_if_exception(_retryable),
+        wait=_wait,
+        stop=stop_before_delay(max_total_seconds),
+        reraise=True,
+    )
+    try:
+        message: Message = retrying(
+            client.messages.create,
+            model=model,
+            max_tokens=AI_MAX_TOKENS,
+            # Static, so the API can serve it from the prompt cache on every PR.
+            system=[{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
+            messages=[{"role": "user", "content": user}],
+            tools=[tool],
+            tool_choice={"type": "tool", "name": tool_name},
+        )
+    except anthropic.AnthropicError as exc:
+        raise AiCallError(short_reason(exc)) from exc
+    finally:
+        client.close()
+    attempts = retrying.statistics.get("attempt_number", 1)
+    tool_input: object | None = None
+    for block in message.content:
+        if block.type == "tool_use" and block.name == tool_name:
+            tool_input = block.input
+            break
+    return ModelAnswer(tool_input=tool_input, usage=_usage(message, model), attempts=attempts)

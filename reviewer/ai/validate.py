@@ -1,0 +1,208 @@
+"""Turn the model's answer into findings and dismissals, trusting nothing in it.
+
+Every item must name a real column of the head inventory that the PR touched; anchors come
+from the inventory. Dismissals may only target deterministic warnings. All model text is
+sanitized before it is stored in a Finding.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from reviewer.ai.sanitize import sanitize
+from reviewer.ai.schema import Dismissal, Envelope, FlaggedColumn, strategy_known
+from reviewer.strategies import CATEGORY_DEFAULTS, IDENTIFIER_FAKES, STRATEGIES
+from reviewer.types import (
+    Category,
+    Column,
+    Confidence,
+    Finding,
+    Inventory,
+    Rule,
+    SimilarField,
+)
+
+_CATEGORY_PHRASE: dict[str, str] = {
+    "credential": "a credential",
+    "direct_identifier": "a direct identifier",
+    "quasi_identifier": "a quasi-identifier",
+    "financial": "financial data",
+    "free_text": "free text that may hold personal data",
+}
+
+
+class MalformedAnswer(Exception):
+    """The answer's top level does not match the schema."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    findings: tuple[Finding, ...]
+    dismissals: tuple[tuple[str, str], ...]
+    dropped: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Classification:
+    """What the classifier would say; the model's category stands in for it."""
+
+    category: Category
+    confidence: Confidence
+
+
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(t for t in name.lower().replace("-", "_").split("_") if t)
+
+
+def _local_suggest_rule(
+    column: Column, classification: _Classification, similar: tuple[SimilarField, ...]
+) -> Rule:
+    # Stand-in for reviewer.similar.suggest_rule until it lands (see _suggest_rule).
+    category = classification.category
+    for field in similar:
+        rule = field.rule
+        if rule is None or rule.strategy not in STRATEGIES:
+            continue
+        if category == "credential" and not STRATEGIES[rule.strategy].safe_for_credentials:
+            continue
+        if rule.strategy == "null" and not column.nullable:
+            continue
+        return Rule(column.table, column.column, rule.strategy, value=rule.value)
+    strategy = CATEGORY_DEFAULTS[category]
+    if category == "direct_identifier":
+        for token in _name_tokens(column.column):
+            if token in IDENTIFIER_FAKES:
+                strategy = IDENTIFIER_FAKES[token]
+                break
+    if strategy == "null" and not column.nullable:
+        # NULL would break the load of a NOT NULL column; random keeps it loadable.
+        strategy = "random"
+    return Rule(column.table, column.column, strategy)
+
+
+def _suggest_rule(
+    column: Column, classification: _Classification, similar: tuple[SimilarField, ...]
+) -> Rule:
+    # reviewer.similar is written in parallel; until its signature settles, any mismatch
+    # falls back to the local rule instead of losing the whole AI review.
+    try:
+        module = importlib.import_module("reviewer.similar")
+        rule = module.suggest_rule(column, classification, similar)
+    except (ImportError, AttributeError, TypeError):
+        return _local_suggest_rule(column, classification, similar)
+    return rule if isinstance(rule, Rule) else _local_suggest_rule(column, classification, similar)
+
+
+def _items(raw: object) -> Envelope:
+    if not isinstance(raw, dict):
+        raise MalformedAnswer("the answer is not a JSON object")
+    try:
+        return Envelope.model_validate(raw)
+    except ValidationError as exc:
+        raise MalformedAnswer(f"{exc.error_count()} schema error(s)") from exc
+
+
+def _labelled(similar: tuple[SimilarField, ...]) -> tuple[SimilarField, ...]:
+    return tuple(s for s in similar if s.labels or s.rule is not None)
+
+
+def _finding(
+    column: Column, item: FlaggedColumn, similar: tuple[SimilarField, ...], reason: str
+) -> Finding:
+    classification = _Classification(item.category, item.confidence)
+    rule = _suggest_rule(column, classification, similar)
+    labelled = _labelled(similar)
+    if labelled:
+        code = "MR004"
+        names = ", ".join(s.qualname for s in labelled[:3])
+        message = (
+            f"{column.qualname} has no label or masking rule, but similar fields are "
+            f"labelled: {names}. AI review ({item.confidence} confidence): {reason}"
+        )
+    else:
+        code = "MR003"
+        message = (
+            f"{column.qualname} looks like {_CATEGORY_PHRASE[item.category]} but has no "
+            f"label or masking rule. AI review ({item.confidence} confidence): {reason}"
+        )
+    return Finding(
+        code=code,
+        severity="warning",
+        message=message,
+        path=column.path,
+        line=column.line,
+        table=column.table,
+        column=column.column,
+        class_name=column.class_name,
+        attribute=column.attribute,
+        side="RIGHT",
+        rule=rule,
+        action="add",
+        similar=labelled,
+        source="ai",
+        category=item.category,
+        confidence=item.confidence,
+    )
+
+
+def apply_answer(
+    raw: object,
+    *,
+    inventory: Inventory,
+    candidates: tuple[Column, ...],
+    findings: tuple[Finding, ...],
+    similar: dict[tuple[str, str], tuple[SimilarField, ...]],
+) -> Verdict:
+    """Validate ``raw`` item by item; raise MalformedAnswer only for a broken top level."""
+    envelope = _items(raw)
+    head = inventory.by_key()
+    touched = {c.key for c in candidates}
+    taken = {
+        (f.code, f.table, f.column) for f in findings if f.source == "deterministic"
+    }
+    dropped = 0
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for raw_item in envelope.flagged:
+        try:
+            item = FlaggedColumn.model_validate(raw_item)
+        except ValidationError:
+            dropped += 1
+            continue
+        key = (item.table, item.column)
+        column = head.get(key)
+        if (
+            column is None
+            or key not in touched
+            or column.sensitive  # labelled: MR001 already covers it
+            or not strategy_known(item.strategy)
+            or key in seen
+        ):
+            dropped += 1
+            continue
+        seen.add(key)
+        reason = sanitize(item.reason) or "no reason given"
+        finding = _finding(column, item, similar.get(key, ()), reason)
+        if (finding.code, finding.table, finding.column) in taken:
+            continue  # the deterministic layer already said it; not a drop
+        out.append(finding)
+
+    warnings = {
+        f.fingerprint for f in findings if f.source == "deterministic" and f.severity == "warning"
+    }
+    dismissals: list[tuple[str, str]] = []
+    for raw_item in envelope.dismissals:
+        try:
+            dismissal = Dismissal.model_validate(raw_item)
+        except ValidationError:
+            dropped += 1
+            continue
+        fp = dismissal.fingerprint
+        if fp not in warnings or any(fp == d[0] for d in dismissals):
+            dropped += 1  # errors, unknown or repeated fingerprints never clear anything
+            continue
+        dismissals.append((fp, sanitize(dismissal.reason) or "no reason given"))
+    return Verdict(tuple(out), tuple(dismissals), dropped)
