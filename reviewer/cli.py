@@ -1,35 +1,132 @@
 """Command line: ``reviewer check|scan|diff|fix|report|baseline|github|demo``.
 
 Only argparse and the standard library are imported at start-up, so ``reviewer --help``
-stays fast; each command imports what it needs.
+stays fast; each command imports what it needs when it runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from reviewer import __version__
-from reviewer.constants import EXIT_USAGE
+from reviewer.constants import EXIT_INTERNAL, EXIT_USAGE
+
+FORMATS = ("text", "json", "sarif", "github", "markdown")
+
+EPILOG = """\
+exit codes: 0 nothing blocks, 1 findings block merging, 2 misuse / config / git error,
+3 internal error (the gate fails closed).
+"""
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-C", "--root", default=".", metavar="DIR",
+                   help="the repository to review (default: the current directory)")
+    p.add_argument("--config", metavar="FILE",
+                   help="read settings from FILE instead of .masking-reviewer.toml / pyproject.toml")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not read or write the per-file scan cache")
+
+
+def _output(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
+    p.add_argument("-f", "--format", choices=formats, default="text",
+                   help="output format (default: text)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE, not stdout")
+
+
+def _ai(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--ai", dest="ai", action="store_const", const="on",
+                       help="ask Claude for judgement (needs ANTHROPIC_API_KEY)")
+    group.add_argument("--no-ai", dest="ai", action="store_const", const="off",
+                       help="never call the AI layer")
+    p.add_argument("--model", help="Claude model for --ai (default: config `model`)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reviewer",
         description="Check that every sensitive SQLAlchemy column has a masking rule.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    sub.add_parser("check", help="the gate: every labelled column has a rule (exit 1 if not)")
+
+    p = sub.add_parser("check", help="the gate: every labelled column has a rule (exit 1 if not)",
+                       epilog=EPILOG)
+    _common(p)
+    _output(p)
+
+    p = sub.add_parser("scan", help="list the columns the models declare, as read statically")
+    _common(p)
+    _output(p, ("text", "json"))
+    p.add_argument("paths", nargs="*", metavar="PATH", help="only these model files")
+
+    p = sub.add_parser("diff", help="review what the current branch changed (before you push)",
+                       epilog=EPILOG)
+    _common(p)
+    _output(p)
+    p.add_argument("--base", metavar="REF",
+                   help="compare against merge-base(REF, HEAD) (default: origin/main, "
+                        "origin/master, main or master)")
+    p.add_argument("--worktree", action="store_true",
+                   help="review the working tree, uncommitted changes included, not HEAD")
+    _ai(p)
+
+    p = sub.add_parser("fix", help="add the missing rules to masking_rules.json, drop stale ones")
+    _common(p)
+    p.add_argument("--base", metavar="REF",
+                   help="also add rules for unlabelled sensitive columns this branch introduced")
+    p.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
+
+    p = sub.add_parser("report", help="the masking manifest: what is masked, how, and what is not")
+    _common(p)
+    _output(p, ("markdown", "json"))
+
+    p = sub.add_parser("baseline", help="record today's gaps as known debt so only new ones block")
+    _common(p)
+    p.add_argument("--prune", action="store_true", help="drop baseline entries that are fixed")
+
+    p = sub.add_parser("github", help="run as the GitHub Action (reads the Actions environment)")
+    _common(p)
+    _ai(p)
+    p.add_argument("--fail-on", choices=("error", "warning", "never"),
+                   help="which severities fail the check (default: config `fail-on`)")
+    p.add_argument("--no-comment", action="store_true", help="do not post review comments")
+    p.add_argument("--sarif", metavar="FILE", help="also write SARIF to FILE")
+
+    sub.add_parser("demo", help="tell the story on the bundled sample app, in a temp git repo")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on misuse, 0 on --help
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on misuse and 0 after --help
         return int(exc.code or 0)
-    print("reviewer: not implemented yet", file=sys.stderr)
-    return EXIT_USAGE
+
+    from reviewer import commands
+    from reviewer.errors import UsageError
+
+    try:
+        return commands.dispatch(args)
+    except UsageError as exc:
+        print(f"reviewer: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the gate must fail closed, never pass on a crash
+        if os.environ.get("MASKING_REVIEWER_DEBUG"):
+            raise
+        print(
+            f"reviewer: internal error: {type(exc).__name__}: {exc}\n"
+            "The gate fails closed. Re-run with MASKING_REVIEWER_DEBUG=1 for a traceback and "
+            "report it.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -19,6 +19,7 @@ JSON_OUTPUT_VERSION = 1
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3  # a crash: the gate fails closed, and it is not the user's misuse
 
 # GitHub limits (see ARCHITECTURE.md / shared reference)
 MAX_INLINE_COMMENTS = 30

@@ -1,0 +1,263 @@
+"""One handler per subcommand. Each returns the exit code; none of them decides findings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewer.config import load_config
+from reviewer.constants import EXIT_FINDINGS, EXIT_OK, JSON_OUTPUT_VERSION
+from reviewer.errors import UsageError
+from reviewer.sources import WorktreeTree, is_git_repo, run_git
+from reviewer.types import Config, Review
+
+if TYPE_CHECKING:
+    from reviewer.review import AiOptions
+
+
+def repo_root(path: str) -> str:
+    p = Path(path).resolve()
+    if not p.is_dir():
+        raise UsageError(f"not a directory: {path}")
+    if is_git_repo(p):
+        return run_git(p, "rev-parse", "--show-toplevel").strip()
+    return str(p)
+
+
+def _setup(args: argparse.Namespace) -> tuple[str, Config]:
+    root = repo_root(args.root)
+    return root, load_config(root, WorktreeTree(root), args.config)
+
+
+def _emit(text: str, args: argparse.Namespace) -> None:
+    if getattr(args, "output", None):
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _render(review: Review, args: argparse.Namespace) -> str:
+    from reviewer import __version__
+    from reviewer.formatters import render
+
+    color = args.format == "text" and not getattr(args, "output", None) and sys.stdout.isatty()
+    color = color and "NO_COLOR" not in os.environ
+    return render(review, args.format, color=color, tool_version=__version__)
+
+
+def _exit(review: Review) -> int:
+    return EXIT_FINDINGS if review.blocking else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from reviewer.review import run_check
+
+    root, config = _setup(args)
+    review = run_check(root, config, use_cache=not args.no_cache)
+    _emit(_render(review, args), args)
+    return _exit(review)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from reviewer.review import snapshot
+
+    root, config = _setup(args)
+    tree = WorktreeTree(root)
+    paths = [_relative(root, p) for p in args.paths] or None
+    snap = snapshot(tree, config, use_cache=not args.no_cache, paths=paths)
+    rules = snap.rules.by_key()
+    from reviewer.gate import exemption_for
+
+    rows = []
+    for c in snap.inventory.columns:
+        rule = rules.get(c.key)
+        ex = exemption_for(c, config)
+        rows.append({
+            "table": c.table,
+            "column": c.column,
+            "class": c.class_name,
+            "attribute": c.attribute,
+            "path": c.path,
+            "line": c.line,
+            "type": c.type,
+            "nullable": c.nullable,
+            "unique": c.unique,
+            "primary_key": c.primary_key,
+            "labels": list(c.labels),
+            "sensitive": c.sensitive,
+            "category": c.category,
+            "confidence": c.confidence,
+            "rule": rule.entry() if rule else None,
+            "exemption": ex.reason if ex else None,
+        })
+    errors = [{"path": e.path, "line": e.line, "message": e.message}
+              for e in snap.inventory.errors]
+    if args.format == "json":
+        doc = {"version": JSON_OUTPUT_VERSION, "columns": rows, "errors": errors}
+        _emit(json.dumps(doc, indent=2) + "\n", args)
+    else:
+        lines = []
+        for r in rows:
+            mark = "*" if r["sensitive"] else (" ?" if r["category"] else "")
+            how = (f"rule: {r['rule']['strategy']}" if isinstance(r["rule"], dict)
+                   else f"exempt: {r['exemption']}" if r["exemption"] else "")
+            cat = f"[{r['category']}/{r['confidence']}]" if r["category"] else ""
+            lines.append(f"{r['path']}:{r['line']}: {r['table']}.{r['column']}{mark} "
+                         f"{cat} {how}".rstrip())
+        lines += [f"{e['path']}:{e['line']}: error: {e['message']}" for e in errors]
+        labelled = sum(1 for r in rows if r["sensitive"])
+        lines.append(f"{len(rows)} columns in {snap.inventory.mapped_classes} tables/classes, "
+                     f"{labelled} labelled (*), {len(errors)} errors")
+        _emit("\n".join(lines) + "\n", args)
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _relative(root: str, path: str) -> str:
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(root).as_posix()
+    except ValueError as exc:
+        raise UsageError(f"{path} is outside the repository {root}") from exc
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from reviewer.gitdiff import resolve_base
+    from reviewer.review import run_diff
+
+    root, config = _setup(args)
+    base = resolve_base(root, args.base)
+    review, _ = run_diff(root, config, base=base, head=None if args.worktree else "HEAD",
+                         use_cache=not args.no_cache, ai=ai_options(config, args))
+    _emit(_render(review, args), args)
+    return _exit(review)
+
+
+def ai_options(config: Config, args: argparse.Namespace) -> AiOptions:
+    """--ai / --no-ai beat config `ai`; auto means on when ANTHROPIC_API_KEY is set."""
+    from reviewer.constants import DEFAULT_MODEL
+    from reviewer.review import AiOptions
+
+    return AiOptions(
+        mode=getattr(args, "ai", None) or config.ai,
+        model=getattr(args, "model", None) or config.model or DEFAULT_MODEL,
+        api_key=os.environ.get("ANTHROPIC_API_KEY") or None,
+        base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
+        cache_dir=os.environ.get("MASKING_REVIEWER_CACHE_DIR") or None,
+    )
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from reviewer.fix import edit_rules_text, unified_diff
+    from reviewer.review import run_check
+
+    root, config = _setup(args)
+    use_cache = not args.no_cache
+    if args.base:
+        from reviewer.gitdiff import resolve_base
+        from reviewer.review import run_diff
+
+        review, _ = run_diff(root, config, base=resolve_base(root, args.base), head=None,
+                             use_cache=use_cache)
+    else:
+        review = run_check(root, config, use_cache=use_cache)
+    add = [f.rule for f in review.findings
+           if f.rule and f.action == "add" and f.code in ("MR001", "MR003", "MR004")]
+    remove = [f.rule for f in review.findings if f.rule and f.action == "remove"]
+    path = Path(root, config.rules)
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    new = edit_rules_text(old, add, remove)
+    if new == (old or ""):
+        print(f"{config.rules}: nothing to fix", file=sys.stderr)
+        return EXIT_OK
+    if args.dry_run:
+        sys.stdout.write(unified_diff(config.rules, old or "", new))
+        return EXIT_OK
+    path.write_text(new, encoding="utf-8")
+    print(f"{config.rules}: added {len(add)} rule(s), removed {len(remove)} stale rule(s)",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from reviewer.manifest import build_manifest, render_manifest_json, render_manifest_markdown
+    from reviewer.review import snapshot
+
+    root, config = _setup(args)
+    snap = snapshot(WorktreeTree(root), config, use_cache=not args.no_cache)
+    inventory = snap.inventory
+    from reviewer.gate import exemption_for
+
+    inventory = replace(inventory, columns=tuple(
+        replace(c, exemption=exemption_for(c, config)) for c in inventory.columns))
+    manifest = build_manifest(inventory, snap.rules)
+    if args.format == "json":
+        _emit(render_manifest_json(manifest), args)
+    else:
+        _emit(render_manifest_markdown(manifest), args)
+    return EXIT_OK
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from reviewer.baseline import (
+        BASELINE_FILE,
+        dump_baseline,
+        load_baseline,
+        prune_baseline,
+        write_baseline,
+    )
+    from reviewer.review import run_check
+
+    root, config = _setup(args)
+    target = config.baseline or BASELINE_FILE
+    # Judge without the old baseline so every current gap is seen.
+    review = run_check(root, replace(config, baseline=None), use_cache=not args.no_cache)
+    if args.prune:
+        current = load_baseline(WorktreeTree(root), target)
+        kept = prune_baseline(current, review.findings)
+        text = dump_baseline(kept)
+        dropped = len(current.entries) - len(kept.entries)
+        Path(root, target).write_text(text, encoding="utf-8")
+        print(f"{target}: pruned {dropped} fixed entr{'y' if dropped == 1 else 'ies'}, "
+              f"{len(kept.entries)} left", file=sys.stderr)
+        return EXIT_OK
+    text = write_baseline(review.findings)
+    Path(root, target).write_text(text, encoding="utf-8")
+    count = len(json.loads(text).get("entries", []))
+    print(f"{target}: recorded {count} known gap(s). Set `baseline = \"{target}\"` in "
+          f"[tool.masking-reviewer] so only new gaps block.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_github(args: argparse.Namespace) -> int:
+    from reviewer.github.command import run
+
+    return run(args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from reviewer.demo import run_demo
+
+    return run_demo()
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": cmd_check,
+    "scan": cmd_scan,
+    "diff": cmd_diff,
+    "fix": cmd_fix,
+    "report": cmd_report,
+    "baseline": cmd_baseline,
+    "github": cmd_github,
+    "demo": cmd_demo,
+}
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    return HANDLERS[args.command](args)

@@ -1,0 +1,259 @@
+"""The deterministic gate: MR001 missing-rule, MR002 stale-rule, MR005, MR006, MR007, MR008.
+
+Every check is a generator of ``Finding``s over an ``Inventory`` and a ``RulesFile``; nothing
+here prints, and nothing here can be switched off by the AI layer.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+
+from reviewer.codes import CODES
+from reviewer.types import (
+    Column,
+    Config,
+    Exemption,
+    Finding,
+    Inventory,
+    Rule,
+    RulesFile,
+    Severity,
+)
+
+# Builds the exact entry to add for a labelled column (reviewer.similar.suggest_rule in practice).
+SuggestFn = Callable[[Column], Rule]
+
+
+def severity(config: Config, code: str) -> Severity:
+    return config.severity_for(code, CODES[code].severity)
+
+
+def column_finding(config: Config, code: str, column: Column, message: str) -> Finding:
+    """A finding anchored on a column's declaring statement (head side)."""
+    return Finding(
+        code=code,
+        severity=severity(config, code),
+        message=message,
+        path=column.path,
+        line=column.line,
+        table=column.table,
+        column=column.column,
+        class_name=column.class_name,
+        attribute=column.attribute,
+        category=column.category,
+        confidence=column.confidence,
+    )
+
+
+def label_words(labels: Iterable[str]) -> str:
+    """``("ColumnVisibility.PRIVATE",)`` -> ``PRIVATE``: how a reviewer would say it."""
+    return " and ".join(label.rsplit(".", 1)[-1] for label in labels)
+
+
+def config_exemptions(config: Config) -> tuple[Exemption, ...]:
+    where = config.path or "pyproject.toml"
+    return tuple(
+        Exemption(e.table, e.column, e.reason, where, e.line, "config") for e in config.exemptions
+    )
+
+
+def exemption_for(column: Column, config: Config) -> Exemption | None:
+    if column.exemption is not None:
+        return column.exemption
+    for e in config_exemptions(config):
+        if (e.table, e.column) == column.key:
+            return e
+    return None
+
+
+def exemptions_in_force(inventory: Inventory, config: Config) -> tuple[Exemption, ...]:
+    """Valid exemptions (labelled column, non-empty reason): every report lists these."""
+    out = []
+    for column in inventory.columns:
+        ex = exemption_for(column, config)
+        if ex is not None and ex.reason and column.labels:
+            out.append(ex)
+    return tuple(out)
+
+
+def missing_rule_message(column: Column, rules_path: str) -> str:
+    return (
+        f"{column.qualname} is marked {label_words(column.labels)}, but {rules_path} has no "
+        f"rule for {column.table}.{column.column}."
+    )
+
+
+def default_rule(column: Column) -> Rule:
+    """The entry to add when nothing better is known: NULL removes the value outright.
+
+    A NOT NULL column cannot take NULL, so it gets a static placeholder instead.
+    """
+    if column.nullable or column.primary_key:
+        return Rule(column.table, column.column, "null")
+    return Rule(column.table, column.column, "static", value="masked")
+
+
+def check_scan_errors(inventory: Inventory, config: Config) -> Iterator[Finding]:
+    for err in inventory.errors:
+        yield Finding(
+            "MR007",
+            severity(config, "MR007"),
+            message=f"{err.message} The gate fails closed until this file can be read.",
+            path=err.path,
+            line=err.line,
+        )
+    if inventory.mapped_classes == 0 and not inventory.errors:
+        models = ", ".join(config.models) if config.models else "auto-detected (none found)"
+        yield Finding(
+            "MR007",
+            severity(config, "MR007"),
+            message=(
+                f"no mapped classes or tables were found (models: {models}). Check `models` in "
+                f"[tool.masking-reviewer]: it must match the files that declare your SQLAlchemy "
+                f"models."
+            ),
+            path=config.path or "pyproject.toml",
+            line=1,
+        )
+
+
+def check_rules_file(rules: RulesFile, config: Config) -> Iterator[Finding]:
+    for err in rules.errors:
+        yield Finding(
+            "MR006",
+            severity(config, "MR006"),
+            message=err.message,
+            path=err.path,
+            line=err.line,
+            col=err.col,
+        )
+
+
+def check_missing_rules(
+    inventory: Inventory, rules: RulesFile, config: Config, *, suggest: SuggestFn | None = None
+) -> Iterator[Finding]:
+    have = rules.by_key()
+    for column in inventory.columns:
+        if not column.labels or column.key in have:
+            continue
+        if exemption_for(column, config) is not None:
+            continue  # a reasonless exemption is reported by check_exemptions, not here
+        rule = suggest(column) if suggest else default_rule(column)
+        finding = column_finding(config, "MR001", column, missing_rule_message(column, rules.path))
+        yield replace(finding, rule=rule, action="add")
+
+
+def check_stale_rules(inventory: Inventory, rules: RulesFile, config: Config) -> Iterator[Finding]:
+    columns = inventory.by_key()
+    by_table: dict[str, list[str]] = {}
+    for table, column in columns:
+        by_table.setdefault(table, []).append(column)
+    for rule in rules.rules:
+        if rule.key in columns:
+            continue
+        if inventory.errors and rule.table not in by_table:
+            # The table may live in a model file that failed to parse (already MR007):
+            # calling its rules stale would send the user after the wrong problem.
+            continue
+        hint = ""
+        candidates = difflib.get_close_matches(rule.column, by_table.get(rule.table, []), n=1)
+        if candidates:
+            hint = f" Did you mean {rule.table}.{candidates[0]}?"
+        elif rule.table not in by_table:
+            tables = difflib.get_close_matches(rule.table, list(by_table), n=1)
+            hint = f" No table {rule.table!r} exists" + (
+                f"; did you mean {tables[0]!r}?" if tables else "."
+            )
+        yield Finding(
+            "MR002",
+            severity(config, "MR002"),
+            message=(
+                f"{rules.path} has a rule for {rule.table}.{rule.column}, but no model declares "
+                f"that column.{hint} A rule that names the wrong column leaves the real one "
+                f"unmasked."
+            ),
+            path=rules.path,
+            line=rule.line or 1,
+            table=rule.table,
+            column=rule.column,
+            rule=replace(rule, line=0),
+            action="remove",
+        )
+
+
+def check_exemptions(inventory: Inventory, rules: RulesFile, config: Config) -> Iterator[Finding]:
+    columns = inventory.by_key()
+    have = rules.by_key()
+    candidates = [*inventory.exemptions, *config_exemptions(config)]
+    seen: set[tuple[str, int]] = set()
+    for ex in candidates:
+        if (ex.path, ex.line) in seen and ex.origin == "pragma":
+            continue  # a mixin pragma is expanded into every table; judge the statement once
+        column = columns.get((ex.table, ex.column))
+        problem = None
+        if column is None:
+            if ex.origin == "pragma" and not ex.table:
+                problem = "this `# masking: exempt` pragma is not on a column declaration"
+            else:
+                problem = (
+                    f"the exemption names {ex.table}.{ex.column}, but no model declares that "
+                    f"column"
+                )
+        elif not ex.reason:
+            problem = (
+                f"the exemption for {column.qualname} has no reason; write why masking is "
+                f"unnecessary: `# masking: exempt -- <reason>`"
+            )
+        elif not column.labels:
+            problem = (
+                f"{column.qualname} is exempted but not labelled sensitive; remove the "
+                f"exemption, or label the column if it is sensitive"
+            )
+        elif column.key in have:
+            problem = (
+                f"{column.qualname} has both an exemption and a rule in {rules.path}; keep one"
+            )
+        if problem is None:
+            continue
+        seen.add((ex.path, ex.line))
+        yield Finding(
+            "MR005",
+            severity(config, "MR005"),
+            message=problem + ".",
+            path=ex.path,
+            line=ex.line,
+            table=ex.table or None,
+            column=ex.column or None,
+            class_name=column.class_name if column else None,
+            attribute=column.attribute if column else None,
+        )
+
+
+def gate_findings(
+    inventory: Inventory,
+    rules: RulesFile,
+    config: Config,
+    *,
+    suggest: SuggestFn | None = None,
+) -> Iterator[Finding]:
+    """Every deterministic finding for one snapshot of the repository."""
+    yield from check_scan_errors(inventory, config)
+    yield from check_rules_file(rules, config)
+    yield from check_missing_rules(inventory, rules, config, suggest=suggest)
+    yield from check_stale_rules(inventory, rules, config)
+    yield from check_exemptions(inventory, rules, config)
+
+
+def is_blocking(findings: Iterable[Finding], config: Config) -> bool:
+    levels: dict[str, tuple[Severity, ...]] = {
+        "error": ("error",),
+        "warning": ("error", "warning"),
+        "never": (),
+    }
+    blocking = levels[config.fail_on]
+    return any(
+        f.severity in blocking and not f.baselined and f.source == "deterministic"
+        for f in findings
+    )

@@ -1,0 +1,415 @@
+"""Orchestration: files -> inventory -> findings -> Review.
+
+``run_check`` judges one snapshot (the gate). ``run_diff`` judges what a change did: it builds
+the inventory of the base and of the head, runs the gate on the head, adds the diff-only
+findings (MR003, MR004, MR008, MR009), anchors every finding to a line of the parsed diff and
+marks which ones the change introduced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewer import gate
+from reviewer.classifier import Classification, Vocabulary, classify, load_vocabulary
+from reviewer.inventory import build_inventory
+from reviewer.policy import quasi_identifier_note, weak_strategy
+from reviewer.rules import load_rules
+from reviewer.similar import find_similar, suggest_rule
+from reviewer.sources import GitTree, SourceTree, WorktreeTree
+from reviewer.types import (
+    AiUsage,
+    Change,
+    Column,
+    Config,
+    Finding,
+    Inventory,
+    Review,
+    Rule,
+    RulesFile,
+    SimilarField,
+)
+
+if TYPE_CHECKING:
+    from reviewer.gitdiff import DiffIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One side of a review: what the models declare and what the rules say."""
+
+    tree_label: str
+    inventory: Inventory  # columns carry category/confidence from the classifier
+    rules: RulesFile
+    vocab: Vocabulary
+
+    def classification(self, column: Column) -> Classification | None:
+        if column.category is None or column.confidence is None:
+            return None
+        return Classification(column.category, column.confidence, "")
+
+    def suggest(self, column: Column) -> Rule:
+        similar = find_similar(column, self.inventory, self.rules)
+        return suggest_rule(column, self.classification(column), similar)
+
+
+def snapshot(
+    tree: SourceTree,
+    config: Config,
+    *,
+    rules_tree: SourceTree | None = None,
+    use_cache: bool = True,
+    paths: Sequence[str] | None = None,
+) -> Snapshot:
+    inventory = build_inventory(tree, config, use_cache=use_cache, paths=paths)
+    vocab = load_vocabulary(config)
+    columns = tuple(_classified(c, vocab) for c in inventory.columns)
+    rules = load_rules(rules_tree or tree, config.rules)
+    return Snapshot(tree.label, replace(inventory, columns=columns), rules, vocab)
+
+
+def _classified(column: Column, vocab: Vocabulary) -> Column:
+    found = classify(column.attribute or column.column, column.type, vocab)
+    if found is None and column.attribute and column.attribute != column.column:
+        found = classify(column.column, column.type, vocab)
+    if found is None:
+        return column
+    return replace(column, category=found.category, confidence=found.confidence)
+
+
+def policy_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
+    """MR008 for every rule whose strategy is wrong for its column."""
+    columns = snap.inventory.by_key()
+    for rule in snap.rules.rules:
+        column = columns.get(rule.key)
+        if column is None:
+            continue
+        reason = weak_strategy(rule, column, snap.classification(column))
+        if reason is None:
+            continue
+        better = snap.suggest(column)
+        yield replace(
+            gate.column_finding(config, "MR008", column, reason),
+            rule=better if better.strategy != rule.strategy else None,
+            action="replace" if better.strategy != rule.strategy else None,
+        )
+
+
+def check_findings(snap: Snapshot, config: Config) -> list[Finding]:
+    findings = list(gate.gate_findings(snap.inventory, snap.rules, config, suggest=snap.suggest))
+    findings += policy_findings(snap, config)
+    return findings
+
+
+def run_check(
+    root: str,
+    config: Config,
+    *,
+    tree: SourceTree | None = None,
+    rules_tree: SourceTree | None = None,
+    use_cache: bool = True,
+) -> Review:
+    """The gate over the whole repository."""
+    tree = tree or WorktreeTree(root)
+    snap = snapshot(tree, config, rules_tree=rules_tree, use_cache=use_cache)
+    findings = _apply_baseline(check_findings(snap, config), tree, config)
+    head = tree.rev if isinstance(tree, GitTree) else None
+    return _review(snap, config, findings, base=None, head=head)
+
+
+def _review(
+    snap: Snapshot,
+    config: Config,
+    findings: Sequence[Finding],
+    *,
+    base: str | None,
+    head: str | None,
+    changes: tuple[Change, ...] = (),
+    notices: tuple[str, ...] = (),
+    files_skipped: tuple[tuple[str, str], ...] = (),
+) -> Review:
+    ordered = tuple(sorted(findings, key=_order))
+    return Review(
+        findings=ordered,
+        blocking=gate.is_blocking(ordered, config),
+        rules_path=snap.rules.path,
+        base=base,
+        head=head,
+        exemptions=gate.exemptions_in_force(snap.inventory, config),
+        files_analysed=snap.inventory.files,
+        files_skipped=files_skipped,
+        notices=notices,
+        columns_total=len(snap.inventory.columns),
+        columns_labelled=sum(1 for c in snap.inventory.columns if c.labels),
+        rules_total=len(snap.rules.rules),
+        changes=changes,
+    )
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+
+
+def _order(f: Finding) -> tuple[object, ...]:
+    return (not f.introduced, _SEVERITY_ORDER[f.severity], f.path, f.line, f.code, f.table or "",
+            f.column or "")
+
+
+def _apply_baseline(
+    findings: Sequence[Finding], tree: SourceTree, config: Config
+) -> list[Finding]:
+    if not config.baseline:
+        return list(findings)
+    from reviewer.baseline import apply_baseline, load_baseline
+
+    return list(apply_baseline(findings, load_baseline(tree, config.baseline)))
+
+
+# --- diff review -----------------------------------------------------------------------------
+
+
+def _changed_columns(base: Inventory, head: Inventory) -> tuple[list[Column], list[Column]]:
+    """(added, changed) head columns; 'changed' means its declaration says something new."""
+    before = base.by_key()
+    added: list[Column] = []
+    changed: list[Column] = []
+    for column in head.columns:
+        old = before.get(column.key)
+        if old is None:
+            added.append(column)
+        elif (old.labels, old.type, old.nullable, old.unique, old.exemption) != (
+            column.labels,
+            column.type,
+            column.nullable,
+            column.unique,
+            column.exemption,
+        ):
+            changed.append(column)
+    return added, changed
+
+
+def diff_changes(base: Snapshot, head: Snapshot) -> tuple[Change, ...]:
+    """A plain account of what the change did to coverage, for the summary and JSON."""
+    out: list[Change] = []
+    before, after = base.inventory.by_key(), head.inventory.by_key()
+    for key, column in after.items():
+        old = before.get(key)
+        if old is None:
+            out.append(Change("column-added", *key, column.path, column.line, column.qualname))
+        if column.labels and (old is None or not old.labels):
+            out.append(Change("column-labelled", *key, column.path, column.line,
+                              gate.label_words(column.labels)))
+        if old is not None and old.labels and not column.labels:
+            out.append(Change("column-unlabelled", *key, column.path, column.line))
+    for key, old in before.items():
+        if key not in after:
+            out.append(Change("column-removed", *key, old.path, old.line, old.qualname))
+    rules_before, rules_after = base.rules.by_key(), head.rules.by_key()
+    for key, rule in rules_after.items():
+        prior = rules_before.get(key)
+        if prior is None:
+            out.append(Change("rule-added", *key, head.rules.path, rule.line, rule.strategy))
+        elif prior.entry() != rule.entry():
+            out.append(Change("rule-changed", *key, head.rules.path, rule.line,
+                              f"{prior.strategy} -> {rule.strategy}"))
+    for key, rule in rules_before.items():
+        if key not in rules_after:
+            out.append(Change("rule-removed", *key, base.rules.path, rule.line, rule.strategy))
+    return tuple(out)
+
+
+def review_findings(
+    base: Snapshot, head: Snapshot, config: Config
+) -> Iterator[Finding]:
+    """MR003 / MR004 / MR009 for the columns this change added or changed."""
+    added, changed = _changed_columns(base.inventory, head.inventory)
+    rules = head.rules.by_key()
+    for column in [*added, *changed]:
+        if column.labels or column.key in rules or gate.exemption_for(column, config):
+            note = quasi_identifier_note(column, rules.get(column.key), head.classification(column))
+            if note:
+                yield gate.column_finding(config, "MR009", column, note)
+            continue
+        similar = find_similar(column, head.inventory, head.rules)
+        classification = head.classification(column)
+        rule = suggest_rule(column, classification, similar)
+        if classification is not None:
+            sev = gate.severity(config, "MR003")
+            if (
+                classification.category == "credential"
+                and classification.confidence == "high"
+                and not any(c == "MR003" for c, _ in config.severity)
+            ):
+                sev = "error"
+            yield replace(
+                gate.column_finding(config, "MR003", column, _unlabelled_message(
+                    column, classification, similar, head.rules.path)),
+                severity=sev,
+                rule=rule,
+                action="add",
+                similar=similar,
+            )
+        elif similar:
+            yield replace(
+                gate.column_finding(config, "MR004", column, _mismatch_message(
+                    column, similar, head.rules.path)),
+                rule=rule,
+                action="add",
+                similar=similar,
+            )
+
+
+def _describe(similar: Sequence[SimilarField]) -> str:
+    parts = []
+    for s in similar:
+        how = gate.label_words(s.labels) if s.labels else "unlabelled"
+        masked = f"masked with {s.rule.strategy}" if s.rule else "no rule"
+        parts.append(f"{s.qualname} is {how} and {masked}")
+    return "; ".join(parts)
+
+
+def _unlabelled_message(
+    column: Column, c: Classification, similar: Sequence[SimilarField], rules_path: str
+) -> str:
+    kind = c.category.replace("_", " ")
+    msg = (
+        f"{column.qualname} looks like a {kind} ({c.confidence} confidence), but it has no "
+        f"label and {rules_path} has no rule for {column.table}.{column.column}."
+    )
+    if similar:
+        msg += f" Similar fields: {_describe(similar)}."
+    return msg
+
+
+def _mismatch_message(column: Column, similar: Sequence[SimilarField], rules_path: str) -> str:
+    return (
+        f"{column.qualname} is not labelled and {rules_path} has no rule for "
+        f"{column.table}.{column.column}, but similar fields are: {_describe(similar)}."
+    )
+
+
+def _anchor(f: Finding, diff: DiffIndex, base: Snapshot, head: Snapshot) -> Finding:
+    """Put the finding on a line of the diff: head declaration, else base line, else rules."""
+    if f.code == "MR002" and f.table and f.column:
+        old = base.inventory.by_key().get((f.table, f.column))
+        if old is not None and diff.in_hunk(old.path, old.line, "LEFT"):
+            # The column was dropped or renamed by this change: point at where it was.
+            f = replace(f, path=old.path, line=old.line, side="LEFT",
+                        class_name=old.class_name, attribute=old.attribute)
+    return replace(f, in_hunk=diff.in_hunk(f.path, f.line, f.side))
+
+
+@dataclass(frozen=True, slots=True)
+class AiOptions:
+    """How the optional Claude layer runs for one review."""
+
+    mode: str  # "auto" | "on" | "off"; auto means on when an API key is present
+    model: str
+    api_key: str | None
+    base_url: str | None = None
+    cache_dir: str | None = None
+
+
+def run_diff(
+    root: str,
+    config: Config,
+    *,
+    base: str,
+    head: str | None,
+    use_cache: bool = True,
+    ai: AiOptions | None = None,
+) -> tuple[Review, DiffIndex]:
+    """Review what ``head`` (a commit, or None for the working tree) changed since ``base``.
+
+    ``base`` must already be the merge-base sha (``reviewer.gitdiff.resolve_base``).
+    """
+    from reviewer.gitdiff import read_diff
+
+    diff = read_diff(root, base, head)
+    base_tree = GitTree(root, base)
+    head_tree: SourceTree = GitTree(root, head) if head else WorktreeTree(root)
+    base_snap = snapshot(base_tree, config, use_cache=use_cache)
+    head_snap = snapshot(head_tree, config, use_cache=use_cache)
+
+    before = {f.fingerprint for f in check_findings(base_snap, config)}
+    findings = [*check_findings(head_snap, config), *review_findings(base_snap, head_snap, config)]
+    findings = [replace(f, introduced=f.fingerprint not in before) for f in findings]
+    findings = _apply_baseline(findings, head_tree, config)
+    notices: tuple[str, ...] = ()
+    usage = None
+    if ai is not None and ai.mode != "off":
+        findings, notices, usage = _with_ai(findings, diff, base_snap, head_snap, config, ai)
+    anchored = [_anchor(f, diff, base_snap, head_snap) for f in findings]
+    review = _review(
+        head_snap,
+        config,
+        anchored,
+        base=base,
+        head=head_tree.rev if isinstance(head_tree, GitTree) else None,
+        changes=diff_changes(base_snap, head_snap),
+        notices=notices,
+    )
+    return replace(review, ai_usage=usage), diff
+
+
+def _with_ai(
+    findings: list[Finding],
+    diff: DiffIndex,
+    base: Snapshot,
+    head: Snapshot,
+    config: Config,
+    ai: AiOptions,
+) -> tuple[list[Finding], tuple[str, ...], AiUsage | None]:
+    """Ask Claude about the touched columns. It may add warnings and dismiss warnings only."""
+    if not ai.api_key:
+        why = "AI review skipped: no API key (set ANTHROPIC_API_KEY)"
+        return findings, ((why,) if ai.mode == "on" else ()), None
+    from reviewer import ai as ai_layer
+
+    if not ai_layer.should_call(diff.changed_paths(), head.inventory.files, head.rules.path):
+        return findings, ("AI review skipped: no model file or rules file changed",), None
+    added, changed = _changed_columns(base.inventory, head.inventory)
+    candidates = tuple([*added, *changed])
+    request = ai_layer.AiRequest(
+        hunks=tuple((p, diff.hunk_text(p)) for p in sorted(diff.changed_paths())
+                    if p in set(head.inventory.files)),
+        candidates=candidates,
+        findings=tuple(findings),
+        similar=tuple((c.key, find_similar(c, head.inventory, head.rules)) for c in candidates),
+        inventory=head.inventory,
+    )
+    outcome = ai_layer.review_with_ai(
+        request,
+        model=ai.model,
+        api_key=ai.api_key,
+        base_url=ai.base_url,
+        cache_dir=Path(ai.cache_dir) if ai.cache_dir else None,
+    )
+    merged = merge_ai(findings, outcome.findings, outcome.dismissals)
+    notices = list(outcome.notices)
+    if outcome.dropped:
+        notices.append(f"AI review: {outcome.dropped} suggestion(s) dropped because they named "
+                       f"no column this change touched")
+    return merged, tuple(notices), outcome.usage
+
+
+def merge_ai(
+    findings: Sequence[Finding], extra: Iterable[Finding], dismissals: Iterable[tuple[str, str]]
+) -> list[Finding]:
+    """Fold the AI layer's output in. It may add warnings and dismiss warnings; never more."""
+    dismissed = dict(dismissals)
+    merged = [
+        replace(f, dismissed=dismissed[f.fingerprint])
+        if f.fingerprint in dismissed and f.severity == "warning" and f.source == "deterministic"
+        else f
+        for f in findings
+    ]
+    taken = {(f.code, f.table, f.column) for f in merged}
+    merged += [
+        replace(f, severity="warning", source="ai", introduced=True)
+        for f in extra
+        if (f.code, f.table, f.column) not in taken
+    ]
+    return merged
