@@ -349,6 +349,7 @@ requires-python = ">=3.10"
 dependencies = ["sqlalchemy>=2.0"]
 
 [tool.masking-reviewer]
+models = ["app/models/*.py"]
 rules = "masking_rules.json"
 labels = ["ColumnVisibility.MASKED", "ColumnVisibility.PRIVATE"]
 '''

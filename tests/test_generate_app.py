@@ -1,0 +1,129 @@
+"""The benchmark's synthetic app: importable, of the requested size, complete, deterministic.
+
+Small N only: the benchmark itself (benchmarks/perf.py) is never run as a timed test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate_app import MODELS_PACKAGE, PR_BRANCH, main
+from tests.gitrepo import isolate_git
+
+COUNT_MAPPERS = (
+    "import app.models\n"
+    "from app.models.base import Base\n"
+    "print(len(Base.registry.mappers), len(Base.metadata.tables))\n"
+)
+
+
+def _python(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
+    }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(monkeypatch)
+
+
+@pytest.mark.parametrize(
+    ("models", "modules", "mappers", "tables"),
+    [
+        # 10 classes per module; one in five modules adds a Core association table
+        pytest.param(23, 3, 23, 24, id="partial last module"),
+        pytest.param(40, 4, 40, 41, id="whole modules"),
+        pytest.param(3, 1, 3, 3, id="smallest app the --pr branch can touch"),
+    ],
+)
+def test_generated_app_imports_with_requested_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], models: int, modules: int,
+    mappers: int, tables: int,
+) -> None:
+    out = tmp_path / "app"
+    assert main(["--models", str(models), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    lines = sum(
+        p.read_text(encoding="utf-8").count("\n") for p in (out / MODELS_PACKAGE).glob("*.py")
+    )
+    assert printed.startswith(f"{models} models in {modules} modules, {lines} lines of model code")
+
+    proc = _python(out, "-c", COUNT_MAPPERS)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [str(mappers), str(tables)]
+
+    # the reference schema test agrees the rules file is complete
+    schema = _python(out, "schema_test.py")
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    assert _git(out, "status", "--porcelain") == ""
+
+
+def test_same_seed_same_app_other_seed_other_app(tmp_path: Path) -> None:
+    main(["--models", "25", "--out", str(tmp_path / "a")])
+    main(["--models", "25", "--out", str(tmp_path / "b")])
+    main(["--models", "25", "--out", str(tmp_path / "c"), "--seed", "8"])
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert _tree(tmp_path / "a") != _tree(tmp_path / "c")
+
+
+def test_rules_cover_exactly_the_labelled_columns(tmp_path: Path) -> None:
+    out = tmp_path / "app"
+    main(["--models", "60", "--out", str(out)])
+    script = (
+        "import json, app.models\n"
+        "from app.models.base import Base\n"
+        "print(json.dumps(sorted([t.name, c.name] for t in Base.metadata.tables.values()\n"
+        "    for c in t.columns if 'visibility' in c.info)))\n"
+    )
+    proc = _python(out, "-c", script)
+    assert proc.returncode == 0, proc.stderr
+    labelled = json.loads(proc.stdout)
+    rules = json.loads((out / "masking_rules.json").read_text(encoding="utf-8"))["rules"]
+    assert sorted([r["table"], r["column"]] for r in rules) == labelled
+    assert len(labelled) > 10  # the benchmark is meaningless without labelled columns
+
+
+def test_pr_branch_touches_three_model_files(tmp_path: Path) -> None:
+    out = tmp_path / "app"
+    main(["--models", "30", "--out", str(out), "--pr"])
+    assert _git(out, "branch", "--show-current").strip() == PR_BRANCH
+    changed = _git(out, "diff", "--name-only", "main", PR_BRANCH).split()
+    assert changed == [
+        "app/models/billing.py",
+        "app/models/crm.py",
+        "app/models/hr.py",
+        "masking_rules.json",
+    ]
+    diff = _git(out, "diff", "main", PR_BRANCH)
+    assert '+      "column": "recovery_email",' in diff.splitlines()
+    added = [line for line in diff.splitlines() if line.startswith("+") and "client_secret" in line]
+    assert len(added) == 1 and "info=" not in added[0]  # the secret nobody labelled
+    proc = _python(out, "-c", COUNT_MAPPERS)
+    assert proc.stdout.split()[0] == "31"  # one new integration class
+
+
+def test_refuses_a_non_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="is not empty"):
+        main(["--models", "5", "--out", str(tmp_path)])
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
