@@ -438,7 +438,13 @@ def test_markdown_truncates_under_limit() -> None:
     assert len(full.encode()) > limit
     short = render_markdown(review, max_bytes=limit)
     assert len(short.encode()) <= limit
-    assert "rows not shown. Run `reviewer check --format json` for everything._" in short
+    shown = sum(ln.startswith("| `MR001`") for ln in short.splitlines())
+    assert 0 < shown < 400
+    assert (f"_Summary truncated to stay under GitHub's 1024 KiB limit: {400 - shown} rows not "
+            "shown. Run `reviewer check --format json` for everything._") in short
+    # the cap is the largest that fits: one more row's worth of budget shows one more row
+    roomier = render_markdown(review, max_bytes=limit + 450)
+    assert sum(ln.startswith("| `MR001`") for ln in roomier.splitlines()) == shown + 1
     assert short.splitlines()[0] == "## ❌ masking-reviewer blocks merging"
 
 

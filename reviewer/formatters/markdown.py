@@ -117,11 +117,12 @@ def _build(review: Review, cap: int | None, tool_version: str) -> str:
 
     omitted = 0
 
-    def capped(findings: list[Finding]) -> list[Finding]:
+    def capped(findings: list[Finding], *, count: bool = True) -> list[Finding]:
         nonlocal omitted
         if cap is None or len(findings) <= cap:
             return findings
-        omitted += len(findings) - cap
+        if count:
+            omitted += len(findings) - cap
         return findings[:cap]
 
     if new and old:
@@ -132,11 +133,8 @@ def _build(review: Review, cap: int | None, tool_version: str) -> str:
     elif live:
         lines += ["", "### Findings", ""]
         lines += _table(capped(live), review.rules_path)
-    lines += _entries_block(capped(live), review.rules_path)
-    if omitted:
-        lines += ["", f"_Summary truncated to stay under GitHub's "
-                  f"{MAX_STEP_SUMMARY_BYTES // 1024} KiB limit: {omitted} rows not shown. "
-                  "Run `reviewer check --format json` for everything._"]
+    # The same rows as the tables above, so they are not counted twice as omitted.
+    lines += _entries_block(capped(live, count=False), review.rules_path)
 
     if review.exemptions:
         lines += ["", f"### Exemptions in force ({len(review.exemptions)})", ""]
@@ -181,6 +179,10 @@ def _build(review: Review, cap: int | None, tool_version: str) -> str:
         lines += _table(capped(dismissed), review.rules_path, reason=True)
         lines += ["", "</details>"]
 
+    if omitted:
+        lines += ["", f"_Summary truncated to stay under GitHub's "
+                  f"{MAX_STEP_SUMMARY_BYTES // 1024} KiB limit: {omitted} rows not shown. "
+                  "Run `reviewer check --format json` for everything._"]
     lines += ["", f"<sub>{TOOL_NAME} {escape_text(tool_version)} · "
               f"{errors} blocking, {warnings} warnings, {notes} notes</sub>"]
     return "\n".join(lines) + "\n"
@@ -191,12 +193,20 @@ def render_markdown(
 ) -> str:
     """The summary, kept under ``max_bytes`` of UTF-8 by showing fewer rows per table."""
     out = _build(review, None, tool_version)
-    cap = len(review.findings)
-    while len(out.encode("utf-8")) > max_bytes and cap > 0:
-        cap //= 2
-        out = _build(review, cap, tool_version)
     if len(out.encode("utf-8")) <= max_bytes:
         return out
+    # Binary search for the most rows per table that still fit.
+    low, high = 0, len(review.findings)
+    best: str | None = None
+    while low <= high:
+        cap = (low + high) // 2
+        candidate = _build(review, cap, tool_version)
+        if len(candidate.encode("utf-8")) <= max_bytes:
+            best, low = candidate, cap + 1
+        else:
+            high = cap - 1
+    if best is not None:
+        return best
     # Even with no rows it is too long (huge exemption or file lists): cut at a line.
     note = "\n\n_Summary cut here to stay under GitHub's size limit._\n"
     budget = max(0, max_bytes - len(note.encode("utf-8")))
