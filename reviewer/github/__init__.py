@@ -1,0 +1,1 @@
+"""The GitHub Action side: read the Actions environment, post the review, write the outputs."""
