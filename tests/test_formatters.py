@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -466,3 +467,44 @@ def test_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown output format 'xml'; choose one of text, "
                        "json, sarif, github, markdown"):
         render(make_review(), "xml")
+
+
+def test_markdown_hard_cut_when_even_no_rows_fit() -> None:
+    exemptions = tuple(replace(EXEMPT, column=f"col_{i}", reason="r" * 200) for i in range(200))
+    review = make_review(MISSING, exemptions=exemptions)
+    out = render_markdown(review, max_bytes=5_000)
+    assert len(out.encode()) <= 5_000
+    assert out.endswith("\n\n_Summary cut here to stay under GitHub's size limit._\n")
+    assert out.startswith("## ❌ masking-reviewer blocks merging\n")
+
+
+# ---------------------------------------------------------------------------- golden files
+# One realistic review in every format, so any change to what users see shows up in the diff.
+# Regenerate with: MR_UPDATE_GOLDEN=1 pytest tests/test_formatters.py -k golden
+
+GOLDEN = Path(__file__).parent / "golden" / "formatters"
+GOLDEN_REVIEW = make_review(
+    MISSING, STALE, UNLABELLED, QUASI,
+    replace(UNLABELLED, column="webhook_url", attribute="webhook_url", line=11,
+            message="NetSuiteConnection.webhook_url may embed a token.", source="ai",
+            rule=None, action=None,
+            dismissed="a plain endpoint URL without credentials"),
+    base="1" * 40, head="2" * 40, exemptions=(EXEMPT,),
+    files_analysed=("app/models/integrations.py", "app/models/netsuite.py"),
+    files_skipped=(("app/models/legacy.py", "cannot resolve base class LegacyBase"),),
+    notices=("AI review ran on 2 hunks",),
+    ai_usage=AiUsage(model="claude-sonnet-4-5", input_tokens=2100, output_tokens=350,
+                     cache_read_tokens=1800, cost_usd=0.0122, calls=1),
+)
+GOLDEN_SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "github": "log",
+                 "markdown": "md"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_golden_output(fmt: str) -> None:
+    path = GOLDEN / f"review.{GOLDEN_SUFFIX[fmt]}"
+    out = render(GOLDEN_REVIEW, fmt, tool_version="0.1.0")
+    if os.environ.get("MR_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(out, encoding="utf-8")
+    assert out == path.read_text(encoding="utf-8")

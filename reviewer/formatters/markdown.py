@@ -184,7 +184,7 @@ def _build(review: Review, cap: int | None, tool_version: str) -> str:
                   f"{MAX_STEP_SUMMARY_BYTES // 1024} KiB limit: {omitted} rows not shown. "
                   "Run `reviewer check --format json` for everything._"]
     lines += ["", f"<sub>{TOOL_NAME} {escape_text(tool_version)} · "
-              f"{errors} blocking, {warnings} warnings, {notes} notes</sub>"]
+              f"{errors} blocking, {plural(warnings, 'warning')}, {plural(notes, 'note')}</sub>"]
     return "\n".join(lines) + "\n"
 
 
