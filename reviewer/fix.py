@@ -236,7 +236,8 @@ def edit_rules_text(
         elif len(items) > 1:
             sep = source[items[0].end : items[1].start]
         else:
-            sep = ", "
+            # A lone entry shows no separator to copy; its inner spacing is the best guess.
+            sep = "," if _style_of(source, items[0]).member_sep == "," else ", "
     else:
         if "\n" not in source[root.start : root.end]:
             return _fresh_layout(source, root, body)
