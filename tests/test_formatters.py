@@ -508,3 +508,11 @@ def test_golden_output(fmt: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(out, encoding="utf-8")
     assert out == path.read_text(encoding="utf-8")
+
+
+def test_golden_review_validates_against_both_schemas() -> None:
+    sarif_schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(sarif_schema).validate(json.loads(render(GOLDEN_REVIEW, "sarif")))
+    findings_schema = json.loads(FINDINGS_SCHEMA.read_text())
+    jsonschema.Draft202012Validator(findings_schema).validate(
+        json.loads(render(GOLDEN_REVIEW, "json")))
