@@ -130,12 +130,13 @@ class DiffIndex:
 
 
 def _git(
-    root: str, *args: str, env: dict[str, str] | None = None
+    root: str, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
             ["git", *_GIT_CONFIG, *args],
             cwd=root,
+            input=stdin,
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -237,39 +238,36 @@ def git_diff(root: str, base: str, head: str | None) -> str:
     _require_repo(root)
     if head is not None:
         return _git_ok(root, *_DIFF_ARGS, base, head, "--", hint=_FETCH_HINT)
+    # from the top level: in a subdirectory ls-files would only list that subdirectory
+    top = _git_ok(root, "rev-parse", "--show-toplevel", hint="check the repository").strip()
     untracked = _git_ok(
-        root, "ls-files", "-z", "--others", "--exclude-standard", hint="check the repository"
+        top, "ls-files", "-z", "--others", "--exclude-standard", hint="check the repository"
     )
     paths = [p for p in untracked.split("\0") if p]
     if not paths:
-        return _git_ok(root, *_DIFF_ARGS, base, "--", hint=_FETCH_HINT)
-    index = _git_ok(root, "rev-parse", "--path-format=absolute", "--git-path", "index",
-                    hint="check the repository").strip()  # fmt: skip
+        return _git_ok(top, *_DIFF_ARGS, base, "--", hint=_FETCH_HINT)
+    index = _git_ok(
+        top, "rev-parse", "--path-format=absolute", "--git-path", "index",
+        hint="check the repository",
+    ).strip()  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="masking-reviewer-") as tmp:
         scratch = os.path.join(tmp, "index")
         if os.path.exists(index):
             shutil.copyfile(index, scratch)
         env = {**os.environ, "GIT_INDEX_FILE": scratch}
         # Intent-to-add (in the scratch index only) is what makes `git diff <base>` read
-        # these files from disk like tracked ones; no object is written.
-        proc = subprocess.run(
-            ["git", *_GIT_CONFIG, "add", "--intent-to-add", "--pathspec-from-file=-",
-             "--pathspec-file-nul"],
-            cwd=root,
-            input="\0".join(paths) + "\0",
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            env=env,
-            check=False,
+        # these files from disk like tracked ones; no object is written. Literal pathspecs:
+        # a file named `*.py` must not match its neighbours.
+        proc = _git(
+            top, "--literal-pathspecs", "add", "--intent-to-add", "--pathspec-from-file=-",
+            "--pathspec-file-nul", env=env, stdin="\0".join(paths) + "\0",
         )  # fmt: skip
         if proc.returncode != 0:
             raise UsageError(
                 f"could not include untracked files in the diff: {proc.stderr.strip()}; "
                 "commit or ignore them and retry"
             )
-        return _git_ok(root, *_DIFF_ARGS, base, "--", hint=_FETCH_HINT, env=env)
+        return _git_ok(top, *_DIFF_ARGS, base, "--", hint=_FETCH_HINT, env=env)
 
 
 def read_diff(root: str, base: str, head: str | None) -> DiffIndex:
@@ -294,7 +292,7 @@ def _unquote(text: str) -> str:
         ch = body[i]
         if ch == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
-            if nxt in "01234567" and i + 3 < len(body) + 1:
+            if nxt in "01234567" and i + 3 < len(body):
                 out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
                 i += 4
                 continue
@@ -342,7 +340,10 @@ def _sections(text: str) -> Iterator[str]:
     """Split a patch into per-file sections. Hunk lines always start with one of
     ``' +-\\'``, so a line starting with ``diff --git`` is always a header."""
     current: list[str] = []
-    for line in text.splitlines(keepends=True):
+    # split on "\n" only: str.splitlines would also break inside a line at \f or \u2028
+    pieces = text.split("\n")
+    tail = pieces.pop()
+    for line in [f"{p}\n" for p in pieces] + ([tail] if tail else []):
         if line.startswith("diff --git ") and current:
             yield "".join(current)
             current = []

@@ -166,6 +166,12 @@ SHAPES = [
         id="two hunks in one file",
     ),
     pytest.param(
+        {"odd.py": "x = 1\n"},
+        edit("odd.py", "x = 1\fdiff --git a/fake b/fake\ny = '\u2028'\r\n"),
+        [fd("odd.py", "odd.py", "modified", {1, 2}, {1}, ((1, 2),), ((1, 1),))],
+        id="form feed, line separator and CRLF stay inside their lines",
+    ),
+    pytest.param(
         {"same.py": "a\n"},
         lambda r: None,
         [],
@@ -481,3 +487,19 @@ PARSE = [
 @pytest.mark.parametrize(("text", "expected"), PARSE)
 def test_parse_diff_text(text: str, expected: FileDiff) -> None:
     assert parse_diff(text).files == (expected,)
+
+
+def test_working_tree_from_a_subdirectory_sees_the_whole_repo(repo: GitRepo) -> None:
+    repo.write("pkg/models.py", "a\n")
+    base = repo.commit("base")
+    repo.write("top_level_new.py", "x\n")
+    repo.write("pkg/star*.py", "y\n")
+    repo.write("pkg/starry.py", "z\n")
+
+    index = read_diff(str(repo.root / "pkg"), base, None)
+
+    assert [(f.new_path, f.status) for f in index.files] == [
+        ("pkg/star*.py", "added"),
+        ("pkg/starry.py", "added"),
+        ("top_level_new.py", "added"),
+    ]
