@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from reviewer.classifier import (
+    Classification,
+    classify,
+    classify_column,
+    load_vocabulary,
+    tokenize,
+)
+from reviewer.types import Column, Config
+
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "classifier_corpus.csv"
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        pytest.param("client_secret", ("client", "secret"), id="snake_case"),
+        pytest.param("oauthTokenSecret", ("oauth", "token", "secret"), id="camelCase"),
+        pytest.param("APIKey", ("api", "key"), id="leading acronym stays whole"),
+        pytest.param("userID", ("user", "id"), id="trailing acronym"),
+        pytest.param("HTTPServerURL", ("http", "server", "url"), id="acronyms around a word"),
+        pytest.param("address_line1", ("address", "line1"), id="digit stays on its word"),
+        pytest.param("card_last4", ("card", "last4"), id="last4 is one token"),
+        pytest.param("2fa_secret", ("2", "fa", "secret"), id="leading digits split off"),
+        pytest.param("client-secret", ("client", "secret"), id="kebab-case"),
+        pytest.param("__private__", ("private",), id="underscores only separate"),
+        pytest.param("", (), id="empty name"),
+    ],
+)
+def test_tokenize(name: str, tokens: tuple[str, ...]) -> None:
+    assert tokenize(name) == tokens
+
+
+def _c(category: str, confidence: str, reason: str) -> Classification:
+    return Classification(category, confidence, reason)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("name", "type_expr", "expected"),
+    [
+        # credentials, high tier from the reference list
+        pytest.param("client_secret", "String(255)",
+                     _c("credential", "high", "name 'client_secret'"), id="client_secret"),
+        pytest.param("sf_client_secret", None,
+                     _c("credential", "high", "name 'client_secret'"), id="vendor prefix"),
+        pytest.param("apiKey", None, _c("credential", "high", "name 'api_key'"),
+                     id="camelCase api key"),
+        pytest.param("erp_passphrase", None, _c("credential", "high", "name token 'passphrase'"),
+                     id="passphrase"),
+        pytest.param("app_secret_enc", "LargeBinary",
+                     _c("credential", "high", "name 'app_secret'"),
+                     id="trailing enc is noise"),
+        pytest.param("oauthTokenSecret", None,
+                     _c("credential", "high", "name 'oauth_token_secret'"), id="oauth1 secret"),
+        pytest.param("password_reset_token", None,
+                     _c("credential", "high", "name 'password_reset_token'"),
+                     id="longest match at the head wins"),
+        pytest.param("recovery_codes", "ARRAY(String)",
+                     _c("credential", "high", "name 'recovery_code'"), id="plural"),
+        pytest.param("bearer", "Text", _c("credential", "high", "name token 'bearer'"),
+                     id="bearer"),
+        pytest.param("signing_pem", "Text", _c("credential", "high", "name token 'pem'"),
+                     id="pem suffix"),
+        # credentials, medium tier
+        pytest.param("token", "String(64)", _c("credential", "medium", "name token 'token'"),
+                     id="bare token"),
+        pytest.param("salt", None, _c("credential", "medium", "name token 'salt'"), id="salt"),
+        pytest.param("sentry_dsn", None, _c("credential", "medium", "name token 'dsn'"),
+                     id="dsn"),
+        pytest.param("database_url", None,
+                     _c("credential", "medium", "name 'database_url'"), id="database url"),
+        # other categories
+        pytest.param("contact_email", None,
+                     _c("direct_identifier", "high", "name token 'email'"), id="email"),
+        pytest.param("email_address", None,
+                     _c("direct_identifier", "high", "name 'email_address'"),
+                     id="email address is one entry"),
+        pytest.param("tax_id", None, _c("direct_identifier", "high", "name 'tax_id'"),
+                     id="tax_id beats the _id negative"),
+        pytest.param("last_login_ip", "INET",
+                     _c("direct_identifier", "high", "name token 'ip'"), id="ip"),
+        pytest.param("passport", None, _c("direct_identifier", "high", "name token 'passport'"),
+                     id="passport is not pass"),
+        pytest.param("user_agent", "Text",
+                     _c("quasi_identifier", "high", "name 'user_agent'"),
+                     id="user_agent is not a user name"),
+        pytest.param("date_of_birth", "Date",
+                     _c("quasi_identifier", "high", "name 'date_of_birth'"),
+                     id="birthdate with a date type"),
+        pytest.param("job_title", None, _c("quasi_identifier", "medium", "name 'job_title'"),
+                     id="job title"),
+        pytest.param("iban", None, _c("financial", "high", "name token 'iban'"), id="iban"),
+        pytest.param("card_expiry", None, _c("financial", "high", "name 'card_expiry'"),
+                     id="card_expiry beats the expiry negative"),
+        pytest.param("salary", "Numeric", _c("financial", "medium", "name token 'salary'"),
+                     id="salary is numeric but financial"),
+        pytest.param("support_notes", "Text", _c("free_text", "high", "name token 'note'"),
+                     id="notes"),
+        pytest.param("email_body", "Text", _c("free_text", "high", "name 'email_body'"),
+                     id="head noun: an email body is text"),
+        pytest.param("email_signature", "Text",
+                     _c("free_text", "high", "name 'email_signature'"),
+                     id="an email signature is not a crypto signature"),
+    ],
+)
+def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
+    assert classify(name, type_expr) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "type_expr"),
+    [
+        pytest.param("primary_key", None, id="primary_key"),
+        pytest.param("public_key", "Text", id="public key is not secret"),
+        pytest.param("public_key_pem", "Text", id="public key pem"),
+        pytest.param("key_id", None, id="key_id"),
+        pytest.param("api_key_id", "Integer", id="api_key_id reference"),
+        pytest.param("api_version", None, id="api_version"),
+        pytest.param("secret_name", None, id="secret_name"),
+        pytest.param("csrf_token", None, id="csrf_token"),
+        pytest.param("token_type", None, id="token_type"),
+        pytest.param("token_url", None, id="token_url"),
+        pytest.param("access_token_expires_at", "DateTime", id="expires_at timestamp"),
+        pytest.param("password_changed_at", "DateTime", id="password_changed_at"),
+        pytest.param("card_last4", "String(4)", id="last4"),
+        pytest.param("card_last_four", None, id="last four"),
+        pytest.param("password_hint", None, id="hint"),
+        pytest.param("is_secret", None, id="is_ flag"),
+        pytest.param("has_password", None, id="has_ flag"),
+        pytest.param("token_count", None, id="count"),
+        pytest.param("key_prefix", None, id="key prefix"),
+        pytest.param("idempotency_key", None, id="idempotency key"),
+        pytest.param("s3_key", None, id="object storage key"),
+        pytest.param("keyword", None, id="keyword is not key"),
+        pytest.param("email_verified", None, id="verified flag without is_"),
+        pytest.param("mfa_enabled", None, id="enabled flag"),
+        pytest.param("product_name", None, id="product name is not a person"),
+        pytest.param("title", None, id="title alone"),
+        pytest.param("secret_arn", None, id="reference to a vault"),
+    ],
+)
+def test_classify_negative(name: str, type_expr: str | None) -> None:
+    assert classify(name, type_expr) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "type_expr", "expected"),
+    [
+        pytest.param("stored_value", "StringEncryptedType(String, key, AesEngine)",
+                     _c("credential", "medium", "encrypted column type 'StringEncryptedType'"),
+                     id="encrypted type alone"),
+        pytest.param("token", "EncryptedType(String)",
+                     _c("credential", "high",
+                        "name token 'token' and encrypted column type 'EncryptedType'"),
+                     id="encrypted type raises a medium name"),
+        pytest.param("ssn", "EncryptedType(String)",
+                     _c("direct_identifier", "high", "name token 'ssn'"),
+                     id="encrypted identifier stays an identifier"),
+        pytest.param("client_cert_der", "sa.LargeBinary",
+                     _c("credential", "high",
+                        "name token 'der' on binary column type 'LargeBinary'"),
+                     id="binary certificate"),
+        pytest.param("metadata", "postgresql.JSONB",
+                     _c("free_text", "medium",
+                        "JSON blob 'metadata' of type 'JSONB' may hold user data"),
+                     id="json metadata"),
+        pytest.param("raw_response", "MutableDict.as_mutable(JSONB)",
+                     _c("free_text", "medium",
+                        "JSON blob 'raw_*' of type 'JSONB' may hold user data"),
+                     id="raw_ prefix"),
+        pytest.param("payload", None,
+                     _c("free_text", "low", "blob name 'payload' may hold user data"),
+                     id="blob name with unknown type"),
+    ],
+)
+def test_type_evidence(name: str, type_expr: str, expected: Classification) -> None:
+    assert classify(name, type_expr) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "type_expr"),
+    [
+        pytest.param("token", "Boolean", id="a boolean holds no secret"),
+        pytest.param("secret", "Integer", id="an integer holds no secret"),
+        pytest.param("notes", "DateTime", id="a timestamp holds no text"),
+        pytest.param("metadata", "String(32)", id="a short string named metadata is a label"),
+        pytest.param("photo", "Boolean", id="boolean beats any name"),
+    ],
+)
+def test_type_rules_out(name: str, type_expr: str) -> None:
+    assert classify(name, type_expr) is None
+
+
+def test_config_extends_and_ignores() -> None:
+    config = Config(
+        root=".",
+        sensitive_names=(("credential", ("sf_refresh", "ptk")),
+                         ("free_text", ("csrf_token",))),
+        ignore_names=("client_secret", "*_legacy_token"),
+    )
+    vocab = load_vocabulary(config)
+    got = {n: classify(n, None, vocab) for n in
+           ("sf_refresh", "vendor_ptk", "csrf_token", "client_secret", "old_legacy_token", "token")}
+    assert got == {
+        "sf_refresh": _c("credential", "high", "configured name 'sf_refresh'"),
+        "vendor_ptk": _c("credential", "high", "configured name 'ptk'"),
+        # the user's own word beats the shipped negative list
+        "csrf_token": _c("free_text", "high", "configured name 'csrf_token'"),
+        "client_secret": None,
+        "old_legacy_token": None,
+        "token": _c("credential", "medium", "name token 'token'"),
+    }
+    # the shipped vocabulary is unchanged for callers without config
+    assert classify("client_secret") == _c("credential", "high", "name 'client_secret'")
+
+
+def _column(name: str, type_expr: str | None, attribute: str | None = None) -> Column:
+    return Column(table="netsuite_connections", column=name, class_name="NetSuiteConnection",
+                  attribute=attribute or name, path="app/models.py", line=12, type=type_expr,
+                  nullable=True, unique=False, primary_key=False)
+
+
+@pytest.mark.parametrize(
+    ("column", "category", "confidence"),
+    [
+        pytest.param(_column("client_secret", "String"), "credential", "high", id="secret"),
+        pytest.param(_column("created_at", "DateTime"), None, None, id="not sensitive"),
+        pytest.param(_column("col_7", "Text", attribute="api_key"), "credential", "high",
+                     id="attribute name when the db name says nothing"),
+    ],
+)
+def test_classify_column(column: Column, category: str | None, confidence: str | None) -> None:
+    out = classify_column(column)
+    assert (out.category, out.confidence) == (category, confidence)
+    assert out.column == column.column and out.line == column.line
+
+
+def test_corpus_meets_targets() -> None:
+    with CORPUS.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 320
+    assert sum(1 for r in rows if r["expected"] == "none") >= 100
+    pred = {r["name"]: classify(r["name"], r["type"] or None) for r in rows}
+    cred_tp = sum(1 for r in rows if r["expected"] == "credential"
+                  and (c := pred[r["name"]]) is not None and c.category == "credential")
+    cred_pred = sum(1 for c in pred.values() if c is not None and c.category == "credential")
+    cred_true = sum(1 for r in rows if r["expected"] == "credential")
+    assert cred_tp / cred_pred >= 0.9 and cred_tp / cred_true >= 0.9
+    tp = sum(1 for r in rows if r["expected"] != "none" and pred[r["name"]] is not None)
+    fp = sum(1 for r in rows if r["expected"] == "none" and pred[r["name"]] is not None)
+    fn = sum(1 for r in rows if r["expected"] != "none" and pred[r["name"]] is None)
+    assert 2 * tp / (2 * tp + fp + fn) >= 0.8
+
+
+def test_vocabulary_has_no_empty_or_contradictory_entries() -> None:
+    vocab = load_vocabulary()
+    assert all(t.tokens for t in vocab.terms)
+    positives = {t.tokens for t in vocab.terms}
+    assert not positives & set(vocab.negative_phrases)

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from reviewer.classifier import Classification, classify
+from reviewer.similar import core_tokens, find_similar, similarity, suggest_rule
+from reviewer.types import Column, Inventory, Rule, RulesFile, SimilarField
+
+PRIVATE = ("ColumnVisibility.PRIVATE",)
+MASKED = ("ColumnVisibility.MASKED",)
+
+
+def col(qualname: str, table: str, type_expr: str | None = "String(255)", *,
+        labels: tuple[str, ...] = (), nullable: bool = True, unique: bool = False,
+        line: int = 10, column: str | None = None) -> Column:
+    class_name, attribute = qualname.split(".")
+    return Column(table=table, column=column or attribute, class_name=class_name,
+                  attribute=attribute, path="app/models/integrations.py", line=line,
+                  type=type_expr, nullable=nullable, unique=unique, primary_key=False,
+                  labels=labels)
+
+
+SF_SECRET = col("SalesforceConnection.client_secret", "salesforce_connections",
+                labels=PRIVATE, line=14)
+SF_REFRESH = col("SalesforceConnection.refresh_token", "salesforce_connections", "Text",
+                 labels=PRIVATE, line=15)
+SF_URL = col("SalesforceConnection.instance_url", "salesforce_connections", line=16)
+OKTA_SECRET = col("OktaApp.okta_client_secret", "okta_apps", labels=MASKED, line=40)
+API_CLIENT_SECRET = col("ApiClient.client_secret", "api_clients", line=60)  # neither: no signal
+PARTNER_SECRET = col("Partner.client_secret_enc", "partners", "Text", labels=PRIVATE,
+                     line=70)
+PARTNER_COUNT = col("Partner.client_secret_count", "partners", "Integer", labels=PRIVATE,
+                    line=71)
+USER_EMAIL = col("User.email", "users", labels=PRIVATE, unique=True, line=5)
+NS_SECRET = col("NetSuiteConnection.client_secret", "netsuite_connections", line=22)
+
+INVENTORY = Inventory(columns=(SF_SECRET, SF_REFRESH, SF_URL, OKTA_SECRET, API_CLIENT_SECRET,
+                               PARTNER_SECRET, PARTNER_COUNT, USER_EMAIL, NS_SECRET))
+RULES = RulesFile(path="masking_rules.json", rules=(
+    Rule("salesforce_connections", "client_secret", "null", line=3),
+    Rule("salesforce_connections", "refresh_token", "null", line=4),
+    Rule("okta_apps", "okta_client_secret", "static", value="redacted", line=5),
+    Rule("partners", "client_secret_enc", "hash", line=6),
+    Rule("users", "email", "fake_email", line=7),
+))
+
+
+def field(c: Column, rule: Rule | None, score: float) -> SimilarField:
+    return SimilarField(table=c.table, column=c.column, class_name=c.class_name,
+                        attribute=c.attribute, path=c.path, line=c.line, labels=c.labels,
+                        rule=rule, score=score)
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        pytest.param("sf_client_secret", ("client", "secret"), id="vendor prefix stripped"),
+        pytest.param("netsuite_client_secret", ("client", "secret"), id="netsuite"),
+        pytest.param("stripe", ("stripe",), id="never strips the whole name"),
+        pytest.param("api_key", ("api", "key"), id="api is not a vendor"),
+    ],
+)
+def test_core_tokens(name: str, tokens: tuple[str, ...]) -> None:
+    assert core_tokens(name) == tokens
+
+
+def test_netsuite_secret_finds_the_salesforce_one_first() -> None:
+    rules = RULES.by_key()
+    assert find_similar(NS_SECRET, INVENTORY, RULES) == (
+        # same name, sibling *Connection model
+        field(SF_SECRET, rules[SF_SECRET.key], 1.0),
+        # same name once the vendor prefix goes, but an unrelated model
+        field(OKTA_SECRET, rules[OKTA_SECRET.key], 0.85),
+        # two of three tokens shared, compatible type; the Integer count is not comparable and
+        # the unlabelled, unmasked ApiClient.client_secret informs nothing
+        field(PARTNER_SECRET, rules[PARTNER_SECRET.key], 0.467),
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "limit", "expected"),
+    [
+        pytest.param(SF_SECRET, 3, ["OktaApp.okta_client_secret", "Partner.client_secret_enc"],
+                     id="never the target itself"),
+        pytest.param(NS_SECRET, 1, ["SalesforceConnection.client_secret"], id="limit"),
+        pytest.param(NS_SECRET, 0, [], id="limit zero"),
+        pytest.param(col("Invoice.total_cents", "invoices", "Integer"), 3, [],
+                     id="nothing alike"),
+        pytest.param(col("NetSuiteConnection.refresh_token", "netsuite_connections", "Text"), 3,
+                     ["SalesforceConnection.refresh_token"], id="refresh token sibling"),
+    ],
+)
+def test_find_similar_selection(target: Column, limit: int, expected: list[str]) -> None:
+    assert [f.qualname for f in find_similar(target, INVENTORY, RULES, limit=limit)] == expected
+
+
+def test_similarity_type_mismatch_weakens_an_exact_name() -> None:
+    as_int = replace(NS_SECRET, type="Integer")
+    assert similarity(as_int, SF_SECRET) == pytest.approx(0.85 * 0.6 + 0.15)
+    assert similarity(replace(NS_SECRET, type=None), SF_SECRET) == 1.0
+
+
+def _cls(name: str, type_expr: str | None = None) -> Classification | None:
+    return classify(name, type_expr)
+
+
+@pytest.mark.parametrize(
+    ("column", "similar", "expected"),
+    [
+        pytest.param(NS_SECRET, find_similar(NS_SECRET, INVENTORY, RULES),
+                     Rule("netsuite_connections", "client_secret", "null"),
+                     id="copies the sibling's null"),
+        pytest.param(replace(NS_SECRET, nullable=False), find_similar(NS_SECRET, INVENTORY, RULES),
+                     Rule("netsuite_connections", "client_secret", "static", value="redacted"),
+                     id="NOT NULL: null is weak, next similar static rule copied with its value"),
+        pytest.param(NS_SECRET, (field(PARTNER_SECRET, RULES.by_key()[PARTNER_SECRET.key], 0.5),),
+                     Rule("netsuite_connections", "client_secret", "null"),
+                     id="hash is weak for a secret: category default"),
+        pytest.param(replace(NS_SECRET, nullable=False), (),
+                     Rule("netsuite_connections", "client_secret", "static", value="masked"),
+                     id="no similar, NOT NULL secret: static placeholder"),
+        pytest.param(replace(NS_SECRET, nullable=False, unique=True), (),
+                     Rule("netsuite_connections", "client_secret", "random"),
+                     id="NOT NULL unique secret: random"),
+        pytest.param(NS_SECRET,
+                     (field(SF_SECRET, Rule("salesforce_connections", "client_secret", "keep",
+                                            note="test sandbox only"), 1.0),),
+                     Rule("netsuite_connections", "client_secret", "null"),
+                     id="keep is never copied"),
+        pytest.param(col("Contact.email", "contacts", unique=True),
+                     find_similar(col("Contact.email", "contacts"), INVENTORY, RULES),
+                     Rule("contacts", "email", "fake_email"),
+                     id="email copies fake_email"),
+    ],
+)
+def test_suggest_rule(column: Column, similar: tuple[SimilarField, ...], expected: Rule) -> None:
+    assert suggest_rule(column, _cls(column.column, column.type), similar) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        pytest.param(col("Contact.work_email", "contacts"), "fake_email", id="email"),
+        pytest.param(col("Contact.email_address", "contacts"), "fake_email",
+                     id="email address is an email first"),
+        pytest.param(col("Contact.first_name", "contacts"), "fake_name", id="name"),
+        pytest.param(col("Contact.mobile_phone", "contacts"), "fake_phone", id="phone"),
+        pytest.param(col("Contact.street_address", "contacts"), "fake_address", id="address"),
+        pytest.param(col("Login.ip_address", "logins"), "hash", id="ip is not postal"),
+        pytest.param(col("User.username", "users", unique=True), "hash",
+                     id="unique name: fake_name collides, hash keeps it unique"),
+        pytest.param(col("User.birth_date", "users", "Date"), "generalize", id="quasi"),
+        pytest.param(col("Ticket.body", "tickets", "Text"), "shred", id="free text"),
+        pytest.param(col("Card.iban", "cards"), "null", id="financial"),
+        pytest.param(col("Thing.widget", "things"), "null", id="uncategorised labelled column"),
+    ],
+)
+def test_suggest_rule_category_defaults(column: Column, expected: str) -> None:
+    assert suggest_rule(column, _cls(column.column, column.type), ()).strategy == expected
