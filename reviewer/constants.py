@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 TOOL_NAME = "masking-reviewer"
+PROJECT_URL = "https://github.com/masking-reviewer/masking-reviewer"
 CONFIG_TABLE = "masking-reviewer"  # [tool.masking-reviewer] in pyproject.toml
 CONFIG_FILE = ".masking-reviewer.toml"  # wins over pyproject.toml
 DEFAULT_RULES_FILE = "masking_rules.json"

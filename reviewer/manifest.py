@@ -20,13 +20,7 @@ from reviewer.types import Category, Column, Confidence, Inventory, Rule, RulesF
 MANIFEST_VERSION = 1
 Status = Literal["masked", "kept", "exempt", "uncovered"]
 
-# Strategies whose output is a function of the input (or is the input), so the same person
-# or secret maps to the same value in every table and every nightly copy. Candidate for a
-# ``linkable`` field on reviewer.strategies.Strategy.
-LINKABLE_STRATEGIES = frozenset(
-    {"hash", "fake_email", "fake_name", "fake_phone", "fake_address", "redact", "generalize",
-     "keep"}
-)
+LINKABLE_STRATEGIES = frozenset(s.name for s in STRATEGIES.values() if s.linkable)
 
 CAVEATS: tuple[str, ...] = (
     "Masking reduces the risk that a person or a secret can be recovered from the copy. "

@@ -16,31 +16,43 @@ class Strategy:
     safe_for_credentials: bool  # removes the secret outright: nothing usable or linkable is left
     keeps_unique: bool  # distinct inputs stay distinct, so a unique=True column still loads
     writes_null: bool = False
+    # the output is a function of the input, so one person or secret maps to the same value in
+    # every table and every nightly copy: rows stay linkable across copies
+    linkable: bool = False
 
 
 STRATEGIES: dict[str, Strategy] = {
     s.name: s
     for s in (
-        Strategy("null", "Set the value to NULL. The default for secrets.", True, True, True),
-        Strategy("empty", "Replace with an empty string, list or object.", True, False),
-        Strategy("static", "Replace with a fixed placeholder given in `value`.", True, False),
-        Strategy("random", "Replace with random data of the same shape; not linkable.", True, True),
+        Strategy("null", "Set the value to NULL. The default for secrets.",
+                 safe_for_credentials=True, keeps_unique=True, writes_null=True),
+        Strategy("empty", "Replace with an empty string, list or object.",
+                 safe_for_credentials=True, keeps_unique=False),
+        Strategy("static", "Replace with a fixed placeholder given in `value`.",
+                 safe_for_credentials=True, keeps_unique=False),
+        Strategy("random", "Replace with random data of the same shape; not linkable.",
+                 safe_for_credentials=True, keeps_unique=True),
         Strategy("fake_email", "Deterministic realistic e-mail; joins and uniqueness survive.",
-                 False, True),
-        Strategy("fake_name", "Deterministic realistic person or company name.", False, False),
-        Strategy("fake_phone", "Deterministic realistic phone number.", False, False),
-        Strategy("fake_address", "Deterministic realistic postal address.", False, False),
-        Strategy("fake_text", "Realistic filler text of similar length.", False, False),
+                 safe_for_credentials=False, keeps_unique=True, linkable=True),
+        Strategy("fake_name", "Deterministic realistic person or company name.",
+                 safe_for_credentials=False, keeps_unique=False, linkable=True),
+        Strategy("fake_phone", "Deterministic realistic phone number.",
+                 safe_for_credentials=False, keeps_unique=False, linkable=True),
+        Strategy("fake_address", "Deterministic realistic postal address.",
+                 safe_for_credentials=False, keeps_unique=False, linkable=True),
+        Strategy("fake_text", "Realistic filler text of similar length.",
+                 safe_for_credentials=False, keeps_unique=False),
         Strategy("hash", "Keyed deterministic hash; values stay linkable. Never for secrets.",
-                 False, True),
+                 safe_for_credentials=False, keeps_unique=True, linkable=True),
         Strategy("redact", "Partial mask keeping a prefix or suffix (e.g. last 4). "
-                 "Never for secrets: prefixes such as sk_live_ survive.", False, False),
+                 "Never for secrets: prefixes such as sk_live_ survive.",
+                 safe_for_credentials=False, keeps_unique=False, linkable=True),
         Strategy("generalize", "Reduce resolution: birthdate to year, postcode to prefix.",
-                 False, False),
+                 safe_for_credentials=False, keeps_unique=False, linkable=True),
         Strategy("shred", "Replace free text with nonsense of the same length and structure.",
-                 False, False),
+                 safe_for_credentials=False, keeps_unique=False),
         Strategy("keep", "Copy unchanged. Requires a `note` saying why that is safe.",
-                 False, True),
+                 safe_for_credentials=False, keeps_unique=True, linkable=True),
     )
 }
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 from reviewer.codes import CODES
-from reviewer.constants import TOOL_NAME
+from reviewer.constants import PROJECT_URL, TOOL_NAME
 from reviewer.formatters import action_phrase, entry_json
 from reviewer.formatters.jsonout import JsonValue
 from reviewer.types import Finding, Review
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/masking-reviewer/masking-reviewer"
 FINGERPRINT_KEY = "maskingReviewer/v1"
 # Code scanning resolves relative URIs against the checkout root through this base id.
 SRCROOT = "%SRCROOT%"
@@ -24,7 +23,7 @@ def _driver_rules() -> list[JsonValue]:
             "name": c.name,
             "shortDescription": {"text": c.summary},
             "fullDescription": {"text": c.summary},
-            "helpUri": f"{INFORMATION_URI}#{c.code.lower()}-{c.name}",
+            "helpUri": f"{PROJECT_URL}#{c.code.lower()}-{c.name}",
             "defaultConfiguration": {"level": c.severity},
             "properties": {"tags": ["security", "masking"]},
         }
@@ -98,7 +97,7 @@ def sarif_dict(review: Review, *, tool_version: str) -> dict[str, JsonValue]:
                 "name": TOOL_NAME,
                 "version": tool_version,
                 "semanticVersion": tool_version,
-                "informationUri": INFORMATION_URI,
+                "informationUri": PROJECT_URL,
                 "rules": _driver_rules(),
             }
         },
