@@ -158,15 +158,16 @@ def _plan(
         if key is not None:
             present.add(key)
 
+    tables = [_table_of(node) for node in items]
     for rule in wanted.values():
         if rule.key in present:
             continue
         present.add(rule.key)
-        _place(plan, items, rule)
+        _place(plan, tables, rule)
     return plan
 
 
-def _place(plan: _Plan, items: tuple[JsonValue, ...], rule: Rule) -> None:
+def _place(plan: _Plan, tables: list[str | None], rule: Rule) -> None:
     """After the last entry of the same table, new ones included, else at the very end."""
     for index in reversed(plan.kept):
         followers = plan.followers.setdefault(index, [])
@@ -174,7 +175,7 @@ def _place(plan: _Plan, items: tuple[JsonValue, ...], rule: Rule) -> None:
             if followers[pos].table == rule.table:
                 followers.insert(pos + 1, rule)
                 return
-        if _table_of(items[index]) == rule.table:
+        if tables[index] == rule.table:
             followers.insert(0, rule)
             return
     head = plan.followers.setdefault(-1, [])
@@ -253,8 +254,8 @@ def edit_rules_text(
             pieces.append(source[items[previous].end : items[previous + 1].start])
         node = items[index]
         pieces.append(plan.replaced.get(index, source[node.start : node.end]))
-        style = _style_of(source, node if isinstance(node, JsonObject) else style_ref)
         for rule in plan.followers.get(index, []):
+            style = _style_of(source, node if isinstance(node, JsonObject) else style_ref)
             pieces += [sep, _render(rule, style)]
     pieces.append(sep.join(body))
 

@@ -9,6 +9,7 @@ entries that are fine are still returned so the gate can report everything in on
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 import json.decoder
@@ -16,7 +17,7 @@ import json.scanner
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
@@ -172,6 +173,17 @@ def plain(node: JsonValue) -> object:
     return node.value
 
 
+class LineIndex:
+    """Offset to (line, col) in O(log n), for files with thousands of entries."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters) of ``offset``."""
     line = text.count("\n", 0, offset) + 1
@@ -248,9 +260,10 @@ class _Checker:
         self.path = path
         self.root = root
         self.problems: list[_Problem] = []
+        self.position = LineIndex(text)
 
     def line(self, offset: int) -> int:
-        return line_col(self.text, offset)[0]
+        return self.position(offset)[0]
 
     def entry_name(self, index: int) -> str:
         node = self._rules_items()[index]
@@ -299,7 +312,7 @@ class _Checker:
                 seen: dict[str, int] = {}
                 for member in node.members:
                     if member.key in seen:
-                        line, col = line_col(self.text, seen[member.key])
+                        line, col = self.position(seen[member.key])
                         self.add(
                             member.key_start,
                             f"key {member.key!r} appears twice (first at line {line}, col {col}); "
@@ -316,12 +329,24 @@ class _Checker:
         walk(self.root, None, False)
 
     def check_schema(self) -> None:
-        errors = sorted(_validator().iter_errors(cast(Any, plain(self.root))), key=_error_order)
-        for error in errors:
-            self.schema_error(error)
+        data = plain(self.root)
+        entries = data.get("rules") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(entries, list):
+            for error in sorted(_validator().iter_errors(cast(Any, data)), key=_error_order):
+                self.schema_error(error, ())
+            return
+        # Entries one by one: a full pass over thousands of entries costs seconds, and nearly
+        # all of them share one of a handful of shapes whose verdict is cached.
+        for error in _validator().iter_errors({**data, "rules": []}):
+            self.schema_error(error, ())
+        for index, entry in enumerate(entries):
+            if _entry_shape_valid(_shape(entry)):
+                continue
+            for error in sorted(_rule_validator().iter_errors(entry), key=_error_order):
+                self.schema_error(error, ("rules", index))
 
-    def schema_error(self, error: ValidationError) -> None:
-        path: list[str | int] = list(error.absolute_path)
+    def schema_error(self, error: ValidationError, prefix: tuple[str | int, ...]) -> None:
+        path: list[str | int] = [*prefix, *error.absolute_path]
         entry = path[1] if len(path) >= 2 and path[0] == "rules" else None
         assert entry is None or isinstance(entry, int)
         in_entry = entry is not None and len(path) >= 2
@@ -451,6 +476,34 @@ class _Checker:
                 first[key] = index
 
 
+# Validity of an entry never depends on *which* non-blank name it holds, only on its shape;
+# tests pin the schema's string constraints so this stays true.
+_NAME_FIELDS = ("table", "column", "note")
+
+
+def _shape(entry: object) -> str:
+    if not isinstance(entry, dict):
+        return json.dumps(entry)
+    shape = {
+        k: "x" if k in _NAME_FIELDS and isinstance(v, str) and v.strip() else v
+        for k, v in entry.items()
+    }
+    return json.dumps(shape, sort_keys=True)
+
+
+@lru_cache(maxsize=4096)
+def _entry_shape_valid(shape: str) -> bool:
+    return bool(_rule_validator().is_valid(json.loads(shape)))
+
+
+@cache
+def _rule_validator() -> Validator:
+    from jsonschema import Draft202012Validator
+
+    full = schema()
+    return Draft202012Validator({"$ref": "#/$defs/rule", "$defs": full["$defs"]})
+
+
 def _error_order(error: ValidationError) -> tuple[str, ...]:
     return tuple(str(p) for p in error.absolute_path)
 
@@ -476,7 +529,7 @@ def _syntax_message(text: str, exc: json.JSONDecodeError) -> str:
     return message
 
 
-def _rule_from(node: JsonObject, text: str) -> Rule:
+def _rule_from(node: JsonObject, position: LineIndex) -> Rule:
     data = plain(node)
     assert isinstance(data, dict)
     note = data.get("note")
@@ -486,7 +539,7 @@ def _rule_from(node: JsonObject, text: str) -> Rule:
         strategy=str(data["strategy"]),
         value=data.get("value"),
         note=note if isinstance(note, str) else None,
-        line=line_col(text, node.start)[0],
+        line=position(node.start)[0],
     )
 
 
@@ -514,7 +567,7 @@ def parse_rules(text: str, path: str) -> RulesFile:
     broken = {p.entry for p in checker.problems if p.entry is not None}
 
     rules = tuple(
-        _rule_from(node, text)
+        _rule_from(node, checker.position)
         for index, node in _iter_entries(root)
         if index not in broken and isinstance(node, JsonObject)
     )
@@ -524,7 +577,7 @@ def parse_rules(text: str, path: str) -> RulesFile:
         if (problem.offset, problem.message) in seen:
             continue
         seen.add((problem.offset, problem.message))
-        line, col = line_col(text, problem.offset)
+        line, col = checker.position(problem.offset)
         errors.append(RulesError(path, line, col, problem.message))
     return RulesFile(path=path, rules=rules, errors=tuple(errors))
 

@@ -218,6 +218,14 @@ OK = '{"table": "users", "column": "email", "strategy": "null"}'
             ],
             id="every problem reported, in file order",
         ),
+        pytest.param(
+            '{"version": 3, "rules": [\n  {"table": "a", "column": "b", "strategy": "hash "}\n]}',
+            [
+                (1, 13, r'^unsupported version 3; this reviewer reads "version": 1$'),
+                (2, 45, r"^rule #1 \(a\.b\): unknown strategy 'hash '; did you mean 'hash'\?"),
+            ],
+            id="top-level and entry problems together",
+        ),
     ],
 )
 def test_errors_name_line_col_and_entry(text: str, expected: list[tuple[int, int, str]]) -> None:
@@ -327,6 +335,14 @@ def test_schema_is_valid_draft_2020_12_and_accepts_the_realistic_file() -> None:
     jsonschema.Draft202012Validator.check_schema(shipped)
     assert shipped["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator(shipped).validate(json.loads(REALISTIC))
+
+
+def test_schema_name_constraints_are_what_the_shape_cache_assumes() -> None:
+    # parse_rules caches entry verdicts by shape, treating every non-blank name alike; a new
+    # constraint on names (a pattern, a max length) must come with a change to that cache.
+    fields = schema()["$defs"]["rule"]["properties"]  # type: ignore[index]
+    name = {"type": "string", "minLength": 1, "pattern": "\\S"}
+    assert (fields["table"], fields["column"], fields["note"]) == (name, name, {"type": "string"})
 
 
 def test_schema_returns_a_fresh_copy() -> None:
