@@ -4,6 +4,13 @@
 
 Prints Markdown: one table for the classifier, one for the baseline (exact substring matching
 on secret|token|key|password|email|phone|name), then every name the classifier got wrong.
+
+Honest history of the corpus, since the same person wrote it and the vocabulary: rows 2-435
+were labelled before the classifier existed, so scores on them are in-sample. Rows 436-543 were
+written afterwards as a held-out check and scored before any vocabulary change (credential
+P 0.966 / R 0.757, all sensitive P 0.981 / R 0.722, F1 0.832); the misses then taught the
+vocabulary datastore URLs, one-time codes, kek/dek and a few identifiers. Score a fresh,
+untouched file to see real-world performance.
 """
 
 from __future__ import annotations

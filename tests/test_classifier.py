@@ -75,6 +75,10 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="dsn"),
         pytest.param("database_url", None,
                      _c("credential", "medium", "name 'database_url'"), id="database url"),
+        pytest.param("redis_url", None, _c("credential", "medium", "name 'redis_url'"),
+                     id="datastore url carries a password"),
+        pytest.param("avatar_url", None, _c("direct_identifier", "medium", "name token 'avatar'"),
+                     id="photo link"),
         # other categories
         pytest.param("contact_email", None,
                      _c("direct_identifier", "high", "name token 'email'"), id="email"),
