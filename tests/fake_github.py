@@ -117,7 +117,9 @@ class FakeGitHub:
         )
         self.number = number
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     # -- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> FakeGitHub:
@@ -290,6 +292,7 @@ def _paginate(items: list[dict[str, Any]], query: dict[str, list[str]]) -> tuple
 def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out separately; no 40 ms stalls
 
         def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
             pass
@@ -448,3 +451,58 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
 def iter_bodies(items: list[dict[str, Any]]) -> Iterator[str]:
     for item in items:
         yield str(item.get("body") or "")
+
+
+def write_pr_event(path: str, *, number: int, head: str, base: str, repo: str = "acme/shop",
+                   head_repo: str | None = None) -> str:
+    """A ``pull_request`` event payload with the fields the runner provides."""
+    payload = {
+        "action": "synchronize",
+        "number": number,
+        "pull_request": {
+            "number": number,
+            "state": "open",
+            "head": {"sha": head, "ref": "feature", "repo": {"full_name": head_repo or repo}},
+            "base": {"sha": base, "ref": "main", "repo": {"full_name": repo}},
+        },
+        "repository": {"full_name": repo},
+    }
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(payload, fh)
+    return path
+
+
+def actions_env(fake: FakeGitHub, *, workspace: str, event_path: str, tmp: str,
+                event_name: str = "pull_request") -> dict[str, str]:
+    """The variables the Actions runner sets, pointed at the fake, with retries shrunk."""
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
+    env.update({
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": event_name,
+        "GITHUB_EVENT_PATH": event_path,
+        "GITHUB_REPOSITORY": f"{fake.state.owner}/{fake.state.repo}",
+        "GITHUB_API_URL": fake.base_url,
+        "GITHUB_WORKSPACE": workspace,
+        "GITHUB_STEP_SUMMARY": f"{tmp}/step_summary.md",
+        "GITHUB_OUTPUT": f"{tmp}/github_output",
+        "RUNNER_TEMP": tmp,
+        "MASKING_REVIEWER_GITHUB_RETRY_TOTAL": "5",
+        "MASKING_REVIEWER_GITHUB_MAX_WAIT": "0.01",
+        "MASKING_REVIEWER_GITHUB_WRITE_INTERVAL": "0",
+    })
+    for name in ("step_summary.md", "github_output"):
+        open(f"{tmp}/{name}", "w").close()
+    return env
+
+
+def read_outputs(path: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh.read().splitlines():
+            name, sep, value = line.partition("=")
+            if sep:
+                out[name] = value
+    return out

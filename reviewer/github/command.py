@@ -232,10 +232,10 @@ def _run(args: GithubArgs, env: ActionsEnv) -> int:
 
 
 def _review_pull_request(pr: PullRequestEvent, s: Settings) -> Review:
-    from reviewer.review import run_diff
-
     _ensure_commit(s.root, pr.head_sha, "head")
     _ensure_commit(s.root, pr.base_sha, "base")
+    from reviewer.review import run_diff
+
     merge_base = run_git(s.root, "merge-base", pr.base_sha, pr.head_sha).strip()
     # The base decides the rules of the game: a PR cannot edit its own gate away.
     config = _config(s.root, GitTree(s.root, pr.base_sha), s)
