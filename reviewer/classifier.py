@@ -200,21 +200,25 @@ def _type_idents(type_expr: str | None) -> frozenset[str]:
     return frozenset(_IDENT.findall(type_expr or "")) if type_expr else frozenset()
 
 
-def _describe(term: Term) -> str:
-    if term.configured:
-        return f"configured name '{term.text}'"
-    if len(term.tokens) == 1:
-        return f"name token '{term.tokens[0]}'"
-    return f"name '{'_'.join(term.tokens)}'"
+def _describe(m: _Match, written: tuple[str, ...]) -> str:
+    # Quote the column's own words (notes, not the singular we compared).
+    if m.term.configured:
+        return f"configured name '{m.term.text}'"
+    span = written[m.start:m.end]
+    if len(span) == 1:
+        return f"name token '{span[0]}'"
+    return f"name '{'_'.join(span)}'"
 
 
-def _name_only(tokens: tuple[str, ...], vocab: Vocabulary) -> tuple[Classification | None, bool]:
+def _name_only(
+    tokens: tuple[str, ...], written: tuple[str, ...], vocab: Vocabulary
+) -> tuple[Classification | None, bool]:
     """Classify by name; the flag says a negative rule ruled the name out (types can't revive)."""
     matches = _matches(tokens, vocab)
     # The user's own words beat the shipped negatives when they name the whole column.
     for m in matches:
         if m.term.configured and m.start == 0 and m.end == len(tokens):
-            return Classification(m.term.category, "high", _describe(m.term)), False
+            return Classification(m.term.category, "high", _describe(m, written)), False
     if any(_find(tokens, p) >= 0 for p in vocab.negative_phrases):
         return None, True
     if tokens[0] in vocab.flag_prefixes and len(tokens) > 1:
@@ -229,7 +233,8 @@ def _name_only(tokens: tuple[str, ...], vocab: Vocabulary) -> tuple[Classificati
     if not matches:
         return None, False
     best = max(matches, key=_Match.sort_key)
-    return Classification(best.term.category, best.term.confidence, _describe(best.term)), False
+    reason = _describe(best, written)
+    return Classification(best.term.category, best.term.confidence, reason), False
 
 
 def classify(
@@ -246,7 +251,7 @@ def classify(
     idents = _type_idents(type_expr)
     if idents & vocab.flag_types:
         return None
-    result, ruled_out = _name_only(tokens, vocab)
+    result, ruled_out = _name_only(tokens, tokenize(name), vocab)
     if ruled_out:
         return None
     scalar = sorted(idents & vocab.scalar_types)
