@@ -1,0 +1,836 @@
+"""Per-file extraction: what one Python file declares, read with libcst and never imported.
+
+The facts are deliberately unresolved (callees and bases stay as written, e.g. ``mc`` or
+``db.Column``): resolving them needs other files, which ``reviewer.inventory`` does. That
+keeps one file's facts a pure function of its text and the configured labels, so they can be
+cached by content hash as JSON.
+
+Positions: libcst's ``PositionProvider`` costs ~4x the parse itself on a 10,000-line app, and
+``QualifiedNameProvider`` ~15x, so line numbers come from the stdlib ``ast`` parse of the same
+text (a C parser, ~5x faster than libcst's), aligned statement by statement with the CST.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import libcst as cst
+
+TablenameKind = Literal["none", "literal", "declared", "computed"]
+
+_PRAGMA = re.compile(r"#\s*masking:\s*exempt\b(?:\s*--\s*(?P<reason>.*))?", re.IGNORECASE)
+_OPTIONAL_WRAPPERS = ("Optional", "typing.Optional", "t.Optional")
+_UNION_WRAPPERS = ("Union", "typing.Union", "t.Union")
+# Positional arguments of Column()/mapped_column() that are not the column type.
+_NON_TYPE_ARGS = frozenset(
+    {"ForeignKey", "Sequence", "Identity", "Computed", "CheckConstraint", "UniqueConstraint",
+     "FetchedValue", "DefaultClause", "Index"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CallFacts:
+    """A call such as ``mapped_column("email_address", String(320), info=...)``."""
+
+    callee: str  # dotted source text of the callee, "" when it is not a dotted name
+    line: int
+    name: str | None = None  # literal DB name: first positional string or name=
+    name_error: bool = False  # a name was given but is not a string literal
+    type: str | None = None
+    nullable: bool | None = None  # only a literal True/False counts
+    primary_key: bool = False
+    unique: bool = False
+    key: str | None = None
+    labels: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()  # dotted names used as argument values (label constants?)
+    inner: CallFacts | None = None  # the wrapped call in column_property(Column(...))
+    args: tuple[CallFacts, ...] = ()  # positional call arguments (Core Table columns)
+    first_string: str | None = None  # Table("name", ...)
+    end_line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AnnFacts:
+    """``Mapped[Optional[str]]``: wrapper "Mapped", inner "str", optional."""
+
+    wrapper: str
+    inner: str
+    optional: bool
+    alias: str | None = None  # dotted name of the inner type; maybe an Annotated alias
+
+
+@dataclass(frozen=True, slots=True)
+class Stmt:
+    """A class-body statement that may declare a column."""
+
+    attribute: str
+    line: int
+    end_line: int
+    annotation: AnnFacts | None = None
+    call: CallFacts | None = None  # None for an annotation-only attribute
+    decorators: tuple[str, ...] = ()  # set for functions (declared_attr)
+    labels: tuple[str, ...] = ()  # labels anywhere in the statement, annotation included
+    type_checking: bool = False  # under ``if TYPE_CHECKING:`` (never runs)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    name: str
+    line: int
+    bases: tuple[str, ...]  # dotted source text, "" for anything else
+    stmts: tuple[Stmt, ...] = ()
+    names: tuple[str, ...] = ()  # every attribute the body binds, columns or not
+    tablename: str | None = None
+    tablename_kind: TablenameKind = "none"
+    tablename_line: int = 0
+    abstract: bool = False
+    table: CallFacts | None = None  # __table__ = Table(...)
+    table_line: int = 0
+    table_error: bool = False  # __table__ = something we cannot read
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFacts:
+    local: str  # the name bound in this module
+    module: str  # as written, without the leading dots
+    name: str | None  # None for ``import a.b [as c]``
+    level: int = 0  # leading dots of a relative import
+
+
+@dataclass(frozen=True, slots=True)
+class AliasFacts:
+    """``Secret = Annotated[str, mapped_column(...)]``."""
+
+    name: str
+    line: int
+    inner: str
+    optional: bool
+    call: CallFacts | None
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    imports: tuple[ImportFacts, ...] = ()
+    classes: tuple[ClassFacts, ...] = ()
+    tables: tuple[CallFacts, ...] = ()  # module-level calls that may be Core Table(...)
+    aliases: tuple[AliasFacts, ...] = ()
+    consts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # NAME -> labels in its value
+    instances: tuple[tuple[str, str], ...] = ()  # NAME = callee(...) at module level
+    strings: tuple[str, ...] = ()  # module-level string constants
+    pragmas: tuple[tuple[int, str], ...] = ()  # (line, reason) of every exemption pragma
+    errors: tuple[tuple[int, str], ...] = ()
+    imports_sqlalchemy: bool = False
+    names: tuple[str, ...] = field(default=())  # every module-level binding
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted(node.value)
+        return f"{head}.{node.attr.value}" if head else None
+    return None
+
+
+def _literal_str(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _literal_bool(node: cst.BaseExpression) -> bool | None:
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    return None
+
+
+class _LabelFinder(cst.CSTVisitor):
+    def __init__(self, labels: Sequence[str]) -> None:
+        self.labels = labels
+        self.found: set[str] = set()
+
+    def _check(self, text: str) -> None:
+        for label in self.labels:
+            if text == label or text.endswith("." + label):
+                self.found.add(label)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        text = dotted(node)
+        if text is not None:
+            self._check(text)
+            return False  # the chain is one name; its parts are not labels themselves
+        return True
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self._check(node.value)
+        return False
+
+
+def find_labels(node: cst.CSTNode | None, labels: Sequence[str]) -> tuple[str, ...]:
+    if node is None or not labels:
+        return ()
+    finder = _LabelFinder(labels)
+    node.visit(finder)
+    return tuple(label for label in labels if label in finder.found)
+
+
+def _merge_labels(labels: Sequence[str], *groups: Sequence[str]) -> tuple[str, ...]:
+    found = {x for g in groups for x in g}
+    return tuple(label for label in labels if label in found)
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+class _Extractor:
+    def __init__(self, module: cst.Module, labels: tuple[str, ...], strings: set[str]) -> None:
+        self.module = module
+        self.labels = labels
+        self.strings = strings
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node).strip()
+
+    def call(self, node: cst.Call, line_node: ast.AST | None, end_line: int = 0) -> CallFacts:
+        line = getattr(line_node, "lineno", 0)
+        callee = dotted(node.func) or ""
+        name: str | None = None
+        name_error = False
+        type_text: str | None = None
+        nullable: bool | None = None
+        primary_key = unique = False
+        key: str | None = None
+        refs: list[str] = []
+        inner: CallFacts | None = None
+        args: list[CallFacts] = []
+        first_string: str | None = None
+        ast_args: list[ast.expr] = list(line_node.args) if isinstance(line_node, ast.Call) else []
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        for index, arg in enumerate(positional):
+            value = arg.value
+            sub_ast = ast_args[index] if index < len(ast_args) else None
+            text = _literal_str(value)
+            if index == 0 and text is not None:
+                name = first_string = text
+                continue
+            if index == 0 and isinstance(value, cst.FormattedString):
+                name_error = True
+                continue
+            if index == 0 and isinstance(value, cst.Name) and value.value in self.strings:
+                name_error = True
+                continue
+            if isinstance(value, cst.Call):
+                facts = self.call(value, sub_ast, getattr(sub_ast, "end_lineno", 0) or 0)
+                args.append(facts)
+                if inner is None:
+                    inner = facts
+                tail = facts.callee.rsplit(".", 1)[-1]
+                if type_text is None and tail not in _NON_TYPE_ARGS:
+                    type_text = self.code(value)
+                continue
+            ref = dotted(value)
+            if ref is not None:
+                refs.append(ref)
+                if type_text is None:
+                    type_text = ref
+        for arg in node.args:
+            if arg.keyword is None:
+                continue
+            kw = arg.keyword.value
+            value = arg.value
+            if kw == "name":
+                literal = _literal_str(value)
+                if literal is None:
+                    name_error = True
+                else:
+                    name = literal
+            elif kw == "nullable":
+                nullable = _literal_bool(value)
+            elif kw == "primary_key":
+                primary_key = _literal_bool(value) is True
+            elif kw == "unique":
+                unique = _literal_bool(value) is True
+            elif kw == "key":
+                key = _literal_str(value)
+            elif kw == "type_":
+                type_text = self.code(value)
+            ref = dotted(value)
+            if ref is not None:
+                refs.append(ref)
+        return CallFacts(
+            callee=callee,
+            line=line,
+            name=name,
+            name_error=name_error,
+            type=type_text,
+            nullable=nullable,
+            primary_key=primary_key,
+            unique=unique,
+            key=key,
+            labels=find_labels(node, self.labels),
+            refs=tuple(refs),
+            inner=inner,
+            args=tuple(args),
+            first_string=first_string,
+            end_line=end_line or getattr(line_node, "end_lineno", 0) or line,
+        )
+
+    def annotation(self, node: cst.BaseExpression) -> AnnFacts | None:
+        if not isinstance(node, cst.Subscript):
+            return None
+        wrapper = dotted(node.value)
+        if wrapper is None or len(node.slice) != 1:
+            return None
+        element = node.slice[0].slice
+        if not isinstance(element, cst.Index):
+            return None
+        inner, optional = self.strip_optional(element.value)
+        return AnnFacts(
+            wrapper=wrapper,
+            inner=self.code(inner) if not isinstance(inner, str) else inner,
+            optional=optional,
+            alias=dotted(inner) if not isinstance(inner, str) else None,
+        )
+
+    def strip_optional(self, node: cst.BaseExpression) -> tuple[cst.BaseExpression | str, bool]:
+        """``Optional[X]``, ``X | None``, ``Union[X, None]`` -> (X, True)."""
+        text = _literal_str(node)
+        if text is not None:  # Mapped["str | None"]
+            parts = [p.strip() for p in text.split("|")]
+            if "None" in parts:
+                return " | ".join(p for p in parts if p != "None"), True
+            m = re.fullmatch(r"(?:typing\.)?Optional\[(.*)\]", text.strip())
+            return (m.group(1), True) if m else (text, False)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            left, right = node.left, node.right
+            if isinstance(right, cst.Name) and right.value == "None":
+                return self.strip_optional(left)[0], True
+            if isinstance(left, cst.Name) and left.value == "None":
+                return self.strip_optional(right)[0], True
+            return node, False
+        if isinstance(node, cst.Subscript):
+            wrapper = dotted(node.value)
+            elements = [
+                e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)
+            ]
+            if wrapper in _OPTIONAL_WRAPPERS and len(elements) == 1:
+                return elements[0], True
+            if wrapper in _UNION_WRAPPERS:
+                rest = [e for e in elements if not (isinstance(e, cst.Name) and e.value == "None")]
+                if len(rest) == 1 and len(rest) < len(elements):
+                    return rest[0], True
+        return node, False
+
+
+def _align(cst_body: Sequence[cst.BaseStatement], ast_body: Sequence[ast.stmt]) -> Iterator[
+    tuple[cst.BaseStatement, cst.BaseSmallStatement | None, ast.stmt]
+]:
+    """Pair each CST statement with its ast twin: (statement, small statement or None, ast)."""
+    i = 0
+    for stmt in cst_body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if i < len(ast_body):
+                    yield stmt, small, ast_body[i]
+                i += 1
+        else:
+            if i < len(ast_body):
+                yield stmt, None, ast_body[i]
+            i += 1
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        return int(decorators[0].lineno)
+    return node.lineno
+
+
+def _is_type_checking(test: cst.BaseExpression) -> bool:
+    return dotted(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
+
+
+def _block_body(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    if isinstance(block, cst.IndentedBlock):
+        return block.body
+    if isinstance(block, cst.SimpleStatementSuite):
+        return [cst.SimpleStatementLine(body=block.body)]
+    return []
+
+
+class _ModuleBuilder:
+    def __init__(self, ex: _Extractor) -> None:
+        self.ex = ex
+        self.imports: list[ImportFacts] = []
+        self.classes: list[ClassFacts] = []
+        self.tables: list[CallFacts] = []
+        self.aliases: list[AliasFacts] = []
+        self.consts: list[tuple[str, tuple[str, ...]]] = []
+        self.instances: list[tuple[str, str]] = []
+        self.errors: list[tuple[int, str]] = []
+        self.names: list[str] = []
+
+    def module_body(self, body: Sequence[cst.BaseStatement], tree: Sequence[ast.stmt]) -> None:
+        for stmt, small, node in _align(body, tree):
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                self.import_(small)
+            elif isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)):
+                self.module_assign(small, node)
+            elif isinstance(stmt, cst.ClassDef) and isinstance(node, ast.ClassDef):
+                self.names.append(stmt.name.value)
+                self.classes.append(self.class_(stmt, node))
+            elif isinstance(stmt, cst.If) and isinstance(node, ast.If):
+                # Imports and definitions under if/else (TYPE_CHECKING, version checks).
+                self.module_body(_block_body(stmt.body), node.body)
+                orelse = stmt.orelse
+                if isinstance(orelse, cst.Else):
+                    self.module_body(_block_body(orelse.body), node.orelse)
+                elif isinstance(orelse, cst.If):
+                    self.module_body([orelse], node.orelse)
+            elif isinstance(stmt, cst.Try) and isinstance(node, ast.Try):
+                self.module_body(_block_body(stmt.body), node.body)
+                for handler, ast_handler in zip(stmt.handlers, node.handlers, strict=False):
+                    self.module_body(_block_body(handler.body), ast_handler.body)
+            elif isinstance(stmt, cst.FunctionDef):
+                self.names.append(stmt.name.value)
+
+    def import_(self, small: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(small, cst.Import):
+            for alias in small.names:
+                full = dotted(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.imports.append(ImportFacts(alias.asname.name.value, full, None))
+                else:
+                    head = full.split(".")[0]
+                    self.imports.append(ImportFacts(head, head, None))
+            return
+        module = dotted(small.module) if small.module is not None else ""
+        level = len(small.relative)
+        if isinstance(small.names, cst.ImportStar):
+            self.imports.append(ImportFacts("*", module or "", "*", level))
+            return
+        for alias in small.names:
+            name = dotted(alias.name) or ""
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.imports.append(ImportFacts(local, module or "", name, level))
+
+    def module_assign(self, small: cst.BaseSmallStatement, node: ast.stmt) -> None:
+        ex = self.ex
+        target: str | None = None
+        value: cst.BaseExpression | None = None
+        ast_value: ast.expr | None = None
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target = dotted(small.targets[0].target)
+            value = small.value
+            ast_value = node.value if isinstance(node, ast.Assign) else None
+        elif isinstance(small, cst.AnnAssign):
+            target = dotted(small.target)
+            value = small.value
+            ast_value = node.value if isinstance(node, ast.AnnAssign) else None
+        elif isinstance(small, cst.Expr):
+            value = small.value
+            ast_value = node.value if isinstance(node, ast.Expr) else None
+        if target is not None and "." not in target:
+            self.names.append(target)
+        if value is None:
+            return
+        if isinstance(value, cst.Call):
+            callee = dotted(value.func) or ""
+            if target is not None and "." not in target:
+                self.instances.append((target, callee))
+            if callee.rsplit(".", 1)[-1] == "Table":
+                self.tables.append(ex.call(value, ast_value))
+        alias = self.annotated_alias(target, value, node)
+        if alias is not None:
+            self.aliases.append(alias)
+            return
+        if target is not None and "." not in target:
+            found = find_labels(value, ex.labels)
+            if found:
+                self.consts.append((target, found))
+
+    def annotated_alias(
+        self, target: str | None, value: cst.BaseExpression, node: ast.stmt
+    ) -> AliasFacts | None:
+        if target is None or not isinstance(value, cst.Subscript):
+            return None
+        wrapper = dotted(value.value) or ""
+        if wrapper.rsplit(".", 1)[-1] != "Annotated" or len(value.slice) < 2:
+            return None
+        parts = [e.slice.value for e in value.slice if isinstance(e.slice, cst.Index)]
+        ast_parts: list[ast.expr] = []
+        ast_value = getattr(node, "value", None)
+        if isinstance(ast_value, ast.Subscript) and isinstance(ast_value.slice, ast.Tuple):
+            ast_parts = list(ast_value.slice.elts)
+        inner, optional = self.ex.strip_optional(parts[0])
+        call: CallFacts | None = None
+        for index, part in enumerate(parts[1:], start=1):
+            if isinstance(part, cst.Call):
+                call = self.ex.call(part, ast_parts[index] if index < len(ast_parts) else None)
+                break
+        return AliasFacts(
+            name=target,
+            line=node.lineno,
+            inner=inner if isinstance(inner, str) else self.ex.code(inner),
+            optional=optional,
+            call=call,
+            labels=find_labels(value, self.ex.labels),
+        )
+
+    def class_(self, node: cst.ClassDef, tree: ast.ClassDef) -> ClassFacts:
+        bases = tuple(dotted(_unsubscript(a.value)) or "" for a in node.bases if a.keyword is None)
+        state = _ClassState()
+        self.class_body(_block_body(node.body), tree.body, state, type_checking=False)
+        # Under `if TYPE_CHECKING: ... else: ...` only the else branch runs: keep one per name.
+        chosen: dict[str, Stmt] = {}
+        for stmt in state.stmts:
+            prev = chosen.get(stmt.attribute)
+            if prev is None or (prev.type_checking and not stmt.type_checking):
+                labels = prev.labels if prev is not None else ()
+                chosen[stmt.attribute] = _with_labels(stmt, self.ex.labels, labels)
+            elif stmt.type_checking or prev.type_checking:
+                chosen[stmt.attribute] = _with_labels(prev, self.ex.labels, stmt.labels)
+            else:
+                chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
+        return ClassFacts(
+            name=node.name.value,
+            line=_first_line(tree),
+            bases=bases,
+            stmts=tuple(chosen.values()),
+            names=tuple(dict.fromkeys(state.names)),
+            tablename=state.tablename,
+            tablename_kind=state.tablename_kind,
+            tablename_line=state.tablename_line,
+            abstract=state.abstract,
+            table=state.table,
+            table_line=state.table_line,
+            table_error=state.table_error,
+        )
+
+    def class_body(
+        self,
+        body: Sequence[cst.BaseStatement],
+        tree: Sequence[ast.stmt],
+        state: _ClassState,
+        *,
+        type_checking: bool,
+    ) -> None:
+        ex = self.ex
+        for stmt, small, node in _align(body, tree):
+            if isinstance(stmt, cst.If) and isinstance(node, ast.If):
+                guarded = _is_type_checking(stmt.test)
+                self.class_body(
+                    _block_body(stmt.body), node.body, state, type_checking=guarded or type_checking
+                )
+                orelse = stmt.orelse
+                if isinstance(orelse, cst.Else):
+                    self.class_body(
+                        _block_body(orelse.body), node.orelse, state, type_checking=type_checking
+                    )
+                elif isinstance(orelse, cst.If):
+                    self.class_body([orelse], node.orelse, state, type_checking=type_checking)
+                continue
+            if isinstance(stmt, cst.FunctionDef) and isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef)
+            ):
+                self.function(stmt, node, state, type_checking)
+                continue
+            if isinstance(stmt, cst.ClassDef):
+                state.names.append(stmt.name.value)
+                continue
+            target: cst.BaseExpression | None = None
+            value: cst.BaseExpression | None = None
+            ann: cst.Annotation | None = None
+            ast_value: ast.expr | None = None
+            if isinstance(small, cst.Assign) and isinstance(node, ast.Assign):
+                if len(small.targets) != 1:
+                    for t in small.targets:
+                        name = dotted(t.target)
+                        if name:
+                            state.names.append(name)
+                    continue
+                target, value, ast_value = small.targets[0].target, small.value, node.value
+            elif isinstance(small, cst.AnnAssign) and isinstance(node, ast.AnnAssign):
+                target, value, ann = small.target, small.value, small.annotation
+                ast_value = node.value
+            else:
+                continue
+            if not isinstance(target, cst.Name):
+                continue
+            attr = target.value
+            state.names.append(attr)
+            line, end_line = node.lineno, node.end_lineno or node.lineno
+            if attr == "__tablename__":
+                literal = _literal_str(value) if value is not None else None
+                if literal is not None:
+                    state.tablename, state.tablename_kind = literal, "literal"
+                elif isinstance(value, cst.Name) and value.value == "None":
+                    state.tablename_kind = "none"
+                else:
+                    state.tablename_kind = "computed"
+                state.tablename_line = line
+                continue
+            if attr == "__abstract__":
+                state.abstract = value is not None and _literal_bool(value) is True
+                continue
+            if attr == "__table__":
+                state.table_line = line
+                if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):
+                    state.table = ex.call(value, ast_value, end_line)
+                else:
+                    state.table_error = True
+                continue
+            if attr.startswith("__"):
+                continue
+            annotation = ex.annotation(ann.annotation) if ann is not None else None
+            if value is None and annotation is None:
+                continue
+            call = ex.call(value, ast_value, end_line) if isinstance(value, cst.Call) else None
+            if value is not None and call is None:
+                continue
+            labels = _merge_labels(
+                ex.labels,
+                call.labels if call else (),
+                find_labels(ann, ex.labels) if ann is not None else (),
+            )
+            state.stmts.append(
+                Stmt(attr, line, end_line, annotation, call, (), labels, type_checking)
+            )
+
+    def function(
+        self,
+        stmt: cst.FunctionDef,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        state: _ClassState,
+        type_checking: bool,
+    ) -> None:
+        ex = self.ex
+        attr = stmt.name.value
+        state.names.append(attr)
+        decorators = tuple(dotted(_uncall(d.decorator)) or "" for d in stmt.decorators)
+        if not any(d.split(".")[-1] in ("declared_attr", "directive", "cascading")
+                   for d in decorators):
+            return
+        if attr == "__tablename__":
+            state.tablename_kind = "declared"
+            state.tablename_line = _first_line(node)
+            return
+        ret_cst: cst.Call | None = None
+        ret_ast: ast.expr | None = None
+        for body_stmt, small, ast_stmt in _align(_block_body(stmt.body), node.body):
+            del body_stmt
+            if (
+                isinstance(small, cst.Return)
+                and isinstance(ast_stmt, ast.Return)
+                and isinstance(small.value, cst.Call)
+            ):
+                ret_cst, ret_ast = small.value, ast_stmt.value
+        if ret_cst is None:
+            return
+        annotation = ex.annotation(stmt.returns.annotation) if stmt.returns else None
+        end_line = node.end_lineno or node.lineno
+        call = ex.call(ret_cst, ret_ast, end_line)
+        labels = _merge_labels(
+            ex.labels, call.labels, find_labels(stmt.returns, ex.labels) if stmt.returns else ()
+        )
+        state.stmts.append(
+            Stmt(attr, _first_line(node), end_line, annotation, call, decorators, labels,
+                 type_checking)
+        )
+
+
+@dataclass(slots=True)
+class _ClassState:
+    stmts: list[Stmt] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    tablename: str | None = None
+    tablename_kind: TablenameKind = "none"
+    tablename_line: int = 0
+    abstract: bool = False
+    table: CallFacts | None = None
+    table_line: int = 0
+    table_error: bool = False
+
+
+def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
+    if not extra:
+        return stmt
+    return Stmt(
+        stmt.attribute, stmt.line, stmt.end_line, stmt.annotation, stmt.call, stmt.decorators,
+        _merge_labels(order, stmt.labels, extra), stmt.type_checking,
+    )
+
+
+def _unsubscript(node: cst.BaseExpression) -> cst.BaseExpression:
+    """``Generic[T]`` -> ``Generic``."""
+    return node.value if isinstance(node, cst.Subscript) else node
+
+
+def _uncall(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.func if isinstance(node, cst.Call) else node
+
+
+_SQLA_IMPORT = re.compile(r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy)\b", re.MULTILINE)
+
+
+def mentions_sqlalchemy(text: str) -> bool:
+    """Cheap pre-check before parsing: does any line import sqlalchemy or flask_sqlalchemy?"""
+    return "sqlalchemy" in text and _SQLA_IMPORT.search(text) is not None
+
+
+def pragmas(text: str) -> tuple[tuple[int, str], ...]:
+    if "masking" not in text:
+        return ()
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _PRAGMA.search(line)
+        if m:
+            found.append((number, (m.group("reason") or "").strip()))
+    return tuple(found)
+
+
+def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
+    """Extract one file's facts. Never raises for bad content: errors land in ``.errors``."""
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        return ModuleFacts(
+            errors=((exc.raw_line, f"syntax error: {exc.message}; fix the file so it parses"),),
+            pragmas=pragmas(text),
+        )
+    except (RecursionError, ValueError, TypeError) as exc:
+        return ModuleFacts(errors=((1, f"cannot parse: {exc}"),), pragmas=pragmas(text))
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None) or 1
+        return ModuleFacts(errors=((line, f"syntax error: {exc}"),), pragmas=pragmas(text))
+    strings = {
+        t.id
+        for n in tree.body
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+        and isinstance(n.value.value, str)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    builder = _ModuleBuilder(_Extractor(module, tuple(labels), strings))
+    builder.module_body(module.body, tree.body)
+    imports_sqlalchemy = any(
+        (i.module or (i.name or "")).split(".")[0] in ("sqlalchemy", "flask_sqlalchemy")
+        and i.level == 0
+        for i in builder.imports
+    )
+    return ModuleFacts(
+        imports=tuple(builder.imports),
+        classes=tuple(builder.classes),
+        tables=tuple(builder.tables),
+        aliases=tuple(builder.aliases),
+        consts=tuple(builder.consts),
+        instances=tuple(builder.instances),
+        strings=tuple(sorted(strings)),
+        pragmas=pragmas(text),
+        errors=tuple(builder.errors),
+        imports_sqlalchemy=imports_sqlalchemy,
+        names=tuple(dict.fromkeys(builder.names)),
+    )
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def facts_to_json(facts: ModuleFacts) -> dict[str, Any]:
+    return asdict(facts)
+
+
+def _call_from(data: Any) -> CallFacts | None:
+    if data is None:
+        return None
+    return CallFacts(
+        callee=str(data["callee"]),
+        line=int(data["line"]),
+        name=data["name"],
+        name_error=bool(data["name_error"]),
+        type=data["type"],
+        nullable=data["nullable"],
+        primary_key=bool(data["primary_key"]),
+        unique=bool(data["unique"]),
+        key=data["key"],
+        labels=tuple(data["labels"]),
+        refs=tuple(data["refs"]),
+        inner=_call_from(data["inner"]),
+        args=tuple(c for c in map(_call_from, data["args"]) if c is not None),
+        first_string=data["first_string"],
+        end_line=int(data["end_line"]),
+    )
+
+
+def _ann_from(data: Any) -> AnnFacts | None:
+    if data is None:
+        return None
+    return AnnFacts(str(data["wrapper"]), str(data["inner"]), bool(data["optional"]), data["alias"])
+
+
+def facts_from_json(data: Any) -> ModuleFacts:
+    """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
+    classes = tuple(
+        ClassFacts(
+            name=str(c["name"]),
+            line=int(c["line"]),
+            bases=tuple(map(str, c["bases"])),
+            stmts=tuple(
+                Stmt(
+                    attribute=str(s["attribute"]),
+                    line=int(s["line"]),
+                    end_line=int(s["end_line"]),
+                    annotation=_ann_from(s["annotation"]),
+                    call=_call_from(s["call"]),
+                    decorators=tuple(map(str, s["decorators"])),
+                    labels=tuple(map(str, s["labels"])),
+                    type_checking=bool(s["type_checking"]),
+                )
+                for s in c["stmts"]
+            ),
+            names=tuple(map(str, c["names"])),
+            tablename=c["tablename"],
+            tablename_kind=c["tablename_kind"],
+            tablename_line=int(c["tablename_line"]),
+            abstract=bool(c["abstract"]),
+            table=_call_from(c["table"]),
+            table_line=int(c["table_line"]),
+            table_error=bool(c["table_error"]),
+        )
+        for c in data["classes"]
+    )
+    return ModuleFacts(
+        imports=tuple(
+            ImportFacts(str(i["local"]), str(i["module"]), i["name"], int(i["level"]))
+            for i in data["imports"]
+        ),
+        classes=classes,
+        tables=tuple(c for c in map(_call_from, data["tables"]) if c is not None),
+        aliases=tuple(
+            AliasFacts(
+                str(a["name"]), int(a["line"]), str(a["inner"]), bool(a["optional"]),
+                _call_from(a["call"]), tuple(map(str, a["labels"])),
+            )
+            for a in data["aliases"]
+        ),
+        consts=tuple((str(n), tuple(map(str, ls))) for n, ls in data["consts"]),
+        instances=tuple((str(n), str(c)) for n, c in data["instances"]),
+        strings=tuple(map(str, data["strings"])),
+        pragmas=tuple((int(n), str(r)) for n, r in data["pragmas"]),
+        errors=tuple((int(n), str(m)) for n, m in data["errors"]),
+        imports_sqlalchemy=bool(data["imports_sqlalchemy"]),
+        names=tuple(map(str, data["names"])),
+    )
