@@ -14,6 +14,7 @@ import difflib
 import json
 import json.decoder
 import json.scanner
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -267,18 +268,8 @@ class _Checker:
 
     def entry_name(self, index: int) -> str:
         node = self._rules_items()[index]
-        if isinstance(node, JsonObject):
-            table, column = node.get("table"), node.get("column")
-            if (
-                table
-                and column
-                and isinstance(table.value, JsonScalar)
-                and isinstance(column.value, JsonScalar)
-                and isinstance(table.value.value, str)
-                and isinstance(column.value.value, str)
-            ):
-                return f"rule #{index + 1} ({table.value.value}.{column.value.value})"
-        return f"rule #{index + 1}"
+        key = _rule_key(node) if isinstance(node, JsonObject) else None
+        return f"rule #{index + 1} ({key[0]}.{key[1]})" if key else f"rule #{index + 1}"
 
     def _rules_items(self) -> tuple[JsonValue, ...]:
         if isinstance(self.root, JsonObject):
@@ -305,7 +296,7 @@ class _Checker:
                 break
         return node
 
-    # duplicate keys are invisible to the schema (the decoder keeps the last), so look here
+    # Duplicate keys and NaN are invisible to the schema (the decoder hides them), so look here.
     def check_duplicate_keys(self) -> None:
         def walk(node: JsonValue, entry: int | None, in_rules: bool) -> None:
             if isinstance(node, JsonObject):
@@ -325,6 +316,14 @@ class _Checker:
             elif isinstance(node, JsonArray):
                 for i, item in enumerate(node.items):
                     walk(item, i if in_rules else entry, False)
+            elif isinstance(node.value, float) and not math.isfinite(node.value):
+                # Python's decoder accepts NaN and Infinity; other JSON readers do not.
+                self.add(
+                    node.start,
+                    f"{self.text[node.start:node.end]} is not valid JSON; write a number "
+                    "or a string",
+                    entry,
+                )
 
         walk(self.root, None, False)
 
@@ -468,7 +467,7 @@ class _Checker:
             if key in first:
                 self.add(
                     node.start,
-                    f"duplicate of {self.entry_name(first[key]).split(' (')[0]} on line "
+                    f"duplicate of rule #{first[key] + 1} on line "
                     f"{self.line(self._rules_items()[first[key]].start)}; keep one of them",
                     index,
                 )

@@ -226,6 +226,11 @@ OK = '{"table": "users", "column": "email", "strategy": "null"}'
             ],
             id="top-level and entry problems together",
         ),
+        pytest.param(
+            _rules('{"table": "t", "column": "c", "strategy": "static", "value": -Infinity}'),
+            [(4, 66, r"^rule #1 \(t\.c\): -Infinity is not valid JSON; write a number or")],
+            id="non-standard constant",
+        ),
     ],
 )
 def test_errors_name_line_col_and_entry(text: str, expected: list[tuple[int, int, str]]) -> None:
