@@ -10,7 +10,7 @@ import dataclasses
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from importlib import resources
@@ -68,6 +68,11 @@ class Vocabulary:
     scalar_types: frozenset[str]
     vendor_prefixes: frozenset[str]
     sibling_suffixes: tuple[str, ...]
+    # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
+    # hashable
+    index: Mapping[str, tuple[Term, ...]] = field(
+        default_factory=dict, hash=False, compare=False, repr=False
+    )
 
 
 def tokenize(name: str) -> tuple[str, ...]:
@@ -127,6 +132,9 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
     for category, names in config_names:
         terms += _terms(names, category, "high", configured=True)
     neg, types, similar = data["negative"], data["types"], data["similar"]
+    index: dict[str, list[Term]] = {}
+    for term in terms:
+        index.setdefault(term.tokens[0], []).append(term)
     return Vocabulary(
         terms=tuple(terms),
         negative_phrases=tuple(t for t in map(normalize, _strs(neg, "phrases")) if t),
@@ -145,6 +153,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         scalar_types=frozenset(_strs(types, "scalar")),
         vendor_prefixes=frozenset(_strs(similar, "vendor_prefixes")),
         sibling_suffixes=tuple(_strs(similar, "sibling_suffixes")),
+        index={k: tuple(v) for k, v in index.items()},
     )
 
 
@@ -188,11 +197,11 @@ class _Match:
 
 def _matches(tokens: tuple[str, ...], vocab: Vocabulary) -> list[_Match]:
     out = []
-    for term in vocab.terms:
-        n = len(term.tokens)
-        for i in range(len(tokens) - n + 1):
-            if tokens[i:i + n] == term.tokens:
-                out.append(_Match(term, i, i + n))
+    for i, token in enumerate(tokens):
+        for term in vocab.index.get(token, ()):
+            end = i + len(term.tokens)
+            if tokens[i:end] == term.tokens:
+                out.append(_Match(term, i, end))
     return out
 
 
