@@ -11,15 +11,20 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from github import Github
+from github import Github, GithubException
 
 from reviewer.constants import MAX_COMMENT_CHARS, MAX_INLINE_COMMENTS, SUMMARY_MARKER
 from reviewer.github import render
-from reviewer.github.client import RetryPolicy, connect
+from reviewer.github.client import RetryPolicy, connect, is_retryable, server_wait
 from reviewer.github.event import read_env
 from reviewer.github.poster import PostResult, post_review
 from reviewer.types import Finding, Review, Rule, SimilarField
-from tests.fake_github import FakeGitHub, hunks_from_patch
+from tests.fake_github import (
+    READ_ONLY_MESSAGE,
+    SECONDARY_LIMIT_MESSAGE,
+    FakeGitHub,
+    hunks_from_patch,
+)
 
 HEAD = "a" * 40
 BASE = "b" * 40
@@ -301,3 +306,59 @@ def test_dismissed_and_preexisting_findings_are_not_commented(fake: FakeGitHub) 
     assert "1 finding already existed before this pull request" in (
         fake.state.issue_comments[0]["body"]
     )
+
+
+def api_error(status: int, message: str, headers: dict[str, str] | None = None
+              ) -> GithubException:
+    return GithubException(status, {"message": message}, headers or {})
+
+
+@pytest.mark.parametrize(
+    ("exc", "retry"),
+    [
+        pytest.param(api_error(502, "Server Error"), True, id="502"),
+        pytest.param(api_error(503, "Unavailable"), True, id="503"),
+        pytest.param(api_error(429, "Too Many Requests"), True, id="429"),
+        pytest.param(api_error(403, SECONDARY_LIMIT_MESSAGE), True, id="secondary limit 403"),
+        pytest.param(api_error(403, "API rate limit exceeded for installation"), True,
+                     id="primary limit 403"),
+        pytest.param(api_error(403, READ_ONLY_MESSAGE), False, id="permission 403: never"),
+        pytest.param(api_error(422, "Unprocessable Entity"), False, id="422: never"),
+        pytest.param(api_error(404, "Not Found"), False, id="404: never"),
+        pytest.param(ValueError("bug"), False, id="our own bug: never"),
+    ],
+)
+def test_which_failures_are_retried(exc: BaseException, retry: bool) -> None:
+    assert is_retryable(exc) is retry
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        pytest.param({"Retry-After": "7"}, 7.0, id="Retry-After seconds"),
+        pytest.param({"retry-after": "0"}, 0.0, id="header names are case-insensitive"),
+        pytest.param({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1030"}, 30.0,
+                     id="x-ratelimit-reset when the budget is spent"),
+        pytest.param({"x-ratelimit-remaining": "12", "x-ratelimit-reset": "1030"}, None,
+                     id="reset ignored while budget remains"),
+        pytest.param({}, None, id="no header: exponential backoff decides"),
+    ],
+)
+def test_server_asked_wait(headers: dict[str, str], expected: float | None) -> None:
+    assert server_wait(api_error(429, "slow down", headers), now=1000.0) == expected
+
+
+def test_retry_waits_honour_the_cap_from_the_environment() -> None:
+    policy = RetryPolicy.from_env({"MASKING_REVIEWER_GITHUB_RETRY_TOTAL": "3",
+                                   "MASKING_REVIEWER_GITHUB_MAX_WAIT": "0.5",
+                                   "MASKING_REVIEWER_GITHUB_WRITE_INTERVAL": "nonsense"})
+    assert policy == RetryPolicy(total_seconds=3.0, max_wait=0.5, write_interval=1.0)
+
+
+def test_a_closed_pull_request_gets_no_comments(fake: FakeGitHub) -> None:
+    fake.state.pulls[7].state = "closed"
+
+    result = post(fake, make_review(finding(1)))
+
+    assert result.notices == ("Nothing was posted: pull request #7 is closed.",)
+    assert writes(fake) == []

@@ -148,6 +148,8 @@ def post_review(
     pr: PullRequest = read(lambda: repo.get_pull(number), f"GET pull #{number}")
     if pr.head.sha != head_sha:
         return _moved(head_sha, pr.head.sha)
+    if pr.state != "open":
+        return PostResult(notices=(f"Nothing was posted: pull request #{number} is {pr.state}.",))
     login = viewer_login(gh, policy, token)
     existing = read(lambda: list(pr.get_review_comments()), "list review comments")
     bodies = [r.body or "" for r in read(lambda: list(pr.get_reviews()), "list reviews")
