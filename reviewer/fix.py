@@ -187,18 +187,18 @@ def _place(plan: _Plan, tables: list[str | None], rule: Rule) -> None:
     plan.followers.setdefault(anchor, []).append(rule)
 
 
-def _fresh_layout(text: str, root: JsonObject, body: list[str]) -> str:
+def _fresh_layout(text: str, root: JsonObject, body: list[str], nl: str) -> str:
     """Lay a one-line file (as `echo '{...}' >` makes) out properly once it gets rules."""
     unit = FRESH_INDENT
     lines = []
     for member in root.members:
         if member.key == "rules":
-            inner = f",\n{unit * 2}".join(body)
-            value = f"[\n{unit * 2}{inner}\n{unit}]" if body else "[]"
+            inner = f",{nl}{unit * 2}".join(body)
+            value = f"[{nl}{unit * 2}{inner}{nl}{unit}]" if body else "[]"
         else:
             value = text[member.value.start : member.value.end]
         lines.append(f"{unit}{_dump(member.key)}: {value}")
-    return text[: root.start] + "{\n" + ",\n".join(lines) + "\n}" + text[root.end :]
+    return text[: root.start] + "{" + nl + f",{nl}".join(lines) + nl + "}" + text[root.end :]
 
 
 def edit_rules_text(
@@ -224,6 +224,7 @@ def edit_rules_text(
     if not fresh and not plan.removed and not plan.replaced and not any(plan.followers.values()):
         return source
 
+    nl = "\r\n" if "\r\n" in source else "\n"  # a Windows checkout stays CRLF
     style_ref = next((n for n in items if isinstance(n, JsonObject)), None)
     body: list[str] = []
     if not plan.kept:
@@ -233,7 +234,7 @@ def edit_rules_text(
         prefix = source[array.start + 1 : items[0].start]
         suffix = source[items[-1].end : array.end - 1]
         if "\n" in prefix:
-            sep = "," + prefix[prefix.rfind("\n") :]
+            sep = "," + nl + prefix.rsplit("\n", 1)[1]
         elif len(items) > 1:
             sep = source[items[0].end : items[1].start]
         else:
@@ -241,10 +242,10 @@ def edit_rules_text(
             sep = "," if _style_of(source, items[0]).member_sep == "," else ", "
     else:
         if "\n" not in source[root.start : root.end]:
-            return _fresh_layout(source, root, body)
+            return _fresh_layout(source, root, body, nl)
         base = _line_indent(source, array.start)
         indent = base * 2 if base else FRESH_INDENT
-        prefix, suffix, sep = "\n" + indent, "\n" + base, ",\n" + indent
+        prefix, suffix, sep = nl + indent, nl + base, "," + nl + indent
 
     pieces: list[str] = []
     for position, index in enumerate(plan.kept):

@@ -200,6 +200,24 @@ def test_applying_the_same_fix_twice_changes_nothing(
             "  ]\n}\n",
             id="escapes and other keys untouched, structured value written as JSON",
         ),
+        pytest.param(
+            '{\r\n  "version": 1,\r\n  "rules": [\r\n'
+            '    {"table": "a", "column": "x", "strategy": "null"}\r\n  ]\r\n}\r\n',
+            [Rule("a", "y", "null")],
+            [],
+            '{\r\n  "version": 1,\r\n  "rules": [\r\n'
+            '    {"table": "a", "column": "x", "strategy": "null"},\r\n'
+            '    {"table": "a", "column": "y", "strategy": "null"}\r\n  ]\r\n}\r\n',
+            id="CRLF line endings kept",
+        ),
+        pytest.param(
+            '{\r\n  "version": 1,\r\n  "rules": []\r\n}\r\n',
+            [Rule("a", "y", "null")],
+            [],
+            '{\r\n  "version": 1,\r\n  "rules": [\r\n'
+            '    {"table": "a", "column": "y", "strategy": "null"}\r\n  ]\r\n}\r\n',
+            id="CRLF empty array",
+        ),
     ],
 )
 def test_edits(before: str, add: list[Rule], remove: list[Rule], after: str) -> None:
