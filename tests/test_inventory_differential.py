@@ -1,0 +1,131 @@
+"""The static inventory agrees exactly with what SQLAlchemy builds when the models are imported.
+
+The models are imported in a subprocess that prints JSON, so this test process (and the
+reviewer) never imports the code under review.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate_app import generate
+from reviewer.config import load_config
+from reviewer.inventory import build_inventory
+from reviewer.sources import WorktreeTree
+from reviewer.types import Inventory
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_APP = REPO / "fixtures" / "sample_app"
+
+Schema = dict[str, dict[str, list[str]]]  # table -> column -> dotted label names
+
+# Imports the app, walks every MetaData and maps each Enum value found in Column.info to the
+# dotted name a label is written as, e.g. ColumnVisibility.PRIVATE.
+WALK = """
+import enum, importlib, json, sys
+sys.path.insert(0, sys.argv[1])
+metadatas = []
+for spec in sys.argv[2:]:
+    module, _, attr = spec.partition(":")
+    mod = importlib.import_module(module)
+    if attr:
+        obj = mod
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+        metadatas.append(obj)
+out = {}
+for md in metadatas:
+    for table in md.tables.values():
+        cols = out.setdefault(table.name, {})
+        for col in table.columns:
+            cols[col.name] = sorted(
+                f"{type(v).__name__}.{v.name}" for v in col.info.values()
+                if isinstance(v, enum.Enum)
+            )
+print(json.dumps(out, sort_keys=True))
+"""
+
+
+def imported_schema(root: Path, *specs: str) -> Schema:
+    proc = subprocess.run(
+        [sys.executable, "-c", WALK, str(root), *specs],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data: Schema = json.loads(proc.stdout)
+    return data
+
+
+def static_schema(inventory: Inventory) -> Schema:
+    out: Schema = {}
+    for col in inventory.columns:
+        out.setdefault(col.table, {})[col.column] = sorted(col.labels)
+    return out
+
+
+def scan(root: Path) -> Inventory:
+    tree = WorktreeTree(root)
+    return build_inventory(tree, load_config(str(root), tree), use_cache=False)
+
+
+def test_sample_app_matches_sqlalchemy_metadata() -> None:
+    expected = imported_schema(
+        SAMPLE_APP,
+        "ledgerly.models:Base.metadata",
+        "ledgerly.legacy.reports",
+        "ledgerly.legacy:db.metadata",
+    )
+    inventory = scan(SAMPLE_APP)
+    assert inventory.errors == ()
+    assert static_schema(inventory) == expected
+
+
+def test_sample_app_exercises_every_construct() -> None:
+    """Guards the fixture itself: if someone simplifies it, the differential test weakens."""
+    inventory = scan(SAMPLE_APP)
+    by_key = inventory.by_key()
+    # mixin declared_attr column expanded into two tables, declared in the mixin's file
+    for table in ("users", "contact"):
+        col = by_key[(table, "created_by_email")]
+        assert (col.declared_in, col.path) == ("AuditMixin", "ledgerly/models/mixins.py")
+    # Annotated alias imported from a module outside the models globs
+    assert by_key[("api_keys", "key_hash")].labels == ("ColumnVisibility.PRIVATE",)
+    # explicit DB names: positional, name=, Core Column inside TYPE_CHECKING/else
+    assert by_key[("contact", "email_address")].attribute == "email"
+    assert by_key[("payment", "processor_payment_token")].attribute == "processor_token"
+    assert by_key[("contact", "phone_number")].attribute == "phone"
+    # single-table inheritance lands in the parent's table
+    assert by_key[("integration_connections", "client_secret")].class_name == (
+        "SalesforceConnection"
+    )
+    # pragma exemption
+    exemption = by_key[("users", "password_hash")].exemption
+    assert exemption is not None
+    assert exemption.reason == "bcrypt hash, cost 12; useless without the plaintext"
+    # harmless look-alikes are present and unlabelled
+    for key in [("integration_connections", "token_type"), ("webhook_endpoints", "api_key_id"),
+                ("users", "password_changed_at"), ("client_certificates", "public_key"),
+                ("integration_connections", "token_expires_at"), ("api_keys", "key_prefix")]:
+        assert by_key[key].labels == ()
+    # relationships, synonyms and hybrid properties are not columns
+    assert ("users", "login_email") not in by_key
+    assert ("contact", "full_name") not in by_key
+    assert inventory.mapped_classes == 17
+
+
+@pytest.mark.slow
+def test_generated_app_matches_sqlalchemy_metadata(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    generate(root, 60, seed=11)
+    expected = imported_schema(root, "app.models", "app.models.base:Base.metadata")
+    inventory = scan(root)
+    assert inventory.errors == ()
+    assert static_schema(inventory) == expected
