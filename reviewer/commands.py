@@ -172,7 +172,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     remove = [f.rule for f in review.findings if f.rule and f.action == "remove"]
     path = Path(root, config.rules)
     old = path.read_text(encoding="utf-8") if path.exists() else None
-    new = edit_rules_text(old, add, remove)
+    new = edit_rules_text(old, add, remove, path=config.rules)
     if new == (old or ""):
         print(f"{config.rules}: nothing to fix", file=sys.stderr)
         return EXIT_OK
@@ -180,8 +180,12 @@ def cmd_fix(args: argparse.Namespace) -> int:
         sys.stdout.write(unified_diff(config.rules, old or "", new))
         return EXIT_OK
     path.write_text(new, encoding="utf-8")
-    print(f"{config.rules}: added {len(add)} rule(s), removed {len(remove)} stale rule(s)",
-          file=sys.stderr)
+    from reviewer.rules import parse_rules
+
+    before = set(parse_rules(old, config.rules).by_key()) if old else set()
+    after = set(parse_rules(new, config.rules).by_key())
+    print(f"{config.rules}: added {len(after - before)} rule(s), removed "
+          f"{len(before - after)} stale rule(s)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -127,7 +127,7 @@ def run_demo() -> int:
 
 def _pr_comment(repo: Path) -> str:
     from reviewer.config import load_config
-    from reviewer.github.comments import render_inline_comment
+    from reviewer.github.render import inline_body
     from reviewer.gitdiff import resolve_base
     from reviewer.review import run_diff
     from reviewer.sources import WorktreeTree
@@ -138,4 +138,4 @@ def _pr_comment(repo: Path) -> str:
     inline = [f for f in review.findings if f.introduced and f.in_hunk]
     if not inline:
         return "(no inline comment)"
-    return "\n".join(f"   > {line}" for line in render_inline_comment(inline[0]).splitlines())
+    return "\n".join(f"   > {line}" for line in inline_body(inline[0], review.rules_path).splitlines())
