@@ -184,7 +184,9 @@ def test_sarif_input_writes_the_file_and_the_output(pr: PR) -> None:
 
 
 def test_other_events_run_the_full_check_and_say_why_there_are_no_comments(pr: PR) -> None:
-    proc = pr.run(GITHUB_EVENT_NAME="push")
+    # Outside a PR there is no base to trust: the commit's own config (fail-on = "never" here)
+    # applies, and the workflow's input overrides it.
+    proc = pr.run(GITHUB_EVENT_NAME="push", INPUT_FAIL_ON="error")
 
     assert proc.returncode == 1
     assert "Inline review needs a pull_request event" in pr.summary()
