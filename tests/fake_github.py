@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from unidiff import PatchSet
+from unidiff.patch import PatchSet
 
 API_PREFIX = "/api/v3"  # GitHub Enterprise style, as PyGithub's base_url expects
 SECONDARY_LIMIT_MESSAGE = (
