@@ -12,8 +12,6 @@ from reviewer.ai import should_call
 from reviewer.ai.cache import cache_key, load, store
 from reviewer.ai.prompt import prompts_dir, redact_diff, redact_line
 from reviewer.ai.sanitize import sanitize
-from reviewer.ai.validate import _Classification, _local_suggest_rule
-from reviewer.types import Category, Column, Rule, SimilarField
 
 
 @pytest.mark.parametrize(
@@ -107,37 +105,6 @@ def test_redact_line_in_type_expression() -> None:
 )
 def test_should_call(changed: list[str], expected: bool) -> None:
     assert should_call(changed, ["app/models/user.py"], "masking_rules.json") is expected
-
-
-def _column(name: str, *, nullable: bool = True) -> Column:
-    return Column("t", name, "T", name, "m.py", 3, "String", nullable, False, False)
-
-
-def _similar(strategy: str) -> SimilarField:
-    rule = Rule("o", "c", strategy)
-    return SimilarField("o", "c", "O", "c", "m.py", 1, ("ColumnVisibility.PRIVATE",), rule, 0.7)
-
-
-@pytest.mark.parametrize(
-    ("column", "category", "similar", "strategy"),
-    [
-        pytest.param(_column("sf_refresh"), "credential", (_similar("null"),), "null",
-                     id="follows the similar field's rule"),
-        pytest.param(_column("sf_refresh"), "credential", (_similar("hash"),), "null",
-                     id="unsafe similar rule for a secret is not copied"),
-        pytest.param(_column("signing_pem", nullable=False), "credential", (), "random",
-                     id="NOT NULL secret gets random, not null"),
-        pytest.param(_column("contact_email"), "direct_identifier", (), "fake_email",
-                     id="identifier gets the matching fake"),
-        pytest.param(_column("birth_date"), "quasi_identifier", (), "generalize",
-                     id="quasi identifier default"),
-    ],
-)
-def test_local_rule(
-    column: Column, category: Category, similar: tuple[SimilarField, ...], strategy: str
-) -> None:
-    rule = _local_suggest_rule(column, _Classification(category, "high"), similar)
-    assert rule == Rule("t", column.column, strategy)
 
 
 def test_cache_key_changes_with_every_input() -> None:

@@ -7,23 +7,15 @@ sanitized before it is stored in a Finding.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
 from reviewer.ai.sanitize import sanitize
 from reviewer.ai.schema import Dismissal, Envelope, FlaggedColumn, strategy_known
-from reviewer.strategies import CATEGORY_DEFAULTS, IDENTIFIER_FAKES, STRATEGIES
-from reviewer.types import (
-    Category,
-    Column,
-    Confidence,
-    Finding,
-    Inventory,
-    Rule,
-    SimilarField,
-)
+from reviewer.classifier import Classification
+from reviewer.similar import suggest_rule
+from reviewer.types import Column, Finding, Inventory, SimilarField
 
 _CATEGORY_PHRASE: dict[str, str] = {
     "credential": "a credential",
@@ -45,57 +37,6 @@ class Verdict:
     dropped: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Classification:
-    """What the classifier would say; the model's category stands in for it."""
-
-    category: Category
-    confidence: Confidence
-
-
-def _name_tokens(name: str) -> tuple[str, ...]:
-    return tuple(t for t in name.lower().replace("-", "_").split("_") if t)
-
-
-def _local_suggest_rule(
-    column: Column, classification: _Classification, similar: tuple[SimilarField, ...]
-) -> Rule:
-    # Stand-in for reviewer.similar.suggest_rule until it lands (see _suggest_rule).
-    category = classification.category
-    for field in similar:
-        rule = field.rule
-        if rule is None or rule.strategy not in STRATEGIES:
-            continue
-        if category == "credential" and not STRATEGIES[rule.strategy].safe_for_credentials:
-            continue
-        if rule.strategy == "null" and not column.nullable:
-            continue
-        return Rule(column.table, column.column, rule.strategy, value=rule.value)
-    strategy = CATEGORY_DEFAULTS[category]
-    if category == "direct_identifier":
-        for token in _name_tokens(column.column):
-            if token in IDENTIFIER_FAKES:
-                strategy = IDENTIFIER_FAKES[token]
-                break
-    if strategy == "null" and not column.nullable:
-        # NULL would break the load of a NOT NULL column; random keeps it loadable.
-        strategy = "random"
-    return Rule(column.table, column.column, strategy)
-
-
-def _suggest_rule(
-    column: Column, classification: _Classification, similar: tuple[SimilarField, ...]
-) -> Rule:
-    # reviewer.similar is written in parallel; until its signature settles, any mismatch
-    # falls back to the local rule instead of losing the whole AI review.
-    try:
-        module = importlib.import_module("reviewer.similar")
-        rule = module.suggest_rule(column, classification, similar)
-    except (ImportError, AttributeError, TypeError):
-        return _local_suggest_rule(column, classification, similar)
-    return rule if isinstance(rule, Rule) else _local_suggest_rule(column, classification, similar)
-
-
 def _items(raw: object) -> Envelope:
     if not isinstance(raw, dict):
         raise MalformedAnswer("the answer is not a JSON object")
@@ -112,8 +53,8 @@ def _labelled(similar: tuple[SimilarField, ...]) -> tuple[SimilarField, ...]:
 def _finding(
     column: Column, item: FlaggedColumn, similar: tuple[SimilarField, ...], reason: str
 ) -> Finding:
-    classification = _Classification(item.category, item.confidence)
-    rule = _suggest_rule(column, classification, similar)
+    classification = Classification(item.category, item.confidence, "AI review")
+    rule = suggest_rule(column, classification, similar)
     labelled = _labelled(similar)
     if labelled:
         code = "MR004"
