@@ -246,6 +246,21 @@ def _name_only(
     return Classification(best.term.category, best.term.confidence, reason), False
 
 
+def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
+    """True when the negative list or ``ignore-names`` says the name holds no data.
+
+    ``api_key_id`` names a reference, not a key: no similar-looking field may flag it either.
+    """
+    vocab = vocab or load_vocabulary()
+    tokens = normalize(name)
+    if not tokens:
+        return True
+    snake = _snake(name)
+    if any(fnmatchcase(snake, pat) or fnmatchcase(name.lower(), pat) for pat in vocab.ignore_names):
+        return True
+    return _name_only(tokens, tokenize(name), vocab)[1]
+
+
 def classify(
     name: str, type_expr: str | None = None, vocab: Vocabulary | None = None
 ) -> Classification | None:

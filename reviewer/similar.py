@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from reviewer.classifier import Classification, Vocabulary, load_vocabulary, normalize
+from reviewer.classifier import (
+    Classification,
+    Vocabulary,
+    load_vocabulary,
+    normalize,
+    ruled_out,
+)
 from reviewer.policy import default_rule, weak_strategy
 from reviewer.types import Column, Inventory, Rule, RulesFile, SimilarField
 
@@ -21,6 +27,12 @@ from reviewer.types import Column, Inventory, Rule, RulesFile, SimilarField
 SAME_NAME = 0.85
 OVERLAP_WEIGHT = 0.7
 MIN_OVERLAP = 0.5  # Jaccard of the token sets
+# Tokens that say what kind of field a name is, not what it holds: sharing only these
+# (`id` with `tax_id`) is no resemblance at all.
+GENERIC_TOKENS = frozenset({
+    "id", "uuid", "pk", "fk", "key_id", "at", "on", "by", "is", "has", "count", "num",
+    "number", "type", "kind", "status", "code", "created", "updated", "deleted", "date", "time",
+})
 SIBLING_BONUS = 0.15
 TYPE_MISMATCH_FACTOR = 0.6  # same name, different kind of type (Integer vs String)
 
@@ -74,7 +86,7 @@ def similarity(target: Column, other: Column, vocab: Vocabulary | None = None) -
     else:
         a, b = set(mine), set(theirs)
         overlap = len(a & b) / len(a | b)
-        if overlap < MIN_OVERLAP or not compatible:
+        if overlap < MIN_OVERLAP or not compatible or not (a & b) - GENERIC_TOKENS:
             return 0.0
         score = OVERLAP_WEIGHT * overlap
     if _siblings(target.class_name, other.class_name, vocab):
@@ -87,6 +99,8 @@ def find_similar(
 ) -> tuple[SimilarField, ...]:
     """Labelled or masked columns that resemble ``target``, best first, never itself."""
     vocab = load_vocabulary()
+    if target.primary_key or ruled_out(target.column, vocab):
+        return ()  # keys and known look-alikes (api_key_id, token_type) resemble nothing
     by_key = rules.by_key()
     scored: list[tuple[float, Column]] = []
     for col in inventory.columns:

@@ -90,6 +90,13 @@ def test_netsuite_secret_finds_the_salesforce_one_first() -> None:
                      id="nothing alike"),
         pytest.param(col("NetSuiteConnection.refresh_token", "netsuite_connections", "Text"), 3,
                      ["SalesforceConnection.refresh_token"], id="refresh token sibling"),
+        # `id` shares only a generic token with `tax_id`; a primary key resembles nothing.
+        pytest.param(replace(col("XeroConnection.id", "xero_connections", "Integer"),
+                             primary_key=True, nullable=False), 3, [], id="primary key"),
+        pytest.param(col("NetSuiteConnection.client_secret_id", "netsuite_connections",
+                         "Integer"), 3, [], id="negative list: a reference to a secret"),
+        pytest.param(col("Partner.secret_count_id", "partners", "Integer"), 3, [],
+                     id="only generic tokens in common"),
     ],
 )
 def test_find_similar_selection(target: Column, limit: int, expected: list[str]) -> None:
