@@ -173,17 +173,12 @@ def _review(
         return _outcome((_FAILED.format(reason=reason),), usage)
     if usage.calls:
         store(cache_dir, key, model, answer)
-    notices: tuple[str, ...] = ()
-    if verdict.dropped:
-        notices = (
-            f"AI review dropped {verdict.dropped} item(s) that named no changed column "
-            "or no heuristic warning",
-        )
+    # The drop count is reported through ``dropped``; the caller words the notice once.
     return AiOutcome(
         findings=verdict.findings,
         dismissals=verdict.dismissals,
         usage=usage,
-        notices=notices,
+        notices=(),
         dropped=verdict.dropped,
     )
 
