@@ -30,6 +30,7 @@ from reviewer.types import (
     Review,
     Rule,
     RulesFile,
+    Side,
     SimilarField,
 )
 
@@ -49,6 +50,13 @@ class Snapshot:
     def classification(self, column: Column) -> Classification | None:
         if column.category is None or column.confidence is None:
             return None
+        # Re-derive it so messages can quote the evidence ("name token 'secret'").
+        found = _classify(column, self.vocab)
+        if found is not None and (found.category, found.confidence) == (
+            column.category,
+            column.confidence,
+        ):
+            return found
         return Classification(column.category, column.confidence, "")
 
     def suggest(self, column: Column) -> Rule:
@@ -71,10 +79,15 @@ def snapshot(
     return Snapshot(tree.label, replace(inventory, columns=columns), rules, vocab)
 
 
-def _classified(column: Column, vocab: Vocabulary) -> Column:
+def _classify(column: Column, vocab: Vocabulary) -> Classification | None:
     found = classify(column.attribute or column.column, column.type, vocab)
     if found is None and column.attribute and column.attribute != column.column:
         found = classify(column.column, column.type, vocab)
+    return found
+
+
+def _classified(column: Column, vocab: Vocabulary) -> Column:
+    found = _classify(column, vocab)
     if found is None:
         return column
     return replace(column, category=found.category, confidence=found.confidence)
@@ -98,9 +111,20 @@ def policy_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
         )
 
 
+# Findings that say "there is no rule for X". When the rules file cannot be read at all they
+# are not true, only unknown: the MR006 already blocks, and thirty MR001s would bury it.
+_NEEDS_RULES = frozenset({"MR001", "MR003", "MR004"})
+
+
+def rules_unreadable(rules: RulesFile) -> bool:
+    return bool(rules.errors) and not rules.rules
+
+
 def check_findings(snap: Snapshot, config: Config) -> list[Finding]:
     findings = list(gate.gate_findings(snap.inventory, snap.rules, config, suggest=snap.suggest))
     findings += policy_findings(snap, config)
+    if rules_unreadable(snap.rules):
+        findings = [f for f in findings if f.code not in _NEEDS_RULES]
     return findings
 
 
@@ -224,6 +248,8 @@ def review_findings(
     base: Snapshot, head: Snapshot, config: Config
 ) -> Iterator[Finding]:
     """MR003 / MR004 / MR009 for the columns this change added or changed."""
+    if rules_unreadable(head.rules):
+        return
     added, changed = _changed_columns(base.inventory, head.inventory)
     rules = head.rules.by_key()
     for column in [*added, *changed]:
@@ -251,7 +277,8 @@ def review_findings(
                 action="add",
                 similar=similar,
             )
-        elif similar:
+        elif similar and not column.primary_key:
+            # A key is masked by nobody (joins need it); a name overlap alone says nothing.
             yield replace(
                 gate.column_finding(config, "MR004", column, _mismatch_message(
                     column, similar, head.rules.path)),
@@ -291,14 +318,41 @@ def _mismatch_message(column: Column, similar: Sequence[SimilarField], rules_pat
 
 
 def _anchor(f: Finding, diff: DiffIndex, base: Snapshot, head: Snapshot) -> Finding:
-    """Put the finding on a line of the diff: head declaration, else base line, else rules."""
-    if f.code == "MR002" and f.table and f.column:
-        old = base.inventory.by_key().get((f.table, f.column))
-        if old is not None and diff.in_hunk(old.path, old.line, "LEFT"):
-            # The column was dropped or renamed by this change: point at where it was.
-            f = replace(f, path=old.path, line=old.line, side="LEFT",
-                        class_name=old.class_name, attribute=old.attribute)
-    return replace(f, in_hunk=diff.in_hunk(f.path, f.line, f.side))
+    """Put the finding on a line of the diff, so that a review comment can sit on it.
+
+    The head-side declaration when the change touched it; else, for what exists only at the
+    base (a dropped or renamed column, a removed rule), the base-side line; else the rule's
+    line in the rules file when the change touched that. A finding no hunk covers keeps its
+    head-side position with ``in_hunk`` false.
+    """
+    if f.path and diff.in_hunk(f.path, f.line, f.side):
+        return replace(f, in_hunk=True)
+    key = (f.table, f.column) if f.table and f.column else None
+    if key is not None:
+        for where in _alternatives(f, key, diff, base, head):
+            path, line, side = where
+            if diff.in_hunk(path, line, side):
+                moved = replace(f, path=path, line=line, side=side, in_hunk=True)
+                old = base.inventory.by_key().get(key)
+                if f.code == "MR002" and old is not None and path == old.path:
+                    moved = replace(moved, class_name=old.class_name, attribute=old.attribute)
+                return moved
+    return replace(f, in_hunk=False)
+
+
+def _alternatives(
+    f: Finding, key: tuple[str, str], diff: DiffIndex, base: Snapshot, head: Snapshot
+) -> Iterator[tuple[str, int, Side]]:
+    """Other lines the finding could be told on, best first."""
+    old = base.inventory.by_key().get(key)
+    if f.code == "MR002" and old is not None:
+        yield old.path, old.line, "LEFT"  # the column this rule was written for
+    new_rule = head.rules.by_key().get(key)
+    if new_rule is not None and new_rule.line:
+        yield head.rules.path, new_rule.line, "RIGHT"
+    old_rule = base.rules.by_key().get(key)
+    if old_rule is not None and old_rule.line and new_rule is None:
+        yield base.rules.path, old_rule.line, "LEFT"  # the rule this change removed
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,469 @@
+"""`reviewer diff` acceptance stories: one pull request each, on the Ledgerly sample app.
+
+Every story starts from the sample app committed on ``main``, makes a branch, edits files the
+way a developer would, commits, and runs ``reviewer diff --base main --format json --no-ai``
+through the CLI's ``main(argv)``. It asserts the exact findings the change introduced (code,
+severity, table, column, where the comment goes, whether that line is in the diff, the rule
+to add) and the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from reviewer.cli import main
+from tests.gitrepo import GitRepo
+
+RULES = "masking_rules.json"
+AUTH = "ledgerly/models/auth.py"
+BILLING = "ledgerly/models/billing.py"
+INTEGRATIONS = "ledgerly/models/integrations.py"
+MIXINS = "ledgerly/models/mixins.py"
+
+Edit = Callable[[Path], None]
+JsonObj = dict[str, object]
+
+
+# --- editing like a developer ------------------------------------------------------------------
+
+
+def replace_text(rel: str, old: str, new: str) -> Edit:
+    def edit(root: Path) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} is not in {rel} exactly once"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return edit
+
+
+def insert_after(rel: str, needle: str, lines: str) -> Edit:
+    """Insert ``lines`` after the one line of ``rel`` that contains ``needle``."""
+
+    def edit(root: Path) -> None:
+        path = root / rel
+        old = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        hits = [i for i, line in enumerate(old) if needle in line]
+        assert len(hits) == 1, f"{needle!r} is not on exactly one line of {rel}"
+        path.write_text("".join([*old[: hits[0] + 1], lines, *old[hits[0] + 1 :]]),
+                        encoding="utf-8")
+
+    return edit
+
+
+def delete_line(rel: str, needle: str) -> Edit:
+    return replace_text(rel, _whole_line(rel, needle), "")
+
+
+def _whole_line(rel: str, needle: str) -> str:
+    from tests.conftest import SAMPLE_APP
+
+    for line in (SAMPLE_APP / rel).read_text(encoding="utf-8").splitlines(keepends=True):
+        if needle in line:
+            return line
+    raise AssertionError(f"{needle!r} not in {rel}")
+
+
+def line_in(text: str, needle: str, where: str) -> int:
+    hits = [n for n, line in enumerate(text.splitlines(), 1) if needle in line]
+    assert len(hits) == 1, f"{needle!r} is on {len(hits)} lines of {where}, want exactly one"
+    return hits[0]
+
+
+# --- expectations --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Want:
+    """One finding the change must introduce. ``needle`` finds the anchored line's number:
+    in the head file for RIGHT, in the file as it is on main for LEFT."""
+
+    code: str
+    severity: str
+    table: str | None
+    column: str | None
+    path: str
+    needle: str
+    side: str = "RIGHT"
+    in_hunk: bool = True
+    rule: JsonObj | None = None
+    action: str | None = None
+    similar: tuple[str, ...] = ()  # qualnames that must lead the similar list, in order
+    message: str | None = None
+    offset: int = 0  # from the needle's line, e.g. -1 for the decorator above a ``def``
+
+
+@dataclass(frozen=True)
+class Story:
+    edits: Sequence[Edit]
+    want: Sequence[Want]
+    exit_code: int
+    commit: bool = True
+    extra: Sequence[str] = field(default_factory=tuple)
+
+
+def run(repo: GitRepo, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main([*args, "--root", str(repo.root)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def diff_json(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, JsonObj]:
+    code, out, err = run(repo, "diff", "--base", "main", "--format", "json", "--no-ai", *extra,
+                         capsys=capsys)
+    assert "Traceback" not in err and "internal error" not in err, err
+    doc = json.loads(out)
+    assert isinstance(doc, dict)
+    return code, doc
+
+
+def findings(doc: JsonObj, *, introduced: bool = True) -> list[JsonObj]:
+    items = doc["findings"]
+    assert isinstance(items, list)
+    return [f for f in items if f["introduced"] is introduced]
+
+
+Row = tuple[object, ...]
+
+
+def observed_row(f: JsonObj) -> Row:
+    return (f["code"], f["severity"], f["table"], f["column"], f["path"], f["line"], f["side"],
+            f["in_hunk"], f["rule"], f["action"])
+
+
+def wanted_row(repo: GitRepo, w: Want) -> Row:
+    if w.side == "RIGHT":
+        text = (repo.root / w.path).read_text(encoding="utf-8")
+    else:
+        text = repo.git("show", f"main:{w.path}")
+    line = line_in(text, w.needle, f"{w.path} ({w.side})") + w.offset
+    action = w.action if w.action is not None else ("add" if w.rule is not None else None)
+    return (w.code, w.severity, w.table, w.column, w.path, line, w.side, w.in_hunk, w.rule,
+            action)
+
+
+def start_branch(repo: GitRepo, edits: Sequence[Edit], *, commit: bool = True) -> None:
+    repo.git("checkout", "--quiet", "-b", "feature")
+    for edit in edits:
+        edit(repo.root)
+    if commit:
+        repo.commit("feature work")
+
+
+# --- the stories ---------------------------------------------------------------------------------
+
+NETSUITE_OWN_TABLE = (
+    replace_text(
+        INTEGRATIONS,
+        'class NetSuiteConnection(IntegrationConnection):\n'
+        '    __mapper_args__ = {"polymorphic_identity": "netsuite"}\n',
+        'class NetSuiteConnection(IntegrationConnection):\n'
+        '    __tablename__ = "netsuite_connections"\n'
+        '    __mapper_args__ = {"polymorphic_identity": "netsuite"}\n'
+        '\n'
+        '    id: Mapped[int] = mapped_column(ForeignKey("integration_connections.id"), '
+        'primary_key=True)\n',
+    ),
+    insert_after(INTEGRATIONS, "token_secret: Mapped",
+                 "    client_secret: Mapped[Optional[str]] = mapped_column(Text)\n"),
+    replace_text(RULES, '{"table": "integration_connections", "column": "consumer_key"',
+                 '{"table": "netsuite_connections", "column": "consumer_key"'),
+    replace_text(RULES, '{"table": "integration_connections", "column": "token_secret"',
+                 '{"table": "netsuite_connections", "column": "token_secret"'),
+)
+
+LABEL_WEBHOOK_URL = replace_text(
+    AUTH, "url: Mapped[str] = mapped_column(sa.Text)",
+    "url: Mapped[str] = mapped_column(sa.Text, info=PRIVATE_INFO)")
+WEBHOOK_URL_RULE: JsonObj = {"table": "webhook_endpoints", "column": "url", "strategy": "static",
+                    "value": "masked"}
+ADD_WEBHOOK_URL_RULE = insert_after(
+    RULES, '"table": "users", "column": "totp_secret"',
+    '    {"table": "webhook_endpoints", "column": "url", "strategy": "static", '
+    '"value": "masked"},\n')
+
+LOOK_ALIKES = insert_after(
+    INTEGRATIONS, "not_after: Mapped[datetime]",
+    "\n\n"
+    "class OAuthGrant(Base):\n"
+    '    """Which token flow each connection uses; the tokens themselves live elsewhere."""\n'
+    "\n"
+    '    __tablename__ = "oauth_grants"\n'
+    "\n"
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "    token_type: Mapped[Optional[str]] = mapped_column(String(16))\n"
+    '    api_key_id: Mapped[Optional[int]] = mapped_column(ForeignKey("api_keys.id"))\n'
+    "    password_changed_at: Mapped[Optional[datetime]]\n"
+    "    public_key: Mapped[Optional[str]] = mapped_column(Text)\n"
+    "    token_expires_at: Mapped[Optional[datetime]]\n",
+)
+
+TRAILING_COMMA = replace_text(
+    RULES, '{"table": "users", "column": "email", "strategy": "fake_email"}',
+    '{"table": "users", "column": "email", "strategy": "fake_email",}')
+
+STORIES = [
+    pytest.param(
+        Story(
+            edits=NETSUITE_OWN_TABLE,
+            want=[
+                Want("MR003", "error", "netsuite_connections", "client_secret", INTEGRATIONS,
+                     "client_secret: Mapped[Optional[str]] = mapped_column(Text)\n".strip(),
+                     rule={"table": "netsuite_connections", "column": "client_secret",
+                           "strategy": "null"},
+                     similar=("SalesforceConnection.client_secret",)),
+            ],
+            exit_code=1,
+        ),
+        id="1 new unlabelled credential next to a labelled sibling blocks with the sibling's rule",
+    ),
+    pytest.param(
+        Story(
+            edits=[LABEL_WEBHOOK_URL],
+            want=[
+                Want("MR001", "error", "webhook_endpoints", "url", AUTH, "url: Mapped[str]",
+                     rule=WEBHOOK_URL_RULE,
+                     message="WebhookEndpoint.url is marked PRIVATE, but masking_rules.json "
+                             "has no rule for webhook_endpoints.url."),
+            ],
+            exit_code=1,
+        ),
+        id="2 newly labelled without a rule is MR001 on the changed line",
+    ),
+    pytest.param(
+        Story(edits=[LABEL_WEBHOOK_URL, ADD_WEBHOOK_URL_RULE], want=[], exit_code=0),
+        id="3 labelled with its rule in the same PR is clean",
+    ),
+    pytest.param(
+        Story(
+            edits=[replace_text(BILLING, "    payer_name: Mapped", "    payer_full_name: Mapped")],
+            want=[
+                Want("MR001", "error", "payment", "payer_full_name", BILLING, "payer_full_name:",
+                     rule={"table": "payment", "column": "payer_full_name",
+                           "strategy": "fake_name"}),
+                Want("MR002", "error", "payment", "payer_name", BILLING, "payer_name:",
+                     side="LEFT",
+                     rule={"table": "payment", "column": "payer_name", "strategy": "fake_name"},
+                     action="remove"),
+            ],
+            exit_code=1,
+        ),
+        id="4 rename leaves a stale rule, anchored on the old name, and an unmasked new name",
+    ),
+    pytest.param(
+        Story(
+            edits=[delete_line(BILLING, "iban: Mapped")],
+            want=[
+                Want("MR002", "error", "payment", "iban", BILLING, "iban: Mapped", side="LEFT",
+                     rule={"table": "payment", "column": "iban", "strategy": "null"},
+                     action="remove"),
+            ],
+            exit_code=1,
+        ),
+        id="5 dropped column leaves a stale rule anchored LEFT on the removed line",
+    ),
+    pytest.param(
+        Story(
+            edits=[replace_text(
+                MIXINS, "return mapped_column(sa.DateTime(timezone=True))",
+                'return mapped_column(sa.DateTime(timezone=True), '
+                'info={"visibility": ColumnVisibility.MASKED})')],
+            want=[
+                Want("MR001", "error", table, "last_modified_at", MIXINS,
+                     "def last_modified_at(cls)", offset=-1,
+                     rule={"table": table, "column": "last_modified_at", "strategy": "null"})
+                for table in ("contact", "users")
+            ],
+            exit_code=1,
+        ),
+        id="6 labelling a mixin column fans out to one MR001 per inheriting table",
+    ),
+    pytest.param(
+        Story(
+            edits=[replace_text(
+                AUTH, "# masking: exempt -- bcrypt hash, cost 12; useless without the plaintext",
+                "# masking: exempt --")],
+            want=[
+                Want("MR005", "error", "users", "password_hash", AUTH, "password_hash: Mapped",
+                     message="the exemption for User.password_hash has no reason; write why "
+                             "masking is unnecessary: `# masking: exempt -- <reason>`."),
+            ],
+            exit_code=1,
+        ),
+        id="7 exemption without a reason is MR005",
+    ),
+    pytest.param(
+        Story(
+            edits=[TRAILING_COMMA],
+            want=[Want("MR006", "error", None, None, RULES, '"table": "users", "column": "email"')],
+            exit_code=1,
+        ),
+        id="8 broken rules file is MR006 on the offending line, and nothing else",
+    ),
+    pytest.param(
+        Story(
+            edits=[insert_after(BILLING, "from .mixins import TimestampMixin", "def broken(:\n")],
+            want=[Want("MR007", "error", None, None, BILLING, "def broken(:")],
+            exit_code=1,
+        ),
+        id="9 syntax error in a model file fails closed with MR007",
+    ),
+    pytest.param(
+        Story(edits=[LOOK_ALIKES], want=[], exit_code=0),
+        id="10 harmless look-alike names are clean",
+    ),
+    pytest.param(
+        Story(
+            edits=[replace_text(RULES, '"column": "totp_secret", "strategy": "null"',
+                                '"column": "totp_secret", "strategy": "hash"')],
+            want=[
+                Want("MR008", "warning", "users", "totp_secret", RULES, '"totp_secret"',
+                     rule={"table": "users", "column": "totp_secret", "strategy": "null"},
+                     action="replace"),
+            ],
+            exit_code=0,
+        ),
+        id="11 credential rule switched to hash is MR008 on the rules line",
+    ),
+    pytest.param(
+        Story(
+            edits=[insert_after(
+                INTEGRATIONS, "refresh_token: Mapped[Optional[str]] = mapped_column(Text",
+                '    security_token: Mapped[Optional[str]] = mapped_column("sf_secret", Text, '
+                "info=PRIVATE_INFO)\n")],
+            want=[
+                Want("MR001", "error", "integration_connections", "sf_secret", INTEGRATIONS,
+                     "security_token:",
+                     rule={"table": "integration_connections", "column": "sf_secret",
+                           "strategy": "null"}),
+            ],
+            exit_code=1,
+        ),
+        id="12 explicit DB column name is what the rule names",
+    ),
+]
+
+
+@pytest.mark.parametrize("story", STORIES)
+def test_story(sample_app: GitRepo, capsys: pytest.CaptureFixture[str], story: Story) -> None:
+    start_branch(sample_app, story.edits, commit=story.commit)
+
+    code, doc = diff_json(sample_app, capsys)
+
+    got = findings(doc)
+    assert sorted(map(observed_row, got), key=repr) == sorted(
+        (wanted_row(sample_app, w) for w in story.want), key=repr)
+    assert findings(doc, introduced=False) == []
+    assert doc["blocking"] is (story.exit_code == 1)
+    assert code == story.exit_code
+    for w in story.want:
+        f = next(f for f in got if (f["code"], f["table"], f["column"]) ==
+                 (w.code, w.table, w.column))
+        if w.message is not None:
+            assert f["message"] == w.message
+        similar = f["similar"]
+        assert isinstance(similar, list)
+        assert [s["class"] + "." + s["attribute"] for s in similar][: len(w.similar)] == list(
+            w.similar)
+
+
+def test_new_credential_message_names_the_labelled_sibling(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start_branch(sample_app, NETSUITE_OWN_TABLE)
+
+    _, doc = diff_json(sample_app, capsys)
+
+    (f,) = findings(doc)
+    assert f["category"] == "credential" and f["confidence"] == "high"
+    similar = f["similar"]
+    assert isinstance(similar, list)
+    sf = similar[0]
+    assert (sf["table"], sf["column"], sf["labels"], sf["rule"]) == (
+        "integration_connections", "client_secret", ["ColumnVisibility.PRIVATE"],
+        {"table": "integration_connections", "column": "client_secret", "strategy": "null"})
+    message = f["message"]
+    assert isinstance(message, str)
+    assert message.startswith(
+        "NetSuiteConnection.client_secret looks like a credential (high confidence), but it has "
+        "no label and masking_rules.json has no rule for netsuite_connections.client_secret.")
+    assert "SalesforceConnection.client_secret is PRIVATE and masked with null" in message
+
+
+def test_broken_rules_file_reports_line_and_column(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start_branch(sample_app, [TRAILING_COMMA])
+    line = line_in((sample_app.root / RULES).read_text(), '"column": "email", "strategy"', RULES)
+
+    code, out, _ = run(sample_app, "diff", "--base", "main", "--format", "sarif", "--no-ai",
+                       capsys=capsys)
+
+    assert code == 1
+    results = json.loads(out)["runs"][0]["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]) for r in results] == [
+        ("MR006", {"startLine": line, "startColumn": 68}),
+    ]
+
+
+def test_empty_diff_is_clean(sample_app: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    start_branch(sample_app, [], commit=False)
+
+    code, doc = diff_json(sample_app, capsys)
+
+    assert (code, doc["blocking"], doc["findings"]) == (0, False, [])
+    assert doc["base"] == doc["head"] == sample_app.head()
+
+
+def test_worktree_sees_an_uncommitted_edit(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start_branch(sample_app, [LABEL_WEBHOOK_URL], commit=False)
+
+    code, doc = diff_json(sample_app, capsys)
+    assert (code, doc["findings"]) == (0, [])
+
+    code, doc = diff_json(sample_app, capsys, "--worktree")
+    assert code == 1
+    assert doc["head"] is None
+    assert [observed_row(f) for f in findings(doc)] == [
+        wanted_row(sample_app, Want("MR001", "error", "webhook_endpoints", "url", AUTH,
+                                    "url: Mapped[str]", rule=WEBHOOK_URL_RULE)),
+    ]
+
+
+def test_gap_already_on_main_is_old_and_still_blocks(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    delete_line(RULES, '"table": "users", "column": "totp_secret"')(sample_app.root)
+    sample_app.commit("drop a rule on main")
+    start_branch(sample_app, [LOOK_ALIKES])
+
+    code, doc = diff_json(sample_app, capsys)
+
+    assert findings(doc) == []
+    old = findings(doc, introduced=False)
+    assert [(f["code"], f["table"], f["column"], f["path"], f["side"], f["in_hunk"])
+            for f in old] == [("MR001", "users", "totp_secret", AUTH, "RIGHT", False)]
+    assert doc["blocking"] is True
+    assert code == 1
+
+
+def test_unknown_base_ref_is_a_usage_error(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(sample_app, "diff", "--base", "no-such-branch", "--no-ai",
+                         capsys=capsys)
+
+    assert code == 2
+    assert out == ""
+    assert err.startswith("reviewer: error: unknown base ref 'no-such-branch': git cannot find "
+                          "it here; fetch the base branch")
+    assert "Traceback" not in err
