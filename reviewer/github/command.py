@@ -14,17 +14,16 @@ line flags win over them. The token is ``INPUT_GITHUB_TOKEN``, else ``GITHUB_TOK
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from reviewer.config import load_config
-from reviewer.constants import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from reviewer.constants import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 from reviewer.errors import UsageError
 from reviewer.github.client import GithubApiError, RetryPolicy, connect, redact
 from reviewer.github.event import ActionsEnv, PullRequestEvent, load_pull_request, read_env
@@ -32,7 +31,9 @@ from reviewer.github.outputs import write_outputs, write_summary
 from reviewer.sources import GitTree, WorktreeTree, run_git
 from reviewer.types import AiMode, Config, FailOn, Review
 
-EXIT_INTERNAL = 3  # mirrors the CLI's "internal error"; the gate fails closed
+if TYPE_CHECKING:
+    from reviewer.review import AiOptions
+
 SARIF_NAME = "masking-reviewer.sarif"
 PR_EVENTS = ("pull_request",)
 
@@ -150,22 +151,6 @@ def _config(root: str, tree: GitTree | WorktreeTree, s: Settings) -> Config:
     return config
 
 
-def _with_ai(review: Review, diff: object, root: str, config: Config, s: Settings) -> Review:
-    """The optional Claude layer. It adds findings; it never decides the gate or breaks it."""
-    if s.ai == "off" or (config.ai == "off" and s.ai is None):
-        return review
-    try:
-        glue = importlib.import_module("reviewer.ai_glue")
-    except ImportError:
-        return replace(review, notices=(*review.notices, "AI review skipped: not installed."))
-    try:
-        result = glue.run_ai(review, diff, root, config, mode=s.ai, model=s.model)
-    except Exception as exc:  # the AI layer may fail; the gate must not
-        note = f"AI review skipped: {type(exc).__name__}."
-        return replace(review, notices=(*review.notices, note))
-    return cast(Review, result)
-
-
 def _gate(review: Review, fail_on: FailOn | None) -> int:
     if fail_on == "never":
         return EXIT_OK
@@ -239,9 +224,26 @@ def _review_pull_request(pr: PullRequestEvent, s: Settings) -> Review:
     merge_base = run_git(s.root, "merge-base", pr.base_sha, pr.head_sha).strip()
     # The base decides the rules of the game: a PR cannot edit its own gate away.
     config = _config(s.root, GitTree(s.root, pr.base_sha), s)
-    review, diff = run_diff(s.root, config, base=merge_base, head=pr.head_sha,
-                            use_cache=s.use_cache)
-    return _with_ai(review, diff, s.root, config, s)
+    review, _ = run_diff(s.root, config, base=merge_base, head=pr.head_sha,
+                         use_cache=s.use_cache, ai=_ai_options(config, s))
+    return review
+
+
+def _ai_options(config: Config, s: Settings) -> AiOptions:
+    """Forks get no secrets: with no key the summary says the AI review was skipped."""
+    from reviewer.constants import DEFAULT_MODEL
+    from reviewer.review import AiOptions
+
+    key = os.environ.get("ANTHROPIC_API_KEY") or None
+    mode = s.ai or config.ai
+    return AiOptions(
+        # In CI a missing key is always worth a visible line, even in "auto" mode.
+        mode="on" if mode == "auto" else mode,
+        model=s.model or config.model or DEFAULT_MODEL,
+        api_key=key,
+        base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
+        cache_dir=os.environ.get("MASKING_REVIEWER_CACHE_DIR") or None,
+    )
 
 
 def _post(pr: PullRequestEvent, review: Review, env: ActionsEnv, s: Settings) -> list[str]:
