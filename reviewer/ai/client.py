@@ -8,8 +8,9 @@ lazily, so ``import reviewer.ai`` stays cheap for runs that never call the model
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tenacity import (
     RetryCallState,
@@ -22,11 +23,18 @@ from reviewer.constants import AI_MAX_TOKENS, AI_PRICE_PER_MTOK, AI_TIMEOUT_SECO
 from reviewer.types import AiUsage
 
 if TYPE_CHECKING:
-    from anthropic.types import Message
+    from anthropic.types import (
+        Message,
+        MessageParam,
+        TextBlockParam,
+        ToolChoiceToolParam,
+        ToolParam,
+    )
 
 _BACKOFF_START = 0.5
 _BACKOFF_MAX = 20.0
 _RETRY_AFTER_MAX = 60.0
+_MIN_ATTEMPT_SECONDS = 1.0
 
 
 class AiCallError(Exception):
@@ -139,9 +147,39 @@ def call_model(
         api_key=api_key,
         base_url=base_url,  # None lets the SDK read ANTHROPIC_BASE_URL
         max_retries=0,
-        timeout=max(min(AI_TIMEOUT_SECONDS, max_total_seconds), 1.0),
+        timeout=AI_TIMEOUT_SECONDS,
     )
     tool_name = str(tool["name"])
+    deadline = time.monotonic() + max_total_seconds
+
+    system_blocks: list[TextBlockParam] = [
+        # Static, so the API can serve it from the prompt cache on every PR.
+        {"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}
+    ]
+    tools: list[ToolParam] = [
+        {
+            "name": tool_name,
+            "description": str(tool["description"]),
+            "input_schema": cast("dict[str, object]", tool["input_schema"]),
+        }
+    ]
+    messages: list[MessageParam] = [{"role": "user", "content": user}]
+    choice: ToolChoiceToolParam = {"type": "tool", "name": tool_name}
+
+    def _attempt() -> Message:
+        # Each attempt gets only what is left of the budget, so a hung request cannot
+        # stretch the whole exchange past max_total_seconds.
+        remaining = max(deadline - time.monotonic(), _MIN_ATTEMPT_SECONDS)
+        return client.messages.create(
+            model=model,
+            max_tokens=AI_MAX_TOKENS,
+            system=system_blocks,
+            messages=messages,
+            tools=tools,
+            tool_choice=choice,
+            timeout=min(AI_TIMEOUT_SECONDS, remaining),
+        )
+
     retrying = Retrying(
         retry=retry_if_exception(_retryable),
         wait=_wait,
@@ -149,16 +187,7 @@ def call_model(
         reraise=True,
     )
     try:
-        message: Message = retrying(
-            client.messages.create,
-            model=model,
-            max_tokens=AI_MAX_TOKENS,
-            # Static, so the API can serve it from the prompt cache on every PR.
-            system=[{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
-            messages=[{"role": "user", "content": user}],
-            tools=[tool],
-            tool_choice={"type": "tool", "name": tool_name},
-        )
+        message: Message = retrying(_attempt)
     except anthropic.AnthropicError as exc:
         raise AiCallError(short_reason(exc)) from exc
     finally:
