@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
 
 def repo_root(path: str) -> str:
+    """An explicit ``--root`` is the project; by default, the git checkout we are in."""
     p = Path(path).resolve()
     if not p.is_dir():
         raise UsageError(f"not a directory: {path}")
-    if is_git_repo(p):
+    if path == "." and is_git_repo(p):
         return run_git(p, "rev-parse", "--show-toplevel").strip()
     return str(p)
 

@@ -71,6 +71,16 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
+def _exemption_line(text: str, table: str, column: str) -> int:
+    """The line of an exemption entry: its ``column = "..."`` after its ``table = "..."``."""
+    t = re.search(rf"table\s*=\s*[\"']{re.escape(table)}[\"']", text)
+    start = t.start() if t else 0
+    c = re.compile(rf"column\s*=\s*[\"']{re.escape(column)}[\"']").search(text, start)
+    if c is None:
+        return _line_of(text, "exemptions") or 1
+    return text.count("\n", 0, c.start()) + 1
+
+
 def _key_path(error_path: Any) -> str:
     parts = [str(p) if not isinstance(p, int) else f"[{p}]" for p in error_path]
     return ".".join(parts).replace(".[", "[")
@@ -150,7 +160,7 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
             table=e["table"],
             column=e["column"],
             reason=e["reason"].strip(),
-            line=_line_of(text, "exemptions") or 1,
+            line=_exemption_line(text, e["table"], e["column"]),
         )
         for e in data.get("exemptions", [])
     )
