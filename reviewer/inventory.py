@@ -128,6 +128,7 @@ class _Repo:
         self._modules: dict[str, str] | None = None
         self._classes: dict[tuple[str, str], _ClassNode | None] = {}
         self._resolving: set[tuple[str, str]] = set()
+        self._resolved: dict[tuple[str, str], _Ref] = {}
 
     # ----------------------------------------------------------------- facts
 
@@ -210,6 +211,15 @@ class _Repo:
     # ----------------------------------------------------------------- names
 
     def resolve(self, path: str, name: str, depth: int = 0) -> _Ref:
+        key = (path, name)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolve(path, name, depth)
+            if depth == 0:
+                self._resolved[key] = found
+        return found
+
+    def _resolve(self, path: str, name: str, depth: int) -> _Ref:
         if depth > _MAX_DEPTH or not name:
             return _Ref("unresolved", path, name, name)
         facts = self.facts(path)
