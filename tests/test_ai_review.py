@@ -30,6 +30,7 @@ from tests.fake_anthropic import (
     overloaded,
     rate_limited,
     serve,
+    server_error,
     text_reply,
     tool_reply,
 )
@@ -412,6 +413,26 @@ def test_rate_limit_then_success_is_retried(fake: FakeAnthropic) -> None:
     assert len(fake.requests) == 2
     assert outcome.findings == (_key_finding(KEY_MESSAGE),)
     assert outcome.notices == ()
+
+
+def test_server_error_then_success_is_retried(fake: FakeAnthropic) -> None:
+    fake.script(server_error(), _answer(KEY_ITEM))
+    outcome = _run(fake)
+    assert len(fake.requests) == 2
+    assert [f.column for f in outcome.findings] == ["consumer_key"]
+
+
+def test_unreachable_api_gives_a_notice() -> None:
+    with serve() as gone:
+        url = gone.url
+    # The port is closed now: every attempt is a connection error until the budget is spent.
+    outcome = review_with_ai(
+        REQUEST, model=MODEL, api_key="sk-ant-test", base_url=url, max_total_seconds=1.0
+    )
+    assert outcome.notices == (
+        "AI review failed: could not connect to the API; the deterministic gate ran as usual",
+    )
+    assert outcome.findings == ()
 
 
 def test_overloaded_until_budget_is_spent_gives_a_notice(fake: FakeAnthropic) -> None:
