@@ -158,7 +158,9 @@ def check_stale_rules(inventory: Inventory, rules: RulesFile, config: Config) ->
             # calling its rules stale would send the user after the wrong problem.
             continue
         hint = ""
-        candidates = difflib.get_close_matches(rule.column, by_table.get(rule.table, []), n=1)
+        candidates = difflib.get_close_matches(
+            rule.column, by_table.get(rule.table, []), n=1, cutoff=0.5
+        )
         if candidates:
             hint = f" Did you mean {rule.table}.{candidates[0]}?"
         elif rule.table not in by_table:
