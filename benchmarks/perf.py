@@ -163,7 +163,7 @@ def run(app: Path, runs: int) -> list[Result]:
             results.append(Result(
                 name=case.name,
                 command=" ".join(Path(case.argv[0]).name if i == 0 else a
-                                 for i, a in enumerate(case.argv)),
+                                 for i, a in enumerate(case.argv)).replace(str(app), "APP"),
                 runs=len(times),
                 median_s=round(median, 4),
                 min_s=round(min(times), 4),
@@ -193,7 +193,15 @@ def markdown(results: Sequence[Result]) -> str:
 def _git_sha() -> str | None:
     proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
                           capture_output=True, text=True, check=False)
-    return proc.stdout.strip() or None
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "reviewer"], cwd=HERE,
+                           capture_output=True, text=True, check=False).stdout.strip()
+    sha = proc.stdout.strip()
+    return (f"{sha}+dirty" if dirty else sha) or None
+
+
+def _load() -> float | None:
+    # other work on a shared machine inflates every median; record it next to the numbers
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
 
 
 def machine() -> dict[str, object]:
@@ -205,7 +213,6 @@ def machine() -> dict[str, object]:
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
         "sqlalchemy": sqlalchemy.__version__,
-        "load_average_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "reviewer_commit": _git_sha(),
     }
 
@@ -230,7 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif not (app / "schema_test.py").is_file():
             parser.error(f"{app} was not made by benchmarks/generate_app.py --pr")
         print(f"app: {app} ({args.models} models), {args.runs} runs per case", file=sys.stderr)
+        load_before = _load()
         results = run(app, args.runs)
+        load_after = _load()
 
     table = markdown(results)
     print(table)
@@ -244,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "model_lines": lines,
             "runs": args.runs,
             "machine": machine(),
+            "load_average_1m": {"before": load_before, "after": load_after},
             "results": [asdict(r) for r in results],
             "table": table,
         }
