@@ -17,7 +17,6 @@ from pathlib import Path
 from reviewer.constants import CACHE_DIR_ENV, CACHE_SCHEMA, TOOL_NAME
 from reviewer.scanner import ModuleFacts, facts_from_json, facts_to_json
 
-
 # Layout of the cached facts in this module; bumped with the scanner's JSON encoding, while
 # constants.CACHE_SCHEMA covers what the facts mean.
 _FORMAT = 2

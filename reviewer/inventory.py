@@ -248,16 +248,22 @@ class _Repo:
             if imp.name is None:
                 return self.resolve_module(imp.module, rest, depth)
             target: str | None
+            full = f"{imp.name}.{rest}" if rest else imp.name
             if imp.level:
                 target = self.relative_module(path, imp.module, imp.level)
                 if target is None:
+                    # `from . import sub` inside a namespace package (no __init__.py)
+                    sub = self.relative_module(
+                        path, f"{imp.module}.{imp.name}".lstrip("."), imp.level
+                    )
+                    if sub is not None:
+                        return self.resolve_in_module(sub, rest, depth + 1)
                     return _Ref("missing", path, name,
                                 f"{'.' * imp.level}{imp.module}.{imp.name}")
             else:
                 target = self.module_index().get(imp.module)
-            full = f"{imp.name}.{rest}" if rest else imp.name
             if target is None:
-                return _Ref("external", qual=f"{imp.module}.{full}")
+                return self.resolve_module(f"{imp.module}.{imp.name}", rest, depth)
             target_facts = self.facts(target)
             if target_facts is not None and imp.name in target_facts.names:
                 return self.resolve(target, full, depth + 1)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -154,11 +154,15 @@ def _literal_bool(node: cst.BaseExpression) -> bool | None:
 
 
 class _LabelFinder(cst.CSTVisitor):
-    def __init__(self, labels: Sequence[str]) -> None:
+    def __init__(self, labels: Sequence[str], aliases: Mapping[str, str]) -> None:
         self.labels = labels
+        self.aliases = aliases
         self.found: set[str] = set()
 
     def _check(self, text: str) -> None:
+        head, dot, rest = text.partition(".")
+        if head in self.aliases:  # `from app.vis import ColumnVisibility as CV`: CV.PRIVATE
+            text = self.aliases[head] + dot + rest
         for label in self.labels:
             if text == label or text.endswith("." + label):
                 self.found.add(label)
@@ -175,10 +179,12 @@ class _LabelFinder(cst.CSTVisitor):
         return False
 
 
-def find_labels(node: cst.CSTNode | None, labels: Sequence[str]) -> tuple[str, ...]:
+def find_labels(
+    node: cst.CSTNode | None, labels: Sequence[str], aliases: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
     if node is None or not labels:
         return ()
-    finder = _LabelFinder(labels)
+    finder = _LabelFinder(labels, aliases or {})
     node.visit(finder)
     return tuple(label for label in labels if label in finder.found)
 
@@ -198,6 +204,7 @@ class _Extractor:
         self.module = module
         self.labels = labels
         self.strings = strings
+        self.aliases: dict[str, str] = {}
         self.lines = text.splitlines()
         # Walking a CST subtree costs ~100x a substring test; most statements carry no label.
         self.tokens = tuple({label.rsplit(".", 1)[-1] for label in labels})
@@ -216,7 +223,7 @@ class _Extractor:
     def labels_in(self, node: cst.CSTNode | None, where: ast.AST | None) -> tuple[str, ...]:
         if node is None or not self.may_have_labels(where):
             return ()
-        return find_labels(node, self.labels)
+        return find_labels(node, self.labels, self.aliases)
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node).strip()
@@ -702,6 +709,20 @@ def _uncall(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.func if isinstance(node, cst.Call) else node
 
 
+def _import_aliases(tree: ast.Module) -> dict[str, str]:
+    """Renaming imports anywhere at module level: local name -> the name it stands for."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.asname and alias.name != "*":
+                    target = alias.name if isinstance(node, ast.Import) else (
+                        f"{node.module}.{alias.name}" if node.module else alias.name
+                    )
+                    aliases[alias.asname] = target
+    return aliases
+
+
 _SQLA_IMPORT = re.compile(r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy)\b", re.MULTILINE)
 
 
@@ -745,7 +766,9 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         for t in n.targets
         if isinstance(t, ast.Name)
     }
-    builder = _ModuleBuilder(_Extractor(module, text, tuple(labels), strings))
+    extractor = _Extractor(module, text, tuple(labels), strings)
+    extractor.aliases = _import_aliases(tree)
+    builder = _ModuleBuilder(extractor)
     builder.module_body(module.body, tree.body)
     imports_sqlalchemy = any(
         (i.module or (i.name or "")).split(".")[0] in ("sqlalchemy", "flask_sqlalchemy")
