@@ -223,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="timed runs per case (default 7)")
     parser.add_argument("--app", type=Path,
                         help="an app made by generate_app.py --pr (default: a fresh temp one)")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="directory for perf-<date>.json (default: benchmarks/results)")
     parser.add_argument("--no-write", action="store_true", help="do not write results JSON")
     args = parser.parse_args(argv)
     if args.runs < 1:
@@ -244,9 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = markdown(results)
     print(table)
     if not args.no_write:
-        RESULTS.mkdir(exist_ok=True)
+        args.results.mkdir(parents=True, exist_ok=True)
         now = dt.datetime.now(dt.timezone.utc)
-        out = RESULTS / f"perf-{now:%Y-%m-%d}.json"
+        out = args.results / f"perf-{now:%Y-%m-%d}.json"
         payload = {
             "taken_at": now.isoformat(timespec="seconds"),
             "models": args.models,
@@ -258,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "table": table,
         }
         out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-        print(f"\nwrote {out.relative_to(HERE.parent)}", file=sys.stderr)
+        print(f"\nwrote {out}", file=sys.stderr)
     return 0 if all(r.passed is not False for r in results) else 1
 
 

@@ -127,3 +127,29 @@ def test_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="is not empty"):
         main(["--models", "5", "--out", str(tmp_path)])
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.slow
+def test_perf_harness_runs_every_case_with_the_expected_exit_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The harness end to end on a tiny app: one run per case, no timing asserted.
+
+    Catches what makes a benchmark silently lie: a renamed CLI flag or a crash exits fast.
+    """
+    from benchmarks.perf import main as perf_main
+
+    perf_main(["--models", "12", "--runs", "1", "--results", str(tmp_path / "results")])
+    [written] = (tmp_path / "results").glob("perf-*.json")
+    data = json.loads(written.read_text(encoding="utf-8"))
+    assert [(r["name"], r["exit_codes"], r["notes"]) for r in data["results"]] == [
+        ("reference: import + walk metadata", [0], []),
+        ("reviewer check (cold)", [0], []),
+        ("reviewer check (warm)", [0], []),
+        ("reviewer diff, 3-file PR (warm)", [1], []),
+        ("reviewer --help", [0], []),
+        ("python -c 'import reviewer.cli'", [0], []),
+    ]
+    assert data["results"][0]["ratio"] == 1.0
+    assert data["machine"]["cpu_count"] and data["models"] == 12
+    assert capsys.readouterr().out.startswith("| case | median | ratio to reference |")
