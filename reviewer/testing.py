@@ -88,6 +88,9 @@ def assert_masking_gate(
 ) -> None:
     """Run ``reviewer check`` on ``root``; raise AssertionError listing every blocking finding.
 
+    ``config_path`` is relative to ``root`` (default: .masking-reviewer.toml, then
+    pyproject.toml). Severity overrides, ``fail-on`` and the baseline apply as in the CLI.
+
     A configuration or git problem is reported as an AssertionError too (with file and line),
     so a schema test fails with a readable message instead of a traceback.
     """
