@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from reviewer.inventory import build_inventory
+from reviewer.inventory import build_inventory, select_model_files, to_snake_case
 from reviewer.sources import MemoryTree
-from reviewer.types import Column, Config, Inventory, TableNaming
+from reviewer.types import Column, Config, Exemption, Inventory, ScanError, TableNaming
 
 PRIV = "ColumnVisibility.PRIVATE"
 MASK = "ColumnVisibility.MASKED"
@@ -376,3 +379,301 @@ def test_columns(files: dict[str, str], naming: TableNaming | None, expected: li
     inventory = scan(files, naming)
     assert inventory.errors == ()
     assert [row(c) for c in inventory.columns] == expected
+
+
+ERROR_CASES = [
+    pytest.param(
+        {"app/m.py": src("class User(Base):\n    id = (\n")},
+        None,
+        [("app/m.py", 7, r"^syntax error: .*fix the file so it parses$")],
+        id="syntax error names the line",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from app.nowhere import Mixin
+            class User(Mixin, Base):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 7, r"^class User: base class 'Mixin' cannot be found in the repository and "
+          r"is not a known SQLAlchemy base, so its columns cannot be read; make sure the module "
+          r"defining it is committed$")],
+        id="base class from a module that is not in the repository",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class User(Undefined):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 6, r"^class User: base class 'Undefined' cannot be found")],
+        id="base class that is defined nowhere",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            PREFIX = "crm_"
+            class User(Base):
+                __tablename__ = PREFIX + "users"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 8, r"^User.__tablename__ is computed; .* Assign a string literal$")],
+        id="computed __tablename__",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class Invoice(Base):
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 6, r"^class Invoice has no literal __tablename__.*set table-naming = "
+          r"\"snake_case\" or \"flask-sqlalchemy\" in \[tool.masking-reviewer\]")],
+        id="no __tablename__ and no table-naming configured",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            COL = "email"
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                a = Column(COL, String)
+                b: Mapped[str] = mapped_column(name=COL)
+            """)},
+        None,
+        [("app/m.py", 10, r"^User.a: the column name is not a string literal"),
+         ("app/m.py", 11, r"^User.b: the column name is not a string literal")],
+        id="column names that are not literals",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            NAME = "audit"
+            t = Table(NAME, Base.metadata, Column("id", Integer))
+            u = Table("u", Base.metadata, Column(f"c{1}", Integer))
+            class Legacy(Base):
+                __table__ = make_table()
+            """)},
+        None,
+        [("app/m.py", 7, r"^Table\(\.\.\.\) name is not a string literal"),
+         ("app/m.py", 8, r"^a Column in Table\('u'\) has no literal name"),
+         ("app/m.py", 10, r"^Legacy.__table__ is not a Table\(\.\.\.\) call")],
+        id="Core tables the reviewer cannot read",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class User(Base):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                email: Mapped[str] = make_email_column()
+            """)},
+        None,
+        [("app/m.py", 9, r"^User.email: cannot resolve make_email_column\(\.\.\.\); declare the "
+          r"column with mapped_column")],
+        id="a Mapped attribute built by a call that cannot be resolved",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "naming", "expected"), ERROR_CASES)
+def test_errors(
+    files: dict[str, str], naming: TableNaming | None, expected: list[tuple[str, int, str]]
+) -> None:
+    inventory = scan(files, naming)
+    assert [(e.path, e.line) for e in inventory.errors] == [(p, n) for p, n, _ in expected]
+    for error, (_, _, pattern) in zip(inventory.errors, expected, strict=True):
+        assert re.search(pattern, error.message), error.message
+
+
+def test_one_bad_file_does_not_stop_the_others() -> None:
+    inventory = scan({
+        "app/a.py": src("class A(Base):\n    __tablename__ = 'a'\n    x = (\n"),
+        "app/b.py": src("class B(Base):\n    __tablename__ = 'b'\n    id = Column(Integer)\n"),
+    })
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/a.py", 8)]
+    assert [c.key for c in inventory.columns] == [("b", "id")]
+    assert inventory.files == ("app/a.py", "app/b.py")
+
+
+def test_paths_restrict_the_scan_and_missing_paths_are_errors() -> None:
+    files = {
+        "app/a.py": src("class A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer)\n"),
+        "app/b.py": src("class B(Base):\n    __tablename__ = 'b'\n    id = Column(Integer)\n"),
+    }
+    tree = MemoryTree({"app/vis.py": VIS, **files})
+    inventory = build_inventory(tree, Config(root="/r"), use_cache=False,
+                                paths=["app/b.py", "app/gone.py"])
+    assert [c.key for c in inventory.columns] == [("b", "id")]
+    assert inventory.errors == (ScanError("app/gone.py", 1, "not found in memory"),)
+    assert inventory.files == ("app/b.py",)
+
+
+def test_pragma_exemptions() -> None:
+    inventory = scan({
+        "app/m.py": src("""\
+            from app.mixins import Audit
+            class User(Base, Audit):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                password_hash: Mapped[str] = mapped_column(
+                    String(60),  # masking: exempt -- bcrypt, cost 12
+                    info={"v": ColumnVisibility.PRIVATE},
+                )
+                pin: Mapped[str] = mapped_column(doc=ColumnVisibility.PRIVATE)  # masking: exempt
+            # masking: exempt -- left behind after a column was deleted
+            """),
+        "app/mixins.py": textwrap.dedent("""\
+            from sqlalchemy.orm import Mapped, mapped_column
+            class Audit:
+                ip: Mapped[str]  # masking: exempt -- office NAT address only
+            """),
+    })
+    by_key = inventory.by_key()
+    assert by_key[("users", "password_hash")].exemption == Exemption(
+        "users", "password_hash", "bcrypt, cost 12", "app/m.py", 11, "pragma")
+    assert by_key[("users", "pin")].exemption == Exemption(
+        "users", "pin", "", "app/m.py", 14, "pragma")
+    assert by_key[("users", "ip")].exemption == Exemption(
+        "users", "ip", "office NAT address only", "app/mixins.py", 3, "pragma")
+    assert inventory.exemptions == (
+        Exemption("users", "password_hash", "bcrypt, cost 12", "app/m.py", 11, "pragma"),
+        Exemption("users", "pin", "", "app/m.py", 14, "pragma"),
+        Exemption("", "", "left behind after a column was deleted", "app/m.py", 15, "pragma"),
+        Exemption("users", "ip", "office NAT address only", "app/mixins.py", 3, "pragma"),
+    )
+
+
+def test_column_details() -> None:
+    inventory = scan({"app/m.py": src("""\
+        class Key(Base):
+            __tablename__ = "keys"
+            id = Column(Integer, primary_key=True)
+            user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+            prefix: Mapped[str] = mapped_column(String(12), unique=True)
+            secret = Column(Text, nullable=False)
+        """)})
+    assert [(c.column, c.type, c.nullable, c.unique, c.primary_key)
+            for c in inventory.columns] == [
+        ("id", "Integer", False, False, True),
+        ("user_id", "int", False, False, False),
+        ("prefix", "String(12)", False, True, False),
+        ("secret", "Text", False, False, False),
+    ]
+    assert inventory.mapped_classes == 1
+
+
+@pytest.mark.parametrize(
+    ("files", "models", "expected"),
+    [
+        pytest.param(
+            {"app/models.py": "import sqlalchemy\n", "app/util.py": "import os\n",
+             "app/doc.py": "# we moved off sqlalchemy in 2020\n",
+             "app/s.py": "x = 'from sqlalchemy import Column'\n",
+             "tests/test_models.py": "import sqlalchemy\n", "app/test_x.py": "import sqlalchemy\n",
+             "app/x_test.py": "import sqlalchemy\n", "conftest.py": "import sqlalchemy\n",
+             "app/legacy.py": "from flask_sqlalchemy import SQLAlchemy\n",
+             "app/broken.py": "from sqlalchemy import (\n", "README.md": "import sqlalchemy\n"},
+            None,
+            ["app/broken.py", "app/legacy.py", "app/models.py"],
+            id="default: non-test python files that import sqlalchemy; unparsable ones kept",
+        ),
+        pytest.param(
+            {"app/models.py": "", "app/a/b/models.py": "", "app/a/other.py": "",
+             "lib/models.py": ""},
+            ("app/**/models.py",),
+            ["app/a/b/models.py", "app/models.py"],
+            id="models globs support **",
+        ),
+    ],
+)
+def test_select_model_files(
+    files: dict[str, str], models: tuple[str, ...] | None, expected: list[str]
+) -> None:
+    assert select_model_files(MemoryTree(files), Config(root="/r", models=models)) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("User", "user", id="one word"),
+        pytest.param("NetSuiteConnection", "net_suite_connection", id="camel case"),
+        pytest.param("HTTPRequestLog", "http_request_log", id="leading acronym"),
+        pytest.param("OAuth2Token", "o_auth2_token", id="digits stay with their word"),
+    ],
+)
+def test_to_snake_case(name: str, expected: str) -> None:
+    assert to_snake_case(name) == expected
+
+
+# ------------------------------------------------------------------------------- cache
+
+CACHE_FILES = {
+    "app/m.py": src("""\
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            token: Mapped[str] = mapped_column(info={"v": ColumnVisibility.PRIVATE})
+        """),
+}
+
+
+def _cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: Path,
+            labels: tuple[str, ...] = (MASK, PRIV), use_cache: bool = True) -> Inventory:
+    monkeypatch.setenv("MASKING_REVIEWER_CACHE_DIR", str(cache))
+    tree = MemoryTree({"app/vis.py": VIS, **CACHE_FILES})
+    return build_inventory(tree, Config(root=str(tmp_path), labels=labels), use_cache=use_cache)
+
+
+def test_cache_is_json_and_a_warm_run_equals_a_cold_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    cold = _cached(tmp_path, monkeypatch, cache)
+    entries = sorted(cache.rglob("*.json"))
+    assert len(entries) == 1  # the one model file; vis.py imports no sqlalchemy
+    assert json.loads(entries[0].read_text())["schema"] == 1
+    assert _cached(tmp_path, monkeypatch, cache) == cold
+    # labels are part of the key: a config change is never answered from a stale entry
+    only_masked = _cached(tmp_path, monkeypatch, cache, labels=(MASK,))
+    assert only_masked.by_key()[("users", "token")].labels == ()
+
+
+def test_corrupt_cache_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    cold = _cached(tmp_path, monkeypatch, cache)
+    for entry in cache.rglob("*.json"):
+        entry.write_text('{"schema": 1, "key": "x", "facts": [1, 2]}')
+    assert _cached(tmp_path, monkeypatch, cache) == cold
+
+
+def test_unwritable_cache_is_skipped_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    inventory = _cached(tmp_path, monkeypatch, blocker / "cache")
+    assert inventory.errors == ()
+    assert [c.key for c in inventory.columns] == [("users", "id"), ("users", "token")]
+
+
+def test_use_cache_false_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    _cached(tmp_path, monkeypatch, cache, use_cache=False)
+    assert not cache.exists()
+
+
+def test_parallel_scan_equals_sequential() -> None:
+    files = {
+        f"app/m{i:02}.py": src(f"""\
+            class T{i}(Base):
+                __tablename__ = "t{i}"
+                id = Column(Integer, primary_key=True)
+                secret = Column(Text, info={{"v": ColumnVisibility.PRIVATE}})
+            """)
+        for i in range(45)
+    }
+    tree = MemoryTree({"app/vis.py": VIS, **files})
+    config = Config(root="/r")
+    parallel = build_inventory(tree, config, use_cache=False, jobs=2)
+    assert parallel == build_inventory(tree, config, use_cache=False, jobs=1)
+    assert len(parallel.columns) == 90
