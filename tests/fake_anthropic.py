@@ -42,7 +42,7 @@ def tool_reply(
     output_tokens: int = 120,
     cache_read: int = 0,
     cache_write: int = 900,
-    model: str = "claude-sonnet-4-5",
+    model: str = "claude-sonnet-5-5",
 ) -> Reply:
     """A 200 answer with one ``tool_use`` block, shaped like the real API's."""
     n = next(_ids)
@@ -82,7 +82,7 @@ def text_reply(text: str) -> Reply:
             "id": f"msg_fake{n:04d}",
             "type": "message",
             "role": "assistant",
-            "model": "claude-sonnet-4-5",
+            "model": "claude-sonnet-5-5",
             "content": [{"type": "text", "text": text}],
             "stop_reason": "end_turn",
             "stop_sequence": None,

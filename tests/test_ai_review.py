@@ -38,7 +38,7 @@ from tests.fake_anthropic import (
 GOLDEN = Path(__file__).parent / "golden" / "ai_review_prompt.txt"
 MODELS = "app/models/integrations.py"
 PRIVATE = ("ColumnVisibility.PRIVATE",)
-MODEL = "claude-sonnet-4-5"
+MODEL = "claude-sonnet-5-5"
 
 HUNK = '''\
 @@ -18,2 +18,15 @@ class SalesforceConnection(Base):

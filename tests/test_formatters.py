@@ -173,7 +173,7 @@ def test_text_clean_review_passes() -> None:
 
 
 def test_json_exact_shape_and_key_order() -> None:
-    usage = AiUsage(model="claude-sonnet-4-5", input_tokens=1200, output_tokens=300,
+    usage = AiUsage(model="claude-sonnet-5-5", input_tokens=1200, output_tokens=300,
                     cost_usd=0.0081, calls=1)
     review = make_review(MISSING, base="a" * 40, head="b" * 40, exemptions=(EXEMPT,),
                          files_skipped=(("app/models/broken.py", "syntax error at line 3"),),
@@ -229,7 +229,7 @@ def test_json_exact_shape_and_key_order() -> None:
         "notices": ["AI review ran on 1 hunk"],
         "files_analysed": ["app/models/integrations.py"],
         "files_skipped": [{"path": "app/models/broken.py", "reason": "syntax error at line 3"}],
-        "ai_usage": {"model": "claude-sonnet-4-5", "input_tokens": 1200, "output_tokens": 300,
+        "ai_usage": {"model": "claude-sonnet-5-5", "input_tokens": 1200, "output_tokens": 300,
                      "cache_read_tokens": 0, "cache_write_tokens": 0, "cost_usd": 0.0081,
                      "calls": 1},
     }
@@ -413,7 +413,7 @@ def test_markdown_partial_review_and_ai_sections() -> None:
         MISSING, dismissed,
         files_skipped=(("app/models/broken.py", "syntax error at line 3"),),
         notices=("AI review skipped 1 hunk: too large",),
-        ai_usage=AiUsage(model="claude-sonnet-4-5", input_tokens=1000, output_tokens=200,
+        ai_usage=AiUsage(model="claude-sonnet-5-5", input_tokens=1000, output_tokens=200,
                          cache_read_tokens=800, cost_usd=0.0123, calls=1),
     )
     md = render(review, "markdown")
@@ -421,7 +421,7 @@ def test_markdown_partial_review_and_ai_sections() -> None:
     assert "> ⚠️ **Partial review:** 1 file could not be analysed; see below." in lines
     assert "  - `app/models/broken.py`: syntax error at line 3" in lines
     assert "- AI review skipped 1 hunk: too large" in lines
-    assert ("- model `claude-sonnet-4-5`: 1 call, 1000 input + 200 output tokens "
+    assert ("- model `claude-sonnet-5-5`: 1 call, 1000 input + 200 output tokens "
             "(800 cache read, 0 cache write), $0.0123") in lines
     details = md.split("<details>", 1)[1].split("</details>", 1)[0]
     assert "<summary>1 finding the AI marked as likely false positives" in details
@@ -493,7 +493,7 @@ GOLDEN_REVIEW = make_review(
     files_analysed=("app/models/integrations.py", "app/models/netsuite.py"),
     files_skipped=(("app/models/legacy.py", "cannot resolve base class LegacyBase"),),
     notices=("AI review ran on 2 hunks",),
-    ai_usage=AiUsage(model="claude-sonnet-4-5", input_tokens=2100, output_tokens=350,
+    ai_usage=AiUsage(model="claude-sonnet-5-5", input_tokens=2100, output_tokens=350,
                      cache_read_tokens=1800, cost_usd=0.0122, calls=1),
 )
 GOLDEN_SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "github": "log",
