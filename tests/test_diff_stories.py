@@ -326,7 +326,10 @@ STORIES = [
             want=[
                 Want("MR008", "warning", "users", "totp_secret", RULES, '"totp_secret"',
                      rule={"table": "users", "column": "totp_secret", "strategy": "null"},
-                     action="replace"),
+                     action="replace",
+                     message="User.totp_secret looks like a credential (name 'totp_secret') but "
+                             "is masked with 'hash', which keeps values linkable across copies "
+                             "and lets a leaked hash be matched; use 'null' instead"),
             ],
             exit_code=0,
         ),
@@ -347,6 +350,64 @@ STORIES = [
             exit_code=1,
         ),
         id="12 explicit DB column name is what the rule names",
+    ),
+    pytest.param(
+        Story(
+            edits=[delete_line(RULES, '"table": "users", "column": "totp_secret"')],
+            want=[
+                Want("MR001", "error", "users", "totp_secret", RULES,
+                     '"table": "users", "column": "totp_secret"', side="LEFT",
+                     rule={"table": "users", "column": "totp_secret", "strategy": "null"}),
+            ],
+            exit_code=1,
+        ),
+        id="13 deleting a rule is MR001 on the removed rules line",
+    ),
+    pytest.param(
+        Story(
+            edits=[replace_text(
+                MIXINS,
+                "    @declared_attr\n    def created_by_email(cls) -> Mapped[Optional[str]]:\n"
+                "        return mapped_column(sa.String(320), "
+                'info={"visibility": ColumnVisibility.MASKED})\n\n',
+                "")],
+            want=[
+                Want("MR002", "error", table, "created_by_email", MIXINS,
+                     "def created_by_email(cls)", side="LEFT", offset=-1,
+                     rule={"table": table, "column": "created_by_email",
+                           "strategy": "fake_email"},
+                     action="remove")
+                for table in ("contact", "users")
+            ],
+            exit_code=1,
+        ),
+        id="14 dropping a mixin column leaves one stale rule per inheriting table",
+    ),
+    pytest.param(
+        Story(
+            edits=[
+                LABEL_WEBHOOK_URL,
+                insert_after(
+                    RULES, '"table": "users", "column": "totp_secret"',
+                    '    {"table": "webhook_endpoint", "column": "url", "strategy": "static", '
+                    '"value": "masked"},\n'),
+            ],
+            want=[
+                Want("MR001", "error", "webhook_endpoints", "url", AUTH, "url: Mapped[str]",
+                     rule=WEBHOOK_URL_RULE),
+                Want("MR002", "error", "webhook_endpoint", "url", RULES,
+                     '"table": "webhook_endpoint", "column": "url"',
+                     rule={"table": "webhook_endpoint", "column": "url", "strategy": "static",
+                           "value": "masked"},
+                     action="remove",
+                     message="masking_rules.json has a rule for webhook_endpoint.url, but no "
+                             "model declares that column. No table 'webhook_endpoint' exists; "
+                             "did you mean 'webhook_endpoints'? A rule that names the wrong "
+                             "column leaves the real one unmasked."),
+            ],
+            exit_code=1,
+        ),
+        id="15 rule added with a misspelt table is MR002 on the new rules line",
     ),
 ]
 
