@@ -387,7 +387,12 @@ def run_diff(
     base_snap = snapshot(base_tree, config, use_cache=use_cache)
     head_snap = snapshot(head_tree, config, use_cache=use_cache)
 
-    before = {f.fingerprint for f in check_findings(base_snap, config)}
+    # A file the change only renamed still holds the same old gaps: compare under the new name.
+    renames = diff.renames()
+    before = {
+        replace(f, path=renames.get(f.path, f.path)).fingerprint
+        for f in check_findings(base_snap, config)
+    }
     findings = [*check_findings(head_snap, config), *review_findings(base_snap, head_snap, config)]
     findings = [replace(f, introduced=f.fingerprint not in before) for f in findings]
     findings = _apply_baseline(findings, head_tree, config)

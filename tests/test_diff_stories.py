@@ -517,6 +517,24 @@ def test_gap_already_on_main_is_old_and_still_blocks(
     assert code == 1
 
 
+def test_gap_in_a_renamed_file_is_still_old(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    delete_line(RULES, '"table": "users", "column": "totp_secret"')(sample_app.root)
+    sample_app.commit("drop a rule on main")
+    sample_app.git("checkout", "--quiet", "-b", "feature")
+    sample_app.rename(AUTH, "ledgerly/models/accounts.py")
+    sample_app.commit("rename auth.py")
+
+    code, doc = diff_json(sample_app, capsys)
+
+    assert findings(doc) == []
+    assert [(f["code"], f["table"], f["column"], f["path"], f["in_hunk"])
+            for f in findings(doc, introduced=False)] == [
+        ("MR001", "users", "totp_secret", "ledgerly/models/accounts.py", False)]
+    assert code == 1
+
+
 def test_unknown_base_ref_is_a_usage_error(
     sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
