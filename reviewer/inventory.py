@@ -742,12 +742,20 @@ def _select(repo: _Repo, jobs: int | None) -> list[str]:
     if config.models is not None:
         return [f for f in repo.files if any(glob_match(f, g) for g in config.models)]
     candidates: list[str] = []
+    # Models that only import a base or `db` from a sibling module (`from . import db`) never
+    # name sqlalchemy; missing them would pass the gate silently, so classes that might be
+    # models get a second look once their bases can be resolved.
+    maybe: list[str] = []
     for path in repo.files:
         if not path.endswith(".py") or _is_test_file(path):
             continue
         text = repo.tree.read(path)
-        if text is not None and mentions_sqlalchemy(text):
+        if text is None:
+            continue
+        if mentions_sqlalchemy(text):
             candidates.append(path)
+        elif "class " in text and ("Column" in text or "Mapped" in text):
+            maybe.append(path)
     repo.load(candidates, jobs)
     selected = []
     for path in candidates:
@@ -756,7 +764,15 @@ def _select(repo: _Repo, jobs: int | None) -> list[str]:
             continue
         if facts.imports_sqlalchemy or facts.errors:
             selected.append(path)  # a file we cannot parse is kept: it must fail closed
-    return selected
+    repo.load(maybe, jobs)
+    for path in maybe:
+        facts = repo.facts(path)
+        if facts is not None and any(
+            (node := repo.class_node(path, cls.name)) is not None and node.declarative
+            for cls in facts.classes
+        ):
+            selected.append(path)
+    return sorted(selected)
 
 
 def select_model_files(tree: SourceTree, config: Config) -> list[str]:
