@@ -22,6 +22,7 @@ from tests.gitrepo import GitRepo
 RULES = "masking_rules.json"
 AUTH = "ledgerly/models/auth.py"
 BILLING = "ledgerly/models/billing.py"
+CUSTOMERS = "ledgerly/models/customers.py"
 INTEGRATIONS = "ledgerly/models/integrations.py"
 MIXINS = "ledgerly/models/mixins.py"
 
@@ -408,6 +409,46 @@ STORIES = [
             exit_code=1,
         ),
         id="15 rule added with a misspelt table is MR002 on the new rules line",
+    ),
+    pytest.param(
+        Story(
+            edits=[
+                replace_text(INTEGRATIONS,
+                             "password: Mapped[Optional[str]] = mapped_column(String(255), "
+                             "info=PRIVATE_INFO)",
+                             "password: Mapped[Optional[str]] = mapped_column(String(255))"),
+                delete_line(RULES, '"table": "sftp_connections", "column": "password"'),
+            ],
+            want=[
+                Want("MR003", "error", "sftp_connections", "password", INTEGRATIONS,
+                     "password: Mapped",
+                     rule={"table": "sftp_connections", "column": "password",
+                           "strategy": "null"}),
+            ],
+            exit_code=1,
+        ),
+        id="16 label and rule both removed from a password is MR003",
+    ),
+    pytest.param(
+        Story(
+            edits=[
+                insert_after(CUSTOMERS, "job_title: Mapped",
+                             "    birth_date: Mapped[Optional[date]] = mc(info=vis.MASKED_INFO)\n"),
+                replace_text(CUSTOMERS,
+                             "from typing import TYPE_CHECKING, Optional",
+                             "from datetime import date\n"
+                             "from typing import TYPE_CHECKING, Optional"),
+                insert_after(RULES, '"table": "contact", "column": "created_by_email"',
+                             '    {"table": "contact", "column": "birth_date", '
+                             '"strategy": "hash"},\n'),
+            ],
+            want=[
+                Want("MR009", "note", "contact", "birth_date", CUSTOMERS,
+                     "birth_date: Mapped"),
+            ],
+            exit_code=0,
+        ),
+        id="17 new quasi-identifier hashed at full resolution is an MR009 note",
     ),
 ]
 
