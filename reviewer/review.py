@@ -227,8 +227,10 @@ def diff_changes(base: Snapshot, head: Snapshot) -> tuple[Change, ...]:
                               gate.label_words(column.labels)))
         if old is not None and old.labels and not column.labels:
             out.append(Change("column-unlabelled", *key, column.path, column.line))
+    # A file that no longer parses has not dropped its columns; MR007 already says what broke.
+    unreadable = {e.path for e in head.inventory.errors}
     for key, old in before.items():
-        if key not in after:
+        if key not in after and old.path not in unreadable:
             out.append(Change("column-removed", *key, old.path, old.line, old.qualname))
     rules_before, rules_after = base.rules.by_key(), head.rules.by_key()
     for key, rule in rules_after.items():
@@ -439,19 +441,48 @@ def _with_ai(
         similar=tuple((c.key, find_similar(c, head.inventory, head.rules)) for c in candidates),
         inventory=head.inventory,
     )
+    budget, budget_notice = _ai_retry_budget()
     outcome = ai_layer.review_with_ai(
         request,
         model=ai.model,
         api_key=ai.api_key,
         base_url=ai.base_url,
         cache_dir=Path(ai.cache_dir) if ai.cache_dir else None,
+        max_total_seconds=budget,
     )
     merged = merge_ai(findings, outcome.findings, outcome.dismissals)
-    notices = list(outcome.notices)
+    notices = [*budget_notice, *outcome.notices]
     if outcome.dropped:
+        # Dropped items are either unknown/untouched columns or dismissals of findings the
+        # AI may not clear (errors); one count covers both, so the wording must too.
         notices.append(f"AI review: {outcome.dropped} suggestion(s) dropped because they named "
-                       f"no column this change touched")
+                       f"no column this change touched or a finding the AI may not dismiss")
     return merged, tuple(notices), outcome.usage
+
+
+_AI_RETRY_ENV = "MASKING_REVIEWER_AI_RETRY_SECONDS"
+
+
+def _ai_retry_budget() -> tuple[float, tuple[str, ...]]:
+    """The total retry budget; the env var lets CI (and tests) give up sooner than 90 s."""
+    import math
+    import os
+
+    from reviewer.constants import AI_RETRY_TOTAL_SECONDS
+
+    raw = os.environ.get(_AI_RETRY_ENV)
+    if not raw:
+        return AI_RETRY_TOTAL_SECONDS, ()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not math.isfinite(seconds) or seconds <= 0:
+        return AI_RETRY_TOTAL_SECONDS, (
+            f"{_AI_RETRY_ENV}={raw!r} is not a positive number of seconds; the AI review "
+            f"used the default of {AI_RETRY_TOTAL_SECONDS:g} s",
+        )
+    return seconds, ()
 
 
 def merge_ai(
