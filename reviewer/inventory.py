@@ -661,6 +661,19 @@ class _Builder:
         for cls in facts.classes:
             self.model_class(path, cls)
 
+    def columnish(self, path: str, stmt: Stmt) -> bool:
+        """Does the statement use SQLAlchemy's column machinery (so its class is a model)?"""
+        names = [stmt.call.callee] if stmt.call else []
+        if stmt.annotation is not None:
+            names.append(stmt.annotation.wrapper)
+        for name in names:
+            q = self.repo.qual(path, name) if name else None
+            if q and _is_sqla(q) and _tail(q) in (
+                "Column", "mapped_column", "column_property", "deferred", "Mapped"
+            ):
+                return True
+        return False
+
     def model_class(self, path: str, cls: ClassFacts) -> None:
         node = self.repo.class_node(path, cls.name)
         if node is None or node.facts is not cls:
@@ -668,7 +681,7 @@ class _Builder:
         mro = _mro(node)
         looks_mapped = node.declarative or cls.tablename_kind != "none" or cls.table is not None
         bad = [(c, b) for c in mro for b in c.bad_bases]
-        if bad and (looks_mapped or any(s.call or s.annotation for s in cls.stmts)):
+        if bad and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
             for owner, base in bad:
                 self.error(owner.path, owner.facts.line,
                            f"class {owner.facts.name}: base class {base!r} cannot be found in "
@@ -801,5 +814,10 @@ def build_inventory(
         files = _select(repo, jobs)
     repo.load(files, jobs)
     for path in files:
-        builder.model_file(path)
+        try:
+            builder.model_file(path)
+        except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
+            # A hierarchy the resolver does not handle must block, never crash the gate.
+            builder.error(path, 1, f"the reviewer could not resolve this file "
+                          f"({type(exc).__name__}: {exc}); please report it")
     return builder.finish(files)

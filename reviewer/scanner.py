@@ -769,7 +769,12 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
     extractor = _Extractor(module, text, tuple(labels), strings)
     extractor.aliases = _import_aliases(tree)
     builder = _ModuleBuilder(extractor)
-    builder.module_body(module.body, tree.body)
+    try:
+        builder.module_body(module.body, tree.body)
+    except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
+        # A construct the extractor does not handle must block, never crash the whole gate.
+        message = f"the reviewer could not read this file ({type(exc).__name__}: {exc}); "
+        return ModuleFacts(errors=((1, message + "please report it"),), pragmas=pragmas(text))
     imports_sqlalchemy = any(
         (i.module or (i.name or "")).split(".")[0] in ("sqlalchemy", "flask_sqlalchemy")
         and i.level == 0
