@@ -228,9 +228,11 @@ def diff_changes(base: Snapshot, head: Snapshot) -> tuple[Change, ...]:
         if old is not None and old.labels and not column.labels:
             out.append(Change("column-unlabelled", *key, column.path, column.line))
     # A file that no longer parses has not dropped its columns; MR007 already says what broke.
+    # Inherited columns (TenantModel.id) are declared elsewhere, so go by table.
     unreadable = {e.path for e in head.inventory.errors}
+    hidden = {c.table for c in base.inventory.columns if c.path in unreadable}
     for key, old in before.items():
-        if key not in after and old.path not in unreadable:
+        if key not in after and old.table not in hidden:
             out.append(Change("column-removed", *key, old.path, old.line, old.qualname))
     rules_before, rules_after = base.rules.by_key(), head.rules.by_key()
     for key, rule in rules_after.items():

@@ -541,6 +541,93 @@ def test_worktree_sees_an_uncommitted_edit(
     ]
 
 
+def test_worktree_sees_an_untracked_model_file(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start_branch(sample_app, [], commit=False)
+    rel = "ledgerly/models/xero.py"
+    sample_app.write(rel, (
+        "from typing import Optional\n"
+        "\n"
+        "from sqlalchemy import Text\n"
+        "from sqlalchemy.orm import Mapped, mapped_column\n"
+        "\n"
+        "from .base import Base\n"
+        "\n"
+        "\n"
+        "class XeroConnection(Base):\n"
+        '    __tablename__ = "xero_connections"\n'
+        "\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    client_secret: Mapped[Optional[str]] = mapped_column(Text)\n"
+    ))
+
+    code, doc = diff_json(sample_app, capsys, "--worktree")
+
+    assert [observed_row(f) for f in findings(doc)] == [
+        ("MR003", "error", "xero_connections", "client_secret", rel, 13, "RIGHT", True,
+         {"table": "xero_connections", "column": "client_secret", "strategy": "null"}, "add"),
+    ]
+    assert code == 1
+
+
+def test_text_output_says_which_entry_to_add(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start_branch(sample_app, NETSUITE_OWN_TABLE)
+    line = line_in((sample_app.root / INTEGRATIONS).read_text(), "client_secret: Mapped[Optional"
+                   "[str]] = mapped_column(Text)\n".strip(), INTEGRATIONS)
+
+    code, out, err = run(sample_app, "diff", "--base", "main", "--no-ai", capsys=capsys)
+
+    assert (code, err) == (1, "")
+    assert out.startswith(
+        f"{INTEGRATIONS}:{line}: MR003 unlabeled-sensitive NetSuiteConnection.client_secret "
+        "looks like a credential (high confidence), but it has no label and masking_rules.json "
+        "has no rule for netsuite_connections.client_secret. Similar fields: "
+        "SalesforceConnection.client_secret is PRIVATE and masked with null.\n"
+        "    add to masking_rules.json:\n"
+        '      {"table": "netsuite_connections", "column": "client_secret", "strategy": "null"}\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("edits", "kinds"),
+    [
+        pytest.param([delete_line(BILLING, "iban: Mapped")],
+                     [("column-removed", "payment", "iban")], id="dropped column"),
+        pytest.param([insert_after(BILLING, "from .mixins import TimestampMixin",
+                                   "def broken(:\n")],
+                     [], id="a file that stops parsing drops no columns"),
+        pytest.param([LABEL_WEBHOOK_URL, ADD_WEBHOOK_URL_RULE],
+                     [("column-labelled", "webhook_endpoints", "url"),
+                      ("rule-added", "webhook_endpoints", "url")], id="label with its rule"),
+        pytest.param(NETSUITE_OWN_TABLE[2:],
+                     [("rule-added", "netsuite_connections", "consumer_key"),
+                      ("rule-added", "netsuite_connections", "token_secret"),
+                      ("rule-removed", "integration_connections", "consumer_key"),
+                      ("rule-removed", "integration_connections", "token_secret")],
+                     id="rules moved to another table"),
+    ],
+)
+def test_changes_account_for_what_the_diff_did(
+    sample_app: GitRepo, edits: Sequence[Edit], kinds: list[tuple[str, str, str]]
+) -> None:
+    from reviewer.config import load_config
+    from reviewer.gitdiff import resolve_base
+    from reviewer.review import run_diff
+    from reviewer.sources import WorktreeTree
+
+    start_branch(sample_app, edits)
+    root = str(sample_app.root)
+    config = load_config(root, WorktreeTree(root), None)
+
+    review, _ = run_diff(root, config, base=resolve_base(root, "main"), head="HEAD",
+                         use_cache=False)
+
+    assert sorted((c.kind, c.table, c.column) for c in review.changes) == kinds
+
+
 def test_gap_already_on_main_is_old_and_still_blocks(
     sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
