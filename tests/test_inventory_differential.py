@@ -1,4 +1,5 @@
-"""The static inventory agrees exactly with what SQLAlchemy builds when the models are imported.
+"""The static inventory agrees exactly with what SQLAlchemy builds when the models are imported:
+tables, DB column names, labels, nullability, primary keys and uniqueness.
 
 The models are imported in a subprocess that prints JSON, so this test process (and the
 reviewer) never imports the code under review.
@@ -22,7 +23,8 @@ from reviewer.types import Inventory
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_APP = REPO / "fixtures" / "sample_app"
 
-Schema = dict[str, dict[str, list[str]]]  # table -> column -> dotted label names
+# table -> column -> {"labels": [dotted names], "nullable", "primary_key", "unique": bool}
+Schema = dict[str, dict[str, dict[str, object]]]
 
 # Imports the app, walks every MetaData and maps each Enum value found in Column.info to the
 # dotted name a label is written as, e.g. ColumnVisibility.PRIVATE.
@@ -43,10 +45,12 @@ for md in metadatas:
     for table in md.tables.values():
         cols = out.setdefault(table.name, {})
         for col in table.columns:
-            cols[col.name] = sorted(
+            labels = sorted(
                 f"{type(v).__name__}.{v.name}" for v in col.info.values()
                 if isinstance(v, enum.Enum)
             )
+            cols[col.name] = {"labels": labels, "nullable": bool(col.nullable),
+                              "primary_key": bool(col.primary_key), "unique": bool(col.unique)}
 print(json.dumps(out, sort_keys=True))
 """
 
@@ -67,7 +71,10 @@ def imported_schema(root: Path, *specs: str) -> Schema:
 def static_schema(inventory: Inventory) -> Schema:
     out: Schema = {}
     for col in inventory.columns:
-        out.setdefault(col.table, {})[col.column] = sorted(col.labels)
+        out.setdefault(col.table, {})[col.column] = {
+            "labels": sorted(col.labels), "nullable": col.nullable,
+            "primary_key": col.primary_key, "unique": col.unique,
+        }
     return out
 
 
