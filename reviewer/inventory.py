@@ -657,9 +657,17 @@ class _Builder:
                            "table name as a literal")
                 continue
             self.mapped += 1
+            self.reflected(path, call)
             self.columns.extend(self.core_columns(path, call.first_string, call, None))
         for cls in facts.classes:
             self.model_class(path, cls)
+
+    def reflected(self, path: str, call: CallFacts) -> None:
+        if call.reflected:
+            self.error(path, call.line,
+                       f"Table({call.first_string!r}) is reflected from the database "
+                       "(autoload_with), so its columns are not in the source and their labels "
+                       "cannot be checked; declare the columns explicitly")
 
     def columnish(self, path: str, stmt: Stmt) -> bool:
         """Does the statement use SQLAlchemy's column machinery (so its class is a model)?"""
@@ -695,6 +703,7 @@ class _Builder:
         if table is None:
             return
         if cls.table is not None:
+            self.reflected(path, cls.table)
             self.columns.extend(self.core_columns(path, table, cls.table, cls.name))
             return
         # First class in the MRO that binds a name wins, exactly as attribute lookup does.

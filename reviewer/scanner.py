@@ -51,6 +51,7 @@ class CallFacts:
     args: tuple[CallFacts, ...] = ()  # positional call arguments (Core Table columns)
     first_string: str | None = None  # Table("name", ...)
     end_line: int = 0
+    reflected: bool = False  # Table(..., autoload_with=engine): columns come from the DB
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +242,7 @@ class _Extractor:
         inner: CallFacts | None = None
         args: list[CallFacts] = []
         first_string: str | None = None
+        reflected = False
         ast_args: list[ast.expr] = list(line_node.args) if isinstance(line_node, ast.Call) else []
         positional = [a for a in node.args if a.keyword is None and not a.star]
         for index, arg in enumerate(positional):
@@ -291,6 +293,8 @@ class _Extractor:
                 key = _literal_str(value)
             elif kw == "type_":
                 type_text = self.code(value)
+            elif kw in ("autoload_with", "autoload"):
+                reflected = True
             ref = dotted(value)
             if ref is not None:
                 refs.append(ref)
@@ -310,9 +314,16 @@ class _Extractor:
             args=tuple(args),
             first_string=first_string,
             end_line=end_line or getattr(line_node, "end_lineno", 0) or line,
+            reflected=reflected,
         )
 
     def annotation(self, node: cst.BaseExpression) -> AnnFacts | None:
+        quoted = _literal_str(node)
+        if quoted is not None:  # a: "Mapped[int]"
+            try:
+                node = cst.parse_expression(quoted)
+            except cst.ParserSyntaxError:
+                return None
         if not isinstance(node, cst.Subscript):
             return None
         wrapper = dotted(node.value)
@@ -816,11 +827,12 @@ def _call(d: Any) -> CallFacts | None:
     if d is None:
         return None
     (callee, line, name, name_error, type_, nullable, pk, unique, key, labels, refs, inner, args,
-     first_string, end_line) = d
+     first_string, end_line, reflected) = d
     return CallFacts(
         str(callee), int(line), name, bool(name_error), type_, nullable, bool(pk), bool(unique),
         key, tuple(labels), tuple(refs), _call(inner),
         tuple(c for c in map(_call, args) if c is not None), first_string, int(end_line),
+        bool(reflected),
     )
 
 

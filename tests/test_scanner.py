@@ -84,12 +84,14 @@ CASES = [
                 born: Mapped[Optional[str]]
                 seen: Mapped["int | None"]
                 kind: Mapped[str]
+                code: "Mapped[Optional[str]]"
             """)},
         None,
         [Row("users", "id", "User", "id", 9, nullable=False),
          Row("users", "born", "User", "born", 10),
          Row("users", "seen", "User", "seen", 11),
-         Row("users", "kind", "User", "kind", 12, nullable=False)],
+         Row("users", "kind", "User", "kind", 12, nullable=False),
+         Row("users", "code", "User", "code", 13)],
         id="annotation-only Mapped attributes, Optional and string annotations",
     ),
     pytest.param(
@@ -459,6 +461,15 @@ ERROR_CASES = [
          ("app/m.py", 8, r"^a Column in Table\('u'\) has no literal name"),
          ("app/m.py", 10, r"^Legacy.__table__ is not a Table\(\.\.\.\) call")],
         id="Core tables the reviewer cannot read",
+    ),
+    pytest.param(
+        {"app/m.py": src('''\
+            audit = Table("audit", Base.metadata, Column("id", Integer), autoload_with=None)
+            ''')},
+        None,
+        [("app/m.py", 6, r"^Table\('audit'\) is reflected from the database \(autoload_with\), "
+          r"so its columns are not in the source")],
+        id="reflected Core table: its columns are invisible, so it blocks",
     ),
     pytest.param(
         {"app/m.py": src("""\
