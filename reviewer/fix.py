@@ -8,10 +8,11 @@ file kept one rule per line stays that way and a file of multi-line objects does
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reviewer.constants import DEFAULT_RULES_FILE
 from reviewer.errors import UsageError
@@ -132,6 +133,7 @@ class _Plan:
     kept: list[int]
     replaced: dict[int, str]
     followers: dict[int, list[Rule]]  # original index (-1: none kept) -> new rules after it
+    leaders: list[Rule] = field(default_factory=list)  # new rules before the first kept entry
     removed: int = 0
 
 
@@ -159,12 +161,26 @@ def _plan(
             present.add(key)
 
     tables = [_table_of(node) for node in items]
+    keys = [_key_of(node) for node in items]
+    known = [k for k in keys if k is not None]
+    # A file kept in (table, column) order stays in that order; otherwise new rules go next
+    # to their table's others.
+    in_order = len(known) == len(keys) and len(known) > 1 and known == sorted(known)
     for rule in wanted.values():
         if rule.key in present:
             continue
         present.add(rule.key)
-        _place(plan, tables, rule)
+        if in_order and plan.kept:
+            _place_in_order(plan, keys, rule)
+        else:
+            _place(plan, tables, rule)
     return plan
+
+
+def _place_in_order(plan: _Plan, keys: list[tuple[str, str] | None], rule: Rule) -> None:
+    before = [i for i in plan.kept if (keys[i] or ("", "")) < rule.key]
+    bucket = plan.followers.setdefault(before[-1], []) if before else plan.leaders
+    bisect.insort(bucket, rule, key=lambda r: r.key)
 
 
 def _place(plan: _Plan, tables: list[str | None], rule: Rule) -> None:
@@ -221,7 +237,8 @@ def edit_rules_text(
         return source
     items = array.items
     plan = _plan(source, items, add, remove)
-    if not fresh and not plan.removed and not plan.replaced and not any(plan.followers.values()):
+    changed = plan.removed or plan.replaced or plan.leaders or any(plan.followers.values())
+    if not fresh and not changed:
         return source
 
     nl = "\r\n" if "\r\n" in source else "\n"  # a Windows checkout stays CRLF
@@ -254,6 +271,10 @@ def edit_rules_text(
             previous = plan.kept[position - 1]
             pieces.append(source[items[previous].end : items[previous + 1].start])
         node = items[index]
+        if position == 0:
+            for rule in plan.leaders:
+                style = _style_of(source, node if isinstance(node, JsonObject) else style_ref)
+                pieces += [_render(rule, style), sep]
         pieces.append(plan.replaced.get(index, source[node.start : node.end]))
         for rule in plan.followers.get(index, []):
             style = _style_of(source, node if isinstance(node, JsonObject) else style_ref)

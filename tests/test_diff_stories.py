@@ -161,23 +161,25 @@ def start_branch(repo: GitRepo, edits: Sequence[Edit], *, commit: bool = True) -
 # --- the stories ---------------------------------------------------------------------------------
 
 NETSUITE_OWN_TABLE = (
-    replace_text(
-        INTEGRATIONS,
-        'class NetSuiteConnection(IntegrationConnection):\n'
-        '    __mapper_args__ = {"polymorphic_identity": "netsuite"}\n',
-        'class NetSuiteConnection(IntegrationConnection):\n'
+    insert_after(
+        INTEGRATIONS, "not_after: Mapped[datetime]",
+        "\n\n"
+        "class NetSuiteConnection(Base):\n"
+        '    """Token-based auth for NetSuite ERP."""\n'
+        "\n"
         '    __tablename__ = "netsuite_connections"\n'
-        '    __mapper_args__ = {"polymorphic_identity": "netsuite"}\n'
-        '\n'
-        '    id: Mapped[int] = mapped_column(ForeignKey("integration_connections.id"), '
-        'primary_key=True)\n',
+        "\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    realm: Mapped[str] = mapped_column(String(64))\n"
+        "    client_secret: Mapped[Optional[str]] = mapped_column(Text)\n",
     ),
-    insert_after(INTEGRATIONS, "token_secret: Mapped",
-                 "    client_secret: Mapped[Optional[str]] = mapped_column(Text)\n"),
+)
+# QuickBooks' OAuth 1.0a secrets move from the shared STI table to a table of their own.
+QUICKBOOKS_RULES_MOVED = (
     replace_text(RULES, '{"table": "integration_connections", "column": "consumer_key"',
-                 '{"table": "netsuite_connections", "column": "consumer_key"'),
+                 '{"table": "quickbooks_connections", "column": "consumer_key"'),
     replace_text(RULES, '{"table": "integration_connections", "column": "token_secret"',
-                 '{"table": "netsuite_connections", "column": "token_secret"'),
+                 '{"table": "quickbooks_connections", "column": "token_secret"'),
 )
 
 LABEL_WEBHOOK_URL = replace_text(
@@ -602,9 +604,9 @@ def test_text_output_says_which_entry_to_add(
         pytest.param([LABEL_WEBHOOK_URL, ADD_WEBHOOK_URL_RULE],
                      [("column-labelled", "webhook_endpoints", "url"),
                       ("rule-added", "webhook_endpoints", "url")], id="label with its rule"),
-        pytest.param(NETSUITE_OWN_TABLE[2:],
-                     [("rule-added", "netsuite_connections", "consumer_key"),
-                      ("rule-added", "netsuite_connections", "token_secret"),
+        pytest.param(QUICKBOOKS_RULES_MOVED,
+                     [("rule-added", "quickbooks_connections", "consumer_key"),
+                      ("rule-added", "quickbooks_connections", "token_secret"),
                       ("rule-removed", "integration_connections", "consumer_key"),
                       ("rule-removed", "integration_connections", "token_secret")],
                      id="rules moved to another table"),

@@ -169,11 +169,28 @@ def test_applying_the_same_fix_twice_changes_nothing(
             [Rule("a", "w", "hash")],
             [Rule("a", "x", "null")],
             '{\n  "version": 1,\n  "rules": [\n'
-            '    {"table": "a", "column": "y", "strategy": "null"},\n'
-            '    {"table": "a", "column": "w", "strategy": "hash"},\n\n'
+            '    {"table": "a", "column": "w", "strategy": "hash"},\n'
+            '    {"table": "a", "column": "y", "strategy": "null"},\n\n'
             '    {"table": "b", "column": "z", "strategy": "null"}\n'
             "  ]\n}\n",
             id="blank line between table groups survives",
+        ),
+        pytest.param(
+            # A file kept sorted by (table, column) stays sorted: a.b goes between a.a and a.c,
+            # and a table that sorts first goes first.
+            '{\n  "version": 1,\n  "rules": [\n'
+            '    {"table": "b", "column": "a", "strategy": "null"},\n'
+            '    {"table": "b", "column": "c", "strategy": "null"}\n'
+            "  ]\n}\n",
+            [Rule("b", "b", "null"), Rule("a", "z", "null")],
+            [],
+            '{\n  "version": 1,\n  "rules": [\n'
+            '    {"table": "a", "column": "z", "strategy": "null"},\n'
+            '    {"table": "b", "column": "a", "strategy": "null"},\n'
+            '    {"table": "b", "column": "b", "strategy": "null"},\n'
+            '    {"table": "b", "column": "c", "strategy": "null"}\n'
+            "  ]\n}\n",
+            id="sorted file stays sorted",
         ),
         pytest.param(
             '{\n  "version": 1,\n  "rules": [\n'
