@@ -30,14 +30,7 @@ TABLE = "netsuite_connections"
 TOKEN = "ghs_aiCliSecretToken_0123456789abcdef"
 API_KEY = "sk-ant-test-key"
 
-# The sample app still has an STI ``NetSuiteConnection``; until the lead renames it to
-# ``QuickBooksConnection`` the PR's class needs a name that cannot collide with it.
-_SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample_app" / MODELS
-CLASS = (
-    "NetSuiteTbaConnection"
-    if "class NetSuiteConnection(" in _SAMPLE.read_text(encoding="utf-8")
-    else "NetSuiteConnection"
-)
+CLASS = "NetSuiteConnection"  # the sample app's STI one is QuickBooksConnection now
 
 NEW_CLASS = f'''
 
@@ -459,17 +452,20 @@ def test_github_posts_the_ai_finding_sanitized_inline(
 def test_github_fork_without_key_says_so_and_still_gates(
     action: Action, anthropic_api: FakeAnthropic
 ) -> None:
+    # A fork's workflow gets no secrets and a read-only token.
+    write_pr_event(str(action.runner / "event.json"), number=7, head=action.pr.head,
+                   base=action.pr.base, head_repo="contributor/shop")
+    action.github.state.read_only = True
     anthropic_api.script(_answer(KEY_ITEM))
 
     proc = action.run()
 
     assert proc.returncode == 1, proc.stderr
     assert anthropic_api.requests == []
-    assert "AI review skipped: no API key" in action.summary()
-    (review,) = [r.body for r in action.github.calls("POST", "/pulls/7/reviews")]
-    fps = [fp for c in review["comments"] for fp in render.FP_RE.findall(c["body"])]
-    assert sorted(fps) == sorted([
-        fingerprint("MR001", MODELS, TABLE, "token_secret"),
-        fingerprint("MR003", MODELS, TABLE, "consumer_key"),
-    ])
+    summary = action.summary()
+    assert "AI review skipped: no API key" in summary
+    assert "Inline comments were skipped" in summary
+    error_line = action.pr.line_of("token_secret: Mapped")
+    assert f"::error file={MODELS},line={error_line}" in proc.stdout
+    assert action.github.state.review_comments == []
     assert "Traceback" not in proc.stderr
