@@ -56,13 +56,15 @@ def _unique_alternative(column: Column, category: Category | None) -> str:
 
 
 def _identifier_fake(column: Column) -> str | None:
-    tokens = normalize(column.column)
-    if _NOT_POSTAL & set(tokens):
-        return None
-    # The vocabulary order ranks them: email_address is an email before it is an address.
-    for word, fake in IDENTIFIER_FAKES.items():
-        if word in tokens:
-            return fake
+    # Both names speak: `owner = db.Column("owner", ...)` mapped as `owner_email` holds emails.
+    for name in dict.fromkeys((column.column, column.attribute or column.column)):
+        tokens = normalize(name)
+        if _NOT_POSTAL & set(tokens):
+            return None
+        # The vocabulary order ranks them: email_address is an email before it is an address.
+        for word, fake in IDENTIFIER_FAKES.items():
+            if word in tokens:
+                return fake
     return None
 
 
