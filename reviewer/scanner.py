@@ -211,7 +211,7 @@ class _Extractor:
         self.tokens = tuple({label.rsplit(".", 1)[-1] for label in labels})
         self.any_token = any(t in text for t in self.tokens)
 
-    def may_have_labels(self, node: ast.AST | None) -> bool:
+    def may_have_labels(self, node: ast.AST) -> bool:
         if not self.any_token:
             return False
         start = getattr(node, "lineno", None)
@@ -221,10 +221,47 @@ class _Extractor:
         segment = "\n".join(self.lines[start - 1 : end])
         return any(t in segment for t in self.tokens)
 
-    def labels_in(self, node: cst.CSTNode | None, where: ast.AST | None) -> tuple[str, ...]:
-        if node is None or not self.may_have_labels(where):
+    def labels_in(self, node: cst.CSTNode | None, twin: ast.AST | None) -> tuple[str, ...]:
+        """Labels referenced in an expression. ``twin`` is the same expression in the ast.
+
+        The ast twin is searched when there is one: walking it costs a fraction of a libcst
+        visitor, and both trees hold the same names.
+        """
+        if node is None or not self.labels:
             return ()
-        return find_labels(node, self.labels, self.aliases)
+        if twin is None:
+            return find_labels(node, self.labels, self.aliases)
+        if not self.may_have_labels(twin):
+            return ()
+        found: set[str] = set()
+        for sub in ast.walk(twin):
+            if isinstance(sub, (ast.Attribute, ast.Name)):
+                text = _ast_dotted(sub)
+                if text is None:
+                    continue
+                head, dot, rest = text.partition(".")
+                if head in self.aliases:
+                    text = self.aliases[head] + dot + rest
+                for label in self.labels:
+                    if text == label or text.endswith("." + label):
+                        found.add(label)
+        return tuple(label for label in self.labels if label in found)
+
+    def segment(self, twin: ast.AST | None, node: cst.CSTNode) -> str:
+        """Source text of an expression, sliced by the ast's offsets (cheaper than codegen)."""
+        start = getattr(twin, "lineno", None)
+        end = getattr(twin, "end_lineno", None)
+        col = getattr(twin, "col_offset", None)
+        end_col = getattr(twin, "end_col_offset", None)
+        if start is None or end is None or col is None or end_col is None:
+            return self.code(node)
+        if start == end:
+            line = self.lines[start - 1]
+            if line.isascii():
+                return str(line[col:end_col])
+        raw = "\n".join(self.lines[start - 1 : end]).encode("utf-8")
+        last = len(raw) - len(self.lines[end - 1].encode("utf-8")) + end_col
+        return raw[col:last].decode("utf-8", errors="replace")
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node).strip()
@@ -265,7 +302,7 @@ class _Extractor:
                     inner = facts
                 tail = facts.callee.rsplit(".", 1)[-1]
                 if type_text is None and tail not in _NON_TYPE_ARGS:
-                    type_text = self.code(value)
+                    type_text = self.segment(sub_ast, value)
                 continue
             ref = dotted(value)
             if ref is not None:
@@ -292,7 +329,7 @@ class _Extractor:
             elif kw == "key":
                 key = _literal_str(value)
             elif kw == "type_":
-                type_text = self.code(value)
+                type_text = self.code(value)  # rare: codegen is fine
             elif kw in ("autoload_with", "autoload"):
                 reflected = True
             ref = dotted(value)
@@ -495,7 +532,7 @@ class _ModuleBuilder:
             self.aliases.append(alias)
             return
         if target is not None and "." not in target:
-            found = ex.labels_in(value, node)
+            found = ex.labels_in(value, getattr(node, "value", None))
             if found:
                 self.consts.append((target, found))
 
@@ -524,7 +561,7 @@ class _ModuleBuilder:
             inner=inner if isinstance(inner, str) else self.ex.code(inner),
             optional=optional,
             call=call,
-            labels=self.ex.labels_in(value, node),
+            labels=self.ex.labels_in(value, getattr(node, "value", None)),
         )
 
     def class_(self, node: cst.ClassDef, tree: ast.ClassDef) -> ClassFacts:
@@ -641,7 +678,7 @@ class _ModuleBuilder:
             labels = _merge_labels(
                 ex.labels,
                 call.labels if call else (),
-                ex.labels_in(ann, node),
+                ex.labels_in(ann, node.annotation if isinstance(node, ast.AnnAssign) else None),
             )
             state.stmts.append(
                 Stmt(attr, line, end_line, annotation, call, (), labels, type_checking)
@@ -681,7 +718,7 @@ class _ModuleBuilder:
         end_line = node.end_lineno or node.lineno
         call = ex.call(ret_cst, ret_ast, end_line)
         labels = _merge_labels(
-            ex.labels, call.labels, ex.labels_in(stmt.returns, node)
+            ex.labels, call.labels, ex.labels_in(stmt.returns, node.returns)
         )
         state.stmts.append(
             Stmt(attr, _first_line(node), end_line, annotation, call, decorators, labels,
@@ -720,10 +757,21 @@ def _uncall(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.func if isinstance(node, cst.Call) else node
 
 
-def _import_aliases(tree: ast.Module) -> dict[str, str]:
-    """Renaming imports anywhere at module level: local name -> the name it stands for."""
+def _ast_dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _import_aliases(body: Sequence[ast.stmt]) -> dict[str, str]:
+    """Renaming imports at module level (under if/try too): local name -> what it stands for."""
     aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 if alias.asname and alias.name != "*":
@@ -731,6 +779,13 @@ def _import_aliases(tree: ast.Module) -> dict[str, str]:
                         f"{node.module}.{alias.name}" if node.module else alias.name
                     )
                     aliases[alias.asname] = target
+        elif isinstance(node, ast.If):
+            aliases.update(_import_aliases(node.body))
+            aliases.update(_import_aliases(node.orelse))
+        elif isinstance(node, ast.Try):
+            aliases.update(_import_aliases(node.body))
+            for handler in node.handlers:
+                aliases.update(_import_aliases(handler.body))
     return aliases
 
 
@@ -778,7 +833,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         if isinstance(t, ast.Name)
     }
     extractor = _Extractor(module, text, tuple(labels), strings)
-    extractor.aliases = _import_aliases(tree)
+    extractor.aliases = _import_aliases(tree.body)
     builder = _ModuleBuilder(extractor)
     try:
         builder.module_body(module.body, tree.body)

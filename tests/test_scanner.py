@@ -562,6 +562,11 @@ def test_column_details() -> None:
             user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
             prefix: Mapped[str] = mapped_column(String(12), unique=True)
             secret = Column(Text, nullable=False)
+            status = Column(Enum("offen", "geschloß", name="état"), comment="Zustand")
+            body = Column(
+                "body_text", Text(
+                    length=4000),
+            )
         """)})
     assert [(c.column, c.type, c.nullable, c.unique, c.primary_key)
             for c in inventory.columns] == [
@@ -569,6 +574,9 @@ def test_column_details() -> None:
         ("user_id", "int", False, False, False),
         ("prefix", "String(12)", False, True, False),
         ("secret", "Text", False, False, False),
+        # type text is sliced by the ast's UTF-8 byte offsets: non-ASCII lines must not shift it
+        ("status", 'Enum("offen", "geschloß", name="état")', True, False, False),
+        ("body_text", "Text(\n                length=4000)", True, False, False),
     ]
     assert inventory.mapped_classes == 1
 
