@@ -576,7 +576,7 @@ def test_column_details() -> None:
         ("secret", "Text", False, False, False),
         # type text is sliced by the ast's UTF-8 byte offsets: non-ASCII lines must not shift it
         ("status", 'Enum("offen", "geschloß", name="état")', True, False, False),
-        ("body_text", "Text(\n                length=4000)", True, False, False),
+        ("body_text", "Text(\n            length=4000)", True, False, False),
     ]
     assert inventory.mapped_classes == 1
 
