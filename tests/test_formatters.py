@@ -197,6 +197,7 @@ def test_json_exact_shape_and_key_order() -> None:
             "attribute": "client_secret",
             "path": "app/models/integrations.py",
             "line": 42,
+            "col": None,
             "side": "RIGHT",
             "message": MISSING.message,
             "rule": {"table": "integration_connections", "column": "client_secret",
@@ -237,7 +238,7 @@ def test_json_exact_shape_and_key_order() -> None:
                           "notices", "files_analysed", "files_skipped", "ai_usage"]
     assert list(data["findings"][0]) == [
         "code", "name", "severity", "table", "column", "class", "attribute", "path", "line",
-        "side", "message", "rule", "action", "similar", "fingerprint", "source", "in_hunk",
+        "col", "side", "message", "rule", "action", "similar", "fingerprint", "source", "in_hunk",
         "introduced", "baselined", "category", "confidence", "dismissed"]
 
 

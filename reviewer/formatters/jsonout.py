@@ -48,6 +48,7 @@ def finding_dict(f: Finding) -> dict[str, JsonValue]:
         "attribute": f.attribute,
         "path": f.path,
         "line": f.line,
+        "col": f.col,
         "side": f.side,
         "message": f.message,
         "rule": _rule(f.rule.entry() if f.rule is not None else None),
