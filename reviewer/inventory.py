@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import PurePosixPath
@@ -82,6 +83,17 @@ def glob_match(path: str, pattern: str) -> bool:
     ) is not None
 
 
+_VENDORED_PARTS = frozenset({"site-packages", "node_modules", "__pycache__"})
+
+
+def _is_vendored(path: str, venvs: Sequence[str]) -> bool:
+    """Installed packages, e.g. an untracked virtualenv in a directory that is not a git repo."""
+    parts = PurePosixPath(path).parts
+    return bool(_VENDORED_PARTS.intersection(parts)) or any(
+        path.startswith(v + "/") for v in venvs
+    )
+
+
 def _is_test_file(path: str) -> bool:
     p = PurePosixPath(path)
     return (
@@ -149,12 +161,16 @@ class _Repo:
             else:
                 todo.append((path, text, key))
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        results: list[ModuleFacts] | None = None
         if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                results = list(
-                    pool.map(_scan_job, [(t, self.labels) for _, t, _ in todo], chunksize=4)
-                )
-        else:
+            try:
+                with ProcessPoolExecutor(max_workers=workers) as pool:
+                    results = list(
+                        pool.map(_scan_job, [(t, self.labels) for _, t, _ in todo], chunksize=4)
+                    )
+            except (OSError, BrokenProcessPool):
+                results = None  # no processes allowed here (sandbox, limits): scan in-process
+        if results is None:
             results = [scan_source(t, self.labels) for _, t, _ in todo]
         for (path, _text, key), facts in zip(todo, results, strict=True):
             self._facts[path] = facts
@@ -768,8 +784,9 @@ def _select(repo: _Repo, jobs: int | None) -> list[str]:
     # name sqlalchemy; missing them would pass the gate silently, so classes that might be
     # models get a second look once their bases can be resolved.
     maybe: list[str] = []
+    venvs = [str(PurePosixPath(f).parent) for f in repo.files if f.endswith("pyvenv.cfg")]
     for path in repo.files:
-        if not path.endswith(".py") or _is_test_file(path):
+        if not path.endswith(".py") or _is_test_file(path) or _is_vendored(path, venvs):
             continue
         text = repo.tree.read(path)
         if text is None:
