@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewer.cache import cache_dir
 from reviewer.inventory import build_inventory, select_model_files, to_snake_case
 from reviewer.sources import MemoryTree
 from reviewer.types import Column, Config, Exemption, Inventory, ScanError, TableNaming
@@ -708,3 +709,22 @@ def test_parallel_scan_equals_sequential() -> None:
     parallel = build_inventory(tree, config, use_cache=False, jobs=2)
     assert parallel == build_inventory(tree, config, use_cache=False, jobs=1)
     assert len(parallel.columns) == 90
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        pytest.param({"MASKING_REVIEWER_CACHE_DIR": "/c/explicit", "XDG_CACHE_HOME": "/c/xdg"},
+                     "/c/explicit", id="explicit directory wins"),
+        pytest.param({"XDG_CACHE_HOME": "/c/xdg"}, "/c/xdg/masking-reviewer",
+                     id="XDG cache home"),
+        pytest.param({}, "/home/dev/.cache/masking-reviewer", id="home directory fallback"),
+    ],
+)
+def test_cache_dir(env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MASKING_REVIEWER_CACHE_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", "/home/dev")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cache_dir() == Path(expected)
