@@ -462,7 +462,6 @@ def _with_ai(
     return merged, tuple(notices), outcome.usage
 
 
-_AI_RETRY_ENV = "MASKING_REVIEWER_AI_RETRY_SECONDS"
 
 
 def _ai_retry_budget() -> tuple[float, tuple[str, ...]]:
@@ -470,9 +469,9 @@ def _ai_retry_budget() -> tuple[float, tuple[str, ...]]:
     import math
     import os
 
-    from reviewer.constants import AI_RETRY_TOTAL_SECONDS
+    from reviewer.constants import AI_RETRY_ENV, AI_RETRY_TOTAL_SECONDS
 
-    raw = os.environ.get(_AI_RETRY_ENV)
+    raw = os.environ.get(AI_RETRY_ENV)
     if not raw:
         return AI_RETRY_TOTAL_SECONDS, ()
     try:
@@ -481,7 +480,7 @@ def _ai_retry_budget() -> tuple[float, tuple[str, ...]]:
         seconds = -1.0
     if not math.isfinite(seconds) or seconds <= 0:
         return AI_RETRY_TOTAL_SECONDS, (
-            f"{_AI_RETRY_ENV}={raw!r} is not a positive number of seconds; the AI review "
+            f"{AI_RETRY_ENV}={raw!r} is not a positive number of seconds; the AI review "
             f"used the default of {AI_RETRY_TOTAL_SECONDS:g} s",
         )
     return seconds, ()

@@ -198,7 +198,9 @@ def _run(args: GithubArgs, env: ActionsEnv) -> int:
 
     if pr is not None:
         notices += _post(pr, review, env, s)
-    for n in notices:
+    # The review's own notices (AI skipped or failed) are in the summary already; they go to
+    # the log and the annotations too.
+    for n in [*review.notices, *notices]:
         _log(n)
         print(f"::notice title=masking-reviewer::{n}")
 
