@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import PurePosixPath
 from typing import Literal
@@ -430,7 +430,7 @@ class _Builder:
     attached: set[tuple[str, int]] = field(default_factory=set)
     exemptions: list[Exemption] = field(default_factory=list)
     mapped: int = 0
-    _tables: dict[tuple[str, str], tuple[str | None, bool]] = field(default_factory=dict)
+    _tables: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def error(self, path: str, line: int, message: str) -> None:
         err = ScanError(path, max(line, 1), message)
@@ -441,11 +441,9 @@ class _Builder:
 
     def table_of(self, node: _ClassNode) -> str | None:
         key = (node.path, node.facts.name)
-        if key in self._tables:
-            return self._tables[key][0]
-        name = self._table_of(node)
-        self._tables[key] = (name, True)
-        return name
+        if key not in self._tables:
+            self._tables[key] = self._table_of(node)
+        return self._tables[key]
 
     def _table_of(self, node: _ClassNode) -> str | None:
         cls = node.facts
@@ -752,19 +750,13 @@ class _Builder:
             elif set(col.labels) - set(prev.labels):
                 merged = tuple(lb for lb in self.config.labels
                                if lb in prev.labels or lb in col.labels)
-                unique[col.key] = _replace_labels(prev, merged)
+                unique[col.key] = replace(prev, labels=merged)
         columns = tuple(sorted(unique.values(), key=lambda c: (c.path, c.line, c.table, c.column)))
         exemptions = tuple(dict.fromkeys(
             sorted(self.exemptions, key=lambda e: (e.path, e.line, e.table, e.column))
         ))
         errors = tuple(sorted(self.errors, key=lambda e: (e.path, e.line, e.message)))
         return Inventory(columns, errors, exemptions, tuple(files), self.mapped)
-
-
-def _replace_labels(col: Column, labels: tuple[str, ...]) -> Column:
-    from dataclasses import replace
-
-    return replace(col, labels=labels)
 
 
 def _is_sqla(qual: str) -> bool:

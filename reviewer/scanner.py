@@ -126,7 +126,7 @@ class ModuleFacts:
     pragmas: tuple[tuple[int, str], ...] = ()  # (line, reason) of every exemption pragma
     errors: tuple[tuple[int, str], ...] = ()
     imports_sqlalchemy: bool = False
-    names: tuple[str, ...] = field(default=())  # every module-level binding
+    names: tuple[str, ...] = ()  # every module-level binding
 
 
 # --------------------------------------------------------------------------- helpers
@@ -704,8 +704,7 @@ class _ModuleBuilder:
             return
         ret_cst: cst.Call | None = None
         ret_ast: ast.expr | None = None
-        for body_stmt, small, ast_stmt in _align(_block_body(stmt.body), node.body):
-            del body_stmt
+        for _line, small, ast_stmt in _align(_block_body(stmt.body), node.body):
             if (
                 isinstance(small, cst.Return)
                 and isinstance(ast_stmt, ast.Return)
