@@ -117,6 +117,8 @@ def run_demo() -> int:
         _say("4. The author applies the exact entry:")
         _show(repo, ["fix", "--base", "main", "--dry-run"])
         _show(repo, ["fix", "--base", "main"])
+        _git(repo, "commit", "-q", "-am", "Mask the NetSuite client secret")
+        _say("$ git commit -am 'Mask the NetSuite client secret'")
         passes = _show(repo, ["diff", "--base", "main", "--no-ai"]) == 0
 
         story_held = ok_main and blocked and passes
