@@ -129,8 +129,8 @@ def run_demo() -> int:
 
 def _pr_comment(repo: Path) -> str:
     from reviewer.config import load_config
-    from reviewer.github.render import inline_body
     from reviewer.gitdiff import resolve_base
+    from reviewer.github.render import inline_body
     from reviewer.review import run_diff
     from reviewer.sources import WorktreeTree
 
