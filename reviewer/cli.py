@@ -26,7 +26,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("-C", "--root", default=".", metavar="DIR",
                    help="the repository to review (default: the current directory)")
     p.add_argument("--config", metavar="FILE",
-                   help="read settings from FILE instead of .masking-reviewer.toml / pyproject.toml")
+                   help="read settings from FILE, not .masking-reviewer.toml / pyproject.toml")
     p.add_argument("--no-cache", action="store_true",
                    help="do not read or write the per-file scan cache")
 
@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the gate must fail closed, never pass on a crash
+    except Exception as exc:  # the gate must fail closed, never pass on a crash
         if os.environ.get("MASKING_REVIEWER_DEBUG"):
             raise
         print(

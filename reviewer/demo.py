@@ -140,4 +140,5 @@ def _pr_comment(repo: Path) -> str:
     inline = [f for f in review.findings if f.introduced and f.in_hunk]
     if not inline:
         return "(no inline comment)"
-    return "\n".join(f"   > {line}" for line in inline_body(inline[0], review.rules_path).splitlines())
+    body = inline_body(inline[0], review.rules_path)
+    return "\n".join(f"   > {line}" for line in body.splitlines())

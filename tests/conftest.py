@@ -12,7 +12,9 @@ SAMPLE_APP = REPO / "fixtures" / "sample_app"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads the developer's cache, git config or API keys."""
     monkeypatch.setenv("MASKING_REVIEWER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
