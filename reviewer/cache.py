@@ -19,7 +19,7 @@ from reviewer.scanner import ModuleFacts, facts_from_json, facts_to_json
 
 # Layout of the cached facts in this module; bumped with the scanner's JSON encoding, while
 # constants.CACHE_SCHEMA covers what the facts mean.
-_FORMAT = 3
+_FORMAT = 4
 
 
 def cache_dir() -> Path:

@@ -248,7 +248,7 @@ class _Repo:
         for alias in facts.aliases:
             if alias.name == head and not rest:
                 return _Ref("alias", path, head)
-        for const, _labels in facts.consts:
+        for const, _labels, _refs in facts.consts:
             if const == head and not rest:
                 return _Ref("const", path, head)
         for local, callee in reversed(facts.instances):
@@ -500,15 +500,26 @@ class _Builder:
             if call is None:
                 continue
             found.update(call.labels)
-            for ref in call.refs:
-                r = self.repo.resolve(path, ref)
-                if r.kind == "const":
-                    facts = self.repo.facts(r.path)
-                    for name, labels in facts.consts if facts else ():
-                        if name == r.name:
-                            found.update(labels)
+            found.update(self.const_labels(path, call.refs, depth=0))
             if call.inner is not None:
                 found.update(self.labels_for(path, call.inner))
+        return found
+
+    def const_labels(self, path: str, refs: Sequence[str], depth: int) -> set[str]:
+        """Labels held by module constants the names refer to, following constants of
+        constants (``SECRET_INFO = {**BASE_INFO}``) a few levels deep."""
+        found: set[str] = set()
+        if depth > 4:
+            return found
+        for ref in refs:
+            r = self.repo.resolve(path, ref)
+            if r.kind != "const":
+                continue
+            facts = self.repo.facts(r.path)
+            for name, labels, inner_refs in facts.consts if facts else ():
+                if name == r.name:
+                    found.update(labels)
+                    found.update(self.const_labels(r.path, inner_refs, depth + 1))
         return found
 
     def alias_for(self, path: str, name: str | None) -> tuple[str, AliasFacts] | None:

@@ -120,7 +120,8 @@ class ModuleFacts:
     classes: tuple[ClassFacts, ...] = ()
     tables: tuple[CallFacts, ...] = ()  # module-level calls that may be Core Table(...)
     aliases: tuple[AliasFacts, ...] = ()
-    consts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # NAME -> labels in its value
+    # NAME = {...}: the labels in its value, and the names it refers to (maybe more constants)
+    consts: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
     instances: tuple[tuple[str, str], ...] = ()  # NAME = callee(...) at module level
     strings: tuple[str, ...] = ()  # module-level string constants
     pragmas: tuple[tuple[int, str], ...] = ()  # (line, reason) of every exemption pragma
@@ -309,11 +310,16 @@ class _Extractor:
                 refs.append(ref)
                 if type_text is None:
                     type_text = ref
+        ast_keywords = [k for k in getattr(line_node, "keywords", []) if k.arg is not None]
         for arg in node.args:
             if arg.keyword is None:
                 continue
             kw = arg.keyword.value
             value = arg.value
+            twin = next((k.value for k in ast_keywords if k.arg == kw), None)
+            if twin is not None and not isinstance(twin, ast.Constant):
+                # info={"visibility": PRIVATE} where PRIVATE is a constant holding a label
+                refs.extend(_ast_refs(twin))
             if kw == "name":
                 literal = _literal_str(value)
                 if literal is None:
@@ -332,9 +338,10 @@ class _Extractor:
                 type_text = self.code(value)  # rare: codegen is fine
             elif kw in ("autoload_with", "autoload"):
                 reflected = True
-            ref = dotted(value)
-            if ref is not None:
-                refs.append(ref)
+            if twin is None:
+                ref = dotted(value)
+                if ref is not None:
+                    refs.append(ref)
         return CallFacts(
             callee=callee,
             line=line,
@@ -346,7 +353,7 @@ class _Extractor:
             unique=unique,
             key=key,
             labels=self.labels_in(node, line_node),
-            refs=tuple(refs),
+            refs=tuple(dict.fromkeys(refs)),
             inner=inner,
             args=tuple(args),
             first_string=first_string,
@@ -450,7 +457,7 @@ class _ModuleBuilder:
         self.classes: list[ClassFacts] = []
         self.tables: list[CallFacts] = []
         self.aliases: list[AliasFacts] = []
-        self.consts: list[tuple[str, tuple[str, ...]]] = []
+        self.consts: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
         self.instances: list[tuple[str, str]] = []
         self.errors: list[tuple[int, str]] = []
         self.names: list[str] = []
@@ -532,9 +539,15 @@ class _ModuleBuilder:
             self.aliases.append(alias)
             return
         if target is not None and "." not in target:
-            found = ex.labels_in(value, getattr(node, "value", None))
-            if found:
-                self.consts.append((target, found))
+            twin = getattr(node, "value", None)
+            found = ex.labels_in(value, twin)
+            refs: tuple[str, ...] = ()
+            if isinstance(twin, (ast.Dict, ast.Name, ast.Attribute)) or (
+                isinstance(twin, ast.Call) and _ast_dotted(twin.func) == "dict"
+            ):
+                refs = tuple(dict.fromkeys(_ast_refs(twin)))
+            if found or refs:
+                self.consts.append((target, found, refs))
 
     def annotated_alias(
         self, target: str | None, value: cst.BaseExpression, node: ast.stmt
@@ -767,6 +780,18 @@ def _ast_dotted(node: ast.expr) -> str | None:
     return ".".join(reversed(parts))
 
 
+def _ast_refs(node: ast.AST) -> list[str]:
+    """Every maximal dotted name (``a.b.c``, not also ``a.b``) inside an expression."""
+    if isinstance(node, (ast.Attribute, ast.Name)):
+        text = _ast_dotted(node)
+        if text is not None:
+            return [text]
+    out: list[str] = []
+    for child in ast.iter_child_nodes(node):
+        out.extend(_ast_refs(child))
+    return out
+
+
 def _import_aliases(body: Sequence[ast.stmt]) -> dict[str, str]:
     """Renaming imports at module level (under if/try too): local name -> what it stands for."""
     aliases: dict[str, str] = {}
@@ -922,7 +947,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
             AliasFacts(str(a[0]), int(a[1]), str(a[2]), bool(a[3]), _call(a[4]), tuple(a[5]))
             for a in aliases
         ),
-        consts=tuple((str(n), tuple(ls)) for n, ls in consts),
+        consts=tuple((str(n), tuple(ls), tuple(rs)) for n, ls, rs in consts),
         instances=tuple((str(n), str(c)) for n, c in instances),
         strings=tuple(strings),
         pragmas=tuple((int(n), str(r)) for n, r in pragmas_),

@@ -359,11 +359,15 @@ CASES = [
                 d: Mapped[str] = mapped_column(  # ColumnVisibility.PRIVATE
                     comment="ColumnVisibility.PRIVATE")
                 e: Mapped[str] = mapped_column(doc=ColumnVisibility.MASKED)
+                f: Mapped[str] = mapped_column(info={"visibility": consts.PRIV, "pii": True})
+                g: Mapped[str] = mapped_column(info=consts.DERIVED)
             """),
          "app/consts.py": textwrap.dedent("""\
             from app.vis import ColumnVisibility
             SECRET = {"visibility": ColumnVisibility.PRIVATE}
             MASKED_INFO = dict(visibility=ColumnVisibility.MASKED)
+            PRIV = ColumnVisibility.PRIVATE
+            DERIVED = {**SECRET, "owner": "security"}
             """)},
         None,
         [Row("users", "id", "User", "id", 11, nullable=False),
@@ -371,8 +375,10 @@ CASES = [
          Row("users", "b", "User", "b", 13, (PRIV,), nullable=False),
          Row("users", "c", "User", "c", 14, (MASK,), nullable=False),
          Row("users", "d", "User", "d", 15, nullable=False),
-         Row("users", "e", "User", "e", 17, (MASK,), nullable=False)],
-        id="labels through module constants, local and imported; strings and comments never count",
+         Row("users", "e", "User", "e", 17, (MASK,), nullable=False),
+         Row("users", "f", "User", "f", 18, (PRIV,), nullable=False),
+         Row("users", "g", "User", "g", 19, (PRIV,), nullable=False)],
+        id="labels through constants (local, imported, nested, derived); never strings/comments",
     ),
 ]
 
