@@ -734,3 +734,41 @@ def test_cache_dir(env: dict[str, str], expected: str, monkeypatch: pytest.Monke
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert cache_dir() == Path(expected)
+
+
+def test_mixins_outside_the_model_globs_are_followed() -> None:
+    # The joined subclass re-uses no parent column but gains its own mixin; the parent's mixin
+    # stays in the parent's table, as SQLAlchemy does it.
+    inventory = scan(
+        {
+            "app/models/conn.py": src("""\
+                from app.common.mixins import Stamped, Secretive
+                class Conn(Stamped, Base):
+                    __tablename__ = "conns"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                class Sftp(Secretive, Conn):
+                    __tablename__ = "sftp"
+                    id: Mapped[int] = mapped_column(ForeignKey("conns.id"), primary_key=True)
+                """),
+            "app/common/mixins.py": textwrap.dedent("""\
+                import datetime
+                from sqlalchemy.orm import Mapped, mapped_column
+                from app.vis import ColumnVisibility
+                class Stamped:
+                    at: Mapped[datetime.datetime]
+                class Secretive:
+                    secret: Mapped[str] = mapped_column(info={"v": ColumnVisibility.PRIVATE})
+                """),
+        },
+        models=("app/models/*.py",),
+    )
+    assert inventory.errors == ()
+    assert inventory.files == ("app/models/conn.py",)
+    assert [row(c) for c in inventory.columns] == [
+        Row("conns", "at", "Conn", "at", 5, (), False, "app/common/mixins.py", "Stamped"),
+        Row("sftp", "secret", "Sftp", "secret", 7, (PRIV,), False, "app/common/mixins.py",
+            "Secretive"),
+        Row("conns", "id", "Conn", "id", 9, (), False, "app/models/conn.py"),
+        Row("sftp", "id", "Sftp", "id", 12, (), False, "app/models/conn.py"),
+    ]
+    assert inventory.mapped_classes == 2
