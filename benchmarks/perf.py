@@ -139,11 +139,14 @@ def _target(case: Case) -> str:
     return ""
 
 
-def run(app: Path, runs: int) -> list[Result]:
+def run(app: Path, runs: int, only: Sequence[str] = ()) -> list[Result]:
+    """Run the reference, then every case (or those whose name contains one of ``only``)."""
     results: list[Result] = []
     reference: float | None = None
+    chosen = [c for i, c in enumerate(cases(app))
+              if i == 0 or not only or any(o in c.name for o in only)]
     with tempfile.TemporaryDirectory(prefix="mr-perf-cache-") as tmp:
-        for case in cases(app):
+        for case in chosen:
             times, codes, tail = measure(case, app, runs, Path(tmp))
             median = statistics.median(times)
             if reference is None:
@@ -226,6 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help="directory for perf-<date>.json (default: benchmarks/results)")
     parser.add_argument("--no-write", action="store_true", help="do not write results JSON")
+    parser.add_argument("--case", action="append", default=[], metavar="TEXT",
+                        help="only cases whose name contains TEXT (repeatable); the reference "
+                             "always runs. Implies --no-write")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -240,12 +246,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{app} was not made by benchmarks/generate_app.py --pr")
         print(f"app: {app} ({args.models} models), {args.runs} runs per case", file=sys.stderr)
         load_before = _load()
-        results = run(app, args.runs)
+        results = run(app, args.runs, args.case)
         load_after = _load()
 
     table = markdown(results)
     print(table)
-    if not args.no_write:
+    if not args.no_write and not args.case:
         args.results.mkdir(parents=True, exist_ok=True)
         now = dt.datetime.now(dt.timezone.utc)
         out = args.results / f"perf-{now:%Y-%m-%d}.json"
