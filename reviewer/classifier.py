@@ -73,6 +73,10 @@ class Vocabulary:
     index: Mapping[str, tuple[Term, ...]] = field(
         default_factory=dict, hash=False, compare=False, repr=False
     )
+    # classify() answers by (name, type): schemas repeat a few dozen names thousands of times
+    memo: dict[tuple[str, str | None], Classification | None] = field(
+        default_factory=dict, init=False, hash=False, compare=False, repr=False
+    )
 
 
 def tokenize(name: str) -> tuple[str, ...]:
@@ -266,6 +270,13 @@ def classify(
 ) -> Classification | None:
     """Category, confidence and the evidence for it, or None when nothing points to data."""
     vocab = vocab or load_vocabulary()
+    key = (name, type_expr)
+    if key not in vocab.memo:
+        vocab.memo[key] = _classify(name, type_expr, vocab)
+    return vocab.memo[key]
+
+
+def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classification | None:
     tokens = normalize(name)
     if not tokens:
         return None
