@@ -74,9 +74,13 @@ def snapshot(
 ) -> Snapshot:
     inventory = build_inventory(tree, config, use_cache=use_cache, paths=paths)
     vocab = load_vocabulary(config)
-    columns = tuple(_classified(c, vocab) for c in inventory.columns)
     rules = load_rules(rules_tree or tree, config.rules)
-    return Snapshot(tree.label, replace(inventory, columns=columns), rules, vocab)
+    return Snapshot(tree.label, classify_inventory(inventory, vocab), rules, vocab)
+
+
+def classify_inventory(inventory: Inventory, vocab: Vocabulary) -> Inventory:
+    """Fill in every column's category and confidence (the static and runtime modes alike)."""
+    return replace(inventory, columns=tuple(_classified(c, vocab) for c in inventory.columns))
 
 
 def _classify(column: Column, vocab: Vocabulary) -> Classification | None:

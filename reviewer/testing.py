@@ -26,7 +26,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -269,22 +269,11 @@ def _runtime_config(
 
 
 def _classified(inventory: Inventory, config: Config) -> tuple[Inventory, Vocabulary]:
-    """Classify columns exactly as the static scan does, so categories and suggestions match.
-
-    Mirrors ``reviewer.review._classified``; see the report for making that one public.
-    """
-    from reviewer.classifier import classify, load_vocabulary
+    from reviewer.classifier import load_vocabulary
+    from reviewer.review import classify_inventory
 
     vocab = load_vocabulary(config)
-    columns: list[Column] = []
-    for column in inventory.columns:
-        found = classify(column.attribute or column.column, column.type, vocab)
-        if found is None and column.attribute and column.attribute != column.column:
-            found = classify(column.column, column.type, vocab)
-        if found is not None:
-            column = replace(column, category=found.category, confidence=found.confidence)
-        columns.append(column)
-    return replace(inventory, columns=tuple(columns)), vocab
+    return classify_inventory(inventory, vocab), vocab
 
 
 def _findings(
