@@ -138,14 +138,14 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": textwrap.dedent("""\
-            from sqlalchemy import String
-            from sqlalchemy.orm import DeclarativeBase, Mapped
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import DeclarativeBase
             from app.fake import mapped_column
             class Base(DeclarativeBase):
                 pass
             class Doc(Base):
                 __tablename__ = "docs"
-                id: Mapped[int]
+                id = Column(Integer, primary_key=True)
                 title = mapped_column(String(10))
             """), "app/fake.py": "def mapped_column(*a):\n    return a\n"},
         None,
