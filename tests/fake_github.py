@@ -86,6 +86,10 @@ class FakeState:
     user_endpoint_login: str | None = None  # None: GET /user is 403, as for GITHUB_TOKEN
     read_only: bool = False
     failures: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
+    # (method, path fragment, status, message, headers): fails only the matching requests
+    targeted_failures: list[tuple[str, str, int, str, dict[str, str]]] = field(
+        default_factory=list
+    )
     review_comments: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     issue_comments: list[dict[str, Any]] = field(default_factory=list)
@@ -151,6 +155,22 @@ class FakeGitHub:
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
         with self.state.lock:
             self.state.failures.extend([(status, message, headers)] * count)
+
+    def fail_next_matching(
+        self, method: str, contains: str, count: int, kind: str, retry_after: str | None = "0"
+    ) -> None:
+        """Like ``fail_next``, but only for requests whose method and path match, so a test
+        can fail exactly the review POST whatever reads come before it."""
+        status, message = {
+            "502": (502, "Server Error"),
+            "429": (429, "Too Many Requests"),
+            "secondary": (403, SECONDARY_LIMIT_MESSAGE),
+        }[kind]
+        headers = {"Retry-After": retry_after} if retry_after is not None else {}
+        with self.state.lock:
+            self.state.targeted_failures.extend(
+                [(method, contains, status, message, headers)] * count
+            )
 
     def move_head_after_first_get(self, new_sha: str) -> None:
         self.state.pulls[self.number].moved_head_sha = new_sha
@@ -340,6 +360,10 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if s.failures:
                 status, message, headers = s.failures.pop(0)
                 return status, {"message": message}, headers
+            for i, (m, contains, status, message, headers) in enumerate(s.targeted_failures):
+                if m == method and contains in path:
+                    del s.targeted_failures[i]
+                    return status, {"message": message}, headers
             if auth != f"token {s.token}" and auth != f"Bearer {s.token}":
                 return 401, {"message": "Bad credentials"}, {}
             if method != "GET" and s.read_only:
