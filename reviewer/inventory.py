@@ -137,7 +137,7 @@ class _Repo:
         self.files = tree.files()
         self.file_set = set(self.files)
         self._facts: dict[str, ModuleFacts | None] = {}
-        self._modules: dict[str, str] | None = None
+        self._modules: dict[str, list[str]] | None = None
         self._classes: dict[tuple[str, str], _ClassNode | None] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._resolved: dict[tuple[str, str], _Ref] = {}
@@ -184,10 +184,10 @@ class _Repo:
 
     # ----------------------------------------------------------------- modules
 
-    def module_index(self) -> dict[str, str]:
-        """Dotted module name -> path, for every importable name a file could have."""
+    def module_index(self) -> dict[str, list[str]]:
+        """Dotted module name -> paths, for every importable name a file could have."""
         if self._modules is None:
-            index: dict[str, str] = {}
+            index: dict[str, list[str]] = {}
             packages = {str(PurePosixPath(f).parent) for f in self.files
                         if f.endswith("/__init__.py") or f == "__init__.py"}
             for path in self.files:
@@ -202,14 +202,36 @@ class _Repo:
                 start = len(parts) - 1
                 while start > 0 and "/".join(parts[:start]) in packages:
                     start -= 1
-                names = [".".join(parts), ".".join(parts[start:])]
-                if parts[0] == "src":
-                    names.append(".".join(parts[1:]))
+                names = {".".join(parts), ".".join(parts[start:])}
+                # Namespace packages (no __init__.py) can be imported from any sys.path root:
+                # accept every dotted suffix of two or more parts. Single names are left to
+                # real roots so that `import enum` never lands on some app/enum.py.
+                names.update(".".join(parts[i:]) for i in range(len(parts) - 1))
                 for name in names:
-                    if name and name not in index:
-                        index[name] = path
+                    if name:
+                        index.setdefault(name, []).append(path)
             self._modules = index
         return self._modules
+
+    def find_module(self, module: str, from_path: str) -> str | None:
+        """The file an absolute import names. In a monorepo holding two apps with the same
+        package name, the copy nearest the importing file wins, as its sys.path would."""
+        candidates = self.module_index().get(module)
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        here = PurePosixPath(from_path).parts
+
+        def shared(path: str) -> int:
+            n = 0
+            for a, b in zip(here, PurePosixPath(path).parts, strict=False):
+                if a != b:
+                    break
+                n += 1
+            return n
+
+        return max(candidates, key=lambda p: (shared(p), -len(p)))
 
     def relative_module(self, from_path: str, module: str, level: int) -> str | None:
         parts = list(PurePosixPath(from_path).parent.parts)
@@ -262,7 +284,7 @@ class _Repo:
             if imp.local != head:
                 continue
             if imp.name is None:
-                return self.resolve_module(imp.module, rest, depth)
+                return self.resolve_module(imp.module, rest, depth, path)
             target: str | None
             full = f"{imp.name}.{rest}" if rest else imp.name
             if imp.level:
@@ -277,9 +299,9 @@ class _Repo:
                     return _Ref("missing", path, name,
                                 f"{'.' * imp.level}{imp.module}.{imp.name}")
             else:
-                target = self.module_index().get(imp.module)
+                target = self.find_module(imp.module, path)
             if target is None:
-                return self.resolve_module(f"{imp.module}.{imp.name}", rest, depth)
+                return self.resolve_module(f"{imp.module}.{imp.name}", rest, depth, path)
             target_facts = self.facts(target)
             if target_facts is not None and imp.name in target_facts.names:
                 return self.resolve(target, full, depth + 1)
@@ -296,7 +318,7 @@ class _Repo:
             if imp.name == "*":
                 star = (
                     self.relative_module(path, imp.module, imp.level)
-                    if imp.level else self.module_index().get(imp.module)
+                    if imp.level else self.find_module(imp.module, path)
                 )
                 if star is not None:
                     found = self.resolve(star, name, depth + 1)
@@ -313,11 +335,10 @@ class _Repo:
     def resolve_in_module(self, path: str, rest: str, depth: int) -> _Ref:
         return self.resolve(path, rest, depth) if rest else _Ref("module", path)
 
-    def resolve_module(self, module: str, rest: str, depth: int) -> _Ref:
+    def resolve_module(self, module: str, rest: str, depth: int, from_path: str) -> _Ref:
         parts = module.split(".") + ([p for p in rest.split(".") if p] if rest else [])
-        index = self.module_index()
         for k in range(len(parts), 0, -1):
-            target = index.get(".".join(parts[:k]))
+            target = self.find_module(".".join(parts[:k]), from_path)
             if target is not None:
                 return self.resolve_in_module(target, ".".join(parts[k:]), depth + 1)
         return _Ref("external", qual=".".join(parts))

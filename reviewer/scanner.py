@@ -207,7 +207,7 @@ class _Extractor:
         self.labels = labels
         self.strings = strings
         self.aliases: dict[str, str] = {}
-        self.lines = text.splitlines()
+        self.lines = split_lines(text)
         # Walking a CST subtree costs ~100x a substring test; most statements carry no label.
         self.tokens = tuple({label.rsplit(".", 1)[-1] for label in labels})
         self.any_token = any(t in text for t in self.tokens)
@@ -825,15 +825,25 @@ def pragmas(text: str) -> tuple[tuple[int, str], ...]:
     if "masking" not in text:
         return ()
     found: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         m = _PRAGMA.search(line)
         if m:
             found.append((number, (m.group("reason") or "").strip()))
     return tuple(found)
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as Python counts them; str.splitlines also breaks on form feeds and the like,
+    which would shift every line number after a ^L page break."""
+    return _NEWLINE.split(text)
+
+
 def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
     """Extract one file's facts. Never raises for bad content: errors land in ``.errors``."""
+    text = text.removeprefix("\ufeff")  # a UTF-8 BOM is legal Python but not valid in str
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

@@ -772,3 +772,47 @@ def test_mixins_outside_the_model_globs_are_followed() -> None:
         Row("sftp", "id", "Sftp", "id", 12, (), False, "app/models/conn.py"),
     ]
     assert inventory.mapped_classes == 2
+
+
+def test_line_numbers_survive_crlf_bom_and_form_feeds() -> None:
+    text = "\ufeff" + src("""\
+        \f
+        class User(Base):  # after a ^L page break, as Emacs users write
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+            pin = Column(Text, info={"v": ColumnVisibility.PRIVATE})  # masking: exempt -- test
+        """).replace("\n", "\r\n")
+    inventory = scan({"app/m.py": text})
+    assert [(c.column, c.line, c.labels) for c in inventory.columns] == [
+        ("id", 9, ()), ("pin", 10, (PRIV,)),
+    ]
+    pin = inventory.by_key()[("users", "pin")]
+    assert pin.exemption is not None and pin.exemption.line == 10
+
+
+def test_monorepo_twin_packages_resolve_to_the_nearest_copy() -> None:
+    mixin = (
+        "from sqlalchemy.orm import Mapped, mapped_column\n"
+        "from vis import ColumnVisibility\n"
+        "class Audit:\n"
+        "    by: Mapped[str] = mapped_column({})\n"
+    )
+    app = (
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n"
+        "from shop.mixins import Audit\n"
+        "class Base(DeclarativeBase):\n    pass\n"
+        "class Order(Audit, Base):\n"
+        "    __tablename__ = 'orders'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    )
+    inventory = scan({
+        "services/a/shop/mixins.py": mixin.format('info={"v": ColumnVisibility.PRIVATE}'),
+        "services/a/shop/models.py": app,
+        "services/b/shop/mixins.py": mixin.format(""),
+        "services/b/shop/models.py": app.replace("orders", "orders_b"),
+    })
+    assert [(c.table, c.column, c.path, c.labels) for c in inventory.columns
+            if c.column == "by"] == [
+        ("orders", "by", "services/a/shop/mixins.py", (PRIV,)),
+        ("orders_b", "by", "services/b/shop/mixins.py", ()),
+    ]
