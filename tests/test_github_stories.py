@@ -347,3 +347,90 @@ def test_past_thirty_findings_the_rest_go_to_the_review_body(lab: Lab) -> None:
            "30-comment limit:" in review["body"]
     for n in range(31, 36):
         assert f"_{n:02d}_secret" in review["body"]
+
+
+# --- 7. a baseline: old debt is listed, only new gaps block -----------------------------------
+
+BASELINE = ".masking-reviewer-baseline.json"
+
+
+def label_api_key_label(lab: Lab) -> None:
+    lab.edit(AUTH, 'label: Mapped[str] = mapped_column(String(100))',
+             'label: Mapped[str] = mapped_column(String(100), info=PRIVATE_INFO)')
+
+
+def touch_without_gaps(lab: Lab) -> None:
+    lab.edit(AUTH, "class WebhookEndpoint(Base, TimestampMixin):\n",
+             'class WebhookEndpoint(Base, TimestampMixin):\n    """Where we POST events."""\n\n')
+
+
+@pytest.mark.parametrize(
+    ("change", "use_baseline", "code", "inline"),
+    [
+        pytest.param(label_api_key_label, True, 1, [fp("MR001", AUTH, "api_keys", "label")],
+                     id="new gap blocks; the baselined one is only listed"),
+        pytest.param(touch_without_gaps, True, 0, [],
+                     id="no new gap passes although the old gap remains"),
+        # Without the baseline the same old gap blocks: the baseline is what lets it through.
+        pytest.param(touch_without_gaps, False, 1, [], id="without a baseline the old gap blocks"),
+    ],
+)
+def test_baseline_lets_only_new_gaps_block(
+    lab: Lab, change: Any, use_baseline: bool, code: int, inline: list[str]
+) -> None:
+    label_webhook_url(lab)
+    lab.commit_on_main("Label webhook URL (rule to follow)")
+    if use_baseline:
+        made = lab.cli("baseline")
+        assert made.returncode == 0, made.stderr
+        assert "recorded 1 known gap(s)" in made.stderr
+        lab.edit(PYPROJECT, 'table-naming = "snake_case"\n',
+                 f'table-naming = "snake_case"\nbaseline = "{BASELINE}"\n')
+        lab.commit_on_main("Adopt masking-reviewer with today's gaps as known debt")
+    lab.open_pr()
+    change(lab)
+    lab.push("The pull request")
+
+    proc = lab.run()
+
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    posted = [fp_ for c in lab.fake.state.review_comments for fp_ in fps(c["body"])]
+    assert posted == inline
+    old = fp("MR001", AUTH, "webhook_endpoints", "url")
+    summary = lab.job_summary()
+    if use_baseline:
+        debt = summary.split("### Known debt (1 baselined finding, not blocking)", 1)[1]
+        line = lab.line_of(AUTH, "url: Mapped[str]")
+        assert debt.startswith(
+            "\n\n| code | severity | location | message | entry |\n"
+            "| --- | --- | --- | --- | --- |\n"
+            f"| `MR001` missing-rule | 🔴 error | `{AUTH}:{line}` | WebhookEndpoint.url is marked "
+            "PRIVATE, but masking_rules.json has no rule for webhook_endpoints.url. | add "
+            '`{"table": "webhook_endpoints", "column": "url", "strategy": "static", '
+            '"value": "masked"}` |\n'
+        )
+        assert old not in json.dumps(lab.fake.state.reviews)
+    else:
+        assert "Known debt" not in summary
+    headline = "## ❌ masking-reviewer blocks merging" if code else "## ✅ masking-reviewer passes"
+    assert summary.startswith(headline + "\n")
+
+
+# --- 8. the pull request cannot change the rules it is judged by ------------------------------
+
+
+def test_config_comes_from_the_base_so_a_pr_cannot_unlabel_everything(lab: Lab) -> None:
+    lab.open_pr()
+    lab.edit(PYPROJECT, 'table-naming = "snake_case"\n',
+             'table-naming = "snake_case"\nlabels = ["Nothing.AT_ALL"]\n')
+    label_webhook_url(lab)
+    lab.push("Label webhook URL and quietly switch the labels off")
+
+    proc = lab.run()
+
+    assert proc.returncode == 1, proc.stderr
+    (review,) = lab.posted_reviews()
+    line = lab.line_of(AUTH, "url: Mapped[str]")
+    assert lab.anchors(review) == [(AUTH, line, "RIGHT")]
+    assert review["comments"][0]["body"] == URL_BODY
+    assert f"::error file={AUTH},line={line},title=MR001 missing-rule::" in proc.stdout
