@@ -452,6 +452,13 @@ class _Builder:
     exemptions: list[Exemption] = field(default_factory=list)
     mapped: int = 0
     _tables: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _mros: dict[int, list[_ClassNode]] = field(default_factory=dict)
+
+    def mro(self, node: _ClassNode) -> list[_ClassNode]:
+        key = id(node)
+        if key not in self._mros:
+            self._mros[key] = _mro(node)
+        return self._mros[key]
 
     def error(self, path: str, line: int, message: str) -> None:
         err = ScanError(path, max(line, 1), message)
@@ -486,7 +493,7 @@ class _Builder:
                        f"{cls.name}.__tablename__ is computed; the reviewer reads source and "
                        "cannot evaluate it. Assign a string literal")
             return None
-        mro = _mro(node)
+        mro = self.mro(node)
         parent = next((c for c in mro[1:] if c.mapped), None)
         if parent is not None and cls.tablename_kind != "declared":
             return self.table_of(parent)  # single-table inheritance
@@ -732,7 +739,7 @@ class _Builder:
         node = self.repo.class_node(path, cls.name)
         if node is None or node.facts is not cls:
             return  # shadowed by a later class of the same name
-        mro = _mro(node)
+        mro = self.mro(node)
         looks_mapped = node.declarative or cls.tablename_kind != "none" or cls.table is not None
         bad = [(c, b) for c in mro for b in c.bad_bases]
         if bad and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
@@ -757,7 +764,7 @@ class _Builder:
         for ancestor in mro:
             if ancestor is not node and ancestor.mapped:
                 seen.update(ancestor.facts.names)  # already in the parent's table
-                for grand in _mro(ancestor)[1:]:
+                for grand in self.mro(ancestor)[1:]:
                     seen.update(grand.facts.names)
                 continue
             for stmt in ancestor.facts.stmts:

@@ -919,9 +919,10 @@ def _call(d: Any) -> CallFacts | None:
      first_string, end_line, reflected) = d
     return CallFacts(
         str(callee), int(line), name, bool(name_error), type_, nullable, bool(pk), bool(unique),
-        key, tuple(labels), tuple(refs), _call(inner),
-        tuple(c for c in map(_call, args) if c is not None), first_string, int(end_line),
-        bool(reflected),
+        key, tuple(labels) if labels else (), tuple(refs) if refs else (),
+        _call(inner) if inner else None,
+        tuple(c for c in map(_call, args) if c is not None) if args else (), first_string,
+        int(end_line), bool(reflected),
     )
 
 
