@@ -495,7 +495,12 @@ class _Builder:
             return None
         mro = self.mro(node)
         parent = next((c for c in mro[1:] if c.mapped), None)
-        if parent is not None and cls.tablename_kind != "declared":
+        # Flask-SQLAlchemy 3 names a subclass's own table when it declares a primary key.
+        flask_joined = self.config.table_naming == "flask-sqlalchemy" and any(
+            s.call is not None and s.call.primary_key and not s.type_checking
+            for s in cls.stmts
+        )
+        if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
             return self.table_of(parent)  # single-table inheritance
         for ancestor in mro[1:]:
             kind = ancestor.facts.tablename_kind

@@ -260,6 +260,25 @@ CASES = [
         id="table-naming flask-sqlalchemy follows Flask-SQLAlchemy 3",
     ),
     pytest.param(
+        {"app/m.py": textwrap.dedent("""\
+            from flask_sqlalchemy import SQLAlchemy
+            db = SQLAlchemy()
+            class Conn(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+            class SftpConn(Conn):
+                id = db.Column(db.Integer, db.ForeignKey("conn.id"), primary_key=True)
+                host = db.Column(db.String)
+            class HttpConn(Conn):
+                url = db.Column(db.String)
+            """)},
+        "flask-sqlalchemy",
+        [Row("conn", "id", "Conn", "id", 4, nullable=False),
+         Row("sftp_conn", "id", "SftpConn", "id", 6, nullable=False),
+         Row("sftp_conn", "host", "SftpConn", "host", 7),
+         Row("conn", "url", "HttpConn", "url", 9)],
+        id="Flask-SQLAlchemy: a subclass with its own primary key gets its own table",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             class Conn(Base):
                 __tablename__ = "conns"
