@@ -434,3 +434,43 @@ def test_config_comes_from_the_base_so_a_pr_cannot_unlabel_everything(lab: Lab) 
     assert lab.anchors(review) == [(AUTH, line, "RIGHT")]
     assert review["comments"][0]["body"] == URL_BODY
     assert f"::error file={AUTH},line={line},title=MR001 missing-rule::" in proc.stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate bypass: run_diff (reviewer/review.py) reads the baseline file from the head "
+    "tree, so a PR that runs `reviewer baseline` and commits the file passes; it must read it "
+    "from the base, as the config is",
+)
+def test_a_pr_cannot_baseline_its_own_new_gap(lab: Lab) -> None:
+    lab.edit(PYPROJECT, 'table-naming = "snake_case"\n',
+             f'table-naming = "snake_case"\nbaseline = "{BASELINE}"\n')
+    lab.commit_on_main("Adopt masking-reviewer")
+    made = lab.cli("baseline")
+    assert made.returncode == 0, made.stderr
+    lab.commit_on_main("Empty baseline")
+    lab.open_pr()
+    label_webhook_url(lab)
+    # The PR records its own gap as "known debt": the baseline it is judged by is the base's.
+    made = lab.cli("baseline")
+    assert made.returncode == 0 and "recorded 1 known gap(s)" in made.stderr, made.stderr
+    lab.push("Label webhook URL and baseline it")
+
+    proc = lab.run()
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert [fps(c["body"]) for c in lab.fake.state.review_comments] == [
+        [fp("MR001", AUTH, "webhook_endpoints", "url")]
+    ]
+
+
+# --- README artifacts ---------------------------------------------------------------------------
+
+
+def test_readme_artifacts_match_a_fresh_capture() -> None:
+    script = Path(__file__).resolve().parent.parent / "scripts" / "capture_readme_artifacts.py"
+
+    proc = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
+                          text=True, check=False, timeout=300)
+
+    assert (proc.returncode, proc.stderr) == (0, "")
