@@ -58,7 +58,7 @@ print(json.dumps(out, sort_keys=True))
 
 def imported_schema(root: Path, *specs: str) -> Schema:
     proc = subprocess.run(
-        [sys.executable, "-c", WALK, str(root), *specs],
+        [sys.executable, "-B", "-c", WALK, str(root), *specs],  # -B: no __pycache__ in fixtures
         capture_output=True,
         text=True,
         check=False,
