@@ -268,17 +268,27 @@ def test_rerun_after_the_fix_cleans_up_and_edits_the_summary_in_place(lab: Lab) 
 # --- 4. a transient 502 on the review POST ----------------------------------------------------
 
 
-def test_a_502_on_the_review_post_is_retried_once_and_the_review_exists_once(lab: Lab) -> None:
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [
+        pytest.param("502", 502, id="bad gateway"),
+        pytest.param("429", 429, id="rate limited"),
+        pytest.param("secondary", 403, id="secondary rate limit 403"),
+    ],
+)
+def test_a_transient_failure_on_the_review_post_is_retried_and_posts_once(
+    lab: Lab, kind: str, status: int
+) -> None:
     lab.open_pr()
     label_webhook_url(lab)
     lab.push("Label webhook URL")
-    lab.fake.fail_next_matching("POST", f"/pulls/{NUMBER}/reviews", 1, "502")
+    lab.fake.fail_next_matching("POST", f"/pulls/{NUMBER}/reviews", 1, kind)
 
     proc = lab.run()
 
     assert proc.returncode == 1, proc.stderr
     statuses = [r.status for r in lab.fake.calls("POST", f"/pulls/{NUMBER}/reviews")]
-    assert statuses == [502, 200]
+    assert statuses == [status, 200]
     assert len(lab.fake.state.reviews) == 1
     assert [fps(c["body"]) for c in lab.fake.state.review_comments] == [
         [fp("MR001", AUTH, "webhook_endpoints", "url")]
@@ -474,3 +484,19 @@ def test_readme_artifacts_match_a_fresh_capture() -> None:
                           text=True, check=False, timeout=300)
 
     assert (proc.returncode, proc.stderr) == (0, "")
+
+
+def test_github_down_for_good_still_fails_the_gate_and_reports(lab: Lab) -> None:
+    lab.open_pr()
+    label_webhook_url(lab)
+    lab.push("Label webhook URL")
+    lab.fake.fail_next_matching("POST", f"/pulls/{NUMBER}/reviews", 10_000, "502")
+
+    proc = lab.run(MASKING_REVIEWER_GITHUB_RETRY_TOTAL="0.5")
+
+    assert proc.returncode == 1, proc.stderr
+    assert lab.fake.state.reviews == []
+    notice = ("::notice title=masking-reviewer::Posting the review failed: POST review: "
+              "HTTP 502: Server Error. The check result and the job summary are still complete.")
+    assert notice in proc.stdout.splitlines()
+    assert "WebhookEndpoint.url is marked PRIVATE" in lab.job_summary()
