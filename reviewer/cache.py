@@ -17,10 +17,6 @@ from pathlib import Path
 from reviewer.constants import CACHE_DIR_ENV, CACHE_SCHEMA, TOOL_NAME
 from reviewer.scanner import ModuleFacts, facts_from_json, facts_to_json
 
-# Layout of the cached facts in this module; bumped with the scanner's JSON encoding, while
-# constants.CACHE_SCHEMA covers what the facts mean.
-_FORMAT = 4
-
 
 def cache_dir() -> Path:
     explicit = os.environ.get(CACHE_DIR_ENV)
@@ -33,7 +29,7 @@ def cache_dir() -> Path:
 
 def cache_key(text: str, labels: Sequence[str]) -> str:
     digest = hashlib.sha256()
-    digest.update(f"scan-v{CACHE_SCHEMA}.{_FORMAT}\0".encode())
+    digest.update(f"scan-v{CACHE_SCHEMA}\0".encode())
     digest.update("\0".join(labels).encode("utf-8"))
     digest.update(b"\0\0")
     digest.update(text.encode("utf-8", errors="surrogateescape"))

@@ -11,7 +11,10 @@ DEFAULT_LABELS = ("ColumnVisibility.MASKED", "ColumnVisibility.PRIVATE")
 DEFAULT_BASE_REFS = ("origin/main", "origin/master", "main", "master")
 
 CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
-CACHE_SCHEMA = 1  # bump when the cached per-file facts change shape
+# Bump whenever the scanner's per-file facts, their JSON encoding or its messages change.
+CACHE_SCHEMA = 5
+# Below this many uncached model files, a process pool costs more than it saves.
+SCAN_PARALLEL_MIN_FILES = 40
 
 RULES_SCHEMA_VERSION = 1
 JSON_OUTPUT_VERSION = 1

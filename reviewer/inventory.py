@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from typing import Literal
 
 from reviewer.cache import FactsCache, cache_key
+from reviewer.constants import SCAN_PARALLEL_MIN_FILES
 from reviewer.scanner import (
     AliasFacts,
     CallFacts,
@@ -31,7 +32,6 @@ from reviewer.scanner import (
 from reviewer.sources import SourceTree
 from reviewer.types import Column, Config, Exemption, Inventory, ScanError
 
-PARALLEL_THRESHOLD = 40  # below this many uncached files a process pool costs more than it saves
 _MAX_DEPTH = 30  # bound on import chains, so a cycle can never hang the gate
 
 RefKind = Literal[
@@ -162,7 +162,7 @@ class _Repo:
                 todo.append((path, text, key))
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         results: list[ModuleFacts] | None = None
-        if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        if workers > 1 and len(todo) >= SCAN_PARALLEL_MIN_FILES:
             try:
                 with ProcessPoolExecutor(max_workers=workers) as pool:
                     results = list(

@@ -403,7 +403,8 @@ def run_diff(
     }
     findings = [*check_findings(head_snap, config), *review_findings(base_snap, head_snap, config)]
     findings = [replace(f, introduced=f.fingerprint not in before) for f in findings]
-    findings = _apply_baseline(findings, head_tree, config)
+    # Known debt is what the base recorded: a PR cannot baseline its own new gap away.
+    findings = _apply_baseline(findings, base_tree, config)
     notices: tuple[str, ...] = ()
     usage = None
     if ai is not None and ai.mode != "off":

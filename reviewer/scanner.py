@@ -844,6 +844,19 @@ def split_lines(text: str) -> list[str]:
 def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
     """Extract one file's facts. Never raises for bad content: errors land in ``.errors``."""
     text = text.removeprefix("\ufeff")  # a UTF-8 BOM is legal Python but not valid in str
+    # Python's own parser first: it is fast, and it names the line and column where the
+    # syntax error is (libcst reports where it gave up, often lines later).
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        where = f"line {line}" + (f", column {exc.offset}" if exc.offset else "")
+        return ModuleFacts(
+            errors=((line, f"syntax error at {where}: {exc.msg}; fix the file so it parses"),),
+            pragmas=pragmas(text),
+        )
+    except (ValueError, RecursionError) as exc:
+        return ModuleFacts(errors=((1, f"cannot parse: {exc}"),), pragmas=pragmas(text))
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -853,11 +866,6 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         )
     except (RecursionError, ValueError, TypeError) as exc:
         return ModuleFacts(errors=((1, f"cannot parse: {exc}"),), pragmas=pragmas(text))
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError) as exc:
-        line = getattr(exc, "lineno", None) or 1
-        return ModuleFacts(errors=((line, f"syntax error: {exc}"),), pragmas=pragmas(text))
     strings = {
         t.id
         for n in tree.body

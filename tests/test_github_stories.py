@@ -446,12 +446,6 @@ def test_config_comes_from_the_base_so_a_pr_cannot_unlabel_everything(lab: Lab) 
     assert f"::error file={AUTH},line={line},title=MR001 missing-rule::" in proc.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate bypass: run_diff (reviewer/review.py) reads the baseline file from the head "
-    "tree, so a PR that runs `reviewer baseline` and commits the file passes; it must read it "
-    "from the base, as the config is",
-)
 def test_a_pr_cannot_baseline_its_own_new_gap(lab: Lab) -> None:
     lab.edit(PYPROJECT, 'table-naming = "snake_case"\n',
              f'table-naming = "snake_case"\nbaseline = "{BASELINE}"\n')

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.cache import cache_dir
+from reviewer.constants import CACHE_SCHEMA
 from reviewer.inventory import build_inventory, select_model_files, to_snake_case
 from reviewer.sources import MemoryTree
 from reviewer.types import Column, Config, Exemption, Inventory, ScanError, TableNaming
@@ -413,7 +414,8 @@ ERROR_CASES = [
     pytest.param(
         {"app/m.py": src("class User(Base):\n    id = (\n")},
         None,
-        [("app/m.py", 7, r"^syntax error: .*fix the file so it parses$")],
+        [("app/m.py", 7, r"^syntax error at line 7, column 10: '\(' was never closed; fix the file "
+                       r"so it parses$")],
         id="syntax error names the line",
     ),
     pytest.param(
@@ -688,7 +690,7 @@ def test_cache_is_json_and_a_warm_run_equals_a_cold_one(
     entries = sorted(cache.rglob("*.json"))
     # the model file, and vis.py: its `class ColumnVisibility` earns it a look as a maybe-model
     assert len(entries) == 2
-    assert json.loads(entries[0].read_text())["schema"] == 1
+    assert json.loads(entries[0].read_text())["schema"] == CACHE_SCHEMA
     assert _cached(tmp_path, monkeypatch, cache) == cold
     # labels are part of the key: a config change is never answered from a stale entry
     only_masked = _cached(tmp_path, monkeypatch, cache, labels=(MASK,))
@@ -699,7 +701,7 @@ def test_corrupt_cache_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.Monke
     cache = tmp_path / "cache"
     cold = _cached(tmp_path, monkeypatch, cache)
     for entry in cache.rglob("*.json"):
-        entry.write_text('{"schema": 1, "key": "x", "facts": [1, 2]}')
+        entry.write_text('{"schema": ' + str(CACHE_SCHEMA) + ', "key": "x", "facts": [1, 2]}')
     assert _cached(tmp_path, monkeypatch, cache) == cold
 
 
