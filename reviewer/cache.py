@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reviewer.constants import CACHE_DIR_ENV, CACHE_SCHEMA, TOOL_NAME
-from reviewer.scanner import ModuleFacts, facts_from_json, facts_to_json
+from reviewer.facts import ModuleFacts, facts_from_json, facts_to_json
 
 
 def cache_dir() -> Path:

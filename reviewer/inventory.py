@@ -20,14 +20,13 @@ from typing import Literal
 
 from reviewer.cache import FactsCache, cache_key
 from reviewer.constants import SCAN_PARALLEL_MIN_FILES
-from reviewer.scanner import (
+from reviewer.facts import (
     AliasFacts,
     CallFacts,
     ClassFacts,
     ModuleFacts,
     Stmt,
     mentions_sqlalchemy,
-    scan_source,
 )
 from reviewer.sources import SourceTree
 from reviewer.types import Column, Config, Exemption, Inventory, ScanError
@@ -125,6 +124,8 @@ class _ClassNode:
 
 
 def _scan_job(args: tuple[str, tuple[str, ...]]) -> ModuleFacts:
+    from reviewer.scanner import scan_source
+
     return scan_source(args[0], args[1])
 
 
@@ -170,9 +171,12 @@ class _Repo:
                     )
             except (OSError, BrokenProcessPool):
                 results = None  # no processes allowed here (sandbox, limits): scan in-process
-        if results is None:
+        if results is None and todo:
+            # Imported here, not at the top: libcst costs ~230 ms and a warm run never parses.
+            from reviewer.scanner import scan_source
+
             results = [scan_source(t, self.labels) for _, t, _ in todo]
-        for (path, _text, key), facts in zip(todo, results, strict=True):
+        for (path, _text, key), facts in zip(todo, results or [], strict=True):
             self._facts[path] = facts
             if self.cache:
                 self.cache.put(key, facts)

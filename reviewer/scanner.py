@@ -16,11 +16,26 @@ import ast
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
 import libcst as cst
 
-TablenameKind = Literal["none", "literal", "declared", "computed"]
+from reviewer.facts import (
+    AliasFacts,
+    AnnFacts,
+    CallFacts,
+    ClassFacts,
+    ImportFacts,
+    ModuleFacts,
+    Stmt,
+    TablenameKind,
+    mentions_sqlalchemy,
+)
+
+__all__ = [
+    "AliasFacts", "AnnFacts", "CallFacts", "ClassFacts", "ImportFacts", "ModuleFacts", "Stmt",
+    "TablenameKind", "find_labels", "mentions_sqlalchemy", "pragmas", "scan_source",
+    "split_lines",
+]
 
 _PRAGMA = re.compile(r"#\s*masking:\s*exempt\b(?:\s*--\s*(?P<reason>.*))?", re.IGNORECASE)
 _OPTIONAL_WRAPPERS = ("Optional", "typing.Optional", "t.Optional")
@@ -30,104 +45,6 @@ _NON_TYPE_ARGS = frozenset(
     {"ForeignKey", "Sequence", "Identity", "Computed", "CheckConstraint", "UniqueConstraint",
      "FetchedValue", "DefaultClause", "Index"}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class CallFacts:
-    """A call such as ``mapped_column("email_address", String(320), info=...)``."""
-
-    callee: str  # dotted source text of the callee, "" when it is not a dotted name
-    line: int
-    name: str | None = None  # literal DB name: first positional string or name=
-    name_error: bool = False  # a name was given but is not a string literal
-    type: str | None = None
-    nullable: bool | None = None  # only a literal True/False counts
-    primary_key: bool = False
-    unique: bool = False
-    key: str | None = None
-    labels: tuple[str, ...] = ()
-    refs: tuple[str, ...] = ()  # dotted names used as argument values (label constants?)
-    inner: CallFacts | None = None  # the wrapped call in column_property(Column(...))
-    args: tuple[CallFacts, ...] = ()  # positional call arguments (Core Table columns)
-    first_string: str | None = None  # Table("name", ...)
-    end_line: int = 0
-    reflected: bool = False  # Table(..., autoload_with=engine): columns come from the DB
-
-
-@dataclass(frozen=True, slots=True)
-class AnnFacts:
-    """``Mapped[Optional[str]]``: wrapper "Mapped", inner "str", optional."""
-
-    wrapper: str
-    inner: str
-    optional: bool
-    alias: str | None = None  # dotted name of the inner type; maybe an Annotated alias
-
-
-@dataclass(frozen=True, slots=True)
-class Stmt:
-    """A class-body statement that may declare a column."""
-
-    attribute: str
-    line: int
-    end_line: int
-    annotation: AnnFacts | None = None
-    call: CallFacts | None = None  # None for an annotation-only attribute
-    decorators: tuple[str, ...] = ()  # set for functions (declared_attr)
-    labels: tuple[str, ...] = ()  # labels anywhere in the statement, annotation included
-    type_checking: bool = False  # under ``if TYPE_CHECKING:`` (never runs)
-
-
-@dataclass(frozen=True, slots=True)
-class ClassFacts:
-    name: str
-    line: int
-    bases: tuple[str, ...]  # dotted source text, "" for anything else
-    stmts: tuple[Stmt, ...] = ()
-    names: tuple[str, ...] = ()  # every attribute the body binds, columns or not
-    tablename: str | None = None
-    tablename_kind: TablenameKind = "none"
-    tablename_line: int = 0
-    abstract: bool = False
-    table: CallFacts | None = None  # __table__ = Table(...)
-    table_line: int = 0
-    table_error: bool = False  # __table__ = something we cannot read
-
-
-@dataclass(frozen=True, slots=True)
-class ImportFacts:
-    local: str  # the name bound in this module
-    module: str  # as written, without the leading dots
-    name: str | None  # None for ``import a.b [as c]``
-    level: int = 0  # leading dots of a relative import
-
-
-@dataclass(frozen=True, slots=True)
-class AliasFacts:
-    """``Secret = Annotated[str, mapped_column(...)]``."""
-
-    name: str
-    line: int
-    inner: str
-    optional: bool
-    call: CallFacts | None
-    labels: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleFacts:
-    imports: tuple[ImportFacts, ...] = ()
-    classes: tuple[ClassFacts, ...] = ()
-    tables: tuple[CallFacts, ...] = ()  # module-level calls that may be Core Table(...)
-    aliases: tuple[AliasFacts, ...] = ()
-    # NAME = {...}: the labels in its value, and the names it refers to (maybe more constants)
-    consts: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
-    instances: tuple[tuple[str, str], ...] = ()  # NAME = callee(...) at module level
-    strings: tuple[str, ...] = ()  # module-level string constants
-    pragmas: tuple[tuple[int, str], ...] = ()  # (line, reason) of every exemption pragma
-    errors: tuple[tuple[int, str], ...] = ()
-    imports_sqlalchemy: bool = False
-    names: tuple[str, ...] = ()  # every module-level binding
 
 
 # --------------------------------------------------------------------------- helpers
@@ -812,15 +729,6 @@ def _import_aliases(body: Sequence[ast.stmt]) -> dict[str, str]:
                 aliases.update(_import_aliases(handler.body))
     return aliases
 
-
-_SQLA_IMPORT = re.compile(r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy)\b", re.MULTILINE)
-
-
-def mentions_sqlalchemy(text: str) -> bool:
-    """Cheap pre-check before parsing: does any line import sqlalchemy or flask_sqlalchemy?"""
-    return "sqlalchemy" in text and _SQLA_IMPORT.search(text) is not None
-
-
 def pragmas(text: str) -> tuple[tuple[int, str], ...]:
     if "masking" not in text:
         return ()
@@ -900,77 +808,4 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         errors=tuple(builder.errors),
         imports_sqlalchemy=imports_sqlalchemy,
         names=tuple(dict.fromkeys(builder.names)),
-    )
-
-
-# --------------------------------------------------------------------------- JSON
-# Positional arrays, not objects: half the bytes and twice as fast to load as dataclasses.asdict
-# output, which matters because a warm run is mostly JSON decoding.
-
-
-def _enc(obj: Any) -> Any:
-    if isinstance(obj, (CallFacts, AnnFacts, Stmt, ClassFacts, ImportFacts, AliasFacts)):
-        return [_enc(getattr(obj, name)) for name in obj.__slots__]
-    if isinstance(obj, tuple):
-        return [_enc(x) for x in obj]
-    return obj
-
-
-def facts_to_json(facts: ModuleFacts) -> list[Any]:
-    return [_enc(getattr(facts, name)) for name in facts.__slots__]
-
-
-def _call(d: Any) -> CallFacts | None:
-    if d is None:
-        return None
-    (callee, line, name, name_error, type_, nullable, pk, unique, key, labels, refs, inner, args,
-     first_string, end_line, reflected) = d
-    return CallFacts(
-        str(callee), int(line), name, bool(name_error), type_, nullable, bool(pk), bool(unique),
-        key, tuple(labels) if labels else (), tuple(refs) if refs else (),
-        _call(inner) if inner else None,
-        tuple(c for c in map(_call, args) if c is not None) if args else (), first_string,
-        int(end_line), bool(reflected),
-    )
-
-
-def _ann(d: Any) -> AnnFacts | None:
-    return None if d is None else AnnFacts(str(d[0]), str(d[1]), bool(d[2]), d[3])
-
-
-def _stmt(d: Any) -> Stmt:
-    attribute, line, end_line, ann, call, decorators, labels, type_checking = d
-    return Stmt(str(attribute), int(line), int(end_line), _ann(ann), _call(call),
-                tuple(decorators), tuple(labels), bool(type_checking))
-
-
-def _class(d: Any) -> ClassFacts:
-    (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
-     table_line, table_error) = d
-    return ClassFacts(
-        str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
-        tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
-        bool(table_error),
-    )
-
-
-def facts_from_json(data: Any) -> ModuleFacts:
-    """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
-    (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
-     imports_sqlalchemy, names) = data
-    return ModuleFacts(
-        imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
-        classes=tuple(map(_class, classes)),
-        tables=tuple(c for c in map(_call, tables) if c is not None),
-        aliases=tuple(
-            AliasFacts(str(a[0]), int(a[1]), str(a[2]), bool(a[3]), _call(a[4]), tuple(a[5]))
-            for a in aliases
-        ),
-        consts=tuple((str(n), tuple(ls), tuple(rs)) for n, ls, rs in consts),
-        instances=tuple((str(n), str(c)) for n, c in instances),
-        strings=tuple(strings),
-        pragmas=tuple((int(n), str(r)) for n, r in pragmas_),
-        errors=tuple((int(n), str(m)) for n, m in errors),
-        imports_sqlalchemy=bool(imports_sqlalchemy),
-        names=tuple(names),
     )
