@@ -279,7 +279,7 @@ def review_findings(
                 sev = "error"
             yield replace(
                 gate.column_finding(config, "MR003", column, _unlabelled_message(
-                    column, classification, similar, head.rules.path)),
+                    column, classification, head.rules.path)),
                 severity=sev,
                 rule=rule,
                 action="add",
@@ -305,17 +305,13 @@ def _describe(similar: Sequence[SimilarField]) -> str:
     return "; ".join(parts)
 
 
-def _unlabelled_message(
-    column: Column, c: Classification, similar: Sequence[SimilarField], rules_path: str
-) -> str:
+def _unlabelled_message(column: Column, c: Classification, rules_path: str) -> str:
     kind = c.category.replace("_", " ")
-    msg = (
+    # The similar fields travel in Finding.similar; every format lists them right below.
+    return (
         f"{column.qualname} looks like a {kind} ({c.confidence} confidence), but it has no "
         f"label and {rules_path} has no rule for {column.table}.{column.column}."
     )
-    if similar:
-        msg += f" Similar fields: {_describe(similar)}."
-    return msg
 
 
 def _mismatch_message(column: Column, similar: Sequence[SimilarField], rules_path: str) -> str:

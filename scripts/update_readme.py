@@ -29,6 +29,13 @@ def sections() -> dict[str, str]:
             "(`scripts/capture_readme_artifacts.py`):\n\n"
             + "\n".join(f"> {line}".rstrip() for line in body.splitlines())
         )
+    summary = ROOT / "docs" / "job-summary.md"
+    if summary.exists():
+        out["summary"] = (
+            "<details><summary>The job summary of the same run (real output)</summary>\n\n"
+            + summary.read_text(encoding="utf-8").rstrip("\n")
+            + "\n\n</details>"
+        )
     return out
 
 

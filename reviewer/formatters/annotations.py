@@ -8,7 +8,7 @@ line counts whatever did not fit.
 from __future__ import annotations
 
 from reviewer.constants import MAX_ANNOTATIONS_PER_TYPE
-from reviewer.formatters import action_phrase, entry_json, plural
+from reviewer.formatters import action_phrase, entry_json, plural, similar_phrase
 from reviewer.types import Finding, Review, Severity
 
 _COMMANDS: dict[Severity, str] = {"error": "error", "warning": "warning", "note": "notice"}
@@ -37,6 +37,8 @@ def annotation(finding: Finding, rules_path: str) -> str:
     entry = entry_json(finding)
     if phrase is not None and entry is not None:
         message += f"\n{phrase}: {entry}"
+    # An annotation is all some readers see: the similar fields are the reason to trust it.
+    message += "".join(f"\nsimilar: {similar_phrase(s)}" for s in finding.similar)
     return f"::{_COMMANDS[finding.severity]} {','.join(props)}::{escape_data(message)}"
 
 
