@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,20 +19,13 @@ from unidiff.patch import PatchSet
 
 from reviewer.constants import DEFAULT_BASE_REFS
 from reviewer.errors import UsageError
+from reviewer.sources import git
 from reviewer.types import Side
 
 Status = Literal["added", "deleted", "modified", "renamed", "binary", "mode"]
 
 # Pinned so that no user or repo config (diff.noprefix, color.ui=always, diff.external,
 # diff.relative, diff.submodule=log, ...) changes the text we parse.
-_GIT_CONFIG = (
-    "-c", "core.quotePath=false",
-    "-c", "diff.noprefix=false",
-    "-c", "diff.mnemonicPrefix=false",
-    "-c", "diff.relative=false",
-    "-c", "diff.suppressBlankEmpty=false",
-    "-c", "color.ui=never",
-)  # fmt: skip
 _DIFF_ARGS = (
     "diff",
     "--no-color",
@@ -129,29 +121,8 @@ class DiffIndex:
 # --- git -------------------------------------------------------------------------------
 
 
-def _git(
-    root: str, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            ["git", *_GIT_CONFIG, *args],
-            cwd=root,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            env=env,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise UsageError("git is not installed or not on PATH") from exc
-    except NotADirectoryError as exc:
-        raise UsageError(f"{root} is not a directory") from exc
-
-
 def _git_ok(root: str, *args: str, hint: str, env: dict[str, str] | None = None) -> str:
-    proc = _git(root, *args, env=env)
+    proc = git(root, *args, env=env)
     if proc.returncode != 0:
         msg = proc.stderr.strip() or f"exit status {proc.returncode}"
         raise UsageError(f"git {' '.join(args)} failed: {msg}; {hint}")
@@ -161,7 +132,7 @@ def _git_ok(root: str, *args: str, hint: str, env: dict[str, str] | None = None)
 def _require_repo(root: str) -> None:
     if not os.path.isdir(root):
         raise UsageError(f"{root} does not exist or is not a directory")
-    proc = _git(root, "rev-parse", "--is-inside-work-tree")
+    proc = git(root, "rev-parse", "--is-inside-work-tree")
     if proc.returncode != 0 or proc.stdout.strip() != "true":
         raise UsageError(
             f"{root} is not inside a git work tree; run reviewer from a git checkout "
@@ -170,7 +141,7 @@ def _require_repo(root: str) -> None:
 
 
 def _commit_of(root: str, ref: str) -> str | None:
-    proc = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    proc = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
@@ -210,11 +181,11 @@ def resolve_base(root: str, ref: str | None) -> str:
     base = _commit_of(root, name)
     if base is None:
         raise UsageError(f"unknown base ref {name!r}: git cannot find it here; {_FETCH_HINT}")
-    proc = _git(root, "merge-base", base, head)
+    proc = git(root, "merge-base", base, head)
     if proc.returncode == 0 and proc.stdout.strip():
         return proc.stdout.strip()
     if proc.returncode == 1:
-        shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+        shallow = git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
         why = (
             "this clone is shallow, so the branch point is missing"
             if shallow
@@ -258,7 +229,7 @@ def git_diff(root: str, base: str, head: str | None) -> str:
         # Intent-to-add (in the scratch index only) is what makes `git diff <base>` read
         # these files from disk like tracked ones; no object is written. Literal pathspecs:
         # a file named `*.py` must not match its neighbours.
-        proc = _git(
+        proc = git(
             top, "--literal-pathspecs", "add", "--intent-to-add", "--pathspec-from-file=-",
             "--pathspec-file-nul", env=env, stdin="\0".join(paths) + "\0",
         )  # fmt: skip

@@ -31,19 +31,42 @@ class SourceTree(Protocol):
         ...
 
 
-def run_git(root: str | Path, *args: str, check: bool = True) -> str:
+# The user's git config must not change what we read: quoted paths, prefixes, colours and
+# relative diffs would all break parsing.
+GIT_CONFIG = (
+    "-c", "core.quotePath=false",
+    "-c", "diff.noprefix=false",
+    "-c", "diff.mnemonicPrefix=false",
+    "-c", "diff.relative=false",
+    "-c", "diff.suppressBlankEmpty=false",
+    "-c", "color.ui=never",
+)  # fmt: skip
+
+
+def git(
+    root: str | Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run git with the pinned config; a missing git or directory is a usage error."""
     try:
-        proc = subprocess.run(
-            ["git", *args],
+        return subprocess.run(
+            ["git", *GIT_CONFIG, *args],
             cwd=root,
+            input=stdin,
             capture_output=True,
             text=True,
             encoding="utf-8",
             errors="surrogateescape",
+            env=env,
             check=False,
         )
     except FileNotFoundError as exc:
         raise UsageError("git is not installed or not on PATH") from exc
+    except NotADirectoryError as exc:
+        raise UsageError(f"{root} is not a directory") from exc
+
+
+def run_git(root: str | Path, *args: str, check: bool = True) -> str:
+    proc = git(root, *args)
     if check and proc.returncode != 0:
         msg = proc.stderr.strip() or f"git {' '.join(args)} failed"
         raise UsageError(f"git {' '.join(args)}: {msg}")
@@ -51,15 +74,7 @@ def run_git(root: str | Path, *args: str, check: bool = True) -> str:
 
 
 def is_git_repo(root: str | Path) -> bool:
-    return (
-        subprocess.run(
-            ["git", "rev-parse", "--is-inside-work-tree"],
-            cwd=root,
-            capture_output=True,
-            check=False,
-        ).returncode
-        == 0
-    )
+    return git(root, "rev-parse", "--is-inside-work-tree").returncode == 0
 
 
 class WorktreeTree:

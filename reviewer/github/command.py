@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -28,7 +27,7 @@ from reviewer.errors import UsageError
 from reviewer.github.client import GithubApiError, RetryPolicy, connect, redact
 from reviewer.github.event import ActionsEnv, PullRequestEvent, load_pull_request, read_env
 from reviewer.github.outputs import write_outputs, write_summary
-from reviewer.sources import GitTree, WorktreeTree, run_git
+from reviewer.sources import GitTree, WorktreeTree, git, run_git
 from reviewer.types import AiMode, Config, FailOn, Review
 
 if TYPE_CHECKING:
@@ -131,11 +130,7 @@ def _log(message: str) -> None:
 
 
 def _ensure_commit(root: str, sha: str, what: str) -> None:
-    probe = subprocess.run(
-        ["git", "cat-file", "-e", f"{sha}^{{commit}}"], cwd=root, capture_output=True,
-        check=False,
-    )
-    if probe.returncode != 0:
+    if git(root, "cat-file", "-e", f"{sha}^{{commit}}").returncode != 0:
         raise UsageError(
             f"the {what} commit {sha[:12]} is not in the local clone; check out with "
             "actions/checkout and `fetch-depth: 0` so both sides of the pull request exist"
