@@ -1,4 +1,4 @@
-"""Per-file scan results, cached by content hash as JSON.
+"""Scan results cached as JSON: per-file facts by content hash, and whole inventories.
 
 JSON and never pickle: in CI the cache directory may be restored from an untrusted run, and
 loading a pickle would execute whatever that run put there. A bad or unreadable entry is a
@@ -11,11 +11,14 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from reviewer.constants import CACHE_DIR_ENV, CACHE_SCHEMA, TOOL_NAME
 from reviewer.facts import ModuleFacts, facts_from_json, facts_to_json
+from reviewer.sources import SourceTree
+from reviewer.types import CATEGORIES, Column, Exemption, Inventory, ScanError
 
 
 def cache_dir() -> Path:
@@ -36,32 +39,41 @@ def cache_key(text: str, labels: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-class FactsCache:
-    """A directory of ``<sha256>.json`` files, two-level fan-out like git's objects."""
+def text_digest(text: str | None) -> str | None:
+    """Content hash of a file as a tree returned it; None stays None (the file was missing)."""
+    if text is None:
+        return None
+    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
 
-    def __init__(self, root: Path | None = None) -> None:
-        self.root = (root or cache_dir()) / "scan"
+
+class JsonStore:
+    """A directory of ``<sha256>.json`` files, two-level fan-out like git's objects.
+
+    Every entry repeats the schema and its own key, so a stale or misplaced file is a miss.
+    """
+
+    def __init__(self, kind: str, root: Path | None = None) -> None:
+        self.root = (root or cache_dir()) / kind
         self._writable = True
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key[2:]}.json"
 
-    def get(self, key: str) -> ModuleFacts | None:
+    def load(self, key: str) -> dict[str, Any] | None:
         try:
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            if data.get("schema") != CACHE_SCHEMA or data.get("key") != key:
-                return None
-            return facts_from_json(data["facts"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError):
             return None
+        if not isinstance(data, dict) or data.get("schema") != CACHE_SCHEMA:
+            return None
+        return data if data.get("key") == key else None
 
-    def put(self, key: str, facts: ModuleFacts) -> None:
+    def store(self, key: str, body: Mapping[str, object]) -> None:
         if not self._writable:
             return
         path = self._path(key)
         payload = json.dumps(
-            {"schema": CACHE_SCHEMA, "key": key, "facts": facts_to_json(facts)},
-            separators=(",", ":"),
+            {"schema": CACHE_SCHEMA, "key": key, **body}, separators=(",", ":")
         )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,3 +88,144 @@ class FactsCache:
                 raise
         except OSError:
             self._writable = False
+
+
+class FactsCache:
+    """One file's ``ModuleFacts``, keyed by ``cache_key`` (its text and the labels)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.store = JsonStore("scan", root)
+
+    def get(self, key: str) -> ModuleFacts | None:
+        data = self.store.load(key)
+        if data is None:
+            return None
+        try:
+            return facts_from_json(data["facts"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def put(self, key: str, facts: ModuleFacts) -> None:
+        self.store.store(key, {"facts": facts_to_json(facts)})
+
+
+# --------------------------------------------------------------------------- inventories
+# Positional arrays again: a warm run rebuilds ~5,000 columns from this, and decoding is the
+# bulk of its time.
+
+
+def _exemption_to_json(e: Exemption) -> list[object]:
+    return [e.table, e.column, e.reason, e.path, e.line, e.origin]
+
+
+def _exemption_from_json(d: Any) -> Exemption:
+    table, column, reason, path, line, origin = d
+    if origin not in ("pragma", "config"):
+        raise ValueError(f"bad exemption origin {origin!r}")
+    return Exemption(str(table), str(column), str(reason), str(path), int(line), origin)
+
+
+def inventory_to_json(inventory: Inventory) -> list[object]:
+    columns = [
+        [c.table, c.column, c.class_name, c.attribute, c.path, c.line, c.type, c.nullable,
+         c.unique, c.primary_key, list(c.labels),
+         _exemption_to_json(c.exemption) if c.exemption else None, c.declared_in,
+         c.category, c.confidence]
+        for c in inventory.columns
+    ]
+    return [
+        columns,
+        [[e.path, e.line, e.message] for e in inventory.errors],
+        [_exemption_to_json(e) for e in inventory.exemptions],
+        list(inventory.files),
+        inventory.mapped_classes,
+    ]
+
+
+_CONFIDENCES = (None, "high", "medium", "low")
+
+
+def inventory_from_json(data: Any) -> Inventory:
+    """Rebuild an inventory; raises ValueError/TypeError/KeyError on a malformed entry."""
+    raw_columns, raw_errors, raw_exemptions, files, mapped = data
+    for row in raw_columns:
+        if (row[13] is not None and row[13] not in CATEGORIES) or row[14] not in _CONFIDENCES:
+            raise ValueError("bad category or confidence")
+    columns = tuple(
+        Column(
+            str(table), str(column), class_name, attribute, str(path), int(line), type_,
+            bool(nullable), bool(unique), bool(pk), tuple(labels),
+            _exemption_from_json(exemption) if exemption is not None else None,
+            declared_in, category, confidence,
+        )
+        for (table, column, class_name, attribute, path, line, type_, nullable, unique, pk,
+             labels, exemption, declared_in, category, confidence) in raw_columns
+    )
+    return Inventory(
+        columns=columns,
+        errors=tuple(ScanError(str(p), int(n), str(m)) for p, n, m in raw_errors),
+        exemptions=tuple(map(_exemption_from_json, raw_exemptions)),
+        files=tuple(str(f) for f in files),
+        mapped_classes=int(mapped),
+    )
+
+
+class RecordingTree:
+    """A tree that remembers the content hash of every file read through it, so an inventory
+    built from it can later be checked against exactly the files that went into it."""
+
+    def __init__(self, tree: SourceTree) -> None:
+        self.tree = tree
+        self.reads: dict[str, str | None] = {}
+
+    @property
+    def label(self) -> str:
+        return self.tree.label
+
+    def files(self) -> list[str]:
+        return self.tree.files()
+
+    def read(self, path: str) -> str | None:
+        text = self.tree.read(path)
+        if path not in self.reads:
+            self.reads[path] = text_digest(text)
+        return text
+
+
+class InventoryCache:
+    """Whole resolved inventories.
+
+    The key covers what decides which files are read (the file list, the inventory-relevant
+    config); the entry lists every file the build read with its hash, verified on lookup.
+    Any difference, or any unreadable entry, is a miss and the inventory is rebuilt.
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.store = JsonStore("inventory", root)
+
+    @staticmethod
+    def key(files: Sequence[str], parts: Sequence[object]) -> str:
+        digest = hashlib.sha256()
+        digest.update(f"inventory-v{CACHE_SCHEMA}\0".encode())
+        digest.update(json.dumps(list(parts)).encode("utf-8", errors="surrogateescape"))
+        digest.update(b"\0\0")
+        digest.update("\0".join(files).encode("utf-8", errors="surrogateescape"))
+        return digest.hexdigest()
+
+    def get(self, key: str, tree: SourceTree) -> Inventory | None:
+        data = self.store.load(key)
+        if data is None:
+            return None
+        try:
+            reads = data["reads"]
+            for path, digest in reads:
+                if text_digest(tree.read(path)) != digest:
+                    return None
+            return inventory_from_json(data["inventory"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def put(self, key: str, reads: Mapping[str, str | None], inventory: Inventory) -> None:
+        self.store.store(
+            key, {"reads": sorted(reads.items()), "inventory": inventory_to_json(inventory)}
+        )

@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from pathlib import PurePosixPath
 from typing import Literal
 
-from reviewer.cache import FactsCache, cache_key
+from reviewer.cache import FactsCache, InventoryCache, RecordingTree, cache_key
 from reviewer.constants import SCAN_PARALLEL_MIN_FILES
 from reviewer.facts import (
     AliasFacts,
@@ -868,6 +868,32 @@ def build_inventory(
     paths: Sequence[str] | None = None,
 ) -> Inventory:
     """Every column of every concrete table in the model files. Never raises for content."""
+    if not use_cache:
+        return _build(tree, config, use_cache=False, jobs=jobs, paths=paths)
+    cache = InventoryCache()
+    key = InventoryCache.key(
+        tree.files(),
+        # the label is only in messages about explicit paths ("not found in <label>")
+        [config.models, config.labels, config.table_naming,
+         None if paths is None else [list(paths), tree.label]],
+    )
+    found = cache.get(key, tree)
+    if found is not None:
+        return found
+    recording = RecordingTree(tree)
+    inventory = _build(recording, config, use_cache=True, jobs=jobs, paths=paths)
+    cache.put(key, recording.reads, inventory)
+    return inventory
+
+
+def _build(
+    tree: SourceTree,
+    config: Config,
+    *,
+    use_cache: bool,
+    jobs: int | None,
+    paths: Sequence[str] | None,
+) -> Inventory:
     repo = _Repo(tree, config, use_cache)
     builder = _Builder(repo, config)
     if paths is not None:

@@ -687,9 +687,10 @@ def test_cache_is_json_and_a_warm_run_equals_a_cold_one(
 ) -> None:
     cache = tmp_path / "cache"
     cold = _cached(tmp_path, monkeypatch, cache)
-    entries = sorted(cache.rglob("*.json"))
+    entries = sorted((cache / "scan").rglob("*.json"))
     # the model file, and vis.py: its `class ColumnVisibility` earns it a look as a maybe-model
     assert len(entries) == 2
+    assert len(list((cache / "inventory").rglob("*.json"))) == 1
     assert json.loads(entries[0].read_text())["schema"] == CACHE_SCHEMA
     assert _cached(tmp_path, monkeypatch, cache) == cold
     # labels are part of the key: a config change is never answered from a stale entry
