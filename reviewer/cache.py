@@ -46,6 +46,16 @@ def text_digest(text: str | None) -> str | None:
     return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
+def digest_key(kind: str, *parts: str) -> str:
+    """A cache key over ``parts``; each is length-prefixed, so no two part lists collide."""
+    digest = hashlib.sha256(f"{kind}-v{CACHE_SCHEMA}".encode())
+    for part in parts:
+        raw = part.encode("utf-8", errors="surrogateescape")
+        digest.update(f"\0{len(raw)}:".encode())
+        digest.update(raw)
+    return digest.hexdigest()
+
+
 class JsonStore:
     """A directory of ``<sha256>.json`` files, two-level fan-out like git's objects.
 

@@ -6,6 +6,7 @@ a pull request cannot switch off its own gate by editing the config.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Mapping
@@ -86,6 +87,24 @@ def _key_path(error_path: Any) -> str:
     return ".".join(parts).replace(".[", "[")
 
 
+def _validate_cached(data: Mapping[str, Any], path: str, text: str) -> None:
+    """``_validate``, skipped when this exact text at this path was valid before.
+
+    jsonschema costs ~70 ms to import, most of a warm run's budget. Only a pass is
+    remembered: an invalid config is validated again, so its message is always fresh.
+    """
+    from reviewer.cache import JsonStore, digest_key
+
+    schema = json.dumps(CONFIG_SCHEMA, sort_keys=True)
+    key = digest_key("config", schema, path, text)
+    store = JsonStore("config")
+    entry = store.load(key)
+    if entry is not None and entry.get("valid") is True:
+        return
+    _validate(data, path, text)
+    store.store(key, {"valid": True})
+
+
 def _validate(data: Mapping[str, Any], path: str, text: str) -> None:
     import jsonschema  # lazy: only paid for when there is a config to check
 
@@ -154,7 +173,7 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
     path, text, data = find_raw_config(tree, explicit)
     if path is None:
         return Config(root=root)
-    _validate(data, path, text)
+    _validate_cached(data, path, text)
     exemptions = tuple(
         ConfigExemption(
             table=e["table"],

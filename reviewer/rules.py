@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import hashlib
 import json
 import json.decoder
 import json.scanner
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from reviewer.constants import RULES_SCHEMA_VERSION
@@ -581,6 +583,67 @@ def parse_rules(text: str, path: str) -> RulesFile:
     return RulesFile(path=path, rules=rules, errors=tuple(errors))
 
 
+# --- the parse cache -------------------------------------------------------------------------
+# A warm run answers from here without importing jsonschema (~70 ms). Errors are cached too:
+# they are a pure function of the same inputs, positions included.
+
+
+@cache
+def _parser_identity() -> str | None:
+    """Everything besides the text that decides the result: this module's code (messages),
+    the shipped schema and the strategy vocabulary. None when the code cannot be read (a
+    frozen or zipped install): then nothing is cached rather than risk a stale verdict."""
+    here = Path(__file__)
+    try:
+        code = hashlib.sha256(here.read_bytes()).hexdigest()
+        schema_text = (here.parent / SCHEMA_RESOURCE).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return "\0".join([code, schema_text, str(RULES_SCHEMA_VERSION), *STRATEGIES])
+
+
+def rules_file_to_json(rules: RulesFile) -> list[object]:
+    return [
+        rules.path,
+        [[r.table, r.column, r.strategy, r.value, r.note, r.line] for r in rules.rules],
+        [[e.path, e.line, e.col, e.message] for e in rules.errors],
+        rules.exists,
+    ]
+
+
+def rules_file_from_json(data: Any) -> RulesFile:
+    """Raises ValueError/TypeError on a malformed entry."""
+    path, rules, errors, exists = data
+    return RulesFile(
+        path=str(path),
+        rules=tuple(
+            Rule(str(t), str(c), str(s), value, None if note is None else str(note), int(line))
+            for t, c, s, value, note, line in rules
+        ),
+        errors=tuple(RulesError(str(p), int(n), int(c), str(m)) for p, n, c, m in errors),
+        exists=bool(exists),
+    )
+
+
+def _parse_cached(text: str, path: str) -> RulesFile:
+    from reviewer.cache import JsonStore, digest_key
+
+    identity = _parser_identity()
+    if identity is None:
+        return _parse_cached(text, path)
+    key = digest_key("rules", identity, path, text)
+    store = JsonStore("rules")
+    entry = store.load(key)
+    if entry is not None:
+        try:
+            return rules_file_from_json(entry["rules"])
+        except (KeyError, ValueError, TypeError):
+            pass  # a damaged entry is a miss
+    parsed = parse_rules(text, path)
+    store.store(key, {"rules": rules_file_to_json(parsed)})
+    return parsed
+
+
 def load_rules(tree: SourceTree, path: str) -> RulesFile:
     """Read and parse ``path`` from ``tree``. A missing file is an error, never an empty pass."""
     text = tree.read(path)
@@ -599,4 +662,4 @@ def load_rules(tree: SourceTree, path: str) -> RulesFile:
                 ),
             ),
         )
-    return parse_rules(text, path)
+    return _parse_cached(text, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -10,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from reviewer.config import load_config
+from reviewer.errors import UsageError
 from reviewer.inventory import build_inventory
-from reviewer.sources import MemoryTree
-from reviewer.types import Config, Inventory
+from reviewer.rules import load_rules, parse_rules
+from reviewer.sources import MemoryTree, WorktreeTree
+from reviewer.types import Config, Inventory, RulesFile
 
 
 @pytest.mark.parametrize(
@@ -169,3 +173,102 @@ def test_use_cache_false_ignores_the_inventory_cache(
     assert _columns(build_inventory(MemoryTree(FILES), config, use_cache=False)) == [
         ("conns", "secret", (PRIV,)), ("conns", "id", ())
     ]
+
+
+# ------------------------------------------------------------------ config and rules caches
+
+RULES_CASES = [
+    pytest.param('{"version": 1, "rules": [{"table": "users", "column": "email", '
+                 '"strategy": "fake_email", "note": "n"}, {"table": "users", "column": "pin", '
+                 '"strategy": "static", "value": {"a": [1, 2.5, null]}}]}', id="valid file"),
+    pytest.param('{"version": 1, "rules": [\n  {"table": "t", "column": "c", '
+                 '"strategy": "nul"},\n  {"table": "t", "column": "d", "strategy": "null"}\n]}',
+                 id="an unknown strategy next to a good entry"),
+    pytest.param('{"version": 1, "rules": [{"table": "t", "column": "c"},]}',
+                 id="trailing comma"),
+    pytest.param("", id="empty file"),
+]
+
+
+def _load_rules(root: Path) -> RulesFile:
+    return load_rules(WorktreeTree(root), "masking_rules.json")
+
+
+@pytest.mark.parametrize("text", RULES_CASES)
+def test_rules_from_the_cache_equal_a_fresh_parse(text: str, tmp_path: Path) -> None:
+    (tmp_path / "masking_rules.json").write_text(text)
+    fresh = parse_rules(text, "masking_rules.json")
+    assert _load_rules(tmp_path) == fresh
+    assert _load_rules(tmp_path) == fresh  # the second one is answered from the entry
+
+
+@pytest.mark.parametrize("text", RULES_CASES)
+def test_damaged_rules_entry_is_a_miss(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MASKING_REVIEWER_CACHE_DIR", str(cache))
+    (tmp_path / "masking_rules.json").write_text(text)
+    fresh = _load_rules(tmp_path)
+    (entry,) = (cache / "rules").rglob("*.json")
+    body = json.loads(entry.read_text())
+    body["rules"] = ["masking_rules.json", [["t", "c"]], [], True]  # a rule with two fields
+    entry.write_text(json.dumps(body))
+    assert _load_rules(tmp_path) == fresh
+
+
+def test_rules_entry_is_keyed_by_text(tmp_path: Path) -> None:
+    good = '{"version": 1, "rules": [{"table": "t", "column": "c", "strategy": "null"}]}'
+    (tmp_path / "masking_rules.json").write_text(good)
+    assert [r.key for r in _load_rules(tmp_path).rules] == [("t", "c")]
+    (tmp_path / "masking_rules.json").write_text(good.replace('"null"', '"nope"'))
+    broken = _load_rules(tmp_path)
+    assert (broken.rules, [e.line for e in broken.errors]) == ((), [1])
+
+
+BAD_CONFIG = '[tool.masking-reviewer]\nrules = "r.json"\nfail-on = "sometimes"\n'
+
+
+def test_invalid_config_fails_the_same_way_every_time(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(BAD_CONFIG)
+    messages = []
+    for _ in range(2):
+        with pytest.raises(UsageError) as caught:
+            load_config(str(tmp_path), WorktreeTree(tmp_path))
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("pyproject.toml:3: bad value for key 'fail-on'")
+
+
+def test_config_validity_is_keyed_by_text(tmp_path: Path) -> None:
+    good = BAD_CONFIG.replace("sometimes", "warning")
+    (tmp_path / "pyproject.toml").write_text(good)
+    assert load_config(str(tmp_path), WorktreeTree(tmp_path)).fail_on == "warning"
+    (tmp_path / "pyproject.toml").write_text(BAD_CONFIG)
+    with pytest.raises(UsageError, match="fail-on"):
+        load_config(str(tmp_path), WorktreeTree(tmp_path))
+
+
+WARM_PROBE = """\
+import sys
+from reviewer.config import load_config
+from reviewer.rules import load_rules
+from reviewer.sources import WorktreeTree
+tree = WorktreeTree(sys.argv[1])
+config = load_config(sys.argv[1], tree)
+rules = load_rules(tree, config.rules)
+print(len(rules.rules), len(rules.errors), "jsonschema" in sys.modules)
+"""
+
+
+def test_warm_config_and_rules_do_not_import_jsonschema(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(BAD_CONFIG.replace("sometimes", "warning"))
+    (tmp_path / "r.json").write_text(
+        '{"version": 1, "rules": [{"table": "t", "column": "c", "strategy": "nul"}]}'
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", WARM_PROBE, str(tmp_path)],
+                       capture_output=True, text=True, check=True).stdout.strip()
+        for _ in range(2)
+    ]
+    assert runs == ["0 1 True", "0 1 False"]
