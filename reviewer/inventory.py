@@ -11,25 +11,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from reviewer.cache import FactsCache, InventoryCache, RecordingTree, cache_key
+from reviewer.cache import FactsCache, InventoryCache, RecordingTree, cache_key, text_digest
 from reviewer.constants import SCAN_PARALLEL_MIN_FILES
-from reviewer.facts import (
-    AliasFacts,
-    CallFacts,
-    ClassFacts,
-    ModuleFacts,
-    Stmt,
-    mentions_sqlalchemy,
-)
 from reviewer.sources import SourceTree
 from reviewer.types import Column, Config, Exemption, Inventory, ScanError
+
+if TYPE_CHECKING:
+    # Only a cache miss builds from facts; a warm run never needs these classes at runtime.
+    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, ModuleFacts, Stmt
 
 _MAX_DEPTH = 30  # bound on import chains, so a cycle can never hang the gate
 
@@ -164,6 +158,9 @@ class _Repo:
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         results: list[ModuleFacts] | None = None
         if workers > 1 and len(todo) >= SCAN_PARALLEL_MIN_FILES:
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
+
             try:
                 with ProcessPoolExecutor(max_workers=workers) as pool:
                     results = list(
@@ -815,6 +812,13 @@ def _tail(qual: str) -> str:
     return qual.rsplit(".", 1)[-1]
 
 
+def _auto_candidates(files: Sequence[str]) -> list[str]:
+    """The files auto-detection reads: Python source that is neither a test nor vendored."""
+    venvs = [str(PurePosixPath(f).parent) for f in files if f.endswith("pyvenv.cfg")]
+    return [f for f in files
+            if f.endswith(".py") and not _is_test_file(f) and not _is_vendored(f, venvs)]
+
+
 def _select(repo: _Repo, jobs: int | None) -> list[str]:
     config = repo.config
     if config.models is not None:
@@ -824,10 +828,9 @@ def _select(repo: _Repo, jobs: int | None) -> list[str]:
     # name sqlalchemy; missing them would pass the gate silently, so classes that might be
     # models get a second look once their bases can be resolved.
     maybe: list[str] = []
-    venvs = [str(PurePosixPath(f).parent) for f in repo.files if f.endswith("pyvenv.cfg")]
-    for path in repo.files:
-        if not path.endswith(".py") or _is_test_file(path) or _is_vendored(path, venvs):
-            continue
+    from reviewer.facts import mentions_sqlalchemy
+
+    for path in _auto_candidates(repo.files):
         text = repo.tree.read(path)
         if text is None:
             continue
@@ -870,19 +873,32 @@ def build_inventory(
     """Every column of every concrete table in the model files. Never raises for content."""
     if not use_cache:
         return _build(tree, config, use_cache=False, jobs=jobs, paths=paths)
-    cache = InventoryCache()
+    files = tree.files()
+    # The files that decide the selection go into the key itself, so the base and the head of
+    # a diff (same file list, different models) get entries of their own. Anything else the
+    # resolution read (mixins outside the globs) is recorded in the entry and verified.
+    if paths is not None:
+        present = set(files)
+        keyed = sorted({PurePosixPath(p).as_posix() for p in paths} & present)
+    elif config.models is not None:
+        keyed = [f for f in files if any(glob_match(f, g) for g in config.models)]
+    else:
+        keyed = _auto_candidates(files)
+    digests = {path: text_digest(tree.read(path)) for path in keyed}
     key = InventoryCache.key(
-        tree.files(),
+        files,
         # the label is only in messages about explicit paths ("not found in <label>")
         [config.models, config.labels, config.table_naming,
-         None if paths is None else [list(paths), tree.label]],
+         None if paths is None else [list(paths), tree.label], sorted(digests.items())],
     )
+    cache = InventoryCache()
     found = cache.get(key, tree)
     if found is not None:
         return found
     recording = RecordingTree(tree)
     inventory = _build(recording, config, use_cache=True, jobs=jobs, paths=paths)
-    cache.put(key, recording.reads, inventory)
+    others = {p: d for p, d in recording.reads.items() if p not in digests}
+    cache.put(key, others, inventory)
     return inventory
 
 

@@ -26,6 +26,11 @@ from reviewer.types import Config, Inventory, RulesFile
         pytest.param("reviewer.review", "libcst", id="review does not import libcst"),
         pytest.param("reviewer.inventory", "libcst", id="inventory does not import libcst"),
         pytest.param("reviewer.cache", "libcst", id="cache does not import libcst"),
+        # a warm hit needs neither the per-file facts nor a process pool
+        pytest.param("reviewer.review", "reviewer.facts", id="review does not import facts"),
+        pytest.param("reviewer.review", "concurrent.futures.process",
+                     id="review does not import the process pool"),
+        pytest.param("reviewer.review", "jsonschema", id="review does not import jsonschema"),
     ],
 )
 def test_import_does_not_load(module: str, heavy: str) -> None:
@@ -80,6 +85,21 @@ def test_warm_inventory_needs_no_per_file_facts(
     # answered from the inventory entry alone: no file was scanned again
     assert not (tmp_path / "scan").exists()
     assert _columns(cold) == [("conns", "secret", (PRIV,)), ("conns", "id", ())]
+
+
+def test_base_and_head_with_the_same_file_list_keep_separate_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A diff builds the base, then the head: neither may evict the other.
+    config = Config(root="/r", models=GLOBS)
+    head_files = {**FILES, "app/models/conn.py": MODEL + "    token: Mapped[str]\n"}
+    base = _build(FILES, config, tmp_path, monkeypatch)
+    head = _build(head_files, config, tmp_path, monkeypatch)
+    shutil.rmtree(tmp_path / "scan")
+    assert _build(FILES, config, tmp_path, monkeypatch) == base
+    assert _build(head_files, config, tmp_path, monkeypatch) == head
+    assert not (tmp_path / "scan").exists()
+    assert len(list((tmp_path / "inventory").rglob("*.json"))) == 2
 
 
 @pytest.mark.parametrize(
