@@ -91,18 +91,30 @@ def cases(app: Path) -> list[Case]:
     ]
 
 
-def _env(cache_dir: Path) -> dict[str, str]:
+# Installed packages run from bytecode (pip compiles on install; an editable install writes
+# it on first import). A sandbox or CI image may set PYTHONDONTWRITEBYTECODE, which makes every
+# run recompile every module, the reviewer's and the reference app's alike: that measures
+# the compiler, not the tool. --no-bytecode keeps the environment's setting.
+BYTECODE_ENV = "PYTHONDONTWRITEBYTECODE"
+
+
+def _env(cache_dir: Path, keep_bytecode_env: bool = False) -> dict[str, str]:
     env = dict(os.environ)
+    if not keep_bytecode_env:
+        env.pop(BYTECODE_ENV, None)
     env["MASKING_REVIEWER_CACHE_DIR"] = str(cache_dir)
     env.pop("ANTHROPIC_API_KEY", None)  # the benchmark measures the deterministic path only
     env.pop("GITHUB_ACTIONS", None)
     return env
 
 
-def _run_once(case: Case, app: Path, cache_dir: Path) -> tuple[float, int, str]:
+def _run_once(
+    case: Case, app: Path, cache_dir: Path, keep_bytecode_env: bool = False
+) -> tuple[float, int, str]:
     start = time.perf_counter()
     proc = subprocess.run(
-        case.argv, cwd=app, env=_env(cache_dir), capture_output=True, text=True, check=False
+        case.argv, cwd=app, env=_env(cache_dir, keep_bytecode_env), capture_output=True,
+        text=True, check=False,
     )
     elapsed = time.perf_counter() - start
     return elapsed, proc.returncode, (proc.stderr or proc.stdout)[-400:]
@@ -113,7 +125,7 @@ def _checkout(app: Path, branch: str) -> None:
 
 
 def measure(
-    case: Case, app: Path, runs: int, cache_root: Path
+    case: Case, app: Path, runs: int, cache_root: Path, keep_bytecode_env: bool = False
 ) -> tuple[list[float], list[int], str]:
     _checkout(app, case.branch)
     shared = cache_root / case.name.replace(" ", "_").replace("/", "_")
@@ -122,7 +134,7 @@ def measure(
     tail = ""
     for i in range(case.warmup + runs):
         cache = Path(tempfile.mkdtemp(dir=cache_root)) if case.cold else shared
-        elapsed, code, tail = _run_once(case, app, cache)
+        elapsed, code, tail = _run_once(case, app, cache, keep_bytecode_env)
         if i >= case.warmup:
             times.append(elapsed)
             codes.append(code)
@@ -139,7 +151,9 @@ def _target(case: Case) -> str:
     return ""
 
 
-def run(app: Path, runs: int, only: Sequence[str] = ()) -> list[Result]:
+def run(
+    app: Path, runs: int, only: Sequence[str] = (), keep_bytecode_env: bool = False
+) -> list[Result]:
     """Run the reference, then every case (or those whose name contains one of ``only``)."""
     results: list[Result] = []
     reference: float | None = None
@@ -147,7 +161,7 @@ def run(app: Path, runs: int, only: Sequence[str] = ()) -> list[Result]:
               if i == 0 or not only or any(o in c.name for o in only)]
     with tempfile.TemporaryDirectory(prefix="mr-perf-cache-") as tmp:
         for case in chosen:
-            times, codes, tail = measure(case, app, runs, Path(tmp))
+            times, codes, tail = measure(case, app, runs, Path(tmp), keep_bytecode_env)
             median = statistics.median(times)
             if reference is None:
                 reference = median
@@ -232,6 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--case", action="append", default=[], metavar="TEXT",
                         help="only cases whose name contains TEXT (repeatable); the reference "
                              "always runs. Implies --no-write")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help=f"keep {BYTECODE_ENV} from the environment (default: unset it, "
+                             "so runs use cached bytecode like an installed package)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -246,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{app} was not made by benchmarks/generate_app.py --pr")
         print(f"app: {app} ({args.models} models), {args.runs} runs per case", file=sys.stderr)
         load_before = _load()
-        results = run(app, args.runs, args.case)
+        results = run(app, args.runs, args.case, args.no_bytecode)
         load_after = _load()
 
     table = markdown(results)
@@ -261,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "model_lines": lines,
             "runs": args.runs,
             "machine": machine(),
+            "bytecode_cached": not (args.no_bytecode and os.environ.get(BYTECODE_ENV)),
             "load_average_1m": {"before": load_before, "after": load_after},
             "results": [asdict(r) for r in results],
             "table": table,

@@ -292,3 +292,22 @@ def test_warm_config_and_rules_do_not_import_jsonschema(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     assert runs == ["0 1 True", "0 1 False"]
+
+
+@pytest.mark.parametrize(
+    ("keep", "expected"),
+    [
+        pytest.param(False, None, id="bytecode is cached like an installed package's"),
+        pytest.param(True, "1", id="--no-bytecode keeps the environment's setting"),
+    ],
+)
+def test_perf_harness_bytecode_setting(
+    keep: bool, expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.perf import _env
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = _env(Path("/c"), keep)
+    assert (env.get("PYTHONDONTWRITEBYTECODE"), env["MASKING_REVIEWER_CACHE_DIR"]) == (
+        expected, "/c"
+    )
