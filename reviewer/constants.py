@@ -11,8 +11,9 @@ DEFAULT_LABELS = ("ColumnVisibility.MASKED", "ColumnVisibility.PRIVATE")
 DEFAULT_BASE_REFS = ("origin/main", "origin/master", "main", "master")
 
 CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
-# Bump whenever the scanner's per-file facts, their JSON encoding or its messages change.
-CACHE_SCHEMA = 5
+# Bump whenever the scanner's per-file facts, their JSON encoding or its messages change, or
+# the inventory's JSON encoding (reviewer.cache).
+CACHE_SCHEMA = 6
 # Below this many uncached model files, a process pool costs more than it saves.
 SCAN_PARALLEL_MIN_FILES = 40
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,6 +159,12 @@ def test_inventory_cache_follows_every_input(
         assert _columns(warm) == expected
 
 
+def _edit(text: str, change: Callable[[list[list[Any]]], object]) -> str:
+    body = json.loads(text)
+    change(body["inventory"])
+    return json.dumps(body)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -165,8 +172,15 @@ def test_inventory_cache_follows_every_input(
         pytest.param(lambda text: "[]", id="not an object"),
         pytest.param(lambda text: text.replace('"reads":[', '"reads":[["app/x.py",1,2],'),
                      id="malformed read record"),
-        pytest.param(lambda text: text.replace('"inventory":[[[', '"inventory":[[[1,'),
-                     id="malformed column"),
+        pytest.param(lambda text: _edit(text, lambda inv: inv[1][0].__delitem__(slice(5, None))),
+                     id="a column row too short"),
+        pytest.param(lambda text: _edit(text, lambda inv: inv[1][0].__setitem__(4, 7)),
+                     id="a path index out of range"),
+        pytest.param(lambda text: _edit(text, lambda inv: inv[0].__setitem__(0, 3)),
+                     id="a path that is not a string"),
+        pytest.param(lambda text: _edit(text, lambda inv: inv[1][0].extend([[], None, None,
+                                                                           "secretish"])),
+                     id="an unknown category"),
         pytest.param(lambda text: text.replace('"conns"', '"forged"', 1)
                      .replace('"schema":', '"schema":-1,"x":'), id="other schema"),
         pytest.param(lambda text: text.replace(PRIV, "ColumnVisibility.NOPE").replace(
