@@ -80,7 +80,19 @@ def snapshot(
 
 def classify_inventory(inventory: Inventory, vocab: Vocabulary) -> Inventory:
     """Fill in every column's category and confidence (the static and runtime modes alike)."""
-    return replace(inventory, columns=tuple(_classified(c, vocab) for c in inventory.columns))
+    # Thousands of columns share a few dozen (attribute, name, type) triples (id, created_at,
+    # ...), and a diff classifies both sides: one verdict per triple halves the cost.
+    verdicts: dict[tuple[str | None, str, str | None], Classification | None] = {}
+    columns: list[Column] = []
+    for column in inventory.columns:
+        key = (column.attribute, column.column, column.type)
+        if key not in verdicts:
+            verdicts[key] = _classify(column, vocab)
+        found = verdicts[key]
+        columns.append(column if found is None else replace(
+            column, category=found.category, confidence=found.confidence
+        ))
+    return replace(inventory, columns=tuple(columns))
 
 
 def _classify(column: Column, vocab: Vocabulary) -> Classification | None:
@@ -88,13 +100,6 @@ def _classify(column: Column, vocab: Vocabulary) -> Classification | None:
     if found is None and column.attribute and column.attribute != column.column:
         found = classify(column.column, column.type, vocab)
     return found
-
-
-def _classified(column: Column, vocab: Vocabulary) -> Column:
-    found = _classify(column, vocab)
-    if found is None:
-        return column
-    return replace(column, category=found.category, confidence=found.confidence)
 
 
 def policy_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
