@@ -123,16 +123,46 @@ def mentions_sqlalchemy(text: str) -> bool:
 # output, which matters because a warm run is mostly JSON decoding.
 
 
-def _enc(obj: Any) -> Any:
-    if isinstance(obj, (CallFacts, AnnFacts, Stmt, ClassFacts, ImportFacts, AliasFacts)):
-        return [_enc(getattr(obj, name)) for name in obj.__slots__]
-    if isinstance(obj, tuple):
-        return [_enc(x) for x in obj]
-    return obj
+# One encoder per class, fields in slot order (what the decoders below unpack). A generic
+# getattr-over-__slots__ walk cost ~170 ms on a cold 500-model scan; this is ~5x cheaper.
+
+
+def _enc_call(c: CallFacts | None) -> list[Any] | None:
+    if c is None:
+        return None
+    return [c.callee, c.line, c.name, c.name_error, c.type, c.nullable, c.primary_key, c.unique,
+            c.key, list(c.labels), list(c.refs), _enc_call(c.inner),
+            [_enc_call(a) for a in c.args], c.first_string, c.end_line, c.reflected]
+
+
+def _enc_stmt(s: Stmt) -> list[Any]:
+    a = s.annotation
+    return [s.attribute, s.line, s.end_line,
+            None if a is None else [a.wrapper, a.inner, a.optional, a.alias],
+            _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking]
+
+
+def _enc_class(c: ClassFacts) -> list[Any]:
+    return [c.name, c.line, list(c.bases), [_enc_stmt(s) for s in c.stmts], list(c.names),
+            c.tablename, c.tablename_kind, c.tablename_line, c.abstract, _enc_call(c.table),
+            c.table_line, c.table_error]
 
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
-    return [_enc(getattr(facts, name)) for name in facts.__slots__]
+    return [
+        [[i.local, i.module, i.name, i.level] for i in facts.imports],
+        [_enc_class(c) for c in facts.classes],
+        [_enc_call(c) for c in facts.tables],
+        [[a.name, a.line, a.inner, a.optional, _enc_call(a.call), list(a.labels)]
+         for a in facts.aliases],
+        [[name, list(labels), list(refs)] for name, labels, refs in facts.consts],
+        [[local, callee] for local, callee in facts.instances],
+        list(facts.strings),
+        [[line, reason] for line, reason in facts.pragmas],
+        [[line, message] for line, message in facts.errors],
+        facts.imports_sqlalchemy,
+        list(facts.names),
+    ]
 
 
 def _call(d: Any) -> CallFacts | None:

@@ -325,3 +325,30 @@ def test_perf_harness_bytecode_setting(
     assert (env.get("PYTHONDONTWRITEBYTECODE"), env["MASKING_REVIEWER_CACHE_DIR"]) == (
         expected, "/c"
     )
+
+
+FACTS_SOURCES = [
+    pytest.param(MODEL, id="declarative class with a mapped column"),
+    pytest.param(MIXIN, id="mixin with a label"),
+    pytest.param(
+        "from typing import Annotated, Optional\n"
+        "from sqlalchemy import Column, Integer, MetaData, String, Table\n"
+        "from sqlalchemy.orm import mapped_column\n"
+        "from app.vis import ColumnVisibility as CV\n"
+        "SECRET = {'v': CV.PRIVATE}\n"
+        "Token = Annotated[Optional[str], mapped_column(String(64), info=SECRET)]\n"
+        "meta = MetaData()\n"
+        "t = Table('t', meta, Column('id', Integer, primary_key=True),\n"
+        "          Column('pw', String, info={'v': CV.MASKED}))  # masking: exempt -- fixture\n",
+        id="alias, constant, Core table and pragma"),
+    pytest.param("class Broken(:\n", id="syntax error"),
+]
+
+
+@pytest.mark.parametrize("text", FACTS_SOURCES)
+def test_facts_survive_a_json_round_trip(text: str) -> None:
+    from reviewer.facts import facts_from_json, facts_to_json
+    from reviewer.scanner import scan_source
+
+    facts = scan_source(text, (MASK, PRIV))
+    assert facts_from_json(json.loads(json.dumps(facts_to_json(facts)))) == facts
