@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,9 +34,28 @@ def cache_dir() -> Path:
     return base / TOOL_NAME
 
 
+# The code whose output is cached. Its bytes are part of every scan and inventory key, so an
+# edited resolver can never be answered with what the old one computed, bump or no bump.
+_CACHED_CODE = ("facts.py", "scanner.py", "inventory.py", "cache.py")
+
+
+@cache
+def code_fingerprint() -> str | None:
+    """Hash of the scanner and resolver sources; None when they cannot be read (a zipped or
+    frozen install), in which case whole inventories are not cached at all."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    try:
+        for name in _CACHED_CODE:
+            digest.update((here / name).read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def cache_key(text: str, labels: Sequence[str]) -> str:
     digest = hashlib.sha256()
-    digest.update(f"scan-v{CACHE_SCHEMA}\0".encode())
+    digest.update(f"scan-v{CACHE_SCHEMA}\0{code_fingerprint() or ''}\0".encode())
     digest.update("\0".join(labels).encode("utf-8"))
     digest.update(b"\0\0")
     digest.update(text.encode("utf-8", errors="surrogateescape"))
@@ -236,9 +256,13 @@ class InventoryCache:
         self.store = JsonStore("inventory", root)
 
     @staticmethod
-    def key(files: Sequence[str], parts: Sequence[object]) -> str:
+    def key(files: Sequence[str], parts: Sequence[object]) -> str | None:
+        """None when the resolver's code cannot be fingerprinted: then there is no key."""
+        code = code_fingerprint()
+        if code is None:
+            return None
         digest = hashlib.sha256()
-        digest.update(f"inventory-v{CACHE_SCHEMA}\0".encode())
+        digest.update(f"inventory-v{CACHE_SCHEMA}\0{code}\0".encode())
         digest.update(json.dumps(list(parts)).encode("utf-8", errors="surrogateescape"))
         digest.update(b"\0\0")
         digest.update("\0".join(files).encode("utf-8", errors="surrogateescape"))

@@ -891,6 +891,8 @@ def build_inventory(
         [config.models, config.labels, config.table_naming,
          None if paths is None else [list(paths), tree.label], sorted(digests.items())],
     )
+    if key is None:
+        return _build(tree, config, use_cache=True, jobs=jobs, paths=paths)
     cache = InventoryCache()
     found = cache.get(key, tree)
     if found is not None:

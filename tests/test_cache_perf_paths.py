@@ -352,3 +352,23 @@ def test_facts_survive_a_json_round_trip(text: str) -> None:
 
     facts = scan_source(text, (MASK, PRIV))
     assert facts_from_json(json.loads(json.dumps(facts_to_json(facts)))) == facts
+
+
+def test_the_resolver_code_is_part_of_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An edited scanner or resolver must never be answered with what the old code computed.
+    from reviewer import cache
+
+    config = Config(root="/r", models=GLOBS)
+    _build(FILES, config, tmp_path, monkeypatch)
+    (entry,) = (tmp_path / "inventory").rglob("*.json")
+    entry.write_text(entry.read_text().replace(PRIV, MASK))  # what "old code" would have said
+    assert _columns(_build(FILES, config, tmp_path, monkeypatch))[0][2] == (MASK,)
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "edited")
+    assert _columns(_build(FILES, config, tmp_path, monkeypatch))[0][2] == (PRIV,)
+    # no fingerprint (sources unreadable): no whole-inventory entry is read or written
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: None)
+    shutil.rmtree(tmp_path / "inventory")
+    assert _columns(_build(FILES, config, tmp_path, monkeypatch))[0][2] == (PRIV,)
+    assert not (tmp_path / "inventory").exists()
