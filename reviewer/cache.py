@@ -7,6 +7,7 @@ cache miss; an unwritable directory means no caching. Neither ever fails the gat
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -17,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewer.constants import CACHE_DIR_ENV, CACHE_SCHEMA, TOOL_NAME
+from reviewer.constants import CACHE_DIR_ENV, CACHE_SCHEMA, INVENTORY_CACHE_ENTRIES, TOOL_NAME
 from reviewer.sources import SourceTree
 from reviewer.types import CATEGORIES, Column, Exemption, Inventory, ScanError
 
@@ -85,8 +86,11 @@ class JsonStore:
     Every entry repeats the schema and its own key, so a stale or misplaced file is a miss.
     """
 
-    def __init__(self, kind: str, root: Path | None = None) -> None:
+    def __init__(
+        self, kind: str, root: Path | None = None, *, max_entries: int | None = None
+    ) -> None:
         self.root = (root or cache_dir()) / kind
+        self.max_entries = max_entries  # None: unbounded (small per-file entries)
         self._writable = True
 
     def _path(self, key: str) -> Path:
@@ -99,7 +103,12 @@ class JsonStore:
             return None
         if not isinstance(data, dict) or data.get("schema") != CACHE_SCHEMA:
             return None
-        return data if data.get("key") == key else None
+        if data.get("key") != key:
+            return None
+        if self.max_entries is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self._path(key))  # least recently *used* is what gets pruned
+        return data
 
     def store(self, key: str, body: Mapping[str, object]) -> None:
         if not self._writable:
@@ -121,6 +130,23 @@ class JsonStore:
                 raise
         except OSError:
             self._writable = False
+            return
+        if self.max_entries is not None:
+            self._prune(self.max_entries)
+
+    def _prune(self, keep: int) -> None:
+        """Drop the least recently used entries beyond ``keep``; a race with another run is
+        harmless (a pruned entry is a miss)."""
+        entries: list[tuple[float, Path]] = []
+        with contextlib.suppress(OSError):
+            for sub in self.root.iterdir():
+                for entry in sub.glob("*.json"):
+                    with contextlib.suppress(OSError):
+                        entries.append((entry.stat().st_mtime, entry))
+        entries.sort(reverse=True)
+        for _, stale in entries[keep:]:
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 class FactsCache:
@@ -253,7 +279,8 @@ class InventoryCache:
     """
 
     def __init__(self, root: Path | None = None) -> None:
-        self.store = JsonStore("inventory", root)
+        # Each entry is a whole inventory (~0.5 MB for 500 models): keep the recent ones only.
+        self.store = JsonStore("inventory", root, max_entries=INVENTORY_CACHE_ENTRIES)
 
     @staticmethod
     def key(files: Sequence[str], parts: Sequence[object]) -> str | None:

@@ -16,6 +16,9 @@ CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
 CACHE_SCHEMA = 6
 # Below this many uncached model files, a process pool costs more than it saves.
 SCAN_PARALLEL_MIN_FILES = 40
+# Whole-inventory cache entries kept (least recently used pruned): base and head of a few
+# branches. Per-file entries are small and kept.
+INVENTORY_CACHE_ENTRIES = 16
 
 RULES_SCHEMA_VERSION = 1
 JSON_OUTPUT_VERSION = 1

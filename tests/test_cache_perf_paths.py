@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -372,3 +373,18 @@ def test_the_resolver_code_is_part_of_the_key(
     shutil.rmtree(tmp_path / "inventory")
     assert _columns(_build(FILES, config, tmp_path, monkeypatch))[0][2] == (PRIV,)
     assert not (tmp_path / "inventory").exists()
+
+
+def test_inventory_cache_keeps_only_the_most_recently_used_entries(tmp_path: Path) -> None:
+    from reviewer.cache import JsonStore
+
+    store = JsonStore("inventory", tmp_path, max_entries=3)
+    keys = [f"{n:02x}" + "0" * 62 for n in range(5)]
+    for n, key in enumerate(keys[:3]):
+        store.store(key, {"n": n})
+        os.utime(store._path(key), (1_000 + n, 1_000 + n))
+    assert store.load(keys[0]) is not None  # used now: the oldest entry becomes the newest
+    store.store(keys[3], {"n": 3})
+    store.store(keys[4], {"n": 4})
+    kept = [k for k in keys if store.load(k) is not None]
+    assert kept == [keys[0], keys[3], keys[4]]
