@@ -110,12 +110,15 @@ class ModuleFacts:
     names: tuple[str, ...] = ()  # every module-level binding
 
 
-_SQLA_IMPORT = re.compile(r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy)\b", re.MULTILINE)
+# sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
+_SQLA_IMPORT = re.compile(
+    r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy|sqlmodel)\b", re.MULTILINE
+)
 
 
 def mentions_sqlalchemy(text: str) -> bool:
     """Cheap pre-check before parsing: does any line import sqlalchemy or flask_sqlalchemy?"""
-    return "sqlalchemy" in text and _SQLA_IMPORT.search(text) is not None
+    return ("sqlalchemy" in text or "sqlmodel" in text) and _SQLA_IMPORT.search(text) is not None
 
 
 # --------------------------------------------------------------------------- JSON

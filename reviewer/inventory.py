@@ -115,6 +115,7 @@ class _ClassNode:
     declarative: bool = False
     mapped: bool = False
     bad_bases: list[str] = field(default_factory=list)
+    unsupported_bases: list[str] = field(default_factory=list)  # e.g. sqlmodel.SQLModel
 
 
 def _scan_job(args: tuple[str, tuple[str, ...]]) -> ModuleFacts:
@@ -377,6 +378,8 @@ class _Repo:
                     node.root = node.declarative = True
                 elif kind == "mapped-base":
                     node.declarative = True
+                elif kind == "unsupported":
+                    node.unsupported_bases.append(ref.qual or base)
                 elif kind == "unknown":
                     node.bad_bases.append(base or "<expression>")
             else:
@@ -387,7 +390,9 @@ class _Repo:
         return node
 
 
-def _external_base_kind(qual: str) -> Literal["root-parent", "mapped-base", "harmless", "unknown"]:
+def _external_base_kind(
+    qual: str,
+) -> Literal["root-parent", "mapped-base", "harmless", "unsupported", "unknown"]:
     tail = qual.rsplit(".", 1)[-1]
     top = qual.split(".", 1)[0]
     if top in ("sqlalchemy", "flask_sqlalchemy"):
@@ -398,6 +403,8 @@ def _external_base_kind(qual: str) -> Literal["root-parent", "mapped-base", "har
         return "harmless"
     if top in _HARMLESS_MODULES:
         return "harmless"
+    if top == "sqlmodel":
+        return "unsupported"  # its Field() columns are not read: never let them pass silently
     return "unknown"
 
 
@@ -747,6 +754,13 @@ class _Builder:
             return  # shadowed by a later class of the same name
         mro = self.mro(node)
         looks_mapped = node.declarative or cls.tablename_kind != "none" or cls.table is not None
+        unsupported = [b for c in mro for b in c.unsupported_bases]
+        if unsupported:
+            self.error(path, cls.line,
+                       f"class {cls.name} derives from {unsupported[0]}, which masking-reviewer "
+                       "does not read, so its columns cannot be checked; leave the file out of "
+                       "`models` knowingly, or declare the model with SQLAlchemy")
+            return
         bad = [(c, b) for c in mro for b in c.bad_bases]
         if bad and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
             for owner, base in bad:
@@ -756,6 +770,17 @@ class _Builder:
                            "cannot be read; make sure the module defining it is committed")
             return
         if not node.mapped:
+            if not node.declarative and not cls.abstract and (
+                cls.tablename_kind == "literal" or cls.table is not None
+            ):
+                # A table with no declarative base we recognise: registry.mapped decorators,
+                # imperative mapping, SQLModel. Passing it by would be a silent hole in the gate.
+                self.error(path, cls.line,
+                           f"class {cls.name} declares a table but is not mapped through a "
+                           "declarative base masking-reviewer can read (registry.mapped, "
+                           "imperative mapping and SQLModel are not supported), so its columns "
+                           "cannot be checked; derive it from your DeclarativeBase, or leave the "
+                           "file out of `models` knowingly")
             return
         self.mapped += 1
         table = self.table_of(node)

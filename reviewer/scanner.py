@@ -792,7 +792,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         message = f"the reviewer could not read this file ({type(exc).__name__}: {exc}); "
         return ModuleFacts(errors=((1, message + "please report it"),), pragmas=pragmas(text))
     imports_sqlalchemy = any(
-        (i.module or (i.name or "")).split(".")[0] in ("sqlalchemy", "flask_sqlalchemy")
+        (i.module or (i.name or "")).split(".")[0] in ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
         and i.level == 0
         for i in builder.imports
     )

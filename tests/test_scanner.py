@@ -411,6 +411,40 @@ def test_columns(files: dict[str, str], naming: TableNaming | None, expected: li
 
 
 ERROR_CASES = [
+    # Mappings the scanner cannot read must block, never pass with their columns unchecked.
+    pytest.param(
+        {"app/reg.py": textwrap.dedent("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import registry
+
+            reg = registry()
+
+
+            @reg.mapped
+            class Invite:
+                __tablename__ = "invites"
+                id = Column(Integer, primary_key=True)
+                token = Column(String(64))
+            """)},
+        None,
+        [("app/reg.py", 7, r"^class Invite declares a table but is not mapped through a "
+                           r"declarative base masking-reviewer can read \(registry\.mapped")],
+        id="registry.mapped decorator blocks instead of passing silently",
+    ),
+    pytest.param(
+        {"app/heroes.py": textwrap.dedent("""\
+            from sqlmodel import Field, SQLModel
+
+
+            class Hero(SQLModel, table=True):
+                id: int = Field(primary_key=True)
+                secret_name: str
+            """)},
+        None,
+        [("app/heroes.py", 4, r"^class Hero derives from sqlmodel\.SQLModel, which "
+                              r"masking-reviewer does not read")],
+        id="SQLModel file is selected and blocks",
+    ),
     pytest.param(
         {"app/m.py": src("class User(Base):\n    id = (\n")},
         None,
