@@ -62,6 +62,8 @@ def config_exemptions(config: Config) -> tuple[Exemption, ...]:
 def exemption_for(column: Column, config: Config) -> Exemption | None:
     if column.exemption is not None:
         return column.exemption
+    if not config.exemptions:
+        return None
     for e in config_exemptions(config):
         if (e.table, e.column) == column.key:
             return e

@@ -6,7 +6,8 @@ Derive new values with ``dataclasses.replace``.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning", "note"]
@@ -93,9 +94,15 @@ class Inventory:
     exemptions: tuple[Exemption, ...] = ()
     files: tuple[str, ...] = ()  # model files that were scanned
     mapped_classes: int = 0
+    # by_key() is asked for by every check; built once (a fresh value gets a fresh index)
+    _index: dict[tuple[str, str], Column] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
-    def by_key(self) -> dict[tuple[str, str], Column]:
-        return {c.key: c for c in self.columns}
+    def by_key(self) -> Mapping[tuple[str, str], Column]:
+        if not self._index and self.columns:
+            self._index.update((c.key, c) for c in self.columns)
+        return self._index
 
     def tables(self) -> frozenset[str]:
         return frozenset(c.table for c in self.columns)
@@ -146,9 +153,14 @@ class RulesFile:
     rules: tuple[Rule, ...] = ()
     errors: tuple[RulesError, ...] = ()
     exists: bool = True
+    _index: dict[tuple[str, str], Rule] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
-    def by_key(self) -> dict[tuple[str, str], Rule]:
-        return {r.key: r for r in self.rules}
+    def by_key(self) -> Mapping[tuple[str, str], Rule]:
+        if not self._index and self.rules:
+            self._index.update((r.key, r) for r in self.rules)
+        return self._index
 
 
 @dataclass(frozen=True, slots=True)
