@@ -245,10 +245,22 @@ def test_classify_column(column: Column, category: str | None, confidence: str |
     assert out.column == column.column and out.line == column.line
 
 
-def test_corpus_meets_targets() -> None:
-    with CORPUS.open(newline="", encoding="utf-8") as fh:
+HOLDOUT = CORPUS.parent / "classifier_holdout.csv"
+
+
+@pytest.mark.parametrize(
+    ("path", "min_rows"),
+    [
+        pytest.param(CORPUS, 320, id="development corpus (the vocabulary was tuned on it)"),
+        # Written blind to the classifier and never tuned on: the honest figure. If a change
+        # drops it below target, fix the vocabulary in general terms, not for these names.
+        pytest.param(HOLDOUT, 300, id="blind held-out corpus"),
+    ],
+)
+def test_corpus_meets_targets(path: Path, min_rows: int) -> None:
+    with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) >= 320
+    assert len(rows) >= min_rows
     assert sum(1 for r in rows if r["expected"] == "none") >= 100
     pred = {r["name"]: classify(r["name"], r["type"] or None) for r in rows}
     cred_tp = sum(1 for r in rows if r["expected"] == "credential"
