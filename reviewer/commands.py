@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer.config import load_config
-from reviewer.constants import EXIT_FINDINGS, EXIT_OK, JSON_OUTPUT_VERSION
+from reviewer.constants import EXIT_FINDINGS, EXIT_OK
 from reviewer.errors import UsageError
 from reviewer.sources import WorktreeTree, is_git_repo, run_git
 from reviewer.types import Config, Review
@@ -67,57 +67,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    from reviewer.formatters.scan import render_scan_json, render_scan_text
+    from reviewer.gate import with_exemptions
     from reviewer.review import snapshot
 
     root, config = _setup(args)
-    tree = WorktreeTree(root)
     paths = [_relative(root, p) for p in args.paths] or None
-    snap = snapshot(tree, config, use_cache=not args.no_cache, paths=paths)
-    rules = snap.rules.by_key()
-    from reviewer.gate import exemption_for
-
-    rows = []
-    for c in snap.inventory.columns:
-        rule = rules.get(c.key)
-        ex = exemption_for(c, config)
-        rows.append({
-            "table": c.table,
-            "column": c.column,
-            "class": c.class_name,
-            "attribute": c.attribute,
-            "path": c.path,
-            "line": c.line,
-            "type": c.type,
-            "nullable": c.nullable,
-            "unique": c.unique,
-            "primary_key": c.primary_key,
-            "labels": list(c.labels),
-            "sensitive": c.sensitive,
-            "category": c.category,
-            "confidence": c.confidence,
-            "rule": rule.entry() if rule else None,
-            "exemption": ex.reason if ex else None,
-        })
-    errors = [{"path": e.path, "line": e.line, "message": e.message}
-              for e in snap.inventory.errors]
-    if args.format == "json":
-        doc = {"version": JSON_OUTPUT_VERSION, "columns": rows, "errors": errors}
-        _emit(json.dumps(doc, indent=2) + "\n", args)
-    else:
-        lines = []
-        for r in rows:
-            mark = "*" if r["sensitive"] else (" ?" if r["category"] else "")
-            how = (f"rule: {r['rule']['strategy']}" if isinstance(r["rule"], dict)
-                   else f"exempt: {r['exemption']}" if r["exemption"] else "")
-            cat = f"[{r['category']}/{r['confidence']}]" if r["category"] else ""
-            lines.append(f"{r['path']}:{r['line']}: {r['table']}.{r['column']}{mark} "
-                         f"{cat} {how}".rstrip())
-        lines += [f"{e['path']}:{e['line']}: error: {e['message']}" for e in errors]
-        labelled = sum(1 for r in rows if r["sensitive"])
-        lines.append(f"{len(rows)} columns in {snap.inventory.mapped_classes} tables/classes, "
-                     f"{labelled} labelled (*), {len(errors)} errors")
-        _emit("\n".join(lines) + "\n", args)
-    return EXIT_FINDINGS if errors else EXIT_OK
+    snap = snapshot(WorktreeTree(root), config, use_cache=not args.no_cache, paths=paths)
+    inventory = with_exemptions(snap.inventory, config)
+    render = render_scan_json if args.format == "json" else render_scan_text
+    _emit(render(inventory, snap.rules), args)
+    return EXIT_FINDINGS if inventory.errors else EXIT_OK
 
 
 def _relative(root: str, path: str) -> str:
@@ -191,17 +151,13 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from reviewer.gate import with_exemptions
     from reviewer.manifest import build_manifest, render_manifest_json, render_manifest_markdown
     from reviewer.review import snapshot
 
     root, config = _setup(args)
     snap = snapshot(WorktreeTree(root), config, use_cache=not args.no_cache)
-    inventory = snap.inventory
-    from reviewer.gate import exemption_for
-
-    inventory = replace(inventory, columns=tuple(
-        replace(c, exemption=exemption_for(c, config)) for c in inventory.columns))
-    manifest = build_manifest(inventory, snap.rules)
+    manifest = build_manifest(with_exemptions(snap.inventory, config), snap.rules)
     if args.format == "json":
         _emit(render_manifest_json(manifest), args)
     else:

@@ -70,6 +70,14 @@ def exemption_for(column: Column, config: Config) -> Exemption | None:
     return None
 
 
+def with_exemptions(inventory: Inventory, config: Config) -> Inventory:
+    """Every column carries its exemption, whether written as a pragma or in config."""
+    if not config.exemptions:
+        return inventory
+    return replace(inventory, columns=tuple(
+        replace(c, exemption=exemption_for(c, config)) for c in inventory.columns))
+
+
 def exemptions_in_force(inventory: Inventory, config: Config) -> tuple[Exemption, ...]:
     """Valid exemptions (labelled column, non-empty reason): every report lists these."""
     out = []
