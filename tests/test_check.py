@@ -268,3 +268,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert main(["check", "--format", "yaml"]) == 2
     assert main(["check", "--root", str(tmp_path / "nope")]) == 2
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_unwritable_output_is_misuse_not_a_crash(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing-dir" / "report.txt"
+    code, out, err = run(sample_app, "check", "--output", str(target), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err == f"reviewer: error: cannot write {target}: No such file or directory\n"
