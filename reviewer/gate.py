@@ -32,9 +32,14 @@ def severity(config: Config, code: str) -> Severity:
 
 def column_finding(config: Config, code: str, column: Column, message: str) -> Finding:
     """A finding anchored on a column's declaring statement (head side)."""
+    return finding_on(column, code, severity(config, code), message)
+
+
+def finding_on(column: Column, code: str, sev: Severity, message: str) -> Finding:
+    """The anchor and identity of a column finding come from the inventory, never elsewhere."""
     return Finding(
         code=code,
-        severity=severity(config, code),
+        severity=sev,
         message=message,
         path=column.path,
         line=column.line,

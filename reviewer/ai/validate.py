@@ -7,13 +7,14 @@ sanitized before it is stored in a Finding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import ValidationError
 
 from reviewer.ai.sanitize import sanitize
 from reviewer.ai.schema import Dismissal, Envelope, FlaggedColumn, strategy_known
 from reviewer.classifier import Classification
+from reviewer.gate import finding_on
 from reviewer.similar import suggest_rule
 from reviewer.types import Column, Finding, Inventory, SimilarField
 
@@ -69,22 +70,13 @@ def _finding(
             f"{column.qualname} looks like {_CATEGORY_PHRASE[item.category]} but has no "
             f"label or masking rule. AI review ({item.confidence} confidence): {reason}"
         )
-    return Finding(
-        code=code,
-        severity="warning",
-        message=message,
-        path=column.path,
-        line=column.line,
-        table=column.table,
-        column=column.column,
-        class_name=column.class_name,
-        attribute=column.attribute,
-        side="RIGHT",
+    return replace(
+        finding_on(column, code, "warning", message),
         rule=rule,
         action="add",
         similar=labelled,
         source="ai",
-        category=item.category,
+        category=item.category,  # the model's verdict, not the heuristic's
         confidence=item.confidence,
     )
 
