@@ -165,6 +165,12 @@ def _review(
     files_skipped: tuple[tuple[str, str], ...] = (),
 ) -> Review:
     ordered = tuple(sorted(findings, key=_order))
+    # A partial review says so: files the scanner could not read are listed as skipped too.
+    unreadable = tuple(dict.fromkeys(
+        (e.path, "could not be read (MR007); its columns were not checked")
+        for e in snap.inventory.errors
+    ))
+    files_skipped = (*unreadable, *files_skipped)
     return Review(
         findings=ordered,
         blocking=gate.is_blocking(ordered, config),
@@ -418,9 +424,21 @@ def run_diff(
         base=base,
         head=head_tree.rev if isinstance(head_tree, GitTree) else None,
         changes=diff_changes(base_snap, head_snap),
+        files_skipped=_changed_but_not_models(diff, head_snap),
         notices=notices,
     )
     return replace(review, ai_usage=usage), diff
+
+
+def _changed_but_not_models(diff: DiffIndex, head: Snapshot) -> tuple[tuple[str, str], ...]:
+    """Changed Python files this review did not read, so nobody mistakes silence for a pass."""
+    models = set(head.inventory.files)
+    return tuple(
+        (f.new_path, "changed, but not a model file (see `models` in the configuration)")
+        for f in diff.files
+        if f.new_path and f.new_path.endswith(".py") and f.new_path not in models
+        and f.status != "deleted"
+    )
 
 
 def _with_ai(

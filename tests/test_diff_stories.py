@@ -676,3 +676,23 @@ def test_unknown_base_ref_is_a_usage_error(
     assert err.startswith("reviewer: error: unknown base ref 'no-such-branch': git cannot find "
                           "it here; fetch the base branch")
     assert "Traceback" not in err
+
+
+def test_partial_review_says_which_changed_files_it_did_not_read(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def add_service(root: Path) -> None:
+        (root / "ledgerly" / "sync.py").write_text("def push_invoices() -> None:\n    pass\n")
+
+    start_branch(sample_app, [add_service,
+                              insert_after(BILLING, "from .mixins import TimestampMixin",
+                                           "def broken(:\n")])
+
+    code, doc = diff_json(sample_app, capsys)
+
+    assert code == 1
+    assert doc["files_skipped"] == [
+        {"path": BILLING, "reason": "could not be read (MR007); its columns were not checked"},
+        {"path": "ledgerly/sync.py",
+         "reason": "changed, but not a model file (see `models` in the configuration)"},
+    ]
