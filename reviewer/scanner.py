@@ -604,6 +604,7 @@ class _ModuleBuilder:
                 continue
             call = ex.call(value, ast_value, end_line) if isinstance(value, cst.Call) else None
             if value is not None and call is None:
+                self.shared_column(attr, value, line)
                 continue
             labels = _merge_labels(
                 ex.labels,
@@ -613,6 +614,20 @@ class _ModuleBuilder:
             state.stmts.append(
                 Stmt(attr, line, end_line, annotation, call, (), labels, type_checking)
             )
+
+    def shared_column(self, attr: str, value: cst.BaseExpression, line: int) -> None:
+        """``token = SHARED_COLUMN``: a column object built elsewhere cannot be read here, and
+        skipping it would let a labelled column pass unchecked."""
+        name = dotted(value)
+        callee = dict(self.instances).get(name or "")
+        if callee is None or callee.rsplit(".", 1)[-1] not in _COLUMN_FACTORIES:
+            return
+        self.errors.append((
+            line,
+            f"{attr} is assigned the column object {name} built at module level, which "
+            "masking-reviewer cannot read as this class's column; declare it inline with "
+            "mapped_column(...) or Column(...)",
+        ))
 
     def function(
         self,
@@ -653,6 +668,9 @@ class _ModuleBuilder:
             Stmt(attr, _first_line(node), end_line, annotation, call, decorators, labels,
                  type_checking)
         )
+
+
+_COLUMN_FACTORIES = frozenset({"Column", "mapped_column", "column_property", "deferred"})
 
 
 @dataclass(slots=True)

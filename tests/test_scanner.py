@@ -446,6 +446,22 @@ ERROR_CASES = [
         id="SQLModel file is selected and blocks",
     ),
     pytest.param(
+        {"app/m.py": src("""\
+            SHARED_SECRET = Column(String, info={"visibility": ColumnVisibility.PRIVATE})
+            KIND = "user"
+
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                api_key = SHARED_SECRET
+                kind = KIND
+            """)},
+        None,
+        [("app/m.py", 12, r"^api_key is assigned the column object SHARED_SECRET built at "
+                          r"module level")],
+        id="a column object built elsewhere blocks; a plain constant does not",
+    ),
+    pytest.param(
         {"app/m.py": src("class User(Base):\n    id = (\n")},
         None,
         [("app/m.py", 7, r"^syntax error at line 7, column 10: '\(' was never closed; fix the file "
