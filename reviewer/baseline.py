@@ -109,50 +109,15 @@ def prune_baseline(baseline: Baseline, findings: Sequence[Finding]) -> Baseline:
 # --- loading ---------------------------------------------------------------------------
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def _entry_lines(text: str) -> list[int]:
+    """The line of each element of the top-level ``entries`` array, for error messages."""
+    from reviewer.rules import JsonArray, JsonObject, decode_with_positions, line_col
 
-
-def _entry_offsets(text: str) -> list[int]:
-    """Character offsets of each element of the top-level ``entries`` array.
-
-    ``json`` keeps no positions, so walk the top-level object with ``raw_decode`` to point
-    an error at the right line. Best effort: returns [] if the shape is unexpected.
-    """
-    decoder = json.JSONDecoder()
-    ws = " \t\r\n"
-
-    def skip(i: int) -> int:
-        while i < len(text) and text[i] in ws:
-            i += 1
-        return i
-
-    try:
-        i = skip(0)
-        if text[i] != "{":
-            return []
-        i = skip(i + 1)
-        while i < len(text) and text[i] != "}":
-            key, i = decoder.raw_decode(text, i)
-            i = skip(i)
-            i = skip(i + 1)  # the colon
-            if key == "entries" and text[i] == "[":
-                offsets: list[int] = []
-                i = skip(i + 1)
-                while text[i] != "]":
-                    offsets.append(i)
-                    _, i = decoder.raw_decode(text, i)
-                    i = skip(i)
-                    if text[i] == ",":
-                        i = skip(i + 1)
-                return offsets
-            _, i = decoder.raw_decode(text, i)
-            i = skip(i)
-            if text[i] == ",":
-                i = skip(i + 1)
-    except (ValueError, IndexError):
+    root = decode_with_positions(text)
+    member = root.get("entries") if isinstance(root, JsonObject) else None
+    if member is None or not isinstance(member.value, JsonArray):
         return []
-    return []
+    return [line_col(text, item.start)[0] for item in member.value.items]
 
 
 _FIX = f"regenerate it with `reviewer baseline` (default file: {BASELINE_FILE})"
@@ -217,9 +182,9 @@ def load_baseline(tree: SourceTree, path: str) -> Baseline:
     raw_entries = doc.get("entries")
     if not isinstance(raw_entries, list):
         raise UsageError(f"'entries' must be a list; {_FIX}", path=path, line=1)
-    offsets = _entry_offsets(text)
+    lines = _entry_lines(text)
     entries = []
     for n, raw in enumerate(raw_entries):
-        line = _line_of(text, offsets[n]) if n < len(offsets) else 1
+        line = lines[n] if n < len(lines) else 1
         entries.append(_entry(raw, f"entry {n + 1}", path, line))
     return Baseline(tuple(entries))
