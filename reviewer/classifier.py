@@ -257,12 +257,15 @@ def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
     """
     vocab = vocab or load_vocabulary()
     tokens = normalize(name)
-    if not tokens:
-        return True
-    snake = _snake(name)
-    if any(fnmatchcase(snake, pat) or fnmatchcase(name.lower(), pat) for pat in vocab.ignore_names):
+    if not tokens or _ignored(name, vocab):
         return True
     return _name_only(tokens, tokenize(name), vocab)[1]
+
+
+def _ignored(name: str, vocab: Vocabulary) -> bool:
+    """`ignore-names` from the config: exact names or globs, on the snake_case spelling too."""
+    snake = _snake(name)
+    return any(fnmatchcase(snake, p) or fnmatchcase(name.lower(), p) for p in vocab.ignore_names)
 
 
 def classify(
@@ -278,10 +281,7 @@ def classify(
 
 def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classification | None:
     tokens = normalize(name)
-    if not tokens:
-        return None
-    snake = _snake(name)
-    if any(fnmatchcase(snake, pat) or fnmatchcase(name.lower(), pat) for pat in vocab.ignore_names):
+    if not tokens or _ignored(name, vocab):
         return None
     idents = _type_idents(type_expr)
     if idents & vocab.flag_types:
