@@ -60,7 +60,7 @@ class Snapshot:
         return Classification(column.category, column.confidence, "")
 
     def suggest(self, column: Column) -> Rule:
-        similar = find_similar(column, self.inventory, self.rules)
+        similar = find_similar(column, self.inventory, self.rules, vocab=self.vocab)
         return suggest_rule(column, self.classification(column), similar)
 
 
@@ -277,7 +277,7 @@ def review_findings(
             if note:
                 yield gate.column_finding(config, "MR009", column, note)
             continue
-        similar = find_similar(column, head.inventory, head.rules)
+        similar = find_similar(column, head.inventory, head.rules, vocab=head.vocab)
         classification = head.classification(column)
         rule = suggest_rule(column, classification, similar)
         if classification is not None:
@@ -464,7 +464,10 @@ def _with_ai(
                     if p in set(head.inventory.files)),
         candidates=candidates,
         findings=tuple(findings),
-        similar=tuple((c.key, find_similar(c, head.inventory, head.rules)) for c in candidates),
+        similar=tuple(
+            (c.key, find_similar(c, head.inventory, head.rules, vocab=head.vocab))
+            for c in candidates
+        ),
         inventory=head.inventory,
     )
     budget, budget_notice = _ai_retry_budget()

@@ -95,10 +95,18 @@ def similarity(target: Column, other: Column, vocab: Vocabulary | None = None) -
 
 
 def find_similar(
-    target: Column, inventory: Inventory, rules: RulesFile, *, limit: int = 3
+    target: Column,
+    inventory: Inventory,
+    rules: RulesFile,
+    *,
+    limit: int = 3,
+    vocab: Vocabulary | None = None,
 ) -> tuple[SimilarField, ...]:
-    """Labelled or masked columns that resemble ``target``, best first, never itself."""
-    vocab = load_vocabulary()
+    """Labelled or masked columns that resemble ``target``, best first, never itself.
+
+    Pass the configured ``vocab`` so that the user's ``ignore-names`` hold here too.
+    """
+    vocab = vocab or load_vocabulary()
     if target.primary_key or ruled_out(target.column, vocab):
         return ()  # keys and known look-alikes (api_key_id, token_type) resemble nothing
     by_key = rules.by_key()

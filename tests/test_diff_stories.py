@@ -696,3 +696,20 @@ def test_partial_review_says_which_changed_files_it_did_not_read(
         {"path": "ledgerly/sync.py",
          "reason": "changed, but not a model file (see `models` in the configuration)"},
     ]
+
+
+def test_ignore_names_silences_the_similarity_check_too(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The team says legacy_* columns hold nothing live; a name like a labelled sibling's must
+    # not bring the finding back through MR004.
+    start_branch(sample_app, [
+        replace_text("pyproject.toml", 'table-naming = "snake_case"\n',
+                     'table-naming = "snake_case"\nignore-names = ["legacy_*"]\n'),
+        insert_after(INTEGRATIONS, "refresh_token: Mapped",
+                     "    legacy_client_secret: Mapped[Optional[str]] = mapped_column(Text)\n"),
+    ])
+
+    code, doc = diff_json(sample_app, capsys)
+
+    assert (code, findings(doc)) == (0, [])
