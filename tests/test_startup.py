@@ -1,0 +1,38 @@
+"""What each command may import: start-up matters, and check/scan never pay for the AI or
+GitHub clients."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample_app"
+HEAVY = ("anthropic", "github", "jinja2", "unidiff", "pydantic")
+
+PROBE = f"""
+import contextlib, io, json, sys
+from reviewer.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps({{"code": code, "loaded": [m for m in {HEAVY!r} if m in sys.modules]}}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        pytest.param(["--help"], 0, id="help"),
+        pytest.param(["check", "--root", str(SAMPLE), "--no-cache"], 0, id="check, cold"),
+        pytest.param(["check", "--root", str(SAMPLE)], 0, id="check, warm"),
+        pytest.param(["scan", "--root", str(SAMPLE), "-f", "json"], 0, id="scan"),
+    ],
+)
+def test_check_and_scan_never_import_the_ai_or_github_clients(argv: list[str], code: int) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, check=True,
+    )
+    assert json.loads(proc.stdout) == {"code": code, "loaded": []}
