@@ -256,7 +256,7 @@ def diff_changes(base: Snapshot, head: Snapshot) -> tuple[Change, ...]:
             out.append(Change("rule-added", *key, head.rules.path, rule.line, rule.strategy))
         elif prior.entry() != rule.entry():
             out.append(Change("rule-changed", *key, head.rules.path, rule.line,
-                              f"{prior.strategy} -> {rule.strategy}"))
+                              f"{prior.strategy} → {rule.strategy}"))
     for key, rule in rules_before.items():
         if key not in rules_after:
             out.append(Change("rule-removed", *key, base.rules.path, rule.line, rule.strategy))

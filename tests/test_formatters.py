@@ -17,7 +17,7 @@ from reviewer.errors import UsageError
 from reviewer.formatters import FORMATS, render
 from reviewer.formatters.annotations import escape_data, escape_property
 from reviewer.formatters.markdown import fenced, render_markdown
-from reviewer.types import AiUsage, Exemption, Finding, Review, Rule, SimilarField
+from reviewer.types import AiUsage, Change, Exemption, Finding, Review, Rule, SimilarField
 
 DATA = Path(__file__).parent / "data"
 FINDINGS_SCHEMA = Path(__file__).parents[1] / "reviewer" / "schemas" / "findings.schema.json"
@@ -177,7 +177,10 @@ def test_json_exact_shape_and_key_order() -> None:
                     cost_usd=0.0081, calls=1)
     review = make_review(MISSING, base="a" * 40, head="b" * 40, exemptions=(EXEMPT,),
                          files_skipped=(("app/models/broken.py", "syntax error at line 3"),),
-                         notices=("AI review ran on 1 hunk",), ai_usage=usage)
+                         notices=("AI review ran on 1 hunk",), ai_usage=usage,
+                         changes=(Change("column-labelled", "integration_connections",
+                                         "client_secret", "app/models/integrations.py", 42,
+                                         "PRIVATE"),))
     out = render(review, "json")
     assert out.endswith("}\n")
     assert out.startswith('{\n  "version": 1,\n')
@@ -233,9 +236,12 @@ def test_json_exact_shape_and_key_order() -> None:
         "ai_usage": {"model": "claude-sonnet-5-5", "input_tokens": 1200, "output_tokens": 300,
                      "cache_read_tokens": 0, "cache_write_tokens": 0, "cost_usd": 0.0081,
                      "calls": 1},
+        "changes": [{"kind": "column-labelled", "table": "integration_connections",
+                     "column": "client_secret", "path": "app/models/integrations.py",
+                     "line": 42, "detail": "PRIVATE"}],
     }
     assert list(data) == ["version", "base", "head", "blocking", "findings", "exemptions",
-                          "notices", "files_analysed", "files_skipped", "ai_usage"]
+                          "notices", "files_analysed", "files_skipped", "ai_usage", "changes"]
     assert list(data["findings"][0]) == [
         "code", "name", "severity", "table", "column", "class", "attribute", "path", "line",
         "col", "side", "message", "rule", "action", "similar", "fingerprint", "source", "in_hunk",
@@ -496,6 +502,14 @@ GOLDEN_REVIEW = make_review(
     notices=("AI review ran on 2 hunks",),
     ai_usage=AiUsage(model="claude-sonnet-5-5", input_tokens=2100, output_tokens=350,
                      cache_read_tokens=1800, cost_usd=0.0122, calls=1),
+    changes=(
+        Change("column-added", "netsuite_connections", "token_secret", "app/models/netsuite.py",
+               9, "NetSuiteConnection.token_secret"),
+        Change("column-labelled", "integration_connections", "client_secret",
+               "app/models/integrations.py", 42, "PRIVATE"),
+        Change("rule-changed", "customers", "tax_id", "masking_rules.json", 7,
+               "hash → null"),
+    ),
 )
 GOLDEN_SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "github": "log",
                  "markdown": "md"}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from reviewer import __version__
 from reviewer.errors import UsageError
-from reviewer.types import Finding, Review, SimilarField
+from reviewer.types import Change, Finding, Review, SimilarField
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "markdown")
 
@@ -54,6 +54,29 @@ def similar_phrase(field: SimilarField) -> str:
     labels = ", ".join(short_label(lbl) for lbl in field.labels) or "unlabelled"
     masked = field.rule.strategy if field.rule is not None else "no rule"
     return f"{field.qualname} ({labels}) → {masked}"
+
+
+def change_phrase(change: Change) -> str:
+    """One line for what a diff did to coverage: ``rule added for users.email (fake_email)``."""
+    where = f"{change.table}.{change.column}"
+    phrases = {
+        "column-added": f"new column {where}",
+        "column-removed": f"dropped column {where}",
+        "column-labelled": f"{where} newly labelled {change.detail}".rstrip(),
+        "column-unlabelled": f"{where} lost its label",
+        "rule-added": f"rule added for {where} ({change.detail})",
+        "rule-removed": f"rule removed for {where} (was {change.detail})",
+        "rule-changed": f"rule for {where} changed: {change.detail}",
+    }
+    return phrases[change.kind]
+
+
+def coverage_changes(review: Review) -> tuple[list[str], int]:
+    """Lines for every coverage change but new columns, which are only counted (a new model
+    adds dozens; its sensitive ones already have findings or labels)."""
+    shown = [change_phrase(c) for c in review.changes if c.kind != "column-added"]
+    added = sum(1 for c in review.changes if c.kind == "column-added")
+    return shown, added
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -102,6 +102,11 @@ def review_dict(review: Review) -> dict[str, JsonValue]:
         "files_analysed": list(review.files_analysed),
         "files_skipped": [{"path": p, "reason": why} for p, why in review.files_skipped],
         "ai_usage": _usage(review.ai_usage),
+        "changes": [
+            {"kind": c.kind, "table": c.table, "column": c.column, "path": c.path,
+             "line": c.line, "detail": c.detail}
+            for c in review.changes
+        ],
     }
 
 

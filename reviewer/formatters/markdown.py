@@ -14,6 +14,7 @@ from reviewer.constants import MAX_STEP_SUMMARY_BYTES, TOOL_NAME
 from reviewer.formatters import (
     action_phrase,
     counts,
+    coverage_changes,
     location,
     plural,
     similar_phrase,
@@ -135,6 +136,13 @@ def _build(review: Review, cap: int | None, tool_version: str) -> str:
         lines += _table(capped(live), review.rules_path)
     # The same rows as the tables above, so they are not counted twice as omitted.
     lines += _entries_block(capped(live, count=False), review.rules_path)
+
+    shown, added = coverage_changes(review)
+    if shown or added:
+        lines += ["", "### What this change did to masking coverage", ""]
+        if added:
+            lines.append(f"- {plural(added, 'new column')}")
+        lines += [f"- {escape_text(line)}" for line in shown]
 
     if review.exemptions:
         lines += ["", f"### Exemptions in force ({len(review.exemptions)})", ""]

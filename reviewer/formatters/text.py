@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from reviewer.formatters import (
     action_phrase,
+    coverage_changes,
     entry_json,
     location,
     plural,
@@ -83,6 +84,13 @@ def render_text(review: Review, *, color: bool = False) -> str:
         )
 
     footer: list[str] = []
+    shown, added = coverage_changes(review)
+    if shown or added:
+        footer.append(
+            "This change: " + (plural(added, "new column") if added else "no new columns")
+            + (":" if shown else "")
+        )
+        footer.extend(f"  {line}" for line in shown)
     if review.exemptions:
         footer.append(f"{plural(len(review.exemptions), 'exemption')} in force:")
         footer.extend(
