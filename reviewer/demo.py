@@ -76,7 +76,7 @@ def _show(repo: Path, args: Sequence[str]) -> int:
     _say(f"$ reviewer {' '.join(args)}")
     code, text = _reviewer(repo, *args)
     for line in text.rstrip("\n").splitlines():
-        _say(f"  {line}")
+        _say(f"  {line}" if line else "")
     _say(f"  (exit {code})")
     return code
 
@@ -113,6 +113,7 @@ def run_demo() -> int:
 
         _say("\n3. On the pull request, the inline review comment reads:\n")
         _say(_pr_comment(repo))
+        _say()
 
         _say("4. The author applies the exact entry:")
         _show(repo, ["fix", "--base", "main", "--dry-run"])
@@ -141,4 +142,4 @@ def _pr_comment(repo: Path) -> str:
     if not inline:
         return "(no inline comment)"
     body = inline_body(inline[0], review.rules_path)
-    return "\n".join(f"   > {line}" for line in body.splitlines())
+    return "\n".join(f"   > {line}".rstrip() for line in body.splitlines())
