@@ -25,6 +25,7 @@ from reviewer.rules import (
     decode_with_positions,
     line_col,
     plain,
+    syntax_error,
 )
 from reviewer.types import Rule
 
@@ -103,11 +104,12 @@ def _parse(text: str, path: str) -> tuple[JsonObject, JsonArray]:
     try:
         root = decode_with_positions(text)
     except json.JSONDecodeError as exc:
+        line, col, message = syntax_error(text, exc)
         raise UsageError(
-            f"cannot edit: invalid JSON ({exc.msg} at col {exc.colno}); "
+            f"cannot edit: {message} (col {col}); "
             "fix the file by hand first, `reviewer check` lists every problem",
             path=path,
-            line=exc.lineno,
+            line=line,
         ) from None
     if not isinstance(root, JsonObject):
         raise UsageError(

@@ -519,15 +519,25 @@ def _rule_key(node: JsonObject) -> tuple[str, str] | None:
     return None
 
 
-def _syntax_message(text: str, exc: json.JSONDecodeError) -> str:
-    message = f"invalid JSON: {exc.msg}"
-    before = text[: exc.pos].rstrip()
-    if exc.pos < len(text) and text[exc.pos] in "]}" and before.endswith(","):
-        line, col = line_col(text, len(before) - 1)
-        message += f" (JSON allows no trailing comma: remove the ',' at line {line}, col {col})"
-    elif not text.strip():
-        message = f"the file is empty; start it with {EMPTY_RULES_FILE}"
-    return message
+def syntax_error(text: str, exc: json.JSONDecodeError) -> tuple[int, int, str]:
+    """(line, col, message) of a JSON syntax error, the same on every Python version.
+
+    The most common one, a trailing comma, is reported at the comma: Python 3.13 says
+    "Illegal trailing comma" there, older versions "Expecting value" at the bracket after it.
+    """
+    if not text.strip():
+        return 1, 1, f"the file is empty; start it with {EMPTY_RULES_FILE}"
+    comma: int | None = None
+    if exc.msg.startswith("Illegal trailing comma"):
+        comma = exc.pos
+    elif exc.pos < len(text) and text[exc.pos] in "]}":
+        before = text[: exc.pos].rstrip()
+        if before.endswith(","):
+            comma = len(before) - 1
+    if comma is not None:
+        line, col = line_col(text, comma)
+        return line, col, "invalid JSON: trailing comma (JSON allows none); remove this ','"
+    return exc.lineno, exc.colno, f"invalid JSON: {exc.msg}"
 
 
 def _rule_from(node: JsonObject, position: LineIndex) -> Rule:
@@ -556,10 +566,8 @@ def parse_rules(text: str, path: str) -> RulesFile:
     try:
         root = decode_with_positions(text)
     except json.JSONDecodeError as exc:
-        return RulesFile(
-            path=path,
-            errors=(RulesError(path, exc.lineno, exc.colno, _syntax_message(text, exc)),),
-        )
+        line, col, message = syntax_error(text, exc)
+        return RulesFile(path=path, errors=(RulesError(path, line, col, message),))
     checker = _Checker(text, path, root)
     checker.check_duplicate_keys()
     checker.check_schema()

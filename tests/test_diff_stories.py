@@ -513,7 +513,7 @@ def test_broken_rules_file_reports_line_and_column(
     assert code == 1
     results = json.loads(out)["runs"][0]["results"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]) for r in results] == [
-        ("MR006", {"startLine": line, "startColumn": 68}),
+        ("MR006", {"startLine": line, "startColumn": 67}),  # the trailing comma itself
     ]
 
 

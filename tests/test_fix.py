@@ -267,8 +267,8 @@ def test_fresh_file(add: list[Rule], expected: str) -> None:
     [
         pytest.param(
             '{\n  "version": 1,\n  "rules": [\n    {"table": "a",}\n  ]\n}\n',
-            "config/rules.json:4: cannot edit: invalid JSON (Expecting property name enclosed "
-            "in double quotes at col 19); fix the file by hand first, `reviewer check` lists "
+            "config/rules.json:4: cannot edit: invalid JSON: trailing comma (JSON allows none); "
+            "remove this ',' (col 18); fix the file by hand first, `reviewer check` lists "
             "every problem",
             id="syntax error",
         ),

@@ -74,8 +74,8 @@ OK = '{"table": "users", "column": "email", "strategy": "null"}'
         ),
         pytest.param(
             '{"version": 1, "rules": [\n  {"table": "a", "column": "b", "strategy": "null"},\n]}',
-            [(3, 1, r"^invalid JSON: Expecting value \(JSON allows no trailing comma: "
-                    r"remove the ',' at line 2, col 52\)$")],
+            # The same message and position on every Python (3.13 words this one differently).
+            [(2, 52, r"^invalid JSON: trailing comma \(JSON allows none\); remove this ','$")],
             id="trailing comma points at the comma",
         ),
         pytest.param(
