@@ -605,9 +605,14 @@ class _Builder:
                 q = self.repo.qual(path, stmt.call.callee) if stmt.call.callee else None
                 ann_q = (self.repo.qual(path, stmt.annotation.wrapper)
                          if stmt.annotation else None)
-                if q is None and ann_q is not None and _tail(ann_q) == "Mapped" and not (
-                    stmt.decorators
-                ):
+                mapped = ann_q is not None and _tail(ann_q) == "Mapped"
+                # A call into the repository's own code (a column factory, a partial) may
+                # build a column we cannot see; a labelled one would pass unchecked.
+                factory = not mapped and bool(stmt.call.callee) and (
+                    q == "functools.partial()"
+                    or (q is None and self.repo.resolve(path, stmt.call.callee).kind == "other")
+                )
+                if ((q is None and mapped) or factory) and not stmt.decorators:
                     self.error(path, stmt.line,
                                f"{node.facts.name}.{stmt.attribute}: cannot resolve "
                                f"{stmt.call.callee or 'the call'}(...); declare the column with "

@@ -138,22 +138,6 @@ CASES = [
         id="import aliases resolved by qualified name; label as tail of a longer chain",
     ),
     pytest.param(
-        {"app/m.py": textwrap.dedent("""\
-            from sqlalchemy import Column, Integer, String
-            from sqlalchemy.orm import DeclarativeBase
-            from app.fake import mapped_column
-            class Base(DeclarativeBase):
-                pass
-            class Doc(Base):
-                __tablename__ = "docs"
-                id = Column(Integer, primary_key=True)
-                title = mapped_column(String(10))
-            """), "app/fake.py": "def mapped_column(*a):\n    return a\n"},
-        None,
-        [Row("docs", "id", "Doc", "id", 8, nullable=False)],
-        id="a local function called mapped_column is not SQLAlchemy's",
-    ),
-    pytest.param(
         {"app/m.py": src("""\
             class Contact(Base):
                 __tablename__ = "contacts"
@@ -411,6 +395,46 @@ def test_columns(files: dict[str, str], naming: TableNaming | None, expected: li
 
 
 ERROR_CASES = [
+    # Names are resolved, not matched: a local function called mapped_column is not
+    # SQLAlchemy's. It is a call into the repository's own code, which may build a column the
+    # scanner cannot see, so it blocks rather than passing unread.
+    pytest.param(
+        {"app/m.py": textwrap.dedent("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import DeclarativeBase
+            from app.fake import mapped_column
+            class Base(DeclarativeBase):
+                pass
+            class Doc(Base):
+                __tablename__ = "docs"
+                id = Column(Integer, primary_key=True)
+                title = mapped_column(String(10))
+            """), "app/fake.py": "def mapped_column(*a):\n    return a\n"},
+        None,
+        [("app/m.py", 9, r"^Doc\.title: cannot resolve mapped_column\(\.\.\.\)")],
+        id="a local function called mapped_column is not SQLAlchemy's, and blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from functools import partial
+
+            def secret_column(**kw):
+                return mapped_column(String, info={"visibility": ColumnVisibility.PRIVATE}, **kw)
+
+            SecretColumn = partial(mapped_column, String)
+
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                pin = secret_column()
+                token = SecretColumn()
+                tags = frozenset()
+            """)},
+        None,
+        [("app/m.py", 16, r"^User\.pin: cannot resolve secret_column\(\.\.\.\)"),
+         ("app/m.py", 17, r"^User\.token: cannot resolve SecretColumn\(\.\.\.\)")],
+        id="column factories and partials block; a builtin call does not",
+    ),
     # Mappings the scanner cannot read must block, never pass with their columns unchecked.
     pytest.param(
         {"app/reg.py": textwrap.dedent("""\
