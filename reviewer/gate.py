@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from reviewer.codes import CODES
+from reviewer.policy import default_rule
 from reviewer.types import (
     Column,
     Config,
@@ -100,16 +101,6 @@ def missing_rule_message(column: Column, rules_path: str) -> str:
     )
 
 
-def default_rule(column: Column) -> Rule:
-    """The entry to add when nothing better is known: NULL removes the value outright.
-
-    A NOT NULL column cannot take NULL, so it gets a static placeholder instead.
-    """
-    if column.nullable or column.primary_key:
-        return Rule(column.table, column.column, "null")
-    return Rule(column.table, column.column, "static", value="masked")
-
-
 def check_scan_errors(inventory: Inventory, config: Config) -> Iterator[Finding]:
     for err in inventory.errors:
         yield Finding(
@@ -155,7 +146,7 @@ def check_missing_rules(
             continue
         if exemption_for(column, config) is not None:
             continue  # a reasonless exemption is reported by check_exemptions, not here
-        rule = suggest(column) if suggest else default_rule(column)
+        rule = suggest(column) if suggest else default_rule(column, None)
         finding = column_finding(config, "MR001", column, missing_rule_message(column, rules.path))
         yield replace(finding, rule=rule, action="add")
 
