@@ -9,16 +9,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reviewer.config import load_config
 from reviewer.constants import EXIT_FINDINGS, EXIT_OK
 from reviewer.errors import UsageError
 from reviewer.sources import WorktreeTree, is_git_repo, run_git
 from reviewer.types import Config, Review
-
-if TYPE_CHECKING:
-    from reviewer.review import AiOptions
 
 
 def repo_root(path: str) -> str:
@@ -93,28 +89,15 @@ def _relative(root: str, path: str) -> str:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from reviewer.gitdiff import resolve_base
-    from reviewer.review import run_diff
+    from reviewer.review import AiOptions, run_diff
 
     root, config = _setup(args)
     base = resolve_base(root, args.base)
+    ai = AiOptions.from_env(config, mode=args.ai, model=args.model, use_cache=not args.no_cache)
     review, _ = run_diff(root, config, base=base, head=None if args.worktree else "HEAD",
-                         use_cache=not args.no_cache, ai=ai_options(config, args))
+                         use_cache=not args.no_cache, ai=ai)
     _emit(_render(review, args), args)
     return _exit(review)
-
-
-def ai_options(config: Config, args: argparse.Namespace) -> AiOptions:
-    """--ai / --no-ai beat config `ai`; auto means on when ANTHROPIC_API_KEY is set."""
-    from reviewer.constants import DEFAULT_MODEL
-    from reviewer.review import AiOptions
-
-    return AiOptions(
-        mode=getattr(args, "ai", None) or config.ai,
-        model=getattr(args, "model", None) or config.model or DEFAULT_MODEL,
-        api_key=os.environ.get("ANTHROPIC_API_KEY") or None,
-        base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
-        cache_dir=os.environ.get("MASKING_REVIEWER_CACHE_DIR") or None,
-    )
 
 
 def cmd_fix(args: argparse.Namespace) -> int:

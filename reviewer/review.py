@@ -8,6 +8,7 @@ marks which ones the change introduced.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -379,6 +380,23 @@ class AiOptions:
     api_key: str | None
     base_url: str | None = None
     cache_dir: str | None = None
+
+    @classmethod
+    def from_env(
+        cls, config: Config, *, mode: str | None, model: str | None, use_cache: bool = True
+    ) -> AiOptions:
+        """Flags beat config; the key and endpoint come from the environment, and verdicts
+        are cached next to the scan cache."""
+        from reviewer.cache import cache_dir
+        from reviewer.constants import DEFAULT_MODEL
+
+        return cls(
+            mode=mode or config.ai,
+            model=model or config.model or DEFAULT_MODEL,
+            api_key=os.environ.get("ANTHROPIC_API_KEY") or None,
+            base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
+            cache_dir=str(cache_dir()) if use_cache else None,
+        )
 
 
 def run_diff(

@@ -306,6 +306,24 @@ def test_same_content_is_answered_from_the_cache(
 
 
 @pytest.mark.usefixtures("with_key")
+def test_the_verdict_cache_lives_in_the_default_cache_dir_too(
+    pr: Pr, anthropic_api: FakeAnthropic, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    # No MASKING_REVIEWER_CACHE_DIR: verdicts go where the scan cache goes (XDG), so a
+    # re-push with nothing new costs nothing for every user, not only those who set the env.
+    monkeypatch.delenv("MASKING_REVIEWER_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    anthropic_api.script(_answer(KEY_ITEM))
+
+    _diff(pr, capsys, "--ai")
+    _diff(pr, capsys, "--ai")
+
+    assert len(anthropic_api.requests) == 1
+    assert len(list((tmp_path / "xdg" / "masking-reviewer" / "ai").glob("*.json"))) == 1
+
+
+@pytest.mark.usefixtures("with_key")
 def test_ai_cannot_clear_an_error_or_invent_a_column(
     pr: Pr, anthropic_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -228,19 +228,11 @@ def _review_pull_request(pr: PullRequestEvent, s: Settings) -> Review:
 
 def _ai_options(config: Config, s: Settings) -> AiOptions:
     """Forks get no secrets: with no key the summary says the AI review was skipped."""
-    from reviewer.constants import DEFAULT_MODEL
     from reviewer.review import AiOptions
 
-    key = os.environ.get("ANTHROPIC_API_KEY") or None
-    mode = s.ai or config.ai
-    return AiOptions(
-        # In CI a missing key is always worth a visible line, even in "auto" mode.
-        mode="on" if mode == "auto" else mode,
-        model=s.model or config.model or DEFAULT_MODEL,
-        api_key=key,
-        base_url=os.environ.get("ANTHROPIC_BASE_URL") or None,
-        cache_dir=os.environ.get("MASKING_REVIEWER_CACHE_DIR") or None,
-    )
+    ai = AiOptions.from_env(config, mode=s.ai, model=s.model, use_cache=s.use_cache)
+    # In CI a missing key is always worth a visible line, even in "auto" mode.
+    return replace(ai, mode="on") if ai.mode == "auto" else ai
 
 
 def _post(pr: PullRequestEvent, review: Review, env: ActionsEnv, s: Settings) -> list[str]:
