@@ -60,9 +60,13 @@ class Snapshot:
             return found
         return Classification(column.category, column.confidence, "")
 
-    def suggest(self, column: Column) -> Rule:
+    def suggestion(self, column: Column) -> tuple[tuple[SimilarField, ...], Rule]:
+        """The similar fields that inform a column's rule, and the rule they suggest."""
         similar = find_similar(column, self.inventory, self.rules, vocab=self.vocab)
-        return suggest_rule(column, self.classification(column), similar)
+        return similar, suggest_rule(column, self.classification(column), similar)
+
+    def suggest(self, column: Column) -> Rule:
+        return self.suggestion(column)[1]
 
 
 def snapshot(
@@ -278,9 +282,8 @@ def review_findings(
             if note:
                 yield gate.column_finding(config, "MR009", column, note)
             continue
-        similar = find_similar(column, head.inventory, head.rules, vocab=head.vocab)
+        similar, rule = head.suggestion(column)
         classification = head.classification(column)
-        rule = suggest_rule(column, classification, similar)
         if classification is not None:
             sev = gate.severity(config, "MR003")
             if (
