@@ -15,6 +15,7 @@ from reviewer.policy import default_rule
 from reviewer.types import (
     Column,
     Config,
+    ConfigExemption,
     Exemption,
     Finding,
     Inventory,
@@ -58,21 +59,22 @@ def label_words(labels: Iterable[str]) -> str:
     return " and ".join(label.rsplit(".", 1)[-1] for label in labels)
 
 
+def _as_exemption(e: ConfigExemption, config: Config) -> Exemption:
+    return Exemption(e.table, e.column, e.reason, config.path or "pyproject.toml", e.line,
+                     "config")
+
+
 def config_exemptions(config: Config) -> tuple[Exemption, ...]:
-    where = config.path or "pyproject.toml"
-    return tuple(
-        Exemption(e.table, e.column, e.reason, where, e.line, "config") for e in config.exemptions
-    )
+    return tuple(_as_exemption(e, config) for e in config.exemptions)
 
 
 def exemption_for(column: Column, config: Config) -> Exemption | None:
     if column.exemption is not None:
         return column.exemption
-    if not config.exemptions:
-        return None
-    for e in config_exemptions(config):
+    # Called for every column by several checks: build an Exemption only for a match.
+    for e in config.exemptions:
         if (e.table, e.column) == column.key:
-            return e
+            return _as_exemption(e, config)
     return None
 
 
