@@ -1,4 +1,4 @@
-"""Command line: ``reviewer check|scan|diff|fix|report|baseline|github|demo``.
+"""Command line: ``reviewer check|scan|diff|fix|init|report|baseline|github|demo``.
 
 Only argparse and the standard library are imported at start-up, so ``reviewer --help``
 stays fast; each command imports what it needs when it runs.
@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", metavar="REF",
                    help="also add rules for unlabelled sensitive columns this branch introduced")
     p.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
+
+    p = sub.add_parser("init", help="adopt on an existing codebase: write the configuration "
+                       "and a rule for every column that needs one")
+    p.add_argument("-C", "--root", default=".", metavar="DIR",
+                   help="the repository to set up (default: the current directory)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be written, write nothing")
 
     p = sub.add_parser("report", help="the masking manifest: what is masked, how, and what is not")
     _common(p)

@@ -101,8 +101,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from reviewer.fix import edit_rules_text, unified_diff
+    from reviewer.fix import unified_diff
     from reviewer.review import run_check
+    from reviewer.rules_store import edit_rules, parse_store
 
     root, config = _setup(args)
     use_cache = not args.no_cache
@@ -119,7 +120,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     remove = [f.rule for f in review.findings if f.rule and f.action == "remove"]
     path = Path(root, config.rules)
     old = path.read_text(encoding="utf-8") if path.exists() else None
-    new = edit_rules_text(old, add, remove, path=config.rules)
+    new = edit_rules(old, add, remove, path=config.rules)
     if new == (old or ""):
         print(f"{config.rules}: nothing to fix", file=sys.stderr)
         return EXIT_OK
@@ -127,12 +128,21 @@ def cmd_fix(args: argparse.Namespace) -> int:
         sys.stdout.write(unified_diff(config.rules, old or "", new))
         return EXIT_OK
     path.write_text(new, encoding="utf-8")
-    from reviewer.rules import parse_rules
-
-    before = set(parse_rules(old, config.rules).by_key()) if old else set()
-    after = set(parse_rules(new, config.rules).by_key())
+    before = set(parse_store(old, config.rules).by_key()) if old else set()
+    after = set(parse_store(new, config.rules).by_key())
     print(f"{config.rules}: added {len(after - before)} rule(s), removed "
           f"{len(before - after)} stale rule(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from reviewer.init import apply_plan, plan_init, render_plan
+
+    root = repo_root(args.root)
+    plan = plan_init(root)
+    if not args.dry_run:
+        apply_plan(root, plan)
+    sys.stdout.write(render_plan(plan, dry_run=args.dry_run))
     return EXIT_OK
 
 
@@ -199,6 +209,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "scan": cmd_scan,
     "diff": cmd_diff,
     "fix": cmd_fix,
+    "init": cmd_init,
     "report": cmd_report,
     "baseline": cmd_baseline,
     "github": cmd_github,
