@@ -106,7 +106,8 @@ def _needs_human(column: Column, category: str, confidence: str, rules_path: str
 
 
 def _model_globs(tree: SourceTree, root: str) -> tuple[str, ...]:
-    from reviewer.inventory import build_inventory, select_model_files
+    from reviewer.inventory import build_inventory
+    from reviewer.selection import select_model_files
 
     probe = Config(root=root)
     files = select_model_files(tree, probe)
