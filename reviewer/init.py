@@ -86,7 +86,7 @@ def plan_init(root: str) -> InitPlan:
         added.append(Proposed(_safe_rule(column, classification), why))
     from reviewer.rules_store import add_rules
 
-    rules_old = tree.read(rules_path)
+    rules_old = _read_exact(Path(root, rules_path))
     rules_new = add_rules(rules_old, [p.rule for p in added], path=rules_path)
     config_path, config_old, config_new = _config_text(tree, config)
     return InitPlan(config, config_path, config_old, config_new, rules_old, rules_new,
@@ -149,13 +149,24 @@ def _config_text(tree: SourceTree, config: Config) -> tuple[str, str | None, str
     if config.table_naming:
         lines.append(f"table-naming = {json.dumps(config.table_naming)}")
     body = "\n".join(lines) + "\n"
-    pyproject = tree.read(PYPROJECT)
+    pyproject = _read_exact(Path(config.root, PYPROJECT))
     if pyproject is None:
         return CONFIG_FILE, None, "# masking-reviewer: written by `reviewer init`\n" + body
     nl = "\r\n" if "\r\n" in pyproject else "\n"
     sep = "" if pyproject.endswith(("\n", "\r\n")) or not pyproject else nl
     table = f"{nl}[tool.masking-reviewer]{nl}" + body.replace("\n", nl)
     return PYPROJECT, pyproject, pyproject + sep + table
+
+
+def _read_exact(path: Path) -> str | None:
+    """The file as written, line endings included (a source tree normalises them)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read it: {exc}", path=path.name) from exc
 
 
 def apply_plan(root: str, plan: InitPlan) -> None:
