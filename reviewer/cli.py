@@ -73,8 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", metavar="REF",
                    help="compare against merge-base(REF, HEAD) (default: origin/main, "
                         "origin/master, main or master)")
+    p.add_argument("--head", metavar="REF",
+                   help="review this commit instead of HEAD (compared with merge-base(base, REF))")
     p.add_argument("--worktree", action="store_true",
                    help="review the working tree, uncommitted changes included, not HEAD")
+    p.add_argument("--staged", action="store_true",
+                   help="review what is staged for the next commit, against HEAD "
+                        "(the commit-stage hook)")
+    p.add_argument("--pushed", action="store_true",
+                   help="review exactly the range being pushed, from pre-commit's "
+                        "PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF (the pre-push hook)")
     _ai(p)
 
     p = sub.add_parser("fix", help="add the missing rules to masking_rules.json, drop stale ones")

@@ -88,14 +88,24 @@ def _relative(root: str, path: str) -> str:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from reviewer.gitdiff import resolve_base
+    from reviewer.ranges import pick_range, unreviewed_notice
     from reviewer.review import AiOptions, run_diff
 
     root, config = _setup(args)
-    base = resolve_base(root, args.base)
+    picked = pick_range(root, base=args.base, head=args.head, worktree=args.worktree,
+                        staged=args.staged, pushed=args.pushed)
     ai = AiOptions.from_env(config, mode=args.ai, model=args.model, use_cache=not args.no_cache)
-    review, _ = run_diff(root, config, base=base, head=None if args.worktree else "HEAD",
+    review, _ = run_diff(root, config, base=picked.base, head=picked.head,
                          use_cache=not args.no_cache, ai=ai)
+    notices = list(picked.notices)
+    # Commits are what gets pushed and what CI sees, so they are what `diff` reviews; the
+    # uncommitted work beside them is named, never silently ignored.
+    if not (args.worktree or args.staged or args.pushed or args.head):
+        left_out = unreviewed_notice(root, config, review.files_analysed, review.rules_path)
+        if left_out:
+            notices.append(left_out)
+    if notices:
+        review = replace(review, notices=(*review.notices, *notices))
     _emit(_render(review, args), args)
     return _exit(review)
 
