@@ -3,7 +3,8 @@ said so), but a pull request can never use that to weaken its own gate."""
 
 from __future__ import annotations
 
-from tests.test_github_stories import AUTH, PYPROJECT, Lab, lab  # noqa: F401  (fixture)
+from tests.test_github_stories import AUTH, PYPROJECT, Lab
+from tests.test_github_stories import lab as _lab  # noqa: F401  (the `lab` fixture)
 
 CONFIG_START = "# The repository runs its own gate"
 
