@@ -104,6 +104,31 @@ def test_base_and_head_with_the_same_file_list_keep_separate_entries(
     assert len(list((tmp_path / "inventory").rglob("*.json"))) == 2
 
 
+def test_warm_inventory_of_a_commit_reads_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git already holds every blob id: a warm diff neither reads nor hashes either commit's
+    model files, and a changed blob (here a mixin outside the globs) is still a miss."""
+    from reviewer.sources import GitTree
+    from tests.gitrepo import isolate_git, make_repo
+
+    isolate_git(monkeypatch)
+    monkeypatch.setenv("MASKING_REVIEWER_CACHE_DIR", str(tmp_path / "cache"))
+    repo = make_repo(tmp_path / "repo")
+    for path, text in FILES.items():
+        repo.write(path, text)
+    first = repo.commit("models")
+    repo.write("app/common/mixins.py", MIXIN.replace("PRIVATE", "MASKED"))
+    second = repo.commit("the mixin's label changes")
+    config = Config(root=str(repo.root), models=GLOBS)
+    cold = build_inventory(GitTree(repo.root, first), config)
+    warm_tree = GitTree(repo.root, first)
+    assert build_inventory(warm_tree, config) == cold
+    assert warm_tree._cache == {}  # not one file read
+    changed = build_inventory(GitTree(repo.root, second), config)
+    assert _columns(changed) == [("conns", "secret", (MASK,)), ("conns", "id", ())]
+
+
 @pytest.mark.parametrize(
     ("files", "config", "expected"),
     [
