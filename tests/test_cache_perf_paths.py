@@ -413,3 +413,44 @@ def test_inventory_cache_keeps_only_the_most_recently_used_entries(tmp_path: Pat
     store.store(keys[4], {"n": 4})
     kept = [k for k in keys if store.load(k) is not None]
     assert kept == [keys[0], keys[3], keys[4]]
+
+
+ZIPPED_CHECK = """\
+import sys
+sys.path.insert(0, sys.argv[1])
+import reviewer
+assert reviewer.__file__.startswith(sys.argv[1]), reviewer.__file__
+from reviewer.cli import main
+sys.exit(main(["check", "-C", sys.argv[2], "-f", "json"]))
+"""
+
+
+def test_a_zipped_install_runs_without_the_code_caches(tmp_path: Path) -> None:
+    """In a zip (or a frozen app) our own sources cannot be read, so nothing keyed on them is
+    cached; every run must still give the full verdict, never an internal error (exit 3)."""
+    import zipfile
+
+    import reviewer
+
+    package = Path(reviewer.__file__).parent
+    archive = tmp_path / "reviewer.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zf.write(path, path.relative_to(package.parent).as_posix())
+    app = tmp_path / "app"
+    for path, text in {**FILES, "pyproject.toml": '[tool.masking-reviewer]\nmodels = '
+                       '["app/models/*.py"]\n', "masking_rules.json": '{"version": 1, "rules": '
+                       '[]}\n'}.items():
+        (app / path).parent.mkdir(parents=True, exist_ok=True)
+        (app / path).write_text(text, encoding="utf-8")
+    env = {**os.environ, "MASKING_REVIEWER_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the second run would be the warm one
+        proc = subprocess.run([sys.executable, "-c", ZIPPED_CHECK, str(archive), str(app)],
+                              capture_output=True, text=True, env=env, check=False)
+        assert proc.returncode == 1, proc.stderr
+        findings = json.loads(proc.stdout)["findings"]
+        assert [(f["code"], f["table"], f["column"]) for f in findings] == [
+            ("MR001", "conns", "secret")]
+    assert not (tmp_path / "cache" / "rules").exists()
+    assert not (tmp_path / "cache" / "inventory").exists()
