@@ -613,6 +613,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="list MR007 on valid code and missing/extra columns")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="materialise into DIR/<project> and leave it there")
+    parser.add_argument("--labels", type=Path, default=LABELS, metavar="DIR",
+                        help="labels directory, <project>.csv (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=2, help="projects measured at once (2)")
     args = parser.parse_args(argv)
 
@@ -620,7 +622,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     triage = load_triage()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(lambda p: measure(p, args.mirrors, triage, args.keep), projects))
+        results = list(pool.map(
+            lambda p: measure(p, args.mirrors, triage, args.keep, args.labels), projects))
     meta = machine_meta() | {"seconds": round(time.perf_counter() - started, 1)}
     print(f"masking-reviewer {meta['reviewer_commit']}, {meta['date']}, Python {meta['python']}, "
           f"load {meta['load_average'][0]}, {meta['seconds']} s\n")
