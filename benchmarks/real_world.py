@@ -82,13 +82,16 @@ class Project:
     extract: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     config: Mapping[str, Any] = field(default_factory=dict)
+    history: tuple[str, ...] = ()  # where the models lived before (replay only)
 
     def git_dir(self, mirrors: Path) -> Path:
         return mirrors / self.mirror / "repo"
 
-    def reviewer_config(self) -> dict[str, Any]:
-        """The .masking-reviewer.toml keys: the project's config, ``models`` filled in."""
-        return {"models": list(self.models), **dict(self.config)}
+    def reviewer_config(self, history: bool = False) -> dict[str, Any]:
+        """The .masking-reviewer.toml keys: the project's config, ``models`` filled in
+        (with the ``history`` globs too when replaying old commits)."""
+        models = [*self.models, *(self.history if history else ())]
+        return {"models": models, **dict(self.config)}
 
 
 def load_projects(path: Path = PROJECTS) -> list[Project]:
@@ -109,6 +112,7 @@ def load_projects(path: Path = PROJECTS) -> list[Project]:
             extract=tuple(p["extract"]),
             exclude=tuple(p.get("exclude", ())),
             config=dict(p.get("config", {})),
+            history=tuple(p.get("history", ())),
         ))
     return out
 
