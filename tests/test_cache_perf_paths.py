@@ -33,6 +33,9 @@ from reviewer.types import Config, Inventory, RulesFile
         pytest.param("reviewer.review", "concurrent.futures.process",
                      id="review does not import the process pool"),
         pytest.param("reviewer.review", "jsonschema", id="review does not import jsonschema"),
+        # the core types are the leaf of the package: importing them imports no other module
+        pytest.param("reviewer.types", "reviewer.codes", id="types is a leaf"),
+        pytest.param("reviewer.codes", "reviewer.types", id="codes needs no types"),
     ],
 )
 def test_import_does_not_load(module: str, heavy: str) -> None:
