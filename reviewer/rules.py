@@ -16,7 +16,7 @@ import json.decoder
 import json.scanner
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -461,7 +461,9 @@ def _parser_identity() -> str | None:
         schema_text = (here.parent / SCHEMA_RESOURCE).read_text(encoding="utf-8")
     except OSError:
         return None
-    return "\0".join([code, schema_text, str(RULES_SCHEMA_VERSION), *STRATEGIES])
+    # the cached rows are rebuilt positionally: the field order is part of what they mean
+    shapes = [",".join(f.name for f in fields(t)) for t in (Rule, RulesError, RulesFile)]
+    return "\0".join([code, schema_text, str(RULES_SCHEMA_VERSION), *STRATEGIES, *shapes])
 
 
 def rules_file_to_json(rules: RulesFile) -> list[object]:
