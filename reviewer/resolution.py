@@ -13,10 +13,12 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
+from reviewer.externals import Externals, canonical
 from reviewer.facts_pool import FactsPool
 
 if TYPE_CHECKING:
     from reviewer.facts import ClassFacts
+    from reviewer.types import ExternalClass
 
 _MAX_DEPTH = 30  # bound on import chains, so a cycle can never hang the gate
 
@@ -45,6 +47,9 @@ class ClassNode:
     mapped: bool = False
     bad_bases: list[str] = field(default_factory=list)
     unsupported_bases: list[str] = field(default_factory=list)  # e.g. sqlmodel.SQLModel
+    # base as written -> qualified name, for bad bases that come from outside the repository
+    external_quals: dict[str, str] = field(default_factory=dict)
+    external: ExternalClass | None = None  # a class outside the repository, declared
 
 
 class Resolver:
@@ -59,6 +64,9 @@ class Resolver:
         self._classes: dict[tuple[str, str], ClassNode | None] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._resolved: dict[tuple[str, str], Ref] = {}
+        self.externals = Externals(pool.config.external_bases)
+        self._external_nodes: dict[str, ClassNode] = {}
+        self._tops: set[str] | None = None
 
     # ----------------------------------------------------------------- modules
 
@@ -224,7 +232,7 @@ class Resolver:
     def qual(self, path: str, name: str) -> str | None:
         """The qualified name of an external (non-repository) object, else None."""
         ref = self.resolve(path, name)
-        return ref.qual if ref.kind == "external" else None
+        return canonical(ref.qual) if ref.kind == "external" else None
 
     # ----------------------------------------------------------------- classes
 
@@ -248,8 +256,10 @@ class Resolver:
                 node.bases.append(parent)
                 if parent.declarative:
                     node.declarative = True
+            elif ref.kind == "external" and self.externals.declares(ref.qual):
+                self.external_base(node, base, ref.qual)
             elif ref.kind == "external":
-                kind = external_base_kind(ref.qual)
+                kind = external_base_kind(canonical(ref.qual))
                 if kind == "root-parent":
                     node.root = node.declarative = True
                 elif kind == "mapped-base":
@@ -257,13 +267,46 @@ class Resolver:
                 elif kind == "unsupported":
                     node.unsupported_bases.append(ref.qual or base)
                 elif kind == "unknown":
-                    node.bad_bases.append(base or "<expression>")
+                    self.external_base(node, base, canonical(ref.qual))
             else:
                 node.bad_bases.append(base or "<expression>")
         node.mapped = node.declarative and not node.root and not cls.abstract
         self._resolving.discard(key)
         self._classes[key] = node
         return node
+
+
+    def external_base(self, node: ClassNode, base: str, qual: str) -> None:
+        """A base from outside the repository: declared (config, installed source, shipped
+        data) or unknown, in which case the class cannot be read."""
+        declared = self.externals.find(qual)
+        if declared is None:
+            node.bad_bases.append(base or "<expression>")
+            node.external_quals[base or "<expression>"] = qual
+            return
+        if declared.kind == "declarative-base":
+            node.declarative = True
+        if not declared.columns and declared.tablename is None:
+            return
+        ext = self._external_nodes.get(qual)
+        if ext is None:
+            from reviewer.facts import ClassFacts  # a warm run never builds classes
+
+            names = tuple(c.attribute for c in declared.columns)
+            facts = ClassFacts(
+                name=qual.rsplit(".", 1)[-1], line=0, bases=(), names=names,
+                tablename=declared.tablename,
+                tablename_kind="literal" if declared.tablename else "none",
+            )
+            ext = self._external_nodes[qual] = ClassNode("", facts, external=declared)
+        node.bases.append(ext)
+
+    def top_level_in_repo(self, qual: str) -> bool:
+        """Is the first part of ``qual`` a package or module of the repository (so the name is
+        a missing file of the repository, not a third-party package)?"""
+        if self._tops is None:
+            self._tops = {name.split(".", 1)[0] for name in self.module_index()}
+        return qual.split(".", 1)[0] in self._tops
 
 
 def external_base_kind(
