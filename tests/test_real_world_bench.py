@@ -345,3 +345,14 @@ def test_replay_summary_counts_credentials_and_harmless_pull_requests() -> None:
     assert (s.prs, s.cred_added, s.cred_flagged, s.cred_error, s.cred_not_read) == (6, 3, 2, 1, 1)
     assert (s.harmless, s.harmless_warned, s.harmless_blocked) == (2, 1, 0)
     assert (s.mr007_runs, s.blocked) == (1, 2)
+
+
+def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> None:
+    from benchmarks.real_world import silent_misses
+
+    labels = [LabelRow("p", "a.py", "users", "email", "pii_direct", "", ""),
+              LabelRow("p", "b.py", "events", "ip", "pii_direct", "", ""),
+              LabelRow("p", "mixin.py", "users", "created", "none", "", "")]
+    errors = [{"path": "a.py", "line": 3, "message": "class User: base ..."}]
+    missing = [("users", "email"), ("users", "created"), ("events", "ip")]
+    assert silent_misses(missing, labels, errors) == [("events", "ip")]
