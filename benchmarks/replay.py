@@ -541,6 +541,7 @@ class PullRequest:
     warnings: int = 0  # introduced findings of severity warning or error
     warnings_no_mr007: int = 0
     added: list[AddedResult] = field(default_factory=list)
+    new_findings: list[dict[str, Any]] = field(default_factory=list)  # introduced, any code
 
     @property
     def harmless_only(self) -> bool:
@@ -562,6 +563,7 @@ def judge_pull_request(pr: PullRequest, added: Sequence[Added], doc: Mapping[str
     pr.warnings = sum(1 for f in new if f["severity"] in ("warning", "error"))
     pr.warnings_no_mr007 = sum(1 for f in new if f["severity"] in ("warning", "error")
                                and f["code"] != "MR007")
+    pr.new_findings = [_finding_brief(f) for f in new]
     errors = [f for f in new if f["severity"] == "error"
               and f.get("source", "deterministic") == "deterministic"]
     pr.blocking_new = bool(errors)
@@ -747,10 +749,9 @@ def pr_details(prs: Sequence[PullRequest]) -> str:
                             for f in a.findings) or ("not flagged" if a.seen else "not read")
             out.append(f"  credential {a.table}.{a.column} ({a.path}:{a.line}): {how}")
         if noisy:
-            for a in p.added:
-                for f in a.findings:
-                    out.append(f"  harmless {a.table}.{a.column}: {f['code']} {f['severity']}: "
-                               f"{f['message']}")
+            for f in p.new_findings:
+                if f["code"] != "MR007" and f["severity"] in ("warning", "error"):
+                    out.append(f"  harmless-only PR, {f['code']} {f['severity']}: {f['message']}")
     return "\n".join(out)
 
 
