@@ -536,11 +536,12 @@ def measure(project: Project, mirrors: Path, triage: Sequence[Triage],
 
 
 def reviewer_commit() -> str:
-    """The masking-reviewer commit measured, ``+dirty`` when reviewer/ has local changes."""
+    """The masking-reviewer code measured: the last commit that changed ``reviewer/`` (a
+    commit of main once landed), ``+dirty`` when reviewer/ has uncommitted changes."""
     def run(*args: str) -> str:
         return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True,
                               check=False).stdout.strip()
-    sha = run("rev-parse", "--short=12", "HEAD") or "unknown"
+    sha = run("log", "-1", "--format=%h", "--abbrev=10", "--", "reviewer") or "unknown"
     dirty = run("status", "--porcelain", "--", "reviewer")
     return f"{sha}+dirty" if dirty else sha
 
@@ -616,9 +617,12 @@ def write_json(path: Path, results: Sequence[ProjectResult], meta: Mapping[str, 
 
 def machine_meta() -> dict[str, Any]:
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short=10", "HEAD"],
+                          capture_output=True, text=True, check=False).stdout.strip()
     return {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "reviewer_commit": reviewer_commit(),
+        "checkout": head,
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in load],
