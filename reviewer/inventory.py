@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reviewer.cache import FactsCache, InventoryCache, RecordingTree, cache_key, text_digest
 from reviewer.constants import SCAN_PARALLEL_MIN_FILES
@@ -670,6 +670,7 @@ class _Builder:
             labels=tuple(lb for lb in self.config.labels if lb in labels),
             exemption=self.exemption(path, stmt.line, stmt.end_line, table, column),
             declared_in=node.facts.name if node is not owner else None,
+            **_evidence(call, alias_call),
         )
 
     def exemption(self, path: str, line: int, end_line: int, table: str, column: str
@@ -708,6 +709,7 @@ class _Builder:
                 labels=tuple(lb for lb in self.config.labels
                              if lb in self.labels_for(path, arg)),
                 exemption=self.exemption(path, arg.line, arg.end_line, table, arg.name),
+                **_evidence(arg),
             )
 
     # ----------------------------------------------------------------- files
@@ -832,6 +834,19 @@ class _Builder:
         ))
         errors = tuple(sorted(self.errors, key=lambda e: (e.path, e.line, e.message)))
         return Inventory(columns, errors, exemptions, tuple(files), self.mapped)
+
+
+def _evidence(*calls: CallFacts | None) -> dict[str, Any]:
+    """What the classifier reads besides name and type: index, foreign key, doc, comments."""
+    found = [c for c in calls if c is not None]
+    fk = next((a.first_string for c in found for a in c.args
+               if a.callee.rsplit(".", 1)[-1] == "ForeignKey" and a.first_string), None)
+    return {
+        "index": any(c.index for c in found),
+        "foreign_key": fk,
+        "doc": next((c.doc for c in found if c.doc), None),
+        "comment": next((c.note for c in found if c.note), None),
+    }
 
 
 def _is_sqla(qual: str) -> bool:
