@@ -80,6 +80,7 @@ UNLABELLED = Finding(
     action="add",
     category="credential",
     confidence="medium",
+    evidence="name 'token_secret', sibling 'expires_at'",
 )
 QUASI = Finding(
     code="MR009",
@@ -225,6 +226,7 @@ def test_json_exact_shape_and_key_order() -> None:
             "baselined": False,
             "category": "credential",
             "confidence": "high",
+            "evidence": None,
             "dismissed": None,
         }],
         "exemptions": [{"table": "audit_events", "column": "ip_address",
@@ -245,7 +247,7 @@ def test_json_exact_shape_and_key_order() -> None:
     assert list(data["findings"][0]) == [
         "code", "name", "severity", "table", "column", "class", "attribute", "path", "line",
         "col", "side", "message", "rule", "action", "similar", "fingerprint", "source", "in_hunk",
-        "introduced", "baselined", "category", "confidence", "dismissed"]
+        "introduced", "baselined", "category", "confidence", "evidence", "dismissed"]
 
 
 REVIEWS = [

@@ -61,6 +61,7 @@ def finding_dict(f: Finding) -> dict[str, JsonValue]:
         "baselined": f.baselined,
         "category": f.category,
         "confidence": f.confidence,
+        "evidence": f.evidence,
         "dismissed": f.dismissed,
     }
 
