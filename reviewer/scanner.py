@@ -1,7 +1,7 @@
 """Per-file extraction: what one Python file declares, read with libcst and never imported.
 
 The facts are deliberately unresolved (callees and bases stay as written, e.g. ``mc`` or
-``db.Column``): resolving them needs other files, which ``reviewer.inventory`` does. That
+``db.Column``): resolving them needs other files, which ``reviewer.resolution`` does. That
 keeps one file's facts a pure function of its text and the configured labels, so they can be
 cached by content hash as JSON.
 
