@@ -75,6 +75,11 @@ class Vocabulary:
     person_tables: frozenset[str] = frozenset()
     secret_words: tuple[tuple[str, ...], ...] = ()
     public_words: tuple[tuple[str, ...], ...] = ()
+    settings_tables: tuple[tuple[str, ...], ...] = ()
+    org_tables: tuple[tuple[str, ...], ...] = ()
+    author_siblings: frozenset[str] = frozenset()
+    by_name_types: frozenset[str] = frozenset()
+    by_verbs: frozenset[str] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -182,6 +187,11 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),
         secret_words=_phrases(ctx, "secret_words"),
         public_words=_phrases(ctx, "public_words"),
+        settings_tables=_phrases(ctx, "settings_tables"),
+        org_tables=_phrases(ctx, "org_tables"),
+        author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
+        by_name_types=frozenset(_strs(ctx, "by_name_types")),
+        by_verbs=frozenset(map(_singular, _strs(ctx, "by_verbs"))),
         index={k: tuple(v) for k, v in index.items()},
     )
 
@@ -372,7 +382,11 @@ class Context:
     owner: str | None = None  # a sibling foreign key to a person: user_id -> users.id
     owner_target: str | None = None
     credential_sibling: str | None = None  # a sibling named like a credential: salt
-    key_value: bool = False  # the table has both `key` and `value`: a settings store
+    key_value: bool = False  # the table has both `key` and `value`
+    settings: bool = False  # ... and is named like a settings store
+    org_table: bool = False  # its rows are organisations, teams, projects
+    person_table: bool = False  # its rows are people: users, accounts, members
+    author: str | None = None  # a sibling that says who wrote the row
 
 
 def _snake_norm(name: str) -> str:
@@ -391,8 +405,14 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     cred = next((c.column for c in columns if not c.primary_key
                  and (found := classify(c.column, c.type, vocab)) is not None
                  and found.category == "credential" and found.confidence != "low"), None)
+    author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
+    own = normalize(table)
     return Context(
         table=table,
+        settings=any(_find(where, p) >= 0 for p in vocab.settings_tables),
+        org_table=any(_find(own, p) >= 0 for p in vocab.org_tables),
+        person_table=bool(own) and own[-1] in vocab.person_tables,
+        author=author,
         secret_table=any(_find(where, p) >= 0 for p in vocab.secret_tables),
         expiry=expiry,
         owner=owner.column if owner else None,
@@ -400,6 +420,17 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         credential_sibling=cred,
         key_value="key" in names and "value" in names,
     )
+
+
+def _not_a_secret(base: Classification, tokens: tuple[str, ...],
+                  context: Context) -> Classification | None:
+    """Identifiers and prose, judged with their table."""
+    if base.category == "direct_identifier" and context.org_table and "name" in tokens:
+        return None  # an organisation's display name is not a person's
+    if base.category == "free_text" and context.author is None and base.confidence != "low":
+        return Classification("free_text", "low", f"{base.reason}, but nobody's record: no "
+                              "author or owner among the siblings")
+    return base
 
 
 def _person_fk(target: str, vocab: Vocabulary) -> bool:
@@ -430,13 +461,28 @@ def classify_in_context(column: Column, context: Context | None = None,
     base = classify(name, column.type, vocab)
     if base is None and column.attribute and column.attribute != column.column:
         name, base = column.column, classify(column.column, column.type, vocab)
-    if _ignored(name, vocab) or (ruled_out(name, vocab) and base is None):
+    if _ignored(name, vocab):
         return None
-    if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+    idents = _type_idents(column.type)
+    if idents & (vocab.flag_types | vocab.scalar_types):
         return base  # a flag, a number or a date holds no secret whatever its table
-    if base is not None and base.category != "credential":
-        return base
     tokens = tuple(t for t in normalize(name) if len(t) > 1)
+    if (base is None and len(tokens) > 1 and tokens[-1] == "by"
+            and tokens[-2] in vocab.by_verbs and idents & vocab.by_name_types):
+        return Classification("direct_identifier", "medium",
+                              f"name '{_snake(name)}' on a {sorted(idents)[0]} column: who "
+                              "did it, by name")
+    if base is None and ruled_out(name, vocab):
+        return None
+    if base is not None and base.category != "credential":
+        return _not_a_secret(base, tokens, context)
+    if base is None:
+        if tokens == ("name",) and context.person_table:
+            return Classification("direct_identifier", "medium",
+                                  f"name token 'name' in table '{context.table}'")
+        if tokens == ("value",) and context.key_value and context.settings:
+            return Classification("credential", "high",
+                                  f"name token 'value' in settings table '{context.table}'")
     bare = [t for t in tokens if t in vocab.bare_secrets]
     text = " ".join(t for t in (column.doc, column.comment) if t)
     public = _mentions(text, vocab.public_words)
@@ -444,6 +490,10 @@ def classify_in_context(column: Column, context: Context | None = None,
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
     evidence = [base.reason] if base else []
     strength = _STRENGTH[base.confidence] if base else 0
+    if bare and len(bare) == len(tokens) and context.secret_table and (
+            base is None or base.confidence == "low"):
+        return Classification("credential", "high",
+                              f"name token '{bare[-1]}' in table '{context.table}'")
     if base is None:
         if bare and len(bare) == len(tokens) and context.secret_table:
             # a `value` in a tokens table is the token (warehouse: macaroons.key)
@@ -469,7 +519,8 @@ def classify_in_context(column: Column, context: Context | None = None,
         boosts.append(f"sibling '{context.owner}' (foreign key to {context.owner_target})")
     if context.credential_sibling and context.credential_sibling != column.column:
         boosts.append(f"sibling '{context.credential_sibling}'")
-    if (column.unique or column.index) and (bare or base):
+    # A unique token is a lookup value, but a unique key is usually a business key.
+    if (column.unique or column.index) and (bare or base) and tokens[-1:] != ("key",):
         boosts.append("unique" if column.unique else "indexed")
     if said:
         boosts.append(f"{where} says '{said.replace('_', ' ')}'")
@@ -478,6 +529,8 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"'{public.replace('_', ' ')}'")
     if strength >= 3:
         return base  # the name already convinces; more evidence would only lengthen messages
+    if strength == 1 and not boosts:
+        return None  # a guess (a bare `key`) with nothing to back it is not worth a word
     strength = min(3, strength + len(boosts))
     evidence += boosts
     return Classification("credential", _CONFIDENCE_OF[strength],  # type: ignore[arg-type]

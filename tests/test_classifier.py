@@ -317,7 +317,7 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 description = Column(String(100))
                 key: Mapped[bytes] = mapped_column()
             """, ("macaroons", "key"),
-            ("credential", "high", "name token 'key', table 'macaroons'"),
+            ("credential", "high", "name token 'key' in table 'macaroons'"),
             id="key in a macaroons table is the key"),
         pytest.param("""
             class ApiKey(Base):
@@ -415,6 +415,80 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 token = Column(String(255))
             """, ("words", "token"), ("credential", "medium", "name token 'token'"),
             id="negative: a bare token with nothing else stays medium"),
+        pytest.param("""
+            class Setting(Base):
+                __tablename__ = "settings"
+                key = Column(String(255), primary_key=True)
+                value = Column(Text, nullable=False)
+            """, ("settings", "value"),
+            ("credential", "high", "name token 'value' in settings table 'settings'"),
+            id="the value of a settings store may be an SMTP password"),
+        pytest.param("""
+            class Artifact(Base):
+                __tablename__ = "artifacts"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(255), index=True)
+                task_key = Column(String(255))
+            """, ("artifacts", "key"), (None, None, None),
+            id="negative: a lookup key, even indexed"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(100))
+            """, ("users", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table 'users'"),
+            id="a name in a users table is a person's"),
+        pytest.param("""
+            class Tag(Base):
+                __tablename__ = "tags"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(100))
+            """, ("tags", "name"), (None, None, None),
+            id="negative: a tag's name"),
+        pytest.param("""
+            class Organization(Base):
+                __tablename__ = "organizations"
+                id = Column(Integer, primary_key=True)
+                display_name = Column(String(100))
+            """, ("organizations", "display_name"), (None, None, None),
+            id="negative: an organisation's display name"),
+        pytest.param("""
+            class Post(Base):
+                __tablename__ = "posts"
+                id = Column(Integer, primary_key=True)
+                modified_by = Column(String(200))
+            """, ("posts", "modified_by"),
+            ("direct_identifier", "medium", "name 'modified_by' on a String column: who did "
+                                            "it, by name"),
+            id="modified_by as a string is a username"),
+        pytest.param("""
+            class Post(Base):
+                __tablename__ = "posts"
+                id = Column(Integer, primary_key=True)
+                modified_by = Column(Integer, ForeignKey("users.id"))
+                rendered_by = Column(String(50))
+            """, ("posts", "rendered_by"), (None, None, None),
+            id="negative: rendered_by names a program"),
+        pytest.param("""
+            class Post(Base):
+                __tablename__ = "posts"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                description = Column(Text)
+            """, ("posts", "description"),
+            ("free_text", "medium", "name token 'description'"),
+            id="a description somebody wrote"),
+        pytest.param("""
+            class Forum(Base):
+                __tablename__ = "forums"
+                id = Column(Integer, primary_key=True)
+                title = Column(String(255))
+                description = Column(Text)
+            """, ("forums", "description"),
+            ("free_text", "low", "name token 'description', but nobody's record: no author or "
+                                 "owner among the siblings"),
+            id="negative: a catalog object's description is only a note"),
         # the column's own evidence
         pytest.param("""
             class Export(Base):

@@ -104,9 +104,10 @@ ROWS = [
     ),
     pytest.param(
         row("invoice_line_items", "description", None, None, BILLING, 'Column("description"',
-            "Text", nullable=False, labels=MASKED, category="free_text", confidence="medium",
+            "Text", nullable=False, labels=MASKED, category="free_text", confidence="low",
             rule={"table": "invoice_line_items", "column": "description", "strategy": "shred"},
-            evidence="name token 'description'"),
+            evidence="name token 'description', but nobody's record: no author or owner "
+                     "among the siblings"),
         id="Core Table column has no class",
     ),
     pytest.param(
@@ -132,8 +133,7 @@ ROWS = [
             rule={"table": "api_keys", "column": "key_hash", "strategy": "random",
                   "note": "NOT NULL; random bytes of the same length so no copied key ever "
                           "verifies."},
-            evidence="name token 'key', table 'api_keys', sibling 'expires_at', sibling "
-                     "'user_id' (foreign key to users.id), comment says 'credential'"),
+            evidence="name token 'hash' in table 'api_keys'"),
         id="Annotated alias supplies type and label",
     ),
     pytest.param(
