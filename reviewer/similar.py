@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from reviewer.classifier import (
     Classification,
     Vocabulary,
+    classify,
     load_vocabulary,
     normalize,
     ruled_out,
@@ -34,7 +35,6 @@ GENERIC_TOKENS = frozenset({
     "number", "type", "kind", "status", "code", "created", "updated", "deleted", "date", "time",
 })
 SIBLING_BONUS = 0.15
-TYPE_MISMATCH_FACTOR = 0.6  # same name, different kind of type (Integer vs String)
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Kinds of storage; types are compared by kind, since String(255) and Text hold the same data.
@@ -75,21 +75,62 @@ def _siblings(a: str | None, b: str | None, vocab: Vocabulary) -> bool:
     return any(a.endswith(s) and b.endswith(s) for s in vocab.sibling_suffixes)
 
 
-def similarity(target: Column, other: Column, vocab: Vocabulary | None = None) -> float:
-    """How alike two columns are, in [0, 1]; 0 when they are not comparable at all."""
+def _meaningful(tokens: tuple[str, ...], vocab: Vocabulary) -> bool:
+    """Does the name alone say what the column holds (client_secret), or only what kind of
+    field it is (name, title, value)? Only the first kind may match across unrelated models."""
+    return bool(tokens) and classify("_".join(tokens), None, vocab) is not None
+
+
+def _table_of(target: str) -> str:
+    return target.rsplit(".", 1)[0] if "." in target else target
+
+
+def _links(inventory: Inventory) -> set[frozenset[str]]:
+    """Pairs of tables joined by a foreign key, either way."""
+    return {frozenset((c.table, _table_of(c.foreign_key))) for c in inventory.columns
+            if c.foreign_key}
+
+
+def related(target: Column, other: Column, vocab: Vocabulary | None = None,
+            links: set[frozenset[str]] | None = None) -> bool:
+    """Related models: siblings by class name (SalesforceConnection ~ NetSuiteConnection),
+    tables joined by a foreign key, or columns that come from the same mixin."""
+    vocab = vocab or load_vocabulary()
+    if _siblings(target.class_name, other.class_name, vocab):
+        return True
+    if target.declared_in and target.declared_in == other.declared_in:
+        return True
+    return links is not None and frozenset((target.table, other.table)) in links
+
+
+def similarity(target: Column, other: Column, vocab: Vocabulary | None = None, *,
+               links: set[frozenset[str]] | None = None) -> float:
+    """How alike two columns are, in name AND role, in [0, 1]; 0 when not comparable.
+
+    The types must be compatible, and a name that says nothing by itself (`name`, `title`)
+    only matches on a related model: the same generic word on an unrelated model is no
+    resemblance (issue 9: MR004 on every `name` because one `name` was labelled).
+    """
     vocab = vocab or load_vocabulary()
     mine, theirs = core_tokens(target.column, vocab), core_tokens(other.column, vocab)
     fa, fb = _family(target.type), _family(other.type)
-    compatible = fa is None or fb is None or fa == fb
+    if not (fa is None or fb is None or fa == fb):
+        return 0.0
+    kin = related(target, other, vocab, links)
     if mine == theirs:
-        score = SAME_NAME * (1.0 if compatible else TYPE_MISMATCH_FACTOR)
+        if not kin and not _meaningful(mine, vocab):
+            return 0.0
+        score = SAME_NAME
     else:
         a, b = set(mine), set(theirs)
         overlap = len(a & b) / len(a | b)
-        if overlap < MIN_OVERLAP or not compatible or not (a & b) - GENERIC_TOKENS:
+        shared = (a & b) - GENERIC_TOKENS
+        if overlap < MIN_OVERLAP or not shared:
+            return 0.0
+        if not kin and not any(_meaningful((t,), vocab) for t in shared):
             return 0.0
         score = OVERLAP_WEIGHT * overlap
-    if _siblings(target.class_name, other.class_name, vocab):
+    if kin:
         score += SIBLING_BONUS
     return round(min(score, 1.0), 3)
 
@@ -110,14 +151,17 @@ def find_similar(
     if target.primary_key or ruled_out(target.column, vocab):
         return ()  # keys and known look-alikes (api_key_id, token_type) resemble nothing
     by_key = rules.by_key()
+    links = _links(inventory)
     scored: list[tuple[float, Column]] = []
     for col in inventory.columns:
         if col.key == target.key:
             continue
         rule = by_key.get(col.key)
-        if not col.labels and rule is None:
-            continue  # an unlabelled, unmasked column tells us nothing about what to do
-        score = similarity(target, col, vocab)
+        if not col.labels and (rule is None or rule.strategy == "keep"):
+            # an unlabelled column that is not masked ("keep" copies it as is) tells us
+            # nothing about what to do
+            continue
+        score = similarity(target, col, vocab, links=links)
         if score > 0:
             scored.append((score, col))
     scored.sort(key=lambda sc: (-sc[0], sc[1].qualname, sc[1].table))
