@@ -54,6 +54,7 @@ class Term:
 class Vocabulary:
     terms: tuple[Term, ...]
     negative_phrases: tuple[tuple[str, ...], ...]
+    qualified_heads: frozenset[tuple[str, ...]]
     flag_prefixes: frozenset[str]
     metadata_suffixes: tuple[tuple[str, ...], ...]
     ignore_names: tuple[str, ...]  # fnmatch globs on the snake_case name
@@ -166,6 +167,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
     return Vocabulary(
         terms=tuple(terms),
         negative_phrases=tuple(t for t in map(normalize, _strs(neg, "phrases")) if t),
+        qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
         flag_prefixes=frozenset(_singular(p) for p in _strs(neg, "flag_prefixes")),
         metadata_suffixes=tuple(t for t in map(normalize, _strs(neg, "metadata_suffixes")) if t),
         ignore_names=tuple(_snake(n) if "*" not in n and "?" not in n else n.lower()
@@ -285,6 +287,10 @@ def _name_only(
     if not matches:
         return None, False
     best = max(matches, key=_Match.sort_key)
+    if (best.term.tokens in vocab.qualified_heads and best.start > 0
+            and best.end == len(tokens) and not best.term.configured):
+        qualified = _Match(best.term, 0, best.end)
+        return Classification(best.term.category, "high", _describe(qualified, written)), False
     reason = _describe(best, written)
     return Classification(best.term.category, best.term.confidence, reason), False
 
@@ -335,7 +341,8 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
     if encrypted:
         evidence = f"encrypted column type '{encrypted[0]}'"
         if result is None:
-            return Classification("credential", "medium", evidence)
+            # the developer's own judgement: an encrypted blob of configuration is secrets
+            return Classification("credential", "high", evidence)
         if result.category == "credential":
             return Classification("credential", "high", f"{result.reason} and {evidence}")
         return result

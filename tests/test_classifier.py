@@ -75,9 +75,19 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("sentry_dsn", None, _c("credential", "medium", "name token 'dsn'"),
                      id="dsn"),
         pytest.param("database_url", None,
-                     _c("credential", "medium", "name 'database_url'"), id="database url"),
-        pytest.param("redis_url", None, _c("credential", "medium", "name 'redis_url'"),
+                     _c("credential", "high", "name 'database_url'"), id="database url"),
+        pytest.param("redis_url", None, _c("credential", "high", "name 'redis_url'"),
                      id="datastore url carries a password"),
+        pytest.param("webhook_url", "Text", _c("credential", "high", "name 'webhook_url'"),
+                     id="a webhook url embeds its token"),
+        pytest.param("code_verifier", "String(128)",
+                     _c("credential", "high", "name 'code_verifier'"), id="PKCE verifier"),
+        pytest.param("signing_jwk", "JSON", _c("credential", "high", "name token 'jwk'"),
+                     id="a JWK stored as JSON"),
+        pytest.param("share_token", None, _c("credential", "high", "name 'share_token'"),
+                     id="a qualified token is a token of access"),
+        pytest.param("last_totp_value", "String", _c("credential", "high", "name token 'totp'"),
+                     id="the last TOTP code"),
         pytest.param("avatar_url", None, _c("direct_identifier", "medium", "name token 'avatar'"),
                      id="photo link"),
         # other categories
@@ -148,6 +158,7 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("product_name", None, id="product name is not a person"),
         pytest.param("title", None, id="title alone"),
         pytest.param("secret_arn", None, id="reference to a vault"),
+        pytest.param("next_page_token", None, id="a pagination cursor"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -158,7 +169,7 @@ def test_classify_negative(name: str, type_expr: str | None) -> None:
     ("name", "type_expr", "expected"),
     [
         pytest.param("stored_value", "StringEncryptedType(String, key, AesEngine)",
-                     _c("credential", "medium", "encrypted column type 'StringEncryptedType'"),
+                     _c("credential", "high", "encrypted column type 'StringEncryptedType'"),
                      id="encrypted type alone"),
         pytest.param("token", "EncryptedType(String)",
                      _c("credential", "high",
@@ -496,7 +507,14 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 id = Column(Integer, primary_key=True)
                 download_token = Column(String(64), unique=True)
             """, ("exports", "download_token"),
-            ("credential", "high", "name token 'token', unique"), id="a unique token"),
+            ("credential", "high", "name 'download_token'"), id="a qualified token"),
+        pytest.param("""
+            class Word(Base):
+                __tablename__ = "words"
+                id = Column(Integer, primary_key=True)
+                token = Column(String(64), unique=True)
+            """, ("words", "token"),
+            ("credential", "high", "name token 'token', unique"), id="a unique bare token"),
         pytest.param("""
             class Mailer(Base):
                 __tablename__ = "mailers"

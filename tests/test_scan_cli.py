@@ -80,9 +80,9 @@ ROWS = [
     pytest.param(
         row("payment", "processor_payment_token", "Payment", "processor_token", BILLING,
             "processor_token: Mapped", "sa.String(255)", nullable=True, labels=PRIVATE,
-            category="credential", confidence="medium",
+            category="credential", confidence="high",
             rule={"table": "payment", "column": "processor_payment_token", "strategy": "null"},
-            evidence="name token 'token'"),
+            evidence="name 'processor_token'"),
         id="name= keyword gives the DB column; the statement's first line of three",
     ),
     pytest.param(
