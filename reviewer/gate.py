@@ -7,25 +7,21 @@ here prints, and nothing here can be switched off by the AI layer.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from reviewer.codes import CODES
-from reviewer.policy import default_rule
+from reviewer.codes import ALWAYS_REPORTED, CODES
 from reviewer.types import (
+    TABLE_WIDE,
     Column,
     Config,
     ConfigExemption,
     Exemption,
     Finding,
     Inventory,
-    Rule,
     RulesFile,
     Severity,
 )
-
-# Builds the exact entry to add for a labelled column (reviewer.similar.suggest_rule in practice).
-SuggestFn = Callable[[Column], Rule]
 
 
 def severity(config: Config, code: str) -> Severity:
@@ -87,12 +83,25 @@ def with_exemptions(inventory: Inventory, config: Config) -> Inventory:
         replace(c, exemption=exemption_for(c, config)) for c in inventory.columns))
 
 
+def is_sure_credential(column: Column) -> bool:
+    """An unlabelled column the classifier calls a credential with high confidence is held to
+    the same standard as a labelled one: a rule or an exemption, else the gate blocks (MR003).
+    A repository with no labels at all must not be green while its secrets go unmasked."""
+    return column.category == "credential" and column.confidence == "high"
+
+
+def needs_masking(column: Column) -> bool:
+    """Labelled sensitive, or an unlabelled high-confidence credential."""
+    return bool(column.labels) or is_sure_credential(column)
+
+
 def exemptions_in_force(inventory: Inventory, config: Config) -> tuple[Exemption, ...]:
-    """Valid exemptions (labelled column, non-empty reason): every report lists these."""
+    """Valid exemptions (a column that needs masking, non-empty reason): every report lists
+    these."""
     out = []
     for column in inventory.columns:
         ex = exemption_for(column, config)
-        if ex is not None and ex.reason and column.labels:
+        if ex is not None and ex.reason and needs_masking(column):
             out.append(ex)
     return tuple(out)
 
@@ -141,17 +150,16 @@ def check_rules_file(rules: RulesFile, config: Config) -> Iterator[Finding]:
 
 
 def check_missing_rules(
-    inventory: Inventory, rules: RulesFile, config: Config, *, suggest: SuggestFn | None = None
+    inventory: Inventory, rules: RulesFile, config: Config
 ) -> Iterator[Finding]:
+    """Bare findings: the rule to add is attached later, once (``reviewer.review.enrich``)."""
     have = rules.by_key()
     for column in inventory.columns:
         if not column.labels or column.key in have:
             continue
         if exemption_for(column, config) is not None:
             continue  # a reasonless exemption is reported by check_exemptions, not here
-        rule = suggest(column) if suggest else default_rule(column, None)
-        finding = column_finding(config, "MR001", column, missing_rule_message(column, rules.path))
-        yield replace(finding, rule=rule, action="add")
+        yield column_finding(config, "MR001", column, missing_rule_message(column, rules.path))
 
 
 def check_stale_rules(inventory: Inventory, rules: RulesFile, config: Config) -> Iterator[Finding]:
@@ -160,7 +168,7 @@ def check_stale_rules(inventory: Inventory, rules: RulesFile, config: Config) ->
     for table, column in columns:
         by_table.setdefault(table, []).append(column)
     for rule in rules.rules:
-        if rule.key in columns:
+        if rule.key in columns or (rule.column == TABLE_WIDE and rule.table in by_table):
             continue
         if inventory.errors and rule.table not in by_table:
             # The table may live in a model file that failed to parse (already MR007):
@@ -217,7 +225,7 @@ def check_exemptions(inventory: Inventory, rules: RulesFile, config: Config) -> 
                 f"the exemption for {column.qualname} has no reason; write why masking is "
                 f"unnecessary: `# masking: exempt -- <reason>`"
             )
-        elif not column.labels:
+        elif not needs_masking(column):
             problem = (
                 f"{column.qualname} is exempted but not labelled sensitive; remove the "
                 f"exemption, or label the column if it is sensitive"
@@ -242,29 +250,47 @@ def check_exemptions(inventory: Inventory, rules: RulesFile, config: Config) -> 
         )
 
 
-def gate_findings(
-    inventory: Inventory,
-    rules: RulesFile,
-    config: Config,
-    *,
-    suggest: SuggestFn | None = None,
-) -> Iterator[Finding]:
+def gate_findings(inventory: Inventory, rules: RulesFile, config: Config) -> Iterator[Finding]:
     """Every deterministic finding for one snapshot of the repository."""
     yield from check_scan_errors(inventory, config)
     yield from check_rules_file(rules, config)
-    yield from check_missing_rules(inventory, rules, config, suggest=suggest)
+    yield from check_missing_rules(inventory, rules, config)
     yield from check_stale_rules(inventory, rules, config)
     yield from check_exemptions(inventory, rules, config)
 
 
-def is_blocking(findings: Iterable[Finding], config: Config) -> bool:
-    levels: dict[str, tuple[Severity, ...]] = {
-        "error": ("error",),
-        "warning": ("error", "warning"),
-        "never": (),
-    }
-    blocking = levels[config.fail_on]
-    return any(
-        f.severity in blocking and not f.baselined and f.source == "deterministic"
+_FAIL_ON_LEVELS: dict[str, tuple[Severity, ...]] = {
+    "error": ("error",),
+    "warning": ("error", "warning"),
+    "never": (),
+}
+
+
+def blocks(finding: Finding, config: Config) -> bool:
+    """Whether this finding blocks merging under ``fail-on``: only deterministic, live ones."""
+    return (
+        finding.severity in _FAIL_ON_LEVELS[config.fail_on]
+        and not finding.baselined
+        and finding.source == "deterministic"
+    )
+
+
+def selected(findings: Iterable[Finding], config: Config) -> list[Finding]:
+    """Only the codes ``select``/``ignore`` ask for; what cannot be read is always reported."""
+    if config.select is None and not config.ignore:
+        return list(findings)
+    wanted = set(CODES if config.select is None else (*config.select, *ALWAYS_REPORTED))
+    wanted -= set(config.ignore)
+    return [f for f in findings if f.code in wanted]
+
+
+def stamp_blocks(findings: Iterable[Finding], config: Config) -> tuple[Finding, ...]:
+    """Each finding carries the gate's verdict, so no formatter re-derives it from severity."""
+    return tuple(
+        f if f.blocks == blocks(f, config) else replace(f, blocks=blocks(f, config))
         for f in findings
     )
+
+
+def is_blocking(findings: Iterable[Finding], config: Config) -> bool:
+    return any(blocks(f, config) for f in findings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from reviewer.classifier import Classification, Vocabulary, classify_columns, lo
 from reviewer.inventory import build_inventory
 from reviewer.policy import quasi_identifier_note, weak_strategy
 from reviewer.rules import load_rules
-from reviewer.similar import find_similar, suggest_rule
+from reviewer.similar import SimilarIndex, suggest_rule
 from reviewer.sources import GitTree, SourceTree, WorktreeTree
 from reviewer.types import (
     AiUsage,
@@ -47,6 +47,14 @@ class Snapshot:
     inventory: Inventory  # columns carry category/confidence from the classifier
     rules: RulesFile
     vocab: Vocabulary
+    # Built on first use and kept: the similarity index, and each column's suggestion. The
+    # base side of a diff never asks, so it never pays for them.
+    _index: list[SimilarIndex] = field(
+        default_factory=list, init=False, compare=False, hash=False, repr=False
+    )
+    _suggestions: dict[Column, tuple[tuple[SimilarField, ...], Rule]] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
     def classification(self, column: Column) -> Classification | None:
         if column.category is None or column.confidence is None:
@@ -55,10 +63,20 @@ class Snapshot:
         # 'code', sibling 'expires_at', unique").
         return Classification(column.category, column.confidence, column.evidence or "")
 
+    def similar_index(self) -> SimilarIndex:
+        if not self._index:
+            self._index.append(SimilarIndex(self.inventory, self.rules, self.vocab))
+        return self._index[0]
+
     def suggestion(self, column: Column) -> tuple[tuple[SimilarField, ...], Rule]:
-        """The similar fields that inform a column's rule, and the rule they suggest."""
-        similar = find_similar(column, self.inventory, self.rules, vocab=self.vocab)
-        return similar, suggest_rule(column, self.classification(column), similar)
+        """The similar fields that inform a column's rule, and the rule they suggest; worked
+        out once per column, whoever asks (a check, the diff review, the AI layer)."""
+        found = self._suggestions.get(column)
+        if found is None:
+            similar = self.similar_index().query(column)
+            found = self._suggestions[column] = (
+                similar, suggest_rule(column, self.classification(column), similar))
+        return found
 
     def suggest(self, column: Column) -> Rule:
         return self.suggestion(column)[1]
@@ -84,21 +102,43 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary) -> Inventory:
 
 
 def policy_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
-    """MR008 for every rule whose strategy is wrong for its column."""
+    """MR008 for every rule whose strategy is wrong for its column (bare: see ``enrich``)."""
     columns = snap.inventory.by_key()
     for rule in snap.rules.rules:
         column = columns.get(rule.key)
         if column is None:
             continue
         reason = weak_strategy(rule, column, snap.classification(column))
-        if reason is None:
+        if reason is not None:
+            yield gate.column_finding(config, "MR008", column, reason)
+
+
+def enrich(snap: Snapshot, findings: Iterable[Finding]) -> list[Finding]:
+    """Attach the exact entry to add (MR001, MR003 with its similar fields) or to replace a
+    weak one with (MR008).
+
+    Detection yields bare findings; this runs once, on the side whose findings are shown.
+    The base side of a diff is judged only for fingerprints and never enriched.
+    """
+    columns, rules = snap.inventory.by_key(), snap.rules.by_key()
+    out: list[Finding] = []
+    for f in findings:
+        column = columns.get((f.table, f.column)) if f.table and f.column else None
+        if column is None or f.code not in ("MR001", "MR003", "MR008"):
+            out.append(f)
             continue
-        better = snap.suggest(column)
-        yield replace(
-            gate.column_finding(config, "MR008", column, reason),
-            rule=better if better.strategy != rule.strategy else None,
-            action="replace" if better.strategy != rule.strategy else None,
-        )
+        similar, better = snap.suggestion(column)
+        if f.code == "MR001":
+            out.append(replace(f, rule=better, action="add"))
+            continue
+        if f.code == "MR003":
+            out.append(replace(f, rule=better, action="add", similar=similar))
+            continue
+        current = rules.get(column.key)
+        changed = current is None or better.strategy != current.strategy
+        out.append(replace(f, rule=better if changed else None,
+                           action="replace" if changed else None))
+    return out
 
 
 # Findings that say "there is no rule for X". When the rules file cannot be read at all they
@@ -110,12 +150,29 @@ def rules_unreadable(rules: RulesFile) -> bool:
     return bool(rules.errors) and not rules.rules
 
 
-def check_findings(snap: Snapshot, config: Config) -> list[Finding]:
-    findings = list(gate.gate_findings(snap.inventory, snap.rules, config, suggest=snap.suggest))
+def unlabelled_credential_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
+    """MR003 (error) for every unlabelled high-confidence credential with no rule and no
+    exemption, anywhere in the tree: ``check`` holds them to the same standard as ``diff``."""
+    rules = snap.rules.by_key()
+    for column in snap.inventory.columns:
+        if (
+            gate.is_sure_credential(column)
+            and not column.labels
+            and column.key not in rules
+            and gate.exemption_for(column, config) is None
+        ):
+            yield _unlabelled_finding(snap, column, config)
+
+
+def check_findings(snap: Snapshot, config: Config, *, bare: bool = False) -> list[Finding]:
+    """The gate, MR003 for sure credentials and MR008 for one snapshot; ``bare`` skips the
+    suggested rules and similar fields (enough for fingerprints)."""
+    findings = list(gate.gate_findings(snap.inventory, snap.rules, config))
+    findings += unlabelled_credential_findings(snap, config)
     findings += policy_findings(snap, config)
     if rules_unreadable(snap.rules):
         findings = [f for f in findings if f.code not in _NEEDS_RULES]
-    return findings
+    return findings if bare else enrich(snap, findings)
 
 
 def run_check(
@@ -145,16 +202,19 @@ def _review(
     notices: tuple[str, ...] = (),
     files_skipped: tuple[tuple[str, str], ...] = (),
 ) -> Review:
-    ordered = tuple(sorted(findings, key=_order))
+    ordered = gate.stamp_blocks(sorted(gate.selected(findings, config), key=_order), config)
     # A partial review says so: files the scanner could not read are listed as skipped too.
     unreadable = tuple(dict.fromkeys(
         (e.path, "could not be read (MR007); its columns were not checked")
         for e in snap.inventory.errors
     ))
     files_skipped = (*unreadable, *files_skipped)
+    labelled = sum(1 for c in snap.inventory.columns if c.labels)
+    if snap.inventory.columns and not labelled:
+        notices = (no_labels_notice(config), *notices)
     return Review(
         findings=ordered,
-        blocking=gate.is_blocking(ordered, config),
+        blocking=any(f.blocks for f in ordered),
         rules_path=snap.rules.path,
         base=base,
         head=head,
@@ -163,10 +223,20 @@ def _review(
         files_skipped=files_skipped,
         notices=notices,
         columns_total=len(snap.inventory.columns),
-        columns_labelled=sum(1 for c in snap.inventory.columns if c.labels),
+        columns_labelled=labelled,
         rules_total=len(snap.rules.rules),
         changes=changes,
     )
+
+
+def no_labels_notice(config: Config) -> str:
+    """A tree where nothing carries a label is checked on classifier evidence alone: say so,
+    and say which labels were looked for, since a mistyped ``labels`` setting looks the same."""
+    looked = ", ".join(config.labels) or "(none configured)"
+    return (f"no column carries a configured label (looked for: {looked}); only columns the "
+            f"classifier is sure are credentials are checked. Label your sensitive columns, or "
+            f"set `labels` in [tool.masking-reviewer] (a label may also name a column type, "
+            f"e.g. an encrypted type); `reviewer init` proposes rules")
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -258,26 +328,14 @@ def review_findings(
             if note:
                 yield gate.column_finding(config, "MR009", column, note)
             continue
-        similar, rule = head.suggestion(column)
+        if gate.is_sure_credential(column):
+            continue  # already MR003 from the whole-tree check (unlabelled_credential_findings)
         classification = head.classification(column)
         if classification is not None:
-            sev = gate.severity(config, "MR003")
-            if not any(c == "MR003" for c, _ in config.severity):
-                # High-confidence credentials block; a low-confidence guess is only a note, so
-                # harmless pull requests stay free of warnings.
-                if classification.category == "credential" and classification.confidence == "high":
-                    sev = "error"
-                elif classification.confidence == "low":
-                    sev = "note"
-            yield replace(
-                gate.column_finding(config, "MR003", column, _unlabelled_message(
-                    column, classification, head.rules.path)),
-                severity=sev,
-                rule=rule,
-                action="add",
-                similar=similar,
-            )
-        elif similar and not column.primary_key:
+            yield _unlabelled_finding(head, column, config)
+            continue
+        similar, rule = head.suggestion(column)
+        if similar and not column.primary_key:
             # A key is masked by nobody (joins need it); a name overlap alone says nothing.
             yield replace(
                 gate.column_finding(config, "MR004", column, _mismatch_message(
@@ -286,6 +344,26 @@ def review_findings(
                 action="add",
                 similar=similar,
             )
+
+
+def _unlabelled_finding(snap: Snapshot, column: Column, config: Config) -> Finding:
+    """MR003 for a column that looks sensitive and has no label, rule or exemption."""
+    classification = snap.classification(column)
+    assert classification is not None  # callers pass classified columns only
+    sev = gate.severity(config, "MR003")
+    if not any(c == "MR003" for c, _ in config.severity):
+        # High-confidence credentials block; a low-confidence guess is only a note, so
+        # harmless pull requests stay free of warnings.
+        if gate.is_sure_credential(column):
+            sev = "error"
+        elif classification.confidence == "low":
+            sev = "note"
+    # bare: the rule to add and the similar fields come from ``enrich``
+    return replace(
+        gate.column_finding(config, "MR003", column, _unlabelled_message(
+            column, classification, snap.rules.path)),
+        severity=sev,
+    )
 
 
 def _describe(similar: Sequence[SimilarField]) -> str:
@@ -406,9 +484,10 @@ def run_diff(
     renames = diff.renames()
     before = {
         replace(f, path=renames.get(f.path, f.path)).fingerprint
-        for f in check_findings(base_snap, config)
+        for f in check_findings(base_snap, config, bare=True)
     }
-    findings = [*check_findings(head_snap, config), *review_findings(base_snap, head_snap, config)]
+    findings = [*check_findings(head_snap, config),
+                *enrich(head_snap, review_findings(base_snap, head_snap, config))]
     findings = [replace(f, introduced=f.fingerprint not in before) for f in findings]
     # Known debt is what the base recorded: a PR cannot baseline its own new gap away.
     findings = _apply_baseline(findings, base_tree, config)
@@ -464,10 +543,7 @@ def _with_ai(
                     if p in set(head.inventory.files)),
         candidates=candidates,
         findings=tuple(findings),
-        similar=tuple(
-            (c.key, find_similar(c, head.inventory, head.rules, vocab=head.vocab))
-            for c in candidates
-        ),
+        similar=tuple((c.key, head.suggestion(c)[0]) for c in candidates),
         inventory=head.inventory,
     )
     budget, budget_notice = _ai_retry_budget()
