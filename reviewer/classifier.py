@@ -429,9 +429,13 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     )
 
 
-def _not_a_secret(base: Classification, tokens: tuple[str, ...],
-                  context: Context) -> Classification | None:
+def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Context,
+                  column: Column) -> Classification | None:
     """Identifiers and prose, judged with their table."""
+    fk = column.foreign_key
+    if fk and base.category in ("direct_identifier", "quasi_identifier") and (
+            _snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
+        return None  # owner = ForeignKey("users.id") is a reference, not the person's name
     if base.category == "direct_identifier" and context.org_table and "name" in tokens:
         return None  # an organisation's display name is not a person's
     if base.category == "free_text" and context.author is None and base.confidence != "low":
@@ -482,7 +486,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     if base is None and ruled_out(name, vocab):
         return None
     if base is not None and base.category != "credential":
-        return _not_a_secret(base, tokens, context)
+        return _not_a_secret(base, tokens, context, column)
     if base is None:
         if tokens == ("name",) and context.person_table:
             return Classification("direct_identifier", "medium",
@@ -506,7 +510,9 @@ def classify_in_context(column: Column, context: Context | None = None,
             # a `value` in a tokens table is the token (warehouse: macaroons.key)
             return Classification("credential", "high",
                                   f"name token '{bare[-1]}' in table '{context.table}'")
-        if bare and (context.credential_sibling or (context.expiry and context.owner)):
+        verifier = bare[-1] in ("hash", "digest") if bare else False
+        if bare and ((verifier and context.credential_sibling)
+                     or (context.expiry and context.owner)):
             # a `code` that expires and belongs to a user is a one-time code; a hash next to a
             # salt is a verifier (cinder: transfers.crypt_hash). A coupon's code is neither.
             strength = 1
