@@ -532,6 +532,11 @@ def _with_ai(
     if not ai.api_key:
         why = "AI review skipped: no API key (set ANTHROPIC_API_KEY)"
         return findings, ((why,) if ai.mode == "on" else ()), None
+    from reviewer.extras import missing
+
+    lacking = missing("ai", "The AI review")
+    if lacking:
+        return findings, (f"AI review skipped: {lacking}",), None
     from reviewer import ai as ai_layer
 
     if not ai_layer.should_call(diff.changed_paths(), head.inventory.files, head.rules.path):
