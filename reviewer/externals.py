@@ -92,8 +92,8 @@ def shipped_instances() -> dict[str, str]:
 def canonical(qual: str) -> str:
     """``invenio_db.db.Column`` -> ``flask_sqlalchemy.SQLAlchemy().Column``."""
     instances = shipped_instances()
-    if not instances:
-        return qual
+    if not instances or qual in shipped():
+        return qual  # declared itself: `invenio_db.db.Timestamp` is a mixin, not a db attribute
     parts = qual.split(".")
     for k in range(len(parts) - 1, 0, -1):
         made = instances.get(".".join(parts[:k]))
