@@ -1,4 +1,4 @@
-"""Command line: ``reviewer check|scan|diff|fix|report|baseline|github|demo``.
+"""Command line: ``reviewer check|scan|diff|fix|report|baseline|github|explain|demo``.
 
 Only argparse and the standard library are imported at start-up, so ``reviewer --help``
 stays fast; each command imports what it needs when it runs.
@@ -32,9 +32,28 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _output(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
-    p.add_argument("-f", "--format", choices=formats, default="text",
-                   help="output format (default: text)")
+    p.add_argument("-f", "--format", choices=formats, default=formats[0],
+                   help=f"output format (default: {formats[0]})")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE, not stdout")
+
+
+def _gate_options(p: argparse.ArgumentParser) -> None:
+    """The conventions of ruff, semgrep and bandit; each flag has a matching config key."""
+    p.add_argument("--select", metavar="CODES",
+                   help="only report these codes or names, comma-separated, e.g. MR001,MR002 "
+                        "(default: config `select`, else all; MR006 and MR007 are always kept)")
+    p.add_argument("--ignore", metavar="CODES",
+                   help="never report these codes or names, comma-separated "
+                        "(default: config `ignore`)")
+    p.add_argument("--fail-on", choices=("error", "warning", "never"),
+                   help="which severities block (default: config `fail-on`, else error)")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even when findings block (misuse and crashes still exit 2 and 3)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="text format: print the findings only, nothing when there are none")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text format (default: auto, i.e. on a terminal unless "
+                        "NO_COLOR is set)")
 
 
 def _ai(p: argparse.ArgumentParser) -> None:
@@ -60,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EPILOG)
     _common(p)
     _output(p)
+    _gate_options(p)
 
     p = sub.add_parser("scan", help="list the columns the models declare, as read statically")
     _common(p)
@@ -70,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EPILOG)
     _common(p)
     _output(p)
+    _gate_options(p)
     p.add_argument("--base", metavar="REF",
                    help="compare against merge-base(REF, HEAD) (default: origin/main, "
                         "origin/master, main or master)")
@@ -98,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which severities fail the check (default: config `fail-on`)")
     p.add_argument("--no-comment", action="store_true", help="do not post review comments")
     p.add_argument("--sarif", metavar="FILE", help="also write SARIF to FILE")
+
+    p = sub.add_parser("explain", help="print the documentation of a finding code")
+    p.add_argument("code", nargs="?", metavar="CODE",
+                   help="a code or name, e.g. MR001 or missing-rule (default: list every code)")
 
     sub.add_parser("demo", help="tell the story on the bundled sample app, in a temp git repo")
     return parser

@@ -29,7 +29,27 @@ def repo_root(path: str) -> str:
 
 def _setup(args: argparse.Namespace) -> tuple[str, Config]:
     root = repo_root(args.root)
-    return root, load_config(root, WorktreeTree(root), args.config)
+    return root, _overrides(load_config(root, WorktreeTree(root), args.config), args)
+
+
+def _overrides(config: Config, args: argparse.Namespace) -> Config:
+    """Command-line ``--select``/``--ignore``/``--fail-on`` replace their config keys."""
+    from reviewer.codes import parse_codes
+    from reviewer.config import checked_selection
+
+    changes: dict[str, object] = {}
+    for key in ("select", "ignore"):
+        raw = getattr(args, key, None)
+        if raw is None:
+            continue
+        try:
+            changes[key] = checked_selection(
+                key, parse_codes(p for p in raw.split(",") if p.strip()))
+        except ValueError as exc:
+            raise UsageError(f"--{key}: {exc}") from None
+    if getattr(args, "fail_on", None) is not None:
+        changes["fail_on"] = args.fail_on
+    return replace(config, **changes) if changes else config  # type: ignore[arg-type]
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
@@ -47,12 +67,25 @@ def _render(review: Review, args: argparse.Namespace) -> str:
     from reviewer import __version__
     from reviewer.formatters import render
 
-    color = args.format == "text" and not getattr(args, "output", None) and sys.stdout.isatty()
-    color = color and "NO_COLOR" not in os.environ
-    return render(review, args.format, color=color, tool_version=__version__)
+    mode = getattr(args, "color", "auto")
+    if mode == "auto":
+        color = not getattr(args, "output", None) and sys.stdout.isatty()
+        color = color and "NO_COLOR" not in os.environ
+    else:
+        color = mode == "always"
+    if args.format == "sarif":
+        from reviewer.formatters.sarif import omitted_note
+
+        note = omitted_note(review)
+        if note:
+            print(f"reviewer: {note}", file=sys.stderr)
+    return render(review, args.format, color=color and args.format == "text",
+                  quiet=getattr(args, "quiet", False), tool_version=__version__)
 
 
-def _exit(review: Review) -> int:
+def _exit(review: Review, args: argparse.Namespace) -> int:
+    if getattr(args, "exit_zero", False):
+        return EXIT_OK
     return EXIT_FINDINGS if review.blocking else EXIT_OK
 
 
@@ -62,7 +95,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     root, config = _setup(args)
     review = run_check(root, config, use_cache=not args.no_cache)
     _emit(_render(review, args), args)
-    return _exit(review)
+    return _exit(review, args)
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -97,7 +130,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     review, _ = run_diff(root, config, base=base, head=None if args.worktree else "HEAD",
                          use_cache=not args.no_cache, ai=ai)
     _emit(_render(review, args), args)
-    return _exit(review)
+    return _exit(review, args)
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
@@ -188,6 +221,23 @@ def cmd_github(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from reviewer.codedocs import page_markdown, pages
+    from reviewer.codes import lookup
+
+    if args.code is None:
+        sys.stdout.write(pages()["docs/codes/README.md"])
+        return EXIT_OK
+    code = lookup(args.code)
+    if code is None:
+        from reviewer.codes import CODES
+
+        raise UsageError(f"unknown code {args.code!r}; known: {', '.join(CODES)} "
+                         "(`reviewer explain` lists them)")
+    sys.stdout.write(page_markdown(code))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from reviewer.demo import run_demo
 
@@ -202,6 +252,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "baseline": cmd_baseline,
     "github": cmd_github,
+    "explain": cmd_explain,
     "demo": cmd_demo,
 }
 

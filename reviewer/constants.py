@@ -35,8 +35,11 @@ MAX_COMMENT_CHARS = 65_536
 MAX_CHECK_OUTPUT_CHARS = 65_535
 MAX_ANNOTATIONS_PER_TYPE = 10
 MAX_STEP_SUMMARY_BYTES = 1024 * 1024
+SARIF_MAX_RESULTS = 25_000  # code scanning's limit on results per run
 FINGERPRINT_MARKER = "<!-- masking-reviewer:fp={fp} -->"
 SUMMARY_MARKER = "<!-- masking-reviewer:summary -->"
+# One per review POST, so a retry can tell whether the failed attempt created the review.
+REVIEW_MARKER = "<!-- masking-reviewer:review={token} -->"
 MARKER_PREFIX = "<!-- masking-reviewer:"
 GITHUB_RETRY_TOTAL_SECONDS = 120.0
 

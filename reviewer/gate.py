@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
-from reviewer.codes import CODES
+from reviewer.codes import ALWAYS_REPORTED, CODES
 from reviewer.policy import default_rule
 from reviewer.types import (
     Column,
@@ -256,14 +256,38 @@ def gate_findings(
     yield from check_exemptions(inventory, rules, config)
 
 
-def is_blocking(findings: Iterable[Finding], config: Config) -> bool:
-    levels: dict[str, tuple[Severity, ...]] = {
-        "error": ("error",),
-        "warning": ("error", "warning"),
-        "never": (),
-    }
-    blocking = levels[config.fail_on]
-    return any(
-        f.severity in blocking and not f.baselined and f.source == "deterministic"
+_FAIL_ON_LEVELS: dict[str, tuple[Severity, ...]] = {
+    "error": ("error",),
+    "warning": ("error", "warning"),
+    "never": (),
+}
+
+
+def blocks(finding: Finding, config: Config) -> bool:
+    """Whether this finding blocks merging under ``fail-on``: only deterministic, live ones."""
+    return (
+        finding.severity in _FAIL_ON_LEVELS[config.fail_on]
+        and not finding.baselined
+        and finding.source == "deterministic"
+    )
+
+
+def selected(findings: Iterable[Finding], config: Config) -> list[Finding]:
+    """Only the codes ``select``/``ignore`` ask for; what cannot be read is always reported."""
+    if config.select is None and not config.ignore:
+        return list(findings)
+    wanted = set(CODES if config.select is None else (*config.select, *ALWAYS_REPORTED))
+    wanted -= set(config.ignore)
+    return [f for f in findings if f.code in wanted]
+
+
+def stamp_blocks(findings: Iterable[Finding], config: Config) -> tuple[Finding, ...]:
+    """Each finding carries the gate's verdict, so no formatter re-derives it from severity."""
+    return tuple(
+        f if f.blocks == blocks(f, config) else replace(f, blocks=blocks(f, config))
         for f in findings
     )
+
+
+def is_blocking(findings: Iterable[Finding], config: Config) -> bool:
+    return any(blocks(f, config) for f in findings)

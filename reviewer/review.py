@@ -169,7 +169,7 @@ def _review(
     notices: tuple[str, ...] = (),
     files_skipped: tuple[tuple[str, str], ...] = (),
 ) -> Review:
-    ordered = tuple(sorted(findings, key=_order))
+    ordered = gate.stamp_blocks(sorted(gate.selected(findings, config), key=_order), config)
     # A partial review says so: files the scanner could not read are listed as skipped too.
     unreadable = tuple(dict.fromkeys(
         (e.path, "could not be read (MR007); its columns were not checked")
@@ -178,7 +178,7 @@ def _review(
     files_skipped = (*unreadable, *files_skipped)
     return Review(
         findings=ordered,
-        blocking=gate.is_blocking(ordered, config),
+        blocking=any(f.blocks for f in ordered),
         rules_path=snap.rules.path,
         base=base,
         head=head,

@@ -207,6 +207,7 @@ class Finding:
     confidence: Confidence | None = None
     dismissed: str | None = None  # AI's reason for calling a heuristic warning a false positive
     baselined: bool = False  # known debt recorded by `reviewer baseline`; never blocks
+    blocks: bool = False  # stamped by the gate (``fail-on``); formatters only count it
 
     @property
     def name(self) -> str:
@@ -244,6 +245,8 @@ class Config:
     exemptions: tuple[ConfigExemption, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()  # per-code overrides
     fail_on: FailOn = "error"
+    select: tuple[str, ...] | None = None  # codes to report; None: all
+    ignore: tuple[str, ...] = ()  # codes never reported
     ai: AiMode = "auto"
     model: str | None = None  # None: reviewer.constants.DEFAULT_MODEL
     baseline: str | None = None

@@ -257,5 +257,6 @@ def _post(pr: PullRequestEvent, review: Review, env: ActionsEnv, s: Settings) ->
         gh.close()
     _log(f"posted {result.inline} inline comment(s), {result.in_body} in the review body, "
          f"skipped {result.already_posted} already posted, deleted {result.deleted}, "
-         f"marked {result.resolved} resolved; summary comment {result.summary}")
+         f"marked {result.resolved} resolved; summary comment {result.summary}; "
+         f"{result.requests} GitHub API request(s)")
     return list(result.notices)
