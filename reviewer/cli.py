@@ -1,4 +1,4 @@
-"""Command line: ``reviewer check|scan|diff|fix|report|baseline|github|explain|demo``.
+"""Command line: ``reviewer check|scan|diff|fix|init|report|baseline|github|explain|demo``.
 
 Only argparse and the standard library are imported at start-up, so ``reviewer --help``
 stays fast; each command imports what it needs when it runs.
@@ -94,8 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", metavar="REF",
                    help="compare against merge-base(REF, HEAD) (default: origin/main, "
                         "origin/master, main or master)")
+    p.add_argument("--head", metavar="REF",
+                   help="review this commit instead of HEAD (compared with merge-base(base, REF))")
     p.add_argument("--worktree", action="store_true",
                    help="review the working tree, uncommitted changes included, not HEAD")
+    p.add_argument("--staged", action="store_true",
+                   help="review what is staged for the next commit, against HEAD "
+                        "(the commit-stage hook)")
+    p.add_argument("--pushed", action="store_true",
+                   help="review exactly the range being pushed, from pre-commit's "
+                        "PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF (the pre-push hook)")
     _ai(p)
 
     p = sub.add_parser("fix", help="add the missing rules to masking_rules.json, drop stale ones")
@@ -103,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", metavar="REF",
                    help="also add rules for unlabelled sensitive columns this branch introduced")
     p.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
+
+    p = sub.add_parser("init", help="adopt on an existing codebase: write the configuration "
+                       "and a rule for every column that needs one")
+    p.add_argument("-C", "--root", default=".", metavar="DIR",
+                   help="the repository to set up (default: the current directory)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be written, write nothing")
 
     p = sub.add_parser("report", help="the masking manifest: what is masked, how, and what is not")
     _common(p)

@@ -121,21 +121,32 @@ def _relative(root: str, path: str) -> str:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from reviewer.gitdiff import resolve_base
+    from reviewer.ranges import pick_range, unreviewed_notice
     from reviewer.review import AiOptions, run_diff
 
     root, config = _setup(args)
-    base = resolve_base(root, args.base)
+    picked = pick_range(root, base=args.base, head=args.head, worktree=args.worktree,
+                        staged=args.staged, pushed=args.pushed)
     ai = AiOptions.from_env(config, mode=args.ai, model=args.model, use_cache=not args.no_cache)
-    review, _ = run_diff(root, config, base=base, head=None if args.worktree else "HEAD",
+    review, _ = run_diff(root, config, base=picked.base, head=picked.head,
                          use_cache=not args.no_cache, ai=ai)
+    notices = list(picked.notices)
+    # Commits are what gets pushed and what CI sees, so they are what `diff` reviews; the
+    # uncommitted work beside them is named, never silently ignored.
+    if not (args.worktree or args.staged or args.pushed or args.head):
+        left_out = unreviewed_notice(root, config, review.files_analysed, review.rules_path)
+        if left_out:
+            notices.append(left_out)
+    if notices:
+        review = replace(review, notices=(*review.notices, *notices))
     _emit(_render(review, args), args)
     return _exit(review, args)
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from reviewer.fix import edit_rules_text, unified_diff
+    from reviewer.fix import unified_diff
     from reviewer.review import run_check
+    from reviewer.rules_store import edit_rules, parse_store
 
     root, config = _setup(args)
     use_cache = not args.no_cache
@@ -152,7 +163,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     remove = [f.rule for f in review.findings if f.rule and f.action == "remove"]
     path = Path(root, config.rules)
     old = path.read_text(encoding="utf-8") if path.exists() else None
-    new = edit_rules_text(old, add, remove, path=config.rules)
+    new = edit_rules(old, add, remove, path=config.rules)
     if new == (old or ""):
         print(f"{config.rules}: nothing to fix", file=sys.stderr)
         return EXIT_OK
@@ -160,12 +171,21 @@ def cmd_fix(args: argparse.Namespace) -> int:
         sys.stdout.write(unified_diff(config.rules, old or "", new))
         return EXIT_OK
     path.write_text(new, encoding="utf-8")
-    from reviewer.rules import parse_rules
-
-    before = set(parse_rules(old, config.rules).by_key()) if old else set()
-    after = set(parse_rules(new, config.rules).by_key())
+    before = set(parse_store(old, config.rules).by_key()) if old else set()
+    after = set(parse_store(new, config.rules).by_key())
     print(f"{config.rules}: added {len(after - before)} rule(s), removed "
           f"{len(before - after)} stale rule(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from reviewer.init import apply_plan, plan_init, render_plan
+
+    root = repo_root(args.root)
+    plan = plan_init(root)
+    if not args.dry_run:
+        apply_plan(root, plan)
+    sys.stdout.write(render_plan(plan, dry_run=args.dry_run))
     return EXIT_OK
 
 
@@ -249,6 +269,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "scan": cmd_scan,
     "diff": cmd_diff,
     "fix": cmd_fix,
+    "init": cmd_init,
     "report": cmd_report,
     "baseline": cmd_baseline,
     "github": cmd_github,
