@@ -108,7 +108,9 @@ class WorktreeTree:
 
     def read(self, path: str) -> str | None:
         try:
-            return (self.root / path).read_text(encoding="utf-8")
+            # surrogateescape, as GitTree does: a file that is not UTF-8 (latin-1 with a PEP 263
+            # declaration, or binary) reaches the scanner, which can tell the user where.
+            return (self.root / path).read_text(encoding="utf-8", errors="surrogateescape")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
 
