@@ -4,29 +4,24 @@ exemption pragmas attached), plus the errors for what cannot be read."""
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reviewer.resolution import ClassNode, Resolver, is_sqla, linearise, tail
+from reviewer.resolution import (
+    ClassNode,
+    Resolver,
+    flask_table_name,
+    is_sqla,
+    linearise,
+    tail,
+    to_snake_case,
+)
 from reviewer.types import Column, Config, Exemption, ScanError
 
 if TYPE_CHECKING:
     from reviewer.facts import AliasFacts, CallFacts, ClassFacts, Stmt
-
-
-def to_snake_case(name: str) -> str:
-    """``NetSuiteConnection`` -> ``net_suite_connection``; ``HTTPRequest`` -> ``http_request``."""
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
-
-
-def flask_table_name(name: str) -> str:
-    """Flask-SQLAlchemy 3's automatic ``__tablename__`` (``camel_to_snake_case``)."""
-    name = re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name)
-    return name.lower().lstrip("_")
 
 
 @dataclass(slots=True)

@@ -355,6 +355,8 @@ class _Extractor:
             if index == 0 and (
                 is_table
                 or isinstance(value, (cst.FormattedString, cst.BinaryOperation))
+                or (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                    and isinstance(value.func.value, (cst.SimpleString, cst.FormattedString)))
                 or (isinstance(value, cst.Name) and value.value in self.strings)
             ):
                 # A name computed from constants; the resolver evaluates it across modules.
@@ -1170,6 +1172,16 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
                     return None
                 parts.append(sub)
         return ("cat", tuple(parts))
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        template = str_expr(node.left, self_name)
+        items = (
+            [e.value for e in node.right.elements] if isinstance(node.right, cst.Tuple)
+            else [node.right]
+        )
+        values = [str_expr(v, self_name) for v in items]
+        if template is None or template[0] != "lit" or any(v is None for v in values):
+            return None
+        return ("pct", template[1], tuple(v for v in values if v is not None))
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
         left, right = str_expr(node.left, self_name), str_expr(node.right, self_name)
         return ("cat", (left, right)) if left is not None and right is not None else None

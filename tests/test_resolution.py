@@ -292,6 +292,29 @@ CASES = [
          Row("t_THING", "id", "Thing", "id", 23, nullable=False)],
         id="declared_attr __tablename__ with a known regex transform, .lower(), .upper(), +",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from flask_sqlalchemy.model import camel_to_snake_case
+            from sqlalchemy.orm import declared_attr
+            APP = "crm"
+            class Named(Base):
+                __abstract__ = True
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return camel_to_snake_case(cls.__name__)
+            class HTTPRequestLog(Named):
+                id: Mapped[int] = mapped_column(primary_key=True)
+            class Contact(Base):
+                __tablename__ = "%s_contacts" % APP
+                id: Mapped[int] = mapped_column(primary_key=True)
+                mail: Mapped[str] = mapped_column("{}_mail".format(APP))
+            """)},
+        None,
+        [Row("http_request_log", "id", "HTTPRequestLog", "id", 15, nullable=False),
+         Row("crm_contacts", "id", "Contact", "id", 18, nullable=False),
+         Row("crm_contacts", "crm_mail", "Contact", "mail", 19, nullable=False)],
+        id="flask_sqlalchemy camel_to_snake_case, %-formatting and str.format",
+    ),
     # ------------------------------------------------------------------ the safety net
     pytest.param(
         {"app/types.py": D("""\
@@ -324,7 +347,28 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("files", "naming", "expected"), CASES)
+# Cases whose imports are not installed here, so the differential test cannot build them.
+STATIC_CASES = [
+    pytest.param(
+        {"app/m.py": src("""\
+            import inflection
+            from sqlalchemy.orm import declared_attr
+            class Named(Base):
+                __abstract__ = True
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return inflection.underscore(cls.__name__)
+            class OAuthClientToken(Named):
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [Row("o_auth_client_token", "id", "OAuthClientToken", "id", 14, nullable=False)],
+        id="inflection.underscore(cls.__name__) in a declared_attr __tablename__",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "naming", "expected"), [*CASES, *STATIC_CASES])
 def test_columns(files: dict[str, str], naming: TableNaming | None, expected: list[Row]) -> None:
     inventory = scan(files, naming)
     assert inventory.errors == ()
