@@ -133,8 +133,9 @@ class ColumnBuilder:
 
     def column_name(self, path: str, call: CallFacts) -> tuple[str | None, bool]:
         """The DB name a Column(...) call gives, and whether a name was given that cannot be
-        computed. A first argument that is a name is the column name when it evaluates to a
-        string, else the column type (``Column(NAME, ...)`` vs ``Column(String, ...)``)."""
+        computed. A first argument that is a name or a call is the column name when it
+        evaluates to a string, else the column type (``Column(NAME, ...)``,
+        ``Column(prefixed("x"), ...)`` vs ``Column(String, ...)``, ``Column(Text(), ...)``)."""
         if call.name is not None or call.name_error:
             return call.name, call.name_error
         if call.name_expr is None:
@@ -142,7 +143,7 @@ class ColumnBuilder:
         name = self.resolver.string(path, call.name_expr)
         if name is not None:
             return name, False
-        return None, call.name_expr[0] != "ref"
+        return None, call.name_expr[0] not in ("ref", "call")
 
     def labels_for(self, path: str, *calls: CallFacts | None) -> set[str]:
         found: set[str] = set()

@@ -364,8 +364,8 @@ class _Extractor:
                 if name_expr is None:
                     name_error = True
                 continue
-            if index == 0 and isinstance(value, (cst.Name, cst.Attribute)):
-                # NAME_FROM_ELSEWHERE or a type: the resolver tells which
+            if index == 0 and isinstance(value, (cst.Name, cst.Attribute, cst.Call)):
+                # NAME_FROM_ELSEWHERE / prefixed("x"), or a type: the resolver tells which
                 name_expr = str_expr(value)
             if isinstance(value, cst.Call):
                 facts = self.call(value)

@@ -252,6 +252,7 @@ CASES = [
                 __tablename__ = f"{PREFIX}orgs"
                 id: Mapped[int] = mapped_column(primary_key=True)
                 vat: Mapped[str] = mapped_column(name=PREFIX + "vat_id")
+                iban: Mapped[str] = mapped_column(prefixed("iban"), String(34))
             roles = Table(prefixed("roles_permissions"), Base.metadata,
                           Column(EMAIL, String, info={"v": ColumnVisibility.PRIVATE}))
             """)},
@@ -260,7 +261,8 @@ CASES = [
          Row("crm_users", "email_address", "User", "email", 11, (MASK,)),
          Row("crm_orgs", "id", "Org", "id", 14, nullable=False),
          Row("crm_orgs", "crm_vat_id", "Org", "vat", 15, nullable=False),
-         Row("crm_roles_permissions", "email_address", None, None, 17, (PRIV,))],
+         Row("crm_orgs", "crm_iban", "Org", "iban", 16, nullable=False),
+         Row("crm_roles_permissions", "email_address", None, None, 18, (PRIV,))],
         id="table and column names from constants, f-strings, + and a helper in another module",
     ),
     pytest.param(
