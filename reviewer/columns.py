@@ -485,7 +485,12 @@ class ColumnBuilder:
                            "mixins (a table always has at least a primary key)")
 
 
-_STDLIB = frozenset(sys.stdlib_module_names)
+# The same on every supported Python: modules removed in 3.12 and 3.13 still count.
+_STDLIB = frozenset(sys.stdlib_module_names) | {
+    "distutils", "asynchat", "asyncore", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb",
+    "chunk", "crypt", "imghdr", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes",
+    "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib", "lib2to3",
+}
 
 
 def _harmless(qual: str) -> bool:

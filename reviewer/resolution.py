@@ -28,7 +28,11 @@ RefKind = Literal[
 ]
 _HARMLESS_MODULES = ("builtins", "typing", "typing_extensions", "abc", "enum", "dataclasses",
                      "collections")
-_BUILTINS = frozenset(dir(builtins))
+# The same on every supported Python: the builtins added in 3.11-3.13 count everywhere.
+_BUILTINS = frozenset(dir(builtins)) | {
+    "BaseExceptionGroup", "ExceptionGroup", "PythonFinalizationError", "EncodingWarning",
+    "aiter", "anext",
+}
 
 @dataclass(frozen=True, slots=True)
 class Ref:
