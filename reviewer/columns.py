@@ -396,17 +396,14 @@ class ColumnBuilder:
                        "cannot be checked; declare the columns explicitly")
 
     def columnish(self, path: str, stmt: Stmt) -> bool:
-        """Does the statement use SQLAlchemy's column machinery (so its class is a model)?"""
-        names = [stmt.call.callee] if stmt.call else []
-        if stmt.annotation is not None:
-            names.append(stmt.annotation.wrapper)
-        for name in names:
-            q = self.resolver.qual(path, name) if name else None
-            if q and is_sqla(q) and tail(q) in (
-                "Column", "mapped_column", "column_property", "deferred", "Mapped"
-            ):
-                return True
-        return False
+        """Does the statement use SQLAlchemy's column machinery (so its class is a model)?
+        Spelled like it is enough: under a base that cannot be resolved, ``sql.Column`` may
+        be unresolvable too, and the class must still block rather than vanish."""
+        return columnish_text(stmt) or any(
+            (q := self.resolver.qual(path, name)) is not None and is_sqla(q)
+            and tail(q) in _COLUMNISH
+            for name in _stmt_names(stmt)
+        )
 
     def model_class(self, path: str, cls: ClassFacts) -> None:
         node = self.resolver.class_node(path, cls.name)
@@ -483,6 +480,21 @@ class ColumnBuilder:
                            "its columns, so a labelled one would pass unchecked; declare them "
                            "with mapped_column(...) or Column(...) in the class body or its "
                            "mixins (a table always has at least a primary key)")
+
+
+_COLUMNISH = frozenset({"Column", "mapped_column", "column_property", "deferred", "Mapped"})
+
+
+def _stmt_names(stmt: Stmt) -> list[str]:
+    names = [stmt.call.callee] if stmt.call and stmt.call.callee else []
+    if stmt.annotation is not None:
+        names.append(stmt.annotation.wrapper)
+    return names
+
+
+def columnish_text(stmt: Stmt) -> bool:
+    """``x = Column(...)``, ``x = sql.mapped_column(...)``, ``x: Mapped[int]``, by spelling."""
+    return any(tail(name) in _COLUMNISH for name in _stmt_names(stmt))
 
 
 # The same on every supported Python: modules removed in 3.12 and 3.13 still count.

@@ -426,6 +426,21 @@ ERROR_CASES = [
         id="broken: a star-import chain that never binds Column blocks (the empty-and-green app)",
     ),
     pytest.param(
+        {"app/__init__.py": "",
+         "app/m.py": D("""\
+            from app import sql
+            class User(sql.Model):
+                id = sql.Column(sql.Integer, primary_key=True)
+            class Helper(sql.Thing):
+                size = 3
+            """)},
+        None,
+        [("app/m.py", 2, r"^class User: base class 'sql\.Model' cannot be found in the "
+          r"repository .*; make sure the module defining it is committed$")],
+        id="broken: a model file naming no sqlalchemy, on an unresolvable base, is selected "
+           "and blocks",
+    ),
+    pytest.param(
         {"app/compat.py": "import sqlalchemy\nColumn = sqlalchemy.Column\n__all__ = []\n",
          "app/m.py": src("""\
             from app.compat import *
