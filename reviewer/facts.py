@@ -126,6 +126,7 @@ class ModuleFacts:
     str_consts: tuple[tuple[str, StrExpr], ...] = ()  # NAME = a string built from constants
     # def NAME(params): return <string expression>
     str_funcs: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
+    rebound: tuple[str, ...] = ()  # classes a later module-level assignment rebinds
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -188,6 +189,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         None if facts.exports is None else list(facts.exports),
         [[name, expr] for name, expr in facts.str_consts],
         [[name, list(params), expr] for name, params, expr in facts.str_funcs],
+        list(facts.rebound),
     ]
 
 
@@ -233,7 +235,8 @@ def _class(d: Any) -> ClassFacts:
 def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
-     imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs) = data
+     imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
+     rebound) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -254,4 +257,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
         exports=None if exports is None else tuple(exports),
         str_consts=tuple((str(n), _tuples(e)) for n, e in str_consts),
         str_funcs=tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_funcs),
+        rebound=tuple(rebound),
     )

@@ -152,7 +152,7 @@ class Resolver:
             return Ref("missing", path, name, name)
         head, _, rest = name.partition(".")
         for cls in reversed(facts.classes):
-            if cls.name == head:
+            if cls.name == head and head not in facts.rebound:
                 return Ref("class", path, head) if not rest else Ref("other", path, name)
         for alias in facts.aliases:
             if alias.name == head and not rest:
@@ -467,6 +467,8 @@ class Resolver:
                          declarative=True)
         self._classes[key] = node
         target = self.resolve(ref.path, value)
+        if value == ref.name:  # declarative_base(cls=ModelBase) rebinding ModelBase
+            target = Ref("class", ref.path, value)
         parent = self.class_node(target.path, target.name) if target.kind == "class" else None
         if parent is not None:
             node.bases.append(parent)

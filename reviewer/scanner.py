@@ -532,6 +532,7 @@ class _ModuleBuilder:
         self.exports: tuple[str, ...] | None = None
         self.str_consts: list[tuple[str, StrExpr]] = []
         self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
+        self.rebound: list[str] = []
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
         for stmt, small in _statements(body):
@@ -601,6 +602,9 @@ class _ModuleBuilder:
         if value is None:
             return
         if target is not None and "." not in target:
+            if any(c.name == target for c in self.classes):
+                # `class ModelBase: ...` then `ModelBase = declarative_base(cls=ModelBase)`
+                self.rebound.append(target)
             self.module_binding(target, value)
         if isinstance(value, cst.Call):
             callee = dotted(value.func) or ""
@@ -1144,6 +1148,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         exports=builder.exports,
         str_consts=tuple(builder.str_consts),
         str_funcs=tuple(builder.str_funcs),
+        rebound=tuple(dict.fromkeys(builder.rebound)),
     )
 
 

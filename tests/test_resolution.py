@@ -105,6 +105,29 @@ CASES = [
         id="declarative_base(cls=Mixin, metadata=...): the mixin's columns land in every table",
     ),
     pytest.param(
+        {"app/db.py": D("""\
+            import sqlalchemy
+            from sqlalchemy.orm import declarative_base
+            __all__ = ["ModelBase", "metadata"]
+            class ModelBase:
+                id = sqlalchemy.Column(sqlalchemy.Integer, primary_key=True)
+            metadata = sqlalchemy.MetaData()
+            ModelBase = declarative_base(cls=ModelBase, metadata=metadata)
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, Text
+            from app import db
+            class Classifier(db.ModelBase):
+                __tablename__ = "trove_classifiers"
+                classifier = Column(Text, info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("trove_classifiers", "id", "Classifier", "id", 5, nullable=False, path="app/db.py",
+             declared_in="ModelBase"),
+         Row("trove_classifiers", "classifier", "Classifier", "classifier", 6, (MASK,))],
+        id="class ModelBase, then ModelBase = declarative_base(cls=ModelBase): the later binding",
+    ),
+    pytest.param(
         {"app/m.py": V + D("""\
             from sqlalchemy import Column, Integer, String
             from sqlalchemy.orm import as_declarative, declared_attr
