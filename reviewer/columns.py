@@ -224,6 +224,8 @@ class ColumnBuilder:
             if q is None or _harmless(q):
                 return None
             return call.callee, f"a class deriving from {q}"
+        if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
+            return None
         if ref.kind != "external":
             what = {"other": "a function or object of the repository, not a class",
                     "unresolved": "defined or imported nowhere the reviewer can see",
@@ -234,6 +236,18 @@ class ColumnBuilder:
         if _harmless(ref.qual):
             return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
+
+    def builds_no_column(self, path: str, function: str) -> bool:
+        """A repository function every return of which calls something known to build no
+        column, e.g. ``return orm.relationship(...)``."""
+        facts = self.resolver.facts(path)
+        callees = next((cs for name, cs in reversed(facts.returns if facts else ())
+                        if name == function), ())
+        quals = [self.callee_qual(path, callee) for callee in callees]
+        return bool(quals) and all(
+            q is not None and _harmless(q) and not (is_sqla(q) and tail(q) in _BUILDS_COLUMNS)
+            for q in quals
+        )
 
     def stmt_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
                     ) -> Column | None:
@@ -482,6 +496,10 @@ class ColumnBuilder:
                            "mixins (a table always has at least a primary key)")
 
 
+# SQLAlchemy constructs that build a table column (or hold one they are given)
+_BUILDS_COLUMNS = frozenset({
+    "Column", "mapped_column", "column_property", "deferred", "composite", "MappedColumn",
+})
 _COLUMNISH = frozenset({"Column", "mapped_column", "column_property", "deferred", "Mapped"})
 
 

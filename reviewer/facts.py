@@ -127,6 +127,8 @@ class ModuleFacts:
     # def NAME(params): return <string expression>
     str_funcs: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
     rebound: tuple[str, ...] = ()  # classes a later module-level assignment rebinds
+    # def NAME(...): every return is `return callee(...)`: (NAME, (callee, ...))
+    returns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -190,6 +192,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, expr] for name, expr in facts.str_consts],
         [[name, list(params), expr] for name, params, expr in facts.str_funcs],
         list(facts.rebound),
+        [[name, list(callees)] for name, callees in facts.returns],
     ]
 
 
@@ -236,7 +239,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
-     rebound) = data
+     rebound, returns) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -258,4 +261,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
         str_consts=tuple((str(n), _tuples(e)) for n, e in str_consts),
         str_funcs=tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_funcs),
         rebound=tuple(rebound),
+        returns=tuple((str(n), tuple(cs)) for n, cs in returns),
     )

@@ -533,6 +533,7 @@ class _ModuleBuilder:
         self.str_consts: list[tuple[str, StrExpr]] = []
         self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
         self.rebound: list[str] = []
+        self.returns: list[tuple[str, tuple[str, ...]]] = []
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
         for stmt, small in _statements(body):
@@ -561,6 +562,9 @@ class _ModuleBuilder:
                 helper = str_function(stmt)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
+                made = returned_calls(stmt)
+                if made:
+                    self.returns.append((ident(stmt.name.value), made))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -1149,6 +1153,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         str_consts=tuple(builder.str_consts),
         str_funcs=tuple(builder.str_funcs),
         rebound=tuple(dict.fromkeys(builder.rebound)),
+        returns=tuple(builder.returns),
     )
 
 
@@ -1236,3 +1241,31 @@ def str_function(stmt: cst.FunctionDef, self_param: bool = False
     self_name = params[0] if self_param and params else None
     expr = str_expr(ret.value, self_name)
     return (params, expr) if expr is not None else None
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.callees: list[str | None] = []
+
+    def visit_Return(self, node: cst.Return) -> bool:
+        value = node.value
+        self.callees.append(dotted(value.func) if isinstance(value, cst.Call) else None)
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's returns are not this one's
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
+    """The callee of every ``return callee(...)`` of a function, when all its returns are such
+    calls (``def _dependency_relation(kind): return orm.relationship(...)``); else ()."""
+    finder = _Returns()
+    stmt.body.visit(finder)
+    names = [c for c in finder.callees if c]
+    return tuple(dict.fromkeys(names)) if names and len(names) == len(finder.callees) else ()

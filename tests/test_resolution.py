@@ -344,15 +344,21 @@ CASES = [
     pytest.param(
         {"app/types.py": D("""\
             from sqlalchemy import Column
+            from sqlalchemy.orm import relationship
             class EncryptedColumn(Column):
                 inherit_cache = True
             class Registry:
                 pass
+            def peers(name):
+                \"\"\"A read-only relationship, built the same way for several attributes.\"\"\"
+                if name:
+                    return relationship("Wallet", viewonly=True)
+                return relationship("Wallet", viewonly=True, uselist=False)
             """),
          "app/m.py": src("""\
             import logging
             from sqlalchemy.ext.hybrid import hybrid_property
-            from app.types import EncryptedColumn, Registry
+            from app.types import EncryptedColumn, Registry, peers
             class Wallet(Base):
                 __tablename__ = "wallets"
                 log = logging.getLogger(__name__)
@@ -362,12 +368,14 @@ CASES = [
                 seed = EncryptedColumn(String, info={"v": ColumnVisibility.PRIVATE})
                 owner_id = Column(ForeignKey("wallets.id"))
                 owner = relationship("Wallet")
+                siblings = peers("siblings")
             """)},
         None,
         [Row("wallets", "id", "Wallet", "id", 14, nullable=False),
          Row("wallets", "seed", "Wallet", "seed", 15, (PRIV,)),
          Row("wallets", "owner_id", "Wallet", "owner_id", 16)],
-        id="known non-columns pass: stdlib, builtins, repo classes, relationship; Column subclass",
+        id="known non-columns pass: stdlib, builtins, repo classes, relationship, a helper "
+           "returning relationship(); a Column subclass is a column",
     ),
 ]
 
@@ -515,6 +523,12 @@ ERROR_CASES = [
             import functools
             import vendor_columns
             from app.helpers import build
+            def secret(label):
+                return mapped_column(String, info={"v": label})
+            def maybe(flag):
+                if flag:
+                    return relationship("Account")
+                return None
             class Account(Base):
                 __tablename__ = "accounts"
                 id: Mapped[int] = mapped_column(primary_key=True)
@@ -523,18 +537,23 @@ ERROR_CASES = [
                 c = build()
                 d = functools.partial(Column, String)()
                 e = registry_thing["x"](String)
+                f = secret(ColumnVisibility.PRIVATE)
+                g = maybe(True)
             """)},
         None,
-        [("app/m.py", 12, r"^Account\.a: cannot resolve make_secret\(\.\.\.\) \(defined or "
+        [("app/m.py", 18, r"^Account\.a: cannot resolve make_secret\(\.\.\.\) \(defined or "
           r"imported nowhere the reviewer can see\), so masking-reviewer cannot tell whether it "
           r"builds a column, and a labelled one would pass unchecked; " + FIX +
           r", or, if it builds no column, define it outside the mapped class$"),
-         ("app/m.py", 13, r"^Account\.b: cannot resolve vendor_columns\.secret_column\(\.\.\.\) "
+         ("app/m.py", 19, r"^Account\.b: cannot resolve vendor_columns\.secret_column\(\.\.\.\) "
           r"\(from the package 'vendor_columns'\)"),
-         ("app/m.py", 14, r"^Account\.c: cannot resolve build\(\.\.\.\) \(imported from a module "
+         ("app/m.py", 20, r"^Account\.c: cannot resolve build\(\.\.\.\) \(imported from a module "
           r"that is not in the repository\)"),
-         ("app/m.py", 15, r"^Account\.d: cannot resolve the call \(its callee is an expression"),
-         ("app/m.py", 16, r"^Account\.e: cannot resolve the call \(its callee is an expression")],
+         ("app/m.py", 21, r"^Account\.d: cannot resolve the call \(its callee is an expression"),
+         ("app/m.py", 22, r"^Account\.e: cannot resolve the call \(its callee is an expression"),
+         ("app/m.py", 23, r"^Account\.f: cannot resolve secret\(\.\.\.\) \(a function or object of "
+          r"the repository, not a class\)"),
+         ("app/m.py", 24, r"^Account\.g: cannot resolve maybe\(\.\.\.\)")],
         id="broken: calls the reader cannot classify block at their line, never dropped",
     ),
     pytest.param(
