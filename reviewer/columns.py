@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewer.resolution import ClassNode, Resolver, is_sqla, linearise, tail
 from reviewer.types import Column, Config, Exemption, ScanError
@@ -322,6 +322,7 @@ class ColumnBuilder:
             labels=tuple(lb for lb in self.config.labels if lb in labels),
             exemption=self.exemption(path, stmt.line, stmt.end_line, table, column),
             declared_in=node.facts.name if node is not owner else None,
+            **_evidence(call, alias_call),
         )
 
     def exemption(self, path: str, line: int, end_line: int, table: str, column: str
@@ -363,6 +364,7 @@ class ColumnBuilder:
                 labels=tuple(lb for lb in self.config.labels
                              if lb in self.labels_for(path, arg)),
                 exemption=self.exemption(path, arg.line, arg.end_line, table, name),
+                **_evidence(arg),
             )
 
     # ----------------------------------------------------------------- files
@@ -496,3 +498,16 @@ def _harmless(qual: str) -> bool:
     """Builds no column: SQLAlchemy's other constructs, the standard library, builtins."""
     top = qual.split(".", 1)[0]
     return is_sqla(qual) or top in _STDLIB or top == "builtins"
+
+
+def _evidence(*calls: CallFacts | None) -> dict[str, Any]:
+    """What the classifier reads besides name and type: index, foreign key, doc, comments."""
+    found = [c for c in calls if c is not None]
+    fk = next((a.first_string for c in found for a in c.args
+               if a.callee.rsplit(".", 1)[-1] == "ForeignKey" and a.first_string), None)
+    return {
+        "index": any(c.index for c in found),
+        "foreign_key": fk,
+        "doc": next((c.doc for c in found if c.doc), None),
+        "comment": next((c.note for c in found if c.note), None),
+    }

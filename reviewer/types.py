@@ -60,6 +60,12 @@ class Column:
     declared_in: str | None = None  # mixin / base class that declares it, when not class_name
     category: Category | None = None
     confidence: Confidence | None = None
+    # What a reviewer reads besides the name (the classifier's evidence, never data values)
+    index: bool = False
+    foreign_key: str | None = None  # "users.id", as written in ForeignKey(...)
+    doc: str | None = None  # doc= / comment= of the declaration
+    comment: str | None = None  # source comments on the declaration or right above it
+    evidence: str | None = None  # why the classifier chose category/confidence, for messages
 
     @property
     def key(self) -> tuple[str, str]:
@@ -240,6 +246,7 @@ class Finding:
     introduced: bool = True  # False: it was already there at the base of the diff
     category: Category | None = None
     confidence: Confidence | None = None
+    evidence: str | None = None  # the classifier's evidence for category/confidence
     dismissed: str | None = None  # AI's reason for calling a heuristic warning a false positive
     baselined: bool = False  # known debt recorded by `reviewer baseline`; never blocks
     blocks: bool = False  # stamped by the gate (``fail-on``); formatters only count it
