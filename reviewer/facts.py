@@ -40,6 +40,11 @@ class CallFacts:
     end_line: int = 0
     reflected: bool = False  # Table(..., autoload_with=engine): columns come from the DB
     name_expr: StrExpr | None = None  # a first positional argument computed from constants
+    # Evidence for the classifier, read only on column calls: index=True, the doc=/comment=
+    # texts, and the source comments on (or right above) the call's lines.
+    index: bool = False
+    doc: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +161,8 @@ def _enc_call(c: CallFacts | None) -> list[Any] | None:
         return None
     return [c.callee, c.line, c.name, c.name_error, c.type, c.nullable, c.primary_key, c.unique,
             c.key, list(c.labels), list(c.refs), _enc_call(c.inner),
-            [_enc_call(a) for a in c.args], c.first_string, c.end_line, c.reflected, c.name_expr]
+            [_enc_call(a) for a in c.args], c.first_string, c.end_line, c.reflected, c.name_expr,
+            c.index, c.doc, c.note]
 
 
 def _enc_stmt(s: Stmt) -> list[Any]:
@@ -205,13 +211,13 @@ def _call(d: Any) -> CallFacts | None:
     if d is None:
         return None
     (callee, line, name, name_error, type_, nullable, pk, unique, key, labels, refs, inner, args,
-     first_string, end_line, reflected, name_expr) = d
+     first_string, end_line, reflected, name_expr, index, doc, note) = d
     return CallFacts(
         str(callee), int(line), name, bool(name_error), type_, nullable, bool(pk), bool(unique),
         key, tuple(labels) if labels else (), tuple(refs) if refs else (),
         _call(inner) if inner else None,
         tuple(c for c in map(_call, args) if c is not None) if args else (), first_string,
-        int(end_line), bool(reflected), _tuples(name_expr),
+        int(end_line), bool(reflected), _tuples(name_expr), bool(index), doc, note,
     )
 
 

@@ -307,6 +307,7 @@ class _Extractor:
         self.labels = labels
         self.strings = strings
         self.aliases: dict[str, str] = {}
+        self.lines = split_lines(text)  # for the comments around a column (classifier evidence)
         # Walking a CST subtree costs ~100x a substring test; most statements carry no label.
         self.tokens = tuple({label.rsplit(".", 1)[-1] for label in labels})
         self.any_token = any(t in text for t in self.tokens)
@@ -336,8 +337,9 @@ class _Extractor:
         name_error = False
         type_text: str | None = None
         nullable: bool | None = None
-        primary_key = unique = False
+        primary_key = unique = indexed = False
         key: str | None = None
+        docs: list[str] = []
         refs: list[str] = []
         inner: CallFacts | None = None
         args: list[CallFacts] = []
@@ -404,6 +406,12 @@ class _Extractor:
                 primary_key = _literal_bool(value) is True
             elif kw == "unique":
                 unique = _literal_bool(value) is True
+            elif kw == "index":
+                indexed = _literal_bool(value) is True
+            elif kw in ("doc", "comment"):
+                literal = _literal_str(value)
+                if literal:
+                    docs.append(literal)
             elif kw == "key":
                 key = _literal_str(value)
             elif kw == "type_":
@@ -429,6 +437,10 @@ class _Extractor:
             end_line=end_line or self.pos.end_line(node) or line,
             reflected=reflected,
             name_expr=name_expr,
+            index=indexed,
+            doc=" ".join(docs) or None,
+            note=(source_note(self.lines, line, end_line or line)
+                  if callee.rsplit(".", 1)[-1] in _COLUMN_FACTORIES else None),
         )
 
     def annotation(self, node: cst.BaseExpression) -> AnnFacts | None:
@@ -923,6 +935,38 @@ def pragmas(text: str) -> tuple[tuple[int, str], ...]:
         if m:
             found.append((number, (m.group("reason") or "").strip()))
     return tuple(found)
+
+
+_STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+# Tool directives, not prose about the column (the exemption pragma is read on its own).
+_DIRECTIVE = re.compile(r"^(?:masking:|noqa|type:|pragma|pylint|fmt:|mypy|ruff)", re.IGNORECASE)
+
+
+def _comment_of(line: str) -> str | None:
+    if "#" not in line:
+        return None
+    at = _STRING.sub(lambda m: "_" * len(m.group(0)), line).find("#")
+    if at < 0:
+        return None
+    text = line[at + 1:].strip()
+    return None if not text or _DIRECTIVE.match(text) else text
+
+
+def source_note(lines: Sequence[str], line: int, end_line: int) -> str | None:
+    """The comments a reader sees with a column: on its own lines, and the comment block
+    right above it (``# one-time code e-mailed to the user``)."""
+    found: list[str] = []
+    above = line - 2
+    while above >= 0 and lines[above].lstrip().startswith("#"):
+        text = _comment_of(lines[above])
+        if text:
+            found.insert(0, text)
+        above -= 1
+    for number in range(line, min(end_line, len(lines)) + 1):
+        text = _comment_of(lines[number - 1])
+        if text:
+            found.append(text)
+    return " ".join(found)[:300] or None
 
 
 def split_lines(text: str) -> list[str]:

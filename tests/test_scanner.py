@@ -687,6 +687,36 @@ def test_column_details() -> None:
     assert inventory.mapped_classes == 1
 
 
+def test_column_evidence_for_the_classifier() -> None:
+    inventory = scan({"app/m.py": src("""\
+        class LoginCode(Base):
+            __tablename__ = "login_codes"
+            id = Column(Integer, primary_key=True)
+            user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+            # six digits, e-mailed to the user
+            # (valid for ten minutes)
+            code = Column(String(6), doc="sent by mail")  # see "mailer.py" for #format
+            digest = mapped_column(String(64), comment="sha256", unique=True)  # noqa: E501
+            note = Column(Text)  # masking: exempt -- public
+
+        notes = Table(
+            "notes", Base.metadata,
+            Column("author_id", Integer, ForeignKey("users.id")),  # who wrote it
+        )
+        """)})
+    assert [(c.column, c.index, c.foreign_key, c.doc, c.comment)
+            for c in inventory.columns] == [
+        ("id", False, None, None, None),
+        ("user_id", True, "users.id", None, None),
+        ("code", False, None, "sent by mail",
+         'six digits, e-mailed to the user (valid for ten minutes) see "mailer.py" for #format'),
+        # tool directives (noqa, the exemption pragma) are not prose about the column
+        ("digest", False, None, "sha256", None),
+        ("note", False, None, None, None),
+        ("author_id", False, "users.id", None, "who wrote it"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("files", "models", "expected"),
     [
