@@ -158,9 +158,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
                              use_cache=use_cache)
     else:
         review = run_check(root, config, use_cache=use_cache)
-    add = [f.rule for f in review.findings
-           if f.rule and f.action == "add" and f.code in ("MR001", "MR003", "MR004")]
-    remove = [f.rule for f in review.findings if f.rule and f.action == "remove"]
+    from reviewer.codes import CODES
+
+    fixable = [f for f in review.findings if f.rule and CODES[f.code].fixable]
+    add = [f.rule for f in fixable if f.rule and f.action == "add"]
+    remove = [f.rule for f in fixable if f.rule and f.action == "remove"]
     path = Path(root, config.rules)
     old = path.read_text(encoding="utf-8") if path.exists() else None
     new = edit_rules(old, add, remove, path=config.rules)
