@@ -387,6 +387,8 @@ def scaling_markdown(by_size: Sequence[tuple[int, Sequence[Result]]]) -> str:
         for _, results in by_size:
             found = next((r for r in results if r.name == name), None)
             medians.append(None if found is None else found.median_s)
+        if all(m is None for m in medians):
+            continue
         per_model = [None if m is None else m / n * 1000
                      for m, n in zip(medians, sizes, strict=True)]
         rows.append(_scaling_row(name, per_model))
