@@ -257,3 +257,15 @@ def test_a_tree_without_labels_says_which_labels_it_looked_for(
 
 def test_strategies_named_safe_for_secrets_exist() -> None:
     assert set(STRATEGIES) >= SECRET_STRATEGIES
+
+
+def test_fix_adds_the_rules_for_unlabelled_credentials(
+    certdesk: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = certdesk.root / "pyproject.toml"
+    path.write_text(path.read_text() + CONFIG)
+    certdesk.write("masking_rules.json", EMPTY_RULES)
+    assert run(certdesk, capsys, "fix")[0] == 0
+    rules = json.loads((certdesk.root / "masking_rules.json").read_text())["rules"]
+    assert {(r["table"], r["column"]): r["strategy"] for r in rules} == SAFE
+    assert run(certdesk, capsys, "check")[0] == 0
