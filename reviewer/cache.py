@@ -73,6 +73,22 @@ def text_digest(text: str | None) -> str | None:
     return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
+def content_id(tree: SourceTree, path: str) -> str | None:
+    """What identifies a file's content in ``tree``; None when the file is missing.
+
+    In a commit, git's own blob id: ``ls-tree`` has already listed it, so a warm diff reads
+    and hashes neither commit's files. Elsewhere, the hash of the text. The two never match
+    each other (a cache entry built from a commit serves only commits), which costs a rebuild
+    at worst and never trusts a hash we computed as if git had."""
+    from reviewer.sources import GitTree
+
+    inner = tree.tree if isinstance(tree, RecordingTree) else tree
+    if isinstance(inner, GitTree):
+        oid = inner.blob_id(path)
+        return None if oid is None else f"git:{oid}"
+    return text_digest(tree.read(path))
+
+
 def digest_key(kind: str, *parts: str) -> str:
     """A cache key over ``parts``; each is length-prefixed, so no two part lists collide."""
     digest = hashlib.sha256(f"{kind}-v{CACHE_SCHEMA}".encode())
@@ -269,7 +285,7 @@ class RecordingTree:
     def read(self, path: str) -> str | None:
         text = self.tree.read(path)
         if path not in self.reads:
-            self.reads[path] = text_digest(text)
+            self.reads[path] = content_id(self.tree, path)
         return text
 
 
@@ -316,7 +332,7 @@ class InventoryCache:
         try:
             reads = data["reads"]
             for path, digest in reads:
-                if text_digest(tree.read(path)) != digest:
+                if content_id(tree, path) != digest:
                     return None
             return inventory_from_json(data["inventory"])
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):

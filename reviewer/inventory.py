@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from reviewer.cache import InventoryCache, RecordingTree, text_digest
+from reviewer.cache import InventoryCache, RecordingTree, content_id
 from reviewer.columns import ColumnBuilder
 from reviewer.facts_pool import FactsPool
 from reviewer.resolution import Resolver
@@ -39,7 +39,7 @@ def build_inventory(
         keyed = [f for f in files if any(glob_match(f, g) for g in config.models)]
     else:
         keyed = auto_candidates(files)
-    digests = {path: text_digest(tree.read(path)) for path in keyed}
+    digests = {path: content_id(tree, path) for path in keyed}
     key = InventoryCache.key(
         files,
         # the label is only in messages about explicit paths ("not found in <label>")

@@ -108,7 +108,9 @@ class WorktreeTree:
 
     def read(self, path: str) -> str | None:
         try:
-            return (self.root / path).read_text(encoding="utf-8")
+            # surrogateescape, as GitTree does: a file that is not UTF-8 (latin-1 with a PEP 263
+            # declaration, or binary) reaches the scanner, which can tell the user where.
+            return (self.root / path).read_text(encoding="utf-8", errors="surrogateescape")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
 
@@ -142,12 +144,18 @@ class GitTree:
     def files(self) -> list[str]:
         return sorted(self._blobs)
 
+    def blob_id(self, path: str) -> str | None:
+        """git's id of the file's content, known without reading it; None if missing."""
+        return self._blobs.get(path)
+
     def read(self, path: str) -> str | None:
         if path not in self._cache:
             if path not in self._blobs:
                 return None
-            # One `git cat-file --batch` for every Python file beats a process per file.
-            wanted = [p for p in self._blobs if p.endswith(".py") and p not in self._cache]
+            # One `git cat-file --batch` for every Python file beats a process per file; a
+            # rules or config file alone does not need them.
+            wanted = [p for p in self._blobs if p.endswith(".py") and p not in self._cache
+                      ] if path.endswith(".py") else []
             self._load([*wanted, path] if path not in wanted else wanted)
         return self._cache.get(path)
 

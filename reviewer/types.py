@@ -289,6 +289,19 @@ class Config:
     sensitive_names: tuple[tuple[Category, tuple[str, ...]], ...] = ()
     ignore_names: tuple[str, ...] = ()
     path: str | None = None  # the file the configuration was read from, if any
+    # (table, column) -> the first exemption naming it; built on first lookup, since every
+    # check asks for every column
+    _exemption_index: dict[tuple[str, str], ConfigExemption] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
+
+    def exemption(self, key: tuple[str, str]) -> ConfigExemption | None:
+        if not self.exemptions:
+            return None
+        if not self._exemption_index:
+            for e in self.exemptions:
+                self._exemption_index.setdefault((e.table, e.column), e)
+        return self._exemption_index.get(key)
 
     def severity_for(self, code: str, default: Severity) -> Severity:
         for c, sev in self.severity:
