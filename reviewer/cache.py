@@ -39,7 +39,7 @@ def cache_dir() -> Path:
 # edited resolver can never be answered with what the old one computed, bump or no bump.
 _CACHED_CODE = (
     "facts.py", "scanner.py", "facts_pool.py", "selection.py", "resolution.py", "columns.py",
-    "inventory.py", "cache.py",
+    "inventory.py", "cache.py", "externals.py",
 )
 
 
@@ -52,6 +52,9 @@ def code_fingerprint() -> str | None:
     try:
         for name in _CACHED_CODE:
             digest.update((here / name).read_bytes())
+        # the shipped declarations of external bases decide columns too
+        for data in sorted((here / "external_bases").glob("*.toml")):
+            digest.update(data.read_bytes())
     except OSError:
         return None
     return digest.hexdigest()
@@ -213,7 +216,8 @@ _CONFIDENCES = (None, "high", "medium", "low")
 
 def inventory_to_json(inventory: Inventory) -> list[object]:
     """Columns as rows: ``path`` as an index into a table of paths, and the optional tail
-    (labels, exemption, declared_in, category, confidence) cut after its last non-default
+    (labels, exemption, declared_in, category, confidence, the classifier's evidence) cut
+    after its last non-default
     value. A third less to read and decode than full rows, on every warm run."""
     paths: dict[str, int] = {}
     columns: list[list[object]] = []
@@ -223,6 +227,7 @@ def inventory_to_json(inventory: Inventory) -> list[object]:
             c.line, c.type, c.nullable, c.unique, c.primary_key,
             list(c.labels), _exemption_to_json(c.exemption) if c.exemption else None,
             c.declared_in, c.category, c.confidence,
+            c.index or None, c.foreign_key, c.doc, c.comment, c.evidence,
         ]
         while len(row) > _FIXED and row[-1] in (None, []):
             row.pop()
@@ -246,7 +251,7 @@ def inventory_from_json(data: Any) -> Inventory:
         raise ValueError("bad path table")
     columns: list[Column] = []
     for row in raw_columns:
-        if not _FIXED <= len(row) <= _FIXED + 5:
+        if not _FIXED <= len(row) <= _FIXED + 10:
             raise ValueError("bad column row")
         row[4] = paths[row[4]]
         if len(row) > _FIXED:
@@ -257,6 +262,8 @@ def inventory_from_json(data: Any) -> Inventory:
                 len(row) > 14 and row[14] not in _CONFIDENCES
             ):
                 raise ValueError("bad category or confidence")
+            if len(row) > 15:
+                row[15] = bool(row[15])
         columns.append(Column(*row))
     return Inventory(
         columns=tuple(columns),

@@ -47,6 +47,7 @@ def finding_on(column: Column, code: str, sev: Severity, message: str) -> Findin
         attribute=column.attribute,
         category=column.category,
         confidence=column.confidence,
+        evidence=column.evidence,
     )
 
 

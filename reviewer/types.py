@@ -60,6 +60,12 @@ class Column:
     declared_in: str | None = None  # mixin / base class that declares it, when not class_name
     category: Category | None = None
     confidence: Confidence | None = None
+    # What a reviewer reads besides the name (the classifier's evidence, never data values)
+    index: bool = False
+    foreign_key: str | None = None  # "users.id", as written in ForeignKey(...)
+    doc: str | None = None  # doc= / comment= of the declaration
+    comment: str | None = None  # source comments on the declaration or right above it
+    evidence: str | None = None  # why the classifier chose category/confidence, for messages
 
     @property
     def key(self) -> tuple[str, str]:
@@ -240,6 +246,7 @@ class Finding:
     introduced: bool = True  # False: it was already there at the base of the diff
     category: Category | None = None
     confidence: Confidence | None = None
+    evidence: str | None = None  # the classifier's evidence for category/confidence
     dismissed: str | None = None  # AI's reason for calling a heuristic warning a false positive
     baselined: bool = False  # known debt recorded by `reviewer baseline`; never blocks
     blocks: bool = False  # stamped by the gate (``fail-on``); formatters only count it
@@ -269,6 +276,35 @@ class ConfigExemption:
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalColumn:
+    """A column an external (installed, not in the repository) base or mixin contributes."""
+
+    attribute: str
+    name: str  # DB column name
+    type: str | None = None
+    nullable: bool = True
+    primary_key: bool = False
+    unique: bool = False
+    labels: tuple[str, ...] = ()
+
+
+ExternalKind = Literal["mixin", "declarative-base"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalClass:
+    """What a class outside the repository contributes to the models that derive from it:
+    from the config (``external-bases``), the installed package's source, or a declaration
+    shipped in ``reviewer/external_bases/``."""
+
+    name: str  # qualified name as the application imports it
+    kind: ExternalKind = "mixin"
+    columns: tuple[ExternalColumn, ...] = ()
+    tablename: str | None = None
+    source: str = ""  # where the declaration comes from, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """``[tool.masking-reviewer]``, with defaults filled in."""
 
@@ -288,6 +324,7 @@ class Config:
     # classifier vocabulary extensions: category -> extra name tokens / names
     sensitive_names: tuple[tuple[Category, tuple[str, ...]], ...] = ()
     ignore_names: tuple[str, ...] = ()
+    external_bases: tuple[ExternalClass, ...] = ()  # `external-bases`: declared by the user
     path: str | None = None  # the file the configuration was read from, if any
     # (table, column) -> the first exemption naming it; built on first lookup, since every
     # check asks for every column

@@ -172,10 +172,12 @@ def _full_scan(target: Column, inventory: Inventory, by_key: Any, limit: int,
     if target.primary_key or ruled_out(target.column, vocab):
         return ()
     scored = []
+    links = similar.links_of(inventory)
     for col in inventory.columns:
-        if col.key == target.key or (not col.labels and col.key not in by_key):
+        rule = by_key.get(col.key)
+        if col.key == target.key or (not col.labels and (rule is None or rule.strategy == "keep")):
             continue
-        score = similar.similarity(target, col, vocab)
+        score = similar.similarity(target, col, vocab, links=links)
         if score > 0:
             scored.append((score, col))
     scored.sort(key=lambda sc: (-sc[0], sc[1].qualname, sc[1].table))
