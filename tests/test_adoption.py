@@ -168,10 +168,10 @@ def test_init_lists_what_it_could_not_decide(
 ) -> None:
     code, out, _ = run(certdesk, capsys, "init", "--dry-run")
     assert code == 0
-    assert "needs a human (" in out
-    # a role's description is catalog text (nobody's record): a low-confidence guess
-    assert ("certdesk/models/users.py:17: Role.description may be a free text (low "
-            "confidence)") in out
+    assert "needs a human (1):" in out
+    assert ("certdesk/models/certificates.py:11: Authority.owner may be a direct identifier "
+            "(medium confidence)") in out
+    assert "Role.description" not in out  # a low-confidence guess: `reviewer report` has it
 
 
 # --- check on a barely labelled repository ------------------------------------------------------
