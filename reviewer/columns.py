@@ -118,6 +118,8 @@ class ColumnBuilder:
                 if name is not None:
                     return name
                 break
+        if node.sqlmodel:
+            return cls.name.lower()  # SQLModel's own default __tablename__
         naming = self.config.table_naming
         if naming == "snake_case":
             return to_snake_case(cls.name)
@@ -448,6 +450,12 @@ class ColumnBuilder:
                            f"[tool.masking-reviewer.{CONFIG_KEY}]: \"{qual}\" = "
                            "{ columns = [...] } (columns = [] if it adds none)")
             return
+        if node.sqlmodel and dict(cls.keywords).get("table", "True") not in ("True", "False"):
+            self.error(path, cls.line,
+                       f"class {cls.name}: table={dict(cls.keywords)['table']} is not a literal, "
+                       "so whether SQLModel maps it to a table cannot be read; write table=True "
+                       "(or leave it out for a model that is not a table)")
+            return
         if not node.mapped:
             if not node.declarative and not cls.abstract and (
                 cls.tablename_kind == "literal" or cls.table is not None
@@ -487,10 +495,72 @@ class ColumnBuilder:
             for stmt in ancestor.facts.stmts:
                 if stmt.attribute in seen:
                     continue
-                col = self.stmt_column(ancestor, stmt, table, node)
+                if ancestor.sqlmodel:
+                    col = self.sqlmodel_column(ancestor, stmt, table, node)
+                else:
+                    col = self.stmt_column(ancestor, stmt, table, node)
                 if col is not None:
                     self.columns.append(col)
             seen.update(ancestor.facts.names)
+
+    def sqlmodel_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
+                        ) -> Column | None:
+        """A field of a SQLModel table class, as SQLModel's get_column_from_field maps it:
+        every annotated field but relationships, ClassVars and private attributes; the column
+        of ``Field(sa_column=Column(...))`` as given; otherwise the field name, ``sa_type`` or
+        the annotation, ``primary_key``/``unique``/``nullable`` from Field(), and nullable when
+        the annotation admits None."""
+        path = node.path
+        ann = stmt.annotation
+        if stmt.type_checking or stmt.decorators or ann is None or stmt.attribute.startswith("_"):
+            return None
+        wrapper_q = self.resolver.qual(path, ann.wrapper) if ann.wrapper else None
+        if (wrapper_q or ann.wrapper).rsplit(".", 1)[-1] == "ClassVar" or ann.inner.startswith(
+            ("ClassVar", "typing.ClassVar")
+        ):
+            return None
+        call = stmt.call
+        q = self.callee_qual(path, call.callee) if call is not None else None
+        if call is not None and q is not None and tail(q) == "Relationship":
+            return None
+        labels = set(stmt.labels) | self.labels_for(path, call)
+        field = call if call is not None and q is not None and q.startswith("sqlmodel.") \
+            and tail(q) == "Field" else None
+        column_call = field.inner if field is not None else None
+        if column_call is not None:
+            cq = self.callee_qual(path, column_call.callee)
+            if not (cq and is_sqla(cq) and tail(cq) == "Column"):
+                column_call = None
+        if column_call is not None:  # sa_column=Column(...): used as is
+            name = column_call.name or stmt.attribute
+            primary_key = column_call.primary_key
+            nullable = (column_call.nullable if column_call.nullable is not None
+                        else not primary_key)
+            unique, type_text = column_call.unique, column_call.type or ann.inner
+        else:
+            name = stmt.attribute
+            primary_key = bool(field and field.primary_key)
+            nullable = not primary_key and ann.optional
+            if field is not None and field.nullable is not None:
+                nullable = field.nullable
+            unique = bool(field and field.unique)
+            type_text = (field.type if field is not None else None) or ann.inner
+        return Column(
+            table=table,
+            column=name,
+            class_name=owner.facts.name,
+            attribute=stmt.attribute,
+            path=path,
+            line=stmt.line,
+            type=type_text,
+            nullable=nullable,
+            unique=unique,
+            primary_key=primary_key,
+            labels=tuple(lb for lb in self.config.labels if lb in labels),
+            exemption=self.exemption(path, stmt.line, stmt.end_line, table, name),
+            declared_in=node.facts.name if node is not owner else None,
+            **_evidence(field, column_call),
+        )
 
     def external_columns(self, owner: ClassNode, declared: ExternalClass, table: str,
                          seen: set[str]) -> Iterable[Column]:

@@ -87,6 +87,8 @@ class ClassFacts:
     decorators: tuple[str, ...] = ()  # dotted callee of each class decorator
     # a computed __tablename__, or what a declared_attr __tablename__ returns
     tablename_expr: StrExpr | None = None
+    # class keywords with literal values, as source text: (("table", "True"),) for SQLModel
+    keywords: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +173,8 @@ def _enc_stmt(s: Stmt) -> list[Any]:
 def _enc_class(c: ClassFacts) -> list[Any]:
     return [c.name, c.line, list(c.bases), [_enc_stmt(s) for s in c.stmts], list(c.names),
             c.tablename, c.tablename_kind, c.tablename_line, c.abstract, _enc_call(c.table),
-            c.table_line, c.table_error, list(c.decorators), c.tablename_expr]
+            c.table_line, c.table_error, list(c.decorators), c.tablename_expr,
+            [list(k) for k in c.keywords]]
 
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
@@ -227,11 +230,12 @@ def _stmt(d: Any) -> Stmt:
 
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
-     table_line, table_error, decorators, tablename_expr) = d
+     table_line, table_error, decorators, tablename_expr, keywords) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
         bool(table_error), tuple(decorators), _tuples(tablename_expr),
+        tuple((str(k), str(v)) for k, v in keywords),
     )
 
 

@@ -412,8 +412,10 @@ class _Extractor:
                     docs.append(literal)
             elif kw == "key":
                 key = _literal_str(value)
-            elif kw == "type_":
+            elif kw in ("type_", "sa_type"):  # sa_type: SQLModel's Field(sa_type=...)
                 type_text = self.code(value)
+            elif kw == "sa_column" and isinstance(value, cst.Call) and inner is None:
+                inner = self.call(value)  # SQLModel's Field(sa_column=Column(...))
             elif kw in ("autoload_with", "autoload"):
                 reflected = True
         line = self.pos.line(node)
@@ -451,8 +453,8 @@ class _Extractor:
         if not isinstance(node, cst.Subscript):
             return None
         wrapper = dotted(node.value)
-        if wrapper is None or len(node.slice) != 1:
-            return None
+        if wrapper is None or len(node.slice) != 1 or wrapper in _OPTIONAL_WRAPPERS:
+            return None  # Optional[X] wraps no Mapped; plain_annotation reads it
         element = node.slice[0].slice
         if not isinstance(element, cst.Index):
             return None
@@ -460,6 +462,22 @@ class _Extractor:
         return AnnFacts(
             wrapper=wrapper,
             inner=_expr_code(inner) if not isinstance(inner, str) else inner,
+            optional=optional,
+            alias=dotted(inner) if not isinstance(inner, str) else None,
+        )
+
+    def plain_annotation(self, node: cst.BaseExpression) -> AnnFacts:
+        """``str | None`` -> wrapper "", inner "str", optional."""
+        quoted = _literal_str(node)
+        if quoted is not None:
+            try:
+                node = cst.parse_expression(quoted)
+            except cst.ParserSyntaxError:
+                return AnnFacts(wrapper="", inner=quoted, optional=False)
+        inner, optional = self.strip_optional(node)
+        return AnnFacts(
+            wrapper="",
+            inner=inner if isinstance(inner, str) else _expr_code(inner),
             optional=optional,
             alias=dotted(inner) if not isinstance(inner, str) else None,
         )
@@ -714,6 +732,10 @@ class _ModuleBuilder:
             table=state.table,
             table_line=state.table_line,
             table_error=state.table_error,
+            keywords=tuple(
+                (a.keyword.value, _expr_code(a.value)) for a in node.keywords
+                if a.keyword is not None
+            ),
         )
 
     def first_line(self, node: cst.ClassDef | cst.FunctionDef) -> int:
@@ -785,12 +807,16 @@ class _ModuleBuilder:
             if attr.startswith("__"):
                 continue
             annotation = ex.annotation(ann.annotation) if ann is not None else None
+            if annotation is None and ann is not None:
+                # `email: str = Field(...)`: a field of SQLModel (pydantic) models
+                annotation = ex.plain_annotation(ann.annotation)
             if value is None and annotation is None:
                 continue
             call = ex.call(value, end_line) if isinstance(value, cst.Call) else None
             if value is not None and call is None:
                 self.shared_column(attr, value, line)
-                continue
+                if annotation is None or annotation.wrapper:
+                    continue  # a plain `is_active: bool = True` is still a SQLModel field
             labels = _merge_labels(
                 ex.labels, call.labels if call else (), ex.labels_in(ann, small)
             )
