@@ -11,11 +11,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewer.externals import CONFIG_KEY, distribution_hint
-from reviewer.resolution import ClassNode, Resolver, is_sqla, linearise, tail
+from reviewer.resolution import (
+    ClassNode,
+    Resolver,
+    external_base_kind,
+    is_sqla,
+    linearise,
+    tail,
+)
 from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
 
 if TYPE_CHECKING:
-    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, Stmt
+    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, LateFacts, Stmt
 
 
 def to_snake_case(name: str) -> str:
@@ -396,6 +403,75 @@ class ColumnBuilder:
             self.columns.extend(self.core_columns(path, table, call, None))
         for cls in facts.classes:
             self.model_class(path, cls)
+        for late in facts.late:
+            self.late_mapping(path, late)
+
+    def late_mapping(self, path: str, late: LateFacts) -> None:
+        """``User.ssn = Column(...)`` or ``setattr(User, "ssn", Column(...))`` after the class:
+        SQLAlchemy adds the column to the mapped class's table, and so does the reader. A
+        class made by ``type(...)`` from a mapped base cannot be read: it blocks."""
+        if late.kind == "type":
+            if any(self.mapped_base(path, base) for base in late.bases):
+                self.error(path, late.line,
+                           f"type({late.target or '...'!r}, ...) creates a mapped class at run "
+                           "time, so masking-reviewer cannot read its columns; write it as a "
+                           "class statement")
+            return
+        call = late.call
+        column = self.column_call(path, call) if call is not None else None
+        if column is None or call is None:
+            return  # a relationship, a property: no column
+        what = (f"{late.target}.{late.attribute}" if late.kind == "attribute"
+                else f"setattr({late.target}, ...)")
+        if late.attribute is None:
+            self.error(path, late.line,
+                       f"{what} adds a column under a name computed at run time, so it cannot "
+                       "be read; give setattr a literal attribute name or declare the column "
+                       "in the class body")
+            return
+        ref = self.resolver.resolve(path, late.target)
+        node = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        if node is None or not node.mapped:
+            self.error(path, late.line,
+                       f"{what} adds a column to {late.target}, which is not a mapped class "
+                       "masking-reviewer can read, so the column cannot be checked; declare it "
+                       "in the class body")
+            return
+        table = self.table_of(node)
+        if table is None:
+            return
+        name, name_error = self.column_name(path, column)
+        if name_error:
+            self.error(path, late.line,
+                       f"{what}: the column name cannot be computed from the source; write the "
+                       "DB column name as a literal or a module constant")
+            return
+        column_name = name or late.attribute
+        labels = self.labels_for(path, call)
+        self.columns.append(Column(
+            table=table,
+            column=column_name,
+            class_name=node.facts.name,
+            attribute=late.attribute,
+            path=path,
+            line=late.line,
+            type=column.type,
+            nullable=column.nullable if column.nullable is not None else not column.primary_key,
+            unique=column.unique,
+            primary_key=column.primary_key,
+            labels=tuple(lb for lb in self.config.labels if lb in labels),
+            exemption=self.exemption(path, late.line, late.end_line, table, column_name),
+            **_evidence(column),
+        ))
+
+    def mapped_base(self, path: str, base: str) -> bool:
+        """Does a base make its subclasses mapped (a declarative base or model)?"""
+        ref = self.resolver.resolve(path, base)
+        if ref.kind == "class":
+            node = self.resolver.class_node(ref.path, ref.name)
+            return node is not None and node.declarative
+        return ref.kind == "external" and external_base_kind(ref.qual) in (
+            "root-parent", "mapped-base", "sqlmodel")
 
     def reflected(self, path: str, call: CallFacts, table: str) -> None:
         if call.reflected:

@@ -111,6 +111,23 @@ class AliasFacts:
     labels: tuple[str, ...] = ()
 
 
+LateKind = Literal["attribute", "setattr", "type"]
+
+
+@dataclass(frozen=True, slots=True)
+class LateFacts:
+    """Mapping after the class statement, at module level: ``User.ssn = Column(...)``,
+    ``setattr(User, "ssn", Column(...))``, or a class made by ``type("X", (Base,), {...})``."""
+
+    kind: LateKind
+    line: int
+    end_line: int
+    target: str  # the class as written ("User"); for type(), the new class's literal name or ""
+    attribute: str | None = None  # None: not a literal (setattr with a computed name)
+    call: CallFacts | None = None  # the value, when it is a call
+    bases: tuple[str, ...] = ()  # type(): the dotted names of its bases
+
+
 @dataclass(frozen=True, slots=True)
 class ModuleFacts:
     imports: tuple[ImportFacts, ...] = ()
@@ -132,6 +149,7 @@ class ModuleFacts:
     str_consts: tuple[tuple[str, StrExpr], ...] = ()  # NAME = a string built from constants
     # def NAME(params): return <string expression>
     str_funcs: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
+    late: tuple[LateFacts, ...] = ()
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -196,6 +214,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         None if facts.exports is None else list(facts.exports),
         [[name, expr] for name, expr in facts.str_consts],
         [[name, list(params), expr] for name, params, expr in facts.str_funcs],
+        [[x.kind, x.line, x.end_line, x.target, x.attribute, _enc_call(x.call), list(x.bases)]
+         for x in facts.late],
     ]
 
 
@@ -242,7 +262,8 @@ def _class(d: Any) -> ClassFacts:
 def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
-     imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs) = data
+     imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
+     late) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -263,4 +284,6 @@ def facts_from_json(data: Any) -> ModuleFacts:
         exports=None if exports is None else tuple(exports),
         str_consts=tuple((str(n), _tuples(e)) for n, e in str_consts),
         str_funcs=tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_funcs),
+        late=tuple(LateFacts(k, int(a), int(b), str(t), at, _call(c), tuple(bs))
+                   for k, a, b, t, at, c, bs in late),
     )

@@ -33,6 +33,7 @@ from reviewer.facts import (
     CallFacts,
     ClassFacts,
     ImportFacts,
+    LateFacts,
     ModuleFacts,
     Stmt,
     StrExpr,
@@ -555,6 +556,7 @@ class _ModuleBuilder:
         self.instances: list[tuple[str, str]] = []
         self.errors: list[tuple[int, str]] = []
         self.names: list[str] = []
+        self.late: list[LateFacts] = []
         self.bindings: list[tuple[str, str]] = []
         self.instance_args: list[tuple[str, str, str]] = []
         self.exports: tuple[str, ...] | None = None
@@ -636,6 +638,7 @@ class _ModuleBuilder:
                 self.instances.append((target, callee))
             if callee.rsplit(".", 1)[-1] == "Table":
                 self.tables.append(ex.call(value))
+            self.late_mapping(small, target, value, callee)
         alias = self.annotated_alias(target, value, small)
         if alias is not None:
             self.aliases.append(alias)
@@ -649,6 +652,33 @@ class _ModuleBuilder:
                 refs = tuple(dict.fromkeys(_refs(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
+
+    def late_mapping(self, small: cst.BaseSmallStatement, target: str | None, value: cst.Call,
+                     callee: str) -> None:
+        """Columns attached after the class statement, and classes made by type(): the
+        inventory reads them or blocks, never skips them."""
+        pos = self.ex.pos
+        line, end = pos.line(small), pos.end_line(small)
+        if target is not None and "." in target:  # User.ssn = Column(...)
+            owner, attr = target.rsplit(".", 1)
+            self.late.append(LateFacts("attribute", line, end, owner, attr,
+                                       self.ex.call(value, end)))
+            return
+        positional = [a.value for a in value.args if a.keyword is None and not a.star]
+        if callee == "setattr" and len(positional) == 3:
+            obj = dotted(positional[0])
+            third = positional[2]
+            if obj is not None and isinstance(third, cst.Call):
+                self.late.append(LateFacts(
+                    "setattr", line, end, obj, _literal_str(positional[1]),
+                    self.ex.call(third, end),
+                ))
+        elif callee == "type" and len(positional) == 3 and isinstance(
+            positional[1], (cst.Tuple, cst.List)
+        ):
+            bases = tuple(dotted(e.value) or "" for e in positional[1].elements)
+            name = _literal_str(positional[0]) or ""
+            self.late.append(LateFacts("type", line, end, name, bases=bases))
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -1212,6 +1242,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         exports=builder.exports,
         str_consts=tuple(builder.str_consts),
         str_funcs=tuple(builder.str_funcs),
+        late=tuple(builder.late),
     )
 
 

@@ -137,3 +137,89 @@ def test_sqlmodel_matches_sqlalchemy_metadata(text: str, tmp_path: Path) -> None
     tree = WorktreeTree(tmp_path)
     assert static_schema(build_inventory(tree, Config(root=str(tmp_path)),
                                          use_cache=False)) == expected
+
+
+# ----------------------------------------------------------------------------- late mapping
+
+LATE_HEAD = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from app.vis import ColumnVisibility
+class Base(DeclarativeBase):
+    pass
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+"""
+
+LATE_CASES = [
+    pytest.param(
+        LATE_HEAD + 'User.ssn = Column(String(11), info={"v": ColumnVisibility.PRIVATE})\n',
+        [("users", "id", "id", 8, False, True, False, ()),
+         ("users", "ssn", "ssn", 9, True, False, False, (PRIV,))],
+        id="Model.x = Column(...) after the class adds a labelled column",
+    ),
+    pytest.param(
+        LATE_HEAD + 'setattr(User, "pin", Column("pin_code", String, nullable=False,\n'
+                    '                           info={"v": ColumnVisibility.MASKED}))\n',
+        [("users", "id", "id", 8, False, True, False, ()),
+         ("users", "pin_code", "pin", 9, False, False, False, (MASK,))],
+        id="setattr(Model, 'x', Column('db_name', ...)) adds the column under its DB name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LATE_CASES)
+def test_late_mapping_reads(text: str, expected: list[Row]) -> None:
+    inventory = _scan({"app/models.py": text})
+    assert inventory.errors == ()
+    assert _rows(inventory) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", _importable(LATE_CASES))
+def test_late_mapping_matches_sqlalchemy_metadata(text: str, tmp_path: Path) -> None:
+    files = {"app/vis.py": VIS, "app/models.py": text}
+    expected = _runtime_schema(tmp_path, files)
+    tree = WorktreeTree(tmp_path)
+    assert static_schema(build_inventory(tree, Config(root=str(tmp_path)),
+                                         use_cache=False)) == expected
+
+
+LATE_ERRORS = [
+    pytest.param(
+        LATE_HEAD + 'NAME = "ssn"\nsetattr(User, NAME.upper(), Column(String))\n',
+        10, r"^setattr\(User, \.\.\.\) adds a column under a name computed at run time, so it "
+            r"cannot be read; give setattr a literal attribute name",
+        id="setattr with a computed attribute name blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + "class Plain:\n    pass\nPlain.token = Column(String)\n",
+        11, r"^Plain\.token adds a column to Plain, which is not a mapped class masking-reviewer "
+            r"can read",
+        id="a column attached to a class that is not mapped blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + 'Dyn = type("Dyn", (Base,), {"__tablename__": "dyn",\n'
+                    '                          "id": Column(Integer, primary_key=True)})\n',
+        9, r"^type\('Dyn', \.\.\.\) creates a mapped class at run time, so masking-reviewer "
+           r"cannot read its columns; write it as a class statement",
+        id="type('X', (Base,), {...}) blocks at its line",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), LATE_ERRORS)
+def test_late_mapping_that_cannot_be_read_blocks(text: str, line: int, message: str) -> None:
+    inventory = _scan({"app/models.py": text})
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", line)]
+    assert re.search(message, inventory.errors[0].message), inventory.errors[0].message
+
+
+def test_harmless_late_assignments_and_type_calls_pass() -> None:
+    inventory = _scan({"app/models.py": LATE_HEAD + (
+        "User.display = property(lambda self: self.id)\n"
+        "Kind = type('Kind', (object,), {})\n"
+    )})
+    assert inventory.errors == ()
+    assert [c.column for c in inventory.columns] == ["id"]
