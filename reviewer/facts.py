@@ -14,6 +14,7 @@ TablenameKind = Literal["none", "literal", "declared", "computed"]
 # A string computed from constants, as an expression tree the resolver evaluates across modules:
 #   ("lit", text) | ("ref", dotted name) | ("cat", (part, ...)) | ("clsname",)  (cls.__name__)
 #   ("call", dotted callee, (arg, ...)) | ("meth", method, receiver, (arg, ...))
+#   ("pct", "%s template", (arg, ...))
 # Tuples all the way down, so facts stay hashable and a cache round trip compares equal.
 StrExpr = tuple[Any, ...]
 
@@ -149,6 +150,9 @@ class ModuleFacts:
     str_consts: tuple[tuple[str, StrExpr], ...] = ()  # NAME = a string built from constants
     # def NAME(params): return <string expression>
     str_funcs: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
+    rebound: tuple[str, ...] = ()  # classes a later module-level assignment rebinds
+    # def NAME(...): every return is `return callee(...)`: (NAME, (callee, ...))
+    returns: tuple[tuple[str, tuple[str, ...]], ...] = ()
     late: tuple[LateFacts, ...] = ()
 
 
@@ -214,6 +218,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         None if facts.exports is None else list(facts.exports),
         [[name, expr] for name, expr in facts.str_consts],
         [[name, list(params), expr] for name, params, expr in facts.str_funcs],
+        list(facts.rebound),
+        [[name, list(callees)] for name, callees in facts.returns],
         [[x.kind, x.line, x.end_line, x.target, x.attribute, _enc_call(x.call), list(x.bases)]
          for x in facts.late],
     ]
@@ -263,7 +269,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
-     late) = data
+     rebound, returns, late) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -284,6 +290,8 @@ def facts_from_json(data: Any) -> ModuleFacts:
         exports=None if exports is None else tuple(exports),
         str_consts=tuple((str(n), _tuples(e)) for n, e in str_consts),
         str_funcs=tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_funcs),
+        rebound=tuple(rebound),
+        returns=tuple((str(n), tuple(cs)) for n, cs in returns),
         late=tuple(LateFacts(k, int(a), int(b), str(t), at, _call(c), tuple(bs))
                    for k, a, b, t, at, c, bs in late),
     )
