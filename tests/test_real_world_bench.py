@@ -357,3 +357,31 @@ def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> No
     errors = [{"path": "a.py", "line": 3, "message": "class User: base ..."}]
     missing = [("users", "email"), ("users", "created"), ("events", "ip")]
     assert silent_misses(missing, labels, errors) == [("events", "ip")]
+
+
+SQLMODEL = '''\
+from sqlmodel import Field, Relationship, SQLModel
+
+
+class UserBase(SQLModel):
+    email: str = Field(unique=True)
+    is_active: bool = True
+
+
+class UserCreate(UserBase):
+    password: str
+
+
+class User(UserBase, table=True):
+    hashed_password: str
+    items: list["Item"] = Relationship(back_populates="owner")
+'''
+
+
+def test_sqlmodel_fields_are_columns_only_in_tables_and_their_bases() -> None:
+    added = added_columns(_diff_adding_everything(SQLMODEL), lambda _: SQLMODEL, None)
+    assert [(a.table, a.column, a.class_name) for a in added] == [
+        ("user", "email", "User"),
+        ("user", "is_active", "User"),
+        ("user", "hashed_password", "User"),
+    ]
