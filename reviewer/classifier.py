@@ -559,16 +559,25 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
         by_table.setdefault(column.table, []).append(column)
     contexts = {table: table_context(table, cols[0].class_name, cols, vocab)
                 for table, cols in by_table.items()}
+    # How the repository labels similar fields: a labelled sf_refresh makes an unlabelled
+    # ns_refresh that the name already calls a credential a sure one.
+    labelled: dict[tuple[str, ...], Column] = {}
+    for column in columns:
+        if column.labels:
+            labelled.setdefault(core_tokens(column.column, vocab), column)
     verdicts: dict[tuple[object, ...], Classification | None] = {}
     out = []
     for column in columns:
         context = contexts[column.table]
+        named = context.secret_table or context.settings or context.person_table
         key = (column.attribute, column.column, column.type, column.unique, column.index,
                column.doc, column.comment, dataclasses.replace(context, table=""),
-               context.table if context.secret_table else "")
+               context.table if named else "")
         if key not in verdicts:
             verdicts[key] = classify_in_context(column, context, vocab)
         found = verdicts[key]
+        if labelled and not column.labels:
+            found = _like_labelled(column, found, labelled, vocab)
         out.append(dataclasses.replace(
             column,
             category=found.category if found else None,
@@ -576,6 +585,32 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
             evidence=found.reason if found else None,
         ))
     return tuple(out)
+
+
+def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
+    """Name tokens without leading vendor prefixes: ``sf_client_secret`` -> client, secret."""
+    vocab = vocab or load_vocabulary()
+    tokens = list(normalize(name))
+    while len(tokens) > 1 and tokens[0] in vocab.vendor_prefixes:
+        tokens.pop(0)
+    return tuple(tokens)
+
+
+def _like_labelled(column: Column, found: Classification | None,
+                   labelled: Mapping[tuple[str, ...], Column],
+                   vocab: Vocabulary) -> Classification | None:
+    if found is not None and (found.category != "credential" or found.confidence == "high"):
+        return found
+    if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+        return found
+    twin = labelled.get(core_tokens(column.column, vocab))
+    if twin is None or twin.key == column.key:
+        return found
+    by_name = found or classify(column.attribute or column.column, column.type, vocab)
+    if by_name is None or by_name.category != "credential":
+        return found
+    return Classification("credential", "high",
+                          f"{by_name.reason}, like labelled '{twin.qualname}'")
 
 
 def classify_column(column: Column, vocab: Vocabulary | None = None,

@@ -543,3 +543,25 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
 def test_context_evidence(body: str, target: tuple[str, str],
                           expected: tuple[str | None, str | None, str | None]) -> None:
     assert _judge(body, *target) == expected
+
+
+def test_how_the_repository_labels_similar_fields() -> None:
+    body = """
+        from app.vis import ColumnVisibility
+        class SalesforceConnection(Base):
+            __tablename__ = "salesforce_connections"
+            id = Column(Integer, primary_key=True)
+            sf_refresh = Column(Text, info={"visibility": ColumnVisibility.PRIVATE})
+        class NetSuiteConnection(Base):
+            __tablename__ = "netsuite_connections"
+            id = Column(Integer, primary_key=True)
+            ns_refresh = Column(Text)
+            ns_region = Column(Text)
+        """
+    assert _judge(body, "netsuite_connections", "ns_refresh") == (
+        "credential", "high",
+        "name token 'refresh', like labelled 'SalesforceConnection.sf_refresh'")
+    # the name alone would not say enough
+    lone = body.replace("info={\"visibility\": ColumnVisibility.PRIVATE}", "")
+    assert _judge(lone, "netsuite_connections", "ns_refresh") == (None, None, None)
+    assert _judge(body, "netsuite_connections", "ns_region") == (None, None, None)
