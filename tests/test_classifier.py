@@ -122,6 +122,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("email_signature", "Text",
                      _c("free_text", "high", "name 'email_signature'"),
                      id="an email signature is not a crypto signature"),
+        pytest.param("description_html", "Text",
+                     _c("free_text", "medium", "name token 'description'"),
+                     id="a rendered form of prose is prose"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -159,6 +162,10 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("title", None, id="title alone"),
         pytest.param("secret_arn", None, id="reference to a vault"),
         pytest.param("next_page_token", None, id="a pagination cursor"),
+        pytest.param("text_color", "String(7)", id="a styling attribute named after text"),
+        pytest.param("content_length", None, id="a quantity named after content"),
+        pytest.param("description_vector", "TSVECTOR", id="a search vector"),
+        pytest.param("search_text", "TSVectorType", id="a search vector by its type"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
