@@ -409,7 +409,6 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                   vocab: Vocabulary | None = None) -> Context:
     """The evidence one table gives all its columns (computed once per table)."""
     vocab = vocab or load_vocabulary()
-    where = normalize(table) + (normalize(class_name) if class_name else ())
     names = {_snake_norm(c.column): c for c in columns}
     expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings), None)
     owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
@@ -421,17 +420,27 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     own = normalize(table)
     return Context(
         table=table,
-        settings=any(_find(where, p) >= 0 for p in vocab.settings_tables),
+        settings=_heads(table, class_name, vocab.settings_tables),
         org_table=any(_find(own, p) >= 0 for p in vocab.org_tables),
         person_table=bool(own) and own[-1] in vocab.person_tables,
         author=author,
-        secret_table=any(_find(where, p) >= 0 for p in vocab.secret_tables),
+        secret_table=_heads(table, class_name, vocab.secret_tables),
         expiry=expiry,
         owner=owner.column if owner else None,
         owner_target=owner.foreign_key if owner else None,
         credential_sibling=cred,
         key_value="key" in names and "value" in names,
     )
+
+
+def _heads(table: str, class_name: str | None, phrases: Sequence[tuple[str, ...]]) -> bool:
+    """Does the table's (or class's) head noun say what its rows are? `api_tokens` holds
+    tokens; `token_info` holds information about them."""
+    for name in (table, class_name or ""):
+        tokens = normalize(name)
+        if any(tokens[-len(p):] == p for p in phrases if len(tokens) >= len(p)):
+            return True
+    return False
 
 
 def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Context,

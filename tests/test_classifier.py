@@ -356,6 +356,15 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             ("credential", "high", "name token 'code' in table 'user_recovery_codes'"),
             id="code in a recovery codes table"),
         pytest.param("""
+            class TokenInfo(Base):
+                __tablename__ = "token_info"
+                id = Column(Integer, primary_key=True)
+                token_id = Column(Integer, ForeignKey("api_tokens.id"))
+                key = Column(String(255))
+                value = Column(String(255))
+            """, ("token_info", "value"), (None, None, None),
+            id="negative: a table about tokens is not a table of tokens"),
+        pytest.param("""
             class ApiKey(Base):
                 __tablename__ = "api_keys"
                 id = Column(Integer, primary_key=True)
