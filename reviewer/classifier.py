@@ -56,6 +56,7 @@ class Vocabulary:
     negative_phrases: tuple[tuple[str, ...], ...]
     qualified_heads: frozenset[tuple[str, ...]]
     prose_attributes: frozenset[str]
+    location_suffixes: frozenset[str]
     flag_prefixes: frozenset[str]
     metadata_suffixes: tuple[tuple[str, ...], ...]
     ignore_names: tuple[str, ...]  # fnmatch globs on the snake_case name
@@ -170,6 +171,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         negative_phrases=tuple(t for t in map(normalize, _strs(neg, "phrases")) if t),
         qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
         prose_attributes=frozenset(map(_singular, _strs(data["free_text"], "prose_attributes"))),
+        location_suffixes=frozenset(map(_singular, _strs(data["credential"], "location_suffixes"))),
         flag_prefixes=frozenset(_singular(p) for p in _strs(neg, "flag_prefixes")),
         metadata_suffixes=tuple(t for t in map(normalize, _strs(neg, "metadata_suffixes")) if t),
         ignore_names=tuple(_snake(n) if "*" not in n and "?" not in n else n.lower()
@@ -292,6 +294,9 @@ def _name_only(
     if best.term.category == "free_text" and any(
             t in vocab.prose_attributes for t in tokens[best.end:]):
         return None, True  # text_color is a colour, content_length a number
+    if best.term.category == "credential" and any(
+            t in vocab.location_suffixes for t in tokens[best.end:]):
+        return None, True  # jwks_uri says where the keys are served
     if (best.term.tokens in vocab.qualified_heads and best.start > 0
             and best.end == len(tokens) and not best.term.configured):
         qualified = _Match(best.term, 0, best.end)

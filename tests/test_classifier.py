@@ -162,6 +162,7 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("title", None, id="title alone"),
         pytest.param("secret_arn", None, id="reference to a vault"),
         pytest.param("next_page_token", None, id="a pagination cursor"),
+        pytest.param("jwks_uri", "String(512)", id="where the public keys are served"),
         pytest.param("text_color", "String(7)", id="a styling attribute named after text"),
         pytest.param("content_length", None, id="a quantity named after content"),
         pytest.param("description_vector", "TSVECTOR", id="a search vector"),
