@@ -83,6 +83,10 @@ class Vocabulary:
     author_siblings: frozenset[str] = frozenset()
     by_name_types: frozenset[str] = frozenset()
     by_verbs: frozenset[str] = frozenset()
+    person_only: frozenset[tuple[str, ...]] = frozenset()
+    personal_siblings: frozenset[str] = frozenset()
+    machine_ip_qualifiers: frozenset[str] = frozenset()
+    external_account_names: frozenset[str] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -198,6 +202,10 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
         by_verbs=frozenset(map(_singular, _strs(ctx, "by_verbs"))),
+        person_only=frozenset(_phrases(ctx, "person_only")),
+        personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
+        machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
+        external_account_names=frozenset(map(_snake_norm, _strs(ctx, "external_account_names"))),
         index={k: tuple(v) for k, v in index.items()},
     )
 
@@ -302,7 +310,10 @@ def _name_only(
         qualified = _Match(best.term, 0, best.end)
         return Classification(best.term.category, "high", _describe(qualified, written)), False
     reason = _describe(best, written)
-    return Classification(best.term.category, best.term.confidence, reason), False
+    confidence = best.term.confidence
+    if best.term.category == "credential" and "public" in tokens and confidence == "high":
+        confidence = "medium"  # public_key_pem: key material, but nothing secret
+    return Classification(best.term.category, confidence, reason), False
 
 
 def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
@@ -403,6 +414,8 @@ class Context:
     settings: bool = False  # ... and is named like a settings store
     org_table: bool = False  # its rows are organisations, teams, projects
     person_table: bool = False  # its rows are people: users, accounts, members
+    personal: bool = False  # a person table, or contact siblings (email, phone, city)
+    no_people: bool = False  # the repository has no table of people at all
     author: str | None = None  # a sibling that says who wrote the row
 
 
@@ -411,16 +424,19 @@ def _snake_norm(name: str) -> str:
 
 
 def table_context(table: str, class_name: str | None, columns: Sequence[Column],
-                  vocab: Vocabulary | None = None) -> Context:
+                  vocab: Vocabulary | None = None, *, no_people: bool = False) -> Context:
     """The evidence one table gives all its columns (computed once per table)."""
     vocab = vocab or load_vocabulary()
     names = {_snake_norm(c.column): c for c in columns}
     expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings), None)
     owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
                  None)
+    # a salt is a low guess alone, but next to a hash it says what the hash verifies
     cred = next((c.column for c in columns if not c.primary_key
                  and (found := classify(c.column, c.type, vocab)) is not None
-                 and found.category == "credential" and found.confidence != "low"), None)
+                 and found.category == "credential"
+                 and (found.confidence != "low" or normalize(c.column)[-1:] == ("salt",))),
+                None)
     author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
     own = normalize(table)
     return Context(
@@ -428,6 +444,9 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         settings=_heads(table, class_name, vocab.settings_tables),
         org_table=any(_find(own, p) >= 0 for p in vocab.org_tables),
         person_table=bool(own) and own[-1] in vocab.person_tables,
+        personal=(bool(own) and own[-1] in vocab.person_tables)
+        or any(n in vocab.personal_siblings for n in names),
+        no_people=no_people,
         author=author,
         secret_table=_heads(table, class_name, vocab.secret_tables),
         expiry=expiry,
@@ -449,8 +468,17 @@ def _heads(table: str, class_name: str | None, phrases: Sequence[tuple[str, ...]
 
 
 def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Context,
-                  column: Column) -> Classification | None:
+                  column: Column, vocab: Vocabulary) -> Classification | None:
     """Identifiers and prose, judged with their table."""
+    if base.category in ("direct_identifier", "quasi_identifier"):
+        matches = _matches(tokens, vocab)
+        best = max(matches, key=_Match.sort_key) if matches else None
+        if best is not None and not best.term.configured:
+            if best.term.tokens in vocab.person_only and not context.personal:
+                return None  # a volume's display_name, a PCI address: a machine's
+            if (best.term.tokens[0] == "ip" and best.start > 0
+                    and tokens[best.start - 1] in vocab.machine_ip_qualifiers):
+                return None  # host_ip: a machine's address
     fk = column.foreign_key
     if fk and base.category in ("direct_identifier", "quasi_identifier") and (
             _snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
@@ -502,10 +530,17 @@ def classify_in_context(column: Column, context: Context | None = None,
         return Classification("direct_identifier", "medium",
                               f"name '{_snake(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
+    if (base is None and context.no_people and not column.foreign_key
+            and _snake_norm(name) in vocab.external_account_names
+            and idents & vocab.by_name_types and not column.primary_key):
+        return Classification("quasi_identifier", "medium",
+                              f"name '{_snake(name)}' on a {sorted(idents)[0]} column with no "
+                              "foreign key, and no table of users: an account at an external "
+                              "identity service")
     if base is None and ruled_out(name, vocab):
         return None
     if base is not None and base.category != "credential":
-        return _not_a_secret(base, tokens, context, column)
+        return _not_a_secret(base, normalize(name), context, column, vocab)
     if base is None:
         if tokens == ("name",) and context.person_table:
             return Classification("direct_identifier", "medium",
@@ -518,6 +553,8 @@ def classify_in_context(column: Column, context: Context | None = None,
     public = _mentions(text, vocab.public_words)
     said = None if public else _mentions(text, vocab.secret_words)
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
+    if base is not None and base.confidence == "low" and not bare:
+        return None  # a guess (a salt) is no finding; the table and siblings back only bearers
     evidence = [base.reason] if base else []
     strength = _STRENGTH[base.confidence] if base else 0
     if bare and len(bare) == len(tokens) and context.secret_table and (
@@ -576,7 +613,11 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     by_table: dict[str, list[Column]] = {}
     for column in columns:
         by_table.setdefault(column.table, []).append(column)
-    contexts = {table: table_context(table, cols[0].class_name, cols, vocab)
+    # Does the repository keep accounts of its own? (nova and cinder keep none: their users
+    # live in Keystone.)
+    people = any(set(normalize(c.column)) & {"email", "username", "password"} for c in columns)
+    contexts = {table: table_context(table, cols[0].class_name, cols, vocab,
+                                     no_people=not people)
                 for table, cols in by_table.items()}
     # How the repository labels similar fields: a labelled sf_refresh makes an unlabelled
     # ns_refresh that the name already calls a credential a sure one.
