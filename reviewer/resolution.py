@@ -16,10 +16,12 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
+from reviewer.externals import Externals, canonical
 from reviewer.facts_pool import FactsPool
 
 if TYPE_CHECKING:
     from reviewer.facts import ClassFacts, ImportFacts, StrExpr
+    from reviewer.types import ExternalClass
 
 _MAX_DEPTH = 30  # bound on import chains, so a cycle can never hang the gate
 
@@ -28,7 +30,11 @@ RefKind = Literal[
 ]
 _HARMLESS_MODULES = ("builtins", "typing", "typing_extensions", "abc", "enum", "dataclasses",
                      "collections")
-_BUILTINS = frozenset(dir(builtins))
+# The same on every supported Python: the builtins added in 3.11-3.13 count everywhere.
+_BUILTINS = frozenset(dir(builtins)) | {
+    "BaseExceptionGroup", "ExceptionGroup", "PythonFinalizationError", "EncodingWarning",
+    "aiter", "anext",
+}
 
 @dataclass(frozen=True, slots=True)
 class Ref:
@@ -49,6 +55,9 @@ class ClassNode:
     abstract: bool = False  # derives from AbstractConcreteBase: maps no table itself
     bad_bases: list[str] = field(default_factory=list)
     unsupported_bases: list[str] = field(default_factory=list)  # e.g. sqlmodel.SQLModel
+    # base as written -> qualified name, for bad bases that come from outside the repository
+    external_quals: dict[str, str] = field(default_factory=dict)
+    external: ExternalClass | None = None  # a class outside the repository, declared
 
 
 class Resolver:
@@ -64,6 +73,9 @@ class Resolver:
         self._classes: dict[tuple[str, str], ClassNode | None] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._resolved: dict[tuple[str, str], Ref] = {}
+        self.externals = Externals(pool.config.external_bases)
+        self._external_nodes: dict[str, ClassNode] = {}
+        self._tops: set[str] | None = None
 
     # ----------------------------------------------------------------- modules
 
@@ -136,6 +148,11 @@ class Resolver:
         found = self._resolved.get(key)
         if found is None:
             found = self._resolve(path, name, depth)
+            if found.kind == "external":
+                # an object a package makes at import time: `invenio_db.db` is a SQLAlchemy()
+                qual = canonical(found.qual)
+                if qual != found.qual:
+                    found = Ref("external", found.path, found.name, qual)
             if depth == 0:
                 self._resolved[key] = found
         return found
@@ -148,7 +165,7 @@ class Resolver:
             return Ref("missing", path, name, name)
         head, _, rest = name.partition(".")
         for cls in reversed(facts.classes):
-            if cls.name == head:
+            if cls.name == head and head not in facts.rebound:
                 return Ref("class", path, head) if not rest else Ref("other", path, name)
         for alias in facts.aliases:
             if alias.name == head and not rest:
@@ -338,6 +355,15 @@ class Resolver:
         args = [self._string(path, e, env, clsname, depth + 1) for e in expr[-1]]
         if any(a is None for a in args):
             return None
+        if kind == "pct":
+            template = str(expr[1])
+            strs = [a for a in args if isinstance(a, str) and not isinstance(a, _Pattern)]
+            # "%s" only: a conversion like "%(x)s" or "%d" needs objects the facts do not hold
+            if len(strs) != len(args) or not _PERCENT.fullmatch(template) or (
+                template.replace("%%", "").count("%s") != len(strs)
+            ):
+                return None
+            return template % tuple(strs)
         if kind == "meth":
             receiver = self._string(path, expr[2], env, clsname, depth + 1)
             return _apply(str(expr[1]), receiver, args)
@@ -408,6 +434,8 @@ class Resolver:
                 node.bases.append(parent)
                 if parent.declarative:
                     node.declarative = True
+            elif ref.kind == "external" and self.externals.declares(ref.qual):
+                self.external_base(node, base, ref.qual)
             elif ref.kind == "external":
                 kind = external_base_kind(ref.qual)
                 if kind == "root-parent":
@@ -422,7 +450,7 @@ class Resolver:
                 elif kind == "unsupported":
                     node.unsupported_bases.append(ref.qual or base)
                 elif kind == "unknown":
-                    node.bad_bases.append(base or "<expression>")
+                    self.external_base(node, base, ref.qual)
             else:
                 node.bad_bases.append(base or "<expression>")
         node.mapped = (
@@ -454,12 +482,46 @@ class Resolver:
                          declarative=True)
         self._classes[key] = node
         target = self.resolve(ref.path, value)
+        if value == ref.name:  # declarative_base(cls=ModelBase) rebinding ModelBase
+            target = Ref("class", ref.path, value)
         parent = self.class_node(target.path, target.name) if target.kind == "class" else None
         if parent is not None:
             node.bases.append(parent)
         elif target.kind != "external" or external_base_kind(target.qual) == "unknown":
             node.bad_bases.append(f"{kw}={value}")
         return node
+
+    def external_base(self, node: ClassNode, base: str, qual: str) -> None:
+        """A base from outside the repository: declared (config, installed source, shipped
+        data) or unknown, in which case the class cannot be read."""
+        declared = self.externals.find(qual)
+        if declared is None:
+            node.bad_bases.append(base or "<expression>")
+            node.external_quals[base or "<expression>"] = qual
+            return
+        if declared.kind == "declarative-base":
+            node.declarative = True
+        if not declared.columns and declared.tablename is None:
+            return
+        ext = self._external_nodes.get(qual)
+        if ext is None:
+            from reviewer.facts import ClassFacts  # a warm run never builds classes
+
+            names = tuple(c.attribute for c in declared.columns)
+            facts = ClassFacts(
+                name=qual.rsplit(".", 1)[-1], line=0, bases=(), names=names,
+                tablename=declared.tablename,
+                tablename_kind="literal" if declared.tablename else "none",
+            )
+            ext = self._external_nodes[qual] = ClassNode("", facts, external=declared)
+        node.bases.append(ext)
+
+    def top_level_in_repo(self, qual: str) -> bool:
+        """Is the first part of ``qual`` a package or module of the repository (so the name is
+        a missing file of the repository, not a third-party package)?"""
+        if self._tops is None:
+            self._tops = {name.split(".", 1)[0] for name in self.module_index()}
+        return qual.split(".", 1)[0] in self._tops
 
 
 class _Pattern(str):
@@ -478,6 +540,7 @@ _KNOWN_PATTERNS = frozenset({
     r"(?<!^)([A-Z])", r"([A-Z])", r"(?<=[a-z])(?=[A-Z])",
 })
 _FORMAT_FIELD = re.compile(r"\{\d*\}")
+_PERCENT = re.compile(r"(?:[^%]|%%|%s)*")
 
 
 def _apply(method: str, receiver: str | _Pattern | None, args: list[str | _Pattern | None]
@@ -511,7 +574,24 @@ def _external_call(qual: str, args: list[str | _Pattern | None]) -> str | _Patte
         return _apply("sub", _Pattern(str(args[0])), args[1:])
     if qual == "builtins.str" and len(args) == 1 and isinstance(args[0], str):
         return str(args[0])
+    word = args[0] if len(args) == 1 and not isinstance(args[0], _Pattern) else None
+    if word is not None and qual == "inflection.underscore":
+        return to_snake_case(word).replace("-", "_")
+    if word is not None and qual == "flask_sqlalchemy.model.camel_to_snake_case":
+        return flask_table_name(word)
     return None
+
+
+def to_snake_case(name: str) -> str:
+    """``NetSuiteConnection`` -> ``net_suite_connection``; ``HTTPRequest`` -> ``http_request``."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def flask_table_name(name: str) -> str:
+    """Flask-SQLAlchemy 3's automatic ``__tablename__`` (``camel_to_snake_case``)."""
+    name = re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name)
+    return name.lower().lstrip("_")
 
 
 def external_base_kind(

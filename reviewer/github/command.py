@@ -190,6 +190,11 @@ def _run(args: GithubArgs, env: ActionsEnv) -> int:
         Path(s.sarif).write_text(render(review, "sarif", tool_version=__version__),
                                  encoding="utf-8")
         sarif_path = s.sarif
+        from reviewer.formatters.sarif import omitted_note
+
+        capped = omitted_note(review)
+        if capped:
+            notices.append(capped)
 
     if pr is not None:
         notices += _post(pr, review, env, s)
