@@ -620,7 +620,7 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
                                      no_people=not people)
                 for table, cols in by_table.items()}
     # How the repository labels similar fields: a labelled sf_refresh makes an unlabelled
-    # ns_refresh that the name already calls a credential a sure one.
+    # ns_refresh, which the name alone only guesses at, a likely credential.
     labelled: dict[tuple[str, ...], Column] = {}
     for column in columns:
         if column.labels:
@@ -659,7 +659,7 @@ def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
 def _like_labelled(column: Column, found: Classification | None,
                    labelled: Mapping[tuple[str, ...], Column],
                    vocab: Vocabulary) -> Classification | None:
-    if found is not None and (found.category != "credential" or found.confidence == "high"):
+    if found is not None and (found.category != "credential" or found.confidence != "low"):
         return found
     if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
         return found
@@ -669,7 +669,8 @@ def _like_labelled(column: Column, found: Classification | None,
     by_name = found or classify(column.attribute or column.column, column.type, vocab)
     if by_name is None or by_name.category != "credential":
         return found
-    return Classification("credential", "high",
+    # "likely a credential too" (issue 9): flagged, but blocking needs the column's own evidence
+    return Classification("credential", "medium",
                           f"{by_name.reason}, like labelled '{twin.qualname}'")
 
 

@@ -641,7 +641,7 @@ def test_how_the_repository_labels_similar_fields() -> None:
             ns_region = Column(Text)
         """
     assert _judge(body, "netsuite_connections", "ns_refresh") == (
-        "credential", "high",
+        "credential", "medium",
         "name token 'refresh', like labelled 'SalesforceConnection.sf_refresh'")
     # the name alone would not say enough
     lone = body.replace("info={\"visibility\": ColumnVisibility.PRIVATE}", "")
