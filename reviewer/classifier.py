@@ -650,8 +650,13 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
 def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
     """Name tokens without leading vendor prefixes: ``sf_client_secret`` -> client, secret."""
     vocab = vocab or load_vocabulary()
+    return _core_tokens(name, vocab.vendor_prefixes)
+
+
+@lru_cache(maxsize=16384)
+def _core_tokens(name: str, vendor_prefixes: frozenset[str]) -> tuple[str, ...]:
     tokens = list(normalize(name))
-    while len(tokens) > 1 and tokens[0] in vocab.vendor_prefixes:
+    while len(tokens) > 1 and tokens[0] in vendor_prefixes:
         tokens.pop(0)
     return tuple(tokens)
 
