@@ -4,30 +4,26 @@ exemption pragmas attached), plus the errors for what cannot be read."""
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewer.externals import CONFIG_KEY, distribution_hint
-from reviewer.resolution import ClassNode, Resolver, is_sqla, linearise, tail
+from reviewer.resolution import (
+    ClassNode,
+    Resolver,
+    external_base_kind,
+    flask_table_name,
+    is_sqla,
+    linearise,
+    tail,
+    to_snake_case,
+)
 from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
 
 if TYPE_CHECKING:
-    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, Stmt
-
-
-def to_snake_case(name: str) -> str:
-    """``NetSuiteConnection`` -> ``net_suite_connection``; ``HTTPRequest`` -> ``http_request``."""
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
-
-
-def flask_table_name(name: str) -> str:
-    """Flask-SQLAlchemy 3's automatic ``__tablename__`` (``camel_to_snake_case``)."""
-    name = re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name)
-    return name.lower().lstrip("_")
+    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, LateFacts, Stmt
 
 
 @dataclass(slots=True)
@@ -118,6 +114,8 @@ class ColumnBuilder:
                 if name is not None:
                     return name
                 break
+        if node.sqlmodel:
+            return cls.name.lower()  # SQLModel's own default __tablename__
         naming = self.config.table_naming
         if naming == "snake_case":
             return to_snake_case(cls.name)
@@ -139,8 +137,9 @@ class ColumnBuilder:
 
     def column_name(self, path: str, call: CallFacts) -> tuple[str | None, bool]:
         """The DB name a Column(...) call gives, and whether a name was given that cannot be
-        computed. A first argument that is a name is the column name when it evaluates to a
-        string, else the column type (``Column(NAME, ...)`` vs ``Column(String, ...)``)."""
+        computed. A first argument that is a name or a call is the column name when it
+        evaluates to a string, else the column type (``Column(NAME, ...)``,
+        ``Column(prefixed("x"), ...)`` vs ``Column(String, ...)``, ``Column(Text(), ...)``)."""
         if call.name is not None or call.name_error:
             return call.name, call.name_error
         if call.name_expr is None:
@@ -148,7 +147,7 @@ class ColumnBuilder:
         name = self.resolver.string(path, call.name_expr)
         if name is not None:
             return name, False
-        return None, call.name_expr[0] != "ref"
+        return None, call.name_expr[0] not in ("ref", "call")
 
     def labels_for(self, path: str, *calls: CallFacts | None) -> set[str]:
         found: set[str] = set()
@@ -229,6 +228,8 @@ class ColumnBuilder:
             if q is None or _harmless(q):
                 return None
             return call.callee, f"a class deriving from {q}"
+        if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
+            return None
         if ref.kind != "external":
             what = {"other": "a function or object of the repository, not a class",
                     "unresolved": "defined or imported nowhere the reviewer can see",
@@ -239,6 +240,18 @@ class ColumnBuilder:
         if _harmless(ref.qual):
             return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
+
+    def builds_no_column(self, path: str, function: str) -> bool:
+        """A repository function every return of which calls something known to build no
+        column, e.g. ``return orm.relationship(...)``."""
+        facts = self.resolver.facts(path)
+        callees = next((cs for name, cs in reversed(facts.returns if facts else ())
+                        if name == function), ())
+        quals = [self.callee_qual(path, callee) for callee in callees]
+        return bool(quals) and all(
+            q is not None and _harmless(q) and not (is_sqla(q) and tail(q) in _BUILDS_COLUMNS)
+            for q in quals
+        )
 
     def stmt_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
                     ) -> Column | None:
@@ -394,6 +407,75 @@ class ColumnBuilder:
             self.columns.extend(self.core_columns(path, table, call, None))
         for cls in facts.classes:
             self.model_class(path, cls)
+        for late in facts.late:
+            self.late_mapping(path, late)
+
+    def late_mapping(self, path: str, late: LateFacts) -> None:
+        """``User.ssn = Column(...)`` or ``setattr(User, "ssn", Column(...))`` after the class:
+        SQLAlchemy adds the column to the mapped class's table, and so does the reader. A
+        class made by ``type(...)`` from a mapped base cannot be read: it blocks."""
+        if late.kind == "type":
+            if any(self.mapped_base(path, base) for base in late.bases):
+                self.error(path, late.line,
+                           f"type({late.target or '...'!r}, ...) creates a mapped class at run "
+                           "time, so masking-reviewer cannot read its columns; write it as a "
+                           "class statement")
+            return
+        call = late.call
+        column = self.column_call(path, call) if call is not None else None
+        if column is None or call is None:
+            return  # a relationship, a property: no column
+        what = (f"{late.target}.{late.attribute}" if late.kind == "attribute"
+                else f"setattr({late.target}, ...)")
+        if late.attribute is None:
+            self.error(path, late.line,
+                       f"{what} adds a column under a name computed at run time, so it cannot "
+                       "be read; give setattr a literal attribute name or declare the column "
+                       "in the class body")
+            return
+        ref = self.resolver.resolve(path, late.target)
+        node = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        if node is None or not node.mapped:
+            self.error(path, late.line,
+                       f"{what} adds a column to {late.target}, which is not a mapped class "
+                       "masking-reviewer can read, so the column cannot be checked; declare it "
+                       "in the class body")
+            return
+        table = self.table_of(node)
+        if table is None:
+            return
+        name, name_error = self.column_name(path, column)
+        if name_error:
+            self.error(path, late.line,
+                       f"{what}: the column name cannot be computed from the source; write the "
+                       "DB column name as a literal or a module constant")
+            return
+        column_name = name or late.attribute
+        labels = self.labels_for(path, call)
+        self.columns.append(Column(
+            table=table,
+            column=column_name,
+            class_name=node.facts.name,
+            attribute=late.attribute,
+            path=path,
+            line=late.line,
+            type=column.type,
+            nullable=column.nullable if column.nullable is not None else not column.primary_key,
+            unique=column.unique,
+            primary_key=column.primary_key,
+            labels=tuple(lb for lb in self.config.labels if lb in labels),
+            exemption=self.exemption(path, late.line, late.end_line, table, column_name),
+            **_evidence(column),
+        ))
+
+    def mapped_base(self, path: str, base: str) -> bool:
+        """Does a base make its subclasses mapped (a declarative base or model)?"""
+        ref = self.resolver.resolve(path, base)
+        if ref.kind == "class":
+            node = self.resolver.class_node(ref.path, ref.name)
+            return node is not None and node.declarative
+        return ref.kind == "external" and external_base_kind(ref.qual) in (
+            "root-parent", "mapped-base", "sqlmodel")
 
     def reflected(self, path: str, call: CallFacts, table: str) -> None:
         if call.reflected:
@@ -403,17 +485,14 @@ class ColumnBuilder:
                        "cannot be checked; declare the columns explicitly")
 
     def columnish(self, path: str, stmt: Stmt) -> bool:
-        """Does the statement use SQLAlchemy's column machinery (so its class is a model)?"""
-        names = [stmt.call.callee] if stmt.call else []
-        if stmt.annotation is not None:
-            names.append(stmt.annotation.wrapper)
-        for name in names:
-            q = self.resolver.qual(path, name) if name else None
-            if q and is_sqla(q) and tail(q) in (
-                "Column", "mapped_column", "column_property", "deferred", "Mapped"
-            ):
-                return True
-        return False
+        """Does the statement use SQLAlchemy's column machinery (so its class is a model)?
+        Spelled like it is enough: under a base that cannot be resolved, ``sql.Column`` may
+        be unresolvable too, and the class must still block rather than vanish."""
+        return columnish_text(stmt) or any(
+            (q := self.resolver.qual(path, name)) is not None and is_sqla(q)
+            and tail(q) in _COLUMNISH
+            for name in _stmt_names(stmt)
+        )
 
     def model_class(self, path: str, cls: ClassFacts) -> None:
         node = self.resolver.class_node(path, cls.name)
@@ -447,6 +526,12 @@ class ColumnBuilder:
                            "Install the package where the reviewer runs, or declare it in "
                            f"[tool.masking-reviewer.{CONFIG_KEY}]: \"{qual}\" = "
                            "{ columns = [...] } (columns = [] if it adds none)")
+            return
+        if node.sqlmodel and dict(cls.keywords).get("table", "True") not in ("True", "False"):
+            self.error(path, cls.line,
+                       f"class {cls.name}: table={dict(cls.keywords)['table']} is not a literal, "
+                       "so whether SQLModel maps it to a table cannot be read; write table=True "
+                       "(or leave it out for a model that is not a table)")
             return
         if not node.mapped:
             if not node.declarative and not cls.abstract and (
@@ -487,10 +572,72 @@ class ColumnBuilder:
             for stmt in ancestor.facts.stmts:
                 if stmt.attribute in seen:
                     continue
-                col = self.stmt_column(ancestor, stmt, table, node)
+                if ancestor.sqlmodel:
+                    col = self.sqlmodel_column(ancestor, stmt, table, node)
+                else:
+                    col = self.stmt_column(ancestor, stmt, table, node)
                 if col is not None:
                     self.columns.append(col)
             seen.update(ancestor.facts.names)
+
+    def sqlmodel_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
+                        ) -> Column | None:
+        """A field of a SQLModel table class, as SQLModel's get_column_from_field maps it:
+        every annotated field but relationships, ClassVars and private attributes; the column
+        of ``Field(sa_column=Column(...))`` as given; otherwise the field name, ``sa_type`` or
+        the annotation, ``primary_key``/``unique``/``nullable`` from Field(), and nullable when
+        the annotation admits None."""
+        path = node.path
+        ann = stmt.annotation
+        if stmt.type_checking or stmt.decorators or ann is None or stmt.attribute.startswith("_"):
+            return None
+        wrapper_q = self.resolver.qual(path, ann.wrapper) if ann.wrapper else None
+        if (wrapper_q or ann.wrapper).rsplit(".", 1)[-1] == "ClassVar" or ann.inner.startswith(
+            ("ClassVar", "typing.ClassVar")
+        ):
+            return None
+        call = stmt.call
+        q = self.callee_qual(path, call.callee) if call is not None else None
+        if call is not None and q is not None and tail(q) == "Relationship":
+            return None
+        labels = set(stmt.labels) | self.labels_for(path, call)
+        field = call if call is not None and q is not None and q.startswith("sqlmodel.") \
+            and tail(q) == "Field" else None
+        column_call = field.inner if field is not None else None
+        if column_call is not None:
+            cq = self.callee_qual(path, column_call.callee)
+            if not (cq and is_sqla(cq) and tail(cq) == "Column"):
+                column_call = None
+        if column_call is not None:  # sa_column=Column(...): used as is
+            name = column_call.name or stmt.attribute
+            primary_key = column_call.primary_key
+            nullable = (column_call.nullable if column_call.nullable is not None
+                        else not primary_key)
+            unique, type_text = column_call.unique, column_call.type or ann.inner
+        else:
+            name = stmt.attribute
+            primary_key = bool(field and field.primary_key)
+            nullable = not primary_key and ann.optional
+            if field is not None and field.nullable is not None:
+                nullable = field.nullable
+            unique = bool(field and field.unique)
+            type_text = (field.type if field is not None else None) or ann.inner
+        return Column(
+            table=table,
+            column=name,
+            class_name=owner.facts.name,
+            attribute=stmt.attribute,
+            path=path,
+            line=stmt.line,
+            type=type_text,
+            nullable=nullable,
+            unique=unique,
+            primary_key=primary_key,
+            labels=tuple(lb for lb in self.config.labels if lb in labels),
+            exemption=self.exemption(path, stmt.line, stmt.end_line, table, name),
+            declared_in=node.facts.name if node is not owner else None,
+            **_evidence(field, column_call),
+        )
 
     def external_columns(self, owner: ClassNode, declared: ExternalClass, table: str,
                          seen: set[str]) -> Iterable[Column]:
@@ -528,7 +675,31 @@ class ColumnBuilder:
                            "mixins (a table always has at least a primary key)")
 
 
-_STDLIB = frozenset(sys.stdlib_module_names)
+# SQLAlchemy constructs that build a table column (or hold one they are given)
+_BUILDS_COLUMNS = frozenset({
+    "Column", "mapped_column", "column_property", "deferred", "composite", "MappedColumn",
+})
+_COLUMNISH = frozenset({"Column", "mapped_column", "column_property", "deferred", "Mapped"})
+
+
+def _stmt_names(stmt: Stmt) -> list[str]:
+    names = [stmt.call.callee] if stmt.call and stmt.call.callee else []
+    if stmt.annotation is not None:
+        names.append(stmt.annotation.wrapper)
+    return names
+
+
+def columnish_text(stmt: Stmt) -> bool:
+    """``x = Column(...)``, ``x = sql.mapped_column(...)``, ``x: Mapped[int]``, by spelling."""
+    return any(tail(name) in _COLUMNISH for name in _stmt_names(stmt))
+
+
+# The same on every supported Python: modules removed in 3.12 and 3.13 still count.
+_STDLIB = frozenset(sys.stdlib_module_names) | {
+    "distutils", "asynchat", "asyncore", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb",
+    "chunk", "crypt", "imghdr", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes",
+    "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib", "lib2to3",
+}
 
 
 def _harmless(qual: str) -> bool:

@@ -33,6 +33,7 @@ from reviewer.facts import (
     CallFacts,
     ClassFacts,
     ImportFacts,
+    LateFacts,
     ModuleFacts,
     Stmt,
     StrExpr,
@@ -357,6 +358,8 @@ class _Extractor:
             if index == 0 and (
                 is_table
                 or isinstance(value, (cst.FormattedString, cst.BinaryOperation))
+                or (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                    and isinstance(value.func.value, (cst.SimpleString, cst.FormattedString)))
                 or (isinstance(value, cst.Name) and value.value in self.strings)
             ):
                 # A name computed from constants; the resolver evaluates it across modules.
@@ -364,8 +367,8 @@ class _Extractor:
                 if name_expr is None:
                     name_error = True
                 continue
-            if index == 0 and isinstance(value, (cst.Name, cst.Attribute)):
-                # NAME_FROM_ELSEWHERE or a type: the resolver tells which
+            if index == 0 and isinstance(value, (cst.Name, cst.Attribute, cst.Call)):
+                # NAME_FROM_ELSEWHERE / prefixed("x"), or a type: the resolver tells which
                 name_expr = str_expr(value)
             if isinstance(value, cst.Call):
                 facts = self.call(value)
@@ -412,8 +415,10 @@ class _Extractor:
                     docs.append(literal)
             elif kw == "key":
                 key = _literal_str(value)
-            elif kw == "type_":
+            elif kw in ("type_", "sa_type"):  # sa_type: SQLModel's Field(sa_type=...)
                 type_text = self.code(value)
+            elif kw == "sa_column" and isinstance(value, cst.Call) and inner is None:
+                inner = self.call(value)  # SQLModel's Field(sa_column=Column(...))
             elif kw in ("autoload_with", "autoload"):
                 reflected = True
         line = self.pos.line(node)
@@ -451,8 +456,8 @@ class _Extractor:
         if not isinstance(node, cst.Subscript):
             return None
         wrapper = dotted(node.value)
-        if wrapper is None or len(node.slice) != 1:
-            return None
+        if wrapper is None or len(node.slice) != 1 or wrapper in _OPTIONAL_WRAPPERS:
+            return None  # Optional[X] wraps no Mapped; plain_annotation reads it
         element = node.slice[0].slice
         if not isinstance(element, cst.Index):
             return None
@@ -460,6 +465,22 @@ class _Extractor:
         return AnnFacts(
             wrapper=wrapper,
             inner=_expr_code(inner) if not isinstance(inner, str) else inner,
+            optional=optional,
+            alias=dotted(inner) if not isinstance(inner, str) else None,
+        )
+
+    def plain_annotation(self, node: cst.BaseExpression) -> AnnFacts:
+        """``str | None`` -> wrapper "", inner "str", optional."""
+        quoted = _literal_str(node)
+        if quoted is not None:
+            try:
+                node = cst.parse_expression(quoted)
+            except cst.ParserSyntaxError:
+                return AnnFacts(wrapper="", inner=quoted, optional=False)
+        inner, optional = self.strip_optional(node)
+        return AnnFacts(
+            wrapper="",
+            inner=inner if isinstance(inner, str) else _expr_code(inner),
             optional=optional,
             alias=dotted(inner) if not isinstance(inner, str) else None,
         )
@@ -537,11 +558,14 @@ class _ModuleBuilder:
         self.instances: list[tuple[str, str]] = []
         self.errors: list[tuple[int, str]] = []
         self.names: list[str] = []
+        self.late: list[LateFacts] = []
         self.bindings: list[tuple[str, str]] = []
         self.instance_args: list[tuple[str, str, str]] = []
         self.exports: tuple[str, ...] | None = None
         self.str_consts: list[tuple[str, StrExpr]] = []
         self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
+        self.rebound: list[str] = []
+        self.returns: list[tuple[str, tuple[str, ...]]] = []
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
         for stmt, small in _statements(body):
@@ -570,6 +594,9 @@ class _ModuleBuilder:
                 helper = str_function(stmt)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
+                made = returned_calls(stmt)
+                if made:
+                    self.returns.append((ident(stmt.name.value), made))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -611,6 +638,9 @@ class _ModuleBuilder:
         if value is None:
             return
         if target is not None and "." not in target:
+            if any(c.name == target for c in self.classes):
+                # `class ModelBase: ...` then `ModelBase = declarative_base(cls=ModelBase)`
+                self.rebound.append(target)
             self.module_binding(target, value)
         if isinstance(value, cst.Call):
             callee = dotted(value.func) or ""
@@ -618,6 +648,7 @@ class _ModuleBuilder:
                 self.instances.append((target, callee))
             if callee.rsplit(".", 1)[-1] == "Table":
                 self.tables.append(ex.call(value))
+            self.late_mapping(small, target, value, callee)
         alias = self.annotated_alias(target, value, small)
         if alias is not None:
             self.aliases.append(alias)
@@ -631,6 +662,33 @@ class _ModuleBuilder:
                 refs = tuple(dict.fromkeys(_refs(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
+
+    def late_mapping(self, small: cst.BaseSmallStatement, target: str | None, value: cst.Call,
+                     callee: str) -> None:
+        """Columns attached after the class statement, and classes made by type(): the
+        inventory reads them or blocks, never skips them."""
+        pos = self.ex.pos
+        line, end = pos.line(small), pos.end_line(small)
+        if target is not None and "." in target:  # User.ssn = Column(...)
+            owner, attr = target.rsplit(".", 1)
+            self.late.append(LateFacts("attribute", line, end, owner, attr,
+                                       self.ex.call(value, end)))
+            return
+        positional = [a.value for a in value.args if a.keyword is None and not a.star]
+        if callee == "setattr" and len(positional) == 3:
+            obj = dotted(positional[0])
+            third = positional[2]
+            if obj is not None and isinstance(third, cst.Call):
+                self.late.append(LateFacts(
+                    "setattr", line, end, obj, _literal_str(positional[1]),
+                    self.ex.call(third, end),
+                ))
+        elif callee == "type" and len(positional) == 3 and isinstance(
+            positional[1], (cst.Tuple, cst.List)
+        ):
+            bases = tuple(dotted(e.value) or "" for e in positional[1].elements)
+            name = _literal_str(positional[0]) or ""
+            self.late.append(LateFacts("type", line, end, name, bases=bases))
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -714,6 +772,10 @@ class _ModuleBuilder:
             table=state.table,
             table_line=state.table_line,
             table_error=state.table_error,
+            keywords=tuple(
+                (a.keyword.value, _expr_code(a.value)) for a in node.keywords
+                if a.keyword is not None
+            ),
         )
 
     def first_line(self, node: cst.ClassDef | cst.FunctionDef) -> int:
@@ -785,12 +847,16 @@ class _ModuleBuilder:
             if attr.startswith("__"):
                 continue
             annotation = ex.annotation(ann.annotation) if ann is not None else None
+            if annotation is None and ann is not None:
+                # `email: str = Field(...)`: a field of SQLModel (pydantic) models
+                annotation = ex.plain_annotation(ann.annotation)
             if value is None and annotation is None:
                 continue
             call = ex.call(value, end_line) if isinstance(value, cst.Call) else None
             if value is not None and call is None:
                 self.shared_column(attr, value, line)
-                continue
+                if annotation is None or annotation.wrapper:
+                    continue  # a plain `is_active: bool = True` is still a SQLModel field
             labels = _merge_labels(
                 ex.labels, call.labels if call else (), ex.labels_in(ann, small)
             )
@@ -1186,6 +1252,9 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         exports=builder.exports,
         str_consts=tuple(builder.str_consts),
         str_funcs=tuple(builder.str_funcs),
+        rebound=tuple(dict.fromkeys(builder.rebound)),
+        returns=tuple(builder.returns),
+        late=tuple(builder.late),
     )
 
 
@@ -1214,6 +1283,16 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
                     return None
                 parts.append(sub)
         return ("cat", tuple(parts))
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        template = str_expr(node.left, self_name)
+        items = (
+            [e.value for e in node.right.elements] if isinstance(node.right, cst.Tuple)
+            else [node.right]
+        )
+        values = [str_expr(v, self_name) for v in items]
+        if template is None or template[0] != "lit" or any(v is None for v in values):
+            return None
+        return ("pct", template[1], tuple(v for v in values if v is not None))
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
         left, right = str_expr(node.left, self_name), str_expr(node.right, self_name)
         return ("cat", (left, right)) if left is not None and right is not None else None
@@ -1263,3 +1342,31 @@ def str_function(stmt: cst.FunctionDef, self_param: bool = False
     self_name = params[0] if self_param and params else None
     expr = str_expr(ret.value, self_name)
     return (params, expr) if expr is not None else None
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.callees: list[str | None] = []
+
+    def visit_Return(self, node: cst.Return) -> bool:
+        value = node.value
+        self.callees.append(dotted(value.func) if isinstance(value, cst.Call) else None)
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's returns are not this one's
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
+    """The callee of every ``return callee(...)`` of a function, when all its returns are such
+    calls (``def _dependency_relation(kind): return orm.relationship(...)``); else ()."""
+    finder = _Returns()
+    stmt.body.visit(finder)
+    names = [c for c in finder.callees if c]
+    return tuple(dict.fromkeys(names)) if names and len(names) == len(finder.callees) else ()
