@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewer.constants import CACHE_DIR_ENV, CACHE_SCHEMA, INVENTORY_CACHE_ENTRIES, TOOL_NAME
+from reviewer.files import UnreadableFile
 from reviewer.sources import SourceTree
 from reviewer.types import CATEGORIES, Column, Exemption, Inventory, ScanError
 
@@ -264,7 +265,11 @@ class RecordingTree:
         return self.tree.files()
 
     def read(self, path: str) -> str | None:
-        text = self.tree.read(path)
+        try:
+            text = self.tree.read(path)
+        except UnreadableFile as exc:
+            self.reads.setdefault(path, f"unreadable: {exc.message}")
+            raise
         if path not in self.reads:
             self.reads[path] = text_digest(text)
         return text
@@ -316,6 +321,8 @@ class InventoryCache:
                 if text_digest(tree.read(path)) != digest:
                     return None
             return inventory_from_json(data["inventory"])
+        except UnreadableFile:
+            return None  # rebuilt, so the file gets its MR007
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None
 

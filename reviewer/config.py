@@ -10,11 +10,12 @@ import json
 import re
 import sys
 from collections.abc import Mapping
-from pathlib import PurePosixPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, cast
 
-from reviewer.constants import CONFIG_FILE, CONFIG_TABLE
+from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, MAX_NESTING
 from reviewer.errors import UsageError
+from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
 from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, Severity
 
@@ -133,9 +134,18 @@ def _table_name(path: str) -> str:
     return "top level" if path.endswith(CONFIG_FILE) else f"tool.{CONFIG_TABLE}"
 
 
-def _parse_toml(text: str, path: str) -> dict[str, Any]:
+def _parse_toml(text: str | None, path: str) -> dict[str, Any]:
+    text = require_text(text or "", path)
+    deep = too_deep(text, MAX_NESTING, quotes="\"'")
+    if deep is not None:
+        raise UsageError(
+            f"not valid TOML: nested deeper than {MAX_NESTING} levels", path=path,
+            line=line_of(text, deep),
+        )
     try:
         return dict(tomllib.loads(text))
+    except RecursionError:
+        raise UsageError("not valid TOML: nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise UsageError(
@@ -168,6 +178,23 @@ def find_raw_config(
     return None, "", {}
 
 
+def _inside_repository(value: str, key: str, path: str, text: str) -> None:
+    """``rules`` and ``baseline`` name files the reviewer reads and writes: in the repo only."""
+    p = PurePosixPath(value.replace("\\", "/"))
+    if p.is_absolute() or PureWindowsPath(value).is_absolute():
+        problem = "is an absolute path"
+    elif ".." in p.parts:
+        problem = "goes up with '..'"
+    else:
+        return
+    raise UsageError(
+        f"{key!r} {problem} ({value!r}); it must name a file inside the repository, "
+        "relative to its root",
+        path=path,
+        line=_line_of(text, key),
+    )
+
+
 def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Config:
     """Read and validate the configuration; raise ``UsageError`` naming file and key."""
     path, text, data = find_raw_config(tree, explicit)
@@ -191,6 +218,9 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
         (code, cast(Severity, sev)) for code, sev in sorted(data.get("severity", {}).items())
     )
     models = data.get("models")
+    for key in ("rules", "baseline"):
+        if key in data:
+            _inside_repository(data[key], key, path, text)
     return Config(
         root=root,
         models=tuple(models) if models is not None else None,

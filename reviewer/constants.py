@@ -52,3 +52,8 @@ AI_RETRY_ENV = "MASKING_REVIEWER_AI_RETRY_SECONDS"
 AI_MAX_REASON_CHARS = 500
 # USD per million tokens (Sonnet-class list prices; an estimate for the cost line, not a bill)
 AI_PRICE_PER_MTOK = {"input": 3.0, "output": 15.0, "cache_read": 0.30, "cache_write": 3.75}
+
+# Hostile input: no file the reviewer reads may be larger than this (a PR can add a 2 GB
+# "model"), and no JSON/TOML document may nest deeper (recursive parsers overflow the stack).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_NESTING = 200

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from reviewer.cache import FactsCache, InventoryCache, RecordingTree, cache_key, text_digest
 from reviewer.constants import SCAN_PARALLEL_MIN_FILES
+from reviewer.files import UnreadableFile
 from reviewer.sources import SourceTree
 from reviewer.types import Column, Config, Exemption, Inventory, ScanError
 
@@ -146,7 +147,14 @@ class _Repo:
         for path in paths:
             if path in self._facts:
                 continue
-            text = self.tree.read(path)
+            try:
+                text = self.tree.read(path)
+            except UnreadableFile as exc:
+                from reviewer.facts import ModuleFacts
+
+                # A FIFO, device or oversized file named like a model blocks (MR007).
+                self._facts[path] = ModuleFacts(errors=((1, exc.message),))
+                continue
             if text is None:
                 self._facts[path] = None
                 continue
@@ -861,7 +869,11 @@ def _select(repo: _Repo, jobs: int | None) -> list[str]:
     from reviewer.facts import mentions_sqlalchemy
 
     for path in _auto_candidates(repo.files):
-        text = repo.tree.read(path)
+        try:
+            text = repo.tree.read(path)
+        except UnreadableFile:
+            candidates.append(path)  # unknown content must fail closed: load() says why
+            continue
         if text is None:
             continue
         if mentions_sqlalchemy(text):
@@ -885,6 +897,13 @@ def _select(repo: _Repo, jobs: int | None) -> list[str]:
         ):
             selected.append(path)
     return sorted(selected)
+
+
+def _digest(tree: SourceTree, path: str) -> str | None:
+    try:
+        return text_digest(tree.read(path))
+    except UnreadableFile as exc:
+        return f"unreadable: {exc.message}"
 
 
 def select_model_files(tree: SourceTree, config: Config) -> list[str]:
@@ -914,7 +933,7 @@ def build_inventory(
         keyed = [f for f in files if any(glob_match(f, g) for g in config.models)]
     else:
         keyed = _auto_candidates(files)
-    digests = {path: text_digest(tree.read(path)) for path in keyed}
+    digests = {path: _digest(tree, path) for path in keyed}
     key = InventoryCache.key(
         files,
         # the label is only in messages about explicit paths ("not found in <label>")

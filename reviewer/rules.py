@@ -24,7 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
-from reviewer.constants import RULES_SCHEMA_VERSION
+from reviewer.constants import MAX_NESTING, RULES_SCHEMA_VERSION
+from reviewer.files import UnreadableFile, encoding_problem, too_deep
 from reviewer.sources import SourceTree
 from reviewer.strategies import STRATEGIES
 from reviewer.types import Rule, RulesError, RulesFile
@@ -157,10 +158,16 @@ def decode_with_positions(text: str) -> JsonValue:
     decoder = _PositionDecoder()
     # A UTF-8 BOM is harmless in a rules file; skip it but keep offsets true to ``text``.
     idx = skip_ws(text, 1 if text.startswith("\ufeff") else 0)
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        # The decoder recurses per level; thousands of levels would overflow the stack.
+        raise json.JSONDecodeError(f"nested deeper than {MAX_NESTING} levels", text, deep)
     try:
         value, end = decoder.scan_once(text, idx)
     except StopIteration as exc:
         raise json.JSONDecodeError("Expecting value", text, exc.value) from None
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, idx) from None
     end = skip_ws(text, end)
     if end != len(text):
         raise json.JSONDecodeError("Extra data", text, end)
@@ -314,10 +321,14 @@ class _Checker:
                         )
                     else:
                         seen[member.key] = member.key_start
+                    if _SURROGATE.search(member.key):
+                        self.add(member.key_start, _surrogate_message(member.key), entry)
                     walk(member.value, entry, member.key == "rules" and node is self.root)
             elif isinstance(node, JsonArray):
                 for i, item in enumerate(node.items):
                     walk(item, i if in_rules else entry, False)
+            elif isinstance(node.value, str) and _SURROGATE.search(node.value):
+                self.add(node.start, _surrogate_message(node.value), entry)
             elif isinstance(node.value, float) and not math.isfinite(node.value):
                 # Python's decoder accepts NaN and Infinity; other JSON readers do not.
                 self.add(
@@ -475,6 +486,18 @@ class _Checker:
                 )
             else:
                 first[key] = index
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_message(value: str) -> str:
+    found = _SURROGATE.search(value)
+    assert found is not None
+    return (
+        f"contains the unpaired surrogate \\u{ord(found.group()):04x}, which is not a "
+        "character and cannot be written out; remove that escape"
+    )
 
 
 # Validity of an entry never depends on *which* non-blank name it holds, only on its shape;
@@ -638,7 +661,7 @@ def _parse_cached(text: str, path: str) -> RulesFile:
 
     identity = _parser_identity()
     if identity is None:
-        return _parse_cached(text, path)
+        return parse_rules(text, path)
     key = digest_key("rules", identity, path, text)
     store = JsonStore("rules")
     entry = store.load(key)
@@ -654,7 +677,12 @@ def _parse_cached(text: str, path: str) -> RulesFile:
 
 def load_rules(tree: SourceTree, path: str) -> RulesFile:
     """Read and parse ``path`` from ``tree``. A missing file is an error, never an empty pass."""
-    text = tree.read(path)
+    try:
+        text = tree.read(path)
+    except UnreadableFile as exc:
+        return RulesFile(path=path, errors=(RulesError(path, 1, 1, exc.message),))
+    if text is not None and (problem := encoding_problem(text)) is not None:
+        return RulesFile(path=path, errors=(RulesError(path, *problem),))
     if text is None:
         return RulesFile(
             path=path,

@@ -119,7 +119,11 @@ def render(
     # Imported here so each submodule can import the helpers above without a cycle.
     from reviewer.formatters import annotations, jsonout, sarif, text
     from reviewer.formatters import markdown as markdown_
+    from reviewer.logsafe import encodable_all, one_line_all
 
+    # Text goes to terminals and CI logs as is: every name in it is kept on its line. The
+    # other formats escape line breaks themselves; none may carry an unencodable character.
+    review = one_line_all(review) if fmt == "text" else encodable_all(review)
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: text.render_text(review, color=color),
         "json": lambda: jsonout.render_json(review),

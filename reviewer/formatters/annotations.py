@@ -9,20 +9,11 @@ from __future__ import annotations
 
 from reviewer.constants import MAX_ANNOTATIONS_PER_TYPE
 from reviewer.formatters import action_phrase, entry_json, plural, similar_phrase
+from reviewer.logsafe import escape_data, escape_property
 from reviewer.types import Finding, Review, Severity
 
 _COMMANDS: dict[Severity, str] = {"error": "error", "warning": "warning", "note": "notice"}
 _NOUNS: dict[Severity, str] = {"error": "error", "warning": "warning", "note": "notice"}
-
-
-def escape_data(value: str) -> str:
-    """Escaping for the message part, after ``::`` (GitHub's toolkit ``escapeData``)."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(value: str) -> str:
-    """Escaping for ``key=value`` properties (GitHub's toolkit ``escapeProperty``)."""
-    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(finding: Finding, rules_path: str) -> str:
