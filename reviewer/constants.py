@@ -44,8 +44,9 @@ GITHUB_RETRY_TOTAL_SECONDS = 120.0
 # the newest Sonnet the pinned SDK lists; claude-sonnet-4-5 retires on 2026-11-30
 DEFAULT_MODEL = "claude-sonnet-5-5"
 AI_MAX_TOKENS = 4096
-AI_TIMEOUT_SECONDS = 60.0
-AI_RETRY_TOTAL_SECONDS = 90.0
+AI_TIMEOUT_SECONDS = 30.0
+# The whole AI step, retries and a hung connection included: then the gate reports as usual.
+AI_RETRY_TOTAL_SECONDS = 30.0
 # overrides AI_RETRY_TOTAL_SECONDS (CI, tests); a non-positive or non-numeric value gives a
 # notice and the default
 AI_RETRY_ENV = "MASKING_REVIEWER_AI_RETRY_SECONDS"

@@ -84,8 +84,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def counts(review: Review) -> tuple[int, int, int]:
-    """(errors, warnings, notes) among findings that count: not baselined, not dismissed."""
-    live = [f for f in review.findings if not f.baselined and f.dismissed is None]
+    """(errors, warnings, notes) among findings that count: not baselined. An AI dismissal
+    is only a note on a warning: the warning still counts."""
+    live = [f for f in review.findings if not f.baselined]
     return (
         sum(f.severity == "error" for f in live),
         sum(f.severity == "warning" for f in live),
@@ -104,7 +105,7 @@ def summary_line(review: Review) -> str:
         parts.append(f"{debt} known debt")
     dismissed = sum(f.dismissed is not None and not f.baselined for f in review.findings)
     if dismissed:
-        parts.append(f"{dismissed} likely false positive{'s' if dismissed != 1 else ''}")
+        parts.append(plural(dismissed, "AI false-positive note"))
     scope = (
         f"{plural(review.columns_total, 'column')}, {review.columns_labelled} labelled, "
         f"{plural(review.rules_total, 'rule')}"

@@ -30,11 +30,13 @@ def annotation(finding: Finding, rules_path: str) -> str:
         message += f"\n{phrase}: {entry}"
     # An annotation is all some readers see: the similar fields are the reason to trust it.
     message += "".join(f"\nsimilar: {similar_phrase(s)}" for s in finding.similar)
+    if finding.dismissed is not None:
+        message += f"\nlikely false positive (AI): {finding.dismissed}"
     return f"::{_COMMANDS[finding.severity]} {','.join(props)}::{escape_data(message)}"
 
 
 def render_annotations(review: Review) -> str:
-    shown = [f for f in review.findings if not f.baselined and f.dismissed is None]
+    shown = [f for f in review.findings if not f.baselined]
     lines: list[str] = []
     severity: Severity
     for severity in ("error", "warning", "note"):
@@ -47,13 +49,7 @@ def render_annotations(review: Review) -> str:
             lines.append(f"… and {rest} more {_NOUNS[severity]}{'s' if rest != 1 else ''}; "
                          "see the job summary")
     debt = sum(f.baselined for f in review.findings)
-    dismissed = sum(f.dismissed is not None and not f.baselined for f in review.findings)
-    if debt or dismissed:
-        parts = []
-        if debt:
-            parts.append(f"{plural(debt, 'baselined finding')} (known debt)")
-        if dismissed:
-            parts.append(f"{plural(dismissed, 'finding')} the AI marked as likely false "
-                         "positives")
-        lines.append(f"Not annotated: {' and '.join(parts)}; see the job summary")
+    if debt:
+        lines.append(f"Not annotated: {plural(debt, 'baselined finding')} (known debt); "
+                     "see the job summary")
     return "\n".join(lines) + "\n" if lines else ""
