@@ -1,4 +1,4 @@
-"""Command line: ``reviewer check|scan|diff|fix|report|baseline|github|demo``.
+"""Command line: ``reviewer check|scan|diff|fix|init|report|baseline|github|explain|demo``.
 
 Only argparse and the standard library are imported at start-up, so ``reviewer --help``
 stays fast; each command imports what it needs when it runs.
@@ -32,9 +32,28 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _output(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
-    p.add_argument("-f", "--format", choices=formats, default="text",
-                   help="output format (default: text)")
+    p.add_argument("-f", "--format", choices=formats, default=formats[0],
+                   help=f"output format (default: {formats[0]})")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE, not stdout")
+
+
+def _gate_options(p: argparse.ArgumentParser) -> None:
+    """The conventions of ruff, semgrep and bandit; each flag has a matching config key."""
+    p.add_argument("--select", metavar="CODES",
+                   help="only report these codes or names, comma-separated, e.g. MR001,MR002 "
+                        "(default: config `select`, else all; MR006 and MR007 are always kept)")
+    p.add_argument("--ignore", metavar="CODES",
+                   help="never report these codes or names, comma-separated "
+                        "(default: config `ignore`)")
+    p.add_argument("--fail-on", choices=("error", "warning", "never"),
+                   help="which severities block (default: config `fail-on`, else error)")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even when findings block (misuse and crashes still exit 2 and 3)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="text format: print the findings only, nothing when there are none")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text format (default: auto, i.e. on a terminal unless "
+                        "NO_COLOR is set)")
 
 
 def _ai(p: argparse.ArgumentParser) -> None:
@@ -60,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EPILOG)
     _common(p)
     _output(p)
+    _gate_options(p)
 
     p = sub.add_parser("scan", help="list the columns the models declare, as read statically")
     _common(p)
@@ -70,11 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EPILOG)
     _common(p)
     _output(p)
+    _gate_options(p)
     p.add_argument("--base", metavar="REF",
                    help="compare against merge-base(REF, HEAD) (default: origin/main, "
                         "origin/master, main or master)")
+    p.add_argument("--head", metavar="REF",
+                   help="review this commit instead of HEAD (compared with merge-base(base, REF))")
     p.add_argument("--worktree", action="store_true",
                    help="review the working tree, uncommitted changes included, not HEAD")
+    p.add_argument("--staged", action="store_true",
+                   help="review what is staged for the next commit, against HEAD "
+                        "(the commit-stage hook)")
+    p.add_argument("--pushed", action="store_true",
+                   help="review exactly the range being pushed, from pre-commit's "
+                        "PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF (the pre-push hook)")
     _ai(p)
 
     p = sub.add_parser("fix", help="add the missing rules to masking_rules.json, drop stale ones")
@@ -82,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", metavar="REF",
                    help="also add rules for unlabelled sensitive columns this branch introduced")
     p.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
+
+    p = sub.add_parser("init", help="adopt on an existing codebase: write the configuration "
+                       "and a rule for every column that needs one")
+    p.add_argument("-C", "--root", default=".", metavar="DIR",
+                   help="the repository to set up (default: the current directory)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be written, write nothing")
 
     p = sub.add_parser("report", help="the masking manifest: what is masked, how, and what is not")
     _common(p)
@@ -98,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which severities fail the check (default: config `fail-on`)")
     p.add_argument("--no-comment", action="store_true", help="do not post review comments")
     p.add_argument("--sarif", metavar="FILE", help="also write SARIF to FILE")
+
+    p = sub.add_parser("explain", help="print the documentation of a finding code")
+    p.add_argument("code", nargs="?", metavar="CODE",
+                   help="a code or name, e.g. MR001 or missing-rule (default: list every code)")
 
     sub.add_parser("demo", help="tell the story on the bundled sample app, in a temp git repo")
     return parser

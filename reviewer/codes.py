@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reviewer.types import Severity
@@ -48,8 +49,25 @@ def lookup(code_or_name: str) -> Code | None:
     return CODES.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
 
 
+# The gate fails closed when it cannot read its input; no selection can hide that.
+ALWAYS_REPORTED = ("MR006", "MR007")
+
+
+def parse_codes(items: Iterable[str]) -> tuple[str, ...]:
+    """Codes or names (``MR001``, ``missing-rule``) -> codes. Raises ValueError naming an
+    unknown one, so config and command line say exactly what is wrong."""
+    out: list[str] = []
+    for item in items:
+        code = lookup(item.strip())
+        if code is None:
+            raise ValueError(f"unknown code {item.strip()!r}; known: {', '.join(CODES)}")
+        out.append(code.code)
+    return tuple(dict.fromkeys(out))
+
+
 def docs_table() -> str:
     """The Markdown table in the README, generated so the docs cannot drift from the code."""
     rows = ["| code | name | default severity | meaning |", "| --- | --- | --- | --- |"]
-    rows += [f"| {c.code} | `{c.name}` | {c.severity} | {c.summary} |" for c in CODES.values()]
+    rows += [f"| [{c.code}](docs/codes/{c.code}.md) | `{c.name}` | {c.severity} | {c.summary} |"
+             for c in CODES.values()]
     return "\n".join(rows)

@@ -29,7 +29,27 @@ def repo_root(path: str) -> str:
 
 def _setup(args: argparse.Namespace) -> tuple[str, Config]:
     root = repo_root(args.root)
-    return root, load_config(root, WorktreeTree(root), args.config)
+    return root, _overrides(load_config(root, WorktreeTree(root), args.config), args)
+
+
+def _overrides(config: Config, args: argparse.Namespace) -> Config:
+    """Command-line ``--select``/``--ignore``/``--fail-on`` replace their config keys."""
+    from reviewer.codes import parse_codes
+    from reviewer.config import checked_selection
+
+    changes: dict[str, object] = {}
+    for key in ("select", "ignore"):
+        raw = getattr(args, key, None)
+        if raw is None:
+            continue
+        try:
+            changes[key] = checked_selection(
+                key, parse_codes(p for p in raw.split(",") if p.strip()))
+        except ValueError as exc:
+            raise UsageError(f"--{key}: {exc}") from None
+    if getattr(args, "fail_on", None) is not None:
+        changes["fail_on"] = args.fail_on
+    return replace(config, **changes) if changes else config  # type: ignore[arg-type]
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
@@ -52,12 +72,25 @@ def _render(review: Review, args: argparse.Namespace) -> str:
     from reviewer import __version__
     from reviewer.formatters import render
 
-    color = args.format == "text" and not getattr(args, "output", None) and sys.stdout.isatty()
-    color = color and "NO_COLOR" not in os.environ
-    return render(review, args.format, color=color, tool_version=__version__)
+    mode = getattr(args, "color", "auto")
+    if mode == "auto":
+        color = not getattr(args, "output", None) and sys.stdout.isatty()
+        color = color and "NO_COLOR" not in os.environ
+    else:
+        color = mode == "always"
+    if args.format == "sarif":
+        from reviewer.formatters.sarif import omitted_note
+
+        note = omitted_note(review)
+        if note:
+            print(f"reviewer: {note}", file=sys.stderr)
+    return render(review, args.format, color=color and args.format == "text",
+                  quiet=getattr(args, "quiet", False), tool_version=__version__)
 
 
-def _exit(review: Review) -> int:
+def _exit(review: Review, args: argparse.Namespace) -> int:
+    if getattr(args, "exit_zero", False):
+        return EXIT_OK
     return EXIT_FINDINGS if review.blocking else EXIT_OK
 
 
@@ -67,7 +100,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     root, config = _setup(args)
     review = run_check(root, config, use_cache=not args.no_cache)
     _emit(_render(review, args), args)
-    return _exit(review)
+    return _exit(review, args)
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -93,23 +126,34 @@ def _relative(root: str, path: str) -> str:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from reviewer.gitdiff import resolve_base
+    from reviewer.ranges import pick_range, unreviewed_notice
     from reviewer.review import AiOptions, run_diff
 
     root, config = _setup(args)
-    base = resolve_base(root, args.base)
+    picked = pick_range(root, base=args.base, head=args.head, worktree=args.worktree,
+                        staged=args.staged, pushed=args.pushed)
     ai = AiOptions.from_env(config, mode=args.ai, model=args.model, use_cache=not args.no_cache)
-    review, _ = run_diff(root, config, base=base, head=None if args.worktree else "HEAD",
+    review, _ = run_diff(root, config, base=picked.base, head=picked.head,
                          use_cache=not args.no_cache, ai=ai)
+    notices = list(picked.notices)
+    # Commits are what gets pushed and what CI sees, so they are what `diff` reviews; the
+    # uncommitted work beside them is named, never silently ignored.
+    if not (args.worktree or args.staged or args.pushed or args.head):
+        left_out = unreviewed_notice(root, config, review.files_analysed, review.rules_path)
+        if left_out:
+            notices.append(left_out)
+    if notices:
+        review = replace(review, notices=(*review.notices, *notices))
     _emit(_render(review, args), args)
-    return _exit(review)
+    return _exit(review, args)
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
     from reviewer.files import decode, encode, read_in_repo, require_text, write_in_repo
-    from reviewer.fix import edit_rules_text, unified_diff
+    from reviewer.fix import unified_diff
     from reviewer.review import run_check
     from reviewer.rules import EMPTY_RULES_FILE
+    from reviewer.rules_store import edit_rules, parse_store
     from reviewer.sources import MemoryTree
 
     root, config = _setup(args)
@@ -137,7 +181,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     add = [f.rule for f in review.findings
            if f.rule and f.action == "add" and f.code in ("MR001", "MR003", "MR004")]
     remove = [f.rule for f in review.findings if f.rule and f.action == "remove"]
-    new = edit_rules_text(old, add, remove, path=config.rules)
+    new = edit_rules(old, add, remove, path=config.rules)
     left = [f for f in review.findings if f.severity == "error" and not f.baselined
             and not (f.rule and f.action in ("add", "remove"))]
     if new == (old or ""):
@@ -147,10 +191,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
         sys.stdout.write(unified_diff(config.rules, old or "", new))
         return EXIT_OK
     write_in_repo(root, config.rules, encode(new), what="rules file")
-    from reviewer.rules import parse_rules
-
-    before = set(parse_rules(old, config.rules).by_key()) if old else set()
-    after = set(parse_rules(new, config.rules).by_key())
+    before = set(parse_store(old, config.rules).by_key()) if old else set()
+    after = set(parse_store(new, config.rules).by_key())
     created = " (created it)" if old is None else ""
     print(f"{config.rules}: added {len(after - before)} rule(s), removed "
           f"{len(before - after)} stale rule(s){created}", file=sys.stderr)
@@ -165,6 +207,17 @@ def _unfixed(findings: list[Finding]) -> int:
     for f in findings:
         print(f"  {f.path}:{f.line}: {f.code} {f.message}", file=sys.stderr)
     return EXIT_FINDINGS
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from reviewer.init import apply_plan, plan_init, render_plan
+
+    root = repo_root(args.root)
+    plan = plan_init(root)
+    if not args.dry_run:
+        apply_plan(root, plan)
+    sys.stdout.write(render_plan(plan, dry_run=args.dry_run))
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -221,6 +274,23 @@ def cmd_github(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from reviewer.codedocs import page_markdown, pages
+    from reviewer.codes import lookup
+
+    if args.code is None:
+        sys.stdout.write(pages()["docs/codes/README.md"])
+        return EXIT_OK
+    code = lookup(args.code)
+    if code is None:
+        from reviewer.codes import CODES
+
+        raise UsageError(f"unknown code {args.code!r}; known: {', '.join(CODES)} "
+                         "(`reviewer explain` lists them)")
+    sys.stdout.write(page_markdown(code))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from reviewer.demo import run_demo
 
@@ -232,9 +302,11 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "scan": cmd_scan,
     "diff": cmd_diff,
     "fix": cmd_fix,
+    "init": cmd_init,
     "report": cmd_report,
     "baseline": cmd_baseline,
     "github": cmd_github,
+    "explain": cmd_explain,
     "demo": cmd_demo,
 }
 

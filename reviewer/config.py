@@ -54,6 +54,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "additionalProperties": {"enum": ["error", "warning", "note"]},
         },
         "fail-on": {"enum": ["error", "warning", "never"]},
+        "select": _STR_LIST,
+        "ignore": _STR_LIST,
         "ai": {"enum": ["auto", "on", "off"]},
         "model": {"type": "string", "minLength": 1},
         "baseline": {"type": "string", "minLength": 1},
@@ -195,6 +197,28 @@ def _inside_repository(value: str, key: str, path: str, text: str) -> None:
     )
 
 
+def _codes(items: list[str], key: str, path: str, text: str) -> tuple[str, ...]:
+    from reviewer.codes import parse_codes
+
+    try:
+        return checked_selection(key, parse_codes(items))
+    except ValueError as exc:
+        raise UsageError(f"bad value for key {key!r}: {exc}", path=path,
+                         line=_line_of(text, key)) from None
+
+
+def checked_selection(key: str, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """``ignore`` may not name a code the gate always reports; raises ValueError."""
+    from reviewer.codes import ALWAYS_REPORTED
+
+    if key == "ignore":
+        for code in codes:
+            if code in ALWAYS_REPORTED:
+                raise ValueError(f"{code} cannot be ignored: when the models or the rules "
+                                 "cannot be read, the gate fails closed")
+    return codes
+
+
 def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Config:
     """Read and validate the configuration; raise ``UsageError`` naming file and key."""
     path, text, data = find_raw_config(tree, explicit)
@@ -221,6 +245,7 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
     for key in ("rules", "baseline"):
         if key in data:
             _inside_repository(data[key], key, path, text)
+    select = data.get("select")
     return Config(
         root=root,
         models=tuple(models) if models is not None else None,
@@ -230,6 +255,8 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
         exemptions=exemptions,
         severity=severity,
         fail_on=data.get("fail-on", "error"),
+        select=None if select is None else _codes(select, "select", path, text),
+        ignore=_codes(data.get("ignore", ()), "ignore", path, text),
         ai=data.get("ai", "auto"),
         model=data.get("model"),
         baseline=data.get("baseline"),

@@ -13,7 +13,7 @@ DEFAULT_BASE_REFS = ("origin/main", "origin/master", "main", "master")
 CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
 # Bump whenever the scanner's per-file facts, their JSON encoding or its messages change, or
 # the inventory's JSON encoding (reviewer.cache).
-CACHE_SCHEMA = 8
+CACHE_SCHEMA = 9
 # Below this many uncached model files, a process pool costs more than it saves.
 SCAN_PARALLEL_MIN_FILES = 40
 # Whole-inventory cache entries kept (least recently used pruned): base and head of a few
@@ -35,8 +35,11 @@ MAX_COMMENT_CHARS = 65_536
 MAX_CHECK_OUTPUT_CHARS = 65_535
 MAX_ANNOTATIONS_PER_TYPE = 10
 MAX_STEP_SUMMARY_BYTES = 1024 * 1024
+SARIF_MAX_RESULTS = 25_000  # code scanning's limit on results per run
 FINGERPRINT_MARKER = "<!-- masking-reviewer:fp={fp} -->"
 SUMMARY_MARKER = "<!-- masking-reviewer:summary -->"
+# One per review POST, so a retry can tell whether the failed attempt created the review.
+REVIEW_MARKER = "<!-- masking-reviewer:review={token} -->"
 MARKER_PREFIX = "<!-- masking-reviewer:"
 GITHUB_RETRY_TOTAL_SECONDS = 120.0
 

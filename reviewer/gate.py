@@ -10,9 +10,10 @@ import difflib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
-from reviewer.codes import CODES
+from reviewer.codes import ALWAYS_REPORTED, CODES
 from reviewer.policy import default_rule
 from reviewer.types import (
+    TABLE_WIDE,
     Column,
     Config,
     ConfigExemption,
@@ -86,12 +87,25 @@ def with_exemptions(inventory: Inventory, config: Config) -> Inventory:
         replace(c, exemption=exemption_for(c, config)) for c in inventory.columns))
 
 
+def is_sure_credential(column: Column) -> bool:
+    """An unlabelled column the classifier calls a credential with high confidence is held to
+    the same standard as a labelled one: a rule or an exemption, else the gate blocks (MR003).
+    A repository with no labels at all must not be green while its secrets go unmasked."""
+    return column.category == "credential" and column.confidence == "high"
+
+
+def needs_masking(column: Column) -> bool:
+    """Labelled sensitive, or an unlabelled high-confidence credential."""
+    return bool(column.labels) or is_sure_credential(column)
+
+
 def exemptions_in_force(inventory: Inventory, config: Config) -> tuple[Exemption, ...]:
-    """Valid exemptions (labelled column, non-empty reason): every report lists these."""
+    """Valid exemptions (a column that needs masking, non-empty reason): every report lists
+    these."""
     out = []
     for column in inventory.columns:
         ex = exemption_for(column, config)
-        if ex is not None and ex.reason and column.labels:
+        if ex is not None and ex.reason and needs_masking(column):
             out.append(ex)
     return tuple(out)
 
@@ -159,7 +173,7 @@ def check_stale_rules(inventory: Inventory, rules: RulesFile, config: Config) ->
     for table, column in columns:
         by_table.setdefault(table, []).append(column)
     for rule in rules.rules:
-        if rule.key in columns:
+        if rule.key in columns or (rule.column == TABLE_WIDE and rule.table in by_table):
             continue
         if inventory.errors and rule.table not in by_table:
             # The table may live in a model file that failed to parse (already MR007):
@@ -216,7 +230,7 @@ def check_exemptions(inventory: Inventory, rules: RulesFile, config: Config) -> 
                 f"the exemption for {column.qualname} has no reason; write why masking is "
                 f"unnecessary: `# masking: exempt -- <reason>`"
             )
-        elif not column.labels:
+        elif not needs_masking(column):
             problem = (
                 f"{column.qualname} is exempted but not labelled sensitive; remove the "
                 f"exemption, or label the column if it is sensitive"
@@ -256,14 +270,38 @@ def gate_findings(
     yield from check_exemptions(inventory, rules, config)
 
 
-def is_blocking(findings: Iterable[Finding], config: Config) -> bool:
-    levels: dict[str, tuple[Severity, ...]] = {
-        "error": ("error",),
-        "warning": ("error", "warning"),
-        "never": (),
-    }
-    blocking = levels[config.fail_on]
-    return any(
-        f.severity in blocking and not f.baselined and f.source == "deterministic"
+_FAIL_ON_LEVELS: dict[str, tuple[Severity, ...]] = {
+    "error": ("error",),
+    "warning": ("error", "warning"),
+    "never": (),
+}
+
+
+def blocks(finding: Finding, config: Config) -> bool:
+    """Whether this finding blocks merging under ``fail-on``: only deterministic, live ones."""
+    return (
+        finding.severity in _FAIL_ON_LEVELS[config.fail_on]
+        and not finding.baselined
+        and finding.source == "deterministic"
+    )
+
+
+def selected(findings: Iterable[Finding], config: Config) -> list[Finding]:
+    """Only the codes ``select``/``ignore`` ask for; what cannot be read is always reported."""
+    if config.select is None and not config.ignore:
+        return list(findings)
+    wanted = set(CODES if config.select is None else (*config.select, *ALWAYS_REPORTED))
+    wanted -= set(config.ignore)
+    return [f for f in findings if f.code in wanted]
+
+
+def stamp_blocks(findings: Iterable[Finding], config: Config) -> tuple[Finding, ...]:
+    """Each finding carries the gate's verdict, so no formatter re-derives it from severity."""
+    return tuple(
+        f if f.blocks == blocks(f, config) else replace(f, blocks=blocks(f, config))
         for f in findings
     )
+
+
+def is_blocking(findings: Iterable[Finding], config: Config) -> bool:
+    return any(blocks(f, config) for f in findings)

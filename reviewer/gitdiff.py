@@ -145,6 +145,17 @@ def _commit_of(root: str, ref: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
+def resolve_commit(root: str, ref: str) -> str:
+    """A ref the user named, as a full commit sha, or a usage error that says so."""
+    _require_repo(root)
+    if not ref or ref.startswith("-"):
+        raise UsageError(f"invalid ref {ref!r}; pass a branch, tag or commit sha")
+    sha = _commit_of(root, ref)
+    if sha is None:
+        raise UsageError(f"unknown ref {ref!r}: git cannot find it here; {_FETCH_HINT}")
+    return sha
+
+
 def head_sha(root: str) -> str:
     _require_repo(root)
     sha = _commit_of(root, "HEAD")
@@ -168,13 +179,14 @@ def default_base_ref(root: str) -> str:
     )
 
 
-def resolve_base(root: str, ref: str | None) -> str:
-    """merge-base of ``ref`` (or the default base branch) and HEAD, as a full sha.
+def resolve_base(root: str, ref: str | None, head_ref: str | None = None) -> str:
+    """merge-base of ``ref`` (or the default base branch) and HEAD (or ``head_ref``), as a
+    full sha.
 
     The merge-base, not the tip of the base branch: commits that landed on main after the
     branch point are not part of this change and must not be reported as if they were.
     """
-    head = head_sha(root)
+    head = head_sha(root) if head_ref is None else resolve_commit(root, head_ref)
     name = ref if ref is not None else default_base_ref(root)
     if not name or name.startswith("-"):
         raise UsageError(f"invalid base ref {name!r}; pass a branch, tag or commit sha")

@@ -15,7 +15,15 @@ from reviewer.constants import TOOL_NAME
 from reviewer.formatters.jsonout import JsonValue
 from reviewer.formatters.markdown import code_cell, escape_cell, escape_text
 from reviewer.strategies import STRATEGIES
-from reviewer.types import Category, Column, Confidence, Inventory, Rule, RulesFile
+from reviewer.types import (
+    TABLE_WIDE,
+    Category,
+    Column,
+    Confidence,
+    Inventory,
+    Rule,
+    RulesFile,
+)
 
 MANIFEST_VERSION = 1
 Status = Literal["masked", "kept", "exempt", "uncovered"]
@@ -75,6 +83,7 @@ class Manifest:
     entries: tuple[ManifestEntry, ...]  # labelled or sensitive-looking columns
     quasi_identifiers: tuple[ManifestEntry, ...]
     unmatched_rules: tuple[UnmatchedRule, ...]
+    table_wide_rules: tuple[Rule, ...]  # "column": "*", masking every column of a table
     problems: tuple[str, ...]  # scan and rules errors, as "path:line: message"
     columns_total: int
     files: tuple[str, ...]
@@ -138,13 +147,21 @@ def build_manifest(inventory: Inventory, rules: RulesFile) -> Manifest:
     by_key = rules.by_key()
     entries: list[ManifestEntry] = []
     quasi: list[ManifestEntry] = []
+    # Every rule is listed exactly once: on its column's row, as a table-wide rule, or as a
+    # rule that matches nothing. A rule on a column no heuristic flags (an `empty` on a
+    # settings blob, a deliberate `keep`) is still part of what the copy does.
+    written = {r.key for r in rules.rules}
     for column in sorted(inventory.columns, key=lambda c: (c.table, c.column)):
-        if column.labels or (column.category and column.category != "quasi_identifier"):
-            entries.append(_entry(column, by_key.get(column.key), rules))
-        elif column.category == "quasi_identifier":
+        quasi_id = column.category == "quasi_identifier" and not column.labels
+        if quasi_id:
             quasi.append(_entry(column, by_key.get(column.key), rules))
+        elif column.labels or column.category or column.key in written:
+            entries.append(_entry(column, by_key.get(column.key), rules))
     known = {c.key for c in inventory.columns}
-    unmatched = tuple(UnmatchedRule(r) for r in rules.rules if r.key not in known)
+    tables = {c.table for c in inventory.columns}
+    table_wide = tuple(r for r in rules.rules if r.column == TABLE_WIDE and r.table in tables)
+    unmatched = tuple(UnmatchedRule(r) for r in rules.rules
+                      if r.key not in known and r not in table_wide)
     problems = tuple(f"{e.path}:{e.line}: {e.message}" for e in inventory.errors) + tuple(
         f"{e.path}:{e.line}:{e.col}: {e.message}" for e in rules.errors
     )
@@ -156,6 +173,7 @@ def build_manifest(inventory: Inventory, rules: RulesFile) -> Manifest:
         entries=tuple(entries),
         quasi_identifiers=tuple(quasi),
         unmatched_rules=unmatched,
+        table_wide_rules=table_wide,
         problems=problems,
         columns_total=len(inventory.columns),
         files=inventory.files,
@@ -203,12 +221,16 @@ def manifest_dict(manifest: Manifest) -> dict[str, JsonValue]:
             **statuses,
             "quasi_identifiers": len(manifest.quasi_identifiers),
             "unmatched_rules": len(manifest.unmatched_rules),
+            "table_wide_rules": len(manifest.table_wide_rules),
             "problems": len(manifest.problems),
         },
         "columns": [_entry_dict(e) for e in manifest.entries],
         "quasi_identifiers": [_entry_dict(e) for e in manifest.quasi_identifiers],
         "unmatched_rules": [
             json.loads(json.dumps(u.rule.entry(), default=str)) for u in manifest.unmatched_rules
+        ],
+        "table_wide_rules": [
+            json.loads(json.dumps(r.entry(), default=str)) for r in manifest.table_wide_rules
         ],
         "problems": list(manifest.problems),
         "files": list(manifest.files),
@@ -269,8 +291,15 @@ def render_manifest_markdown(manifest: Manifest) -> str:
         lines += ["", f"## ⚠️ Not covered ({len(manifest.uncovered)})", "",
                   "These sensitive columns reach the masked copy unchanged:", ""]
         lines += _table(manifest.uncovered)
-    lines += ["", f"## Sensitive columns ({len(manifest.entries)})", ""]
-    lines += _table(manifest.entries) if manifest.entries else ["None found."]
+    # The uncovered rows are above; listing them again here read as twice the problem.
+    covered = tuple(e for e in manifest.entries if e.status != "uncovered")
+    lines += ["", f"## Masked, kept or exempt ({len(covered)})", ""]
+    lines += _table(covered) if covered else ["None."]
+    if manifest.table_wide_rules:
+        lines += ["", f"## Table-wide rules ({len(manifest.table_wide_rules)})", "",
+                  "Every column of these tables without a rule of its own is masked so:", ""]
+        lines += [f"- {code_cell(json.dumps(r.entry(), default=str))}"
+                  for r in manifest.table_wide_rules]
     lines += ["", f"## Quasi-identifiers ({len(manifest.quasi_identifiers)})", ""]
     lines += (_table(manifest.quasi_identifiers) if manifest.quasi_identifiers
               else ["None found."])

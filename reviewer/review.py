@@ -134,8 +134,23 @@ def rules_unreadable(rules: RulesFile) -> bool:
     return bool(rules.errors) and not rules.rules
 
 
+def unlabelled_credential_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
+    """MR003 (error) for every unlabelled high-confidence credential with no rule and no
+    exemption, anywhere in the tree: ``check`` holds them to the same standard as ``diff``."""
+    rules = snap.rules.by_key()
+    for column in snap.inventory.columns:
+        if (
+            gate.is_sure_credential(column)
+            and not column.labels
+            and column.key not in rules
+            and gate.exemption_for(column, config) is None
+        ):
+            yield _unlabelled_finding(snap, column, config)
+
+
 def check_findings(snap: Snapshot, config: Config) -> list[Finding]:
     findings = list(gate.gate_findings(snap.inventory, snap.rules, config, suggest=snap.suggest))
+    findings += unlabelled_credential_findings(snap, config)
     findings += policy_findings(snap, config)
     if rules_unreadable(snap.rules):
         findings = [f for f in findings if f.code not in _NEEDS_RULES]
@@ -169,16 +184,19 @@ def _review(
     notices: tuple[str, ...] = (),
     files_skipped: tuple[tuple[str, str], ...] = (),
 ) -> Review:
-    ordered = tuple(sorted(findings, key=_order))
+    ordered = gate.stamp_blocks(sorted(gate.selected(findings, config), key=_order), config)
     # A partial review says so: files the scanner could not read are listed as skipped too.
     unreadable = tuple(dict.fromkeys(
         (e.path, "could not be read (MR007); its columns were not checked")
         for e in snap.inventory.errors
     ))
     files_skipped = (*unreadable, *files_skipped)
+    labelled = sum(1 for c in snap.inventory.columns if c.labels)
+    if snap.inventory.columns and not labelled:
+        notices = (no_labels_notice(config), *notices)
     return Review(
         findings=ordered,
-        blocking=gate.is_blocking(ordered, config),
+        blocking=any(f.blocks for f in ordered),
         rules_path=snap.rules.path,
         base=base,
         head=head,
@@ -187,10 +205,20 @@ def _review(
         files_skipped=files_skipped,
         notices=notices,
         columns_total=len(snap.inventory.columns),
-        columns_labelled=sum(1 for c in snap.inventory.columns if c.labels),
+        columns_labelled=labelled,
         rules_total=len(snap.rules.rules),
         changes=changes,
     )
+
+
+def no_labels_notice(config: Config) -> str:
+    """A tree where nothing carries a label is checked on classifier evidence alone: say so,
+    and say which labels were looked for, since a mistyped ``labels`` setting looks the same."""
+    looked = ", ".join(config.labels) or "(none configured)"
+    return (f"no column carries a configured label (looked for: {looked}); only columns the "
+            f"classifier is sure are credentials are checked. Label your sensitive columns, or "
+            f"set `labels` in [tool.masking-reviewer] (a label may also name a column type, "
+            f"e.g. an encrypted type); `reviewer init` proposes rules")
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -282,25 +310,14 @@ def review_findings(
             if note:
                 yield gate.column_finding(config, "MR009", column, note)
             continue
-        similar, rule = head.suggestion(column)
+        if gate.is_sure_credential(column):
+            continue  # already MR003 from the whole-tree check (unlabelled_credential_findings)
         classification = head.classification(column)
         if classification is not None:
-            sev = gate.severity(config, "MR003")
-            if (
-                classification.category == "credential"
-                and classification.confidence == "high"
-                and not any(c == "MR003" for c, _ in config.severity)
-            ):
-                sev = "error"
-            yield replace(
-                gate.column_finding(config, "MR003", column, _unlabelled_message(
-                    column, classification, head.rules.path)),
-                severity=sev,
-                rule=rule,
-                action="add",
-                similar=similar,
-            )
-        elif similar and not column.primary_key:
+            yield _unlabelled_finding(head, column, config)
+            continue
+        similar, rule = head.suggestion(column)
+        if similar and not column.primary_key:
             # A key is masked by nobody (joins need it); a name overlap alone says nothing.
             yield replace(
                 gate.column_finding(config, "MR004", column, _mismatch_message(
@@ -309,6 +326,24 @@ def review_findings(
                 action="add",
                 similar=similar,
             )
+
+
+def _unlabelled_finding(snap: Snapshot, column: Column, config: Config) -> Finding:
+    """MR003 for a column that looks sensitive and has no label, rule or exemption."""
+    classification = snap.classification(column)
+    assert classification is not None  # callers pass classified columns only
+    similar, rule = snap.suggestion(column)
+    sev = gate.severity(config, "MR003")
+    if gate.is_sure_credential(column) and not any(c == "MR003" for c, _ in config.severity):
+        sev = "error"
+    return replace(
+        gate.column_finding(config, "MR003", column, _unlabelled_message(
+            column, classification, snap.rules.path)),
+        severity=sev,
+        rule=rule,
+        action="add",
+        similar=similar,
+    )
 
 
 def _describe(similar: Sequence[SimilarField]) -> str:

@@ -698,4 +698,10 @@ def load_rules(tree: SourceTree, path: str) -> RulesFile:
                 ),
             ),
         )
+    from reviewer.rules_store import is_yaml
+
+    if is_yaml(path):
+        from reviewer.rules_yaml import parse_yaml_rules
+
+        return parse_yaml_rules(text, path)
     return _parse_cached(text, path)

@@ -1,23 +1,31 @@
 """Per-file extraction: what one Python file declares, read with libcst and never imported.
 
 The facts are deliberately unresolved (callees and bases stay as written, e.g. ``mc`` or
-``db.Column``): resolving them needs other files, which ``reviewer.inventory`` does. That
+``db.Column``): resolving them needs other files, which ``reviewer.resolution`` does. That
 keeps one file's facts a pure function of its text and the configured labels, so they can be
 cached by content hash as JSON.
 
-Positions: libcst's ``PositionProvider`` costs ~4x the parse itself on a 10,000-line app, and
-``QualifiedNameProvider`` ~15x, so line numbers come from the stdlib ``ast`` parse of the same
-text (a C parser, ~5x faster than libcst's), aligned statement by statement with the CST.
+Only libcst reads the code: the host interpreter's ``ast`` is never used, because its grammar
+depends on the Python that runs the tool (PEP 695 parses on 3.12 and not on 3.11), and the
+same repository must read the same under every supported Python.
+
+Positions: libcst's ``PositionProvider`` costs ~2.5x the parse itself, so ``_Spans`` records
+only what the facts need (statements and calls) during one plain code generation pass, as token
+offsets that are turned into line numbers afterwards (~0.3x the parse).
 """
 
 from __future__ import annotations
 
-import ast
+import codecs
+import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 
 from reviewer.facts import (
     AliasFacts,
@@ -50,12 +58,18 @@ _NON_TYPE_ARGS = frozenset(
 # --------------------------------------------------------------------------- helpers
 
 
+def ident(name: str) -> str:
+    """An identifier as Python binds it: NFKC-normalised while parsing (PEP 3131), so a
+    full-width (U+FF53 U+FF53 U+FF4E) attribute is the column ``ssn`` at run time."""
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
+
+
 def dotted(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Name):
-        return node.value
+        return ident(node.value)
     if isinstance(node, cst.Attribute):
         head = dotted(node.value)
-        return f"{head}.{node.attr.value}" if head else None
+        return f"{head}.{ident(node.attr.value)}" if head else None
     return None
 
 
@@ -70,6 +84,50 @@ def _literal_bool(node: cst.BaseExpression) -> bool | None:
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
         return node.value == "True"
     return None
+
+
+def _getattr_name(node: cst.Call) -> str | None:
+    """``getattr(ColumnVisibility, "PRIVATE")`` -> ``ColumnVisibility.PRIVATE``."""
+    if not (isinstance(node.func, cst.Name) and node.func.value == "getattr"):
+        return None
+    if len(node.args) < 2 or any(a.keyword is not None or a.star for a in node.args[:2]):
+        return None
+    head, attr = dotted(node.args[0].value), _literal_str(node.args[1].value)
+    if head is None or attr is None or not attr.isidentifier():
+        return None
+    return f"{head}.{ident(attr)}"
+
+
+_CONSTANTS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary)
+
+
+def _is_constant(node: cst.BaseExpression) -> bool:
+    return isinstance(node, _CONSTANTS) or (
+        isinstance(node, cst.Name) and node.value in ("True", "False", "None")
+    )
+
+
+def _refs(node: cst.CSTNode) -> list[str]:
+    """Every maximal dotted name (``a.b.c``, not also ``a.b``) inside an expression."""
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        text = dotted(node)
+        if text is not None:
+            return [] if text in ("True", "False", "None") else [text]
+    if isinstance(node, cst.Call):
+        name = _getattr_name(node)
+        if name is not None:
+            return [name]
+    if isinstance(node, _CONSTANTS):
+        return []
+    if isinstance(node, cst.Arg):  # the keyword of f(k=v) names a parameter, not a value
+        return _refs(node.value)
+    if isinstance(node, cst.Param):
+        return [r for part in (node.annotation, node.default) if part is not None
+                for r in _refs(part)]
+    out: list[str] = []
+    for child in node.children:
+        out.extend(_refs(child))
+    return out
 
 
 class _LabelFinder(cst.CSTVisitor):
@@ -94,8 +152,14 @@ class _LabelFinder(cst.CSTVisitor):
         return True
 
     def visit_Name(self, node: cst.Name) -> bool:
-        self._check(node.value)
+        self._check(ident(node.value))
         return False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        name = _getattr_name(node)
+        if name is not None:
+            self._check(name)
+        return True
 
 
 def find_labels(
@@ -113,79 +177,159 @@ def _merge_labels(labels: Sequence[str], *groups: Sequence[str]) -> tuple[str, .
     return tuple(label for label in labels if label in found)
 
 
+# --------------------------------------------------------------------------- positions
+
+
+# The nodes whose lines and text the facts use. Recording every node is what makes
+# PositionProvider slow.
+_SPANNED = frozenset({
+    cst.Call, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr, cst.ClassDef, cst.FunctionDef,
+    cst.Decorator, cst.Return, cst.Subscript,
+})
+
+
+class _NoSpan:
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_SPAN = _NoSpan()
+
+
+class _Span:
+    __slots__ = ("node", "spans", "start", "tokens")
+
+    def __init__(self, node: cst.CSTNode, tokens: list[str],
+                 spans: dict[cst.CSTNode, tuple[int, int]]) -> None:
+        self.node, self.tokens, self.spans = node, tokens, spans
+        self.start = 0
+
+    def __enter__(self) -> None:
+        self.start = len(self.tokens)
+
+    def __exit__(self, *exc: object) -> None:
+        self.spans[self.node] = (self.start, len(self.tokens))
+
+
+class _SpanState(CodegenState):
+    """Code generation that notes, for the spanned nodes, which tokens they produced.
+
+    Lines are counted once at the end from the tokens (counting them as they are added would
+    double the cost of the pass)."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__(default_indent=module.default_indent,
+                         default_newline=module.default_newline)
+        self.spans: dict[cst.CSTNode, tuple[int, int]] = {}
+
+    def record_syntactic_position(
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> Any:
+        if type(node) in _SPANNED:
+            return _Span(node, self.tokens, self.spans)
+        return _NO_SPAN
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class _Positions:
+    """Lines and text of spanned nodes, computed on first use: a module that declares no class,
+    table or alias never pays for the code generation pass."""
+
+    def __init__(self, module: cst.Module, text: str) -> None:
+        self.module = module
+        self.crlf = "\r" in text
+        self.tokens: list[str] = []
+        self.spans: dict[cst.CSTNode, tuple[int, int]] = {}
+        self.newlines: list[int] = []
+        self.ready = False
+
+    def _compute(self) -> None:
+        state = _SpanState(self.module)
+        self.module._codegen(state)
+        self.tokens = state.tokens
+        self.spans = state.spans
+        if self.crlf:
+            counts: Iterable[int] = (len(_NEWLINE.findall(t)) for t in self.tokens)
+        else:
+            counts = (t.count("\n") for t in self.tokens)
+        # newlines[i]: line breaks in the tokens before token i
+        self.newlines = list(itertools.accumulate(counts, initial=0))
+        self.ready = True
+
+    def line(self, node: cst.CSTNode) -> int:
+        if not self.ready:
+            self._compute()
+        span = self.spans.get(node)
+        return 1 + self.newlines[span[0]] if span else 0
+
+    def end_line(self, node: cst.CSTNode) -> int:
+        if not self.ready:
+            self._compute()
+        span = self.spans.get(node)
+        if span is None:
+            return 0
+        start, end = span
+        # a block ends with its last line's newline; the statement ends on that line
+        while end > start and self.tokens[end - 1] in ("", "\n", "\r\n", "\r"):
+            end -= 1
+        trailing = 0
+        if end > start and self.tokens[end - 1].endswith(("\n", "\r")):
+            trailing = 1
+        return max(1 + self.newlines[end] - trailing, 1 + self.newlines[start])
+
+    def text(self, node: cst.CSTNode) -> str:
+        if not self.ready:
+            self._compute()
+        span = self.spans.get(node)
+        if span is None:
+            return self.module.code_for_node(node).strip()
+        return "".join(self.tokens[span[0] : span[1]]).strip()
+
+
 # --------------------------------------------------------------------------- extraction
 
 
 class _Extractor:
-    def __init__(
-        self, module: cst.Module, text: str, labels: tuple[str, ...], strings: set[str]
-    ) -> None:
-        self.module = module
+    def __init__(self, positions: _Positions, text: str, labels: tuple[str, ...],
+                 strings: set[str]) -> None:
+        self.pos = positions
         self.labels = labels
         self.strings = strings
         self.aliases: dict[str, str] = {}
-        self.lines = split_lines(text)
         # Walking a CST subtree costs ~100x a substring test; most statements carry no label.
         self.tokens = tuple({label.rsplit(".", 1)[-1] for label in labels})
         self.any_token = any(t in text for t in self.tokens)
 
-    def may_have_labels(self, node: ast.AST) -> bool:
+    def may_have_labels(self, scope: cst.CSTNode) -> bool:
         if not self.any_token:
             return False
-        start = getattr(node, "lineno", None)
-        end = getattr(node, "end_lineno", None)
-        if start is None or end is None:
-            return True
-        segment = "\n".join(self.lines[start - 1 : end])
-        return any(t in segment for t in self.tokens)
+        text = self.pos.text(scope)
+        return any(t in text for t in self.tokens)
 
-    def labels_in(self, node: cst.CSTNode | None, twin: ast.AST | None) -> tuple[str, ...]:
-        """Labels referenced in an expression. ``twin`` is the same expression in the ast.
-
-        The ast twin is searched when there is one: walking it costs a fraction of a libcst
-        visitor, and both trees hold the same names.
-        """
+    def labels_in(self, node: cst.CSTNode | None, scope: cst.CSTNode | None = None
+                  ) -> tuple[str, ...]:
+        """Labels referenced in an expression; ``scope`` (a spanned node around it, or the
+        node itself) is searched as text first."""
         if node is None or not self.labels:
             return ()
-        if twin is None:
-            return find_labels(node, self.labels, self.aliases)
-        if not self.may_have_labels(twin):
+        if not self.may_have_labels(scope if scope is not None else node):
             return ()
-        found: set[str] = set()
-        for sub in ast.walk(twin):
-            if isinstance(sub, (ast.Attribute, ast.Name)):
-                text = _ast_dotted(sub)
-                if text is None:
-                    continue
-                head, dot, rest = text.partition(".")
-                if head in self.aliases:
-                    text = self.aliases[head] + dot + rest
-                for label in self.labels:
-                    if text == label or text.endswith("." + label):
-                        found.add(label)
-        return tuple(label for label in self.labels if label in found)
-
-    def segment(self, twin: ast.AST | None, node: cst.CSTNode) -> str:
-        """Source text of an expression, sliced by the ast's offsets (cheaper than codegen)."""
-        start = getattr(twin, "lineno", None)
-        end = getattr(twin, "end_lineno", None)
-        col = getattr(twin, "col_offset", None)
-        end_col = getattr(twin, "end_col_offset", None)
-        if start is None or end is None or col is None or end_col is None:
-            return self.code(node)
-        if start == end:
-            line = self.lines[start - 1]
-            if line.isascii():
-                return str(line[col:end_col])
-        raw = "\n".join(self.lines[start - 1 : end]).encode("utf-8")
-        last = len(raw) - len(self.lines[end - 1].encode("utf-8")) + end_col
-        return raw[col:last].decode("utf-8", errors="replace")
+        return find_labels(node, self.labels, self.aliases)
 
     def code(self, node: cst.CSTNode) -> str:
-        return self.module.code_for_node(node).strip()
+        return self.pos.text(node)
 
-    def call(self, node: cst.Call, line_node: ast.AST | None, end_line: int = 0) -> CallFacts:
-        line = getattr(line_node, "lineno", 0)
+    def call(self, node: cst.Call, end_line: int = 0) -> CallFacts:
         callee = dotted(node.func) or ""
         name: str | None = None
         name_error = False
@@ -198,11 +342,9 @@ class _Extractor:
         args: list[CallFacts] = []
         first_string: str | None = None
         reflected = False
-        ast_args: list[ast.expr] = list(line_node.args) if isinstance(line_node, ast.Call) else []
         positional = [a for a in node.args if a.keyword is None and not a.star]
         for index, arg in enumerate(positional):
             value = arg.value
-            sub_ast = ast_args[index] if index < len(ast_args) else None
             text = _literal_str(value)
             if index == 0 and text is not None:
                 name = first_string = text
@@ -214,29 +356,27 @@ class _Extractor:
                 name_error = True
                 continue
             if isinstance(value, cst.Call):
-                facts = self.call(value, sub_ast, getattr(sub_ast, "end_lineno", 0) or 0)
+                facts = self.call(value)
                 args.append(facts)
                 if inner is None:
                     inner = facts
                 tail = facts.callee.rsplit(".", 1)[-1]
                 if type_text is None and tail not in _NON_TYPE_ARGS:
-                    type_text = self.segment(sub_ast, value)
+                    type_text = self.pos.text(value)
                 continue
             ref = dotted(value)
             if ref is not None:
                 refs.append(ref)
                 if type_text is None:
                     type_text = ref
-        ast_keywords = [k for k in getattr(line_node, "keywords", []) if k.arg is not None]
         for arg in node.args:
             if arg.keyword is None:
                 continue
             kw = arg.keyword.value
             value = arg.value
-            twin = next((k.value for k in ast_keywords if k.arg == kw), None)
-            if twin is not None and not isinstance(twin, ast.Constant):
+            if not _is_constant(value):
                 # info={"visibility": PRIVATE} where PRIVATE is a constant holding a label
-                refs.extend(_ast_refs(twin))
+                refs.extend(_refs(value))
             if kw == "name":
                 literal = _literal_str(value)
                 if literal is None:
@@ -252,13 +392,10 @@ class _Extractor:
             elif kw == "key":
                 key = _literal_str(value)
             elif kw == "type_":
-                type_text = self.code(value)  # rare: codegen is fine
+                type_text = self.code(value)
             elif kw in ("autoload_with", "autoload"):
                 reflected = True
-            if twin is None:
-                ref = dotted(value)
-                if ref is not None:
-                    refs.append(ref)
+        line = self.pos.line(node)
         return CallFacts(
             callee=callee,
             line=line,
@@ -269,12 +406,12 @@ class _Extractor:
             primary_key=primary_key,
             unique=unique,
             key=key,
-            labels=self.labels_in(node, line_node),
+            labels=self.labels_in(node),
             refs=tuple(dict.fromkeys(refs)),
             inner=inner,
             args=tuple(args),
             first_string=first_string,
-            end_line=end_line or getattr(line_node, "end_lineno", 0) or line,
+            end_line=end_line or self.pos.end_line(node) or line,
             reflected=reflected,
         )
 
@@ -296,7 +433,7 @@ class _Extractor:
         inner, optional = self.strip_optional(element.value)
         return AnnFacts(
             wrapper=wrapper,
-            inner=self.code(inner) if not isinstance(inner, str) else inner,
+            inner=_expr_code(inner) if not isinstance(inner, str) else inner,
             optional=optional,
             alias=dotted(inner) if not isinstance(inner, str) else None,
         )
@@ -331,28 +468,24 @@ class _Extractor:
         return node, False
 
 
-def _align(cst_body: Sequence[cst.BaseStatement], ast_body: Sequence[ast.stmt]) -> Iterator[
-    tuple[cst.BaseStatement, cst.BaseSmallStatement | None, ast.stmt]
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+def _expr_code(node: cst.CSTNode) -> str:
+    """Source text of a (small) expression, with its own parentheses."""
+    return _EMPTY_MODULE.code_for_node(node).strip()
+
+
+def _statements(body: Sequence[cst.BaseStatement]) -> Iterable[
+    tuple[cst.BaseStatement, cst.BaseSmallStatement | None]
 ]:
-    """Pair each CST statement with its ast twin: (statement, small statement or None, ast)."""
-    i = 0
-    for stmt in cst_body:
+    """Each statement, and each small statement of a ``a = 1; b = 2`` line on its own."""
+    for stmt in body:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
-                if i < len(ast_body):
-                    yield stmt, small, ast_body[i]
-                i += 1
+                yield stmt, small
         else:
-            if i < len(ast_body):
-                yield stmt, None, ast_body[i]
-            i += 1
-
-
-def _first_line(node: ast.stmt) -> int:
-    decorators = getattr(node, "decorator_list", None)
-    if decorators:
-        return int(decorators[0].lineno)
-    return node.lineno
+            yield stmt, None
 
 
 def _is_type_checking(test: cst.BaseExpression) -> bool:
@@ -379,36 +512,37 @@ class _ModuleBuilder:
         self.errors: list[tuple[int, str]] = []
         self.names: list[str] = []
 
-    def module_body(self, body: Sequence[cst.BaseStatement], tree: Sequence[ast.stmt]) -> None:
-        for stmt, small, node in _align(body, tree):
+    def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
+        for stmt, small in _statements(body):
             if isinstance(small, (cst.Import, cst.ImportFrom)):
                 self.import_(small)
             elif isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)):
-                self.module_assign(small, node)
-            elif isinstance(stmt, cst.ClassDef) and isinstance(node, ast.ClassDef):
-                self.names.append(stmt.name.value)
-                self.classes.append(self.class_(stmt, node))
-            elif isinstance(stmt, cst.If) and isinstance(node, ast.If):
+                self.module_assign(small)
+            elif isinstance(stmt, cst.ClassDef):
+                name = ident(stmt.name.value)
+                self.names.append(name)
+                self.classes.append(self.class_(stmt))
+            elif isinstance(stmt, cst.If):
                 # Imports and definitions under if/else (TYPE_CHECKING, version checks).
-                self.module_body(_block_body(stmt.body), node.body)
+                self.module_body(_block_body(stmt.body))
                 orelse = stmt.orelse
                 if isinstance(orelse, cst.Else):
-                    self.module_body(_block_body(orelse.body), node.orelse)
+                    self.module_body(_block_body(orelse.body))
                 elif isinstance(orelse, cst.If):
-                    self.module_body([orelse], node.orelse)
-            elif isinstance(stmt, cst.Try) and isinstance(node, ast.Try):
-                self.module_body(_block_body(stmt.body), node.body)
-                for handler, ast_handler in zip(stmt.handlers, node.handlers, strict=False):
-                    self.module_body(_block_body(handler.body), ast_handler.body)
+                    self.module_body([orelse])
+            elif isinstance(stmt, (cst.Try, cst.TryStar)):
+                self.module_body(_block_body(stmt.body))
+                for handler in stmt.handlers:
+                    self.module_body(_block_body(handler.body))
             elif isinstance(stmt, cst.FunctionDef):
-                self.names.append(stmt.name.value)
+                self.names.append(ident(stmt.name.value))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
             for alias in small.names:
                 full = dotted(alias.name) or ""
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.imports.append(ImportFacts(alias.asname.name.value, full, None))
+                    self.imports.append(ImportFacts(ident(alias.asname.name.value), full, None))
                 else:
                     head = full.split(".")[0]
                     self.imports.append(ImportFacts(head, head, None))
@@ -422,25 +556,22 @@ class _ModuleBuilder:
             name = dotted(alias.name) or ""
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
+                local = ident(alias.asname.name.value)
             self.imports.append(ImportFacts(local, module or "", name, level))
 
-    def module_assign(self, small: cst.BaseSmallStatement, node: ast.stmt) -> None:
+    def module_assign(self, small: cst.Assign | cst.AnnAssign | cst.Expr) -> None:
         ex = self.ex
         target: str | None = None
         value: cst.BaseExpression | None = None
-        ast_value: ast.expr | None = None
-        if isinstance(small, cst.Assign) and len(small.targets) == 1:
-            target = dotted(small.targets[0].target)
-            value = small.value
-            ast_value = node.value if isinstance(node, ast.Assign) else None
+        if isinstance(small, cst.Assign):
+            if len(small.targets) == 1:
+                target = dotted(small.targets[0].target)
+                value = small.value
         elif isinstance(small, cst.AnnAssign):
             target = dotted(small.target)
             value = small.value
-            ast_value = node.value if isinstance(node, ast.AnnAssign) else None
-        elif isinstance(small, cst.Expr):
+        else:
             value = small.value
-            ast_value = node.value if isinstance(node, ast.Expr) else None
         if target is not None and "." not in target:
             self.names.append(target)
         if value is None:
@@ -450,24 +581,23 @@ class _ModuleBuilder:
             if target is not None and "." not in target:
                 self.instances.append((target, callee))
             if callee.rsplit(".", 1)[-1] == "Table":
-                self.tables.append(ex.call(value, ast_value))
-        alias = self.annotated_alias(target, value, node)
+                self.tables.append(ex.call(value))
+        alias = self.annotated_alias(target, value, small)
         if alias is not None:
             self.aliases.append(alias)
             return
         if target is not None and "." not in target:
-            twin = getattr(node, "value", None)
-            found = ex.labels_in(value, twin)
+            found = ex.labels_in(value, small)
             refs: tuple[str, ...] = ()
-            if isinstance(twin, (ast.Dict, ast.Name, ast.Attribute)) or (
-                isinstance(twin, ast.Call) and _ast_dotted(twin.func) == "dict"
+            if isinstance(value, (cst.Dict, cst.Name, cst.Attribute)) or (
+                isinstance(value, cst.Call) and dotted(value.func) == "dict"
             ):
-                refs = tuple(dict.fromkeys(_ast_refs(twin)))
+                refs = tuple(dict.fromkeys(_refs(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
 
     def annotated_alias(
-        self, target: str | None, value: cst.BaseExpression, node: ast.stmt
+        self, target: str | None, value: cst.BaseExpression, small: cst.BaseSmallStatement
     ) -> AliasFacts | None:
         if target is None or not isinstance(value, cst.Subscript):
             return None
@@ -475,29 +605,25 @@ class _ModuleBuilder:
         if wrapper.rsplit(".", 1)[-1] != "Annotated" or len(value.slice) < 2:
             return None
         parts = [e.slice.value for e in value.slice if isinstance(e.slice, cst.Index)]
-        ast_parts: list[ast.expr] = []
-        ast_value = getattr(node, "value", None)
-        if isinstance(ast_value, ast.Subscript) and isinstance(ast_value.slice, ast.Tuple):
-            ast_parts = list(ast_value.slice.elts)
         inner, optional = self.ex.strip_optional(parts[0])
         call: CallFacts | None = None
-        for index, part in enumerate(parts[1:], start=1):
+        for part in parts[1:]:
             if isinstance(part, cst.Call):
-                call = self.ex.call(part, ast_parts[index] if index < len(ast_parts) else None)
+                call = self.ex.call(part)
                 break
         return AliasFacts(
             name=target,
-            line=node.lineno,
-            inner=inner if isinstance(inner, str) else self.ex.code(inner),
+            line=self.ex.pos.line(small),
+            inner=inner if isinstance(inner, str) else _expr_code(inner),
             optional=optional,
             call=call,
-            labels=self.ex.labels_in(value, getattr(node, "value", None)),
+            labels=self.ex.labels_in(value, small),
         )
 
-    def class_(self, node: cst.ClassDef, tree: ast.ClassDef) -> ClassFacts:
+    def class_(self, node: cst.ClassDef) -> ClassFacts:
         bases = tuple(dotted(_unsubscript(a.value)) or "" for a in node.bases if a.keyword is None)
         state = _ClassState()
-        self.class_body(_block_body(node.body), tree.body, state, type_checking=False)
+        self.class_body(_block_body(node.body), state, type_checking=False)
         # Under `if TYPE_CHECKING: ... else: ...` only the else branch runs: keep one per name.
         chosen: dict[str, Stmt] = {}
         for stmt in state.stmts:
@@ -510,8 +636,8 @@ class _ModuleBuilder:
             else:
                 chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
         return ClassFacts(
-            name=node.name.value,
-            line=_first_line(tree),
+            name=ident(node.name.value),
+            line=self.first_line(node),
             bases=bases,
             stmts=tuple(chosen.values()),
             names=tuple(dict.fromkeys(state.names)),
@@ -524,59 +650,51 @@ class _ModuleBuilder:
             table_error=state.table_error,
         )
 
+    def first_line(self, node: cst.ClassDef | cst.FunctionDef) -> int:
+        return self.ex.pos.line(node.decorators[0] if node.decorators else node)
+
     def class_body(
-        self,
-        body: Sequence[cst.BaseStatement],
-        tree: Sequence[ast.stmt],
-        state: _ClassState,
-        *,
-        type_checking: bool,
+        self, body: Sequence[cst.BaseStatement], state: _ClassState, *, type_checking: bool
     ) -> None:
         ex = self.ex
-        for stmt, small, node in _align(body, tree):
-            if isinstance(stmt, cst.If) and isinstance(node, ast.If):
+        for stmt, small in _statements(body):
+            if isinstance(stmt, cst.If):
                 guarded = _is_type_checking(stmt.test)
                 self.class_body(
-                    _block_body(stmt.body), node.body, state, type_checking=guarded or type_checking
+                    _block_body(stmt.body), state, type_checking=guarded or type_checking
                 )
                 orelse = stmt.orelse
                 if isinstance(orelse, cst.Else):
-                    self.class_body(
-                        _block_body(orelse.body), node.orelse, state, type_checking=type_checking
-                    )
+                    self.class_body(_block_body(orelse.body), state, type_checking=type_checking)
                 elif isinstance(orelse, cst.If):
-                    self.class_body([orelse], node.orelse, state, type_checking=type_checking)
+                    self.class_body([orelse], state, type_checking=type_checking)
                 continue
-            if isinstance(stmt, cst.FunctionDef) and isinstance(
-                node, (ast.FunctionDef, ast.AsyncFunctionDef)
-            ):
-                self.function(stmt, node, state, type_checking)
+            if isinstance(stmt, cst.FunctionDef):
+                self.function(stmt, state, type_checking)
                 continue
             if isinstance(stmt, cst.ClassDef):
-                state.names.append(stmt.name.value)
+                state.names.append(ident(stmt.name.value))
                 continue
             target: cst.BaseExpression | None = None
             value: cst.BaseExpression | None = None
             ann: cst.Annotation | None = None
-            ast_value: ast.expr | None = None
-            if isinstance(small, cst.Assign) and isinstance(node, ast.Assign):
+            if isinstance(small, cst.Assign):
                 if len(small.targets) != 1:
                     for t in small.targets:
                         name = dotted(t.target)
                         if name:
                             state.names.append(name)
                     continue
-                target, value, ast_value = small.targets[0].target, small.value, node.value
-            elif isinstance(small, cst.AnnAssign) and isinstance(node, ast.AnnAssign):
+                target, value = small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign):
                 target, value, ann = small.target, small.value, small.annotation
-                ast_value = node.value
             else:
                 continue
             if not isinstance(target, cst.Name):
                 continue
-            attr = target.value
+            attr = ident(target.value)
             state.names.append(attr)
-            line, end_line = node.lineno, node.end_lineno or node.lineno
+            line, end_line = ex.pos.line(small), ex.pos.end_line(small)
             if attr == "__tablename__":
                 literal = _literal_str(value) if value is not None else None
                 if literal is not None:
@@ -593,7 +711,7 @@ class _ModuleBuilder:
             if attr == "__table__":
                 state.table_line = line
                 if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):
-                    state.table = ex.call(value, ast_value, end_line)
+                    state.table = ex.call(value, end_line)
                 else:
                     state.table_error = True
                 continue
@@ -602,14 +720,12 @@ class _ModuleBuilder:
             annotation = ex.annotation(ann.annotation) if ann is not None else None
             if value is None and annotation is None:
                 continue
-            call = ex.call(value, ast_value, end_line) if isinstance(value, cst.Call) else None
+            call = ex.call(value, end_line) if isinstance(value, cst.Call) else None
             if value is not None and call is None:
                 self.shared_column(attr, value, line)
                 continue
             labels = _merge_labels(
-                ex.labels,
-                call.labels if call else (),
-                ex.labels_in(ann, node.annotation if isinstance(node, ast.AnnAssign) else None),
+                ex.labels, call.labels if call else (), ex.labels_in(ann, small)
             )
             state.stmts.append(
                 Stmt(attr, line, end_line, annotation, call, (), labels, type_checking)
@@ -629,44 +745,31 @@ class _ModuleBuilder:
             "mapped_column(...) or Column(...)",
         ))
 
-    def function(
-        self,
-        stmt: cst.FunctionDef,
-        node: ast.FunctionDef | ast.AsyncFunctionDef,
-        state: _ClassState,
-        type_checking: bool,
-    ) -> None:
+    def function(self, stmt: cst.FunctionDef, state: _ClassState, type_checking: bool) -> None:
         ex = self.ex
-        attr = stmt.name.value
+        attr = ident(stmt.name.value)
         state.names.append(attr)
         decorators = tuple(dotted(_uncall(d.decorator)) or "" for d in stmt.decorators)
         if not any(d.split(".")[-1] in ("declared_attr", "directive", "cascading")
                    for d in decorators):
             return
+        first = self.first_line(stmt)
         if attr == "__tablename__":
             state.tablename_kind = "declared"
-            state.tablename_line = _first_line(node)
+            state.tablename_line = first
             return
-        ret_cst: cst.Call | None = None
-        ret_ast: ast.expr | None = None
-        for _line, small, ast_stmt in _align(_block_body(stmt.body), node.body):
-            if (
-                isinstance(small, cst.Return)
-                and isinstance(ast_stmt, ast.Return)
-                and isinstance(small.value, cst.Call)
-            ):
-                ret_cst, ret_ast = small.value, ast_stmt.value
-        if ret_cst is None:
+        ret: cst.Call | None = None
+        for _stmt, small in _statements(_block_body(stmt.body)):
+            if isinstance(small, cst.Return) and isinstance(small.value, cst.Call):
+                ret = small.value
+        if ret is None:
             return
         annotation = ex.annotation(stmt.returns.annotation) if stmt.returns else None
-        end_line = node.end_lineno or node.lineno
-        call = ex.call(ret_cst, ret_ast, end_line)
-        labels = _merge_labels(
-            ex.labels, call.labels, ex.labels_in(stmt.returns, node.returns)
-        )
+        end_line = ex.pos.end_line(stmt)
+        call = ex.call(ret, end_line)
+        labels = _merge_labels(ex.labels, call.labels, ex.labels_in(stmt.returns, stmt))
         state.stmts.append(
-            Stmt(attr, _first_line(node), end_line, annotation, call, decorators, labels,
-                 type_checking)
+            Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking)
         )
 
 
@@ -704,48 +807,44 @@ def _uncall(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.func if isinstance(node, cst.Call) else node
 
 
-def _ast_dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def _ast_refs(node: ast.AST) -> list[str]:
-    """Every maximal dotted name (``a.b.c``, not also ``a.b``) inside an expression."""
-    if isinstance(node, (ast.Attribute, ast.Name)):
-        text = _ast_dotted(node)
-        if text is not None:
-            return [text]
-    out: list[str] = []
-    for child in ast.iter_child_nodes(node):
-        out.extend(_ast_refs(child))
-    return out
-
-
-def _import_aliases(body: Sequence[ast.stmt]) -> dict[str, str]:
+def _import_aliases(body: Sequence[cst.BaseStatement]) -> dict[str, str]:
     """Renaming imports at module level (under if/try too): local name -> what it stands for."""
     aliases: dict[str, str] = {}
-    for node in body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.asname and alias.name != "*":
-                    target = alias.name if isinstance(node, ast.Import) else (
-                        f"{node.module}.{alias.name}" if node.module else alias.name
-                    )
-                    aliases[alias.asname] = target
-        elif isinstance(node, ast.If):
-            aliases.update(_import_aliases(node.body))
-            aliases.update(_import_aliases(node.orelse))
-        elif isinstance(node, ast.Try):
-            aliases.update(_import_aliases(node.body))
-            for handler in node.handlers:
-                aliases.update(_import_aliases(handler.body))
+    for stmt, small in _statements(body):
+        if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+            small.names, cst.ImportStar
+        ):
+            module = dotted(small.module) if isinstance(small, cst.ImportFrom) and small.module \
+                else None
+            for alias in small.names:
+                if alias.asname is None or not isinstance(alias.asname.name, cst.Name):
+                    continue
+                name = dotted(alias.name) or ""
+                target = f"{module}.{name}" if module else name
+                aliases[ident(alias.asname.name.value)] = target
+        elif isinstance(stmt, cst.If):
+            aliases.update(_import_aliases(_block_body(stmt.body)))
+            orelse = stmt.orelse
+            if isinstance(orelse, cst.Else):
+                aliases.update(_import_aliases(_block_body(orelse.body)))
+            elif isinstance(orelse, cst.If):
+                aliases.update(_import_aliases([orelse]))
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            aliases.update(_import_aliases(_block_body(stmt.body)))
+            for handler in stmt.handlers:
+                aliases.update(_import_aliases(_block_body(handler.body)))
     return aliases
+
+
+def _module_strings(body: Sequence[cst.BaseStatement]) -> set[str]:
+    """Names bound to a string literal at module level (``NAME = "audit"``)."""
+    found: set[str] = set()
+    for _stmt, small in _statements(body):
+        if isinstance(small, cst.Assign) and _literal_str(small.value) is not None:
+            found.update(ident(t.target.value) for t in small.targets
+                         if isinstance(t.target, cst.Name))
+    return found
+
 
 def pragmas(text: str) -> tuple[tuple[int, str], ...]:
     if "masking" not in text:
@@ -758,53 +857,207 @@ def pragmas(text: str) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
 def split_lines(text: str) -> list[str]:
     """Lines as Python counts them; str.splitlines also breaks on form feeds and the like,
     which would shift every line number after a ^L page break."""
     return _NEWLINE.split(text)
 
 
+# --------------------------------------------------------------------------- decoding
+
+# PEP 263: a coding declaration in a comment on line 1 or 2 (line 2 only after a comment or
+# blank first line).
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_BLANK_OR_COMMENT = re.compile(rb"^[ \t\f]*(?:[#\r\n]|$)")
+_UNDECODABLE = re.compile(r"[\udc80-\udcff]")
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset."""
+    line = 1 + len(_NEWLINE.findall(text, 0, index))
+    start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    return line, index - start + 1
+
+
+def decode_source(text: str) -> tuple[str, tuple[int, str] | None]:
+    """The text as Python would read the file: (text, None), or ("", (line, message)).
+
+    Trees hand files over decoded as UTF-8 with ``surrogateescape``, so the original bytes can
+    be recovered here and decoded as the file's PEP 263 declaration says.
+    """
+    text = text.removeprefix("\ufeff")  # a UTF-8 BOM is legal Python but not valid in str
+    head = text[:400]
+    if "coding" in head:
+        raw_lines = head.encode("utf-8", "surrogateescape").splitlines()[:2]
+        for number, raw in enumerate(raw_lines, start=1):
+            m = _CODING.match(raw)
+            if m is None:
+                if not _BLANK_OR_COMMENT.match(raw):
+                    break
+                continue
+            name = m.group(1).decode("ascii", "replace")
+            try:
+                codec = codecs.lookup(name).name
+            except LookupError:
+                return "", (number, f"unknown encoding {name!r} in the coding declaration; "
+                                    "declare an encoding Python knows, or save the file as "
+                                    "UTF-8 and remove the declaration")
+            if codec == "utf-8":
+                break
+            data = text.encode("utf-8", "surrogateescape")
+            try:
+                return data.decode(codec), None
+            except UnicodeDecodeError as exc:
+                good = data[: exc.start].decode(codec, "replace")
+                line, col = _position(good, len(good))
+                return "", (line, f"the file is not valid {codec} (its coding declaration) at "
+                                  f"line {line}, column {col}; fix the bytes there or the "
+                                  "declaration")
+            break
+    bad = _UNDECODABLE.search(text)
+    if bad is not None:
+        line, col = _position(text, bad.start())
+        byte = ord(bad.group()) - 0xDC00
+        return "", (line, f"the file is not valid UTF-8 (byte 0x{byte:02x} at line {line}, "
+                          f"column {col}) and declares no other encoding; save it as UTF-8 or "
+                          "add a PEP 263 coding comment such as '# -*- coding: latin-1 -*-'")
+    nul = text.find("\0")
+    if nul >= 0:
+        line, col = _position(text, nul)
+        return "", (line, f"the file contains a NUL byte at line {line}, column {col}, so it is "
+                          "binary or corrupt, not Python source; fix it or leave it out of "
+                          "`models`")
+    return text, None
+
+
+# --------------------------------------------------------------------------- syntax errors
+
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+_STRING_START = re.compile(r"(?i)(?:[rbuf]|br|rb|fr|rf|t|tr|rt)?('''|\"\"\"|'|\")")
+_LIBCST_AT = re.compile(r"error at (\d+):(\d+)")
+_TOKEN = re.compile(r"\w+|\S")
+
+
+def _bracket_error(text: str) -> tuple[int, int, str] | None:
+    """Unbalanced brackets and unterminated strings, as CPython words them.
+
+    A small scanner of its own (comments, strings, brackets), so the message and position do
+    not depend on the tokenizer of the Python that runs the tool."""
+    stack: list[tuple[str, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            end = _NEWLINE.search(text, i)
+            i = end.start() if end else n
+            continue
+        if ch.isalpha() or ch in "\"'":
+            m = _STRING_START.match(text, i)
+            if m is None or (i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")):
+                j = i + 1
+                while j < n and (text[j].isalnum() or text[j] == "_"):
+                    j += 1
+                i = j
+                continue
+            quote = m.group(1)
+            j = m.end()
+            while True:
+                if j >= n:
+                    line, col = _position(text, m.start(1))
+                    kind = "triple-quoted string literal" if len(quote) == 3 else "string literal"
+                    last = _position(text, n)[0]
+                    return line, col, f"unterminated {kind} (detected at line {last})"
+                c = text[j]
+                if c == "\\":
+                    j += 2
+                    continue
+                if text.startswith(quote, j):
+                    j += len(quote)
+                    break
+                if len(quote) == 1 and c in "\r\n":
+                    line, col = _position(text, m.start(1))
+                    return line, col, f"unterminated string literal (detected at line {line})"
+                j += 1
+            i = j
+            continue
+        if ch in _OPEN:
+            stack.append((ch, i))
+        elif ch in _CLOSE:
+            if not stack:
+                line, col = _position(text, i)
+                return line, col, f"unmatched {ch!r}"
+            opener, at = stack.pop()
+            if _OPEN[opener] != ch:
+                line, col = _position(text, i)
+                open_line = _position(text, at)[0]
+                where = "" if open_line == line else f" on line {open_line}"
+                return line, col, (f"closing parenthesis {ch!r} does not match opening "
+                                   f"parenthesis {opener!r}{where}")
+        i += 1
+    if stack:
+        opener, at = stack[-1]
+        line, col = _position(text, at)
+        return line, col, f"{opener!r} was never closed"
+    return None
+
+
+_COMPOUND = re.compile(
+    r"\s*(?:async\s+)?(?:class|def|if|elif|else|for|while|with|try|except|finally|match|case)\b"
+)
+
+
+def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, str]:
+    found = _bracket_error(text)
+    if found is not None:
+        line, col, what = found
+        return line, f"syntax error at line {line}, column {col}: {what}; fix the file so it parses"
+    m = _LIBCST_AT.search(exc.message)
+    line, col0 = (int(m.group(1)), int(m.group(2))) if m else (exc.raw_line, exc.raw_column)
+    lines = split_lines(text)
+    line = min(max(line, 1), len(lines))
+    token = _TOKEN.search(lines[line - 1], col0)
+    if token is not None and lines[line - 1][: token.start()].strip():
+        what, col = f"invalid syntax near {token.group()!r}", token.start() + 1
+    else:
+        # The parser stopped at the start of a line: the statement before it is unfinished
+        # (a missing ':' or operand), and that is where CPython points too.
+        prev = line - 1 if token is not None or line > 1 else line
+        while prev > 1 and (not lines[prev - 1].strip()
+                            or lines[prev - 1].lstrip().startswith("#")):
+            prev -= 1
+        line = max(prev, 1)
+        col = len(lines[line - 1].rstrip()) + 1
+        expected = re.split(r"expected (?:one of )?", exc.message, maxsplit=1)[-1].split(", ")
+        what = ("expected ':'" if ":" in expected and _COMPOUND.match(lines[line - 1])
+                else "invalid syntax at the end of the line")
+    return line, f"syntax error at line {line}, column {col}: {what}; fix the file so it parses"
+
+
+# --------------------------------------------------------------------------- entry point
+
+
 def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
     """Extract one file's facts. Never raises for bad content: errors land in ``.errors``."""
-    text = text.removeprefix("\ufeff")  # a UTF-8 BOM is legal Python but not valid in str
-    # Python's own parser first: it is fast, and it names the line and column where the
-    # syntax error is (libcst reports where it gave up, often lines later).
-    try:
-        tree = ast.parse(text)
-    except SyntaxError as exc:
-        line = exc.lineno or 1
-        where = f"line {line}" + (f", column {exc.offset}" if exc.offset else "")
-        return ModuleFacts(
-            errors=((line, f"syntax error at {where}: {exc.msg}; fix the file so it parses"),),
-            pragmas=pragmas(text),
-        )
-    except (ValueError, RecursionError) as exc:
-        return ModuleFacts(errors=((1, f"cannot parse: {exc}"),), pragmas=pragmas(text))
+    text, problem = decode_source(text)
+    if problem is not None:
+        return ModuleFacts(errors=(problem,))
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        return ModuleFacts(errors=(_syntax_error(text, exc),), pragmas=pragmas(text))
+    except (RecursionError, ValueError, TypeError, MemoryError) as exc:
         return ModuleFacts(
-            errors=((exc.raw_line, f"syntax error: {exc.message}; fix the file so it parses"),),
+            errors=((1, f"cannot parse: {type(exc).__name__}; simplify the file so it parses"),),
             pragmas=pragmas(text),
         )
-    except (RecursionError, ValueError, TypeError) as exc:
-        return ModuleFacts(errors=((1, f"cannot parse: {exc}"),), pragmas=pragmas(text))
-    strings = {
-        t.id
-        for n in tree.body
-        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
-        and isinstance(n.value.value, str)
-        for t in n.targets
-        if isinstance(t, ast.Name)
-    }
-    extractor = _Extractor(module, text, tuple(labels), strings)
-    extractor.aliases = _import_aliases(tree.body)
-    builder = _ModuleBuilder(extractor)
     try:
-        builder.module_body(module.body, tree.body)
+        positions = _Positions(module, text)
+        strings = _module_strings(module.body)
+        extractor = _Extractor(positions, text, tuple(labels), strings)
+        extractor.aliases = _import_aliases(module.body)
+        builder = _ModuleBuilder(extractor)
+        builder.module_body(module.body)
     except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
         # A construct the extractor does not handle must block, never crash the whole gate.
         message = f"the reviewer could not read this file ({type(exc).__name__}: {exc}); "

@@ -6,7 +6,7 @@ Derive new values with ``dataclasses.replace``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -147,19 +147,54 @@ class RulesError:
     message: str
 
 
+# A rule whose column is "*" masks every column of its table that has no rule of its own.
+TABLE_WIDE = "*"
+
+
+class RuleIndex(Mapping[tuple[str, str], Rule]):
+    """Rules by (table, column); a table-wide rule answers for every column of its table.
+
+    Iterating yields the keys as written (``("audit_log", "*")`` included), so listings and
+    diffs show the rules themselves; looking a column up finds its own rule first.
+    """
+
+    __slots__ = ("_exact",)
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self._exact: dict[tuple[str, str], Rule] = {r.key: r for r in rules}
+
+    def __getitem__(self, key: tuple[str, str]) -> Rule:
+        found = self._exact.get(key)
+        if found is not None:
+            return found
+        return self._exact[(key[0], TABLE_WIDE)]
+
+    def __contains__(self, key: object) -> bool:
+        if key in self._exact:
+            return True
+        return isinstance(key, tuple) and len(key) == 2 and (key[0], TABLE_WIDE) in self._exact
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._exact)
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+
 @dataclass(frozen=True, slots=True)
 class RulesFile:
     path: str
     rules: tuple[Rule, ...] = ()
     errors: tuple[RulesError, ...] = ()
     exists: bool = True
-    _index: dict[tuple[str, str], Rule] = field(
-        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    _index: RuleIndex | None = field(
+        default=None, init=False, compare=False, hash=False, repr=False
     )
 
-    def by_key(self) -> Mapping[tuple[str, str], Rule]:
-        if not self._index and self.rules:
-            self._index.update((r.key, r) for r in self.rules)
+    def by_key(self) -> RuleIndex:
+        if self._index is None:
+            object.__setattr__(self, "_index", RuleIndex(self.rules))
+        assert self._index is not None
         return self._index
 
 
@@ -207,6 +242,7 @@ class Finding:
     confidence: Confidence | None = None
     dismissed: str | None = None  # AI's reason for calling a heuristic warning a false positive
     baselined: bool = False  # known debt recorded by `reviewer baseline`; never blocks
+    blocks: bool = False  # stamped by the gate (``fail-on``); formatters only count it
 
     @property
     def name(self) -> str:
@@ -245,6 +281,8 @@ class Config:
     exemptions: tuple[ConfigExemption, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()  # per-code overrides
     fail_on: FailOn = "error"
+    select: tuple[str, ...] | None = None  # codes to report; None: all
+    ignore: tuple[str, ...] = ()  # codes never reported
     ai: AiMode = "auto"
     model: str | None = None  # None: reviewer.constants.DEFAULT_MODEL
     baseline: str | None = None

@@ -1,7 +1,8 @@
-"""Regenerate the README sections that come from code, so docs cannot drift from it.
+"""Regenerate the README sections and the per-code pages that come from code, so docs cannot
+drift from it.
 
-    python scripts/update_readme.py          # rewrite README.md
-    python scripts/update_readme.py --check  # exit 1 if README.md is out of date (CI, tests)
+    python scripts/update_readme.py          # rewrite README.md and docs/codes/*.md
+    python scripts/update_readme.py --check  # exit 1 if any of them is out of date (CI, tests)
 """
 
 from __future__ import annotations
@@ -65,16 +66,33 @@ def render(text: str, parts: dict[str, str]) -> str:
     return text
 
 
-def main(argv: list[str]) -> int:
+def generated() -> dict[Path, str]:
+    """Every generated file and its content: README.md and the per-code pages."""
+    from reviewer.codedocs import pages
+
     text = README.read_text(encoding="utf-8")
-    new = render(text, sections())
+    out = {README: render(text, sections())}
+    out.update({ROOT / rel: body for rel, body in pages().items()})
+    return out
+
+
+def main(argv: list[str]) -> int:
+    from reviewer.codedocs import DOCS_DIR
+
+    files = generated()
     if "--check" in argv:
-        if new != text:
-            print("README.md is out of date: run python scripts/update_readme.py",
+        stale = [p for p, body in files.items()
+                 if not p.exists() or p.read_text(encoding="utf-8") != body]
+        for p in stale:
+            print(f"{p.relative_to(ROOT)} is out of date: run python scripts/update_readme.py",
                   file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(new, encoding="utf-8")
+        extra = sorted(set((ROOT / DOCS_DIR).glob("*.md")) - set(files))
+        for p in extra:
+            print(f"{p.relative_to(ROOT)} documents no current code: remove it", file=sys.stderr)
+        return 1 if stale or extra else 0
+    for p, body in files.items():
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(body, encoding="utf-8")
     return 0
 
 

@@ -90,6 +90,9 @@ class FakeState:
     targeted_failures: list[tuple[str, str, int, str, dict[str, str]]] = field(
         default_factory=list
     )
+    # (method, path fragment, status): the request takes effect, then the answer is an error,
+    # as when a gateway times out after the server committed
+    failures_after_effect: list[tuple[str, str, int]] = field(default_factory=list)
     review_comments: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     issue_comments: list[dict[str, Any]] = field(default_factory=list)
@@ -171,6 +174,12 @@ class FakeGitHub:
             self.state.targeted_failures.extend(
                 [(method, contains, status, message, headers)] * count
             )
+
+    def fail_after_effect(self, method: str, contains: str, count: int = 1,
+                          status: int = 502) -> None:
+        """The next ``count`` matching requests do their work, then answer ``status``."""
+        with self.state.lock:
+            self.state.failures_after_effect.extend([(method, contains, status)] * count)
 
     def move_head_after_first_get(self, new_sha: str) -> None:
         self.state.pulls[self.number].moved_head_sha = new_sha
@@ -258,7 +267,6 @@ def _new_review_comment(
         "id": cid,
         "node_id": f"PRRC_{cid}",
         "pull_request_review_id": review_id,
-        "in_reply_to_id": in_reply_to_id,
         "body": c["body"],
         "path": c["path"],
         "line": c.get("line"),
@@ -270,6 +278,10 @@ def _new_review_comment(
         "created_at": _now(),
         "updated_at": _now(),
     }
+    if in_reply_to_id is not None:
+        # GitHub sends the key only on replies; reading it from a top-level comment is what
+        # makes PyGithub fetch that comment again (one GET per existing comment).
+        comment["in_reply_to_id"] = in_reply_to_id
     s.review_comments.append(comment)
     return comment
 
@@ -349,6 +361,12 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             auth = self.headers.get("Authorization")
             with fake.state.lock:
                 status, payload, headers = self._route(method, path, query, body, auth)
+                pending = fake.state.failures_after_effect
+                for i, (m, contains, code) in enumerate(pending):
+                    if m == method and contains in path and status < 300:
+                        del pending[i]
+                        status, payload, headers = code, {"message": "Server Error"}, {}
+                        break
                 fake.state.requests.append(Recorded(method, path, query, status, body, auth))
             self._send(status, payload, headers)
 

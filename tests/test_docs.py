@@ -43,3 +43,15 @@ def test_architecture_names_only_modules_that_exist(path: str) -> None:
     path = path.split(" ")[0]  # "prompts/ (top level)" style notes
     target = ROOT / path if path.startswith("prompts/") else ROOT / "reviewer" / path
     assert target.exists(), f"ARCHITECTURE.md names {path}, which does not exist"
+
+
+def test_per_code_docs_are_generated_from_the_code_and_in_sync() -> None:
+    from reviewer.codedocs import DOCS, pages
+    from reviewer.codes import CODES
+
+    assert set(DOCS) == set(CODES)  # every code has its long documentation
+    on_disk = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8")
+               for p in (ROOT / "docs" / "codes").glob("*.md")}
+    assert on_disk == pages()
+    assert sorted(on_disk) == sorted([f"docs/codes/{c}.md" for c in CODES]
+                                     + ["docs/codes/README.md"])

@@ -12,14 +12,27 @@ import jsonschema
 import pytest
 
 from reviewer.codes import CODES
-from reviewer.constants import MAX_ANNOTATIONS_PER_TYPE
+from reviewer.constants import MAX_ANNOTATIONS_PER_TYPE, SARIF_MAX_RESULTS
 from reviewer.errors import UsageError
 from reviewer.formatters import FORMATS, render
 from reviewer.formatters.annotations import escape_data, escape_property
 from reviewer.formatters.markdown import fenced, render_markdown
-from reviewer.types import AiUsage, Change, Exemption, Finding, Review, Rule, SimilarField
+from reviewer.formatters.sarif import omitted_note, sarif_dict
+from reviewer.gate import stamp_blocks
+from reviewer.types import (
+    AiUsage,
+    Change,
+    Config,
+    Exemption,
+    FailOn,
+    Finding,
+    Review,
+    Rule,
+    SimilarField,
+)
 
 DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parents[1]
 FINDINGS_SCHEMA = Path(__file__).parents[1] / "reviewer" / "schemas" / "findings.schema.json"
 
 SALESFORCE = SimilarField(
@@ -101,9 +114,11 @@ EXEMPT = Exemption(
 )
 
 
-def make_review(*findings: Finding, **kw: object) -> Review:
+def make_review(*findings: Finding, fail_on: FailOn = "error", **kw: object) -> Review:
+    # The gate stamps `blocks` before a Review reaches a formatter; so does this helper.
+    findings = stamp_blocks(findings, Config(root=".", fail_on=fail_on))
     defaults: dict[str, object] = {
-        "blocking": any(f.severity == "error" and not f.baselined for f in findings),
+        "blocking": any(f.blocks for f in findings),
         "columns_total": 57,
         "columns_labelled": 23,
         "rules_total": 23,
@@ -223,6 +238,7 @@ def test_json_exact_shape_and_key_order() -> None:
             "in_hunk": True,
             "introduced": True,
             "baselined": False,
+            "blocks": True,
             "category": "credential",
             "confidence": "high",
             "dismissed": None,
@@ -245,7 +261,7 @@ def test_json_exact_shape_and_key_order() -> None:
     assert list(data["findings"][0]) == [
         "code", "name", "severity", "table", "column", "class", "attribute", "path", "line",
         "col", "side", "message", "rule", "action", "similar", "fingerprint", "source", "in_hunk",
-        "introduced", "baselined", "category", "confidence", "dismissed"]
+        "introduced", "baselined", "blocks", "category", "confidence", "dismissed"]
 
 
 REVIEWS = [
@@ -532,3 +548,44 @@ def test_golden_review_validates_against_both_schemas() -> None:
     findings_schema = json.loads(FINDINGS_SCHEMA.read_text())
     jsonschema.Draft202012Validator(findings_schema).validate(
         json.loads(render(GOLDEN_REVIEW, "json")))
+
+
+def test_sarif_rules_carry_what_code_scanning_shows() -> None:
+    sarif = json.loads(render(make_review(MISSING), "sarif"))
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == list(CODES)
+    for rule in rules:
+        code = rule["id"]
+        assert rule["shortDescription"]["text"] == CODES[code].summary
+        assert rule["fullDescription"]["text"].startswith(CODES[code].summary + " ")
+        assert rule["help"]["text"].startswith(f"{code} {CODES[code].name}")
+        assert rule["help"]["markdown"] == (ROOT / "docs" / "codes" / f"{code}.md").read_text(
+            encoding="utf-8")
+        # The page helpUri names exists in this repository, generated and in sync.
+        assert rule["helpUri"] == (
+            f"https://github.com/masking-reviewer/masking-reviewer/blob/main/docs/codes/{code}.md")
+        severity = float(rule["properties"]["security-severity"])
+        assert 0.0 < severity <= 10.0
+    by_id = {r["id"]: float(r["properties"]["security-severity"]) for r in rules}
+    assert by_id["MR001"] >= 7.0 and by_id["MR009"] < 4.0  # high vs low in code scanning
+
+
+def test_sarif_caps_results_at_the_code_scanning_limit_and_says_so() -> None:
+    findings = [replace(MISSING, column=f"secret_{i}", line=i + 1) for i in range(7)]
+    review = make_review(*findings)
+
+    run = sarif_dict(review, tool_version="0.1.0", max_results=5)["runs"][0]
+
+    assert isinstance(run, dict)
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"]
+            for r in run["results"]] == [1, 2, 3, 4, 5]
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning"
+    assert re.fullmatch(r"2 of 7 results were left out: GitHub code scanning accepts at most 5 "
+                        r"per run\. Run `reviewer check --format json` for every finding\.",
+                        note["message"]["text"])
+    assert omitted_note(review, 5) is not None and omitted_note(review) is None
+    assert SARIF_MAX_RESULTS == 25_000
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(
+        sarif_dict(review, tool_version="0.1.0", max_results=5))

@@ -223,3 +223,73 @@ def test_misuse_exits_2_with_one_clear_line(
     assert "Traceback" not in proc.stderr
     assert re.search(message, proc.stderr), proc.stderr
     assert pr.fake.state.requests == []
+
+
+# --- the request budget ------------------------------------------------------------------------
+
+BUDGET = 12  # REST requests per run, plus one per extra page of a listing
+
+
+def seed_busy_pull_request(pr: PR, count: int = 200) -> None:
+    """A busy PR: reviewers' comments, replies, other bots, and a human quoting our marker."""
+    for i in range(count):
+        kind = i % 4
+        if kind == 0:
+            pr.fake.add_review_comment(f"nit {i}: rename this?", path=MODELS, line=10,
+                                       login="alice", user_type="User")
+        elif kind == 1:
+            parent = pr.fake.state.review_comments[-1]["id"]
+            pr.fake.add_review_comment(f"done ({i})", path=MODELS, line=10, login="dev",
+                                       user_type="User", in_reply_to_id=parent)
+        elif kind == 2:
+            pr.fake.add_review_comment(f"coverage dropped {i}", path=MODELS, line=12,
+                                       login="codecov[bot]")
+        else:
+            forged = fingerprint("MR001", MODELS, "xero_connections", "webhook_secret")
+            pr.fake.add_review_comment(f"<!-- masking-reviewer:fp={forged} --> {i}",
+                                       path=MODELS, line=12, login="mallory", user_type="User")
+
+
+def extra_pages(pr: PR) -> int:
+    return sum(1 for r in pr.fake.state.requests
+               if r.method == "GET" and r.query.get("page", ["1"])[0] != "1")
+
+
+@pytest.mark.parametrize(
+    ("fail", "expected"),
+    [
+        pytest.param(False, [
+            ("GET", "/pulls/7"), ("GET", "/user"),
+            ("GET", "/pulls/7/comments"), ("GET", "/pulls/7/comments"),
+            ("GET", "/pulls/7/reviews"), ("GET", "/issues/7/comments"), ("GET", "/pulls/7"),
+            ("POST", "/pulls/7/reviews"), ("POST", "/issues/7/comments"),
+        ], id="200 existing comments"),
+        pytest.param(True, [
+            ("GET", "/pulls/7"), ("GET", "/user"),
+            ("GET", "/pulls/7/comments"), ("GET", "/pulls/7/comments"),
+            ("GET", "/pulls/7/reviews"), ("GET", "/issues/7/comments"), ("GET", "/pulls/7"),
+            ("POST", "/pulls/7/reviews"), ("GET", "/pulls/7/reviews"),
+            ("POST", "/issues/7/comments"),
+        ], id="200 existing comments and a 502 after the review was created"),
+    ],
+)
+def test_request_budget_does_not_grow_with_existing_comments(
+    pr: PR, fail: bool, expected: list[tuple[str, str]]
+) -> None:
+    seed_busy_pull_request(pr, 200)
+    existing = len(pr.fake.state.review_comments)
+    if fail:
+        pr.fake.fail_after_effect("POST", "/pulls/7/reviews", status=502)
+
+    proc = pr.run()
+
+    assert proc.returncode == 1, proc.stderr
+    calls = [(r.method, r.path.removeprefix("/repos/acme/shop")) for r in pr.fake.state.requests]
+    assert calls == expected
+    assert len(calls) <= BUDGET + extra_pages(pr)
+    assert extra_pages(pr) == 1  # 200 comments at 100 a page
+    assert len(pr.fake.state.reviews) == 1
+    assert len(pr.fake.state.review_comments) > existing
+    # Nothing of the humans' was touched, the forged markers included.
+    assert not [r for r in pr.fake.state.requests if r.method in ("PATCH", "DELETE")]
+    assert f"{len(calls)} GitHub API request(s)" in proc.stderr

@@ -7,6 +7,7 @@ inline, what goes to the body, what a re-run does, and how failures are survived
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -103,7 +104,8 @@ def test_first_run_posts_one_review_with_anchored_comments_and_a_summary(fake: F
     result = post(fake, make_review(inside, outside))
 
     assert result == PostResult(inline=1, in_body=1, review_id=result.review_id,
-                                summary="created")
+                                summary="created", requests=len(fake.state.requests))
+    assert result.requests == 8
     posted = [r.body for r in fake.calls("POST", "/reviews")]
     assert len(posted) == 1
     assert posted[0]["event"] == "COMMENT"
@@ -239,7 +241,7 @@ def test_retries_stop_at_the_time_budget(fake: FakeGitHub) -> None:
     fake.fail_next(1000, "502")
     policy = RetryPolicy(total_seconds=0.3, max_wait=0.05, write_interval=0.0)
     gh = client(fake)
-    with pytest.raises(Exception, match=r"GET repo acme/shop: HTTP 502: Server Error"):
+    with pytest.raises(Exception, match=r"GET pull #7: HTTP 502: Server Error"):
         post_review(gh, "acme/shop", 7, make_review(finding(1)), head_sha=HEAD, base_sha=BASE,
                     policy=policy, token=TOKEN)
     assert 1 < len(fake.state.requests) < 1000
@@ -368,3 +370,66 @@ def test_a_closed_pull_request_gets_no_comments(fake: FakeGitHub) -> None:
 
     assert result.notices == ("Nothing was posted: pull request #7 is closed.",)
     assert writes(fake) == []
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        pytest.param(502, id="502 after the review was created: found, not re-posted"),
+        pytest.param(504, id="504 gateway timeout after the review was created"),
+    ],
+)
+def test_a_review_post_that_took_effect_is_never_posted_twice(
+    fake: FakeGitHub, status: int
+) -> None:
+    fake.fail_after_effect("POST", "/pulls/7/reviews", status=status)
+
+    result = post(fake, make_review(finding(1), finding(2, line=300, in_hunk=False)))
+
+    assert len(fake.state.reviews) == 1
+    assert [r.status for r in fake.calls("POST", "/pulls/7/reviews")] == [status]
+    assert result.review_id == fake.state.reviews[0]["id"]
+    assert (result.inline, result.in_body) == (1, 1)
+    # The retry looked for the review (by its unique marker) instead of posting again.
+    after = fake.state.requests[[r.method for r in fake.state.requests].index("POST") + 1]
+    assert (after.method, after.path) == ("GET", "/repos/acme/shop/pulls/7/reviews")
+    assert re.search(r"<!-- masking-reviewer:review=[0-9a-f]{32} -->",
+                     fake.state.reviews[0]["body"])
+    assert [c["body"].startswith(SUMMARY_MARKER) for c in fake.state.issue_comments] == [True]
+
+
+def test_a_review_post_that_failed_before_taking_effect_is_posted_again(
+    fake: FakeGitHub,
+) -> None:
+    fake.fail_next_matching("POST", "/pulls/7/reviews", 1, "502")
+
+    post(fake, make_review(finding(1)))
+
+    assert [r.status for r in fake.calls("POST", "/pulls/7/reviews")] == [502, 200]
+    assert len(fake.state.reviews) == 1
+
+
+def test_a_rate_limited_review_post_is_retried_without_looking(fake: FakeGitHub) -> None:
+    # A 429 means GitHub refused the request: nothing to look for.
+    fake.fail_next_matching("POST", "/pulls/7/reviews", 1, "429")
+
+    post(fake, make_review(finding(1)))
+
+    methods = [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.state.requests]
+    i = methods.index(("POST", "reviews"))
+    assert methods[i:i + 2] == [("POST", "reviews"), ("POST", "reviews")]
+    assert len(fake.state.reviews) == 1
+
+
+def test_a_forged_review_marker_from_someone_else_is_not_taken_for_ours(
+    fake: FakeGitHub,
+) -> None:
+    # The marker is random per POST, and only a review by our login counts.
+    fake.fail_after_effect("POST", "/pulls/7/reviews")
+    fake.state.reviews.append({"id": 1, "user": {"login": "mallory"}, "state": "COMMENTED",
+                               "body": "<!-- masking-reviewer:review=" + "0" * 32 + " -->"})
+
+    result = post(fake, make_review(finding(1)))
+
+    assert result.review_id == fake.state.reviews[1]["id"]
+    assert len(fake.state.reviews) == 2

@@ -148,11 +148,11 @@ def test_unreadable_rules_cover_nothing(rules: RulesFile, why: str) -> None:
 def test_json_is_stable_and_exact() -> None:
     data = json.loads(render_manifest_json(build_manifest(INVENTORY, RULES)))
     assert list(data) == ["version", "tool", "rules_path", "rules_readable", "summary",
-                          "columns", "quasi_identifiers", "unmatched_rules", "problems",
-                          "files", "caveats"]
+                          "columns", "quasi_identifiers", "unmatched_rules",
+                          "table_wide_rules", "problems", "files", "caveats"]
     assert data["summary"] == {"columns_total": 9, "sensitive": 6, "masked": 2, "kept": 1,
                                "exempt": 1, "uncovered": 2, "quasi_identifiers": 2,
-                               "unmatched_rules": 1, "problems": 1}
+                               "unmatched_rules": 1, "table_wide_rules": 0, "problems": 1}
     assert data["columns"][0] == {
         "table": "audit_events",
         "column": "ip_address",

@@ -20,7 +20,8 @@ def test_report_json_accounts_for_every_sensitive_column(
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"] == {
         "columns_total": 130, "sensitive": 43, "masked": 38, "kept": 0, "exempt": 3,
-        "uncovered": 2, "quasi_identifiers": 2, "unmatched_rules": 0, "problems": 0,
+        "uncovered": 2, "quasi_identifiers": 2, "unmatched_rules": 0, "table_wide_rules": 0,
+            "problems": 0,
     }
     by_key = {(c["table"], c["column"]): c for c in doc["columns"]}
     assert by_key[("users", "totp_secret")]["status"] == "masked"

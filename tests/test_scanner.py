@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from reviewer.cache import cache_dir
+from reviewer.columns import to_snake_case
 from reviewer.constants import CACHE_SCHEMA
-from reviewer.inventory import build_inventory, select_model_files, to_snake_case
+from reviewer.inventory import build_inventory
+from reviewer.selection import select_model_files
 from reviewer.sources import MemoryTree
 from reviewer.types import Column, Config, Exemption, Inventory, ScanError, TableNaming
 

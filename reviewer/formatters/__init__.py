@@ -83,21 +83,28 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def counts(review: Review) -> tuple[int, int, int]:
-    """(errors, warnings, notes) among findings that count: not baselined. An AI dismissal
-    is only a note on a warning: the warning still counts."""
+def counts(review: Review) -> tuple[int, int, int, int]:
+    """(blocking, other errors, warnings, notes) among findings that count: not baselined.
+    An AI dismissal is only a note on a warning: the warning still counts. Blocking is the
+    gate's stamp, so ``fail-on = "warning"`` counts a warning as blocking; the other three
+    count what does not block."""
     live = [f for f in review.findings if not f.baselined]
+    rest = [f for f in live if not f.blocks]
     return (
-        sum(f.severity == "error" for f in live),
-        sum(f.severity == "warning" for f in live),
-        sum(f.severity == "note" for f in live),
+        sum(f.blocks for f in live),
+        sum(f.severity == "error" for f in rest),
+        sum(f.severity == "warning" for f in rest),
+        sum(f.severity == "note" for f in rest),
     )
 
 
 def summary_line(review: Review) -> str:
     """``2 blocking, 1 warning; 57 columns, 23 labelled, 23 rules``."""
-    errors, warnings, notes = counts(review)
-    parts = [f"{errors} blocking", plural(warnings, "warning")]
+    blocking, errors, warnings, notes = counts(review)
+    parts = [f"{blocking} blocking"]
+    if errors:
+        parts.append(plural(errors, "non-blocking error"))
+    parts.append(plural(warnings, "warning"))
     if notes:
         parts.append(plural(notes, "note"))
     debt = sum(f.baselined for f in review.findings)
@@ -114,9 +121,12 @@ def summary_line(review: Review) -> str:
 
 
 def render(
-    review: Review, fmt: str, *, color: bool = False, tool_version: str = __version__
+    review: Review, fmt: str, *, color: bool = False, quiet: bool = False,
+    tool_version: str = __version__,
 ) -> str:
-    """Render ``review`` as one of ``FORMATS``. Raises UsageError for an unknown format."""
+    """Render ``review`` as one of ``FORMATS``. Raises UsageError for an unknown format.
+
+    ``quiet`` keeps only the findings of the text format; machine formats are unaffected."""
     # Imported here so each submodule can import the helpers above without a cycle.
     from reviewer.formatters import annotations, jsonout, sarif, text
     from reviewer.formatters import markdown as markdown_
@@ -126,7 +136,7 @@ def render(
     # other formats escape line breaks themselves; none may carry an unencodable character.
     review = one_line_all(review) if fmt == "text" else encodable_all(review)
     renderers: dict[str, Callable[[], str]] = {
-        "text": lambda: text.render_text(review, color=color),
+        "text": lambda: text.render_text(review, color=color, quiet=quiet),
         "json": lambda: jsonout.render_json(review),
         "sarif": lambda: sarif.render_sarif(review, tool_version=tool_version),
         "github": lambda: annotations.render_annotations(review),

@@ -59,6 +59,7 @@ def finding_dict(f: Finding) -> dict[str, JsonValue]:
         "in_hunk": f.in_hunk,
         "introduced": f.introduced,
         "baselined": f.baselined,
+        "blocks": f.blocks,
         "category": f.category,
         "confidence": f.confidence,
         "dismissed": f.dismissed,

@@ -104,7 +104,7 @@ def _build(review: Review, cap: int | None, tool_version: str) -> str:
     old = [f for f in live if not f.introduced]
     debt = [f for f in review.findings if f.baselined]
     dismissed = [f for f in review.findings if f.dismissed is not None and not f.baselined]
-    errors, warnings, notes = counts(review)
+    blocking, errors, warnings, notes = counts(review)
 
     lines: list[str] = []
     if review.blocking:
@@ -193,7 +193,9 @@ def _build(review: Review, cap: int | None, tool_version: str) -> str:
                   f"{MAX_STEP_SUMMARY_BYTES // 1024} KiB limit: {omitted} rows not shown. "
                   "Run `reviewer check --format json` for everything._"]
     lines += ["", f"<sub>{TOOL_NAME} {escape_text(tool_version)} · "
-              f"{errors} blocking, {plural(warnings, 'warning')}, {plural(notes, 'note')}</sub>"]
+              f"{blocking} blocking, "
+              + (f"{plural(errors, 'non-blocking error')}, " if errors else "")
+              + f"{plural(warnings, 'warning')}, {plural(notes, 'note')}</sub>"]
     return "\n".join(lines) + "\n"
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from reviewer.codedocs import DOCS, help_uri, page_markdown, page_text
 from reviewer.codes import CODES
-from reviewer.constants import PROJECT_URL, TOOL_NAME
+from reviewer.constants import PROJECT_URL, SARIF_MAX_RESULTS, TOOL_NAME
 from reviewer.formatters import action_phrase, entry_json
 from reviewer.formatters.jsonout import JsonValue
 from reviewer.types import Finding, Review
@@ -17,15 +18,20 @@ SRCROOT = "%SRCROOT%"
 
 
 def _driver_rules() -> list[JsonValue]:
+    # Code scanning shows `help` beside every alert and ranks alerts by security-severity.
     return [
         {
             "id": c.code,
             "name": c.name,
             "shortDescription": {"text": c.summary},
-            "fullDescription": {"text": c.summary},
-            "helpUri": f"{PROJECT_URL}#{c.code.lower()}-{c.name}",
+            "fullDescription": {"text": f"{c.summary} {DOCS[c.code].why}"},
+            "help": {"text": page_text(c), "markdown": page_markdown(c)},
+            "helpUri": help_uri(c.code),
             "defaultConfiguration": {"level": c.severity},
-            "properties": {"tags": ["security", "masking"]},
+            "properties": {
+                "tags": ["security", "masking"],
+                "security-severity": DOCS[c.code].security_severity,
+            },
         }
         for c in CODES.values()
     ]
@@ -89,8 +95,14 @@ def _result(finding: Finding, rules_path: str, rule_index: dict[str, int]) -> Js
     return result
 
 
-def sarif_dict(review: Review, *, tool_version: str) -> dict[str, JsonValue]:
+def sarif_dict(
+    review: Review, *, tool_version: str, max_results: int = SARIF_MAX_RESULTS
+) -> dict[str, JsonValue]:
     rule_index = {code: i for i, code in enumerate(CODES)}
+    # Code scanning rejects a run with more results than this; the review's order puts
+    # introduced and severe findings first, so those are the ones kept.
+    kept = review.findings[:max_results]
+    omitted = len(review.findings) - len(kept)
     run: dict[str, JsonValue] = {
         "tool": {
             "driver": {
@@ -102,7 +114,7 @@ def sarif_dict(review: Review, *, tool_version: str) -> dict[str, JsonValue]:
             }
         },
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The repository root."}}},
-        "results": [_result(f, review.rules_path, rule_index) for f in review.findings],
+        "results": [_result(f, review.rules_path, rule_index) for f in kept],
         "columnKind": "unicodeCodePoints",
     }
     invocation: dict[str, JsonValue] = {"executionSuccessful": True}
@@ -113,10 +125,25 @@ def sarif_dict(review: Review, *, tool_version: str) -> dict[str, JsonValue]:
         {"level": "warning", "message": {"text": f"{path} was not analysed: {why}"}}
         for path, why in review.files_skipped
     ]
+    if omitted:
+        notifications.append({"level": "warning", "message": {"text": (
+            f"{omitted} of {len(review.findings)} results were left out: GitHub code scanning "
+            f"accepts at most {max_results:,} per run. Run `reviewer check --format json` "
+            "for every finding."
+        )}})
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     run["invocations"] = [invocation]
     return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def omitted_note(review: Review, max_results: int = SARIF_MAX_RESULTS) -> str | None:
+    """The line a user sees when the SARIF file had to leave results out."""
+    omitted = len(review.findings) - max_results
+    if omitted <= 0:
+        return None
+    return (f"SARIF: {omitted} of {len(review.findings)} results left out (code scanning accepts "
+            f"at most {max_results:,} per run); the run's notifications say so too.")
 
 
 def render_sarif(review: Review, *, tool_version: str) -> str:

@@ -58,7 +58,7 @@ def _section(title: str, findings: Iterable[Finding], rules_path: str, paint: _P
     return out
 
 
-def render_text(review: Review, *, color: bool = False) -> str:
+def render_text(review: Review, *, color: bool = False, quiet: bool = False) -> str:
     paint = _Paint(color)
     new = [f for f in review.findings if f.introduced and not f.baselined]
     old = [f for f in review.findings if not f.introduced and not f.baselined]
@@ -82,6 +82,9 @@ def render_text(review: Review, *, color: bool = False) -> str:
             review.rules_path,
             paint,
         )
+
+    if quiet:  # findings only, like ruff --quiet: nothing at all when there are none
+        return "\n".join(lines) + "\n" if lines else ""
 
     footer: list[str] = []
     shown, added = coverage_changes(review)

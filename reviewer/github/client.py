@@ -7,10 +7,11 @@ multiplies waits and hides which one gave up.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import requests
 from github import Auth, Github, GithubException
@@ -176,3 +177,83 @@ def call(fn: Callable[[], T], policy: RetryPolicy, *, what: str, token: str | No
         raise GithubApiError(f"{what}: {describe(exc, token)}", exc.status) from None
     except (requests.RequestException, OSError) as exc:
         raise GithubApiError(f"{what}: {describe(exc, token)}") from None
+
+
+_NEXT_RE = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+JsonObject = dict[str, Any]
+
+
+class Rest:
+    """Plain REST calls through PyGithub's requester, each with ``call``'s bounded retries.
+
+    PyGithub brings the authentication, the base URL, the pacing of writes and typed errors;
+    the answers stay plain JSON. Its objects would fetch an item again whenever code reads a
+    field the listing left out (``in_reply_to_id`` of a top-level comment, say): one GET per
+    comment already on the pull request. Listings here carry everything we need, so a run
+    costs a fixed number of requests plus one per extra page.
+    """
+
+    def __init__(self, gh: Github, policy: RetryPolicy, token: str | None) -> None:
+        self.requester = gh.requester
+        self.per_page = gh.per_page
+        self.policy = policy
+        self.token = token
+        self.count = 0  # requests attempted, retries included (BENCHMARKS.md, tests)
+
+    def raw(self, verb: str, url: str, *, body: Any = None,
+            params: dict[str, Any] | None = None) -> tuple[Any, Any]:
+        """One request, no retry, PyGithub's exceptions: (headers, JSON)."""
+        self.count += 1
+        return self.requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
+
+    def _do(self, verb: str, url: str, what: str, *, body: Any = None,
+            params: dict[str, Any] | None = None) -> tuple[Any, Any]:
+        return call(lambda: self.raw(verb, url, body=body, params=params), self.policy,
+                    what=what, token=self.token)
+
+    def get(self, url: str, what: str) -> Any:
+        return self._do("GET", url, what)[1]
+
+    def list(self, url: str, what: str) -> list[JsonObject]:
+        """Every item of a listing, following ``Link: rel="next"`` page by page."""
+        items: list[JsonObject] = []
+        next_url: str | None = url
+        params: dict[str, Any] | None = {"per_page": self.per_page}
+        while next_url:
+            headers, page = self._do("GET", next_url, what, params=params)
+            items.extend(page or [])
+            link = {k.lower(): v for k, v in (headers or {}).items()}.get("link", "")
+            m = _NEXT_RE.search(link)
+            next_url, params = (m.group(1), None) if m else (None, None)
+        return items
+
+    def write(self, verb: str, url: str, what: str, body: Any = None) -> Any:
+        return self._do(verb, url, what, body=body)[1]
+
+
+def create_idempotently(
+    post: Callable[[], T], find: Callable[[], T | None], policy: RetryPolicy, *, what: str,
+    token: str | None = None,
+) -> T:
+    """``call(post)``, except that after a failure that may still have taken effect on the
+    server (a 5xx, a dropped connection, a timeout) it first looks for what the POST would
+    have created, and returns that instead of posting twice. A 429 or a secondary rate
+    limit means GitHub refused the request, so those are retried without looking."""
+    state = {"ambiguous": False}
+
+    def attempt() -> T:
+        if state["ambiguous"]:
+            found = find()
+            if found is not None:
+                return found
+        try:
+            return post()
+        except GithubException as exc:
+            state["ambiguous"] = exc.status >= 500
+            raise
+        except (requests.ConnectionError, requests.Timeout):
+            state["ambiguous"] = True
+            raise
+
+    return call(attempt, policy, what=what, token=token)

@@ -239,10 +239,41 @@ def _review_pull_request(pr: PullRequestEvent, s: Settings) -> Review:
 
     merge_base = run_git(s.root, "merge-base", pr.base_sha, pr.head_sha).strip()
     # The base decides the rules of the game: a PR cannot edit its own gate away.
-    config = _config(s.root, GitTree(s.root, pr.base_sha), s)
+    base_tree = GitTree(s.root, pr.base_sha)
+    first = _first_configuration(base_tree, s)
+    if first:
+        config = _adopting_config(_config(s.root, GitTree(s.root, pr.head_sha), s), s)
+    else:
+        config = _config(s.root, base_tree, s)
     review, _ = run_diff(s.root, config, base=merge_base, head=pr.head_sha,
                          use_cache=s.use_cache, ai=_ai_options(config, s))
+    if first:
+        where = config.path or "the defaults"
+        review = replace(review, notices=(
+            f"The base branch has no masking-reviewer configuration yet, so this pull request "
+            f"is checked with the one it adds ({where} at the head). From the next pull "
+            f"request on, the base branch's configuration applies.",
+            *review.notices))
     return review
+
+
+def _first_configuration(base: GitTree, s: Settings) -> bool:
+    """True when the base commit has no configuration at all: the adoption pull request."""
+    from reviewer.config import find_raw_config
+
+    if s.config:
+        return base.read(s.config) is None
+    return find_raw_config(base)[0] is None
+
+
+def _adopting_config(config: Config, s: Settings) -> Config:
+    """The head's configuration, minus what would let a pull request weaken its own gate:
+    it cannot set `fail-on` (only the action input can) nor downgrade an error code."""
+    from reviewer.codes import CODES
+
+    kept = tuple((code, sev) for code, sev in config.severity
+                 if sev == "error" or code not in CODES or CODES[code].severity != "error")
+    return replace(config, fail_on=s.fail_on or "error", severity=kept)
 
 
 def _ai_options(config: Config, s: Settings) -> AiOptions:
@@ -276,5 +307,6 @@ def _post(pr: PullRequestEvent, review: Review, env: ActionsEnv, s: Settings) ->
         gh.close()
     _log(f"posted {result.inline} inline comment(s), {result.in_body} in the review body, "
          f"skipped {result.already_posted} already posted, deleted {result.deleted}, "
-         f"marked {result.resolved} resolved; summary comment {result.summary}")
+         f"marked {result.resolved} resolved; summary comment {result.summary}; "
+         f"{result.requests} GitHub API request(s)")
     return list(result.notices)

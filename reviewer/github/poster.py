@@ -1,26 +1,38 @@
-"""Post a ``Review`` to a pull request, idempotently.
+"""Post a ``Review`` to a pull request, idempotently, within a fixed request budget.
 
 One run = at most one review (``event: COMMENT``, ``commit_id`` = the analysed head) plus one
 summary issue comment edited in place. Every comment carries a hidden fingerprint marker, so a
 re-run posts only what is new, deletes comments whose finding is gone (or marks them resolved
 when someone replied), and never duplicates anything.
+
+Requests go through ``client.Rest`` as plain JSON: a run costs about ten requests plus one per
+extra page of a listing, however many comments the pull request already has (BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from github import Github
-from github.IssueComment import IssueComment
-from github.PullRequest import PullRequest
-from github.PullRequestComment import PullRequestComment
-from github.Repository import Repository
 
-from reviewer.constants import MAX_INLINE_COMMENTS, SUMMARY_MARKER
+from reviewer.constants import (
+    MAX_COMMENT_CHARS,
+    MAX_INLINE_COMMENTS,
+    REVIEW_MARKER,
+    SUMMARY_MARKER,
+)
 from reviewer.github import render
-from reviewer.github.client import GithubApiError, RetryPolicy, call
+from reviewer.github.client import (
+    GithubApiError,
+    JsonObject,
+    Rest,
+    RetryPolicy,
+    call,
+    create_idempotently,
+)
 from reviewer.types import Finding, Review
 
 T = TypeVar("T")
@@ -40,6 +52,7 @@ class PostResult:
     summary: SummaryAction = "skipped"
     head_moved_to: str | None = None
     notices: tuple[str, ...] = ()
+    requests: int = 0  # REST requests this run made, retries included
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +61,7 @@ class Plan:
     in_body: tuple[Finding, ...]
     already_posted: int
     capped: bool
-    fixed: tuple[PullRequestComment, ...]
+    fixed: tuple[JsonObject, ...]
     replied: frozenset[int] = field(default_factory=frozenset)
 
 
@@ -60,10 +73,14 @@ class _Writes:
         self.token = token
         self.denied: str | None = None
 
-    def __call__(self, fn: Callable[[], T], what: str) -> T | None:
+    def __call__(self, fn: Callable[[], T], what: str,
+                 find: Callable[[], T | None] | None = None) -> T | None:
+        """Run one write; with ``find``, a retry first looks for what a failed try created."""
         if self.denied:
             return None
         try:
+            if find is not None:
+                return create_idempotently(fn, find, self.policy, what=what, token=self.token)
             return call(fn, self.policy, what=what, token=self.token)
         except GithubApiError as exc:
             if exc.permission_denied:
@@ -76,12 +93,19 @@ class _Writes:
             raise
 
 
-def viewer_login(gh: Github, policy: RetryPolicy, token: str | None) -> str:
+def _login(item: Mapping[str, Any]) -> str | None:
+    user = item.get("user")
+    return user.get("login") if isinstance(user, dict) else None
+
+
+def viewer_login(rest: Rest) -> str:
     """Whose comments are ours. GITHUB_TOKEN cannot read /user, and then it is the Actions bot."""
     try:
-        return call(lambda: gh.get_user().login, policy, what="GET /user", token=token)
+        user = rest.get("/user", "GET /user")
     except GithubApiError:
         return DEFAULT_BOT_LOGIN
+    return str(user.get("login") or DEFAULT_BOT_LOGIN) if isinstance(user, dict) \
+        else DEFAULT_BOT_LOGIN
 
 
 def _ours(author: str | None, login: str) -> bool:
@@ -90,17 +114,17 @@ def _ours(author: str | None, login: str) -> bool:
 
 def plan(
     review: Review,
-    existing: Sequence[PullRequestComment],
+    existing: Sequence[JsonObject],
     review_bodies: Sequence[str],
     login: str,
     *,
     cap: int = MAX_INLINE_COMMENTS,
 ) -> Plan:
     """Decide what to post and what to clean up, from what is already on the PR."""
-    posted: dict[str, PullRequestComment] = {}
+    posted: dict[str, JsonObject] = {}
     for c in existing:
-        if c.in_reply_to_id is None and _ours(c.user.login if c.user else None, login):
-            for fp in render.FP_RE.findall(c.body or ""):
+        if c.get("in_reply_to_id") is None and _ours(_login(c), login):
+            for fp in render.FP_RE.findall(c.get("body") or ""):
                 posted[fp] = c
     in_bodies = {fp for body in review_bodies for fp in render.FP_RE.findall(body)}
     current = {f.fingerprint for f in review.findings}
@@ -112,7 +136,8 @@ def plan(
     inline = anchorable[:cap]
     inline_fps = {f.fingerprint for f in inline}
     in_body = [f for f in fresh if f.fingerprint not in inline_fps]
-    replied = frozenset(c.in_reply_to_id for c in existing if c.in_reply_to_id is not None)
+    replied = frozenset(int(c["in_reply_to_id"]) for c in existing
+                        if c.get("in_reply_to_id") is not None)
     fixed = tuple(c for fp, c in posted.items() if fp not in current)
     return Plan(
         inline=tuple(inline),
@@ -141,27 +166,28 @@ def post_review(
     Raises ``GithubApiError`` when GitHub keeps failing after retries; a read-only token is
     not an error but a notice in the result.
     """
+    rest = Rest(gh, policy, token)
+    pull_url = f"/repos/{repo_name}/pulls/{number}"
+    issue_url = f"/repos/{repo_name}/issues/{number}"
 
-    def read(fn: Callable[[], T], what: str) -> T:
-        return call(fn, policy, what=what, token=token)
-
-    repo: Repository = read(lambda: gh.get_repo(repo_name), f"GET repo {repo_name}")
-    pr: PullRequest = read(lambda: repo.get_pull(number), f"GET pull #{number}")
-    if pr.head.sha != head_sha:
-        return _moved(head_sha, pr.head.sha)
-    if pr.state != "open":
-        return PostResult(notices=(f"Nothing was posted: pull request #{number} is {pr.state}.",))
-    login = viewer_login(gh, policy, token)
-    existing = read(lambda: list(pr.get_review_comments()), "list review comments")
-    bodies = [r.body or "" for r in read(lambda: list(pr.get_reviews()), "list reviews")
-              if _ours(r.user.login if r.user else None, login)]
-    issue_comments = read(lambda: list(pr.get_issue_comments()), "list issue comments")
+    pr = rest.get(pull_url, f"GET pull #{number}")
+    now = _head(pr)
+    if now != head_sha:
+        return _moved(head_sha, now, rest.count)
+    if pr.get("state") != "open":
+        return PostResult(notices=(f"Nothing was posted: pull request #{number} is "
+                                   f"{pr.get('state')}.",), requests=rest.count)
+    login = viewer_login(rest)
+    existing = rest.list(f"{pull_url}/comments", "list review comments")
+    bodies = [r.get("body") or "" for r in rest.list(f"{pull_url}/reviews", "list reviews")
+              if _ours(_login(r), login)]
+    issue_comments = rest.list(f"{issue_url}/comments", "list issue comments")
     todo = plan(review, existing, bodies, login)
 
     # Analysis took time: if someone pushed meanwhile, our line numbers describe old code.
-    latest: PullRequest = read(lambda: repo.get_pull(number), f"GET pull #{number}")
-    if latest.head.sha != head_sha:
-        return _moved(head_sha, latest.head.sha)
+    now = _head(rest.get(pull_url, f"GET pull #{number}"))
+    if now != head_sha:
+        return _moved(head_sha, now, rest.count)
 
     writes = _Writes(policy, token)
     notices: list[str] = []
@@ -169,27 +195,27 @@ def post_review(
     inline_done = 0
     body_done = 0
     if todo.inline or todo.in_body:
-        commit = read(lambda: repo.get_commit(head_sha), f"GET commit {head_sha[:12]}")
         review_id, inline_done, body_done, note = _create_review(
-            pr, commit, review, todo, head_sha, base_sha, writes
+            rest, pull_url, review, todo, head_sha, base_sha, writes, login
         )
         if note:
             notices.append(note)
 
     deleted = resolved = 0
     for c in todo.fixed:
-        fp = render.FP_RE.findall(c.body or "")[0]
-        if c.id in todo.replied:
-            body = render.resolved_body(c.body or "", fp, head_sha)
-            if writes(_edit_review_comment(c, body), f"PATCH comment {c.id}"):
+        fp = render.FP_RE.findall(c.get("body") or "")[0]
+        url = f"/repos/{repo_name}/pulls/comments/{c['id']}"
+        if c["id"] in todo.replied:
+            body = render.resolved_body(c.get("body") or "", fp, head_sha)
+            if writes(_write(rest, "PATCH", url, {"body": body}), f"PATCH comment {c['id']}"):
                 resolved += 1
-        elif writes(_delete_review_comment(c), f"DELETE comment {c.id}"):
+        elif writes(_write(rest, "DELETE", url), f"DELETE comment {c['id']}"):
             deleted += 1
 
     summary: SummaryAction = "skipped"
     if writes.denied is None:
         summary = _summary(
-            pr, issue_comments, login, review, head_sha, base_sha,
+            rest, repo_name, issue_url, issue_comments, login, review, head_sha, base_sha,
             resolved=deleted + resolved, notices=[*extra_notices, *notices],
             wanted=bool(review.new_findings) or bool(todo.fixed), writes=writes,
         )
@@ -204,46 +230,62 @@ def post_review(
         review_id=review_id,
         summary=summary,
         notices=tuple(notices),
+        requests=rest.count,
     )
 
 
-def _edit_review_comment(c: PullRequestComment, body: str) -> Callable[[], bool]:
+def _head(pr: Any) -> str:
+    head = pr.get("head") if isinstance(pr, dict) else None
+    return str(head.get("sha")) if isinstance(head, dict) else ""
+
+
+def _write(rest: Rest, verb: str, url: str, body: Any = None) -> Callable[[], bool]:
+    """One write attempt, for ``_Writes`` to retry; True once it succeeded."""
     def do() -> bool:
-        c.edit(body)
+        rest.raw(verb, url, body=body)
         return True
 
     return do
 
 
-def _delete_review_comment(c: PullRequestComment) -> Callable[[], bool]:
-    def do() -> bool:
-        c.delete()
-        return True
-
-    return do
-
-
-def _edit_issue_comment(c: IssueComment, body: str) -> Callable[[], bool]:
-    def do() -> bool:
-        c.edit(body)
-        return True
-
-    return do
-
-
-def _moved(analysed: str, now: str) -> PostResult:
+def _moved(analysed: str, now: str, requests: int) -> PostResult:
     return PostResult(
         head_moved_to=now,
         notices=(
             f"Nothing was posted: the pull request head moved from {analysed[:12]} to "
             f"{now[:12]} while this run was analysing. The run for {now[:12]} will comment.",
         ),
+        requests=requests,
     )
 
 
+def _with_marker(body: str) -> tuple[str, str]:
+    """The review body with a marker unique to this POST, and the marker."""
+    marker = REVIEW_MARKER.format(token=uuid.uuid4().hex)
+    return body[: MAX_COMMENT_CHARS - len(marker) - 1] + "\n" + marker, marker
+
+
+def _post_review(rest: Rest, pull_url: str, writes: _Writes, login: str, payload: JsonObject,
+                 what: str) -> JsonObject | None:
+    """Create the review; a retry after an ambiguous failure first looks for it by marker."""
+    body, marker = _with_marker(str(payload["body"]))
+    payload = {**payload, "body": body}
+
+    def post() -> JsonObject:
+        return dict(rest.raw("POST", f"{pull_url}/reviews", body=payload)[1])
+
+    def find() -> JsonObject | None:
+        for r in rest.list(f"{pull_url}/reviews", "list reviews (did the failed POST land?)"):
+            if marker in (r.get("body") or "") and _ours(_login(r), login):
+                return r
+        return None
+
+    return writes(post, what, find=find)
+
+
 def _create_review(
-    pr: PullRequest, commit: object, review: Review, todo: Plan, head: str, base: str,
-    writes: _Writes,
+    rest: Rest, pull_url: str, review: Review, todo: Plan, head: str, base: str,
+    writes: _Writes, login: str,
 ) -> tuple[int | None, int, int, str | None]:
     comments = [
         {"path": f.path, "line": f.line, "side": f.side,
@@ -254,12 +296,10 @@ def _create_review(
         review, head=head, base=base, inline_count=len(comments), in_body=todo.in_body,
         capped=todo.capped, cap=MAX_INLINE_COMMENTS,
     )
+    payload: JsonObject = {"commit_id": head, "body": body, "event": "COMMENT",
+                           "comments": comments}
     try:
-        created = writes(
-            lambda: pr.create_review(commit=commit, body=body, event="COMMENT",  # type: ignore[arg-type]
-                                     comments=comments),  # type: ignore[arg-type]
-            "POST review",
-        )
+        created = _post_review(rest, pull_url, writes, login, payload, "POST review")
     except GithubApiError as exc:
         if exc.status != 422 or not comments:
             raise
@@ -270,36 +310,40 @@ def _create_review(
             review, head=head, base=base, inline_count=0, in_body=everything,
             capped=False, cap=MAX_INLINE_COMMENTS,
         )
-        created = writes(
-            lambda: pr.create_review(commit=commit, body=body, event="COMMENT",  # type: ignore[arg-type]
-                                     comments=[]),
-            "POST review (body only)",
-        )
+        payload = {**payload, "body": body, "comments": []}
+        created = _post_review(rest, pull_url, writes, login, payload,
+                               "POST review (body only)")
         note = (f"GitHub rejected the inline anchors ({exc}); all findings went into the "
                 "review body instead.")
-        return (created.id if created else None, 0, len(included) if created else 0, note)
+        return (_id(created), 0, len(included) if created else 0, note)
     if created is None:
         return None, 0, 0, None
-    return created.id, len(comments), len(included), None
+    return _id(created), len(comments), len(included), None
+
+
+def _id(item: JsonObject | None) -> int | None:
+    return int(item["id"]) if item and item.get("id") is not None else None
 
 
 def _summary(
-    pr: PullRequest, issue_comments: Sequence[IssueComment], login: str, review: Review,
-    head: str, base: str, *, resolved: int, notices: Sequence[str], wanted: bool,
-    writes: _Writes,
+    rest: Rest, repo_name: str, issue_url: str, issue_comments: Sequence[JsonObject],
+    login: str, review: Review, head: str, base: str, *, resolved: int,
+    notices: Sequence[str], wanted: bool, writes: _Writes,
 ) -> SummaryAction:
     body = render.summary_comment(review, head=head, base=base, resolved=resolved,
                                   notices=notices)
     mine = [c for c in issue_comments
-            if SUMMARY_MARKER in (c.body or "") and _ours(c.user.login if c.user else None, login)]
+            if SUMMARY_MARKER in (c.get("body") or "") and _ours(_login(c), login)]
     if mine:
         current = mine[0]
-        if (current.body or "").strip() == body.strip():
+        if (current.get("body") or "").strip() == body.strip():
             return "unchanged"
-        done = writes(_edit_issue_comment(current, body), f"PATCH issue comment {current.id}")
+        url = f"/repos/{repo_name}/issues/comments/{current['id']}"
+        done = writes(_write(rest, "PATCH", url, {"body": body}),
+                      f"PATCH issue comment {current['id']}")
         return "updated" if done else "skipped"
     if not wanted:
         return "skipped"  # a clean PR that never had findings gets no comment at all
-    created = writes(lambda: pr.create_issue_comment(body), "POST issue comment")
+    created = writes(_write(rest, "POST", f"{issue_url}/comments", {"body": body}),
+                     "POST issue comment")
     return "created" if created is not None else "skipped"
-

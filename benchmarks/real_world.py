@@ -1,0 +1,641 @@
+"""How well masking-reviewer reads real applications: the reader benchmark of issue 8.
+
+    python benchmarks/real_world.py [--project NAME]... [--mirrors DIR] [--json OUT]
+                                    [--verbose] [--keep DIR] [--no-write]
+
+For every project of ``benchmarks/real_world/projects.toml`` it materialises the pinned tree
+from the project's bare mirror (``--mirrors``, default /work/.mirror) into a temp dir outside
+the repository (only the Python files under ``extract``, plus the licence), writes the
+project's masking-reviewer configuration there and runs ``reviewer scan --format json
+--no-cache`` on it, as a fresh subprocess of the masking-reviewer checkout this script lives in.
+Per project it reports:
+
+- files scanned, mapped classes and tables, columns found;
+- ``MR007`` errors, split by the hand triage in ``real_world/mr007_triage.toml`` into
+  *valid code* (the reader's failure: SQLAlchemy maps it) and *unreadable* (genuinely not
+  readable statically). An error nobody has triaged yet counts as valid code;
+- the columns found against the independent count in ``real_world/labels/<project>.csv``
+  (one row per physical column, from SQLAlchemy's runtime metadata or a hand count):
+  matched, missing (in the labels, not found) and extra (found, not in the labels) pairs of
+  ``(table, column)``. Without a labels file the comparison is ``n/a``.
+
+A missing mirror or pin is skipped with a note, never a crash. Results go to
+``benchmarks/results/real-world-<date>.json`` (``--no-write`` to skip, ``--json OUT`` for
+another path). ``--keep DIR`` leaves the materialised trees in DIR/<project> for debugging
+(``reviewer scan --root DIR/<project>``). Deterministic: same checkout, same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CORPUS = HERE / "real_world"
+PROJECTS = CORPUS / "projects.toml"
+LABELS = CORPUS / "labels"
+TRIAGE = CORPUS / "mr007_triage.toml"
+RESULTS = HERE / "results"
+DEFAULT_MIRRORS = Path("/work/.mirror")
+SPLITS = ("development", "held-out")
+LABEL_VALUES = ("credential", "pii_direct", "pii_quasi", "free_text", "none")
+LABEL_HEADER = ("project", "path", "table", "column", "label", "public", "note")
+
+Pair = tuple[str, str]
+
+
+# ---------------------------------------------------------------------------- the corpus
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    name: str
+    repo: str
+    mirror: str
+    commit: str
+    licence: str
+    licence_file: str
+    split: str
+    models: tuple[str, ...]
+    extract: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+    def git_dir(self, mirrors: Path) -> Path:
+        return mirrors / self.mirror / "repo"
+
+    def reviewer_config(self) -> dict[str, Any]:
+        """The .masking-reviewer.toml keys: the project's config, ``models`` filled in."""
+        return {"models": list(self.models), **dict(self.config)}
+
+
+def load_projects(path: Path = PROJECTS) -> list[Project]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for name, p in data.get("projects", {}).items():
+        if p.get("split") not in SPLITS:
+            raise ValueError(f"{path}: project {name}: split must be one of {SPLITS}")
+        out.append(Project(
+            name=name,
+            repo=p["repo"],
+            mirror=p["mirror"],
+            commit=p["commit"],
+            licence=p["licence"],
+            licence_file=p["licence-file"],
+            split=p["split"],
+            models=tuple(p["models"]),
+            extract=tuple(p["extract"]),
+            exclude=tuple(p.get("exclude", ())),
+            config=dict(p.get("config", {})),
+        ))
+    return out
+
+
+def select_projects(projects: Sequence[Project], names: Sequence[str] | None) -> list[Project]:
+    if not names:
+        return list(projects)
+    known = {p.name: p for p in projects}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SystemExit(f"unknown project(s): {', '.join(unknown)}; known: "
+                         f"{', '.join(sorted(known))}")
+    return [known[n] for n in names]
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A path glob: ``*`` within a segment, ``**/`` any number of segments (as `models`)."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def matches_any(path: str, globs: Iterable[str]) -> bool:
+    return any(glob_regex(g).fullmatch(path) for g in globs)
+
+
+# ---------------------------------------------------------------------------- toml writer
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in
+                               value.items()) + "}"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def to_toml(data: Mapping[str, Any], prefix: str = "") -> str:
+    """Enough TOML for a configuration: scalars, arrays, tables and arrays of tables."""
+    lines: list[str] = []
+    tables: list[tuple[str, Mapping[str, Any]]] = []
+    arrays: list[tuple[str, list[Mapping[str, Any]]]] = []
+    for key, value in data.items():
+        qkey = f"{prefix}.{json.dumps(key)}" if prefix else json.dumps(key)
+        if isinstance(value, dict):
+            tables.append((qkey, value))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            arrays.append((qkey, value))
+        else:
+            lines.append(f"{json.dumps(key)} = {_toml_value(value)}")
+    for qkey, table in tables:
+        lines += ["", f"[{qkey}]", to_toml(table, qkey).rstrip("\n")]
+    for qkey, items in arrays:
+        for item in items:
+            lines += ["", f"[[{qkey}]]", to_toml(item, qkey).rstrip("\n")]
+    return "\n".join(line for line in lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- materialise
+
+
+def git(git_dir: Path, *args: str, input: bytes | None = None) -> bytes:
+    proc = subprocess.run(["git", f"--git-dir={git_dir}", *args], input=input,
+                          capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)}: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout
+
+
+def has_commit(git_dir: Path, commit: str) -> bool:
+    if not git_dir.is_dir():
+        return False
+    proc = subprocess.run(["git", f"--git-dir={git_dir}", "cat-file", "-e", f"{commit}^{{commit}}"],
+                          capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+def tree_files(git_dir: Path, commit: str, project: Project) -> list[tuple[str, str]]:
+    """(blob sha, path) of the files to materialise: .py under ``extract``, and the licence."""
+    out = git(git_dir, "ls-tree", "-r", "-z", "--full-tree", commit, "--",
+              *project.extract, project.licence_file)
+    files = []
+    for entry in out.decode("utf-8", errors="surrogateescape").split("\0"):
+        if not entry:
+            continue
+        meta, path = entry.split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind != "blob" or mode == "120000":
+            continue
+        if path != project.licence_file and (
+            not path.endswith(".py") or matches_any(path, project.exclude)
+        ):
+            continue
+        files.append((sha, path))
+    return files
+
+
+def read_blobs(git_dir: Path, shas: Sequence[str]) -> dict[str, bytes]:
+    """One ``git cat-file --batch`` for all blobs; a blob missing from the mirror is left out."""
+    if not shas:
+        return {}
+    out = git(git_dir, "cat-file", "--batch", input="".join(f"{s}\n" for s in shas).encode())
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for sha in shas:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].decode()
+        pos = end + 1
+        if header.endswith(" missing"):
+            continue
+        size = int(header.split()[2])
+        blobs[sha] = out[pos:pos + size]
+        pos += size + 1
+    return blobs
+
+
+def materialise(git_dir: Path, commit: str, project: Project, dest: Path) -> list[str]:
+    """Write the project's files at ``commit`` under ``dest``; returns the paths written."""
+    files = tree_files(git_dir, commit, project)
+    blobs = read_blobs(git_dir, sorted({sha for sha, _ in files}))
+    written = []
+    for sha, path in files:
+        if sha not in blobs:
+            continue
+        target = dest / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blobs[sha])
+        written.append(path)
+    return written
+
+
+EMPTY_RULES = '{"version": 1, "rules": []}\n'
+
+
+def write_reviewer_files(dest: Path, project: Project) -> None:
+    """The configuration the project needs and an empty rules file, as an adopter starts."""
+    (dest / ".masking-reviewer.toml").write_text(to_toml(project.reviewer_config()),
+                                                 encoding="utf-8")
+    (dest / "masking_rules.json").write_text(EMPTY_RULES, encoding="utf-8")
+
+
+def reviewer_env(cache_dir: str | None = None) -> dict[str, str]:
+    """Run the reviewer of this checkout, whatever is installed, with no AI and no colour."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env.pop("ANTHROPIC_API_KEY", None)
+    env["NO_COLOR"] = "1"
+    if cache_dir:
+        env["MASKING_REVIEWER_CACHE_DIR"] = cache_dir
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRun:
+    exit_code: int
+    doc: dict[str, Any] | None  # the scan JSON, None when the run failed
+    stderr: str
+    seconds: float
+
+
+def run_scan(root: Path) -> ScanRun:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "reviewer", "scan", "--root", str(root), "--format", "json",
+         "--no-cache"],
+        capture_output=True, text=True, env=reviewer_env(), cwd=root, check=False,
+    )
+    seconds = time.perf_counter() - start
+    doc = None
+    if proc.returncode in (0, 1):
+        try:
+            doc = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            doc = None
+    return ScanRun(proc.returncode, doc, proc.stderr.strip(), seconds)
+
+
+@contextmanager
+def workdir(keep: Path | None, name: str) -> Iterator[Path]:
+    if keep is not None:
+        path = keep / name
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix=f"mr-real-{name}-") as tmp:
+        yield Path(tmp)
+
+
+# ---------------------------------------------------------------------------- labels
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    project: str
+    path: str
+    table: str
+    column: str
+    label: str
+    public: str
+    note: str
+
+    @property
+    def key(self) -> Pair:
+        return (self.table, self.column)
+
+
+def load_labels(path: Path) -> list[LabelRow]:
+    """A labels CSV (``project,path,table,column,label,public,note``); checks every row."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = [h for h in LABEL_HEADER if h not in (reader.fieldnames or ())]
+        if missing:
+            raise ValueError(f"{path}: header lacks {', '.join(missing)}")
+        rows = []
+        for n, r in enumerate(reader, start=2):
+            label = (r["label"] or "").strip()
+            if label not in LABEL_VALUES:
+                raise ValueError(f"{path}:{n}: label {label!r} is not one of {LABEL_VALUES}")
+            rows.append(LabelRow(
+                project=(r["project"] or "").strip(), path=(r["path"] or "").strip(),
+                table=(r["table"] or "").strip(), column=(r["column"] or "").strip(),
+                label=label, public=(r["public"] or "").strip(), note=(r["note"] or "").strip(),
+            ))
+    return rows
+
+
+def labels_for(project: str, directory: Path = LABELS) -> list[LabelRow] | None:
+    path = directory / f"{project}.csv"
+    return load_labels(path) if path.is_file() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    matched: tuple[Pair, ...]
+    missing: tuple[Pair, ...]  # in the independent count, not found by the reader
+    extra: tuple[Pair, ...]  # found by the reader, not in the independent count
+
+    @property
+    def expected(self) -> int:
+        return len(self.matched) + len(self.missing)
+
+    @property
+    def coverage(self) -> float | None:
+        return len(self.matched) / self.expected if self.expected else None
+
+
+def compare(found: Iterable[Pair], expected: Iterable[Pair]) -> Comparison:
+    f, e = set(found), set(expected)
+    return Comparison(tuple(sorted(f & e)), tuple(sorted(e - f)), tuple(sorted(f - e)))
+
+
+# ---------------------------------------------------------------------------- MR007 triage
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    project: str
+    path: str
+    line: int
+    verdict: str  # "valid" (the reader should read it) or "unreadable"
+    construct: str
+    why: str
+    match: str = ""  # substring of the message, when several errors share a line
+
+
+def load_triage(path: Path = TRIAGE) -> list[Triage]:
+    if not path.is_file():
+        return []
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for n, e in enumerate(data.get("error", []), start=1):
+        if e.get("verdict") not in ("valid", "unreadable"):
+            raise ValueError(f"{path}: entry {n}: verdict must be 'valid' or 'unreadable'")
+        out.append(Triage(e["project"], e["path"], int(e["line"]), e["verdict"],
+                          e.get("construct", ""), e.get("why", ""), e.get("match", "")))
+    return out
+
+
+def triage_of(project: str, error: Mapping[str, Any], triage: Sequence[Triage]) -> Triage | None:
+    for t in triage:
+        if (t.project == project and t.path == error.get("path") and t.line == error.get("line")
+                and (not t.match or t.match in str(error.get("message", "")))):
+            return t
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorSplit:
+    valid: int  # triaged valid code
+    unreadable: int  # triaged genuinely unreadable
+    untriaged: int  # counted as valid code until someone reads it
+
+    @property
+    def on_valid_code(self) -> int:
+        return self.valid + self.untriaged
+
+
+def split_errors(project: str, errors: Sequence[Mapping[str, Any]],
+                 triage: Sequence[Triage]) -> ErrorSplit:
+    verdicts = Counter((t.verdict if (t := triage_of(project, e, triage)) else "untriaged")
+                       for e in errors)
+    return ErrorSplit(verdicts["valid"], verdicts["unreadable"], verdicts["untriaged"])
+
+
+# ---------------------------------------------------------------------------- measuring
+
+
+@dataclass(slots=True)
+class ProjectResult:
+    project: str
+    split: str
+    commit: str
+    status: str  # "ok", "skipped: ...", "failed: ..."
+    files: int = 0  # model files matched by `models`
+    python_files: int = 0  # .py files materialised
+    classes: int = 0
+    tables: int = 0
+    columns: int = 0
+    mr007: int = 0
+    mr007_valid: int = 0
+    mr007_unreadable: int = 0
+    mr007_untriaged: int = 0
+    expected: int | None = None  # columns in the independent count
+    matched: int | None = None
+    missing: list[Pair] = field(default_factory=list)
+    extra: list[Pair] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # each with its triage verdict
+    seconds: float = 0.0
+
+    @property
+    def coverage(self) -> float | None:
+        return self.matched / self.expected if self.expected and self.matched is not None else None
+
+
+def scan_columns(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return list(doc.get("columns", []))
+
+
+def measure(project: Project, mirrors: Path, triage: Sequence[Triage],
+            keep: Path | None = None, labels_dir: Path = LABELS) -> ProjectResult:
+    result = ProjectResult(project.name, project.split, project.commit, "ok")
+    git_dir = project.git_dir(mirrors)
+    if not git_dir.is_dir():
+        result.status = f"skipped: no mirror at {git_dir}"
+        return result
+    if not has_commit(git_dir, project.commit):
+        result.status = f"skipped: pin {project.commit[:12]} not in {git_dir}"
+        return result
+    with workdir(keep, project.name) as root:
+        written = materialise(git_dir, project.commit, project, root)
+        write_reviewer_files(root, project)
+        run = run_scan(root)
+    result.python_files = sum(1 for p in written if p.endswith(".py"))
+    result.files = sum(1 for p in written if matches_any(p, project.models))
+    result.seconds = round(run.seconds, 2)
+    if run.doc is None:
+        result.status = f"failed: exit {run.exit_code}: {run.stderr[-500:]}"
+        return result
+    columns = scan_columns(run.doc)
+    errors = list(run.doc.get("errors", []))
+    result.classes = len({(c.get("path"), c["class"]) for c in columns if c.get("class")})
+    result.tables = len({c["table"] for c in columns})
+    found = {(c["table"], c["column"]) for c in columns}
+    result.columns = len(found)
+    split = split_errors(project.name, errors, triage)
+    result.mr007 = len(errors)
+    result.mr007_valid, result.mr007_unreadable = split.valid, split.unreadable
+    result.mr007_untriaged = split.untriaged
+    for e in errors:
+        t = triage_of(project.name, e, triage)
+        result.errors.append({**e, "verdict": t.verdict if t else "untriaged",
+                              "construct": t.construct if t else ""})
+    labels = labels_for(project.name, labels_dir)
+    if labels is not None:
+        comparison = compare(found, (r.key for r in labels))
+        result.expected, result.matched = comparison.expected, len(comparison.matched)
+        result.missing, result.extra = list(comparison.missing), list(comparison.extra)
+    return result
+
+
+# ---------------------------------------------------------------------------- reporting
+
+
+def reviewer_commit() -> str:
+    """The masking-reviewer commit measured, ``+dirty`` when reviewer/ has local changes."""
+    def run(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True,
+                              check=False).stdout.strip()
+    sha = run("rev-parse", "--short=12", "HEAD") or "unknown"
+    dirty = run("status", "--porcelain", "--", "reviewer")
+    return f"{sha}+dirty" if dirty else sha
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f} %"
+
+
+def reader_table(results: Sequence[ProjectResult]) -> str:
+    head = ("| project | split | model files | classes | tables | columns | MR007 | "
+            "on valid code | unreadable | untriaged | labelled columns | found | missing | "
+            "extra | coverage |")
+    lines = [head, "|" + " --- |" * 2 + " ---: |" * 13]
+    for r in results:
+        if r.status != "ok":
+            lines.append(f"| {r.project} | {r.split} | {r.status} |" + " |" * 12)
+            continue
+        exp = "n/a" if r.expected is None else str(r.expected)
+        found = "n/a" if r.matched is None else str(r.matched)
+        miss = "n/a" if r.expected is None else str(len(r.missing))
+        extra = "n/a" if r.expected is None else str(len(r.extra))
+        lines.append(
+            f"| {r.project} | {r.split} | {r.files} | {r.classes} | {r.tables} | {r.columns} | "
+            f"{r.mr007} | {r.mr007_valid + r.mr007_untriaged} | {r.mr007_unreadable} | "
+            f"{r.mr007_untriaged} | {exp} | {found} | {miss} | {extra} | {_pct(r.coverage)} |"
+        )
+    ok = [r for r in results if r.status == "ok"]
+    labelled = [r for r in ok if r.expected is not None]
+    total_exp = sum(r.expected or 0 for r in labelled)
+    total_match = sum(r.matched or 0 for r in labelled)
+    lines.append(
+        f"| **all** | | {sum(r.files for r in ok)} | {sum(r.classes for r in ok)} | "
+        f"{sum(r.tables for r in ok)} | {sum(r.columns for r in ok)} | "
+        f"{sum(r.mr007 for r in ok)} | "
+        f"{sum(r.mr007_valid + r.mr007_untriaged for r in ok)} | "
+        f"{sum(r.mr007_unreadable for r in ok)} | {sum(r.mr007_untriaged for r in ok)} | "
+        f"{total_exp if labelled else 'n/a'} | {total_match if labelled else 'n/a'} | "
+        f"{sum(len(r.missing) for r in labelled) if labelled else 'n/a'} | "
+        f"{sum(len(r.extra) for r in labelled) if labelled else 'n/a'} | "
+        f"{_pct(total_match / total_exp if total_exp else None)} |"
+    )
+    return "\n".join(lines)
+
+
+def details(results: Sequence[ProjectResult]) -> str:
+    out = []
+    for r in results:
+        if r.status != "ok":
+            continue
+        valid = [e for e in r.errors if e["verdict"] != "unreadable"]
+        if valid:
+            out.append(f"\n{r.project}: MR007 on valid code ({len(valid)})")
+            out += [f"  {e['path']}:{e['line']}: [{e['verdict']}] {e['message']}" for e in valid]
+        if r.missing:
+            out.append(f"\n{r.project}: missing columns ({len(r.missing)})")
+            out += [f"  {t}.{c}" for t, c in r.missing]
+        if r.extra:
+            out.append(f"\n{r.project}: extra columns, not in the labels ({len(r.extra)})")
+            out += [f"  {t}.{c}" for t, c in r.extra]
+    return "\n".join(out)
+
+
+def write_json(path: Path, results: Sequence[ProjectResult], meta: Mapping[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {**meta, "projects": [asdict(r) | {"coverage": r.coverage} for r in results]}
+    path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+
+def machine_meta() -> dict[str, Any]:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "reviewer_commit": reviewer_commit(),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in load],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS,
+                        help="directory of bare mirrors, <mirror>/repo (default: %(default)s)")
+    parser.add_argument("--project", action="append", metavar="NAME",
+                        help="only this project (repeatable)")
+    parser.add_argument("--json", type=Path, metavar="OUT",
+                        help="results file (default: benchmarks/results/real-world-DATE.json)")
+    parser.add_argument("--no-write", action="store_true", help="write no results file")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="list MR007 on valid code and missing/extra columns")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="materialise into DIR/<project> and leave it there")
+    parser.add_argument("--jobs", type=int, default=2, help="projects measured at once (2)")
+    args = parser.parse_args(argv)
+
+    projects = select_projects(load_projects(), args.project)
+    triage = load_triage()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = list(pool.map(lambda p: measure(p, args.mirrors, triage, args.keep), projects))
+    meta = machine_meta() | {"seconds": round(time.perf_counter() - started, 1)}
+    print(f"masking-reviewer {meta['reviewer_commit']}, {meta['date']}, Python {meta['python']}, "
+          f"load {meta['load_average'][0]}, {meta['seconds']} s\n")
+    print(reader_table(results))
+    for r in results:
+        if r.status.startswith("failed"):
+            print(f"\n{r.project}: {r.status}", file=sys.stderr)
+    if args.verbose:
+        print(details(results))
+    if not args.no_write:
+        out = args.json or RESULTS / f"real-world-{dt.date.today().isoformat()}.json"
+        write_json(out, results, meta)
+        print(f"\nresults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

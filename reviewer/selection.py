@@ -1,0 +1,122 @@
+"""Which files the gate reads: the ``models`` globs, else every non-test, non-vendored Python
+file that uses SQLAlchemy (plus files whose classes derive from a model base found there)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from reviewer.facts_pool import FactsPool
+from reviewer.files import UnreadableFile
+from reviewer.resolution import Resolver
+from reviewer.sources import SourceTree
+from reviewer.types import Config
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    return _glob_regex(pattern.lstrip("./") if pattern.startswith("./") else pattern).fullmatch(
+        path
+    ) is not None
+
+
+_VENDORED_PARTS = frozenset({"site-packages", "node_modules", "__pycache__"})
+
+
+def _is_vendored(path: str, venvs: Sequence[str]) -> bool:
+    """Installed packages, e.g. an untracked virtualenv in a directory that is not a git repo."""
+    parts = PurePosixPath(path).parts
+    return bool(_VENDORED_PARTS.intersection(parts)) or any(
+        path.startswith(v + "/") for v in venvs
+    )
+
+
+def _is_test_file(path: str) -> bool:
+    p = PurePosixPath(path)
+    return (
+        "tests" in p.parts[:-1]
+        or "test" in p.parts[:-1]
+        or p.name.startswith("test_")
+        or p.name.endswith("_test.py")
+        or p.name == "conftest.py"
+    )
+
+
+def auto_candidates(files: Sequence[str]) -> list[str]:
+    """The files auto-detection reads: Python source that is neither a test nor vendored."""
+    venvs = [str(PurePosixPath(f).parent) for f in files if f.endswith("pyvenv.cfg")]
+    return [f for f in files
+            if f.endswith(".py") and not _is_test_file(f) and not _is_vendored(f, venvs)]
+
+
+def select(repo: Resolver, jobs: int | None) -> list[str]:
+    """The model files of the repository the resolver reads."""
+    pool = repo.pool
+    config = pool.config
+    if config.models is not None:
+        return [f for f in repo.files if any(glob_match(f, g) for g in config.models)]
+    candidates: list[str] = []
+    # Models that only import a base or `db` from a sibling module (`from . import db`) never
+    # name sqlalchemy; missing them would pass the gate silently, so classes that might be
+    # models get a second look once their bases can be resolved.
+    maybe: list[str] = []
+    from reviewer.facts import mentions_sqlalchemy
+
+    for path in auto_candidates(repo.files):
+        try:
+            text = pool.tree.read(path)
+        except UnreadableFile:
+            candidates.append(path)  # unknown content must fail closed: load() says why
+            continue
+        if text is None:
+            continue
+        if mentions_sqlalchemy(text):
+            candidates.append(path)
+        elif "class " in text and ("Column" in text or "Mapped" in text):
+            maybe.append(path)
+    pool.load(candidates, jobs)
+    selected = []
+    for path in candidates:
+        facts = repo.facts(path)
+        if facts is None:
+            continue
+        if facts.imports_sqlalchemy or facts.errors:
+            selected.append(path)  # a file we cannot parse is kept: it must fail closed
+    pool.load(maybe, jobs)
+    for path in maybe:
+        facts = repo.facts(path)
+        if facts is not None and any(
+            (node := repo.class_node(path, cls.name)) is not None and node.declarative
+            for cls in facts.classes
+        ):
+            selected.append(path)
+    return sorted(selected)
+
+
+def select_model_files(tree: SourceTree, config: Config) -> list[str]:
+    """The files the gate scans: ``models`` globs, else every non-test file using SQLAlchemy."""
+    return select(Resolver(FactsPool(tree, config, use_cache=True)), jobs=None)
