@@ -11,6 +11,11 @@ uses it as the reference point.
 
 With ``--pr`` a branch is created that touches three model files: one gains a labelled
 column plus its rule, one gains an unlabelled ``client_secret``, one gains a plain column.
+
+``--shape adoption`` is the app where findings are many (issue 10): every model has an id, a
+PRIVATE ``client_secret: Mapped[str]`` masked with ``null``, a MASKED e-mail and 15 plain
+columns, so every model yields one legitimate MR008 (NOT NULL masked with null), the way a
+first adoption or a big refactor does. The default ``mixed`` shape is the one above.
 """
 
 from __future__ import annotations
@@ -61,6 +66,8 @@ class Kind:
     strategy: str | None = None
     unique: bool = False
     nullable: bool = True
+    # NOT NULL said with nullable=False; else left to the annotation (Mapped[str], 2.0 style)
+    spelled_not_null: bool = True
 
 
 PLAIN = (
@@ -94,6 +101,12 @@ SENSITIVE = (
 )
 SECRET = Kind("client_secret", "String(255)", "str | None", "PRIVATE", "null")
 CLIENT_ID = Kind("client_id", "String(255)", "str", nullable=False)
+# The adoption shape: NOT NULL (``Mapped[str]``) yet masked with null, one MR008 per model.
+ADOPTION_SECRET = Kind("client_secret", "String(255)", "str", "PRIVATE", "null", nullable=False,
+                       spelled_not_null=False)
+ADOPTION_EMAIL = Kind("email", "String(255)", "str | None", "MASKED", "fake_email")
+ADOPTION_PLAIN = 15
+SHAPES = ("mixed", "adoption")
 CONTACT_MIXIN_COLUMN = "contact_email"
 
 
@@ -129,8 +142,10 @@ def _snake(name: str) -> str:
     return "".join(out).lstrip("_")
 
 
-def plan(models: int, seed: int) -> App:
+def plan(models: int, seed: int, shape: str = "mixed") -> App:
     """Decide every module, class and column; everything after this is rendering."""
+    if shape == "adoption":
+        return _plan_adoption(models, seed)
     rng = random.Random(seed)  # reproducible test data; S311 is off for benchmarks/
     n_modules = max(1, -(-models // CLASSES_PER_MODULE))
     modules: list[Module] = []
@@ -172,6 +187,28 @@ def plan(models: int, seed: int) -> App:
     return App(modules, rules)
 
 
+def _plan_adoption(models: int, seed: int) -> App:
+    """Uniform models, all in the 2.0 style: no mixins or association tables, so the only
+    findings are the one MR008 per model."""
+    rng = random.Random(seed)
+    modules: list[Module] = []
+    rules: list[dict[str, str]] = []
+    made = 0
+    for m in range(max(1, -(-models // CLASSES_PER_MODULE))):
+        domain = DOMAINS[m % len(DOMAINS)] + (f"_{m // len(DOMAINS)}" if m >= len(DOMAINS) else "")
+        module = Module(name=domain, modern=True, sa_alias=False)
+        count = min(CLASSES_PER_MODULE, models - made)
+        for noun in rng.sample(NOUNS, count):
+            columns = [ADOPTION_SECRET, ADOPTION_EMAIL, *rng.sample(PLAIN, ADOPTION_PLAIN)]
+            cls = ModelClass(f"{_camel(domain)}{noun}", _snake(f"{_camel(domain)}{noun}"),
+                             columns, [])
+            module.classes.append(cls)
+            rules += [_rule(cls.table, k.name, k.strategy or "null") for k in columns if k.label]
+        made += count
+        modules.append(module)
+    return App(modules, rules)
+
+
 def _rule(table: str, column: str, strategy: str) -> dict[str, str]:
     return {"table": table, "column": column, "strategy": strategy}
 
@@ -180,7 +217,7 @@ def _kwargs(kind: Kind) -> list[str]:
     out: list[str] = []
     if kind.unique:
         out.append("unique=True")
-    if not kind.nullable:
+    if not kind.nullable and kind.spelled_not_null:
         out.append("nullable=False")
     if kind.label:
         out.append(f'info={{"visibility": ColumnVisibility.{kind.label}}}')
@@ -429,11 +466,13 @@ def make_pr(app: App, out: Path) -> list[str]:
     return touched
 
 
-def generate(out: Path, models: int, *, seed: int = 7, pr: bool = False) -> tuple[App, int]:
+def generate(
+    out: Path, models: int, *, seed: int = 7, pr: bool = False, shape: str = "mixed"
+) -> tuple[App, int]:
     if out.exists() and any(out.iterdir()):
         raise SystemExit(f"generate_app: {out} is not empty; choose an empty or new directory")
     out.mkdir(parents=True, exist_ok=True)
-    app = plan(models, seed)
+    app = plan(models, seed, shape)
     lines = write_app(app, out)
     _git(out, "init", "-q", "-b", BASE_BRANCH)
     _git(out, "add", "-A")
@@ -450,10 +489,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--pr", action="store_true",
                         help=f"also create branch {PR_BRANCH} touching 3 model files")
+    parser.add_argument("--shape", choices=SHAPES, default="mixed",
+                        help="mixed (default) or adoption: one MR008 per model (issue 10)")
     args = parser.parse_args(argv)
     if args.models < 3:
         parser.error("--models must be at least 3")
-    app, lines = generate(args.out, args.models, seed=args.seed, pr=args.pr)
+    app, lines = generate(args.out, args.models, seed=args.seed, pr=args.pr, shape=args.shape)
     classes = sum(len(m.classes) for m in app.modules)
     print(f"{classes} models in {len(app.modules)} modules, {lines} lines of model code, "
           f"{len(app.rules)} rules -> {args.out}")

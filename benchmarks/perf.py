@@ -1,16 +1,24 @@
 """Wall-clock benchmark of masking-reviewer against an import-based schema test.
 
-    python benchmarks/perf.py [--models 500] [--runs 7] [--app DIR] [--no-write]
+    python benchmarks/perf.py [--models 500] [--shape mixed|adoption] [--runs 7] [--app DIR]
+    python benchmarks/perf.py --shape adoption --models 200,500,2000,5000 --runs 3
 
 Every case runs as a fresh subprocess ``--runs`` times; the table reports the median. The
 reference is ``schema_test.py`` in the generated app: it imports every model with real
 SQLAlchemy and walks ``Base.metadata``, which is what a team's schema test does today (run
 with plain ``python``, not pytest, so the reference is not inflated by pytest's start-up).
 
-Targets (from the issue): check cold <= 1.0x the reference, check warm <= 0.1x, diff warm on
-a 3-file PR <= 0.3x, ``reviewer --help`` < 150 ms.
+Targets (from the issues): check cold <= 1.0x the reference, check warm <= 0.1x, diff warm on
+a 3-file PR <= 0.3x, ``reviewer --help`` < 150 ms, peak memory <= the reference's, and a
+16,000-entry baseline adds < 0.5 s to a warm check. Several sizes at once (a comma-separated
+``--models``) also give a scaling table: time per model at each size.
 
-Results go to ``benchmarks/results/perf-<date>.json`` with the machine they were taken on.
+Peak memory comes from one extra, untimed run per case that samples the process tree every
+10 ms: the largest single process's high-water RSS, and the PSS summed over the tree (which
+counts a cold run's parse workers too, shared pages once).
+
+Results go to ``benchmarks/results/perf-<date>[-<shape>-<models>].json`` with the machine
+they were taken on.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -35,7 +44,11 @@ RESULTS = HERE / "results"
 # run as a script (python benchmarks/perf.py): make the repo root importable like in the tests
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.generate_app import BASE_BRANCH, PR_BRANCH, generate  # noqa: E402
+from benchmarks.generate_app import BASE_BRANCH, PR_BRANCH, SHAPES, generate  # noqa: E402
+
+BASELINE_ENTRIES = 16_000
+BASELINE_CONFIG = "perf-baseline.toml"  # written into the app, untracked, for one case
+BASELINE_FILE = "perf-baseline.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,9 @@ class Case:
     expect_exit: int = 0
     limit_ratio: float | None = None  # max median / reference median
     limit_seconds: float | None = None  # max median, absolute
+    # max median minus the named case's median (what this case adds to that one)
+    limit_added: tuple[str, float] | None = None
+    memory_target: bool = False  # peak memory must not exceed the reference's
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +80,8 @@ class Result:
     target: str
     passed: bool | None  # None: no target for this case
     notes: tuple[str, ...] = field(default=())
+    peak_rss_mb: float | None = None  # the largest single process's peak RSS (one run)
+    tree_pss_mb: float | None = None  # peak PSS of the whole process tree (the same run)
 
 
 def _reviewer() -> tuple[str, ...]:
@@ -78,13 +96,16 @@ def cases(app: Path) -> list[Case]:
     return [
         Case("reference: import + walk metadata", (sys.executable, "schema_test.py"), BASE_BRANCH),
         Case("reviewer check (cold)", (*rv, "check", *root), BASE_BRANCH,
-             cold=True, warmup=0, limit_ratio=1.0),
+             cold=True, warmup=0, limit_ratio=1.0, memory_target=True),
         Case("reviewer check (warm)", (*rv, "check", *root), BASE_BRANCH,
-             limit_ratio=0.1),
+             limit_ratio=0.1, memory_target=True),
         # the PR adds an unlabelled client_secret, so the diff review blocks (exit 1)
         Case("reviewer diff, 3-file PR (warm)",
              (*rv, "diff", *root, "--base", BASE_BRANCH, "--no-ai"), PR_BRANCH,
-             expect_exit=1, limit_ratio=0.3),
+             expect_exit=1, limit_ratio=0.3, memory_target=True),
+        Case(f"reviewer check (warm), {BASELINE_ENTRIES:,}-entry baseline",
+             (*rv, "check", *root, "--config", BASELINE_CONFIG), BASE_BRANCH,
+             limit_added=("reviewer check (warm)", 0.5)),
         Case("reviewer --help", (*rv, "--help"), BASE_BRANCH, limit_seconds=0.150),
         Case("python -c 'import reviewer.cli'", (sys.executable, "-c", "import reviewer.cli"),
              BASE_BRANCH),
@@ -109,38 +130,145 @@ def _env(cache_dir: Path, keep_bytecode_env: bool = False) -> dict[str, str]:
 
 
 def _run_once(
-    case: Case, app: Path, cache_dir: Path, keep_bytecode_env: bool = False
-) -> tuple[float, int, str]:
-    start = time.perf_counter()
-    proc = subprocess.run(
-        case.argv, cwd=app, env=_env(cache_dir, keep_bytecode_env), capture_output=True,
-        text=True, check=False,
-    )
-    elapsed = time.perf_counter() - start
-    return elapsed, proc.returncode, (proc.stderr or proc.stdout)[-400:]
+    case: Case, app: Path, cache_dir: Path, keep_bytecode_env: bool = False,
+    sample: bool = False,
+) -> tuple[float, int, str, tuple[float, float] | None]:
+    """(seconds, exit code, output tail, and when ``sample`` the peak memory in MB: of the
+    largest single process (VmHWM), and of the whole process tree (PSS))."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(case.argv, cwd=app, env=_env(cache_dir, keep_bytecode_env),
+                                stdout=out, stderr=subprocess.STDOUT)
+        sampler = _TreeSampler(proc.pid) if sample else None
+        code = proc.wait()
+        elapsed = time.perf_counter() - start
+        memory = sampler.stop() if sampler else None
+        out.seek(0)
+        tail = out.read().decode("utf-8", errors="replace")[-400:]
+    return elapsed, code, tail, memory
+
+
+class _TreeSampler:
+    """Samples a process and all its descendants every 10 ms, keeping two peaks: the largest
+    single process's high-water RSS (VmHWM), and the PSS summed over the tree.
+
+    Not ``wait4``'s ``ru_maxrss``: a child started by fork or vfork inherits the parent's
+    high-water mark. PSS for the sum: forked workers share most pages with their parent, and
+    summing RSS would count those once per worker."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.hwm_kb = 0
+        self.tree_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._done.is_set():
+            pids = _tree(self.pid)
+            self.hwm_kb = max([self.hwm_kb, *(_status_kb(p, "VmHWM:") for p in pids)])
+            self.tree_kb = max(self.tree_kb, sum(_pss_kb(p) for p in pids))
+            self._done.wait(0.01)
+
+    def stop(self) -> tuple[float, float]:
+        self._done.set()
+        self._thread.join()
+        return round(self.hwm_kb / 1024, 1), round(self.tree_kb / 1024, 1)
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except OSError:
+            continue  # gone already
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _checkout(app: Path, branch: str) -> None:
     subprocess.run(["git", "checkout", "-q", branch], cwd=app, check=True, capture_output=True)
 
 
+@dataclass(slots=True)
+class Measured:
+    times: list[float] = field(default_factory=list)
+    codes: list[int] = field(default_factory=list)
+    memory: tuple[float, float] | None = None  # (largest process, tree) in MB
+    tail: str = ""
+
+
 def measure(
-    case: Case, app: Path, runs: int, cache_root: Path, keep_bytecode_env: bool = False
-) -> tuple[list[float], list[int], str]:
+    case: Case, app: Path, runs: int, cache_root: Path, keep_bytecode_env: bool = False,
+    memory: bool = True,
+) -> Measured:
     _checkout(app, case.branch)
-    shared = cache_root / case.name.replace(" ", "_").replace("/", "_")
-    times: list[float] = []
-    codes: list[int] = []
-    tail = ""
-    for i in range(case.warmup + runs):
+    shared = cache_root / "".join(ch if ch.isalnum() else "_" for ch in case.name)
+    got = Measured()
+    # the last extra run samples memory; it is not timed (sampling costs a little CPU)
+    for i in range(case.warmup + runs + (1 if memory else 0)):
         cache = Path(tempfile.mkdtemp(dir=cache_root)) if case.cold else shared
-        elapsed, code, tail = _run_once(case, app, cache, keep_bytecode_env)
-        if i >= case.warmup:
-            times.append(elapsed)
-            codes.append(code)
+        sample = memory and i == case.warmup + runs
+        elapsed, code, got.tail, peaks = _run_once(case, app, cache, keep_bytecode_env, sample)
+        if sample:
+            got.memory = peaks
+        elif i >= case.warmup:
+            got.times.append(elapsed)
+            got.codes.append(code)
         if case.cold:
             shutil.rmtree(cache, ignore_errors=True)
-    return times, codes, tail
+    return got
+
+
+def write_baseline_fixture(app: Path, entries: int = BASELINE_ENTRIES) -> None:
+    """A config naming a baseline of ``entries`` recorded gaps, for the baseline case.
+
+    The entries are shaped like ``reviewer baseline`` writes them; none matches a finding of
+    the app, so the case measures loading and matching, not what the baseline hides."""
+    # an explicit --config file holds the keys at its top level, like .masking-reviewer.toml
+    pyproject = (app / "pyproject.toml").read_text(encoding="utf-8")
+    table = pyproject.split("[tool.masking-reviewer]\n", 1)[1]
+    (app / BASELINE_CONFIG).write_text(f'{table}baseline = "{BASELINE_FILE}"\n',
+                                       encoding="utf-8")
+    rows = [
+        {"fingerprint": f"{n:016x}", "code": "MR001", "path": f"app/models/legacy_{n // 10}.py",
+         "table": f"legacy_{n // 10}", "column": f"column_{n % 10}",
+         "message": f"Legacy{n // 10}.column_{n % 10} is marked PRIVATE, but masking_rules.json "
+                    f"has no rule for legacy_{n // 10}.column_{n % 10}."}
+        for n in range(entries)
+    ]
+    (app / BASELINE_FILE).write_text(
+        json.dumps({"version": 1, "entries": rows}, indent=2) + "\n", encoding="utf-8")
+    exclude = app / ".git" / "info" / "exclude"  # keep `git status` of the app clean
+    with exclude.open("a", encoding="utf-8") as fh:
+        fh.write(f"{BASELINE_CONFIG}\n{BASELINE_FILE}\n")
 
 
 def _target(case: Case) -> str:
@@ -148,35 +276,53 @@ def _target(case: Case) -> str:
         return f"<= {case.limit_ratio:g}x reference"
     if case.limit_seconds is not None:
         return f"< {case.limit_seconds * 1000:.0f} ms"
+    if case.limit_added is not None:
+        return f"adds < {case.limit_added[1] * 1000:.0f} ms"
     return ""
 
 
 def run(
-    app: Path, runs: int, only: Sequence[str] = (), keep_bytecode_env: bool = False
+    app: Path, runs: int, only: Sequence[str] = (), keep_bytecode_env: bool = False,
+    memory: bool = True,
 ) -> list[Result]:
     """Run the reference, then every case (or those whose name contains one of ``only``)."""
     results: list[Result] = []
-    reference: float | None = None
+    reference: Result | None = None
     chosen = [c for i, c in enumerate(cases(app))
               if i == 0 or not only or any(o in c.name for o in only)]
+    if any(c.limit_added for c in chosen):
+        write_baseline_fixture(app)
     with tempfile.TemporaryDirectory(prefix="mr-perf-cache-") as tmp:
         for case in chosen:
-            times, codes, tail = measure(case, app, runs, Path(tmp), keep_bytecode_env)
+            got = measure(case, app, runs, Path(tmp), keep_bytecode_env, memory)
+            times, codes = got.times, got.codes
             median = statistics.median(times)
-            if reference is None:
-                reference = median
-            ratio = median / reference
+            ratio = median / (reference.median_s if reference else median)
             passed: bool | None = None
+            notes: tuple[str, ...] = ()
             if case.limit_ratio is not None:
                 passed = ratio <= case.limit_ratio
             elif case.limit_seconds is not None:
                 passed = median < case.limit_seconds
-            notes: tuple[str, ...] = ()
+            elif case.limit_added is not None:
+                other = next((r for r in results if r.name == case.limit_added[0]), None)
+                if other is not None:
+                    added = median - other.median_s
+                    passed = added < case.limit_added[1]
+                    notes += (f"adds {added * 1000:.0f} ms to {other.name}",)
+            rss, tree = got.memory or (None, None)
+            if case.memory_target and reference is not None and rss is not None:
+                mem_ok = rss <= (reference.peak_rss_mb or 0) and (
+                    tree is None or tree <= (reference.tree_pss_mb or 0))
+                passed = (passed is not False) and mem_ok
+                if not mem_ok:
+                    notes += (f"peak memory above the reference's ({rss} MB largest process, "
+                              f"{tree} MB tree PSS)",)
             if any(code != case.expect_exit for code in codes):
                 # a crash that exits fast would look like a great result: never hide it
                 passed = False if passed is not None else None
-                notes = (f"unexpected exit codes {sorted(set(codes))} "
-                         f"(expected {case.expect_exit}): {tail.strip()}",)
+                notes += (f"unexpected exit codes {sorted(set(codes))} "
+                          f"(expected {case.expect_exit}): {got.tail.strip()}",)
             results.append(Result(
                 name=case.name,
                 command=" ".join(Path(case.argv[0]).name if i == 0 else a
@@ -191,20 +337,56 @@ def run(
                 target=_target(case),
                 passed=passed,
                 notes=notes,
+                peak_rss_mb=rss,
+                tree_pss_mb=tree,
             ))
-            print(f"  {case.name}: median {median * 1000:.0f} ms", file=sys.stderr)
+            if reference is None:
+                reference = results[0]
+            print(f"  {case.name}: median {median * 1000:.0f} ms, peak {_mb(rss)}",
+                  file=sys.stderr)
     return results
 
 
+def _mb(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f} MB"
+
+
 def markdown(results: Sequence[Result]) -> str:
-    rows = ["| case | median | ratio to reference | target | met |",
-            "| --- | ---: | ---: | --- | --- |"]
+    rows = ["| case | median | ratio to reference | peak RSS | tree PSS | target | met |",
+            "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
     for r in results:
         met = {True: "yes", False: "**no**", None: ""}[r.passed]
-        rows.append(f"| {r.name} | {r.median_s * 1000:.0f} ms | {r.ratio:.3f}x | {r.target} "
-                    f"| {met} |")
+        rows.append(f"| {r.name} | {r.median_s * 1000:.0f} ms | {r.ratio:.3f}x "
+                    f"| {_mb(r.peak_rss_mb)} | {_mb(r.tree_pss_mb)} | {r.target} | {met} |")
     notes = [f"- {r.name}: {n}" for r in results for n in r.notes]
     return "\n".join(rows + (["", *notes] if notes else []))
+
+
+# The cases whose time should grow with the app; --help and the bare import do not.
+SCALING_CASES = ("reference: import + walk metadata", "reviewer check (cold)",
+                 "reviewer check (warm)", "reviewer diff, 3-file PR (warm)")
+
+
+def scaling_markdown(by_size: Sequence[tuple[int, Sequence[Result]]]) -> str:
+    """Time per model at each size, and each size's deviation from the middle of them.
+
+    Linear work shows as a flat row; quadratic work as a row that grows with the size."""
+    sizes = [n for n, _ in by_size]
+    rows = ["| case | " + " | ".join(f"{n:,} models" for n in sizes)
+            + " | spread (max/min - 1) |",
+            "| --- |" + " ---: |" * (len(sizes) + 1)]
+    for name in SCALING_CASES:
+        per_model = []
+        for n, results in by_size:
+            found = next((r for r in results if r.name == name), None)
+            per_model.append(None if found is None else found.median_s / n * 1000)
+        known = [p for p in per_model if p is not None]
+        if not known:
+            continue
+        cells = [f"{p:.2f} ms" if p is not None else "" for p in per_model]
+        spread = max(known) / min(known) - 1
+        rows.append(f"| {name} | " + " | ".join(cells) + f" | {spread * 100:.0f}% |")
+    return "\n".join(rows)
 
 
 def _git_sha() -> str | None:
@@ -236,7 +418,13 @@ def machine() -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark masking-reviewer (median of N).")
-    parser.add_argument("--models", type=int, default=500)
+    parser.add_argument("--models", default="500",
+                        help="mapped classes; a comma-separated list runs every size and adds "
+                             "a scaling table (default 500)")
+    parser.add_argument("--shape", choices=SHAPES, default="mixed",
+                        help="the generated app: mixed (default) or adoption (issue 10)")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="skip the extra untimed run per case that samples tree memory")
     parser.add_argument("--runs", type=int, default=7, help="timed runs per case (default 7)")
     parser.add_argument("--app", type=Path,
                         help="an app made by generate_app.py --pr (default: a fresh temp one)")
@@ -252,40 +440,85 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    try:
+        sizes = [int(n) for n in str(args.models).split(",")]
+    except ValueError:
+        parser.error("--models must be a number or a comma-separated list of numbers")
+    if args.app is not None and len(sizes) > 1:
+        parser.error("--app takes one size")
 
+    by_size: list[tuple[int, list[Result]]] = []
+    load_before = _load()
+    for models in sizes:
+        results, lines, load = _one_size(args, parser, models)
+        by_size.append((models, results))
+        table = markdown(results)
+        print(f"\n{models:,} models ({args.shape}):\n{table}" if len(sizes) > 1 else table)
+        if not args.no_write and not args.case:
+            _write(args, models, lines, load, results, table, several=len(sizes) > 1)
+    if len(sizes) > 1:
+        scaling = scaling_markdown(by_size)
+        print(f"\nTime per model ({args.shape}):\n{scaling}")
+        if not args.no_write and not args.case:
+            _write_scaling(args, sizes, scaling, (load_before, _load()))
+    return 0 if all(r.passed is not False for _, rs in by_size for r in rs) else 1
+
+
+def _one_size(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, models: int
+) -> tuple[list[Result], int | None, tuple[float | None, float | None]]:
     with tempfile.TemporaryDirectory(prefix="mr-perf-app-") as tmp:
         app = args.app
         lines = None
         if app is None:
             app = Path(tmp) / "app"
-            _, lines = generate(app, args.models, pr=True)
+            _, lines = generate(app, models, pr=True, shape=args.shape)
         elif not (app / "schema_test.py").is_file():
             parser.error(f"{app} was not made by benchmarks/generate_app.py --pr")
-        print(f"app: {app} ({args.models} models), {args.runs} runs per case", file=sys.stderr)
+        print(f"app: {app} ({models} models, {args.shape}), {args.runs} runs per case",
+              file=sys.stderr)
         load_before = _load()
-        results = run(app, args.runs, args.case, args.no_bytecode)
-        load_after = _load()
+        results = run(app, args.runs, args.case, args.no_bytecode, not args.no_memory)
+        return results, lines, (load_before, _load())
 
-    table = markdown(results)
-    print(table)
-    if not args.no_write and not args.case:
-        args.results.mkdir(parents=True, exist_ok=True)
-        now = dt.datetime.now(dt.timezone.utc)
-        out = args.results / f"perf-{now:%Y-%m-%d}.json"
-        payload = {
-            "taken_at": now.isoformat(timespec="seconds"),
-            "models": args.models,
-            "model_lines": lines,
-            "runs": args.runs,
-            "machine": machine(),
-            "bytecode_cached": not (args.no_bytecode and os.environ.get(BYTECODE_ENV)),
-            "load_average_1m": {"before": load_before, "after": load_after},
-            "results": [asdict(r) for r in results],
-            "table": table,
-        }
-        out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-        print(f"\nwrote {out}", file=sys.stderr)
-    return 0 if all(r.passed is not False for r in results) else 1
+
+def _write(
+    args: argparse.Namespace, models: int, lines: int | None,
+    load: tuple[float | None, float | None], results: Sequence[Result], table: str,
+    several: bool,
+) -> None:
+    args.results.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.timezone.utc)
+    suffix = f"-{args.shape}-{models}" if several or args.shape != "mixed" else ""
+    out = args.results / f"perf-{now:%Y-%m-%d}{suffix}.json"
+    payload = {
+        "taken_at": now.isoformat(timespec="seconds"),
+        "models": models,
+        "shape": args.shape,
+        "model_lines": lines,
+        "runs": args.runs,
+        "machine": machine(),
+        "bytecode_cached": not (args.no_bytecode and os.environ.get(BYTECODE_ENV)),
+        "load_average_1m": {"before": load[0], "after": load[1]},
+        "results": [asdict(r) for r in results],
+        "table": table,
+    }
+    out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def _write_scaling(
+    args: argparse.Namespace, sizes: Sequence[int], table: str,
+    load: tuple[float | None, float | None],
+) -> None:
+    now = dt.datetime.now(dt.timezone.utc)
+    out = args.results / f"scaling-{now:%Y-%m-%d}-{args.shape}.json"
+    out.write_text(json.dumps({
+        "taken_at": now.isoformat(timespec="seconds"), "shape": args.shape,
+        "sizes": list(sizes), "runs": args.runs, "machine": machine(),
+        "load_average_1m": {"before": load[0], "after": load[1]}, "table": table,
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

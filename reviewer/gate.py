@@ -7,11 +7,10 @@ here prints, and nothing here can be switched off by the AI layer.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from reviewer.codes import ALWAYS_REPORTED, CODES
-from reviewer.policy import default_rule
 from reviewer.types import (
     TABLE_WIDE,
     Column,
@@ -20,13 +19,9 @@ from reviewer.types import (
     Exemption,
     Finding,
     Inventory,
-    Rule,
     RulesFile,
     Severity,
 )
-
-# Builds the exact entry to add for a labelled column (reviewer.similar.suggest_rule in practice).
-SuggestFn = Callable[[Column], Rule]
 
 
 def severity(config: Config, code: str) -> Severity:
@@ -154,17 +149,16 @@ def check_rules_file(rules: RulesFile, config: Config) -> Iterator[Finding]:
 
 
 def check_missing_rules(
-    inventory: Inventory, rules: RulesFile, config: Config, *, suggest: SuggestFn | None = None
+    inventory: Inventory, rules: RulesFile, config: Config
 ) -> Iterator[Finding]:
+    """Bare findings: the rule to add is attached later, once (``reviewer.review.enrich``)."""
     have = rules.by_key()
     for column in inventory.columns:
         if not column.labels or column.key in have:
             continue
         if exemption_for(column, config) is not None:
             continue  # a reasonless exemption is reported by check_exemptions, not here
-        rule = suggest(column) if suggest else default_rule(column, None)
-        finding = column_finding(config, "MR001", column, missing_rule_message(column, rules.path))
-        yield replace(finding, rule=rule, action="add")
+        yield column_finding(config, "MR001", column, missing_rule_message(column, rules.path))
 
 
 def check_stale_rules(inventory: Inventory, rules: RulesFile, config: Config) -> Iterator[Finding]:
@@ -255,17 +249,11 @@ def check_exemptions(inventory: Inventory, rules: RulesFile, config: Config) -> 
         )
 
 
-def gate_findings(
-    inventory: Inventory,
-    rules: RulesFile,
-    config: Config,
-    *,
-    suggest: SuggestFn | None = None,
-) -> Iterator[Finding]:
+def gate_findings(inventory: Inventory, rules: RulesFile, config: Config) -> Iterator[Finding]:
     """Every deterministic finding for one snapshot of the repository."""
     yield from check_scan_errors(inventory, config)
     yield from check_rules_file(rules, config)
-    yield from check_missing_rules(inventory, rules, config, suggest=suggest)
+    yield from check_missing_rules(inventory, rules, config)
     yield from check_stale_rules(inventory, rules, config)
     yield from check_exemptions(inventory, rules, config)
 

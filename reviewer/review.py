@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from reviewer.classifier import Classification, Vocabulary, classify, load_vocab
 from reviewer.inventory import build_inventory
 from reviewer.policy import quasi_identifier_note, weak_strategy
 from reviewer.rules import load_rules
-from reviewer.similar import find_similar, suggest_rule
+from reviewer.similar import SimilarIndex, suggest_rule
 from reviewer.sources import GitTree, SourceTree, WorktreeTree
 from reviewer.types import (
     AiUsage,
@@ -47,6 +47,14 @@ class Snapshot:
     inventory: Inventory  # columns carry category/confidence from the classifier
     rules: RulesFile
     vocab: Vocabulary
+    # Built on first use and kept: the similarity index, and each column's suggestion. The
+    # base side of a diff never asks, so it never pays for them.
+    _index: list[SimilarIndex] = field(
+        default_factory=list, init=False, compare=False, hash=False, repr=False
+    )
+    _suggestions: dict[Column, tuple[tuple[SimilarField, ...], Rule]] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
     def classification(self, column: Column) -> Classification | None:
         if column.category is None or column.confidence is None:
@@ -60,10 +68,20 @@ class Snapshot:
             return found
         return Classification(column.category, column.confidence, "")
 
+    def similar_index(self) -> SimilarIndex:
+        if not self._index:
+            self._index.append(SimilarIndex(self.inventory, self.rules, self.vocab))
+        return self._index[0]
+
     def suggestion(self, column: Column) -> tuple[tuple[SimilarField, ...], Rule]:
-        """The similar fields that inform a column's rule, and the rule they suggest."""
-        similar = find_similar(column, self.inventory, self.rules, vocab=self.vocab)
-        return similar, suggest_rule(column, self.classification(column), similar)
+        """The similar fields that inform a column's rule, and the rule they suggest; worked
+        out once per column, whoever asks (a check, the diff review, the AI layer)."""
+        found = self._suggestions.get(column)
+        if found is None:
+            similar = self.similar_index().query(column)
+            found = self._suggestions[column] = (
+                similar, suggest_rule(column, self.classification(column), similar))
+        return found
 
     def suggest(self, column: Column) -> Rule:
         return self.suggestion(column)[1]
@@ -108,21 +126,43 @@ def _classify(column: Column, vocab: Vocabulary) -> Classification | None:
 
 
 def policy_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
-    """MR008 for every rule whose strategy is wrong for its column."""
+    """MR008 for every rule whose strategy is wrong for its column (bare: see ``enrich``)."""
     columns = snap.inventory.by_key()
     for rule in snap.rules.rules:
         column = columns.get(rule.key)
         if column is None:
             continue
         reason = weak_strategy(rule, column, snap.classification(column))
-        if reason is None:
+        if reason is not None:
+            yield gate.column_finding(config, "MR008", column, reason)
+
+
+def enrich(snap: Snapshot, findings: Iterable[Finding]) -> list[Finding]:
+    """Attach the exact entry to add (MR001, MR003 with its similar fields) or to replace a
+    weak one with (MR008).
+
+    Detection yields bare findings; this runs once, on the side whose findings are shown.
+    The base side of a diff is judged only for fingerprints and never enriched.
+    """
+    columns, rules = snap.inventory.by_key(), snap.rules.by_key()
+    out: list[Finding] = []
+    for f in findings:
+        column = columns.get((f.table, f.column)) if f.table and f.column else None
+        if column is None or f.code not in ("MR001", "MR003", "MR008"):
+            out.append(f)
             continue
-        better = snap.suggest(column)
-        yield replace(
-            gate.column_finding(config, "MR008", column, reason),
-            rule=better if better.strategy != rule.strategy else None,
-            action="replace" if better.strategy != rule.strategy else None,
-        )
+        similar, better = snap.suggestion(column)
+        if f.code == "MR001":
+            out.append(replace(f, rule=better, action="add"))
+            continue
+        if f.code == "MR003":
+            out.append(replace(f, rule=better, action="add", similar=similar))
+            continue
+        current = rules.get(column.key)
+        changed = current is None or better.strategy != current.strategy
+        out.append(replace(f, rule=better if changed else None,
+                           action="replace" if changed else None))
+    return out
 
 
 # Findings that say "there is no rule for X". When the rules file cannot be read at all they
@@ -148,13 +188,15 @@ def unlabelled_credential_findings(snap: Snapshot, config: Config) -> Iterator[F
             yield _unlabelled_finding(snap, column, config)
 
 
-def check_findings(snap: Snapshot, config: Config) -> list[Finding]:
-    findings = list(gate.gate_findings(snap.inventory, snap.rules, config, suggest=snap.suggest))
+def check_findings(snap: Snapshot, config: Config, *, bare: bool = False) -> list[Finding]:
+    """The gate, MR003 for sure credentials and MR008 for one snapshot; ``bare`` skips the
+    suggested rules and similar fields (enough for fingerprints)."""
+    findings = list(gate.gate_findings(snap.inventory, snap.rules, config))
     findings += unlabelled_credential_findings(snap, config)
     findings += policy_findings(snap, config)
     if rules_unreadable(snap.rules):
         findings = [f for f in findings if f.code not in _NEEDS_RULES]
-    return findings
+    return findings if bare else enrich(snap, findings)
 
 
 def run_check(
@@ -332,17 +374,14 @@ def _unlabelled_finding(snap: Snapshot, column: Column, config: Config) -> Findi
     """MR003 for a column that looks sensitive and has no label, rule or exemption."""
     classification = snap.classification(column)
     assert classification is not None  # callers pass classified columns only
-    similar, rule = snap.suggestion(column)
     sev = gate.severity(config, "MR003")
     if gate.is_sure_credential(column) and not any(c == "MR003" for c, _ in config.severity):
         sev = "error"
+    # bare: the rule to add and the similar fields come from ``enrich``
     return replace(
         gate.column_finding(config, "MR003", column, _unlabelled_message(
             column, classification, snap.rules.path)),
         severity=sev,
-        rule=rule,
-        action="add",
-        similar=similar,
     )
 
 
@@ -462,9 +501,10 @@ def run_diff(
     renames = diff.renames()
     before = {
         replace(f, path=renames.get(f.path, f.path)).fingerprint
-        for f in check_findings(base_snap, config)
+        for f in check_findings(base_snap, config, bare=True)
     }
-    findings = [*check_findings(head_snap, config), *review_findings(base_snap, head_snap, config)]
+    findings = [*check_findings(head_snap, config),
+                *enrich(head_snap, review_findings(base_snap, head_snap, config))]
     findings = [replace(f, introduced=f.fingerprint not in before) for f in findings]
     # Known debt is what the base recorded: a PR cannot baseline its own new gap away.
     findings = _apply_baseline(findings, base_tree, config)
@@ -520,10 +560,7 @@ def _with_ai(
                     if p in set(head.inventory.files)),
         candidates=candidates,
         findings=tuple(findings),
-        similar=tuple(
-            (c.key, find_similar(c, head.inventory, head.rules, vocab=head.vocab))
-            for c in candidates
-        ),
+        similar=tuple((c.key, head.suggestion(c)[0]) for c in candidates),
         inventory=head.inventory,
     )
     budget, budget_notice = _ai_retry_budget()

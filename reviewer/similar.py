@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from reviewer.classifier import (
     Classification,
@@ -94,6 +95,128 @@ def similarity(target: Column, other: Column, vocab: Vocabulary | None = None) -
     return round(min(score, 1.0), 3)
 
 
+class SimilarIndex:
+    """The labelled or masked columns of one snapshot, indexed once for many queries.
+
+    A query scores only the few columns that can come out on top, never the whole inventory:
+    with one finding per model, a scan per finding would be quadratic. Two properties of
+    ``similarity`` make the pruning exact, not a heuristic (a test compares it with a full
+    scan):
+
+    - a score above 0 needs the same core tokens, or a shared token outside
+      ``GENERIC_TOKENS``; so candidates come from an exact-name map and a token map;
+    - columns with the same core tokens and type family score the same against any target,
+      except for the sibling bonus. So in each such group the best ``limit`` are among the
+      group's first ``limit`` by (qualname, table), and the first ``limit`` of each sibling
+      suffix the target's class has.
+    """
+
+    def __init__(
+        self, inventory: Inventory, rules: RulesFile, vocab: Vocabulary | None = None
+    ) -> None:
+        self.vocab = vocab or load_vocabulary()
+        self.rules = rules.by_key()
+        # What queries cost, for the tests that pin complexity (never timed): rows looked at
+        # and pairs scored.
+        self.touched = 0
+        self.scored = 0
+        members: dict[_GroupKey, list[tuple[int, Column]]] = {}
+        for position, col in enumerate(inventory.columns):
+            if not col.labels and col.key not in self.rules:
+                continue  # an unlabelled, unmasked column tells us nothing about what to do
+            group = (core_tokens(col.column, self.vocab), _family(col.type))
+            members.setdefault(group, []).append((position, col))
+        self._groups = {
+            key: _Group.of(cols, self.vocab.sibling_suffixes) for key, cols in members.items()
+        }
+        self._by_name: dict[tuple[str, ...], list[_GroupKey]] = {}
+        self._by_token: dict[str, list[_GroupKey]] = {}
+        for key in self._groups:
+            self._by_name.setdefault(key[0], []).append(key)
+            for token in dict.fromkeys(key[0]):
+                if token not in GENERIC_TOKENS:
+                    self._by_token.setdefault(token, []).append(key)
+
+    def query(self, target: Column, *, limit: int = 3) -> tuple[SimilarField, ...]:
+        """Labelled or masked columns that resemble ``target``, best first, never itself."""
+        vocab = self.vocab
+        if limit <= 0 or target.primary_key or ruled_out(target.column, vocab):
+            return ()  # keys and known look-alikes (api_key_id, token_type) resemble nothing
+        mine = core_tokens(target.column, vocab)
+        groups = dict.fromkeys(self._by_name.get(mine, ()))
+        for token in mine:
+            groups.update(dict.fromkeys(self._by_token.get(token, ())))
+        name = target.class_name
+        suffixes = [s for s in vocab.sibling_suffixes if name and name.endswith(s)]
+        picked: dict[int, Column] = {}
+        for key in groups:
+            group = self._groups[key]
+            self._take(group.ranked, target, limit, picked, siblings=False)
+            for suffix in suffixes:
+                self._take(group.by_suffix.get(suffix, ()), target, limit, picked, siblings=True)
+        scored: list[tuple[float, int, Column]] = []
+        for position, col in picked.items():
+            self.scored += 1
+            score = similarity(target, col, vocab)
+            if score > 0:
+                scored.append((score, position, col))
+        # the inventory position last: the order a stable sort over the inventory would give
+        scored.sort(key=lambda sc: (-sc[0], sc[2].qualname, sc[2].table, sc[1]))
+        return tuple(self._field(col, score) for score, _, col in scored[:limit])
+
+    def _take(
+        self,
+        ranked: Sequence[tuple[int, Column]],
+        target: Column,
+        limit: int,
+        picked: dict[int, Column],
+        *,
+        siblings: bool,
+    ) -> None:
+        taken = 0
+        for position, col in ranked:
+            if taken == limit:
+                return
+            self.touched += 1
+            if col.key == target.key or (siblings and col.class_name == target.class_name):
+                continue  # never itself; the same class is no sibling of itself
+            picked[position] = col
+            taken += 1
+
+    def _field(self, col: Column, score: float) -> SimilarField:
+        return SimilarField(
+            table=col.table,
+            column=col.column,
+            class_name=col.class_name,
+            attribute=col.attribute,
+            path=col.path,
+            line=col.line,
+            labels=col.labels,
+            rule=self.rules.get(col.key),
+            score=score,
+        )
+
+
+_GroupKey = tuple[tuple[str, ...], "str | None"]  # core tokens, type family
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Columns alike in name and type family, by (qualname, table) and per sibling suffix."""
+
+    ranked: tuple[tuple[int, Column], ...]
+    by_suffix: dict[str, tuple[tuple[int, Column], ...]]
+
+    @classmethod
+    def of(cls, members: list[tuple[int, Column]], suffixes: Sequence[str]) -> _Group:
+        ranked = tuple(sorted(members, key=lambda pc: (pc[1].qualname, pc[1].table, pc[0])))
+        by_suffix = {
+            suffix: tuple(pc for pc in ranked if (pc[1].class_name or "").endswith(suffix))
+            for suffix in suffixes
+        }
+        return cls(ranked, {s: m for s, m in by_suffix.items() if m})
+
+
 def find_similar(
     target: Column,
     inventory: Inventory,
@@ -104,37 +227,10 @@ def find_similar(
 ) -> tuple[SimilarField, ...]:
     """Labelled or masked columns that resemble ``target``, best first, never itself.
 
-    Pass the configured ``vocab`` so that the user's ``ignore-names`` hold here too.
+    Pass the configured ``vocab`` so that the user's ``ignore-names`` hold here too. For more
+    than one query over the same snapshot, build a ``SimilarIndex`` once instead.
     """
-    vocab = vocab or load_vocabulary()
-    if target.primary_key or ruled_out(target.column, vocab):
-        return ()  # keys and known look-alikes (api_key_id, token_type) resemble nothing
-    by_key = rules.by_key()
-    scored: list[tuple[float, Column]] = []
-    for col in inventory.columns:
-        if col.key == target.key:
-            continue
-        rule = by_key.get(col.key)
-        if not col.labels and rule is None:
-            continue  # an unlabelled, unmasked column tells us nothing about what to do
-        score = similarity(target, col, vocab)
-        if score > 0:
-            scored.append((score, col))
-    scored.sort(key=lambda sc: (-sc[0], sc[1].qualname, sc[1].table))
-    return tuple(
-        SimilarField(
-            table=col.table,
-            column=col.column,
-            class_name=col.class_name,
-            attribute=col.attribute,
-            path=col.path,
-            line=col.line,
-            labels=col.labels,
-            rule=by_key.get(col.key),
-            score=score,
-        )
-        for score, col in scored[: max(limit, 0)]
-    )
+    return SimilarIndex(inventory, rules, vocab).query(target, limit=limit)
 
 
 def suggest_rule(
