@@ -63,7 +63,7 @@ def cache_key(text: str, labels: Sequence[str]) -> str:
     digest.update(f"scan-v{CACHE_SCHEMA}\0{code_fingerprint() or ''}\0".encode())
     digest.update("\0".join(labels).encode("utf-8"))
     digest.update(b"\0\0")
-    digest.update(text.encode("utf-8", errors="surrogateescape"))
+    digest.update(text.encode("utf-8", errors="surrogatepass"))
     return digest.hexdigest()
 
 
@@ -71,14 +71,14 @@ def text_digest(text: str | None) -> str | None:
     """Content hash of a file as a tree returned it; None stays None (the file was missing)."""
     if text is None:
         return None
-    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 def digest_key(kind: str, *parts: str) -> str:
     """A cache key over ``parts``; each is length-prefixed, so no two part lists collide."""
     digest = hashlib.sha256(f"{kind}-v{CACHE_SCHEMA}".encode())
     for part in parts:
-        raw = part.encode("utf-8", errors="surrogateescape")
+        raw = part.encode("utf-8", errors="surrogatepass")
         digest.update(f"\0{len(raw)}:".encode())
         digest.update(raw)
     return digest.hexdigest()
@@ -298,9 +298,9 @@ class InventoryCache:
             return None
         digest = hashlib.sha256()
         digest.update(f"inventory-v{CACHE_SCHEMA}\0{code}\0".encode())
-        digest.update(json.dumps(list(parts)).encode("utf-8", errors="surrogateescape"))
+        digest.update(json.dumps(list(parts)).encode("utf-8", errors="surrogatepass"))
         digest.update(b"\0\0")
-        digest.update("\0".join(files).encode("utf-8", errors="surrogateescape"))
+        digest.update("\0".join(files).encode("utf-8", errors="surrogatepass"))
         return digest.hexdigest()
 
     def get(self, key: str, tree: SourceTree) -> Inventory | None:
