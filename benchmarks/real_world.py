@@ -82,13 +82,16 @@ class Project:
     extract: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     config: Mapping[str, Any] = field(default_factory=dict)
+    history: tuple[str, ...] = ()  # where the models lived before (replay only)
 
     def git_dir(self, mirrors: Path) -> Path:
         return mirrors / self.mirror / "repo"
 
-    def reviewer_config(self) -> dict[str, Any]:
-        """The .masking-reviewer.toml keys: the project's config, ``models`` filled in."""
-        return {"models": list(self.models), **dict(self.config)}
+    def reviewer_config(self, history: bool = False) -> dict[str, Any]:
+        """The .masking-reviewer.toml keys: the project's config, ``models`` filled in
+        (with the ``history`` globs too when replaying old commits)."""
+        models = [*self.models, *(self.history if history else ())]
+        return {"models": models, **dict(self.config)}
 
 
 def load_projects(path: Path = PROJECTS) -> list[Project]:
@@ -109,6 +112,7 @@ def load_projects(path: Path = PROJECTS) -> list[Project]:
             extract=tuple(p["extract"]),
             exclude=tuple(p.get("exclude", ())),
             config=dict(p.get("config", {})),
+            history=tuple(p.get("history", ())),
         ))
     return out
 
@@ -613,6 +617,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="list MR007 on valid code and missing/extra columns")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="materialise into DIR/<project> and leave it there")
+    parser.add_argument("--labels", type=Path, default=LABELS, metavar="DIR",
+                        help="labels directory, <project>.csv (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=2, help="projects measured at once (2)")
     args = parser.parse_args(argv)
 
@@ -620,7 +626,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     triage = load_triage()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(lambda p: measure(p, args.mirrors, triage, args.keep), projects))
+        results = list(pool.map(
+            lambda p: measure(p, args.mirrors, triage, args.keep, args.labels), projects))
     meta = machine_meta() | {"seconds": round(time.perf_counter() - started, 1)}
     print(f"masking-reviewer {meta['reviewer_commit']}, {meta['date']}, Python {meta['python']}, "
           f"load {meta['load_average'][0]}, {meta['seconds']} s\n")

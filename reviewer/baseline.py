@@ -111,30 +111,38 @@ def prune_baseline(baseline: Baseline, findings: Sequence[Finding]) -> Baseline:
 # --- loading ---------------------------------------------------------------------------
 
 
-def _entry_lines(text: str) -> list[int]:
-    """The line of each element of the top-level ``entries`` array, for error messages."""
-    from reviewer.rules import JsonArray, JsonObject, decode_with_positions, line_col
+def _entry_line(text: str, index: int) -> int:
+    """The line of element ``index`` of the top-level ``entries`` array (1 if unknown).
+
+    Only for an error message: a valid baseline of thousands of entries is read with the C
+    decoder and never pays for positions."""
+    from reviewer.rules import JsonArray, JsonObject, LineIndex, decode_with_positions
 
     root = decode_with_positions(text)
     member = root.get("entries") if isinstance(root, JsonObject) else None
     if member is None or not isinstance(member.value, JsonArray):
-        return []
-    return [line_col(text, item.start)[0] for item in member.value.items]
+        return 1
+    items = member.value.items
+    return LineIndex(text)(items[index].start)[0] if index < len(items) else 1
+
+
+class _BadEntry(Exception):
+    """An entry's problem, before its line is known."""
 
 
 _FIX = f"regenerate it with `reviewer baseline` (default file: {BASELINE_FILE})"
 
 
-def _entry(raw: object, where: str, path: str, line: int) -> BaselineEntry:
+def _entry(raw: object, where: str) -> BaselineEntry:
     if not isinstance(raw, dict):
-        raise UsageError(f"{where} must be an object; {_FIX}", path=path, line=line)
+        raise _BadEntry(f"{where} must be an object; {_FIX}")
     unknown = sorted(set(raw) - set(_FIELDS))
     if unknown:
-        raise UsageError(f"{where} has unknown key {unknown[0]!r}; {_FIX}", path=path, line=line)
+        raise _BadEntry(f"{where} has unknown key {unknown[0]!r}; {_FIX}")
     values: dict[str, str | None] = {}
     for name in _FIELDS:
         if name not in raw:
-            raise UsageError(f"{where} is missing {name!r}; {_FIX}", path=path, line=line)
+            raise _BadEntry(f"{where} is missing {name!r}; {_FIX}")
         value = raw[name]
         if value is None and name in _OPTIONAL:
             values[name] = None
@@ -142,7 +150,7 @@ def _entry(raw: object, where: str, path: str, line: int) -> BaselineEntry:
             values[name] = value
         else:
             kind = "a non-empty string or null" if name in _OPTIONAL else "a non-empty string"
-            raise UsageError(f"{where}: {name!r} must be {kind}; {_FIX}", path=path, line=line)
+            raise _BadEntry(f"{where}: {name!r} must be {kind}; {_FIX}")
     entry = BaselineEntry(
         fingerprint=str(values["fingerprint"]),
         code=str(values["code"]),
@@ -152,11 +160,9 @@ def _entry(raw: object, where: str, path: str, line: int) -> BaselineEntry:
         message=str(values["message"]),
     )
     if entry.code in NEVER_BASELINE:
-        raise UsageError(
+        raise _BadEntry(
             f"{where}: {entry.code} findings cannot be baselined (the gate cannot see past "
-            "them); delete this entry and fix the cause",
-            path=path,
-            line=line,
+            "them); delete this entry and fix the cause"
         )
     return entry
 
@@ -191,9 +197,10 @@ def load_baseline(tree: SourceTree, path: str) -> Baseline:
     raw_entries = doc.get("entries")
     if not isinstance(raw_entries, list):
         raise UsageError(f"'entries' must be a list; {_FIX}", path=path, line=1)
-    lines = _entry_lines(text)
     entries = []
     for n, raw in enumerate(raw_entries):
-        line = lines[n] if n < len(lines) else 1
-        entries.append(_entry(raw, f"entry {n + 1}", path, line))
+        try:
+            entries.append(_entry(raw, f"entry {n + 1}"))
+        except _BadEntry as exc:
+            raise UsageError(str(exc), path=path, line=_entry_line(text, n)) from None
     return Baseline(tuple(entries))

@@ -74,6 +74,22 @@ def text_digest(text: str | None) -> str | None:
     return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
+def content_id(tree: SourceTree, path: str) -> str | None:
+    """What identifies a file's content in ``tree``; None when the file is missing.
+
+    In a commit, git's own blob id: ``ls-tree`` has already listed it, so a warm diff reads
+    and hashes neither commit's files. Elsewhere, the hash of the text. The two never match
+    each other (a cache entry built from a commit serves only commits), which costs a rebuild
+    at worst and never trusts a hash we computed as if git had."""
+    from reviewer.sources import GitTree
+
+    inner = tree.tree if isinstance(tree, RecordingTree) else tree
+    if isinstance(inner, GitTree):
+        oid = inner.blob_id(path)
+        return None if oid is None else f"git:{oid}"
+    return text_digest(tree.read(path))
+
+
 def digest_key(kind: str, *parts: str) -> str:
     """A cache key over ``parts``; each is length-prefixed, so no two part lists collide."""
     digest = hashlib.sha256(f"{kind}-v{CACHE_SCHEMA}".encode())
@@ -198,7 +214,8 @@ _CONFIDENCES = (None, "high", "medium", "low")
 
 def inventory_to_json(inventory: Inventory) -> list[object]:
     """Columns as rows: ``path`` as an index into a table of paths, and the optional tail
-    (labels, exemption, declared_in, category, confidence) cut after its last non-default
+    (labels, exemption, declared_in, category, confidence, the classifier's evidence) cut
+    after its last non-default
     value. A third less to read and decode than full rows, on every warm run."""
     paths: dict[str, int] = {}
     columns: list[list[object]] = []
@@ -208,6 +225,7 @@ def inventory_to_json(inventory: Inventory) -> list[object]:
             c.line, c.type, c.nullable, c.unique, c.primary_key,
             list(c.labels), _exemption_to_json(c.exemption) if c.exemption else None,
             c.declared_in, c.category, c.confidence,
+            c.index or None, c.foreign_key, c.doc, c.comment, c.evidence,
         ]
         while len(row) > _FIXED and row[-1] in (None, []):
             row.pop()
@@ -231,7 +249,7 @@ def inventory_from_json(data: Any) -> Inventory:
         raise ValueError("bad path table")
     columns: list[Column] = []
     for row in raw_columns:
-        if not _FIXED <= len(row) <= _FIXED + 5:
+        if not _FIXED <= len(row) <= _FIXED + 10:
             raise ValueError("bad column row")
         row[4] = paths[row[4]]
         if len(row) > _FIXED:
@@ -242,6 +260,8 @@ def inventory_from_json(data: Any) -> Inventory:
                 len(row) > 14 and row[14] not in _CONFIDENCES
             ):
                 raise ValueError("bad category or confidence")
+            if len(row) > 15:
+                row[15] = bool(row[15])
         columns.append(Column(*row))
     return Inventory(
         columns=tuple(columns),
@@ -274,7 +294,7 @@ class RecordingTree:
             self.reads.setdefault(path, f"unreadable: {exc.message}")
             raise
         if path not in self.reads:
-            self.reads[path] = text_digest(text)
+            self.reads[path] = content_id(self.tree, path)
         return text
 
 
@@ -321,7 +341,7 @@ class InventoryCache:
         try:
             reads = data["reads"]
             for path, digest in reads:
-                if text_digest(tree.read(path)) != digest:
+                if content_id(tree, path) != digest:
                     return None
             return inventory_from_json(data["inventory"])
         except UnreadableFile:

@@ -54,6 +54,7 @@ class Term:
 class Vocabulary:
     terms: tuple[Term, ...]
     negative_phrases: tuple[tuple[str, ...], ...]
+    qualified_heads: frozenset[tuple[str, ...]]
     flag_prefixes: frozenset[str]
     metadata_suffixes: tuple[tuple[str, ...], ...]
     ignore_names: tuple[str, ...]  # fnmatch globs on the snake_case name
@@ -68,6 +69,18 @@ class Vocabulary:
     scalar_types: frozenset[str]
     vendor_prefixes: frozenset[str]
     sibling_suffixes: tuple[str, ...]
+    # [context]: evidence from the table, the siblings and the comments
+    secret_tables: tuple[tuple[str, ...], ...] = ()
+    bare_secrets: frozenset[str] = frozenset()
+    expiry_siblings: frozenset[str] = frozenset()
+    person_tables: frozenset[str] = frozenset()
+    secret_words: tuple[tuple[str, ...], ...] = ()
+    public_words: tuple[tuple[str, ...], ...] = ()
+    settings_tables: tuple[tuple[str, ...], ...] = ()
+    org_tables: tuple[tuple[str, ...], ...] = ()
+    author_siblings: frozenset[str] = frozenset()
+    by_name_types: frozenset[str] = frozenset()
+    by_verbs: frozenset[str] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -103,10 +116,22 @@ def normalize(name: str) -> tuple[str, ...]:
 
 
 def _strs(table: Mapping[str, Any], key: str) -> list[str]:
+    """A list of words; a word may be written ``{ name = ..., example = ... }``, and a rule of
+    thumb added to the vocabulary must be: the example is the real column that motivated it."""
     value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"vocabulary.toml: {key!r} must be a list of strings")
-    return list(value)
+    if not isinstance(value, list):
+        raise ValueError(f"vocabulary.toml: {key!r} must be a list")
+    out = []
+    for v in value:
+        if isinstance(v, dict):
+            if not (isinstance(v.get("name"), str) and isinstance(v.get("example"), str)
+                    and v["example"].strip()):
+                raise ValueError(f"vocabulary.toml: {key!r}: {v!r} needs a name and an example")
+            v = v["name"]
+        if not isinstance(v, str):
+            raise ValueError(f"vocabulary.toml: {key!r} must hold strings")
+        out.append(v)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -135,13 +160,14 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
             terms += _terms(_strs(section, confidence), category, confidence)
     for category, names in config_names:
         terms += _terms(names, category, "high", configured=True)
-    neg, types, similar = data["negative"], data["types"], data["similar"]
+    neg, types, similar, ctx = data["negative"], data["types"], data["similar"], data["context"]
     index: dict[str, list[Term]] = {}
     for term in terms:
         index.setdefault(term.tokens[0], []).append(term)
     return Vocabulary(
         terms=tuple(terms),
         negative_phrases=tuple(t for t in map(normalize, _strs(neg, "phrases")) if t),
+        qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
         flag_prefixes=frozenset(_singular(p) for p in _strs(neg, "flag_prefixes")),
         metadata_suffixes=tuple(t for t in map(normalize, _strs(neg, "metadata_suffixes")) if t),
         ignore_names=tuple(_snake(n) if "*" not in n and "?" not in n else n.lower()
@@ -157,8 +183,23 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         scalar_types=frozenset(_strs(types, "scalar")),
         vendor_prefixes=frozenset(_strs(similar, "vendor_prefixes")),
         sibling_suffixes=tuple(_strs(similar, "sibling_suffixes")),
+        secret_tables=_phrases(ctx, "secret_tables"),
+        bare_secrets=frozenset("_".join(normalize(n)) for n in _strs(ctx, "bare_secrets")),
+        expiry_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "expiry_siblings")),
+        person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),
+        secret_words=_phrases(ctx, "secret_words"),
+        public_words=_phrases(ctx, "public_words"),
+        settings_tables=_phrases(ctx, "settings_tables"),
+        org_tables=_phrases(ctx, "org_tables"),
+        author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
+        by_name_types=frozenset(_strs(ctx, "by_name_types")),
+        by_verbs=frozenset(map(_singular, _strs(ctx, "by_verbs"))),
         index={k: tuple(v) for k, v in index.items()},
     )
+
+
+def _phrases(table: Mapping[str, Any], key: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(t for t in map(normalize, _strs(table, key)) if t)
 
 
 @lru_cache(maxsize=8)
@@ -246,6 +287,10 @@ def _name_only(
     if not matches:
         return None, False
     best = max(matches, key=_Match.sort_key)
+    if (best.term.tokens in vocab.qualified_heads and best.start > 0
+            and best.end == len(tokens) and not best.term.configured):
+        qualified = _Match(best.term, 0, best.end)
+        return Classification(best.term.category, "high", _describe(qualified, written)), False
     reason = _describe(best, written)
     return Classification(best.term.category, best.term.confidence, reason), False
 
@@ -296,7 +341,8 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
     if encrypted:
         evidence = f"encrypted column type '{encrypted[0]}'"
         if result is None:
-            return Classification("credential", "medium", evidence)
+            # the developer's own judgement: an encrypted blob of configuration is secrets
+            return Classification("credential", "high", evidence)
         if result.category == "credential":
             return Classification("credential", "high", f"{result.reason} and {evidence}")
         return result
@@ -330,13 +376,216 @@ def _blob(tokens: tuple[str, ...], idents: frozenset[str],
     return Classification("free_text", "low", f"blob name '{hit}' may hold user data")
 
 
-def classify_column(column: Column, vocab: Vocabulary | None = None) -> Column:
-    """The column with ``category``/``confidence`` filled in (both None when not sensitive)."""
-    found = classify(column.column, column.type, vocab)
-    if found is None and column.attribute and column.attribute != column.column:
-        found = classify(column.attribute, column.type, vocab)
+# --- context: the table, the siblings and the comments -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a column's table says about it, in the words a reviewer would quote."""
+
+    table: str = ""
+    secret_table: bool = False  # the table's (or class's) name says its rows are secrets
+    expiry: str | None = None  # a sibling that says the row expires: expires_at, burned
+    owner: str | None = None  # a sibling foreign key to a person: user_id -> users.id
+    owner_target: str | None = None
+    credential_sibling: str | None = None  # a sibling named like a credential: salt
+    key_value: bool = False  # the table has both `key` and `value`
+    settings: bool = False  # ... and is named like a settings store
+    org_table: bool = False  # its rows are organisations, teams, projects
+    person_table: bool = False  # its rows are people: users, accounts, members
+    author: str | None = None  # a sibling that says who wrote the row
+
+
+def _snake_norm(name: str) -> str:
+    return "_".join(normalize(name))
+
+
+def table_context(table: str, class_name: str | None, columns: Sequence[Column],
+                  vocab: Vocabulary | None = None) -> Context:
+    """The evidence one table gives all its columns (computed once per table)."""
+    vocab = vocab or load_vocabulary()
+    where = normalize(table) + (normalize(class_name) if class_name else ())
+    names = {_snake_norm(c.column): c for c in columns}
+    expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings), None)
+    owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
+                 None)
+    cred = next((c.column for c in columns if not c.primary_key
+                 and (found := classify(c.column, c.type, vocab)) is not None
+                 and found.category == "credential" and found.confidence != "low"), None)
+    author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
+    own = normalize(table)
+    return Context(
+        table=table,
+        settings=any(_find(where, p) >= 0 for p in vocab.settings_tables),
+        org_table=any(_find(own, p) >= 0 for p in vocab.org_tables),
+        person_table=bool(own) and own[-1] in vocab.person_tables,
+        author=author,
+        secret_table=any(_find(where, p) >= 0 for p in vocab.secret_tables),
+        expiry=expiry,
+        owner=owner.column if owner else None,
+        owner_target=owner.foreign_key if owner else None,
+        credential_sibling=cred,
+        key_value="key" in names and "value" in names,
+    )
+
+
+def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Context,
+                  column: Column) -> Classification | None:
+    """Identifiers and prose, judged with their table."""
+    fk = column.foreign_key
+    if fk and base.category in ("direct_identifier", "quasi_identifier") and (
+            _snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
+        return None  # owner = ForeignKey("users.id") is a reference, not the person's name
+    if base.category == "direct_identifier" and context.org_table and "name" in tokens:
+        return None  # an organisation's display name is not a person's
+    if base.category == "free_text" and context.author is None and base.confidence != "low":
+        return Classification("free_text", "low", f"{base.reason}, but nobody's record: no "
+                              "author or owner among the siblings")
+    return base
+
+
+def _person_fk(target: str, vocab: Vocabulary) -> bool:
+    table = target.rsplit(".", 1)[0] if "." in target else target
+    tokens = normalize(table)
+    return bool(tokens) and (tokens[-1] in vocab.person_tables
+                             or "_".join(tokens) in vocab.person_tables)
+
+
+def _mentions(text: str | None, phrases: Sequence[tuple[str, ...]]) -> str | None:
+    if not text:
+        return None
+    tokens = normalize(text.replace("-", "_"))
+    return next(("_".join(p) for p in phrases if _find(tokens, p) >= 0), None)
+
+
+_CONFIDENCE_OF = {3: "high", 2: "medium", 1: "low"}
+_STRENGTH: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
+
+
+def classify_in_context(column: Column, context: Context | None = None,
+                        vocab: Vocabulary | None = None) -> Classification | None:
+    """Category, confidence and evidence from the name, the type, the constraints, the
+    comments, the table and the siblings: what a security reviewer reads."""
+    vocab = vocab or load_vocabulary()
+    context = context or Context(table=column.table)
+    name = column.attribute or column.column
+    base = classify(name, column.type, vocab)
+    if base is None and column.attribute and column.attribute != column.column:
+        name, base = column.column, classify(column.column, column.type, vocab)
+    if _ignored(name, vocab):
+        return None
+    idents = _type_idents(column.type)
+    if idents & (vocab.flag_types | vocab.scalar_types):
+        return base  # a flag, a number or a date holds no secret whatever its table
+    tokens = tuple(t for t in normalize(name) if len(t) > 1)
+    if (base is None and len(tokens) > 1 and tokens[-1] == "by"
+            and tokens[-2] in vocab.by_verbs and idents & vocab.by_name_types):
+        return Classification("direct_identifier", "medium",
+                              f"name '{_snake(name)}' on a {sorted(idents)[0]} column: who "
+                              "did it, by name")
+    if base is None and ruled_out(name, vocab):
+        return None
+    if base is not None and base.category != "credential":
+        return _not_a_secret(base, tokens, context, column)
+    if base is None:
+        if tokens == ("name",) and context.person_table:
+            return Classification("direct_identifier", "medium",
+                                  f"name token 'name' in table '{context.table}'")
+        if tokens == ("value",) and context.key_value and context.settings:
+            return Classification("credential", "high",
+                                  f"name token 'value' in settings table '{context.table}'")
+    bare = [t for t in tokens if t in vocab.bare_secrets]
+    text = " ".join(t for t in (column.doc, column.comment) if t)
+    public = _mentions(text, vocab.public_words)
+    said = None if public else _mentions(text, vocab.secret_words)
+    where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
+    evidence = [base.reason] if base else []
+    strength = _STRENGTH[base.confidence] if base else 0
+    if bare and len(bare) == len(tokens) and context.secret_table and (
+            base is None or base.confidence == "low"):
+        return Classification("credential", "high",
+                              f"name token '{bare[-1]}' in table '{context.table}'")
+    if base is None:
+        if bare and len(bare) == len(tokens) and context.secret_table:
+            # a `value` in a tokens table is the token (warehouse: macaroons.key)
+            return Classification("credential", "high",
+                                  f"name token '{bare[-1]}' in table '{context.table}'")
+        verifier = bare[-1] in ("hash", "digest") if bare else False
+        if bare and ((verifier and context.credential_sibling)
+                     or (context.expiry and context.owner)):
+            # a `code` that expires and belongs to a user is a one-time code; a hash next to a
+            # salt is a verifier (cinder: transfers.crypt_hash). A coupon's code is neither.
+            strength = 1
+            evidence.append(f"name token '{bare[-1]}'")
+        elif said:
+            strength = 1
+        else:
+            return None
+    if context.key_value and tokens in (("key",), ("value",)) and not context.secret_table:
+        return None  # a settings store: the key names a setting (nova: aggregate_metadata.key)
+    boosts = []
+    if context.secret_table and not any("in table" in e for e in evidence):
+        boosts.append(f"table '{context.table}'")
+    if context.expiry and context.expiry != column.column:
+        boosts.append(f"sibling '{context.expiry}'")
+    if context.owner and context.owner != column.column and (context.expiry or base):
+        boosts.append(f"sibling '{context.owner}' (foreign key to {context.owner_target})")
+    if context.credential_sibling and context.credential_sibling != column.column:
+        boosts.append(f"sibling '{context.credential_sibling}'")
+    # A unique token is a lookup value, but a unique key is usually a business key.
+    if (column.unique or column.index) and (bare or base) and tokens[-1:] != ("key",):
+        boosts.append("unique" if column.unique else "indexed")
+    if said:
+        boosts.append(f"{where} says '{said.replace('_', ' ')}'")
+    if public and base is not None:
+        return Classification(base.category, "low", f"{base.reason}, but the comment says "
+                              f"'{public.replace('_', ' ')}'")
+    if strength >= 3:
+        return base  # the name already convinces; more evidence would only lengthen messages
+    if strength == 1 and not boosts:
+        return None  # a guess (a bare `key`) with nothing to back it is not worth a word
+    strength = min(3, strength + len(boosts))
+    evidence += boosts
+    return Classification("credential", _CONFIDENCE_OF[strength],  # type: ignore[arg-type]
+                          ", ".join(evidence))
+
+
+def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
+                     ) -> tuple[Column, ...]:
+    """Every column with category, confidence and evidence filled in, judged with its table."""
+    vocab = vocab or load_vocabulary()
+    by_table: dict[str, list[Column]] = {}
+    for column in columns:
+        by_table.setdefault(column.table, []).append(column)
+    contexts = {table: table_context(table, cols[0].class_name, cols, vocab)
+                for table, cols in by_table.items()}
+    verdicts: dict[tuple[object, ...], Classification | None] = {}
+    out = []
+    for column in columns:
+        context = contexts[column.table]
+        key = (column.attribute, column.column, column.type, column.unique, column.index,
+               column.doc, column.comment, dataclasses.replace(context, table=""),
+               context.table if context.secret_table else "")
+        if key not in verdicts:
+            verdicts[key] = classify_in_context(column, context, vocab)
+        found = verdicts[key]
+        out.append(dataclasses.replace(
+            column,
+            category=found.category if found else None,
+            confidence=found.confidence if found else None,
+            evidence=found.reason if found else None,
+        ))
+    return tuple(out)
+
+
+def classify_column(column: Column, vocab: Vocabulary | None = None,
+                    context: Context | None = None) -> Column:
+    """The column with ``category``/``confidence``/``evidence`` filled in (None when not
+    sensitive)."""
+    found = classify_in_context(column, context, vocab)
     return dataclasses.replace(
         column,
         category=found.category if found else None,
         confidence=found.confidence if found else None,
+        evidence=found.reason if found else None,
     )

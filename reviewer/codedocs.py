@@ -50,11 +50,14 @@ DOCS: dict[str, CodeDoc] = {
         security_severity="8.0",
     ),
     "MR003": CodeDoc(
-        why="The column's name or type says credential, personal data or free text, but it "
-            "carries no label and no rule, so nothing masks it. High-confidence credentials "
-            "(client_secret, api_key, password, ...) are errors; the rest are warnings.",
+        why="The column's name, type, constraints, comments, table or siblings say credential, "
+            "personal data or free text, but it carries no label and no rule, so nothing masks "
+            "it. The finding quotes that evidence (\"name token 'code', sibling 'expires_at', "
+            "sibling 'user_id' (foreign key to users.id)\"). High-confidence credentials are "
+            "errors; low-confidence guesses are notes; the rest are warnings.",
         fix="Label the column in the model and add the printed rule, or add the rule alone. If "
-            "the name misleads (e.g. `token_type`), list it in `ignore-names`.",
+            "the evidence misleads (e.g. `token_type`), list the name in `ignore-names`, or "
+            "exempt the column with a reason.",
         example="class NetSuiteConnection(Base):\n    __tablename__ = \"netsuite_connections\"\n"
                 "    client_secret = mapped_column(Text)  # no label, no rule",
         example_lang="python",

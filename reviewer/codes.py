@@ -26,7 +26,7 @@ CODES: dict[str, Code] = {
              "(renamed or misspelt) goes unmasked."),
         Code("MR003", "unlabeled-sensitive", "warning",
              "A new or changed column looks sensitive but has no label and no rule "
-             "(error for high-confidence credentials)."),
+             "(error for high-confidence credentials, note for low-confidence guesses)."),
         Code("MR004", "label-mismatch", "warning",
              "A similar field elsewhere is labelled or masked, and this one is not."),
         Code("MR005", "invalid-exemption", "error",

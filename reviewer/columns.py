@@ -5,9 +5,10 @@ exemption pragmas attached), plus the errors for what cannot be read."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewer.resolution import ClassNode, Resolver, is_sqla, linearise, tail
 from reviewer.types import Column, Config, Exemption, ScanError
@@ -37,6 +38,9 @@ class ColumnBuilder:
     attached: set[tuple[str, int]] = field(default_factory=set)
     exemptions: list[Exemption] = field(default_factory=list)
     mapped: int = 0
+    # (table, path, line, what maps it): every table a class or Table(...) owns
+    owned: list[tuple[str, str, int, str]] = field(default_factory=list)
+    blocked: set[str] = field(default_factory=set)  # tables with a column already reported
     _tables: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _mros: dict[int, list[ClassNode]] = field(default_factory=dict)
 
@@ -62,11 +66,13 @@ class ColumnBuilder:
     def _table_of(self, node: ClassNode) -> str | None:
         cls = node.facts
         if cls.table is not None:
-            if cls.table.first_string is None:
+            name = self.table_name(node.path, cls.table)
+            if name is None:
                 self.error(node.path, cls.table_line,
-                           f"{cls.name}.__table__: the table name is not a string literal; "
-                           "write Table(\"name\", metadata, ...)")
-            return cls.table.first_string
+                           f"{cls.name}.__table__: the table name cannot be computed from the "
+                           "source; write Table(\"name\", metadata, ...) with a literal or a "
+                           "module constant")
+            return name
         if cls.table_error:
             self.error(node.path, cls.table_line,
                        f"{cls.name}.__table__ is not a Table(...) call the reviewer can read; "
@@ -75,10 +81,14 @@ class ColumnBuilder:
         if cls.tablename_kind == "literal":
             return cls.tablename
         if cls.tablename_kind == "computed":
-            self.error(node.path, cls.tablename_line,
-                       f"{cls.name}.__tablename__ is computed; the reviewer reads source and "
-                       "cannot evaluate it. Assign a string literal")
-            return None
+            name = self.resolver.string(node.path, cls.tablename_expr)
+            if name is None:
+                self.error(node.path, cls.tablename_line,
+                           f"{cls.name}.__tablename__ is computed in a way the reviewer cannot "
+                           "evaluate from the source (only literals, module constants, "
+                           "f-strings, + and simple helper functions are); assign a string "
+                           "literal")
+            return name
         mro = self.mro(node)
         parent = next((c for c in mro[1:] if c.mapped), None)
         # Flask-SQLAlchemy 3 names a subclass's own table when it declares a primary key.
@@ -88,16 +98,24 @@ class ColumnBuilder:
         )
         if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
             return self.table_of(parent)  # single-table inheritance
-        for ancestor in mro[1:]:
+        for ancestor in mro:
             kind = ancestor.facts.tablename_kind
-            if kind == "literal":
+            if kind == "literal" and ancestor is not node:
                 return ancestor.facts.tablename
-            if kind == "computed":
-                self.error(ancestor.path, ancestor.facts.tablename_line,
-                           f"{ancestor.facts.name}.__tablename__ is computed; assign a string "
-                           "literal, or use a declared_attr and set table-naming")
-                return None
+            if kind == "computed" and ancestor is not node:
+                name = self.resolver.string(ancestor.path, ancestor.facts.tablename_expr)
+                if name is None:
+                    self.error(ancestor.path, ancestor.facts.tablename_line,
+                               f"{ancestor.facts.name}.__tablename__ is computed in a way the "
+                               "reviewer cannot evaluate; assign a string literal, or use a "
+                               "declared_attr and set table-naming")
+                return name
             if kind == "declared":
+                # `return cls.__name__.lower()` and the like, evaluated for this class
+                name = self.resolver.string(ancestor.path, ancestor.facts.tablename_expr,
+                                            clsname=cls.name)
+                if name is not None:
+                    return name
                 break
         naming = self.config.table_naming
         if naming == "snake_case":
@@ -112,6 +130,24 @@ class ColumnBuilder:
         return None
 
     # ----------------------------------------------------------------- columns
+
+    def table_name(self, path: str, call: CallFacts) -> str | None:
+        """``Table("users", ...)``, or a name computed from constants: ``Table(PREFIX + "x")``,
+        ``Table(prefixed("roles"), ...)``."""
+        return call.first_string or self.resolver.string(path, call.name_expr)
+
+    def column_name(self, path: str, call: CallFacts) -> tuple[str | None, bool]:
+        """The DB name a Column(...) call gives, and whether a name was given that cannot be
+        computed. A first argument that is a name is the column name when it evaluates to a
+        string, else the column type (``Column(NAME, ...)`` vs ``Column(String, ...)``)."""
+        if call.name is not None or call.name_error:
+            return call.name, call.name_error
+        if call.name_expr is None:
+            return None, False
+        name = self.resolver.string(path, call.name_expr)
+        if name is not None:
+            return name, False
+        return None, call.name_expr[0] != "ref"
 
     def labels_for(self, path: str, *calls: CallFacts | None) -> set[str]:
         found: set[str] = set()
@@ -155,7 +191,7 @@ class ColumnBuilder:
 
     def column_call(self, path: str, call: CallFacts) -> CallFacts | None:
         """The Column/mapped_column call a statement declares, or None if it is no column."""
-        q = self.resolver.qual(path, call.callee) if call.callee else None
+        q = self.callee_qual(path, call.callee)
         if q is None:
             return None
         if is_sqla(q) and tail(q) in ("Column", "mapped_column"):
@@ -165,6 +201,43 @@ class ColumnBuilder:
             if inner_q and is_sqla(inner_q) and tail(inner_q) in ("Column", "mapped_column"):
                 return call.inner
         return None
+
+    def callee_qual(self, path: str, callee: str) -> str | None:
+        """The external name of what a call makes: the callee itself, or for a repository
+        class, the external class it derives from (``class EncryptedColumn(Column)``)."""
+        if not callee:
+            return None
+        ref = self.resolver.resolve(path, callee)
+        if ref.kind == "external":
+            return ref.qual
+        if ref.kind == "class":
+            ancestor = self.resolver.external_ancestor(ref.path, ref.name, set())
+            return ancestor[0] if ancestor is not None else None
+        return None
+
+    def unclassified(self, path: str, call: CallFacts) -> tuple[str, str] | None:
+        """Why a call assigned in a mapped class might build a column the reviewer cannot see,
+        or None when it is known not to: a SQLAlchemy construct (relationship, synonym ...),
+        the standard library, a builtin, or a repository class that derives from nothing
+        external. Anything else could hide a labelled column, so it must block."""
+        if not call.callee:
+            return "", "its callee is an expression, not a name"
+        ref = self.resolver.resolve(path, call.callee)
+        if ref.kind == "class":
+            q = self.callee_qual(path, call.callee)
+            if q is None or _harmless(q):
+                return None
+            return call.callee, f"a class deriving from {q}"
+        if ref.kind != "external":
+            what = {"other": "a function or object of the repository, not a class",
+                    "unresolved": "defined or imported nowhere the reviewer can see",
+                    "missing": "imported from a module that is not in the repository"}
+            return call.callee, what.get(ref.kind, "not a column construct")
+        if ref.qual.startswith("functools.partial"):
+            return call.callee, "a functools.partial"
+        if _harmless(ref.qual):
+            return None
+        return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
 
     def stmt_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
                     ) -> Column | None:
@@ -180,21 +253,19 @@ class ColumnBuilder:
         if stmt.call is not None:
             call = self.column_call(path, stmt.call)
             if call is None:
-                q = self.resolver.qual(path, stmt.call.callee) if stmt.call.callee else None
-                ann_q = (self.resolver.qual(path, stmt.annotation.wrapper)
-                         if stmt.annotation else None)
-                mapped = ann_q is not None and tail(ann_q) == "Mapped"
-                # A call into the repository's own code (a column factory, a partial) may
-                # build a column we cannot see; a labelled one would pass unchecked.
-                factory = not mapped and bool(stmt.call.callee) and (
-                    q == "functools.partial()"
-                    or (q is None and self.resolver.resolve(path, stmt.call.callee).kind == "other")
-                )
-                if ((q is None and mapped) or factory) and not stmt.decorators:
+                # The safety net: a call the reader cannot classify may build a column it
+                # cannot see (a factory, a partial, a re-export it failed to follow), and a
+                # labelled one would pass unchecked. Unreadable blocks; it is never dropped.
+                why = self.unclassified(path, stmt.call)
+                if why is not None:
+                    self.blocked.add(table)
+                    shown = f"{why[0]}(...)" if why[0] else "the call"
                     self.error(path, stmt.line,
-                               f"{node.facts.name}.{stmt.attribute}: cannot resolve "
-                               f"{stmt.call.callee or 'the call'}(...); declare the column with "
-                               "mapped_column(...) or Column(...) so it can be read statically")
+                               f"{node.facts.name}.{stmt.attribute}: cannot resolve {shown} "
+                               f"({why[1]}), so masking-reviewer cannot tell whether it builds a "
+                               "column, and a labelled one would pass unchecked; declare the "
+                               "column with mapped_column(...) or Column(...) in the class body, "
+                               "or, if it builds no column, define it outside the mapped class")
                 return None
         annotation = stmt.annotation
         mapped_ann = False
@@ -209,15 +280,18 @@ class ColumnBuilder:
             q = self.resolver.qual(alias[0], alias_call.callee)
             if not (q and is_sqla(q) and tail(q) == "mapped_column"):
                 alias_call = None
-        if call is not None and call.name_error:
+        call_name, name_error = self.column_name(path, call) if call else (None, False)
+        if name_error:
+            self.blocked.add(table)
             self.error(path, stmt.line,
-                       f"{node.facts.name}.{stmt.attribute}: the column name is not a string "
-                       "literal; write the DB column name as a literal")
+                       f"{node.facts.name}.{stmt.attribute}: the column name cannot be computed "
+                       "from the source; write the DB column name as a literal or a module "
+                       "constant")
             return None
         labels = set(stmt.labels) | self.labels_for(path, stmt.call)
         if alias is not None:
             labels |= set(alias[1].labels) | self.labels_for(alias[0], alias_call)
-        name = (call.name if call else None) or (alias_call.name if alias_call else None)
+        name = call_name or (alias_call.name if alias_call else None)
         nullable: bool | None = call.nullable if call else None
         if nullable is None and alias_call is not None:
             nullable = alias_call.nullable
@@ -248,6 +322,7 @@ class ColumnBuilder:
             labels=tuple(lb for lb in self.config.labels if lb in labels),
             exemption=self.exemption(path, stmt.line, stmt.end_line, table, column),
             declared_in=node.facts.name if node is not owner else None,
+            **_evidence(call, alias_call),
         )
 
     def exemption(self, path: str, line: int, end_line: int, table: str, column: str
@@ -267,16 +342,19 @@ class ColumnBuilder:
             q = self.resolver.qual(path, arg.callee) if arg.callee else None
             if not (q and is_sqla(q) and tail(q) == "Column"):
                 continue
-            if arg.name is None:
+            name = arg.name or self.resolver.string(path, arg.name_expr)
+            if name is None:
+                self.blocked.add(table)
                 self.error(path, arg.line,
-                           f"a Column in Table({table!r}) has no literal name; "
-                           "give it a string literal as its first argument")
+                           f"a Column in Table({table!r}) has a name the reviewer cannot "
+                           "compute from the source; give it a string literal or a module "
+                           "constant as its first argument")
                 continue
             yield Column(
                 table=table,
-                column=arg.name,
+                column=name,
                 class_name=class_name,
-                attribute=(arg.key or arg.name) if class_name else None,
+                attribute=(arg.key or name) if class_name else None,
                 path=path,
                 line=arg.line,
                 type=arg.type,
@@ -285,7 +363,8 @@ class ColumnBuilder:
                 primary_key=arg.primary_key,
                 labels=tuple(lb for lb in self.config.labels
                              if lb in self.labels_for(path, arg)),
-                exemption=self.exemption(path, arg.line, arg.end_line, table, arg.name),
+                exemption=self.exemption(path, arg.line, arg.end_line, table, name),
+                **_evidence(arg),
             )
 
     # ----------------------------------------------------------------- files
@@ -301,20 +380,24 @@ class ColumnBuilder:
             q = self.resolver.qual(path, call.callee)
             if not (q and is_sqla(q) and tail(q) == "Table"):
                 continue
-            if call.first_string is None:
-                self.error(path, call.line, "Table(...) name is not a string literal; write the "
-                           "table name as a literal")
+            table = self.table_name(path, call)
+            if table is None:
+                self.error(path, call.line, "Table(...) name cannot be computed from the source "
+                           "(only literals, module constants, f-strings, + and simple helper "
+                           "functions are read); write the table name as a literal")
                 continue
             self.mapped += 1
-            self.reflected(path, call)
-            self.columns.extend(self.core_columns(path, call.first_string, call, None))
+            self.reflected(path, call, table)
+            if not call.reflected:
+                self.owned.append((table, path, call.line, f"Table({table!r})"))
+            self.columns.extend(self.core_columns(path, table, call, None))
         for cls in facts.classes:
             self.model_class(path, cls)
 
-    def reflected(self, path: str, call: CallFacts) -> None:
+    def reflected(self, path: str, call: CallFacts, table: str) -> None:
         if call.reflected:
             self.error(path, call.line,
-                       f"Table({call.first_string!r}) is reflected from the database "
+                       f"Table({table!r}) is reflected from the database "
                        "(autoload_with), so its columns are not in the source and their labels "
                        "cannot be checked; declare the columns explicitly")
 
@@ -369,8 +452,13 @@ class ColumnBuilder:
         table = self.table_of(node)
         if table is None:
             return
+        parent = next((c for c in mro[1:] if c.mapped), None)
+        if (parent is None or self.table_of(parent) != table) and not (
+            cls.table is not None and cls.table.reflected
+        ):
+            self.owned.append((table, path, cls.line, f"class {cls.name}"))
         if cls.table is not None:
-            self.reflected(path, cls.table)
+            self.reflected(path, cls.table, table)
             self.columns.extend(self.core_columns(path, table, cls.table, cls.name))
             return
         # First class in the MRO that binds a name wins, exactly as attribute lookup does.
@@ -388,3 +476,38 @@ class ColumnBuilder:
                 if col is not None:
                     self.columns.append(col)
             seen.update(ancestor.facts.names)
+
+
+    def empty_tables(self) -> None:
+        """A table needs a primary key, so one with no column read means the reader missed
+        them all (an unread base, a construct it does not know): that must block."""
+        read = {c.table for c in self.columns} | self.blocked
+        for table, path, line, owner in self.owned:
+            if table not in read:
+                self.error(path, line,
+                           f"{owner} maps the table {table!r}, but masking-reviewer read none of "
+                           "its columns, so a labelled one would pass unchecked; declare them "
+                           "with mapped_column(...) or Column(...) in the class body or its "
+                           "mixins (a table always has at least a primary key)")
+
+
+_STDLIB = frozenset(sys.stdlib_module_names)
+
+
+def _harmless(qual: str) -> bool:
+    """Builds no column: SQLAlchemy's other constructs, the standard library, builtins."""
+    top = qual.split(".", 1)[0]
+    return is_sqla(qual) or top in _STDLIB or top == "builtins"
+
+
+def _evidence(*calls: CallFacts | None) -> dict[str, Any]:
+    """What the classifier reads besides name and type: index, foreign key, doc, comments."""
+    found = [c for c in calls if c is not None]
+    fk = next((a.first_string for c in found for a in c.args
+               if a.callee.rsplit(".", 1)[-1] == "ForeignKey" and a.first_string), None)
+    return {
+        "index": any(c.index for c in found),
+        "foreign_key": fk,
+        "doc": next((c.doc for c in found if c.doc), None),
+        "comment": next((c.note for c in found if c.note), None),
+    }

@@ -269,6 +269,11 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def cmd_github(args: argparse.Namespace) -> int:
+    from reviewer.extras import missing
+
+    lacking = missing("github", "reviewer github")
+    if lacking:
+        raise UsageError(lacking)
     from reviewer.github.command import run
 
     return run(args)

@@ -11,6 +11,12 @@ from typing import Any, Literal
 
 TablenameKind = Literal["none", "literal", "declared", "computed"]
 
+# A string computed from constants, as an expression tree the resolver evaluates across modules:
+#   ("lit", text) | ("ref", dotted name) | ("cat", (part, ...)) | ("clsname",)  (cls.__name__)
+#   ("call", dotted callee, (arg, ...)) | ("meth", method, receiver, (arg, ...))
+# Tuples all the way down, so facts stay hashable and a cache round trip compares equal.
+StrExpr = tuple[Any, ...]
+
 
 @dataclass(frozen=True, slots=True)
 class CallFacts:
@@ -32,6 +38,12 @@ class CallFacts:
     first_string: str | None = None  # Table("name", ...)
     end_line: int = 0
     reflected: bool = False  # Table(..., autoload_with=engine): columns come from the DB
+    name_expr: StrExpr | None = None  # a first positional argument computed from constants
+    # Evidence for the classifier, read only on column calls: index=True, the doc=/comment=
+    # texts, and the source comments on (or right above) the call's lines.
+    index: bool = False
+    doc: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +84,9 @@ class ClassFacts:
     table: CallFacts | None = None  # __table__ = Table(...)
     table_line: int = 0
     table_error: bool = False  # __table__ = something we cannot read
+    decorators: tuple[str, ...] = ()  # dotted callee of each class decorator
+    # a computed __tablename__, or what a declared_attr __tablename__ returns
+    tablename_expr: StrExpr | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +123,13 @@ class ModuleFacts:
     errors: tuple[tuple[int, str], ...] = ()
     imports_sqlalchemy: bool = False
     names: tuple[str, ...] = ()  # every module-level binding
+    bindings: tuple[tuple[str, str], ...] = ()  # NAME = dotted.name (an alias of that object)
+    # NAME = callee(kw=dotted.name, ...): (NAME, kw, dotted.name), e.g. declarative_base(cls=X)
+    instance_args: tuple[tuple[str, str, str], ...] = ()
+    exports: tuple[str, ...] | None = None  # __all__ when it is a literal list; None: not set
+    str_consts: tuple[tuple[str, StrExpr], ...] = ()  # NAME = a string built from constants
+    # def NAME(params): return <string expression>
+    str_funcs: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -135,7 +157,8 @@ def _enc_call(c: CallFacts | None) -> list[Any] | None:
         return None
     return [c.callee, c.line, c.name, c.name_error, c.type, c.nullable, c.primary_key, c.unique,
             c.key, list(c.labels), list(c.refs), _enc_call(c.inner),
-            [_enc_call(a) for a in c.args], c.first_string, c.end_line, c.reflected]
+            [_enc_call(a) for a in c.args], c.first_string, c.end_line, c.reflected, c.name_expr,
+            c.index, c.doc, c.note]
 
 
 def _enc_stmt(s: Stmt) -> list[Any]:
@@ -148,7 +171,7 @@ def _enc_stmt(s: Stmt) -> list[Any]:
 def _enc_class(c: ClassFacts) -> list[Any]:
     return [c.name, c.line, list(c.bases), [_enc_stmt(s) for s in c.stmts], list(c.names),
             c.tablename, c.tablename_kind, c.tablename_line, c.abstract, _enc_call(c.table),
-            c.table_line, c.table_error]
+            c.table_line, c.table_error, list(c.decorators), c.tablename_expr]
 
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
@@ -165,20 +188,30 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[line, message] for line, message in facts.errors],
         facts.imports_sqlalchemy,
         list(facts.names),
+        [list(b) for b in facts.bindings],
+        [list(a) for a in facts.instance_args],
+        None if facts.exports is None else list(facts.exports),
+        [[name, expr] for name, expr in facts.str_consts],
+        [[name, list(params), expr] for name, params, expr in facts.str_funcs],
     ]
+
+
+def _tuples(d: Any) -> Any:
+    """JSON arrays back into the tuples a StrExpr is made of."""
+    return tuple(_tuples(x) for x in d) if isinstance(d, list) else d
 
 
 def _call(d: Any) -> CallFacts | None:
     if d is None:
         return None
     (callee, line, name, name_error, type_, nullable, pk, unique, key, labels, refs, inner, args,
-     first_string, end_line, reflected) = d
+     first_string, end_line, reflected, name_expr, index, doc, note) = d
     return CallFacts(
         str(callee), int(line), name, bool(name_error), type_, nullable, bool(pk), bool(unique),
         key, tuple(labels) if labels else (), tuple(refs) if refs else (),
         _call(inner) if inner else None,
         tuple(c for c in map(_call, args) if c is not None) if args else (), first_string,
-        int(end_line), bool(reflected),
+        int(end_line), bool(reflected), _tuples(name_expr), bool(index), doc, note,
     )
 
 
@@ -194,18 +227,18 @@ def _stmt(d: Any) -> Stmt:
 
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
-     table_line, table_error) = d
+     table_line, table_error, decorators, tablename_expr) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
-        bool(table_error),
+        bool(table_error), tuple(decorators), _tuples(tablename_expr),
     )
 
 
 def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
-     imports_sqlalchemy, names) = data
+     imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -221,4 +254,9 @@ def facts_from_json(data: Any) -> ModuleFacts:
         errors=tuple((int(n), str(m)) for n, m in errors),
         imports_sqlalchemy=bool(imports_sqlalchemy),
         names=tuple(names),
+        bindings=tuple((str(a), str(b)) for a, b in bindings),
+        instance_args=tuple((str(a), str(b), str(c)) for a, b, c in instance_args),
+        exports=None if exports is None else tuple(exports),
+        str_consts=tuple((str(n), _tuples(e)) for n, e in str_consts),
+        str_funcs=tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_funcs),
     )

@@ -47,6 +47,7 @@ def finding_on(column: Column, code: str, sev: Severity, message: str) -> Findin
         attribute=column.attribute,
         category=column.category,
         confidence=column.confidence,
+        evidence=column.evidence,
     )
 
 
@@ -67,11 +68,10 @@ def config_exemptions(config: Config) -> tuple[Exemption, ...]:
 def exemption_for(column: Column, config: Config) -> Exemption | None:
     if column.exemption is not None:
         return column.exemption
-    # Called for every column by several checks: build an Exemption only for a match.
-    for e in config.exemptions:
-        if (e.table, e.column) == column.key:
-            return _as_exemption(e, config)
-    return None
+    # Called for every column by several checks: a dict lookup, and an Exemption only for a
+    # match.
+    found = config.exemption(column.key)
+    return None if found is None else _as_exemption(found, config)
 
 
 def with_exemptions(inventory: Inventory, config: Config) -> Inventory:

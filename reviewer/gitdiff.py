@@ -69,14 +69,20 @@ class DiffIndex:
     # two diffs that touch the same lines compare equal whatever their context text.
     patches: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
+    # path -> index into ``files``, by new path then by old path; built on first lookup (every
+    # finding is anchored with up to four lookups, so a scan per lookup adds up)
+    _by_new: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_old: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def _find(self, path: str) -> int | None:
-        for i, f in enumerate(self.files):
-            if f.new_path == path:
-                return i
-        for i, f in enumerate(self.files):
-            if f.old_path == path:
-                return i
-        return None
+        if not self._by_new and not self._by_old and self.files:
+            for i, f in enumerate(self.files):
+                if f.new_path is not None:
+                    self._by_new.setdefault(f.new_path, i)
+                if f.old_path is not None:
+                    self._by_old.setdefault(f.old_path, i)
+        found = self._by_new.get(path)
+        return found if found is not None else self._by_old.get(path)
 
     def get(self, path: str) -> FileDiff | None:
         """The file by its new path, else by its old path (a deleted or renamed-away file)."""

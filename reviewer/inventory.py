@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from reviewer.cache import InventoryCache, RecordingTree, text_digest
+from reviewer.cache import InventoryCache, RecordingTree, content_id
 from reviewer.columns import ColumnBuilder
 from reviewer.facts_pool import FactsPool
 from reviewer.files import UnreadableFile
@@ -20,7 +20,7 @@ from reviewer.types import Column, Config, Exemption, Inventory
 
 def _digest(tree: SourceTree, path: str) -> str | None:
     try:
-        return text_digest(tree.read(path))
+        return content_id(tree, path)
     except UnreadableFile as exc:
         return f"unreadable: {exc.message}"
 
@@ -93,6 +93,7 @@ def _build(
             # A hierarchy the resolver does not handle must block, never crash the gate.
             builder.error(path, 1, f"the reviewer could not resolve this file "
                           f"({type(exc).__name__}: {exc}); please report it")
+    builder.empty_tables()
     return _finish(builder, files)
 
 

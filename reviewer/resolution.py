@@ -8,6 +8,9 @@ columns land in exactly the tables SQLAlchemy would put them in.
 
 from __future__ import annotations
 
+import builtins
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePosixPath
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from reviewer.facts_pool import FactsPool
 
 if TYPE_CHECKING:
-    from reviewer.facts import ClassFacts
+    from reviewer.facts import ClassFacts, ImportFacts, StrExpr
 
 _MAX_DEPTH = 30  # bound on import chains, so a cycle can never hang the gate
 
@@ -25,7 +28,7 @@ RefKind = Literal[
 ]
 _HARMLESS_MODULES = ("builtins", "typing", "typing_extensions", "abc", "enum", "dataclasses",
                      "collections")
-_BUILTIN_BASES = frozenset({"object", "Exception", "dict", "list", "str", "int"})
+_BUILTINS = frozenset(dir(builtins))
 
 @dataclass(frozen=True, slots=True)
 class Ref:
@@ -43,6 +46,7 @@ class ClassNode:
     root: bool = False  # class Base(DeclarativeBase): the registry, not a table
     declarative: bool = False
     mapped: bool = False
+    abstract: bool = False  # derives from AbstractConcreteBase: maps no table itself
     bad_bases: list[str] = field(default_factory=list)
     unsupported_bases: list[str] = field(default_factory=list)  # e.g. sqlmodel.SQLModel
 
@@ -56,6 +60,7 @@ class Resolver:
         self.files = pool.files
         self.file_set = pool.file_set
         self._modules: dict[str, list[str]] | None = None
+        self._prefixes: frozenset[str] | None = None
         self._classes: dict[tuple[str, str], ClassNode | None] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._resolved: dict[tuple[str, str], Ref] = {}
@@ -148,16 +153,23 @@ class Resolver:
         for alias in facts.aliases:
             if alias.name == head and not rest:
                 return Ref("alias", path, head)
-        for const, _labels, _refs in facts.consts:
-            if const == head and not rest:
-                return Ref("const", path, head)
+        binding = next((t for n, t in reversed(facts.bindings) if n == head), None)
+        const = False
+        for const_name, labels, _refs in facts.consts:
+            if const_name == head and not rest:
+                if labels or binding is None:
+                    return Ref("const", path, head)
+                const = True
         for local, callee in reversed(facts.instances):
             if local == head:
-                made = self.resolve(path, callee, depth + 1) if callee else Ref("other")
-                if made.kind == "external":
-                    qual = f"{made.qual}()" + (f".{rest}" if rest else "")
-                    return Ref("external", qual=qual)
-                return Ref("other", path, name)
+                return self.instance(path, head, callee, rest, depth)
+        if binding is not None:
+            # `Base = db.Model`, `Column = sqlalchemy.Column`: the name is that object. A
+            # constant of constants (`X = OTHER`) stays a constant for its labels.
+            bound = self.resolve(path, f"{binding}.{rest}" if rest else binding, depth + 1)
+            if const and bound.kind in ("other", "unresolved", "missing"):
+                return Ref("const", path, head)
+            return bound
         for imp in reversed(facts.imports):
             if imp.local != head:
                 continue
@@ -181,34 +193,95 @@ class Resolver:
             if target is None:
                 return self.resolve_module(f"{imp.module}.{imp.name}", rest, depth, path)
             target_facts = self.facts(target)
-            if target_facts is not None and imp.name in target_facts.names:
+            # What the module binds wins over a submodule of the same name: after
+            # `from .db import db` in a package's __init__, `pkg.db` is the object.
+            if target_facts is not None and (
+                imp.name in target_facts.names
+                or any(i.local == imp.name for i in target_facts.imports)
+            ):
                 return self.resolve(target, full, depth + 1)
             sub = self.relative_module(target, imp.name, 1) if target.endswith(
                 "__init__.py") else None
             if sub is not None:
                 return self.resolve_in_module(sub, rest, depth + 1)
-            if target_facts is not None and any(
-                i.local == imp.name for i in target_facts.imports
-            ):
-                return self.resolve(target, full, depth + 1)
+            if target_facts is not None and any(i.name == "*" for i in target_facts.imports):
+                found = self.resolve(target, full, depth + 1)
+                if found.kind not in ("unresolved", "missing"):
+                    return found
             return Ref("missing", target, imp.name, f"{imp.module}.{imp.name}")
-        for imp in facts.imports:
-            if imp.name == "*":
-                star = (
-                    self.relative_module(path, imp.module, imp.level)
-                    if imp.level else self.find_module(imp.module, path)
-                )
-                if star is not None:
-                    found = self.resolve(star, name, depth + 1)
-                    if found.kind not in ("unresolved", "missing"):
-                        return found
-                else:
-                    return Ref("external", qual=f"{imp.module}.{name}")
+        star = self.star(path, facts.imports, name, depth)
+        if star is not None:
+            return star
         if head in facts.names:
             return Ref("other", path, name)
-        if head in _BUILTIN_BASES:
+        if head in _BUILTINS:
             return Ref("external", qual=f"builtins.{name}")
         return Ref("unresolved", path, name, name)
+
+    def star(self, path: str, imports: Sequence[ImportFacts], name: str, depth: int
+             ) -> Ref | None:
+        """A name bound by ``from m import *``. The repository's own modules are searched
+        first (their names are known, and a later star import wins); an external module's
+        contents are not, so the last external star import is assumed to supply the name."""
+        head = name.partition(".")[0]
+        external: Ref | None = None
+        for imp in reversed(imports):
+            if imp.name != "*":
+                continue
+            target = (
+                self.relative_module(path, imp.module, imp.level)
+                if imp.level else self.find_module(imp.module, path)
+            )
+            if target is None:
+                if external is None and not imp.level:
+                    external = Ref("external", qual=f"{imp.module}.{name}")
+                continue
+            exported = self.facts(target)
+            if head.startswith("_") or (
+                exported is not None and exported.exports is not None
+                and head not in exported.exports
+            ):
+                continue
+            found = self.resolve(target, name, depth + 1)
+            if found.kind not in ("unresolved", "missing"):
+                return found
+        return external
+
+    def instance(self, path: str, local: str, callee: str, rest: str, depth: int) -> Ref:
+        """``local = callee(...)``: an instance of an external class is named by what made it
+        (``flask_sqlalchemy.SQLAlchemy().Model``), and so is an instance of a repository
+        class deriving from one (``class AppSQLAlchemy(SQLAlchemy)``) unless it overrides
+        the attribute. The Ref keeps where the instance is bound, for its keyword arguments."""
+        made = self.resolve(path, callee, depth + 1) if callee else Ref("other")
+        if made.kind == "class":
+            ancestor = self.external_ancestor(made.path, made.name, set())
+            if ancestor is not None and rest.partition(".")[0] not in ancestor[1]:
+                made = Ref("external", qual=ancestor[0])
+        if made.kind == "external":
+            qual = f"{made.qual}()" + (f".{rest}" if rest else "")
+            return Ref("external", path, local, qual)
+        return Ref("other", path, f"{local}.{rest}" if rest else local)
+
+    def external_ancestor(self, path: str, name: str, seen: set[tuple[str, str]]
+                          ) -> tuple[str, set[str]] | None:
+        """The first external, non-builtin base of a repository class (depth first), with the
+        attribute names the repository classes on the way define."""
+        if (path, name) in seen or len(seen) > _MAX_DEPTH:
+            return None
+        seen.add((path, name))
+        facts = self.facts(path)
+        cls = next((c for c in reversed(facts.classes) if c.name == name), None) if facts else None
+        if cls is None:
+            return None
+        for base in cls.bases:
+            ref = self.resolve(path, base) if base else Ref("unresolved")
+            if ref.kind == "external" and not ref.qual.startswith("builtins."):
+                return ref.qual, set(cls.names)
+            if ref.kind == "class":
+                found = self.external_ancestor(ref.path, ref.name, seen)
+                if found is not None:
+                    return found[0], found[1] | set(cls.names)
+        return None
 
     def resolve_in_module(self, path: str, rest: str, depth: int) -> Ref:
         return self.resolve(path, rest, depth) if rest else Ref("module", path)
@@ -219,12 +292,93 @@ class Resolver:
             target = self.find_module(".".join(parts[:k]), from_path)
             if target is not None:
                 return self.resolve_in_module(target, ".".join(parts[k:]), depth + 1)
+        if f"{parts[0]}." in self.package_prefixes():
+            # `from app.helpers import x` where app/ is the repository's package but
+            # app/helpers.py is not there: a missing file, not some installed package
+            return Ref("missing", from_path, ".".join(parts), ".".join(parts))
         return Ref("external", qual=".".join(parts))
+
+    def package_prefixes(self) -> frozenset[str]:
+        """``"app."`` for every top-level package name the repository's modules live under."""
+        if self._prefixes is None:
+            self._prefixes = frozenset(
+                name.split(".", 1)[0] + "." for name in self.module_index() if "." in name
+            )
+        return self._prefixes
 
     def qual(self, path: str, name: str) -> str | None:
         """The qualified name of an external (non-repository) object, else None."""
         ref = self.resolve(path, name)
         return ref.qual if ref.kind == "external" else None
+
+    # ----------------------------------------------------------------- strings
+
+    def string(self, path: str, expr: StrExpr | None, clsname: str | None = None) -> str | None:
+        """Evaluate a string expression from the facts (a table or column name built from
+        constants, helper functions and a declared_attr's ``cls.__name__``); None when any part
+        of it cannot be known without running the code."""
+        value = self._string(path, expr, {}, clsname, 0) if expr is not None else None
+        return value if isinstance(value, str) else None
+
+    def _string(self, path: str, expr: StrExpr, env: dict[str, str], clsname: str | None,
+                depth: int) -> str | _Pattern | None:
+        if depth > _MAX_DEPTH:
+            return None
+        kind = expr[0]
+        if kind == "lit":
+            return str(expr[1])
+        if kind == "clsname":
+            return clsname
+        if kind == "cat":
+            parts = [self._string(path, e, env, clsname, depth + 1) for e in expr[1]]
+            strs = [x for x in parts if isinstance(x, str)]
+            return "".join(strs) if len(strs) == len(parts) else None
+        if kind == "ref":
+            return self._string_ref(path, str(expr[1]), env, depth)
+        args = [self._string(path, e, env, clsname, depth + 1) for e in expr[-1]]
+        if any(a is None for a in args):
+            return None
+        if kind == "meth":
+            receiver = self._string(path, expr[2], env, clsname, depth + 1)
+            return _apply(str(expr[1]), receiver, args)
+        if kind != "call":
+            return None
+        callee = str(expr[1])
+        head, _, method = callee.rpartition(".")
+        if head and (method in _STR_METHODS or method == "sub"):
+            receiver = self._string_ref(path, head, env, depth)
+            if receiver is not None:
+                return _apply(method, receiver, args)
+        ref = self.resolve(path, callee)
+        if ref.kind == "external":
+            return _external_call(ref.qual, args)
+        facts = self.facts(ref.path) if ref.kind == "other" else None
+        for name, params, body in reversed(facts.str_funcs if facts else ()):
+            if name == ref.name and len(params) == len(args):
+                strs = [a for a in args if isinstance(a, str)]
+                if len(strs) != len(args):
+                    return None
+                bound = dict(zip(params, strs, strict=True))
+                return self._string(ref.path, body, bound, None, depth + 1)
+        return None
+
+    def _string_ref(self, path: str, name: str, env: dict[str, str], depth: int
+                    ) -> str | _Pattern | None:
+        if name in env:
+            return env[name]
+        ref = self.resolve(path, name)
+        if ref.kind == "external" and ref.name and ref.qual.endswith("()"):
+            pass  # PATTERN = re.compile(...): an instance, and a constant too
+        elif ref.kind not in ("const", "other") or "." in ref.name:
+            return None
+        facts = self.facts(ref.path)
+        for const, expr in reversed(facts.str_consts if facts else ()):
+            if const == ref.name:
+                return self._string(ref.path, expr, {}, None, depth + 1)
+        for local, target in reversed(facts.bindings if facts else ()):
+            if local == ref.name:
+                return self._string_ref(ref.path, target, {}, depth + 1)
+        return None
 
     # ----------------------------------------------------------------- classes
 
@@ -238,6 +392,12 @@ class Resolver:
             return None
         self._resolving.add(key)
         node = ClassNode(path, cls)
+        for decorator in cls.decorators:
+            q = self.qual(path, decorator) if decorator else None
+            if q is not None and is_sqla(q) and tail(q) in (
+                "as_declarative", "as_declarative_base"
+            ):
+                node.root = node.declarative = True  # @as_declarative(): the base itself
         for base in cls.bases:
             ref = self.resolve(path, base) if base else Ref("unresolved", path, base)
             if ref.kind == "class":
@@ -254,21 +414,109 @@ class Resolver:
                     node.root = node.declarative = True
                 elif kind == "mapped-base":
                     node.declarative = True
+                    made = self.made_base(ref)
+                    if made is not None:
+                        node.bases.append(made)
+                elif kind == "abstract":
+                    node.abstract = True
                 elif kind == "unsupported":
                     node.unsupported_bases.append(ref.qual or base)
                 elif kind == "unknown":
                     node.bad_bases.append(base or "<expression>")
             else:
                 node.bad_bases.append(base or "<expression>")
-        node.mapped = node.declarative and not node.root and not cls.abstract
+        node.mapped = (
+            node.declarative and not node.root and not cls.abstract and not node.abstract
+        )
         self._resolving.discard(key)
         self._classes[key] = node
         return node
 
+    def made_base(self, ref: Ref) -> ClassNode | None:
+        """The base that ``declarative_base(cls=Mixin)`` or ``SQLAlchemy(model_class=Mixin)``
+        makes: a registry root whose own base is the mixin, so the mixin's columns land in
+        every model, as SQLAlchemy copies them. None when no such argument is given."""
+        if not ref.path or not ref.name:
+            return None
+        key = (ref.path, f"{ref.name}()")
+        if key in self._classes:
+            return self._classes[key]
+        facts = self.facts(ref.path)
+        given = [(kw, value) for local, kw, value in facts.instance_args if local == ref.name
+                 and kw in ("cls", "model_class")] if facts else []
+        if not given:
+            self._classes[key] = None
+            return None
+        from reviewer.facts import ClassFacts
+
+        kw, value = given[-1]
+        node = ClassNode(ref.path, ClassFacts(name=ref.name, line=0, bases=()), root=True,
+                         declarative=True)
+        self._classes[key] = node
+        target = self.resolve(ref.path, value)
+        parent = self.class_node(target.path, target.name) if target.kind == "class" else None
+        if parent is not None:
+            node.bases.append(parent)
+        elif target.kind != "external" or external_base_kind(target.qual) == "unknown":
+            node.bad_bases.append(f"{kw}={value}")
+        return node
+
+
+class _Pattern(str):
+    """A compiled regular expression, known by its pattern text."""
+
+
+_STR_METHODS = frozenset({
+    "lower", "upper", "title", "capitalize", "casefold", "strip", "lstrip", "rstrip", "replace",
+    "removeprefix", "removesuffix", "format",
+})
+# Regular expressions that turn a class name into a table name in real code. Only these are
+# ever run: a pattern from the code under review could be written to backtrack for hours.
+_KNOWN_PATTERNS = frozenset({
+    r"(?<!^)(?=[A-Z])", r"([A-Z]+)([A-Z][a-z])", r"([a-z\d])([A-Z])", r"([a-z0-9])([A-Z])",
+    r"(.)([A-Z][a-z]+)", r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"(?<=[a-z0-9])(?=[A-Z])",
+    r"(?<!^)([A-Z])", r"([A-Z])", r"(?<=[a-z])(?=[A-Z])",
+})
+_FORMAT_FIELD = re.compile(r"\{\d*\}")
+
+
+def _apply(method: str, receiver: str | _Pattern | None, args: list[str | _Pattern | None]
+           ) -> str | None:
+    strs = [a for a in args if isinstance(a, str) and not isinstance(a, _Pattern)]
+    if receiver is None or len(strs) != len(args):
+        return None
+    if isinstance(receiver, _Pattern):
+        return re.sub(receiver, strs[0], strs[1]) if method == "sub" and len(strs) == 2 else None
+    if method == "format":
+        # positional fields only: "{0.__class__}" and friends reach into objects
+        if "{" in _FORMAT_FIELD.sub("", receiver.replace("{{", "").replace("}}", "")):
+            return None
+        try:
+            return receiver.format(*strs)
+        except (IndexError, ValueError):
+            return None
+    if method not in _STR_METHODS:
+        return None
+    try:
+        result = getattr(str, method)(receiver, *strs)
+    except (TypeError, ValueError):
+        return None
+    return result if isinstance(result, str) else None
+
+
+def _external_call(qual: str, args: list[str | _Pattern | None]) -> str | _Pattern | None:
+    if qual == "re.compile" and len(args) == 1 and args[0] in _KNOWN_PATTERNS:
+        return _Pattern(str(args[0]))
+    if qual == "re.sub" and len(args) == 3 and args[0] in _KNOWN_PATTERNS:
+        return _apply("sub", _Pattern(str(args[0])), args[1:])
+    if qual == "builtins.str" and len(args) == 1 and isinstance(args[0], str):
+        return str(args[0])
+    return None
+
 
 def external_base_kind(
     qual: str,
-) -> Literal["root-parent", "mapped-base", "harmless", "unsupported", "unknown"]:
+) -> Literal["root-parent", "mapped-base", "abstract", "harmless", "unsupported", "unknown"]:
     last = qual.rsplit(".", 1)[-1]
     top = qual.split(".", 1)[0]
     if top in ("sqlalchemy", "flask_sqlalchemy"):
@@ -276,6 +524,8 @@ def external_base_kind(
             return "root-parent"
         if qual.endswith(("declarative_base()", ".generate_base()", "SQLAlchemy().Model")):
             return "mapped-base"
+        if last == "AbstractConcreteBase":
+            return "abstract"
         return "harmless"
     if top in _HARMLESS_MODULES:
         return "harmless"

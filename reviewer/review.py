@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer import gate
-from reviewer.classifier import Classification, Vocabulary, classify, load_vocabulary
+from reviewer.classifier import Classification, Vocabulary, classify_columns, load_vocabulary
 from reviewer.inventory import build_inventory
 from reviewer.policy import quasi_identifier_note, weak_strategy
 from reviewer.rules import load_rules
@@ -59,14 +59,9 @@ class Snapshot:
     def classification(self, column: Column) -> Classification | None:
         if column.category is None or column.confidence is None:
             return None
-        # Re-derive it so messages can quote the evidence ("name token 'secret'").
-        found = _classify(column, self.vocab)
-        if found is not None and (found.category, found.confidence) == (
-            column.category,
-            column.confidence,
-        ):
-            return found
-        return Classification(column.category, column.confidence, "")
+        # The evidence travels with the column, so messages can quote it ("name token
+        # 'code', sibling 'expires_at', unique").
+        return Classification(column.category, column.confidence, column.evidence or "")
 
     def similar_index(self) -> SimilarIndex:
         if not self._index:
@@ -102,27 +97,8 @@ def snapshot(
 
 
 def classify_inventory(inventory: Inventory, vocab: Vocabulary) -> Inventory:
-    """Fill in every column's category and confidence (the static and runtime modes alike)."""
-    # Thousands of columns share a few dozen (attribute, name, type) triples (id, created_at,
-    # ...), and a diff classifies both sides: one verdict per triple halves the cost.
-    verdicts: dict[tuple[str | None, str, str | None], Classification | None] = {}
-    columns: list[Column] = []
-    for column in inventory.columns:
-        key = (column.attribute, column.column, column.type)
-        if key not in verdicts:
-            verdicts[key] = _classify(column, vocab)
-        found = verdicts[key]
-        columns.append(column if found is None else replace(
-            column, category=found.category, confidence=found.confidence
-        ))
-    return replace(inventory, columns=tuple(columns))
-
-
-def _classify(column: Column, vocab: Vocabulary) -> Classification | None:
-    found = classify(column.attribute or column.column, column.type, vocab)
-    if found is None and column.attribute and column.attribute != column.column:
-        found = classify(column.column, column.type, vocab)
-    return found
+    """Fill in every column's category, confidence and evidence (static and runtime modes)."""
+    return replace(inventory, columns=classify_columns(inventory.columns, vocab))
 
 
 def policy_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
@@ -375,8 +351,13 @@ def _unlabelled_finding(snap: Snapshot, column: Column, config: Config) -> Findi
     classification = snap.classification(column)
     assert classification is not None  # callers pass classified columns only
     sev = gate.severity(config, "MR003")
-    if gate.is_sure_credential(column) and not any(c == "MR003" for c, _ in config.severity):
-        sev = "error"
+    if not any(c == "MR003" for c, _ in config.severity):
+        # High-confidence credentials block; a low-confidence guess is only a note, so
+        # harmless pull requests stay free of warnings.
+        if gate.is_sure_credential(column):
+            sev = "error"
+        elif classification.confidence == "low":
+            sev = "note"
     # bare: the rule to add and the similar fields come from ``enrich``
     return replace(
         gate.column_finding(config, "MR003", column, _unlabelled_message(
@@ -396,10 +377,12 @@ def _describe(similar: Sequence[SimilarField]) -> str:
 
 def _unlabelled_message(column: Column, c: Classification, rules_path: str) -> str:
     kind = c.category.replace("_", " ")
-    # The similar fields travel in Finding.similar; every format lists them right below.
+    # The evidence lets a user see why, and answer with ignore-names or an exemption; the
+    # similar fields travel in Finding.similar and every format lists them right below.
+    because = f": {c.reason}" if c.reason else ""
     return (
-        f"{column.qualname} looks like a {kind} ({c.confidence} confidence), but it has no "
-        f"label and {rules_path} has no rule for {column.table}.{column.column}."
+        f"{column.qualname} looks like a {kind} ({c.confidence} confidence{because}), but it "
+        f"has no label and {rules_path} has no rule for {column.table}.{column.column}."
     )
 
 
@@ -549,6 +532,11 @@ def _with_ai(
     if not ai.api_key:
         why = "AI review skipped: no API key (set ANTHROPIC_API_KEY)"
         return findings, ((why,) if ai.mode == "on" else ()), None
+    from reviewer.extras import missing
+
+    lacking = missing("ai", "The AI review")
+    if lacking:
+        return findings, (f"AI review skipped: {lacking}",), None
     from reviewer import ai as ai_layer
 
     if not ai_layer.should_call(diff.changed_paths(), head.inventory.files, head.rules.path):

@@ -661,7 +661,7 @@ def _parse_cached(text: str, path: str) -> RulesFile:
 
     identity = _parser_identity()
     if identity is None:
-        return parse_rules(text, path)
+        return parse_rules(text, path)  # no identity, no key: parse every time
     key = digest_key("rules", identity, path, text)
     store = JsonStore("rules")
     entry = store.load(key)

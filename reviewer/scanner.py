@@ -35,6 +35,7 @@ from reviewer.facts import (
     ImportFacts,
     ModuleFacts,
     Stmt,
+    StrExpr,
     TablenameKind,
     mentions_sqlalchemy,
 )
@@ -306,6 +307,7 @@ class _Extractor:
         self.labels = labels
         self.strings = strings
         self.aliases: dict[str, str] = {}
+        self.lines = split_lines(text)  # for the comments around a column (classifier evidence)
         # Walking a CST subtree costs ~100x a substring test; most statements carry no label.
         self.tokens = tuple({label.rsplit(".", 1)[-1] for label in labels})
         self.any_token = any(t in text for t in self.tokens)
@@ -335,13 +337,16 @@ class _Extractor:
         name_error = False
         type_text: str | None = None
         nullable: bool | None = None
-        primary_key = unique = False
+        primary_key = unique = indexed = False
         key: str | None = None
+        docs: list[str] = []
         refs: list[str] = []
         inner: CallFacts | None = None
         args: list[CallFacts] = []
         first_string: str | None = None
+        name_expr: StrExpr | None = None
         reflected = False
+        is_table = callee.rsplit(".", 1)[-1] == "Table"
         positional = [a for a in node.args if a.keyword is None and not a.star]
         for index, arg in enumerate(positional):
             value = arg.value
@@ -349,12 +354,19 @@ class _Extractor:
             if index == 0 and text is not None:
                 name = first_string = text
                 continue
-            if index == 0 and isinstance(value, cst.FormattedString):
-                name_error = True
+            if index == 0 and (
+                is_table
+                or isinstance(value, (cst.FormattedString, cst.BinaryOperation))
+                or (isinstance(value, cst.Name) and value.value in self.strings)
+            ):
+                # A name computed from constants; the resolver evaluates it across modules.
+                name_expr = str_expr(value)
+                if name_expr is None:
+                    name_error = True
                 continue
-            if index == 0 and isinstance(value, cst.Name) and value.value in self.strings:
-                name_error = True
-                continue
+            if index == 0 and isinstance(value, (cst.Name, cst.Attribute)):
+                # NAME_FROM_ELSEWHERE or a type: the resolver tells which
+                name_expr = str_expr(value)
             if isinstance(value, cst.Call):
                 facts = self.call(value)
                 args.append(facts)
@@ -379,16 +391,25 @@ class _Extractor:
                 refs.extend(_refs(value))
             if kw == "name":
                 literal = _literal_str(value)
-                if literal is None:
-                    name_error = True
-                else:
+                if literal is not None:
                     name = literal
+                else:
+                    expr = str_expr(value)
+                    # name=X is a name whatever X is: never mistaken for a type below
+                    name_expr = ("cat", (expr,)) if expr is not None else None
+                    name_error = expr is None
             elif kw == "nullable":
                 nullable = _literal_bool(value)
             elif kw == "primary_key":
                 primary_key = _literal_bool(value) is True
             elif kw == "unique":
                 unique = _literal_bool(value) is True
+            elif kw == "index":
+                indexed = _literal_bool(value) is True
+            elif kw in ("doc", "comment"):
+                literal = _literal_str(value)
+                if literal:
+                    docs.append(literal)
             elif kw == "key":
                 key = _literal_str(value)
             elif kw == "type_":
@@ -413,6 +434,11 @@ class _Extractor:
             first_string=first_string,
             end_line=end_line or self.pos.end_line(node) or line,
             reflected=reflected,
+            name_expr=name_expr,
+            index=indexed,
+            doc=" ".join(docs) or None,
+            note=(source_note(self.lines, line, end_line or line)
+                  if callee.rsplit(".", 1)[-1] in _COLUMN_FACTORIES else None),
         )
 
     def annotation(self, node: cst.BaseExpression) -> AnnFacts | None:
@@ -511,6 +537,11 @@ class _ModuleBuilder:
         self.instances: list[tuple[str, str]] = []
         self.errors: list[tuple[int, str]] = []
         self.names: list[str] = []
+        self.bindings: list[tuple[str, str]] = []
+        self.instance_args: list[tuple[str, str, str]] = []
+        self.exports: tuple[str, ...] | None = None
+        self.str_consts: list[tuple[str, StrExpr]] = []
+        self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
         for stmt, small in _statements(body):
@@ -536,6 +567,9 @@ class _ModuleBuilder:
                     self.module_body(_block_body(handler.body))
             elif isinstance(stmt, cst.FunctionDef):
                 self.names.append(ident(stmt.name.value))
+                helper = str_function(stmt)
+                if helper is not None:
+                    self.str_funcs.append((ident(stmt.name.value), *helper))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -576,6 +610,8 @@ class _ModuleBuilder:
             self.names.append(target)
         if value is None:
             return
+        if target is not None and "." not in target:
+            self.module_binding(target, value)
         if isinstance(value, cst.Call):
             callee = dotted(value.func) or ""
             if target is not None and "." not in target:
@@ -595,6 +631,34 @@ class _ModuleBuilder:
                 refs = tuple(dict.fromkeys(_refs(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
+
+    def module_binding(self, target: str, value: cst.BaseExpression) -> None:
+        """What the resolver follows through a module-level name: ``Base = db.Model``, the
+        keyword arguments of ``Base = declarative_base(cls=Mixin)``, ``__all__``, and strings
+        computed from constants (``TABLE = f"{PREFIX}users"``)."""
+        name = dotted(value)
+        if name is not None:
+            self.bindings.append((target, name))
+            return
+        if target == "__all__":
+            items = value.elements if isinstance(value, (cst.List, cst.Tuple)) else None
+            names = [_literal_str(e.value) for e in items or () if isinstance(e, cst.Element)]
+            self.exports = (
+                tuple(n for n in names if n is not None)
+                if items is not None and None not in names else None
+            )
+            return
+        if isinstance(value, cst.Call):
+            for arg in value.args:
+                kw = arg.keyword.value if arg.keyword is not None else None
+                ref = dotted(arg.value)
+                if kw is not None and ref is not None:
+                    self.instance_args.append((target, kw, ref))
+            if not value.args:
+                return  # db = SQLAlchemy(): no string in it
+        expr = str_expr(value)
+        if expr is not None:
+            self.str_consts.append((target, expr))
 
     def annotated_alias(
         self, target: str | None, value: cst.BaseExpression, small: cst.BaseSmallStatement
@@ -636,6 +700,8 @@ class _ModuleBuilder:
             else:
                 chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
         return ClassFacts(
+            decorators=tuple(dotted(_uncall(d.decorator)) or "" for d in node.decorators),
+            tablename_expr=state.tablename_expr,
             name=ident(node.name.value),
             line=self.first_line(node),
             bases=bases,
@@ -703,6 +769,7 @@ class _ModuleBuilder:
                     state.tablename_kind = "none"
                 else:
                     state.tablename_kind = "computed"
+                    state.tablename_expr = str_expr(value) if value is not None else None
                 state.tablename_line = line
                 continue
             if attr == "__abstract__":
@@ -757,6 +824,8 @@ class _ModuleBuilder:
         if attr == "__tablename__":
             state.tablename_kind = "declared"
             state.tablename_line = first
+            helper = str_function(stmt, self_param=True)
+            state.tablename_expr = helper[1] if helper is not None else None
             return
         ret: cst.Call | None = None
         for _stmt, small in _statements(_block_body(stmt.body)):
@@ -787,6 +856,7 @@ class _ClassState:
     table: CallFacts | None = None
     table_line: int = 0
     table_error: bool = False
+    tablename_expr: StrExpr | None = None
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -855,6 +925,38 @@ def pragmas(text: str) -> tuple[tuple[int, str], ...]:
         if m:
             found.append((number, (m.group("reason") or "").strip()))
     return tuple(found)
+
+
+_STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+# Tool directives, not prose about the column (the exemption pragma is read on its own).
+_DIRECTIVE = re.compile(r"^(?:masking:|noqa|type:|pragma|pylint|fmt:|mypy|ruff)", re.IGNORECASE)
+
+
+def _comment_of(line: str) -> str | None:
+    if "#" not in line:
+        return None
+    at = _STRING.sub(lambda m: "_" * len(m.group(0)), line).find("#")
+    if at < 0:
+        return None
+    text = line[at + 1:].strip()
+    return None if not text or _DIRECTIVE.match(text) else text
+
+
+def source_note(lines: Sequence[str], line: int, end_line: int) -> str | None:
+    """The comments a reader sees with a column: on its own lines, and the comment block
+    right above it (``# one-time code e-mailed to the user``)."""
+    found: list[str] = []
+    above = line - 2
+    while above >= 0 and lines[above].lstrip().startswith("#"):
+        text = _comment_of(lines[above])
+        if text:
+            found.insert(0, text)
+        above -= 1
+    for number in range(line, min(end_line, len(lines)) + 1):
+        text = _comment_of(lines[number - 1])
+        if text:
+            found.append(text)
+    return " ".join(found)[:300] or None
 
 
 def split_lines(text: str) -> list[str]:
@@ -1079,4 +1181,85 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         errors=tuple(builder.errors),
         imports_sqlalchemy=imports_sqlalchemy,
         names=tuple(dict.fromkeys(builder.names)),
+        bindings=tuple(builder.bindings),
+        instance_args=tuple(builder.instance_args),
+        exports=builder.exports,
+        str_consts=tuple(builder.str_consts),
+        str_funcs=tuple(builder.str_funcs),
     )
+
+
+# --------------------------------------------------------------------------- string expressions
+
+
+def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr | None:
+    """A string built from literals, names, f-strings, ``+`` and calls, as a tree for the
+    resolver to evaluate; None for anything else. ``self_name`` is the ``cls`` of a
+    declared_attr, whose ``cls.__name__`` is the class being mapped."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return ("lit", value) if isinstance(value, str) else None
+    if isinstance(node, cst.FormattedString):
+        parts: list[StrExpr] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                if "\\" in part.value and "r" not in node.prefix.lower():
+                    return None  # escapes: rare in a name, and not worth decoding here
+                parts.append(("lit", part.value.replace("{{", "{").replace("}}", "}")))
+            elif isinstance(part, cst.FormattedStringExpression):
+                if part.format_spec or part.conversion not in (None, "s"):
+                    return None
+                sub = str_expr(part.expression, self_name)
+                if sub is None:
+                    return None
+                parts.append(sub)
+        return ("cat", tuple(parts))
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        left, right = str_expr(node.left, self_name), str_expr(node.right, self_name)
+        return ("cat", (left, right)) if left is not None and right is not None else None
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        name = dotted(node)
+        if name is None:
+            return None
+        if self_name is not None and name == f"{self_name}.__name__":
+            return ("clsname",)
+        return ("ref", name)
+    if isinstance(node, cst.Call):
+        if any(a.keyword is not None or a.star for a in node.args):
+            return None
+        args: list[StrExpr] = []
+        for arg in node.args:
+            sub = str_expr(arg.value, self_name)
+            if sub is None:
+                return None
+            args.append(sub)
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            receiver = str_expr(func.value, self_name)
+            if receiver is not None and receiver[0] != "ref":
+                return ("meth", func.attr.value, receiver, tuple(args))
+        callee = dotted(func)
+        return ("call", callee, tuple(args)) if callee is not None else None
+    return None
+
+
+def str_function(stmt: cst.FunctionDef, self_param: bool = False
+                 ) -> tuple[tuple[str, ...], StrExpr] | None:
+    """``def prefixed(name): return f"{PREFIX}{name}"``: its parameters and the returned string
+    expression, when the body (past a docstring) is that single return."""
+    body = list(_block_body(stmt.body))
+    if body and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1:
+        first = body[0].body[0]
+        if isinstance(first, cst.Expr) and isinstance(
+            first.value, (cst.SimpleString, cst.ConcatenatedString)
+        ):
+            body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+        return None
+    ret = body[0].body[0] if len(body[0].body) == 1 else None
+    if not isinstance(ret, cst.Return) or ret.value is None:
+        return None
+    params = tuple(ident(p.name.value) for p in (*stmt.params.posonly_params, *stmt.params.params))
+    self_name = params[0] if self_param and params else None
+    expr = str_expr(ret.value, self_name)
+    return (params, expr) if expr is not None else None

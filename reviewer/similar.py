@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from reviewer.classifier import (
     Classification,
     Vocabulary,
+    classify,
     load_vocabulary,
     normalize,
     ruled_out,
@@ -35,7 +36,6 @@ GENERIC_TOKENS = frozenset({
     "number", "type", "kind", "status", "code", "created", "updated", "deleted", "date", "time",
 })
 SIBLING_BONUS = 0.15
-TYPE_MISMATCH_FACTOR = 0.6  # same name, different kind of type (Integer vs String)
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Kinds of storage; types are compared by kind, since String(255) and Text hold the same data.
@@ -76,21 +76,65 @@ def _siblings(a: str | None, b: str | None, vocab: Vocabulary) -> bool:
     return any(a.endswith(s) and b.endswith(s) for s in vocab.sibling_suffixes)
 
 
-def similarity(target: Column, other: Column, vocab: Vocabulary | None = None) -> float:
-    """How alike two columns are, in [0, 1]; 0 when they are not comparable at all."""
+def _meaningful(tokens: tuple[str, ...], vocab: Vocabulary) -> bool:
+    """Does the name alone say what the column holds (client_secret), or only what kind of
+    field it is (name, title, value)? Only the first kind may match across unrelated models."""
+    return bool(tokens) and classify("_".join(tokens), None, vocab) is not None
+
+
+def _table_of(target: str) -> str:
+    return target.rsplit(".", 1)[0] if "." in target else target
+
+
+Links = frozenset[frozenset[str]]
+
+
+def links_of(inventory: Inventory) -> Links:
+    """Pairs of tables joined by a foreign key, either way."""
+    return frozenset(frozenset((c.table, _table_of(c.foreign_key)))
+                     for c in inventory.columns if c.foreign_key)
+
+
+def related(target: Column, other: Column, vocab: Vocabulary | None = None,
+            links: Links = frozenset()) -> bool:
+    """Related models: siblings by class name (SalesforceConnection ~ NetSuiteConnection),
+    tables joined by a foreign key, or columns that come from the same mixin."""
+    vocab = vocab or load_vocabulary()
+    if _siblings(target.class_name, other.class_name, vocab):
+        return True
+    if target.declared_in and target.declared_in == other.declared_in:
+        return True
+    return frozenset((target.table, other.table)) in links
+
+
+def similarity(target: Column, other: Column, vocab: Vocabulary | None = None, *,
+               links: Links = frozenset()) -> float:
+    """How alike two columns are, in name AND role, in [0, 1]; 0 when not comparable.
+
+    The types must be compatible, and a name that says nothing by itself (`name`, `title`)
+    only matches on a related model: the same generic word on an unrelated model is no
+    resemblance (issue 9: MR004 on every `name` because one `name` was labelled).
+    """
     vocab = vocab or load_vocabulary()
     mine, theirs = core_tokens(target.column, vocab), core_tokens(other.column, vocab)
     fa, fb = _family(target.type), _family(other.type)
-    compatible = fa is None or fb is None or fa == fb
+    if not (fa is None or fb is None or fa == fb):
+        return 0.0
+    kin = related(target, other, vocab, links)
     if mine == theirs:
-        score = SAME_NAME * (1.0 if compatible else TYPE_MISMATCH_FACTOR)
+        if not kin and not _meaningful(mine, vocab):
+            return 0.0
+        score = SAME_NAME
     else:
         a, b = set(mine), set(theirs)
         overlap = len(a & b) / len(a | b)
-        if overlap < MIN_OVERLAP or not compatible or not (a & b) - GENERIC_TOKENS:
+        shared = (a & b) - GENERIC_TOKENS
+        if overlap < MIN_OVERLAP or not shared:
+            return 0.0
+        if not kin and not any(_meaningful((t,), vocab) for t in shared):
             return 0.0
         score = OVERLAP_WEIGHT * overlap
-    if _siblings(target.class_name, other.class_name, vocab):
+    if kin:
         score += SIBLING_BONUS
     return round(min(score, 1.0), 3)
 
@@ -106,9 +150,10 @@ class SimilarIndex:
     - a score above 0 needs the same core tokens, or a shared token outside
       ``GENERIC_TOKENS``; so candidates come from an exact-name map and a token map;
     - columns with the same core tokens and type family score the same against any target,
-      except for the sibling bonus. So in each such group the best ``limit`` are among the
-      group's first ``limit`` by (qualname, table), and the first ``limit`` of each sibling
-      suffix the target's class has.
+      except for the bonus of a related model. So in each such group the best ``limit`` are
+      among the group's first ``limit`` by (qualname, table), the first ``limit`` of each
+      sibling suffix the target's class has, of each table joined to the target's by a foreign
+      key, and of the target's mixin.
     """
 
     def __init__(
@@ -120,10 +165,18 @@ class SimilarIndex:
         # and pairs scored.
         self.touched = 0
         self.scored = 0
+        self.links = links_of(inventory)
+        self._joined: dict[str, set[str]] = {}
+        for pair in self.links:
+            for table in pair:
+                self._joined.setdefault(table, set()).update(pair - {table})
         members: dict[_GroupKey, list[tuple[int, Column]]] = {}
         for position, col in enumerate(inventory.columns):
-            if not col.labels and col.key not in self.rules:
-                continue  # an unlabelled, unmasked column tells us nothing about what to do
+            rule = self.rules.get(col.key)
+            if not col.labels and (rule is None or rule.strategy == "keep"):
+                # an unlabelled column that is not masked ("keep" copies it as is) tells us
+                # nothing about what to do
+                continue
             group = (core_tokens(col.column, self.vocab), _family(col.type))
             members.setdefault(group, []).append((position, col))
         self._groups = {
@@ -154,10 +207,15 @@ class SimilarIndex:
             self._take(group.ranked, target, limit, picked, siblings=False)
             for suffix in suffixes:
                 self._take(group.by_suffix.get(suffix, ()), target, limit, picked, siblings=True)
+            for table in sorted(self._joined.get(target.table, ())):
+                self._take(group.by_table.get(table, ()), target, limit, picked, siblings=False)
+            if target.declared_in:
+                self._take(group.by_mixin.get(target.declared_in, ()), target, limit, picked,
+                           siblings=False)
         scored: list[tuple[float, int, Column]] = []
         for position, col in picked.items():
             self.scored += 1
-            score = similarity(target, col, vocab)
+            score = similarity(target, col, vocab, links=self.links)
             if score > 0:
                 scored.append((score, position, col))
         # the inventory position last: the order a stable sort over the inventory would give
@@ -206,6 +264,8 @@ class _Group:
 
     ranked: tuple[tuple[int, Column], ...]
     by_suffix: dict[str, tuple[tuple[int, Column], ...]]
+    by_table: dict[str, tuple[tuple[int, Column], ...]]
+    by_mixin: dict[str, tuple[tuple[int, Column], ...]]
 
     @classmethod
     def of(cls, members: list[tuple[int, Column]], suffixes: Sequence[str]) -> _Group:
@@ -214,7 +274,15 @@ class _Group:
             suffix: tuple(pc for pc in ranked if (pc[1].class_name or "").endswith(suffix))
             for suffix in suffixes
         }
-        return cls(ranked, {s: m for s, m in by_suffix.items() if m})
+        by_table: dict[str, list[tuple[int, Column]]] = {}
+        by_mixin: dict[str, list[tuple[int, Column]]] = {}
+        for pc in ranked:
+            by_table.setdefault(pc[1].table, []).append(pc)
+            if pc[1].declared_in:
+                by_mixin.setdefault(pc[1].declared_in, []).append(pc)
+        return cls(ranked, {s: m for s, m in by_suffix.items() if m},
+                   {t: tuple(m) for t, m in by_table.items()},
+                   {d: tuple(m) for d, m in by_mixin.items()})
 
 
 def find_similar(

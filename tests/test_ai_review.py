@@ -22,6 +22,7 @@ from reviewer.ai import (
     review_with_ai,
 )
 from reviewer.ai.schema import tool_definition
+from reviewer.classifier import classify_columns
 from reviewer.types import AiUsage, Column, Finding, Inventory, Rule, SimilarField
 from tests.fake_anthropic import (
     FakeAnthropic,
@@ -572,7 +573,8 @@ def test_input_stays_under_the_token_budget(fake: FakeAnthropic) -> None:
 
 
 def test_review_prompt_matches_golden_file() -> None:
-    rendered = render_request(REQUEST)
+    # Classified as the review classifies them: the prompt carries the classifier's evidence.
+    rendered = render_request(replace(REQUEST, candidates=classify_columns(CANDIDATES)))
     text = f"=== system ===\n{rendered.system}\n=== user ===\n{rendered.user}"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(text, encoding="utf-8")

@@ -104,6 +104,31 @@ def test_base_and_head_with_the_same_file_list_keep_separate_entries(
     assert len(list((tmp_path / "inventory").rglob("*.json"))) == 2
 
 
+def test_warm_inventory_of_a_commit_reads_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git already holds every blob id: a warm diff neither reads nor hashes either commit's
+    model files, and a changed blob (here a mixin outside the globs) is still a miss."""
+    from reviewer.sources import GitTree
+    from tests.gitrepo import isolate_git, make_repo
+
+    isolate_git(monkeypatch)
+    monkeypatch.setenv("MASKING_REVIEWER_CACHE_DIR", str(tmp_path / "cache"))
+    repo = make_repo(tmp_path / "repo")
+    for path, text in FILES.items():
+        repo.write(path, text)
+    first = repo.commit("models")
+    repo.write("app/common/mixins.py", MIXIN.replace("PRIVATE", "MASKED"))
+    second = repo.commit("the mixin's label changes")
+    config = Config(root=str(repo.root), models=GLOBS)
+    cold = build_inventory(GitTree(repo.root, first), config)
+    warm_tree = GitTree(repo.root, first)
+    assert build_inventory(warm_tree, config) == cold
+    assert warm_tree._cache == {}  # not one file read
+    changed = build_inventory(GitTree(repo.root, second), config)
+    assert _columns(changed) == [("conns", "secret", (MASK,)), ("conns", "id", ())]
+
+
 @pytest.mark.parametrize(
     ("files", "config", "expected"),
     [
@@ -388,3 +413,44 @@ def test_inventory_cache_keeps_only_the_most_recently_used_entries(tmp_path: Pat
     store.store(keys[4], {"n": 4})
     kept = [k for k in keys if store.load(k) is not None]
     assert kept == [keys[0], keys[3], keys[4]]
+
+
+ZIPPED_CHECK = """\
+import sys
+sys.path.insert(0, sys.argv[1])
+import reviewer
+assert reviewer.__file__.startswith(sys.argv[1]), reviewer.__file__
+from reviewer.cli import main
+sys.exit(main(["check", "-C", sys.argv[2], "-f", "json"]))
+"""
+
+
+def test_a_zipped_install_runs_without_the_code_caches(tmp_path: Path) -> None:
+    """In a zip (or a frozen app) our own sources cannot be read, so nothing keyed on them is
+    cached; every run must still give the full verdict, never an internal error (exit 3)."""
+    import zipfile
+
+    import reviewer
+
+    package = Path(reviewer.__file__).parent
+    archive = tmp_path / "reviewer.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                zf.write(path, path.relative_to(package.parent).as_posix())
+    app = tmp_path / "app"
+    for path, text in {**FILES, "pyproject.toml": '[tool.masking-reviewer]\nmodels = '
+                       '["app/models/*.py"]\n', "masking_rules.json": '{"version": 1, "rules": '
+                       '[]}\n'}.items():
+        (app / path).parent.mkdir(parents=True, exist_ok=True)
+        (app / path).write_text(text, encoding="utf-8")
+    env = {**os.environ, "MASKING_REVIEWER_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the second run would be the warm one
+        proc = subprocess.run([sys.executable, "-c", ZIPPED_CHECK, str(archive), str(app)],
+                              capture_output=True, text=True, env=env, check=False)
+        assert proc.returncode == 1, proc.stderr
+        findings = json.loads(proc.stdout)["findings"]
+        assert [(f["code"], f["table"], f["column"]) for f in findings] == [
+            ("MR001", "conns", "secret")]
+    assert not (tmp_path / "cache" / "rules").exists()
+    assert not (tmp_path / "cache" / "inventory").exists()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -74,9 +75,19 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("sentry_dsn", None, _c("credential", "medium", "name token 'dsn'"),
                      id="dsn"),
         pytest.param("database_url", None,
-                     _c("credential", "medium", "name 'database_url'"), id="database url"),
-        pytest.param("redis_url", None, _c("credential", "medium", "name 'redis_url'"),
+                     _c("credential", "high", "name 'database_url'"), id="database url"),
+        pytest.param("redis_url", None, _c("credential", "high", "name 'redis_url'"),
                      id="datastore url carries a password"),
+        pytest.param("webhook_url", "Text", _c("credential", "high", "name 'webhook_url'"),
+                     id="a webhook url embeds its token"),
+        pytest.param("code_verifier", "String(128)",
+                     _c("credential", "high", "name 'code_verifier'"), id="PKCE verifier"),
+        pytest.param("signing_jwk", "JSON", _c("credential", "high", "name token 'jwk'"),
+                     id="a JWK stored as JSON"),
+        pytest.param("share_token", None, _c("credential", "high", "name 'share_token'"),
+                     id="a qualified token is a token of access"),
+        pytest.param("last_totp_value", "String", _c("credential", "high", "name token 'totp'"),
+                     id="the last TOTP code"),
         pytest.param("avatar_url", None, _c("direct_identifier", "medium", "name token 'avatar'"),
                      id="photo link"),
         # other categories
@@ -147,6 +158,7 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("product_name", None, id="product name is not a person"),
         pytest.param("title", None, id="title alone"),
         pytest.param("secret_arn", None, id="reference to a vault"),
+        pytest.param("next_page_token", None, id="a pagination cursor"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -157,7 +169,7 @@ def test_classify_negative(name: str, type_expr: str | None) -> None:
     ("name", "type_expr", "expected"),
     [
         pytest.param("stored_value", "StringEncryptedType(String, key, AesEngine)",
-                     _c("credential", "medium", "encrypted column type 'StringEncryptedType'"),
+                     _c("credential", "high", "encrypted column type 'StringEncryptedType'"),
                      id="encrypted type alone"),
         pytest.param("token", "EncryptedType(String)",
                      _c("credential", "high",
@@ -279,3 +291,255 @@ def test_vocabulary_has_no_empty_or_contradictory_entries() -> None:
     assert all(t.tokens for t in vocab.terms)
     positives = {t.tokens for t in vocab.terms}
     assert not positives & set(vocab.negative_phrases)
+
+
+# --- context: what a reviewer reads besides the name ------------------------------------------
+
+_HEAD = """\
+import datetime
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+class Base(DeclarativeBase):
+    pass
+"""
+
+
+def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, str | None]:
+    """(category, confidence, evidence) of one column of a small model file, in context."""
+    from reviewer.inventory import build_inventory
+    from reviewer.review import classify_inventory
+    from reviewer.sources import MemoryTree
+
+    tree = MemoryTree({"app/models.py": _HEAD + textwrap.dedent(body)})
+    inventory = build_inventory(tree, Config(root="/repo"), use_cache=False)
+    assert not inventory.errors
+    c = classify_inventory(inventory, load_vocabulary()).by_key()[(table, column)]
+    return c.category, c.confidence, c.evidence
+
+
+@pytest.mark.parametrize(
+    ("body", "target", "expected"),
+    [
+        # bare columns take their meaning from the table
+        pytest.param("""
+            class Macaroon(Base):
+                __tablename__ = "macaroons"
+                id = Column(Integer, primary_key=True)
+                description = Column(String(100))
+                key: Mapped[bytes] = mapped_column()
+            """, ("macaroons", "key"),
+            ("credential", "high", "name token 'key' in table 'macaroons'"),
+            id="key in a macaroons table is the key"),
+        pytest.param("""
+            class ApiKey(Base):
+                __tablename__ = "api_keys"
+                id = Column(Integer, primary_key=True)
+                label = Column(String(50))
+                value = Column(String(64))
+            """, ("api_keys", "value"),
+            ("credential", "high", "name token 'value' in table 'api_keys'"),
+            id="value in an api_keys table is the key"),
+        pytest.param("""
+            class RecoveryCode(Base):
+                __tablename__ = "user_recovery_codes"
+                id = Column(Integer, primary_key=True)
+                code = Column(String(128))
+                burned = Column(DateTime)
+            """, ("user_recovery_codes", "code"),
+            ("credential", "high", "name token 'code' in table 'user_recovery_codes'"),
+            id="code in a recovery codes table"),
+        pytest.param("""
+            class ApiKey(Base):
+                __tablename__ = "api_keys"
+                id = Column(Integer, primary_key=True)
+                label = Column(String(50))
+            """, ("api_keys", "label"), (None, None, None),
+            id="negative: a label in an api_keys table is just a label"),
+        pytest.param("""
+            class AggregateMetadata(Base):
+                __tablename__ = "aggregate_metadata"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(255), nullable=False)
+                value = Column(String(255))
+            """, ("aggregate_metadata", "key"), (None, None, None),
+            id="negative: key of a key/value settings table names a setting"),
+        pytest.param("""
+            class Country(Base):
+                __tablename__ = "countries"
+                id = Column(Integer, primary_key=True)
+                code = Column(String(2), unique=True)
+            """, ("countries", "code"), (None, None, None),
+            id="negative: a country code"),
+        # siblings
+        pytest.param("""
+            class EmailCode(Base):
+                __tablename__ = "email_codes"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                code = Column(String(6))
+                expires_at = Column(DateTime)
+            """, ("email_codes", "code"),
+            ("credential", "high", "name token 'code', sibling 'expires_at', sibling 'user_id' "
+                                   "(foreign key to users.id)"),
+            id="code next to expires_at and a user foreign key is a one-time code"),
+        pytest.param("""
+            class Coupon(Base):
+                __tablename__ = "coupons"
+                id = Column(Integer, primary_key=True)
+                code = Column(String(20), unique=True)
+                expires_at = Column(DateTime)
+                percent_off = Column(Integer)
+            """, ("coupons", "code"), (None, None, None),
+            id="negative: a coupon code expires but belongs to nobody"),
+        pytest.param("""
+            class Transfer(Base):
+                __tablename__ = "transfers"
+                id = Column(String(36), primary_key=True)
+                salt = Column(String(255))
+                crypt_hash = Column(String(255))
+                expires_at = Column(DateTime)
+            """, ("transfers", "crypt_hash"),
+            ("credential", "high", "name token 'hash', sibling 'expires_at', sibling 'salt'"),
+            id="a hash next to a salt is a verifier"),
+        pytest.param("""
+            class Release(Base):
+                __tablename__ = "release_files"
+                id = Column(Integer, primary_key=True)
+                sha256_digest = Column(String(64), unique=True)
+                filename = Column(String(200))
+            """, ("release_files", "sha256_digest"), (None, None, None),
+            id="negative: a file checksum"),
+        pytest.param("""
+            class Invitation(Base):
+                __tablename__ = "organization_invitations"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                token = Column(String(255))
+            """, ("organization_invitations", "token"),
+            ("credential", "high", "name token 'token', sibling 'user_id' (foreign key to "
+                                   "users.id)"),
+            id="a token that belongs to a user"),
+        pytest.param("""
+            class Word(Base):
+                __tablename__ = "words"
+                id = Column(Integer, primary_key=True)
+                token = Column(String(255))
+            """, ("words", "token"), ("credential", "medium", "name token 'token'"),
+            id="negative: a bare token with nothing else stays medium"),
+        pytest.param("""
+            class Setting(Base):
+                __tablename__ = "settings"
+                key = Column(String(255), primary_key=True)
+                value = Column(Text, nullable=False)
+            """, ("settings", "value"),
+            ("credential", "high", "name token 'value' in settings table 'settings'"),
+            id="the value of a settings store may be an SMTP password"),
+        pytest.param("""
+            class Artifact(Base):
+                __tablename__ = "artifacts"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(255), index=True)
+                task_key = Column(String(255))
+            """, ("artifacts", "key"), (None, None, None),
+            id="negative: a lookup key, even indexed"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(100))
+            """, ("users", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table 'users'"),
+            id="a name in a users table is a person's"),
+        pytest.param("""
+            class Tag(Base):
+                __tablename__ = "tags"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(100))
+            """, ("tags", "name"), (None, None, None),
+            id="negative: a tag's name"),
+        pytest.param("""
+            class Organization(Base):
+                __tablename__ = "organizations"
+                id = Column(Integer, primary_key=True)
+                display_name = Column(String(100))
+            """, ("organizations", "display_name"), (None, None, None),
+            id="negative: an organisation's display name"),
+        pytest.param("""
+            class Post(Base):
+                __tablename__ = "posts"
+                id = Column(Integer, primary_key=True)
+                modified_by = Column(String(200))
+            """, ("posts", "modified_by"),
+            ("direct_identifier", "medium", "name 'modified_by' on a String column: who did "
+                                            "it, by name"),
+            id="modified_by as a string is a username"),
+        pytest.param("""
+            class Post(Base):
+                __tablename__ = "posts"
+                id = Column(Integer, primary_key=True)
+                modified_by = Column(Integer, ForeignKey("users.id"))
+                rendered_by = Column(String(50))
+            """, ("posts", "rendered_by"), (None, None, None),
+            id="negative: rendered_by names a program"),
+        pytest.param("""
+            class Post(Base):
+                __tablename__ = "posts"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                description = Column(Text)
+            """, ("posts", "description"),
+            ("free_text", "medium", "name token 'description'"),
+            id="a description somebody wrote"),
+        pytest.param("""
+            class Forum(Base):
+                __tablename__ = "forums"
+                id = Column(Integer, primary_key=True)
+                title = Column(String(255))
+                description = Column(Text)
+            """, ("forums", "description"),
+            ("free_text", "low", "name token 'description', but nobody's record: no author or "
+                                 "owner among the siblings"),
+            id="negative: a catalog object's description is only a note"),
+        # the column's own evidence
+        pytest.param("""
+            class Export(Base):
+                __tablename__ = "exports"
+                id = Column(Integer, primary_key=True)
+                download_token = Column(String(64), unique=True)
+            """, ("exports", "download_token"),
+            ("credential", "high", "name 'download_token'"), id="a qualified token"),
+        pytest.param("""
+            class Word(Base):
+                __tablename__ = "words"
+                id = Column(Integer, primary_key=True)
+                token = Column(String(64), unique=True)
+            """, ("words", "token"),
+            ("credential", "high", "name token 'token', unique"), id="a unique bare token"),
+        pytest.param("""
+            class Mailer(Base):
+                __tablename__ = "mailers"
+                id = Column(Integer, primary_key=True)
+                smtp_login = Column(Text, doc="the SMTP password, encrypted at rest")
+            """, ("mailers", "smtp_login"),
+            ("credential", "medium", "doc says 'password'"), id="the doc names a secret"),
+        pytest.param("""
+            class Signer(Base):
+                __tablename__ = "signers"
+                id = Column(Integer, primary_key=True)
+                signing_key = Column(Text)  # the public half only; safe to share
+            """, ("signers", "signing_key"),
+            ("credential", "low", "name 'signing_key', but the comment says 'public'"),
+            id="negative: the comment says it is public"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                password_date: Mapped[datetime.datetime] = mapped_column()
+                prohibit_password_reset: Mapped[bool] = mapped_column()
+            """, ("users", "password_date"), (None, None, None),
+            id="negative: a Mapped[datetime] about a password"),
+    ],
+)
+def test_context_evidence(body: str, target: tuple[str, str],
+                          expected: tuple[str | None, str | None, str | None]) -> None:
+    assert _judge(body, *target) == expected

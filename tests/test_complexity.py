@@ -18,6 +18,7 @@ import pytest
 
 from reviewer import similar
 from reviewer.classifier import load_vocabulary, ruled_out
+from reviewer.errors import UsageError
 from reviewer.review import Snapshot, check_findings, classify_inventory
 from reviewer.similar import SimilarIndex
 from reviewer.types import Column, Config, Inventory, Rule, RulesFile, SimilarField
@@ -171,10 +172,12 @@ def _full_scan(target: Column, inventory: Inventory, by_key: Any, limit: int,
     if target.primary_key or ruled_out(target.column, vocab):
         return ()
     scored = []
+    links = similar.links_of(inventory)
     for col in inventory.columns:
-        if col.key == target.key or (not col.labels and col.key not in by_key):
+        rule = by_key.get(col.key)
+        if col.key == target.key or (not col.labels and (rule is None or rule.strategy == "keep")):
             continue
-        score = similar.similarity(target, col, vocab)
+        score = similar.similarity(target, col, vocab, links=links)
         if score > 0:
             scored.append((score, col))
     scored.sort(key=lambda sc: (-sc[0], sc[1].qualname, sc[1].table))
@@ -198,3 +201,40 @@ def test_index_agrees_with_a_full_scan(seed: int) -> None:
             assert index.query(target, limit=limit) == expected, (target, limit)
             compared += bool(expected)
     assert compared > 100  # the random app has plenty of look-alikes to rank
+
+
+# --- baselines: thousands of entries, positions only for an error -----------------------
+
+
+def _baseline_text(entries: int, bad: int | None = None) -> str:
+    import json
+
+    rows: list[dict[str, object]] = [
+        {"fingerprint": f"{n:016x}", "code": "MR001", "path": "app/models.py",
+         "table": f"t{n}", "column": "secret", "message": f"T{n}.secret has no rule."}
+        for n in range(entries)
+    ]
+    if bad is not None:
+        rows[bad]["code"] = "MR007"
+    return json.dumps({"version": 1, "entries": rows}, indent=2) + "\n"
+
+
+def test_a_valid_baseline_is_read_without_positions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Positions cost a pure-Python decode of the whole file (and were once a line count per
+    entry, 20 s for 16,000 entries): a valid baseline never asks for them."""
+    from reviewer import rules
+    from reviewer.baseline import load_baseline
+    from reviewer.sources import MemoryTree
+
+    calls = []
+    real = rules.decode_with_positions
+    monkeypatch.setattr(rules, "decode_with_positions",
+                        lambda text: calls.append(1) or real(text))
+    tree = MemoryTree({"b.json": _baseline_text(16_000)})
+    assert len(load_baseline(tree, "b.json").entries) == 16_000
+    assert calls == []
+    # a bad entry is still reported on its own line: 3 lines of header, then 8 per entry
+    tree = MemoryTree({"b.json": _baseline_text(300, bad=299)})
+    with pytest.raises(UsageError, match=r"entry 300: MR007 findings cannot be baselined") as e:
+        load_baseline(tree, "b.json")
+    assert (e.value.path, e.value.line, calls) == ("b.json", 4 + 8 * 299, [1])

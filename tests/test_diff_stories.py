@@ -497,8 +497,11 @@ def test_new_credential_finding_carries_the_labelled_sibling(
     assert isinstance(message, str)
     # The message says what is wrong; the similar fields travel alongside, once, in `similar`.
     assert message == (
-        "NetSuiteConnection.client_secret looks like a credential (high confidence), but it has "
-        "no label and masking_rules.json has no rule for netsuite_connections.client_secret.")
+        "NetSuiteConnection.client_secret looks like a credential (high confidence: name "
+        "'client_secret'), but it has no label and masking_rules.json has no rule for "
+        "netsuite_connections.client_secret.")
+    # The evidence travels apart too, for tools that read the JSON.
+    assert f["evidence"] == "name 'client_secret'"
 
 
 def test_broken_rules_file_reports_line_and_column(
@@ -585,8 +588,8 @@ def test_text_output_says_which_entry_to_add(
     assert (code, err) == (1, "")
     assert out.startswith(
         f"{INTEGRATIONS}:{line}: MR003 unlabeled-sensitive NetSuiteConnection.client_secret "
-        "looks like a credential (high confidence), but it has no label and masking_rules.json "
-        "has no rule for netsuite_connections.client_secret.\n"
+        "looks like a credential (high confidence: name 'client_secret'), but it has no label "
+        "and masking_rules.json has no rule for netsuite_connections.client_secret.\n"
         "    add to masking_rules.json:\n"
         '      {"table": "netsuite_connections", "column": "client_secret", "strategy": "null"}\n'
         "    similar: SalesforceConnection.client_secret (PRIVATE) → null\n"

@@ -93,6 +93,7 @@ UNLABELLED = Finding(
     action="add",
     category="credential",
     confidence="medium",
+    evidence="name 'token_secret', sibling 'expires_at'",
 )
 QUASI = Finding(
     code="MR009",
@@ -241,6 +242,7 @@ def test_json_exact_shape_and_key_order() -> None:
             "blocks": True,
             "category": "credential",
             "confidence": "high",
+            "evidence": None,
             "dismissed": None,
         }],
         "exemptions": [{"table": "audit_events", "column": "ip_address",
@@ -261,7 +263,7 @@ def test_json_exact_shape_and_key_order() -> None:
     assert list(data["findings"][0]) == [
         "code", "name", "severity", "table", "column", "class", "attribute", "path", "line",
         "col", "side", "message", "rule", "action", "similar", "fingerprint", "source", "in_hunk",
-        "introduced", "baselined", "blocks", "category", "confidence", "dismissed"]
+        "introduced", "baselined", "blocks", "category", "confidence", "evidence", "dismissed"]
 
 
 REVIEWS = [

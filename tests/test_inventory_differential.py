@@ -175,10 +175,11 @@ print(json.dumps(out, sort_keys=True))
 
 
 def _importable_cases() -> list[ParameterSet]:
+    from tests.test_resolution import CASES as RESOLUTION_CASES
     from tests.test_scanner import CASES, VIS
 
     params = []
-    for case in CASES:
+    for case in [*CASES, *RESOLUTION_CASES]:
         files, naming, _expected = case.values
         if not isinstance(files, dict):
             continue
@@ -194,7 +195,8 @@ def _importable_cases() -> list[ParameterSet]:
 @pytest.mark.slow
 @pytest.mark.parametrize("files", _importable_cases())
 def test_construct_cases_match_sqlalchemy(files: dict[str, str], tmp_path: Path) -> None:
-    """Every construct case of test_scanner, imported for real: same tables, columns, labels."""
+    """Every construct case of test_scanner and test_resolution, imported for real: same
+    tables, columns, labels."""
     for rel, text in files.items():
         target = tmp_path / rel
         target.parent.mkdir(parents=True, exist_ok=True)

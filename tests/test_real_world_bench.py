@@ -174,3 +174,174 @@ def test_a_missing_mirror_is_skipped_with_a_note(tmp_path: Path) -> None:
 def test_label_row_key_is_table_and_column() -> None:
     row = LabelRow("p", "m.py", "users", "email", "pii_direct", "", "")
     assert row.key == ("users", "email")
+
+
+# ---------------------------------------------------------------------------- classifier_real
+
+from benchmarks.classifier_real import (  # noqa: E402
+    NOT_READ,
+    Judged,
+    blocks_credential,
+    flags_credential,
+    flags_sensitive,
+    is_credential,
+    is_sensitive,
+    judge,
+    score,
+)
+
+
+def _judged(label: str, category: str, confidence: str | None = "high") -> Judged:
+    return Judged("p", "development", "t", f"{label}-{category}", label, category, confidence)
+
+
+def test_credential_and_sensitive_scores_count_not_read_as_a_miss() -> None:
+    rows = [
+        _judged("credential", "credential", "high"),    # tp, blocks
+        _judged("credential", "credential", "medium"),  # tp, does not block
+        _judged("credential", NOT_READ, None),          # fn (reader)
+        _judged("none", "credential", "medium"),        # fp
+        _judged("pii_direct", "direct_identifier"),     # sensitive tp
+        _judged("pii_quasi", "none", None),             # sensitive fn
+        _judged("free_text", "free_text", "medium"),    # neither side of "sensitive"
+        _judged("none", "financial", "high"),           # sensitive fp
+    ]
+    cred = score(rows, is_credential, flags_credential)
+    assert (cred.tp, cred.fp, cred.fn) == (2, 1, 1)
+    assert cred.precision == pytest.approx(2 / 3)
+    assert cred.recall == pytest.approx(2 / 3)
+    blocking = score(rows, is_credential, blocks_credential)
+    assert (blocking.tp, blocking.fn) == (1, 2)
+    sens = score(rows, is_sensitive, flags_sensitive)
+    assert (sens.tp, sens.fp, sens.fn) == (3, 2, 2)
+    assert sens.f1 == pytest.approx(0.6)
+    read = score([r for r in rows if r.read], is_credential, flags_credential)
+    assert (read.tp, read.fp, read.fn) == (2, 1, 0)
+
+
+def test_labels_join_scanned_columns_by_table_and_column() -> None:
+    project = Project(name="p", repo="o/p", mirror="p", commit="0" * 40, licence="MIT",
+                      licence_file="LICENSE", split="held-out", models=("m.py",), extract=("m",))
+    labels = [LabelRow("p", "m.py", "users", "pw", "credential", "", ""),
+              LabelRow("p", "m.py", "users", "gone", "none", "", "")]
+    columns = [{"table": "users", "column": "pw", "category": "credential",
+                "confidence": "high", "type": "String", "path": "m.py", "line": 7,
+                "reason": "name token 'pw'"},
+               {"table": "users", "column": "id", "category": None, "confidence": None}]
+    judged = judge(project, labels, columns)
+    assert [(j.column, j.category, j.confidence, j.line, j.evidence, j.split) for j in judged] == [
+        ("pw", "credential", "high", 7, "name token 'pw'", "held-out"),
+        ("gone", NOT_READ, None, 0, "", "held-out"),
+    ]
+
+
+# ---------------------------------------------------------------------------- replay
+
+from benchmarks.replay import (  # noqa: E402
+    AddedResult,
+    PullRequest,
+    added_columns,
+    select_commits,
+    summarise,
+)
+
+NEW_MODELS = '''\
+from sqlalchemy import Column, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlmodel import Field, SQLModel
+
+
+class TokenMixin:
+    token_hash = Column(String(64))
+
+
+class ApiKey(TokenMixin, Base):
+    __tablename__ = "api_keys"
+    id = Column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(
+        "display_label", String(40)
+    )
+    owner_id = Column(Integer, ForeignKey("users.id", name="fk_owner"))
+
+
+class UserCreate(SQLModel):
+    password: str = Field(min_length=8)
+
+
+audit = Table(
+    "audit_log",
+    metadata,
+    Column("actor_ip", String(45)),
+)
+'''
+
+
+def _diff_adding_everything(text: str) -> str:
+    lines = text.splitlines()
+    body = "\n".join("+" + line for line in lines)
+    return (f"diff --git a/app/models.py b/app/models.py\n--- a/app/models.py\n"
+            f"+++ b/app/models.py\n@@ -0,0 +1,{len(lines)} @@\n{body}\n")
+
+
+def test_added_columns_are_read_from_the_diff_text_with_their_tables() -> None:
+    added = added_columns(_diff_adding_everything(NEW_MODELS), lambda _: NEW_MODELS, None)
+    assert [(a.table, a.column, a.line, a.class_name) for a in added] == [
+        ("api_keys", "token_hash", 7, "ApiKey"),  # a mixin's column, once per table inheriting it
+        ("api_keys", "id", 12, "ApiKey"),
+        ("api_keys", "display_label", 13, "ApiKey"),  # the DB name, on the next line
+        ("api_keys", "owner_id", 16, "ApiKey"),  # not the ForeignKey's name=
+        ("audit_log", "actor_ip", 26, None),  # a Core column
+        # UserCreate is a pydantic schema that no table inherits: no column at all
+    ]
+
+
+def test_a_changed_declaration_is_not_an_added_column() -> None:
+    diff = ("--- a/m.py\n+++ b/m.py\n@@ -3 +3 @@\n"
+            "-    token = Column(String(40))\n+    token = Column(String(64))\n")
+    text = 'class T(Base):\n    __tablename__ = "t"\n    token = Column(String(64))\n'
+    assert added_columns(diff, lambda _: text, None) == []
+
+
+def test_commit_selection_finds_column_changes_newest_first(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r")
+    repo.write("app/models.py", "class A(Base):\n    id = Column(Integer)\n")
+    first = repo.commit("add A.id")
+    repo.write("app/views.py", "x = Column(1)\n")
+    repo.commit("a column call outside the models")
+    repo.write("app/models.py", "class A(Base):\n    id = Column(Integer)\n    # a comment\n")
+    repo.commit("comment only")
+    repo.write("app/models.py", "class A(Base):\n    id = Column(Integer)\n"
+               "    name = Column(String)\n")
+    second = repo.commit("add A.name")
+    commits = select_commits(repo.root / ".git", "HEAD", ["app/**/models.py"], cap=5)
+    assert [(c.sha, c.subject) for c in commits] == [(second, "add A.name"),
+                                                      (first, "add A.id")]
+    assert commits[1].parent is None
+    assert len(select_commits(repo.root / ".git", "HEAD", ["app/**/models.py"], cap=1)) == 1
+
+
+def _pr(added: list[AddedResult], blocking: bool = False, warnings: int = 0,
+        mr007: int = 0) -> PullRequest:
+    return PullRequest("p", "development", "c", "2024-01-01", "s", "ok", blocking=blocking,
+                       mr007=mr007, warnings=warnings, warnings_no_mr007=warnings,
+                       blocking_no_mr007=blocking and not mr007, added=added)
+
+
+def _added(label: str, *severities: str, seen: bool = True) -> AddedResult:
+    findings = [{"code": "MR003", "severity": s} for s in severities]
+    return AddedResult("m.py", 1, "t", label, label, seen, findings)
+
+
+def test_replay_summary_counts_credentials_and_harmless_pull_requests() -> None:
+    prs = [
+        _pr([_added("credential", "error")], blocking=True, warnings=1),
+        _pr([_added("credential", "warning"), _added("none")], warnings=1),
+        _pr([_added("credential", seen=False)], blocking=True, mr007=1),
+        _pr([_added("none"), _added("none", "warning")], warnings=1),
+        _pr([_added("none")]),
+        _pr([]),  # changes only: not a harmless-only pull request
+    ]
+    s = summarise("p", prs)
+    assert (s.prs, s.cred_added, s.cred_flagged, s.cred_error, s.cred_not_read) == (6, 3, 2, 1, 1)
+    assert (s.harmless, s.harmless_warned, s.harmless_blocked) == (2, 1, 0)
+    assert (s.mr007_runs, s.blocked) == (1, 2)

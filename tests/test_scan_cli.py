@@ -25,7 +25,8 @@ MASKED = ["ColumnVisibility.MASKED"]
 
 COLUMN_KEYS = [
     "table", "column", "class", "attribute", "path", "line", "type", "nullable", "unique",
-    "primary_key", "labels", "sensitive", "category", "confidence", "rule", "exemption",
+    "primary_key", "labels", "sensitive", "category", "confidence", "evidence", "rule",
+    "exemption",
 ]  # fmt: skip
 
 JsonObj = dict[str, object]
@@ -55,13 +56,14 @@ def columns(doc: JsonObj) -> dict[tuple[object, object], JsonObj]:
 def row(table: str, column: str, cls: str | None, attribute: str | None, path: str,
         needle: str, type_: str | None, *, nullable: bool, labels: list[str],
         category: str | None, confidence: str | None, rule: JsonObj | None,
-        exemption: str | None = None, unique: bool = False) -> tuple[str, str, JsonObj]:
+        exemption: str | None = None, unique: bool = False, evidence: str | None = None,
+        ) -> tuple[str, str, JsonObj]:
     """One expected row; ``line`` is filled in from ``needle`` in ``path``."""
     return path, needle, {
         "table": table, "column": column, "class": cls, "attribute": attribute, "path": path,
         "line": 0, "type": type_, "nullable": nullable, "unique": unique, "primary_key": False,
         "labels": labels, "sensitive": bool(labels), "category": category,
-        "confidence": confidence, "rule": rule, "exemption": exemption,
+        "confidence": confidence, "evidence": evidence, "rule": rule, "exemption": exemption,
     }  # fmt: skip
 
 
@@ -71,14 +73,16 @@ ROWS = [
             INTEGRATIONS, "client_secret: Mapped", "Text", nullable=True, labels=PRIVATE,
             category="credential", confidence="high",
             rule={"table": "integration_connections", "column": "client_secret",
-                  "strategy": "null"}),
+                  "strategy": "null"},
+            evidence="name 'client_secret'"),
         id="single-table subclass column lives on the parent table",
     ),
     pytest.param(
         row("payment", "processor_payment_token", "Payment", "processor_token", BILLING,
             "processor_token: Mapped", "sa.String(255)", nullable=True, labels=PRIVATE,
-            category="credential", confidence="medium",
-            rule={"table": "payment", "column": "processor_payment_token", "strategy": "null"}),
+            category="credential", confidence="high",
+            rule={"table": "payment", "column": "processor_payment_token", "strategy": "null"},
+            evidence="name 'processor_token'"),
         id="name= keyword gives the DB column; the statement's first line of three",
     ),
     pytest.param(
@@ -86,27 +90,32 @@ ROWS = [
             "billing_postcode:", "String(16)", nullable=True, labels=MASKED,
             category="quasi_identifier", confidence="high",
             rule={"table": "customer", "column": "billing_postal_code", "strategy": "generalize",
-                  "note": "Keep the first 3 characters so regional reports still work."}),
+                  "note": "Keep the first 3 characters so regional reports still work."},
+            evidence="name token 'postcode'"),
         id="positional DB name through an aliased mapped_column",
     ),
     pytest.param(
         row("contact", "phone_number", "Contact", "phone", CUSTOMERS, "phone = Column(",
             "String(32)", nullable=True, labels=MASKED, category="direct_identifier",
             confidence="high",
-            rule={"table": "contact", "column": "phone_number", "strategy": "fake_phone"}),
+            rule={"table": "contact", "column": "phone_number", "strategy": "fake_phone"},
+            evidence="name token 'phone'"),
         id="Core Column under if TYPE_CHECKING else",
     ),
     pytest.param(
         row("invoice_line_items", "description", None, None, BILLING, 'Column("description"',
-            "Text", nullable=False, labels=MASKED, category="free_text", confidence="medium",
-            rule={"table": "invoice_line_items", "column": "description", "strategy": "shred"}),
+            "Text", nullable=False, labels=MASKED, category="free_text", confidence="low",
+            rule={"table": "invoice_line_items", "column": "description", "strategy": "shred"},
+            evidence="name token 'description', but nobody's record: no author or owner "
+                     "among the siblings"),
         id="Core Table column has no class",
     ),
     pytest.param(
         row("users", "password_hash", "User", "password_hash", AUTH, "password_hash: Mapped",
             "String(60)", nullable=False, labels=PRIVATE, category="credential",
             confidence="high", rule=None,
-            exemption="bcrypt hash, cost 12; useless without the plaintext"),
+            exemption="bcrypt hash, cost 12; useless without the plaintext",
+            evidence="name 'password_hash'"),
         id="pragma exemption carries its reason",
     ),
     pytest.param(
@@ -114,29 +123,33 @@ ROWS = [
             "String(200)", nullable=False, labels=MASKED, category="direct_identifier",
             confidence="high", rule=None,
             exemption="Company names are public record (registry filings); support needs them "
-                      "unmasked."),
+                      "unmasked.",
+            evidence="name 'legal_name'"),
         id="config exemption carries its reason",
     ),
     pytest.param(
         row("api_keys", "key_hash", "ApiKey", "key_hash", AUTH, "key_hash: Mapped[Secret]",
-            "Text", nullable=False, labels=PRIVATE, category="credential", confidence="medium",
+            "Text", nullable=False, labels=PRIVATE, category="credential", confidence="high",
             rule={"table": "api_keys", "column": "key_hash", "strategy": "random",
                   "note": "NOT NULL; random bytes of the same length so no copied key ever "
-                          "verifies."}),
+                          "verifies."},
+            evidence="name token 'hash' in table 'api_keys'"),
         id="Annotated alias supplies type and label",
     ),
     pytest.param(
         row("users", "created_by_email", "User", "created_by_email", MIXINS,
             "@declared_attr\n", "sa.String(320)", nullable=True, labels=MASKED,
             category="direct_identifier", confidence="high",
-            rule={"table": "users", "column": "created_by_email", "strategy": "fake_email"}),
+            rule={"table": "users", "column": "created_by_email", "strategy": "fake_email"},
+            evidence="name token 'email'"),
         id="declared_attr mixin column is anchored on its decorator",
     ),
     pytest.param(
         row("saved_reports", "owner", "SavedReport", "owner_email", REPORTS, "owner_email =",
             "db.String(320)", nullable=True, labels=MASKED, category="direct_identifier",
             confidence="high",
-            rule={"table": "saved_reports", "column": "owner", "strategy": "fake_email"}),
+            rule={"table": "saved_reports", "column": "owner", "strategy": "fake_email"},
+            evidence="name token 'email'"),
         id="Flask-SQLAlchemy db.Column with a DB name",
     ),
     pytest.param(

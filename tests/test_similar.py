@@ -103,10 +103,49 @@ def test_find_similar_selection(target: Column, limit: int, expected: list[str])
     assert [f.qualname for f in find_similar(target, INVENTORY, RULES, limit=limit)] == expected
 
 
-def test_similarity_type_mismatch_weakens_an_exact_name() -> None:
-    as_int = replace(NS_SECRET, type="Integer")
-    assert similarity(as_int, SF_SECRET) == pytest.approx(0.85 * 0.6 + 0.15)
+def test_similarity_needs_a_compatible_type() -> None:
+    # A number cannot hold what a labelled text column holds, whatever its name.
+    assert similarity(replace(NS_SECRET, type="Integer"), SF_SECRET) == 0.0
     assert similarity(replace(NS_SECRET, type=None), SF_SECRET) == 1.0
+
+
+USER_NAME = col("User.name", "users", labels=PRIVATE, line=6)
+TAG_NAME = col("Tag.name", "tags", line=80)
+ORG = col("Org.owner_user_id", "orgs", "Integer", line=90)
+ORG_NAME = col("Org.name", "orgs", line=91)
+LEGACY_TOKEN = col("LegacyImport.api_token", "legacy_imports", line=95)
+
+
+@pytest.mark.parametrize(
+    ("target", "inventory", "rules", "expected"),
+    [
+        pytest.param(TAG_NAME, Inventory(columns=(USER_NAME, TAG_NAME)), RulesFile(path="r.json"),
+                     [], id="the same generic word on an unrelated model is no resemblance"),
+        pytest.param(ORG_NAME,
+                     Inventory(columns=(USER_NAME, replace(ORG, foreign_key="users.id"),
+                                        ORG_NAME)),
+                     RulesFile(path="r.json"), ["User.name"],
+                     id="a generic word on a model joined by a foreign key"),
+        pytest.param(col("Contact.name", "contacts", line=97),
+                     Inventory(columns=(replace(USER_NAME, declared_in="PersonMixin"),)),
+                     RulesFile(path="r.json"), [],
+                     id="a generic word: only one of the two comes from the mixin"),
+        pytest.param(col("Vendor.api_token", "vendors", line=99),
+                     Inventory(columns=(LEGACY_TOKEN,)),
+                     RulesFile(path="r.json", rules=(
+                         Rule("legacy_imports", "api_token", "keep", note="test data"),)),
+                     [], id="a keep rule is not masking: it says nothing"),
+        pytest.param(col("Vendor.api_token", "vendors", line=99),
+                     Inventory(columns=(LEGACY_TOKEN,)),
+                     RulesFile(path="r.json", rules=(
+                         Rule("legacy_imports", "api_token", "null"),)),
+                     ["LegacyImport.api_token"],
+                     id="a meaningful name on an unrelated model"),
+    ],
+)
+def test_similar_in_name_and_role(target: Column, inventory: Inventory, rules: RulesFile,
+                                  expected: list[str]) -> None:
+    assert [f.qualname for f in find_similar(target, inventory, rules)] == expected
 
 
 def _cls(name: str, type_expr: str | None = None) -> Classification | None:

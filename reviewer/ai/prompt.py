@@ -17,7 +17,7 @@ import jinja2
 from reviewer.strategies import STRATEGIES, Strategy
 from reviewer.types import CATEGORIES, Column, Finding, SimilarField
 
-PROMPT_VERSION = 2  # bump on any change to the templates' meaning; part of the cache key
+PROMPT_VERSION = 3  # bump on any change to the templates' meaning; part of the cache key
 REDACTED = '"<redacted>"'
 # Fences the PR cannot plausibly contain; any occurrence inside is neutralised anyway.
 DIFF_FENCE_OPEN = "<<<UNTRUSTED_DIFF"
@@ -26,6 +26,7 @@ DATA_FENCE_OPEN = "<<<UNTRUSTED_DATA"
 DATA_FENCE_CLOSE = "UNTRUSTED_DATA>>>"
 _FENCE_WORD = re.compile("UNTRUSTED_", re.IGNORECASE)
 
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}(?:\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,2}")
 _COMMENT_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
 
 
@@ -169,6 +170,9 @@ class PromptCandidate:
     constraints: str
     labels: str
     similar: tuple[PromptSimilar, ...]
+    # the deterministic classifier's verdict and its evidence (identifiers and vocabulary
+    # words only, never the column's comment text)
+    verdict: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +188,20 @@ def _constraints(c: Column) -> str:
     parts = ["nullable" if c.nullable else "NOT NULL"]
     if c.unique:
         parts.append("unique")
+    if c.index:
+        parts.append("indexed")
+    if c.foreign_key and _DOTTED.fullmatch(c.foreign_key):  # a literal: only if it is a name
+        parts.append(f"foreign key to {c.foreign_key}")
     if c.primary_key:
         parts.append("primary key")
     return ", ".join(parts)
+
+
+def _verdict(c: Column) -> str:
+    if c.category is None:
+        return "not sensitive by name, type or context"
+    kind = c.category.replace("_", " ")
+    return f"{kind}, {c.confidence} confidence ({c.evidence or 'no evidence recorded'})"
 
 
 def _similar(fields: tuple[SimilarField, ...]) -> tuple[PromptSimilar, ...]:
@@ -218,6 +233,7 @@ def build_candidates(
             constraints=_constraints(c),
             labels=", ".join(c.labels) or "none",
             similar=_similar(similar.get(c.key, ())),
+            verdict=_verdict(c),
         )
         for c in sorted(columns, key=lambda c: (c.path, c.line, c.table, c.column))
     )

@@ -62,6 +62,7 @@ def finding_dict(f: Finding) -> dict[str, JsonValue]:
         "blocks": f.blocks,
         "category": f.category,
         "confidence": f.confidence,
+        "evidence": f.evidence,
         "dismissed": f.dismissed,
     }
 

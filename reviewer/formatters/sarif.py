@@ -71,6 +71,7 @@ def _result(finding: Finding, rules_path: str, rule_index: dict[str, int]) -> Js
         ("column", finding.column),
         ("category", finding.category),
         ("confidence", finding.confidence),
+        ("evidence", finding.evidence),
         ("action", finding.action),
         ("dismissed", finding.dismissed),
     ):

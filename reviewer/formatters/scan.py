@@ -26,6 +26,7 @@ def _row(c: Column, rules: RulesFile) -> dict[str, object]:
         "sensitive": c.sensitive,
         "category": c.category,
         "confidence": c.confidence,
+        "evidence": c.evidence,
         "rule": rule.entry() if rule else None,
         "exemption": c.exemption.reason if c.exemption else None,
     }
@@ -51,7 +52,7 @@ def render_scan_text(inventory: Inventory, rules: RulesFile) -> str:
         rule = have.get(c.key)
         how = (f"rule: {rule.strategy}" if rule
                else f"exempt: {c.exemption.reason}" if c.exemption else "")
-        cat = f"[{c.category}/{c.confidence}]" if c.category else ""
+        cat = f"[{c.category}/{c.confidence}: {c.evidence}]" if c.category else ""
         lines.append(f"{c.path}:{c.line}: {c.table}.{c.column}{mark} {cat} {how}".rstrip())
     lines += [f"{e.path}:{e.line}: error: {e.message}" for e in inventory.errors]
     labelled = sum(1 for c in inventory.columns if c.sensitive)

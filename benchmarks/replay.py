@@ -1,0 +1,836 @@
+"""Replay real commits through ``reviewer diff``: what a user would see on real pull requests.
+
+    python benchmarks/replay.py [--project NAME]... [--cap 30] [--mirrors DIR] [--json OUT]
+                                [--no-write] [--verbose] [--show-heldout]
+    python benchmarks/replay.py --list-unlabelled OUT.csv [--project NAME]...
+
+For each project of ``benchmarks/real_world/projects.toml``, the commits reachable from the
+pin that add or change model columns (``git log --no-merges -G'<regex>'`` on the model files,
+``models`` plus ``history`` globs), newest first, at most ``--cap`` per project, each stand
+for one pull request. For each, a throwaway git repository in a temp dir gets two commits:
+the parent's files, then the commit's (the Python files under ``extract``, plus the project's
+``.masking-reviewer.toml`` and an empty ``masking_rules.json``, as a team adopting the tool
+starts), and ``reviewer diff --base <parent> --format json --no-ai`` runs on it.
+
+The truth about each pull request comes from the diff text, not from the reviewer: the
+columns a commit adds are read from its ``+`` lines (a ``Column``/``mapped_column``/``Field``
+declaration whose name the same file's ``-`` lines do not declare), their table from the
+enclosing class's ``__tablename__``, ``Table("name", ...)`` or the configured table naming.
+Each added column takes its label from ``real_world/labels/<project>.csv`` by (table, column),
+else from ``real_world/replay_labels.csv`` (columns dropped or renamed since the pin, labelled
+blind by LABELING.md: ``--list-unlabelled`` lists them WITHOUT running the reviewer, so they
+can be labelled before anyone sees its output).
+
+Reported per split (development and held-out apart), per project:
+
+- pull requests replayed; runs with ``MR007`` anywhere in the head (the gate is red on them)
+  and runs where the change introduced one;
+- added credential columns: how many, flagged (any finding on the column: ``MR003``/``MR004``),
+  flagged at error severity (which blocks with the default ``fail-on``), and not read (no
+  finding and the reviewer did not even see the column added);
+- harmless-only pull requests (at least one added column, every added column ``none``): how
+  many got any warning or error, how many were blocked, and the same without ``MR007`` (the
+  classifier's noise alone).
+
+Per-pull-request evidence is printed with ``--verbose`` for the development split only;
+``--show-heldout`` adds held-out projects (only after tuning is frozen). Results go to
+``benchmarks/results/replay-<date>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import datetime as dt
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.real_world import (  # noqa: E402
+    CORPUS,
+    DEFAULT_MIRRORS,
+    EMPTY_RULES,
+    LABEL_HEADER,
+    LABELS,
+    REPO,
+    RESULTS,
+    SPLITS,
+    LabelRow,
+    Project,
+    git,
+    has_commit,
+    labels_for,
+    load_labels,
+    load_projects,
+    machine_meta,
+    matches_any,
+    reviewer_env,
+    select_projects,
+    to_toml,
+    tree_files,
+)
+
+REPLAY_LABELS = CORPUS / "replay_labels.csv"
+DEFAULT_REGEX = r"Column\(|mapped_column\(|Field\("
+DEFAULT_CAP = 30
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "replay",
+    "GIT_AUTHOR_EMAIL": "replay@example.invalid",
+    "GIT_COMMITTER_NAME": "replay",
+    "GIT_COMMITTER_EMAIL": "replay@example.invalid",
+    "GIT_AUTHOR_DATE": "2024-01-01T00:00:00+0000",
+    "GIT_COMMITTER_DATE": "2024-01-01T00:00:00+0000",
+}
+
+
+# ---------------------------------------------------------------------------- commits
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    parent: str | None
+    date: str
+    subject: str
+
+
+def pathspecs(globs: Iterable[str]) -> list[str]:
+    return [f":(glob){g}" for g in globs]
+
+
+def select_commits(git_dir: Path, tip: str, globs: Sequence[str], regex: str = DEFAULT_REGEX,
+                   cap: int = DEFAULT_CAP) -> list[Commit]:
+    """Non-merge commits reachable from ``tip`` whose diff of the model files adds or removes
+    a line matching ``regex``, newest first, at most ``cap``."""
+    out = git(git_dir, "log", "--no-merges", f"-G{regex}", f"-n{cap}",
+              "--format=%H%x00%P%x00%cs%x00%s", tip, "--", *pathspecs(globs))
+    commits = []
+    for line in out.decode("utf-8", errors="replace").splitlines():
+        sha, parents, date, subject = line.split("\0", 3)
+        commits.append(Commit(sha, parents.split()[0] if parents else None, date, subject))
+    return commits
+
+
+# ---------------------------------------------------------------------------- added columns
+
+_CALL = r"(?:[A-Za-z_][\w.]*\.)?(?:Column|mapped_column|Field)\("
+# `name = Column(`, `name: Mapped[...] = mapped_column(`, `name: str = Field(`
+_ASSIGNED = re.compile(rf"^(\s*)([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*{_CALL}(.*)$")
+# a Core column inside Table(...): `Column("name", ...)` / `sa.Column('name', ...)`
+_CORE = re.compile(r"""^(\s*)(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""")
+_DB_NAME = re.compile(r"""^\s*["']([^"']+)["']""")
+_NAME_KW = re.compile(r"""\bname\s*=\s*["']([^"']+)["']""")
+_CLASS = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\s*(\(([^)]*)\))?\s*:")
+_TABLENAME = re.compile(r"""^\s*__tablename__\s*(?::[^=]*)?=\s*["']([^"']+)["']""")
+_TABLE_CALL = re.compile(r"""Table\(\s*["']([^"']+)["']""")
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """A column a commit adds, as read from the diff text (the replay's ground truth)."""
+
+    path: str
+    line: int  # in the commit's version of the file
+    class_name: str | None
+    table: str  # "?Class" when the table cannot be told from the text (a mixin, say)
+    column: str
+    text: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.table, self.column)
+
+
+def to_snake_case(name: str) -> str:
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+
+
+def table_for_class(name: str, naming: str | None) -> str | None:
+    if naming in ("snake_case", "flask-sqlalchemy"):
+        return to_snake_case(name)
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def enclosing_class(lines: Sequence[str], index: int) -> tuple[int, str, str] | None:
+    """(line index, name, bases) of the class whose body holds ``lines[index]``."""
+    depth = _indent(lines[index])
+    for i in range(index - 1, -1, -1):
+        text = lines[i]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        m = _CLASS.match(text)
+        if m and len(m.group(1)) < depth:
+            return i, m.group(2), m.group(4) or ""
+        if _indent(text) < depth and not text.lstrip().startswith(("@", ")", "]", "}")):
+            depth = _indent(text)
+            if depth == 0 and not m:
+                return None
+    return None
+
+
+def class_table(lines: Sequence[str], start: int, naming: str | None, name: str,
+                bases: str) -> str:
+    depth = _indent(lines[start])
+    for text in lines[start + 1:]:
+        if text.strip() and _indent(text) <= depth and not text.lstrip().startswith("#"):
+            break
+        m = _TABLENAME.match(text)
+        if m:
+            return m.group(1)
+    if "table=True" in bases:
+        return name.lower()  # SQLModel's default table name
+    return table_for_class(name, naming) or f"?{name}"
+
+
+def core_table(lines: Sequence[str], index: int) -> str | None:
+    """The ``Table("name", ...)`` call a Core column line sits in (nearest one above it)."""
+    for i in range(index, max(index - 80, -1), -1):
+        m = _TABLE_CALL.search(lines[i])
+        if m:
+            return m.group(1)
+        if i + 1 < len(lines) and _TABLE_CALL.search(lines[i] + lines[i + 1].strip()):
+            m2 = _TABLE_CALL.search(lines[i] + lines[i + 1].strip())
+            return m2.group(1) if m2 else None
+    return None
+
+
+def top_level(args: str) -> str:
+    """The call's own arguments, nested calls' arguments blanked (``ForeignKey(name=...)``)."""
+    out, depth = [], 0
+    for ch in args:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                break
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def declared_name(line: str) -> tuple[str, str] | None:
+    """(attribute or "", DB column name) declared on this line, if it starts a column."""
+    m = _ASSIGNED.match(line)
+    if m:
+        attribute, rest = m.group(2), top_level(m.group(3))
+        db = _DB_NAME.match(rest) or _NAME_KW.search(rest)
+        return attribute, db.group(1) if db else attribute
+    m = _CORE.match(line)
+    if m:
+        return "", m.group(2)
+    return None
+
+
+def parse_added_lines(diff: str) -> dict[str, tuple[list[tuple[int, str]], list[str]]]:
+    """Per file: the added lines with their new line numbers, and the removed lines."""
+    files: dict[str, tuple[list[tuple[int, str]], list[str]]] = {}
+    path: str | None = None
+    new_line = 0
+    for raw in diff.splitlines():
+        if raw.startswith("+++ "):
+            path = raw[6:] if raw.startswith("+++ b/") else None
+            if path is not None:
+                files.setdefault(path, ([], []))
+            continue
+        if raw.startswith("--- ") or raw.startswith("diff --git"):
+            continue
+        m = _HUNK.match(raw)
+        if m:
+            new_line = int(m.group(1))
+            continue
+        if path is None:
+            continue
+        if raw.startswith("+"):
+            files[path][0].append((new_line, raw[1:]))
+            new_line += 1
+        elif raw.startswith("-"):
+            files[path][1].append(raw[1:])
+        elif raw.startswith(" "):
+            new_line += 1
+    return files
+
+
+def statement(lines: Sequence[str], index: int, limit: int = 15) -> str:
+    """The logical line starting at ``lines[index]``: joined until its brackets close."""
+    parts, depth = [], 0
+    for text in lines[index:index + limit]:
+        code = re.sub(r"""(["'])(?:\\.|(?!\1).)*\1""", '""', text.split("#", 1)[0])
+        depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        parts.append(text.strip())
+        if depth <= 0:
+            break
+    return " ".join(parts)
+
+
+def subclasses_with_tables(lines: Sequence[str], name: str, naming: str | None,
+                           depth: int = 0) -> list[tuple[str, str]]:
+    """(class, table) of the classes in this file that inherit ``name`` and have a table."""
+    out: list[tuple[str, str]] = []
+    if depth > 5:
+        return out
+    for i, text in enumerate(lines):
+        m = _CLASS.match(text)
+        if not m or not re.search(rf"\b{re.escape(name)}\b", m.group(4) or ""):
+            continue
+        child = m.group(2)
+        table = class_table(lines, i, naming, child, m.group(4) or "")
+        if table.startswith("?"):
+            out += subclasses_with_tables(lines, child, naming, depth + 1)
+        else:
+            out.append((child, table))
+    return out
+
+
+def added_columns(diff: str, read_new: Any, naming: str | None) -> list[Added]:
+    """The columns a diff adds. ``read_new(path)`` gives the file's new text.
+
+    A column declared in a class without a table (a mixin, a SQLModel base) counts once per
+    class of the same file that inherits it and has a table; in a SQLModel schema class that no
+    table inherits (``UserCreate``) it is no column at all.
+    """
+    out: list[Added] = []
+    for path, (plus, minus) in parse_added_lines(diff).items():
+        removed = {d[1] for text in minus if (d := declared_name(text))}
+        removed |= {d[0] for text in minus if (d := declared_name(text)) and d[0]}
+        candidates = [(n, text) for n, text in plus if declared_name(text)]
+        if not candidates:
+            continue
+        lines = (read_new(path) or "").splitlines()
+        sqlmodel = "SQLModel" in "\n".join(lines)
+        for n, text in candidates:
+            index = n - 1
+            full = statement(lines, index) if 0 <= index < len(lines) else text
+            decl = declared_name(full) or declared_name(text)
+            assert decl is not None
+            attribute, column = decl
+            if column in removed or (attribute and attribute in removed):
+                continue  # a changed declaration, not a new column
+            targets: list[tuple[str | None, str]] = []
+            if not 0 <= index < len(lines):
+                targets = [(None, "?")]
+            elif not attribute:
+                targets = [(None, core_table(lines, index) or "?")]
+            else:
+                found = enclosing_class(lines, index)
+                if found is None:
+                    targets = [(None, core_table(lines, index) or "?")]
+                else:
+                    start, class_name, bases = found
+                    table = class_table(lines, start, naming, class_name, bases)
+                    if table.startswith("?"):
+                        targets = list(subclasses_with_tables(lines, class_name, naming))
+                        if not targets and sqlmodel and "SQLModel" in bases + "".join(
+                                lines[:start]) and "table=True" not in bases:
+                            continue  # a pydantic schema, not a table
+                        targets = targets or [(class_name, table)]
+                    else:
+                        targets = [(class_name, table)]
+            for class_name, table in targets:
+                out.append(Added(path, n, class_name, table, column, full[:200]))
+    return out
+
+
+# ---------------------------------------------------------------------------- labels
+
+
+def label_index(project: str, pin_labels: Sequence[LabelRow] | None,
+                replay_labels: Sequence[LabelRow]) -> dict[tuple[str, str], LabelRow]:
+    index: dict[tuple[str, str], LabelRow] = {}
+    for r in replay_labels:
+        if r.project == project:
+            index[r.key] = r
+    for r in pin_labels or ():
+        index[r.key] = r  # the pin's labels win: they were set with the whole schema in view
+    return index
+
+
+# ---------------------------------------------------------------------------- replaying
+
+
+def _git_repo(root: Path, *args: str, input: bytes | None = None,
+              env: Mapping[str, str] | None = None) -> str:
+    proc = subprocess.run(["git", "-C", str(root), *args], input=input, capture_output=True,
+                          check=False, env={**os.environ, **GIT_ENV, **(env or {})})
+    if proc.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)}: {proc.stderr.decode(errors='replace')}")
+    return proc.stdout.decode().strip()
+
+
+class ThrowawayRepo:
+    """A git repo whose objects come from the mirror (alternates): commits are built from
+    filtered trees without writing a single source file."""
+
+    def __init__(self, root: Path, mirror: Path, project: Project) -> None:
+        self.root = root
+        self.mirror = mirror
+        self.project = project
+        _git_repo(root, "init", "--quiet")
+        alternates = root / ".git" / "objects" / "info" / "alternates"
+        alternates.write_text(str((mirror / "objects").resolve()) + "\n", encoding="utf-8")
+        config = to_toml(project.reviewer_config(history=True))
+        (root / ".masking-reviewer.toml").write_text(config, encoding="utf-8")
+        self.extra = {
+            ".masking-reviewer.toml": _git_repo(root, "hash-object", "-w", "--stdin",
+                                                input=config.encode()),
+            "masking_rules.json": _git_repo(root, "hash-object", "-w", "--stdin",
+                                            input=EMPTY_RULES.encode()),
+        }
+        self.index = root / ".git" / "replay-index"
+
+    def tree(self, commit: str) -> str:
+        entries = [(sha, path) for sha, path in tree_files(self.mirror, commit, self.project)
+                   if path != self.project.licence_file]
+        lines = [f"100644 blob {sha}\t{path}" for sha, path in entries]
+        lines += [f"100644 blob {sha}\t{path}" for path, sha in self.extra.items()]
+        env = {"GIT_INDEX_FILE": str(self.index)}
+        _git_repo(self.root, "read-tree", "--empty", env=env)
+        _git_repo(self.root, "update-index", "--index-info",
+                  input=("\n".join(lines) + "\n").encode(), env=env)
+        return _git_repo(self.root, "write-tree", env=env)
+
+    def pull_request(self, parent: str, commit: str) -> tuple[str, str]:
+        base = _git_repo(self.root, "commit-tree", self.tree(parent), "-m", f"base {parent}")
+        head = _git_repo(self.root, "commit-tree", self.tree(commit), "-p", base, "-m",
+                         f"head {commit}")
+        _git_repo(self.root, "update-ref", "refs/heads/main", head)
+        _git_repo(self.root, "symbolic-ref", "HEAD", "refs/heads/main")
+        return base, head
+
+
+def preload_reviewer() -> None:
+    """Import the reviewer once in this process, so that every forked run starts warm.
+
+    A run is a forked child that calls ``reviewer.cli.main(argv)``: the same entry point as
+    the ``reviewer`` command, without paying Python's start-up and the imports (~0.3 s of
+    CPU) a few hundred times. Each run still gets a process of its own: no state is shared.
+    """
+    sys.path.insert(0, str(REPO))
+    for module in ("reviewer.cli", "reviewer.commands", "reviewer.review", "reviewer.gitdiff",
+                   "reviewer.formatters", "libcst", "jsonschema", "unidiff"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One replayed pull request, as a forked child runs it."""
+
+    key: int
+    project: Project
+    git_dir: Path
+    parent: str
+    commit: str
+    workdir: Path  # the child's own throwaway repository goes here
+    cache_dir: str
+
+    @property
+    def output(self) -> Path:
+        return self.workdir.with_suffix(".json")
+
+    @property
+    def errors(self) -> Path:
+        return self.workdir.with_suffix(".err")
+
+
+def _child(task: Task) -> int:
+    """Build the two-commit repository and run ``reviewer diff`` on it (in the child)."""
+    task.workdir.mkdir(parents=True)
+    repo = ThrowawayRepo(task.workdir, task.git_dir, task.project)
+    base, _ = repo.pull_request(task.parent, task.commit)
+    os.chdir(task.workdir)
+    os.environ.clear()
+    os.environ.update({**reviewer_env(task.cache_dir), **GIT_ENV})
+    from reviewer.cli import main as reviewer_main
+
+    return reviewer_main(["diff", "--root", str(task.workdir), "--base", base, "--format",
+                          "json", "--no-ai", "--output", str(task.output)])
+
+
+def run_tasks(tasks: Sequence[Task], jobs: int) -> dict[int, tuple[int, str]]:
+    """Run every task in a forked child, ``jobs`` at a time: key -> (exit code, stderr)."""
+    preload_reviewer()
+    pending = list(tasks)
+    running: dict[int, Task] = {}
+    done: dict[int, tuple[int, str]] = {}
+    while pending or running:
+        while pending and len(running) < max(1, jobs):
+            task = pending.pop(0)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the child: never returns into the parent's code
+                code = 3
+                try:
+                    fd = os.open(task.errors, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                    os.dup2(fd, 2)
+                    devnull = os.open(os.devnull, os.O_WRONLY)
+                    os.dup2(devnull, 1)
+                    code = _child(task)
+                except BaseException as exc:  # report, never return into the parent's loop
+                    print(f"replay child failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+                finally:
+                    sys.stderr.flush()
+                    os._exit(code)
+            running[pid] = task
+        pid, status = os.wait()
+        task = running.pop(pid)
+        err = task.errors.read_text(encoding="utf-8", errors="replace").strip() \
+            if task.errors.exists() else ""
+        done[task.key] = (os.waitstatus_to_exitcode(status), err)
+    return done
+
+
+@dataclass(slots=True)
+class AddedResult:
+    path: str
+    line: int
+    table: str
+    column: str
+    label: str | None  # None: nobody labelled it yet
+    seen: bool  # the reviewer reported the column added (or a finding on it)
+    findings: list[dict[str, Any]] = field(default_factory=list)  # code, severity, category...
+
+    @property
+    def flagged(self) -> bool:
+        return any(f["code"] in ("MR003", "MR004") for f in self.findings)
+
+    @property
+    def error(self) -> bool:
+        return any(f["code"] in ("MR003", "MR004") and f["severity"] == "error"
+                   for f in self.findings)
+
+
+@dataclass(slots=True)
+class PullRequest:
+    project: str
+    split: str
+    commit: str
+    date: str
+    subject: str
+    status: str  # "ok" or "failed: ..."
+    blocking: bool = False
+    mr007: int = 0  # MR007 findings in the head
+    mr007_new: int = 0  # of them, introduced by the change
+    warnings: int = 0  # introduced findings of severity warning or error
+    warnings_no_mr007: int = 0
+    blocking_no_mr007: bool = False  # an error finding other than MR007 would block
+    added: list[AddedResult] = field(default_factory=list)
+
+    @property
+    def harmless_only(self) -> bool:
+        return bool(self.added) and all(a.label == "none" for a in self.added)
+
+
+def _finding_brief(f: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: f.get(k) for k in ("code", "severity", "category", "confidence", "introduced",
+                                  "table", "column", "path", "line", "message")}
+
+
+def judge_pull_request(pr: PullRequest, added: Sequence[Added], doc: Mapping[str, Any],
+                       labels: Mapping[tuple[str, str], LabelRow]) -> None:
+    findings = list(doc.get("findings", []))
+    new = [f for f in findings if f.get("introduced") and not f.get("baselined")]
+    pr.blocking = bool(doc.get("blocking"))
+    pr.mr007 = sum(1 for f in findings if f["code"] == "MR007")
+    pr.mr007_new = sum(1 for f in new if f["code"] == "MR007")
+    pr.warnings = sum(1 for f in new if f["severity"] in ("warning", "error"))
+    pr.warnings_no_mr007 = sum(1 for f in new if f["severity"] in ("warning", "error")
+                               and f["code"] != "MR007")
+    pr.blocking_no_mr007 = any(f["severity"] == "error" and f["code"] != "MR007"
+                               and f.get("source", "deterministic") == "deterministic"
+                               and not f.get("baselined") for f in findings)
+    changed = {(c["table"], c["column"]) for c in doc.get("changes", [])
+               if c["kind"] == "column-added"}
+    changed_at = {(c["path"], c["line"]) for c in doc.get("changes", [])
+                  if c["kind"] == "column-added"}
+    for a in added:
+        on = [f for f in new if f.get("code") != "MR007" and (
+            (f.get("path"), f.get("line")) == (a.path, a.line)
+            or (f.get("table"), f.get("column")) == a.key)]
+        label = labels.get(a.key)
+        pr.added.append(AddedResult(
+            a.path, a.line, a.table, a.column, label.label if label else None,
+            seen=bool(on) or a.key in changed or (a.path, a.line) in changed_at,
+            findings=[_finding_brief(f) for f in on],
+        ))
+
+
+@dataclass(slots=True)
+class Planned:
+    """A project's pull requests, read from its history before anything runs."""
+
+    project: Project
+    status: str
+    prs: list[PullRequest] = field(default_factory=list)
+    added: list[list[Added]] = field(default_factory=list)  # per pull request
+    parents: list[str] = field(default_factory=list)
+    labels: dict[tuple[str, str], LabelRow] = field(default_factory=dict)
+
+    @property
+    def unlabelled(self) -> list[Added]:
+        return [a for added in self.added for a in added if a.key not in self.labels]
+
+
+def plan_project(project: Project, mirrors: Path, cap: int, regex: str,
+                 replay_labels: Sequence[LabelRow], labels_dir: Path = LABELS) -> Planned:
+    """Select the commits and read, from the diff text alone, the columns each one adds."""
+    git_dir = project.git_dir(mirrors)
+    if not has_commit(git_dir, project.commit):
+        return Planned(project, f"skipped: no mirror/pin at {git_dir}")
+    globs = [*project.models, *project.history]
+    naming = project.config.get("table-naming")
+    plan = Planned(project, "ok", labels=label_index(
+        project.name, labels_for(project.name, labels_dir), replay_labels))
+    for c in select_commits(git_dir, project.commit, globs, regex, cap):
+        if c.parent is None:
+            continue
+        diff = git(git_dir, "diff", "--no-color", "--no-ext-diff", "-U0", "--no-renames",
+                   c.parent, c.sha, "--", *pathspecs(globs)).decode("utf-8", "replace")
+
+        def read_new(path: str, sha: str = c.sha) -> str | None:
+            try:
+                return git(git_dir, "show", f"{sha}:{path}").decode("utf-8", "replace")
+            except RuntimeError:
+                return None
+
+        plan.added.append([a for a in added_columns(diff, read_new, naming)
+                           if matches_any(a.path, globs)])
+        plan.parents.append(c.parent)
+        plan.prs.append(PullRequest(project.name, project.split, c.sha, c.date, c.subject,
+                                    "ok"))
+    return plan
+
+
+def replay(plans: Sequence[Planned], mirrors: Path, jobs: int) -> None:
+    """Run every planned pull request through ``reviewer diff`` and judge it."""
+    with tempfile.TemporaryDirectory(prefix="mr-replay-") as tmp:
+        cache = str(Path(tmp, "cache"))
+        tasks: list[Task] = []
+        where: dict[int, tuple[Planned, int]] = {}
+        for plan in plans:
+            if plan.status != "ok":
+                continue
+            for i, pr in enumerate(plan.prs):
+                key = len(tasks)
+                where[key] = (plan, i)
+                tasks.append(Task(key, plan.project, plan.project.git_dir(mirrors),
+                                  plan.parents[i], pr.commit, Path(tmp, f"pr{key}"), cache))
+        done = run_tasks(tasks, jobs)
+        for task in tasks:
+            plan, i = where[task.key]
+            pr = plan.prs[i]
+            code, err = done[task.key]
+            doc = None
+            if code in (0, 1) and task.output.exists():
+                try:
+                    doc = json.loads(task.output.read_text(encoding="utf-8"))
+                except json.JSONDecodeError:
+                    doc = None
+            if doc is None:
+                pr.status = f"failed: exit {code}: {err[-300:]}"
+                continue
+            judge_pull_request(pr, plan.added[i], doc, plan.labels)
+
+
+# ---------------------------------------------------------------------------- reporting
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    name: str
+    prs: int
+    failed: int
+    mr007_runs: int
+    mr007_new: int
+    blocked: int
+    cred_added: int
+    cred_flagged: int
+    cred_error: int
+    cred_not_read: int
+    harmless: int
+    harmless_warned: int
+    harmless_blocked: int
+    harmless_warned_no_mr007: int
+    harmless_blocked_no_mr007: int
+    unlabelled: int
+
+
+def summarise(name: str, prs: Sequence[PullRequest]) -> Summary:
+    ok = [p for p in prs if p.status == "ok"]
+    creds = [a for p in ok for a in p.added if a.label == "credential"]
+    harmless = [p for p in ok if p.harmless_only]
+    return Summary(
+        name=name, prs=len(prs), failed=len(prs) - len(ok),
+        mr007_runs=sum(1 for p in ok if p.mr007), mr007_new=sum(1 for p in ok if p.mr007_new),
+        blocked=sum(1 for p in ok if p.blocking),
+        cred_added=len(creds), cred_flagged=sum(1 for a in creds if a.flagged),
+        cred_error=sum(1 for a in creds if a.error),
+        cred_not_read=sum(1 for a in creds if not a.seen),
+        harmless=len(harmless), harmless_warned=sum(1 for p in harmless if p.warnings),
+        harmless_blocked=sum(1 for p in harmless if p.blocking),
+        harmless_warned_no_mr007=sum(1 for p in harmless if p.warnings_no_mr007),
+        harmless_blocked_no_mr007=sum(1 for p in harmless if p.blocking_no_mr007),
+        unlabelled=sum(1 for p in ok for a in p.added if a.label is None),
+    )
+
+
+def _frac(n: int, d: int) -> str:
+    return f"{n}/{d} ({100 * n / d:.0f} %)" if d else "0/0"
+
+
+def summary_table(rows: Sequence[Summary]) -> str:
+    lines = [
+        "| project | PRs | MR007 runs (new) | blocked | credential cols added | flagged | "
+        "flagged, blocking | not read | harmless-only PRs | warned | blocked | "
+        "warned w/o MR007 | blocked w/o MR007 | unlabelled cols |",
+        "| --- |" + " ---: |" * 13,
+    ]
+    for s in rows:
+        lines.append(
+            f"| {s.name} | {s.prs}{f' ({s.failed} failed)' if s.failed else ''} | "
+            f"{s.mr007_runs} ({s.mr007_new}) | {s.blocked} | {s.cred_added} | "
+            f"{_frac(s.cred_flagged, s.cred_added)} | {_frac(s.cred_error, s.cred_added)} | "
+            f"{s.cred_not_read} | {s.harmless} | {_frac(s.harmless_warned, s.harmless)} | "
+            f"{_frac(s.harmless_blocked, s.harmless)} | "
+            f"{_frac(s.harmless_warned_no_mr007, s.harmless)} | "
+            f"{_frac(s.harmless_blocked_no_mr007, s.harmless)} | {s.unlabelled} |"
+        )
+    return "\n".join(lines)
+
+
+def pr_details(prs: Sequence[PullRequest]) -> str:
+    out = []
+    for p in prs:
+        interesting = [a for a in p.added if a.label == "credential" and not a.error]
+        noisy = p.harmless_only and (p.warnings_no_mr007 or p.blocking_no_mr007)
+        if p.status != "ok":
+            out.append(f"{p.project} {p.commit[:10]} {p.subject[:60]}: {p.status}")
+            continue
+        if not interesting and not noisy:
+            continue
+        out.append(f"{p.project} {p.commit[:10]} {p.date} {p.subject[:70]}")
+        for a in interesting:
+            how = ", ".join(f"{f['code']} {f['severity']} {f['category']}/{f['confidence']}"
+                            for f in a.findings) or ("not flagged" if a.seen else "not read")
+            out.append(f"  credential {a.table}.{a.column} ({a.path}:{a.line}): {how}")
+        if noisy:
+            for a in p.added:
+                for f in a.findings:
+                    out.append(f"  harmless {a.table}.{a.column}: {f['code']} {f['severity']}: "
+                               f"{f['message']}")
+    return "\n".join(out)
+
+
+def write_unlabelled(path: Path, project_of: Mapping[int, str],
+                     rows: Sequence[Added]) -> int:
+    """A labels CSV to fill in (label empty); one row per (project, table, column)."""
+    seen: set[tuple[str, str, str]] = set()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(LABEL_HEADER)
+        for i, a in enumerate(rows):
+            key = (project_of[i], a.table, a.column)
+            if key in seen:
+                continue
+            seen.add(key)
+            w.writerow([project_of[i], a.path, a.table, a.column, "", "", a.text[:120]])
+    return len(seen)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
+    parser.add_argument("--project", action="append", metavar="NAME")
+    parser.add_argument("--cap", type=int, default=DEFAULT_CAP,
+                        help="commits per project, newest first (default: %(default)s)")
+    parser.add_argument("--regex", default=DEFAULT_REGEX,
+                        help="git log -G regex on the model files (default: %(default)s)")
+    parser.add_argument("--labels", type=Path, default=LABELS, metavar="DIR")
+    parser.add_argument("--replay-labels", type=Path, default=REPLAY_LABELS, metavar="CSV")
+    parser.add_argument("--list-unlabelled", type=Path, metavar="OUT",
+                        help="write the added columns nobody labelled to OUT and stop; the "
+                             "reviewer is not run, so they can be labelled blind")
+    parser.add_argument("--json", type=Path, metavar="OUT",
+                        help="results file (default: benchmarks/results/replay-DATE.json)")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="per pull request: credential columns not blocked, noisy "
+                             "harmless PRs (development split only)")
+    parser.add_argument("--show-heldout", action="store_true",
+                        help="--verbose details for held-out projects too: only after tuning "
+                             "is frozen")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+
+    projects = select_projects(load_projects(), args.project)
+    replay_labels = load_labels(args.replay_labels) if args.replay_labels.is_file() else []
+    started = time.perf_counter()
+    plans = [plan_project(p, args.mirrors, args.cap, args.regex, replay_labels, args.labels)
+             for p in projects]
+    if args.list_unlabelled is not None:
+        rows = [(plan.project.name, a) for plan in plans for a in plan.unlabelled]
+        n = write_unlabelled(args.list_unlabelled, {i: name for i, (name, _) in enumerate(rows)},
+                             [a for _, a in rows])
+        print(f"{n} added column(s) without a label written to {args.list_unlabelled}")
+        return 0
+    replay(plans, args.mirrors, args.jobs)
+    meta = machine_meta() | {"seconds": round(time.perf_counter() - started, 1),
+                             "cap": args.cap, "regex": args.regex}
+    print(f"masking-reviewer {meta['reviewer_commit']}, {meta['date']}, {meta['seconds']} s, "
+          f"cap {args.cap} commits per project\n")
+    all_prs: list[PullRequest] = []
+    for plan in plans:
+        if plan.status != "ok":
+            print(f"{plan.project.name}: {plan.status}")
+        all_prs += plan.prs
+    summaries = []
+    for split in SPLITS:
+        in_split = [p for p in projects if p.split == split]
+        rows = [summarise(p.name, [x for x in all_prs if x.project == p.name]) for p in in_split]
+        rows.append(summarise(f"**{split}**", [x for x in all_prs if x.split == split]))
+        summaries += rows
+        print(f"\n{split}\n\n{summary_table(rows)}")
+    if args.verbose:
+        for split in SPLITS:
+            if split == "held-out" and not args.show_heldout:
+                print("\n(held-out details are not shown: --show-heldout, only after tuning is "
+                      "frozen)")
+                continue
+            print(f"\n{split}: credential columns not blocked, noisy harmless PRs\n")
+            print(pr_details([x for x in all_prs if x.split == split]) or "  none")
+    if not args.no_write:
+        out = args.json or RESULTS / f"replay-{dt.date.today().isoformat()}.json"
+        shown = {s for s in SPLITS if s == "development" or args.show_heldout}
+        doc = {**meta, "summaries": [asdict(s) for s in summaries],
+               "pull_requests": [asdict(x) for x in all_prs if x.split in shown]}
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        print(f"\nresults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,482 @@
+"""What the resolver follows across modules, construct by construct: bases through aliases and
+instances, re-exports, names computed from constants, and the safety net for what it cannot
+classify. Each construct has a case read correctly (CASES, also imported for real by
+test_inventory_differential) and a broken variant that blocks with a message naming the fix
+(ERROR_CASES)."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+
+from reviewer.types import TableNaming
+from tests.test_scanner import MASK, PRIV, Row, row, scan, src
+
+D = textwrap.dedent
+FSA = "from flask_sqlalchemy import SQLAlchemy\n"
+V = "from app.vis import ColumnVisibility\n"
+
+CASES = [
+    # ------------------------------------------------------------------ bases
+    pytest.param(
+        {"app/db.py": FSA + "db = SQLAlchemy()\nBaseModel = db.Model\n",
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from app.db import BaseModel
+            class User(BaseModel):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                email = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("users", "id", "User", "id", 6, nullable=False),
+         Row("users", "email", "User", "email", 7, (PRIV,))],
+        id="base through an alias: BaseModel = db.Model",
+    ),
+    pytest.param(
+        {"app/db.py": FSA + D("""\
+            from flask_sqlalchemy.model import DefaultMeta
+            db = SQLAlchemy()
+            BaseModel: DefaultMeta = db.Model
+            """),
+         "app/m.py": V + D("""\
+            from app.db import BaseModel, db
+            class User(BaseModel):
+                __tablename__ = "users"
+                id = db.Column(db.Integer, primary_key=True)
+                email = db.Column(db.String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("users", "id", "User", "id", 5, nullable=False),
+         Row("users", "email", "User", "email", 6, (PRIV,))],
+        id="base through an annotated alias: BaseModel: DefaultMeta = db.Model",
+    ),
+    pytest.param(
+        {"app/ext.py": D("""\
+            import flask_sqlalchemy
+            class AppSQLAlchemy(flask_sqlalchemy.SQLAlchemy):
+                def init_app(self, app):
+                    super().init_app(app)
+            db = AppSQLAlchemy()
+            """),
+         "app/m.py": V + D("""\
+            from app.ext import db
+            class Account(db.Model):
+                __tablename__ = "accounts"
+                id = db.Column(db.Integer, primary_key=True)
+                iban = db.Column(db.String(34), info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("accounts", "id", "Account", "id", 5, nullable=False),
+         Row("accounts", "iban", "Account", "iban", 6, (PRIV,))],
+        id="db = AppSQLAlchemy() where the subclass of flask_sqlalchemy.SQLAlchemy is in the repo",
+    ),
+    pytest.param(
+        {"app/base.py": V + D("""\
+            from sqlalchemy import Column, Integer, MetaData, String
+            from sqlalchemy.orm import declarative_base
+            class ModelBase:
+                id = Column(Integer, primary_key=True)
+                created_by = Column(String, info={"v": ColumnVisibility.MASKED})
+            metadata = MetaData()
+            Model = declarative_base(cls=ModelBase, metadata=metadata)
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, String
+            from app.base import Model
+            class Note(Model):
+                __tablename__ = "notes"
+                body = Column(String)
+            class Tag(Model):
+                __tablename__ = "tags"
+            """)},
+        None,
+        [Row("notes", "id", "Note", "id", 5, nullable=False, path="app/base.py",
+             declared_in="ModelBase"),
+         Row("tags", "id", "Tag", "id", 5, nullable=False, path="app/base.py",
+             declared_in="ModelBase"),
+         Row("notes", "created_by", "Note", "created_by", 6, (MASK,), path="app/base.py",
+             declared_in="ModelBase"),
+         Row("tags", "created_by", "Tag", "created_by", 6, (MASK,), path="app/base.py",
+             declared_in="ModelBase"),
+         Row("notes", "body", "Note", "body", 5)],
+        id="declarative_base(cls=Mixin, metadata=...): the mixin's columns land in every table",
+    ),
+    pytest.param(
+        {"app/m.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import as_declarative, declared_attr
+            @as_declarative()
+            class Base:
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower()
+                id = Column(Integer, primary_key=True)
+            class Customer(Base):
+                phone = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("customer", "id", "Customer", "id", 9, nullable=False, declared_in="Base"),
+         Row("customer", "phone", "Customer", "phone", 11, (PRIV,))],
+        id="@as_declarative() base with a declared_attr __tablename__ and a base column",
+    ),
+    pytest.param(
+        {"app/m.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import registry
+            mapper_registry = registry()
+            Base = mapper_registry.generate_base()
+            class Card(Base):
+                __tablename__ = "cards"
+                id = Column(Integer, primary_key=True)
+                pan = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("cards", "id", "Card", "id", 8, nullable=False),
+         Row("cards", "pan", "Card", "pan", 9, (PRIV,))],
+        id="registry().generate_base()",
+    ),
+    pytest.param(
+        {"app/db.py": FSA + V + D("""\
+            from sqlalchemy import Column, String
+            class AuditedModel:
+                changed_by = Column(String, info={"v": ColumnVisibility.MASKED})
+            db = SQLAlchemy(model_class=AuditedModel)
+            """),
+         "app/m.py": D("""\
+            from app.db import db
+            class Invoice(db.Model):
+                __tablename__ = "invoices"
+                id = db.Column(db.Integer, primary_key=True)
+            """)},
+        None,
+        [Row("invoices", "changed_by", "Invoice", "changed_by", 5, (MASK,), path="app/db.py",
+             declared_in="AuditedModel"),
+         Row("invoices", "id", "Invoice", "id", 4, nullable=False)],
+        id="SQLAlchemy(model_class=Mixin): the model class's columns land in every table",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.ext.declarative import AbstractConcreteBase
+            class Note(AbstractConcreteBase, Base):
+                body: Mapped[str] = mapped_column(Text)
+            class UserNote(Note):
+                __tablename__ = "user_notes"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [Row("user_notes", "body", "UserNote", "body", 8, nullable=False, declared_in="Note"),
+         Row("user_notes", "id", "UserNote", "id", 11, nullable=False)],
+        id="AbstractConcreteBase maps no table itself; its concrete subclass does",
+    ),
+    # ------------------------------------------------------------------ re-exports
+    pytest.param(
+        {"app/sql/__init__.py": "from sqlalchemy import *\nfrom sqlalchemy.orm import *\n",
+         "app/m.py": V + D("""\
+            from app import sql
+            class Base(sql.DeclarativeBase):
+                pass
+            class Patient(Base):
+                __tablename__ = "patients"
+                id = sql.Column(sql.Integer, primary_key=True)
+                ssn = sql.Column(sql.String(11), info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("patients", "id", "Patient", "id", 7, nullable=False),
+         Row("patients", "ssn", "Patient", "ssn", 8, (PRIV,))],
+        id="pkg.sql.Column where the in-repo package star-imports sqlalchemy",
+    ),
+    pytest.param(
+        {"app/compat.py": D("""\
+            import sqlalchemy
+            from sqlalchemy import orm as _orm
+            Column = sqlalchemy.Column
+            String = sqlalchemy.String
+            Integer = sqlalchemy.Integer
+            mapped_column = _orm.mapped_column
+            _private = sqlalchemy.Column
+            __all__ = ["Column", "String", "Integer", "mapped_column"]
+            """),
+         "app/lib/__init__.py": "from app.compat import *\n",
+         "app/m.py": V + D("""\
+            import app.lib
+            from sqlalchemy.orm import DeclarativeBase
+            class Base(DeclarativeBase):
+                pass
+            class Lead(Base):
+                __tablename__ = "leads"
+                id = app.lib.Column(app.lib.Integer, primary_key=True)
+                email = app.lib.mapped_column(app.lib.String, info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("leads", "id", "Lead", "id", 8, nullable=False),
+         Row("leads", "email", "Lead", "email", 9, (MASK,))],
+        id="module attributes (Column = sqlalchemy.Column) and __all__, via a package star import",
+    ),
+    pytest.param(
+        {"app/models/__init__.py": "from .db import db\nfrom .user import User\n",
+         "app/models/db.py": FSA + "db = SQLAlchemy()\n",
+         "app/models/user.py": V + D("""\
+            from app.models import db
+            class User(db.Model):
+                __tablename__ = "users"
+                id = db.Column(db.Integer, primary_key=True)
+                otp_secret = db.Column(db.String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("users", "id", "User", "id", 5, nullable=False, path="app/models/user.py"),
+         Row("users", "otp_secret", "User", "otp_secret", 6, (PRIV,),
+             path="app/models/user.py")],
+        id="from pkg import db: the package's `from .db import db` wins over the submodule",
+    ),
+    # ------------------------------------------------------------------ names from constants
+    pytest.param(
+        {"app/names.py": D("""\
+            PREFIX = "crm_"
+            SCHEMA = "sales"
+            EMAIL = "email_address"
+            def prefixed(name):
+                \"\"\"The app's table prefix.\"\"\"
+                return f"{PREFIX}{name}"
+            """),
+         "app/m.py": src("""\
+            from app.names import EMAIL, PREFIX, SCHEMA, prefixed
+            class User(Base):
+                __tablename__ = PREFIX + "users"
+                __table_args__ = {"schema": SCHEMA}
+                id = Column(Integer, primary_key=True)
+                email = Column(EMAIL, String, info={"v": ColumnVisibility.MASKED})
+            class Org(Base):
+                __tablename__ = f"{PREFIX}orgs"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                vat: Mapped[str] = mapped_column(name=PREFIX + "vat_id")
+            roles = Table(prefixed("roles_permissions"), Base.metadata,
+                          Column(EMAIL, String, info={"v": ColumnVisibility.PRIVATE}))
+            """)},
+        None,
+        [Row("crm_users", "id", "User", "id", 10, nullable=False),
+         Row("crm_users", "email_address", "User", "email", 11, (MASK,)),
+         Row("crm_orgs", "id", "Org", "id", 14, nullable=False),
+         Row("crm_orgs", "crm_vat_id", "Org", "vat", 15, nullable=False),
+         Row("crm_roles_permissions", "email_address", None, None, 17, (PRIV,))],
+        id="table and column names from constants, f-strings, + and a helper in another module",
+    ),
+    pytest.param(
+        {"app/util.py": 'import re\nCAMEL_TO_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")\n',
+         "app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            from app.util import CAMEL_TO_SNAKE
+            class Root(Base):
+                __abstract__ = True
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    \"\"\"Snake case of the class name.\"\"\"
+                    return CAMEL_TO_SNAKE.sub("_", cls.__name__).lower()
+                id: Mapped[int] = mapped_column(primary_key=True)
+            class FlowRunState(Root):
+                token: Mapped[str] = mapped_column(info={"v": ColumnVisibility.PRIVATE})
+            class Other(Base):
+                __abstract__ = True
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return "t_" + cls.__name__.upper()
+            class Thing(Other):
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [Row("flow_run_state", "id", "FlowRunState", "id", 14, nullable=False,
+             declared_in="Root"),
+         Row("flow_run_state", "token", "FlowRunState", "token", 16, (PRIV,), nullable=False),
+         Row("t_THING", "id", "Thing", "id", 23, nullable=False)],
+        id="declared_attr __tablename__ with a known regex transform, .lower(), .upper(), +",
+    ),
+    # ------------------------------------------------------------------ the safety net
+    pytest.param(
+        {"app/types.py": D("""\
+            from sqlalchemy import Column
+            class EncryptedColumn(Column):
+                inherit_cache = True
+            class Registry:
+                pass
+            """),
+         "app/m.py": src("""\
+            import logging
+            from sqlalchemy.ext.hybrid import hybrid_property
+            from app.types import EncryptedColumn, Registry
+            class Wallet(Base):
+                __tablename__ = "wallets"
+                log = logging.getLogger(__name__)
+                kinds = frozenset({"a", "b"})
+                registry_ = Registry()
+                id: Mapped[int] = mapped_column(primary_key=True)
+                seed = EncryptedColumn(String, info={"v": ColumnVisibility.PRIVATE})
+                owner_id = Column(ForeignKey("wallets.id"))
+                owner = relationship("Wallet")
+            """)},
+        None,
+        [Row("wallets", "id", "Wallet", "id", 14, nullable=False),
+         Row("wallets", "seed", "Wallet", "seed", 15, (PRIV,)),
+         Row("wallets", "owner_id", "Wallet", "owner_id", 16)],
+        id="known non-columns pass: stdlib, builtins, repo classes, relationship; Column subclass",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "naming", "expected"), CASES)
+def test_columns(files: dict[str, str], naming: TableNaming | None, expected: list[Row]) -> None:
+    inventory = scan(files, naming)
+    assert inventory.errors == ()
+    assert sorted(map(row, inventory.columns), key=repr) == sorted(expected, key=repr)
+
+
+FIX = r"declare the column with mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body"
+
+ERROR_CASES = [
+    # ------------------------------------------------------------------ bases
+    pytest.param(
+        {"app/db.py": "BaseModel = db.Model\n",
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app.db import BaseModel
+            class User(BaseModel):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 3, r"^class User: base class 'BaseModel' cannot be found in the repository "
+          r".*; make sure the module defining it is committed$")],
+        id="broken: alias of an instance that is defined nowhere",
+    ),
+    pytest.param(
+        {"app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base
+            from vendor_lib import VendorMixin
+            Model = declarative_base(cls=VendorMixin)
+            class User(Model):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 1, r"^class Model: base class 'cls=VendorMixin' cannot be found")],
+        id="broken: declarative_base(cls=...) from outside the repository",
+    ),
+    # ------------------------------------------------------------------ re-exports
+    pytest.param(
+        {"app/sql/__init__.py": "from .types import *\n",
+         "app/sql/types.py": "from sqlalchemy import Integer\n",
+         "app/m.py": src("""\
+            from app import sql
+            class Patient(Base):
+                __tablename__ = "patients"
+                id = Column(Integer, primary_key=True)
+                ssn = sql.Column(sql.String(11), info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [("app/m.py", 10, r"^Patient\.ssn: cannot resolve sql\.Column\(\.\.\.\) \(defined or "
+          r"imported nowhere the reviewer can see\), .*; " + FIX)],
+        id="broken: a star-import chain that never binds Column blocks (the empty-and-green app)",
+    ),
+    pytest.param(
+        {"app/compat.py": "import sqlalchemy\nColumn = sqlalchemy.Column\n__all__ = []\n",
+         "app/m.py": src("""\
+            from app.compat import *
+            class Lead(Base):
+                __tablename__ = "leads"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                email = Colum(String, info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [("app/m.py", 10, r"^Lead\.email: cannot resolve Colum\(\.\.\.\) .*" + FIX)],
+        id="broken: a name __all__ does not export is not imported by a star import",
+    ),
+    # ------------------------------------------------------------------ names from constants
+    pytest.param(
+        {"app/m.py": src("""\
+            import os
+            def prefixed(name):
+                prefix = os.environ["PREFIX"]
+                return prefix + name
+            roles = Table(prefixed("roles"), Base.metadata, Column("id", Integer))
+            """)},
+        None,
+        [("app/m.py", 10, r"^Table\(\.\.\.\) name cannot be computed from the source \(only "
+          r"literals, module constants, f-strings, \+ and simple helper functions are read\); "
+          r"write the table name as a literal$")],
+        id="broken: a helper that is more than one return cannot name a table",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import re
+            from sqlalchemy.orm import declared_attr
+            EVIL = re.compile(r"(a+)+$")
+            class Root(Base):
+                __abstract__ = True
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return EVIL.sub("_", cls.__name__)
+                id: Mapped[int] = mapped_column(primary_key=True)
+            class Thing(Root):
+                pass
+            """)},
+        None,
+        [("app/m.py", 15, r"^class Thing has no literal __tablename__, .*set table-naming")],
+        id="broken: a regex the reviewer does not know is never run; table-naming is asked for",
+    ),
+    # ------------------------------------------------------------------ the safety net
+    pytest.param(
+        {"app/m.py": src("""\
+            import functools
+            import vendor_columns
+            from app.helpers import build
+            class Account(Base):
+                __tablename__ = "accounts"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                a = make_secret(info={"v": ColumnVisibility.PRIVATE})
+                b = vendor_columns.secret_column()
+                c = build()
+                d = functools.partial(Column, String)()
+                e = registry_thing["x"](String)
+            """)},
+        None,
+        [("app/m.py", 12, r"^Account\.a: cannot resolve make_secret\(\.\.\.\) \(defined or "
+          r"imported nowhere the reviewer can see\), so masking-reviewer cannot tell whether it "
+          r"builds a column, and a labelled one would pass unchecked; " + FIX +
+          r", or, if it builds no column, define it outside the mapped class$"),
+         ("app/m.py", 13, r"^Account\.b: cannot resolve vendor_columns\.secret_column\(\.\.\.\) "
+          r"\(from the package 'vendor_columns'\)"),
+         ("app/m.py", 14, r"^Account\.c: cannot resolve build\(\.\.\.\) \(imported from a module "
+          r"that is not in the repository\)"),
+         ("app/m.py", 15, r"^Account\.d: cannot resolve the call \(its callee is an expression"),
+         ("app/m.py", 16, r"^Account\.e: cannot resolve the call \(its callee is an expression")],
+        id="broken: calls the reader cannot classify block at their line, never dropped",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class Ledger(Base):
+                __tablename__ = "ledger"
+                for _name in ("iban", "bic"):
+                    locals()[_name] = Column(String)
+            audit = Table("audit", Base.metadata, *[Column(n, String) for n in ("a", "b")])
+            """)},
+        None,
+        [("app/m.py", 6, r"^class Ledger maps the table 'ledger', but masking-reviewer read none "
+          r"of its columns, so a labelled one would pass unchecked; declare them with "
+          r"mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body or its mixins"),
+         ("app/m.py", 10, r"^Table\('audit'\) maps the table 'audit', but masking-reviewer read "
+          r"none of its columns")],
+        id="broken: a mapped table with no readable column blocks",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "naming", "expected"), ERROR_CASES)
+def test_errors(
+    files: dict[str, str], naming: TableNaming | None, expected: list[tuple[str, int, str]]
+) -> None:
+    inventory = scan(files, naming)
+    assert [(e.path, e.line) for e in inventory.errors] == [(p, n) for p, n, _ in expected]
+    for error, (_, _, pattern) in zip(inventory.errors, expected, strict=True):
+        assert re.search(pattern, error.message), error.message
