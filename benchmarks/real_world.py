@@ -461,6 +461,7 @@ class ProjectResult:
     expected: int | None = None  # columns in the independent count
     matched: int | None = None
     missing: list[Pair] = field(default_factory=list)
+    silent: list[Pair] = field(default_factory=list)  # missing with no MR007 on their table
     extra: list[Pair] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)  # each with its triage verdict
     seconds: float = 0.0
@@ -468,6 +469,20 @@ class ProjectResult:
     @property
     def coverage(self) -> float | None:
         return self.matched / self.expected if self.expected and self.matched is not None else None
+
+
+def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
+                  errors: Sequence[Mapping[str, Any]]) -> list[Pair]:
+    """The missing columns nothing blocks on: no MR007 in any file their table's labels name.
+
+    A column the reader misses behind an MR007 fails closed; one missing without any error is
+    the silent pass the tool must never produce.
+    """
+    blocked_paths = {e.get("path") for e in errors}
+    paths_of: dict[str, set[str]] = {}
+    for r in labels:
+        paths_of.setdefault(r.table, set()).add(r.path)
+    return [m for m in missing if not paths_of.get(m[0], set()) & blocked_paths]
 
 
 def scan_columns(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -513,6 +528,7 @@ def measure(project: Project, mirrors: Path, triage: Sequence[Triage],
         comparison = compare(found, (r.key for r in labels))
         result.expected, result.matched = comparison.expected, len(comparison.matched)
         result.missing, result.extra = list(comparison.missing), list(comparison.extra)
+        result.silent = silent_misses(comparison.missing, labels, errors)
     return result
 
 
@@ -520,11 +536,12 @@ def measure(project: Project, mirrors: Path, triage: Sequence[Triage],
 
 
 def reviewer_commit() -> str:
-    """The masking-reviewer commit measured, ``+dirty`` when reviewer/ has local changes."""
+    """The masking-reviewer code measured: the last commit that changed ``reviewer/`` (a
+    commit of main once landed), ``+dirty`` when reviewer/ has uncommitted changes."""
     def run(*args: str) -> str:
         return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True,
                               check=False).stdout.strip()
-    sha = run("rev-parse", "--short=12", "HEAD") or "unknown"
+    sha = run("log", "-1", "--format=%h", "--abbrev=10", "--", "reviewer") or "unknown"
     dirty = run("status", "--porcelain", "--", "reviewer")
     return f"{sha}+dirty" if dirty else sha
 
@@ -536,20 +553,22 @@ def _pct(x: float | None) -> str:
 def reader_table(results: Sequence[ProjectResult]) -> str:
     head = ("| project | split | model files | classes | tables | columns | MR007 | "
             "on valid code | unreadable | untriaged | labelled columns | found | missing | "
-            "extra | coverage |")
-    lines = [head, "|" + " --- |" * 2 + " ---: |" * 13]
+            "missing, no MR007 | extra | coverage |")
+    lines = [head, "|" + " --- |" * 2 + " ---: |" * 14]
     for r in results:
         if r.status != "ok":
-            lines.append(f"| {r.project} | {r.split} | {r.status} |" + " |" * 12)
+            lines.append(f"| {r.project} | {r.split} | {r.status} |" + " |" * 13)
             continue
         exp = "n/a" if r.expected is None else str(r.expected)
         found = "n/a" if r.matched is None else str(r.matched)
         miss = "n/a" if r.expected is None else str(len(r.missing))
+        silent = "n/a" if r.expected is None else str(len(r.silent))
         extra = "n/a" if r.expected is None else str(len(r.extra))
         lines.append(
             f"| {r.project} | {r.split} | {r.files} | {r.classes} | {r.tables} | {r.columns} | "
             f"{r.mr007} | {r.mr007_valid + r.mr007_untriaged} | {r.mr007_unreadable} | "
-            f"{r.mr007_untriaged} | {exp} | {found} | {miss} | {extra} | {_pct(r.coverage)} |"
+            f"{r.mr007_untriaged} | {exp} | {found} | {miss} | {silent} | {extra} | "
+            f"{_pct(r.coverage)} |"
         )
     ok = [r for r in results if r.status == "ok"]
     labelled = [r for r in ok if r.expected is not None]
@@ -563,6 +582,7 @@ def reader_table(results: Sequence[ProjectResult]) -> str:
         f"{sum(r.mr007_unreadable for r in ok)} | {sum(r.mr007_untriaged for r in ok)} | "
         f"{total_exp if labelled else 'n/a'} | {total_match if labelled else 'n/a'} | "
         f"{sum(len(r.missing) for r in labelled) if labelled else 'n/a'} | "
+        f"{sum(len(r.silent) for r in labelled) if labelled else 'n/a'} | "
         f"{sum(len(r.extra) for r in labelled) if labelled else 'n/a'} | "
         f"{_pct(total_match / total_exp if total_exp else None)} |"
     )
@@ -579,8 +599,10 @@ def details(results: Sequence[ProjectResult]) -> str:
             out.append(f"\n{r.project}: MR007 on valid code ({len(valid)})")
             out += [f"  {e['path']}:{e['line']}: [{e['verdict']}] {e['message']}" for e in valid]
         if r.missing:
-            out.append(f"\n{r.project}: missing columns ({len(r.missing)})")
-            out += [f"  {t}.{c}" for t, c in r.missing]
+            out.append(f"\n{r.project}: missing columns ({len(r.missing)}; silent: no MR007 "
+                       "on their table)")
+            silent = set(r.silent)
+            out += [f"  {t}.{c}{'  (silent)' if (t, c) in silent else ''}" for t, c in r.missing]
         if r.extra:
             out.append(f"\n{r.project}: extra columns, not in the labels ({len(r.extra)})")
             out += [f"  {t}.{c}" for t, c in r.extra]
@@ -595,9 +617,12 @@ def write_json(path: Path, results: Sequence[ProjectResult], meta: Mapping[str, 
 
 def machine_meta() -> dict[str, Any]:
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short=10", "HEAD"],
+                          capture_output=True, text=True, check=False).stdout.strip()
     return {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "reviewer_commit": reviewer_commit(),
+        "checkout": head,
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in load],

@@ -29,8 +29,11 @@ Reported per split (development and held-out apart), per project:
   flagged at error severity (which blocks with the default ``fail-on``), and not read (no
   finding and the reviewer did not even see the column added);
 - harmless-only pull requests (at least one added column, every added column ``none``): how
-  many got any warning or error, how many were blocked, and the same without ``MR007`` (the
-  classifier's noise alone).
+  many got any new warning or error (and without ``MR007``: the classifier's noise alone), how
+  many the gate blocked, and how many were blocked by a finding the change introduced. The
+  gate also blocks on the base's own gaps (a credential column nobody masked yet); a team that
+  adopts the tool records those with ``reviewer baseline`` first, and then only the findings a
+  change introduces block: "blocked: new" is what such a team sees.
 
 Per-pull-request evidence is printed with ``--verbose`` for the development split only;
 ``--show-heldout`` adds held-out projects (only after tuning is frozen). Results go to
@@ -530,13 +533,15 @@ class PullRequest:
     date: str
     subject: str
     status: str  # "ok" or "failed: ..."
-    blocking: bool = False
+    blocking: bool = False  # the gate's verdict: pre-existing gaps of the base block too
+    blocking_new: bool = False  # an error the change introduced: the verdict with a baseline
+    blocking_new_no_mr007: bool = False
     mr007: int = 0  # MR007 findings in the head
     mr007_new: int = 0  # of them, introduced by the change
     warnings: int = 0  # introduced findings of severity warning or error
     warnings_no_mr007: int = 0
-    blocking_no_mr007: bool = False  # an error finding other than MR007 would block
     added: list[AddedResult] = field(default_factory=list)
+    new_findings: list[dict[str, Any]] = field(default_factory=list)  # introduced, any code
 
     @property
     def harmless_only(self) -> bool:
@@ -558,9 +563,11 @@ def judge_pull_request(pr: PullRequest, added: Sequence[Added], doc: Mapping[str
     pr.warnings = sum(1 for f in new if f["severity"] in ("warning", "error"))
     pr.warnings_no_mr007 = sum(1 for f in new if f["severity"] in ("warning", "error")
                                and f["code"] != "MR007")
-    pr.blocking_no_mr007 = any(f["severity"] == "error" and f["code"] != "MR007"
-                               and f.get("source", "deterministic") == "deterministic"
-                               and not f.get("baselined") for f in findings)
+    pr.new_findings = [_finding_brief(f) for f in new]
+    errors = [f for f in new if f["severity"] == "error"
+              and f.get("source", "deterministic") == "deterministic"]
+    pr.blocking_new = bool(errors)
+    pr.blocking_new_no_mr007 = any(f["code"] != "MR007" for f in errors)
     changed = {(c["table"], c["column"]) for c in doc.get("changes", [])
                if c["kind"] == "column-added"}
     changed_at = {(c["path"], c["line"]) for c in doc.get("changes", [])
@@ -665,15 +672,17 @@ class Summary:
     mr007_runs: int
     mr007_new: int
     blocked: int
+    blocked_new: int
     cred_added: int
     cred_flagged: int
     cred_error: int
     cred_not_read: int
     harmless: int
     harmless_warned: int
-    harmless_blocked: int
     harmless_warned_no_mr007: int
-    harmless_blocked_no_mr007: int
+    harmless_blocked: int
+    harmless_blocked_new: int
+    harmless_blocked_new_no_mr007: int
     unlabelled: int
 
 
@@ -685,13 +694,15 @@ def summarise(name: str, prs: Sequence[PullRequest]) -> Summary:
         name=name, prs=len(prs), failed=len(prs) - len(ok),
         mr007_runs=sum(1 for p in ok if p.mr007), mr007_new=sum(1 for p in ok if p.mr007_new),
         blocked=sum(1 for p in ok if p.blocking),
+        blocked_new=sum(1 for p in ok if p.blocking_new),
         cred_added=len(creds), cred_flagged=sum(1 for a in creds if a.flagged),
         cred_error=sum(1 for a in creds if a.error),
         cred_not_read=sum(1 for a in creds if not a.seen),
         harmless=len(harmless), harmless_warned=sum(1 for p in harmless if p.warnings),
-        harmless_blocked=sum(1 for p in harmless if p.blocking),
         harmless_warned_no_mr007=sum(1 for p in harmless if p.warnings_no_mr007),
-        harmless_blocked_no_mr007=sum(1 for p in harmless if p.blocking_no_mr007),
+        harmless_blocked=sum(1 for p in harmless if p.blocking),
+        harmless_blocked_new=sum(1 for p in harmless if p.blocking_new),
+        harmless_blocked_new_no_mr007=sum(1 for p in harmless if p.blocking_new_no_mr007),
         unlabelled=sum(1 for p in ok for a in p.added if a.label is None),
     )
 
@@ -702,20 +713,22 @@ def _frac(n: int, d: int) -> str:
 
 def summary_table(rows: Sequence[Summary]) -> str:
     lines = [
-        "| project | PRs | MR007 runs (new) | blocked | credential cols added | flagged | "
-        "flagged, blocking | not read | harmless-only PRs | warned | blocked | "
-        "warned w/o MR007 | blocked w/o MR007 | unlabelled cols |",
-        "| --- |" + " ---: |" * 13,
+        "| project | PRs | MR007 runs (new) | blocked: gate / new | credential cols added | "
+        "flagged | flagged, blocking | not read | harmless-only PRs | warned | "
+        "warned w/o MR007 | blocked: gate | blocked: new | blocked: new w/o MR007 | "
+        "unlabelled cols |",
+        "| --- |" + " ---: |" * 14,
     ]
     for s in rows:
         lines.append(
             f"| {s.name} | {s.prs}{f' ({s.failed} failed)' if s.failed else ''} | "
-            f"{s.mr007_runs} ({s.mr007_new}) | {s.blocked} | {s.cred_added} | "
+            f"{s.mr007_runs} ({s.mr007_new}) | {s.blocked} / {s.blocked_new} | {s.cred_added} | "
             f"{_frac(s.cred_flagged, s.cred_added)} | {_frac(s.cred_error, s.cred_added)} | "
             f"{s.cred_not_read} | {s.harmless} | {_frac(s.harmless_warned, s.harmless)} | "
-            f"{_frac(s.harmless_blocked, s.harmless)} | "
             f"{_frac(s.harmless_warned_no_mr007, s.harmless)} | "
-            f"{_frac(s.harmless_blocked_no_mr007, s.harmless)} | {s.unlabelled} |"
+            f"{_frac(s.harmless_blocked, s.harmless)} | "
+            f"{_frac(s.harmless_blocked_new, s.harmless)} | "
+            f"{_frac(s.harmless_blocked_new_no_mr007, s.harmless)} | {s.unlabelled} |"
         )
     return "\n".join(lines)
 
@@ -724,7 +737,7 @@ def pr_details(prs: Sequence[PullRequest]) -> str:
     out = []
     for p in prs:
         interesting = [a for a in p.added if a.label == "credential" and not a.error]
-        noisy = p.harmless_only and (p.warnings_no_mr007 or p.blocking_no_mr007)
+        noisy = p.harmless_only and (p.warnings_no_mr007 or p.blocking_new_no_mr007)
         if p.status != "ok":
             out.append(f"{p.project} {p.commit[:10]} {p.subject[:60]}: {p.status}")
             continue
@@ -736,10 +749,9 @@ def pr_details(prs: Sequence[PullRequest]) -> str:
                             for f in a.findings) or ("not flagged" if a.seen else "not read")
             out.append(f"  credential {a.table}.{a.column} ({a.path}:{a.line}): {how}")
         if noisy:
-            for a in p.added:
-                for f in a.findings:
-                    out.append(f"  harmless {a.table}.{a.column}: {f['code']} {f['severity']}: "
-                               f"{f['message']}")
+            for f in p.new_findings:
+                if f["code"] != "MR007" and f["severity"] in ("warning", "error"):
+                    out.append(f"  harmless-only PR, {f['code']} {f['severity']}: {f['message']}")
     return "\n".join(out)
 
 

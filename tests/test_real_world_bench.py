@@ -321,10 +321,10 @@ def test_commit_selection_finds_column_changes_newest_first(tmp_path: Path) -> N
 
 
 def _pr(added: list[AddedResult], blocking: bool = False, warnings: int = 0,
-        mr007: int = 0) -> PullRequest:
+        mr007: int = 0, new: bool = False) -> PullRequest:
     return PullRequest("p", "development", "c", "2024-01-01", "s", "ok", blocking=blocking,
-                       mr007=mr007, warnings=warnings, warnings_no_mr007=warnings,
-                       blocking_no_mr007=blocking and not mr007, added=added)
+                       blocking_new=new, blocking_new_no_mr007=new and not mr007,
+                       mr007=mr007, warnings=warnings, warnings_no_mr007=warnings, added=added)
 
 
 def _added(label: str, *severities: str, seen: bool = True) -> AddedResult:
@@ -334,14 +334,26 @@ def _added(label: str, *severities: str, seen: bool = True) -> AddedResult:
 
 def test_replay_summary_counts_credentials_and_harmless_pull_requests() -> None:
     prs = [
-        _pr([_added("credential", "error")], blocking=True, warnings=1),
+        _pr([_added("credential", "error")], blocking=True, warnings=1, new=True),
         _pr([_added("credential", "warning"), _added("none")], warnings=1),
         _pr([_added("credential", seen=False)], blocking=True, mr007=1),
         _pr([_added("none"), _added("none", "warning")], warnings=1),
-        _pr([_added("none")]),
+        _pr([_added("none")], blocking=True),  # the base's own gaps block the gate
         _pr([]),  # changes only: not a harmless-only pull request
     ]
     s = summarise("p", prs)
     assert (s.prs, s.cred_added, s.cred_flagged, s.cred_error, s.cred_not_read) == (6, 3, 2, 1, 1)
-    assert (s.harmless, s.harmless_warned, s.harmless_blocked) == (2, 1, 0)
-    assert (s.mr007_runs, s.blocked) == (1, 2)
+    assert (s.harmless, s.harmless_warned, s.harmless_blocked, s.harmless_blocked_new) == (
+        2, 1, 1, 0)
+    assert (s.mr007_runs, s.blocked, s.blocked_new) == (1, 3, 1)
+
+
+def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> None:
+    from benchmarks.real_world import silent_misses
+
+    labels = [LabelRow("p", "a.py", "users", "email", "pii_direct", "", ""),
+              LabelRow("p", "b.py", "events", "ip", "pii_direct", "", ""),
+              LabelRow("p", "mixin.py", "users", "created", "none", "", "")]
+    errors = [{"path": "a.py", "line": 3, "message": "class User: base ..."}]
+    missing = [("users", "email"), ("users", "created"), ("events", "ip")]
+    assert silent_misses(missing, labels, errors) == [("events", "ip")]
