@@ -40,7 +40,7 @@ def cache_dir() -> Path:
 # edited resolver can never be answered with what the old one computed, bump or no bump.
 _CACHED_CODE = (
     "facts.py", "scanner.py", "facts_pool.py", "selection.py", "resolution.py", "columns.py",
-    "inventory.py", "cache.py",
+    "inventory.py", "cache.py", "externals.py",
 )
 
 
@@ -53,6 +53,9 @@ def code_fingerprint() -> str | None:
     try:
         for name in _CACHED_CODE:
             digest.update((here / name).read_bytes())
+        # the shipped declarations of external bases decide columns too
+        for data in sorted((here / "external_bases").glob("*.toml")):
+            digest.update(data.read_bytes())
     except OSError:
         return None
     return digest.hexdigest()

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from reviewer import __version__
-from reviewer.constants import EXIT_INTERNAL, EXIT_USAGE
+from reviewer.constants import DEFAULT_MODEL, EXIT_INTERNAL, EXIT_USAGE
 
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 
@@ -59,10 +59,11 @@ def _gate_options(p: argparse.ArgumentParser) -> None:
 def _ai(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--ai", dest="ai", action="store_const", const="on",
-                       help="ask Claude for judgement (needs ANTHROPIC_API_KEY)")
+                       help="ask Claude for judgement (needs ANTHROPIC_API_KEY and the `ai` extra)")
     group.add_argument("--no-ai", dest="ai", action="store_const", const="off",
                        help="never call the AI layer")
-    p.add_argument("--model", help="Claude model for --ai (default: config `model`)")
+    p.add_argument("--model", help=f"Claude model for --ai (default: config `model`, else "
+                                   f"{DEFAULT_MODEL})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,11 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--prune", action="store_true", help="drop baseline entries that are fixed")
 
-    p = sub.add_parser("github", help="run as the GitHub Action (reads the Actions environment)")
+    p = sub.add_parser("github", help="run as the GitHub Action (reads the Actions environment; "
+                                      "needs the `github` extra)")
     _common(p)
     _ai(p)
     p.add_argument("--fail-on", choices=("error", "warning", "never"),
-                   help="which severities fail the check (default: config `fail-on`)")
+                   help="which severities fail the check (default: the action input "
+                        "`fail-on`, then config `fail-on`, else error)")
     p.add_argument("--no-comment", action="store_true", help="do not post review comments")
     p.add_argument("--sarif", metavar="FILE", help="also write SARIF to FILE")
 

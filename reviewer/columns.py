@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from reviewer.externals import CONFIG_KEY, distribution_hint
 from reviewer.resolution import ClassNode, Resolver, is_sqla, linearise, tail
-from reviewer.types import Column, Config, Exemption, ScanError
+from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
 
 if TYPE_CHECKING:
     from reviewer.facts import AliasFacts, CallFacts, ClassFacts, Stmt
@@ -430,10 +431,22 @@ class ColumnBuilder:
         bad = [(c, b) for c in mro for b in c.bad_bases]
         if bad and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
             for owner, base in bad:
+                qual = owner.external_quals.get(base)
+                if qual is None or self.resolver.top_level_in_repo(qual):
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} cannot be found "
+                               "in the repository and is not a known SQLAlchemy base, so its "
+                               "columns cannot be read; make sure the module defining it is "
+                               "committed")
+                    continue
                 self.error(owner.path, owner.facts.line,
-                           f"class {owner.facts.name}: base class {base!r} cannot be found in "
-                           "the repository and is not a known SQLAlchemy base, so its columns "
-                           "cannot be read; make sure the module defining it is committed")
+                           f"class {owner.facts.name}: base class {base!r} is {qual} from the "
+                           f"package {distribution_hint(qual)!r}, outside the repository; it is "
+                           "not installed where masking-reviewer runs and no declaration of it "
+                           "ships with masking-reviewer, so the columns it adds cannot be read. "
+                           "Install the package where the reviewer runs, or declare it in "
+                           f"[tool.masking-reviewer.{CONFIG_KEY}]: \"{qual}\" = "
+                           "{ columns = [...] } (columns = [] if it adds none)")
             return
         if not node.mapped:
             if not node.declarative and not cls.abstract and (
@@ -469,6 +482,8 @@ class ColumnBuilder:
                 for grand in self.mro(ancestor)[1:]:
                     seen.update(grand.facts.names)
                 continue
+            if ancestor.external is not None:
+                self.columns.extend(self.external_columns(node, ancestor.external, table, seen))
             for stmt in ancestor.facts.stmts:
                 if stmt.attribute in seen:
                     continue
@@ -477,6 +492,28 @@ class ColumnBuilder:
                     self.columns.append(col)
             seen.update(ancestor.facts.names)
 
+    def external_columns(self, owner: ClassNode, declared: ExternalClass, table: str,
+                         seen: set[str]) -> Iterable[Column]:
+        """The columns a base from outside the repository adds, placed on the class that
+        inherits them (their own source is not in the repository)."""
+        cls = owner.facts
+        for col in declared.columns:
+            if col.attribute in seen:
+                continue
+            yield Column(
+                table=table,
+                column=col.name,
+                class_name=cls.name,
+                attribute=col.attribute,
+                path=owner.path,
+                line=cls.line,
+                type=col.type,
+                nullable=col.nullable,
+                unique=col.unique,
+                primary_key=col.primary_key,
+                labels=tuple(lb for lb in self.config.labels if lb in col.labels),
+                declared_in=declared.name.rsplit(".", 1)[-1],
+            )
 
     def empty_tables(self) -> None:
         """A table needs a primary key, so one with no column read means the reader missed

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, MAX_NESTING
 from reviewer.errors import UsageError
+from reviewer.externals import class_from_data
 from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
 from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, Severity
@@ -65,6 +66,38 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "properties": {c: _STR_LIST for c in CATEGORIES},
         },
         "ignore-names": _STR_LIST,
+        # What a base class or mixin from outside the repository adds to the models deriving
+        # from it: qualified name as imported -> {kind, tablename, columns}.
+        "external-bases": {
+            "type": "object",
+            "propertyNames": {"pattern": r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$"},
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["columns"],
+                "properties": {
+                    "kind": {"enum": ["mixin", "declarative-base"]},
+                    "tablename": {"type": "string", "minLength": 1},
+                    "columns": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "anyOf": [{"required": ["name"]}, {"required": ["attribute"]}],
+                            "properties": {
+                                "name": {"type": "string", "minLength": 1},
+                                "attribute": {"type": "string", "minLength": 1},
+                                "type": {"type": "string"},
+                                "nullable": {"type": "boolean"},
+                                "primary-key": {"type": "boolean"},
+                                "unique": {"type": "boolean"},
+                                "labels": _STR_LIST,
+                            },
+                        },
+                    },
+                },
+            },
+        },
     },
 }
 
@@ -262,5 +295,9 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
         baseline=data.get("baseline"),
         sensitive_names=sensitive,
         ignore_names=tuple(data.get("ignore-names", ())),
+        external_bases=tuple(
+            class_from_data(name, entry, f"{path} [{_table_name(path)}.external-bases]")
+            for name, entry in sorted(data.get("external-bases", {}).items())
+        ),
         path=path,
     )

@@ -35,7 +35,7 @@ def build_inventory(
 ) -> Inventory:
     """Every column of every concrete table in the model files. Never raises for content."""
     if not use_cache:
-        return _build(tree, config, use_cache=False, jobs=jobs, paths=paths)
+        return _build(tree, config, use_cache=False, jobs=jobs, paths=paths)[0]
     files = tree.files()
     # The files that decide the selection go into the key itself, so the base and the head of
     # a diff (same file list, different models) get entries of their own. Anything else the
@@ -51,17 +51,19 @@ def build_inventory(
     key = InventoryCache.key(
         files,
         # the label is only in messages about explicit paths ("not found in <label>")
-        [config.models, config.labels, config.table_naming,
+        [config.models, config.labels, config.table_naming, repr(config.external_bases),
          None if paths is None else [list(paths), tree.label], sorted(digests.items())],
     )
     if key is None:
-        return _build(tree, config, use_cache=True, jobs=jobs, paths=paths)
+        return _build(tree, config, use_cache=True, jobs=jobs, paths=paths)[0]
     cache = InventoryCache()
     found = cache.get(key, tree)
     if found is not None:
         return found
     recording = RecordingTree(tree)
-    inventory = _build(recording, config, use_cache=True, jobs=jobs, paths=paths)
+    inventory, environment = _build(recording, config, use_cache=True, jobs=jobs, paths=paths)
+    if environment:
+        return inventory  # it read installed packages: not a function of the repository alone
     others = {p: d for p, d in recording.reads.items() if p not in digests}
     cache.put(key, others, inventory)
     return inventory
@@ -74,7 +76,8 @@ def _build(
     use_cache: bool,
     jobs: int | None,
     paths: Sequence[str] | None,
-) -> Inventory:
+) -> tuple[Inventory, bool]:
+    """The inventory, and whether it depends on installed packages outside the repository."""
     repo = Resolver(FactsPool(tree, config, use_cache))
     builder = ColumnBuilder(repo, config)
     if paths is not None:
@@ -94,7 +97,7 @@ def _build(
             builder.error(path, 1, f"the reviewer could not resolve this file "
                           f"({type(exc).__name__}: {exc}); please report it")
     builder.empty_tables()
-    return _finish(builder, files)
+    return _finish(builder, files), repo.externals.read_installed
 
 
 def _finish(builder: ColumnBuilder, files: Sequence[str]) -> Inventory:

@@ -16,10 +16,12 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
+from reviewer.externals import Externals, canonical
 from reviewer.facts_pool import FactsPool
 
 if TYPE_CHECKING:
     from reviewer.facts import ClassFacts, ImportFacts, StrExpr
+    from reviewer.types import ExternalClass
 
 _MAX_DEPTH = 30  # bound on import chains, so a cycle can never hang the gate
 
@@ -49,6 +51,9 @@ class ClassNode:
     abstract: bool = False  # derives from AbstractConcreteBase: maps no table itself
     bad_bases: list[str] = field(default_factory=list)
     unsupported_bases: list[str] = field(default_factory=list)  # e.g. sqlmodel.SQLModel
+    # base as written -> qualified name, for bad bases that come from outside the repository
+    external_quals: dict[str, str] = field(default_factory=dict)
+    external: ExternalClass | None = None  # a class outside the repository, declared
 
 
 class Resolver:
@@ -64,6 +69,9 @@ class Resolver:
         self._classes: dict[tuple[str, str], ClassNode | None] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._resolved: dict[tuple[str, str], Ref] = {}
+        self.externals = Externals(pool.config.external_bases)
+        self._external_nodes: dict[str, ClassNode] = {}
+        self._tops: set[str] | None = None
 
     # ----------------------------------------------------------------- modules
 
@@ -136,6 +144,11 @@ class Resolver:
         found = self._resolved.get(key)
         if found is None:
             found = self._resolve(path, name, depth)
+            if found.kind == "external":
+                # an object a package makes at import time: `invenio_db.db` is a SQLAlchemy()
+                qual = canonical(found.qual)
+                if qual != found.qual:
+                    found = Ref("external", found.path, found.name, qual)
             if depth == 0:
                 self._resolved[key] = found
         return found
@@ -408,6 +421,8 @@ class Resolver:
                 node.bases.append(parent)
                 if parent.declarative:
                     node.declarative = True
+            elif ref.kind == "external" and self.externals.declares(ref.qual):
+                self.external_base(node, base, ref.qual)
             elif ref.kind == "external":
                 kind = external_base_kind(ref.qual)
                 if kind == "root-parent":
@@ -422,7 +437,7 @@ class Resolver:
                 elif kind == "unsupported":
                     node.unsupported_bases.append(ref.qual or base)
                 elif kind == "unknown":
-                    node.bad_bases.append(base or "<expression>")
+                    self.external_base(node, base, ref.qual)
             else:
                 node.bad_bases.append(base or "<expression>")
         node.mapped = (
@@ -460,6 +475,38 @@ class Resolver:
         elif target.kind != "external" or external_base_kind(target.qual) == "unknown":
             node.bad_bases.append(f"{kw}={value}")
         return node
+
+    def external_base(self, node: ClassNode, base: str, qual: str) -> None:
+        """A base from outside the repository: declared (config, installed source, shipped
+        data) or unknown, in which case the class cannot be read."""
+        declared = self.externals.find(qual)
+        if declared is None:
+            node.bad_bases.append(base or "<expression>")
+            node.external_quals[base or "<expression>"] = qual
+            return
+        if declared.kind == "declarative-base":
+            node.declarative = True
+        if not declared.columns and declared.tablename is None:
+            return
+        ext = self._external_nodes.get(qual)
+        if ext is None:
+            from reviewer.facts import ClassFacts  # a warm run never builds classes
+
+            names = tuple(c.attribute for c in declared.columns)
+            facts = ClassFacts(
+                name=qual.rsplit(".", 1)[-1], line=0, bases=(), names=names,
+                tablename=declared.tablename,
+                tablename_kind="literal" if declared.tablename else "none",
+            )
+            ext = self._external_nodes[qual] = ClassNode("", facts, external=declared)
+        node.bases.append(ext)
+
+    def top_level_in_repo(self, qual: str) -> bool:
+        """Is the first part of ``qual`` a package or module of the repository (so the name is
+        a missing file of the repository, not a third-party package)?"""
+        if self._tops is None:
+            self._tops = {name.split(".", 1)[0] for name in self.module_index()}
+        return qual.split(".", 1)[0] in self._tops
 
 
 class _Pattern(str):

@@ -277,6 +277,35 @@ class ConfigExemption:
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalColumn:
+    """A column an external (installed, not in the repository) base or mixin contributes."""
+
+    attribute: str
+    name: str  # DB column name
+    type: str | None = None
+    nullable: bool = True
+    primary_key: bool = False
+    unique: bool = False
+    labels: tuple[str, ...] = ()
+
+
+ExternalKind = Literal["mixin", "declarative-base"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalClass:
+    """What a class outside the repository contributes to the models that derive from it:
+    from the config (``external-bases``), the installed package's source, or a declaration
+    shipped in ``reviewer/external_bases/``."""
+
+    name: str  # qualified name as the application imports it
+    kind: ExternalKind = "mixin"
+    columns: tuple[ExternalColumn, ...] = ()
+    tablename: str | None = None
+    source: str = ""  # where the declaration comes from, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """``[tool.masking-reviewer]``, with defaults filled in."""
 
@@ -296,6 +325,7 @@ class Config:
     # classifier vocabulary extensions: category -> extra name tokens / names
     sensitive_names: tuple[tuple[Category, tuple[str, ...]], ...] = ()
     ignore_names: tuple[str, ...] = ()
+    external_bases: tuple[ExternalClass, ...] = ()  # `external-bases`: declared by the user
     path: str | None = None  # the file the configuration was read from, if any
     # (table, column) -> the first exemption naming it; built on first lookup, since every
     # check asks for every column

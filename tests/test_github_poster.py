@@ -433,3 +433,15 @@ def test_a_forged_review_marker_from_someone_else_is_not_taken_for_ours(
 
     assert result.review_id == fake.state.reviews[1]["id"]
     assert len(fake.state.reviews) == 2
+
+
+def test_a_summary_comment_post_that_took_effect_is_never_posted_twice(
+    fake: FakeGitHub,
+) -> None:
+    fake.fail_after_effect("POST", "/issues/7/comments")
+
+    result = post(fake, make_review(finding(1)))
+
+    assert result.summary == "created"
+    assert [r.status for r in fake.calls("POST", "/issues/7/comments")] == [502]
+    assert [c["body"].startswith(SUMMARY_MARKER) for c in fake.state.issue_comments] == [True]

@@ -190,6 +190,11 @@ def _run(args: GithubArgs, env: ActionsEnv) -> int:
     if s.sarif:
         _write_sarif(s, render(review, "sarif", tool_version=__version__))
         sarif_path = s.sarif
+        from reviewer.formatters.sarif import omitted_note
+
+        capped = omitted_note(review)
+        if capped:
+            notices.append(capped)
 
     if pr is not None:
         notices += _post(pr, review, env, s)

@@ -344,6 +344,13 @@ def _summary(
         return "updated" if done else "skipped"
     if not wanted:
         return "skipped"  # a clean PR that never had findings gets no comment at all
+    def find() -> bool | None:
+        # None of ours existed a moment ago, so one now is what the failed POST created.
+        for c in rest.list(f"{issue_url}/comments", "list issue comments (did the POST land?)"):
+            if SUMMARY_MARKER in (c.get("body") or "") and _ours(_login(c), login):
+                return True
+        return None
+
     created = writes(_write(rest, "POST", f"{issue_url}/comments", {"body": body}),
-                     "POST issue comment")
+                     "POST issue comment", find=find)
     return "created" if created is not None else "skipped"

@@ -1,0 +1,354 @@
+"""Bases and mixins that live outside the repository: what they contribute to a model.
+
+Three sources, the first that knows a class wins:
+
+1. the user's ``external-bases`` configuration (a declaration they own);
+2. the installed package's source, when it is importable where the tool runs: the file is
+   located on ``sys.path`` by walking the directories (``importlib.util.find_spec`` would import
+   the parent packages) and read with the same scanner; nothing is imported or executed;
+3. declarations shipped as data in ``reviewer/external_bases/*.toml``, written by us from reading
+   the packages' source, with the release range each holds for (like type stubs).
+
+Anything else stays unknown, and a model deriving from it is ``MR007``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from reviewer.types import ExternalClass, ExternalColumn, ExternalKind
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from reviewer.facts import ModuleFacts, Stmt
+
+CONFIG_KEY = "external-bases"
+_MAX_SOURCE_BYTES = 2_000_000  # an installed module larger than this is not read
+_MAX_DEPTH = 8  # bases of bases followed inside an installed package
+
+
+@dataclass(frozen=True, slots=True)
+class _Declaration:
+    distribution: str
+    versions: str
+    cls: ExternalClass
+
+
+def column_from_data(data: Mapping[str, Any]) -> ExternalColumn:
+    """One column of a declaration (data file or config): ``attribute`` (or ``name``) is
+    required; ``nullable`` defaults to true, as ``Column()`` does."""
+    attribute = str(data.get("attribute") or data["name"])
+    return ExternalColumn(
+        attribute=attribute,
+        name=str(data.get("name") or attribute),
+        type=cast("str | None", data.get("type")),
+        nullable=bool(data.get("nullable", not data.get("primary-key", False))),
+        primary_key=bool(data.get("primary-key", False)),
+        unique=bool(data.get("unique", False)),
+        labels=tuple(data.get("labels", ())),
+    )
+
+
+def class_from_data(name: str, data: Mapping[str, Any], source: str) -> ExternalClass:
+    return ExternalClass(
+        name=name,
+        kind=cast(ExternalKind, data.get("kind", "mixin")),
+        columns=tuple(column_from_data(c) for c in data.get("columns", ())),
+        tablename=cast("str | None", data.get("tablename")),
+        source=source,
+    )
+
+
+@cache
+def _data_files() -> tuple[dict[str, Any], ...]:
+    folder = resources.files("reviewer").joinpath("external_bases")
+    return tuple(
+        tomllib.loads(entry.read_text(encoding="utf-8"))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    )
+
+
+@cache
+def shipped_instances() -> dict[str, str]:
+    """Objects a package creates at import time, e.g. ``invenio_db.db`` -> what it is an
+    instance of (``flask_sqlalchemy.SQLAlchemy()``), so ``db.Column`` is a column."""
+    return {name: str(item["is"]) for data in _data_files()
+            for item in data.get("instances", ()) for name in item["names"]}
+
+
+def canonical(qual: str) -> str:
+    """``invenio_db.db.Column`` -> ``flask_sqlalchemy.SQLAlchemy().Column``."""
+    instances = shipped_instances()
+    if not instances or qual in shipped():
+        return qual  # declared itself: `invenio_db.db.Timestamp` is a mixin, not a db attribute
+    parts = qual.split(".")
+    for k in range(len(parts) - 1, 0, -1):
+        made = instances.get(".".join(parts[:k]))
+        if made is not None:
+            return ".".join([made, *parts[k:]])
+    return qual
+
+
+@cache
+def shipped() -> dict[str, tuple[_Declaration, ...]]:
+    """Qualified name -> the shipped declarations of it (one per release range)."""
+    found: dict[str, list[_Declaration]] = {}
+    for data in _data_files():
+        distribution = str(data["distribution"])
+        for item in data.get("classes", ()):
+            versions = str(item.get("versions", ""))
+            for name in item["names"]:
+                source = f"masking-reviewer's declaration for {distribution} {versions}".rstrip()
+                found.setdefault(name, []).append(
+                    _Declaration(distribution, versions, class_from_data(name, item, source))
+                )
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", version.split("+")[0])[:4])
+
+
+def version_matches(spec: str, version: str) -> bool:
+    """``>=1.0,<2`` against an installed version; enough of PEP 440 for release ranges."""
+    have = _version_key(version)
+    for clause in filter(None, (c.strip() for c in spec.split(","))):
+        m = re.fullmatch(r"(>=|<=|==|<|>)\s*([\w.]+)", clause)
+        if m is None:
+            return False
+        op, want = m.group(1), _version_key(m.group(2))
+        width = max(len(have), len(want))
+        a, b = have + (0,) * (width - len(have)), want + (0,) * (width - len(want))
+        if not {">=": a >= b, "<=": a <= b, "==": a == b, "<": a < b, ">": a > b}[op]:
+            return False
+    return True
+
+
+@cache
+def installed_version(distribution: str) -> str | None:
+    """The version of an installed distribution, from its metadata (nothing is imported)."""
+    from importlib import metadata  # ~15 ms; only a cold build with an external base pays it
+
+    try:
+        return metadata.version(distribution)
+    except (metadata.PackageNotFoundError, ValueError, OSError):
+        return None
+
+
+def from_shipped(qual: str) -> ExternalClass | None:
+    """The shipped declaration for the installed release, else the newest one."""
+    declarations = shipped().get(qual)
+    if not declarations:
+        return None
+    version = installed_version(declarations[0].distribution)
+    if version is not None:
+        for d in declarations:
+            if version_matches(d.versions, version):
+                return d.cls
+    return max(declarations, key=lambda d: _version_key(d.versions.split(",")[0])).cls
+
+
+# --------------------------------------------------------------------------- installed source
+
+
+def _search_path() -> list[Path]:
+    """The directories Python would import from (zip files and the like are skipped)."""
+    out: list[Path] = []
+    for entry in sys.path:
+        path = Path(entry or os.getcwd())
+        if path.is_dir() and path not in out:
+            out.append(path)
+    return out
+
+
+def locate_module(module: str, search: Sequence[Path] | None = None) -> Path | None:
+    """The source file of ``module`` on the search path, found without importing anything."""
+    parts = module.split(".")
+    if not all(p.isidentifier() for p in parts):
+        return None
+    for root in search if search is not None else _search_path():
+        base = root.joinpath(*parts)
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            try:
+                if candidate.is_file() and candidate.stat().st_size <= _MAX_SOURCE_BYTES:
+                    return candidate
+            except OSError:
+                continue
+    return None
+
+
+class InstalledReader:
+    """Reads classes of installed packages with the scanner, following their bases within the
+    package (relative and absolute imports), never importing them."""
+
+    def __init__(self, search: Sequence[Path] | None = None) -> None:
+        self.search = list(search) if search is not None else None
+        self._facts: dict[Path, ModuleFacts | None] = {}
+        self.read: set[Path] = set()
+
+    def facts(self, path: Path) -> ModuleFacts | None:
+        if path not in self._facts:
+            from reviewer.scanner import scan_source
+
+            try:
+                text = path.read_text(encoding="utf-8", errors="surrogateescape")
+            except OSError:
+                self._facts[path] = None
+                return None
+            self.read.add(path)
+            facts = scan_source(text, ())
+            self._facts[path] = None if facts.errors else facts
+        return self._facts[path]
+
+    def find(self, qual: str) -> ExternalClass | None:
+        module, _, name = qual.rpartition(".")
+        found = self._class(module, name, 0)
+        if found is None:
+            return None
+        path, declarative, columns, tablename = found
+        return ExternalClass(
+            name=qual, kind="declarative-base" if declarative else "mixin",
+            columns=tuple(columns.values()), tablename=tablename,
+            source=f"the installed source {path}",
+        )
+
+    def _class(self, module: str, name: str, depth: int
+               ) -> tuple[Path, bool, dict[str, ExternalColumn], str | None] | None:
+        if depth > _MAX_DEPTH or not module:
+            return None
+        path = locate_module(module, self.search)
+        facts = self.facts(path) if path is not None else None
+        if path is None or facts is None:
+            return None
+        cls = next((c for c in reversed(facts.classes) if c.name == name), None)
+        if cls is None:
+            # re-exported: `from .client_mixin import OAuth2ClientMixin` in a package __init__
+            origin = self._import_target(module, path, facts, name)
+            return self._class(*origin, depth + 1) if origin else None
+        columns: dict[str, ExternalColumn] = {}
+        declarative = False
+        tablename = cls.tablename if cls.tablename_kind == "literal" else None
+        for base in reversed(cls.bases):
+            if not base or base in ("object", "Generic") or base.startswith("typing."):
+                continue
+            head, _, rest = base.partition(".")
+            local = next((c for c in facts.classes if c.name == base), None)
+            if local is not None:
+                target: tuple[str, str] | None = (module, base)
+            else:
+                target = self._import_target(module, path, facts, head)
+                if target is not None and rest:
+                    target = (f"{target[0]}.{target[1]}", rest) if "." not in rest else None
+            if target is None:
+                return None  # a base we cannot follow: unknown, not "no columns"
+            if target[0].split(".")[0] in _HARMLESS_TOPS:
+                declarative = declarative or target[1] in _DECLARATIVE_ROOTS
+                continue
+            inherited = self._class(*target, depth + 1)
+            if inherited is None:
+                return None
+            declarative = declarative or inherited[1]
+            columns.update(inherited[2])
+            tablename = inherited[3] or tablename
+        for stmt in cls.stmts:
+            column = _column(stmt)
+            if column is not None:
+                columns[stmt.attribute] = column
+        return path, declarative, columns, tablename
+
+    @staticmethod
+    def _import_target(module: str, path: Path, facts: ModuleFacts, local: str
+                       ) -> tuple[str, str] | None:
+        for imp in reversed(facts.imports):
+            if imp.local != local or imp.name is None:
+                continue
+            source = imp.module
+            if imp.level:
+                package = module.split(".") if path.name == "__init__.py" else \
+                    module.split(".")[:-1]
+                if imp.level - 1 > len(package):
+                    return None
+                package = package[: len(package) - (imp.level - 1)]
+                source = ".".join([*package, *filter(None, [imp.module])])
+            return source, imp.name
+        return None
+
+
+_HARMLESS_TOPS = frozenset({"builtins", "typing", "typing_extensions", "abc", "enum",
+                            "dataclasses", "collections", "sqlalchemy", "flask_sqlalchemy"})
+
+
+_DECLARATIVE_ROOTS = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
+
+
+def _column(stmt: Stmt) -> ExternalColumn | None:
+    """A Column/mapped_column statement of an installed class, as a declaration."""
+    if stmt.type_checking or stmt.call is None:
+        return None
+    call = stmt.call
+    if call.callee.rsplit(".", 1)[-1] in ("cast",) and call.inner is not None:
+        call = call.inner  # flask-security: active = cast(bool, Column(Boolean(), ...))
+    if call.callee.rsplit(".", 1)[-1] not in ("Column", "mapped_column"):
+        return None
+    if stmt.decorators and not any("declared_attr" in d for d in stmt.decorators):
+        return None
+    nullable = call.nullable
+    if nullable is None:
+        nullable = not call.primary_key
+        ann = stmt.annotation
+        if ann is not None and ann.wrapper.rsplit(".", 1)[-1] == "Mapped" and not call.primary_key:
+            nullable = ann.optional
+    return ExternalColumn(
+        attribute=stmt.attribute, name=call.name or stmt.attribute,
+        type=call.type or (stmt.annotation.inner if stmt.annotation else None),
+        nullable=nullable, primary_key=call.primary_key, unique=call.unique,
+    )
+
+
+# --------------------------------------------------------------------------- lookup
+
+
+class Externals:
+    """One lookup per inventory build: config, then installed source, then shipped data."""
+
+    def __init__(self, configured: Iterable[ExternalClass],
+                 search: Sequence[Path] | None = None) -> None:
+        self.configured = {c.name: c for c in configured}
+        self.installed = InstalledReader(search)
+        self._found: dict[str, ExternalClass | None] = {}
+
+    def declares(self, qual: str) -> bool:
+        """Is there a declaration of exactly this name (config or shipped)? Cheap."""
+        return qual in self.configured or qual in shipped()
+
+    def find(self, qual: str) -> ExternalClass | None:
+        if qual not in self._found:
+            self._found[qual] = (
+                self.configured.get(qual) or self.installed.find(qual) or from_shipped(qual)
+            )
+        return self._found[qual]
+
+    @property
+    def read_installed(self) -> bool:
+        """Did any answer come from outside the repository's own text and our data? Such an
+        inventory depends on the environment, so it must not be cached by repository content."""
+        return any(c is not None and c.source.startswith("the installed source")
+                   for c in self._found.values())
+
+
+def distribution_hint(qual: str) -> str:
+    """The import package a qualified name comes from, for messages."""
+    return qual.split(".", 1)[0]

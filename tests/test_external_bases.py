@@ -1,0 +1,412 @@
+"""Bases and mixins from outside the repository: read from the installed package's source,
+from the declarations shipped in reviewer/external_bases/, or from the user's `external-bases`
+configuration. Still unknown, they block (MR007) with a message naming the package and the
+config key that resolves it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reviewer.cli import main
+from reviewer.config import load_config
+from reviewer.errors import UsageError
+from reviewer.externals import locate_module, shipped, version_matches
+from reviewer.inventory import build_inventory
+from reviewer.sources import MemoryTree, WorktreeTree
+from reviewer.types import Config, ExternalClass, ExternalColumn, Inventory
+
+HEAD = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+class Base(DeclarativeBase):
+    pass
+"""
+
+
+def scan(body: str, config: Config | None = None, extra: dict[str, str] | None = None
+         ) -> Inventory:
+    files = {"app/models.py": HEAD + textwrap.dedent(body), **(extra or {})}
+    return build_inventory(MemoryTree(files), config or Config(root="/repo"), use_cache=False)
+
+
+def cols(inventory: Inventory) -> list[tuple[str, str, str | None, bool, str | None, int]]:
+    return [(c.table, c.column, c.attribute, c.nullable, c.declared_in, c.line)
+            for c in inventory.columns]
+
+
+SHIPPED_CASES = [
+    pytest.param(
+        """\
+        from authlib.integrations.sqla_oauth2 import OAuth2ClientMixin
+        class Client(Base, OAuth2ClientMixin):
+            __tablename__ = "oauth2_client"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """,
+        [("oauth2_client", "client_id", "client_id", True, "OAuth2ClientMixin", 6),
+         ("oauth2_client", "client_secret", "client_secret", True, "OAuth2ClientMixin", 6),
+         ("oauth2_client", "client_id_issued_at", "client_id_issued_at", False,
+          "OAuth2ClientMixin", 6),
+         ("oauth2_client", "client_secret_expires_at", "client_secret_expires_at", False,
+          "OAuth2ClientMixin", 6),
+         ("oauth2_client", "client_metadata", "_client_metadata", True, "OAuth2ClientMixin", 6),
+         ("oauth2_client", "id", "id", False, None, 8)],
+        id="authlib OAuth2ClientMixin adds client_secret to the app's table",
+    ),
+    pytest.param(
+        """\
+        from authlib.integrations.sqla_oauth2 import tokens_mixins as tm
+        class Token(Base, tm.OAuth2TokenMixin):
+            __tablename__ = "tokens"
+            id = Column(Integer, primary_key=True)
+            scope = Column(String(255))
+        """,
+        [("tokens", "client_id", "client_id", True, "OAuth2TokenMixin", 6),
+         ("tokens", "token_type", "token_type", True, "OAuth2TokenMixin", 6),
+         ("tokens", "access_token", "access_token", False, "OAuth2TokenMixin", 6),
+         ("tokens", "refresh_token", "refresh_token", True, "OAuth2TokenMixin", 6),
+         ("tokens", "issued_at", "issued_at", False, "OAuth2TokenMixin", 6),
+         ("tokens", "access_token_revoked_at", "access_token_revoked_at", False,
+          "OAuth2TokenMixin", 6),
+         ("tokens", "refresh_token_revoked_at", "refresh_token_revoked_at", False,
+          "OAuth2TokenMixin", 6),
+         ("tokens", "expires_in", "expires_in", False, "OAuth2TokenMixin", 6),
+         ("tokens", "id", "id", False, None, 8),
+         ("tokens", "scope", "scope", True, None, 9)],
+        id="authlib token mixin through a module alias; the class's own scope wins",
+    ),
+    pytest.param(
+        """\
+        from oslo_db.sqlalchemy import models
+        class NovaBase(models.TimestampMixin, models.ModelBase):
+            pass
+        class Service(Base, NovaBase, models.SoftDeleteMixin):
+            __tablename__ = "services"
+            id = Column(Integer, primary_key=True)
+        """,
+        [("services", "created_at", "created_at", True, "TimestampMixin", 8),
+         ("services", "updated_at", "updated_at", True, "TimestampMixin", 8),
+         ("services", "deleted_at", "deleted_at", True, "SoftDeleteMixin", 8),
+         ("services", "deleted", "deleted", True, "SoftDeleteMixin", 8),
+         ("services", "id", "id", False, None, 10)],
+        id="oslo.db ModelBase (no columns), TimestampMixin and SoftDeleteMixin",
+    ),
+    pytest.param(
+        """\
+        from flask_login import UserMixin
+        class User(UserMixin, Base):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+        """,
+        [("users", "id", "id", False, None, 8)],
+        id="Flask-Login UserMixin adds no columns",
+    ),
+    pytest.param(
+        """\
+        from fastapi_users_db_sqlalchemy import SQLAlchemyBaseUserTableUUID
+        class User(SQLAlchemyBaseUserTableUUID, Base):
+            pass
+        """,
+        [("user", "email", "email", False, "SQLAlchemyBaseUserTableUUID", 6),
+         ("user", "hashed_password", "hashed_password", False, "SQLAlchemyBaseUserTableUUID", 6),
+         ("user", "is_active", "is_active", False, "SQLAlchemyBaseUserTableUUID", 6),
+         ("user", "is_superuser", "is_superuser", False, "SQLAlchemyBaseUserTableUUID", 6),
+         ("user", "is_verified", "is_verified", False, "SQLAlchemyBaseUserTableUUID", 6),
+         ("user", "id", "id", False, "SQLAlchemyBaseUserTableUUID", 6)],
+        id="fastapi-users base user table: its columns and its table name",
+    ),
+    pytest.param(
+        """\
+        from invenio_db import db
+        class Role(db.Model, db.Timestamp):
+            __tablename__ = "accounts_role"
+            id = db.Column(db.Integer, primary_key=True)
+        """,
+        [("accounts_role", "created", "created", False, "Timestamp", 6),
+         ("accounts_role", "updated", "updated", False, "Timestamp", 6),
+         ("accounts_role", "id", "id", False, None, 8)],
+        id="invenio-db's db.Model is a declarative base and db.Timestamp a mixin",
+    ),
+    pytest.param(
+        """\
+        from flask_appbuilder.models.mixins import AuditMixin
+        class Invoice(AuditMixin, Base):
+            __tablename__ = "invoices"
+            id = Column(Integer, primary_key=True)
+        """,
+        [("invoices", "created_on", "created_on", False, "AuditMixin", 6),
+         ("invoices", "changed_on", "changed_on", False, "AuditMixin", 6),
+         ("invoices", "created_by_fk", "created_by_fk", False, "AuditMixin", 6),
+         ("invoices", "changed_by_fk", "changed_by_fk", False, "AuditMixin", 6),
+         ("invoices", "id", "id", False, None, 8)],
+        id="Flask-AppBuilder AuditMixin",
+    ),
+    pytest.param(
+        """\
+        from sqlalchemy_utils import Timestamp
+        class Page(Base, Timestamp):
+            __tablename__ = "pages"
+            id = Column(Integer, primary_key=True)
+        """,
+        [("pages", "created", "created", False, "Timestamp", 6),
+         ("pages", "updated", "updated", False, "Timestamp", 6),
+         ("pages", "id", "id", False, None, 8)],
+        id="sqlalchemy-utils Timestamp (installed here: read from its source)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), SHIPPED_CASES)
+def test_external_bases_add_their_columns(
+    body: str, expected: list[tuple[str, str, str | None, bool, str | None, int]]
+) -> None:
+    inventory = scan(body)
+    assert inventory.errors == ()
+    assert sorted(cols(inventory), key=lambda c: (c[5], expected.index(c))) == expected
+
+
+def test_flask_security_fsqla_v3_user_mixin_has_its_columns() -> None:
+    inventory = scan("""\
+        from flask_security import UserMixin, RoleMixin
+        from flask_security.models import fsqla_v3 as fsqla
+        class User(Base, fsqla.FsUserMixin):
+            __tablename__ = "user"
+        class Role(Base, RoleMixin):
+            __tablename__ = "role"
+            id = Column(Integer, primary_key=True)
+        """)
+    assert inventory.errors == ()
+    user = {c.column for c in inventory.columns if c.table == "user"}
+    assert {"email", "password", "tf_totp_secret", "fs_uniquifier", "us_phone_number",
+            "fs_webauthn_user_handle", "mf_recovery_codes"} <= user
+    assert [c.column for c in inventory.columns if c.table == "role"] == ["id"]
+
+
+def test_a_credential_from_an_external_mixin_is_reported_with_its_category(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent("""\
+        from authlib.integrations.sqla_oauth2 import OAuth2ClientMixin
+        class Client(Base, OAuth2ClientMixin):
+            __tablename__ = "oauth2_client"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """))
+    code = main(["scan", "--format", "json", "--no-cache", "--root", str(tmp_path)])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    secret = next(c for c in doc["columns"] if c["column"] == "client_secret")
+    assert (secret["table"], secret["path"], secret["line"], secret["category"],
+            secret["confidence"], secret["labels"]) == (
+        "oauth2_client", "app/models.py", 6, "credential", "high", [])
+
+
+UNKNOWN = """\
+    from acme_billing.mixins import StripeMixin
+    class Customer(Base, StripeMixin):
+        __tablename__ = "customers"
+        id = Column(Integer, primary_key=True)
+    """
+
+
+def test_an_unknown_external_base_blocks_naming_the_package_and_the_config_key() -> None:
+    inventory = scan(UNKNOWN)
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 6)
+    assert re.fullmatch(
+        r"class Customer: base class 'StripeMixin' is acme_billing\.mixins\.StripeMixin from "
+        r"the package 'acme_billing', outside the repository; it is not installed where "
+        r"masking-reviewer runs and no declaration of it ships with masking-reviewer, so the "
+        r"columns it adds cannot be read\. Install the package where the reviewer runs, or "
+        r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
+        r"\"acme_billing\.mixins\.StripeMixin\" = \{ columns = \[\.\.\.\] \} "
+        r"\(columns = \[\] if it adds none\)",
+        error.message,
+    ), error.message
+
+
+CONFIG_CASES = [
+    pytest.param(
+        '[tool.masking-reviewer.external-bases]\n'
+        '"acme_billing.mixins.StripeMixin" = { columns = [] }\n',
+        [("customers", "id", None, ())],
+        id="declared as adding no columns",
+    ),
+    pytest.param(
+        '[tool.masking-reviewer.external-bases."acme_billing.mixins.StripeMixin"]\n'
+        'columns = [\n'
+        '  { name = "stripe_secret_key", type = "String(64)", labels = '
+        '["ColumnVisibility.PRIVATE"] },\n'
+        '  { attribute = "_cust", name = "stripe_customer_id", nullable = false },\n'
+        ']\n',
+        [("customers", "stripe_customer_id", "StripeMixin", ()),
+         ("customers", "stripe_secret_key", "StripeMixin", ("ColumnVisibility.PRIVATE",)),
+         ("customers", "id", None, ())],
+        id="declared columns, with a label",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pyproject", "expected"), CONFIG_CASES)
+def test_the_config_key_resolves_an_unknown_base(
+    pyproject: str, expected: list[tuple[str, str, str | None, tuple[str, ...]]],
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent(UNKNOWN))
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    tree = WorktreeTree(tmp_path)
+    inventory = build_inventory(tree, load_config(str(tmp_path), tree), use_cache=False)
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.declared_in, c.labels) for c in inventory.columns] == expected
+
+
+@pytest.mark.parametrize(("pyproject", "message"), [
+    pytest.param('[tool.masking-reviewer.external-bases]\n"Mixin" = { columns = [] }\n',
+                 r"bad value for key 'external-bases'", id="a name that is not qualified"),
+    pytest.param('[tool.masking-reviewer.external-bases]\n"a.Mixin" = { }\n',
+                 r"bad value for key 'external-bases\.a\.Mixin': 'columns' is a required",
+                 id="no columns key"),
+    pytest.param('[tool.masking-reviewer.external-bases]\n'
+                 '"a.Mixin" = { columns = [{ type = "Text" }] }\n',
+                 r"bad value for key 'external-bases\.a\.Mixin\.columns\[0\]'",
+                 id="a column without a name"),
+])
+def test_bad_external_base_config_is_a_usage_error(pyproject: str, message: str,
+                                                  tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    tree = WorktreeTree(tmp_path)
+    with pytest.raises(UsageError, match=message):
+        load_config(str(tmp_path), tree)
+
+
+# ----------------------------------------------------------------------------- installed source
+
+SITE = {
+    "acme_auth/__init__.py": "from .mixins import ApiKeyMixin as ApiKeyMixin\n"
+                             "raise RuntimeError('imported!')\n",
+    "acme_auth/base.py": (
+        "from sqlalchemy import Column, DateTime\n"
+        "class Stamped:\n"
+        "    created_at = Column(DateTime, nullable=False)\n"
+    ),
+    "acme_auth/mixins.py": (
+        "from sqlalchemy import Column, String\n"
+        "from sqlalchemy.orm import Mapped, mapped_column\n"
+        "from .base import Stamped\n"
+        "class ApiKeyMixin(Stamped):\n"
+        "    api_secret = Column(String(64))\n"
+        "    key_id: Mapped[str] = mapped_column('key_ref', String(16), unique=True)\n"
+    ),
+}
+APP = """\
+    from acme_auth import ApiKeyMixin
+    class Key(ApiKeyMixin, Base):
+        __tablename__ = "keys"
+        id = Column(Integer, primary_key=True)
+    """
+
+
+def _site(tmp_path: Path, files: dict[str, str]) -> Path:
+    site = tmp_path / "site-packages"
+    for rel, text in files.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return site
+
+
+def test_an_installed_package_is_read_from_its_source_without_importing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(_site(tmp_path, SITE)))
+    inventory = scan(APP)
+    assert "acme_auth" not in sys.modules
+    assert inventory.errors == ()
+    assert [(c.column, c.attribute, c.nullable, c.unique, c.declared_in)
+            for c in inventory.columns] == [
+        ("api_secret", "api_secret", True, False, "ApiKeyMixin"),
+        ("created_at", "created_at", False, False, "ApiKeyMixin"),
+        ("key_ref", "key_id", False, True, "ApiKeyMixin"),
+        ("id", "id", False, False, None),
+    ]
+
+
+def test_an_installed_base_whose_own_base_cannot_be_followed_stays_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = {**SITE, "acme_auth/mixins.py": SITE["acme_auth/mixins.py"].replace(
+        "from .base import Stamped", "from vendor_x import Stamped")}
+    monkeypatch.syspath_prepend(str(_site(tmp_path, broken)))
+    inventory = scan(APP)
+    (error,) = inventory.errors
+    assert re.search(r"base class 'ApiKeyMixin' is acme_auth\.ApiKeyMixin from the package "
+                     r"'acme_auth'.*external-bases", error.message), error.message
+
+
+def test_installed_source_agrees_with_sqlalchemy(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Differential: the app imported for real, its installed mixin included."""
+    site = _site(tmp_path, {**SITE, "acme_auth/__init__.py": SITE["acme_auth/__init__.py"]
+                            .replace("raise RuntimeError('imported!')\n", "")})
+    monkeypatch.syspath_prepend(str(site))
+    inventory = scan(APP)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "models.py").write_text(HEAD + textwrap.dedent(APP))
+    walk = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from app.models import Base\n"
+        "print(json.dumps({t.name: {c.name: [c.nullable, c.primary_key, bool(c.unique)] "
+        "for c in t.columns} for t in Base.metadata.tables.values()}, sort_keys=True))\n"
+    )
+    proc = subprocess.run([sys.executable, "-B", "-c", walk, str(tmp_path), str(site)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    static = {"keys": {c.column: [c.nullable, c.primary_key, c.unique]
+                       for c in inventory.columns}}
+    assert static == json.loads(proc.stdout)
+
+
+def test_locate_module_walks_the_search_path_without_imports(tmp_path: Path) -> None:
+    site = _site(tmp_path, SITE)
+    assert locate_module("acme_auth", [site]) == site / "acme_auth" / "__init__.py"
+    assert locate_module("acme_auth.mixins", [site]) == site / "acme_auth" / "mixins.py"
+    assert locate_module("acme_auth.nope", [site]) is None
+    assert locate_module("../etc", [site]) is None
+    assert "acme_auth" not in sys.modules
+
+
+# ----------------------------------------------------------------------------- shipped data
+
+
+@pytest.mark.parametrize(("spec", "version", "expected"), [
+    pytest.param(">=0.15", "1.3.2", True, id="open range"),
+    pytest.param(">=0.15,<1.6.0", "1.6.0", False, id="upper bound excluded"),
+    pytest.param(">=0.15,<1.6.0", "1.5.2", True, id="inside"),
+    pytest.param(">=5.0", "4.9.9", False, id="below"),
+    pytest.param(">=1.0", "18.1.0.dev3", True, id="dev release"),
+])
+def test_version_ranges(spec: str, version: str, expected: bool) -> None:
+    assert version_matches(spec, version) is expected
+
+
+def test_every_shipped_declaration_is_well_formed() -> None:
+    declarations = shipped()
+    assert len(declarations) >= 30
+    for name, found in declarations.items():
+        assert re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", name), name
+        for d in found:
+            assert d.distribution and re.fullmatch(r"(?:[<>=]=?[\d.]+,?)+", d.versions), name
+            assert isinstance(d.cls, ExternalClass)
+            attrs = [c.attribute for c in d.cls.columns]
+            assert len(attrs) == len(set(attrs)), name
+            assert all(isinstance(c, ExternalColumn) and c.name for c in d.cls.columns)
