@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, cast
 
+from reviewer.codes import Severity
 from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, MAX_NESTING
 from reviewer.errors import UsageError
 from reviewer.externals import class_from_data
 from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
-from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, Severity
+from reviewer.types import CATEGORIES, Category, Config, ConfigExemption
 
 if sys.version_info >= (3, 11):
     import tomllib
