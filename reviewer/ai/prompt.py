@@ -17,7 +17,7 @@ import jinja2
 from reviewer.strategies import STRATEGIES, Strategy
 from reviewer.types import CATEGORIES, Column, Finding, SimilarField
 
-PROMPT_VERSION = 3  # bump on any change to the templates' meaning; part of the cache key
+PROMPT_VERSION = 4  # bump on any change to the templates' meaning; part of the cache key
 REDACTED = '"<redacted>"'
 # Fences the PR cannot plausibly contain; any occurrence inside is neutralised anyway.
 DIFF_FENCE_OPEN = "<<<UNTRUSTED_DIFF"
