@@ -126,6 +126,7 @@ def _singular(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=65536)  # schemas repeat a few hundred names thousands of times
 def normalize(name: str) -> tuple[str, ...]:
     """Tokens as compared against the vocabulary: lower-case and singular."""
     return tuple(_singular(t) for t in tokenize(name))
@@ -645,19 +646,25 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     for column in columns:
         if column.labels:
             labelled.setdefault(core_tokens(column.column, vocab), column)
+    # Thousands of columns share a few dozen names (id, created_at) and tables share contexts:
+    # one verdict per (column facts, context); the table's name only where evidence quotes it.
+    shapes = {table: (dataclasses.replace(c, table=""),
+                      table if c.secret_table or c.settings or c.person_table else "")
+              for table, c in contexts.items()}
     verdicts: dict[tuple[object, ...], Classification | None] = {}
     out = []
     for column in columns:
-        context = contexts[column.table]
-        named = context.secret_table or context.settings or context.person_table
         key = (column.attribute, column.column, column.type, column.unique, column.index,
-               column.doc, column.comment, dataclasses.replace(context, table=""),
-               context.table if named else "")
+               column.doc, column.comment, column.foreign_key, column.primary_key,
+               shapes[column.table])
         if key not in verdicts:
-            verdicts[key] = classify_in_context(column, context, vocab)
+            verdicts[key] = classify_in_context(column, contexts[column.table], vocab)
         found = verdicts[key]
         if labelled and not column.labels:
             found = _like_labelled(column, found, labelled, vocab)
+        if found is None and column.category is None:
+            out.append(column)
+            continue
         out.append(dataclasses.replace(
             column,
             category=found.category if found else None,
