@@ -4,30 +4,25 @@ exemption pragmas attached), plus the errors for what cannot be read."""
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewer.externals import CONFIG_KEY, distribution_hint
-from reviewer.resolution import ClassNode, Resolver, is_sqla, linearise, tail
+from reviewer.resolution import (
+    ClassNode,
+    Resolver,
+    flask_table_name,
+    is_sqla,
+    linearise,
+    tail,
+    to_snake_case,
+)
 from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
 
 if TYPE_CHECKING:
     from reviewer.facts import AliasFacts, CallFacts, ClassFacts, Stmt
-
-
-def to_snake_case(name: str) -> str:
-    """``NetSuiteConnection`` -> ``net_suite_connection``; ``HTTPRequest`` -> ``http_request``."""
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
-
-
-def flask_table_name(name: str) -> str:
-    """Flask-SQLAlchemy 3's automatic ``__tablename__`` (``camel_to_snake_case``)."""
-    name = re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name)
-    return name.lower().lstrip("_")
 
 
 @dataclass(slots=True)
@@ -139,8 +134,9 @@ class ColumnBuilder:
 
     def column_name(self, path: str, call: CallFacts) -> tuple[str | None, bool]:
         """The DB name a Column(...) call gives, and whether a name was given that cannot be
-        computed. A first argument that is a name is the column name when it evaluates to a
-        string, else the column type (``Column(NAME, ...)`` vs ``Column(String, ...)``)."""
+        computed. A first argument that is a name or a call is the column name when it
+        evaluates to a string, else the column type (``Column(NAME, ...)``,
+        ``Column(prefixed("x"), ...)`` vs ``Column(String, ...)``, ``Column(Text(), ...)``)."""
         if call.name is not None or call.name_error:
             return call.name, call.name_error
         if call.name_expr is None:
@@ -148,7 +144,7 @@ class ColumnBuilder:
         name = self.resolver.string(path, call.name_expr)
         if name is not None:
             return name, False
-        return None, call.name_expr[0] != "ref"
+        return None, call.name_expr[0] not in ("ref", "call")
 
     def labels_for(self, path: str, *calls: CallFacts | None) -> set[str]:
         found: set[str] = set()
@@ -229,6 +225,8 @@ class ColumnBuilder:
             if q is None or _harmless(q):
                 return None
             return call.callee, f"a class deriving from {q}"
+        if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
+            return None
         if ref.kind != "external":
             what = {"other": "a function or object of the repository, not a class",
                     "unresolved": "defined or imported nowhere the reviewer can see",
@@ -239,6 +237,18 @@ class ColumnBuilder:
         if _harmless(ref.qual):
             return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
+
+    def builds_no_column(self, path: str, function: str) -> bool:
+        """A repository function every return of which calls something known to build no
+        column, e.g. ``return orm.relationship(...)``."""
+        facts = self.resolver.facts(path)
+        callees = next((cs for name, cs in reversed(facts.returns if facts else ())
+                        if name == function), ())
+        quals = [self.callee_qual(path, callee) for callee in callees]
+        return bool(quals) and all(
+            q is not None and _harmless(q) and not (is_sqla(q) and tail(q) in _BUILDS_COLUMNS)
+            for q in quals
+        )
 
     def stmt_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
                     ) -> Column | None:
@@ -403,17 +413,14 @@ class ColumnBuilder:
                        "cannot be checked; declare the columns explicitly")
 
     def columnish(self, path: str, stmt: Stmt) -> bool:
-        """Does the statement use SQLAlchemy's column machinery (so its class is a model)?"""
-        names = [stmt.call.callee] if stmt.call else []
-        if stmt.annotation is not None:
-            names.append(stmt.annotation.wrapper)
-        for name in names:
-            q = self.resolver.qual(path, name) if name else None
-            if q and is_sqla(q) and tail(q) in (
-                "Column", "mapped_column", "column_property", "deferred", "Mapped"
-            ):
-                return True
-        return False
+        """Does the statement use SQLAlchemy's column machinery (so its class is a model)?
+        Spelled like it is enough: under a base that cannot be resolved, ``sql.Column`` may
+        be unresolvable too, and the class must still block rather than vanish."""
+        return columnish_text(stmt) or any(
+            (q := self.resolver.qual(path, name)) is not None and is_sqla(q)
+            and tail(q) in _COLUMNISH
+            for name in _stmt_names(stmt)
+        )
 
     def model_class(self, path: str, cls: ClassFacts) -> None:
         node = self.resolver.class_node(path, cls.name)
@@ -528,7 +535,31 @@ class ColumnBuilder:
                            "mixins (a table always has at least a primary key)")
 
 
-_STDLIB = frozenset(sys.stdlib_module_names)
+# SQLAlchemy constructs that build a table column (or hold one they are given)
+_BUILDS_COLUMNS = frozenset({
+    "Column", "mapped_column", "column_property", "deferred", "composite", "MappedColumn",
+})
+_COLUMNISH = frozenset({"Column", "mapped_column", "column_property", "deferred", "Mapped"})
+
+
+def _stmt_names(stmt: Stmt) -> list[str]:
+    names = [stmt.call.callee] if stmt.call and stmt.call.callee else []
+    if stmt.annotation is not None:
+        names.append(stmt.annotation.wrapper)
+    return names
+
+
+def columnish_text(stmt: Stmt) -> bool:
+    """``x = Column(...)``, ``x = sql.mapped_column(...)``, ``x: Mapped[int]``, by spelling."""
+    return any(tail(name) in _COLUMNISH for name in _stmt_names(stmt))
+
+
+# The same on every supported Python: modules removed in 3.12 and 3.13 still count.
+_STDLIB = frozenset(sys.stdlib_module_names) | {
+    "distutils", "asynchat", "asyncore", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb",
+    "chunk", "crypt", "imghdr", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes",
+    "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib", "lib2to3",
+}
 
 
 def _harmless(qual: str) -> bool:

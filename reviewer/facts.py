@@ -14,6 +14,7 @@ TablenameKind = Literal["none", "literal", "declared", "computed"]
 # A string computed from constants, as an expression tree the resolver evaluates across modules:
 #   ("lit", text) | ("ref", dotted name) | ("cat", (part, ...)) | ("clsname",)  (cls.__name__)
 #   ("call", dotted callee, (arg, ...)) | ("meth", method, receiver, (arg, ...))
+#   ("pct", "%s template", (arg, ...))
 # Tuples all the way down, so facts stay hashable and a cache round trip compares equal.
 StrExpr = tuple[Any, ...]
 
@@ -130,6 +131,9 @@ class ModuleFacts:
     str_consts: tuple[tuple[str, StrExpr], ...] = ()  # NAME = a string built from constants
     # def NAME(params): return <string expression>
     str_funcs: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
+    rebound: tuple[str, ...] = ()  # classes a later module-level assignment rebinds
+    # def NAME(...): every return is `return callee(...)`: (NAME, (callee, ...))
+    returns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -193,6 +197,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         None if facts.exports is None else list(facts.exports),
         [[name, expr] for name, expr in facts.str_consts],
         [[name, list(params), expr] for name, params, expr in facts.str_funcs],
+        list(facts.rebound),
+        [[name, list(callees)] for name, callees in facts.returns],
     ]
 
 
@@ -238,7 +244,8 @@ def _class(d: Any) -> ClassFacts:
 def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
-     imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs) = data
+     imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
+     rebound, returns) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -259,4 +266,6 @@ def facts_from_json(data: Any) -> ModuleFacts:
         exports=None if exports is None else tuple(exports),
         str_consts=tuple((str(n), _tuples(e)) for n, e in str_consts),
         str_funcs=tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_funcs),
+        rebound=tuple(rebound),
+        returns=tuple((str(n), tuple(cs)) for n, cs in returns),
     )

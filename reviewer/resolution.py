@@ -30,7 +30,11 @@ RefKind = Literal[
 ]
 _HARMLESS_MODULES = ("builtins", "typing", "typing_extensions", "abc", "enum", "dataclasses",
                      "collections")
-_BUILTINS = frozenset(dir(builtins))
+# The same on every supported Python: the builtins added in 3.11-3.13 count everywhere.
+_BUILTINS = frozenset(dir(builtins)) | {
+    "BaseExceptionGroup", "ExceptionGroup", "PythonFinalizationError", "EncodingWarning",
+    "aiter", "anext",
+}
 
 @dataclass(frozen=True, slots=True)
 class Ref:
@@ -161,7 +165,7 @@ class Resolver:
             return Ref("missing", path, name, name)
         head, _, rest = name.partition(".")
         for cls in reversed(facts.classes):
-            if cls.name == head:
+            if cls.name == head and head not in facts.rebound:
                 return Ref("class", path, head) if not rest else Ref("other", path, name)
         for alias in facts.aliases:
             if alias.name == head and not rest:
@@ -351,6 +355,15 @@ class Resolver:
         args = [self._string(path, e, env, clsname, depth + 1) for e in expr[-1]]
         if any(a is None for a in args):
             return None
+        if kind == "pct":
+            template = str(expr[1])
+            strs = [a for a in args if isinstance(a, str) and not isinstance(a, _Pattern)]
+            # "%s" only: a conversion like "%(x)s" or "%d" needs objects the facts do not hold
+            if len(strs) != len(args) or not _PERCENT.fullmatch(template) or (
+                template.replace("%%", "").count("%s") != len(strs)
+            ):
+                return None
+            return template % tuple(strs)
         if kind == "meth":
             receiver = self._string(path, expr[2], env, clsname, depth + 1)
             return _apply(str(expr[1]), receiver, args)
@@ -469,6 +482,8 @@ class Resolver:
                          declarative=True)
         self._classes[key] = node
         target = self.resolve(ref.path, value)
+        if value == ref.name:  # declarative_base(cls=ModelBase) rebinding ModelBase
+            target = Ref("class", ref.path, value)
         parent = self.class_node(target.path, target.name) if target.kind == "class" else None
         if parent is not None:
             node.bases.append(parent)
@@ -525,6 +540,7 @@ _KNOWN_PATTERNS = frozenset({
     r"(?<!^)([A-Z])", r"([A-Z])", r"(?<=[a-z])(?=[A-Z])",
 })
 _FORMAT_FIELD = re.compile(r"\{\d*\}")
+_PERCENT = re.compile(r"(?:[^%]|%%|%s)*")
 
 
 def _apply(method: str, receiver: str | _Pattern | None, args: list[str | _Pattern | None]
@@ -558,7 +574,24 @@ def _external_call(qual: str, args: list[str | _Pattern | None]) -> str | _Patte
         return _apply("sub", _Pattern(str(args[0])), args[1:])
     if qual == "builtins.str" and len(args) == 1 and isinstance(args[0], str):
         return str(args[0])
+    word = args[0] if len(args) == 1 and not isinstance(args[0], _Pattern) else None
+    if word is not None and qual == "inflection.underscore":
+        return to_snake_case(word).replace("-", "_")
+    if word is not None and qual == "flask_sqlalchemy.model.camel_to_snake_case":
+        return flask_table_name(word)
     return None
+
+
+def to_snake_case(name: str) -> str:
+    """``NetSuiteConnection`` -> ``net_suite_connection``; ``HTTPRequest`` -> ``http_request``."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def flask_table_name(name: str) -> str:
+    """Flask-SQLAlchemy 3's automatic ``__tablename__`` (``camel_to_snake_case``)."""
+    name = re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name)
+    return name.lower().lstrip("_")
 
 
 def external_base_kind(

@@ -357,6 +357,8 @@ class _Extractor:
             if index == 0 and (
                 is_table
                 or isinstance(value, (cst.FormattedString, cst.BinaryOperation))
+                or (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                    and isinstance(value.func.value, (cst.SimpleString, cst.FormattedString)))
                 or (isinstance(value, cst.Name) and value.value in self.strings)
             ):
                 # A name computed from constants; the resolver evaluates it across modules.
@@ -364,8 +366,8 @@ class _Extractor:
                 if name_expr is None:
                     name_error = True
                 continue
-            if index == 0 and isinstance(value, (cst.Name, cst.Attribute)):
-                # NAME_FROM_ELSEWHERE or a type: the resolver tells which
+            if index == 0 and isinstance(value, (cst.Name, cst.Attribute, cst.Call)):
+                # NAME_FROM_ELSEWHERE / prefixed("x"), or a type: the resolver tells which
                 name_expr = str_expr(value)
             if isinstance(value, cst.Call):
                 facts = self.call(value)
@@ -542,6 +544,8 @@ class _ModuleBuilder:
         self.exports: tuple[str, ...] | None = None
         self.str_consts: list[tuple[str, StrExpr]] = []
         self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
+        self.rebound: list[str] = []
+        self.returns: list[tuple[str, tuple[str, ...]]] = []
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
         for stmt, small in _statements(body):
@@ -570,6 +574,9 @@ class _ModuleBuilder:
                 helper = str_function(stmt)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
+                made = returned_calls(stmt)
+                if made:
+                    self.returns.append((ident(stmt.name.value), made))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -611,6 +618,9 @@ class _ModuleBuilder:
         if value is None:
             return
         if target is not None and "." not in target:
+            if any(c.name == target for c in self.classes):
+                # `class ModelBase: ...` then `ModelBase = declarative_base(cls=ModelBase)`
+                self.rebound.append(target)
             self.module_binding(target, value)
         if isinstance(value, cst.Call):
             callee = dotted(value.func) or ""
@@ -1186,6 +1196,8 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         exports=builder.exports,
         str_consts=tuple(builder.str_consts),
         str_funcs=tuple(builder.str_funcs),
+        rebound=tuple(dict.fromkeys(builder.rebound)),
+        returns=tuple(builder.returns),
     )
 
 
@@ -1214,6 +1226,16 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
                     return None
                 parts.append(sub)
         return ("cat", tuple(parts))
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        template = str_expr(node.left, self_name)
+        items = (
+            [e.value for e in node.right.elements] if isinstance(node.right, cst.Tuple)
+            else [node.right]
+        )
+        values = [str_expr(v, self_name) for v in items]
+        if template is None or template[0] != "lit" or any(v is None for v in values):
+            return None
+        return ("pct", template[1], tuple(v for v in values if v is not None))
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
         left, right = str_expr(node.left, self_name), str_expr(node.right, self_name)
         return ("cat", (left, right)) if left is not None and right is not None else None
@@ -1263,3 +1285,31 @@ def str_function(stmt: cst.FunctionDef, self_param: bool = False
     self_name = params[0] if self_param and params else None
     expr = str_expr(ret.value, self_name)
     return (params, expr) if expr is not None else None
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.callees: list[str | None] = []
+
+    def visit_Return(self, node: cst.Return) -> bool:
+        value = node.value
+        self.callees.append(dotted(value.func) if isinstance(value, cst.Call) else None)
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's returns are not this one's
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
+    """The callee of every ``return callee(...)`` of a function, when all its returns are such
+    calls (``def _dependency_relation(kind): return orm.relationship(...)``); else ()."""
+    finder = _Returns()
+    stmt.body.visit(finder)
+    names = [c for c in finder.callees if c]
+    return tuple(dict.fromkeys(names)) if names and len(names) == len(finder.callees) else ()

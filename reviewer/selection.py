@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from reviewer.columns import columnish_text
 from reviewer.facts_pool import FactsPool
 from reviewer.resolution import Resolver
 from reviewer.sources import SourceTree
@@ -105,7 +106,11 @@ def select(repo: Resolver, jobs: int | None) -> list[str]:
     for path in maybe:
         facts = repo.facts(path)
         if facts is not None and any(
-            (node := repo.class_node(path, cls.name)) is not None and node.declarative
+            (node := repo.class_node(path, cls.name)) is not None and (
+                node.declarative
+                # a model whose base cannot be resolved must block, not go unread
+                or (bool(node.bad_bases) and any(columnish_text(s) for s in cls.stmts))
+            )
             for cls in facts.classes
         ):
             selected.append(path)

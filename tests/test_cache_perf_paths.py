@@ -368,6 +368,26 @@ FACTS_SOURCES = [
         "          Column('pw', String, info={'v': CV.MASKED}))  # masking: exempt -- fixture\n",
         id="alias, constant, Core table and pragma"),
     pytest.param("class Broken(:\n", id="syntax error"),
+    pytest.param(
+        "import re\n"
+        "from sqlalchemy.orm import as_declarative, declarative_base, declared_attr\n"
+        "from app.db import db, Mixin\n"
+        "__all__ = ['Base', 'Model']\n"
+        "PREFIX = 'crm_'\n"
+        "CAMEL = re.compile(r'(?<!^)(?=[A-Z])')\n"
+        "BaseModel = db.Model\n"
+        "Model = declarative_base(cls=Mixin)\n"
+        "def prefixed(name):\n"
+        "    return f'{PREFIX}{name}' + '%s' % 'x'\n"
+        "@as_declarative()\n"
+        "class Base:\n"
+        "    @declared_attr\n"
+        "    def __tablename__(cls):\n"
+        "        return CAMEL.sub('_', cls.__name__).lower()\n"
+        "class T(BaseModel):\n"
+        "    __tablename__ = PREFIX + 't'\n"
+        "    x = db.Column(prefixed('x'), db.String)\n",
+        id="bindings, instance arguments, __all__, string constants and helpers, decorators"),
 ]
 
 

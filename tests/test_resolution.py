@@ -105,6 +105,29 @@ CASES = [
         id="declarative_base(cls=Mixin, metadata=...): the mixin's columns land in every table",
     ),
     pytest.param(
+        {"app/db.py": D("""\
+            import sqlalchemy
+            from sqlalchemy.orm import declarative_base
+            __all__ = ["ModelBase", "metadata"]
+            class ModelBase:
+                id = sqlalchemy.Column(sqlalchemy.Integer, primary_key=True)
+            metadata = sqlalchemy.MetaData()
+            ModelBase = declarative_base(cls=ModelBase, metadata=metadata)
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, Text
+            from app import db
+            class Classifier(db.ModelBase):
+                __tablename__ = "trove_classifiers"
+                classifier = Column(Text, info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("trove_classifiers", "id", "Classifier", "id", 5, nullable=False, path="app/db.py",
+             declared_in="ModelBase"),
+         Row("trove_classifiers", "classifier", "Classifier", "classifier", 6, (MASK,))],
+        id="class ModelBase, then ModelBase = declarative_base(cls=ModelBase): the later binding",
+    ),
+    pytest.param(
         {"app/m.py": V + D("""\
             from sqlalchemy import Column, Integer, String
             from sqlalchemy.orm import as_declarative, declared_attr
@@ -252,6 +275,7 @@ CASES = [
                 __tablename__ = f"{PREFIX}orgs"
                 id: Mapped[int] = mapped_column(primary_key=True)
                 vat: Mapped[str] = mapped_column(name=PREFIX + "vat_id")
+                iban: Mapped[str] = mapped_column(prefixed("iban"), String(34))
             roles = Table(prefixed("roles_permissions"), Base.metadata,
                           Column(EMAIL, String, info={"v": ColumnVisibility.PRIVATE}))
             """)},
@@ -260,7 +284,8 @@ CASES = [
          Row("crm_users", "email_address", "User", "email", 11, (MASK,)),
          Row("crm_orgs", "id", "Org", "id", 14, nullable=False),
          Row("crm_orgs", "crm_vat_id", "Org", "vat", 15, nullable=False),
-         Row("crm_roles_permissions", "email_address", None, None, 17, (PRIV,))],
+         Row("crm_orgs", "crm_iban", "Org", "iban", 16, nullable=False),
+         Row("crm_roles_permissions", "email_address", None, None, 18, (PRIV,))],
         id="table and column names from constants, f-strings, + and a helper in another module",
     ),
     pytest.param(
@@ -292,19 +317,48 @@ CASES = [
          Row("t_THING", "id", "Thing", "id", 23, nullable=False)],
         id="declared_attr __tablename__ with a known regex transform, .lower(), .upper(), +",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from flask_sqlalchemy.model import camel_to_snake_case
+            from sqlalchemy.orm import declared_attr
+            APP = "crm"
+            class Named(Base):
+                __abstract__ = True
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return camel_to_snake_case(cls.__name__)
+            class HTTPRequestLog(Named):
+                id: Mapped[int] = mapped_column(primary_key=True)
+            class Contact(Base):
+                __tablename__ = "%s_contacts" % APP
+                id: Mapped[int] = mapped_column(primary_key=True)
+                mail: Mapped[str] = mapped_column("{}_mail".format(APP))
+            """)},
+        None,
+        [Row("http_request_log", "id", "HTTPRequestLog", "id", 15, nullable=False),
+         Row("crm_contacts", "id", "Contact", "id", 18, nullable=False),
+         Row("crm_contacts", "crm_mail", "Contact", "mail", 19, nullable=False)],
+        id="flask_sqlalchemy camel_to_snake_case, %-formatting and str.format",
+    ),
     # ------------------------------------------------------------------ the safety net
     pytest.param(
         {"app/types.py": D("""\
             from sqlalchemy import Column
+            from sqlalchemy.orm import relationship
             class EncryptedColumn(Column):
                 inherit_cache = True
             class Registry:
                 pass
+            def peers(name):
+                \"\"\"A read-only relationship, built the same way for several attributes.\"\"\"
+                if name:
+                    return relationship("Wallet", viewonly=True)
+                return relationship("Wallet", viewonly=True, uselist=False)
             """),
          "app/m.py": src("""\
             import logging
             from sqlalchemy.ext.hybrid import hybrid_property
-            from app.types import EncryptedColumn, Registry
+            from app.types import EncryptedColumn, Registry, peers
             class Wallet(Base):
                 __tablename__ = "wallets"
                 log = logging.getLogger(__name__)
@@ -314,17 +368,40 @@ CASES = [
                 seed = EncryptedColumn(String, info={"v": ColumnVisibility.PRIVATE})
                 owner_id = Column(ForeignKey("wallets.id"))
                 owner = relationship("Wallet")
+                siblings = peers("siblings")
             """)},
         None,
         [Row("wallets", "id", "Wallet", "id", 14, nullable=False),
          Row("wallets", "seed", "Wallet", "seed", 15, (PRIV,)),
          Row("wallets", "owner_id", "Wallet", "owner_id", 16)],
-        id="known non-columns pass: stdlib, builtins, repo classes, relationship; Column subclass",
+        id="known non-columns pass: stdlib, builtins, repo classes, relationship, a helper "
+           "returning relationship(); a Column subclass is a column",
     ),
 ]
 
 
-@pytest.mark.parametrize(("files", "naming", "expected"), CASES)
+# Cases whose imports are not installed here, so the differential test cannot build them.
+STATIC_CASES = [
+    pytest.param(
+        {"app/m.py": src("""\
+            import inflection
+            from sqlalchemy.orm import declared_attr
+            class Named(Base):
+                __abstract__ = True
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return inflection.underscore(cls.__name__)
+            class OAuthClientToken(Named):
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [Row("o_auth_client_token", "id", "OAuthClientToken", "id", 14, nullable=False)],
+        id="inflection.underscore(cls.__name__) in a declared_attr __tablename__",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "naming", "expected"), [*CASES, *STATIC_CASES])
 def test_columns(files: dict[str, str], naming: TableNaming | None, expected: list[Row]) -> None:
     inventory = scan(files, naming)
     assert inventory.errors == ()
@@ -380,6 +457,21 @@ ERROR_CASES = [
         id="broken: a star-import chain that never binds Column blocks (the empty-and-green app)",
     ),
     pytest.param(
+        {"app/__init__.py": "",
+         "app/m.py": D("""\
+            from app import sql
+            class User(sql.Model):
+                id = sql.Column(sql.Integer, primary_key=True)
+            class Helper(sql.Thing):
+                size = 3
+            """)},
+        None,
+        [("app/m.py", 2, r"^class User: base class 'sql\.Model' cannot be found in the "
+          r"repository .*; make sure the module defining it is committed$")],
+        id="broken: a model file naming no sqlalchemy, on an unresolvable base, is selected "
+           "and blocks",
+    ),
+    pytest.param(
         {"app/compat.py": "import sqlalchemy\nColumn = sqlalchemy.Column\n__all__ = []\n",
          "app/m.py": src("""\
             from app.compat import *
@@ -431,6 +523,12 @@ ERROR_CASES = [
             import functools
             import vendor_columns
             from app.helpers import build
+            def secret(label):
+                return mapped_column(String, info={"v": label})
+            def maybe(flag):
+                if flag:
+                    return relationship("Account")
+                return None
             class Account(Base):
                 __tablename__ = "accounts"
                 id: Mapped[int] = mapped_column(primary_key=True)
@@ -439,18 +537,23 @@ ERROR_CASES = [
                 c = build()
                 d = functools.partial(Column, String)()
                 e = registry_thing["x"](String)
+                f = secret(ColumnVisibility.PRIVATE)
+                g = maybe(True)
             """)},
         None,
-        [("app/m.py", 12, r"^Account\.a: cannot resolve make_secret\(\.\.\.\) \(defined or "
+        [("app/m.py", 18, r"^Account\.a: cannot resolve make_secret\(\.\.\.\) \(defined or "
           r"imported nowhere the reviewer can see\), so masking-reviewer cannot tell whether it "
           r"builds a column, and a labelled one would pass unchecked; " + FIX +
           r", or, if it builds no column, define it outside the mapped class$"),
-         ("app/m.py", 13, r"^Account\.b: cannot resolve vendor_columns\.secret_column\(\.\.\.\) "
+         ("app/m.py", 19, r"^Account\.b: cannot resolve vendor_columns\.secret_column\(\.\.\.\) "
           r"\(from the package 'vendor_columns'\)"),
-         ("app/m.py", 14, r"^Account\.c: cannot resolve build\(\.\.\.\) \(imported from a module "
+         ("app/m.py", 20, r"^Account\.c: cannot resolve build\(\.\.\.\) \(imported from a module "
           r"that is not in the repository\)"),
-         ("app/m.py", 15, r"^Account\.d: cannot resolve the call \(its callee is an expression"),
-         ("app/m.py", 16, r"^Account\.e: cannot resolve the call \(its callee is an expression")],
+         ("app/m.py", 21, r"^Account\.d: cannot resolve the call \(its callee is an expression"),
+         ("app/m.py", 22, r"^Account\.e: cannot resolve the call \(its callee is an expression"),
+         ("app/m.py", 23, r"^Account\.f: cannot resolve secret\(\.\.\.\) \(a function or object of "
+          r"the repository, not a class\)"),
+         ("app/m.py", 24, r"^Account\.g: cannot resolve maybe\(\.\.\.\)")],
         id="broken: calls the reader cannot classify block at their line, never dropped",
     ),
     pytest.param(

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from reviewer.cache import cache_dir
-from reviewer.columns import to_snake_case
 from reviewer.constants import CACHE_SCHEMA
 from reviewer.inventory import build_inventory
+from reviewer.resolution import to_snake_case
 from reviewer.selection import select_model_files
 from reviewer.sources import MemoryTree
 from reviewer.types import Column, Config, Exemption, Inventory, ScanError, TableNaming
