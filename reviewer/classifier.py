@@ -87,6 +87,8 @@ class Vocabulary:
     personal_siblings: frozenset[str] = frozenset()
     machine_ip_qualifiers: frozenset[str] = frozenset()
     external_account_names: frozenset[str] = frozenset()
+    person_prose: frozenset[tuple[str, ...]] = frozenset()
+    head_only: frozenset[tuple[str, ...]] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -206,6 +208,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
         machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
         external_account_names=frozenset(map(_snake_norm, _strs(ctx, "external_account_names"))),
+        person_prose=frozenset(_phrases(ctx, "person_prose")),
+        head_only=frozenset(_phrases(data["direct_identifier"], "head_only")),
         index={k: tuple(v) for k, v in index.items()},
     )
 
@@ -299,6 +303,8 @@ def _name_only(
     if not matches:
         return None, False
     best = max(matches, key=_Match.sort_key)
+    if best.term.tokens in vocab.head_only and best.end < len(tokens):
+        return None, False  # owner_org is an organisation
     if best.term.category == "free_text" and any(
             t in vocab.prose_attributes for t in tokens[best.end:]):
         return None, True  # text_color is a colour, content_length a number
@@ -541,6 +547,10 @@ def classify_in_context(column: Column, context: Context | None = None,
         return None
     if base is not None and base.category != "credential":
         return _not_a_secret(base, normalize(name), context, column, vocab)
+    if (base is not None and context.person_table
+            and any(_find(normalize(name), p) >= 0 for p in vocab.person_prose)):
+        return Classification("free_text", "medium", f"{base.reason} in table "
+                              f"'{context.table}': a person's own prose")
     if base is None:
         if tokens == ("name",) and context.person_table:
             return Classification("direct_identifier", "medium",
@@ -586,7 +596,9 @@ def classify_in_context(column: Column, context: Context | None = None,
         boosts.append(f"sibling '{context.expiry}'")
     if context.owner and context.owner != column.column and (context.expiry or base):
         boosts.append(f"sibling '{context.owner}' (foreign key to {context.owner_target})")
-    if context.credential_sibling and context.credential_sibling != column.column:
+    if (context.credential_sibling and context.credential_sibling != column.column
+            and bare and bare[-1] in ("hash", "digest")):
+        # a hash next to a salt or a password verifies it; other names gain nothing from it
         boosts.append(f"sibling '{context.credential_sibling}'")
     # A unique token is a lookup value, but a unique key is usually a business key.
     if (column.unique or column.index) and (bare or base) and tokens[-1:] != ("key",):
