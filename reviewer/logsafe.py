@@ -23,7 +23,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, TextIO, TypeVar
+from typing import Any, ClassVar, TextIO, TypeVar
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ class _Scrubber:
     """Rebuilds only what changes: a review with nothing to fix (nearly every one) comes
     back as the same object, at the cost of one regex search per string."""
 
-    _fields: dict[type, tuple[str, ...]] = {}
+    _fields: ClassVar[dict[type, tuple[str, ...]]] = {}  # init field names per dataclass
 
     def __init__(self, needs: re.Pattern[str], fix: Callable[[str], str]) -> None:
         self.needs = needs
