@@ -346,6 +346,8 @@ class Resolver:
             return str(expr[1])
         if kind == "clsname":
             return clsname
+        if kind == "maybe":
+            return self._string(path, expr[1], env, clsname, depth + 1)
         if kind == "cat":
             parts = [self._string(path, e, env, clsname, depth + 1) for e in expr[1]]
             strs = [x for x in parts if isinstance(x, str)]

@@ -368,7 +368,8 @@ class _Extractor:
                 continue
             if index == 0 and isinstance(value, (cst.Name, cst.Attribute, cst.Call)):
                 # NAME_FROM_ELSEWHERE / prefixed("x"), or a type: the resolver tells which
-                name_expr = str_expr(value)
+                maybe = str_expr(value)
+                name_expr = ("maybe", maybe) if maybe is not None else None
             if isinstance(value, cst.Call):
                 facts = self.call(value)
                 args.append(facts)

@@ -265,6 +265,7 @@ CASES = [
                 return f"{PREFIX}{name}"
             """),
          "app/m.py": src("""\
+            from sqlalchemy import BigInteger
             from app.names import EMAIL, PREFIX, SCHEMA, prefixed
             class User(Base):
                 __tablename__ = PREFIX + "users"
@@ -276,16 +277,18 @@ CASES = [
                 id: Mapped[int] = mapped_column(primary_key=True)
                 vat: Mapped[str] = mapped_column(name=PREFIX + "vat_id")
                 iban: Mapped[str] = mapped_column(prefixed("iban"), String(34))
+                big = Column(BigInteger().with_variant(Integer, "sqlite"), nullable=False)
             roles = Table(prefixed("roles_permissions"), Base.metadata,
                           Column(EMAIL, String, info={"v": ColumnVisibility.PRIVATE}))
             """)},
         None,
-        [Row("crm_users", "id", "User", "id", 10, nullable=False),
-         Row("crm_users", "email_address", "User", "email", 11, (MASK,)),
-         Row("crm_orgs", "id", "Org", "id", 14, nullable=False),
-         Row("crm_orgs", "crm_vat_id", "Org", "vat", 15, nullable=False),
-         Row("crm_orgs", "crm_iban", "Org", "iban", 16, nullable=False),
-         Row("crm_roles_permissions", "email_address", None, None, 18, (PRIV,))],
+        [Row("crm_users", "id", "User", "id", 11, nullable=False),
+         Row("crm_users", "email_address", "User", "email", 12, (MASK,)),
+         Row("crm_orgs", "id", "Org", "id", 15, nullable=False),
+         Row("crm_orgs", "crm_vat_id", "Org", "vat", 16, nullable=False),
+         Row("crm_orgs", "crm_iban", "Org", "iban", 17, nullable=False),
+         Row("crm_orgs", "big", "Org", "big", 18, nullable=False),
+         Row("crm_roles_permissions", "email_address", None, None, 20, (PRIV,))],
         id="table and column names from constants, f-strings, + and a helper in another module",
     ),
     pytest.param(
