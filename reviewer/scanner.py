@@ -554,6 +554,12 @@ class _ModuleBuilder:
                 self.import_(small)
             elif isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)):
                 self.module_assign(small)
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and (
+                    (dotted(small.value.func) or "").startswith("__all__.")
+                ):
+                    self.exports = None  # __all__.extend(...): no longer a known list
+            elif isinstance(small, cst.AugAssign) and dotted(small.target) == "__all__":
+                self.exports = None  # __all__ += ...
             elif isinstance(stmt, cst.ClassDef):
                 name = ident(stmt.name.value)
                 self.names.append(name)

@@ -220,7 +220,9 @@ CASES = [
             Integer = sqlalchemy.Integer
             mapped_column = _orm.mapped_column
             _private = sqlalchemy.Column
-            __all__ = ["Column", "String", "Integer", "mapped_column"]
+            __all__ = ["Column", "String"]
+            __all__ += ["Integer"]
+            __all__.append("mapped_column")
             """),
          "app/lib/__init__.py": "from app.compat import *\n",
          "app/m.py": V + D("""\
