@@ -256,6 +256,23 @@ CASES = [
              path="app/models/user.py")],
         id="from pkg import db: the package's `from .db import db` wins over the submodule",
     ),
+    pytest.param(
+        {"svc/db/sqlalchemy/api.py": "def get_session():\n    return None\n",
+         "svc/db/sqlalchemy/models.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+            BASE = declarative_base()
+            class Volume(BASE):
+                __tablename__ = "volumes"
+                id = Column(Integer, primary_key=True)
+                host = Column(String, info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("volumes", "id", "Volume", "id", 7, nullable=False,
+             path="svc/db/sqlalchemy/models.py"),
+         Row("volumes", "host", "Volume", "host", 8, (MASK,), path="svc/db/sqlalchemy/models.py")],
+        id="a repository directory named sqlalchemy does not hide the real sqlalchemy.orm",
+    ),
     # ------------------------------------------------------------------ names from constants
     pytest.param(
         {"app/names.py": D("""\
