@@ -114,7 +114,7 @@ def _entry_line(text: str, index: int) -> int:
 
     Only for an error message: a valid baseline of thousands of entries is read with the C
     decoder and never pays for positions."""
-    from reviewer.rules import JsonArray, JsonObject, LineIndex, decode_with_positions
+    from reviewer.json_positions import JsonArray, JsonObject, LineIndex, decode_with_positions
 
     root = decode_with_positions(text)
     member = root.get("entries") if isinstance(root, JsonObject) else None

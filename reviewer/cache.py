@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -214,6 +215,15 @@ _FIXED = 10  # table .. primary_key: always stored; the optional tail is trimmed
 _CONFIDENCES = (None, "high", "medium", "low")
 
 
+def codec_signature() -> str:
+    """What shapes a cached row besides this module's code: the fields, in order, of every
+    type rebuilt positionally from one, and the values checked on the way in. types.py is
+    not part of the code fingerprint, so reordering a Column field must change the key here,
+    or a warm run would pour old rows into the wrong fields."""
+    shapes = [[f.name for f in fields(t)] for t in (Column, Exemption, ScanError)]
+    return json.dumps([shapes, list(CATEGORIES), list(_CONFIDENCES)])
+
+
 def inventory_to_json(inventory: Inventory) -> list[object]:
     """Columns as rows: ``path`` as an index into a table of paths, and the optional tail
     (labels, exemption, declared_in, category, confidence, the classifier's evidence) cut
@@ -315,7 +325,7 @@ class InventoryCache:
         if code is None:
             return None
         digest = hashlib.sha256()
-        digest.update(f"inventory-v{CACHE_SCHEMA}\0{code}\0".encode())
+        digest.update(f"inventory-v{CACHE_SCHEMA}\0{code}\0{codec_signature()}\0".encode())
         digest.update(json.dumps(list(parts)).encode("utf-8", errors="surrogateescape"))
         digest.update(b"\0\0")
         digest.update("\0".join(files).encode("utf-8", errors="surrogateescape"))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
-from reviewer.types import Severity
+# Here, not in types.py: codes.py is the leaf every other module may import, and types.py
+# needs nothing from the package at import time.
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, slots=True)

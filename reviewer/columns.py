@@ -13,6 +13,7 @@ from reviewer.externals import CONFIG_KEY, distribution_hint
 from reviewer.resolution import (
     ClassNode,
     Resolver,
+    external_base_kind,
     flask_table_name,
     is_sqla,
     linearise,
@@ -22,7 +23,7 @@ from reviewer.resolution import (
 from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
 
 if TYPE_CHECKING:
-    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, Stmt
+    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, LateFacts, Stmt
 
 
 @dataclass(slots=True)
@@ -113,6 +114,8 @@ class ColumnBuilder:
                 if name is not None:
                     return name
                 break
+        if node.sqlmodel:
+            return cls.name.lower()  # SQLModel's own default __tablename__
         naming = self.config.table_naming
         if naming == "snake_case":
             return to_snake_case(cls.name)
@@ -404,6 +407,75 @@ class ColumnBuilder:
             self.columns.extend(self.core_columns(path, table, call, None))
         for cls in facts.classes:
             self.model_class(path, cls)
+        for late in facts.late:
+            self.late_mapping(path, late)
+
+    def late_mapping(self, path: str, late: LateFacts) -> None:
+        """``User.ssn = Column(...)`` or ``setattr(User, "ssn", Column(...))`` after the class:
+        SQLAlchemy adds the column to the mapped class's table, and so does the reader. A
+        class made by ``type(...)`` from a mapped base cannot be read: it blocks."""
+        if late.kind == "type":
+            if any(self.mapped_base(path, base) for base in late.bases):
+                self.error(path, late.line,
+                           f"type({late.target or '...'!r}, ...) creates a mapped class at run "
+                           "time, so masking-reviewer cannot read its columns; write it as a "
+                           "class statement")
+            return
+        call = late.call
+        column = self.column_call(path, call) if call is not None else None
+        if column is None or call is None:
+            return  # a relationship, a property: no column
+        what = (f"{late.target}.{late.attribute}" if late.kind == "attribute"
+                else f"setattr({late.target}, ...)")
+        if late.attribute is None:
+            self.error(path, late.line,
+                       f"{what} adds a column under a name computed at run time, so it cannot "
+                       "be read; give setattr a literal attribute name or declare the column "
+                       "in the class body")
+            return
+        ref = self.resolver.resolve(path, late.target)
+        node = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        if node is None or not node.mapped:
+            self.error(path, late.line,
+                       f"{what} adds a column to {late.target}, which is not a mapped class "
+                       "masking-reviewer can read, so the column cannot be checked; declare it "
+                       "in the class body")
+            return
+        table = self.table_of(node)
+        if table is None:
+            return
+        name, name_error = self.column_name(path, column)
+        if name_error:
+            self.error(path, late.line,
+                       f"{what}: the column name cannot be computed from the source; write the "
+                       "DB column name as a literal or a module constant")
+            return
+        column_name = name or late.attribute
+        labels = self.labels_for(path, call)
+        self.columns.append(Column(
+            table=table,
+            column=column_name,
+            class_name=node.facts.name,
+            attribute=late.attribute,
+            path=path,
+            line=late.line,
+            type=column.type,
+            nullable=column.nullable if column.nullable is not None else not column.primary_key,
+            unique=column.unique,
+            primary_key=column.primary_key,
+            labels=tuple(lb for lb in self.config.labels if lb in labels),
+            exemption=self.exemption(path, late.line, late.end_line, table, column_name),
+            **_evidence(column),
+        ))
+
+    def mapped_base(self, path: str, base: str) -> bool:
+        """Does a base make its subclasses mapped (a declarative base or model)?"""
+        ref = self.resolver.resolve(path, base)
+        if ref.kind == "class":
+            node = self.resolver.class_node(ref.path, ref.name)
+            return node is not None and node.declarative
+        return ref.kind == "external" and external_base_kind(ref.qual) in (
+            "root-parent", "mapped-base", "sqlmodel")
 
     def reflected(self, path: str, call: CallFacts, table: str) -> None:
         if call.reflected:
@@ -455,6 +527,12 @@ class ColumnBuilder:
                            f"[tool.masking-reviewer.{CONFIG_KEY}]: \"{qual}\" = "
                            "{ columns = [...] } (columns = [] if it adds none)")
             return
+        if node.sqlmodel and dict(cls.keywords).get("table", "True") not in ("True", "False"):
+            self.error(path, cls.line,
+                       f"class {cls.name}: table={dict(cls.keywords)['table']} is not a literal, "
+                       "so whether SQLModel maps it to a table cannot be read; write table=True "
+                       "(or leave it out for a model that is not a table)")
+            return
         if not node.mapped:
             if not node.declarative and not cls.abstract and (
                 cls.tablename_kind == "literal" or cls.table is not None
@@ -494,10 +572,72 @@ class ColumnBuilder:
             for stmt in ancestor.facts.stmts:
                 if stmt.attribute in seen:
                     continue
-                col = self.stmt_column(ancestor, stmt, table, node)
+                if ancestor.sqlmodel:
+                    col = self.sqlmodel_column(ancestor, stmt, table, node)
+                else:
+                    col = self.stmt_column(ancestor, stmt, table, node)
                 if col is not None:
                     self.columns.append(col)
             seen.update(ancestor.facts.names)
+
+    def sqlmodel_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
+                        ) -> Column | None:
+        """A field of a SQLModel table class, as SQLModel's get_column_from_field maps it:
+        every annotated field but relationships, ClassVars and private attributes; the column
+        of ``Field(sa_column=Column(...))`` as given; otherwise the field name, ``sa_type`` or
+        the annotation, ``primary_key``/``unique``/``nullable`` from Field(), and nullable when
+        the annotation admits None."""
+        path = node.path
+        ann = stmt.annotation
+        if stmt.type_checking or stmt.decorators or ann is None or stmt.attribute.startswith("_"):
+            return None
+        wrapper_q = self.resolver.qual(path, ann.wrapper) if ann.wrapper else None
+        if (wrapper_q or ann.wrapper).rsplit(".", 1)[-1] == "ClassVar" or ann.inner.startswith(
+            ("ClassVar", "typing.ClassVar")
+        ):
+            return None
+        call = stmt.call
+        q = self.callee_qual(path, call.callee) if call is not None else None
+        if call is not None and q is not None and tail(q) == "Relationship":
+            return None
+        labels = set(stmt.labels) | self.labels_for(path, call)
+        field = call if call is not None and q is not None and q.startswith("sqlmodel.") \
+            and tail(q) == "Field" else None
+        column_call = field.inner if field is not None else None
+        if column_call is not None:
+            cq = self.callee_qual(path, column_call.callee)
+            if not (cq and is_sqla(cq) and tail(cq) == "Column"):
+                column_call = None
+        if column_call is not None:  # sa_column=Column(...): used as is
+            name = column_call.name or stmt.attribute
+            primary_key = column_call.primary_key
+            nullable = (column_call.nullable if column_call.nullable is not None
+                        else not primary_key)
+            unique, type_text = column_call.unique, column_call.type or ann.inner
+        else:
+            name = stmt.attribute
+            primary_key = bool(field and field.primary_key)
+            nullable = not primary_key and ann.optional
+            if field is not None and field.nullable is not None:
+                nullable = field.nullable
+            unique = bool(field and field.unique)
+            type_text = (field.type if field is not None else None) or ann.inner
+        return Column(
+            table=table,
+            column=name,
+            class_name=owner.facts.name,
+            attribute=stmt.attribute,
+            path=path,
+            line=stmt.line,
+            type=type_text,
+            nullable=nullable,
+            unique=unique,
+            primary_key=primary_key,
+            labels=tuple(lb for lb in self.config.labels if lb in labels),
+            exemption=self.exemption(path, stmt.line, stmt.end_line, table, name),
+            declared_in=node.facts.name if node is not owner else None,
+            **_evidence(field, column_call),
+        )
 
     def external_columns(self, owner: ClassNode, declared: ExternalClass, table: str,
                          seen: set[str]) -> Iterable[Column]:

@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any, cast
 
+from reviewer.codes import Severity
 from reviewer.constants import CONFIG_FILE, CONFIG_TABLE
 from reviewer.errors import UsageError
 from reviewer.externals import class_from_data
 from reviewer.sources import SourceTree
-from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, Severity
+from reviewer.types import CATEGORIES, Category, Config, ConfigExemption
 
 if sys.version_info >= (3, 11):
     import tomllib

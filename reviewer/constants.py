@@ -13,7 +13,7 @@ DEFAULT_BASE_REFS = ("origin/main", "origin/master", "main", "master")
 CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
 # Bump whenever the scanner's per-file facts, their JSON encoding or its messages change, or
 # the inventory's JSON encoding (reviewer.cache).
-CACHE_SCHEMA = 9
+CACHE_SCHEMA = 10
 # Below this many uncached model files, a process pool costs more than it saves.
 SCAN_PARALLEL_MIN_FILES = 40
 # Whole-inventory cache entries kept (least recently used pruned): base and head of a few

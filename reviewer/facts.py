@@ -88,6 +88,8 @@ class ClassFacts:
     decorators: tuple[str, ...] = ()  # dotted callee of each class decorator
     # a computed __tablename__, or what a declared_attr __tablename__ returns
     tablename_expr: StrExpr | None = None
+    # class keywords with literal values, as source text: (("table", "True"),) for SQLModel
+    keywords: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,23 @@ class AliasFacts:
     optional: bool
     call: CallFacts | None
     labels: tuple[str, ...] = ()
+
+
+LateKind = Literal["attribute", "setattr", "type"]
+
+
+@dataclass(frozen=True, slots=True)
+class LateFacts:
+    """Mapping after the class statement, at module level: ``User.ssn = Column(...)``,
+    ``setattr(User, "ssn", Column(...))``, or a class made by ``type("X", (Base,), {...})``."""
+
+    kind: LateKind
+    line: int
+    end_line: int
+    target: str  # the class as written ("User"); for type(), the new class's literal name or ""
+    attribute: str | None = None  # None: not a literal (setattr with a computed name)
+    call: CallFacts | None = None  # the value, when it is a call
+    bases: tuple[str, ...] = ()  # type(): the dotted names of its bases
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +153,7 @@ class ModuleFacts:
     rebound: tuple[str, ...] = ()  # classes a later module-level assignment rebinds
     # def NAME(...): every return is `return callee(...)`: (NAME, (callee, ...))
     returns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    late: tuple[LateFacts, ...] = ()
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -175,7 +195,8 @@ def _enc_stmt(s: Stmt) -> list[Any]:
 def _enc_class(c: ClassFacts) -> list[Any]:
     return [c.name, c.line, list(c.bases), [_enc_stmt(s) for s in c.stmts], list(c.names),
             c.tablename, c.tablename_kind, c.tablename_line, c.abstract, _enc_call(c.table),
-            c.table_line, c.table_error, list(c.decorators), c.tablename_expr]
+            c.table_line, c.table_error, list(c.decorators), c.tablename_expr,
+            [list(k) for k in c.keywords]]
 
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
@@ -199,6 +220,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, list(params), expr] for name, params, expr in facts.str_funcs],
         list(facts.rebound),
         [[name, list(callees)] for name, callees in facts.returns],
+        [[x.kind, x.line, x.end_line, x.target, x.attribute, _enc_call(x.call), list(x.bases)]
+         for x in facts.late],
     ]
 
 
@@ -233,11 +256,12 @@ def _stmt(d: Any) -> Stmt:
 
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
-     table_line, table_error, decorators, tablename_expr) = d
+     table_line, table_error, decorators, tablename_expr, keywords) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
         bool(table_error), tuple(decorators), _tuples(tablename_expr),
+        tuple((str(k), str(v)) for k, v in keywords),
     )
 
 
@@ -245,7 +269,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
-     rebound, returns) = data
+     rebound, returns, late) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -268,4 +292,6 @@ def facts_from_json(data: Any) -> ModuleFacts:
         str_funcs=tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_funcs),
         rebound=tuple(rebound),
         returns=tuple((str(n), tuple(cs)) for n, cs in returns),
+        late=tuple(LateFacts(k, int(a), int(b), str(t), at, _call(c), tuple(bs))
+                   for k, a, b, t, at, c, bs in late),
     )

@@ -16,17 +16,15 @@ from dataclasses import dataclass, field
 
 from reviewer.constants import DEFAULT_RULES_FILE
 from reviewer.errors import UsageError
-from reviewer.rules import (
-    EMPTY_RULES_FILE,
-    RULE_KEYS,
+from reviewer.json_positions import (
     JsonArray,
     JsonObject,
     JsonValue,
     decode_with_positions,
     line_col,
     plain,
-    syntax_error,
 )
+from reviewer.rules import EMPTY_RULES_FILE, RULE_KEYS, syntax_error
 from reviewer.types import Rule
 
 FRESH_INDENT = "  "

@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from reviewer.codes import ALWAYS_REPORTED, CODES
+from reviewer.codes import ALWAYS_REPORTED, CODES, Severity
 from reviewer.types import (
     TABLE_WIDE,
     Column,
@@ -20,7 +20,6 @@ from reviewer.types import (
     Finding,
     Inventory,
     RulesFile,
-    Severity,
 )
 
 

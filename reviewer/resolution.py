@@ -58,6 +58,7 @@ class ClassNode:
     # base as written -> qualified name, for bad bases that come from outside the repository
     external_quals: dict[str, str] = field(default_factory=dict)
     external: ExternalClass | None = None  # a class outside the repository, declared
+    sqlmodel: bool = False  # derives from sqlmodel.SQLModel: a table only with table=True
 
 
 class Resolver:
@@ -438,6 +439,7 @@ class Resolver:
                 node.bases.append(parent)
                 if parent.declarative:
                     node.declarative = True
+                node.sqlmodel = node.sqlmodel or parent.sqlmodel
             elif ref.kind == "external" and self.externals.declares(ref.qual):
                 self.external_base(node, base, ref.qual)
             elif ref.kind == "external":
@@ -451,6 +453,8 @@ class Resolver:
                         node.bases.append(made)
                 elif kind == "abstract":
                     node.abstract = True
+                elif kind == "sqlmodel":
+                    node.sqlmodel = node.declarative = True
                 elif kind == "unsupported":
                     node.unsupported_bases.append(ref.qual or base)
                 elif kind == "unknown":
@@ -460,6 +464,8 @@ class Resolver:
         node.mapped = (
             node.declarative and not node.root and not cls.abstract and not node.abstract
         )
+        if node.sqlmodel:  # the others are pydantic models, not tables
+            node.mapped = node.mapped and ("table", "True") in cls.keywords
         self._resolving.discard(key)
         self._classes[key] = node
         return node
@@ -600,7 +606,9 @@ def flask_table_name(name: str) -> str:
 
 def external_base_kind(
     qual: str,
-) -> Literal["root-parent", "mapped-base", "abstract", "harmless", "unsupported", "unknown"]:
+) -> Literal[
+    "root-parent", "mapped-base", "abstract", "harmless", "unsupported", "unknown", "sqlmodel"
+]:
     last = qual.rsplit(".", 1)[-1]
     top = qual.split(".", 1)[0]
     if top in ("sqlalchemy", "flask_sqlalchemy"):
@@ -614,7 +622,7 @@ def external_base_kind(
     if top in _HARMLESS_MODULES:
         return "harmless"
     if top == "sqlmodel":
-        return "unsupported"  # its Field() columns are not read: never let them pass silently
+        return "sqlmodel" if last == "SQLModel" else "harmless"
     return "unknown"
 
 

@@ -33,6 +33,7 @@ from reviewer.facts import (
     CallFacts,
     ClassFacts,
     ImportFacts,
+    LateFacts,
     ModuleFacts,
     Stmt,
     StrExpr,
@@ -415,8 +416,10 @@ class _Extractor:
                     docs.append(literal)
             elif kw == "key":
                 key = _literal_str(value)
-            elif kw == "type_":
+            elif kw in ("type_", "sa_type"):  # sa_type: SQLModel's Field(sa_type=...)
                 type_text = self.code(value)
+            elif kw == "sa_column" and isinstance(value, cst.Call) and inner is None:
+                inner = self.call(value)  # SQLModel's Field(sa_column=Column(...))
             elif kw in ("autoload_with", "autoload"):
                 reflected = True
         line = self.pos.line(node)
@@ -454,8 +457,8 @@ class _Extractor:
         if not isinstance(node, cst.Subscript):
             return None
         wrapper = dotted(node.value)
-        if wrapper is None or len(node.slice) != 1:
-            return None
+        if wrapper is None or len(node.slice) != 1 or wrapper in _OPTIONAL_WRAPPERS:
+            return None  # Optional[X] wraps no Mapped; plain_annotation reads it
         element = node.slice[0].slice
         if not isinstance(element, cst.Index):
             return None
@@ -463,6 +466,22 @@ class _Extractor:
         return AnnFacts(
             wrapper=wrapper,
             inner=_expr_code(inner) if not isinstance(inner, str) else inner,
+            optional=optional,
+            alias=dotted(inner) if not isinstance(inner, str) else None,
+        )
+
+    def plain_annotation(self, node: cst.BaseExpression) -> AnnFacts:
+        """``str | None`` -> wrapper "", inner "str", optional."""
+        quoted = _literal_str(node)
+        if quoted is not None:
+            try:
+                node = cst.parse_expression(quoted)
+            except cst.ParserSyntaxError:
+                return AnnFacts(wrapper="", inner=quoted, optional=False)
+        inner, optional = self.strip_optional(node)
+        return AnnFacts(
+            wrapper="",
+            inner=inner if isinstance(inner, str) else _expr_code(inner),
             optional=optional,
             alias=dotted(inner) if not isinstance(inner, str) else None,
         )
@@ -540,6 +559,7 @@ class _ModuleBuilder:
         self.instances: list[tuple[str, str]] = []
         self.errors: list[tuple[int, str]] = []
         self.names: list[str] = []
+        self.late: list[LateFacts] = []
         self.bindings: list[tuple[str, str]] = []
         self.instance_args: list[tuple[str, str, str]] = []
         self.exports: tuple[str, ...] | None = None
@@ -635,6 +655,7 @@ class _ModuleBuilder:
                 self.instances.append((target, callee))
             if callee.rsplit(".", 1)[-1] == "Table":
                 self.tables.append(ex.call(value))
+            self.late_mapping(small, target, value, callee)
         alias = self.annotated_alias(target, value, small)
         if alias is not None:
             self.aliases.append(alias)
@@ -648,6 +669,33 @@ class _ModuleBuilder:
                 refs = tuple(dict.fromkeys(_refs(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
+
+    def late_mapping(self, small: cst.BaseSmallStatement, target: str | None, value: cst.Call,
+                     callee: str) -> None:
+        """Columns attached after the class statement, and classes made by type(): the
+        inventory reads them or blocks, never skips them."""
+        pos = self.ex.pos
+        line, end = pos.line(small), pos.end_line(small)
+        if target is not None and "." in target:  # User.ssn = Column(...)
+            owner, attr = target.rsplit(".", 1)
+            self.late.append(LateFacts("attribute", line, end, owner, attr,
+                                       self.ex.call(value, end)))
+            return
+        positional = [a.value for a in value.args if a.keyword is None and not a.star]
+        if callee == "setattr" and len(positional) == 3:
+            obj = dotted(positional[0])
+            third = positional[2]
+            if obj is not None and isinstance(third, cst.Call):
+                self.late.append(LateFacts(
+                    "setattr", line, end, obj, _literal_str(positional[1]),
+                    self.ex.call(third, end),
+                ))
+        elif callee == "type" and len(positional) == 3 and isinstance(
+            positional[1], (cst.Tuple, cst.List)
+        ):
+            bases = tuple(dotted(e.value) or "" for e in positional[1].elements)
+            name = _literal_str(positional[0]) or ""
+            self.late.append(LateFacts("type", line, end, name, bases=bases))
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -731,6 +779,10 @@ class _ModuleBuilder:
             table=state.table,
             table_line=state.table_line,
             table_error=state.table_error,
+            keywords=tuple(
+                (a.keyword.value, _expr_code(a.value)) for a in node.keywords
+                if a.keyword is not None
+            ),
         )
 
     def first_line(self, node: cst.ClassDef | cst.FunctionDef) -> int:
@@ -802,12 +854,16 @@ class _ModuleBuilder:
             if attr.startswith("__"):
                 continue
             annotation = ex.annotation(ann.annotation) if ann is not None else None
+            if annotation is None and ann is not None:
+                # `email: str = Field(...)`: a field of SQLModel (pydantic) models
+                annotation = ex.plain_annotation(ann.annotation)
             if value is None and annotation is None:
                 continue
             call = ex.call(value, end_line) if isinstance(value, cst.Call) else None
             if value is not None and call is None:
                 self.shared_column(attr, value, line)
-                continue
+                if annotation is None or annotation.wrapper:
+                    continue  # a plain `is_active: bool = True` is still a SQLModel field
             labels = _merge_labels(
                 ex.labels, call.labels if call else (), ex.labels_in(ann, small)
             )
@@ -1205,6 +1261,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         str_funcs=tuple(builder.str_funcs),
         rebound=tuple(dict.fromkeys(builder.rebound)),
         returns=tuple(builder.returns),
+        late=tuple(builder.late),
     )
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reviewer.classifier import (
     Classification,
     Vocabulary,
     classify,
+    core_tokens,
     load_vocabulary,
-    normalize,
     ruled_out,
 )
 from reviewer.policy import default_rule, weak_strategy
@@ -49,6 +50,9 @@ _FAMILIES: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
+# Pure functions of a short string, asked again for every pair scored: schemas repeat a few
+# dozen names and types thousands of times.
+@lru_cache(maxsize=4096)
 def _family(type_expr: str | None) -> str | None:
     """None when unknown: an unknown type is compatible with anything."""
     if not type_expr:
@@ -59,15 +63,6 @@ def _family(type_expr: str | None) -> str | None:
         if idents & names and not any("Encrypted" in i for i in idents):
             return family
     return "text"
-
-
-def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
-    """Name tokens without leading vendor prefixes: ``sf_client_secret`` -> client, secret."""
-    vocab = vocab or load_vocabulary()
-    tokens = list(normalize(name))
-    while len(tokens) > 1 and tokens[0] in vocab.vendor_prefixes:
-        tokens.pop(0)
-    return tuple(tokens)
 
 
 def _siblings(a: str | None, b: str | None, vocab: Vocabulary) -> bool:
@@ -165,6 +160,7 @@ class SimilarIndex:
         # and pairs scored.
         self.touched = 0
         self.scored = 0
+        self._ruled_out: dict[str, bool] = {}  # by name: thousands of findings share a few
         self.links = links_of(inventory)
         self._joined: dict[str, set[str]] = {}
         for pair in self.links:
@@ -193,7 +189,7 @@ class SimilarIndex:
     def query(self, target: Column, *, limit: int = 3) -> tuple[SimilarField, ...]:
         """Labelled or masked columns that resemble ``target``, best first, never itself."""
         vocab = self.vocab
-        if limit <= 0 or target.primary_key or ruled_out(target.column, vocab):
+        if limit <= 0 or target.primary_key or self._is_ruled_out(target.column):
             return ()  # keys and known look-alikes (api_key_id, token_type) resemble nothing
         mine = core_tokens(target.column, vocab)
         groups = dict.fromkeys(self._by_name.get(mine, ()))
@@ -221,6 +217,12 @@ class SimilarIndex:
         # the inventory position last: the order a stable sort over the inventory would give
         scored.sort(key=lambda sc: (-sc[0], sc[2].qualname, sc[2].table, sc[1]))
         return tuple(self._field(col, score) for score, _, col in scored[:limit])
+
+    def _is_ruled_out(self, name: str) -> bool:
+        found = self._ruled_out.get(name)
+        if found is None:
+            found = self._ruled_out[name] = ruled_out(name, self.vocab)
+        return found
 
     def _take(
         self,

@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-Severity = Literal["error", "warning", "note"]
+if TYPE_CHECKING:
+    from reviewer.codes import Severity
 Side = Literal["RIGHT", "LEFT"]
 Source = Literal["deterministic", "ai"]
 Category = Literal["credential", "direct_identifier", "quasi_identifier", "financial", "free_text"]

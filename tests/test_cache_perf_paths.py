@@ -33,6 +33,9 @@ from reviewer.types import Config, Inventory, RulesFile
         pytest.param("reviewer.review", "concurrent.futures.process",
                      id="review does not import the process pool"),
         pytest.param("reviewer.review", "jsonschema", id="review does not import jsonschema"),
+        # the core types are the leaf of the package: importing them imports no other module
+        pytest.param("reviewer.types", "reviewer.codes", id="types is a leaf"),
+        pytest.param("reviewer.codes", "reviewer.types", id="codes needs no types"),
     ],
 )
 def test_import_does_not_load(module: str, heavy: str) -> None:
@@ -474,3 +477,34 @@ def test_a_zipped_install_runs_without_the_code_caches(tmp_path: Path) -> None:
             ("MR001", "conns", "secret")]
     assert not (tmp_path / "cache" / "rules").exists()
     assert not (tmp_path / "cache" / "inventory").exists()
+
+
+def test_reordering_a_column_field_is_a_cache_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached inventories are positional rows. Were ``nullable`` and ``unique`` to swap places
+    in Column, an old entry would pour each into the other: the key must change instead."""
+    import dataclasses
+
+    from reviewer import cache
+    from reviewer.types import Column
+
+    files = {**FILES, "app/models/conn.py": MODEL + "    code: Mapped[str] = mapped_column("
+             "unique=True)\n"}
+    config = Config(root="/r", models=GLOBS)
+    real = _build(files, config, tmp_path, monkeypatch)
+    shape = [(c.column, c.nullable, c.unique) for c in real.columns]
+    assert shape[-1] == ("code", False, True)
+    spec = [(f.name, object, dataclasses.field(default=f.default))
+            if f.default is not dataclasses.MISSING else (f.name, object)
+            for f in dataclasses.fields(Column)]
+    i, j = [name for name, *_ in spec].index("nullable"), [n for n, *_ in spec].index("unique")
+    spec[i], spec[j] = spec[j], spec[i]
+    swapped = dataclasses.make_dataclass("Column", spec, frozen=True)
+    monkeypatch.setattr(cache, "Column", swapped)
+    entries = set((tmp_path / "inventory").rglob("*.json"))
+    again = _build(files, config, tmp_path, monkeypatch)
+    # rebuilt by the builder, not decoded into the wrong fields
+    assert [(c.column, c.nullable, c.unique) for c in again.columns] == shape
+    assert {type(c) for c in again.columns} == {Column}
+    assert set((tmp_path / "inventory").rglob("*.json")) > entries  # a new entry: a miss

@@ -222,13 +222,13 @@ def _baseline_text(entries: int, bad: int | None = None) -> str:
 def test_a_valid_baseline_is_read_without_positions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Positions cost a pure-Python decode of the whole file (and were once a line count per
     entry, 20 s for 16,000 entries): a valid baseline never asks for them."""
-    from reviewer import rules
+    from reviewer import json_positions
     from reviewer.baseline import load_baseline
     from reviewer.sources import MemoryTree
 
     calls = []
-    real = rules.decode_with_positions
-    monkeypatch.setattr(rules, "decode_with_positions",
+    real = json_positions.decode_with_positions
+    monkeypatch.setattr(json_positions, "decode_with_positions",
                         lambda text: calls.append(1) or real(text))
     tree = MemoryTree({"b.json": _baseline_text(16_000)})
     assert len(load_baseline(tree, "b.json").entries) == 16_000

@@ -9,15 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from reviewer.rules import (
-    JsonArray,
-    JsonObject,
-    decode_with_positions,
-    load_rules,
-    parse_rules,
-    plain,
-    schema,
-)
+from reviewer.json_positions import JsonArray, JsonObject, decode_with_positions, plain
+from reviewer.rules import load_rules, parse_rules, schema
 from reviewer.sources import GitTree, MemoryTree, WorktreeTree
 from reviewer.strategies import STRATEGIES
 from reviewer.types import Rule, RulesError, RulesFile

@@ -462,14 +462,14 @@ ERROR_CASES = [
             from sqlmodel import Field, SQLModel
 
 
-            class Hero(SQLModel, table=True):
+            FLAG = True
+            class Hero(SQLModel, table=FLAG):
                 id: int = Field(primary_key=True)
                 secret_name: str
             """)},
         None,
-        [("app/heroes.py", 4, r"^class Hero derives from sqlmodel\.SQLModel, which "
-                              r"masking-reviewer does not read")],
-        id="SQLModel file is selected and blocks",
+        [("app/heroes.py", 5, r"^class Hero: table=FLAG is not a literal")],
+        id="SQLModel file is selected, and a table flag it cannot read blocks",
     ),
     pytest.param(
         {"app/m.py": src("""\

@@ -16,7 +16,7 @@ import jinja2
 from reviewer.strategies import STRATEGIES, Strategy
 from reviewer.types import CATEGORIES, Column, Finding, SimilarField
 
-PROMPT_VERSION = 2  # bump on any change to the templates' meaning; part of the cache key
+PROMPT_VERSION = 3  # bump on any change to the templates' meaning; part of the cache key
 REDACTED = '"<redacted>"'
 # A fence the diff cannot plausibly contain; any occurrence inside is neutralised anyway.
 DIFF_FENCE_OPEN = "<<<UNTRUSTED_DIFF"

@@ -7,9 +7,10 @@ line counts whatever did not fit.
 
 from __future__ import annotations
 
+from reviewer.codes import Severity
 from reviewer.constants import MAX_ANNOTATIONS_PER_TYPE
 from reviewer.formatters import action_phrase, entry_json, plural, similar_phrase
-from reviewer.types import Finding, Review, Severity
+from reviewer.types import Finding, Review
 
 _COMMANDS: dict[Severity, str] = {"error": "error", "warning": "warning", "note": "notice"}
 _NOUNS: dict[Severity, str] = {"error": "error", "warning": "warning", "note": "notice"}

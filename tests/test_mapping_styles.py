@@ -1,0 +1,225 @@
+"""Mapping styles besides declarative classes: SQLModel, and late mapping after the class.
+
+Every construct reads, or its broken variant blocks (MR007) at its line with the fix; where
+SQLAlchemy can build the models, a differential test imports them for real and compares.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from _pytest.mark.structures import ParameterSet
+
+from reviewer.inventory import build_inventory
+from reviewer.sources import MemoryTree, WorktreeTree
+from reviewer.types import Config, Inventory
+from tests.test_inventory_differential import WALK_ALL, static_schema
+from tests.test_scanner import MASK, PRIV, VIS
+
+SQLMODEL_HEAD = """\
+import uuid
+from typing import ClassVar, Optional
+from sqlalchemy import Column, DateTime, String
+from sqlmodel import Field, Relationship, SQLModel
+from app.vis import ColumnVisibility
+"""
+
+# (table, column, attribute, line, nullable, primary_key, unique, labels)
+Row = tuple[str, str, str, int, bool, bool, bool, tuple[str, ...]]
+
+SQLMODEL_CASES = [
+    pytest.param(
+        SQLMODEL_HEAD + """\
+class UserBase(SQLModel):
+    email: str = Field(unique=True, index=True, max_length=255)
+    is_active: bool = True
+    full_name: str | None = Field(default=None, max_length=255)
+class UserCreate(UserBase):
+    password: str
+class User(UserBase, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    hashed_password: str = Field(sa_column_kwargs={"info": {"v": ColumnVisibility.PRIVATE}})
+    created_at: Optional[str] = Field(default=None, sa_type=DateTime(timezone=True))
+    items: list["Item"] = Relationship(back_populates="owner")
+    kind: ClassVar[str] = "user"
+    _cache: dict = {}
+class Item(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    owner_id: uuid.UUID = Field(foreign_key="user.id", nullable=False)
+    owner: User | None = Relationship(back_populates="items")
+""",
+        [("item", "id", "id", 20, False, True, False, ()),
+         ("item", "title", "title", 21, False, False, False, ()),
+         ("item", "owner_id", "owner_id", 22, False, False, False, ()),
+         ("user", "email", "email", 7, False, False, True, ()),
+         ("user", "is_active", "is_active", 8, False, False, False, ()),
+         ("user", "full_name", "full_name", 9, True, False, False, ()),
+         ("user", "id", "id", 13, False, True, False, ()),
+         ("user", "hashed_password", "hashed_password", 14, False, False, False, (PRIV,)),
+         ("user", "created_at", "created_at", 15, True, False, False, ())],
+        id="SQLModel table=True: fields of its bases, Optional is nullable, relationships, "
+           "ClassVars and private attributes are not columns, non-table models are not tables",
+    ),
+    pytest.param(
+        SQLMODEL_HEAD + """\
+class Account(SQLModel, table=True):
+    __tablename__ = "accounts"
+    id: int = Field(primary_key=True)
+    token: str = Field(sa_column=Column("api_token", String(64), unique=True,
+                                        info={"v": ColumnVisibility.MASKED}))
+    note: str | None = Field(default=None, nullable=False)
+""",
+        [("accounts", "id", "id", 8, False, True, False, ()),
+         ("accounts", "api_token", "token", 9, True, False, True, (MASK,)),
+         ("accounts", "note", "note", 11, False, False, False, ())],
+        id="SQLModel __tablename__, Field(sa_column=Column(...)) as given, explicit nullable",
+    ),
+]
+
+
+def _scan(files: dict[str, str], config: Config | None = None) -> Inventory:
+    tree = MemoryTree({"app/vis.py": VIS, **files})
+    return build_inventory(tree, config or Config(root="/repo"), use_cache=False)
+
+
+def _rows(inventory: Inventory) -> list[Row]:
+    return [(c.table, c.column, c.attribute or "", c.line, c.nullable, c.primary_key, c.unique,
+             c.labels) for c in inventory.columns]
+
+
+@pytest.mark.parametrize(("text", "expected"), SQLMODEL_CASES)
+def test_sqlmodel_reads(text: str, expected: list[Row]) -> None:
+    inventory = _scan({"app/models.py": text})
+    assert inventory.errors == ()
+    assert sorted(_rows(inventory)) == sorted(expected)
+
+
+def test_sqlmodel_table_flag_that_is_not_a_literal_blocks() -> None:
+    inventory = _scan({"app/models.py": SQLMODEL_HEAD + (
+        "IS_TABLE = True\n"
+        "class Thing(SQLModel, table=IS_TABLE):\n"
+        "    id: int = Field(primary_key=True)\n"
+    )})
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 7)
+    assert re.search(r"^class Thing: table=IS_TABLE is not a literal, so whether SQLModel maps "
+                     r"it to a table cannot be read; write table=True", error.message)
+
+
+def _importable(cases: list[ParameterSet]) -> list[ParameterSet]:
+    return [pytest.param(c.values[0], id=c.id) for c in cases]
+
+
+def _runtime_schema(tmp_path: Path, files: dict[str, str]) -> object:
+    for rel, text in files.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    proc = subprocess.run([sys.executable, "-B", "-c", WALK_ALL, str(tmp_path)],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", _importable(SQLMODEL_CASES))
+def test_sqlmodel_matches_sqlalchemy_metadata(text: str, tmp_path: Path) -> None:
+    pytest.importorskip("sqlmodel")
+    files = {"app/vis.py": VIS, "app/models.py": text}
+    expected = _runtime_schema(tmp_path, files)
+    tree = WorktreeTree(tmp_path)
+    assert static_schema(build_inventory(tree, Config(root=str(tmp_path)),
+                                         use_cache=False)) == expected
+
+
+# ----------------------------------------------------------------------------- late mapping
+
+LATE_HEAD = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from app.vis import ColumnVisibility
+class Base(DeclarativeBase):
+    pass
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+"""
+
+LATE_CASES = [
+    pytest.param(
+        LATE_HEAD + 'User.ssn = Column(String(11), info={"v": ColumnVisibility.PRIVATE})\n',
+        [("users", "id", "id", 8, False, True, False, ()),
+         ("users", "ssn", "ssn", 9, True, False, False, (PRIV,))],
+        id="Model.x = Column(...) after the class adds a labelled column",
+    ),
+    pytest.param(
+        LATE_HEAD + 'setattr(User, "pin", Column("pin_code", String, nullable=False,\n'
+                    '                           info={"v": ColumnVisibility.MASKED}))\n',
+        [("users", "id", "id", 8, False, True, False, ()),
+         ("users", "pin_code", "pin", 9, False, False, False, (MASK,))],
+        id="setattr(Model, 'x', Column('db_name', ...)) adds the column under its DB name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LATE_CASES)
+def test_late_mapping_reads(text: str, expected: list[Row]) -> None:
+    inventory = _scan({"app/models.py": text})
+    assert inventory.errors == ()
+    assert _rows(inventory) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", _importable(LATE_CASES))
+def test_late_mapping_matches_sqlalchemy_metadata(text: str, tmp_path: Path) -> None:
+    files = {"app/vis.py": VIS, "app/models.py": text}
+    expected = _runtime_schema(tmp_path, files)
+    tree = WorktreeTree(tmp_path)
+    assert static_schema(build_inventory(tree, Config(root=str(tmp_path)),
+                                         use_cache=False)) == expected
+
+
+LATE_ERRORS = [
+    pytest.param(
+        LATE_HEAD + 'NAME = "ssn"\nsetattr(User, NAME.upper(), Column(String))\n',
+        10, r"^setattr\(User, \.\.\.\) adds a column under a name computed at run time, so it "
+            r"cannot be read; give setattr a literal attribute name",
+        id="setattr with a computed attribute name blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + "class Plain:\n    pass\nPlain.token = Column(String)\n",
+        11, r"^Plain\.token adds a column to Plain, which is not a mapped class masking-reviewer "
+            r"can read",
+        id="a column attached to a class that is not mapped blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + 'Dyn = type("Dyn", (Base,), {"__tablename__": "dyn",\n'
+                    '                          "id": Column(Integer, primary_key=True)})\n',
+        9, r"^type\('Dyn', \.\.\.\) creates a mapped class at run time, so masking-reviewer "
+           r"cannot read its columns; write it as a class statement",
+        id="type('X', (Base,), {...}) blocks at its line",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), LATE_ERRORS)
+def test_late_mapping_that_cannot_be_read_blocks(text: str, line: int, message: str) -> None:
+    inventory = _scan({"app/models.py": text})
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", line)]
+    assert re.search(message, inventory.errors[0].message), inventory.errors[0].message
+
+
+def test_harmless_late_assignments_and_type_calls_pass() -> None:
+    inventory = _scan({"app/models.py": LATE_HEAD + (
+        "User.display = property(lambda self: self.id)\n"
+        "Kind = type('Kind', (object,), {})\n"
+    )})
+    assert inventory.errors == ()
+    assert [c.column for c in inventory.columns] == ["id"]
