@@ -11,7 +11,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from reviewer.codes import CODES
+from reviewer.constants import MAX_NESTING
 from reviewer.errors import UsageError
+from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
 from reviewer.types import Finding
 
@@ -21,7 +24,7 @@ BASELINE_VERSION = 1
 # MR006 (broken rules file) and MR007 (unreadable model) mean the gate cannot see. A
 # baselined blind spot would silently hide every later gap behind it, so these always
 # block and a baseline that lists them is rejected.
-NEVER_BASELINE = frozenset({"MR006", "MR007"})
+NEVER_BASELINE = frozenset(c.code for c in CODES.values() if not c.baselineable)
 
 _FIELDS = ("fingerprint", "code", "path", "table", "column", "message")
 _OPTIONAL = frozenset({"table", "column"})
@@ -170,8 +173,15 @@ def load_baseline(tree: SourceTree, path: str) -> Baseline:
     text = tree.read(path)
     if text is None:
         return Baseline()
+    require_text(text, path)
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        raise UsageError(
+            f"not valid JSON: nested deeper than {MAX_NESTING} levels; {_FIX}", path=path,
+            line=line_of(text, deep),
+        )
     try:
-        doc = json.loads(text)
+        doc = json.loads(text.removeprefix("\ufeff"))  # a BOM kept by an editor is fine
     except json.JSONDecodeError as exc:
         raise UsageError(f"not valid JSON: {exc.msg}; {_FIX}", path=path, line=exc.lineno) from exc
     if not isinstance(doc, dict):

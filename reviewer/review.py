@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from reviewer import gate
 from reviewer.classifier import Classification, Vocabulary, classify_columns, load_vocabulary
+from reviewer.codes import CODES
 from reviewer.inventory import build_inventory
 from reviewer.policy import quasi_identifier_note, weak_strategy
 from reviewer.rules import load_rules
@@ -114,8 +115,8 @@ def policy_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
 
 
 def enrich(snap: Snapshot, findings: Iterable[Finding]) -> list[Finding]:
-    """Attach the exact entry to add (MR001, MR003 with its similar fields) or to replace a
-    weak one with (MR008).
+    """Attach the exact entry to add (and the similar fields, for codes that show them), or
+    the one to replace a weak entry with; what each code gets is said in ``reviewer.codes``.
 
     Detection yields bare findings; this runs once, on the side whose findings are shown.
     The base side of a diff is judged only for fingerprints and never enriched.
@@ -123,27 +124,21 @@ def enrich(snap: Snapshot, findings: Iterable[Finding]) -> list[Finding]:
     columns, rules = snap.inventory.by_key(), snap.rules.by_key()
     out: list[Finding] = []
     for f in findings:
+        code = CODES[f.code]
         column = columns.get((f.table, f.column)) if f.table and f.column else None
-        if column is None or f.code not in ("MR001", "MR003", "MR008"):
+        if column is None or code.rule_action not in ("add", "replace"):
             out.append(f)
             continue
         similar, better = snap.suggestion(column)
-        if f.code == "MR001":
-            out.append(replace(f, rule=better, action="add"))
-            continue
-        if f.code == "MR003":
-            out.append(replace(f, rule=better, action="add", similar=similar))
+        if code.rule_action == "add":
+            out.append(replace(f, rule=better, action="add",
+                               similar=similar if code.shows_similar else f.similar))
             continue
         current = rules.get(column.key)
         changed = current is None or better.strategy != current.strategy
         out.append(replace(f, rule=better if changed else None,
                            action="replace" if changed else None))
     return out
-
-
-# Findings that say "there is no rule for X". When the rules file cannot be read at all they
-# are not true, only unknown: the MR006 already blocks, and thirty MR001s would bury it.
-_NEEDS_RULES = frozenset({"MR001", "MR003", "MR004"})
 
 
 def rules_unreadable(rules: RulesFile) -> bool:
@@ -171,7 +166,9 @@ def check_findings(snap: Snapshot, config: Config, *, bare: bool = False) -> lis
     findings += unlabelled_credential_findings(snap, config)
     findings += policy_findings(snap, config)
     if rules_unreadable(snap.rules):
-        findings = [f for f in findings if f.code not in _NEEDS_RULES]
+        # "there is no rule for X" is not true then, only unknown: the MR006 already blocks,
+        # and thirty MR001s would bury it
+        findings = [f for f in findings if not CODES[f.code].needs_rules]
     return findings if bare else enrich(snap, findings)
 
 
@@ -370,7 +367,12 @@ def _describe(similar: Sequence[SimilarField]) -> str:
     parts = []
     for s in similar:
         how = gate.label_words(s.labels) if s.labels else "unlabelled"
-        masked = f"masked with {s.rule.strategy}" if s.rule else "no rule"
+        if s.rule is None:
+            masked = "no rule"
+        elif s.rule.strategy == "keep":
+            masked = "copied unmasked (keep)"  # keep is a decision not to mask, never masking
+        else:
+            masked = f"masked with {s.rule.strategy}"
         parts.append(f"{s.qualname} is {how} and {masked}")
     return "; ".join(parts)
 
@@ -573,7 +575,7 @@ def _with_ai(
 
 
 def _ai_retry_budget() -> tuple[float, tuple[str, ...]]:
-    """The total retry budget; the env var lets CI (and tests) give up sooner than 90 s."""
+    """The total retry budget; the env var lets CI (and tests) give up sooner than 30 s."""
     import math
     import os
 
@@ -597,7 +599,14 @@ def _ai_retry_budget() -> tuple[float, tuple[str, ...]]:
 def merge_ai(
     findings: Sequence[Finding], extra: Iterable[Finding], dismissals: Iterable[tuple[str, str]]
 ) -> list[Finding]:
-    """Fold the AI layer's output in. It may add warnings and dismiss warnings; never more."""
+    """Fold the AI layer's output in: it adds, it never removes or hides.
+
+    A dismissal only attaches the AI's opinion (``dismissed``) to a heuristic warning, which
+    is still shown, commented and counted: the AI read an untrusted diff, so it gets no lever
+    to silence a finding. One comment per column: an AI finding on a column that already has
+    one merges into it (its reason joins a heuristic warning's message) instead of adding a
+    second comment.
+    """
     dismissed = dict(dismissals)
     merged = [
         replace(f, dismissed=dismissed[f.fingerprint])
@@ -605,10 +614,22 @@ def merge_ai(
         else f
         for f in findings
     ]
-    taken = {(f.code, f.table, f.column) for f in merged}
-    merged += [
-        replace(f, severity="warning", source="ai", introduced=True)
-        for f in extra
-        if (f.code, f.table, f.column) not in taken
-    ]
+    at: dict[tuple[str | None, str | None], int] = {}
+    for i, f in enumerate(merged):
+        if f.table is not None and f.column is not None:
+            at.setdefault((f.table, f.column), i)
+    for f in extra:
+        where = at.get((f.table, f.column))
+        if where is None:
+            at[(f.table, f.column)] = len(merged)
+            merged.append(replace(f, severity="warning", source="ai", introduced=True))
+            continue
+        present = merged[where]
+        opinion = f.message[f.message.find(_AI_OPINION):] if _AI_OPINION in f.message else ""
+        if present.severity == "warning" and present.source == "deterministic" and opinion:
+            merged[where] = replace(present, message=f"{present.message} {opinion}")
     return merged
+
+
+# How an AI finding's message quotes the model (reviewer.ai.validate): kept when it merges.
+_AI_OPINION = "AI review ("

@@ -295,11 +295,12 @@ def test_added_columns_are_read_from_the_diff_text_with_their_tables() -> None:
     ]
 
 
-def test_a_changed_declaration_is_not_an_added_column() -> None:
+def test_a_rewritten_declaration_is_a_changed_column_not_an_added_one() -> None:
     diff = ("--- a/m.py\n+++ b/m.py\n@@ -3 +3 @@\n"
             "-    token = Column(String(40))\n+    token = Column(String(64))\n")
     text = 'class T(Base):\n    __tablename__ = "t"\n    token = Column(String(64))\n'
-    assert added_columns(diff, lambda _: text, None) == []
+    assert [(a.key, a.changed) for a in added_columns(diff, lambda _: text, None)] == [
+        (("t", "token"), True)]
 
 
 def test_commit_selection_finds_column_changes_newest_first(tmp_path: Path) -> None:
@@ -327,9 +328,10 @@ def _pr(added: list[AddedResult], blocking: bool = False, warnings: int = 0,
                        mr007=mr007, warnings=warnings, warnings_no_mr007=warnings, added=added)
 
 
-def _added(label: str, *severities: str, seen: bool = True) -> AddedResult:
+def _added(label: str, *severities: str, seen: bool = True,
+           changed: bool = False) -> AddedResult:
     findings = [{"code": "MR003", "severity": s} for s in severities]
-    return AddedResult("m.py", 1, "t", label, label, seen, findings)
+    return AddedResult("m.py", 1, "t", label, label, seen, findings, changed)
 
 
 def test_replay_summary_counts_credentials_and_harmless_pull_requests() -> None:
@@ -339,10 +341,13 @@ def test_replay_summary_counts_credentials_and_harmless_pull_requests() -> None:
         _pr([_added("credential", seen=False)], blocking=True, mr007=1),
         _pr([_added("none"), _added("none", "warning")], warnings=1),
         _pr([_added("none")], blocking=True),  # the base's own gaps block the gate
-        _pr([]),  # changes only: not a harmless-only pull request
+        _pr([]),  # nothing added: not a harmless-only pull request
+        _pr([_added("none", changed=True)]),  # rewrites only: not harmless-only either
+        # adds a harmless column but rewrites a credential: not harmless-only, no credential added
+        _pr([_added("none"), _added("credential", "error", changed=True)], warnings=1),
     ]
     s = summarise("p", prs)
-    assert (s.prs, s.cred_added, s.cred_flagged, s.cred_error, s.cred_not_read) == (6, 3, 2, 1, 1)
+    assert (s.prs, s.cred_added, s.cred_flagged, s.cred_error, s.cred_not_read) == (8, 3, 2, 1, 1)
     assert (s.harmless, s.harmless_warned, s.harmless_blocked, s.harmless_blocked_new) == (
         2, 1, 1, 0)
     assert (s.mr007_runs, s.blocked, s.blocked_new) == (1, 3, 1)
@@ -357,3 +362,70 @@ def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> No
     errors = [{"path": "a.py", "line": 3, "message": "class User: base ..."}]
     missing = [("users", "email"), ("users", "created"), ("events", "ip")]
     assert silent_misses(missing, labels, errors) == [("events", "ip")]
+
+
+SQLMODEL = '''\
+from sqlmodel import Field, Relationship, SQLModel
+
+
+class UserBase(SQLModel):
+    email: str = Field(unique=True)
+    is_active: bool = True
+
+
+class UserCreate(UserBase):
+    password: str
+
+
+class User(UserBase, table=True):
+    hashed_password: str
+    items: list["Item"] = Relationship(back_populates="owner")
+'''
+
+
+def test_sqlmodel_fields_are_columns_only_in_tables_and_their_bases() -> None:
+    added = added_columns(_diff_adding_everything(SQLMODEL), lambda _: SQLMODEL, None)
+    assert [(a.table, a.column, a.class_name) for a in added] == [
+        ("user", "email", "User"),
+        ("user", "is_active", "User"),
+        ("user", "hashed_password", "User"),
+    ]
+
+
+def test_a_replayed_commit_adding_a_password_hash_is_flagged_and_blocks(tmp_path: Path) -> None:
+    from benchmarks.replay import plan_project, replay
+
+    repo = make_repo(tmp_path / "upstream")
+    repo.write("LICENSE", "MIT License\n")
+    repo.write("app/models.py", MODELS.replace("    password_hash = Column(String(60))\n", ""))
+    repo.commit("users")
+    repo.write("app/models.py", MODELS + '''
+
+class Team(Base):
+    __tablename__ = "teams"
+    id = Column(Integer, primary_key=True)
+''')
+    sha = repo.commit("password hashes and teams")
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "tiny").mkdir(parents=True)
+    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "tiny.csv").write_text(
+        HEADER + "tiny,app/models.py,users,id,none,,\n"
+        "tiny,app/models.py,users,password_hash,credential,,\n"
+        "tiny,app/models.py,teams,id,none,,\n", encoding="utf-8")
+    plan = plan_project(_project(sha), mirrors, cap=5, regex=r"Column\(", replay_labels=[],
+                        labels_dir=labels)
+    # the root commit has no parent to compare with
+    assert [pr.subject for pr in plan.prs] == ["password hashes and teams"]
+    replay([plan], mirrors, jobs=1)
+    pr = plan.prs[0]
+    assert pr.status == "ok"
+    by_key = {(a.table, a.column): a for a in pr.added}
+    assert set(by_key) == {("users", "password_hash"), ("teams", "id")}
+    password = by_key[("users", "password_hash")]
+    assert password.label == "credential" and password.seen
+    assert password.flagged and password.error
+    assert pr.blocking and pr.blocking_new and pr.mr007 == 0
+    assert not by_key[("teams", "id")].flagged
