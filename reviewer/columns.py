@@ -537,14 +537,14 @@ class ColumnBuilder:
             if not node.declarative and not cls.abstract and (
                 cls.tablename_kind == "literal" or cls.table is not None
             ):
-                # A table with no declarative base we recognise: registry.mapped decorators,
-                # imperative mapping, SQLModel. Passing it by would be a silent hole in the gate.
+                # A table with no mapping we recognise (a declarative base, @registry.mapped,
+                # SQLModel table=True). Passing it by would be a silent hole in the gate.
                 self.error(path, cls.line,
-                           f"class {cls.name} declares a table but is not mapped through a "
-                           "declarative base masking-reviewer can read (registry.mapped, "
-                           "imperative mapping and SQLModel are not supported), so its columns "
-                           "cannot be checked; derive it from your DeclarativeBase, or leave the "
-                           "file out of `models` knowingly")
+                           f"class {cls.name} declares a table but is not mapped in a way "
+                           "masking-reviewer can read (a declarative base, @registry.mapped, "
+                           "SQLModel with table=True), so its columns cannot be checked; derive "
+                           "it from your DeclarativeBase, or leave the file out of `models` "
+                           "knowingly")
             return
         self.mapped += 1
         table = self.table_of(node)
@@ -574,11 +574,73 @@ class ColumnBuilder:
                     continue
                 if ancestor.sqlmodel:
                     col = self.sqlmodel_column(ancestor, stmt, table, node)
+                elif self.is_composite(ancestor.path, stmt):
+                    self.columns.extend(self.composite_columns(ancestor, stmt, table, node))
+                    continue
                 else:
                     col = self.stmt_column(ancestor, stmt, table, node)
                 if col is not None:
                     self.columns.append(col)
             seen.update(ancestor.facts.names)
+
+    def is_composite(self, path: str, stmt: Stmt) -> bool:
+        if stmt.call is None or stmt.type_checking:
+            return False
+        q = self.callee_qual(path, stmt.call.callee)
+        return q is not None and is_sqla(q) and tail(q) == "composite"
+
+    def composite_columns(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
+                          ) -> Iterable[Column]:
+        """``composite(mapped_column("x1"), mapped_column())``: the columns declared inside.
+        An unnamed one takes the name of the composite class's field at its position, and a
+        mapped_column's nullability follows that field's annotation, as SQLAlchemy does."""
+        path, call = node.path, stmt.call
+        assert call is not None
+        fields = self.composite_fields(path, stmt)
+        index = 0
+        for arg in call.args:
+            q = self.callee_qual(path, arg.callee)
+            if not (q and is_sqla(q) and tail(q) in ("Column", "mapped_column")):
+                continue
+            field = fields[index] if fields is not None and index < len(fields) else None
+            index += 1
+            name, name_error = self.column_name(path, arg)
+            name = name or (field[0] if field else None)
+            if name is None or name_error:
+                self.blocked.add(table)
+                self.error(path, arg.line,
+                           f"{node.facts.name}.{stmt.attribute}: a column of this composite() "
+                           "has no name the reviewer can read (its class's fields are not in "
+                           "the repository); name it: mapped_column(\"db_name\")")
+                continue
+            nullable = arg.nullable
+            if nullable is None:
+                nullable = (field[1] if field is not None and tail(q) == "mapped_column"
+                            else not arg.primary_key)
+            labels = self.labels_for(path, arg)
+            yield Column(
+                table=table, column=name, class_name=owner.facts.name, attribute=stmt.attribute,
+                path=path, line=arg.line, type=arg.type, nullable=nullable, unique=arg.unique,
+                primary_key=arg.primary_key,
+                labels=tuple(lb for lb in self.config.labels if lb in labels),
+                exemption=self.exemption(path, arg.line, arg.end_line, table, name),
+                declared_in=node.facts.name if node is not owner else None,
+                **_evidence(arg),
+            )
+
+    def composite_fields(self, path: str, stmt: Stmt) -> list[tuple[str, bool]] | None:
+        """(name, optional) of the composite class's annotated fields, in order."""
+        ann = stmt.annotation
+        name = ann.alias if ann is not None and ann.alias else (
+            stmt.call.refs[0] if stmt.call is not None and stmt.call.refs else None)
+        if not name:
+            return None
+        ref = self.resolver.resolve(path, name)
+        node = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        if node is None:
+            return None
+        return [(s.attribute, s.annotation.optional) for s in node.facts.stmts
+                if s.annotation is not None and not s.type_checking]
 
     def sqlmodel_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
                         ) -> Column | None:

@@ -439,25 +439,6 @@ ERROR_CASES = [
     ),
     # Mappings the scanner cannot read must block, never pass with their columns unchecked.
     pytest.param(
-        {"app/reg.py": textwrap.dedent("""\
-            from sqlalchemy import Column, Integer, String
-            from sqlalchemy.orm import registry
-
-            reg = registry()
-
-
-            @reg.mapped
-            class Invite:
-                __tablename__ = "invites"
-                id = Column(Integer, primary_key=True)
-                token = Column(String(64))
-            """)},
-        None,
-        [("app/reg.py", 7, r"^class Invite declares a table but is not mapped through a "
-                           r"declarative base masking-reviewer can read \(registry\.mapped")],
-        id="registry.mapped decorator blocks instead of passing silently",
-    ),
-    pytest.param(
         {"app/heroes.py": textwrap.dedent("""\
             from sqlmodel import Field, SQLModel
 
