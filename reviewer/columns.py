@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from reviewer.externals import CONFIG_KEY, distribution_hint
@@ -241,6 +241,42 @@ class ColumnBuilder:
             return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
 
+    def inline_factory(self, path: str, call: CallFacts) -> tuple[CallFacts, set[str]] | None:
+        """A repository column preset (a function returning Column/mapped_column, or a
+        functools.partial of one) applied at this call: the preset's arguments plus what the
+        call passes through *args/**kwargs, and the labels the preset carries."""
+        ref = self.resolver.resolve(path, call.callee)
+        if not ref.path or not ref.name or "." in ref.name:
+            return None
+        facts = self.resolver.facts(ref.path)
+        preset = next((f for f in reversed(facts.factories if facts else ())
+                       if f.name == ref.name), None)
+        if preset is None or preset.uses_params:
+            return None
+        inner = preset.call
+        q = self.callee_qual(ref.path, inner.callee)
+        if not (q and is_sqla(q) and tail(q) in ("Column", "mapped_column")):
+            return None
+        kwargs, args = preset.star_kwargs, preset.star_args
+        name = inner.name
+        if kwargs and call.name is not None and call.first_string is None:
+            name = call.name  # name="..."
+        elif args and preset.star_first and call.first_string is not None:
+            name = call.first_string
+        merged = replace(
+            inner,
+            line=call.line,
+            end_line=call.end_line,
+            name=name,
+            name_expr=None if name is not None else inner.name_expr,
+            nullable=call.nullable if kwargs and call.nullable is not None else inner.nullable,
+            primary_key=inner.primary_key or (kwargs and call.primary_key),
+            unique=inner.unique or (kwargs and call.unique),
+            type=inner.type or (call.type if args else None),
+            labels=tuple(dict.fromkeys((*inner.labels, *call.labels))),
+        )
+        return merged, self.labels_for(ref.path, inner)
+
     def builds_no_column(self, path: str, function: str) -> bool:
         """A repository function every return of which calls something known to build no
         column, e.g. ``return orm.relationship(...)``."""
@@ -264,8 +300,13 @@ class ColumnBuilder:
         ):
             return None
         call: CallFacts | None = None
+        preset_labels: set[str] = set()
         if stmt.call is not None:
             call = self.column_call(path, stmt.call)
+            if call is None:
+                inlined = self.inline_factory(path, stmt.call)
+                if inlined is not None:
+                    call, preset_labels = inlined
             if call is None:
                 # The safety net: a call the reader cannot classify may build a column it
                 # cannot see (a factory, a partial, a re-export it failed to follow), and a
@@ -302,7 +343,7 @@ class ColumnBuilder:
                        "from the source; write the DB column name as a literal or a module "
                        "constant")
             return None
-        labels = set(stmt.labels) | self.labels_for(path, stmt.call)
+        labels = set(stmt.labels) | self.labels_for(path, stmt.call) | preset_labels
         if alias is not None:
             labels |= set(alias[1].labels) | self.labels_for(alias[0], alias_call)
         name = call_name or (alias_call.name if alias_call else None)

@@ -354,3 +354,90 @@ def test_a_composite_column_without_a_readable_name_blocks() -> None:
         (14, "Shape.start: a column of this composite() has no name the r"),
     ]
     assert re.search(r"name it: mapped_column\(\"db_name\"\)$", inventory.errors[0].message)
+
+
+# ----------------------------------------------------------------------------- column presets
+
+PRESET_HEAD = """\
+import functools
+from functools import partial
+from sqlalchemy import Column, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from app.vis import ColumnVisibility
+class Base(DeclarativeBase):
+    pass
+"""
+
+PRESET_CASES = [
+    pytest.param(
+        {"app/models.py": PRESET_HEAD + """\
+def secret_column(*args, **kwargs):
+    \"\"\"A credential: always labelled.\"\"\"
+    return Column(*args, info={"v": ColumnVisibility.PRIVATE}, **kwargs)
+class Account(Base):
+    __tablename__ = "accounts"
+    id = Column(Integer, primary_key=True)
+    api_key = secret_column(String(64), nullable=False)
+    webhook = secret_column("webhook_secret", Text, unique=True)
+"""},
+        [("accounts", "id", "id", 13, False, True, False, ()),
+         ("accounts", "api_key", "api_key", 14, False, False, False, (PRIV,)),
+         ("accounts", "webhook_secret", "webhook", 15, True, False, True, (PRIV,))],
+        id="a factory function passing *args/**kwargs: inlined, its label counts",
+    ),
+    pytest.param(
+        {"app/models.py": PRESET_HEAD + """\
+from app.columns import MaskedText
+Email = functools.partial(mapped_column, String(320), info={"v": ColumnVisibility.MASKED})
+class Contact(Base):
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = Email(unique=True)
+    notes: Mapped[str | None] = MaskedText()
+""", "app/columns.py": """\
+from functools import partial
+from sqlalchemy import Text
+from sqlalchemy.orm import mapped_column
+from app.vis import ColumnVisibility
+MASKED = {"v": ColumnVisibility.MASKED}
+MaskedText = partial(mapped_column, Text, info=MASKED)
+"""},
+        [("contacts", "id", "id", 12, False, True, False, ()),
+         ("contacts", "email", "email", 13, False, False, True, (MASK,)),
+         ("contacts", "notes", "notes", 14, True, False, False, (MASK,))],
+        id="functools.partial presets, here and imported, with a label through a constant",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), PRESET_CASES)
+def test_column_presets_are_inlined(files: dict[str, str], expected: list[Row]) -> None:
+    inventory = _scan(files)
+    assert inventory.errors == ()
+    assert _rows(inventory) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("files", [pytest.param(c.values[0], id=c.id) for c in PRESET_CASES])
+def test_column_presets_match_sqlalchemy_metadata(files: dict[str, str], tmp_path: Path
+                                                  ) -> None:
+    expected = _runtime_schema(tmp_path, {"app/vis.py": VIS, **files})
+    tree = WorktreeTree(tmp_path)
+    assert static_schema(build_inventory(tree, Config(root=str(tmp_path)),
+                                         use_cache=False)) == expected
+
+
+def test_a_preset_that_uses_its_parameters_blocks_naming_the_fix() -> None:
+    inventory = _scan({"app/models.py": PRESET_HEAD + (
+        "def sized(length, **kw):\n"
+        "    return Column(String(length), info={'v': ColumnVisibility.PRIVATE}, **kw)\n"
+        "class A(Base):\n"
+        "    __tablename__ = 'a'\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "    pin = sized(4)\n"
+    )})
+    (error,) = inventory.errors
+    assert error.line == 13
+    assert re.search(r"^A\.pin: cannot resolve sized\(\.\.\.\) .*declare the column with "
+                     r"mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body",
+                     error.message), error.message
