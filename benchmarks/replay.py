@@ -246,6 +246,23 @@ def declared_name(line: str) -> tuple[str, str] | None:
     return None
 
 
+_ANNOTATED = re.compile(r"^(\s+)([A-Za-z_]\w*)\s*:\s*([^=#]+?)\s*(?:=\s*(.*))?$")
+
+
+def sqlmodel_field(line: str) -> tuple[str, str] | None:
+    """A SQLModel field without a call, ``name: str`` or ``name: bool = True``: in a table
+    class (or a base one inherits) it is a column."""
+    m = _ANNOTATED.match(line)
+    if m is None or m.group(2).startswith("__") or m.group(2) == "model_config":
+        return None
+    annotation, value = m.group(3), (m.group(4) or "").strip()
+    if re.match(r"(typing\.)?(ClassVar|Mapped)\b|list\[|List\[", annotation):
+        return None
+    if value.startswith(("Relationship(", "Field(", "Column(")):
+        return None  # a relationship; the calls are read by declared_name
+    return m.group(2), m.group(2)
+
+
 def parse_added_lines(diff: str) -> dict[str, tuple[list[tuple[int, str]], list[str]]]:
     """Per file: the added lines with their new line numbers, and the removed lines."""
     files: dict[str, tuple[list[tuple[int, str]], list[str]]] = {}
@@ -315,18 +332,21 @@ def added_columns(diff: str, read_new: Any, naming: str | None) -> list[Added]:
     """
     out: list[Added] = []
     for path, (plus, minus) in parse_added_lines(diff).items():
-        removed = {d[1] for text in minus if (d := declared_name(text))}
-        removed |= {d[0] for text in minus if (d := declared_name(text)) and d[0]}
-        candidates = [(n, text) for n, text in plus if declared_name(text)]
-        if not candidates:
-            continue
         lines = (read_new(path) or "").splitlines()
         sqlmodel = "SQLModel" in "\n".join(lines)
+
+        def decl_of(text: str, sqlmodel: bool = sqlmodel) -> tuple[str, str] | None:
+            return declared_name(text) or (sqlmodel_field(text) if sqlmodel else None)
+
+        removed = {d[1] for text in minus if (d := decl_of(text))}
+        removed |= {d[0] for text in minus if (d := decl_of(text)) and d[0]}
+        candidates = [(n, text) for n, text in plus if decl_of(text)]
         for n, text in candidates:
             index = n - 1
             full = statement(lines, index) if 0 <= index < len(lines) else text
-            decl = declared_name(full) or declared_name(text)
-            assert decl is not None
+            decl = decl_of(full) or decl_of(text)
+            if decl is None or (sqlmodel_field(text) and enclosing_class(lines, index) is None):
+                continue
             attribute, column = decl
             if column in removed or (attribute and attribute in removed):
                 continue  # a changed declaration, not a new column

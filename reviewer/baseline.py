@@ -11,7 +11,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from reviewer.constants import MAX_NESTING
 from reviewer.errors import UsageError
+from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
 from reviewer.types import Finding
 
@@ -170,8 +172,15 @@ def load_baseline(tree: SourceTree, path: str) -> Baseline:
     text = tree.read(path)
     if text is None:
         return Baseline()
+    require_text(text, path)
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        raise UsageError(
+            f"not valid JSON: nested deeper than {MAX_NESTING} levels; {_FIX}", path=path,
+            line=line_of(text, deep),
+        )
     try:
-        doc = json.loads(text)
+        doc = json.loads(text.removeprefix("\ufeff"))  # a BOM kept by an editor is fine
     except json.JSONDecodeError as exc:
         raise UsageError(f"not valid JSON: {exc.msg}; {_FIX}", path=path, line=exc.lineno) from exc
     if not isinstance(doc, dict):

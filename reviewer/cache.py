@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewer.constants import CACHE_DIR_ENV, CACHE_SCHEMA, INVENTORY_CACHE_ENTRIES, TOOL_NAME
+from reviewer.files import UnreadableFile
 from reviewer.sources import SourceTree
 from reviewer.types import CATEGORIES, Column, Exemption, Inventory, ScanError
 
@@ -66,7 +67,7 @@ def cache_key(text: str, labels: Sequence[str]) -> str:
     digest.update(f"scan-v{CACHE_SCHEMA}\0{code_fingerprint() or ''}\0".encode())
     digest.update("\0".join(labels).encode("utf-8"))
     digest.update(b"\0\0")
-    digest.update(text.encode("utf-8", errors="surrogateescape"))
+    digest.update(text.encode("utf-8", errors="surrogatepass"))
     return digest.hexdigest()
 
 
@@ -74,7 +75,7 @@ def text_digest(text: str | None) -> str | None:
     """Content hash of a file as a tree returned it; None stays None (the file was missing)."""
     if text is None:
         return None
-    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 def content_id(tree: SourceTree, path: str) -> str | None:
@@ -97,7 +98,7 @@ def digest_key(kind: str, *parts: str) -> str:
     """A cache key over ``parts``; each is length-prefixed, so no two part lists collide."""
     digest = hashlib.sha256(f"{kind}-v{CACHE_SCHEMA}".encode())
     for part in parts:
-        raw = part.encode("utf-8", errors="surrogateescape")
+        raw = part.encode("utf-8", errors="surrogatepass")
         digest.update(f"\0{len(raw)}:".encode())
         digest.update(raw)
     return digest.hexdigest()
@@ -300,7 +301,11 @@ class RecordingTree:
         return self.tree.files()
 
     def read(self, path: str) -> str | None:
-        text = self.tree.read(path)
+        try:
+            text = self.tree.read(path)
+        except UnreadableFile as exc:
+            self.reads.setdefault(path, f"unreadable: {exc.message}")
+            raise
         if path not in self.reads:
             self.reads[path] = content_id(self.tree, path)
         return text
@@ -326,9 +331,9 @@ class InventoryCache:
             return None
         digest = hashlib.sha256()
         digest.update(f"inventory-v{CACHE_SCHEMA}\0{code}\0{codec_signature()}\0".encode())
-        digest.update(json.dumps(list(parts)).encode("utf-8", errors="surrogateescape"))
+        digest.update(json.dumps(list(parts)).encode("utf-8", errors="surrogatepass"))
         digest.update(b"\0\0")
-        digest.update("\0".join(files).encode("utf-8", errors="surrogateescape"))
+        digest.update("\0".join(files).encode("utf-8", errors="surrogatepass"))
         return digest.hexdigest()
 
     def get(self, key: str, tree: SourceTree) -> Inventory | None:
@@ -352,6 +357,8 @@ class InventoryCache:
                 if content_id(tree, path) != digest:
                     return None
             return inventory_from_json(data["inventory"])
+        except UnreadableFile:
+            return None  # rebuilt, so the file gets its MR007
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None
 

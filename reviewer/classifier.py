@@ -55,6 +55,8 @@ class Vocabulary:
     terms: tuple[Term, ...]
     negative_phrases: tuple[tuple[str, ...], ...]
     qualified_heads: frozenset[tuple[str, ...]]
+    prose_attributes: frozenset[str]
+    location_suffixes: frozenset[str]
     flag_prefixes: frozenset[str]
     metadata_suffixes: tuple[tuple[str, ...], ...]
     ignore_names: tuple[str, ...]  # fnmatch globs on the snake_case name
@@ -81,6 +83,10 @@ class Vocabulary:
     author_siblings: frozenset[str] = frozenset()
     by_name_types: frozenset[str] = frozenset()
     by_verbs: frozenset[str] = frozenset()
+    person_only: frozenset[tuple[str, ...]] = frozenset()
+    personal_siblings: frozenset[str] = frozenset()
+    machine_ip_qualifiers: frozenset[str] = frozenset()
+    external_account_names: frozenset[str] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -168,6 +174,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         terms=tuple(terms),
         negative_phrases=tuple(t for t in map(normalize, _strs(neg, "phrases")) if t),
         qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
+        prose_attributes=frozenset(map(_singular, _strs(data["free_text"], "prose_attributes"))),
+        location_suffixes=frozenset(map(_singular, _strs(data["credential"], "location_suffixes"))),
         flag_prefixes=frozenset(_singular(p) for p in _strs(neg, "flag_prefixes")),
         metadata_suffixes=tuple(t for t in map(normalize, _strs(neg, "metadata_suffixes")) if t),
         ignore_names=tuple(_snake(n) if "*" not in n and "?" not in n else n.lower()
@@ -194,6 +202,10 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
         by_verbs=frozenset(map(_singular, _strs(ctx, "by_verbs"))),
+        person_only=frozenset(_phrases(ctx, "person_only")),
+        personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
+        machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
+        external_account_names=frozenset(map(_snake_norm, _strs(ctx, "external_account_names"))),
         index={k: tuple(v) for k, v in index.items()},
     )
 
@@ -287,12 +299,21 @@ def _name_only(
     if not matches:
         return None, False
     best = max(matches, key=_Match.sort_key)
+    if best.term.category == "free_text" and any(
+            t in vocab.prose_attributes for t in tokens[best.end:]):
+        return None, True  # text_color is a colour, content_length a number
+    if best.term.category == "credential" and any(
+            t in vocab.location_suffixes for t in tokens[best.end:]):
+        return None, True  # jwks_uri says where the keys are served
     if (best.term.tokens in vocab.qualified_heads and best.start > 0
             and best.end == len(tokens) and not best.term.configured):
         qualified = _Match(best.term, 0, best.end)
         return Classification(best.term.category, "high", _describe(qualified, written)), False
     reason = _describe(best, written)
-    return Classification(best.term.category, best.term.confidence, reason), False
+    confidence = best.term.confidence
+    if best.term.category == "credential" and "public" in tokens and confidence == "high":
+        confidence = "medium"  # public_key_pem: key material, but nothing secret
+    return Classification(best.term.category, confidence, reason), False
 
 
 def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
@@ -393,6 +414,8 @@ class Context:
     settings: bool = False  # ... and is named like a settings store
     org_table: bool = False  # its rows are organisations, teams, projects
     person_table: bool = False  # its rows are people: users, accounts, members
+    personal: bool = False  # a person table, or contact siblings (email, phone, city)
+    no_people: bool = False  # the repository has no table of people at all
     author: str | None = None  # a sibling that says who wrote the row
 
 
@@ -401,26 +424,31 @@ def _snake_norm(name: str) -> str:
 
 
 def table_context(table: str, class_name: str | None, columns: Sequence[Column],
-                  vocab: Vocabulary | None = None) -> Context:
+                  vocab: Vocabulary | None = None, *, no_people: bool = False) -> Context:
     """The evidence one table gives all its columns (computed once per table)."""
     vocab = vocab or load_vocabulary()
-    where = normalize(table) + (normalize(class_name) if class_name else ())
     names = {_snake_norm(c.column): c for c in columns}
     expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings), None)
     owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
                  None)
+    # a salt is a low guess alone, but next to a hash it says what the hash verifies
     cred = next((c.column for c in columns if not c.primary_key
                  and (found := classify(c.column, c.type, vocab)) is not None
-                 and found.category == "credential" and found.confidence != "low"), None)
+                 and found.category == "credential"
+                 and (found.confidence != "low" or normalize(c.column)[-1:] == ("salt",))),
+                None)
     author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
     own = normalize(table)
     return Context(
         table=table,
-        settings=any(_find(where, p) >= 0 for p in vocab.settings_tables),
+        settings=_heads(table, class_name, vocab.settings_tables),
         org_table=any(_find(own, p) >= 0 for p in vocab.org_tables),
         person_table=bool(own) and own[-1] in vocab.person_tables,
+        personal=(bool(own) and own[-1] in vocab.person_tables)
+        or any(n in vocab.personal_siblings for n in names),
+        no_people=no_people,
         author=author,
-        secret_table=any(_find(where, p) >= 0 for p in vocab.secret_tables),
+        secret_table=_heads(table, class_name, vocab.secret_tables),
         expiry=expiry,
         owner=owner.column if owner else None,
         owner_target=owner.foreign_key if owner else None,
@@ -429,9 +457,28 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     )
 
 
+def _heads(table: str, class_name: str | None, phrases: Sequence[tuple[str, ...]]) -> bool:
+    """Does the table's (or class's) head noun say what its rows are? `api_tokens` holds
+    tokens; `token_info` holds information about them."""
+    for name in (table, class_name or ""):
+        tokens = normalize(name)
+        if any(tokens[-len(p):] == p for p in phrases if len(tokens) >= len(p)):
+            return True
+    return False
+
+
 def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Context,
-                  column: Column) -> Classification | None:
+                  column: Column, vocab: Vocabulary) -> Classification | None:
     """Identifiers and prose, judged with their table."""
+    if base.category in ("direct_identifier", "quasi_identifier"):
+        matches = _matches(tokens, vocab)
+        best = max(matches, key=_Match.sort_key) if matches else None
+        if best is not None and not best.term.configured:
+            if best.term.tokens in vocab.person_only and not context.personal:
+                return None  # a volume's display_name, a PCI address: a machine's
+            if (best.term.tokens[0] == "ip" and best.start > 0
+                    and tokens[best.start - 1] in vocab.machine_ip_qualifiers):
+                return None  # host_ip: a machine's address
     fk = column.foreign_key
     if fk and base.category in ("direct_identifier", "quasi_identifier") and (
             _snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
@@ -483,10 +530,17 @@ def classify_in_context(column: Column, context: Context | None = None,
         return Classification("direct_identifier", "medium",
                               f"name '{_snake(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
+    if (base is None and context.no_people and not column.foreign_key
+            and _snake_norm(name) in vocab.external_account_names
+            and idents & vocab.by_name_types and not column.primary_key):
+        return Classification("quasi_identifier", "medium",
+                              f"name '{_snake(name)}' on a {sorted(idents)[0]} column with no "
+                              "foreign key, and no table of users: an account at an external "
+                              "identity service")
     if base is None and ruled_out(name, vocab):
         return None
     if base is not None and base.category != "credential":
-        return _not_a_secret(base, tokens, context, column)
+        return _not_a_secret(base, normalize(name), context, column, vocab)
     if base is None:
         if tokens == ("name",) and context.person_table:
             return Classification("direct_identifier", "medium",
@@ -499,6 +553,8 @@ def classify_in_context(column: Column, context: Context | None = None,
     public = _mentions(text, vocab.public_words)
     said = None if public else _mentions(text, vocab.secret_words)
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
+    if base is not None and base.confidence == "low" and not bare:
+        return None  # a guess (a salt) is no finding; the table and siblings back only bearers
     evidence = [base.reason] if base else []
     strength = _STRENGTH[base.confidence] if base else 0
     if bare and len(bare) == len(tokens) and context.secret_table and (
@@ -557,18 +613,31 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     by_table: dict[str, list[Column]] = {}
     for column in columns:
         by_table.setdefault(column.table, []).append(column)
-    contexts = {table: table_context(table, cols[0].class_name, cols, vocab)
+    # Does the repository keep accounts of its own? (nova and cinder keep none: their users
+    # live in Keystone.)
+    people = any(set(normalize(c.column)) & {"email", "username", "password"} for c in columns)
+    contexts = {table: table_context(table, cols[0].class_name, cols, vocab,
+                                     no_people=not people)
                 for table, cols in by_table.items()}
+    # How the repository labels similar fields: a labelled sf_refresh makes an unlabelled
+    # ns_refresh, which the name alone only guesses at, a likely credential.
+    labelled: dict[tuple[str, ...], Column] = {}
+    for column in columns:
+        if column.labels:
+            labelled.setdefault(core_tokens(column.column, vocab), column)
     verdicts: dict[tuple[object, ...], Classification | None] = {}
     out = []
     for column in columns:
         context = contexts[column.table]
+        named = context.secret_table or context.settings or context.person_table
         key = (column.attribute, column.column, column.type, column.unique, column.index,
                column.doc, column.comment, dataclasses.replace(context, table=""),
-               context.table if context.secret_table else "")
+               context.table if named else "")
         if key not in verdicts:
             verdicts[key] = classify_in_context(column, context, vocab)
         found = verdicts[key]
+        if labelled and not column.labels:
+            found = _like_labelled(column, found, labelled, vocab)
         out.append(dataclasses.replace(
             column,
             category=found.category if found else None,
@@ -576,6 +645,38 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
             evidence=found.reason if found else None,
         ))
     return tuple(out)
+
+
+def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
+    """Name tokens without leading vendor prefixes: ``sf_client_secret`` -> client, secret."""
+    vocab = vocab or load_vocabulary()
+    return _core_tokens(name, vocab.vendor_prefixes)
+
+
+@lru_cache(maxsize=16384)
+def _core_tokens(name: str, vendor_prefixes: frozenset[str]) -> tuple[str, ...]:
+    tokens = list(normalize(name))
+    while len(tokens) > 1 and tokens[0] in vendor_prefixes:
+        tokens.pop(0)
+    return tuple(tokens)
+
+
+def _like_labelled(column: Column, found: Classification | None,
+                   labelled: Mapping[tuple[str, ...], Column],
+                   vocab: Vocabulary) -> Classification | None:
+    if found is not None and (found.category != "credential" or found.confidence != "low"):
+        return found
+    if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+        return found
+    twin = labelled.get(core_tokens(column.column, vocab))
+    if twin is None or twin.key == column.key:
+        return found
+    by_name = found or classify(column.attribute or column.column, column.type, vocab)
+    if by_name is None or by_name.category != "credential":
+        return found
+    # "likely a credential too" (issue 9): flagged, but blocking needs the column's own evidence
+    return Classification("credential", "medium",
+                          f"{by_name.reason}, like labelled '{twin.qualname}'")
 
 
 def classify_column(column: Column, vocab: Vocabulary | None = None,

@@ -153,13 +153,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on misuse and 0 after --help
         return int(exc.code or 0)
 
+    from reviewer.logsafe import guarded_streams
+
+    # Every byte printed from here on reaches CI logs through one guard (reviewer.logsafe).
+    with guarded_streams():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from reviewer import commands
     from reviewer.errors import UsageError
+    from reviewer.logsafe import one_line
 
     try:
         return commands.dispatch(args)
     except UsageError as exc:
-        print(f"reviewer: error: {exc}", file=sys.stderr)
+        print(f"reviewer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -167,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("MASKING_REVIEWER_DEBUG"):
             raise
         print(
-            f"reviewer: internal error: {type(exc).__name__}: {exc}\n"
+            f"reviewer: internal error: {type(exc).__name__}: {one_line(str(exc))}\n"
             "The gate fails closed. Re-run with MASKING_REVIEWER_DEBUG=1 for a traceback and "
             "report it.",
             file=sys.stderr,

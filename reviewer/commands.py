@@ -14,7 +14,7 @@ from reviewer.config import load_config
 from reviewer.constants import EXIT_FINDINGS, EXIT_OK
 from reviewer.errors import UsageError
 from reviewer.sources import WorktreeTree, is_git_repo, run_git
-from reviewer.types import Config, Review
+from reviewer.types import Config, Finding, Review
 
 
 def repo_root(path: str) -> str:
@@ -53,11 +53,16 @@ def _overrides(config: Config, args: argparse.Namespace) -> Config:
 
 
 def _emit(text: str, args: argparse.Namespace) -> None:
+    from reviewer.files import write_output
+    from reviewer.logsafe import guard, write_trusted
+
+    # Workflow commands are the point of `-f github`, built escaped by its formatter; any
+    # other output may be pasted into a log, so no line of it may start one.
+    trusted = getattr(args, "format", None) == "github"
     if getattr(args, "output", None):
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+        write_output(args.output, text if trusted else guard(text))
+    elif trusted:
+        write_trusted(text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -144,38 +149,64 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
+    from reviewer.files import decode, encode, read_in_repo, require_text, write_in_repo
     from reviewer.fix import unified_diff
     from reviewer.review import run_check
+    from reviewer.rules import EMPTY_RULES_FILE
     from reviewer.rules_store import edit_rules, parse_store
+    from reviewer.sources import MemoryTree
 
     root, config = _setup(args)
     use_cache = not args.no_cache
+    raw = read_in_repo(root, config.rules, what="rules file")
+    # Bytes in, bytes out: line endings, a BOM and every byte not touched stay as written.
+    old = None if raw is None else require_text(decode(raw), config.rules)
     if args.base:
+        if old is None:
+            raise UsageError(
+                f"{config.rules} does not exist yet; run `reviewer fix` without --base first "
+                "to create it with the rules the labelled columns need"
+            )
         from reviewer.gitdiff import resolve_base
         from reviewer.review import run_diff
 
         review, _ = run_diff(root, config, base=resolve_base(root, args.base), head=None,
                              use_cache=use_cache)
     else:
-        review = run_check(root, config, use_cache=use_cache)
+        # No rules file yet: judge against an empty one, so every labelled column gets its rule.
+        rules_tree = None if old is not None else MemoryTree(
+            {config.rules: EMPTY_RULES_FILE}, label="working tree"
+        )
+        review = run_check(root, config, rules_tree=rules_tree, use_cache=use_cache)
     add = [f.rule for f in review.findings
            if f.rule and f.action == "add" and f.code in ("MR001", "MR003", "MR004")]
     remove = [f.rule for f in review.findings if f.rule and f.action == "remove"]
-    path = Path(root, config.rules)
-    old = path.read_text(encoding="utf-8") if path.exists() else None
     new = edit_rules(old, add, remove, path=config.rules)
+    left = [f for f in review.findings if f.severity == "error" and not f.baselined
+            and not (f.rule and f.action in ("add", "remove"))]
     if new == (old or ""):
         print(f"{config.rules}: nothing to fix", file=sys.stderr)
-        return EXIT_OK
+        return _unfixed(left)
     if args.dry_run:
         sys.stdout.write(unified_diff(config.rules, old or "", new))
         return EXIT_OK
-    path.write_text(new, encoding="utf-8")
+    write_in_repo(root, config.rules, encode(new), what="rules file")
     before = set(parse_store(old, config.rules).by_key()) if old else set()
     after = set(parse_store(new, config.rules).by_key())
+    created = " (created it)" if old is None else ""
     print(f"{config.rules}: added {len(after - before)} rule(s), removed "
-          f"{len(before - after)} stale rule(s)", file=sys.stderr)
-    return EXIT_OK
+          f"{len(before - after)} stale rule(s){created}", file=sys.stderr)
+    return _unfixed(left)
+
+
+def _unfixed(findings: list[Finding]) -> int:
+    """What ``fix`` cannot repair still blocks: say which, and exit 1 as ``check`` would."""
+    if not findings:
+        return EXIT_OK
+    print(f"{len(findings)} blocking finding(s) need a fix by hand:", file=sys.stderr)
+    for f in findings:
+        print(f"  {f.path}:{f.line}: {f.code} {f.message}", file=sys.stderr)
+    return EXIT_FINDINGS
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -212,23 +243,25 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         prune_baseline,
         write_baseline,
     )
+    from reviewer.files import keep_style, read_in_repo, write_in_repo
     from reviewer.review import run_check
 
     root, config = _setup(args)
     target = config.baseline or BASELINE_FILE
     # Judge without the old baseline so every current gap is seen.
     review = run_check(root, replace(config, baseline=None), use_cache=not args.no_cache)
+    old = read_in_repo(root, target, what="baseline file")
     if args.prune:
         current = load_baseline(WorktreeTree(root), target)
         kept = prune_baseline(current, review.findings)
         text = dump_baseline(kept)
         dropped = len(current.entries) - len(kept.entries)
-        Path(root, target).write_text(text, encoding="utf-8")
+        write_in_repo(root, target, keep_style(old, text), what="baseline file")
         print(f"{target}: pruned {dropped} fixed entr{'y' if dropped == 1 else 'ies'}, "
               f"{len(kept.entries)} left", file=sys.stderr)
         return EXIT_OK
     text = write_baseline(review.findings)
-    Path(root, target).write_text(text, encoding="utf-8")
+    write_in_repo(root, target, keep_style(old, text), what="baseline file")
     count = len(json.loads(text).get("entries", []))
     print(f"{target}: recorded {count} known gap(s). Set `baseline = \"{target}\"` in "
           f"[tool.masking-reviewer] so only new gaps block.", file=sys.stderr)

@@ -10,13 +10,14 @@ import json
 import re
 import sys
 from collections.abc import Mapping
-from pathlib import PurePosixPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, cast
 
 from reviewer.codes import Severity
-from reviewer.constants import CONFIG_FILE, CONFIG_TABLE
+from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, MAX_NESTING
 from reviewer.errors import UsageError
 from reviewer.externals import class_from_data
+from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
 from reviewer.types import CATEGORIES, Category, Config, ConfigExemption
 
@@ -169,9 +170,18 @@ def _table_name(path: str) -> str:
     return "top level" if path.endswith(CONFIG_FILE) else f"tool.{CONFIG_TABLE}"
 
 
-def _parse_toml(text: str, path: str) -> dict[str, Any]:
+def _parse_toml(text: str | None, path: str) -> dict[str, Any]:
+    text = require_text(text or "", path)
+    deep = too_deep(text, MAX_NESTING, quotes="\"'")
+    if deep is not None:
+        raise UsageError(
+            f"not valid TOML: nested deeper than {MAX_NESTING} levels", path=path,
+            line=line_of(text, deep),
+        )
     try:
         return dict(tomllib.loads(text))
+    except RecursionError:
+        raise UsageError("not valid TOML: nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise UsageError(
@@ -202,6 +212,23 @@ def find_raw_config(
                 raise UsageError(f"[tool.{CONFIG_TABLE}] must be a table", path="pyproject.toml")
             return "pyproject.toml", text, table
     return None, "", {}
+
+
+def _inside_repository(value: str, key: str, path: str, text: str) -> None:
+    """``rules`` and ``baseline`` name files the reviewer reads and writes: in the repo only."""
+    p = PurePosixPath(value.replace("\\", "/"))
+    if p.is_absolute() or PureWindowsPath(value).is_absolute():
+        problem = "is an absolute path"
+    elif ".." in p.parts:
+        problem = "goes up with '..'"
+    else:
+        return
+    raise UsageError(
+        f"{key!r} {problem} ({value!r}); it must name a file inside the repository, "
+        "relative to its root",
+        path=path,
+        line=_line_of(text, key),
+    )
 
 
 def _codes(items: list[str], key: str, path: str, text: str) -> tuple[str, ...]:
@@ -249,6 +276,9 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
         (code, cast(Severity, sev)) for code, sev in sorted(data.get("severity", {}).items())
     )
     models = data.get("models")
+    for key in ("rules", "baseline"):
+        if key in data:
+            _inside_repository(data[key], key, path, text)
     select = data.get("select")
     return Config(
         root=root,

@@ -47,11 +47,17 @@ GITHUB_RETRY_TOTAL_SECONDS = 120.0
 # the newest Sonnet the pinned SDK lists; claude-sonnet-4-5 retires on 2026-11-30
 DEFAULT_MODEL = "claude-sonnet-5-5"
 AI_MAX_TOKENS = 4096
-AI_TIMEOUT_SECONDS = 60.0
-AI_RETRY_TOTAL_SECONDS = 90.0
+AI_TIMEOUT_SECONDS = 30.0
+# The whole AI step, retries and a hung connection included: then the gate reports as usual.
+AI_RETRY_TOTAL_SECONDS = 30.0
 # overrides AI_RETRY_TOTAL_SECONDS (CI, tests); a non-positive or non-numeric value gives a
 # notice and the default
 AI_RETRY_ENV = "MASKING_REVIEWER_AI_RETRY_SECONDS"
 AI_MAX_REASON_CHARS = 500
 # USD per million tokens (Sonnet-class list prices; an estimate for the cost line, not a bill)
 AI_PRICE_PER_MTOK = {"input": 3.0, "output": 15.0, "cache_read": 0.30, "cache_write": 3.75}
+
+# Hostile input: no file the reviewer reads may be larger than this (a PR can add a 2 GB
+# "model"), and no JSON/TOML document may nest deeper (recursive parsers overflow the stack).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_NESTING = 200

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from reviewer.cache import FactsCache, cache_key
 from reviewer.constants import SCAN_PARALLEL_MIN_FILES
+from reviewer.files import UnreadableFile
 from reviewer.sources import SourceTree
 from reviewer.types import Config
 
@@ -39,7 +40,14 @@ class FactsPool:
         for path in paths:
             if path in self._facts:
                 continue
-            text = self.tree.read(path)
+            try:
+                text = self.tree.read(path)
+            except UnreadableFile as exc:
+                from reviewer.facts import ModuleFacts
+
+                # A FIFO, device or oversized file named like a model blocks (MR007).
+                self._facts[path] = ModuleFacts(errors=((1, exc.message),))
+                continue
             if text is None:
                 self._facts[path] = None
                 continue

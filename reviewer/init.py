@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from reviewer.classifier import Classification
 from reviewer.config import find_raw_config
 from reviewer.constants import CONFIG_FILE
 from reviewer.errors import UsageError
+from reviewer.files import decode, encode, read_in_repo, require_text, resolve_inside, write_in_repo
 from reviewer.sources import SourceTree
 from reviewer.types import Column, Config, Rule, TableNaming
 
@@ -86,7 +87,7 @@ def plan_init(root: str) -> InitPlan:
         added.append(Proposed(_safe_rule(column, classification), why))
     from reviewer.rules_store import add_rules
 
-    rules_old = _read_exact(Path(root, rules_path))
+    rules_old = _read_exact(root, rules_path)
     rules_new = add_rules(rules_old, [p.rule for p in added], path=rules_path)
     config_path, config_old, config_new = _config_text(tree, config)
     return InitPlan(config, config_path, config_old, config_new, rules_old, rules_new,
@@ -149,7 +150,7 @@ def _config_text(tree: SourceTree, config: Config) -> tuple[str, str | None, str
     if config.table_naming:
         lines.append(f"table-naming = {json.dumps(config.table_naming)}")
     body = "\n".join(lines) + "\n"
-    pyproject = _read_exact(Path(config.root, PYPROJECT))
+    pyproject = _read_exact(config.root, PYPROJECT)
     if pyproject is None:
         return CONFIG_FILE, None, "# masking-reviewer: written by `reviewer init`\n" + body
     nl = "\r\n" if "\r\n" in pyproject else "\n"
@@ -158,26 +159,20 @@ def _config_text(tree: SourceTree, config: Config) -> tuple[str, str | None, str
     return PYPROJECT, pyproject, pyproject + sep + table
 
 
-def _read_exact(path: Path) -> str | None:
-    """The file as written, line endings included (a source tree normalises them)."""
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            return f.read()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read it: {exc}", path=path.name) from exc
+def _read_exact(root: str, rel: str) -> str | None:
+    """The file as written, line endings included; inside the repository, or a usage error."""
+    data = read_in_repo(root, rel)
+    return None if data is None else require_text(decode(data), rel)
 
 
 def apply_plan(root: str, plan: InitPlan) -> None:
     """Write the rules first: a config pointing at a rules file that is not there yet would
     leave the repository red if the second write failed."""
     for rel, text in ((plan.config.rules, plan.rules_new), (plan.config_path, plan.config_new)):
-        target = Path(root, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # newline="": the text already carries the file's own line endings.
-        with open(target, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        real = resolve_inside(root, rel)
+        real.parent.mkdir(parents=True, exist_ok=True)
+        # The text already carries the file's own line endings; never through a symlink out.
+        write_in_repo(root, rel, encode(text))
 
 
 def render_plan(plan: InitPlan, *, dry_run: bool) -> str:

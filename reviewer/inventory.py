@@ -11,10 +11,18 @@ from pathlib import PurePosixPath
 from reviewer.cache import InventoryCache, RecordingTree, content_id
 from reviewer.columns import ColumnBuilder
 from reviewer.facts_pool import FactsPool
+from reviewer.files import UnreadableFile
 from reviewer.resolution import Resolver
 from reviewer.selection import auto_candidates, glob_match, select
 from reviewer.sources import SourceTree
 from reviewer.types import Column, Config, Exemption, Inventory
+
+
+def _digest(tree: SourceTree, path: str) -> str | None:
+    try:
+        return content_id(tree, path)
+    except UnreadableFile as exc:
+        return f"unreadable: {exc.message}"
 
 
 def build_inventory(
@@ -39,7 +47,7 @@ def build_inventory(
         keyed = [f for f in files if any(glob_match(f, g) for g in config.models)]
     else:
         keyed = auto_candidates(files)
-    digests = {path: content_id(tree, path) for path in keyed}
+    digests = {path: _digest(tree, path) for path in keyed}
     key = InventoryCache.key(
         files,
         # the label is only in messages about explicit paths ("not found in <label>")

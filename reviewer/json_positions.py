@@ -16,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from reviewer.constants import MAX_NESTING
+from reviewer.files import too_deep
+
 Scalar: TypeAlias = "str | int | float | bool | None"
 
 
@@ -132,10 +135,16 @@ def decode_with_positions(text: str) -> JsonValue:
     decoder = _PositionDecoder()
     # A UTF-8 BOM is harmless in a rules file; skip it but keep offsets true to ``text``.
     idx = skip_ws(text, 1 if text.startswith("\ufeff") else 0)
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        # The decoder recurses per level; thousands of levels would overflow the stack.
+        raise json.JSONDecodeError(f"nested deeper than {MAX_NESTING} levels", text, deep)
     try:
         value, end = decoder.scan_once(text, idx)
     except StopIteration as exc:
         raise json.JSONDecodeError("Expecting value", text, exc.value) from None
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, idx) from None
     end = skip_ws(text, end)
     if end != len(text):
         raise json.JSONDecodeError("Extra data", text, end)

@@ -573,7 +573,7 @@ def _with_ai(
 
 
 def _ai_retry_budget() -> tuple[float, tuple[str, ...]]:
-    """The total retry budget; the env var lets CI (and tests) give up sooner than 90 s."""
+    """The total retry budget; the env var lets CI (and tests) give up sooner than 30 s."""
     import math
     import os
 
@@ -597,7 +597,14 @@ def _ai_retry_budget() -> tuple[float, tuple[str, ...]]:
 def merge_ai(
     findings: Sequence[Finding], extra: Iterable[Finding], dismissals: Iterable[tuple[str, str]]
 ) -> list[Finding]:
-    """Fold the AI layer's output in. It may add warnings and dismiss warnings; never more."""
+    """Fold the AI layer's output in: it adds, it never removes or hides.
+
+    A dismissal only attaches the AI's opinion (``dismissed``) to a heuristic warning, which
+    is still shown, commented and counted: the AI read an untrusted diff, so it gets no lever
+    to silence a finding. One comment per column: an AI finding on a column that already has
+    one merges into it (its reason joins a heuristic warning's message) instead of adding a
+    second comment.
+    """
     dismissed = dict(dismissals)
     merged = [
         replace(f, dismissed=dismissed[f.fingerprint])
@@ -605,10 +612,22 @@ def merge_ai(
         else f
         for f in findings
     ]
-    taken = {(f.code, f.table, f.column) for f in merged}
-    merged += [
-        replace(f, severity="warning", source="ai", introduced=True)
-        for f in extra
-        if (f.code, f.table, f.column) not in taken
-    ]
+    at: dict[tuple[str | None, str | None], int] = {}
+    for i, f in enumerate(merged):
+        if f.table is not None and f.column is not None:
+            at.setdefault((f.table, f.column), i)
+    for f in extra:
+        where = at.get((f.table, f.column))
+        if where is None:
+            at[(f.table, f.column)] = len(merged)
+            merged.append(replace(f, severity="warning", source="ai", introduced=True))
+            continue
+        present = merged[where]
+        opinion = f.message[f.message.find(_AI_OPINION):] if _AI_OPINION in f.message else ""
+        if present.severity == "warning" and present.source == "deterministic" and opinion:
+            merged[where] = replace(present, message=f"{present.message} {opinion}")
     return merged
+
+
+# How an AI finding's message quotes the model (reviewer.ai.validate): kept when it merges.
+_AI_OPINION = "AI review ("

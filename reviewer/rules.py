@@ -15,6 +15,7 @@ import json
 import json.decoder
 import json.scanner
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import cache, lru_cache
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from reviewer.constants import RULES_SCHEMA_VERSION
+from reviewer.files import UnreadableFile, encoding_problem
 from reviewer.json_positions import (
     JsonArray,
     JsonObject,
@@ -165,10 +167,14 @@ class _Checker:
                         )
                     else:
                         seen[member.key] = member.key_start
+                    if _SURROGATE.search(member.key):
+                        self.add(member.key_start, _surrogate_message(member.key), entry)
                     walk(member.value, entry, member.key == "rules" and node is self.root)
             elif isinstance(node, JsonArray):
                 for i, item in enumerate(node.items):
                     walk(item, i if in_rules else entry, False)
+            elif isinstance(node.value, str) and _SURROGATE.search(node.value):
+                self.add(node.start, _surrogate_message(node.value), entry)
             elif isinstance(node.value, float) and not math.isfinite(node.value):
                 # Python's decoder accepts NaN and Infinity; other JSON readers do not.
                 self.add(
@@ -326,6 +332,18 @@ class _Checker:
                 )
             else:
                 first[key] = index
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_message(value: str) -> str:
+    found = _SURROGATE.search(value)
+    assert found is not None
+    return (
+        f"contains the unpaired surrogate \\u{ord(found.group()):04x}, which is not a "
+        "character and cannot be written out; remove that escape"
+    )
 
 
 # Validity of an entry never depends on *which* non-blank name it holds, only on its shape;
@@ -510,7 +528,12 @@ def _parse_cached(text: str, path: str) -> RulesFile:
 
 def load_rules(tree: SourceTree, path: str) -> RulesFile:
     """Read and parse ``path`` from ``tree``. A missing file is an error, never an empty pass."""
-    text = tree.read(path)
+    try:
+        text = tree.read(path)
+    except UnreadableFile as exc:
+        return RulesFile(path=path, errors=(RulesError(path, 1, 1, exc.message),))
+    if text is not None and (problem := encoding_problem(text)) is not None:
+        return RulesFile(path=path, errors=(RulesError(path, *problem),))
     if text is None:
         return RulesFile(
             path=path,

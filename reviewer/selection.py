@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 from reviewer.columns import columnish_text
 from reviewer.facts_pool import FactsPool
+from reviewer.files import UnreadableFile
 from reviewer.resolution import Resolver
 from reviewer.sources import SourceTree
 from reviewer.types import Config
@@ -87,7 +88,11 @@ def select(repo: Resolver, jobs: int | None) -> list[str]:
     from reviewer.facts import mentions_sqlalchemy
 
     for path in auto_candidates(repo.files):
-        text = pool.tree.read(path)
+        try:
+            text = pool.tree.read(path)
+        except UnreadableFile:
+            candidates.append(path)  # unknown content must fail closed: load() says why
+            continue
         if text is None:
             continue
         if mentions_sqlalchemy(text):

@@ -16,8 +16,8 @@ from reviewer.classifier import (
     Classification,
     Vocabulary,
     classify,
+    core_tokens,
     load_vocabulary,
-    normalize,
     ruled_out,
 )
 from reviewer.policy import default_rule, weak_strategy
@@ -63,20 +63,6 @@ def _family(type_expr: str | None) -> str | None:
         if idents & names and not any("Encrypted" in i for i in idents):
             return family
     return "text"
-
-
-def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
-    """Name tokens without leading vendor prefixes: ``sf_client_secret`` -> client, secret."""
-    vocab = vocab or load_vocabulary()
-    return _core_tokens(name, vocab.vendor_prefixes)
-
-
-@lru_cache(maxsize=16384)
-def _core_tokens(name: str, vendor_prefixes: frozenset[str]) -> tuple[str, ...]:
-    tokens = list(normalize(name))
-    while len(tokens) > 1 and tokens[0] in vendor_prefixes:
-        tokens.pop(0)
-    return tuple(tokens)
 
 
 def _siblings(a: str | None, b: str | None, vocab: Vocabulary) -> bool:

@@ -6,12 +6,16 @@ The scanner only ever *reads* text through a ``SourceTree``; it never imports th
 from __future__ import annotations
 
 import os
+import posixpath
+import stat
 import subprocess
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
+from reviewer.constants import MAX_FILE_BYTES
 from reviewer.errors import UsageError
+from reviewer.files import OutsideRepository, UnreadableFile, decode, read_in_repo, size_limit
 
 
 class SourceTree(Protocol):
@@ -27,7 +31,12 @@ class SourceTree(Protocol):
         ...
 
     def read(self, path: str) -> str | None:
-        """The text of ``path``, or None if it does not exist in this snapshot."""
+        """The text of ``path``, or None if it does not exist in this snapshot.
+
+        Bytes that are not UTF-8 come back as lone surrogates (``surrogateescape``), so a
+        reader can name the first bad byte. Raises ``UnreadableFile`` for a file that exists
+        but cannot be read safely and ``OutsideRepository`` for one that leads outside.
+        """
         ...
 
 
@@ -77,6 +86,10 @@ def is_git_repo(root: str | Path) -> bool:
     return git(root, "rev-parse", "--is-inside-work-tree").returncode == 0
 
 
+_SYMLINK_MODE = "120000"
+_MAX_SYMLINK_HOPS = 8
+
+
 class WorktreeTree:
     """The files on disk. Inside a git checkout: tracked plus untracked-not-ignored files."""
 
@@ -93,8 +106,11 @@ class WorktreeTree:
             out = run_git(
                 self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"
             )
-            names = sorted({p for p in out.split("\0") if p})
-            return [p for p in names if (self.root / p).is_file()]
+            names = {p for p in out.split("\0") if p}
+            # git never lists a FIFO, socket or device; one named like a model file must not
+            # vanish from the review, so the directories holding Python files are looked at.
+            names |= _special_files(self.root, names)
+            return [p for p in sorted(names) if _present(self.root / p)]
         found: list[str] = []
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -107,12 +123,43 @@ class WorktreeTree:
         return list(self._files)
 
     def read(self, path: str) -> str | None:
+        data = read_in_repo(self.root, path)
+        return None if data is None else decode(data)
+
+
+def _present(path: Path) -> bool:
+    """In the working tree and not a directory (tracked-but-deleted files are gone)."""
+    try:
+        return not stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _special_files(root: Path, listed: set[str]) -> set[str]:
+    """``*.py`` entries that are neither regular files, directories nor symlinks, in every
+    directory that holds a listed Python file, unless git ignores them."""
+    found: list[str] = []
+    for folder in sorted({posixpath.dirname(p) for p in listed if p.endswith(".py")}):
         try:
-            # surrogateescape, as GitTree does: a file that is not UTF-8 (latin-1 with a PEP 263
-            # declaration, or binary) reaches the scanner, which can tell the user where.
-            return (self.root / path).read_text(encoding="utf-8", errors="surrogateescape")
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return None
+            entries = list(os.scandir(root / folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.name.endswith(".py"):
+                continue
+            rel = posixpath.join(folder, entry.name) if folder else entry.name
+            if rel in listed:
+                continue
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                continue
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+                found.append(rel)
+    if not found:
+        return set()
+    ignored = git(root, "check-ignore", "--no-index", "-z", "--stdin", stdin="\0".join(found))
+    return set(found) - {p for p in ignored.stdout.split("\0") if p}
 
 
 class GitTree:
@@ -122,45 +169,86 @@ class GitTree:
         self.root = Path(root).resolve()
         self.rev = run_git(self.root, "rev-parse", "--verify", f"{rev}^{{commit}}").strip()
         self._cache: dict[str, str | None] = {}
+        self._links: dict[str, str] = {}  # symlink path -> its target, as committed
 
     @property
     def label(self) -> str:
         return self.rev[:12]
 
     @cached_property
-    def _blobs(self) -> dict[str, str]:
-        """path -> blob id, for every file in the commit."""
-        out = run_git(self.root, "ls-tree", "-r", "-z", "--full-tree", self.rev)
-        blobs: dict[str, str] = {}
+    def _entries(self) -> dict[str, tuple[str, str, int]]:
+        """path -> (mode, blob id, size), for every file (and symlink) in the commit."""
+        out = run_git(self.root, "ls-tree", "-r", "-z", "-l", "--full-tree", self.rev)
+        entries: dict[str, tuple[str, str, int]] = {}
         for entry in out.split("\0"):
             if not entry:
                 continue
             meta, _, path = entry.partition("\t")
-            _mode, kind, oid = meta.split(" ")
+            mode, kind, oid, size = meta.split()
             if kind == "blob":
-                blobs[path] = oid
-        return blobs
+                entries[path] = (mode, oid, int(size))
+        return entries
+
+    @cached_property
+    def _blobs(self) -> dict[str, str]:
+        """path -> blob id, for every file in the commit."""
+        return {path: oid for path, (_mode, oid, _size) in self._entries.items()}
 
     def files(self) -> list[str]:
         return sorted(self._blobs)
 
     def blob_id(self, path: str) -> str | None:
-        """git's id of the file's content, known without reading it; None if missing."""
-        return self._blobs.get(path)
+        """git's id of the file's content, known without reading it; None if missing. For a
+        committed symlink, its target's: the link's own blob stays the same when the file it
+        points at changes."""
+        real = self._real_path(path, path, 0)
+        return None if real is None else self._entries[real][1]
 
     def read(self, path: str) -> str | None:
+        real = self._real_path(path, path, 0)
+        return None if real is None else self._read(real, path)
+
+    def _real_path(self, path: str, asked: str, hops: int) -> str | None:
+        """``path`` with committed symlinks followed inside the commit, never out of it."""
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != _SYMLINK_MODE:
+            return None if entry is None else path
+        if hops >= _MAX_SYMLINK_HOPS:
+            raise UnreadableFile("too many levels of symbolic links", path=asked)
+        if path not in self._links:
+            self._load([path])
+            self._links[path] = self._cache.pop(path, None) or ""
+        target = self._links[path]
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        if posixpath.isabs(target) or joined == ".." or joined.startswith("../"):
+            raise OutsideRepository(
+                f"is a symlink to {target!r}, outside the repository; the reviewer reads only "
+                "files inside it",
+                path=asked,
+            )
+        return self._real_path(joined, asked, hops + 1)
+
+    def _read(self, path: str, asked: str) -> str | None:
+        _mode, _oid, size = self._entries[path]
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile(
+                f"is {size:,} bytes, over the {size_limit()} limit on files the reviewer "
+                "reads; nothing in it was checked",
+                path=asked,
+            )
         if path not in self._cache:
-            if path not in self._blobs:
-                return None
             # One `git cat-file --batch` for every Python file beats a process per file; a
             # rules or config file alone does not need them.
-            wanted = [p for p in self._blobs if p.endswith(".py") and p not in self._cache
-                      ] if path.endswith(".py") else []
+            wanted = [
+                p for p, (m, _, n) in self._entries.items()
+                if p.endswith(".py") and m != _SYMLINK_MODE and n <= MAX_FILE_BYTES
+                and p not in self._cache
+            ] if path.endswith(".py") else []
             self._load([*wanted, path] if path not in wanted else wanted)
         return self._cache.get(path)
 
     def _load(self, paths: list[str]) -> None:
-        request = "".join(f"{self._blobs[p]}\n" for p in paths).encode()
+        request = "".join(f"{self._entries[p][1]}\n" for p in paths).encode()
         proc = subprocess.run(
             ["git", "cat-file", "--batch"],
             cwd=self.root,
@@ -176,8 +264,7 @@ class GitTree:
             header_end = data.index(b"\n", pos)
             _oid, _kind, size = data[pos:header_end].split(b" ")
             start = header_end + 1
-            body = data[start : start + int(size)]
-            self._cache[p] = body.decode("utf-8", errors="surrogateescape")
+            self._cache[p] = decode(data[start : start + int(size)])
             pos = start + int(size) + 1
 
 

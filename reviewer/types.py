@@ -264,7 +264,8 @@ class Finding:
         parts = [self.code, self.path, self.table or "", self.column or ""]
         if self.table is None and self.column is None:
             parts.append(self.message)
-        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+        # surrogatepass: an undecodable byte in a file name must not crash the fingerprint
+        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
         return digest[:16]
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TOOL_NAME = "report_masking_review"
@@ -23,6 +25,8 @@ class Reply:
     status: int
     body: dict[str, object]
     headers: tuple[tuple[str, str], ...] = ()
+    raw: bytes | None = None  # sent instead of ``body`` as JSON: a malformed answer
+    delay: float = 0.0  # seconds to wait before answering: a hung API
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,30 @@ def text_reply(text: str) -> Reply:
     )
 
 
+def truncated_reply(tool_input: object) -> Reply:
+    """A tool call cut off at max_tokens: the part that fit parses, the rest is missing."""
+    reply = tool_reply(tool_input, output_tokens=4096)
+    return replace(reply, body={**reply.body, "stop_reason": "max_tokens"})
+
+
+def malformed_reply(raw: bytes = b'{"id": "msg_x", "type": "message", "content": [') -> Reply:
+    """A 200 whose body is not JSON (a proxy error page, a cut connection)."""
+    return Reply(200, {}, raw=raw)
+
+
+def hung_reply(seconds: float) -> Reply:
+    """An API that accepts the request and says nothing for ``seconds``."""
+    return replace(tool_reply({"flagged": [], "dismissals": []}), delay=seconds)
+
+
+def refused_url() -> str:
+    """A URL on 127.0.0.1 where nothing listens: every connection is refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
 def error_reply(status: int, kind: str, message: str, retry_after: str | None = None) -> Reply:
     headers = (("retry-after", retry_after),) if retry_after is not None else ()
     return Reply(
@@ -148,7 +176,9 @@ def _handler(fake: FakeAnthropic) -> type[BaseHTTPRequestHandler]:
             return  # keep pytest output clean
 
         def _send(self, reply: Reply) -> None:
-            payload = json.dumps(reply.body).encode("utf-8")
+            if reply.delay:
+                time.sleep(reply.delay)
+            payload = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
             self.send_response(reply.status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(payload)))

@@ -2,9 +2,10 @@
 
 The story: the Ledgerly sample app has ``SalesforceConnection.client_secret`` labelled PRIVATE
 with a ``null`` rule. A pull request adds a NetSuite token-based-auth connection whose
-``consumer_key`` carries no label, and whose ``token_secret`` is labelled but has no rule
-(a deterministic MR001 error, so the gate blocks whatever the AI says). The real ``anthropic``
-client talks to a fake Messages API on 127.0.0.1.
+``consumer_key`` and ``tba_material`` carry no label, and whose ``token_secret`` is labelled
+but has no rule (a deterministic MR001 error, so the gate blocks whatever the AI says). The
+heuristics flag ``consumer_key`` (MR003); only the AI can see ``tba_material``. The real
+``anthropic`` client talks to a fake Messages API on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class {CLASS}(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     realm: Mapped[Optional[str]] = mapped_column(String(64))
     consumer_key: Mapped[Optional[str]] = mapped_column(String(128))
+    tba_material: Mapped[Optional[str]] = mapped_column(String(128))
     token_secret: Mapped[Optional[str]] = mapped_column(String(128), info=PRIVATE_INFO)
     token_type: Mapped[Optional[str]] = mapped_column(String(16))
 '''
@@ -56,7 +58,7 @@ CLEAN_REASON = (
 )
 KEY_ITEM: dict[str, object] = {
     "table": TABLE,
-    "column": "consumer_key",
+    "column": "tba_material",
     "category": "credential",
     "confidence": "high",
     "reason": HOSTILE_REASON,
@@ -168,7 +170,7 @@ def test_ai_finding_is_added_validated_and_sanitized(
     ).endswith(API_KEY)
     doc = json.loads(out)
     assert code == 1  # the deterministic MR001 error, exactly as without the AI
-    assert _rows(doc) == [*DETERMINISTIC, ("ai", "MR004", "warning", TABLE, "consumer_key", None)]
+    assert _rows(doc) == [*DETERMINISTIC, ("ai", "MR003", "warning", TABLE, "tba_material", None)]
     findings = doc["findings"]
     assert isinstance(findings, list)
     ai = findings[-1]
@@ -176,15 +178,15 @@ def test_ai_finding_is_added_validated_and_sanitized(
                                "introduced", "rule", "action", "fingerprint", "category",
                                "confidence")} == {
         "class": CLASS,
-        "attribute": "consumer_key",
+        "attribute": "tba_material",
         "path": MODELS,
-        "line": pr.line_of("consumer_key: Mapped"),
+        "line": pr.line_of("tba_material: Mapped"),
         "side": "RIGHT",
         "in_hunk": True,
         "introduced": True,
-        "rule": {"table": TABLE, "column": "consumer_key", "strategy": "null"},
+        "rule": {"table": TABLE, "column": "tba_material", "strategy": "null"},
         "action": "add",
-        "fingerprint": fingerprint("MR004", MODELS, TABLE, "consumer_key"),
+        "fingerprint": fingerprint("MR003", MODELS, TABLE, "tba_material"),
         "category": "credential",
         "confidence": "high",
     }
@@ -394,7 +396,7 @@ def test_bad_retry_budget_is_a_notice_not_a_crash(
 ) -> None:
     notice = (
         f"MASKING_REVIEWER_AI_RETRY_SECONDS={quoted} is not a positive number of seconds; "
-        "the AI review used the default of 90 s"
+        "the AI review used the default of 30 s"
     )
     monkeypatch.setenv("MASKING_REVIEWER_AI_RETRY_SECONDS", value)
     anthropic_api.script(_answer(KEY_ITEM))
@@ -451,11 +453,11 @@ def test_github_posts_the_ai_finding_sanitized_inline(
     assert proc.returncode == 1, proc.stderr
     assert len(anthropic_api.requests) == 1
     (review,) = [r.body for r in action.github.calls("POST", "/pulls/7/reviews")]
-    ai_fp = fingerprint("MR004", MODELS, TABLE, "consumer_key")
+    ai_fp = fingerprint("MR003", MODELS, TABLE, "tba_material")
     (body,) = [c["body"] for c in review["comments"] if ai_fp in c["body"]]
     (comment,) = [c for c in review["comments"] if ai_fp in c["body"]]
     assert (comment["path"], comment["line"], comment["side"]) == (
-        MODELS, action.pr.line_of("consumer_key: Mapped"), "RIGHT",
+        MODELS, action.pr.line_of("tba_material: Mapped"), "RIGHT",
     )
     assert render.FP_RE.findall(body) == [ai_fp]
     assert body.count("<!--") == 1

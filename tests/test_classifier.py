@@ -71,7 +71,13 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         # credentials, medium tier
         pytest.param("token", "String(64)", _c("credential", "medium", "name token 'token'"),
                      id="bare token"),
-        pytest.param("salt", None, _c("credential", "medium", "name token 'salt'"), id="salt"),
+        pytest.param("salt", None, _c("credential", "low", "name token 'salt'"),
+                     id="a salt alone is a guess"),
+        # LABELING.md: key material is a credential even when public; not a block
+        pytest.param("public_key", "Text", _c("credential", "medium", "name 'public_key'"),
+                     id="public key is key material"),
+        pytest.param("public_key_pem", "Text", _c("credential", "medium", "name token 'pem'"),
+                     id="a public key's PEM is key material, not a secret"),
         pytest.param("sentry_dsn", None, _c("credential", "medium", "name token 'dsn'"),
                      id="dsn"),
         pytest.param("database_url", None,
@@ -122,6 +128,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("email_signature", "Text",
                      _c("free_text", "high", "name 'email_signature'"),
                      id="an email signature is not a crypto signature"),
+        pytest.param("description_html", "Text",
+                     _c("free_text", "medium", "name token 'description'"),
+                     id="a rendered form of prose is prose"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -132,8 +141,6 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
     ("name", "type_expr"),
     [
         pytest.param("primary_key", None, id="primary_key"),
-        pytest.param("public_key", "Text", id="public key is not secret"),
-        pytest.param("public_key_pem", "Text", id="public key pem"),
         pytest.param("key_id", None, id="key_id"),
         pytest.param("api_key_id", "Integer", id="api_key_id reference"),
         pytest.param("api_version", None, id="api_version"),
@@ -159,6 +166,11 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("title", None, id="title alone"),
         pytest.param("secret_arn", None, id="reference to a vault"),
         pytest.param("next_page_token", None, id="a pagination cursor"),
+        pytest.param("jwks_uri", "String(512)", id="where the public keys are served"),
+        pytest.param("text_color", "String(7)", id="a styling attribute named after text"),
+        pytest.param("content_length", None, id="a quantity named after content"),
+        pytest.param("description_vector", "TSVECTOR", id="a search vector"),
+        pytest.param("search_text", "TSVectorType", id="a search vector by its type"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -349,6 +361,15 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             ("credential", "high", "name token 'code' in table 'user_recovery_codes'"),
             id="code in a recovery codes table"),
         pytest.param("""
+            class TokenInfo(Base):
+                __tablename__ = "token_info"
+                id = Column(Integer, primary_key=True)
+                token_id = Column(Integer, ForeignKey("api_tokens.id"))
+                key = Column(String(255))
+                value = Column(String(255))
+            """, ("token_info", "value"), (None, None, None),
+            id="negative: a table about tokens is not a table of tokens"),
+        pytest.param("""
             class ApiKey(Base):
                 __tablename__ = "api_keys"
                 id = Column(Integer, primary_key=True)
@@ -500,6 +521,67 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             ("free_text", "low", "name token 'description', but nobody's record: no author or "
                                  "owner among the siblings"),
             id="negative: a catalog object's description is only a note"),
+        pytest.param("""
+            class Volume(Base):
+                __tablename__ = "volumes"
+                id = Column(Integer, primary_key=True)
+                display_name = Column(String(255))
+                provider_location = Column(String(255))
+                provider_auth = Column(String(255))
+            """, ("volumes", "display_name"), (None, None, None),
+            id="negative: a volume's display name is a machine's"),
+        pytest.param("""
+            class Member(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                display_name = Column(String(255))
+            """, ("users", "display_name"),
+            ("direct_identifier", "high", "name 'display_name'"),
+            id="a user's display name is a person's"),
+        pytest.param("""
+            class Volume(Base):
+                __tablename__ = "volumes"
+                id = Column(Integer, primary_key=True)
+                provider_auth = Column(String(255))
+            """, ("volumes", "provider_auth"),
+            ("credential", "high", "name 'provider_auth'"),
+            id="a qualified auth string holds a login"),
+        pytest.param("""
+            class ComputeNode(Base):
+                __tablename__ = "compute_nodes"
+                id = Column(Integer, primary_key=True)
+                host_ip = Column(String(39))
+            """, ("compute_nodes", "host_ip"), (None, None, None),
+            id="negative: a host's IP is a machine's"),
+        pytest.param("""
+            class Login(Base):
+                __tablename__ = "logins"
+                id = Column(Integer, primary_key=True)
+                client_ip = Column(String(39))
+            """, ("logins", "client_ip"),
+            ("direct_identifier", "high", "name 'client_ip'"),
+            id="a client's IP is a person's"),
+        pytest.param("""
+            class Instance(Base):
+                __tablename__ = "instances"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(String(255))
+                project_id = Column(String(255))
+            """, ("instances", "user_id"),
+            ("quasi_identifier", "medium", "name 'user_id' on a String column with no foreign "
+             "key, and no table of users: an account at an external identity service"),
+            id="a user id from an identity service the repository does not hold"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(String(36), primary_key=True)
+                email = Column(String(255))
+            class Post(Base):
+                __tablename__ = "posts"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(String(36))
+            """, ("posts", "user_id"), (None, None, None),
+            id="negative: a user id in a repository that keeps its users"),
         # the column's own evidence
         pytest.param("""
             class Export(Base):
@@ -543,3 +625,25 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
 def test_context_evidence(body: str, target: tuple[str, str],
                           expected: tuple[str | None, str | None, str | None]) -> None:
     assert _judge(body, *target) == expected
+
+
+def test_how_the_repository_labels_similar_fields() -> None:
+    body = """
+        from app.vis import ColumnVisibility
+        class SalesforceConnection(Base):
+            __tablename__ = "salesforce_connections"
+            id = Column(Integer, primary_key=True)
+            sf_refresh = Column(Text, info={"visibility": ColumnVisibility.PRIVATE})
+        class NetSuiteConnection(Base):
+            __tablename__ = "netsuite_connections"
+            id = Column(Integer, primary_key=True)
+            ns_refresh = Column(Text)
+            ns_region = Column(Text)
+        """
+    assert _judge(body, "netsuite_connections", "ns_refresh") == (
+        "credential", "medium",
+        "name token 'refresh', like labelled 'SalesforceConnection.sf_refresh'")
+    # the name alone would not say enough
+    lone = body.replace("info={\"visibility\": ColumnVisibility.PRIVATE}", "")
+    assert _judge(lone, "netsuite_connections", "ns_refresh") == (None, None, None)
+    assert _judge(body, "netsuite_connections", "ns_region") == (None, None, None)

@@ -204,7 +204,7 @@ LOOK_ALIKES = insert_after(
     "    token_type: Mapped[Optional[str]] = mapped_column(String(16))\n"
     '    api_key_id: Mapped[Optional[int]] = mapped_column(ForeignKey("api_keys.id"))\n'
     "    password_changed_at: Mapped[Optional[datetime]]\n"
-    "    public_key: Mapped[Optional[str]] = mapped_column(Text)\n"
+    "    public_key_id: Mapped[Optional[str]] = mapped_column(String(64))\n"
     "    token_expires_at: Mapped[Optional[datetime]]\n",
 )
 

@@ -386,13 +386,14 @@ def test_annotations_cap_per_type_introduced_first() -> None:
     assert lines.index("… and 3 more errors; see the job summary") == 10
 
 
-def test_annotations_skip_dismissed_and_baselined() -> None:
+def test_annotations_keep_dismissed_with_the_ai_note_and_skip_baselined() -> None:
+    # A dismissal is a note, never a reason to hide the warning (issue 11).
     dismissed = replace(UNLABELLED, source="ai", dismissed="a feature flag")
-    out = render(make_review(dismissed, QUASI), "github")
-    assert out == (
-        "Not annotated: 1 baselined finding (known debt) and 1 finding the AI marked as "
-        "likely false positives; see the job summary\n"
-    )
+    lines = render(make_review(dismissed, QUASI), "github").splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("::warning ")
+    assert lines[0].endswith("%0Alikely false positive (AI): a feature flag")
+    assert lines[1] == "Not annotated: 1 baselined finding (known debt); see the job summary"
 
 
 # ---------------------------------------------------------------------------- markdown
@@ -449,11 +450,11 @@ def test_markdown_partial_review_and_ai_sections() -> None:
     assert ("- model `claude-sonnet-5-5`: 1 call, 1000 input + 200 output tokens "
             "(800 cache read, 0 cache write), $0.0123") in lines
     details = md.split("<details>", 1)[1].split("</details>", 1)[0]
-    assert "<summary>1 finding the AI marked as likely false positives" in details
+    assert "<summary>AI notes: 1 finding above the AI calls likely false positives" in details
     assert details.rstrip().endswith("| token_secret \\| is &lt;b&gt;fine&lt;/b&gt; |")
-    # a dismissed finding is not in the main table or the paste-ready entries
+    # a dismissal is a note: the finding is still in the main table (issue 11)
     main = md.split("<details>", 1)[0]
-    assert "`MR003`" not in main
+    assert "`MR003`" in main
 
 
 def test_markdown_truncates_under_limit() -> None:

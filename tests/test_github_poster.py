@@ -297,14 +297,20 @@ def test_no_token_in_any_request_body_result_or_repr(fake: FakeGitHub) -> None:
     assert {r.authorization for r in fake.state.requests} == {f"token {TOKEN}"}
 
 
-def test_dismissed_and_preexisting_findings_are_not_commented(fake: FakeGitHub) -> None:
+def test_preexisting_findings_are_not_commented_and_dismissed_ones_carry_a_note(
+    fake: FakeGitHub,
+) -> None:
     old = replace(finding(1), introduced=False)
     dismissed = replace(finding(2), dismissed="a reference id, not a secret")
 
     result = post(fake, make_review(old, dismissed, finding(3)))
 
-    assert (result.inline, result.in_body) == (1, 0)
-    assert fps([c["body"] for c in fake.state.review_comments]) == [finding(3).fingerprint]
+    # An AI dismissal never removes or hides a comment (issue 11): it adds a note.
+    assert (result.inline, result.in_body) == (2, 0)
+    bodies = [c["body"] for c in fake.state.review_comments]
+    assert sorted(fps(bodies)) == sorted([finding(2).fingerprint, finding(3).fingerprint])
+    assert sum("(AI review: likely a false positive: a reference id, not a secret)" in b
+               for b in bodies) == 1
     assert "1 finding already existed before this pull request" in (
         fake.state.issue_comments[0]["body"]
     )

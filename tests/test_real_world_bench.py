@@ -357,3 +357,70 @@ def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> No
     errors = [{"path": "a.py", "line": 3, "message": "class User: base ..."}]
     missing = [("users", "email"), ("users", "created"), ("events", "ip")]
     assert silent_misses(missing, labels, errors) == [("events", "ip")]
+
+
+SQLMODEL = '''\
+from sqlmodel import Field, Relationship, SQLModel
+
+
+class UserBase(SQLModel):
+    email: str = Field(unique=True)
+    is_active: bool = True
+
+
+class UserCreate(UserBase):
+    password: str
+
+
+class User(UserBase, table=True):
+    hashed_password: str
+    items: list["Item"] = Relationship(back_populates="owner")
+'''
+
+
+def test_sqlmodel_fields_are_columns_only_in_tables_and_their_bases() -> None:
+    added = added_columns(_diff_adding_everything(SQLMODEL), lambda _: SQLMODEL, None)
+    assert [(a.table, a.column, a.class_name) for a in added] == [
+        ("user", "email", "User"),
+        ("user", "is_active", "User"),
+        ("user", "hashed_password", "User"),
+    ]
+
+
+def test_a_replayed_commit_adding_a_password_hash_is_flagged_and_blocks(tmp_path: Path) -> None:
+    from benchmarks.replay import plan_project, replay
+
+    repo = make_repo(tmp_path / "upstream")
+    repo.write("LICENSE", "MIT License\n")
+    repo.write("app/models.py", MODELS.replace("    password_hash = Column(String(60))\n", ""))
+    repo.commit("users")
+    repo.write("app/models.py", MODELS + '''
+
+class Team(Base):
+    __tablename__ = "teams"
+    id = Column(Integer, primary_key=True)
+''')
+    sha = repo.commit("password hashes and teams")
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "tiny").mkdir(parents=True)
+    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "tiny.csv").write_text(
+        HEADER + "tiny,app/models.py,users,id,none,,\n"
+        "tiny,app/models.py,users,password_hash,credential,,\n"
+        "tiny,app/models.py,teams,id,none,,\n", encoding="utf-8")
+    plan = plan_project(_project(sha), mirrors, cap=5, regex=r"Column\(", replay_labels=[],
+                        labels_dir=labels)
+    # the root commit has no parent to compare with
+    assert [pr.subject for pr in plan.prs] == ["password hashes and teams"]
+    replay([plan], mirrors, jobs=1)
+    pr = plan.prs[0]
+    assert pr.status == "ok"
+    by_key = {(a.table, a.column): a for a in pr.added}
+    assert set(by_key) == {("users", "password_hash"), ("teams", "id")}
+    password = by_key[("users", "password_hash")]
+    assert password.label == "credential" and password.seen
+    assert password.flagged and password.error
+    assert pr.blocking and pr.blocking_new and pr.mr007 == 0
+    assert not by_key[("teams", "id")].flagged

@@ -154,7 +154,7 @@ def _review(
                 max_total_seconds=max_total_seconds,
             )
         except AiCallError as exc:
-            return _outcome((_FAILED.format(reason=exc),))
+            return _outcome((_FAILED.format(reason=exc),), exc.usage)
         usage = reply.usage
         answer = reply.tool_input
         if answer is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
@@ -35,10 +36,25 @@ _BACKOFF_START = 0.5
 _BACKOFF_MAX = 20.0
 _RETRY_AFTER_MAX = 60.0
 _MIN_ATTEMPT_SECONDS = 1.0
+# A wrong ANTHROPIC_BASE_URL or a down API refuses at once: three quick tries (~1.5 s of
+# backoff) tell a blip from an outage without making a local user wait.
+_CONNECT_ATTEMPTS = 3
 
 
 class AiCallError(Exception):
-    """The call failed for good; ``str()`` is a short reason fit for a notice."""
+    """The call failed for good; ``str()`` is a short reason fit for a notice. ``usage`` is
+    set when tokens were spent anyway (a truncated answer)."""
+
+    def __init__(self, reason: str, usage: AiUsage | None = None) -> None:
+        super().__init__(reason)
+        self.usage = usage
+
+
+TRUNCATED = (
+    "the answer was cut off at the {limit}-token limit (stop_reason max_tokens), so it was "
+    "not used"
+)
+MALFORMED = "the API sent a response that is not a valid Messages API answer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +79,27 @@ def _retryable(exc: BaseException) -> bool:
         return True
     status = _status(exc)
     return status is not None and (status == 429 or status >= 500)
+
+
+def _refused(exc: BaseException | None) -> bool:
+    """Nothing answered at all (refused, no route, bad host): not worth the whole budget."""
+    import anthropic
+
+    return isinstance(exc, anthropic.APIConnectionError) and not isinstance(
+        exc, anthropic.APITimeoutError
+    )
+
+
+def _stop(max_total_seconds: float) -> Callable[[RetryCallState], bool]:
+    by_time = stop_before_delay(max_total_seconds)
+
+    def stop(state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        if _refused(exc) and state.attempt_number >= _CONNECT_ATTEMPTS:
+            return True
+        return bool(by_time(state))
+
+    return stop
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
@@ -183,19 +220,31 @@ def call_model(
     retrying = Retrying(
         retry=retry_if_exception(_retryable),
         wait=_wait,
-        stop=stop_before_delay(max_total_seconds),
+        stop=_stop(max_total_seconds),
         reraise=True,
     )
     try:
         message: Message = retrying(_attempt)
+        attempts = retrying.statistics.get("attempt_number", 1)
+        # The body is the API's (or whatever answers at ANTHROPIC_BASE_URL): a shape the SDK
+        # could not parse is a failed call, not a crash.
+        usage = _usage(message, model)
+        stop_reason = message.stop_reason
+        blocks = [(b.type, getattr(b, "name", None), getattr(b, "input", None))
+                  for b in message.content]
     except anthropic.AnthropicError as exc:
         raise AiCallError(short_reason(exc)) from exc
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise AiCallError(MALFORMED) from exc
     finally:
         client.close()
-    attempts = retrying.statistics.get("attempt_number", 1)
+    if stop_reason == "max_tokens":
+        # A cut-off tool call may still parse, minus the items that did not fit: using it
+        # would silently drop findings, and caching it would repeat that on every push.
+        raise AiCallError(TRUNCATED.format(limit=AI_MAX_TOKENS), usage)
     tool_input: object | None = None
-    for block in message.content:
-        if block.type == "tool_use" and block.name == tool_name:
-            tool_input = block.input
+    for kind, name, payload in blocks:
+        if kind == "tool_use" and name == tool_name:
+            tool_input = payload
             break
-    return ModelAnswer(tool_input=tool_input, usage=_usage(message, model), attempts=attempts)
+    return ModelAnswer(tool_input=tool_input, usage=usage, attempts=attempts)

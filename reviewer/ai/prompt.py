@@ -6,6 +6,7 @@ hold real secrets), and the diff is fenced as untrusted input.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,11 +17,14 @@ import jinja2
 from reviewer.strategies import STRATEGIES, Strategy
 from reviewer.types import CATEGORIES, Column, Finding, SimilarField
 
-PROMPT_VERSION = 2  # bump on any change to the templates' meaning; part of the cache key
+PROMPT_VERSION = 4  # bump on any change to the templates' meaning; part of the cache key
 REDACTED = '"<redacted>"'
-# A fence the diff cannot plausibly contain; any occurrence inside is neutralised anyway.
+# Fences the PR cannot plausibly contain; any occurrence inside is neutralised anyway.
 DIFF_FENCE_OPEN = "<<<UNTRUSTED_DIFF"
 DIFF_FENCE_CLOSE = "UNTRUSTED_DIFF>>>"
+DATA_FENCE_OPEN = "<<<UNTRUSTED_DATA"
+DATA_FENCE_CLOSE = "UNTRUSTED_DATA>>>"
+_FENCE_WORD = re.compile("UNTRUSTED_", re.IGNORECASE)
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}(?:\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,2}")
 _COMMENT_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
@@ -35,10 +39,21 @@ def prompts_dir() -> Path:
     return package / "_data" / "prompts"
 
 
+def unfenced(text: str) -> str:
+    """``text`` with every fence word broken, so nothing from the PR can open or close one."""
+    return _FENCE_WORD.sub("UNTRUSTED-", text)
+
+
+def quoted(value: object) -> str:
+    """A PR-controlled string as it appears in the prompt: one JSON string on one line (no
+    line break of its own to fake a heading with), fence words broken."""
+    return unfenced(json.dumps(str(value), ensure_ascii=False))
+
+
 @lru_cache(maxsize=4)
 def _environment(directory: str) -> jinja2.Environment:
     # The output is a plain-text prompt, not HTML: escaping would corrupt code in the diff.
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         undefined=jinja2.StrictUndefined,
@@ -46,6 +61,8 @@ def _environment(directory: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["q"] = quoted
+    return env
 
 
 def _render(name: str, **context: object) -> str:
@@ -122,9 +139,9 @@ def redact_diff(diff: str, keep: frozenset[str] = frozenset()) -> str:
         body, in_triple = _redact_body(body, keep, in_triple)
         out.append(prefix + body)
     text = "\n".join(out)
-    # The fence must not be closable from inside.
+    # No fence may be opened or closed from inside.
     text = text.replace(DIFF_FENCE_CLOSE, "UNTRUSTED_DIFF]]")
-    return text.replace(DIFF_FENCE_OPEN, "[[UNTRUSTED_DIFF")
+    return unfenced(text.replace(DIFF_FENCE_OPEN, "[[UNTRUSTED_DIFF"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,4 +266,6 @@ def render_review(
         findings=findings,
         fence_open=DIFF_FENCE_OPEN,
         fence_close=DIFF_FENCE_CLOSE,
+        data_open=DATA_FENCE_OPEN,
+        data_close=DATA_FENCE_CLOSE,
     )

@@ -138,4 +138,14 @@ def apply_answer(
             dropped += 1  # errors, unknown or repeated fingerprints never clear anything
             continue
         dismissals.append((fp, sanitize(dismissal.reason) or "no reason given"))
+    # Dismissing a column's warning and flagging the same column contradicts itself: an
+    # answer like that (an injected one, typically) is used for neither.
+    flagged = {(f.table, f.column) for f in out}
+    column_of = {f.fingerprint: (f.table, f.column) for f in findings}
+    torn = {column_of[fp] for fp, _ in dismissals if column_of.get(fp) in flagged}
+    if torn:
+        dropped += sum(1 for f in out if (f.table, f.column) in torn)
+        dropped += sum(1 for fp, _ in dismissals if column_of.get(fp) in torn)
+        out = [f for f in out if (f.table, f.column) not in torn]
+        dismissals = [d for d in dismissals if column_of.get(d[0]) not in torn]
     return Verdict(tuple(out), tuple(dismissals), dropped)

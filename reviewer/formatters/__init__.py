@@ -84,10 +84,11 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def counts(review: Review) -> tuple[int, int, int, int]:
-    """(blocking, other errors, warnings, notes) among findings that count: not baselined,
-    not dismissed. Blocking is the gate's stamp, so ``fail-on = "warning"`` counts a warning
-    as blocking; the other three count what does not block."""
-    live = [f for f in review.findings if not f.baselined and f.dismissed is None]
+    """(blocking, other errors, warnings, notes) among findings that count: not baselined.
+    An AI dismissal is only a note on a warning: the warning still counts. Blocking is the
+    gate's stamp, so ``fail-on = "warning"`` counts a warning as blocking; the other three
+    count what does not block."""
+    live = [f for f in review.findings if not f.baselined]
     rest = [f for f in live if not f.blocks]
     return (
         sum(f.blocks for f in live),
@@ -111,7 +112,7 @@ def summary_line(review: Review) -> str:
         parts.append(f"{debt} known debt")
     dismissed = sum(f.dismissed is not None and not f.baselined for f in review.findings)
     if dismissed:
-        parts.append(f"{dismissed} likely false positive{'s' if dismissed != 1 else ''}")
+        parts.append(plural(dismissed, "AI false-positive note"))
     scope = (
         f"{plural(review.columns_total, 'column')}, {review.columns_labelled} labelled, "
         f"{plural(review.rules_total, 'rule')}"
@@ -129,7 +130,11 @@ def render(
     # Imported here so each submodule can import the helpers above without a cycle.
     from reviewer.formatters import annotations, jsonout, sarif, text
     from reviewer.formatters import markdown as markdown_
+    from reviewer.logsafe import encodable_all, one_line_all
 
+    # Text goes to terminals and CI logs as is: every name in it is kept on its line. The
+    # other formats escape line breaks themselves; none may carry an unencodable character.
+    review = one_line_all(review) if fmt == "text" else encodable_all(review)
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: text.render_text(review, color=color, quiet=quiet),
         "json": lambda: jsonout.render_json(review),

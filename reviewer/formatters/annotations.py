@@ -10,20 +10,11 @@ from __future__ import annotations
 from reviewer.codes import Severity
 from reviewer.constants import MAX_ANNOTATIONS_PER_TYPE
 from reviewer.formatters import action_phrase, entry_json, plural, similar_phrase
+from reviewer.logsafe import escape_data, escape_property
 from reviewer.types import Finding, Review
 
 _COMMANDS: dict[Severity, str] = {"error": "error", "warning": "warning", "note": "notice"}
 _NOUNS: dict[Severity, str] = {"error": "error", "warning": "warning", "note": "notice"}
-
-
-def escape_data(value: str) -> str:
-    """Escaping for the message part, after ``::`` (GitHub's toolkit ``escapeData``)."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(value: str) -> str:
-    """Escaping for ``key=value`` properties (GitHub's toolkit ``escapeProperty``)."""
-    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(finding: Finding, rules_path: str) -> str:
@@ -40,11 +31,13 @@ def annotation(finding: Finding, rules_path: str) -> str:
         message += f"\n{phrase}: {entry}"
     # An annotation is all some readers see: the similar fields are the reason to trust it.
     message += "".join(f"\nsimilar: {similar_phrase(s)}" for s in finding.similar)
+    if finding.dismissed is not None:
+        message += f"\nlikely false positive (AI): {finding.dismissed}"
     return f"::{_COMMANDS[finding.severity]} {','.join(props)}::{escape_data(message)}"
 
 
 def render_annotations(review: Review) -> str:
-    shown = [f for f in review.findings if not f.baselined and f.dismissed is None]
+    shown = [f for f in review.findings if not f.baselined]
     lines: list[str] = []
     severity: Severity
     for severity in ("error", "warning", "note"):
@@ -57,13 +50,7 @@ def render_annotations(review: Review) -> str:
             lines.append(f"… and {rest} more {_NOUNS[severity]}{'s' if rest != 1 else ''}; "
                          "see the job summary")
     debt = sum(f.baselined for f in review.findings)
-    dismissed = sum(f.dismissed is not None and not f.baselined for f in review.findings)
-    if debt or dismissed:
-        parts = []
-        if debt:
-            parts.append(f"{plural(debt, 'baselined finding')} (known debt)")
-        if dismissed:
-            parts.append(f"{plural(dismissed, 'finding')} the AI marked as likely false "
-                         "positives")
-        lines.append(f"Not annotated: {' and '.join(parts)}; see the job summary")
+    if debt:
+        lines.append(f"Not annotated: {plural(debt, 'baselined finding')} (known debt); "
+                     "see the job summary")
     return "\n".join(lines) + "\n" if lines else ""

@@ -99,7 +99,7 @@ def _entries_block(findings: Sequence[Finding], rules_path: str) -> list[str]:
 
 
 def _build(review: Review, cap: int | None, tool_version: str) -> str:
-    live = [f for f in review.findings if not f.baselined and f.dismissed is None]
+    live = [f for f in review.findings if not f.baselined]
     new = [f for f in live if f.introduced]
     old = [f for f in live if not f.introduced]
     debt = [f for f in review.findings if f.baselined]
@@ -182,8 +182,9 @@ def _build(review: Review, cap: int | None, tool_version: str) -> str:
 
     if dismissed:
         lines += ["", "<details>",
-                  f"<summary>{plural(len(dismissed), 'finding')} the AI marked as likely false "
-                  "positives (not blocking, shown for a human to confirm)</summary>", ""]
+                  f"<summary>AI notes: {plural(len(dismissed), 'finding')} above the AI calls "
+                  "likely false positives (still shown and counted; a human decides)</summary>",
+                  ""]
         lines += _table(capped(dismissed), review.rules_path, reason=True)
         lines += ["", "</details>"]
 

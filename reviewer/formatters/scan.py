@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from reviewer.constants import JSON_OUTPUT_VERSION
+from reviewer.logsafe import one_line_all
 from reviewer.types import Column, Inventory, RulesFile
 
 
@@ -43,6 +44,7 @@ def render_scan_json(inventory: Inventory, rules: RulesFile) -> str:
 
 def render_scan_text(inventory: Inventory, rules: RulesFile) -> str:
     """One line per column: ``*`` labelled, ``?`` looks sensitive but is not labelled."""
+    inventory, rules = one_line_all((inventory, rules))
     have = rules.by_key()
     lines = []
     for c in inventory.columns:

@@ -27,6 +27,7 @@ from reviewer.errors import UsageError
 from reviewer.github.client import GithubApiError, RetryPolicy, connect, redact
 from reviewer.github.event import ActionsEnv, PullRequestEvent, load_pull_request, read_env
 from reviewer.github.outputs import write_outputs, write_summary
+from reviewer.logsafe import command, one_line, write_trusted
 from reviewer.sources import GitTree, WorktreeTree, git, run_git
 from reviewer.types import AiMode, Config, FailOn, Review
 
@@ -115,18 +116,20 @@ def run(args: GithubArgs | argparse.Namespace, environ: Mapping[str, str] | None
     try:
         return _run(args, env)
     except UsageError as exc:
-        print(f"reviewer github: error: {redact(str(exc), env.token)}", file=sys.stderr)
-        print(f"::error title=masking-reviewer::{redact(str(exc), env.token)}")
+        message = redact(str(exc), env.token)
+        print(f"reviewer github: error: {one_line(message)}", file=sys.stderr)
+        command("error", message, title="masking-reviewer")
         return EXIT_USAGE
     except Exception as exc:  # a crash must fail the job, token scrubbed
         message = redact(f"{type(exc).__name__}: {exc}", env.token)
-        print(f"reviewer github: internal error: {message}", file=sys.stderr)
-        print(f"::error title=masking-reviewer internal error::{message} (the gate fails closed)")
+        print(f"reviewer github: internal error: {one_line(message)}", file=sys.stderr)
+        command("error", f"{message} (the gate fails closed)",
+                title="masking-reviewer internal error")
         return EXIT_INTERNAL
 
 
 def _log(message: str) -> None:
-    print(f"reviewer github: {message}", file=sys.stderr)
+    print(f"reviewer github: {one_line(message)}", file=sys.stderr)
 
 
 def _ensure_commit(root: str, sha: str, what: str) -> None:
@@ -180,15 +183,12 @@ def _run(args: GithubArgs, env: ActionsEnv) -> int:
     # Annotations first: they reach the PR even if everything after this fails.
     annotations = render(review, "github")
     if annotations:
-        sys.stdout.write(annotations if annotations.endswith("\n") else annotations + "\n")
-        sys.stdout.flush()
+        write_trusted(annotations if annotations.endswith("\n") else annotations + "\n")
     code = _gate(review, s.fail_on)
 
     sarif_path = ""
     if s.sarif:
-        Path(s.sarif).parent.mkdir(parents=True, exist_ok=True)
-        Path(s.sarif).write_text(render(review, "sarif", tool_version=__version__),
-                                 encoding="utf-8")
+        _write_sarif(s, render(review, "sarif", tool_version=__version__))
         sarif_path = s.sarif
         from reviewer.formatters.sarif import omitted_note
 
@@ -202,7 +202,7 @@ def _run(args: GithubArgs, env: ActionsEnv) -> int:
     # the log and the annotations too.
     for n in [*review.notices, *notices]:
         _log(n)
-        print(f"::notice title=masking-reviewer::{n}")
+        command("notice", n, title="masking-reviewer")
 
     summary = render(review, "markdown", tool_version=__version__)
     if notices:
@@ -216,6 +216,25 @@ def _run(args: GithubArgs, env: ActionsEnv) -> int:
     _log(f"{len(review.new_findings)} new finding(s); "
          f"{'blocking' if code == EXIT_FINDINGS else 'not blocking'}")
     return code
+
+
+def _write_sarif(s: Settings, text: str) -> None:
+    """An explicit ``--sarif`` is the user's choice; the default file under the repository
+    root (no ``RUNNER_TEMP``) is ours, and must not follow a planted symlink out of it."""
+    from reviewer.files import write_in_repo, write_output
+
+    target = Path(s.sarif or SARIF_NAME)
+    # The directory is resolved, never the file itself: that may be the planted symlink.
+    inside = os.path.realpath(target.parent) == os.path.realpath(s.root)
+    if inside and target.name == SARIF_NAME:
+        write_in_repo(s.root, SARIF_NAME, text.encode("utf-8", errors="replace"),
+                      what="SARIF file")
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the directory for {target}: {exc.strerror}") from None
+    write_output(target, text)
 
 
 def _review_pull_request(pr: PullRequestEvent, s: Settings) -> Review:

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.constants import MAX_NESTING
 from reviewer.errors import UsageError
+from reviewer.files import decode, line_of, read_file, require_text, too_deep
 from reviewer.github.client import DEFAULT_API_URL
 
 
@@ -80,11 +82,18 @@ def _get(data: Any, *keys: str) -> Any:
 
 def load_pull_request(path: str, fallback_repository: str | None = None) -> PullRequestEvent:
     """Parse ``$GITHUB_EVENT_PATH``; a malformed payload is a usage error naming the field."""
+    # The runner's own file, but its content is the pull request's: read it like any other
+    # hostile input (no FIFO hang, capped, UTF-8 checked, nesting bounded).
+    raw = read_file(path, path)
+    if raw is None:
+        raise UsageError("cannot read the event payload: no such file", path=path)
+    text = require_text(decode(raw), path)
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        raise UsageError(f"event payload is not valid JSON: nested deeper than {MAX_NESTING} "
+                         "levels", path=path, line=line_of(text, deep))
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except OSError as exc:
-        raise UsageError(f"cannot read the event payload: {exc.strerror}", path=path) from None
+        data = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise UsageError(f"event payload is not valid JSON: {exc.msg}", path=path,
                          line=exc.lineno) from None

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Sequence
 
 from reviewer.constants import MAX_STEP_SUMMARY_BYTES
+from reviewer.files import write_output
 
 _SUMMARY_CUT = "\n\n…(job summary truncated at GitHub's 1 MiB limit)\n"
 
@@ -21,8 +22,7 @@ def write_outputs(path: str | None, values: Sequence[tuple[str, str]]) -> None:
             lines.append(f"{name}<<{delim}\n{value}\n{delim}\n")
         else:
             lines.append(f"{name}={value}\n")
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write("".join(lines))
+    write_output(path, "".join(lines), append=True)
 
 
 def fit_summary(text: str, limit: int = MAX_STEP_SUMMARY_BYTES) -> str:
@@ -36,5 +36,4 @@ def fit_summary(text: str, limit: int = MAX_STEP_SUMMARY_BYTES) -> str:
 def write_summary(path: str | None, text: str) -> None:
     if not path:
         return
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(fit_summary(text if text.endswith("\n") else text + "\n"))
+    write_output(path, fit_summary(text if text.endswith("\n") else text + "\n"), append=True)

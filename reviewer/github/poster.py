@@ -129,7 +129,8 @@ def plan(
     in_bodies = {fp for body in review_bodies for fp in render.FP_RE.findall(body)}
     current = {f.fingerprint for f in review.findings}
 
-    wanted = [f for f in review.new_findings if f.dismissed is None]
+    # An AI dismissal is a note on the comment, never a reason to withhold it.
+    wanted = list(review.new_findings)
     fresh = [f for f in wanted if f.fingerprint not in posted and f.fingerprint not in in_bodies]
     anchorable = [f for f in fresh if f.in_hunk and f.line >= 1]
     inline = anchorable[:cap]

@@ -86,6 +86,13 @@ class InlineView:
     marker: str
 
 
+def with_ai_note(f: Finding) -> str:
+    """The message, plus the AI's opinion when it called the warning a false positive."""
+    if f.dismissed is None:
+        return f.message
+    return f"{f.message} (AI review: likely a false positive: {f.dismissed})"
+
+
 def inline_view(f: Finding, rules_path: str) -> InlineView:
     entry = ""
     if f.rule is not None:
@@ -94,7 +101,7 @@ def inline_view(f: Finding, rules_path: str) -> InlineView:
         icon=_ICONS[f.severity],
         code=f.code,
         name=f.name,
-        message=untrusted(escape_text(f.message)),
+        message=untrusted(escape_text(with_ai_note(f))),
         ai=f.source == "ai",
         similar=tuple(untrusted(escape_text(similar_phrase(s))) + f" — `{s.path}:{s.line}`"
                       for s in f.similar),
@@ -194,7 +201,7 @@ _SUMMARY_ROWS = 100
 def summary_comment(
     review: Review, *, head: str, base: str | None, resolved: int, notices: Sequence[str],
 ) -> str:
-    live = [f for f in review.new_findings if f.dismissed is None]
+    live = list(review.new_findings)  # AI dismissals are notes; nothing is hidden
     rows = tuple(
         SummaryRow(
             icon=_ICONS[f.severity], code=f.code, name=f.name,
