@@ -1,7 +1,15 @@
-"""Decides, from a column's name and declared type alone, whether it looks sensitive.
+"""Decides whether a column looks sensitive, from the evidence a security reviewer reads.
 
-The words live in ``vocabulary.toml`` next to this module (documented there); this module
-only knows how to read a name. It never sees data values and never imports model code.
+``classify`` reads a name and its declared type. ``classify_columns`` judges every column of
+an inventory with the rest of that evidence: its constraints (unique, index, foreign key),
+its ``doc=``/``comment=`` and source comments, the table and class it lives in, its siblings,
+and how the repository labels its twins. Each verdict carries the evidence it rests on
+("name token 'code', sibling 'expires_at', sibling 'user_id' (foreign key to users.id)"), so
+a user can see why and answer with ``ignore-names`` or an exemption.
+
+The words live in ``vocabulary.toml`` next to this module (documented there, each rule of
+thumb with the real column that motivated it); this module only knows how to read them. It
+never sees data values and never imports model code.
 """
 
 from __future__ import annotations
@@ -87,6 +95,8 @@ class Vocabulary:
     personal_siblings: frozenset[str] = frozenset()
     machine_ip_qualifiers: frozenset[str] = frozenset()
     external_account_names: frozenset[str] = frozenset()
+    person_prose: frozenset[tuple[str, ...]] = frozenset()
+    head_only: frozenset[tuple[str, ...]] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -116,6 +126,7 @@ def _singular(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=65536)  # schemas repeat a few hundred names thousands of times
 def normalize(name: str) -> tuple[str, ...]:
     """Tokens as compared against the vocabulary: lower-case and singular."""
     return tuple(_singular(t) for t in tokenize(name))
@@ -206,6 +217,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
         machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
         external_account_names=frozenset(map(_snake_norm, _strs(ctx, "external_account_names"))),
+        person_prose=frozenset(_phrases(ctx, "person_prose")),
+        head_only=frozenset(_phrases(data["direct_identifier"], "head_only")),
         index={k: tuple(v) for k, v in index.items()},
     )
 
@@ -299,6 +312,8 @@ def _name_only(
     if not matches:
         return None, False
     best = max(matches, key=_Match.sort_key)
+    if best.term.tokens in vocab.head_only and best.end < len(tokens):
+        return None, False  # owner_org is an organisation
     if best.term.category == "free_text" and any(
             t in vocab.prose_attributes for t in tokens[best.end:]):
         return None, True  # text_color is a colour, content_length a number
@@ -541,6 +556,10 @@ def classify_in_context(column: Column, context: Context | None = None,
         return None
     if base is not None and base.category != "credential":
         return _not_a_secret(base, normalize(name), context, column, vocab)
+    if (base is not None and context.person_table
+            and any(_find(normalize(name), p) >= 0 for p in vocab.person_prose)):
+        return Classification("free_text", "medium", f"{base.reason} in table "
+                              f"'{context.table}': a person's own prose")
     if base is None:
         if tokens == ("name",) and context.person_table:
             return Classification("direct_identifier", "medium",
@@ -586,7 +605,9 @@ def classify_in_context(column: Column, context: Context | None = None,
         boosts.append(f"sibling '{context.expiry}'")
     if context.owner and context.owner != column.column and (context.expiry or base):
         boosts.append(f"sibling '{context.owner}' (foreign key to {context.owner_target})")
-    if context.credential_sibling and context.credential_sibling != column.column:
+    if (context.credential_sibling and context.credential_sibling != column.column
+            and bare and bare[-1] in ("hash", "digest")):
+        # a hash next to a salt or a password verifies it; other names gain nothing from it
         boosts.append(f"sibling '{context.credential_sibling}'")
     # A unique token is a lookup value, but a unique key is usually a business key.
     if (column.unique or column.index) and (bare or base) and tokens[-1:] != ("key",):
@@ -625,19 +646,25 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     for column in columns:
         if column.labels:
             labelled.setdefault(core_tokens(column.column, vocab), column)
+    # Thousands of columns share a few dozen names (id, created_at) and tables share contexts:
+    # one verdict per (column facts, context); the table's name only where evidence quotes it.
+    shapes = {table: (dataclasses.replace(c, table=""),
+                      table if c.secret_table or c.settings or c.person_table else "")
+              for table, c in contexts.items()}
     verdicts: dict[tuple[object, ...], Classification | None] = {}
     out = []
     for column in columns:
-        context = contexts[column.table]
-        named = context.secret_table or context.settings or context.person_table
         key = (column.attribute, column.column, column.type, column.unique, column.index,
-               column.doc, column.comment, dataclasses.replace(context, table=""),
-               context.table if named else "")
+               column.doc, column.comment, column.foreign_key, column.primary_key,
+               shapes[column.table])
         if key not in verdicts:
-            verdicts[key] = classify_in_context(column, context, vocab)
+            verdicts[key] = classify_in_context(column, contexts[column.table], vocab)
         found = verdicts[key]
         if labelled and not column.labels:
             found = _like_labelled(column, found, labelled, vocab)
+        if found is None and column.category is None:
+            out.append(column)
+            continue
         out.append(dataclasses.replace(
             column,
             category=found.category if found else None,

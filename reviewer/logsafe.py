@@ -23,7 +23,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, TextIO, TypeVar
+from typing import Any, ClassVar, TextIO, TypeVar
 
 T = TypeVar("T")
 
@@ -69,31 +69,62 @@ def encodable(text: str) -> str:
 def one_line_all(value: T) -> T:
     """``one_line`` applied to every string inside a tree of frozen dataclasses, tuples and
     dicts: the single choke point of a text renderer."""
-    return _scrub(value, one_line)  # type: ignore[no-any-return]
+    return _Scrubber(_CONTROL, one_line).walk(value)  # type: ignore[no-any-return]
 
 
 def encodable_all(value: T) -> T:
     """``encodable`` applied to every string in a tree, for the structured formats."""
-    return _scrub(value, encodable)  # type: ignore[no-any-return]
+    return _Scrubber(_SURROGATE, encodable).walk(value)  # type: ignore[no-any-return]
 
 
-def _scrub(value: Any, fix: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return fix(value)
-    if isinstance(value, tuple):
-        return tuple(_scrub(v, fix) for v in value)
-    if isinstance(value, list):
-        return [_scrub(v, fix) for v in value]
-    if isinstance(value, dict):
-        return {_scrub(k, fix): _scrub(v, fix) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: _scrub(getattr(value, f.name), fix)
-            for f in dataclasses.fields(value)
-            if f.init
-        }
-        return dataclasses.replace(value, **changes)
-    return value
+class _Scrubber:
+    """Rebuilds only what changes: a review with nothing to fix (nearly every one) comes
+    back as the same object, at the cost of one regex search per string."""
+
+    _fields: ClassVar[dict[type, tuple[str, ...]]] = {}  # init field names per dataclass
+
+    def __init__(self, needs: re.Pattern[str], fix: Callable[[str], str]) -> None:
+        self.needs = needs
+        self.fix = fix
+        self._done: dict[int, Any] = {}  # id -> result: shared rules and fields walk once
+
+    def walk(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.fix(value) if self.needs.search(value) else value
+        known = self._done.get(id(value))
+        if known is not None:
+            return known
+        result = self._walk(value)
+        self._done[id(value)] = result  # the tree keeps ``value`` alive: ids stay unique
+        return result
+
+    def _walk(self, value: Any) -> Any:
+        if isinstance(value, tuple | list):
+            items = [self.walk(v) for v in value]
+            if all(a is b for a, b in zip(items, value, strict=True)):
+                return value
+            return type(value)(items) if isinstance(value, list) else tuple(items)
+        if isinstance(value, dict):
+            pairs = [(self.walk(k), self.walk(v)) for k, v in value.items()]
+            if all(a is k and b is v for (a, b), (k, v) in zip(pairs, value.items(),
+                                                               strict=True)):
+                return value
+            return dict(pairs)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = self._fields.get(type(value))
+            if names is None:
+                names = tuple(f.name for f in dataclasses.fields(value) if f.init)
+                self._fields[type(value)] = names
+            changes = {}
+            for name in names:
+                old = getattr(value, name)
+                if old is None or isinstance(old, int | float):
+                    continue
+                new = self.walk(old)
+                if new is not old:
+                    changes[name] = new
+            return dataclasses.replace(value, **changes) if changes else value
+        return value
 
 
 # --- workflow commands ---------------------------------------------------------------------

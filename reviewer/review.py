@@ -370,7 +370,12 @@ def _describe(similar: Sequence[SimilarField]) -> str:
     parts = []
     for s in similar:
         how = gate.label_words(s.labels) if s.labels else "unlabelled"
-        masked = f"masked with {s.rule.strategy}" if s.rule else "no rule"
+        if s.rule is None:
+            masked = "no rule"
+        elif s.rule.strategy == "keep":
+            masked = "copied unmasked (keep)"  # keep is a decision not to mask, never masking
+        else:
+            masked = f"masked with {s.rule.strategy}"
         parts.append(f"{s.qualname} is {how} and {masked}")
     return "; ".join(parts)
 

@@ -167,6 +167,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("secret_arn", None, id="reference to a vault"),
         pytest.param("next_page_token", None, id="a pagination cursor"),
         pytest.param("jwks_uri", "String(512)", id="where the public keys are served"),
+        pytest.param("owner_org", "UnicodeText", id="an owner_org is an organisation"),
+        pytest.param("race_preventer", "Integer", id="a race-condition counter"),
         pytest.param("text_color", "String(7)", id="a styling attribute named after text"),
         pytest.param("content_length", None, id="a quantity named after content"),
         pytest.param("description_vector", "TSVECTOR", id="a search vector"),
@@ -582,6 +584,31 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 user_id = Column(String(36))
             """, ("posts", "user_id"), (None, None, None),
             id="negative: a user id in a repository that keeps its users"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                password = Column(String(120))
+                signature = Column(Text)
+            """, ("users", "signature"),
+            ("free_text", "medium", "name token 'signature' in table 'users': a person's own "
+                                    "prose"),
+            id="a user's signature is a forum signature"),
+        pytest.param("""
+            class Webhook(Base):
+                __tablename__ = "webhooks"
+                id = Column(Integer, primary_key=True)
+                signing_secret = Column(String(64))
+                signature = Column(String(128))
+            """, ("webhooks", "signature"), ("credential", "medium", "name token 'signature'"),
+            id="negative: a credential sibling does not raise a signature"),
+        pytest.param("""
+            class Node(Base):
+                __tablename__ = "nodes"
+                id = Column(Integer, primary_key=True)
+                website = Column(String(200))
+            """, ("nodes", "website"), (None, None, None),
+            id="negative: a node's website is nobody's"),
         # the column's own evidence
         pytest.param("""
             class Export(Base):

@@ -37,6 +37,7 @@ UNDER_ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 DEEP_JSON = "[" * 5000 + "]" * 5000
 UNLABELLED_RULES = '{"version": 1, "rules": []}\n'
 BIG = b"# " + b"x" * (MAX_FILE_BYTES + 10) + b"\n"
+PRIVATE = '{"visibility": ColumnVisibility.PRIVATE}'
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,27 @@ CASES = [
     case({"app/legacy.py": "# caf\xe9\n".encode("latin-1") + MODEL.replace("users", "legacy")
           .encode()}, ["check"], 1, r"app/legacy\.py:\d+: MR007",
          id="latin-1 model file without a coding line blocks as MR007"),
+    # --- 5. no silent passes (the reader's constructs, through the whole CLI) -----------------
+    case({"app/models.py": MODEL + f"\n\nsetattr(User, \"ssn\", Column(String, info={PRIVATE}))\n"},
+         ["check"], 1, r"app/models\.py:17: MR001 .*users\.ssn",
+         id="setattr(Model, ...) after the class is read"),
+    case({"app/models.py": MODEL + f"\n\nUser.ssn = Column(String, info={PRIVATE})\n"},
+         ["check"], 1, r"app/models\.py:17: MR001 .*users\.ssn",
+         id="Model.x = Column(...) after the class is read"),
+    case({"app/models.py": MODEL + '\n\nEvil = type("Evil", (Base,), {"__tablename__": "evil"})\n'},
+         ["check"], 1, r"app/models\.py:17: MR007 .*type\('Evil', \.\.\.\) creates a mapped class",
+         id="type(...) creating a mapped class blocks at its line"),
+    case({"app/models.py": MODEL + f"    \uff53\uff53\uff4e = Column(String, info={PRIVATE})\n"},
+         ["check"], 1, r"app/models\.py:15: MR001 .*users\.ssn",
+         id="a full-width attribute is read as its NFKC name"),
+    case({"app/models.py": MODEL + '    ssn = Column(String, info={"visibility": '
+          'getattr(ColumnVisibility, "PRIVATE")})\n'},
+         ["check"], 1, r"app/models\.py:15: MR001 .*users\.ssn",
+         id="getattr(ColumnVisibility, 'PRIVATE') is a label"),
+    case({"app/legacy.py": ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + MODEL.replace(
+          "users", "legacy")).encode("latin-1")}, ["check"], 1,
+         r"app/legacy\.py:16: MR001 .*legacy\.email",
+         id="a latin-1 model file with a PEP 263 line is read"),
     # --- 2. keep what the user wrote ---------------------------------------------------------
     case({"masking_rules.json": UNLABELLED_RULES.replace("\n", "\r\n").encode()}, ["fix"], 0,
          r"added 1 rule", writes=("masking_rules.json",), id="fix keeps CRLF"),
