@@ -147,7 +147,7 @@ class ColumnBuilder:
         name = self.resolver.string(path, call.name_expr)
         if name is not None:
             return name, False
-        return None, call.name_expr[0] not in ("ref", "call")
+        return None, call.name_expr[0] != "maybe"
 
     def labels_for(self, path: str, *calls: CallFacts | None) -> set[str]:
         found: set[str] = set()

@@ -14,7 +14,7 @@ TablenameKind = Literal["none", "literal", "declared", "computed"]
 # A string computed from constants, as an expression tree the resolver evaluates across modules:
 #   ("lit", text) | ("ref", dotted name) | ("cat", (part, ...)) | ("clsname",)  (cls.__name__)
 #   ("call", dotted callee, (arg, ...)) | ("meth", method, receiver, (arg, ...))
-#   ("pct", "%s template", (arg, ...))
+#   ("pct", "%s template", (arg, ...)) | ("maybe", expr): a name if it evaluates, else a type
 # Tuples all the way down, so facts stay hashable and a cache round trip compares equal.
 StrExpr = tuple[Any, ...]
 

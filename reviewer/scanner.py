@@ -371,7 +371,8 @@ class _Extractor:
                 continue
             if index == 0 and isinstance(value, (cst.Name, cst.Attribute, cst.Call)):
                 # NAME_FROM_ELSEWHERE / prefixed("x"), or a type: the resolver tells which
-                name_expr = str_expr(value)
+                maybe = str_expr(value)
+                name_expr = ("maybe", maybe) if maybe is not None else None
             if isinstance(value, cst.Call):
                 facts = self.call(value)
                 args.append(facts)
@@ -576,6 +577,12 @@ class _ModuleBuilder:
                 self.import_(small)
             elif isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)):
                 self.module_assign(small)
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and (
+                    (dotted(small.value.func) or "").startswith("__all__.")
+                ):
+                    self.exports = None  # __all__.extend(...): no longer a known list
+            elif isinstance(small, cst.AugAssign) and dotted(small.target) == "__all__":
+                self.exports = None  # __all__ += ...
             elif isinstance(stmt, cst.ClassDef):
                 name = ident(stmt.name.value)
                 self.names.append(name)
