@@ -423,12 +423,15 @@ class Resolver:
             return None
         self._resolving.add(key)
         node = ClassNode(path, cls)
+        registry_mapped = False
         for decorator in cls.decorators:
             q = self.qual(path, decorator) if decorator else None
             if q is not None and is_sqla(q) and tail(q) in (
                 "as_declarative", "as_declarative_base"
             ):
                 node.root = node.declarative = True  # @as_declarative(): the base itself
+            if q is not None and is_sqla(q) and tail(q) in ("mapped", "mapped_as_dataclass"):
+                registry_mapped = True  # @reg.mapped: this class only, not its subclasses
         for base in cls.bases:
             ref = self.resolve(path, base) if base else Ref("unresolved", path, base)
             if ref.kind == "class":
@@ -466,6 +469,8 @@ class Resolver:
         )
         if node.sqlmodel:  # the others are pydantic models, not tables
             node.mapped = node.mapped and ("table", "True") in cls.keywords
+        if registry_mapped and not cls.abstract:
+            node.mapped = True
         self._resolving.discard(key)
         self._classes[key] = node
         return node

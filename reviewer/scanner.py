@@ -17,6 +17,7 @@ offsets that are turned into line numbers afterwards (~0.3x the parse).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import itertools
 import re
 import unicodedata
@@ -32,6 +33,7 @@ from reviewer.facts import (
     AnnFacts,
     CallFacts,
     ClassFacts,
+    FactoryFacts,
     ImportFacts,
     LateFacts,
     ModuleFacts,
@@ -560,6 +562,7 @@ class _ModuleBuilder:
         self.errors: list[tuple[int, str]] = []
         self.names: list[str] = []
         self.late: list[LateFacts] = []
+        self.factories: list[FactoryFacts] = []
         self.bindings: list[tuple[str, str]] = []
         self.instance_args: list[tuple[str, str, str]] = []
         self.exports: tuple[str, ...] | None = None
@@ -606,6 +609,7 @@ class _ModuleBuilder:
                 made = returned_calls(stmt)
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
+                self.factory_function(stmt)
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -658,6 +662,8 @@ class _ModuleBuilder:
             if callee.rsplit(".", 1)[-1] == "Table":
                 self.tables.append(ex.call(value))
             self.late_mapping(small, target, value, callee)
+            if target is not None and "." not in target and callee.rsplit(".", 1)[-1] == "partial":
+                self.partial_preset(target, value)
         alias = self.annotated_alias(target, value, small)
         if alias is not None:
             self.aliases.append(alias)
@@ -671,6 +677,48 @@ class _ModuleBuilder:
                 refs = tuple(dict.fromkeys(_refs(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
+
+    def factory_function(self, stmt: cst.FunctionDef) -> None:
+        """``def f(*args, **kwargs): return Column(...)``: a preset the inventory may inline."""
+        body = [small for _s, small in _statements(_block_body(stmt.body))
+                if not (isinstance(small, cst.Expr) and _literal_str(small.value) is not None)]
+        compound = [s for s in _block_body(stmt.body) if not isinstance(
+            s, cst.SimpleStatementLine)]
+        if compound or len(body) != 1 or not isinstance(body[0], cst.Return):
+            return
+        ret = body[0].value
+        if not isinstance(ret, cst.Call):
+            return
+        params = stmt.params
+        names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
+                                               *params.kwonly_params)}
+        star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
+        starstar = params.star_kwarg.name.value if params.star_kwarg is not None else None
+        star_args = any(a.star == "*" and dotted(a.value) == star for a in ret.args) and bool(star)
+        star_kwargs = bool(starstar) and any(
+            a.star == "**" and dotted(a.value) == starstar for a in ret.args)
+        plain = [a for a in ret.args if not a.star]
+        uses = (bool(names) and any(set(_refs(a.value)) & names for a in plain)) or any(
+            a.star and dotted(a.value) not in (star, starstar) for a in ret.args)
+        first = next((a for a in ret.args if a.keyword is None), None)
+        self.factories.append(FactoryFacts(
+            ident(stmt.name.value), self.ex.pos.line(stmt), self.ex.call(ret), star_args,
+            star_kwargs, first is not None and first.star == "*", uses,
+        ))
+
+    def partial_preset(self, target: str, value: cst.Call) -> None:
+        """``SecretColumn = partial(mapped_column, String(64), info=...)``."""
+        positional = [a for a in value.args if a.keyword is None and not a.star]
+        if not positional or any(a.star for a in value.args):
+            return
+        func = positional[0].value
+        rest = [a for a in value.args if a is not positional[0]]
+        call = self.ex.call(value.with_changes(func=func, args=rest))
+        line = self.ex.pos.line(value)
+        self.factories.append(FactoryFacts(
+            target, line, dataclasses.replace(call, line=line, end_line=self.ex.pos.end_line(
+                value)), True, True, False, False,
+        ))
 
     def late_mapping(self, small: cst.BaseSmallStatement, target: str | None, value: cst.Call,
                      callee: str) -> None:
@@ -1280,6 +1328,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         rebound=tuple(dict.fromkeys(builder.rebound)),
         returns=tuple(builder.returns),
         late=tuple(builder.late),
+        factories=tuple(builder.factories),
     )
 
 
