@@ -456,7 +456,10 @@ class ColumnBuilder:
         SQLAlchemy adds the column to the mapped class's table, and so does the reader. A
         class made by ``type(...)`` from a mapped base cannot be read: it blocks."""
         if late.kind == "type":
-            if any(self.mapped_base(path, base) for base in late.bases):
+            # inside a function the bases are often locals (`cls`): unknown blocks too
+            if any(not base or self.mapped_base(path, base)
+                   or self.resolver.resolve(path, base).kind in ("unresolved", "missing")
+                   for base in late.bases):
                 self.error(path, late.line,
                            f"type({late.target or '...'!r}, ...) creates a mapped class at run "
                            "time, so masking-reviewer cannot read its columns; write it as a "

@@ -584,6 +584,7 @@ class _ModuleBuilder:
         self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
         self.rebound: list[str] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
+        self.type_calls = True  # does the text call type() at all (else skip the search)
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
         for stmt, small in _statements(body):
@@ -615,6 +616,7 @@ class _ModuleBuilder:
                     self.module_body(_block_body(handler.body))
             elif isinstance(stmt, cst.FunctionDef):
                 self.names.append(ident(stmt.name.value))
+                self.nested_types(stmt)
                 helper = str_function(stmt)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
@@ -775,6 +777,20 @@ class _ModuleBuilder:
             bases = tuple(dotted(e.value) or "" for e in positional[1].elements)
             name = _literal_str(positional[0]) or ""
             self.late.append(LateFacts("type", line, end, name, bases=bases))
+
+    def nested_types(self, stmt: cst.FunctionDef) -> None:
+        """``type("X", (Event, db.Model), {...})`` inside a function or a declared_attr
+        (one mapped class per subclass, made when the mapper runs): recorded like a module
+        level type() so that it blocks rather than vanish."""
+        if not self.type_calls:
+            return
+        finder = _TypeCalls()
+        stmt.body.visit(finder)
+        pos = self.ex.pos
+        for call, bases in finder.found:
+            name = _literal_str(call.args[0].value) or ""
+            self.late.append(LateFacts("type", pos.line(call), pos.end_line(call), name,
+                                       bases=bases))
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -968,6 +984,7 @@ class _ModuleBuilder:
         ex = self.ex
         attr = ident(stmt.name.value)
         state.names.append(attr)
+        self.nested_types(stmt)
         decorators = tuple(dotted(_uncall(d.decorator)) or "" for d in stmt.decorators)
         if not any(d.split(".")[-1] in ("declared_attr", "directive", "cascading")
                    for d in decorators):
@@ -1311,6 +1328,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         extractor = _Extractor(positions, text, tuple(labels), strings)
         extractor.aliases = _import_aliases(module.body)
         builder = _ModuleBuilder(extractor)
+        builder.type_calls = "type(" in text
         builder.module_body(module.body)
         if "type(" in text:
             builder.nested_type_calls(module)
@@ -1459,3 +1477,17 @@ def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
     stmt.body.visit(finder)
     names = [c for c in finder.callees if c]
     return tuple(dict.fromkeys(names)) if names and len(names) == len(finder.callees) else ()
+
+
+class _TypeCalls(cst.CSTVisitor):
+    """Every ``type(name, (bases...), namespace)`` call in a subtree."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[cst.Call, tuple[str, ...]]] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        if (isinstance(node.func, cst.Name) and node.func.value == "type"
+                and len(positional) == 3 and isinstance(positional[1], (cst.Tuple, cst.List))):
+            self.found.append((node, tuple(dotted(e.value) or "" for e in positional[1].elements)))
+        return True

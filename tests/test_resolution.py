@@ -580,6 +580,35 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Event:
+                id: Mapped[int] = mapped_column(primary_key=True)
+                ip: Mapped[str] = mapped_column(info={"v": ColumnVisibility.PRIVATE})
+            class HasEvents:
+                @declared_attr
+                def events(cls):
+                    event_cls = type(
+                        f"{cls.__name__}Event",
+                        (Event, Base),
+                        {"__tablename__": f"{cls.__name__.lower()}_events"},
+                    )
+                    return relationship(event_cls)
+                def helper(self):
+                    return type("Plain", (object,), {})
+                def sneaky(self):
+                    return type("Made", (self.__class__,), {})
+            class User(HasEvents, Base):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 13, r"^type\('\.\.\.', \.\.\.\) creates a mapped class at run time, so "
+          r"masking-reviewer cannot read its columns; write it as a class statement$"),
+         ("app/m.py", 22, r"^type\('Made', \.\.\.\) creates a mapped class at run time")],
+        id="broken: type() inside a declared_attr or method makes mapped classes: it blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             class Ledger(Base):
                 __tablename__ = "ledger"
                 for _name in ("iban", "bic"):
