@@ -550,20 +550,6 @@ def _block_body(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
     return []
 
 
-class _TypeCalls(cst.CSTVisitor):
-    """Every three-argument ``type(name, (bases...), namespace)`` call in a module."""
-
-    def __init__(self) -> None:
-        self.calls: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        if isinstance(node.func, cst.Name) and node.func.value == "type":
-            positional = [a.value for a in node.args if a.keyword is None and not a.star]
-            if len(positional) == 3 and isinstance(positional[1], (cst.Tuple, cst.List)):
-                self.calls.append(node)
-        return True
-
-
 class _ModuleBuilder:
     def __init__(self, ex: _Extractor) -> None:
         self.ex = ex
@@ -733,23 +719,6 @@ class _ModuleBuilder:
             target, line, dataclasses.replace(call, line=line, end_line=self.ex.pos.end_line(
                 value)), True, True, False, False,
         ))
-
-    def nested_type_calls(self, module: cst.Module) -> None:
-        """``type("X", (Base,), {...})`` inside a function (a declared_attr that builds an
-        events table per class, say): a mapped class made at run time, which must block."""
-        finder = _TypeCalls()
-        module.visit(finder)
-        seen = {late.line for late in self.late if late.kind == "type"}
-        for call in finder.calls:
-            positional = [a.value for a in call.args if a.keyword is None and not a.star]
-            bases_node = positional[1]
-            assert isinstance(bases_node, (cst.Tuple, cst.List))
-            line = self.ex.pos.line(call)
-            if line in seen:
-                continue
-            bases = tuple(dotted(e.value) or "" for e in bases_node.elements)
-            self.late.append(LateFacts("type", line, self.ex.pos.end_line(call),
-                                       _literal_str(positional[0]) or "", bases=bases))
 
     def late_mapping(self, small: cst.BaseSmallStatement, target: str | None, value: cst.Call,
                      callee: str) -> None:
@@ -1330,8 +1299,6 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         builder = _ModuleBuilder(extractor)
         builder.type_calls = "type(" in text
         builder.module_body(module.body)
-        if "type(" in text:
-            builder.nested_type_calls(module)
     except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
         # A construct the extractor does not handle must block, never crash the whole gate.
         message = f"the reviewer could not read this file ({type(exc).__name__}: {exc}); "
