@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -368,25 +369,41 @@ SCALING_CASES = ("reference: import + walk metadata", "reviewer check (cold)",
 
 
 def scaling_markdown(by_size: Sequence[tuple[int, Sequence[Result]]]) -> str:
-    """Time per model at each size, and each size's deviation from the middle of them.
+    """Time per model at each size, and the marginal time per model between sizes.
 
-    Linear work shows as a flat row; quadratic work as a row that grows with the size."""
+    Linear work shows as a flat row; quadratic work as a row that grows with the size. The
+    first table includes what every run pays once (start-up, imports), which weighs most on
+    the smallest app; the second divides only what each step up in size added."""
     sizes = [n for n, _ in by_size]
     rows = ["| case | " + " | ".join(f"{n:,} models" for n in sizes)
             + " | spread (max/min - 1) |",
             "| --- |" + " ---: |" * (len(sizes) + 1)]
+    steps = list(itertools.pairwise(sizes))
+    marginal = ["| case | " + " | ".join(f"{a:,} → {b:,}" for a, b in steps)
+                + " | spread (max/min - 1) |",
+                "| --- |" + " ---: |" * (len(steps) + 1)]
     for name in SCALING_CASES:
-        per_model = []
-        for n, results in by_size:
+        medians: list[float | None] = []
+        for _, results in by_size:
             found = next((r for r in results if r.name == name), None)
-            per_model.append(None if found is None else found.median_s / n * 1000)
-        known = [p for p in per_model if p is not None]
-        if not known:
+            medians.append(None if found is None else found.median_s)
+        if all(m is None for m in medians):
             continue
-        cells = [f"{p:.2f} ms" if p is not None else "" for p in per_model]
-        spread = max(known) / min(known) - 1
-        rows.append(f"| {name} | " + " | ".join(cells) + f" | {spread * 100:.0f}% |")
-    return "\n".join(rows)
+        per_model = [None if m is None else m / n * 1000
+                     for m, n in zip(medians, sizes, strict=True)]
+        rows.append(_scaling_row(name, per_model))
+        per_step = [None if a is None or b is None else (b - a) / (nb - na) * 1000
+                    for (a, b), (na, nb) in zip(itertools.pairwise(medians), steps, strict=True)]
+        marginal.append(_scaling_row(name, per_step))
+    return "\n".join([*rows, "", "Marginal time per model (what each step up in size added):",
+                      "", *marginal])
+
+
+def _scaling_row(name: str, values: Sequence[float | None]) -> str:
+    known = [v for v in values if v is not None]
+    cells = [f"{v:.2f} ms" if v is not None else "" for v in values]
+    spread = f"{(max(known) / min(known) - 1) * 100:.0f}%" if known and min(known) > 0 else ""
+    return f"| {name} | " + " | ".join(cells) + f" | {spread} |"
 
 
 def _git_sha() -> str | None:

@@ -28,7 +28,8 @@ Reported per split (development and held-out apart), per project:
 - added credential columns: how many, flagged (any finding on the column: ``MR003``/``MR004``),
   flagged at error severity (which blocks with the default ``fail-on``), and not read (no
   finding and the reviewer did not even see the column added);
-- harmless-only pull requests (at least one added column, every added column ``none``): how
+- harmless-only pull requests (they add a column, and every column they add or rewrite is
+  ``none``): how
   many got any new warning or error (and without ``MR007``: the classifier's noise alone), how
   many the gate blocked, and how many were blocked by a finding the change introduced. The
   gate also blocks on the base's own gaps (a credential column nobody masked yet); a team that
@@ -154,6 +155,7 @@ class Added:
     table: str  # "?Class" when the table cannot be told from the text (a mixin, say)
     column: str
     text: str
+    changed: bool = False  # the declaration was rewritten, the column was there before
 
     @property
     def key(self) -> tuple[str, str]:
@@ -192,15 +194,41 @@ def enclosing_class(lines: Sequence[str], index: int) -> tuple[int, str, str] | 
     return None
 
 
+_TABLENAME_CONST = re.compile(r"^\s*__tablename__\s*(?::[^=]*)?=\s*([A-Z_][A-Z0-9_]*)\s*$")
+_TABLENAME_FUNC = re.compile(r"^\s*def\s+__tablename__\s*\(")
+_RETURN_LITERAL = re.compile(r"""^\s*return\s+["']([^"']+)["']\s*$""")
+_ABSTRACT = re.compile(r"^\s*__abstract__\s*(?::[^=]*)?=\s*True\b")
+_DECLARATIVE = re.compile(r"\b(DeclarativeBase|DeclarativeBaseNoMeta|declarative_base)\b")
+
+
 def class_table(lines: Sequence[str], start: int, naming: str | None, name: str,
                 bases: str) -> str:
+    """The class's table: ``__tablename__`` (a literal, a module constant, or a
+    ``declared_attr`` returning a literal), SQLModel's default, the configured naming; or
+    ``?Class`` for an abstract class, a declarative base or a mixin (no table of its own)."""
     depth = _indent(lines[start])
+    body = []
     for text in lines[start + 1:]:
         if text.strip() and _indent(text) <= depth and not text.lstrip().startswith("#"):
             break
+        body.append(text)
+    for i, text in enumerate(body):
         m = _TABLENAME.match(text)
         if m:
             return m.group(1)
+        m = _TABLENAME_CONST.match(text)
+        if m:
+            const = re.compile(rf"""^{m.group(1)}\s*(?::[^=]*)?=\s*["']([^"']+)["']""")
+            found = next((c.group(1) for line in lines if (c := const.match(line))), None)
+            if found:
+                return found
+        if _TABLENAME_FUNC.match(text):
+            for later in body[i + 1:i + 6]:
+                r = _RETURN_LITERAL.match(later)
+                if r:
+                    return r.group(1)
+    if any(_ABSTRACT.match(text) for text in body) or _DECLARATIVE.search(bases):
+        return f"?{name}"
     if "table=True" in bases:
         return name.lower()  # SQLModel's default table name
     return table_for_class(name, naming) or f"?{name}"
@@ -324,7 +352,8 @@ def subclasses_with_tables(lines: Sequence[str], name: str, naming: str | None,
 
 
 def added_columns(diff: str, read_new: Any, naming: str | None) -> list[Added]:
-    """The columns a diff adds. ``read_new(path)`` gives the file's new text.
+    """The columns a diff adds or rewrites (``changed``: a ``-`` line of the same file
+    declared the same name). ``read_new(path)`` gives the file's new text.
 
     A column declared in a class without a table (a mixin, a SQLModel base) counts once per
     class of the same file that inherits it and has a table; in a SQLModel schema class that no
@@ -348,8 +377,7 @@ def added_columns(diff: str, read_new: Any, naming: str | None) -> list[Added]:
             if decl is None or (sqlmodel_field(text) and enclosing_class(lines, index) is None):
                 continue
             attribute, column = decl
-            if column in removed or (attribute and attribute in removed):
-                continue  # a changed declaration, not a new column
+            changed = column in removed or bool(attribute and attribute in removed)
             targets: list[tuple[str | None, str]] = []
             if not 0 <= index < len(lines):
                 targets = [(None, "?")]
@@ -371,7 +399,7 @@ def added_columns(diff: str, read_new: Any, naming: str | None) -> list[Added]:
                     else:
                         targets = [(class_name, table)]
             for class_name, table in targets:
-                out.append(Added(path, n, class_name, table, column, full[:200]))
+                out.append(Added(path, n, class_name, table, column, full[:200], changed))
     return out
 
 
@@ -534,6 +562,7 @@ class AddedResult:
     label: str | None  # None: nobody labelled it yet
     seen: bool  # the reviewer reported the column added (or a finding on it)
     findings: list[dict[str, Any]] = field(default_factory=list)  # code, severity, category...
+    changed: bool = False  # rewritten, not added: counts for "harmless-only", not as added
 
     @property
     def flagged(self) -> bool:
@@ -565,7 +594,9 @@ class PullRequest:
 
     @property
     def harmless_only(self) -> bool:
-        return bool(self.added) and all(a.label == "none" for a in self.added)
+        """It adds columns, and every column it adds or rewrites is harmless."""
+        return (any(not a.changed for a in self.added)
+                and all(a.label == "none" for a in self.added))
 
 
 def _finding_brief(f: Mapping[str, Any]) -> dict[str, Any]:
@@ -600,7 +631,7 @@ def judge_pull_request(pr: PullRequest, added: Sequence[Added], doc: Mapping[str
         pr.added.append(AddedResult(
             a.path, a.line, a.table, a.column, label.label if label else None,
             seen=bool(on) or a.key in changed or (a.path, a.line) in changed_at,
-            findings=[_finding_brief(f) for f in on],
+            findings=[_finding_brief(f) for f in on], changed=a.changed,
         ))
 
 
@@ -708,7 +739,7 @@ class Summary:
 
 def summarise(name: str, prs: Sequence[PullRequest]) -> Summary:
     ok = [p for p in prs if p.status == "ok"]
-    creds = [a for p in ok for a in p.added if a.label == "credential"]
+    creds = [a for p in ok for a in p.added if a.label == "credential" and not a.changed]
     harmless = [p for p in ok if p.harmless_only]
     return Summary(
         name=name, prs=len(prs), failed=len(prs) - len(ok),
@@ -756,7 +787,8 @@ def summary_table(rows: Sequence[Summary]) -> str:
 def pr_details(prs: Sequence[PullRequest]) -> str:
     out = []
     for p in prs:
-        interesting = [a for a in p.added if a.label == "credential" and not a.error]
+        interesting = [a for a in p.added
+                       if a.label == "credential" and not a.changed and not a.error]
         noisy = p.harmless_only and (p.warnings_no_mr007 or p.blocking_new_no_mr007)
         if p.status != "ok":
             out.append(f"{p.project} {p.commit[:10]} {p.subject[:60]}: {p.status}")

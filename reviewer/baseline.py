@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from reviewer.codes import CODES
 from reviewer.constants import MAX_NESTING
 from reviewer.errors import UsageError
 from reviewer.files import line_of, require_text, too_deep
@@ -23,7 +24,7 @@ BASELINE_VERSION = 1
 # MR006 (broken rules file) and MR007 (unreadable model) mean the gate cannot see. A
 # baselined blind spot would silently hide every later gap behind it, so these always
 # block and a baseline that lists them is rejected.
-NEVER_BASELINE = frozenset({"MR006", "MR007"})
+NEVER_BASELINE = frozenset(c.code for c in CODES.values() if not c.baselineable)
 
 _FIELDS = ("fingerprint", "code", "path", "table", "column", "message")
 _OPTIONAL = frozenset({"table", "column"})

@@ -11,37 +11,65 @@ from typing import Literal
 Severity = Literal["error", "warning", "note"]
 
 
+RuleAction = Literal["add", "remove", "replace"]
+Scope = Literal["check", "diff"]
+
+
 @dataclass(frozen=True, slots=True)
 class Code:
+    """A finding code and what the rest of the tool needs to know about its findings, so that
+    no module keeps its own list of codes."""
+
     code: str
     name: str
     severity: Severity  # default; overridable per code with ``[tool.masking-reviewer.severity]``
     summary: str
+    # what the finding's rule does to the rules file: ``reviewer fix`` applies add and remove
+    rule_action: RuleAction | None = None
+    # says "there is no rule for X": unknown, not true, while the rules file cannot be read
+    needs_rules: bool = False
+    # the finding lists the similar fields that informed its rule
+    shows_similar: bool = False
+    # may be recorded as known debt; not what makes the gate blind (it could not see past it)
+    baselineable: bool = True
+    # where it is reported: a whole-repository check, and/or the review of a change
+    scope: tuple[Scope, ...] = ("check", "diff")
+
+    @property
+    def fixable(self) -> bool:
+        return self.rule_action in ("add", "remove")
 
 
 CODES: dict[str, Code] = {
     c.code: c
     for c in (
         Code("MR001", "missing-rule", "error",
-             "A column labelled sensitive has no masking rule and no exemption."),
+             "A column labelled sensitive has no masking rule and no exemption.",
+             rule_action="add", needs_rules=True),
         Code("MR002", "stale-rule", "error",
              "A masking rule names a table.column that no longer exists, so the real column "
-             "(renamed or misspelt) goes unmasked."),
+             "(renamed or misspelt) goes unmasked.", rule_action="remove"),
         Code("MR003", "unlabeled-sensitive", "warning",
              "A new or changed column looks sensitive but has no label and no rule "
-             "(error for high-confidence credentials, note for low-confidence guesses)."),
+             "(error for high-confidence credentials, note for low-confidence guesses).",
+             rule_action="add", needs_rules=True, shows_similar=True),
         Code("MR004", "label-mismatch", "warning",
-             "A similar field elsewhere is labelled or masked, and this one is not."),
+             "A similar field elsewhere is labelled or masked, and this one is not.",
+             rule_action="add", needs_rules=True, shows_similar=True, scope=("diff",)),
         Code("MR005", "invalid-exemption", "error",
              "An exemption has no reason, names no column, or sits on an unlabelled column."),
         Code("MR006", "invalid-rules", "error",
-             "masking_rules.json is missing, is not valid JSON, or breaks its schema."),
+             "masking_rules.json is missing, is not valid JSON, or breaks its schema.",
+             baselineable=False),
         Code("MR007", "parse-error", "error",
-             "A model file cannot be parsed or resolved; the gate fails closed."),
+             "A model file cannot be parsed or resolved; the gate fails closed.",
+             baselineable=False),
         Code("MR008", "weak-strategy", "warning",
-             "The rule's strategy is wrong for the column's category or constraints."),
+             "The rule's strategy is wrong for the column's category or constraints.",
+             rule_action="replace"),
         Code("MR009", "quasi-identifier", "note",
-             "A quasi-identifier is copied at full resolution; consider generalize."),
+             "A quasi-identifier is copied at full resolution; consider generalize.",
+             scope=("diff",)),
     )
 }
 

@@ -178,9 +178,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
             {config.rules: EMPTY_RULES_FILE}, label="working tree"
         )
         review = run_check(root, config, rules_tree=rules_tree, use_cache=use_cache)
-    add = [f.rule for f in review.findings
-           if f.rule and f.action == "add" and f.code in ("MR001", "MR003", "MR004")]
-    remove = [f.rule for f in review.findings if f.rule and f.action == "remove"]
+    from reviewer.codes import CODES
+
+    fixable = [f for f in review.findings if f.rule and CODES[f.code].fixable]
+    add = [f.rule for f in fixable if f.rule and f.action == "add"]
+    remove = [f.rule for f in fixable if f.rule and f.action == "remove"]
     new = edit_rules(old, add, remove, path=config.rules)
     left = [f for f in review.findings if f.severity == "error" and not f.baselined
             and not (f.rule and f.action in ("add", "remove"))]

@@ -80,7 +80,8 @@ def plan_init(root: str) -> InitPlan:
             evidence = f": {classification.reason}" if classification.reason else ""
             why = f"{classification.category.replace('_', ' ')} (high confidence){evidence}"
         else:
-            if classification is not None:
+            # Low-confidence guesses would bury the real questions; `reviewer report` has them.
+            if classification is not None and classification.confidence == "medium":
                 undecided.append(_needs_human(column, classification.category,
                                               classification.confidence, rules_path))
             continue

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from reviewer import gate
 from reviewer.classifier import Classification, Vocabulary, classify_columns, load_vocabulary
+from reviewer.codes import CODES
 from reviewer.inventory import build_inventory
 from reviewer.policy import quasi_identifier_note, weak_strategy
 from reviewer.rules import load_rules
@@ -114,8 +115,8 @@ def policy_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
 
 
 def enrich(snap: Snapshot, findings: Iterable[Finding]) -> list[Finding]:
-    """Attach the exact entry to add (MR001, MR003 with its similar fields) or to replace a
-    weak one with (MR008).
+    """Attach the exact entry to add (and the similar fields, for codes that show them), or
+    the one to replace a weak entry with; what each code gets is said in ``reviewer.codes``.
 
     Detection yields bare findings; this runs once, on the side whose findings are shown.
     The base side of a diff is judged only for fingerprints and never enriched.
@@ -123,27 +124,21 @@ def enrich(snap: Snapshot, findings: Iterable[Finding]) -> list[Finding]:
     columns, rules = snap.inventory.by_key(), snap.rules.by_key()
     out: list[Finding] = []
     for f in findings:
+        code = CODES[f.code]
         column = columns.get((f.table, f.column)) if f.table and f.column else None
-        if column is None or f.code not in ("MR001", "MR003", "MR008"):
+        if column is None or code.rule_action not in ("add", "replace"):
             out.append(f)
             continue
         similar, better = snap.suggestion(column)
-        if f.code == "MR001":
-            out.append(replace(f, rule=better, action="add"))
-            continue
-        if f.code == "MR003":
-            out.append(replace(f, rule=better, action="add", similar=similar))
+        if code.rule_action == "add":
+            out.append(replace(f, rule=better, action="add",
+                               similar=similar if code.shows_similar else f.similar))
             continue
         current = rules.get(column.key)
         changed = current is None or better.strategy != current.strategy
         out.append(replace(f, rule=better if changed else None,
                            action="replace" if changed else None))
     return out
-
-
-# Findings that say "there is no rule for X". When the rules file cannot be read at all they
-# are not true, only unknown: the MR006 already blocks, and thirty MR001s would bury it.
-_NEEDS_RULES = frozenset({"MR001", "MR003", "MR004"})
 
 
 def rules_unreadable(rules: RulesFile) -> bool:
@@ -171,7 +166,9 @@ def check_findings(snap: Snapshot, config: Config, *, bare: bool = False) -> lis
     findings += unlabelled_credential_findings(snap, config)
     findings += policy_findings(snap, config)
     if rules_unreadable(snap.rules):
-        findings = [f for f in findings if f.code not in _NEEDS_RULES]
+        # "there is no rule for X" is not true then, only unknown: the MR006 already blocks,
+        # and thirty MR001s would bury it
+        findings = [f for f in findings if not CODES[f.code].needs_rules]
     return findings if bare else enrich(snap, findings)
 
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from reviewer.codes import Severity
+    from reviewer.codes import RuleAction, Severity
 Side = Literal["RIGHT", "LEFT"]
 Source = Literal["deterministic", "ai"]
 Category = Literal["credential", "direct_identifier", "quasi_identifier", "financial", "free_text"]
 Confidence = Literal["high", "medium", "low"]
-RuleAction = Literal["add", "remove", "replace"]
 TableNaming = Literal["snake_case", "flask-sqlalchemy"]
 FailOn = Literal["error", "warning", "never"]
 AiMode = Literal["auto", "on", "off"]

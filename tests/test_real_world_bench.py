@@ -295,11 +295,12 @@ def test_added_columns_are_read_from_the_diff_text_with_their_tables() -> None:
     ]
 
 
-def test_a_changed_declaration_is_not_an_added_column() -> None:
+def test_a_rewritten_declaration_is_a_changed_column_not_an_added_one() -> None:
     diff = ("--- a/m.py\n+++ b/m.py\n@@ -3 +3 @@\n"
             "-    token = Column(String(40))\n+    token = Column(String(64))\n")
     text = 'class T(Base):\n    __tablename__ = "t"\n    token = Column(String(64))\n'
-    assert added_columns(diff, lambda _: text, None) == []
+    assert [(a.key, a.changed) for a in added_columns(diff, lambda _: text, None)] == [
+        (("t", "token"), True)]
 
 
 def test_commit_selection_finds_column_changes_newest_first(tmp_path: Path) -> None:
@@ -327,9 +328,10 @@ def _pr(added: list[AddedResult], blocking: bool = False, warnings: int = 0,
                        mr007=mr007, warnings=warnings, warnings_no_mr007=warnings, added=added)
 
 
-def _added(label: str, *severities: str, seen: bool = True) -> AddedResult:
+def _added(label: str, *severities: str, seen: bool = True,
+           changed: bool = False) -> AddedResult:
     findings = [{"code": "MR003", "severity": s} for s in severities]
-    return AddedResult("m.py", 1, "t", label, label, seen, findings)
+    return AddedResult("m.py", 1, "t", label, label, seen, findings, changed)
 
 
 def test_replay_summary_counts_credentials_and_harmless_pull_requests() -> None:
@@ -339,10 +341,13 @@ def test_replay_summary_counts_credentials_and_harmless_pull_requests() -> None:
         _pr([_added("credential", seen=False)], blocking=True, mr007=1),
         _pr([_added("none"), _added("none", "warning")], warnings=1),
         _pr([_added("none")], blocking=True),  # the base's own gaps block the gate
-        _pr([]),  # changes only: not a harmless-only pull request
+        _pr([]),  # nothing added: not a harmless-only pull request
+        _pr([_added("none", changed=True)]),  # rewrites only: not harmless-only either
+        # adds a harmless column but rewrites a credential: not harmless-only, no credential added
+        _pr([_added("none"), _added("credential", "error", changed=True)], warnings=1),
     ]
     s = summarise("p", prs)
-    assert (s.prs, s.cred_added, s.cred_flagged, s.cred_error, s.cred_not_read) == (6, 3, 2, 1, 1)
+    assert (s.prs, s.cred_added, s.cred_flagged, s.cred_error, s.cred_not_read) == (8, 3, 2, 1, 1)
     assert (s.harmless, s.harmless_warned, s.harmless_blocked, s.harmless_blocked_new) == (
         2, 1, 1, 0)
     assert (s.mr007_runs, s.blocked, s.blocked_new) == (1, 3, 1)
