@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from reviewer.externals import CONFIG_KEY, distribution_hint
@@ -147,7 +147,7 @@ class ColumnBuilder:
         name = self.resolver.string(path, call.name_expr)
         if name is not None:
             return name, False
-        return None, call.name_expr[0] not in ("ref", "call")
+        return None, call.name_expr[0] != "maybe"
 
     def labels_for(self, path: str, *calls: CallFacts | None) -> set[str]:
         found: set[str] = set()
@@ -241,6 +241,42 @@ class ColumnBuilder:
             return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
 
+    def inline_factory(self, path: str, call: CallFacts) -> tuple[CallFacts, set[str]] | None:
+        """A repository column preset (a function returning Column/mapped_column, or a
+        functools.partial of one) applied at this call: the preset's arguments plus what the
+        call passes through *args/**kwargs, and the labels the preset carries."""
+        ref = self.resolver.resolve(path, call.callee)
+        if not ref.path or not ref.name or "." in ref.name:
+            return None
+        facts = self.resolver.facts(ref.path)
+        preset = next((f for f in reversed(facts.factories if facts else ())
+                       if f.name == ref.name), None)
+        if preset is None or preset.uses_params:
+            return None
+        inner = preset.call
+        q = self.callee_qual(ref.path, inner.callee)
+        if not (q and is_sqla(q) and tail(q) in ("Column", "mapped_column")):
+            return None
+        kwargs, args = preset.star_kwargs, preset.star_args
+        name = inner.name
+        if kwargs and call.name is not None and call.first_string is None:
+            name = call.name  # name="..."
+        elif args and preset.star_first and call.first_string is not None:
+            name = call.first_string
+        merged = replace(
+            inner,
+            line=call.line,
+            end_line=call.end_line,
+            name=name,
+            name_expr=None if name is not None else inner.name_expr,
+            nullable=call.nullable if kwargs and call.nullable is not None else inner.nullable,
+            primary_key=inner.primary_key or (kwargs and call.primary_key),
+            unique=inner.unique or (kwargs and call.unique),
+            type=inner.type or (call.type if args else None),
+            labels=tuple(dict.fromkeys((*inner.labels, *call.labels))),
+        )
+        return merged, self.labels_for(ref.path, inner)
+
     def builds_no_column(self, path: str, function: str) -> bool:
         """A repository function every return of which calls something known to build no
         column, e.g. ``return orm.relationship(...)``."""
@@ -264,8 +300,13 @@ class ColumnBuilder:
         ):
             return None
         call: CallFacts | None = None
+        preset_labels: set[str] = set()
         if stmt.call is not None:
             call = self.column_call(path, stmt.call)
+            if call is None:
+                inlined = self.inline_factory(path, stmt.call)
+                if inlined is not None:
+                    call, preset_labels = inlined
             if call is None:
                 # The safety net: a call the reader cannot classify may build a column it
                 # cannot see (a factory, a partial, a re-export it failed to follow), and a
@@ -302,7 +343,7 @@ class ColumnBuilder:
                        "from the source; write the DB column name as a literal or a module "
                        "constant")
             return None
-        labels = set(stmt.labels) | self.labels_for(path, stmt.call)
+        labels = set(stmt.labels) | self.labels_for(path, stmt.call) | preset_labels
         if alias is not None:
             labels |= set(alias[1].labels) | self.labels_for(alias[0], alias_call)
         name = call_name or (alias_call.name if alias_call else None)
@@ -415,7 +456,10 @@ class ColumnBuilder:
         SQLAlchemy adds the column to the mapped class's table, and so does the reader. A
         class made by ``type(...)`` from a mapped base cannot be read: it blocks."""
         if late.kind == "type":
-            if any(self.mapped_base(path, base) for base in late.bases):
+            # inside a function the bases are often locals (`cls`): unknown blocks too
+            if any(not base or self.mapped_base(path, base)
+                   or self.resolver.resolve(path, base).kind in ("unresolved", "missing")
+                   for base in late.bases):
                 self.error(path, late.line,
                            f"type({late.target or '...'!r}, ...) creates a mapped class at run "
                            "time, so masking-reviewer cannot read its columns; write it as a "
@@ -537,14 +581,14 @@ class ColumnBuilder:
             if not node.declarative and not cls.abstract and (
                 cls.tablename_kind == "literal" or cls.table is not None
             ):
-                # A table with no declarative base we recognise: registry.mapped decorators,
-                # imperative mapping, SQLModel. Passing it by would be a silent hole in the gate.
+                # A table with no mapping we recognise (a declarative base, @registry.mapped,
+                # SQLModel table=True). Passing it by would be a silent hole in the gate.
                 self.error(path, cls.line,
-                           f"class {cls.name} declares a table but is not mapped through a "
-                           "declarative base masking-reviewer can read (registry.mapped, "
-                           "imperative mapping and SQLModel are not supported), so its columns "
-                           "cannot be checked; derive it from your DeclarativeBase, or leave the "
-                           "file out of `models` knowingly")
+                           f"class {cls.name} declares a table but is not mapped in a way "
+                           "masking-reviewer can read (a declarative base, @registry.mapped, "
+                           "SQLModel with table=True), so its columns cannot be checked; derive "
+                           "it from your DeclarativeBase, or leave the file out of `models` "
+                           "knowingly")
             return
         self.mapped += 1
         table = self.table_of(node)
@@ -574,11 +618,73 @@ class ColumnBuilder:
                     continue
                 if ancestor.sqlmodel:
                     col = self.sqlmodel_column(ancestor, stmt, table, node)
+                elif self.is_composite(ancestor.path, stmt):
+                    self.columns.extend(self.composite_columns(ancestor, stmt, table, node))
+                    continue
                 else:
                     col = self.stmt_column(ancestor, stmt, table, node)
                 if col is not None:
                     self.columns.append(col)
             seen.update(ancestor.facts.names)
+
+    def is_composite(self, path: str, stmt: Stmt) -> bool:
+        if stmt.call is None or stmt.type_checking:
+            return False
+        q = self.callee_qual(path, stmt.call.callee)
+        return q is not None and is_sqla(q) and tail(q) == "composite"
+
+    def composite_columns(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
+                          ) -> Iterable[Column]:
+        """``composite(mapped_column("x1"), mapped_column())``: the columns declared inside.
+        An unnamed one takes the name of the composite class's field at its position, and a
+        mapped_column's nullability follows that field's annotation, as SQLAlchemy does."""
+        path, call = node.path, stmt.call
+        assert call is not None
+        fields = self.composite_fields(path, stmt)
+        index = 0
+        for arg in call.args:
+            q = self.callee_qual(path, arg.callee)
+            if not (q and is_sqla(q) and tail(q) in ("Column", "mapped_column")):
+                continue
+            field = fields[index] if fields is not None and index < len(fields) else None
+            index += 1
+            name, name_error = self.column_name(path, arg)
+            name = name or (field[0] if field else None)
+            if name is None or name_error:
+                self.blocked.add(table)
+                self.error(path, arg.line,
+                           f"{node.facts.name}.{stmt.attribute}: a column of this composite() "
+                           "has no name the reviewer can read (its class's fields are not in "
+                           "the repository); name it: mapped_column(\"db_name\")")
+                continue
+            nullable = arg.nullable
+            if nullable is None:
+                nullable = (field[1] if field is not None and tail(q) == "mapped_column"
+                            else not arg.primary_key)
+            labels = self.labels_for(path, arg)
+            yield Column(
+                table=table, column=name, class_name=owner.facts.name, attribute=stmt.attribute,
+                path=path, line=arg.line, type=arg.type, nullable=nullable, unique=arg.unique,
+                primary_key=arg.primary_key,
+                labels=tuple(lb for lb in self.config.labels if lb in labels),
+                exemption=self.exemption(path, arg.line, arg.end_line, table, name),
+                declared_in=node.facts.name if node is not owner else None,
+                **_evidence(arg),
+            )
+
+    def composite_fields(self, path: str, stmt: Stmt) -> list[tuple[str, bool]] | None:
+        """(name, optional) of the composite class's annotated fields, in order."""
+        ann = stmt.annotation
+        name = ann.alias if ann is not None and ann.alias else (
+            stmt.call.refs[0] if stmt.call is not None and stmt.call.refs else None)
+        if not name:
+            return None
+        ref = self.resolver.resolve(path, name)
+        node = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        if node is None:
+            return None
+        return [(s.attribute, s.annotation.optional) for s in node.facts.stmts
+                if s.annotation is not None and not s.type_checking]
 
     def sqlmodel_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
                         ) -> Column | None:

@@ -184,8 +184,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
     add = [f.rule for f in fixable if f.rule and f.action == "add"]
     remove = [f.rule for f in fixable if f.rule and f.action == "remove"]
     new = edit_rules(old, add, remove, path=config.rules)
-    left = [f for f in review.findings if f.severity == "error" and not f.baselined
-            and not (f.rule and f.action in ("add", "remove"))]
+    fixed = {id(f) for f in fixable if f.action in ("add", "remove")}
+    left = [f for f in review.findings
+            if f.severity == "error" and not f.baselined and id(f) not in fixed]
     if new == (old or ""):
         print(f"{config.rules}: nothing to fix", file=sys.stderr)
         return _unfixed(left)

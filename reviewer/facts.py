@@ -14,7 +14,7 @@ TablenameKind = Literal["none", "literal", "declared", "computed"]
 # A string computed from constants, as an expression tree the resolver evaluates across modules:
 #   ("lit", text) | ("ref", dotted name) | ("cat", (part, ...)) | ("clsname",)  (cls.__name__)
 #   ("call", dotted callee, (arg, ...)) | ("meth", method, receiver, (arg, ...))
-#   ("pct", "%s template", (arg, ...))
+#   ("pct", "%s template", (arg, ...)) | ("maybe", expr): a name if it evaluates, else a type
 # Tuples all the way down, so facts stay hashable and a cache round trip compares equal.
 StrExpr = tuple[Any, ...]
 
@@ -112,6 +112,22 @@ class AliasFacts:
     labels: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class FactoryFacts:
+    """A column preset defined in the repository: ``def secret_column(*args, **kwargs):
+    return mapped_column(*args, String(64), info=..., **kwargs)`` or ``SecretColumn =
+    functools.partial(mapped_column, String(64), info=...)``. Inlined at each call when the
+    returned call's own arguments are literals; a parameter used anywhere else blocks."""
+
+    name: str
+    line: int
+    call: CallFacts  # what it returns (for a partial: the partial's target with its arguments)
+    star_args: bool  # the call site's positional arguments are passed through
+    star_kwargs: bool  # the call site's keyword arguments are passed through
+    star_first: bool  # *args come first, so a leading string at the call site is the name
+    uses_params: bool  # a parameter feeds an argument: not inlinable
+
+
 LateKind = Literal["attribute", "setattr", "type"]
 
 
@@ -154,6 +170,7 @@ class ModuleFacts:
     # def NAME(...): every return is `return callee(...)`: (NAME, (callee, ...))
     returns: tuple[tuple[str, tuple[str, ...]], ...] = ()
     late: tuple[LateFacts, ...] = ()
+    factories: tuple[FactoryFacts, ...] = ()
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -222,6 +239,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, list(callees)] for name, callees in facts.returns],
         [[x.kind, x.line, x.end_line, x.target, x.attribute, _enc_call(x.call), list(x.bases)]
          for x in facts.late],
+        [[f.name, f.line, _enc_call(f.call), f.star_args, f.star_kwargs, f.star_first,
+          f.uses_params] for f in facts.factories],
     ]
 
 
@@ -269,7 +288,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
-     rebound, returns, late) = data
+     rebound, returns, late, factories) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -294,4 +313,8 @@ def facts_from_json(data: Any) -> ModuleFacts:
         returns=tuple((str(n), tuple(cs)) for n, cs in returns),
         late=tuple(LateFacts(k, int(a), int(b), str(t), at, _call(c), tuple(bs))
                    for k, a, b, t, at, c, bs in late),
+        factories=tuple(
+            FactoryFacts(str(n), int(ln), c, bool(sa), bool(sk), bool(sf), bool(up))
+            for n, ln, cd, sa, sk, sf, up in factories if (c := _call(cd)) is not None
+        ),
     )

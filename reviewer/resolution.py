@@ -84,6 +84,7 @@ class Resolver:
         """Dotted module name -> paths, for every importable name a file could have."""
         if self._modules is None:
             index: dict[str, list[str]] = {}
+            prefixes: set[str] = set()
             packages = {str(PurePosixPath(f).parent) for f in self.files
                         if f.endswith("/__init__.py") or f == "__init__.py"}
             for path in self.files:
@@ -99,6 +100,9 @@ class Resolver:
                 while start > 0 and "/".join(parts[:start]) in packages:
                     start -= 1
                 names = {".".join(parts), ".".join(parts[start:])}
+                # the packages a missing submodule would be looked for in: the top directory,
+                # and the package root (never a mere suffix such as `sqlalchemy.models`)
+                prefixes.update(f"{parts[i]}." for i in {0, start} if i < len(parts) - 1)
                 # Namespace packages (no __init__.py) can be imported from any sys.path root:
                 # accept every dotted suffix of two or more parts. Single names are left to
                 # real roots so that `import enum` never lands on some app/enum.py.
@@ -107,6 +111,7 @@ class Resolver:
                     if name:
                         index.setdefault(name, []).append(path)
             self._modules = index
+            self._prefixes = frozenset(prefixes)
         return self._modules
 
     def find_module(self, module: str, from_path: str) -> str | None:
@@ -318,11 +323,8 @@ class Resolver:
 
     def package_prefixes(self) -> frozenset[str]:
         """``"app."`` for every top-level package name the repository's modules live under."""
-        if self._prefixes is None:
-            self._prefixes = frozenset(
-                name.split(".", 1)[0] + "." for name in self.module_index() if "." in name
-            )
-        return self._prefixes
+        self.module_index()
+        return self._prefixes or frozenset()
 
     def qual(self, path: str, name: str) -> str | None:
         """The qualified name of an external (non-repository) object, else None."""
@@ -347,6 +349,8 @@ class Resolver:
             return str(expr[1])
         if kind == "clsname":
             return clsname
+        if kind == "maybe":
+            return self._string(path, expr[1], env, clsname, depth + 1)
         if kind == "cat":
             parts = [self._string(path, e, env, clsname, depth + 1) for e in expr[1]]
             strs = [x for x in parts if isinstance(x, str)]
@@ -419,12 +423,15 @@ class Resolver:
             return None
         self._resolving.add(key)
         node = ClassNode(path, cls)
+        registry_mapped = False
         for decorator in cls.decorators:
             q = self.qual(path, decorator) if decorator else None
             if q is not None and is_sqla(q) and tail(q) in (
                 "as_declarative", "as_declarative_base"
             ):
                 node.root = node.declarative = True  # @as_declarative(): the base itself
+            if q is not None and is_sqla(q) and tail(q) in ("mapped", "mapped_as_dataclass"):
+                registry_mapped = True  # @reg.mapped: this class only, not its subclasses
         for base in cls.bases:
             ref = self.resolve(path, base) if base else Ref("unresolved", path, base)
             if ref.kind == "class":
@@ -462,6 +469,8 @@ class Resolver:
         )
         if node.sqlmodel:  # the others are pydantic models, not tables
             node.mapped = node.mapped and ("table", "True") in cls.keywords
+        if registry_mapped and not cls.abstract:
+            node.mapped = True
         self._resolving.discard(key)
         self._classes[key] = node
         return node

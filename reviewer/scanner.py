@@ -17,6 +17,7 @@ offsets that are turned into line numbers afterwards (~0.3x the parse).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import itertools
 import re
 import unicodedata
@@ -32,6 +33,7 @@ from reviewer.facts import (
     AnnFacts,
     CallFacts,
     ClassFacts,
+    FactoryFacts,
     ImportFacts,
     LateFacts,
     ModuleFacts,
@@ -369,7 +371,8 @@ class _Extractor:
                 continue
             if index == 0 and isinstance(value, (cst.Name, cst.Attribute, cst.Call)):
                 # NAME_FROM_ELSEWHERE / prefixed("x"), or a type: the resolver tells which
-                name_expr = str_expr(value)
+                maybe = str_expr(value)
+                name_expr = ("maybe", maybe) if maybe is not None else None
             if isinstance(value, cst.Call):
                 facts = self.call(value)
                 args.append(facts)
@@ -559,6 +562,7 @@ class _ModuleBuilder:
         self.errors: list[tuple[int, str]] = []
         self.names: list[str] = []
         self.late: list[LateFacts] = []
+        self.factories: list[FactoryFacts] = []
         self.bindings: list[tuple[str, str]] = []
         self.instance_args: list[tuple[str, str, str]] = []
         self.exports: tuple[str, ...] | None = None
@@ -566,6 +570,7 @@ class _ModuleBuilder:
         self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
         self.rebound: list[str] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
+        self.type_calls = True  # does the text call type() at all (else skip the search)
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
         for stmt, small in _statements(body):
@@ -573,6 +578,12 @@ class _ModuleBuilder:
                 self.import_(small)
             elif isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)):
                 self.module_assign(small)
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and (
+                    (dotted(small.value.func) or "").startswith("__all__.")
+                ):
+                    self.exports = None  # __all__.extend(...): no longer a known list
+            elif isinstance(small, cst.AugAssign) and dotted(small.target) == "__all__":
+                self.exports = None  # __all__ += ...
             elif isinstance(stmt, cst.ClassDef):
                 name = ident(stmt.name.value)
                 self.names.append(name)
@@ -591,12 +602,14 @@ class _ModuleBuilder:
                     self.module_body(_block_body(handler.body))
             elif isinstance(stmt, cst.FunctionDef):
                 self.names.append(ident(stmt.name.value))
+                self.nested_types(stmt)
                 helper = str_function(stmt)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
                 made = returned_calls(stmt)
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
+                self.factory_function(stmt)
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -649,6 +662,8 @@ class _ModuleBuilder:
             if callee.rsplit(".", 1)[-1] == "Table":
                 self.tables.append(ex.call(value))
             self.late_mapping(small, target, value, callee)
+            if target is not None and "." not in target and callee.rsplit(".", 1)[-1] == "partial":
+                self.partial_preset(target, value)
         alias = self.annotated_alias(target, value, small)
         if alias is not None:
             self.aliases.append(alias)
@@ -662,6 +677,48 @@ class _ModuleBuilder:
                 refs = tuple(dict.fromkeys(_refs(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
+
+    def factory_function(self, stmt: cst.FunctionDef) -> None:
+        """``def f(*args, **kwargs): return Column(...)``: a preset the inventory may inline."""
+        body = [small for _s, small in _statements(_block_body(stmt.body))
+                if not (isinstance(small, cst.Expr) and _literal_str(small.value) is not None)]
+        compound = [s for s in _block_body(stmt.body) if not isinstance(
+            s, cst.SimpleStatementLine)]
+        if compound or len(body) != 1 or not isinstance(body[0], cst.Return):
+            return
+        ret = body[0].value
+        if not isinstance(ret, cst.Call):
+            return
+        params = stmt.params
+        names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
+                                               *params.kwonly_params)}
+        star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
+        starstar = params.star_kwarg.name.value if params.star_kwarg is not None else None
+        star_args = any(a.star == "*" and dotted(a.value) == star for a in ret.args) and bool(star)
+        star_kwargs = bool(starstar) and any(
+            a.star == "**" and dotted(a.value) == starstar for a in ret.args)
+        plain = [a for a in ret.args if not a.star]
+        uses = (bool(names) and any(set(_refs(a.value)) & names for a in plain)) or any(
+            a.star and dotted(a.value) not in (star, starstar) for a in ret.args)
+        first = next((a for a in ret.args if a.keyword is None), None)
+        self.factories.append(FactoryFacts(
+            ident(stmt.name.value), self.ex.pos.line(stmt), self.ex.call(ret), star_args,
+            star_kwargs, first is not None and first.star == "*", uses,
+        ))
+
+    def partial_preset(self, target: str, value: cst.Call) -> None:
+        """``SecretColumn = partial(mapped_column, String(64), info=...)``."""
+        positional = [a for a in value.args if a.keyword is None and not a.star]
+        if not positional or any(a.star for a in value.args):
+            return
+        func = positional[0].value
+        rest = [a for a in value.args if a is not positional[0]]
+        call = self.ex.call(value.with_changes(func=func, args=rest))
+        line = self.ex.pos.line(value)
+        self.factories.append(FactoryFacts(
+            target, line, dataclasses.replace(call, line=line, end_line=self.ex.pos.end_line(
+                value)), True, True, False, False,
+        ))
 
     def late_mapping(self, small: cst.BaseSmallStatement, target: str | None, value: cst.Call,
                      callee: str) -> None:
@@ -689,6 +746,20 @@ class _ModuleBuilder:
             bases = tuple(dotted(e.value) or "" for e in positional[1].elements)
             name = _literal_str(positional[0]) or ""
             self.late.append(LateFacts("type", line, end, name, bases=bases))
+
+    def nested_types(self, stmt: cst.FunctionDef) -> None:
+        """``type("X", (Event, db.Model), {...})`` inside a function or a declared_attr
+        (one mapped class per subclass, made when the mapper runs): recorded like a module
+        level type() so that it blocks rather than vanish."""
+        if not self.type_calls:
+            return
+        finder = _TypeCalls()
+        stmt.body.visit(finder)
+        pos = self.ex.pos
+        for call, bases in finder.found:
+            name = _literal_str(call.args[0].value) or ""
+            self.late.append(LateFacts("type", pos.line(call), pos.end_line(call), name,
+                                       bases=bases))
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -882,6 +953,7 @@ class _ModuleBuilder:
         ex = self.ex
         attr = ident(stmt.name.value)
         state.names.append(attr)
+        self.nested_types(stmt)
         decorators = tuple(dotted(_uncall(d.decorator)) or "" for d in stmt.decorators)
         if not any(d.split(".")[-1] in ("declared_attr", "directive", "cascading")
                    for d in decorators):
@@ -1225,6 +1297,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         extractor = _Extractor(positions, text, tuple(labels), strings)
         extractor.aliases = _import_aliases(module.body)
         builder = _ModuleBuilder(extractor)
+        builder.type_calls = "type(" in text
         builder.module_body(module.body)
     except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
         # A construct the extractor does not handle must block, never crash the whole gate.
@@ -1255,6 +1328,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         rebound=tuple(dict.fromkeys(builder.rebound)),
         returns=tuple(builder.returns),
         late=tuple(builder.late),
+        factories=tuple(builder.factories),
     )
 
 
@@ -1370,3 +1444,17 @@ def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
     stmt.body.visit(finder)
     names = [c for c in finder.callees if c]
     return tuple(dict.fromkeys(names)) if names and len(names) == len(finder.callees) else ()
+
+
+class _TypeCalls(cst.CSTVisitor):
+    """Every ``type(name, (bases...), namespace)`` call in a subtree."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[cst.Call, tuple[str, ...]]] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        if (isinstance(node.func, cst.Name) and node.func.value == "type"
+                and len(positional) == 3 and isinstance(positional[1], (cst.Tuple, cst.List))):
+            self.found.append((node, tuple(dotted(e.value) or "" for e in positional[1].elements)))
+        return True

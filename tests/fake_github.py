@@ -93,6 +93,8 @@ class FakeState:
     # (method, path fragment, status): the request takes effect, then the answer is an error,
     # as when a gateway times out after the server committed
     failures_after_effect: list[tuple[str, str, int]] = field(default_factory=list)
+    # (method, path fragment, raw body): a 200 whose body is not JSON (a proxy's error page)
+    malformed: list[tuple[str, str, bytes]] = field(default_factory=list)
     review_comments: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     issue_comments: list[dict[str, Any]] = field(default_factory=list)
@@ -180,6 +182,11 @@ class FakeGitHub:
         """The next ``count`` matching requests do their work, then answer ``status``."""
         with self.state.lock:
             self.state.failures_after_effect.extend([(method, contains, status)] * count)
+
+    def malformed_next_matching(self, method: str, contains: str, raw: bytes) -> None:
+        """Answer the next matching request with a 200 whose body is ``raw``, not JSON."""
+        with self.state.lock:
+            self.state.malformed.append((method, contains, raw))
 
     def move_head_after_first_get(self, new_sha: str) -> None:
         self.state.pulls[self.number].moved_head_sha = new_sha
@@ -354,6 +361,17 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
         def _handle(self, method: str) -> None:
             parts = urlsplit(self.path)
             path = parts.path.removeprefix(API_PREFIX)
+            with fake.state.lock:
+                bad = next((i for i, (m, contains, _) in enumerate(fake.state.malformed)
+                            if m == method and contains in path), None)
+                raw_reply = None if bad is None else fake.state.malformed.pop(bad)[2]
+            if raw_reply is not None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(raw_reply)))
+                self.end_headers()
+                self.wfile.write(raw_reply)
+                return
             query = parse_qs(parts.query)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""

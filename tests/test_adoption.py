@@ -270,3 +270,32 @@ def test_fix_adds_the_rules_for_unlabelled_credentials(
     rules = json.loads((certdesk.root / "masking_rules.json").read_text())["rules"]
     assert {(r["table"], r["column"]): r["strategy"] for r in rules} == SAFE
     assert run(certdesk, capsys, "check")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("type_expr", "imports"),
+    [
+        pytest.param("Vault(255)", "from certdesk.types import Vault\n",
+                     id="an app's own encrypted TypeDecorator"),
+        pytest.param("EncryptedType(String, SECRET_KEY)",
+                     "from sqlalchemy_utils import EncryptedType\nSECRET_KEY = 'k'\n",
+                     id="sqlalchemy-utils EncryptedType"),
+    ],
+)
+def test_a_label_can_name_a_column_type(
+    certdesk: GitRepo, capsys: pytest.CaptureFixture[str], type_expr: str, imports: str
+) -> None:
+    label = type_expr.split("(", 1)[0]
+    path = certdesk.root / "pyproject.toml"
+    path.write_text(path.read_text() + CONFIG + f'labels = ["{label}"]\n')
+    certdesk.write("masking_rules.json", EMPTY_RULES)
+    certdesk.write("certdesk/types.py", "class Vault:\n    pass\n")
+    models = certdesk.root / "certdesk/models/notifications.py"
+    models.write_text(imports + models.read_text().replace(
+        "    active = Column(Boolean, default=True)\n",
+        f"    active = Column(Boolean, default=True)\n    smtp_login = Column({type_expr})\n"))
+    code, found = findings(certdesk, capsys, "check")
+    assert code == 1
+    [mr001] = [f for f in found if f["code"] == "MR001"]
+    assert (mr001["table"], mr001["column"]) == ("notifications", "smtp_login")
+    assert f"is marked {label}" in str(mr001["message"])

@@ -293,3 +293,19 @@ def test_request_budget_does_not_grow_with_existing_comments(
     # Nothing of the humans' was touched, the forged markers included.
     assert not [r for r in pr.fake.state.requests if r.method in ("PATCH", "DELETE")]
     assert f"{len(calls)} GitHub API request(s)" in proc.stderr
+
+
+@pytest.mark.parametrize("where", [pytest.param(("GET", "/pulls/7"), id="the pull request"),
+                                   pytest.param(("POST", "/pulls/7/reviews"), id="the review")])
+def test_a_malformed_api_answer_is_a_notice_and_the_gate_stands(
+    pr: PR, where: tuple[str, str]
+) -> None:
+    """A proxy's HTML page instead of JSON: posting fails visibly, the exit code is the gate."""
+    pr.fake.malformed_next_matching(*where, b"<html>502 Bad Gateway</html>")
+    proc = pr.run()
+    assert proc.returncode == 1, proc.stderr  # the gate, not 3
+    assert "internal error" not in proc.stdout + proc.stderr
+    # Something was said about posting (what depends on which call broke), and no review
+    # went out on a reply the client could not read.
+    assert re.search(r"^::notice title=masking-reviewer::(Posting the review failed|Nothing "
+                     r"was posted)", proc.stdout, re.M), proc.stdout

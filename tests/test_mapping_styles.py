@@ -206,6 +206,17 @@ LATE_ERRORS = [
            r"cannot read its columns; write it as a class statement",
         id="type('X', (Base,), {...}) blocks at its line",
     ),
+    pytest.param(
+        LATE_HEAD + "from sqlalchemy.orm import declared_attr\n"
+                    "class HasEvents:\n"
+                    "    @declared_attr\n"
+                    "    def events(cls):\n"
+                    "        made = type(f'{cls.__name__}Event', (Base,),\n"
+                    "                    {'__tablename__': f'{cls.__name__.lower()}_events'})\n"
+                    "        return made\n",
+        13, r"^type\('\.\.\.', \.\.\.\) creates a mapped class at run time",
+        id="type() inside a declared_attr method blocks at its line",
+    ),
 ]
 
 
@@ -223,3 +234,221 @@ def test_harmless_late_assignments_and_type_calls_pass() -> None:
     )})
     assert inventory.errors == ()
     assert [c.column for c in inventory.columns] == ["id"]
+
+
+# ----------------------------------------------------------------------------- other styles
+
+STYLE_HEAD = """\
+from dataclasses import dataclass
+from typing import Optional
+from sqlalchemy import Column, Integer, String, Table
+from sqlalchemy.orm import (DeclarativeBase, Mapped, MappedAsDataclass, composite,
+                            mapped_column, registry)
+from app.vis import ColumnVisibility
+reg = registry()
+"""
+
+STYLE_CASES = [
+    pytest.param(
+        STYLE_HEAD + """\
+@reg.mapped
+class Invite:
+    __tablename__ = "invites"
+    id = Column(Integer, primary_key=True)
+    token = Column(String(64), info={"v": ColumnVisibility.PRIVATE})
+class NotMapped(Invite):
+    extra = 1
+""",
+        [("invites", "id", "id", 11, False, True, False, ()),
+         ("invites", "token", "token", 12, True, False, False, (PRIV,))],
+        id="registry.mapped decorator",
+    ),
+    pytest.param(
+        STYLE_HEAD + """\
+@reg.mapped_as_dataclass
+class Coupon:
+    __tablename__ = "coupons"
+    id: Mapped[int] = mapped_column(init=False, primary_key=True)
+    code: Mapped[str] = mapped_column(info={"v": ColumnVisibility.MASKED})
+    note: Mapped[Optional[str]] = mapped_column(default=None)
+""",
+        [("coupons", "id", "id", 11, False, True, False, ()),
+         ("coupons", "code", "code", 12, False, False, False, (MASK,)),
+         ("coupons", "note", "note", 13, True, False, False, ())],
+        id="registry.mapped_as_dataclass decorator",
+    ),
+    pytest.param(
+        STYLE_HEAD + """\
+class Base(MappedAsDataclass, DeclarativeBase):
+    pass
+class Card(Base):
+    __tablename__ = "cards"
+    id: Mapped[int] = mapped_column(init=False, primary_key=True)
+    pan: Mapped[str] = mapped_column(String(19), info={"v": ColumnVisibility.PRIVATE})
+""",
+        [("cards", "id", "id", 12, False, True, False, ()),
+         ("cards", "pan", "pan", 13, False, False, False, (PRIV,))],
+        id="MappedAsDataclass declarative base",
+    ),
+    pytest.param(
+        STYLE_HEAD + """\
+users = Table("users", reg.metadata, Column("id", Integer, primary_key=True),
+              Column("email", String, info={"v": ColumnVisibility.MASKED}))
+class User:
+    pass
+reg.map_imperatively(User, users)
+""",
+        [("users", "id", "", 8, False, True, False, ()),
+         ("users", "email", "", 9, True, False, False, (MASK,))],
+        id="imperative map_imperatively over a Core Table",
+    ),
+    pytest.param(
+        STYLE_HEAD + """\
+class Base(DeclarativeBase):
+    pass
+@dataclass
+class Point:
+    x: int
+    y: Optional[int]
+class Shape(Base):
+    __tablename__ = "shapes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    start: Mapped[Point] = composite(mapped_column("x1"), mapped_column("y1"))
+    mid: Mapped[Point] = composite(mapped_column(), mapped_column(
+        info={"v": ColumnVisibility.PRIVATE}))
+    end: Mapped[Point] = composite(Column("ex", Integer), mapped_column("ey", nullable=False))
+""",
+        [("shapes", "id", "id", 16, False, True, False, ()),
+         ("shapes", "x1", "start", 17, False, False, False, ()),
+         ("shapes", "y1", "start", 17, True, False, False, ()),
+         ("shapes", "x", "mid", 18, False, False, False, ()),
+         ("shapes", "y", "mid", 18, True, False, False, (PRIV,)),
+         ("shapes", "ex", "end", 20, True, False, False, ()),
+         ("shapes", "ey", "end", 20, False, False, False, ())],
+        id="composite() columns: named, unnamed (the dataclass's fields), Column",
+    ),
+]
+
+
+def _attr_rows(inventory: Inventory) -> list[Row]:
+    return sorted(_rows(inventory), key=lambda r: (r[3], r[1]))
+
+
+@pytest.mark.parametrize(("text", "expected"), STYLE_CASES)
+def test_other_mapping_styles_read(text: str, expected: list[Row]) -> None:
+    inventory = _scan({"app/models.py": text})
+    assert inventory.errors == ()
+    assert _attr_rows(inventory) == sorted(expected, key=lambda r: (r[3], r[1]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", _importable(STYLE_CASES))
+def test_other_mapping_styles_match_sqlalchemy_metadata(text: str, tmp_path: Path) -> None:
+    files = {"app/vis.py": VIS, "app/models.py": text}
+    expected = _runtime_schema(tmp_path, files)
+    tree = WorktreeTree(tmp_path)
+    assert static_schema(build_inventory(tree, Config(root=str(tmp_path)),
+                                         use_cache=False)) == expected
+
+
+def test_a_composite_column_without_a_readable_name_blocks() -> None:
+    inventory = _scan({"app/models.py": STYLE_HEAD + (
+        "from geo.types import Point\n"
+        "class Base(DeclarativeBase):\n"
+        "    pass\n"
+        "class Shape(Base):\n"
+        "    __tablename__ = 'shapes'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    start: Mapped[Point] = composite(mapped_column(), mapped_column())\n"
+    )})
+    assert [(e.line, e.message[:59]) for e in inventory.errors] == [
+        (14, "Shape.start: a column of this composite() has no name the r"),
+    ]
+    assert re.search(r"name it: mapped_column\(\"db_name\"\)$", inventory.errors[0].message)
+
+
+# ----------------------------------------------------------------------------- column presets
+
+PRESET_HEAD = """\
+import functools
+from functools import partial
+from sqlalchemy import Column, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from app.vis import ColumnVisibility
+class Base(DeclarativeBase):
+    pass
+"""
+
+PRESET_CASES = [
+    pytest.param(
+        {"app/models.py": PRESET_HEAD + """\
+def secret_column(*args, **kwargs):
+    \"\"\"A credential: always labelled.\"\"\"
+    return Column(*args, info={"v": ColumnVisibility.PRIVATE}, **kwargs)
+class Account(Base):
+    __tablename__ = "accounts"
+    id = Column(Integer, primary_key=True)
+    api_key = secret_column(String(64), nullable=False)
+    webhook = secret_column("webhook_secret", Text, unique=True)
+"""},
+        [("accounts", "id", "id", 13, False, True, False, ()),
+         ("accounts", "api_key", "api_key", 14, False, False, False, (PRIV,)),
+         ("accounts", "webhook_secret", "webhook", 15, True, False, True, (PRIV,))],
+        id="a factory function passing *args/**kwargs: inlined, its label counts",
+    ),
+    pytest.param(
+        {"app/models.py": PRESET_HEAD + """\
+from app.columns import MaskedText
+Email = functools.partial(mapped_column, String(320), info={"v": ColumnVisibility.MASKED})
+class Contact(Base):
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = Email(unique=True)
+    notes: Mapped[str | None] = MaskedText()
+""", "app/columns.py": """\
+from functools import partial
+from sqlalchemy import Text
+from sqlalchemy.orm import mapped_column
+from app.vis import ColumnVisibility
+MASKED = {"v": ColumnVisibility.MASKED}
+MaskedText = partial(mapped_column, Text, info=MASKED)
+"""},
+        [("contacts", "id", "id", 12, False, True, False, ()),
+         ("contacts", "email", "email", 13, False, False, True, (MASK,)),
+         ("contacts", "notes", "notes", 14, True, False, False, (MASK,))],
+        id="functools.partial presets, here and imported, with a label through a constant",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), PRESET_CASES)
+def test_column_presets_are_inlined(files: dict[str, str], expected: list[Row]) -> None:
+    inventory = _scan(files)
+    assert inventory.errors == ()
+    assert _rows(inventory) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("files", [pytest.param(c.values[0], id=c.id) for c in PRESET_CASES])
+def test_column_presets_match_sqlalchemy_metadata(files: dict[str, str], tmp_path: Path
+                                                  ) -> None:
+    expected = _runtime_schema(tmp_path, {"app/vis.py": VIS, **files})
+    tree = WorktreeTree(tmp_path)
+    assert static_schema(build_inventory(tree, Config(root=str(tmp_path)),
+                                         use_cache=False)) == expected
+
+
+def test_a_preset_that_uses_its_parameters_blocks_naming_the_fix() -> None:
+    inventory = _scan({"app/models.py": PRESET_HEAD + (
+        "def sized(length, **kw):\n"
+        "    return Column(String(length), info={'v': ColumnVisibility.PRIVATE}, **kw)\n"
+        "class A(Base):\n"
+        "    __tablename__ = 'a'\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "    pin = sized(4)\n"
+    )})
+    (error,) = inventory.errors
+    assert error.line == 13
+    assert re.search(r"^A\.pin: cannot resolve sized\(\.\.\.\) .*declare the column with "
+                     r"mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body",
+                     error.message), error.message

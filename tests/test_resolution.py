@@ -220,7 +220,9 @@ CASES = [
             Integer = sqlalchemy.Integer
             mapped_column = _orm.mapped_column
             _private = sqlalchemy.Column
-            __all__ = ["Column", "String", "Integer", "mapped_column"]
+            __all__ = ["Column", "String"]
+            __all__ += ["Integer"]
+            __all__.append("mapped_column")
             """),
          "app/lib/__init__.py": "from app.compat import *\n",
          "app/m.py": V + D("""\
@@ -254,6 +256,23 @@ CASES = [
              path="app/models/user.py")],
         id="from pkg import db: the package's `from .db import db` wins over the submodule",
     ),
+    pytest.param(
+        {"svc/db/sqlalchemy/api.py": "def get_session():\n    return None\n",
+         "svc/db/sqlalchemy/models.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+            BASE = declarative_base()
+            class Volume(BASE):
+                __tablename__ = "volumes"
+                id = Column(Integer, primary_key=True)
+                host = Column(String, info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("volumes", "id", "Volume", "id", 7, nullable=False,
+             path="svc/db/sqlalchemy/models.py"),
+         Row("volumes", "host", "Volume", "host", 8, (MASK,), path="svc/db/sqlalchemy/models.py")],
+        id="a repository directory named sqlalchemy does not hide the real sqlalchemy.orm",
+    ),
     # ------------------------------------------------------------------ names from constants
     pytest.param(
         {"app/names.py": D("""\
@@ -265,6 +284,7 @@ CASES = [
                 return f"{PREFIX}{name}"
             """),
          "app/m.py": src("""\
+            from sqlalchemy import BigInteger
             from app.names import EMAIL, PREFIX, SCHEMA, prefixed
             class User(Base):
                 __tablename__ = PREFIX + "users"
@@ -276,16 +296,18 @@ CASES = [
                 id: Mapped[int] = mapped_column(primary_key=True)
                 vat: Mapped[str] = mapped_column(name=PREFIX + "vat_id")
                 iban: Mapped[str] = mapped_column(prefixed("iban"), String(34))
+                big = Column(BigInteger().with_variant(Integer, "sqlite"), nullable=False)
             roles = Table(prefixed("roles_permissions"), Base.metadata,
                           Column(EMAIL, String, info={"v": ColumnVisibility.PRIVATE}))
             """)},
         None,
-        [Row("crm_users", "id", "User", "id", 10, nullable=False),
-         Row("crm_users", "email_address", "User", "email", 11, (MASK,)),
-         Row("crm_orgs", "id", "Org", "id", 14, nullable=False),
-         Row("crm_orgs", "crm_vat_id", "Org", "vat", 15, nullable=False),
-         Row("crm_orgs", "crm_iban", "Org", "iban", 16, nullable=False),
-         Row("crm_roles_permissions", "email_address", None, None, 18, (PRIV,))],
+        [Row("crm_users", "id", "User", "id", 11, nullable=False),
+         Row("crm_users", "email_address", "User", "email", 12, (MASK,)),
+         Row("crm_orgs", "id", "Org", "id", 15, nullable=False),
+         Row("crm_orgs", "crm_vat_id", "Org", "vat", 16, nullable=False),
+         Row("crm_orgs", "crm_iban", "Org", "iban", 17, nullable=False),
+         Row("crm_orgs", "big", "Org", "big", 18, nullable=False),
+         Row("crm_roles_permissions", "email_address", None, None, 20, (PRIV,))],
         id="table and column names from constants, f-strings, + and a helper in another module",
     ),
     pytest.param(
@@ -555,6 +577,35 @@ ERROR_CASES = [
           r"the repository, not a class\)"),
          ("app/m.py", 24, r"^Account\.g: cannot resolve maybe\(\.\.\.\)")],
         id="broken: calls the reader cannot classify block at their line, never dropped",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Event:
+                id: Mapped[int] = mapped_column(primary_key=True)
+                ip: Mapped[str] = mapped_column(info={"v": ColumnVisibility.PRIVATE})
+            class HasEvents:
+                @declared_attr
+                def events(cls):
+                    event_cls = type(
+                        f"{cls.__name__}Event",
+                        (Event, Base),
+                        {"__tablename__": f"{cls.__name__.lower()}_events"},
+                    )
+                    return relationship(event_cls)
+                def helper(self):
+                    return type("Plain", (object,), {})
+                def sneaky(self):
+                    return type("Made", (self.__class__,), {})
+            class User(HasEvents, Base):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 13, r"^type\('\.\.\.', \.\.\.\) creates a mapped class at run time, so "
+          r"masking-reviewer cannot read its columns; write it as a class statement$"),
+         ("app/m.py", 22, r"^type\('Made', \.\.\.\) creates a mapped class at run time")],
+        id="broken: type() inside a declared_attr or method makes mapped classes: it blocks",
     ),
     pytest.param(
         {"app/m.py": src("""\
