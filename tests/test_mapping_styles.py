@@ -206,6 +206,17 @@ LATE_ERRORS = [
            r"cannot read its columns; write it as a class statement",
         id="type('X', (Base,), {...}) blocks at its line",
     ),
+    pytest.param(
+        LATE_HEAD + "from sqlalchemy.orm import declared_attr\n"
+                    "class HasEvents:\n"
+                    "    @declared_attr\n"
+                    "    def events(cls):\n"
+                    "        made = type(f'{cls.__name__}Event', (Base,),\n"
+                    "                    {'__tablename__': f'{cls.__name__.lower()}_events'})\n"
+                    "        return made\n",
+        13, r"^type\('\.\.\.', \.\.\.\) creates a mapped class at run time",
+        id="type() inside a declared_attr method blocks at its line",
+    ),
 ]
 
 
