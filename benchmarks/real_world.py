@@ -32,7 +32,6 @@ import csv
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +44,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from reviewer.selection import glob_match
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -128,30 +129,9 @@ def select_projects(projects: Sequence[Project], names: Sequence[str] | None) ->
     return [known[n] for n in names]
 
 
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A path glob: ``*`` within a segment, ``**/`` any number of segments (as `models`)."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
-
-
 def matches_any(path: str, globs: Iterable[str]) -> bool:
-    return any(glob_regex(g).fullmatch(path) for g in globs)
+    """The same glob semantics as the reviewer's `models` (one implementation of them)."""
+    return any(glob_match(path, g) for g in globs)
 
 
 # ---------------------------------------------------------------------------- toml writer
