@@ -77,7 +77,8 @@ PLAIN = (
     Kind("description", "Text", "str | None"),
     Kind("quantity", "Integer", "int"),
     Kind("is_active", "Boolean", "bool", nullable=False),
-    Kind("code", "String(32)", "str", unique=True, nullable=False),
+    # not `code`: in a Credential or Session model that is rightly a credential (MR003)
+    Kind("slug", "String(32)", "str", unique=True, nullable=False),
     Kind("title", "String(200)", "str"),
     Kind("external_ref", "String(64)", "str | None"),
     Kind("priority", "SmallInteger", "int"),

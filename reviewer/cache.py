@@ -269,7 +269,8 @@ def inventory_from_json(data: Any) -> Inventory:
             row[10] = tuple(row[10])
             if len(row) > 11 and row[11] is not None:
                 row[11] = _exemption_from_json(row[11])
-            if (len(row) > 13 and row[13] not in CATEGORIES) or (
+            # None is a category too: a later field (a foreign key, a doc) keeps the tail
+            if (len(row) > 13 and row[13] is not None and row[13] not in CATEGORIES) or (
                 len(row) > 14 and row[14] not in _CONFIDENCES
             ):
                 raise ValueError("bad category or confidence")

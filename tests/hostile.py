@@ -177,3 +177,30 @@ def forged_commands(output: str) -> list[str]:
         if stripped.startswith(("::", "##[")) and not OUR_COMMAND.match(stripped):
             bad.append(line)
     return bad
+
+
+# --- permission errors, which root never sees --------------------------------------------------
+
+# Root reads and writes whatever the file modes say, and CI runs as root. Dropping the two
+# capabilities that let it (util-linux's setpriv) makes root obey the modes like any user.
+_NO_OVERRIDE = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--")
+
+
+def modes_bind_root() -> bool | None:
+    """True when the suite runs as root and can drop its file-mode override; False when not
+    root (modes bind anyway); None when root cannot drop it (the case must be skipped)."""
+    import shutil
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return False
+    return True if shutil.which("setpriv") else None
+
+
+def run_obeying_modes(project: Project, argv: list[str]) -> tuple[int, str]:
+    """The CLI in a child process that file modes bind, even under root."""
+    proc = subprocess.run(
+        [*_NO_OVERRIDE, sys.executable, "-m", "reviewer", *argv, "--root", str(project.root)],
+        cwd=project.root, capture_output=True, text=True, encoding="utf-8",
+        errors="replace", timeout=120, check=False,
+    )
+    return proc.returncode, proc.stdout + proc.stderr

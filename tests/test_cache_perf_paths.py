@@ -18,7 +18,7 @@ from reviewer.errors import UsageError
 from reviewer.inventory import build_inventory
 from reviewer.rules import load_rules, parse_rules
 from reviewer.sources import MemoryTree, WorktreeTree
-from reviewer.types import Config, Inventory, RulesFile
+from reviewer.types import Column, Config, Inventory, RulesFile
 
 
 @pytest.mark.parametrize(
@@ -508,3 +508,25 @@ def test_reordering_a_column_field_is_a_cache_miss(
     assert [(c.column, c.nullable, c.unique) for c in again.columns] == shape
     assert {type(c) for c in again.columns} == {Column}
     assert set((tmp_path / "inventory").rglob("*.json")) > entries  # a new entry: a miss
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pytest.param(Column("t", "owner_id", "T", "owner_id", "m.py", 3, "Integer", True, False,
+                            False, foreign_key="users.id"),
+                     id="a foreign key on an unclassified column"),
+        pytest.param(Column("t", "notes", "T", "notes", "m.py", 4, "Text", True, False, False,
+                            doc="free text"), id="a doc on an unclassified column"),
+        pytest.param(Column("t", "token", "T", "token", "m.py", 5, "String", True, False, False,
+                            category="credential", confidence="high", evidence="name token"),
+                     id="a classified column"),
+    ],
+)
+def test_inventory_rows_round_trip(column: Column) -> None:
+    """Every warm run decodes these rows; a row the decoder rejects is a rebuild every time
+    (an unclassified column with a foreign key once was, on every app with a foreign key)."""
+    from reviewer.cache import inventory_from_json, inventory_to_json
+
+    inventory = Inventory(columns=(column,), files=("m.py",), mapped_classes=1)
+    assert inventory_from_json(json.loads(json.dumps(inventory_to_json(inventory)))) == inventory

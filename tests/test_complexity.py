@@ -222,7 +222,7 @@ def _baseline_text(entries: int, bad: int | None = None) -> str:
 def test_a_valid_baseline_is_read_without_positions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Positions cost a pure-Python decode of the whole file (and were once a line count per
     entry, 20 s for 16,000 entries): a valid baseline never asks for them."""
-    from reviewer import json_positions
+    from reviewer import baseline, json_positions
     from reviewer.baseline import load_baseline
     from reviewer.sources import MemoryTree
 
@@ -230,11 +230,17 @@ def test_a_valid_baseline_is_read_without_positions(monkeypatch: pytest.MonkeyPa
     real = json_positions.decode_with_positions
     monkeypatch.setattr(json_positions, "decode_with_positions",
                         lambda text: calls.append(1) or real(text))
+    # nor the depth check, a Python scan of every token: a valid baseline is 3 levels deep
+    depth_checked = []
+    real_depth = baseline.too_deep
+    monkeypatch.setattr(baseline, "too_deep",
+                        lambda *a, **k: depth_checked.append(1) or real_depth(*a, **k))
     tree = MemoryTree({"b.json": _baseline_text(16_000)})
     assert len(load_baseline(tree, "b.json").entries) == 16_000
-    assert calls == []
+    assert (calls, depth_checked) == ([], [])
     # a bad entry is still reported on its own line: 3 lines of header, then 8 per entry
     tree = MemoryTree({"b.json": _baseline_text(300, bad=299)})
     with pytest.raises(UsageError, match=r"entry 300: MR007 findings cannot be baselined") as e:
         load_baseline(tree, "b.json")
     assert (e.value.path, e.value.line, calls) == ("b.json", 4 + 8 * 299, [1])
+
