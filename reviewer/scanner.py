@@ -908,6 +908,8 @@ class _ModuleBuilder:
             if attr == "__abstract__":
                 state.abstract = value is not None and _literal_bool(value) is True
                 continue
+            if attr == "__table__" and value is None:
+                continue  # `__table__: ClassVar[sa.Table]`: a type declaration, not a table
             if attr == "__table__":
                 state.table_line = line
                 if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):

@@ -104,6 +104,17 @@ READ_CASES = [
          ("users", "note", ())],
         id="a label written getattr(ColumnVisibility, 'PRIVATE') is a label",
     ),
+    pytest.param(
+        src("""\
+            from typing import ClassVar
+            class File(Base):
+                __table__: ClassVar[Table]
+                __tablename__ = "files"
+                id = Column(Integer, primary_key=True)
+            """),
+        [("files", "id", ())],
+        id="an annotation-only __table__: ClassVar[Table] declares a type, not a table",
+    ),
 ]
 
 
