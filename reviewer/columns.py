@@ -5,7 +5,7 @@ exemption pragmas attached), plus the errors for what cannot be read."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -362,7 +362,19 @@ class ColumnBuilder:
         type_text = (call.type if call else None) or (alias_call.type if alias_call else None)
         if type_text is None and annotation is not None:
             type_text = alias[1].inner if alias else annotation.inner
-        column = name or stmt.attribute
+        return self.built_column(
+            node, owner, stmt, path, table, name or stmt.attribute,
+            type_text=type_text, nullable=nullable, unique=unique, primary_key=primary_key,
+            labels=labels, evidence=(call, alias_call),
+        )
+
+    def built_column(
+        self, node: ClassNode, owner: ClassNode, stmt: Stmt, path: str, table: str,
+        column: str, *, type_text: str | None, nullable: bool, unique: bool,
+        primary_key: bool, labels: Collection[str], evidence: tuple[CallFacts | None, ...],
+    ) -> Column:
+        """One Column from a class-body statement: every mapping style (declarative,
+        SQLModel) names the same fields the same way here."""
         return Column(
             table=table,
             column=column,
@@ -377,7 +389,7 @@ class ColumnBuilder:
             labels=tuple(lb for lb in self.config.labels if lb in labels),
             exemption=self.exemption(path, stmt.line, stmt.end_line, table, column),
             declared_in=node.facts.name if node is not owner else None,
-            **_evidence(call, alias_call),
+            **_evidence(*evidence),
         )
 
     def exemption(self, path: str, line: int, end_line: int, table: str, column: str
@@ -728,21 +740,10 @@ class ColumnBuilder:
                 nullable = field.nullable
             unique = bool(field and field.unique)
             type_text = (field.type if field is not None else None) or ann.inner
-        return Column(
-            table=table,
-            column=name,
-            class_name=owner.facts.name,
-            attribute=stmt.attribute,
-            path=path,
-            line=stmt.line,
-            type=type_text,
-            nullable=nullable,
-            unique=unique,
-            primary_key=primary_key,
-            labels=tuple(lb for lb in self.config.labels if lb in labels),
-            exemption=self.exemption(path, stmt.line, stmt.end_line, table, name),
-            declared_in=node.facts.name if node is not owner else None,
-            **_evidence(field, column_call),
+        return self.built_column(
+            node, owner, stmt, path, table, name,
+            type_text=type_text, nullable=nullable, unique=unique, primary_key=primary_key,
+            labels=labels, evidence=(field, column_call),
         )
 
     def external_columns(self, owner: ClassNode, declared: ExternalClass, table: str,
