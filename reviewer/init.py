@@ -64,7 +64,9 @@ def plan_init(root: str) -> InitPlan:
     naming, naming_note = _table_naming(tree, root, models)
     rules_path = next((p for p in _RULES_CANDIDATES if tree.read(p) is not None), DEFAULT_RULES)
     config = Config(root=root, models=models, table_naming=naming, rules=rules_path)
-    snap = snapshot(tree, config, use_cache=False)
+    # The three scans (selection, table naming, the plan) share one per-file facts cache,
+    # so each model file is parsed once.
+    snap = snapshot(tree, config, use_cache=True)
     undecided: list[str] = [naming_note] if naming_note else []
     undecided += [f"{e.path}:{e.line}: cannot be read: {e.message}"
                   for e in snap.inventory.errors]
@@ -120,7 +122,7 @@ def _model_globs(tree: SourceTree, root: str) -> tuple[str, ...]:
         )
     # Only files that declare tables (or cannot be read) belong to `models`; a module that
     # merely creates the engine or `db` is read anyway when a model imports from it.
-    inventory = build_inventory(tree, probe, use_cache=False)
+    inventory = build_inventory(tree, probe, use_cache=True)
     declaring = {c.path for c in inventory.columns} | {e.path for e in inventory.errors}
     chosen = [f for f in files if f in declaring] or files
     dirs = sorted({str(PurePosixPath(f).parent) for f in chosen})
@@ -134,7 +136,7 @@ def _table_naming(
     are recognised from its import; anything else is left for a human, not guessed."""
     from reviewer.inventory import build_inventory
 
-    inventory = build_inventory(tree, Config(root=root, models=models), use_cache=False)
+    inventory = build_inventory(tree, Config(root=root, models=models), use_cache=True)
     if not any("table-naming" in e.message for e in inventory.errors):
         return None, None
     texts = (tree.read(f) or "" for f in tree.files() if f.endswith(".py"))
