@@ -683,6 +683,8 @@ def classify_in_context(column: Column, context: Context | None = None,
     if strength == 1 and not boosts:
         return None  # a guess (a bare `key`) with nothing to back it is not worth a word
     strength = min(3, strength + len(boosts))
+    if "public" in normalize(name):
+        strength = min(strength, 2)  # key material, but nothing secret: a table adds no secrecy
     evidence += boosts
     return Classification("credential", _CONFIDENCE_OF[strength],  # type: ignore[arg-type]
                           ", ".join(evidence))

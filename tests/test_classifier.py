@@ -405,6 +405,16 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("api_key_usage", "value"), (None, None, None),
             id="negative: a table about api keys is not a table of keys"),
         pytest.param("""
+            class ClientCertificate(Base):
+                __tablename__ = "client_certificates"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                public_key = Column(Text)
+            """, ("client_certificates", "public_key"),
+            ("credential", "medium", "name 'public_key', table 'client_certificates', sibling "
+                                     "'user_id' (foreign key to users.id)"),
+            id="a public key warns whatever its table: nothing secret"),
+        pytest.param("""
             class SessionActivity(Base):
                 __tablename__ = "accounts_user_session_activity"
                 sid_s = Column(String(255), primary_key=True)
