@@ -66,6 +66,9 @@ class Vocabulary:
     prose_attributes: frozenset[str]
     location_suffixes: frozenset[str]
     about_suffixes: frozenset[str]
+    material: tuple[tuple[str, ...], ...]
+    material_max_length: int
+    sized_types: frozenset[str]
     flag_prefixes: frozenset[str]
     metadata_suffixes: tuple[tuple[str, ...], ...]
     ignore_names: tuple[str, ...]  # fnmatch globs on the snake_case name
@@ -195,6 +198,9 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         prose_attributes=frozenset(map(_singular, _strs(data["free_text"], "prose_attributes"))),
         location_suffixes=frozenset(map(_singular, _strs(data["credential"], "location_suffixes"))),
         about_suffixes=frozenset(map(_singular, _strs(data["credential"], "about_suffixes"))),
+        material=_phrases(data["credential"], "material"),
+        material_max_length=int(data["credential"]["material_max_length"]),
+        sized_types=frozenset(_strs(types, "sized")),
         flag_prefixes=frozenset(_singular(p) for p in _strs(neg, "flag_prefixes")),
         metadata_suffixes=tuple(t for t in map(normalize, _strs(neg, "metadata_suffixes")) if t),
         ignore_names=tuple(_snake(n) if "*" not in n and "?" not in n else n.lower()
@@ -406,6 +412,11 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         said = f"name token '{tokenize(name)[0]}'"
         return Classification("credential", "high",
                               f"{said}, {result.reason}" if result else said)
+    if (result is not None and result.category == "credential" and result.confidence == "medium"
+            and any(_find(tokens, p) >= 0 for p in vocab.material)):
+        length = _max_length(type_expr, vocab)
+        if length is not None and length <= vocab.material_max_length:
+            return None  # magnum: cluster.keypair is String(255), a keypair's name
     binary = sorted(idents & vocab.binary_types)
     if binary and (result is None or result.category == "credential"):
         secret_tokens = [t for t in tokens if t in vocab.binary_secret_tokens]
@@ -417,6 +428,17 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
     if result is not None or scalar:
         return result
     return _blob(tokens, idents, vocab)
+
+
+_SIZED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\(\s*(?:length\s*=\s*)?(\d+)")
+
+
+def _max_length(type_expr: str | None, vocab: Vocabulary) -> int | None:
+    """255 for `String(255)` or `sa.Unicode(length=255)`; None when unbounded or unknown."""
+    for name, digits in _SIZED.findall(type_expr or ""):
+        if name in vocab.sized_types:
+            return int(digits)
+    return None
 
 
 def _blob(tokens: tuple[str, ...], idents: frozenset[str],

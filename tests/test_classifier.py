@@ -143,6 +143,10 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="cookie_id is the cookie's value, not a reference"),
         pytest.param("ciphertext", "Text", _c("credential", "high", "name token 'ciphertext'"),
                      id="ciphertext"),
+        pytest.param("keypair", "Text", _c("credential", "medium", "name token 'keypair'"),
+                     id="a keypair in a text column is key material"),
+        pytest.param("oauth_verifier", "String(84)",
+                     _c("credential", "high", "name 'oauth_verifier'"), id="an OAuth1 verifier"),
         pytest.param("encrypted_config", "Text",
                      _c("credential", "high", "name token 'encrypted'"),
                      id="a name that says encrypted"),
@@ -184,6 +188,9 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("jwks_uri", "String(512)", id="where the public keys are served"),
         pytest.param("owner_org", "UnicodeText", id="an owner_org is an organisation"),
         pytest.param("mail_server", "String(128)", id="a mail server is no address"),
+        pytest.param("keypair", "String(255)", id="key material does not fit in 255 characters"),
+        pytest.param("certificate", "sa.String(length=64)", id="a certificate's name"),
+        pytest.param("ssl_cert_file", "Text", id="where the certificate is, not the certificate"),
         pytest.param("kek_label", "String(255)", id="the label of a key-encryption key"),
         pytest.param("api_key_label", "String(64)", id="the label of an api key"),
         pytest.param("encrypted_at", "DateTime", id="when it was encrypted"),
@@ -332,8 +339,8 @@ def test_vocabulary_has_no_empty_or_contradictory_entries() -> None:
 
 _HEAD = """\
 import datetime
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
-                        Unicode)
+from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String,
+                        Text, Unicode)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 class Base(DeclarativeBase):
     pass
@@ -857,6 +864,21 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             ("direct_identifier", "medium", "name 'started_by' on a String column: who did it, "
                                             "by name"),
             id="started_by names the operator"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "accounts_user"
+                id = Column(Integer, primary_key=True)
+                profile = Column(JSON)
+            """, ("accounts_user", "profile"),
+            ("direct_identifier", "medium", "name token 'profile'"),
+            id="a user's profile names the person"),
+        pytest.param("""
+            class Cluster(Base):
+                __tablename__ = "clusters"
+                id = Column(Integer, primary_key=True)
+                profile = Column(JSON)
+            """, ("clusters", "profile"), (None, None, None),
+            id="negative: a cluster's profile is nobody's"),
         pytest.param("""
             class Node(Base):
                 __tablename__ = "nodes"
