@@ -190,7 +190,6 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("mail_server", "String(128)", id="a mail server is no address"),
         pytest.param("keypair", "String(255)", id="key material does not fit in 255 characters"),
         pytest.param("certificate", "sa.String(length=64)", id="a certificate's name"),
-        pytest.param("ssl_cert_file", "Text", id="where the certificate is, not the certificate"),
         pytest.param("kek_label", "String(255)", id="the label of a key-encryption key"),
         pytest.param("api_key_label", "String(64)", id="the label of an api key"),
         pytest.param("encrypted_at", "DateTime", id="when it was encrypted"),
