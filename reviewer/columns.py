@@ -23,7 +23,7 @@ from reviewer.resolution import (
 from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
 
 if TYPE_CHECKING:
-    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, LateFacts, Stmt
+    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, LateFacts, MadeClass, Stmt
 
 
 @dataclass(slots=True)
@@ -38,8 +38,9 @@ class ColumnBuilder:
     # (table, path, line, what maps it): every table a class or Table(...) owns
     owned: list[tuple[str, str, int, str]] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)  # tables with a column already reported
-    _tables: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _tables: dict[int, str | None] = field(default_factory=dict)  # by id(ClassNode)
     _mros: dict[int, list[ClassNode]] = field(default_factory=dict)
+    _making: int = 0  # how deep type() templates are being expanded inside each other
 
     def mro(self, node: ClassNode) -> list[ClassNode]:
         key = id(node)
@@ -55,7 +56,8 @@ class ColumnBuilder:
     # ----------------------------------------------------------------- tables
 
     def table_of(self, node: ClassNode) -> str | None:
-        key = (node.path, node.facts.name)
+        # every ClassNode lives as long as the resolver, so its id is never reused
+        key = id(node)
         if key not in self._tables:
             self._tables[key] = self._table_of(node)
         return self._tables[key]
@@ -554,6 +556,10 @@ class ColumnBuilder:
         node = self.resolver.class_node(path, cls.name)
         if node is None or node.facts is not cls:
             return  # shadowed by a later class of the same name
+        self.model_node(node)
+
+    def model_node(self, node: ClassNode) -> None:
+        path, cls = node.path, node.facts
         mro = self.mro(node)
         looks_mapped = node.declarative or cls.tablename_kind != "none" or cls.table is not None
         unsupported = [b for c in mro for b in c.unsupported_bases]
@@ -611,6 +617,8 @@ class ColumnBuilder:
             cls.table is not None and cls.table.reflected
         ):
             self.owned.append((table, path, cls.line, f"class {cls.name}"))
+        for owner, made in self.made_templates(node, mro):
+            self.made_class(node, owner, made, table)
         if cls.table is not None:
             self.reflected(path, cls.table, table)
             self.columns.extend(self.core_columns(path, table, cls.table, cls.name))
@@ -638,6 +646,76 @@ class ColumnBuilder:
                 if col is not None:
                     self.columns.append(col)
             seen.update(ancestor.facts.names)
+
+    def made_templates(self, node: ClassNode, mro: list[ClassNode]
+                       ) -> list[tuple[ClassNode, MadeClass]]:
+        """The type() templates SQLAlchemy runs for this mapped class: those of the declared_attrs
+        it inherits from mixins (or declares), first binding wins; a mapped parent's were run
+        for the parent and are not run again."""
+        seen: set[str] = set()
+        found: list[tuple[ClassNode, MadeClass]] = []
+        for ancestor in mro:
+            if ancestor is not node and ancestor.mapped:
+                seen.update(ancestor.facts.names)
+                for grand in self.mro(ancestor)[1:]:
+                    seen.update(grand.facts.names)
+                continue
+            found.extend((ancestor, m) for m in ancestor.facts.made if m.attribute not in seen)
+            seen.update(ancestor.facts.names)
+        return found
+
+    def made_class(self, sub: ClassNode, owner: ClassNode, made: MadeClass, table: str) -> None:
+        """The class ``type(...)`` in ``owner``'s declared_attr makes for the mapped class
+        ``sub``, read like a class statement: its name and ``__tablename__`` evaluated with
+        ``cls`` = sub, its columns (its bases' included) in its own table."""
+        from reviewer.facts import SELF_BASE  # not at import: review and the warm path skip facts
+
+        path = owner.path
+        where = f"type(...) in {owner.facts.name}.{made.attribute}"
+        if made.problem is not None:
+            self.error(path, made.line,
+                       f"{where} makes a mapped class for every subclass, but {made.problem}")
+            return
+        if SELF_BASE in made.body.bases:
+            # SQLAlchemy would run the declared_attr again for the new subclass, and again ...
+            self.error(path, made.line,
+                       f"{where} makes a subclass of cls itself while cls is being mapped, which "
+                       "masking-reviewer cannot read (and SQLAlchemy recurses on); derive the "
+                       "made class from a base class instead")
+            return
+        name = self.resolver.string(path, made.name_expr, clsname=sub.facts.name,
+                                    clstable=table)
+        if name is None or not name.isidentifier():
+            self.error(path, made.line,
+                       f"{where} makes a class for {sub.facts.name} whose name cannot be "
+                       "computed from the source (only literals, module constants, "
+                       "cls.__name__, cls.__tablename__, f-strings, + and str methods are); "
+                       "build the name from those, or write the class as a class statement")
+            return
+        body = made.body
+        if body.tablename_kind == "computed":
+            tablename = self.resolver.string(path, body.tablename_expr, clsname=sub.facts.name,
+                                             clstable=table)
+            if tablename is None:
+                self.error(path, made.line,
+                           f"{where}: the __tablename__ of the class it makes for "
+                           f"{sub.facts.name} cannot be computed from the source (only "
+                           "literals, module constants, cls.__name__, cls.__tablename__, "
+                           "f-strings, + and str methods are); build it from those")
+                return
+            body = replace(body, tablename=tablename, tablename_kind="literal")
+        if self._making >= _MAX_MADE_DEPTH:
+            # a made class that inherits the mixin making it: Python would recurse forever too
+            self.error(path, made.line,
+                       f"{where} makes classes that make classes again, "
+                       f"{_MAX_MADE_DEPTH} levels deep; write the classes as class statements")
+            return
+        facts = replace(body, name=name, line=made.line)
+        self._making += 1
+        try:
+            self.model_node(self.resolver.made_node(path, facts, sub))
+        finally:
+            self._making -= 1
 
     def is_composite(self, path: str, stmt: Stmt) -> bool:
         if stmt.call is None or stmt.type_checking:
@@ -781,6 +859,8 @@ class ColumnBuilder:
                            "with mapped_column(...) or Column(...) in the class body or its "
                            "mixins (a table always has at least a primary key)")
 
+
+_MAX_MADE_DEPTH = 4
 
 # SQLAlchemy constructs that build a table column (or hold one they are given)
 _BUILDS_COLUMNS = frozenset({

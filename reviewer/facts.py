@@ -15,6 +15,7 @@ TablenameKind = Literal["none", "literal", "declared", "computed"]
 #   ("lit", text) | ("ref", dotted name) | ("cat", (part, ...)) | ("clsname",)  (cls.__name__)
 #   ("call", dotted callee, (arg, ...)) | ("meth", method, receiver, (arg, ...))
 #   ("pct", "%s template", (arg, ...)) | ("maybe", expr): a name if it evaluates, else a type
+#   ("clstable",): cls.__tablename__ | ("unknown",): a local the scanner could not follow
 # Tuples all the way down, so facts stay hashable and a cache round trip compares equal.
 StrExpr = tuple[Any, ...]
 
@@ -90,6 +91,29 @@ class ClassFacts:
     tablename_expr: StrExpr | None = None
     # class keywords with literal values, as source text: (("table", "True"),) for SQLModel
     keywords: tuple[tuple[str, str], ...] = ()
+    made: tuple[MadeClass, ...] = ()  # classes its declared_attrs build with type(...)
+
+
+# A base of a class made by type() that is the class being mapped itself: ``(cls,)``, which
+# blocks (SQLAlchemy would run the declared_attr again on the new subclass, endlessly)
+SELF_BASE = "<cls>"
+
+
+@dataclass(frozen=True, slots=True)
+class MadeClass:
+    """``type(f"{cls.__name__}Event", (Event, Base), {"__tablename__": ..., "x": Column()})``
+    in a declared_attr (or in a classmethod one calls): SQLAlchemy runs it once for every
+    mapped class that inherits the declared_attr, so the inventory makes one class per such
+    subclass from this template, evaluating the names with that subclass's ``cls``."""
+
+    attribute: str  # the declared_attr SQLAlchemy evaluates: the first class to bind it wins
+    line: int
+    end_line: int
+    name_expr: StrExpr | None  # the class name, as a string expression; None: not one
+    # The namespace as a class body: bases as written (SELF_BASE for cls), one Stmt per entry,
+    # __tablename__ (tablename_expr evaluated per subclass); the name is left empty.
+    body: ClassFacts
+    problem: str | None = None  # why the namespace cannot be read (then it blocks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +237,9 @@ def _enc_class(c: ClassFacts) -> list[Any]:
     return [c.name, c.line, list(c.bases), [_enc_stmt(s) for s in c.stmts], list(c.names),
             c.tablename, c.tablename_kind, c.tablename_line, c.abstract, _enc_call(c.table),
             c.table_line, c.table_error, list(c.decorators), c.tablename_expr,
-            [list(k) for k in c.keywords]]
+            [list(k) for k in c.keywords],
+            [[m.attribute, m.line, m.end_line, m.name_expr, _enc_class(m.body), m.problem]
+             for m in c.made]]
 
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
@@ -275,12 +301,14 @@ def _stmt(d: Any) -> Stmt:
 
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
-     table_line, table_error, decorators, tablename_expr, keywords) = d
+     table_line, table_error, decorators, tablename_expr, keywords, made) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
         bool(table_error), tuple(decorators), _tuples(tablename_expr),
         tuple((str(k), str(v)) for k, v in keywords),
+        tuple(MadeClass(str(a), int(ln), int(end), _tuples(expr), _class(body), problem)
+              for a, ln, end, expr, body, problem in made),
     )
 
 

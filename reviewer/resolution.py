@@ -333,31 +333,38 @@ class Resolver:
 
     # ----------------------------------------------------------------- strings
 
-    def string(self, path: str, expr: StrExpr | None, clsname: str | None = None) -> str | None:
+    def string(self, path: str, expr: StrExpr | None, clsname: str | None = None,
+               clstable: str | None = None) -> str | None:
         """Evaluate a string expression from the facts (a table or column name built from
-        constants, helper functions and a declared_attr's ``cls.__name__``); None when any part
-        of it cannot be known without running the code."""
-        value = self._string(path, expr, {}, clsname, 0) if expr is not None else None
+        constants, helper functions and a declared_attr's ``cls.__name__`` and
+        ``cls.__tablename__``); None when any part of it cannot be known without running the
+        code."""
+        cls = (clsname, clstable)
+        value = self._string(path, expr, {}, cls, 0) if expr is not None else None
         return value if isinstance(value, str) else None
 
-    def _string(self, path: str, expr: StrExpr, env: dict[str, str], clsname: str | None,
-                depth: int) -> str | _Pattern | None:
+    def _string(self, path: str, expr: StrExpr, env: dict[str, str],
+                cls: tuple[str | None, str | None], depth: int) -> str | _Pattern | None:
         if depth > _MAX_DEPTH:
             return None
         kind = expr[0]
         if kind == "lit":
             return str(expr[1])
         if kind == "clsname":
-            return clsname
+            return cls[0]
+        if kind == "clstable":
+            return cls[1]
+        if kind == "unknown":
+            return None
         if kind == "maybe":
-            return self._string(path, expr[1], env, clsname, depth + 1)
+            return self._string(path, expr[1], env, cls, depth + 1)
         if kind == "cat":
-            parts = [self._string(path, e, env, clsname, depth + 1) for e in expr[1]]
+            parts = [self._string(path, e, env, cls, depth + 1) for e in expr[1]]
             strs = [x for x in parts if isinstance(x, str)]
             return "".join(strs) if len(strs) == len(parts) else None
         if kind == "ref":
             return self._string_ref(path, str(expr[1]), env, depth)
-        args = [self._string(path, e, env, clsname, depth + 1) for e in expr[-1]]
+        args = [self._string(path, e, env, cls, depth + 1) for e in expr[-1]]
         if any(a is None for a in args):
             return None
         if kind == "pct":
@@ -370,7 +377,7 @@ class Resolver:
                 return None
             return template % tuple(strs)
         if kind == "meth":
-            receiver = self._string(path, expr[2], env, clsname, depth + 1)
+            receiver = self._string(path, expr[2], env, cls, depth + 1)
             return _apply(str(expr[1]), receiver, args)
         if kind != "call":
             return None
@@ -390,7 +397,7 @@ class Resolver:
                 if len(strs) != len(args):
                     return None
                 bound = dict(zip(params, strs, strict=True))
-                return self._string(ref.path, body, bound, None, depth + 1)
+                return self._string(ref.path, body, bound, (None, None), depth + 1)
         return None
 
     def _string_ref(self, path: str, name: str, env: dict[str, str], depth: int
@@ -405,7 +412,7 @@ class Resolver:
         facts = self.facts(ref.path)
         for const, expr in reversed(facts.str_consts if facts else ()):
             if const == ref.name:
-                return self._string(ref.path, expr, {}, None, depth + 1)
+                return self._string(ref.path, expr, {}, (None, None), depth + 1)
         for local, target in reversed(facts.bindings if facts else ()):
             if local == ref.name:
                 return self._string_ref(ref.path, target, {}, depth + 1)
@@ -422,6 +429,21 @@ class Resolver:
         if cls is None or key in self._resolving:
             return None
         self._resolving.add(key)
+        node = self._node(path, cls)
+        self._resolving.discard(key)
+        self._classes[key] = node
+        return node
+
+    def made_node(self, path: str, cls: ClassFacts, owner: ClassNode) -> ClassNode:
+        """The class a type() template in ``path`` makes for the mapped class ``owner`` (the
+        ``cls`` it was run with): resolved like a class statement of that file."""
+        key = (path, f"{cls.name}<{owner.path}:{owner.facts.name}>")
+        node = self._classes.get(key)
+        if node is None:
+            node = self._classes[key] = self._node(path, cls)
+        return node
+
+    def _node(self, path: str, cls: ClassFacts) -> ClassNode:
         node = ClassNode(path, cls)
         registry_mapped = False
         for decorator in cls.decorators:
@@ -471,8 +493,6 @@ class Resolver:
             node.mapped = node.mapped and ("table", "True") in cls.keywords
         if registry_mapped and not cls.abstract:
             node.mapped = True
-        self._resolving.discard(key)
-        self._classes[key] = node
         return node
 
     def made_base(self, ref: Ref) -> ClassNode | None:

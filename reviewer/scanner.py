@@ -29,6 +29,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from reviewer.facts import (
+    SELF_BASE,
     AliasFacts,
     AnnFacts,
     CallFacts,
@@ -36,6 +37,7 @@ from reviewer.facts import (
     FactoryFacts,
     ImportFacts,
     LateFacts,
+    MadeClass,
     ModuleFacts,
     Stmt,
     StrExpr,
@@ -755,11 +757,114 @@ class _ModuleBuilder:
             return
         finder = _TypeCalls()
         stmt.body.visit(finder)
+        for call, bases, _nested in finder.found:
+            self.late_type(call, bases)
+
+    def late_type(self, call: cst.Call, bases: tuple[str, ...]) -> None:
         pos = self.ex.pos
-        for call, bases in finder.found:
-            name = _literal_str(call.args[0].value) or ""
-            self.late.append(LateFacts("type", pos.line(call), pos.end_line(call), name,
-                                       bases=bases))
+        name = _literal_str(call.args[0].value) or ""
+        self.late.append(LateFacts("type", pos.line(call), pos.end_line(call), name, bases=bases))
+
+    def class_types(self, stmt: cst.FunctionDef, state: _ClassState, attr: str,
+                    declared: bool, classmethod: bool) -> None:
+        """``type(...)`` in a method of a class body. In a declared_attr, or in a classmethod a
+        declared_attr of the same class calls as ``cls.method(...)``, it is a template read
+        once per mapped subclass (MadeClass); anywhere else it is a late type() that blocks
+        when its bases are mapped."""
+        if not self.type_calls:
+            return
+        params = (*stmt.params.posonly_params, *stmt.params.params)
+        self_name = ident(params[0].name.value) if params and (declared or classmethod) else None
+        if declared and self_name is not None:
+            calls = _SelfCalls(self_name)
+            stmt.body.visit(calls)
+            for method in calls.found:
+                state.callers.setdefault(method, attr)
+        finder = _TypeCalls()
+        stmt.body.visit(finder)
+        if not finder.found:
+            return
+        env = _local_strings(stmt, self_name) if self_name is not None else {}
+        for call, bases, nested in finder.found:
+            if nested or self_name is None:  # in a lambda or inner function: runs who knows when
+                self.late_type(call, bases)
+                continue
+            made = self.made_class(call, bases, self_name, env, attr)
+            if declared:
+                state.made.append(made)
+            else:
+                state.pending.append((attr, made, call, bases))
+
+    def made_class(self, call: cst.Call, bases: tuple[str, ...], self_name: str,
+                   env: dict[str, StrExpr], attr: str) -> MadeClass:
+        """One type(name, bases, namespace) call as a class template."""
+        pos = self.ex.pos
+        line, end_line = pos.line(call), pos.end_line(call)
+        name_node, _bases, ns = (a.value for a in call.args)
+        name_expr = str_expr(name_node, self_name)
+        state = _ClassState()
+        problem: str | None = None
+        entries: list[tuple[str, cst.BaseExpression]] = []
+        if isinstance(ns, cst.Dict):
+            for element in ns.elements:
+                if not isinstance(element, cst.DictElement):  # **other
+                    problem = ("its namespace unpacks **..., whose entries cannot be read; write "
+                               "them out in the dict literal")
+                    continue
+                key = _literal_str(element.key)
+                if key is None or not key.isidentifier():
+                    problem = ("a key of its namespace is not a string literal; write every "
+                               "attribute name as a literal")
+                    continue
+                entries.append((ident(key), element.value))
+        elif isinstance(ns, cst.Call) and dotted(ns.func) == "dict" and all(
+            a.keyword is not None for a in ns.args
+        ):
+            entries = [(ident(a.keyword.value), a.value) for a in ns.args if a.keyword]
+        else:
+            problem = ("its namespace is not a dict literal, so the attributes it maps cannot be "
+                       "read; pass the dict literal {...} to type() directly")
+        for key, value in entries:
+            state.names.append(key)
+            if key == "__tablename__":
+                literal = _literal_str(value)
+                if literal is not None:
+                    state.tablename, state.tablename_kind = literal, "literal"
+                elif isinstance(value, cst.Name) and value.value == "None":
+                    state.tablename_kind = "none"
+                else:
+                    state.tablename_kind = "computed"
+                    expr = str_expr(value, self_name)
+                    state.tablename_expr = _bind_locals(expr, env) if expr is not None else None
+                state.tablename_line = line
+            elif key == "__abstract__":
+                state.abstract = _literal_bool(value) is True
+            elif key == "__table__":
+                state.table_line = line
+                if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):
+                    state.table = self.ex.call(value)
+                else:
+                    state.table_error = True
+            elif key.startswith("__"):
+                continue
+            elif isinstance(value, cst.Call):
+                facts = self.ex.call(value)
+                state.stmts.append(Stmt(key, facts.line, facts.end_line, None, facts, (),
+                                        facts.labels, False))
+            else:
+                self.shared_column(key, value, line)
+        body = ClassFacts(
+            name="", line=line,
+            bases=tuple(SELF_BASE if b == self_name else b for b in bases),
+            stmts=tuple(state.stmts), names=tuple(dict.fromkeys(state.names)),
+            tablename=state.tablename, tablename_kind=state.tablename_kind,
+            tablename_line=state.tablename_line, abstract=state.abstract, table=state.table,
+            table_line=state.table_line, table_error=state.table_error,
+            tablename_expr=state.tablename_expr,
+        )
+        return MadeClass(attr, line, end_line,
+                         _bind_locals(name_expr, env) if name_expr is not None else None,
+                         body, problem)
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -828,7 +933,15 @@ class _ModuleBuilder:
                 chosen[stmt.attribute] = _with_labels(prev, self.ex.labels, stmt.labels)
             else:
                 chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
+        made = list(state.made)
+        for method, template, call, made_bases in state.pending:
+            caller = state.callers.get(method)
+            if caller is None:  # a classmethod no declared_attr calls: when it runs is unknown
+                self.late_type(call, made_bases)
+            else:
+                made.append(dataclasses.replace(template, attribute=caller))
         return ClassFacts(
+            made=tuple(made),
             decorators=tuple(dotted(_uncall(d.decorator)) or "" for d in node.decorators),
             tablename_expr=state.tablename_expr,
             name=ident(node.name.value),
@@ -872,7 +985,8 @@ class _ModuleBuilder:
                 self.function(stmt, state, type_checking)
                 continue
             if isinstance(stmt, cst.ClassDef):
-                state.names.append(ident(stmt.name.value))
+                if not type_checking:
+                    state.names.append(ident(stmt.name.value))
                 continue
             target: cst.BaseExpression | None = None
             value: cst.BaseExpression | None = None
@@ -881,7 +995,7 @@ class _ModuleBuilder:
                 if len(small.targets) != 1:
                     for t in small.targets:
                         name = dotted(t.target)
-                        if name:
+                        if name and not type_checking:
                             state.names.append(name)
                     continue
                 target, value = small.targets[0].target, small.value
@@ -892,7 +1006,8 @@ class _ModuleBuilder:
             if not isinstance(target, cst.Name):
                 continue
             attr = ident(target.value)
-            state.names.append(attr)
+            if not type_checking:  # an `if TYPE_CHECKING:` body never runs
+                state.names.append(attr)
             line, end_line = ex.pos.line(small), ex.pos.end_line(small)
             if attr == "__tablename__":
                 literal = _literal_str(value) if value is not None else None
@@ -954,11 +1069,13 @@ class _ModuleBuilder:
     def function(self, stmt: cst.FunctionDef, state: _ClassState, type_checking: bool) -> None:
         ex = self.ex
         attr = ident(stmt.name.value)
-        state.names.append(attr)
-        self.nested_types(stmt)
         decorators = tuple(dotted(_uncall(d.decorator)) or "" for d in stmt.decorators)
-        if not any(d.split(".")[-1] in ("declared_attr", "directive", "cascading")
-                   for d in decorators):
+        tails = {d.split(".")[-1] for d in decorators}
+        declared = bool(tails & {"declared_attr", "directive", "cascading"})
+        if not type_checking:  # under TYPE_CHECKING the class never binds it
+            state.names.append(attr)
+            self.class_types(stmt, state, attr, declared, "classmethod" in tails)
+        if not declared:
             return
         first = self.first_line(stmt)
         if attr == "__tablename__":
@@ -997,6 +1114,10 @@ class _ClassState:
     table_line: int = 0
     table_error: bool = False
     tablename_expr: StrExpr | None = None
+    made: list[MadeClass] = field(default_factory=list)
+    # classmethods' type() templates, until we know which declared_attr calls them
+    pending: list[tuple[str, MadeClass, cst.Call, tuple[str, ...]]] = field(default_factory=list)
+    callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -1378,6 +1499,8 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
             return None
         if self_name is not None and name == f"{self_name}.__name__":
             return ("clsname",)
+        if self_name is not None and name == f"{self_name}.__tablename__":
+            return ("clstable",)
         return ("ref", name)
     if isinstance(node, cst.Call):
         if any(a.keyword is not None or a.star for a in node.args):
@@ -1449,14 +1572,145 @@ def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
 
 
 class _TypeCalls(cst.CSTVisitor):
-    """Every ``type(name, (bases...), namespace)`` call in a subtree."""
+    """Every ``type(name, (bases...), namespace)`` call in a subtree, and whether it sits in a
+    nested function or lambda (which runs at some other time than the function itself)."""
 
     def __init__(self) -> None:
-        self.found: list[tuple[cst.Call, tuple[str, ...]]] = []
+        self.found: list[tuple[cst.Call, tuple[str, ...], bool]] = []
+        self.depth = 0
 
     def visit_Call(self, node: cst.Call) -> bool:
         positional = [a.value for a in node.args if a.keyword is None and not a.star]
         if (isinstance(node.func, cst.Name) and node.func.value == "type"
-                and len(positional) == 3 and isinstance(positional[1], (cst.Tuple, cst.List))):
-            self.found.append((node, tuple(dotted(e.value) or "" for e in positional[1].elements)))
+                and len(node.args) == 3 and len(positional) == 3
+                and isinstance(positional[1], (cst.Tuple, cst.List))):
+            bases = tuple(dotted(e.value) or "" for e in positional[1].elements)
+            self.found.append((node, bases, self.depth > 0))
         return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.depth -= 1
+
+
+class _SelfCalls(cst.CSTVisitor):
+    """The methods a function calls on its ``cls``: ``cls._make_history()``."""
+
+    def __init__(self, self_name: str) -> None:
+        self.self_name = self_name
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if isinstance(func, cst.Attribute) and dotted(func.value) == self.self_name:
+            self.found.append(ident(func.attr.value))
+        return True
+
+
+class _Assigned(cst.CSTVisitor):
+    """How often each local name is bound in a function body, by any statement."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def _bind(self, target: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            name = ident(target.value)
+            self.counts[name] = self.counts.get(name, 0) + 1
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        self._bind(node.target)
+        return True
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        self._bind(node.target)
+        return True
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        self._bind(node.target)
+        return True
+
+    def visit_For(self, node: cst.For) -> bool:
+        self._bind(node.target)
+        return True
+
+    def visit_AsName(self, node: cst.AsName) -> bool:
+        self._bind(node.name)
+        return True
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+        self._bind(node.target)
+        return True
+
+
+_UNKNOWN: StrExpr = ("unknown",)
+
+
+def _local_strings(stmt: cst.FunctionDef, self_name: str) -> dict[str, StrExpr]:
+    """The function's locals as string expressions: ``name = cls.__name__`` bound once at the
+    top level of the body is followed; every other local (and parameter) is unknown, so it is
+    never mistaken for a module constant of the same name."""
+    counter = _Assigned()
+    stmt.body.visit(counter)
+    env: dict[str, StrExpr] = {}
+    for _stmt, small in _statements(_block_body(stmt.body)):
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)):
+            continue
+        name = ident(small.targets[0].target.value)
+        if counter.counts.get(name) != 1:
+            continue
+        expr = str_expr(small.value, self_name)
+        env[name] = _bind_locals(expr, env) if expr is not None else _UNKNOWN
+    params = stmt.params
+    for p in (*params.posonly_params, *params.params, *params.kwonly_params):
+        name = ident(p.name.value)
+        if name != self_name:
+            env.setdefault(name, _UNKNOWN)
+    for name in counter.counts:
+        env.setdefault(name, _UNKNOWN)
+    return env
+
+
+def _bind_locals(expr: StrExpr, env: Mapping[str, StrExpr]) -> StrExpr:
+    """A string expression with the function's locals put in place of their names."""
+    kind = expr[0]
+    if kind == "ref":
+        head, _, rest = str(expr[1]).partition(".")
+        if head in env:
+            return _UNKNOWN if rest else env[head]
+        return expr
+    if kind == "call":
+        callee = str(expr[1])
+        args = tuple(_bind_locals(a, env) for a in expr[2])
+        head, _, method = callee.rpartition(".")
+        if head in env:  # name.lower(): a method of a local string
+            return ("meth", method, env[head], args)
+        if callee.partition(".")[0] in env:
+            return _UNKNOWN
+        return ("call", callee, args)
+    if kind == "cat":
+        return ("cat", tuple(_bind_locals(e, env) for e in expr[1]))
+    if kind == "meth":
+        return ("meth", expr[1], _bind_locals(expr[2], env),
+                tuple(_bind_locals(a, env) for a in expr[3]))
+    if kind == "pct":
+        return ("pct", expr[1], tuple(_bind_locals(a, env) for a in expr[2]))
+    if kind == "maybe":
+        return ("maybe", _bind_locals(expr[1], env))
+    return expr

@@ -391,6 +391,22 @@ FACTS_SOURCES = [
         "    __tablename__ = PREFIX + 't'\n"
         "    x = db.Column(prefixed('x'), db.String)\n",
         id="bindings, instance arguments, __all__, string constants and helpers, decorators"),
+    pytest.param(
+        "from sqlalchemy import Column, String\n"
+        "from sqlalchemy.orm import declared_attr, relationship\n"
+        "from app.vis import ColumnVisibility as CV\n"
+        "class HasNotes:\n"
+        "    @classmethod\n"
+        "    def _made(cls):\n"
+        "        name = cls.__name__\n"
+        "        return type(name + 'Note', (Note, Base), dict(__tablename__=None))\n"
+        "    @declared_attr\n"
+        "    def notes(cls):\n"
+        "        made = type(f'{cls.__name__}Event', (Event, Base), {\n"
+        "            '__tablename__': f'{cls.__tablename__.lower()}_events',\n"
+        "            'pin': Column(String, info={'v': CV.PRIVATE})})\n"
+        "        return relationship(made, cls._made())\n",
+        id="classes made by type() in a declared_attr and a classmethod it calls"),
 ]
 
 

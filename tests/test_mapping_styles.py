@@ -212,10 +212,14 @@ LATE_ERRORS = [
                     "    @declared_attr\n"
                     "    def events(cls):\n"
                     "        made = type(f'{cls.__name__}Event', (Base,),\n"
-                    "                    {'__tablename__': f'{cls.__name__.lower()}_events'})\n"
-                    "        return made\n",
-        13, r"^type\('\.\.\.', \.\.\.\) creates a mapped class at run time",
-        id="type() inside a declared_attr method blocks at its line",
+                    "                    {'__tablename__': cls.events_table()})\n"
+                    "        return made\n"
+                    "class Account(HasEvents, Base):\n"
+                    "    __tablename__ = 'accounts'\n"
+                    "    id = Column(Integer, primary_key=True)\n",
+        13, r"^type\(\.\.\.\) in HasEvents\.events: the __tablename__ of the class it makes for "
+            r"Account cannot be computed from the source",
+        id="type() inside a declared_attr with a table name it cannot compute blocks at its line",
     ),
 ]
 

@@ -399,6 +399,138 @@ CASES = [
         id="known non-columns pass: stdlib, builtins, repo classes, relationship, a helper "
            "returning relationship(); a Column subclass is a column",
     ),
+    # ------------------------------------------------------------------ classes made by type()
+    pytest.param(
+        {"app/m.py": src("""\
+            import typing
+            from sqlalchemy import Index
+            from sqlalchemy.orm import declared_attr
+            class Model(Base):
+                __abstract__ = True
+                id: Mapped[int] = mapped_column(primary_key=True)
+            class AuditEntry:
+                action: Mapped[str] = mapped_column(String(40))
+                actor_ip: Mapped[str | None] = mapped_column(info={"v": ColumnVisibility.PRIVATE})
+                if typing.TYPE_CHECKING:
+                    id: Mapped[int]
+                    subject_id: Mapped[int]
+                @declared_attr
+                def reviewer_email(cls) -> Mapped[str | None]:
+                    return mapped_column(String(320), info={"v": ColumnVisibility.MASKED})
+            class HasAuditTrail:
+                @declared_attr
+                def audit_entries(cls):
+                    entry = type(
+                        f"{cls.__name__}AuditEntry",
+                        (AuditEntry, Model),
+                        {
+                            "__tablename__": f"{cls.__tablename__}_audit",
+                            "__table_args__": (Index(f"ix_{cls.__tablename__}_audit", "action"),),
+                            "subject_id": mapped_column(ForeignKey(f"{cls.__tablename__}.id"),
+                                                        nullable=False),
+                            "subject": relationship(cls, back_populates="audit_entries"),
+                            "note": mapped_column(Text, info={"v": ColumnVisibility.PRIVATE}),
+                        },
+                    )
+                    return relationship(entry, back_populates="subject")
+            class Customer(HasAuditTrail, Model):
+                __tablename__ = "customers"
+            class Invoice(HasAuditTrail, Base):
+                __tablename__ = "invoices"
+                number: Mapped[str] = mapped_column(primary_key=True)
+                id: Mapped[int] = mapped_column(unique=True)
+            """)},
+        None,
+        [Row("customers", "id", "Customer", "id", 11, nullable=False, declared_in="Model"),
+         Row("invoices", "number", "Invoice", "number", 41, nullable=False),
+         Row("invoices", "id", "Invoice", "id", 42, nullable=False),
+         *[Row(f"{t}_audit", c, f"{k}AuditEntry", c, n, lb, nullable=nl, declared_in=d)
+           for t, k in (("customers", "Customer"), ("invoices", "Invoice"))
+           for c, n, lb, nl, d in (
+               ("id", 11, (), False, "Model"),
+               ("action", 13, (), False, "AuditEntry"),
+               ("actor_ip", 14, (PRIV,), True, "AuditEntry"),
+               ("reviewer_email", 18, (MASK,), True, "AuditEntry"),
+               ("subject_id", 30, (), False, None),
+               ("note", 33, (PRIV,), True, None))]],
+        id="type() in a mixin's declared_attr: one class and table per mapped subclass, named "
+           "from cls.__name__ and cls.__tablename__, with its bases' columns",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            SUFFIX = "_notes"
+            class NoteBase:
+                id: Mapped[int] = mapped_column(primary_key=True)
+                body: Mapped[str] = mapped_column(Text, info={"v": ColumnVisibility.PRIVATE})
+            class HasNotes:
+                @classmethod
+                def _note_class(cls):
+                    name = cls.__name__
+                    table = name.lower() + SUFFIX
+                    return type(name + "Note", (NoteBase, Base), dict(
+                        __tablename__=table,
+                        author_email=mapped_column(String(320),
+                                                   info={"v": ColumnVisibility.MASKED}),
+                        parent_id=mapped_column(ForeignKey(cls.__tablename__ + ".id")),
+                    ))
+                @declared_attr
+                def notes(cls):
+                    return relationship(cls._note_class())
+            class Ticket(HasNotes, Base):
+                __tablename__ = "tickets"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                kind: Mapped[str] = mapped_column(String(20))
+                __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "ticket"}
+            class UrgentTicket(Ticket):
+                __mapper_args__ = {"polymorphic_identity": "urgent"}
+            class Draft(HasNotes, Base):
+                __tablename__ = "drafts"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                notes = None
+            """)},
+        None,
+        [Row("tickets", "id", "Ticket", "id", 27, nullable=False),
+         Row("tickets", "kind", "Ticket", "kind", 28, nullable=False),
+         Row("drafts", "id", "Draft", "id", 34, nullable=False),
+         Row("ticket_notes", "id", "TicketNote", "id", 9, nullable=False,
+             declared_in="NoteBase"),
+         Row("ticket_notes", "body", "TicketNote", "body", 10, (PRIV,), nullable=False,
+             declared_in="NoteBase"),
+         Row("ticket_notes", "author_email", "TicketNote", "author_email", 18, (MASK,)),
+         Row("ticket_notes", "parent_id", "TicketNote", "parent_id", 20)],
+        id="type() in a classmethod a declared_attr calls, with locals, + and dict(...); not "
+           "again for a subclass of a mapped class, nor where a class binds the name itself",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Link(Base):
+                __tablename__ = "links"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                kind: Mapped[str]
+                __mapper_args__ = {"polymorphic_on": "kind"}
+            class HasLink:
+                @declared_attr
+                def link_id(cls):
+                    made = type(f"{cls.__name__}Link", (Link,), {
+                        "__tablename__": None,
+                        "__mapper_args__": {"polymorphic_identity": cls.__name__.lower()},
+                        "target_url": mapped_column(String, info={"v": ColumnVisibility.PRIVATE}),
+                    })
+                    return mapped_column(ForeignKey(made.id))
+            class Page(HasLink, Base):
+                __tablename__ = "pages"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [Row("links", "id", "Link", "id", 9, nullable=False),
+         Row("links", "kind", "Link", "kind", 10, nullable=False),
+         Row("links", "target_url", "PageLink", "target_url", 18, (PRIV,)),
+         Row("pages", "link_id", "Page", "link_id", 13, declared_in="HasLink"),
+         Row("pages", "id", "Page", "id", 23, nullable=False)],
+        id="type() with __tablename__ None: single-table inheritance into its mapped base",
+    ),
 ]
 
 
@@ -584,17 +716,33 @@ ERROR_CASES = [
             class Event:
                 id: Mapped[int] = mapped_column(primary_key=True)
                 ip: Mapped[str] = mapped_column(info={"v": ColumnVisibility.PRIVATE})
+            def table_for(cls):
+                return REGISTRY[cls]
             class HasEvents:
                 @declared_attr
                 def events(cls):
-                    event_cls = type(
-                        f"{cls.__name__}Event",
-                        (Event, Base),
-                        {"__tablename__": f"{cls.__name__.lower()}_events"},
-                    )
-                    return relationship(event_cls)
-                def helper(self):
-                    return type("Plain", (object,), {})
+                    ns = {"__tablename__": "events_" + cls.__tablename__}
+                    return relationship(type(f"{cls.__name__}Event", (Event, Base), ns))
+                @declared_attr
+                def logs(cls):
+                    return relationship(type(cls.naming(), (Event, Base), {"__tablename__": "x"}))
+                @declared_attr
+                def marks(cls):
+                    return relationship(type(f"{cls.__name__}Mark", (Event, Base),
+                                             {"__tablename__": table_for(cls)}))
+                @declared_attr
+                def copies(cls):
+                    return relationship(type(f"{cls.__name__}Copy", (cls,), {}))
+                @declared_attr
+                def extras(cls):
+                    return relationship(type(f"{cls.__name__}Extra", (Event, Base),
+                                             {**SHARED, "__tablename__": "extras"}))
+                @declared_attr
+                def later(cls):
+                    return lambda: type("Later", (Event, Base), {"__tablename__": "later"})
+                @classmethod
+                def orphan(cls):
+                    return type("Orphan", (Event, Base), {"__tablename__": "orphan"})
                 def sneaky(self):
                     return type("Made", (self.__class__,), {})
             class User(HasEvents, Base):
@@ -602,10 +750,26 @@ ERROR_CASES = [
                 id: Mapped[int] = mapped_column(primary_key=True)
             """)},
         None,
-        [("app/m.py", 13, r"^type\('\.\.\.', \.\.\.\) creates a mapped class at run time, so "
+        [("app/m.py", 16, r"^type\(\.\.\.\) in HasEvents\.events makes a mapped class for every "
+          r"subclass, but its namespace is not a dict literal, so the attributes it maps cannot "
+          r"be read; pass the dict literal \{\.\.\.\} to type\(\) directly$"),
+         ("app/m.py", 19, r"^type\(\.\.\.\) in HasEvents\.logs makes a class for User whose name "
+          r"cannot be computed from the source \(only literals, module constants, "
+          r"cls\.__name__, cls\.__tablename__, f-strings, \+ and str methods are\); build the "
+          r"name from those, or write the class as a class statement$"),
+         ("app/m.py", 22, r"^type\(\.\.\.\) in HasEvents\.marks: the __tablename__ of the class it "
+          r"makes for User cannot be computed from the source"),
+         ("app/m.py", 26, r"^type\(\.\.\.\) in HasEvents\.copies makes a subclass of cls itself "
+          r"while cls is being mapped, which masking-reviewer cannot read \(and SQLAlchemy "
+          r"recurses on\); derive the made class from a base class instead$"),
+         ("app/m.py", 29, r"^type\(\.\.\.\) in HasEvents\.extras makes a mapped class for every "
+          r"subclass, but its namespace unpacks \*\*\.\.\., whose entries cannot be read"),
+         ("app/m.py", 33, r"^type\('Later', \.\.\.\) creates a mapped class at run time, so "
           r"masking-reviewer cannot read its columns; write it as a class statement$"),
-         ("app/m.py", 22, r"^type\('Made', \.\.\.\) creates a mapped class at run time")],
-        id="broken: type() inside a declared_attr or method makes mapped classes: it blocks",
+         ("app/m.py", 36, r"^type\('Orphan', \.\.\.\) creates a mapped class at run time"),
+         ("app/m.py", 38, r"^type\('Made', \.\.\.\) creates a mapped class at run time")],
+        id="broken: type() made classes whose namespace, name or table cannot be read, made "
+           "in a lambda, a classmethod no declared_attr calls or a plain method: they block",
     ),
     pytest.param(
         {"app/m.py": src("""\
