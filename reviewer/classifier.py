@@ -96,6 +96,11 @@ class Vocabulary:
     machine_ip_qualifiers: frozenset[str] = frozenset()
     external_account_names: frozenset[str] = frozenset()
     person_prose: frozenset[tuple[str, ...]] = frozenset()
+    visit_siblings: frozenset[str] = frozenset()
+    visit_words: frozenset[str] = frozenset()
+    identity_tables: tuple[tuple[str, ...], ...] = ()
+    identity_ids: frozenset[str] = frozenset()
+    handle_id_suffixes: frozenset[str] = frozenset()
     head_only: frozenset[tuple[str, ...]] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
@@ -218,6 +223,11 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
         external_account_names=frozenset(map(_snake_norm, _strs(ctx, "external_account_names"))),
         person_prose=frozenset(_phrases(ctx, "person_prose")),
+        visit_siblings=frozenset(map(_snake_norm, _strs(ctx, "visit_siblings"))),
+        visit_words=frozenset(map(_snake_norm, _strs(ctx, "visit_words"))),
+        identity_tables=_phrases(ctx, "identity_tables"),
+        identity_ids=frozenset(map(_snake_norm, _strs(ctx, "identity_ids"))),
+        handle_id_suffixes=frozenset(map(_snake_norm, _strs(ctx, "handle_id_suffixes"))),
         head_only=frozenset(_phrases(data["direct_identifier"], "head_only")),
         index={k: tuple(v) for k, v in index.items()},
     )
@@ -432,6 +442,9 @@ class Context:
     personal: bool = False  # a person table, or contact siblings (email, phone, city)
     no_people: bool = False  # the repository has no table of people at all
     author: str | None = None  # a sibling that says who wrote the row
+    visit: str | None = None  # a sibling that records a person's visit: ip, user_agent
+    identity_table: bool = False  # its rows are a person's accounts at external providers
+    handles: frozenset[str] = frozenset()  # siblings that name a person: actor, owner
 
 
 def _snake_norm(name: str) -> str:
@@ -454,6 +467,9 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                 None)
     author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
     own = normalize(table)
+    handles = frozenset(n for n, c in names.items()
+                        if (found := classify(c.column, c.type, vocab)) is not None
+                        and found.category == "direct_identifier")
     return Context(
         table=table,
         settings=_heads(table, class_name, vocab.settings_tables),
@@ -463,13 +479,30 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         or any(n in vocab.personal_siblings for n in names),
         no_people=no_people,
         author=author,
-        secret_table=_heads(table, class_name, vocab.secret_tables),
+        secret_table=(_heads(table, class_name, vocab.secret_tables)
+                      or _named_like_a_secret(table, class_name, vocab)),
         expiry=expiry,
         owner=owner.column if owner else None,
         owner_target=owner.foreign_key if owner else None,
         credential_sibling=cred,
         key_value="key" in names and "value" in names,
+        visit=next((c.column for n, c in names.items() if n in vocab.visit_siblings), None),
+        identity_table=_heads(table, class_name, vocab.identity_tables),
+        handles=handles,
     )
+
+
+def _named_like_a_secret(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
+    """`user_recovery_codes`, `access_tokens`: the table's head noun is a sure credential."""
+    for name in (table, class_name or ""):
+        tokens = normalize(name)
+        if not tokens or any(_find(tokens, p) >= 0 for p in vocab.negative_phrases):
+            continue
+        if any(m.end == len(tokens) and m.term.category == "credential"
+               and m.term.confidence == "high" and not m.term.configured
+               for m in _matches(tokens, vocab)):
+            return True
+    return False
 
 
 def _heads(table: str, class_name: str | None, phrases: Sequence[tuple[str, ...]]) -> bool:
@@ -504,6 +537,33 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
         return Classification("free_text", "low", f"{base.reason}, but nobody's record: no "
                               "author or owner among the siblings")
     return base
+
+
+def _person_by_context(base: Classification | None, name: str, column: Column,
+                       context: Context, idents: frozenset[str],
+                       vocab: Vocabulary) -> Classification | None:
+    """Words that say nothing alone but describe a person in this row."""
+    kind = sorted(idents & vocab.by_name_types)
+    if base is not None or column.foreign_key or not kind:
+        return None
+    snake = _snake_norm(name)
+    if context.visit and context.visit != column.column and snake in vocab.visit_words:
+        return Classification("quasi_identifier", "medium",
+                              f"name '{_snake(name)}', sibling '{context.visit}': where and "
+                              "on what a person visited from")
+    if context.identity_table and snake in vocab.identity_ids:
+        return Classification("quasi_identifier", "medium",
+                              f"name '{_snake(name)}' on a {kind[0]} column in identity table "
+                              f"'{context.table}': a person's account ID at an external "
+                              "provider")
+    head, _, suffix = snake.rpartition("_")
+    if (head and suffix in vocab.handle_id_suffixes and head in context.handles
+            and not column.primary_key):
+        return Classification("quasi_identifier", "medium",
+                              f"name '{_snake(name)}' on a {kind[0]} column with no foreign "
+                              f"key, sibling '{head}' names the account: its ID at the "
+                              "external service")
+    return None
 
 
 def _person_fk(target: str, vocab: Vocabulary) -> bool:
@@ -552,6 +612,9 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"name '{_snake(name)}' on a {sorted(idents)[0]} column with no "
                               "foreign key, and no table of users: an account at an external "
                               "identity service")
+    person = _person_by_context(base, name, column, context, idents, vocab)
+    if person is not None:
+        return person
     if base is None and ruled_out(name, vocab):
         return None
     if base is not None and base.category != "credential":
@@ -576,15 +639,13 @@ def classify_in_context(column: Column, context: Context | None = None,
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
     evidence = [base.reason] if base else []
     strength = _STRENGTH[base.confidence] if base else 0
-    if bare and len(bare) == len(tokens) and context.secret_table and (
-            base is None or base.confidence == "low"):
+    if (bare and tokens[-1] == bare[-1] and context.secret_table
+            and (base is None or base.confidence == "low")):
+        # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any
+        # name whose head noun is one (a `lookup_hash` in an api_keys table)
         return Classification("credential", "high",
                               f"name token '{bare[-1]}' in table '{context.table}'")
     if base is None:
-        if bare and len(bare) == len(tokens) and context.secret_table:
-            # a `value` in a tokens table is the token (warehouse: macaroons.key)
-            return Classification("credential", "high",
-                                  f"name token '{bare[-1]}' in table '{context.table}'")
         verifier = bare[-1] in ("hash", "digest") if bare else False
         if bare and ((verifier and context.credential_sibling)
                      or (context.expiry and context.owner)):
@@ -622,6 +683,8 @@ def classify_in_context(column: Column, context: Context | None = None,
     if strength == 1 and not boosts:
         return None  # a guess (a bare `key`) with nothing to back it is not worth a word
     strength = min(3, strength + len(boosts))
+    if "public" in normalize(name):
+        strength = min(strength, 2)  # key material, but nothing secret: a table adds no secrecy
     evidence += boosts
     return Classification("credential", _CONFIDENCE_OF[strength],  # type: ignore[arg-type]
                           ", ".join(evidence))

@@ -362,6 +362,66 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("user_recovery_codes", "code"),
             ("credential", "high", "name token 'code' in table 'user_recovery_codes'"),
             id="code in a recovery codes table"),
+        # a table named like a credential at its head noun holds that credential
+        pytest.param("""
+            class OTPCode(Base):
+                __tablename__ = "otp_codes"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                code_hash = Column(String(128))
+            """, ("otp_codes", "code_hash"),
+            ("credential", "high", "name token 'hash' in table 'otp_codes'"),
+            id="a code hash in an otp_codes table"),
+        pytest.param("""
+            class BackupCode(Base):
+                __tablename__ = "backup_codes"
+                id = Column(Integer, primary_key=True)
+                hash = Column(String(128))
+            """, ("backup_codes", "hash"),
+            ("credential", "high", "name token 'hash' in table 'backup_codes'"),
+            id="a bare hash in a backup_codes table"),
+        pytest.param("""
+            class AccessKey(Base):
+                __tablename__ = "access_keys"
+                id = Column(Integer, primary_key=True)
+                prefix = Column(String(8))
+                lookup_hash = Column(String(64), unique=True)
+            """, ("access_keys", "lookup_hash"),
+            ("credential", "high", "name token 'hash' in table 'access_keys'"),
+            id="a lookup hash of an access key: head noun hash in a keys table"),
+        pytest.param("""
+            class AccessKey(Base):
+                __tablename__ = "access_keys"
+                id = Column(Integer, primary_key=True)
+                key_prefix = Column(String(8))
+            """, ("access_keys", "key_prefix"), (None, None, None),
+            id="negative: a key prefix in an access_keys table"),
+        pytest.param("""
+            class ApiKeyUsage(Base):
+                __tablename__ = "api_key_usage"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(255))
+                value = Column(String(255))
+            """, ("api_key_usage", "value"), (None, None, None),
+            id="negative: a table about api keys is not a table of keys"),
+        pytest.param("""
+            class ClientCertificate(Base):
+                __tablename__ = "client_certificates"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                public_key = Column(Text)
+            """, ("client_certificates", "public_key"),
+            ("credential", "medium", "name 'public_key', table 'client_certificates', sibling "
+                                     "'user_id' (foreign key to users.id)"),
+            id="a public key warns whatever its table: nothing secret"),
+        pytest.param("""
+            class SessionActivity(Base):
+                __tablename__ = "accounts_user_session_activity"
+                sid_s = Column(String(255), primary_key=True)
+                user_id = Column(Integer, ForeignKey("accounts_user.id"))
+            """, ("accounts_user_session_activity", "sid_s"),
+            ("credential", "high", "name token 'sid' in table 'accounts_user_session_activity'"),
+            id="the session id of a session activity table"),
         pytest.param("""
             class TokenInfo(Base):
                 __tablename__ = "token_info"
@@ -395,13 +455,13 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             id="negative: a country code"),
         # siblings
         pytest.param("""
-            class EmailCode(Base):
-                __tablename__ = "email_codes"
+            class Verification(Base):
+                __tablename__ = "verifications"
                 id = Column(Integer, primary_key=True)
                 user_id = Column(Integer, ForeignKey("users.id"))
                 code = Column(String(6))
                 expires_at = Column(DateTime)
-            """, ("email_codes", "code"),
+            """, ("verifications", "code"),
             ("credential", "high", "name token 'code', sibling 'expires_at', sibling 'user_id' "
                                    "(foreign key to users.id)"),
             id="code next to expires_at and a user foreign key is a one-time code"),
@@ -602,6 +662,61 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 signature = Column(String(128))
             """, ("webhooks", "signature"), ("credential", "medium", "name token 'signature'"),
             id="negative: a credential sibling does not raise a signature"),
+        pytest.param("""
+            class SessionActivity(Base):
+                __tablename__ = "session_activity"
+                id = Column(Integer, primary_key=True)
+                ip = Column(String(80))
+                country = Column(String(3))
+                os = Column(String(80))
+            """, ("session_activity", "country"),
+            ("quasi_identifier", "medium", "name 'country', sibling 'ip': where and on what a "
+                                           "person visited from"),
+            id="a country next to an ip is where a person visited from"),
+        pytest.param("""
+            class Instance(Base):
+                __tablename__ = "instances"
+                id = Column(Integer, primary_key=True)
+                access_ip_v4 = Column(String(39))
+                os = Column(String(80))
+            """, ("instances", "os"), (None, None, None),
+            id="negative: an instance's os, no person's visit"),
+        pytest.param("""
+            class UserIdentity(Base):
+                __tablename__ = "accounts_useridentity"
+                id = Column(String(255), primary_key=True)
+                method = Column(String(255), primary_key=True)
+                id_user = Column(Integer, ForeignKey("accounts_user.id"))
+            """, ("accounts_useridentity", "id"),
+            ("quasi_identifier", "medium", "name 'id' on a String column in identity table "
+                                           "'accounts_useridentity': a person's account ID at "
+                                           "an external provider"),
+            id="the string id of a user identity is an external account ID"),
+        pytest.param("""
+            class UserIdentity(Base):
+                __tablename__ = "identities"
+                id = Column(Integer, primary_key=True)
+            """, ("identities", "id"), (None, None, None),
+            id="negative: an integer id of an identity row is ours"),
+        pytest.param("""
+            class Publisher(Base):
+                __tablename__ = "publishers"
+                id = Column(Integer, primary_key=True)
+                actor = Column(String)
+                actor_id = Column(String)
+            """, ("publishers", "actor_id"),
+            ("quasi_identifier", "medium", "name 'actor_id' on a String column with no foreign "
+                                           "key, sibling 'actor' names the account: its ID at "
+                                           "the external service"),
+            id="actor_id beside actor is the account ID at the external service"),
+        pytest.param("""
+            class FileOwner(Base):
+                __tablename__ = "file_owner"
+                id = Column(Integer, primary_key=True)
+                owner_id = Column(String)
+                owner_type = Column(String)
+            """, ("file_owner", "owner_id"), (None, None, None),
+            id="negative: an owner_id with no handle beside it is a reference"),
         pytest.param("""
             class Node(Base):
                 __tablename__ = "nodes"
