@@ -3,7 +3,12 @@
     python benchmarks/perf.py [--models 500] [--shape mixed|adoption] [--runs 7] [--app DIR]
     python benchmarks/perf.py --shape adoption --models 200,500,2000,5000 --runs 3
 
-Every case runs as a fresh subprocess ``--runs`` times; the table reports the median. The
+Every case runs as a fresh subprocess ``--runs`` times; the table reports the median, of
+wall-clock time and of CPU time (user + sys of the whole process tree, parse workers
+included), each with its ratio to the reference's. The runs are interleaved (reference, cold
+check, warm check, ... then again), so a burst of load from other work on a shared machine
+falls on all of them alike; the cases on the PR branch run after the others, so switching
+branches never makes the reference recompile the files the branches change. The
 reference is ``schema_test.py`` in the generated app: it imports every model with real
 SQLAlchemy and walks ``Base.metadata``, which is what a team's schema test does today (run
 with plain ``python``, not pytest, so the reference is not inflated by pytest's start-up).
@@ -83,6 +88,9 @@ class Result:
     notes: tuple[str, ...] = field(default=())
     peak_rss_mb: float | None = None  # the largest single process's peak RSS (one run)
     tree_pss_mb: float | None = None  # peak PSS of the whole process tree (the same run)
+    cpu_s: float | None = None  # median user + sys CPU time of the process tree
+    cpu_ratio: float | None = None  # cpu_s / the reference's cpu_s
+    cpu_times_s: tuple[float, ...] = ()
 
 
 def _reviewer() -> tuple[str, ...]:
@@ -130,23 +138,34 @@ def _env(cache_dir: Path, keep_bytecode_env: bool = False) -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True, slots=True)
+class Run:
+    seconds: float
+    cpu_seconds: float  # user + sys of the process and every descendant it waited for
+    code: int
+    tail: str  # the end of its output, for a note when the exit code is unexpected
+    memory: tuple[float, float] | None  # sampled: (largest process VmHWM, tree PSS) in MB
+
+
 def _run_once(
     case: Case, app: Path, cache_dir: Path, keep_bytecode_env: bool = False,
     sample: bool = False,
-) -> tuple[float, int, str, tuple[float, float] | None]:
-    """(seconds, exit code, output tail, and when ``sample`` the peak memory in MB: of the
-    largest single process (VmHWM), and of the whole process tree (PSS))."""
+) -> Run:
+    """One run; when ``sample``, also the peak memory in MB: of the largest single process
+    (VmHWM), and of the whole process tree (PSS)."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(case.argv, cwd=app, env=_env(cache_dir, keep_bytecode_env),
                                 stdout=out, stderr=subprocess.STDOUT)
         sampler = _TreeSampler(proc.pid) if sample else None
-        code = proc.wait()
+        # wait4, not wait: its rusage counts the workers the process reaped, as `time` does
+        _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
         memory = sampler.stop() if sampler else None
         out.seek(0)
         tail = out.read().decode("utf-8", errors="replace")[-400:]
-    return elapsed, code, tail, memory
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, proc.returncode, tail, memory)
 
 
 class _TreeSampler:
@@ -221,30 +240,46 @@ def _checkout(app: Path, branch: str) -> None:
 @dataclass(slots=True)
 class Measured:
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     codes: list[int] = field(default_factory=list)
     memory: tuple[float, float] | None = None  # (largest process, tree) in MB
     tail: str = ""
 
 
-def measure(
-    case: Case, app: Path, runs: int, cache_root: Path, keep_bytecode_env: bool = False,
-    memory: bool = True,
-) -> Measured:
-    _checkout(app, case.branch)
-    shared = cache_root / "".join(ch if ch.isalnum() else "_" for ch in case.name)
-    got = Measured()
-    # the last extra run samples memory; it is not timed (sampling costs a little CPU)
-    for i in range(case.warmup + runs + (1 if memory else 0)):
+def measure_all(
+    chosen: Sequence[Case], app: Path, runs: int, cache_root: Path,
+    keep_bytecode_env: bool = False, memory: bool = True,
+) -> list[Measured]:
+    """Every case ``runs`` times, round-robin within each branch (see the module docstring);
+    then, untimed, one run per case that samples memory (sampling costs a little CPU)."""
+    got = [Measured() for _ in chosen]
+
+    def once(i: int, sample: bool = False) -> Run:
+        case = chosen[i]
+        shared = cache_root / "".join(ch if ch.isalnum() else "_" for ch in case.name)
         cache = Path(tempfile.mkdtemp(dir=cache_root)) if case.cold else shared
-        sample = memory and i == case.warmup + runs
-        elapsed, code, got.tail, peaks = _run_once(case, app, cache, keep_bytecode_env, sample)
-        if sample:
-            got.memory = peaks
-        elif i >= case.warmup:
-            got.times.append(elapsed)
-            got.codes.append(code)
-        if case.cold:
-            shutil.rmtree(cache, ignore_errors=True)
+        try:
+            return _run_once(case, app, cache, keep_bytecode_env, sample)
+        finally:
+            if case.cold:
+                shutil.rmtree(cache, ignore_errors=True)
+
+    for branch in dict.fromkeys(c.branch for c in chosen):
+        group = [i for i, c in enumerate(chosen) if c.branch == branch]
+        _checkout(app, branch)
+        for i in group:
+            for _ in range(chosen[i].warmup):
+                once(i)
+        for _ in range(runs):
+            for i in group:
+                run = once(i)
+                got[i].times.append(run.seconds)
+                got[i].cpu.append(run.cpu_seconds)
+                got[i].codes.append(run.code)
+                got[i].tail = run.tail
+        if memory:
+            for i in group:
+                got[i].memory = once(i, sample=True).memory
     return got
 
 
@@ -294,11 +329,13 @@ def run(
     if any(c.limit_added for c in chosen):
         write_baseline_fixture(app)
     with tempfile.TemporaryDirectory(prefix="mr-perf-cache-") as tmp:
-        for case in chosen:
-            got = measure(case, app, runs, Path(tmp), keep_bytecode_env, memory)
+        measured = measure_all(chosen, app, runs, Path(tmp), keep_bytecode_env, memory)
+        for case, got in zip(chosen, measured, strict=True):
             times, codes = got.times, got.codes
             median = statistics.median(times)
             ratio = median / (reference.median_s if reference else median)
+            cpu = statistics.median(got.cpu)
+            ref_cpu = reference.cpu_s if reference and reference.cpu_s else cpu
             passed: bool | None = None
             notes: tuple[str, ...] = ()
             if case.limit_ratio is not None:
@@ -340,11 +377,14 @@ def run(
                 notes=notes,
                 peak_rss_mb=rss,
                 tree_pss_mb=tree,
+                cpu_s=round(cpu, 4),
+                cpu_ratio=round(cpu / ref_cpu, 3) if ref_cpu else None,
+                cpu_times_s=tuple(round(t, 4) for t in got.cpu),
             ))
             if reference is None:
                 reference = results[0]
-            print(f"  {case.name}: median {median * 1000:.0f} ms, peak {_mb(rss)}",
-                  file=sys.stderr)
+            print(f"  {case.name}: median {median * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms, "
+                  f"peak {_mb(rss)}", file=sys.stderr)
     return results
 
 
@@ -353,12 +393,16 @@ def _mb(value: float | None) -> str:
 
 
 def markdown(results: Sequence[Result]) -> str:
-    rows = ["| case | median | ratio to reference | peak RSS | tree PSS | target | met |",
-            "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    rows = ["| case | median | ratio to reference | CPU (user+sys) | CPU ratio | peak RSS "
+            "| tree PSS | target | met |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
     for r in results:
         met = {True: "yes", False: "**no**", None: ""}[r.passed]
-        rows.append(f"| {r.name} | {r.median_s * 1000:.0f} ms | {r.ratio:.3f}x "
-                    f"| {_mb(r.peak_rss_mb)} | {_mb(r.tree_pss_mb)} | {r.target} | {met} |")
+        cpu = "" if r.cpu_s is None else f"{r.cpu_s * 1000:.0f} ms"
+        cpu_ratio = "" if r.cpu_ratio is None else f"{r.cpu_ratio:.3f}x"
+        rows.append(f"| {r.name} | {r.median_s * 1000:.0f} ms | {r.ratio:.3f}x | {cpu} "
+                    f"| {cpu_ratio} | {_mb(r.peak_rss_mb)} | {_mb(r.tree_pss_mb)} "
+                    f"| {r.target} | {met} |")
     notes = [f"- {r.name}: {n}" for r in results for n in r.notes]
     return "\n".join(rows + (["", *notes] if notes else []))
 
@@ -382,21 +426,30 @@ def scaling_markdown(by_size: Sequence[tuple[int, Sequence[Result]]]) -> str:
     marginal = ["| case | " + " | ".join(f"{a:,} → {b:,}" for a, b in steps)
                 + " | spread (max/min - 1) |",
                 "| --- |" + " ---: |" * (len(steps) + 1)]
+    cpu_rows = rows[:2]
+    cpu_marginal = marginal[:2]
     for name in SCALING_CASES:
-        medians: list[float | None] = []
-        for _, results in by_size:
-            found = next((r for r in results if r.name == name), None)
-            medians.append(None if found is None else found.median_s)
-        if all(m is None for m in medians):
-            continue
-        per_model = [None if m is None else m / n * 1000
-                     for m, n in zip(medians, sizes, strict=True)]
-        rows.append(_scaling_row(name, per_model))
-        per_step = [None if a is None or b is None else (b - a) / (nb - na) * 1000
-                    for (a, b), (na, nb) in zip(itertools.pairwise(medians), steps, strict=True)]
-        marginal.append(_scaling_row(name, per_step))
-    return "\n".join([*rows, "", "Marginal time per model (what each step up in size added):",
-                      "", *marginal])
+        for wall, table, steps_table in ((True, rows, marginal),
+                                         (False, cpu_rows, cpu_marginal)):
+            medians: list[float | None] = []
+            for _, results in by_size:
+                found = next((r for r in results if r.name == name), None)
+                medians.append(None if found is None else
+                               found.median_s if wall else found.cpu_s)
+            if all(m is None for m in medians):
+                continue
+            per_model = [None if m is None else m / n * 1000
+                         for m, n in zip(medians, sizes, strict=True)]
+            table.append(_scaling_row(name, per_model))
+            per_step = [None if a is None or b is None else (b - a) / (nb - na) * 1000
+                        for (a, b), (na, nb) in zip(itertools.pairwise(medians), steps,
+                                                    strict=True)]
+            steps_table.append(_scaling_row(name, per_step))
+    return "\n".join([
+        *rows, "", "Marginal time per model (what each step up in size added):", "", *marginal,
+        "", "CPU time (user + sys, process tree) per model, less sensitive to other load:", "",
+        *cpu_rows, "", "Marginal CPU time per model:", "", *cpu_marginal,
+    ])
 
 
 def _scaling_row(name: str, values: Sequence[float | None]) -> str:
@@ -471,6 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         by_size.append((models, results))
         table = markdown(results)
         print(f"\n{models:,} models ({args.shape}):\n{table}" if len(sizes) > 1 else table)
+        print(f"\nload average (1 min) {load[0]} before, {load[1]} after; "
+              f"{os.cpu_count()} CPUs; commit {_git_sha()}")
         if not args.no_write and not args.case:
             _write(args, models, lines, load, results, table, several=len(sizes) > 1)
     if len(sizes) > 1:

@@ -14,8 +14,9 @@ CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
 # Bump whenever the scanner's per-file facts, their JSON encoding or its messages change, or
 # the inventory's JSON encoding (reviewer.cache).
 CACHE_SCHEMA = 10
-# Below this many uncached model files, a process pool costs more than it saves.
-SCAN_PARALLEL_MIN_FILES = 40
+# Below this many bytes of uncached model files (~0.2 s of parsing), a worker process costs
+# more than it saves.
+SCAN_PARALLEL_MIN_BYTES = 100_000
 # Whole-inventory cache entries kept (least recently used pruned): base and head of a few
 # branches. Per-file entries are small and kept.
 INVENTORY_CACHE_ENTRIES = 16
