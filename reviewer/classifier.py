@@ -63,6 +63,7 @@ class Vocabulary:
     terms: tuple[Term, ...]
     negative_phrases: tuple[tuple[str, ...], ...]
     qualified_heads: frozenset[tuple[str, ...]]
+    whole_name: frozenset[tuple[str, ...]]
     prose_attributes: frozenset[str]
     location_suffixes: frozenset[str]
     about_suffixes: frozenset[str]
@@ -195,6 +196,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         terms=tuple(terms),
         negative_phrases=tuple(t for t in map(normalize, _strs(neg, "phrases")) if t),
         qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
+        whole_name=frozenset(_phrases(data["credential"], "whole_name")),
         prose_attributes=frozenset(map(_singular, _strs(data["free_text"], "prose_attributes"))),
         location_suffixes=frozenset(map(_singular, _strs(data["credential"], "location_suffixes"))),
         about_suffixes=frozenset(map(_singular, _strs(data["credential"], "about_suffixes"))),
@@ -349,6 +351,9 @@ def _name_only(
         return Classification(best.term.category, "high", _describe(qualified, written)), False
     reason = _describe(best, written)
     confidence = best.term.confidence
+    if (best.term.tokens in vocab.whole_name and best.start == 0 and best.end == len(tokens)
+            and not best.term.configured):
+        confidence = "high"  # a column called just `token`
     if best.term.category == "credential" and "public" in tokens and confidence == "high":
         confidence = "medium"  # public_key_pem: key material, but nothing secret
     return Classification(best.term.category, confidence, reason), False

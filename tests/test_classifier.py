@@ -69,8 +69,10 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("signing_pem", "Text", _c("credential", "high", "name token 'pem'"),
                      id="pem suffix"),
         # credentials, medium tier
-        pytest.param("token", "String(64)", _c("credential", "medium", "name token 'token'"),
-                     id="bare token"),
+        pytest.param("token", "String(64)", _c("credential", "high", "name token 'token'"),
+                     id="a column called just token holds one"),
+        pytest.param("token_hash", "String(64)", _c("credential", "medium", "name token 'token'"),
+                     id="token as a modifier is a guess"),
         pytest.param("salt", None, _c("credential", "low", "name token 'salt'"),
                      id="a salt alone is a guess"),
         # LABELING.md: key material is a credential even when public; not a block
@@ -271,7 +273,7 @@ def test_config_extends_and_ignores() -> None:
         "csrf_token": _c("free_text", "high", "configured name 'csrf_token'"),
         "client_secret": None,
         "old_legacy_token": None,
-        "token": _c("credential", "medium", "name token 'token'"),
+        "token": _c("credential", "high", "name token 'token'"),
     }
     # the shipped vocabulary is unchanged for callers without config
     assert classify("client_secret") == _c("credential", "high", "name 'client_secret'")
@@ -610,16 +612,15 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 user_id = Column(Integer, ForeignKey("users.id"))
                 token = Column(String(255))
             """, ("organization_invitations", "token"),
-            ("credential", "high", "name token 'token', sibling 'user_id' (foreign key to "
-                                   "users.id)"),
+            ("credential", "high", "name token 'token'"),
             id="a token that belongs to a user"),
         pytest.param("""
             class Word(Base):
                 __tablename__ = "words"
                 id = Column(Integer, primary_key=True)
                 token = Column(String(255))
-            """, ("words", "token"), ("credential", "medium", "name token 'token'"),
-            id="negative: a bare token with nothing else stays medium"),
+            """, ("words", "token"), ("credential", "high", "name token 'token'"),
+            id="a bare token blocks on its name alone (issue 9: as a warning it passed)"),
         pytest.param("""
             class Setting(Base):
                 __tablename__ = "settings"
@@ -899,7 +900,7 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 id = Column(Integer, primary_key=True)
                 token = Column(String(64), unique=True)
             """, ("words", "token"),
-            ("credential", "high", "name token 'token', unique"), id="a unique bare token"),
+            ("credential", "high", "name token 'token'"), id="a unique bare token"),
         pytest.param("""
             class Mailer(Base):
                 __tablename__ = "mailers"
