@@ -2,10 +2,10 @@
 
 ``classify`` reads a name and its declared type. ``classify_columns`` judges every column of
 an inventory with the rest of that evidence: its constraints (unique, index, foreign key),
-its ``doc=``/``comment=`` and source comments, the table and class it lives in, its siblings,
-and how the repository labels its twins. Each verdict carries the evidence it rests on
-("name token 'code', sibling 'expires_at', sibling 'user_id' (foreign key to users.id)"), so
-a user can see why and answer with ``ignore-names`` or an exemption.
+its ``doc=``/``comment=``, attribute docstring and source comments, the table and class it
+lives in, its siblings, and how the repository labels its twins. Each verdict carries the
+evidence it rests on ("name token 'code', sibling 'expires_at', sibling 'user_id' (foreign key
+to users.id)"), so a user can see why and answer with ``ignore-names`` or an exemption.
 
 The words live in ``vocabulary.toml`` next to this module (documented there, each rule of
 thumb with the real column that motivated it); this module only knows how to read them. It

@@ -909,6 +909,29 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("mailers", "smtp_login"),
             ("credential", "medium", "doc says 'password'"), id="the doc names a secret"),
         pytest.param("""
+            class RemoteAccount(Base):
+                __tablename__ = "remote_things"
+                id = Column(Integer, primary_key=True)
+                blob = Column(String(255))
+                '''The encrypted access token of the remote account.'''
+                label = Column(String(255))
+                x = 1
+                '''A string after something else documents nothing.'''
+                other = Column(String(255))
+            """, ("remote_things", "blob"),
+            ("credential", "medium", "doc says 'token'"),
+            id="an attribute docstring is the column's doc"),
+        pytest.param("""
+            class RemoteAccount(Base):
+                __tablename__ = "remote_things"
+                id = Column(Integer, primary_key=True)
+                label = Column(String(255))
+                x = 1
+                '''The access token.'''
+                other = Column(String(255))
+            """, ("remote_things", "other"), (None, None, None),
+            id="negative: a string after a non-column documents nothing"),
+        pytest.param("""
             class Signer(Base):
                 __tablename__ = "signers"
                 id = Column(Integer, primary_key=True)
