@@ -410,11 +410,12 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         if result.category == "credential":
             return Classification("credential", "high", f"{result.reason} and {evidence}")
         return result
-    if (len(tokens) > 1 and tokens[0] in vocab.encrypted_prefixes
+    marked = [i for i in (0, len(tokens) - 1) if tokens[i] in vocab.encrypted_prefixes]
+    if (len(tokens) > 1 and marked
             and (result is None or result.category == "credential")):
         # the developer's own judgement, as with an encrypted type (jupyterhub:
-        # users.encrypted_auth_state holds OAuth tokens)
-        said = f"name token '{tokenize(name)[0]}'"
+        # users.encrypted_auth_state holds OAuth tokens; a config_encrypted alike)
+        said = f"name token '{tokenize(name)[marked[0]]}'"
         return Classification("credential", "high",
                               f"{said}, {result.reason}" if result else said)
     if (result is not None and result.category == "credential" and result.confidence == "medium"

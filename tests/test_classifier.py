@@ -152,6 +152,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("encrypted_config", "Text",
                      _c("credential", "high", "name token 'encrypted'"),
                      id="a name that says encrypted"),
+        pytest.param("options_encrypted", "LargeBinary",
+                     _c("credential", "high", "name token 'encrypted'"),
+                     id="encrypted as the last word"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -195,6 +198,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("kek_label", "String(255)", id="the label of a key-encryption key"),
         pytest.param("api_key_label", "String(64)", id="the label of an api key"),
         pytest.param("encrypted_at", "DateTime", id="when it was encrypted"),
+        pytest.param("volume_encrypted", "Boolean", id="whether it is encrypted"),
+        pytest.param("is_encrypted", "String(5)", id="a flag spelled as a string"),
         pytest.param("session_id", "String(255)", id="a session id alone is a reference"),
         pytest.param("sub_status_message", "String(255)", id="a machine-made status message"),
         pytest.param("race_preventer", "Integer", id="a race-condition counter"),
