@@ -84,6 +84,7 @@ class Project:
     exclude: tuple[str, ...] = ()
     config: Mapping[str, Any] = field(default_factory=dict)
     history: tuple[str, ...] = ()  # where the models lived before (replay only)
+    replay_cap: int | None = None  # commits replayed when --cap is not given (replay only)
 
     def git_dir(self, mirrors: Path) -> Path:
         return mirrors / self.mirror / "repo"
@@ -114,8 +115,17 @@ def load_projects(path: Path = PROJECTS) -> list[Project]:
             exclude=tuple(p.get("exclude", ())),
             config=dict(p.get("config", {})),
             history=tuple(p.get("history", ())),
+            replay_cap=_replay_cap(path, name, p.get("replay-cap")),
         ))
     return out
+
+
+def _replay_cap(path: Path, name: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{path}: project {name}: replay-cap must be a positive integer")
+    return value
 
 
 def select_projects(projects: Sequence[Project], names: Sequence[str] | None) -> list[Project]:

@@ -1,12 +1,13 @@
 """Replay real commits through ``reviewer diff``: what a user would see on real pull requests.
 
-    python benchmarks/replay.py [--project NAME]... [--cap 30] [--mirrors DIR] [--json OUT]
+    python benchmarks/replay.py [--project NAME]... [--cap N] [--mirrors DIR] [--json OUT]
                                 [--no-write] [--verbose] [--show-heldout]
     python benchmarks/replay.py --list-unlabelled OUT.csv [--project NAME]...
 
 For each project of ``benchmarks/real_world/projects.toml``, the commits reachable from the
 pin that add or change model columns (``git log --no-merges -G'<regex>'`` on the model files,
-``models`` plus ``history`` globs), newest first, at most ``--cap`` per project, each stand
+``models`` plus ``history`` globs), newest first, at most ``--cap`` per project (default: the
+project's ``replay-cap``, else 30; the held-out projects replay deeper), each stand
 for one pull request. For each, a throwaway git repository in a temp dir gets two commits:
 the parent's files, then the commit's (the Python files under ``extract``, plus the project's
 ``.masking-reviewer.toml`` and an empty ``masking_rules.json``, as a team adopting the tool
@@ -14,8 +15,10 @@ starts), and ``reviewer diff --base <parent> --format json --no-ai`` runs on it.
 
 The truth about each pull request comes from the diff text, not from the reviewer: the
 columns a commit adds are read from its ``+`` lines (a ``Column``/``mapped_column``/``Field``
-declaration whose name the same file's ``-`` lines do not declare), their table from the
-enclosing class's ``__tablename__``, ``Table("name", ...)`` or the configured table naming.
+declaration whose name the same file's ``-`` lines do not declare, and whose table did not
+have it before in a file the commit removes lines from: a moved column is not added), their
+table from the enclosing class's ``__tablename__``, ``Table("name", ...)`` or the configured
+table naming.
 Each added column takes its label from ``real_world/labels/<project>.csv`` by (table, column),
 else from ``real_world/replay_labels.csv`` (columns dropped or renamed since the pin, labelled
 blind by LABELING.md: ``--list-unlabelled`` lists them WITHOUT running the reviewer, so they
@@ -56,7 +59,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -351,9 +354,13 @@ def subclasses_with_tables(lines: Sequence[str], name: str, naming: str | None,
     return out
 
 
-def added_columns(diff: str, read_new: Any, naming: str | None) -> list[Added]:
+def added_columns(diff: str, read_new: Any, naming: str | None,
+                  read_old: Any = None) -> list[Added]:
     """The columns a diff adds or rewrites (``changed``: a ``-`` line of the same file
-    declared the same name). ``read_new(path)`` gives the file's new text.
+    declared the same name). ``read_new(path)`` gives the file's new text; with
+    ``read_old(path)`` (the parent's text), a column whose table already had it in a file the
+    diff removes lines from counts as ``changed`` too: moved (a models module split in two,
+    a renamed file), not added.
 
     A column declared in a class without a table (a mixin, a SQLModel base) counts once per
     class of the same file that inherits it and has a table; in a SQLModel schema class that no
@@ -400,7 +407,28 @@ def added_columns(diff: str, read_new: Any, naming: str | None) -> list[Added]:
                         targets = [(class_name, table)]
             for class_name, table in targets:
                 out.append(Added(path, n, class_name, table, column, full[:200], changed))
-    return out
+    if read_old is None:
+        return out
+    before = declared_before(diff, read_old, naming)
+    return [replace(a, changed=True) if not a.changed and a.key in before else a for a in out]
+
+
+_OLD_PATH = re.compile(r"^--- a/(.+)$", re.M)
+
+
+def declared_before(diff: str, read_old: Any, naming: str | None) -> set[tuple[str, str]]:
+    """(table, column) declared in the parent's version of the files the diff removes from."""
+    keys: set[tuple[str, str]] = set()
+    for path in dict.fromkeys(_OLD_PATH.findall(diff)):
+        text = read_old(path)
+        if not text:
+            continue
+        lines = text.splitlines()
+        whole = (f"--- a/{path}\n+++ b/{path}\n@@ -0,0 +1,{len(lines)} @@\n"
+                 + "".join(f"+{line}\n" for line in lines))
+        keys |= {a.key for a in added_columns(whole, lambda _p, t=text: t, naming)
+                 if not a.table.startswith("?")}
+    return keys
 
 
 # ---------------------------------------------------------------------------- labels
@@ -673,12 +701,30 @@ def plan_project(project: Project, mirrors: Path, cap: int, regex: str,
             except RuntimeError:
                 return None
 
-        plan.added.append([a for a in added_columns(diff, read_new, naming)
+        def read_old(path: str, sha: str = c.parent) -> str | None:
+            return read_new(path, sha)
+
+        plan.added.append([a for a in added_columns(diff, read_new, naming, read_old)
                            if matches_any(a.path, globs)])
         plan.parents.append(c.parent)
         plan.prs.append(PullRequest(project.name, project.split, c.sha, c.date, c.subject,
                                     "ok"))
     return plan
+
+
+def project_cap(project: Project, cap: int | None) -> int:
+    """Commits replayed for ``project``: ``--cap`` when given, else its ``replay-cap``."""
+    if cap is not None:
+        return cap
+    return project.replay_cap or DEFAULT_CAP
+
+
+def caps_text(caps: Mapping[str, int]) -> str:
+    """``cap 30 commits per project``, with the projects that differ named."""
+    counts = list(caps.values())
+    common = max(sorted(set(counts)), key=counts.count) if counts else DEFAULT_CAP
+    other = ", ".join(f"{name} {n}" for name, n in caps.items() if n != common)
+    return f"cap {common} commits per project" + (f" ({other})" if other else "")
 
 
 def replay(plans: Sequence[Planned], mirrors: Path, jobs: int) -> None:
@@ -828,8 +874,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
     parser.add_argument("--project", action="append", metavar="NAME")
-    parser.add_argument("--cap", type=int, default=DEFAULT_CAP,
-                        help="commits per project, newest first (default: %(default)s)")
+    parser.add_argument("--cap", type=int, default=None,
+                        help="commits per project, newest first (default: the project's "
+                             f"replay-cap in projects.toml, else {DEFAULT_CAP})")
     parser.add_argument("--regex", default=DEFAULT_REGEX,
                         help="git log -G regex on the model files (default: %(default)s)")
     parser.add_argument("--labels", type=Path, default=LABELS, metavar="DIR")
@@ -852,7 +899,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     projects = select_projects(load_projects(), args.project)
     replay_labels = load_labels(args.replay_labels) if args.replay_labels.is_file() else []
     started = time.perf_counter()
-    plans = [plan_project(p, args.mirrors, args.cap, args.regex, replay_labels, args.labels)
+    caps = {p.name: project_cap(p, args.cap) for p in projects}
+    plans = [plan_project(p, args.mirrors, caps[p.name], args.regex, replay_labels, args.labels)
              for p in projects]
     if args.list_unlabelled is not None:
         rows = [(plan.project.name, a) for plan in plans for a in plan.unlabelled]
@@ -862,9 +910,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     replay(plans, args.mirrors, args.jobs)
     meta = machine_meta() | {"seconds": round(time.perf_counter() - started, 1),
-                             "cap": args.cap, "regex": args.regex}
+                             "cap": caps, "regex": args.regex}
     print(f"masking-reviewer {meta['reviewer_commit']}, {meta['date']}, {meta['seconds']} s, "
-          f"cap {args.cap} commits per project\n")
+          f"{caps_text(caps)}\n")
     all_prs: list[PullRequest] = []
     for plan in plans:
         if plan.status != "ok":

@@ -429,3 +429,107 @@ class Team(Base):
     assert password.flagged and password.error
     assert pr.blocking and pr.blocking_new and pr.mr007 == 0
     assert not by_key[("teams", "id")].flagged
+
+
+PROJECT_TOML = '''
+[projects.tiny]
+repo = "o/tiny"
+mirror = "tiny"
+commit = "0000000000000000000000000000000000000000"
+licence = "MIT"
+licence-file = "LICENSE"
+split = "held-out"
+models = ["app/models.py"]
+extract = ["app"]
+'''
+
+
+@pytest.mark.parametrize(("line", "toml_cap", "override", "expected"), [
+    pytest.param("", None, None, 30, id="no-replay-cap-default-30"),
+    pytest.param("replay-cap = 120\n", 120, None, 120, id="replay-cap-used"),
+    pytest.param("replay-cap = 120\n", 120, 5, 5, id="cli-cap-overrides-replay-cap"),
+    pytest.param("", None, 7, 7, id="cli-cap-without-replay-cap"),
+])
+def test_replay_cap_comes_from_projects_toml_unless_cap_is_given(
+        tmp_path: Path, line: str, toml_cap: int | None, override: int | None,
+        expected: int) -> None:
+    from benchmarks.replay import project_cap
+
+    path = tmp_path / "projects.toml"
+    path.write_text(PROJECT_TOML + line, encoding="utf-8")
+    [project] = load_projects(path)
+    assert project.replay_cap == toml_cap
+    assert project_cap(project, override) == expected
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("0", id="zero"),
+    pytest.param('"120"', id="string"),
+    pytest.param("true", id="boolean"),
+])
+def test_a_bad_replay_cap_names_the_file_and_project(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "projects.toml"
+    path.write_text(PROJECT_TOML + f"replay-cap = {value}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"projects\.toml: project tiny: replay-cap must be a "
+                                         r"positive integer"):
+        load_projects(path)
+
+
+@pytest.mark.parametrize(("caps", "expected"), [
+    pytest.param({"a": 30, "b": 30}, "cap 30 commits per project", id="uniform"),
+    pytest.param({"a": 30, "b": 30, "c": 120}, "cap 30 commits per project (c 120)",
+                 id="deeper-project-named"),
+])
+def test_the_replay_header_names_projects_with_their_own_cap(
+        caps: dict[str, int], expected: str) -> None:
+    from benchmarks.replay import caps_text
+
+    assert caps_text(caps) == expected
+
+
+ONE_MODULE = '''class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    password_hash = Column(String(60))
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id = Column(Integer, primary_key=True)
+'''
+USER_MODULE = ONE_MODULE.split("\n\n\n")[0] + "\n"
+TEAM_MODULE = '''class Team(Base):
+    __tablename__ = "teams"
+    id = Column(Integer, primary_key=True)
+    invite_token = Column(String(64))
+'''
+
+
+def test_a_column_moved_to_another_module_is_not_added_but_a_new_one_is(
+        tmp_path: Path) -> None:
+    from benchmarks.replay import plan_project
+
+    repo = make_repo(tmp_path / "upstream")
+    repo.write("LICENSE", "MIT License\n")
+    repo.write("app/models.py", ONE_MODULE)
+    repo.commit("one module")
+    (repo.root / "app" / "models.py").unlink()
+    repo.write("app/models/user.py", USER_MODULE)
+    repo.write("app/models/team.py", TEAM_MODULE)
+    sha = repo.commit("split the models module; invite tokens")
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "tiny").mkdir(parents=True)
+    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
+    project = Project(name="tiny", repo="o/tiny", mirror="tiny", commit=sha, licence="MIT",
+                      licence_file="LICENSE", split="development",
+                      models=("app/models/*.py",), extract=("app",),
+                      history=("app/models.py",))
+    plan = plan_project(project, mirrors, cap=5, regex=r"Column\(", replay_labels=[],
+                        labels_dir=tmp_path)
+    [added] = plan.added
+    assert sorted((a.path, a.table, a.column, a.changed) for a in added) == [
+        ("app/models/team.py", "teams", "id", True),
+        ("app/models/team.py", "teams", "invite_token", False),
+        ("app/models/user.py", "users", "id", True),
+        ("app/models/user.py", "users", "password_hash", True),
+    ]
