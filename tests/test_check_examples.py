@@ -91,3 +91,16 @@ def test_a_check_whose_scope_is_diff_only_has_no_snapshot_part() -> None:
         scope = CODES[check.code].scope
         assert (check.snapshot is not None) == ("check" in scope), check.code
         assert all(ex.change for ex in (*check.valid, *check.invalid)) or "check" in scope
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.code)
+def test_explain_shows_every_example_of_the_check(
+    check: Check, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["explain", check.code]) == 0
+    page = capsys.readouterr().out
+    for kind, examples in (("Flagged", check.invalid), ("Passes", check.valid)):
+        for example in examples:
+            assert f"### {kind}: {example.title}\n" in page
+            assert all(f"`{e}`" in page for e in example.expect)
+    assert example.models.splitlines()[-1] in page
