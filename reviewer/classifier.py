@@ -521,8 +521,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         or any(n in vocab.personal_siblings for n in names),
         no_people=no_people,
         author=author,
-        secret_table=(_heads(table, class_name, vocab.secret_tables)
-                      or _named_like_a_secret(table, class_name, vocab)),
+        secret_table=_secret_table(table, class_name, vocab),
         expiry=expiry,
         owner=owner.column if owner else None,
         owner_target=owner.foreign_key if owner else None,
@@ -534,12 +533,16 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     )
 
 
-def _named_like_a_secret(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
-    """`user_recovery_codes`, `access_tokens`: the table's head noun is a sure credential."""
+def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
+    """`api_tokens`, `macaroons`, `user_recovery_codes`: rows that are secrets, by the head noun
+    of the table's (or class's) name, a [context] secret table or a sure credential entry. The
+    negatives hold here too: `translation_keys` and `idempotency_keys` hold no keys."""
     for name in (table, class_name or ""):
         tokens = normalize(name)
         if not tokens or any(_find(tokens, p) >= 0 for p in vocab.negative_phrases):
             continue
+        if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):
+            return True
         if any(m.end == len(tokens) and m.term.category == "credential"
                and m.term.confidence == "high" and not m.term.configured
                for m in _matches(tokens, vocab)):

@@ -432,6 +432,14 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("access_keys", "key_prefix"), (None, None, None),
             id="negative: a key prefix in an access_keys table"),
         pytest.param("""
+            class TranslationKey(Base):
+                __tablename__ = "translation_keys"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(255), unique=True)
+                value = Column(Text)
+            """, ("translation_keys", "key"), (None, None, None),
+            id="negative: a table of translation keys holds no keys"),
+        pytest.param("""
             class ApiKeyUsage(Base):
                 __tablename__ = "api_key_usage"
                 id = Column(Integer, primary_key=True)
