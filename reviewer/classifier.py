@@ -107,6 +107,8 @@ class Vocabulary:
     identity_tables: tuple[tuple[str, ...], ...] = ()
     identity_ids: frozenset[str] = frozenset()
     handle_id_suffixes: frozenset[str] = frozenset()
+    recipient_names: frozenset[str] = frozenset()
+    message_tables: tuple[tuple[str, ...], ...] = ()
     head_only: frozenset[tuple[str, ...]] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
@@ -240,6 +242,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         identity_tables=_phrases(ctx, "identity_tables"),
         identity_ids=frozenset(map(_snake_norm, _strs(ctx, "identity_ids"))),
         handle_id_suffixes=frozenset(map(_snake_norm, _strs(ctx, "handle_id_suffixes"))),
+        recipient_names=frozenset(map(_snake_norm, _strs(ctx, "recipient_names"))),
+        message_tables=_phrases(ctx, "message_tables"),
         head_only=frozenset(_phrases(data["direct_identifier"], "head_only")),
         index={k: tuple(v) for k, v in index.items()},
     )
@@ -487,6 +491,8 @@ class Context:
     visit: str | None = None  # a sibling that records a person's visit: ip, user_agent
     identity_table: bool = False  # its rows are a person's accounts at external providers
     handles: frozenset[str] = frozenset()  # siblings that name a person: actor, owner
+    message_table: bool = False  # its rows are sent e-mails or messages
+    identifier_table: str | None = None  # its head noun is a person's identifier: user_names
 
 
 def _snake_norm(name: str) -> str:
@@ -530,7 +536,17 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         visit=next((c.column for n, c in names.items() if n in vocab.visit_siblings), None),
         identity_table=_heads(table, class_name, vocab.identity_tables),
         handles=handles,
+        message_table=_heads(table, class_name, vocab.message_tables),
+        identifier_table=_identifier_head(table, vocab),
     )
+
+
+def _identifier_head(table: str, vocab: Vocabulary) -> str | None:
+    """`prohibited_user_names`: the table's rows are a person's identifiers (the entry)."""
+    tokens = normalize(table)
+    found = [m for m in _matches(tokens, vocab) if m.end == len(tokens)
+             and m.term.category == "direct_identifier" and m.term.confidence == "high"]
+    return "_".join(max(found, key=_Match.sort_key).term.tokens) if found else None
 
 
 def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
@@ -602,6 +618,14 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                               f"name '{_snake(name)}' on a {kind[0]} column in identity table "
                               f"'{context.table}': a person's account ID at an external "
                               "provider")
+    if context.message_table and snake in vocab.recipient_names:
+        return Classification("direct_identifier", "medium",
+                              f"name '{_snake(name)}' in message table '{context.table}': who "
+                              "it was sent to")
+    if context.identifier_table and snake in ("name", "value"):
+        return Classification("direct_identifier", "medium",
+                              f"name token '{snake}' in table '{context.table}': a "
+                              f"{context.identifier_table.replace('_', ' ')}")
     head, _, suffix = snake.rpartition("_")
     if (head and suffix in vocab.handle_id_suffixes and head in context.handles
             and not column.primary_key):

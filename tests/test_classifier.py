@@ -893,6 +893,32 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("clusters", "profile"), (None, None, None),
             id="negative: a cluster's profile is nobody's"),
         pytest.param("""
+            class EmailMessage(Base):
+                __tablename__ = "ses_emails"
+                id = Column(Integer, primary_key=True)
+                to = Column(String(255))
+                subject = Column(String(255))
+            """, ("ses_emails", "to"),
+            ("direct_identifier", "medium", "name 'to' in message table 'ses_emails': who it "
+                                            "was sent to"),
+            id="the recipient of a sent e-mail"),
+        pytest.param("""
+            class Route(Base):
+                __tablename__ = "routes"
+                id = Column(Integer, primary_key=True)
+                to = Column(String(255))
+            """, ("routes", "to"), (None, None, None),
+            id="negative: a route's destination is nobody"),
+        pytest.param("""
+            class ProhibitedUserName(Base):
+                __tablename__ = "prohibited_user_names"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(255), unique=True)
+            """, ("prohibited_user_names", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table "
+                                            "'prohibited_user_names': a user name"),
+            id="the name in a table of user names is a username"),
+        pytest.param("""
             class Node(Base):
                 __tablename__ = "nodes"
                 id = Column(Integer, primary_key=True)
