@@ -108,6 +108,8 @@ class Vocabulary:
     identity_ids: frozenset[str] = frozenset()
     handle_id_suffixes: frozenset[str] = frozenset()
     recipient_names: frozenset[str] = frozenset()
+    session_tables: tuple[tuple[str, ...], ...] = ()
+    session_ids: frozenset[str] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
     head_only: frozenset[tuple[str, ...]] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
@@ -243,6 +245,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         identity_ids=frozenset(map(_snake_norm, _strs(ctx, "identity_ids"))),
         handle_id_suffixes=frozenset(map(_snake_norm, _strs(ctx, "handle_id_suffixes"))),
         recipient_names=frozenset(map(_snake_norm, _strs(ctx, "recipient_names"))),
+        session_tables=_phrases(ctx, "session_tables"),
+        session_ids=frozenset(map(_snake_norm, _strs(ctx, "session_ids"))),
         message_tables=_phrases(ctx, "message_tables"),
         head_only=frozenset(_phrases(data["direct_identifier"], "head_only")),
         index={k: tuple(v) for k, v in index.items()},
@@ -492,6 +496,7 @@ class Context:
     identity_table: bool = False  # its rows are a person's accounts at external providers
     handles: frozenset[str] = frozenset()  # siblings that name a person: actor, owner
     message_table: bool = False  # its rows are sent e-mails or messages
+    session_table: bool = False  # its rows are server-side sessions
     identifier_table: str | None = None  # its head noun is a person's identifier: user_names
 
 
@@ -537,6 +542,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         identity_table=_heads(table, class_name, vocab.identity_tables),
         handles=handles,
         message_table=_heads(table, class_name, vocab.message_tables),
+        session_table=_heads(table, class_name, vocab.session_tables),
         identifier_table=_identifier_head(table, vocab),
     )
 
@@ -690,6 +696,15 @@ def classify_in_context(column: Column, context: Context | None = None,
     person = _person_by_context(base, name, column, context, idents, vocab)
     if person is not None:
         return person
+    if context.session_table and not column.foreign_key:
+        snake = _snake_norm(name)
+        where = f"in sessions table '{context.table}'"
+        if snake in vocab.session_ids:
+            return Classification("credential", "high", f"name '{_snake(name)}' {where}: the "
+                                  "value that logs the session's user in")
+        if any(snake == b or snake.endswith("_" + b) for b in vocab.blob_names):
+            return Classification("credential", "medium", f"blob name '{_snake(name)}' {where}: "
+                                  "what the session holds")
     if base is None and ruled_out(name, vocab):
         return None
     if base is not None and base.category != "credential":
@@ -703,7 +718,7 @@ def classify_in_context(column: Column, context: Context | None = None,
             return Classification("direct_identifier", "medium",
                                   f"name token 'name' in table '{context.table}'")
         if tokens == ("value",) and context.key_value and context.settings:
-            return Classification("credential", "high",
+            return Classification("credential", "medium",
                                   f"name token 'value' in settings table '{context.table}'")
     bare = [t for t in tokens if t in vocab.bare_secrets]
     text = " ".join(t for t in (column.doc, column.comment) if t)

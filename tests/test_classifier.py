@@ -546,8 +546,38 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 name = Column(String(64), unique=True)
                 value = Column(Text)
             """, ("setting", "value"),
-            ("credential", "high", "name token 'value' in settings table 'setting'"),
+            ("credential", "medium", "name token 'value' in settings table 'setting'"),
             id="a name/value settings store"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String(255), unique=True)
+                data = Column(LargeBinary)
+                expiry = Column(DateTime)
+            """, ("sessions", "session_id"),
+            ("credential", "high", "name 'session_id' in sessions table 'sessions': the value "
+                                   "that logs the session's user in"),
+            id="the id of a server-side session logs its user in"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String(255), unique=True)
+                data = Column(LargeBinary)
+                expiry = Column(DateTime)
+            """, ("sessions", "data"),
+            ("credential", "medium", "blob name 'data' in sessions table 'sessions': what the "
+                                     "session holds"),
+            id="the data of a server-side session"),
+        pytest.param("""
+            class Event(Base):
+                __tablename__ = "events"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String(255))
+                data = Column(Text)
+            """, ("events", "session_id"), (None, None, None),
+            id="negative: a session id elsewhere is a reference"),
         pytest.param("""
             class TokenInfo(Base):
                 __tablename__ = "token_info"
@@ -640,7 +670,7 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 key = Column(String(255), primary_key=True)
                 value = Column(Text, nullable=False)
             """, ("settings", "value"),
-            ("credential", "high", "name token 'value' in settings table 'settings'"),
+            ("credential", "medium", "name token 'value' in settings table 'settings'"),
             id="the value of a settings store may be an SMTP password"),
         pytest.param("""
             class Artifact(Base):
