@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reviewer.checks import BY_CODE
-from reviewer.checks.base import EXAMPLE_CONFIG, Example, example_files
+from reviewer.checks.base import EXAMPLE_CONFIG, EXAMPLE_RULES, Example, example_files
 from reviewer.codes import CODES, Code
 from reviewer.constants import PROJECT_URL
 
@@ -155,7 +155,7 @@ _LANG = {".py": "python", ".json": "json", ".toml": "toml"}
 
 
 def _files_markdown(example: Example, shown: dict[str, str]) -> list[str]:
-    out = []
+    out = [] if example.rules is not None else [f"No `{EXAMPLE_RULES}`.\n"]
     for name, text in example_files(example).items():
         if name == EXAMPLE_CONFIG and not example.config:
             continue  # only `models = ["models.py"]`, which the introduction says

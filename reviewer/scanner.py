@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import functools
 import itertools
 import re
 import unicodedata
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
+from libcst._nodes.base import CSTNode
 from libcst._nodes.internal import CodegenState
 
 from reviewer.facts import (
@@ -136,36 +138,45 @@ def _refs(node: cst.CSTNode) -> list[str]:
     return out
 
 
-class _LabelFinder(cst.CSTVisitor):
-    def __init__(self, labels: Sequence[str], aliases: Mapping[str, str]) -> None:
-        self.labels = labels
-        self.aliases = aliases
-        self.found: set[str] = set()
+# Fields that hold only punctuation and whitespace: no name can be inside them.
+_NO_NAMES = frozenset({
+    "lpar", "rpar", "lbrace", "rbrace", "lbracket", "rbracket", "comma", "equal", "colon",
+    "dot", "semicolon", "star", "operator", "asynchronous",
+})
 
-    def _check(self, text: str) -> None:
-        head, dot, rest = text.partition(".")
-        if head in self.aliases:  # `from app.vis import ColumnVisibility as CV`: CV.PRIVATE
-            text = self.aliases[head] + dot + rest
-        for label in self.labels:
-            if text == label or text.endswith("." + label):
-                self.found.add(label)
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        text = dotted(node)
+@functools.cache
+def _name_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields of a node class that may hold names, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(cls)
+                 if f.name not in _NO_NAMES and not f.name.startswith("whitespace"))
+
+
+def _dotted_names(node: cst.CSTNode, out: set[str]) -> None:
+    """Every maximal dotted name in a subtree, and ``getattr(X, "Y")`` as ``X.Y``: what a label
+    reference can be. A direct walk over the node fields: libcst's visitor machinery costs
+    ~5x more for the same nodes (it is built to rewrite trees)."""
+    kind = type(node)
+    if kind is cst.Name:
+        out.add(ident(node.value))  # type: ignore[attr-defined]
+        return
+    if kind is cst.Attribute:
+        text = dotted(node)  # type: ignore[arg-type]
         if text is not None:
-            self._check(text)
-            return False  # the chain is one name; its parts are not labels themselves
-        return True
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        self._check(ident(node.value))
-        return False
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        name = _getattr_name(node)
+            out.add(text)  # the chain is one name; its parts are not labels themselves
+            return
+    elif kind is cst.Call:
+        name = _getattr_name(node)  # type: ignore[arg-type]
         if name is not None:
-            self._check(name)
-        return True
+            out.add(name)
+    for field_name in _name_fields(kind):
+        value = getattr(node, field_name)
+        if isinstance(value, cst.CSTNode):
+            _dotted_names(value, out)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    _dotted_names(item, out)
 
 
 def find_labels(
@@ -173,9 +184,17 @@ def find_labels(
 ) -> tuple[str, ...]:
     if node is None or not labels:
         return ()
-    finder = _LabelFinder(labels, aliases or {})
-    node.visit(finder)
-    return tuple(label for label in labels if label in finder.found)
+    names: set[str] = set()
+    _dotted_names(node, names)
+    found: set[str] = set()
+    for text in names:
+        head, dot, rest = text.partition(".")
+        if aliases and head in aliases:  # `from app.vis import ColumnVisibility as CV`
+            text = aliases[head] + dot + rest
+        for label in labels:
+            if text == label or text.endswith("." + label):
+                found.add(label)
+    return tuple(label for label in labels if label in found)
 
 
 def _merge_labels(labels: Sequence[str], *groups: Sequence[str]) -> tuple[str, ...]:
@@ -526,6 +545,14 @@ _EMPTY_MODULE = cst.Module(body=[])
 def _expr_code(node: cst.CSTNode) -> str:
     """Source text of a (small) expression, with its own parentheses."""
     return _EMPTY_MODULE.code_for_node(node).strip()
+
+
+def _document(state: _ClassState, text: str) -> None:
+    """Give the last column statement its attribute docstring, unless doc= already says."""
+    last = state.stmts[-1]
+    if last.call is not None and not last.call.doc:
+        doc = " ".join(text.split())[:300]
+        state.stmts[-1] = dataclasses.replace(last, call=dataclasses.replace(last.call, doc=doc))
 
 
 def _statements(body: Sequence[cst.BaseStatement]) -> Iterable[
@@ -1030,7 +1057,14 @@ class _ModuleBuilder:
         self, body: Sequence[cst.BaseStatement], state: _ClassState, *, type_checking: bool
     ) -> None:
         ex = self.ex
+        declared = -1  # state.stmts' length after the previous statement declared a column
         for stmt, small in _statements(body):
+            if (isinstance(small, cst.Expr) and declared == len(state.stmts)
+                    and (text := _literal_str(small.value)) is not None):
+                # a string right after the column documents it (Sphinx attribute docstrings:
+                # invenio-accounts' sid_s """Serialized Session ID. ...""")
+                _document(state, text)
+            declared = -1
             if isinstance(stmt, cst.If):
                 guarded = _is_type_checking(stmt.test)
                 self.class_body(
@@ -1112,6 +1146,7 @@ class _ModuleBuilder:
             state.stmts.append(
                 Stmt(attr, line, end_line, annotation, call, (), labels, type_checking)
             )
+            declared = len(state.stmts)
 
     def shared_column(self, attr: str, value: cst.BaseExpression, line: int) -> None:
         """``token = SHARED_COLUMN``: a column object built elsewhere cannot be read here, and
@@ -1461,13 +1496,38 @@ def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, str]:
 # --------------------------------------------------------------------------- entry point
 
 
+# Every node libcst builds re-checks its own fields in __post_init__ (-> _validate), which a
+# tree fresh from the parser passes by construction: ~10 % of a file's scan. libcst says as
+# much ("PERF: ... avoid validating the tree when parsing a file", libcst/_nodes/base.py).
+# Skipped only while parsing, and only while __post_init__ does nothing but validate: should
+# a libcst release give it another job, the check below turns this off by itself.
+_VALIDATE = CSTNode.__dict__.get("__post_init__")
+_SKIP_VALIDATION = getattr(getattr(_VALIDATE, "__code__", None), "co_names", None) == (
+    "_validate",
+)
+
+
+def _no_validation(self: CSTNode) -> None:
+    return None
+
+
+def _parse_module(text: str) -> cst.Module:
+    if not _SKIP_VALIDATION:
+        return cst.parse_module(text)
+    CSTNode.__post_init__ = _no_validation  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(text)
+    finally:
+        CSTNode.__post_init__ = _VALIDATE  # type: ignore[method-assign,assignment]
+
+
 def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
     """Extract one file's facts. Never raises for bad content: errors land in ``.errors``."""
     text, problem = decode_source(text)
     if problem is not None:
         return ModuleFacts(errors=(problem,))
     try:
-        module = cst.parse_module(text)
+        module = _parse_module(text)
     except cst.ParserSyntaxError as exc:
         return ModuleFacts(errors=(_syntax_error(text, exc),), pragmas=pragmas(text))
     except (RecursionError, ValueError, TypeError, MemoryError) as exc:

@@ -46,7 +46,7 @@ class Example:
 
     title: str
     models: str
-    rules: str = NO_RULES
+    rules: str | None = NO_RULES  # None: there is no masking_rules.json
     config: str = ""
     change: bool = False
     expect: tuple[str, ...] = ()
@@ -57,8 +57,9 @@ def example_files(example: Example) -> dict[str, str]:
     config = f'[tool.masking-reviewer]\nmodels = ["{EXAMPLE_MODELS}"]\n'
     if example.config:
         config += "\n" + example.config
-    return {EXAMPLE_MODELS: example.models, EXAMPLE_RULES: example.rules,
-            EXAMPLE_CONFIG: config}
+    files = {EXAMPLE_MODELS: example.models, EXAMPLE_RULES: example.rules,
+             EXAMPLE_CONFIG: config}
+    return {name: text for name, text in files.items() if text is not None}
 
 
 @dataclass(frozen=True, slots=True)

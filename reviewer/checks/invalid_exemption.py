@@ -62,7 +62,7 @@ def detect(snap: Snapshot, config: Config) -> Iterator[Finding]:
         )
 
 
-def _users(pragma: str) -> str:
+def _users(column: str) -> str:
     return f'''\
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import DeclarativeBase, mapped_column
@@ -80,9 +80,11 @@ PRIVATE = {{"visibility": ColumnVisibility.PRIVATE}}
 class User(Base):
     __tablename__ = "users"
     id = mapped_column(Integer, primary_key=True)
-    password_hash = mapped_column(String(60), info=PRIVATE)  {pragma}
+    {column}
 '''
 
+
+HASH = "password_hash = mapped_column(String(60), info=PRIVATE)"
 
 CHECK = Check(
     "MR005",
@@ -90,18 +92,18 @@ CHECK = Check(
     valid=(
         Example(
             "the pragma says why the column needs no masking",
-            models=_users("# masking: exempt -- bcrypt hashes of throwaway passwords"),
+            models=_users(HASH + "  # masking: exempt -- bcrypt hashes of throwaway passwords"),
         ),
     ),
     invalid=(
         Example(
             "an exemption without a reason cannot be reviewed",
-            models=_users("# masking: exempt"),
+            models=_users(HASH + "  # masking: exempt"),
             expect=("models.py:17: MR005",),
         ),
         Example(
             "an exemption in the configuration for a column no model declares",
-            models=_users("# masking: exempt -- bcrypt hashes of throwaway passwords"),
+            models=_users(HASH + "  # masking: exempt -- bcrypt hashes of throwaway passwords"),
             config='''\
 [[tool.masking-reviewer.exemptions]]
 table = "users"
@@ -109,6 +111,11 @@ column = "pasword_hash"
 reason = "bcrypt hashes of throwaway passwords"
 ''',
             expect=("pyproject.toml:6: MR005",),
+        ),
+        Example(
+            "an exemption on a column nothing marks sensitive hides a missing label",
+            models=_users("nickname = mapped_column(String)  # masking: exempt -- public"),
+            expect=("models.py:17: MR005",),
         ),
     ),
 )

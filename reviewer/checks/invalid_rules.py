@@ -86,5 +86,11 @@ CHECK = Check(
 ''',
             expect=("masking_rules.json:4: MR006",),
         ),
+        Example(
+            "no rules file at all: nothing is known to be masked",
+            models=USERS,
+            rules=None,
+            expect=("masking_rules.json:1: MR006",),
+        ),
     ),
 )

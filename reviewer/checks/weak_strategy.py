@@ -26,7 +26,8 @@ def detect(snap: Snapshot, config: Config) -> Iterator[Finding]:
             yield column_finding(config, "MR008", column, reason)
 
 
-API_KEYS = '''\
+def _api_keys(column: str) -> str:
+    return f'''\
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
@@ -40,16 +41,21 @@ class Base(DeclarativeBase):
 class ApiKey(Base):
     __tablename__ = "api_keys"
     id = mapped_column(Integer, primary_key=True)
-    secret = mapped_column(String, nullable=False, info={"visibility": ColumnVisibility.PRIVATE})
+    {column}
 '''
 
 
-def _rule(strategy: str) -> str:
+SECRET = _api_keys(
+    'secret = mapped_column(String, nullable=False, info={"visibility": '
+    'ColumnVisibility.PRIVATE})')
+
+
+def _rule(column: str, strategy: str) -> str:
     return f'''\
 {{
   "version": 1,
   "rules": [
-    {{"table": "api_keys", "column": "secret", {strategy}}}
+    {{"table": "api_keys", "column": "{column}", {strategy}}}
   ]
 }}
 '''
@@ -61,21 +67,28 @@ CHECK = Check(
     valid=(
         Example(
             "a fixed placeholder: obviously not a secret, and fits NOT NULL",
-            models=API_KEYS,
-            rules=_rule('"strategy": "static", "value": "masked"'),
+            models=SECRET,
+            rules=_rule("secret", '"strategy": "static", "value": "masked"'),
         ),
     ),
     invalid=(
         Example(
             "a hash of a secret keeps values linkable and lets a leaked hash be matched",
-            models=API_KEYS,
-            rules=_rule('"strategy": "hash"'),
+            models=SECRET,
+            rules=_rule("secret", '"strategy": "hash"'),
             expect=("models.py:14: MR008",),
         ),
         Example(
             "null on a NOT NULL column makes the masked copy fail to load",
-            models=API_KEYS,
-            rules=_rule('"strategy": "null"'),
+            models=SECRET,
+            rules=_rule("secret", '"strategy": "null"'),
+            expect=("models.py:14: MR008",),
+        ),
+        Example(
+            "a fake that can repeat, on a unique column: the masked copy fails to load",
+            models=_api_keys('owner_name = mapped_column(String, unique=True, '
+                             'info={"visibility": ColumnVisibility.MASKED})'),
+            rules=_rule("owner_name", '"strategy": "fake_name"'),
             expect=("models.py:14: MR008",),
         ),
     ),
