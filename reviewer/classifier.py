@@ -65,10 +65,15 @@ class Vocabulary:
     qualified_heads: frozenset[tuple[str, ...]]
     prose_attributes: frozenset[str]
     location_suffixes: frozenset[str]
+    about_suffixes: frozenset[str]
+    material: tuple[tuple[str, ...], ...]
+    material_max_length: int
+    sized_types: frozenset[str]
     flag_prefixes: frozenset[str]
     metadata_suffixes: tuple[tuple[str, ...], ...]
     ignore_names: tuple[str, ...]  # fnmatch globs on the snake_case name
     encrypted_types: frozenset[str]
+    encrypted_prefixes: frozenset[str]
     binary_types: frozenset[str]
     binary_secret_tokens: frozenset[str]
     json_types: frozenset[str]
@@ -192,11 +197,16 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
         prose_attributes=frozenset(map(_singular, _strs(data["free_text"], "prose_attributes"))),
         location_suffixes=frozenset(map(_singular, _strs(data["credential"], "location_suffixes"))),
+        about_suffixes=frozenset(map(_singular, _strs(data["credential"], "about_suffixes"))),
+        material=_phrases(data["credential"], "material"),
+        material_max_length=int(data["credential"]["material_max_length"]),
+        sized_types=frozenset(_strs(types, "sized")),
         flag_prefixes=frozenset(_singular(p) for p in _strs(neg, "flag_prefixes")),
         metadata_suffixes=tuple(t for t in map(normalize, _strs(neg, "metadata_suffixes")) if t),
         ignore_names=tuple(_snake(n) if "*" not in n and "?" not in n else n.lower()
                            for n in (*_strs(neg, "names"), *ignore)),
         encrypted_types=frozenset(_strs(types, "encrypted")),
+        encrypted_prefixes=frozenset(map(_singular, _strs(types, "encrypted_prefixes"))),
         binary_types=frozenset(_strs(types, "binary")),
         binary_secret_tokens=frozenset(map(_singular, _strs(types, "binary_secret_tokens"))),
         json_types=frozenset(_strs(types, "json")),
@@ -330,6 +340,9 @@ def _name_only(
     if best.term.category == "credential" and any(
             t in vocab.location_suffixes for t in tokens[best.end:]):
         return None, True  # jwks_uri says where the keys are served
+    if best.term.category == "credential" and not best.term.configured and any(
+            t in vocab.about_suffixes for t in tokens[best.end:]):
+        return None, True  # kek_label names the key; it cannot decrypt anything
     if (best.term.tokens in vocab.qualified_heads and best.start > 0
             and best.end == len(tokens) and not best.term.configured):
         qualified = _Match(best.term, 0, best.end)
@@ -392,6 +405,18 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         if result.category == "credential":
             return Classification("credential", "high", f"{result.reason} and {evidence}")
         return result
+    if (len(tokens) > 1 and tokens[0] in vocab.encrypted_prefixes
+            and (result is None or result.category == "credential")):
+        # the developer's own judgement, as with an encrypted type (jupyterhub:
+        # users.encrypted_auth_state holds OAuth tokens)
+        said = f"name token '{tokenize(name)[0]}'"
+        return Classification("credential", "high",
+                              f"{said}, {result.reason}" if result else said)
+    if (result is not None and result.category == "credential" and result.confidence == "medium"
+            and any(_find(tokens, p) >= 0 for p in vocab.material)):
+        length = _max_length(type_expr, vocab)
+        if length is not None and length <= vocab.material_max_length:
+            return None  # magnum: cluster.keypair is String(255), a keypair's name
     binary = sorted(idents & vocab.binary_types)
     if binary and (result is None or result.category == "credential"):
         secret_tokens = [t for t in tokens if t in vocab.binary_secret_tokens]
@@ -403,6 +428,17 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
     if result is not None or scalar:
         return result
     return _blob(tokens, idents, vocab)
+
+
+_SIZED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\(\s*(?:length\s*=\s*)?(\d+)")
+
+
+def _max_length(type_expr: str | None, vocab: Vocabulary) -> int | None:
+    """255 for `String(255)` or `sa.Unicode(length=255)`; None when unbounded or unknown."""
+    for name, digits in _SIZED.findall(type_expr or ""):
+        if name in vocab.sized_types:
+            return int(digits)
+    return None
 
 
 def _blob(tokens: tuple[str, ...], idents: frozenset[str],
@@ -485,7 +521,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         owner=owner.column if owner else None,
         owner_target=owner.foreign_key if owner else None,
         credential_sibling=cred,
-        key_value="key" in names and "value" in names,
+        key_value=("key" in names or "name" in names) and "value" in names,
         visit=next((c.column for n, c in names.items() if n in vocab.visit_siblings), None),
         identity_table=_heads(table, class_name, vocab.identity_tables),
         handles=handles,
@@ -524,9 +560,10 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
         if best is not None and not best.term.configured:
             if best.term.tokens in vocab.person_only and not context.personal:
                 return None  # a volume's display_name, a PCI address: a machine's
-            if (best.term.tokens[0] == "ip" and best.start > 0
-                    and tokens[best.start - 1] in vocab.machine_ip_qualifiers):
-                return None  # host_ip: a machine's address
+            if best.term.tokens[0] == "ip" and (
+                    (best.start > 0 and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
+                    or normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers)):
+                return None  # host_ip, servers.ip: a machine's address
     fk = column.foreign_key
     if fk and base.category in ("direct_identifier", "quasi_identifier") and (
             _snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
@@ -564,6 +601,11 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                               f"key, sibling '{head}' names the account: its ID at the "
                               "external service")
     return None
+
+
+@lru_cache(maxsize=8)
+def _singletons(words: frozenset[str]) -> frozenset[tuple[str, ...]]:
+    return frozenset((w,) for w in words)
 
 
 def _person_fk(target: str, vocab: Vocabulary) -> bool:
@@ -647,8 +689,8 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"name token '{bare[-1]}' in table '{context.table}'")
     if base is None:
         verifier = bare[-1] in ("hash", "digest") if bare else False
-        if bare and ((verifier and context.credential_sibling)
-                     or (context.expiry and context.owner)):
+        if bare and tokens[-1] == bare[-1] and ((verifier and context.credential_sibling)
+                                                 or (context.expiry and context.owner)):
             # a `code` that expires and belongs to a user is a one-time code; a hash next to a
             # salt is a verifier (cinder: transfers.crypt_hash). A coupon's code is neither.
             strength = 1

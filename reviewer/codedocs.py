@@ -1,4 +1,5 @@
-"""The long documentation of every finding code: why it matters, how to fix it, an example.
+"""The long documentation of every finding code: why it matters, how to fix it, and the
+examples its check module carries (``reviewer/checks/``), which the test suite runs.
 
 One source for three readers: the generated pages in ``docs/codes/`` (``scripts/update_readme.py``
 writes them, a test keeps them in sync), ``reviewer explain CODE``, and the SARIF rules that
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reviewer.checks import BY_CODE
+from reviewer.checks.base import EXAMPLE_CONFIG, EXAMPLE_RULES, Example, example_files
 from reviewer.codes import CODES, Code
 from reviewer.constants import PROJECT_URL
 
@@ -19,8 +22,6 @@ DOCS_DIR = "docs/codes"
 class CodeDoc:
     why: str  # why the finding matters, in a sentence or three
     fix: str  # what to do about it
-    example: str  # a small Python or JSON snippet that triggers it
-    example_lang: str
     # GitHub code scanning's scale: 9.0+ critical, 7.0 high, 4.0 medium, 0.1 low.
     security_severity: str
 
@@ -34,10 +35,6 @@ DOCS: dict[str, CodeDoc] = {
             "If the column truly needs no masking (a bcrypt hash, say), exempt it with a "
             "written reason: `# masking: exempt -- <reason>` on the column, or an "
             "`[[tool.masking-reviewer.exemptions]]` entry.",
-        example='class User(Base):\n    __tablename__ = "users"\n    totp_secret = '
-                'mapped_column(String, info={"visibility": ColumnVisibility.PRIVATE})\n'
-                "# masking_rules.json has no rule for users.totp_secret",
-        example_lang="python",
         security_severity="8.0",
     ),
     "MR002": CodeDoc(
@@ -45,8 +42,6 @@ DOCS: dict[str, CodeDoc] = {
             "renamed or the rule has a typo, and then the real column is copied unmasked.",
         fix="Point the rule at the column's current DB name (the finding suggests the closest "
             "match), or remove it if the column is gone; `reviewer fix` removes stale rules.",
-        example='{"table": "customers", "column": "emial", "strategy": "fake_email"}',
-        example_lang="json",
         security_severity="8.0",
     ),
     "MR003": CodeDoc(
@@ -58,9 +53,6 @@ DOCS: dict[str, CodeDoc] = {
         fix="Label the column in the model and add the printed rule, or add the rule alone. If "
             "the evidence misleads (e.g. `token_type`), list the name in `ignore-names`, or "
             "exempt the column with a reason.",
-        example="class NetSuiteConnection(Base):\n    __tablename__ = \"netsuite_connections\"\n"
-                "    client_secret = mapped_column(Text)  # no label, no rule",
-        example_lang="python",
         security_severity="7.0",
     ),
     "MR004": CodeDoc(
@@ -69,9 +61,6 @@ DOCS: dict[str, CodeDoc] = {
             "another.",
         fix="Label and mask it the way the similar field listed in the finding is, or add its "
             "name to `ignore-names` if the two only look alike.",
-        example="# SalesforceConnection.client_secret is PRIVATE and masked with null;\n"
-                "# HubspotConnection.client_secret has neither.",
-        example_lang="python",
         security_severity="5.0",
     ),
     "MR005": CodeDoc(
@@ -80,9 +69,6 @@ DOCS: dict[str, CodeDoc] = {
             "rule for the same column cannot be reviewed.",
         fix="Write the reason (`# masking: exempt -- <reason>`), fix the table or column name, "
             "or remove the exemption.",
-        example='password_hash = mapped_column(String(60), info=PRIVATE_INFO)'
-                '  # masking: exempt',
-        example_lang="python",
         security_severity="5.0",
     ),
     "MR006": CodeDoc(
@@ -91,8 +77,6 @@ DOCS: dict[str, CodeDoc] = {
         fix="Fix the file at the line and column the finding names. The JSON Schema ships in "
             "the package (`reviewer/schemas/masking_rules.schema.json`); point your editor at "
             "it with a top-level `\"$schema\"` key.",
-        example='{"version": 1, "rules": [{"table": "users", "column": "email",}]}',
-        example_lang="json",
         security_severity="6.0",
     ),
     "MR007": CodeDoc(
@@ -103,9 +87,6 @@ DOCS: dict[str, CodeDoc] = {
         fix="Fix the syntax error, set `table-naming` in the configuration, make the base class "
             "importable from a file `models` covers, or declare the column directly. The "
             "message names the exact construct.",
-        example="class Invoice(Base):  # no __tablename__ and no table-naming configured\n"
-                "    memo = mapped_column(Text, info=PRIVATE_INFO)",
-        example_lang="python",
         security_severity="6.0",
     ),
     "MR008": CodeDoc(
@@ -115,8 +96,6 @@ DOCS: dict[str, CodeDoc] = {
             "masked dump fail to load; `keep` without a note cannot be reviewed.",
         fix="Use the strategy the finding suggests (for secrets: `null`, `static` or `random`), "
             "or add a `note` to a `keep` rule saying why copying the value is safe.",
-        example='{"table": "api_keys", "column": "secret", "strategy": "hash"}',
-        example_lang="json",
         security_severity="6.0",
     ),
     "MR009": CodeDoc(
@@ -124,9 +103,6 @@ DOCS: dict[str, CodeDoc] = {
             "resolution and combined with others it can single a person out.",
         fix="Reduce its resolution with `generalize` (birthdate to year, postcode to prefix), "
             "or raise its severity if your policy requires it.",
-        example='{"table": "customer", "column": "date_of_birth", "strategy": "keep", '
-                '"note": "needed for age checks"}',
-        example_lang="json",
         security_severity="3.0",
     ),
 }
@@ -148,8 +124,48 @@ def page_markdown(code: Code) -> str:
         f"{code.summary}\n\n"
         f"## Why it matters\n\n{doc.why}\n\n"
         f"## How to fix it\n\n{doc.fix}\n\n"
-        f"## Example\n\n```{doc.example_lang}\n{doc.example}\n```\n"
+        f"{examples_markdown(code)}"
     )
+
+
+def examples_markdown(code: Code) -> str:
+    """The check's examples, flagged first, each file as the test writes it; a file the
+    previous example on the page already showed is not repeated."""
+    check = BY_CODE[code.code]
+    detect = check.snapshot or check.change
+    assert detect is not None
+    module = detect.__module__.replace(".", "/") + ".py"
+    out = [f"## Examples\n\nFrom `{module}`; the test suite runs every one "
+           f"(`tests/test_check_examples.py`). Each is a repository of `models.py`, "
+           f"`masking_rules.json` and a `pyproject.toml` whose `[tool.masking-reviewer]` "
+           f"says `models = [\"models.py\"]` (shown when it says more).\n"]
+    shown: dict[str, str] = {}
+    for kind, examples in (("Flagged", check.invalid), ("Passes", check.valid)):
+        for example in examples:
+            out.append(f"### {kind}: {example.title}\n")
+            if example.change:
+                out.append("Reviewed as a change (`reviewer diff`) that adds `models.py`.\n")
+            out += _files_markdown(example, shown)
+            if example.expect:
+                out.append("Reported: " + ", ".join(f"`{e}`" for e in example.expect) + "\n")
+    return "\n".join(out)
+
+
+_LANG = {".py": "python", ".json": "json", ".toml": "toml"}
+
+
+def _files_markdown(example: Example, shown: dict[str, str]) -> list[str]:
+    out = [] if example.rules is not None else [f"No `{EXAMPLE_RULES}`.\n"]
+    for name, text in example_files(example).items():
+        if name == EXAMPLE_CONFIG and not example.config:
+            continue  # only `models = ["models.py"]`, which the introduction says
+        if shown.get(name) == text:
+            out.append(f"`{name}`: as above.\n")
+            continue
+        shown[name] = text
+        lang = _LANG[name[name.rindex("."):]]
+        out.append(f"`{name}`:\n\n```{lang}\n{text.rstrip()}\n```\n")
+    return out
 
 
 def page_text(code: Code) -> str:
@@ -164,10 +180,21 @@ def page_text(code: Code) -> str:
 def pages() -> dict[str, str]:
     """Every generated page: path relative to the repository root -> content."""
     out = {f"{DOCS_DIR}/{c.code}.md": page_markdown(c) for c in CODES.values()}
-    index = ["# Finding codes", "", "Generated from `reviewer/codes.py` and "
-             "`reviewer/codedocs.py` by `scripts/update_readme.py`; do not edit by hand.", "",
-             "| code | name | default severity | meaning |", "| --- | --- | --- | --- |"]
-    index += [f"| [{c.code}]({c.code}.md) | `{c.name}` | {c.severity} | {c.summary} |"
-              for c in CODES.values()]
+    index = ["# Finding codes", "", "Generated from `reviewer/codes.py`, `reviewer/codedocs.py` "
+             "and the checks in `reviewer/checks/` by `scripts/update_readme.py`; do not edit "
+             "by hand.", "", codes_table("")]
     out[f"{DOCS_DIR}/README.md"] = "\n".join(index) + "\n"
     return out
+
+
+def codes_table(prefix: str = f"{DOCS_DIR}/") -> str:
+    """The Markdown table of codes (the README's, and the index page's with ``prefix=""``),
+    generated so the docs cannot drift from the code."""
+    rows = ["| code | name | default severity | meaning | examples |",
+            "| --- | --- | --- | --- | --- |"]
+    for c in CODES.values():
+        check = BY_CODE[c.code]
+        examples = f"{len(check.invalid)} flagged, {len(check.valid)} passing"
+        rows.append(f"| [{c.code}]({prefix}{c.code}.md) | `{c.name}` | {c.severity} | "
+                    f"{c.summary} | [{examples}]({prefix}{c.code}.md#examples) |")
+    return "\n".join(rows)

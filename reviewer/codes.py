@@ -95,10 +95,3 @@ def parse_codes(items: Iterable[str]) -> tuple[str, ...]:
         out.append(code.code)
     return tuple(dict.fromkeys(out))
 
-
-def docs_table() -> str:
-    """The Markdown table in the README, generated so the docs cannot drift from the code."""
-    rows = ["| code | name | default severity | meaning |", "| --- | --- | --- | --- |"]
-    rows += [f"| [{c.code}](docs/codes/{c.code}.md) | `{c.name}` | {c.severity} | {c.summary} |"
-             for c in CODES.values()]
-    return "\n".join(rows)

@@ -464,6 +464,8 @@ class ColumnBuilder:
             self.model_class(path, cls)
         for late in facts.late:
             self.late_mapping(path, late)
+        for made in facts.made:
+            self.made_class(path, made)
 
     def late_mapping(self, path: str, late: LateFacts) -> None:
         """``User.ssn = Column(...)`` or ``setattr(User, "ssn", Column(...))`` after the class:
@@ -471,9 +473,7 @@ class ColumnBuilder:
         class made by ``type(...)`` from a mapped base cannot be read: it blocks."""
         if late.kind == "type":
             # inside a function the bases are often locals (`cls`): unknown blocks too
-            if any(not base or self.mapped_base(path, base)
-                   or self.resolver.resolve(path, base).kind in ("unresolved", "missing")
-                   for base in late.bases):
+            if any(not base or self.maybe_mapped_base(path, base) for base in late.bases):
                 self.error(path, late.line,
                            f"type({late.target or '...'!r}, ...) creates a mapped class at run "
                            "time, so masking-reviewer cannot read its columns; write it as a "
@@ -618,7 +618,7 @@ class ColumnBuilder:
         ):
             self.owned.append((table, path, cls.line, f"class {cls.name}"))
         for owner, made in self.made_templates(node, mro):
-            self.made_class(node, owner, made, table)
+            self.made_class(owner.path, made, node, owner.facts.name, table)
         if cls.table is not None:
             self.reflected(path, cls.table, table)
             self.columns.extend(self.core_columns(path, table, cls.table, cls.name))
@@ -664,17 +664,25 @@ class ColumnBuilder:
             seen.update(ancestor.facts.names)
         return found
 
-    def made_class(self, sub: ClassNode, owner: ClassNode, made: MadeClass, table: str) -> None:
-        """The class ``type(...)`` in ``owner``'s declared_attr makes for the mapped class
-        ``sub``, read like a class statement: its name and ``__tablename__`` evaluated with
-        ``cls`` = sub, its columns (its bases' included) in its own table."""
+    def made_class(self, path: str, made: MadeClass, sub: ClassNode | None = None,
+                   owner: str = "", table: str | None = None) -> None:
+        """The class ``type(...)`` makes, read like a class statement: in ``owner``'s
+        declared_attr, the one it makes for the mapped class ``sub`` (its name and
+        ``__tablename__`` evaluated with ``cls`` = sub, whose table is ``table``); at module
+        level (no ``sub``), the one class. Its columns, its bases' included, go in its own
+        table, or in its mapped base's under single-table inheritance."""
         from reviewer.facts import SELF_BASE  # not at import: review and the warm path skip facts
 
-        path = owner.path
-        where = f"type(...) in {owner.facts.name}.{made.attribute}"
+        where = f"type(...) in {owner}.{made.attribute}" if sub is not None else "type(...)"
+        for_sub = f" for {sub.facts.name}" if sub is not None else ""
+        clsname = sub.facts.name if sub is not None else None
+        if not any(not base or base == SELF_BASE or self.maybe_mapped_base(path, base)
+                   for base in made.body.bases):
+            return  # type("Kind", (enum.Enum,), {...}): not a model
         if made.problem is not None:
             self.error(path, made.line,
-                       f"{where} makes a mapped class for every subclass, but {made.problem}")
+                       f"{where} makes a mapped class{' for every subclass' if sub else ''}, "
+                       f"but {made.problem}")
             return
         if SELF_BASE in made.body.bases:
             # SQLAlchemy would run the declared_attr again for the new subclass, and again ...
@@ -683,25 +691,31 @@ class ColumnBuilder:
                        "masking-reviewer cannot read (and SQLAlchemy recurses on); derive the "
                        "made class from a base class instead")
             return
-        name = self.resolver.string(path, made.name_expr, clsname=sub.facts.name,
-                                    clstable=table)
+        if made.table_ref is not None:
+            if not self.core_table(path, made.table_ref):
+                self.error(path, made.line,
+                           f"{where} maps __table__ = {made.table_ref}, which is not a "
+                           "Table(...) masking-reviewer can read, so its columns cannot be "
+                           "checked; assign a module-level Table(\"name\", metadata, ...)")
+            return  # a Core table: its columns are read where the Table(...) is built
+        name = self.resolver.string(path, made.name_expr, clsname=clsname, clstable=table)
         if name is None or not name.isidentifier():
             self.error(path, made.line,
-                       f"{where} makes a class for {sub.facts.name} whose name cannot be "
+                       f"{where} makes a class{for_sub} whose name cannot be "
                        "computed from the source (only literals, module constants, "
                        "cls.__name__, cls.__tablename__, f-strings, + and str methods are); "
                        "build the name from those, or write the class as a class statement")
             return
         body = made.body
         if body.tablename_kind == "computed":
-            tablename = self.resolver.string(path, body.tablename_expr, clsname=sub.facts.name,
+            tablename = self.resolver.string(path, body.tablename_expr, clsname=clsname,
                                              clstable=table)
             if tablename is None:
                 self.error(path, made.line,
-                           f"{where}: the __tablename__ of the class it makes for "
-                           f"{sub.facts.name} cannot be computed from the source (only "
-                           "literals, module constants, cls.__name__, cls.__tablename__, "
-                           "f-strings, + and str methods are); build it from those")
+                           f"{where}: the __tablename__ of the class it makes{for_sub} cannot "
+                           "be computed from the source (only literals, module constants, "
+                           "cls.__name__, cls.__tablename__, f-strings, + and str methods "
+                           "are); build it from those")
                 return
             body = replace(body, tablename=tablename, tablename_kind="literal")
         if self._making >= _MAX_MADE_DEPTH:
@@ -716,6 +730,24 @@ class ColumnBuilder:
             self.model_node(self.resolver.made_node(path, facts, sub))
         finally:
             self._making -= 1
+
+    def core_table(self, path: str, name: str) -> bool:
+        """Is the name a ``Table(...)`` built at module level (here or in another module)?"""
+        ref = self.resolver.resolve(path, name)
+        if ref.kind == "external":
+            return is_sqla(ref.qual) and tail(ref.qual) == "Table()"
+        if ref.kind != "const":  # a Table holding a label is a constant too
+            return False
+        facts = self.resolver.facts(ref.path)
+        callee = next((c for local, c in reversed(facts.instances if facts else ())
+                       if local == ref.name), None)
+        q = self.resolver.qual(ref.path, callee) if callee else None
+        return q is not None and is_sqla(q) and tail(q) == "Table"
+
+    def maybe_mapped_base(self, path: str, base: str) -> bool:
+        """A base that makes a class mapped, or one that cannot be resolved (it might)."""
+        return self.mapped_base(path, base) or self.resolver.resolve(path, base).kind in (
+            "unresolved", "missing")
 
     def is_composite(self, path: str, stmt: Stmt) -> bool:
         if stmt.call is None or stmt.type_checking:

@@ -104,7 +104,8 @@ class MadeClass:
     """``type(f"{cls.__name__}Event", (Event, Base), {"__tablename__": ..., "x": Column()})``
     in a declared_attr (or in a classmethod one calls): SQLAlchemy runs it once for every
     mapped class that inherits the declared_attr, so the inventory makes one class per such
-    subclass from this template, evaluating the names with that subclass's ``cls``."""
+    subclass from this template, evaluating the names with that subclass's ``cls``. At module
+    level (ModuleFacts.made) the same template makes one class, with no ``cls``."""
 
     attribute: str  # the declared_attr SQLAlchemy evaluates: the first class to bind it wins
     line: int
@@ -114,6 +115,7 @@ class MadeClass:
     # __tablename__ (tablename_expr evaluated per subclass); the name is left empty.
     body: ClassFacts
     problem: str | None = None  # why the namespace cannot be read (then it blocks)
+    table_ref: str | None = None  # "__table__": a name (of a Core Table built elsewhere)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,7 @@ class ModuleFacts:
     returns: tuple[tuple[str, tuple[str, ...]], ...] = ()
     late: tuple[LateFacts, ...] = ()
     factories: tuple[FactoryFacts, ...] = ()
+    made: tuple[MadeClass, ...] = ()  # X = type("X", (Base,), {...}) at module level
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -238,8 +241,12 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             c.tablename, c.tablename_kind, c.tablename_line, c.abstract, _enc_call(c.table),
             c.table_line, c.table_error, list(c.decorators), c.tablename_expr,
             [list(k) for k in c.keywords],
-            [[m.attribute, m.line, m.end_line, m.name_expr, _enc_class(m.body), m.problem]
-             for m in c.made]]
+            [_enc_made(m) for m in c.made]]
+
+
+def _enc_made(m: MadeClass) -> list[Any]:
+    return [m.attribute, m.line, m.end_line, m.name_expr, _enc_class(m.body), m.problem,
+            m.table_ref]
 
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
@@ -267,6 +274,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
          for x in facts.late],
         [[f.name, f.line, _enc_call(f.call), f.star_args, f.star_kwargs, f.star_first,
           f.uses_params] for f in facts.factories],
+        [_enc_made(m) for m in facts.made],
     ]
 
 
@@ -307,16 +315,21 @@ def _class(d: Any) -> ClassFacts:
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
         bool(table_error), tuple(decorators), _tuples(tablename_expr),
         tuple((str(k), str(v)) for k, v in keywords),
-        tuple(MadeClass(str(a), int(ln), int(end), _tuples(expr), _class(body), problem)
-              for a, ln, end, expr, body, problem in made),
+        tuple(map(_made, made)),
     )
+
+
+def _made(d: Any) -> MadeClass:
+    attribute, line, end_line, expr, body, problem, table_ref = d
+    return MadeClass(str(attribute), int(line), int(end_line), _tuples(expr), _class(body),
+                     problem, table_ref)
 
 
 def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
-     rebound, returns, late, factories) = data
+     rebound, returns, late, factories, made) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -345,4 +358,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
             FactoryFacts(str(n), int(ln), c, bool(sa), bool(sk), bool(sf), bool(up))
             for n, ln, cd, sa, sk, sf, up in factories if (c := _call(cd)) is not None
         ),
+        made=tuple(map(_made, made)),
     )

@@ -434,10 +434,12 @@ class Resolver:
         self._classes[key] = node
         return node
 
-    def made_node(self, path: str, cls: ClassFacts, owner: ClassNode) -> ClassNode:
+    def made_node(self, path: str, cls: ClassFacts, owner: ClassNode | None) -> ClassNode:
         """The class a type() template in ``path`` makes for the mapped class ``owner`` (the
-        ``cls`` it was run with): resolved like a class statement of that file."""
-        key = (path, f"{cls.name}<{owner.path}:{owner.facts.name}>")
+        ``cls`` it was run with; None at module level): resolved like a class statement of
+        that file."""
+        made_for = f"{owner.path}:{owner.facts.name}" if owner is not None else cls.line
+        key = (path, f"{cls.name}<{made_for}>")
         node = self._classes.get(key)
         if node is None:
             node = self._classes[key] = self._node(path, cls)

@@ -1,9 +1,11 @@
 """Orchestration: files -> inventory -> findings -> Review.
 
-``run_check`` judges one snapshot (the gate). ``run_diff`` judges what a change did: it builds
-the inventory of the base and of the head, runs the gate on the head, adds the diff-only
-findings (MR003, MR004, MR008, MR009), anchors every finding to a line of the parsed diff and
-marks which ones the change introduced.
+``run_check`` judges one snapshot: every check in ``reviewer.checks`` that reads a whole
+snapshot. ``run_diff`` judges what a change did: it builds the inventory of the base and of the
+head, runs the same checks on the head, adds what the checks with a ``change`` part say about
+the columns the change added or changed (MR003, MR004, MR009), anchors every finding to a line
+of the parsed diff and marks which ones the change introduced. ``reviewer.gate`` then says
+which are reported and which block.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer import gate
+from reviewer.checks import CHECKS
+from reviewer.checks.base import label_words
 from reviewer.classifier import Classification, Vocabulary, classify_columns, load_vocabulary
 from reviewer.codes import CODES
 from reviewer.inventory import build_inventory
-from reviewer.policy import quasi_identifier_note, weak_strategy
 from reviewer.rules import load_rules
 from reviewer.similar import SimilarIndex, suggest_rule
 from reviewer.sources import GitTree, SourceTree, WorktreeTree
@@ -102,18 +105,6 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary) -> Inventory:
     return replace(inventory, columns=classify_columns(inventory.columns, vocab))
 
 
-def policy_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
-    """MR008 for every rule whose strategy is wrong for its column (bare: see ``enrich``)."""
-    columns = snap.inventory.by_key()
-    for rule in snap.rules.rules:
-        column = columns.get(rule.key)
-        if column is None:
-            continue
-        reason = weak_strategy(rule, column, snap.classification(column))
-        if reason is not None:
-            yield gate.column_finding(config, "MR008", column, reason)
-
-
 def enrich(snap: Snapshot, findings: Iterable[Finding]) -> list[Finding]:
     """Attach the exact entry to add (and the similar fields, for codes that show them), or
     the one to replace a weak entry with; what each code gets is said in ``reviewer.codes``.
@@ -145,26 +136,11 @@ def rules_unreadable(rules: RulesFile) -> bool:
     return bool(rules.errors) and not rules.rules
 
 
-def unlabelled_credential_findings(snap: Snapshot, config: Config) -> Iterator[Finding]:
-    """MR003 (error) for every unlabelled high-confidence credential with no rule and no
-    exemption, anywhere in the tree: ``check`` holds them to the same standard as ``diff``."""
-    rules = snap.rules.by_key()
-    for column in snap.inventory.columns:
-        if (
-            gate.is_sure_credential(column)
-            and not column.labels
-            and column.key not in rules
-            and gate.exemption_for(column, config) is None
-        ):
-            yield _unlabelled_finding(snap, column, config)
-
-
 def check_findings(snap: Snapshot, config: Config, *, bare: bool = False) -> list[Finding]:
-    """The gate, MR003 for sure credentials and MR008 for one snapshot; ``bare`` skips the
+    """Every check that judges a whole snapshot (``reviewer.checks``); ``bare`` skips the
     suggested rules and similar fields (enough for fingerprints)."""
-    findings = list(gate.gate_findings(snap.inventory, snap.rules, config))
-    findings += unlabelled_credential_findings(snap, config)
-    findings += policy_findings(snap, config)
+    findings = [f for check in CHECKS if check.snapshot is not None
+                for f in check.snapshot(snap, config)]
     if rules_unreadable(snap.rules):
         # "there is no rule for X" is not true then, only unknown: the MR006 already blocks,
         # and thirty MR001s would bury it
@@ -287,7 +263,7 @@ def diff_changes(base: Snapshot, head: Snapshot) -> tuple[Change, ...]:
             out.append(Change("column-added", *key, column.path, column.line, column.qualname))
         if column.labels and (old is None or not old.labels):
             out.append(Change("column-labelled", *key, column.path, column.line,
-                              gate.label_words(column.labels)))
+                              label_words(column.labels)))
         if old is not None and old.labels and not column.labels:
             out.append(Change("column-unlabelled", *key, column.path, column.line))
     # A file that no longer parses has not dropped its columns; MR007 already says what broke.
@@ -314,85 +290,15 @@ def diff_changes(base: Snapshot, head: Snapshot) -> tuple[Change, ...]:
 def review_findings(
     base: Snapshot, head: Snapshot, config: Config
 ) -> Iterator[Finding]:
-    """MR003 / MR004 / MR009 for the columns this change added or changed."""
+    """MR003 / MR004 / MR009 (each check with a ``change`` part) for the columns this change
+    added or changed, column by column."""
     if rules_unreadable(head.rules):
         return
     added, changed = _changed_columns(base.inventory, head.inventory)
-    rules = head.rules.by_key()
+    judges = [check.change for check in CHECKS if check.change is not None]
     for column in [*added, *changed]:
-        if column.labels or column.key in rules or gate.exemption_for(column, config):
-            note = quasi_identifier_note(column, rules.get(column.key), head.classification(column))
-            if note:
-                yield gate.column_finding(config, "MR009", column, note)
-            continue
-        if gate.is_sure_credential(column):
-            continue  # already MR003 from the whole-tree check (unlabelled_credential_findings)
-        classification = head.classification(column)
-        if classification is not None:
-            yield _unlabelled_finding(head, column, config)
-            continue
-        similar, rule = head.suggestion(column)
-        if similar and not column.primary_key:
-            # A key is masked by nobody (joins need it); a name overlap alone says nothing.
-            yield replace(
-                gate.column_finding(config, "MR004", column, _mismatch_message(
-                    column, similar, head.rules.path)),
-                rule=rule,
-                action="add",
-                similar=similar,
-            )
-
-
-def _unlabelled_finding(snap: Snapshot, column: Column, config: Config) -> Finding:
-    """MR003 for a column that looks sensitive and has no label, rule or exemption."""
-    classification = snap.classification(column)
-    assert classification is not None  # callers pass classified columns only
-    sev = gate.severity(config, "MR003")
-    if not any(c == "MR003" for c, _ in config.severity):
-        # High-confidence credentials block; a low-confidence guess is only a note, so
-        # harmless pull requests stay free of warnings.
-        if gate.is_sure_credential(column):
-            sev = "error"
-        elif classification.confidence == "low":
-            sev = "note"
-    # bare: the rule to add and the similar fields come from ``enrich``
-    return replace(
-        gate.column_finding(config, "MR003", column, _unlabelled_message(
-            column, classification, snap.rules.path)),
-        severity=sev,
-    )
-
-
-def _describe(similar: Sequence[SimilarField]) -> str:
-    parts = []
-    for s in similar:
-        how = gate.label_words(s.labels) if s.labels else "unlabelled"
-        if s.rule is None:
-            masked = "no rule"
-        elif s.rule.strategy == "keep":
-            masked = "copied unmasked (keep)"  # keep is a decision not to mask, never masking
-        else:
-            masked = f"masked with {s.rule.strategy}"
-        parts.append(f"{s.qualname} is {how} and {masked}")
-    return "; ".join(parts)
-
-
-def _unlabelled_message(column: Column, c: Classification, rules_path: str) -> str:
-    kind = c.category.replace("_", " ")
-    # The evidence lets a user see why, and answer with ignore-names or an exemption; the
-    # similar fields travel in Finding.similar and every format lists them right below.
-    because = f": {c.reason}" if c.reason else ""
-    return (
-        f"{column.qualname} looks like a {kind} ({c.confidence} confidence{because}), but it "
-        f"has no label and {rules_path} has no rule for {column.table}.{column.column}."
-    )
-
-
-def _mismatch_message(column: Column, similar: Sequence[SimilarField], rules_path: str) -> str:
-    return (
-        f"{column.qualname} is not labelled and {rules_path} has no rule for "
-        f"{column.table}.{column.column}, but similar fields are: {_describe(similar)}."
-    )
+        for judge in judges:
+            yield from judge(head, column, config)
 
 
 def _anchor(f: Finding, diff: DiffIndex, base: Snapshot, head: Snapshot) -> Finding:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import functools
 import itertools
 import re
 import unicodedata
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
+from libcst._nodes.base import CSTNode
 from libcst._nodes.internal import CodegenState
 
 from reviewer.facts import (
@@ -136,36 +138,45 @@ def _refs(node: cst.CSTNode) -> list[str]:
     return out
 
 
-class _LabelFinder(cst.CSTVisitor):
-    def __init__(self, labels: Sequence[str], aliases: Mapping[str, str]) -> None:
-        self.labels = labels
-        self.aliases = aliases
-        self.found: set[str] = set()
+# Fields that hold only punctuation and whitespace: no name can be inside them.
+_NO_NAMES = frozenset({
+    "lpar", "rpar", "lbrace", "rbrace", "lbracket", "rbracket", "comma", "equal", "colon",
+    "dot", "semicolon", "star", "operator", "asynchronous",
+})
 
-    def _check(self, text: str) -> None:
-        head, dot, rest = text.partition(".")
-        if head in self.aliases:  # `from app.vis import ColumnVisibility as CV`: CV.PRIVATE
-            text = self.aliases[head] + dot + rest
-        for label in self.labels:
-            if text == label or text.endswith("." + label):
-                self.found.add(label)
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        text = dotted(node)
+@functools.cache
+def _name_fields(cls: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields of a node class that may hold names, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(cls)
+                 if f.name not in _NO_NAMES and not f.name.startswith("whitespace"))
+
+
+def _dotted_names(node: cst.CSTNode, out: set[str]) -> None:
+    """Every maximal dotted name in a subtree, and ``getattr(X, "Y")`` as ``X.Y``: what a label
+    reference can be. A direct walk over the node fields: libcst's visitor machinery costs
+    ~5x more for the same nodes (it is built to rewrite trees)."""
+    kind = type(node)
+    if kind is cst.Name:
+        out.add(ident(node.value))  # type: ignore[attr-defined]
+        return
+    if kind is cst.Attribute:
+        text = dotted(node)  # type: ignore[arg-type]
         if text is not None:
-            self._check(text)
-            return False  # the chain is one name; its parts are not labels themselves
-        return True
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        self._check(ident(node.value))
-        return False
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        name = _getattr_name(node)
+            out.add(text)  # the chain is one name; its parts are not labels themselves
+            return
+    elif kind is cst.Call:
+        name = _getattr_name(node)  # type: ignore[arg-type]
         if name is not None:
-            self._check(name)
-        return True
+            out.add(name)
+    for field_name in _name_fields(kind):
+        value = getattr(node, field_name)
+        if isinstance(value, cst.CSTNode):
+            _dotted_names(value, out)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    _dotted_names(item, out)
 
 
 def find_labels(
@@ -173,9 +184,17 @@ def find_labels(
 ) -> tuple[str, ...]:
     if node is None or not labels:
         return ()
-    finder = _LabelFinder(labels, aliases or {})
-    node.visit(finder)
-    return tuple(label for label in labels if label in finder.found)
+    names: set[str] = set()
+    _dotted_names(node, names)
+    found: set[str] = set()
+    for text in names:
+        head, dot, rest = text.partition(".")
+        if aliases and head in aliases:  # `from app.vis import ColumnVisibility as CV`
+            text = aliases[head] + dot + rest
+        for label in labels:
+            if text == label or text.endswith("." + label):
+                found.add(label)
+    return tuple(label for label in labels if label in found)
 
 
 def _merge_labels(labels: Sequence[str], *groups: Sequence[str]) -> tuple[str, ...]:
@@ -190,7 +209,7 @@ def _merge_labels(labels: Sequence[str], *groups: Sequence[str]) -> tuple[str, .
 # PositionProvider slow.
 _SPANNED = frozenset({
     cst.Call, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr, cst.ClassDef, cst.FunctionDef,
-    cst.Decorator, cst.Return, cst.Subscript,
+    cst.Decorator, cst.Return, cst.Subscript, cst.For, cst.While,
 })
 
 
@@ -572,6 +591,7 @@ class _ModuleBuilder:
         self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
         self.rebound: list[str] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
+        self.made: list[MadeClass] = []
         self.type_calls = True  # does the text call type() at all (else skip the search)
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
@@ -602,6 +622,12 @@ class _ModuleBuilder:
                 self.module_body(_block_body(stmt.body))
                 for handler in stmt.handlers:
                     self.module_body(_block_body(handler.body))
+            elif isinstance(stmt, cst.With):
+                self.module_body(_block_body(stmt.body))  # runs once
+            elif isinstance(stmt, cst.For):
+                self.module_loop(stmt)
+            elif isinstance(stmt, cst.While):
+                self.opaque_loop(stmt)
             elif isinstance(stmt, cst.FunctionDef):
                 self.names.append(ident(stmt.name.value))
                 self.nested_types(stmt)
@@ -612,6 +638,53 @@ class _ModuleBuilder:
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
                 self.factory_function(stmt)
+
+    def module_loop(self, stmt: cst.For) -> None:
+        """``for entity in ("user", "group"): Table(f"{entity}_roles", ...)``: a loop over a
+        literal tuple of strings is unrolled, its body read once per value with the loop
+        variable (and the strings the body builds from it) put in place. Any other loop that
+        builds tables or classes blocks."""
+        values = _literal_strings(stmt.iter)
+        body = _block_body(stmt.body)
+        finder = _Builds()
+        stmt.body.visit(finder)
+        if not finder.found:
+            return  # builds nothing the inventory reads
+        if values is None or not isinstance(stmt.target, cst.Name) or finder.classes or (
+            stmt.asynchronous is not None
+        ):
+            self.opaque_loop(stmt, finder)
+            return
+        var = ident(stmt.target.value)
+        counter = _Assigned()
+        stmt.body.visit(counter)
+        for value in values:
+            env = _body_strings(body, None, counter.counts, {var: ("lit", value)})
+            marks = (len(self.tables), len(self.late), len(self.made))
+            self.module_body(body)
+            self.tables[marks[0]:] = [_bind_call(c, env) for c in self.tables[marks[0]:]]
+            self.late[marks[1]:] = [
+                dataclasses.replace(x, call=_bind_call(x.call, env) if x.call else None)
+                for x in self.late[marks[1]:]
+            ]
+            self.made[marks[2]:] = [_bind_made(m, env) for m in self.made[marks[2]:]]
+
+    def opaque_loop(self, stmt: cst.For | cst.While, finder: _Builds | None = None) -> None:
+        """A module-level loop the reader cannot unroll: what it builds would be lost, so it
+        blocks at the loop's line if it builds tables, columns or classes."""
+        if finder is None:
+            finder = _Builds()
+            stmt.body.visit(finder)
+        if not finder.found:
+            return
+        kind = "for" if isinstance(stmt, cst.For) else "while"
+        self.errors.append((
+            self.ex.pos.line(stmt),
+            f"a {kind} loop at module level builds {finder.found[0]}, which masking-reviewer "
+            "cannot read (it unrolls only `for name in (\"a\", \"b\"):` loops over literal "
+            "strings, with no class statement in them); write the tables or classes out one by "
+            "one, or loop over a literal tuple of strings",
+        ))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -742,10 +815,14 @@ class _ModuleBuilder:
                     "setattr", line, end, obj, _literal_str(positional[1]),
                     self.ex.call(third, end),
                 ))
-        elif callee == "type" and len(positional) == 3 and isinstance(
+        elif callee == "type" and len(positional) == 3 and len(value.args) == 3 and isinstance(
             positional[1], (cst.Tuple, cst.List)
         ):
             bases = tuple(dotted(e.value) or "" for e in positional[1].elements)
+            made = self.made_class(value, bases, None, {}, "")
+            if made.problem is None:
+                self.made.append(made)  # read like a class statement
+                return
             name = _literal_str(positional[0]) or ""
             self.late.append(LateFacts("type", line, end, name, bases=bases))
 
@@ -795,8 +872,8 @@ class _ModuleBuilder:
             else:
                 state.pending.append((attr, made, call, bases))
 
-    def made_class(self, call: cst.Call, bases: tuple[str, ...], self_name: str,
-                   env: dict[str, StrExpr], attr: str) -> MadeClass:
+    def made_class(self, call: cst.Call, bases: tuple[str, ...], self_name: str | None,
+                   env: Mapping[str, StrExpr], attr: str) -> MadeClass:
         """One type(name, bases, namespace) call as a class template."""
         pos = self.ex.pos
         line, end_line = pos.line(call), pos.end_line(call)
@@ -804,6 +881,7 @@ class _ModuleBuilder:
         name_expr = str_expr(name_node, self_name)
         state = _ClassState()
         problem: str | None = None
+        table_ref: str | None = None
         entries: list[tuple[str, cst.BaseExpression]] = []
         if isinstance(ns, cst.Dict):
             for element in ns.elements:
@@ -843,6 +921,8 @@ class _ModuleBuilder:
                 state.table_line = line
                 if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):
                     state.table = self.ex.call(value)
+                elif dotted(value) is not None:
+                    table_ref = dotted(value)
                 else:
                     state.table_error = True
             elif key.startswith("__"):
@@ -864,7 +944,7 @@ class _ModuleBuilder:
         )
         return MadeClass(attr, line, end_line,
                          _bind_locals(name_expr, env) if name_expr is not None else None,
-                         body, problem)
+                         body, problem, table_ref)
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -1400,13 +1480,38 @@ def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, str]:
 # --------------------------------------------------------------------------- entry point
 
 
+# Every node libcst builds re-checks its own fields in __post_init__ (-> _validate), which a
+# tree fresh from the parser passes by construction: ~10 % of a file's scan. libcst says as
+# much ("PERF: ... avoid validating the tree when parsing a file", libcst/_nodes/base.py).
+# Skipped only while parsing, and only while __post_init__ does nothing but validate: should
+# a libcst release give it another job, the check below turns this off by itself.
+_VALIDATE = CSTNode.__dict__.get("__post_init__")
+_SKIP_VALIDATION = getattr(getattr(_VALIDATE, "__code__", None), "co_names", None) == (
+    "_validate",
+)
+
+
+def _no_validation(self: CSTNode) -> None:
+    return None
+
+
+def _parse_module(text: str) -> cst.Module:
+    if not _SKIP_VALIDATION:
+        return cst.parse_module(text)
+    CSTNode.__post_init__ = _no_validation  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(text)
+    finally:
+        CSTNode.__post_init__ = _VALIDATE  # type: ignore[method-assign,assignment]
+
+
 def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
     """Extract one file's facts. Never raises for bad content: errors land in ``.errors``."""
     text, problem = decode_source(text)
     if problem is not None:
         return ModuleFacts(errors=(problem,))
     try:
-        module = cst.parse_module(text)
+        module = _parse_module(text)
     except cst.ParserSyntaxError as exc:
         return ModuleFacts(errors=(_syntax_error(text, exc),), pragmas=pragmas(text))
     except (RecursionError, ValueError, TypeError, MemoryError) as exc:
@@ -1452,6 +1557,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         returns=tuple(builder.returns),
         late=tuple(builder.late),
         factories=tuple(builder.factories),
+        made=tuple(builder.made),
     )
 
 
@@ -1667,24 +1773,88 @@ def _local_strings(stmt: cst.FunctionDef, self_name: str) -> dict[str, StrExpr]:
     never mistaken for a module constant of the same name."""
     counter = _Assigned()
     stmt.body.visit(counter)
-    env: dict[str, StrExpr] = {}
-    for _stmt, small in _statements(_block_body(stmt.body)):
+    params = stmt.params
+    env = {ident(p.name.value): _UNKNOWN
+           for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    env.pop(self_name, None)
+    return _body_strings(_block_body(stmt.body), self_name, counter.counts, env)
+
+
+def _body_strings(body: Sequence[cst.BaseStatement], self_name: str | None,
+                  counts: Mapping[str, int], env: dict[str, StrExpr]) -> dict[str, StrExpr]:
+    """``env`` plus the names a body binds, as string expressions: one bound once at its top
+    level is followed (``name = cls.__name__``), any other one is unknown."""
+    env = dict(env)
+    for _stmt, small in _statements(body):
         if not (isinstance(small, cst.Assign) and len(small.targets) == 1
                 and isinstance(small.targets[0].target, cst.Name)):
             continue
         name = ident(small.targets[0].target.value)
-        if counter.counts.get(name) != 1:
+        if counts.get(name) != 1 or name in env:
             continue
         expr = str_expr(small.value, self_name)
         env[name] = _bind_locals(expr, env) if expr is not None else _UNKNOWN
-    params = stmt.params
-    for p in (*params.posonly_params, *params.params, *params.kwonly_params):
-        name = ident(p.name.value)
-        if name != self_name:
-            env.setdefault(name, _UNKNOWN)
-    for name in counter.counts:
+    for name in counts:
         env.setdefault(name, _UNKNOWN)
     return env
+
+
+def _literal_strings(node: cst.BaseExpression) -> list[str] | None:
+    """``("user", "group")``: the strings of a literal tuple, list or set; else None."""
+    if not isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        return None
+    values = [_literal_str(e.value) if isinstance(e, cst.Element) else None
+              for e in node.elements]
+    strs = [v for v in values if v is not None]
+    return strs if len(strs) == len(values) else None
+
+
+def _bind_call(call: CallFacts, env: Mapping[str, StrExpr]) -> CallFacts:
+    """A call read in an unrolled loop, with the loop's strings put in its name expressions."""
+    return dataclasses.replace(
+        call,
+        name_expr=_bind_locals(call.name_expr, env) if call.name_expr is not None else None,
+        inner=_bind_call(call.inner, env) if call.inner is not None else None,
+        args=tuple(_bind_call(a, env) for a in call.args),
+    )
+
+
+def _bind_made(made: MadeClass, env: Mapping[str, StrExpr]) -> MadeClass:
+    body = made.body
+    body = dataclasses.replace(
+        body,
+        tablename_expr=(_bind_locals(body.tablename_expr, env)
+                        if body.tablename_expr is not None else None),
+        stmts=tuple(dataclasses.replace(s, call=_bind_call(s.call, env) if s.call else None)
+                    for s in body.stmts),
+        table=_bind_call(body.table, env) if body.table is not None else None,
+    )
+    name_expr = _bind_locals(made.name_expr, env) if made.name_expr is not None else None
+    return dataclasses.replace(made, name_expr=name_expr, body=body)
+
+
+# What a module-level loop may build that the inventory reads
+_BUILDERS = frozenset({"Table", "type", "Column", "mapped_column", "setattr",
+                       "map_imperatively"})
+
+
+class _Builds(cst.CSTVisitor):
+    """Does a subtree build a table, a column or a class (what a loop must not hide)?"""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+        self.classes = False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.classes = True
+        self.found.append("class statements")
+        return False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        name = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if name in _BUILDERS:
+            self.found.append(f"{name}(...)")
+        return True
 
 
 def _bind_locals(expr: StrExpr, env: Mapping[str, StrExpr]) -> StrExpr:

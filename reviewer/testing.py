@@ -299,8 +299,8 @@ def _findings(
     config = _runtime_config(path, labels, exemptions)
     inventory, vocab = _classified(_runtime_inventory(metadata, labels, path.parent), config)
     rules = load_rules(WorktreeTree(path.parent), path.name)
-    # check_findings is gate_findings (MR001/2/5/6/7) plus MR008, with the same suggested
-    # entries as `reviewer check`: one gate, whichever way the inventory was built.
+    # check_findings runs every whole-snapshot check (reviewer.checks), with the same
+    # suggested entries as `reviewer check`: one gate, whichever way the inventory was built.
     snap = Snapshot(RUNTIME_PATH, inventory, rules, vocab)
     return check_findings(snap, config), config, rules.path
 

@@ -18,7 +18,7 @@ README = ROOT / "README.md"
 
 
 def sections() -> dict[str, str]:
-    from reviewer.codes import docs_table as codes_table
+    from reviewer.codedocs import codes_table
     from reviewer.strategies import docs_table as strategies_table
 
     out = {"codes": codes_table(), "strategies": strategies_table(), "demo": demo_output()}

@@ -405,8 +405,12 @@ FACTS_SOURCES = [
         "        made = type(f'{cls.__name__}Event', (Event, Base), {\n"
         "            '__tablename__': f'{cls.__tablename__.lower()}_events',\n"
         "            'pin': Column(String, info={'v': CV.PRIVATE})})\n"
-        "        return relationship(made, cls._made())\n",
-        id="classes made by type() in a declared_attr and a classmethod it calls"),
+        "        return relationship(made, cls._made())\n"
+        "for kind in ('a', 'b'):\n"
+        "    t = Table(kind + '_x', Base.metadata, Column(f'{kind}_id', String))\n"
+        "    type(kind.title(), (Base,), {'__table__': t, 'n': Column(String)})\n",
+        id="classes made by type() in a declared_attr, a classmethod it calls, and an unrolled "
+           "loop"),
 ]
 
 

@@ -131,6 +131,25 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("description_html", "Text",
                      _c("free_text", "medium", "name token 'description'"),
                      id="a rendered form of prose is prose"),
+        pytest.param("localpart", "String(80)",
+                     _c("direct_identifier", "medium", "name token 'localpart'"),
+                     id="the local part of a mailbox address"),
+        pytest.param("user_info", "JSONDict",
+                     _c("direct_identifier", "medium", "name 'user_info'"),
+                     id="IdP user info"),
+        pytest.param("mail", "String(128)", _c("direct_identifier", "medium", "name token 'mail'"),
+                     id="a bare mail column is an address"),
+        pytest.param("cookie_id", "Unicode(255)", _c("credential", "high", "name 'cookie_id'"),
+                     id="cookie_id is the cookie's value, not a reference"),
+        pytest.param("ciphertext", "Text", _c("credential", "high", "name token 'ciphertext'"),
+                     id="ciphertext"),
+        pytest.param("keypair", "Text", _c("credential", "medium", "name token 'keypair'"),
+                     id="a keypair in a text column is key material"),
+        pytest.param("oauth_verifier", "String(84)",
+                     _c("credential", "high", "name 'oauth_verifier'"), id="an OAuth1 verifier"),
+        pytest.param("encrypted_config", "Text",
+                     _c("credential", "high", "name token 'encrypted'"),
+                     id="a name that says encrypted"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -168,6 +187,14 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("next_page_token", None, id="a pagination cursor"),
         pytest.param("jwks_uri", "String(512)", id="where the public keys are served"),
         pytest.param("owner_org", "UnicodeText", id="an owner_org is an organisation"),
+        pytest.param("mail_server", "String(128)", id="a mail server is no address"),
+        pytest.param("keypair", "String(255)", id="key material does not fit in 255 characters"),
+        pytest.param("certificate", "sa.String(length=64)", id="a certificate's name"),
+        pytest.param("kek_label", "String(255)", id="the label of a key-encryption key"),
+        pytest.param("api_key_label", "String(64)", id="the label of an api key"),
+        pytest.param("encrypted_at", "DateTime", id="when it was encrypted"),
+        pytest.param("session_id", "String(255)", id="a session id alone is a reference"),
+        pytest.param("sub_status_message", "String(255)", id="a machine-made status message"),
         pytest.param("race_preventer", "Integer", id="a race-condition counter"),
         pytest.param("text_color", "String(7)", id="a styling attribute named after text"),
         pytest.param("content_length", None, id="a quantity named after content"),
@@ -311,7 +338,8 @@ def test_vocabulary_has_no_empty_or_contradictory_entries() -> None:
 
 _HEAD = """\
 import datetime
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String,
+                        Text, Unicode)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 class Base(DeclarativeBase):
     pass
@@ -422,6 +450,89 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("accounts_user_session_activity", "sid_s"),
             ("credential", "high", "name token 'sid' in table 'accounts_user_session_activity'"),
             id="the session id of a session activity table"),
+        pytest.param("""
+            class ApiToken(Base):
+                __tablename__ = "api_tokens"
+                id = Column(Integer, primary_key=True)
+                hashed = Column(Unicode(255), unique=True)
+                prefix = Column(Unicode(16))
+                session_id = Column(Unicode(255))
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expires_at = Column(DateTime)
+            """, ("api_tokens", "hashed"),
+            ("credential", "high", "name token 'hashed' in table 'api_tokens'"),
+            id="hashed in an api_tokens table is the token's hash"),
+        pytest.param("""
+            class ApiToken(Base):
+                __tablename__ = "api_tokens"
+                id = Column(Integer, primary_key=True)
+                hashed = Column(Unicode(255), unique=True)
+                session_id = Column(Unicode(255))
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expires_at = Column(DateTime)
+            """, ("api_tokens", "session_id"), (None, None, None),
+            id="negative: a session id beside a token is a reference"),
+        pytest.param("""
+            class OAuthCode(Base):
+                __tablename__ = "oauth_codes"
+                id = Column(Integer, primary_key=True)
+                code = Column(Unicode(36))
+                code_challenge = Column(Unicode(255))
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expires_at = Column(Integer)
+            """, ("oauth_codes", "code_challenge"), (None, None, None),
+            id="negative: a PKCE code challenge is published to the server"),
+        pytest.param("""
+            class TransportKey(Base):
+                __tablename__ = "transport_keys"
+                id = Column(Integer, primary_key=True)
+                plugin_name = Column(String(255))
+                transport_key = Column(Text)
+            """, ("transport_keys", "transport_key"),
+            ("credential", "high", "name token 'key' in table 'transport_keys'"),
+            id="the key of a keys table"),
+        pytest.param("""
+            class EncryptedDatum(Base):
+                __tablename__ = "encrypted_data"
+                id = Column(Integer, primary_key=True)
+                cypher_text = Column(Text)
+                kek_meta_extended = Column(Text)
+            """, ("encrypted_data", "cypher_text"),
+            ("credential", "high", "name 'cypher_text'"), id="cypher text is the secret"),
+        pytest.param("""
+            class EncryptedDatum(Base):
+                __tablename__ = "encrypted_data"
+                id = Column(Integer, primary_key=True)
+                cypher_text = Column(Text)
+                kek_meta_extended = Column(Text)
+            """, ("encrypted_data", "kek_meta_extended"), (None, None, None),
+            id="negative: metadata about the key-encryption key"),
+        pytest.param("""
+            class KEKDatum(Base):
+                __tablename__ = "kek_data"
+                id = Column(Integer, primary_key=True)
+                kek_label = Column(String(255))
+            """, ("kek_data", "kek_label"), (None, None, None),
+            id="negative: the label that names a key"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                name = Column(Unicode(255))
+                encrypted_auth_state = Column(LargeBinary)
+                encrypted = Column(Boolean)
+            """, ("users", "encrypted_auth_state"),
+            ("credential", "high", "name token 'encrypted', name token 'auth'"),
+            id="a name that says it is stored encrypted"),
+        pytest.param("""
+            class Setting(Base):
+                __tablename__ = "setting"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(64), unique=True)
+                value = Column(Text)
+            """, ("setting", "value"),
+            ("credential", "high", "name token 'value' in settings table 'setting'"),
+            id="a name/value settings store"),
         pytest.param("""
             class TokenInfo(Base):
                 __tablename__ = "token_info"
@@ -717,6 +828,56 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 owner_type = Column(String)
             """, ("file_owner", "owner_id"), (None, None, None),
             id="negative: an owner_id with no handle beside it is a reference"),
+        pytest.param("""
+            class Server(Base):
+                __tablename__ = "servers"
+                id = Column(Integer, primary_key=True)
+                ip = Column(Unicode(255))
+                port = Column(Integer)
+            """, ("servers", "ip"), (None, None, None),
+            id="negative: a server's ip is a machine's"),
+        pytest.param("""
+            class Cluster(Base):
+                __tablename__ = "cluster"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(String(255))
+                status_reason = Column(Text)
+            """, ("cluster", "status_reason"), (None, None, None),
+            id="negative: a machine-made status reason"),
+        pytest.param("""
+            class Secret(Base):
+                __tablename__ = "secrets"
+                id = Column(String(36), primary_key=True)
+                creator_id = Column(String(255))
+            """, ("secrets", "creator_id"),
+            ("quasi_identifier", "medium", "name 'creator_id' on a String column with no foreign "
+                                           "key, and no table of users: an account at an "
+                                           "external identity service"),
+            id="a creator_id string with no users table is an external account"),
+        pytest.param("""
+            class Rollover(Base):
+                __tablename__ = "dnssec_rollover"
+                id = Column(Integer, primary_key=True)
+                started_by = Column(String(128))
+            """, ("dnssec_rollover", "started_by"),
+            ("direct_identifier", "medium", "name 'started_by' on a String column: who did it, "
+                                            "by name"),
+            id="started_by names the operator"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "accounts_user"
+                id = Column(Integer, primary_key=True)
+                profile = Column(JSON)
+            """, ("accounts_user", "profile"),
+            ("direct_identifier", "medium", "name token 'profile'"),
+            id="a user's profile names the person"),
+        pytest.param("""
+            class Cluster(Base):
+                __tablename__ = "clusters"
+                id = Column(Integer, primary_key=True)
+                profile = Column(JSON)
+            """, ("clusters", "profile"), (None, None, None),
+            id="negative: a cluster's profile is nobody's"),
         pytest.param("""
             class Node(Base):
                 __tablename__ = "nodes"

@@ -166,9 +166,14 @@ CASES = [
     case({"app/models.py": MODEL + f"\n\nUser.ssn = Column(String, info={PRIVATE})\n"},
          ["check"], 1, r"app/models\.py:17: MR001 .*users\.ssn",
          id="Model.x = Column(...) after the class is read"),
-    case({"app/models.py": MODEL + '\n\nEvil = type("Evil", (Base,), {"__tablename__": "evil"})\n'},
-         ["check"], 1, r"app/models\.py:17: MR007 .*type\('Evil', \.\.\.\) creates a mapped class",
-         id="type(...) creating a mapped class blocks at its line"),
+    case({"app/models.py": MODEL + '\n\nEvil = type("Evil", (Base,), {"__tablename__": "evil", '
+          f'"id": Column(Integer, primary_key=True), "ssn": Column(String, info={PRIVATE})}})\n'},
+         ["check"], 1, r"app/models\.py:17: MR001 .*evil\.ssn",
+         id="type(...) creating a mapped class is read"),
+    case({"app/models.py": MODEL + '\n\nNS = {"__tablename__": "evil"}\n'
+          'Evil = type("Evil", (Base,), NS)\n'},
+         ["check"], 1, r"app/models\.py:18: MR007 .*type\('Evil', \.\.\.\) creates a mapped class",
+         id="type(...) creating a mapped class from a namespace it cannot read blocks at its line"),
     case({"app/models.py": MODEL + f"    \uff53\uff53\uff4e = Column(String, info={PRIVATE})\n"},
          ["check"], 1, r"app/models\.py:15: MR001 .*users\.ssn",
          id="a full-width attribute is read as its NFKC name"),

@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from reviewer.sources import MemoryTree, WorktreeTree
 from reviewer.types import Config, Inventory
 from tests.test_inventory_differential import WALK_ALL, static_schema
 from tests.test_scanner import MASK, PRIV, VIS
+
+D = textwrap.dedent
 
 SQLMODEL_HEAD = """\
 import uuid
@@ -166,6 +169,43 @@ LATE_CASES = [
          ("users", "pin_code", "pin", 9, False, False, False, (MASK,))],
         id="setattr(Model, 'x', Column('db_name', ...)) adds the column under its DB name",
     ),
+    pytest.param(
+        LATE_HEAD + 'Dyn = type("Dyn", (Base,), {"__tablename__": "dyn",\n'
+                    '                          "id": Column(Integer, primary_key=True),\n'
+                    '                          "pin": Column(String,\n'
+                    '                 info={"v": ColumnVisibility.PRIVATE})})\n',
+        [("users", "id", "id", 8, False, True, False, ()),
+         ("dyn", "id", "id", 10, False, True, False, ()),
+         ("dyn", "pin", "pin", 11, True, False, False, (PRIV,))],
+        id="type('X', (Base,), {...}) at module level is read like a class statement",
+    ),
+    pytest.param(
+        LATE_HEAD + D("""\
+            from sqlalchemy import Table
+            GRANTS = {}
+            for owner in ("user", "team"):
+                table = Table(
+                    f"{owner}_grants",
+                    Base.metadata,
+                    Column(f"{owner}_id", Integer, primary_key=True),
+                    Column("grant_code", String, info={"v": ColumnVisibility.MASKED}),
+                )
+                GRANTS[owner] = type(owner.title() + "Grant", (Base,), {"__table__": table})
+            for kind in ["login", "logout"]:
+                name = kind + "_events"
+                Table(name, Base.metadata, Column("ip", String, primary_key=True,
+                                                  info={"v": ColumnVisibility.PRIVATE}))
+            """),
+        [("users", "id", "id", 8, False, True, False, ()),
+         ("team_grants", "team_id", "", 15, False, True, False, ()),
+         ("user_grants", "user_id", "", 15, False, True, False, ()),
+         ("team_grants", "grant_code", "", 16, True, False, False, (MASK,)),
+         ("user_grants", "grant_code", "", 16, True, False, False, (MASK,)),
+         ("login_events", "ip", "", 21, False, True, False, (PRIV,)),
+         ("logout_events", "ip", "", 21, False, True, False, (PRIV,))],
+        id="a module-level loop over literal strings is unrolled: Table(f'{x}_...') and "
+           "type(..., {'__table__': table}) once per value",
+    ),
 ]
 
 
@@ -200,11 +240,48 @@ LATE_ERRORS = [
         id="a column attached to a class that is not mapped blocks",
     ),
     pytest.param(
-        LATE_HEAD + 'Dyn = type("Dyn", (Base,), {"__tablename__": "dyn",\n'
-                    '                          "id": Column(Integer, primary_key=True)})\n',
-        9, r"^type\('Dyn', \.\.\.\) creates a mapped class at run time, so masking-reviewer "
-           r"cannot read its columns; write it as a class statement",
-        id="type('X', (Base,), {...}) blocks at its line",
+        LATE_HEAD + 'NS = {"__tablename__": "dyn", "id": Column(Integer, primary_key=True)}\n'
+                    'Dyn = type("Dyn", (Base,), NS)\n',
+        10, r"^type\('Dyn', \.\.\.\) creates a mapped class at run time, so masking-reviewer "
+            r"cannot read its columns; write it as a class statement",
+        id="type('X', (Base,), namespace) whose namespace is not a dict literal blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + 'from app.tables import build\n'
+                    'Dyn = type("Dyn", (Base,), {"__table__": build("dyn")})\n',
+        10, r"^Dyn\.__table__ is not a Table\(\.\.\.\) call the reviewer can read; assign "
+            r"Table\(\"name\", metadata, Column\(\.\.\.\), \.\.\.\) directly$",
+        id="type('X', (Base,), {'__table__': <a call>}) blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + 'from app.tables import build\n'
+                    'made = build("dyn")\n'
+                    'Dyn = type("Dyn", (Base,), {"__table__": made})\n',
+        11, r"^type\(\.\.\.\) maps __table__ = made, which is not a Table\(\.\.\.\) "
+            r"masking-reviewer can read, so its columns cannot be checked",
+        id="type('X', (Base,), {'__table__': name}) of something not a Table blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + "from sqlalchemy import Table\nOWNERS = ['a', 'b']\n"
+                    "for owner in OWNERS:\n"
+                    "    Table(owner + '_grants', Base.metadata, Column('x', String))\n",
+        11, r"^a for loop at module level builds Table\(\.\.\.\), which masking-reviewer cannot "
+            r"read \(it unrolls only `for name in \(\"a\", \"b\"\):` loops over literal strings",
+        id="a loop over something else than literal strings that builds a Table blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + "for n in ('a', 'b'):\n"
+                    "    class Grant(Base):\n"
+                    "        __tablename__ = n\n"
+                    "        id = Column(Integer, primary_key=True)\n",
+        9, r"^a for loop at module level builds class statements",
+        id="a class statement in a module-level loop blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + "i = 0\nwhile i < 2:\n    type(f't{i}', (Base,), {'__tablename__': 'x'})\n"
+                    "    i += 1\n",
+        10, r"^a while loop at module level builds type\(\.\.\.\)",
+        id="a while loop that builds classes blocks",
     ),
     pytest.param(
         LATE_HEAD + "from sqlalchemy.orm import declared_attr\n"

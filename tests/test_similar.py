@@ -208,11 +208,11 @@ def test_suggest_rule_category_defaults(column: Column, expected: str) -> None:
 
 
 def test_mr004_never_calls_keep_masking() -> None:
-    from reviewer.review import _mismatch_message
+    from reviewer.checks.label_mismatch import message
 
     kept = field(SF_SECRET, Rule("salesforce_connections", "client_secret", "keep",
                                  note="sandbox"), 1.0)
-    assert _mismatch_message(NS_SECRET, (kept,), "masking_rules.json") == (
+    assert message(NS_SECRET, (kept,), "masking_rules.json") == (
         "NetSuiteConnection.client_secret is not labelled and masking_rules.json has no rule "
         "for netsuite_connections.client_secret, but similar fields are: "
         "SalesforceConnection.client_secret is PRIVATE and copied unmasked (keep).")

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from reviewer.ai.sanitize import sanitize
 from reviewer.ai.schema import Dismissal, Envelope, FlaggedColumn, strategy_known
+from reviewer.checks.base import finding_on
 from reviewer.classifier import Classification
-from reviewer.gate import finding_on
 from reviewer.similar import suggest_rule
 from reviewer.types import Column, Finding, Inventory, SimilarField
 

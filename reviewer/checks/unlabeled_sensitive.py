@@ -1,0 +1,132 @@
+"""MR003 unlabeled-sensitive: a column that looks sensitive has no label, no rule and no
+exemption. A high-confidence credential is an error anywhere in the tree; in a diff, every
+such column the change added or changed is reported (a low-confidence guess as a note)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from reviewer.checks.base import (
+    Check,
+    Example,
+    column_finding,
+    covered,
+    exemption_for,
+    is_sure_credential,
+    severity,
+)
+from reviewer.types import Column, Config, Finding
+
+if TYPE_CHECKING:
+    from reviewer.classifier import Classification
+    from reviewer.review import Snapshot
+
+
+def detect(snap: Snapshot, config: Config) -> Iterator[Finding]:
+    """Every unlabelled high-confidence credential with no rule and no exemption, anywhere in
+    the tree: ``check`` holds them to the same standard as ``diff``."""
+    rules = snap.rules.by_key()
+    for column in snap.inventory.columns:
+        if (
+            is_sure_credential(column)
+            and not column.labels
+            and column.key not in rules
+            and exemption_for(column, config) is None
+        ):
+            yield finding(snap, column, config)
+
+
+def detect_change(snap: Snapshot, column: Column, config: Config) -> Iterator[Finding]:
+    """A changed column the classifier calls sensitive; sure credentials come from ``detect``."""
+    if covered(snap, column, config) or is_sure_credential(column):
+        return
+    if snap.classification(column) is not None:
+        yield finding(snap, column, config)
+
+
+def finding(snap: Snapshot, column: Column, config: Config) -> Finding:
+    """Bare: the rule to add and the similar fields come from ``reviewer.review.enrich``."""
+    classification = snap.classification(column)
+    assert classification is not None  # callers pass classified columns only
+    sev = severity(config, "MR003")
+    if not any(c == "MR003" for c, _ in config.severity):
+        # High-confidence credentials block; a low-confidence guess is only a note, so
+        # harmless pull requests stay free of warnings.
+        if is_sure_credential(column):
+            sev = "error"
+        elif classification.confidence == "low":
+            sev = "note"
+    return replace(
+        column_finding(config, "MR003", column, message(column, classification,
+                                                         snap.rules.path)),
+        severity=sev,
+    )
+
+
+def message(column: Column, c: Classification, rules_path: str) -> str:
+    kind = c.category.replace("_", " ")
+    # The evidence lets a user see why, and answer with ignore-names or an exemption; the
+    # similar fields travel in Finding.similar and every format lists them right below.
+    because = f": {c.reason}" if c.reason else ""
+    return (
+        f"{column.qualname} looks like a {kind} ({c.confidence} confidence{because}), but it "
+        f"has no label and {rules_path} has no rule for {column.table}.{column.column}."
+    )
+
+
+def _connection(column: str) -> str:
+    return f'''\
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class NetSuiteConnection(Base):
+    __tablename__ = "netsuite_connections"
+    id = mapped_column(Integer, primary_key=True)
+    {column}
+'''
+
+
+CHECK = Check(
+    "MR003",
+    snapshot=detect,
+    change=detect_change,
+    valid=(
+        Example(
+            "the secret has a rule (labelling it too is better still)",
+            models=_connection("client_secret = mapped_column(Text)"),
+            rules='''\
+{
+  "version": 1,
+  "rules": [
+    {"table": "netsuite_connections", "column": "client_secret", "strategy": "null"}
+  ]
+}
+''',
+        ),
+        Example(
+            "a name that only looks like a secret's",
+            models=_connection("token_type = mapped_column(String(20))"),
+            change=True,
+        ),
+    ),
+    invalid=(
+        Example(
+            "an unlabelled client secret with no rule: an error anywhere in the tree",
+            models=_connection("client_secret = mapped_column(Text)"),
+            expect=("models.py:12: MR003",),
+        ),
+        Example(
+            "a change that adds a column that looks like personal data",
+            models=_connection("contact_email = mapped_column(String(255))"),
+            change=True,
+            expect=("models.py:12: MR003",),
+        ),
+    ),
+)
