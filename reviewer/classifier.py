@@ -2,10 +2,10 @@
 
 ``classify`` reads a name and its declared type. ``classify_columns`` judges every column of
 an inventory with the rest of that evidence: its constraints (unique, index, foreign key),
-its ``doc=``/``comment=`` and source comments, the table and class it lives in, its siblings,
-and how the repository labels its twins. Each verdict carries the evidence it rests on
-("name token 'code', sibling 'expires_at', sibling 'user_id' (foreign key to users.id)"), so
-a user can see why and answer with ``ignore-names`` or an exemption.
+its ``doc=``/``comment=``, attribute docstring and source comments, the table and class it
+lives in, its siblings, and how the repository labels its twins. Each verdict carries the
+evidence it rests on ("name token 'code', sibling 'expires_at', sibling 'user_id' (foreign key
+to users.id)"), so a user can see why and answer with ``ignore-names`` or an exemption.
 
 The words live in ``vocabulary.toml`` next to this module (documented there, each rule of
 thumb with the real column that motivated it); this module only knows how to read them. It
@@ -63,6 +63,7 @@ class Vocabulary:
     terms: tuple[Term, ...]
     negative_phrases: tuple[tuple[str, ...], ...]
     qualified_heads: frozenset[tuple[str, ...]]
+    whole_name: frozenset[tuple[str, ...]]
     prose_attributes: frozenset[str]
     location_suffixes: frozenset[str]
     about_suffixes: frozenset[str]
@@ -195,6 +196,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         terms=tuple(terms),
         negative_phrases=tuple(t for t in map(normalize, _strs(neg, "phrases")) if t),
         qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
+        whole_name=frozenset(_phrases(data["credential"], "whole_name")),
         prose_attributes=frozenset(map(_singular, _strs(data["free_text"], "prose_attributes"))),
         location_suffixes=frozenset(map(_singular, _strs(data["credential"], "location_suffixes"))),
         about_suffixes=frozenset(map(_singular, _strs(data["credential"], "about_suffixes"))),
@@ -349,6 +351,9 @@ def _name_only(
         return Classification(best.term.category, "high", _describe(qualified, written)), False
     reason = _describe(best, written)
     confidence = best.term.confidence
+    if (best.term.tokens in vocab.whole_name and best.start == 0 and best.end == len(tokens)
+            and not best.term.configured):
+        confidence = "high"  # a column called just `token`
     if best.term.category == "credential" and "public" in tokens and confidence == "high":
         confidence = "medium"  # public_key_pem: key material, but nothing secret
     return Classification(best.term.category, confidence, reason), False
@@ -405,11 +410,12 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         if result.category == "credential":
             return Classification("credential", "high", f"{result.reason} and {evidence}")
         return result
-    if (len(tokens) > 1 and tokens[0] in vocab.encrypted_prefixes
+    marked = [i for i in (0, len(tokens) - 1) if tokens[i] in vocab.encrypted_prefixes]
+    if (len(tokens) > 1 and marked
             and (result is None or result.category == "credential")):
         # the developer's own judgement, as with an encrypted type (jupyterhub:
-        # users.encrypted_auth_state holds OAuth tokens)
-        said = f"name token '{tokenize(name)[0]}'"
+        # users.encrypted_auth_state holds OAuth tokens; a config_encrypted alike)
+        said = f"name token '{tokenize(name)[marked[0]]}'"
         return Classification("credential", "high",
                               f"{said}, {result.reason}" if result else said)
     if (result is not None and result.category == "credential" and result.confidence == "medium"

@@ -547,6 +547,14 @@ def _expr_code(node: cst.CSTNode) -> str:
     return _EMPTY_MODULE.code_for_node(node).strip()
 
 
+def _document(state: _ClassState, text: str) -> None:
+    """Give the last column statement its attribute docstring, unless doc= already says."""
+    last = state.stmts[-1]
+    if last.call is not None and not last.call.doc:
+        doc = " ".join(text.split())[:300]
+        state.stmts[-1] = dataclasses.replace(last, call=dataclasses.replace(last.call, doc=doc))
+
+
 def _statements(body: Sequence[cst.BaseStatement]) -> Iterable[
     tuple[cst.BaseStatement, cst.BaseSmallStatement | None]
 ]:
@@ -1049,7 +1057,14 @@ class _ModuleBuilder:
         self, body: Sequence[cst.BaseStatement], state: _ClassState, *, type_checking: bool
     ) -> None:
         ex = self.ex
+        declared = -1  # state.stmts' length after the previous statement declared a column
         for stmt, small in _statements(body):
+            if (isinstance(small, cst.Expr) and declared == len(state.stmts)
+                    and (text := _literal_str(small.value)) is not None):
+                # a string right after the column documents it (Sphinx attribute docstrings:
+                # invenio-accounts' sid_s """Serialized Session ID. ...""")
+                _document(state, text)
+            declared = -1
             if isinstance(stmt, cst.If):
                 guarded = _is_type_checking(stmt.test)
                 self.class_body(
@@ -1131,6 +1146,7 @@ class _ModuleBuilder:
             state.stmts.append(
                 Stmt(attr, line, end_line, annotation, call, (), labels, type_checking)
             )
+            declared = len(state.stmts)
 
     def shared_column(self, attr: str, value: cst.BaseExpression, line: int) -> None:
         """``token = SHARED_COLUMN``: a column object built elsewhere cannot be read here, and

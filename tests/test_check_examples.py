@@ -104,3 +104,23 @@ def test_explain_shows_every_example_of_the_check(
             assert f"### {kind}: {example.title}\n" in page
             assert all(f"`{e}`" in page for e in example.expect)
     assert example.models.splitlines()[-1] in page
+
+
+@pytest.mark.parametrize(("model", "ends"), [
+    pytest.param("from sqlalchemy import Column\nclass User(Base:\n    pass\n",
+                 r"; fix the file so it parses\. "
+                 r"The gate fails closed until this file can be read\.",
+                 id="reader clause gets its full stop"),
+    pytest.param("from sqlalchemy import Column\nclass A(Base):\n    x = Column(\n",
+                 r"[^.]\. The gate fails closed until this file can be read\.",
+                 id="never two stops"),
+])
+def test_mr007_message_reads_as_sentences(
+    model: str, ends: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "models.py").write_text(model, encoding="utf-8")
+    (tmp_path / "masking_rules.json").write_text("{}", encoding="utf-8")
+    main(["check", "--format", "json", "--no-cache", "--root", str(tmp_path)])
+    (finding,) = [f for f in json.loads(capsys.readouterr().out)["findings"]
+                  if f["code"] == "MR007"]
+    assert re.search(ends + "$", finding["message"]), finding["message"]

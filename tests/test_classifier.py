@@ -69,8 +69,10 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("signing_pem", "Text", _c("credential", "high", "name token 'pem'"),
                      id="pem suffix"),
         # credentials, medium tier
-        pytest.param("token", "String(64)", _c("credential", "medium", "name token 'token'"),
-                     id="bare token"),
+        pytest.param("token", "String(64)", _c("credential", "high", "name token 'token'"),
+                     id="a column called just token holds one"),
+        pytest.param("token_hash", "String(64)", _c("credential", "medium", "name token 'token'"),
+                     id="token as a modifier is a guess"),
         pytest.param("salt", None, _c("credential", "low", "name token 'salt'"),
                      id="a salt alone is a guess"),
         # LABELING.md: key material is a credential even when public; not a block
@@ -150,6 +152,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("encrypted_config", "Text",
                      _c("credential", "high", "name token 'encrypted'"),
                      id="a name that says encrypted"),
+        pytest.param("options_encrypted", "LargeBinary",
+                     _c("credential", "high", "name token 'encrypted'"),
+                     id="encrypted as the last word"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -193,6 +198,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("kek_label", "String(255)", id="the label of a key-encryption key"),
         pytest.param("api_key_label", "String(64)", id="the label of an api key"),
         pytest.param("encrypted_at", "DateTime", id="when it was encrypted"),
+        pytest.param("volume_encrypted", "Boolean", id="whether it is encrypted"),
+        pytest.param("is_encrypted", "String(5)", id="a flag spelled as a string"),
         pytest.param("session_id", "String(255)", id="a session id alone is a reference"),
         pytest.param("sub_status_message", "String(255)", id="a machine-made status message"),
         pytest.param("race_preventer", "Integer", id="a race-condition counter"),
@@ -271,7 +278,7 @@ def test_config_extends_and_ignores() -> None:
         "csrf_token": _c("free_text", "high", "configured name 'csrf_token'"),
         "client_secret": None,
         "old_legacy_token": None,
-        "token": _c("credential", "medium", "name token 'token'"),
+        "token": _c("credential", "high", "name token 'token'"),
     }
     # the shipped vocabulary is unchanged for callers without config
     assert classify("client_secret") == _c("credential", "high", "name 'client_secret'")
@@ -610,16 +617,15 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 user_id = Column(Integer, ForeignKey("users.id"))
                 token = Column(String(255))
             """, ("organization_invitations", "token"),
-            ("credential", "high", "name token 'token', sibling 'user_id' (foreign key to "
-                                   "users.id)"),
+            ("credential", "high", "name token 'token'"),
             id="a token that belongs to a user"),
         pytest.param("""
             class Word(Base):
                 __tablename__ = "words"
                 id = Column(Integer, primary_key=True)
                 token = Column(String(255))
-            """, ("words", "token"), ("credential", "medium", "name token 'token'"),
-            id="negative: a bare token with nothing else stays medium"),
+            """, ("words", "token"), ("credential", "high", "name token 'token'"),
+            id="a bare token blocks on its name alone (issue 9: as a warning it passed)"),
         pytest.param("""
             class Setting(Base):
                 __tablename__ = "settings"
@@ -899,7 +905,7 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 id = Column(Integer, primary_key=True)
                 token = Column(String(64), unique=True)
             """, ("words", "token"),
-            ("credential", "high", "name token 'token', unique"), id="a unique bare token"),
+            ("credential", "high", "name token 'token'"), id="a unique bare token"),
         pytest.param("""
             class Mailer(Base):
                 __tablename__ = "mailers"
@@ -907,6 +913,29 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 smtp_login = Column(Text, doc="the SMTP password, encrypted at rest")
             """, ("mailers", "smtp_login"),
             ("credential", "medium", "doc says 'password'"), id="the doc names a secret"),
+        pytest.param("""
+            class RemoteAccount(Base):
+                __tablename__ = "remote_things"
+                id = Column(Integer, primary_key=True)
+                blob = Column(String(255))
+                '''The encrypted access token of the remote account.'''
+                label = Column(String(255))
+                x = 1
+                '''A string after something else documents nothing.'''
+                other = Column(String(255))
+            """, ("remote_things", "blob"),
+            ("credential", "medium", "doc says 'token'"),
+            id="an attribute docstring is the column's doc"),
+        pytest.param("""
+            class RemoteAccount(Base):
+                __tablename__ = "remote_things"
+                id = Column(Integer, primary_key=True)
+                label = Column(String(255))
+                x = 1
+                '''The access token.'''
+                other = Column(String(255))
+            """, ("remote_things", "other"), (None, None, None),
+            id="negative: a string after a non-column documents nothing"),
         pytest.param("""
             class Signer(Base):
                 __tablename__ = "signers"

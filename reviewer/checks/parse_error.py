@@ -15,10 +15,14 @@ if TYPE_CHECKING:
 def detect(snap: Snapshot, config: Config) -> Iterator[Finding]:
     inventory = snap.inventory
     for err in inventory.errors:
+        # reader messages end in a clause or a sentence; either way the next one starts clean
+        stop = "" if err.message.rstrip().endswith((".", "!", "?")) else "."
         yield Finding(
             "MR007",
             severity(config, "MR007"),
-            message=f"{err.message} The gate fails closed until this file can be read.",
+            message=(
+                f"{err.message.rstrip()}{stop} The gate fails closed until this file can be read."
+            ),
             path=err.path,
             line=err.line,
         )
