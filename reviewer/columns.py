@@ -4,6 +4,7 @@ exemption pragmas attached), plus the errors for what cannot be read."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -241,6 +242,9 @@ class ColumnBuilder:
             return call.callee, "a functools.partial"
         if _harmless(ref.qual):
             return None
+        declared = self.resolver.externals.configured.get(ref.qual)
+        if declared is not None and not declared.columns and declared.tablename is None:
+            return None  # `"pkg.helper" = { columns = [] }`: the user says it builds none
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
 
     def inline_factory(self, path: str, call: CallFacts) -> tuple[CallFacts, set[str]] | None:
@@ -317,12 +321,17 @@ class ColumnBuilder:
                 if why is not None:
                     self.blocked.add(table)
                     shown = f"{why[0]}(...)" if why[0] else "the call"
+                    q = self.resolver.qual(path, why[0]) if why[0] else None
+                    declare = (f" or declare it in [tool.masking-reviewer.{CONFIG_KEY}]: "
+                               f"\"{q}\" = {{ columns = [] }}"
+                               if q is not None and _QUALIFIED.fullmatch(q) else "")
                     self.error(path, stmt.line,
                                f"{node.facts.name}.{stmt.attribute}: cannot resolve {shown} "
                                f"({why[1]}), so masking-reviewer cannot tell whether it builds a "
                                "column, and a labelled one would pass unchecked; declare the "
                                "column with mapped_column(...) or Column(...) in the class body, "
-                               "or, if it builds no column, define it outside the mapped class")
+                               "or, if it builds no column, define it outside the mapped class"
+                               + declare)
                 return None
         annotation = stmt.annotation
         mapped_ann = False
@@ -893,6 +902,8 @@ class ColumnBuilder:
 
 
 _MAX_MADE_DEPTH = 4
+# what an external-bases key may name (config.py's schema): no instance, no call
+_QUALIFIED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 
 # SQLAlchemy constructs that build a table column (or hold one they are given)
 _BUILDS_COLUMNS = frozenset({

@@ -68,7 +68,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
         },
         "ignore-names": _STR_LIST,
         # What a base class or mixin from outside the repository adds to the models deriving
-        # from it: qualified name as imported -> {kind, tablename, columns}.
+        # from it: qualified name as imported -> {kind, tablename, columns}. `columns = []`
+        # also declares that a function from outside, called in a model's body, builds none.
         "external-bases": {
             "type": "object",
             "propertyNames": {"pattern": r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$"},

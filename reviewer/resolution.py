@@ -456,6 +456,9 @@ class Resolver:
                 node.root = node.declarative = True  # @as_declarative(): the base itself
             if q is not None and is_sqla(q) and tail(q) in ("mapped", "mapped_as_dataclass"):
                 registry_mapped = True  # @reg.mapped: this class only, not its subclasses
+        metaclass = dict(cls.keywords).get("metaclass")
+        if metaclass is not None and self.declarative_meta(path, metaclass):
+            node.root = node.declarative = True  # class Base(metaclass=DeclarativeMeta)
         for base in cls.bases:
             ref = self.resolve(path, base) if base else Ref("unresolved", path, base)
             if ref.kind == "class":
@@ -496,6 +499,17 @@ class Resolver:
         if registry_mapped and not cls.abstract:
             node.mapped = True
         return node
+
+    def declarative_meta(self, path: str, name: str) -> bool:
+        """Is the metaclass SQLAlchemy's DeclarativeMeta (or a repository class deriving from
+        it), which maps every subclass of the class it is given to?"""
+        ref = self.resolve(path, name)
+        qual = ref.qual if ref.kind == "external" else None
+        if ref.kind == "class":
+            ancestor = self.external_ancestor(ref.path, ref.name, set())
+            qual = ancestor[0] if ancestor is not None else None
+        return qual is not None and is_sqla(qual) and tail(qual) in (
+            "DeclarativeMeta", "DefaultMeta")
 
     def made_base(self, ref: Ref) -> ClassNode | None:
         """The base that ``declarative_base(cls=Mixin)`` or ``SQLAlchemy(model_class=Mixin)``

@@ -269,6 +269,51 @@ def test_the_config_key_resolves_an_unknown_base(
     assert [(c.table, c.column, c.declared_in, c.labels) for c in inventory.columns] == expected
 
 
+HELPER = """\
+import acme_audit
+class Invoice(Base):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    history = acme_audit.versioned("invoice")
+"""
+
+
+def test_an_external_call_in_a_model_blocks_naming_the_config_key_that_declares_it() -> None:
+    inventory = scan(HELPER)
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 9)
+    assert re.fullmatch(
+        r"Invoice\.history: cannot resolve acme_audit\.versioned\(\.\.\.\) \(from the package "
+        r"'acme_audit'\), so masking-reviewer cannot tell whether it builds a column, and a "
+        r"labelled one would pass unchecked; declare the column with mapped_column\(\.\.\.\) or "
+        r"Column\(\.\.\.\) in the class body, or, if it builds no column, define it outside the "
+        r"mapped class or declare it in \[tool\.masking-reviewer\.external-bases\]: "
+        r"\"acme_audit\.versioned\" = \{ columns = \[\] \}",
+        error.message,
+    ), error.message
+
+
+@pytest.mark.parametrize(("declared", "errors"), [
+    pytest.param('"acme_audit.versioned" = { columns = [] }', 0,
+                 id="declared as building no column: read"),
+    pytest.param('"acme_audit.versioned" = { columns = [{ name = "v" }] }', 1,
+                 id="declared with columns: a call's columns cannot be placed, it still blocks"),
+    pytest.param('"acme_audit.other" = { columns = [] }', 1,
+                 id="another name declared: still blocks"),
+])
+def test_the_config_key_declares_an_external_call_builds_no_column(
+    declared: str, errors: int, tmp_path: Path
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + HELPER)
+    (tmp_path / "pyproject.toml").write_text(
+        f"[tool.masking-reviewer.external-bases]\n{declared}\n")
+    tree = WorktreeTree(tmp_path)
+    inventory = build_inventory(tree, load_config(str(tmp_path), tree), use_cache=False)
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", 9)] * errors
+    assert [(c.table, c.column) for c in inventory.columns] == [("invoices", "id")]
+
+
 @pytest.mark.parametrize(("pyproject", "message"), [
     pytest.param('[tool.masking-reviewer.external-bases]\n"Mixin" = { columns = [] }\n',
                  r"bad value for key 'external-bases'", id="a name that is not qualified"),

@@ -399,6 +399,39 @@ CASES = [
         id="known non-columns pass: stdlib, builtins, repo classes, relationship, a helper "
            "returning relationship(); a Column subclass is a column",
     ),
+    pytest.param(
+        {"app/db.py": D("""\
+            from sqlalchemy.orm import DeclarativeMeta, registry
+            mapper_registry = registry()
+            class Meta(DeclarativeMeta):
+                pass
+            class Base(metaclass=DeclarativeMeta):
+                __abstract__ = True
+                registry = mapper_registry
+                metadata = mapper_registry.metadata
+                __init__ = mapper_registry.constructor
+            class OtherBase(metaclass=Meta):
+                __abstract__ = True
+                registry = registry()
+                metadata = registry.metadata
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from app.db import Base, OtherBase
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                email = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Audit(OtherBase):
+                __tablename__ = "audit"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [Row("users", "id", "User", "id", 6, nullable=False),
+         Row("users", "email", "User", "email", 7, (PRIV,)),
+         Row("audit", "id", "Audit", "id", 10, nullable=False)],
+        id="class Base(metaclass=DeclarativeMeta), and a metaclass deriving from it",
+    ),
     # ------------------------------------------------------------------ classes made by type()
     pytest.param(
         {"app/m.py": src("""\
