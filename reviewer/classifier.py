@@ -420,7 +420,8 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         return result
     marked = [i for i in (0, len(tokens) - 1) if tokens[i] in vocab.encrypted_prefixes]
     if (len(tokens) > 1 and marked
-            and (result is None or result.category == "credential")):
+            and (result is None or (result.category == "credential"
+                                    and result.confidence != "high"))):
         # the developer's own judgement, as with an encrypted type (jupyterhub:
         # users.encrypted_auth_state holds OAuth tokens; a config_encrypted alike)
         said = f"name token '{tokenize(name)[marked[0]]}'"
