@@ -141,11 +141,14 @@ def _scan_forked(
     """Scan ``todo`` with this process and ``workers - 1`` forked ones: the facts by index
     in ``todo``, and how many the workers scanned. Whatever a worker did not deliver (it could
     not start, or died) is missing, and the caller scans it itself."""
-    if not _CAN_FORK:
-        return {}, 0
     import pickle
     import threading
 
+    if not _CAN_FORK or threading.active_count() > 1:
+        # A fork copies only the calling thread: a lock another thread holds (imports,
+        # I/O) would stay locked in the worker forever. Such a host scans in one process.
+        return {}, 0
+    _dumps(None)  # import pickle's helpers here, not in each worker
     from reviewer.scanner import scan_source
 
     order = sorted(range(len(todo)), key=lambda i: -len(todo[i][1]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -115,5 +116,20 @@ def test_no_processes_allowed_scans_everything_here(
     pool = _pool(tmp_path)
     pool.load(PATHS, jobs=2)
     monkeypatch.undo()
+    assert pool.forked_scans == 0
+    assert _facts(pool) == _serial(tmp_path)
+
+
+def test_a_host_running_threads_is_never_forked(tmp_path: Path) -> None:
+    # a forked worker would inherit whatever lock the other thread holds at that moment
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        pool = _pool(tmp_path)
+        pool.load(PATHS, jobs=2)
+    finally:
+        release.set()
+        other.join()
     assert pool.forked_scans == 0
     assert _facts(pool) == _serial(tmp_path)
