@@ -107,6 +107,10 @@ class Vocabulary:
     identity_tables: tuple[tuple[str, ...], ...] = ()
     identity_ids: frozenset[str] = frozenset()
     handle_id_suffixes: frozenset[str] = frozenset()
+    recipient_names: frozenset[str] = frozenset()
+    session_tables: tuple[tuple[str, ...], ...] = ()
+    session_ids: frozenset[str] = frozenset()
+    message_tables: tuple[tuple[str, ...], ...] = ()
     head_only: frozenset[tuple[str, ...]] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
@@ -240,6 +244,10 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         identity_tables=_phrases(ctx, "identity_tables"),
         identity_ids=frozenset(map(_snake_norm, _strs(ctx, "identity_ids"))),
         handle_id_suffixes=frozenset(map(_snake_norm, _strs(ctx, "handle_id_suffixes"))),
+        recipient_names=frozenset(map(_snake_norm, _strs(ctx, "recipient_names"))),
+        session_tables=_phrases(ctx, "session_tables"),
+        session_ids=frozenset(map(_snake_norm, _strs(ctx, "session_ids"))),
+        message_tables=_phrases(ctx, "message_tables"),
         head_only=frozenset(_phrases(data["direct_identifier"], "head_only")),
         index={k: tuple(v) for k, v in index.items()},
     )
@@ -412,7 +420,8 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         return result
     marked = [i for i in (0, len(tokens) - 1) if tokens[i] in vocab.encrypted_prefixes]
     if (len(tokens) > 1 and marked
-            and (result is None or result.category == "credential")):
+            and (result is None or (result.category == "credential"
+                                    and result.confidence != "high"))):
         # the developer's own judgement, as with an encrypted type (jupyterhub:
         # users.encrypted_auth_state holds OAuth tokens; a config_encrypted alike)
         said = f"name token '{tokenize(name)[marked[0]]}'"
@@ -487,6 +496,9 @@ class Context:
     visit: str | None = None  # a sibling that records a person's visit: ip, user_agent
     identity_table: bool = False  # its rows are a person's accounts at external providers
     handles: frozenset[str] = frozenset()  # siblings that name a person: actor, owner
+    message_table: bool = False  # its rows are sent e-mails or messages
+    session_table: bool = False  # its rows are server-side sessions
+    identifier_table: str | None = None  # its head noun is a person's identifier: user_names
 
 
 def _snake_norm(name: str) -> str:
@@ -521,8 +533,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         or any(n in vocab.personal_siblings for n in names),
         no_people=no_people,
         author=author,
-        secret_table=(_heads(table, class_name, vocab.secret_tables)
-                      or _named_like_a_secret(table, class_name, vocab)),
+        secret_table=_secret_table(table, class_name, vocab),
         expiry=expiry,
         owner=owner.column if owner else None,
         owner_target=owner.foreign_key if owner else None,
@@ -531,15 +542,30 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         visit=next((c.column for n, c in names.items() if n in vocab.visit_siblings), None),
         identity_table=_heads(table, class_name, vocab.identity_tables),
         handles=handles,
+        message_table=_heads(table, class_name, vocab.message_tables),
+        session_table=_heads(table, class_name, vocab.session_tables),
+        identifier_table=_identifier_head(table, vocab),
     )
 
 
-def _named_like_a_secret(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
-    """`user_recovery_codes`, `access_tokens`: the table's head noun is a sure credential."""
+def _identifier_head(table: str, vocab: Vocabulary) -> str | None:
+    """`prohibited_user_names`: the table's rows are a person's identifiers (the entry)."""
+    tokens = normalize(table)
+    found = [m for m in _matches(tokens, vocab) if m.end == len(tokens)
+             and m.term.category == "direct_identifier" and m.term.confidence == "high"]
+    return "_".join(max(found, key=_Match.sort_key).term.tokens) if found else None
+
+
+def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
+    """`api_tokens`, `macaroons`, `user_recovery_codes`: rows that are secrets, by the head noun
+    of the table's (or class's) name, a [context] secret table or a sure credential entry. The
+    negatives hold here too: `translation_keys` and `idempotency_keys` hold no keys."""
     for name in (table, class_name or ""):
         tokens = normalize(name)
         if not tokens or any(_find(tokens, p) >= 0 for p in vocab.negative_phrases):
             continue
+        if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):
+            return True
         if any(m.end == len(tokens) and m.term.category == "credential"
                and m.term.confidence == "high" and not m.term.configured
                for m in _matches(tokens, vocab)):
@@ -599,6 +625,14 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                               f"name '{_snake(name)}' on a {kind[0]} column in identity table "
                               f"'{context.table}': a person's account ID at an external "
                               "provider")
+    if context.message_table and snake in vocab.recipient_names:
+        return Classification("direct_identifier", "medium",
+                              f"name '{_snake(name)}' in message table '{context.table}': who "
+                              "it was sent to")
+    if context.identifier_table and snake in ("name", "value"):
+        return Classification("direct_identifier", "medium",
+                              f"name token '{snake}' in table '{context.table}': a "
+                              f"{context.identifier_table.replace('_', ' ')}")
     head, _, suffix = snake.rpartition("_")
     if (head and suffix in vocab.handle_id_suffixes and head in context.handles
             and not column.primary_key):
@@ -663,6 +697,15 @@ def classify_in_context(column: Column, context: Context | None = None,
     person = _person_by_context(base, name, column, context, idents, vocab)
     if person is not None:
         return person
+    if context.session_table and not column.foreign_key:
+        snake = _snake_norm(name)
+        where = f"in sessions table '{context.table}'"
+        if snake in vocab.session_ids:
+            return Classification("credential", "high", f"name '{_snake(name)}' {where}: the "
+                                  "value that logs the session's user in")
+        if any(snake == b or snake.endswith("_" + b) for b in vocab.blob_names):
+            return Classification("credential", "medium", f"blob name '{_snake(name)}' {where}: "
+                                  "what the session holds")
     if base is None and ruled_out(name, vocab):
         return None
     if base is not None and base.category != "credential":
@@ -676,7 +719,7 @@ def classify_in_context(column: Column, context: Context | None = None,
             return Classification("direct_identifier", "medium",
                                   f"name token 'name' in table '{context.table}'")
         if tokens == ("value",) and context.key_value and context.settings:
-            return Classification("credential", "high",
+            return Classification("credential", "medium",
                                   f"name token 'value' in settings table '{context.table}'")
     bare = [t for t in tokens if t in vocab.bare_secrets]
     text = " ".join(t for t in (column.doc, column.comment) if t)

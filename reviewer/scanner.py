@@ -628,12 +628,9 @@ class _ModuleBuilder:
                     self.module_body(_block_body(orelse.body))
                 elif isinstance(orelse, cst.If):
                     self.module_body([orelse])
-            elif isinstance(stmt, (cst.Try, cst.TryStar)):
-                self.module_body(_block_body(stmt.body))
-                for handler in stmt.handlers:
-                    self.module_body(_block_body(handler.body))
-            elif isinstance(stmt, cst.With):
-                self.module_body(_block_body(stmt.body))  # runs once
+            elif isinstance(stmt, (cst.Try, cst.TryStar, cst.With, cst.Match)):
+                for block in _blocks(stmt):  # every block that may run, as for if/else
+                    self.module_body(block)
             elif isinstance(stmt, cst.For):
                 self.module_loop(stmt)
             elif isinstance(stmt, cst.While):
@@ -1077,6 +1074,23 @@ class _ModuleBuilder:
                     self.class_body(_block_body(orelse.body), state, type_checking=type_checking)
                 elif isinstance(orelse, cst.If):
                     self.class_body([orelse], state, type_checking=type_checking)
+                continue
+            if isinstance(stmt, (cst.Try, cst.TryStar, cst.With)):
+                # every block that may run is read, as for if/else
+                for block in _blocks(stmt):
+                    self.class_body(block, state, type_checking=type_checking)
+                continue
+            if isinstance(stmt, (cst.For, cst.While)):
+                finder = _Builds(_COLUMN_FACTORIES)
+                stmt.body.visit(finder)
+                if finder.found and not type_checking:
+                    kind = "for" if isinstance(stmt, cst.For) else "while"
+                    self.errors.append((
+                        ex.pos.line(stmt),
+                        f"a {kind} loop in a class body builds {finder.found[0]}, which "
+                        "masking-reviewer cannot read, so a labelled column would pass "
+                        "unchecked; declare each column in the class body",
+                    ))
                 continue
             if isinstance(stmt, cst.FunctionDef):
                 self.function(stmt, state, type_checking)
@@ -1856,10 +1870,26 @@ _BUILDERS = frozenset({"Table", "type", "Column", "mapped_column", "setattr",
                        "map_imperatively"})
 
 
+def _blocks(stmt: cst.Try | cst.TryStar | cst.With | cst.Match
+            ) -> list[Sequence[cst.BaseStatement]]:
+    """The statement lists of a try (body, handlers, else, finally), a with, or a match's
+    cases."""
+    if isinstance(stmt, cst.With):
+        return [_block_body(stmt.body)]
+    if isinstance(stmt, cst.Match):
+        return [_block_body(case.body) for case in stmt.cases]
+    blocks = [_block_body(stmt.body), *(_block_body(h.body) for h in stmt.handlers)]
+    for extra in (stmt.orelse, stmt.finalbody):
+        if extra is not None:
+            blocks.append(_block_body(extra.body))
+    return blocks
+
+
 class _Builds(cst.CSTVisitor):
     """Does a subtree build a table, a column or a class (what a loop must not hide)?"""
 
-    def __init__(self) -> None:
+    def __init__(self, builders: frozenset[str] = frozenset()) -> None:
+        self.builders = builders or _BUILDERS
         self.found: list[str] = []
         self.classes = False
 
@@ -1870,7 +1900,7 @@ class _Builds(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         name = (dotted(node.func) or "").rsplit(".", 1)[-1]
-        if name in _BUILDERS:
+        if name in self.builders:
             self.found.append(f"{name}(...)")
         return True
 

@@ -152,6 +152,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("encrypted_config", "Text",
                      _c("credential", "high", "name token 'encrypted'"),
                      id="a name that says encrypted"),
+        pytest.param("encrypted_password", "Text",
+                     _c("credential", "high", "name 'encrypted_password'"),
+                     id="a sure name needs no word about encryption"),
         pytest.param("options_encrypted", "LargeBinary",
                      _c("credential", "high", "name token 'encrypted'"),
                      id="encrypted as the last word"),
@@ -432,6 +435,14 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("access_keys", "key_prefix"), (None, None, None),
             id="negative: a key prefix in an access_keys table"),
         pytest.param("""
+            class TranslationKey(Base):
+                __tablename__ = "translation_keys"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(255), unique=True)
+                value = Column(Text)
+            """, ("translation_keys", "key"), (None, None, None),
+            id="negative: a table of translation keys holds no keys"),
+        pytest.param("""
             class ApiKeyUsage(Base):
                 __tablename__ = "api_key_usage"
                 id = Column(Integer, primary_key=True)
@@ -538,8 +549,38 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 name = Column(String(64), unique=True)
                 value = Column(Text)
             """, ("setting", "value"),
-            ("credential", "high", "name token 'value' in settings table 'setting'"),
+            ("credential", "medium", "name token 'value' in settings table 'setting'"),
             id="a name/value settings store"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String(255), unique=True)
+                data = Column(LargeBinary)
+                expiry = Column(DateTime)
+            """, ("sessions", "session_id"),
+            ("credential", "high", "name 'session_id' in sessions table 'sessions': the value "
+                                   "that logs the session's user in"),
+            id="the id of a server-side session logs its user in"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String(255), unique=True)
+                data = Column(LargeBinary)
+                expiry = Column(DateTime)
+            """, ("sessions", "data"),
+            ("credential", "medium", "blob name 'data' in sessions table 'sessions': what the "
+                                     "session holds"),
+            id="the data of a server-side session"),
+        pytest.param("""
+            class Event(Base):
+                __tablename__ = "events"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String(255))
+                data = Column(Text)
+            """, ("events", "session_id"), (None, None, None),
+            id="negative: a session id elsewhere is a reference"),
         pytest.param("""
             class TokenInfo(Base):
                 __tablename__ = "token_info"
@@ -632,7 +673,7 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 key = Column(String(255), primary_key=True)
                 value = Column(Text, nullable=False)
             """, ("settings", "value"),
-            ("credential", "high", "name token 'value' in settings table 'settings'"),
+            ("credential", "medium", "name token 'value' in settings table 'settings'"),
             id="the value of a settings store may be an SMTP password"),
         pytest.param("""
             class Artifact(Base):
@@ -884,6 +925,32 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 profile = Column(JSON)
             """, ("clusters", "profile"), (None, None, None),
             id="negative: a cluster's profile is nobody's"),
+        pytest.param("""
+            class EmailMessage(Base):
+                __tablename__ = "ses_emails"
+                id = Column(Integer, primary_key=True)
+                to = Column(String(255))
+                subject = Column(String(255))
+            """, ("ses_emails", "to"),
+            ("direct_identifier", "medium", "name 'to' in message table 'ses_emails': who it "
+                                            "was sent to"),
+            id="the recipient of a sent e-mail"),
+        pytest.param("""
+            class Route(Base):
+                __tablename__ = "routes"
+                id = Column(Integer, primary_key=True)
+                to = Column(String(255))
+            """, ("routes", "to"), (None, None, None),
+            id="negative: a route's destination is nobody"),
+        pytest.param("""
+            class ProhibitedUserName(Base):
+                __tablename__ = "prohibited_user_names"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(255), unique=True)
+            """, ("prohibited_user_names", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table "
+                                            "'prohibited_user_names': a user name"),
+            id="the name in a table of user names is a username"),
         pytest.param("""
             class Node(Base):
                 __tablename__ = "nodes"

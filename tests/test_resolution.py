@@ -432,6 +432,30 @@ CASES = [
          Row("audit", "id", "Audit", "id", 10, nullable=False)],
         id="class Base(metaclass=DeclarativeMeta), and a metaclass deriving from it",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import contextlib
+            with contextlib.suppress(ImportError):
+                class Card(Base):
+                    __tablename__ = "cards"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    try:
+                        pan: Mapped[str] = mapped_column(info={"v": ColumnVisibility.PRIVATE})
+                    except ValueError:
+                        pass
+                    else:
+                        cvv: Mapped[str | None] = mapped_column(
+                            info={"v": ColumnVisibility.PRIVATE})
+                    with contextlib.suppress(KeyError):
+                        holder: Mapped[str] = mapped_column(info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("cards", "id", "Card", "id", 10, nullable=False),
+         Row("cards", "pan", "Card", "pan", 12, (PRIV,), nullable=False),
+         Row("cards", "cvv", "Card", "cvv", 16, (PRIV,)),
+         Row("cards", "holder", "Card", "holder", 19, (MASK,), nullable=False)],
+        id="columns and classes under try/except/else and with blocks are read",
+    ),
     # ------------------------------------------------------------------ classes made by type()
     pytest.param(
         {"app/m.py": src("""\
@@ -806,6 +830,23 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            class Account(Base):
+                __tablename__ = "accounts"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                for _name in ("iban", "bic"):
+                    vars()[_name] = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                while False:
+                    pin = mapped_column(String)
+            """)},
+        None,
+        [("app/m.py", 9, r"^a for loop in a class body builds Column\(\.\.\.\), which "
+          r"masking-reviewer cannot read"),
+         ("app/m.py", 11, r"^a while loop in a class body builds mapped_column\(\.\.\.\)")],
+        id="broken: a loop in a class body that builds columns blocks, though the class has "
+           "other columns",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             class Ledger(Base):
                 __tablename__ = "ledger"
                 for _name in ("iban", "bic"):
@@ -816,9 +857,12 @@ ERROR_CASES = [
         [("app/m.py", 6, r"^class Ledger maps the table 'ledger', but masking-reviewer read none "
           r"of its columns, so a labelled one would pass unchecked; declare them with "
           r"mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body or its mixins"),
+         ("app/m.py", 8, r"^a for loop in a class body builds Column\(\.\.\.\), which "
+          r"masking-reviewer cannot read, so a labelled column would pass unchecked; declare "
+          r"each column in the class body$"),
          ("app/m.py", 10, r"^Table\('audit'\) maps the table 'audit', but masking-reviewer read "
           r"none of its columns")],
-        id="broken: a mapped table with no readable column blocks",
+        id="broken: a mapped table with no readable column blocks, and so does the loop",
     ),
 ]
 
