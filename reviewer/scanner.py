@@ -544,6 +544,8 @@ _EMPTY_MODULE = cst.Module(body=[])
 
 def _expr_code(node: cst.CSTNode) -> str:
     """Source text of a (small) expression, with its own parentheses."""
+    if type(node) is cst.Name and not node.lpar:
+        return node.value.strip()  # `int`, `str`
     return _EMPTY_MODULE.code_for_node(node).strip()
 
 
