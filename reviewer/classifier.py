@@ -153,8 +153,23 @@ def _singular(token: str) -> str:
 
 @lru_cache(maxsize=65536)  # schemas repeat a few hundred names thousands of times
 def normalize(name: str) -> tuple[str, ...]:
-    """Tokens as compared against the vocabulary: lower-case and singular."""
-    return tuple(_singular(t) for t in tokenize(name))
+    """Tokens as compared against the vocabulary: lower-case, singular and canonical."""
+    return tuple(_canonical(_singular(t)) for t in tokenize(name))
+
+
+def _canonical(token: str) -> str:
+    """One spelling for words that mean the same ([split] synonyms: uri is url)."""
+    return _synonyms().get(token, token)
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> Mapping[str, str]:
+    table = _shipped().get("split", {}).get("synonyms", {})
+    if not isinstance(table, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("as"), str) and v.get("example")
+            for v in table.values()):
+        raise ValueError("vocabulary.toml: [split] synonyms: each needs `as` and an example")
+    return {k: v["as"] for k, v in table.items()}
 
 
 def _segment(token: str, words: frozenset[str]) -> list[str] | None:
@@ -179,7 +194,7 @@ def words(name: str, vocab: Vocabulary) -> tuple[tuple[str, ...], tuple[str, ...
     tokens: list[str] = []
     written: list[str] = []
     for raw in tokenize(name):
-        token = _singular(raw)
+        token = _canonical(_singular(raw))
         parts = (_segment(token, vocab.split_words)
                  if len(token) >= vocab.split_min_token and token.isalpha()
                  and token not in vocab.split_words and token not in vocab.index else None)
@@ -299,7 +314,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         session_tables=_phrases(ctx, "session_tables"),
         session_ids=frozenset(map(_snake_norm, _strs(ctx, "session_ids"))),
         message_tables=_phrases(ctx, "message_tables"),
-        head_only=frozenset(_phrases(data["direct_identifier"], "head_only")),
+        head_only=frozenset((*_phrases(data["direct_identifier"], "head_only"),
+                             *_phrases(data["credential"], "head_only"))),
         split_words=_split_words(terms, data["split"], neg),
         split_min_token=int(data["split"]["min_token"]),
         qualified_low=frozenset(_phrases(data["credential"], "qualified_low")),
@@ -652,7 +668,7 @@ def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool
     of the table's (or class's) name, a [context] secret table or a sure credential entry. The
     negatives hold here too: `translation_keys` and `idempotency_keys` hold no keys."""
     for name in (table, class_name or ""):
-        tokens = normalize(name)
+        tokens = words(name, vocab)[0]  # `usertokens` as well as `user_tokens`
         if not tokens or any(_find(tokens, p) >= 0 for p in vocab.negative_phrases):
             continue
         if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):

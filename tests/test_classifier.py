@@ -329,6 +329,16 @@ def test_type_rules_out(name: str, type_expr: str) -> None:
                      id="person name: realname"),
         pytest.param("ipaddr", None, _c("direct_identifier", "high", "name token 'ip'"),
                      id="IP address: concatenated"),
+        pytest.param("redis_uri", None, _c("credential", "high", "name 'redis_uri'"),
+                     id="DSN: uri reads as url"),
+        pytest.param("broker_uri", "Text", _c("credential", "high", "name 'broker_uri'"),
+                     id="broker URI with its password"),
+        pytest.param("smtp_pass", None, _c("credential", "high", "name 'smtp_pass'"),
+                     id="pass: short for password at the end of a name"),
+        pytest.param("hashedpass", None, _c("credential", "high", "name 'hashed_pass'"),
+                     id="pass: concatenated (ckan hashed_pass)"),
+        pytest.param("pass", "String(128)", _c("credential", "medium", "name token 'pass'"),
+                     id="pass alone warns"),
     ],
 )
 def test_labeling_spec_credentials(name: str, type_expr: str | None,
@@ -352,6 +362,11 @@ def test_labeling_spec_credentials(name: str, type_expr: str | None,
         pytest.param("keyboard", None, id="an English word is not split into key + board"),
         pytest.param("login", None, id="short words do not split: not log + in"),
         pytest.param("dataset", None, id="dataset splits to nothing sensitive"),
+        pytest.param("pass_through", None, id="pass only at the end of a name"),
+        pytest.param("pass_rate", "Float", id="a pass rate is a number"),
+        pytest.param("bypass", None, id="bypass is not by + pass"),
+        pytest.param("redirect_uri", "Text", id="an OAuth redirect URI"),
+        pytest.param("jwks_uri", None, id="jwks_uri says where keys are served, as jwks_url"),
     ],
 )
 def test_labeling_spec_not_credentials(name: str, type_expr: str | None) -> None:
@@ -1097,6 +1112,14 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 other = Column(String(255))
             """, ("remote_things", "other"), (None, None, None),
             id="negative: a string after a non-column documents nothing"),
+        pytest.param("""
+            class Usertoken(Base):
+                __tablename__ = "usertokens"
+                id = Column(Integer, primary_key=True)
+                value = Column(String(64))
+            """, ("usertokens", "value"),
+            ("credential", "high", "name token 'value' in table 'usertokens'"),
+            id="concatenated table and class names: usertokens holds tokens"),
         pytest.param("""
             class Signer(Base):
                 __tablename__ = "signers"
