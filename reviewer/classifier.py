@@ -256,6 +256,10 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         section = data.get(category, {})
         for confidence in CONFIDENCES:
             terms += _terms(_strs(section, confidence), category, confidence)
+    quasi = data["quasi_identifier"]
+    terms += _terms((f"{provider}_{suffix}" for provider in _strs(quasi, "identity_providers")
+                     for suffix in _strs(quasi, "identity_provider_suffixes")),
+                    "quasi_identifier", "medium")
     for category, names in config_names:
         terms += _terms(names, category, "high", configured=True)
     neg, types, similar, ctx = data["negative"], data["types"], data["similar"], data["context"]

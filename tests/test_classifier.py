@@ -339,10 +339,51 @@ def test_type_rules_out(name: str, type_expr: str) -> None:
                      id="pass: concatenated (ckan hashed_pass)"),
         pytest.param("pass", "String(128)", _c("credential", "medium", "name token 'pass'"),
                      id="pass alone warns"),
+        pytest.param("hotp_seed", None, _c("credential", "high", "name token 'hotp'"),
+                     id="an HOTP seed"),
+        pytest.param("hosted_invoice_url", "Text",
+                     _c("credential", "medium", "name 'hosted_invoice_url'"),
+                     id="capability: a hosted invoice URL warns"),
     ],
 )
 def test_labeling_spec_credentials(name: str, type_expr: str | None,
-                                   expected: Classification) -> None:
+                                   expected: Classification | None) -> None:
+    assert classify(name, type_expr) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "type_expr", "expected"),
+    [
+        pytest.param("github_id", "String(64)",
+                     _c("quasi_identifier", "medium", "name 'github_id'"),
+                     id="an account ID at an identity provider"),
+        pytest.param("github_id", "Integer",
+                     _c("quasi_identifier", "medium", "name 'github_id'"),
+                     id="an account ID at an identity provider, as a number"),
+        pytest.param("slackUserId", None,
+                     _c("quasi_identifier", "medium", "name 'slack_user_id'"),
+                     id="an account ID at a chat provider, camelCase"),
+        pytest.param("oidc_sub", None, _c("quasi_identifier", "medium", "name 'oidc_sub'"),
+                     id="the OIDC subject"),
+        pytest.param("employee_number", None,
+                     _c("quasi_identifier", "medium", "name 'employee_number'"),
+                     id="employee number"),
+        pytest.param("employee_id", None,
+                     _c("quasi_identifier", "medium", "name 'employee_id'"),
+                     id="an employee ID is no reference"),
+        pytest.param("honorific", None,
+                     _c("quasi_identifier", "medium", "name token 'honorific'"), id="honorific"),
+        pytest.param("card_fingerprint", None,
+                     _c("quasi_identifier", "medium", "name 'card_fingerprint'"),
+                     id="card fingerprint"),
+        pytest.param("analytics_id", None,
+                     _c("quasi_identifier", "medium", "name 'analytics_id'"), id="analytics ID"),
+        pytest.param("stripe_customer_id", None, None,
+                     id="negative: a payment processor's object ID"),
+    ],
+)
+def test_labeling_spec_identifiers(name: str, type_expr: str | None,
+                                   expected: Classification | None) -> None:
     assert classify(name, type_expr) == expected
 
 
