@@ -112,6 +112,13 @@ class Vocabulary:
     session_ids: frozenset[str] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
     head_only: frozenset[tuple[str, ...]] = frozenset()
+    # [split]: words a concatenated token (otpkey, clientsecret) may be split into
+    split_words: frozenset[str] = frozenset()
+    split_min_token: int = 0
+    # [credential] qualified_low: a low word that takes the confidence of the credential word
+    # right before it (otp_key)
+    qualified_low: frozenset[tuple[str, ...]] = frozenset()
+    hashed_types: frozenset[str] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -119,6 +126,9 @@ class Vocabulary:
     )
     # classify() answers by (name, type): schemas repeat a few dozen names thousands of times
     memo: dict[tuple[str, str | None], Classification | None] = field(
+        default_factory=dict, init=False, hash=False, compare=False, repr=False
+    )
+    words_memo: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, init=False, hash=False, compare=False, repr=False
     )
 
@@ -145,6 +155,47 @@ def _singular(token: str) -> str:
 def normalize(name: str) -> tuple[str, ...]:
     """Tokens as compared against the vocabulary: lower-case and singular."""
     return tuple(_singular(t) for t in tokenize(name))
+
+
+def _segment(token: str, words: frozenset[str]) -> list[str] | None:
+    """``otpkey`` -> otp, key: the fewest vocabulary words that spell the token exactly."""
+    best: dict[int, list[str]] = {0: []}
+    for end in range(1, len(token) + 1):
+        options = [best[start] + [token[start:end]] for start in range(end)
+                   if start in best and token[start:end] in words]
+        if options:
+            best[end] = min(options, key=len)
+    found = best.get(len(token))
+    return found if found and len(found) > 1 else None
+
+
+def words(name: str, vocab: Vocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The name's compared tokens and the same tokens as written, with concatenated words
+    split against the vocabulary: ``clientsecret`` reads as client, secret; ``userPassword``
+    was split by its capital already. A token that is a vocabulary word itself stays whole
+    (``password`` is not pass + word), and so does one no set of vocabulary words spells."""
+    if name in vocab.words_memo:
+        return vocab.words_memo[name]
+    tokens: list[str] = []
+    written: list[str] = []
+    for raw in tokenize(name):
+        token = _singular(raw)
+        parts = (_segment(token, vocab.split_words)
+                 if len(token) >= vocab.split_min_token and token.isalpha()
+                 and token not in vocab.split_words and token not in vocab.index else None)
+        if parts is None:
+            tokens.append(token)
+            written.append(raw)
+            continue
+        start = 0
+        for i, part in enumerate(parts):
+            # the written token keeps its plural on the last part (clientsecrets)
+            end = len(raw) if i == len(parts) - 1 else start + len(part)
+            tokens.append(part)
+            written.append(raw[start:end])
+            start = end
+    vocab.words_memo[name] = found = (tuple(tokens), tuple(written))
+    return found
 
 
 def _strs(table: Mapping[str, Any], key: str) -> list[str]:
@@ -249,8 +300,26 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         session_ids=frozenset(map(_snake_norm, _strs(ctx, "session_ids"))),
         message_tables=_phrases(ctx, "message_tables"),
         head_only=frozenset(_phrases(data["direct_identifier"], "head_only")),
+        split_words=_split_words(terms, data["split"], neg),
+        split_min_token=int(data["split"]["min_token"]),
+        qualified_low=frozenset(_phrases(data["credential"], "qualified_low")),
+        hashed_types=frozenset(_strs(types, "hashed")),
         index={k: tuple(v) for k, v in index.items()},
     )
+
+
+def _split_words(terms: Sequence[Term], split: Mapping[str, Any],
+                 neg: Mapping[str, Any]) -> frozenset[str]:
+    """The words of the vocabulary's own entries (and of the negatives, so apikeyid splits to
+    a metadata suffix), long enough not to turn up by chance inside ordinary words."""
+    words = {t for term in terms if not term.configured for t in term.tokens}
+    words |= {t for p in _phrases(neg, "phrases") for t in p}
+    words |= {t for p in _phrases(neg, "metadata_suffixes") for t in p}
+    short = set(_strs(split, "short_words"))
+    minimum = int(split["min_word"])
+    never = set(_strs(split, "never"))
+    return frozenset(w for w in words if w.isalpha() and w not in never
+                     and (len(w) >= minimum or w in short))
 
 
 def _phrases(table: Mapping[str, Any], key: str) -> tuple[tuple[str, ...], ...]:
@@ -353,6 +422,18 @@ def _name_only(
     if best.term.category == "credential" and not best.term.configured and any(
             t in vocab.about_suffixes for t in tokens[best.end:]):
         return None, True  # kek_label names the key; it cannot decrypt anything
+    if (best.term.category == "credential" and best.term.tokens in vocab.qualified_low
+            and not best.term.configured):
+        # otp_key, jwt_key: a key of a credential kind is that credential, not a lookup key
+        qualifier = max((m for m in matches if m.end == best.start
+                         and m.term.category == "credential" and m.term.confidence != "low"),
+                        key=_Match.sort_key, default=None)
+        if qualifier is not None:
+            confidence = qualifier.term.confidence
+            if "public" in tokens:
+                confidence = "medium"
+            return Classification("credential", confidence, _describe(
+                _Match(qualifier.term, qualifier.start, best.end), written)), False
     if (best.term.tokens in vocab.qualified_heads and best.start > 0
             and best.end == len(tokens) and not best.term.configured):
         qualified = _Match(best.term, 0, best.end)
@@ -373,10 +454,10 @@ def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
     ``api_key_id`` names a reference, not a key: no similar-looking field may flag it either.
     """
     vocab = vocab or load_vocabulary()
-    tokens = normalize(name)
+    tokens, written = words(name, vocab)
     if not tokens or _ignored(name, vocab):
         return True
-    return _name_only(tokens, tokenize(name), vocab)[1]
+    return _name_only(tokens, written, vocab)[1]
 
 
 def _ignored(name: str, vocab: Vocabulary) -> bool:
@@ -397,19 +478,29 @@ def classify(
 
 
 def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classification | None:
-    tokens = normalize(name)
+    tokens, written = words(name, vocab)
     if not tokens or _ignored(name, vocab):
         return None
     idents = _type_idents(type_expr)
     if idents & vocab.flag_types:
         return None
-    result, ruled_out = _name_only(tokens, tokenize(name), vocab)
+    result, ruled_out = _name_only(tokens, written, vocab)
     if ruled_out:
         return None
     scalar = sorted(idents & vocab.scalar_types)
     if scalar and result is not None and result.category in ("credential", "free_text"):
         return None  # a number or a date cannot hold a token or a sentence
-    encrypted = sorted(idents & vocab.encrypted_types)
+    hashed = sorted(idents & vocab.hashed_types)
+    if hashed and (result is None or result.category == "credential"):
+        evidence = f"password-hash column type '{hashed[0]}'"
+        if result is None:
+            return Classification("credential", "high", evidence)
+        if result.confidence != "high":
+            return Classification("credential", "high", f"{result.reason} and {evidence}")
+        return result
+    # EncryptedType, StringEncryptedType and the project's own EncryptedJSON alike
+    encrypted = sorted(i for i in idents if i in vocab.encrypted_types
+                       or (len(normalize(i)) > 1 and normalize(i)[0] in vocab.encrypted_prefixes))
     if encrypted:
         evidence = f"encrypted column type '{encrypted[0]}'"
         if result is None:
@@ -420,10 +511,11 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         return result
     marked = [i for i in (0, len(tokens) - 1) if tokens[i] in vocab.encrypted_prefixes]
     if (len(tokens) > 1 and marked
-            and (result is None or result.category == "credential")):
+            and (result is None or (result.category == "credential"
+                                    and result.confidence != "high"))):
         # the developer's own judgement, as with an encrypted type (jupyterhub:
         # users.encrypted_auth_state holds OAuth tokens; a config_encrypted alike)
-        said = f"name token '{tokenize(name)[marked[0]]}'"
+        said = f"name token '{written[marked[0]]}'"
         return Classification("credential", "high",
                               f"{said}, {result.reason}" if result else said)
     if (result is not None and result.category == "credential" and result.confidence == "medium"

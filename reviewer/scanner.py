@@ -544,6 +544,8 @@ _EMPTY_MODULE = cst.Module(body=[])
 
 def _expr_code(node: cst.CSTNode) -> str:
     """Source text of a (small) expression, with its own parentheses."""
+    if type(node) is cst.Name and not node.lpar:
+        return node.value.strip()  # `int`, `str`
     return _EMPTY_MODULE.code_for_node(node).strip()
 
 
@@ -694,14 +696,14 @@ class _ModuleBuilder:
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
             for alias in small.names:
-                full = dotted(alias.name) or ""
+                full = flask_ext(dotted(alias.name) or "")
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.imports.append(ImportFacts(ident(alias.asname.name.value), full, None))
                 else:
                     head = full.split(".")[0]
                     self.imports.append(ImportFacts(head, head, None))
             return
-        module = dotted(small.module) if small.module is not None else ""
+        module = flask_ext(dotted(small.module) or "") if small.module is not None else ""
         level = len(small.relative)
         if isinstance(small.names, cst.ImportStar):
             self.imports.append(ImportFacts("*", module or "", "*", level))
@@ -711,6 +713,9 @@ class _ModuleBuilder:
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = ident(alias.asname.name.value)
+            if module == "flask.ext" and not level:  # `from flask.ext import sqlalchemy`
+                self.imports.append(ImportFacts(local, flask_ext(f"flask.ext.{name}"), None))
+                continue
             self.imports.append(ImportFacts(local, module or "", name, level))
 
     def module_assign(self, small: cst.Assign | cst.AnnAssign | cst.Expr) -> None:
@@ -1248,6 +1253,15 @@ def _uncall(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.func if isinstance(node, cst.Call) else node
 
 
+def flask_ext(module: str) -> str:
+    """``flask.ext.sqlalchemy`` -> ``flask_sqlalchemy``: Flask before 1.0 redirected
+    ``flask.ext.<name>`` to the ``flask_<name>`` package, and code of that era imports it so."""
+    if module.startswith("flask.ext.") and len(module) > len("flask.ext."):
+        head, _, rest = module[len("flask.ext."):].partition(".")
+        return f"flask_{head}" + (f".{rest}" if rest else "")
+    return module
+
+
 def _import_aliases(body: Sequence[cst.BaseStatement]) -> dict[str, str]:
     """Renaming imports at module level (under if/try too): local name -> what it stands for."""
     aliases: dict[str, str] = {}
@@ -1262,7 +1276,7 @@ def _import_aliases(body: Sequence[cst.BaseStatement]) -> dict[str, str]:
                     continue
                 name = dotted(alias.name) or ""
                 target = f"{module}.{name}" if module else name
-                aliases[ident(alias.asname.name.value)] = target
+                aliases[ident(alias.asname.name.value)] = flask_ext(target)
         elif isinstance(stmt, cst.If):
             aliases.update(_import_aliases(_block_body(stmt.body)))
             orelse = stmt.orelse

@@ -152,6 +152,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("encrypted_config", "Text",
                      _c("credential", "high", "name token 'encrypted'"),
                      id="a name that says encrypted"),
+        pytest.param("encrypted_password", "Text",
+                     _c("credential", "high", "name 'encrypted_password'"),
+                     id="a sure name needs no word about encryption"),
         pytest.param("options_encrypted", "LargeBinary",
                      _c("credential", "high", "name token 'encrypted'"),
                      id="encrypted as the last word"),
@@ -258,6 +261,100 @@ def test_type_evidence(name: str, type_expr: str, expected: Classification) -> N
     ],
 )
 def test_type_rules_out(name: str, type_expr: str) -> None:
+    assert classify(name, type_expr) is None
+
+
+# LABELING.md's lists, item by item, in the ways real code spells them: snake_case, camelCase,
+# concatenated (split against the vocabulary), abbreviated, and by type.
+@pytest.mark.parametrize(
+    ("name", "type_expr", "expected"),
+    [
+        pytest.param("otpkey", "String(2800)", _c("credential", "high", "name 'otp_key'"),
+                     id="otp seed: concatenated otpkey"),
+        pytest.param("otpKey", None, _c("credential", "high", "name 'otp_key'"),
+                     id="otp seed: camelCase otpKey"),
+        pytest.param("otp_key", None, _c("credential", "high", "name 'otp_key'"),
+                     id="otp seed: a key of a credential kind takes its confidence"),
+        pytest.param("auth_key", None, _c("credential", "medium", "name 'auth_key'"),
+                     id="a key qualified by a medium word stays medium"),
+        pytest.param("public_otp_key", None, _c("credential", "medium", "name 'otp_key'"),
+                     id="a public key of a credential kind warns"),
+        pytest.param("clientsecret", None, _c("credential", "high", "name 'client_secret'"),
+                     id="oauth client secret: concatenated"),
+        pytest.param("clientSecrets", None, _c("credential", "high", "name 'client_secrets'"),
+                     id="oauth client secret: camelCase plural"),
+        pytest.param("accesstoken", None, _c("credential", "high", "name 'access_token'"),
+                     id="access token: concatenated"),
+        pytest.param("userpassword", None, _c("credential", "high", "name token 'password'"),
+                     id="password: concatenated with its owner"),
+        pytest.param("pwdhash", None, _c("credential", "high", "name token 'pwd'"),
+                     id="password hash: abbreviated and concatenated"),
+        pytest.param("privatekey", "Text", _c("credential", "high", "name 'private_key'"),
+                     id="private key: concatenated (cinder ssh_utils privatekey)"),
+        pytest.param("licence_key", None, _c("credential", "high", "name 'licence_key'"),
+                     id="licence key: British spelling"),
+        pytest.param("invitation_code", None,
+                     _c("credential", "high", "name 'invitation_code'"), id="invitation code"),
+        pytest.param("activation_key", None,
+                     _c("credential", "high", "name 'activation_key'"), id="activation key"),
+        pytest.param("tls_key", "Text", _c("credential", "high", "name 'tls_key'"),
+                     id="TLS private key"),
+        pytest.param("dkim_key", "Text", _c("credential", "high", "name 'dkim_key'"),
+                     id="DKIM signing key"),
+        pytest.param("ssh_key", "Text", _c("credential", "medium", "name 'ssh_key'"),
+                     id="SSH key: usually the public half, a warning"),
+        pytest.param("sshkey", "Text", _c("credential", "medium", "name 'ssh_key'"),
+                     id="SSH key: concatenated"),
+        pytest.param("csr", "Text", _c("credential", "medium", "name token 'csr'"),
+                     id="certificate signing request"),
+        pytest.param("pubkey", "Text", _c("credential", "medium", "name token 'pubkey'"),
+                     id="public key: abbreviated"),
+        pytest.param("pubkey", "LargeBinary",
+                     _c("credential", "high",
+                        "name token 'pubkey' on binary column type 'LargeBinary'"),
+                     id="public key: abbreviated, binary"),
+        pytest.param("pkcs12", "LargeBinary", _c("credential", "high", "name token 'pkcs12'"),
+                     id="PKCS#12 bundle"),
+        pytest.param("data", "PasswordType",
+                     _c("credential", "high", "password-hash column type 'PasswordType'"),
+                     id="sqlalchemy-utils PasswordType whatever the name"),
+        pytest.param("secret", "PasswordType(schemes=['pbkdf2_sha512'])",
+                     _c("credential", "high", "name token 'secret'"),
+                     id="PasswordType on a sure name adds nothing"),
+        pytest.param("options", "EncryptedJSON(key)",
+                     _c("credential", "high", "encrypted column type 'EncryptedJSON'"),
+                     id="encrypted options: a project's own Encrypted* type"),
+        pytest.param("realname", "String(255)",
+                     _c("direct_identifier", "high", "name token 'realname'"),
+                     id="person name: realname"),
+        pytest.param("ipaddr", None, _c("direct_identifier", "high", "name token 'ip'"),
+                     id="IP address: concatenated"),
+    ],
+)
+def test_labeling_spec_credentials(name: str, type_expr: str | None,
+                                   expected: Classification) -> None:
+    assert classify(name, type_expr) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "type_expr"),
+    [
+        pytest.param("client_id", "EncryptedType(String, key)",
+                     id="an OAuth client ID, even encrypted"),
+        pytest.param("clientid", None, id="client ID: concatenated"),
+        pytest.param("apikeyid", None, id="a key ID splits to a reference"),
+        pytest.param("keytype", None, id="a key type splits to metadata"),
+        pytest.param("nonce", "Text", id="OIDC nonce"),
+        pytest.param("state", "String(64)", id="OAuth state"),
+        pytest.param("code_challenge", "Text", id="PKCE code challenge"),
+        pytest.param("key_prefix", None, id="key prefix"),
+        pytest.param("promo_code", None, id="promo code"),
+        pytest.param("keyboard", None, id="an English word is not split into key + board"),
+        pytest.param("login", None, id="short words do not split: not log + in"),
+        pytest.param("dataset", None, id="dataset splits to nothing sensitive"),
+    ],
+)
+def test_labeling_spec_not_credentials(name: str, type_expr: str | None) -> None:
     assert classify(name, type_expr) is None
 
 

@@ -396,6 +396,37 @@ def test_columns(files: dict[str, str], naming: TableNaming | None, expected: li
     assert [row(c) for c in inventory.columns] == expected
 
 
+# Flask before 1.0 redirected `flask.ext.<name>` to `flask_<name>`; code of that era is still
+# read, from every import form, and auto-detected as model code.
+FLASK_EXT_MODEL = """\
+class User(db.Model):
+    __tablename__ = "users"
+    id = db.Column(db.Integer, primary_key=True)
+    password = db.Column(db.String(128), info={"v": ColumnVisibility.PRIVATE})
+"""
+
+
+@pytest.mark.parametrize("imports", [
+    pytest.param("from flask.ext.sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+                 id="from flask.ext.sqlalchemy import SQLAlchemy"),
+    pytest.param("from flask.ext import sqlalchemy\ndb = sqlalchemy.SQLAlchemy()\n",
+                 id="from flask.ext import sqlalchemy"),
+    pytest.param("from flask.ext.sqlalchemy import SQLAlchemy as Alchemy\ndb = Alchemy()\n",
+                 id="renamed on import"),
+    pytest.param("import flask.ext.sqlalchemy as fsa\ndb = fsa.SQLAlchemy()\n",
+                 id="import flask.ext.sqlalchemy as fsa"),
+])
+def test_flask_ext_imports_are_flask_sqlalchemy(imports: str) -> None:
+    text = "from app.vis import ColumnVisibility\n" + imports + FLASK_EXT_MODEL
+    inventory = scan({"app/models.py": text}, models=None)
+    assert inventory.errors == ()
+    line = text.count("\n", 0, text.index("password =")) + 1
+    assert [row(c) for c in inventory.columns] == [
+        Row("users", "id", "User", "id", line - 1, path="app/models.py", nullable=False),
+        Row("users", "password", "User", "password", line, (PRIV,), path="app/models.py"),
+    ]
+
+
 ERROR_CASES = [
     # Names are resolved, not matched: a local function called mapped_column is not
     # SQLAlchemy's. It is a call into the repository's own code, which may build a column the
