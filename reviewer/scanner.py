@@ -1912,6 +1912,12 @@ class _Builds(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         name = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if (name == "type" and len(node.args) != 3) or (
+            # setattr(obj, name, value): only a value made by a call can be a column
+            name == "setattr" and (len(node.args) != 3 or not isinstance(node.args[2].value,
+                                                                          cst.Call))
+        ):
+            return True
         if name in self.builders:
             self.found.append(f"{name}(...)")
         return True

@@ -312,6 +312,9 @@ def test_harmless_late_assignments_and_type_calls_pass() -> None:
     inventory = _scan({"app/models.py": LATE_HEAD + (
         "User.display = property(lambda self: self.id)\n"
         "Kind = type('Kind', (object,), {})\n"
+        "for key, value in sorted(vars(User).items()):\n"
+        "    setattr(Kind, key, value)\n"
+        "    print(type(value))\n"
     )})
     assert inventory.errors == ()
     assert [c.column for c in inventory.columns] == ["id"]
