@@ -112,6 +112,8 @@ class Vocabulary:
     session_ids: frozenset[str] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
     head_only: frozenset[tuple[str, ...]] = frozenset()
+    owned_heads: frozenset[tuple[str, ...]] = frozenset()
+    head_owners: frozenset[str] = frozenset()
     # [split]: words a concatenated token (otpkey, clientsecret) may be split into
     split_words: frozenset[str] = frozenset()
     split_min_token: int = 0
@@ -320,6 +322,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         message_tables=_phrases(ctx, "message_tables"),
         head_only=frozenset((*_phrases(data["direct_identifier"], "head_only"),
                              *_phrases(data["credential"], "head_only"))),
+        owned_heads=frozenset(_phrases(data["credential"], "owned_heads")),
+        head_owners=frozenset(map(_snake_norm, _strs(data["credential"], "head_owners"))),
         split_words=_split_words(terms, data["split"], neg),
         split_min_token=int(data["split"]["min_token"]),
         qualified_low=frozenset(_phrases(data["credential"], "qualified_low")),
@@ -433,6 +437,9 @@ def _name_only(
     best = max(matches, key=_Match.sort_key)
     if best.term.tokens in vocab.head_only and best.end < len(tokens):
         return None, False  # owner_org is an organisation
+    if (best.term.tokens in vocab.owned_heads and not best.term.configured
+            and best.start > 0 and tokens[best.start - 1] not in vocab.head_owners):
+        return None, False  # a season_pass is a ticket; an smtp_pass is a password
     if best.term.category == "free_text" and any(
             t in vocab.prose_attributes for t in tokens[best.end:]):
         return None, True  # text_color is a colour, content_length a number
