@@ -61,7 +61,7 @@ class Term:
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     terms: tuple[Term, ...]
-    negative_phrases: tuple[tuple[str, ...], ...]
+    negative_phrases: frozenset[tuple[str, ...]]
     qualified_heads: frozenset[tuple[str, ...]]
     whole_name: frozenset[tuple[str, ...]]
     prose_attributes: frozenset[str]
@@ -270,7 +270,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         index.setdefault(term.tokens[0], []).append(term)
     return Vocabulary(
         terms=tuple(terms),
-        negative_phrases=tuple(t for t in map(normalize, _strs(neg, "phrases")) if t),
+        negative_phrases=frozenset(t for t in map(normalize, _strs(neg, "phrases")) if t),
         qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
         whole_name=frozenset(_phrases(data["credential"], "whole_name")),
         prose_attributes=frozenset(map(_singular, _strs(data["free_text"], "prose_attributes"))),
@@ -367,6 +367,13 @@ def _snake(name: str) -> str:
     return "_".join(tokenize(name))
 
 
+def _contains_any(tokens: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Does any phrase occur as a contiguous run of ``tokens``? One set lookup per run, not
+    one scan per phrase: every column and table name is checked against every negative."""
+    return any(tokens[i:j] in phrases
+               for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1))
+
+
 def _find(tokens: Sequence[str], phrase: Sequence[str]) -> int:
     n = len(phrase)
     for i in range(len(tokens) - n + 1):
@@ -421,7 +428,7 @@ def _name_only(
     for m in matches:
         if m.term.configured and m.start == 0 and m.end == len(tokens):
             return Classification(m.term.category, "high", _describe(m, written)), False
-    if any(_find(tokens, p) >= 0 for p in vocab.negative_phrases):
+    if _contains_any(tokens, vocab.negative_phrases):
         return None, True
     if tokens[0] in vocab.flag_prefixes and len(tokens) > 1:
         return None, True
@@ -680,7 +687,7 @@ def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool
     negatives hold here too: `translation_keys` and `idempotency_keys` hold no keys."""
     for name in (table, class_name or ""):
         tokens = words(name, vocab)[0]  # `usertokens` as well as `user_tokens`
-        if not tokens or any(_find(tokens, p) >= 0 for p in vocab.negative_phrases):
+        if not tokens or _contains_any(tokens, vocab.negative_phrases):
             continue
         if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):
             return True
@@ -920,8 +927,13 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
             labelled.setdefault(core_tokens(column.column, vocab), column)
     # Thousands of columns share a few dozen names (id, created_at) and tables share contexts:
     # one verdict per (column facts, context); the table's name only where evidence quotes it.
-    shapes = {table: (dataclasses.replace(c, table=""),
-                      table if c.secret_table or c.settings or c.person_table else "")
+    # A shape is hashed once per table, and columns key their verdict on its number: hashing
+    # the whole context again for each of thousands of columns cost more than judging them.
+    shape_ids: dict[tuple[Context, str], int] = {}
+    shapes = {table: shape_ids.setdefault(
+                  (dataclasses.replace(c, table=""),
+                   table if c.secret_table or c.settings or c.person_table else ""),
+                  len(shape_ids))
               for table, c in contexts.items()}
     verdicts: dict[tuple[object, ...], Classification | None] = {}
     out = []
