@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from reviewer.types import ExternalClass
 
 _MAX_DEPTH = 30  # bound on import chains, so a cycle can never hang the gate
+# Bound on a computed name: real table and class names are a few dozen characters, and a
+# chain like "x".replace("x", "x" * 10) repeated in a hostile file would otherwise ask for
+# terabytes. Longer is "cannot evaluate" (MR007 at its line), never a crash.
+MAX_COMPUTED_NAME = 1024
 
 RefKind = Literal[
     "external", "class", "alias", "const", "module", "other", "unresolved", "missing"
@@ -345,6 +349,12 @@ class Resolver:
 
     def _string(self, path: str, expr: StrExpr, env: dict[str, str],
                 cls: tuple[str | None, str | None], depth: int) -> str | _Pattern | None:
+        found = self._string_unbounded(path, expr, env, cls, depth)
+        return None if isinstance(found, str) and len(found) > MAX_COMPUTED_NAME else found
+
+    def _string_unbounded(self, path: str, expr: StrExpr, env: dict[str, str],
+                          cls: tuple[str | None, str | None], depth: int
+                          ) -> str | _Pattern | None:
         if depth > _MAX_DEPTH:
             return None
         kind = expr[0]
@@ -601,6 +611,14 @@ def _apply(method: str, receiver: str | _Pattern | None, args: list[str | _Patte
         return None
     if isinstance(receiver, _Pattern):
         return re.sub(receiver, strs[0], strs[1]) if method == "sub" and len(strs) == 2 else None
+    # every input is at most MAX_COMPUTED_NAME long, but one call can still multiply it
+    if method == "replace" and len(strs) >= 2:
+        hits = receiver.count(strs[0]) if strs[0] else len(receiver) + 1
+        if len(receiver) + hits * len(strs[1]) > MAX_COMPUTED_NAME:
+            return None
+    if method == "format" and len(receiver) + receiver.count("{") * sum(map(len, strs)) > (
+            MAX_COMPUTED_NAME):
+        return None
     if method == "format":
         # positional fields only: "{0.__class__}" and friends reach into objects
         if "{" in _FORMAT_FIELD.sub("", receiver.replace("{{", "").replace("}}", "")):

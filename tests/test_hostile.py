@@ -174,6 +174,12 @@ CASES = [
           'Evil = type("Evil", (Base,), NS)\n'},
          ["check"], 1, r"app/models\.py:18: MR007 .*type\('Evil', \.\.\.\) creates a mapped class",
          id="type(...) creating a mapped class from a namespace it cannot read blocks at its line"),
+    # a computed name that would take terabytes: refused at its line, never a MemoryError
+    case({"app/models.py": MODEL + '\n\nNAME = "x"' + '.replace("x", "xxxxxxxxxx")' * 12 + "\n\n"
+          "class Bomb(Base):\n    __tablename__ = NAME\n"
+          "    id = Column(Integer, primary_key=True)\n"},
+         ["check"], 1, r"app/models\.py:\d+: MR007 .*Bomb\.__tablename__ is computed in a way",
+         id="a name computed to terabytes blocks at its line", hangs=True),
     case({"app/models.py": MODEL + f"    \uff53\uff53\uff4e = Column(String, info={PRIVATE})\n"},
          ["check"], 1, r"app/models\.py:15: MR001 .*users\.ssn",
          id="a full-width attribute is read as its NFKC name"),
