@@ -6,10 +6,10 @@ Small N only: the benchmark itself (benchmarks/perf.py) is never run as a timed 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
-from unittest.mock import ANY
 
 import pytest
 
@@ -164,15 +164,23 @@ def test_perf_harness_runs_every_case_with_the_expected_exit_codes(
     perf_main(["--models", "12", "--runs", "1", "--results", str(tmp_path / "results")])
     [written] = (tmp_path / "results").glob("perf-*.json")
     data = json.loads(written.read_text(encoding="utf-8"))
-    assert [(r["name"], r["exit_codes"], r["notes"]) for r in data["results"]] == [
-        ("reference: import + walk metadata", [0], []),
-        ("reviewer check (cold)", [0], []),
-        ("reviewer check (warm)", [0], []),
-        ("reviewer diff, 3-file PR (warm)", [1], []),
-        ("reviewer check (warm), 16,000-entry baseline", [0], [ANY]),
-        ("reviewer --help", [0], []),
-        ("python -c 'import reviewer.cli'", [0], []),
+    assert [(r["name"], r["exit_codes"]) for r in data["results"]] == [
+        ("reference: import + walk metadata", [0]),
+        ("reviewer check (cold)", [0]),
+        ("reviewer check (warm)", [0]),
+        ("reviewer diff, 3-file PR (warm)", [1]),
+        ("reviewer check (warm), 16,000-entry baseline", [0]),
+        ("reviewer --help", [0]),
+        ("python -c 'import reviewer.cli'", [0]),
     ]
+    # Notes are measurements, not failures: on a 12-model app a forked scan worker can make a
+    # cold run's memory exceed the reference's, depending on the machine (it failed CI once).
+    # The baseline case always says what it added; no case may say anything else.
+    notes = {r["name"]: r["notes"] for r in data["results"]}
+    assert [re.fullmatch(r"adds \d+ ms to reviewer check \(warm\)", n) is not None
+            for n in notes.pop("reviewer check (warm), 16,000-entry baseline")] == [True]
+    assert all(re.fullmatch(r"peak memory above the reference's \(.*\)", n)
+               for case_notes in notes.values() for n in case_notes), notes
     assert data["results"][0]["ratio"] == 1.0
     assert data["machine"]["cpu_count"] and data["models"] == 12
     assert capsys.readouterr().out.startswith("| case | median | ratio to reference |")
