@@ -658,7 +658,7 @@ class _ModuleBuilder:
         if not finder.found:
             return  # builds nothing the inventory reads
         if values is None or not isinstance(stmt.target, cst.Name) or finder.classes or (
-            stmt.asynchronous is not None
+            finder.loops or stmt.asynchronous is not None
         ):
             self.opaque_loop(stmt, finder)
             return
@@ -689,8 +689,8 @@ class _ModuleBuilder:
             self.ex.pos.line(stmt),
             f"a {kind} loop at module level builds {finder.found[0]}, which masking-reviewer "
             "cannot read (it unrolls only `for name in (\"a\", \"b\"):` loops over literal "
-            "strings, with no class statement in them); write the tables or classes out one by "
-            "one, or loop over a literal tuple of strings",
+            "strings, with no class statement or other loop in them); write the tables or "
+            "classes out one by one, or loop over a literal tuple of strings",
         ))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
@@ -1904,11 +1904,20 @@ class _Builds(cst.CSTVisitor):
         self.builders = builders or _BUILDERS
         self.found: list[str] = []
         self.classes = False
+        self.loops = False  # a loop inside: unrolled, nested loops multiply (a hang, 1000^3)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.classes = True
         self.found.append("class statements")
         return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        self.loops = True
+        return True
+
+    def visit_While(self, node: cst.While) -> bool:
+        self.loops = True
+        return True
 
     def visit_Call(self, node: cst.Call) -> bool:
         name = (dotted(node.func) or "").rsplit(".", 1)[-1]

@@ -38,6 +38,7 @@ DEEP_JSON = "[" * 5000 + "]" * 5000
 UNLABELLED_RULES = '{"version": 1, "rules": []}\n'
 BIG = b"# " + b"x" * (MAX_FILE_BYTES + 10) + b"\n"
 PRIVATE = '{"visibility": ColumnVisibility.PRIVATE}'
+LITERALS_300 = "(" + ", ".join(f'"v{i}"' for i in range(300)) + ")"
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,13 @@ CASES = [
           'Evil = type("Evil", (Base,), NS)\n'},
          ["check"], 1, r"app/models\.py:18: MR007 .*type\('Evil', \.\.\.\) creates a mapped class",
          id="type(...) creating a mapped class from a namespace it cannot read blocks at its line"),
+    # nested loops over literal strings would be unrolled 300^3 times: refused at the outer loop
+    case({"app/models.py": MODEL + "\n\nfrom sqlalchemy import Table\n"
+          + "".join("    " * depth + f"for {var} in {LITERALS_300}:\n"
+                    for depth, var in enumerate("abc"))
+          + "            Table(a + b + c, Base.metadata, Column('id', Integer))\n"},
+         ["check"], 1, r"app/models\.py:\d+: MR007 .*a for loop at module level builds Table",
+         id="nested literal loops building tables block, never hang", hangs=True),
     # a computed name that would take terabytes: refused at its line, never a MemoryError
     case({"app/models.py": MODEL + '\n\nNAME = "x"' + '.replace("x", "xxxxxxxxxx")' * 12 + "\n\n"
           "class Bomb(Base):\n    __tablename__ = NAME\n"
