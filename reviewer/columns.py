@@ -152,6 +152,11 @@ class ColumnBuilder:
             return name, False
         return None, call.name_expr[0] != "maybe"
 
+    def in_label_order(self, labels: Collection[str]) -> tuple[str, ...]:
+        """The configured labels among ``labels``, in the configuration's order, so a column's
+        labels read the same however its statement spelled them."""
+        return tuple(lb for lb in self.config.labels if lb in labels)
+
     def labels_for(self, path: str, *calls: CallFacts | None) -> set[str]:
         found: set[str] = set()
         for call in calls:
@@ -397,7 +402,7 @@ class ColumnBuilder:
             nullable=nullable,
             unique=unique,
             primary_key=primary_key,
-            labels=tuple(lb for lb in self.config.labels if lb in labels),
+            labels=self.in_label_order(labels),
             exemption=self.exemption(path, stmt.line, stmt.end_line, table, column),
             declared_in=node.facts.name if node is not owner else None,
             **_evidence(*evidence),
@@ -439,8 +444,7 @@ class ColumnBuilder:
                 nullable=arg.nullable if arg.nullable is not None else not arg.primary_key,
                 unique=arg.unique,
                 primary_key=arg.primary_key,
-                labels=tuple(lb for lb in self.config.labels
-                             if lb in self.labels_for(path, arg)),
+                labels=self.in_label_order(self.labels_for(path, arg)),
                 exemption=self.exemption(path, arg.line, arg.end_line, table, name),
                 **_evidence(arg),
             )
@@ -530,7 +534,7 @@ class ColumnBuilder:
             nullable=column.nullable if column.nullable is not None else not column.primary_key,
             unique=column.unique,
             primary_key=column.primary_key,
-            labels=tuple(lb for lb in self.config.labels if lb in labels),
+            labels=self.in_label_order(labels),
             exemption=self.exemption(path, late.line, late.end_line, table, column_name),
             **_evidence(column),
         ))
@@ -797,7 +801,7 @@ class ColumnBuilder:
                 table=table, column=name, class_name=owner.facts.name, attribute=stmt.attribute,
                 path=path, line=arg.line, type=arg.type, nullable=nullable, unique=arg.unique,
                 primary_key=arg.primary_key,
-                labels=tuple(lb for lb in self.config.labels if lb in labels),
+                labels=self.in_label_order(labels),
                 exemption=self.exemption(path, arg.line, arg.end_line, table, name),
                 declared_in=node.facts.name if node is not owner else None,
                 **_evidence(arg),
@@ -884,7 +888,7 @@ class ColumnBuilder:
                 nullable=col.nullable,
                 unique=col.unique,
                 primary_key=col.primary_key,
-                labels=tuple(lb for lb in self.config.labels if lb in col.labels),
+                labels=self.in_label_order(col.labels),
                 declared_in=declared.name.rsplit(".", 1)[-1],
             )
 

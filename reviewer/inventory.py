@@ -114,8 +114,7 @@ def _finish(builder: ColumnBuilder, files: Sequence[str]) -> Inventory:
         if prev is None:
             unique[col.key] = col
         elif set(col.labels) - set(prev.labels):
-            merged = tuple(lb for lb in builder.config.labels
-                           if lb in prev.labels or lb in col.labels)
+            merged = builder.in_label_order({*prev.labels, *col.labels})
             unique[col.key] = replace(prev, labels=merged)
     columns = tuple(sorted(unique.values(), key=lambda c: (c.path, c.line, c.table, c.column)))
     exemptions = tuple(dict.fromkeys(
