@@ -67,7 +67,7 @@ class Vocabulary:
     prose_attributes: frozenset[str]
     location_suffixes: frozenset[str]
     about_suffixes: frozenset[str]
-    material: tuple[tuple[str, ...], ...]
+    material: frozenset[tuple[str, ...]]
     material_max_length: int
     sized_types: frozenset[str]
     flag_prefixes: frozenset[str]
@@ -93,7 +93,7 @@ class Vocabulary:
     secret_words: tuple[tuple[str, ...], ...] = ()
     public_words: tuple[tuple[str, ...], ...] = ()
     settings_tables: tuple[tuple[str, ...], ...] = ()
-    org_tables: tuple[tuple[str, ...], ...] = ()
+    org_tables: frozenset[tuple[str, ...]] = frozenset()
     author_siblings: frozenset[str] = frozenset()
     by_name_types: frozenset[str] = frozenset()
     by_verbs: frozenset[str] = frozenset()
@@ -276,7 +276,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         prose_attributes=frozenset(map(_singular, _strs(data["free_text"], "prose_attributes"))),
         location_suffixes=frozenset(map(_singular, _strs(data["credential"], "location_suffixes"))),
         about_suffixes=frozenset(map(_singular, _strs(data["credential"], "about_suffixes"))),
-        material=_phrases(data["credential"], "material"),
+        material=frozenset(_phrases(data["credential"], "material")),
         material_max_length=int(data["credential"]["material_max_length"]),
         sized_types=frozenset(_strs(types, "sized")),
         flag_prefixes=frozenset(_singular(p) for p in _strs(neg, "flag_prefixes")),
@@ -302,7 +302,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         secret_words=_phrases(ctx, "secret_words"),
         public_words=_phrases(ctx, "public_words"),
         settings_tables=_phrases(ctx, "settings_tables"),
-        org_tables=_phrases(ctx, "org_tables"),
+        org_tables=frozenset(_phrases(ctx, "org_tables")),
         author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
         by_verbs=frozenset(map(_singular, _strs(ctx, "by_verbs"))),
@@ -553,7 +553,7 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         return Classification("credential", "high",
                               f"{said}, {result.reason}" if result else said)
     if (result is not None and result.category == "credential" and result.confidence == "medium"
-            and any(_find(tokens, p) >= 0 for p in vocab.material)):
+            and _contains_any(tokens, vocab.material)):
         length = _max_length(type_expr, vocab)
         if length is not None and length <= vocab.material_max_length:
             return None  # magnum: cluster.keypair is String(255), a keypair's name
@@ -652,7 +652,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     return Context(
         table=table,
         settings=_heads(table, class_name, vocab.settings_tables),
-        org_table=any(_find(own, p) >= 0 for p in vocab.org_tables),
+        org_table=_contains_any(own, vocab.org_tables),
         person_table=bool(own) and own[-1] in vocab.person_tables,
         personal=(bool(own) and own[-1] in vocab.person_tables)
         or any(n in vocab.personal_siblings for n in names),
@@ -836,7 +836,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     if base is not None and base.category != "credential":
         return _not_a_secret(base, normalize(name), context, column, vocab)
     if (base is not None and context.person_table
-            and any(_find(normalize(name), p) >= 0 for p in vocab.person_prose)):
+            and _contains_any(normalize(name), vocab.person_prose)):
         return Classification("free_text", "medium", f"{base.reason} in table "
                               f"'{context.table}': a person's own prose")
     if base is None:
