@@ -294,7 +294,7 @@ def _column_draft() -> type | None:
          else (f.name, object, dataclasses.field(default=f.default)) for f in shape],
         slots=True,
     )
-    values = [f"probe-{n}" for n in range(len(shape))]
+    values: list[Any] = [f"probe-{n}" for n in range(len(shape))]
     try:
         probe = draft(*values)
         probe.__class__ = Column
