@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,9 @@ class Snapshot:
     tree_label: str
     inventory: Inventory  # columns carry category/confidence from the classifier
     rules: RulesFile
-    vocab: Vocabulary
+    # The vocabulary, loaded on first use: with the classified inventory cached, a warm check
+    # with nothing to suggest never needs it (reading it is ~6 ms of vocabulary.toml).
+    load_vocab: Callable[[], Vocabulary]
     # Built on first use and kept: the similarity index, and each column's suggestion. The
     # base side of a diff never asks, so it never pays for them.
     _index: list[SimilarIndex] = field(
@@ -69,6 +72,10 @@ class Snapshot:
         # The evidence travels with the column, so messages can quote it ("name token
         # 'code', sibling 'expires_at', unique").
         return Classification(column.category, column.confidence, column.evidence or "")
+
+    @property
+    def vocab(self) -> Vocabulary:
+        return self.load_vocab()
 
     def similar_index(self) -> SimilarIndex:
         if not self._index:
@@ -97,7 +104,7 @@ def snapshot(
     use_cache: bool = True,
     paths: Sequence[str] | None = None,
 ) -> Snapshot:
-    vocab = load_vocabulary(config)
+    vocab = partial(load_vocabulary, config)  # memoised by the config's names
     inventory = build_inventory(tree, config, use_cache=use_cache, paths=paths,
                                 refine=classification(config, vocab))
     rules = load_rules(rules_tree or tree, config.rules)
@@ -110,14 +117,14 @@ def snapshot(
 CLASSIFIER_INPUTS = ("classifier.py", "types.py", "vocabulary.toml", "review.py")
 
 
-def classification(config: Config, vocab: Vocabulary) -> Refinement:
+def classification(config: Config, vocab: Callable[[], Vocabulary]) -> Refinement:
     """The classifier as a refinement of the inventory, cached beside it: a warm run then
     decodes the classified columns instead of judging ~10,000 of them again."""
     code = files_fingerprint(CLASSIFIER_INPUTS)
     key = None if code is None else digest_key(
         "classified", code, sys.version,
         json.dumps([config.sensitive_names, config.ignore_names]))
-    return Refinement(key, lambda inventory: classify_inventory(inventory, vocab))
+    return Refinement(key, lambda inventory: classify_inventory(inventory, vocab()))
 
 
 def classify_inventory(inventory: Inventory, vocab: Vocabulary) -> Inventory:
