@@ -24,7 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from reviewer.types import CATEGORIES, Category, Column, Confidence, Config
+from reviewer.types import CATEGORIES, Category, Classification, Column, Confidence, Config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,13 +38,6 @@ _RANK: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
 # acronym at the end, or a bare number; digits stay on the word they follow (line1, s3).
 _TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True, slots=True)
-class Classification:
-    category: Category
-    confidence: Confidence
-    reason: str  # e.g. "name token 'secret'"
 
 
 @dataclass(frozen=True, slots=True)

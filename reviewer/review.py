@@ -23,15 +23,14 @@ from reviewer import gate
 from reviewer.cache import digest_key, files_fingerprint
 from reviewer.checks import CHECKS
 from reviewer.checks.base import label_words
-from reviewer.classifier import Classification, Vocabulary, classify_columns, load_vocabulary
 from reviewer.codes import CODES
 from reviewer.inventory import Refinement, build_inventory
 from reviewer.rules import load_rules
-from reviewer.similar import SimilarIndex, suggest_rule
 from reviewer.sources import GitTree, SourceTree, WorktreeTree
 from reviewer.types import (
     AiUsage,
     Change,
+    Classification,
     Column,
     Config,
     Finding,
@@ -44,7 +43,13 @@ from reviewer.types import (
 )
 
 if TYPE_CHECKING:
+    from reviewer.classifier import Vocabulary
     from reviewer.gitdiff import DiffIndex
+    from reviewer.similar import SimilarIndex
+
+# The classifier, the vocabulary and the similarity index are imported where they are first
+# used: a warm check whose classified inventory comes from the cache and that has nothing to
+# suggest needs none of them (~6 ms of start-up).
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,8 @@ class Snapshot:
 
     def similar_index(self) -> SimilarIndex:
         if not self._index:
+            from reviewer.similar import SimilarIndex
+
             self._index.append(SimilarIndex(self.inventory, self.rules, self.vocab))
         return self._index[0]
 
@@ -87,6 +94,8 @@ class Snapshot:
         out once per column, whoever asks (a check, the diff review, the AI layer)."""
         found = self._suggestions.get(column)
         if found is None:
+            from reviewer.similar import suggest_rule
+
             similar = self.similar_index().query(column)
             found = self._suggestions[column] = (
                 similar, suggest_rule(column, self.classification(column), similar))
@@ -104,11 +113,17 @@ def snapshot(
     use_cache: bool = True,
     paths: Sequence[str] | None = None,
 ) -> Snapshot:
-    vocab = partial(load_vocabulary, config)  # memoised by the config's names
+    vocab = partial(_load_vocabulary, config)
     inventory = build_inventory(tree, config, use_cache=use_cache, paths=paths,
                                 refine=classification(config, vocab))
     rules = load_rules(rules_tree or tree, config.rules)
     return Snapshot(tree.label, inventory, rules, vocab)
+
+
+def _load_vocabulary(config: Config) -> Vocabulary:
+    from reviewer.classifier import load_vocabulary
+
+    return load_vocabulary(config)  # memoised by the config's names
 
 
 # What decides a verdict besides the inventory: the classifier's code, every module of ours it
@@ -129,6 +144,8 @@ def classification(config: Config, vocab: Callable[[], Vocabulary]) -> Refinemen
 
 def classify_inventory(inventory: Inventory, vocab: Vocabulary) -> Inventory:
     """Fill in every column's category, confidence and evidence (static and runtime modes)."""
+    from reviewer.classifier import classify_columns
+
     return replace(inventory, columns=classify_columns(inventory.columns, vocab))
 
 

@@ -111,14 +111,16 @@ def _edit(rel: str, old: str, new: str) -> Callable[[Path], None]:
 @pytest.fixture
 def classified(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many inventories the classifier judged (the real classifier, counted)."""
+    from reviewer import classifier
+
     calls: list[int] = []
-    real = review.classify_columns
+    real = classifier.classify_columns
 
     def counted(*args: object, **kwargs: object) -> object:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(review, "classify_columns", counted)
+    monkeypatch.setattr(classifier, "classify_columns", counted)
     return calls
 
 
