@@ -26,11 +26,6 @@ from typing import Any
 
 from reviewer.types import CATEGORIES, Category, Classification, Column, Confidence, Config
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 CONFIDENCES: tuple[Confidence, ...] = ("high", "medium", "low")
 _RANK: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
 
@@ -229,7 +224,17 @@ def _strs(table: Mapping[str, Any], key: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _shipped() -> Mapping[str, Any]:
+    from reviewer.cache import parsed_toml
+
     text = resources.files("reviewer").joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    return parsed_toml(text, _toml)
+
+
+def _toml(text: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     return dict(tomllib.loads(text))
 
 

@@ -21,10 +21,19 @@ from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
 from reviewer.types import CATEGORIES, Category, Config, ConfigExemption
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+
+def _tomllib() -> Any:
+    """Imported on a miss of the TOML cache only (``reviewer.cache.parsed_toml``): a warm run
+    reads its configuration back as JSON and never pays for the parser."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    return tomllib
+
+
+def _load_toml(text: str) -> dict[str, Any]:
+    return dict(_tomllib().loads(text))
 
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -179,11 +188,15 @@ def _parse_toml(text: str | None, path: str) -> dict[str, Any]:
             f"not valid TOML: nested deeper than {MAX_NESTING} levels", path=path,
             line=line_of(text, deep),
         )
+    from reviewer.cache import parsed_toml
+
     try:
-        return dict(tomllib.loads(text))
+        return parsed_toml(text, _load_toml)
     except RecursionError:
         raise UsageError("not valid TOML: nested too deeply", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:
+        if not isinstance(exc, _tomllib().TOMLDecodeError):
+            raise
         m = re.search(r"line (\d+)", str(exc))
         raise UsageError(
             f"not valid TOML: {exc}", path=path, line=int(m.group(1)) if m else None

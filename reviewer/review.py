@@ -129,7 +129,9 @@ def _load_vocabulary(config: Config) -> Vocabulary:
 # What decides a verdict besides the inventory: the classifier's code, every module of ours it
 # imports (tests/test_classified_cache.py fails when it imports one not listed here), and the
 # shipped words. The config's words and the interpreter go into the key beside them.
-CLASSIFIER_INPUTS = ("classifier.py", "types.py", "vocabulary.toml", "review.py")
+CLASSIFIER_INPUTS = (
+    "classifier.py", "types.py", "cache.py", "vocabulary.toml", "review.py",
+)
 
 
 def classification(config: Config, vocab: Callable[[], Vocabulary]) -> Refinement:
