@@ -7,6 +7,7 @@ so that a suggested rule never trips the check that judges it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from reviewer.strategies import CATEGORY_DEFAULTS, IDENTIFIER_FAKES, STRATEGIES
@@ -50,9 +51,16 @@ def _category(column: Column, classification: Classification | None) -> Category
 
 
 def _scalar(column: Column) -> bool:
+    return _scalar_type(column.type or "")
+
+
+@lru_cache(maxsize=1024)
+def _scalar_type(type_expr: str) -> bool:
+    """Whether a type takes no placeholder string; by type, as written: suggesting rules asks
+    once per candidate, thousands of times over a few dozen types."""
     from reviewer.classifier import load_vocabulary
 
-    idents = set(_IDENT.findall(column.type or ""))
+    idents = set(_IDENT.findall(type_expr))
     return bool(idents & load_vocabulary().scalar_types)
 
 
