@@ -321,7 +321,7 @@ def _column_draft() -> type | None:
         "_DraftColumn",
         [(f.name, object) if f.default is dataclasses.MISSING
          else (f.name, object, dataclasses.field(default=f.default)) for f in shape],
-        slots=True,
+        slots=True, eq=False, repr=False,  # filled and retyped at once: __init__ only
     )
     values: list[Any] = [f"probe-{n}" for n in range(len(shape))]
     try:

@@ -16,10 +16,9 @@ from typing import Any, cast
 from reviewer.codes import Severity
 from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, MAX_NESTING
 from reviewer.errors import UsageError
-from reviewer.externals import class_from_data
 from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
-from reviewer.types import CATEGORIES, Category, Config, ConfigExemption
+from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, ExternalClass
 
 
 def _tomllib() -> Any:
@@ -176,6 +175,18 @@ def _validate(data: Mapping[str, Any], path: str, text: str) -> None:
     )
 
 
+def _external_bases(data: dict[str, Any], path: str) -> tuple[ExternalClass, ...]:
+    declared = sorted(data.get("external-bases", {}).items())
+    if not declared:
+        return ()
+    # imported for a declaration only: most configurations have none, and a warm run then
+    # never loads the external bases' module
+    from reviewer.externals import class_from_data
+
+    return tuple(class_from_data(name, entry, f"{path} [{_table_name(path)}.external-bases]")
+                 for name, entry in declared)
+
+
 def _table_name(path: str) -> str:
     return "top level" if path.endswith(CONFIG_FILE) else f"tool.{CONFIG_TABLE}"
 
@@ -310,9 +321,6 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
         baseline=data.get("baseline"),
         sensitive_names=sensitive,
         ignore_names=tuple(data.get("ignore-names", ())),
-        external_bases=tuple(
-            class_from_data(name, entry, f"{path} [{_table_name(path)}.external-bases]")
-            for name, entry in sorted(data.get("external-bases", {}).items())
-        ),
+        external_bases=_external_bases(data, path),
         path=path,
     )

@@ -326,12 +326,19 @@ def test_parsed_toml_is_what_tomllib_says(text: str, stored: bool) -> None:
 def test_a_damaged_toml_entry_is_parsed_again(
     app: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from reviewer import classifier
+
+    classifier._shipped.cache_clear()  # this process may have read the vocabulary already
+    classifier._cached.cache_clear()
     first = _check(app.root, capsys)
     entries = _entries("toml")
     assert len(entries) == 2  # the vocabulary's and the configuration's
     for entry in entries:
         entry.write_text(entry.read_text()[:40])
+    classifier._shipped.cache_clear()
+    classifier._cached.cache_clear()
     assert _check(app.root, capsys) == first
+    assert all(json.loads(e.read_text()) for e in entries)  # both written whole again
 
 
 def test_invalid_toml_fails_the_same_way_every_time(
