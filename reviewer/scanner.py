@@ -304,6 +304,9 @@ class _Positions:
         if span is None:
             return 0
         start, end = span
+        # libcst drops the module's last newline token after the fact when the file has none,
+        # so the last statement's span can end one past the tokens
+        end = min(end, len(self.tokens))
         # a block ends with its last line's newline; the statement ends on that line
         while end > start and self.tokens[end - 1] in ("", "\n", "\r\n", "\r"):
             end -= 1

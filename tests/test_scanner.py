@@ -220,6 +220,28 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from app.mixins import Tokens
+            class User(Base, Tokens):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """),
+         # the last line of the file is a declared_attr's return, with no newline after it
+         "app/mixins.py": textwrap.dedent("""\
+            from sqlalchemy import Column, String
+            from sqlalchemy.orm import declared_attr
+            class Tokens:
+                @declared_attr
+                def access_token(cls):
+                    return Column(String(512))
+            """).rstrip("\n")},
+        None,
+        [Row("users", "id", "User", "id", 9, (), False),
+         Row("users", "access_token", "User", "access_token", 4, (), True, "app/mixins.py",
+             "Tokens")],
+        id="a mixin file without a trailing newline ends in a declared_attr column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             from sqlalchemy.orm import declared_attr
             class Tenant(Base):
                 __abstract__ = True
