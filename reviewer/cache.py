@@ -62,6 +62,22 @@ def code_fingerprint() -> str | None:
     return digest.hexdigest()
 
 
+@cache
+def files_fingerprint(names: tuple[str, ...]) -> str | None:
+    """Hash of these files of this package (code or shipped data); None when one cannot be
+    read (a zipped or frozen install): then whatever they decide is not cached."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    try:
+        for name in names:
+            raw = (here / name).read_bytes()
+            digest.update(f"{name}\0{len(raw)}:".encode())
+            digest.update(raw)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def cache_key(text: str, labels: Sequence[str]) -> str:
     digest = hashlib.sha256()
     digest.update(f"scan-v{CACHE_SCHEMA}\0{code_fingerprint() or ''}\0".encode())
@@ -320,9 +336,9 @@ class InventoryCache:
     Any difference, or any unreadable entry, is a miss and the inventory is rebuilt.
     """
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, kind: str = "inventory") -> None:
         # Each entry is a whole inventory (~0.5 MB for 500 models): keep the recent ones only.
-        self.store = JsonStore("inventory", root, max_entries=INVENTORY_CACHE_ENTRIES)
+        self.store = JsonStore(kind, root, max_entries=INVENTORY_CACHE_ENTRIES)
 
     @staticmethod
     def key(files: Sequence[str], parts: Sequence[object]) -> str | None:
@@ -338,6 +354,14 @@ class InventoryCache:
         return digest.hexdigest()
 
     def get(self, key: str, tree: SourceTree) -> Inventory | None:
+        found = self.lookup(key, tree)
+        return None if found is None else found[0]
+
+    def lookup(
+        self, key: str, tree: SourceTree
+    ) -> tuple[Inventory, dict[str, str | None]] | None:
+        """The inventory and the verified reads it was built from (for an entry derived from
+        it, which must be checked against the same files)."""
         # Decoding allocates ~100,000 containers, none of them in a cycle; the collector's
         # passes over them are pure cost (~10% of the decode).
         enabled = gc.isenabled()
@@ -348,16 +372,19 @@ class InventoryCache:
             if enabled:
                 gc.enable()
 
-    def _get(self, key: str, tree: SourceTree) -> Inventory | None:
+    def _get(
+        self, key: str, tree: SourceTree
+    ) -> tuple[Inventory, dict[str, str | None]] | None:
         data = self.store.load(key)
         if data is None:
             return None
         try:
-            reads = data["reads"]
-            for path, digest in reads:
-                if content_id(tree, path) != digest:
+            reads: dict[str, str | None] = {}
+            for path, digest in data["reads"]:
+                if not isinstance(path, str) or content_id(tree, path) != digest:
                     return None
-            return inventory_from_json(data["inventory"])
+                reads[path] = digest
+            return inventory_from_json(data["inventory"]), reads
         except UnreadableFile:
             return None  # rebuilt, so the file gets its MR007
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):

@@ -4,11 +4,11 @@ cached whole, keyed by the files that decide it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from reviewer.cache import InventoryCache, RecordingTree, content_id
+from reviewer.cache import InventoryCache, RecordingTree, content_id, digest_key
 from reviewer.columns import ColumnBuilder
 from reviewer.facts_pool import FactsPool
 from reviewer.files import UnreadableFile
@@ -25,6 +25,18 @@ def _digest(tree: SourceTree, path: str) -> str | None:
         return f"unreadable: {exc.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class Refinement:
+    """A pure function of an inventory (the classifier), cached beside the inventory.
+
+    ``key`` must cover everything besides the inventory that shapes the result: the code
+    that computes it, its data files and the configuration it reads. None (that code cannot
+    be fingerprinted) means no caching of the result."""
+
+    key: str | None
+    apply: Callable[[Inventory], Inventory]
+
+
 def build_inventory(
     tree: SourceTree,
     config: Config,
@@ -32,10 +44,18 @@ def build_inventory(
     use_cache: bool = True,
     jobs: int | None = None,
     paths: Sequence[str] | None = None,
+    refine: Refinement | None = None,
 ) -> Inventory:
-    """Every column of every concrete table in the model files. Never raises for content."""
+    """Every column of every concrete table in the model files, passed through ``refine``
+    when given. Never raises for content.
+
+    The refined inventory has an entry of its own, keyed on the inventory's key and
+    ``refine.key``, and verified against the same files; a warm run then decodes one entry
+    and refines nothing. A change to the refinement alone (a config's ``sensitive-names``)
+    still finds the plain inventory and only refines it again."""
     if not use_cache:
-        return _build(tree, config, use_cache=False, jobs=jobs, paths=paths)[0]
+        return _refined(_build(tree, config, use_cache=False, jobs=jobs, paths=paths)[0],
+                        refine)
     files = tree.files()
     # The files that decide the selection go into the key itself, so the base and the head of
     # a diff (same file list, different models) get entries of their own. Anything else the
@@ -55,18 +75,38 @@ def build_inventory(
          None if paths is None else [list(paths), tree.label], sorted(digests.items())],
     )
     if key is None:
-        return _build(tree, config, use_cache=True, jobs=jobs, paths=paths)[0]
+        return _refined(_build(tree, config, use_cache=True, jobs=jobs, paths=paths)[0],
+                        refine)
+    refined_cache = refined_key = None
+    if refine is not None and refine.key is not None:
+        refined_cache = InventoryCache(kind="refined")
+        refined_key = digest_key("refined", key, refine.key)
+        hit = refined_cache.get(refined_key, tree)
+        if hit is not None:
+            return hit
     cache = InventoryCache()
-    found = cache.get(key, tree)
+    found = cache.lookup(key, tree)
     if found is not None:
-        return found
-    recording = RecordingTree(tree)
-    inventory, environment = _build(recording, config, use_cache=True, jobs=jobs, paths=paths)
-    if environment:
-        return inventory  # it read installed packages: not a function of the repository alone
-    others = {p: d for p, d in recording.reads.items() if p not in digests}
-    cache.put(key, others, inventory)
-    return inventory
+        inventory, others = found
+    else:
+        recording = RecordingTree(tree)
+        inventory, environment = _build(
+            recording, config, use_cache=True, jobs=jobs, paths=paths)
+        if environment:
+            # it read installed packages: not a function of the repository alone
+            return _refined(inventory, refine)
+        others = {p: d for p, d in recording.reads.items() if p not in digests}
+        cache.put(key, others, inventory)
+    if refine is None:
+        return inventory
+    result = refine.apply(inventory)
+    if refined_cache is not None and refined_key is not None:
+        refined_cache.put(refined_key, others, result)
+    return result
+
+
+def _refined(inventory: Inventory, refine: Refinement | None) -> Inventory:
+    return inventory if refine is None else refine.apply(inventory)
 
 
 def _build(

@@ -1263,7 +1263,8 @@ def flask_ext(module: str) -> str:
 
 
 def _import_aliases(body: Sequence[cst.BaseStatement]) -> dict[str, str]:
-    """Renaming imports at module level (under if/try too): local name -> what it stands for."""
+    """Renaming imports at module level (under if/try/with/match too): local name -> what it
+    stands for."""
     aliases: dict[str, str] = {}
     for stmt, small in _statements(body):
         if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
@@ -1284,10 +1285,10 @@ def _import_aliases(body: Sequence[cst.BaseStatement]) -> dict[str, str]:
                 aliases.update(_import_aliases(_block_body(orelse.body)))
             elif isinstance(orelse, cst.If):
                 aliases.update(_import_aliases([orelse]))
-        elif isinstance(stmt, (cst.Try, cst.TryStar)):
-            aliases.update(_import_aliases(_block_body(stmt.body)))
-            for handler in stmt.handlers:
-                aliases.update(_import_aliases(_block_body(handler.body)))
+        elif isinstance(stmt, (cst.Try, cst.TryStar, cst.With, cst.Match)):
+            # every block the module body reads, so a renamed import there is read too
+            for block in _blocks(stmt):
+                aliases.update(_import_aliases(block))
     return aliases
 
 

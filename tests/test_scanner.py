@@ -427,6 +427,38 @@ def test_flask_ext_imports_are_flask_sqlalchemy(imports: str) -> None:
     ]
 
 
+
+# A label imported under another name is read wherever the module body itself is read: under
+# every block of a try, a with, and a match (compat shims, `warnings.catch_warnings()`,
+# version dispatch). Missing it would drop the label, and the column would pass unlabelled.
+ALIAS_BLOCKS = {
+    "try body": "try:\n    {imp}\nexcept ImportError:\n    pass\n",
+    "except handler": "try:\n    import fastcolumns\nexcept ImportError:\n    {imp}\n",
+    "try else": "try:\n    import json\nexcept ImportError:\n    pass\nelse:\n    {imp}\n",
+    "finally": "try:\n    import json\nfinally:\n    {imp}\n",
+    "with": "import warnings\nwith warnings.catch_warnings():\n    {imp}\n",
+    "match case": "import sys\nmatch sys.platform:\n    case _:\n        {imp}\n",
+}
+
+
+@pytest.mark.parametrize("block", [pytest.param(b, id=f"renamed label import in {b}")
+                                   for b in ALIAS_BLOCKS])
+def test_renamed_label_imports_in_every_block_are_read(block: str) -> None:
+    text = (ALIAS_BLOCKS[block].format(imp="from app.vis import ColumnVisibility as Vis")
+            + "from sqlalchemy import Column, Integer, Text\n"
+            + "from sqlalchemy.orm import DeclarativeBase\n"
+            + "class Base(DeclarativeBase):\n    pass\n"
+            + "class Key(Base):\n    __tablename__ = \"keys\"\n"
+            + "    id = Column(Integer, primary_key=True)\n"
+            + "    secret = Column(Text, info={\"v\": Vis.PRIVATE})\n")
+    inventory = scan({"app/m.py": text})
+    assert inventory.errors == ()
+    line = text.count("\n", 0, text.index("secret =")) + 1
+    assert [row(c) for c in inventory.columns] == [
+        Row("keys", "id", "Key", "id", line - 1, nullable=False),
+        Row("keys", "secret", "Key", "secret", line, (PRIV,)),
+    ]
+
 ERROR_CASES = [
     # Names are resolved, not matched: a local function called mapped_column is not
     # SQLAlchemy's. It is a call into the repository's own code, which may build a column the
