@@ -110,6 +110,7 @@ class Vocabulary:
     recipient_names: frozenset[str] = frozenset()
     session_tables: tuple[tuple[str, ...], ...] = ()
     session_ids: frozenset[str] = frozenset()
+    private_halves: frozenset[tuple[str, ...]] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
     head_only: frozenset[tuple[str, ...]] = frozenset()
     owned_heads: frozenset[tuple[str, ...]] = frozenset()
@@ -319,6 +320,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         recipient_names=frozenset(map(_snake_norm, _strs(ctx, "recipient_names"))),
         session_tables=_phrases(ctx, "session_tables"),
         session_ids=frozenset(map(_snake_norm, _strs(ctx, "session_ids"))),
+        private_halves=frozenset(_phrases(ctx, "private_halves")),
         message_tables=_phrases(ctx, "message_tables"),
         head_only=frozenset((*_phrases(data["direct_identifier"], "head_only"),
                              *_phrases(data["credential"], "head_only"))),
@@ -623,6 +625,9 @@ class Context:
     handles: frozenset[str] = frozenset()  # siblings that name a person: actor, owner
     message_table: bool = False  # its rows are sent e-mails or messages
     session_table: bool = False  # its rows are server-side sessions
+    session_key: str | None = None  # a sibling that holds the session's id: session_id
+    private_half: str | None = None  # a sibling that holds a private key: the row is a key pair
+    account: str | None = None  # a string user_id, no foreign key, no table of users: Keystone's
     identifier_table: str | None = None  # its head noun is a person's identifier: user_names
 
 
@@ -649,6 +654,15 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     handles = frozenset(n for n, c in names.items()
                         if (found := classify(c.column, c.type, vocab)) is not None
                         and found.category == "direct_identifier")
+    private_half = next((c.column for c in columns
+                         if _contains_any(normalize(c.column), vocab.private_halves)
+                         and (found := classify(c.column, c.type, vocab)) is not None
+                         and found.category == "credential" and found.confidence == "high"),
+                        None)
+    account = next((c.column for n, c in names.items()
+                    if no_people and n in vocab.external_account_names and not c.foreign_key
+                    and not c.primary_key and _type_idents(c.type) & vocab.by_name_types),
+                   None)
     return Context(
         table=table,
         settings=_heads(table, class_name, vocab.settings_tables),
@@ -669,6 +683,9 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         handles=handles,
         message_table=_heads(table, class_name, vocab.message_tables),
         session_table=_heads(table, class_name, vocab.session_tables),
+        session_key=next((c.column for n, c in names.items() if n in vocab.session_ids), None),
+        private_half=private_half,
+        account=account,
         identifier_table=_identifier_head(table, vocab),
     )
 
@@ -768,6 +785,22 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
     return None
 
 
+def _key_holder(column: Column, context: Context) -> str | None:
+    """Whose key material this is, when a reviewer would call it a credential for sure: the
+    public half of a key pair stored with its private key, or a person's registered key (it
+    verifies that person's logins). A table alone adds no secrecy to a public key."""
+    if context.private_half and context.private_half != column.column:
+        return (f"sibling '{context.private_half}': the public half of a key pair stored with "
+                "its private key")
+    if context.owner and context.owner != column.column:
+        return (f"sibling '{context.owner}' (foreign key to {context.owner_target}): a "
+                "person's registered key")
+    if context.account and context.account != column.column:
+        return (f"sibling '{context.account}' (an account at the external identity service): "
+                "a person's registered key")
+    return None
+
+
 @lru_cache(maxsize=8)
 def _singletons(words: frozenset[str]) -> frozenset[tuple[str, ...]]:
     return frozenset((w,) for w in words)
@@ -829,6 +862,13 @@ def classify_in_context(column: Column, context: Context | None = None,
             return Classification("credential", "high", f"name '{_snake(name)}' {where}: the "
                                   "value that logs the session's user in")
         if any(snake == b or snake.endswith("_" + b) for b in vocab.blob_names):
+            if context.session_key and context.expiry:
+                # a live session's row: its data is the login state, and where web apps keep
+                # the OAuth tokens they hold for the user (powerdns-admin: session['github_token'])
+                return Classification(
+                    "credential", "high", f"blob name '{_snake(name)}' {where}, sibling "
+                    f"'{context.session_key}', sibling '{context.expiry}': what a live session "
+                    "holds (login state, tokens)")
             return Classification("credential", "medium", f"blob name '{_snake(name)}' {where}: "
                                   "what the session holds")
     if base is None and ruled_out(name, vocab):
@@ -894,6 +934,11 @@ def classify_in_context(column: Column, context: Context | None = None,
     if public and base is not None:
         return Classification(base.category, "low", f"{base.reason}, but the comment says "
                               f"'{public.replace('_', ' ')}'")
+    if (base is not None and base.confidence == "medium"
+            and _contains_any(normalize(name), vocab.material)):
+        held = _key_holder(column, context)
+        if held:
+            return Classification("credential", "high", f"{base.reason}, {held}")
     if strength >= 3:
         return base  # the name already convinces; more evidence would only lengthen messages
     if strength == 1 and not boosts:

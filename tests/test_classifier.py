@@ -612,9 +612,81 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 user_id = Column(Integer, ForeignKey("users.id"))
                 public_key = Column(Text)
             """, ("client_certificates", "public_key"),
-            ("credential", "medium", "name 'public_key', table 'client_certificates', sibling "
-                                     "'user_id' (foreign key to users.id)"),
-            id="a public key warns whatever its table: nothing secret"),
+            ("credential", "high", "name 'public_key', sibling 'user_id' (foreign key to "
+                                   "users.id): a person's registered key"),
+            id="a person's registered public key verifies their logins"),
+        pytest.param("""
+            class ServiceCertificate(Base):
+                __tablename__ = "service_certificates"
+                id = Column(Integer, primary_key=True)
+                service = Column(String(64))
+                public_key = Column(Text)
+            """, ("service_certificates", "public_key"),
+            ("credential", "medium", "name 'public_key'"),
+            id="a public key nobody owns warns: a table adds no secrecy"),
+        pytest.param("""
+            class X509KeyPair(Base):
+                __tablename__ = "x509keypair"
+                id = Column(Integer, primary_key=True)
+                certificate = Column(Text())
+                private_key = Column(Text())
+                intermediates = Column(Text())
+            """, ("x509keypair", "intermediates"),
+            ("credential", "high", "name token 'intermediates', sibling 'private_key': the public "
+                                   "half of a key pair stored with its private key"),
+            id="a chain stored beside its private key is the key pair's material"),
+        pytest.param("""
+            class Source(Base):
+                __tablename__ = "sources"
+                id = Column(Integer, primary_key=True)
+                pgp_public_key = Column(Text)
+                pgp_secret_key = Column(Text)
+                pgp_fingerprint = Column(String(40))
+            """, ("sources", "pgp_public_key"),
+            ("credential", "high", "name 'public_key', sibling 'pgp_secret_key': the public half "
+                                   "of a key pair stored with its private key"),
+            id="a PGP public key stored beside its secret key"),
+        pytest.param("""
+            class Source(Base):
+                __tablename__ = "sources"
+                id = Column(Integer, primary_key=True)
+                pgp_public_key = Column(Text)
+                pgp_secret_key_label = Column(String(40))
+            """, ("sources", "pgp_public_key"),
+            ("credential", "medium", "name 'public_key'"),
+            id="negative: a secret key's label is no private half"),
+        pytest.param("""
+            class KeyPair(Base):
+                __tablename__ = "key_pairs"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(255))
+                user_id = Column(String(255))
+                public_key = Column(Text())
+            """, ("key_pairs", "public_key"),
+            ("credential", "high", "name 'public_key', sibling 'user_id' (an account at the "
+                                   "external identity service): a person's registered key"),
+            id="an SSH key of a Keystone user: the repository keeps no accounts"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                username = Column(String(80))
+            class KeyPair(Base):
+                __tablename__ = "key_pairs"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(String(255))
+                public_key = Column(Text())
+            """, ("key_pairs", "public_key"),
+            ("credential", "medium", "name 'public_key'"),
+            id="negative: a string user_id is no owner where the repository keeps accounts"),
+        pytest.param("""
+            class KeyPair(Base):
+                __tablename__ = "key_pairs"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                public_key = Column(String(255))
+            """, ("key_pairs", "public_key"), (None, None, None),
+            id="negative: a short string names a key, however owned"),
         pytest.param("""
             class SessionActivity(Base):
                 __tablename__ = "accounts_user_session_activity"
@@ -725,9 +797,20 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 data = Column(LargeBinary)
                 expiry = Column(DateTime)
             """, ("sessions", "data"),
+            ("credential", "high", "blob name 'data' in sessions table 'sessions', sibling "
+                                   "'session_id', sibling 'expiry': what a live session holds "
+                                   "(login state, tokens)"),
+            id="the data of a live server-side session"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String(255), unique=True)
+                data = Column(LargeBinary)
+            """, ("sessions", "data"),
             ("credential", "medium", "blob name 'data' in sessions table 'sessions': what the "
                                      "session holds"),
-            id="the data of a server-side session"),
+            id="session data with no expiry warns: maybe an archive"),
         pytest.param("""
             class Event(Base):
                 __tablename__ = "events"
