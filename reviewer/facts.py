@@ -202,15 +202,15 @@ class ModuleFacts:
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
 _SQLA_IMPORT = re.compile(
-    r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy|sqlmodel|flask\.ext\.sqlalchemy"
-    r"|flask\.ext\s+import\s+(?:\(\s*)?(?:\w+\s*,\s*)*sqlalchemy)\b",
+    r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy|sqlmodel"
+    r"|(?:flask\.ext|flaskext)(?:\.sqlalchemy|\s+import\s+(?:\(\s*)?(?:\w+\s*,\s*)*sqlalchemy))\b",
     re.MULTILINE,
 )
 
 
 def mentions_sqlalchemy(text: str) -> bool:
     """Cheap pre-check before parsing: does any line import sqlalchemy or flask_sqlalchemy
-    (also by its pre-1.0 name ``flask.ext.sqlalchemy``)?"""
+    (also by its old names ``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy``)?"""
     return ("sqlalchemy" in text or "sqlmodel" in text) and _SQLA_IMPORT.search(text) is not None
 
 

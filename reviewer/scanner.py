@@ -304,6 +304,9 @@ class _Positions:
         if span is None:
             return 0
         start, end = span
+        # libcst drops the module's last newline token after the fact when the file has none,
+        # so the last statement's span can end one past the tokens
+        end = min(end, len(self.tokens))
         # a block ends with its last line's newline; the statement ends on that line
         while end > start and self.tokens[end - 1] in ("", "\n", "\r\n", "\r"):
             end -= 1
@@ -713,8 +716,8 @@ class _ModuleBuilder:
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = ident(alias.asname.name.value)
-            if module == "flask.ext" and not level:  # `from flask.ext import sqlalchemy`
-                self.imports.append(ImportFacts(local, flask_ext(f"flask.ext.{name}"), None))
+            if module in _FLASK_EXT_PACKAGES and not level:  # `from flask.ext import sqlalchemy`
+                self.imports.append(ImportFacts(local, flask_ext(f"{module}.{name}"), None))
                 continue
             self.imports.append(ImportFacts(local, module or "", name, level))
 
@@ -1253,12 +1256,19 @@ def _uncall(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.func if isinstance(node, cst.Call) else node
 
 
+# Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
+# 0.8, extensions themselves shipped in the `flaskext` namespace package (Flask-SQLAlchemy up
+# to 0.15 was `flaskext.sqlalchemy`). Code of those eras imports them so.
+_FLASK_EXT_PREFIXES = ("flask.ext.", "flaskext.")
+_FLASK_EXT_PACKAGES = ("flask.ext", "flaskext")
+
+
 def flask_ext(module: str) -> str:
-    """``flask.ext.sqlalchemy`` -> ``flask_sqlalchemy``: Flask before 1.0 redirected
-    ``flask.ext.<name>`` to the ``flask_<name>`` package, and code of that era imports it so."""
-    if module.startswith("flask.ext.") and len(module) > len("flask.ext."):
-        head, _, rest = module[len("flask.ext."):].partition(".")
-        return f"flask_{head}" + (f".{rest}" if rest else "")
+    """``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy`` -> ``flask_sqlalchemy``."""
+    for prefix in _FLASK_EXT_PREFIXES:
+        if module.startswith(prefix) and len(module) > len(prefix):
+            head, _, rest = module[len(prefix):].partition(".")
+            return f"flask_{head}" + (f".{rest}" if rest else "")
     return module
 
 

@@ -220,6 +220,28 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from app.mixins import Tokens
+            class User(Base, Tokens):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """),
+         # the last line of the file is a declared_attr's return, with no newline after it
+         "app/mixins.py": textwrap.dedent("""\
+            from sqlalchemy import Column, String
+            from sqlalchemy.orm import declared_attr
+            class Tokens:
+                @declared_attr
+                def access_token(cls):
+                    return Column(String(512))
+            """).rstrip("\n")},
+        None,
+        [Row("users", "id", "User", "id", 9, (), False),
+         Row("users", "access_token", "User", "access_token", 4, (), True, "app/mixins.py",
+             "Tokens")],
+        id="a mixin file without a trailing newline ends in a declared_attr column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             from sqlalchemy.orm import declared_attr
             class Tenant(Base):
                 __abstract__ = True
@@ -396,8 +418,9 @@ def test_columns(files: dict[str, str], naming: TableNaming | None, expected: li
     assert [row(c) for c in inventory.columns] == expected
 
 
-# Flask before 1.0 redirected `flask.ext.<name>` to `flask_<name>`; code of that era is still
-# read, from every import form, and auto-detected as model code.
+# Flask before 1.0 redirected `flask.ext.<name>` to `flask_<name>`, and before 0.8 extensions
+# shipped as `flaskext.<name>`; code of those eras is still read, from every import form, and
+# auto-detected as model code.
 FLASK_EXT_MODEL = """\
 class User(db.Model):
     __tablename__ = "users"
@@ -415,6 +438,13 @@ class User(db.Model):
                  id="renamed on import"),
     pytest.param("import flask.ext.sqlalchemy as fsa\ndb = fsa.SQLAlchemy()\n",
                  id="import flask.ext.sqlalchemy as fsa"),
+    # before Flask 0.8 the extension itself lived in the `flaskext` namespace package
+    pytest.param("from flaskext.sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+                 id="from flaskext.sqlalchemy import SQLAlchemy"),
+    pytest.param("from flaskext import sqlalchemy\ndb = sqlalchemy.SQLAlchemy()\n",
+                 id="from flaskext import sqlalchemy"),
+    pytest.param("import flaskext.sqlalchemy as fsa\ndb = fsa.SQLAlchemy()\n",
+                 id="import flaskext.sqlalchemy as fsa"),
 ])
 def test_flask_ext_imports_are_flask_sqlalchemy(imports: str) -> None:
     text = "from app.vis import ColumnVisibility\n" + imports + FLASK_EXT_MODEL
