@@ -100,6 +100,9 @@ class Vocabulary:
     person_only: frozenset[tuple[str, ...]] = frozenset()
     personal_siblings: frozenset[str] = frozenset()
     machine_ip_qualifiers: frozenset[str] = frozenset()
+    network_siblings: frozenset[str] = frozenset()
+    sealing_flags: frozenset[str] = frozenset()
+    sealed_names: frozenset[str] = frozenset()
     external_account_names: frozenset[str] = frozenset()
     person_prose: frozenset[tuple[str, ...]] = frozenset()
     visit_siblings: frozenset[str] = frozenset()
@@ -310,6 +313,9 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         person_only=frozenset(_phrases(ctx, "person_only")),
         personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
         machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
+        network_siblings=frozenset(map(_snake_norm, _strs(ctx, "network_siblings"))),
+        sealing_flags=frozenset(map(_snake_norm, _strs(ctx, "sealing_flags"))),
+        sealed_names=frozenset(map(_snake_norm, _strs(ctx, "sealed_names"))),
         external_account_names=frozenset(map(_snake_norm, _strs(ctx, "external_account_names"))),
         person_prose=frozenset(_phrases(ctx, "person_prose")),
         visit_siblings=frozenset(map(_snake_norm, _strs(ctx, "visit_siblings"))),
@@ -628,6 +634,10 @@ class Context:
     session_key: str | None = None  # a sibling that holds the session's id: session_id
     private_half: str | None = None  # a sibling that holds a private key: the row is a key pair
     account: str | None = None  # a string user_id, no foreign key, no table of users: Keystone's
+    network: str | None = None  # a sibling that describes a network: cidr, gateway
+    # (column, sibling): a sibling says the column's value is encrypted (decrypt_method, or
+    # properties_data_encrypted for properties_data)
+    sealed: tuple[tuple[str, str], ...] = ()
     identifier_table: str | None = None  # its head noun is a person's identifier: user_names
 
 
@@ -686,8 +696,24 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         session_key=next((c.column for n, c in names.items() if n in vocab.session_ids), None),
         private_half=private_half,
         account=account,
+        network=next((c.column for n, c in names.items() if n in vocab.network_siblings), None),
+        sealed=_sealed(names, vocab),
         identifier_table=_identifier_head(table, vocab),
     )
+
+
+def _sealed(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
+    """Columns a sibling says are stored encrypted: the row's value or data beside a
+    decrypt_method or an encrypted flag; any column beside a flag named after it."""
+    out = []
+    flag = next((c.column for n, c in names.items() if n in vocab.sealing_flags), None)
+    for n, c in names.items():
+        named = names.get(f"{n}_encrypted")
+        if named is not None:
+            out.append((c.column, named.column))
+        elif flag is not None and n in vocab.sealed_names and not c.foreign_key:
+            out.append((c.column, flag))
+    return tuple(out)
 
 
 def _identifier_head(table: str, vocab: Vocabulary) -> str | None:
@@ -738,6 +764,9 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                     (best.start > 0 and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
                     or normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers)):
                 return None  # host_ip, servers.ip: a machine's address
+            if (best.term.tokens[0] in ("ip", "mac") and context.network
+                    and not context.personal):
+                return None  # an address beside its subnet and gateway: a machine's interface
     fk = column.foreign_key
     if fk and base.category in ("direct_identifier", "quasi_identifier") and (
             _snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
@@ -871,6 +900,12 @@ def classify_in_context(column: Column, context: Context | None = None,
                     "holds (login state, tokens)")
             return Classification("credential", "medium", f"blob name '{_snake(name)}' {where}: "
                                   "what the session holds")
+    sealed = next((flag for col, flag in context.sealed if col == column.column), None)
+    if sealed and (base is None or base.category != "credential"):
+        # the developer's own judgement, as with an encrypted type (heat: resource_data.value
+        # beside decrypt_method holds EC2 secret keys and generated private keys)
+        return Classification("credential", "high", f"name '{_snake(name)}', sibling "
+                              f"'{sealed}': the row says its value is stored encrypted")
     if base is None and ruled_out(name, vocab):
         return None
     if base is not None and base.category != "credential":
@@ -959,8 +994,9 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     for column in columns:
         by_table.setdefault(column.table, []).append(column)
     # Does the repository keep accounts of its own? (nova and cinder keep none: their users
-    # live in Keystone.)
-    people = any(set(normalize(c.column)) & {"email", "username", "password"} for c in columns)
+    # live in Keystone.) A password alone says nothing: manila's security_services.password
+    # logs the share server into a directory, and manila keeps no accounts.
+    people = any(set(normalize(c.column)) & {"email", "username"} for c in columns)
     contexts = {table: table_context(table, cols[0].class_name, cols, vocab,
                                      no_people=not people)
                 for table, cols in by_table.items()}
