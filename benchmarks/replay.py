@@ -277,6 +277,36 @@ def declared_name(line: str) -> tuple[str, str] | None:
     return None
 
 
+_RETURN_CALL = re.compile(rf"^(\s*)return\s+{_CALL}(.*)$")
+_DEF = re.compile(r"^\s*def\s+([A-Za-z_]\w*)\s*\(")
+
+
+def declared_attr_column(lines: Sequence[str], index: int) -> tuple[str, str] | None:
+    """(attribute, DB column name) of a mixin's ``declared_attr`` column, when
+    ``lines[index]`` is the ``return Column(...)`` of ``@declared_attr def name(cls):``."""
+    m = _RETURN_CALL.match(lines[index])
+    if m is None:
+        return None
+    depth = len(m.group(1))
+    for i in range(index - 1, -1, -1):
+        text = lines[i]
+        if not text.strip() or _indent(text) >= depth:
+            continue  # the function's docstring and comments
+        d = _DEF.match(text)
+        if d is None:
+            return None  # a return under an `if`, or outside a function
+        above = i - 1
+        while above >= 0 and lines[above].lstrip().startswith("@"):
+            if "declared_attr" in lines[above]:
+                whole = _RETURN_CALL.match(statement(lines, index))
+                rest = top_level(whole.group(2) if whole else m.group(2))
+                db = _DB_NAME.match(rest) or _NAME_KW.search(rest)
+                return d.group(1), db.group(1) if db else d.group(1)
+            above -= 1
+        return None
+    return None
+
+
 _ANNOTATED = re.compile(r"^(\s+)([A-Za-z_]\w*)\s*:\s*([^=#]+?)\s*(?:=\s*(.*))?$")
 
 
@@ -364,7 +394,8 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
 
     A column declared in a class without a table (a mixin, a SQLModel base) counts once per
     class of the same file that inherits it and has a table; in a SQLModel schema class that no
-    table inherits (``UserCreate``) it is no column at all.
+    table inherits (``UserCreate``) it is no column at all. A mixin's ``@declared_attr``
+    function returning a column declares the column named after the function.
     """
     out: list[Added] = []
     for path, (plus, minus) in parse_added_lines(diff).items():
@@ -374,13 +405,16 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
         def decl_of(text: str, sqlmodel: bool = sqlmodel) -> tuple[str, str] | None:
             return declared_name(text) or (sqlmodel_field(text) if sqlmodel else None)
 
+        def mixin_decl(index: int, lines: list[str] = lines) -> tuple[str, str] | None:
+            return declared_attr_column(lines, index) if 0 <= index < len(lines) else None
+
         removed = {d[1] for text in minus if (d := decl_of(text))}
         removed |= {d[0] for text in minus if (d := decl_of(text)) and d[0]}
-        candidates = [(n, text) for n, text in plus if decl_of(text)]
+        candidates = [(n, text) for n, text in plus if decl_of(text) or mixin_decl(n - 1)]
         for n, text in candidates:
             index = n - 1
             full = statement(lines, index) if 0 <= index < len(lines) else text
-            decl = decl_of(full) or decl_of(text)
+            decl = decl_of(full) or decl_of(text) or mixin_decl(index)
             if decl is None or (sqlmodel_field(text) and enclosing_class(lines, index) is None):
                 continue
             attribute, column = decl

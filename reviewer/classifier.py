@@ -88,6 +88,9 @@ class Vocabulary:
     person_only: frozenset[tuple[str, ...]] = frozenset()
     personal_siblings: frozenset[str] = frozenset()
     machine_ip_qualifiers: frozenset[str] = frozenset()
+    network_siblings: frozenset[str] = frozenset()
+    sealing_flags: frozenset[str] = frozenset()
+    sealed_names: frozenset[str] = frozenset()
     external_account_names: frozenset[str] = frozenset()
     person_prose: frozenset[tuple[str, ...]] = frozenset()
     visit_siblings: frozenset[str] = frozenset()
@@ -98,6 +101,7 @@ class Vocabulary:
     recipient_names: frozenset[str] = frozenset()
     session_tables: tuple[tuple[str, ...], ...] = ()
     session_ids: frozenset[str] = frozenset()
+    private_halves: frozenset[tuple[str, ...]] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
     head_only: frozenset[tuple[str, ...]] = frozenset()
     owned_heads: frozenset[tuple[str, ...]] = frozenset()
@@ -307,6 +311,9 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         person_only=frozenset(_phrases(ctx, "person_only")),
         personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
         machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
+        network_siblings=frozenset(map(_snake_norm, _strs(ctx, "network_siblings"))),
+        sealing_flags=frozenset(map(_snake_norm, _strs(ctx, "sealing_flags"))),
+        sealed_names=frozenset(map(_snake_norm, _strs(ctx, "sealed_names"))),
         external_account_names=frozenset(map(_snake_norm, _strs(ctx, "external_account_names"))),
         person_prose=frozenset(_phrases(ctx, "person_prose")),
         visit_siblings=frozenset(map(_snake_norm, _strs(ctx, "visit_siblings"))),
@@ -317,6 +324,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         recipient_names=frozenset(map(_snake_norm, _strs(ctx, "recipient_names"))),
         session_tables=_phrases(ctx, "session_tables"),
         session_ids=frozenset(map(_snake_norm, _strs(ctx, "session_ids"))),
+        private_halves=frozenset(_phrases(ctx, "private_halves")),
         message_tables=_phrases(ctx, "message_tables"),
         head_only=frozenset((*_phrases(data["direct_identifier"], "head_only"),
                              *_phrases(data["credential"], "head_only"))),
@@ -621,6 +629,13 @@ class Context:
     handles: frozenset[str] = frozenset()  # siblings that name a person: actor, owner
     message_table: bool = False  # its rows are sent e-mails or messages
     session_table: bool = False  # its rows are server-side sessions
+    session_key: str | None = None  # a sibling that holds the session's id: session_id
+    private_half: str | None = None  # a sibling that holds a private key: the row is a key pair
+    account: str | None = None  # a string user_id, no foreign key, no table of users: Keystone's
+    network: str | None = None  # a sibling that describes a network: cidr, gateway
+    # (column, sibling): a sibling says the column's value is encrypted (decrypt_method, or
+    # properties_data_encrypted for properties_data)
+    sealed: tuple[tuple[str, str], ...] = ()
     identifier_table: str | None = None  # its head noun is a person's identifier: user_names
 
 
@@ -647,6 +662,15 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     handles = frozenset(n for n, c in names.items()
                         if (found := classify(c.column, c.type, vocab)) is not None
                         and found.category == "direct_identifier")
+    private_half = next((c.column for c in columns
+                         if _contains_any(normalize(c.column), vocab.private_halves)
+                         and (found := classify(c.column, c.type, vocab)) is not None
+                         and found.category == "credential" and found.confidence == "high"),
+                        None)
+    account = next((c.column for n, c in names.items()
+                    if no_people and n in vocab.external_account_names and not c.foreign_key
+                    and not c.primary_key and _type_idents(c.type) & vocab.by_name_types),
+                   None)
     return Context(
         table=table,
         settings=_heads(table, class_name, vocab.settings_tables),
@@ -667,8 +691,27 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         handles=handles,
         message_table=_heads(table, class_name, vocab.message_tables),
         session_table=_heads(table, class_name, vocab.session_tables),
+        session_key=next((c.column for n, c in names.items() if n in vocab.session_ids), None),
+        private_half=private_half,
+        account=account,
+        network=next((c.column for n, c in names.items() if n in vocab.network_siblings), None),
+        sealed=_sealed(names, vocab),
         identifier_table=_identifier_head(table, vocab),
     )
+
+
+def _sealed(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
+    """Columns a sibling says are stored encrypted: the row's value or data beside a
+    decrypt_method or an encrypted flag; any column beside a flag named after it."""
+    out = []
+    flag = next((c.column for n, c in names.items() if n in vocab.sealing_flags), None)
+    for n, c in names.items():
+        named = names.get(f"{n}_encrypted")
+        if named is not None:
+            out.append((c.column, named.column))
+        elif flag is not None and n in vocab.sealed_names and not c.foreign_key:
+            out.append((c.column, flag))
+    return tuple(out)
 
 
 def _identifier_head(table: str, vocab: Vocabulary) -> str | None:
@@ -719,6 +762,9 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                     (best.start > 0 and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
                     or normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers)):
                 return None  # host_ip, servers.ip: a machine's address
+            if (best.term.tokens[0] in ("ip", "mac") and context.network
+                    and not context.personal):
+                return None  # an address beside its subnet and gateway: a machine's interface
     fk = column.foreign_key
     if fk and base.category in ("direct_identifier", "quasi_identifier") and (
             _snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
@@ -763,6 +809,22 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                               f"name '{_snake(name)}' on a {kind[0]} column with no foreign "
                               f"key, sibling '{head}' names the account: its ID at the "
                               "external service")
+    return None
+
+
+def _key_holder(column: Column, context: Context) -> str | None:
+    """Whose key material this is, when a reviewer would call it a credential for sure: the
+    public half of a key pair stored with its private key, or a person's registered key (it
+    verifies that person's logins). A table alone adds no secrecy to a public key."""
+    if context.private_half and context.private_half != column.column:
+        return (f"sibling '{context.private_half}': the public half of a key pair stored with "
+                "its private key")
+    if context.owner and context.owner != column.column:
+        return (f"sibling '{context.owner}' (foreign key to {context.owner_target}): a "
+                "person's registered key")
+    if context.account and context.account != column.column:
+        return (f"sibling '{context.account}' (an account at the external identity service): "
+                "a person's registered key")
     return None
 
 
@@ -827,8 +889,21 @@ def classify_in_context(column: Column, context: Context | None = None,
             return Classification("credential", "high", f"name '{_snake(name)}' {where}: the "
                                   "value that logs the session's user in")
         if any(snake == b or snake.endswith("_" + b) for b in vocab.blob_names):
+            if context.session_key and context.expiry:
+                # a live session's row: its data is the login state, and where web apps keep
+                # the OAuth tokens they hold for the user (powerdns-admin: session['github_token'])
+                return Classification(
+                    "credential", "high", f"blob name '{_snake(name)}' {where}, sibling "
+                    f"'{context.session_key}', sibling '{context.expiry}': what a live session "
+                    "holds (login state, tokens)")
             return Classification("credential", "medium", f"blob name '{_snake(name)}' {where}: "
                                   "what the session holds")
+    sealed = next((flag for col, flag in context.sealed if col == column.column), None)
+    if sealed and (base is None or base.category != "credential"):
+        # the developer's own judgement, as with an encrypted type (heat: resource_data.value
+        # beside decrypt_method holds EC2 secret keys and generated private keys)
+        return Classification("credential", "high", f"name '{_snake(name)}', sibling "
+                              f"'{sealed}': the row says its value is stored encrypted")
     if base is None and ruled_out(name, vocab):
         return None
     if base is not None and base.category != "credential":
@@ -892,6 +967,11 @@ def classify_in_context(column: Column, context: Context | None = None,
     if public and base is not None:
         return Classification(base.category, "low", f"{base.reason}, but the comment says "
                               f"'{public.replace('_', ' ')}'")
+    if (base is not None and base.confidence == "medium"
+            and _contains_any(normalize(name), vocab.material)):
+        held = _key_holder(column, context)
+        if held:
+            return Classification("credential", "high", f"{base.reason}, {held}")
     if strength >= 3:
         return base  # the name already convinces; more evidence would only lengthen messages
     if strength == 1 and not boosts:
@@ -912,8 +992,9 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     for column in columns:
         by_table.setdefault(column.table, []).append(column)
     # Does the repository keep accounts of its own? (nova and cinder keep none: their users
-    # live in Keystone.)
-    people = any(set(normalize(c.column)) & {"email", "username", "password"} for c in columns)
+    # live in Keystone.) A password alone says nothing: manila's security_services.password
+    # logs the share server into a directory, and manila keeps no accounts.
+    people = any(set(normalize(c.column)) & {"email", "username"} for c in columns)
     contexts = {table: table_context(table, cols[0].class_name, cols, vocab,
                                      no_people=not people)
                 for table, cols in by_table.items()}

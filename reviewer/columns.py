@@ -24,7 +24,15 @@ from reviewer.resolution import (
 from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
 
 if TYPE_CHECKING:
-    from reviewer.facts import AliasFacts, CallFacts, ClassFacts, LateFacts, MadeClass, Stmt
+    from reviewer.facts import (
+        AliasFacts,
+        CallFacts,
+        ClassFacts,
+        LateFacts,
+        MadeClass,
+        Stmt,
+        VersionedFacts,
+    )
 
 
 @dataclass(slots=True)
@@ -42,6 +50,8 @@ class ColumnBuilder:
     _tables: dict[int, str | None] = field(default_factory=dict)  # by id(ClassNode)
     _mros: dict[int, list[ClassNode]] = field(default_factory=dict)
     _making: int = 0  # how deep type() templates are being expanded inside each other
+    # (table, class, path, __versioned__ options) of every table with a history table
+    histories: list[tuple[str, str, str, VersionedFacts]] = field(default_factory=list)
 
     def mro(self, node: ClassNode) -> list[ClassNode]:
         key = id(node)
@@ -630,6 +640,11 @@ class ColumnBuilder:
             cls.table is not None and cls.table.reflected
         ):
             self.owned.append((table, path, cls.line, f"class {cls.name}"))
+            # __versioned__ is looked up like any attribute: a versioned base versions this too
+            history = next(((c.path, c.facts.versioned) for c in mro
+                            if c.facts.versioned is not None), None)
+            if history is not None:
+                self.histories.append((table, cls.name, *history))
         for owner, made in self.made_templates(node, mro):
             self.made_class(owner.path, made, node, owner.facts.name, table)
         if cls.table is not None:
@@ -891,6 +906,57 @@ class ColumnBuilder:
                 labels=self.in_label_order(col.labels),
                 declared_in=declared.name.rsplit(".", 1)[-1],
             )
+
+    def history_tables(self) -> None:
+        """The history table SQLAlchemy-Continuum builds beside each versioned table: a copy of
+        every column the table has by now (single-table subclasses' included), nullable unless
+        part of the key, with the labels, and pragma exemptions, of the column it copies; plus
+        the transaction bookkeeping columns. The copies point at the original's line, so the
+        finding for a copy sits where the column is declared. The transaction table they share
+        is added too, unless the repository maps its own. (A ``user_id`` that
+        ``make_versioned(user_cls=...)`` adds to it is a foreign key and is not read.)"""
+        by_table: dict[str, list[Column]] = {}
+        for col in self.columns:
+            by_table.setdefault(col.table, []).append(col)
+        readable = sorted((path, options.line) for _t, _c, path, options in self.histories
+                          if options.problem is None)
+        if readable and "transaction" not in by_table:
+            # the one table of transactions every history row points at (who wrote, from where)
+            path, line = readable[0]
+            for name, type_, primary_key in (("id", "BigInteger", True),
+                                             ("remote_addr", "String(50)", False),
+                                             ("issued_at", "DateTime", False)):
+                self.columns.append(Column("transaction", name, "Transaction", name, path, line,
+                                           type_, nullable=not primary_key, unique=False,
+                                           primary_key=primary_key))
+        for table, class_name, path, options in self.histories:
+            if options.problem is not None:
+                self.error(path, options.line,
+                           f"class {class_name}: __versioned__ gives the table {table!r} a "
+                           f"history table, but {options.problem}")
+                self.blocked.add(table)
+                continue
+            history = (options.table_name or "%s_version").replace("%s", table)
+            copies = [c for c in by_table.get(table, ())
+                      if c.attribute not in options.exclude]
+            for col in copies:
+                exemption = col.exemption
+                if exemption is not None:
+                    exemption = replace(exemption, table=history)
+                    self.exemptions.append(exemption)
+                self.columns.append(replace(
+                    col, table=history, class_name=f"{class_name}Version",
+                    nullable=col.nullable if col.primary_key else True, unique=False,
+                    exemption=exemption,
+                ))
+            for name, primary_key in (("transaction_id", True), ("end_transaction_id", False),
+                                      ("operation_type", False)):
+                self.columns.append(Column(
+                    history, name, f"{class_name}Version", name, path, options.line,
+                    "BigInteger" if name != "operation_type" else "SmallInteger",
+                    nullable=not primary_key and name != "operation_type", unique=False,
+                    primary_key=primary_key, index=True,
+                ))
 
     def empty_tables(self) -> None:
         """A table needs a primary key, so one with no column read means the reader missed

@@ -92,6 +92,20 @@ class ClassFacts:
     # class keywords with literal values, as source text: (("table", "True"),) for SQLModel
     keywords: tuple[tuple[str, str], ...] = ()
     made: tuple[MadeClass, ...] = ()  # classes its declared_attrs build with type(...)
+    versioned: VersionedFacts | None = None  # __versioned__ = {...}: history table
+
+
+@dataclass(frozen=True, slots=True)
+class VersionedFacts:
+    """``__versioned__ = {...}`` in a class body: SQLAlchemy-Continuum (and its fork
+    sqlalchemy-history) give the class's table a history table, ``<table>_version`` unless
+    ``"table_name"`` says otherwise, holding a copy of every column but the ``"exclude"``d
+    ones. Every old value of a secret lives on there, so it needs masking like the original."""
+
+    line: int
+    table_name: str | None = None  # the "table_name" option, a %-pattern such as "%s_history"
+    exclude: tuple[str, ...] = ()  # attribute names left out ("include" already subtracted)
+    problem: str | None = None  # why the options cannot be read (the table then blocks)
 
 
 # A base of a class made by type() that is the class being mapped itself: ``(cls,)``, which
@@ -202,15 +216,15 @@ class ModuleFacts:
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
 _SQLA_IMPORT = re.compile(
-    r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy|sqlmodel|flask\.ext\.sqlalchemy"
-    r"|flask\.ext\s+import\s+(?:\(\s*)?(?:\w+\s*,\s*)*sqlalchemy)\b",
+    r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy|sqlmodel"
+    r"|(?:flask\.ext|flaskext)(?:\.sqlalchemy|\s+import\s+(?:\(\s*)?(?:\w+\s*,\s*)*sqlalchemy))\b",
     re.MULTILINE,
 )
 
 
 def mentions_sqlalchemy(text: str) -> bool:
     """Cheap pre-check before parsing: does any line import sqlalchemy or flask_sqlalchemy
-    (also by its pre-1.0 name ``flask.ext.sqlalchemy``)?"""
+    (also by its old names ``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy``)?"""
     return ("sqlalchemy" in text or "sqlmodel" in text) and _SQLA_IMPORT.search(text) is not None
 
 
@@ -244,7 +258,9 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             c.tablename, c.tablename_kind, c.tablename_line, c.abstract, _enc_call(c.table),
             c.table_line, c.table_error, list(c.decorators), c.tablename_expr,
             [list(k) for k in c.keywords],
-            [_enc_made(m) for m in c.made]]
+            [_enc_made(m) for m in c.made],
+            None if c.versioned is None else [c.versioned.line, c.versioned.table_name,
+                                              list(c.versioned.exclude), c.versioned.problem]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -312,13 +328,15 @@ def _stmt(d: Any) -> Stmt:
 
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
-     table_line, table_error, decorators, tablename_expr, keywords, made) = d
+     table_line, table_error, decorators, tablename_expr, keywords, made, versioned) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
         bool(table_error), tuple(decorators), _tuples(tablename_expr),
         tuple((str(k), str(v)) for k, v in keywords),
         tuple(map(_made, made)),
+        None if versioned is None else VersionedFacts(
+            int(versioned[0]), versioned[1], tuple(map(str, versioned[2])), versioned[3]),
     )
 
 

@@ -139,7 +139,7 @@ def _table_naming(
     if not any("table-naming" in e.message for e in inventory.errors):
         return None, None
     texts = (tree.read(f) or "" for f in tree.files() if f.endswith(".py"))
-    if any("flask_sqlalchemy" in t or "flask.ext" in t for t in texts):
+    if any("flask_sqlalchemy" in t or "flask.ext" in t or "flaskext" in t for t in texts):
         return "flask-sqlalchemy", None
     return None, ("some models have no literal __tablename__ and no Flask-SQLAlchemy naming "
                   "was found: set `table-naming` (\"snake_case\" or \"flask-sqlalchemy\") in "

@@ -143,6 +143,7 @@ def _build(
             # A hierarchy the resolver does not handle must block, never crash the gate.
             builder.error(path, 1, f"the reviewer could not resolve this file "
                           f"({type(exc).__name__}: {exc}); please report it")
+    builder.history_tables()
     builder.empty_tables()
     return _finish(builder, files), repo.externals.read_installed
 

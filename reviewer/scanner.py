@@ -44,6 +44,7 @@ from reviewer.facts import (
     Stmt,
     StrExpr,
     TablenameKind,
+    VersionedFacts,
     mentions_sqlalchemy,
 )
 
@@ -304,6 +305,9 @@ class _Positions:
         if span is None:
             return 0
         start, end = span
+        # libcst drops the module's last newline token after the fact when the file has none,
+        # so the last statement's span can end one past the tokens
+        end = min(end, len(self.tokens))
         # a block ends with its last line's newline; the statement ends on that line
         while end > start and self.tokens[end - 1] in ("", "\n", "\r\n", "\r"):
             end -= 1
@@ -713,8 +717,8 @@ class _ModuleBuilder:
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = ident(alias.asname.name.value)
-            if module == "flask.ext" and not level:  # `from flask.ext import sqlalchemy`
-                self.imports.append(ImportFacts(local, flask_ext(f"flask.ext.{name}"), None))
+            if module in _FLASK_EXT_PACKAGES and not level:  # `from flask.ext import sqlalchemy`
+                self.imports.append(ImportFacts(local, flask_ext(f"{module}.{name}"), None))
                 continue
             self.imports.append(ImportFacts(local, module or "", name, level))
 
@@ -1046,6 +1050,7 @@ class _ModuleBuilder:
             table=state.table,
             table_line=state.table_line,
             table_error=state.table_error,
+            versioned=state.versioned,
             keywords=tuple(
                 (a.keyword.value, _expr_code(a.value)) for a in node.keywords
                 if a.keyword is not None
@@ -1136,6 +1141,9 @@ class _ModuleBuilder:
                 continue
             if attr == "__abstract__":
                 state.abstract = value is not None and _literal_bool(value) is True
+                continue
+            if attr == "__versioned__" and value is not None and not type_checking:
+                state.versioned = _versioned(value, line)
                 continue
             if attr == "__table__" and value is None:
                 continue  # `__table__: ClassVar[sa.Table]`: a type declaration, not a table
@@ -1229,6 +1237,7 @@ class _ClassState:
     table_line: int = 0
     table_error: bool = False
     tablename_expr: StrExpr | None = None
+    versioned: VersionedFacts | None = None
     made: list[MadeClass] = field(default_factory=list)
     # classmethods' type() templates, until we know which declared_attr calls them
     pending: list[tuple[str, MadeClass, cst.Call, tuple[str, ...]]] = field(default_factory=list)
@@ -1253,12 +1262,19 @@ def _uncall(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.func if isinstance(node, cst.Call) else node
 
 
+# Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
+# 0.8, extensions themselves shipped in the `flaskext` namespace package (Flask-SQLAlchemy up
+# to 0.15 was `flaskext.sqlalchemy`). Code of those eras imports them so.
+_FLASK_EXT_PREFIXES = ("flask.ext.", "flaskext.")
+_FLASK_EXT_PACKAGES = ("flask.ext", "flaskext")
+
+
 def flask_ext(module: str) -> str:
-    """``flask.ext.sqlalchemy`` -> ``flask_sqlalchemy``: Flask before 1.0 redirected
-    ``flask.ext.<name>`` to the ``flask_<name>`` package, and code of that era imports it so."""
-    if module.startswith("flask.ext.") and len(module) > len("flask.ext."):
-        head, _, rest = module[len("flask.ext."):].partition(".")
-        return f"flask_{head}" + (f".{rest}" if rest else "")
+    """``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy`` -> ``flask_sqlalchemy``."""
+    for prefix in _FLASK_EXT_PREFIXES:
+        if module.startswith(prefix) and len(module) > len(prefix):
+            head, _, rest = module[len(prefix):].partition(".")
+            return f"flask_{head}" + (f".{rest}" if rest else "")
     return module
 
 
@@ -1842,6 +1858,48 @@ def _body_strings(body: Sequence[cst.BaseStatement], self_name: str | None,
     for name in counts:
         env.setdefault(name, _UNKNOWN)
     return env
+
+
+def _versioned(value: cst.BaseExpression, line: int) -> VersionedFacts | None:
+    """The options of ``__versioned__ = {...}`` that shape the history table; None for
+    ``__versioned__ = None`` (no history: SQLAlchemy-Continuum would not even start)."""
+    if isinstance(value, cst.Name) and value.value == "None":
+        return None
+    entries: list[tuple[str | None, cst.BaseExpression]] = []
+    if isinstance(value, cst.Dict) and all(isinstance(e, cst.DictElement)
+                                           for e in value.elements):
+        entries = [(_literal_str(e.key), e.value) for e in value.elements
+                   if isinstance(e, cst.DictElement)]
+    elif isinstance(value, cst.Call) and dotted(value.func) == "dict" and all(
+        a.keyword is not None for a in value.args
+    ):
+        entries = [(a.keyword.value, a.value) for a in value.args if a.keyword is not None]
+    else:
+        return VersionedFacts(line, problem="its value is not a dict literal, so the history "
+                              "table's name and columns cannot be read; write the options as "
+                              "a literal {...}")
+    options = dict(entries)
+    if None in options:
+        return VersionedFacts(line, problem="a key of its options is not a string literal; "
+                              "write every option name as a literal")
+    pattern: str | None = None
+    if "table_name" in options:
+        pattern = _literal_str(options["table_name"])
+        if pattern is None or pattern.count("%s") != 1 or "%" in pattern.replace("%s", ""):
+            return VersionedFacts(line, problem="its \"table_name\" is not a literal pattern "
+                                  "with one %s, so the history table's name cannot be read")
+    lists = {}
+    for key in ("exclude", "include"):
+        if key in options:
+            names = _literal_strings(options[key])
+            if names is None:
+                return VersionedFacts(line, problem=f"its \"{key}\" is not a literal list of "
+                                      "attribute names, so the history table's columns cannot "
+                                      "be read")
+            lists[key] = names
+    include = set(lists.get("include", ()))
+    exclude = tuple(n for n in lists.get("exclude", ()) if n not in include)
+    return VersionedFacts(line, pattern, exclude)
 
 
 def _literal_strings(node: cst.BaseExpression) -> list[str] | None:

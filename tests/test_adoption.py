@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.cli import main
+from reviewer.init import plan_init
 from reviewer.strategies import STRATEGIES
 from tests.gitrepo import GitRepo, make_repo
 
@@ -299,3 +300,46 @@ def test_a_label_can_name_a_column_type(
     [mr001] = [f for f in found if f["code"] == "MR001"]
     assert (mr001["table"], mr001["column"]) == ("notifications", "smtp_login")
     assert f"is marked {label}" in str(mr001["message"])
+
+
+# --- init picks the table naming from how the models import Flask-SQLAlchemy ---------------------
+
+NAMELESS_MODEL = """\
+db = SQLAlchemy()
+
+
+class BillItem(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+"""
+PLAIN_DECLARATIVE = """\
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class BillItem(Base):
+    id = Column(Integer, primary_key=True)
+"""
+
+
+@pytest.mark.parametrize(("source", "naming"), [
+    pytest.param("from flask_sqlalchemy import SQLAlchemy\n" + NAMELESS_MODEL,
+                 "flask-sqlalchemy", id="flask_sqlalchemy"),
+    pytest.param("from flask.ext.sqlalchemy import SQLAlchemy\n" + NAMELESS_MODEL,
+                 "flask-sqlalchemy", id="flask.ext.sqlalchemy (Flask before 1.0)"),
+    pytest.param("from flaskext.sqlalchemy import SQLAlchemy\n" + NAMELESS_MODEL,
+                 "flask-sqlalchemy", id="flaskext.sqlalchemy (Flask before 0.8)"),
+    pytest.param(PLAIN_DECLARATIVE, None, id="plain declarative: left for a human"),
+])
+def test_init_picks_flask_sqlalchemy_naming_from_its_import(
+    tmp_path: Path, source: str, naming: str | None
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(source)
+    plan = plan_init(str(tmp_path))
+    assert plan.config.table_naming == naming
+    if naming is None:
+        assert any("no Flask-SQLAlchemy naming was found" in u for u in plan.undecided)
+    else:
+        assert f'table-naming = "{naming}"' in plan.config_new

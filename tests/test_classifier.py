@@ -612,9 +612,81 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 user_id = Column(Integer, ForeignKey("users.id"))
                 public_key = Column(Text)
             """, ("client_certificates", "public_key"),
-            ("credential", "medium", "name 'public_key', table 'client_certificates', sibling "
-                                     "'user_id' (foreign key to users.id)"),
-            id="a public key warns whatever its table: nothing secret"),
+            ("credential", "high", "name 'public_key', sibling 'user_id' (foreign key to "
+                                   "users.id): a person's registered key"),
+            id="a person's registered public key verifies their logins"),
+        pytest.param("""
+            class ServiceCertificate(Base):
+                __tablename__ = "service_certificates"
+                id = Column(Integer, primary_key=True)
+                service = Column(String(64))
+                public_key = Column(Text)
+            """, ("service_certificates", "public_key"),
+            ("credential", "medium", "name 'public_key'"),
+            id="a public key nobody owns warns: a table adds no secrecy"),
+        pytest.param("""
+            class X509KeyPair(Base):
+                __tablename__ = "x509keypair"
+                id = Column(Integer, primary_key=True)
+                certificate = Column(Text())
+                private_key = Column(Text())
+                intermediates = Column(Text())
+            """, ("x509keypair", "intermediates"),
+            ("credential", "high", "name token 'intermediates', sibling 'private_key': the public "
+                                   "half of a key pair stored with its private key"),
+            id="a chain stored beside its private key is the key pair's material"),
+        pytest.param("""
+            class Source(Base):
+                __tablename__ = "sources"
+                id = Column(Integer, primary_key=True)
+                pgp_public_key = Column(Text)
+                pgp_secret_key = Column(Text)
+                pgp_fingerprint = Column(String(40))
+            """, ("sources", "pgp_public_key"),
+            ("credential", "high", "name 'public_key', sibling 'pgp_secret_key': the public half "
+                                   "of a key pair stored with its private key"),
+            id="a PGP public key stored beside its secret key"),
+        pytest.param("""
+            class Source(Base):
+                __tablename__ = "sources"
+                id = Column(Integer, primary_key=True)
+                pgp_public_key = Column(Text)
+                pgp_secret_key_label = Column(String(40))
+            """, ("sources", "pgp_public_key"),
+            ("credential", "medium", "name 'public_key'"),
+            id="negative: a secret key's label is no private half"),
+        pytest.param("""
+            class KeyPair(Base):
+                __tablename__ = "key_pairs"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(255))
+                user_id = Column(String(255))
+                public_key = Column(Text())
+            """, ("key_pairs", "public_key"),
+            ("credential", "high", "name 'public_key', sibling 'user_id' (an account at the "
+                                   "external identity service): a person's registered key"),
+            id="an SSH key of a Keystone user: the repository keeps no accounts"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                username = Column(String(80))
+            class KeyPair(Base):
+                __tablename__ = "key_pairs"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(String(255))
+                public_key = Column(Text())
+            """, ("key_pairs", "public_key"),
+            ("credential", "medium", "name 'public_key'"),
+            id="negative: a string user_id is no owner where the repository keeps accounts"),
+        pytest.param("""
+            class KeyPair(Base):
+                __tablename__ = "key_pairs"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                public_key = Column(String(255))
+            """, ("key_pairs", "public_key"), (None, None, None),
+            id="negative: a short string names a key, however owned"),
         pytest.param("""
             class SessionActivity(Base):
                 __tablename__ = "accounts_user_session_activity"
@@ -725,9 +797,20 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 data = Column(LargeBinary)
                 expiry = Column(DateTime)
             """, ("sessions", "data"),
+            ("credential", "high", "blob name 'data' in sessions table 'sessions', sibling "
+                                   "'session_id', sibling 'expiry': what a live session holds "
+                                   "(login state, tokens)"),
+            id="the data of a live server-side session"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String(255), unique=True)
+                data = Column(LargeBinary)
+            """, ("sessions", "data"),
             ("credential", "medium", "blob name 'data' in sessions table 'sessions': what the "
                                      "session holds"),
-            id="the data of a server-side session"),
+            id="session data with no expiry warns: maybe an archive"),
         pytest.param("""
             class Event(Base):
                 __tablename__ = "events"
@@ -1056,6 +1139,129 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                                            "key, and no table of users: an account at an "
                                            "external identity service"),
             id="a creator_id string with no users table is an external account"),
+        pytest.param("""
+            class SecurityService(Base):
+                __tablename__ = "security_services"
+                id = Column(String(36), primary_key=True)
+                user = Column(String(255))
+                password = Column(String(255))
+            class Share(Base):
+                __tablename__ = "shares"
+                id = Column(String(36), primary_key=True)
+                user_id = Column(String(255))
+            """, ("shares", "user_id"),
+            ("quasi_identifier", "medium", "name 'user_id' on a String column with no foreign "
+                                           "key, and no table of users: an account at an "
+                                           "external identity service"),
+            id="a service's password is no table of users: user_id is still external"),
+        pytest.param("""
+            class Member(Base):
+                __tablename__ = "members"
+                id = Column(Integer, primary_key=True)
+                username = Column(String(80))
+            class Share(Base):
+                __tablename__ = "shares"
+                id = Column(String(36), primary_key=True)
+                user_id = Column(String(255))
+            """, ("shares", "user_id"), (None, None, None),
+            id="negative: where the repository keeps usernames, a user_id is its own"),
+        pytest.param("""
+            class NetworkAllocation(Base):
+                __tablename__ = "network_allocations"
+                id = Column(String(36), primary_key=True)
+                ip_address = Column(String(64))
+                mac_address = Column(String(32))
+                cidr = Column(String(64))
+                gateway = Column(String(64))
+            """, ("network_allocations", "mac_address"), (None, None, None),
+            id="negative: a MAC beside its subnet and gateway is a machine's interface"),
+        pytest.param("""
+            class NetworkAllocation(Base):
+                __tablename__ = "network_allocations"
+                id = Column(String(36), primary_key=True)
+                ip_address = Column(String(64))
+                cidr = Column(String(64))
+            """, ("network_allocations", "ip_address"), (None, None, None),
+            id="negative: an IP beside its CIDR is a machine's"),
+        pytest.param("""
+            class Login(Base):
+                __tablename__ = "logins"
+                id = Column(Integer, primary_key=True)
+                ip_address = Column(String(64))
+                email = Column(String(255))
+                gateway = Column(String(64))
+            """, ("logins", "ip_address"),
+            ("direct_identifier", "high", "name 'ip_address'"),
+            id="an IP in a person's row stays a person's, whatever else the row says"),
+        pytest.param("""
+            class SecurityService(Base):
+                __tablename__ = "security_services"
+                id = Column(String(36), primary_key=True)
+                dns_ip = Column(String(64))
+            """, ("security_services", "dns_ip"), (None, None, None),
+            id="negative: a DNS server's IP is a machine's"),
+        pytest.param("""
+            class ResourceData(Base):
+                __tablename__ = "resource_data"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(255))
+                value = Column(Text)
+                redact = Column(Boolean)
+                decrypt_method = Column(String(64))
+            """, ("resource_data", "value"),
+            ("credential", "high", "name 'value', sibling 'decrypt_method': the row says its "
+                                   "value is stored encrypted"),
+            id="a value beside its decrypt method is stored encrypted: a secret"),
+        pytest.param("""
+            class ResourceData(Base):
+                __tablename__ = "resource_data"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(255))
+                value = Column(Text)
+                decrypt_method = Column(String(64))
+            """, ("resource_data", "key"), (None, None, None),
+            id="negative: the key of an encrypted key/value row names it"),
+        pytest.param("""
+            class PropertiesData(Base):
+                __tablename__ = "resource_properties_data"
+                id = Column(Integer, primary_key=True)
+                data = Column(JSON)
+                encrypted = Column(Boolean)
+            """, ("resource_properties_data", "data"),
+            ("credential", "high", "name 'data', sibling 'encrypted': the row says its value is "
+                                   "stored encrypted"),
+            id="a data blob beside an encrypted flag"),
+        pytest.param("""
+            class Resource(Base):
+                __tablename__ = "resource"
+                id = Column(Integer, primary_key=True)
+                properties_data = Column(JSON)
+                properties_data_encrypted = Column(Boolean)
+                rsrc_metadata = Column(JSON)
+            """, ("resource", "properties_data"),
+            ("credential", "high", "name 'properties_data', sibling 'properties_data_encrypted': "
+                                   "the row says its value is stored encrypted"),
+            id="a flag named after its column says that column is encrypted"),
+        pytest.param("""
+            class Volume(Base):
+                __tablename__ = "volumes"
+                id = Column(Integer, primary_key=True)
+                metadata_ = Column("metadata", JSON)
+                encrypted = Column(Boolean)
+            """, ("volumes", "metadata"),
+            ("free_text", "low", "JSON blob 'metadata' of type 'JSON' may hold user data, but "
+                                 "nobody's record: no author or owner among the siblings"),
+            id="negative: an encrypted volume's metadata is not what the flag is about"),
+        pytest.param("""
+            class ZoneTransferRequest(Base):
+                __tablename__ = "zone_transfer_requests"
+                id = Column(String(36), primary_key=True)
+                zone_id = Column(String(36))
+                key = Column(String(255))
+                target_tenant_id = Column(String(36))
+            """, ("zone_transfer_requests", "key"),
+            ("credential", "high", "name token 'key' in table 'zone_transfer_requests'"),
+            id="the key that accepts an ownership transfer"),
         pytest.param("""
             class Rollover(Base):
                 __tablename__ = "dnssec_rollover"

@@ -100,6 +100,34 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from oslo.db.sqlalchemy import models
+        class AppBase(models.ModelBase, models.TimestampMixin):
+            pass
+        class Stack(Base, AppBase, models.SoftDeleteMixin):
+            __tablename__ = "stack"
+            id = Column(String(36), primary_key=True)
+        """,
+        [("stack", "created_at", "created_at", True, "TimestampMixin", 8),
+         ("stack", "updated_at", "updated_at", True, "TimestampMixin", 8),
+         ("stack", "deleted_at", "deleted_at", True, "SoftDeleteMixin", 8),
+         ("stack", "deleted", "deleted", True, "SoftDeleteMixin", 8),
+         ("stack", "id", "id", False, None, 10)],
+        id="oslo.db under its old oslo.db namespace package (before 2.0)",
+    ),
+    pytest.param(
+        """\
+        from oslo.db.sqlalchemy import models as oslo_models
+        class Zone(Base, oslo_models.ModelBase, oslo_models.TimestampMixin):
+            __tablename__ = "zones"
+            id = Column(Integer, primary_key=True)
+        """,
+        [("zones", "created_at", "created_at", True, "TimestampMixin", 6),
+         ("zones", "updated_at", "updated_at", True, "TimestampMixin", 6),
+         ("zones", "id", "id", False, None, 8)],
+        id="oslo.db old namespace through a module alias",
+    ),
+    pytest.param(
+        """\
         from flask_login import UserMixin
         class User(UserMixin, Base):
             __tablename__ = "users"

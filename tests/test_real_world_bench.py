@@ -533,3 +533,69 @@ def test_a_column_moved_to_another_module_is_not_added_but_a_new_one_is(
         ("app/models/user.py", "users", "id", True),
         ("app/models/user.py", "users", "password_hash", True),
     ]
+
+
+# A library of mixins (ziggurat_foundations' style): every column is a `declared_attr` function
+# returning it, and so is the table name.
+DECLARED_ATTR_MIXIN = '''\
+class AccountMixin(BaseModel):
+    @declared_attr
+    def __tablename__(cls):
+        return "accounts"
+
+    @declared_attr
+    def id(cls):
+        return sa.Column(sa.Integer, primary_key=True)
+
+    @declared_attr
+    def recovery_code(cls):
+        """sent in the reset link"""
+        return sa.Column(
+            "recovery_secret", sa.Unicode(64)
+        )
+
+    @declared_attr
+    def owner(cls):
+        return sa.orm.relationship("User")
+
+    @declared_attr
+    def legacy(cls):
+        if cls.old:
+            return sa.Column(sa.Integer)
+        return None
+
+    def label_column(cls):
+        return sa.Column(sa.Unicode(10))
+
+
+class Audited:
+    @declared_attr.directive
+    def __tablename__(cls):
+        return "audit"
+
+    @sa.orm.declared_attr
+    def actor_ip(cls):
+        return sa.Column(sa.String(45))
+'''
+
+
+def test_declared_attr_columns_of_a_mixin_are_read_with_the_mixins_table() -> None:
+    text = DECLARED_ATTR_MIXIN
+    added = added_columns(_diff_adding_everything(text), lambda _: text, None)
+    assert [(a.table, a.column, a.line, a.class_name) for a in added] == [
+        ("accounts", "id", 8, "AccountMixin"),
+        ("accounts", "recovery_secret", 13, "AccountMixin"),  # the DB name, on the next line
+        # not the relationship, not a conditional return, not an undecorated function
+        ("audit", "actor_ip", 38, "Audited"),
+    ]
+
+
+def test_a_rewritten_declared_attr_column_is_changed_not_added() -> None:
+    old = DECLARED_ATTR_MIXIN
+    new = old.replace("sa.Column(sa.Integer, primary_key=True)",
+                      "sa.Column(sa.BigInteger, primary_key=True)")
+    diff = ("--- a/app/models.py\n+++ b/app/models.py\n@@ -8 +8 @@\n"
+            "-        return sa.Column(sa.Integer, primary_key=True)\n"
+            "+        return sa.Column(sa.BigInteger, primary_key=True)\n")
+    added = added_columns(diff, lambda _: new, None, read_old=lambda _: old)
+    assert [(a.key, a.changed) for a in added] == [(("accounts", "id"), True)]

@@ -220,6 +220,28 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from app.mixins import Tokens
+            class User(Base, Tokens):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """),
+         # the last line of the file is a declared_attr's return, with no newline after it
+         "app/mixins.py": textwrap.dedent("""\
+            from sqlalchemy import Column, String
+            from sqlalchemy.orm import declared_attr
+            class Tokens:
+                @declared_attr
+                def access_token(cls):
+                    return Column(String(512))
+            """).rstrip("\n")},
+        None,
+        [Row("users", "id", "User", "id", 9, (), False),
+         Row("users", "access_token", "User", "access_token", 4, (), True, "app/mixins.py",
+             "Tokens")],
+        id="a mixin file without a trailing newline ends in a declared_attr column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             from sqlalchemy.orm import declared_attr
             class Tenant(Base):
                 __abstract__ = True
@@ -386,6 +408,50 @@ CASES = [
          Row("users", "g", "User", "g", 19, (PRIV,), nullable=False)],
         id="labels through constants (local, imported, nested, derived); never strings/comments",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import sqlalchemy.orm
+            from sqlalchemy_continuum import make_versioned
+            make_versioned(user_cls=None)
+            class Versioned:
+                __versioned__ = {}
+            class Project(Versioned, Base):
+                __tablename__ = "projects"
+                id = Column(Integer, primary_key=True)
+                password = Column(String(128), nullable=False, info={"v": ColumnVisibility.PRIVATE})
+            class Person(Base):
+                __versioned__ = {"exclude": ["notes"], "table_name": "%s_history"}
+                __tablename__ = "people"
+                id = Column(Integer, primary_key=True)
+                email = Column(String, nullable=False, info={"v": ColumnVisibility.MASKED})
+                notes = Column(Text)
+            sqlalchemy.orm.configure_mappers()
+            """)},
+        None,
+        [Row("projects_version", "end_transaction_id", "ProjectVersion", "end_transaction_id", 10),
+         Row("projects_version", "operation_type", "ProjectVersion", "operation_type", 10,
+             nullable=False),
+         Row("projects_version", "transaction_id", "ProjectVersion", "transaction_id", 10,
+             nullable=False),
+         Row("transaction", "id", "Transaction", "id", 10, nullable=False),
+         Row("transaction", "issued_at", "Transaction", "issued_at", 10),
+         Row("transaction", "remote_addr", "Transaction", "remote_addr", 10),
+         Row("projects", "id", "Project", "id", 13, nullable=False),
+         Row("projects_version", "id", "ProjectVersion", "id", 13, nullable=False),
+         Row("projects", "password", "Project", "password", 14, (PRIV,), nullable=False),
+         Row("projects_version", "password", "ProjectVersion", "password", 14, (PRIV,)),
+         Row("people_history", "end_transaction_id", "PersonVersion", "end_transaction_id", 16),
+         Row("people_history", "operation_type", "PersonVersion", "operation_type", 16,
+             nullable=False),
+         Row("people_history", "transaction_id", "PersonVersion", "transaction_id", 16,
+             nullable=False),
+         Row("people", "id", "Person", "id", 18, nullable=False),
+         Row("people_history", "id", "PersonVersion", "id", 18, nullable=False),
+         Row("people", "email", "Person", "email", 19, (MASK,), nullable=False),
+         Row("people_history", "email", "PersonVersion", "email", 19, (MASK,)),
+         Row("people", "notes", "Person", "notes", 20)],
+        id="SQLAlchemy-Continuum __versioned__: a history table copies every column, labels too",
+    ),
 ]
 
 
@@ -396,8 +462,9 @@ def test_columns(files: dict[str, str], naming: TableNaming | None, expected: li
     assert [row(c) for c in inventory.columns] == expected
 
 
-# Flask before 1.0 redirected `flask.ext.<name>` to `flask_<name>`; code of that era is still
-# read, from every import form, and auto-detected as model code.
+# Flask before 1.0 redirected `flask.ext.<name>` to `flask_<name>`, and before 0.8 extensions
+# shipped as `flaskext.<name>`; code of those eras is still read, from every import form, and
+# auto-detected as model code.
 FLASK_EXT_MODEL = """\
 class User(db.Model):
     __tablename__ = "users"
@@ -415,6 +482,13 @@ class User(db.Model):
                  id="renamed on import"),
     pytest.param("import flask.ext.sqlalchemy as fsa\ndb = fsa.SQLAlchemy()\n",
                  id="import flask.ext.sqlalchemy as fsa"),
+    # before Flask 0.8 the extension itself lived in the `flaskext` namespace package
+    pytest.param("from flaskext.sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+                 id="from flaskext.sqlalchemy import SQLAlchemy"),
+    pytest.param("from flaskext import sqlalchemy\ndb = sqlalchemy.SQLAlchemy()\n",
+                 id="from flaskext import sqlalchemy"),
+    pytest.param("import flaskext.sqlalchemy as fsa\ndb = fsa.SQLAlchemy()\n",
+                 id="import flaskext.sqlalchemy as fsa"),
 ])
 def test_flask_ext_imports_are_flask_sqlalchemy(imports: str) -> None:
     text = "from app.vis import ColumnVisibility\n" + imports + FLASK_EXT_MODEL
@@ -460,6 +534,27 @@ def test_renamed_label_imports_in_every_block_are_read(block: str) -> None:
     ]
 
 ERROR_CASES = [
+    *(pytest.param(
+        {"app/m.py": src(f"""\
+            HISTORY = {{}}
+            class Project(Base):
+                __versioned__ = {options}
+                __tablename__ = "projects"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 8, r"^class Project: __versioned__ gives the table 'projects' a history "
+                         rf"table, but {reason}")],
+        id=f"__versioned__ that cannot be read blocks: {title}",
+    ) for options, reason, title in [
+        ("HISTORY", r"its value is not a dict literal", "a name"),
+        ('{"table_name": PREFIX + "%s"}', r'its "table_name" is not a literal pattern',
+         "computed table_name"),
+        ('{"table_name": "history"}', r'its "table_name" is not a literal pattern with one %s',
+         "table_name without %s"),
+        ('{"exclude": EXCLUDED}', r'its "exclude" is not a literal list', "computed exclude"),
+        ("{**HISTORY}", r"its value is not a dict literal", "unpacked options"),
+    ]),
     # Names are resolved, not matched: a local function called mapped_column is not
     # SQLAlchemy's. It is a call into the repository's own code, which may build a column the
     # scanner cannot see, so it blocks rather than passing unread.
