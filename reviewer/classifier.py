@@ -784,13 +784,16 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                        vocab: Vocabulary) -> Classification | None:
     """Words that say nothing alone but describe a person in this row."""
     kind = sorted(idents & vocab.by_name_types)
-    if base is not None or column.foreign_key or not kind:
+    if column.foreign_key or not kind:
         return None
     snake = _snake_norm(name)
-    if context.visit and context.visit != column.column and snake in vocab.visit_words:
+    if (context.visit and context.visit != column.column and snake in vocab.visit_words
+            and (base is None or base.category == "quasi_identifier")):
         return Classification("quasi_identifier", "medium",
                               f"name '{_snake(name)}', sibling '{context.visit}': where and "
                               "on what a person visited from")
+    if base is not None:
+        return None
     if context.identity_table and snake in vocab.identity_ids:
         return Classification("quasi_identifier", "medium",
                               f"name '{_snake(name)}' on a {kind[0]} column in identity table "

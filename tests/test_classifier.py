@@ -346,6 +346,9 @@ def test_type_rules_out(name: str, type_expr: str) -> None:
         pytest.param("first_pass", "Boolean", None, id="pass: a first pass is no password"),
         pytest.param("hotp_seed", None, _c("credential", "high", "name token 'hotp'"),
                      id="an HOTP seed"),
+        pytest.param("security_code", "Unicode(256)",
+                     _c("credential", "high", "name 'security_code'"),
+                     id="a security code mailed for validation and reset links"),
         pytest.param("hosted_invoice_url", "Text",
                      _c("credential", "medium", "name 'hosted_invoice_url'"),
                      id="capability: a hosted invoice URL warns"),
@@ -385,6 +388,11 @@ def test_labeling_spec_credentials(name: str, type_expr: str | None,
                      _c("quasi_identifier", "medium", "name 'analytics_id'"), id="analytics ID"),
         pytest.param("stripe_customer_id", None, None,
                      id="negative: a payment processor's object ID"),
+        pytest.param("skype_id", "String",
+                     _c("quasi_identifier", "medium", "name 'skype_id'"),
+                     id="an account ID at a chat service: Skype"),
+        pytest.param("irc_id", "String", _c("quasi_identifier", "medium", "name 'irc_id'"),
+                     id="an account ID at a chat service: IRC"),
     ],
 )
 def test_labeling_spec_identifiers(name: str, type_expr: str | None,
@@ -1262,6 +1270,42 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("zone_transfer_requests", "key"),
             ("credential", "high", "name token 'key' in table 'zone_transfer_requests'"),
             id="the key that accepts an ownership transfer"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                country = Column(String)
+                picture_url = Column(String)
+            """, ("users", "country"),
+            ("quasi_identifier", "medium", "name token 'country'"),
+            id="a person's country"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                country = Column(String)
+                picture_url = Column(String)
+            """, ("users", "picture_url"),
+            ("direct_identifier", "medium", "name 'picture_url'"),
+            id="a person's profile picture"),
+        pytest.param("""
+            class Region(Base):
+                __tablename__ = "regions"
+                id = Column(Integer, primary_key=True)
+                country = Column(String(2))
+                picture_url = Column(String)
+            """, ("regions", "country"), (None, None, None),
+            id="negative: a region's country is nobody's"),
+        pytest.param("""
+            class SessionActivity(Base):
+                __tablename__ = "session_activity"
+                id = Column(Integer, primary_key=True)
+                ip = Column(String(80))
+                country = Column(String(3))
+            """, ("session_activity", "country"),
+            ("quasi_identifier", "medium", "name 'country', sibling 'ip': where and on what a "
+                                           "person visited from"),
+            id="the country a person visited from"),
         pytest.param("""
             class Rollover(Base):
                 __tablename__ = "dnssec_rollover"
