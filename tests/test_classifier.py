@@ -787,6 +787,16 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             ("credential", "medium", "name token 'value' in settings table 'setting'"),
             id="a name/value settings store"),
         pytest.param("""
+            class PoolTargetOption(Base):
+                __tablename__ = "pool_target_options"
+                id = Column(String(36), primary_key=True)
+                pool_target_id = Column(String(36))
+                key = Column(String(255))
+                value = Column(String(255))
+            """, ("pool_target_options", "value"),
+            ("credential", "medium", "name token 'value' in settings table 'pool_target_options'"),
+            id="a backend's key/value options store"),
+        pytest.param("""
             class Session(Base):
                 __tablename__ = "sessions"
                 id = Column(Integer, primary_key=True)
