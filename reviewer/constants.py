@@ -20,6 +20,8 @@ SCAN_PARALLEL_MIN_BYTES = 100_000
 # Whole-inventory cache entries kept (least recently used pruned): base and head of a few
 # branches. Per-file entries are small and kept.
 INVENTORY_CACHE_ENTRIES = 16
+# parsed TOML documents (the shipped vocabulary, configurations): a few KB each
+TOML_CACHE_ENTRIES = 64
 
 RULES_SCHEMA_VERSION = 1
 JSON_OUTPUT_VERSION = 1

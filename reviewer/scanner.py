@@ -1512,7 +1512,12 @@ _COMPOUND = re.compile(
 
 
 def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, str]:
-    found = _bracket_error(text)
+    if "tabs and spaces" in exc.message:
+        from reviewer.tab_error import tab_error  # tokenize: only a broken file pays for it
+
+        found = tab_error(text)
+    else:
+        found = _bracket_error(text)
     if found is not None:
         line, col, what = found
         return line, f"syntax error at line {line}, column {col}: {what}; fix the file so it parses"
