@@ -412,12 +412,21 @@ SCALING_CASES = ("reference: import + walk metadata", "reviewer check (cold)",
                  "reviewer check (warm)", "reviewer diff, 3-file PR (warm)")
 
 
-def scaling_markdown(by_size: Sequence[tuple[int, Sequence[Result]]]) -> str:
+# The tiny app whose times are what every run pays whatever the size: the smallest that
+# generate_app.py makes (its PR branch touches 3 model files).
+FIXED_MODELS = 3
+
+
+def scaling_markdown(
+    by_size: Sequence[tuple[int, Sequence[Result]]], fixed: Sequence[Result] = (),
+) -> str:
     """Time per model at each size, and the marginal time per model between sizes.
 
     Linear work shows as a flat row; quadratic work as a row that grows with the size. The
     first table includes what every run pays once (start-up, imports), which weighs most on
-    the smallest app; the second divides only what each step up in size added."""
+    the smallest app; ``fixed`` (the same cases on a ``FIXED_MODELS``-model app, f) adds, under
+    each case, the time per model above that fixed cost, (t(n) - t(f)) / (n - f), which is
+    flat for linear work. The second table divides only what each step up in size added."""
     sizes = [n for n, _ in by_size]
     rows = ["| case | " + " | ".join(f"{n:,} models" for n in sizes)
             + " | spread (max/min - 1) |",
@@ -441,6 +450,14 @@ def scaling_markdown(by_size: Sequence[tuple[int, Sequence[Result]]]) -> str:
             per_model = [None if m is None else m / n * 1000
                          for m, n in zip(medians, sizes, strict=True)]
             table.append(_scaling_row(name, per_model))
+            base = next((r for r in fixed if r.name == name), None)
+            t1 = None if base is None else base.median_s if wall else base.cpu_s
+            if t1 is not None:
+                above = [None if m is None or n <= FIXED_MODELS
+                         else (m - t1) / (n - FIXED_MODELS) * 1000
+                         for m, n in zip(medians, sizes, strict=True)]
+                table.append(_scaling_row(
+                    f"{name}, above the {FIXED_MODELS}-model run ({t1 * 1000:.0f} ms)", above))
             per_step = [None if a is None or b is None else (b - a) / (nb - na) * 1000
                         for (a, b), (na, nb) in zip(itertools.pairwise(medians), steps,
                                                     strict=True)]
@@ -519,6 +536,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     by_size: list[tuple[int, list[Result]]] = []
     load_before = _load()
+    fixed: list[Result] = []
+    if len(sizes) > 1 and FIXED_MODELS not in sizes:
+        # What every run pays whatever the size (start-up, imports, the reference's
+        # interpreter): the scaling cases on a tiny app, subtracted in the per-model table.
+        fixed, _, _ = _one_size(args, parser, FIXED_MODELS, only=SCALING_CASES)
     for models in sizes:
         results, lines, load = _one_size(args, parser, models)
         by_size.append((models, results))
@@ -529,7 +551,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_write and not args.case:
             _write(args, models, lines, load, results, table, several=len(sizes) > 1)
     if len(sizes) > 1:
-        scaling = scaling_markdown(by_size)
+        fixed = fixed or next((rs for n, rs in by_size if n == FIXED_MODELS), [])
+        scaling = scaling_markdown(by_size, fixed)
         print(f"\nTime per model ({args.shape}):\n{scaling}")
         if not args.no_write and not args.case:
             _write_scaling(args, sizes, scaling, (load_before, _load()))
@@ -537,7 +560,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _one_size(
-    args: argparse.Namespace, parser: argparse.ArgumentParser, models: int
+    args: argparse.Namespace, parser: argparse.ArgumentParser, models: int,
+    only: Sequence[str] | None = None,
 ) -> tuple[list[Result], int | None, tuple[float | None, float | None]]:
     with tempfile.TemporaryDirectory(prefix="mr-perf-app-") as tmp:
         app = args.app
@@ -550,7 +574,10 @@ def _one_size(
         print(f"app: {app} ({models} models, {args.shape}), {args.runs} runs per case",
               file=sys.stderr)
         load_before = _load()
-        results = run(app, args.runs, args.case, args.no_bytecode, not args.no_memory)
+        if only is not None:  # the fixed-cost run: these cases, no memory sampling
+            results = run(app, args.runs, only, args.no_bytecode, memory=False)
+        else:
+            results = run(app, args.runs, args.case, args.no_bytecode, not args.no_memory)
         return results, lines, (load_before, _load())
 
 

@@ -390,7 +390,8 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
     declared the same name). ``read_new(path)`` gives the file's new text; with
     ``read_old(path)`` (the parent's text), a column whose table already had it in a file the
     diff removes lines from counts as ``changed`` too: moved (a models module split in two,
-    a renamed file), not added.
+    a renamed file), not added; a rewritten column of a table that had another name before
+    counts as added (a new key, which no rule of the old name covers).
 
     A column declared in a class without a table (a mixin, a SQLModel base) counts once per
     class of the same file that inherits it and has a table; in a SQLModel schema class that no
@@ -444,7 +445,13 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
     if read_old is None:
         return out
     before = declared_before(diff, read_old, naming)
-    return [replace(a, changed=True) if not a.changed and a.key in before else a for a in out]
+    tables_before = {table for table, _column in before}
+    # A renamed table's columns are new keys: the rules of the old name no longer cover them,
+    # so they count as added even where their lines were only rewritten.
+    return [replace(a, changed=True) if not a.changed and a.key in before
+            else replace(a, changed=False) if a.changed and tables_before
+            and not a.table.startswith("?") and a.table not in tables_before
+            else a for a in out]
 
 
 _OLD_PATH = re.compile(r"^--- a/(.+)$", re.M)

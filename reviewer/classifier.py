@@ -24,12 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from reviewer.types import CATEGORIES, Category, Column, Confidence, Config
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from reviewer.types import CATEGORIES, Category, Classification, Column, Confidence, Config
 
 CONFIDENCES: tuple[Confidence, ...] = ("high", "medium", "low")
 _RANK: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
@@ -38,13 +33,6 @@ _RANK: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
 # acronym at the end, or a bare number; digits stay on the word they follow (line1, s3).
 _TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True, slots=True)
-class Classification:
-    category: Category
-    confidence: Confidence
-    reason: str  # e.g. "name token 'secret'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +229,17 @@ def _strs(table: Mapping[str, Any], key: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _shipped() -> Mapping[str, Any]:
+    from reviewer.cache import parsed_toml
+
     text = resources.files("reviewer").joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    return parsed_toml(text, _toml)
+
+
+def _toml(text: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     return dict(tomllib.loads(text))
 
 

@@ -16,15 +16,23 @@ from typing import Any, cast
 from reviewer.codes import Severity
 from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, MAX_NESTING
 from reviewer.errors import UsageError
-from reviewer.externals import class_from_data
 from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
-from reviewer.types import CATEGORIES, Category, Config, ConfigExemption
+from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, ExternalClass
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+
+def _tomllib() -> Any:
+    """Imported on a miss of the TOML cache only (``reviewer.cache.parsed_toml``): a warm run
+    reads its configuration back as JSON and never pays for the parser."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    return tomllib
+
+
+def _load_toml(text: str) -> dict[str, Any]:
+    return dict(_tomllib().loads(text))
 
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -167,6 +175,18 @@ def _validate(data: Mapping[str, Any], path: str, text: str) -> None:
     )
 
 
+def _external_bases(data: dict[str, Any], path: str) -> tuple[ExternalClass, ...]:
+    declared = sorted(data.get("external-bases", {}).items())
+    if not declared:
+        return ()
+    # imported for a declaration only: most configurations have none, and a warm run then
+    # never loads the external bases' module
+    from reviewer.externals import class_from_data
+
+    return tuple(class_from_data(name, entry, f"{path} [{_table_name(path)}.external-bases]")
+                 for name, entry in declared)
+
+
 def _table_name(path: str) -> str:
     return "top level" if path.endswith(CONFIG_FILE) else f"tool.{CONFIG_TABLE}"
 
@@ -179,11 +199,15 @@ def _parse_toml(text: str | None, path: str) -> dict[str, Any]:
             f"not valid TOML: nested deeper than {MAX_NESTING} levels", path=path,
             line=line_of(text, deep),
         )
+    from reviewer.cache import parsed_toml
+
     try:
-        return dict(tomllib.loads(text))
+        return parsed_toml(text, _load_toml)
     except RecursionError:
         raise UsageError("not valid TOML: nested too deeply", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:
+        if not isinstance(exc, _tomllib().TOMLDecodeError):
+            raise
         m = re.search(r"line (\d+)", str(exc))
         raise UsageError(
             f"not valid TOML: {exc}", path=path, line=int(m.group(1)) if m else None
@@ -297,9 +321,6 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
         baseline=data.get("baseline"),
         sensitive_names=sensitive,
         ignore_names=tuple(data.get("ignore-names", ())),
-        external_bases=tuple(
-            class_from_data(name, entry, f"{path} [{_table_name(path)}.external-bases]")
-            for name, entry in sorted(data.get("external-bases", {}).items())
-        ),
+        external_bases=_external_bases(data, path),
         path=path,
     )

@@ -13,13 +13,15 @@ DEFAULT_BASE_REFS = ("origin/main", "origin/master", "main", "master")
 CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
 # Bump whenever the scanner's per-file facts, their JSON encoding or its messages change, or
 # the inventory's JSON encoding (reviewer.cache).
-CACHE_SCHEMA = 10
+CACHE_SCHEMA = 12
 # Below this many bytes of uncached model files (~0.2 s of parsing), a worker process costs
 # more than it saves.
 SCAN_PARALLEL_MIN_BYTES = 100_000
 # Whole-inventory cache entries kept (least recently used pruned): base and head of a few
 # branches. Per-file entries are small and kept.
 INVENTORY_CACHE_ENTRIES = 16
+# parsed TOML documents (the shipped vocabulary, configurations): a few KB each
+TOML_CACHE_ENTRIES = 64
 
 RULES_SCHEMA_VERSION = 1
 JSON_OUTPUT_VERSION = 1

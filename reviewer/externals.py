@@ -26,11 +26,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from reviewer.types import ExternalClass, ExternalColumn, ExternalKind
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 if TYPE_CHECKING:
     from reviewer.facts import ModuleFacts, Stmt
 
@@ -73,6 +68,11 @@ def class_from_data(name: str, data: Mapping[str, Any], source: str) -> External
 
 @cache
 def _data_files() -> tuple[dict[str, Any], ...]:
+    # only the resolver reads these (a cache miss): a warm run never imports the parser
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     folder = resources.files("reviewer").joinpath("external_bases")
     return tuple(
         tomllib.loads(entry.read_text(encoding="utf-8"))

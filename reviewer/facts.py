@@ -46,6 +46,9 @@ class CallFacts:
     index: bool = False
     doc: str | None = None
     note: str | None = None
+    # relationship(secondary=...) unless viewonly: ("table", "name") for a literal table name,
+    # ("name", "dotted.name") for the Table object; SQLAlchemy-Continuum versions that table
+    secondary: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,20 @@ class ClassFacts:
     # class keywords with literal values, as source text: (("table", "True"),) for SQLModel
     keywords: tuple[tuple[str, str], ...] = ()
     made: tuple[MadeClass, ...] = ()  # classes its declared_attrs build with type(...)
+    versioned: VersionedFacts | None = None  # __versioned__ = {...}: history table
+
+
+@dataclass(frozen=True, slots=True)
+class VersionedFacts:
+    """``__versioned__ = {...}`` in a class body: SQLAlchemy-Continuum (and its fork
+    sqlalchemy-history) give the class's table a history table, ``<table>_version`` unless
+    ``"table_name"`` says otherwise, holding a copy of every column but the ``"exclude"``d
+    ones. Every old value of a secret lives on there, so it needs masking like the original."""
+
+    line: int
+    table_name: str | None = None  # the "table_name" option, a %-pattern such as "%s_history"
+    exclude: tuple[str, ...] = ()  # attribute names left out ("include" already subtracted)
+    problem: str | None = None  # why the options cannot be read (the table then blocks)
 
 
 # A base of a class made by type() that is the class being mapped itself: ``(cls,)``, which
@@ -198,6 +215,7 @@ class ModuleFacts:
     late: tuple[LateFacts, ...] = ()
     factories: tuple[FactoryFacts, ...] = ()
     made: tuple[MadeClass, ...] = ()  # X = type("X", (Base,), {...}) at module level
+    table_bindings: tuple[tuple[str, int], ...] = ()  # NAME = Table(...): (NAME, its line)
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -229,7 +247,7 @@ def _enc_call(c: CallFacts | None) -> list[Any] | None:
     return [c.callee, c.line, c.name, c.name_error, c.type, c.nullable, c.primary_key, c.unique,
             c.key, list(c.labels), list(c.refs), _enc_call(c.inner),
             [_enc_call(a) for a in c.args], c.first_string, c.end_line, c.reflected, c.name_expr,
-            c.index, c.doc, c.note]
+            c.index, c.doc, c.note, None if c.secondary is None else list(c.secondary)]
 
 
 def _enc_stmt(s: Stmt) -> list[Any]:
@@ -244,7 +262,9 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             c.tablename, c.tablename_kind, c.tablename_line, c.abstract, _enc_call(c.table),
             c.table_line, c.table_error, list(c.decorators), c.tablename_expr,
             [list(k) for k in c.keywords],
-            [_enc_made(m) for m in c.made]]
+            [_enc_made(m) for m in c.made],
+            None if c.versioned is None else [c.versioned.line, c.versioned.table_name,
+                                              list(c.versioned.exclude), c.versioned.problem]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -278,6 +298,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[f.name, f.line, _enc_call(f.call), f.star_args, f.star_kwargs, f.star_first,
           f.uses_params] for f in facts.factories],
         [_enc_made(m) for m in facts.made],
+        [[name, line] for name, line in facts.table_bindings],
     ]
 
 
@@ -290,13 +311,14 @@ def _call(d: Any) -> CallFacts | None:
     if d is None:
         return None
     (callee, line, name, name_error, type_, nullable, pk, unique, key, labels, refs, inner, args,
-     first_string, end_line, reflected, name_expr, index, doc, note) = d
+     first_string, end_line, reflected, name_expr, index, doc, note, secondary) = d
     return CallFacts(
         str(callee), int(line), name, bool(name_error), type_, nullable, bool(pk), bool(unique),
         key, tuple(labels) if labels else (), tuple(refs) if refs else (),
         _call(inner) if inner else None,
         tuple(c for c in map(_call, args) if c is not None) if args else (), first_string,
         int(end_line), bool(reflected), _tuples(name_expr), bool(index), doc, note,
+        None if secondary is None else (str(secondary[0]), str(secondary[1])),
     )
 
 
@@ -312,13 +334,15 @@ def _stmt(d: Any) -> Stmt:
 
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
-     table_line, table_error, decorators, tablename_expr, keywords, made) = d
+     table_line, table_error, decorators, tablename_expr, keywords, made, versioned) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
         bool(table_error), tuple(decorators), _tuples(tablename_expr),
         tuple((str(k), str(v)) for k, v in keywords),
         tuple(map(_made, made)),
+        None if versioned is None else VersionedFacts(
+            int(versioned[0]), versioned[1], tuple(map(str, versioned[2])), versioned[3]),
     )
 
 
@@ -332,7 +356,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
-     rebound, returns, late, factories, made) = data
+     rebound, returns, late, factories, made, table_bindings) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -362,4 +386,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
             for n, ln, cd, sa, sk, sf, up in factories if (c := _call(cd)) is not None
         ),
         made=tuple(map(_made, made)),
+        table_bindings=tuple((str(n), int(ln)) for n, ln in table_bindings),
     )

@@ -13,13 +13,12 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from reviewer.classifier import Classification
 from reviewer.config import find_raw_config
 from reviewer.constants import CONFIG_FILE
 from reviewer.errors import UsageError
 from reviewer.files import decode, encode, read_in_repo, require_text, resolve_inside, write_in_repo
 from reviewer.sources import SourceTree
-from reviewer.types import Column, Config, Rule, TableNaming
+from reviewer.types import Classification, Column, Config, Rule, TableNaming
 
 PYPROJECT = "pyproject.toml"
 DEFAULT_RULES = "masking_rules.json"

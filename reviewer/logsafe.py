@@ -88,6 +88,9 @@ class _Scrubber:
         self.fix = fix
         self._done: dict[int, Any] = {}  # id -> result: shared rules and fields walk once
 
+    def _str(self, value: str) -> str:
+        return self.fix(value) if self.needs.search(value) else value
+
     def walk(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.fix(value) if self.needs.search(value) else value
@@ -100,7 +103,7 @@ class _Scrubber:
 
     def _walk(self, value: Any) -> Any:
         if isinstance(value, tuple | list):
-            items = [self.walk(v) for v in value]
+            items = [self._str(v) if v.__class__ is str else self.walk(v) for v in value]
             if all(a is b for a, b in zip(items, value, strict=True)):
                 return value
             return type(value)(items) if isinstance(value, list) else tuple(items)
@@ -120,7 +123,8 @@ class _Scrubber:
                 old = getattr(value, name)
                 if old is None or isinstance(old, int | float):
                     continue
-                new = self.walk(old)
+                # strings inline: a review holds thousands, and this is every text run
+                new = self._str(old) if old.__class__ is str else self.walk(old)
                 if new is not old:
                     changes[name] = new
             return dataclasses.replace(value, **changes) if changes else value

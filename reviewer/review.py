@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,15 +23,14 @@ from reviewer import gate
 from reviewer.cache import digest_key, files_fingerprint
 from reviewer.checks import CHECKS
 from reviewer.checks.base import label_words
-from reviewer.classifier import Classification, Vocabulary, classify_columns, load_vocabulary
 from reviewer.codes import CODES
 from reviewer.inventory import Refinement, build_inventory
 from reviewer.rules import load_rules
-from reviewer.similar import SimilarIndex, suggest_rule
 from reviewer.sources import GitTree, SourceTree, WorktreeTree
 from reviewer.types import (
     AiUsage,
     Change,
+    Classification,
     Column,
     Config,
     Finding,
@@ -43,7 +43,13 @@ from reviewer.types import (
 )
 
 if TYPE_CHECKING:
+    from reviewer.classifier import Vocabulary
     from reviewer.gitdiff import DiffIndex
+    from reviewer.similar import SimilarIndex
+
+# The classifier, the vocabulary and the similarity index are imported where they are first
+# used: a warm check whose classified inventory comes from the cache and that has nothing to
+# suggest needs none of them (~6 ms of start-up).
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +59,9 @@ class Snapshot:
     tree_label: str
     inventory: Inventory  # columns carry category/confidence from the classifier
     rules: RulesFile
-    vocab: Vocabulary
+    # The vocabulary, loaded on first use: with the classified inventory cached, a warm check
+    # with nothing to suggest never needs it (reading it is ~6 ms of vocabulary.toml).
+    load_vocab: Callable[[], Vocabulary]
     # Built on first use and kept: the similarity index, and each column's suggestion. The
     # base side of a diff never asks, so it never pays for them.
     _index: list[SimilarIndex] = field(
@@ -70,8 +78,14 @@ class Snapshot:
         # 'code', sibling 'expires_at', unique").
         return Classification(column.category, column.confidence, column.evidence or "")
 
+    @property
+    def vocab(self) -> Vocabulary:
+        return self.load_vocab()
+
     def similar_index(self) -> SimilarIndex:
         if not self._index:
+            from reviewer.similar import SimilarIndex
+
             self._index.append(SimilarIndex(self.inventory, self.rules, self.vocab))
         return self._index[0]
 
@@ -80,6 +94,8 @@ class Snapshot:
         out once per column, whoever asks (a check, the diff review, the AI layer)."""
         found = self._suggestions.get(column)
         if found is None:
+            from reviewer.similar import suggest_rule
+
             similar = self.similar_index().query(column)
             found = self._suggestions[column] = (
                 similar, suggest_rule(column, self.classification(column), similar))
@@ -97,31 +113,41 @@ def snapshot(
     use_cache: bool = True,
     paths: Sequence[str] | None = None,
 ) -> Snapshot:
-    vocab = load_vocabulary(config)
+    vocab = partial(_load_vocabulary, config)
     inventory = build_inventory(tree, config, use_cache=use_cache, paths=paths,
                                 refine=classification(config, vocab))
     rules = load_rules(rules_tree or tree, config.rules)
     return Snapshot(tree.label, inventory, rules, vocab)
 
 
+def _load_vocabulary(config: Config) -> Vocabulary:
+    from reviewer.classifier import load_vocabulary
+
+    return load_vocabulary(config)  # memoised by the config's names
+
+
 # What decides a verdict besides the inventory: the classifier's code, every module of ours it
 # imports (tests/test_classified_cache.py fails when it imports one not listed here), and the
 # shipped words. The config's words and the interpreter go into the key beside them.
-CLASSIFIER_INPUTS = ("classifier.py", "types.py", "vocabulary.toml", "review.py")
+CLASSIFIER_INPUTS = (
+    "classifier.py", "types.py", "cache.py", "vocabulary.toml", "review.py",
+)
 
 
-def classification(config: Config, vocab: Vocabulary) -> Refinement:
+def classification(config: Config, vocab: Callable[[], Vocabulary]) -> Refinement:
     """The classifier as a refinement of the inventory, cached beside it: a warm run then
     decodes the classified columns instead of judging ~10,000 of them again."""
     code = files_fingerprint(CLASSIFIER_INPUTS)
     key = None if code is None else digest_key(
         "classified", code, sys.version,
         json.dumps([config.sensitive_names, config.ignore_names]))
-    return Refinement(key, lambda inventory: classify_inventory(inventory, vocab))
+    return Refinement(key, lambda inventory: classify_inventory(inventory, vocab()))
 
 
 def classify_inventory(inventory: Inventory, vocab: Vocabulary) -> Inventory:
     """Fill in every column's category, confidence and evidence (static and runtime modes)."""
+    from reviewer.classifier import classify_columns
+
     return replace(inventory, columns=classify_columns(inventory.columns, vocab))
 
 

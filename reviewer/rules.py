@@ -9,7 +9,6 @@ entries that are fine are still returned so the gate can report everything in on
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import json.decoder
@@ -73,6 +72,8 @@ def _validator() -> Validator:
 
 def _unknown(what: str, word: str, choices: Sequence[str], listing: str) -> str:
     """``unknown key 'x'; did you mean 'y'? Allowed keys: ...`` (the hint only when close)."""
+    import difflib  # only for a message about an unknown word
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     options = ", ".join(choices)
     if close:

@@ -44,6 +44,7 @@ from reviewer.facts import (
     Stmt,
     StrExpr,
     TablenameKind,
+    VersionedFacts,
     mentions_sqlalchemy,
 )
 
@@ -372,7 +373,8 @@ class _Extractor:
         args: list[CallFacts] = []
         first_string: str | None = None
         name_expr: StrExpr | None = None
-        reflected = False
+        reflected = viewonly = False
+        secondary: tuple[str, str] | None = None
         is_table = callee.rsplit(".", 1)[-1] == "Table"
         positional = [a for a in node.args if a.keyword is None and not a.star]
         for index, arg in enumerate(positional):
@@ -448,6 +450,13 @@ class _Extractor:
                 inner = self.call(value)  # SQLModel's Field(sa_column=Column(...))
             elif kw in ("autoload_with", "autoload"):
                 reflected = True
+            elif kw == "secondary":
+                literal = _literal_str(value)
+                ref = dotted(value)
+                secondary = (("table", literal) if literal is not None
+                             else ("name", ref) if ref is not None else None)
+            elif kw == "viewonly":
+                viewonly = _literal_bool(value) is True
         line = self.pos.line(node)
         return CallFacts(
             callee=callee,
@@ -471,6 +480,7 @@ class _Extractor:
             doc=" ".join(docs) or None,
             note=(source_note(self.lines, line, end_line or line)
                   if callee.rsplit(".", 1)[-1] in _COLUMN_FACTORIES else None),
+            secondary=None if viewonly else secondary,
         )
 
     def annotation(self, node: cst.BaseExpression) -> AnnFacts | None:
@@ -605,6 +615,7 @@ class _ModuleBuilder:
         self.rebound: list[str] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
         self.made: list[MadeClass] = []
+        self.table_bindings: list[tuple[str, int]] = []
         self.type_calls = True  # does the text call type() at all (else skip the search)
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
@@ -749,6 +760,8 @@ class _ModuleBuilder:
                 self.instances.append((target, callee))
             if callee.rsplit(".", 1)[-1] == "Table":
                 self.tables.append(ex.call(value))
+                if target is not None and "." not in target:
+                    self.table_bindings.append((target, self.tables[-1].line))
             self.late_mapping(small, target, value, callee)
             if target is not None and "." not in target and callee.rsplit(".", 1)[-1] == "partial":
                 self.partial_preset(target, value)
@@ -1049,6 +1062,7 @@ class _ModuleBuilder:
             table=state.table,
             table_line=state.table_line,
             table_error=state.table_error,
+            versioned=state.versioned,
             keywords=tuple(
                 (a.keyword.value, _expr_code(a.value)) for a in node.keywords
                 if a.keyword is not None
@@ -1139,6 +1153,9 @@ class _ModuleBuilder:
                 continue
             if attr == "__abstract__":
                 state.abstract = value is not None and _literal_bool(value) is True
+                continue
+            if attr == "__versioned__" and value is not None and not type_checking:
+                state.versioned = _versioned(value, line)
                 continue
             if attr == "__table__" and value is None:
                 continue  # `__table__: ClassVar[sa.Table]`: a type declaration, not a table
@@ -1232,6 +1249,7 @@ class _ClassState:
     table_line: int = 0
     table_error: bool = False
     tablename_expr: StrExpr | None = None
+    versioned: VersionedFacts | None = None
     made: list[MadeClass] = field(default_factory=list)
     # classmethods' type() templates, until we know which declared_attr calls them
     pending: list[tuple[str, MadeClass, cst.Call, tuple[str, ...]]] = field(default_factory=list)
@@ -1506,7 +1524,12 @@ _COMPOUND = re.compile(
 
 
 def _syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, str]:
-    found = _bracket_error(text)
+    if "tabs and spaces" in exc.message:
+        from reviewer.tab_error import tab_error  # tokenize: only a broken file pays for it
+
+        found = tab_error(text)
+    else:
+        found = _bracket_error(text)
     if found is not None:
         line, col, what = found
         return line, f"syntax error at line {line}, column {col}: {what}; fix the file so it parses"
@@ -1596,6 +1619,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         classes=tuple(builder.classes),
         tables=tuple(builder.tables),
         aliases=tuple(builder.aliases),
+        table_bindings=tuple(builder.table_bindings),
         consts=tuple(builder.consts),
         instances=tuple(builder.instances),
         strings=tuple(sorted(strings)),
@@ -1852,6 +1876,48 @@ def _body_strings(body: Sequence[cst.BaseStatement], self_name: str | None,
     for name in counts:
         env.setdefault(name, _UNKNOWN)
     return env
+
+
+def _versioned(value: cst.BaseExpression, line: int) -> VersionedFacts | None:
+    """The options of ``__versioned__ = {...}`` that shape the history table; None for
+    ``__versioned__ = None`` (no history: SQLAlchemy-Continuum would not even start)."""
+    if isinstance(value, cst.Name) and value.value == "None":
+        return None
+    entries: list[tuple[str | None, cst.BaseExpression]] = []
+    if isinstance(value, cst.Dict) and all(isinstance(e, cst.DictElement)
+                                           for e in value.elements):
+        entries = [(_literal_str(e.key), e.value) for e in value.elements
+                   if isinstance(e, cst.DictElement)]
+    elif isinstance(value, cst.Call) and dotted(value.func) == "dict" and all(
+        a.keyword is not None for a in value.args
+    ):
+        entries = [(a.keyword.value, a.value) for a in value.args if a.keyword is not None]
+    else:
+        return VersionedFacts(line, problem="its value is not a dict literal, so the history "
+                              "table's name and columns cannot be read; write the options as "
+                              "a literal {...}")
+    options = dict(entries)
+    if None in options:
+        return VersionedFacts(line, problem="a key of its options is not a string literal; "
+                              "write every option name as a literal")
+    pattern: str | None = None
+    if "table_name" in options:
+        pattern = _literal_str(options["table_name"])
+        if pattern is None or pattern.count("%s") != 1 or "%" in pattern.replace("%s", ""):
+            return VersionedFacts(line, problem="its \"table_name\" is not a literal pattern "
+                                  "with one %s, so the history table's name cannot be read")
+    lists = {}
+    for key in ("exclude", "include"):
+        if key in options:
+            names = _literal_strings(options[key])
+            if names is None:
+                return VersionedFacts(line, problem=f"its \"{key}\" is not a literal list of "
+                                      "attribute names, so the history table's columns cannot "
+                                      "be read")
+            lists[key] = names
+    include = set(lists.get("include", ()))
+    exclude = tuple(n for n in lists.get("exclude", ()) if n not in include)
+    return VersionedFacts(line, pattern, exclude)
 
 
 def _literal_strings(node: cst.BaseExpression) -> list[str] | None:

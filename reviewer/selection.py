@@ -7,13 +7,14 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from reviewer.columns import columnish_text
-from reviewer.facts_pool import FactsPool
 from reviewer.files import UnreadableFile
-from reviewer.resolution import Resolver
-from reviewer.sources import SourceTree
-from reviewer.types import Config
+
+if TYPE_CHECKING:
+    from reviewer.resolution import Resolver
+    from reviewer.sources import SourceTree
+    from reviewer.types import Config
 
 
 @lru_cache(maxsize=256)
@@ -85,6 +86,9 @@ def select(repo: Resolver, jobs: int | None) -> list[str]:
     # name sqlalchemy; missing them would pass the gate silently, so classes that might be
     # models get a second look once their bases can be resolved.
     maybe: list[str] = []
+    # Selecting reads facts: a cache miss. A warm run imports this module only for the globs
+    # and the candidates that key its inventory, so the resolver stays unimported.
+    from reviewer.columns import columnish_text
     from reviewer.facts import mentions_sqlalchemy
 
     for path in auto_candidates(repo.files):
@@ -124,4 +128,7 @@ def select(repo: Resolver, jobs: int | None) -> list[str]:
 
 def select_model_files(tree: SourceTree, config: Config) -> list[str]:
     """The files the gate scans: ``models`` globs, else every non-test file using SQLAlchemy."""
+    from reviewer.facts_pool import FactsPool
+    from reviewer.resolution import Resolver
+
     return select(Resolver(FactsPool(tree, config, use_cache=True)), jobs=None)

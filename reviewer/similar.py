@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reviewer.classifier import (
-    Classification,
     Vocabulary,
     classify,
     core_tokens,
@@ -21,7 +20,7 @@ from reviewer.classifier import (
     ruled_out,
 )
 from reviewer.policy import default_rule, weak_strategy
-from reviewer.types import Column, Inventory, Rule, RulesFile, SimilarField
+from reviewer.types import Classification, Column, Inventory, Rule, RulesFile, SimilarField
 
 # Score parts. The same normalized name is strong evidence on its own; token overlap is
 # weaker, and only counts with a compatible type. A sibling model (same class-name suffix)

@@ -102,11 +102,10 @@ class WorktreeTree:
 
     @cached_property
     def _files(self) -> list[str]:
-        if is_git_repo(self.root):
-            out = run_git(
-                self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"
-            )
-            names = {p for p in out.split("\0") if p}
+        # ls-files fails outside a work tree: one git process, not a probe and then a listing
+        listed = git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        if listed.returncode == 0:
+            names = {p for p in listed.stdout.split("\0") if p}
             # git never lists a FIFO, socket or device; one named like a model file must not
             # vanish from the review, so the directories holding Python files are looked at.
             names |= _special_files(self.root, names)

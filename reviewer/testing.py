@@ -301,7 +301,7 @@ def _findings(
     rules = load_rules(WorktreeTree(path.parent), path.name)
     # check_findings runs every whole-snapshot check (reviewer.checks), with the same
     # suggested entries as `reviewer check`: one gate, whichever way the inventory was built.
-    snap = Snapshot(RUNTIME_PATH, inventory, rules, vocab)
+    snap = Snapshot(RUNTIME_PATH, inventory, rules, lambda: vocab)
     return check_findings(snap, config), config, rules.path
 
 

@@ -84,6 +84,16 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
+class Classification:
+    """The classifier's verdict on a column (``reviewer.classifier``). Here, with the other
+    values, so that a check can quote a cached verdict without importing the classifier."""
+
+    category: Category
+    confidence: Confidence
+    reason: str  # e.g. "name token 'secret'"
+
+
+@dataclass(frozen=True, slots=True)
 class ScanError:
     """Something the scanner could not read or resolve. Always blocks (MR007)."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,14 +112,16 @@ def _edit(rel: str, old: str, new: str) -> Callable[[Path], None]:
 @pytest.fixture
 def classified(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many inventories the classifier judged (the real classifier, counted)."""
+    from reviewer import classifier
+
     calls: list[int] = []
-    real = review.classify_columns
+    real = classifier.classify_columns
 
     def counted(*args: object, **kwargs: object) -> object:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(review, "classify_columns", counted)
+    monkeypatch.setattr(classifier, "classify_columns", counted)
     return calls
 
 
@@ -237,7 +240,7 @@ def test_the_fingerprint_covers_every_module_the_classifier_imports() -> None:
         elif isinstance(node, ast.Import):
             ours |= {a.name.split(".")[1] + ".py" for a in node.names
                      if a.name.startswith("reviewer.")}
-    assert ours == {"types.py"}
+    assert ours == {"types.py", "cache.py"}
     assert {"classifier.py", "vocabulary.toml", *ours} <= set(review.CLASSIFIER_INPUTS)
     assert all((package / name).is_file() for name in review.CLASSIFIER_INPUTS)
 
@@ -288,3 +291,61 @@ def test_an_edited_classifier_is_never_answered_from_the_cache(
     (package / rel).write_text(text.replace(old, new, 1), encoding="utf-8")
     assert _run_copy(package, app.root, cache) == after
     assert _run_copy(package, app.root, tmp_path / "cold") == after
+
+
+# ----------------------------------------------------------------- parsed TOML, kept as JSON
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        pytest.param('models = ["app/*.py"]\n[sensitive-names]\ncredential = ["pin"]\n', True,
+                     id="strings and tables are kept"),
+        pytest.param("when = 2024-01-01\nratio = 0.5\n", False,
+                     id="a date is not JSON: parsed every time"),
+        pytest.param("x = nan\n", False, id="NaN does not survive JSON: parsed every time"),
+    ],
+)
+def test_parsed_toml_is_what_tomllib_says(text: str, stored: bool) -> None:
+    from reviewer.cache import parsed_toml
+    from reviewer.config import _load_toml
+
+    calls: list[str] = []
+
+    def parse(t: str) -> dict[str, object]:
+        calls.append(t)
+        return _load_toml(t)
+
+    first = parsed_toml(text, parse)
+    again = parsed_toml(text, parse)
+    assert repr(first) == repr(again) == repr(_load_toml(text))
+    assert len(calls) == (1 if stored else 2)
+    assert len(_entries("toml")) == (1 if stored else 0)
+
+
+def test_a_damaged_toml_entry_is_parsed_again(
+    app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reviewer import classifier
+
+    classifier._shipped.cache_clear()  # this process may have read the vocabulary already
+    classifier._cached.cache_clear()
+    first = _check(app.root, capsys)
+    entries = _entries("toml")
+    assert len(entries) == 2  # the vocabulary's and the configuration's
+    for entry in entries:
+        entry.write_text(entry.read_text()[:40])
+    classifier._shipped.cache_clear()
+    classifier._cached.cache_clear()
+    assert _check(app.root, capsys) == first
+    assert all(json.loads(e.read_text()) for e in entries)  # both written whole again
+
+
+def test_invalid_toml_fails_the_same_way_every_time(
+    app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (app.root / ".masking-reviewer.toml").write_text('models = ["app/models.py"]\nbad =\n')
+    for _ in range(2):
+        assert main(["check", "--root", str(app.root)]) == 2
+        err = capsys.readouterr().err
+        assert re.search(r"\.masking-reviewer\.toml:2: not valid TOML: Invalid value", err), err

@@ -81,7 +81,7 @@ def counter(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter]:
 def _check(models: int) -> tuple[Snapshot, list[Any]]:
     vocab = load_vocabulary()
     inventory, rules = adoption_app(models)
-    snap = Snapshot("memory", classify_inventory(inventory, vocab), rules, vocab)
+    snap = Snapshot("memory", classify_inventory(inventory, vocab), rules, lambda: vocab)
     return snap, check_findings(snap, Config(root="."))
 
 
@@ -121,7 +121,7 @@ def test_bare_findings_never_touch_the_similarity_index(counter: Counter) -> Non
     """The base side of a diff only needs fingerprints: no similar fields, no suggestions."""
     vocab = load_vocabulary()
     inventory, rules = adoption_app(50)
-    snap = Snapshot("base", classify_inventory(inventory, vocab), rules, vocab)
+    snap = Snapshot("base", classify_inventory(inventory, vocab), rules, lambda: vocab)
     findings = check_findings(snap, Config(root="."), bare=True)
     assert len(findings) == 50 and all(f.rule is None for f in findings)
     assert (counter.tokenised, counter.scored) == (0, 0)

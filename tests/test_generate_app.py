@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,3 +185,33 @@ def test_perf_harness_runs_every_case_with_the_expected_exit_codes(
     assert data["results"][0]["ratio"] == 1.0
     assert data["machine"]["cpu_count"] and data["models"] == 12
     assert capsys.readouterr().out.startswith("| case | median | ratio to reference |")
+
+
+def _timed(name: str, seconds: float) -> Any:
+    from benchmarks.perf import Result
+
+    return Result(name=name, command="x", runs=1, median_s=seconds, min_s=seconds,
+                  max_s=seconds, times_s=(seconds,), exit_codes=(0,), ratio=None, target="",
+                  passed=None, cpu_s=seconds / 2)
+
+
+def test_scaling_table_subtracts_the_fixed_cost_of_a_tiny_app() -> None:
+    """A warm check costing 100 ms of start-up plus 0.2 ms per model reads as 0.70 and 0.40
+    ms per model at 200 and 500 models raw, and as a flat 0.20 ms above the fixed cost."""
+    from benchmarks.perf import FIXED_MODELS, scaling_markdown
+
+    def warm(n: int) -> Any:
+        return _timed("reviewer check (warm)", 0.100 + 0.0002 * n)
+
+    table = scaling_markdown([(200, [warm(200)]), (500, [warm(500)])],
+                             fixed=[warm(FIXED_MODELS)])
+    rows = [line for line in table.splitlines() if line.startswith("| reviewer check (warm)")]
+    assert rows[:2] == [
+        "| reviewer check (warm) | 0.70 ms | 0.40 ms | 75% |",
+        "| reviewer check (warm), above the 3-model run (101 ms) | 0.20 ms | 0.20 ms | 0% |",
+    ]
+    # and the CPU table the same way (CPU here is half the wall time)
+    assert "| reviewer check (warm), above the 3-model run (50 ms) | 0.10 ms | 0.10 ms | 0% |" \
+        in rows
+    # without a tiny app, no such row
+    assert "above the" not in scaling_markdown([(200, [warm(200)]), (500, [warm(500)])])

@@ -408,6 +408,111 @@ CASES = [
          Row("users", "g", "User", "g", 19, (PRIV,), nullable=False)],
         id="labels through constants (local, imported, nested, derived); never strings/comments",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import sqlalchemy.orm
+            from sqlalchemy_continuum import make_versioned
+            make_versioned(user_cls=None)
+            class Versioned:
+                __versioned__ = {}
+            class Project(Versioned, Base):
+                __tablename__ = "projects"
+                id = Column(Integer, primary_key=True)
+                password = Column(String(128), nullable=False, info={"v": ColumnVisibility.PRIVATE})
+            class Person(Base):
+                __versioned__ = {"exclude": ["notes"], "table_name": "%s_history"}
+                __tablename__ = "people"
+                id = Column(Integer, primary_key=True)
+                email = Column(String, nullable=False, info={"v": ColumnVisibility.MASKED})
+                notes = Column(Text)
+            sqlalchemy.orm.configure_mappers()
+            """)},
+        None,
+        [Row("projects_version", "end_transaction_id", "ProjectVersion", "end_transaction_id", 10),
+         Row("projects_version", "operation_type", "ProjectVersion", "operation_type", 10,
+             nullable=False),
+         Row("projects_version", "transaction_id", "ProjectVersion", "transaction_id", 10,
+             nullable=False),
+         Row("transaction", "id", "Transaction", "id", 10, nullable=False),
+         Row("transaction", "issued_at", "Transaction", "issued_at", 10),
+         Row("transaction", "remote_addr", "Transaction", "remote_addr", 10),
+         Row("projects", "id", "Project", "id", 13, nullable=False),
+         Row("projects_version", "id", "ProjectVersion", "id", 13, nullable=False),
+         Row("projects", "password", "Project", "password", 14, (PRIV,), nullable=False),
+         Row("projects_version", "password", "ProjectVersion", "password", 14, (PRIV,)),
+         Row("people_history", "end_transaction_id", "PersonVersion", "end_transaction_id", 16),
+         Row("people_history", "operation_type", "PersonVersion", "operation_type", 16,
+             nullable=False),
+         Row("people_history", "transaction_id", "PersonVersion", "transaction_id", 16,
+             nullable=False),
+         Row("people", "id", "Person", "id", 18, nullable=False),
+         Row("people_history", "id", "PersonVersion", "id", 18, nullable=False),
+         Row("people", "email", "Person", "email", 19, (MASK,), nullable=False),
+         Row("people_history", "email", "PersonVersion", "email", 19, (MASK,)),
+         Row("people", "notes", "Person", "notes", 20)],
+        id="SQLAlchemy-Continuum __versioned__: a history table copies every column, labels too",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import sqlalchemy.orm
+            from sqlalchemy_continuum import make_versioned
+            make_versioned(user_cls=None)
+            members = Table(
+                "members", Base.metadata,
+                Column("team_id", Integer, ForeignKey("teams.id"), primary_key=True),
+                Column("person_id", Integer, ForeignKey("people.id"), primary_key=True),
+            )
+            Table("watchers", Base.metadata, Column("team_id", Integer, ForeignKey("teams.id")),
+                  Column("person_id", Integer, ForeignKey("people.id")),
+                  Column("key", String, info={"v": ColumnVisibility.PRIVATE}))
+            Table("audit", Base.metadata, Column("team_id", Integer, ForeignKey("teams.id")),
+                  Column("person_id", Integer, ForeignKey("people.id")))
+            class Team(Base):
+                __versioned__ = {"exclude": ["former"]}
+                __tablename__ = "teams"
+                id = Column(Integer, primary_key=True)
+                people = relationship("Person", secondary=members)
+                watchers = relationship("Person", secondary="watchers")
+                audited = relationship("Person", secondary="audit", viewonly=True)
+                former = relationship("Person", secondary="audit")
+            class Person(Base):
+                __tablename__ = "people"
+                id = Column(Integer, primary_key=True)
+            sqlalchemy.orm.configure_mappers()
+            """)},
+        None,
+        [Row("members", "team_id", None, None, 11, nullable=False),
+         Row("members_version", "team_id", None, None, 11, nullable=False),
+         Row("members", "person_id", None, None, 12, nullable=False),
+         Row("members_version", "person_id", None, None, 12, nullable=False),
+         Row("watchers", "team_id", None, None, 14),
+         Row("watchers_version", "team_id", None, None, 14),
+         Row("watchers", "person_id", None, None, 15),
+         Row("watchers_version", "person_id", None, None, 15),
+         Row("watchers", "key", None, None, 16, (PRIV,)),
+         Row("watchers_version", "key", None, None, 16, (PRIV,)),
+         Row("audit", "team_id", None, None, 17),
+         Row("audit", "person_id", None, None, 18),
+         Row("teams_version", "end_transaction_id", "TeamVersion", "end_transaction_id", 20),
+         Row("teams_version", "operation_type", "TeamVersion", "operation_type", 20,
+             nullable=False),
+         Row("teams_version", "transaction_id", "TeamVersion", "transaction_id", 20,
+             nullable=False),
+         Row("transaction", "id", "Transaction", "id", 20, nullable=False),
+         Row("transaction", "issued_at", "Transaction", "issued_at", 20),
+         Row("transaction", "remote_addr", "Transaction", "remote_addr", 20),
+         Row("teams", "id", "Team", "id", 22, nullable=False),
+         Row("teams_version", "id", "TeamVersion", "id", 22, nullable=False),
+         Row("members_version", "end_transaction_id", None, None, 23),
+         Row("members_version", "operation_type", None, None, 23, nullable=False),
+         Row("members_version", "transaction_id", None, None, 23, nullable=False),
+         Row("watchers_version", "end_transaction_id", None, None, 24),
+         Row("watchers_version", "operation_type", None, None, 24, nullable=False),
+         Row("watchers_version", "transaction_id", None, None, 24, nullable=False),
+         Row("people", "id", "Person", "id", 29, nullable=False)],
+        id="SQLAlchemy-Continuum: a versioned many-to-many's association table has a history "
+           "too (not viewonly, not excluded)",
+    ),
 ]
 
 
@@ -490,6 +595,42 @@ def test_renamed_label_imports_in_every_block_are_read(block: str) -> None:
     ]
 
 ERROR_CASES = [
+    *(pytest.param(
+        {"app/m.py": src(f"""\
+            HISTORY = {{}}
+            class Project(Base):
+                __versioned__ = {options}
+                __tablename__ = "projects"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 8, r"^class Project: __versioned__ gives the table 'projects' a history "
+                         rf"table, but {reason}")],
+        id=f"__versioned__ that cannot be read blocks: {title}",
+    ) for options, reason, title in [
+        ("HISTORY", r"its value is not a dict literal", "a name"),
+        ('{"table_name": PREFIX + "%s"}', r'its "table_name" is not a literal pattern',
+         "computed table_name"),
+        ('{"table_name": "history"}', r'its "table_name" is not a literal pattern with one %s',
+         "table_name without %s"),
+        ('{"exclude": EXCLUDED}', r'its "exclude" is not a literal list', "computed exclude"),
+        ("{**HISTORY}", r"its value is not a dict literal", "unpacked options"),
+    ]),
+    pytest.param(
+        {"app/m.py": src("""\
+            from app.tables import make_members
+            class Team(Base):
+                __versioned__ = {}
+                __tablename__ = "teams"
+                id = Column(Integer, primary_key=True)
+                people = relationship("Person", secondary=make_members)
+            """), "app/tables.py": "def make_members():\n    return None\n"},
+        None,
+        [("app/m.py", 11, r"^class Team is __versioned__, so SQLAlchemy-Continuum keeps a "
+                          r"history of this relationship's association table, but "
+                          r"secondary=make_members cannot be found as a Table\(\.\.\.\)")],
+        id="a versioned many-to-many whose association table cannot be found blocks",
+    ),
     # Names are resolved, not matched: a local function called mapped_column is not
     # SQLAlchemy's. It is a call into the repository's own code, which may build a column the
     # scanner cannot see, so it blocks rather than passing unread.

@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from reviewer.classifier import Classification, classify
+from reviewer.classifier import classify
 from reviewer.similar import core_tokens, find_similar, similarity, suggest_rule
-from reviewer.types import Column, Inventory, Rule, RulesFile, SimilarField
+from reviewer.types import Classification, Column, Inventory, Rule, RulesFile, SimilarField
 
 PRIVATE = ("ColumnVisibility.PRIVATE",)
 MASKED = ("ColumnVisibility.MASKED",)

@@ -36,3 +36,21 @@ def test_check_and_scan_never_import_the_ai_or_github_clients(argv: list[str], c
         [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, check=True,
     )
     assert json.loads(proc.stdout) == {"code": code, "loaded": []}
+
+
+# A warm check reads the classified inventory from the cache: the parser, the resolver, the
+# classifier and the similarity index are for a miss or for a finding to suggest a rule for.
+WARM_UNUSED = ("libcst", "reviewer.facts", "reviewer.resolution", "reviewer.columns",
+               "reviewer.facts_pool", "reviewer.classifier", "reviewer.similar")
+
+
+def test_a_warm_check_with_nothing_to_suggest_imports_no_parser_resolver_or_classifier() -> None:
+    argv = ["check", "--root", str(SAMPLE)]
+    probe = PROBE.replace(repr(HEAVY), repr(WARM_UNUSED))
+    cold = subprocess.run([sys.executable, "-c", probe, *argv],
+                          capture_output=True, text=True, check=True)
+    assert json.loads(cold.stdout)["code"] == 0
+    assert "reviewer.classifier" in json.loads(cold.stdout)["loaded"]  # the probe sees them
+    warm = subprocess.run([sys.executable, "-c", probe, *argv],
+                          capture_output=True, text=True, check=True)
+    assert json.loads(warm.stdout) == {"code": 0, "loaded": []}

@@ -14,9 +14,8 @@ from pydantic import ValidationError
 from reviewer.ai.sanitize import sanitize
 from reviewer.ai.schema import Dismissal, Envelope, FlaggedColumn, strategy_known
 from reviewer.checks.base import finding_on
-from reviewer.classifier import Classification
 from reviewer.similar import suggest_rule
-from reviewer.types import Column, Finding, Inventory, SimilarField
+from reviewer.types import Classification, Column, Finding, Inventory, SimilarField
 
 _CATEGORY_PHRASE: dict[str, str] = {
     "credential": "a credential",

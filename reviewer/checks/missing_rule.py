@@ -47,6 +47,27 @@ class User(Base):
     totp_secret = mapped_column(String, info={"visibility": ColumnVisibility.PRIVATE})
 '''
 
+VERSIONED_USERS = '''\
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy_continuum import make_versioned
+
+from app.visibility import ColumnVisibility
+
+make_versioned(user_cls=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __versioned__ = {}
+    __tablename__ = "users"
+    id = mapped_column(Integer, primary_key=True)
+    totp_secret = mapped_column(String, info={"visibility": ColumnVisibility.PRIVATE})
+'''
+
 CHECK = Check(
     "MR001",
     snapshot=detect,
@@ -79,6 +100,20 @@ reason = "Encrypted at rest with a key that never leaves production."
             "a PRIVATE column with no rule: the copy would carry the production secret",
             models=USERS,
             expect=("models.py:14: MR001",),
+        ),
+        Example(
+            "a versioned model (SQLAlchemy-Continuum) keeps every old value in users_version, "
+            "which needs its own rule",
+            models=VERSIONED_USERS,
+            rules='''\
+{
+  "version": 1,
+  "rules": [
+    {"table": "users", "column": "totp_secret", "strategy": "null"}
+  ]
+}
+''',
+            expect=("models.py:18: MR001",),
         ),
     ),
 )

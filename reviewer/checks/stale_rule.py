@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -28,6 +27,8 @@ def detect(snap: Snapshot, config: Config) -> Iterator[Finding]:
             # The table may live in a model file that failed to parse (already MR007):
             # calling its rules stale would send the user after the wrong problem.
             continue
+        import difflib  # only for a stale rule: a passing check never imports it
+
         hint = ""
         candidates = difflib.get_close_matches(
             rule.column, by_table.get(rule.table, []), n=1, cutoff=0.5

@@ -20,8 +20,8 @@ from reviewer.checks.base import (
 from reviewer.types import Column, Config, Finding
 
 if TYPE_CHECKING:
-    from reviewer.classifier import Classification
     from reviewer.review import Snapshot
+    from reviewer.types import Classification
 
 
 def detect(snap: Snapshot, config: Config) -> Iterator[Finding]:

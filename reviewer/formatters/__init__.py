@@ -8,7 +8,6 @@ forces it to, and then it says how many it left out.
 # No ``from __future__ import annotations`` here: it would bind the name ``annotations``
 # in this package and shadow the ``annotations`` submodule.
 import json
-from collections.abc import Callable
 
 from reviewer import __version__
 from reviewer.errors import UsageError
@@ -127,22 +126,31 @@ def render(
     """Render ``review`` as one of ``FORMATS``. Raises UsageError for an unknown format.
 
     ``quiet`` keeps only the findings of the text format; machine formats are unaffected."""
-    # Imported here so each submodule can import the helpers above without a cycle.
-    from reviewer.formatters import annotations, jsonout, sarif, text
-    from reviewer.formatters import markdown as markdown_
+    # Imported here so each submodule can import the helpers above without a cycle, and only
+    # the one asked for (SARIF alone brings the code pages: start-up of every text run).
     from reviewer.logsafe import encodable_all, one_line_all
 
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
     # Text goes to terminals and CI logs as is: every name in it is kept on its line. The
     # other formats escape line breaks themselves; none may carry an unencodable character.
     review = one_line_all(review) if fmt == "text" else encodable_all(review)
-    renderers: dict[str, Callable[[], str]] = {
-        "text": lambda: text.render_text(review, color=color, quiet=quiet),
-        "json": lambda: jsonout.render_json(review),
-        "sarif": lambda: sarif.render_sarif(review, tool_version=tool_version),
-        "github": lambda: annotations.render_annotations(review),
-        "markdown": lambda: markdown_.render_markdown(review, tool_version=tool_version),
-    }
-    renderer = renderers.get(fmt)
-    if renderer is None:
-        raise UsageError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return renderer()
+    if fmt == "text":
+        from reviewer.formatters import text
+
+        return text.render_text(review, color=color, quiet=quiet)
+    if fmt == "json":
+        from reviewer.formatters import jsonout
+
+        return jsonout.render_json(review)
+    if fmt == "sarif":
+        from reviewer.formatters import sarif
+
+        return sarif.render_sarif(review, tool_version=tool_version)
+    if fmt == "github":
+        from reviewer.formatters import annotations
+
+        return annotations.render_annotations(review)
+    from reviewer.formatters import markdown as markdown_
+
+    return markdown_.render_markdown(review, tool_version=tool_version)
