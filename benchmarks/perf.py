@@ -22,7 +22,7 @@ Peak memory comes from one extra, untimed run per case that samples the process 
 10 ms: the largest single process's high-water RSS, and the PSS summed over the tree (which
 counts a cold run's parse workers too, shared pages once).
 
-Results go to ``benchmarks/results/perf-<date>[-<shape>-<models>].json`` with the machine
+Results go to ``benchmarks/results/perf-<date>T<HHMM>[-<shape>-<models>].json`` with the machine
 they were taken on.
 """
 
@@ -589,7 +589,7 @@ def _write(
     args.results.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.timezone.utc)
     suffix = f"-{args.shape}-{models}" if several or args.shape != "mixed" else ""
-    out = args.results / f"perf-{now:%Y-%m-%d}{suffix}.json"
+    out = args.results / f"perf-{now:%Y-%m-%dT%H%M}{suffix}.json"  # never over an earlier run
     payload = {
         "taken_at": now.isoformat(timespec="seconds"),
         "models": models,
@@ -611,7 +611,7 @@ def _write_scaling(
     load: tuple[float | None, float | None],
 ) -> None:
     now = dt.datetime.now(dt.timezone.utc)
-    out = args.results / f"scaling-{now:%Y-%m-%d}-{args.shape}.json"
+    out = args.results / f"scaling-{now:%Y-%m-%dT%H%M}-{args.shape}.json"
     out.write_text(json.dumps({
         "taken_at": now.isoformat(timespec="seconds"), "shape": args.shape,
         "sizes": list(sizes), "runs": args.runs, "machine": machine(),

@@ -164,6 +164,8 @@ def test_perf_harness_runs_every_case_with_the_expected_exit_codes(
 
     perf_main(["--models", "12", "--runs", "1", "--results", str(tmp_path / "results")])
     [written] = (tmp_path / "results").glob("perf-*.json")
+    # stamped to the minute, so a second run of the day never overwrites a recorded one
+    assert re.fullmatch(r"perf-\d{4}-\d\d-\d\dT\d{4}\.json", written.name), written.name
     data = json.loads(written.read_text(encoding="utf-8"))
     assert [(r["name"], r["exit_codes"]) for r in data["results"]] == [
         ("reference: import + walk metadata", [0]),
