@@ -18,7 +18,9 @@ columns a commit adds are read from its ``+`` lines (a ``Column``/``mapped_colum
 declaration whose name the same file's ``-`` lines do not declare, and whose table did not
 have it before in a file the commit removes lines from: a moved column is not added), their
 table from the enclosing class's ``__tablename__``, ``Table("name", ...)`` or the configured
-table naming.
+table naming. A commit also adds the columns whose lines it leaves alone when it gives them
+new keys: every column of a table it renames, and the SQLAlchemy-Continuum history copy
+(``<table>_version``) of every column of a class it makes ``__versioned__``.
 Each added column takes its label from ``real_world/labels/<project>.csv`` by (table, column),
 else from ``real_world/replay_labels.csv`` (columns dropped or renamed since the pin, labelled
 blind by LABELING.md: ``--list-unlabelled`` lists them WITHOUT running the reviewer, so they
@@ -448,13 +450,54 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
     tables_before = {table for table, _column in before}
     # A renamed table's columns are new keys: the rules of the old name no longer cover them,
     # so they count as added even where their lines were only rewritten.
-    return [replace(a, changed=True) if not a.changed and a.key in before
-            else replace(a, changed=False) if a.changed and tables_before
-            and not a.table.startswith("?") and a.table not in tables_before
-            else a for a in out]
+    out = [replace(a, changed=True) if not a.changed and a.key in before
+           else replace(a, changed=False) if a.changed and tables_before
+           and not a.table.startswith("?") and a.table not in tables_before
+           else a for a in out]
+    return out + added_without_lines(diff, read_new, read_old, naming, {a.key for a in out})
 
 
 _OLD_PATH = re.compile(r"^--- a/(.+)$", re.M)
+_NEW_PATH = re.compile(r"^\+\+\+ b/(.+)$", re.M)
+_VERSIONED = re.compile(r"^\s+__versioned__\s*=")
+
+
+def _declared(text: str, naming: str | None) -> list[Added]:
+    """Every column a whole file declares, with its table (read as a diff adding the file)."""
+    lines = text.splitlines()
+    whole = ("--- /dev/null\n+++ b/f\n"
+             f"@@ -0,0 +1,{len(lines)} @@\n" + "".join(f"+{line}\n" for line in lines))
+    return [a for a in added_columns(whole, lambda _p: text, naming)
+            if not a.table.startswith("?")]
+
+
+def added_without_lines(diff: str, read_new: Any, read_old: Any, naming: str | None,
+                        have: set[tuple[str, str]]) -> list[Added]:
+    """Columns a diff adds without touching their lines: every column of a table that had
+    another name before in the same file (``__tablename__`` or ``Table("...")`` renamed: new
+    keys, which no rule of the old name covers), and the SQLAlchemy-Continuum history copy
+    (``<table>_version``) of every column of a class the diff makes ``__versioned__``."""
+    out: list[Added] = []
+    added_lines = parse_added_lines(diff)
+    for path in dict.fromkeys(_NEW_PATH.findall(diff)):
+        text = read_new(path)
+        if not text:
+            continue
+        now = [replace(a, path=path) for a in _declared(text, naming)]
+        old = read_old(path)
+        old_tables = {a.table for a in _declared(old, naming)} if old else set()
+        fresh = [a for a in now if old_tables and a.table not in old_tables]
+        lines = text.splitlines()
+        for n, line in added_lines.get(path, ([], []))[0]:
+            found = enclosing_class(lines, n - 1) if _VERSIONED.match(line) else None
+            if found is not None:
+                fresh += [replace(a, table=f"{a.table}_version") for a in now
+                          if a.class_name == found[1]]
+        for a in fresh:
+            if a.key not in have:
+                have.add(a.key)
+                out.append(replace(a, changed=False))
+    return out
 
 
 def declared_before(diff: str, read_old: Any, naming: str | None) -> set[tuple[str, str]]:

@@ -620,3 +620,43 @@ def test_a_renamed_tables_rewritten_columns_are_added() -> None:
     added = added_columns(diff, lambda _: kept.replace("255", "320"), None,
                           read_old=lambda _: old)
     assert [(a.key, a.changed) for a in added] == [(("domains", "email"), True)]
+
+
+RENAMES = [
+    pytest.param(
+        'class Bay(Base):\n    __tablename__ = "bay"\n    id = Column(Integer, primary_key=True)\n'
+        '    trustee_password = Column(String(255))\n',
+        'class Cluster(Base):\n    __tablename__ = "cluster"\n'
+        '    id = Column(Integer, primary_key=True)\n    trustee_password = Column(String(255))\n',
+        [(("cluster", "id"), 3), (("cluster", "trustee_password"), 4)],
+        id="a renamed table adds every column, its lines untouched (magnum's Bay -> Cluster)",
+    ),
+    pytest.param(
+        'class Project(Base):\n    __tablename__ = "project"\n'
+        '    id = Column(Integer, primary_key=True)\n    password = Column(String(256))\n',
+        'class Project(Base):\n    __versioned__ = {}\n    __tablename__ = "project"\n'
+        '    id = Column(Integer, primary_key=True)\n    password = Column(String(256))\n',
+        [(("project_version", "id"), 4), (("project_version", "password"), 5)],
+        id="__versioned__ adds the SQLAlchemy-Continuum history copy of every column "
+           "(ihatemoney's history page)",
+    ),
+    pytest.param(
+        'class Project(Base):\n    __tablename__ = "project"\n'
+        '    id = Column(Integer, primary_key=True)\n    password = Column(String(256))\n',
+        'class Project(Base):\n    """Projects."""\n    __tablename__ = "project"\n'
+        '    id = Column(Integer, primary_key=True)\n    password = Column(String(256))\n',
+        [],
+        id="an edit next to unchanged columns adds none",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), RENAMES)
+def test_columns_a_diff_adds_without_their_lines(
+        old: str, new: str, expected: list[tuple[tuple[str, str], int]]) -> None:
+    import difflib
+
+    diff = "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
+                                        "a/app/models.py", "b/app/models.py", n=0))
+    added = added_columns(diff, lambda _: new, None, read_old=lambda _: old)
+    assert [(a.key, a.line) for a in added if not a.changed] == expected
