@@ -113,6 +113,7 @@ class Vocabulary:
     # right before it (otp_key)
     qualified_low: frozenset[tuple[str, ...]] = frozenset()
     hashed_types: frozenset[str] = frozenset()
+    verifier_suffixes: frozenset[str] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -334,6 +335,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         split_min_token=int(data["split"]["min_token"]),
         qualified_low=frozenset(_phrases(data["credential"], "qualified_low")),
         hashed_types=frozenset(_strs(types, "hashed")),
+        verifier_suffixes=frozenset(map(_singular, _strs(data["credential"], "verifier_suffixes"))),
         index={k: tuple(v) for k, v in index.items()},
     )
 
@@ -474,15 +476,21 @@ def _name_only(
                 confidence = "medium"
             return Classification("credential", confidence, _describe(
                 _Match(qualifier.term, qualifier.start, best.end), written)), False
+    # a token's hash verifies the token: `token_hash` reads like `token` (a hash or digest of a
+    # credential is the credential, LABELING.md), `share_token_digest` like `share_token`
+    head_end = len(tokens) - 1 if (len(tokens) > 1 and tokens[-1] in vocab.verifier_suffixes
+                                   and best.term.category == "credential") else len(tokens)
     if (best.term.tokens in vocab.qualified_heads and best.start > 0
-            and best.end == len(tokens) and not best.term.configured):
-        qualified = _Match(best.term, 0, best.end)
+            and best.end == head_end and not best.term.configured):
+        qualified = _Match(best.term, 0, len(tokens))
         return Classification(best.term.category, "high", _describe(qualified, written)), False
     reason = _describe(best, written)
     confidence = best.term.confidence
-    if (best.term.tokens in vocab.whole_name and best.start == 0 and best.end == len(tokens)
+    if (best.term.tokens in vocab.whole_name and best.start == 0 and best.end == head_end
             and not best.term.configured):
-        confidence = "high"  # a column called just `token`
+        confidence = "high"  # a column called just `token`, or its hash
+        if head_end < len(tokens):
+            reason = _describe(_Match(best.term, 0, len(tokens)), written)
     if best.term.category == "credential" and "public" in tokens and confidence == "high":
         confidence = "medium"  # public_key_pem: key material, but nothing secret
     return Classification(best.term.category, confidence, reason), False
@@ -782,13 +790,16 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                        vocab: Vocabulary) -> Classification | None:
     """Words that say nothing alone but describe a person in this row."""
     kind = sorted(idents & vocab.by_name_types)
-    if base is not None or column.foreign_key or not kind:
+    if column.foreign_key or not kind:
         return None
     snake = _snake_norm(name)
-    if context.visit and context.visit != column.column and snake in vocab.visit_words:
+    if (context.visit and context.visit != column.column and snake in vocab.visit_words
+            and (base is None or base.category == "quasi_identifier")):
         return Classification("quasi_identifier", "medium",
                               f"name '{_snake(name)}', sibling '{context.visit}': where and "
                               "on what a person visited from")
+    if base is not None:
+        return None
     if context.identity_table and snake in vocab.identity_ids:
         return Classification("quasi_identifier", "medium",
                               f"name '{_snake(name)}' on a {kind[0]} column in identity table "

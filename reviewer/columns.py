@@ -50,8 +50,11 @@ class ColumnBuilder:
     _tables: dict[int, str | None] = field(default_factory=dict)  # by id(ClassNode)
     _mros: dict[int, list[ClassNode]] = field(default_factory=dict)
     _making: int = 0  # how deep type() templates are being expanded inside each other
-    # (table, class, path, __versioned__ options) of every table with a history table
-    histories: list[tuple[str, str, str, VersionedFacts]] = field(default_factory=list)
+    # every table with a history table: (table, class, path, __versioned__ options, and the
+    # class's relationship(secondary=...) as (path, line, secondary), whose tables get one too)
+    histories: list[tuple[str, str, str, VersionedFacts,
+                          tuple[tuple[str, int, tuple[str, str]], ...]]] = field(
+        default_factory=list)
 
     def mro(self, node: ClassNode) -> list[ClassNode]:
         key = id(node)
@@ -648,7 +651,8 @@ class ColumnBuilder:
             history = next(((c.path, c.facts.versioned) for c in mro
                             if c.facts.versioned is not None), None)
             if history is not None:
-                self.histories.append((table, cls.name, *history))
+                self.histories.append((table, cls.name, *history,
+                                       self.secondaries(mro, history[1].exclude)))
         for owner, made in self.made_templates(node, mro):
             self.made_class(owner.path, made, node, owner.facts.name, table)
         if cls.table is not None:
@@ -911,18 +915,49 @@ class ColumnBuilder:
                 declared_in=declared.name.rsplit(".", 1)[-1],
             )
 
+    def secondaries(self, mro: list[ClassNode], exclude: tuple[str, ...]
+                    ) -> tuple[tuple[str, int, tuple[str, str]], ...]:
+        """The class's many-to-many relationships (first class to bind a name wins), whose
+        association tables SQLAlchemy-Continuum versions too, unless excluded or viewonly."""
+        found: list[tuple[str, int, tuple[str, str]]] = []
+        bound: set[str] = set()
+        for ancestor in mro:
+            for stmt in ancestor.facts.stmts:
+                call = stmt.call
+                if (stmt.attribute not in bound and stmt.attribute not in exclude
+                        and call is not None and call.secondary is not None
+                        and tail(call.callee) in ("relationship", "relation")):
+                    found.append((ancestor.path, call.line, call.secondary))
+            bound.update(ancestor.facts.names)
+        return tuple(found)
+
+    def secondary_table(self, path: str, secondary: tuple[str, str]) -> str | None:
+        """The table a relationship's ``secondary=`` names: a literal, or a ``Table(...)``
+        bound to a module-level name (here or imported)."""
+        kind, value = secondary
+        if kind == "table":
+            return value.rsplit(".", 1)[-1]  # "schema.table": the key has no schema
+        ref = self.resolver.resolve(path, value)
+        table = ref.kind == "const" or (ref.kind == "external" and tail(ref.qual) == "Table()")
+        facts = self.resolver.facts(ref.path) if table else None
+        line = dict(facts.table_bindings).get(ref.name) if facts else None
+        call = next((c for c in facts.tables if c.line == line), None) if facts else None
+        return self.table_name(ref.path, call) if call is not None else None
+
     def history_tables(self) -> None:
-        """The history table SQLAlchemy-Continuum builds beside each versioned table: a copy of
-        every column the table has by now (single-table subclasses' included), nullable unless
-        part of the key, with the labels, and pragma exemptions, of the column it copies; plus
-        the transaction bookkeeping columns. The copies point at the original's line, so the
-        finding for a copy sits where the column is declared. The transaction table they share
-        is added too, unless the repository maps its own. (A ``user_id`` that
-        ``make_versioned(user_cls=...)`` adds to it is a foreign key and is not read.)"""
+        """The history tables SQLAlchemy-Continuum builds: beside each versioned table, and
+        beside the association table of each of its many-to-many relationships. A history
+        table copies every column the table has by now (single-table subclasses' included),
+        nullable unless part of the key, with the labels and pragma exemptions of the column
+        it copies, and adds the transaction bookkeeping columns. The copies point at the
+        original's line, so the finding for a copy sits where the column is declared. The
+        transaction table they share is added too, unless the repository maps its own. (A
+        ``user_id`` that ``make_versioned(user_cls=...)`` adds to it is a foreign key and is
+        not read.)"""
         by_table: dict[str, list[Column]] = {}
         for col in self.columns:
             by_table.setdefault(col.table, []).append(col)
-        readable = sorted((path, options.line) for _t, _c, path, options in self.histories
+        readable = sorted((path, options.line) for _t, _c, path, options, _s in self.histories
                           if options.problem is None)
         if readable and "transaction" not in by_table:
             # the one table of transactions every history row points at (who wrote, from where)
@@ -933,7 +968,8 @@ class ColumnBuilder:
                 self.columns.append(Column("transaction", name, "Transaction", name, path, line,
                                            type_, nullable=not primary_key, unique=False,
                                            primary_key=primary_key))
-        for table, class_name, path, options in self.histories:
+        associations: set[str] = set()
+        for table, class_name, path, options, secondaries in self.histories:
             if options.problem is not None:
                 self.error(path, options.line,
                            f"class {class_name}: __versioned__ gives the table {table!r} a "
@@ -941,26 +977,45 @@ class ColumnBuilder:
                 self.blocked.add(table)
                 continue
             history = (options.table_name or "%s_version").replace("%s", table)
-            copies = [c for c in by_table.get(table, ())
-                      if c.attribute not in options.exclude]
-            for col in copies:
-                exemption = col.exemption
-                if exemption is not None:
-                    exemption = replace(exemption, table=history)
-                    self.exemptions.append(exemption)
-                self.columns.append(replace(
-                    col, table=history, class_name=f"{class_name}Version",
-                    nullable=col.nullable if col.primary_key else True, unique=False,
-                    exemption=exemption,
-                ))
-            for name, primary_key in (("transaction_id", True), ("end_transaction_id", False),
-                                      ("operation_type", False)):
-                self.columns.append(Column(
-                    history, name, f"{class_name}Version", name, path, options.line,
-                    "BigInteger" if name != "operation_type" else "SmallInteger",
-                    nullable=not primary_key and name != "operation_type", unique=False,
-                    primary_key=primary_key, index=True,
-                ))
+            self.history_copy(
+                [c for c in by_table.get(table, ()) if c.attribute not in options.exclude],
+                history, f"{class_name}Version", path, options.line)
+            for where, line, secondary in secondaries:
+                association = self.secondary_table(where, secondary)
+                if association is None:
+                    self.error(where, line,
+                               f"class {class_name} is __versioned__, so SQLAlchemy-Continuum "
+                               "keeps a history of this relationship's association table, but "
+                               f"secondary={secondary[1]} cannot be found as a Table(...) "
+                               "bound to a module-level name; pass the table name as a "
+                               "string, or bind the Table(...) at module level")
+                    continue
+                if association not in associations:
+                    associations.add(association)
+                    # the manager's own pattern: a class's "table_name" is not asked here
+                    self.history_copy(by_table.get(association, []),
+                                      f"{association}_version", None, where, line)
+
+    def history_copy(self, columns: Sequence[Column], history: str, class_name: str | None,
+                     path: str, line: int) -> None:
+        for col in columns:
+            exemption = col.exemption
+            if exemption is not None:
+                exemption = replace(exemption, table=history)
+                self.exemptions.append(exemption)
+            self.columns.append(replace(
+                col, table=history, class_name=class_name if col.class_name else None,
+                nullable=col.nullable if col.primary_key else True, unique=False,
+                exemption=exemption,
+            ))
+        for name, primary_key in (("transaction_id", True), ("end_transaction_id", False),
+                                  ("operation_type", False)):
+            self.columns.append(Column(
+                history, name, class_name, name if class_name else None, path, line,
+                "BigInteger" if name != "operation_type" else "SmallInteger",
+                nullable=not primary_key and name != "operation_type", unique=False,
+                primary_key=primary_key, index=True,
+            ))
 
     def empty_tables(self) -> None:
         """A table needs a primary key, so one with no column read means the reader missed

@@ -46,6 +46,9 @@ class CallFacts:
     index: bool = False
     doc: str | None = None
     note: str | None = None
+    # relationship(secondary=...) unless viewonly: ("table", "name") for a literal table name,
+    # ("name", "dotted.name") for the Table object; SQLAlchemy-Continuum versions that table
+    secondary: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +215,7 @@ class ModuleFacts:
     late: tuple[LateFacts, ...] = ()
     factories: tuple[FactoryFacts, ...] = ()
     made: tuple[MadeClass, ...] = ()  # X = type("X", (Base,), {...}) at module level
+    table_bindings: tuple[tuple[str, int], ...] = ()  # NAME = Table(...): (NAME, its line)
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -243,7 +247,7 @@ def _enc_call(c: CallFacts | None) -> list[Any] | None:
     return [c.callee, c.line, c.name, c.name_error, c.type, c.nullable, c.primary_key, c.unique,
             c.key, list(c.labels), list(c.refs), _enc_call(c.inner),
             [_enc_call(a) for a in c.args], c.first_string, c.end_line, c.reflected, c.name_expr,
-            c.index, c.doc, c.note]
+            c.index, c.doc, c.note, None if c.secondary is None else list(c.secondary)]
 
 
 def _enc_stmt(s: Stmt) -> list[Any]:
@@ -294,6 +298,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[f.name, f.line, _enc_call(f.call), f.star_args, f.star_kwargs, f.star_first,
           f.uses_params] for f in facts.factories],
         [_enc_made(m) for m in facts.made],
+        [[name, line] for name, line in facts.table_bindings],
     ]
 
 
@@ -306,13 +311,14 @@ def _call(d: Any) -> CallFacts | None:
     if d is None:
         return None
     (callee, line, name, name_error, type_, nullable, pk, unique, key, labels, refs, inner, args,
-     first_string, end_line, reflected, name_expr, index, doc, note) = d
+     first_string, end_line, reflected, name_expr, index, doc, note, secondary) = d
     return CallFacts(
         str(callee), int(line), name, bool(name_error), type_, nullable, bool(pk), bool(unique),
         key, tuple(labels) if labels else (), tuple(refs) if refs else (),
         _call(inner) if inner else None,
         tuple(c for c in map(_call, args) if c is not None) if args else (), first_string,
         int(end_line), bool(reflected), _tuples(name_expr), bool(index), doc, note,
+        None if secondary is None else (str(secondary[0]), str(secondary[1])),
     )
 
 
@@ -350,7 +356,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
-     rebound, returns, late, factories, made) = data
+     rebound, returns, late, factories, made, table_bindings) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -380,4 +386,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
             for n, ln, cd, sa, sk, sf, up in factories if (c := _call(cd)) is not None
         ),
         made=tuple(map(_made, made)),
+        table_bindings=tuple((str(n), int(ln)) for n, ln in table_bindings),
     )

@@ -373,7 +373,8 @@ class _Extractor:
         args: list[CallFacts] = []
         first_string: str | None = None
         name_expr: StrExpr | None = None
-        reflected = False
+        reflected = viewonly = False
+        secondary: tuple[str, str] | None = None
         is_table = callee.rsplit(".", 1)[-1] == "Table"
         positional = [a for a in node.args if a.keyword is None and not a.star]
         for index, arg in enumerate(positional):
@@ -449,6 +450,13 @@ class _Extractor:
                 inner = self.call(value)  # SQLModel's Field(sa_column=Column(...))
             elif kw in ("autoload_with", "autoload"):
                 reflected = True
+            elif kw == "secondary":
+                literal = _literal_str(value)
+                ref = dotted(value)
+                secondary = (("table", literal) if literal is not None
+                             else ("name", ref) if ref is not None else None)
+            elif kw == "viewonly":
+                viewonly = _literal_bool(value) is True
         line = self.pos.line(node)
         return CallFacts(
             callee=callee,
@@ -472,6 +480,7 @@ class _Extractor:
             doc=" ".join(docs) or None,
             note=(source_note(self.lines, line, end_line or line)
                   if callee.rsplit(".", 1)[-1] in _COLUMN_FACTORIES else None),
+            secondary=None if viewonly else secondary,
         )
 
     def annotation(self, node: cst.BaseExpression) -> AnnFacts | None:
@@ -606,6 +615,7 @@ class _ModuleBuilder:
         self.rebound: list[str] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
         self.made: list[MadeClass] = []
+        self.table_bindings: list[tuple[str, int]] = []
         self.type_calls = True  # does the text call type() at all (else skip the search)
         self.autoload = True  # does the text mention autoload at all (else skip the search)
 
@@ -752,6 +762,8 @@ class _ModuleBuilder:
                 self.instances.append((target, callee))
             if callee.rsplit(".", 1)[-1] == "Table":
                 self.tables.append(ex.call(value))
+                if target is not None and "." not in target:
+                    self.table_bindings.append((target, self.tables[-1].line))
             self.late_mapping(small, target, value, callee)
             if target is not None and "." not in target and callee.rsplit(".", 1)[-1] == "partial":
                 self.partial_preset(target, value)
@@ -1620,6 +1632,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         classes=tuple(builder.classes),
         tables=tuple(builder.tables),
         aliases=tuple(builder.aliases),
+        table_bindings=tuple(builder.table_bindings),
         consts=tuple(builder.consts),
         instances=tuple(builder.instances),
         strings=tuple(sorted(strings)),

@@ -71,8 +71,17 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         # credentials, medium tier
         pytest.param("token", "String(64)", _c("credential", "high", "name token 'token'"),
                      id="a column called just token holds one"),
-        pytest.param("token_hash", "String(64)", _c("credential", "medium", "name token 'token'"),
+        pytest.param("token_usage", "Text", _c("credential", "medium", "name token 'token'"),
                      id="token as a modifier is a guess"),
+        pytest.param("token_hash", "String(64)", _c("credential", "high", "name 'token_hash'"),
+                     id="a token's hash verifies the token"),
+        pytest.param("share_token_digest", None,
+                     _c("credential", "high", "name 'share_token_digest'"),
+                     id="a qualified token's digest verifies it"),
+        pytest.param("token_hash_algorithm", None, None,
+                     id="negative: the algorithm of a token's hash is metadata"),
+        pytest.param("token_hash", "Integer", None,
+                     id="negative: a number holds no hash of a token"),
         pytest.param("salt", None, _c("credential", "low", "name token 'salt'"),
                      id="a salt alone is a guess"),
         # LABELING.md: key material is a credential even when public; not a block
@@ -346,6 +355,15 @@ def test_type_rules_out(name: str, type_expr: str) -> None:
         pytest.param("first_pass", "Boolean", None, id="pass: a first pass is no password"),
         pytest.param("hotp_seed", None, _c("credential", "high", "name token 'hotp'"),
                      id="an HOTP seed"),
+        pytest.param("jwk_set", "JSON", _c("credential", "high", "name 'jwk_set'"),
+                     id="a JWK set is the keys, not metadata about them"),
+        pytest.param("oneTimeCode", None, _c("credential", "high", "name 'one_time_code'"),
+                     id="a one-time code, camelCase"),
+        pytest.param("pkce_verifier", None, _c("credential", "high", "name 'pkce_verifier'"),
+                     id="a PKCE verifier by its protocol's name"),
+        pytest.param("security_code", "Unicode(256)",
+                     _c("credential", "high", "name 'security_code'"),
+                     id="a security code mailed for validation and reset links"),
         pytest.param("hosted_invoice_url", "Text",
                      _c("credential", "medium", "name 'hosted_invoice_url'"),
                      id="capability: a hosted invoice URL warns"),
@@ -385,6 +403,11 @@ def test_labeling_spec_credentials(name: str, type_expr: str | None,
                      _c("quasi_identifier", "medium", "name 'analytics_id'"), id="analytics ID"),
         pytest.param("stripe_customer_id", None, None,
                      id="negative: a payment processor's object ID"),
+        pytest.param("skype_id", "String",
+                     _c("quasi_identifier", "medium", "name 'skype_id'"),
+                     id="an account ID at a chat service: Skype"),
+        pytest.param("irc_id", "String", _c("quasi_identifier", "medium", "name 'irc_id'"),
+                     id="an account ID at a chat service: IRC"),
     ],
 )
 def test_labeling_spec_identifiers(name: str, type_expr: str | None,
@@ -778,6 +801,16 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("setting", "value"),
             ("credential", "medium", "name token 'value' in settings table 'setting'"),
             id="a name/value settings store"),
+        pytest.param("""
+            class PoolTargetOption(Base):
+                __tablename__ = "pool_target_options"
+                id = Column(String(36), primary_key=True)
+                pool_target_id = Column(String(36))
+                key = Column(String(255))
+                value = Column(String(255))
+            """, ("pool_target_options", "value"),
+            ("credential", "medium", "name token 'value' in settings table 'pool_target_options'"),
+            id="a backend's key/value options store"),
         pytest.param("""
             class Session(Base):
                 __tablename__ = "sessions"
@@ -1262,6 +1295,42 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             """, ("zone_transfer_requests", "key"),
             ("credential", "high", "name token 'key' in table 'zone_transfer_requests'"),
             id="the key that accepts an ownership transfer"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                country = Column(String)
+                picture_url = Column(String)
+            """, ("users", "country"),
+            ("quasi_identifier", "medium", "name token 'country'"),
+            id="a person's country"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                country = Column(String)
+                picture_url = Column(String)
+            """, ("users", "picture_url"),
+            ("direct_identifier", "medium", "name 'picture_url'"),
+            id="a person's profile picture"),
+        pytest.param("""
+            class Region(Base):
+                __tablename__ = "regions"
+                id = Column(Integer, primary_key=True)
+                country = Column(String(2))
+                picture_url = Column(String)
+            """, ("regions", "country"), (None, None, None),
+            id="negative: a region's country is nobody's"),
+        pytest.param("""
+            class SessionActivity(Base):
+                __tablename__ = "session_activity"
+                id = Column(Integer, primary_key=True)
+                ip = Column(String(80))
+                country = Column(String(3))
+            """, ("session_activity", "country"),
+            ("quasi_identifier", "medium", "name 'country', sibling 'ip': where and on what a "
+                                           "person visited from"),
+            id="the country a person visited from"),
         pytest.param("""
             class Rollover(Base):
                 __tablename__ = "dnssec_rollover"

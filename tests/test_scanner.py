@@ -452,6 +452,67 @@ CASES = [
          Row("people", "notes", "Person", "notes", 20)],
         id="SQLAlchemy-Continuum __versioned__: a history table copies every column, labels too",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import sqlalchemy.orm
+            from sqlalchemy_continuum import make_versioned
+            make_versioned(user_cls=None)
+            members = Table(
+                "members", Base.metadata,
+                Column("team_id", Integer, ForeignKey("teams.id"), primary_key=True),
+                Column("person_id", Integer, ForeignKey("people.id"), primary_key=True),
+            )
+            Table("watchers", Base.metadata, Column("team_id", Integer, ForeignKey("teams.id")),
+                  Column("person_id", Integer, ForeignKey("people.id")),
+                  Column("key", String, info={"v": ColumnVisibility.PRIVATE}))
+            Table("audit", Base.metadata, Column("team_id", Integer, ForeignKey("teams.id")),
+                  Column("person_id", Integer, ForeignKey("people.id")))
+            class Team(Base):
+                __versioned__ = {"exclude": ["former"]}
+                __tablename__ = "teams"
+                id = Column(Integer, primary_key=True)
+                people = relationship("Person", secondary=members)
+                watchers = relationship("Person", secondary="watchers")
+                audited = relationship("Person", secondary="audit", viewonly=True)
+                former = relationship("Person", secondary="audit")
+            class Person(Base):
+                __tablename__ = "people"
+                id = Column(Integer, primary_key=True)
+            sqlalchemy.orm.configure_mappers()
+            """)},
+        None,
+        [Row("members", "team_id", None, None, 11, nullable=False),
+         Row("members_version", "team_id", None, None, 11, nullable=False),
+         Row("members", "person_id", None, None, 12, nullable=False),
+         Row("members_version", "person_id", None, None, 12, nullable=False),
+         Row("watchers", "team_id", None, None, 14),
+         Row("watchers_version", "team_id", None, None, 14),
+         Row("watchers", "person_id", None, None, 15),
+         Row("watchers_version", "person_id", None, None, 15),
+         Row("watchers", "key", None, None, 16, (PRIV,)),
+         Row("watchers_version", "key", None, None, 16, (PRIV,)),
+         Row("audit", "team_id", None, None, 17),
+         Row("audit", "person_id", None, None, 18),
+         Row("teams_version", "end_transaction_id", "TeamVersion", "end_transaction_id", 20),
+         Row("teams_version", "operation_type", "TeamVersion", "operation_type", 20,
+             nullable=False),
+         Row("teams_version", "transaction_id", "TeamVersion", "transaction_id", 20,
+             nullable=False),
+         Row("transaction", "id", "Transaction", "id", 20, nullable=False),
+         Row("transaction", "issued_at", "Transaction", "issued_at", 20),
+         Row("transaction", "remote_addr", "Transaction", "remote_addr", 20),
+         Row("teams", "id", "Team", "id", 22, nullable=False),
+         Row("teams_version", "id", "TeamVersion", "id", 22, nullable=False),
+         Row("members_version", "end_transaction_id", None, None, 23),
+         Row("members_version", "operation_type", None, None, 23, nullable=False),
+         Row("members_version", "transaction_id", None, None, 23, nullable=False),
+         Row("watchers_version", "end_transaction_id", None, None, 24),
+         Row("watchers_version", "operation_type", None, None, 24, nullable=False),
+         Row("watchers_version", "transaction_id", None, None, 24, nullable=False),
+         Row("people", "id", "Person", "id", 29, nullable=False)],
+        id="SQLAlchemy-Continuum: a versioned many-to-many's association table has a history "
+           "too (not viewonly, not excluded)",
+    ),
 ]
 
 
@@ -555,6 +616,21 @@ ERROR_CASES = [
         ('{"exclude": EXCLUDED}', r'its "exclude" is not a literal list', "computed exclude"),
         ("{**HISTORY}", r"its value is not a dict literal", "unpacked options"),
     ]),
+    pytest.param(
+        {"app/m.py": src("""\
+            from app.tables import make_members
+            class Team(Base):
+                __versioned__ = {}
+                __tablename__ = "teams"
+                id = Column(Integer, primary_key=True)
+                people = relationship("Person", secondary=make_members)
+            """), "app/tables.py": "def make_members():\n    return None\n"},
+        None,
+        [("app/m.py", 11, r"^class Team is __versioned__, so SQLAlchemy-Continuum keeps a "
+                          r"history of this relationship's association table, but "
+                          r"secondary=make_members cannot be found as a Table\(\.\.\.\)")],
+        id="a versioned many-to-many whose association table cannot be found blocks",
+    ),
     # Names are resolved, not matched: a local function called mapped_column is not
     # SQLAlchemy's. It is a call into the repository's own code, which may build a column the
     # scanner cannot see, so it blocks rather than passing unread.
