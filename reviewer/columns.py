@@ -487,6 +487,9 @@ class ColumnBuilder:
             if not (q and is_sqla(q) and tail(q) == "Table"):
                 continue
             table = self.table_name(path, call)
+            if table is None and call.reflected:
+                self.reflected(path, call, None)
+                continue
             if table is None:
                 self.error(path, call.line, "Table(...) name cannot be computed from the source "
                            "(only literals, module constants, f-strings, + and simple helper "
@@ -572,10 +575,11 @@ class ColumnBuilder:
         return ref.kind == "external" and external_base_kind(ref.qual) in (
             "root-parent", "mapped-base", "sqlmodel")
 
-    def reflected(self, path: str, call: CallFacts, table: str) -> None:
+    def reflected(self, path: str, call: CallFacts, table: str | None) -> None:
         if call.reflected:
+            shown = "..." if table is None else repr(table)
             self.error(path, call.line,
-                       f"Table({table!r}) is reflected from the database "
+                       f"Table({shown}) is reflected from the database "
                        "(autoload_with), so its columns are not in the source and their labels "
                        "cannot be checked; declare the columns explicitly")
 

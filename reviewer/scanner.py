@@ -628,6 +628,7 @@ class _ModuleBuilder:
         self.made: list[MadeClass] = []
         self.table_bindings: list[tuple[str, int]] = []
         self.type_calls = True  # does the text call type() at all (else skip the search)
+        self.autoload = True  # does the text mention autoload at all (else skip the search)
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
         for stmt, small in _statements(body):
@@ -663,6 +664,7 @@ class _ModuleBuilder:
             elif isinstance(stmt, cst.FunctionDef):
                 self.names.append(ident(stmt.name.value))
                 self.nested_types(stmt)
+                self.nested_reflected(stmt)
                 helper = str_function(stmt)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
@@ -873,6 +875,16 @@ class _ModuleBuilder:
         stmt.body.visit(finder)
         for call, bases, _nested in finder.found:
             self.late_type(call, bases)
+
+    def nested_reflected(self, stmt: cst.FunctionDef) -> None:
+        """``Table("instances", meta, autoload_with=engine)`` inside a function (a mapper
+        setup that maps classes imperatively onto reflected tables): recorded like a module
+        level table, so that its invisible columns block rather than vanish."""
+        if not self.autoload:
+            return
+        finder = _ReflectedTables()
+        stmt.body.visit(finder)
+        self.tables.extend(self.ex.call(call) for call in finder.found)
 
     def late_type(self, call: cst.Call, bases: tuple[str, ...]) -> None:
         pos = self.ex.pos
@@ -1619,6 +1631,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         extractor.aliases = _import_aliases(module.body)
         builder = _ModuleBuilder(extractor)
         builder.type_calls = "type(" in text
+        builder.autoload = "autoload" in text
         builder.module_body(module.body)
     except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
         # A construct the extractor does not handle must block, never crash the whole gate.
@@ -1801,6 +1814,21 @@ class _TypeCalls(cst.CSTVisitor):
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self.depth -= 1
+
+
+class _ReflectedTables(cst.CSTVisitor):
+    """Every ``Table(..., autoload_with=...)`` (or ``autoload=``) call in a subtree."""
+
+    def __init__(self) -> None:
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if (dotted(node.func) or "").rsplit(".", 1)[-1] == "Table" and any(
+            a.keyword is not None and a.keyword.value in ("autoload_with", "autoload")
+            for a in node.args
+        ):
+            self.found.append(node)
+        return True
 
 
 class _SelfCalls(cst.CSTVisitor):
