@@ -449,10 +449,13 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
     before = declared_before(diff, read_old, naming)
     tables_before = {table for table, _column in before}
     # A renamed table's columns are new keys: the rules of the old name no longer cover them,
-    # so they count as added even where their lines were only rewritten.
+    # so they count as added even where their lines were only rewritten. Only a name the
+    # diff itself writes as a literal counts: a name the text guesses from a naming rule
+    # may belong to another class than before (prefect's mixins became models).
+    named = named_by_diff(diff)
     out = [replace(a, changed=True) if not a.changed and a.key in before
-           else replace(a, changed=False) if a.changed and tables_before
-           and not a.table.startswith("?") and a.table not in tables_before
+           else replace(a, changed=False) if a.changed and a.table in named
+           and a.table not in tables_before
            else a for a in out]
     return out + added_without_lines(diff, read_new, read_old, naming, {a.key for a in out})
 
@@ -460,6 +463,15 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
 _OLD_PATH = re.compile(r"^--- a/(.+)$", re.M)
 _NEW_PATH = re.compile(r"^\+\+\+ b/(.+)$", re.M)
 _VERSIONED = re.compile(r"^\s+__versioned__\s*=")
+_LITERAL_TABLE = re.compile(r"""(?:__tablename__\s*=\s*|\bTable\(\s*)["'](\w+)["']""")
+
+
+def named_by_diff(diff: str, path: str | None = None) -> set[str]:
+    """The table names the diff's ``+`` lines write as literals (``__tablename__ = "x"``,
+    ``Table("x", ...)``), in one file or in all."""
+    return {m.group(1) for p, (plus, _minus) in parse_added_lines(diff).items()
+            if path is None or p == path for _n, line in plus
+            for m in _LITERAL_TABLE.finditer(line)}
 
 
 def _declared(text: str, naming: str | None) -> list[Added]:
@@ -467,8 +479,7 @@ def _declared(text: str, naming: str | None) -> list[Added]:
     lines = text.splitlines()
     whole = ("--- /dev/null\n+++ b/f\n"
              f"@@ -0,0 +1,{len(lines)} @@\n" + "".join(f"+{line}\n" for line in lines))
-    return [a for a in added_columns(whole, lambda _p: text, naming)
-            if not a.table.startswith("?")]
+    return added_columns(whole, lambda _p: text, naming)
 
 
 def added_without_lines(diff: str, read_new: Any, read_old: Any, naming: str | None,
@@ -483,10 +494,12 @@ def added_without_lines(diff: str, read_new: Any, read_old: Any, naming: str | N
         text = read_new(path)
         if not text:
             continue
-        now = [replace(a, path=path) for a in _declared(text, naming)]
+        now = [replace(a, path=path) for a in _declared(text, naming)
+               if not a.table.startswith("?")]
         old = read_old(path)
         old_tables = {a.table for a in _declared(old, naming)} if old else set()
-        fresh = [a for a in now if old_tables and a.table not in old_tables]
+        named = named_by_diff(diff, path)
+        fresh = [a for a in now if old and a.table in named and a.table not in old_tables]
         lines = text.splitlines()
         for n, line in added_lines.get(path, ([], []))[0]:
             found = enclosing_class(lines, n - 1) if _VERSIONED.match(line) else None
@@ -501,7 +514,8 @@ def added_without_lines(diff: str, read_new: Any, read_old: Any, naming: str | N
 
 
 def declared_before(diff: str, read_old: Any, naming: str | None) -> set[tuple[str, str]]:
-    """(table, column) declared in the parent's version of the files the diff removes from."""
+    """(table, column) declared in the parent's version of the files the diff removes from
+    ("?Class" for a table the text cannot name)."""
     keys: set[tuple[str, str]] = set()
     for path in dict.fromkeys(_OLD_PATH.findall(diff)):
         text = read_old(path)
@@ -510,8 +524,7 @@ def declared_before(diff: str, read_old: Any, naming: str | None) -> set[tuple[s
         lines = text.splitlines()
         whole = (f"--- a/{path}\n+++ b/{path}\n@@ -0,0 +1,{len(lines)} @@\n"
                  + "".join(f"+{line}\n" for line in lines))
-        keys |= {a.key for a in added_columns(whole, lambda _p, t=text: t, naming)
-                 if not a.table.startswith("?")}
+        keys |= {a.key for a in added_columns(whole, lambda _p, t=text: t, naming)}
     return keys
 
 
