@@ -648,6 +648,15 @@ RENAMES = [
         [],
         id="an edit next to unchanged columns adds none",
     ),
+    pytest.param(
+        'class ORMDeployment(Base):\n    id = Column(Integer, primary_key=True)\n'
+        '    schedule = Column(JSON)\n',
+        'class Deployment(Base):\n    id = Column(Integer, primary_key=True)\n'
+        '    schedule = Column(JSON)\n',
+        [],
+        id="a table name guessed from the naming rule is no rename (prefect's mixins became "
+           "models)",
+    ),
 ]
 
 
@@ -658,5 +667,5 @@ def test_columns_a_diff_adds_without_their_lines(
 
     diff = "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
                                         "a/app/models.py", "b/app/models.py", n=0))
-    added = added_columns(diff, lambda _: new, None, read_old=lambda _: old)
+    added = added_columns(diff, lambda _: new, "snake_case", read_old=lambda _: old)
     assert [(a.key, a.line) for a in added if not a.changed] == expected
