@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     )
 
 
+# SQLAlchemy functions whose result a class can be mapped against (``__table__ = ...``) that
+# build no table: select(...)... and join(a, b)
+_MAPPED_QUERIES = frozenset({"select", "join", "outerjoin"})
+
+
 @dataclass(slots=True)
 class ColumnBuilder:
     resolver: Resolver
@@ -86,7 +91,13 @@ class ColumnBuilder:
                            "source; write Table(\"name\", metadata, ...) with a literal or a "
                            "module constant")
             return name
-        if cls.table_error:
+        if cls.table_query is not None:
+            qual = self.resolver.qual(node.path, cls.table_query)
+            if qual is not None and is_sqla(qual) and tail(qual) in _MAPPED_QUERIES:
+                # mapped against a SELECT or a join of other tables: their columns, none of
+                # its own
+                return None
+        if cls.table_error or cls.table_query is not None:
             self.error(node.path, cls.table_line,
                        f"{cls.name}.__table__ is not a Table(...) call the reviewer can read; "
                        "assign Table(\"name\", metadata, Column(...), ...) directly")

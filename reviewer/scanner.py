@@ -82,6 +82,17 @@ def dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def _query_root(node: cst.BaseExpression | None) -> str | None:
+    """``select(...).select_from(...).alias()`` -> ``select``: the dotted callee that starts a
+    chain of method calls (None for anything else). A class whose ``__table__`` is a query or
+    a join maps other tables and owns no column; the column builder checks the callee."""
+    if not isinstance(node, cst.Call):
+        return None
+    while isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Call):
+        node = node.func.value
+    return dotted(node.func)
+
+
 def _literal_str(node: cst.BaseExpression) -> str | None:
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
@@ -1075,6 +1086,7 @@ class _ModuleBuilder:
             table=state.table,
             table_line=state.table_line,
             table_error=state.table_error,
+            table_query=state.table_query,
             versioned=state.versioned,
             keywords=tuple(
                 (a.keyword.value, _expr_code(a.value)) for a in node.keywords
@@ -1176,6 +1188,8 @@ class _ModuleBuilder:
                 state.table_line = line
                 if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):
                     state.table = ex.call(value, end_line)
+                elif (query := _query_root(value)) is not None:
+                    state.table_query = query
                 else:
                     state.table_error = True
                 continue
@@ -1261,6 +1275,7 @@ class _ClassState:
     table: CallFacts | None = None
     table_line: int = 0
     table_error: bool = False
+    table_query: str | None = None
     tablename_expr: StrExpr | None = None
     versioned: VersionedFacts | None = None
     made: list[MadeClass] = field(default_factory=list)
