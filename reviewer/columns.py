@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     )
 
 
+# SQLAlchemy functions whose result a class can be mapped against (``__table__ = ...``) that
+# build no table: select(...)... and join(a, b)
+_MAPPED_QUERIES = frozenset({"select", "join", "outerjoin"})
+
+
 @dataclass(slots=True)
 class ColumnBuilder:
     resolver: Resolver
@@ -86,7 +91,13 @@ class ColumnBuilder:
                            "source; write Table(\"name\", metadata, ...) with a literal or a "
                            "module constant")
             return name
-        if cls.table_error:
+        if cls.table_query is not None:
+            qual = self.resolver.qual(node.path, cls.table_query)
+            if qual is not None and is_sqla(qual) and tail(qual) in _MAPPED_QUERIES:
+                # mapped against a SELECT or a join of other tables: their columns, none of
+                # its own
+                return None
+        if cls.table_error or cls.table_query is not None:
             self.error(node.path, cls.table_line,
                        f"{cls.name}.__table__ is not a Table(...) call the reviewer can read; "
                        "assign Table(\"name\", metadata, Column(...), ...) directly")
@@ -476,6 +487,9 @@ class ColumnBuilder:
             if not (q and is_sqla(q) and tail(q) == "Table"):
                 continue
             table = self.table_name(path, call)
+            if table is None and call.reflected:
+                self.reflected(path, call, None)
+                continue
             if table is None:
                 self.error(path, call.line, "Table(...) name cannot be computed from the source "
                            "(only literals, module constants, f-strings, + and simple helper "
@@ -561,10 +575,11 @@ class ColumnBuilder:
         return ref.kind == "external" and external_base_kind(ref.qual) in (
             "root-parent", "mapped-base", "sqlmodel")
 
-    def reflected(self, path: str, call: CallFacts, table: str) -> None:
+    def reflected(self, path: str, call: CallFacts, table: str | None) -> None:
         if call.reflected:
+            shown = "..." if table is None else repr(table)
             self.error(path, call.line,
-                       f"Table({table!r}) is reflected from the database "
+                       f"Table({shown}) is reflected from the database "
                        "(autoload_with), so its columns are not in the source and their labels "
                        "cannot be checked; declare the columns explicitly")
 

@@ -96,6 +96,8 @@ class ClassFacts:
     keywords: tuple[tuple[str, str], ...] = ()
     made: tuple[MadeClass, ...] = ()  # classes its declared_attrs build with type(...)
     versioned: VersionedFacts | None = None  # __versioned__ = {...}: history table
+    # __table__ = select(...)...: the class maps a query; the callee at the root of the chain
+    table_query: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +266,8 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [list(k) for k in c.keywords],
             [_enc_made(m) for m in c.made],
             None if c.versioned is None else [c.versioned.line, c.versioned.table_name,
-                                              list(c.versioned.exclude), c.versioned.problem]]
+                                              list(c.versioned.exclude), c.versioned.problem],
+            c.table_query]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -334,7 +337,8 @@ def _stmt(d: Any) -> Stmt:
 
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
-     table_line, table_error, decorators, tablename_expr, keywords, made, versioned) = d
+     table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
+     table_query) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -343,6 +347,7 @@ def _class(d: Any) -> ClassFacts:
         tuple(map(_made, made)),
         None if versioned is None else VersionedFacts(
             int(versioned[0]), versioned[1], tuple(map(str, versioned[2])), versioned[3]),
+        table_query,
     )
 
 

@@ -82,6 +82,17 @@ def dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def _query_root(node: cst.BaseExpression | None) -> str | None:
+    """``select(...).select_from(...).alias()`` -> ``select``: the dotted callee that starts a
+    chain of method calls (None for anything else). A class whose ``__table__`` is a query or
+    a join maps other tables and owns no column; the column builder checks the callee."""
+    if not isinstance(node, cst.Call):
+        return None
+    while isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Call):
+        node = node.func.value
+    return dotted(node.func)
+
+
 def _literal_str(node: cst.BaseExpression) -> str | None:
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
@@ -617,6 +628,7 @@ class _ModuleBuilder:
         self.made: list[MadeClass] = []
         self.table_bindings: list[tuple[str, int]] = []
         self.type_calls = True  # does the text call type() at all (else skip the search)
+        self.autoload = True  # does the text mention autoload at all (else skip the search)
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
         for stmt, small in _statements(body):
@@ -652,6 +664,7 @@ class _ModuleBuilder:
             elif isinstance(stmt, cst.FunctionDef):
                 self.names.append(ident(stmt.name.value))
                 self.nested_types(stmt)
+                self.nested_reflected(stmt)
                 helper = str_function(stmt)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
@@ -863,6 +876,17 @@ class _ModuleBuilder:
         for call, bases, _nested in finder.found:
             self.late_type(call, bases)
 
+    def nested_reflected(self, stmt: cst.FunctionDef) -> None:
+        """``map_imperatively(Server, Table("servers", meta, autoload_with=engine))`` inside a
+        function (a mapper setup that maps classes onto reflected tables): the table is
+        recorded like a module level one, so that its invisible columns block rather than
+        vanish."""
+        if not self.autoload:
+            return
+        finder = _ReflectedTables()
+        stmt.body.visit(finder)
+        self.tables.extend(self.ex.call(call) for call in finder.found)
+
     def late_type(self, call: cst.Call, bases: tuple[str, ...]) -> None:
         pos = self.ex.pos
         name = _literal_str(call.args[0].value) or ""
@@ -1062,6 +1086,7 @@ class _ModuleBuilder:
             table=state.table,
             table_line=state.table_line,
             table_error=state.table_error,
+            table_query=state.table_query,
             versioned=state.versioned,
             keywords=tuple(
                 (a.keyword.value, _expr_code(a.value)) for a in node.keywords
@@ -1163,6 +1188,8 @@ class _ModuleBuilder:
                 state.table_line = line
                 if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):
                     state.table = ex.call(value, end_line)
+                elif (query := _query_root(value)) is not None:
+                    state.table_query = query
                 else:
                     state.table_error = True
                 continue
@@ -1248,6 +1275,7 @@ class _ClassState:
     table: CallFacts | None = None
     table_line: int = 0
     table_error: bool = False
+    table_query: str | None = None
     tablename_expr: StrExpr | None = None
     versioned: VersionedFacts | None = None
     made: list[MadeClass] = field(default_factory=list)
@@ -1604,6 +1632,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         extractor.aliases = _import_aliases(module.body)
         builder = _ModuleBuilder(extractor)
         builder.type_calls = "type(" in text
+        builder.autoload = "autoload" in text
         builder.module_body(module.body)
     except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
         # A construct the extractor does not handle must block, never crash the whole gate.
@@ -1786,6 +1815,46 @@ class _TypeCalls(cst.CSTVisitor):
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self.depth -= 1
+
+
+class _ReflectedTables(cst.CSTVisitor):
+    """The ``Table(..., autoload_with=...)`` (or ``autoload=``) calls in a subtree that a class
+    is mapped onto: passed to ``map_imperatively``/``mapper`` directly or through a local
+    name. A table reflected only to probe the database (is it migrated?) maps nothing."""
+
+    def __init__(self) -> None:
+        self.reflected: list[cst.Call] = []
+        self.bound: dict[str, list[cst.Call]] = {}  # local name -> reflected Table calls
+        self.mapped_args: list[cst.BaseExpression] = []
+
+    @property
+    def found(self) -> list[cst.Call]:
+        direct = {id(a) for a in self.mapped_args}
+        named = {dotted(a) for a in self.mapped_args}
+        via_name = {id(c) for name, calls in self.bound.items() if name in named for c in calls}
+        return [c for c in self.reflected if id(c) in direct or id(c) in via_name]
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        if isinstance(node.value, cst.Call) and _reflected_table(node.value):
+            for target in node.targets:
+                name = dotted(target.target)
+                if name is not None:
+                    self.bound.setdefault(name, []).append(node.value)
+        return True
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if _reflected_table(node):
+            self.reflected.append(node)
+        if (dotted(node.func) or "").rsplit(".", 1)[-1] in ("map_imperatively", "mapper"):
+            self.mapped_args.extend(a.value for a in node.args)
+        return True
+
+
+def _reflected_table(node: cst.Call) -> bool:
+    return (dotted(node.func) or "").rsplit(".", 1)[-1] == "Table" and any(
+        a.keyword is not None and a.keyword.value in ("autoload_with", "autoload")
+        for a in node.args
+    )
 
 
 class _SelfCalls(cst.CSTVisitor):

@@ -411,6 +411,76 @@ class Shape(Base):
          ("shapes", "ey", "end", 20, False, False, False, ())],
         id="composite() columns: named, unnamed (the dataclass's fields), Column",
     ),
+    pytest.param(
+        STYLE_HEAD + """\
+from sqlalchemy import ForeignKey, select
+class Base(DeclarativeBase):
+    pass
+class Meter(Base):
+    __tablename__ = "meters"
+    id = Column(Integer, primary_key=True)
+    unit = Column(String(16))
+class Reading(Base):
+    __tablename__ = "readings"
+    id = Column(Integer, primary_key=True)
+    meter_id = Column(Integer, ForeignKey("meters.id"))
+    signature = Column(String(64), info={"v": ColumnVisibility.PRIVATE})
+class ReadingView(Base):
+    meters = Meter.__table__
+    readings = Reading.__table__
+    __table__ = (select(readings.c.id, readings.c.signature, meters.c.unit.label("meter_unit"))
+                 .select_from(readings.join(meters, readings.c.meter_id == meters.c.id))
+                 .alias("reading_view"))
+""",
+        [("meters", "id", "id", 13, False, True, False, ()),
+         ("meters", "unit", "unit", 14, True, False, False, ()),
+         ("readings", "id", "id", 17, False, True, False, ()),
+         ("readings", "meter_id", "meter_id", 18, True, False, False, ()),
+         ("readings", "signature", "signature", 19, True, False, False, (PRIV,))],
+        id="a class mapped to select(...).select_from(...).alias() owns no column",
+    ),
+    pytest.param(
+        STYLE_HEAD + """\
+import sqlalchemy as sa
+class Base(DeclarativeBase):
+    pass
+class Meter(Base):
+    __tablename__ = "meters"
+    id = Column(Integer, primary_key=True)
+class Recent(Base):
+    __table__ = sa.select(Meter.__table__).where(Meter.__table__.c.id > 10).subquery()
+""",
+        [("meters", "id", "id", 13, False, True, False, ())],
+        id="a class mapped to sa.select(...).subquery() owns no column",
+    ),
+    pytest.param(
+        STYLE_HEAD + """\
+from sqlalchemy import ForeignKey, join
+from sqlalchemy.orm import column_property
+class Base(DeclarativeBase):
+    pass
+class Meter(Base):
+    __tablename__ = "meters"
+    id = Column(Integer, primary_key=True)
+    unit = Column(String(16))
+class Reading(Base):
+    __tablename__ = "readings"
+    id = Column(Integer, primary_key=True)
+    meter_id = Column(Integer, ForeignKey("meters.id"))
+class MeterReading(Base):
+    meters = Meter.__table__
+    readings = Reading.__table__
+    __table__ = join(meters, readings)
+    id = column_property(readings.c.id)
+    meter_id = column_property(meters.c.id, readings.c.meter_id)
+    unit = column_property(meters.c.unit)
+""",
+        [("meters", "id", "id", 14, False, True, False, ()),
+         ("meters", "unit", "unit", 15, True, False, False, ()),
+         ("readings", "id", "id", 18, False, True, False, ()),
+         ("readings", "meter_id", "meter_id", 19, True, False, False, ())],
+        id="a class mapped to join(a, b) with column_property()s owns no column",
+    ),
 ]
 
 
@@ -433,6 +503,41 @@ def test_other_mapping_styles_match_sqlalchemy_metadata(text: str, tmp_path: Pat
     tree = WorktreeTree(tmp_path)
     assert static_schema(build_inventory(tree, Config(root=str(tmp_path)),
                                          use_cache=False)) == expected
+
+
+QUERY_ERRORS = [
+    pytest.param(
+        "from app.views import select\n", "select(Meter.__table__).alias()",
+        id="a select() of the repository's own",
+    ),
+    pytest.param(
+        "from app.views import build_view\n", "build_view(Meter.__table__).alias()",
+        id="a chain rooted at another call",
+    ),
+    pytest.param(
+        "from sqlalchemy import union\n", "union(Meter.__table__.select()).alias()",
+        id="a SQLAlchemy query that is not select()",
+    ),
+]
+
+
+@pytest.mark.parametrize(("imports", "query"), QUERY_ERRORS)
+def test_a_class_mapped_to_a_query_other_than_sqlalchemys_select_blocks(imports: str,
+                                                                         query: str) -> None:
+    inventory = _scan({"app/models.py": STYLE_HEAD + imports + (
+        "class Base(DeclarativeBase):\n"
+        "    pass\n"
+        "class Meter(Base):\n"
+        "    __tablename__ = 'meters'\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "class View(Base):\n"
+        f"    __table__ = {query}\n"
+    )})
+    assert [c.column for c in inventory.columns] == ["id"]
+    assert [(e.line, e.message) for e in inventory.errors] == [
+        (15, 'View.__table__ is not a Table(...) call the reviewer can read; assign '
+             'Table("name", metadata, Column(...), ...) directly'),
+    ]
 
 
 def test_a_composite_column_without_a_readable_name_blocks() -> None:

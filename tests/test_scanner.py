@@ -792,6 +792,33 @@ ERROR_CASES = [
         id="reflected Core table: its columns are invisible, so it blocks",
     ),
     pytest.param(
+        {"app/m.py": src('''\
+            from sqlalchemy import MetaData
+            from sqlalchemy.orm import registry
+            mappers = registry()
+            class Server:
+                pass
+            def map_all(engine, kinds):
+                meta = MetaData()
+                mappers.map_imperatively(Server, Table("servers", meta,
+                                                       autoload_with=engine))
+                for kind in kinds:
+                    mappers.map_imperatively(Server, Table(kind, meta, autoload=True))
+                def later():
+                    audit = Table("audit", meta, autoload_with=engine)
+                    return mapper(Server, audit)
+                return later
+            def migrated(engine):
+                return Table("alembic_version", MetaData(), autoload_with=engine)
+            ''')},
+        None,
+        [("app/m.py", 13, r"^Table\('servers'\) is reflected from the database \(autoload_with\), "
+          r"so its columns are not in the source"),
+         ("app/m.py", 16, r"^Table\(\.\.\.\) is reflected from the database"),
+         ("app/m.py", 18, r"^Table\('audit'\) is reflected from the database")],
+        id="tables a function reflects to map classes onto block, nested ones too; a probe not",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             class User(Base):
                 __tablename__ = "users"
