@@ -836,6 +836,8 @@ def _key_holder(column: Column, context: Context) -> str | None:
     if context.account and context.account != column.column:
         return (f"sibling '{context.account}' (an account at the external identity service): "
                 "a person's registered key")
+    if context.person_table:
+        return f"in table '{context.table}': a person's registered key"
     return None
 
 

@@ -877,9 +877,10 @@ class _ModuleBuilder:
             self.late_type(call, bases)
 
     def nested_reflected(self, stmt: cst.FunctionDef) -> None:
-        """``Table("instances", meta, autoload_with=engine)`` inside a function (a mapper
-        setup that maps classes imperatively onto reflected tables): recorded like a module
-        level table, so that its invisible columns block rather than vanish."""
+        """``map_imperatively(Server, Table("servers", meta, autoload_with=engine))`` inside a
+        function (a mapper setup that maps classes onto reflected tables): the table is
+        recorded like a module level one, so that its invisible columns block rather than
+        vanish."""
         if not self.autoload:
             return
         finder = _ReflectedTables()
@@ -1817,18 +1818,43 @@ class _TypeCalls(cst.CSTVisitor):
 
 
 class _ReflectedTables(cst.CSTVisitor):
-    """Every ``Table(..., autoload_with=...)`` (or ``autoload=``) call in a subtree."""
+    """The ``Table(..., autoload_with=...)`` (or ``autoload=``) calls in a subtree that a class
+    is mapped onto: passed to ``map_imperatively``/``mapper`` directly or through a local
+    name. A table reflected only to probe the database (is it migrated?) maps nothing."""
 
     def __init__(self) -> None:
-        self.found: list[cst.Call] = []
+        self.reflected: list[cst.Call] = []
+        self.bound: dict[str, list[cst.Call]] = {}  # local name -> reflected Table calls
+        self.mapped_args: list[cst.BaseExpression] = []
+
+    @property
+    def found(self) -> list[cst.Call]:
+        direct = {id(a) for a in self.mapped_args}
+        named = {dotted(a) for a in self.mapped_args}
+        via_name = {id(c) for name, calls in self.bound.items() if name in named for c in calls}
+        return [c for c in self.reflected if id(c) in direct or id(c) in via_name]
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        if isinstance(node.value, cst.Call) and _reflected_table(node.value):
+            for target in node.targets:
+                name = dotted(target.target)
+                if name is not None:
+                    self.bound.setdefault(name, []).append(node.value)
+        return True
 
     def visit_Call(self, node: cst.Call) -> bool:
-        if (dotted(node.func) or "").rsplit(".", 1)[-1] == "Table" and any(
-            a.keyword is not None and a.keyword.value in ("autoload_with", "autoload")
-            for a in node.args
-        ):
-            self.found.append(node)
+        if _reflected_table(node):
+            self.reflected.append(node)
+        if (dotted(node.func) or "").rsplit(".", 1)[-1] in ("map_imperatively", "mapper"):
+            self.mapped_args.extend(a.value for a in node.args)
         return True
+
+
+def _reflected_table(node: cst.Call) -> bool:
+    return (dotted(node.func) or "").rsplit(".", 1)[-1] == "Table" and any(
+        a.keyword is not None and a.keyword.value in ("autoload_with", "autoload")
+        for a in node.args
+    )
 
 
 class _SelfCalls(cst.CSTVisitor):

@@ -648,6 +648,15 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
             ("credential", "medium", "name 'public_key'"),
             id="a public key nobody owns warns: a table adds no secrecy"),
         pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                ssh_public_key = Column(Text)
+            """, ("users", "ssh_public_key"),
+            ("credential", "high", "name 'public_key', in table 'users': a person's registered "
+                                   "key"),
+            id="a public key in a person's own row is their registered key"),
+        pytest.param("""
             class X509KeyPair(Base):
                 __tablename__ = "x509keypair"
                 id = Column(Integer, primary_key=True)

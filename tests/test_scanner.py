@@ -803,17 +803,20 @@ ERROR_CASES = [
                 mappers.map_imperatively(Server, Table("servers", meta,
                                                        autoload_with=engine))
                 for kind in kinds:
-                    Table(kind, meta, autoload=True)
+                    mappers.map_imperatively(Server, Table(kind, meta, autoload=True))
                 def later():
-                    return Table("audit", meta, autoload_with=engine)
+                    audit = Table("audit", meta, autoload_with=engine)
+                    return mapper(Server, audit)
                 return later
+            def migrated(engine):
+                return Table("alembic_version", MetaData(), autoload_with=engine)
             ''')},
         None,
         [("app/m.py", 13, r"^Table\('servers'\) is reflected from the database \(autoload_with\), "
           r"so its columns are not in the source"),
          ("app/m.py", 16, r"^Table\(\.\.\.\) is reflected from the database"),
          ("app/m.py", 18, r"^Table\('audit'\) is reflected from the database")],
-        id="tables a function reflects to map classes imperatively block, nested ones too",
+        id="tables a function reflects to map classes onto block, nested ones too; a probe not",
     ),
     pytest.param(
         {"app/m.py": src("""\
