@@ -97,6 +97,16 @@ class ColumnBuilder:
                 # mapped against a SELECT or a join of other tables: their columns, none of
                 # its own
                 return None
+        if cls.table_ref is not None:
+            found = self.module_table(node.path, cls.table_ref)
+            if found is None:
+                self.error(node.path, cls.table_line,
+                           f"{cls.name}.__table__ = {cls.table_ref} is not a Table(...) bound to "
+                           "a module-level name the reviewer can find, so its columns cannot "
+                           "be checked; assign Table(\"name\", metadata, ...) to a module-level "
+                           "name, here or in a module imported by name")
+                return None
+            return self.table_name(*found)
         if cls.table_error or cls.table_query is not None:
             self.error(node.path, cls.table_line,
                        f"{cls.name}.__table__ is not a Table(...) call the reviewer can read; "
@@ -670,6 +680,13 @@ class ColumnBuilder:
             self.reflected(path, cls.table, table)
             self.columns.extend(self.core_columns(path, table, cls.table, cls.name))
             return
+        found = self.module_table(path, cls.table_ref) if cls.table_ref is not None else None
+        if found is not None:
+            # the table's own file may be no model file: read its columns from here too (the
+            # inventory keeps one column per key)
+            self.reflected(found[0], found[1], table)
+            self.columns.extend(self.core_columns(found[0], table, found[1], cls.name))
+            return
         # First class in the MRO that binds a name wins, exactly as attribute lookup does.
         seen: set[str] = set()
         for ancestor in mro:
@@ -948,12 +965,18 @@ class ColumnBuilder:
         kind, value = secondary
         if kind == "table":
             return value.rsplit(".", 1)[-1]  # "schema.table": the key has no schema
-        ref = self.resolver.resolve(path, value)
+        found = self.module_table(path, value)
+        return self.table_name(*found) if found is not None else None
+
+    def module_table(self, path: str, name: str) -> tuple[str, CallFacts] | None:
+        """The ``Table(...)`` call a module-level name is bound to (here or imported), with the
+        file it is in."""
+        ref = self.resolver.resolve(path, name)
         table = ref.kind == "const" or (ref.kind == "external" and tail(ref.qual) == "Table()")
         facts = self.resolver.facts(ref.path) if table else None
         line = dict(facts.table_bindings).get(ref.name) if facts else None
         call = next((c for c in facts.tables if c.line == line), None) if facts else None
-        return self.table_name(ref.path, call) if call is not None else None
+        return (ref.path, call) if call is not None else None
 
     def history_tables(self) -> None:
         """The history tables SQLAlchemy-Continuum builds: beside each versioned table, and

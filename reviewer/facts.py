@@ -98,6 +98,7 @@ class ClassFacts:
     versioned: VersionedFacts | None = None  # __versioned__ = {...}: history table
     # __table__ = select(...)...: the class maps a query; the callee at the root of the chain
     table_query: str | None = None
+    table_ref: str | None = None  # __table__ = a_table: a name bound to a Table(...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +268,7 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [_enc_made(m) for m in c.made],
             None if c.versioned is None else [c.versioned.line, c.versioned.table_name,
                                               list(c.versioned.exclude), c.versioned.problem],
-            c.table_query]
+            c.table_query, c.table_ref]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -338,7 +339,7 @@ def _stmt(d: Any) -> Stmt:
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query) = d
+     table_query, table_ref) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -347,7 +348,7 @@ def _class(d: Any) -> ClassFacts:
         tuple(map(_made, made)),
         None if versioned is None else VersionedFacts(
             int(versioned[0]), versioned[1], tuple(map(str, versioned[2])), versioned[3]),
-        table_query,
+        table_query, table_ref,
     )
 
 

@@ -161,7 +161,14 @@ def _finish(builder: ColumnBuilder, files: Sequence[str]) -> Inventory:
         prev = unique.get(col.key)
         if prev is None:
             unique[col.key] = col
-        elif set(col.labels) - set(prev.labels):
+            continue
+        if prev.class_name is None and col.class_name is not None and (
+            (prev.path, prev.line) == (col.path, col.line)
+        ):
+            # a Core Table's column that a class maps (__table__ = t): named by the class
+            prev, col = col, prev
+            unique[col.key] = prev
+        if set(col.labels) - set(prev.labels):
             merged = builder.in_label_order({*prev.labels, *col.labels})
             unique[col.key] = replace(prev, labels=merged)
     columns = tuple(sorted(unique.values(), key=lambda c: (c.path, c.line, c.table, c.column)))

@@ -1087,6 +1087,7 @@ class _ModuleBuilder:
             table_line=state.table_line,
             table_error=state.table_error,
             table_query=state.table_query,
+            table_ref=state.table_ref,
             versioned=state.versioned,
             keywords=tuple(
                 (a.keyword.value, _expr_code(a.value)) for a in node.keywords
@@ -1190,6 +1191,8 @@ class _ModuleBuilder:
                     state.table = ex.call(value, end_line)
                 elif (query := _query_root(value)) is not None:
                     state.table_query = query
+                elif isinstance(value, (cst.Name, cst.Attribute)) and dotted(value):
+                    state.table_ref = dotted(value)  # a Table(...) bound elsewhere
                 else:
                     state.table_error = True
                 continue
@@ -1276,6 +1279,7 @@ class _ClassState:
     table_line: int = 0
     table_error: bool = False
     table_query: str | None = None
+    table_ref: str | None = None
     tablename_expr: StrExpr | None = None
     versioned: VersionedFacts | None = None
     made: list[MadeClass] = field(default_factory=list)

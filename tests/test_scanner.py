@@ -454,6 +454,32 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from app.tables import tokens
+            groups_nodes = Table(
+                "groups_nodes", Base.metadata,
+                Column("id", Integer, primary_key=True),
+                Column("note", String, info={"v": ColumnVisibility.PRIVATE}),
+            )
+            class GroupNode(Base):
+                __table__ = groups_nodes
+            class Token(Base):
+                __table__ = tokens
+            """),
+         "app/tables.py": textwrap.dedent("""\
+            from sqlalchemy import Column, Integer, MetaData, String, Table
+            from app.vis import ColumnVisibility
+            tokens = Table("tokens", MetaData(), Column("id", Integer, primary_key=True),
+                           Column("secret", String, info={"v": ColumnVisibility.PRIVATE}))
+            """)},
+        None,
+        [Row("groups_nodes", "id", "GroupNode", "id", 9, nullable=False),
+         Row("groups_nodes", "note", "GroupNode", "note", 10, (PRIV,)),
+         Row("tokens", "id", "Token", "id", 3, nullable=False, path="app/tables.py"),
+         Row("tokens", "secret", "Token", "secret", 4, (PRIV,), path="app/tables.py")],
+        id="__table__ = a module-level Table, here or imported (hybrid declarative)",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             import sqlalchemy.orm
             from sqlalchemy_continuum import make_versioned
             make_versioned(user_cls=None)
@@ -630,6 +656,17 @@ ERROR_CASES = [
                           r"history of this relationship's association table, but "
                           r"secondary=make_members cannot be found as a Table\(\.\.\.\)")],
         id="a versioned many-to-many whose association table cannot be found blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from app.tables import make_table
+            class GroupNode(Base):
+                __table__ = make_table
+            """), "app/tables.py": "def make_table():\n    return None\n"},
+        None,
+        [("app/m.py", 8, r"^GroupNode\.__table__ = make_table is not a Table\(\.\.\.\) bound "
+                         r"to a module-level name")],
+        id="__table__ = a name that is no module-level Table blocks",
     ),
     # Names are resolved, not matched: a local function called mapped_column is not
     # SQLAlchemy's. It is a call into the repository's own code, which may build a column the
