@@ -268,3 +268,32 @@ def test_help_states_the_real_default_format(command: str, default: str) -> None
     assert action.default == default
     assert action.help == f"output format (default: {default})"
     assert default in (action.choices or ())
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(("check",), id="check"),
+    pytest.param(("check", "--no-cache"), id="cold check"),
+    pytest.param(("scan",), id="scan"),
+])
+def test_a_run_pauses_the_cyclic_collector_and_restores_it(
+        sample_app: GitRepo, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    """Full collections walk the whole inventory again and again (super-linear at 5,000
+    models); a run pauses the collector, and a caller such as this test suite gets it back."""
+    import gc
+
+    collections: list[str] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(phase)
+
+    assert gc.isenabled()
+    gc.callbacks.append(record)
+    try:
+        code = main([*args, "--root", str(sample_app.root)])
+    finally:
+        gc.callbacks.remove(record)
+    capsys.readouterr()
+    assert code in (0, 1)
+    assert collections == []
+    assert gc.isenabled()
