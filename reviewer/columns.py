@@ -755,10 +755,10 @@ class ColumnBuilder:
                        "masking-reviewer cannot read (and SQLAlchemy recurses on); derive the "
                        "made class from a base class instead")
             return
-        if made.table_ref is not None:
-            if not self.core_table(path, made.table_ref):
+        if made.body.table_ref is not None:
+            if not self.core_table(path, made.body.table_ref):
                 self.error(path, made.line,
-                           f"{where} maps __table__ = {made.table_ref}, which is not a "
+                           f"{where} maps __table__ = {made.body.table_ref}, which is not a "
                            "Table(...) masking-reviewer can read, so its columns cannot be "
                            "checked; assign a module-level Table(\"name\", metadata, ...)")
             return  # a Core table: its columns are read where the Table(...) is built

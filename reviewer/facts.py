@@ -135,7 +135,6 @@ class MadeClass:
     # __tablename__ (tablename_expr evaluated per subclass); the name is left empty.
     body: ClassFacts
     problem: str | None = None  # why the namespace cannot be read (then it blocks)
-    table_ref: str | None = None  # "__table__": a name (of a Core Table built elsewhere)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,8 +271,7 @@ def _enc_class(c: ClassFacts) -> list[Any]:
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
-    return [m.attribute, m.line, m.end_line, m.name_expr, _enc_class(m.body), m.problem,
-            m.table_ref]
+    return [m.attribute, m.line, m.end_line, m.name_expr, _enc_class(m.body), m.problem]
 
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
@@ -353,9 +351,9 @@ def _class(d: Any) -> ClassFacts:
 
 
 def _made(d: Any) -> MadeClass:
-    attribute, line, end_line, expr, body, problem, table_ref = d
+    attribute, line, end_line, expr, body, problem = d
     return MadeClass(str(attribute), int(line), int(end_line), _tuples(expr), _class(body),
-                     problem, table_ref)
+                     problem)
 
 
 def facts_from_json(data: Any) -> ModuleFacts:

@@ -931,7 +931,6 @@ class _ModuleBuilder:
         name_expr = str_expr(name_node, self_name)
         state = _ClassState()
         problem: str | None = None
-        table_ref: str | None = None
         entries: list[tuple[str, cst.BaseExpression]] = []
         if isinstance(ns, cst.Dict):
             for element in ns.elements:
@@ -972,7 +971,7 @@ class _ModuleBuilder:
                 if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):
                     state.table = self.ex.call(value)
                 elif dotted(value) is not None:
-                    table_ref = dotted(value)
+                    state.table_ref = dotted(value)
                 else:
                     state.table_error = True
             elif key.startswith("__"):
@@ -990,11 +989,11 @@ class _ModuleBuilder:
             tablename=state.tablename, tablename_kind=state.tablename_kind,
             tablename_line=state.tablename_line, abstract=state.abstract, table=state.table,
             table_line=state.table_line, table_error=state.table_error,
-            tablename_expr=state.tablename_expr,
+            tablename_expr=state.tablename_expr, table_ref=state.table_ref,
         )
         return MadeClass(attr, line, end_line,
                          _bind_locals(name_expr, env) if name_expr is not None else None,
-                         body, problem, table_ref)
+                         body, problem)
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
