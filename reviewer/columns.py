@@ -1010,7 +1010,7 @@ class ColumnBuilder:
                            f"history table, but {options.problem}")
                 self.blocked.add(table)
                 continue
-            history = (options.table_name or "%s_version").replace("%s", table)
+            history = (options.table_name or _HISTORY_NAME).replace("%s", table)
             self.history_copy(
                 [c for c in by_table.get(table, ()) if c.attribute not in options.exclude],
                 history, f"{class_name}Version", path, options.line)
@@ -1028,7 +1028,8 @@ class ColumnBuilder:
                     associations.add(association)
                     # the manager's own pattern: a class's "table_name" is not asked here
                     self.history_copy(by_table.get(association, []),
-                                      f"{association}_version", None, where, line)
+                                      _HISTORY_NAME.replace("%s", association), None, where,
+                                      line)
 
     def history_copy(self, columns: Sequence[Column], history: str, class_name: str | None,
                      path: str, line: int) -> None:
@@ -1065,6 +1066,8 @@ class ColumnBuilder:
 
 
 _MAX_MADE_DEPTH = 4
+# SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
+_HISTORY_NAME = "%s_version"
 # what an external-bases key may name (config.py's schema): no instance, no call
 _QUALIFIED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 

@@ -1308,8 +1308,8 @@ def _uncall(node: cst.BaseExpression) -> cst.BaseExpression:
 # Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
 # 0.8, extensions themselves shipped in the `flaskext` namespace package (Flask-SQLAlchemy up
 # to 0.15 was `flaskext.sqlalchemy`). Code of those eras imports them so.
-_FLASK_EXT_PREFIXES = ("flask.ext.", "flaskext.")
 _FLASK_EXT_PACKAGES = ("flask.ext", "flaskext")
+_FLASK_EXT_PREFIXES = tuple(f"{package}." for package in _FLASK_EXT_PACKAGES)
 
 
 def flask_ext(module: str) -> str:

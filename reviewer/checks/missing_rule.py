@@ -68,6 +68,15 @@ class User(Base):
     totp_secret = mapped_column(String, info={"visibility": ColumnVisibility.PRIVATE})
 '''
 
+TOTP_RULE = '''\
+{
+  "version": 1,
+  "rules": [
+    {"table": "users", "column": "totp_secret", "strategy": "null"}
+  ]
+}
+'''
+
 CHECK = Check(
     "MR001",
     snapshot=detect,
@@ -75,14 +84,7 @@ CHECK = Check(
         Example(
             "the labelled column has a rule",
             models=USERS,
-            rules='''\
-{
-  "version": 1,
-  "rules": [
-    {"table": "users", "column": "totp_secret", "strategy": "null"}
-  ]
-}
-''',
+            rules=TOTP_RULE,
         ),
         Example(
             "or an exemption that says why it needs none",
@@ -105,14 +107,7 @@ reason = "Encrypted at rest with a key that never leaves production."
             "a versioned model (SQLAlchemy-Continuum) keeps every old value in users_version, "
             "which needs its own rule",
             models=VERSIONED_USERS,
-            rules='''\
-{
-  "version": 1,
-  "rules": [
-    {"table": "users", "column": "totp_secret", "strategy": "null"}
-  ]
-}
-''',
+            rules=TOTP_RULE,
             expect=("models.py:18: MR001",),
         ),
     ),
