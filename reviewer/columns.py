@@ -1041,7 +1041,7 @@ class ColumnBuilder:
             self.columns.append(replace(
                 col, table=history, class_name=class_name if col.class_name else None,
                 nullable=col.nullable if col.primary_key else True, unique=False,
-                exemption=exemption,
+                exemption=exemption, history_of=col.history_of or col.table,
             ))
         for name, primary_key in (("transaction_id", True), ("end_transaction_id", False),
                                   ("operation_type", False)):

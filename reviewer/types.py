@@ -66,6 +66,7 @@ class Column:
     doc: str | None = None  # doc= / comment= of the declaration
     comment: str | None = None  # source comments on the declaration or right above it
     evidence: str | None = None  # why the classifier chose category/confidence, for messages
+    history_of: str | None = None  # the table whose history table this is (SQLAlchemy-Continuum)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -547,6 +547,17 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
     return c.category, c.confidence, c.evidence
 
 
+_PERSON_VERSIONED = """
+    class Person(Base):
+        __tablename__ = "person"
+        __versioned__ = {}
+        id = Column(Integer, primary_key=True)
+        name = Column(UnicodeText)
+        weight = Column(Float)
+        activated = Column(Boolean)
+    """
+
+
 @pytest.mark.parametrize(
     ("body", "target", "expected"),
     [
@@ -1466,6 +1477,17 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
                 prohibit_password_reset: Mapped[bool] = mapped_column()
             """, ("users", "password_date"), (None, None, None),
             id="negative: a Mapped[datetime] about a password"),
+        # ihatemoney: person_version keeps every past person.name, among transaction ids
+        pytest.param(_PERSON_VERSIONED, ("person", "name"),
+                     ("direct_identifier", "medium", "name token 'name' in table 'person'"),
+                     id="a person's name in a person table (the original)"),
+        pytest.param(_PERSON_VERSIONED, ("person_version", "name"),
+                     ("direct_identifier", "medium",
+                      "history copy of person.name: name token 'name' in table 'person'"),
+                     id="its SQLAlchemy-Continuum history copy is judged as the original"),
+        pytest.param(_PERSON_VERSIONED, ("person_version", "transaction_id"),
+                     (None, None, None),
+                     id="negative: a history table's bookkeeping column"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
