@@ -648,7 +648,9 @@ class ColumnBuilder:
                            f"[tool.masking-reviewer.{CONFIG_KEY}]: \"{qual}\" = "
                            "{ columns = [...] } (columns = [] if it adds none)")
             return
-        problems = [c for c in mro if c.problem is not None]
+        # the class a function returns blocks itself only as a table, not as a base or mixin
+        problems = [c for c in mro if c.problem is not None and (
+            c is not node or node.mapped or cls.tablename_kind != "none" or cls.table is not None)]
         if problems and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
             owner = problems[0]
             what = "it" if owner is node else f"its base {owner.facts.name}"

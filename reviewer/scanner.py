@@ -852,8 +852,10 @@ class _ModuleBuilder:
         stmt.body.visit(finder)
         returned = [v.value for v in finder.values if isinstance(v, cst.Name)]
         name = next((n for n in returned if ident(n) in classes), None)
-        if name is None:
+        if name is None or stmt.asynchronous is not None:
             return
+        wrapped = next((d for d in (dotted(_uncall(d.decorator)) or "?" for d in stmt.decorators)
+                        if d.rsplit(".", 1)[-1] not in ("cache", "lru_cache")), None)
         node = classes[ident(name)]
         pos = self.ex.pos
         problem: str | None = None
@@ -863,18 +865,23 @@ class _ModuleBuilder:
         names.update(ident(p.name.value) for p in (params.star_arg, params.star_kwarg)
                      if isinstance(p, cst.Param))
         last = body[-1][1] if body else None
-        others = [s for s, small in body[:-1] if s is not node and not isinstance(small, cst.Pass)]
-        if len(finder.values) != 1 or not (
-            isinstance(last, cst.Return) and dotted(last.value) == ident(name)
+        others = [small or s for s, small in body[:-1]
+                  if s is not node and not isinstance(small, cst.Pass)]
+        if wrapped is not None:
+            problem = f"it is decorated with {wrapped}, which may change what a call returns"
+        elif len(finder.values) != 1 or not (
+            isinstance(last, cst.Return) and last.value is not None
+            and dotted(last.value) == ident(name)
         ):
             problem = ("it does not end in its one return of the class, so which class a "
                        "call returns cannot be read")
         elif others:
-            problem = (f"it does more than define the class and return it (line "
-                       f"{pos.line(others[0])}), which could change the class")
+            at = _line_within(pos, others[0])
+            problem = ("it does more than define the class and return it"
+                       f"{f' (line {at})' if at else ''}, which could change the class")
         elif (used := _params_used(node, names)) is not None:
-            problem = (f"the class uses the parameter {used!r}, so each call may make "
-                       "different columns")
+            problem = (f"the class reads the parameter {used!r} where it shapes the table or "
+                       "its columns, so each call may map something different")
         self.returned.append(MadeClass(
             ident(stmt.name.value), self.first_line(stmt), pos.end_line(stmt),
             ("lit", ident(name)), self.class_(node), problem,
@@ -1862,6 +1869,16 @@ class _Returns(cst.CSTVisitor):
         return False
 
 
+def _line_within(pos: _Positions, node: cst.CSTNode) -> int:
+    """The line of a node, or of the first node inside it that has one (0: none does)."""
+    line = pos.line(node)
+    for child in node.children if not line else ():
+        line = _line_within(pos, child)
+        if line:
+            break
+    return line
+
+
 def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:
     """The first parameter of the enclosing function a class statement reads where it could
     shape a column: in its decorators, bases, a column call, ``__tablename__``, a declared_attr.
@@ -1876,7 +1893,10 @@ def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:
         } & _DECLARED:
             continue
         if isinstance(small, (cst.Assign, cst.AnnAssign)):
-            if not isinstance(small.value, cst.Name):  # the attribute's own name is no read
+            targets = small.targets if isinstance(small, cst.Assign) else [small]
+            plain = isinstance(small.value, cst.Name) and not any(
+                (dotted(t.target) or "__").startswith("__") for t in targets)
+            if not plain:  # the attribute's own name is no read
                 parts.extend(p for p in (small.value, getattr(small, "annotation", None))
                              if p is not None)
             continue
