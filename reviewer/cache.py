@@ -273,8 +273,8 @@ def codec_signature() -> str:
 def inventory_to_json(inventory: Inventory) -> list[object]:
     """Columns as rows: ``path`` as an index into a table of paths, and the optional tail
     (labels, exemption, declared_in, category, confidence, the classifier's evidence, the
-    table a history copy copies) cut after its last non-default value. A third less to read
-    and decode than full rows, on every warm run."""
+    table a history copy copies, the encrypting write) cut after its last non-default value.
+    A third less to read and decode than full rows, on every warm run."""
     paths: dict[str, int] = {}
     columns: list[list[object]] = []
     for c in inventory.columns:
@@ -284,6 +284,7 @@ def inventory_to_json(inventory: Inventory) -> list[object]:
             list(c.labels), _exemption_to_json(c.exemption) if c.exemption else None,
             c.declared_in, c.category, c.confidence,
             c.index or None, c.foreign_key, c.doc, c.comment, c.evidence, c.history_of,
+            c.sealed_by,
         ]
         while len(row) > _FIXED and row[-1] in (None, []):
             row.pop()
@@ -344,7 +345,7 @@ def inventory_from_json(data: Any) -> Inventory:
     columns: list[Column] = []
     draft = _column_draft()
     for row in raw_columns:
-        if not _FIXED <= len(row) <= _FIXED + 11:
+        if not _FIXED <= len(row) <= _FIXED + 12:
             raise ValueError("bad column row")
         row[4] = paths[row[4]]
         if len(row) > _FIXED:

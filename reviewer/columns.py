@@ -439,6 +439,10 @@ class ColumnBuilder:
             labels=self.in_label_order(labels),
             exemption=self.exemption(path, stmt.line, stmt.end_line, table, column),
             declared_in=node.facts.name if node is not owner else None,
+            sealed_by=next((f"{facts.name}.{where}, line {line}"
+                            for facts in (owner.facts, node.facts)
+                            for attribute, where, line in facts.sealed_writes
+                            if attribute == stmt.attribute), None),
             **_evidence(*evidence),
         )
 

@@ -99,6 +99,9 @@ class ClassFacts:
     # __table__ = select(...)...: the class maps a query; the callee at the root of the chain
     table_query: str | None = None
     table_ref: str | None = None  # __table__ = a_table: a name bound to a Table(...)
+    # self.<attribute> = <an encrypting call>(...) in a method: (attribute, "Class.method:
+    # callee(...)", line). The class's own code stores that attribute encrypted.
+    sealed_writes: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +270,7 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [_enc_made(m) for m in c.made],
             None if c.versioned is None else [c.versioned.line, c.versioned.table_name,
                                               list(c.versioned.exclude), c.versioned.problem],
-            c.table_query, c.table_ref]
+            c.table_query, c.table_ref, [list(w) for w in c.sealed_writes]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -337,7 +340,7 @@ def _stmt(d: Any) -> Stmt:
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query, table_ref) = d
+     table_query, table_ref, sealed) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -346,7 +349,7 @@ def _class(d: Any) -> ClassFacts:
         tuple(map(_made, made)),
         None if versioned is None else VersionedFacts(
             int(versioned[0]), versioned[1], tuple(map(str, versioned[2])), versioned[3]),
-        table_query, table_ref,
+        table_query, table_ref, tuple((str(a), str(w), int(n)) for a, w, n in sealed),
     )
 
 

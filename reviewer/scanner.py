@@ -350,6 +350,8 @@ class _Extractor:
         # Walking a CST subtree costs ~100x a substring test; most statements carry no label.
         self.tokens = tuple({label.rsplit(".", 1)[-1] for label in labels})
         self.any_token = any(t in text for t in self.tokens)
+        # the same economy for the encrypting calls methods write columns through
+        self.any_sealing = _SEALING.search(text) is not None
 
     def may_have_labels(self, scope: cst.CSTNode) -> bool:
         if not self.any_token:
@@ -1070,6 +1072,7 @@ class _ModuleBuilder:
             else:
                 made.append(dataclasses.replace(template, attribute=caller))
         return ClassFacts(
+            sealed_writes=tuple(state.sealed),
             made=tuple(made),
             decorators=tuple(dotted(_uncall(d.decorator)) or "" for d in node.decorators),
             tablename_expr=state.tablename_expr,
@@ -1239,6 +1242,8 @@ class _ModuleBuilder:
         if not type_checking:  # under TYPE_CHECKING the class never binds it
             state.names.append(attr)
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
+            if self.ex.any_sealing and _SEALING.search(ex.pos.text(stmt)):
+                self.sealed_writes(stmt, state)
         if not declared:
             return
         first = self.first_line(stmt)
@@ -1263,7 +1268,22 @@ class _ModuleBuilder:
         )
 
 
+    def sealed_writes(self, stmt: cst.FunctionDef, state: _ClassState) -> None:
+        params = stmt.params.params
+        if not params or any(dotted(_uncall(d.decorator)) in ("staticmethod", "classmethod")
+                             for d in stmt.decorators):
+            return
+        finder = _SealedWrites(ident(params[0].name.value))
+        stmt.body.visit(finder)
+        where = f"{ident(stmt.name.value)}: "
+        for attribute, callee, node in finder.found:
+            state.sealed.append((attribute, f"{where}{callee}(...)", self.ex.pos.line(node)))
+
+
 _COLUMN_FACTORIES = frozenset({"Column", "mapped_column", "column_property", "deferred"})
+# A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
+# here: conda-store's sha256 = datastructure_hash(spec) is a checksum, not a secret.
+_SEALING = re.compile(r"encrypt|fernet|\bseal|_seal", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -1285,6 +1305,7 @@ class _ClassState:
     # classmethods' type() templates, until we know which declared_attr calls them
     pending: list[tuple[str, MadeClass, cst.Call, tuple[str, ...]]] = field(default_factory=list)
     callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
+    sealed: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -1871,6 +1892,53 @@ class _SelfCalls(cst.CSTVisitor):
         func = node.func
         if isinstance(func, cst.Attribute) and dotted(func.value) == self.self_name:
             self.found.append(ident(func.attr.value))
+        return True
+
+
+class _SealedWrites(cst.CSTVisitor):
+    """``self.data = await encrypt_fernet(session, data)``: attributes a method assigns the
+    result of an encrypting call to (the call anywhere in the value: ``f.encrypt(x).decode()``).
+    Nested functions and classes have their own ``self``."""
+
+    def __init__(self, self_name: str) -> None:
+        self.self_name = self_name
+        self.found: list[tuple[str, str, cst.CSTNode]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        attributes = [ident(t.target.attr.value) for t in node.targets
+                      if isinstance(t.target, cst.Attribute)
+                      and dotted(t.target.value) == self.self_name]
+        if attributes:
+            calls = _Callees()
+            node.value.visit(calls)
+            callee = next((c for c in calls.found
+                           if _SEALING.search(c.rsplit(".", 1)[-1])), None)
+            if callee is not None:
+                self.found.extend((a, callee, node) for a in attributes)
+        return False
+
+
+class _Callees(cst.CSTVisitor):
+    """The dotted callee of every call in an expression, outermost first."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        name = dotted(node.func)
+        if name is None and isinstance(node.func, cst.Attribute):
+            name = ident(node.func.attr.value)  # f.encrypt(x) on a call: Fernet(k).encrypt
+        if name:
+            self.found.append(name)
         return True
 
 

@@ -67,6 +67,9 @@ class Column:
     comment: str | None = None  # source comments on the declaration or right above it
     evidence: str | None = None  # why the classifier chose category/confidence, for messages
     history_of: str | None = None  # the table whose history table this is (SQLAlchemy-Continuum)
+    # "BlockDocument.encrypt_data: encrypt_fernet(...), line 1073": its class's own method
+    # writes it encrypted
+    sealed_by: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:

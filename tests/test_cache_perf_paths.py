@@ -411,6 +411,14 @@ FACTS_SOURCES = [
         "    type(kind.title(), (Base,), {'__table__': t, 'n': Column(String)})\n",
         id="classes made by type() in a declared_attr, a classmethod it calls, and an unrolled "
            "loop"),
+    pytest.param(
+        "from sqlalchemy import Column, JSON\n"
+        "class BlockDocument(Base):\n"
+        "    __tablename__ = 'block_document'\n"
+        "    data = Column(JSON)\n"
+        "    async def encrypt_data(self, session, data):\n"
+        "        self.data = await encrypt_fernet(session, data)\n",
+        id="a method that writes a column through an encrypting call"),
 ]
 
 
@@ -541,6 +549,11 @@ def test_reordering_a_column_field_is_a_cache_miss(
         pytest.param(Column("t", "token", "T", "token", "m.py", 5, "String", True, False, False,
                             category="credential", confidence="high", evidence="name token"),
                      id="a classified column"),
+        pytest.param(Column("t_version", "name", "TVersion", "name", "m.py", 6, "Text", True,
+                            False, False, history_of="t"), id="a history copy"),
+        pytest.param(Column("t", "data", "T", "data", "m.py", 7, "JSON", True, False, False,
+                            sealed_by="T.seal: encrypt(...), line 9"),
+                     id="a column its class writes encrypted"),
     ],
 )
 def test_inventory_rows_round_trip(column: Column) -> None:

@@ -547,6 +547,19 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
     return c.category, c.confidence, c.evidence
 
 
+_SEALED = """
+    class BlockDocument(Base):
+        __tablename__ = "block_document"
+        id = Column(Integer, primary_key=True)
+        name = Column(String)
+        data = Column(JSON)
+        pin = Column(String(64))
+        ssn = Column(String(11))
+        def seal(self, session, data):
+            {write}
+    """
+
+
 _PERSON_VERSIONED = """
     class Person(Base):
         __tablename__ = "person"
@@ -1485,6 +1498,47 @@ _PERSON_VERSIONED = """
                      ("direct_identifier", "medium",
                       "history copy of person.name: name token 'name' in table 'person'"),
                      id="its SQLAlchemy-Continuum history copy is judged as the original"),
+        # prefect: block_document.data holds credential blocks' fields, written encrypted
+        pytest.param(_SEALED.format(write="self.data = await encrypt_fernet(session, data)"),
+                     ("block_document", "data"),
+                     ("credential", "high", "written encrypted by BlockDocument.seal: "
+                      "encrypt_fernet(...), line 16"),
+                     id="a blob its class writes through an encrypting call"),
+        pytest.param(_SEALED.format(write="self.data = Fernet(key).encrypt(raw).decode()"),
+                     ("block_document", "data"),
+                     ("credential", "high", "written encrypted by BlockDocument.seal: "
+                      "encrypt(...), line 16"),
+                     id="the encrypting call anywhere in the value"),
+        pytest.param(_SEALED.format(write="self.pin = box.encrypt(data)"),
+                     ("block_document", "pin"),
+                     ("credential", "high", "name token 'pin', written encrypted by "
+                      "BlockDocument.seal: box.encrypt(...), line 16"),
+                     id="a medium credential written encrypted blocks"),
+        pytest.param(_SEALED.format(write="self.ssn = encrypt(data)"),
+                     ("block_document", "ssn"),
+                     ("direct_identifier", "high", "name token 'ssn'"),
+                     id="an encrypted ssn stays a direct identifier"),
+        pytest.param(_SEALED.format(write="self.data = decrypt(session, data)"),
+                     ("block_document", "data"),
+                     ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user "
+                      "data, but nobody's record: no author or owner among the siblings"),
+                     id="negative: decrypting is not writing encrypted"),
+        pytest.param(_SEALED.format(write="self.data = hashlib.sha256(data).hexdigest()"),
+                     ("block_document", "data"),
+                     ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user "
+                      "data, but nobody's record: no author or owner among the siblings"),
+                     id="negative: a hash is a checksum as often as a secret"),
+        pytest.param(_SEALED.format(write="other.data = encrypt(data)"),
+                     ("block_document", "data"),
+                     ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user "
+                      "data, but nobody's record: no author or owner among the siblings"),
+                     id="negative: another object's attribute"),
+        pytest.param(_SEALED.format(write="def inner(self):\n"
+                                          "                self.data = encrypt(data)"),
+                     ("block_document", "data"),
+                     ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user "
+                      "data, but nobody's record: no author or owner among the siblings"),
+                     id="negative: a nested function has its own self"),
         pytest.param(_PERSON_VERSIONED, ("person_version", "transaction_id"),
                      (None, None, None),
                      id="negative: a history table's bookkeeping column"),
