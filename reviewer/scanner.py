@@ -1778,7 +1778,12 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
                     return None  # escapes: rare in a name, and not worth decoding here
                 parts.append(("lit", part.value.replace("{{", "{").replace("}}", "}")))
             elif isinstance(part, cst.FormattedStringExpression):
-                if part.format_spec or part.conversion not in (None, "s"):
+                # {name:s} is the string itself (timesketch: f"{self.__name__:s}Label"); any
+                # other spec pads, truncates or converts
+                spec = part.format_spec
+                plain = not spec or (len(spec) == 1 and isinstance(spec[0], cst.FormattedStringText)
+                                     and spec[0].value == "s")
+                if not plain or part.conversion not in (None, "s"):
                     return None
                 sub = str_expr(part.expression, self_name)
                 if sub is None:

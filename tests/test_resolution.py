@@ -684,6 +684,35 @@ CASES = [
     pytest.param(
         {"app/m.py": src("""\
             from sqlalchemy.orm import declared_attr
+            class Comment:
+                id: Mapped[int] = mapped_column(primary_key=True)
+                comment: Mapped[str] = mapped_column(Text, info={"v": ColumnVisibility.PRIVATE})
+            class CommentMixin:
+                @declared_attr
+                def comments(self):
+                    class_name = f"{self.__name__:s}Comment"
+                    self.Comment = type(class_name, (Comment, Base), dict(
+                        __tablename__=f"{self.__tablename__!s:s}_comment",
+                        parent_id=mapped_column(ForeignKey(f"{self.__tablename__:s}.id")),
+                    ))
+                    return relationship(self.Comment)
+            class Sketch(CommentMixin, Base):
+                __tablename__ = "sketch"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [Row("sketch_comment", "id", "SketchComment", "id", 8, nullable=False,
+             declared_in="Comment"),
+         Row("sketch_comment", "comment", "SketchComment", "comment", 9, (PRIV,),
+             nullable=False, declared_in="Comment"),
+         Row("sketch_comment", "parent_id", "SketchComment", "parent_id", 16),
+         Row("sketch", "id", "Sketch", "id", 21, nullable=False)],
+        id="type() named with the format spec :s, the string itself (timesketch's annotation "
+           "mixins)",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
             class Link(Base):
                 __tablename__ = "links"
                 id: Mapped[int] = mapped_column(primary_key=True)
@@ -1099,6 +1128,25 @@ ERROR_CASES = [
          ("app/m.py", 10, r"^Table\('audit'\) maps the table 'audit', but masking-reviewer read "
           r"none of its columns")],
         id="broken: a mapped table with no readable column blocks, and so does the loop",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Event:
+                id: Mapped[int] = mapped_column(primary_key=True)
+            class HasEvents:
+                @declared_attr
+                def events(cls):
+                    return relationship(type(f"{cls.__name__:>12}Event", (Event, Base),
+                                             {"__tablename__": "events"}))
+            class User(HasEvents, Base):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 12, r"^type\(\.\.\.\) in HasEvents\.events makes a class for User whose "
+          r"name cannot be computed from the source")],
+        id="broken: a type() name with a format spec that pads is not guessed",
     ),
 ]
 
