@@ -17,6 +17,7 @@ from benchmarks.real_world import (
     compare,
     load_labels,
     load_projects,
+    load_triage,
     matches_any,
     materialise,
     measure,
@@ -42,6 +43,16 @@ def test_the_checked_in_corpus_loads_and_names_every_split() -> None:
         assert len(p.commit) == 40, p.name
         assert p.models and p.extract, p.name
         assert p.reviewer_config()["models"] == list(p.models)
+
+
+def test_the_checked_in_mr007_triage_parses_and_names_known_projects() -> None:
+    """A merge that drops one [[error]] header fuses two entries: TOML then rejects the
+    repeated keys, and the benchmark would stop, so catch it here."""
+    triage = load_triage()
+    names = {p.name for p in load_projects()}
+    assert triage and {t.project for t in triage} <= names
+    keys = [(t.project, t.path, t.line, t.match) for t in triage]
+    assert len(keys) == len(set(keys))
 
 
 @pytest.mark.parametrize(("pattern", "path", "expected"), [
