@@ -316,6 +316,34 @@ CASES = [
          Row("folders", "name", "Folder", "name", 6)],
         id="a function returning declarative_base(cls=Mixin): the mixin's columns land",
     ),
+    pytest.param(
+        {"app/db.py": V + D("""\
+            from sqlalchemy import Column, Integer, MetaData, String
+            from sqlalchemy.orm import declarative_base
+            class Owned:
+                id = Column(Integer, primary_key=True)
+                owner_email = Column(String, info={"v": ColumnVisibility.MASKED})
+            def make_base(schema):
+                \"\"\"One base per schema.\"\"\"
+                Base = declarative_base(cls=Owned, metadata=MetaData(schema=schema))
+                return Base
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, String
+            from app import db
+            Base = db.make_base("crm")
+            class Folder(Base):
+                __tablename__ = "folders"
+                name = Column(String)
+            """)},
+        None,
+        [Row("folders", "id", "Folder", "id", 5, nullable=False, path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "owner_email", "Folder", "owner_email", 6, (MASK,), path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "name", "Folder", "name", 6)],
+        id="Base = declarative_base(cls=Mixin) in a function that returns Base",
+    ),
     # ------------------------------------------------------------------ re-exports
     pytest.param(
         {"app/sql/__init__.py": "from sqlalchemy import *\nfrom sqlalchemy.orm import *\n",
