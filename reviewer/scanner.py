@@ -1932,12 +1932,7 @@ def returned_values(stmt: cst.FunctionDef) -> list[cst.BaseExpression | None]:
     finder = _Returns()
     stmt.body.visit(finder)
     values = finder.values
-    bound: dict[str, cst.Call] = {}
-    for _s, small in _statements(_block_body(stmt.body)):
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
-            small.targets[0].target, cst.Name
-        ) and isinstance(small.value, cst.Call):
-            bound[small.targets[0].target.value] = small.value
+    bound = _bound_calls(stmt)
     if len(values) == 1 and isinstance(ret := values[0], cst.Name) and ret.value in bound:
         uses = _NameUses(ret.value)
         stmt.body.visit(uses)
@@ -1946,11 +1941,32 @@ def returned_values(stmt: cst.FunctionDef) -> list[cst.BaseExpression | None]:
     return values
 
 
+def _bound_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
+    """The locals a function binds once, at its top level, to a call: ``prop = f(...)``."""
+    counter = _Assigned()
+    stmt.body.visit(counter)
+    bound: dict[str, cst.Call] = {}
+    for _s, small in _statements(_block_body(stmt.body)):
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+            target := small.targets[0].target, cst.Name
+        ) and isinstance(small.value, cst.Call) and counter.counts.get(target.value) == 1:
+            bound[target.value] = small.value
+    return bound
+
+
 def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
     """The callee of every ``return callee(...)`` of a function, when all its returns are such
-    calls (``def _dependency_relation(kind): return orm.relationship(...)``); else ()."""
+    calls (``def _dependency_relation(kind): return orm.relationship(...)``); else (). A
+    method of a local the function made, ``prop = hybrid_property(...); return
+    prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that made."""
     values = returned_values(stmt)
-    names = [dotted(v.func) if isinstance(v, cst.Call) else None for v in values]
+    bound = _bound_calls(stmt)
+    names: list[str | None] = []
+    for value in values:
+        callee = dotted(value.func) if isinstance(value, cst.Call) else None
+        head, dot, rest = (callee or "").partition(".")
+        made = dotted(bound[head].func) if dot and head in bound else None
+        names.append(f"{made}().{rest}" if made else callee)
     found = [n for n in names if n]
     return tuple(dict.fromkeys(found)) if found and len(found) == len(names) else ()
 
