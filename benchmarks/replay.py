@@ -198,6 +198,8 @@ def to_snake_case(name: str) -> str:
 def table_for_class(name: str, naming: str | None) -> str | None:
     if naming in ("snake_case", "flask-sqlalchemy"):
         return to_snake_case(name)
+    if naming == "lowercase":
+        return name.lower()
     return None
 
 
@@ -260,6 +262,8 @@ def class_table(lines: Sequence[str], start: int, naming: str | None, name: str,
         return f"?{name}"
     if "table=True" in bases:
         return name.lower()  # SQLModel's default table name
+    if bases.strip() in ("", "object"):
+        return f"?{name}"  # a mixin: its columns land in the tables of its subclasses
     return table_for_class(name, naming) or f"?{name}"
 
 
@@ -807,7 +811,7 @@ def plan_project(project: Project, mirrors: Path, cap: int, regex: str,
     if not has_commit(git_dir, project.commit):
         return Planned(project, f"skipped: no mirror/pin at {git_dir}")
     globs = [*project.models, *project.history]
-    naming = project.config.get("table-naming")
+    naming = project.replay_naming or project.config.get("table-naming")
     plan = Planned(project, "ok", labels=label_index(
         project.name, labels_for(project.name, labels_dir), replay_labels))
     for c in select_commits(git_dir, project.commit, globs, regex, cap):
