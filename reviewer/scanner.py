@@ -36,6 +36,7 @@ from reviewer.facts import (
     AnnFacts,
     CallFacts,
     ClassFacts,
+    ColRef,
     FactoryFacts,
     ImportFacts,
     LateFacts,
@@ -1129,6 +1130,15 @@ class _ModuleBuilder:
                 chosen[stmt.attribute] = _with_labels(prev, self.ex.labels, stmt.labels)
             else:
                 chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
+        refs: dict[str, ColRef] = {}
+        for ref in state.col_refs:
+            refs.pop(ref.attribute, None)
+            refs[ref.attribute] = ref
+        for attribute, ref in list(refs.items()):  # whichever binding runs last wins
+            if attribute in chosen and chosen[attribute].line >= ref.line:
+                del refs[attribute]
+            elif attribute in chosen and not chosen[attribute].type_checking:
+                del chosen[attribute]
         made = list(state.made)
         for method, template, call, made_bases in state.pending:
             caller = state.callers.get(method)
@@ -1145,6 +1155,7 @@ class _ModuleBuilder:
             line=self.first_line(node),
             bases=bases,
             stmts=tuple(chosen.values()),
+            col_refs=tuple(refs.values()),
             names=tuple(dict.fromkeys(state.names)),
             tablename=state.tablename,
             tablename_kind=state.tablename_kind,
@@ -1272,6 +1283,10 @@ class _ModuleBuilder:
             if value is None and annotation is None:
                 continue
             call = ex.call(value, end_line) if isinstance(value, cst.Call) else None
+            if isinstance(value, cst.Attribute) and not type_checking and (
+                (ref := dotted(value)) is not None
+            ):
+                state.col_refs.append(ColRef(attr, ref, line, end_line, annotation))
             if value is not None and call is None:
                 self.shared_column(attr, value, line)
                 if annotation is None or annotation.wrapper:
@@ -1372,6 +1387,7 @@ class _ClassState:
     pending: list[tuple[str, MadeClass, cst.Call, tuple[str, ...]]] = field(default_factory=list)
     callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
     sealed: list[tuple[str, str, int]] = field(default_factory=list)
+    col_refs: list[ColRef] = field(default_factory=list)
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:

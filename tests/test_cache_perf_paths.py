@@ -437,6 +437,15 @@ FACTS_SOURCES = [
         "def make_base():\n"
         "    return declarative_base(cls=Mixin)\n",
         id="classes functions return, one with a problem, and a returned declarative_base()"),
+    pytest.param(
+        "from typing import Optional\n"
+        "from sqlalchemy.orm import Mapped\n"
+        "from app import mixins\n"
+        "class Entity(Base, mixins.BaseMixin):\n"
+        "    __tablename__ = 'entity'\n"
+        "    id = mixins.BaseMixin.id\n"
+        "    backup: Mapped[Optional[str]] = mixins.BaseMixin.email\n",
+        id="class attributes bound to another class's attribute, one annotated"),
 ]
 
 

@@ -739,6 +739,184 @@ CASES = [
          Row("pages", "id", "Page", "id", 23, nullable=False)],
         id="type() with __tablename__ None: single-table inheritance into its mapped base",
     ),
+    # -------------------------------- a class attribute bound to another class's attribute
+    pytest.param(
+        {"app/m.py": src("""\
+            class BaseMixin:
+                id = Column(Integer, primary_key=True)
+                secret = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Entity(Base, BaseMixin):
+                __tablename__ = "entities"
+                id = BaseMixin.id
+                name = Column(String)
+            """)},
+        None,
+        [Row("entities", "id", "Entity", "id", 7, nullable=False, declared_in="BaseMixin"),
+         Row("entities", "secret", "Entity", "secret", 8, (PRIV,), declared_in="BaseMixin"),
+         Row("entities", "name", "Entity", "name", 12)],
+        id="id = BaseMixin.id: the mixin's column re-bound under its own name (zou)",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Contact:
+                email: Mapped[str] = mapped_column(
+                    String, info={"v": ColumnVisibility.PRIVATE})
+                @declared_attr
+                def api_token(cls):
+                    return Column(String, info={"v": ColumnVisibility.MASKED})
+            class Person(Base, Contact):
+                __tablename__ = "people"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                backup_email = Contact.email
+                token_copy = Contact.api_token
+            """)},
+        None,
+        [Row("people", "email", "Person", "email", 8, (PRIV,), nullable=False,
+             declared_in="Contact"),
+         Row("people", "api_token", "Person", "api_token", 10, (MASK,), declared_in="Contact"),
+         Row("people", "id", "Person", "id", 15, nullable=False),
+         Row("people", "backup_email", "Person", "backup_email", 8, (PRIV,),
+             declared_in="Contact"),  # no Mapped[str] here: nullable, as SQLAlchemy maps it
+         Row("people", "token_copy", "Person", "token_copy", 10, (MASK,),
+             declared_in="Contact")],
+        id="a labelled mapped_column and declared_attr of a mixin bound under a new name: "
+           "one more column, the mixin's labels and line",
+    ),
+    pytest.param(
+        {"app/mixins.py": D("""\
+            from sqlalchemy import Column, Integer, String
+            from app.vis import ColumnVisibility
+            class Audited:
+                id = Column(Integer, primary_key=True)
+                signer = Column("signed_by", String, info={"v": ColumnVisibility.PRIVATE})
+            """),
+         "app/m.py": src("""\
+            import app.mixins
+            from app import mixins
+            class Report(Base, mixins.Audited):
+                __tablename__ = "reports"
+                id = mixins.Audited.id
+                signer = app.mixins.Audited.signer
+            """)},
+        None,
+        [Row("reports", "id", "Report", "id", 4, nullable=False, path="app/mixins.py",
+             declared_in="Audited"),
+         Row("reports", "signed_by", "Report", "signer", 5, (PRIV,), path="app/mixins.py",
+             declared_in="Audited")],
+        id="module.Mixin.attr through a module import, explicit DB name kept",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from typing import Optional
+            class Contact:
+                email: Mapped[str] = mapped_column(String)
+                phone: Mapped[Optional[str]] = mapped_column(
+                    String, info={"v": ColumnVisibility.PRIVATE})
+            class Person(Base, Contact):
+                __tablename__ = "people"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                email = Contact.email
+                mobile: Mapped[str] = Contact.phone
+            """)},
+        None,
+        [Row("people", "id", "Person", "id", 13, nullable=False),
+         Row("people", "email", "Person", "email", 8, nullable=False, declared_in="Contact"),
+         Row("people", "phone", "Person", "phone", 9, (PRIV,), declared_in="Contact"),
+         Row("people", "mobile", "Person", "mobile", 9, (PRIV,), nullable=False,
+             declared_in="Contact")],
+        id="the annotation SQLAlchemy reads: the original's under the same name, the alias's "
+           "own under a new one",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class Tokened:
+                token = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Noted:
+                note = Column(String, info={"v": ColumnVisibility.MASKED})
+            class Key(Base, Tokened, Noted):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Column(String)
+                token = Tokened.token
+                note = Noted.note
+                note = Column(Text)
+            """)},
+        None,
+        [Row("keys", "id", "Key", "id", 12, nullable=False),
+         Row("keys", "token", "Key", "token", 7, (PRIV,), declared_in="Tokened"),
+         Row("keys", "note", "Key", "note", 16)],
+        id="the last binding in the class body wins, a column or Mixin.attr",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class Stamped(Base):
+                __abstract__ = True
+                id = Column(Integer, primary_key=True)
+                note = Column(Text, info={"v": ColumnVisibility.MASKED})
+            class Invoice(Stamped):
+                __tablename__ = "invoices"
+                note = Stamped.note
+            """)},
+        None,
+        [Row("invoices", "id", "Invoice", "id", 8, nullable=False, declared_in="Stamped"),
+         Row("invoices", "note", "Invoice", "note", 9, (MASK,), declared_in="Stamped")],
+        id="note = Abstract.note: an __abstract__ base's column re-bound",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import enum
+            class Kind(enum.Enum):
+                A = "a"
+                B = enum.auto()
+            class Limits:
+                MAX = 10
+                def clamp(self, n):
+                    return min(n, self.MAX)
+            class Account(Base):
+                __tablename__ = "accounts"
+                id = Column(Integer, primary_key=True)
+                secret = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                owner = relationship("Owner")
+            class Owner(Base):
+                __tablename__ = "owners"
+                id = Column(Integer, primary_key=True)
+                account_id = Column(ForeignKey("accounts.id"))
+                default_kind = Kind.A
+                other_kind = Kind.B
+                max_len = Limits.MAX
+                clamp = Limits.clamp
+                metadata_ref = Base.metadata
+                account_secret = Account.secret
+                account_owner = Account.owner
+            """)},
+        None,
+        [Row("accounts", "id", "Account", "id", 16, nullable=False),
+         Row("accounts", "secret", "Account", "secret", 17, (PRIV,)),
+         Row("owners", "id", "Owner", "id", 21, nullable=False),
+         Row("owners", "account_id", "Owner", "account_id", 22)],
+        id="enum members, constants, methods and a mapped class's attributes (a synonym) "
+           "build no column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class Secretive:
+                secret = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Account(Base):
+                __tablename__ = "accounts"
+                id = Column(Integer, primary_key=True)
+                secret = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Profile(Base, Secretive):
+                __tablename__ = "profiles"
+                id = Column(Integer, primary_key=True)
+                secret = Account.secret
+            """)},
+        None,
+        [Row("accounts", "id", "Account", "id", 10, nullable=False),
+         Row("accounts", "secret", "Account", "secret", 11, (PRIV,)),
+         Row("profiles", "id", "Profile", "id", 14, nullable=False)],
+        id="a mapped class's attribute hides the mixin's column: no column, as SQLAlchemy maps",
+    ),
 ]
 
 
@@ -759,6 +937,23 @@ STATIC_CASES = [
         None,
         [Row("o_auth_client_token", "id", "OAuthClientToken", "id", 14, nullable=False)],
         id="inflection.underscore(cls.__name__) in a declared_attr __tablename__",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from flask_security.models.fsqla import FsUserMixin
+            from vendor.kinds import Kind
+            class Login(Base):
+                __tablename__ = "logins"
+                id = Column(Integer, primary_key=True)
+                password = FsUserMixin.password
+                kind = Kind.ADMIN
+            """)},
+        None,
+        [Row("logins", "id", "Login", "id", 10, nullable=False),
+         Row("logins", "password", "Login", "password", 8, nullable=False,
+             declared_in="FsUserMixin")],
+        id="Mixin.attr of a declared external mixin is its column; an unknown package's "
+           "attribute that hides no column is none",
     ),
 ]
 
@@ -1147,6 +1342,55 @@ ERROR_CASES = [
         [("app/m.py", 12, r"^type\(\.\.\.\) in HasEvents\.events makes a class for User whose "
           r"name cannot be computed from the source")],
         id="broken: a type() name with a format spec that pads is not guessed",
+    ),
+    # -------------------------------- a class attribute bound to another class's attribute
+    pytest.param(
+        {"app/m.py": src("""\
+            from vendor.defaults import Defaults
+            class Tokened:
+                token = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Key(Base, Tokened):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Defaults.token
+            """)},
+        None,
+        [("app/m.py", 12, r"^Key\.token = Defaults\.token: Defaults is not a class "
+          r"masking-reviewer can read \(from a package outside the repository, not declared\), "
+          r"and token hides the column Tokened\.token the class would otherwise inherit, .*"
+          r"declare the column with mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the "
+          r"class body$")],
+        id="broken: an unreadable class's attribute hides a labelled mixin column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from vendor.mixins import VendorMixin
+            class Shared(VendorMixin):
+                pass
+            class Key(Base):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Shared.token
+            """)},
+        None,
+        [("app/m.py", 12, r"^Key\.token = Shared\.token: token is not bound on Shared or a "
+          r"base masking-reviewer can read \('VendorMixin' cannot be resolved\), so whether it "
+          r"is a column cannot be told")],
+        id="broken: a repository class's attribute that may come from an unreadable base",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from vendor.columns import secret_column
+            class Tokens:
+                token = secret_column()
+            class Key(Base):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                api_token = Tokens.token
+            """)},
+        None,
+        [("app/m.py", 8, r"^Tokens\.token: cannot resolve secret_column\(\.\.\.\)")],
+        id="broken: a mixin attribute built by a call the reader cannot classify",
     ),
 ]
 
