@@ -38,6 +38,22 @@ if TYPE_CHECKING:
 # SQLAlchemy functions whose result a class can be mapped against (``__table__ = ...``) that
 # build no table: select(...)... and join(a, b)
 _MAPPED_QUERIES = frozenset({"select", "join", "outerjoin"})
+# What a declared_attr __tablename__ may be built from, for the message when it is not
+_DECLARED_NAMES = (
+    "one return of literals, module constants, f-strings, +, %, str methods, helper "
+    "functions, cls.__name__, and the string attributes and one-return classmethods or "
+    "staticmethods of the class read through cls"
+)
+
+
+def _reads_class(expr: Any) -> bool:
+    """Does a string expression read more of ``cls`` than its name (then no naming convention
+    gives the table's name)? Nodes and their argument lists are both tuples."""
+    if not isinstance(expr, tuple):
+        return False
+    return (bool(expr) and expr[0] in ("clsattr", "clscall", "clstable")) or any(
+        _reads_class(part) for part in expr
+    )
 
 
 @dataclass(slots=True)
@@ -132,6 +148,7 @@ class ColumnBuilder:
         )
         if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
             return self.table_of(parent)  # single-table inheritance
+        declared_by: ClassNode | None = None  # the declared_attr __tablename__ that failed
         for ancestor in mro:
             kind = ancestor.facts.tablename_kind
             if kind == "literal" and ancestor is not node:
@@ -147,9 +164,10 @@ class ColumnBuilder:
             if kind == "declared":
                 # `return cls.__name__.lower()` and the like, evaluated for this class
                 name = self.resolver.string(ancestor.path, ancestor.facts.tablename_expr,
-                                            clsname=cls.name)
+                                            clsname=cls.name, owner=node)
                 if name is not None:
                     return name
+                declared_by = ancestor
                 break
         if node.sqlmodel:
             return cls.name.lower()  # SQLModel's own default __tablename__
@@ -158,6 +176,19 @@ class ColumnBuilder:
             return to_snake_case(cls.name)
         if naming == "flask-sqlalchemy":
             return flask_table_name(cls.name)
+        if declared_by is not None:
+            where = declared_by.facts
+            self.error(node.path, cls.line,
+                       f"class {cls.name} takes its table name from the declared_attr "
+                       f"{where.name}.__tablename__ ({declared_by.path}:{where.tablename_line}), "
+                       "which the reviewer cannot evaluate from the source (it "
+                       f"evaluates {_DECLARED_NAMES}); build the name from those, or give "
+                       "the class a literal __tablename__"
+                       + ("" if _reads_class(where.tablename_expr) else
+                          "; when the declared_attr only converts the class name, set "
+                          "table-naming = \"snake_case\" or \"flask-sqlalchemy\" in "
+                          "[tool.masking-reviewer] instead"))
+            return None
         self.error(node.path, cls.line,
                    f"class {cls.name} has no literal __tablename__, so its table name is "
                    "computed at import time; set table-naming = \"snake_case\" or "
