@@ -355,11 +355,13 @@ class ColumnBuilder:
 
     def builds_no_column(self, path: str, function: str) -> bool:
         """A repository function every return of which calls something known to build no
-        column, e.g. ``return orm.relationship(...)``."""
+        column, e.g. ``return orm.relationship(...)``. A method of an object the function made
+        (``hybrid_property().comparator``) is judged by what made it: a SQLAlchemy construct's
+        methods return constructs of the same kind, and a Column's still build a column."""
         facts = self.resolver.facts(path)
         callees = next((cs for name, cs in reversed(facts.returns if facts else ())
                         if name == function), ())
-        quals = [self.callee_qual(path, callee) for callee in callees]
+        quals = [self.callee_qual(path, callee.partition("().")[0]) for callee in callees]
         return bool(quals) and all(
             q is not None and _harmless(q) and not (is_sqla(q) and tail(q) in _BUILDS_COLUMNS)
             for q in quals

@@ -226,7 +226,8 @@ class ModuleFacts:
     # def NAME(params): return <string expression>
     str_funcs: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
     rebound: tuple[str, ...] = ()  # classes a later module-level assignment rebinds
-    # def NAME(...): every return is `return callee(...)`: (NAME, (callee, ...))
+    # def NAME(...): every return is `return callee(...)`: (NAME, (callee, ...)); a method of
+    # a local the function made by a call is "maker().method"
     returns: tuple[tuple[str, tuple[str, ...]], ...] = ()
     late: tuple[LateFacts, ...] = ()
     factories: tuple[FactoryFacts, ...] = ()

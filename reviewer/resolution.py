@@ -311,7 +311,7 @@ class Resolver:
         if any(m.attribute == func.name for m in facts.returned):
             return Ref("class", func.path, f"{func.name}()")
         callees = next((cs for name, cs in reversed(facts.returns) if name == func.name), ())
-        if len(callees) == 1:
+        if len(callees) == 1 and "()." not in callees[0]:  # not a method of a local
             made = self.resolve(func.path, callees[0], depth + 1)
             if made.kind == "external":
                 return Ref("external", func.path, func.name, made.qual)

@@ -826,12 +826,12 @@ class _ModuleBuilder:
         ))
 
     def returned_call_args(self, stmt: cst.FunctionDef) -> None:
-        """``def make_base(): return declarative_base(cls=Mixin)``: the keyword arguments of the
-        one returned call, kept like those of ``Base = declarative_base(cls=Mixin)`` under the
-        function's name, so that a base the function makes brings its mixin along."""
-        finder = _Returns()
-        stmt.body.visit(finder)
-        if len(finder.values) != 1 or not isinstance(call := finder.values[0], cst.Call):
+        """``def make_base(): return declarative_base(cls=Mixin)`` (or ``Base = ...; return
+        Base``): the keyword arguments of the one returned call, kept like those of ``Base =
+        declarative_base(cls=Mixin)`` under the function's name, so that a base the function
+        makes brings its mixin along."""
+        values = returned_values(stmt)
+        if len(values) != 1 or not isinstance(call := values[0], cst.Call):
             return
         name = ident(stmt.name.value)
         for arg in call.args:
@@ -1902,13 +1902,10 @@ _MAX_LOCALS = 8  # a string helper is a line or two; a longer body is not one
 
 class _Returns(cst.CSTVisitor):
     def __init__(self) -> None:
-        self.callees: list[str | None] = []
         self.values: list[cst.BaseExpression | None] = []
 
     def visit_Return(self, node: cst.Return) -> bool:
-        value = node.value
-        self.callees.append(dotted(value.func) if isinstance(value, cst.Call) else None)
-        self.values.append(value)
+        self.values.append(node.value)
         return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -1960,13 +1957,65 @@ def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:
     return None
 
 
-def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
-    """The callee of every ``return callee(...)`` of a function, when all its returns are such
-    calls (``def _dependency_relation(kind): return orm.relationship(...)``); else ()."""
+class _NameUses(cst.CSTVisitor):
+    """How often a name appears in a function (``x.name`` is not the name)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self.count += node.value == self.name
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+
+def returned_values(stmt: cst.FunctionDef) -> list[cst.BaseExpression | None]:
+    """What every return of a function returns. ``Base = declarative_base(); return Base`` is
+    ``return declarative_base()`` when the name appears nowhere else in the function."""
     finder = _Returns()
     stmt.body.visit(finder)
-    names = [c for c in finder.callees if c]
-    return tuple(dict.fromkeys(names)) if names and len(names) == len(finder.callees) else ()
+    values = finder.values
+    bound = _bound_calls(stmt)
+    if len(values) == 1 and isinstance(ret := values[0], cst.Name) and ret.value in bound:
+        uses = _NameUses(ret.value)
+        stmt.body.visit(uses)
+        if uses.count == 2:  # bound once, returned once
+            return [bound[ret.value]]
+    return values
+
+
+def _bound_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
+    """The locals a function binds once, at its top level, to a call: ``prop = f(...)``."""
+    counter = _Assigned()
+    stmt.body.visit(counter)
+    bound: dict[str, cst.Call] = {}
+    for _s, small in _statements(_block_body(stmt.body)):
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+            target := small.targets[0].target, cst.Name
+        ) and isinstance(small.value, cst.Call) and counter.counts.get(target.value) == 1:
+            bound[target.value] = small.value
+    return bound
+
+
+def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
+    """The callee of every ``return callee(...)`` of a function, when all its returns are such
+    calls (``def _dependency_relation(kind): return orm.relationship(...)``); else (). A
+    method of a local the function made, ``prop = hybrid_property(...); return
+    prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that made."""
+    values = returned_values(stmt)
+    bound = _bound_calls(stmt)
+    names: list[str | None] = []
+    for value in values:
+        callee = dotted(value.func) if isinstance(value, cst.Call) else None
+        head, dot, rest = (callee or "").partition(".")
+        made = dotted(bound[head].func) if dot and head in bound else None
+        names.append(f"{made}().{rest}" if made else callee)
+    found = [n for n in names if n]
+    return tuple(dict.fromkeys(found)) if found and len(found) == len(names) else ()
 
 
 class _TypeCalls(cst.CSTVisitor):

@@ -318,6 +318,58 @@ CASES = [
          Row("folders", "name", "Folder", "name", 6)],
         id="a function returning declarative_base(cls=Mixin): the mixin's columns land",
     ),
+    pytest.param(
+        {"app/db.py": V + D("""\
+            from sqlalchemy import Column, Integer, MetaData, String
+            from sqlalchemy.orm import declarative_base
+            class Owned:
+                id = Column(Integer, primary_key=True)
+                owner_email = Column(String, info={"v": ColumnVisibility.MASKED})
+            def make_base(schema):
+                \"\"\"One base per schema.\"\"\"
+                Base = declarative_base(cls=Owned, metadata=MetaData(schema=schema))
+                return Base
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, String
+            from app import db
+            Base = db.make_base("crm")
+            class Folder(Base):
+                __tablename__ = "folders"
+                name = Column(String)
+            """)},
+        None,
+        [Row("folders", "id", "Folder", "id", 5, nullable=False, path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "owner_email", "Folder", "owner_email", 6, (MASK,), path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "name", "Folder", "name", 6)],
+        id="Base = declarative_base(cls=Mixin) in a function that returns Base",
+    ),
+    pytest.param(
+        {"app/props.py": D("""\
+            from sqlalchemy.ext.hybrid import hybrid_property
+            def upper_property(attr):
+                def getter(self):
+                    return (getattr(self, attr) or "").upper()
+                def setter(self, value):
+                    setattr(self, attr, value)
+                prop = hybrid_property(getter, setter)
+                return prop.expression(lambda cls: getattr(cls, attr))
+            """),
+         "app/m.py": src("""\
+            from app.props import upper_property
+            class Release(Base):
+                __tablename__ = "releases"
+                id = Column(Integer, primary_key=True)
+                _code = Column("code", String, info={"v": ColumnVisibility.PRIVATE})
+                code = upper_property("_code")
+            """)},
+        None,
+        [Row("releases", "id", "Release", "id", 9, nullable=False),
+         Row("releases", "code", "Release", "_code", 10, (PRIV,))],
+        id="a function returning a method of the hybrid_property it made builds no column",
+    ),
     # ------------------------------------------------------------------ re-exports
     pytest.param(
         {"app/sql/__init__.py": "from sqlalchemy import *\nfrom sqlalchemy.orm import *\n",
@@ -1010,6 +1062,20 @@ ERROR_CASES = [
           r"a call returns")],
         id="broken: a base function under a decorator blocks (functools.cache does not), and "
            "so does a call written as the base",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            def secret_column():
+                column = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                return column._copy()
+            class Login(Base):
+                __tablename__ = "logins"
+                id = Column(Integer, primary_key=True)
+                password = secret_column()
+            """)},
+        None,
+        [("app/m.py", 12, r"^Login\.password: cannot resolve secret_column\(\.\.\.\)")],
+        id="broken: a function returning a method of a Column it made blocks",
     ),
     # ------------------------------------------------------------------ re-exports
     pytest.param(
