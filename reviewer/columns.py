@@ -44,6 +44,22 @@ _REF_KINDS = {"unresolved": "defined or imported nowhere the reviewer can see",
 # SQLAlchemy functions whose result a class can be mapped against (``__table__ = ...``) that
 # build no table: select(...)... and join(a, b)
 _MAPPED_QUERIES = frozenset({"select", "join", "outerjoin"})
+# What a declared_attr __tablename__ may be built from, for the message when it is not
+_DECLARED_NAMES = (
+    "one return of literals, module constants, f-strings, +, %, str methods, helper "
+    "functions, cls.__name__, and the string attributes and one-return classmethods or "
+    "staticmethods of the class read through cls"
+)
+
+
+def _reads_class(expr: Any) -> bool:
+    """Does a string expression read more of ``cls`` than its name (then no naming convention
+    gives the table's name)? Nodes and their argument lists are both tuples."""
+    if not isinstance(expr, tuple):
+        return False
+    return (bool(expr) and expr[0] in ("clsattr", "clscall", "clstable")) or any(
+        _reads_class(part) for part in expr
+    )
 
 
 @dataclass(slots=True)
@@ -138,6 +154,7 @@ class ColumnBuilder:
         )
         if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
             return self.table_of(parent)  # single-table inheritance
+        declared_by: ClassNode | None = None  # the declared_attr __tablename__ that failed
         for ancestor in mro:
             kind = ancestor.facts.tablename_kind
             if kind == "literal" and ancestor is not node:
@@ -153,9 +170,10 @@ class ColumnBuilder:
             if kind == "declared":
                 # `return cls.__name__.lower()` and the like, evaluated for this class
                 name = self.resolver.string(ancestor.path, ancestor.facts.tablename_expr,
-                                            clsname=cls.name)
+                                            clsname=cls.name, owner=node)
                 if name is not None:
                     return name
+                declared_by = ancestor
                 break
         if node.sqlmodel:
             return cls.name.lower()  # SQLModel's own default __tablename__
@@ -164,6 +182,19 @@ class ColumnBuilder:
             return to_snake_case(cls.name)
         if naming == "flask-sqlalchemy":
             return flask_table_name(cls.name)
+        if declared_by is not None:
+            where = declared_by.facts
+            self.error(node.path, cls.line,
+                       f"class {cls.name} takes its table name from the declared_attr "
+                       f"{where.name}.__tablename__ ({declared_by.path}:{where.tablename_line}), "
+                       "which the reviewer cannot evaluate from the source (it "
+                       f"evaluates {_DECLARED_NAMES}); build the name from those, or give "
+                       "the class a literal __tablename__"
+                       + ("" if _reads_class(where.tablename_expr) else
+                          "; when the declared_attr only converts the class name, set "
+                          "table-naming = \"snake_case\" or \"flask-sqlalchemy\" in "
+                          "[tool.masking-reviewer] instead"))
+            return None
         self.error(node.path, cls.line,
                    f"class {cls.name} has no literal __tablename__, so its table name is "
                    "computed at import time; set table-naming = \"snake_case\" or "
@@ -330,11 +361,13 @@ class ColumnBuilder:
 
     def builds_no_column(self, path: str, function: str) -> bool:
         """A repository function every return of which calls something known to build no
-        column, e.g. ``return orm.relationship(...)``."""
+        column, e.g. ``return orm.relationship(...)``. A method of an object the function made
+        (``hybrid_property().comparator``) is judged by what made it: a SQLAlchemy construct's
+        methods return constructs of the same kind, and a Column's still build a column."""
         facts = self.resolver.facts(path)
         callees = next((cs for name, cs in reversed(facts.returns if facts else ())
                         if name == function), ())
-        quals = [self.callee_qual(path, callee) for callee in callees]
+        quals = [self.callee_qual(path, callee.partition("().")[0]) for callee in callees]
         return bool(quals) and all(
             q is not None and _harmless(q) and not (is_sqla(q) and tail(q) in _BUILDS_COLUMNS)
             for q in quals
