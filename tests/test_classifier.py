@@ -608,6 +608,11 @@ _SEALED = """
     """
 
 
+# what block_document.data is without an encrypting write: a JSON blob of nobody's
+_UNSEALED_DATA = ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user data, but "
+                  "nobody's record: no author or owner among the siblings")
+
+
 _PERSON_VERSIONED = """
     class Person(Base):
         __tablename__ = "person"
@@ -1588,24 +1593,20 @@ _PERSON_VERSIONED = """
                      id="an encrypted ssn stays a direct identifier"),
         pytest.param(_SEALED.format(write="self.data = decrypt(session, data)"),
                      ("block_document", "data"),
-                     ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user "
-                      "data, but nobody's record: no author or owner among the siblings"),
+                     _UNSEALED_DATA,
                      id="negative: decrypting is not writing encrypted"),
         pytest.param(_SEALED.format(write="self.data = hashlib.sha256(data).hexdigest()"),
                      ("block_document", "data"),
-                     ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user "
-                      "data, but nobody's record: no author or owner among the siblings"),
+                     _UNSEALED_DATA,
                      id="negative: a hash is a checksum as often as a secret"),
         pytest.param(_SEALED.format(write="other.data = encrypt(data)"),
                      ("block_document", "data"),
-                     ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user "
-                      "data, but nobody's record: no author or owner among the siblings"),
+                     _UNSEALED_DATA,
                      id="negative: another object's attribute"),
         pytest.param(_SEALED.format(write="def inner(self):\n"
                                           "                self.data = encrypt(data)"),
                      ("block_document", "data"),
-                     ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user "
-                      "data, but nobody's record: no author or owner among the siblings"),
+                     _UNSEALED_DATA,
                      id="negative: a nested function has its own self"),
         pytest.param(_PERSON_VERSIONED, ("person_version", "transaction_id"),
                      (None, None, None),
