@@ -997,6 +997,22 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            class Audited:
+                signer = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Signed:
+                signer = Audited.signer
+            class Report(Base):
+                __tablename__ = "reports"
+                id = Column(Integer, primary_key=True)
+                signer = Signed.signer
+            """)},
+        None,
+        [Row("reports", "id", "Report", "id", 12, nullable=False),
+         Row("reports", "signer", "Report", "signer", 7, (PRIV,), declared_in="Audited")],
+        id="Signed.signer where Signed binds signer = Audited.signer: followed to the column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             class Stamped(Base):
                 __abstract__ = True
                 id = Column(Integer, primary_key=True)
@@ -1528,6 +1544,25 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from vendor.defaults import Defaults
+            class Tokened:
+                token = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Shared:
+                token = Defaults.token
+            class Key(Base, Tokened):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Shared.token
+            """)},
+        None,
+        [("app/m.py", 14, r"^Key\.token = Shared\.token: Defaults is not a class "
+          r"masking-reviewer can read \(from a package outside the repository, not declared\), "
+          r"and token hides the column Tokened\.token the class would otherwise inherit")],
+        id="broken: a repository class's attribute bound to an unreadable class's hides a "
+           "labelled mixin column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             from vendor.mixins import VendorMixin
             class Shared(VendorMixin):
                 pass
@@ -1537,10 +1572,27 @@ ERROR_CASES = [
                 token = Shared.token
             """)},
         None,
-        [("app/m.py", 12, r"^Key\.token = Shared\.token: token is not bound on Shared or a "
-          r"base masking-reviewer can read \('VendorMixin' cannot be resolved\), so whether it "
+        [("app/m.py", 12, r"^Key\.token = Shared\.token: Shared\.token may be bound by a base "
+          r"masking-reviewer cannot read \('VendorMixin' cannot be resolved\), so whether it "
           r"is a column cannot be told")],
         id="broken: a repository class's attribute that may come from an unreadable base",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from vendor.mixins import VendorMixin
+            class Local:
+                token = Column(String)
+            class Shared(VendorMixin, Local):
+                pass
+            class Key(Base):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Shared.token
+            """)},
+        None,
+        [("app/m.py", 14, r"^Key\.token = Shared\.token: Shared\.token may be bound by a base "
+          r"masking-reviewer cannot read \('VendorMixin' cannot be resolved\)")],
+        id="broken: an unreadable base comes before the class binding the attribute in the MRO",
     ),
     pytest.param(
         {"app/m.py": src("""\
