@@ -656,7 +656,9 @@ class _ModuleBuilder:
                     self.module_body(_block_body(orelse.body))
                 elif isinstance(orelse, cst.If):
                     self.module_body([orelse])
-            elif isinstance(stmt, (cst.Try, cst.TryStar, cst.With, cst.Match)):
+            elif isinstance(stmt, (cst.Try, cst.TryStar)):
+                self.module_try(stmt)
+            elif isinstance(stmt, (cst.With, cst.Match)):
                 for block in _blocks(stmt):  # every block that may run, as for if/else
                     self.module_body(block)
             elif isinstance(stmt, cst.For):
@@ -674,6 +676,28 @@ class _ModuleBuilder:
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
                 self.factory_function(stmt)
+
+    def module_try(self, stmt: cst.Try | cst.TryStar) -> None:
+        """Every block that may run, as for if/else, except the stand-in an import fallback
+        binds: after ``try: from flask_dance... import Mixin`` / ``except ImportError: Mixin =
+        BaseException``, the import is what runs where the package is installed, so the
+        handler's ``Mixin = ...`` must not hide it (the resolver prefers a binding)."""
+        mark = len(self.imports)
+        self.module_body(_block_body(stmt.body))
+        imported = {i.local for i in self.imports[mark:]}
+        for handler in stmt.handlers:
+            marks = (len(self.bindings), len(self.instances), len(self.consts))
+            self.module_body(_block_body(handler.body))
+            if imported and _catches_import_error(handler):
+                self.bindings[marks[0]:] = [b for b in self.bindings[marks[0]:]
+                                            if b[0] not in imported]
+                self.instances[marks[1]:] = [b for b in self.instances[marks[1]:]
+                                             if b[0] not in imported]
+                self.consts[marks[2]:] = [b for b in self.consts[marks[2]:]
+                                          if b[0] not in imported]
+        for extra in (stmt.orelse, stmt.finalbody):
+            if extra is not None:
+                self.module_body(_block_body(extra.body))
 
     def module_loop(self, stmt: cst.For) -> None:
         """``for entity in ("user", "group"): Table(f"{entity}_roles", ...)``: a loop over a
@@ -2102,6 +2126,20 @@ def _bind_made(made: MadeClass, env: Mapping[str, StrExpr]) -> MadeClass:
 # What a module-level loop may build that the inventory reads
 _BUILDERS = frozenset({"Table", "type", "Column", "mapped_column", "setattr",
                        "map_imperatively"})
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
+                            "BaseException"})
+
+
+def _catches_import_error(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+    """``except ImportError:`` (or a tuple naming it, a broader class, or a bare except)."""
+    if handler.type is None:
+        return True
+    kinds = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) \
+        else [handler.type]
+    names = [dotted(k) or "" for k in kinds]
+    return any(n.rsplit(".", 1)[-1] in _IMPORT_ERRORS for n in names)
 
 
 def _blocks(stmt: cst.Try | cst.TryStar | cst.With | cst.Match
