@@ -520,6 +520,10 @@ class ColumnBuilder:
             self.late_mapping(path, late)
         for made in facts.made:
             self.made_class(path, made)
+        for made in facts.returned:  # a function's class: mapped once even if never called
+            node = self.resolver.class_node(path, f"{made.attribute}()")
+            if node is not None and node.facts is made.body:
+                self.model_node(node)
 
     def late_mapping(self, path: str, late: LateFacts) -> None:
         """``User.ssn = Column(...)`` or ``setattr(User, "ssn", Column(...))`` after the class:
@@ -643,6 +647,17 @@ class ColumnBuilder:
                            "Install the package where the reviewer runs, or declare it in "
                            f"[tool.masking-reviewer.{CONFIG_KEY}]: \"{qual}\" = "
                            "{ columns = [...] } (columns = [] if it adds none)")
+            return
+        # the class a function returns blocks itself only as a table, not as a base or mixin
+        problems = [c for c in mro if c.problem is not None and (
+            c is not node or node.mapped or cls.tablename_kind != "none" or cls.table is not None)]
+        if problems and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
+            owner = problems[0]
+            what = "it" if owner is node else f"its base {owner.facts.name}"
+            self.error(path, cls.line,
+                       f"class {cls.name}: {what} is the class {owner.problem}, so its columns "
+                       "cannot be read; define the class at module level, or have the function "
+                       "only define the class and return it")
             return
         if node.sqlmodel and dict(cls.keywords).get("table", "True") not in ("True", "False"):
             self.error(path, cls.line,

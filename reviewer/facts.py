@@ -221,6 +221,10 @@ class ModuleFacts:
     factories: tuple[FactoryFacts, ...] = ()
     made: tuple[MadeClass, ...] = ()  # X = type("X", (Base,), {...}) at module level
     table_bindings: tuple[tuple[str, int], ...] = ()  # NAME = Table(...): (NAME, its line)
+    # def NAME(...): class C(...): ...; return C -- each call makes a class from the same
+    # statement (flexget's versioned_base()): attribute NAME, line and end_line the def's, body
+    # C as read at module level, problem why the function cannot be read as only that
+    returned: tuple[MadeClass, ...] = ()
 
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
@@ -304,6 +308,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
           f.uses_params] for f in facts.factories],
         [_enc_made(m) for m in facts.made],
         [[name, line] for name, line in facts.table_bindings],
+        [_enc_made(m) for m in facts.returned],
     ]
 
 
@@ -363,7 +368,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
-     rebound, returns, late, factories, made, table_bindings) = data
+     rebound, returns, late, factories, made, table_bindings, returned) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -394,4 +399,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
         ),
         made=tuple(map(_made, made)),
         table_bindings=tuple((str(n), int(ln)) for n, ln in table_bindings),
+        returned=tuple(map(_made, returned)),
     )

@@ -63,6 +63,9 @@ class ClassNode:
     external_quals: dict[str, str] = field(default_factory=dict)
     external: ExternalClass | None = None  # a class outside the repository, declared
     sqlmodel: bool = False  # derives from sqlmodel.SQLModel: a table only with table=True
+    # the class a repository function returns that cannot be read as that function's only
+    # doing: "versioned_base() (app/db.py:12) returns, but ..."; its subclasses block
+    problem: str | None = None
 
 
 class Resolver:
@@ -280,6 +283,13 @@ class Resolver:
         class deriving from one (``class AppSQLAlchemy(SQLAlchemy)``) unless it overrides
         the attribute. The Ref keeps where the instance is bound, for its keyword arguments."""
         made = self.resolve(path, callee, depth + 1) if callee else Ref("other")
+        if made.kind == "other" and made.path and "." not in made.name:
+            made = self.function_result(made, depth)
+            if made.kind == "class":
+                return made if not rest else Ref("other", path, f"{local}.{rest}")
+            if made.kind == "external":  # named by the function: its keyword arguments
+                return Ref("external", made.path, made.name,
+                           f"{made.qual}()" + (f".{rest}" if rest else ""))
         if made.kind == "class":
             ancestor = self.external_ancestor(made.path, made.name, set())
             if ancestor is not None and rest.partition(".")[0] not in ancestor[1]:
@@ -288,6 +298,23 @@ class Resolver:
             qual = f"{made.qual}()" + (f".{rest}" if rest else "")
             return Ref("external", path, local, qual)
         return Ref("other", path, f"{local}.{rest}" if rest else local)
+
+    def function_result(self, func: Ref, depth: int) -> Ref:
+        """What a call of the repository function ``func`` returns, when the facts say: the
+        class it defines and returns (``Ref("class", path, "name()")``, see class_node), or
+        the one external call it returns (``return declarative_base(cls=Mixin)``: that call's
+        result, its keyword arguments kept under the function's name); else ``func``."""
+        facts = self.facts(func.path)
+        if facts is None:
+            return func
+        if any(m.attribute == func.name for m in facts.returned):
+            return Ref("class", func.path, f"{func.name}()")
+        callees = next((cs for name, cs in reversed(facts.returns) if name == func.name), ())
+        if len(callees) == 1:
+            made = self.resolve(func.path, callees[0], depth + 1)
+            if made.kind == "external":
+                return Ref("external", func.path, func.name, made.qual)
+        return func
 
     def external_ancestor(self, path: str, name: str, seen: set[tuple[str, str]]
                           ) -> tuple[str, set[str]] | None:
@@ -436,10 +463,16 @@ class Resolver:
             return self._classes[key]
         facts = self.facts(path)
         cls = next((c for c in reversed(facts.classes) if c.name == name), None) if facts else None
+        made = next((m for m in reversed(facts.returned) if f"{m.attribute}()" == name),
+                    None) if facts and name.endswith("()") else None
+        if made is not None:
+            cls = made.body  # the class the function returns (function_result)
         if cls is None or key in self._resolving:
             return None
         self._resolving.add(key)
         node = self._node(path, cls)
+        if made is not None and made.problem is not None:
+            node.problem = f"{made.attribute}() ({path}:{made.line}) returns, but {made.problem}"
         self._resolving.discard(key)
         self._classes[key] = node
         return node

@@ -628,6 +628,7 @@ class _ModuleBuilder:
         self.rebound: list[str] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
         self.made: list[MadeClass] = []
+        self.returned: list[MadeClass] = []
         self.table_bindings: list[tuple[str, int]] = []
         self.type_calls = True  # does the text call type() at all (else skip the search)
         self.autoload = True  # does the text mention autoload at all (else skip the search)
@@ -675,7 +676,9 @@ class _ModuleBuilder:
                 made = returned_calls(stmt)
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
+                    self.returned_call_args(stmt)
                 self.factory_function(stmt)
+                self.class_function(stmt)
 
     def module_try(self, stmt: cst.Try | cst.TryStar) -> None:
         """Every block that may run, as for if/else, except the stand-in an import fallback
@@ -844,6 +847,68 @@ class _ModuleBuilder:
         self.factories.append(FactoryFacts(
             ident(stmt.name.value), self.ex.pos.line(stmt), self.ex.call(ret), star_args,
             star_kwargs, first is not None and first.star == "*", uses,
+        ))
+
+    def returned_call_args(self, stmt: cst.FunctionDef) -> None:
+        """``def make_base(): return declarative_base(cls=Mixin)``: the keyword arguments of the
+        one returned call, kept like those of ``Base = declarative_base(cls=Mixin)`` under the
+        function's name, so that a base the function makes brings its mixin along."""
+        finder = _Returns()
+        stmt.body.visit(finder)
+        if len(finder.values) != 1 or not isinstance(call := finder.values[0], cst.Call):
+            return
+        name = ident(stmt.name.value)
+        for arg in call.args:
+            ref = dotted(arg.value)
+            if arg.keyword is not None and ref is not None:
+                self.instance_args.append((name, arg.keyword.value, ref))
+
+    def class_function(self, stmt: cst.FunctionDef) -> None:
+        """``def versioned_base(plugin): @as_declarative(...) class VersionedBase: ...; return
+        VersionedBase``: every call makes a class from the same statement, so a name bound to
+        a call is read as that class (a declarative base, a mixin, a model). Only a body that
+        defines the one class and returns it is read; anything else the function does could
+        change the class, so it is kept as the problem that blocks its subclasses."""
+        body = [(s, small) for s, small in _statements(_block_body(stmt.body))
+                if not (isinstance(small, cst.Expr) and _literal_str(small.value) is not None)]
+        classes = {ident(s.name.value): s for s, _ in body if isinstance(s, cst.ClassDef)}
+        finder = _Returns()
+        stmt.body.visit(finder)
+        returned = [v.value for v in finder.values if isinstance(v, cst.Name)]
+        name = next((n for n in returned if ident(n) in classes), None)
+        if name is None or stmt.asynchronous is not None:
+            return
+        wrapped = next((d for d in (dotted(_uncall(d.decorator)) or "?" for d in stmt.decorators)
+                        if d.rsplit(".", 1)[-1] not in ("cache", "lru_cache")), None)
+        node = classes[ident(name)]
+        pos = self.ex.pos
+        problem: str | None = None
+        params = stmt.params
+        names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
+                                               *params.kwonly_params)}
+        names.update(ident(p.name.value) for p in (params.star_arg, params.star_kwarg)
+                     if isinstance(p, cst.Param))
+        last = body[-1][1] if body else None
+        others = [small or s for s, small in body[:-1]
+                  if s is not node and not isinstance(small, cst.Pass)]
+        if wrapped is not None:
+            problem = f"it is decorated with {wrapped}, which may change what a call returns"
+        elif len(finder.values) != 1 or not (
+            isinstance(last, cst.Return) and last.value is not None
+            and dotted(last.value) == ident(name)
+        ):
+            problem = ("it does not end in its one return of the class, so which class a "
+                       "call returns cannot be read")
+        elif others:
+            at = _line_within(pos, others[0])
+            problem = ("it does more than define the class and return it"
+                       f"{f' (line {at})' if at else ''}, which could change the class")
+        elif (used := _params_used(node, names)) is not None:
+            problem = (f"the class reads the parameter {used!r} where it shapes the table or "
+                       "its columns, so each call may map something different")
+        self.returned.append(MadeClass(
+            ident(stmt.name.value), self.first_line(stmt), pos.end_line(stmt),
+            ("lit", ident(name)), self.class_(node), problem,
         ))
 
     def partial_preset(self, target: str, value: cst.Call) -> None:
@@ -1262,7 +1327,7 @@ class _ModuleBuilder:
         attr = ident(stmt.name.value)
         decorators = tuple(dotted(_uncall(d.decorator)) or "" for d in stmt.decorators)
         tails = {d.split(".")[-1] for d in decorators}
-        declared = bool(tails & {"declared_attr", "directive", "cascading"})
+        declared = bool(tails & _DECLARED)
         if not type_checking:  # under TYPE_CHECKING the class never binds it
             state.names.append(attr)
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
@@ -1305,6 +1370,7 @@ class _ModuleBuilder:
 
 
 _COLUMN_FACTORIES = frozenset({"Column", "mapped_column", "column_property", "deferred"})
+_DECLARED = frozenset({"declared_attr", "directive", "cascading"})  # decorators SQLAlchemy runs
 # A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
 # here: conda-store's sha256 = datastructure_hash(spec) is a checksum, not a secret.
 _SEALING = re.compile(r"encrypt|fernet|\bseal|_seal", re.IGNORECASE)
@@ -1714,6 +1780,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         late=tuple(builder.late),
         factories=tuple(builder.factories),
         made=tuple(builder.made),
+        returned=tuple(builder.returned),
     )
 
 
@@ -1813,10 +1880,12 @@ def str_function(stmt: cst.FunctionDef, self_param: bool = False
 class _Returns(cst.CSTVisitor):
     def __init__(self) -> None:
         self.callees: list[str | None] = []
+        self.values: list[cst.BaseExpression | None] = []
 
     def visit_Return(self, node: cst.Return) -> bool:
         value = node.value
         self.callees.append(dotted(value.func) if isinstance(value, cst.Call) else None)
+        self.values.append(value)
         return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -1827,6 +1896,45 @@ class _Returns(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
+
+
+def _line_within(pos: _Positions, node: cst.CSTNode) -> int:
+    """The line of a node, or of the first node inside it that has one (0: none does)."""
+    line = pos.line(node)
+    for child in node.children if not line else ():
+        line = _line_within(pos, child)
+        if line:
+            break
+    return line
+
+
+def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:
+    """The first parameter of the enclosing function a class statement reads where it could
+    shape a column: in its decorators, bases, a column call, ``__tablename__``, a declared_attr.
+    ``_plugin = plugin`` (a plain value the call passes) and other methods (which run later,
+    on instances) do not."""
+    if not params:
+        return None
+    parts: list[cst.CSTNode] = [*node.decorators, *node.bases, *node.keywords]
+    for stmt, small in _statements(_block_body(node.body)):
+        if isinstance(stmt, cst.FunctionDef) and not {
+            (dotted(_uncall(d.decorator)) or "").rsplit(".", 1)[-1] for d in stmt.decorators
+        } & _DECLARED:
+            continue
+        if isinstance(small, (cst.Assign, cst.AnnAssign)):
+            targets = small.targets if isinstance(small, cst.Assign) else [small]
+            plain = isinstance(small.value, cst.Name) and not any(
+                (dotted(t.target) or "__").startswith("__") for t in targets)
+            if not plain:  # the attribute's own name is no read
+                parts.extend(p for p in (small.value, getattr(small, "annotation", None))
+                             if p is not None)
+            continue
+        parts.append(small if small is not None else stmt)
+    for part in parts:
+        for ref in _refs(part):
+            if ref.split(".", 1)[0] in params:
+                return ref.split(".", 1)[0]
+    return None
 
 
 def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:

@@ -419,6 +419,24 @@ FACTS_SOURCES = [
         "    async def encrypt_data(self, session, data):\n"
         "        self.data = await encrypt_fernet(session, data)\n",
         id="a method that writes a column through an encrypting call"),
+    pytest.param(
+        "from sqlalchemy import Column, String\n"
+        "from sqlalchemy.orm import as_declarative, declarative_base\n"
+        "from app.vis import ColumnVisibility as CV\n"
+        "def tool_base(tool):\n"
+        "    \"\"\"One base per tool.\"\"\"\n"
+        "    @as_declarative(metadata=META)\n"
+        "    class ToolBase:\n"
+        "        _tool = tool\n"
+        "        note = Column(String, info={'v': CV.MASKED})\n"
+        "    return ToolBase\n"
+        "def odd_base(name):\n"
+        "    class Odd(Base):\n"
+        "        __tablename__ = name\n"
+        "    return Odd\n"
+        "def make_base():\n"
+        "    return declarative_base(cls=Mixin)\n",
+        id="classes functions return, one with a problem, and a returned declarative_base()"),
 ]
 
 

@@ -194,6 +194,128 @@ CASES = [
          Row("user_notes", "id", "UserNote", "id", 11, nullable=False)],
         id="AbstractConcreteBase maps no table itself; its concrete subclass does",
     ),
+    # ------------------------------------------------------------------ bases functions return
+    pytest.param(
+        {"app/schema.py": D('''\
+            from sqlalchemy import Column, DateTime, MetaData
+            from sqlalchemy.orm import DeclarativeMeta, as_declarative
+            metadata = MetaData()
+            class ToolMeta(DeclarativeMeta):
+                """Keeps which tool owns each table."""
+            def tool_base(tool, schema_version):
+                """A base per tool, every one on the same metadata."""
+                @as_declarative(metaclass=ToolMeta, metadata=metadata)
+                class ToolBase:
+                    _tool = tool
+                    _schema_version = schema_version
+                    added = Column(DateTime)
+                return ToolBase
+            '''),
+         "app/feeds.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from app import schema
+            Base = schema.tool_base("feeds", 2)
+            class FeedLogin(Base):
+                __tablename__ = "feed_logins"
+                id = Column(Integer, primary_key=True)
+                cookie = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            """),
+         "app/seen.py": D("""\
+            from sqlalchemy import Column, Integer, String
+            from app.schema import tool_base
+            SeenBase = tool_base("seen", 1)
+            class SeenTitle(SeenBase):
+                __tablename__ = "seen_titles"
+                id = Column(Integer, primary_key=True)
+                title = Column(String)
+            """)},
+        None,
+        [Row("feed_logins", "id", "FeedLogin", "id", 7, nullable=False, path="app/feeds.py"),
+         Row("feed_logins", "cookie", "FeedLogin", "cookie", 8, (PRIV,), path="app/feeds.py"),
+         Row("feed_logins", "added", "FeedLogin", "added", 12, path="app/schema.py",
+             declared_in="ToolBase"),
+         Row("seen_titles", "id", "SeenTitle", "id", 6, nullable=False, path="app/seen.py"),
+         Row("seen_titles", "title", "SeenTitle", "title", 7, path="app/seen.py"),
+         Row("seen_titles", "added", "SeenTitle", "added", 12, path="app/schema.py",
+             declared_in="ToolBase")],
+        id="Base = module.tool_base(...): a function returns an @as_declarative class",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            def audited_base():
+                class Audited(Base):
+                    __abstract__ = True
+                    changed_by: Mapped[str | None] = mapped_column(
+                        info={"v": ColumnVisibility.MASKED})
+                return Audited
+            AuditedBase = audited_base()
+            class Invoice(AuditedBase):
+                __tablename__ = "invoices"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [Row("invoices", "id", "Invoice", "id", 15, nullable=False),
+         Row("invoices", "changed_by", "Invoice", "changed_by", 9, (MASK,),
+             declared_in="Audited")],
+        id="a function returns an abstract subclass of the DeclarativeBase",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            def stamp_mixin():
+                class Stamp:
+                    stamped_by = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                return Stamp
+            Stamp = stamp_mixin()
+            class Upload(Base, Stamp):
+                __tablename__ = "uploads"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [Row("uploads", "id", "Upload", "id", 13, nullable=False),
+         Row("uploads", "stamped_by", "Upload", "stamped_by", 8, (PRIV,), declared_in="Stamp")],
+        id="a mixin a function returns brings its columns",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            def audit_model():
+                class AuditEntry(Base):
+                    __tablename__ = "audit_entries"
+                    id = Column(Integer, primary_key=True)
+                    actor_ip = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                return AuditEntry
+            AuditEntry = audit_model()
+            """)},
+        None,
+        [Row("audit_entries", "id", "AuditEntry", "id", 9, nullable=False),
+         Row("audit_entries", "actor_ip", "AuditEntry", "actor_ip", 10, (PRIV,))],
+        id="a mapped class a function defines and returns is read",
+    ),
+    pytest.param(
+        {"app/db.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+            class Owned:
+                id = Column(Integer, primary_key=True)
+                owner_email = Column(String, info={"v": ColumnVisibility.MASKED})
+            def make_base():
+                return declarative_base(cls=Owned)
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, String
+            from app.db import make_base
+            Base = make_base()
+            class Folder(Base):
+                __tablename__ = "folders"
+                name = Column(String)
+            """)},
+        None,
+        [Row("folders", "id", "Folder", "id", 5, nullable=False, path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "owner_email", "Folder", "owner_email", 6, (MASK,), path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "name", "Folder", "name", 6)],
+        id="a function returning declarative_base(cls=Mixin): the mixin's columns land",
+    ),
     # ------------------------------------------------------------------ re-exports
     pytest.param(
         {"app/sql/__init__.py": "from sqlalchemy import *\nfrom sqlalchemy.orm import *\n",
@@ -679,6 +801,120 @@ ERROR_CASES = [
         None,
         [("app/m.py", 1, r"^class Model: base class 'cls=VendorMixin' cannot be found")],
         id="broken: declarative_base(cls=...) from outside the repository",
+    ),
+    # ------------------------------------------------------------------ bases functions return
+    pytest.param(
+        {"app/schema.py": D("""\
+            from sqlalchemy import Column, String
+            from sqlalchemy.orm import as_declarative
+            def tool_base(tool):
+                @as_declarative()
+                class ToolBase:
+                    _tool = tool
+                ToolBase.token = Column(String)
+                return ToolBase
+            """),
+         "app/feeds.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app import schema
+            Base = schema.tool_base("feeds")
+            class FeedLogin(Base):
+                __tablename__ = "feed_logins"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/feeds.py", 4, r"^class FeedLogin: its base ToolBase is the class tool_base\(\) "
+          r"\(app/schema\.py:3\) returns, but it does more than define the class and return it "
+          r"\(line 7\), which could change the class, so its columns cannot be read; define the "
+          r"class at module level, or have the function only define the class and return it$")],
+        id="broken: a base function that changes its class after defining it blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            def prefixed_base(prefix):
+                class Prefixed(Base):
+                    __abstract__ = True
+                    note = Column(String, name=prefix + "_note")
+                return Prefixed
+            Model = prefixed_base("crm")
+            class Lead(Model):
+                __tablename__ = "leads"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 12, r"^class Lead: its base Prefixed is the class prefixed_base\(\) "
+          r"\(app/m\.py:6\) returns, but the class reads the parameter 'prefix' where it shapes "
+          r"the table or its columns, so each call may map something different, so its columns "
+          r"cannot be read")],
+        id="broken: a parameter in a column of the class a function returns blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            def named_model(name):
+                class Named(Base):
+                    __tablename__ = name
+                    id = Column(Integer, primary_key=True)
+                return Named
+            """)},
+        None,
+        [("app/m.py", 7, r"^class Named: it is the class named_model\(\) \(app/m\.py:6\) "
+          r"returns, but the class reads the parameter 'name'")],
+        id="broken: a mapped class a function returns, its __tablename__ a parameter, blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class OldBase(Base):
+                __abstract__ = True
+            def pick_base(legacy):
+                class NewBase(Base):
+                    __abstract__ = True
+                if legacy:
+                    return OldBase
+                return NewBase
+            Model = pick_base(False)
+            class Lead(Model):
+                __tablename__ = "leads"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 15, r"^class Lead: its base NewBase is the class pick_base\(\) "
+          r"\(app/m\.py:8\) returns, but it does not end in its one return of the class, so "
+          r"which class a call returns cannot be read")],
+        id="broken: a base function that may return another class blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import functools
+            from app.registry import remember
+            @functools.cache
+            def cached_base():
+                class Cached(Base):
+                    __abstract__ = True
+                return Cached
+            @remember
+            def remembered_base():
+                class Remembered(Base):
+                    __abstract__ = True
+                return Remembered
+            class Lead(cached_base()):
+                __tablename__ = "leads"
+                id = Column(Integer, primary_key=True)
+            CachedBase = cached_base()
+            class Note(CachedBase):
+                __tablename__ = "notes"
+                id = Column(Integer, primary_key=True)
+            Model = remembered_base()
+            class Card(Model):
+                __tablename__ = "cards"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 18, r"^class Lead: base class '<expression>' cannot be found"),
+         ("app/m.py", 26, r"^class Card: its base Remembered is the class remembered_base\(\) "
+          r"\(app/m\.py:13\) returns, but it is decorated with remember, which may change what "
+          r"a call returns")],
+        id="broken: a base function under a decorator blocks (functools.cache does not), and "
+           "so does a call written as the base",
     ),
     # ------------------------------------------------------------------ re-exports
     pytest.param(
