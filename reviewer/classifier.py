@@ -480,6 +480,9 @@ def _name_only(
     # credential is the credential, LABELING.md), `share_token_digest` like `share_token`
     head_end = len(tokens) - 1 if (len(tokens) > 1 and tokens[-1] in vocab.verifier_suffixes
                                    and best.term.category == "credential") else len(tokens)
+    if best.term.category == "credential" and best.end < len(tokens) and all(
+            t in vocab.vendor_prefixes for t in tokens[best.end:]):
+        head_end = best.end  # chat_token_slack names the service after the head: a slack token
     if (best.term.tokens in vocab.qualified_heads and best.start > 0
             and best.end == head_end and not best.term.configured):
         qualified = _Match(best.term, 0, len(tokens))
@@ -667,6 +670,9 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                 None)
     author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
     own = normalize(table)
+    # timesketch's userprofile is a profile table as much as user_profile is
+    person_table = any((head := words(name, vocab)[0][-1:]) and head[0] in vocab.person_tables
+                       for name in (table, class_name or ""))
     handles = frozenset(n for n, c in names.items()
                         if (found := classify(c.column, c.type, vocab)) is not None
                         and found.category == "direct_identifier")
@@ -683,9 +689,8 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         table=table,
         settings=_heads(table, class_name, vocab.settings_tables),
         org_table=_contains_any(own, vocab.org_tables),
-        person_table=bool(own) and own[-1] in vocab.person_tables,
-        personal=(bool(own) and own[-1] in vocab.person_tables)
-        or any(n in vocab.personal_siblings for n in names),
+        person_table=person_table,
+        personal=person_table or any(n in vocab.personal_siblings for n in names),
         no_people=no_people,
         author=author,
         secret_table=_secret_table(table, class_name, vocab),
@@ -878,7 +883,11 @@ def classify_in_context(column: Column, context: Context | None = None,
         return None
     idents = _type_idents(column.type)
     if idents & (vocab.flag_types | vocab.scalar_types):
-        return base  # a flag, a number or a date holds no secret whatever its table
+        # a flag, a number or a date holds no secret whatever its table; a number is a
+        # person's only in a person's row (zou: person.position, but forums.position orders)
+        if base is not None and base.category in ("direct_identifier", "quasi_identifier"):
+            return _not_a_secret(base, normalize(name), context, column, vocab)
+        return base
     if column.sealed_by and (base is None or base.category == "free_text"
                              or (base.category == "credential" and base.confidence != "high")):
         # the developer's own judgement, as with an encrypted type (prefect: block_document.data

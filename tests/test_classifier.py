@@ -46,6 +46,25 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
     ("name", "type_expr", "expected"),
     [
         # credentials, high tier from the reference list
+        # zou, calibre-web, flexget (fresh development projects, 2026-12-01)
+        pytest.param("chat_webhook_mattermost", "String(80)",
+                     _c("credential", "high", "name 'chat_webhook_mattermost'"),
+                     id="a stored incoming webhook is its URL"),
+        pytest.param("webhook", "String", _c("credential", "high", "name token 'webhook'"),
+                     id="a column called webhook"),
+        pytest.param("apprise_url", "String", _c("credential", "high", "name 'apprise_url'"),
+                     id="notification-service URL"),
+        pytest.param("chat_token_slack", "String(80)",
+                     _c("credential", "high", "name 'chat_token_slack'"),
+                     id="the service named after the head noun: a slack token"),
+        pytest.param("cookies", "JSONEncodedDict", _c("credential", "high", "name token 'cookies'"),
+                     id="stored session cookies"),
+        pytest.param("ldap_uid", "String(60)",
+                     _c("quasi_identifier", "medium", "name 'ldap_uid'"),
+                     id="a person's directory ID"),
+        pytest.param("notifications_mattermost_userid", "String(60)",
+                     _c("quasi_identifier", "medium", "name 'mattermost_user_id'"),
+                     id="a person's chat account ID"),
         pytest.param("client_secret", "String(255)",
                      _c("credential", "high", "name 'client_secret'"), id="client_secret"),
         pytest.param("sf_client_secret", None,
@@ -181,6 +200,15 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("api_key_id", "Integer", id="api_key_id reference"),
         pytest.param("api_version", None, id="api_version"),
         pytest.param("secret_name", None, id="secret_name"),
+        pytest.param("config_reverse_proxy_login_secret_header_name", "String",
+                     id="the name of the header that carries a secret"),
+        pytest.param("password_field_name", "String", id="the name of a password field"),
+        pytest.param("webhook_events", "JSON", id="what a webhook fires on"),
+        pytest.param("webhook_id", "Integer", id="a webhook's id"),
+        pytest.param("cookie_consent", "Boolean", id="cookie consent"),
+        pytest.param("config_certfile", "String", id="the path of a certificate file"),
+        pytest.param("private_key_file", "String", id="the path of a key file"),
+        pytest.param("picture_filename", "Unicode(255)", id="a file name (LABELING.md: none)"),
         pytest.param("csrf_token", None, id="csrf_token"),
         pytest.param("token_type", None, id="token_type"),
         pytest.param("token_url", None, id="token_url"),
@@ -545,6 +573,26 @@ def _judge(body: str, table: str, column: str) -> tuple[str | None, str | None, 
     assert not inventory.errors
     c = classify_inventory(inventory, load_vocabulary()).by_key()[(table, column)]
     return c.category, c.confidence, c.evidence
+
+
+_STAFF = """
+    class Person(Base):
+        __tablename__ = "person"
+        id = Column(Integer, primary_key=True)
+        seniority = Column(ChoiceType(SENIORITY_TYPES))
+        position = Column(ChoiceType(POSITION_TYPES))
+        timezone = Column(TimezoneType(backend="pytz"))
+    class Forum(Base):
+        __tablename__ = "forums"
+        id = Column(Integer, primary_key=True)
+        position = Column(Integer)
+        timezone = Column(String(50))
+    class UserProfile(Base):
+        __tablename__ = "userprofile"
+        id = Column(Integer, primary_key=True)
+        picture_url = Column(Unicode(255))
+        picture = Column(String(255))
+    """
 
 
 _SEALED = """
@@ -1490,6 +1538,26 @@ _PERSON_VERSIONED = """
                 prohibit_password_reset: Mapped[bool] = mapped_column()
             """, ("users", "password_date"), (None, None, None),
             id="negative: a Mapped[datetime] about a password"),
+        # zou: a person's place in the organisation, in a person's row only
+        pytest.param(_STAFF, ("person", "seniority"),
+                     ("quasi_identifier", "medium", "name token 'seniority'"),
+                     id="a person's seniority"),
+        pytest.param(_STAFF, ("person", "position"),
+                     ("quasi_identifier", "medium", "name token 'position'"),
+                     id="a person's position"),
+        pytest.param(_STAFF, ("person", "timezone"),
+                     ("quasi_identifier", "medium", "name token 'timezone'"),
+                     id="a person's own time zone"),
+        pytest.param(_STAFF, ("forums", "timezone"), (None, None, None),
+                     id="negative: a forum's time zone"),
+        pytest.param(_STAFF, ("userprofile", "picture"),
+                     ("direct_identifier", "medium", "name token 'picture'"),
+                     id="a person's picture"),
+        pytest.param(_STAFF, ("forums", "position"), (None, None, None),
+                     id="negative: a forum's position is its order, even as a number"),
+        pytest.param(_STAFF, ("userprofile", "picture_url"),
+                     ("direct_identifier", "medium", "name 'picture_url'"),
+                     id="a concatenated table name: userprofile is a profile table"),
         # ihatemoney: person_version keeps every past person.name, among transaction ids
         pytest.param(_PERSON_VERSIONED, ("person", "name"),
                      ("direct_identifier", "medium", "name token 'name' in table 'person'"),
