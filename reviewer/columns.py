@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         AliasFacts,
         CallFacts,
         ClassFacts,
+        ColRef,
         LateFacts,
         MadeClass,
         Stmt,
@@ -35,9 +36,30 @@ if TYPE_CHECKING:
     )
 
 
+# why a name the reader resolved is not a class it reads, for messages
+_REF_KINDS = {"unresolved": "defined or imported nowhere the reviewer can see",
+              "missing": "imported from a module that is not in the repository",
+              "external": "from a package outside the repository, not declared"}
+
 # SQLAlchemy functions whose result a class can be mapped against (``__table__ = ...``) that
 # build no table: select(...)... and join(a, b)
 _MAPPED_QUERIES = frozenset({"select", "join", "outerjoin"})
+# What a declared_attr __tablename__ may be built from, for the message when it is not
+_DECLARED_NAMES = (
+    "one return of literals, module constants, f-strings, +, %, str methods, helper "
+    "functions, cls.__name__, and the string attributes and one-return classmethods or "
+    "staticmethods of the class read through cls"
+)
+
+
+def _reads_class(expr: Any) -> bool:
+    """Does a string expression read more of ``cls`` than its name (then no naming convention
+    gives the table's name)? Nodes and their argument lists are both tuples."""
+    if not isinstance(expr, tuple):
+        return False
+    return (bool(expr) and expr[0] in ("clsattr", "clscall", "clstable")) or any(
+        _reads_class(part) for part in expr
+    )
 
 
 @dataclass(slots=True)
@@ -132,6 +154,7 @@ class ColumnBuilder:
         )
         if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
             return self.table_of(parent)  # single-table inheritance
+        declared_by: ClassNode | None = None  # the declared_attr __tablename__ that failed
         for ancestor in mro:
             kind = ancestor.facts.tablename_kind
             if kind == "literal" and ancestor is not node:
@@ -147,9 +170,10 @@ class ColumnBuilder:
             if kind == "declared":
                 # `return cls.__name__.lower()` and the like, evaluated for this class
                 name = self.resolver.string(ancestor.path, ancestor.facts.tablename_expr,
-                                            clsname=cls.name)
+                                            clsname=cls.name, owner=node)
                 if name is not None:
                     return name
+                declared_by = ancestor
                 break
         if node.sqlmodel:
             return cls.name.lower()  # SQLModel's own default __tablename__
@@ -158,6 +182,19 @@ class ColumnBuilder:
             return to_snake_case(cls.name)
         if naming == "flask-sqlalchemy":
             return flask_table_name(cls.name)
+        if declared_by is not None:
+            where = declared_by.facts
+            self.error(node.path, cls.line,
+                       f"class {cls.name} takes its table name from the declared_attr "
+                       f"{where.name}.__tablename__ ({declared_by.path}:{where.tablename_line}), "
+                       "which the reviewer cannot evaluate from the source (it "
+                       f"evaluates {_DECLARED_NAMES}); build the name from those, or give "
+                       "the class a literal __tablename__"
+                       + ("" if _reads_class(where.tablename_expr) else
+                          "; when the declared_attr only converts the class name, set "
+                          "table-naming = \"snake_case\" or \"flask-sqlalchemy\" in "
+                          "[tool.masking-reviewer] instead"))
+            return None
         self.error(node.path, cls.line,
                    f"class {cls.name} has no literal __tablename__, so its table name is "
                    "computed at import time; set table-naming = \"snake_case\" or "
@@ -336,9 +373,12 @@ class ColumnBuilder:
             for q in quals
         )
 
-    def stmt_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
-                    ) -> Column | None:
+    def stmt_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode,
+                    bound_as: str | None = None) -> Column | None:
+        """``bound_as``: the name the statement binds in ``node``'s body, when the column is
+        mapped under another (``stmt.attribute``), for messages."""
         path = node.path
+        where = f"{node.facts.name}.{bound_as or stmt.attribute}"
         if stmt.type_checking:
             return None  # never runs; the else branch (if any) was kept instead
         if stmt.decorators and not any(
@@ -367,7 +407,7 @@ class ColumnBuilder:
                                f"\"{q}\" = {{ columns = [] }}"
                                if q is not None and _QUALIFIED.fullmatch(q) else "")
                     self.error(path, stmt.line,
-                               f"{node.facts.name}.{stmt.attribute}: cannot resolve {shown} "
+                               f"{where}: cannot resolve {shown} "
                                f"({why[1]}), so masking-reviewer cannot tell whether it builds a "
                                "column, and a labelled one would pass unchecked; declare the "
                                "column with mapped_column(...) or Column(...) in the class body, "
@@ -391,7 +431,7 @@ class ColumnBuilder:
         if name_error:
             self.blocked.add(table)
             self.error(path, stmt.line,
-                       f"{node.facts.name}.{stmt.attribute}: the column name cannot be computed "
+                       f"{where}: the column name cannot be computed "
                        "from the source; write the DB column name as a literal or a module "
                        "constant")
             return None
@@ -718,6 +758,10 @@ class ColumnBuilder:
                 continue
             if ancestor.external is not None:
                 self.columns.extend(self.external_columns(node, ancestor.external, table, seen))
+            if not ancestor.sqlmodel:  # there `x: str = Other.attr` is a pydantic default
+                for ref in ancestor.facts.col_refs:
+                    if ref.attribute not in seen:
+                        self.columns.extend(self.ref_columns(node, ancestor, ref, table))
             for stmt in ancestor.facts.stmts:
                 if stmt.attribute in seen:
                     continue
@@ -731,6 +775,129 @@ class ColumnBuilder:
                 if col is not None:
                     self.columns.append(col)
             seen.update(ancestor.facts.names)
+
+    def ref_columns(self, node: ClassNode, ancestor: ClassNode, col_ref: ColRef, table: str
+                    ) -> list[Column]:
+        """``id = BaseMixin.id`` in ``ancestor`` (``node`` or one of its unmapped bases): an
+        unmapped class's attribute is the Column (or mapped_column, or what its declared_attr
+        returns) itself, which SQLAlchemy maps under the new name as if declared there; a
+        mapped class's is an InstrumentedAttribute, which maps no column (a synonym). Either
+        way the name hides whatever column of that name the bases would have added."""
+        attribute, target, line = col_ref.attribute, col_ref.target, col_ref.line
+        where = f"{ancestor.facts.name}.{attribute} = {target}"
+        owner_name, _, attr = target.rpartition(".")
+        ref = self.resolver.resolve(ancestor.path, owner_name)
+        other = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        declared = (self.resolver.externals.find(ref.qual)
+                    if ref.kind == "external" and not _harmless(ref.qual) else None)
+        if other is None and declared is None:
+            # not a class the reviewer reads: an enum member, a constant, a function's
+            # attribute ... harmless unless the name hides a column the class would inherit
+            hidden = self.inherited(node, ancestor, attribute)
+            if hidden is not None:
+                self.blocked.add(table)
+                self.error(ancestor.path, line,
+                           f"{where}: {owner_name} is not a class masking-reviewer can read "
+                           f"({_REF_KINDS.get(ref.kind, 'not a class')}), and {attribute} "
+                           f"hides the column {hidden}.{attribute} the class would otherwise "
+                           "inherit, so which column the table has cannot be told and a "
+                           "labelled one would pass unchecked; import the class from the "
+                           "repository, or declare the column with mapped_column(...) or "
+                           "Column(...) in the class body")
+            return []
+        if declared is not None:
+            return self.renamed_external(node, declared, attr, attribute, table)
+        assert other is not None
+        if other.mapped:
+            return []  # an InstrumentedAttribute: no column of this table
+        found = self.class_attribute(other, attr, set())
+        if found is None:
+            blocker = next((b for c in self.mro(other) for b in (*c.bad_bases,
+                            *c.unsupported_bases)), None)
+            if blocker is None and not any(c.problem for c in self.mro(other)):
+                return []  # from SQLAlchemy's own bases (metadata, registry ...): no column
+            self.blocked.add(table)
+            self.error(ancestor.path, line,
+                       f"{where}: {attr} is not bound on {other.facts.name} or a base "
+                       f"masking-reviewer can read"
+                       + (f" ({blocker!r} cannot be resolved)" if blocker else "")
+                       + ", so whether it is a column cannot be told and a labelled one "
+                       "would pass unchecked; declare the column with mapped_column(...) or "
+                       "Column(...) in the class body")
+            return []
+        owner, stmt = found
+        if owner.external is not None:
+            return self.renamed_external(node, owner.external, attr, attribute, table)
+        if stmt is None:
+            return []  # a constant, a method, an enum member ...: no column
+        # The column keeps the original declaration's line, like a column a mixin adds: its
+        # labels and exemption pragma are written there, so a finding points where they are
+        # fixed (the alias statement holds neither).
+        # SQLAlchemy reads the annotation of the name being mapped: the alias's own, else the
+        # original's only when the name is the same (an annotation of that name up the MRO)
+        annotation = col_ref.annotation or (stmt.annotation if attribute == attr else None)
+        renamed = replace(stmt, attribute=attribute, annotation=annotation)
+        column = (self.sqlmodel_column(owner, renamed, table, node) if owner.sqlmodel
+                  else self.stmt_column(owner, renamed, table, node, bound_as=stmt.attribute))
+        return [] if column is None else [column]
+
+    def renamed_external(self, node: ClassNode, declared: ExternalClass, attr: str,
+                         attribute: str, table: str) -> list[Column]:
+        """The column ``attr`` of a declared class from outside the repository, mapped on
+        ``node`` as ``attribute`` (named after it unless its DB name is explicit)."""
+        return [replace(col, attribute=attribute,
+                        column=attribute if col.column == attr else col.column)
+                for col in self.external_columns(node, declared, table, set())
+                if col.attribute == attr]
+
+    def class_attribute(self, cls: ClassNode, attr: str, visiting: set[tuple[str, str]]
+                        ) -> tuple[ClassNode, Stmt | None] | None:
+        """What ``cls.attr`` is, first binding in the MRO wins: the class binding it and its
+        class-body statement that may declare a column (None for any other binding; for a
+        declared class from outside the repository, its columns are read from the
+        declaration); None when no class the reviewer reads binds it."""
+        for ancestor in self.mro(cls):
+            if ancestor.external is not None and any(
+                c.attribute == attr for c in ancestor.external.columns
+            ):
+                return ancestor, None
+            facts = ancestor.facts
+            if attr not in facts.names:
+                continue
+            stmt = next((s for s in facts.stmts if s.attribute == attr and not s.type_checking),
+                        None)
+            chained = next((r for r in facts.col_refs if r.attribute == attr), None)
+            if chained is not None:  # `id = Other.id` in the mixin itself: follow it
+                key = (ancestor.path, f"{facts.name}.{attr}")
+                owner_name, _, inner = chained.target.rpartition(".")
+                ref = self.resolver.resolve(ancestor.path, owner_name)
+                nxt = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+                if key in visiting or nxt is None or nxt.mapped:
+                    return ancestor, None
+                return self.class_attribute(nxt, inner, visiting | {key})
+            return ancestor, stmt
+        return None
+
+    def inherited(self, node: ClassNode, ancestor: ClassNode, attribute: str) -> str | None:
+        """The class after ``ancestor`` in ``node``'s MRO (up to a mapped parent, whose columns
+        are its own table's) whose column ``attribute`` would land in the table, if any."""
+        mro = self.mro(node)
+        for later in mro[mro.index(ancestor) + 1:]:
+            if later.mapped:
+                return None
+            if later.external is not None and any(
+                c.attribute == attribute for c in later.external.columns
+            ):
+                return later.facts.name
+            if attribute in later.facts.names:
+                binds = [s for s in later.facts.stmts if s.attribute == attribute]
+                refs = [r for r in later.facts.col_refs if r.attribute == attribute]
+                if refs or any(self.columnish(later.path, s) or (
+                    s.call is not None and self.column_call(later.path, s.call) is not None
+                ) for s in binds):
+                    return later.facts.name
+                return None
+        return None
 
     def made_templates(self, node: ClassNode, mro: list[ClassNode]
                        ) -> list[tuple[ClassNode, MadeClass]]:

@@ -16,6 +16,8 @@ TablenameKind = Literal["none", "literal", "declared", "computed"]
 #   ("call", dotted callee, (arg, ...)) | ("meth", method, receiver, (arg, ...))
 #   ("pct", "%s template", (arg, ...)) | ("maybe", expr): a name if it evaluates, else a type
 #   ("clstable",): cls.__tablename__ | ("unknown",): a local the scanner could not follow
+#   ("clsattr", name): cls.<name>, a class attribute | ("clscall", name, (arg, ...)):
+#   cls.<name>(...), a classmethod; both looked up along the MRO of the class being mapped
 # Tuples all the way down, so facts stay hashable and a cache round trip compares equal.
 StrExpr = tuple[Any, ...]
 
@@ -76,6 +78,18 @@ class Stmt:
 
 
 @dataclass(frozen=True, slots=True)
+class ColRef:
+    """``id = BaseMixin.id`` in a class body: an attribute bound to another class's attribute,
+    which is that class's column object when the class is unmapped (a mixin)."""
+
+    attribute: str
+    target: str  # dotted source text: "BaseMixin.id", "mixins.Audited.id"
+    line: int
+    end_line: int
+    annotation: AnnFacts | None = None  # ``id: Mapped[int] = BaseMixin.id``
+
+
+@dataclass(frozen=True, slots=True)
 class ClassFacts:
     name: str
     line: int
@@ -102,6 +116,16 @@ class ClassFacts:
     # self.<attribute> = <an encrypting call>(...) in a method: (attribute, "Class.method:
     # callee(...)", line). The class's own code stores that attribute encrypted.
     sealed_writes: tuple[tuple[str, str, int], ...] = ()
+    # What a declared_attr reads through cls from this class: attributes bound once to a
+    # string expression (("unknown",) for a name bound in a way ``names`` does not show), and
+    # the classmethods/staticmethods that return one, as (name, parameters but cls, returned)
+    str_attrs: tuple[tuple[str, StrExpr], ...] = ()
+    str_methods: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
+    col_refs: tuple[ColRef, ...] = ()  # ``id = BaseMixin.id``
+
+    def binds(self, name: str) -> bool:
+        """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
+        return name in self.names or any(a == name for a, _ in self.str_attrs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,10 +284,12 @@ def _enc_call(c: CallFacts | None) -> list[Any] | None:
             c.index, c.doc, c.note, None if c.secondary is None else list(c.secondary)]
 
 
+def _enc_ann(a: AnnFacts | None) -> list[Any] | None:
+    return None if a is None else [a.wrapper, a.inner, a.optional, a.alias]
+
+
 def _enc_stmt(s: Stmt) -> list[Any]:
-    a = s.annotation
-    return [s.attribute, s.line, s.end_line,
-            None if a is None else [a.wrapper, a.inner, a.optional, a.alias],
+    return [s.attribute, s.line, s.end_line, _enc_ann(s.annotation),
             _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking]
 
 
@@ -275,7 +301,11 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [_enc_made(m) for m in c.made],
             None if c.versioned is None else [c.versioned.line, c.versioned.table_name,
                                               list(c.versioned.exclude), c.versioned.problem],
-            c.table_query, c.table_ref, [list(w) for w in c.sealed_writes]]
+            c.table_query, c.table_ref, [list(w) for w in c.sealed_writes],
+            [[name, expr] for name, expr in c.str_attrs],
+            [[name, list(params), expr] for name, params, expr in c.str_methods],
+            [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
+             for r in c.col_refs]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -346,7 +376,7 @@ def _stmt(d: Any) -> Stmt:
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query, table_ref, sealed) = d
+     table_query, table_ref, sealed, str_attrs, str_methods, col_refs) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -356,6 +386,10 @@ def _class(d: Any) -> ClassFacts:
         None if versioned is None else VersionedFacts(
             int(versioned[0]), versioned[1], tuple(map(str, versioned[2])), versioned[3]),
         table_query, table_ref, tuple((str(a), str(w), int(n)) for a, w, n in sealed),
+        tuple((str(n), _tuples(e)) for n, e in str_attrs),
+        tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_methods),
+        tuple(ColRef(str(a), str(t), int(n), int(e), _ann(ann))
+              for a, t, n, e, ann in col_refs),
     )
 
 

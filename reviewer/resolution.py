@@ -84,6 +84,7 @@ class Resolver:
         self.externals = Externals(pool.config.external_bases)
         self._external_nodes: dict[str, ClassNode] = {}
         self._tops: set[str] | None = None
+        self._full_mros: dict[int, list[ClassNode | str]] = {}
 
     # ----------------------------------------------------------------- modules
 
@@ -365,32 +366,39 @@ class Resolver:
     # ----------------------------------------------------------------- strings
 
     def string(self, path: str, expr: StrExpr | None, clsname: str | None = None,
-               clstable: str | None = None) -> str | None:
+               clstable: str | None = None, owner: ClassNode | None = None) -> str | None:
         """Evaluate a string expression from the facts (a table or column name built from
-        constants, helper functions and a declared_attr's ``cls.__name__`` and
-        ``cls.__tablename__``); None when any part of it cannot be known without running the
-        code."""
-        cls = (clsname, clstable)
+        constants, helper functions and a declared_attr's ``cls.__name__``,
+        ``cls.__tablename__`` and, with ``owner`` the class being mapped, the class attributes
+        and classmethods it reads through ``cls``); None when any part of it cannot be known
+        without running the code."""
+        cls = _Cls(clsname, clstable, owner)
         value = self._string(path, expr, {}, cls, 0) if expr is not None else None
         return value if isinstance(value, str) else None
 
     def _string(self, path: str, expr: StrExpr, env: dict[str, str],
-                cls: tuple[str | None, str | None], depth: int) -> str | _Pattern | None:
+                cls: _Cls, depth: int) -> str | _Pattern | None:
         found = self._string_unbounded(path, expr, env, cls, depth)
         return None if isinstance(found, str) and len(found) > MAX_COMPUTED_NAME else found
 
     def _string_unbounded(self, path: str, expr: StrExpr, env: dict[str, str],
-                          cls: tuple[str | None, str | None], depth: int
-                          ) -> str | _Pattern | None:
+                          cls: _Cls, depth: int) -> str | _Pattern | None:
         if depth > _MAX_DEPTH:
             return None
         kind = expr[0]
         if kind == "lit":
             return str(expr[1])
         if kind == "clsname":
-            return cls[0]
+            return cls.name
         if kind == "clstable":
-            return cls[1]
+            return cls.table
+        if kind == "clsattr":
+            where = self.class_member(cls.owner, str(expr[1])) if cls.owner else None
+            found = dict(where.facts.str_attrs).get(str(expr[1])) if where else None
+            if where is None or found is None:
+                return None
+            # a class body's names are its module's: evaluated there, with no locals
+            return self._string(where.path, found, {}, cls, depth + 1)
         if kind == "unknown":
             return None
         if kind == "maybe":
@@ -416,6 +424,8 @@ class Resolver:
         if kind == "meth":
             receiver = self._string(path, expr[2], env, cls, depth + 1)
             return _apply(str(expr[1]), receiver, args)
+        if kind == "clscall":
+            return self._class_call(str(expr[1]), args, cls, depth)
         if kind != "call":
             return None
         callee = str(expr[1])
@@ -434,8 +444,70 @@ class Resolver:
                 if len(strs) != len(args):
                     return None
                 bound = dict(zip(params, strs, strict=True))
-                return self._string(ref.path, body, bound, (None, None), depth + 1)
+                return self._string(ref.path, body, bound, _Cls(), depth + 1)
         return None
+
+    def _class_call(self, name: str, args: list[str | _Pattern | None], cls: _Cls,
+                    depth: int) -> str | None:
+        """``cls.<name>(args)``: the classmethod (or staticmethod) the class being mapped
+        finds first along its MRO, run with ``cls`` still that class."""
+        where = self.class_member(cls.owner, name) if cls.owner else None
+        strs = [a for a in args if isinstance(a, str) and not isinstance(a, _Pattern)]
+        if where is None or len(strs) != len(args):
+            return None
+        for method, params, body in where.facts.str_methods:
+            if method == name and len(params) == len(strs):
+                bound = dict(zip(params, strs, strict=True))
+                value = self._string(where.path, body, bound, cls, depth + 1)
+                return value if isinstance(value, str) and not isinstance(value, _Pattern) \
+                    else None
+        return None
+
+    def class_member(self, node: ClassNode, name: str) -> ClassNode | None:
+        """The class that ``node.<name>`` is read from at runtime: the first along its MRO
+        whose body binds the name (a subclass's ``__flavor__`` before its base's). None when
+        no repository class does, or when a class from outside the repository, whose
+        attributes the facts do not hold, comes first."""
+        for entry in self.full_mro(node):
+            if isinstance(entry, str) and _lacks(entry, name):
+                continue
+            if not isinstance(entry, ClassNode) or entry.external is not None:
+                return None
+            if entry.facts.binds(name):
+                return entry
+        return None
+
+    def full_mro(self, node: ClassNode) -> list[ClassNode | str]:
+        """C3 linearisation of ``node`` with every base outside the repository kept in its
+        place, as its qualified name (``object`` left out: it is last anyway); [] when the
+        hierarchy is inconsistent or a base cannot be found."""
+        key = id(node)
+        found = self._full_mros.get(key)
+        if found is None:
+            self._full_mros[key] = []  # a cycle reads as "unknown"
+            found = self._full_mros[key] = self._full_mro(node)
+        return found
+
+    def _full_mro(self, node: ClassNode) -> list[ClassNode | str]:
+        heads: list[ClassNode | str] = []
+        seqs: list[list[ClassNode | str]] = []
+        for base in node.facts.bases:
+            ref = self.resolve(node.path, base) if base else Ref("unresolved")
+            if ref.kind == "class":
+                parent = self.class_node(ref.path, ref.name)
+                if parent is None:
+                    return []
+                heads.append(parent)
+                seqs.append(self.full_mro(parent))
+                if not seqs[-1]:
+                    return []
+            elif ref.kind == "external" and ref.qual != "builtins.object":
+                heads.append(ref.qual)
+                seqs.append([ref.qual])
+            elif ref.kind != "external":
+                return []
+        merged = _c3_merge([*seqs, heads])
+        return [node, *merged] if merged is not None else []
 
     def _string_ref(self, path: str, name: str, env: dict[str, str], depth: int
                     ) -> str | _Pattern | None:
@@ -449,7 +521,7 @@ class Resolver:
         facts = self.facts(ref.path)
         for const, expr in reversed(facts.str_consts if facts else ()):
             if const == ref.name:
-                return self._string(ref.path, expr, {}, (None, None), depth + 1)
+                return self._string(ref.path, expr, {}, _Cls(), depth + 1)
         for local, target in reversed(facts.bindings if facts else ()):
             if local == ref.name:
                 return self._string_ref(ref.path, target, {}, depth + 1)
@@ -616,6 +688,51 @@ class Resolver:
         if self._tops is None:
             self._tops = {name.split(".", 1)[0] for name in self.module_index()}
         return qual.split(".", 1)[0] in self._tops
+
+
+@dataclass(frozen=True, slots=True)
+class _Cls:
+    """What ``cls`` is while a name is evaluated: the class being mapped (``owner``), its
+    name and table; all None outside a declared_attr."""
+
+    name: str | None = None
+    table: str | None = None
+    owner: ClassNode | None = None
+
+
+# What SQLAlchemy's and Flask-SQLAlchemy's base classes bind besides dunders and _sa_ names
+_LIBRARY_NAMES = frozenset({"metadata", "registry", "query", "query_class",
+                            "type_annotation_map"})
+
+
+def _lacks(qual: str, name: str) -> bool:
+    """Is ``name`` surely not an attribute of the SQLAlchemy base class ``qual`` (so a lookup
+    through ``cls`` goes on past it, to a mixin listed after ``Base``)? Their own names are
+    dunders, ``_sa_`` internals and a few public ones; any other class outside the
+    repository could bind anything."""
+    return (qual.split(".", 1)[0] in ("sqlalchemy", "flask_sqlalchemy")
+            and not name.startswith(("__", "_sa_")) and name not in _LIBRARY_NAMES)
+
+
+def _c3_merge(seqs: list[list[ClassNode | str]]) -> list[ClassNode | str] | None:
+    """Python's C3 merge; None when there is no consistent order. A class outside the
+    repository is its qualified name, equal wherever it appears."""
+    def same(a: ClassNode | str, b: ClassNode | str) -> bool:
+        return a == b if isinstance(a, str) or isinstance(b, str) else a is b
+
+    out: list[ClassNode | str] = []
+    seqs = [list(s) for s in seqs if s]
+    while seqs:
+        for seq in seqs:
+            head = seq[0]
+            if not any(same(head, c) for s in seqs for c in s[1:]):
+                break
+        else:
+            return None
+        out.append(head)
+        seqs = [[c for c in s if not same(c, head)] for s in seqs]
+        seqs = [s for s in seqs if s]
+    return out
 
 
 class _Pattern(str):

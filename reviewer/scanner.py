@@ -36,6 +36,7 @@ from reviewer.facts import (
     AnnFacts,
     CallFacts,
     ClassFacts,
+    ColRef,
     FactoryFacts,
     ImportFacts,
     LateFacts,
@@ -1131,6 +1132,15 @@ class _ModuleBuilder:
                 chosen[stmt.attribute] = _with_labels(prev, self.ex.labels, stmt.labels)
             else:
                 chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
+        refs: dict[str, ColRef] = {}
+        for ref in state.col_refs:
+            refs.pop(ref.attribute, None)
+            refs[ref.attribute] = ref
+        for attribute, ref in list(refs.items()):  # whichever binding runs last wins
+            if attribute in chosen and chosen[attribute].line >= ref.line:
+                del refs[attribute]
+            elif attribute in chosen and not chosen[attribute].type_checking:
+                del chosen[attribute]
         made = list(state.made)
         for method, template, call, made_bases in state.pending:
             caller = state.callers.get(method)
@@ -1138,7 +1148,10 @@ class _ModuleBuilder:
                 self.late_type(call, made_bases)
             else:
                 made.append(dataclasses.replace(template, attribute=caller))
+        str_attrs, str_methods = _class_strings(_block_body(node.body), state.names)
         return ClassFacts(
+            str_attrs=str_attrs,
+            str_methods=str_methods,
             sealed_writes=tuple(state.sealed),
             made=tuple(made),
             decorators=tuple(dotted(_uncall(d.decorator)) or "" for d in node.decorators),
@@ -1147,6 +1160,7 @@ class _ModuleBuilder:
             line=self.first_line(node),
             bases=bases,
             stmts=tuple(chosen.values()),
+            col_refs=tuple(refs.values()),
             names=tuple(dict.fromkeys(state.names)),
             tablename=state.tablename,
             tablename_kind=state.tablename_kind,
@@ -1274,6 +1288,10 @@ class _ModuleBuilder:
             if value is None and annotation is None:
                 continue
             call = ex.call(value, end_line) if isinstance(value, cst.Call) else None
+            if isinstance(value, cst.Attribute) and not type_checking and (
+                (ref := dotted(value)) is not None
+            ):
+                state.col_refs.append(ColRef(attr, ref, line, end_line, annotation))
             if value is not None and call is None:
                 self.shared_column(attr, value, line)
                 if annotation is None or annotation.wrapper:
@@ -1374,6 +1392,7 @@ class _ClassState:
     pending: list[tuple[str, MadeClass, cst.Call, tuple[str, ...]]] = field(default_factory=list)
     callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
     sealed: list[tuple[str, str, int]] = field(default_factory=list)
+    col_refs: list[ColRef] = field(default_factory=list)
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -1813,6 +1832,9 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
             return ("clsname",)
         if self_name is not None and name == f"{self_name}.__tablename__":
             return ("clstable",)
+        attr = name.removeprefix(f"{self_name}.") if self_name is not None else name
+        if attr != name and _class_visible(attr):
+            return ("clsattr", attr)  # cls.__flavor__: looked up on the class being mapped
         return ("ref", name)
     if isinstance(node, cst.Call):
         if any(a.keyword is not None or a.star for a in node.args):
@@ -1824,6 +1846,10 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
                 return None
             args.append(sub)
         func = node.func
+        if (self_name is not None and isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name) and func.value.value == self_name
+                and _class_visible(func.attr.value)):
+            return ("clscall", func.attr.value, tuple(args))  # cls._prefix("x"): a classmethod
         if isinstance(func, cst.Attribute):
             receiver = str_expr(func.value, self_name)
             if receiver is not None and receiver[0] != "ref":
@@ -1833,10 +1859,26 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
     return None
 
 
+def _class_visible(attr: str) -> bool:
+    """Can ``cls.<attr>`` be looked up by this name? Not ``cls.__x``: Python mangles it to
+    ``cls._Owner__x`` after the class whose code reads it."""
+    return "." not in attr and not (attr.startswith("__") and not attr.endswith("__")) and (
+        attr not in _TYPE_NAMES)
+
+
+# What every class has without its body binding it (cls.__module__, cls.__doc__, ...): the
+# facts do not hold these, so they are never looked up as class attributes
+_TYPE_NAMES = frozenset(dir(type)) | {"__module__", "__qualname__", "__doc__", "__dict__",
+                                      "__annotations__", "__weakref__", "__firstlineno__",
+                                      "__static_attributes__", "__type_params__"}
+
+
 def str_function(stmt: cst.FunctionDef, self_param: bool = False
                  ) -> tuple[tuple[str, ...], StrExpr] | None:
     """``def prefixed(name): return f"{PREFIX}{name}"``: its parameters and the returned string
-    expression, when the body (past a docstring) is that single return."""
+    expression, when the body (past a docstring) is that return, after at most a few plain
+    ``local = <string expression>`` statements (put in place of the locals, in order, which is
+    exact for code that runs straight through)."""
     body = list(_block_body(stmt.body))
     if body and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1:
         first = body[0].body[0]
@@ -1844,15 +1886,36 @@ def str_function(stmt: cst.FunctionDef, self_param: bool = False
             first.value, (cst.SimpleString, cst.ConcatenatedString)
         ):
             body = body[1:]
-    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+    smalls = [small for line in body if isinstance(line, cst.SimpleStatementLine)
+              for small in line.body]
+    if not smalls or len(body) > _MAX_LOCALS or any(
+        not isinstance(line, cst.SimpleStatementLine) for line in body
+    ):
         return None
-    ret = body[0].body[0] if len(body[0].body) == 1 else None
+    *assigns, ret = smalls
     if not isinstance(ret, cst.Return) or ret.value is None:
         return None
     params = tuple(ident(p.name.value) for p in (*stmt.params.posonly_params, *stmt.params.params))
     self_name = params[0] if self_param and params else None
+    env: dict[str, StrExpr] = {}
+    for small in assigns:
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        else:
+            return None
+        if not isinstance(target, cst.Name) or target.value == self_name:
+            return None
+        local = str_expr(value, self_name)
+        if local is None:
+            return None
+        env[ident(target.value)] = _bind_locals(local, env)
     expr = str_expr(ret.value, self_name)
-    return (params, expr) if expr is not None else None
+    return (params, _bind_locals(expr, env)) if expr is not None else None
+
+
+_MAX_LOCALS = 8  # a string helper is a line or two; a longer body is not one
 
 
 class _Returns(cst.CSTVisitor):
@@ -2156,6 +2219,85 @@ class _Assigned(cst.CSTVisitor):
 _UNKNOWN: StrExpr = ("unknown",)
 
 
+class _ClassBound(_Assigned):
+    """How often each name is bound in a class body (its methods and classes by their
+    definition, not what their own bodies bind)."""
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        if node.value is not None:  # `__flavor__: str` alone binds nothing
+            self._bind(node.target)
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self._bind(node.name)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self._bind(node.name)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+# Calls whose result is a column, a relationship or a descriptor, never a string: their
+# attributes are not kept as class strings (most attributes of a model are these)
+_NOT_STRINGS = frozenset({
+    "relationship", "relation", "mapped_column", "column_property", "deferred", "synonym",
+    "composite", "association_proxy", "backref", "query_expression", "dynamic_loader",
+})
+
+
+def _class_strings(body: Sequence[cst.BaseStatement], names: Sequence[str]) -> tuple[
+    tuple[tuple[str, StrExpr], ...], tuple[tuple[str, tuple[str, ...], StrExpr], ...]
+]:
+    """What ``cls.<name>`` and ``cls.<name>(...)`` may read from this class: its attributes
+    bound once at the top of the body to a string expression, and its classmethods and
+    staticmethods that return one (their parameters, ``cls`` left out). A name bound some
+    other way the facts' ``names`` do not show (``a, b = ...``) is kept as unknown, so a lookup
+    never passes it for a base's attribute of the same name."""
+    counter = _ClassBound()
+    for stmt in body:
+        stmt.visit(counter)
+    counts = counter.counts
+    env: dict[str, StrExpr] = {name: _UNKNOWN for name in counts}
+    attrs: dict[str, StrExpr] = {}
+    methods: list[tuple[str, tuple[str, ...], StrExpr]] = []
+    for stmt, small in _statements(body):
+        if isinstance(stmt, cst.FunctionDef):
+            name = ident(stmt.name.value)
+            kinds = [dotted(d.decorator) for d in stmt.decorators]
+            if counts.get(name) != 1 or kinds not in (["classmethod"], ["staticmethod"]):
+                continue
+            bound = kinds == ["classmethod"]
+            helper = str_function(stmt, self_param=bound)
+            if helper is not None and (helper[0] or not bound):
+                methods.append((name, helper[0][1:] if bound else helper[0], helper[1]))
+            continue
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        else:
+            continue
+        if not isinstance(target, cst.Name) or counts.get(ident(target.value)) != 1:
+            continue
+        name = ident(target.value)
+        expr = str_expr(value)
+        if expr is None or (expr[0] == "call" and (
+            str(expr[1]).rpartition(".")[2] in _NOT_STRINGS
+            or str(expr[1]).rpartition(".")[2][:1].isupper()
+        )):
+            continue
+        # a bare name in a class body is the class's own when the body bound it first
+        attrs[name] = env[name] = _bind_locals(expr, env)
+    known = set(names)
+    for name in counts:
+        if name not in known and name not in attrs:
+            attrs[name] = _UNKNOWN
+    return tuple(attrs.items()), tuple(methods)
+
+
 def _local_strings(stmt: cst.FunctionDef, self_name: str) -> dict[str, StrExpr]:
     """The function's locals as string expressions: ``name = cls.__name__`` bound once at the
     top level of the body is followed; every other local (and parameter) is unknown, so it is
@@ -2341,6 +2483,8 @@ def _bind_locals(expr: StrExpr, env: Mapping[str, StrExpr]) -> StrExpr:
     if kind == "meth":
         return ("meth", expr[1], _bind_locals(expr[2], env),
                 tuple(_bind_locals(a, env) for a in expr[3]))
+    if kind == "clscall":
+        return ("clscall", expr[1], tuple(_bind_locals(a, env) for a in expr[2]))
     if kind == "pct":
         return ("pct", expr[1], tuple(_bind_locals(a, env) for a in expr[2]))
     if kind == "maybe":

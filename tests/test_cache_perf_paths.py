@@ -420,6 +420,23 @@ FACTS_SOURCES = [
         "        self.data = await encrypt_fernet(session, data)\n",
         id="a method that writes a column through an encrypting call"),
     pytest.param(
+        "from sqlalchemy.orm import declared_attr\n"
+        "class Editioned:\n"
+        "    __edition__ = None\n"
+        "    stem: str = 'orders'\n"
+        "    a, b = 'x', 'y'\n"
+        "    @staticmethod\n"
+        "    def _join(left, right):\n"
+        "        sep = '_'\n"
+        "        return left + sep + right\n"
+        "    @classmethod\n"
+        "    def _prefixed(cls, stem):\n"
+        "        return cls._join(cls.__edition__.lower(), stem)\n"
+        "    @declared_attr\n"
+        "    def __tablename__(cls):\n"
+        "        return cls._prefixed(cls.stem)\n",
+        id="class strings and classmethods a declared_attr reads through cls"),
+    pytest.param(
         "from sqlalchemy import Column, String\n"
         "from sqlalchemy.orm import as_declarative, declarative_base\n"
         "from app.vis import ColumnVisibility as CV\n"
@@ -437,6 +454,15 @@ FACTS_SOURCES = [
         "def make_base():\n"
         "    return declarative_base(cls=Mixin)\n",
         id="classes functions return, one with a problem, and a returned declarative_base()"),
+    pytest.param(
+        "from typing import Optional\n"
+        "from sqlalchemy.orm import Mapped\n"
+        "from app import mixins\n"
+        "class Entity(Base, mixins.BaseMixin):\n"
+        "    __tablename__ = 'entity'\n"
+        "    id = mixins.BaseMixin.id\n"
+        "    backup: Mapped[Optional[str]] = mixins.BaseMixin.email\n",
+        id="class attributes bound to another class's attribute, one annotated"),
 ]
 
 

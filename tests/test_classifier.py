@@ -206,6 +206,9 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("webhook_events", "JSON", id="what a webhook fires on"),
         pytest.param("webhook_id", "Integer", id="a webhook's id"),
         pytest.param("cookie_consent", "Boolean", id="cookie consent"),
+        pytest.param("config_certfile", "String", id="the path of a certificate file"),
+        pytest.param("private_key_file", "String", id="the path of a key file"),
+        pytest.param("picture_filename", "Unicode(255)", id="a file name (LABELING.md: none)"),
         pytest.param("csrf_token", None, id="csrf_token"),
         pytest.param("token_type", None, id="token_type"),
         pytest.param("token_url", None, id="token_url"),
@@ -578,14 +581,17 @@ _STAFF = """
         id = Column(Integer, primary_key=True)
         seniority = Column(ChoiceType(SENIORITY_TYPES))
         position = Column(ChoiceType(POSITION_TYPES))
+        timezone = Column(TimezoneType(backend="pytz"))
     class Forum(Base):
         __tablename__ = "forums"
         id = Column(Integer, primary_key=True)
         position = Column(Integer)
+        timezone = Column(String(50))
     class UserProfile(Base):
         __tablename__ = "userprofile"
         id = Column(Integer, primary_key=True)
         picture_url = Column(Unicode(255))
+        picture = Column(String(255))
     """
 
 
@@ -1539,6 +1545,14 @@ _PERSON_VERSIONED = """
         pytest.param(_STAFF, ("person", "position"),
                      ("quasi_identifier", "medium", "name token 'position'"),
                      id="a person's position"),
+        pytest.param(_STAFF, ("person", "timezone"),
+                     ("quasi_identifier", "medium", "name token 'timezone'"),
+                     id="a person's own time zone"),
+        pytest.param(_STAFF, ("forums", "timezone"), (None, None, None),
+                     id="negative: a forum's time zone"),
+        pytest.param(_STAFF, ("userprofile", "picture"),
+                     ("direct_identifier", "medium", "name token 'picture'"),
+                     id="a person's picture"),
         pytest.param(_STAFF, ("forums", "position"), (None, None, None),
                      id="negative: a forum's position is its order, even as a number"),
         pytest.param(_STAFF, ("userprofile", "picture_url"),

@@ -11,8 +11,10 @@ import textwrap
 
 import pytest
 
-from reviewer.types import TableNaming
-from tests.test_scanner import MASK, PRIV, Row, row, scan, src
+from reviewer.inventory import build_inventory
+from reviewer.sources import MemoryTree
+from reviewer.types import Config, ExternalClass, TableNaming
+from tests.test_scanner import MASK, PRIV, VIS, Row, row, scan, src
 
 D = textwrap.dedent
 FSA = "from flask_sqlalchemy import SQLAlchemy\n"
@@ -536,6 +538,99 @@ CASES = [
          Row("crm_contacts", "crm_mail", "Contact", "mail", 19, nullable=False)],
         id="flask_sqlalchemy camel_to_snake_case, %-formatting and str.format",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Editioned:
+                __stem__ = None
+                __edition__ = None
+                @classmethod
+                def _edition_prefix(cls):
+                    return cls.__edition__.lower() + "_"
+                @classmethod
+                def _prefixed(cls, stem):
+                    \"\"\"The table name for this edition.\"\"\"
+                    return cls._edition_prefix() + stem
+                @declared_attr
+                def __tablename__(cls):
+                    return cls._prefixed(cls.__stem__)
+            class OrderBase(Editioned):
+                __stem__ = "orders"
+                id = Column(Integer, primary_key=True)
+                email = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class RetailOrder(OrderBase, Base):
+                __edition__ = "Retail"
+            class TradeOrder(OrderBase, Base):
+                __edition__ = "Trade"
+            """)},
+        None,
+        [Row("retail_orders", "id", "RetailOrder", "id", 22, nullable=False,
+             declared_in="OrderBase"),
+         Row("retail_orders", "email", "RetailOrder", "email", 23, (PRIV,),
+             declared_in="OrderBase"),
+         Row("trade_orders", "id", "TradeOrder", "id", 22, nullable=False,
+             declared_in="OrderBase"),
+         Row("trade_orders", "email", "TradeOrder", "email", 23, (PRIV,),
+             declared_in="OrderBase")],
+        id="declared_attr __tablename__ from classmethods and class attributes read through "
+           "cls: one mixin mapped once per edition, the subclass's attribute over the base's",
+    ),
+    pytest.param(
+        {"app/mixins.py": D("""\
+            from sqlalchemy.orm import declared_attr
+            SCHEMA = "crm"
+            class Tenanted:
+                region: str = "eu"
+                suffix = region + "_v2"
+                @staticmethod
+                def _join(left, right):
+                    sep = "__"
+                    return left + sep + right
+                @classmethod
+                def _stem(cls):
+                    name = cls.__name__.lower()
+                    return f"{SCHEMA}_{name}"
+                @declared_attr
+                def __tablename__(cls):
+                    return cls._join(cls._stem(), cls.suffix)
+            """),
+         "app/m.py": src("""\
+            from app.mixins import Tenanted
+            SCHEMA = "not_this_one"
+            class Invoice(Tenanted, Base):
+                id: Mapped[int] = mapped_column(primary_key=True)
+            class Refund(Tenanted, Base):
+                suffix = "us"
+                @classmethod
+                def _stem(cls):
+                    return SCHEMA
+                id: Mapped[int] = mapped_column(primary_key=True)
+                iban: Mapped[str] = mapped_column(info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("crm_invoice__eu_v2", "id", "Invoice", "id", 9, nullable=False),
+         Row("not_this_one__us", "id", "Refund", "id", 15, nullable=False),
+         Row("not_this_one__us", "iban", "Refund", "iban", 16, (MASK,), nullable=False)],
+        id="cls.method() and cls.attribute across modules: a staticmethod and a classmethod "
+           "with locals, each evaluated in its own module; a subclass overrides both",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Prefixed:
+                @classmethod
+                def _prefix(cls):
+                    return "app_"
+                @declared_attr.directive
+                def __tablename__(cls):
+                    return cls._prefix() + cls.__name__.lower()
+            class Account(Base, Prefixed):
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [Row("app_account", "id", "Account", "id", 15, nullable=False)],
+        id="cls._prefix() from a mixin listed after Base: SQLAlchemy's base binds no such name",
+    ),
     # ------------------------------------------------------------------ the safety net
     pytest.param(
         {"app/types.py": D("""\
@@ -791,6 +886,184 @@ CASES = [
          Row("pages", "id", "Page", "id", 23, nullable=False)],
         id="type() with __tablename__ None: single-table inheritance into its mapped base",
     ),
+    # -------------------------------- a class attribute bound to another class's attribute
+    pytest.param(
+        {"app/m.py": src("""\
+            class BaseMixin:
+                id = Column(Integer, primary_key=True)
+                secret = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Entity(Base, BaseMixin):
+                __tablename__ = "entities"
+                id = BaseMixin.id
+                name = Column(String)
+            """)},
+        None,
+        [Row("entities", "id", "Entity", "id", 7, nullable=False, declared_in="BaseMixin"),
+         Row("entities", "secret", "Entity", "secret", 8, (PRIV,), declared_in="BaseMixin"),
+         Row("entities", "name", "Entity", "name", 12)],
+        id="id = BaseMixin.id: the mixin's column re-bound under its own name (zou)",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Contact:
+                email: Mapped[str] = mapped_column(
+                    String, info={"v": ColumnVisibility.PRIVATE})
+                @declared_attr
+                def api_token(cls):
+                    return Column(String, info={"v": ColumnVisibility.MASKED})
+            class Person(Base, Contact):
+                __tablename__ = "people"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                backup_email = Contact.email
+                token_copy = Contact.api_token
+            """)},
+        None,
+        [Row("people", "email", "Person", "email", 8, (PRIV,), nullable=False,
+             declared_in="Contact"),
+         Row("people", "api_token", "Person", "api_token", 10, (MASK,), declared_in="Contact"),
+         Row("people", "id", "Person", "id", 15, nullable=False),
+         Row("people", "backup_email", "Person", "backup_email", 8, (PRIV,),
+             declared_in="Contact"),  # no Mapped[str] here: nullable, as SQLAlchemy maps it
+         Row("people", "token_copy", "Person", "token_copy", 10, (MASK,),
+             declared_in="Contact")],
+        id="a labelled mapped_column and declared_attr of a mixin bound under a new name: "
+           "one more column, the mixin's labels and line",
+    ),
+    pytest.param(
+        {"app/mixins.py": D("""\
+            from sqlalchemy import Column, Integer, String
+            from app.vis import ColumnVisibility
+            class Audited:
+                id = Column(Integer, primary_key=True)
+                signer = Column("signed_by", String, info={"v": ColumnVisibility.PRIVATE})
+            """),
+         "app/m.py": src("""\
+            import app.mixins
+            from app import mixins
+            class Report(Base, mixins.Audited):
+                __tablename__ = "reports"
+                id = mixins.Audited.id
+                signer = app.mixins.Audited.signer
+            """)},
+        None,
+        [Row("reports", "id", "Report", "id", 4, nullable=False, path="app/mixins.py",
+             declared_in="Audited"),
+         Row("reports", "signed_by", "Report", "signer", 5, (PRIV,), path="app/mixins.py",
+             declared_in="Audited")],
+        id="module.Mixin.attr through a module import, explicit DB name kept",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from typing import Optional
+            class Contact:
+                email: Mapped[str] = mapped_column(String)
+                phone: Mapped[Optional[str]] = mapped_column(
+                    String, info={"v": ColumnVisibility.PRIVATE})
+            class Person(Base, Contact):
+                __tablename__ = "people"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                email = Contact.email
+                mobile: Mapped[str] = Contact.phone
+            """)},
+        None,
+        [Row("people", "id", "Person", "id", 13, nullable=False),
+         Row("people", "email", "Person", "email", 8, nullable=False, declared_in="Contact"),
+         Row("people", "phone", "Person", "phone", 9, (PRIV,), declared_in="Contact"),
+         Row("people", "mobile", "Person", "mobile", 9, (PRIV,), nullable=False,
+             declared_in="Contact")],
+        id="the annotation SQLAlchemy reads: the original's under the same name, the alias's "
+           "own under a new one",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class Tokened:
+                token = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Noted:
+                note = Column(String, info={"v": ColumnVisibility.MASKED})
+            class Key(Base, Tokened, Noted):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Column(String)
+                token = Tokened.token
+                note = Noted.note
+                note = Column(Text)
+            """)},
+        None,
+        [Row("keys", "id", "Key", "id", 12, nullable=False),
+         Row("keys", "token", "Key", "token", 7, (PRIV,), declared_in="Tokened"),
+         Row("keys", "note", "Key", "note", 16)],
+        id="the last binding in the class body wins, a column or Mixin.attr",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class Stamped(Base):
+                __abstract__ = True
+                id = Column(Integer, primary_key=True)
+                note = Column(Text, info={"v": ColumnVisibility.MASKED})
+            class Invoice(Stamped):
+                __tablename__ = "invoices"
+                note = Stamped.note
+            """)},
+        None,
+        [Row("invoices", "id", "Invoice", "id", 8, nullable=False, declared_in="Stamped"),
+         Row("invoices", "note", "Invoice", "note", 9, (MASK,), declared_in="Stamped")],
+        id="note = Abstract.note: an __abstract__ base's column re-bound",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import enum
+            class Kind(enum.Enum):
+                A = "a"
+                B = enum.auto()
+            class Limits:
+                MAX = 10
+                def clamp(self, n):
+                    return min(n, self.MAX)
+            class Account(Base):
+                __tablename__ = "accounts"
+                id = Column(Integer, primary_key=True)
+                secret = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                owner = relationship("Owner")
+            class Owner(Base):
+                __tablename__ = "owners"
+                id = Column(Integer, primary_key=True)
+                account_id = Column(ForeignKey("accounts.id"))
+                default_kind = Kind.A
+                other_kind = Kind.B
+                max_len = Limits.MAX
+                clamp = Limits.clamp
+                metadata_ref = Base.metadata
+                account_secret = Account.secret
+                account_owner = Account.owner
+            """)},
+        None,
+        [Row("accounts", "id", "Account", "id", 16, nullable=False),
+         Row("accounts", "secret", "Account", "secret", 17, (PRIV,)),
+         Row("owners", "id", "Owner", "id", 21, nullable=False),
+         Row("owners", "account_id", "Owner", "account_id", 22)],
+        id="enum members, constants, methods and a mapped class's attributes (a synonym) "
+           "build no column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class Secretive:
+                secret = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Account(Base):
+                __tablename__ = "accounts"
+                id = Column(Integer, primary_key=True)
+                secret = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Profile(Base, Secretive):
+                __tablename__ = "profiles"
+                id = Column(Integer, primary_key=True)
+                secret = Account.secret
+            """)},
+        None,
+        [Row("accounts", "id", "Account", "id", 10, nullable=False),
+         Row("accounts", "secret", "Account", "secret", 11, (PRIV,)),
+         Row("profiles", "id", "Profile", "id", 14, nullable=False)],
+        id="a mapped class's attribute hides the mixin's column: no column, as SQLAlchemy maps",
+    ),
 ]
 
 
@@ -811,6 +1084,23 @@ STATIC_CASES = [
         None,
         [Row("o_auth_client_token", "id", "OAuthClientToken", "id", 14, nullable=False)],
         id="inflection.underscore(cls.__name__) in a declared_attr __tablename__",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from flask_security.models.fsqla import FsUserMixin
+            from vendor.kinds import Kind
+            class Login(Base):
+                __tablename__ = "logins"
+                id = Column(Integer, primary_key=True)
+                password = FsUserMixin.password
+                kind = Kind.ADMIN
+            """)},
+        None,
+        [Row("logins", "id", "Login", "id", 10, nullable=False),
+         Row("logins", "password", "Login", "password", 8, nullable=False,
+             declared_in="FsUserMixin")],
+        id="Mixin.attr of a declared external mixin is its column; an unknown package's "
+           "attribute that hides no column is none",
     ),
 ]
 
@@ -1048,7 +1338,7 @@ ERROR_CASES = [
         [("app/m.py", 10, r"^Table\(\.\.\.\) name cannot be computed from the source \(only "
           r"literals, module constants, f-strings, \+ and simple helper functions are read\); "
           r"write the table name as a literal$")],
-        id="broken: a helper that is more than one return cannot name a table",
+        id="broken: a helper whose local is read from the environment cannot name a table",
     ),
     pytest.param(
         {"app/m.py": src("""\
@@ -1065,7 +1355,10 @@ ERROR_CASES = [
                 pass
             """)},
         None,
-        [("app/m.py", 15, r"^class Thing has no literal __tablename__, .*set table-naming")],
+        [("app/m.py", 15, r"^class Thing takes its table name from the declared_attr "
+          r"Root\.__tablename__ \(app/m\.py:11\), which the reviewer cannot evaluate from the "
+          r"source \(it evaluates .*\); .* give the class a literal __tablename__; when the "
+          r"declared_attr only converts the class name, set table-naming = \"snake_case\"")],
         id="broken: a regex the reviewer does not know is never run; table-naming is asked for",
     ),
     # ------------------------------------------------------------------ the safety net
@@ -1223,6 +1516,55 @@ ERROR_CASES = [
           r"name cannot be computed from the source")],
         id="broken: a type() name with a format spec that pads is not guessed",
     ),
+    # -------------------------------- a class attribute bound to another class's attribute
+    pytest.param(
+        {"app/m.py": src("""\
+            from vendor.defaults import Defaults
+            class Tokened:
+                token = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Key(Base, Tokened):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Defaults.token
+            """)},
+        None,
+        [("app/m.py", 12, r"^Key\.token = Defaults\.token: Defaults is not a class "
+          r"masking-reviewer can read \(from a package outside the repository, not declared\), "
+          r"and token hides the column Tokened\.token the class would otherwise inherit, .*"
+          r"declare the column with mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the "
+          r"class body$")],
+        id="broken: an unreadable class's attribute hides a labelled mixin column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from vendor.mixins import VendorMixin
+            class Shared(VendorMixin):
+                pass
+            class Key(Base):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Shared.token
+            """)},
+        None,
+        [("app/m.py", 12, r"^Key\.token = Shared\.token: token is not bound on Shared or a "
+          r"base masking-reviewer can read \('VendorMixin' cannot be resolved\), so whether it "
+          r"is a column cannot be told")],
+        id="broken: a repository class's attribute that may come from an unreadable base",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from vendor.columns import secret_column
+            class Tokens:
+                token = secret_column()
+            class Key(Base):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                api_token = Tokens.token
+            """)},
+        None,
+        [("app/m.py", 8, r"^Tokens\.token: cannot resolve secret_column\(\.\.\.\)")],
+        id="broken: a mixin attribute built by a call the reader cannot classify",
+    ),
 ]
 
 
@@ -1234,3 +1576,103 @@ def test_errors(
     assert [(e.path, e.line) for e in inventory.errors] == [(p, n) for p, n, _ in expected]
     for error, (_, _, pattern) in zip(inventory.errors, expected, strict=True):
         assert re.search(pattern, error.message), error.message
+
+
+# A mixin whose declared_attr __tablename__ reads the class being mapped through cls, and one
+# class mapping it (line 16). Each case breaks one piece, so the name can no longer be known
+# from the source: it blocks at the mapped class, naming the declared_attr (line 13).
+def _editioned(tablename: str, order: str, bases: str = "Editioned, Base",
+               extra: str = "") -> dict[str, str]:
+    return {"app/m.py": src(D("""\
+        import os
+        from sqlalchemy.orm import declared_attr
+        class Editioned:
+            __edition__ = None
+            @classmethod
+            def _prefixed(cls, stem):
+                return cls.__edition__.lower() + "_" + stem
+            @declared_attr
+            def __tablename__(cls):
+                return {tablename}
+        class Order({bases}):
+            id = Column(Integer, primary_key=True)
+        """).format(tablename=tablename, bases=bases)
+        + textwrap.indent(D(order), "    ") + D(extra))}
+
+
+NOT_EVALUATED = (r"^class Order takes its table name from the declared_attr "
+                 r"Editioned\.__tablename__ \(app/m\.py:13\), which the reviewer cannot "
+                 r"evaluate from the source \(it evaluates one return of literals, module "
+                 r"constants, f-strings, \+, %, str methods, helper functions, cls\.__name__, "
+                 r"and the string attributes and one-return classmethods or staticmethods of "
+                 r"the class read through cls\); build the name from those, or give the class "
+                 r"a literal __tablename__")
+# only where the declared_attr may be a naming convention: it reads no more of cls than its
+# name, or could not be read at all
+HINT = (r"; when the declared_attr only converts the class name, set table-naming = "
+        r"\"snake_case\" or \"flask-sqlalchemy\" in \[tool\.masking-reviewer\] instead")
+
+
+@pytest.mark.parametrize(("files", "hint"), [
+    pytest.param(_editioned('cls._prefixed("orders")', ""), False,
+                 id="the base's None is all the class has"),
+    pytest.param(_editioned('cls._prefixed("orders")', '__edition__ = os.environ["ED"]\n'),
+                 False, id="an attribute read from the environment"),
+    pytest.param(_editioned('cls._prefixed("orders")', """\
+        if os.environ.get("ED"):
+            __edition__ = "Retail"
+        else:
+            __edition__ = "Trade"
+        """), False, id="an attribute bound in both branches of an if"),
+    pytest.param(_editioned('cls._prefixed("orders")', '__edition__, kind = "Retail", "x"\n'),
+                 False, id="an attribute bound by unpacking"),
+    pytest.param(_editioned('cls.__ed + "_orders"', '__ed = "retail"\n'), True,
+                 id="a private name, which Python mangles per class (read as no class member)"),
+    pytest.param(_editioned('cls._prefixed(stem="orders")', '__edition__ = "Retail"\n'), True,
+                 id="a keyword argument (the return is not read at all)"),
+    pytest.param(_editioned("cls._prefixed()", '__edition__ = "Retail"\n'), False,
+                 id="a classmethod called with too few arguments"),
+    pytest.param(_editioned("cls._plain()", """\
+        __edition__ = "Retail"
+        def _plain(self):
+            return "orders"
+        """), False, id="a plain method, which cls cannot call"),
+    pytest.param(_editioned('cls._prefixed("orders")', """\
+        __edition__ = "Retail"
+        @classmethod
+        def _prefixed(cls, stem):
+            if stem:
+                return "x_" + stem
+            return stem
+        """), False, id="the subclass's override is more than a return, the base's is not used"),
+    pytest.param(_editioned("cls._loop()", """\
+        @classmethod
+        def _loop(cls):
+            return cls._loop()
+        """), False, id="a classmethod that calls itself"),
+    pytest.param(_editioned('cls._prefixed(cls.__tablename__)', '__edition__ = "Retail"\n'),
+                 False, id="cls.__tablename__ while the table name is being computed"),
+    pytest.param(_editioned('cls._prefixed("orders")', "", bases="Mixin, Editioned, Base",
+                            extra="""\
+        class Mixin:
+            __edition__ = os.environ["ED"]
+        """), False, id="a mixin earlier in the MRO binds the attribute unreadably"),
+])
+def test_class_members_that_cannot_be_evaluated_block(files: dict[str, str], hint: bool) -> None:
+    inventory = scan(files)
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/m.py", 16)]
+    expected = NOT_EVALUATED + (HINT if hint else "") + "$"
+    assert re.search(expected, inventory.errors[0].message), inventory.errors[0].message
+    assert inventory.columns == ()
+
+
+def test_a_class_from_outside_the_repository_ahead_in_the_mro_blocks() -> None:
+    """vendor.Mixin is declared (it adds no column), but what it binds is unknown: it might
+    define _prefixed itself, so the name Editioned's classmethod would give is not trusted."""
+    files = _editioned('cls._prefixed("orders")', '__edition__ = "Retail"\n',
+                       bases="Mixin, Editioned, Base", extra="from vendor import Mixin\n")
+    tree = MemoryTree({"app/vis.py": VIS, **files})
+    config = Config(root="/repo", external_bases=(ExternalClass("vendor.Mixin"),))
+    inventory = build_inventory(tree, config, use_cache=False)
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/m.py", 16)]
+    assert re.search(NOT_EVALUATED + "$", inventory.errors[0].message)
