@@ -674,12 +674,14 @@ class _ModuleBuilder:
                 helper = str_function(stmt)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
-                made = returned_calls(stmt)
+                finder = _Returns()
+                stmt.body.visit(finder)
+                made = returned_calls(stmt, finder.values)
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
-                    self.returned_call_args(stmt)
+                    self.returned_call_args(stmt, finder.values)
                 self.factory_function(stmt)
-                self.class_function(stmt)
+                self.class_function(stmt, finder.values)
 
     def module_try(self, stmt: cst.Try | cst.TryStar) -> None:
         """Every block that may run, as for if/else, except the stand-in an import fallback
@@ -850,12 +852,13 @@ class _ModuleBuilder:
             star_kwargs, first is not None and first.star == "*", uses,
         ))
 
-    def returned_call_args(self, stmt: cst.FunctionDef) -> None:
+    def returned_call_args(self, stmt: cst.FunctionDef,
+                           returns: Sequence[cst.BaseExpression | None]) -> None:
         """``def make_base(): return declarative_base(cls=Mixin)`` (or ``Base = ...; return
         Base``): the keyword arguments of the one returned call, kept like those of ``Base =
         declarative_base(cls=Mixin)`` under the function's name, so that a base the function
         makes brings its mixin along."""
-        values = returned_values(stmt)
+        values = returned_values(stmt, returns)
         if len(values) != 1 or not isinstance(call := values[0], cst.Call):
             return
         name = ident(stmt.name.value)
@@ -864,7 +867,8 @@ class _ModuleBuilder:
             if arg.keyword is not None and ref is not None:
                 self.instance_args.append((name, arg.keyword.value, ref))
 
-    def class_function(self, stmt: cst.FunctionDef) -> None:
+    def class_function(self, stmt: cst.FunctionDef,
+                       returns: Sequence[cst.BaseExpression | None]) -> None:
         """``def versioned_base(plugin): @as_declarative(...) class VersionedBase: ...; return
         VersionedBase``: every call makes a class from the same statement, so a name bound to
         a call is read as that class (a declarative base, a mixin, a model). Only a body that
@@ -873,9 +877,7 @@ class _ModuleBuilder:
         body = [(s, small) for s, small in _statements(_block_body(stmt.body))
                 if not (isinstance(small, cst.Expr) and _literal_str(small.value) is not None)]
         classes = {ident(s.name.value): s for s, _ in body if isinstance(s, cst.ClassDef)}
-        finder = _Returns()
-        stmt.body.visit(finder)
-        returned = [v.value for v in finder.values if isinstance(v, cst.Name)]
+        returned = [v.value for v in returns if isinstance(v, cst.Name)]
         name = next((n for n in returned if ident(n) in classes), None)
         if name is None or stmt.asynchronous is not None:
             return
@@ -894,7 +896,7 @@ class _ModuleBuilder:
                   if s is not node and not isinstance(small, cst.Pass)]
         if wrapped is not None:
             problem = f"it is decorated with {wrapped}, which may change what a call returns"
-        elif len(finder.values) != 1 or not (
+        elif len(returns) != 1 or not (
             isinstance(last, cst.Return) and last.value is not None
             and dotted(last.value) == ident(name)
         ):
@@ -2013,47 +2015,53 @@ class _NameUses(cst.CSTVisitor):
         return False
 
 
-def returned_values(stmt: cst.FunctionDef) -> list[cst.BaseExpression | None]:
-    """What every return of a function returns. ``Base = declarative_base(); return Base`` is
-    ``return declarative_base()`` when the name appears nowhere else in the function."""
-    finder = _Returns()
-    stmt.body.visit(finder)
-    values = finder.values
-    bound = _bound_calls(stmt)
-    if len(values) == 1 and isinstance(ret := values[0], cst.Name) and ret.value in bound:
+def returned_values(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
+                    ) -> Sequence[cst.BaseExpression | None]:
+    """What every return of a function (``returns``, from _Returns) returns. ``Base =
+    declarative_base(); return Base`` is ``return declarative_base()`` when the name appears
+    nowhere else in the function."""
+    if len(returns) == 1 and isinstance(ret := returns[0], cst.Name) and (
+        call := _top_calls(stmt).get(ret.value)
+    ) is not None:
         uses = _NameUses(ret.value)
         stmt.body.visit(uses)
         if uses.count == 2:  # bound once, returned once
-            return [bound[ret.value]]
-    return values
+            return [call]
+    return returns
 
 
-def _bound_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
-    """The locals a function binds once, at its top level, to a call: ``prop = f(...)``."""
-    counter = _Assigned()
-    stmt.body.visit(counter)
-    bound: dict[str, cst.Call] = {}
-    for _s, small in _statements(_block_body(stmt.body)):
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
-            target := small.targets[0].target, cst.Name
-        ) and isinstance(small.value, cst.Call) and counter.counts.get(target.value) == 1:
-            bound[target.value] = small.value
-    return bound
+def _top_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
+    """``name = f(...)`` at the top level of a function: name -> the call."""
+    return {target.value: small.value for _s, small in _statements(_block_body(stmt.body))
+            if isinstance(small, cst.Assign) and len(small.targets) == 1
+            and isinstance(target := small.targets[0].target, cst.Name)
+            and isinstance(small.value, cst.Call)}
 
 
-def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
+def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
+                   ) -> tuple[str, ...]:
     """The callee of every ``return callee(...)`` of a function, when all its returns are such
     calls (``def _dependency_relation(kind): return orm.relationship(...)``); else (). A
-    method of a local the function made, ``prop = hybrid_property(...); return
-    prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that made."""
-    values = returned_values(stmt)
-    bound = _bound_calls(stmt)
+    method of a local the function binds once to a call, ``prop = hybrid_property(...);
+    return prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that
+    made."""
+    values = returned_values(stmt, returns)
+    top: dict[str, cst.Call] | None = None
+    counts: dict[str, int] | None = None
     names: list[str | None] = []
     for value in values:
         callee = dotted(value.func) if isinstance(value, cst.Call) else None
         head, dot, rest = (callee or "").partition(".")
-        made = dotted(bound[head].func) if dot and head in bound else None
-        names.append(f"{made}().{rest}" if made else callee)
+        if dot and top is None:
+            top = _top_calls(stmt)
+        if dot and top is not None and head in top:
+            if counts is None:
+                counter = _Assigned()
+                stmt.body.visit(counter)
+                counts = counter.counts
+            made = dotted(top[head].func) if counts.get(head) == 1 else None
+            callee = f"{made}().{rest}" if made else None  # a local: never a module name
+        names.append(callee)
     found = [n for n in names if n]
     return tuple(dict.fromkeys(found)) if found and len(found) == len(names) else ()
 
