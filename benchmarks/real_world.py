@@ -85,6 +85,10 @@ class Project:
     config: Mapping[str, Any] = field(default_factory=dict)
     history: tuple[str, ...] = ()  # where the models lived before (replay only)
     replay_cap: int | None = None  # commits replayed when --cap is not given (replay only)
+    # how the replay's text reading names a class's table when the class does not say and
+    # the reviewer's table-naming does not fit ("lowercase": timesketch's declared_attr
+    # returns cls.__name__.lower()); replay only: the reviewer reads that declared_attr itself
+    replay_naming: str | None = None
 
     def git_dir(self, mirrors: Path) -> Path:
         return mirrors / self.mirror / "repo"
@@ -116,6 +120,7 @@ def load_projects(path: Path = PROJECTS) -> list[Project]:
             config=dict(p.get("config", {})),
             history=tuple(p.get("history", ())),
             replay_cap=_replay_cap(path, name, p.get("replay-cap")),
+            replay_naming=p.get("replay-naming"),
         ))
     return out
 

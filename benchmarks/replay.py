@@ -145,6 +145,29 @@ _CORE = re.compile(r"""^(\s*)(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""
 _DB_NAME = re.compile(r"""^\s*["']([^"']+)["']""")
 _NAME_KW = re.compile(r"""\bname\s*=\s*["']([^"']+)["']""")
 _CLASS = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\s*(\(([^)]*)\))?\s*:")
+_CLASS_START = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\s*\(")
+
+
+def class_header(lines: Sequence[str], i: int) -> tuple[int, str, str, int] | None:
+    """(indent, name, bases, index of the header's last line) of a class statement starting
+    at ``lines[i]``, its bases spread over several lines too (timesketch:
+    ``class SigmaRule(`` / ``LabelMixin, ...`` / ``):``)."""
+    m = _CLASS.match(lines[i])
+    if m:
+        return len(m.group(1)), m.group(2), m.group(4) or "", i
+    m = _CLASS_START.match(lines[i])
+    if not m:
+        return None
+    text, end = lines[i][m.end():], i
+    for end in range(i, min(i + 30, len(lines))):
+        if end > i:
+            text += " " + lines[end].strip()
+        if text.count("(") < text.count(")"):
+            break
+    bases, closed, rest = text.partition(")")
+    if not closed or not rest.strip().startswith(":") or "(" in bases:
+        return None  # keyword calls in the bases: not worth reading here
+    return len(m.group(1)), m.group(2), " ".join(bases.split()), end
 _TABLENAME = re.compile(r"""^\s*__tablename__\s*(?::[^=]*)?=\s*["']([^"']+)["']""")
 _TABLE_CALL = re.compile(r"""Table\(\s*["']([^"']+)["']""")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
@@ -175,6 +198,8 @@ def to_snake_case(name: str) -> str:
 def table_for_class(name: str, naming: str | None) -> str | None:
     if naming in ("snake_case", "flask-sqlalchemy"):
         return to_snake_case(name)
+    if naming == "lowercase":
+        return name.lower()
     return None
 
 
@@ -189,12 +214,12 @@ def enclosing_class(lines: Sequence[str], index: int) -> tuple[int, str, str] | 
         text = lines[i]
         if not text.strip() or text.lstrip().startswith("#"):
             continue
-        m = _CLASS.match(text)
-        if m and len(m.group(1)) < depth:
-            return i, m.group(2), m.group(4) or ""
+        header = class_header(lines, i)
+        if header and header[0] < depth:
+            return i, header[1], header[2]
         if _indent(text) < depth and not text.lstrip().startswith(("@", ")", "]", "}")):
             depth = _indent(text)
-            if depth == 0 and not m:
+            if depth == 0 and not header:
                 return None
     return None
 
@@ -212,8 +237,9 @@ def class_table(lines: Sequence[str], start: int, naming: str | None, name: str,
     ``declared_attr`` returning a literal), SQLModel's default, the configured naming; or
     ``?Class`` for an abstract class, a declarative base or a mixin (no table of its own)."""
     depth = _indent(lines[start])
+    header = class_header(lines, start)
     body = []
-    for text in lines[start + 1:]:
+    for text in lines[(header[3] if header else start) + 1:]:
         if text.strip() and _indent(text) <= depth and not text.lstrip().startswith("#"):
             break
         body.append(text)
@@ -236,6 +262,8 @@ def class_table(lines: Sequence[str], start: int, naming: str | None, name: str,
         return f"?{name}"
     if "table=True" in bases:
         return name.lower()  # SQLModel's default table name
+    if bases.strip() in ("", "object"):
+        return f"?{name}"  # a mixin: its columns land in the tables of its subclasses
     return table_for_class(name, naming) or f"?{name}"
 
 
@@ -373,12 +401,12 @@ def subclasses_with_tables(lines: Sequence[str], name: str, naming: str | None,
     out: list[tuple[str, str]] = []
     if depth > 5:
         return out
-    for i, text in enumerate(lines):
-        m = _CLASS.match(text)
-        if not m or not re.search(rf"\b{re.escape(name)}\b", m.group(4) or ""):
+    for i in range(len(lines)):
+        header = class_header(lines, i)
+        if not header or not re.search(rf"\b{re.escape(name)}\b", header[2]):
             continue
-        child = m.group(2)
-        table = class_table(lines, i, naming, child, m.group(4) or "")
+        child = header[1]
+        table = class_table(lines, i, naming, child, header[2])
         if table.startswith("?"):
             out += subclasses_with_tables(lines, child, naming, depth + 1)
         else:
@@ -783,7 +811,7 @@ def plan_project(project: Project, mirrors: Path, cap: int, regex: str,
     if not has_commit(git_dir, project.commit):
         return Planned(project, f"skipped: no mirror/pin at {git_dir}")
     globs = [*project.models, *project.history]
-    naming = project.config.get("table-naming")
+    naming = project.replay_naming or project.config.get("table-naming")
     plan = Planned(project, "ok", labels=label_index(
         project.name, labels_for(project.name, labels_dir), replay_labels))
     for c in select_commits(git_dir, project.commit, globs, regex, cap):

@@ -306,6 +306,40 @@ def test_added_columns_are_read_from_the_diff_text_with_their_tables() -> None:
     ]
 
 
+SPREAD_BASES = '''\
+class LabelMixin:
+    label = Column(String(40))
+
+
+class SigmaRule(
+    LabelMixin,
+    BaseModel,
+):
+    __tablename__ = "sigmarule"
+    description = Column(Text)
+'''
+
+
+def test_bases_spread_over_lines_still_name_the_table() -> None:
+    """timesketch: two classes with multi-line bases once both came out as table '?', so
+    their columns shared one label key."""
+    added = added_columns(_diff_adding_everything(SPREAD_BASES), lambda _: SPREAD_BASES, None)
+    assert [(a.table, a.column, a.class_name) for a in added] == [
+        ("sigmarule", "label", "SigmaRule"),  # the mixin's column, through the spread bases
+        ("sigmarule", "description", "SigmaRule"),
+    ]
+
+
+def test_replay_naming_names_tables_but_not_mixins() -> None:
+    """timesketch's BaseModel names each table cls.__name__.lower() in a declared_attr the
+    text reading cannot follow: projects.toml says so with replay-naming; a class without
+    bases is still a mixin whose columns land in its subclasses' tables."""
+    text = SPREAD_BASES.replace('    __tablename__ = "sigmarule"\n', "")
+    added = added_columns(_diff_adding_everything(text), lambda _: text, "lowercase")
+    assert [(a.table, a.column) for a in added] == [
+        ("sigmarule", "label"), ("sigmarule", "description")]
+
+
 def test_a_rewritten_declaration_is_a_changed_column_not_an_added_one() -> None:
     diff = ("--- a/m.py\n+++ b/m.py\n@@ -3 +3 @@\n"
             "-    token = Column(String(40))\n+    token = Column(String(64))\n")

@@ -1276,17 +1276,26 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from sqlalchemy.ext.hybrid import hybrid_property
             def secret_column():
                 column = Column(String, info={"v": ColumnVisibility.PRIVATE})
                 return column._copy()
+            def maybe_column(attr, secret):
+                prop = hybrid_property(lambda self: getattr(self, attr))
+                if secret:
+                    prop = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                return prop.setter(None)
             class Login(Base):
                 __tablename__ = "logins"
                 id = Column(Integer, primary_key=True)
                 password = secret_column()
+                token = maybe_column("x", True)
             """)},
         None,
-        [("app/m.py", 12, r"^Login\.password: cannot resolve secret_column\(\.\.\.\)")],
-        id="broken: a function returning a method of a Column it made blocks",
+        [("app/m.py", 18, r"^Login\.password: cannot resolve secret_column\(\.\.\.\)"),
+         ("app/m.py", 19, r"^Login\.token: cannot resolve maybe_column\(\.\.\.\)")],
+        id="broken: a function returning a method of a Column it made (or of a local it may "
+           "rebind) blocks",
     ),
     # ------------------------------------------------------------------ re-exports
     pytest.param(
