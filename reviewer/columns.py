@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from reviewer.externals import CONFIG_KEY, distribution_hint
 from reviewer.resolution import (
@@ -60,6 +60,22 @@ def _reads_class(expr: Any) -> bool:
     return (bool(expr) and expr[0] in ("clsattr", "clscall", "clstable")) or any(
         _reads_class(part) for part in expr
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """What ``Other.attr`` in a class body is: a column (a class-body statement of ``owner``
+    or a declared external class's), none, an attribute of something that is not a class the
+    reviewer reads ("unreadable"), or of a repository class with a base it cannot read, that
+    may bind it ("unknown")."""
+
+    kind: Literal["column", "none", "unreadable", "unknown"]
+    name: str = ""  # Other, as written, for messages
+    attr: str = ""
+    why: str = ""
+    owner: ClassNode | None = None
+    stmt: Stmt | None = None
+    external: ExternalClass | None = None
 
 
 @dataclass(slots=True)
@@ -783,100 +799,87 @@ class ColumnBuilder:
         returns) itself, which SQLAlchemy maps under the new name as if declared there; a
         mapped class's is an InstrumentedAttribute, which maps no column (a synonym). Either
         way the name hides whatever column of that name the bases would have added."""
-        attribute, target, line = col_ref.attribute, col_ref.target, col_ref.line
-        where = f"{ancestor.facts.name}.{attribute} = {target}"
-        owner_name, _, attr = target.rpartition(".")
-        ref = self.resolver.resolve(ancestor.path, owner_name)
-        other = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
-        declared = (self.resolver.externals.find(ref.qual)
-                    if ref.kind == "external" and not _harmless(ref.qual) else None)
-        if other is None and declared is None:
-            # not a class the reviewer reads: an enum member, a constant, a function's
-            # attribute ... harmless unless the name hides a column the class would inherit
+        attribute, line = col_ref.attribute, col_ref.line
+        where = f"{ancestor.facts.name}.{attribute} = {col_ref.target}"
+        bound = self.bound(ancestor.path, col_ref.target, frozenset())
+        if bound.kind == "unreadable":
+            # an enum member, a constant, a function's attribute ...: harmless unless the
+            # name hides a column the class would inherit
             hidden = self.inherited(node, ancestor, attribute)
             if hidden is not None:
                 self.blocked.add(table)
                 self.error(ancestor.path, line,
-                           f"{where}: {owner_name} is not a class masking-reviewer can read "
-                           f"({_REF_KINDS.get(ref.kind, 'not a class')}), and {attribute} "
-                           f"hides the column {hidden}.{attribute} the class would otherwise "
-                           "inherit, so which column the table has cannot be told and a "
-                           "labelled one would pass unchecked; import the class from the "
-                           "repository, or declare the column with mapped_column(...) or "
-                           "Column(...) in the class body")
+                           f"{where}: {bound.name} is not a class masking-reviewer can read "
+                           f"({bound.why}), and {attribute} hides the column "
+                           f"{hidden}.{attribute} the class would otherwise inherit, so which "
+                           "column the table has cannot be told and a labelled one would pass "
+                           "unchecked; import the class from the repository, or declare the "
+                           "column with mapped_column(...) or Column(...) in the class body")
             return []
-        if declared is not None:
-            return self.renamed_external(node, declared, attr, attribute, table)
-        assert other is not None
-        if other.mapped:
-            return []  # an InstrumentedAttribute: no column of this table
-        found = self.class_attribute(other, attr, set())
-        if found is None:
-            blocker = next((b for c in self.mro(other) for b in (*c.bad_bases,
-                            *c.unsupported_bases)), None)
-            if blocker is None and not any(c.problem for c in self.mro(other)):
-                return []  # from SQLAlchemy's own bases (metadata, registry ...): no column
+        if bound.kind == "unknown":
             self.blocked.add(table)
             self.error(ancestor.path, line,
-                       f"{where}: {attr} is not bound on {other.facts.name} or a base "
-                       f"masking-reviewer can read"
-                       + (f" ({blocker!r} cannot be resolved)" if blocker else "")
-                       + ", so whether it is a column cannot be told and a labelled one "
-                       "would pass unchecked; declare the column with mapped_column(...) or "
-                       "Column(...) in the class body")
+                       f"{where}: {bound.name}.{bound.attr} may be bound by a base "
+                       f"masking-reviewer cannot read ({bound.why}), so whether it is a column "
+                       "cannot be told and a labelled one would pass unchecked; declare the "
+                       "column with mapped_column(...) or Column(...) in the class body")
             return []
-        owner, stmt = found
-        if owner.external is not None:
-            return self.renamed_external(node, owner.external, attr, attribute, table)
-        if stmt is None:
-            return []  # a constant, a method, an enum member ...: no column
+        if bound.external is not None:
+            return [replace(col, attribute=attribute,
+                            column=attribute if col.column == bound.attr else col.column)
+                    for col in self.external_columns(node, bound.external, table, set())
+                    if col.attribute == bound.attr]
+        owner, stmt = bound.owner, bound.stmt
+        if owner is None or stmt is None:
+            return []  # a mapped class's attribute, a constant, a method, an enum member ...
         # The column keeps the original declaration's line, like a column a mixin adds: its
         # labels and exemption pragma are written there, so a finding points where they are
-        # fixed (the alias statement holds neither).
-        # SQLAlchemy reads the annotation of the name being mapped: the alias's own, else the
-        # original's only when the name is the same (an annotation of that name up the MRO)
-        annotation = col_ref.annotation or (stmt.annotation if attribute == attr else None)
+        # fixed (the alias statement holds neither). SQLAlchemy reads the annotation of the
+        # name being mapped: the alias's own, else the original's only under the same name.
+        annotation = col_ref.annotation or (
+            stmt.annotation if attribute == stmt.attribute else None)
         renamed = replace(stmt, attribute=attribute, annotation=annotation)
         column = (self.sqlmodel_column(owner, renamed, table, node) if owner.sqlmodel
                   else self.stmt_column(owner, renamed, table, node, bound_as=stmt.attribute))
         return [] if column is None else [column]
 
-    def renamed_external(self, node: ClassNode, declared: ExternalClass, attr: str,
-                         attribute: str, table: str) -> list[Column]:
-        """The column ``attr`` of a declared class from outside the repository, mapped on
-        ``node`` as ``attribute`` (named after it unless its DB name is explicit)."""
-        return [replace(col, attribute=attribute,
-                        column=attribute if col.column == attr else col.column)
-                for col in self.external_columns(node, declared, table, set())
-                if col.attribute == attr]
-
-    def class_attribute(self, cls: ClassNode, attr: str, visiting: set[tuple[str, str]]
-                        ) -> tuple[ClassNode, Stmt | None] | None:
-        """What ``cls.attr`` is, first binding in the MRO wins: the class binding it and its
-        class-body statement that may declare a column (None for any other binding; for a
-        declared class from outside the repository, its columns are read from the
-        declaration); None when no class the reviewer reads binds it."""
-        for ancestor in self.mro(cls):
-            if ancestor.external is not None and any(
-                c.attribute == attr for c in ancestor.external.columns
-            ):
-                return ancestor, None
-            facts = ancestor.facts
-            if attr not in facts.names:
+    def bound(self, path: str, target: str, visiting: frozenset[str]) -> _Bound:
+        """What ``Other.attr`` (``target``, written in ``path``) is, first binding in Other's
+        MRO wins, following ``attr = Another.attr`` there too."""
+        name, _, attr = target.rpartition(".")
+        ref = self.resolver.resolve(path, name)
+        other = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        if other is None:
+            declared = (self.resolver.externals.find(ref.qual)
+                        if ref.kind == "external" and not _harmless(ref.qual) else None)
+            if declared is not None:
+                return _Bound("column", attr=attr, external=declared)
+            return _Bound("unreadable", name, attr, _REF_KINDS.get(ref.kind, "not a class"))
+        if other.mapped:
+            return _Bound("none")  # an InstrumentedAttribute: no column of this table
+        unread: str | None = None  # a base before this class in the MRO that may bind attr
+        for ancestor in self.mro(other):
+            facts = ancestor.facts  # a declared external class binds its columns' names
+            if not facts.binds(attr):
+                unread = unread or next(iter((*ancestor.bad_bases,
+                                              *ancestor.unsupported_bases)), None)
                 continue
+            if unread is not None:
+                break
+            if ancestor.external is not None:
+                return _Bound("column", attr=attr, external=ancestor.external)
+            chained = next((r for r in facts.col_refs if r.attribute == attr), None)
+            key = f"{ancestor.path}:{facts.name}.{attr}"
+            if chained is not None and key not in visiting:
+                return self.bound(ancestor.path, chained.target, visiting | {key})
             stmt = next((s for s in facts.stmts if s.attribute == attr and not s.type_checking),
                         None)
-            chained = next((r for r in facts.col_refs if r.attribute == attr), None)
-            if chained is not None:  # `id = Other.id` in the mixin itself: follow it
-                key = (ancestor.path, f"{facts.name}.{attr}")
-                owner_name, _, inner = chained.target.rpartition(".")
-                ref = self.resolver.resolve(ancestor.path, owner_name)
-                nxt = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
-                if key in visiting or nxt is None or nxt.mapped:
-                    return ancestor, None
-                return self.class_attribute(nxt, inner, visiting | {key})
-            return ancestor, stmt
-        return None
+            return _Bound("column" if stmt else "none", attr=attr, owner=ancestor, stmt=stmt)
+        problem = next((c.problem for c in self.mro(other) if c.problem), None)
+        if unread is None and problem is None:
+            return _Bound("none")  # from SQLAlchemy's own bases (metadata, registry ...)
+        return _Bound("unknown", name, attr,
+                      f"{unread!r} cannot be resolved" if unread else f"the class {problem}")
 
     def inherited(self, node: ClassNode, ancestor: ClassNode, attribute: str) -> str | None:
         """The class after ``ancestor`` in ``node``'s MRO (up to a mapped parent, whose columns

@@ -175,14 +175,22 @@ def _validate(data: Mapping[str, Any], path: str, text: str) -> None:
     )
 
 
-def _external_bases(data: dict[str, Any], path: str) -> tuple[ExternalClass, ...]:
+def _external_bases(data: dict[str, Any], path: str, text: str
+                    ) -> tuple[ExternalClass, ...]:
     declared = sorted(data.get("external-bases", {}).items())
     if not declared:
         return ()
     # imported for a declaration only: most configurations have none, and a warm run then
     # never loads the external bases' module
-    from reviewer.externals import class_from_data
+    from reviewer.externals import class_from_data, tablename_problem
 
+    for name, entry in declared:
+        problem = tablename_problem(str(entry.get("tablename", "")))
+        if problem is not None:
+            at = text.find(str(entry["tablename"]))
+            line = text.count("\n", 0, at) + 1 if at >= 0 else _line_of(text, "external-bases")
+            raise UsageError(f"bad value for key 'external-bases.{name}.tablename': {problem}",
+                             path=path, line=line)
     return tuple(class_from_data(name, entry, f"{path} [{_table_name(path)}.external-bases]")
                  for name, entry in declared)
 
@@ -321,6 +329,6 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
         baseline=data.get("baseline"),
         sensitive_names=sensitive,
         ignore_names=tuple(data.get("ignore-names", ())),
-        external_bases=_external_bases(data, path),
+        external_bases=_external_bases(data, path, text),
         path=path,
     )

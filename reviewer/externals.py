@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 from reviewer.types import ExternalClass, ExternalColumn, ExternalKind
 
 if TYPE_CHECKING:
-    from reviewer.facts import ModuleFacts, Stmt
+    from reviewer.facts import ModuleFacts, Stmt, StrExpr
 
 CONFIG_KEY = "external-bases"
 _MAX_SOURCE_BYTES = 2_000_000  # an installed module larger than this is not read
@@ -54,6 +54,67 @@ def column_from_data(data: Mapping[str, Any]) -> ExternalColumn:
         unique=bool(data.get("unique", False)),
         labels=tuple(data.get("labels", ())),
     )
+
+
+# A declared table name may be derived from the name of each class that derives from the
+# declaration, as a declared_attr __tablename__ does (Flask-Dance's OAuthConsumerMixin:
+# f"flask_dance_{cls.__name__.lower()}"): "flask_dance_{class_lower}".
+TABLENAME_FIELDS: dict[str, StrExpr] = {
+    "class": ("clsname",),  # cls.__name__
+    "class_lower": ("meth", "lower", ("clsname",), ()),  # cls.__name__.lower()
+}
+_TABLENAME_PART = re.compile(r"\{([^{}]*)\}|([^{}]+)|([{}])")
+
+
+def tablename_problem(template: str) -> str | None:
+    """What is wrong with a declared ``tablename``, else None."""
+    for m in _TABLENAME_PART.finditer(template):
+        if m.group(3) is not None:
+            return (f"tablename {template!r} has an unmatched {m.group(3)!r}; a table name "
+                    "derived from the class name takes {class} or {class_lower}, e.g. "
+                    "\"flask_dance_{class_lower}\"")
+        if m.group(1) is not None and m.group(1) not in TABLENAME_FIELDS:
+            return (f"tablename {template!r} has the unknown field {{{m.group(1)}}}; the "
+                    "fields are {class} (the name of each class deriving from it) and "
+                    "{class_lower} (that name lowercased), e.g. \"flask_dance_{class_lower}\"")
+    return None
+
+
+def tablename_expr(template: str) -> StrExpr | None:
+    """A declared ``tablename`` with fields, as the string expression a declared_attr
+    ``__tablename__`` would be read as (evaluated per subclass); None for a literal name."""
+    if tablename_problem(template) is not None:
+        return None  # a literal name from an installed package's source, braces and all
+    parts: list[StrExpr] = []
+    for m in _TABLENAME_PART.finditer(template):
+        parts.append(TABLENAME_FIELDS[m.group(1)] if m.group(1) is not None
+                     else ("lit", m.group(0)))
+    return ("cat", tuple(parts)) if any(p[0] != "lit" for p in parts) else None
+
+
+def _tablename_template(expr: StrExpr) -> str | None:
+    """An installed class's declared_attr ``__tablename__`` as a declared ``tablename``, when it
+    is built from literals and the class name only (``f"flask_dance_{cls.__name__.lower()}"``,
+    ``"flask_dance_{}".format(cls.__name__.lower())``); else None."""
+    for name, field in TABLENAME_FIELDS.items():
+        if expr == field:
+            return f"{{{name}}}"
+    kind = expr[0]
+    if kind == "lit":
+        text = str(expr[1])
+        return None if "{" in text or "}" in text else text
+    parts = [_tablename_template(e) for e in expr[-1]] if kind in ("cat", "meth") else []
+    strs = [p for p in parts if p is not None]
+    if len(strs) != len(parts):
+        return None
+    if kind == "cat":
+        return "".join(strs)
+    if kind == "meth" and expr[1] == "format" and expr[2][0] == "lit":
+        pieces = str(expr[2][1]).split("{}")
+        if len(pieces) != len(strs) + 1 or any("{" in p or "}" in p for p in pieces):
+            return None
+        return "".join(p + s for p, s in zip(pieces, [*strs, ""], strict=True))
+    return None
 
 
 def class_from_data(name: str, data: Mapping[str, Any], source: str) -> ExternalClass:
@@ -110,6 +171,9 @@ def shipped() -> dict[str, tuple[_Declaration, ...]]:
         distribution = str(data["distribution"])
         for item in data.get("classes", ()):
             versions = str(item.get("versions", ""))
+            problem = tablename_problem(str(item.get("tablename", "")))
+            if problem is not None:  # our own data: the tests read every file
+                raise ValueError(f"{distribution} {item['names'][0]}: {problem}")
             for name in item["names"]:
                 source = f"masking-reviewer's declaration for {distribution} {versions}".rstrip()
                 found.setdefault(name, []).append(
@@ -241,6 +305,8 @@ class InstalledReader:
         columns: dict[str, ExternalColumn] = {}
         declarative = False
         tablename = cls.tablename if cls.tablename_kind == "literal" else None
+        if cls.tablename_kind == "declared" and cls.tablename_expr is not None:
+            tablename = _tablename_template(cls.tablename_expr)
         for base in reversed(cls.bases):
             if not base or base in ("object", "Generic") or base.startswith("typing."):
                 continue

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
-from reviewer.externals import Externals, canonical
+from reviewer.externals import Externals, canonical, tablename_expr
 from reviewer.facts_pool import FactsPool
 
 if TYPE_CHECKING:
@@ -674,10 +674,14 @@ class Resolver:
             from reviewer.facts import ClassFacts  # a warm run never builds classes
 
             names = tuple(c.attribute for c in declared.columns)
+            derived = tablename_expr(declared.tablename) if declared.tablename else None
             facts = ClassFacts(
                 name=qual.rsplit(".", 1)[-1], line=0, bases=(), names=names,
-                tablename=declared.tablename,
-                tablename_kind="literal" if declared.tablename else "none",
+                tablename=None if derived else declared.tablename,
+                # "flask_dance_{class_lower}": evaluated for each subclass, as a declared_attr
+                tablename_kind="declared" if derived else
+                "literal" if declared.tablename else "none",
+                tablename_expr=derived,
             )
             ext = self._external_nodes[qual] = ClassNode("", facts, external=declared)
         node.bases.append(ext)

@@ -658,7 +658,9 @@ class _ModuleBuilder:
                     self.module_body(_block_body(orelse.body))
                 elif isinstance(orelse, cst.If):
                     self.module_body([orelse])
-            elif isinstance(stmt, (cst.Try, cst.TryStar, cst.With, cst.Match)):
+            elif isinstance(stmt, (cst.Try, cst.TryStar)):
+                self.module_try(stmt)
+            elif isinstance(stmt, (cst.With, cst.Match)):
                 for block in _blocks(stmt):  # every block that may run, as for if/else
                     self.module_body(block)
             elif isinstance(stmt, cst.For):
@@ -672,12 +674,36 @@ class _ModuleBuilder:
                 helper = str_function(stmt)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
-                made = returned_calls(stmt)
+                finder = _Returns()
+                stmt.body.visit(finder)
+                made = returned_calls(stmt, finder.values)
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
-                    self.returned_call_args(stmt)
+                    self.returned_call_args(stmt, finder.values)
                 self.factory_function(stmt)
-                self.class_function(stmt)
+                self.class_function(stmt, finder.values)
+
+    def module_try(self, stmt: cst.Try | cst.TryStar) -> None:
+        """Every block that may run, as for if/else, except the stand-in an import fallback
+        binds: after ``try: from flask_dance... import Mixin`` / ``except ImportError: Mixin =
+        BaseException``, the import is what runs where the package is installed, so the
+        handler's ``Mixin = ...`` must not hide it (the resolver prefers a binding)."""
+        mark = len(self.imports)
+        self.module_body(_block_body(stmt.body))
+        imported = {i.local for i in self.imports[mark:]}
+        for handler in stmt.handlers:
+            marks = (len(self.bindings), len(self.instances), len(self.consts))
+            self.module_body(_block_body(handler.body))
+            if imported and _catches_import_error(handler):
+                self.bindings[marks[0]:] = [b for b in self.bindings[marks[0]:]
+                                            if b[0] not in imported]
+                self.instances[marks[1]:] = [b for b in self.instances[marks[1]:]
+                                             if b[0] not in imported]
+                self.consts[marks[2]:] = [b for b in self.consts[marks[2]:]
+                                          if b[0] not in imported]
+        for extra in (stmt.orelse, stmt.finalbody):
+            if extra is not None:
+                self.module_body(_block_body(extra.body))
 
     def module_loop(self, stmt: cst.For) -> None:
         """``for entity in ("user", "group"): Table(f"{entity}_roles", ...)``: a loop over a
@@ -826,12 +852,13 @@ class _ModuleBuilder:
             star_kwargs, first is not None and first.star == "*", uses,
         ))
 
-    def returned_call_args(self, stmt: cst.FunctionDef) -> None:
+    def returned_call_args(self, stmt: cst.FunctionDef,
+                           returns: Sequence[cst.BaseExpression | None]) -> None:
         """``def make_base(): return declarative_base(cls=Mixin)`` (or ``Base = ...; return
         Base``): the keyword arguments of the one returned call, kept like those of ``Base =
         declarative_base(cls=Mixin)`` under the function's name, so that a base the function
         makes brings its mixin along."""
-        values = returned_values(stmt)
+        values = returned_values(stmt, returns)
         if len(values) != 1 or not isinstance(call := values[0], cst.Call):
             return
         name = ident(stmt.name.value)
@@ -840,7 +867,8 @@ class _ModuleBuilder:
             if arg.keyword is not None and ref is not None:
                 self.instance_args.append((name, arg.keyword.value, ref))
 
-    def class_function(self, stmt: cst.FunctionDef) -> None:
+    def class_function(self, stmt: cst.FunctionDef,
+                       returns: Sequence[cst.BaseExpression | None]) -> None:
         """``def versioned_base(plugin): @as_declarative(...) class VersionedBase: ...; return
         VersionedBase``: every call makes a class from the same statement, so a name bound to
         a call is read as that class (a declarative base, a mixin, a model). Only a body that
@@ -849,9 +877,7 @@ class _ModuleBuilder:
         body = [(s, small) for s, small in _statements(_block_body(stmt.body))
                 if not (isinstance(small, cst.Expr) and _literal_str(small.value) is not None)]
         classes = {ident(s.name.value): s for s, _ in body if isinstance(s, cst.ClassDef)}
-        finder = _Returns()
-        stmt.body.visit(finder)
-        returned = [v.value for v in finder.values if isinstance(v, cst.Name)]
+        returned = [v.value for v in returns if isinstance(v, cst.Name)]
         name = next((n for n in returned if ident(n) in classes), None)
         if name is None or stmt.asynchronous is not None:
             return
@@ -870,7 +896,7 @@ class _ModuleBuilder:
                   if s is not node and not isinstance(small, cst.Pass)]
         if wrapped is not None:
             problem = f"it is decorated with {wrapped}, which may change what a call returns"
-        elif len(finder.values) != 1 or not (
+        elif len(returns) != 1 or not (
             isinstance(last, cst.Return) and last.value is not None
             and dotted(last.value) == ident(name)
         ):
@@ -1989,47 +2015,53 @@ class _NameUses(cst.CSTVisitor):
         return False
 
 
-def returned_values(stmt: cst.FunctionDef) -> list[cst.BaseExpression | None]:
-    """What every return of a function returns. ``Base = declarative_base(); return Base`` is
-    ``return declarative_base()`` when the name appears nowhere else in the function."""
-    finder = _Returns()
-    stmt.body.visit(finder)
-    values = finder.values
-    bound = _bound_calls(stmt)
-    if len(values) == 1 and isinstance(ret := values[0], cst.Name) and ret.value in bound:
+def returned_values(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
+                    ) -> Sequence[cst.BaseExpression | None]:
+    """What every return of a function (``returns``, from _Returns) returns. ``Base =
+    declarative_base(); return Base`` is ``return declarative_base()`` when the name appears
+    nowhere else in the function."""
+    if len(returns) == 1 and isinstance(ret := returns[0], cst.Name) and (
+        call := _top_calls(stmt).get(ret.value)
+    ) is not None:
         uses = _NameUses(ret.value)
         stmt.body.visit(uses)
         if uses.count == 2:  # bound once, returned once
-            return [bound[ret.value]]
-    return values
+            return [call]
+    return returns
 
 
-def _bound_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
-    """The locals a function binds once, at its top level, to a call: ``prop = f(...)``."""
-    counter = _Assigned()
-    stmt.body.visit(counter)
-    bound: dict[str, cst.Call] = {}
-    for _s, small in _statements(_block_body(stmt.body)):
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
-            target := small.targets[0].target, cst.Name
-        ) and isinstance(small.value, cst.Call) and counter.counts.get(target.value) == 1:
-            bound[target.value] = small.value
-    return bound
+def _top_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
+    """``name = f(...)`` at the top level of a function: name -> the call."""
+    return {target.value: small.value for _s, small in _statements(_block_body(stmt.body))
+            if isinstance(small, cst.Assign) and len(small.targets) == 1
+            and isinstance(target := small.targets[0].target, cst.Name)
+            and isinstance(small.value, cst.Call)}
 
 
-def returned_calls(stmt: cst.FunctionDef) -> tuple[str, ...]:
+def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
+                   ) -> tuple[str, ...]:
     """The callee of every ``return callee(...)`` of a function, when all its returns are such
     calls (``def _dependency_relation(kind): return orm.relationship(...)``); else (). A
-    method of a local the function made, ``prop = hybrid_property(...); return
-    prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that made."""
-    values = returned_values(stmt)
-    bound = _bound_calls(stmt)
+    method of a local the function binds once to a call, ``prop = hybrid_property(...);
+    return prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that
+    made."""
+    values = returned_values(stmt, returns)
+    top: dict[str, cst.Call] | None = None
+    counts: dict[str, int] | None = None
     names: list[str | None] = []
     for value in values:
         callee = dotted(value.func) if isinstance(value, cst.Call) else None
         head, dot, rest = (callee or "").partition(".")
-        made = dotted(bound[head].func) if dot and head in bound else None
-        names.append(f"{made}().{rest}" if made else callee)
+        if dot and top is None:
+            top = _top_calls(stmt)
+        if dot and top is not None and head in top:
+            if counts is None:
+                counter = _Assigned()
+                stmt.body.visit(counter)
+                counts = counter.counts
+            made = dotted(top[head].func) if counts.get(head) == 1 else None
+            callee = f"{made}().{rest}" if made else None  # a local: never a module name
+        names.append(callee)
     found = [n for n in names if n]
     return tuple(dict.fromkeys(found)) if found and len(found) == len(names) else ()
 
@@ -2401,6 +2433,20 @@ def _bind_made(made: MadeClass, env: Mapping[str, StrExpr]) -> MadeClass:
 # What a module-level loop may build that the inventory reads
 _BUILDERS = frozenset({"Table", "type", "Column", "mapped_column", "setattr",
                        "map_imperatively"})
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
+                            "BaseException"})
+
+
+def _catches_import_error(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:
+    """``except ImportError:`` (or a tuple naming it, a broader class, or a bare except)."""
+    if handler.type is None:
+        return True
+    kinds = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) \
+        else [handler.type]
+    names = [dotted(k) or "" for k in kinds]
+    return any(n.rsplit(".", 1)[-1] in _IMPORT_ERRORS for n in names)
 
 
 def _blocks(stmt: cst.Try | cst.TryStar | cst.With | cst.Match

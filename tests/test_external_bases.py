@@ -18,7 +18,7 @@ import pytest
 from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.errors import UsageError
-from reviewer.externals import locate_module, shipped, version_matches
+from reviewer.externals import locate_module, shipped, tablename_problem, version_matches
 from reviewer.inventory import build_inventory
 from reviewer.sources import MemoryTree, WorktreeTree
 from reviewer.types import Config, ExternalClass, ExternalColumn, Inventory
@@ -483,3 +483,250 @@ def test_every_shipped_declaration_is_well_formed() -> None:
             attrs = [c.attribute for c in d.cls.columns]
             assert len(attrs) == len(set(attrs)), name
             assert all(isinstance(c, ExternalColumn) and c.name for c in d.cls.columns)
+
+
+# ----------------------------------------------------------------------------- Flask-Dance and
+# table names derived from the class name
+
+DANCE_CASES = [
+    pytest.param(
+        """\
+        try:
+            from flask_dance.consumer.backend.sqla import OAuthConsumerMixin
+        except ImportError as e:
+            try:
+                from flask_dance.consumer.storage.sqla import OAuthConsumerMixin
+            except ImportError as e:
+                OAuthConsumerMixin = BaseException
+        class OAuth(OAuthConsumerMixin, Base):
+            provider_user_id = Column(String(256))
+            user_id = Column(Integer)
+        """,
+        [("flask_dance_oauth", "id", "id", False, "OAuthConsumerMixin", 12),
+         ("flask_dance_oauth", "provider", "provider", False, "OAuthConsumerMixin", 12),
+         ("flask_dance_oauth", "created_at", "created_at", False, "OAuthConsumerMixin", 12),
+         ("flask_dance_oauth", "token", "token", False, "OAuthConsumerMixin", 12),
+         ("flask_dance_oauth", "provider_user_id", "provider_user_id", True, None, 13),
+         ("flask_dance_oauth", "user_id", "user_id", True, None, 14)],
+        id="nested try/except import with a BaseException fallback: the import is read",
+    ),
+    pytest.param(
+        """\
+        from flask_dance.consumer.storage.sqla import OAuthConsumerMixin
+        class GitHubToken(OAuthConsumerMixin, Base):
+            pass
+        class Token(OAuthConsumerMixin, Base):
+            __tablename__ = "oauth_tokens"
+        """,
+        [("flask_dance_githubtoken", "id", "id", False, "OAuthConsumerMixin", 6),
+         ("flask_dance_githubtoken", "provider", "provider", False, "OAuthConsumerMixin", 6),
+         ("flask_dance_githubtoken", "created_at", "created_at", False,
+          "OAuthConsumerMixin", 6),
+         ("flask_dance_githubtoken", "token", "token", False, "OAuthConsumerMixin", 6),
+         ("oauth_tokens", "id", "id", False, "OAuthConsumerMixin", 8),
+         ("oauth_tokens", "provider", "provider", False, "OAuthConsumerMixin", 8),
+         ("oauth_tokens", "created_at", "created_at", False, "OAuthConsumerMixin", 8),
+         ("oauth_tokens", "token", "token", False, "OAuthConsumerMixin", 8)],
+        id="one table per subclass, named from it; a subclass's own __tablename__ wins",
+    ),
+    pytest.param(
+        """\
+        from flask_dance.consumer.storage import sqla
+        from sqlalchemy.orm import declared_attr
+        class AppMixin:
+            @declared_attr
+            def __tablename__(cls):
+                return "app_" + cls.__name__.lower()
+        class Token(AppMixin, sqla.OAuthConsumerMixin, Base):
+            pass
+        """,
+        [("app_token", "id", "id", False, "OAuthConsumerMixin", 11),
+         ("app_token", "provider", "provider", False, "OAuthConsumerMixin", 11),
+         ("app_token", "created_at", "created_at", False, "OAuthConsumerMixin", 11),
+         ("app_token", "token", "token", False, "OAuthConsumerMixin", 11)],
+        id="a repository mixin earlier in the MRO names the table",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), DANCE_CASES)
+def test_flask_dance_token_mixin_names_each_subclass_table(
+    body: str, expected: list[tuple[str, str, str | None, bool, str | None, int]]
+) -> None:
+    inventory = scan(body)
+    assert inventory.errors == ()
+    assert sorted(cols(inventory), key=lambda c: (c[5], expected.index(c))) == expected
+
+
+@pytest.mark.parametrize("fallback", [
+    pytest.param("StripeMixin = object", id="bound to object"),
+    pytest.param("StripeMixin = None", id="bound to None"),
+    pytest.param("StripeMixin = make_stub()", id="bound to a call"),
+])
+@pytest.mark.parametrize("handler", [
+    pytest.param("except ImportError:", id="except ImportError"),
+    pytest.param("except (ModuleNotFoundError, ImportError) as exc:", id="a tuple"),
+    pytest.param("except Exception:", id="except Exception"),
+    pytest.param("except:", id="bare except"),
+])
+def test_an_import_fallback_does_not_hide_an_unknown_base(fallback: str, handler: str) -> None:
+    """The stand-in runs only where the package is missing; where it is installed the import
+    runs, and its columns are unknown: blocking, not read as a class without columns."""
+    inventory = scan(f"""\
+        try:
+            from acme_billing.mixins import StripeMixin
+        {handler}
+            {fallback}
+        class Customer(Base, StripeMixin):
+            __tablename__ = "customers"
+            id = Column(Integer, primary_key=True)
+        """)
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 9)
+    assert re.match(r"class Customer: base class 'StripeMixin' is acme_billing\.mixins\."
+                    r"StripeMixin from the package 'acme_billing'", error.message), error.message
+
+
+DERIVED_CONFIG = """\
+[tool.masking-reviewer.external-bases."acme_billing.mixins.StripeMixin"]
+tablename = {tablename}
+columns = [{{ name = "stripe_secret_key" }}]
+"""
+
+
+@pytest.mark.parametrize(("tablename", "own", "expected"), [
+    pytest.param('"stripe_{class_lower}"', "", "stripe_customer",
+                 id="{class_lower}: the subclass's name lowercased"),
+    pytest.param('"{class}Stripe"', "", "CustomerStripe", id="{class}: the name as written"),
+    pytest.param('"{class}_{class_lower}"', "", "Customer_customer", id="both fields"),
+    pytest.param('"stripe_accounts"', "", "stripe_accounts", id="a literal name"),
+    pytest.param('"stripe_{class_lower}"', '__tablename__ = "customers"', "customers",
+                 id="the subclass's own __tablename__ wins"),
+])
+def test_a_declared_tablename_may_be_derived_from_the_class_name(
+    tablename: str, own: str, expected: str, tmp_path: Path
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent(f"""\
+        from acme_billing.mixins import StripeMixin
+        class Customer(Base, StripeMixin):
+            {own}
+            id = Column(Integer, primary_key=True)
+        """))
+    (tmp_path / "pyproject.toml").write_text(DERIVED_CONFIG.format(tablename=tablename))
+    tree = WorktreeTree(tmp_path)
+    inventory = build_inventory(tree, load_config(str(tmp_path), tree), use_cache=False)
+    assert inventory.errors == ()
+    assert [(c.table, c.column) for c in inventory.columns] == [
+        (expected, "stripe_secret_key"), (expected, "id")]
+
+
+@pytest.mark.parametrize(("tablename", "message"), [
+    pytest.param('"stripe_{cls}"', r"tablename 'stripe_\{cls\}' has the unknown field \{cls\}; "
+                 r"the fields are \{class\} \(the name of each class deriving from it\) and "
+                 r"\{class_lower\} \(that name lowercased\), e.g. \"flask_dance_\{class_lower\}\"",
+                 id="an unknown field"),
+    pytest.param('"stripe_{class_lower"', r"tablename 'stripe_\{class_lower' has an unmatched "
+                 r"'\{'; a table name derived from the class name takes \{class\} or "
+                 r"\{class_lower\}", id="an unclosed brace"),
+    pytest.param('"stripe_{}"', r"tablename 'stripe_\{\}' has the unknown field \{\};",
+                 id="an empty field"),
+    pytest.param('"stripe}"', r"tablename 'stripe\}' has an unmatched '\}';",
+                 id="a stray closing brace"),
+])
+def test_a_malformed_derived_tablename_is_a_usage_error_at_its_line(
+    tablename: str, message: str, tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(DERIVED_CONFIG.format(tablename=tablename))
+    tree = WorktreeTree(tmp_path)
+    with pytest.raises(UsageError, match=r"bad value for key 'external-bases\.acme_billing\."
+                       r"mixins\.StripeMixin\.tablename': " + message) as info:
+        load_config(str(tmp_path), tree)
+    assert info.value.line == 2
+
+
+DANCE_SITE = {
+    "acme_dance/__init__.py": "raise RuntimeError('imported!')\n",
+    "acme_dance/storage.py": (
+        "from sqlalchemy import JSON, Column, Integer, String\n"
+        "from sqlalchemy.ext.declarative import declared_attr\n"
+        "class TokenMixin:\n"
+        "    @declared_attr\n"
+        "    def __tablename__(cls):\n"
+        "        return {returns}\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "    provider = Column(String(50), nullable=False)\n"
+        "    token = Column(JSON, nullable=False)\n"
+    ),
+}
+DANCE_APP = """\
+    from acme_dance.storage import TokenMixin
+    class GitHubToken(TokenMixin, Base):
+        user_id = Column(Integer)
+    """
+
+
+@pytest.mark.parametrize("returns", [
+    pytest.param('f"acme_{cls.__name__.lower()}"', id="an f-string"),
+    pytest.param('"acme_{}".format(cls.__name__.lower())', id="str.format"),
+    pytest.param('"acme_" + cls.__name__.lower()', id="concatenation"),
+])
+def test_an_installed_declared_attr_tablename_names_each_subclass(
+    returns: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = {**DANCE_SITE, "acme_dance/storage.py":
+            DANCE_SITE["acme_dance/storage.py"].replace("{returns}", returns)}
+    monkeypatch.syspath_prepend(str(_site(tmp_path, site)))
+    inventory = scan(DANCE_APP)
+    assert "acme_dance" not in sys.modules
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.declared_in) for c in inventory.columns] == [
+        ("acme_githubtoken", "id", "TokenMixin"),
+        ("acme_githubtoken", "provider", "TokenMixin"),
+        ("acme_githubtoken", "token", "TokenMixin"),
+        ("acme_githubtoken", "user_id", None),
+    ]
+
+
+def test_installed_declared_attr_tablename_agrees_with_sqlalchemy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Differential: SQLAlchemy runs the declared_attr for each subclass."""
+    site = _site(tmp_path, {
+        "acme_dance/__init__.py": "",
+        "acme_dance/storage.py": DANCE_SITE["acme_dance/storage.py"].replace(
+            "{returns}", '"acme_{}".format(cls.__name__.lower())'),
+    })
+    monkeypatch.syspath_prepend(str(site))
+    app = textwrap.dedent(DANCE_APP) + (
+        "class Token(TokenMixin, Base):\n"
+        "    __tablename__ = 'tokens'\n"
+    )
+    inventory = scan(app)
+    assert inventory.errors == ()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent(app))
+    walk = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from app.models import Base\n"
+        "print(json.dumps({t.name: sorted(c.name for c in t.columns) "
+        "for t in Base.metadata.tables.values()}, sort_keys=True))\n"
+    )
+    proc = subprocess.run([sys.executable, "-B", "-c", walk, str(tmp_path), str(site)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    static: dict[str, list[str]] = {}
+    for c in inventory.columns:
+        static.setdefault(c.table, []).append(c.column)
+    assert {t: sorted(c) for t, c in static.items()} == json.loads(proc.stdout)
+
+
+def test_every_shipped_derived_tablename_is_well_formed() -> None:
+    derived = {name: d.cls.tablename for name, found in shipped().items() for d in found
+               if d.cls.tablename and "{" in d.cls.tablename}
+    assert derived == {
+        "flask_dance.consumer.backend.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
+        "flask_dance.consumer.storage.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
+    }
+    assert all(tablename_problem(t) is None for t in derived.values())

@@ -997,6 +997,22 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            class Audited:
+                signer = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Signed:
+                signer = Audited.signer
+            class Report(Base):
+                __tablename__ = "reports"
+                id = Column(Integer, primary_key=True)
+                signer = Signed.signer
+            """)},
+        None,
+        [Row("reports", "id", "Report", "id", 12, nullable=False),
+         Row("reports", "signer", "Report", "signer", 7, (PRIV,), declared_in="Audited")],
+        id="Signed.signer where Signed binds signer = Audited.signer: followed to the column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             class Stamped(Base):
                 __abstract__ = True
                 id = Column(Integer, primary_key=True)
@@ -1260,17 +1276,26 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from sqlalchemy.ext.hybrid import hybrid_property
             def secret_column():
                 column = Column(String, info={"v": ColumnVisibility.PRIVATE})
                 return column._copy()
+            def maybe_column(attr, secret):
+                prop = hybrid_property(lambda self: getattr(self, attr))
+                if secret:
+                    prop = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                return prop.setter(None)
             class Login(Base):
                 __tablename__ = "logins"
                 id = Column(Integer, primary_key=True)
                 password = secret_column()
+                token = maybe_column("x", True)
             """)},
         None,
-        [("app/m.py", 12, r"^Login\.password: cannot resolve secret_column\(\.\.\.\)")],
-        id="broken: a function returning a method of a Column it made blocks",
+        [("app/m.py", 18, r"^Login\.password: cannot resolve secret_column\(\.\.\.\)"),
+         ("app/m.py", 19, r"^Login\.token: cannot resolve maybe_column\(\.\.\.\)")],
+        id="broken: a function returning a method of a Column it made (or of a local it may "
+           "rebind) blocks",
     ),
     # ------------------------------------------------------------------ re-exports
     pytest.param(
@@ -1528,6 +1553,25 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from vendor.defaults import Defaults
+            class Tokened:
+                token = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Shared:
+                token = Defaults.token
+            class Key(Base, Tokened):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Shared.token
+            """)},
+        None,
+        [("app/m.py", 14, r"^Key\.token = Shared\.token: Defaults is not a class "
+          r"masking-reviewer can read \(from a package outside the repository, not declared\), "
+          r"and token hides the column Tokened\.token the class would otherwise inherit")],
+        id="broken: a repository class's attribute bound to an unreadable class's hides a "
+           "labelled mixin column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             from vendor.mixins import VendorMixin
             class Shared(VendorMixin):
                 pass
@@ -1537,10 +1581,27 @@ ERROR_CASES = [
                 token = Shared.token
             """)},
         None,
-        [("app/m.py", 12, r"^Key\.token = Shared\.token: token is not bound on Shared or a "
-          r"base masking-reviewer can read \('VendorMixin' cannot be resolved\), so whether it "
+        [("app/m.py", 12, r"^Key\.token = Shared\.token: Shared\.token may be bound by a base "
+          r"masking-reviewer cannot read \('VendorMixin' cannot be resolved\), so whether it "
           r"is a column cannot be told")],
         id="broken: a repository class's attribute that may come from an unreadable base",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from vendor.mixins import VendorMixin
+            class Local:
+                token = Column(String)
+            class Shared(VendorMixin, Local):
+                pass
+            class Key(Base):
+                __tablename__ = "keys"
+                id = Column(Integer, primary_key=True)
+                token = Shared.token
+            """)},
+        None,
+        [("app/m.py", 14, r"^Key\.token = Shared\.token: Shared\.token may be bound by a base "
+          r"masking-reviewer cannot read \('VendorMixin' cannot be resolved\)")],
+        id="broken: an unreadable base comes before the class binding the attribute in the MRO",
     ),
     pytest.param(
         {"app/m.py": src("""\
