@@ -1030,7 +1030,7 @@ CASES = [
         {"app/m.py": src("""\
             import enum
             class Kind(enum.Enum):
-                A = "a"
+                A = 1
                 B = enum.auto()
             class Limits:
                 MAX = 10
