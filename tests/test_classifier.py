@@ -209,6 +209,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("config_certfile", "String", id="the path of a certificate file"),
         pytest.param("private_key_file", "String", id="the path of a key file"),
         pytest.param("picture_filename", "Unicode(255)", id="a file name (LABELING.md: none)"),
+        pytest.param("messages_preferences", "JSON", id="settings about messages are no prose"),
+        pytest.param("state_reason", "Text", id="an alarm evaluator's own explanation"),
         pytest.param("csrf_token", None, id="csrf_token"),
         pytest.param("token_type", None, id="token_type"),
         pytest.param("token_url", None, id="token_url"),
