@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -232,15 +231,7 @@ def _shipped() -> Mapping[str, Any]:
     from reviewer.cache import parsed_toml
 
     text = resources.files("reviewer").joinpath("vocabulary.toml").read_text(encoding="utf-8")
-    return parsed_toml(text, _toml)
-
-
-def _toml(text: str) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-    return dict(tomllib.loads(text))
+    return parsed_toml(text)
 
 
 def _terms(entries: Iterable[str], category: Category, confidence: Confidence,

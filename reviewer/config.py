@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, cast
@@ -19,20 +18,6 @@ from reviewer.errors import UsageError
 from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
 from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, ExternalClass
-
-
-def _tomllib() -> Any:
-    """Imported on a miss of the TOML cache only (``reviewer.cache.parsed_toml``): a warm run
-    reads its configuration back as JSON and never pays for the parser."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-    return tomllib
-
-
-def _load_toml(text: str) -> dict[str, Any]:
-    return dict(_tomllib().loads(text))
 
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -207,14 +192,14 @@ def _parse_toml(text: str | None, path: str) -> dict[str, Any]:
             f"not valid TOML: nested deeper than {MAX_NESTING} levels", path=path,
             line=line_of(text, deep),
         )
-    from reviewer.cache import parsed_toml
+    from reviewer.cache import parsed_toml, toml_parser
 
     try:
-        return parsed_toml(text, _load_toml)
+        return parsed_toml(text)
     except RecursionError:
         raise UsageError("not valid TOML: nested too deeply", path=path) from None
     except ValueError as exc:
-        if not isinstance(exc, _tomllib().TOMLDecodeError):
+        if not isinstance(exc, toml_parser().TOMLDecodeError):
             raise
         m = re.search(r"line (\d+)", str(exc))
         raise UsageError(

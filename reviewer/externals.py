@@ -130,13 +130,11 @@ def class_from_data(name: str, data: Mapping[str, Any], source: str) -> External
 @cache
 def _data_files() -> tuple[dict[str, Any], ...]:
     # only the resolver reads these (a cache miss): a warm run never imports the parser
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
+    from reviewer.cache import load_toml
+
     folder = resources.files("reviewer").joinpath("external_bases")
     return tuple(
-        tomllib.loads(entry.read_text(encoding="utf-8"))
+        load_toml(entry.read_text(encoding="utf-8"))
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".toml")
     )

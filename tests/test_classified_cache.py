@@ -307,18 +307,17 @@ def test_an_edited_classifier_is_never_answered_from_the_cache(
     ],
 )
 def test_parsed_toml_is_what_tomllib_says(text: str, stored: bool) -> None:
-    from reviewer.cache import parsed_toml
-    from reviewer.config import _load_toml
+    from reviewer.cache import load_toml, parsed_toml
 
     calls: list[str] = []
 
     def parse(t: str) -> dict[str, object]:
         calls.append(t)
-        return _load_toml(t)
+        return load_toml(t)
 
     first = parsed_toml(text, parse)
     again = parsed_toml(text, parse)
-    assert repr(first) == repr(again) == repr(_load_toml(text))
+    assert repr(first) == repr(again) == repr(load_toml(text))
     assert len(calls) == (1 if stored else 2)
     assert len(_entries("toml")) == (1 if stored else 0)
 
