@@ -1037,49 +1037,42 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
                   len(shape_ids))
               for table, c in contexts.items()}
     verdicts: dict[tuple[object, ...], Classification | None] = {}
-    judged: dict[tuple[str, str], Column] = {}
-    out: list[Column | None] = []
-    copies: list[tuple[int, Column]] = []
-    for column in columns:
-        if column.history_of is not None:
-            copies.append((len(out), column))
-            out.append(None)
-            continue
+
+    def judge(column: Column, twins: bool = True) -> Column:
         key = (column.attribute, column.column, column.type, column.unique, column.index,
                column.doc, column.comment, column.foreign_key, column.primary_key,
                column.sealed_by, shapes[column.table])
         if key not in verdicts:
             verdicts[key] = classify_in_context(column, contexts[column.table], vocab)
         found = verdicts[key]
-        if labelled and not column.labels:
+        if twins and labelled and not column.labels:
             found = _like_labelled(column, found, labelled, vocab)
-        judged[column.key] = column = _judged(column, found)
-        out.append(column)
-    # A history table keeps every past value of the columns it copies, so a copy is what its
-    # original is: person_version.name is a person's name although person_version, among
-    # transaction ids, looks like no person table.
-    for at, column in copies:
-        original = judged.get((column.history_of or "", column.column))
-        if original is None:  # the bookkeeping columns: judged in their own table
-            found = classify_in_context(column, contexts[column.table], vocab)
-            out[at] = _judged(column, found)
+        if found is None and column.category is None:
+            return column
+        return dataclasses.replace(
+            column,
+            category=found.category if found else None,
+            confidence=found.confidence if found else None,
+            evidence=found.reason if found else None,
+        )
+
+    judged = {c.key: judge(c) for c in columns if c.history_of is None}
+    out = []
+    for column in columns:
+        original = judged.get((column.history_of, column.column)) if column.history_of else None
+        if column.history_of is None:
+            out.append(judged[column.key])
+        elif original is None:  # a history table's bookkeeping columns: judged in their table
+            out.append(judge(column, twins=False))
         else:
-            out[at] = dataclasses.replace(
+            # A history table keeps every past value of the columns it copies, so a copy is
+            # what its original is: person_version.name is a person's name although
+            # person_version, among transaction ids, looks like no person table.
+            out.append(dataclasses.replace(
                 column, category=original.category, confidence=original.confidence,
                 evidence=original.evidence and f"history copy of {original.table}."
-                                               f"{original.column}: {original.evidence}")
-    return tuple(c for c in out if c is not None)
-
-
-def _judged(column: Column, found: Classification | None) -> Column:
-    if found is None and column.category is None:
-        return column
-    return dataclasses.replace(
-        column,
-        category=found.category if found else None,
-        confidence=found.confidence if found else None,
-        evidence=found.reason if found else None,
-    )
+                                               f"{original.column}: {original.evidence}"))
+    return tuple(out)
 
 
 def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
