@@ -93,7 +93,7 @@ class _Scrubber:
 
     def walk(self, value: Any) -> Any:
         if isinstance(value, str):
-            return self.fix(value) if self.needs.search(value) else value
+            return self._str(value)
         known = self._done.get(id(value))
         if known is not None:
             return known
