@@ -252,10 +252,16 @@ class ModuleFacts:
     returned: tuple[MadeClass, ...] = ()
 
 
+# Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
+# 0.8, extensions themselves shipped in the `flaskext` namespace package (Flask-SQLAlchemy up
+# to 0.15 was `flaskext.sqlalchemy`). Code of those eras imports them so.
+FLASK_EXT_PACKAGES = ("flask.ext", "flaskext")
+
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
 _SQLA_IMPORT = re.compile(
     r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy|sqlmodel"
-    r"|(?:flask\.ext|flaskext)(?:\.sqlalchemy|\s+import\s+(?:\(\s*)?(?:\w+\s*,\s*)*sqlalchemy))\b",
+    rf"|(?:{'|'.join(map(re.escape, FLASK_EXT_PACKAGES))})"
+    r"(?:\.sqlalchemy|\s+import\s+(?:\(\s*)?(?:\w+\s*,\s*)*sqlalchemy))\b",
     re.MULTILINE,
 )
 

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from reviewer.config import find_raw_config
 from reviewer.constants import CONFIG_FILE
 from reviewer.errors import UsageError
+from reviewer.facts import FLASK_EXT_PACKAGES
 from reviewer.files import decode, encode, read_in_repo, require_text, resolve_inside, write_in_repo
 from reviewer.sources import SourceTree
 from reviewer.types import Classification, Column, Config, Rule, TableNaming
@@ -139,7 +140,7 @@ def _table_naming(
     if not any("table-naming" in e.message for e in inventory.errors):
         return None, None
     texts = (tree.read(f) or "" for f in tree.files() if f.endswith(".py"))
-    if any("flask_sqlalchemy" in t or "flask.ext" in t or "flaskext" in t for t in texts):
+    if any("flask_sqlalchemy" in t or any(p in t for p in FLASK_EXT_PACKAGES) for t in texts):
         return "flask-sqlalchemy", None
     return None, ("some models have no literal __tablename__ and no Flask-SQLAlchemy naming "
                   "was found: set `table-naming` (\"snake_case\" or \"flask-sqlalchemy\") in "

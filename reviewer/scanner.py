@@ -31,6 +31,7 @@ from libcst._nodes.base import CSTNode
 from libcst._nodes.internal import CodegenState
 
 from reviewer.facts import (
+    FLASK_EXT_PACKAGES,
     SELF_BASE,
     AliasFacts,
     AnnFacts,
@@ -772,7 +773,7 @@ class _ModuleBuilder:
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = ident(alias.asname.name.value)
-            if module in _FLASK_EXT_PACKAGES and not level:  # `from flask.ext import sqlalchemy`
+            if module in FLASK_EXT_PACKAGES and not level:  # `from flask.ext import sqlalchemy`
                 self.imports.append(ImportFacts(local, flask_ext(f"{module}.{name}"), None))
                 continue
             self.imports.append(ImportFacts(local, module or "", name, level))
@@ -1436,11 +1437,7 @@ def _uncall(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.func if isinstance(node, cst.Call) else node
 
 
-# Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
-# 0.8, extensions themselves shipped in the `flaskext` namespace package (Flask-SQLAlchemy up
-# to 0.15 was `flaskext.sqlalchemy`). Code of those eras imports them so.
-_FLASK_EXT_PACKAGES = ("flask.ext", "flaskext")
-_FLASK_EXT_PREFIXES = tuple(f"{package}." for package in _FLASK_EXT_PACKAGES)
+_FLASK_EXT_PREFIXES = tuple(f"{package}." for package in FLASK_EXT_PACKAGES)
 
 
 def flask_ext(module: str) -> str:
