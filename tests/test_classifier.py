@@ -610,6 +610,12 @@ _SEALED = """
     """
 
 
+def _external_account(name: str) -> tuple[str, str, str]:
+    """The verdict on a string user id where the repository keeps no accounts (Keystone's)."""
+    return ("quasi_identifier", "medium", f"name '{name}' on a String column with no foreign "
+            "key, and no table of users: an account at an external identity service")
+
+
 # what block_document.data is without an encrypting write: a JSON blob of nobody's
 _UNSEALED_DATA = ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold user data, but "
                   "nobody's record: no author or owner among the siblings")
@@ -1147,8 +1153,7 @@ _PERSON_VERSIONED = """
                 user_id = Column(String(255))
                 project_id = Column(String(255))
             """, ("instances", "user_id"),
-            ("quasi_identifier", "medium", "name 'user_id' on a String column with no foreign "
-             "key, and no table of users: an account at an external identity service"),
+            _external_account("user_id"),
             id="a user id from an identity service the repository does not hold"),
         pytest.param("""
             class User(Base):
@@ -1256,9 +1261,7 @@ _PERSON_VERSIONED = """
                 id = Column(String(36), primary_key=True)
                 creator_id = Column(String(255))
             """, ("secrets", "creator_id"),
-            ("quasi_identifier", "medium", "name 'creator_id' on a String column with no foreign "
-                                           "key, and no table of users: an account at an "
-                                           "external identity service"),
+            _external_account("creator_id"),
             id="a creator_id string with no users table is an external account"),
         pytest.param("""
             class SecurityService(Base):
@@ -1271,9 +1274,7 @@ _PERSON_VERSIONED = """
                 id = Column(String(36), primary_key=True)
                 user_id = Column(String(255))
             """, ("shares", "user_id"),
-            ("quasi_identifier", "medium", "name 'user_id' on a String column with no foreign "
-                                           "key, and no table of users: an account at an "
-                                           "external identity service"),
+            _external_account("user_id"),
             id="a service's password is no table of users: user_id is still external"),
         pytest.param("""
             class Member(Base):
