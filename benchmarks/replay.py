@@ -145,29 +145,20 @@ _CORE = re.compile(r"""^(\s*)(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""
 _DB_NAME = re.compile(r"""^\s*["']([^"']+)["']""")
 _NAME_KW = re.compile(r"""\bname\s*=\s*["']([^"']+)["']""")
 _CLASS = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\s*(\(([^)]*)\))?\s*:")
-_CLASS_START = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\s*\(")
 
 
 def class_header(lines: Sequence[str], i: int) -> tuple[int, str, str, int] | None:
     """(indent, name, bases, index of the header's last line) of a class statement starting
     at ``lines[i]``, its bases spread over several lines too (timesketch:
-    ``class SigmaRule(`` / ``LabelMixin, ...`` / ``):``)."""
-    m = _CLASS.match(lines[i])
-    if m:
-        return len(m.group(1)), m.group(2), m.group(4) or "", i
-    m = _CLASS_START.match(lines[i])
-    if not m:
+    ``class SigmaRule(`` / ``LabelMixin, ...`` / ``):``). Bases with a call in them
+    (``metaclass=M(...)``) are not read here."""
+    if not lines[i].lstrip().startswith("class"):
         return None
-    text, end = lines[i][m.end():], i
-    for end in range(i, min(i + 30, len(lines))):
-        if end > i:
-            text += " " + lines[end].strip()
-        if text.count("(") < text.count(")"):
-            break
-    bases, closed, rest = text.partition(")")
-    if not closed or not rest.strip().startswith(":") or "(" in bases:
-        return None  # keyword calls in the bases: not worth reading here
-    return len(m.group(1)), m.group(2), " ".join(bases.split()), end
+    text, end = logical_line(lines, i, limit=30)
+    m = _CLASS.match(text)
+    if m is None:
+        return None
+    return _indent(lines[i]), m.group(2), " ".join((m.group(4) or "").split()), end
 _TABLENAME = re.compile(r"""^\s*__tablename__\s*(?::[^=]*)?=\s*["']([^"']+)["']""")
 _TABLE_CALL = re.compile(r"""Table\(\s*["']([^"']+)["']""")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
@@ -385,14 +376,20 @@ def parse_added_lines(diff: str) -> dict[str, tuple[list[tuple[int, str]], list[
 
 def statement(lines: Sequence[str], index: int, limit: int = 15) -> str:
     """The logical line starting at ``lines[index]``: joined until its brackets close."""
-    parts, depth = [], 0
-    for text in lines[index:index + limit]:
+    return logical_line(lines, index, limit)[0]
+
+
+def logical_line(lines: Sequence[str], index: int, limit: int) -> tuple[str, int]:
+    """``statement`` and the index of the last line it joined."""
+    parts, depth, end = [], 0, index
+    for end in range(index, min(index + limit, len(lines))):
+        text = lines[end]
         code = re.sub(r"""(["'])(?:\\.|(?!\1).)*\1""", '""', text.split("#", 1)[0])
         depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
         parts.append(text.strip())
         if depth <= 0:
             break
-    return " ".join(parts)
+    return " ".join(parts), end
 
 
 def subclasses_with_tables(lines: Sequence[str], name: str, naming: str | None,
