@@ -614,6 +614,7 @@ class _ModuleBuilder:
         self.ex = ex
         self.imports: list[ImportFacts] = []
         self.classes: list[ClassFacts] = []
+        self.standins: list[ClassFacts] = []  # class statements standing in for an import
         self.tables: list[CallFacts] = []
         self.aliases: list[AliasFacts] = []
         self.consts: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
@@ -693,7 +694,8 @@ class _ModuleBuilder:
         self.module_body(_block_body(stmt.body))
         imported = {i.local for i in self.imports[mark:]}
         for handler in stmt.handlers:
-            marks = (len(self.bindings), len(self.instances), len(self.consts))
+            marks = (len(self.bindings), len(self.instances), len(self.consts),
+                     len(self.classes))
             self.module_body(_block_body(handler.body))
             if imported and _catches_import_error(handler):
                 self.bindings[marks[0]:] = [b for b in self.bindings[marks[0]:]
@@ -702,6 +704,11 @@ class _ModuleBuilder:
                                              if b[0] not in imported]
                 self.consts[marks[2]:] = [b for b in self.consts[marks[2]:]
                                           if b[0] not in imported]
+                # `class Mixin: pass` as the stand-in: the import is read too; the class is
+                # kept apart, so that one declaring columns blocks (ColumnBuilder.standin)
+                self.standins.extend(c for c in self.classes[marks[3]:] if c.name in imported)
+                self.classes[marks[3]:] = [c for c in self.classes[marks[3]:]
+                                           if c.name not in imported]
         for extra in (stmt.orelse, stmt.finalbody):
             if extra is not None:
                 self.module_body(_block_body(extra.body))
@@ -1798,6 +1805,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         factories=tuple(builder.factories),
         made=tuple(builder.made),
         returned=tuple(builder.returned),
+        standins=tuple(builder.standins),
     )
 
 
