@@ -191,6 +191,19 @@ class ColumnBuilder:
                     return name
                 declared_by = ancestor
                 break
+        if declared_by is not None and declared_by.external is not None:
+            # table-naming speaks for the application's own classes, not for how a package
+            # names the tables of its mixins: falling back to it would be a guess
+            ext = declared_by.external
+            self.error(node.path, cls.line,
+                       f"class {cls.name} takes its table name from the __tablename__ of "
+                       f"{ext.name} ({ext.tablename_unread}), which masking-reviewer cannot "
+                       "evaluate from the package's source, and table-naming does not apply to "
+                       "a package's own naming; give the class a literal __tablename__, or "
+                       f"declare the name in [tool.masking-reviewer.{CONFIG_KEY}]: "
+                       f"\"{ext.name}\" = {{ tablename = \"...\", columns = [...] }} "
+                       "({class} or {class_lower} in it for a name derived from the class)")
+            return None
         if node.sqlmodel:
             return cls.name.lower()  # SQLModel's own default __tablename__
         naming = self.config.table_naming

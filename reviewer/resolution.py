@@ -667,7 +667,9 @@ class Resolver:
             return
         if declared.kind == "declarative-base":
             node.declarative = True
-        if not declared.columns and declared.tablename is None:
+        if not declared.columns and declared.tablename is None and (
+            declared.tablename_unread is None
+        ):
             return
         ext = self._external_nodes.get(qual)
         if ext is None:
@@ -675,6 +677,8 @@ class Resolver:
 
             names = tuple(c.attribute for c in declared.columns)
             derived = tablename_expr(declared.tablename) if declared.tablename else None
+            if declared.tablename_unread is not None:
+                derived = ("unknown",)  # a declared_attr that names no table it can evaluate
             facts = ClassFacts(
                 name=qual.rsplit(".", 1)[-1], line=0, bases=(), names=names,
                 tablename=None if derived else declared.tablename,

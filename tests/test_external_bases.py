@@ -21,7 +21,7 @@ from reviewer.errors import UsageError
 from reviewer.externals import locate_module, shipped, tablename_problem, version_matches
 from reviewer.inventory import build_inventory
 from reviewer.sources import MemoryTree, WorktreeTree
-from reviewer.types import Config, ExternalClass, ExternalColumn, Inventory
+from reviewer.types import Config, ExternalClass, ExternalColumn, Inventory, TableNaming
 
 HEAD = """\
 from sqlalchemy import Column, Integer, String
@@ -856,6 +856,102 @@ def test_installed_declared_attr_tablename_agrees_with_sqlalchemy(
     for c in inventory.columns:
         static.setdefault(c.table, []).append(c.column)
     assert {t: sorted(c) for t, c in static.items()} == json.loads(proc.stdout)
+
+
+UNREAD_FIX = (r", which masking-reviewer cannot evaluate from the package's source, and "
+              r"table-naming does not apply to a package's own naming; give the class a literal "
+              r"__tablename__, or declare the name in \[tool\.masking-reviewer\.external-bases\]: "
+              r"\"acme_dance\.storage\.TokenMixin\" = \{ tablename = \"\.\.\.\", columns = "
+              r"\[\.\.\.\] \} \(\{class\} or \{class_lower\} in it for a name derived from the "
+              r"class\)$")
+UNREAD_HELPER = "def _table_name(cls):\n    return 'acme_' + cls.__name__.lower()\n"
+
+
+@pytest.mark.parametrize("naming", [
+    pytest.param(None, id="no table-naming"),
+    pytest.param("snake_case", id="table-naming snake_case"),
+    pytest.param("flask-sqlalchemy", id="table-naming flask-sqlalchemy"),
+])
+@pytest.mark.parametrize(("returns", "helper", "where"), [
+    pytest.param("_table_name(cls)", UNREAD_HELPER, 6, id="a helper function"),
+    pytest.param("PREFIX + cls.__name__.lower()", "PREFIX = 'acme_'\n", 5,
+                 id="a module constant"),
+    pytest.param('"acme_%s" % cls.__name__', "", 4, id="%-formatting"),
+])
+def test_an_installed_tablename_the_reader_cannot_evaluate_blocks(
+    returns: str, helper: str, where: int, naming: TableNaming | None, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a fallback to table-naming: that is the application's convention, not the
+    package's (see the differential below, where the two differ)."""
+    storage = DANCE_SITE["acme_dance/storage.py"].replace("{returns}", returns)
+    storage = storage.replace("class TokenMixin:", helper + "class TokenMixin:")
+    monkeypatch.syspath_prepend(str(_site(tmp_path, {**DANCE_SITE,
+                                                     "acme_dance/storage.py": storage})))
+    inventory = scan(DANCE_APP, Config(root="/repo", table_naming=naming))
+    assert "acme_dance" not in sys.modules
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 6)
+    assert re.fullmatch(r"class GitHubToken takes its table name from the __tablename__ of "
+                        rf"acme_dance\.storage\.TokenMixin \(acme_dance\.storage, line {where}\)"
+                        + UNREAD_FIX, error.message), error.message
+
+
+@pytest.mark.parametrize(("own", "config", "expected"), [
+    pytest.param("    __tablename__ = 'github_tokens'\n", "", "github_tokens",
+                 id="the subclass's own __tablename__"),
+    pytest.param("", '"acme_dance.storage.TokenMixin" = { tablename = "acme_{class_lower}", '
+                 'columns = [{ attribute = "token" }] }\n', "acme_githubtoken",
+                 id="an external-bases declaration"),
+])
+def test_an_unread_installed_tablename_is_resolved_by_a_name_the_user_writes(
+    own: str, config: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = DANCE_SITE["acme_dance/storage.py"].replace("{returns}", "_table_name(cls)")
+    storage = storage.replace("class TokenMixin:", UNREAD_HELPER + "class TokenMixin:")
+    monkeypatch.syspath_prepend(str(_site(tmp_path, {**DANCE_SITE,
+                                                     "acme_dance/storage.py": storage})))
+    repo = tmp_path / "repo"  # the site-packages beside it is no part of the repository
+    (repo / "app").mkdir(parents=True)
+    (repo / "app" / "models.py").write_text(
+        HEAD + textwrap.dedent(DANCE_APP).replace("(TokenMixin, Base):\n",
+                                                  "(TokenMixin, Base):\n" + own))
+    (repo / "pyproject.toml").write_text(
+        "[tool.masking-reviewer]\ntable-naming = \"snake_case\"\n"
+        "[tool.masking-reviewer.external-bases]\n" + config)
+    tree = WorktreeTree(repo)
+    inventory = build_inventory(tree, load_config(str(repo), tree), use_cache=False)
+    assert inventory.errors == ()
+    assert {c.table for c in inventory.columns} == {expected}
+
+
+def test_the_table_naming_guess_for_an_unread_installed_tablename_would_be_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Differential: SQLAlchemy runs the package's declared_attr and names the table
+    acme_githubtoken; snake_case would have said git_hub_token, so rules written for it would
+    mask a table that does not exist while the real one is copied."""
+    storage = DANCE_SITE["acme_dance/storage.py"].replace("{returns}", "_table_name(cls)")
+    site = _site(tmp_path, {"acme_dance/__init__.py": "", "acme_dance/storage.py":
+                            storage.replace("class TokenMixin:",
+                                            UNREAD_HELPER + "class TokenMixin:")})
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent(DANCE_APP))
+    walk = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from app.models import Base\n"
+        "print(json.dumps(sorted(Base.metadata.tables)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-B", "-c", walk, str(tmp_path), str(site)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == ["acme_githubtoken"]
+    monkeypatch.syspath_prepend(str(site))
+    inventory = scan(DANCE_APP, Config(root="/repo", table_naming="snake_case"))
+    assert [(e.line, e.message.split(" (")[0]) for e in inventory.errors] == [
+        (6, "class GitHubToken takes its table name from the __tablename__ of "
+            "acme_dance.storage.TokenMixin")]
 
 
 def test_every_shipped_derived_tablename_is_well_formed() -> None:
