@@ -733,6 +733,16 @@ class ColumnBuilder:
         if bad and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
             for owner, base in bad:
                 qual = owner.external_quals.get(base)
+                maker = self.resolver.unfollowed_call(owner.path, base) if qual is None \
+                    else None
+                if maker is not None:
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} is made by "
+                               f"{maker}, so its columns cannot be read; have the function only "
+                               "return declarative_base(...) or define one class and return "
+                               "it, or bind the base at module level (Base = "
+                               "declarative_base(...))")
+                    continue
                 if qual is None or self.resolver.top_level_in_repo(qual):
                     self.error(owner.path, owner.facts.line,
                                f"class {owner.facts.name}: base class {base!r} cannot be found "

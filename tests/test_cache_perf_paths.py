@@ -470,6 +470,13 @@ FACTS_SOURCES = [
         "    class Mixin:\n"
         "        token = Column(String)\n",
         id="a class standing in for an import where it fails"),
+    pytest.param(
+        "from sqlalchemy.orm import declarative_base\n"
+        "def make_base(mixins):\n"
+        "    for mixin in mixins:\n"
+        "        register(mixin)\n"
+        "    return declarative_base()\n",
+        id="a base function the reader cannot follow, and why"),
 ]
 
 

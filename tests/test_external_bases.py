@@ -926,6 +926,24 @@ def test_an_unread_installed_tablename_is_resolved_by_a_name_the_user_writes(
     assert {c.table for c in inventory.columns} == {expected}
 
 
+def test_an_installed_class_own_tablename_wins_over_its_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in Python's MRO: an installed mixin naming its table literally is not overridden by
+    the unreadable declared_attr of the base it derives from."""
+    storage = DANCE_SITE["acme_dance/storage.py"].replace("{returns}", "_table_name(cls)")
+    storage = storage.replace("class TokenMixin:", UNREAD_HELPER + "class TokenMixin:") + (
+        "class NamedTokenMixin(TokenMixin):\n"
+        "    __tablename__ = 'acme_tokens'\n"
+    )
+    monkeypatch.syspath_prepend(str(_site(tmp_path, {**DANCE_SITE,
+                                                     "acme_dance/storage.py": storage})))
+    inventory = scan(DANCE_APP.replace("import TokenMixin", "import NamedTokenMixin")
+                     .replace("(TokenMixin, Base)", "(NamedTokenMixin, Base)"))
+    assert inventory.errors == ()
+    assert {c.table for c in inventory.columns} == {"acme_tokens"}
+
+
 def test_the_table_naming_guess_for_an_unread_installed_tablename_would_be_wrong(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
