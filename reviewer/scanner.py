@@ -902,8 +902,10 @@ class _ModuleBuilder:
         makes brings its mixin along. Returns that all return the same call count as one;
         different ones are base_problem's."""
         values = returned_values(stmt, returns)
-        if len(values) > 1 and all(isinstance(v, cst.Call) and v.deep_equals(values[0])
-                                   for v in values):
+        first = values[0] if values else None
+        if len(values) > 1 and first is not None and all(
+            isinstance(v, cst.Call) and v.deep_equals(first) for v in values
+        ):
             values = values[:1]
         if len(values) != 1 or not isinstance(call := values[0], cst.Call):
             return
