@@ -463,6 +463,21 @@ FACTS_SOURCES = [
         "    id = mixins.BaseMixin.id\n"
         "    backup: Mapped[Optional[str]] = mixins.BaseMixin.email\n",
         id="class attributes bound to another class's attribute, one annotated"),
+    pytest.param(
+        "try:\n"
+        "    from acme.mixins import Mixin, Other\n"
+        "except ImportError:\n"
+        "    from .compat import Other\n"
+        "    class Mixin:\n"
+        "        token = Column(String)\n",
+        id="a class and an import standing in for imports where they fail"),
+    pytest.param(
+        "from sqlalchemy.orm import declarative_base\n"
+        "def make_base(mixins):\n"
+        "    for mixin in mixins:\n"
+        "        register(mixin)\n"
+        "    return declarative_base()\n",
+        id="a base function the reader cannot follow, and why"),
 ]
 
 
