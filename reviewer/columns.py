@@ -10,7 +10,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from reviewer.externals import CONFIG_KEY, distribution_hint
+from reviewer.externals import CONFIG_KEY, distribution_hint, from_shipped
+from reviewer.facts import CallFacts
 from reviewer.resolution import (
     ClassNode,
     Resolver,
@@ -26,7 +27,6 @@ from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
 if TYPE_CHECKING:
     from reviewer.facts import (
         AliasFacts,
-        CallFacts,
         ClassFacts,
         ColRef,
         LateFacts,
@@ -121,6 +121,18 @@ class ColumnBuilder:
 
     def _table_of(self, node: ClassNode) -> str | None:
         cls = node.facts
+        hook = self.renamed_by(node)
+        if hook is not None:
+            guard = hook.facts.renames_guard
+            self.error(node.path, cls.line,
+                       f"class {cls.name}: the __init_subclass__ of {hook.facts.name} "
+                       f"({hook.path}:{hook.facts.renames_tables}) assigns cls.__tablename__"
+                       + (f" when the class has {guard}" if guard is not None else "")
+                       + ", so the table name written in the class may not be its table, and "
+                       "masking-reviewer does not run that code to find out; give each "
+                       "class its final table name as a literal __tablename__ (or a "
+                       "declared_attr) instead of renaming it in __init_subclass__")
+            return None
         if cls.table is not None:
             name = self.table_name(node.path, cls.table)
             if name is None:
@@ -229,6 +241,25 @@ class ColumnBuilder:
                    "computed at import time; set table-naming = \"snake_case\" or "
                    "\"flask-sqlalchemy\" in [tool.masking-reviewer], or give the class a "
                    "__tablename__")
+        return None
+
+    def renamed_by(self, node: ClassNode) -> ClassNode | None:
+        """The class before ``node`` in its MRO whose ``__init_subclass__`` may rename
+        ``node``'s table (it runs for subclasses only), or None. A ``hasattr(cls, "X")`` guard
+        spares the class only when nothing in its MRO can have X: every class is read and binds
+        no X, and X is none of the attributes SQLAlchemy's own bases and metaclasses give."""
+        mro = self.mro(node)
+        for ancestor in mro[1:]:
+            if not ancestor.facts.renames_tables:
+                continue
+            guard = ancestor.facts.renames_guard
+            if guard is None or guard.startswith("_") or guard in _SQLA_CLASS_ATTRS or any(
+                c.facts.binds(guard) or c.external is not None or c.bad_bases
+                or c.unsupported_bases or c.problem is not None
+                or any(k == "metaclass" for k, _ in c.facts.keywords)
+                for c in mro
+            ):
+                return ancestor
         return None
 
     # ----------------------------------------------------------------- columns
@@ -347,9 +378,13 @@ class ColumnBuilder:
             return call.callee, "a functools.partial"
         if _harmless(ref.qual):
             return None
-        declared = self.resolver.externals.configured.get(ref.qual)
+        # `"pkg.helper" = { columns = [] }`: the user says it builds none; or our shipped
+        # declaration says so (pydantic's ConfigDict is a TypedDict: calling it makes a plain
+        # dict, which SQLAlchemy never maps). Only an exact qualified name counts, so another
+        # callee of the same package still blocks.
+        declared = self.resolver.externals.configured.get(ref.qual) or from_shipped(ref.qual)
         if declared is not None and not declared.columns and declared.tablename is None:
-            return None  # `"pkg.helper" = { columns = [] }`: the user says it builds none
+            return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
 
     def inline_factory(self, path: str, call: CallFacts) -> tuple[CallFacts, set[str]] | None:
@@ -388,6 +423,32 @@ class ColumnBuilder:
         )
         return merged, self.labels_for(ref.path, inner)
 
+    def nested_builder(self, path: str, nested: Sequence[str], *, broad: bool) -> str | None:
+        """The first call inside a value, ``X(...)``, that may build a column, or None. A
+        SQLAlchemy construct (relationship, synonym, column_property of a select ...) holds
+        what it is given as configuration, so only a column construct in it counts; anything
+        else may return what it is given (``broad``), so every call it is not known to build
+        no column counts too."""
+        for callee in nested:
+            if not callee:
+                if broad:
+                    return "a call whose callee is an expression"
+                continue
+            shown = f"{callee}(...)"
+            q = self.callee_qual(path, callee)
+            if q is not None and is_sqla(q):
+                if tail(q) in _BUILDS_COLUMNS:
+                    return shown
+                continue
+            if tail(callee) in _COLUMNISH and q is None:
+                return shown  # spelled like a column, resolved to nothing known
+            probe = CallFacts(callee, 0)
+            if self.inline_factory(path, probe) is not None:
+                return shown
+            if broad and self.unclassified(path, probe) is not None:
+                return shown
+        return None
+
     def builds_no_column(self, path: str, function: str) -> bool:
         """A repository function every return of which calls something known to build no
         column, e.g. ``return orm.relationship(...)``. A method of an object the function made
@@ -415,6 +476,18 @@ class ColumnBuilder:
             for d in stmt.decorators
         ):
             return None
+        if stmt.through is not None and self.resolver.qual(path, stmt.through.callee) \
+                not in _CASTS:
+            stmt = replace(stmt, call=stmt.through, through=None)  # read as the call it is
+        if stmt.expr is not None:
+            builder = self.nested_builder(path, stmt.nested, broad=True)
+            if builder is not None:
+                self.blocked.add(table)
+                self.error(path, stmt.line,
+                           f"{where}: {stmt.expr} calls {builder}, so its value may be a "
+                           "column masking-reviewer cannot read, and a labelled one would pass "
+                           "unchecked; " + _DECLARE_DIRECTLY)
+            return None
         call: CallFacts | None = None
         preset_labels: set[str] = set()
         if stmt.call is not None:
@@ -428,6 +501,20 @@ class ColumnBuilder:
                 # cannot see (a factory, a partial, a re-export it failed to follow), and a
                 # labelled one would pass unchecked. Unreadable blocks; it is never dropped.
                 why = self.unclassified(path, stmt.call)
+                if why is None and stmt.nested:
+                    # it builds no column itself, but may hand back one it is given:
+                    # copy.copy(Column(...)), a cast the reader cannot resolve to typing's
+                    q = self.callee_qual(path, stmt.call.callee)
+                    builder = self.nested_builder(path, stmt.nested,
+                                                  broad=q is None or not is_sqla(q))
+                    if builder is not None:
+                        self.blocked.add(table)
+                        self.error(path, stmt.line,
+                                   f"{where}: {stmt.call.callee}(...) is given {builder}, and "
+                                   "masking-reviewer cannot tell whether it returns a column "
+                                   "from it, so a labelled one would pass unchecked; "
+                                   + _DECLARE_DIRECTLY)
+                        return None
                 if why is not None:
                     self.blocked.add(table)
                     shown = f"{why[0]}(...)" if why[0] else "the call"
@@ -1318,6 +1405,14 @@ class ColumnBuilder:
                            "mixins (a table always has at least a primary key)")
 
 
+# What ``hasattr(cls, X)`` finds on any declarative class through SQLAlchemy's own bases and
+# metaclasses (besides dunders, which never count as absent)
+_SQLA_CLASS_ATTRS = frozenset({
+    "metadata", "registry", "query", "query_class", "type_annotation_map", "mro",
+})
+# What typing.cast(T, value) returns: the value itself
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+
 _MAX_MADE_DEPTH = 4
 # SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
 _HISTORY_NAME = "%s_version"
@@ -1329,6 +1424,8 @@ _BUILDS_COLUMNS = frozenset({
     "Column", "mapped_column", "column_property", "deferred", "composite", "MappedColumn",
 })
 _COLUMNISH = frozenset({"Column", "mapped_column", "column_property", "deferred", "Mapped"})
+_DECLARE_DIRECTLY = ("declare the column with mapped_column(...) or Column(...) directly in the "
+                     "class body (typing.cast(T, Column(...)) is read too)")
 
 
 def _stmt_names(stmt: Stmt) -> list[str]:

@@ -75,6 +75,16 @@ class Stmt:
     decorators: tuple[str, ...] = ()  # set for functions (declared_attr)
     labels: tuple[str, ...] = ()  # labels anywhere in the statement, annotation included
     type_checking: bool = False  # under ``if TYPE_CHECKING:`` (never runs)
+    # ``cast(T, Column(...))``: the call around ``call``, read through only when the inventory
+    # resolves it to typing.cast (else ``call`` is read as this call)
+    through: CallFacts | None = None
+    # dotted callees of the calls inside the value but its outermost one (lambdas left out,
+    # "" for a callee that is no dotted name): what a wrapper the inventory cannot see through
+    # may hand back as the attribute. Not kept under a call spelled Column/mapped_column.
+    nested: tuple[str, ...] = ()
+    # a value that is no call but may evaluate to one inside it (``a if c else b``, ``x or y``,
+    # ``[...][0]``): what it is, for the message; ``call`` is None then
+    expr: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +132,11 @@ class ClassFacts:
     str_attrs: tuple[tuple[str, StrExpr], ...] = ()
     str_methods: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
     col_refs: tuple[ColRef, ...] = ()  # ``id = BaseMixin.id``
+    # ``def __init_subclass__(cls): ... cls.__tablename__ = ...``: the line of the first
+    # assignment (or setattr) that may rename the table of every subclass (0: none), and the
+    # attribute a ``hasattr(cls, "X")`` guard around every such assignment requires (else None)
+    renames_tables: int = 0
+    renames_guard: str | None = None
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -303,7 +318,8 @@ def _enc_ann(a: AnnFacts | None) -> list[Any] | None:
 
 def _enc_stmt(s: Stmt) -> list[Any]:
     return [s.attribute, s.line, s.end_line, _enc_ann(s.annotation),
-            _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking]
+            _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking,
+            _enc_call(s.through), list(s.nested), s.expr]
 
 
 def _enc_class(c: ClassFacts) -> list[Any]:
@@ -318,7 +334,8 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[name, expr] for name, expr in c.str_attrs],
             [[name, list(params), expr] for name, params, expr in c.str_methods],
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
-             for r in c.col_refs]]
+             for r in c.col_refs],
+            c.renames_tables, c.renames_guard]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -384,15 +401,18 @@ def _ann(d: Any) -> AnnFacts | None:
 
 
 def _stmt(d: Any) -> Stmt:
-    attribute, line, end_line, ann, call, decorators, labels, type_checking = d
+    (attribute, line, end_line, ann, call, decorators, labels, type_checking, through, nested,
+     expr) = d
     return Stmt(str(attribute), int(line), int(end_line), _ann(ann), _call(call),
-                tuple(decorators), tuple(labels), bool(type_checking))
+                tuple(decorators), tuple(labels), bool(type_checking), _call(through),
+                tuple(nested), expr)
 
 
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query, table_ref, sealed, str_attrs, str_methods, col_refs) = d
+     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames_tables,
+     renames_guard) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -406,6 +426,7 @@ def _class(d: Any) -> ClassFacts:
         tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_methods),
         tuple(ColRef(str(a), str(t), int(n), int(e), _ann(ann))
               for a, t, n, e, ann in col_refs),
+        int(renames_tables), renames_guard,
     )
 
 

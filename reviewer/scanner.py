@@ -1233,6 +1233,8 @@ class _ModuleBuilder:
             str_attrs=str_attrs,
             str_methods=str_methods,
             sealed_writes=tuple(state.sealed),
+            renames_tables=state.renames[0],
+            renames_guard=state.renames[1],
             made=tuple(made),
             decorators=tuple(dotted(_uncall(d.decorator)) or "" for d in node.decorators),
             tablename_expr=state.tablename_expr,
@@ -1367,6 +1369,20 @@ class _ModuleBuilder:
                 annotation = ex.plain_annotation(ann.annotation)
             if value is None and annotation is None:
                 continue
+            through: CallFacts | None = None
+            nested: tuple[str, ...] = ()
+            expr: str | None = None
+            if isinstance(value, cst.Call):
+                if not _COLUMN_CALL.fullmatch(dotted(value.func) or ""):
+                    nested = _nested_calls(value)
+                inner = _cast_value(value)
+                if isinstance(inner, cst.Call):
+                    through, value = ex.call(value, end_line), inner
+                elif inner is not None:
+                    self.shared_column(attr, inner, line)  # cast(T, SHARED_COLUMN)
+            elif value is not None and type(value) in _WRAPPING_VALUES:
+                nested = _nested_calls(value)
+                expr = _WRAPPING_VALUES[type(value)] if nested else None
             call = ex.call(value, end_line) if isinstance(value, cst.Call) else None
             if isinstance(value, cst.Attribute) and not type_checking and (
                 (ref := dotted(value)) is not None
@@ -1374,13 +1390,14 @@ class _ModuleBuilder:
                 state.col_refs.append(ColRef(attr, ref, line, end_line, annotation))
             if value is not None and call is None:
                 self.shared_column(attr, value, line)
-                if annotation is None or annotation.wrapper:
+                if (annotation is None or annotation.wrapper) and expr is None:
                     continue  # a plain `is_active: bool = True` is still a SQLModel field
             labels = _merge_labels(
                 ex.labels, call.labels if call else (), ex.labels_in(ann, small)
             )
             state.stmts.append(
-                Stmt(attr, line, end_line, annotation, call, (), labels, type_checking)
+                Stmt(attr, line, end_line, annotation, call, (), labels, type_checking,
+                     through, nested, expr)
             )
             declared = len(state.stmts)
 
@@ -1409,6 +1426,8 @@ class _ModuleBuilder:
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
             if self.ex.any_sealing and _SEALING.search(ex.pos.text(stmt)):
                 self.sealed_writes(stmt, state, decorators)
+        if attr == "__init_subclass__" and not type_checking:
+            self.subclass_hook(stmt, state)
         if not declared:
             return
         first = self.first_line(stmt)
@@ -1426,11 +1445,31 @@ class _ModuleBuilder:
             return
         annotation = ex.annotation(stmt.returns.annotation) if stmt.returns else None
         end_line = ex.pos.end_line(stmt)
+        nested = () if _COLUMN_CALL.fullmatch(dotted(ret.func) or "") else _nested_calls(ret)
+        through: CallFacts | None = None
+        inner = _cast_value(ret)
+        if isinstance(inner, cst.Call):
+            through, ret = ex.call(ret, end_line), inner
         call = ex.call(ret, end_line)
         labels = _merge_labels(ex.labels, call.labels, ex.labels_in(stmt.returns, stmt))
         state.stmts.append(
-            Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking)
+            Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking,
+                 through, nested)
         )
+
+    def subclass_hook(self, stmt: cst.FunctionDef, state: _ClassState) -> None:
+        """``def __init_subclass__(cls): cls.__tablename__ = ...``: the hook runs for every
+        subclass, before its mapping (or, under a metaclass, even with super() called first),
+        so the table name written in the subclass may not be its table."""
+        params = stmt.params.params
+        if not params:
+            return
+        finder = _TableRenames(ident(params[0].name.value))
+        stmt.body.visit(finder)
+        if finder.found:
+            state.renames = (self.ex.pos.line(finder.found[0][0]),
+                             finder.found[0][1] if len({g for _, g in finder.found}) == 1
+                             else None)
 
     def sealed_writes(self, stmt: cst.FunctionDef, state: _ClassState,
                       decorators: tuple[str, ...]) -> None:
@@ -1474,6 +1513,7 @@ class _ClassState:
     callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
     sealed: list[tuple[str, str, int]] = field(default_factory=list)
     col_refs: list[ColRef] = field(default_factory=list)
+    renames: tuple[int, str | None] = (0, None)  # ClassFacts.renames_tables / renames_guard
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -2556,6 +2596,112 @@ def _blocks(stmt: cst.Try | cst.TryStar | cst.With | cst.Match
         if extra is not None:
             blocks.append(_block_body(extra.body))
     return blocks
+
+
+# A value that may evaluate to a call made inside it: SQLAlchemy maps the attribute if that is a
+# column. Containers are not here: a list or dict of columns is not mapped.
+_WRAPPING_VALUES: dict[type[cst.CSTNode], str] = {
+    cst.IfExp: "a conditional expression",
+    cst.BooleanOperation: "an and/or expression",
+    cst.Subscript: "a subscript",
+    cst.NamedExpr: "an assignment expression",
+}
+_COLUMN_CALL = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
+
+
+def _cast_value(call: cst.Call) -> cst.BaseExpression | None:
+    """``cast(T, value)``: the value (whether the callee is typing.cast is the inventory's to
+    resolve)."""
+    args = call.args
+    if ((dotted(call.func) or "").rsplit(".", 1)[-1] != "cast" or len(args) != 2
+            or any(a.keyword is not None or a.star for a in args)):
+        return None
+    return args[1].value
+
+
+def _nested_calls(node: cst.BaseExpression) -> tuple[str, ...]:
+    """The dotted callees of the calls inside ``node`` but ``node`` itself ("" for a callee
+    that is no dotted name). A lambda's body runs later, if ever, so it is left out."""
+    finder = _NestedCalls(node)
+    node.visit(finder)
+    return tuple(dict.fromkeys(finder.found))
+
+
+class _NestedCalls(cst.CSTVisitor):
+    def __init__(self, outer: cst.CSTNode) -> None:
+        self.outer = outer
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if node is not self.outer:
+            self.found.append(dotted(node.func) or "")
+        return True
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+class _TableRenames(cst.CSTVisitor):
+    """In ``__init_subclass__(cls)``: each ``cls.__tablename__ = ...`` (or ``__table__``, or
+    ``setattr(cls, name, ...)`` with any name that is not a literal other one), with the
+    attribute a directly enclosing ``if hasattr(cls, "X"):`` requires (None without one)."""
+
+    def __init__(self, cls_name: str) -> None:
+        self.cls = cls_name
+        self.found: list[tuple[cst.CSTNode, str | None]] = []
+        self.guards: list[str | None] = []
+
+    def _guard(self) -> str | None:
+        return self.guards[-1] if self.guards else None
+
+    def visit_If(self, node: cst.If) -> bool:
+        test = node.test
+        guard: str | None = None
+        if (isinstance(test, cst.Call) and dotted(test.func) == "hasattr" and len(test.args) == 2
+                and isinstance(test.args[0].value, cst.Name)
+                and test.args[0].value.value == self.cls):
+            guard = _literal_str(test.args[1].value)
+        outer = self._guard()
+        self.guards.append(guard or outer)
+        node.body.visit(self)
+        self.guards.pop()
+        if node.orelse is not None:  # runs when this test fails: only the outer guard holds
+            node.orelse.visit(self)
+        return False
+
+    def _target(self, target: cst.BaseExpression, node: cst.CSTNode) -> None:
+        if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                and target.value.value == self.cls
+                and target.attr.value in ("__tablename__", "__table__")):
+            self.found.append((node, self._guard()))
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        for t in node.targets:
+            self._target(t.target, node)
+        return True
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        self._target(node.target, node)
+        return True
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        self._target(node.target, node)
+        return True
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        args = node.args
+        if (dotted(node.func) == "setattr" and args and isinstance(args[0].value, cst.Name)
+                and args[0].value.value == self.cls):
+            name = _literal_str(args[1].value) if len(args) > 1 else None
+            if name is None or name in ("__tablename__", "__table__"):
+                self.found.append((node, self._guard()))
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's cls is another name, if it runs at all
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
 
 
 class _Builds(cst.CSTVisitor):
