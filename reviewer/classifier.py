@@ -85,6 +85,7 @@ class Vocabulary:
     by_name_types: frozenset[str] = frozenset()
     by_verbs: frozenset[str] = frozenset()
     person_only: frozenset[tuple[str, ...]] = frozenset()
+    text_only: frozenset[tuple[str, ...]] = frozenset()
     personal_siblings: frozenset[str] = frozenset()
     machine_ip_qualifiers: frozenset[str] = frozenset()
     network_siblings: frozenset[str] = frozenset()
@@ -301,6 +302,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
         by_verbs=frozenset(map(_singular, _strs(ctx, "by_verbs"))),
         person_only=frozenset(_phrases(ctx, "person_only")),
+        text_only=frozenset(_phrases(ctx, "text_only")),
         personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
         machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
         network_siblings=frozenset(map(_snake_norm, _strs(ctx, "network_siblings"))),
@@ -893,6 +895,8 @@ def classify_in_context(column: Column, context: Context | None = None,
         # a flag, a number or a date holds no secret whatever its table; a number is a
         # person's only in a person's row (zou: person.position, but forums.position orders)
         if base is not None and base.category in ("direct_identifier", "quasi_identifier"):
+            if _contains_any(normalize(name), vocab.text_only):
+                return None  # a last_login date is when, not who
             return _not_a_secret(base, normalize(name), context, column, vocab)
         return base
     if column.sealed_by and (base is None or base.category == "free_text"
@@ -946,8 +950,13 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"'{sealed}': the row says its value is stored encrypted")
     if base is None and ruled_out(name, vocab):
         return None
+    text = " ".join(t for t in (column.doc, column.comment) if t)
+    public = _mentions(text, vocab.public_words)
+    said = None if public else _mentions(text, vocab.secret_words)
     if base is not None and base.category != "credential":
-        return _not_a_secret(base, normalize(name), context, column, vocab)
+        if not (said and base.category == "direct_identifier" and base.confidence != "high"):
+            return _not_a_secret(base, normalize(name), context, column, vocab)
+        base = None  # an smtp_login the doc calls a password: the author knows what it holds
     if (base is not None and context.person_table
             and _contains_any(normalize(name), vocab.person_prose)):
         return Classification("free_text", "medium", f"{base.reason} in table "
@@ -960,9 +969,6 @@ def classify_in_context(column: Column, context: Context | None = None,
             return Classification("credential", "medium",
                                   f"name token 'value' in settings table '{context.table}'")
     bare = [t for t in tokens if t in vocab.bare_secrets]
-    text = " ".join(t for t in (column.doc, column.comment) if t)
-    public = _mentions(text, vocab.public_words)
-    said = None if public else _mentions(text, vocab.secret_words)
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
     if base is not None and base.confidence == "low" and not bare:
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
