@@ -929,8 +929,29 @@ _PERSON_VERSIONED = """
                 name = Column(String(64), unique=True)
                 value = Column(Text)
             """, ("setting", "value"),
-            ("credential", "medium", "name token 'value' in settings table 'setting'"),
+            ("credential", "high", "name token 'value' in configuration table 'setting': where "
+             "an application keeps its settings, it keeps the passwords and API keys among them"),
             id="a name/value settings store"),
+        pytest.param("""
+            class ResolverConfig(Base):
+                __tablename__ = "resolverconfig"
+                id = Column(Integer, primary_key=True)
+                Key = Column(Unicode(255), nullable=False)
+                Value = Column(Unicode(2000), default='')
+            """, ("resolverconfig", "Value"),
+            ("credential", "high", "name token 'Value' in configuration table 'resolverconfig': "
+             "where an application keeps its settings, it keeps the passwords and API keys among "
+             "them"),
+            id="an integration's configuration holds its bind password"),
+        pytest.param("""
+            class BIOSSetting(Base):
+                __tablename__ = "bios_settings"
+                node_id = Column(Integer, primary_key=True)
+                name = Column(String(255), primary_key=True)
+                value = Column(Text)
+            """, ("bios_settings", "value"),
+            ("credential", "medium", "name token 'value' in settings table 'bios_settings'"),
+            id="a machine's settings warn: not the application's configuration"),
         pytest.param("""
             class PoolTargetOption(Base):
                 __tablename__ = "pool_target_options"
@@ -1074,7 +1095,8 @@ _PERSON_VERSIONED = """
                 key = Column(String(255), primary_key=True)
                 value = Column(Text, nullable=False)
             """, ("settings", "value"),
-            ("credential", "medium", "name token 'value' in settings table 'settings'"),
+            ("credential", "high", "name token 'value' in configuration table 'settings': where "
+             "an application keeps its settings, it keeps the passwords and API keys among them"),
             id="the value of a settings store may be an SMTP password"),
         pytest.param("""
             class Artifact(Base):
