@@ -923,8 +923,8 @@ _PERSON_VERSIONED = """
                 encrypted_auth_state = Column(LargeBinary)
                 encrypted = Column(Boolean)
             """, ("users", "encrypted_auth_state"),
-            ("credential", "high", "name token 'encrypted', name token 'auth'"),
-            id="a name that says it is stored encrypted"),
+            ("credential", "high", "name 'auth_state'"),
+            id="an authenticator's state holds its tokens"),
         pytest.param("""
             class Setting(Base):
                 __tablename__ = "setting"
