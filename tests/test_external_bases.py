@@ -624,12 +624,14 @@ def test_a_declared_tablename_may_be_derived_from_the_class_name(
 
 @pytest.mark.parametrize(("tablename", "message"), [
     pytest.param('"stripe_{cls}"', r"tablename 'stripe_\{cls\}' has the unknown field \{cls\}; "
-                 r"the fields are \{class\} \(the name of each class deriving from it\) and "
-                 r"\{class_lower\} \(that name lowercased\), e.g. \"flask_dance_\{class_lower\}\"",
+                 r"the fields are \{class\} \(the name of each class deriving from it\), "
+                 r"\{class_lower\} \(that name lowercased\) and \{class_snake\} \(that name "
+                 r"in snake_case, HTTPRequestLog -> http_request_log\), e\.g\. "
+                 r"\"flask_dance_\{class_lower\}\"",
                  id="an unknown field"),
     pytest.param('"stripe_{class_lower"', r"tablename 'stripe_\{class_lower' has an unmatched "
-                 r"'\{'; a table name derived from the class name takes \{class\} or "
-                 r"\{class_lower\}", id="an unclosed brace"),
+                 r"'\{'; a table name derived from the class name takes \{class\}, "
+                 r"\{class_lower\} or \{class_snake\}", id="an unclosed brace"),
     pytest.param('"stripe_{}"', r"tablename 'stripe_\{\}' has the unknown field \{\};",
                  id="an empty field"),
     pytest.param('"stripe}"', r"tablename 'stripe\}' has an unmatched '\}';",
@@ -725,8 +727,173 @@ def test_installed_declared_attr_tablename_agrees_with_sqlalchemy(
 def test_every_shipped_derived_tablename_is_well_formed() -> None:
     derived = {name: d.cls.tablename for name, found in shipped().items() for d in found
                if d.cls.tablename and "{" in d.cls.tablename}
+    snake = {f"advanced_alchemy.base.{name}": "{class_snake}" for name in (
+        "CommonTableAttributes", "DefaultBase", "UUIDBase", "UUIDAuditBase", "UUIDv6Base",
+        "UUIDv6AuditBase", "UUIDv7Base", "UUIDv7AuditBase", "NanoIDBase", "NanoIDAuditBase",
+        "BigIntBase", "BigIntAuditBase", "IdentityBase", "IdentityAuditBase")}
     assert derived == {
         "flask_dance.consumer.backend.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
         "flask_dance.consumer.storage.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
+        **snake,
     }
     assert all(tablename_problem(t) is None for t in derived.values())
+
+
+# ----------------------------------------------------------------------------- advanced-alchemy
+# Shipped declarations (reviewer/external_bases/advanced_alchemy.toml). The package is not
+# installed here, so the newest declarations answer.
+
+AA_CASES = [
+    pytest.param(
+        """\
+        from typing import Any
+        from advanced_alchemy.base import SQLQuery
+        class Model(SQLQuery):
+            __abstract__ = True
+            def __init_subclass__(cls, **kwargs: Any) -> None:
+                cls.registered = True
+                super().__init_subclass__(**kwargs)
+        class Store(Model):
+            __tablename__ = "stores"
+            id: Mapped[str] = mapped_column(String, primary_key=True)
+            api_token: Mapped[str | None]
+        """,
+        [("stores", "id", "id", False, None, 14),
+         ("stores", "api_token", "api_token", True, None, 15)],
+        id="SQLQuery: a declarative base that adds no column and names no table",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy.base import UUIDAuditBase
+        class HTTPRequestLog(UUIDAuditBase):
+            client_secret: Mapped[str]
+        """,
+        [("http_request_log", "created_at", "created_at", False, "UUIDAuditBase", 6),
+         ("http_request_log", "id", "id", False, "UUIDAuditBase", 6),
+         ("http_request_log", "sa_orm_sentinel", "_sentinel", True, "UUIDAuditBase", 6),
+         ("http_request_log", "updated_at", "updated_at", False, "UUIDAuditBase", 6),
+         ("http_request_log", "client_secret", "client_secret", False, None, 7)],
+        id="UUIDAuditBase: snake_case table, UUID key, the sa_orm_sentinel column, audit columns",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy.base import BigIntBase
+        from advanced_alchemy.mixins import SlugKey, UniqueMixin
+        class APIKey(BigIntBase, SlugKey, UniqueMixin):
+            label: Mapped[str | None]
+        """,
+        [("api_key", "id", "id", False, "BigIntBase", 7),
+         ("api_key", "slug", "slug", False, "SlugKey", 7),
+         ("api_key", "label", "label", True, None, 8)],
+        id="BigIntBase has no sentinel; SlugKey adds slug; UniqueMixin adds nothing",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy import base
+        class OAuthAccount(base.UUIDv7Base):
+            access_token: Mapped[str]
+        class Setting(base.DefaultBase):
+            __tablename__ = "settings"
+            name: Mapped[str] = mapped_column(primary_key=True)
+        """,
+        [("o_auth_account", "id", "id", False, "UUIDv7Base", 6),
+         ("o_auth_account", "sa_orm_sentinel", "_sentinel", True, "UUIDv7Base", 6),
+         ("o_auth_account", "access_token", "access_token", False, None, 7),
+         ("settings", "name", "name", False, None, 10)],
+        id="through the module; DefaultBase adds no column and an own __tablename__ wins",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy.mixins import AuditColumns, UUIDPrimaryKey
+        from advanced_alchemy.mixins.nanoid import NanoIDPrimaryKey
+        class Document(UUIDPrimaryKey, AuditColumns, Base):
+            __tablename__ = "documents"
+        class Share(NanoIDPrimaryKey, Base):
+            __tablename__ = "shares"
+        """,
+        [("documents", "created_at", "created_at", False, "AuditColumns", 7),
+         ("documents", "id", "id", False, "UUIDPrimaryKey", 7),
+         ("documents", "sa_orm_sentinel", "_sentinel", True, "UUIDPrimaryKey", 7),
+         ("documents", "updated_at", "updated_at", False, "AuditColumns", 7),
+         ("shares", "id", "id", False, "NanoIDPrimaryKey", 9),
+         ("shares", "sa_orm_sentinel", "_sentinel", True, "NanoIDPrimaryKey", 9)],
+        id="the mixins on the application's own DeclarativeBase",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy.base import create_registry, orm_registry
+        from sqlalchemy.orm import DeclarativeBase as DB
+        Legacy = orm_registry.generate_base()
+        class Old(Legacy):
+            __tablename__ = "old"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        @orm_registry.mapped
+        class Plain:
+            __tablename__ = "plain"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        class Own(DB):
+            registry = create_registry()
+        class Item(Own):
+            __tablename__ = "items"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """,
+        [("old", "id", "id", False, None, 10),
+         ("plain", "id", "id", False, None, 14),
+         ("items", "id", "id", False, None, 19)],
+        id="orm_registry and create_registry() are SQLAlchemy registries",
+    ),
+    pytest.param(
+        """\
+        import uuid
+        from sqlalchemy import ForeignKey
+        from advanced_alchemy.base import UUIDBase
+        class Employee(UUIDBase):
+            kind: Mapped[str]
+            __mapper_args__ = {"polymorphic_on": "kind"}
+        class Manager(Employee):
+            __mapper_args__ = {"polymorphic_identity": "manager"}
+            reports: Mapped[int | None]
+        class Engineer(Employee):
+            id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employee.id"), primary_key=True)
+        class Intern(Employee):
+            __tablename__ = None
+            mentor: Mapped[str | None]
+        """,
+        [("employee", "id", "id", False, "UUIDBase", 8),
+         ("employee", "sa_orm_sentinel", "_sentinel", True, "UUIDBase", 8),
+         ("employee", "kind", "kind", False, None, 9),
+         ("employee", "reports", "reports", True, None, 13),
+         ("engineer", "id", "id", False, None, 15),
+         ("employee", "mentor", "mentor", True, None, 18)],
+        id="single-table children fold into the parent; an own primary key is a joined table",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), AA_CASES)
+def test_advanced_alchemy_bases_and_mixins(
+    body: str, expected: list[tuple[str, str, str | None, bool, str | None, int]]
+) -> None:
+    inventory = scan(body)
+    assert inventory.errors == ()
+    assert cols(inventory) == expected
+
+
+def test_an_unknown_advanced_alchemy_name_blocks_naming_the_config_key() -> None:
+    inventory = scan("""\
+        from advanced_alchemy.base import TenantBase
+        class Invoice(TenantBase):
+            __tablename__ = "invoices"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """)
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 6)
+    assert re.fullmatch(
+        r"class Invoice: base class 'TenantBase' is advanced_alchemy\.base\.TenantBase from the "
+        r"package 'advanced_alchemy', outside the repository; it is not installed where "
+        r"masking-reviewer runs and no declaration of it ships with masking-reviewer, so the "
+        r"columns it adds cannot be read\. Install the package where the reviewer runs, or "
+        r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
+        r"\"advanced_alchemy\.base\.TenantBase\" = \{ columns = \[\.\.\.\] \} "
+        r"\(columns = \[\] if it adds none\)", error.message), error.message
