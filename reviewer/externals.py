@@ -309,10 +309,6 @@ class InstalledReader:
             self._facts[path] = None if facts.errors else facts
         return self._facts[path]
 
-    def declared(self, qual: str) -> ExternalClass | None:
-        """The configured or shipped declaration of exactly this name, if any."""
-        return self.configured.get(qual) or from_shipped(qual)
-
     def find(self, qual: str) -> ExternalClass | None:
         module, _, name = qual.rpartition(".")
         found = self._class(module, name, 0)

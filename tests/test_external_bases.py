@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,13 @@ import pytest
 from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.errors import UsageError
-from reviewer.externals import locate_module, shipped, tablename_problem, version_matches
+from reviewer.externals import (
+    installed_version,
+    locate_module,
+    shipped,
+    tablename_problem,
+    version_matches,
+)
 from reviewer.inventory import build_inventory
 from reviewer.sources import MemoryTree, WorktreeTree
 from reviewer.types import Config, ExternalClass, ExternalColumn, Inventory
@@ -897,3 +904,198 @@ def test_an_unknown_advanced_alchemy_name_blocks_naming_the_config_key() -> None
         r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
         r"\"advanced_alchemy\.base\.TenantBase\" = \{ columns = \[\.\.\.\] \} "
         r"\(columns = \[\] if it adds none\)", error.message), error.message
+
+
+def _dist_info(site: Path, name: str, version: str) -> None:
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+
+
+@pytest.fixture
+def fresh_versions() -> Iterator[None]:
+    installed_version.cache_clear()  # the installed release is read once per process
+    yield
+    installed_version.cache_clear()
+
+
+@pytest.mark.parametrize(("version", "expected"), [
+    pytest.param("0.5.0", [("docs", "id"), ("docs", "sa_orm_sentinel"),
+                           ("full", "id"), ("full", "sa_orm_sentinel")],
+                 id="0.5: the sentinel is on UUIDPrimaryKey"),
+    pytest.param("0.7.0", [("docs", "id"), ("full", "id"), ("full", "sa_orm_sentinel")],
+                 id="0.7.0: the sentinel is on SentinelColumn, which only the bases derive from"),
+    pytest.param("1.11.0", [("docs", "id"), ("docs", "sa_orm_sentinel"),
+                            ("full", "id"), ("full", "sa_orm_sentinel")],
+                 id="1.11: UUIDPrimaryKey derives from SentinelMixin"),
+])
+def test_the_installed_advanced_alchemy_release_picks_its_declaration(
+    version: str, expected: list[tuple[str, str]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, fresh_versions: None
+) -> None:
+    site = tmp_path / "site-packages"
+    _dist_info(site, "advanced-alchemy", version)  # metadata only: no source to read
+    monkeypatch.syspath_prepend(str(site))
+    inventory = scan("""\
+        from advanced_alchemy.base import UUIDBase, UUIDPrimaryKey
+        class Doc(UUIDPrimaryKey, Base):
+            __tablename__ = "docs"
+        class Full(UUIDBase):
+            pass
+        """)
+    assert inventory.errors == ()
+    assert [(c.table, c.column) for c in inventory.columns] == expected
+
+
+# A stand-in for advanced-alchemy written by us, shaped like its 1.9+ base.py: the table name
+# comes from a declared_attr with single-table branches the reader cannot evaluate.
+AA_STANDIN = {
+    "advanced_alchemy/__init__.py": "",
+    "advanced_alchemy/mixins.py": (
+        "import uuid\n"
+        "from sqlalchemy.orm import Mapped, declared_attr, mapped_column, orm_insert_sentinel\n"
+        "class SentinelMixin:\n"
+        "    @declared_attr\n"
+        "    def _sentinel(cls) -> Mapped[int]:\n"
+        "        return orm_insert_sentinel(name='sa_orm_sentinel')\n"
+        "class UUIDPrimaryKey(SentinelMixin):\n"
+        "    id: Mapped[uuid.UUID] = mapped_column(default=uuid.uuid4, primary_key=True)\n"
+    ),
+    "advanced_alchemy/base.py": (
+        "import re\n"
+        "from sqlalchemy import MetaData\n"
+        "from sqlalchemy.orm import DeclarativeBase, declared_attr, registry\n"
+        "from advanced_alchemy.mixins import UUIDPrimaryKey\n"
+        "table_name_regexp = re.compile(r'((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))')\n"
+        "orm_registry = registry(metadata=MetaData())\n"
+        "class CommonTableAttributes:\n"
+        "    @declared_attr.directive\n"
+        "    @classmethod\n"
+        "    def __tablename__(cls):\n"
+        "        if '__tablename__' in cls.__dict__:\n"
+        "            return cls.__dict__['__tablename__']\n"
+        "        for parent in cls.__mro__[1:]:\n"
+        "            if 'polymorphic_on' in getattr(parent, '__mapper_args__', {}):\n"
+        "                return None\n"
+        "        return table_name_regexp.sub(r'_\\1', cls.__name__).lower()\n"
+        "class AdvancedDeclarativeBase(DeclarativeBase):\n"
+        "    registry = orm_registry\n"
+        "    __abstract__ = True\n"
+        "class UUIDBase(UUIDPrimaryKey, CommonTableAttributes, AdvancedDeclarativeBase):\n"
+        "    __abstract__ = True\n"
+        "class SQLQuery(AdvancedDeclarativeBase):\n"
+        "    __abstract__ = True\n"
+    ),
+}
+AA_APP = """\
+    from advanced_alchemy.base import SQLQuery, UUIDBase
+    class HTTPRequestLog(UUIDBase):
+        api_key: Mapped[str]
+    class Employee(UUIDBase):
+        kind: Mapped[str]
+        __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "e"}
+    class Manager(Employee):
+        __mapper_args__ = {"polymorphic_identity": "m"}
+        reports: Mapped[int | None]
+    class Store(SQLQuery):
+        __tablename__ = "stores"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        secret: Mapped[str | None]
+    """
+AA_COLUMNS = [
+    ("http_request_log", "id", False, True), ("http_request_log", "sa_orm_sentinel", True, False),
+    ("http_request_log", "api_key", False, False),
+    ("employee", "id", False, True), ("employee", "sa_orm_sentinel", True, False),
+    ("employee", "kind", False, False), ("employee", "reports", True, False),
+    ("stores", "id", False, True), ("stores", "secret", True, False),
+]
+
+
+def test_an_installed_advanced_alchemy_the_reader_cannot_follow_falls_back_to_the_shipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_versions: None
+) -> None:
+    site = _site(tmp_path, {**AA_STANDIN,
+                            "advanced_alchemy/__init__.py": "raise RuntimeError('imported!')\n"})
+    _dist_info(site, "advanced-alchemy", "1.11.0")
+    monkeypatch.syspath_prepend(str(site))
+    inventory = scan(AA_APP)
+    assert "advanced_alchemy" not in sys.modules
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.nullable, c.primary_key) for c in inventory.columns] == \
+        AA_COLUMNS
+
+
+def test_advanced_alchemy_declarations_agree_with_sqlalchemy(tmp_path: Path) -> None:
+    """Differential: the shipped declarations (the reader runs without the package) against
+    SQLAlchemy importing the app on the stand-in."""
+    inventory = scan(AA_APP)
+    assert inventory.errors == ()
+    site = _site(tmp_path, AA_STANDIN)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent(AA_APP))
+    walk = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from app import models\n"
+        "tables = {c.__table__ for c in vars(models).values() if hasattr(c, '__table__')}\n"
+        "print(json.dumps(sorted([t.name, c.name, bool(c.nullable), bool(c.primary_key)] "
+        "for t in tables for c in t.columns)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-B", "-c", walk, str(tmp_path), str(site)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(map(list, AA_COLUMNS)) == json.loads(proc.stdout)
+    assert sorted([c.table, c.column, c.nullable, c.primary_key]
+                  for c in inventory.columns) == json.loads(proc.stdout)
+
+
+ACME_SNAKE = {
+    "acme_models/__init__.py": "raise RuntimeError('imported!')\n",
+    "acme_models/base.py": (
+        "import re\n"
+        "from sqlalchemy.orm import Mapped, declared_attr, orm_insert_sentinel\n"
+        "NAME_RE = re.compile('((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))')\n"
+        "class Tabled:\n"
+        "    @declared_attr.directive\n"
+        "    def __tablename__(cls) -> str:\n"
+        "        return {returns}\n"
+        "    @declared_attr\n"
+        "    def _sentinel(cls) -> Mapped[int]:\n"
+        "        return orm_insert_sentinel(name='sa_orm_sentinel')\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(("returns", "expected", "message"), [
+    pytest.param("NAME_RE.sub(r'_\\1', cls.__name__).lower()",
+                 [("user_api_key", "sa_orm_sentinel", "_sentinel"),
+                  ("user_api_key", "id", "id")], None,
+                 id="a module constant's compiled pattern, and an insert sentinel"),
+    pytest.param("re.compile('((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))')"
+                 ".sub(r'_\\1', cls.__name__).lower()",
+                 [("user_api_key", "sa_orm_sentinel", "_sentinel"),
+                  ("user_api_key", "id", "id")], None, id="compiled in the expression"),
+    pytest.param("cls.__name__.lower() if cls.__dict__ else None", [],
+                 r"class UserAPIKey: base class 'Tabled' is acme_models\.base\.Tabled from the "
+                 r"package 'acme_models', outside the repository; .*\"acme_models\.base\.Tabled\""
+                 r" = \{ columns = \[\.\.\.\] \}",
+                 id="a name it cannot derive from the class name is unknown: MR007"),
+])
+def test_an_installed_declared_attr_tablename_from_a_compiled_pattern(
+    returns: str, expected: list[tuple[str, str, str]], message: str | None, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = {**ACME_SNAKE, "acme_models/base.py":
+            ACME_SNAKE["acme_models/base.py"].replace("{returns}", returns)}
+    monkeypatch.syspath_prepend(str(_site(tmp_path, site)))
+    inventory = scan("""\
+        from acme_models.base import Tabled
+        class UserAPIKey(Tabled, Base):
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """)
+    assert "acme_models" not in sys.modules
+    assert [(c.table, c.column, c.attribute) for c in inventory.columns] == expected
+    if message is None:
+        assert inventory.errors == ()
+    else:
+        (error,) = inventory.errors
+        assert error.line == 6 and re.match(message, error.message), error.message
