@@ -191,6 +191,19 @@ class ColumnBuilder:
                     return name
                 declared_by = ancestor
                 break
+        if declared_by is not None and declared_by.external is not None:
+            # table-naming speaks for the application's own classes, not for how a package
+            # names the tables of its mixins: falling back to it would be a guess
+            ext = declared_by.external
+            self.error(node.path, cls.line,
+                       f"class {cls.name} takes its table name from the __tablename__ of "
+                       f"{ext.name} ({ext.tablename_unread}), which masking-reviewer cannot "
+                       "evaluate from the package's source, and table-naming does not apply to "
+                       "a package's own naming; give the class a literal __tablename__, or "
+                       f"declare the name in [tool.masking-reviewer.{CONFIG_KEY}]: "
+                       f"\"{ext.name}\" = {{ tablename = \"...\", columns = [...] }} "
+                       "({class} or {class_lower} in it for a name derived from the class)")
+            return None
         if node.sqlmodel:
             return cls.name.lower()  # SQLModel's own default __tablename__
         naming = self.config.table_naming
@@ -574,6 +587,8 @@ class ColumnBuilder:
             self.columns.extend(self.core_columns(path, table, call, None))
         for cls in facts.classes:
             self.model_class(path, cls)
+        for standin in facts.standins:
+            self.standin(path, standin)
         for late in facts.late:
             self.late_mapping(path, late)
         for made in facts.made:
@@ -582,6 +597,34 @@ class ColumnBuilder:
             node = self.resolver.class_node(path, f"{made.attribute}()")
             if node is not None and node.facts is made.body:
                 self.model_node(node)
+
+    def standin(self, path: str, cls: ClassFacts) -> None:
+        """``try: from pkg import Mixin`` / ``except ImportError: class Mixin: ...``: the import
+        is read, as it is what runs where the package is installed. A stand-in that maps
+        nothing (``pass``, plain values, methods) changes no table and is left out. One that
+        declares columns or a table, or derives from anything but builtins, maps something
+        different where the package is missing: reading either class alone would silently
+        drop the other's columns, so it blocks (fail closed) rather than pick one."""
+        mapping = [s for s in cls.stmts if not s.type_checking and self.columnish(path, s)]
+        bases = [b for b in cls.bases if b not in ("object", "")
+                 and self.resolver.resolve(path, b).qual.partition(".")[0] != "builtins"]
+        if not mapping and not bases and not cls.col_refs and cls.table is None and (
+            cls.table_ref is None and cls.tablename_kind == "none"
+        ):
+            return
+        what = (f"declares the column {mapping[0].attribute} (line {mapping[0].line})"
+                if mapping else f"derives from {bases[0]}" if bases
+                else f"binds {cls.col_refs[0].attribute} = {cls.col_refs[0].target}"
+                if cls.col_refs else "declares a table")
+        ref = self.resolver.resolve(path, cls.name)
+        imported = ref.qual if ref.kind == "external" else cls.name
+        self.error(path, cls.line,
+                   f"class {cls.name} stands in for the imported {imported} where the import "
+                   f"fails (except ImportError), and {what}, so which columns are mapped "
+                   "depends on whether the package is installed; masking-reviewer reads the "
+                   "import. Move what the stand-in maps into a class of your own outside the "
+                   "try statement, or make the stand-in map nothing (class "
+                   f"{cls.name}: pass)")
 
     def late_mapping(self, path: str, late: LateFacts) -> None:
         """``User.ssn = Column(...)`` or ``setattr(User, "ssn", Column(...))`` after the class:
@@ -690,6 +733,16 @@ class ColumnBuilder:
         if bad and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
             for owner, base in bad:
                 qual = owner.external_quals.get(base)
+                maker = self.resolver.unfollowed_call(owner.path, base) if qual is None \
+                    else None
+                if maker is not None:
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} is made by "
+                               f"{maker}, so its columns cannot be read; have the function only "
+                               "return declarative_base(...) or define one class and return "
+                               "it, or bind the base at module level (Base = "
+                               "declarative_base(...))")
+                    continue
                 if qual is None or self.resolver.top_level_in_repo(qual):
                     self.error(owner.path, owner.facts.line,
                                f"class {owner.facts.name}: base class {base!r} cannot be found "

@@ -283,12 +283,14 @@ class InstalledReader:
         path, declarative, columns, tablename = found
         return ExternalClass(
             name=qual, kind="declarative-base" if declarative else "mixin",
-            columns=tuple(columns.values()), tablename=tablename,
+            columns=tuple(columns.values()),
+            tablename=tablename if isinstance(tablename, str) else None,
             source=f"the installed source {path}",
+            tablename_unread=tablename.where if isinstance(tablename, _Unread) else None,
         )
 
     def _class(self, module: str, name: str, depth: int
-               ) -> tuple[Path, bool, dict[str, ExternalColumn], str | None] | None:
+               ) -> tuple[Path, bool, dict[str, ExternalColumn], str | _Unread | None] | None:
         if depth > _MAX_DEPTH or not module:
             return None
         path = locate_module(module, self.search)
@@ -302,9 +304,14 @@ class InstalledReader:
             return self._class(*origin, depth + 1) if origin else None
         columns: dict[str, ExternalColumn] = {}
         declarative = False
-        tablename = cls.tablename if cls.tablename_kind == "literal" else None
-        if cls.tablename_kind == "declared" and cls.tablename_expr is not None:
-            tablename = _tablename_template(cls.tablename_expr)
+        # The class's own __tablename__ wins over its bases'; one that cannot be turned into a
+        # declared tablename is kept as unread: falling back to the application's table-naming
+        # would be a guess at the package's naming, and rules would then name the wrong table.
+        own: str | _Unread | None = cls.tablename if cls.tablename_kind == "literal" else None
+        if cls.tablename_kind in ("declared", "computed"):
+            own = (_tablename_template(cls.tablename_expr) if cls.tablename_expr else None) \
+                or _Unread(f"{module}, line {cls.tablename_line}")
+        tablename: str | _Unread | None = None
         for base in reversed(cls.bases):
             if not base or base in ("object", "Generic") or base.startswith("typing."):
                 continue
@@ -331,7 +338,7 @@ class InstalledReader:
             column = _column(stmt)
             if column is not None:
                 columns[stmt.attribute] = column
-        return path, declarative, columns, tablename
+        return path, declarative, columns, own if own is not None else tablename
 
     @staticmethod
     def _import_target(module: str, path: Path, facts: ModuleFacts, local: str
@@ -349,6 +356,13 @@ class InstalledReader:
                 source = ".".join([*package, *filter(None, [imp.module])])
             return source, imp.name
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Unread:
+    """An installed class's ``__tablename__`` the reader cannot evaluate, and where it is."""
+
+    where: str
 
 
 _HARMLESS_TOPS = frozenset({"builtins", "typing", "typing_extensions", "abc", "enum",

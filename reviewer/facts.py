@@ -250,6 +250,12 @@ class ModuleFacts:
     # statement (flexget's versioned_base()): attribute NAME, line and end_line the def's, body
     # C as read at module level, problem why the function cannot be read as only that
     returned: tuple[MadeClass, ...] = ()
+    # try: from pkg import Mixin / except ImportError: class Mixin: ... -- the handler's class,
+    # which runs only where the import fails: the import is what is read (classes leaves it out)
+    standins: tuple[ClassFacts, ...] = ()
+    # def NAME at module level: (NAME, its first line, why `X = NAME(...)` cannot be read as
+    # the one call it returns, or None)
+    functions: tuple[tuple[str, int, str | None], ...] = ()
 
 
 # Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
@@ -346,6 +352,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [_enc_made(m) for m in facts.made],
         [[name, line] for name, line in facts.table_bindings],
         [_enc_made(m) for m in facts.returned],
+        [_enc_class(c) for c in facts.standins],
+        [[name, line, problem] for name, line, problem in facts.functions],
     ]
 
 
@@ -409,7 +417,8 @@ def facts_from_json(data: Any) -> ModuleFacts:
     """Rebuild facts from the cache. Raises KeyError/TypeError/ValueError on a bad entry."""
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
-     rebound, returns, late, factories, made, table_bindings, returned) = data
+     rebound, returns, late, factories, made, table_bindings, returned, standins,
+     functions) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -441,4 +450,6 @@ def facts_from_json(data: Any) -> ModuleFacts:
         made=tuple(map(_made, made)),
         table_bindings=tuple((str(n), int(ln)) for n, ln in table_bindings),
         returned=tuple(map(_made, returned)),
+        standins=tuple(map(_class, standins)),
+        functions=tuple((str(n), int(ln), p) for n, ln, p in functions),
     )

@@ -310,12 +310,38 @@ class Resolver:
             return func
         if any(m.attribute == func.name for m in facts.returned):
             return Ref("class", func.path, f"{func.name}()")
+        if next((p for n, _, p in reversed(facts.functions) if n == func.name), None):
+            return func  # more than its one returned call decides the base (unfollowed_call)
         callees = next((cs for name, cs in reversed(facts.returns) if name == func.name), ())
         if len(callees) == 1 and "()." not in callees[0]:  # not a method of a local
             made = self.resolve(func.path, callees[0], depth + 1)
             if made.kind == "external":
                 return Ref("external", func.path, func.name, made.qual)
         return func
+
+    def unfollowed_call(self, path: str, name: str) -> str | None:
+        """When ``name`` is ``Base = make_base(...)`` and make_base is a function of the
+        repository that function_result could not follow: what it is and why, for the MR007
+        ("make_base() (app/db.py:3), which ... because it runs a loop (line 5)"); else None."""
+        ref = self.resolve(path, name)
+        facts = self.facts(ref.path) if ref.kind == "other" and "." not in ref.name else None
+        callee = next((c for local, c in reversed(facts.instances) if local == ref.name),
+                      None) if facts else None
+        func = self.resolve(ref.path, callee) if callee else Ref("other")
+        where = self.facts(func.path) if func.kind == "other" and func.path else None
+        found = next((f for f in reversed(where.functions) if f[0] == func.name),
+                     None) if where and "." not in func.name else None
+        if where is None or found is None:
+            return None
+        _, line, problem = found
+        if problem is None:
+            callees = next((cs for n, cs in reversed(where.returns) if n == func.name), ())
+            problem = (f"it returns {callees[0]}(...), which masking-reviewer does not read "
+                       "as a declarative base when a function returns it" if len(callees) == 1
+                       else "what it returns is neither one call nor a class it defines and "
+                       "returns")
+        return (f"{func.name}() ({func.path}:{line}), which masking-reviewer cannot follow "
+                f"because {problem}")
 
     def external_ancestor(self, path: str, name: str, seen: set[tuple[str, str]]
                           ) -> tuple[str, set[str]] | None:
@@ -667,7 +693,9 @@ class Resolver:
             return
         if declared.kind == "declarative-base":
             node.declarative = True
-        if not declared.columns and declared.tablename is None:
+        if not declared.columns and declared.tablename is None and (
+            declared.tablename_unread is None
+        ):
             return
         ext = self._external_nodes.get(qual)
         if ext is None:
@@ -675,6 +703,8 @@ class Resolver:
 
             names = tuple(c.attribute for c in declared.columns)
             derived = tablename_expr(declared.tablename) if declared.tablename else None
+            if declared.tablename_unread is not None:
+                derived = ("unknown",)  # a declared_attr that names no table it can evaluate
             facts = ClassFacts(
                 name=qual.rsplit(".", 1)[-1], line=0, bases=(), names=names,
                 tablename=None if derived else declared.tablename,

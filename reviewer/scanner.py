@@ -614,6 +614,8 @@ class _ModuleBuilder:
         self.ex = ex
         self.imports: list[ImportFacts] = []
         self.classes: list[ClassFacts] = []
+        self.standins: list[ClassFacts] = []  # class statements standing in for an import
+        self.functions: list[tuple[str, int, str | None]] = []
         self.tables: list[CallFacts] = []
         self.aliases: list[AliasFacts] = []
         self.consts: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
@@ -681,6 +683,8 @@ class _ModuleBuilder:
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
                     self.returned_call_args(stmt, finder.values)
+                self.functions.append((ident(stmt.name.value), self.first_line(stmt),
+                                       self.base_problem(stmt, finder)))
                 self.factory_function(stmt)
                 self.class_function(stmt, finder.values)
 
@@ -693,7 +697,8 @@ class _ModuleBuilder:
         self.module_body(_block_body(stmt.body))
         imported = {i.local for i in self.imports[mark:]}
         for handler in stmt.handlers:
-            marks = (len(self.bindings), len(self.instances), len(self.consts))
+            marks = (len(self.bindings), len(self.instances), len(self.consts),
+                     len(self.classes))
             self.module_body(_block_body(handler.body))
             if imported and _catches_import_error(handler):
                 self.bindings[marks[0]:] = [b for b in self.bindings[marks[0]:]
@@ -702,6 +707,11 @@ class _ModuleBuilder:
                                              if b[0] not in imported]
                 self.consts[marks[2]:] = [b for b in self.consts[marks[2]:]
                                           if b[0] not in imported]
+                # `class Mixin: pass` as the stand-in: the import is read too; the class is
+                # kept apart, so that one declaring columns blocks (ColumnBuilder.standin)
+                self.standins.extend(c for c in self.classes[marks[3]:] if c.name in imported)
+                self.classes[marks[3]:] = [c for c in self.classes[marks[3]:]
+                                           if c.name not in imported]
         for extra in (stmt.orelse, stmt.finalbody):
             if extra is not None:
                 self.module_body(_block_body(extra.body))
@@ -853,13 +863,50 @@ class _ModuleBuilder:
             star_kwargs, first is not None and first.star == "*", uses,
         ))
 
+    def base_problem(self, stmt: cst.FunctionDef, finder: _Returns) -> str | None:
+        """Why ``Base = make_base()`` cannot be read as the one call make_base returns
+        (resolution.function_result), else None: anything that may change which base a call
+        makes, or what the base brings along (its cls=, model_class=, metaclass=), would
+        otherwise be read as that call alone, and a mixin's columns lost without a word."""
+        values = finder.values
+        if not values:
+            return None
+        pos = self.ex.pos
+        if finder.loop is not None:
+            return f"it runs a loop (line {_line_within(pos, finder.loop)})"
+        empty = cst.Module([])
+        if len({empty.code_for_node(v) if v is not None else "" for v in values}) > 1:
+            lines = ", ".join(str(_line_within(pos, v)) for v in values if v is not None)
+            return (f"it returns different things from {len(values)} return statements "
+                    f"(lines {lines})")
+        value = returned_values(stmt, values[:1])[0]
+        if isinstance(value, cst.Name) and value.value in _top_calls(stmt):
+            return f"it binds {value.value} to a call and uses it again before returning it"
+        call = value if isinstance(value, cst.Call) else None
+        for arg in call.args if call is not None else ():
+            if arg.star and call is not None:
+                return (f"it passes {arg.star}{empty.code_for_node(arg.value)} to the call it "
+                        f"returns (line {_line_within(pos, call)})")
+            if arg.keyword is not None and arg.keyword.value in _BASE_ARGS and (
+                dotted(arg.value) is None
+            ):
+                return (f"it passes {arg.keyword.value}= an expression (line "
+                        f"{_line_within(pos, arg)})")
+        return None
+
     def returned_call_args(self, stmt: cst.FunctionDef,
                            returns: Sequence[cst.BaseExpression | None]) -> None:
         """``def make_base(): return declarative_base(cls=Mixin)`` (or ``Base = ...; return
         Base``): the keyword arguments of the one returned call, kept like those of ``Base =
         declarative_base(cls=Mixin)`` under the function's name, so that a base the function
-        makes brings its mixin along."""
+        makes brings its mixin along. Returns that all return the same call count as one;
+        different ones are base_problem's."""
         values = returned_values(stmt, returns)
+        first = values[0] if values else None
+        if len(values) > 1 and first is not None and all(
+            isinstance(v, cst.Call) and v.deep_equals(first) for v in values
+        ):
+            values = values[:1]
         if len(values) != 1 or not isinstance(call := values[0], cst.Call):
             return
         name = ident(stmt.name.value)
@@ -1389,6 +1436,8 @@ class _ModuleBuilder:
             state.sealed.append((attribute, f"{where}{callee}(...)", self.ex.pos.line(node)))
 
 
+# keyword arguments of declarative_base() / SQLAlchemy() that bring columns along
+_BASE_ARGS = frozenset({"cls", "model_class", "metaclass"})
 _COLUMN_FACTORIES = frozenset({"Column", "mapped_column", "column_property", "deferred"})
 _DECLARED = frozenset({"declared_attr", "directive", "cascading"})  # decorators SQLAlchemy runs
 # A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
@@ -1798,6 +1847,8 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         factories=tuple(builder.factories),
         made=tuple(builder.made),
         returned=tuple(builder.returned),
+        standins=tuple(builder.standins),
+        functions=tuple(builder.functions),
     )
 
 
@@ -1941,10 +1992,19 @@ _MAX_LOCALS = 8  # a string helper is a line or two; a longer body is not one
 class _Returns(cst.CSTVisitor):
     def __init__(self) -> None:
         self.values: list[cst.BaseExpression | None] = []
+        self.loop: cst.For | cst.While | None = None  # the first loop of the function itself
 
     def visit_Return(self, node: cst.Return) -> bool:
         self.values.append(node.value)
         return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        self.loop = self.loop or node
+        return True
+
+    def visit_While(self, node: cst.While) -> bool:
+        self.loop = self.loop or node
+        return True
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False  # a nested function's returns are not this one's

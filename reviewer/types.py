@@ -319,6 +319,9 @@ class ExternalClass:
     # each class deriving from it, as a declared_attr __tablename__ (externals.tablename_expr)
     tablename: str | None = None
     source: str = ""  # where the declaration comes from, for messages
+    # an installed class that names the table in a way the reader cannot evaluate: where
+    # ("acme.storage, line 12"); its subclasses block rather than fall back to table-naming
+    tablename_unread: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -463,6 +463,20 @@ FACTS_SOURCES = [
         "    id = mixins.BaseMixin.id\n"
         "    backup: Mapped[Optional[str]] = mixins.BaseMixin.email\n",
         id="class attributes bound to another class's attribute, one annotated"),
+    pytest.param(
+        "try:\n"
+        "    from acme.mixins import Mixin\n"
+        "except ImportError:\n"
+        "    class Mixin:\n"
+        "        token = Column(String)\n",
+        id="a class standing in for an import where it fails"),
+    pytest.param(
+        "from sqlalchemy.orm import declarative_base\n"
+        "def make_base(mixins):\n"
+        "    for mixin in mixins:\n"
+        "        register(mixin)\n"
+        "    return declarative_base()\n",
+        id="a base function the reader cannot follow, and why"),
 ]
 
 

@@ -21,7 +21,7 @@ from reviewer.errors import UsageError
 from reviewer.externals import locate_module, shipped, tablename_problem, version_matches
 from reviewer.inventory import build_inventory
 from reviewer.sources import MemoryTree, WorktreeTree
-from reviewer.types import Config, ExternalClass, ExternalColumn, Inventory
+from reviewer.types import Config, ExternalClass, ExternalColumn, Inventory, TableNaming
 
 HEAD = """\
 from sqlalchemy import Column, Integer, String
@@ -449,6 +449,39 @@ def test_installed_source_agrees_with_sqlalchemy(tmp_path: Path,
     assert static == json.loads(proc.stdout)
 
 
+def test_a_class_stand_in_for_an_installed_mixin_agrees_with_sqlalchemy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Differential: where the package is installed, SQLAlchemy maps the import's columns,
+    not the stand-in's (none)."""
+    site = _site(tmp_path, {**SITE, "acme_auth/__init__.py": SITE["acme_auth/__init__.py"]
+                            .replace("raise RuntimeError('imported!')\n", "")})
+    monkeypatch.syspath_prepend(str(site))
+    app_src = textwrap.dedent("""\
+        try:
+            from acme_auth import ApiKeyMixin
+        except ImportError:
+            class ApiKeyMixin:
+                pass
+        """) + textwrap.dedent(APP).replace("from acme_auth import ApiKeyMixin\n", "")
+    inventory = scan(app_src)
+    assert inventory.errors == ()
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "models.py").write_text(HEAD + app_src)
+    walk = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from app.models import Base\n"
+        "print(json.dumps({t.name: sorted(c.name for c in t.columns) "
+        "for t in Base.metadata.tables.values()}, sort_keys=True))\n"
+    )
+    proc = subprocess.run([sys.executable, "-B", "-c", walk, str(tmp_path), str(site)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"keys": sorted(c.column for c in inventory.columns)}
+    assert json.loads(proc.stdout) == {"keys": ["api_secret", "created_at", "id", "key_ref"]}
+
+
 def test_locate_module_walks_the_search_path_without_imports(tmp_path: Path) -> None:
     site = _site(tmp_path, SITE)
     assert locate_module("acme_auth", [site]) == site / "acme_auth" / "__init__.py"
@@ -509,6 +542,23 @@ DANCE_CASES = [
          ("flask_dance_oauth", "provider_user_id", "provider_user_id", True, None, 13),
          ("flask_dance_oauth", "user_id", "user_id", True, None, 14)],
         id="nested try/except import with a BaseException fallback: the import is read",
+    ),
+    pytest.param(
+        """\
+        try:
+            from flask_dance.consumer.storage.sqla import OAuthConsumerMixin
+        except ImportError:
+            class OAuthConsumerMixin:
+                \"\"\"Flask-Dance is optional.\"\"\"
+        class OAuth(OAuthConsumerMixin, Base):
+            provider_user_id = Column(String(256))
+        """,
+        [("flask_dance_oauth", "id", "id", False, "OAuthConsumerMixin", 10),
+         ("flask_dance_oauth", "provider", "provider", False, "OAuthConsumerMixin", 10),
+         ("flask_dance_oauth", "created_at", "created_at", False, "OAuthConsumerMixin", 10),
+         ("flask_dance_oauth", "token", "token", False, "OAuthConsumerMixin", 10),
+         ("flask_dance_oauth", "provider_user_id", "provider_user_id", True, None, 11)],
+        id="a class statement as the ImportError stand-in: the import is read",
     ),
     pytest.param(
         """\
@@ -586,6 +636,92 @@ def test_an_import_fallback_does_not_hide_an_unknown_base(fallback: str, handler
     assert (error.path, error.line) == ("app/models.py", 9)
     assert re.match(r"class Customer: base class 'StripeMixin' is acme_billing\.mixins\."
                     r"StripeMixin from the package 'acme_billing'", error.message), error.message
+
+
+STANDIN_CASES = [
+    pytest.param("class StripeMixin:\n    pass", 10, id="class Mixin: pass"),
+    pytest.param('class StripeMixin(object):\n    """Billing is optional."""\n'
+                 '    provider = "none"\n    def charge(self, amount):\n        return None',
+                 13, id="(object), a docstring, a plain value and a method"),
+    pytest.param("class StripeMixin(Exception):\n    pass", 10, id="a builtin base"),
+]
+
+
+@pytest.mark.parametrize(("standin", "line"), STANDIN_CASES)
+@pytest.mark.parametrize("handler", [
+    pytest.param("except ImportError:", id="except ImportError"),
+    pytest.param("except (ModuleNotFoundError, ImportError):", id="a tuple"),
+    pytest.param("except:", id="bare except"),
+])
+def test_a_class_stand_in_does_not_hide_an_unknown_base(standin: str, line: int,
+                                                        handler: str) -> None:
+    """The class statement form of the fallback above: the import is read, so the unknown
+    package still blocks instead of the stand-in passing as a mixin without columns."""
+    inventory = scan(
+        f"try:\n    from acme_billing.mixins import StripeMixin\n{handler}\n"
+        + textwrap.indent(standin, "    ") + "\n"
+        + 'class Customer(Base, StripeMixin):\n    __tablename__ = "customers"\n'
+        + "    id = Column(Integer, primary_key=True)\n")
+    assert inventory.columns == ()
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", line)]
+    assert re.match(r"class Customer: base class 'StripeMixin' is acme_billing\.mixins\."
+                    r"StripeMixin from the package 'acme_billing'", inventory.errors[0].message)
+
+
+STANDIN_FIX = (r", so which columns are mapped depends on whether the package is installed; "
+               r"masking-reviewer reads the import\. Move what the stand-in maps into a class of "
+               r"your own outside the try statement, or make the stand-in map nothing \(class "
+               r"OAuthConsumerMixin: pass\)$")
+
+
+@pytest.mark.parametrize(("standin", "what"), [
+    pytest.param("    token = Column(String(255))", r"declares the column token \(line 10\)",
+                 id="a column"),
+    pytest.param("    @declared_attr\n    def user_id(cls):\n"
+                 "        return Column(Integer)", r"declares the column user_id \(line 10\)",
+                 id="a declared_attr column"),
+    pytest.param("    token: Mapped[str]", r"declares the column token \(line 10\)",
+                 id="a Mapped annotation"),
+    pytest.param("    __tablename__ = \"oauth\"", r"declares a table", id="a table name"),
+])
+def test_a_class_stand_in_that_maps_something_blocks(standin: str, what: str) -> None:
+    """Where Flask-Dance is installed its mixin's columns are mapped, where it is missing the
+    stand-in's: two schemas, so neither is read alone (the import still is, for its table)."""
+    inventory = scan(textwrap.dedent("""\
+        from sqlalchemy.orm import declared_attr
+        try:
+            from flask_dance.consumer.storage.sqla import OAuthConsumerMixin
+        except ImportError:
+            class OAuthConsumerMixin:
+        """) + textwrap.indent(standin, "    ") + "\n" + textwrap.dedent("""\
+        class OAuth(OAuthConsumerMixin, Base):
+            provider_user_id = Column(String(256))
+        """))
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 9)
+    assert re.fullmatch(r"class OAuthConsumerMixin stands in for the imported flask_dance\."
+                        r"consumer\.storage\.sqla\.OAuthConsumerMixin where the import fails "
+                        r"\(except ImportError\), and " + what + STANDIN_FIX, error.message), \
+        error.message
+    assert {c.column for c in inventory.columns} == {
+        "id", "provider", "created_at", "token", "provider_user_id"}
+
+
+@pytest.mark.parametrize(("body", "what"), [
+    pytest.param('__tablename__ = "invoices"\n        id = Column(Integer, primary_key=True)',
+                 r"declares the column id \(line 10\)", id="a model"),
+    pytest.param("__abstract__ = True", r"derives from Base", id="a repository base"),
+])
+def test_a_class_stand_in_deriving_from_a_repository_class_blocks(body: str, what: str) -> None:
+    """A stand-in model: its table exists only where the package is missing."""
+    inventory = scan("try:\n    from acme_billing.models import Invoice\nexcept ImportError:\n"
+                     f"    class Invoice(Base):\n        {body}\n")
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 8)
+    assert re.fullmatch(r"class Invoice stands in for the imported acme_billing\.models\.Invoice "
+                        r"where the import fails \(except ImportError\), and " + what
+                        + STANDIN_FIX.replace("OAuthConsumerMixin", "Invoice"), error.message)
+    assert inventory.columns == ()
 
 
 DERIVED_CONFIG = """\
@@ -720,6 +856,120 @@ def test_installed_declared_attr_tablename_agrees_with_sqlalchemy(
     for c in inventory.columns:
         static.setdefault(c.table, []).append(c.column)
     assert {t: sorted(c) for t, c in static.items()} == json.loads(proc.stdout)
+
+
+UNREAD_FIX = (r", which masking-reviewer cannot evaluate from the package's source, and "
+              r"table-naming does not apply to a package's own naming; give the class a literal "
+              r"__tablename__, or declare the name in \[tool\.masking-reviewer\.external-bases\]: "
+              r"\"acme_dance\.storage\.TokenMixin\" = \{ tablename = \"\.\.\.\", columns = "
+              r"\[\.\.\.\] \} \(\{class\} or \{class_lower\} in it for a name derived from the "
+              r"class\)$")
+UNREAD_HELPER = "def _table_name(cls):\n    return 'acme_' + cls.__name__.lower()\n"
+
+
+@pytest.mark.parametrize("naming", [
+    pytest.param(None, id="no table-naming"),
+    pytest.param("snake_case", id="table-naming snake_case"),
+    pytest.param("flask-sqlalchemy", id="table-naming flask-sqlalchemy"),
+])
+@pytest.mark.parametrize(("returns", "helper", "where"), [
+    pytest.param("_table_name(cls)", UNREAD_HELPER, 6, id="a helper function"),
+    pytest.param("PREFIX + cls.__name__.lower()", "PREFIX = 'acme_'\n", 5,
+                 id="a module constant"),
+    pytest.param('"acme_%s" % cls.__name__', "", 4, id="%-formatting"),
+])
+def test_an_installed_tablename_the_reader_cannot_evaluate_blocks(
+    returns: str, helper: str, where: int, naming: TableNaming | None, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a fallback to table-naming: that is the application's convention, not the
+    package's (see the differential below, where the two differ)."""
+    storage = DANCE_SITE["acme_dance/storage.py"].replace("{returns}", returns)
+    storage = storage.replace("class TokenMixin:", helper + "class TokenMixin:")
+    monkeypatch.syspath_prepend(str(_site(tmp_path, {**DANCE_SITE,
+                                                     "acme_dance/storage.py": storage})))
+    inventory = scan(DANCE_APP, Config(root="/repo", table_naming=naming))
+    assert "acme_dance" not in sys.modules
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 6)
+    assert re.fullmatch(r"class GitHubToken takes its table name from the __tablename__ of "
+                        rf"acme_dance\.storage\.TokenMixin \(acme_dance\.storage, line {where}\)"
+                        + UNREAD_FIX, error.message), error.message
+
+
+@pytest.mark.parametrize(("own", "config", "expected"), [
+    pytest.param("    __tablename__ = 'github_tokens'\n", "", "github_tokens",
+                 id="the subclass's own __tablename__"),
+    pytest.param("", '"acme_dance.storage.TokenMixin" = { tablename = "acme_{class_lower}", '
+                 'columns = [{ attribute = "token" }] }\n', "acme_githubtoken",
+                 id="an external-bases declaration"),
+])
+def test_an_unread_installed_tablename_is_resolved_by_a_name_the_user_writes(
+    own: str, config: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = DANCE_SITE["acme_dance/storage.py"].replace("{returns}", "_table_name(cls)")
+    storage = storage.replace("class TokenMixin:", UNREAD_HELPER + "class TokenMixin:")
+    monkeypatch.syspath_prepend(str(_site(tmp_path, {**DANCE_SITE,
+                                                     "acme_dance/storage.py": storage})))
+    repo = tmp_path / "repo"  # the site-packages beside it is no part of the repository
+    (repo / "app").mkdir(parents=True)
+    (repo / "app" / "models.py").write_text(
+        HEAD + textwrap.dedent(DANCE_APP).replace("(TokenMixin, Base):\n",
+                                                  "(TokenMixin, Base):\n" + own))
+    (repo / "pyproject.toml").write_text(
+        "[tool.masking-reviewer]\ntable-naming = \"snake_case\"\n"
+        "[tool.masking-reviewer.external-bases]\n" + config)
+    tree = WorktreeTree(repo)
+    inventory = build_inventory(tree, load_config(str(repo), tree), use_cache=False)
+    assert inventory.errors == ()
+    assert {c.table for c in inventory.columns} == {expected}
+
+
+def test_an_installed_class_own_tablename_wins_over_its_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in Python's MRO: an installed mixin naming its table literally is not overridden by
+    the unreadable declared_attr of the base it derives from."""
+    storage = DANCE_SITE["acme_dance/storage.py"].replace("{returns}", "_table_name(cls)")
+    storage = storage.replace("class TokenMixin:", UNREAD_HELPER + "class TokenMixin:") + (
+        "class NamedTokenMixin(TokenMixin):\n"
+        "    __tablename__ = 'acme_tokens'\n"
+    )
+    monkeypatch.syspath_prepend(str(_site(tmp_path, {**DANCE_SITE,
+                                                     "acme_dance/storage.py": storage})))
+    inventory = scan(DANCE_APP.replace("import TokenMixin", "import NamedTokenMixin")
+                     .replace("(TokenMixin, Base)", "(NamedTokenMixin, Base)"))
+    assert inventory.errors == ()
+    assert {c.table for c in inventory.columns} == {"acme_tokens"}
+
+
+def test_the_table_naming_guess_for_an_unread_installed_tablename_would_be_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Differential: SQLAlchemy runs the package's declared_attr and names the table
+    acme_githubtoken; snake_case would have said git_hub_token, so rules written for it would
+    mask a table that does not exist while the real one is copied."""
+    storage = DANCE_SITE["acme_dance/storage.py"].replace("{returns}", "_table_name(cls)")
+    site = _site(tmp_path, {"acme_dance/__init__.py": "", "acme_dance/storage.py":
+                            storage.replace("class TokenMixin:",
+                                            UNREAD_HELPER + "class TokenMixin:")})
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent(DANCE_APP))
+    walk = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from app.models import Base\n"
+        "print(json.dumps(sorted(Base.metadata.tables)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-B", "-c", walk, str(tmp_path), str(site)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == ["acme_githubtoken"]
+    monkeypatch.syspath_prepend(str(site))
+    inventory = scan(DANCE_APP, Config(root="/repo", table_naming="snake_case"))
+    assert [(e.line, e.message.split(" (")[0]) for e in inventory.errors] == [
+        (6, "class GitHubToken takes its table name from the __tablename__ of "
+            "acme_dance.storage.TokenMixin")]
 
 
 def test_every_shipped_derived_tablename_is_well_formed() -> None:

@@ -38,7 +38,7 @@ def test_the_checked_in_corpus_loads_and_names_every_split() -> None:
     projects = load_projects()
     assert {p.split for p in projects} == {"development", "held-out"}
     held_out = sorted(p.name for p in projects if p.split == "held-out")
-    assert held_out == ["invenio-oauthclient", "pgadmin4", "privacyidea", "rucio"]
+    assert held_out == ["bitcart", "fides", "invenio-oauthclient", "pgadmin4", "privacyidea", "rucio"]
     for p in projects:
         assert len(p.commit) == 40, p.name
         assert p.models and p.extract, p.name

@@ -347,6 +347,35 @@ CASES = [
         id="Base = declarative_base(cls=Mixin) in a function that returns Base",
     ),
     pytest.param(
+        {"app/db.py": V + D("""\
+            import os
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+            class Owned:
+                id = Column(Integer, primary_key=True)
+                owner_email = Column(String, info={"v": ColumnVisibility.MASKED})
+            def make_base():
+                if os.environ.get("APP_LEGACY"):
+                    return declarative_base(cls=Owned)
+                return declarative_base(cls=Owned)
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, String
+            from app.db import make_base
+            Base = make_base()
+            class Folder(Base):
+                __tablename__ = "folders"
+                name = Column(String)
+            """)},
+        None,
+        [Row("folders", "id", "Folder", "id", 6, nullable=False, path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "owner_email", "Folder", "owner_email", 7, (MASK,), path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "name", "Folder", "name", 6)],
+        id="a base function whose returns all return the same declarative_base(cls=Mixin)",
+    ),
+    pytest.param(
         {"app/props.py": D("""\
             from sqlalchemy.ext.hybrid import hybrid_property
             def upper_property(attr):
@@ -1273,6 +1302,103 @@ ERROR_CASES = [
           r"a call returns")],
         id="broken: a base function under a decorator blocks (functools.cache does not), and "
            "so does a call written as the base",
+    ),
+    pytest.param(
+        {"app/db.py": V + D("""\
+            from sqlalchemy import Column, String
+            from sqlalchemy.orm import declarative_base
+            class Owned:
+                owner_email = Column(String, info={"v": ColumnVisibility.MASKED})
+            class Plain:
+                pass
+            def make_base(legacy=False):
+                if legacy:
+                    return declarative_base(cls=Plain)
+                return declarative_base(cls=Owned)
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app.db import make_base
+            Base = make_base()
+            class Folder(Base):
+                __tablename__ = "folders"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 4, r"^class Folder: base class 'Base' is made by make_base\(\) "
+          r"\(app/db\.py:8\), which masking-reviewer cannot follow because it returns different "
+          r"things from 2 return statements \(lines 10, 11\), so its columns cannot be read; "
+          r"have the function only return declarative_base\(\.\.\.\) or define one class and "
+          r"return it, or bind the base at module level \(Base = declarative_base\(\.\.\.\)\)$")],
+        id="broken: a base function with a conditional return blocks (Owned's column was lost)",
+    ),
+    pytest.param(
+        {"app/db.py": D("""\
+            from sqlalchemy import Column, String
+            from sqlalchemy.orm import declarative_base
+            from app.mixins import MIXINS
+            def make_base():
+                \"\"\"The app's base, with every mixin.\"\"\"
+                bases = []
+                for mixin in MIXINS:
+                    bases.append(mixin)
+                return declarative_base(cls=tuple(bases))
+            def kwargs_base(**options):
+                return declarative_base(**options)
+            def picked_base(mixins):
+                return declarative_base(cls=mixins[0])
+            def registry_base():
+                from sqlalchemy.orm import registry
+                reg = registry()
+                return reg.generate_base()
+            def query_base():
+                base = declarative_base()
+                base.query = None
+                return base
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app import db
+            from app.mixins import MIXINS
+            Base = db.make_base()
+            Kw = db.kwargs_base(cls=MIXINS[0])
+            Picked = db.picked_base(MIXINS)
+            Reg = db.registry_base()
+            Query = db.query_base()
+            class A(Base):
+                __tablename__ = "a"
+                id = Column(Integer, primary_key=True)
+            class B(Kw):
+                __tablename__ = "b"
+                id = Column(Integer, primary_key=True)
+            class C(Picked):
+                __tablename__ = "c"
+                id = Column(Integer, primary_key=True)
+            class D(Reg):
+                __tablename__ = "d"
+                id = Column(Integer, primary_key=True)
+            class E(Query):
+                __tablename__ = "e"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 9, r"^class A: base class 'Base' is made by make_base\(\) \(app/db\.py:4\), "
+          r"which masking-reviewer cannot follow because it runs a loop \(line 7\), so its "),
+         ("app/m.py", 12, r"^class B: base class 'Kw' is made by kwargs_base\(\) "
+          r"\(app/db\.py:10\), which masking-reviewer cannot follow because it passes "
+          r"\*\*options to the call it returns \(line 11\), so its "),
+         ("app/m.py", 15, r"^class C: base class 'Picked' is made by picked_base\(\) "
+          r"\(app/db\.py:12\), which masking-reviewer cannot follow because it passes cls= an "
+          r"expression \(line 13\), so its "),
+         ("app/m.py", 18, r"^class D: base class 'Reg' is made by registry_base\(\) "
+          r"\(app/db\.py:14\), which masking-reviewer cannot follow because it returns "
+          r"registry\(\)\.generate_base\(\.\.\.\), which masking-reviewer does not read as a "
+          r"declarative base when a function returns it, so its "),
+         ("app/m.py", 21, r"^class E: base class 'Query' is made by query_base\(\) "
+          r"\(app/db\.py:18\), which masking-reviewer cannot follow because it binds base to a "
+          r"call and uses it again before returning it, so its ")],
+        id="broken: a base function with a loop, **kwargs, a cls= expression, a method of a "
+           "local, or a base it changes blocks, naming the function, its line and why",
     ),
     pytest.param(
         {"app/m.py": src("""\
