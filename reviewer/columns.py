@@ -605,6 +605,12 @@ class ColumnBuilder:
             self.model_class(path, cls)
         for standin in facts.standins:
             self.standin(path, standin)
+        for imp in facts.standin_imports:
+            target = (self.resolver.relative_module(path, imp.module, imp.level) if imp.level
+                      else self.resolver.find_module(imp.module, path))
+            node = self.resolver.class_node(target, imp.name) if target and imp.name else None
+            if node is not None:  # a repository class; a package's is the package's concern
+                self.standin(node.path, node.facts, path, imp.local)
         for late in facts.late:
             self.late_mapping(path, late)
         for made in facts.made:
@@ -614,8 +620,10 @@ class ColumnBuilder:
             if node is not None and node.facts is made.body:
                 self.model_node(node)
 
-    def standin(self, path: str, cls: ClassFacts) -> None:
-        """``try: from pkg import Mixin`` / ``except ImportError: class Mixin: ...``: the import
+    def standin(self, path: str, cls: ClassFacts, importer: str | None = None,
+                local: str | None = None) -> None:
+        """``try: from pkg import Mixin`` / ``except ImportError: class Mixin: ...`` (or ``from
+        .compat import Mixin``, in ``importer`` as ``local``): the import
         is read, as it is what runs where the package is installed. A stand-in that maps
         nothing (``pass``, plain values, methods) changes no table and is left out. One that
         declares columns or a table, or derives from anything but builtins, maps something
@@ -632,11 +640,12 @@ class ColumnBuilder:
                 if mapping else f"derives from {bases[0]}" if bases
                 else f"binds {cls.col_refs[0].attribute} = {cls.col_refs[0].target}"
                 if cls.col_refs else "declares a table")
-        ref = self.resolver.resolve(path, cls.name)
-        imported = ref.qual if ref.kind == "external" else cls.name
+        ref = self.resolver.resolve(importer or path, local or cls.name)
+        imported = ref.qual if ref.kind == "external" else local or cls.name
+        via = f" (imported in {importer} as {local})" if importer else ""
         self.error(path, cls.line,
-                   f"class {cls.name} stands in for the imported {imported} where the import "
-                   f"fails (except ImportError), and {what}, so which columns are mapped "
+                   f"class {cls.name}{via} stands in for the imported {imported} where the "
+                   f"import fails (except ImportError), and {what}, so which columns are mapped "
                    "depends on whether the package is installed; masking-reviewer reads the "
                    "import. Move what the stand-in maps into a class of your own outside the "
                    "try statement, or make the stand-in map nothing (class "

@@ -254,6 +254,7 @@ class ModuleFacts:
     # try: from pkg import Mixin / except ImportError: class Mixin: ... -- the handler's class,
     # which runs only where the import fails: the import is what is read (classes leaves it out)
     standins: tuple[ClassFacts, ...] = ()
+    standin_imports: tuple[ImportFacts, ...] = ()  # ... / except ImportError: from x import Mixin
     # def NAME at module level: (NAME, its first line, why `X = NAME(...)` cannot be read as
     # the one call it returns, or None)
     functions: tuple[tuple[str, int, str | None], ...] = ()
@@ -354,6 +355,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, line] for name, line in facts.table_bindings],
         [_enc_made(m) for m in facts.returned],
         [_enc_class(c) for c in facts.standins],
+        [[i.local, i.module, i.name, i.level] for i in facts.standin_imports],
         [[name, line, problem] for name, line, problem in facts.functions],
     ]
 
@@ -419,7 +421,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
      rebound, returns, late, factories, made, table_bindings, returned, standins,
-     functions) = data
+     standin_imports, functions) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -452,5 +454,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
         table_bindings=tuple((str(n), int(ln)) for n, ln in table_bindings),
         returned=tuple(map(_made, returned)),
         standins=tuple(map(_class, standins)),
+        standin_imports=tuple(ImportFacts(str(a), str(b), c, int(d))
+                              for a, b, c, d in standin_imports),
         functions=tuple((str(n), int(ln), p) for n, ln, p in functions),
     )

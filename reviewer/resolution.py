@@ -313,6 +313,8 @@ class Resolver:
         if next((p for n, _, p in reversed(facts.functions) if n == func.name), None):
             return func  # more than its one returned call decides the base (unfollowed_call)
         callees = next((cs for name, cs in reversed(facts.returns) if name == func.name), ())
+        if len(callees) == 1 and self.class_maker(func.path, callees[0]):
+            return func  # a class built at run time, not an instance (unfollowed_call)
         if len(callees) == 1 and "()." not in callees[0]:  # not a method of a local
             made = self.resolve(func.path, callees[0], depth + 1)
             if made.kind == "external":
@@ -334,14 +336,25 @@ class Resolver:
         if where is None or found is None:
             return None
         _, line, problem = found
+        callees = next((cs for n, cs in reversed(where.returns) if n == func.name), ())
+        if problem is None and len(callees) == 1 and self.class_maker(func.path, callees[0]):
+            problem = f"it builds the class at run time with {callees[0]}(...)"
         if problem is None:
-            callees = next((cs for n, cs in reversed(where.returns) if n == func.name), ())
             problem = (f"it returns {callees[0]}(...), which masking-reviewer does not read "
                        "as a declarative base when a function returns it" if len(callees) == 1
                        else "what it returns is neither one call nor a class it defines and "
                        "returns")
         return (f"{func.name}() ({func.path}:{line}), which masking-reviewer cannot follow "
                 f"because {problem}")
+
+    def class_maker(self, path: str, callee: str) -> bool:
+        """Does ``callee(...)`` build a class at run time: ``type(...)`` or a declarative
+        metaclass (``DeclarativeMeta("Base", (object,), {})``)?"""
+        if "()." in callee:
+            return False
+        ref = self.resolve(path, callee)
+        return (ref.kind == "external" and ref.qual == "builtins.type") or (
+            self.declarative_meta(path, callee))
 
     def external_ancestor(self, path: str, name: str, seen: set[tuple[str, str]]
                           ) -> tuple[str, set[str]] | None:

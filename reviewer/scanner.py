@@ -615,6 +615,7 @@ class _ModuleBuilder:
         self.imports: list[ImportFacts] = []
         self.classes: list[ClassFacts] = []
         self.standins: list[ClassFacts] = []  # class statements standing in for an import
+        self.standin_imports: list[ImportFacts] = []  # and imports standing in for one
         self.functions: list[tuple[str, int, str | None]] = []
         self.tables: list[CallFacts] = []
         self.aliases: list[AliasFacts] = []
@@ -698,7 +699,7 @@ class _ModuleBuilder:
         imported = {i.local for i in self.imports[mark:]}
         for handler in stmt.handlers:
             marks = (len(self.bindings), len(self.instances), len(self.consts),
-                     len(self.classes))
+                     len(self.classes), len(self.imports))
             self.module_body(_block_body(handler.body))
             if imported and _catches_import_error(handler):
                 self.bindings[marks[0]:] = [b for b in self.bindings[marks[0]:]
@@ -712,6 +713,13 @@ class _ModuleBuilder:
                 self.standins.extend(c for c in self.classes[marks[3]:] if c.name in imported)
                 self.classes[marks[3]:] = [c for c in self.classes[marks[3]:]
                                            if c.name not in imported]
+                # `from .compat import Mixin` as the stand-in: the same (a star import is not
+                # a stand-in for one name, and stays one more place names come from)
+                shadow = [i for i in self.imports[marks[4]:]
+                          if i.local in imported and i.local != "*"]
+                self.standin_imports.extend(shadow)
+                self.imports[marks[4]:] = [i for i in self.imports[marks[4]:]
+                                           if i not in shadow]
         for extra in (stmt.orelse, stmt.finalbody):
             if extra is not None:
                 self.module_body(_block_body(extra.body))
@@ -1848,6 +1856,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         made=tuple(builder.made),
         returned=tuple(builder.returned),
         standins=tuple(builder.standins),
+        standin_imports=tuple(builder.standin_imports),
         functions=tuple(builder.functions),
     )
 

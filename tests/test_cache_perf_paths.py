@@ -465,11 +465,12 @@ FACTS_SOURCES = [
         id="class attributes bound to another class's attribute, one annotated"),
     pytest.param(
         "try:\n"
-        "    from acme.mixins import Mixin\n"
+        "    from acme.mixins import Mixin, Other\n"
         "except ImportError:\n"
+        "    from .compat import Other\n"
         "    class Mixin:\n"
         "        token = Column(String)\n",
-        id="a class standing in for an import where it fails"),
+        id="a class and an import standing in for imports where they fail"),
     pytest.param(
         "from sqlalchemy.orm import declarative_base\n"
         "def make_base(mixins):\n"

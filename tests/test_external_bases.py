@@ -714,6 +714,56 @@ def test_a_class_stand_in_that_maps_something_blocks(standin: str, what: str) ->
         "id", "provider", "created_at", "token", "provider_user_id"}
 
 
+@pytest.mark.parametrize(("compat", "errors"), [
+    pytest.param("class OAuthConsumerMixin:\n    pass\n", [], id="an inert stand-in: no finding"),
+    pytest.param("from sqlalchemy import Column, String\nclass OAuthConsumerMixin:\n"
+                 "    token = Column(String)\n",
+                 [("app/compat.py", 2, r"class OAuthConsumerMixin \(imported in app/models\.py as "
+                   r"OAuthConsumerMixin\) stands in for the imported flask_dance\.consumer\."
+                   r"storage\.sqla\.OAuthConsumerMixin where the import fails \(except "
+                   r"ImportError\), and declares the column token \(line 3\)" + STANDIN_FIX)],
+                 id="a stand-in with a column blocks at its own line"),
+])
+@pytest.mark.parametrize("form", [
+    pytest.param("from app.compat import OAuthConsumerMixin", id="absolute"),
+    pytest.param("from .compat import OAuthConsumerMixin", id="relative"),
+])
+def test_an_imported_stand_in_does_not_hide_the_import(
+    compat: str, errors: list[tuple[str, int, str]], form: str
+) -> None:
+    """``except ImportError: from .compat import Mixin``: as for a class statement there, the
+    try's import is read (it lost Flask-Dance's token column and named the table o_auth)."""
+    inventory = scan(f"""\
+        try:
+            from flask_dance.consumer.storage.sqla import OAuthConsumerMixin
+        except ImportError:
+            {form}
+        class OAuth(OAuthConsumerMixin, Base):
+            provider_user_id = Column(String(256))
+        """, Config(root="/repo", table_naming="snake_case"), {"app/compat.py": compat})
+    assert [(e.path, e.line) for e in inventory.errors] == [(p, n) for p, n, _ in errors]
+    for error, (_, _, pattern) in zip(inventory.errors, errors, strict=True):
+        assert re.fullmatch(pattern, error.message), error.message
+    assert sorted((c.table, c.column) for c in inventory.columns) == [
+        ("flask_dance_oauth", c) for c in
+        ("created_at", "id", "provider", "provider_user_id", "token")]
+
+
+def test_a_version_fallback_between_sqlalchemy_imports_still_reads() -> None:
+    inventory = scan("""\
+        try:
+            from sqlalchemy.orm import declarative_base
+        except ImportError:
+            from sqlalchemy.ext.declarative import declarative_base
+        Legacy = declarative_base()
+        class Note(Legacy):
+            __tablename__ = "notes"
+            id = Column(Integer, primary_key=True)
+        """)
+    assert inventory.errors == ()
+    assert [(c.table, c.column) for c in inventory.columns] == [("notes", "id")]
+
+
 @pytest.mark.parametrize(("body", "what"), [
     pytest.param('__tablename__ = "invoices"\n        id = Column(Integer, primary_key=True)',
                  r"declares the column id \(line 10\)", id="a model"),

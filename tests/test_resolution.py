@@ -1401,6 +1401,37 @@ ERROR_CASES = [
            "local, or a base it changes blocks, naming the function, its line and why",
     ),
     pytest.param(
+        {"app/db.py": D("""\
+            from sqlalchemy.orm import DeclarativeMeta
+            class AppMeta(DeclarativeMeta):
+                \"\"\"The app's metaclass.\"\"\"
+            def meta_base():
+                return DeclarativeMeta("Base", (object,), {})
+            def app_meta_base():
+                return AppMeta("Base", (object,), {})
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app.db import app_meta_base, meta_base
+            Base = meta_base()
+            AppBase = app_meta_base()
+            class A(Base):
+                __tablename__ = "a"
+                id = Column(Integer, primary_key=True)
+            class B(AppBase):
+                __tablename__ = "b"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 5, r"^class A: base class 'Base' is made by meta_base\(\) \(app/db\.py:4\), "
+          r"which masking-reviewer cannot follow because it builds the class at run time with "
+          r"DeclarativeMeta\(\.\.\.\), so its columns cannot be read; have the function "),
+         ("app/m.py", 8, r"^class B: base class 'AppBase' is made by app_meta_base\(\) "
+          r"\(app/db\.py:6\), which masking-reviewer cannot follow because it builds the class "
+          r"at run time with AppMeta\(\.\.\.\), so its ")],
+        id="broken: a base function calling a declarative metaclass blocks, naming the function",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             from sqlalchemy.ext.hybrid import hybrid_property
             def secret_column():
