@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from reviewer.externals import CONFIG_KEY, distribution_hint, from_shipped
+from reviewer.externals import CONFIG_KEY, distribution_hint
 from reviewer.facts import CallFacts
 from reviewer.resolution import (
     ClassNode,
@@ -180,6 +180,19 @@ class ColumnBuilder:
             s.call is not None and s.call.primary_key and not s.type_checking
             for s in cls.stmts
         )
+        if parent is not None and "__tablename__" not in cls.names and any(
+                s.call is not None and s.call.primary_key and not s.type_checking
+                for s in cls.stmts):
+            # A table name an outside base derives from each subclass (advanced-alchemy's
+            # CommonTableAttributes) is run for a subclass of a mapped class too, and names its
+            # own table when it declares its own primary key: joined inheritance. (Single-table
+            # children declare none; from 1.9 advanced-alchemy returns None for them anyway.)
+            derived = next((a for a in mro[1:] if a.external is not None
+                            and a.facts.tablename_kind == "declared"), None)
+            name = self.resolver.string(derived.path, derived.facts.tablename_expr,
+                                        clsname=cls.name, owner=node) if derived else None
+            if name is not None:
+                return name
         if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
             return self.table_of(parent)  # single-table inheritance
         declared_by: ClassNode | None = None  # the declared_attr __tablename__ that failed
@@ -214,7 +227,8 @@ class ColumnBuilder:
                        "a package's own naming; give the class a literal __tablename__, or "
                        f"declare the name in [tool.masking-reviewer.{CONFIG_KEY}]: "
                        f"\"{ext.name}\" = {{ tablename = \"...\", columns = [...] }} "
-                       "({class} or {class_lower} in it for a name derived from the class)")
+                       "({class}, {class_lower} or {class_snake} in it for a name derived "
+                       "from the class)")
             return None
         if node.sqlmodel:
             return cls.name.lower()  # SQLModel's own default __tablename__
@@ -378,12 +392,12 @@ class ColumnBuilder:
             return call.callee, "a functools.partial"
         if _harmless(ref.qual):
             return None
-        # `"pkg.helper" = { columns = [] }`: the user says it builds none; or our shipped
-        # declaration says so (pydantic's ConfigDict is a TypedDict: calling it makes a plain
-        # dict, which SQLAlchemy never maps). Only an exact qualified name counts, so another
-        # callee of the same package still blocks.
-        declared = self.resolver.externals.configured.get(ref.qual) or from_shipped(ref.qual)
+        declared = self.resolver.externals.declared(ref.qual)
         if declared is not None and not declared.columns and declared.tablename is None:
+            # `"pkg.helper" = { columns = [] }`: the user (or a shipped declaration) says it
+            # builds none (pydantic's ConfigDict is a TypedDict: calling it makes a plain dict,
+            # which SQLAlchemy never maps). Only an exact qualified name counts, so another
+            # callee of the same package still blocks.
             return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
 
