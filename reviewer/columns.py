@@ -261,20 +261,31 @@ class ColumnBuilder:
         """The class before ``node`` in its MRO whose ``__init_subclass__`` may rename
         ``node``'s table (it runs for subclasses only), or None. A ``hasattr(cls, "X")`` guard
         spares the class only when nothing in its MRO can have X: every class is read and binds
-        no X, and X is none of the attributes SQLAlchemy's own bases and metaclasses give."""
+        no X, and X is none of the attributes SQLAlchemy's own bases and metaclasses give. A
+        declared outside declarative base (advanced-alchemy's SQLQuery) is built on those and
+        read for its columns only, so an X among them counts, and a private or dunder X always
+        does; an outside mixin may bind anything."""
         mro = self.mro(node)
         for ancestor in mro[1:]:
             if not ancestor.facts.renames_tables:
                 continue
             guard = ancestor.facts.renames_guard
             if guard is None or guard.startswith("_") or guard in _SQLA_CLASS_ATTRS or any(
-                c.facts.binds(guard) or c.external is not None or c.bad_bases
+                c.facts.binds(guard) or c.bad_bases
                 or c.unsupported_bases or c.problem is not None
                 or any(k == "metaclass" for k, _ in c.facts.keywords)
+                or any(self.outside_binds(q, guard) for q in c.outside)
                 for c in mro
             ):
                 return ancestor
         return None
+
+    def outside_binds(self, qual: str, attribute: str) -> bool:
+        if is_sqla(qual):
+            return False  # SQLAlchemy's own: _SQLA_CLASS_ATTRS and dunders, checked above
+        declared = self.resolver.externals.find(qual)
+        return declared is None or declared.kind == "mixin" or any(
+            c.attribute == attribute for c in declared.columns)
 
     # ----------------------------------------------------------------- columns
 

@@ -908,6 +908,10 @@ ERROR_CASES = [
             class Account(Unguarded):
                 __tablename__ = "accounts"
                 id = Column(Integer, primary_key=True)
+            from flask_login import UserMixin
+            class Login(UserMixin, Model):
+                __tablename__ = "logins"
+                id = Column(Integer, primary_key=True)
             """)},
         None,
         [("app/m.py", 14, r"^class Secret: the __init_subclass__ of Model \(app/m\.py:10\) "
@@ -917,9 +921,10 @@ ERROR_CASES = [
           r"\(or a declared_attr\) instead of renaming it in __init_subclass__$"),
          ("app/m.py", 18, r"^class Invoice: the __init_subclass__ of Model \(app/m\.py:10\)"),
          ("app/m.py", 26, r"^class Account: the __init_subclass__ of Unguarded \(app/m\.py:25\) "
-          r"assigns cls\.__tablename__, so")],
+          r"assigns cls\.__tablename__, so"),
+         ("app/m.py", 30, r"^class Login: the __init_subclass__ of Model \(app/m\.py:10\)")],
         id="__init_subclass__ that may rename a subclass's table blocks it (its own X, a mixin's "
-           "X, no guard)",
+           "X, no guard, a mixin from outside that may bind X)",
     ),
     pytest.param(
         {"app/m.py": src("class User(Base):\n    id = (\n")},
