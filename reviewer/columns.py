@@ -760,9 +760,13 @@ class ColumnBuilder:
                            "class statement")
             return
         call = late.call
+        if late.through is not None and self.resolver.qual(path, late.through.callee) \
+                not in _CASTS:
+            call = late.through  # read as the call it is
         column = self.column_call(path, call) if call is not None else None
         if column is None or call is None:
-            return  # a relationship, a property: no column
+            self.late_other(path, late, call)  # a relationship, a property: no column
+            return
         what = (f"{late.target}.{late.attribute}" if late.kind == "attribute"
                 else f"setattr({late.target}, ...)")
         if late.attribute is None:
@@ -805,6 +809,42 @@ class ColumnBuilder:
             exemption=self.exemption(path, late.line, late.end_line, table, column_name),
             **_evidence(column),
         ))
+
+    def late_other(self, path: str, late: LateFacts, call: CallFacts | None) -> None:
+        """What a mapped class is given after its statement that is no column call: blocks
+        when it may still be a column (a call the reader cannot classify, or one handed a
+        column), as in the class body."""
+        if late.attribute is not None and late.attribute.startswith("__"):
+            return
+        ref = self.resolver.resolve(path, late.target)
+        node = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        if node is None or not node.mapped:
+            return  # Base.query = session.query_property(): no table's column
+        what = (f"{late.target}.{late.attribute}" if late.kind == "attribute"
+                else f"setattr({late.target}, ...)")
+        if call is None:
+            builder = self.nested_builder(path, late.nested, broad=True)
+            if builder is not None:
+                self.error(path, late.line,
+                           f"{what}: {late.expr} calls {builder}, so its value may be a column "
+                           "masking-reviewer cannot read, and a labelled one would pass "
+                           "unchecked; " + _DECLARE_DIRECTLY)
+            return
+        why = self.unclassified(path, call)
+        if why is not None:
+            shown = f"{why[0]}(...)" if why[0] else "the call"
+            self.error(path, late.line,
+                       f"{what}: cannot resolve {shown} ({why[1]}), so masking-reviewer cannot "
+                       "tell whether it adds a column, and a labelled one would pass "
+                       "unchecked; " + _DECLARE_DIRECTLY)
+            return
+        q = self.callee_qual(path, call.callee)
+        builder = self.nested_builder(path, late.nested, broad=q is None or not is_sqla(q))
+        if builder is not None:
+            self.error(path, late.line,
+                       f"{what}: {call.callee}(...) is given {builder}, and masking-reviewer "
+                       "cannot tell whether it returns a column from it, so a labelled one "
+                       "would pass unchecked; " + _DECLARE_DIRECTLY)
 
     def mapped_base(self, path: str, base: str) -> bool:
         """Does a base make its subclasses mapped (a declarative base or model)?"""

@@ -231,6 +231,9 @@ class LateFacts:
     attribute: str | None = None  # None: not a literal (setattr with a computed name)
     call: CallFacts | None = None  # the value, when it is a call
     bases: tuple[str, ...] = ()  # type(): the dotted names of its bases
+    through: CallFacts | None = None  # as Stmt.through: cast(T, Column(...))
+    nested: tuple[str, ...] = ()  # as Stmt.nested
+    expr: str | None = None  # as Stmt.expr: ``User.x = a if c else Column(...)``
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,7 +367,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, list(params), expr] for name, params, expr in facts.str_funcs],
         list(facts.rebound),
         [[name, list(callees)] for name, callees in facts.returns],
-        [[x.kind, x.line, x.end_line, x.target, x.attribute, _enc_call(x.call), list(x.bases)]
+        [[x.kind, x.line, x.end_line, x.target, x.attribute, _enc_call(x.call), list(x.bases),
+          _enc_call(x.through), list(x.nested), x.expr]
          for x in facts.late],
         [[f.name, f.line, _enc_call(f.call), f.star_args, f.star_kwargs, f.star_first,
           f.uses_params] for f in facts.factories],
@@ -465,8 +469,9 @@ def facts_from_json(data: Any) -> ModuleFacts:
         str_funcs=tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_funcs),
         rebound=tuple(rebound),
         returns=tuple((str(n), tuple(cs)) for n, cs in returns),
-        late=tuple(LateFacts(k, int(a), int(b), str(t), at, _call(c), tuple(bs))
-                   for k, a, b, t, at, c, bs in late),
+        late=tuple(LateFacts(k, int(a), int(b), str(t), at, _call(c), tuple(bs), _call(th),
+                             tuple(ns), ex)
+                   for k, a, b, t, at, c, bs, th, ns, ex in late),
         factories=tuple(
             FactoryFacts(str(n), int(ln), c, bool(sa), bool(sk), bool(sf), bool(up))
             for n, ln, cd, sa, sk, sf, up in factories if (c := _call(cd)) is not None

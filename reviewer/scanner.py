@@ -829,6 +829,8 @@ class _ModuleBuilder:
             self.late_mapping(small, target, value, callee)
             if target is not None and "." not in target and callee.rsplit(".", 1)[-1] == "partial":
                 self.partial_preset(target, value)
+        elif target is not None and "." in target and type(value) in _WRAPPING_VALUES:
+            self.late_expr(small, target, value)
         alias = self.annotated_alias(target, value, small)
         if alias is not None:
             self.aliases.append(alias)
@@ -993,7 +995,7 @@ class _ModuleBuilder:
         if target is not None and "." in target:  # User.ssn = Column(...)
             owner, attr = target.rsplit(".", 1)
             self.late.append(LateFacts("attribute", line, end, owner, attr,
-                                       self.ex.call(value, end)))
+                                       *self.late_call(value, end)))
             return
         positional = [a.value for a in value.args if a.keyword is None and not a.star]
         if callee == "setattr" and len(positional) == 3:
@@ -1002,7 +1004,7 @@ class _ModuleBuilder:
             if obj is not None and isinstance(third, cst.Call):
                 self.late.append(LateFacts(
                     "setattr", line, end, obj, _literal_str(positional[1]),
-                    self.ex.call(third, end),
+                    *self.late_call(third, end),
                 ))
         elif callee == "type" and len(positional) == 3 and len(value.args) == 3 and isinstance(
             positional[1], (cst.Tuple, cst.List)
@@ -1014,6 +1016,26 @@ class _ModuleBuilder:
                 return
             name = _literal_str(positional[0]) or ""
             self.late.append(LateFacts("type", line, end, name, bases=bases))
+
+    def late_call(self, value: cst.Call, end: int
+                  ) -> tuple[CallFacts, tuple[str, ...], CallFacts | None, tuple[str, ...]]:
+        """LateFacts' call, bases, through and nested for a call assigned after the class, read
+        as in a class body."""
+        nested = () if _COLUMN_CALL.fullmatch(dotted(value.func) or "") else _nested_calls(value)
+        inner = _cast_value(value)
+        if isinstance(inner, cst.Call):
+            return self.ex.call(inner, end), (), self.ex.call(value, end), nested
+        return self.ex.call(value, end), (), None, nested
+
+    def late_expr(self, small: cst.BaseSmallStatement, target: str,
+                  value: cst.BaseExpression) -> None:
+        """``User.x = a if c else Column(...)``: blocks where a call in it may be a column."""
+        nested = _nested_calls(value)
+        if nested:
+            owner, attr = target.rsplit(".", 1)
+            pos = self.ex.pos
+            self.late.append(LateFacts("attribute", pos.line(small), pos.end_line(small), owner,
+                                       attr, nested=nested, expr=_WRAPPING_VALUES[type(value)]))
 
     def nested_types(self, stmt: cst.FunctionDef) -> None:
         """``type("X", (Event, db.Model), {...})`` inside a function or a declared_attr
@@ -1319,6 +1341,8 @@ class _ModuleBuilder:
                         name = dotted(t.target)
                         if name and not type_checking:
                             state.names.append(name)
+                    self.unpacked(small, small.value, state, "a chained assignment",
+                                  type_checking)
                     continue
                 target, value = small.targets[0].target, small.value
             elif isinstance(small, cst.AnnAssign):
@@ -1326,6 +1350,8 @@ class _ModuleBuilder:
             else:
                 continue
             if not isinstance(target, cst.Name):
+                if isinstance(target, (cst.Tuple, cst.List)) and value is not None:
+                    self.unpacked(small, value, state, "an unpacking assignment", type_checking)
                 continue
             attr = ident(target.value)
             if not type_checking:  # an `if TYPE_CHECKING:` body never runs
@@ -1400,6 +1426,19 @@ class _ModuleBuilder:
                      through, nested, expr)
             )
             declared = len(state.stmts)
+
+    def unpacked(self, small: cst.Assign, value: cst.BaseExpression, state: _ClassState,
+                 what: str, type_checking: bool) -> None:
+        """``a, b = Column(...), Column(...)`` or ``a = b = Column(...)``: SQLAlchemy maps what
+        the names end up bound to, which the inventory does not work out; a call in the value
+        that may build a column blocks there (Stmt.expr), anything else is no column."""
+        calls = ((dotted(value.func) or "",) if isinstance(value, cst.Call) else ())
+        nested = tuple(dict.fromkeys((*calls, *_nested_calls(value))))
+        names = [n for t in small.targets for n in _target_names(t.target)]
+        if nested and names:
+            pos = self.ex.pos
+            state.stmts.append(Stmt(names[0], pos.line(small), pos.end_line(small),
+                                    type_checking=type_checking, nested=nested, expr=what))
 
     def shared_column(self, attr: str, value: cst.BaseExpression, line: int) -> None:
         """``token = SHARED_COLUMN``: a column object built elsewhere cannot be read here, and
@@ -2607,6 +2646,17 @@ _WRAPPING_VALUES: dict[type[cst.CSTNode], str] = {
     cst.NamedExpr: "an assignment expression",
 }
 _COLUMN_CALL = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    """The plain names an assignment target binds: ``a``, ``a, (b, *c)``."""
+    if isinstance(target, cst.Name):
+        return [ident(target.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _target_names(e.value)]
+    return []
 
 
 def _cast_value(call: cst.Call) -> cst.BaseExpression | None:

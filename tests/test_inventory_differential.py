@@ -268,6 +268,8 @@ class Doc(Base):
     b = FLAG and Column(String)
     c = [Column(String)][0]
     d = copy.copy(Column(String))
+    e, f = Column(String), Column(Text)
+    g = h = Column(String)
 """
 
 
@@ -283,8 +285,8 @@ def test_columns_sqlalchemy_maps_through_wrappers_block_rather_than_vanish(
         capture_output=True, text=True, check=False, cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    assert sorted(json.loads(proc.stdout)["docs"]) == ["a", "b", "c", "d", "id"]
+    assert sorted(json.loads(proc.stdout)["docs"]) == ["a", "b", "c", "d", "e", "f", "g", "id"]
     inventory = scan(tmp_path)
     assert [(e.path, e.line) for e in inventory.errors] == [
-        ("app/m.py", 10), ("app/m.py", 11), ("app/m.py", 12), ("app/m.py", 13)]
+        ("app/m.py", n) for n in range(10, 16)]
     assert [c.column for c in inventory.columns] == ["id"]

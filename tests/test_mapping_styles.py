@@ -170,6 +170,16 @@ LATE_CASES = [
         id="setattr(Model, 'x', Column('db_name', ...)) adds the column under its DB name",
     ),
     pytest.param(
+        LATE_HEAD + 'import typing\n'
+                    'User.ssn = typing.cast(str, Column(String(11),\n'
+                    '                                   info={"v": ColumnVisibility.PRIVATE}))\n'
+                    'setattr(User, "pin", typing.cast(str, Column("pin_code", String)))\n',
+        [("users", "id", "id", 8, False, True, False, ()),
+         ("users", "ssn", "ssn", 10, True, False, False, (PRIV,)),
+         ("users", "pin_code", "pin", 12, True, False, False, ())],
+        id="typing.cast(T, Column(...)) after the class is the column inside",
+    ),
+    pytest.param(
         LATE_HEAD + 'Dyn = type("Dyn", (Base,), {"__tablename__": "dyn",\n'
                     '                          "id": Column(Integer, primary_key=True),\n'
                     '                          "pin": Column(String,\n'
@@ -301,6 +311,28 @@ LATE_ERRORS = [
 ]
 
 
+LATE_ERRORS += [
+    pytest.param(
+        LATE_HEAD + "import copy\nUser.token = copy.copy(Column(String))\n",
+        10, r"^User\.token: copy\.copy\(\.\.\.\) is given Column\(\.\.\.\), and masking-reviewer "
+            r"cannot tell whether it returns a column from it",
+        id="a column handed to a wrapper after the class blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + "User.token = make_secret()\n",
+        9, r"^User\.token: cannot resolve make_secret\(\.\.\.\) \(defined or imported nowhere the "
+           r"reviewer can see\), so masking-reviewer cannot tell whether it adds a column",
+        id="a call the reader cannot classify given to a mapped class after it blocks",
+    ),
+    pytest.param(
+        LATE_HEAD + "FLAG = True\nUser.token = Column(String) if FLAG else None\n",
+        10, r"^User\.token: a conditional expression calls Column\(\.\.\.\), so its value may be a "
+            r"column",
+        id="a conditional column after the class blocks",
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "line", "message"), LATE_ERRORS)
 def test_late_mapping_that_cannot_be_read_blocks(text: str, line: int, message: str) -> None:
     inventory = _scan({"app/models.py": text})
@@ -311,6 +343,9 @@ def test_late_mapping_that_cannot_be_read_blocks(text: str, line: int, message: 
 def test_harmless_late_assignments_and_type_calls_pass() -> None:
     inventory = _scan({"app/models.py": LATE_HEAD + (
         "User.display = property(lambda self: self.id)\n"
+        "from sqlalchemy.orm import relationship\n"
+        "User.manager = relationship('User', order_by=User.id.desc())\n"
+        "Base.query = session.query_property()\n"
         "Kind = type('Kind', (object,), {})\n"
         "for key, value in sorted(vars(User).items()):\n"
         "    setattr(Kind, key, value)\n"

@@ -830,6 +830,9 @@ ERROR_CASES = [
                 h = frozenset(("a", "b"))
                 i = os.environ.get("X") or "y"
                 j = (lambda: Column(String))
+                k, m = Column(String), Column(Text)
+                n = o = Column(String)
+                p, q = "a", "b"
             """)},
         None,
         [("app/m.py", 13, r"^Doc\.a: a conditional expression calls Column\(\.\.\.\), so its "
@@ -842,9 +845,11 @@ ERROR_CASES = [
           r"masking-reviewer cannot tell whether it returns a column from it, so a labelled one "
           r"would pass unchecked; declare the column"),
          ("app/m.py", 17, r"^Doc\.e: functools\.reduce\(\.\.\.\) is given make_secret\(\.\.\.\)"),
-         ("app/m.py", 18, r"^Doc\.f: relationship\(\.\.\.\) is given Column\(\.\.\.\)")],
-        id="a Column inside a wrapper or expression the reader cannot see through blocks; "
-           "SQLAlchemy's configuration calls, builtins and lambdas do not",
+         ("app/m.py", 18, r"^Doc\.f: relationship\(\.\.\.\) is given Column\(\.\.\.\)"),
+         ("app/m.py", 24, r"^Doc\.k: an unpacking assignment calls Column\(\.\.\.\)"),
+         ("app/m.py", 25, r"^Doc\.n: a chained assignment calls Column\(\.\.\.\)")],
+        id="a Column inside a wrapper, an expression or an unpacking the reader cannot see "
+           "through blocks; SQLAlchemy's configuration calls, builtins and lambdas do not",
     ),
     pytest.param(
         {"app/util.py": "def cast(kind, value):\n    return value\n",
