@@ -1427,14 +1427,16 @@ class _ModuleBuilder:
             )
             declared = len(state.stmts)
 
-    def unpacked(self, small: cst.Assign, value: cst.BaseExpression, state: _ClassState,
-                 what: str, type_checking: bool) -> None:
+    def unpacked(self, small: cst.Assign | cst.AnnAssign, value: cst.BaseExpression,
+                 state: _ClassState, what: str, type_checking: bool) -> None:
         """``a, b = Column(...), Column(...)`` or ``a = b = Column(...)``: SQLAlchemy maps what
         the names end up bound to, which the inventory does not work out; a call in the value
         that may build a column blocks there (Stmt.expr), anything else is no column."""
         calls = ((dotted(value.func) or "",) if isinstance(value, cst.Call) else ())
         nested = tuple(dict.fromkeys((*calls, *_nested_calls(value))))
-        names = [n for t in small.targets for n in _target_names(t.target)]
+        targets = ([t.target for t in small.targets] if isinstance(small, cst.Assign)
+                   else [small.target])
+        names = [n for t in targets for n in _target_names(t)]
         if nested and names:
             pos = self.ex.pos
             state.stmts.append(Stmt(names[0], pos.line(small), pos.end_line(small),
