@@ -121,18 +121,6 @@ class ColumnBuilder:
 
     def _table_of(self, node: ClassNode) -> str | None:
         cls = node.facts
-        hook = self.renamed_by(node)
-        if hook is not None:
-            guard = hook.facts.renames_guard
-            self.error(node.path, cls.line,
-                       f"class {cls.name}: the __init_subclass__ of {hook.facts.name} "
-                       f"({hook.path}:{hook.facts.renames_tables}) assigns cls.__tablename__"
-                       + (f" when the class has {guard}" if guard is not None else "")
-                       + ", so the table name written in the class may not be its table, and "
-                       "masking-reviewer does not run that code to find out; give each "
-                       "class its final table name as a literal __tablename__ (or a "
-                       "declared_attr) instead of renaming it in __init_subclass__")
-            return None
         if cls.table is not None:
             name = self.table_name(node.path, cls.table)
             if name is None:
@@ -256,36 +244,6 @@ class ColumnBuilder:
                    "\"flask-sqlalchemy\" in [tool.masking-reviewer], or give the class a "
                    "__tablename__")
         return None
-
-    def renamed_by(self, node: ClassNode) -> ClassNode | None:
-        """The class before ``node`` in its MRO whose ``__init_subclass__`` may rename
-        ``node``'s table (it runs for subclasses only), or None. A ``hasattr(cls, "X")`` guard
-        spares the class only when nothing in its MRO can have X: every class is read and binds
-        no X, and X is none of the attributes SQLAlchemy's own bases and metaclasses give. A
-        declared outside declarative base (advanced-alchemy's SQLQuery) is built on those and
-        read for its columns only, so an X among them counts, and a private or dunder X always
-        does; an outside mixin may bind anything."""
-        mro = self.mro(node)
-        for ancestor in mro[1:]:
-            if not ancestor.facts.renames_tables:
-                continue
-            guard = ancestor.facts.renames_guard
-            if guard is None or guard.startswith("_") or guard in _SQLA_CLASS_ATTRS or any(
-                c.facts.binds(guard) or c.bad_bases
-                or c.unsupported_bases or c.problem is not None
-                or any(k == "metaclass" for k, _ in c.facts.keywords)
-                or any(self.outside_binds(q, guard) for q in c.outside)
-                for c in mro
-            ):
-                return ancestor
-        return None
-
-    def outside_binds(self, qual: str, attribute: str) -> bool:
-        if is_sqla(qual):
-            return False  # SQLAlchemy's own: _SQLA_CLASS_ATTRS and dunders, checked above
-        declared = self.resolver.externals.find(qual)
-        return declared is None or declared.kind == "mixin" or any(
-            c.attribute == attribute for c in declared.columns)
 
     # ----------------------------------------------------------------- columns
 
@@ -1470,11 +1428,6 @@ class ColumnBuilder:
                            "mixins (a table always has at least a primary key)")
 
 
-# What ``hasattr(cls, X)`` finds on any declarative class through SQLAlchemy's own bases and
-# metaclasses (besides dunders, which never count as absent)
-_SQLA_CLASS_ATTRS = frozenset({
-    "metadata", "registry", "query", "query_class", "type_annotation_map", "mro",
-})
 # What typing.cast(T, value) returns: the value itself
 _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 

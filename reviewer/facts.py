@@ -133,11 +133,6 @@ class ClassFacts:
     str_attrs: tuple[tuple[str, StrExpr], ...] = ()
     str_methods: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
     col_refs: tuple[ColRef, ...] = ()  # ``id = BaseMixin.id``
-    # ``def __init_subclass__(cls): ... cls.__tablename__ = ...``: the line of the first
-    # assignment (or setattr) that may rename the table of every subclass (0: none), and the
-    # attribute a ``hasattr(cls, "X")`` guard around every such assignment requires (else None)
-    renames_tables: int = 0
-    renames_guard: str | None = None
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -338,8 +333,7 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[name, expr] for name, expr in c.str_attrs],
             [[name, list(params), expr] for name, params, expr in c.str_methods],
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
-             for r in c.col_refs],
-            c.renames_tables, c.renames_guard]
+             for r in c.col_refs]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -416,8 +410,7 @@ def _stmt(d: Any) -> Stmt:
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames_tables,
-     renames_guard) = d
+     table_query, table_ref, sealed, str_attrs, str_methods, col_refs) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -431,7 +424,6 @@ def _class(d: Any) -> ClassFacts:
         tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_methods),
         tuple(ColRef(str(a), str(t), int(n), int(e), _ann(ann))
               for a, t, n, e, ann in col_refs),
-        int(renames_tables), renames_guard,
     )
 
 

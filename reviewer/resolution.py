@@ -62,7 +62,6 @@ class ClassNode:
     # base as written -> qualified name, for bad bases that come from outside the repository
     external_quals: dict[str, str] = field(default_factory=dict)
     external: ExternalClass | None = None  # a class outside the repository, declared
-    outside: list[str] = field(default_factory=list)  # qualified names of declared outside bases
     sqlmodel: bool = False  # derives from sqlmodel.SQLModel: a table only with table=True
     # the class a repository function returns that cannot be read as that function's only
     # doing: "versioned_base() (app/db.py:12) returns, but ..."; its subclasses block
@@ -707,7 +706,6 @@ class Resolver:
             node.bad_bases.append(base or "<expression>")
             node.external_quals[base or "<expression>"] = qual
             return
-        node.outside.append(qual)
         if declared.kind == "declarative-base":
             node.declarative = True
         if not declared.columns and declared.tablename is None and (

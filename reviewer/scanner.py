@@ -1255,8 +1255,6 @@ class _ModuleBuilder:
             str_attrs=str_attrs,
             str_methods=str_methods,
             sealed_writes=tuple(state.sealed),
-            renames_tables=state.renames[0],
-            renames_guard=state.renames[1],
             made=tuple(made),
             decorators=tuple(dotted(_uncall(d.decorator)) or "" for d in node.decorators),
             tablename_expr=state.tablename_expr,
@@ -1467,8 +1465,6 @@ class _ModuleBuilder:
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
             if self.ex.any_sealing and _SEALING.search(ex.pos.text(stmt)):
                 self.sealed_writes(stmt, state, decorators)
-        if attr == "__init_subclass__" and not type_checking:
-            self.subclass_hook(stmt, state)
         if not declared:
             return
         first = self.first_line(stmt)
@@ -1497,20 +1493,6 @@ class _ModuleBuilder:
             Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking,
                  through, nested)
         )
-
-    def subclass_hook(self, stmt: cst.FunctionDef, state: _ClassState) -> None:
-        """``def __init_subclass__(cls): cls.__tablename__ = ...``: the hook runs for every
-        subclass, before its mapping (or, under a metaclass, even with super() called first),
-        so the table name written in the subclass may not be its table."""
-        params = stmt.params.params
-        if not params:
-            return
-        finder = _TableRenames(ident(params[0].name.value))
-        stmt.body.visit(finder)
-        if finder.found:
-            state.renames = (self.ex.pos.line(finder.found[0][0]),
-                             finder.found[0][1] if len({g for _, g in finder.found}) == 1
-                             else None)
 
     def sealed_writes(self, stmt: cst.FunctionDef, state: _ClassState,
                       decorators: tuple[str, ...]) -> None:
@@ -1554,7 +1536,6 @@ class _ClassState:
     callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
     sealed: list[tuple[str, str, int]] = field(default_factory=list)
     col_refs: list[ColRef] = field(default_factory=list)
-    renames: tuple[int, str | None] = (0, None)  # ClassFacts.renames_tables / renames_guard
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -2688,69 +2669,6 @@ class _NestedCalls(cst.CSTVisitor):
         if node is not self.outer:
             self.found.append(dotted(node.func) or "")
         return True
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
-class _TableRenames(cst.CSTVisitor):
-    """In ``__init_subclass__(cls)``: each ``cls.__tablename__ = ...`` (or ``__table__``, or
-    ``setattr(cls, name, ...)`` with any name that is not a literal other one), with the
-    attribute a directly enclosing ``if hasattr(cls, "X"):`` requires (None without one)."""
-
-    def __init__(self, cls_name: str) -> None:
-        self.cls = cls_name
-        self.found: list[tuple[cst.CSTNode, str | None]] = []
-        self.guards: list[str | None] = []
-
-    def _guard(self) -> str | None:
-        return self.guards[-1] if self.guards else None
-
-    def visit_If(self, node: cst.If) -> bool:
-        test = node.test
-        guard: str | None = None
-        if (isinstance(test, cst.Call) and dotted(test.func) == "hasattr" and len(test.args) == 2
-                and isinstance(test.args[0].value, cst.Name)
-                and test.args[0].value.value == self.cls):
-            guard = _literal_str(test.args[1].value)
-        outer = self._guard()
-        self.guards.append(guard or outer)
-        node.body.visit(self)
-        self.guards.pop()
-        if node.orelse is not None:  # runs when this test fails: only the outer guard holds
-            node.orelse.visit(self)
-        return False
-
-    def _target(self, target: cst.BaseExpression, node: cst.CSTNode) -> None:
-        if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
-                and target.value.value == self.cls
-                and target.attr.value in ("__tablename__", "__table__")):
-            self.found.append((node, self._guard()))
-
-    def visit_Assign(self, node: cst.Assign) -> bool:
-        for t in node.targets:
-            self._target(t.target, node)
-        return True
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
-        self._target(node.target, node)
-        return True
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
-        self._target(node.target, node)
-        return True
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        args = node.args
-        if (dotted(node.func) == "setattr" and args and isinstance(args[0].value, cst.Name)
-                and args[0].value.value == self.cls):
-            name = _literal_str(args[1].value) if len(args) > 1 else None
-            if name is None or name in ("__tablename__", "__table__"):
-                self.found.append((node, self._guard()))
-        return True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # a nested function's cls is another name, if it runs at all
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False

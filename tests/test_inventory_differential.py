@@ -209,51 +209,6 @@ def test_construct_cases_match_sqlalchemy(files: dict[str, str], tmp_path: Path)
     assert static_schema(scan(tmp_path)) == json.loads(proc.stdout)
 
 
-RENAMING_HOOK = """\
-from sqlalchemy import Column, Integer, String
-from sqlalchemy.orm import DeclarativeBase
-class Base(DeclarativeBase):
-    pass
-class Model(Base):
-    __abstract__ = True
-    def __init_subclass__(cls, **kwargs):
-        if hasattr(cls, "TABLE_PREFIX"):
-            cls.__tablename__ = f"plugin_{cls.TABLE_PREFIX}_{cls.__tablename__}"
-        super().__init_subclass__(**kwargs)
-class Secret(Model):
-    TABLE_PREFIX = "vault"
-    __tablename__ = "secrets"
-    id = Column(Integer, primary_key=True)
-    value = Column(String)
-class User(Model):
-    __tablename__ = "users"
-    id = Column(Integer, primary_key=True)
-"""
-
-
-def test_a_table_renamed_by_init_subclass_blocks_where_sqlalchemy_renames_it(
-    tmp_path: Path,
-) -> None:
-    """SQLAlchemy maps Secret to plugin_vault_secrets, not the secrets its class body names:
-    the reader blocks that class (a rule written for "secrets" would mask nothing) and still
-    reads the class the hook leaves alone exactly."""
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "m.py").write_text(RENAMING_HOOK)
-    proc = subprocess.run(
-        [sys.executable, "-B", "-c", WALK_ALL, str(tmp_path)],
-        capture_output=True, text=True, check=False, cwd=tmp_path,
-    )
-    assert proc.returncode == 0, proc.stderr
-    runtime = json.loads(proc.stdout)
-    assert sorted(runtime) == ["plugin_vault_secrets", "users"]
-    inventory = scan(tmp_path)
-    assert [(e.path, e.line) for e in inventory.errors] == [("app/m.py", 11)]
-    assert inventory.errors[0].message.startswith(
-        "class Secret: the __init_subclass__ of Model (app/m.py:9) assigns cls.__tablename__ "
-        "when the class has TABLE_PREFIX")
-    assert static_schema(inventory) == {"users": runtime["users"]}
-
-
 WRAPPED_COLUMNS = """\
 import copy
 from sqlalchemy import Column, Integer, String, Text
