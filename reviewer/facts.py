@@ -122,6 +122,9 @@ class ClassFacts:
     str_attrs: tuple[tuple[str, StrExpr], ...] = ()
     str_methods: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
     col_refs: tuple[ColRef, ...] = ()  # ``id = BaseMixin.id``
+    # mapping-time hooks of the body that build tables (SQLAlchemy's versioned-rows recipe):
+    # (hook, its line, what it builds: "Table(...) at line 80, in _history_mapper()")
+    table_hooks: tuple[tuple[str, int, str], ...] = ()
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -273,6 +276,15 @@ _SQLA_IMPORT = re.compile(
 )
 
 
+def unread_error(facts: ModuleFacts) -> tuple[int, str] | None:
+    """Why a whole file could not be read (it does not parse, its bytes do not decode), as
+    (line, message); None when it was read. Such a file's facts hold its error and nothing
+    else, so every name looked up in it is missing."""
+    if facts.errors and not (facts.imports or facts.classes or facts.names or facts.tables):
+        return facts.errors[0]
+    return None
+
+
 def mentions_sqlalchemy(text: str) -> bool:
     """Cheap pre-check before parsing: does any line import sqlalchemy or flask_sqlalchemy
     (also by its old names ``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy``)?"""
@@ -318,7 +330,8 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[name, expr] for name, expr in c.str_attrs],
             [[name, list(params), expr] for name, params, expr in c.str_methods],
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
-             for r in c.col_refs]]
+             for r in c.col_refs],
+            [list(h) for h in c.table_hooks]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -392,7 +405,7 @@ def _stmt(d: Any) -> Stmt:
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query, table_ref, sealed, str_attrs, str_methods, col_refs) = d
+     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, table_hooks) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -406,6 +419,7 @@ def _class(d: Any) -> ClassFacts:
         tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_methods),
         tuple(ColRef(str(a), str(t), int(n), int(e), _ann(ann))
               for a, t, n, e, ann in col_refs),
+        tuple((str(h), int(n), str(w)) for h, n, w in table_hooks),
     )
 
 
