@@ -1232,18 +1232,32 @@ class ColumnBuilder:
             for owner in owners:
                 if owner is None:
                     continue
-                for name, line, what in owner.facts.table_hooks:
+                for name, line, what, others in owner.facts.table_hooks:
                     if name != hook:
+                        continue
+                    does = f"builds {what}" if what else self.hook_helper(owner.path, others)
+                    if not does:
                         continue
                     self.error(node.path, cls.line,
                                f"class {cls.name}: {owner.facts.name}.{hook} "
-                               f"({owner.path}:{line}) builds {what} while SQLAlchemy maps the "
+                               f"({owner.path}:{line}) {does} while SQLAlchemy maps the "
                                "class, so the tables it makes are not in the source (the "
                                "versioned-rows recipe makes a <table>_history copy of every "
                                "column) and a labelled column copied into one would pass "
                                "unchecked; masking-reviewer never runs that code. Declare each "
                                "table it makes as a mapped class or Table(...) in the models, "
                                "and have the hook use it instead of building it")
+
+    def hook_helper(self, path: str, names: Sequence[str]) -> str:
+        """The first function or class of another file of the repository that a mapping-time
+        hook calls: code the scanner did not follow, which may build tables, so it blocks.
+        Packages (sqlalchemy.event, ...) and builtins are not the repository's: "" for none."""
+        for name in names:
+            ref = self.resolver.resolve(path, name)
+            if (ref.kind in ("other", "class") and ref.path != path) or ref.kind == "missing":
+                where = f" of {ref.path}" if ref.path and ref.path != path else ""
+                return f"calls {name}(){where}, which may build tables,"
+        return ""
 
     def secondaries(self, mro: list[ClassNode], exclude: tuple[str, ...]
                     ) -> tuple[tuple[str, int, tuple[str, str]], ...]:

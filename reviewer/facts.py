@@ -123,8 +123,9 @@ class ClassFacts:
     str_methods: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
     col_refs: tuple[ColRef, ...] = ()  # ``id = BaseMixin.id``
     # mapping-time hooks of the body that build tables (SQLAlchemy's versioned-rows recipe):
-    # (hook, its line, what it builds: "Table(...) at line 80, in _history_mapper()")
-    table_hooks: tuple[tuple[str, int, str], ...] = ()
+    # (hook, its line, what it builds: "Table(...) at line 80, in _history_mapper()", ()), or
+    # (hook, line, "", names it calls that are no function of this file, for the inventory)
+    table_hooks: tuple[tuple[str, int, str, tuple[str, ...]], ...] = ()
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -331,7 +332,7 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[name, list(params), expr] for name, params, expr in c.str_methods],
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
              for r in c.col_refs],
-            [list(h) for h in c.table_hooks]]
+            [[h, n, w, list(o)] for h, n, w, o in c.table_hooks]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -419,7 +420,7 @@ def _class(d: Any) -> ClassFacts:
         tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_methods),
         tuple(ColRef(str(a), str(t), int(n), int(e), _ann(ann))
               for a, t, n, e, ann in col_refs),
-        tuple((str(h), int(n), str(w)) for h, n, w in table_hooks),
+        tuple((str(h), int(n), str(w), tuple(map(str, o))) for h, n, w, o in table_hooks),
     )
 
 

@@ -638,7 +638,7 @@ class _ModuleBuilder:
         self.type_calls = True  # does the text call type() at all (else skip the search)
         # module-level functions, for the mapping-time hooks of classes (filled only when the
         # text names a hook): name -> (the names it calls, what it builds and where, or None)
-        self.callables: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = {}
+        self.callables: dict[str, _Callable] = {}
         self.autoload = True  # does the text mention autoload at all (else skip the search)
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
@@ -1449,23 +1449,33 @@ class _ModuleBuilder:
         ``<table>_history`` so. Calls into other modules are not followed."""
         calls = _Calls(self.ex.pos)
         node.visit(calls)
+        if isinstance(node, cst.Name):
+            if node.value == "None":
+                return  # __mapper_cls__ = None: no hook
+            calls.callees.append(ident(node.value))  # __mapper_cls__ = versioned_mapper
         pending, seen = list(calls.names), set(calls.names)
         # what it builds, a table first (the message shows the table, not the mapper call)
         found = [(build, "") for build in calls.builds]
+        # what it calls that is no function of this file: followed by the inventory, which
+        # resolves imports (a helper in another module blocks; sqlalchemy.event does not)
+        others = [name for name in calls.callees if name not in self.callables]
         while pending:
             name = pending.pop(0)
             called = self.callables.get(name)
             if called is None:
                 continue
-            names, builds = called
+            names, callees, builds = called
             found.extend((build, f", in {name}()") for build in builds)
+            others.extend(c for c in callees if c not in self.callables)
             pending.extend(sorted(names - seen))
             seen |= names
         if found:
             (callee, at), where = min(
                 found, key=lambda f: f[0][0].removesuffix("(...)").rsplit(".", 1)[-1]
                 not in _TABLE_MAKERS)
-            state.table_hooks.append((attr, line, f"{callee} at line {at}{where}"))
+            state.table_hooks.append((attr, line, f"{callee} at line {at}{where}", ()))
+        elif others:
+            state.table_hooks.append((attr, line, "", tuple(dict.fromkeys(others))))
 
     def sealed_writes(self, stmt: cst.FunctionDef, state: _ClassState,
                       decorators: tuple[str, ...]) -> None:
@@ -1509,7 +1519,7 @@ class _ClassState:
     callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
     sealed: list[tuple[str, str, int]] = field(default_factory=list)
     col_refs: list[ColRef] = field(default_factory=list)
-    table_hooks: list[tuple[str, int, str]] = field(default_factory=list)
+    table_hooks: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -2609,6 +2619,10 @@ _MAKES_TABLES = frozenset({
 })
 
 
+# a module-level function: the names it uses, those it calls (or passes on), what it builds
+_Callable = tuple[frozenset[str], tuple[str, ...], tuple[tuple[str, int], ...]]
+
+
 class _Calls(cst.CSTVisitor):
     """The plain names a piece of code calls or passes on (``__mapper_cls__ = my_mapper``), and
     its first call that makes a table, a column, a mapper or a class (``type(name, bases,
@@ -2617,6 +2631,7 @@ class _Calls(cst.CSTVisitor):
     def __init__(self, pos: _Positions) -> None:
         self.pos = pos
         self.names: list[str] = []
+        self.callees: list[str] = []  # called by plain name, or passed on as a plain name
         self.builds: list[tuple[str, int]] = []
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -2627,10 +2642,14 @@ class _Calls(cst.CSTVisitor):
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
+        if isinstance(node.value, cst.Name):
+            self.callees.append(ident(node.value.value))  # event.listen(cls, "x", helper)
         node.value.visit(self)  # a keyword is no name either
         return False
 
     def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.callees.append(ident(node.func.value))
         callee = dotted(node.func) or ""
         last = callee.rsplit(".", 1)[-1]
         if (not self.builds or last in _TABLE_MAKERS) and (
@@ -2645,7 +2664,7 @@ class _Callables(cst.CSTVisitor):
 
     def __init__(self, pos: _Positions) -> None:
         self.pos = pos
-        self.found: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = {}
+        self.found: dict[str, _Callable] = {}
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
@@ -2653,12 +2672,12 @@ class _Callables(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         calls = _Calls(self.pos)
         node.body.visit(calls)
-        self.found[ident(node.name.value)] = (frozenset(calls.names), tuple(calls.builds))
+        self.found[ident(node.name.value)] = (frozenset(calls.names), tuple(calls.callees),
+                                              tuple(calls.builds))
         return False
 
 
-def _module_callables(module: cst.Module, pos: _Positions
-                      ) -> dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]]:
+def _module_callables(module: cst.Module, pos: _Positions) -> dict[str, _Callable]:
     finder = _Callables(pos)
     module.visit(finder)
     return finder.found

@@ -850,3 +850,25 @@ def test_the_blocked_hook_is_the_only_gap_against_sqlalchemy_metadata(tmp_path: 
     assert sorted(runtime) == sorted([*static, "usage_history", "configs_history"])
     assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", 6),
                                                             ("app/models.py", 10)]
+
+
+def test_a_hook_that_calls_a_helper_of_another_module_blocks_naming_it() -> None:
+    """The scanner follows functions of the hook's own file; one imported from another file of
+    the repository may build tables too, so it blocks, naming the function and its file."""
+    inventory = _scan({
+        "app/helpers.py": HISTORY_HELPER,
+        "app/history.py": "from app.helpers import _history_mapper\n"
+                          "from sqlalchemy import event\n"
+                          "class Versioned:\n"
+                          "    @classmethod\n"
+                          "    def __declare_first__(cls):\n"
+                          "        event.listen(cls, 'load', print)\n"
+                          "        _history_mapper(cls.__mapper__)\n",
+        "app/models.py": HOOK_MODELS,
+    })
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", 6),
+                                                            ("app/models.py", 10)]
+    assert re.search(r"^class Usage: Versioned\.__declare_first__ \(app/history\.py:4\) calls "
+                     r"_history_mapper\(\) of app/helpers\.py, which may build tables, while "
+                     r"SQLAlchemy maps the class, so the tables it makes are not in the source",
+                     inventory.errors[0].message), inventory.errors[0].message
