@@ -123,6 +123,11 @@ class ClassFacts:
     str_attrs: tuple[tuple[str, StrExpr], ...] = ()
     str_methods: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
     col_refs: tuple[ColRef, ...] = ()  # ``id = BaseMixin.id``
+    # ``cls.__tablename__ = <expr>`` in its ``__init_subclass__``: it renames the table of every
+    # subclass (bitcart's plugin prefix). (line, the attributes the enclosing
+    # ``if hasattr(cls, "NAME"):`` tests require, "?" for any other condition, the value as a
+    # string expression of ``cls`` or None)
+    subclass_tablenames: tuple[tuple[int, tuple[str, ...], StrExpr | None], ...] = ()
     # mapping-time hooks of the body that build tables (SQLAlchemy's versioned-rows recipe):
     # (hook, its line, what it builds: "Table(...) at line 80, in _history_mapper()", ()), or
     # (hook, line, "", names it calls that are no function of this file, for the inventory)
@@ -333,6 +338,7 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[name, list(params), expr] for name, params, expr in c.str_methods],
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
              for r in c.col_refs],
+            [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames],
             [[h, n, w, list(o)] for h, n, w, o in c.table_hooks]]
 
 
@@ -407,7 +413,8 @@ def _stmt(d: Any) -> Stmt:
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, table_hooks) = d
+     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames,
+     table_hooks) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -421,6 +428,7 @@ def _class(d: Any) -> ClassFacts:
         tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_methods),
         tuple(ColRef(str(a), str(t), int(n), int(e), _ann(ann))
               for a, t, n, e, ann in col_refs),
+        tuple((int(n), tuple(map(str, g)), _tuples(e)) for n, g, e in renames),
         tuple((str(h), int(n), str(w), tuple(map(str, o))) for h, n, w, o in table_hooks),
     )
 
