@@ -431,17 +431,24 @@ def _name_only(
         return None, True
     if tokens[0] in vocab.flag_prefixes and len(tokens) > 1:
         return None, True
-    for suffix in vocab.metadata_suffixes:
-        n = len(suffix)
-        # api_key_id is metadata, but tax_id is an identifier: an entry that itself covers
-        # the suffix wins.
-        if (len(tokens) > n and tokens[-n:] == suffix
-                and not any(m.end == len(tokens) and m.end - m.start > n for m in matches)):
-            return None, True
+    # a hash of metadata is metadata: credential_id_hash looks up a credential's ID
+    hashed = len(tokens) > 2 and tokens[-1] in vocab.verifier_suffixes
+    for stem in (tokens, tokens[:-1]) if hashed else (tokens,):
+        for suffix in vocab.metadata_suffixes:
+            n = len(suffix)
+            # api_key_id is metadata, but tax_id is an identifier: an entry that itself covers
+            # the suffix wins.
+            if (len(stem) > n and stem[-n:] == suffix
+                    and not any(m.end == len(stem) and m.end - m.start > n for m in matches)):
+                return None, True
     if not matches:
         return None, False
     best = max(matches, key=_Match.sort_key)
-    if best.term.tokens in vocab.head_only and best.end < len(tokens):
+    # a token's hash verifies the token: `token_hash` reads like `token` (a hash or digest of a
+    # credential is the credential, LABELING.md), `share_token_digest` like `share_token`
+    head_end = len(tokens) - 1 if (len(tokens) > 1 and tokens[-1] in vocab.verifier_suffixes
+                                   and best.term.category == "credential") else len(tokens)
+    if best.term.tokens in vocab.head_only and best.end < head_end:
         return None, False  # owner_org is an organisation
     if (best.term.tokens in vocab.owned_heads and not best.term.configured
             and best.start > 0 and tokens[best.start - 1] not in vocab.head_owners):
@@ -467,10 +474,11 @@ def _name_only(
                 confidence = "medium"
             return Classification("credential", confidence, _describe(
                 _Match(qualifier.term, qualifier.start, best.end), written)), False
-    # a token's hash verifies the token: `token_hash` reads like `token` (a hash or digest of a
-    # credential is the credential, LABELING.md), `share_token_digest` like `share_token`
-    head_end = len(tokens) - 1 if (len(tokens) > 1 and tokens[-1] in vocab.verifier_suffixes
-                                   and best.term.category == "credential") else len(tokens)
+        if best.start == 0 and best.end == head_end < len(tokens):
+            # nobody hashes a lookup key before storing it: a key_hash verifies a secret key
+            # (privacyidea: clients.key_hash, the hash of an API key's secret half)
+            return Classification("credential", "medium", _describe(
+                _Match(best.term, 0, len(tokens)), written)), False
     if best.term.category == "credential" and best.end < len(tokens) and all(
             t in vocab.vendor_prefixes for t in tokens[best.end:]):
         head_end = best.end  # chat_token_slack names the service after the head: a slack token
@@ -625,6 +633,8 @@ class Context:
     person_table: bool = False  # its rows are people: users, accounts, members
     personal: bool = False  # a person table, or contact siblings (email, phone, city)
     no_people: bool = False  # the repository has no table of people at all
+    # no table of people here is keyed by a string, so a string user_id names someone elsewhere
+    numbered_people: bool = False
     author: str | None = None  # a sibling that says who wrote the row
     visit: str | None = None  # a sibling that records a person's visit: ip, user_agent
     identity_table: bool = False  # its rows are a person's accounts at external providers
@@ -645,8 +655,15 @@ def _snake_norm(name: str) -> str:
     return "_".join(normalize(name))
 
 
+def _person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
+    # timesketch's userprofile is a profile table as much as user_profile is
+    return any((head := words(name, vocab)[0][-1:]) and head[0] in vocab.person_tables
+               for name in (table, class_name or ""))
+
+
 def table_context(table: str, class_name: str | None, columns: Sequence[Column],
-                  vocab: Vocabulary | None = None, *, no_people: bool = False) -> Context:
+                  vocab: Vocabulary | None = None, *, no_people: bool = False,
+                  numbered_people: bool = False) -> Context:
     """The evidence one table gives all its columns (computed once per table)."""
     vocab = vocab or load_vocabulary()
     names = {_snake_norm(c.column): c for c in columns}
@@ -661,9 +678,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                 None)
     author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
     own = normalize(table)
-    # timesketch's userprofile is a profile table as much as user_profile is
-    person_table = any((head := words(name, vocab)[0][-1:]) and head[0] in vocab.person_tables
-                       for name in (table, class_name or ""))
+    person_table = _person_table(table, class_name, vocab)
     handles = frozenset(n for n, c in names.items()
                         if (found := classify(c.column, c.type, vocab)) is not None
                         and found.category == "direct_identifier")
@@ -683,6 +698,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         person_table=person_table,
         personal=person_table or any(n in vocab.personal_siblings for n in names),
         no_people=no_people,
+        numbered_people=numbered_people,
         author=author,
         secret_table=_secret_table(table, class_name, vocab),
         expiry=expiry,
@@ -894,13 +910,15 @@ def classify_in_context(column: Column, context: Context | None = None,
         return Classification("direct_identifier", "medium",
                               f"name '{_snake(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
-    if (base is None and context.no_people and not column.foreign_key
-            and _snake_norm(name) in vocab.external_account_names
+    if (base is None and (context.no_people or context.numbered_people)
+            and not column.foreign_key and _snake_norm(name) in vocab.external_account_names
             and idents & vocab.by_name_types and not column.primary_key):
+        users = ("no table of users" if context.no_people
+                 else "the repository's users are keyed by number")
         return Classification("quasi_identifier", "medium",
                               f"name '{_snake(name)}' on a {sorted(idents)[0]} column with no "
-                              "foreign key, and no table of users: an account at an external "
-                              "identity service")
+                              f"foreign key, and {users}: an account at an external identity "
+                              "service")
     person = _person_by_context(base, name, column, context, idents, vocab)
     if person is not None:
         return person
@@ -964,7 +982,9 @@ def classify_in_context(column: Column, context: Context | None = None,
             # salt is a verifier (cinder: transfers.crypt_hash). A coupon's code is neither.
             strength = 1
             evidence.append(f"name token '{bare[-1]}'")
-        elif said:
+        elif said and not any(tokens[-len(s):] == s for s in vocab.metadata_suffixes):
+            # a comment about tokens over a `serial` describes what the serial belongs to
+            # (privacyidea: challenge.serial, "the token's serial")
             strength = 1
         else:
             return None
@@ -1017,8 +1037,14 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     # live in Keystone.) A password alone says nothing: manila's security_services.password
     # logs the share server into a directory, and manila keeps no accounts.
     people = any(set(normalize(c.column)) & {"email", "username"} for c in columns)
+    # A string user_id cannot point at users keyed by number (privacyidea's user_id is the
+    # person's ID in an LDAP or SQL user store; ckan's users have text keys, so its don't).
+    numbered = people and not any(
+        c.primary_key and _type_idents(c.type) & vocab.by_name_types
+        and _person_table(table, c.class_name, vocab)
+        for table, cols in by_table.items() for c in cols)
     contexts = {table: table_context(table, cols[0].class_name, cols, vocab,
-                                     no_people=not people)
+                                     no_people=not people, numbered_people=numbered)
                 for table, cols in by_table.items()}
     # How the repository labels similar fields: a labelled sf_refresh makes an unlabelled
     # ns_refresh, which the name alone only guesses at, a likely credential.

@@ -168,6 +168,19 @@ class ColumnBuilder:
             s.call is not None and s.call.primary_key and not s.type_checking
             for s in cls.stmts
         )
+        if parent is not None and "__tablename__" not in cls.names and any(
+                s.call is not None and s.call.primary_key and not s.type_checking
+                for s in cls.stmts):
+            # A table name an outside base derives from each subclass (advanced-alchemy's
+            # CommonTableAttributes) is run for a subclass of a mapped class too, and names its
+            # own table when it declares its own primary key: joined inheritance. (Single-table
+            # children declare none; from 1.9 advanced-alchemy returns None for them anyway.)
+            derived = next((a for a in mro[1:] if a.external is not None
+                            and a.facts.tablename_kind == "declared"), None)
+            name = self.resolver.string(derived.path, derived.facts.tablename_expr,
+                                        clsname=cls.name, owner=node) if derived else None
+            if name is not None:
+                return name
         if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
             return self.table_of(parent)  # single-table inheritance
         declared_by: ClassNode | None = None  # the declared_attr __tablename__ that failed
@@ -202,7 +215,8 @@ class ColumnBuilder:
                        "a package's own naming; give the class a literal __tablename__, or "
                        f"declare the name in [tool.masking-reviewer.{CONFIG_KEY}]: "
                        f"\"{ext.name}\" = {{ tablename = \"...\", columns = [...] }} "
-                       "({class} or {class_lower} in it for a name derived from the class)")
+                       "({class}, {class_lower} or {class_snake} in it for a name derived "
+                       "from the class)")
             return None
         if node.sqlmodel:
             return cls.name.lower()  # SQLModel's own default __tablename__
@@ -347,9 +361,11 @@ class ColumnBuilder:
             return call.callee, "a functools.partial"
         if _harmless(ref.qual):
             return None
-        declared = self.resolver.externals.configured.get(ref.qual)
+        declared = self.resolver.externals.declared(ref.qual)
         if declared is not None and not declared.columns and declared.tablename is None:
-            return None  # `"pkg.helper" = { columns = [] }`: the user says it builds none
+            # `"pkg.helper" = { columns = [] }`: the user (or a shipped declaration) says it
+            # builds none
+            return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
 
     def inline_factory(self, path: str, call: CallFacts) -> tuple[CallFacts, set[str]] | None:

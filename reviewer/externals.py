@@ -56,12 +56,19 @@ def column_from_data(data: Mapping[str, Any]) -> ExternalColumn:
     )
 
 
+# advanced-alchemy's CommonTableAttributes (and Flask-SQLAlchemy 3, which also strips a
+# leading "_"): ``table_name_regexp.sub(r"_\1", cls.__name__).lower()``
+_SNAKE_PATTERN = r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))"
+_CLASS_SNAKE: StrExpr = ("meth", "lower", ("meth", "sub", ("pattern", _SNAKE_PATTERN),
+                                           (("lit", r"_\1"), ("clsname",))), ())
+
 # A declared table name may be derived from the name of each class that derives from the
 # declaration, as a declared_attr __tablename__ does (Flask-Dance's OAuthConsumerMixin:
 # f"flask_dance_{cls.__name__.lower()}"): "flask_dance_{class_lower}".
 TABLENAME_FIELDS: dict[str, StrExpr] = {
     "class": ("clsname",),  # cls.__name__
     "class_lower": ("meth", "lower", ("clsname",), ()),  # cls.__name__.lower()
+    "class_snake": _CLASS_SNAKE,  # HTTPRequestLog -> http_request_log
 }
 _TABLENAME_PART = re.compile(r"\{([^{}]*)\}|([^{}]+)|([{}])")
 
@@ -71,12 +78,14 @@ def tablename_problem(template: str) -> str | None:
     for m in _TABLENAME_PART.finditer(template):
         if m.group(3) is not None:
             return (f"tablename {template!r} has an unmatched {m.group(3)!r}; a table name "
-                    "derived from the class name takes {class} or {class_lower}, e.g. "
-                    "\"flask_dance_{class_lower}\"")
+                    "derived from the class name takes {class}, {class_lower} or "
+                    "{class_snake}, e.g. \"flask_dance_{class_lower}\"")
         if m.group(1) is not None and m.group(1) not in TABLENAME_FIELDS:
             return (f"tablename {template!r} has the unknown field {{{m.group(1)}}}; the "
-                    "fields are {class} (the name of each class deriving from it) and "
-                    "{class_lower} (that name lowercased), e.g. \"flask_dance_{class_lower}\"")
+                    "fields are {class} (the name of each class deriving from it), "
+                    "{class_lower} (that name lowercased) and {class_snake} (that name in "
+                    "snake_case, HTTPRequestLog -> http_request_log), e.g. "
+                    "\"flask_dance_{class_lower}\"")
     return None
 
 
@@ -92,10 +101,35 @@ def tablename_expr(template: str) -> StrExpr | None:
     return ("cat", tuple(parts)) if any(p[0] != "lit" for p in parts) else None
 
 
+def _compiled(expr: StrExpr, consts: Mapping[str, StrExpr]) -> StrExpr:
+    """``re.compile("...").sub(...)``, or ``NAME.sub(...)`` with ``NAME = re.compile("...")``
+    a module constant, as a ``("pattern", text)`` receiver (advanced-alchemy's
+    ``table_name_regexp``), all the way down ``expr``."""
+    def pattern(receiver: StrExpr) -> StrExpr | None:
+        if receiver[:2] == ("call", "re.compile") and len(receiver[2]) == 1 and (
+                receiver[2][0][0] == "lit"):
+            return ("pattern", receiver[2][0][1])
+        return None
+
+    if expr[:2] == ("meth", "sub"):
+        found = pattern(expr[2])
+        if found is not None:
+            return ("meth", "sub", found, tuple(_compiled(a, consts) for a in expr[3]))
+    if expr[0] == "call" and str(expr[1]).endswith(".sub"):
+        const = consts.get(str(expr[1])[:-4])
+        found = pattern(const) if const is not None else None
+        if found is not None:
+            return ("meth", "sub", found, tuple(_compiled(a, consts) for a in expr[2]))
+    return tuple(_compiled(e, consts) if isinstance(e, tuple) and e and isinstance(e[0], str)
+                 else tuple(_compiled(x, consts) for x in e) if isinstance(e, tuple) else e
+                 for e in expr)
+
+
 def _tablename_template(expr: StrExpr) -> str | None:
     """An installed class's declared_attr ``__tablename__`` as a declared ``tablename``, when it
     is built from literals and the class name only (``f"flask_dance_{cls.__name__.lower()}"``,
-    ``"flask_dance_{}".format(cls.__name__.lower())``); else None."""
+    ``"flask_dance_{}".format(cls.__name__.lower())``,
+    ``re.compile(PATTERN).sub(r"_\\1", cls.__name__).lower()``); else None."""
     for name, field in TABLENAME_FIELDS.items():
         if expr == field:
             return f"{{{name}}}"
@@ -309,7 +343,8 @@ class InstalledReader:
         # would be a guess at the package's naming, and rules would then name the wrong table.
         own: str | _Unread | None = cls.tablename if cls.tablename_kind == "literal" else None
         if cls.tablename_kind in ("declared", "computed"):
-            own = (_tablename_template(cls.tablename_expr) if cls.tablename_expr else None) \
+            own = (_tablename_template(_compiled(cls.tablename_expr, dict(facts.str_consts)))
+                   if cls.tablename_expr else None) \
                 or _Unread(f"{module}, line {cls.tablename_line}")
         tablename: str | _Unread | None = None
         for base in reversed(cls.bases):
@@ -379,9 +414,13 @@ def _column(stmt: Stmt) -> ExternalColumn | None:
     call = stmt.call
     if call.callee.rsplit(".", 1)[-1] in ("cast",) and call.inner is not None:
         call = call.inner  # flask-security: active = cast(bool, Column(Boolean(), ...))
-    if call.callee.rsplit(".", 1)[-1] not in ("Column", "mapped_column"):
-        return None
     if stmt.decorators and not any("declared_attr" in d for d in stmt.decorators):
+        return None
+    if call.callee.rsplit(".", 1)[-1] == "orm_insert_sentinel":
+        # a real, nullable Integer column (advanced-alchemy's _sentinel, "sa_orm_sentinel")
+        return ExternalColumn(attribute=stmt.attribute, name=call.name or stmt.attribute,
+                              type="Integer", nullable=True)
+    if call.callee.rsplit(".", 1)[-1] not in ("Column", "mapped_column"):
         return None
     nullable = call.nullable
     if nullable is None:
@@ -412,10 +451,20 @@ class Externals:
         """Is there a declaration of exactly this name (config or shipped)? Cheap."""
         return qual in self.configured or qual in shipped()
 
+    def declared(self, qual: str) -> ExternalClass | None:
+        """The configured or shipped declaration of exactly this name, if any."""
+        return self.configured.get(qual) or from_shipped(qual)
+
     def find(self, qual: str) -> ExternalClass | None:
         if qual not in self._found:
+            installed = None if qual in self.configured else self.installed.find(qual)
+            if installed is not None and installed.tablename_unread is not None:
+                # the installed source names its tables in a way the reader cannot follow
+                # (advanced-alchemy 1.9's single-table branches); our declaration of that
+                # release knows the name
+                installed = from_shipped(qual) or installed
             self._found[qual] = (
-                self.configured.get(qual) or self.installed.find(qual) or from_shipped(qual)
+                self.configured.get(qual) or installed or from_shipped(qual)
             )
         return self._found[qual]
 

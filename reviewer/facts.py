@@ -18,6 +18,7 @@ TablenameKind = Literal["none", "literal", "declared", "computed"]
 #   ("clstable",): cls.__tablename__ | ("unknown",): a local the scanner could not follow
 #   ("clsattr", name): cls.<name>, a class attribute | ("clscall", name, (arg, ...)):
 #   cls.<name>(...), a classmethod; both looked up along the MRO of the class being mapped
+#   ("pattern", text): a compiled regular expression (shipped declarations' {class_snake})
 # Tuples all the way down, so facts stay hashable and a cache round trip compares equal.
 StrExpr = tuple[Any, ...]
 

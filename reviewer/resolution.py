@@ -442,6 +442,8 @@ class Resolver:
             return self._string(where.path, found, {}, cls, depth + 1)
         if kind == "unknown":
             return None
+        if kind == "pattern":  # a compiled expression of a shipped declaration's tablename
+            return _Pattern(str(expr[1])) if expr[1] in _KNOWN_PATTERNS else None
         if kind == "maybe":
             return self._string(path, expr[1], env, cls, depth + 1)
         if kind == "cat":

@@ -315,8 +315,9 @@ class ExternalClass:
     name: str  # qualified name as the application imports it
     kind: ExternalKind = "mixin"
     columns: tuple[ExternalColumn, ...] = ()
-    # the table a table mixin brings; {class} / {class_lower} in it: derived from the name of
-    # each class deriving from it, as a declared_attr __tablename__ (externals.tablename_expr)
+    # the table a table mixin brings; {class} / {class_lower} / {class_snake} in it: derived
+    # from the name of each class deriving from it, as a declared_attr __tablename__
+    # (externals.tablename_expr)
     tablename: str | None = None
     source: str = ""  # where the declaration comes from, for messages
     # an installed class that names the table in a way the reader cannot evaluate: where

@@ -186,6 +186,13 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("options_encrypted", "LargeBinary",
                      _c("credential", "high", "name token 'encrypted'"),
                      id="encrypted as the last word"),
+        pytest.param("masterpass_check", "PgAdminDbBinaryString()",
+                     _c("credential", "high", "name 'master_pass_check'"),
+                     id="the check value of a master password"),
+        pytest.param("key_hash", "Unicode(64)", _c("credential", "medium", "name 'key_hash'"),
+                     id="a hashed key verifies a secret key"),
+        pytest.param("api_key_hash", "String(64)", _c("credential", "high", "name 'api_key'"),
+                     id="a hashed api key reads as the api key"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -249,6 +256,13 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("content_length", None, id="a quantity named after content"),
         pytest.param("description_vector", "TSVECTOR", id="a search vector"),
         pytest.param("search_text", "TSVectorType", id="a search vector by its type"),
+        pytest.param("user_pin_iv", "Unicode(32)", id="the IV stored beside an encrypted pin"),
+        pytest.param("key_iv", "Unicode(32)", id="the IV stored beside an encrypted key"),
+        pytest.param("auth_source", "String(16)", id="where a login is checked (internal, ldap)"),
+        pytest.param("mfa_auth", "String(64)", id="the name of an MFA method"),
+        pytest.param("credential_id_hash", "String(256)",
+                     id="a hash of a credential's ID looks the ID up"),
+        pytest.param("handle_missing_data", "Unicode(255)", id="handle as a verb"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -607,6 +621,24 @@ _SEALED = """
         ssn = Column(String(11))
         def seal(self, session, data):
             {write}
+    """
+
+
+_USER_STORE = """
+    class Admin(Base):
+        __tablename__ = "admin"
+        id = Column(Integer, primary_key=True)
+        username = Column(Unicode(120), unique=True)
+    class TokenOwner(Base):
+        __tablename__ = "tokenowner"
+        id = Column(Integer, primary_key=True)
+        user_id = Column(Unicode(320))
+        resolver = Column(Unicode(120))
+    class Challenge(Base):
+        __tablename__ = "challenge"
+        id = Column(Integer, primary_key=True)
+        serial = Column(Unicode(40), default='', index=True)  # the token's serial
+        expiration = Column(DateTime)
     """
 
 
@@ -1279,14 +1311,14 @@ _PERSON_VERSIONED = """
         pytest.param("""
             class Member(Base):
                 __tablename__ = "members"
-                id = Column(Integer, primary_key=True)
+                id = Column(String(36), primary_key=True)
                 username = Column(String(80))
             class Share(Base):
                 __tablename__ = "shares"
                 id = Column(String(36), primary_key=True)
                 user_id = Column(String(255))
             """, ("shares", "user_id"), (None, None, None),
-            id="negative: where the repository keeps usernames, a user_id is its own"),
+            id="negative: where the users have text keys, a string user_id is their own (ckan)"),
         pytest.param("""
             class NetworkAllocation(Base):
                 __tablename__ = "network_allocations"
@@ -1614,6 +1646,14 @@ _PERSON_VERSIONED = """
         pytest.param(_PERSON_VERSIONED, ("person_version", "transaction_id"),
                      (None, None, None),
                      id="negative: a history table's bookkeeping column"),
+        # privacyidea: people live in LDAP or SQL user stores; tokenowner.user_id is their ID
+        pytest.param(_USER_STORE, ("tokenowner", "user_id"),
+                     ("quasi_identifier", "medium", "name 'user_id' on a Unicode column with "
+                      "no foreign key, and the repository's users are keyed by number: an "
+                      "account at an external identity service"),
+                     id="a string user_id where the users are numbered"),
+        pytest.param(_USER_STORE, ("challenge", "serial"), (None, None, None),
+                     id="negative: a serial the comment says is a token's, beside an expiry"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],

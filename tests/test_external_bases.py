@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,13 @@ import pytest
 from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.errors import UsageError
-from reviewer.externals import locate_module, shipped, tablename_problem, version_matches
+from reviewer.externals import (
+    installed_version,
+    locate_module,
+    shipped,
+    tablename_problem,
+    version_matches,
+)
 from reviewer.inventory import build_inventory
 from reviewer.sources import MemoryTree, WorktreeTree
 from reviewer.types import Config, ExternalClass, ExternalColumn, Inventory, TableNaming
@@ -810,12 +817,14 @@ def test_a_declared_tablename_may_be_derived_from_the_class_name(
 
 @pytest.mark.parametrize(("tablename", "message"), [
     pytest.param('"stripe_{cls}"', r"tablename 'stripe_\{cls\}' has the unknown field \{cls\}; "
-                 r"the fields are \{class\} \(the name of each class deriving from it\) and "
-                 r"\{class_lower\} \(that name lowercased\), e.g. \"flask_dance_\{class_lower\}\"",
+                 r"the fields are \{class\} \(the name of each class deriving from it\), "
+                 r"\{class_lower\} \(that name lowercased\) and \{class_snake\} \(that name "
+                 r"in snake_case, HTTPRequestLog -> http_request_log\), e\.g\. "
+                 r"\"flask_dance_\{class_lower\}\"",
                  id="an unknown field"),
     pytest.param('"stripe_{class_lower"', r"tablename 'stripe_\{class_lower' has an unmatched "
-                 r"'\{'; a table name derived from the class name takes \{class\} or "
-                 r"\{class_lower\}", id="an unclosed brace"),
+                 r"'\{'; a table name derived from the class name takes \{class\}, "
+                 r"\{class_lower\} or \{class_snake\}", id="an unclosed brace"),
     pytest.param('"stripe_{}"', r"tablename 'stripe_\{\}' has the unknown field \{\};",
                  id="an empty field"),
     pytest.param('"stripe}"', r"tablename 'stripe\}' has an unmatched '\}';",
@@ -912,8 +921,8 @@ UNREAD_FIX = (r", which masking-reviewer cannot evaluate from the package's sour
               r"table-naming does not apply to a package's own naming; give the class a literal "
               r"__tablename__, or declare the name in \[tool\.masking-reviewer\.external-bases\]: "
               r"\"acme_dance\.storage\.TokenMixin\" = \{ tablename = \"\.\.\.\", columns = "
-              r"\[\.\.\.\] \} \(\{class\} or \{class_lower\} in it for a name derived from the "
-              r"class\)$")
+              r"\[\.\.\.\] \} \(\{class\}, \{class_lower\} or \{class_snake\} in it for a name "
+              r"derived from the class\)$")
 UNREAD_HELPER = "def _table_name(cls):\n    return 'acme_' + cls.__name__.lower()\n"
 
 
@@ -1039,8 +1048,371 @@ def test_the_table_naming_guess_for_an_unread_installed_tablename_would_be_wrong
 def test_every_shipped_derived_tablename_is_well_formed() -> None:
     derived = {name: d.cls.tablename for name, found in shipped().items() for d in found
                if d.cls.tablename and "{" in d.cls.tablename}
+    snake = {f"advanced_alchemy.base.{name}": "{class_snake}" for name in (
+        "CommonTableAttributes", "DefaultBase", "UUIDBase", "UUIDAuditBase", "UUIDv6Base",
+        "UUIDv6AuditBase", "UUIDv7Base", "UUIDv7AuditBase", "NanoIDBase", "NanoIDAuditBase",
+        "BigIntBase", "BigIntAuditBase", "IdentityBase", "IdentityAuditBase")}
     assert derived == {
         "flask_dance.consumer.backend.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
         "flask_dance.consumer.storage.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
+        **snake,
     }
     assert all(tablename_problem(t) is None for t in derived.values())
+
+
+# ----------------------------------------------------------------------------- advanced-alchemy
+# Shipped declarations (reviewer/external_bases/advanced_alchemy.toml). The package is not
+# installed here, so the newest declarations answer.
+
+AA_CASES = [
+    pytest.param(
+        """\
+        from typing import Any
+        from advanced_alchemy.base import SQLQuery
+        class Model(SQLQuery):
+            __abstract__ = True
+            def __init_subclass__(cls, **kwargs: Any) -> None:
+                cls.registered = True
+                super().__init_subclass__(**kwargs)
+        class Store(Model):
+            __tablename__ = "stores"
+            id: Mapped[str] = mapped_column(String, primary_key=True)
+            api_token: Mapped[str | None]
+        """,
+        [("stores", "id", "id", False, None, 14),
+         ("stores", "api_token", "api_token", True, None, 15)],
+        id="SQLQuery: a declarative base that adds no column and names no table",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy.base import UUIDAuditBase
+        class HTTPRequestLog(UUIDAuditBase):
+            client_secret: Mapped[str]
+        """,
+        [("http_request_log", "created_at", "created_at", False, "UUIDAuditBase", 6),
+         ("http_request_log", "id", "id", False, "UUIDAuditBase", 6),
+         ("http_request_log", "sa_orm_sentinel", "_sentinel", True, "UUIDAuditBase", 6),
+         ("http_request_log", "updated_at", "updated_at", False, "UUIDAuditBase", 6),
+         ("http_request_log", "client_secret", "client_secret", False, None, 7)],
+        id="UUIDAuditBase: snake_case table, UUID key, the sa_orm_sentinel column, audit columns",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy.base import BigIntBase
+        from advanced_alchemy.mixins import SlugKey, UniqueMixin
+        class APIKey(BigIntBase, SlugKey, UniqueMixin):
+            label: Mapped[str | None]
+        """,
+        [("api_key", "id", "id", False, "BigIntBase", 7),
+         ("api_key", "slug", "slug", False, "SlugKey", 7),
+         ("api_key", "label", "label", True, None, 8)],
+        id="BigIntBase has no sentinel; SlugKey adds slug; UniqueMixin adds nothing",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy import base
+        class OAuthAccount(base.UUIDv7Base):
+            access_token: Mapped[str]
+        class Setting(base.DefaultBase):
+            __tablename__ = "settings"
+            name: Mapped[str] = mapped_column(primary_key=True)
+        """,
+        [("o_auth_account", "id", "id", False, "UUIDv7Base", 6),
+         ("o_auth_account", "sa_orm_sentinel", "_sentinel", True, "UUIDv7Base", 6),
+         ("o_auth_account", "access_token", "access_token", False, None, 7),
+         ("settings", "name", "name", False, None, 10)],
+        id="through the module; DefaultBase adds no column and an own __tablename__ wins",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy.mixins import AuditColumns, UUIDPrimaryKey
+        from advanced_alchemy.mixins.nanoid import NanoIDPrimaryKey
+        class Document(UUIDPrimaryKey, AuditColumns, Base):
+            __tablename__ = "documents"
+        class Share(NanoIDPrimaryKey, Base):
+            __tablename__ = "shares"
+        """,
+        [("documents", "created_at", "created_at", False, "AuditColumns", 7),
+         ("documents", "id", "id", False, "UUIDPrimaryKey", 7),
+         ("documents", "sa_orm_sentinel", "_sentinel", True, "UUIDPrimaryKey", 7),
+         ("documents", "updated_at", "updated_at", False, "AuditColumns", 7),
+         ("shares", "id", "id", False, "NanoIDPrimaryKey", 9),
+         ("shares", "sa_orm_sentinel", "_sentinel", True, "NanoIDPrimaryKey", 9)],
+        id="the mixins on the application's own DeclarativeBase",
+    ),
+    pytest.param(
+        """\
+        from advanced_alchemy.base import create_registry, orm_registry
+        from sqlalchemy.orm import DeclarativeBase as DB
+        Legacy = orm_registry.generate_base()
+        class Old(Legacy):
+            __tablename__ = "old"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        @orm_registry.mapped
+        class Plain:
+            __tablename__ = "plain"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        class Own(DB):
+            registry = create_registry()
+        class Item(Own):
+            __tablename__ = "items"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """,
+        [("old", "id", "id", False, None, 10),
+         ("plain", "id", "id", False, None, 14),
+         ("items", "id", "id", False, None, 19)],
+        id="orm_registry and create_registry() are SQLAlchemy registries",
+    ),
+    pytest.param(
+        """\
+        import uuid
+        from sqlalchemy import ForeignKey
+        from advanced_alchemy.base import UUIDBase
+        class Employee(UUIDBase):
+            kind: Mapped[str]
+            __mapper_args__ = {"polymorphic_on": "kind"}
+        class Manager(Employee):
+            __mapper_args__ = {"polymorphic_identity": "manager"}
+            reports: Mapped[int | None]
+        class Engineer(Employee):
+            id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employee.id"), primary_key=True)
+        class Intern(Employee):
+            __tablename__ = None
+            mentor: Mapped[str | None]
+        """,
+        [("employee", "id", "id", False, "UUIDBase", 8),
+         ("employee", "sa_orm_sentinel", "_sentinel", True, "UUIDBase", 8),
+         ("employee", "kind", "kind", False, None, 9),
+         ("employee", "reports", "reports", True, None, 13),
+         ("engineer", "id", "id", False, None, 15),
+         ("employee", "mentor", "mentor", True, None, 18)],
+        id="single-table children fold into the parent; an own primary key is a joined table",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), AA_CASES)
+def test_advanced_alchemy_bases_and_mixins(
+    body: str, expected: list[tuple[str, str, str | None, bool, str | None, int]]
+) -> None:
+    inventory = scan(body)
+    assert inventory.errors == ()
+    assert cols(inventory) == expected
+
+
+def test_an_unknown_advanced_alchemy_name_blocks_naming_the_config_key() -> None:
+    inventory = scan("""\
+        from advanced_alchemy.base import TenantBase
+        class Invoice(TenantBase):
+            __tablename__ = "invoices"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """)
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 6)
+    assert re.fullmatch(
+        r"class Invoice: base class 'TenantBase' is advanced_alchemy\.base\.TenantBase from the "
+        r"package 'advanced_alchemy', outside the repository; it is not installed where "
+        r"masking-reviewer runs and no declaration of it ships with masking-reviewer, so the "
+        r"columns it adds cannot be read\. Install the package where the reviewer runs, or "
+        r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
+        r"\"advanced_alchemy\.base\.TenantBase\" = \{ columns = \[\.\.\.\] \} "
+        r"\(columns = \[\] if it adds none\)", error.message), error.message
+
+
+def _dist_info(site: Path, name: str, version: str) -> None:
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+
+
+@pytest.fixture
+def fresh_versions() -> Iterator[None]:
+    installed_version.cache_clear()  # the installed release is read once per process
+    yield
+    installed_version.cache_clear()
+
+
+@pytest.mark.parametrize(("version", "expected"), [
+    pytest.param("0.5.0", [("docs", "id"), ("docs", "sa_orm_sentinel"),
+                           ("full", "id"), ("full", "sa_orm_sentinel")],
+                 id="0.5: the sentinel is on UUIDPrimaryKey"),
+    pytest.param("0.7.0", [("docs", "id"), ("full", "id"), ("full", "sa_orm_sentinel")],
+                 id="0.7.0: the sentinel is on SentinelColumn, which only the bases derive from"),
+    pytest.param("1.11.0", [("docs", "id"), ("docs", "sa_orm_sentinel"),
+                            ("full", "id"), ("full", "sa_orm_sentinel")],
+                 id="1.11: UUIDPrimaryKey derives from SentinelMixin"),
+])
+def test_the_installed_advanced_alchemy_release_picks_its_declaration(
+    version: str, expected: list[tuple[str, str]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, fresh_versions: None
+) -> None:
+    site = tmp_path / "site-packages"
+    _dist_info(site, "advanced-alchemy", version)  # metadata only: no source to read
+    monkeypatch.syspath_prepend(str(site))
+    inventory = scan("""\
+        from advanced_alchemy.base import UUIDBase, UUIDPrimaryKey
+        class Doc(UUIDPrimaryKey, Base):
+            __tablename__ = "docs"
+        class Full(UUIDBase):
+            pass
+        """)
+    assert inventory.errors == ()
+    assert [(c.table, c.column) for c in inventory.columns] == expected
+
+
+# A stand-in for advanced-alchemy written by us, shaped like its 1.9+ base.py: the table name
+# comes from a declared_attr with single-table branches the reader cannot evaluate.
+AA_STANDIN = {
+    "advanced_alchemy/__init__.py": "",
+    "advanced_alchemy/mixins.py": (
+        "import uuid\n"
+        "from sqlalchemy.orm import Mapped, declared_attr, mapped_column, orm_insert_sentinel\n"
+        "class SentinelMixin:\n"
+        "    @declared_attr\n"
+        "    def _sentinel(cls) -> Mapped[int]:\n"
+        "        return orm_insert_sentinel(name='sa_orm_sentinel')\n"
+        "class UUIDPrimaryKey(SentinelMixin):\n"
+        "    id: Mapped[uuid.UUID] = mapped_column(default=uuid.uuid4, primary_key=True)\n"
+    ),
+    "advanced_alchemy/base.py": (
+        "import re\n"
+        "from sqlalchemy import MetaData\n"
+        "from sqlalchemy.orm import DeclarativeBase, declared_attr, registry\n"
+        "from advanced_alchemy.mixins import UUIDPrimaryKey\n"
+        "table_name_regexp = re.compile(r'((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))')\n"
+        "orm_registry = registry(metadata=MetaData())\n"
+        "class CommonTableAttributes:\n"
+        "    @declared_attr.directive\n"
+        "    @classmethod\n"
+        "    def __tablename__(cls):\n"
+        "        if '__tablename__' in cls.__dict__:\n"
+        "            return cls.__dict__['__tablename__']\n"
+        "        for parent in cls.__mro__[1:]:\n"
+        "            if 'polymorphic_on' in getattr(parent, '__mapper_args__', {}):\n"
+        "                return None\n"
+        "        return table_name_regexp.sub(r'_\\1', cls.__name__).lower()\n"
+        "class AdvancedDeclarativeBase(DeclarativeBase):\n"
+        "    registry = orm_registry\n"
+        "    __abstract__ = True\n"
+        "class UUIDBase(UUIDPrimaryKey, CommonTableAttributes, AdvancedDeclarativeBase):\n"
+        "    __abstract__ = True\n"
+        "class SQLQuery(AdvancedDeclarativeBase):\n"
+        "    __abstract__ = True\n"
+    ),
+}
+AA_APP = """\
+    from advanced_alchemy.base import SQLQuery, UUIDBase
+    class HTTPRequestLog(UUIDBase):
+        api_key: Mapped[str]
+    class Employee(UUIDBase):
+        kind: Mapped[str]
+        __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "e"}
+    class Manager(Employee):
+        __mapper_args__ = {"polymorphic_identity": "m"}
+        reports: Mapped[int | None]
+    class Store(SQLQuery):
+        __tablename__ = "stores"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        secret: Mapped[str | None]
+    """
+AA_COLUMNS = [
+    ("http_request_log", "id", False, True), ("http_request_log", "sa_orm_sentinel", True, False),
+    ("http_request_log", "api_key", False, False),
+    ("employee", "id", False, True), ("employee", "sa_orm_sentinel", True, False),
+    ("employee", "kind", False, False), ("employee", "reports", True, False),
+    ("stores", "id", False, True), ("stores", "secret", True, False),
+]
+
+
+def test_an_installed_advanced_alchemy_the_reader_cannot_follow_falls_back_to_the_shipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_versions: None
+) -> None:
+    site = _site(tmp_path, {**AA_STANDIN,
+                            "advanced_alchemy/__init__.py": "raise RuntimeError('imported!')\n"})
+    _dist_info(site, "advanced-alchemy", "1.11.0")
+    monkeypatch.syspath_prepend(str(site))
+    inventory = scan(AA_APP)
+    assert "advanced_alchemy" not in sys.modules
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.nullable, c.primary_key) for c in inventory.columns] == \
+        AA_COLUMNS
+
+
+def test_advanced_alchemy_declarations_agree_with_sqlalchemy(tmp_path: Path) -> None:
+    """Differential: the shipped declarations (the reader runs without the package) against
+    SQLAlchemy importing the app on the stand-in."""
+    inventory = scan(AA_APP)
+    assert inventory.errors == ()
+    site = _site(tmp_path, AA_STANDIN)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent(AA_APP))
+    walk = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from app import models\n"
+        "tables = {c.__table__ for c in vars(models).values() if hasattr(c, '__table__')}\n"
+        "print(json.dumps(sorted([t.name, c.name, bool(c.nullable), bool(c.primary_key)] "
+        "for t in tables for c in t.columns)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-B", "-c", walk, str(tmp_path), str(site)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(map(list, AA_COLUMNS)) == json.loads(proc.stdout)
+    assert sorted([c.table, c.column, c.nullable, c.primary_key]
+                  for c in inventory.columns) == json.loads(proc.stdout)
+
+
+ACME_SNAKE = {
+    "acme_models/__init__.py": "raise RuntimeError('imported!')\n",
+    "acme_models/base.py": (
+        "import re\n"
+        "from sqlalchemy.orm import Mapped, declared_attr, orm_insert_sentinel\n"
+        "NAME_RE = re.compile('((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))')\n"
+        "class Tabled:\n"
+        "    @declared_attr.directive\n"
+        "    def __tablename__(cls) -> str:\n"
+        "        return {returns}\n"
+        "    @declared_attr\n"
+        "    def _sentinel(cls) -> Mapped[int]:\n"
+        "        return orm_insert_sentinel(name='sa_orm_sentinel')\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(("returns", "expected", "message"), [
+    pytest.param("NAME_RE.sub(r'_\\1', cls.__name__).lower()",
+                 [("user_api_key", "sa_orm_sentinel", "_sentinel"),
+                  ("user_api_key", "id", "id")], None,
+                 id="a module constant's compiled pattern, and an insert sentinel"),
+    pytest.param("re.compile('((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))')"
+                 ".sub(r'_\\1', cls.__name__).lower()",
+                 [("user_api_key", "sa_orm_sentinel", "_sentinel"),
+                  ("user_api_key", "id", "id")], None, id="compiled in the expression"),
+    pytest.param("cls.__name__.lower() if cls.__dict__ else None", [],
+                 r"class UserAPIKey takes its table name from the __tablename__ of "
+                 r"acme_models\.base\.Tabled \(acme_models\.base, line 5\), which "
+                 r"masking-reviewer cannot evaluate from the package's source, .*"
+                 r"\"acme_models\.base\.Tabled\" = \{ tablename = \"\.\.\.\", columns = "
+                 r"\[\.\.\.\] \} \(\{class\}, \{class_lower\} or \{class_snake\} in it for a "
+                 r"name derived from the class\)$",
+                 id="a name it cannot derive from the class name blocks: MR007 naming where"),
+])
+def test_an_installed_declared_attr_tablename_from_a_compiled_pattern(
+    returns: str, expected: list[tuple[str, str, str]], message: str | None, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = {**ACME_SNAKE, "acme_models/base.py":
+            ACME_SNAKE["acme_models/base.py"].replace("{returns}", returns)}
+    monkeypatch.syspath_prepend(str(_site(tmp_path, site)))
+    inventory = scan("""\
+        from acme_models.base import Tabled
+        class UserAPIKey(Tabled, Base):
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """)
+    assert "acme_models" not in sys.modules
+    assert [(c.table, c.column, c.attribute) for c in inventory.columns] == expected
+    if message is None:
+        assert inventory.errors == ()
+    else:
+        (error,) = inventory.errors
+        assert error.line == 6 and re.match(message, error.message), error.message

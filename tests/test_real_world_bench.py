@@ -37,10 +37,11 @@ HEADER = "project,path,table,column,label,public,note\n"
 def test_the_checked_in_corpus_loads_and_names_every_split() -> None:
     projects = load_projects()
     assert {p.split for p in projects} == {"development", "held-out"}
-    held_out = sorted(p.name for p in projects if p.split == "held-out")
-    assert held_out == [
-        "bitcart", "bodhi", "fides", "invenio-oauthclient", "pgadmin4", "privacyidea",
-    ]
+    held_out = {p.name for p in projects if p.split == "held-out"}
+    # issue 9: at least two whole projects that nobody tunes on; the first three were retired
+    # to development on 2026-12-01, when their misclassifications were read
+    assert len(held_out) >= 2
+    assert not held_out & {"invenio-oauthclient", "pgadmin4", "privacyidea"}
     for p in projects:
         assert len(p.commit) == 40, p.name
         assert p.models and p.extract, p.name

@@ -133,7 +133,8 @@ ROWS = [
             rule={"table": "api_keys", "column": "key_hash", "strategy": "random",
                   "note": "NOT NULL; random bytes of the same length so no copied key ever "
                           "verifies."},
-            evidence="name token 'hash' in table 'api_keys'"),
+            evidence="name 'key_hash', table 'api_keys', sibling 'expires_at', sibling "
+                     "'user_id' (foreign key to users.id), comment says 'credential'"),
         id="Annotated alias supplies type and label",
     ),
     pytest.param(
