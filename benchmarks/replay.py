@@ -35,8 +35,11 @@ Reported per split (development and held-out apart), per project:
   finding and the reviewer did not even see the column added);
 - harmless-only pull requests (they add a column, and every column they add or rewrite is
   ``none``): how
-  many got any new warning or error (and without ``MR007``: the classifier's noise alone), how
-  many the gate blocked, and how many were blocked by a finding the change introduced. The
+  many got any new warning or error, and how many got noise: a new warning or error that is
+  neither an ``MR007`` (the reader's failure, counted apart) nor about a column labelled
+  sensitive (a change that adds an ``encrypted`` flag beside a stored secret rightly raises
+  the secret's own finding); how many the gate blocked, how many were blocked by a finding
+  the change introduced, and how many by noise. The
   gate also blocks on the base's own gaps (a credential column nobody masked yet); a team that
   adopts the tool records those with ``reviewer baseline`` first, and then only the findings a
   change introduces block: "blocked: new" is what such a team sees.
@@ -734,11 +737,11 @@ class PullRequest:
     status: str  # "ok" or "failed: ..."
     blocking: bool = False  # the gate's verdict: pre-existing gaps of the base block too
     blocking_new: bool = False  # an error the change introduced: the verdict with a baseline
-    blocking_new_no_mr007: bool = False
+    blocking_new_noise: bool = False  # ... of them, by noise (see the module docstring)
     mr007: int = 0  # MR007 findings in the head
     mr007_new: int = 0  # of them, introduced by the change
     warnings: int = 0  # introduced findings of severity warning or error
-    warnings_no_mr007: int = 0
+    warnings_noise: int = 0
     added: list[AddedResult] = field(default_factory=list)
     new_findings: list[dict[str, Any]] = field(default_factory=list)  # introduced, any code
 
@@ -762,13 +765,14 @@ def judge_pull_request(pr: PullRequest, added: Sequence[Added], doc: Mapping[str
     pr.mr007 = sum(1 for f in findings if f["code"] == "MR007")
     pr.mr007_new = sum(1 for f in new if f["code"] == "MR007")
     pr.warnings = sum(1 for f in new if f["severity"] in ("warning", "error"))
-    pr.warnings_no_mr007 = sum(1 for f in new if f["severity"] in ("warning", "error")
-                               and f["code"] != "MR007")
+    noise = [f for f in new if f["code"] != "MR007" and not (
+        (label := labels.get((f.get("table"), f.get("column")))) and label.label != "none")]
+    pr.warnings_noise = sum(1 for f in noise if f["severity"] in ("warning", "error"))
     pr.new_findings = [_finding_brief(f) for f in new]
     errors = [f for f in new if f["severity"] == "error"
               and f.get("source", "deterministic") == "deterministic"]
     pr.blocking_new = bool(errors)
-    pr.blocking_new_no_mr007 = any(f["code"] != "MR007" for f in errors)
+    pr.blocking_new_noise = any(f in noise for f in errors)
     changed = {(c["table"], c["column"]) for c in doc.get("changes", [])
                if c["kind"] == "column-added"}
     changed_at = {(c["path"], c["line"]) for c in doc.get("changes", [])
@@ -898,10 +902,10 @@ class Summary:
     cred_not_read: int
     harmless: int
     harmless_warned: int
-    harmless_warned_no_mr007: int
+    harmless_warned_noise: int
     harmless_blocked: int
     harmless_blocked_new: int
-    harmless_blocked_new_no_mr007: int
+    harmless_blocked_new_noise: int
     unlabelled: int
 
 
@@ -918,10 +922,10 @@ def summarise(name: str, prs: Sequence[PullRequest]) -> Summary:
         cred_error=sum(1 for a in creds if a.error),
         cred_not_read=sum(1 for a in creds if not a.seen),
         harmless=len(harmless), harmless_warned=sum(1 for p in harmless if p.warnings),
-        harmless_warned_no_mr007=sum(1 for p in harmless if p.warnings_no_mr007),
+        harmless_warned_noise=sum(1 for p in harmless if p.warnings_noise),
         harmless_blocked=sum(1 for p in harmless if p.blocking),
         harmless_blocked_new=sum(1 for p in harmless if p.blocking_new),
-        harmless_blocked_new_no_mr007=sum(1 for p in harmless if p.blocking_new_no_mr007),
+        harmless_blocked_new_noise=sum(1 for p in harmless if p.blocking_new_noise),
         unlabelled=sum(1 for p in ok for a in p.added if a.label is None),
     )
 
@@ -934,7 +938,7 @@ def summary_table(rows: Sequence[Summary]) -> str:
     lines = [
         "| project | PRs | MR007 runs (new) | blocked: gate / new | credential cols added | "
         "flagged | flagged, blocking | not read | harmless-only PRs | warned | "
-        "warned w/o MR007 | blocked: gate | blocked: new | blocked: new w/o MR007 | "
+        "warned: noise | blocked: gate | blocked: new | blocked: new, noise | "
         "unlabelled cols |",
         "| --- |" + " ---: |" * 14,
     ]
@@ -944,10 +948,10 @@ def summary_table(rows: Sequence[Summary]) -> str:
             f"{s.mr007_runs} ({s.mr007_new}) | {s.blocked} / {s.blocked_new} | {s.cred_added} | "
             f"{_frac(s.cred_flagged, s.cred_added)} | {_frac(s.cred_error, s.cred_added)} | "
             f"{s.cred_not_read} | {s.harmless} | {_frac(s.harmless_warned, s.harmless)} | "
-            f"{_frac(s.harmless_warned_no_mr007, s.harmless)} | "
+            f"{_frac(s.harmless_warned_noise, s.harmless)} | "
             f"{_frac(s.harmless_blocked, s.harmless)} | "
             f"{_frac(s.harmless_blocked_new, s.harmless)} | "
-            f"{_frac(s.harmless_blocked_new_no_mr007, s.harmless)} | {s.unlabelled} |"
+            f"{_frac(s.harmless_blocked_new_noise, s.harmless)} | {s.unlabelled} |"
         )
     return "\n".join(lines)
 
@@ -957,7 +961,7 @@ def pr_details(prs: Sequence[PullRequest]) -> str:
     for p in prs:
         interesting = [a for a in p.added
                        if a.label == "credential" and not a.changed and not a.error]
-        noisy = p.harmless_only and (p.warnings_no_mr007 or p.blocking_new_no_mr007)
+        noisy = p.harmless_only and (p.warnings_noise or p.blocking_new_noise)
         if p.status != "ok":
             out.append(f"{p.project} {p.commit[:10]} {p.subject[:60]}: {p.status}")
             continue

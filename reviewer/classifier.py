@@ -80,11 +80,14 @@ class Vocabulary:
     secret_words: tuple[tuple[str, ...], ...] = ()
     public_words: tuple[tuple[str, ...], ...] = ()
     settings_tables: tuple[tuple[str, ...], ...] = ()
+    config_tables: tuple[tuple[str, ...], ...] = ()
+    config_owners: frozenset[str] = frozenset()
     org_tables: frozenset[tuple[str, ...]] = frozenset()
     author_siblings: frozenset[str] = frozenset()
     by_name_types: frozenset[str] = frozenset()
     by_verbs: frozenset[str] = frozenset()
     person_only: frozenset[tuple[str, ...]] = frozenset()
+    text_only: frozenset[tuple[str, ...]] = frozenset()
     personal_siblings: frozenset[str] = frozenset()
     machine_ip_qualifiers: frozenset[str] = frozenset()
     network_siblings: frozenset[str] = frozenset()
@@ -296,11 +299,14 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         secret_words=_phrases(ctx, "secret_words"),
         public_words=_phrases(ctx, "public_words"),
         settings_tables=_phrases(ctx, "settings_tables"),
+        config_tables=_phrases(ctx, "config_tables"),
+        config_owners=frozenset(map(_singular, _strs(ctx, "config_owners"))),
         org_tables=frozenset(_phrases(ctx, "org_tables")),
         author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
         by_verbs=frozenset(map(_singular, _strs(ctx, "by_verbs"))),
         person_only=frozenset(_phrases(ctx, "person_only")),
+        text_only=frozenset(_phrases(ctx, "text_only")),
         personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
         machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
         network_siblings=frozenset(map(_snake_norm, _strs(ctx, "network_siblings"))),
@@ -629,6 +635,7 @@ class Context:
     credential_sibling: str | None = None  # a sibling named like a credential: salt
     key_value: bool = False  # the table has both `key` and `value`
     settings: bool = False  # ... and is named like a settings store
+    config: bool = False  # ... an application's own configuration, not a thing's options
     org_table: bool = False  # its rows are organisations, teams, projects
     person_table: bool = False  # its rows are people: users, accounts, members
     personal: bool = False  # a person table, or contact siblings (email, phone, city)
@@ -694,6 +701,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     return Context(
         table=table,
         settings=_heads(table, class_name, vocab.settings_tables),
+        config=_config_table(table, class_name, vocab),
         org_table=_contains_any(own, vocab.org_tables),
         person_table=person_table,
         personal=person_table or any(n in vocab.personal_siblings for n in names),
@@ -756,6 +764,19 @@ def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool
                and m.term.confidence == "high" and not m.term.configured
                for m in _matches(tokens, vocab)):
             return True
+    return False
+
+
+def _config_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
+    """The application's own configuration (`settings`), or an integration's
+    (`resolverconfig`), not a thing's (`bios_settings`)."""
+    for name in (table, class_name or ""):
+        tokens = words(name, vocab)[0]
+        for head in vocab.config_tables:
+            if tokens[-len(head):] == head:
+                owners = tokens[:-len(head)]
+                if not owners or set(owners) & vocab.config_owners:
+                    return True
     return False
 
 
@@ -893,6 +914,8 @@ def classify_in_context(column: Column, context: Context | None = None,
         # a flag, a number or a date holds no secret whatever its table; a number is a
         # person's only in a person's row (zou: person.position, but forums.position orders)
         if base is not None and base.category in ("direct_identifier", "quasi_identifier"):
+            if _contains_any(normalize(name), vocab.text_only):
+                return None  # a last_login date is when, not who
             return _not_a_secret(base, normalize(name), context, column, vocab)
         return base
     if column.sealed_by and (base is None or base.category == "free_text"
@@ -946,8 +969,13 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"'{sealed}': the row says its value is stored encrypted")
     if base is None and ruled_out(name, vocab):
         return None
+    text = " ".join(t for t in (column.doc, column.comment) if t)
+    public = _mentions(text, vocab.public_words)
+    said = None if public else _mentions(text, vocab.secret_words)
     if base is not None and base.category != "credential":
-        return _not_a_secret(base, normalize(name), context, column, vocab)
+        if not (said and base.category == "direct_identifier" and base.confidence != "high"):
+            return _not_a_secret(base, normalize(name), context, column, vocab)
+        base = None  # an smtp_login the doc calls a password: the author knows what it holds
     if (base is not None and context.person_table
             and _contains_any(normalize(name), vocab.person_prose)):
         return Classification("free_text", "medium", f"{base.reason} in table "
@@ -956,13 +984,15 @@ def classify_in_context(column: Column, context: Context | None = None,
         if tokens == ("name",) and context.person_table:
             return Classification("direct_identifier", "medium",
                                   f"name token 'name' in table '{context.table}'")
+        if tokens == ("value",) and context.key_value and context.config:
+            return Classification("credential", "high",
+                                  f"name token '{name}' in configuration table '{context.table}'"
+                                  ": where an application keeps its settings, it keeps the "
+                                  "passwords and API keys among them")
         if tokens == ("value",) and context.key_value and context.settings:
             return Classification("credential", "medium",
-                                  f"name token 'value' in settings table '{context.table}'")
+                                  f"name token '{name}' in settings table '{context.table}'")
     bare = [t for t in tokens if t in vocab.bare_secrets]
-    text = " ".join(t for t in (column.doc, column.comment) if t)
-    public = _mentions(text, vocab.public_words)
-    said = None if public else _mentions(text, vocab.secret_words)
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
     if base is not None and base.confidence == "low" and not bare:
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers

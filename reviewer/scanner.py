@@ -1227,6 +1227,7 @@ class _ModuleBuilder:
                 made.append(dataclasses.replace(template, attribute=caller))
         str_attrs, str_methods = _class_strings(_block_body(node.body), state.names)
         return ClassFacts(
+            subclass_tablenames=tuple(state.subclass_tablenames),
             str_attrs=str_attrs,
             str_methods=str_methods,
             sealed_writes=tuple(state.sealed),
@@ -1403,6 +1404,9 @@ class _ModuleBuilder:
         declared = bool(tails & _DECLARED)
         if not type_checking:  # under TYPE_CHECKING the class never binds it
             state.names.append(attr)
+            if attr == "__init_subclass__" and stmt.params.params:
+                self.subclass_tablenames(stmt.body, ident(stmt.params.params[0].name.value),
+                                         (), state)
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
             if self.ex.any_sealing and _SEALING.search(ex.pos.text(stmt)):
                 self.sealed_writes(stmt, state, decorators)
@@ -1428,6 +1432,48 @@ class _ModuleBuilder:
         state.stmts.append(
             Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking)
         )
+
+    def subclass_tablenames(self, body: cst.BaseSuite, cls: str, guards: tuple[str, ...],
+                            state: _ClassState) -> None:
+        """``cls.__tablename__ = ...`` in ``__init_subclass__``, with the ``hasattr(cls, ...)``
+        tests it runs under ("?" for any other condition or loop)."""
+        def record(small: cst.CSTNode, guards: tuple[str, ...]) -> None:
+            targets = ([t.target for t in small.targets] if isinstance(small, cst.Assign) else
+                       [small.target] if isinstance(small, (cst.AnnAssign, cst.AugAssign))
+                       else [])
+            if any(dotted(t) == f"{cls}.__tablename__" for t in targets):
+                value = getattr(small, "value", None)
+                expr = str_expr(value, cls) if isinstance(small, (
+                    cst.Assign, cst.AnnAssign)) and value is not None else None
+                state.subclass_tablenames.append((self.ex.pos.line(small), guards, expr))
+
+        for stmt in _block_body(body):
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    record(small, guards)
+            elif isinstance(stmt, cst.If):
+                test = stmt.test
+                guard = "?"
+                if (isinstance(test, cst.Call) and dotted(test.func) == "hasattr"
+                        and len(test.args) == 2 and dotted(test.args[0].value) == cls
+                        and isinstance(test.args[1].value, cst.SimpleString)):
+                    name = test.args[1].value.evaluated_value
+                    guard = name if isinstance(name, str) else "?"
+                self.subclass_tablenames(stmt.body, cls, (*guards, guard), state)
+                if stmt.orelse is not None:
+                    orelse = stmt.orelse
+                    self.subclass_tablenames(
+                        orelse.body if isinstance(orelse, cst.Else) else cst.IndentedBlock(
+                            body=[orelse]), cls, (*guards, "?"), state)
+            elif not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                # a loop, try, with or match: whether and how often it assigns is unknown
+                todo: list[cst.CSTNode] = [stmt]
+                while todo:
+                    node = todo.pop()
+                    if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                        record(node, (*guards, "?"))
+                    elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                        todo.extend(node.children)
 
     def sealed_writes(self, stmt: cst.FunctionDef, state: _ClassState,
                       decorators: tuple[str, ...]) -> None:
@@ -1471,6 +1517,8 @@ class _ClassState:
     callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
     sealed: list[tuple[str, str, int]] = field(default_factory=list)
     col_refs: list[ColRef] = field(default_factory=list)
+    subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
+        default_factory=list)
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:

@@ -189,6 +189,12 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("masterpass_check", "PgAdminDbBinaryString()",
                      _c("credential", "high", "name 'master_pass_check'"),
                      id="the check value of a master password"),
+        pytest.param("desktop_login", "String(80)",
+                     _c("direct_identifier", "medium", "name token 'login'"),
+                     id="the name a person logs in with"),
+        pytest.param("auth_context", "JsonMediumDictType()",
+                     _c("credential", "high", "name 'auth_context'"),
+                     id="a serialised security context carries the caller's token"),
         pytest.param("key_hash", "Unicode(64)", _c("credential", "medium", "name 'key_hash'"),
                      id="a hashed key verifies a secret key"),
         pytest.param("api_key_hash", "String(64)", _c("credential", "high", "name 'api_key'"),
@@ -263,6 +269,7 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("credential_id_hash", "String(256)",
                      id="a hash of a credential's ID looks the ID up"),
         pytest.param("handle_missing_data", "Unicode(255)", id="handle as a verb"),
+        pytest.param("login_method", "String(20)", id="a login method is about logins"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -473,7 +480,7 @@ def test_labeling_spec_identifiers(name: str, type_expr: str | None,
         pytest.param("key_prefix", None, id="key prefix"),
         pytest.param("promo_code", None, id="promo code"),
         pytest.param("keyboard", None, id="an English word is not split into key + board"),
-        pytest.param("login", None, id="short words do not split: not log + in"),
+        pytest.param("plugins", None, id="short words do not split: not plug + in"),
         pytest.param("dataset", None, id="dataset splits to nothing sensitive"),
         pytest.param("pass_through", None, id="pass only at the end of a name"),
         pytest.param("pass_rate", "Float", id="a pass rate is a number"),
@@ -916,8 +923,8 @@ _PERSON_VERSIONED = """
                 encrypted_auth_state = Column(LargeBinary)
                 encrypted = Column(Boolean)
             """, ("users", "encrypted_auth_state"),
-            ("credential", "high", "name token 'encrypted', name token 'auth'"),
-            id="a name that says it is stored encrypted"),
+            ("credential", "high", "name 'auth_state'"),
+            id="an authenticator's state holds its tokens"),
         pytest.param("""
             class Setting(Base):
                 __tablename__ = "setting"
@@ -925,8 +932,29 @@ _PERSON_VERSIONED = """
                 name = Column(String(64), unique=True)
                 value = Column(Text)
             """, ("setting", "value"),
-            ("credential", "medium", "name token 'value' in settings table 'setting'"),
+            ("credential", "high", "name token 'value' in configuration table 'setting': where "
+             "an application keeps its settings, it keeps the passwords and API keys among them"),
             id="a name/value settings store"),
+        pytest.param("""
+            class ResolverConfig(Base):
+                __tablename__ = "resolverconfig"
+                id = Column(Integer, primary_key=True)
+                Key = Column(Unicode(255), nullable=False)
+                Value = Column(Unicode(2000), default='')
+            """, ("resolverconfig", "Value"),
+            ("credential", "high", "name token 'Value' in configuration table 'resolverconfig': "
+             "where an application keeps its settings, it keeps the passwords and API keys among "
+             "them"),
+            id="an integration's configuration holds its bind password"),
+        pytest.param("""
+            class BIOSSetting(Base):
+                __tablename__ = "bios_settings"
+                node_id = Column(Integer, primary_key=True)
+                name = Column(String(255), primary_key=True)
+                value = Column(Text)
+            """, ("bios_settings", "value"),
+            ("credential", "medium", "name token 'value' in settings table 'bios_settings'"),
+            id="a machine's settings warn: not the application's configuration"),
         pytest.param("""
             class PoolTargetOption(Base):
                 __tablename__ = "pool_target_options"
@@ -1070,7 +1098,8 @@ _PERSON_VERSIONED = """
                 key = Column(String(255), primary_key=True)
                 value = Column(Text, nullable=False)
             """, ("settings", "value"),
-            ("credential", "medium", "name token 'value' in settings table 'settings'"),
+            ("credential", "high", "name token 'value' in configuration table 'settings': where "
+             "an application keeps its settings, it keeps the passwords and API keys among them"),
             id="the value of a settings store may be an SMTP password"),
         pytest.param("""
             class Artifact(Base):
@@ -1652,6 +1681,10 @@ _PERSON_VERSIONED = """
                       "no foreign key, and the repository's users are keyed by number: an "
                       "account at an external identity service"),
                      id="a string user_id where the users are numbered"),
+        pytest.param(_USER_STORE.replace("username = Column(Unicode(120), unique=True)",
+                                         "last_login = Column(TZDateTime)"),
+                     ("admin", "last_login"), (None, None, None),
+                     id="negative: a person's last login date is when, not who"),
         pytest.param(_USER_STORE, ("challenge", "serial"), (None, None, None),
                      id="negative: a serial the comment says is a token's, beside an expiry"),
     ],

@@ -252,9 +252,11 @@ def test_labels_join_scanned_columns_by_table_and_column() -> None:
 # ---------------------------------------------------------------------------- replay
 
 from benchmarks.replay import (  # noqa: E402
+    Added,
     AddedResult,
     PullRequest,
     added_columns,
+    judge_pull_request,
     select_commits,
     summarise,
 )
@@ -372,8 +374,8 @@ def test_commit_selection_finds_column_changes_newest_first(tmp_path: Path) -> N
 def _pr(added: list[AddedResult], blocking: bool = False, warnings: int = 0,
         mr007: int = 0, new: bool = False) -> PullRequest:
     return PullRequest("p", "development", "c", "2024-01-01", "s", "ok", blocking=blocking,
-                       blocking_new=new, blocking_new_no_mr007=new and not mr007,
-                       mr007=mr007, warnings=warnings, warnings_no_mr007=warnings, added=added)
+                       blocking_new=new, blocking_new_noise=new and not mr007,
+                       mr007=mr007, warnings=warnings, warnings_noise=warnings, added=added)
 
 
 def _added(label: str, *severities: str, seen: bool = True,
@@ -399,6 +401,35 @@ def test_replay_summary_counts_credentials_and_harmless_pull_requests() -> None:
     assert (s.harmless, s.harmless_warned, s.harmless_blocked, s.harmless_blocked_new) == (
         2, 1, 1, 0)
     assert (s.mr007_runs, s.blocked, s.blocked_new) == (1, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("finding", "noise"),
+    [
+        pytest.param({"table": "gateway_option", "column": "value"}, (0, False),
+                     id="the stored secret's own finding, raised by a new encrypted flag"),
+        pytest.param({"table": "gateway_option", "column": "encrypted"}, (1, True),
+                     id="a finding on the harmless column the change adds"),
+        pytest.param({"table": "gateway_option", "column": "gone"}, (1, True),
+                     id="a finding on a column nobody labelled counts as noise"),
+        pytest.param({"code": "MR007", "table": None, "column": None}, (0, False),
+                     id="the reader's failure is counted apart"),
+    ],
+)
+def test_replay_noise_is_a_finding_on_no_sensitive_column(
+        finding: dict[str, object], noise: tuple[int, bool]) -> None:
+    labels = {("gateway_option", "value"): LabelRow("p", "m.py", "gateway_option", "value",
+                                                    "credential", "", ""),
+              ("gateway_option", "encrypted"): LabelRow("p", "m.py", "gateway_option",
+                                                        "encrypted", "none", "", "")}
+    pr = PullRequest("p", "development", "c", "2024-01-01", "s", "ok")
+    doc = {"blocking": True, "findings": [{"code": "MR003", "severity": "error",
+                                           "introduced": True, **finding}]}
+    added = [Added("m.py", 9, "GatewayOption", "gateway_option", "encrypted", "encrypted = ...")]
+    judge_pull_request(pr, added, doc, labels)
+    assert pr.harmless_only
+    assert (pr.warnings, pr.blocking_new) == (1, True)
+    assert (pr.warnings_noise, pr.blocking_new_noise) == noise
 
 
 def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> None:
