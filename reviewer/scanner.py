@@ -885,8 +885,7 @@ class _ModuleBuilder:
         pos = self.ex.pos
         if finder.loop is not None:
             return f"it runs a loop (line {_line_within(pos, finder.loop)})"
-        empty = cst.Module([])
-        if len({empty.code_for_node(v) if v is not None else "" for v in values}) > 1:
+        if not _same(values):
             lines = ", ".join(str(_line_within(pos, v)) for v in values if v is not None)
             return (f"it returns different things from {len(values)} return statements "
                     f"(lines {lines})")
@@ -896,8 +895,9 @@ class _ModuleBuilder:
         call = value if isinstance(value, cst.Call) else None
         for arg in call.args if call is not None else ():
             if arg.star and call is not None:
-                return (f"it passes {arg.star}{empty.code_for_node(arg.value)} to the call it "
-                        f"returns (line {_line_within(pos, call)})")
+                shown = cst.Module([]).code_for_node(arg.value)
+                return (f"it passes {arg.star}{shown} to the call it returns (line "
+                        f"{_line_within(pos, call)})")
             if arg.keyword is not None and arg.keyword.value in _BASE_ARGS and (
                 dotted(arg.value) is None
             ):
@@ -913,10 +913,7 @@ class _ModuleBuilder:
         makes brings its mixin along. Returns that all return the same call count as one;
         different ones are base_problem's."""
         values = returned_values(stmt, returns)
-        first = values[0] if values else None
-        if len(values) > 1 and first is not None and all(
-            isinstance(v, cst.Call) and v.deep_equals(first) for v in values
-        ):
+        if len(values) > 1 and _same(values):
             values = values[:1]
         if len(values) != 1 or not isinstance(call := values[0], cst.Call):
             return
@@ -2128,6 +2125,13 @@ def _line_within(pos: _Positions, node: cst.CSTNode) -> int:
         if line:
             break
     return line
+
+
+def _same(values: Sequence[cst.BaseExpression | None]) -> bool:
+    """Do all these returns return the same expression, as written?"""
+    first = values[0] if values else None
+    return all(v is first or (v is not None and first is not None and v.deep_equals(first))
+               for v in values[1:])
 
 
 def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:
