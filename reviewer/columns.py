@@ -52,6 +52,11 @@ _DECLARED_NAMES = (
 )
 
 
+def _first_clause(message: str) -> str:
+    """A scanner error without its own advice ("; fix the file so it parses"), to quote."""
+    return message.split("; ", 1)[0]
+
+
 def _reads_class(expr: Any) -> bool:
     """Does a string expression read more of ``cls`` than its name (then no naming convention
     gives the table's name)? Nodes and their argument lists are both tuples."""
@@ -116,8 +121,59 @@ class ColumnBuilder:
         # every ClassNode lives as long as the resolver, so its id is never reused
         key = id(node)
         if key not in self._tables:
-            self._tables[key] = self._table_of(node)
+            name = self._table_of(node)
+            self._tables[key] = self._renamed(node, name) if name is not None else None
         return self._tables[key]
+
+    def _renamed(self, node: ClassNode, name: str) -> str | None:
+        """The table name after the ``cls.__tablename__ = ...`` of a base's
+        ``__init_subclass__`` (``f"plugin_{cls.TABLE_PREFIX}_{cls.__tablename__}"`` under
+        ``if hasattr(cls, "TABLE_PREFIX"):``), which runs for every subclass before SQLAlchemy
+        reads the name; None (and MR007) when what it does cannot be told."""
+        cls = node.facts
+        if cls.table is not None or cls.table_ref is not None or cls.table_query is not None:
+            return name  # __table__ is mapped as it is; __tablename__ is not read
+        mro = self.mro(node)
+        found = [(a, line, expr, guards) for a in mro[1:] if a.external is None
+                 for line, guards, expr in a.facts.subclass_tablenames
+                 if all(g == "__tablename__" or g == "?" or self._binds(node, g)
+                        for g in guards)]
+        if not found:
+            return name
+        owner, line, expr, guards = found[0]
+        where = f"{owner.facts.name}.__init_subclass__ ({owner.path}:{line})"
+        parent = next((c for c in mro[1:] if c.mapped), None)
+        problem = None
+        if "?" in guards:
+            problem = ("under a condition masking-reviewer cannot evaluate (it reads `if "
+                       "hasattr(cls, \"NAME\"):`)")
+        elif expr is None:
+            problem = ("to a value masking-reviewer cannot evaluate (it reads literals, f-strings "
+                       "and + of cls.__tablename__, cls.__name__ and class attributes)")
+        elif len({id(a) for a, *_ in found}) > 1 or len(found) > 1:
+            problem = "more than once along its bases"
+        elif parent is not None and "__tablename__" not in cls.names:
+            problem = (f"although it shares the table of {parent.facts.name} (single-table "
+                       "inheritance)")
+        renamed = None if problem else self.resolver.string(
+            owner.path, expr, clsname=cls.name, clstable=name, owner=node)
+        if renamed is None:
+            self.error(node.path, cls.line,
+                       f"class {cls.name}: its table name ({name}) is set again by {where} "
+                       + (problem or "to a value masking-reviewer cannot evaluate")
+                       + ", so the table its columns are in cannot be told; assign the final "
+                       "name as this class's __tablename__ and drop the rename, or make it a "
+                       "plain `if hasattr(cls, \"NAME\"):` test and an f-string of "
+                       "cls.__tablename__ and class attributes")
+        return renamed
+
+    def _binds(self, node: ClassNode, name: str) -> bool:
+        """Does ``hasattr(cls, name)`` hold for the class: a repository class along its MRO
+        binds the name, or an outside class declares it as a column?"""
+        return any(
+            entry.facts.binds(name) if entry.external is None
+            else any(c.attribute == name for c in entry.external.columns)
+            for entry in self.mro(node))
 
     def _table_of(self, node: ClassNode) -> str | None:
         cls = node.facts
@@ -353,6 +409,12 @@ class ColumnBuilder:
         if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
             return None
         if ref.kind != "external":
+            unparsed = self.resolver.unparsed(path, call.callee)
+            if unparsed is not None:
+                where, (line, why) = unparsed
+                return call.callee, (f"imported from {where}, which masking-reviewer could not "
+                                      f"parse: {where}:{line}: {_first_clause(why)}; fix it so "
+                                      "it parses")
             what = {"other": "a function or object of the repository, not a class",
                     "unresolved": "defined or imported nowhere the reviewer can see",
                     "missing": "imported from a module that is not in the repository"}
@@ -856,11 +918,22 @@ class ColumnBuilder:
                     else None
                 if maker is not None:
                     self.error(owner.path, owner.facts.line,
-                               f"class {owner.facts.name}: base class {base!r} is made by "
+                               f"class {owner.facts.name}: base class {base!r} comes from "
                                f"{maker}, so its columns cannot be read; have the function only "
-                               "return declarative_base(...) or define one class and return "
-                               "it, or bind the base at module level (Base = "
-                               "declarative_base(...))")
+                               "return the call that makes the base (declarative_base(...), "
+                               "SQLAlchemy(...)) or define one class and return it, or bind "
+                               "the base at module level (Base = declarative_base(...))")
+                    continue
+                unparsed = self.resolver.unparsed(owner.path, base) if qual is None \
+                    else None
+                if unparsed is not None:
+                    where, (line, why) = unparsed
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} comes from "
+                               f"{where}, which masking-reviewer could not parse "
+                               f"({where}:{line}: {_first_clause(why)}), so its columns cannot "
+                               f"be read; fix {where} so it parses as Python 3 (the reviewer "
+                               "reads the base's module, it never imports it)")
                     continue
                 if qual is None or self.resolver.top_level_in_repo(qual):
                     self.error(owner.path, owner.facts.line,
@@ -909,6 +982,7 @@ class ColumnBuilder:
                            "knowingly")
             return
         self.mapped += 1
+        self.table_hooks(node, mro)
         table = self.table_of(node)
         if table is None:
             return
@@ -1306,6 +1380,49 @@ class ColumnBuilder:
                 declared_in=declared.name.rsplit(".", 1)[-1],
             )
 
+    def table_hooks(self, node: ClassNode, mro: list[ClassNode]) -> None:
+        """A hook SQLAlchemy runs while it maps the class that builds tables (SQLAlchemy's
+        versioned-rows recipe: a ``<table>_history`` copy of every column) blocks the class:
+        those tables are not in the source, and the reviewer never runs the code. A
+        ``__declare_last__`` etc. is looked up like any attribute (the first class to bind it
+        wins); every ``__init_subclass__`` above the class may run (through super())."""
+        cls = node.facts
+        for hook in _MAPPING_HOOKS:
+            owners = mro[1:] if hook == "__init_subclass__" else [
+                next((c for c in mro if hook in c.facts.names), None)]
+            for owner in owners:
+                if owner is None:
+                    continue
+                for name, line, what, others in owner.facts.table_hooks:
+                    if name != hook:
+                        continue
+                    does = f"builds {what}" if what else self.hook_helper(owner.path, others)
+                    if not does:
+                        continue
+                    self.error(node.path, cls.line,
+                               f"class {cls.name}: {owner.facts.name}.{hook} "
+                               f"({owner.path}:{line}) {does} while SQLAlchemy maps the "
+                               "class, so the tables it makes are not in the source (the "
+                               "versioned-rows recipe makes a <table>_history copy of every "
+                               "column) and a labelled column copied into one would pass "
+                               "unchecked; masking-reviewer never runs that code. Declare each "
+                               "table it makes as a mapped class or Table(...) in the models, "
+                               "and have the hook use it instead of building it")
+
+    def hook_helper(self, path: str, names: Sequence[str]) -> str:
+        """The first function or class of another file of the repository that a mapping-time
+        hook calls: code the scanner did not follow, which may build tables, so it blocks.
+        Packages (sqlalchemy.event, ...) and builtins are not the repository's: "" for none."""
+        for name in names:
+            ref = self.resolver.resolve(path, name)
+            facts = self.resolver.facts(ref.path) if ref.kind == "other" else None
+            if facts is not None and any(n == ref.name for n, _p, _e in facts.str_funcs):
+                continue  # returns a string built from its arguments (a table-name helper)
+            if (ref.kind in ("other", "class") and ref.path != path) or ref.kind == "missing":
+                where = f" of {ref.path}" if ref.path and ref.path != path else ""
+                return f"calls {name}(){where}, which may build tables,"
+        return ""
+
     def secondaries(self, mro: list[ClassNode], exclude: tuple[str, ...]
                     ) -> tuple[tuple[str, int, tuple[str, str]], ...]:
         """The class's many-to-many relationships (first class to bind a name wins), whose
@@ -1432,6 +1549,8 @@ class ColumnBuilder:
 _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 
 _MAX_MADE_DEPTH = 4
+# what SQLAlchemy runs while mapping a class (the scanner records those that build tables)
+_MAPPING_HOOKS = ("__mapper_cls__", "__declare_first__", "__declare_last__", "__init_subclass__")
 # SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
 _HISTORY_NAME = "%s_version"
 # what an external-bases key may name (config.py's schema): no instance, no call
