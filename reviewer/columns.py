@@ -116,8 +116,59 @@ class ColumnBuilder:
         # every ClassNode lives as long as the resolver, so its id is never reused
         key = id(node)
         if key not in self._tables:
-            self._tables[key] = self._table_of(node)
+            name = self._table_of(node)
+            self._tables[key] = self._renamed(node, name) if name is not None else None
         return self._tables[key]
+
+    def _renamed(self, node: ClassNode, name: str) -> str | None:
+        """The table name after the ``cls.__tablename__ = ...`` of a base's
+        ``__init_subclass__`` (``f"plugin_{cls.TABLE_PREFIX}_{cls.__tablename__}"`` under
+        ``if hasattr(cls, "TABLE_PREFIX"):``), which runs for every subclass before SQLAlchemy
+        reads the name; None (and MR007) when what it does cannot be told."""
+        cls = node.facts
+        if cls.table is not None or cls.table_ref is not None or cls.table_query is not None:
+            return name  # __table__ is mapped as it is; __tablename__ is not read
+        mro = self.mro(node)
+        found = [(a, line, expr, guards) for a in mro[1:] if a.external is None
+                 for line, guards, expr in a.facts.subclass_tablenames
+                 if all(g == "__tablename__" or g == "?" or self._binds(node, g)
+                        for g in guards)]
+        if not found:
+            return name
+        owner, line, expr, guards = found[0]
+        where = f"{owner.facts.name}.__init_subclass__ ({owner.path}:{line})"
+        parent = next((c for c in mro[1:] if c.mapped), None)
+        problem = None
+        if "?" in guards:
+            problem = ("under a condition masking-reviewer cannot evaluate (it reads `if "
+                       "hasattr(cls, \"NAME\"):`)")
+        elif expr is None:
+            problem = ("to a value masking-reviewer cannot evaluate (it reads literals, f-strings "
+                       "and + of cls.__tablename__, cls.__name__ and class attributes)")
+        elif len({id(a) for a, *_ in found}) > 1 or len(found) > 1:
+            problem = "more than once along its bases"
+        elif parent is not None and "__tablename__" not in cls.names:
+            problem = (f"although it shares the table of {parent.facts.name} (single-table "
+                       "inheritance)")
+        renamed = None if problem else self.resolver.string(
+            owner.path, expr, clsname=cls.name, clstable=name, owner=node)
+        if renamed is None:
+            self.error(node.path, cls.line,
+                       f"class {cls.name}: its table name ({name}) is set again by {where} "
+                       + (problem or "to a value masking-reviewer cannot evaluate")
+                       + ", so the table its columns are in cannot be told; assign the final "
+                       "name as this class's __tablename__ and drop the rename, or make it a "
+                       "plain `if hasattr(cls, \"NAME\"):` test and an f-string of "
+                       "cls.__tablename__ and class attributes")
+        return renamed
+
+    def _binds(self, node: ClassNode, name: str) -> bool:
+        """Does ``hasattr(cls, name)`` hold for the class: a repository class along its MRO
+        binds the name, or an outside class declares it as a column?"""
+        return any(
+            entry.facts.binds(name) if entry.external is None
+            else any(c.attribute == name for c in entry.external.columns)
+            for entry in self.mro(node))
 
     def _table_of(self, node: ClassNode) -> str | None:
         cls = node.facts
@@ -762,11 +813,11 @@ class ColumnBuilder:
                     else None
                 if maker is not None:
                     self.error(owner.path, owner.facts.line,
-                               f"class {owner.facts.name}: base class {base!r} is made by "
+                               f"class {owner.facts.name}: base class {base!r} comes from "
                                f"{maker}, so its columns cannot be read; have the function only "
-                               "return declarative_base(...) or define one class and return "
-                               "it, or bind the base at module level (Base = "
-                               "declarative_base(...))")
+                               "return the call that makes the base (declarative_base(...), "
+                               "SQLAlchemy(...)) or define one class and return it, or bind "
+                               "the base at module level (Base = declarative_base(...))")
                     continue
                 if qual is None or self.resolver.top_level_in_repo(qual):
                     self.error(owner.path, owner.facts.line,

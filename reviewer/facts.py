@@ -123,6 +123,11 @@ class ClassFacts:
     str_attrs: tuple[tuple[str, StrExpr], ...] = ()
     str_methods: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
     col_refs: tuple[ColRef, ...] = ()  # ``id = BaseMixin.id``
+    # ``cls.__tablename__ = <expr>`` in its ``__init_subclass__``: it renames the table of every
+    # subclass (bitcart's plugin prefix). (line, the attributes the enclosing
+    # ``if hasattr(cls, "NAME"):`` tests require, "?" for any other condition, the value as a
+    # string expression of ``cls`` or None)
+    subclass_tablenames: tuple[tuple[int, tuple[str, ...], StrExpr | None], ...] = ()
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -319,7 +324,8 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[name, expr] for name, expr in c.str_attrs],
             [[name, list(params), expr] for name, params, expr in c.str_methods],
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
-             for r in c.col_refs]]
+             for r in c.col_refs],
+            [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -393,7 +399,7 @@ def _stmt(d: Any) -> Stmt:
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query, table_ref, sealed, str_attrs, str_methods, col_refs) = d
+     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -407,6 +413,7 @@ def _class(d: Any) -> ClassFacts:
         tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_methods),
         tuple(ColRef(str(a), str(t), int(n), int(e), _ann(ann))
               for a, t, n, e, ann in col_refs),
+        tuple((int(n), tuple(map(str, g)), _tuples(e)) for n, g, e in renames),
     )
 
 

@@ -882,8 +882,7 @@ class _ModuleBuilder:
         pos = self.ex.pos
         if finder.loop is not None:
             return f"it runs a loop (line {_line_within(pos, finder.loop)})"
-        empty = cst.Module([])
-        if len({empty.code_for_node(v) if v is not None else "" for v in values}) > 1:
+        if not _same(values):
             lines = ", ".join(str(_line_within(pos, v)) for v in values if v is not None)
             return (f"it returns different things from {len(values)} return statements "
                     f"(lines {lines})")
@@ -893,8 +892,9 @@ class _ModuleBuilder:
         call = value if isinstance(value, cst.Call) else None
         for arg in call.args if call is not None else ():
             if arg.star and call is not None:
-                return (f"it passes {arg.star}{empty.code_for_node(arg.value)} to the call it "
-                        f"returns (line {_line_within(pos, call)})")
+                shown = cst.Module([]).code_for_node(arg.value)
+                return (f"it passes {arg.star}{shown} to the call it returns (line "
+                        f"{_line_within(pos, call)})")
             if arg.keyword is not None and arg.keyword.value in _BASE_ARGS and (
                 dotted(arg.value) is None
             ):
@@ -910,10 +910,7 @@ class _ModuleBuilder:
         makes brings its mixin along. Returns that all return the same call count as one;
         different ones are base_problem's."""
         values = returned_values(stmt, returns)
-        first = values[0] if values else None
-        if len(values) > 1 and first is not None and all(
-            isinstance(v, cst.Call) and v.deep_equals(first) for v in values
-        ):
+        if len(values) > 1 and _same(values):
             values = values[:1]
         if len(values) != 1 or not isinstance(call := values[0], cst.Call):
             return
@@ -1230,6 +1227,7 @@ class _ModuleBuilder:
                 made.append(dataclasses.replace(template, attribute=caller))
         str_attrs, str_methods = _class_strings(_block_body(node.body), state.names)
         return ClassFacts(
+            subclass_tablenames=tuple(state.subclass_tablenames),
             str_attrs=str_attrs,
             str_methods=str_methods,
             sealed_writes=tuple(state.sealed),
@@ -1406,6 +1404,9 @@ class _ModuleBuilder:
         declared = bool(tails & _DECLARED)
         if not type_checking:  # under TYPE_CHECKING the class never binds it
             state.names.append(attr)
+            if attr == "__init_subclass__" and stmt.params.params:
+                self.subclass_tablenames(stmt.body, ident(stmt.params.params[0].name.value),
+                                         (), state)
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
             if self.ex.any_sealing and _SEALING.search(ex.pos.text(stmt)):
                 self.sealed_writes(stmt, state, decorators)
@@ -1431,6 +1432,48 @@ class _ModuleBuilder:
         state.stmts.append(
             Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking)
         )
+
+    def subclass_tablenames(self, body: cst.BaseSuite, cls: str, guards: tuple[str, ...],
+                            state: _ClassState) -> None:
+        """``cls.__tablename__ = ...`` in ``__init_subclass__``, with the ``hasattr(cls, ...)``
+        tests it runs under ("?" for any other condition or loop)."""
+        def record(small: cst.CSTNode, guards: tuple[str, ...]) -> None:
+            targets = ([t.target for t in small.targets] if isinstance(small, cst.Assign) else
+                       [small.target] if isinstance(small, (cst.AnnAssign, cst.AugAssign))
+                       else [])
+            if any(dotted(t) == f"{cls}.__tablename__" for t in targets):
+                value = getattr(small, "value", None)
+                expr = str_expr(value, cls) if isinstance(small, (
+                    cst.Assign, cst.AnnAssign)) and value is not None else None
+                state.subclass_tablenames.append((self.ex.pos.line(small), guards, expr))
+
+        for stmt in _block_body(body):
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    record(small, guards)
+            elif isinstance(stmt, cst.If):
+                test = stmt.test
+                guard = "?"
+                if (isinstance(test, cst.Call) and dotted(test.func) == "hasattr"
+                        and len(test.args) == 2 and dotted(test.args[0].value) == cls
+                        and isinstance(test.args[1].value, cst.SimpleString)):
+                    name = test.args[1].value.evaluated_value
+                    guard = name if isinstance(name, str) else "?"
+                self.subclass_tablenames(stmt.body, cls, (*guards, guard), state)
+                if stmt.orelse is not None:
+                    orelse = stmt.orelse
+                    self.subclass_tablenames(
+                        orelse.body if isinstance(orelse, cst.Else) else cst.IndentedBlock(
+                            body=[orelse]), cls, (*guards, "?"), state)
+            elif not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                # a loop, try, with or match: whether and how often it assigns is unknown
+                todo: list[cst.CSTNode] = [stmt]
+                while todo:
+                    node = todo.pop()
+                    if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                        record(node, (*guards, "?"))
+                    elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                        todo.extend(node.children)
 
     def sealed_writes(self, stmt: cst.FunctionDef, state: _ClassState,
                       decorators: tuple[str, ...]) -> None:
@@ -1474,6 +1517,8 @@ class _ClassState:
     callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
     sealed: list[tuple[str, str, int]] = field(default_factory=list)
     col_refs: list[ColRef] = field(default_factory=list)
+    subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
+        default_factory=list)
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -2033,6 +2078,13 @@ def _line_within(pos: _Positions, node: cst.CSTNode) -> int:
         if line:
             break
     return line
+
+
+def _same(values: Sequence[cst.BaseExpression | None]) -> bool:
+    """Do all these returns return the same expression, as written?"""
+    first = values[0] if values else None
+    return all(v is first or (v is not None and first is not None and v.deep_equals(first))
+               for v in values[1:])
 
 
 def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:
