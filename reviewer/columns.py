@@ -52,6 +52,11 @@ _DECLARED_NAMES = (
 )
 
 
+def _first_clause(message: str) -> str:
+    """A scanner error without its own advice ("; fix the file so it parses"), to quote."""
+    return message.split("; ", 1)[0]
+
+
 def _reads_class(expr: Any) -> bool:
     """Does a string expression read more of ``cls`` than its name (then no naming convention
     gives the table's name)? Nodes and their argument lists are both tuples."""
@@ -404,6 +409,12 @@ class ColumnBuilder:
         if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
             return None
         if ref.kind != "external":
+            unparsed = self.resolver.unparsed(path, call.callee)
+            if unparsed is not None:
+                where, (line, why) = unparsed
+                return call.callee, (f"imported from {where}, which masking-reviewer could not "
+                                      f"parse: {where}:{line}: {_first_clause(why)}; fix it so "
+                                      "it parses")
             what = {"other": "a function or object of the repository, not a class",
                     "unresolved": "defined or imported nowhere the reviewer can see",
                     "missing": "imported from a module that is not in the repository"}
@@ -819,6 +830,17 @@ class ColumnBuilder:
                                "SQLAlchemy(...)) or define one class and return it, or bind "
                                "the base at module level (Base = declarative_base(...))")
                     continue
+                unparsed = self.resolver.unparsed(owner.path, base) if qual is None \
+                    else None
+                if unparsed is not None:
+                    where, (line, why) = unparsed
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} comes from "
+                               f"{where}, which masking-reviewer could not parse "
+                               f"({where}:{line}: {_first_clause(why)}), so its columns cannot "
+                               f"be read; fix {where} so it parses as Python 3 (the reviewer "
+                               "reads the base's module, it never imports it)")
+                    continue
                 if qual is None or self.resolver.top_level_in_repo(qual):
                     self.error(owner.path, owner.facts.line,
                                f"class {owner.facts.name}: base class {base!r} cannot be found "
@@ -866,6 +888,7 @@ class ColumnBuilder:
                            "knowingly")
             return
         self.mapped += 1
+        self.table_hooks(node, mro)
         table = self.table_of(node)
         if table is None:
             return
@@ -1263,6 +1286,49 @@ class ColumnBuilder:
                 declared_in=declared.name.rsplit(".", 1)[-1],
             )
 
+    def table_hooks(self, node: ClassNode, mro: list[ClassNode]) -> None:
+        """A hook SQLAlchemy runs while it maps the class that builds tables (SQLAlchemy's
+        versioned-rows recipe: a ``<table>_history`` copy of every column) blocks the class:
+        those tables are not in the source, and the reviewer never runs the code. A
+        ``__declare_last__`` etc. is looked up like any attribute (the first class to bind it
+        wins); every ``__init_subclass__`` above the class may run (through super())."""
+        cls = node.facts
+        for hook in _MAPPING_HOOKS:
+            owners = mro[1:] if hook == "__init_subclass__" else [
+                next((c for c in mro if hook in c.facts.names), None)]
+            for owner in owners:
+                if owner is None:
+                    continue
+                for name, line, what, others in owner.facts.table_hooks:
+                    if name != hook:
+                        continue
+                    does = f"builds {what}" if what else self.hook_helper(owner.path, others)
+                    if not does:
+                        continue
+                    self.error(node.path, cls.line,
+                               f"class {cls.name}: {owner.facts.name}.{hook} "
+                               f"({owner.path}:{line}) {does} while SQLAlchemy maps the "
+                               "class, so the tables it makes are not in the source (the "
+                               "versioned-rows recipe makes a <table>_history copy of every "
+                               "column) and a labelled column copied into one would pass "
+                               "unchecked; masking-reviewer never runs that code. Declare each "
+                               "table it makes as a mapped class or Table(...) in the models, "
+                               "and have the hook use it instead of building it")
+
+    def hook_helper(self, path: str, names: Sequence[str]) -> str:
+        """The first function or class of another file of the repository that a mapping-time
+        hook calls: code the scanner did not follow, which may build tables, so it blocks.
+        Packages (sqlalchemy.event, ...) and builtins are not the repository's: "" for none."""
+        for name in names:
+            ref = self.resolver.resolve(path, name)
+            facts = self.resolver.facts(ref.path) if ref.kind == "other" else None
+            if facts is not None and any(n == ref.name for n, _p, _e in facts.str_funcs):
+                continue  # returns a string built from its arguments (a table-name helper)
+            if (ref.kind in ("other", "class") and ref.path != path) or ref.kind == "missing":
+                where = f" of {ref.path}" if ref.path and ref.path != path else ""
+                return f"calls {name}(){where}, which may build tables,"
+        return ""
+
     def secondaries(self, mro: list[ClassNode], exclude: tuple[str, ...]
                     ) -> tuple[tuple[str, int, tuple[str, str]], ...]:
         """The class's many-to-many relationships (first class to bind a name wins), whose
@@ -1386,6 +1452,8 @@ class ColumnBuilder:
 
 
 _MAX_MADE_DEPTH = 4
+# what SQLAlchemy runs while mapping a class (the scanner records those that build tables)
+_MAPPING_HOOKS = ("__mapper_cls__", "__declare_first__", "__declare_last__", "__init_subclass__")
 # SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
 _HISTORY_NAME = "%s_version"
 # what an external-bases key may name (config.py's schema): no instance, no call

@@ -128,6 +128,10 @@ class ClassFacts:
     # ``if hasattr(cls, "NAME"):`` tests require, "?" for any other condition, the value as a
     # string expression of ``cls`` or None)
     subclass_tablenames: tuple[tuple[int, tuple[str, ...], StrExpr | None], ...] = ()
+    # mapping-time hooks of the body that build tables (SQLAlchemy's versioned-rows recipe):
+    # (hook, its line, what it builds: "Table(...) at line 80, in _history_mapper()", ()), or
+    # (hook, line, "", names it calls that are no function of this file, for the inventory)
+    table_hooks: tuple[tuple[str, int, str, tuple[str, ...]], ...] = ()
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -279,6 +283,15 @@ _SQLA_IMPORT = re.compile(
 )
 
 
+def unread_error(facts: ModuleFacts) -> tuple[int, str] | None:
+    """Why a whole file could not be read (it does not parse, its bytes do not decode), as
+    (line, message); None when it was read. Such a file's facts hold its error and nothing
+    else, so every name looked up in it is missing."""
+    if facts.errors and not (facts.imports or facts.classes or facts.names or facts.tables):
+        return facts.errors[0]
+    return None
+
+
 def mentions_sqlalchemy(text: str) -> bool:
     """Cheap pre-check before parsing: does any line import sqlalchemy or flask_sqlalchemy
     (also by its old names ``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy``)?"""
@@ -325,7 +338,8 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[name, list(params), expr] for name, params, expr in c.str_methods],
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
              for r in c.col_refs],
-            [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames]]
+            [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames],
+            [[h, n, w, list(o)] for h, n, w, o in c.table_hooks]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -399,7 +413,8 @@ def _stmt(d: Any) -> Stmt:
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames) = d
+     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames,
+     table_hooks) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -414,6 +429,7 @@ def _class(d: Any) -> ClassFacts:
         tuple(ColRef(str(a), str(t), int(n), int(e), _ann(ann))
               for a, t, n, e, ann in col_refs),
         tuple((int(n), tuple(map(str, g)), _tuples(e)) for n, g, e in renames),
+        tuple((str(h), int(n), str(w), tuple(map(str, o))) for h, n, w, o in table_hooks),
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
 from reviewer.externals import Externals, canonical, tablename_expr
+from reviewer.facts import unread_error
 from reviewer.facts_pool import FactsPool
 
 if TYPE_CHECKING:
@@ -320,6 +321,16 @@ class Resolver:
             if made.kind == "external":
                 return Ref("external", func.path, func.name, made.qual)
         return func
+
+    def unparsed(self, path: str, name: str) -> tuple[str, tuple[int, str]] | None:
+        """Where the lookup of ``name`` stopped at a file that could not be read at all (a
+        syntax error, undecodable bytes): that file and its (line, error); None otherwise."""
+        ref = self.resolve(path, name)
+        if ref.kind not in ("missing", "unresolved") or not ref.path:
+            return None
+        facts = self.facts(ref.path)
+        error = unread_error(facts) if facts is not None else None
+        return (ref.path, error) if error is not None else None
 
     def unfollowed_call(self, path: str, name: str) -> str | None:
         """When ``name`` is ``Base = make_base(...)`` (or an attribute of such a name) and

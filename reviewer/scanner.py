@@ -636,6 +636,9 @@ class _ModuleBuilder:
         self.returned: list[MadeClass] = []
         self.table_bindings: list[tuple[str, int]] = []
         self.type_calls = True  # does the text call type() at all (else skip the search)
+        # module-level functions, for the mapping-time hooks of classes (filled only when the
+        # text names a hook): name -> (the names it calls, what it builds and where, or None)
+        self.callables: dict[str, _Callable] = {}
         self.autoload = True  # does the text mention autoload at all (else skip the search)
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
@@ -1250,6 +1253,7 @@ class _ModuleBuilder:
             table_query=state.table_query,
             table_ref=state.table_ref,
             versioned=state.versioned,
+            table_hooks=tuple(state.table_hooks),
             keywords=tuple(
                 (a.keyword.value, _expr_code(a.value)) for a in node.keywords
                 if a.keyword is not None
@@ -1326,6 +1330,8 @@ class _ModuleBuilder:
             attr = ident(target.value)
             if not type_checking:  # an `if TYPE_CHECKING:` body never runs
                 state.names.append(attr)
+                if attr in _TABLE_HOOKS and value is not None:
+                    self.table_hook(attr, ex.pos.line(small), value, state)
             line, end_line = ex.pos.line(small), ex.pos.end_line(small)
             if attr == "__tablename__":
                 literal = _literal_str(value) if value is not None else None
@@ -1407,6 +1413,8 @@ class _ModuleBuilder:
             if attr == "__init_subclass__" and stmt.params.params:
                 self.subclass_tablenames(stmt.body, ident(stmt.params.params[0].name.value),
                                          (), state)
+            if attr in _TABLE_HOOKS:
+                self.table_hook(attr, self.first_line(stmt), stmt, state)
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
             if self.ex.any_sealing and _SEALING.search(ex.pos.text(stmt)):
                 self.sealed_writes(stmt, state, decorators)
@@ -1474,6 +1482,42 @@ class _ModuleBuilder:
                         record(node, (*guards, "?"))
                     elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
                         todo.extend(node.children)
+    def table_hook(self, attr: str, line: int, node: cst.CSTNode, state: _ClassState) -> None:
+        """``__mapper_cls__``, ``__declare_first__``/``__declare_last__`` or
+        ``__init_subclass__`` in a class body (defined, or bound to a function): code SQLAlchemy
+        runs while it maps each class. When it (or a module-level function it calls, in this
+        file) builds a table, a column, a mapper or a class, the tables it makes are not in the
+        source: SQLAlchemy's versioned-rows recipe copies every column of the table into
+        ``<table>_history`` so. Calls into other modules are not followed."""
+        calls = _Calls(self.ex.pos)
+        node.visit(calls)
+        if isinstance(node, cst.Name):
+            if node.value == "None":
+                return  # __mapper_cls__ = None: no hook
+            calls.callees.append(ident(node.value))  # __mapper_cls__ = versioned_mapper
+        pending, seen = list(calls.names), set(calls.names)
+        # what it builds, a table first (the message shows the table, not the mapper call)
+        found = [(build, "") for build in calls.builds]
+        # what it calls that is no function of this file: followed by the inventory, which
+        # resolves imports (a helper in another module blocks; sqlalchemy.event does not)
+        others = [name for name in calls.callees if name not in self.callables]
+        while pending:
+            name = pending.pop(0)
+            called = self.callables.get(name)
+            if called is None:
+                continue
+            names, callees, builds = called
+            found.extend((build, f", in {name}()") for build in builds)
+            others.extend(c for c in callees if c not in self.callables)
+            pending.extend(sorted(names - seen))
+            seen |= names
+        if found:
+            (callee, at), where = min(
+                found, key=lambda f: f[0][0].removesuffix("(...)").rsplit(".", 1)[-1]
+                not in _TABLE_MAKERS)
+            state.table_hooks.append((attr, line, f"{callee} at line {at}{where}", ()))
+        elif others:
+            state.table_hooks.append((attr, line, "", tuple(dict.fromkeys(others))))
 
     def sealed_writes(self, stmt: cst.FunctionDef, state: _ClassState,
                       decorators: tuple[str, ...]) -> None:
@@ -1519,6 +1563,7 @@ class _ClassState:
     col_refs: list[ColRef] = field(default_factory=list)
     subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
         default_factory=list)
+    table_hooks: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -1866,6 +1911,8 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         builder = _ModuleBuilder(extractor)
         builder.type_calls = "type(" in text
         builder.autoload = "autoload" in text
+        if any(hook in text for hook in _TABLE_HOOKS):
+            builder.callables = _module_callables(module, positions)
         builder.module_body(module.body)
     except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
         # A construct the extractor does not handle must block, never crash the whole gate.
@@ -2608,6 +2655,83 @@ def _blocks(stmt: cst.Try | cst.TryStar | cst.With | cst.Match
         if extra is not None:
             blocks.append(_block_body(extra.body))
     return blocks
+
+
+# What SQLAlchemy runs while it maps a class, which can make tables of its own
+_TABLE_HOOKS = frozenset({
+    "__mapper_cls__", "__declare_first__", "__declare_last__", "__init_subclass__",
+})
+# Calls that make a table (by the callee's last name), and those besides that make a column or
+# a mapped class
+_TABLE_MAKERS = frozenset({"Table", "to_metadata", "tometadata"})
+_MAKES_TABLES = frozenset({
+    "Table", "to_metadata", "tometadata", "append_column", "Column", "mapped_column", "mapper",
+    "map_imperatively",
+})
+
+
+# a module-level function: the names it uses, those it calls (or passes on), what it builds
+_Callable = tuple[frozenset[str], tuple[str, ...], tuple[tuple[str, int], ...]]
+
+
+class _Calls(cst.CSTVisitor):
+    """The plain names a piece of code calls or passes on (``__mapper_cls__ = my_mapper``), and
+    its first call that makes a table, a column, a mapper or a class (``type(name, bases,
+    ns)``, ``type.__new__(type, ...)``), with its line."""
+
+    def __init__(self, pos: _Positions) -> None:
+        self.pos = pos
+        self.names: list[str] = []
+        self.callees: list[str] = []  # called by plain name, or passed on as a plain name
+        self.builds: list[tuple[str, int]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(ident(node.value))
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # `x.listen`: `listen` is no module-level name
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        if isinstance(node.value, cst.Name):
+            self.callees.append(ident(node.value.value))  # event.listen(cls, "x", helper)
+        node.value.visit(self)  # a keyword is no name either
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.callees.append(ident(node.func.value))
+        callee = dotted(node.func) or ""
+        last = callee.rsplit(".", 1)[-1]
+        if (not self.builds or last in _TABLE_MAKERS) and (
+            last in _MAKES_TABLES or (callee == "type" and len(node.args) == 3)
+            or callee == "type.__new__"
+        ):
+            self.builds.append((f"{callee}(...)", self.pos.line(node)))
+
+
+class _Callables(cst.CSTVisitor):
+    """Module-level functions (under if/try/with too), not methods or nested functions."""
+
+    def __init__(self, pos: _Positions) -> None:
+        self.pos = pos
+        self.found: dict[str, _Callable] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        calls = _Calls(self.pos)
+        node.body.visit(calls)
+        self.found[ident(node.name.value)] = (frozenset(calls.names), tuple(calls.callees),
+                                              tuple(calls.builds))
+        return False
+
+
+def _module_callables(module: cst.Module, pos: _Positions) -> dict[str, _Callable]:
+    finder = _Callables(pos)
+    module.visit(finder)
+    return finder.found
 
 
 class _Builds(cst.CSTVisitor):
