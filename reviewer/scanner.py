@@ -1483,14 +1483,31 @@ class _ModuleBuilder:
             helper = str_function(stmt, self_param=True)
             state.tablename_expr = helper[1] if helper is not None else None
             return
-        ret: cst.Call | None = None
-        for _stmt, small in _statements(_block_body(stmt.body)):
-            if isinstance(small, cst.Return) and isinstance(small.value, cst.Call):
-                ret = small.value
-        if ret is None:
-            return
+        finder = _Returns()
+        stmt.body.visit(finder)
+        values = [v for v in finder.values if v is not None]
+        calls = [v for v in values if isinstance(v, cst.Call)]
         annotation = ex.annotation(stmt.returns.annotation) if stmt.returns else None
         end_line = ex.pos.end_line(stmt)
+        if not calls or len(calls) < len(values) or (len(calls) > 1 and not _same_columns(
+            [ex.call(c) for c in calls]
+        )):
+            # `return Column(A) if c else None`, or branches returning different things: the
+            # column SQLAlchemy gets depends on the class, which the inventory does not work out
+            # (a container is never a column: `__table_args__` returns tuples)
+            nested = tuple(dict.fromkeys(
+                n for v in values for n in (
+                    ((dotted(v.func) or "",) + _nested_calls(v)) if isinstance(v, cst.Call)
+                    else _nested_calls(v) if type(v) in _WRAPPING_VALUES else ()
+                )
+            ))
+            if nested and not attr.startswith("__"):
+                state.stmts.append(Stmt(
+                    attr, first, end_line, annotation, None, decorators, (), type_checking,
+                    nested=nested, expr="a declared_attr returning "
+                    + ("one of several values" if len(values) > 1 else "an expression")))
+            return
+        ret = calls[-1]
         nested = () if _COLUMN_CALL.fullmatch(dotted(ret.func) or "") else _nested_calls(ret)
         through: CallFacts | None = None
         inner = _cast_value(ret)
@@ -2728,6 +2745,27 @@ _WRAPPING_VALUES: dict[type[cst.CSTNode], str] = {
     cst.NamedExpr: "an assignment expression",
 }
 _COLUMN_CALL = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
+
+
+def _same_columns(calls: Sequence[CallFacts]) -> bool:
+    """Do several returns of a declared_attr build the same column but for its arguments
+    (``return Column(ForeignKey("parent.id"), primary_key=True)`` under a mapped parent, else
+    ``return Column(Integer, primary_key=True)``): Column or mapped_column each time, with the
+    same DB name and labels?"""
+    def name_of(c: CallFacts) -> object:
+        expr = c.name_expr
+        if expr is not None and expr[0] == "maybe":  # a first argument: a name or a type?
+            inner = expr[1]
+            if inner[0] == "ref" and inner[1] == c.type:
+                return None  # Column(Integer, ...): the type
+            if inner[0] == "call" and str(inner[1]).rsplit(".", 1)[-1] in _NON_TYPE_ARGS:
+                return None  # Column(ForeignKey(...), ...)
+        return (c.name, expr)
+
+    return all(_COLUMN_CALL.fullmatch(c.callee) for c in calls) and len({
+        (name_of(c), tuple(sorted(c.labels)), tuple(r for r in c.refs if r != c.type))
+        for c in calls  # refs: a constant that holds a label, or the column type
+    }) == 1
 
 
 def _target_names(target: cst.BaseExpression) -> list[str]:

@@ -225,6 +225,16 @@ class Doc(Base):
     d = copy.copy(Column(String))
     e, f = Column(String), Column(Text)
     g = h = Column(String)
+from sqlalchemy.orm import declared_attr
+class Sometimes:
+    @declared_attr
+    def pin(cls):
+        if cls.__name__ == "Card":
+            return Column(String)
+        return None
+class Card(Sometimes, Base):
+    __tablename__ = "cards"
+    id = Column(Integer, primary_key=True)
 """
 
 
@@ -240,8 +250,10 @@ def test_columns_sqlalchemy_maps_through_wrappers_block_rather_than_vanish(
         capture_output=True, text=True, check=False, cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    assert sorted(json.loads(proc.stdout)["docs"]) == ["a", "b", "c", "d", "e", "f", "g", "id"]
+    runtime = json.loads(proc.stdout)
+    assert sorted(runtime["docs"]) == ["a", "b", "c", "d", "e", "f", "g", "id"]
+    assert sorted(runtime["cards"]) == ["id", "pin"]
     inventory = scan(tmp_path)
     assert [(e.path, e.line) for e in inventory.errors] == [
-        ("app/m.py", n) for n in range(10, 16)]
-    assert [c.column for c in inventory.columns] == ["id"]
+        ("app/m.py", n) for n in (*range(10, 16), 18)]
+    assert [(c.table, c.column) for c in inventory.columns] == [("docs", "id"), ("cards", "id")]

@@ -428,6 +428,26 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Keyed:
+                @declared_attr
+                def id(cls):
+                    for base in cls.__mro__[1:-1]:
+                        if getattr(base, "__table__", None) is not None:
+                            return Column(ForeignKey(base.id), primary_key=True)
+                    return Column(Integer, primary_key=True)
+            class Doc(Keyed, Base):
+                __tablename__ = "docs"
+                title = Column(String)
+            """)},
+        None,
+        [Row("docs", "id", "Doc", "id", 8, nullable=False, declared_in="Keyed"),
+         Row("docs", "title", "Doc", "title", 16)],
+        id="a declared_attr whose returns build the same column (a joined-inheritance key) is "
+           "that column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             from app.consts import SECRET
             from app import consts
             PRIVATE_INFO = {"visibility": ColumnVisibility.PRIVATE}
@@ -868,6 +888,45 @@ ERROR_CASES = [
         [("app/m.py", 12, r"^Doc\.extra: cannot resolve pydantic\.Field\(\.\.\.\) \(from the "
           r"package 'pydantic'\)")],
         id="only pydantic's ConfigDict is known to build no column, not the rest of the package",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            class Mixin:
+                @declared_attr
+                def a(cls):
+                    if cls.__name__ == "Doc":
+                        return Column(String, info={"v": ColumnVisibility.PRIVATE})
+                    return None
+                @declared_attr
+                def b(cls):
+                    return Column(String) if cls.__name__ == "Doc" else None
+                @declared_attr
+                def c(cls):
+                    if cls.__name__ == "Doc":
+                        return Column("c1", String)
+                    return Column("c2", Text)
+                @declared_attr
+                def owner(cls):
+                    if cls.__name__ == "Doc":
+                        return relationship("User")
+                    return None
+                @declared_attr
+                def __table_args__(cls):
+                    return (cls.__tablename__.upper(),) if cls.__name__ == "Doc" else ()
+            class Doc(Mixin, Base):
+                __tablename__ = "docs"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 8, r"^Mixin\.a: a declared_attr returning one of several values calls "
+          r"Column\(\.\.\.\), so its value may be a column masking-reviewer cannot read"),
+         ("app/m.py", 13, r"^Mixin\.b: a declared_attr returning an expression calls "
+          r"Column\(\.\.\.\)"),
+         ("app/m.py", 16, r"^Mixin\.c: a declared_attr returning one of several values calls "
+          r"Column\(\.\.\.\)")],
+        id="a declared_attr that returns a column only sometimes, or different columns, blocks; "
+           "one returning a relationship or None, or __table_args__, does not",
     ),
     pytest.param(
         {"app/m.py": src("class User(Base):\n    id = (\n")},
