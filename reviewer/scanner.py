@@ -1497,7 +1497,7 @@ class _ModuleBuilder:
             # (a container is never a column: `__table_args__` returns tuples)
             nested = tuple(dict.fromkeys(
                 n for v in values for n in (
-                    ((dotted(v.func) or "",) + _nested_calls(v)) if isinstance(v, cst.Call)
+                    (dotted(v.func) or "", *_nested_calls(v)) if isinstance(v, cst.Call)
                     else _nested_calls(v) if type(v) in _WRAPPING_VALUES else ()
                 )
             ))
