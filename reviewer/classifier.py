@@ -82,6 +82,8 @@ class Vocabulary:
     settings_tables: tuple[tuple[str, ...], ...] = ()
     config_tables: tuple[tuple[str, ...], ...] = ()
     config_owners: frozenset[str] = frozenset()
+    audit_tables: tuple[tuple[str, ...], ...] = ()
+    audit_actors: frozenset[str] = frozenset()
     org_tables: frozenset[tuple[str, ...]] = frozenset()
     author_siblings: frozenset[str] = frozenset()
     by_name_types: frozenset[str] = frozenset()
@@ -301,6 +303,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         settings_tables=_phrases(ctx, "settings_tables"),
         config_tables=_phrases(ctx, "config_tables"),
         config_owners=frozenset(map(_singular, _strs(ctx, "config_owners"))),
+        audit_tables=_phrases(ctx, "audit_tables"),
+        audit_actors=frozenset("_".join(normalize(n)) for n in _strs(ctx, "audit_actors")),
         org_tables=frozenset(_phrases(ctx, "org_tables")),
         author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
@@ -636,6 +640,7 @@ class Context:
     key_value: bool = False  # the table has both `key` and `value`
     settings: bool = False  # ... and is named like a settings store
     config: bool = False  # ... an application's own configuration, not a thing's options
+    audit: bool = False  # its rows record what happened: an audit log, a history
     org_table: bool = False  # its rows are organisations, teams, projects
     person_table: bool = False  # its rows are people: users, accounts, members
     personal: bool = False  # a person table, or contact siblings (email, phone, city)
@@ -702,6 +707,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         table=table,
         settings=_heads(table, class_name, vocab.settings_tables),
         config=_config_table(table, class_name, vocab),
+        audit=_heads(table, class_name, vocab.audit_tables),
         org_table=_contains_any(own, vocab.org_tables),
         person_table=person_table,
         personal=person_table or any(n in vocab.personal_siblings for n in names),
@@ -933,6 +939,12 @@ def classify_in_context(column: Column, context: Context | None = None,
         return Classification("direct_identifier", "medium",
                               f"name '{_snake(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
+    if (base is None and context.audit and not column.foreign_key
+            and _snake_norm(name) in vocab.audit_actors and idents & vocab.by_name_types):
+        return Classification("direct_identifier", "medium",
+                              f"name '{_snake(name)}' on a {sorted(idents)[0]} column in "
+                              f"'{context.table}', a record of what happened: who did it, by "
+                              "name")
     if (base is None and (context.no_people or context.numbered_people)
             and not column.foreign_key and _snake_norm(name) in vocab.external_account_names
             and idents & vocab.by_name_types and not column.primary_key):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from reviewer.externals import CONFIG_KEY, distribution_hint
+from reviewer.facts import CallFacts
 from reviewer.resolution import (
     ClassNode,
     Resolver,
@@ -26,7 +27,6 @@ from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
 if TYPE_CHECKING:
     from reviewer.facts import (
         AliasFacts,
-        CallFacts,
         ClassFacts,
         ColRef,
         LateFacts,
@@ -50,6 +50,11 @@ _DECLARED_NAMES = (
     "functions, cls.__name__, and the string attributes and one-return classmethods or "
     "staticmethods of the class read through cls"
 )
+
+
+def _first_clause(message: str) -> str:
+    """A scanner error without its own advice ("; fix the file so it parses"), to quote."""
+    return message.split("; ", 1)[0]
 
 
 def _reads_class(expr: Any) -> bool:
@@ -404,6 +409,12 @@ class ColumnBuilder:
         if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
             return None
         if ref.kind != "external":
+            unparsed = self.resolver.unparsed(path, call.callee)
+            if unparsed is not None:
+                where, (line, why) = unparsed
+                return call.callee, (f"imported from {where}, which masking-reviewer could not "
+                                      f"parse: {where}:{line}: {_first_clause(why)}; fix it so "
+                                      "it parses")
             what = {"other": "a function or object of the repository, not a class",
                     "unresolved": "defined or imported nowhere the reviewer can see",
                     "missing": "imported from a module that is not in the repository"}
@@ -415,7 +426,9 @@ class ColumnBuilder:
         declared = self.resolver.externals.declared(ref.qual)
         if declared is not None and not declared.columns and declared.tablename is None:
             # `"pkg.helper" = { columns = [] }`: the user (or a shipped declaration) says it
-            # builds none
+            # builds none (pydantic's ConfigDict is a TypedDict: calling it makes a plain dict,
+            # which SQLAlchemy never maps). Only an exact qualified name counts, so another
+            # callee of the same package still blocks.
             return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
 
@@ -455,6 +468,32 @@ class ColumnBuilder:
         )
         return merged, self.labels_for(ref.path, inner)
 
+    def nested_builder(self, path: str, nested: Sequence[str], *, broad: bool) -> str | None:
+        """The first call inside a value, ``X(...)``, that may build a column, or None. A
+        SQLAlchemy construct (relationship, synonym, column_property of a select ...) holds
+        what it is given as configuration, so only a column construct in it counts; anything
+        else may return what it is given (``broad``), so every call it is not known to build
+        no column counts too."""
+        for callee in nested:
+            if not callee:
+                if broad:
+                    return "a call whose callee is an expression"
+                continue
+            shown = f"{callee}(...)"
+            q = self.callee_qual(path, callee)
+            if q is not None and is_sqla(q):
+                if tail(q) in _BUILDS_COLUMNS:
+                    return shown
+                continue
+            if tail(callee) in _COLUMNISH and q is None:
+                return shown  # spelled like a column, resolved to nothing known
+            probe = CallFacts(callee, 0)
+            if self.inline_factory(path, probe) is not None:
+                return shown
+            if broad and self.unclassified(path, probe) is not None:
+                return shown
+        return None
+
     def builds_no_column(self, path: str, function: str) -> bool:
         """A repository function every return of which calls something known to build no
         column, e.g. ``return orm.relationship(...)``. A method of an object the function made
@@ -482,6 +521,18 @@ class ColumnBuilder:
             for d in stmt.decorators
         ):
             return None
+        if stmt.through is not None and self.resolver.qual(path, stmt.through.callee) \
+                not in _CASTS:
+            stmt = replace(stmt, call=stmt.through, through=None)  # read as the call it is
+        if stmt.expr is not None:
+            builder = self.nested_builder(path, stmt.nested, broad=True)
+            if builder is not None:
+                self.blocked.add(table)
+                self.error(path, stmt.line,
+                           f"{where}: {stmt.expr} calls {builder}, so its value may be a "
+                           "column masking-reviewer cannot read, and a labelled one would pass "
+                           "unchecked; " + _DECLARE_DIRECTLY)
+            return None
         call: CallFacts | None = None
         preset_labels: set[str] = set()
         if stmt.call is not None:
@@ -495,6 +546,20 @@ class ColumnBuilder:
                 # cannot see (a factory, a partial, a re-export it failed to follow), and a
                 # labelled one would pass unchecked. Unreadable blocks; it is never dropped.
                 why = self.unclassified(path, stmt.call)
+                if why is None and stmt.nested:
+                    # it builds no column itself, but may hand back one it is given:
+                    # copy.copy(Column(...)), a cast the reader cannot resolve to typing's
+                    q = self.callee_qual(path, stmt.call.callee)
+                    builder = self.nested_builder(path, stmt.nested,
+                                                  broad=q is None or not is_sqla(q))
+                    if builder is not None:
+                        self.blocked.add(table)
+                        self.error(path, stmt.line,
+                                   f"{where}: {stmt.call.callee}(...) is given {builder}, and "
+                                   "masking-reviewer cannot tell whether it returns a column "
+                                   "from it, so a labelled one would pass unchecked; "
+                                   + _DECLARE_DIRECTLY)
+                        return None
                 if why is not None:
                     self.blocked.add(table)
                     shown = f"{why[0]}(...)" if why[0] else "the call"
@@ -715,9 +780,13 @@ class ColumnBuilder:
                            "class statement")
             return
         call = late.call
+        if late.through is not None and self.resolver.qual(path, late.through.callee) \
+                not in _CASTS:
+            call = late.through  # read as the call it is
         column = self.column_call(path, call) if call is not None else None
         if column is None or call is None:
-            return  # a relationship, a property: no column
+            self.late_other(path, late, call)  # a relationship, a property: no column
+            return
         what = (f"{late.target}.{late.attribute}" if late.kind == "attribute"
                 else f"setattr({late.target}, ...)")
         if late.attribute is None:
@@ -760,6 +829,42 @@ class ColumnBuilder:
             exemption=self.exemption(path, late.line, late.end_line, table, column_name),
             **_evidence(column),
         ))
+
+    def late_other(self, path: str, late: LateFacts, call: CallFacts | None) -> None:
+        """What a mapped class is given after its statement that is no column call: blocks
+        when it may still be a column (a call the reader cannot classify, or one handed a
+        column), as in the class body."""
+        if late.attribute is not None and late.attribute.startswith("__"):
+            return
+        ref = self.resolver.resolve(path, late.target)
+        node = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        if node is None or not node.mapped:
+            return  # Base.query = session.query_property(): no table's column
+        what = (f"{late.target}.{late.attribute}" if late.kind == "attribute"
+                else f"setattr({late.target}, ...)")
+        if call is None:
+            builder = self.nested_builder(path, late.nested, broad=True)
+            if builder is not None:
+                self.error(path, late.line,
+                           f"{what}: {late.expr} calls {builder}, so its value may be a column "
+                           "masking-reviewer cannot read, and a labelled one would pass "
+                           "unchecked; " + _DECLARE_DIRECTLY)
+            return
+        why = self.unclassified(path, call)
+        if why is not None:
+            shown = f"{why[0]}(...)" if why[0] else "the call"
+            self.error(path, late.line,
+                       f"{what}: cannot resolve {shown} ({why[1]}), so masking-reviewer cannot "
+                       "tell whether it adds a column, and a labelled one would pass "
+                       "unchecked; " + _DECLARE_DIRECTLY)
+            return
+        q = self.callee_qual(path, call.callee)
+        builder = self.nested_builder(path, late.nested, broad=q is None or not is_sqla(q))
+        if builder is not None:
+            self.error(path, late.line,
+                       f"{what}: {call.callee}(...) is given {builder}, and masking-reviewer "
+                       "cannot tell whether it returns a column from it, so a labelled one "
+                       "would pass unchecked; " + _DECLARE_DIRECTLY)
 
     def mapped_base(self, path: str, base: str) -> bool:
         """Does a base make its subclasses mapped (a declarative base or model)?"""
@@ -813,11 +918,22 @@ class ColumnBuilder:
                     else None
                 if maker is not None:
                     self.error(owner.path, owner.facts.line,
-                               f"class {owner.facts.name}: base class {base!r} is made by "
+                               f"class {owner.facts.name}: base class {base!r} comes from "
                                f"{maker}, so its columns cannot be read; have the function only "
-                               "return declarative_base(...) or define one class and return "
-                               "it, or bind the base at module level (Base = "
-                               "declarative_base(...))")
+                               "return the call that makes the base (declarative_base(...), "
+                               "SQLAlchemy(...)) or define one class and return it, or bind "
+                               "the base at module level (Base = declarative_base(...))")
+                    continue
+                unparsed = self.resolver.unparsed(owner.path, base) if qual is None \
+                    else None
+                if unparsed is not None:
+                    where, (line, why) = unparsed
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} comes from "
+                               f"{where}, which masking-reviewer could not parse "
+                               f"({where}:{line}: {_first_clause(why)}), so its columns cannot "
+                               f"be read; fix {where} so it parses as Python 3 (the reviewer "
+                               "reads the base's module, it never imports it)")
                     continue
                 if qual is None or self.resolver.top_level_in_repo(qual):
                     self.error(owner.path, owner.facts.line,
@@ -866,6 +982,7 @@ class ColumnBuilder:
                            "knowingly")
             return
         self.mapped += 1
+        self.table_hooks(node, mro)
         table = self.table_of(node)
         if table is None:
             return
@@ -1263,6 +1380,49 @@ class ColumnBuilder:
                 declared_in=declared.name.rsplit(".", 1)[-1],
             )
 
+    def table_hooks(self, node: ClassNode, mro: list[ClassNode]) -> None:
+        """A hook SQLAlchemy runs while it maps the class that builds tables (SQLAlchemy's
+        versioned-rows recipe: a ``<table>_history`` copy of every column) blocks the class:
+        those tables are not in the source, and the reviewer never runs the code. A
+        ``__declare_last__`` etc. is looked up like any attribute (the first class to bind it
+        wins); every ``__init_subclass__`` above the class may run (through super())."""
+        cls = node.facts
+        for hook in _MAPPING_HOOKS:
+            owners = mro[1:] if hook == "__init_subclass__" else [
+                next((c for c in mro if hook in c.facts.names), None)]
+            for owner in owners:
+                if owner is None:
+                    continue
+                for name, line, what, others in owner.facts.table_hooks:
+                    if name != hook:
+                        continue
+                    does = f"builds {what}" if what else self.hook_helper(owner.path, others)
+                    if not does:
+                        continue
+                    self.error(node.path, cls.line,
+                               f"class {cls.name}: {owner.facts.name}.{hook} "
+                               f"({owner.path}:{line}) {does} while SQLAlchemy maps the "
+                               "class, so the tables it makes are not in the source (the "
+                               "versioned-rows recipe makes a <table>_history copy of every "
+                               "column) and a labelled column copied into one would pass "
+                               "unchecked; masking-reviewer never runs that code. Declare each "
+                               "table it makes as a mapped class or Table(...) in the models, "
+                               "and have the hook use it instead of building it")
+
+    def hook_helper(self, path: str, names: Sequence[str]) -> str:
+        """The first function or class of another file of the repository that a mapping-time
+        hook calls: code the scanner did not follow, which may build tables, so it blocks.
+        Packages (sqlalchemy.event, ...) and builtins are not the repository's: "" for none."""
+        for name in names:
+            ref = self.resolver.resolve(path, name)
+            facts = self.resolver.facts(ref.path) if ref.kind == "other" else None
+            if facts is not None and any(n == ref.name for n, _p, _e in facts.str_funcs):
+                continue  # returns a string built from its arguments (a table-name helper)
+            if (ref.kind in ("other", "class") and ref.path != path) or ref.kind == "missing":
+                where = f" of {ref.path}" if ref.path and ref.path != path else ""
+                return f"calls {name}(){where}, which may build tables,"
+        return ""
+
     def secondaries(self, mro: list[ClassNode], exclude: tuple[str, ...]
                     ) -> tuple[tuple[str, int, tuple[str, str]], ...]:
         """The class's many-to-many relationships (first class to bind a name wins), whose
@@ -1385,7 +1545,12 @@ class ColumnBuilder:
                            "mixins (a table always has at least a primary key)")
 
 
+# What typing.cast(T, value) returns: the value itself
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+
 _MAX_MADE_DEPTH = 4
+# what SQLAlchemy runs while mapping a class (the scanner records those that build tables)
+_MAPPING_HOOKS = ("__mapper_cls__", "__declare_first__", "__declare_last__", "__init_subclass__")
 # SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
 _HISTORY_NAME = "%s_version"
 # what an external-bases key may name (config.py's schema): no instance, no call
@@ -1396,6 +1561,8 @@ _BUILDS_COLUMNS = frozenset({
     "Column", "mapped_column", "column_property", "deferred", "composite", "MappedColumn",
 })
 _COLUMNISH = frozenset({"Column", "mapped_column", "column_property", "deferred", "Mapped"})
+_DECLARE_DIRECTLY = ("declare the column with mapped_column(...) or Column(...) directly in the "
+                     "class body (typing.cast(T, Column(...)) is read too)")
 
 
 def _stmt_names(stmt: Stmt) -> list[str]:

@@ -76,6 +76,16 @@ class Stmt:
     decorators: tuple[str, ...] = ()  # set for functions (declared_attr)
     labels: tuple[str, ...] = ()  # labels anywhere in the statement, annotation included
     type_checking: bool = False  # under ``if TYPE_CHECKING:`` (never runs)
+    # ``cast(T, Column(...))``: the call around ``call``, read through only when the inventory
+    # resolves it to typing.cast (else ``call`` is read as this call)
+    through: CallFacts | None = None
+    # dotted callees of the calls inside the value but its outermost one (lambdas left out,
+    # "" for a callee that is no dotted name): what a wrapper the inventory cannot see through
+    # may hand back as the attribute. Not kept under a call spelled Column/mapped_column.
+    nested: tuple[str, ...] = ()
+    # a value that is no call but may evaluate to one inside it (``a if c else b``, ``x or y``,
+    # ``[...][0]``): what it is, for the message; ``call`` is None then
+    expr: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +138,10 @@ class ClassFacts:
     # ``if hasattr(cls, "NAME"):`` tests require, "?" for any other condition, the value as a
     # string expression of ``cls`` or None)
     subclass_tablenames: tuple[tuple[int, tuple[str, ...], StrExpr | None], ...] = ()
+    # mapping-time hooks of the body that build tables (SQLAlchemy's versioned-rows recipe):
+    # (hook, its line, what it builds: "Table(...) at line 80, in _history_mapper()", ()), or
+    # (hook, line, "", names it calls that are no function of this file, for the inventory)
+    table_hooks: tuple[tuple[str, int, str, tuple[str, ...]], ...] = ()
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -221,6 +235,9 @@ class LateFacts:
     attribute: str | None = None  # None: not a literal (setattr with a computed name)
     call: CallFacts | None = None  # the value, when it is a call
     bases: tuple[str, ...] = ()  # type(): the dotted names of its bases
+    through: CallFacts | None = None  # as Stmt.through: cast(T, Column(...))
+    nested: tuple[str, ...] = ()  # as Stmt.nested
+    expr: str | None = None  # as Stmt.expr: ``User.x = a if c else Column(...)``
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +296,15 @@ _SQLA_IMPORT = re.compile(
 )
 
 
+def unread_error(facts: ModuleFacts) -> tuple[int, str] | None:
+    """Why a whole file could not be read (it does not parse, its bytes do not decode), as
+    (line, message); None when it was read. Such a file's facts hold its error and nothing
+    else, so every name looked up in it is missing."""
+    if facts.errors and not (facts.imports or facts.classes or facts.names or facts.tables):
+        return facts.errors[0]
+    return None
+
+
 def mentions_sqlalchemy(text: str) -> bool:
     """Cheap pre-check before parsing: does any line import sqlalchemy or flask_sqlalchemy
     (also by its old names ``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy``)?"""
@@ -309,7 +335,8 @@ def _enc_ann(a: AnnFacts | None) -> list[Any] | None:
 
 def _enc_stmt(s: Stmt) -> list[Any]:
     return [s.attribute, s.line, s.end_line, _enc_ann(s.annotation),
-            _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking]
+            _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking,
+            _enc_call(s.through), list(s.nested), s.expr]
 
 
 def _enc_class(c: ClassFacts) -> list[Any]:
@@ -325,7 +352,8 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[name, list(params), expr] for name, params, expr in c.str_methods],
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
              for r in c.col_refs],
-            [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames]]
+            [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames],
+            [[h, n, w, list(o)] for h, n, w, o in c.table_hooks]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -353,7 +381,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, list(params), expr] for name, params, expr in facts.str_funcs],
         list(facts.rebound),
         [[name, list(callees)] for name, callees in facts.returns],
-        [[x.kind, x.line, x.end_line, x.target, x.attribute, _enc_call(x.call), list(x.bases)]
+        [[x.kind, x.line, x.end_line, x.target, x.attribute, _enc_call(x.call), list(x.bases),
+          _enc_call(x.through), list(x.nested), x.expr]
          for x in facts.late],
         [[f.name, f.line, _enc_call(f.call), f.star_args, f.star_kwargs, f.star_first,
           f.uses_params] for f in facts.factories],
@@ -391,15 +420,18 @@ def _ann(d: Any) -> AnnFacts | None:
 
 
 def _stmt(d: Any) -> Stmt:
-    attribute, line, end_line, ann, call, decorators, labels, type_checking = d
+    (attribute, line, end_line, ann, call, decorators, labels, type_checking, through, nested,
+     expr) = d
     return Stmt(str(attribute), int(line), int(end_line), _ann(ann), _call(call),
-                tuple(decorators), tuple(labels), bool(type_checking))
+                tuple(decorators), tuple(labels), bool(type_checking), _call(through),
+                tuple(nested), expr)
 
 
 def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
-     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames) = d
+     table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames,
+     table_hooks) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -414,6 +446,7 @@ def _class(d: Any) -> ClassFacts:
         tuple(ColRef(str(a), str(t), int(n), int(e), _ann(ann))
               for a, t, n, e, ann in col_refs),
         tuple((int(n), tuple(map(str, g)), _tuples(e)) for n, g, e in renames),
+        tuple((str(h), int(n), str(w), tuple(map(str, o))) for h, n, w, o in table_hooks),
     )
 
 
@@ -451,8 +484,9 @@ def facts_from_json(data: Any) -> ModuleFacts:
         str_funcs=tuple((str(n), tuple(ps), _tuples(e)) for n, ps, e in str_funcs),
         rebound=tuple(rebound),
         returns=tuple((str(n), tuple(cs)) for n, cs in returns),
-        late=tuple(LateFacts(k, int(a), int(b), str(t), at, _call(c), tuple(bs))
-                   for k, a, b, t, at, c, bs in late),
+        late=tuple(LateFacts(k, int(a), int(b), str(t), at, _call(c), tuple(bs), _call(th),
+                             tuple(ns), ex)
+                   for k, a, b, t, at, c, bs, th, ns, ex in late),
         factories=tuple(
             FactoryFacts(str(n), int(ln), c, bool(sa), bool(sk), bool(sf), bool(up))
             for n, ln, cd, sa, sk, sf, up in factories if (c := _call(cd)) is not None

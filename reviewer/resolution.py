@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
 from reviewer.externals import Externals, canonical, tablename_expr
+from reviewer.facts import unread_error
 from reviewer.facts_pool import FactsPool
 
 if TYPE_CHECKING:
@@ -321,13 +322,25 @@ class Resolver:
                 return Ref("external", func.path, func.name, made.qual)
         return func
 
+    def unparsed(self, path: str, name: str) -> tuple[str, tuple[int, str]] | None:
+        """Where the lookup of ``name`` stopped at a file that could not be read at all (a
+        syntax error, undecodable bytes): that file and its (line, error); None otherwise."""
+        ref = self.resolve(path, name)
+        if ref.kind not in ("missing", "unresolved") or not ref.path:
+            return None
+        facts = self.facts(ref.path)
+        error = unread_error(facts) if facts is not None else None
+        return (ref.path, error) if error is not None else None
+
     def unfollowed_call(self, path: str, name: str) -> str | None:
-        """When ``name`` is ``Base = make_base(...)`` and make_base is a function of the
-        repository that function_result could not follow: what it is and why, for the MR007
+        """When ``name`` is ``Base = make_base(...)`` (or an attribute of such a name) and
+        make_base is a function of the repository that function_result could not follow: what
+        it is and why, for the MR007
         ("make_base() (app/db.py:3), which ... because it runs a loop (line 5)"); else None."""
         ref = self.resolve(path, name)
-        facts = self.facts(ref.path) if ref.kind == "other" and "." not in ref.name else None
-        callee = next((c for local, c in reversed(facts.instances) if local == ref.name),
+        local = ref.name.partition(".")[0]  # `db.Model` after `db = make_db()`: db
+        facts = self.facts(ref.path) if ref.kind == "other" and ref.path else None
+        callee = next((c for bound, c in reversed(facts.instances) if bound == local),
                       None) if facts else None
         func = self.resolve(ref.path, callee) if callee else Ref("other")
         where = self.facts(func.path) if func.kind == "other" and func.path else None

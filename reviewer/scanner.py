@@ -636,6 +636,9 @@ class _ModuleBuilder:
         self.returned: list[MadeClass] = []
         self.table_bindings: list[tuple[str, int]] = []
         self.type_calls = True  # does the text call type() at all (else skip the search)
+        # module-level functions, for the mapping-time hooks of classes (filled only when the
+        # text names a hook): name -> (the names it calls, what it builds and where, or None)
+        self.callables: dict[str, _Callable] = {}
         self.autoload = True  # does the text mention autoload at all (else skip the search)
 
     def module_body(self, body: Sequence[cst.BaseStatement]) -> None:
@@ -829,6 +832,8 @@ class _ModuleBuilder:
             self.late_mapping(small, target, value, callee)
             if target is not None and "." not in target and callee.rsplit(".", 1)[-1] == "partial":
                 self.partial_preset(target, value)
+        elif target is not None and "." in target and type(value) in _WRAPPING_VALUES:
+            self.late_expr(small, target, value)
         alias = self.annotated_alias(target, value, small)
         if alias is not None:
             self.aliases.append(alias)
@@ -882,8 +887,7 @@ class _ModuleBuilder:
         pos = self.ex.pos
         if finder.loop is not None:
             return f"it runs a loop (line {_line_within(pos, finder.loop)})"
-        empty = cst.Module([])
-        if len({empty.code_for_node(v) if v is not None else "" for v in values}) > 1:
+        if not _same(values):
             lines = ", ".join(str(_line_within(pos, v)) for v in values if v is not None)
             return (f"it returns different things from {len(values)} return statements "
                     f"(lines {lines})")
@@ -893,8 +897,9 @@ class _ModuleBuilder:
         call = value if isinstance(value, cst.Call) else None
         for arg in call.args if call is not None else ():
             if arg.star and call is not None:
-                return (f"it passes {arg.star}{empty.code_for_node(arg.value)} to the call it "
-                        f"returns (line {_line_within(pos, call)})")
+                shown = cst.Module([]).code_for_node(arg.value)
+                return (f"it passes {arg.star}{shown} to the call it returns (line "
+                        f"{_line_within(pos, call)})")
             if arg.keyword is not None and arg.keyword.value in _BASE_ARGS and (
                 dotted(arg.value) is None
             ):
@@ -910,10 +915,7 @@ class _ModuleBuilder:
         makes brings its mixin along. Returns that all return the same call count as one;
         different ones are base_problem's."""
         values = returned_values(stmt, returns)
-        first = values[0] if values else None
-        if len(values) > 1 and first is not None and all(
-            isinstance(v, cst.Call) and v.deep_equals(first) for v in values
-        ):
+        if len(values) > 1 and _same(values):
             values = values[:1]
         if len(values) != 1 or not isinstance(call := values[0], cst.Call):
             return
@@ -993,7 +995,7 @@ class _ModuleBuilder:
         if target is not None and "." in target:  # User.ssn = Column(...)
             owner, attr = target.rsplit(".", 1)
             self.late.append(LateFacts("attribute", line, end, owner, attr,
-                                       self.ex.call(value, end)))
+                                       *self.late_call(value, end)))
             return
         positional = [a.value for a in value.args if a.keyword is None and not a.star]
         if callee == "setattr" and len(positional) == 3:
@@ -1002,7 +1004,7 @@ class _ModuleBuilder:
             if obj is not None and isinstance(third, cst.Call):
                 self.late.append(LateFacts(
                     "setattr", line, end, obj, _literal_str(positional[1]),
-                    self.ex.call(third, end),
+                    *self.late_call(third, end),
                 ))
         elif callee == "type" and len(positional) == 3 and len(value.args) == 3 and isinstance(
             positional[1], (cst.Tuple, cst.List)
@@ -1014,6 +1016,26 @@ class _ModuleBuilder:
                 return
             name = _literal_str(positional[0]) or ""
             self.late.append(LateFacts("type", line, end, name, bases=bases))
+
+    def late_call(self, value: cst.Call, end: int
+                  ) -> tuple[CallFacts, tuple[str, ...], CallFacts | None, tuple[str, ...]]:
+        """LateFacts' call, bases, through and nested for a call assigned after the class, read
+        as in a class body."""
+        nested = () if _COLUMN_CALL.fullmatch(dotted(value.func) or "") else _nested_calls(value)
+        inner = _cast_value(value)
+        if isinstance(inner, cst.Call):
+            return self.ex.call(inner, end), (), self.ex.call(value, end), nested
+        return self.ex.call(value, end), (), None, nested
+
+    def late_expr(self, small: cst.BaseSmallStatement, target: str,
+                  value: cst.BaseExpression) -> None:
+        """``User.x = a if c else Column(...)``: blocks where a call in it may be a column."""
+        nested = _nested_calls(value)
+        if nested:
+            owner, attr = target.rsplit(".", 1)
+            pos = self.ex.pos
+            self.late.append(LateFacts("attribute", pos.line(small), pos.end_line(small), owner,
+                                       attr, nested=nested, expr=_WRAPPING_VALUES[type(value)]))
 
     def nested_types(self, stmt: cst.FunctionDef) -> None:
         """``type("X", (Event, db.Model), {...})`` inside a function or a declared_attr
@@ -1253,6 +1275,7 @@ class _ModuleBuilder:
             table_query=state.table_query,
             table_ref=state.table_ref,
             versioned=state.versioned,
+            table_hooks=tuple(state.table_hooks),
             keywords=tuple(
                 (a.keyword.value, _expr_code(a.value)) for a in node.keywords
                 if a.keyword is not None
@@ -1318,6 +1341,8 @@ class _ModuleBuilder:
                         name = dotted(t.target)
                         if name and not type_checking:
                             state.names.append(name)
+                    self.unpacked(small, small.value, state, "a chained assignment",
+                                  type_checking)
                     continue
                 target, value = small.targets[0].target, small.value
             elif isinstance(small, cst.AnnAssign):
@@ -1325,10 +1350,14 @@ class _ModuleBuilder:
             else:
                 continue
             if not isinstance(target, cst.Name):
+                if isinstance(target, (cst.Tuple, cst.List)) and value is not None:
+                    self.unpacked(small, value, state, "an unpacking assignment", type_checking)
                 continue
             attr = ident(target.value)
             if not type_checking:  # an `if TYPE_CHECKING:` body never runs
                 state.names.append(attr)
+                if attr in _TABLE_HOOKS and value is not None:
+                    self.table_hook(attr, ex.pos.line(small), value, state)
             line, end_line = ex.pos.line(small), ex.pos.end_line(small)
             if attr == "__tablename__":
                 literal = _literal_str(value) if value is not None else None
@@ -1368,6 +1397,20 @@ class _ModuleBuilder:
                 annotation = ex.plain_annotation(ann.annotation)
             if value is None and annotation is None:
                 continue
+            through: CallFacts | None = None
+            nested: tuple[str, ...] = ()
+            expr: str | None = None
+            if isinstance(value, cst.Call):
+                if not _COLUMN_CALL.fullmatch(dotted(value.func) or ""):
+                    nested = _nested_calls(value)
+                inner = _cast_value(value)
+                if isinstance(inner, cst.Call):
+                    through, value = ex.call(value, end_line), inner
+                elif inner is not None:
+                    self.shared_column(attr, inner, line)  # cast(T, SHARED_COLUMN)
+            elif value is not None and type(value) in _WRAPPING_VALUES:
+                nested = _nested_calls(value)
+                expr = _WRAPPING_VALUES[type(value)] if nested else None
             call = ex.call(value, end_line) if isinstance(value, cst.Call) else None
             if isinstance(value, cst.Attribute) and not type_checking and (
                 (ref := dotted(value)) is not None
@@ -1375,15 +1418,31 @@ class _ModuleBuilder:
                 state.col_refs.append(ColRef(attr, ref, line, end_line, annotation))
             if value is not None and call is None:
                 self.shared_column(attr, value, line)
-                if annotation is None or annotation.wrapper:
+                if (annotation is None or annotation.wrapper) and expr is None:
                     continue  # a plain `is_active: bool = True` is still a SQLModel field
             labels = _merge_labels(
                 ex.labels, call.labels if call else (), ex.labels_in(ann, small)
             )
             state.stmts.append(
-                Stmt(attr, line, end_line, annotation, call, (), labels, type_checking)
+                Stmt(attr, line, end_line, annotation, call, (), labels, type_checking,
+                     through, nested, expr)
             )
             declared = len(state.stmts)
+
+    def unpacked(self, small: cst.Assign | cst.AnnAssign, value: cst.BaseExpression,
+                 state: _ClassState, what: str, type_checking: bool) -> None:
+        """``a, b = Column(...), Column(...)`` or ``a = b = Column(...)``: SQLAlchemy maps what
+        the names end up bound to, which the inventory does not work out; a call in the value
+        that may build a column blocks there (Stmt.expr), anything else is no column."""
+        calls = ((dotted(value.func) or "",) if isinstance(value, cst.Call) else ())
+        nested = tuple(dict.fromkeys((*calls, *_nested_calls(value))))
+        targets = ([t.target for t in small.targets] if isinstance(small, cst.Assign)
+                   else [small.target])
+        names = [n for t in targets for n in _target_names(t)]
+        if nested and names:
+            pos = self.ex.pos
+            state.stmts.append(Stmt(names[0], pos.line(small), pos.end_line(small),
+                                    type_checking=type_checking, nested=nested, expr=what))
 
     def shared_column(self, attr: str, value: cst.BaseExpression, line: int) -> None:
         """``token = SHARED_COLUMN``: a column object built elsewhere cannot be read here, and
@@ -1410,6 +1469,8 @@ class _ModuleBuilder:
             if attr == "__init_subclass__" and stmt.params.params:
                 self.subclass_tablenames(stmt.body, ident(stmt.params.params[0].name.value),
                                          (), state)
+            if attr in _TABLE_HOOKS:
+                self.table_hook(attr, self.first_line(stmt), stmt, state)
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
             if self.ex.any_sealing and _SEALING.search(ex.pos.text(stmt)):
                 self.sealed_writes(stmt, state, decorators)
@@ -1430,10 +1491,16 @@ class _ModuleBuilder:
             return
         annotation = ex.annotation(stmt.returns.annotation) if stmt.returns else None
         end_line = ex.pos.end_line(stmt)
+        nested = () if _COLUMN_CALL.fullmatch(dotted(ret.func) or "") else _nested_calls(ret)
+        through: CallFacts | None = None
+        inner = _cast_value(ret)
+        if isinstance(inner, cst.Call):
+            through, ret = ex.call(ret, end_line), inner
         call = ex.call(ret, end_line)
         labels = _merge_labels(ex.labels, call.labels, ex.labels_in(stmt.returns, stmt))
         state.stmts.append(
-            Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking)
+            Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking,
+                 through, nested)
         )
 
     def subclass_tablenames(self, body: cst.BaseSuite, cls: str, guards: tuple[str, ...],
@@ -1477,6 +1544,42 @@ class _ModuleBuilder:
                         record(node, (*guards, "?"))
                     elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
                         todo.extend(node.children)
+    def table_hook(self, attr: str, line: int, node: cst.CSTNode, state: _ClassState) -> None:
+        """``__mapper_cls__``, ``__declare_first__``/``__declare_last__`` or
+        ``__init_subclass__`` in a class body (defined, or bound to a function): code SQLAlchemy
+        runs while it maps each class. When it (or a module-level function it calls, in this
+        file) builds a table, a column, a mapper or a class, the tables it makes are not in the
+        source: SQLAlchemy's versioned-rows recipe copies every column of the table into
+        ``<table>_history`` so. Calls into other modules are not followed."""
+        calls = _Calls(self.ex.pos)
+        node.visit(calls)
+        if isinstance(node, cst.Name):
+            if node.value == "None":
+                return  # __mapper_cls__ = None: no hook
+            calls.callees.append(ident(node.value))  # __mapper_cls__ = versioned_mapper
+        pending, seen = list(calls.names), set(calls.names)
+        # what it builds, a table first (the message shows the table, not the mapper call)
+        found = [(build, "") for build in calls.builds]
+        # what it calls that is no function of this file: followed by the inventory, which
+        # resolves imports (a helper in another module blocks; sqlalchemy.event does not)
+        others = [name for name in calls.callees if name not in self.callables]
+        while pending:
+            name = pending.pop(0)
+            called = self.callables.get(name)
+            if called is None:
+                continue
+            names, callees, builds = called
+            found.extend((build, f", in {name}()") for build in builds)
+            others.extend(c for c in callees if c not in self.callables)
+            pending.extend(sorted(names - seen))
+            seen |= names
+        if found:
+            (callee, at), where = min(
+                found, key=lambda f: f[0][0].removesuffix("(...)").rsplit(".", 1)[-1]
+                not in _TABLE_MAKERS)
+            state.table_hooks.append((attr, line, f"{callee} at line {at}{where}", ()))
+        elif others:
+            state.table_hooks.append((attr, line, "", tuple(dict.fromkeys(others))))
 
     def sealed_writes(self, stmt: cst.FunctionDef, state: _ClassState,
                       decorators: tuple[str, ...]) -> None:
@@ -1522,6 +1625,7 @@ class _ClassState:
     col_refs: list[ColRef] = field(default_factory=list)
     subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
         default_factory=list)
+    table_hooks: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
@@ -1869,6 +1973,8 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         builder = _ModuleBuilder(extractor)
         builder.type_calls = "type(" in text
         builder.autoload = "autoload" in text
+        if any(hook in text for hook in _TABLE_HOOKS):
+            builder.callables = _module_callables(module, positions)
         builder.module_body(module.body)
     except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
         # A construct the extractor does not handle must block, never crash the whole gate.
@@ -2081,6 +2187,13 @@ def _line_within(pos: _Positions, node: cst.CSTNode) -> int:
         if line:
             break
     return line
+
+
+def _same(values: Sequence[cst.BaseExpression | None]) -> bool:
+    """Do all these returns return the same expression, as written?"""
+    first = values[0] if values else None
+    return all(v is first or (v is not None and first is not None and v.deep_equals(first))
+               for v in values[1:])
 
 
 def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:
@@ -2604,6 +2717,137 @@ def _blocks(stmt: cst.Try | cst.TryStar | cst.With | cst.Match
         if extra is not None:
             blocks.append(_block_body(extra.body))
     return blocks
+
+
+# A value that may evaluate to a call made inside it: SQLAlchemy maps the attribute if that is a
+# column. Containers are not here: a list or dict of columns is not mapped.
+_WRAPPING_VALUES: dict[type[cst.CSTNode], str] = {
+    cst.IfExp: "a conditional expression",
+    cst.BooleanOperation: "an and/or expression",
+    cst.Subscript: "a subscript",
+    cst.NamedExpr: "an assignment expression",
+}
+_COLUMN_CALL = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    """The plain names an assignment target binds: ``a``, ``a, (b, *c)``."""
+    if isinstance(target, cst.Name):
+        return [ident(target.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _target_names(e.value)]
+    return []
+
+
+def _cast_value(call: cst.Call) -> cst.BaseExpression | None:
+    """``cast(T, value)``: the value (whether the callee is typing.cast is the inventory's to
+    resolve)."""
+    args = call.args
+    if ((dotted(call.func) or "").rsplit(".", 1)[-1] != "cast" or len(args) != 2
+            or any(a.keyword is not None or a.star for a in args)):
+        return None
+    return args[1].value
+
+
+def _nested_calls(node: cst.BaseExpression) -> tuple[str, ...]:
+    """The dotted callees of the calls inside ``node`` but ``node`` itself ("" for a callee
+    that is no dotted name). A lambda's body runs later, if ever, so it is left out."""
+    finder = _NestedCalls(node)
+    node.visit(finder)
+    return tuple(dict.fromkeys(finder.found))
+
+
+class _NestedCalls(cst.CSTVisitor):
+    def __init__(self, outer: cst.CSTNode) -> None:
+        self.outer = outer
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if node is not self.outer:
+            self.found.append(dotted(node.func) or "")
+        return True
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+# What SQLAlchemy runs while it maps a class, which can make tables of its own
+_TABLE_HOOKS = frozenset({
+    "__mapper_cls__", "__declare_first__", "__declare_last__", "__init_subclass__",
+})
+# Calls that make a table (by the callee's last name), and those besides that make a column or
+# a mapped class
+_TABLE_MAKERS = frozenset({"Table", "to_metadata", "tometadata"})
+_MAKES_TABLES = frozenset({
+    "Table", "to_metadata", "tometadata", "append_column", "Column", "mapped_column", "mapper",
+    "map_imperatively",
+})
+
+
+# a module-level function: the names it uses, those it calls (or passes on), what it builds
+_Callable = tuple[frozenset[str], tuple[str, ...], tuple[tuple[str, int], ...]]
+
+
+class _Calls(cst.CSTVisitor):
+    """The plain names a piece of code calls or passes on (``__mapper_cls__ = my_mapper``), and
+    its first call that makes a table, a column, a mapper or a class (``type(name, bases,
+    ns)``, ``type.__new__(type, ...)``), with its line."""
+
+    def __init__(self, pos: _Positions) -> None:
+        self.pos = pos
+        self.names: list[str] = []
+        self.callees: list[str] = []  # called by plain name, or passed on as a plain name
+        self.builds: list[tuple[str, int]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(ident(node.value))
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # `x.listen`: `listen` is no module-level name
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        if isinstance(node.value, cst.Name):
+            self.callees.append(ident(node.value.value))  # event.listen(cls, "x", helper)
+        node.value.visit(self)  # a keyword is no name either
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.callees.append(ident(node.func.value))
+        callee = dotted(node.func) or ""
+        last = callee.rsplit(".", 1)[-1]
+        if (not self.builds or last in _TABLE_MAKERS) and (
+            last in _MAKES_TABLES or (callee == "type" and len(node.args) == 3)
+            or callee == "type.__new__"
+        ):
+            self.builds.append((f"{callee}(...)", self.pos.line(node)))
+
+
+class _Callables(cst.CSTVisitor):
+    """Module-level functions (under if/try/with too), not methods or nested functions."""
+
+    def __init__(self, pos: _Positions) -> None:
+        self.pos = pos
+        self.found: dict[str, _Callable] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        calls = _Calls(self.pos)
+        node.body.visit(calls)
+        self.found[ident(node.name.value)] = (frozenset(calls.names), tuple(calls.callees),
+                                              tuple(calls.builds))
+        return False
+
+
+def _module_callables(module: cst.Module, pos: _Positions) -> dict[str, _Callable]:
+    finder = _Callables(pos)
+    module.visit(finder)
+    return finder.found
 
 
 class _Builds(cst.CSTVisitor):

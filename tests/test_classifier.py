@@ -1685,6 +1685,24 @@ _PERSON_VERSIONED = """
                                          "last_login = Column(TZDateTime)"),
                      ("admin", "last_login"), (None, None, None),
                      id="negative: a person's last login date is when, not who"),
+        pytest.param("""
+            class Audit(Base):
+                __tablename__ = "pidea_audit"
+                id = Column(Integer, primary_key=True)
+                user = Column(Unicode(320))
+                administrator = Column(Unicode(320))
+                action = Column(Unicode(50))
+            """, ("pidea_audit", "administrator"),
+            ("direct_identifier", "medium", "name 'administrator' on a Unicode column in "
+             "'pidea_audit', a record of what happened: who did it, by name"),
+            id="who did it, by name, in an audit log"),
+        pytest.param("""
+            class Service(Base):
+                __tablename__ = "services"
+                id = Column(Integer, primary_key=True)
+                user = Column(Unicode(320))
+            """, ("services", "user"), (None, None, None),
+            id="negative: the user a service runs as is no record of who did what"),
         pytest.param(_USER_STORE, ("challenge", "serial"), (None, None, None),
                      id="negative: a serial the comment says is a token's, beside an expiry"),
     ],

@@ -957,6 +957,20 @@ def test_an_installed_tablename_the_reader_cannot_evaluate_blocks(
                         + UNREAD_FIX, error.message), error.message
 
 
+def test_the_same_mixin_in_the_repository_takes_table_naming() -> None:
+    """The contrast, on purpose: a repository declared_attr the reader cannot evaluate is
+    named by table-naming, because the user sets table-naming for their own classes (the MR007
+    without it says: set it when the declared_attr only converts the class name). A package's
+    naming is not the user's to vouch for, so the installed case above blocks."""
+    storage = DANCE_SITE["acme_dance/storage.py"].replace("{returns}", "_table_name(cls)")
+    storage = storage.replace("class TokenMixin:", UNREAD_HELPER + "class TokenMixin:")
+    inventory = scan(DANCE_APP.replace("from acme_dance.storage", "from app.storage"),
+                     Config(root="/repo", table_naming="snake_case"),
+                     {"app/storage.py": storage})
+    assert inventory.errors == ()
+    assert {c.table for c in inventory.columns} == {"git_hub_token"}
+
+
 @pytest.mark.parametrize(("own", "config", "expected"), [
     pytest.param("    __tablename__ = 'github_tokens'\n", "", "github_tokens",
                  id="the subclass's own __tablename__"),

@@ -207,3 +207,41 @@ def test_construct_cases_match_sqlalchemy(files: dict[str, str], tmp_path: Path)
     )
     assert proc.returncode == 0, proc.stderr
     assert static_schema(scan(tmp_path)) == json.loads(proc.stdout)
+
+
+WRAPPED_COLUMNS = """\
+import copy
+from sqlalchemy import Column, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase
+class Base(DeclarativeBase):
+    pass
+FLAG = True
+class Doc(Base):
+    __tablename__ = "docs"
+    id = Column(Integer, primary_key=True)
+    a = Column(String) if FLAG else Column(Text)
+    b = FLAG and Column(String)
+    c = [Column(String)][0]
+    d = copy.copy(Column(String))
+    e, f = Column(String), Column(Text)
+    g = h = Column(String)
+"""
+
+
+def test_columns_sqlalchemy_maps_through_wrappers_block_rather_than_vanish(
+    tmp_path: Path,
+) -> None:
+    """Every wrapped column here is a column of docs at run time; the reader, which cannot see
+    through the wrappers, blocks each at its line instead of dropping it."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "m.py").write_text(WRAPPED_COLUMNS)
+    proc = subprocess.run(
+        [sys.executable, "-B", "-c", WALK_ALL, str(tmp_path)],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(json.loads(proc.stdout)["docs"]) == ["a", "b", "c", "d", "e", "f", "g", "id"]
+    inventory = scan(tmp_path)
+    assert [(e.path, e.line) for e in inventory.errors] == [
+        ("app/m.py", n) for n in range(10, 16)]
+    assert [c.column for c in inventory.columns] == ["id"]

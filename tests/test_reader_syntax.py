@@ -280,3 +280,123 @@ def test_a_312_fixture_reads_the_same_as_its_311_twin() -> None:
     with_modern = scan({"app/m.py": models + modern})
     assert plain.errors == with_modern.errors == ()
     assert plain.columns == with_modern.columns
+
+
+# ------------------------------------------------- a base or mixin in a file that does not parse
+
+UNPARSED_DB = (
+    "from sqlalchemy.orm import declarative_base\n"   # 1
+    "BASE = declarative_base()\n"                      # 2
+    "def legacy(s):\n"                                 # 3
+    "    if not s:\n"                                  # 4
+    "        raise ValueError, 'empty'\n"              # 5: Python 2 only
+)
+UNPARSED_MODELS = (
+    "from sqlalchemy import Column, Integer, String\n"  # 1
+    "from app.db import BASE\n"                         # 2
+    "class Usage(BASE):\n"                              # 3
+    "    __tablename__ = 'usage'\n"                     # 4
+    "    id = Column(Integer, primary_key=True)\n"      # 5
+    "    secret = Column(String(50))\n"                 # 6
+    "class Config(BASE):\n"                             # 7
+    "    __tablename__ = 'configs'\n"                   # 8
+    "    key = Column(String(50), primary_key=True)\n"  # 9
+)
+PARSED_DB = UNPARSED_DB.replace("ValueError, 'empty'", "ValueError('empty')")
+
+
+def _unparsed(where: str, line: int, column: int, what: str, base: str = "BASE") -> str:
+    return (rf"base class '{base}' comes from {re.escape(where)}, which masking-reviewer could "
+            rf"not parse \({re.escape(where)}:{line}: syntax error at line {line}, column "
+            rf"{column}: {what}\), so its columns cannot be read; fix {re.escape(where)} so it "
+            r"parses as Python 3 \(the reviewer reads the base's module, it never imports it\)$")
+
+
+UNPARSED_BASES = [
+    pytest.param(
+        {"app/db.py": UNPARSED_DB, "app/models.py": UNPARSED_MODELS},
+        [("app/models.py", 3, r"^class Usage: " + _unparsed("app/db.py", 5, 27,
+                                                            "invalid syntax near \"'\""))
+         , ("app/models.py", 7, r"^class Config: " + _unparsed("app/db.py", 5, 27,
+                                                              "invalid syntax near \"'\""))],
+        id="Python 2 raise E, msg in the base's module: every class names that file and line",
+    ),
+    pytest.param(
+        {"app/__init__.py": "from app.db import *\nVERSION = 1\nraise ImportError, 'py2'\n",
+         "app/db.py": PARSED_DB,
+         "app/models.py": UNPARSED_MODELS.replace("from app.db import", "from app import")},
+        [("app/models.py", 3, r"^class Usage: " + _unparsed(
+            "app/__init__.py", 3, 20, "invalid syntax near \"'\"")),
+         ("app/models.py", 7, r"^class Config: " + _unparsed(
+             "app/__init__.py", 3, 20, "invalid syntax near \"'\""))],
+        id="the package that re-exports the base does not parse: that file is named",
+    ),
+    pytest.param(
+        {"app/db.py": PARSED_DB,
+         "app/mixins.py": "from sqlalchemy import Column, String\n"
+                          "class Audited(object):\n"
+                          "    who = Column(String(50))\n"
+                          "    def check(self):\n"
+                          "        raise ValueError, self.who\n",
+         "app/models.py": UNPARSED_MODELS.replace("(BASE)", "(BASE, Audited)", 1)
+         .replace("from app.db import BASE\n", "from app.db import BASE\n"
+                  "from app.mixins import Audited\n")},
+        [("app/models.py", 4, r"^class Usage: " + _unparsed(
+            "app/mixins.py", 5, 27, "invalid syntax near 'self'", base="Audited"))],
+        id="a mixin whose module does not parse names that module",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), UNPARSED_BASES)
+def test_a_base_whose_module_does_not_parse_names_that_file_and_line(
+    files: dict[str, str], expected: list[tuple[str, int, str]]
+) -> None:
+    inventory = scan(files, models=("app/models.py",))
+    assert [(e.path, e.line) for e in inventory.errors] == [(p, n) for p, n, _ in expected]
+    for error, (_p, _n, message) in zip(inventory.errors, expected, strict=True):
+        assert re.search(message, error.message), error.message
+    assert all("cannot be found in the repository" not in e.message for e in inventory.errors)
+
+
+def test_an_undecodable_base_module_is_named_with_its_encoding_error() -> None:
+    inventory = scan({"app/db.py": "# -*- coding: klingon -*-\n" + UNPARSED_DB,
+                      "app/models.py": UNPARSED_MODELS}, models=("app/models.py",))
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", 3),
+                                                            ("app/models.py", 7)]
+    assert re.search(r"^class Usage: base class 'BASE' comes from app/db\.py, which "
+                     r"masking-reviewer could not parse \(app/db\.py:1: unknown encoding "
+                     r"'klingon' in the coding declaration\), so its columns cannot be read",
+                     inventory.errors[0].message), inventory.errors[0].message
+
+
+def test_a_column_imported_from_a_module_that_does_not_parse_names_it() -> None:
+    inventory = scan({
+        "app/compat.py": "from sqlalchemy import Column as _Column\nColumn = _Column\n"
+                         "raise ImportError, 'py2'\n",
+        "app/models.py": "from sqlalchemy import Integer, String\n"
+                         "from sqlalchemy.orm import DeclarativeBase\n"
+                         "from app.compat import Column\n"
+                         "class Base(DeclarativeBase):\n"
+                         "    pass\n"
+                         "class Usage(Base):\n"
+                         "    __tablename__ = 'usage'\n"
+                         "    id = Column(Integer, primary_key=True)\n"
+                         "    secret = Column(String(50))\n",
+    }, models=("app/models.py",))
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", 8),
+                                                            ("app/models.py", 9)]
+    assert re.search(r"^Usage\.id: cannot resolve Column\(\.\.\.\) \(imported from "
+                     r"app/compat\.py, which masking-reviewer could not parse: "
+                     r"app/compat\.py:3: syntax error at line 3, column 20: invalid syntax "
+                     r"near \"'\"; fix it so it parses\), so masking-reviewer cannot tell",
+                     inventory.errors[0].message), inventory.errors[0].message
+
+
+def test_a_base_that_is_nowhere_still_says_so() -> None:
+    inventory = scan({"app/models.py": UNPARSED_MODELS.replace("from app.db import BASE\n",
+                                                               "from app.gone import BASE\n")},
+                     models=("app/models.py",))
+    assert [e.line for e in inventory.errors] == [3, 7]
+    assert all(re.search(r"base class 'BASE' cannot be found in the repository", e.message)
+               for e in inventory.errors)

@@ -1325,10 +1325,11 @@ ERROR_CASES = [
                 id = Column(Integer, primary_key=True)
             """)},
         None,
-        [("app/m.py", 4, r"^class Folder: base class 'Base' is made by make_base\(\) "
+        [("app/m.py", 4, r"^class Folder: base class 'Base' comes from make_base\(\) "
           r"\(app/db\.py:8\), which masking-reviewer cannot follow because it returns different "
           r"things from 2 return statements \(lines 10, 11\), so its columns cannot be read; "
-          r"have the function only return declarative_base\(\.\.\.\) or define one class and "
+          r"have the function only return the call that makes the base "
+          r"\(declarative_base\(\.\.\.\), SQLAlchemy\(\.\.\.\)\) or define one class and "
           r"return it, or bind the base at module level \(Base = declarative_base\(\.\.\.\)\)$")],
         id="broken: a base function with a conditional return blocks (Owned's column was lost)",
     ),
@@ -1382,19 +1383,19 @@ ERROR_CASES = [
                 id = Column(Integer, primary_key=True)
             """)},
         None,
-        [("app/m.py", 9, r"^class A: base class 'Base' is made by make_base\(\) \(app/db\.py:4\), "
+        [("app/m.py", 9, r"^class A: base class 'Base' comes from make_base\(\) \(app/db\.py:4\), "
           r"which masking-reviewer cannot follow because it runs a loop \(line 7\), so its "),
-         ("app/m.py", 12, r"^class B: base class 'Kw' is made by kwargs_base\(\) "
+         ("app/m.py", 12, r"^class B: base class 'Kw' comes from kwargs_base\(\) "
           r"\(app/db\.py:10\), which masking-reviewer cannot follow because it passes "
           r"\*\*options to the call it returns \(line 11\), so its "),
-         ("app/m.py", 15, r"^class C: base class 'Picked' is made by picked_base\(\) "
+         ("app/m.py", 15, r"^class C: base class 'Picked' comes from picked_base\(\) "
           r"\(app/db\.py:12\), which masking-reviewer cannot follow because it passes cls= an "
           r"expression \(line 13\), so its "),
-         ("app/m.py", 18, r"^class D: base class 'Reg' is made by registry_base\(\) "
+         ("app/m.py", 18, r"^class D: base class 'Reg' comes from registry_base\(\) "
           r"\(app/db\.py:14\), which masking-reviewer cannot follow because it returns "
           r"registry\(\)\.generate_base\(\.\.\.\), which masking-reviewer does not read as a "
           r"declarative base when a function returns it, so its "),
-         ("app/m.py", 21, r"^class E: base class 'Query' is made by query_base\(\) "
+         ("app/m.py", 21, r"^class E: base class 'Query' comes from query_base\(\) "
           r"\(app/db\.py:18\), which masking-reviewer cannot follow because it binds base to a "
           r"call and uses it again before returning it, so its ")],
         id="broken: a base function with a loop, **kwargs, a cls= expression, a method of a "
@@ -1423,13 +1424,35 @@ ERROR_CASES = [
                 id = Column(Integer, primary_key=True)
             """)},
         None,
-        [("app/m.py", 5, r"^class A: base class 'Base' is made by meta_base\(\) \(app/db\.py:4\), "
+        [("app/m.py", 5, r"^class A: base class 'Base' comes from meta_base\(\) \(app/db\.py:4\), "
           r"which masking-reviewer cannot follow because it builds the class at run time with "
           r"DeclarativeMeta\(\.\.\.\), so its columns cannot be read; have the function "),
-         ("app/m.py", 8, r"^class B: base class 'AppBase' is made by app_meta_base\(\) "
+         ("app/m.py", 8, r"^class B: base class 'AppBase' comes from app_meta_base\(\) "
           r"\(app/db\.py:6\), which masking-reviewer cannot follow because it builds the class "
           r"at run time with AppMeta\(\.\.\.\), so its ")],
         id="broken: a base function calling a declarative metaclass blocks, naming the function",
+    ),
+    pytest.param(
+        {"app/ext.py": FSA + D("""\
+            from app.models_base import ModelBase, LegacyBase
+            def make_db(legacy=False):
+                if legacy:
+                    return SQLAlchemy(model_class=LegacyBase)
+                return SQLAlchemy(model_class=ModelBase)
+            db = make_db()
+            """),
+         "app/models_base.py": "class ModelBase:\n    pass\nclass LegacyBase:\n    pass\n",
+         "app/m.py": D("""\
+            from app.ext import db
+            class User(db.Model):
+                __tablename__ = "users"
+                id = db.Column(db.Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 2, r"^class User: base class 'db\.Model' comes from make_db\(\) "
+          r"\(app/ext\.py:3\), which masking-reviewer cannot follow because it returns different "
+          r"things from 2 return statements \(lines 5, 6\), so its columns cannot be read")],
+        id="broken: db.Model of a db = make_db() that returns different SQLAlchemy() calls",
     ),
     pytest.param(
         {"app/m.py": src("""\

@@ -374,6 +374,59 @@ CASES = [
         id="TYPE_CHECKING / else pair counted once, from the branch that runs",
     ),
     pytest.param(
+        {"app/m.py": textwrap.dedent("""\
+            import typing
+            import typing as t
+            from typing import Any, cast
+            from sqlalchemy import JSON, Column, Integer, String
+            from sqlalchemy.orm import Mapped, declarative_base, declared_attr, mapped_column
+            from app.vis import ColumnVisibility
+            Base = declarative_base()
+            class Owned:
+                @declared_attr
+                def owner_email(cls) -> Mapped[str]:
+                    return cast(Mapped[str], mapped_column(info={"v": ColumnVisibility.PRIVATE}))
+            class Task(Owned, Base):
+                __tablename__ = "tasks"
+                id = Column(Integer, primary_key=True)
+                settings: dict[str, Any] = cast(dict[str, Any], Column(JSON, nullable=False))
+                secret = typing.cast("dict[str, Any]", Column("secret_json", JSON,
+                                                              info={"v": ColumnVisibility.PRIVATE}))
+                note: Mapped[str | None] = t.cast(Mapped[str | None], mapped_column(String(30)))
+            """)},
+        None,
+        [Row("tasks", "owner_email", "Task", "owner_email", 9, (PRIV,), nullable=False,
+             declared_in="Owned"),
+         Row("tasks", "id", "Task", "id", 14, nullable=False),
+         Row("tasks", "settings", "Task", "settings", 15, nullable=False),
+         Row("tasks", "secret_json", "Task", "secret", 16, (PRIV,)),
+         Row("tasks", "note", "Task", "note", 18)],
+        id="typing.cast(T, Column(...)) is the column inside (cast, typing.cast, t.cast, a string "
+           "type, a declared_attr's return)",
+    ),
+    pytest.param(
+        {"app/m.py": textwrap.dedent("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+            from app.vis import ColumnVisibility
+            try:
+                from pydantic import ConfigDict
+            except ImportError:  # pydantic is no dependency of the tests: a stand-in
+                class ConfigDict(dict):
+                    pass
+            Base = declarative_base()
+            class Template(Base):
+                __tablename__ = "templates"
+                model_config = ConfigDict(from_attributes=True)
+                id = Column(Integer, primary_key=True)
+                body = Column(String, info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("templates", "id", "Template", "id", 13, nullable=False),
+         Row("templates", "body", "Template", "body", 14, (MASK,))],
+        id="pydantic's model_config = ConfigDict(...) in a mapped class builds no column",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             from app.consts import SECRET
             from app import consts
@@ -737,6 +790,84 @@ ERROR_CASES = [
         [("app/m.py", 12, r"^api_key is assigned the column object SHARED_SECRET built at "
                           r"module level")],
         id="a column object built elsewhere blocks; a plain constant does not",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import copy
+            import functools
+            import os
+            FLAG = True
+            class Doc(Base):
+                __tablename__ = "docs"
+                id = Column(Integer, primary_key=True)
+                a = Column(String) if FLAG else Column(Text)
+                b = FLAG and Column(String)
+                c = [Column(String, info={"v": ColumnVisibility.PRIVATE})][0]
+                d = copy.copy(Column(String))
+                e = functools.reduce(lambda x, y: y, [make_secret()])
+                f = relationship("User", secondary=Table("doc_users", Base.metadata,
+                                                         Column("user_id", Integer)))
+                g = relationship("User", order_by=User.name.desc(), lazy=os.environ.get("L"))
+                h = frozenset(("a", "b"))
+                i = os.environ.get("X") or "y"
+                j = (lambda: Column(String))
+                k, m = Column(String), Column(Text)
+                n = o = Column(String)
+                p, q = "a", "b"
+            """)},
+        None,
+        [("app/m.py", 13, r"^Doc\.a: a conditional expression calls Column\(\.\.\.\), so its "
+          r"value may be a column masking-reviewer cannot read, and a labelled one would pass "
+          r"unchecked; declare the column with mapped_column\(\.\.\.\) or Column\(\.\.\.\) "
+          r"directly in the class body \(typing\.cast\(T, Column\(\.\.\.\)\) is read too\)$"),
+         ("app/m.py", 14, r"^Doc\.b: an and/or expression calls Column\(\.\.\.\)"),
+         ("app/m.py", 15, r"^Doc\.c: a subscript calls Column\(\.\.\.\)"),
+         ("app/m.py", 16, r"^Doc\.d: copy\.copy\(\.\.\.\) is given Column\(\.\.\.\), and "
+          r"masking-reviewer cannot tell whether it returns a column from it, so a labelled one "
+          r"would pass unchecked; declare the column"),
+         ("app/m.py", 17, r"^Doc\.e: functools\.reduce\(\.\.\.\) is given make_secret\(\.\.\.\)"),
+         ("app/m.py", 18, r"^Doc\.f: relationship\(\.\.\.\) is given Column\(\.\.\.\)"),
+         ("app/m.py", 24, r"^Doc\.k: an unpacking assignment calls Column\(\.\.\.\)"),
+         ("app/m.py", 25, r"^Doc\.n: a chained assignment calls Column\(\.\.\.\)")],
+        id="a Column inside a wrapper, an expression or an unpacking the reader cannot see "
+           "through blocks; SQLAlchemy's configuration calls, builtins and lambdas do not",
+    ),
+    pytest.param(
+        {"app/util.py": "def cast(kind, value):\n    return value\n",
+         "app/m.py": src("""\
+            import typing
+            from app.util import cast
+            SHARED = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Doc(Base):
+                __tablename__ = "docs"
+                id = Column(Integer, primary_key=True)
+                a = cast(str, Column(String))
+                b = typing.cast(str, make_secret())
+                c = typing.cast(str, SHARED)
+            """)},
+        None,
+        [("app/m.py", 12, r"^Doc\.a: cannot resolve cast\(\.\.\.\) \(a function or object of the "
+          r"repository, not a class\)"),
+         ("app/m.py", 13, r"^Doc\.b: cannot resolve make_secret\(\.\.\.\) \(defined or imported "
+          r"nowhere"),
+         ("app/m.py", 14, r"^c is assigned the column object SHARED built at module level")],
+        id="a cast that is not typing's is read as the call it is; typing.cast of something "
+           "unreadable blocks as that thing",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import pydantic
+            from pydantic import ConfigDict
+            class Doc(Base):
+                __tablename__ = "docs"
+                model_config = ConfigDict(from_attributes=True)
+                id = Column(Integer, primary_key=True)
+                extra = pydantic.Field(default=1)
+            """)},
+        None,
+        [("app/m.py", 12, r"^Doc\.extra: cannot resolve pydantic\.Field\(\.\.\.\) \(from the "
+          r"package 'pydantic'\)")],
+        id="only pydantic's ConfigDict is known to build no column, not the rest of the package",
     ),
     pytest.param(
         {"app/m.py": src("class User(Base):\n    id = (\n")},
