@@ -182,6 +182,16 @@ def shipped_instances() -> dict[str, str]:
             for item in data.get("instances", ()) for name in item["names"]}
 
 
+@cache
+def table_packages() -> tuple[str, ...]:
+    """The import packages of the shipped declarations that map a table by themselves (a
+    declarative base or a class with columns): a file that only derives from one of them may
+    name neither SQLAlchemy nor a column."""
+    return tuple(sorted({name.split(".", 1)[0] for name, found in shipped().items()
+                         if any(d.cls.kind == "declarative-base" or d.cls.columns
+                                for d in found)}))
+
+
 def canonical(qual: str) -> str:
     """``invenio_db.db.Column`` -> ``flask_sqlalchemy.SQLAlchemy().Column``."""
     instances = shipped_instances()

@@ -89,6 +89,7 @@ def select(repo: Resolver, jobs: int | None) -> list[str]:
     # Selecting reads facts: a cache miss. A warm run imports this module only for the globs
     # and the candidates that key its inventory, so the resolver stays unimported.
     from reviewer.columns import columnish_text
+    from reviewer.externals import table_packages
     from reviewer.facts import mentions_sqlalchemy
 
     for path in auto_candidates(repo.files):
@@ -101,7 +102,9 @@ def select(repo: Resolver, jobs: int | None) -> list[str]:
             continue
         if mentions_sqlalchemy(text):
             candidates.append(path)
-        elif "class " in text and ("Column" in text or "Mapped" in text):
+        elif "class " in text and ("Column" in text or "Mapped" in text or any(
+                top in text for top in table_packages())):
+            # `class Tag(UUIDAuditBase): pass` maps a table of the base's columns alone
             maybe.append(path)
     pool.load(candidates, jobs)
     selected = []

@@ -1052,6 +1052,9 @@ def test_every_shipped_derived_tablename_is_well_formed() -> None:
         "CommonTableAttributes", "DefaultBase", "UUIDBase", "UUIDAuditBase", "UUIDv6Base",
         "UUIDv6AuditBase", "UUIDv7Base", "UUIDv7AuditBase", "NanoIDBase", "NanoIDAuditBase",
         "BigIntBase", "BigIntAuditBase", "IdentityBase", "IdentityAuditBase")}
+    snake.update({f"{module}{name}": "{class_snake}" for name in (
+        "CommonTableAttributes", "UUIDBase", "UUIDAuditBase", "BigIntBase", "BigIntAuditBase")
+        for module in ("litestar.contrib.sqlalchemy.base.", "litestar.plugins.sqlalchemy.")})
     assert derived == {
         "flask_dance.consumer.backend.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
         "flask_dance.consumer.storage.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
@@ -1191,6 +1194,33 @@ AA_CASES = [
 ]
 
 
+AA_CASES += [
+    pytest.param(
+        """\
+        from advanced_alchemy.extensions.litestar import base, mixins
+        from litestar.contrib.sqlalchemy.base import BigIntAuditBase
+        from litestar.plugins.sqlalchemy import UUIDBase
+        class Tag(base.UUIDv7Base, mixins.SlugKey):
+            pass
+        class Job(BigIntAuditBase):
+            pass
+        class User(UUIDBase):
+            password_hash: Mapped[str]
+        """,
+        [("tag", "id", "id", False, "UUIDv7Base", 8),
+         ("tag", "sa_orm_sentinel", "_sentinel", True, "UUIDv7Base", 8),
+         ("tag", "slug", "slug", False, "SlugKey", 8),
+         ("job", "created_at", "created_at", False, "BigIntAuditBase", 10),
+         ("job", "id", "id", False, "BigIntAuditBase", 10),
+         ("job", "updated_at", "updated_at", False, "BigIntAuditBase", 10),
+         ("user", "id", "id", False, "UUIDBase", 12),
+         ("user", "sa_orm_sentinel", "_sentinel", True, "UUIDBase", 12),
+         ("user", "password_hash", "password_hash", False, None, 13)],
+        id="re-exported by the framework extensions and by Litestar",
+    ),
+]
+
+
 @pytest.mark.parametrize(("body", "expected"), AA_CASES)
 def test_advanced_alchemy_bases_and_mixins(
     body: str, expected: list[tuple[str, str, str | None, bool, str | None, int]]
@@ -1198,6 +1228,18 @@ def test_advanced_alchemy_bases_and_mixins(
     inventory = scan(body)
     assert inventory.errors == ()
     assert cols(inventory) == expected
+
+
+def test_a_model_file_that_only_imports_advanced_alchemy_is_read() -> None:
+    """No sqlalchemy import and no column in the file: the base's columns still make a table."""
+    tree = MemoryTree({"app/models.py": "from advanced_alchemy.base import UUIDAuditBase\n"
+                                        "class Tag(UUIDAuditBase):\n"
+                                        "    pass\n"})
+    inventory = build_inventory(tree, Config(root="/repo"), use_cache=False)
+    assert inventory.errors == ()
+    assert [(c.path, c.table, c.column) for c in inventory.columns] == [
+        ("app/models.py", "tag", "created_at"), ("app/models.py", "tag", "id"),
+        ("app/models.py", "tag", "sa_orm_sentinel"), ("app/models.py", "tag", "updated_at")]
 
 
 def test_an_unknown_advanced_alchemy_name_blocks_naming_the_config_key() -> None:
