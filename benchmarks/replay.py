@@ -768,7 +768,7 @@ def judge_pull_request(pr: PullRequest, added: Sequence[Added], doc: Mapping[str
     noise = [f for f in new if f["code"] != "MR007" and not (
         (label := labels.get((f.get("table"), f.get("column")))) and label.label != "none")]
     pr.warnings_noise = sum(1 for f in noise if f["severity"] in ("warning", "error"))
-    pr.new_findings = [_finding_brief(f) for f in new]
+    pr.new_findings = [_finding_brief(f) | {"noise": any(f is n for n in noise)} for f in new]
     errors = [f for f in new if f["severity"] == "error"
               and f.get("source", "deterministic") == "deterministic"]
     pr.blocking_new = bool(errors)
@@ -974,7 +974,7 @@ def pr_details(prs: Sequence[PullRequest]) -> str:
             out.append(f"  credential {a.table}.{a.column} ({a.path}:{a.line}): {how}")
         if noisy:
             for f in p.new_findings:
-                if f["code"] != "MR007" and f["severity"] in ("warning", "error"):
+                if f.get("noise") and f["severity"] in ("warning", "error"):
                     out.append(f"  harmless-only PR, {f['code']} {f['severity']}: {f['message']}")
     return "\n".join(out)
 

@@ -430,6 +430,7 @@ def test_replay_noise_is_a_finding_on_no_sensitive_column(
     assert pr.harmless_only
     assert (pr.warnings, pr.blocking_new) == (1, True)
     assert (pr.warnings_noise, pr.blocking_new_noise) == noise
+    assert [f["noise"] for f in pr.new_findings] == [noise[1]]
 
 
 def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> None:
