@@ -47,8 +47,8 @@ def cache_dir() -> Path:
 # The code whose output is cached. Its bytes are part of every scan and inventory key, so an
 # edited resolver can never be answered with what the old one computed, bump or no bump.
 _CACHED_CODE = (
-    "facts.py", "scanner.py", "facts_pool.py", "selection.py", "resolution.py", "columns.py",
-    "inventory.py", "cache.py", "externals.py",
+    "facts.py", "scanner.py", "source_text.py", "tab_error.py", "facts_pool.py", "selection.py",
+    "resolution.py", "columns.py", "inventory.py", "cache.py", "externals.py",
 )
 
 

@@ -510,6 +510,28 @@ def test_the_resolver_code_is_part_of_the_key(
     assert not (tmp_path / "inventory").exists()
 
 
+# Modules the reader imports that decide no fact: what a Column is (types.py) is keyed by
+# cache.codec_signature(), the schema number lives in constants.py, and files.py/sources.py
+# only hand over the bytes that the content hash already covers.
+_NOT_FINGERPRINTED = {"reviewer", "reviewer.constants", "reviewer.files", "reviewer.sources",
+                      "reviewer.types"}
+
+
+def test_every_module_the_reader_imports_is_in_the_code_fingerprint() -> None:
+    # A reader module left out of the fingerprint would let a warm run answer with what the
+    # old code computed after an upgrade (source_text.py and tab_error.py once were).
+    import re
+
+    from reviewer import cache
+
+    here = Path(cache.__file__).parent
+    imported = {m for name in cache._CACHED_CODE
+                for m in re.findall(r"^\s*(?:from|import) (reviewer(?:\.\w+)?)\b",
+                                    (here / name).read_text(encoding="utf-8"), re.MULTILINE)}
+    cached = {"reviewer." + name.removesuffix(".py") for name in cache._CACHED_CODE}
+    assert imported - _NOT_FINGERPRINTED - cached == set()
+
+
 def test_inventory_cache_keeps_only_the_most_recently_used_entries(tmp_path: Path) -> None:
     from reviewer.cache import JsonStore
 
