@@ -981,6 +981,19 @@ class ColumnBuilder:
                            "it from your DeclarativeBase, or leave the file out of `models` "
                            "knowingly")
             return
+        gino_parent = next((c for c in mro[1:] if c.mapped), None) if node.gino else None
+        if gino_parent is not None:
+            # GINO maps no inheritance: every class with a __tablename__ on its MRO gets a new
+            # Table of all the columns on its MRO, an inherited __tablename__ included, which
+            # SQLAlchemy refuses as a second table of that name (gino/declarative.py,
+            # Model._init_table). Read as SQLAlchemy inheritance, columns would be misplaced.
+            self.error(path, cls.line,
+                       f"class {cls.name} derives from the GINO model {gino_parent.facts.name}, "
+                       "which is a table itself; GINO does not map inheritance the way "
+                       "SQLAlchemy does, so masking-reviewer cannot tell which table holds "
+                       f"the columns of {cls.name}; share columns through a base without "
+                       "__tablename__ (GINO's abstract model) or a mixin instead")
+            return
         self.mapped += 1
         self.table_hooks(node, mro)
         table = self.table_of(node)

@@ -289,7 +289,7 @@ FLASK_EXT_PACKAGES = ("flask.ext", "flaskext")
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
 _SQLA_IMPORT = re.compile(
-    r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy|sqlmodel"
+    r"^\s*(?:from|import)\s+(?:sqlalchemy|flask_sqlalchemy|sqlmodel|gino"
     rf"|(?:{'|'.join(map(re.escape, FLASK_EXT_PACKAGES))})"
     r"(?:\.sqlalchemy|\s+import\s+(?:\(\s*)?(?:\w+\s*,\s*)*sqlalchemy))\b",
     re.MULTILINE,
@@ -307,8 +307,9 @@ def unread_error(facts: ModuleFacts) -> tuple[int, str] | None:
 
 def mentions_sqlalchemy(text: str) -> bool:
     """Cheap pre-check before parsing: does any line import sqlalchemy or flask_sqlalchemy
-    (also by its old names ``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy``)?"""
-    return ("sqlalchemy" in text or "sqlmodel" in text) and _SQLA_IMPORT.search(text) is not None
+    (also by its old names ``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy``), or GINO?"""
+    return ("sqlalchemy" in text or "sqlmodel" in text or "gino" in text) and (
+        _SQLA_IMPORT.search(text) is not None)
 
 
 # --------------------------------------------------------------------------- JSON

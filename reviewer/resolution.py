@@ -64,6 +64,7 @@ class ClassNode:
     external_quals: dict[str, str] = field(default_factory=dict)
     external: ExternalClass | None = None  # a class outside the repository, declared
     sqlmodel: bool = False  # derives from sqlmodel.SQLModel: a table only with table=True
+    gino: bool = False  # derives from a GINO db.Model: a table only with a __tablename__
     # the class a repository function returns that cannot be read as that function's only
     # doing: "versioned_base() (app/db.py:12) returns, but ..."; its subclasses block
     problem: str | None = None
@@ -639,6 +640,7 @@ class Resolver:
                 if parent.declarative:
                     node.declarative = True
                 node.sqlmodel = node.sqlmodel or parent.sqlmodel
+                node.gino = node.gino or parent.gino
             elif ref.kind == "external" and self.externals.declares(ref.qual):
                 self.external_base(node, base, ref.qual)
             elif ref.kind == "external":
@@ -654,6 +656,11 @@ class Resolver:
                     node.abstract = True
                 elif kind == "sqlmodel":
                     node.sqlmodel = node.declarative = True
+                elif kind == "gino-base":
+                    node.gino = node.declarative = True
+                    given = self.gino_model_classes(ref)
+                    if given is not None:
+                        node.unsupported_bases.append(given)
                 elif kind == "unsupported":
                     node.unsupported_bases.append(ref.qual or base)
                 elif kind == "unknown":
@@ -667,7 +674,25 @@ class Resolver:
             node.mapped = node.mapped and ("table", "True") in cls.keywords
         if registry_mapped and not cls.abstract:
             node.mapped = True
+        if node.gino:
+            # GINO's ModelType makes a table of a class exactly when __tablename__ is found on
+            # its MRO (a mixin's counts), and ignores __abstract__; without one the class is
+            # abstract, a holder of columns for its subclasses (gino/declarative.py,
+            # Model._init_table). An own __table__ is used as is.
+            node.mapped = node.declarative and not node.root and any(
+                "__tablename__" in c.facts.names or c.facts.tablename_kind != "none"
+                or (c is node and (cls.table is not None or cls.table_ref is not None
+                                   or cls.table_query is not None or cls.table_error))
+                for c in linearise(node))
         return node
+
+    def gino_model_classes(self, ref: Ref) -> str | None:
+        """``Gino(model_classes=...)`` builds db.Model from other bases, which may add
+        columns: how it was written, to block on; None when it is not given."""
+        facts = self.facts(ref.path) if ref.path and ref.name else None
+        given = [value for local, kw, value in facts.instance_args
+                 if local == ref.name and kw == "model_classes"] if facts else []
+        return f"{ref.name}.Model built with model_classes={given[-1]}" if given else None
 
     def declarative_meta(self, path: str, name: str) -> bool:
         """Is the metaclass SQLAlchemy's DeclarativeMeta (or a repository class deriving from
@@ -875,11 +900,41 @@ def flask_table_name(name: str) -> str:
     return name.lower().lstrip("_")
 
 
+# GINO's Gino class, as its extensions re-export it (gino.ext.starlette is gino_starlette,
+# whose Gino only adds a mixin of classmethods to db.Model)
+_GINO = re.compile(r"^gino(?:\.api|\.ext\.(?:starlette|aiohttp|sanic|tornado|quart))?\.Gino\(\)")
+# what GINO's declared_attr is imported as outside a Gino instance
+_GINO_DECLARED = frozenset({"gino.declared_attr", "gino.declarative.declared_attr"})
+
+
+def gino_qual(qual: str) -> str | None:
+    """``gino.ext.starlette.Gino().Column`` -> ``sqlalchemy.Column``: a Gino instance serves
+    SQLAlchemy's ``__all__`` (Column, String, ForeignKey, Table, ...) and its own
+    declared_attr, which is used like SQLAlchemy's. ``gino.Gino().Model`` stays itself; None
+    for anything else."""
+    if qual in _GINO_DECLARED:
+        return "sqlalchemy.orm.declared_attr"
+    match = _GINO.match(qual)
+    if match is None:
+        return None
+    rest = qual[match.end():]
+    if rest == ".Model":
+        return "gino.Gino().Model"
+    if rest == ".declared_attr":
+        return "sqlalchemy.orm.declared_attr"
+    return f"sqlalchemy{rest}" if rest.startswith(".") else None
+
+
 def external_base_kind(
     qual: str,
 ) -> Literal[
-    "root-parent", "mapped-base", "abstract", "harmless", "unsupported", "unknown", "sqlmodel"
+    "root-parent", "mapped-base", "abstract", "harmless", "unsupported", "unknown", "sqlmodel",
+    "gino-base",
 ]:
+    gino = gino_qual(qual)
+    if gino == "gino.Gino().Model":
+        return "gino-base"
+    qual = gino or qual
     last = qual.rsplit(".", 1)[-1]
     top = qual.split(".", 1)[0]
     if top in ("sqlalchemy", "flask_sqlalchemy"):
@@ -941,7 +996,10 @@ def linearise(node: ClassNode) -> list[ClassNode]:
 
 
 def is_sqla(qual: str) -> bool:
-    return qual.split(".", 1)[0] in ("sqlalchemy", "flask_sqlalchemy")
+    top = qual.split(".", 1)[0]
+    if top == "gino":
+        return (gino_qual(qual) or "").startswith("sqlalchemy.")
+    return top in ("sqlalchemy", "flask_sqlalchemy")
 
 
 def tail(qual: str) -> str:

@@ -1191,6 +1191,8 @@ class _ModuleBuilder:
             for arg in value.args:
                 kw = arg.keyword.value if arg.keyword is not None else None
                 ref = dotted(arg.value)
+                if kw == "model_classes" and ref is None:  # Gino(model_classes=(A, B))
+                    ref = self.ex.code(arg.value)
                 if kw is not None and ref is not None:
                     self.instance_args.append((target, kw, ref))
             if not value.args:
@@ -1752,7 +1754,8 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         message = f"the reviewer could not read this file ({type(exc).__name__}: {exc}); "
         return ModuleFacts(errors=((1, message + "please report it"),), pragmas=pragmas(text))
     imports_sqlalchemy = any(
-        (i.module or (i.name or "")).split(".")[0] in ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
+        (i.module or (i.name or "")).split(".")[0]
+        in ("sqlalchemy", "flask_sqlalchemy", "sqlmodel", "gino")
         and i.level == 0
         for i in builder.imports
     )
