@@ -415,9 +415,7 @@ class ColumnBuilder:
                 return call.callee, (f"imported from {where}, which masking-reviewer could not "
                                       f"parse: {where}:{line}: {_first_clause(why)}; fix it so "
                                       "it parses")
-            what = {"other": "a function or object of the repository, not a class",
-                    "unresolved": "defined or imported nowhere the reviewer can see",
-                    "missing": "imported from a module that is not in the repository"}
+            what = {**_REF_KINDS, "other": "a function or object of the repository, not a class"}
             return call.callee, what.get(ref.kind, "not a column construct")
         if ref.qual.startswith("functools.partial"):
             return call.callee, "a functools.partial"
@@ -494,6 +492,20 @@ class ColumnBuilder:
                 return shown
         return None
 
+    def handed_column(self, path: str, call: CallFacts, nested: Sequence[str]) -> str | None:
+        """The call inside ``call(...)`` that may build a column ``call`` hands back: any the
+        reader does not know to build none, unless ``call`` is a SQLAlchemy construct (which
+        keeps what it is given as configuration)."""
+        q = self.callee_qual(path, call.callee)
+        return self.nested_builder(path, nested, broad=q is None or not is_sqla(q))
+
+    def uncast(self, path: str, through: CallFacts | None) -> CallFacts | None:
+        """The call a value is read as when ``through`` wraps it: ``through`` itself unless it
+        is typing.cast (then None: the wrapped call stands)."""
+        if through is None or self.resolver.qual(path, through.callee) in _CASTS:
+            return None
+        return through
+
     def builds_no_column(self, path: str, function: str) -> bool:
         """A repository function every return of which calls something known to build no
         column, e.g. ``return orm.relationship(...)``. A method of an object the function made
@@ -521,9 +533,9 @@ class ColumnBuilder:
             for d in stmt.decorators
         ):
             return None
-        if stmt.through is not None and self.resolver.qual(path, stmt.through.callee) \
-                not in _CASTS:
-            stmt = replace(stmt, call=stmt.through, through=None)  # read as the call it is
+        wrapper = self.uncast(path, stmt.through)
+        if wrapper is not None:
+            stmt = replace(stmt, call=wrapper, through=None)  # read as the call it is
         if stmt.expr is not None:
             builder = self.nested_builder(path, stmt.nested, broad=True)
             if builder is not None:
@@ -549,9 +561,7 @@ class ColumnBuilder:
                 if why is None and stmt.nested:
                     # it builds no column itself, but may hand back one it is given:
                     # copy.copy(Column(...)), a cast the reader cannot resolve to typing's
-                    q = self.callee_qual(path, stmt.call.callee)
-                    builder = self.nested_builder(path, stmt.nested,
-                                                  broad=q is None or not is_sqla(q))
+                    builder = self.handed_column(path, stmt.call, stmt.nested)
                     if builder is not None:
                         self.blocked.add(table)
                         self.error(path, stmt.line,
@@ -779,10 +789,7 @@ class ColumnBuilder:
                            "time, so masking-reviewer cannot read its columns; write it as a "
                            "class statement")
             return
-        call = late.call
-        if late.through is not None and self.resolver.qual(path, late.through.callee) \
-                not in _CASTS:
-            call = late.through  # read as the call it is
+        call = self.uncast(path, late.through) or late.call
         column = self.column_call(path, call) if call is not None else None
         if column is None or call is None:
             self.late_other(path, late, call)  # a relationship, a property: no column
@@ -858,8 +865,7 @@ class ColumnBuilder:
                        "tell whether it adds a column, and a labelled one would pass "
                        "unchecked; " + _DECLARE_DIRECTLY)
             return
-        q = self.callee_qual(path, call.callee)
-        builder = self.nested_builder(path, late.nested, broad=q is None or not is_sqla(q))
+        builder = self.handed_column(path, call, late.nested)
         if builder is not None:
             self.error(path, late.line,
                        f"{what}: {call.callee}(...) is given {builder}, and masking-reviewer "
