@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from reviewer.externals import Externals, canonical, tablename_expr
 from reviewer.facts import unread_error
@@ -801,13 +801,17 @@ def _lacks(qual: str, name: str) -> bool:
             and not name.startswith(("__", "_sa_")) and name not in _LIBRARY_NAMES)
 
 
-def _c3_merge(seqs: list[list[ClassNode | str]]) -> list[ClassNode | str] | None:
-    """Python's C3 merge; None when there is no consistent order. A class outside the
-    repository is its qualified name, equal wherever it appears."""
+_Entry = TypeVar("_Entry", ClassNode, "ClassNode | str")
+
+
+def _c3_merge(seqs: list[list[_Entry]]) -> list[_Entry] | None:
+    """Python's C3 merge; None when there is no consistent order. A repository class is the
+    same only as itself; a class outside the repository is its qualified name, equal wherever
+    it appears."""
     def same(a: ClassNode | str, b: ClassNode | str) -> bool:
         return a == b if isinstance(a, str) or isinstance(b, str) else a is b
 
-    out: list[ClassNode | str] = []
+    out: list[_Entry] = []
     seqs = [list(s) for s in seqs if s]
     while seqs:
         for seq in seqs:
@@ -954,25 +958,11 @@ def external_base_kind(
 
 def linearise(node: ClassNode) -> list[ClassNode]:
     """C3 linearisation; on an inconsistent hierarchy fall back to depth-first order."""
-    def merge(seqs: list[list[ClassNode]]) -> list[ClassNode] | None:
-        out: list[ClassNode] = []
-        seqs = [list(s) for s in seqs if s]
-        while seqs:
-            for seq in seqs:
-                head = seq[0]
-                if not any(head in s[1:] for s in seqs):
-                    break
-            else:
-                return None
-            out.append(head)
-            seqs = [[c for c in s if c is not head] for s in seqs]
-            seqs = [s for s in seqs if s]
-        return out
-
     @cache
     def lin(n: int) -> tuple[int, ...]:
         cls = by_id[n]
-        merged = merge([[by_id[i] for i in lin(id(b))] for b in cls.bases] + [list(cls.bases)])
+        merged = _c3_merge([[by_id[i] for i in lin(id(b))] for b in cls.bases]
+                           + [list(cls.bases)])
         if merged is None:
             seen: list[ClassNode] = []
             stack = list(reversed(cls.bases))
