@@ -173,7 +173,7 @@ def _external_bases(data: dict[str, Any], path: str, text: str
         problem = tablename_problem(str(entry.get("tablename", "")))
         if problem is not None:
             at = text.find(str(entry["tablename"]))
-            line = text.count("\n", 0, at) + 1 if at >= 0 else _line_of(text, "external-bases")
+            line = line_of(text, at) if at >= 0 else _line_of(text, "external-bases")
             raise UsageError(f"bad value for key 'external-bases.{name}.tablename': {problem}",
                              path=path, line=line)
     return tuple(class_from_data(name, entry, f"{path} [{_table_name(path)}.external-bases]")
