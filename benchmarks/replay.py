@@ -765,14 +765,15 @@ def judge_pull_request(pr: PullRequest, added: Sequence[Added], doc: Mapping[str
     pr.mr007 = sum(1 for f in findings if f["code"] == "MR007")
     pr.mr007_new = sum(1 for f in new if f["code"] == "MR007")
     pr.warnings = sum(1 for f in new if f["severity"] in ("warning", "error"))
-    noise = [f for f in new if f["code"] != "MR007" and not (
-        (label := labels.get((f.get("table"), f.get("column")))) and label.label != "none")]
-    pr.warnings_noise = sum(1 for f in noise if f["severity"] in ("warning", "error"))
-    pr.new_findings = [_finding_brief(f) | {"noise": any(f is n for n in noise)} for f in new]
+    noise = {id(f) for f in new if f["code"] != "MR007" and not (
+        (label := labels.get((f.get("table"), f.get("column")))) and label.label != "none")}
+    pr.warnings_noise = sum(1 for f in new if id(f) in noise
+                            and f["severity"] in ("warning", "error"))
+    pr.new_findings = [_finding_brief(f) | {"noise": id(f) in noise} for f in new]
     errors = [f for f in new if f["severity"] == "error"
               and f.get("source", "deterministic") == "deterministic"]
     pr.blocking_new = bool(errors)
-    pr.blocking_new_noise = any(f in noise for f in errors)
+    pr.blocking_new_noise = any(id(f) in noise for f in errors)
     changed = {(c["table"], c["column"]) for c in doc.get("changes", [])
                if c["kind"] == "column-added"}
     changed_at = {(c["path"], c["line"]) for c in doc.get("changes", [])
