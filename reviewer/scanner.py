@@ -1025,8 +1025,7 @@ class _ModuleBuilder:
                   ) -> tuple[CallFacts, tuple[str, ...], CallFacts | None, tuple[str, ...]]:
         """LateFacts' call, bases, through and nested for a call assigned after the class, read
         as in a class body."""
-        nested = () if _COLUMN_CALL.fullmatch(dotted(value.func) or "") else _nested_calls(value)
-        inner = _cast_value(value)
+        nested, inner = _call_parts(value)
         if isinstance(inner, cst.Call):
             return self.ex.call(inner, end), (), self.ex.call(value, end), nested
         return self.ex.call(value, end), (), None, nested
@@ -1407,9 +1406,7 @@ class _ModuleBuilder:
             nested: tuple[str, ...] = ()
             expr: str | None = None
             if isinstance(value, cst.Call):
-                if not _COLUMN_CALL.fullmatch(dotted(value.func) or ""):
-                    nested = _nested_calls(value)
-                inner = _cast_value(value)
+                nested, inner = _call_parts(value)
                 if isinstance(inner, cst.Call):
                     through, value = ex.call(value, end_line), inner
                 elif inner is not None:
@@ -1514,9 +1511,8 @@ class _ModuleBuilder:
                     + ("one of several values" if len(values) > 1 else "an expression")))
             return
         ret = calls[-1]
-        nested = () if _COLUMN_CALL.fullmatch(dotted(ret.func) or "") else _nested_calls(ret)
         through: CallFacts | None = None
-        inner = _cast_value(ret)
+        nested, inner = _call_parts(ret)
         if isinstance(inner, cst.Call):
             through, ret = ex.call(ret, end_line), inner
         call = ex.call(ret, end_line)
@@ -2534,6 +2530,14 @@ def _target_names(target: cst.BaseExpression) -> list[str]:
     if isinstance(target, (cst.Tuple, cst.List)):
         return [n for e in target.elements for n in _target_names(e.value)]
     return []
+
+
+def _call_parts(call: cst.Call) -> tuple[tuple[str, ...], cst.BaseExpression | None]:
+    """What a call assigned as an attribute holds besides itself: the callees inside it (none
+    under a call spelled like a column: its arguments are configuration) and, for ``cast(T,
+    value)``, the value."""
+    nested = () if _COLUMN_CALL.fullmatch(dotted(call.func) or "") else _nested_calls(call)
+    return nested, _cast_value(call)
 
 
 def _cast_value(call: cst.Call) -> cst.BaseExpression | None:
