@@ -153,20 +153,36 @@ def _f(x: float | None) -> str:
 
 
 def table(rows: Sequence[Agreement]) -> str:
+    """A row per project, a total per split of several projects, and one for all when both
+    splits are there."""
     lines = [
-        "| project | rows | same label | Cohen's kappa | credentials: first / second / both "
-        "| credential P / R (second vs first) | credential F1 | sensitive F1 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| project | split | rows | same label | Cohen's kappa | credentials: first / second / "
+        "both | credential P / R (second vs first) | credential F1 | sensitive F1 |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    total = Agreement("all", tuple(p for r in rows for p in r.pairs))
-    for r in [*rows, total] if len(rows) > 1 else rows:
+    totals = []
+    for held_out in (False, True):
+        part = [r for r in rows if r.held_out == held_out]
+        if len(part) > 1:
+            totals.append(Agreement(f"all {_split(held_out)}", tuple(p for r in part
+                                                                     for p in r.pairs),
+                                    held_out))
+    if len({r.held_out for r in rows}) > 1:
+        totals.append(Agreement("all", tuple(p for r in rows for p in r.pairs)))
+    for r in [*rows, *totals]:
         c = r.credential
-        name = f"**{r.project}**" if r is total else r.project
+        total = r in totals
+        name = f"**{r.project}**" if total else r.project
+        split = "" if r.project == "all" else _split(r.held_out)
         lines.append(
-            f"| {name} | {len(r.pairs)} | {_f(r.same)} | {_f(r.kappa)} | "
+            f"| {name} | {split} | {len(r.pairs)} | {_f(r.same)} | {_f(r.kappa)} | "
             f"{c.first} / {c.second} / {c.both} | {_f(c.precision)} / {_f(c.recall)} | "
             f"{_f(c.f1)} | {_f(r.sensitive.f1)} |")
     return "\n".join(lines)
+
+
+def _split(held_out: bool) -> str:
+    return "held-out" if held_out else "development"
 
 
 def disagreements(rows: Sequence[Agreement]) -> str:

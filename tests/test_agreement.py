@@ -73,13 +73,20 @@ def test_labellings_of_different_columns_are_refused(second: list[LabelRow],
         pair_rows([row("password", "credential"), row("name", "none")], second)
 
 
-def test_the_table_has_a_row_per_project_and_a_total() -> None:
+def test_the_table_has_a_row_per_project_and_a_total_per_split() -> None:
     a = Agreement("magnum", tuple(pairs(("credential", "credential"), ("none", "none"))))
     b = Agreement("nova", tuple(pairs(("credential", "none"), ("none", "none"))))
-    lines = table([a, b]).splitlines()
-    assert lines[2] == "| magnum | 2 | 1.000 | 1.000 | 1 / 1 / 1 | 1.000 / 1.000 | 1.000 | 1.000 |"
-    assert lines[3] == "| nova | 2 | 0.500 | 0.000 | 1 / 0 / 0 | - / 0.000 | 0.000 | 0.000 |"
-    assert lines[4].startswith("| **all** | 4 | 0.750 | 0.500 | 2 / 1 / 1 | 1.000 / 0.500 |")
+    c = Agreement("rucio", tuple(pairs(("none", "none"))), held_out=True)
+    lines = table([a, b, c]).splitlines()
+    assert lines[2] == ("| magnum | development | 2 | 1.000 | 1.000 | 1 / 1 / 1 | "
+                        "1.000 / 1.000 | 1.000 | 1.000 |")
+    assert lines[3] == ("| nova | development | 2 | 0.500 | 0.000 | 1 / 0 / 0 | - / 0.000 | "
+                        "0.000 | 0.000 |")
+    assert lines[4].startswith("| rucio | held-out | 1 | 1.000 |")
+    assert lines[5].startswith("| **all development** | development | 4 | 0.750 | 0.500 | "
+                               "2 / 1 / 1 | 1.000 / 0.500 |")
+    assert lines[6].startswith("| **all** |  | 5 | 0.800 |")  # one held-out project: no total
+    assert len(lines) == 7
 
 
 def _write(directory: Path, project: str, rows: list[tuple[str, str, str]]) -> None:
@@ -97,7 +104,7 @@ def test_main_reports_projects_with_a_second_labelling_and_their_disagreements(
     _write(first, "nova", [("host", "none", "")])  # no second labelling: not reported
     assert main(["--labels", str(first), "--second", str(second), "--disagreements"]) == 0
     out = capsys.readouterr().out
-    assert "| magnum | 2 | 0.500 |" in out and "nova" not in out
+    assert "| magnum | development | 2 | 0.500 |" in out and "nova" not in out
     assert "magnum t.ref_id: first credential (grants access); second none (an ID)" in out
 
 
