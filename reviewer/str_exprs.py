@@ -238,7 +238,7 @@ def local_strings(stmt: cst.FunctionDef, self_name: str) -> dict[str, StrExpr]:
 
 
 def body_strings(body: Sequence[cst.BaseStatement], self_name: str | None,
-                  counts: Mapping[str, int], env: dict[str, StrExpr]) -> dict[str, StrExpr]:
+                 counts: Mapping[str, int], env: dict[str, StrExpr]) -> dict[str, StrExpr]:
     """``env`` plus the names a body binds, as string expressions: one bound once at its top
     level is followed (``name = cls.__name__``), any other one is unknown."""
     env = dict(env)

@@ -188,7 +188,7 @@ def literal_strings(node: cst.BaseExpression) -> list[str] | None:
 
 
 def blocks_of(stmt: cst.Try | cst.TryStar | cst.With | cst.Match
-            ) -> list[Sequence[cst.BaseStatement]]:
+              ) -> list[Sequence[cst.BaseStatement]]:
     """The statement lists of a try (body, handlers, else, finally), a with, or a match's
     cases."""
     if isinstance(stmt, cst.With):
