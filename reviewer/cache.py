@@ -412,7 +412,11 @@ class RecordingTree:
             self.reads.setdefault(path, f"unreadable: {exc.message}")
             raise
         if path not in self.reads:
-            self.reads[path] = content_id(self.tree, path)
+            from reviewer.sources import GitTree
+
+            # the text in hand is what content_id would read again and hash
+            self.reads[path] = (content_id(self.tree, path) if isinstance(self.tree, GitTree)
+                                else text_digest(text))
         return text
 
 

@@ -1,0 +1,322 @@
+"""The literal keys a repository's code keeps in a blob column: a JSON, dict, pickle or text
+column whose name says nothing (ironic's ``nodes.driver_info``), read from the code that
+uses it (``info = node.driver_info or {}`` ... ``info.get('ipmi_password')``).
+
+A security reviewer finds the BMC password in ``driver_info`` that way; the classifier
+(``classify_inventory``) then judges the column by the keys it holds.
+
+What is read: the repository's own Python source, as auto-detection sees it (no tests, no
+vendored packages) and no migrations, each file first searched as text for the attribute
+names asked about, and only then parsed with the standard library's ``ast`` (never imported
+or executed). A file that does not parse, or nests deeper than ``MAX_NESTING``, gives no
+evidence: this only ever adds evidence, and the gate reads model files itself.
+
+What ties a use to a column, as a reviewer would accept it:
+
+- the receiver names the model: ``node.driver_info`` or ``task.node.driver_info`` for class
+  ``Node``, ``target.properties`` for ``VolumeTarget`` (a run of the class's or table's
+  words); ``self.x`` / ``cls.x`` inside a class of that name (the model itself, or another
+  layer's class of the same name);
+- or the attribute's name has several words and only one table has it
+  (``x.driver_internal_info``), and the receiver names no model (``job.x`` for ``PrintJob``
+  says it is some other model's);
+- a local name that every assignment in its function binds to such a use
+  (``info = node.driver_info or {}``, ``dict(node.driver_info)``, ``.copy()``).
+
+What counts as a key: a string literal that looks like a key (a word, dots and dashes
+allowed) in a subscript (``e['k']``, stored or read), ``e.get('k')``, ``e.pop('k')``,
+``e.setdefault('k', ...)``, ``e.update({'k': ...})`` / ``e.update(k=...)``, a dict literal or
+``dict(k=...)`` assigned to the attribute, or passed for it to the model's constructor
+(``Node(driver_info={...})``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Literal
+
+from reviewer.classifier import normalize
+from reviewer.constants import MAX_NESTING
+from reviewer.files import UnreadableFile, too_deep
+from reviewer.selection import auto_candidates
+from reviewer.sources import SourceTree
+from reviewer.types import Column, StoredKey
+
+ColumnKey = tuple[str, str]
+_Use = Literal["stores", "reads"]
+
+# What a key looks like: quoting one in a message or a prompt must never carry prose.
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+# Directories of schema migrations: they copy columns, they do not use them.
+_MIGRATIONS = frozenset({"migrations", "alembic", "migrate_repo"})
+_READ_METHODS = frozenset({"get", "pop"})
+_SELF = frozenset({"self", "cls"})
+
+
+def code_files(files: Sequence[str]) -> list[str]:
+    """The files read for evidence: the repository's Python source, less tests, vendored
+    packages and migrations."""
+    return [f for f in auto_candidates(files)
+            if not _MIGRATIONS.intersection(PurePosixPath(f).parts[:-1])]
+
+
+@dataclass(frozen=True, slots=True)
+class _Blob:
+    key: ColumnKey
+    names: tuple[tuple[str, ...], ...]  # the words of its class's and its table's names
+
+
+def _names(column: Column) -> tuple[tuple[str, ...], ...]:
+    return tuple(dict.fromkeys(t for t in (normalize(column.class_name or ""),
+                                           normalize(column.table)) if t))
+
+
+def _run_of(words: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    n = len(words)
+    return any(name[i:i + n] == words for i in range(len(name) - n + 1))
+
+
+class _Index:
+    """Which blob column an ``x.attr`` is, given the receiver's name."""
+
+    def __init__(self, blobs: Sequence[Column], columns: Sequence[Column],
+                 unique_min_words: int) -> None:
+        self.by_attr: dict[str, list[_Blob]] = {}
+        self.by_class: dict[str, dict[str, ColumnKey]] = {}
+        for c in blobs:
+            attr = c.attribute or c.column
+            self.by_attr.setdefault(attr, []).append(_Blob(c.key, _names(c)))
+            if c.class_name:
+                self.by_class.setdefault(c.class_name, {})[attr] = c.key
+        tables: dict[str, set[str]] = {}
+        self.models: set[tuple[str, ...]] = set()
+        for c in columns:
+            if c.history_of is None:
+                tables.setdefault(c.attribute or c.column, set()).add(c.table)
+                self.models.update(_names(c))
+        self._named: dict[tuple[str, ...], bool] = {}
+        self.unique = frozenset(
+            a for a, found in self.by_attr.items()
+            if len(found) == 1 and len(tables.get(a, ())) == 1
+            and len(normalize(a)) >= unique_min_words)
+
+    def resolve(self, attr: str, receiver: str | None) -> ColumnKey | None:
+        found = self.by_attr.get(attr)
+        if not found:
+            return None
+        words = normalize(receiver) if receiver else ()
+        if words:
+            exact = [b for b in found if words in b.names]
+            named = exact or [b for b in found if any(_run_of(words, n) for n in b.names)]
+            if len(named) == 1:
+                return named[0].key
+            if named:
+                return None  # it names two models that both have the attribute
+        if attr in self.unique and not self._names_a_model(words):
+            return found[0].key
+        return None
+
+    def _names_a_model(self, words: tuple[str, ...]) -> bool:
+        if words not in self._named:
+            self._named[words] = bool(words) and any(_run_of(words, n) for n in self.models)
+        return self._named[words]
+
+
+def stored_keys(tree: SourceTree, blobs: Sequence[Column], columns: Sequence[Column], *,
+                unique_min_words: int) -> dict[ColumnKey, tuple[StoredKey, ...]]:
+    """The keys the code keeps in each of ``blobs`` (the columns asked about), each at its
+    first use, ordered by where that is; ``columns`` is the whole inventory (which table has
+    which attribute, which names are models)."""
+    if not blobs:
+        return {}
+    index = _Index(blobs, columns, unique_min_words)
+    mention = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(index.by_attr))) + r")\b")
+    first: dict[ColumnKey, dict[str, StoredKey]] = {}
+    for path in code_files(tree.files()):
+        try:
+            text = tree.read(path)
+        except UnreadableFile:
+            continue  # evidence only: the gate reads (and blocks on) the model files itself
+        if text is None or mention.search(text) is None:
+            continue
+        module = _parse(text, path)
+        if module is None:
+            continue
+        for column, found in _Reader(index, path).module(module):
+            keys = first.setdefault(column, {})
+            prev = keys.get(found.key)
+            if prev is None or (found.path, found.line) < (prev.path, prev.line):
+                keys[found.key] = found
+    return {column: tuple(sorted(keys.values(), key=lambda k: (k.path, k.line, k.key)))
+            for column, keys in first.items()}
+
+
+def _parse(text: str, path: str) -> ast.Module | None:
+    if too_deep(text, MAX_NESTING, quotes="\"'") is not None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes in someone else's strings
+            return ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _key(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and _KEY.fullmatch(
+            node.value):
+        return node.value
+    return None
+
+
+def _dict_keys(node: ast.expr) -> list[tuple[str, int]]:
+    """The literal keys of ``{'k': ...}`` or ``dict(k=...)``."""
+    if isinstance(node, ast.Dict):
+        return [(k, node.lineno) for key in node.keys if (k := _key(key)) is not None]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        return [(kw.arg, node.lineno) for kw in node.keywords
+                if kw.arg is not None and _KEY.fullmatch(kw.arg)]
+    return []
+
+
+def _scopes(module: ast.Module) -> Iterator[tuple[list[ast.AST], str | None, list[str]]]:
+    """Each function's (and the module's, and each class body's) own nodes, without those of
+    the functions and classes inside it; with the class ``self`` is in and the parameters."""
+    todo: list[tuple[ast.AST, str | None]] = [(module, None)]
+    while todo:
+        scope, owner = todo.pop()
+        params: list[str] = []
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = scope.args
+            params = [p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs,
+                                      *filter(None, (a.vararg, a.kwarg)))]
+        inner = scope.name if isinstance(scope, ast.ClassDef) else owner
+        nodes: list[ast.AST] = []
+        stack = list(ast.iter_child_nodes(scope))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                todo.append((node, inner))
+                continue
+            nodes.append(node)
+            stack.extend(ast.iter_child_nodes(node))
+        yield nodes, inner, params
+
+
+class _Reader:
+    def __init__(self, index: _Index, path: str) -> None:
+        self.index = index
+        self.path = path
+
+    def module(self, module: ast.Module) -> Iterator[tuple[ColumnKey, StoredKey]]:
+        for nodes, owner, params in _scopes(module):
+            aliases = self._aliases(nodes, owner, params)
+            for node in nodes:
+                yield from self._uses(node, owner, aliases)
+
+    def _receiver(self, node: ast.expr, owner: str | None) -> str | None:
+        if isinstance(node, ast.Name):
+            return owner if node.id in _SELF else node.id
+        if isinstance(node, ast.Attribute):
+            return node.attr
+        return None
+
+    def _blob(self, node: ast.expr, owner: str | None,
+              aliases: Mapping[str, ColumnKey]) -> ColumnKey | None:
+        """The column ``node`` is the blob of: ``node.driver_info``, an alias of it, or a
+        copy (``... or {}``, ``dict(...)``, ``copy.deepcopy(...)``, ``.copy()``)."""
+        if isinstance(node, ast.Attribute):
+            return self.index.resolve(node.attr, self._receiver(node.value, owner))
+        if isinstance(node, ast.Name):
+            return aliases.get(node.id)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            return self._blob(node.values[0], owner, aliases)
+        if isinstance(node, ast.Call) and not node.keywords:
+            func = node.func
+            if (isinstance(func, ast.Attribute) and func.attr == "copy" and not node.args):
+                return self._blob(func.value, owner, aliases)
+            if len(node.args) == 1 and (
+                    (isinstance(func, ast.Name) and func.id == "dict")
+                    or (isinstance(func, ast.Attribute) and func.attr in ("copy", "deepcopy"))):
+                return self._blob(node.args[0], owner, aliases)
+        return None
+
+    def _aliases(self, nodes: Sequence[ast.AST], owner: str | None,
+                 params: Sequence[str]) -> dict[str, ColumnKey]:
+        """Names every binding in the scope sets to the same blob; a name bound any other way
+        (a parameter, a loop, another value) is not one."""
+        bound: dict[str, ColumnKey | None] = dict.fromkeys(params)
+        simple: set[int] = set()
+        for node in nodes:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)):
+                simple.add(id(node.targets[0]))
+                name = node.targets[0].id
+                found = self._blob(node.value, owner, {})
+                if name in bound and bound[name] != found:
+                    bound[name] = None
+                else:
+                    bound.setdefault(name, found)
+        for node in nodes:
+            if (isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del))
+                    and id(node) not in simple):
+                bound[node.id] = None  # a loop, `with ... as`, `+=`, an annotation, `:=`
+        return {name: key for name, key in bound.items() if key is not None}
+
+    def _found(self, column: ColumnKey, key: str, use: _Use,
+               line: int) -> tuple[ColumnKey, StoredKey]:
+        return column, StoredKey(key, use, self.path, line)
+
+    def _uses(self, node: ast.AST, owner: str | None,
+              aliases: Mapping[str, ColumnKey]) -> Iterator[tuple[ColumnKey, StoredKey]]:
+        if isinstance(node, ast.Subscript):
+            key = _key(node.slice)
+            column = None if key is None else self._blob(node.value, owner, aliases)
+            if key is not None and column is not None:
+                use: _Use = "stores" if isinstance(node.ctx, ast.Store) else "reads"
+                yield self._found(column, key, use, node.lineno)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            if method in _READ_METHODS or method == "setdefault":
+                key = _key(node.args[0]) if node.args else None
+                column = None if key is None else self._blob(node.func.value, owner, aliases)
+                if key is not None and column is not None:
+                    yield self._found(column, key,
+                                      "reads" if method in _READ_METHODS else "stores",
+                                      node.lineno)
+            elif method == "update":
+                column = self._blob(node.func.value, owner, aliases)
+                if column is not None:
+                    keys = [k for arg in node.args[:1] for k in _dict_keys(arg)]
+                    keys += [(kw.arg, node.lineno) for kw in node.keywords
+                             if kw.arg is not None and _KEY.fullmatch(kw.arg)]
+                    for key, line in keys:
+                        yield self._found(column, key, "stores", line)
+            yield from self._constructed(node, node.func.attr)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            yield from self._constructed(node, node.func.id)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute):
+                    column = self._blob(target, owner, aliases)
+                    if column is not None:
+                        for key, line in _dict_keys(node.value):
+                            yield self._found(column, key, "stores", line)
+
+    def _constructed(self, node: ast.Call,
+                     callee: str) -> Iterator[tuple[ColumnKey, StoredKey]]:
+        """``Node(driver_info={...})``: the model's constructor fills the blob."""
+        attrs = self.index.by_class.get(callee)
+        if not attrs:
+            return
+        for kw in node.keywords:
+            column = attrs.get(kw.arg) if kw.arg is not None else None
+            if column is not None:
+                for key, line in _dict_keys(kw.value):
+                    yield self._found(column, key, "stores", line)
