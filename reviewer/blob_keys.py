@@ -6,10 +6,13 @@ A security reviewer finds the BMC password in ``driver_info`` that way; the clas
 (``classify_inventory``) then judges the column by the keys it holds.
 
 What is read: the repository's own Python source, as auto-detection sees it (no tests, no
-vendored packages) and no migrations, each file first searched as text for the attribute
-names asked about, and only then parsed with the standard library's ``ast`` (never imported
-or executed). A file that does not parse, or nests deeper than ``MAX_NESTING``, gives no
-evidence: this only ever adds evidence, and the gate reads model files itself.
+vendored packages) and no migrations. Each file is first searched as text for a use that could
+be a column's (``node.driver_info``, ``self.x`` in a class named like the model,
+``Node(driver_info={``); only a file with one is parsed, with the standard library's ``ast``
+(never imported or executed), and only the functions holding those lines are walked. A file
+that does not parse, or nests deeper than ``MAX_NESTING``, gives no evidence: this only ever
+adds evidence, and the gate reads the model files itself. What each file holds is cached by
+its content (``use_cache``), so a warm pull request reads and parses only the files it changed.
 
 What ties a use to a column, as a reviewer would accept it:
 
@@ -33,6 +36,8 @@ allowed) in a subscript (``e['k']``, stored or read), ``e.get('k')``, ``e.pop('k
 from __future__ import annotations
 
 import ast
+import bisect
+import json
 import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -40,8 +45,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
 
+from reviewer.cache import JsonStore, digest_key, files_fingerprint, identify
 from reviewer.classifier import normalize
-from reviewer.constants import MAX_NESTING
+from reviewer.constants import INVENTORY_CACHE_ENTRIES, MAX_NESTING
 from reviewer.files import UnreadableFile, too_deep
 from reviewer.selection import auto_candidates
 from reviewer.sources import SourceTree
@@ -126,34 +132,124 @@ class _Index:
             self._named[words] = bool(words) and any(_run_of(words, n) for n in self.models)
         return self._named[words]
 
+    def patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        names = "|".join(map(re.escape, sorted(self.by_attr)))
+        return (re.compile(rf"\.({names})\b"),
+                re.compile(rf"\b({names})\s*=\s*(?:\{{|dict\()"))
+
+    def hits(self, text: str, uses: re.Pattern[str], fills: re.Pattern[str]) -> list[int]:
+        """The lines of ``text`` where a use could be a column's, by its text alone: the
+        receiver before ``.attr`` resolves (``self`` to a class the file defines), or the
+        file calls the model's constructor with ``attr={``. Only these files are parsed, and
+        only the functions holding these lines are walked."""
+        offsets: list[int] = []
+        classes: list[str] | None = None
+        for m in uses.finditer(text):
+            attr = m.group(1)
+            receiver = _RECEIVER.search(text, max(0, m.start() - 80), m.start())
+            name = receiver.group(1) if receiver else None
+            if name in _SELF:
+                if classes is None:
+                    classes = _CLASS.findall(text)
+                if any(self.resolve(attr, c) for c in classes):
+                    offsets.append(m.start())
+            elif self.resolve(attr, name) is not None:
+                offsets.append(m.start())
+        for m in fills.finditer(text):
+            if any(m.group(1) in attrs and re.search(rf"\b{re.escape(cls)}\s*\(", text)
+                   for cls, attrs in self.by_class.items()):
+                offsets.append(m.start())
+        if not offsets:
+            return []
+        newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        return sorted({bisect.bisect_left(newlines, o) + 1 for o in offsets})
+
+
+_RECEIVER = re.compile(r"(\w+)\s*\Z")
+_CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
+_NEWLINE = re.compile(r"\n")
+
 
 def stored_keys(tree: SourceTree, blobs: Sequence[Column], columns: Sequence[Column], *,
-                unique_min_words: int) -> dict[ColumnKey, tuple[StoredKey, ...]]:
+                unique_min_words: int, use_cache: bool = False
+                ) -> dict[ColumnKey, tuple[StoredKey, ...]]:
     """The keys the code keeps in each of ``blobs`` (the columns asked about), each at its
     first use, ordered by where that is; ``columns`` is the whole inventory (which table has
-    which attribute, which names are models)."""
+    which attribute, which names are models).
+
+    With ``use_cache``, what each file holds is kept by its content id, for these columns and
+    this code: a pull request that changes three files reads and parses three."""
     if not blobs:
         return {}
     index = _Index(blobs, columns, unique_min_words)
-    mention = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(index.by_attr))) + r")\b")
+    uses, fills = index.patterns()
+    store = _FileStore(index) if use_cache else None
+    known = store.load() if store is not None else {}
+    seen: dict[str, tuple[str | None, list[tuple[ColumnKey, StoredKey]]]] = {}
     first: dict[ColumnKey, dict[str, StoredKey]] = {}
     for path in code_files(tree.files()):
         try:
-            text = tree.read(path)
+            cid = identify(tree, path) if store is not None else None
+            if cid is not None and path in known and known[path][0] == cid:
+                found = known[path][1]
+            else:
+                text = tree.read(path)
+                lines = [] if text is None else index.hits(text, uses, fills)
+                module = _parse(text, path) if text is not None and lines else None
+                found = [] if module is None else list(_Reader(index, path).module(module, lines))
         except UnreadableFile:
             continue  # evidence only: the gate reads (and blocks on) the model files itself
-        if text is None or mention.search(text) is None:
-            continue
-        module = _parse(text, path)
-        if module is None:
-            continue
-        for column, found in _Reader(index, path).module(module):
+        seen[path] = (cid, found)
+        for column, stored in found:
             keys = first.setdefault(column, {})
-            prev = keys.get(found.key)
-            if prev is None or (found.path, found.line) < (prev.path, prev.line):
-                keys[found.key] = found
+            prev = keys.get(stored.key)
+            if prev is None or (stored.path, stored.line) < (prev.path, prev.line):
+                keys[stored.key] = stored
+    if store is not None and seen != known:
+        store.save(seen)
     return {column: tuple(sorted(keys.values(), key=lambda k: (k.path, k.line, k.key)))
             for column, keys in first.items()}
+
+
+class _FileStore:
+    """What each code file holds for one set of blob columns, by the file's content id: one
+    JSON entry, keyed on the columns asked about, the inventory's model names and this code.
+    A malformed entry is a miss (the cache may come from an untrusted run)."""
+
+    def __init__(self, index: _Index) -> None:
+        code = files_fingerprint(("blob_keys.py", "classifier.py", "vocabulary.toml",
+                                  "selection.py"))
+        shape = json.dumps([sorted((a, sorted((list(b.key), [list(n) for n in b.names])
+                                              for b in found))
+                                   for a, found in index.by_attr.items()),
+                            sorted((c, sorted(a.items())) for c, a in index.by_class.items()),
+                            sorted(index.unique), sorted(index.models)])
+        self.key = None if code is None else digest_key("stored-keys", code, shape)
+        self.store = JsonStore("stored-keys", max_entries=INVENTORY_CACHE_ENTRIES)
+
+    def load(self) -> dict[str, tuple[str | None, list[tuple[ColumnKey, StoredKey]]]]:
+        data = None if self.key is None else self.store.load(self.key)
+        out: dict[str, tuple[str | None, list[tuple[ColumnKey, StoredKey]]]] = {}
+        try:
+            for path, cid, rows in (data or {}).get("files", []):
+                found: list[tuple[ColumnKey, StoredKey]] = []
+                for table, column, key, use, line in rows:
+                    if use not in ("stores", "reads") or not all(
+                            isinstance(v, str) for v in (path, cid, table, column, key)
+                    ) or not _KEY.fullmatch(key) or type(line) is not int:
+                        return {}
+                    found.append(((table, column), StoredKey(key, use, path, line)))
+                out[path] = (cid, found)
+        except (TypeError, ValueError):
+            return {}
+        return out
+
+    def save(self, seen: Mapping[str, tuple[str | None,
+                                            list[tuple[ColumnKey, StoredKey]]]]) -> None:
+        if self.key is not None:
+            self.store.store(self.key, {"files": [
+                [path, cid, [[*column, k.key, k.use, k.line] for column, k in found]]
+                for path, (cid, found) in sorted(seen.items()) if cid is not None]})
 
 
 def _parse(text: str, path: str) -> ast.Module | None:
@@ -184,24 +280,37 @@ def _dict_keys(node: ast.expr) -> list[tuple[str, int]]:
     return []
 
 
-def _scopes(module: ast.Module) -> Iterator[tuple[list[ast.AST], str | None, list[str]]]:
-    """Each function's (and the module's, and each class body's) own nodes, without those of
-    the functions and classes inside it; with the class ``self`` is in and the parameters."""
+def _scopes(module: ast.Module, lines: Sequence[int]
+            ) -> Iterator[tuple[list[ast.AST], str | None, list[str]]]:
+    """The nodes of each function that holds one of ``lines`` (all of them: a name's every
+    binding decides whether it is an alias), and of the module's and class bodies' statements
+    that hold one; without those of the functions and classes inside, which come apart.
+    With the class ``self`` is in, and the function's parameters."""
+
+    def touched(node: ast.AST) -> bool:
+        low = getattr(node, "lineno", None)
+        if low is None:
+            return True
+        i = bisect.bisect_left(lines, low)
+        return i < len(lines) and lines[i] <= getattr(node, "end_lineno", low)
+
     todo: list[tuple[ast.AST, str | None]] = [(module, None)]
     while todo:
         scope, owner = todo.pop()
         params: list[str] = []
+        function = isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef))
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             a = scope.args
             params = [p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs,
                                       *filter(None, (a.vararg, a.kwarg)))]
         inner = scope.name if isinstance(scope, ast.ClassDef) else owner
         nodes: list[ast.AST] = []
-        stack = list(ast.iter_child_nodes(scope))
+        stack = [n for n in ast.iter_child_nodes(scope) if function or touched(n)]
         while stack:
             node = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                todo.append((node, inner))
+                if touched(node):
+                    todo.append((node, inner))
                 continue
             nodes.append(node)
             stack.extend(ast.iter_child_nodes(node))
@@ -213,8 +322,9 @@ class _Reader:
         self.index = index
         self.path = path
 
-    def module(self, module: ast.Module) -> Iterator[tuple[ColumnKey, StoredKey]]:
-        for nodes, owner, params in _scopes(module):
+    def module(self, module: ast.Module,
+               lines: Sequence[int]) -> Iterator[tuple[ColumnKey, StoredKey]]:
+        for nodes, owner, params in _scopes(module, lines):
             aliases = self._aliases(nodes, owner, params)
             for node in nodes:
                 yield from self._uses(node, owner, aliases)

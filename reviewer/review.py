@@ -143,13 +143,15 @@ def classification(config: Config, vocab: Callable[[], Vocabulary]) -> Refinemen
     key = None if code is None else digest_key(
         "classified", code, sys.version,
         json.dumps([config.sensitive_names, config.ignore_names]))
-    return Refinement(key, lambda inventory, tree: classify_inventory(inventory, vocab(), tree))
+    return Refinement(key, lambda inventory, tree, cached: classify_inventory(
+        inventory, vocab(), tree, use_cache=cached))
 
 
 def classify_inventory(inventory: Inventory, vocab: Vocabulary,
-                       tree: SourceTree | None = None) -> Inventory:
+                       tree: SourceTree | None = None, *, use_cache: bool = False) -> Inventory:
     """Fill in every column's category, confidence and evidence (static and runtime modes);
-    with the source ``tree``, also by the keys its code keeps in blob columns."""
+    with the source ``tree``, also by the keys its code keeps in blob columns (what each
+    file holds cached by its content, with ``use_cache``)."""
     from reviewer.classifier import classify_columns, keyed_blob, with_stored_keys
 
     columns = classify_columns(inventory.columns, vocab)
@@ -158,7 +160,8 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
         from reviewer.blob_keys import stored_keys
 
         found = stored_keys(tree, blobs, inventory.columns,
-                            unique_min_words=vocab.unique_attribute_min_words)
+                            unique_min_words=vocab.unique_attribute_min_words,
+                            use_cache=use_cache)
         if found:
             columns = with_stored_keys(columns, found, vocab)
     return replace(inventory, columns=columns)
