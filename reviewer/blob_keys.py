@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import itertools
 import json
 import re
 import warnings
@@ -94,24 +95,35 @@ class _Index:
                  unique_min_words: int) -> None:
         self.by_attr: dict[str, list[_Blob]] = {}
         self.by_class: dict[str, dict[str, ColumnKey]] = {}
+        names: dict[tuple[str | None, str], tuple[tuple[str, ...], ...]] = {}
         for c in blobs:
             attr = c.attribute or c.column
-            self.by_attr.setdefault(attr, []).append(_Blob(c.key, _names(c)))
+            model = names.get((c.class_name, c.table)) or names.setdefault(
+                (c.class_name, c.table), _names(c))
+            self.by_attr.setdefault(attr, []).append(_Blob(c.key, model))
             if c.class_name:
                 self.by_class.setdefault(c.class_name, {})[attr] = c.key
         tables: dict[str, set[str]] = {}
-        self.models: set[tuple[str, ...]] = set()
         for c in columns:
             if c.history_of is None:
                 tables.setdefault(c.attribute or c.column, set()).add(c.table)
-                self.models.update(_names(c))
+                if (c.class_name, c.table) not in names:
+                    names[(c.class_name, c.table)] = _names(c)
+        self.models = {n for model in names.values() for n in model}
         self._named: dict[tuple[str, ...], bool] = {}
+        self._resolved: dict[tuple[str, str | None], ColumnKey | None] = {}
         self.unique = frozenset(
             a for a, found in self.by_attr.items()
             if len(found) == 1 and len(tables.get(a, ())) == 1
             and len(normalize(a)) >= unique_min_words)
 
     def resolve(self, attr: str, receiver: str | None) -> ColumnKey | None:
+        asked = (attr, receiver)
+        if asked not in self._resolved:
+            self._resolved[asked] = self._resolve(attr, receiver)
+        return self._resolved[asked]
+
+    def _resolve(self, attr: str, receiver: str | None) -> ColumnKey | None:
         found = self.by_attr.get(attr)
         if not found:
             return None
@@ -134,8 +146,8 @@ class _Index:
 
     def patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         names = "|".join(map(re.escape, sorted(self.by_attr)))
-        return (re.compile(rf"\.({names})\b"),
-                re.compile(rf"\b({names})\s*=\s*(?:\{{|dict\()"))
+        # anchored on a literal character: an alternation tried at every word is slow
+        return re.compile(rf"\.({names})\b"), re.compile(r"=[ \t]*(?:\{|dict\()")
 
     def hits(self, text: str, uses: re.Pattern[str], fills: re.Pattern[str]) -> list[int]:
         """The lines of ``text`` where a use could be a column's, by its text alone: the
@@ -145,9 +157,7 @@ class _Index:
         offsets: list[int] = []
         classes: list[str] | None = None
         for m in uses.finditer(text):
-            attr = m.group(1)
-            receiver = _RECEIVER.search(text, max(0, m.start() - 80), m.start())
-            name = receiver.group(1) if receiver else None
+            name, attr = _word_before(text, m.start()), m.group(1)
             if name in _SELF:
                 if classes is None:
                     classes = _CLASS.findall(text)
@@ -156,8 +166,10 @@ class _Index:
             elif self.resolve(attr, name) is not None:
                 offsets.append(m.start())
         for m in fills.finditer(text):
-            if any(m.group(1) in attrs and re.search(rf"\b{re.escape(cls)}\s*\(", text)
-                   for cls, attrs in self.by_class.items()):
+            attr = _word_before(text, m.start())
+            if attr in self.by_attr and any(
+                    attr in attrs and re.search(rf"\b{re.escape(cls)}\s*\(", text)
+                    for cls, attrs in self.by_class.items()):
                 offsets.append(m.start())
         if not offsets:
             return []
@@ -165,7 +177,16 @@ class _Index:
         return sorted({bisect.bisect_left(newlines, o) + 1 for o in offsets})
 
 
-_RECEIVER = re.compile(r"(\w+)\s*\Z")
+def _word_before(text: str, end: int) -> str | None:
+    """The identifier that ends at ``end`` (spaces before ``end`` skipped), if any."""
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:end] or None
+
+
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 _NEWLINE = re.compile(r"\n")
 
@@ -195,8 +216,7 @@ def stored_keys(tree: SourceTree, blobs: Sequence[Column], columns: Sequence[Col
             else:
                 text = tree.read(path)
                 lines = [] if text is None else index.hits(text, uses, fills)
-                module = _parse(text, path) if text is not None and lines else None
-                found = [] if module is None else list(_Reader(index, path).module(module, lines))
+                found = [] if text is None or not lines else _read(index, text, lines, path)
         except UnreadableFile:
             continue  # evidence only: the gate reads (and blocks on) the model files itself
         seen[path] = (cid, found)
@@ -252,6 +272,102 @@ class _FileStore:
                 for path, (cid, found) in sorted(seen.items()) if cid is not None]})
 
 
+def _read(index: _Index, text: str, lines: Sequence[int],
+          path: str) -> list[tuple[ColumnKey, StoredKey]]:
+    """The uses on ``lines``: each function holding one parsed alone (a 10,000-line module
+    costs its few functions, not the whole parse), else the whole file."""
+    reader = _Reader(index, path)
+    pieces = _functions(text, lines, path)
+    if pieces is not None:
+        return [found for piece, owner in pieces for found in reader.module(piece, lines, owner)]
+    module = _parse(text, path)
+    return [] if module is None else list(reader.module(module, lines, None))
+
+
+_TRIPLE = re.compile(r"\"\"\"|'''")
+_DEF = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]")
+_CLASS_AT = re.compile(r"[ \t]*class[ \t]+(\w+)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _code(line: str) -> bool:
+    """A line that starts a statement or a block (not blank, a comment, or a closing bracket
+    of a statement begun above)."""
+    stripped = line.strip()
+    return bool(stripped) and stripped[0] not in "#)]}"
+
+
+def _functions(text: str, lines: Sequence[int],
+               path: str) -> list[tuple[ast.Module, str | None]] | None:
+    """Each function that holds one of ``lines``, parsed alone and numbered as in the file,
+    with the class it is a method of; None when a line is outside any function, or a
+    function's text is not plain enough to cut out (a string at column 0, a parse error):
+    then the caller parses the whole file."""
+    source = text.splitlines(keepends=True)
+    # where a line starts, and the triple quotes before it: a def inside a docstring's
+    # example is no function (an odd count of either kind before it says so)
+    offsets = list(itertools.accumulate(map(len, source), initial=0))
+    quotes = [(m.start(), m.group()) for m in _TRIPLE.finditer(text)]
+    spans: dict[int, int] = {}
+    for line in lines:
+        start = _enclosing(source, line - 1, _DEF)
+        if start is None:
+            return None
+        before = quotes[:bisect.bisect_left(quotes, (offsets[start], ""))]
+        if any(sum(q == kind for _, q in before) % 2 for kind in ('"""', "'''")):
+            return None
+        if start not in spans:
+            depth = _indent(source[start])
+            end = start + 1
+            for k in range(start + 1, len(source)):
+                if _code(source[k]) and _indent(source[k]) <= depth:
+                    break
+                end = k + 1
+            spans[start] = end
+        if not start < line - 1 < spans[start]:
+            return None
+    out = []
+    for start, end in spans.items():
+        depth = _indent(source[start])
+        body = []
+        for raw in source[start:end]:
+            if not raw.strip():
+                body.append("\n")
+            elif raw[:depth].strip(" \t"):
+                return None  # a line less indented than the def: inside a string
+            else:
+                body.append(raw[depth:])
+        piece = _parse("".join(body), path)
+        if piece is None:
+            return None
+        ast.increment_lineno(piece, start)
+        owner = _enclosing(source, start, _CLASS_AT)
+        found = None if owner is None else _CLASS_AT.match(source[owner])
+        out.append((piece, found.group(1) if found else None))
+    return out
+
+
+def _enclosing(source: Sequence[str], index: int, block: re.Pattern[str]) -> int | None:
+    """The nearest line above ``index`` that opens a ``block`` (a def, a class) holding it,
+    through the blocks between (an ``if``, a nested def); None when module code (a statement at
+    column 0) or, looking for a def, a class body comes first."""
+    limit = _indent(source[index])
+    for j in range(index - 1, -1, -1):
+        line = source[j]
+        depth = _indent(line)
+        if depth >= limit or not _code(line):
+            continue
+        if block.match(line):
+            return j
+        if depth == 0 or (block is _DEF and _CLASS_AT.match(line)):
+            return None
+        limit = depth
+    return None
+
+
 def _parse(text: str, path: str) -> ast.Module | None:
     if too_deep(text, MAX_NESTING, quotes="\"'") is not None:
         return None
@@ -280,7 +396,7 @@ def _dict_keys(node: ast.expr) -> list[tuple[str, int]]:
     return []
 
 
-def _scopes(module: ast.Module, lines: Sequence[int]
+def _scopes(module: ast.Module, lines: Sequence[int], owner: str | None
             ) -> Iterator[tuple[list[ast.AST], str | None, list[str]]]:
     """The nodes of each function that holds one of ``lines`` (all of them: a name's every
     binding decides whether it is an alias), and of the module's and class bodies' statements
@@ -294,7 +410,7 @@ def _scopes(module: ast.Module, lines: Sequence[int]
         i = bisect.bisect_left(lines, low)
         return i < len(lines) and lines[i] <= getattr(node, "end_lineno", low)
 
-    todo: list[tuple[ast.AST, str | None]] = [(module, None)]
+    todo: list[tuple[ast.AST, str | None]] = [(module, owner)]
     while todo:
         scope, owner = todo.pop()
         params: list[str] = []
@@ -322,9 +438,10 @@ class _Reader:
         self.index = index
         self.path = path
 
-    def module(self, module: ast.Module,
-               lines: Sequence[int]) -> Iterator[tuple[ColumnKey, StoredKey]]:
-        for nodes, owner, params in _scopes(module, lines):
+    def module(self, module: ast.Module, lines: Sequence[int],
+               outer: str | None) -> Iterator[tuple[ColumnKey, StoredKey]]:
+        """The uses in ``module``; ``outer`` is the class its code is in (a method cut out)."""
+        for nodes, owner, params in _scopes(module, lines, outer):
             aliases = self._aliases(nodes, owner, params)
             for node in nodes:
                 yield from self._uses(node, owner, aliases)

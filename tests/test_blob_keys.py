@@ -186,6 +186,50 @@ def parse_connection(printer):
               6)],
             id="a name bound to two things or by a loop is no alias; a copy is"),
         pytest.param(
+            {"fleet__scripts": (
+                "import sys\n"
+                "def usage(printer):\n"
+                '    text = """\n'
+                "Usage: fleet\n"
+                '"""\n'
+                "    return printer.extra.get('api_token')\n"
+                "if __name__ == '__main__':\n"
+                "    sys.exit(printer.control_info['snmp_password'])\n")},
+            [("printers", "control_info", "snmp_password", "reads", "fleet/scripts.py", 8),
+             ("printers", "extra", "api_token", "reads", "fleet/scripts.py", 6)],
+            id="module code, and a function with a string at column 0: the whole file parsed"),
+        pytest.param(
+            {"fleet__objects__printer": '''\
+                class Printer:
+                    @property
+                    def contact(self):
+                        def pick(key):
+                            return self.extra.get(key)
+
+                        return pick('x') or self.extra.get('admin_email')
+
+                def helper(printer):
+                    return printer.extra['api_token']
+                '''},
+            [("printers", "extra", "admin_email", "reads", "fleet/objects/printer.py", 7),
+             ("printers", "extra", "api_token", "reads", "fleet/objects/printer.py", 10)],
+            id="methods and functions cut out alone keep their class and lines"),
+        pytest.param(
+            {"fleet__runtime": '''\
+                """Runtime helpers.
+
+                Example:
+
+                    def get_token(printer):
+                        return printer.extra.get("api_token")
+                """
+
+                def name(printer):
+                    return printer.extra.get("display_name")
+                '''},
+            [("printers", "extra", "display_name", "reads", "fleet/runtime.py", 10)],
+            id="a function in a docstring's example is not code"),
+        pytest.param(
             {"tests__test_snmp": "def test_it(printer):\n    printer.extra['api_token'] = 1\n",
              "fleet__migrations__versions__0001_init":
                  "def upgrade(printer):\n    printer.extra['api_token'] = 1\n",
@@ -326,3 +370,45 @@ def test_a_warm_run_sees_a_key_added_outside_the_model_files(
     assert _scan(fleet.root, capsys) == {"printers.control_info": (
         "credential", "high",
         "the code reads key 'snmp_password' from it: fleet/drivers/snmp.py:4")}
+
+
+def test_the_ai_prompt_carries_the_key_evidence() -> None:
+    from reviewer.ai import AiRequest, render_request
+
+    tree = MemoryTree(_files(fleet__drivers__snmp=SNMP))
+    inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
+    column = inventory.by_key()[("printers", "control_info")]
+    hunk = "@@ -13,0 +14,1 @@ class Printer(Base):\n+    control_info = Column(JsonEncodedDict)\n"
+    rendered = render_request(AiRequest(hunks=(("fleet/models.py", hunk),),
+                                        candidates=(column,), findings=(), similar=(),
+                                        inventory=inventory))
+    assert ("classifier: credential, high confidence (the code reads key 'snmp_password' "
+            "from it: fleet/drivers/snmp.py:4)") in rendered.user
+
+
+def test_a_pull_request_adding_a_blob_and_its_password_is_blocked(
+        fleet: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    # the base has no panel_info; the pull request adds it and a driver that keeps the
+    # panel's admin password in it: the MR003 blocks, and its evidence says why
+    fleet.branch("feature")
+    fleet.checkout("feature")
+    fleet.write("fleet/models.py", MODELS.replace(
+        "    notes = Column(Text)\n", "    notes = Column(Text)\n"
+        "    panel_info = Column(JsonEncodedDict)\n"))
+    fleet.write("fleet/drivers/panel.py", textwrap.dedent('''\
+        def unlock(printer, password):
+            printer.panel_info['admin_password'] = password
+        '''))
+    fleet.commit("Printers remember their control panel's admin login")
+    code = main(["diff", "-C", str(fleet.root), "--base", "main", "--no-ai", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    [mr003] = [f for f in json.loads(out)["findings"] if f["code"] == "MR003"]
+    assert code == 1
+    assert (mr003["table"], mr003["column"], mr003["severity"], mr003["line"]) == (
+        "printers", "panel_info", "error", 19)
+    assert mr003["evidence"] == ("the code stores key 'admin_password' in it: "
+                                 "fleet/drivers/panel.py:2")
+    main(["diff", "-C", str(fleet.root), "--base", "main", "--no-ai", "--format", "markdown"])
+    assert "the code stores key 'admin_password' in it: fleet/drivers/panel.py:2" in (
+        capsys.readouterr().out)
