@@ -40,6 +40,7 @@ import bisect
 import itertools
 import json
 import re
+import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ from typing import Literal
 
 from reviewer.cache import JsonStore, digest_key, files_fingerprint, identify
 from reviewer.classifier import normalize
-from reviewer.constants import INVENTORY_CACHE_ENTRIES, MAX_NESTING
+from reviewer.constants import INVENTORY_CACHE_ENTRIES, MAX_NESTING, OLDEST_PYTHON
 from reviewer.files import UnreadableFile, too_deep
 from reviewer.selection import auto_candidates
 from reviewer.sources import SourceTree
@@ -278,10 +279,14 @@ def _read(index: _Index, text: str, lines: Sequence[int],
     costs its few functions, not the whole parse), else the whole file."""
     reader = _Reader(index, path)
     pieces = _functions(text, lines, path)
-    if pieces is not None:
-        return [found for piece, owner in pieces for found in reader.module(piece, lines, owner)]
-    module = _parse(text, path)
-    return [] if module is None else list(reader.module(module, lines, None))
+    if pieces is None or None in (piece for piece, _ in pieces):
+        # a function that did not parse alone may be a bad cut: the whole file decides, and
+        # when it does not parse either, the functions that did still count
+        module = _parse(text, path)
+        if module is not None or pieces is None:
+            return [] if module is None else list(reader.module(module, lines, None))
+    return [found for piece, owner in pieces if piece is not None
+            for found in reader.module(piece, lines, owner)]
 
 
 _TRIPLE = re.compile(r"\"\"\"|'''")
@@ -301,11 +306,11 @@ def _code(line: str) -> bool:
 
 
 def _functions(text: str, lines: Sequence[int],
-               path: str) -> list[tuple[ast.Module, str | None]] | None:
-    """Each function that holds one of ``lines``, parsed alone and numbered as in the file,
-    with the class it is a method of; None when a line is outside any function, or a
-    function's text is not plain enough to cut out (a string at column 0, a parse error):
-    then the caller parses the whole file."""
+               path: str) -> list[tuple[ast.Module | None, str | None]] | None:
+    """Each function that holds one of ``lines``, parsed alone (None when it does not parse)
+    and numbered as in the file, with the class it is a method of; None when a line is
+    outside any function, or a function's text is not plain enough to cut out (a string at
+    column 0): then the caller parses the whole file."""
     source = text.splitlines(keepends=True)
     # where a line starts, and the triple quotes before it: a def inside a docstring's
     # example is no function (an odd count of either kind before it says so)
@@ -341,9 +346,8 @@ def _functions(text: str, lines: Sequence[int],
             else:
                 body.append(raw[depth:])
         piece = _parse("".join(body), path)
-        if piece is None:
-            return None
-        ast.increment_lineno(piece, start)
+        if piece is not None:
+            ast.increment_lineno(piece, start)
         owner = _enclosing(source, start, _CLASS_AT)
         found = None if owner is None else _CLASS_AT.match(source[owner])
         out.append((piece, found.group(1) if found else None))
@@ -369,14 +373,42 @@ def _enclosing(source: Sequence[str], index: int, block: re.Pattern[str]) -> int
 
 
 def _parse(text: str, path: str) -> ast.Module | None:
+    """The code's syntax tree, in the grammar of the oldest supported Python on every host:
+    one repository gives the same evidence under 3.10 and 3.13. The standard library's
+    parser takes ``feature_version`` for that; the one thing it still lets through on 3.12+
+    is PEP 701's f-strings, refused here as 3.10 refuses them."""
     if too_deep(text, MAX_NESTING, quotes="\"'") is not None:
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes in someone else's strings
-            return ast.parse(text, filename=path)
+            module = ast.parse(text, filename=path, feature_version=OLDEST_PYTHON)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+    if sys.version_info >= (3, 12) and _FSTRING.search(text) and _newer_fstrings(module, text):
+        return None
+    return module
+
+
+_FSTRING = re.compile(r"(?i)(?<![\w])[rb]?f[rb]?['\"]")
+
+
+def _newer_fstrings(module: ast.Module, text: str) -> bool:
+    """An f-string only 3.12 reads: its own quote inside it, or a backslash or a comment in a
+    replacement field."""
+    for node in ast.walk(module):
+        if isinstance(node, ast.JoinedStr):
+            segment = ast.get_source_segment(text, node) or ""
+            body = segment.lstrip("rRbBfFuU")
+            quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+            inner = re.sub(r"\\.", "", body[len(quote):len(body) - len(quote)], flags=re.S)
+            if quote and quote in inner:
+                return True
+        elif isinstance(node, ast.FormattedValue):
+            field = ast.get_source_segment(text, node.value) or ""
+            if "\\" in field or "#" in field:
+                return True
+    return False
 
 
 def _key(node: ast.expr | None) -> str | None:

@@ -230,6 +230,16 @@ def parse_connection(printer):
             [("printers", "extra", "display_name", "reads", "fleet/runtime.py", 10)],
             id="a function in a docstring's example is not code"),
         pytest.param(
+            {"fleet__modern": (
+                "def first[T](printer: T) -> T:\n"
+                "    printer.extra['api_token'] = 1\n"
+                "def label(printer):\n"
+                "    return f\"{printer.extra[\"owner_email\"]}\"\n"
+                "def fine(printer):\n"
+                "    return f\"{printer.extra['region']!r:>10}\"\n")},
+            [("printers", "extra", "region", "reads", "fleet/modern.py", 6)],
+            id="3.12 syntax gives no evidence, under every Python"),
+        pytest.param(
             {"tests__test_snmp": "def test_it(printer):\n    printer.extra['api_token'] = 1\n",
              "fleet__migrations__versions__0001_init":
                  "def upgrade(printer):\n    printer.extra['api_token'] = 1\n",
