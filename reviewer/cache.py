@@ -47,8 +47,10 @@ def cache_dir() -> Path:
 # The code whose output is cached. Its bytes are part of every scan and inventory key, so an
 # edited resolver can never be answered with what the old one computed, bump or no bump.
 _CACHED_CODE = (
-    "facts.py", "scanner.py", "source_text.py", "tab_error.py", "facts_pool.py", "selection.py",
-    "resolution.py", "columns.py", "inventory.py", "cache.py", "externals.py",
+    "facts.py", "scanner.py", "class_body.py", "calls.py", "str_exprs.py", "bodies.py",
+    "syntax.py", "node_positions.py", "source_text.py", "tab_error.py", "facts_pool.py",
+    "selection.py", "resolution.py", "columns.py", "column_calls.py", "inventory.py", "cache.py",
+    "externals.py",
 )
 
 

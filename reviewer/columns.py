@@ -5,28 +5,25 @@ exemption pragmas attached), plus the errors for what cannot be read."""
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from reviewer.column_calls import REF_KINDS, ColumnCalls, first_clause, harmless
 from reviewer.externals import CONFIG_KEY, distribution_hint
 from reviewer.facts import CallFacts
 from reviewer.resolution import (
     ClassNode,
-    Resolver,
-    external_base_kind,
     flask_table_name,
     is_sqla,
     linearise,
     tail,
     to_snake_case,
 )
-from reviewer.types import Column, Config, Exemption, ExternalClass, ScanError
+from reviewer.types import Column, Exemption, ExternalClass, ScanError
 
 if TYPE_CHECKING:
     from reviewer.facts import (
-        AliasFacts,
         ClassFacts,
         ColRef,
         LateFacts,
@@ -35,11 +32,6 @@ if TYPE_CHECKING:
         VersionedFacts,
     )
 
-
-# why a name the reader resolved is not a class it reads, for messages
-_REF_KINDS = {"unresolved": "defined or imported nowhere the reviewer can see",
-              "missing": "imported from a module that is not in the repository",
-              "external": "from a package outside the repository, not declared"}
 
 # SQLAlchemy functions whose result a class can be mapped against (``__table__ = ...``) that
 # build no table: select(...)... and join(a, b)
@@ -50,11 +42,6 @@ _DECLARED_NAMES = (
     "functions, cls.__name__, and the string attributes and one-return classmethods or "
     "staticmethods of the class read through cls"
 )
-
-
-def _first_clause(message: str) -> str:
-    """A scanner error without its own advice ("; fix the file so it parses"), to quote."""
-    return message.split("; ", 1)[0]
 
 
 def _reads_class(expr: Any) -> bool:
@@ -84,9 +71,7 @@ class _Bound:
 
 
 @dataclass(slots=True)
-class ColumnBuilder:
-    resolver: Resolver
-    config: Config
+class ColumnBuilder(ColumnCalls):
     columns: list[Column] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     attached: set[tuple[str, int]] = field(default_factory=set)
@@ -302,223 +287,6 @@ class ColumnBuilder:
         return None
 
     # ----------------------------------------------------------------- columns
-
-    def table_name(self, path: str, call: CallFacts) -> str | None:
-        """``Table("users", ...)``, or a name computed from constants: ``Table(PREFIX + "x")``,
-        ``Table(prefixed("roles"), ...)``."""
-        return call.first_string or self.resolver.string(path, call.name_expr)
-
-    def column_name(self, path: str, call: CallFacts) -> tuple[str | None, bool]:
-        """The DB name a Column(...) call gives, and whether a name was given that cannot be
-        computed. A first argument that is a name or a call is the column name when it
-        evaluates to a string, else the column type (``Column(NAME, ...)``,
-        ``Column(prefixed("x"), ...)`` vs ``Column(String, ...)``, ``Column(Text(), ...)``)."""
-        if call.name is not None or call.name_error:
-            return call.name, call.name_error
-        if call.name_expr is None:
-            return None, False
-        name = self.resolver.string(path, call.name_expr)
-        if name is not None:
-            return name, False
-        return None, call.name_expr[0] != "maybe"
-
-    def in_label_order(self, labels: Collection[str]) -> tuple[str, ...]:
-        """The configured labels among ``labels``, in the configuration's order, so a column's
-        labels read the same however its statement spelled them."""
-        return tuple(lb for lb in self.config.labels if lb in labels)
-
-    def labels_for(self, path: str, *calls: CallFacts | None) -> set[str]:
-        found: set[str] = set()
-        for call in calls:
-            if call is None:
-                continue
-            found.update(call.labels)
-            found.update(self.const_labels(path, call.refs, depth=0))
-            if call.inner is not None:
-                found.update(self.labels_for(path, call.inner))
-        return found
-
-    def const_labels(self, path: str, refs: Sequence[str], depth: int) -> set[str]:
-        """Labels held by module constants the names refer to, following constants of
-        constants (``SECRET_INFO = {**BASE_INFO}``) a few levels deep."""
-        found: set[str] = set()
-        if depth > 4:
-            return found
-        for ref in refs:
-            r = self.resolver.resolve(path, ref)
-            if r.kind != "const":
-                continue
-            facts = self.resolver.facts(r.path)
-            for name, labels, inner_refs in facts.consts if facts else ():
-                if name == r.name:
-                    found.update(labels)
-                    found.update(self.const_labels(r.path, inner_refs, depth + 1))
-        return found
-
-    def alias_for(self, path: str, name: str | None) -> tuple[str, AliasFacts] | None:
-        if not name:
-            return None
-        ref = self.resolver.resolve(path, name)
-        if ref.kind != "alias":
-            return None
-        facts = self.resolver.facts(ref.path)
-        for alias in facts.aliases if facts else ():
-            if alias.name == ref.name:
-                return ref.path, alias
-        return None
-
-    def column_call(self, path: str, call: CallFacts) -> CallFacts | None:
-        """The Column/mapped_column call a statement declares, or None if it is no column."""
-        q = self.callee_qual(path, call.callee)
-        if q is None:
-            return None
-        if is_sqla(q) and tail(q) in ("Column", "mapped_column"):
-            return call
-        if is_sqla(q) and tail(q) in ("column_property", "deferred") and call.inner:
-            inner_q = self.resolver.qual(path, call.inner.callee)
-            if inner_q and is_sqla(inner_q) and tail(inner_q) in ("Column", "mapped_column"):
-                return call.inner
-        return None
-
-    def callee_qual(self, path: str, callee: str) -> str | None:
-        """The external name of what a call makes: the callee itself, or for a repository
-        class, the external class it derives from (``class EncryptedColumn(Column)``)."""
-        if not callee:
-            return None
-        ref = self.resolver.resolve(path, callee)
-        if ref.kind == "external":
-            return ref.qual
-        if ref.kind == "class":
-            ancestor = self.resolver.external_ancestor(ref.path, ref.name, set())
-            return ancestor[0] if ancestor is not None else None
-        return None
-
-    def unclassified(self, path: str, call: CallFacts) -> tuple[str, str] | None:
-        """Why a call assigned in a mapped class might build a column the reviewer cannot see,
-        or None when it is known not to: a SQLAlchemy construct (relationship, synonym ...),
-        the standard library, a builtin, or a repository class that derives from nothing
-        external. Anything else could hide a labelled column, so it must block."""
-        if not call.callee:
-            return "", "its callee is an expression, not a name"
-        ref = self.resolver.resolve(path, call.callee)
-        if ref.kind == "class":
-            q = self.callee_qual(path, call.callee)
-            if q is None or _harmless(q):
-                return None
-            return call.callee, f"a class deriving from {q}"
-        if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
-            return None
-        if ref.kind != "external":
-            unparsed = self.resolver.unparsed(path, call.callee)
-            if unparsed is not None:
-                where, (line, why) = unparsed
-                return call.callee, (f"imported from {where}, which masking-reviewer could not "
-                                      f"parse: {where}:{line}: {_first_clause(why)}; fix it so "
-                                      "it parses")
-            what = {**_REF_KINDS, "other": "a function or object of the repository, not a class"}
-            return call.callee, what.get(ref.kind, "not a column construct")
-        if ref.qual.startswith("functools.partial"):
-            return call.callee, "a functools.partial"
-        if _harmless(ref.qual):
-            return None
-        declared = self.resolver.externals.declared(ref.qual)
-        if declared is not None and not declared.columns and declared.tablename is None:
-            # `"pkg.helper" = { columns = [] }`: the user (or a shipped declaration) says it
-            # builds none (pydantic's ConfigDict is a TypedDict: calling it makes a plain dict,
-            # which SQLAlchemy never maps). Only an exact qualified name counts, so another
-            # callee of the same package still blocks.
-            return None
-        return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
-
-    def inline_factory(self, path: str, call: CallFacts) -> tuple[CallFacts, set[str]] | None:
-        """A repository column preset (a function returning Column/mapped_column, or a
-        functools.partial of one) applied at this call: the preset's arguments plus what the
-        call passes through *args/**kwargs, and the labels the preset carries."""
-        ref = self.resolver.resolve(path, call.callee)
-        if not ref.path or not ref.name or "." in ref.name:
-            return None
-        facts = self.resolver.facts(ref.path)
-        preset = next((f for f in reversed(facts.factories if facts else ())
-                       if f.name == ref.name), None)
-        if preset is None or preset.uses_params:
-            return None
-        inner = preset.call
-        q = self.callee_qual(ref.path, inner.callee)
-        if not (q and is_sqla(q) and tail(q) in ("Column", "mapped_column")):
-            return None
-        kwargs, args = preset.star_kwargs, preset.star_args
-        name = inner.name
-        if kwargs and call.name is not None and call.first_string is None:
-            name = call.name  # name="..."
-        elif args and preset.star_first and call.first_string is not None:
-            name = call.first_string
-        merged = replace(
-            inner,
-            line=call.line,
-            end_line=call.end_line,
-            name=name,
-            name_expr=None if name is not None else inner.name_expr,
-            nullable=call.nullable if kwargs and call.nullable is not None else inner.nullable,
-            primary_key=inner.primary_key or (kwargs and call.primary_key),
-            unique=inner.unique or (kwargs and call.unique),
-            type=inner.type or (call.type if args else None),
-            labels=tuple(dict.fromkeys((*inner.labels, *call.labels))),
-        )
-        return merged, self.labels_for(ref.path, inner)
-
-    def nested_builder(self, path: str, nested: Sequence[str], *, broad: bool) -> str | None:
-        """The first call inside a value, ``X(...)``, that may build a column, or None. A
-        SQLAlchemy construct (relationship, synonym, column_property of a select ...) holds
-        what it is given as configuration, so only a column construct in it counts; anything
-        else may return what it is given (``broad``), so every call it is not known to build
-        no column counts too."""
-        for callee in nested:
-            if not callee:
-                if broad:
-                    return "a call whose callee is an expression"
-                continue
-            shown = f"{callee}(...)"
-            q = self.callee_qual(path, callee)
-            if q is not None and is_sqla(q):
-                if tail(q) in _BUILDS_COLUMNS:
-                    return shown
-                continue
-            if tail(callee) in _COLUMNISH and q is None:
-                return shown  # spelled like a column, resolved to nothing known
-            probe = CallFacts(callee, 0)
-            if self.inline_factory(path, probe) is not None:
-                return shown
-            if broad and self.unclassified(path, probe) is not None:
-                return shown
-        return None
-
-    def handed_column(self, path: str, call: CallFacts, nested: Sequence[str]) -> str | None:
-        """The call inside ``call(...)`` that may build a column ``call`` hands back: any the
-        reader does not know to build none, unless ``call`` is a SQLAlchemy construct (which
-        keeps what it is given as configuration)."""
-        q = self.callee_qual(path, call.callee)
-        return self.nested_builder(path, nested, broad=q is None or not is_sqla(q))
-
-    def uncast(self, path: str, through: CallFacts | None) -> CallFacts | None:
-        """The call a value is read as when ``through`` wraps it: ``through`` itself unless it
-        is typing.cast (then None: the wrapped call stands)."""
-        if through is None or self.resolver.qual(path, through.callee) in _CASTS:
-            return None
-        return through
-
-    def builds_no_column(self, path: str, function: str) -> bool:
-        """A repository function every return of which calls something known to build no
-        column, e.g. ``return orm.relationship(...)``. A method of an object the function made
-        (``hybrid_property().comparator``) is judged by what made it: a SQLAlchemy construct's
-        methods return constructs of the same kind, and a Column's still build a column."""
-        facts = self.resolver.facts(path)
-        callees = next((cs for name, cs in reversed(facts.returns if facts else ())
-                        if name == function), ())
-        quals = [self.callee_qual(path, callee.partition("().")[0]) for callee in callees]
-        return bool(quals) and all(
-            q is not None and _harmless(q) and not (is_sqla(q) and tail(q) in _BUILDS_COLUMNS)
-            for q in quals
-        )
 
     def stmt_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode,
                     bound_as: str | None = None) -> Column | None:
@@ -872,14 +640,6 @@ class ColumnBuilder:
                        "cannot tell whether it returns a column from it, so a labelled one "
                        "would pass unchecked; " + _DECLARE_DIRECTLY)
 
-    def mapped_base(self, path: str, base: str) -> bool:
-        """Does a base make its subclasses mapped (a declarative base or model)?"""
-        ref = self.resolver.resolve(path, base)
-        if ref.kind == "class":
-            node = self.resolver.class_node(ref.path, ref.name)
-            return node is not None and node.declarative
-        return ref.kind == "external" and external_base_kind(ref.qual) in (
-            "root-parent", "mapped-base", "sqlmodel")
 
     def reflected(self, path: str, call: CallFacts, table: str | None) -> None:
         if call.reflected:
@@ -889,15 +649,6 @@ class ColumnBuilder:
                        "(autoload_with), so its columns are not in the source and their labels "
                        "cannot be checked; declare the columns explicitly")
 
-    def columnish(self, path: str, stmt: Stmt) -> bool:
-        """Does the statement use SQLAlchemy's column machinery (so its class is a model)?
-        Spelled like it is enough: under a base that cannot be resolved, ``sql.Column`` may
-        be unresolvable too, and the class must still block rather than vanish."""
-        return columnish_text(stmt) or any(
-            (q := self.resolver.qual(path, name)) is not None and is_sqla(q)
-            and tail(q) in _COLUMNISH
-            for name in _stmt_names(stmt)
-        )
 
     def model_class(self, path: str, cls: ClassFacts) -> None:
         node = self.resolver.class_node(path, cls.name)
@@ -937,7 +688,7 @@ class ColumnBuilder:
                     self.error(owner.path, owner.facts.line,
                                f"class {owner.facts.name}: base class {base!r} comes from "
                                f"{where}, which masking-reviewer could not parse "
-                               f"({where}:{line}: {_first_clause(why)}), so its columns cannot "
+                               f"({where}:{line}: {first_clause(why)}), so its columns cannot "
                                f"be read; fix {where} so it parses as Python 3 (the reviewer "
                                "reads the base's module, it never imports it)")
                     continue
@@ -1116,10 +867,10 @@ class ColumnBuilder:
         other = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
         if other is None:
             declared = (self.resolver.externals.find(ref.qual)
-                        if ref.kind == "external" and not _harmless(ref.qual) else None)
+                        if ref.kind == "external" and not harmless(ref.qual) else None)
             if declared is not None:
                 return _Bound("column", attr=attr, external=declared)
-            return _Bound("unreadable", name, attr, _REF_KINDS.get(ref.kind, "not a class"))
+            return _Bound("unreadable", name, attr, REF_KINDS.get(ref.kind, "not a class"))
         if other.mapped:
             return _Bound("none")  # an InstrumentedAttribute: no column of this table
         unread: str | None = None  # a base before this class in the MRO that may bind attr
@@ -1250,30 +1001,6 @@ class ColumnBuilder:
             self.model_node(self.resolver.made_node(path, facts, sub))
         finally:
             self._making -= 1
-
-    def core_table(self, path: str, name: str) -> bool:
-        """Is the name a ``Table(...)`` built at module level (here or in another module)?"""
-        ref = self.resolver.resolve(path, name)
-        if ref.kind == "external":
-            return is_sqla(ref.qual) and tail(ref.qual) == "Table()"
-        if ref.kind != "const":  # a Table holding a label is a constant too
-            return False
-        facts = self.resolver.facts(ref.path)
-        callee = next((c for local, c in reversed(facts.instances if facts else ())
-                       if local == ref.name), None)
-        q = self.resolver.qual(ref.path, callee) if callee else None
-        return q is not None and is_sqla(q) and tail(q) == "Table"
-
-    def maybe_mapped_base(self, path: str, base: str) -> bool:
-        """A base that makes a class mapped, or one that cannot be resolved (it might)."""
-        return self.mapped_base(path, base) or self.resolver.resolve(path, base).kind in (
-            "unresolved", "missing")
-
-    def is_composite(self, path: str, stmt: Stmt) -> bool:
-        if stmt.call is None or stmt.type_checking:
-            return False
-        q = self.callee_qual(path, stmt.call.callee)
-        return q is not None and is_sqla(q) and tail(q) == "composite"
 
     def composite_columns(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
                           ) -> Iterable[Column]:
@@ -1467,15 +1194,6 @@ class ColumnBuilder:
         found = self.module_table(path, value)
         return self.table_name(*found) if found is not None else None
 
-    def module_table(self, path: str, name: str) -> tuple[str, CallFacts] | None:
-        """The ``Table(...)`` call a module-level name is bound to (here or imported), with the
-        file it is in."""
-        ref = self.resolver.resolve(path, name)
-        table = ref.kind == "const" or (ref.kind == "external" and tail(ref.qual) == "Table()")
-        facts = self.resolver.facts(ref.path) if table else None
-        line = dict(facts.table_bindings).get(ref.name) if facts else None
-        call = next((c for c in facts.tables if c.line == line), None) if facts else None
-        return (ref.path, call) if call is not None else None
 
     def history_tables(self) -> None:
         """The history tables SQLAlchemy-Continuum builds: beside each versioned table, and
@@ -1564,9 +1282,6 @@ class ColumnBuilder:
                            "mixins (a table always has at least a primary key)")
 
 
-# What typing.cast(T, value) returns: the value itself
-_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
-
 _MAX_MADE_DEPTH = 4
 # what SQLAlchemy runs while mapping a class (the scanner records those that build tables)
 _MAPPING_HOOKS = ("__mapper_cls__", "__declare_first__", "__declare_last__", "__init_subclass__")
@@ -1575,39 +1290,8 @@ _HISTORY_NAME = "%s_version"
 # what an external-bases key may name (config.py's schema): no instance, no call
 _QUALIFIED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 
-# SQLAlchemy constructs that build a table column (or hold one they are given)
-_BUILDS_COLUMNS = frozenset({
-    "Column", "mapped_column", "column_property", "deferred", "composite", "MappedColumn",
-})
-_COLUMNISH = frozenset({"Column", "mapped_column", "column_property", "deferred", "Mapped"})
 _DECLARE_DIRECTLY = ("declare the column with mapped_column(...) or Column(...) directly in the "
                      "class body (typing.cast(T, Column(...)) is read too)")
-
-
-def _stmt_names(stmt: Stmt) -> list[str]:
-    names = [stmt.call.callee] if stmt.call and stmt.call.callee else []
-    if stmt.annotation is not None:
-        names.append(stmt.annotation.wrapper)
-    return names
-
-
-def columnish_text(stmt: Stmt) -> bool:
-    """``x = Column(...)``, ``x = sql.mapped_column(...)``, ``x: Mapped[int]``, by spelling."""
-    return any(tail(name) in _COLUMNISH for name in _stmt_names(stmt))
-
-
-# The same on every supported Python: modules removed in 3.12 and 3.13 still count.
-_STDLIB = frozenset(sys.stdlib_module_names) | {
-    "distutils", "asynchat", "asyncore", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb",
-    "chunk", "crypt", "imghdr", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes",
-    "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib", "lib2to3",
-}
-
-
-def _harmless(qual: str) -> bool:
-    """Builds no column: SQLAlchemy's other constructs, the standard library, builtins."""
-    top = qual.split(".", 1)[0]
-    return is_sqla(qual) or top in _STDLIB or top == "builtins"
 
 
 def _evidence(*calls: CallFacts | None) -> dict[str, Any]:

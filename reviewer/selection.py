@@ -88,7 +88,7 @@ def select(repo: Resolver, jobs: int | None) -> list[str]:
     maybe: list[str] = []
     # Selecting reads facts: a cache miss. A warm run imports this module only for the globs
     # and the candidates that key its inventory, so the resolver stays unimported.
-    from reviewer.columns import columnish_text
+    from reviewer.column_calls import columnish_text
     from reviewer.externals import table_packages
     from reviewer.facts import mentions_sqlalchemy
 

@@ -1,0 +1,382 @@
+"""What a function, class or loop body does, found by walking it: what a function returns,
+how often each name is bound, the ``type(...)`` calls and reflected tables in it, the
+attributes a method writes encrypted, whether a loop builds tables, columns or classes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import libcst as cst
+
+from reviewer.syntax import block_body, dotted, ident, statements
+
+# A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
+# here: conda-store's sha256 = datastructure_hash(spec) is a checksum, not a secret.
+SEALING = re.compile(r"encrypt|fernet|\bseal|_seal", re.IGNORECASE)
+
+
+class Returns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.values: list[cst.BaseExpression | None] = []
+        self.loop: cst.For | cst.While | None = None  # the first loop of the function itself
+
+    def visit_Return(self, node: cst.Return) -> bool:
+        self.values.append(node.value)
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        self.loop = self.loop or node
+        return True
+
+    def visit_While(self, node: cst.While) -> bool:
+        self.loop = self.loop or node
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's returns are not this one's
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+class _NameUses(cst.CSTVisitor):
+    """How often a name appears in a function (``x.name`` is not the name)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self.count += node.value == self.name
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+
+def returned_values(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
+                    ) -> Sequence[cst.BaseExpression | None]:
+    """What every return of a function (``returns``, from Returns) returns. ``Base =
+    declarative_base(); return Base`` is ``return declarative_base()`` when the name appears
+    nowhere else in the function."""
+    if len(returns) == 1 and isinstance(ret := returns[0], cst.Name) and (
+        call := top_calls(stmt).get(ret.value)
+    ) is not None:
+        uses = _NameUses(ret.value)
+        stmt.body.visit(uses)
+        if uses.count == 2:  # bound once, returned once
+            return [call]
+    return returns
+
+
+def top_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
+    """``name = f(...)`` at the top level of a function: name -> the call."""
+    return {target.value: small.value for _s, small in statements(block_body(stmt.body))
+            if isinstance(small, cst.Assign) and len(small.targets) == 1
+            and isinstance(target := small.targets[0].target, cst.Name)
+            and isinstance(small.value, cst.Call)}
+
+
+def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
+                   ) -> tuple[str, ...]:
+    """The callee of every ``return callee(...)`` of a function, when all its returns are such
+    calls (``def _dependency_relation(kind): return orm.relationship(...)``); else (). A
+    method of a local the function binds once to a call, ``prop = hybrid_property(...);
+    return prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that
+    made."""
+    values = returned_values(stmt, returns)
+    top: dict[str, cst.Call] | None = None
+    counts: dict[str, int] | None = None
+    names: list[str | None] = []
+    for value in values:
+        callee = dotted(value.func) if isinstance(value, cst.Call) else None
+        head, dot, rest = (callee or "").partition(".")
+        if dot and top is None:
+            top = top_calls(stmt)
+        if dot and top is not None and head in top:
+            if counts is None:
+                counter = Assigned()
+                stmt.body.visit(counter)
+                counts = counter.counts
+            made = dotted(top[head].func) if counts.get(head) == 1 else None
+            callee = f"{made}().{rest}" if made else None  # a local: never a module name
+        names.append(callee)
+    found = [n for n in names if n]
+    return tuple(dict.fromkeys(found)) if found and len(found) == len(names) else ()
+
+
+class TypeCalls(cst.CSTVisitor):
+    """Every ``type(name, (bases...), namespace)`` call in a subtree, and whether it sits in a
+    nested function or lambda (which runs at some other time than the function itself)."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[cst.Call, tuple[str, ...], bool]] = []
+        self.depth = 0
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        if (isinstance(node.func, cst.Name) and node.func.value == "type"
+                and len(node.args) == 3 and len(positional) == 3
+                and isinstance(positional[1], (cst.Tuple, cst.List))):
+            bases = tuple(dotted(e.value) or "" for e in positional[1].elements)
+            self.found.append((node, bases, self.depth > 0))
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.depth -= 1
+
+
+class ReflectedTables(cst.CSTVisitor):
+    """The ``Table(..., autoload_with=...)`` (or ``autoload=``) calls in a subtree that a class
+    is mapped onto: passed to ``map_imperatively``/``mapper`` directly or through a local
+    name. A table reflected only to probe the database (is it migrated?) maps nothing."""
+
+    def __init__(self) -> None:
+        self.reflected: list[cst.Call] = []
+        self.bound: dict[str, list[cst.Call]] = {}  # local name -> reflected Table calls
+        self.mapped_args: list[cst.BaseExpression] = []
+
+    @property
+    def found(self) -> list[cst.Call]:
+        direct = {id(a) for a in self.mapped_args}
+        named = {dotted(a) for a in self.mapped_args}
+        via_name = {id(c) for name, calls in self.bound.items() if name in named for c in calls}
+        return [c for c in self.reflected if id(c) in direct or id(c) in via_name]
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        if isinstance(node.value, cst.Call) and _reflected_table(node.value):
+            for target in node.targets:
+                name = dotted(target.target)
+                if name is not None:
+                    self.bound.setdefault(name, []).append(node.value)
+        return True
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if _reflected_table(node):
+            self.reflected.append(node)
+        if (dotted(node.func) or "").rsplit(".", 1)[-1] in ("map_imperatively", "mapper"):
+            self.mapped_args.extend(a.value for a in node.args)
+        return True
+
+
+def _reflected_table(node: cst.Call) -> bool:
+    return (dotted(node.func) or "").rsplit(".", 1)[-1] == "Table" and any(
+        a.keyword is not None and a.keyword.value in ("autoload_with", "autoload")
+        for a in node.args
+    )
+
+
+class SelfCalls(cst.CSTVisitor):
+    """The methods a function calls on its ``cls``: ``cls._make_history()``."""
+
+    def __init__(self, self_name: str) -> None:
+        self.self_name = self_name
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if isinstance(func, cst.Attribute) and dotted(func.value) == self.self_name:
+            self.found.append(ident(func.attr.value))
+        return True
+
+
+class SealedWrites(cst.CSTVisitor):
+    """``self.data = await encrypt_fernet(session, data)``: attributes a method assigns the
+    result of an encrypting call to (the call anywhere in the value: ``f.encrypt(x).decode()``).
+    Nested functions and classes have their own ``self``."""
+
+    def __init__(self, self_name: str) -> None:
+        self.self_name = self_name
+        self.found: list[tuple[str, str, cst.CSTNode]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        attributes = [ident(t.target.attr.value) for t in node.targets
+                      if isinstance(t.target, cst.Attribute)
+                      and dotted(t.target.value) == self.self_name]
+        if attributes:
+            calls = _Callees()
+            node.value.visit(calls)
+            callee = next((c for c in calls.found
+                           if SEALING.search(c.rsplit(".", 1)[-1])), None)
+            if callee is not None:
+                self.found.extend((a, callee, node) for a in attributes)
+        return False
+
+
+class _Callees(cst.CSTVisitor):
+    """The dotted callee of every call in an expression, outermost first."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        name = dotted(node.func)
+        if name is None and isinstance(node.func, cst.Attribute):
+            name = ident(node.func.attr.value)  # f.encrypt(x) on a call: Fernet(k).encrypt
+        if name:
+            self.found.append(name)
+        return True
+
+
+class Assigned(cst.CSTVisitor):
+    """How often each local name is bound in a function body, by any statement."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def _bind(self, target: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            name = ident(target.value)
+            self.counts[name] = self.counts.get(name, 0) + 1
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        self._bind(node.target)
+        return True
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        self._bind(node.target)
+        return True
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        self._bind(node.target)
+        return True
+
+    def visit_For(self, node: cst.For) -> bool:
+        self._bind(node.target)
+        return True
+
+    def visit_AsName(self, node: cst.AsName) -> bool:
+        self._bind(node.name)
+        return True
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+        self._bind(node.target)
+        return True
+
+
+class ClassBound(Assigned):
+    """How often each name is bound in a class body (its methods and classes by their
+    definition, not what their own bodies bind). Every class body of every model file is
+    counted, so the values of its statements are not walked: descending into each
+    ``Column(...)`` call doubled the time of a cold check. A walrus inside a class-body value
+    (``x = (y := ...)``) is therefore not counted."""
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        for target in node.targets:
+            self._bind(target.target)
+        return False
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        if node.value is not None:  # `__flavor__: str` alone binds nothing
+            self._bind(node.target)
+        return False
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        self._bind(node.target)
+        return False
+
+    def visit_Expr(self, node: cst.Expr) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self._bind(node.name)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self._bind(node.name)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+# What a module-level loop may build that the inventory reads
+_BUILDERS = frozenset({"Table", "type", "Column", "mapped_column", "setattr",
+                       "map_imperatively"})
+
+
+def nested_calls(node: cst.BaseExpression) -> tuple[str, ...]:
+    """The dotted callees of the calls inside ``node`` but ``node`` itself ("" for a callee
+    that is no dotted name). A lambda's body runs later, if ever, so it is left out."""
+    finder = _NestedCalls(node)
+    node.visit(finder)
+    return tuple(dict.fromkeys(finder.found))
+
+
+class _NestedCalls(cst.CSTVisitor):
+    def __init__(self, outer: cst.CSTNode) -> None:
+        self.outer = outer
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if node is not self.outer:
+            self.found.append(dotted(node.func) or "")
+        return True
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+class Builds(cst.CSTVisitor):
+    """Does a subtree build a table, a column or a class (what a loop must not hide)?"""
+
+    def __init__(self, builders: frozenset[str] = frozenset()) -> None:
+        self.builders = builders or _BUILDERS
+        self.found: list[str] = []
+        self.classes = False
+        self.loops = False  # a loop inside: unrolled, nested loops multiply (a hang, 1000^3)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.classes = True
+        self.found.append("class statements")
+        return False
+
+    def visit_For(self, node: cst.For) -> bool:
+        self.loops = True
+        return True
+
+    def visit_While(self, node: cst.While) -> bool:
+        self.loops = True
+        return True
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        name = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if (name == "type" and len(node.args) != 3) or (
+            # setattr(obj, name, value): only a value made by a call can be a column
+            name == "setattr" and (len(node.args) != 3 or not isinstance(node.args[2].value,
+                                                                          cst.Call))
+        ):
+            return True
+        if name in self.builders:
+            self.found.append(f"{name}(...)")
+        return True

@@ -1,0 +1,818 @@
+"""What one class statement declares, as ``ClassFacts``: its columns (assigned, annotated,
+declared_attr), ``__tablename__`` and ``__table__``, ``__versioned__``, the classes ``type()``
+makes in its methods (templates read once per mapped subclass), the tables its mapping-time
+hooks may make, and the attributes its methods write encrypted. A ``type(name, bases, ns)``
+call is read here too, as the class statement it stands for."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from reviewer.bodies import (
+    SEALING,
+    Builds,
+    Returns,
+    SealedWrites,
+    SelfCalls,
+    TypeCalls,
+    nested_calls,
+)
+from reviewer.calls import COLUMN_FACTORIES, NON_TYPE_ARGS, Extractor
+from reviewer.facts import (
+    SELF_BASE,
+    CallFacts,
+    ClassFacts,
+    ColRef,
+    LateFacts,
+    MadeClass,
+    Stmt,
+    StrExpr,
+    TablenameKind,
+    VersionedFacts,
+)
+from reviewer.node_positions import Positions
+from reviewer.str_exprs import bind_locals, class_strings, local_strings, str_expr, str_function
+from reviewer.syntax import (
+    block_body,
+    blocks_of,
+    dotted,
+    expr_code,
+    ident,
+    literal_bool,
+    literal_str,
+    literal_strings,
+    statements,
+    uncall,
+)
+
+
+class ClassReader:
+    """Reads class statements, and the classes ``type()`` calls make, as ClassFacts. What a
+    class cannot show goes to the module's own lists, in source order with the module's
+    entries: ``errors`` (MR007) and ``late`` (a ``type()`` call that blocks when its bases are
+    mapped); ``instances`` are the module's ``name = call(...)`` bindings read so far, which
+    tell a class attribute bound to a column object built at module level."""
+
+    def __init__(self, ex: Extractor, errors: list[tuple[int, str]], late: list[LateFacts],
+                 instances: list[tuple[str, str]], callables: dict[str, ModuleCallable],
+                 type_calls: bool) -> None:
+        self.ex = ex
+        self.errors = errors
+        self.late = late
+        self.instances = instances
+        # module-level functions, for the mapping-time hooks of classes (filled only when the
+        # text names a hook): name -> (the names it calls, what it builds and where, or None)
+        self.callables = callables
+        self.type_calls = type_calls  # does the text call type() at all (else skip the search)
+
+    def class_(self, node: cst.ClassDef) -> ClassFacts:
+        bases = tuple(dotted(_unsubscript(a.value)) or "" for a in node.bases if a.keyword is None)
+        state = _ClassState()
+        self.class_body(block_body(node.body), state, type_checking=False)
+        # Under `if TYPE_CHECKING: ... else: ...` only the else branch runs: keep one per name.
+        chosen: dict[str, Stmt] = {}
+        for stmt in state.stmts:
+            prev = chosen.get(stmt.attribute)
+            if prev is None or (prev.type_checking and not stmt.type_checking):
+                labels = prev.labels if prev is not None else ()
+                chosen[stmt.attribute] = _with_labels(stmt, self.ex.labels, labels)
+            elif stmt.type_checking or prev.type_checking:
+                chosen[stmt.attribute] = _with_labels(prev, self.ex.labels, stmt.labels)
+            else:
+                chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
+        refs: dict[str, ColRef] = {}
+        for ref in state.col_refs:
+            refs.pop(ref.attribute, None)
+            refs[ref.attribute] = ref
+        for attribute, ref in list(refs.items()):  # whichever binding runs last wins
+            if attribute in chosen and chosen[attribute].line >= ref.line:
+                del refs[attribute]
+            elif attribute in chosen and not chosen[attribute].type_checking:
+                del chosen[attribute]
+        made = list(state.made)
+        for method, template, call, made_bases in state.pending:
+            caller = state.callers.get(method)
+            if caller is None:  # a classmethod no declared_attr calls: when it runs is unknown
+                self.late_type(call, made_bases)
+            else:
+                made.append(dataclasses.replace(template, attribute=caller))
+        str_attrs, str_methods = class_strings(block_body(node.body), state.names)
+        return ClassFacts(
+            subclass_tablenames=tuple(state.subclass_tablenames),
+            str_attrs=str_attrs,
+            str_methods=str_methods,
+            sealed_writes=tuple(state.sealed),
+            made=tuple(made),
+            decorators=tuple(dotted(uncall(d.decorator)) or "" for d in node.decorators),
+            tablename_expr=state.tablename_expr,
+            name=ident(node.name.value),
+            line=self.first_line(node),
+            bases=bases,
+            stmts=tuple(chosen.values()),
+            col_refs=tuple(refs.values()),
+            names=tuple(dict.fromkeys(state.names)),
+            tablename=state.tablename,
+            tablename_kind=state.tablename_kind,
+            tablename_line=state.tablename_line,
+            abstract=state.abstract,
+            table=state.table,
+            table_line=state.table_line,
+            table_error=state.table_error,
+            table_query=state.table_query,
+            table_ref=state.table_ref,
+            versioned=state.versioned,
+            table_hooks=tuple(state.table_hooks),
+            keywords=tuple(
+                (a.keyword.value, expr_code(a.value)) for a in node.keywords
+                if a.keyword is not None
+            ),
+        )
+
+    def first_line(self, node: cst.ClassDef | cst.FunctionDef) -> int:
+        return self.ex.pos.line(node.decorators[0] if node.decorators else node)
+
+    def class_body(
+        self, body: Sequence[cst.BaseStatement], state: _ClassState, *, type_checking: bool
+    ) -> None:
+        ex = self.ex
+        declared = -1  # state.stmts' length after the previous statement declared a column
+        for stmt, small in statements(body):
+            if (isinstance(small, cst.Expr) and declared == len(state.stmts)
+                    and (text := literal_str(small.value)) is not None):
+                # a string right after the column documents it (Sphinx attribute docstrings:
+                # invenio-accounts' sid_s """Serialized Session ID. ...""")
+                _document(state, text)
+            declared = -1
+            if isinstance(stmt, cst.If):
+                guarded = _is_type_checking(stmt.test)
+                self.class_body(
+                    block_body(stmt.body), state, type_checking=guarded or type_checking
+                )
+                orelse = stmt.orelse
+                if isinstance(orelse, cst.Else):
+                    self.class_body(block_body(orelse.body), state, type_checking=type_checking)
+                elif isinstance(orelse, cst.If):
+                    self.class_body([orelse], state, type_checking=type_checking)
+                continue
+            if isinstance(stmt, (cst.Try, cst.TryStar, cst.With)):
+                # every block that may run is read, as for if/else
+                for block in blocks_of(stmt):
+                    self.class_body(block, state, type_checking=type_checking)
+                continue
+            if isinstance(stmt, (cst.For, cst.While)):
+                finder = Builds(COLUMN_FACTORIES)
+                stmt.body.visit(finder)
+                if finder.found and not type_checking:
+                    kind = "for" if isinstance(stmt, cst.For) else "while"
+                    self.errors.append((
+                        ex.pos.line(stmt),
+                        f"a {kind} loop in a class body builds {finder.found[0]}, which "
+                        "masking-reviewer cannot read, so a labelled column would pass "
+                        "unchecked; declare each column in the class body",
+                    ))
+                continue
+            if isinstance(stmt, cst.FunctionDef):
+                self.function(stmt, state, type_checking)
+                continue
+            if isinstance(stmt, cst.ClassDef):
+                if not type_checking:
+                    state.names.append(ident(stmt.name.value))
+                continue
+            target: cst.BaseExpression | None = None
+            value: cst.BaseExpression | None = None
+            ann: cst.Annotation | None = None
+            if isinstance(small, cst.Assign):
+                if len(small.targets) != 1:
+                    for t in small.targets:
+                        name = dotted(t.target)
+                        if name and not type_checking:
+                            state.names.append(name)
+                    self.unpacked(small, small.value, state, "a chained assignment",
+                                  type_checking)
+                    continue
+                target, value = small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign):
+                target, value, ann = small.target, small.value, small.annotation
+            else:
+                continue
+            if not isinstance(target, cst.Name):
+                if isinstance(target, (cst.Tuple, cst.List)) and value is not None:
+                    self.unpacked(small, value, state, "an unpacking assignment", type_checking)
+                continue
+            attr = ident(target.value)
+            if not type_checking:  # an `if TYPE_CHECKING:` body never runs
+                state.names.append(attr)
+                if attr in TABLE_HOOKS and value is not None:
+                    self.table_hook(attr, ex.pos.line(small), value, state)
+            line, end_line = ex.pos.line(small), ex.pos.end_line(small)
+            if attr == "__tablename__":
+                literal = literal_str(value) if value is not None else None
+                if literal is not None:
+                    state.tablename, state.tablename_kind = literal, "literal"
+                elif isinstance(value, cst.Name) and value.value == "None":
+                    state.tablename_kind = "none"
+                else:
+                    state.tablename_kind = "computed"
+                    state.tablename_expr = str_expr(value) if value is not None else None
+                state.tablename_line = line
+                continue
+            if attr == "__abstract__":
+                state.abstract = value is not None and literal_bool(value) is True
+                continue
+            if attr == "__versioned__" and value is not None and not type_checking:
+                state.versioned = _versioned(value, line)
+                continue
+            if attr == "__table__" and value is None:
+                continue  # `__table__: ClassVar[sa.Table]`: a type declaration, not a table
+            if attr == "__table__":
+                state.table_line = line
+                if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):
+                    state.table = ex.call(value, end_line)
+                elif (query := _query_root(value)) is not None:
+                    state.table_query = query
+                elif isinstance(value, (cst.Name, cst.Attribute)) and dotted(value):
+                    state.table_ref = dotted(value)  # a Table(...) bound elsewhere
+                else:
+                    state.table_error = True
+                continue
+            if attr.startswith("__"):
+                continue
+            annotation = ex.annotation(ann.annotation) if ann is not None else None
+            if annotation is None and ann is not None:
+                # `email: str = Field(...)`: a field of SQLModel (pydantic) models
+                annotation = ex.plain_annotation(ann.annotation)
+            if value is None and annotation is None:
+                continue
+            through: CallFacts | None = None
+            nested: tuple[str, ...] = ()
+            expr: str | None = None
+            if isinstance(value, cst.Call):
+                nested, inner = call_parts(value)
+                if isinstance(inner, cst.Call):
+                    through, value = ex.call(value, end_line), inner
+                elif inner is not None:
+                    self.shared_column(attr, inner, line)  # cast(T, SHARED_COLUMN)
+            elif value is not None and type(value) in WRAPPING_VALUES:
+                nested = nested_calls(value)
+                expr = WRAPPING_VALUES[type(value)] if nested else None
+            call = ex.call(value, end_line) if isinstance(value, cst.Call) else None
+            if isinstance(value, cst.Attribute) and not type_checking and (
+                (ref := dotted(value)) is not None
+            ):
+                state.col_refs.append(ColRef(attr, ref, line, end_line, annotation))
+            if value is not None and call is None:
+                self.shared_column(attr, value, line)
+                if (annotation is None or annotation.wrapper) and expr is None:
+                    continue  # a plain `is_active: bool = True` is still a SQLModel field
+            labels = _merge_labels(
+                ex.labels, call.labels if call else (), ex.labels_in(ann, small)
+            )
+            state.stmts.append(
+                Stmt(attr, line, end_line, annotation, call, (), labels, type_checking,
+                     through, nested, expr)
+            )
+            declared = len(state.stmts)
+
+    def unpacked(self, small: cst.Assign | cst.AnnAssign, value: cst.BaseExpression,
+                 state: _ClassState, what: str, type_checking: bool) -> None:
+        """``a, b = Column(...), Column(...)`` or ``a = b = Column(...)``: SQLAlchemy maps what
+        the names end up bound to, which the inventory does not work out; a call in the value
+        that may build a column blocks there (Stmt.expr), anything else is no column."""
+        calls = ((dotted(value.func) or "",) if isinstance(value, cst.Call) else ())
+        nested = tuple(dict.fromkeys((*calls, *nested_calls(value))))
+        targets = ([t.target for t in small.targets] if isinstance(small, cst.Assign)
+                   else [small.target])
+        names = [n for t in targets for n in _target_names(t)]
+        if nested and names:
+            pos = self.ex.pos
+            state.stmts.append(Stmt(names[0], pos.line(small), pos.end_line(small),
+                                    type_checking=type_checking, nested=nested, expr=what))
+
+    def shared_column(self, attr: str, value: cst.BaseExpression, line: int) -> None:
+        """``token = SHARED_COLUMN``: a column object built elsewhere cannot be read here, and
+        skipping it would let a labelled column pass unchecked."""
+        name = dotted(value)
+        callee = dict(self.instances).get(name or "")
+        if callee is None or callee.rsplit(".", 1)[-1] not in COLUMN_FACTORIES:
+            return
+        self.errors.append((
+            line,
+            f"{attr} is assigned the column object {name} built at module level, which "
+            "masking-reviewer cannot read as this class's column; declare it inline with "
+            "mapped_column(...) or Column(...)",
+        ))
+
+    def function(self, stmt: cst.FunctionDef, state: _ClassState, type_checking: bool) -> None:
+        ex = self.ex
+        attr = ident(stmt.name.value)
+        decorators = tuple(dotted(uncall(d.decorator)) or "" for d in stmt.decorators)
+        tails = {d.split(".")[-1] for d in decorators}
+        declared = bool(tails & DECLARED)
+        if not type_checking:  # under TYPE_CHECKING the class never binds it
+            state.names.append(attr)
+            if attr == "__init_subclass__" and stmt.params.params:
+                self.subclass_tablenames(stmt.body, ident(stmt.params.params[0].name.value),
+                                         (), state)
+            if attr in TABLE_HOOKS:
+                self.table_hook(attr, self.first_line(stmt), stmt, state)
+            self.class_types(stmt, state, attr, declared, "classmethod" in tails)
+            if self.ex.any_sealing and SEALING.search(ex.pos.text(stmt)):
+                self.sealed_writes(stmt, state, decorators)
+        if not declared:
+            return
+        first = self.first_line(stmt)
+        if attr == "__tablename__":
+            state.tablename_kind = "declared"
+            state.tablename_line = first
+            helper = str_function(stmt, self_param=True)
+            state.tablename_expr = helper[1] if helper is not None else None
+            return
+        finder = Returns()
+        stmt.body.visit(finder)
+        values = [v for v in finder.values if v is not None]
+        calls = [v for v in values if isinstance(v, cst.Call)]
+        annotation = ex.annotation(stmt.returns.annotation) if stmt.returns else None
+        end_line = ex.pos.end_line(stmt)
+        if not calls or len(calls) < len(values) or (len(calls) > 1 and not _same_columns(
+            [ex.call(c) for c in calls]
+        )):
+            # `return Column(A) if c else None`, or branches returning different things: the
+            # column SQLAlchemy gets depends on the class, which the inventory does not work out
+            # (a container is never a column: `__table_args__` returns tuples)
+            nested = tuple(dict.fromkeys(
+                n for v in values for n in (
+                    (dotted(v.func) or "", *nested_calls(v)) if isinstance(v, cst.Call)
+                    else nested_calls(v) if type(v) in WRAPPING_VALUES else ()
+                )
+            ))
+            if nested and not attr.startswith("__"):
+                state.stmts.append(Stmt(
+                    attr, first, end_line, annotation, None, decorators, (), type_checking,
+                    nested=nested, expr="a declared_attr returning "
+                    + ("one of several values" if len(values) > 1 else "an expression")))
+            return
+        ret = calls[-1]
+        through: CallFacts | None = None
+        nested, inner = call_parts(ret)
+        if isinstance(inner, cst.Call):
+            through, ret = ex.call(ret, end_line), inner
+        call = ex.call(ret, end_line)
+        labels = _merge_labels(ex.labels, call.labels, ex.labels_in(stmt.returns, stmt))
+        state.stmts.append(
+            Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking,
+                 through, nested)
+        )
+
+    def subclass_tablenames(self, body: cst.BaseSuite, cls: str, guards: tuple[str, ...],
+                            state: _ClassState) -> None:
+        """``cls.__tablename__ = ...`` in ``__init_subclass__``, with the ``hasattr(cls, ...)``
+        tests it runs under ("?" for any other condition or loop)."""
+        def record(small: cst.CSTNode, guards: tuple[str, ...]) -> None:
+            targets = ([t.target for t in small.targets] if isinstance(small, cst.Assign) else
+                       [small.target] if isinstance(small, (cst.AnnAssign, cst.AugAssign))
+                       else [])
+            if any(dotted(t) == f"{cls}.__tablename__" for t in targets):
+                value = getattr(small, "value", None)
+                expr = str_expr(value, cls) if isinstance(small, (
+                    cst.Assign, cst.AnnAssign)) and value is not None else None
+                state.subclass_tablenames.append((self.ex.pos.line(small), guards, expr))
+
+        for stmt in block_body(body):
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    record(small, guards)
+            elif isinstance(stmt, cst.If):
+                test = stmt.test
+                guard = "?"
+                if (isinstance(test, cst.Call) and dotted(test.func) == "hasattr"
+                        and len(test.args) == 2 and dotted(test.args[0].value) == cls
+                        and isinstance(test.args[1].value, cst.SimpleString)):
+                    name = test.args[1].value.evaluated_value
+                    guard = name if isinstance(name, str) else "?"
+                self.subclass_tablenames(stmt.body, cls, (*guards, guard), state)
+                if stmt.orelse is not None:
+                    orelse = stmt.orelse
+                    self.subclass_tablenames(
+                        orelse.body if isinstance(orelse, cst.Else) else cst.IndentedBlock(
+                            body=[orelse]), cls, (*guards, "?"), state)
+            elif not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                # a loop, try, with or match: whether and how often it assigns is unknown
+                todo: list[cst.CSTNode] = [stmt]
+                while todo:
+                    node = todo.pop()
+                    if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                        record(node, (*guards, "?"))
+                    elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                        todo.extend(node.children)
+
+    def table_hook(self, attr: str, line: int, node: cst.CSTNode, state: _ClassState) -> None:
+        """``__mapper_cls__``, ``__declare_first__``/``__declare_last__`` or
+        ``__init_subclass__`` in a class body (defined, or bound to a function): code SQLAlchemy
+        runs while it maps each class. When it (or a module-level function it calls, in this
+        file) builds a table, a column, a mapper or a class, the tables it makes are not in the
+        source: SQLAlchemy's versioned-rows recipe copies every column of the table into
+        ``<table>_history`` so. Calls into other modules are not followed."""
+        calls = _Calls(self.ex.pos)
+        node.visit(calls)
+        if isinstance(node, cst.Name):
+            if node.value == "None":
+                return  # __mapper_cls__ = None: no hook
+            calls.callees.append(ident(node.value))  # __mapper_cls__ = versioned_mapper
+        pending, seen = list(calls.names), set(calls.names)
+        # what it builds, a table first (the message shows the table, not the mapper call)
+        found = [(build, "") for build in calls.builds]
+        # what it calls that is no function of this file: followed by the inventory, which
+        # resolves imports (a helper in another module blocks; sqlalchemy.event does not)
+        others = [name for name in calls.callees if name not in self.callables]
+        while pending:
+            name = pending.pop(0)
+            called = self.callables.get(name)
+            if called is None:
+                continue
+            names, callees, builds = called
+            found.extend((build, f", in {name}()") for build in builds)
+            others.extend(c for c in callees if c not in self.callables)
+            pending.extend(sorted(names - seen))
+            seen |= names
+        if found:
+            (callee, at), where = min(
+                found, key=lambda f: f[0][0].removesuffix("(...)").rsplit(".", 1)[-1]
+                not in _TABLE_MAKERS)
+            state.table_hooks.append((attr, line, f"{callee} at line {at}{where}", ()))
+        elif others:
+            state.table_hooks.append((attr, line, "", tuple(dict.fromkeys(others))))
+
+    def sealed_writes(self, stmt: cst.FunctionDef, state: _ClassState,
+                      decorators: tuple[str, ...]) -> None:
+        params = stmt.params.params
+        if not params or {"staticmethod", "classmethod"} & set(decorators):
+            return
+        finder = SealedWrites(ident(params[0].name.value))
+        stmt.body.visit(finder)
+        where = f"{ident(stmt.name.value)}: "
+        for attribute, callee, node in finder.found:
+            state.sealed.append((attribute, f"{where}{callee}(...)", self.ex.pos.line(node)))
+
+    def class_types(self, stmt: cst.FunctionDef, state: _ClassState, attr: str,
+                    declared: bool, classmethod: bool) -> None:
+        """``type(...)`` in a method of a class body. In a declared_attr, or in a classmethod a
+        declared_attr of the same class calls as ``cls.method(...)``, it is a template read
+        once per mapped subclass (MadeClass); anywhere else it is a late type() that blocks
+        when its bases are mapped."""
+        if not self.type_calls:
+            return
+        params = (*stmt.params.posonly_params, *stmt.params.params)
+        self_name = ident(params[0].name.value) if params and (declared or classmethod) else None
+        if declared and self_name is not None:
+            calls = SelfCalls(self_name)
+            stmt.body.visit(calls)
+            for method in calls.found:
+                state.callers.setdefault(method, attr)
+        finder = TypeCalls()
+        stmt.body.visit(finder)
+        if not finder.found:
+            return
+        env = local_strings(stmt, self_name) if self_name is not None else {}
+        for call, bases, nested in finder.found:
+            if nested or self_name is None:  # in a lambda or inner function: runs who knows when
+                self.late_type(call, bases)
+                continue
+            made = self.made_class(call, bases, self_name, env, attr)
+            if declared:
+                state.made.append(made)
+            else:
+                state.pending.append((attr, made, call, bases))
+
+    def made_class(self, call: cst.Call, bases: tuple[str, ...], self_name: str | None,
+                   env: Mapping[str, StrExpr], attr: str) -> MadeClass:
+        """One type(name, bases, namespace) call as a class template."""
+        pos = self.ex.pos
+        line, end_line = pos.line(call), pos.end_line(call)
+        name_node, _bases, ns = (a.value for a in call.args)
+        name_expr = str_expr(name_node, self_name)
+        state = _ClassState()
+        problem: str | None = None
+        entries: list[tuple[str, cst.BaseExpression]] = []
+        if isinstance(ns, cst.Dict):
+            for element in ns.elements:
+                if not isinstance(element, cst.DictElement):  # **other
+                    problem = ("its namespace unpacks **..., whose entries cannot be read; write "
+                               "them out in the dict literal")
+                    continue
+                key = literal_str(element.key)
+                if key is None or not key.isidentifier():
+                    problem = ("a key of its namespace is not a string literal; write every "
+                               "attribute name as a literal")
+                    continue
+                entries.append((ident(key), element.value))
+        elif isinstance(ns, cst.Call) and dotted(ns.func) == "dict" and all(
+            a.keyword is not None for a in ns.args
+        ):
+            entries = [(ident(a.keyword.value), a.value) for a in ns.args if a.keyword]
+        else:
+            problem = ("its namespace is not a dict literal, so the attributes it maps cannot be "
+                       "read; pass the dict literal {...} to type() directly")
+        for key, value in entries:
+            state.names.append(key)
+            if key == "__tablename__":
+                literal = literal_str(value)
+                if literal is not None:
+                    state.tablename, state.tablename_kind = literal, "literal"
+                elif isinstance(value, cst.Name) and value.value == "None":
+                    state.tablename_kind = "none"
+                else:
+                    state.tablename_kind = "computed"
+                    expr = str_expr(value, self_name)
+                    state.tablename_expr = bind_locals(expr, env) if expr is not None else None
+                state.tablename_line = line
+            elif key == "__abstract__":
+                state.abstract = literal_bool(value) is True
+            elif key == "__table__":
+                state.table_line = line
+                if isinstance(value, cst.Call) and (dotted(value.func) or "").endswith("Table"):
+                    state.table = self.ex.call(value)
+                elif dotted(value) is not None:
+                    state.table_ref = dotted(value)
+                else:
+                    state.table_error = True
+            elif key.startswith("__"):
+                continue
+            elif isinstance(value, cst.Call):
+                facts = self.ex.call(value)
+                state.stmts.append(Stmt(key, facts.line, facts.end_line, None, facts, (),
+                                        facts.labels, False))
+            else:
+                self.shared_column(key, value, line)
+        body = ClassFacts(
+            name="", line=line,
+            bases=tuple(SELF_BASE if b == self_name else b for b in bases),
+            stmts=tuple(state.stmts), names=tuple(dict.fromkeys(state.names)),
+            tablename=state.tablename, tablename_kind=state.tablename_kind,
+            tablename_line=state.tablename_line, abstract=state.abstract, table=state.table,
+            table_line=state.table_line, table_error=state.table_error,
+            tablename_expr=state.tablename_expr, table_ref=state.table_ref,
+        )
+        return MadeClass(attr, line, end_line,
+                         bind_locals(name_expr, env) if name_expr is not None else None,
+                         body, problem)
+
+    def late_type(self, call: cst.Call, bases: tuple[str, ...]) -> None:
+        pos = self.ex.pos
+        name = literal_str(call.args[0].value) or ""
+        self.late.append(LateFacts("type", pos.line(call), pos.end_line(call), name, bases=bases))
+
+
+DECLARED = frozenset({"declared_attr", "directive", "cascading"})  # decorators SQLAlchemy runs
+
+
+@dataclass(slots=True)
+class _ClassState:
+    stmts: list[Stmt] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    tablename: str | None = None
+    tablename_kind: TablenameKind = "none"
+    tablename_line: int = 0
+    abstract: bool = False
+    table: CallFacts | None = None
+    table_line: int = 0
+    table_error: bool = False
+    table_query: str | None = None
+    table_ref: str | None = None
+    tablename_expr: StrExpr | None = None
+    versioned: VersionedFacts | None = None
+    made: list[MadeClass] = field(default_factory=list)
+    # classmethods' type() templates, until we know which declared_attr calls them
+    pending: list[tuple[str, MadeClass, cst.Call, tuple[str, ...]]] = field(default_factory=list)
+    callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
+    sealed: list[tuple[str, str, int]] = field(default_factory=list)
+    col_refs: list[ColRef] = field(default_factory=list)
+    subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
+        default_factory=list)
+    table_hooks: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
+
+
+def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
+    if not extra:
+        return stmt
+    return Stmt(
+        stmt.attribute, stmt.line, stmt.end_line, stmt.annotation, stmt.call, stmt.decorators,
+        _merge_labels(order, stmt.labels, extra), stmt.type_checking,
+    )
+
+
+def _merge_labels(labels: Sequence[str], *groups: Sequence[str]) -> tuple[str, ...]:
+    found = {x for g in groups for x in g}
+    return tuple(label for label in labels if label in found)
+
+
+def _unsubscript(node: cst.BaseExpression) -> cst.BaseExpression:
+    """``Generic[T]`` -> ``Generic``."""
+    return node.value if isinstance(node, cst.Subscript) else node
+
+
+def _query_root(node: cst.BaseExpression | None) -> str | None:
+    """``select(...).select_from(...).alias()`` -> ``select``: the dotted callee that starts a
+    chain of method calls (None for anything else). A class whose ``__table__`` is a query or
+    a join maps other tables and owns no column; the column builder checks the callee."""
+    if not isinstance(node, cst.Call):
+        return None
+    while isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Call):
+        node = node.func.value
+    return dotted(node.func)
+
+
+def _is_type_checking(test: cst.BaseExpression) -> bool:
+    return dotted(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
+
+
+def _document(state: _ClassState, text: str) -> None:
+    """Give the last column statement its attribute docstring, unless doc= already says."""
+    last = state.stmts[-1]
+    if last.call is not None and not last.call.doc:
+        doc = " ".join(text.split())[:300]
+        state.stmts[-1] = dataclasses.replace(last, call=dataclasses.replace(last.call, doc=doc))
+
+
+def _versioned(value: cst.BaseExpression, line: int) -> VersionedFacts | None:
+    """The options of ``__versioned__ = {...}`` that shape the history table; None for
+    ``__versioned__ = None`` (no history: SQLAlchemy-Continuum would not even start)."""
+    if isinstance(value, cst.Name) and value.value == "None":
+        return None
+    entries: list[tuple[str | None, cst.BaseExpression]] = []
+    if isinstance(value, cst.Dict) and all(isinstance(e, cst.DictElement)
+                                           for e in value.elements):
+        entries = [(literal_str(e.key), e.value) for e in value.elements
+                   if isinstance(e, cst.DictElement)]
+    elif isinstance(value, cst.Call) and dotted(value.func) == "dict" and all(
+        a.keyword is not None for a in value.args
+    ):
+        entries = [(a.keyword.value, a.value) for a in value.args if a.keyword is not None]
+    else:
+        return VersionedFacts(line, problem="its value is not a dict literal, so the history "
+                              "table's name and columns cannot be read; write the options as "
+                              "a literal {...}")
+    options = dict(entries)
+    if None in options:
+        return VersionedFacts(line, problem="a key of its options is not a string literal; "
+                              "write every option name as a literal")
+    pattern: str | None = None
+    if "table_name" in options:
+        pattern = literal_str(options["table_name"])
+        if pattern is None or pattern.count("%s") != 1 or "%" in pattern.replace("%s", ""):
+            return VersionedFacts(line, problem="its \"table_name\" is not a literal pattern "
+                                  "with one %s, so the history table's name cannot be read")
+    lists = {}
+    for key in ("exclude", "include"):
+        if key in options:
+            names = literal_strings(options[key])
+            if names is None:
+                return VersionedFacts(line, problem=f"its \"{key}\" is not a literal list of "
+                                      "attribute names, so the history table's columns cannot "
+                                      "be read")
+            lists[key] = names
+    include = set(lists.get("include", ()))
+    exclude = tuple(n for n in lists.get("exclude", ()) if n not in include)
+    return VersionedFacts(line, pattern, exclude)
+
+
+# A value that may evaluate to a call made inside it: SQLAlchemy maps the attribute if that is a
+# column. Containers are not here: a list or dict of columns is not mapped.
+WRAPPING_VALUES: dict[type[cst.CSTNode], str] = {
+    cst.IfExp: "a conditional expression",
+    cst.BooleanOperation: "an and/or expression",
+    cst.Subscript: "a subscript",
+    cst.NamedExpr: "an assignment expression",
+}
+_COLUMN_CALL = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
+
+
+def _same_columns(calls: Sequence[CallFacts]) -> bool:
+    """Do several returns of a declared_attr build the same column but for its arguments
+    (``return Column(ForeignKey("parent.id"), primary_key=True)`` under a mapped parent, else
+    ``return Column(Integer, primary_key=True)``): Column or mapped_column each time, with the
+    same DB name and labels?"""
+    def name_of(c: CallFacts) -> object:
+        expr = c.name_expr
+        if expr is not None and expr[0] == "maybe":  # a first argument: a name or a type?
+            inner = expr[1]
+            if inner[0] == "ref" and inner[1] == c.type:
+                return None  # Column(Integer, ...): the type
+            if inner[0] == "call" and str(inner[1]).rsplit(".", 1)[-1] in NON_TYPE_ARGS:
+                return None  # Column(ForeignKey(...), ...)
+        return (c.name, expr)
+
+    return all(_COLUMN_CALL.fullmatch(c.callee) for c in calls) and len({
+        (name_of(c), tuple(sorted(c.labels)), tuple(r for r in c.refs if r != c.type))
+        for c in calls  # refs: a constant that holds a label, or the column type
+    }) == 1
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    """The plain names an assignment target binds: ``a``, ``a, (b, *c)``."""
+    if isinstance(target, cst.Name):
+        return [ident(target.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _target_names(e.value)]
+    return []
+
+
+def call_parts(call: cst.Call) -> tuple[tuple[str, ...], cst.BaseExpression | None]:
+    """What a call assigned as an attribute holds besides itself: the callees inside it (none
+    under a call spelled like a column: its arguments are configuration) and, for ``cast(T,
+    value)``, the value."""
+    nested = () if _COLUMN_CALL.fullmatch(dotted(call.func) or "") else nested_calls(call)
+    return nested, _cast_value(call)
+
+
+def _cast_value(call: cst.Call) -> cst.BaseExpression | None:
+    """``cast(T, value)``: the value (whether the callee is typing.cast is the inventory's to
+    resolve)."""
+    args = call.args
+    if ((dotted(call.func) or "").rsplit(".", 1)[-1] != "cast" or len(args) != 2
+            or any(a.keyword is not None or a.star for a in args)):
+        return None
+    return args[1].value
+
+
+# What SQLAlchemy runs while it maps a class, which can make tables of its own
+TABLE_HOOKS = frozenset({
+    "__mapper_cls__", "__declare_first__", "__declare_last__", "__init_subclass__",
+})
+# Calls that make a table (by the callee's last name), and those besides that make a column or
+# a mapped class
+_TABLE_MAKERS = frozenset({"Table", "to_metadata", "tometadata"})
+_MAKES_TABLES = frozenset({
+    "Table", "to_metadata", "tometadata", "append_column", "Column", "mapped_column", "mapper",
+    "map_imperatively",
+})
+
+
+# a module-level function: the names it uses, those it calls (or passes on), what it builds
+ModuleCallable = tuple[frozenset[str], tuple[str, ...], tuple[tuple[str, int], ...]]
+
+
+class _Calls(cst.CSTVisitor):
+    """The plain names a piece of code calls or passes on (``__mapper_cls__ = my_mapper``), and
+    its first call that makes a table, a column, a mapper or a class (``type(name, bases,
+    ns)``, ``type.__new__(type, ...)``), with its line."""
+
+    def __init__(self, pos: Positions) -> None:
+        self.pos = pos
+        self.names: list[str] = []
+        self.callees: list[str] = []  # called by plain name, or passed on as a plain name
+        self.builds: list[tuple[str, int]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(ident(node.value))
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # `x.listen`: `listen` is no module-level name
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        if isinstance(node.value, cst.Name):
+            self.callees.append(ident(node.value.value))  # event.listen(cls, "x", helper)
+        node.value.visit(self)  # a keyword is no name either
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.callees.append(ident(node.func.value))
+        callee = dotted(node.func) or ""
+        last = callee.rsplit(".", 1)[-1]
+        if (not self.builds or last in _TABLE_MAKERS) and (
+            last in _MAKES_TABLES or (callee == "type" and len(node.args) == 3)
+            or callee == "type.__new__"
+        ):
+            self.builds.append((f"{callee}(...)", self.pos.line(node)))
+
+
+class ModuleCallables(cst.CSTVisitor):
+    """Module-level functions (under if/try/with too), not methods or nested functions."""
+
+    def __init__(self, pos: Positions) -> None:
+        self.pos = pos
+        self.found: dict[str, ModuleCallable] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        calls = _Calls(self.pos)
+        node.body.visit(calls)
+        self.found[ident(node.name.value)] = (frozenset(calls.names), tuple(calls.callees),
+                                              tuple(calls.builds))
+        return False
+
+
+def module_callables(module: cst.Module, pos: Positions) -> dict[str, ModuleCallable]:
+    finder = ModuleCallables(pos)
+    module.visit(finder)
+    return finder.found
