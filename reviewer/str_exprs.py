@@ -223,7 +223,9 @@ def class_strings(body: Sequence[cst.BaseStatement], names: Sequence[str],
     bound once at the top of the body to a string expression, and its classmethods and
     staticmethods that return one (their parameters, ``cls`` left out). A name bound some
     other way the facts' ``names`` do not show (``a, b = ...``) is kept as unknown, so a lookup
-    never passes it for a base's attribute of the same name."""
+    never passes it for a base's attribute of the same name. Of ``if six.PY2: ... else: ...``
+    at the top of the body only what Python 3 runs is read (``versions``, from py_versions)."""
+    body = live_body(body, versions or {})
     counter = ClassBound()
     for stmt in body:
         # The statements the counter stops at are handed to it directly: a libcst visit costs

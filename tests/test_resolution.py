@@ -987,14 +987,25 @@ CASES = [
             class Ticket(HasNotes, Base):
                 __tablename__ = "tickets"
                 id: Mapped[int] = mapped_column(primary_key=True)
+            class Named:
+                if sys.version_info < (3,):
+                    PREFIX = b"app_"
+                else:
+                    PREFIX = "app_"
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.PREFIX + cls.__name__.lower()
+            class Invoice(Named, Base):
+                id: Mapped[int] = mapped_column(primary_key=True)
             """)},
         None,
-        [Row("tickets_notes", "id", "TicketNote", "id", 22, nullable=False, declared_in="Note"),
+        [Row("app_invoice", "id", "Invoice", "id", 52, nullable=False),
+         Row("tickets_notes", "id", "TicketNote", "id", 22, nullable=False, declared_in="Note"),
          Row("tickets_notes", "body", "TicketNote", "body", 24, (MASK,), nullable=False,
              declared_in="Note"),
          Row("tickets_notes", "owner_id", "TicketNote", "owner", 37),
          Row("tickets", "id", "Ticket", "id", 42, nullable=False)],
-        id="sys.version_info tests at module level, in a class body, a string helper and a "
+        id="sys.version_info tests at module level, in class bodies, a string helper and a "
            "declared_attr: only what Python 3 runs; str.format with keyword fields, %s",
     ),
     # -------------------------------- a class attribute bound to another class's attribute
