@@ -4,9 +4,12 @@
                                          [--no-write] [--show-heldout]
 
 Each project of ``benchmarks/real_world/projects.toml`` is materialised at its pin and scanned
-with ``reviewer scan --format json`` exactly as ``real_world.py`` does, so the classifier sees
-the columns as the reader sees them in the real repository: name, attribute, type, table,
-class and sibling columns. Scanned columns are joined to the rows of
+with ``reviewer scan --format json`` as ``real_world.py`` does, so the classifier sees the
+columns as the reader sees them in the real repository: name, attribute, type, table, class
+and sibling columns. Every Python file of the repository is materialised (``exclude`` left
+out), as a checkout has them, because the classifier also reads the code that uses a blob
+column for the keys it keeps there (``reviewer.blob_keys``); ``--extract-only`` materialises
+only the ``extract`` paths, as before that evidence. Scanned columns are joined to the rows of
 ``real_world/labels/<project>.csv`` by ``(table, column)``.
 
 What counts (the classifier's output is a category and a confidence per column):
@@ -188,7 +191,8 @@ class ProjectRun:
     judged: list[Judged] = field(default_factory=list)
 
 
-def run_project(project: Project, mirrors: Path, labels_dir: Path = LABELS) -> ProjectRun:
+def run_project(project: Project, mirrors: Path, labels_dir: Path = LABELS,
+                whole: bool = True) -> ProjectRun:
     labels = labels_for(project.name, labels_dir)
     if labels is None:
         return ProjectRun(project.name, project.split, "skipped: no labels file yet")
@@ -196,7 +200,7 @@ def run_project(project: Project, mirrors: Path, labels_dir: Path = LABELS) -> P
     if not has_commit(git_dir, project.commit):
         return ProjectRun(project.name, project.split, f"skipped: no mirror/pin at {git_dir}")
     with workdir(None, project.name) as root:
-        materialise(git_dir, project.commit, project, root)
+        materialise(git_dir, project.commit, project, root, whole)
         write_reviewer_files(root, project)
         run = run_scan(root)
     if run.doc is None:
@@ -332,12 +336,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=LABELS, metavar="DIR",
                         help="labels directory, <project>.csv (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--extract-only", action="store_true",
+                        help="materialise only each project's `extract` paths (its model "
+                             "packages), not all its Python files: no code evidence beyond "
+                             "them (the figures before reviewer.blob_keys)")
     args = parser.parse_args(argv)
 
     projects = select_projects(load_projects(), args.project)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        runs = list(pool.map(lambda p: run_project(p, args.mirrors, args.labels), projects))
+        runs = list(pool.map(lambda p: run_project(p, args.mirrors, args.labels,
+                                                   not args.extract_only), projects))
     meta = machine_meta() | {"seconds": round(time.perf_counter() - started, 1)}
     print(f"masking-reviewer {meta['reviewer_commit']}, {meta['date']}, {meta['seconds']} s\n")
     for r in runs:

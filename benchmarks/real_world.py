@@ -207,10 +207,13 @@ def has_commit(git_dir: Path, commit: str) -> bool:
     return proc.returncode == 0
 
 
-def tree_files(git_dir: Path, commit: str, project: Project) -> list[tuple[str, str]]:
-    """(blob sha, path) of the files to materialise: .py under ``extract``, and the licence."""
-    out = git(git_dir, "ls-tree", "-r", "-z", "--full-tree", commit, "--",
-              *project.extract, project.licence_file)
+def tree_files(git_dir: Path, commit: str, project: Project,
+               whole: bool = False) -> list[tuple[str, str]]:
+    """(blob sha, path) of the files to materialise: .py under ``extract``, and the licence;
+    with ``whole``, every .py file of the repository (as a checkout has them: the code that
+    uses the models, which the classifier's code evidence reads), ``exclude`` still left out."""
+    out = git(git_dir, "ls-tree", "-r", "-z", "--full-tree", commit,
+              *(() if whole else ("--", *project.extract, project.licence_file)))
     files = []
     for entry in out.decode("utf-8", errors="surrogateescape").split("\0"):
         if not entry:
@@ -246,9 +249,11 @@ def read_blobs(git_dir: Path, shas: Sequence[str]) -> dict[str, bytes]:
     return blobs
 
 
-def materialise(git_dir: Path, commit: str, project: Project, dest: Path) -> list[str]:
-    """Write the project's files at ``commit`` under ``dest``; returns the paths written."""
-    files = tree_files(git_dir, commit, project)
+def materialise(git_dir: Path, commit: str, project: Project, dest: Path,
+                whole: bool = False) -> list[str]:
+    """Write the project's files at ``commit`` under ``dest``; returns the paths written.
+    ``whole``: every .py file of the repository, not only ``extract`` (``tree_files``)."""
+    files = tree_files(git_dir, commit, project, whole)
     blobs = read_blobs(git_dir, sorted({sha for sha, _ in files}))
     written = []
     for sha, path in files:

@@ -119,6 +119,13 @@ def content_id(tree: SourceTree, path: str) -> str | None:
     return text_digest(tree.read(path))
 
 
+def identify(tree: SourceTree, path: str) -> str | None:
+    """``content_id``, recorded as a read when ``tree`` records its reads."""
+    if isinstance(tree, RecordingTree):
+        return tree.identify(path)
+    return content_id(tree, path)
+
+
 def digest_key(kind: str, *parts: str) -> str:
     """A cache key over ``parts``; each is length-prefixed, so no two part lists collide."""
     digest = hashlib.sha256(f"{kind}-v{CACHE_SCHEMA}".encode())
@@ -407,6 +414,17 @@ class RecordingTree:
     def files(self) -> list[str]:
         return self.tree.files()
 
+    def identify(self, path: str) -> str | None:
+        """``content_id``, recorded as a read: what is known of the file from its id alone (a
+        per-file cache entry) is as much an input as what is read from its text."""
+        if path not in self.reads:
+            try:
+                self.reads[path] = content_id(self.tree, path)
+            except UnreadableFile as exc:
+                self.reads[path] = f"unreadable: {exc.message}"
+                raise
+        return self.reads[path]
+
     def read(self, path: str) -> str | None:
         try:
             text = self.tree.read(path)
@@ -414,7 +432,11 @@ class RecordingTree:
             self.reads.setdefault(path, f"unreadable: {exc.message}")
             raise
         if path not in self.reads:
-            self.reads[path] = content_id(self.tree, path)
+            from reviewer.sources import GitTree
+
+            # the text in hand is what content_id would read again and hash
+            self.reads[path] = (content_id(self.tree, path) if isinstance(self.tree, GitTree)
+                                else text_digest(text))
         return text
 
 

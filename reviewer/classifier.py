@@ -23,7 +23,15 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from reviewer.types import CATEGORIES, Category, Classification, Column, Confidence, Config
+from reviewer.types import (
+    CATEGORIES,
+    Category,
+    Classification,
+    Column,
+    Confidence,
+    Config,
+    StoredKey,
+)
 
 CONFIDENCES: tuple[Confidence, ...] = ("high", "medium", "low")
 _RANK: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
@@ -118,6 +126,12 @@ class Vocabulary:
     qualified_low: frozenset[tuple[str, ...]] = frozenset()
     hashed_types: frozenset[str] = frozenset()
     verifier_suffixes: frozenset[str] = frozenset()
+    # [code]: the keys the repository's code keeps in a blob (reviewer.blob_keys)
+    keyed_type_words: frozenset[str] = frozenset()
+    unique_attribute_min_words: int = 2
+    key_not_secret: frozenset[str] = frozenset()
+    key_about_suffixes: frozenset[str] = frozenset()
+    person_key_words: frozenset[str] = frozenset()
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -337,6 +351,11 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         qualified_low=frozenset(_phrases(data["credential"], "qualified_low")),
         hashed_types=frozenset(_strs(types, "hashed")),
         verifier_suffixes=frozenset(map(_singular, _strs(data["credential"], "verifier_suffixes"))),
+        keyed_type_words=frozenset(map(_singular, _strs(data["code"], "keyed_type_words"))),
+        unique_attribute_min_words=int(data["code"]["unique_attribute_min_words"]),
+        key_not_secret=frozenset(map(_snake_norm, _strs(data["code"], "key_not_secret"))),
+        key_about_suffixes=frozenset(map(_singular, _strs(data["code"], "key_about_suffixes"))),
+        person_key_words=frozenset(map(_singular, _strs(data["code"], "person_key_words"))),
         index={k: tuple(v) for k, v in index.items()},
     )
 
@@ -1140,6 +1159,88 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
                 column, category=original.category, confidence=original.confidence,
                 evidence=original.evidence and f"history copy of {original.table}."
                                                f"{original.column}: {original.evidence}"))
+    return tuple(out)
+
+
+# --- code evidence: the keys the repository's code keeps in a blob ----------------------------
+
+
+def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
+    """A column the code may keep keyed data in (a JSON, dict, pickle or text type) whose name
+    alone says nothing sure: what ``reviewer.blob_keys`` reads the code for."""
+    vocab = vocab or load_vocabulary()
+    if column.primary_key or column.foreign_key or column.history_of is not None:
+        return False
+    idents = _type_idents(column.type)
+    if not (idents & (vocab.json_types | vocab.text_types)
+            or any(set(normalize(i)) & vocab.keyed_type_words for i in idents)):
+        return False
+    name = column.attribute or column.column
+    if _ignored(name, vocab) or ruled_out(name, vocab):
+        return False
+    found = classify(name, column.type, vocab)
+    return found is None or found.category == "free_text" or (
+        found.category == "credential" and found.confidence != "high")
+
+
+_HOLDS: dict[str, int] = {"credential": 2, "direct_identifier": 1}
+
+
+def _weight(category: str | None, confidence: str | None) -> int:
+    held = _HOLDS.get(category or "")
+    sure = {"high": 3, "medium": 2, "low": 1}.get(confidence or "", 0)
+    return 0 if held is None else held * 4 + sure
+
+
+def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None
+                  ) -> Classification | None:
+    """What a blob is by the keys the code keeps in it: a credential if a key is one by name
+    (high when the name is surely one), a direct identifier if a key surely names a person;
+    the evidence quotes the key and the first place the code uses it."""
+    vocab = vocab or load_vocabulary()
+    best: tuple[int, StoredKey, Classification] | None = None
+    for stored in keys:
+        found = classify(stored.key, None, vocab)
+        if found is None or found.confidence == "low":
+            continue
+        tokens = normalize(stored.key)
+        if found.category == "credential" and (
+                "_".join(tokens) in vocab.key_not_secret
+                or any(t in vocab.key_about_suffixes for t in tokens[1:])):
+            continue  # sslkey is a file's path; secret_fields lists which fields are secret
+        if found.category == "direct_identifier" and (
+                found.confidence != "high" or not set(tokens) & vocab.person_key_words):
+            continue  # a device's mac_address is no one's
+        weight = _weight(found.category, found.confidence)
+        if weight and (best is None or weight > best[0]):
+            best = (weight, stored, found)
+    if best is None:
+        return None
+    _, stored, found = best
+    where = "in" if stored.use == "stores" else "from"
+    return Classification(found.category, found.confidence,
+                          f"the code {stored.use} key '{stored.key}' {where} it: "
+                          f"{stored.path}:{stored.line}")
+
+
+def with_stored_keys(columns: Sequence[Column],
+                     keys: Mapping[tuple[str, str], Sequence[StoredKey]],
+                     vocab: Vocabulary | None = None) -> tuple[Column, ...]:
+    """Judged columns, each blob raised to what its stored keys say when that is more (a
+    credential's name already sure stays as it was)."""
+    vocab = vocab or load_vocabulary()
+    out = []
+    for column in columns:
+        found = by_stored_key(keys.get(column.key, ()), vocab)
+        if found is None or (_weight(found.category, found.confidence)
+                             <= _weight(column.category, column.confidence)):
+            out.append(column)
+            continue
+        evidence = found.reason
+        if column.category == found.category and column.evidence:
+            evidence = f"{column.evidence}, {found.reason}"
+        out.append(dataclasses.replace(column, category=found.category,
+                                       confidence=found.confidence, evidence=evidence))
     return tuple(out)
 
 

@@ -64,3 +64,6 @@ AI_PRICE_PER_MTOK = {"input": 3.0, "output": 15.0, "cache_read": 0.30, "cache_wr
 # "model"), and no JSON/TOML document may nest deeper (recursive parsers overflow the stack).
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 200
+# The oldest Python the tool supports (pyproject's requires-python): the grammar that code read
+# with the standard library's parser is read in, whatever Python runs the tool.
+OLDEST_PYTHON = (3, 10)

@@ -35,7 +35,9 @@ class Refinement:
     be fingerprinted) means no caching of the result."""
 
     key: str | None
-    apply: Callable[[Inventory], Inventory]
+    # the inventory, the tree it came from (for evidence in code outside the model files:
+    # what it reads there is recorded and verified with the entry), and whether to use caches
+    apply: Callable[[Inventory, SourceTree, bool], Inventory]
 
 
 def build_inventory(
@@ -56,7 +58,7 @@ def build_inventory(
     still finds the plain inventory and only refines it again."""
     if not use_cache:
         return _refined(_build(tree, config, use_cache=False, jobs=jobs, paths=paths)[0],
-                        refine)
+                        refine, tree, use_cache)
     files = tree.files()
     # The files that decide the selection go into the key itself, so the base and the head of
     # a diff (same file list, different models) get entries of their own. Anything else the
@@ -77,7 +79,7 @@ def build_inventory(
     )
     if key is None:
         return _refined(_build(tree, config, use_cache=True, jobs=jobs, paths=paths)[0],
-                        refine)
+                        refine, tree, use_cache)
     refined_cache = refined_key = None
     if refine is not None and refine.key is not None:
         refined_cache = InventoryCache(kind="refined")
@@ -95,19 +97,23 @@ def build_inventory(
             recording, config, use_cache=True, jobs=jobs, paths=paths)
         if environment:
             # it read installed packages: not a function of the repository alone
-            return _refined(inventory, refine)
+            return _refined(inventory, refine, tree, True)
         others = {p: d for p, d in recording.reads.items() if p not in digests}
         cache.put(key, others, inventory)
     if refine is None:
         return inventory
-    result = refine.apply(inventory)
+    recording = RecordingTree(tree)
+    result = refine.apply(inventory, recording, True)
     if refined_cache is not None and refined_key is not None:
-        refined_cache.put(refined_key, others, result)
+        # what the refinement read besides: verified with the entry, like the build's reads
+        refined_cache.put(refined_key, {**others, **{
+            p: d for p, d in recording.reads.items() if p not in digests}}, result)
     return result
 
 
-def _refined(inventory: Inventory, refine: Refinement | None) -> Inventory:
-    return inventory if refine is None else refine.apply(inventory)
+def _refined(inventory: Inventory, refine: Refinement | None, tree: SourceTree,
+             use_cache: bool) -> Inventory:
+    return inventory if refine is None else refine.apply(inventory, tree, use_cache)
 
 
 def _build(

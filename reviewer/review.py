@@ -131,6 +131,8 @@ def _load_vocabulary(config: Config) -> Vocabulary:
 # shipped words. The config's words and the interpreter go into the key beside them.
 CLASSIFIER_INPUTS = (
     "classifier.py", "types.py", "cache.py", "vocabulary.toml", "review.py",
+    # the keys the code keeps in blobs, and what it reads for them
+    "blob_keys.py", "selection.py", "files.py", "constants.py", "sources.py",
 )
 
 
@@ -141,14 +143,28 @@ def classification(config: Config, vocab: Callable[[], Vocabulary]) -> Refinemen
     key = None if code is None else digest_key(
         "classified", code, sys.version,
         json.dumps([config.sensitive_names, config.ignore_names]))
-    return Refinement(key, lambda inventory: classify_inventory(inventory, vocab()))
+    return Refinement(key, lambda inventory, tree, cached: classify_inventory(
+        inventory, vocab(), tree, use_cache=cached))
 
 
-def classify_inventory(inventory: Inventory, vocab: Vocabulary) -> Inventory:
-    """Fill in every column's category, confidence and evidence (static and runtime modes)."""
-    from reviewer.classifier import classify_columns
+def classify_inventory(inventory: Inventory, vocab: Vocabulary,
+                       tree: SourceTree | None = None, *, use_cache: bool = False) -> Inventory:
+    """Fill in every column's category, confidence and evidence (static and runtime modes);
+    with the source ``tree``, also by the keys its code keeps in blob columns (what each
+    file holds cached by its content, with ``use_cache``)."""
+    from reviewer.classifier import classify_columns, keyed_blob, with_stored_keys
 
-    return replace(inventory, columns=classify_columns(inventory.columns, vocab))
+    columns = classify_columns(inventory.columns, vocab)
+    blobs = [c for c in inventory.columns if keyed_blob(c, vocab)] if tree is not None else []
+    if tree is not None and blobs:
+        from reviewer.blob_keys import stored_keys
+
+        found = stored_keys(tree, blobs, inventory.columns,
+                            unique_min_words=vocab.unique_attribute_min_words,
+                            use_cache=use_cache)
+        if found:
+            columns = with_stored_keys(columns, found, vocab)
+    return replace(inventory, columns=columns)
 
 
 def enrich(snap: Snapshot, findings: Iterable[Finding]) -> list[Finding]:

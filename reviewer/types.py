@@ -88,6 +88,18 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredKey:
+    """A literal key the repository's code keeps in a column's blob (``reviewer.blob_keys``),
+    where the code first does: ``info.get('ipmi_password')`` reads it, ``props['k'] = v``
+    stores it."""
+
+    key: str
+    use: Literal["stores", "reads"]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Classification:
     """The classifier's verdict on a column (``reviewer.classifier``). Here, with the other
     values, so that a check can quote a cached verdict without importing the classifier."""
