@@ -16,8 +16,8 @@ import pytest
 from reviewer.inventory import build_inventory
 from reviewer.sources import MemoryTree, WorktreeTree
 from reviewer.types import Config, Inventory
-from tests.test_mapping_styles import _runtime_schema
 from tests.test_inventory_differential import static_schema
+from tests.test_mapping_styles import _runtime_schema
 from tests.test_scanner import PRIV, VIS
 
 HEAD = """\
