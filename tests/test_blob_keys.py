@@ -422,3 +422,19 @@ def test_a_pull_request_adding_a_blob_and_its_password_is_blocked(
     main(["diff", "-C", str(fleet.root), "--base", "main", "--no-ai", "--format", "markdown"])
     assert "the code stores key 'admin_password' in it: fleet/drivers/panel.py:2" in (
         capsys.readouterr().out)
+
+
+def test_a_history_copy_is_judged_as_the_blob_it_copies() -> None:
+    # SQLAlchemy-Continuum keeps every past value of a versioned blob in its history table
+    files = _files(fleet__drivers__snmp=SNMP)
+    files["fleet/models.py"] = MODELS.replace(
+        '    __tablename__ = "printers"\n',
+        '    __tablename__ = "printers"\n    __versioned__ = {}\n')
+    judged = _judged(files)
+    assert judged[("printers_version", "control_info")] == (
+        "credential", "high", "history copy of printers.control_info: the code reads key "
+        "'snmp_password' from it: fleet/drivers/snmp.py:4")
+    assert judged[("printers", "control_info")] == (
+        "credential", "high", "the code reads key 'snmp_password' from it: "
+        "fleet/drivers/snmp.py:4")
+
