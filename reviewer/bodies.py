@@ -380,3 +380,50 @@ class Builds(cst.CSTVisitor):
         if name in self.builders:
             self.found.append(f"{name}(...)")
         return True
+
+
+# Calls spelled like a column construction, by the callee's last name: what the safety net of
+# the scanner accounts for (reviewer.scanner.stray_columns)
+COLUMN_MAKERS = frozenset({"Column", "mapped_column"})
+
+
+def column_spelled(node: cst.BaseExpression) -> bool:
+    """``Column(...)``, ``sa.Column(...)``, ``db.mapped_column(...)``, by spelling."""
+    return isinstance(node, cst.Call) and (
+        (dotted(node.func) or "").rsplit(".", 1)[-1] in COLUMN_MAKERS)
+
+
+class ColumnCalls(cst.CSTVisitor):
+    """The column-spelled calls in a subtree, each with the callee of the call it is an
+    argument of ("" at the top), leaving out what runs later if ever (function bodies,
+    lambdas) and the subtrees in ``skip`` (by id: what the facts already hold)."""
+
+    def __init__(self, skip: set[int]) -> None:
+        self.skip = skip
+        self.found: list[tuple[cst.Call, str]] = []
+        self.outer: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) not in self.skip and super().on_visit(node)
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if column_spelled(node):
+            self.found.append((node, self.outer[-1] if self.outer else ""))
+            return False  # its arguments are its configuration
+        self.outer.append(dotted(node.func) or "an expression")
+        return True
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        if self.outer and id(original_node) not in self.skip and not column_spelled(
+            original_node
+        ):
+            self.outer.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False  # the caller walks class statements itself

@@ -236,6 +236,48 @@ class ColumnCalls:
         )
         return merged, self.labels_for(ref.path, inner)
 
+    def table_call(self, path: str, call: CallFacts) -> CallFacts | str | None:
+        """What a call means as a Core table: the ``Table(...)`` call to read (SQLAlchemy's,
+        a subclass of it, or a repository function passing its arguments through to it, as
+        buildbot's ``def Table(*args, **kwargs): kwargs[...] = ...; return sa.Table(*args,
+        **kwargs)``, read as the call it makes), why a repository function that returns a
+        Table cannot be read so (then the table blocks), or None: no table."""
+        q = self.callee_qual(path, call.callee)
+        if q is not None:
+            return call if is_sqla(q) and tail(q) == "Table" else None
+        ref = self.resolver.resolve(path, call.callee)
+        facts = self.resolver.facts(ref.path) if ref.kind == "other" and ref.path else None
+        if facts is None or "." in ref.name:
+            return None
+        callees = next((cs for name, cs in reversed(facts.returns) if name == ref.name), ())
+        made = [c for c in callees if (q := self.callee_qual(ref.path, c)) is not None
+                and is_sqla(q) and tail(q) == "Table"]
+        if not made:
+            return None
+        line = next((n for name, n, _p in reversed(facts.functions) if name == ref.name), 0)
+        preset = next((f for f in reversed(facts.factories) if f.name == ref.name), None)
+        inner = preset.call if preset is not None else None
+        why: str | None = None
+        if preset is None or inner is None or inner.callee not in made or len(callees) != 1:
+            why = (f"it does more than return {made[0]}(*args, **kwargs) (only "
+                   "kwargs[\"key\"] = value before the return is read)")
+        elif preset.uses_params:
+            why = f"it passes {made[0]}(...) its parameters other than as *args and **kwargs"
+        elif not (preset.star_args and preset.star_first):
+            why = f"it does not pass its positional arguments (*args) first to {made[0]}(...)"
+        elif inner.args or inner.first_string or inner.name_expr or inner.name_error:
+            why = f"it passes {made[0]}(...) positional arguments of its own"
+        if why is not None or inner is None or preset is None:
+            return (f"{call.callee}(...) calls {ref.name}() ({ref.path}:{line}), which returns "
+                    f"{made[0]}(...), but masking-reviewer cannot follow it because {why}, so "
+                    "the table's columns cannot be checked; have the function only return "
+                    f"{made[0]}(*args, **kwargs), or call SQLAlchemy's Table(...) directly")
+        return replace(
+            call,
+            reflected=inner.reflected or (preset.star_kwargs and call.reflected),
+            labels=tuple(dict.fromkeys((*inner.labels, *call.labels))),
+        )
+
     def nested_builder(self, path: str, nested: Sequence[str], *, broad: bool) -> str | None:
         """The first call inside a value, ``X(...)``, that may build a column, or None. A
         SQLAlchemy construct (relationship, synonym, column_property of a select ...) holds

@@ -304,6 +304,8 @@ class ColumnBuilder(ColumnCalls):
         wrapper = self.uncast(path, stmt.through)
         if wrapper is not None:
             stmt = replace(stmt, call=wrapper, through=None)  # read as the call it is
+        if stmt.call is not None and self.table_call(path, stmt.call) is not None:
+            return None  # a Core table bound in the class body: model_file reads it
         if stmt.expr is not None:
             builder = self.nested_builder(path, stmt.nested, broad=True)
             if builder is not None:
@@ -478,25 +480,19 @@ class ColumnBuilder(ColumnCalls):
         for line, message in facts.errors:
             self.error(path, line, message)
         for call in facts.tables:
-            q = self.resolver.qual(path, call.callee)
-            if not (q and is_sqla(q) and tail(q) == "Table"):
-                continue
-            table = self.table_name(path, call)
-            if table is None and call.reflected:
-                self.reflected(path, call, None)
-                continue
-            if table is None:
-                self.error(path, call.line, "Table(...) name cannot be computed from the source "
-                           "(only literals, module constants, f-strings, + and simple helper "
-                           "functions are read); write the table name as a literal")
-                continue
-            self.mapped += 1
-            self.reflected(path, call, table)
-            if not call.reflected:
-                self.owned.append((table, path, call.line, f"Table({table!r})"))
-            self.columns.extend(self.core_columns(path, table, call, None))
+            self.read_table(path, call, None)
         for cls in facts.classes:
+            for stmt in cls.stmts:  # tables built in a class body, mapped or not (buildbot)
+                if stmt.call is not None and not stmt.type_checking:
+                    self.read_table(path, stmt.call, f"{cls.name}.{stmt.attribute}")
             self.model_class(path, cls)
+        for line, callee, where in facts.strays:
+            q = self.resolver.qual(path, callee)
+            if q is not None and is_sqla(q) and tail(q) in ("Column", "mapped_column"):
+                self.error(path, line,
+                           f"{callee}(...) builds a column {where}, so a labelled one would "
+                           "pass unchecked; pass it straight to a Table(...) assigned to a name, "
+                           "or declare it in a mapped class's body")
         for standin in facts.standins:
             self.standin(path, standin)
         for imp in facts.standin_imports:
@@ -513,6 +509,52 @@ class ColumnBuilder(ColumnCalls):
             node = self.resolver.class_node(path, f"{made.attribute}()")
             if node is not None and node.facts is made.body:
                 self.model_node(node)
+
+    def read_table(self, path: str, call: CallFacts, attribute: str | None) -> None:
+        """A Core ``Table(...)`` at module level, or in a class body (``attribute``:
+        ``Model.users``, where it is bound): its columns, or why they cannot be read. A call
+        that is no table but is given SQLAlchemy columns blocks: where they end up is not
+        known."""
+        found = self.table_call(path, call)
+        if isinstance(found, str):
+            self.error(path, call.line, found)
+            return
+        if found is None:
+            given = next((a for a in call.args if a.callee and (
+                q := self.resolver.qual(path, a.callee)) is not None and is_sqla(q)
+                and tail(q) == "Column"), None)
+            if given is not None and attribute is None:
+                self.error(path, call.line,
+                           f"{call.callee or 'a call'}(...) is given {given.callee}(...) (line "
+                           f"{given.line}), and masking-reviewer does not read it as a "
+                           "Table(...), so that column belongs to no table it reads and a "
+                           "labelled one would pass unchecked; build the table with "
+                           "SQLAlchemy's Table(...), or a function that only returns "
+                           "Table(*args, **kwargs)")
+            return
+        call = found
+        for ref in call.refs:
+            q = self.resolver.qual(path, ref)
+            if q is not None and is_sqla(q) and q.endswith((".Column()", ".mapped_column()")):
+                self.error(path, call.line,
+                           f"Table(...) is given the column object {ref} built elsewhere, "
+                           "which masking-reviewer cannot read as this table's column; declare "
+                           "it inline with Column(...)")
+        table = self.table_name(path, call)
+        if table is None and call.reflected:
+            self.reflected(path, call, None)
+            return
+        if table is None:
+            self.error(path, call.line, "Table(...) name cannot be computed from the source "
+                       "(only literals, module constants, f-strings, + and simple helper "
+                       "functions are read); write the table name as a literal")
+            return
+        self.mapped += 1
+        self.reflected(path, call, table)
+        if not call.reflected:
+            owner = f"Table({table!r})" + (f" (bound to {attribute})" if attribute else "")
+            self.owned.append((table, path, call.line, owner))
+        self.columns.extend(self.core_columns(path, table, call, None))
 
     def standin(self, path: str, cls: ClassFacts, importer: str | None = None,
                 local: str | None = None) -> None:

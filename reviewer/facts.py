@@ -280,6 +280,11 @@ class ModuleFacts:
     # def NAME at module level: (NAME, its first line, why `X = NAME(...)` cannot be read as
     # the one call it returns, or None)
     functions: tuple[tuple[str, int, str | None], ...] = ()
+    # Column(...)/mapped_column(...) calls outside everything the inventory reads (a Table's
+    # arguments, a class body's statements, a late mapping) and outside what it skips knowingly
+    # (function bodies, lambdas): (line, callee as written, where it is, for the message).
+    # The inventory blocks on those that resolve to SQLAlchemy's, so none vanishes.
+    strays: tuple[tuple[int, str, str], ...] = ()
 
 
 # Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
@@ -393,6 +398,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [_enc_class(c) for c in facts.standins],
         [[i.local, i.module, i.name, i.level] for i in facts.standin_imports],
         [[name, line, problem] for name, line, problem in facts.functions],
+        [[line, callee, where] for line, callee, where in facts.strays],
     ]
 
 
@@ -462,7 +468,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
      rebound, returns, late, factories, made, table_bindings, returned, standins,
-     standin_imports, functions) = data
+     standin_imports, functions, strays) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -499,4 +505,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
         standin_imports=tuple(ImportFacts(str(a), str(b), c, int(d))
                               for a, b, c, d in standin_imports),
         functions=tuple((str(n), int(ln), p) for n, ln, p in functions),
+        strays=tuple((int(n), str(c), str(w)) for n, c, w in strays),
     )

@@ -23,9 +23,11 @@ import libcst as cst
 from reviewer.bodies import (
     Assigned,
     Builds,
+    ColumnCalls,
     ReflectedTables,
     Returns,
     TypeCalls,
+    column_spelled,
     nested_calls,
     returned_calls,
     returned_values,
@@ -106,6 +108,10 @@ class _ModuleBuilder:
         self.made: list[MadeClass] = []
         self.returned: list[MadeClass] = []
         self.table_bindings: list[tuple[str, int]] = []
+        # ids of the nodes the facts hold, which the inventory reads or blocks on: the safety
+        # net (stray_columns) leaves the column calls in them out
+        self.consumed: set[int] = set()
+        self.strays: list[tuple[int, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
         self.autoload = autoload  # does the text mention autoload at all (else skip the search)
         self.class_reader = ClassReader(ex, self.errors, self.late, self.instances, callables,
@@ -236,6 +242,7 @@ class _ModuleBuilder:
         if not finder.found:
             return
         kind = "for" if isinstance(stmt, cst.For) else "while"
+        self.consumed.add(id(stmt))  # it blocks: what it builds is accounted for
         self.errors.append((
             self.ex.pos.line(stmt),
             f"a {kind} loop at module level builds {finder.found[0]}, which masking-reviewer "
@@ -243,6 +250,44 @@ class _ModuleBuilder:
             "strings, with no class statement or other loop in them); write the tables or "
             "classes out one by one, or loop over a literal tuple of strings",
         ))
+
+    def stray_columns(self, body: Sequence[cst.BaseStatement], owner: str | None = None,
+                      read: bool = True) -> None:
+        """The safety net: every column-spelled call of the module is accounted for, so none
+        can vanish without an MR007. Those the facts hold (a Table's arguments, a late
+        mapping, an alias) are the inventory's; a class body's assignments are its class's
+        (mapped, a mixin, or a Core Table the inventory reads); function bodies run later, if
+        ever, and are left out knowingly. Any other is recorded as a stray. ``owner``: the
+        class whose body this is; ``read``: whether the class reader reads that body (it
+        does not read a class nested in a class)."""
+        for stmt, small in statements(body):
+            node = small if small is not None else stmt
+            if id(node) in self.consumed or id(stmt) in self.consumed or isinstance(
+                stmt, cst.FunctionDef
+            ):
+                continue
+            if isinstance(stmt, cst.ClassDef):
+                name = ident(stmt.name.value)
+                inner = name if owner is None else f"{owner}.{name}"
+                self.stray_columns(block_body(stmt.body), inner, read and owner is None)
+            elif isinstance(stmt, cst.If):
+                self.stray_columns(block_body(stmt.body), owner, read)
+                if isinstance(stmt.orelse, cst.Else):
+                    self.stray_columns(block_body(stmt.orelse.body), owner, read)
+                elif isinstance(stmt.orelse, cst.If):
+                    self.stray_columns([stmt.orelse], owner, read)
+            elif isinstance(stmt, (cst.Try, cst.TryStar, cst.With, cst.Match)):
+                for block in blocks_of(stmt):
+                    self.stray_columns(block, owner, read)
+            elif isinstance(stmt, (cst.For, cst.While)):
+                if owner is None or not read:  # a class body's loop blocks (class_body)
+                    self.stray_columns(block_body(stmt.body), owner, read)
+            elif small is not None and not (read and owner is not None and _class_reads(small)):
+                finder = ColumnCalls(self.consumed)
+                small.visit(finder)
+                for call, outer in finder.found:
+                    self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
+                                        _stray_where(outer, owner, read)))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -295,17 +340,28 @@ class _ModuleBuilder:
             callee = dotted(value.func) or ""
             if target is not None and "." not in target:
                 self.instances.append((target, callee))
-            if callee.rsplit(".", 1)[-1] == "Table":
+                if column_spelled(value):
+                    # SHARED = Column(...): a column object, which a class or Table given it
+                    # blocks on (ClassReader.shared_column, ColumnBuilder.read_table)
+                    self.consumed.add(id(value))
+            self.late_mapping(small, target, value, callee)
+            positional = [a.value for a in value.args if a.keyword is None and not a.star]
+            if callee.rsplit(".", 1)[-1] == "Table" or (
+                # make_table("users", meta, Column(...)): maybe a Table under another name;
+                # the inventory reads it as one, or blocks (unless a late mapping holds it)
+                id(value) not in self.consumed and any(map(column_spelled, positional))
+            ):
                 self.tables.append(ex.call(value))
+                self.consumed.update(id(a) for a in positional if isinstance(a, cst.Call))
                 if target is not None and "." not in target:
                     self.table_bindings.append((target, self.tables[-1].line))
-            self.late_mapping(small, target, value, callee)
             if target is not None and "." not in target and callee.rsplit(".", 1)[-1] == "partial":
                 self.partial_preset(target, value)
         elif target is not None and "." in target and type(value) in WRAPPING_VALUES:
             self.late_expr(small, target, value)
         alias = self.annotated_alias(target, value, small)
         if alias is not None:
+            self.consumed.add(id(value))
             self.aliases.append(alias)
             return
         if target is not None and "." not in target:
@@ -324,9 +380,9 @@ class _ModuleBuilder:
                 if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
         compound = [s for s in block_body(stmt.body) if not isinstance(
             s, cst.SimpleStatementLine)]
-        if compound or len(body) != 1 or not isinstance(body[0], cst.Return):
+        if compound or not body or not isinstance(body[-1], cst.Return):
             return
-        ret = body[0].value
+        ret = body[-1].value
         if not isinstance(ret, cst.Call):
             return
         params = stmt.params
@@ -334,15 +390,28 @@ class _ModuleBuilder:
                                                *params.kwonly_params)}
         star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
         starstar = params.star_kwarg.name.value if params.star_kwarg is not None else None
+        # `kwargs["mysql_character_set"] = "utf8"` before the return (buildbot's Table
+        # wrapper): a keyword the returned call is given on top of the caller's
+        sets = [_kwarg_set(small, starstar) for small in body[:-1]]
+        added = [kv for kv in sets if kv is not None]
+        if len(added) != len(sets):
+            return
+        line, end_line = self.ex.pos.line(ret), self.ex.pos.end_line(ret)
+        if added:
+            ret = ret.with_changes(args=[
+                *ret.args, *(cst.Arg(value=v, keyword=cst.Name(k)) for k, v in added)])
         star_args = any(a.star == "*" and dotted(a.value) == star for a in ret.args) and bool(star)
         star_kwargs = bool(starstar) and any(
             a.star == "**" and dotted(a.value) == starstar for a in ret.args)
         plain = [a for a in ret.args if not a.star]
         uses = (bool(names) and any(set(refs_in(a.value)) & names for a in plain)) or any(
-            a.star and dotted(a.value) not in (star, starstar) for a in ret.args)
+            a.star and dotted(a.value) not in (star, starstar) for a in ret.args) or any(
+            {r.split(".", 1)[0] for r in refs_in(v)} & {*names, star, starstar}
+            for _k, v in added)
         first = next((a for a in ret.args if a.keyword is None), None)
         self.factories.append(FactoryFacts(
-            ident(stmt.name.value), self.ex.pos.line(stmt), self.ex.call(ret), star_args,
+            ident(stmt.name.value), self.ex.pos.line(stmt),
+            dataclasses.replace(self.ex.call(ret), line=line, end_line=end_line), star_args,
             star_kwargs, first is not None and first.star == "*", uses,
         ))
 
@@ -463,6 +532,7 @@ class _ModuleBuilder:
         pos = self.ex.pos
         line, end = pos.line(small), pos.end_line(small)
         if target is not None and "." in target:  # User.ssn = Column(...)
+            self.consumed.add(id(value))
             owner, attr = target.rsplit(".", 1)
             self.late.append(LateFacts("attribute", line, end, owner, attr,
                                        *self.late_call(value, end)))
@@ -472,6 +542,7 @@ class _ModuleBuilder:
             obj = dotted(positional[0])
             third = positional[2]
             if obj is not None and isinstance(third, cst.Call):
+                self.consumed.add(id(value))
                 self.late.append(LateFacts(
                     "setattr", line, end, obj, literal_str(positional[1]),
                     *self.late_call(third, end),
@@ -480,6 +551,7 @@ class _ModuleBuilder:
             positional[1], (cst.Tuple, cst.List)
         ):
             bases = tuple(dotted(e.value) or "" for e in positional[1].elements)
+            self.consumed.add(id(value))  # read as a class statement, or blocks
             made = self.class_reader.made_class(value, bases, None, {}, "")
             if made.problem is None:
                 self.made.append(made)  # read like a class statement
@@ -501,6 +573,7 @@ class _ModuleBuilder:
         """``User.x = a if c else Column(...)``: blocks where a call in it may be a column."""
         nested = nested_calls(value)
         if nested:
+            self.consumed.add(id(value))
             owner, attr = target.rsplit(".", 1)
             pos = self.ex.pos
             self.late.append(LateFacts("attribute", pos.line(small), pos.end_line(small), owner,
@@ -663,6 +736,8 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         builder = _ModuleBuilder(extractor, type_calls="type(" in text,
                                  autoload="autoload" in text, callables=callables)
         builder.module_body(module.body)
+        if "olumn" in text:
+            builder.stray_columns(module.body)
     except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
         # A construct the extractor does not handle must block, never crash the whole gate.
         message = f"the reviewer could not read this file ({type(exc).__name__}: {exc}); "
@@ -700,7 +775,50 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         standins=tuple(builder.standins),
         standin_imports=tuple(builder.standin_imports),
         functions=tuple(builder.functions),
+        strays=tuple(builder.strays),
     )
+
+
+def _kwarg_set(small: cst.BaseSmallStatement | None, kwargs: str | None
+               ) -> tuple[str, cst.BaseExpression] | None:
+    """``kwargs["key"] = value`` on the function's ``**kwargs``: (key, value); else None."""
+    if kwargs is None or not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return None
+    target = small.targets[0].target
+    if not (isinstance(target, cst.Subscript) and dotted(target.value) == kwargs
+            and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index)):
+        return None
+    key = literal_str(target.slice[0].slice.value)
+    return (key, small.value) if key is not None and key.isidentifier() else None
+
+
+def _class_reads(small: cst.BaseSmallStatement) -> bool:
+    """Does the class reader hold this class-body statement as a possible column (a call, or
+    a value wrapping calls, bound to a name; an unpacking or chained assignment)?"""
+    if isinstance(small, cst.Assign) and len(small.targets) != 1:
+        return True
+    if not isinstance(small, (cst.Assign, cst.AnnAssign)):
+        return False
+    target = small.targets[0].target if isinstance(small, cst.Assign) else small.target
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return True
+    return isinstance(target, cst.Name) and (
+        small.value is None or isinstance(small.value, cst.Call)
+        or type(small.value) in WRAPPING_VALUES)
+
+
+def _stray_where(outer: str, owner: str | None, read: bool) -> str:
+    """Where a stray column call is, for the MR007."""
+    inside = f"inside {outer}(...) " if outer else ""
+    if owner is None:
+        return (f"{inside}at module level, where masking-reviewer does not read it as any "
+                "table's column" if outer else
+                "at module level, outside any Table(...) or class masking-reviewer reads")
+    if not read:
+        return (f"{inside}in the class {owner}, which is nested in a class body, where "
+                "masking-reviewer does not read classes")
+    return (f"{inside}in a statement of the body of class {owner} that masking-reviewer does "
+            "not read as a column declaration")
 
 
 def _line_within(pos: Positions, node: cst.CSTNode) -> int:

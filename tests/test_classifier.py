@@ -199,6 +199,8 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="a hashed key verifies a secret key"),
         pytest.param("api_key_hash", "String(64)", _c("credential", "high", "name 'api_key'"),
                      id="a hashed api key reads as the api key"),
+        pytest.param("passw", "Text", _c("credential", "high", "name token 'passw'"),
+                     id="passw is a password"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -270,6 +272,11 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
                      id="a hash of a credential's ID looks the ID up"),
         pytest.param("handle_missing_data", "Unicode(255)", id="handle as a verb"),
         pytest.param("login_method", "String(20)", id="a login method is about logins"),
+        pytest.param("lock_token", "UUIDType(binary=False)", id="a row lock's fencing token"),
+        pytest.param("lock_owner", "String(100)", id="the worker holding a row lock"),
+        pytest.param("email_from", "Text", id="the application's own sender address"),
+        pytest.param("email_from_name", "UnicodeText()", id="the sender name of a group's mail"),
+        pytest.param("camera_max_age", "Integer", id="a limit on how old data may be"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -1681,6 +1688,41 @@ _PERSON_VERSIONED = """
                       "no foreign key, and the repository's users are keyed by number: an "
                       "account at an external identity service"),
                      id="a string user_id where the users are numbered"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "user"
+                id = Column(Integer, primary_key=True)
+                username = Column(UnicodeText(), unique=True)
+
+            class Annotation(Base):
+                __tablename__ = "annotation"
+                id = Column(Integer, primary_key=True)
+                userid = Column(UnicodeText, nullable=False)
+            """, ("annotation", "userid"),
+            ("quasi_identifier", "medium", "name 'userid' on a UnicodeText column with no "
+             "foreign key, and the repository's users are keyed by number: an account at an "
+             "external identity service"),
+            id="a string userid where the users are numbered"),
+        pytest.param("""
+            class Activation(Base):
+                __tablename__ = "activation"
+                id = Column(Integer, primary_key=True)
+                code = Column(UnicodeText(), nullable=False, unique=True)
+            """, ("activation", "code"),
+            ("credential", "high", "name token 'code' in table 'activation'"),
+            id="the code of an account activation row"),
+        pytest.param("""
+            class UserIdentity(Base):
+                __tablename__ = "user_identity"
+                id = Column(Integer, primary_key=True)
+                provider = Column(UnicodeText(), nullable=False)
+                provider_unique_id = Column(UnicodeText(), nullable=False)
+                user_id = Column(Integer, ForeignKey("user.id"))
+            """, ("user_identity", "provider_unique_id"),
+            ("quasi_identifier", "medium", "name 'provider_unique_id' on a UnicodeText column "
+             "in identity table 'user_identity': a person's account ID at an external "
+             "provider"),
+            id="the account ID at the identity provider"),
         pytest.param(_USER_STORE.replace("username = Column(Unicode(120), unique=True)",
                                          "last_login = Column(TZDateTime)"),
                      ("admin", "last_login"), (None, None, None),

@@ -1689,6 +1689,8 @@ ERROR_CASES = [
          ("app/m.py", 8, r"^a for loop in a class body builds Column\(\.\.\.\), which "
           r"masking-reviewer cannot read, so a labelled column would pass unchecked; declare "
           r"each column in the class body$"),
+         ("app/m.py", 10, r"^Column\(\.\.\.\) builds a column inside Table\(\.\.\.\) at module "
+          r"level, where masking-reviewer does not read it as any table's column"),
          ("app/m.py", 10, r"^Table\('audit'\) maps the table 'audit', but masking-reviewer read "
           r"none of its columns")],
         id="broken: a mapped table with no readable column blocks, and so does the loop",

@@ -1,0 +1,328 @@
+"""Core tables the reader reads wherever SQLAlchemy builds them: a ``Table(...)`` bound in a
+class body (mapped or not: buildbot's ``class Model: metadata = MetaData(); users =
+Table("users", metadata, ...)``), and a repository function passing its arguments through to
+``sa.Table(*args, **kwargs)`` (buildbot's ``sautils.Table``, which only sets a MySQL option).
+What the reader cannot follow blocks at its line, naming the construct; a differential test
+imports the readable ones with real SQLAlchemy and compares.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reviewer.inventory import build_inventory
+from reviewer.sources import MemoryTree, WorktreeTree
+from reviewer.types import Config, Inventory
+from tests.test_inventory_differential import static_schema
+from tests.test_mapping_styles import _runtime_schema
+from tests.test_scanner import PRIV, VIS
+
+HEAD = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase
+from app.vis import ColumnVisibility
+from app.util import tables
+"""  # line 5 is the first after it
+
+# A wrapper such as buildbot's: a dialect option set, the arguments passed through
+WRAPPER = """\
+import sqlalchemy as sa
+
+
+def Table(*args, **kwargs):
+    \"\"\"Add the MySQL character set to every table.\"\"\"
+    kwargs["mysql_character_set"] = "utf8"
+    return sa.Table(*args, **kwargs)
+
+
+def make_table(*args, **kwargs):
+    return sa.Table(*args, **kwargs)
+"""
+
+# (table, column, line, nullable, primary_key, labels)
+Row = tuple[str, str, int, bool, bool, tuple[str, ...]]
+
+
+def _files(models: str, wrapper: str = WRAPPER) -> dict[str, str]:
+    return {"app/vis.py": VIS, "app/util/tables.py": wrapper, "app/models.py": models}
+
+
+def _scan(files: dict[str, str]) -> Inventory:
+    config = Config(root="/repo", models=("app/models.py",))
+    return build_inventory(MemoryTree(files), config, use_cache=False)
+
+
+def _rows(inventory: Inventory) -> list[Row]:
+    return sorted((c.table, c.column, c.line, c.nullable, c.primary_key, c.labels)
+                  for c in inventory.columns)
+
+
+READ_CASES = [
+    pytest.param(
+        HEAD + """\
+class Model:
+    metadata = sa.MetaData()
+    users = sa.Table(
+        "users",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(80), info={"v": ColumnVisibility.PRIVATE}),
+    )
+""",
+        [("users", "email", 11, True, False, (PRIV,)), ("users", "id", 10, False, True, ())],
+        id="a Table bound in the body of a plain class, its MetaData in the class body",
+    ),
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+class Model:
+    logs = sa.Table("logs", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("body", sa.Text, nullable=False))
+""",
+        [("logs", "body", 8, False, False, ()), ("logs", "id", 7, False, True, ())],
+        id="a Table bound in the body of a plain class, its MetaData at module level",
+    ),
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+workers = tables.Table(
+    "workers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token", sa.String(64), info={"v": ColumnVisibility.PRIVATE}),
+)
+""",
+        [("workers", "id", 9, False, True, ()), ("workers", "token", 10, True, False, (PRIV,))],
+        id="a repository wrapper passing its arguments through to sa.Table, at module level",
+    ),
+    pytest.param(
+        HEAD + """\
+class Model:
+    metadata = sa.MetaData()
+    builds = tables.Table(
+        "builds", metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("state_string", sa.Text, nullable=False, server_default=""),
+    )
+    steps = tables.make_table("steps", metadata, sa.Column("id", sa.Integer, primary_key=True))
+""",
+        [("builds", "id", 9, False, True, ()), ("builds", "state_string", 10, False, False, ()),
+         ("steps", "id", 12, False, True, ())],
+        id="the wrapper called in the body of a plain class (buildbot's db/model.py)",
+    ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+class User(Base):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_roles = sa.Table("user_roles", Base.metadata,
+                          sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True),
+                          sa.Column("note", sa.Text, info={"v": ColumnVisibility.PRIVATE}))
+""",
+        [("user_roles", "note", 12, True, False, (PRIV,)),
+         ("user_roles", "user_id", 11, False, True, ()),
+         ("users", "id", 9, False, True, ())],
+        id="a Table bound in a mapped class's body is a table of its own, not a column",
+    ),
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+SHARED = sa.Column("unused", sa.String)
+Secret = sa.Column
+def upgrade(op):
+    op.add_column("users", sa.Column("ssn", sa.String))
+audit = sa.Table("audit", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("at", sa.DateTime, default=lambda: sa.Column("never")))
+""",
+        [("audit", "at", 11, True, False, ()), ("audit", "id", 10, False, True, ())],
+        id="column calls knowingly left out: a function body, a lambda, an unused column object",
+    ),
+]
+
+
+@pytest.mark.parametrize(("models", "expected"), READ_CASES)
+def test_reads(models: str, expected: list[Row]) -> None:
+    inventory = _scan(_files(models))
+    assert inventory.errors == ()
+    assert _rows(inventory) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("models", [pytest.param(c.values[0], id=c.id) for c in READ_CASES])
+def test_reads_as_sqlalchemy_builds(models: str, tmp_path: Path) -> None:
+    files = _files(models)
+    expected = _runtime_schema(tmp_path, files)
+    config = Config(root=str(tmp_path), models=("app/models.py",))
+    assert static_schema(build_inventory(WorktreeTree(tmp_path), config,
+                                         use_cache=False)) == expected
+
+
+# the wrapper's `def` lines in BLOCKED_WRAPPER: Table at 4, make_table at 9, named at 13
+BLOCKED_WRAPPER = """\
+import sqlalchemy as sa
+
+
+def Table(*args, **kwargs):
+    kwargs["mysql_character_set"] = "utf8"
+    args = args + (sa.Column("created_at", sa.DateTime),)
+    return sa.Table(*args, **kwargs)
+
+def make_table(*args, **kwargs):
+    return sa.Table(*args, sa.Column("id", sa.Integer, primary_key=True), **kwargs)
+
+
+def named(name, *columns):
+    return sa.Table(name, sa.MetaData(), *columns)
+"""
+
+_CANNOT_FOLLOW = (r"but masking-reviewer cannot follow it because {why}, so the table's "
+                  r"columns cannot be checked; have the function only return "
+                  r"sa\.Table\(\*args, \*\*kwargs\), or call SQLAlchemy's Table\(\.\.\.\) "
+                  r"directly$")
+
+BLOCK_CASES = [
+    pytest.param(
+        HEAD + """\
+class Model:
+    metadata = sa.MetaData()
+    users = tables.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True))
+""",
+        BLOCKED_WRAPPER,
+        [("app/models.py", 7,
+          r"^tables\.Table\(\.\.\.\) calls Table\(\) \(app/util/tables\.py:4\), which returns "
+          r"sa\.Table\(\.\.\.\), " + _CANNOT_FOLLOW.format(
+              why=r"it does more than return sa\.Table\(\*args, \*\*kwargs\) \(only "
+                  r"kwargs\[\"key\"\] = value before the return is read\)"))],
+        id="a wrapper that changes its arguments blocks, in a class body",
+    ),
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+users = tables.make_table("users", metadata, sa.Column("email", sa.String))
+""",
+        BLOCKED_WRAPPER,
+        [("app/models.py", 6,
+          r"^tables\.make_table\(\.\.\.\) calls make_table\(\) \(app/util/tables\.py:9\), "
+          r"which returns sa\.Table\(\.\.\.\), " + _CANNOT_FOLLOW.format(
+              why=r"it passes sa\.Table\(\.\.\.\) positional arguments of its own"))],
+        id="a wrapper that adds columns of its own blocks",
+    ),
+    pytest.param(
+        HEAD + """\
+users = tables.named("users", sa.Column("email", sa.String))
+""",
+        BLOCKED_WRAPPER,
+        [("app/models.py", 5,
+          r"^tables\.named\(\.\.\.\) calls named\(\) \(app/util/tables\.py:13\), which returns "
+          r"sa\.Table\(\.\.\.\), " + _CANNOT_FOLLOW.format(
+              why=r"it passes sa\.Table\(\.\.\.\) its parameters other than as \*args and "
+                  r"\*\*kwargs"))],
+        id="a wrapper that takes named parameters blocks",
+    ),
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True))
+users.append_column(sa.Column("ssn", sa.String))
+""",
+        WRAPPER,
+        [("app/models.py", 7,
+          r"^users\.append_column\(\.\.\.\) is given sa\.Column\(\.\.\.\) \(line 7\), and "
+          r"masking-reviewer does not read it as a Table\(\.\.\.\), so that column belongs to "
+          r"no table it reads and a labelled one would pass unchecked; build the table with "
+          r"SQLAlchemy's Table\(\.\.\.\)")],
+        id="a column handed to a call that is no table blocks",
+    ),
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+SSN = sa.Column("ssn", sa.String)
+users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True), SSN)
+""",
+        WRAPPER,
+        [("app/models.py", 7,
+          r"^Table\(\.\.\.\) is given the column object SSN built elsewhere, which "
+          r"masking-reviewer cannot read as this table's column; declare it inline")],
+        id="a Table given a column object built at module level blocks",
+    ),
+]
+
+_STRAY = (r"^{callee}\(\.\.\.\) builds a column {where}, so a labelled one would pass "
+          r"unchecked; pass it straight to a Table\(\.\.\.\) assigned to a name, or declare it "
+          r"in a mapped class's body$")
+_OUTSIDE = r"at module level, outside any Table\(\.\.\.\) or class masking-reviewer reads"
+_INSIDE = (r"inside {outer}\(\.\.\.\) at module level, where masking-reviewer does not read it "
+           r"as any table's column")
+
+# The safety net: a column call no table holds, outside what the reader skips knowingly
+STRAY_CASES = [
+    pytest.param(
+        HEAD + """\
+COLUMNS = {"ssn": sa.Column(sa.String, info={"v": ColumnVisibility.PRIVATE})}
+""",
+        [("app/models.py", 5, _STRAY.format(callee=r"sa\.Column", where=_OUTSIDE))],
+        id="a column in a dict at module level",
+    ),
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+users = people = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True))
+""",
+        [("app/models.py", 6, _STRAY.format(
+            callee=r"sa\.Column", where=_INSIDE.format(outer=r"sa\.Table")))],
+        id="a Table in a chained assignment",
+    ),
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                 *[sa.Column("ssn", sa.String)])
+""",
+        [("app/models.py", 7, _STRAY.format(
+            callee=r"sa\.Column", where=_INSIDE.format(outer=r"sa\.Table")))],
+        id="a column in a Table's starred argument, beside one read",
+    ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+class Outer:
+    class Inner(Base):
+        __tablename__ = "inner"
+        id = sa.Column(sa.Integer, primary_key=True)
+""",
+        [("app/models.py", 10, _STRAY.format(
+            callee=r"sa\.Column", where=r"in the class Outer\.Inner, which is nested in a class "
+                                        r"body, where masking-reviewer does not read classes"))],
+        id="a column of a class nested in a class body",
+    ),
+    pytest.param(
+        HEAD + """\
+class Model:
+    metadata = sa.MetaData()
+    users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    users.append_column(sa.Column("ssn", sa.String))
+""",
+        [("app/models.py", 8, _STRAY.format(
+            callee=r"sa\.Column", where=r"inside users\.append_column\(\.\.\.\) in a statement "
+                                        r"of the body of class Model that masking-reviewer "
+                                        r"does not read as a column declaration"))],
+        id="a column handed to a call in a class body",
+    ),
+]
+
+
+@pytest.mark.parametrize(("models", "wrapper", "expected"), [
+    *BLOCK_CASES,
+    *(pytest.param(c.values[0], WRAPPER, c.values[1], id=c.id) for c in STRAY_CASES),
+])
+def test_blocks(models: str, wrapper: str, expected: list[tuple[str, int, str]]) -> None:
+    inventory = _scan(_files(models, wrapper))
+    assert [(e.path, e.line) for e in inventory.errors] == [(p, n) for p, n, _ in expected]
+    for error, (_, _, pattern) in zip(inventory.errors, expected, strict=True):
+        assert re.search(pattern, error.message), error.message
