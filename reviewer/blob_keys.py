@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import contextlib
 import itertools
 import json
 import re
@@ -199,9 +200,20 @@ def stored_keys(tree: SourceTree, blobs: Sequence[Column], columns: Sequence[Col
     known = store.load() if store is not None else {}
     seen: dict[tuple[str, str], list[tuple[ColumnKey, StoredKey]]] = {}
     first: dict[ColumnKey, dict[str, StoredKey]] = {}
-    for path in code_files(tree.files()):
+    paths = code_files(tree.files())
+    ids: dict[str, str | None] = {}
+    if store is not None:
+        for path in paths:
+            with contextlib.suppress(UnreadableFile):
+                ids[path] = identify(tree, path)
+        prefetch = getattr(tree, "prefetch", None)
+        if prefetch is not None:  # a commit's files: load only those not known already
+            prefetch([p for p, cid in ids.items() if (p, cid) not in known])
+    for path in paths:
+        if store is not None and path not in ids:
+            continue  # unreadable: evidence only, the gate reads the model files itself
+        cid = ids.get(path)
         try:
-            cid = identify(tree, path) if store is not None else None
             if cid is not None and (path, cid) in known:
                 found = known[path, cid]
             else:
