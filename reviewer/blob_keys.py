@@ -157,11 +157,14 @@ class _Index:
                     offsets.append(m.start())
             elif self.resolve(attr, name) is not None:
                 offsets.append(m.start())
+        called: set[str] | None = None
         for m in fills.finditer(text):
             attr = _word_before(text, m.start())
-            if attr in self.by_attr and any(
-                    attr in attrs and re.search(rf"\b{re.escape(cls)}\s*\(", text)
-                    for cls, attrs in self.by_class.items()):
+            if attr not in self.by_attr:
+                continue
+            if called is None:  # the models this file calls, found once
+                called = set(_CALLED.findall(text)) & self.by_class.keys()
+            if any(attr in self.by_class[cls] for cls in called):
                 offsets.append(m.start())
         if not offsets:
             return []
@@ -179,6 +182,7 @@ def _word_before(text: str, end: int) -> str | None:
     return text[start:end] or None
 
 
+_CALLED = re.compile(r"\b(\w+)\s*\(")
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 _NEWLINE = re.compile(r"\n")
 
