@@ -393,6 +393,13 @@ def column_spelled(node: cst.BaseExpression) -> bool:
         (dotted(node.func) or "").rsplit(".", 1)[-1] in COLUMN_MAKERS)
 
 
+def holds_column_call(node: cst.BaseExpression) -> bool:
+    """Is there a column-spelled call in ``node`` (lambdas and functions left out)?"""
+    finder = ColumnCalls(set())
+    node.visit(finder)
+    return bool(finder.found)
+
+
 class ColumnCalls(cst.CSTVisitor):
     """The column-spelled calls in a subtree, each with the callee of the call it is an
     argument of ("" at the top), leaving out what runs later if ever (function bodies,
