@@ -42,6 +42,8 @@ class Extractor:
         self.labels = labels
         self.strings = strings
         self.aliases: dict[str, str] = {}
+        # what a Python 2/3 test (six.PY2, sys.version_info) may read (py_versions)
+        self.versions: dict[str, str | bool] = {}
         self.lines = split_lines(text)  # for the comments around a column (classifier evidence)
         # Walking a CST subtree costs ~100x a substring test; most statements carry no label.
         self.tokens = tuple({label.rsplit(".", 1)[-1] for label in labels})

@@ -36,6 +36,7 @@ from reviewer.facts import (
     VersionedFacts,
 )
 from reviewer.node_positions import Positions
+from reviewer.py_versions import live_body, live_branch
 from reviewer.str_exprs import bind_locals, class_strings, local_strings, str_expr, str_function
 from reviewer.syntax import (
     block_body,
@@ -104,7 +105,8 @@ class ClassReader:
                 self.late_type(call, made_bases)
             else:
                 made.append(dataclasses.replace(template, attribute=caller))
-        str_attrs, str_methods = class_strings(block_body(node.body), state.names)
+        str_attrs, str_methods = class_strings(block_body(node.body), state.names,
+                                               self.ex.versions)
         return ClassFacts(
             subclass_tablenames=tuple(state.subclass_tablenames),
             str_attrs=str_attrs,
@@ -151,6 +153,9 @@ class ClassReader:
                 # invenio-accounts' sid_s """Serialized Session ID. ...""")
                 _document(state, text)
             declared = -1
+            if isinstance(stmt, cst.If) and (live := live_branch(stmt, ex.versions)) is not None:
+                self.class_body(live, state, type_checking=type_checking)  # what Python 3 runs
+                continue
             if isinstance(stmt, cst.If):
                 guarded = _is_type_checking(stmt.test)
                 self.class_body(
@@ -334,7 +339,7 @@ class ClassReader:
         if attr == "__tablename__":
             state.tablename_kind = "declared"
             state.tablename_line = first
-            helper = str_function(stmt, self_param=True)
+            helper = str_function(stmt, self_param=True, versions=ex.versions)
             state.tablename_expr = helper[1] if helper is not None else None
             return
         finder = Returns()
@@ -473,16 +478,20 @@ class ClassReader:
             return
         params = (*stmt.params.posonly_params, *stmt.params.params)
         self_name = ident(params[0].name.value) if params and (declared or classmethod) else None
+        # if six.PY2: ... else: ...: only what Python 3 runs
+        body = live_body(block_body(stmt.body), self.ex.versions)
         if declared and self_name is not None:
             calls = SelfCalls(self_name)
-            stmt.body.visit(calls)
+            for part in body:
+                part.visit(calls)
             for method in calls.found:
                 state.callers.setdefault(method, attr)
         finder = TypeCalls()
-        stmt.body.visit(finder)
+        for part in body:
+            part.visit(finder)
         if not finder.found:
             return
-        env = local_strings(stmt, self_name) if self_name is not None else {}
+        env = local_strings(stmt, self_name, self.ex.versions) if self_name is not None else {}
         for call, bases, nested in finder.found:
             if nested or self_name is None:  # in a lambda or inner function: runs who knows when
                 self.late_type(call, bases)

@@ -60,6 +60,7 @@ from reviewer.facts import (
     mentions_sqlalchemy,
 )
 from reviewer.node_positions import Positions
+from reviewer.py_versions import live_branch, version_names
 from reviewer.source_text import decode_source, parse_module, pragmas, syntax_error
 from reviewer.str_exprs import bind_call, bind_made, body_strings, str_expr, str_function
 from reviewer.syntax import (
@@ -133,8 +134,12 @@ class _ModuleBuilder:
                 name = ident(stmt.name.value)
                 self.names.append(name)
                 self.classes.append(self.class_reader.class_(stmt))
+            elif isinstance(stmt, cst.If) and (
+                live := live_branch(stmt, self.ex.versions)
+            ) is not None:
+                self.module_body(live)  # if six.PY2: ... else: ...: what Python 3 runs
             elif isinstance(stmt, cst.If):
-                # Imports and definitions under if/else (TYPE_CHECKING, version checks).
+                # Imports and definitions under if/else (TYPE_CHECKING, other version checks).
                 self.module_body(block_body(stmt.body))
                 orelse = stmt.orelse
                 if isinstance(orelse, cst.Else):
@@ -154,7 +159,7 @@ class _ModuleBuilder:
                 self.names.append(ident(stmt.name.value))
                 self.nested_types(stmt)
                 self.nested_reflected(stmt)
-                helper = str_function(stmt)
+                helper = str_function(stmt, versions=self.ex.versions)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
                 finder = Returns()
@@ -742,6 +747,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         strings = _module_strings(module.body)
         extractor = Extractor(positions, text, tuple(labels), strings)
         extractor.aliases = _import_aliases(module.body)
+        extractor.versions = version_names(module.body)
         callables = (module_callables(module, positions)
                      if any(hook in text for hook in TABLE_HOOKS) else {})
         builder = _ModuleBuilder(extractor, type_calls="type(" in text,

@@ -6,12 +6,14 @@ of a function or an unrolled loop."""
 from __future__ import annotations
 
 import dataclasses
+import string
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
 from reviewer.bodies import Assigned, ClassBound
 from reviewer.facts import CallFacts, MadeClass, StrExpr
+from reviewer.py_versions import live_body
 from reviewer.syntax import block_body, dotted, ident, statements
 
 
@@ -68,6 +70,9 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
             return ("clsattr", attr)  # cls.__flavor__: looked up on the class being mapped
         return ("ref", name)
     if isinstance(node, cst.Call):
+        if (isinstance(node.func, cst.Attribute) and node.func.attr.value == "format"
+                and isinstance(node.func.value, (cst.SimpleString, cst.ConcatenatedString))):
+            return _literal_format(node.func.value, node.args, self_name)
         if any(a.keyword is not None or a.star for a in node.args):
             return None
         args: list[StrExpr] = []
@@ -90,6 +95,51 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
     return None
 
 
+def _literal_format(template: cst.SimpleString | cst.ConcatenatedString,
+                    args: Sequence[cst.Arg], self_name: str | None) -> StrExpr | None:
+    """``"{0:s}_label".format(cls.__tablename__)``: the literal's pieces and the arguments its
+    fields name, in order. A field is ``{}``, ``{0}`` or ``{name}``, with no spec or ``:s`` (the
+    string itself); a conversion, another spec (padding, truncation) or an attribute or index
+    (``{0.__class__}``) needs the objects themselves, so the whole string is unknown."""
+    text = template.evaluated_value
+    if not isinstance(text, str) or any(a.star for a in args):
+        return None
+    positional = [a.value for a in args if a.keyword is None]
+    named = {a.keyword.value: a.value for a in args if a.keyword is not None}
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:  # an unmatched brace: format() raises
+        return None
+    parts: list[StrExpr] = []
+    auto: bool | None = None  # "{}" numbers fields itself; mixing it with "{0}" raises
+    counter = 0
+    for literal, field, spec, conversion in fields:
+        if literal:
+            parts.append(("lit", literal))
+        if field is None:
+            continue
+        if conversion is not None or spec not in ("", "s"):
+            return None
+        if field == "" or field.isdigit():
+            if auto is not None and auto != (field == ""):
+                return None
+            auto = field == ""
+            index = counter if auto else int(field)
+            counter += 1
+            if index >= len(positional):
+                return None
+            value = positional[index]
+        elif field.isidentifier() and field in named:
+            value = named[field]
+        else:
+            return None
+        sub = str_expr(value, self_name)
+        if sub is None:
+            return None
+        parts.append(sub)
+    return ("cat", tuple(parts))
+
+
 def _class_visible(attr: str) -> bool:
     """Can ``cls.<attr>`` be looked up by this name? Not ``cls.__x``: Python mangles it to
     ``cls._Owner__x`` after the class whose code reads it."""
@@ -104,13 +154,15 @@ _TYPE_NAMES = frozenset(dir(type)) | {"__module__", "__qualname__", "__doc__", "
                                       "__static_attributes__", "__type_params__"}
 
 
-def str_function(stmt: cst.FunctionDef, self_param: bool = False
+def str_function(stmt: cst.FunctionDef, self_param: bool = False,
+                 versions: Mapping[str, str | bool] | None = None
                  ) -> tuple[tuple[str, ...], StrExpr] | None:
     """``def prefixed(name): return f"{PREFIX}{name}"``: its parameters and the returned string
     expression, when the body (past a docstring) is that return, after at most a few plain
     ``local = <string expression>`` statements (put in place of the locals, in order, which is
-    exact for code that runs straight through)."""
-    body = list(block_body(stmt.body))
+    exact for code that runs straight through). Of ``if six.PY2: ... else: ...`` only what
+    Python 3 runs is read (``versions``: what such a test may read, from py_versions)."""
+    body = live_body(block_body(stmt.body), versions or {})
     if body and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1:
         first = body[0].body[0]
         if isinstance(first, cst.Expr) and isinstance(
@@ -163,14 +215,17 @@ _NOT_STRINGS = frozenset({
 })
 
 
-def class_strings(body: Sequence[cst.BaseStatement], names: Sequence[str]) -> tuple[
+def class_strings(body: Sequence[cst.BaseStatement], names: Sequence[str],
+                  versions: Mapping[str, str | bool] | None = None) -> tuple[
     tuple[tuple[str, StrExpr], ...], tuple[tuple[str, tuple[str, ...], StrExpr], ...]
 ]:
     """What ``cls.<name>`` and ``cls.<name>(...)`` may read from this class: its attributes
     bound once at the top of the body to a string expression, and its classmethods and
     staticmethods that return one (their parameters, ``cls`` left out). A name bound some
     other way the facts' ``names`` do not show (``a, b = ...``) is kept as unknown, so a lookup
-    never passes it for a base's attribute of the same name."""
+    never passes it for a base's attribute of the same name. Of ``if six.PY2: ... else: ...``
+    at the top of the body only what Python 3 runs is read (``versions``, from py_versions)."""
+    body = live_body(body, versions or {})
     counter = ClassBound()
     for stmt in body:
         # The statements the counter stops at are handed to it directly: a libcst visit costs
@@ -196,7 +251,7 @@ def class_strings(body: Sequence[cst.BaseStatement], names: Sequence[str]) -> tu
             if counts.get(name) != 1 or kinds not in (["classmethod"], ["staticmethod"]):
                 continue
             bound = kinds == ["classmethod"]
-            helper = str_function(stmt, self_param=bound)
+            helper = str_function(stmt, self_param=bound, versions=versions)
             if helper is not None and (helper[0] or not bound):
                 methods.append((name, helper[0][1:] if bound else helper[0], helper[1]))
             continue
@@ -224,17 +279,21 @@ def class_strings(body: Sequence[cst.BaseStatement], names: Sequence[str]) -> tu
     return tuple(attrs.items()), tuple(methods)
 
 
-def local_strings(stmt: cst.FunctionDef, self_name: str) -> dict[str, StrExpr]:
+def local_strings(stmt: cst.FunctionDef, self_name: str,
+                  versions: Mapping[str, str | bool] | None = None) -> dict[str, StrExpr]:
     """The function's locals as string expressions: ``name = cls.__name__`` bound once at the
     top level of the body is followed; every other local (and parameter) is unknown, so it is
-    never mistaken for a module constant of the same name."""
+    never mistaken for a module constant of the same name. Of ``if six.PY2: ... else: ...``
+    at that top level only what Python 3 runs counts (``versions``, from py_versions)."""
+    body = live_body(block_body(stmt.body), versions or {})
     counter = Assigned()
-    stmt.body.visit(counter)
+    for part in body:
+        part.visit(counter)
     params = stmt.params
     env = {ident(p.name.value): _UNKNOWN
            for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
     env.pop(self_name, None)
-    return body_strings(block_body(stmt.body), self_name, counter.counts, env)
+    return body_strings(body, self_name, counter.counts, env)
 
 
 def body_strings(body: Sequence[cst.BaseStatement], self_name: str | None,
