@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import contextlib
 import itertools
 import json
 import re
@@ -156,11 +157,14 @@ class _Index:
                     offsets.append(m.start())
             elif self.resolve(attr, name) is not None:
                 offsets.append(m.start())
+        called: set[str] | None = None
         for m in fills.finditer(text):
             attr = _word_before(text, m.start())
-            if attr in self.by_attr and any(
-                    attr in attrs and re.search(rf"\b{re.escape(cls)}\s*\(", text)
-                    for cls, attrs in self.by_class.items()):
+            if attr not in self.by_attr:
+                continue
+            if called is None:  # the models this file calls, found once
+                called = set(_CALLED.findall(text)) & self.by_class.keys()
+            if any(attr in self.by_class[cls] for cls in called):
                 offsets.append(m.start())
         if not offsets:
             return []
@@ -178,6 +182,7 @@ def _word_before(text: str, end: int) -> str | None:
     return text[start:end] or None
 
 
+_CALLED = re.compile(r"\b(\w+)\s*\(")
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 _NEWLINE = re.compile(r"\n")
 
@@ -199,9 +204,20 @@ def stored_keys(tree: SourceTree, blobs: Sequence[Column], columns: Sequence[Col
     known = store.load() if store is not None else {}
     seen: dict[tuple[str, str], list[tuple[ColumnKey, StoredKey]]] = {}
     first: dict[ColumnKey, dict[str, StoredKey]] = {}
-    for path in code_files(tree.files()):
+    paths = code_files(tree.files())
+    ids: dict[str, str | None] = {}
+    if store is not None:
+        for path in paths:
+            with contextlib.suppress(UnreadableFile):
+                ids[path] = identify(tree, path)
+        prefetch = getattr(tree, "prefetch", None)
+        if prefetch is not None:  # a commit's files: load only those not known already
+            prefetch([p for p, cid in ids.items() if (p, cid) not in known])
+    for path in paths:
+        if store is not None and path not in ids:
+            continue  # unreadable: evidence only, the gate reads the model files itself
+        cid = ids.get(path)
         try:
-            cid = identify(tree, path) if store is not None else None
             if cid is not None and (path, cid) in known:
                 found = known[path, cid]
             else:

@@ -90,6 +90,12 @@ class ColumnCalls:
         name = self.resolver.string(path, call.name_expr)
         if name is not None:
             return name, False
+        inner = call.name_expr[1] if call.name_expr[0] == "maybe" else None
+        if inner is not None and inner[0] == "call" and self.resolver.string_function(
+                path, str(inner[1])):
+            # Column(owner_column(cls.__tablename__), ...): a helper that returns a string
+            # names the column even when its argument cannot be known; never a type
+            return None, True
         return None, call.name_expr[0] != "maybe"
 
     def in_label_order(self, labels: Collection[str]) -> tuple[str, ...]:
