@@ -131,6 +131,18 @@ class User(Base):
     ),
     pytest.param(
         HEAD + """\
+class Base(DeclarativeBase):
+    pass
+users = tables.Table("users", Base.metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("ssn", sa.String(11)))
+class User(Base):
+    __table__ = users
+""",
+        [("users", "id", 7, False, True, ()), ("users", "ssn", 8, True, False, ())],
+        id="a class mapped to a Table the wrapper built (__table__ = users)",
+    ),
+    pytest.param(
+        HEAD + """\
 metadata = sa.MetaData()
 SHARED = sa.Column("unused", sa.String)
 Secret = sa.Column
