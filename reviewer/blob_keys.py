@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import contextlib
 import itertools
 import json
 import re
@@ -44,14 +45,13 @@ import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Literal
 
 from reviewer.cache import JsonStore, digest_key, files_fingerprint, identify
 from reviewer.classifier import normalize
 from reviewer.constants import INVENTORY_CACHE_ENTRIES, MAX_NESTING, OLDEST_PYTHON
 from reviewer.files import UnreadableFile, too_deep
-from reviewer.selection import auto_candidates
+from reviewer.selection import code_files
 from reviewer.sources import SourceTree
 from reviewer.types import Column, StoredKey
 
@@ -60,17 +60,8 @@ _Use = Literal["stores", "reads"]
 
 # What a key looks like: quoting one in a message or a prompt must never carry prose.
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
-# Directories of schema migrations: they copy columns, they do not use them.
-_MIGRATIONS = frozenset({"migrations", "alembic", "migrate_repo"})
 _READ_METHODS = frozenset({"get", "pop"})
 _SELF = frozenset({"self", "cls"})
-
-
-def code_files(files: Sequence[str]) -> list[str]:
-    """The files read for evidence: the repository's Python source, less tests, vendored
-    packages and migrations."""
-    return [f for f in auto_candidates(files)
-            if not _MIGRATIONS.intersection(PurePosixPath(f).parts[:-1])]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +157,14 @@ class _Index:
                     offsets.append(m.start())
             elif self.resolve(attr, name) is not None:
                 offsets.append(m.start())
+        called: set[str] | None = None
         for m in fills.finditer(text):
             attr = _word_before(text, m.start())
-            if attr in self.by_attr and any(
-                    attr in attrs and re.search(rf"\b{re.escape(cls)}\s*\(", text)
-                    for cls, attrs in self.by_class.items()):
+            if attr not in self.by_attr:
+                continue
+            if called is None:  # the models this file calls, found once
+                called = set(_CALLED.findall(text)) & self.by_class.keys()
+            if any(attr in self.by_class[cls] for cls in called):
                 offsets.append(m.start())
         if not offsets:
             return []
@@ -188,6 +182,7 @@ def _word_before(text: str, end: int) -> str | None:
     return text[start:end] or None
 
 
+_CALLED = re.compile(r"\b(\w+)\s*\(")
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 _NEWLINE = re.compile(r"\n")
 
@@ -207,27 +202,40 @@ def stored_keys(tree: SourceTree, blobs: Sequence[Column], columns: Sequence[Col
     uses, fills = index.patterns()
     store = _FileStore(index) if use_cache else None
     known = store.load() if store is not None else {}
-    seen: dict[str, tuple[str | None, list[tuple[ColumnKey, StoredKey]]]] = {}
+    seen: dict[tuple[str, str], list[tuple[ColumnKey, StoredKey]]] = {}
     first: dict[ColumnKey, dict[str, StoredKey]] = {}
-    for path in code_files(tree.files()):
+    paths = code_files(tree.files())
+    ids: dict[str, str | None] = {}
+    if store is not None:
+        for path in paths:
+            with contextlib.suppress(UnreadableFile):
+                ids[path] = identify(tree, path)
+        prefetch = getattr(tree, "prefetch", None)
+        if prefetch is not None:  # a commit's files: load only those not known already
+            prefetch([p for p, cid in ids.items() if (p, cid) not in known])
+    for path in paths:
+        if store is not None and path not in ids:
+            continue  # unreadable: evidence only, the gate reads the model files itself
+        cid = ids.get(path)
         try:
-            cid = identify(tree, path) if store is not None else None
-            if cid is not None and path in known and known[path][0] == cid:
-                found = known[path][1]
+            if cid is not None and (path, cid) in known:
+                found = known[path, cid]
             else:
                 text = tree.read(path)
-                lines = [] if text is None else index.hits(text, uses, fills)
-                found = [] if text is None or not lines else _read(index, text, lines, path)
+                found = [] if text is None else _read(index, text, uses, fills, path)
         except UnreadableFile:
             continue  # evidence only: the gate reads (and blocks on) the model files itself
-        seen[path] = (cid, found)
+        if cid is not None:
+            seen[path, cid] = found
         for column, stored in found:
             keys = first.setdefault(column, {})
             prev = keys.get(stored.key)
             if prev is None or (stored.path, stored.line) < (prev.path, prev.line):
                 keys[stored.key] = stored
-    if store is not None and seen != known:
-        store.save(seen)
+    if store is not None and not seen.keys() <= known.keys():
+        # the other side of a pull request keeps its versions of the files it changed
+        older = [k for k in known if k not in seen][:len(seen)]
+        store.save({**{k: known[k] for k in older}, **seen})
     return {column: tuple(sorted(keys.values(), key=lambda k: (k.path, k.line, k.key)))
             for column, keys in first.items()}
 
@@ -248,9 +256,10 @@ class _FileStore:
         self.key = None if code is None else digest_key("stored-keys", code, shape)
         self.store = JsonStore("stored-keys", max_entries=INVENTORY_CACHE_ENTRIES)
 
-    def load(self) -> dict[str, tuple[str | None, list[tuple[ColumnKey, StoredKey]]]]:
+    def load(self) -> dict[tuple[str, str], list[tuple[ColumnKey, StoredKey]]]:
+        """What each version of a file holds, by (path, content id); {} if malformed."""
         data = None if self.key is None else self.store.load(self.key)
-        out: dict[str, tuple[str | None, list[tuple[ColumnKey, StoredKey]]]] = {}
+        out: dict[tuple[str, str], list[tuple[ColumnKey, StoredKey]]] = {}
         try:
             for path, cid, rows in (data or {}).get("files", []):
                 found: list[tuple[ColumnKey, StoredKey]] = []
@@ -260,23 +269,26 @@ class _FileStore:
                     ) or not _KEY.fullmatch(key) or type(line) is not int:
                         return {}
                     found.append(((table, column), StoredKey(key, use, path, line)))
-                out[path] = (cid, found)
+                out[path, cid] = found
         except (TypeError, ValueError):
             return {}
         return out
 
-    def save(self, seen: Mapping[str, tuple[str | None,
-                                            list[tuple[ColumnKey, StoredKey]]]]) -> None:
+    def save(self, seen: Mapping[tuple[str, str], list[tuple[ColumnKey, StoredKey]]]) -> None:
         if self.key is not None:
             self.store.store(self.key, {"files": [
                 [path, cid, [[*column, k.key, k.use, k.line] for column, k in found]]
-                for path, (cid, found) in sorted(seen.items()) if cid is not None]})
+                for (path, cid), found in sorted(seen.items())]})
 
 
-def _read(index: _Index, text: str, lines: Sequence[int],
+def _read(index: _Index, text: str, uses: re.Pattern[str], fills: re.Pattern[str],
           path: str) -> list[tuple[ColumnKey, StoredKey]]:
-    """The uses on ``lines``: each function holding one parsed alone (a 10,000-line module
-    costs its few functions, not the whole parse), else the whole file."""
+    """The uses in one file: the lines the text search finds, then each function holding one
+    parsed alone (a 10,000-line module costs its few functions, not the whole parse), else
+    the whole file."""
+    lines = index.hits(text, uses, fills)
+    if not lines:
+        return []
     reader = _Reader(index, path)
     pieces = _functions(text, lines, path)
     if pieces is None or None in (piece for piece, _ in pieces):

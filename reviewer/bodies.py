@@ -82,6 +82,27 @@ def top_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
             and isinstance(small.value, cst.Call)}
 
 
+# A display makes an object of a builtin type: what `return dict(...)` would return
+_DISPLAYS: dict[type[cst.CSTNode], str] = {
+    cst.Dict: "dict", cst.DictComp: "dict", cst.List: "list", cst.ListComp: "list",
+    cst.Tuple: "tuple", cst.Set: "set", cst.SetComp: "set", cst.SimpleString: "str",
+    cst.ConcatenatedString: "str", cst.FormattedString: "str", cst.Integer: "int",
+    cst.Float: "float",
+}
+
+
+def display_kind(node: cst.BaseExpression) -> str | None:
+    """``{...}`` is a ``dict`` (no column, whatever it holds: SQLAlchemy maps no dict)."""
+    return _DISPLAYS.get(type(node))
+
+
+def top_values(stmt: cst.FunctionDef) -> dict[str, cst.BaseExpression]:
+    """``name = <value>`` at the top level of a function: name -> the value."""
+    return {target.value: small.value for _s, small in statements(block_body(stmt.body))
+            if isinstance(small, cst.Assign) and len(small.targets) == 1
+            and isinstance(target := small.targets[0].target, cst.Name)}
+
+
 def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
                    ) -> tuple[str, ...]:
     """The callee of every ``return callee(...)`` of a function, when all its returns are such
@@ -93,8 +114,23 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
     top: dict[str, cst.Call] | None = None
     counts: dict[str, int] | None = None
     names: list[str | None] = []
+    displays: dict[str, str] | None = None
     for value in values:
         callee = dotted(value.func) if isinstance(value, cst.Call) else None
+        if isinstance(value, cst.Name) and value.value not in ("None", "True", "False"):
+            if displays is None:  # `info = {...}` bound once, filled in, returned
+                if counts is None:
+                    counter = Assigned()
+                    stmt.body.visit(counter)
+                    counts = counter.counts
+                displays = {n: kind for n, v in top_values(stmt).items()
+                            if counts.get(n) == 1 and (kind := display_kind(v)) is not None}
+            if value.value in displays:
+                names.append(displays[value.value])
+                continue
+        if value is not None and (kind := display_kind(value)) is not None:
+            names.append(kind)  # `return {...}` makes a dict as `return dict(...)` does
+            continue
         head, dot, rest = (callee or "").partition(".")
         if dot and top is None:
             top = top_calls(stmt)
@@ -391,6 +427,13 @@ def column_spelled(node: cst.BaseExpression) -> bool:
     """``Column(...)``, ``sa.Column(...)``, ``db.mapped_column(...)``, by spelling."""
     return isinstance(node, cst.Call) and (
         (dotted(node.func) or "").rsplit(".", 1)[-1] in COLUMN_MAKERS)
+
+
+def holds_column_call(node: cst.BaseExpression) -> bool:
+    """Is there a column-spelled call in ``node`` (lambdas and functions left out)?"""
+    finder = ColumnCalls(set())
+    node.visit(finder)
+    return bool(finder.found)
 
 
 class ColumnCalls(cst.CSTVisitor):

@@ -414,6 +414,11 @@ class RecordingTree:
     def files(self) -> list[str]:
         return self.tree.files()
 
+    def prefetch(self, paths: Sequence[str]) -> None:
+        inner = getattr(self.tree, "prefetch", None)
+        if inner is not None:
+            inner(paths)
+
     def identify(self, path: str) -> str | None:
         """``content_id``, recorded as a read: what is known of the file from its id alone (a
         per-file cache entry) is as much an input as what is read from its text."""

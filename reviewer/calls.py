@@ -8,7 +8,7 @@ import re
 
 import libcst as cst
 
-from reviewer.bodies import SEALING
+from reviewer.bodies import SEALING, holds_column_call
 from reviewer.facts import AnnFacts, CallFacts, StrExpr
 from reviewer.node_positions import Positions
 from reviewer.source_text import source_note, split_lines
@@ -168,6 +168,8 @@ class Extractor:
                              else ("name", ref) if ref is not None else None)
             elif kw == "viewonly":
                 viewonly = literal_bool(value) is True
+        starred = tuple(self.code(a.value) for a in node.args
+                        if a.star == "*" and not holds_column_call(a.value))
         line = self.pos.line(node)
         return CallFacts(
             callee=callee,
@@ -192,6 +194,7 @@ class Extractor:
             note=(source_note(self.lines, line, end_line or line)
                   if callee.rsplit(".", 1)[-1] in COLUMN_FACTORIES else None),
             secondary=None if viewonly else secondary,
+            starred=starred,
         )
 
     def annotation(self, node: cst.BaseExpression) -> AnnFacts | None:

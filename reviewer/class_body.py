@@ -70,6 +70,9 @@ class ClassReader:
         # text names a hook): name -> (the names it calls, what it builds and where, or None)
         self.callables = callables
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
+        # imports in class bodies: the names they bind are what the body's calls name (the
+        # scanner keeps those no module-level binding shadows, as module imports)
+        self.imports: list[cst.Import | cst.ImportFrom] = []
 
     def class_(self, node: cst.ClassDef) -> ClassFacts:
         bases = tuple(dotted(_unsubscript(a.value)) or "" for a in node.bases if a.keyword is None)
@@ -204,6 +207,8 @@ class ClassReader:
             elif isinstance(small, cst.AnnAssign):
                 target, value, ann = small.target, small.value, small.annotation
             else:
+                if isinstance(small, (cst.Import, cst.ImportFrom)) and not type_checking:
+                    self.imports.append(small)
                 continue
             if not isinstance(target, cst.Name):
                 if isinstance(target, (cst.Tuple, cst.List)) and value is not None:

@@ -1231,11 +1231,16 @@ def with_stored_keys(columns: Sequence[Column],
     vocab = vocab or load_vocabulary()
     out = []
     for column in columns:
-        found = by_stored_key(keys.get(column.key, ()), vocab)
+        # a history table keeps every past value of the blob it copies
+        original = (column.history_of, column.column) if column.history_of else column.key
+        found = by_stored_key(keys.get(original, ()), vocab)
         if found is None or (_weight(found.category, found.confidence)
                              <= _weight(column.category, column.confidence)):
             out.append(column)
             continue
+        if column.history_of:
+            found = dataclasses.replace(found, reason=f"history copy of {column.history_of}."
+                                                      f"{column.column}: {found.reason}")
         evidence = found.reason
         if column.category == found.category and column.evidence:
             evidence = f"{column.evidence}, {found.reason}"

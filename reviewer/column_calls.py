@@ -90,6 +90,12 @@ class ColumnCalls:
         name = self.resolver.string(path, call.name_expr)
         if name is not None:
             return name, False
+        inner = call.name_expr[1] if call.name_expr[0] == "maybe" else None
+        if inner is not None and inner[0] == "call" and self.resolver.string_function(
+                path, str(inner[1])):
+            # Column(owner_column(cls.__tablename__), ...): a helper that returns a string
+            # names the column even when its argument cannot be known; never a type
+            return None, True
         return None, call.name_expr[0] != "maybe"
 
     def in_label_order(self, labels: Collection[str]) -> tuple[str, ...]:
@@ -356,6 +362,8 @@ class ColumnCalls:
         ref = self.resolver.resolve(path, name)
         if ref.kind == "external":
             return is_sqla(ref.qual) and tail(ref.qual) == "Table()"
+        if ref.kind == "other":  # through a repository wrapper (module_table)
+            return self.module_table(path, name) is not None
         if ref.kind != "const":  # a Table holding a label is a constant too
             return False
         facts = self.resolver.facts(ref.path)
@@ -380,7 +388,13 @@ class ColumnCalls:
         file it is in."""
         ref = self.resolver.resolve(path, name)
         table = ref.kind == "const" or (ref.kind == "external" and tail(ref.qual) == "Table()")
-        facts = self.resolver.facts(ref.path) if table else None
+        # `users = tables.Table(...)` through a repository wrapper resolves to the function's
+        # result, a name of the repository: read as the Table(...) call it makes
+        wrapped = ref.kind == "other" and bool(ref.path) and "." not in ref.name
+        facts = self.resolver.facts(ref.path) if table or wrapped else None
         line = dict(facts.table_bindings).get(ref.name) if facts else None
         call = next((c for c in facts.tables if c.line == line), None) if facts else None
+        if call is not None and wrapped:
+            found = self.table_call(ref.path, call)
+            call = found if isinstance(found, CallFacts) else None
         return (ref.path, call) if call is not None else None

@@ -442,6 +442,12 @@ class ColumnBuilder(ColumnCalls):
 
     def core_columns(self, path: str, table: str, call: CallFacts, class_name: str | None
                      ) -> Iterable[Column]:
+        if call.starred:
+            self.blocked.add(table)
+            self.error(path, call.line,
+                       f"Table({table!r}) is given *{call.starred[0]}, whose columns "
+                       "masking-reviewer cannot read without running the code, so a labelled "
+                       "one would pass unchecked; pass each Column(...) to Table(...) directly")
         for arg in call.args:
             q = self.resolver.qual(path, arg.callee) if arg.callee else None
             if not (q and is_sqla(q) and tail(q) == "Column"):
@@ -482,9 +488,11 @@ class ColumnBuilder(ColumnCalls):
         for call in facts.tables:
             self.read_table(path, call, None)
         for cls in facts.classes:
+            node = self.resolver.class_node(path, cls.name)
+            mixin = node is None or not node.mapped
             for stmt in cls.stmts:  # tables built in a class body, mapped or not (buildbot)
                 if stmt.call is not None and not stmt.type_checking:
-                    self.read_table(path, stmt.call, f"{cls.name}.{stmt.attribute}")
+                    self.read_table(path, stmt.call, f"{cls.name}.{stmt.attribute}", mixin)
             self.model_class(path, cls)
         for line, callee, where in facts.strays:
             q = self.resolver.qual(path, callee)
@@ -510,11 +518,13 @@ class ColumnBuilder(ColumnCalls):
             if node is not None and node.facts is made.body:
                 self.model_node(node)
 
-    def read_table(self, path: str, call: CallFacts, attribute: str | None) -> None:
+    def read_table(self, path: str, call: CallFacts, attribute: str | None,
+                   mixin: bool = False) -> None:
         """A Core ``Table(...)`` at module level, or in a class body (``attribute``:
-        ``Model.users``, where it is bound): its columns, or why they cannot be read. A call
-        that is no table but is given SQLAlchemy columns blocks: where they end up is not
-        known."""
+        ``Model.users``, where it is bound; ``mixin``: in an unmapped class): its columns, or
+        why they cannot be read. A call that is no table but is given SQLAlchemy columns
+        blocks, where nothing else reads it (a mapped class's statements are stmt_column's):
+        where the columns end up is not known."""
         found = self.table_call(path, call)
         if isinstance(found, str):
             self.error(path, call.line, found)
@@ -523,7 +533,16 @@ class ColumnBuilder(ColumnCalls):
             given = next((a for a in call.args if a.callee and (
                 q := self.resolver.qual(path, a.callee)) is not None and is_sqla(q)
                 and tail(q) == "Column"), None)
-            if given is not None and attribute is None:
+            if given is not None and attribute is not None and mixin and (
+                self.unclassified(path, call) is not None
+            ):
+                self.error(path, call.line,
+                           f"{attribute}: {call.callee or 'the call'}(...) is given "
+                           f"{given.callee}(...) (line {given.line}), and masking-reviewer "
+                           "cannot tell whether it builds a table from it, so a labelled column "
+                           "would pass unchecked; build the table with SQLAlchemy's Table(...), "
+                           "or a function that only returns Table(*args, **kwargs)")
+            elif given is not None and attribute is None:
                 self.error(path, call.line,
                            f"{call.callee or 'a call'}(...) is given {given.callee}(...) (line "
                            f"{given.line}), and masking-reviewer does not read it as a "

@@ -52,6 +52,10 @@ class CallFacts:
     # relationship(secondary=...) unless viewonly: ("table", "name") for a literal table name,
     # ("name", "dotted.name") for the Table object; SQLAlchemy-Continuum versions that table
     secondary: tuple[str, str] | None = None
+    # ``*expr`` positional arguments, as written, but those spelling a column call inside
+    # (``*[Column(...)]``: the scanner's safety net reports those calls): a Table given one
+    # holds columns the reader cannot see
+    starred: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,7 +336,8 @@ def _enc_call(c: CallFacts | None) -> list[Any] | None:
     return [c.callee, c.line, c.name, c.name_error, c.type, c.nullable, c.primary_key, c.unique,
             c.key, list(c.labels), list(c.refs), _enc_call(c.inner),
             [_enc_call(a) for a in c.args], c.first_string, c.end_line, c.reflected, c.name_expr,
-            c.index, c.doc, c.note, None if c.secondary is None else list(c.secondary)]
+            c.index, c.doc, c.note, None if c.secondary is None else list(c.secondary),
+            list(c.starred)]
 
 
 def _enc_ann(a: AnnFacts | None) -> list[Any] | None:
@@ -411,7 +416,7 @@ def _call(d: Any) -> CallFacts | None:
     if d is None:
         return None
     (callee, line, name, name_error, type_, nullable, pk, unique, key, labels, refs, inner, args,
-     first_string, end_line, reflected, name_expr, index, doc, note, secondary) = d
+     first_string, end_line, reflected, name_expr, index, doc, note, secondary, starred) = d
     return CallFacts(
         str(callee), int(line), name, bool(name_error), type_, nullable, bool(pk), bool(unique),
         key, tuple(labels) if labels else (), tuple(refs) if refs else (),
@@ -419,6 +424,7 @@ def _call(d: Any) -> CallFacts | None:
         tuple(c for c in map(_call, args) if c is not None) if args else (), first_string,
         int(end_line), bool(reflected), _tuples(name_expr), bool(index), doc, note,
         None if secondary is None else (str(secondary[0]), str(secondary[1])),
+        tuple(map(str, starred)),
     )
 
 

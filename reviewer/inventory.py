@@ -4,6 +4,7 @@ cached whole, keyed by the files that decide it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -38,6 +39,10 @@ class Refinement:
     # the inventory, the tree it came from (for evidence in code outside the model files:
     # what it reads there is recorded and verified with the entry), and whether to use caches
     apply: Callable[[Inventory, SourceTree, bool], Inventory]
+    # the files of the tree (from its file list) the refinement may read besides the
+    # inventory's: their contents go into the entry's key, so the base and the head of a
+    # pull request that changes one of them keep an entry each
+    reads: Callable[[Sequence[str]], Sequence[str]] | None = None
 
 
 def build_inventory(
@@ -81,9 +86,13 @@ def build_inventory(
         return _refined(_build(tree, config, use_cache=True, jobs=jobs, paths=paths)[0],
                         refine, tree, use_cache)
     refined_cache = refined_key = None
+    read: dict[str, str | None] = {}
     if refine is not None and refine.key is not None:
         refined_cache = InventoryCache(kind="refined")
-        refined_key = digest_key("refined", key, refine.key)
+        read = {p: digests[p] if p in digests else _digest(tree, p)
+                for p in (refine.reads(files) if refine.reads else ())}
+        refined_key = digest_key("refined", key, refine.key, json.dumps(sorted(
+            (p, d) for p, d in read.items() if p not in digests)))
         hit = refined_cache.get(refined_key, tree)
         if hit is not None:
             return hit
@@ -105,9 +114,11 @@ def build_inventory(
     recording = RecordingTree(tree)
     result = refine.apply(inventory, recording, True)
     if refined_cache is not None and refined_key is not None:
-        # what the refinement read besides: verified with the entry, like the build's reads
+        # what the refinement read besides (and its key does not hold): verified with the
+        # entry, like the build's reads
         refined_cache.put(refined_key, {**others, **{
-            p: d for p, d in recording.reads.items() if p not in digests}}, result)
+            p: d for p, d in recording.reads.items() if p not in digests and p not in read}},
+            result)
     return result
 
 

@@ -502,6 +502,14 @@ class Resolver:
                 return self._string(ref.path, body, bound, _Cls(), depth + 1)
         return None
 
+    def string_function(self, path: str, callee: str) -> bool:
+        """Is ``callee`` a function of the repository that certainly returns a string
+        (``return "owner_" + table``), not one that may return a type (``return Text()``)?"""
+        ref = self.resolve(path, callee)
+        facts = self.facts(ref.path) if ref.kind == "other" else None
+        return any(name == ref.name and _certainly_str(body)
+                   for name, _params, body in (facts.str_funcs if facts else ()))
+
     def _class_call(self, name: str, args: list[str | _Pattern | None], cls: _Cls,
                     depth: int) -> str | None:
         """``cls.<name>(args)``: the classmethod (or staticmethod) the class being mapped
@@ -824,6 +832,17 @@ def _c3_merge(seqs: list[list[_Entry]]) -> list[_Entry] | None:
         seqs = [[c for c in s if not same(c, head)] for s in seqs]
         seqs = [s for s in seqs if s]
     return out
+
+
+def _certainly_str(expr: StrExpr) -> bool:
+    """A string expression whose value is a string whatever its names hold: a literal, a
+    ``%`` template, a concatenation with a string in it, a str method of one."""
+    kind = expr[0]
+    if kind in ("lit", "pct"):
+        return True
+    if kind == "cat":
+        return any(_certainly_str(e) for e in expr[1])
+    return kind == "meth" and expr[1] in _STR_METHODS and _certainly_str(expr[2])
 
 
 class _Pattern(str):

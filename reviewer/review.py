@@ -26,6 +26,7 @@ from reviewer.checks.base import label_words
 from reviewer.codes import CODES
 from reviewer.inventory import Refinement, build_inventory
 from reviewer.rules import load_rules
+from reviewer.selection import code_files
 from reviewer.sources import GitTree, SourceTree, WorktreeTree
 from reviewer.types import (
     AiUsage,
@@ -144,7 +145,7 @@ def classification(config: Config, vocab: Callable[[], Vocabulary]) -> Refinemen
         "classified", code, sys.version,
         json.dumps([config.sensitive_names, config.ignore_names]))
     return Refinement(key, lambda inventory, tree, cached: classify_inventory(
-        inventory, vocab(), tree, use_cache=cached))
+        inventory, vocab(), tree, use_cache=cached), reads=code_files)
 
 
 def classify_inventory(inventory: Inventory, vocab: Vocabulary,

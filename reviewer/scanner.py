@@ -256,6 +256,17 @@ class _ModuleBuilder:
             "classes out one by one, or loop over a literal tuple of strings",
         ))
 
+    def class_imports(self) -> None:
+        """``try: from app.influx import get_info`` in a class body, then ``info = get_info()``
+        there: the name is resolved as if imported at module level (the resolver knows no
+        class scope), unless the module binds it itself, which then wins outside the class."""
+        bound = {*self.names, *(i.local for i in self.imports)}
+        mark = len(self.imports)
+        for small in self.class_reader.imports:
+            self.import_(small)
+        self.imports[mark:] = [i for i in self.imports[mark:]
+                               if i.local not in bound and i.local != "*"]
+
     def stray_columns(self, body: Sequence[cst.BaseStatement], owner: str | None = None,
                       read: bool = True) -> None:
         """The safety net: every column-spelled call of the module is accounted for, so none
@@ -742,6 +753,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         builder = _ModuleBuilder(extractor, type_calls="type(" in text,
                                  autoload="autoload" in text, callables=callables)
         builder.module_body(module.body)
+        builder.class_imports()
         if "olumn" in text:
             builder.stray_columns(module.body)
     except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:

@@ -75,6 +75,17 @@ def auto_candidates(files: Sequence[str]) -> list[str]:
             if f.endswith(".py") and not _is_test_file(f) and not _is_vendored(f, venvs)]
 
 
+# Directories of schema migrations: they copy columns, they do not use them.
+_MIGRATIONS = frozenset({"migrations", "alembic", "migrate_repo"})
+
+
+def code_files(files: Sequence[str]) -> list[str]:
+    """The files whose code the classifier reads for evidence (``reviewer.blob_keys``): the
+    repository's Python source, less tests, vendored packages and migrations."""
+    return [f for f in auto_candidates(files)
+            if not _MIGRATIONS.intersection(PurePosixPath(f).parts[:-1])]
+
+
 def select(repo: Resolver, jobs: int | None) -> list[str]:
     """The model files of the repository the resolver reads."""
     pool = repo.pool

@@ -9,6 +9,7 @@ import os
 import posixpath
 import stat
 import subprocess
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
@@ -206,6 +207,16 @@ class GitTree:
     def read(self, path: str) -> str | None:
         real = self._real_path(path, path, 0)
         return None if real is None else self._read(real, path)
+
+    def prefetch(self, paths: Sequence[str]) -> None:
+        """Load these files in one ``git cat-file`` process, when a caller knows it needs only
+        a few of the commit's Python files: the first ``read`` of one otherwise loads them all
+        (the right bet for a scan, not for the two files a pull request changed)."""
+        wanted = [p for p in dict.fromkeys(paths) if p in self._entries
+                  and self._entries[p][0] != _SYMLINK_MODE
+                  and self._entries[p][2] <= MAX_FILE_BYTES and p not in self._cache]
+        if wanted:
+            self._load(wanted)
 
     def _real_path(self, path: str, asked: str, hops: int) -> str | None:
         """``path`` with committed symlinks followed inside the commit, never out of it."""

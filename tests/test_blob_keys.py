@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.blob_keys import code_files, stored_keys
+from reviewer.blob_keys import stored_keys
 from reviewer.classifier import keyed_blob, load_vocabulary
 from reviewer.cli import main
 from reviewer.inventory import build_inventory
 from reviewer.review import classify_inventory
+from reviewer.selection import code_files
 from reviewer.sources import MemoryTree
 from reviewer.types import Config, Inventory, StoredKey
 from tests.gitrepo import GitRepo, isolate_git, make_repo
@@ -422,3 +423,54 @@ def test_a_pull_request_adding_a_blob_and_its_password_is_blocked(
     main(["diff", "-C", str(fleet.root), "--base", "main", "--no-ai", "--format", "markdown"])
     assert "the code stores key 'admin_password' in it: fleet/drivers/panel.py:2" in (
         capsys.readouterr().out)
+
+
+def test_a_history_copy_is_judged_as_the_blob_it_copies() -> None:
+    # SQLAlchemy-Continuum keeps every past value of a versioned blob in its history table
+    files = _files(fleet__drivers__snmp=SNMP)
+    files["fleet/models.py"] = MODELS.replace(
+        '    __tablename__ = "printers"\n',
+        '    __tablename__ = "printers"\n    __versioned__ = {}\n')
+    judged = _judged(files)
+    assert judged[("printers_version", "control_info")] == (
+        "credential", "high", "history copy of printers.control_info: the code reads key "
+        "'snmp_password' from it: fleet/drivers/snmp.py:4")
+    assert judged[("printers", "control_info")] == (
+        "credential", "high", "the code reads key 'snmp_password' from it: "
+        "fleet/drivers/snmp.py:4")
+
+
+
+def test_a_warm_diff_of_a_pull_request_that_changes_code_judges_nothing_again(
+        fleet: GitRepo, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # base and head differ only in a driver the classifier reads: each keeps its own entry
+    # (they used to take turns overwriting one, so every warm diff judged both sides again)
+    from reviewer import blob_keys, classifier
+
+    judged: list[int] = []
+    parsed: list[str] = []
+    real_judge, real_read = classifier.classify_columns, blob_keys._read
+    monkeypatch.setattr(classifier, "classify_columns",
+                        lambda *a, **k: judged.append(1) or real_judge(*a, **k))
+    monkeypatch.setattr(blob_keys, "_read",
+                        lambda index, text, uses, fills, path: parsed.append(path)
+                        or real_read(index, text, uses, fills, path))
+    fleet.branch("feature")
+    fleet.checkout("feature")
+    fleet.write("fleet/drivers/snmp.py", SNMP)
+    fleet.commit("The driver reads the SNMP password")
+
+    def diff() -> list[tuple[str, str]]:
+        main(["diff", "-C", str(fleet.root), "--base", "main", "--no-ai", "--format", "json"])
+        return [(f["code"], f["evidence"]) for f in json.loads(capsys.readouterr().out)[
+            "findings"] if f["column"] == "control_info"]
+
+    assert diff() == [("MR003", "the code reads key 'snmp_password' from it: "
+                                "fleet/drivers/snmp.py:4")]
+    # the base reads every file; the head only the driver it changed
+    assert (len(judged), sorted(parsed)) == (2, ["fleet/db_types.py", "fleet/drivers/snmp.py",
+                                                 "fleet/drivers/snmp.py", "fleet/models.py"])
+    assert diff() == [("MR003", "the code reads key 'snmp_password' from it: "
+                                "fleet/drivers/snmp.py:4")]
+    assert (len(judged), len(parsed)) == (2, 4)

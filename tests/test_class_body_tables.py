@@ -131,6 +131,18 @@ class User(Base):
     ),
     pytest.param(
         HEAD + """\
+class Base(DeclarativeBase):
+    pass
+users = tables.Table("users", Base.metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("ssn", sa.String(11)))
+class User(Base):
+    __table__ = users
+""",
+        [("users", "id", 7, False, True, ()), ("users", "ssn", 8, True, False, ())],
+        id="a class mapped to a Table the wrapper built (__table__ = users)",
+    ),
+    pytest.param(
+        HEAD + """\
 metadata = sa.MetaData()
 SHARED = sa.Column("unused", sa.String)
 Secret = sa.Column
@@ -249,6 +261,52 @@ users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True
           r"^Table\(\.\.\.\) is given the column object SSN built elsewhere, which "
           r"masking-reviewer cannot read as this table's column; declare it inline")],
         id="a Table given a column object built at module level blocks",
+    ),
+]
+
+_STARRED = (r"^Table\('{table}'\) is given \*{expr}, whose columns masking-reviewer cannot "
+            r"read without running the code, so a labelled one would pass unchecked; pass each "
+            r"Column\(\.\.\.\) to Table\(\.\.\.\) directly$")
+
+BLOCK_CASES += [
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+def audit_columns():
+    return [sa.Column("ssn", sa.String)]
+users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                 *audit_columns())
+""",
+        WRAPPER,
+        [("app/models.py", 8, _STARRED.format(table="users", expr=r"audit_columns\(\)"))],
+        id="a Table given columns through a starred call blocks, though it has one it reads",
+    ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+COLUMNS = ()
+class User(Base):
+    __table__ = sa.Table("users", Base.metadata,
+                         sa.Column("id", sa.Integer, primary_key=True), *COLUMNS)
+""",
+        WRAPPER,
+        [("app/models.py", 9, _STARRED.format(table="users", expr="COLUMNS"))],
+        id="a mapped class's __table__ given starred columns blocks",
+    ),
+    pytest.param(
+        HEAD + """\
+from app.util.registry import register
+class Model:
+    metadata = sa.MetaData()
+    users = register("users", metadata, sa.Column("ssn", sa.String))
+""",
+        WRAPPER,
+        [("app/models.py", 8,
+          r"^Model\.users: register\(\.\.\.\) is given sa\.Column\(\.\.\.\) \(line 8\), and "
+          r"masking-reviewer cannot tell whether it builds a table from it, so a labelled "
+          r"column would pass unchecked")],
+        id="an unmapped class's attribute built by an unknown call given a column blocks",
     ),
 ]
 

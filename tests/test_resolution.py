@@ -1752,6 +1752,33 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from sqlalchemy.orm import declared_attr
+            def owner_column(table):
+                return "owner_" + table
+            def sized(table):
+                return String(len(table))
+            class HasOwner:
+                @declared_attr
+                def owner(cls):
+                    return mapped_column(owner_column(cls.__tablename__), String,
+                                         info={"v": ColumnVisibility.PRIVATE})
+            class Ticket(HasOwner, Base):
+                __tablename__ = "tickets"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                other = mapped_column(owner_column(__tablename__), String)
+                fine = mapped_column(owner_column("x"), String)
+                code = mapped_column(sized(__tablename__))
+            """)},
+        None,
+        [("app/m.py", 12, r"^HasOwner\.owner: the column name cannot be computed from the "
+          r"source; write the DB column name as a literal or a module constant$"),
+         ("app/m.py", 19, r"^Ticket\.other: the column name cannot be computed")],
+        id="broken: a string helper of the repository names the column from what cannot be "
+           "known (cls.__tablename__, a class-body name): it blocks, never read as a type; a "
+           "helper that returns a type does not",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             class Account(Base):
                 __tablename__ = "accounts"
                 id: Mapped[int] = mapped_column(primary_key=True)
