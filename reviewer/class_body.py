@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -221,15 +221,8 @@ class ClassReader:
                     self.table_hook(attr, ex.pos.line(small), value, state)
             line, end_line = ex.pos.line(small), ex.pos.end_line(small)
             if attr == "__tablename__":
-                literal = literal_str(value) if value is not None else None
-                if literal is not None:
-                    state.tablename, state.tablename_kind = literal, "literal"
-                elif isinstance(value, cst.Name) and value.value == "None":
-                    state.tablename_kind = "none"
-                else:
-                    state.tablename_kind = "computed"
-                    state.tablename_expr = str_expr(value) if value is not None else None
-                state.tablename_line = line
+                _tablename(state, value, line,
+                           lambda v: str_expr(v) if v is not None else None)
                 continue
             if attr == "__abstract__":
                 state.abstract = value is not None and literal_bool(value) is True
@@ -531,19 +524,14 @@ class ClassReader:
         else:
             problem = ("its namespace is not a dict literal, so the attributes it maps cannot be "
                        "read; pass the dict literal {...} to type() directly")
+        def computed(v: cst.BaseExpression | None) -> StrExpr | None:
+            expr = str_expr(v, self_name) if v is not None else None
+            return bind_locals(expr, env) if expr is not None else None
+
         for key, value in entries:
             state.names.append(key)
             if key == "__tablename__":
-                literal = literal_str(value)
-                if literal is not None:
-                    state.tablename, state.tablename_kind = literal, "literal"
-                elif isinstance(value, cst.Name) and value.value == "None":
-                    state.tablename_kind = "none"
-                else:
-                    state.tablename_kind = "computed"
-                    expr = str_expr(value, self_name)
-                    state.tablename_expr = bind_locals(expr, env) if expr is not None else None
-                state.tablename_line = line
+                _tablename(state, value, line, computed)
             elif key == "__abstract__":
                 state.abstract = literal_bool(value) is True
             elif key == "__table__":
@@ -608,6 +596,21 @@ class _ClassState:
     subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
         default_factory=list)
     table_hooks: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
+
+
+def _tablename(state: _ClassState, value: cst.BaseExpression | None, line: int,
+               computed: Callable[[cst.BaseExpression | None], StrExpr | None]) -> None:
+    """A ``__tablename__`` in a class body or a ``type()`` template's dict: a literal, None
+    (no table), or an expression the resolver evaluates later."""
+    literal = literal_str(value) if value is not None else None
+    if literal is not None:
+        state.tablename, state.tablename_kind = literal, "literal"
+    elif isinstance(value, cst.Name) and value.value == "None":
+        state.tablename_kind = "none"
+    else:
+        state.tablename_kind = "computed"
+        state.tablename_expr = computed(value)
+    state.tablename_line = line
 
 
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
