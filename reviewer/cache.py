@@ -28,7 +28,7 @@ from reviewer.constants import (
     TOOL_NAME,
 )
 from reviewer.files import UnreadableFile
-from reviewer.sources import SourceTree
+from reviewer.sources import GitTree, SourceTree
 from reviewer.types import CATEGORIES, Column, Exemption, Inventory, ScanError
 
 if TYPE_CHECKING:
@@ -103,20 +103,19 @@ def text_digest(text: str | None) -> str | None:
     return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
-def content_id(tree: SourceTree, path: str) -> str | None:
-    """What identifies a file's content in ``tree``; None when the file is missing.
+def content_id(tree: SourceTree, path: str, text: str | None = None) -> str | None:
+    """What identifies a file's content in ``tree``; None when the file is missing. ``text``,
+    when the caller has just read the file, saves reading it again.
 
     In a commit, git's own blob id: ``ls-tree`` has already listed it, so a warm diff reads
     and hashes neither commit's files. Elsewhere, the hash of the text. The two never match
     each other (a cache entry built from a commit serves only commits), which costs a rebuild
     at worst and never trusts a hash we computed as if git had."""
-    from reviewer.sources import GitTree
-
     inner = tree.tree if isinstance(tree, RecordingTree) else tree
     if isinstance(inner, GitTree):
         oid = inner.blob_id(path)
         return None if oid is None else f"git:{oid}"
-    return text_digest(tree.read(path))
+    return text_digest(tree.read(path) if text is None else text)
 
 
 def identify(tree: SourceTree, path: str) -> str | None:
@@ -437,11 +436,7 @@ class RecordingTree:
             self.reads.setdefault(path, f"unreadable: {exc.message}")
             raise
         if path not in self.reads:
-            from reviewer.sources import GitTree
-
-            # the text in hand is what content_id would read again and hash
-            self.reads[path] = (content_id(self.tree, path) if isinstance(self.tree, GitTree)
-                                else text_digest(text))
+            self.reads[path] = content_id(self.tree, path, text)
         return text
 
 
