@@ -6,7 +6,9 @@ undecided, and both branches are read as before."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import libcst as cst
 
@@ -142,10 +144,15 @@ def _canonical(node: cst.BaseExpression, names: Mapping[str, str | bool]) -> str
     return f"{found}{dot}{rest}" if found is not None else None
 
 
-_FLIPPED: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
-    cst.LessThan: cst.GreaterThan, cst.GreaterThan: cst.LessThan,
-    cst.LessThanEqual: cst.GreaterThanEqual, cst.GreaterThanEqual: cst.LessThanEqual,
-    cst.Equal: cst.Equal, cst.NotEqual: cst.NotEqual,
+# The comparisons a version test may use: what each computes, and the operator that reads
+# the same test from the other side
+_OPS: dict[type[cst.BaseCompOp], tuple[Callable[[Any, Any], bool], type[cst.BaseCompOp]]] = {
+    cst.LessThan: (operator.lt, cst.GreaterThan),
+    cst.GreaterThan: (operator.gt, cst.LessThan),
+    cst.LessThanEqual: (operator.le, cst.GreaterThanEqual),
+    cst.GreaterThanEqual: (operator.ge, cst.LessThanEqual),
+    cst.Equal: (operator.eq, cst.Equal),
+    cst.NotEqual: (operator.ne, cst.NotEqual),
 }
 
 
@@ -154,11 +161,10 @@ def _compare(left: cst.BaseExpression, op: cst.BaseCompOp, right: cst.BaseExpres
     kind = _version_side(left, names)
     if kind is None:  # (3,) <= sys.version_info: the same test read from the other side
         kind = _version_side(right, names)
-        flipped = _FLIPPED.get(type(op))
-        if kind is None or flipped is None:
+        if kind is None or type(op) not in _OPS:
             return None
-        left, right, op = right, left, flipped()
-    if type(op) not in _FLIPPED:
+        left, right, op = right, left, _OPS[type(op)][1]()
+    if type(op) not in _OPS:
         return None
     if kind == "major":  # sys.version_info[0], sys.version_info.major: 3
         value = _int(right)
@@ -195,14 +201,4 @@ def _int(node: cst.BaseExpression) -> int | None:
 
 
 def _apply(op: cst.BaseCompOp, left: tuple[int, ...], right: tuple[int, ...]) -> bool:
-    if isinstance(op, cst.LessThan):
-        return left < right
-    if isinstance(op, cst.LessThanEqual):
-        return left <= right
-    if isinstance(op, cst.GreaterThan):
-        return left > right
-    if isinstance(op, cst.GreaterThanEqual):
-        return left >= right
-    if isinstance(op, cst.Equal):
-        return left == right
-    return left != right
+    return _OPS[type(op)][0](left, right)
