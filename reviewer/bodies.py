@@ -431,12 +431,12 @@ def column_spelled(node: cst.BaseExpression) -> bool:
 
 def holds_column_call(node: cst.BaseExpression) -> bool:
     """Is there a column-spelled call in ``node`` (lambdas and functions left out)?"""
-    finder = ColumnCalls(set())
+    finder = SpelledColumns(set())
     node.visit(finder)
     return bool(finder.found)
 
 
-class ColumnCalls(cst.CSTVisitor):
+class SpelledColumns(cst.CSTVisitor):
     """The column-spelled calls in a subtree, each with the callee of the call it is an
     argument of ("" at the top), leaving out what runs later if ever (function bodies,
     lambdas) and the subtrees in ``skip`` (by id: what the facts already hold)."""

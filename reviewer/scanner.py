@@ -23,9 +23,9 @@ import libcst as cst
 from reviewer.bodies import (
     Assigned,
     Builds,
-    ColumnCalls,
     ReflectedTables,
     Returns,
+    SpelledColumns,
     TypeCalls,
     column_spelled,
     nested_calls,
@@ -299,7 +299,7 @@ class _ModuleBuilder:
                 if owner is None or not read:  # a class body's loop blocks (class_body)
                     self.stray_columns(block_body(stmt.body), owner, read)
             elif small is not None and not (read and owner is not None and _class_reads(small)):
-                finder = ColumnCalls(self.consumed)
+                finder = SpelledColumns(self.consumed)
                 small.visit(finder)
                 for call, outer in finder.found:
                     self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
