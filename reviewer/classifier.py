@@ -1186,9 +1186,9 @@ def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
 _HOLDS: dict[str, int] = {"credential": 2, "direct_identifier": 1}
 
 
-def _weight(category: str | None, confidence: str | None) -> int:
+def _weight(category: str | None, confidence: Confidence | None) -> int:
     held = _HOLDS.get(category or "")
-    sure = {"high": 3, "medium": 2, "low": 1}.get(confidence or "", 0)
+    sure = _STRENGTH[confidence] if confidence else 0
     return 0 if held is None else held * 4 + sure
 
 
