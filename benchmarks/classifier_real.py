@@ -189,6 +189,7 @@ class ProjectRun:
     split: str
     status: str
     judged: list[Judged] = field(default_factory=list)
+    group: str = ""  # the split, or "held-out B" for a cohort of it (Project.group)
 
 
 def run_project(project: Project, mirrors: Path, labels_dir: Path = LABELS,
@@ -207,7 +208,7 @@ def run_project(project: Project, mirrors: Path, labels_dir: Path = LABELS,
         return ProjectRun(project.name, project.split,
                           f"failed: exit {run.exit_code}: {run.stderr[-300:]}")
     return ProjectRun(project.name, project.split, "ok",
-                      judge(project, labels, run.doc.get("columns", [])))
+                      judge(project, labels, run.doc.get("columns", [])), project.group)
 
 
 # ---------------------------------------------------------------------------- reporting
@@ -242,12 +243,28 @@ class SplitFigures:
         return out
 
 
+def groups(runs: Sequence[ProjectRun]) -> list[str]:
+    """The rows reported: each split, then each cohort of one when it has several."""
+    out: list[str] = []
+    for split in SPLITS:
+        out.append(split)
+        cohorts = sorted({r.group for r in runs if r.split == split and r.group not in ("", split)})
+        if len(cohorts) > 1:
+            out += cohorts
+    return out
+
+
+def _in(group: str, run: ProjectRun) -> bool:
+    return group in (run.split, run.group)
+
+
 def figures(split: str, runs: Sequence[ProjectRun]) -> SplitFigures:
-    rows = [j for r in runs if r.split == split for j in r.judged]
+    """Figures of a split, or of one cohort of it ("held-out B")."""
+    rows = [j for r in runs if _in(split, r) for j in r.judged]
     read = [j for j in rows if j.read]
     return SplitFigures(
         split=split,
-        projects=tuple(r.project for r in runs if r.split == split and r.status == "ok"),
+        projects=tuple(r.project for r in runs if _in(split, r) and r.status == "ok"),
         columns=len(rows),
         not_read=len(rows) - len(read),
         credentials=sum(1 for j in rows if is_credential(j)),
@@ -352,12 +369,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in runs:
         if r.status != "ok":
             print(f"{r.project}: {r.status}")
-    all_figures = [figures(s, runs) for s in SPLITS]
+    reported = groups(runs)
+    all_figures = [figures(g, runs) for g in reported]
     print("\n" + figures_table(all_figures))
-    for split in SPLITS:
-        rows = [j for r in runs if r.split == split for j in r.judged]
+    for group in reported:
+        rows = [j for r in runs if _in(group, r) for j in r.judged]
         if rows:
-            print("\n" + confusion_table(split, rows))
+            print("\n" + confusion_table(group, rows))
     shown = [s for s in SPLITS if s == "development" or args.show_heldout]
     for split in shown:
         rows = [j for r in runs if r.split == split for j in r.judged]
@@ -370,9 +388,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_write:
         out = args.json or RESULTS / f"classifier-real-{dt.date.today().isoformat()}.json"
         doc = {**meta, "splits": [f.as_dict() for f in all_figures],
-               "confusion": {s: {f"{a} -> {b}": n for (a, b), n in sorted(confusion(
-                   [j for r in runs if r.split == s for j in r.judged]).items())}
-                   for s in SPLITS},
+               "confusion": {g: {f"{a} -> {b}": n for (a, b), n in sorted(confusion(
+                   [j for r in runs if _in(g, r) for j in r.judged]).items())}
+                   for g in reported},
                "skipped": {r.project: r.status for r in runs if r.status != "ok"},
                "misclassified": {s: [asdict(j) | {"kind": k} for k, j in mistakes(
                    [j for r in runs if r.split == s for j in r.judged])] for s in shown}}

@@ -89,6 +89,14 @@ class Project:
     # the reviewer's table-naming does not fit ("lowercase": timesketch's declared_attr
     # returns cls.__name__.lower()); replay only: the reviewer reads that declared_attr itself
     replay_naming: str | None = None
+    # which blind batch a held-out project came in ("A": the first four; "B": added when the
+    # first had been measured so often that its aggregates began to steer): reported apart
+    cohort: str | None = None
+
+    @property
+    def group(self) -> str:
+        """The row the benchmarks report the project in besides its split's own."""
+        return f"{self.split} {self.cohort}" if self.cohort else self.split
 
     def git_dir(self, mirrors: Path) -> Path:
         return mirrors / self.mirror / "repo"
@@ -121,6 +129,7 @@ def load_projects(path: Path = PROJECTS) -> list[Project]:
             history=tuple(p.get("history", ())),
             replay_cap=_replay_cap(path, name, p.get("replay-cap")),
             replay_naming=p.get("replay-naming"),
+            cohort=p.get("cohort"),
         ))
     return out
 

@@ -9,9 +9,10 @@ pin that add or change model columns (``git log --no-merges -G'<regex>'`` on the
 ``models`` plus ``history`` globs), newest first, at most ``--cap`` per project (default: the
 project's ``replay-cap``, else 30; the held-out projects replay deeper), each stand
 for one pull request. For each, a throwaway git repository in a temp dir gets two commits:
-the parent's files, then the commit's (the Python files under ``extract``, plus the project's
-``.masking-reviewer.toml`` and an empty ``masking_rules.json``, as a team adopting the tool
-starts), and ``reviewer diff --base <parent> --format json --no-ai`` runs on it.
+the parent's files, then the commit's (every Python file of the repository, as a checkout has
+them, ``exclude`` left out; ``--extract-only``: only those under ``extract``), plus the
+project's ``.masking-reviewer.toml`` and an empty ``masking_rules.json``, as a team adopting
+the tool starts, and ``reviewer diff --base <parent> --format json --no-ai`` runs on it.
 
 The truth about each pull request comes from the diff text, not from the reviewer: the
 columns a commit adds are read from its ``+`` lines (a ``Column``/``mapped_column``/``Field``
@@ -586,10 +587,11 @@ class ThrowawayRepo:
     """A git repo whose objects come from the mirror (alternates): commits are built from
     filtered trees without writing a single source file."""
 
-    def __init__(self, root: Path, mirror: Path, project: Project) -> None:
+    def __init__(self, root: Path, mirror: Path, project: Project, whole: bool = True) -> None:
         self.root = root
         self.mirror = mirror
         self.project = project
+        self.whole = whole  # every .py file, as a checkout has them (the code evidence reads them)
         _git_repo(root, "init", "--quiet")
         alternates = root / ".git" / "objects" / "info" / "alternates"
         alternates.write_text(str((mirror / "objects").resolve()) + "\n", encoding="utf-8")
@@ -604,7 +606,8 @@ class ThrowawayRepo:
         self.index = root / ".git" / "replay-index"
 
     def tree(self, commit: str) -> str:
-        entries = [(sha, path) for sha, path in tree_files(self.mirror, commit, self.project)
+        entries = [(sha, path) for sha, path in tree_files(self.mirror, commit, self.project,
+                                                     self.whole)
                    if path != self.project.licence_file]
         lines = [f"100644 blob {sha}\t{path}" for sha, path in entries]
         lines += [f"100644 blob {sha}\t{path}" for path, sha in self.extra.items()]
@@ -648,6 +651,7 @@ class Task:
     commit: str
     workdir: Path  # the child's own throwaway repository goes here
     cache_dir: str
+    whole: bool = True
 
     @property
     def output(self) -> Path:
@@ -661,7 +665,7 @@ class Task:
 def _child(task: Task) -> int:
     """Build the two-commit repository and run ``reviewer diff`` on it (in the child)."""
     task.workdir.mkdir(parents=True)
-    repo = ThrowawayRepo(task.workdir, task.git_dir, task.project)
+    repo = ThrowawayRepo(task.workdir, task.git_dir, task.project, task.whole)
     base, _ = repo.pull_request(task.parent, task.commit)
     os.chdir(task.workdir)
     os.environ.clear()
@@ -854,7 +858,7 @@ def caps_text(caps: Mapping[str, int]) -> str:
     return f"cap {common} commits per project" + (f" ({other})" if other else "")
 
 
-def replay(plans: Sequence[Planned], mirrors: Path, jobs: int) -> None:
+def replay(plans: Sequence[Planned], mirrors: Path, jobs: int, whole: bool = True) -> None:
     """Run every planned pull request through ``reviewer diff`` and judge it."""
     with tempfile.TemporaryDirectory(prefix="mr-replay-") as tmp:
         cache = str(Path(tmp, "cache"))
@@ -867,7 +871,7 @@ def replay(plans: Sequence[Planned], mirrors: Path, jobs: int) -> None:
                 key = len(tasks)
                 where[key] = (plan, i)
                 tasks.append(Task(key, plan.project, plan.project.git_dir(mirrors),
-                                  plan.parents[i], pr.commit, Path(tmp, f"pr{key}"), cache))
+                                  plan.parents[i], pr.commit, Path(tmp, f"pr{key}"), cache, whole))
         done = run_tasks(tasks, jobs)
         for task in tasks:
             plan, i = where[task.key]
@@ -1021,6 +1025,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="--verbose details for held-out projects too: only after tuning "
                              "is frozen")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--extract-only", action="store_true",
+                        help="the throwaway repositories hold only each project's `extract` "
+                             "paths, not all its Python files: no code evidence beyond them "
+                             "(the figures before they held every file)")
     args = parser.parse_args(argv)
 
     projects = select_projects(load_projects(), args.project)
@@ -1035,9 +1043,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                              [a for _, a in rows])
         print(f"{n} added column(s) without a label written to {args.list_unlabelled}")
         return 0
-    replay(plans, args.mirrors, args.jobs)
+    replay(plans, args.mirrors, args.jobs, not args.extract_only)
     meta = machine_meta() | {"seconds": round(time.perf_counter() - started, 1),
-                             "cap": caps, "regex": args.regex}
+                             "cap": caps, "regex": args.regex,
+                             "trees": "extract" if args.extract_only else "whole"}
     print(f"masking-reviewer {meta['reviewer_commit']}, {meta['date']}, {meta['seconds']} s, "
           f"{caps_text(caps)}\n")
     all_prs: list[PullRequest] = []
@@ -1050,6 +1059,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         in_split = [p for p in projects if p.split == split]
         rows = [summarise(p.name, [x for x in all_prs if x.project == p.name]) for p in in_split]
         rows.append(summarise(f"**{split}**", [x for x in all_prs if x.split == split]))
+        # a split's cohorts apart too ("held-out B": the batch added blind later)
+        cohorts = sorted({p.group for p in in_split if p.group != split})
+        if len(cohorts) > 1:
+            rows += [summarise(f"**{c}**", [x for x in all_prs if x.project in {
+                p.name for p in in_split if p.group == c}]) for c in cohorts]
         summaries += rows
         print(f"\n{split}\n\n{summary_table(rows)}")
     if args.verbose:

@@ -42,6 +42,9 @@ def test_the_checked_in_corpus_loads_and_names_every_split() -> None:
     # to development on 2026-12-01, when their misclassifications were read
     assert len(held_out) >= 2
     assert not held_out & {"invenio-oauthclient", "pgadmin4", "privacyidea"}
+    assert {p.name for p in projects if p.cohort == "A"} == {"fides", "bitcart", "bodhi",
+                                                             "rucio"}
+    assert all(p.split == "held-out" for p in projects if p.cohort)
     for p in projects:
         assert len(p.commit) == 40, p.name
         assert p.models and p.extract, p.name
@@ -231,6 +234,36 @@ def test_credential_and_sensitive_scores_count_not_read_as_a_miss() -> None:
     assert sens.f1 == pytest.approx(0.6)
     read = score([r for r in rows if r.read], is_credential, flags_credential)
     assert (read.tp, read.fp, read.fn) == (2, 1, 0)
+
+
+def test_a_held_out_cohort_is_reported_apart_and_within_its_split(tmp_path: Path) -> None:
+    from benchmarks.classifier_real import ProjectRun, figures, groups
+
+    path = tmp_path / "projects.toml"
+    path.write_text(PROJECT_TOML + PROJECT_TOML.replace("tiny", "first") + 'cohort = "A"\n'
+                    + PROJECT_TOML.replace("tiny", "later") + 'cohort = "B"\n'
+                    + PROJECT_TOML.replace("tiny", "dev").replace('"held-out"',
+                                                                  '"development"'),
+                    encoding="utf-8")
+    projects = {p.name: p for p in load_projects(path)}
+    assert {n: p.group for n, p in projects.items()} == {
+        "tiny": "held-out", "first": "held-out A", "later": "held-out B", "dev": "development"}
+
+    def run(name: str, *rows: Judged) -> ProjectRun:
+        p = projects[name]
+        return ProjectRun(name, p.split, "ok", list(rows), p.group)
+
+    runs = [run("dev", _judged("credential", "credential")),
+            run("first", _judged("credential", "none", None)),
+            run("later", _judged("credential", "credential"), _judged("none", "credential"))]
+    assert groups(runs) == ["development", "held-out", "held-out A", "held-out B"]
+    later, split = figures("held-out B", runs), figures("held-out", runs)
+    assert (later.projects, later.columns) == (("later",), 2)
+    assert (later.credential.tp, later.credential.fp, later.credential.fn) == (1, 1, 0)
+    assert (split.projects, split.columns) == (("first", "later"), 3)
+    assert (split.credential.tp, split.credential.fp, split.credential.fn) == (1, 1, 1)
+    # one cohort alone is the split itself: no second row
+    assert groups(runs[:2]) == ["development", "held-out"]
 
 
 def test_labels_join_scanned_columns_by_table_and_column() -> None:
@@ -509,6 +542,58 @@ class Team(Base):
     assert password.flagged and password.error
     assert pr.blocking and pr.blocking_new and pr.mr007 == 0
     assert not by_key[("teams", "id")].flagged
+
+
+NODES = '''\
+from sqlalchemy import JSON, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Node(Base):
+    __tablename__ = "nodes"
+    id = Column(Integer, primary_key=True)
+'''
+
+IPMI_DRIVER = '''\
+def power_on(node):
+    info = node.driver_info or {}
+    return info.get("ipmi_password")
+'''
+
+
+@pytest.mark.parametrize(("whole", "flagged"), [
+    pytest.param(True, True, id="whole-tree-the-code-evidence-reads-the-driver"),
+    pytest.param(False, False, id="extract-only-no-driver-no-evidence"),
+])
+def test_a_replayed_pull_request_holds_the_code_that_uses_the_models(
+        tmp_path: Path, whole: bool, flagged: bool) -> None:
+    """A checkout has every file: a blob column's secret shows only in code outside the model
+    package (``extract``), and the replayed pull request must hold that code too."""
+    from benchmarks.replay import plan_project, replay
+
+    repo = make_repo(tmp_path / "upstream")
+    repo.write("LICENSE", "MIT License\n")
+    repo.write("drivers/ipmi.py", IPMI_DRIVER)
+    repo.write("app/models.py", NODES)
+    repo.commit("nodes")
+    repo.write("app/models.py", NODES + "    driver_info = Column(JSON)\n")
+    sha = repo.commit("driver info")
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "tiny").mkdir(parents=True)
+    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "tiny.csv").write_text(
+        HEADER + "tiny,app/models.py,nodes,id,none,,\n"
+        "tiny,app/models.py,nodes,driver_info,credential,,\n", encoding="utf-8")
+    plan = plan_project(_project(sha), mirrors, cap=5, regex=r"Column\(", replay_labels=[],
+                        labels_dir=labels)
+    replay([plan], mirrors, jobs=1, whole=whole)
+    (added,) = plan.prs[0].added
+    assert (added.table, added.column, added.seen) == ("nodes", "driver_info", True)
+    assert (added.flagged, added.error) == (flagged, flagged)
 
 
 PROJECT_TOML = '''
