@@ -13,7 +13,10 @@ What counts, by kind (the names are vocabulary.toml's ``[values]``):
   passlib's or argon2's ``.hash()``, ``hashlib.pbkdf2_hmac``, a KDF's ``.derive()``);
 - **verifier**: read by a verifier (``check_password_hash(x.col, ...)``,
   ``pyotp.TOTP(x.col)``, ``hmac.compare_digest``, passlib's ``.verify(..., x.col)``);
-- **client_ip** / **user_agent**: written from the request's client address or user agent.
+- **client_ip** / **user_agent**: written from the request's client address or user agent;
+- **copy**: written as a copy of a person's identifier (``user.email``, ``user.userid``: the
+  receiver's name has a person word, the attribute is a direct identifier by the shipped
+  names or one of ``copied_attributes``).
 
 A write is ``obj.col = EXPR``, ``Model(col=EXPR)``, or the column's ``default=`` in its class;
 EXPR may be a local name every assignment of which in its function is such an EXPR (or
@@ -34,8 +37,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewer.classifier import ValueWords, normalize
+from reviewer.classifier import ValueWords, classify, load_vocabulary, normalize
 from reviewer.column_uses import (
+    SELF,
     ColumnIndex,
     ColumnKey,
     FileStore,
@@ -48,7 +52,8 @@ from reviewer.column_uses import (
 from reviewer.sources import SourceTree
 from reviewer.types import Column, ValueKind, ValueSource
 
-_KINDS: tuple[ValueKind, ...] = ("generator", "hasher", "verifier", "client_ip", "user_agent")
+_KINDS: tuple[ValueKind, ...] = ("generator", "hasher", "verifier", "client_ip", "user_agent",
+                                 "copy")
 # What a source's name looks like: quoting one in a message or a prompt must never carry prose.
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.()\[\]\-' ]{0,159}")
 _LONGEST = 120  # a receiver spelled longer is cut (a name is quoted, never a paragraph)
@@ -171,10 +176,28 @@ def _matches(name: str, entries: Sequence[str]) -> str | None:
     return None
 
 
+_ATTRIBUTE = re.compile(r"(\w+)\.(\w+)\b(?![ \t]*[(=])")
+
+
+def _copied(attr: str, of: str | None, words: ValueWords) -> bool:
+    """``of.attr`` is a person's identifier: ``user.email``, ``current_user.userid``. The
+    shipped names decide (not the configuration's), so what a file holds is the same for
+    every configuration."""
+    if of is None or of in SELF or not set(normalize(of)) & words.person_words:
+        return False
+    if "_".join(normalize(attr)) in words.copied_attributes:
+        return True
+    found = classify(attr, None, load_vocabulary())
+    return found is not None and found.category == "direct_identifier" and (
+        found.confidence == "high")
+
+
 def _read(index: ColumnIndex, reads: ColumnIndex, words: ValueWords,
           prefilter: re.Pattern[str], text: str, path: str
           ) -> list[tuple[ColumnKey, ValueSource]]:
     offsets = [m.start() for m in prefilter.finditer(text)]
+    offsets += [m.start() for m in _ATTRIBUTE.finditer(text)
+                if _copied(m.group(2), m.group(1), words)]
     if not offsets:
         return []
     lines = line_numbers(text, offsets)
@@ -367,6 +390,8 @@ class _Reader:
             for attr in attrs:
                 if spelled.endswith("." + attr) and self._requestish(node):
                     return _Source(kind, spelled)  # type: ignore[arg-type]
+        if _copied(node.attr, receiver(node.value, None), words):
+            return _Source("copy", spelled)
         if node.attr == "string":  # request.user_agent.string
             inner = self.source(node.value, bound, depth)
             if inner is not None and inner.kind == "user_agent":
@@ -432,7 +457,7 @@ class _Reader:
                 if isinstance(target, ast.Attribute):
                     column = self.index.resolve(target.attr, receiver(target.value, owner))
                     source = None if column is None else self.source(node.value, bound)
-                    if column is not None and source is not None and source.kind != "verifier":
+                    if column is not None and source is not None:
                         yield self._found(column, source, node.lineno)
                 elif isinstance(target, ast.Name) and owner is not None:
                     yield from self._default(target.id, owner, node.value, bound)
