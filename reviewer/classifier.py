@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -31,6 +31,7 @@ from reviewer.types import (
     Confidence,
     Config,
     StoredKey,
+    ValueSource,
 )
 
 CONFIDENCES: tuple[Confidence, ...] = ("high", "medium", "low")
@@ -134,6 +135,8 @@ class Vocabulary:
     person_key_words: frozenset[str] = frozenset()
     row_key_words: frozenset[str] = frozenset()
     row_value_words: frozenset[str] = frozenset()
+    # [values]: how the code makes and checks a column's value (reviewer.value_sources)
+    values: ValueWords | None = None
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -360,7 +363,55 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         row_value_words=frozenset(map(_singular, _strs(data["code"], "row_value_words"))),
         key_about_suffixes=frozenset(map(_singular, _strs(data["code"], "key_about_suffixes"))),
         person_key_words=frozenset(map(_singular, _strs(data["code"], "person_key_words"))),
+        values=_value_words(data["values"]),
         index={k: tuple(v) for k, v in index.items()},
+    )
+
+
+@dataclass(frozen=True)
+class ValueWords:
+    """[values] of vocabulary.toml: the calls and request attributes ``reviewer.value_sources``
+    looks for (dotted names as the code spells them after its imports)."""
+
+    generators: tuple[str, ...]
+    identifier_words: frozenset[str]
+    hashers: tuple[str, ...]
+    hash_methods: frozenset[str]
+    verify_methods: frozenset[str]
+    hasher_words: frozenset[str]
+    # a verifier's name, and the positions of the argument the stored value goes in (() for
+    # any of the first two)
+    verifiers: tuple[tuple[str, tuple[int, ...]], ...]
+    request_words: frozenset[str]
+    client_ip_attributes: tuple[str, ...]
+    client_ip_headers: frozenset[str]  # lower-case
+    client_ip_calls: tuple[str, ...]
+    user_agent_attributes: tuple[str, ...]
+    user_agent_headers: frozenset[str]  # lower-case
+
+
+def _value_words(table: Mapping[str, Any]) -> ValueWords:
+    verifiers = []
+    for v in table.get("verifiers", []):
+        reads = v.get("reads", []) if isinstance(v, dict) else []
+        if not (isinstance(reads, list) and all(type(i) is int for i in reads)):
+            raise ValueError(f"vocabulary.toml: verifiers: {v!r}: reads is a list of positions")
+        verifiers.append(tuple(reads))
+    names = _strs(table, "verifiers")
+    return ValueWords(
+        generators=tuple(_strs(table, "generators")),
+        identifier_words=frozenset(map(_singular, _strs(table, "identifier_words"))),
+        hashers=tuple(_strs(table, "hashers")),
+        hash_methods=frozenset(_strs(table, "hash_methods")),
+        verify_methods=frozenset(_strs(table, "verify_methods")),
+        hasher_words=frozenset(map(_singular, _strs(table, "hasher_words"))),
+        verifiers=tuple(zip(names, verifiers, strict=True)),
+        request_words=frozenset(map(_singular, _strs(table, "request_words"))),
+        client_ip_attributes=tuple(_strs(table, "client_ip_attributes")),
+        client_ip_headers=frozenset(h.lower() for h in _strs(table, "client_ip_headers")),
+        client_ip_calls=tuple(_strs(table, "client_ip_calls")),
+        user_agent_attributes=tuple(_strs(table, "user_agent_attributes")),
+        user_agent_headers=frozenset(h.lower() for h in _strs(table, "user_agent_headers")),
     )
 
 
@@ -1187,7 +1238,7 @@ def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
         found.category == "credential" and found.confidence != "high")
 
 
-_HOLDS: dict[str, int] = {"credential": 2, "direct_identifier": 1}
+_HOLDS: dict[str, int] = {"credential": 3, "direct_identifier": 2, "quasi_identifier": 1}
 
 
 def _weight(category: str | None, confidence: Confidence | None) -> int:
@@ -1241,11 +1292,84 @@ def with_stored_keys(columns: Sequence[Column],
     tables, with their key column, whose keys are those the code stores in their rows
     (``reviewer.row_keys``)."""
     vocab = vocab or load_vocabulary()
+    return _raised(columns, lambda _, key: by_stored_key(keys.get(key, ()), vocab,
+                                                         (rows or {}).get(key)))
+
+
+# --- code evidence: how the repository's code makes and checks a column's value -------------
+
+
+def valued_column(column: Column, vocab: Vocabulary | None = None) -> bool:
+    """A column whose value the code's making or checking could say more about than its name
+    does: what ``reviewer.value_sources`` reads the code for. Not a flag, number or date, nor
+    a foreign key (a copy of another row's key), nor a credential already sure by name."""
+    vocab = vocab or load_vocabulary()
+    if column.foreign_key or column.history_of is not None:
+        return False
+    if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+        return False
+    name = column.attribute or column.column
+    if _ignored(name, vocab):
+        return False
+    return not (column.category == "credential" and column.confidence == "high")
+
+
+_VERDICTS: dict[str, tuple[Category, str, str]] = {
+    # kind: what it makes the column, how the evidence says it, what the source is
+    "generator": ("credential", "written from", ""),
+    "hasher": ("credential", "written from", ""),
+    "verifier": ("credential", "read by", ""),
+    "client_ip": ("direct_identifier", "written from", ", the client's IP address"),
+    "user_agent": ("quasi_identifier", "written from", ", the client's user agent"),
+}
+
+
+def by_value_source(column: Column, sources: Sequence[ValueSource],
+                    vocab: Vocabulary | None = None) -> Classification | None:
+    """What a column is by how the code makes or checks its value: a credential when it is
+    written from a secret generator or a password hasher or read by a verifier (high: the
+    code says so, whatever the name), the client's IP address a direct identifier, its user
+    agent a quasi-identifier; the evidence names the source and where the code uses it.
+    A generator alone does not make a secret of a column named as an identifier
+    (``device_id``, ``nonce``)."""
+    vocab = vocab or load_vocabulary()
+    named = normalize(column.attribute or column.column)
+    identifier = bool(vocab.values and named and named[-1] in vocab.values.identifier_words)
+    best: tuple[int, ValueSource] | None = None
+    for source in sources:
+        if source.kind == "generator" and identifier:
+            continue
+        weight = _weight(_VERDICTS[source.kind][0], "high")
+        if best is None or weight > best[0]:
+            best = (weight, source)
+    if best is None:
+        return None
+    _, source = best
+    category, verb, what = _VERDICTS[source.kind]
+    return Classification(category, "high",
+                          f"{verb} {source.source}{what}: {source.path}:{source.line}")
+
+
+def with_value_sources(columns: Sequence[Column],
+                       sources: Mapping[tuple[str, str], Sequence[ValueSource]],
+                       vocab: Vocabulary | None = None) -> tuple[Column, ...]:
+    """Judged columns, each raised to what the code's making or checking of its value says
+    when that is more."""
+    vocab = vocab or load_vocabulary()
+    return _raised(columns, lambda column, key: by_value_source(
+        column, sources.get(key, ()), vocab))
+
+
+def _raised(columns: Sequence[Column],
+            verdict: Callable[[Column, tuple[str, str]], Classification | None]
+            ) -> tuple[Column, ...]:
+    """Each column raised to what the code evidence ``verdict`` says of it when that is more;
+    a history copy is judged as the column it copies."""
     out = []
     for column in columns:
-        # a history table keeps every past value of the blob it copies
+        # a history table keeps every past value of the column it copies
         original = (column.history_of, column.column) if column.history_of else column.key
-        found = by_stored_key(keys.get(original, ()), vocab, (rows or {}).get(original))
+        found = verdict(column, original)
         if found is None or (_weight(found.category, found.confidence)
                              <= _weight(column.category, column.confidence)):
             out.append(column)

@@ -132,8 +132,9 @@ def _load_vocabulary(config: Config) -> Vocabulary:
 # shipped words. The config's words and the interpreter go into the key beside them.
 CLASSIFIER_INPUTS = (
     "classifier.py", "types.py", "cache.py", "vocabulary.toml", "review.py",
-    # the keys the code keeps in blobs, and what it reads for them
-    "blob_keys.py", "selection.py", "files.py", "constants.py", "sources.py",
+    # the keys the code keeps in blobs, how it makes and checks values, and what it reads
+    "blob_keys.py", "value_sources.py", "column_uses.py", "selection.py", "files.py",
+    "constants.py", "sources.py",
     # the keys the code stores in key/value rows
     "row_keys.py",
 )
@@ -155,11 +156,20 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
     """Fill in every column's category, confidence and evidence (static and runtime modes);
     with the source ``tree``, also by the keys its code keeps in blob columns and in the rows
     of key/value tables (what each file holds cached by its content, with ``use_cache``)."""
-    from reviewer.classifier import classify_columns, keyed_blob, with_stored_keys
+    from reviewer.classifier import (
+        classify_columns,
+        keyed_blob,
+        valued_column,
+        with_stored_keys,
+        with_value_sources,
+    )
+    from reviewer.row_keys import key_value_rows, row_keys
 
     columns = classify_columns(inventory.columns, vocab)
-    blobs = [c for c in inventory.columns if keyed_blob(c, vocab)] if tree is not None else []
-    if tree is not None and blobs:
+    if tree is None:
+        return replace(inventory, columns=columns)
+    blobs = [c for c in inventory.columns if keyed_blob(c, vocab)]
+    if blobs:
         from reviewer.blob_keys import stored_keys
 
         found = stored_keys(tree, blobs, inventory.columns,
@@ -167,15 +177,21 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                             use_cache=use_cache)
         if found:
             columns = with_stored_keys(columns, found, vocab)
-    if tree is not None:
-        from reviewer.row_keys import key_value_rows, row_keys
+    valued = [c for c in columns if valued_column(c, vocab)]
+    if valued and vocab.values is not None:
+        from reviewer.value_sources import value_sources
 
-        rows = key_value_rows(inventory.columns, vocab)
-        if rows:
-            stored = row_keys(tree, rows, min_words=vocab.unique_attribute_min_words,
-                              use_cache=use_cache)
-            columns = with_stored_keys(columns, stored, vocab,
-                                       {row.value: row.key_attr for row in rows})
+        made = value_sources(tree, valued, inventory.columns, vocab.values,
+                             unique_min_words=vocab.unique_attribute_min_words,
+                             use_cache=use_cache)
+        if made:
+            columns = with_value_sources(columns, made, vocab)
+    rows = key_value_rows(inventory.columns, vocab)
+    if rows:
+        stored = row_keys(tree, rows, min_words=vocab.unique_attribute_min_words,
+                          use_cache=use_cache)
+        columns = with_stored_keys(columns, stored, vocab,
+                                   {row.value: row.key_attr for row in rows})
     return replace(inventory, columns=columns)
 
 

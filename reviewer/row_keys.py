@@ -14,42 +14,40 @@ What counts as a key, for a model ``M`` whose key column's attribute is ``key``:
   of its own parameters (``def add_info(self, key, value): ... M(key=key, value=value)``)
   passes on the literal it is called with there (``self.add_info("api_token", t)``), when
   only one function of that kind (a module function, a method) has that name in the
-  repository: a name defined twice gives nothing.
+  repository: a name defined twice gives nothing. A one-word method name (``set``, ``get``)
+  is a dict's or a library's too: its calls count only on ``self``/``cls`` or a receiver
+  that names the method's class (``Setting().set("k", v)``).
 
-A literal is a string constant that looks like a key, or a name the same file binds once to
-one (``CHAP_SECRET_KEY = "PURE_TARGET_CHAP_SECRET"``, a class's ``EMAIL_KEY``).
+A literal is a string constant that looks like a key (``blob_keys``' rule), or an upper-case
+name the same file binds once to one (``CHAP_SECRET_KEY = "PURE_TARGET_CHAP_SECRET"``, a
+class's ``EMAIL_KEY``).
 
-What is read, and how, is ``reviewer.blob_keys``'s: the repository's own source less tests,
-vendored packages and migrations; a file is first searched as text for the model's name (or
-the passing function's), and only a file with one is parsed with ``ast`` in the oldest
-supported grammar (never imported or executed), only the functions holding those lines where
-they can be cut out. What each file holds is cached by its content (``use_cache``).
+What is read, and how, is ``reviewer.column_uses``': the repository's own source less tests,
+vendored packages and migrations; a file is first searched as text for the model's name (or,
+in a second pass, the passing functions'), and only a file with one is parsed (never imported
+or executed), only the functions holding those lines where they can be cut out. What each
+file holds is cached by its content (``use_cache``), per pass.
 """
 
 from __future__ import annotations
 
 import ast
-import bisect
-import contextlib
-import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
-from reviewer.blob_keys import _KEY, _functions, _parse
-from reviewer.cache import JsonStore, digest_key, files_fingerprint, identify
+from reviewer.blob_keys import _KEY
+from reviewer.blob_keys import _decode as _decode_key
+from reviewer.blob_keys import _encode as _encode_key
 from reviewer.classifier import Vocabulary, _type_idents, normalize
-from reviewer.constants import INVENTORY_CACHE_ENTRIES
-from reviewer.files import UnreadableFile
-from reviewer.selection import code_files
+from reviewer.column_uses import SELF, FileStore, line_numbers, pieces, read_code
 from reviewer.sources import SourceTree
 from reviewer.types import Column, StoredKey
 
 ColumnKey = tuple[str, str]
 _Use = Literal["stores", "reads"]
 _Kind = Literal["function", "method"]
-_SELF = frozenset({"self", "cls"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +84,18 @@ class _Call:
     keywords: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Def:
+    """A function or method the file defines with one of the passing functions' names."""
+
+    name: str
+    kind: _Kind
+
+
+_Direct = tuple[ColumnKey, StoredKey] | _Passer
+_Indirect = _Call | _Def
+
+
 def key_value_rows(columns: Sequence[Column], vocab: Vocabulary) -> list[KeyValue]:
     """The key/value models of the inventory: a value column (``value``, ``mt_value``) beside
     a key column with the same words before it (``key``, ``mt_key``), in a mapped class whose
@@ -119,53 +129,39 @@ def key_value_rows(columns: Sequence[Column], vocab: Vocabulary) -> list[KeyValu
 def row_keys(tree: SourceTree, rows: Sequence[KeyValue], *, min_words: int = 2,
              use_cache: bool = False) -> dict[ColumnKey, tuple[StoredKey, ...]]:
     """The keys the code stores in or looks up from each of ``rows``' value columns, each
-    at its first use, ordered by where that is."""
+    at its first use, ordered by where that is. ``min_words``: a method name with fewer
+    words needs a receiver that names its class."""
     models = {r.class_name: r for r in rows}
     if not models:
         return {}
-    paths = code_files(tree.files())
-    store = _Store("row-keys", json.dumps(sorted(
-        [r.class_name, r.key_attr, *r.value] for r in rows))) if use_cache else None
-    texts: dict[str, str] = {}
-    ids: dict[str, str | None] = {}
-
-    def text_of(path: str) -> str | None:
-        if path not in texts:
-            text = tree.read(path)
-            texts[path] = text or ""
-        return texts[path]
-
-    if store is not None:
-        for path in paths:
-            with contextlib.suppress(UnreadableFile):
-                ids[path] = identify(tree, path)
-        paths = [p for p in paths if p in ids]  # unreadable: evidence only
     mention = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(models)))})\b")
-
-    def direct(path: str) -> _Direct:
-        text = text_of(path)
-        return _read_direct(models, text, mention, path) if text else _Direct((), ())
-
+    shape = repr(sorted((r.class_name, r.key_attr, r.value) for r in rows))
+    store = FileStore("row-keys", ("row_keys.py", "blob_keys.py"), shape, _encode_direct,
+                      _decode_direct) if use_cache else None
     found: list[tuple[ColumnKey, StoredKey]] = []
     passers: list[_Passer] = []
-    for _, facts in _each(paths, tree, ids, store, direct, _Direct.decode):
-        found += facts.keys
-        passers += facts.passers
+    for _, facts in read_code(tree, lambda text, path: _read_direct(models, text, mention, path),
+                              store):
+        for fact in facts:
+            if isinstance(fact, _Passer):
+                passers.append(fact)
+            else:
+                found.append(fact)
     names = sorted({p.name for p in passers})
     if names:
-        calls_store = _Store("row-calls", json.dumps(names)) if use_cache else None
         called = re.compile(rf"\b(?:{'|'.join(map(re.escape, names))})\s*\(")
-
-        def calls(path: str) -> _Calls:
-            text = text_of(path)
-            return _read_calls(set(names), text, called, path) if text else _Calls((), ())
-
+        calls_store = FileStore("row-calls", ("row_keys.py", "blob_keys.py"), repr(names),
+                                _encode_indirect, _decode_indirect) if use_cache else None
         defined: dict[tuple[str, str], int] = {}
         made: list[tuple[str, _Call]] = []
-        for path, held in _each(paths, tree, ids, calls_store, calls, _Calls.decode):
-            for name, kind in held.defs:
-                defined[name, kind] = defined.get((name, kind), 0) + 1
-            made += [(path, c) for c in held.calls]
+        for path, facts2 in read_code(
+                tree, lambda text, path: _read_calls(set(names), text, called, path),
+                calls_store):
+            for fact2 in facts2:
+                if isinstance(fact2, _Def):
+                    defined[fact2.name, fact2.kind] = defined.get((fact2.name, fact2.kind), 0) + 1
+                else:
+                    made.append((path, fact2))
         usable: dict[tuple[str, str], dict[ColumnKey, _Passer]] = {}
         for p in passers:
             if defined.get((p.name, p.kind)) == 1:
@@ -196,7 +192,7 @@ def _receives(call: _Call, passer: _Passer, min_words: int) -> bool:
     one-word name (``get``, ``set``) is also a dict's or a library's: then the receiver must
     be ``self``/``cls`` or name the method's class (``Setting().set``, ``token.add`` in
     ``TokenClass``)."""
-    if len(normalize(passer.name)) >= min_words or call.receiver in _SELF:
+    if len(normalize(passer.name)) >= min_words or call.receiver in SELF:
         return True
     if call.receiver is None or passer.owner is None:
         return False
@@ -205,144 +201,64 @@ def _receives(call: _Call, passer: _Passer, min_words: int) -> bool:
                                for i in range(len(owner) - len(words) + 1))
 
 
-# --------------------------------------------------------------------------- per-file facts
+# --------------------------------------------------------------------- the per-file stores
 
 
-@dataclass(frozen=True, slots=True)
-class _Direct:
-    keys: tuple[tuple[ColumnKey, StoredKey], ...]
-    passers: tuple[_Passer, ...]
-
-    def encode(self) -> object:
-        return [[[*c, k.key, k.use, k.line] for c, k in self.keys],
-                [[p.name, p.kind, p.position, p.param, *p.value, p.use, p.owner]
-                 for p in self.passers]]
-
-    @staticmethod
-    def decode(path: str, data: object) -> _Direct:
-        keys, passers = _pair(data)
-        out = []
-        for table, column, key, use, line in keys:
-            _check(key, use, line, table, column)
-            out.append(((table, column), StoredKey(key, use, path, line)))
-        made = []
-        for name, kind, position, param, table, column, use, owner in passers:
-            _check(name, use, position, table, column, param)
-            if kind not in ("function", "method") or not (owner is None
-                                                           or isinstance(owner, str)):
-                raise ValueError(kind)
-            made.append(_Passer(name, kind, position, param, (table, column), use, owner))
-        return _Direct(tuple(out), tuple(made))
+def _encode_direct(fact: _Direct) -> list[object]:
+    if isinstance(fact, _Passer):
+        return ["passer", fact.name, fact.kind, fact.position, fact.param, *fact.value,
+                fact.use, fact.owner]
+    return ["key", *_encode_key(fact)]
 
 
-@dataclass(frozen=True, slots=True)
-class _Calls:
-    defs: tuple[tuple[str, _Kind], ...]
-    calls: tuple[_Call, ...]
-
-    def encode(self) -> object:
-        return [[list(d) for d in self.defs],
-                [[c.name, c.kind, c.receiver, c.line, list(c.args),
-                  [list(k) for k in c.keywords]] for c in self.calls]]
-
-    @staticmethod
-    def decode(path: str, data: object) -> _Calls:
-        defs, calls = _pair(data)
-        out_defs: list[tuple[str, _Kind]] = []
-        for name, kind in defs:
-            if not isinstance(name, str) or kind not in ("function", "method"):
-                raise ValueError(name)
-            out_defs.append((name, kind))
-        out = []
-        for name, kind, receiver, line, args, keywords in calls:
-            if (not isinstance(name, str) or kind not in ("function", "method")
-                    or not (receiver is None or isinstance(receiver, str))
-                    or type(line) is not int
-                    or not all(a is None or (isinstance(a, str) and _KEY.fullmatch(a))
-                               for a in args)
-                    or not all(isinstance(k, str) and isinstance(v, str) and _KEY.fullmatch(v)
-                               for k, v in keywords)):
-                raise ValueError(name)
-            out.append(_Call(name, kind, receiver, line, tuple(args),
-                             tuple((k, v) for k, v in keywords)))
-        return _Calls(tuple(out_defs), tuple(out))
+def _decode_direct(path: str, row: list[object]) -> _Direct:
+    """A row of the per-file store; ValueError when malformed (an untrusted cache)."""
+    if row[:1] == ["key"]:
+        return _decode_key(path, row[1:])
+    tag, name, kind, position, param, table, column, use, owner = row
+    if not (tag == "passer" and all(isinstance(v, str) for v in (name, param, table, column))
+            and type(position) is int and (owner is None or isinstance(owner, str))
+            and kind in ("function", "method") and use in ("stores", "reads")):
+        raise ValueError(row)
+    return _Passer(str(name), "function" if kind == "function" else "method", position,
+                   str(param), (str(table), str(column)), "stores" if use == "stores" else "reads",
+                   owner if isinstance(owner, str) else None)
 
 
-def _pair(data: object) -> tuple[list[Any], list[Any]]:
-    if not (isinstance(data, list) and len(data) == 2 and all(
-            isinstance(part, list) and all(isinstance(row, list) for row in part)
-            for part in data)):
-        raise ValueError(data)
-    return data[0], data[1]
+def _encode_indirect(fact: _Indirect) -> list[object]:
+    if isinstance(fact, _Def):
+        return ["def", fact.name, fact.kind]
+    return ["call", fact.name, fact.kind, fact.receiver, fact.line, list(fact.args),
+            [list(k) for k in fact.keywords]]
 
 
-def _check(key: object, use: object, line: object, *names: object) -> None:
-    """A cached row as this code writes it, or ValueError (the cache may come from an
-    untrusted run: a key quoted in a message must look like one)."""
-    if (not isinstance(key, str) or not _KEY.fullmatch(key) or use not in ("stores", "reads")
-            or type(line) is not int or not all(isinstance(n, str) for n in names)):
-        raise ValueError(key)
-
-
-class _Store:
-    """What each code file holds, by its content id, for one question (the models asked
-    about, or the passing functions' names) and this code; a malformed entry is a miss."""
-
-    def __init__(self, kind: str, shape: str) -> None:
-        code = files_fingerprint(("row_keys.py", "blob_keys.py", "selection.py"))
-        self.key = None if code is None else digest_key(kind, code, shape)
-        self.store = JsonStore(kind, max_entries=INVENTORY_CACHE_ENTRIES)
-
-    def load(self) -> dict[tuple[str, str], object]:
-        data = None if self.key is None else self.store.load(self.key)
-        try:
-            return {(path, cid): facts for path, cid, facts in (data or {}).get("files", [])
-                    if isinstance(path, str) and isinstance(cid, str)}
-        except (TypeError, ValueError, AttributeError):
-            return {}
-
-    def save(self, seen: Mapping[tuple[str, str], object]) -> None:
-        if self.key is not None:
-            self.store.store(self.key, {"files": [[path, cid, facts] for (path, cid), facts
-                                                  in sorted(seen.items())]})
-
-
-_Facts = TypeVar("_Facts", _Direct, _Calls)
-
-
-def _each(paths: Sequence[str], tree: SourceTree, ids: Mapping[str, str | None],
-          store: _Store | None, compute: Callable[[str], _Facts],
-          decode: Callable[[str, object], _Facts]) -> Iterator[tuple[str, _Facts]]:
-    """Each file's facts: from the store when its content is known, else computed. The
-    store keeps what this run saw, and as many of the other versions it held (the other side
-    of a pull request keeps its versions of the files it changed)."""
-    known = store.load() if store is not None else {}
-    prefetch = getattr(tree, "prefetch", None)
-    if store is not None and prefetch is not None:  # a commit's files: load only those unknown
-        prefetch([p for p in paths if (p, ids.get(p)) not in known])
-    seen: dict[tuple[str, str], object] = {}
-    for path in paths:
-        cid = ids.get(path)
-        facts: _Facts | None = None
-        if cid is not None and (path, cid) in known:
-            with contextlib.suppress(TypeError, ValueError):
-                facts = decode(path, known[path, cid])
-        if facts is None:
-            try:
-                facts = compute(path)
-            except UnreadableFile:
-                continue  # evidence only: the gate reads (and blocks on) the model files
-        if cid is not None:
-            seen[path, cid] = facts.encode()
-        yield path, facts
-    if store is not None and not seen.keys() <= known.keys():
-        older = [k for k in known if k not in seen][:len(seen)]
-        store.save({**{k: known[k] for k in older}, **seen})
+def _decode_indirect(path: str, row: list[object]) -> _Indirect:
+    """A row of the per-file store; ValueError when malformed (an untrusted cache)."""
+    if row[:1] == ["def"]:
+        _, name, kind = row
+        if not isinstance(name, str) or kind not in ("function", "method"):
+            raise ValueError(row)
+        return _Def(name, "function" if kind == "function" else "method")
+    tag, name, kind, receiver, line, args, keywords = row
+    if not (tag == "call" and isinstance(name, str) and kind in ("function", "method")
+            and (receiver is None or isinstance(receiver, str)) and type(line) is int
+            and isinstance(args, list) and isinstance(keywords, list)):
+        raise ValueError(row)
+    literals = tuple(a if isinstance(a, str) and _KEY.fullmatch(a) else None for a in args)
+    if any(a is not None and lit is None for a, lit in zip(args, literals, strict=True)):
+        raise ValueError(row)
+    named: list[tuple[str, str]] = []
+    for pair in keywords:
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)
+                and isinstance(pair[1], str) and _KEY.fullmatch(pair[1])):
+            raise ValueError(row)
+        named.append((pair[0], pair[1]))
+    return _Call(name, "function" if kind == "function" else "method",
+                 receiver if isinstance(receiver, str) else None, line, literals, tuple(named))
 
 
 # ---------------------------------------------------------------------------------- reading
 
-_NEWLINE = re.compile(r"\n")
 _CONSTANT = re.compile(
     r"^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*=[ \t]*(['\"])([A-Za-z_][A-Za-z0-9_.-]{0,63})\2[ \t]*(?:#.*)?$",
     re.MULTILINE)
@@ -351,11 +267,7 @@ _DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 
 
 def _lines(text: str, pattern: re.Pattern[str]) -> list[int]:
-    offsets = [m.start() for m in pattern.finditer(text)]
-    if not offsets:
-        return []
-    newlines = [m.start() for m in _NEWLINE.finditer(text)]
-    return sorted({bisect.bisect_left(newlines, o) + 1 for o in offsets})
+    return line_numbers(text, [m.start() for m in pattern.finditer(text)])
 
 
 def _constants(text: str) -> dict[str, str]:
@@ -365,18 +277,6 @@ def _constants(text: str) -> dict[str, str]:
         assigned[m.group(1)] = assigned.get(m.group(1), 0) + 1
     return {m.group(1): m.group(3) for m in _CONSTANT.finditer(text)
             if assigned.get(m.group(1)) == 1}
-
-
-def _pieces(text: str, lines: Sequence[int], path: str
-            ) -> list[tuple[ast.Module, str | None]]:
-    """The functions holding ``lines``, each parsed alone with the class it is a method of;
-    the whole file when they cannot be cut out (as ``blob_keys`` reads a file)."""
-    pieces = _functions(text, lines, path)
-    if pieces is None or None in (piece for piece, _ in pieces):
-        module = _parse(text, path)
-        if module is not None or pieces is None:
-            return [] if module is None else [(module, None)]
-    return [(piece, owner) for piece, owner in pieces if piece is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,22 +351,22 @@ class _Literals:
         if isinstance(node, ast.Name):
             return self.constants.get(node.id)
         if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                and (node.value.id in _SELF or node.value.id[:1].isupper())):
+                and (node.value.id in SELF or node.value.id[:1].isupper())):
             return self.constants.get(node.attr)  # self.EMAIL_KEY, Token.EMAIL_KEY
         return None
 
 
 def _read_direct(models: Mapping[str, KeyValue], text: str, mention: re.Pattern[str],
-                 path: str) -> _Direct:
+                 path: str) -> list[_Direct]:
     """The keys one file stores in or looks up from the models' rows, and its functions
     that do so with a parameter."""
     lines = _lines(text, mention)
     if not lines:
-        return _Direct((), ())
+        return []
     literals = _Literals(_constants(text))
     keys: list[tuple[ColumnKey, StoredKey]] = []
     passers: list[_Passer] = []
-    for piece, owner in _pieces(text, lines, path):
+    for piece, owner in pieces(text, lines, path):
         for scope in _scopes(piece, owner):
             for model, use, arg, line in _row_uses(models, scope):
                 key = literals.literal(arg)
@@ -479,7 +379,7 @@ def _read_direct(models: Mapping[str, KeyValue], text: str, mention: re.Pattern[
                     if position is not None:
                         passers.append(_Passer(scope.name, scope.kind, position, arg.id,
                                                value, use, scope.owner))
-    return _Direct(tuple(keys), tuple(dict.fromkeys(passers)))
+    return [*keys, *dict.fromkeys(passers)]
 
 
 def _row_uses(models: Mapping[str, KeyValue], scope: _Scope
@@ -548,14 +448,15 @@ def _models_in(models: Mapping[str, KeyValue], node: ast.expr) -> set[str]:
     return found
 
 
-def _read_calls(names: set[str], text: str, called: re.Pattern[str], path: str) -> _Calls:
+def _read_calls(names: set[str], text: str, called: re.Pattern[str],
+                path: str) -> list[_Indirect]:
     """The functions of ``names`` one file defines (by kind), and its calls to them with
     their literal arguments."""
-    defs: list[tuple[str, _Kind]] = [(m.group(2), "method" if m.group(1) else "function")
-                                     for m in _DEF.finditer(text) if m.group(2) in names]
+    defs: list[_Indirect] = [_Def(m.group(2), "method" if m.group(1) else "function")
+                             for m in _DEF.finditer(text) if m.group(2) in names]
     lines = _lines(text, called)
     if not lines:
-        return _Calls(tuple(defs), ())
+        return defs
     literals = _Literals(_constants(text))
     imported: dict[str, bool] = {}
 
@@ -568,7 +469,7 @@ def _read_calls(names: set[str], text: str, called: re.Pattern[str], path: str) 
         return imported[name]
 
     calls: list[_Call] = []
-    for piece, owner in _pieces(text, lines, path):
+    for piece, owner in pieces(text, lines, path):
         for scope in _scopes(piece, owner):
             for node in scope.nodes:
                 if not isinstance(node, ast.Call):
@@ -581,7 +482,7 @@ def _read_calls(names: set[str], text: str, called: re.Pattern[str], path: str) 
                 elif isinstance(func, ast.Attribute) and func.attr in names:
                     value = func.value
                     kind = ("function" if isinstance(value, ast.Name)
-                            and value.id not in _SELF and module_name(value.id)
+                            and value.id not in SELF and module_name(value.id)
                             else "method")
                     receiver = _named(value.func if isinstance(value, ast.Call) else value)
                 else:
@@ -595,4 +496,4 @@ def _read_calls(names: set[str], text: str, called: re.Pattern[str], path: str) 
                                  and (key := literals.literal(kw.value)) is not None)
                 calls.append(_Call(_named(func) or "", kind, receiver, node.lineno, tuple(args),
                                    keywords))
-    return _Calls(tuple(defs), tuple(calls))
+    return [*defs, *calls]

@@ -99,6 +99,22 @@ class StoredKey:
     line: int
 
 
+ValueKind = Literal["generator", "hasher", "verifier", "client_ip", "user_agent"]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSource:
+    """How the repository's code makes or checks a column's value (``reviewer.value_sources``),
+    where it first does: written from a secret generator (``os.urandom()``) or a password
+    hasher, read by a verifier (``pyotp.TOTP()``), written from the client's IP address or
+    user agent. ``source`` is what the code calls or reads, as it spells it."""
+
+    kind: ValueKind
+    source: str
+    path: str
+    line: int
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     """The classifier's verdict on a column (``reviewer.classifier``). Here, with the other

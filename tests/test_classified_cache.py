@@ -243,14 +243,17 @@ def test_the_fingerprint_covers_every_module_the_classifier_imports() -> None:
     assert ours == {"types.py", "cache.py"}
     assert {"classifier.py", "vocabulary.toml", *ours} <= set(review.CLASSIFIER_INPUTS)
     assert all((package / name).is_file() for name in review.CLASSIFIER_INPUTS)
-    # the code evidence (the keys the code keeps in blobs) decides verdicts too
-    evidence = ast.parse((package / "blob_keys.py").read_text(encoding="utf-8"))
-    used = {node.module.split(".")[1] + ".py" for node in ast.walk(evidence)
-            if isinstance(node, ast.ImportFrom) and node.module
-            and node.module.startswith("reviewer.")}
-    assert used == {"cache.py", "classifier.py", "constants.py", "files.py", "selection.py",
-                    "sources.py", "types.py"}
-    assert {"blob_keys.py", *used} <= set(review.CLASSIFIER_INPUTS)
+    # the code evidence (the keys the code keeps in blobs, how values are made and checked)
+    # decides verdicts too
+    used: set[str] = set()
+    for name in ("blob_keys.py", "value_sources.py", "column_uses.py"):
+        evidence = ast.parse((package / name).read_text(encoding="utf-8"))
+        used |= {node.module.split(".")[1] + ".py" for node in ast.walk(evidence)
+                 if isinstance(node, ast.ImportFrom) and node.module
+                 and node.module.startswith("reviewer.")}
+    assert used == {"cache.py", "classifier.py", "column_uses.py", "constants.py", "files.py",
+                    "selection.py", "sources.py", "types.py"}
+    assert {"blob_keys.py", "value_sources.py", *used} <= set(review.CLASSIFIER_INPUTS)
     # and so do the keys the code stores in key/value rows
     rows = ast.parse((package / "row_keys.py").read_text(encoding="utf-8"))
     used = {node.module.split(".")[1] + ".py" for node in ast.walk(rows)

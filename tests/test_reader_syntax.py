@@ -253,7 +253,7 @@ def test_the_reader_never_uses_the_host_grammar() -> None:
         if path.name == "tab_error.py":  # only places an error libcst found (its docstring)
             continue
         text = path.read_text()
-        if path.name == "blob_keys.py":
+        if path.name == "column_uses.py":
             # evidence from the code around the models (ast is 20x libcst's speed there):
             # every parse pinned to the oldest supported grammar, on every host
             # (tests/test_blob_keys.py asserts the same evidence under each Python)
@@ -261,9 +261,9 @@ def test_the_reader_never_uses_the_host_grammar() -> None:
                 "ast.parse(text, filename=path, feature_version=OLDEST_PYTHON)"]
             assert "compile(" not in text.replace("re.compile(", "")
             continue
-        if path.name == "row_keys.py":
-            # the keys of key/value rows: parsed only through blob_keys' pinned parse
-            assert "_parse" in text and "ast.parse(" not in text
+        if path.name in ("blob_keys.py", "value_sources.py", "row_keys.py"):
+            # they walk the trees column_uses parses, and parse nothing themselves
+            assert "ast.parse(" not in text
             assert "compile(" not in text.replace("re.compile(", "")
             continue
         if re.search(r"^\s*(import ast\b|from ast import|import tokenize|from tokenize)", text,

@@ -1,0 +1,562 @@
+"""How the repository's code makes and checks a column's value: the evidence a security reviewer
+reads when a column's name says nothing (calibre-web's ``remote_auth_token.auth_token`` is
+``hexlify(os.urandom(16))``; privacyidea's ``authcache.authentication`` is read by
+``argon2.verify``; warehouse's ``releases.uploaded_via`` is ``request.user_agent``).
+
+What counts, by kind (the names are vocabulary.toml's ``[values]``):
+
+- **generator**: written from a secret generator (``secrets.token_*``, ``os.urandom``,
+  ``random.SystemRandom``, ``pyotp.random_base32``, key generation), through simple wrappers
+  (a method of it: ``.hex()``, ``.decode()``, ``.private_bytes()``; ``hexlify``,
+  ``b64encode``, ``str()``, a hash, an f-string, ``''.join(...)``);
+- **hasher**: written from a password hasher (``generate_password_hash``, ``bcrypt.hashpw``,
+  passlib's or argon2's ``.hash()``, ``hashlib.pbkdf2_hmac``, a KDF's ``.derive()``);
+- **verifier**: read by a verifier (``check_password_hash(x.col, ...)``,
+  ``pyotp.TOTP(x.col)``, ``hmac.compare_digest``, passlib's ``.verify(..., x.col)``);
+- **client_ip** / **user_agent**: written from the request's client address or user agent.
+
+A write is ``obj.col = EXPR``, ``Model(col=EXPR)``, or the column's ``default=`` in its class;
+EXPR may be a local name every assignment of which in its function is such an EXPR (or
+None), or a call of a function of the same file every return of which is one
+(``auth_hash = _hash_password(password)``). A read is the column (``x.col``, or a local name
+bound only to it) as the verifier's argument. Which column ``x.col`` is, and how files are
+chosen, parsed and cached, is ``reviewer.column_uses``'s, as for ``reviewer.blob_keys``.
+
+Cost: a file is parsed only when its text names one of the calls, attributes or headers
+(``_prefilter``), and then only the functions holding those lines, and the functions that call
+a same-file helper found in them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from reviewer.classifier import ValueWords, normalize
+from reviewer.column_uses import (
+    ColumnIndex,
+    ColumnKey,
+    FileStore,
+    line_numbers,
+    pieces,
+    read_code,
+    receiver,
+    scopes,
+)
+from reviewer.sources import SourceTree
+from reviewer.types import Column, ValueKind, ValueSource
+
+_KINDS: tuple[ValueKind, ...] = ("generator", "hasher", "verifier", "client_ip", "user_agent")
+# What a source's name looks like: quoting one in a message or a prompt must never carry prose.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.()\[\]\-' ]{0,159}")
+_LONGEST = 120  # a receiver spelled longer is cut (a name is quoted, never a paragraph)
+
+# Functions that keep what a value is while encoding it. A hash keeps a secret a secret (a
+# token's lookup hash is a credential), but not an IP address (a hash of one is an
+# analytics id, which is something else).
+_ENCODERS = frozenset({
+    "str", "bytes", "hexlify", "b2a_hex", "b64encode", "urlsafe_b64encode",
+    "standard_b64encode", "b32encode", "b16encode", "b85encode", "encodebytes", "ip_address",
+})
+_JOINS = frozenset({"join", "format"})  # on a string constant
+_HASHES = frozenset({
+    "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b",
+    "blake2s", "new",
+})
+# Methods that keep a client's address or user agent what it is (a secret keeps through any).
+_STRING_METHODS = frozenset({
+    "strip", "lstrip", "rstrip", "split", "rsplit", "lower", "upper", "decode", "encode",
+    "replace", "partition", "rpartition",
+})
+_DEFAULTS = frozenset({"default", "insert_default"})
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    kind: ValueKind
+    name: str
+
+
+def value_sources(tree: SourceTree, asked: Sequence[Column], columns: Sequence[Column],
+                  words: ValueWords, *, unique_min_words: int, use_cache: bool = False
+                  ) -> dict[ColumnKey, tuple[ValueSource, ...]]:
+    """How the code makes or checks each of ``asked``: per column, the first place of each
+    kind, ordered by where that is; ``columns`` is the whole inventory."""
+    if not asked:
+        return {}
+    index = ColumnIndex(asked, columns, unique_min_words)
+    # What a verifier reads may be a one-word attribute only one table has, whatever the
+    # receiver (privacyidea: argon2.verify(password, cached_auth.authentication)): the
+    # verifier says what the value is. A write needs more: anything is written anywhere.
+    reads = ColumnIndex(asked, columns, 1)
+    prefilter = _prefilter(words)
+    store = FileStore("value-sources", ("value_sources.py",),
+                      index.shape() + reads.shape(), _encode, _decode) if use_cache else None
+    first: dict[ColumnKey, dict[ValueKind, ValueSource]] = {}
+    for _, found in read_code(
+            tree, lambda text, path: _read(index, reads, words, prefilter, text, path),
+            store):
+        for column, source in found:
+            kinds = first.setdefault(column, {})
+            prev = kinds.get(source.kind)
+            if prev is None or (source.path, source.line) < (prev.path, prev.line):
+                kinds[source.kind] = source
+    return {column: tuple(sorted(kinds.values(), key=lambda s: (s.path, s.line, s.kind)))
+            for column, kinds in first.items()}
+
+
+def _encode(found: tuple[ColumnKey, ValueSource]) -> list[object]:
+    (table, column), s = found
+    return [table, column, s.kind, s.source, s.line]
+
+
+def _decode(path: str, row: list[object]) -> tuple[ColumnKey, ValueSource]:
+    """A row of the per-file store; ValueError when malformed (an untrusted cache)."""
+    table, column, kind, source, line = row
+    for k in _KINDS:
+        if kind == k and isinstance(table, str) and isinstance(column, str) and isinstance(
+                source, str) and _NAME.fullmatch(source) and type(line) is int:
+            return (table, column), ValueSource(k, source, path, line)
+    raise ValueError(row)
+
+
+def _last(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def _prefilter(words: ValueWords) -> re.Pattern[str]:
+    """Any word a source or a verifier is spelled with: a file without one holds none."""
+    names = {_last(n) for n in (*words.generators, *words.hashers, *words.client_ip_calls,
+                                *words.client_ip_attributes, *words.user_agent_attributes)}
+    names |= {_last(n) for n, _ in words.verifiers}
+    names |= words.hash_methods | words.verify_methods
+    headers = words.client_ip_headers | words.user_agent_headers
+    spelled = "|".join(map(re.escape, sorted(names)))
+    quoted = "|".join(map(re.escape, sorted(headers)))
+    return re.compile(rf"\b(?:{spelled})\b|['\"](?i:{quoted})['\"]")
+
+
+_IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)",
+                          re.MULTILINE)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)", re.MULTILINE)
+
+
+def _imports(text: str) -> dict[str, str]:
+    """What each imported name of the file stands for: ``urandom`` is ``os.urandom`` after
+    ``from os import urandom`` (read from the text, wherever the import is)."""
+    out: dict[str, str] = {}
+    for m in _IMPORT_FROM.finditer(text):
+        for part in m.group(2).strip("() \t\n").split(","):
+            bits = part.split()
+            if len(bits) == 1 and bits[0].isidentifier():
+                out[bits[0]] = f"{m.group(1)}.{bits[0]}"
+            elif len(bits) == 3 and bits[1] == "as" and bits[2].isidentifier():
+                out[bits[2]] = f"{m.group(1)}.{bits[0]}"
+    for m in _IMPORT.finditer(text):
+        out[m.group(2)] = m.group(1)
+    return out
+
+
+def _matches(name: str, entries: Sequence[str]) -> str | None:
+    """The entry ``name`` is (see vocabulary.toml's [values]), if any."""
+    for entry in entries:
+        if name == entry or name.endswith("." + entry):
+            return entry
+        head, _, tail = entry.partition(".")
+        if tail and name.split(".")[0] == head and _last(name) == _last(entry):
+            return entry
+    return None
+
+
+def _read(index: ColumnIndex, reads: ColumnIndex, words: ValueWords,
+          prefilter: re.Pattern[str], text: str, path: str
+          ) -> list[tuple[ColumnKey, ValueSource]]:
+    offsets = [m.start() for m in prefilter.finditer(text)]
+    if not offsets:
+        return []
+    lines = line_numbers(text, offsets)
+    reader = _Reader(index, reads, words, path, _imports(text))
+    parsed = pieces(text, lines, path)
+    for piece, _ in parsed:
+        reader.learn_helpers(piece)
+    if reader.helpers:
+        # the functions that call a helper of this file (or name it: default=helper) too
+        helpers = "|".join(map(re.escape, reader.helpers))
+        called = re.compile(rf"\b(?:{helpers})\b")
+        more = line_numbers(text, [m.start() for m in called.finditer(text)])
+        if set(more) - set(lines):
+            lines = sorted({*lines, *more})
+            parsed = pieces(text, lines, path)
+    return [found for piece, owner in parsed for found in reader.module(piece, lines, owner)]
+
+
+class _Reader:
+    def __init__(self, index: ColumnIndex, reads: ColumnIndex, words: ValueWords, path: str,
+                 imports: Mapping[str, str]) -> None:
+        self.index = index
+        self.reads = reads
+        self.words = words
+        self.path = path
+        self.imports = imports
+        self.helpers: dict[str, _Source] = {}
+
+    # --- names ---------------------------------------------------------------------------
+
+    def _dotted(self, node: ast.expr) -> str | None:
+        """``os.urandom`` of ``os.urandom``, with the file's imports applied to its head."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        parts.append(self.imports.get(node.id, node.id))
+        return ".".join(reversed(parts))
+
+    def _words_of(self, node: ast.expr) -> set[str]:
+        """The words of every name in a receiver (``argon2.using(rounds=R)``: argon2, using)."""
+        out: set[str] = set()
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name):
+                out.update(normalize(self.imports.get(sub.id, sub.id).replace(".", "_")))
+            elif isinstance(sub, ast.Attribute):
+                out.update(normalize(sub.attr))
+        return out
+
+    def _requestish(self, node: ast.expr) -> bool:
+        return bool(self._words_of(node) & self.words.request_words)
+
+    # --- helpers: functions of this file that return a source ----------------------------
+
+    def learn_helpers(self, module: ast.Module) -> None:
+        for node in ast.walk(module):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found = self._returns(node)
+                if found is not None:
+                    self.helpers.setdefault(node.name, found)
+
+    def _returns(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> _Source | None:
+        """What every return of ``function`` is, when each is the same kind of source."""
+        nodes = list(_own_nodes(function))
+        bound = _bindings(nodes, function)
+        found: _Source | None = None
+        for node in nodes:
+            if isinstance(node, ast.Return):
+                if node.value is None:
+                    return None
+                source = self.source(node.value, bound)
+                if source is None or (found is not None and found.kind != source.kind):
+                    return None
+                found = found or source
+        return found
+
+    # --- what an expression is made from -------------------------------------------------
+
+    def source(self, node: ast.expr, bound: Mapping[str, list[ast.expr] | None],
+               depth: int = 0) -> _Source | None:
+        if depth > _MAX_DEPTH:
+            return None
+        depth += 1
+        if isinstance(node, ast.Call):
+            return self._call(node, bound, depth)
+        if isinstance(node, ast.Name):
+            values = bound.get(node.id)
+            if not values:
+                return None
+            found = [self.source(v, {**bound, node.id: None}, depth) for v in values
+                     if not _none(v)]
+            if not found or None in found or len({f.kind for f in found if f}) != 1:
+                return None
+            return found[0]
+        if isinstance(node, ast.Attribute):
+            return self._attribute(node, bound, depth)
+        if isinstance(node, ast.Subscript):
+            header = _constant(node.slice)
+            if header is not None:
+                return self._header(header, node.value)
+            return self.source(node.value, bound, depth)  # request.access_route[0], ip[:45]
+        if isinstance(node, ast.JoinedStr):
+            return self._secret_parts(
+                [v.value for v in node.values if isinstance(v, ast.FormattedValue)],
+                bound, depth)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            return self._secret_parts([node.left, node.right], bound, depth)
+        if isinstance(node, ast.BoolOp):
+            return self._first(node.values, bound, depth)
+        if isinstance(node, ast.IfExp):
+            branches = [b for b in (node.body, node.orelse) if not _none(b)]
+            found = [self.source(b, bound, depth) for b in branches]
+            return found[0] if found and None not in found else None
+        if isinstance(node, ast.Await):
+            return self.source(node.value, bound, depth)
+        if isinstance(node, (ast.GeneratorExp, ast.ListComp)):
+            return self._first((node.elt,), bound, depth, secret=True)
+        return None
+
+    def _secret_parts(self, parts: Sequence[ast.expr],
+                      bound: Mapping[str, list[ast.expr] | None], depth: int) -> _Source | None:
+        """A string built of a secret and constants (``f"pat_{token}"``) is the secret; with
+        anything else in it (a date, a directory: a random file name) it is not only one."""
+        found = [None if isinstance(p, ast.Constant) else self.source(p, bound, depth)
+                 for p in parts]
+        secrets = [f for f in found if f is not None and f.kind in ("generator", "hasher")]
+        if not secrets or any(f is None and not isinstance(p, ast.Constant)
+                              for p, f in zip(parts, found, strict=True)):
+            return None
+        return secrets[0]
+
+    def _first(self, nodes: Iterator[ast.expr] | Sequence[ast.expr],
+               bound: Mapping[str, list[ast.expr] | None], depth: int, *,
+               secret: bool = False) -> _Source | None:
+        """The first source among ``nodes``; with ``secret``, only a secret counts (a string
+        built around an IP address is no longer only one)."""
+        for n in nodes:
+            found = self.source(n, bound, depth)
+            if found is not None and (not secret or found.kind in ("generator", "hasher")):
+                return found
+        return None
+
+    def _call(self, node: ast.Call, bound: Mapping[str, list[ast.expr] | None],
+              depth: int) -> _Source | None:
+        words = self.words
+        func = node.func
+        name = self._dotted(func)
+        if name is not None:
+            for kind, entries in (("generator", words.generators), ("hasher", words.hashers),
+                                  ("client_ip", words.client_ip_calls)):
+                entry = _matches(name, entries)
+                if entry is not None:
+                    return _Source(kind, f"{entry}()")  # type: ignore[arg-type]
+        short = func.attr if isinstance(func, ast.Attribute) else (
+            func.id if isinstance(func, ast.Name) else None)
+        if isinstance(func, ast.Attribute):
+            inner = self.source(func.value, bound, depth)
+            if inner is not None and (inner.kind in ("generator", "hasher")
+                                      or func.attr in _STRING_METHODS):
+                return inner  # os.urandom(8).hex(), kdf.derive(...), ip.strip()
+            if func.attr in words.hash_methods and self._words_of(func.value) & (
+                    words.hasher_words):
+                return _Source("hasher", f"{_spelled(func.value)}.{func.attr}()")
+            if func.attr == "get" and node.args:
+                header = _constant(node.args[0])
+                if header is not None:
+                    return self._header(header, func.value)
+        if short is not None and short in self.helpers:
+            helper = self.helpers[short]
+            return _Source(helper.kind, f"{helper.name} via {short}()")
+        args = [*node.args, *(kw.value for kw in node.keywords)]
+        if short in _JOINS:
+            # "".join(secrets.choice(alphabet) for _ in range(n)), "{}".format(token); not
+            # os.path.join(directory, random_name)
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant):
+                return self._secret_parts(args, bound, depth)
+            return None
+        if short in _ENCODERS or (short in _HASHES and name is not None):
+            return self._first(args, bound, depth, secret=short in _HASHES)
+        return None
+
+    def _attribute(self, node: ast.Attribute, bound: Mapping[str, list[ast.expr] | None],
+                   depth: int) -> _Source | None:
+        words = self.words
+        spelled = _spelled(node)
+        for kind, attrs in (("client_ip", words.client_ip_attributes),
+                            ("user_agent", words.user_agent_attributes)):
+            for attr in attrs:
+                if spelled.endswith("." + attr) and self._requestish(node):
+                    return _Source(kind, spelled)  # type: ignore[arg-type]
+        if node.attr == "string":  # request.user_agent.string
+            inner = self.source(node.value, bound, depth)
+            if inner is not None and inner.kind == "user_agent":
+                return inner
+        return None
+
+    def _header(self, header: str, of: ast.expr) -> _Source | None:
+        """``request.headers.get('User-Agent')``, ``environ['REMOTE_ADDR']``."""
+        key = header.lower()
+        for kind, headers in (("client_ip", self.words.client_ip_headers),
+                              ("user_agent", self.words.user_agent_headers)):
+            if key in headers:
+                return _Source(kind, f"{_spelled(of)}['{header}']")  # type: ignore[arg-type]
+        return None
+
+    # --- which column a node is ----------------------------------------------------------
+
+    def _column(self, node: ast.expr, owner: str | None,
+                bound: Mapping[str, list[ast.expr] | None], depth: int = 0) -> ColumnKey | None:
+        """The column ``node`` is: ``x.col``, an encoding of it (``x.col.encode()``), or a
+        local name bound only to it."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, ast.Attribute):
+            return self.reads.resolve(node.attr, receiver(node.value, owner))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in ("encode", "decode")):
+            return self._column(node.func.value, owner, bound, depth + 1)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id in ("str", "bytes")) and len(node.args) == 1:
+            return self._column(node.args[0], owner, bound, depth + 1)
+        if isinstance(node, ast.Name):
+            values = bound.get(node.id)
+            if not values:
+                return None
+            found = {self._column(v, owner, {**bound, node.id: None}, depth + 1)
+                     for v in values}
+            return found.pop() if len(found) == 1 else None
+        return None
+
+    # --- uses ----------------------------------------------------------------------------
+
+    def module(self, module: ast.Module, lines: Sequence[int],
+               outer: str | None) -> Iterator[tuple[ColumnKey, ValueSource]]:
+        for nodes, owner, params in scopes(module, lines, outer):
+            bound = _bindings(nodes, None, params)
+            for node in nodes:
+                yield from self._uses(node, owner, bound)
+
+    def _found(self, column: ColumnKey, source: _Source,
+               line: int) -> tuple[ColumnKey, ValueSource]:
+        name = source.name
+        if len(name) > _LONGEST:
+            name = name[:_LONGEST - 3] + "..."
+        return column, ValueSource(source.kind, name, self.path, line)
+
+    def _uses(self, node: ast.AST, owner: str | None,
+              bound: Mapping[str, list[ast.expr] | None]
+              ) -> Iterator[tuple[ColumnKey, ValueSource]]:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute):
+                    column = self.index.resolve(target.attr, receiver(target.value, owner))
+                    source = None if column is None else self.source(node.value, bound)
+                    if column is not None and source is not None and source.kind != "verifier":
+                        yield self._found(column, source, node.lineno)
+                elif isinstance(target, ast.Name) and owner is not None:
+                    yield from self._default(target.id, owner, node.value, bound)
+        elif isinstance(node, ast.Call):
+            yield from self._constructed(node, bound)
+            yield from self._verified(node, owner, bound)
+
+    def _constructed(self, node: ast.Call, bound: Mapping[str, list[ast.expr] | None]
+                     ) -> Iterator[tuple[ColumnKey, ValueSource]]:
+        """``Model(col=EXPR)``: the model's constructor writes the column."""
+        func = node.func
+        callee = func.id if isinstance(func, ast.Name) else (
+            func.attr if isinstance(func, ast.Attribute) else None)
+        attrs = self.index.by_class.get(callee or "")
+        if not attrs:
+            return
+        for kw in node.keywords:
+            column = attrs.get(kw.arg) if kw.arg is not None else None
+            source = None if column is None else self.source(kw.value, bound)
+            if column is not None and source is not None:
+                yield self._found(column, source, kw.value.lineno)
+
+    def _default(self, attr: str, owner: str, value: ast.expr,
+                 bound: Mapping[str, list[ast.expr] | None]
+                 ) -> Iterator[tuple[ColumnKey, ValueSource]]:
+        """``token = Column(String, default=lambda: secrets.token_urlsafe())`` in the model's
+        class: the column's default makes its value."""
+        column = self.index.by_class.get(owner, {}).get(attr)
+        if column is None or not isinstance(value, ast.Call):
+            return
+        for kw in value.keywords:
+            if kw.arg not in _DEFAULTS:
+                continue
+            made = kw.value
+            source = self.source(made.body, bound) if isinstance(made, ast.Lambda) else (
+                self.source(ast.Call(func=made, args=[], keywords=[]), bound)
+                if isinstance(made, (ast.Name, ast.Attribute)) else None)
+            if source is not None and source.kind in ("generator", "hasher"):
+                yield self._found(column, source, kw.value.lineno)
+
+    def _verified(self, node: ast.Call, owner: str | None,
+                  bound: Mapping[str, list[ast.expr] | None]
+                  ) -> Iterator[tuple[ColumnKey, ValueSource]]:
+        """``pyotp.TOTP(x.col)``, ``argon2.verify(password, x.col)``: the column is what the
+        verifier checks against."""
+        func = node.func
+        name = self._dotted(func)
+        verifier: tuple[str, tuple[int, ...]] | None = None
+        if name is not None:
+            for entry, reads in self.words.verifiers:
+                if _matches(name, (entry,)):
+                    verifier = (f"{entry}()", reads)
+                    break
+        if verifier is None and isinstance(func, ast.Attribute) and (
+                func.attr in self.words.verify_methods
+                and self._words_of(func.value) & self.words.hasher_words):
+            verifier = (f"{_spelled(func.value)}.{func.attr}()", ())
+        if verifier is None:
+            return
+        spelled, reads = verifier
+        args = [*node.args, *(kw.value for kw in node.keywords)]
+        for i in reads or (0, 1):
+            column = self._column(args[i], owner, bound) if i < len(args) else None
+            if column is not None:
+                yield self._found(column, _Source("verifier", spelled), node.lineno)
+
+
+def _spelled(node: ast.expr) -> str:
+    """How the code spells a receiver, short: ``request.headers``, ``argon2.using(...)``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_spelled(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return f"{_spelled(node.func)}(...)"
+    return "..."
+
+
+def _constant(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and _NAME.fullmatch(
+            node.value):
+        return node.value
+    return None
+
+
+def _none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function, without those of the functions and classes inside it."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _bindings(nodes: Sequence[ast.AST],
+              function: ast.FunctionDef | ast.AsyncFunctionDef | None,
+              params: Sequence[str] = ()) -> dict[str, list[ast.expr] | None]:
+    """What each local name is bound to: the values of its plain assignments (``x = ...``);
+    None for a name also bound any other way (a parameter, a loop, ``+=``, ``with ... as``)."""
+    if function is not None:
+        a = function.args
+        params = [p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs,
+                                  *filter(None, (a.vararg, a.kwarg)))]
+    bound: dict[str, list[ast.expr] | None] = dict.fromkeys(params)
+    simple: set[int] = set()
+    for node in nodes:
+        if (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                simple.add(id(targets[0]))
+                name = targets[0].id
+                if name not in bound:
+                    bound[name] = []
+                values = bound[name]
+                if values is not None:
+                    values.append(node.value)
+    for node in nodes:
+        if (isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del))
+                and id(node) not in simple):
+            bound[node.id] = None
+    return bound

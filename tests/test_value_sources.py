@@ -1,0 +1,409 @@
+"""How the code makes and checks a column's value, and what the classifier makes of it.
+
+The fixture is a small clinic-booking service written for these tests: patients sign in to a
+portal with a password and a TOTP app, visits are booked from a browser, kiosks in the lobby
+pair with a random code. The column names say nothing on purpose (``random``, ``options``,
+``authentication``, ``booked_from``): the code around the models says what they hold, the
+ways real services write it (``os.urandom(10).hex()``, a same-file hashing helper, the model's
+constructor, a column default, ``pyotp.TOTP(patient.options)``, ``request.remote_addr``).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reviewer.classifier import load_vocabulary, valued_column
+from reviewer.cli import main
+from reviewer.inventory import build_inventory
+from reviewer.review import classify_inventory
+from reviewer.sources import MemoryTree
+from reviewer.types import Config, Inventory, ValueSource
+from reviewer.value_sources import value_sources
+from tests.gitrepo import GitRepo, isolate_git, make_repo
+
+MODELS = '''\
+import secrets
+
+from sqlalchemy import Column, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    id = Column(Integer, primary_key=True)
+    options = Column(Text)
+    authentication = Column(String(255))
+    checksum = Column(String(64))
+    public_id = Column(String(40))
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+    id = Column(Integer, primary_key=True)
+    patient_id = Column(Integer, ForeignKey("patients.id"))
+    random = Column(String(20))
+    booked_from = Column(String(45))
+    booked_via = Column(String(255))
+    marker = Column(String(16), default=lambda: secrets.token_hex(8))
+
+
+class Kiosk(Base):
+    __tablename__ = "kiosks"
+    id = Column(Integer, primary_key=True)
+    random = Column(String(20))
+'''
+
+
+def _files(**code: str) -> dict[str, str]:
+    files = {"clinic/models.py": MODELS}
+    files.update({path.replace("__", "/") + ".py": textwrap.dedent(text)
+                  for path, text in code.items()})
+    return files
+
+
+def _inventory(tree: MemoryTree) -> Inventory:
+    inventory = build_inventory(tree, Config(root="/repo", models=("clinic/models.py",)),
+                                use_cache=False)
+    assert not inventory.errors
+    return inventory
+
+
+Judged = dict[tuple[str, str], tuple[str | None, str | None, str | None]]
+
+
+def _judged(files: dict[str, str]) -> Judged:
+    tree = MemoryTree(files)
+    inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
+    return {c.key: (c.category, c.confidence, c.evidence) for c in inventory.columns
+            if c.column not in ("id", "patient_id")}
+
+
+# what the names alone say: nothing, but the column default in the model file itself
+_NOTHING: Judged = {
+    ("patients", "options"): (None, None, None),
+    ("patients", "authentication"): (None, None, None),
+    ("patients", "checksum"): (None, None, None),
+    ("patients", "public_id"): (None, None, None),
+    ("visits", "random"): (None, None, None),
+    ("visits", "booked_from"): (None, None, None),
+    ("visits", "booked_via"): (None, None, None),
+    ("visits", "marker"): (
+        "credential", "high", "written from secrets.token_hex(): clinic/models.py:27"),
+    ("kiosks", "random"): (None, None, None),
+}
+
+
+def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
+    return ("credential", "high", f"{verb} {where}")
+
+
+@pytest.mark.parametrize(
+    ("code", "changed"),
+    [
+        pytest.param({}, {}, id="no code: only the column default in the model file"),
+        pytest.param(
+            {"clinic__visits": '''\
+                import os
+
+                def open_visit(visit):
+                    visit.random = os.urandom(10).hex()
+                '''},
+            {("visits", "random"): _credential("os.urandom(): clinic/visits.py:4")},
+            id="written from os.urandom, through .hex()"),
+        pytest.param(
+            {"clinic__visits": '''\
+                from binascii import hexlify
+                from os import urandom
+
+                def open_visit(visit):
+                    visit.random = hexlify(urandom(10)).decode("ascii")
+                '''},
+            {("visits", "random"): _credential("os.urandom(): clinic/visits.py:5")},
+            id="a from-import, hexlify and decode"),
+        pytest.param(
+            {"clinic__visits": '''\
+                import secrets
+
+                from clinic import models
+
+                def book(patient, token=None):
+                    code = None
+                    if patient:
+                        code = secrets.token_urlsafe(16)
+                    return models.Visit(patient_id=patient.id,
+                                        random=code)
+                '''},
+            {("visits", "random"): _credential("secrets.token_urlsafe(): clinic/visits.py:10")},
+            id="a local name set only from a generator (or None), given to the constructor"),
+        pytest.param(
+            {"clinic__pairing": '''\
+                import random
+                import secrets
+                import string
+
+                def pair(visit):
+                    alphabet = string.ascii_letters
+                    visit.random = "".join(random.SystemRandom().choice(alphabet)
+                                           for _ in range(12))
+
+                def pair_again(visit):
+                    visit.random = f"kiosk_{secrets.token_hex(6)}"
+                '''},
+            {("visits", "random"): _credential(
+                "random.SystemRandom(): clinic/pairing.py:7")},
+            id="joined from SystemRandom's choices; a constant prefix keeps a secret"),
+        pytest.param(
+            {"clinic__portal": '''\
+                from passlib.context import CryptContext
+
+                pwd_context = CryptContext(schemes=["argon2"])
+
+                def _hash(secret):
+                    return pwd_context.hash(secret)
+
+                def enrol(patient, password):
+                    hashed = _hash(password)
+                    patient.authentication = hashed
+                '''},
+            {("patients", "authentication"): _credential(
+                "pwd_context.hash() via _hash(): clinic/portal.py:10")},
+            id="a same-file helper that returns a password hash"),
+        pytest.param(
+            {"clinic__portal": '''\
+                import pyotp
+                from passlib.hash import argon2
+
+                def check(patient, password, code):
+                    seed = patient.options
+                    if not argon2.verify(password, patient.authentication):
+                        return False
+                    return pyotp.TOTP(seed).verify(code)
+                '''},
+            {("patients", "options"): _credential("pyotp.TOTP(): clinic/portal.py:8", "read by"),
+             ("patients", "authentication"): _credential(
+                 "argon2.verify(): clinic/portal.py:6", "read by")},
+            id="read by verifiers, directly and through a local name"),
+        pytest.param(
+            {"clinic__portal": '''\
+                import hmac
+                from werkzeug.security import check_password_hash
+
+                def check(patient, visit, given):
+                    check_password_hash(given, patient.authentication)
+                    return hmac.compare_digest(visit.random.encode(), given)
+                '''},
+            {("visits", "random"): _credential(
+                "hmac.compare_digest(): clinic/portal.py:6", "read by")},
+            id="only the argument a verifier checks against is the stored value"),
+        pytest.param(
+            {"clinic__web": '''\
+                from flask import request
+
+                def book(visit):
+                    visit.booked_from = request.headers.get(
+                        "X-Forwarded-For", request.remote_addr).split(",")[0].strip()
+                    visit.booked_via = str(request.user_agent)[:255]
+                '''},
+            {("visits", "booked_from"): (
+                "direct_identifier", "high", "written from request.headers['X-Forwarded-For'],"
+                " the client's IP address: clinic/web.py:4"),
+             ("visits", "booked_via"): (
+                 "quasi_identifier", "high", "written from request.user_agent, the client's "
+                 "user agent: clinic/web.py:6")},
+            id="request metadata: the client's address and user agent"),
+        pytest.param(
+            {"clinic__visits": '''\
+                import random
+                import uuid
+
+                def open_visit(visit, kiosk, printer):
+                    visit.random = uuid.uuid4().hex
+                    visit.booked_via = str(random.random())
+                    kiosk.random = random.choice("abcdef")
+                    printer.random = f"{uuid.uuid4()}"
+                '''},
+            {},
+            id="uuid4 and random.random are not secret generators"),
+        pytest.param(
+            {"clinic__kiosks": '''\
+                import secrets
+
+                def pair(kiosk, badge):
+                    kiosk.random = secrets.token_hex(4)
+                    badge.random = secrets.token_hex(4)
+                '''},
+            {("kiosks", "random"): _credential("secrets.token_hex(): clinic/kiosks.py:4")},
+            id="a token written to another model's same-named column is that model's"),
+        pytest.param(
+            {"clinic__scans": '''\
+                import hashlib
+                import os
+                import secrets
+
+                def store(patient, visit, content, directory):
+                    patient.checksum = hashlib.sha256(content).hexdigest()
+                    visit.random = os.path.join(directory, secrets.token_hex(4))
+                    visit.booked_via = f"{visit.id}-{secrets.token_hex(4)}.pdf"
+                    visit.booked_from = hashlib.sha256(request.remote_addr).hexdigest()
+                '''},
+            {},
+            id="a checksum of content, a random file name, a hashed address are none"),
+        pytest.param(
+            {"clinic__tokens": '''\
+                import hashlib
+                import secrets
+
+                def issue(patient):
+                    token = secrets.token_urlsafe(32)
+                    patient.checksum = hashlib.sha256(token.encode()).hexdigest()
+                    patient.public_id = secrets.token_urlsafe(8)
+                    return token
+                '''},
+            {("patients", "checksum"): _credential(
+                "secrets.token_urlsafe(): clinic/tokens.py:6")},
+            id="a hash of a secret is a secret; a random identifier is not (device_id)"),
+        pytest.param(
+            {"tests__test_visits": "import os\ndef test(visit):\n"
+                                   "    visit.random = os.urandom(4).hex()\n",
+             "clinic__broken": "import os\ndef f(visit:\n    visit.random = os.urandom(4)\n",
+             "clinic__migrations__versions__0001":
+                 "import os\ndef upgrade(visit):\n    visit.random = os.urandom(4).hex()\n"},
+            {},
+            id="tests, migrations and a file that does not parse give nothing"),
+    ],
+)
+def test_the_classifier_judges_a_column_by_how_its_value_is_made(
+        code: dict[str, str], changed: Judged) -> None:
+    assert _judged(_files(**code)) == {**_NOTHING, **changed}
+
+
+def test_each_kind_is_recorded_where_the_code_first_uses_it() -> None:
+    tree = MemoryTree(_files(
+        clinic__b="import os\ndef f(visit):\n    visit.random = os.urandom(4).hex()\n",
+        clinic__a="import hmac\ndef f(visit, x):\n    y = 1\n"
+                  "    return hmac.compare_digest(x, visit.random)\n"))
+    inventory = _inventory(tree)
+    vocab = load_vocabulary()
+    asked = [c for c in inventory.columns if c.key == ("visits", "random")]
+    assert all(valued_column(c, vocab) for c in asked)
+    assert vocab.values is not None
+    found = value_sources(tree, asked, inventory.columns, vocab.values, unique_min_words=2)
+    assert found == {("visits", "random"): (
+        ValueSource("verifier", "hmac.compare_digest()", "clinic/a.py", 4),
+        ValueSource("generator", "os.urandom()", "clinic/b.py", 3))}
+
+
+def test_what_each_file_holds_is_kept_by_its_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer import value_sources as module
+
+    web = ("from flask import request\n\ndef book(visit):\n"
+           "    visit.booked_from = request.headers['X-Real-IP']\n")
+    tree = MemoryTree(_files(clinic__web=web))
+    inventory = _inventory(tree)
+    vocab = load_vocabulary()
+    words = vocab.values
+    assert words is not None
+    asked = [c for c in inventory.columns if valued_column(c, vocab)]
+    parsed: list[str] = []
+    real_read = module._read
+    monkeypatch.setattr(module, "_read", lambda *a: parsed.append(a[-1]) or real_read(*a))
+
+    def found() -> dict[tuple[str, str], tuple[ValueSource, ...]]:
+        return value_sources(tree, asked, inventory.columns, words, unique_min_words=2,
+                             use_cache=True)
+
+    expected = {
+        ("visits", "booked_from"): (
+            ValueSource("client_ip", "request.headers['X-Real-IP']", "clinic/web.py", 4),),
+        ("visits", "marker"): (
+            ValueSource("generator", "secrets.token_hex()", "clinic/models.py", 27),)}
+    assert (found(), sorted(parsed)) == (expected, ["clinic/models.py", "clinic/web.py"])
+    assert (found(), len(parsed)) == (expected, 2)  # read back: nothing parsed again
+
+
+# ------------------------------------------------------------------ through the CLI, cached
+
+RULES = json.dumps({"version": 1, "rules": []})
+
+
+@pytest.fixture
+def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    isolate_git(monkeypatch)
+    repo = make_repo(tmp_path / "clinic")
+    for path, text in _files().items():
+        repo.write(path, text)
+    repo.write("clinic/visits.py", "def open_visit(visit):\n    visit.random = 'x'\n")
+    repo.write(".masking-reviewer.toml", 'models = ["clinic/models.py"]\n')
+    repo.write("masking_rules.json", RULES)
+    repo.commit("clinic")
+    return repo
+
+
+def _scan(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, tuple[object, ...]]:
+    main(["scan", "--format", "json", "--root", str(root)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return {f"{c['table']}.{c['column']}": (c["category"], c["confidence"], c["evidence"])
+            for c in json.loads(out)["columns"] if c["table"] == "visits"
+            and c["column"] == "random"}
+
+
+def test_a_warm_scan_sees_a_generator_added_outside_the_model_files(
+        clinic: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _scan(clinic.root, capsys) == {"visits.random": (None, None, None)}
+    assert _scan(clinic.root, capsys) == {"visits.random": (None, None, None)}
+    clinic.write("clinic/visits.py", "import os\n\ndef open_visit(visit):\n"
+                                     "    visit.random = os.urandom(10).hex()\n")
+    assert _scan(clinic.root, capsys) == {"visits.random": (
+        "credential", "high", "written from os.urandom(): clinic/visits.py:4")}
+
+
+def test_a_pull_request_writing_a_session_secret_is_blocked(
+        clinic: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    # the pull request adds a column whose name says nothing and the code that fills it with
+    # a session secret: MR003 blocks, and its evidence says why, in JSON and in markdown
+    clinic.branch("feature")
+    clinic.checkout("feature")
+    clinic.write("clinic/models.py", MODELS.replace(
+        "    marker = Column(String(16), default=lambda: secrets.token_hex(8))\n",
+        "    marker = Column(String(16), default=lambda: secrets.token_hex(8))\n"
+        "    nonce_b = Column(String(32))\n"))
+    clinic.write("clinic/sessions.py", "import secrets\n\ndef start(visit):\n"
+                                       "    visit.nonce_b = secrets.token_bytes(16).hex()\n")
+    clinic.commit("Visits keep a per-session secret")
+    code = main(["diff", "-C", str(clinic.root), "--base", "main", "--no-ai",
+                 "--format", "json"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    # (the marker's default made it a credential before: old debt, not this change's)
+    [mr003] = [f for f in json.loads(out)["findings"] if f["code"] == "MR003"
+               and f["introduced"]]
+    assert code == 1
+    assert (mr003["table"], mr003["column"], mr003["severity"], mr003["line"]) == (
+        "visits", "nonce_b", "error", 28)
+    assert mr003["evidence"] == "written from secrets.token_bytes(): clinic/sessions.py:4"
+    main(["diff", "-C", str(clinic.root), "--base", "main", "--no-ai", "--format", "markdown"])
+    assert "written from secrets.token_bytes(): clinic/sessions.py:4" in capsys.readouterr().out
+
+
+def test_the_ai_prompt_carries_the_value_evidence() -> None:
+    from reviewer.ai import AiRequest, render_request
+
+    tree = MemoryTree(_files(clinic__portal="import pyotp\n\ndef check(patient, code):\n"
+                                            "    return pyotp.TOTP(patient.options).now()\n"))
+    inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
+    column = inventory.by_key()[("patients", "options")]
+    hunk = "@@ -13,0 +14,1 @@ class Patient(Base):\n+    options = Column(Text)\n"
+    rendered = render_request(AiRequest(hunks=(("clinic/models.py", hunk),),
+                                        candidates=(column,), findings=(), similar=(),
+                                        inventory=inventory))
+    assert ("classifier: credential, high confidence (read by pyotp.TOTP(): "
+            "clinic/portal.py:4)") in rendered.user
