@@ -71,7 +71,73 @@ def returned_values(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression 
         stmt.body.visit(uses)
         if uses.count == 2:  # bound once, returned once
             return [call]
+        chained = _rebound_chain(stmt, ret.value)
+        if chained is not None and uses.count == 2 * chained[1]:
+            return [chained[0]]
     return returns
+
+
+def _rebound_chain(stmt: cst.FunctionDef, name: str) -> tuple[cst.Call, int] | None:
+    """``prop = hybrid_property(get, set)``, then ``prop = prop.comparator(cmp)``, at the
+    top level of a function: the one call they make (``hybrid_property(get, set).comparator(
+    cmp)``) and how many statements bind the name; None for any other binding of it."""
+    made: cst.Call | None = None
+    count = 0
+    for _s, small in statements(block_body(stmt.body)):
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+                and small.targets[0].target.value == name):
+            continue
+        value = small.value
+        count += 1
+        if made is None and isinstance(value, cst.Call):
+            made = value
+        elif made is not None and isinstance(value, cst.Call) and isinstance(
+            value.func, cst.Attribute
+        ) and isinstance(value.func.value, cst.Name) and value.func.value.value == name:
+            made = value.with_changes(func=value.func.with_changes(value=made))
+        else:
+            return None
+    return (made, count) if made is not None and count > 1 else None
+
+
+def _configured(stmt: cst.FunctionDef, name: str) -> str | None:
+    """``prop = hybrid_property(get, set)``; ``prop.comparator(cmp)``; ``return prop``: the
+    callee of the one call that made what the function returns, when the name is otherwise
+    only the receiver of method calls made for their effect (which configure the object, not
+    change its kind); None otherwise."""
+    made: str | None = None
+    calls = 0
+    for _s, small in statements(block_body(stmt.body)):
+        if isinstance(small, cst.Assign) and any(
+            isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets
+        ):
+            if made is not None or len(small.targets) != 1 or not isinstance(
+                small.value, cst.Call
+            ):
+                return None
+            made = dotted(small.value.func)
+        elif isinstance(small, cst.Expr) and isinstance(call := small.value, cst.Call) and (
+            isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name)
+            and call.func.value.value == name
+        ):
+            calls += 1
+    if made is None or not calls:
+        return None
+    uses = _NameUses(name)
+    stmt.body.visit(uses)
+    return made if uses.count == 2 + calls else None
+
+
+def chained_callee(call: cst.Call) -> str | None:
+    """``hybrid_property().comparator`` for ``hybrid_property(get, set).comparator(cmp)``: a
+    method of what a call made, named as returned_calls names one; None when the callee is
+    no such chain."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
+        return None
+    inner = dotted(func.value.func) or chained_callee(func.value)
+    return f"{inner}().{func.attr.value}" if inner is not None else None
 
 
 def top_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
@@ -116,7 +182,8 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
     names: list[str | None] = []
     displays: dict[str, str] | None = None
     for value in values:
-        callee = dotted(value.func) if isinstance(value, cst.Call) else None
+        callee = (dotted(value.func) or chained_callee(value)) if isinstance(
+            value, cst.Call) else None
         if isinstance(value, cst.Name) and value.value not in ("None", "True", "False"):
             if displays is None:  # `info = {...}` bound once, filled in, returned
                 if counts is None:
@@ -127,6 +194,9 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
                             if counts.get(n) == 1 and (kind := display_kind(v)) is not None}
             if value.value in displays:
                 names.append(displays[value.value])
+                continue
+            if (made := _configured(stmt, value.value)) is not None:
+                names.append(made)
                 continue
         if value is not None and (kind := display_kind(value)) is not None:
             names.append(kind)  # `return {...}` makes a dict as `return dict(...)` does
@@ -144,6 +214,91 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
         names.append(callee)
     found = [n for n in names if n]
     return tuple(dict.fromkeys(found)) if found and len(found) == len(names) else ()
+
+
+class _NewCalls(cst.CSTVisitor):
+    """``X.__new__(mcs, name, bases, namespace)`` calls of a function (nested functions and
+    classes left out), and the list methods called on each local: what a metaclass's
+    ``__new__`` makes its class of."""
+
+    def __init__(self) -> None:
+        self.bases: list[cst.BaseExpression] = []
+        self.grown: dict[str, list[cst.BaseExpression]] = {}  # local -> what it is given
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        if isinstance(func, cst.Attribute) and func.attr.value == "__new__" and len(
+            positional
+        ) >= 3:
+            self.bases.append(positional[2])
+        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and (
+            func.attr.value in ("append", "insert", "extend")
+        ) and positional:
+            self.grown.setdefault(func.value.value, []).append(positional[-1])
+        return True
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
+        if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
+            self.grown.setdefault(node.target.value, []).append(node.value)
+        return True
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self.grown.setdefault(target.target.value, []).append(node.value)
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def injected_bases(stmt: cst.FunctionDef) -> tuple[str, ...]:
+    """A metaclass's ``__new__``: the names of its module it puts among the bases it hands
+    ``type.__new__`` or ``super().__new__`` (``new_bases.append(Base)`` ... ``tuple(new_bases)``,
+    ``bases + (Base,)``), so every class the metaclass makes derives from them. The names the
+    function binds itself (its parameters, loop variables, locals) stand for the bases it was
+    given or what it computes, and are left out; so is under which condition it adds a name."""
+    finder = _NewCalls()
+    stmt.body.visit(finder)
+    if not finder.bases:
+        return ()
+    counter = Assigned()
+    stmt.body.visit(counter)
+    params = stmt.params
+    bound = set(counter.counts) | {
+        ident(p.name.value) for p in (*params.posonly_params, *params.params,
+                                      *params.kwonly_params, params.star_arg, params.star_kwarg)
+        if isinstance(p, cst.Param)}
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def collect(node: cst.BaseExpression) -> None:
+        if isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                collect(element.value)
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            collect(node.left)
+            collect(node.right)
+        elif isinstance(node, cst.Call) and dotted(node.func) in ("tuple", "list") and (
+            len(node.args) == 1 and not node.args[0].keyword
+        ):
+            collect(node.args[0].value)
+        elif (name := dotted(node)) is not None:
+            head = name.partition(".")[0]
+            if head not in bound:
+                found.append(name)
+            elif "." not in name and name not in seen:  # a local list: what it was given
+                seen.add(name)
+                for given in finder.grown.get(name, ()):
+                    collect(given)
+
+    for bases in finder.bases:
+        collect(bases)
+    return tuple(dict.fromkeys(found))
 
 
 class TypeCalls(cst.CSTVisitor):

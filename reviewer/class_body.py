@@ -20,6 +20,7 @@ from reviewer.bodies import (
     SealedWrites,
     SelfCalls,
     TypeCalls,
+    injected_bases,
     nested_calls,
 )
 from reviewer.calls import COLUMN_FACTORIES, NON_TYPE_ARGS, Extractor
@@ -132,6 +133,7 @@ class ClassReader:
             table_ref=state.table_ref,
             versioned=state.versioned,
             table_hooks=tuple(state.table_hooks),
+            injects=state.injects,
             keywords=tuple(
                 (a.keyword.value, expr_code(a.value)) for a in node.keywords
                 if a.keyword is not None
@@ -323,6 +325,8 @@ class ClassReader:
                                          (), state)
             if attr in TABLE_HOOKS:
                 self.table_hook(attr, self.first_line(stmt), stmt, state)
+            if attr == "__new__":
+                state.injects = injected_bases(stmt)
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
             if self.ex.any_sealing and SEALING.search(ex.pos.text(stmt)):
                 self.sealed_writes(stmt, state, decorators)
@@ -596,6 +600,7 @@ class _ClassState:
     subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
         default_factory=list)
     table_hooks: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
+    injects: tuple[str, ...] = ()  # what a metaclass's __new__ adds to the bases it makes
 
 
 def _tablename(state: _ClassState, value: cst.BaseExpression | None, line: int,

@@ -737,10 +737,11 @@ class ColumnBuilder(ColumnCalls):
                 if maker is not None:
                     self.error(owner.path, owner.facts.line,
                                f"class {owner.facts.name}: base class {base!r} comes from "
-                               f"{maker}, so its columns cannot be read; have the function only "
-                               "return the call that makes the base (declarative_base(...), "
-                               "SQLAlchemy(...)) or define one class and return it, or bind "
-                               "the base at module level (Base = declarative_base(...))")
+                               f"{maker[0]}, so its columns cannot be read; " + (
+                                   maker[1] or "have the function only return the call that "
+                                   "makes the base (declarative_base(...), SQLAlchemy(...)) or "
+                                   "define one class and return it, or bind the base at module "
+                                   "level (Base = declarative_base(...))"))
                     continue
                 unparsed = self.resolver.unparsed(owner.path, base) if qual is None \
                     else None

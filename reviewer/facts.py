@@ -146,6 +146,9 @@ class ClassFacts:
     # (hook, its line, what it builds: "Table(...) at line 80, in _history_mapper()", ()), or
     # (hook, line, "", names it calls that are no function of this file, for the inventory)
     table_hooks: tuple[tuple[str, int, str, tuple[str, ...]], ...] = ()
+    # A metaclass's ``__new__`` that puts names of its module among the bases it gives
+    # ``type.__new__``/``super().__new__`` (``new_bases.append(Base)``): the names, as written
+    injects: tuple[str, ...] = ()
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -186,6 +189,9 @@ class MadeClass:
     # __tablename__ (tablename_expr evaluated per subclass); the name is left empty.
     body: ClassFacts
     problem: str | None = None  # why the namespace cannot be read (then it blocks)
+    # ``return Meta("VersionedBase", (object,), {...})`` in a function: the callee, a class of
+    # the repository the resolver judges as a metaclass (None: type() or a class statement)
+    maker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,11 +370,12 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
              for r in c.col_refs],
             [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames],
-            [[h, n, w, list(o)] for h, n, w, o in c.table_hooks]]
+            [[h, n, w, list(o)] for h, n, w, o in c.table_hooks], list(c.injects)]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
-    return [m.attribute, m.line, m.end_line, m.name_expr, _enc_class(m.body), m.problem]
+    return [m.attribute, m.line, m.end_line, m.name_expr, _enc_class(m.body), m.problem,
+            m.maker]
 
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
@@ -444,7 +451,7 @@ def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
      table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames,
-     table_hooks) = d
+     table_hooks, injects) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -460,13 +467,14 @@ def _class(d: Any) -> ClassFacts:
               for a, t, n, e, ann in col_refs),
         tuple((int(n), tuple(map(str, g)), _tuples(e)) for n, g, e in renames),
         tuple((str(h), int(n), str(w), tuple(map(str, o))) for h, n, w, o in table_hooks),
+        tuple(map(str, injects)),
     )
 
 
 def _made(d: Any) -> MadeClass:
-    attribute, line, end_line, expr, body, problem = d
+    attribute, line, end_line, expr, body, problem, maker = d
     return MadeClass(str(attribute), int(line), int(end_line), _tuples(expr), _class(body),
-                     problem)
+                     problem, maker)
 
 
 def facts_from_json(data: Any) -> ModuleFacts:

@@ -242,7 +242,10 @@ class Resolver:
                 if found.kind not in ("unresolved", "missing"):
                     return found
             return Ref("missing", target, imp.name, f"{imp.module}.{imp.name}")
-        star = self.star(path, facts.imports, name, depth)
+        # python-future's `from builtins import *` heads every module of flexget's 2016-19
+        # history: an external star import whose contents are unknown does not hide what the
+        # module binds itself (`def versioned_base(...)` below it)
+        star = self.star(path, facts.imports, name, depth, assume=head not in facts.names)
         if star is not None:
             return star
         if head in facts.names:
@@ -251,11 +254,12 @@ class Resolver:
             return Ref("external", qual=f"builtins.{name}")
         return Ref("unresolved", path, name, name)
 
-    def star(self, path: str, imports: Sequence[ImportFacts], name: str, depth: int
-             ) -> Ref | None:
+    def star(self, path: str, imports: Sequence[ImportFacts], name: str, depth: int,
+             assume: bool = True) -> Ref | None:
         """A name bound by ``from m import *``. The repository's own modules are searched
         first (their names are known, and a later star import wins); an external module's
-        contents are not, so the last external star import is assumed to supply the name."""
+        contents are not, so the last external star import is assumed to supply the name
+        (unless ``assume`` is False)."""
         head = name.partition(".")[0]
         external: Ref | None = None
         for imp in reversed(imports):
@@ -266,7 +270,7 @@ class Resolver:
                 if imp.level else self.find_module(imp.module, path)
             )
             if target is None:
-                if external is None and not imp.level:
+                if external is None and not imp.level and assume:
                     external = Ref("external", qual=f"{imp.module}.{name}")
                 continue
             exported = self.facts(target)
@@ -310,7 +314,10 @@ class Resolver:
         facts = self.facts(func.path)
         if facts is None:
             return func
-        if any(m.attribute == func.name for m in facts.returned):
+        cls = next((m for m in reversed(facts.returned) if m.attribute == func.name), None)
+        if cls is not None and (cls.maker is None or self.injected_bases(
+            func.path, cls.maker) is not None
+        ):  # a class it defines, or one a metaclass that adds a base makes (Meta("X", ...))
             return Ref("class", func.path, f"{func.name}()")
         if next((p for n, _, p in reversed(facts.functions) if n == func.name), None):
             return func  # more than its one returned call decides the base (unfollowed_call)
@@ -333,11 +340,12 @@ class Resolver:
         error = unread_error(facts) if facts is not None else None
         return (ref.path, error) if error is not None else None
 
-    def unfollowed_call(self, path: str, name: str) -> str | None:
+    def unfollowed_call(self, path: str, name: str) -> tuple[str, str] | None:
         """When ``name`` is ``Base = make_base(...)`` (or an attribute of such a name) and
         make_base is a function of the repository that function_result could not follow: what
         it is and why, for the MR007
-        ("make_base() (app/db.py:3), which ... because it runs a loop (line 5)"); else None."""
+        ("make_base() (app/db.py:3), which ... because it runs a loop (line 5)"), and what to
+        do about it ("" for the usual advice); else None."""
         ref = self.resolve(path, name)
         local = ref.name.partition(".")[0]  # `db.Model` after `db = make_db()`: db
         facts = self.facts(ref.path) if ref.kind == "other" and ref.path else None
@@ -353,13 +361,30 @@ class Resolver:
         callees = next((cs for n, cs in reversed(where.returns) if n == func.name), ())
         if problem is None and len(callees) == 1 and self.class_maker(func.path, callees[0]):
             problem = f"it builds the class at run time with {callees[0]}(...)"
+        fix = ""
+        meta = self.metaclass(func.path, callees[0]) if problem is None and len(
+            callees) == 1 else None
+        if meta is not None:
+            problem = (f"it makes the class with the metaclass {callees[0]} ({meta.path}:"
+                       f"{meta.facts.line}), whose __new__ adds no declarative base "
+                       "masking-reviewer can name to the bases of the classes it makes")
+            fix = (f"derive {callees[0]} from SQLAlchemy's DeclarativeMeta, or have its "
+                   "__new__ add the declarative base by name (new_bases.append(Base), bases + "
+                   "(Base,)) before it calls type.__new__, or derive the models from the base")
         if problem is None:
             problem = (f"it returns {callees[0]}(...), which masking-reviewer does not read "
                        "as a declarative base when a function returns it" if len(callees) == 1
                        else "what it returns is neither one call nor a class it defines and "
                        "returns")
         return (f"{func.name}() ({func.path}:{line}), which masking-reviewer cannot follow "
-                f"because {problem}")
+                f"because {problem}"), fix
+
+    def metaclass(self, path: str, name: str) -> ClassNode | None:
+        """The class ``name`` (as written in ``path``) when it is a metaclass of the repository
+        (it derives from ``type``), else None."""
+        ref = self.resolve(path, name)
+        node = self.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        return node if node is not None and "builtins.type" in self.full_mro(node) else None
 
     def class_maker(self, path: str, callee: str) -> bool:
         """Does ``callee(...)`` build a class at run time: ``type(...)`` or a declarative
@@ -600,7 +625,7 @@ class Resolver:
         cls = next((c for c in reversed(facts.classes) if c.name == name), None) if facts else None
         made = next((m for m in reversed(facts.returned) if f"{m.attribute}()" == name),
                     None) if facts and name.endswith("()") else None
-        if made is not None:
+        if made is not None and (made.maker is None or self.metaclass(path, made.maker)):
             cls = made.body  # the class the function returns (function_result)
         if cls is None or key in self._resolving:
             return None
@@ -637,44 +662,16 @@ class Resolver:
         metaclass = dict(cls.keywords).get("metaclass")
         if metaclass is not None and self.declarative_meta(path, metaclass):
             node.root = node.declarative = True  # class Base(metaclass=DeclarativeMeta)
+        injected = self.injected_bases(path, metaclass) if metaclass is not None else None
+        if injected is not None:
+            # Meta("VersionedBase", (object,), {...}) whose __new__ adds Base to the bases of
+            # the classes it makes: the class stands in for Base (not mapped itself, as
+            # declarative_base()'s class is not) and every subclass is mapped on Base
+            for base in injected[1]:
+                self._base(node, injected[0], base)
+            node.root = node.root or node.declarative
         for base in cls.bases:
-            ref = self.resolve(path, base) if base else Ref("unresolved", path, base)
-            if ref.kind == "class":
-                parent = self.class_node(ref.path, ref.name)
-                if parent is None:
-                    node.bad_bases.append(base)
-                    continue
-                node.bases.append(parent)
-                if parent.declarative:
-                    node.declarative = True
-                node.sqlmodel = node.sqlmodel or parent.sqlmodel
-                node.gino = node.gino or parent.gino
-            elif ref.kind == "external" and self.externals.declares(ref.qual):
-                self.external_base(node, base, ref.qual)
-            elif ref.kind == "external":
-                kind = external_base_kind(ref.qual)
-                if kind == "root-parent":
-                    node.root = node.declarative = True
-                elif kind == "mapped-base":
-                    node.declarative = True
-                    made = self.made_base(ref)
-                    if made is not None:
-                        node.bases.append(made)
-                elif kind == "abstract":
-                    node.abstract = True
-                elif kind == "sqlmodel":
-                    node.sqlmodel = node.declarative = True
-                elif kind == "gino-base":
-                    node.gino = node.declarative = True
-                    given = self.gino_model_classes(ref)
-                    if given is not None:
-                        node.unsupported_bases.append(given)
-                elif kind == "unsupported":
-                    node.unsupported_bases.append(ref.qual or base)
-                elif kind == "unknown":
-                    self.external_base(node, base, ref.qual)
-            else:
-                node.bad_bases.append(base or "<expression>")
+            self._base(node, path, base)
         node.mapped = (
             node.declarative and not node.root and not cls.abstract and not node.abstract
         )
@@ -694,6 +691,46 @@ class Resolver:
                 for c in linearise(node))
         return node
 
+    def _base(self, node: ClassNode, path: str, base: str) -> None:
+        """One base of a class, as written in ``path``: what the class inherits from it."""
+        ref = self.resolve(path, base) if base else Ref("unresolved", path, base)
+        if ref.kind == "class":
+            parent = self.class_node(ref.path, ref.name)
+            if parent is None:
+                node.bad_bases.append(base)
+                return
+            node.bases.append(parent)
+            if parent.declarative:
+                node.declarative = True
+            node.sqlmodel = node.sqlmodel or parent.sqlmodel
+            node.gino = node.gino or parent.gino
+        elif ref.kind == "external" and self.externals.declares(ref.qual):
+            self.external_base(node, base, ref.qual)
+        elif ref.kind == "external":
+            kind = external_base_kind(ref.qual)
+            if kind == "root-parent":
+                node.root = node.declarative = True
+            elif kind == "mapped-base":
+                node.declarative = True
+                made = self.made_base(ref)
+                if made is not None:
+                    node.bases.append(made)
+            elif kind == "abstract":
+                node.abstract = True
+            elif kind == "sqlmodel":
+                node.sqlmodel = node.declarative = True
+            elif kind == "gino-base":
+                node.gino = node.declarative = True
+                given = self.gino_model_classes(ref)
+                if given is not None:
+                    node.unsupported_bases.append(given)
+            elif kind == "unsupported":
+                node.unsupported_bases.append(ref.qual or base)
+            elif kind == "unknown":
+                self.external_base(node, base, ref.qual)
+        else:
+            node.bad_bases.append(base or "<expression>")
+
     def gino_model_classes(self, ref: Ref) -> str | None:
         """``Gino(model_classes=...)`` builds db.Model from other bases, which may add
         columns: how it was written, to block on; None when it is not given."""
@@ -712,6 +749,19 @@ class Resolver:
             qual = ancestor[0] if ancestor is not None else None
         return qual is not None and is_sqla(qual) and tail(qual) in (
             "DeclarativeMeta", "DefaultMeta")
+
+    def injected_bases(self, path: str, name: str) -> tuple[str, tuple[str, ...]] | None:
+        """The metaclass ``name`` (as written in ``path``) when it is a class of the repository
+        deriving from ``type`` whose ``__new__`` puts names of its module among the bases of
+        every class it makes (ClassFacts.injects): that file and those names; else None. The
+        first ``__new__`` along the metaclass's MRO is the one Python runs."""
+        node = self.metaclass(path, name)
+        if node is None or self.declarative_meta(path, name):
+            return None
+        for cls in self.full_mro(node):
+            if isinstance(cls, ClassNode) and "__new__" in cls.facts.names:
+                return (cls.path, cls.facts.injects) if cls.facts.injects else None
+        return None
 
     def made_base(self, ref: Ref) -> ClassNode | None:
         """The base that ``declarative_base(cls=Mixin)`` or ``SQLAlchemy(model_class=Mixin)``

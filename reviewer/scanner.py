@@ -172,6 +172,7 @@ class _ModuleBuilder:
                                        self.base_problem(stmt, finder)))
                 self.factory_function(stmt)
                 self.class_function(stmt, finder.values)
+                self.metaclass_function(stmt)
 
     def module_try(self, stmt: cst.Try | cst.TryStar) -> None:
         """Every block that may run, as for if/else, except the stand-in an import fallback
@@ -526,6 +527,48 @@ class _ModuleBuilder:
             ident(stmt.name.value), self.class_reader.first_line(stmt), pos.end_line(stmt),
             ("lit", ident(name)), self.class_reader.class_(node), problem,
         ))
+
+    def metaclass_function(self, stmt: cst.FunctionDef) -> None:
+        """``def versioned_base(plugin, version): return Meta("VersionedBase", (object,),
+        {"plugin": plugin})``: a class made by calling a class of the repository with a name,
+        bases and a namespace, which is a class statement with ``metaclass=Meta`` when Meta is
+        a metaclass (the resolver decides, from Meta's facts). Only a function whose whole body
+        is that one return is read; what the namespace holds is read like a type() template's."""
+        body = [small for _s, small in statements(block_body(stmt.body))
+                if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
+        compound = [s for s in block_body(stmt.body)
+                    if not isinstance(s, cst.SimpleStatementLine)]
+        if compound or len(body) != 1 or not isinstance(ret := body[0], cst.Return) or (
+            stmt.asynchronous is not None or stmt.decorators
+        ):
+            return
+        call = ret.value
+        if not isinstance(call, cst.Call) or len(call.args) != 3 or any(
+            a.keyword is not None or a.star for a in call.args
+        ) or not isinstance(call.args[1].value, (cst.Tuple, cst.List)):
+            return
+        maker = dotted(call.func)
+        if maker is None or maker == "type":
+            return  # type(...) in a function is a late class (nested_types)
+        bases = tuple(dotted(e.value) or "" for e in call.args[1].value.elements)
+        made = self.class_reader.made_class(call, bases, None, {}, ident(stmt.name.value))
+        params = stmt.params
+        names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
+                                               *params.kwonly_params)}
+        problem = made.problem
+        shaping = [e.value for e in call.args[2].value.elements
+                   if isinstance(e, cst.DictElement) and not isinstance(e.value, cst.Name)
+                   ] if isinstance(call.args[2].value, cst.Dict) else []
+        used = next((r.split(".", 1)[0] for part in (call.args[1].value, *shaping)
+                     for r in refs_in(part) if r.split(".", 1)[0] in names), None)
+        if problem is None and used is not None:
+            problem = (f"the class reads the parameter {used!r} where it shapes the table or "
+                       "its columns, so each call may map something different")
+        self.returned.append(dataclasses.replace(
+            made, line=self.class_reader.first_line(stmt), end_line=self.ex.pos.end_line(stmt),
+            body=dataclasses.replace(made.body, name=literal_str(call.args[0].value) or ident(
+                stmt.name.value), keywords=(("metaclass", maker),)),
+            problem=problem, maker=maker))
 
     def partial_preset(self, target: str, value: cst.Call) -> None:
         """``SecretColumn = partial(mapped_column, String(64), info=...)``."""

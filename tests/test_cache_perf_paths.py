@@ -478,6 +478,15 @@ FACTS_SOURCES = [
         "        register(mixin)\n"
         "    return declarative_base()\n",
         id="a base function the reader cannot follow, and why"),
+    pytest.param(
+        "class PluginMeta(type):\n"
+        "    def __new__(mcs, name, bases, ns):\n"
+        "        new_bases = [b for b in bases if b is not Stand]\n"
+        "        new_bases.append(Base)\n"
+        "        return type.__new__(mcs, name, tuple(new_bases), ns)\n"
+        "def plugin_base(plugin):\n"
+        "    return PluginMeta('Stand', (object,), {'plugin': plugin})\n",
+        id="a metaclass adding a base, and a class a function makes by calling it"),
 ]
 
 

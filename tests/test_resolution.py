@@ -399,6 +399,125 @@ CASES = [
          Row("releases", "code", "Release", "_code", 10, (PRIV,))],
         id="a function returning a method of the hybrid_property it made builds no column",
     ),
+    pytest.param(
+        {"app/props.py": D("""\
+            from sqlalchemy.ext.hybrid import hybrid_property
+            def _getter(attr):
+                return lambda self: (getattr(self, attr) or "").upper()
+            def rebound_property(attr):
+                prop = hybrid_property(_getter(attr))
+                prop = prop.expression(lambda cls: getattr(cls, attr))
+                return prop
+            def configured_property(attr):
+                prop = hybrid_property(_getter(attr))
+                prop.expression(lambda cls: getattr(cls, attr))
+                return prop
+            def chained_property(attr):
+                return hybrid_property(_getter(attr)).expression(lambda cls: getattr(cls, attr))
+            """),
+         "app/m.py": src("""\
+            from app.props import chained_property, configured_property, rebound_property
+            class Release(Base):
+                __tablename__ = "releases"
+                id = Column(Integer, primary_key=True)
+                _code = Column("code", String, info={"v": ColumnVisibility.PRIVATE})
+                code = rebound_property("_code")
+                _label = Column("label", String)
+                label = configured_property("_label")
+                _slug = Column("slug", String)
+                slug = chained_property("_slug")
+            """)},
+        None,
+        [Row("releases", "id", "Release", "id", 9, nullable=False),
+         Row("releases", "code", "Release", "_code", 10, (PRIV,)),
+         Row("releases", "label", "Release", "_label", 12),
+         Row("releases", "slug", "Release", "_slug", 14)],
+        id="a hybrid_property helper that rebinds, configures or chains what it made builds no "
+           "column (flexget's quality_property, 2011-2019)",
+    ),
+    pytest.param(
+        {"app/__init__.py": "",
+         "app/db.py": D("""\
+            from builtins import *
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base
+            Base = declarative_base()
+            schemas = {}
+            class PluginMeta(type):
+                \"\"\"Classes deriving from a plugin_base() class are mapped on Base.\"\"\"
+                def __new__(mcs, name, bases, ns):
+                    new_bases = []
+                    for base in bases:
+                        if base.__name__ == "PluginBase":
+                            schemas.setdefault(base.plugin, []).append(ns["__tablename__"])
+                            new_bases.append(Base)
+                            class mcs(type(Base), mcs):
+                                pass
+                        else:
+                            new_bases.append(base)
+                    return type.__new__(mcs, name, tuple(new_bases), ns)
+            def plugin_base(plugin, version):
+                \"\"\"A stand-in for Base that records which plugin owns each table.\"\"\"
+                return PluginMeta("PluginBase", (object,), {"plugin": plugin, "version": version})
+            class Audited:
+                changed_by = Column(Integer)
+            """),
+         "app/m.py": V + D("""\
+            from builtins import *
+            from sqlalchemy import Column, Integer, String
+            from app import db
+            from app.db import Audited, plugin_base
+            Base = plugin_base("accounts", 3)
+            Old = db.plugin_base("legacy", 1)
+            class Account(Base):
+                __tablename__ = "accounts"
+                id = Column(Integer, primary_key=True)
+                api_key = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Login(Old, Audited):
+                __tablename__ = "logins"
+                id = Column(Integer, primary_key=True)
+                cookie = Column(String, info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("accounts", "id", "Account", "id", 10, nullable=False),
+         Row("accounts", "api_key", "Account", "api_key", 11, (PRIV,)),
+         Row("logins", "id", "Login", "id", 14, nullable=False),
+         Row("logins", "cookie", "Login", "cookie", 15, (MASK,)),
+         Row("logins", "changed_by", "Login", "changed_by", 23, path="app/db.py",
+             declared_in="Audited")],
+        id="a metaclass that puts the declarative base under every class it makes, called in a "
+           "function (flexget's versioned_base, 2013-2020; python-future's star import)",
+    ),
+    pytest.param(
+        {"app/db.py": D("""\
+            from sqlalchemy.orm import DeclarativeBase
+            class Base(DeclarativeBase):
+                pass
+            class OnBase(type):
+                def __new__(mcs, name, bases, ns):
+                    if not bases:  # the stand-in itself
+                        return super().__new__(mcs, name, bases, ns)
+                    kept = tuple(b for b in bases if not isinstance(b, OnBase))
+                    class mcs(type(Base), OnBase):
+                        pass
+                    return super().__new__(mcs, name, kept + (Base,), ns)
+            class Model(metaclass=OnBase):
+                pass
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from app.db import Model
+            class Card(Model):
+                __tablename__ = "cards"
+                id = Column(Integer, primary_key=True)
+                pan = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("cards", "id", "Card", "id", 6, nullable=False),
+         Row("cards", "pan", "Card", "pan", 7, (PRIV,))],
+        id="class Model(metaclass=M) where M's __new__ returns super().__new__ with bases + "
+           "(Base,)",
+    ),
     # ------------------------------------------------------------------ re-exports
     pytest.param(
         {"app/sql/__init__.py": "from sqlalchemy import *\nfrom sqlalchemy.orm import *\n",
@@ -1524,6 +1643,85 @@ ERROR_CASES = [
           r"\(app/db\.py:6\), which masking-reviewer cannot follow because it builds the class "
           r"at run time with AppMeta\(\.\.\.\), so its ")],
         id="broken: a base function calling a declarative metaclass blocks, naming the function",
+    ),
+    pytest.param(
+        {"app/db.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app.registry import BASES
+            class PickBase(type):
+                def __new__(mcs, name, bases, ns):
+                    chosen = BASES[ns.get("__kind__", "default")]
+                    class mcs(type(chosen), mcs):
+                        pass
+                    return type.__new__(mcs, name, (chosen,), ns)
+            def kind_base():
+                return PickBase("KindBase", (object,), {})
+            def sized_base(size):
+                return PickBase("SizedBase", (object,), {"id": Column(Integer(size))})
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app.db import kind_base, sized_base
+            Base = kind_base()
+            Sized = sized_base(8)
+            class A(Base):
+                __tablename__ = "a"
+                id = Column(Integer, primary_key=True)
+            class B(Sized):
+                __tablename__ = "b"
+            """)},
+        None,
+        [("app/m.py", 5, r"^class A: base class 'Base' comes from kind_base\(\) \(app/db\.py:9\), "
+          r"which masking-reviewer cannot follow because it makes the class with the metaclass "
+          r"PickBase \(app/db\.py:3\), whose __new__ adds no declarative base masking-reviewer "
+          r"can name to the bases of the classes it makes, so its columns cannot be read; derive "
+          r"PickBase from SQLAlchemy's DeclarativeMeta, or have its __new__ add the declarative "
+          r"base by name \(new_bases\.append\(Base\), bases \+ \(Base,\)\) before it calls "
+          r"type\.__new__, or derive the models from the base$"),
+         ("app/m.py", 8, r"^class B: base class 'Sized' comes from sized_base\(\) "
+          r"\(app/db\.py:11\), which masking-reviewer cannot follow because it makes the class "
+          r"with the metaclass PickBase \(app/db\.py:3\), whose __new__ adds no declarative ")],
+        id="broken: a base function calling a metaclass that adds no base it names blocks, "
+           "naming the metaclass and what to write",
+    ),
+    pytest.param(
+        {"app/db.py": D("""\
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base
+            Base = declarative_base()
+            class OnBase(type):
+                def __new__(mcs, name, bases, ns):
+                    if bases == (object,):
+                        return type.__new__(mcs, name, bases, ns)
+                    class mcs(type(Base), mcs):
+                        pass
+                    return type.__new__(mcs, name, (Base,), ns)
+            def sized_base(size):
+                return OnBase("Sized", (object,), {"id": Column(Integer(size))})
+            def spread_base(extra):
+                return OnBase("Spread", (object,), {**extra})
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app.db import sized_base, spread_base
+            Base = sized_base(8)
+            Spread = spread_base({})
+            class A(Base):
+                __tablename__ = "a"
+                name = Column(Integer)
+            class B(Spread):
+                __tablename__ = "b"
+                name = Column(Integer)
+            """)},
+        None,
+        [("app/m.py", 5, r"^class A: its base Sized is the class sized_base\(\) \(app/db\.py:11\) "
+          r"returns, but the class reads the parameter 'size' where it shapes the table or its "
+          r"columns, so each call may map something different, so its columns cannot be read"),
+         ("app/m.py", 8, r"^class B: its base Spread is the class spread_base\(\) "
+          r"\(app/db\.py:13\) returns, but its namespace unpacks \*\*\.\.\., whose entries "
+          r"cannot be read; write them out in the dict literal, so its columns cannot be read")],
+        id="broken: a metaclass that adds the base, called with a namespace that reads a "
+           "parameter or unpacks **, blocks the classes deriving from what it made",
     ),
     pytest.param(
         {"app/ext.py": FSA + D("""\
