@@ -46,9 +46,9 @@ Reported per split (development and held-out apart), per project:
   change introduces block: "blocked: new" is what such a team sees.
 
 Without ``--project``, only the development split is replayed; ``--held-out`` adds the
-held-out one (aggregates; each ``cohort`` apart too). Per-pull-request evidence is printed with ``--verbose`` for the development split only;
-``--show-heldout`` adds held-out projects (only after tuning is frozen). Results go to
-``benchmarks/results/replay-<date>.json``.
+held-out one (aggregates; each ``cohort`` apart too). Per-pull-request evidence is printed
+with ``--verbose`` for the development split only; ``--show-heldout`` adds held-out projects
+(only after tuning is frozen). Results go to ``benchmarks/results/replay-<date>.json``.
 """
 
 from __future__ import annotations
