@@ -180,6 +180,26 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
             id="a same-file helper that returns a password hash"),
         pytest.param(
             {"clinic__portal": '''\
+                import os
+
+                from flask import request
+
+                class Client:
+                    def get(self):
+                        return request.remote_addr
+
+                    def token(self):
+                        return os.urandom(8).hex()
+
+                    def book(self, visit, form):
+                        visit.booked_from = form.get()
+                        visit.random = self.token()
+                '''},
+            {("visits", "random"): _credential(
+                "os.urandom() via token(): clinic/portal.py:14")},
+            id="a one-word method is the helper on self only, not on any receiver"),
+        pytest.param(
+            {"clinic__portal": '''\
                 import pyotp
                 from passlib.hash import argon2
 
