@@ -134,6 +134,8 @@ class Vocabulary:
     key_not_secret: frozenset[str] = frozenset()
     key_about_suffixes: frozenset[str] = frozenset()
     person_key_words: frozenset[str] = frozenset()
+    row_key_words: frozenset[str] = frozenset()
+    row_value_words: frozenset[str] = frozenset()
     # [values]: how the code makes and checks a column's value (reviewer.value_sources)
     values: ValueWords | None = None
     # [declared]: what the code declares secret (reviewer.declared_secrets)
@@ -360,6 +362,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         keyed_type_words=frozenset(map(_singular, _strs(data["code"], "keyed_type_words"))),
         unique_attribute_min_words=int(data["code"]["unique_attribute_min_words"]),
         key_not_secret=frozenset(map(_snake_norm, _strs(data["code"], "key_not_secret"))),
+        row_key_words=frozenset(map(_singular, _strs(data["code"], "row_key_words"))),
+        row_value_words=frozenset(map(_singular, _strs(data["code"], "row_value_words"))),
         key_about_suffixes=frozenset(map(_singular, _strs(data["code"], "key_about_suffixes"))),
         person_key_words=frozenset(map(_singular, _strs(data["code"], "person_key_words"))),
         values=_value_words(data["values"]),
@@ -1271,8 +1275,8 @@ def _weight(category: str | None, confidence: Confidence | None) -> int:
     return 0 if held is None else held * 4 + sure
 
 
-def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None
-                  ) -> Classification | None:
+def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None,
+                  row_key: str | None = None) -> Classification | None:
     """What a blob is by the keys the code keeps in it: a credential if a key is one by name
     (high when the name is surely one), a direct identifier if a key surely names a person;
     the evidence quotes the key and the first place the code uses it."""
@@ -1296,6 +1300,11 @@ def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None
     if best is None:
         return None
     _, stored, found = best
+    if row_key is not None:  # the value column of a key/value table (reviewer.row_keys)
+        verb = "stores" if stored.use == "stores" else "looks up"
+        return Classification(found.category, found.confidence,
+                              f"the code {verb} a row with {row_key} '{stored.key}': "
+                              f"{stored.path}:{stored.line}")
     where = "in" if stored.use == "stores" else "from"
     return Classification(found.category, found.confidence,
                           f"the code {stored.use} key '{stored.key}' {where} it: "
@@ -1304,11 +1313,15 @@ def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None
 
 def with_stored_keys(columns: Sequence[Column],
                      keys: Mapping[tuple[str, str], Sequence[StoredKey]],
-                     vocab: Vocabulary | None = None) -> tuple[Column, ...]:
+                     vocab: Vocabulary | None = None,
+                     rows: Mapping[tuple[str, str], str] | None = None) -> tuple[Column, ...]:
     """Judged columns, each blob raised to what its stored keys say when that is more (a
-    credential's name already sure stays as it was)."""
+    credential's name already sure stays as it was). ``rows``: the value columns of key/value
+    tables, with their key column, whose keys are those the code stores in their rows
+    (``reviewer.row_keys``)."""
     vocab = vocab or load_vocabulary()
-    return _raised(columns, lambda _, key: by_stored_key(keys.get(key, ()), vocab))
+    return _raised(columns, lambda _, key: by_stored_key(keys.get(key, ()), vocab,
+                                                         (rows or {}).get(key)))
 
 
 # --- code evidence: how the repository's code makes and checks a column's value -------------

@@ -255,6 +255,12 @@ def test_the_fingerprint_covers_every_module_the_classifier_imports() -> None:
                     "selection.py", "sources.py", "types.py"}
     assert {"blob_keys.py", "value_sources.py", "declared_secrets.py", *used} <= set(
         review.CLASSIFIER_INPUTS)
+    # and so do the keys the code stores in key/value rows
+    rows = ast.parse((package / "row_keys.py").read_text(encoding="utf-8"))
+    used = {node.module.split(".")[1] + ".py" for node in ast.walk(rows)
+            if isinstance(node, ast.ImportFrom) and node.module
+            and node.module.startswith("reviewer.")}
+    assert {"row_keys.py", *used} <= set(review.CLASSIFIER_INPUTS)
 
 
 # ----------------------------------------------------------------- the classifier's own code
