@@ -366,7 +366,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         row_value_words=frozenset(map(_singular, _strs(data["code"], "row_value_words"))),
         key_about_suffixes=frozenset(map(_singular, _strs(data["code"], "key_about_suffixes"))),
         person_key_words=frozenset(map(_singular, _strs(data["code"], "person_key_words"))),
-        values=_value_words(data["values"]),
+        values=_value_words(data["values"], frozenset(
+            t for p in _phrases(ctx, "person_tables") for t in p)),
         declared=_declared_words(data.get("declared", {})),
         index={k: tuple(v) for k, v in index.items()},
     )
@@ -392,6 +393,8 @@ class ValueWords:
     client_ip_calls: tuple[str, ...]
     user_agent_attributes: tuple[str, ...]
     user_agent_headers: frozenset[str]  # lower-case
+    copied_attributes: frozenset[str]  # snake_case
+    person_words: frozenset[str]  # [context] person_tables
 
 
 @dataclass(frozen=True)
@@ -418,7 +421,7 @@ def _declared_words(table: Mapping[str, Any]) -> DeclaredWords:
     )
 
 
-def _value_words(table: Mapping[str, Any]) -> ValueWords:
+def _value_words(table: Mapping[str, Any], person_words: frozenset[str]) -> ValueWords:
     verifiers = []
     for v in table.get("verifiers", []):
         reads = v.get("reads", []) if isinstance(v, dict) else []
@@ -440,6 +443,8 @@ def _value_words(table: Mapping[str, Any]) -> ValueWords:
         client_ip_calls=tuple(_strs(table, "client_ip_calls")),
         user_agent_attributes=tuple(_strs(table, "user_agent_attributes")),
         user_agent_headers=frozenset(h.lower() for h in _strs(table, "user_agent_headers")),
+        copied_attributes=frozenset(map(_snake_norm, _strs(table, "copied_attributes"))),
+        person_words=person_words,
     )
 
 
@@ -1342,13 +1347,14 @@ def valued_column(column: Column, vocab: Vocabulary | None = None) -> bool:
     return not (column.category == "credential" and column.confidence == "high")
 
 
-_VERDICTS: dict[str, tuple[Category, str, str]] = {
-    # kind: what it makes the column, how the evidence says it, what the source is
-    "generator": ("credential", "written from", ""),
-    "hasher": ("credential", "written from", ""),
-    "verifier": ("credential", "read by", ""),
-    "client_ip": ("direct_identifier", "written from", ", the client's IP address"),
-    "user_agent": ("quasi_identifier", "written from", ", the client's user agent"),
+_VERDICTS: dict[str, tuple[Category, Confidence, str, str]] = {
+    # kind: what it makes the column, how surely, how the evidence says it, what the source is
+    "generator": ("credential", "high", "written from", ""),
+    "hasher": ("credential", "high", "written from", ""),
+    "verifier": ("credential", "high", "read by", ""),
+    "client_ip": ("direct_identifier", "high", "written from", ", the client's IP address"),
+    "user_agent": ("quasi_identifier", "high", "written from", ", the client's user agent"),
+    "copy": ("direct_identifier", "medium", "a copy of", ""),
 }
 
 
@@ -1357,7 +1363,8 @@ def by_value_source(column: Column, sources: Sequence[ValueSource],
     """What a column is by how the code makes or checks its value: a credential when it is
     written from a secret generator or a password hasher or read by a verifier (high: the
     code says so, whatever the name), the client's IP address a direct identifier, its user
-    agent a quasi-identifier; the evidence names the source and where the code uses it.
+    agent a quasi-identifier, a copy of a person's identifier a direct identifier (medium);
+    the evidence names the source and where the code uses it.
     A generator alone does not make a secret of a column named as an identifier
     (``device_id``, ``nonce``)."""
     vocab = vocab or load_vocabulary()
@@ -1367,14 +1374,14 @@ def by_value_source(column: Column, sources: Sequence[ValueSource],
     for source in sources:
         if source.kind == "generator" and identifier:
             continue
-        weight = _weight(_VERDICTS[source.kind][0], "high")
+        weight = _weight(*_VERDICTS[source.kind][:2])
         if best is None or weight > best[0]:
             best = (weight, source)
     if best is None:
         return None
     _, source = best
-    category, verb, what = _VERDICTS[source.kind]
-    return Classification(category, "high",
+    category, confidence, verb, what = _VERDICTS[source.kind]
+    return Classification(category, confidence,
                           f"{verb} {source.source}{what}: {source.path}:{source.line}")
 
 
