@@ -30,6 +30,7 @@ from reviewer.types import (
     Column,
     Confidence,
     Config,
+    Declaration,
     StoredKey,
     ValueSource,
 )
@@ -137,6 +138,8 @@ class Vocabulary:
     row_value_words: frozenset[str] = frozenset()
     # [values]: how the code makes and checks a column's value (reviewer.value_sources)
     values: ValueWords | None = None
+    # [declared]: what the code declares secret (reviewer.declared_secrets)
+    declared: DeclaredWords | None = None
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -365,6 +368,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         person_key_words=frozenset(map(_singular, _strs(data["code"], "person_key_words"))),
         values=_value_words(data["values"], frozenset(
             t for p in _phrases(ctx, "person_tables") for t in p)),
+        declared=_declared_words(data.get("declared", {})),
         index={k: tuple(v) for k, v in index.items()},
     )
 
@@ -391,6 +395,30 @@ class ValueWords:
     user_agent_headers: frozenset[str]  # lower-case
     copied_attributes: frozenset[str]  # snake_case
     person_words: frozenset[str]  # [context] person_tables
+
+
+@dataclass(frozen=True)
+class DeclaredWords:
+    """[declared] of vocabulary.toml: how ``reviewer.declared_secrets`` recognises what the
+    code declares secret."""
+
+    secret_types: frozenset[str]
+    input_only_keywords: frozenset[str]
+    list_secrecy_words: frozenset[str]
+    list_name_words: frozenset[str]
+    scrub_words: frozenset[str]
+    generic_names: frozenset[str]
+
+
+def _declared_words(table: Mapping[str, Any]) -> DeclaredWords:
+    return DeclaredWords(
+        secret_types=frozenset(_strs(table, "secret_types")),
+        input_only_keywords=frozenset(_strs(table, "input_only_keywords")),
+        list_secrecy_words=frozenset(map(_singular, _strs(table, "list_secrecy_words"))),
+        list_name_words=frozenset(map(_singular, _strs(table, "list_name_words"))),
+        scrub_words=frozenset(map(_singular, _strs(table, "scrub_words"))),
+        generic_names=frozenset(n.lower() for n in _strs(table, "generic_names")),
+    )
 
 
 def _value_words(table: Mapping[str, Any], person_words: frozenset[str]) -> ValueWords:
@@ -1365,6 +1393,49 @@ def with_value_sources(columns: Sequence[Column],
     vocab = vocab or load_vocabulary()
     return _raised(columns, lambda column, key: by_value_source(
         column, sources.get(key, ()), vocab))
+
+
+# --- code evidence: what the repository's code declares secret ---------------------------------
+
+
+def declared_column(column: Column, vocab: Vocabulary | None = None) -> bool:
+    """A column the code's own declarations could say more about than its name does: what
+    ``reviewer.declared_secrets`` reads the code for. Not a flag, number or date, nor a key
+    to another row, nor a credential already sure by name."""
+    vocab = vocab or load_vocabulary()
+    if column.foreign_key or column.history_of is not None:
+        return False
+    if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+        return False
+    if _ignored(column.attribute or column.column, vocab):
+        return False
+    return not (column.category == "credential" and column.confidence == "high")
+
+
+def by_declaration(column: Column, declarations: Sequence[Declaration],
+                   vocab: Vocabulary | None = None) -> Classification | None:
+    """A credential, high, when the code declares the column secret: the developers' own
+    judgement, quoted with where they say it. A name a redaction list holds only confirms a
+    name that already reads as a credential: such lists hide user data and identifiers too
+    (mistral's _sensitive_attributes holds workflow input and output; privacyidea's log list
+    says it is "biased towards over-hiding" and holds key_iv, an IV)."""
+    vocab = vocab or load_vocabulary()
+    if column.category != "credential" or ruled_out(column.attribute or column.column, vocab):
+        declarations = [d for d in declarations if d.kind != "names_list"]
+    if not declarations:
+        return None
+    d = declarations[0]
+    return Classification("credential", "high",
+                          f"declared secret by the code: {d.declared}: {d.path}:{d.line}")
+
+
+def with_declarations(columns: Sequence[Column],
+                      declared: Mapping[tuple[str, str], Sequence[Declaration]],
+                      vocab: Vocabulary | None = None) -> tuple[Column, ...]:
+    """Judged columns, each raised to a credential where the code declares it secret."""
+    vocab = vocab or load_vocabulary()
+    return _raised(columns, lambda column, key: by_declaration(
+        column, declared.get(key, ()), vocab))
 
 
 def _raised(columns: Sequence[Column],

@@ -116,6 +116,22 @@ class ValueSource:
     line: int
 
 
+DeclarationKind = Literal["secret_type", "input_only", "names_list", "scrubbed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """Where the repository's own code declares a column secret (``reviewer.declared_secrets``):
+    a schema field of the same name typed ``SecretStr`` or marked ``load_only=True``, a
+    redaction list naming it, a scrub function clearing it. ``declared`` is how the code says
+    it, short (``UserCreate.api_key: SecretStr``, ``SECRET_KEYS lists 'password'``)."""
+
+    kind: DeclarationKind
+    declared: str
+    path: str
+    line: int
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     """The classifier's verdict on a column (``reviewer.classifier``). Here, with the other
