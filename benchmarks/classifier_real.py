@@ -250,6 +250,8 @@ def groups(runs: Sequence[ProjectRun]) -> list[str]:
     """The rows reported: each split, then each cohort of one when it has several."""
     out: list[str] = []
     for split in SPLITS:
+        if not any(r.split == split for r in runs):
+            continue  # not measured (the held-out split without --held-out)
         out.append(split)
         cohorts = sorted({r.group for r in runs if r.split == split and r.group not in ("", split)})
         if len(cohorts) > 1:

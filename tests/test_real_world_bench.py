@@ -264,6 +264,8 @@ def test_a_held_out_cohort_is_reported_apart_and_within_its_split(tmp_path: Path
     assert (split.credential.tp, split.credential.fp, split.credential.fn) == (1, 1, 1)
     # one cohort alone is the split itself: no second row
     assert groups(runs[:2]) == ["development", "held-out"]
+    # a split nobody measured gets no row
+    assert groups(runs[:1]) == ["development"]
 
 
 @pytest.mark.parametrize(("names", "held_out", "expected"), [
