@@ -134,7 +134,8 @@ def row_keys(tree: SourceTree, rows: Sequence[KeyValue], *, min_words: int = 2,
     models = {r.class_name: r for r in rows}
     if not models:
         return {}
-    mention = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(models)))})\b")
+    # a call, an attribute or a query's argument (M(, M.key, query(M)); not an annotation
+    mention = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(models)))})\b[ \t]*[(.),]")
     shape = repr(sorted((r.class_name, r.key_attr, r.value) for r in rows))
     store = FileStore("row-keys", ("row_keys.py", "blob_keys.py"), shape, _encode_direct,
                       _decode_direct) if use_cache else None
@@ -360,6 +361,8 @@ def _read_direct(models: Mapping[str, KeyValue], text: str, mention: re.Pattern[
                  path: str) -> list[_Direct]:
     """The keys one file stores in or looks up from the models' rows, and its functions
     that do so with a parameter."""
+    if not any(name in text for name in models):  # a substring search: most files go here
+        return []
     lines = _lines(text, mention)
     if not lines:
         return []
@@ -452,6 +455,8 @@ def _read_calls(names: set[str], text: str, called: re.Pattern[str],
                 path: str) -> list[_Indirect]:
     """The functions of ``names`` one file defines (by kind), and its calls to them with
     their literal arguments."""
+    if not any(name in text for name in names):  # a substring search: most files go here
+        return []
     defs: list[_Indirect] = [_Def(m.group(2), "method" if m.group(1) else "function")
                              for m in _DEF.finditer(text) if m.group(2) in names]
     lines = _lines(text, called)

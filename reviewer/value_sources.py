@@ -400,7 +400,12 @@ class _Reader:
                 header = _constant(node.args[0])
                 if header is not None:
                     return self._header(header, func.value)
-        if short is not None and short in self.helpers:
+        if short is not None and short in self.helpers and (
+                isinstance(func, ast.Name) or len(normalize(short)) > 1
+                or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                    and func.value.id in SELF)):
+            # a method is known by its name alone when the name says what it does
+            # (scrypt_manager.derive_source_filesystem_id()): not a one-word get() or make()
             helper = self.helpers[short]
             return _Source(helper.kind, f"{helper.name} via {short}()")
         args = [*node.args, *(kw.value for kw in node.keywords)]

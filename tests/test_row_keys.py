@@ -420,3 +420,31 @@ def test_a_warm_run_sees_a_key_stored_outside_the_model_files(
     doors.write("doors/badges.py", BADGES)  # not a model file: it stores the enrolment secret
     assert scan() == ("credential", "high", "the code stores a row with Key "
                       "'enrolment_secret': doors/badges.py:11")
+
+
+def test_a_warm_diff_reads_only_the_files_the_pull_request_changed(
+        doors: GitRepo, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # what each file holds is kept by its content: the head side of the diff reads the one
+    # file the pull request changed, and a second diff reads nothing
+    from reviewer import row_keys as module
+
+    read: list[str] = []
+    real = module._read_direct
+    monkeypatch.setattr(module, "_read_direct", lambda models, text, mention, path:
+                        read.append(path) or real(models, text, mention, path))
+    doors.branch("feature")
+    doors.checkout("feature")
+    doors.write("doors/badges.py", BADGES)
+    doors.commit("Badges keep their enrolment secret")
+
+    def diff() -> list[tuple[str, str]]:
+        return [(f["code"], f["evidence"]) for f in json.loads(_diff(doors.root, capsys)[1])[
+            "findings"] if f["column"] == "Value"]
+
+    assert diff() == [("MR003", "the code stores a row with Key 'enrolment_secret': "
+                                "doors/badges.py:11")]
+    assert sorted(read) == ["doors/badges.py", "doors/badges.py", "doors/models.py"]
+    assert diff() == [("MR003", "the code stores a row with Key 'enrolment_secret': "
+                                "doors/badges.py:11")]
+    assert len(read) == 3

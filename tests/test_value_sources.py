@@ -180,6 +180,26 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
             id="a same-file helper that returns a password hash"),
         pytest.param(
             {"clinic__portal": '''\
+                import os
+
+                from flask import request
+
+                class Client:
+                    def get(self):
+                        return request.remote_addr
+
+                    def token(self):
+                        return os.urandom(8).hex()
+
+                    def book(self, visit, form):
+                        visit.booked_from = form.get()
+                        visit.random = self.token()
+                '''},
+            {("visits", "random"): _credential(
+                "os.urandom() via token(): clinic/portal.py:14")},
+            id="a one-word method is the helper on self only, not on any receiver"),
+        pytest.param(
+            {"clinic__portal": '''\
                 import pyotp
                 from passlib.hash import argon2
 
@@ -422,3 +442,13 @@ def test_the_ai_prompt_carries_the_value_evidence() -> None:
                                         inventory=inventory))
     assert ("classifier: credential, high confidence (read by pyotp.TOTP(): "
             "clinic/portal.py:4)") in rendered.user
+
+
+def test_ignore_names_keeps_a_column_out_of_the_value_evidence() -> None:
+    # the repository said `random` holds no data: the code's generator does not overrule it
+    tree = MemoryTree(_files(clinic__visits="import os\ndef f(visit):\n"
+                                            "    visit.random = os.urandom(4).hex()\n"))
+    config = Config(root="/repo", models=("clinic/models.py",), ignore_names=("random",))
+    inventory = classify_inventory(_inventory(tree), load_vocabulary(config), tree)
+    assert [(c.key, c.category) for c in inventory.columns if c.column == "random"] == [
+        (("visits", "random"), None), (("kiosks", "random"), None)]
