@@ -14,9 +14,9 @@ What counts as a key, for a model ``M`` whose key column's attribute is ``key``:
   of its own parameters (``def add_info(self, key, value): ... M(key=key, value=value)``)
   passes on the literal it is called with there (``self.add_info("api_token", t)``), when
   only one function of that kind (a module function, a method) has that name in the
-  repository: a name defined twice gives nothing. A one-word method name (``set``, ``get``)
-  is a dict's or a library's too: its calls count only on ``self``/``cls`` or a receiver
-  that names the method's class (``Setting().set("k", v)``).
+  repository: a name defined twice gives nothing. A one-word name (``set``, ``get``) is a
+  dict's or a library's too: a method's calls count only on ``self``/``cls`` or a receiver
+  that names its class (``Setting().set("k", v)``), a function's only in its own file.
 
 A literal is a string constant that looks like a key (``blob_keys``' rule), or an upper-case
 name the same file binds once to one (``CHAP_SECRET_KEY = "PURE_TARGET_CHAP_SECRET"``, a
@@ -140,15 +140,15 @@ def row_keys(tree: SourceTree, rows: Sequence[KeyValue], *, min_words: int = 2,
     store = FileStore("row-keys", ("row_keys.py", "blob_keys.py"), shape, _encode_direct,
                       _decode_direct) if use_cache else None
     found: list[tuple[ColumnKey, StoredKey]] = []
-    passers: list[_Passer] = []
-    for _, facts in read_code(tree, lambda text, path: _read_direct(models, text, mention, path),
-                              store):
+    passers: list[tuple[str, _Passer]] = []  # with the file that defines it
+    for where, facts in read_code(
+            tree, lambda text, path: _read_direct(models, text, mention, path), store):
         for fact in facts:
             if isinstance(fact, _Passer):
-                passers.append(fact)
+                passers.append((where, fact))
             else:
                 found.append(fact)
-    names = sorted({p.name for p in passers})
+    names = sorted({p.name for _, p in passers})
     if names:
         called = re.compile(rf"\b(?:{'|'.join(map(re.escape, names))})\s*\(")
         calls_store = FileStore("row-calls", ("row_keys.py", "blob_keys.py"), repr(names),
@@ -163,15 +163,15 @@ def row_keys(tree: SourceTree, rows: Sequence[KeyValue], *, min_words: int = 2,
                     defined[fact2.name, fact2.kind] = defined.get((fact2.name, fact2.kind), 0) + 1
                 else:
                     made.append((path, fact2))
-        usable: dict[tuple[str, str], dict[ColumnKey, _Passer]] = {}
-        for p in passers:
+        usable: dict[tuple[str, str], dict[ColumnKey, tuple[str, _Passer]]] = {}
+        for where, p in passers:
             if defined.get((p.name, p.kind)) == 1:
                 by_value = usable.setdefault((p.name, p.kind), {})
                 if p.value not in by_value or p.use == "stores":  # stores, and looks up
-                    by_value[p.value] = p
+                    by_value[p.value] = (where, p)
         for path, call in made:
-            for passer in usable.get((call.name, call.kind), {}).values():
-                if call.kind == "method" and not _receives(call, passer, min_words):
+            for where, passer in usable.get((call.name, call.kind), {}).values():
+                if not _receives(call, passer, min_words, path == where):
                     continue
                 key = dict(call.keywords).get(passer.param) or (
                     call.args[passer.position] if 0 <= passer.position < len(call.args)
@@ -188,12 +188,17 @@ def row_keys(tree: SourceTree, rows: Sequence[KeyValue], *, min_words: int = 2,
             for column, keys in first.items()}
 
 
-def _receives(call: _Call, passer: _Passer, min_words: int) -> bool:
-    """Is ``call`` one of the method's? Its name is defined once in the repository, but a
-    one-word name (``get``, ``set``) is also a dict's or a library's: then the receiver must
-    be ``self``/``cls`` or name the method's class (``Setting().set``, ``token.add`` in
-    ``TokenClass``)."""
-    if len(normalize(passer.name)) >= min_words or call.receiver in SELF:
+def _receives(call: _Call, passer: _Passer, min_words: int, same_file: bool) -> bool:
+    """Is ``call`` one of the passing function's? Its name is defined once in the
+    repository, but a one-word name (``get``, ``set``) is also a dict's or a library's: then
+    a method's receiver must be ``self``/``cls`` or name its class (``Setting().set``,
+    ``token.add`` in ``TokenClass``), and a function must be called in its own file (the
+    ``get`` of another file may be ``requests.get``)."""
+    if len(normalize(passer.name)) >= min_words:
+        return True
+    if call.kind == "function":
+        return same_file
+    if call.receiver in SELF:
         return True
     if call.receiver is None or passer.owner is None:
         return False

@@ -195,6 +195,15 @@ def _declared(said: str) -> tuple[str, str, str]:
             id="a redaction list confirms a name that reads as a credential; it makes "
                "none of a name that says nothing"),
         pytest.param(
+            {"lending__audit": '''\
+                class Report:
+                    SensitiveKeys: list[str] = ["shelf", "badge_credential"]
+                '''},
+            {("members", "badge_credential"): (
+                "credential", "high", "name token 'credential', declared secret by the code: "
+                "SensitiveKeys lists 'badge_credential': lending/audit.py:2")},
+            id="a class constant spelled in CamelCase, annotated"),
+        pytest.param(
             {"lending__log": '''\
                 class Audit:
                     _REDACTED_KEYS = ("data", "shelf", "value", "lookup_iv")

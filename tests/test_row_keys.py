@@ -229,6 +229,24 @@ class BadgeService:
             [("site_settings", "value", "theme", "stores", "doors/settings.py", 9)],
             id="a one-word method needs a receiver that names its class"),
         pytest.param(
+            {"doors__store": '''\
+                from doors.models import SiteSetting
+
+                def put(key, value):
+                    SiteSetting(key=key, value=value)
+
+                def seed():
+                    put("site_name", "Lobby")
+                ''',
+             "doors__sync": '''\
+                from requests import put
+
+                def push(url):
+                    put("api_token", url)
+                '''},
+            [("site_settings", "value", "site_name", "stores", "doors/store.py", 7)],
+            id="a one-word function counts in its own file only"),
+        pytest.param(
             {"doors__api": '''\
                 from doors.models import BadgeInfo, Door
 
