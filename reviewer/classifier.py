@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -30,9 +30,6 @@ from reviewer.types import (
     Column,
     Confidence,
     Config,
-    Declaration,
-    StoredKey,
-    ValueSource,
 )
 
 CONFIDENCES: tuple[Confidence, ...] = ("high", "medium", "low")
@@ -521,7 +518,7 @@ def _matches(tokens: tuple[str, ...], vocab: Vocabulary) -> list[_Match]:
     return out
 
 
-def _type_idents(type_expr: str | None) -> frozenset[str]:
+def type_idents(type_expr: str | None) -> frozenset[str]:
     return frozenset(_IDENT.findall(type_expr or "")) if type_expr else frozenset()
 
 
@@ -622,12 +619,12 @@ def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
     """
     vocab = vocab or load_vocabulary()
     tokens, written = words(name, vocab)
-    if not tokens or _ignored(name, vocab):
+    if not tokens or ignored_name(name, vocab):
         return True
     return _name_only(tokens, written, vocab)[1]
 
 
-def _ignored(name: str, vocab: Vocabulary) -> bool:
+def ignored_name(name: str, vocab: Vocabulary) -> bool:
     """`ignore-names` from the config: exact names or globs, on the snake_case spelling too."""
     snake = _snake(name)
     return any(fnmatchcase(snake, p) or fnmatchcase(name.lower(), p) for p in vocab.ignore_names)
@@ -646,9 +643,9 @@ def classify(
 
 def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classification | None:
     tokens, written = words(name, vocab)
-    if not tokens or _ignored(name, vocab):
+    if not tokens or ignored_name(name, vocab):
         return None
-    idents = _type_idents(type_expr)
+    idents = type_idents(type_expr)
     if idents & vocab.flag_types:
         return None
     result, ruled_out = _name_only(tokens, written, vocab)
@@ -808,7 +805,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                         None)
     account = next((c.column for n, c in names.items()
                     if no_people and n in vocab.external_account_names and not c.foreign_key
-                    and not c.primary_key and _type_idents(c.type) & vocab.by_name_types),
+                    and not c.primary_key and type_idents(c.type) & vocab.by_name_types),
                    None)
     return Context(
         table=table,
@@ -1007,7 +1004,7 @@ def _mentions(text: str | None, phrases: Sequence[tuple[str, ...]]) -> str | Non
 
 
 _CONFIDENCE_OF = {3: "high", 2: "medium", 1: "low"}
-_STRENGTH: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
+STRENGTH: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
 
 
 def classify_in_context(column: Column, context: Context | None = None,
@@ -1020,9 +1017,9 @@ def classify_in_context(column: Column, context: Context | None = None,
     base = classify(name, column.type, vocab)
     if base is None and column.attribute and column.attribute != column.column:
         name, base = column.column, classify(column.column, column.type, vocab)
-    if _ignored(name, vocab):
+    if ignored_name(name, vocab):
         return None
-    idents = _type_idents(column.type)
+    idents = type_idents(column.type)
     if idents & (vocab.flag_types | vocab.scalar_types):
         # a flag, a number or a date holds no secret whatever its table; a number is a
         # person's only in a person's row (zou: person.position, but forums.position orders)
@@ -1116,7 +1113,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     if base is not None and base.confidence == "low" and not bare:
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
     evidence = [base.reason] if base else []
-    strength = _STRENGTH[base.confidence] if base else 0
+    strength = STRENGTH[base.confidence] if base else 0
     if (bare and tokens[-1] == bare[-1] and context.secret_table
             and (base is None or base.confidence == "low")):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any
@@ -1189,7 +1186,7 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     # A string user_id cannot point at users keyed by number (privacyidea's user_id is the
     # person's ID in an LDAP or SQL user store; ckan's users have text keys, so its don't).
     numbered = people and not any(
-        c.primary_key and _type_idents(c.type) & vocab.by_name_types
+        c.primary_key and type_idents(c.type) & vocab.by_name_types
         and _person_table(table, c.class_name, vocab)
         for table, cols in by_table.items() for c in cols)
     contexts = {table: table_context(table, cols[0].class_name, cols, vocab,
@@ -1250,219 +1247,6 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     return tuple(out)
 
 
-# --- code evidence: the keys the repository's code keeps in a blob ----------------------------
-
-
-def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
-    """A column the code may keep keyed data in (a JSON, dict, pickle or text type) whose name
-    alone says nothing sure: what ``reviewer.blob_keys`` reads the code for."""
-    vocab = vocab or load_vocabulary()
-    if column.primary_key or column.foreign_key or column.history_of is not None:
-        return False
-    idents = _type_idents(column.type)
-    if not (idents & (vocab.json_types | vocab.text_types)
-            or any(set(normalize(i)) & vocab.keyed_type_words for i in idents)):
-        return False
-    name = column.attribute or column.column
-    if _ignored(name, vocab) or ruled_out(name, vocab):
-        return False
-    found = classify(name, column.type, vocab)
-    return found is None or found.category == "free_text" or (
-        found.category == "credential" and found.confidence != "high")
-
-
-_HOLDS: dict[str, int] = {"credential": 3, "direct_identifier": 2, "quasi_identifier": 1}
-
-
-def _weight(category: str | None, confidence: Confidence | None) -> int:
-    held = _HOLDS.get(category or "")
-    sure = _STRENGTH[confidence] if confidence else 0
-    return 0 if held is None else held * 4 + sure
-
-
-def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None,
-                  row_key: str | None = None) -> Classification | None:
-    """What a blob is by the keys the code keeps in it: a credential if a key is one by name
-    (high when the name is surely one), a direct identifier if a key surely names a person;
-    the evidence quotes the key and the first place the code uses it."""
-    vocab = vocab or load_vocabulary()
-    best: tuple[int, StoredKey, Classification] | None = None
-    for stored in keys:
-        found = classify(stored.key, None, vocab)
-        if found is None or found.confidence == "low":
-            continue
-        tokens = normalize(stored.key)
-        if found.category == "credential" and (
-                "_".join(tokens) in vocab.key_not_secret
-                or any(t in vocab.key_about_suffixes for t in tokens[1:])):
-            continue  # sslkey is a file's path; secret_fields lists which fields are secret
-        if found.category == "direct_identifier" and (
-                found.confidence != "high" or not set(tokens) & vocab.person_key_words):
-            continue  # a device's mac_address is no one's
-        weight = _weight(found.category, found.confidence)
-        if weight and (best is None or weight > best[0]):
-            best = (weight, stored, found)
-    if best is None:
-        return None
-    _, stored, found = best
-    if row_key is not None:  # the value column of a key/value table (reviewer.row_keys)
-        verb = "stores" if stored.use == "stores" else "looks up"
-        return Classification(found.category, found.confidence,
-                              f"the code {verb} a row with {row_key} '{stored.key}': "
-                              f"{stored.path}:{stored.line}")
-    where = "in" if stored.use == "stores" else "from"
-    return Classification(found.category, found.confidence,
-                          f"the code {stored.use} key '{stored.key}' {where} it: "
-                          f"{stored.path}:{stored.line}")
-
-
-def with_stored_keys(columns: Sequence[Column],
-                     keys: Mapping[tuple[str, str], Sequence[StoredKey]],
-                     vocab: Vocabulary | None = None,
-                     rows: Mapping[tuple[str, str], str] | None = None) -> tuple[Column, ...]:
-    """Judged columns, each blob raised to what its stored keys say when that is more (a
-    credential's name already sure stays as it was). ``rows``: the value columns of key/value
-    tables, with their key column, whose keys are those the code stores in their rows
-    (``reviewer.row_keys``)."""
-    vocab = vocab or load_vocabulary()
-    return _raised(columns, lambda _, key: by_stored_key(keys.get(key, ()), vocab,
-                                                         (rows or {}).get(key)))
-
-
-# --- code evidence: how the repository's code makes and checks a column's value -------------
-
-
-def valued_column(column: Column, vocab: Vocabulary | None = None) -> bool:
-    """A column whose value the code's making or checking could say more about than its name
-    does: what ``reviewer.value_sources`` reads the code for. Not a flag, number or date, nor
-    a foreign key (a copy of another row's key), nor a credential already sure by name."""
-    vocab = vocab or load_vocabulary()
-    if column.foreign_key or column.history_of is not None:
-        return False
-    if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
-        return False
-    name = column.attribute or column.column
-    if _ignored(name, vocab):
-        return False
-    return not (column.category == "credential" and column.confidence == "high")
-
-
-_VERDICTS: dict[str, tuple[Category, Confidence, str, str]] = {
-    # kind: what it makes the column, how surely, how the evidence says it, what the source is
-    "generator": ("credential", "high", "written from", ""),
-    "hasher": ("credential", "high", "written from", ""),
-    "verifier": ("credential", "high", "read by", ""),
-    "client_ip": ("direct_identifier", "high", "written from", ", the client's IP address"),
-    "user_agent": ("quasi_identifier", "high", "written from", ", the client's user agent"),
-    "copy": ("direct_identifier", "medium", "a copy of", ""),
-}
-
-
-def by_value_source(column: Column, sources: Sequence[ValueSource],
-                    vocab: Vocabulary | None = None) -> Classification | None:
-    """What a column is by how the code makes or checks its value: a credential when it is
-    written from a secret generator or a password hasher or read by a verifier (high: the
-    code says so, whatever the name), the client's IP address a direct identifier, its user
-    agent a quasi-identifier, a copy of a person's identifier a direct identifier (medium);
-    the evidence names the source and where the code uses it.
-    A generator alone does not make a secret of a column named as an identifier
-    (``device_id``, ``nonce``)."""
-    vocab = vocab or load_vocabulary()
-    named = normalize(column.attribute or column.column)
-    identifier = bool(vocab.values and named and named[-1] in vocab.values.identifier_words)
-    best: tuple[int, ValueSource] | None = None
-    for source in sources:
-        if source.kind == "generator" and identifier:
-            continue
-        weight = _weight(*_VERDICTS[source.kind][:2])
-        if best is None or weight > best[0]:
-            best = (weight, source)
-    if best is None:
-        return None
-    _, source = best
-    category, confidence, verb, what = _VERDICTS[source.kind]
-    return Classification(category, confidence,
-                          f"{verb} {source.source}{what}: {source.path}:{source.line}")
-
-
-def with_value_sources(columns: Sequence[Column],
-                       sources: Mapping[tuple[str, str], Sequence[ValueSource]],
-                       vocab: Vocabulary | None = None) -> tuple[Column, ...]:
-    """Judged columns, each raised to what the code's making or checking of its value says
-    when that is more."""
-    vocab = vocab or load_vocabulary()
-    return _raised(columns, lambda column, key: by_value_source(
-        column, sources.get(key, ()), vocab))
-
-
-# --- code evidence: what the repository's code declares secret ---------------------------------
-
-
-def declared_column(column: Column, vocab: Vocabulary | None = None) -> bool:
-    """A column the code's own declarations could say more about than its name does: what
-    ``reviewer.declared_secrets`` reads the code for. Not a flag, number or date, nor a key
-    to another row, nor a credential already sure by name."""
-    vocab = vocab or load_vocabulary()
-    if column.foreign_key or column.history_of is not None:
-        return False
-    if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
-        return False
-    if _ignored(column.attribute or column.column, vocab):
-        return False
-    return not (column.category == "credential" and column.confidence == "high")
-
-
-def by_declaration(column: Column, declarations: Sequence[Declaration],
-                   vocab: Vocabulary | None = None) -> Classification | None:
-    """A credential, high, when the code declares the column secret: the developers' own
-    judgement, quoted with where they say it. A name a redaction list holds only confirms a
-    name that already reads as a credential: such lists hide user data and identifiers too
-    (mistral's _sensitive_attributes holds workflow input and output; privacyidea's log list
-    says it is "biased towards over-hiding" and holds key_iv, an IV)."""
-    vocab = vocab or load_vocabulary()
-    if column.category != "credential" or ruled_out(column.attribute or column.column, vocab):
-        declarations = [d for d in declarations if d.kind != "names_list"]
-    if not declarations:
-        return None
-    d = declarations[0]
-    return Classification("credential", "high",
-                          f"declared secret by the code: {d.declared}: {d.path}:{d.line}")
-
-
-def with_declarations(columns: Sequence[Column],
-                      declared: Mapping[tuple[str, str], Sequence[Declaration]],
-                      vocab: Vocabulary | None = None) -> tuple[Column, ...]:
-    """Judged columns, each raised to a credential where the code declares it secret."""
-    vocab = vocab or load_vocabulary()
-    return _raised(columns, lambda column, key: by_declaration(
-        column, declared.get(key, ()), vocab))
-
-
-def _raised(columns: Sequence[Column],
-            verdict: Callable[[Column, tuple[str, str]], Classification | None]
-            ) -> tuple[Column, ...]:
-    """Each column raised to what the code evidence ``verdict`` says of it when that is more;
-    a history copy is judged as the column it copies."""
-    out = []
-    for column in columns:
-        # a history table keeps every past value of the column it copies
-        original = (column.history_of, column.column) if column.history_of else column.key
-        found = verdict(column, original)
-        if found is None or (_weight(found.category, found.confidence)
-                             <= _weight(column.category, column.confidence)):
-            out.append(column)
-            continue
-        if column.history_of:
-            found = dataclasses.replace(found, reason=f"history copy of {column.history_of}."
-                                                      f"{column.column}: {found.reason}")
-        evidence = found.reason
-        if column.category == found.category and column.evidence:
-            evidence = f"{column.evidence}, {found.reason}"
-        out.append(dataclasses.replace(column, category=found.category,
-                                       confidence=found.confidence, evidence=evidence))
-    return tuple(out)
-
-
 def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
     """Name tokens without leading vendor prefixes: ``sf_client_secret`` -> client, secret."""
     vocab = vocab or load_vocabulary()
@@ -1482,7 +1266,7 @@ def _like_labelled(column: Column, found: Classification | None,
                    vocab: Vocabulary) -> Classification | None:
     if found is not None and (found.category != "credential" or found.confidence != "low"):
         return found
-    if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+    if type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
         return found
     twin = labelled.get(core_tokens(column.column, vocab))
     if twin is None or twin.key == column.key:

@@ -131,7 +131,7 @@ def _load_vocabulary(config: Config) -> Vocabulary:
 # imports (tests/test_classified_cache.py fails when it imports one not listed here), and the
 # shipped words. The config's words and the interpreter go into the key beside them.
 CLASSIFIER_INPUTS = (
-    "classifier.py", "types.py", "cache.py", "vocabulary.toml", "review.py",
+    "classifier.py", "code_verdicts.py", "types.py", "cache.py", "vocabulary.toml", "review.py",
     # the keys the code keeps in blobs, how it makes and checks values, and what it reads
     "blob_keys.py", "value_sources.py", "declared_secrets.py", "column_uses.py", "selection.py",
     "files.py", "constants.py", "sources.py",
@@ -156,11 +156,10 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
     """Fill in every column's category, confidence and evidence (static and runtime modes);
     with the source ``tree``, also by the keys its code keeps in blob columns and in the rows
     of key/value tables (what each file holds cached by its content, with ``use_cache``)."""
-    from reviewer.classifier import (
-        classify_columns,
-        declared_column,
+    from reviewer.classifier import classify_columns
+    from reviewer.code_verdicts import (
         keyed_blob,
-        valued_column,
+        open_to_code,
         with_declarations,
         with_stored_keys,
         with_value_sources,
@@ -179,7 +178,7 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                             use_cache=use_cache)
         if found:
             columns = with_stored_keys(columns, found, vocab)
-    valued = [c for c in columns if valued_column(c, vocab)]
+    valued = [c for c in columns if open_to_code(c, vocab)]
     if valued and vocab.values is not None:
         from reviewer.value_sources import value_sources
 
@@ -194,7 +193,7 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                           use_cache=use_cache)
         columns = with_stored_keys(columns, stored, vocab,
                                    {row.value: row.key_attr for row in rows})
-    declarable = [c for c in columns if declared_column(c, vocab)]
+    declarable = [c for c in columns if open_to_code(c, vocab)]
     if declarable and vocab.declared is not None:
         from reviewer.declared_secrets import declared_secrets
 

@@ -40,7 +40,7 @@ from typing import Literal
 from reviewer.blob_keys import _KEY
 from reviewer.blob_keys import _decode as _decode_key
 from reviewer.blob_keys import _encode as _encode_key
-from reviewer.classifier import Vocabulary, _type_idents, normalize
+from reviewer.classifier import Vocabulary, normalize, type_idents
 from reviewer.column_uses import SELF, FileStore, line_numbers, pieces, read_code
 from reviewer.sources import SourceTree
 from reviewer.types import Column, StoredKey
@@ -113,7 +113,7 @@ def key_value_rows(columns: Sequence[Column], vocab: Vocabulary) -> list[KeyValu
             tokens = words[value.column]
             if (not tokens or tokens[-1] not in vocab.row_value_words or value.primary_key
                     or value.foreign_key
-                    or _type_idents(value.type) & (vocab.flag_types | vocab.scalar_types)
+                    or type_idents(value.type) & (vocab.flag_types | vocab.scalar_types)
                     or len(tables[value.class_name or ""]) != 1):
                 continue
             keys = sorted((c for c in cols if c is not value

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from reviewer.blob_keys import stored_keys
-from reviewer.classifier import keyed_blob, load_vocabulary
+from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
+from reviewer.code_verdicts import keyed_blob
 from reviewer.inventory import build_inventory
 from reviewer.review import classify_inventory
 from reviewer.selection import code_files

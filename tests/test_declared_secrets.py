@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.classifier import declared_column, load_vocabulary
+from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
+from reviewer.code_verdicts import open_to_code
 from reviewer.declared_secrets import declared_secrets
 from reviewer.inventory import build_inventory
 from reviewer.review import classify_inventory
@@ -266,7 +267,7 @@ def test_each_kind_is_recorded_where_the_code_first_declares_it() -> None:
     inventory = _inventory(tree)
     vocab = load_vocabulary()
     asked = [c for c in inventory.columns if c.key == ("members", "lookup")]
-    assert all(declared_column(c, vocab) for c in asked)
+    assert all(open_to_code(c, vocab) for c in asked)
     assert vocab.declared is not None
     found = declared_secrets(tree, asked, inventory.columns, vocab.declared,
                              unique_min_words=2)
@@ -285,7 +286,7 @@ def test_what_each_file_declares_is_kept_by_its_content(
     vocab = load_vocabulary()
     words = vocab.declared
     assert words is not None
-    asked = [c for c in inventory.columns if declared_column(c, vocab)]
+    asked = [c for c in inventory.columns if open_to_code(c, vocab)]
     parsed: list[str] = []
     real_read = module._Reader.read
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.classifier import load_vocabulary, valued_column
+from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
+from reviewer.code_verdicts import open_to_code
 from reviewer.inventory import build_inventory
 from reviewer.review import classify_inventory
 from reviewer.sources import MemoryTree
@@ -329,7 +330,7 @@ def test_each_kind_is_recorded_where_the_code_first_uses_it() -> None:
     inventory = _inventory(tree)
     vocab = load_vocabulary()
     asked = [c for c in inventory.columns if c.key == ("visits", "random")]
-    assert all(valued_column(c, vocab) for c in asked)
+    assert all(open_to_code(c, vocab) for c in asked)
     assert vocab.values is not None
     found = value_sources(tree, asked, inventory.columns, vocab.values, unique_min_words=2)
     assert found == {("visits", "random"): (
@@ -347,7 +348,7 @@ def test_what_each_file_holds_is_kept_by_its_content(monkeypatch: pytest.MonkeyP
     vocab = load_vocabulary()
     words = vocab.values
     assert words is not None
-    asked = [c for c in inventory.columns if valued_column(c, vocab)]
+    asked = [c for c in inventory.columns if open_to_code(c, vocab)]
     parsed: list[str] = []
     real_read = module._read
     monkeypatch.setattr(module, "_read", lambda *a: parsed.append(a[-1]) or real_read(*a))

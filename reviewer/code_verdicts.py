@@ -1,0 +1,229 @@
+"""What the repository's code says of a column, turned into its verdict: the keys the code keeps
+in a blob or in a key/value row (``reviewer.blob_keys``, ``reviewer.row_keys``), how it makes
+and checks the column's value (``reviewer.value_sources``), and what it declares secret
+(``reviewer.declared_secrets``).
+
+Those modules read the code; ``reviewer.classifier`` judges a column by what the models say
+of it; this module raises that verdict where the code says more, and never lowers it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+
+from reviewer.classifier import (
+    STRENGTH,
+    Vocabulary,
+    classify,
+    ignored_name,
+    load_vocabulary,
+    normalize,
+    ruled_out,
+    type_idents,
+)
+from reviewer.types import (
+    Category,
+    Classification,
+    Column,
+    Confidence,
+    Declaration,
+    StoredKey,
+    ValueSource,
+)
+
+
+def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
+    """A column the code may keep keyed data in (a JSON, dict, pickle or text type) whose name
+    alone says nothing sure: what ``reviewer.blob_keys`` reads the code for."""
+    vocab = vocab or load_vocabulary()
+    if column.primary_key or column.foreign_key or column.history_of is not None:
+        return False
+    idents = type_idents(column.type)
+    if not (idents & (vocab.json_types | vocab.text_types)
+            or any(set(normalize(i)) & vocab.keyed_type_words for i in idents)):
+        return False
+    name = column.attribute or column.column
+    if ignored_name(name, vocab) or ruled_out(name, vocab):
+        return False
+    found = classify(name, column.type, vocab)
+    return found is None or found.category == "free_text" or (
+        found.category == "credential" and found.confidence != "high")
+
+
+_HOLDS: dict[str, int] = {"credential": 3, "direct_identifier": 2, "quasi_identifier": 1}
+
+
+def _weight(category: str | None, confidence: Confidence | None) -> int:
+    held = _HOLDS.get(category or "")
+    sure = STRENGTH[confidence] if confidence else 0
+    return 0 if held is None else held * 4 + sure
+
+
+def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None,
+                  row_key: str | None = None) -> Classification | None:
+    """What a blob is by the keys the code keeps in it: a credential if a key is one by name
+    (high when the name is surely one), a direct identifier if a key surely names a person;
+    the evidence quotes the key and the first place the code uses it."""
+    vocab = vocab or load_vocabulary()
+    best: tuple[int, StoredKey, Classification] | None = None
+    for stored in keys:
+        found = classify(stored.key, None, vocab)
+        if found is None or found.confidence == "low":
+            continue
+        tokens = normalize(stored.key)
+        if found.category == "credential" and (
+                "_".join(tokens) in vocab.key_not_secret
+                or any(t in vocab.key_about_suffixes for t in tokens[1:])):
+            continue  # sslkey is a file's path; secret_fields lists which fields are secret
+        if found.category == "direct_identifier" and (
+                found.confidence != "high" or not set(tokens) & vocab.person_key_words):
+            continue  # a device's mac_address is no one's
+        weight = _weight(found.category, found.confidence)
+        if weight and (best is None or weight > best[0]):
+            best = (weight, stored, found)
+    if best is None:
+        return None
+    _, stored, found = best
+    if row_key is not None:  # the value column of a key/value table (reviewer.row_keys)
+        verb = "stores" if stored.use == "stores" else "looks up"
+        return Classification(found.category, found.confidence,
+                              f"the code {verb} a row with {row_key} '{stored.key}': "
+                              f"{stored.path}:{stored.line}")
+    where = "in" if stored.use == "stores" else "from"
+    return Classification(found.category, found.confidence,
+                          f"the code {stored.use} key '{stored.key}' {where} it: "
+                          f"{stored.path}:{stored.line}")
+
+
+def with_stored_keys(columns: Sequence[Column],
+                     keys: Mapping[tuple[str, str], Sequence[StoredKey]],
+                     vocab: Vocabulary | None = None,
+                     rows: Mapping[tuple[str, str], str] | None = None) -> tuple[Column, ...]:
+    """Judged columns, each blob raised to what its stored keys say when that is more (a
+    credential's name already sure stays as it was). ``rows``: the value columns of key/value
+    tables, with their key column, whose keys are those the code stores in their rows
+    (``reviewer.row_keys``)."""
+    vocab = vocab or load_vocabulary()
+    return _raised(columns, lambda _, key: by_stored_key(keys.get(key, ()), vocab,
+                                                         (rows or {}).get(key)))
+
+
+# --- how the code makes and checks a column's value ---------------------------------------------
+
+
+def open_to_code(column: Column, vocab: Vocabulary | None = None) -> bool:
+    """A column whose making, checking or declaring in the code could say more than its name
+    does: what ``reviewer.value_sources`` and ``reviewer.declared_secrets`` read the code for.
+    Not a flag, number or date, nor a foreign key (a copy of another row's key), nor a
+    credential already sure by name."""
+    vocab = vocab or load_vocabulary()
+    if column.foreign_key or column.history_of is not None:
+        return False
+    if type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+        return False
+    if ignored_name(column.attribute or column.column, vocab):
+        return False
+    return not (column.category == "credential" and column.confidence == "high")
+
+
+_VERDICTS: dict[str, tuple[Category, Confidence, str, str]] = {
+    # kind: what it makes the column, how surely, how the evidence says it, what the source is
+    "generator": ("credential", "high", "written from", ""),
+    "hasher": ("credential", "high", "written from", ""),
+    "verifier": ("credential", "high", "read by", ""),
+    "client_ip": ("direct_identifier", "high", "written from", ", the client's IP address"),
+    "user_agent": ("quasi_identifier", "high", "written from", ", the client's user agent"),
+    "copy": ("direct_identifier", "medium", "a copy of", ""),
+}
+
+
+def by_value_source(column: Column, sources: Sequence[ValueSource],
+                    vocab: Vocabulary | None = None) -> Classification | None:
+    """What a column is by how the code makes or checks its value: a credential when it is
+    written from a secret generator or a password hasher or read by a verifier (high: the
+    code says so, whatever the name), the client's IP address a direct identifier, its user
+    agent a quasi-identifier, a copy of a person's identifier a direct identifier (medium);
+    the evidence names the source and where the code uses it.
+    A generator alone does not make a secret of a column named as an identifier
+    (``device_id``, ``nonce``)."""
+    vocab = vocab or load_vocabulary()
+    named = normalize(column.attribute or column.column)
+    identifier = bool(vocab.values and named and named[-1] in vocab.values.identifier_words)
+    best: tuple[int, ValueSource] | None = None
+    for source in sources:
+        if source.kind == "generator" and identifier:
+            continue
+        weight = _weight(*_VERDICTS[source.kind][:2])
+        if best is None or weight > best[0]:
+            best = (weight, source)
+    if best is None:
+        return None
+    _, source = best
+    category, confidence, verb, what = _VERDICTS[source.kind]
+    return Classification(category, confidence,
+                          f"{verb} {source.source}{what}: {source.path}:{source.line}")
+
+
+def with_value_sources(columns: Sequence[Column],
+                       sources: Mapping[tuple[str, str], Sequence[ValueSource]],
+                       vocab: Vocabulary | None = None) -> tuple[Column, ...]:
+    """Judged columns, each raised to what the code's making or checking of its value says
+    when that is more."""
+    vocab = vocab or load_vocabulary()
+    return _raised(columns, lambda column, key: by_value_source(
+        column, sources.get(key, ()), vocab))
+
+
+# --- what the code declares secret --------------------------------------------------------------
+
+
+def by_declaration(column: Column, declarations: Sequence[Declaration],
+                   vocab: Vocabulary | None = None) -> Classification | None:
+    """A credential, high, when the code declares the column secret: the developers' own
+    judgement, quoted with where they say it. A name a redaction list holds only confirms a
+    name that already reads as a credential: such lists hide user data and identifiers too
+    (mistral's _sensitive_attributes holds workflow input and output; privacyidea's log list
+    says it is "biased towards over-hiding" and holds key_iv, an IV)."""
+    vocab = vocab or load_vocabulary()
+    if column.category != "credential" or ruled_out(column.attribute or column.column, vocab):
+        declarations = [d for d in declarations if d.kind != "names_list"]
+    if not declarations:
+        return None
+    d = declarations[0]
+    return Classification("credential", "high",
+                          f"declared secret by the code: {d.declared}: {d.path}:{d.line}")
+
+
+def with_declarations(columns: Sequence[Column],
+                      declared: Mapping[tuple[str, str], Sequence[Declaration]],
+                      vocab: Vocabulary | None = None) -> tuple[Column, ...]:
+    """Judged columns, each raised to a credential where the code declares it secret."""
+    vocab = vocab or load_vocabulary()
+    return _raised(columns, lambda column, key: by_declaration(
+        column, declared.get(key, ()), vocab))
+
+
+def _raised(columns: Sequence[Column],
+            verdict: Callable[[Column, tuple[str, str]], Classification | None]
+            ) -> tuple[Column, ...]:
+    """Each column raised to what the code evidence ``verdict`` says of it when that is more;
+    a history copy is judged as the column it copies."""
+    out = []
+    for column in columns:
+        # a history table keeps every past value of the column it copies
+        original = (column.history_of, column.column) if column.history_of else column.key
+        found = verdict(column, original)
+        if found is None or (_weight(found.category, found.confidence)
+                             <= _weight(column.category, column.confidence)):
+            out.append(column)
+            continue
+        if column.history_of:
+            found = dataclasses.replace(found, reason=f"history copy of {column.history_of}."
+                                                      f"{column.column}: {found.reason}")
+        evidence = found.reason
+        if column.category == found.category and column.evidence:
+            evidence = f"{column.evidence}, {found.reason}"
+        out.append(dataclasses.replace(column, category=found.category,
+                                       confidence=found.confidence, evidence=evidence))
+    return tuple(out)
