@@ -153,6 +153,16 @@ def select_projects(projects: Sequence[Project], names: Sequence[str] | None) ->
     return [known[n] for n in names]
 
 
+def measured(projects: Sequence[Project], names: Sequence[str] | None,
+             held_out: bool) -> list[Project]:
+    """The projects a classifier or replay run measures: those named, else the development
+    split, and the held-out one only when asked for (``--held-out``). Tuning runs many times;
+    the held-out figures are read once the tuning is done, so they must not come along."""
+    if names:
+        return select_projects(projects, names)
+    return [p for p in projects if held_out or p.split != "held-out"]
+
+
 def matches_any(path: str, globs: Iterable[str]) -> bool:
     """The same glob semantics as the reviewer's `models` (one implementation of them)."""
     return any(glob_match(path, g) for g in globs)

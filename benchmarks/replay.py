@@ -1,7 +1,7 @@
 """Replay real commits through ``reviewer diff``: what a user would see on real pull requests.
 
     python benchmarks/replay.py [--project NAME]... [--cap N] [--mirrors DIR] [--json OUT]
-                                [--no-write] [--verbose] [--show-heldout]
+                                [--no-write] [--verbose] [--held-out] [--show-heldout]
     python benchmarks/replay.py --list-unlabelled OUT.csv [--project NAME]...
 
 For each project of ``benchmarks/real_world/projects.toml``, the commits reachable from the
@@ -45,9 +45,10 @@ Reported per split (development and held-out apart), per project:
   adopts the tool records those with ``reviewer baseline`` first, and then only the findings a
   change introduces block: "blocked: new" is what such a team sees.
 
-Per-pull-request evidence is printed with ``--verbose`` for the development split only;
-``--show-heldout`` adds held-out projects (only after tuning is frozen). Results go to
-``benchmarks/results/replay-<date>.json``.
+Without ``--project``, only the development split is replayed; ``--held-out`` adds the
+held-out one (aggregates; each ``cohort`` apart too). Per-pull-request evidence is printed
+with ``--verbose`` for the development split only; ``--show-heldout`` adds held-out projects
+(only after tuning is frozen). Results go to ``benchmarks/results/replay-<date>.json``.
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ from benchmarks.real_world import (  # noqa: E402
     load_projects,
     machine_meta,
     matches_any,
+    measured,
     reviewer_env,
-    select_projects,
     to_toml,
     tree_files,
 )
@@ -1005,6 +1006,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
     parser.add_argument("--project", action="append", metavar="NAME")
+    parser.add_argument("--held-out", action="store_true",
+                        help="also measure the held-out split (its aggregates only; details "
+                             "need --show-heldout); without --project, only development is "
+                             "measured")
     parser.add_argument("--cap", type=int, default=None,
                         help="commits per project, newest first (default: the project's "
                              f"replay-cap in projects.toml, else {DEFAULT_CAP})")
@@ -1031,7 +1036,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "(the figures before they held every file)")
     args = parser.parse_args(argv)
 
-    projects = select_projects(load_projects(), args.project)
+    projects = measured(load_projects(), args.project, args.held_out)
     replay_labels = load_labels(args.replay_labels) if args.replay_labels.is_file() else []
     started = time.perf_counter()
     caps = {p.name: project_cap(p, args.cap) for p in projects}

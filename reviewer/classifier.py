@@ -30,6 +30,7 @@ from reviewer.types import (
     Column,
     Confidence,
     Config,
+    Declaration,
     StoredKey,
     ValueSource,
 )
@@ -133,8 +134,12 @@ class Vocabulary:
     key_not_secret: frozenset[str] = frozenset()
     key_about_suffixes: frozenset[str] = frozenset()
     person_key_words: frozenset[str] = frozenset()
+    row_key_words: frozenset[str] = frozenset()
+    row_value_words: frozenset[str] = frozenset()
     # [values]: how the code makes and checks a column's value (reviewer.value_sources)
     values: ValueWords | None = None
+    # [declared]: what the code declares secret (reviewer.declared_secrets)
+    declared: DeclaredWords | None = None
     # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
     # hashable
     index: Mapping[str, tuple[Term, ...]] = field(
@@ -357,9 +362,13 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         keyed_type_words=frozenset(map(_singular, _strs(data["code"], "keyed_type_words"))),
         unique_attribute_min_words=int(data["code"]["unique_attribute_min_words"]),
         key_not_secret=frozenset(map(_snake_norm, _strs(data["code"], "key_not_secret"))),
+        row_key_words=frozenset(map(_singular, _strs(data["code"], "row_key_words"))),
+        row_value_words=frozenset(map(_singular, _strs(data["code"], "row_value_words"))),
         key_about_suffixes=frozenset(map(_singular, _strs(data["code"], "key_about_suffixes"))),
         person_key_words=frozenset(map(_singular, _strs(data["code"], "person_key_words"))),
-        values=_value_words(data["values"]),
+        values=_value_words(data["values"], frozenset(
+            t for p in _phrases(ctx, "person_tables") for t in p)),
+        declared=_declared_words(data.get("declared", {})),
         index={k: tuple(v) for k, v in index.items()},
     )
 
@@ -384,9 +393,35 @@ class ValueWords:
     client_ip_calls: tuple[str, ...]
     user_agent_attributes: tuple[str, ...]
     user_agent_headers: frozenset[str]  # lower-case
+    copied_attributes: frozenset[str]  # snake_case
+    person_words: frozenset[str]  # [context] person_tables
 
 
-def _value_words(table: Mapping[str, Any]) -> ValueWords:
+@dataclass(frozen=True)
+class DeclaredWords:
+    """[declared] of vocabulary.toml: how ``reviewer.declared_secrets`` recognises what the
+    code declares secret."""
+
+    secret_types: frozenset[str]
+    input_only_keywords: frozenset[str]
+    list_secrecy_words: frozenset[str]
+    list_name_words: frozenset[str]
+    scrub_words: frozenset[str]
+    generic_names: frozenset[str]
+
+
+def _declared_words(table: Mapping[str, Any]) -> DeclaredWords:
+    return DeclaredWords(
+        secret_types=frozenset(_strs(table, "secret_types")),
+        input_only_keywords=frozenset(_strs(table, "input_only_keywords")),
+        list_secrecy_words=frozenset(map(_singular, _strs(table, "list_secrecy_words"))),
+        list_name_words=frozenset(map(_singular, _strs(table, "list_name_words"))),
+        scrub_words=frozenset(map(_singular, _strs(table, "scrub_words"))),
+        generic_names=frozenset(n.lower() for n in _strs(table, "generic_names")),
+    )
+
+
+def _value_words(table: Mapping[str, Any], person_words: frozenset[str]) -> ValueWords:
     verifiers = []
     for v in table.get("verifiers", []):
         reads = v.get("reads", []) if isinstance(v, dict) else []
@@ -408,6 +443,8 @@ def _value_words(table: Mapping[str, Any]) -> ValueWords:
         client_ip_calls=tuple(_strs(table, "client_ip_calls")),
         user_agent_attributes=tuple(_strs(table, "user_agent_attributes")),
         user_agent_headers=frozenset(h.lower() for h in _strs(table, "user_agent_headers")),
+        copied_attributes=frozenset(map(_snake_norm, _strs(table, "copied_attributes"))),
+        person_words=person_words,
     )
 
 
@@ -1243,8 +1280,8 @@ def _weight(category: str | None, confidence: Confidence | None) -> int:
     return 0 if held is None else held * 4 + sure
 
 
-def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None
-                  ) -> Classification | None:
+def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None,
+                  row_key: str | None = None) -> Classification | None:
     """What a blob is by the keys the code keeps in it: a credential if a key is one by name
     (high when the name is surely one), a direct identifier if a key surely names a person;
     the evidence quotes the key and the first place the code uses it."""
@@ -1268,6 +1305,11 @@ def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None
     if best is None:
         return None
     _, stored, found = best
+    if row_key is not None:  # the value column of a key/value table (reviewer.row_keys)
+        verb = "stores" if stored.use == "stores" else "looks up"
+        return Classification(found.category, found.confidence,
+                              f"the code {verb} a row with {row_key} '{stored.key}': "
+                              f"{stored.path}:{stored.line}")
     where = "in" if stored.use == "stores" else "from"
     return Classification(found.category, found.confidence,
                           f"the code {stored.use} key '{stored.key}' {where} it: "
@@ -1276,11 +1318,15 @@ def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None
 
 def with_stored_keys(columns: Sequence[Column],
                      keys: Mapping[tuple[str, str], Sequence[StoredKey]],
-                     vocab: Vocabulary | None = None) -> tuple[Column, ...]:
+                     vocab: Vocabulary | None = None,
+                     rows: Mapping[tuple[str, str], str] | None = None) -> tuple[Column, ...]:
     """Judged columns, each blob raised to what its stored keys say when that is more (a
-    credential's name already sure stays as it was)."""
+    credential's name already sure stays as it was). ``rows``: the value columns of key/value
+    tables, with their key column, whose keys are those the code stores in their rows
+    (``reviewer.row_keys``)."""
     vocab = vocab or load_vocabulary()
-    return _raised(columns, lambda _, key: by_stored_key(keys.get(key, ()), vocab))
+    return _raised(columns, lambda _, key: by_stored_key(keys.get(key, ()), vocab,
+                                                         (rows or {}).get(key)))
 
 
 # --- code evidence: how the repository's code makes and checks a column's value -------------
@@ -1301,13 +1347,14 @@ def valued_column(column: Column, vocab: Vocabulary | None = None) -> bool:
     return not (column.category == "credential" and column.confidence == "high")
 
 
-_VERDICTS: dict[str, tuple[Category, str, str]] = {
-    # kind: what it makes the column, how the evidence says it, what the source is
-    "generator": ("credential", "written from", ""),
-    "hasher": ("credential", "written from", ""),
-    "verifier": ("credential", "read by", ""),
-    "client_ip": ("direct_identifier", "written from", ", the client's IP address"),
-    "user_agent": ("quasi_identifier", "written from", ", the client's user agent"),
+_VERDICTS: dict[str, tuple[Category, Confidence, str, str]] = {
+    # kind: what it makes the column, how surely, how the evidence says it, what the source is
+    "generator": ("credential", "high", "written from", ""),
+    "hasher": ("credential", "high", "written from", ""),
+    "verifier": ("credential", "high", "read by", ""),
+    "client_ip": ("direct_identifier", "high", "written from", ", the client's IP address"),
+    "user_agent": ("quasi_identifier", "high", "written from", ", the client's user agent"),
+    "copy": ("direct_identifier", "medium", "a copy of", ""),
 }
 
 
@@ -1316,7 +1363,8 @@ def by_value_source(column: Column, sources: Sequence[ValueSource],
     """What a column is by how the code makes or checks its value: a credential when it is
     written from a secret generator or a password hasher or read by a verifier (high: the
     code says so, whatever the name), the client's IP address a direct identifier, its user
-    agent a quasi-identifier; the evidence names the source and where the code uses it.
+    agent a quasi-identifier, a copy of a person's identifier a direct identifier (medium);
+    the evidence names the source and where the code uses it.
     A generator alone does not make a secret of a column named as an identifier
     (``device_id``, ``nonce``)."""
     vocab = vocab or load_vocabulary()
@@ -1326,14 +1374,14 @@ def by_value_source(column: Column, sources: Sequence[ValueSource],
     for source in sources:
         if source.kind == "generator" and identifier:
             continue
-        weight = _weight(_VERDICTS[source.kind][0], "high")
+        weight = _weight(*_VERDICTS[source.kind][:2])
         if best is None or weight > best[0]:
             best = (weight, source)
     if best is None:
         return None
     _, source = best
-    category, verb, what = _VERDICTS[source.kind]
-    return Classification(category, "high",
+    category, confidence, verb, what = _VERDICTS[source.kind]
+    return Classification(category, confidence,
                           f"{verb} {source.source}{what}: {source.path}:{source.line}")
 
 
@@ -1345,6 +1393,49 @@ def with_value_sources(columns: Sequence[Column],
     vocab = vocab or load_vocabulary()
     return _raised(columns, lambda column, key: by_value_source(
         column, sources.get(key, ()), vocab))
+
+
+# --- code evidence: what the repository's code declares secret ---------------------------------
+
+
+def declared_column(column: Column, vocab: Vocabulary | None = None) -> bool:
+    """A column the code's own declarations could say more about than its name does: what
+    ``reviewer.declared_secrets`` reads the code for. Not a flag, number or date, nor a key
+    to another row, nor a credential already sure by name."""
+    vocab = vocab or load_vocabulary()
+    if column.foreign_key or column.history_of is not None:
+        return False
+    if _type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+        return False
+    if _ignored(column.attribute or column.column, vocab):
+        return False
+    return not (column.category == "credential" and column.confidence == "high")
+
+
+def by_declaration(column: Column, declarations: Sequence[Declaration],
+                   vocab: Vocabulary | None = None) -> Classification | None:
+    """A credential, high, when the code declares the column secret: the developers' own
+    judgement, quoted with where they say it. A name a redaction list holds only confirms a
+    name that already reads as a credential: such lists hide user data and identifiers too
+    (mistral's _sensitive_attributes holds workflow input and output; privacyidea's log list
+    says it is "biased towards over-hiding" and holds key_iv, an IV)."""
+    vocab = vocab or load_vocabulary()
+    if column.category != "credential" or ruled_out(column.attribute or column.column, vocab):
+        declarations = [d for d in declarations if d.kind != "names_list"]
+    if not declarations:
+        return None
+    d = declarations[0]
+    return Classification("credential", "high",
+                          f"declared secret by the code: {d.declared}: {d.path}:{d.line}")
+
+
+def with_declarations(columns: Sequence[Column],
+                      declared: Mapping[tuple[str, str], Sequence[Declaration]],
+                      vocab: Vocabulary | None = None) -> tuple[Column, ...]:
+    """Judged columns, each raised to a credential where the code declares it secret."""
+    vocab = vocab or load_vocabulary()
+    return _raised(columns, lambda column, key: by_declaration(
+        column, declared.get(key, ()), vocab))
 
 
 def _raised(columns: Sequence[Column],

@@ -133,8 +133,10 @@ def _load_vocabulary(config: Config) -> Vocabulary:
 CLASSIFIER_INPUTS = (
     "classifier.py", "types.py", "cache.py", "vocabulary.toml", "review.py",
     # the keys the code keeps in blobs, how it makes and checks values, and what it reads
-    "blob_keys.py", "value_sources.py", "column_uses.py", "selection.py", "files.py",
-    "constants.py", "sources.py",
+    "blob_keys.py", "value_sources.py", "declared_secrets.py", "column_uses.py", "selection.py",
+    "files.py", "constants.py", "sources.py",
+    # the keys the code stores in key/value rows
+    "row_keys.py",
 )
 
 
@@ -152,15 +154,18 @@ def classification(config: Config, vocab: Callable[[], Vocabulary]) -> Refinemen
 def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                        tree: SourceTree | None = None, *, use_cache: bool = False) -> Inventory:
     """Fill in every column's category, confidence and evidence (static and runtime modes);
-    with the source ``tree``, also by the keys its code keeps in blob columns (what each
-    file holds cached by its content, with ``use_cache``)."""
+    with the source ``tree``, also by the keys its code keeps in blob columns and in the rows
+    of key/value tables (what each file holds cached by its content, with ``use_cache``)."""
     from reviewer.classifier import (
         classify_columns,
+        declared_column,
         keyed_blob,
         valued_column,
+        with_declarations,
         with_stored_keys,
         with_value_sources,
     )
+    from reviewer.row_keys import key_value_rows, row_keys
 
     columns = classify_columns(inventory.columns, vocab)
     if tree is None:
@@ -183,6 +188,21 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                              use_cache=use_cache)
         if made:
             columns = with_value_sources(columns, made, vocab)
+    rows = key_value_rows(inventory.columns, vocab)
+    if rows:
+        stored = row_keys(tree, rows, min_words=vocab.unique_attribute_min_words,
+                          use_cache=use_cache)
+        columns = with_stored_keys(columns, stored, vocab,
+                                   {row.value: row.key_attr for row in rows})
+    declarable = [c for c in columns if declared_column(c, vocab)]
+    if declarable and vocab.declared is not None:
+        from reviewer.declared_secrets import declared_secrets
+
+        declared = declared_secrets(tree, declarable, inventory.columns, vocab.declared,
+                                    unique_min_words=vocab.unique_attribute_min_words,
+                                    use_cache=use_cache)
+        if declared:
+            columns = with_declarations(columns, declared, vocab)
     return replace(inventory, columns=columns)
 
 

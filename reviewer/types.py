@@ -99,7 +99,7 @@ class StoredKey:
     line: int
 
 
-ValueKind = Literal["generator", "hasher", "verifier", "client_ip", "user_agent"]
+ValueKind = Literal["generator", "hasher", "verifier", "client_ip", "user_agent", "copy"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +107,27 @@ class ValueSource:
     """How the repository's code makes or checks a column's value (``reviewer.value_sources``),
     where it first does: written from a secret generator (``os.urandom()``) or a password
     hasher, read by a verifier (``pyotp.TOTP()``), written from the client's IP address or
-    user agent. ``source`` is what the code calls or reads, as it spells it."""
+    user agent, or a copy of a person's identifier (``user.email``). ``source`` is what the
+    code calls or reads, as it spells it."""
 
     kind: ValueKind
     source: str
+    path: str
+    line: int
+
+
+DeclarationKind = Literal["secret_type", "input_only", "names_list", "scrubbed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """Where the repository's own code declares a column secret (``reviewer.declared_secrets``):
+    a schema field of the same name typed ``SecretStr`` or marked ``load_only=True``, a
+    redaction list naming it, a scrub function clearing it. ``declared`` is how the code says
+    it, short (``UserCreate.api_key: SecretStr``, ``SECRET_KEYS lists 'password'``)."""
+
+    kind: DeclarationKind
+    declared: str
     path: str
     line: int
 

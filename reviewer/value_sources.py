@@ -13,7 +13,10 @@ What counts, by kind (the names are vocabulary.toml's ``[values]``):
   passlib's or argon2's ``.hash()``, ``hashlib.pbkdf2_hmac``, a KDF's ``.derive()``);
 - **verifier**: read by a verifier (``check_password_hash(x.col, ...)``,
   ``pyotp.TOTP(x.col)``, ``hmac.compare_digest``, passlib's ``.verify(..., x.col)``);
-- **client_ip** / **user_agent**: written from the request's client address or user agent.
+- **client_ip** / **user_agent**: written from the request's client address or user agent;
+- **copy**: written as a copy of a person's identifier (``user.email``, ``user.userid``: the
+  receiver's name has a person word, the attribute is a direct identifier by the shipped
+  names or one of ``copied_attributes``).
 
 A write is ``obj.col = EXPR``, ``Model(col=EXPR)``, or the column's ``default=`` in its class;
 EXPR may be a local name every assignment of which in its function is such an EXPR (or
@@ -31,11 +34,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewer.classifier import ValueWords, normalize
+from reviewer.classifier import ValueWords, classify, load_vocabulary, normalize
 from reviewer.column_uses import (
+    SELF,
     ColumnIndex,
     ColumnKey,
     FileStore,
@@ -44,11 +48,13 @@ from reviewer.column_uses import (
     read_code,
     receiver,
     scopes,
+    word_before,
 )
 from reviewer.sources import SourceTree
 from reviewer.types import Column, ValueKind, ValueSource
 
-_KINDS: tuple[ValueKind, ...] = ("generator", "hasher", "verifier", "client_ip", "user_agent")
+_KINDS: tuple[ValueKind, ...] = ("generator", "hasher", "verifier", "client_ip", "user_agent",
+                                 "copy")
 # What a source's name looks like: quoting one in a message or a prompt must never carry prose.
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.()\[\]\-' ]{0,159}")
 _LONGEST = 120  # a receiver spelled longer is cut (a name is quoted, never a paragraph)
@@ -88,17 +94,12 @@ def value_sources(tree: SourceTree, asked: Sequence[Column], columns: Sequence[C
     if not asked:
         return {}
     index = ColumnIndex(asked, columns, unique_min_words)
-    # What a verifier reads may be a one-word attribute only one table has, whatever the
-    # receiver (privacyidea: argon2.verify(password, cached_auth.authentication)): the
-    # verifier says what the value is. A write needs more: anything is written anywhere.
-    reads = ColumnIndex(asked, columns, 1)
-    prefilter = _prefilter(words)
-    store = FileStore("value-sources", ("value_sources.py",),
-                      index.shape() + reads.shape(), _encode, _decode) if use_cache else None
+    prefilter = _Prefilter(words)
+    store = FileStore("value-sources", ("value_sources.py",), index.shape(), _encode,
+                      _decode) if use_cache else None
     first: dict[ColumnKey, dict[ValueKind, ValueSource]] = {}
     for _, found in read_code(
-            tree, lambda text, path: _read(index, reads, words, prefilter, text, path),
-            store):
+            tree, lambda text, path: _read(index, words, prefilter, text, path), store):
         for column, source in found:
             kinds = first.setdefault(column, {})
             prev = kinds.get(source.kind)
@@ -127,16 +128,54 @@ def _last(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
-def _prefilter(words: ValueWords) -> re.Pattern[str]:
-    """Any word a source or a verifier is spelled with: a file without one holds none."""
-    names = {_last(n) for n in (*words.generators, *words.hashers, *words.client_ip_calls,
-                                *words.client_ip_attributes, *words.user_agent_attributes)}
-    names |= {_last(n) for n, _ in words.verifiers}
-    names |= words.hash_methods | words.verify_methods
-    headers = words.client_ip_headers | words.user_agent_headers
-    spelled = "|".join(map(re.escape, sorted(names)))
-    quoted = "|".join(map(re.escape, sorted(headers)))
-    return re.compile(rf"\b(?:{spelled})\b|['\"](?i:{quoted})['\"]")
+class _Prefilter:
+    """Where a file's text can hold a source or a verifier, by its text alone: a call spelled
+    as the vocabulary spells it (``os.urandom``), or by a name the file imports for it
+    (``from os import urandom``: ``urandom``); a request attribute (``.remote_addr``); a
+    header's name in quotes; ``.hash(`` / ``.verify(`` after a hasher's word on the line. A
+    file none of whose words could be one is not searched further (``quick``)."""
+
+    def __init__(self, words: ValueWords) -> None:
+        self.calls = (*words.generators, *words.hashers, *words.client_ip_calls,
+                      *(n for n, _ in words.verifiers))
+        attrs = (*words.client_ip_attributes, *words.user_agent_attributes)
+        methods = words.hash_methods | words.verify_methods
+        headers = words.client_ip_headers | words.user_agent_headers
+        anywhere = {_last(n) for n in (*self.calls, *attrs)} | methods
+        quoted = rf"['\"](?i:{_alternation(headers)})['\"]"
+        self.quick = re.compile(rf"\b(?:{_alternation(anywhere)})\b|{quoted}")
+        self.fixed = (rf"\b(?:{_alternation(self.calls)})\b|\.(?:{_alternation(attrs)})\b"
+                      rf"|{quoted}")
+        self.methods = re.compile(rf"\.(?:{_alternation(methods)})\(")
+        self.hasher = re.compile(rf"(?i:{_alternation(words.hasher_words)})")
+        self.person = re.compile(rf"(?:{_alternation(words.person_words)})\w*\.(\w+)\b"
+                                 r"(?![ \t]*[(=])")
+
+    def offsets(self, text: str, imports: Mapping[str, str]) -> list[int]:
+        if self.quick.search(text) is None:
+            return []
+        local = [name for name, qualified in imports.items()
+                 if _matches(qualified, self.calls)]
+        pattern = self.fixed if not local else (
+            rf"{self.fixed}|\b(?:{_alternation(local)})\b")
+        found = [m.start() for m in re.finditer(pattern, text)
+                 if not _IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
+        for m in self.methods.finditer(text):  # .hash( after a hasher's word on its line
+            if self.hasher.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()):
+                found.append(m.start())
+        return found
+
+    def copies(self, text: str, words: ValueWords) -> list[int]:
+        """Where a person's identifier may be copied: ``user.email``, ``current_user.userid``."""
+        return [m.start() for m in self.person.finditer(text)
+                if _copied(m.group(1), word_before(text, m.start(1) - 1), words)]
+
+
+def _alternation(names: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(names)))
+
+
+_IMPORT_LINE = re.compile(r"[ \t]*(?:from|import)[ \t]")
 
 
 _IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)",
@@ -171,17 +210,32 @@ def _matches(name: str, entries: Sequence[str]) -> str | None:
     return None
 
 
-def _read(index: ColumnIndex, reads: ColumnIndex, words: ValueWords,
-          prefilter: re.Pattern[str], text: str, path: str
-          ) -> list[tuple[ColumnKey, ValueSource]]:
-    offsets = [m.start() for m in prefilter.finditer(text)]
+def _copied(attr: str, of: str | None, words: ValueWords) -> bool:
+    """``of.attr`` is a person's identifier: ``user.email``, ``current_user.userid``. The
+    shipped names decide (not the configuration's), so what a file holds is the same for
+    every configuration."""
+    if of is None or of in SELF or not set(normalize(of)) & words.person_words:
+        return False
+    if "_".join(normalize(attr)) in words.copied_attributes:
+        return True
+    found = classify(attr, None, load_vocabulary())
+    return found is not None and found.category == "direct_identifier" and (
+        found.confidence == "high")
+
+
+def _read(index: ColumnIndex, words: ValueWords, prefilter: _Prefilter, text: str,
+          path: str) -> list[tuple[ColumnKey, ValueSource]]:
+    imports = _imports(text)
+    sourced = prefilter.offsets(text, imports)
+    offsets = sourced + prefilter.copies(text, words)
     if not offsets:
         return []
     lines = line_numbers(text, offsets)
-    reader = _Reader(index, reads, words, path, _imports(text))
+    reader = _Reader(index, words, path, imports)
     parsed = pieces(text, lines, path)
+    sources = line_numbers(text, sourced)
     for piece, _ in parsed:
-        reader.learn_helpers(piece)
+        reader.learn_helpers(piece, sources)
     if reader.helpers:
         # the functions that call a helper of this file (or name it: default=helper) too
         helpers = "|".join(map(re.escape, reader.helpers))
@@ -194,10 +248,9 @@ def _read(index: ColumnIndex, reads: ColumnIndex, words: ValueWords,
 
 
 class _Reader:
-    def __init__(self, index: ColumnIndex, reads: ColumnIndex, words: ValueWords, path: str,
+    def __init__(self, index: ColumnIndex, words: ValueWords, path: str,
                  imports: Mapping[str, str]) -> None:
         self.index = index
-        self.reads = reads
         self.words = words
         self.path = path
         self.imports = imports
@@ -231,9 +284,12 @@ class _Reader:
 
     # --- helpers: functions of this file that return a source ----------------------------
 
-    def learn_helpers(self, module: ast.Module) -> None:
+    def learn_helpers(self, module: ast.Module, lines: Sequence[int]) -> None:
+        """The functions holding one of ``lines`` (where a source is spelled) that return a
+        source."""
         for node in ast.walk(module):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                    node.lineno <= line <= (node.end_lineno or node.lineno) for line in lines):
                 found = self._returns(node)
                 if found is not None:
                     self.helpers.setdefault(node.name, found)
@@ -344,7 +400,12 @@ class _Reader:
                 header = _constant(node.args[0])
                 if header is not None:
                     return self._header(header, func.value)
-        if short is not None and short in self.helpers:
+        if short is not None and short in self.helpers and (
+                isinstance(func, ast.Name) or len(normalize(short)) > 1
+                or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                    and func.value.id in SELF)):
+            # a method is known by its name alone when the name says what it does
+            # (scrypt_manager.derive_source_filesystem_id()): not a one-word get() or make()
             helper = self.helpers[short]
             return _Source(helper.kind, f"{helper.name} via {short}()")
         args = [*node.args, *(kw.value for kw in node.keywords)]
@@ -367,6 +428,8 @@ class _Reader:
             for attr in attrs:
                 if spelled.endswith("." + attr) and self._requestish(node):
                     return _Source(kind, spelled)  # type: ignore[arg-type]
+        if _copied(node.attr, receiver(node.value, None), words):
+            return _Source("copy", spelled)
         if node.attr == "string":  # request.user_agent.string
             inner = self.source(node.value, bound, depth)
             if inner is not None and inner.kind == "user_agent":
@@ -391,7 +454,7 @@ class _Reader:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(node, ast.Attribute):
-            return self.reads.resolve(node.attr, receiver(node.value, owner))
+            return self.index.resolve(node.attr, receiver(node.value, owner))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
                 node.func.attr in ("encode", "decode")):
             return self._column(node.func.value, owner, bound, depth + 1)
@@ -432,7 +495,7 @@ class _Reader:
                 if isinstance(target, ast.Attribute):
                     column = self.index.resolve(target.attr, receiver(target.value, owner))
                     source = None if column is None else self.source(node.value, bound)
-                    if column is not None and source is not None and source.kind != "verifier":
+                    if column is not None and source is not None:
                         yield self._found(column, source, node.lineno)
                 elif isinstance(target, ast.Name) and owner is not None:
                     yield from self._default(target.id, owner, node.value, bound)

@@ -266,6 +266,21 @@ def test_a_held_out_cohort_is_reported_apart_and_within_its_split(tmp_path: Path
     assert groups(runs[:2]) == ["development", "held-out"]
 
 
+@pytest.mark.parametrize(("names", "held_out", "expected"), [
+    pytest.param(None, False, ["dev"], id="development-only-by-default"),
+    pytest.param(None, True, ["tiny", "dev"], id="held-out-when-asked"),
+    pytest.param(["tiny"], False, ["tiny"], id="a-named-project-whatever-its-split"),
+])
+def test_tuning_runs_measure_development_unless_held_out_is_asked_for(
+        tmp_path: Path, names: list[str] | None, held_out: bool, expected: list[str]) -> None:
+    from benchmarks.real_world import measured
+
+    path = tmp_path / "projects.toml"
+    path.write_text(PROJECT_TOML + PROJECT_TOML.replace("tiny", "dev").replace(
+        '"held-out"', '"development"'), encoding="utf-8")
+    assert [p.name for p in measured(load_projects(path), names, held_out)] == expected
+
+
 def test_labels_join_scanned_columns_by_table_and_column() -> None:
     project = Project(name="p", repo="o/p", mirror="p", commit="0" * 40, licence="MIT",
                       licence_file="LICENSE", split="held-out", models=("m.py",), extract=("m",))

@@ -53,6 +53,7 @@ class Visit(Base):
     booked_from = Column(String(45))
     booked_via = Column(String(255))
     marker = Column(String(16), default=lambda: secrets.token_hex(8))
+    counterpart = Column(String(80))
 
 
 class Kiosk(Base):
@@ -97,6 +98,7 @@ _NOTHING: Judged = {
     ("visits", "booked_via"): (None, None, None),
     ("visits", "marker"): (
         "credential", "high", "written from secrets.token_hex(): clinic/models.py:27"),
+    ("visits", "counterpart"): (None, None, None),
     ("kiosks", "random"): (None, None, None),
 }
 
@@ -178,6 +180,26 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
             id="a same-file helper that returns a password hash"),
         pytest.param(
             {"clinic__portal": '''\
+                import os
+
+                from flask import request
+
+                class Client:
+                    def get(self):
+                        return request.remote_addr
+
+                    def token(self):
+                        return os.urandom(8).hex()
+
+                    def book(self, visit, form):
+                        visit.booked_from = form.get()
+                        visit.random = self.token()
+                '''},
+            {("visits", "random"): _credential(
+                "os.urandom() via token(): clinic/portal.py:14")},
+            id="a one-word method is the helper on self only, not on any receiver"),
+        pytest.param(
+            {"clinic__portal": '''\
                 import pyotp
                 from passlib.hash import argon2
 
@@ -219,6 +241,20 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
                  "quasi_identifier", "high", "written from request.user_agent, the client's "
                  "user agent: clinic/web.py:6")},
             id="request metadata: the client's address and user agent"),
+        pytest.param(
+            {"clinic__handover": '''\
+                from clinic.models import Visit
+
+                def hand_over(visit, current_user, settings, clinic):
+                    visit.counterpart = settings.email
+                    visit.counterpart = clinic.username
+                    previous = current_user.userid
+                    return Visit(counterpart=previous)
+                '''},
+            {("visits", "counterpart"): (
+                "direct_identifier", "medium", "a copy of current_user.userid: "
+                "clinic/handover.py:7")},
+            id="a copy of a person's identifier; not of a setting's or a clinic's"),
         pytest.param(
             {"clinic__visits": '''\
                 import random
@@ -373,9 +409,8 @@ def test_a_pull_request_writing_a_session_secret_is_blocked(
     clinic.branch("feature")
     clinic.checkout("feature")
     clinic.write("clinic/models.py", MODELS.replace(
-        "    marker = Column(String(16), default=lambda: secrets.token_hex(8))\n",
-        "    marker = Column(String(16), default=lambda: secrets.token_hex(8))\n"
-        "    nonce_b = Column(String(32))\n"))
+        "    counterpart = Column(String(80))\n",
+        "    counterpart = Column(String(80))\n    nonce_b = Column(String(32))\n"))
     clinic.write("clinic/sessions.py", "import secrets\n\ndef start(visit):\n"
                                        "    visit.nonce_b = secrets.token_bytes(16).hex()\n")
     clinic.commit("Visits keep a per-session secret")
@@ -388,7 +423,7 @@ def test_a_pull_request_writing_a_session_secret_is_blocked(
                and f["introduced"]]
     assert code == 1
     assert (mr003["table"], mr003["column"], mr003["severity"], mr003["line"]) == (
-        "visits", "nonce_b", "error", 28)
+        "visits", "nonce_b", "error", 29)
     assert mr003["evidence"] == "written from secrets.token_bytes(): clinic/sessions.py:4"
     main(["diff", "-C", str(clinic.root), "--base", "main", "--no-ai", "--format", "markdown"])
     assert "written from secrets.token_bytes(): clinic/sessions.py:4" in capsys.readouterr().out
@@ -407,3 +442,13 @@ def test_the_ai_prompt_carries_the_value_evidence() -> None:
                                         inventory=inventory))
     assert ("classifier: credential, high confidence (read by pyotp.TOTP(): "
             "clinic/portal.py:4)") in rendered.user
+
+
+def test_ignore_names_keeps_a_column_out_of_the_value_evidence() -> None:
+    # the repository said `random` holds no data: the code's generator does not overrule it
+    tree = MemoryTree(_files(clinic__visits="import os\ndef f(visit):\n"
+                                            "    visit.random = os.urandom(4).hex()\n"))
+    config = Config(root="/repo", models=("clinic/models.py",), ignore_names=("random",))
+    inventory = classify_inventory(_inventory(tree), load_vocabulary(config), tree)
+    assert [(c.key, c.category) for c in inventory.columns if c.column == "random"] == [
+        (("visits", "random"), None), (("kiosks", "random"), None)]

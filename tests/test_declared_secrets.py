@@ -1,0 +1,369 @@
+"""What the repository's own code declares secret, and what the classifier makes of it.
+
+The fixture is a small library-lending service written for these tests: members sign in with
+a recovery lookup code, branches post notifications to hook URLs, exports run from a JSON spec
+that may carry a storage token. The column names say little on purpose (``lookup``, ``hooks``,
+``spec``, ``relay_address``): the code around the models says they are secret, the ways real
+services say it (a pydantic ``SecretStr`` on the model's create schema, marshmallow's
+``load_only=True``, a redaction list, a scrub function clearing its typed parameter, a
+``..._scrubbed`` method looping over the names it rewrites).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reviewer.classifier import declared_column, load_vocabulary
+from reviewer.cli import main
+from reviewer.declared_secrets import declared_secrets
+from reviewer.inventory import build_inventory
+from reviewer.review import classify_inventory
+from reviewer.sources import MemoryTree
+from reviewer.types import Config, Declaration, Inventory
+from tests.gitrepo import GitRepo, isolate_git, make_repo
+
+MODELS = '''\
+from sqlalchemy import Column, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id = Column(Integer, primary_key=True)
+    lookup = Column(String(64))
+    lookup_iv = Column(String(32))
+    badge_credential = Column(String(64))
+    shelf = Column(String(40))
+
+
+class Branch(Base):
+    __tablename__ = "branches"
+    id = Column(Integer, primary_key=True)
+    hooks = Column(Text)
+    relay_address = Column(String(255))
+    shelf = Column(String(40))
+    data = Column(Text)
+
+
+class Export(Base):
+    __tablename__ = "exports"
+    id = Column(Integer, primary_key=True)
+    member_id = Column(Integer, ForeignKey("members.id"))
+    spec = Column(Text)
+'''
+
+
+def _files(**code: str) -> dict[str, str]:
+    files = {"lending/models.py": MODELS}
+    files.update({path.replace("__", "/") + ".py": textwrap.dedent(text)
+                  for path, text in code.items()})
+    return files
+
+
+def _inventory(tree: MemoryTree) -> Inventory:
+    inventory = build_inventory(tree, Config(root="/repo", models=("lending/models.py",)),
+                                use_cache=False)
+    assert not inventory.errors
+    return inventory
+
+
+Judged = dict[tuple[str, str], tuple[str | None, str | None, str | None]]
+
+
+def _judged(files: dict[str, str]) -> Judged:
+    tree = MemoryTree(files)
+    inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
+    return {c.key: (c.category, c.confidence, c.evidence) for c in inventory.columns
+            if c.column not in ("id", "member_id")}
+
+
+# what the names alone say
+_NOTHING: Judged = {
+    ("members", "lookup"): (None, None, None),
+    ("members", "lookup_iv"): (None, None, None),
+    ("members", "badge_credential"): ("credential", "medium", "name token 'credential'"),
+    ("members", "shelf"): (None, None, None),
+    ("branches", "hooks"): (None, None, None),
+    ("branches", "relay_address"): (None, None, None),
+    ("branches", "shelf"): (None, None, None),
+    ("branches", "data"): ("free_text", "low", "blob name 'data' may hold user data"),
+    ("exports", "spec"): (None, None, None),
+}
+
+
+def _declared(said: str) -> tuple[str, str, str]:
+    return ("credential", "high", f"declared secret by the code: {said}")
+
+
+@pytest.mark.parametrize(
+    ("code", "changed"),
+    [
+        pytest.param({}, {}, id="no code: the names say nothing"),
+        pytest.param(
+            {"lending__schemas": '''\
+                from pydantic import BaseModel, SecretStr
+
+                class MemberCreate(BaseModel):
+                    shelf: str
+                    lookup: SecretStr
+                '''},
+            {("members", "lookup"): _declared(
+                "MemberCreate.lookup: SecretStr: lending/schemas.py:5")},
+            id="SecretStr on the model's create schema"),
+        pytest.param(
+            {"lending__schemas": '''\
+                from typing import Optional
+
+                import pydantic
+
+                class MemberUpdate(pydantic.BaseModel):
+                    lookup: Optional[pydantic.SecretBytes] = None
+                '''},
+            {("members", "lookup"): _declared(
+                "MemberUpdate.lookup: SecretBytes: lending/schemas.py:6")},
+            id="Optional[pydantic.SecretBytes] on the update schema"),
+        pytest.param(
+            {"lending__api": '''\
+                from marshmallow import Schema, fields
+
+                class MemberSchema(Schema):
+                    shelf = fields.String()
+                    lookup = fields.String(required=True, load_only=True)
+                '''},
+            {("members", "lookup"): _declared(
+                "MemberSchema.lookup: load_only=True: lending/api.py:5")},
+            id="marshmallow load_only=True on the model's schema"),
+        pytest.param(
+            {"lending__settings": '''\
+                from pydantic import SecretStr
+                from pydantic_settings import BaseSettings
+
+                class MailRelay(BaseSettings):
+                    relay_address: SecretStr
+                '''},
+            {("branches", "relay_address"): _declared(
+                "MailRelay.relay_address: SecretStr: lending/settings.py:5")},
+            id="SecretStr on a several-word name only one table has"),
+        pytest.param(
+            {"lending__settings": '''\
+                from pydantic import BaseModel, SecretStr
+
+                class CatalogueCredentials(BaseModel):
+                    lookup: SecretStr
+                    shelf: SecretStr
+
+                class MemberBranchLink(BaseModel):
+                    shelf: SecretStr
+                '''},
+            {},
+            id="negative: SecretStr on an unrelated class's one-word name, or on a schema "
+               "that mirrors two models with that name"),
+        pytest.param(
+            {"lending__schemas": '''\
+                from dataclasses import dataclass, field
+
+                from pydantic import BaseModel, Field
+
+                class MemberRead(BaseModel):
+                    lookup: str = Field(repr=False, exclude=True)
+
+                @dataclass
+                class BranchRow:
+                    hooks: str = field(repr=False)
+                '''},
+            {},
+            id="negative: repr=False and exclude=True alone declare nothing"),
+        pytest.param(
+            {"lending__log": '''\
+                SENSITIVE_FIELDS = frozenset({
+                    # the badge's credential, and the recovery lookup code
+                    "badge_credential",
+                    "lookup",
+                })
+                '''},
+            {("members", "badge_credential"): (
+                "credential", "high", "name token 'credential', declared secret by the code: "
+                "SENSITIVE_FIELDS lists 'badge_credential': lending/log.py:1")},
+            id="a redaction list confirms a name that reads as a credential; it makes "
+               "none of a name that says nothing"),
+        pytest.param(
+            {"lending__audit": '''\
+                class Report:
+                    SensitiveKeys: list[str] = ["shelf", "badge_credential"]
+                '''},
+            {("members", "badge_credential"): (
+                "credential", "high", "name token 'credential', declared secret by the code: "
+                "SensitiveKeys lists 'badge_credential': lending/audit.py:2")},
+            id="a class constant spelled in CamelCase, annotated"),
+        pytest.param(
+            {"lending__log": '''\
+                class Audit:
+                    _REDACTED_KEYS = ("data", "shelf", "value", "lookup_iv")
+                    EXPORT_FIELDS = ("lookup", "hooks")
+                    SECRET_KEYS = ("badge_credential", some_name)
+                '''},
+            {},
+            id="negative: generic words, an IV the vocabulary rules out, a name that says "
+               "nothing, a list not of secrets, a list that is not all literals"),
+        pytest.param(
+            {"lending__api": '''\
+                class BranchView:
+                    @classmethod
+                    def from_row_scrubbed(cls, row):
+                        data = row.as_dict()
+                        for field in ("hooks", "unknown"):
+                            data[field] = [cls._strip(h) for h in data[field]]
+                        return cls(**data)
+                '''},
+            {("branches", "hooks"): _declared(
+                "from_row_scrubbed() scrubs 'hooks': lending/api.py:5")},
+            id="a scrub method loops over the names it rewrites"),
+        pytest.param(
+            {"lending__exports": '''\
+                from lending.specs import ExportSpec, ReportSpec
+
+                def _remove_export_spec_sensitive_info(spec: ExportSpec):
+                    if spec.target is not None:
+                        spec.target.token = None
+
+                def _remove_report_sensitive_info(spec: ReportSpec, other):
+                    spec.token = None
+                    other.spec = None
+                '''},
+            {("exports", "spec"): _declared(
+                "_remove_export_spec_sensitive_info() clears ExportSpec.target.token: "
+                "lending/exports.py:5")},
+            id="a scrub function clears what its typed parameter holds; an unrelated type "
+               "and an untyped parameter say nothing"),
+        pytest.param(
+            {"tests__test_log": 'SENSITIVE_FIELDS = ("lookup",)\n',
+             "lending__migrations__versions__a1_init":
+                 'SENSITIVE_FIELDS = ("hooks",)\n',
+             "lending__broken": 'SENSITIVE_FIELDS = ("relay_address",\n'},
+            {},
+            id="tests, migrations and a file that does not parse give nothing"),
+    ],
+)
+def test_the_classifier_judges_a_column_by_what_the_code_declares(
+        code: dict[str, str], changed: Judged) -> None:
+    assert _judged(_files(**code)) == {**_NOTHING, **changed}
+
+
+def test_each_kind_is_recorded_where_the_code_first_declares_it() -> None:
+    tree = MemoryTree(_files(
+        lending__b='SENSITIVE_FIELDS = ("lookup",)\n',
+        lending__a="from pydantic import BaseModel, SecretStr\n\n"
+                   "class MemberCreate(BaseModel):\n    lookup: SecretStr\n",
+        lending__c='SECRET_NAMES = ["lookup"]\n'))
+    inventory = _inventory(tree)
+    vocab = load_vocabulary()
+    asked = [c for c in inventory.columns if c.key == ("members", "lookup")]
+    assert all(declared_column(c, vocab) for c in asked)
+    assert vocab.declared is not None
+    found = declared_secrets(tree, asked, inventory.columns, vocab.declared,
+                             unique_min_words=2)
+    assert found == {("members", "lookup"): (
+        Declaration("secret_type", "MemberCreate.lookup: SecretStr", "lending/a.py", 4),
+        Declaration("names_list", "SENSITIVE_FIELDS lists 'lookup'", "lending/b.py", 1))}
+
+
+def test_what_each_file_declares_is_kept_by_its_content(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer import declared_secrets as module
+
+    tree = MemoryTree(_files(lending__log='SENSITIVE_FIELDS = ("lookup",)\n',
+                             lending__plain="def f():\n    return 1\n"))
+    inventory = _inventory(tree)
+    vocab = load_vocabulary()
+    words = vocab.declared
+    assert words is not None
+    asked = [c for c in inventory.columns if declared_column(c, vocab)]
+    parsed: list[str] = []
+    real_read = module._Reader.read
+
+    def read(self: module._Reader, prefilter: object, text: str, path: str) -> object:
+        parsed.append(path)
+        return real_read(self, prefilter, text, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module._Reader, "read", read)
+
+    def found() -> dict[tuple[str, str], tuple[Declaration, ...]]:
+        return declared_secrets(tree, asked, inventory.columns, words, unique_min_words=2,
+                                use_cache=True)
+
+    expected = {("members", "lookup"): (
+        Declaration("names_list", "SENSITIVE_FIELDS lists 'lookup'", "lending/log.py", 1),)}
+    assert (found(), sorted(parsed)) == (
+        expected, ["lending/log.py", "lending/models.py", "lending/plain.py"])
+    assert (found(), len(parsed)) == (expected, 3)  # read back: nothing read again
+
+
+# ------------------------------------------------------------------ through the CLI
+
+RULES = json.dumps({"version": 1, "rules": []})
+
+
+@pytest.fixture
+def lending(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    isolate_git(monkeypatch)
+    repo = make_repo(tmp_path / "lending")
+    for path, text in _files().items():
+        repo.write(path, text)
+    repo.write(".masking-reviewer.toml", 'models = ["lending/models.py"]\n')
+    repo.write("masking_rules.json", RULES)
+    repo.commit("lending")
+    return repo
+
+
+def test_a_pull_request_adding_a_column_its_schema_calls_secret_is_blocked(
+        lending: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    # the pull request adds a column whose name says little and the API schema that types it
+    # SecretStr: MR003 blocks, and its evidence says why, in JSON and in markdown
+    lending.branch("feature")
+    lending.checkout("feature")
+    lending.write("lending/models.py", MODELS.replace(
+        "    shelf = Column(String(40))\n\n\nclass Branch",
+        "    shelf = Column(String(40))\n"
+        "    courier = Column(String(80))\n\n\nclass Branch"))
+    lending.write("lending/schemas.py", "from pydantic import BaseModel, SecretStr\n\n\n"
+                                        "class MemberCreate(BaseModel):\n"
+                                        "    courier: SecretStr\n")
+    lending.commit("Members keep a courier secret")
+    code = main(["diff", "-C", str(lending.root), "--base", "main", "--no-ai",
+                 "--format", "json"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    mr003 = {f["column"]: f for f in json.loads(out)["findings"] if f["code"] == "MR003"
+             and f["introduced"]}
+    assert code == 1
+    assert (mr003["courier"]["table"], mr003["courier"]["severity"],
+            mr003["courier"]["line"]) == ("members", "error", 16)
+    assert mr003["courier"]["evidence"] == (
+        "declared secret by the code: MemberCreate.courier: SecretStr: lending/schemas.py:5")
+    main(["diff", "-C", str(lending.root), "--base", "main", "--no-ai", "--format", "markdown"])
+    assert ("declared secret by the code: MemberCreate.courier: SecretStr: "
+            "lending/schemas.py:5") in capsys.readouterr().out
+
+
+def test_the_ai_prompt_carries_the_declaration() -> None:
+    from reviewer.ai import AiRequest, render_request
+
+    tree = MemoryTree(_files(lending__log='SENSITIVE_FIELDS = ("badge_credential",)\n'))
+    inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
+    column = inventory.by_key()[("members", "badge_credential")]
+    hunk = ("@@ -13,0 +14,1 @@ class Member(Base):\n"
+            "+    badge_credential = Column(String(64))\n")
+    rendered = render_request(AiRequest(hunks=(("lending/models.py", hunk),),
+                                        candidates=(column,), findings=(), similar=(),
+                                        inventory=inventory))
+    assert ("classifier: credential, high confidence (name token 'credential', "
+            "declared secret by the code: "
+            "SENSITIVE_FIELDS lists 'badge_credential': lending/log.py:1)") in rendered.user
