@@ -366,8 +366,8 @@ class Resolver:
             callees) == 1 else None
         if meta is not None:
             problem = (f"it makes the class with the metaclass {callees[0]} ({meta.path}:"
-                       f"{meta.facts.line}), whose __new__ adds no declarative base "
-                       "masking-reviewer can name to the bases of the classes it makes")
+                       f"{meta.facts.line}), which puts no declarative base masking-reviewer "
+                       "can name among the bases of the classes it makes")
             fix = (f"derive {callees[0]} from SQLAlchemy's DeclarativeMeta, or have its "
                    "__new__ add the declarative base by name (new_bases.append(Base), bases + "
                    "(Base,)) before it calls type.__new__, or derive the models from the base")

@@ -1673,14 +1673,14 @@ ERROR_CASES = [
         None,
         [("app/m.py", 5, r"^class A: base class 'Base' comes from kind_base\(\) \(app/db\.py:9\), "
           r"which masking-reviewer cannot follow because it makes the class with the metaclass "
-          r"PickBase \(app/db\.py:3\), whose __new__ adds no declarative base masking-reviewer "
-          r"can name to the bases of the classes it makes, so its columns cannot be read; derive "
+          r"PickBase \(app/db\.py:3\), which puts no declarative base masking-reviewer can name "
+          r"among the bases of the classes it makes, so its columns cannot be read; derive "
           r"PickBase from SQLAlchemy's DeclarativeMeta, or have its __new__ add the declarative "
           r"base by name \(new_bases\.append\(Base\), bases \+ \(Base,\)\) before it calls "
           r"type\.__new__, or derive the models from the base$"),
          ("app/m.py", 8, r"^class B: base class 'Sized' comes from sized_base\(\) "
           r"\(app/db\.py:11\), which masking-reviewer cannot follow because it makes the class "
-          r"with the metaclass PickBase \(app/db\.py:3\), whose __new__ adds no declarative ")],
+          r"with the metaclass PickBase \(app/db\.py:3\), which puts no declarative base ")],
         id="broken: a base function calling a metaclass that adds no base it names blocks, "
            "naming the metaclass and what to write",
     ),
