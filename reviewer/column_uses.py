@@ -34,7 +34,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from reviewer.cache import JsonStore, digest_key, files_fingerprint, identify
 from reviewer.classifier import normalize
@@ -201,6 +201,35 @@ def read_code(tree: SourceTree, read: Callable[[str, str], list[T]],
         # the other side of a pull request keeps its versions of the files it changed
         older = [k for k in known if k not in seen][:len(seen)]
         store.save({**{k: known[k] for k in older}, **seen})
+
+
+class Placed(Protocol):
+    """A piece of code evidence: of a kind, at a place."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+
+
+P = TypeVar("P", bound=Placed)
+
+
+def first_of_each_kind(found: Iterator[tuple[str, list[tuple[ColumnKey, P]]]]
+                       ) -> dict[ColumnKey, tuple[P, ...]]:
+    """Each column's evidence, one of each kind: the first place the code shows it (by path,
+    then line), in that order; ``found`` is what ``read_code`` yields."""
+    first: dict[ColumnKey, dict[str, P]] = {}
+    for _, pieces in found:
+        for column, piece in pieces:
+            kinds = first.setdefault(column, {})
+            prev = kinds.get(piece.kind)
+            if prev is None or (piece.path, piece.line) < (prev.path, prev.line):
+                kinds[piece.kind] = piece
+    return {column: tuple(sorted(kinds.values(), key=lambda p: (p.path, p.line, p.kind)))
+            for column, kinds in first.items()}
 
 
 class FileStore(Generic[T]):

@@ -46,6 +46,7 @@ from reviewer.column_uses import (
     ColumnIndex,
     ColumnKey,
     FileStore,
+    first_of_each_kind,
     line_numbers,
     pieces,
     read_code,
@@ -87,16 +88,8 @@ def declared_secrets(tree: SourceTree, asked: Sequence[Column], columns: Sequenc
     store = FileStore("declared-secrets", ("declared_secrets.py",), index.shape(),
                       _encode, _decode) if use_cache else None
     reader = _Reader(index, models, by_name, words)
-    first: dict[ColumnKey, dict[DeclarationKind, Declaration]] = {}
-    for _, found in read_code(
-            tree, lambda text, path: reader.read(prefilter, text, path), store):
-        for column, declared in found:
-            kinds = first.setdefault(column, {})
-            prev = kinds.get(declared.kind)
-            if prev is None or (declared.path, declared.line) < (prev.path, prev.line):
-                kinds[declared.kind] = declared
-    return {column: tuple(sorted(kinds.values(), key=lambda d: (d.path, d.line, d.kind)))
-            for column, kinds in first.items()}
+    return first_of_each_kind(read_code(
+        tree, lambda text, path: reader.read(prefilter, text, path), store))
 
 
 def _encode(found: tuple[ColumnKey, Declaration]) -> list[object]:

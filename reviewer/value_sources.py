@@ -43,6 +43,7 @@ from reviewer.column_uses import (
     ColumnIndex,
     ColumnKey,
     FileStore,
+    first_of_each_kind,
     line_numbers,
     pieces,
     read_code,
@@ -97,16 +98,8 @@ def value_sources(tree: SourceTree, asked: Sequence[Column], columns: Sequence[C
     prefilter = _Prefilter(words)
     store = FileStore("value-sources", ("value_sources.py",), index.shape(), _encode,
                       _decode) if use_cache else None
-    first: dict[ColumnKey, dict[ValueKind, ValueSource]] = {}
-    for _, found in read_code(
-            tree, lambda text, path: _read(index, words, prefilter, text, path), store):
-        for column, source in found:
-            kinds = first.setdefault(column, {})
-            prev = kinds.get(source.kind)
-            if prev is None or (source.path, source.line) < (prev.path, prev.line):
-                kinds[source.kind] = source
-    return {column: tuple(sorted(kinds.values(), key=lambda s: (s.path, s.line, s.kind)))
-            for column, kinds in first.items()}
+    return first_of_each_kind(read_code(
+        tree, lambda text, path: _read(index, words, prefilter, text, path), store))
 
 
 def _encode(found: tuple[ColumnKey, ValueSource]) -> list[object]:
