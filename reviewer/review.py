@@ -178,6 +178,7 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                             use_cache=use_cache)
         if found:
             columns = with_stored_keys(columns, found, vocab)
+    # asked once: what value sources and row keys raise later is only ever raised again
     valued = [c for c in columns if open_to_code(c, vocab)]
     if valued and vocab.values is not None:
         from reviewer.value_sources import value_sources
@@ -193,11 +194,10 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                           use_cache=use_cache)
         columns = with_stored_keys(columns, stored, vocab,
                                    {row.value: row.key_attr for row in rows})
-    declarable = [c for c in columns if open_to_code(c, vocab)]
-    if declarable and vocab.declared is not None:
+    if valued and vocab.declared is not None:
         from reviewer.declared_secrets import declared_secrets
 
-        declared = declared_secrets(tree, declarable, inventory.columns, vocab.declared,
+        declared = declared_secrets(tree, valued, inventory.columns, vocab.declared,
                                     unique_min_words=vocab.unique_attribute_min_words,
                                     use_cache=use_cache)
         if declared:
