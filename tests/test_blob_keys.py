@@ -18,11 +18,11 @@ from reviewer.blob_keys import stored_keys
 from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.code_verdicts import keyed_blob
-from reviewer.inventory import build_inventory
 from reviewer.review import classify_inventory
 from reviewer.selection import code_files
 from reviewer.sources import MemoryTree
-from reviewer.types import Config, Inventory, StoredKey
+from reviewer.types import StoredKey
+from tests.code_evidence import EvidenceApp, Judged, scanned
 from tests.gitrepo import GitRepo, isolate_git, make_repo
 
 MODELS = '''\
@@ -69,18 +69,9 @@ class JsonEncodedDict(TypeDecorator):
 '''
 
 
-def _files(**code: str) -> dict[str, str]:
-    files = {"fleet/models.py": MODELS, "fleet/db_types.py": DB_TYPES}
-    files.update({path.replace("__", "/") + ".py": textwrap.dedent(text)
-                  for path, text in code.items()})
-    return files
-
-
-def _inventory(tree: MemoryTree) -> Inventory:
-    inventory = build_inventory(tree, Config(root="/repo", models=("fleet/models.py",)),
-                                use_cache=False)
-    assert not inventory.errors
-    return inventory
+APP = EvidenceApp("fleet/models.py", MODELS, {"fleet/db_types.py": DB_TYPES})
+_files = APP.files
+_inventory = APP.inventory
 
 
 def _keys(files: dict[str, str]) -> list[tuple[str, str, str, str, str, int]]:
@@ -263,12 +254,8 @@ def test_the_files_read_are_the_source_less_tests_vendored_and_migrations() -> N
     ]) == ["app/models.py", "app/views.py"]
 
 
-def _judged(files: dict[str, str]) -> dict[tuple[str, str], tuple[str | None, str | None,
-                                                                   str | None]]:
-    tree = MemoryTree(files)
-    inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
-    return {c.key: (c.category, c.confidence, c.evidence) for c in inventory.columns
-            if c.column not in ("id", "printer_id", "name", "title")}
+def _judged(files: dict[str, str]) -> Judged:
+    return APP.judged(files, lambda c: c.column not in ("id", "printer_id", "name", "title"))
 
 
 _NOBODYS = ", but nobody's record: no author or owner among the siblings"
@@ -366,12 +353,7 @@ def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
 
 
 def _scan(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, tuple[object, ...]]:
-    main(["scan", "--format", "json", "--root", str(root)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return {f"{c['table']}.{c['column']}": (c["category"], c["confidence"], c["evidence"])
-            for c in json.loads(out)["columns"] if c["table"] == "printers"
-            and c["column"] == "control_info"}
+    return scanned(root, capsys, "printers", "control_info")
 
 
 def test_a_warm_run_sees_a_key_added_outside_the_model_files(

@@ -12,7 +12,6 @@ services say it (a pydantic ``SecretStr`` on the model's create schema, marshmal
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,10 @@ from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.code_verdicts import open_to_code
 from reviewer.declared_secrets import declared_secrets
-from reviewer.inventory import build_inventory
 from reviewer.review import classify_inventory
 from reviewer.sources import MemoryTree
-from reviewer.types import Config, Declaration, Inventory
+from reviewer.types import Declaration
+from tests.code_evidence import EvidenceApp, Judged
 from tests.gitrepo import GitRepo, isolate_git, make_repo
 
 MODELS = '''\
@@ -62,28 +61,13 @@ class Export(Base):
 '''
 
 
-def _files(**code: str) -> dict[str, str]:
-    files = {"lending/models.py": MODELS}
-    files.update({path.replace("__", "/") + ".py": textwrap.dedent(text)
-                  for path, text in code.items()})
-    return files
-
-
-def _inventory(tree: MemoryTree) -> Inventory:
-    inventory = build_inventory(tree, Config(root="/repo", models=("lending/models.py",)),
-                                use_cache=False)
-    assert not inventory.errors
-    return inventory
-
-
-Judged = dict[tuple[str, str], tuple[str | None, str | None, str | None]]
+APP = EvidenceApp("lending/models.py", MODELS)
+_files = APP.files
+_inventory = APP.inventory
 
 
 def _judged(files: dict[str, str]) -> Judged:
-    tree = MemoryTree(files)
-    inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
-    return {c.key: (c.category, c.confidence, c.evidence) for c in inventory.columns
-            if c.column not in ("id", "member_id")}
+    return APP.judged(files, lambda c: c.column not in ("id", "member_id"))
 
 
 # what the names alone say

@@ -18,11 +18,10 @@ import pytest
 
 from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
-from reviewer.inventory import build_inventory
 from reviewer.review import classify_inventory
 from reviewer.row_keys import KeyValue, key_value_rows, row_keys
 from reviewer.sources import MemoryTree
-from reviewer.types import Config, Inventory
+from tests.code_evidence import EvidenceApp, Judged
 from tests.gitrepo import GitRepo, isolate_git, make_repo
 
 MODELS = '''\
@@ -71,18 +70,9 @@ class Door(Base):
 '''
 
 
-def _files(**code: str) -> dict[str, str]:
-    files = {"doors/models.py": MODELS}
-    files.update({path.replace("__", "/") + ".py": textwrap.dedent(text)
-                  for path, text in code.items()})
-    return files
-
-
-def _inventory(tree: MemoryTree) -> Inventory:
-    inventory = build_inventory(tree, Config(root="/repo", models=("doors/models.py",)),
-                                use_cache=False)
-    assert not inventory.errors
-    return inventory
+APP = EvidenceApp("doors/models.py", MODELS)
+_files = APP.files
+_inventory = APP.inventory
 
 
 def test_a_key_value_table_is_a_value_beside_a_key_with_the_same_words_before_it() -> None:
@@ -274,12 +264,8 @@ def test_row_keys(code: dict[str, str],
     assert _keys(_files(**code)) == expected
 
 
-def _judged(files: dict[str, str]) -> dict[tuple[str, str], tuple[str | None, str | None,
-                                                                   str | None]]:
-    tree = MemoryTree(files)
-    inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
-    return {c.key: (c.category, c.confidence, c.evidence) for c in inventory.columns
-            if c.column in ("Value", "value", "opt_value")}
+def _judged(files: dict[str, str]) -> Judged:
+    return APP.judged(files, lambda c: c.column in ("Value", "value", "opt_value"))
 
 
 _SETTINGS = ("credential", "medium", "name token 'value' in settings table 'site_settings'")

@@ -11,7 +11,6 @@ constructor, a column default, ``pyotp.TOTP(patient.options)``, ``request.remote
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,11 @@ import pytest
 from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.code_verdicts import open_to_code
-from reviewer.inventory import build_inventory
 from reviewer.review import classify_inventory
 from reviewer.sources import MemoryTree
-from reviewer.types import Config, Inventory, ValueSource
+from reviewer.types import Config, ValueSource
 from reviewer.value_sources import value_sources
+from tests.code_evidence import EvidenceApp, Judged, scanned
 from tests.gitrepo import GitRepo, isolate_git, make_repo
 
 MODELS = '''\
@@ -64,28 +63,13 @@ class Kiosk(Base):
 '''
 
 
-def _files(**code: str) -> dict[str, str]:
-    files = {"clinic/models.py": MODELS}
-    files.update({path.replace("__", "/") + ".py": textwrap.dedent(text)
-                  for path, text in code.items()})
-    return files
-
-
-def _inventory(tree: MemoryTree) -> Inventory:
-    inventory = build_inventory(tree, Config(root="/repo", models=("clinic/models.py",)),
-                                use_cache=False)
-    assert not inventory.errors
-    return inventory
-
-
-Judged = dict[tuple[str, str], tuple[str | None, str | None, str | None]]
+APP = EvidenceApp("clinic/models.py", MODELS)
+_files = APP.files
+_inventory = APP.inventory
 
 
 def _judged(files: dict[str, str]) -> Judged:
-    tree = MemoryTree(files)
-    inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
-    return {c.key: (c.category, c.confidence, c.evidence) for c in inventory.columns
-            if c.column not in ("id", "patient_id")}
+    return APP.judged(files, lambda c: c.column not in ("id", "patient_id"))
 
 
 # what the names alone say: nothing, but the column default in the model file itself
@@ -385,12 +369,7 @@ def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
 
 
 def _scan(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, tuple[object, ...]]:
-    main(["scan", "--format", "json", "--root", str(root)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return {f"{c['table']}.{c['column']}": (c["category"], c["confidence"], c["evidence"])
-            for c in json.loads(out)["columns"] if c["table"] == "visits"
-            and c["column"] == "random"}
+    return scanned(root, capsys, "visits", "random")
 
 
 def test_a_warm_scan_sees_a_generator_added_outside_the_model_files(
