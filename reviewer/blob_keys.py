@@ -21,7 +21,6 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Literal
 
 from reviewer.column_uses import (
     CALLED,
@@ -38,12 +37,10 @@ from reviewer.column_uses import (
     word_before,
 )
 from reviewer.sources import SourceTree
-from reviewer.types import Column, StoredKey
-
-_Use = Literal["stores", "reads"]
+from reviewer.types import Column, KeyUse, StoredKey
 
 # What a key looks like: quoting one in a message or a prompt must never carry prose.
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 _READ_METHODS = frozenset({"get", "pop"})
 
 
@@ -95,8 +92,8 @@ def stored_keys(tree: SourceTree, blobs: Sequence[Column], columns: Sequence[Col
         return {}
     index = ColumnIndex(blobs, columns, unique_min_words)
     uses, fills = _patterns(index)
-    store = FileStore("stored-keys", ("blob_keys.py",), index.shape(), _encode,
-                      _decode) if use_cache else None
+    store = FileStore("stored-keys", ("blob_keys.py",), index.shape(), encode_stored,
+                      decode_stored) if use_cache else None
     first: dict[ColumnKey, dict[str, StoredKey]] = {}
     for _, found in read_code(tree, lambda text, path: _read(index, text, uses, fills, path),
                               store):
@@ -109,16 +106,16 @@ def stored_keys(tree: SourceTree, blobs: Sequence[Column], columns: Sequence[Col
             for column, keys in first.items()}
 
 
-def _encode(found: tuple[ColumnKey, StoredKey]) -> list[object]:
+def encode_stored(found: tuple[ColumnKey, StoredKey]) -> list[object]:
     (table, column), k = found
     return [table, column, k.key, k.use, k.line]
 
 
-def _decode(path: str, row: list[object]) -> tuple[ColumnKey, StoredKey]:
+def decode_stored(path: str, row: list[object]) -> tuple[ColumnKey, StoredKey]:
     """A row of the per-file store; ValueError when malformed (an untrusted cache)."""
     table, column, key, use, line = row
     if not (isinstance(table, str) and isinstance(column, str) and isinstance(key, str)
-            and _KEY.fullmatch(key) and type(line) is int) or use not in ("stores", "reads"):
+            and KEY.fullmatch(key) and type(line) is int) or use not in ("stores", "reads"):
         raise ValueError(row)
     return (table, column), StoredKey(key, "stores" if use == "stores" else "reads", path, line)
 
@@ -133,7 +130,7 @@ def _read(index: ColumnIndex, text: str, uses: re.Pattern[str], fills: re.Patter
 
 
 def _key(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str) and _KEY.fullmatch(
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and KEY.fullmatch(
             node.value):
         return node.value
     return None
@@ -145,7 +142,7 @@ def _dict_keys(node: ast.expr) -> list[tuple[str, int]]:
         return [(k, node.lineno) for key in node.keys if (k := _key(key)) is not None]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
         return [(kw.arg, node.lineno) for kw in node.keywords
-                if kw.arg is not None and _KEY.fullmatch(kw.arg)]
+                if kw.arg is not None and KEY.fullmatch(kw.arg)]
     return []
 
 
@@ -204,7 +201,7 @@ class _Reader:
                 bound[node.id] = None  # a loop, `with ... as`, `+=`, an annotation, `:=`
         return {name: key for name, key in bound.items() if key is not None}
 
-    def _found(self, column: ColumnKey, key: str, use: _Use,
+    def _found(self, column: ColumnKey, key: str, use: KeyUse,
                line: int) -> tuple[ColumnKey, StoredKey]:
         return column, StoredKey(key, use, self.path, line)
 
@@ -214,7 +211,7 @@ class _Reader:
             key = _key(node.slice)
             column = None if key is None else self._blob(node.value, owner, aliases)
             if key is not None and column is not None:
-                use: _Use = "stores" if isinstance(node.ctx, ast.Store) else "reads"
+                use: KeyUse = "stores" if isinstance(node.ctx, ast.Store) else "reads"
                 yield self._found(column, key, use, node.lineno)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             method = node.func.attr
@@ -230,7 +227,7 @@ class _Reader:
                 if column is not None:
                     keys = [k for arg in node.args[:1] for k in _dict_keys(arg)]
                     keys += [(kw.arg, node.lineno) for kw in node.keywords
-                             if kw.arg is not None and _KEY.fullmatch(kw.arg)]
+                             if kw.arg is not None and KEY.fullmatch(kw.arg)]
                     for key, line in keys:
                         yield self._found(column, key, "stores", line)
             yield from self._constructed(node, node.func.attr)

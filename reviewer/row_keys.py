@@ -37,16 +37,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from reviewer.blob_keys import _KEY
-from reviewer.blob_keys import _decode as _decode_key
-from reviewer.blob_keys import _encode as _encode_key
+from reviewer.blob_keys import KEY, decode_stored, encode_stored
 from reviewer.classifier import Vocabulary, normalize, type_idents
-from reviewer.column_uses import SELF, FileStore, line_numbers, pieces, read_code
+from reviewer.column_uses import SELF, ColumnKey, FileStore, line_numbers, pieces, read_code
 from reviewer.sources import SourceTree
-from reviewer.types import Column, StoredKey
+from reviewer.types import Column, KeyUse, StoredKey
 
-ColumnKey = tuple[str, str]
-_Use = Literal["stores", "reads"]
 _Kind = Literal["function", "method"]
 
 
@@ -68,7 +64,7 @@ class _Passer:
     position: int  # of the parameter among those a call passes (self left out); -1: by name
     param: str
     value: ColumnKey
-    use: _Use
+    use: KeyUse
     owner: str | None  # a method's class
 
 
@@ -214,13 +210,13 @@ def _encode_direct(fact: _Direct) -> list[object]:
     if isinstance(fact, _Passer):
         return ["passer", fact.name, fact.kind, fact.position, fact.param, *fact.value,
                 fact.use, fact.owner]
-    return ["key", *_encode_key(fact)]
+    return ["key", *encode_stored(fact)]
 
 
 def _decode_direct(path: str, row: list[object]) -> _Direct:
     """A row of the per-file store; ValueError when malformed (an untrusted cache)."""
     if row[:1] == ["key"]:
-        return _decode_key(path, row[1:])
+        return decode_stored(path, row[1:])
     tag, name, kind, position, param, table, column, use, owner = row
     if not (tag == "passer" and all(isinstance(v, str) for v in (name, param, table, column))
             and type(position) is int and (owner is None or isinstance(owner, str))
@@ -250,13 +246,13 @@ def _decode_indirect(path: str, row: list[object]) -> _Indirect:
             and (receiver is None or isinstance(receiver, str)) and type(line) is int
             and isinstance(args, list) and isinstance(keywords, list)):
         raise ValueError(row)
-    literals = tuple(a if isinstance(a, str) and _KEY.fullmatch(a) else None for a in args)
+    literals = tuple(a if isinstance(a, str) and KEY.fullmatch(a) else None for a in args)
     if any(a is not None and lit is None for a, lit in zip(args, literals, strict=True)):
         raise ValueError(row)
     named: list[tuple[str, str]] = []
     for pair in keywords:
         if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)
-                and isinstance(pair[1], str) and _KEY.fullmatch(pair[1])):
+                and isinstance(pair[1], str) and KEY.fullmatch(pair[1])):
             raise ValueError(row)
         named.append((pair[0], pair[1]))
     return _Call(name, "function" if kind == "function" else "method",
@@ -353,7 +349,7 @@ class _Literals:
     def literal(self, node: ast.expr | None) -> str | None:
         if isinstance(node, ast.Constant):
             value = node.value
-            return value if isinstance(value, str) and _KEY.fullmatch(value) else None
+            return value if isinstance(value, str) and KEY.fullmatch(value) else None
         if isinstance(node, ast.Name):
             return self.constants.get(node.id)
         if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
@@ -391,7 +387,7 @@ def _read_direct(models: Mapping[str, KeyValue], text: str, mention: re.Pattern[
 
 
 def _row_uses(models: Mapping[str, KeyValue], scope: _Scope
-              ) -> Iterator[tuple[str, _Use, ast.expr, int]]:
+              ) -> Iterator[tuple[str, KeyUse, ast.expr, int]]:
     """Where the scope gives a model's key column a value: (model, use, the value, line)."""
     rows: dict[str, str | None] = {}  # names bound to a new row of a model, in every binding
     for node in scope.nodes:

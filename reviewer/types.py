@@ -87,6 +87,10 @@ class Column:
         return bool(self.labels)
 
 
+# how the code uses a key: keeps it in the blob or row, or looks it up
+KeyUse = Literal["stores", "reads"]
+
+
 @dataclass(frozen=True, slots=True)
 class StoredKey:
     """A literal key the repository's code keeps in a column's blob (``reviewer.blob_keys``),
@@ -94,7 +98,7 @@ class StoredKey:
     stores it."""
 
     key: str
-    use: Literal["stores", "reads"]
+    use: KeyUse
     path: str
     line: int
 
