@@ -71,6 +71,8 @@ class ColumnIndex:
 
     def __init__(self, asked: Sequence[Column], columns: Sequence[Column],
                  unique_min_words: int) -> None:
+        self.asked = tuple(asked)
+        self._shape: str | None = None
         self.by_attr: dict[str, list[_Asked]] = {}
         self.by_class: dict[str, dict[str, ColumnKey]] = {}
         names: dict[tuple[str | None, str], tuple[tuple[str, ...], ...]] = {}
@@ -124,6 +126,11 @@ class ColumnIndex:
 
     def shape(self) -> str:
         """What the index is, for a cache key: the columns asked about, the models' names."""
+        if self._shape is None:
+            self._shape = self._shaped()
+        return self._shape
+
+    def _shaped(self) -> str:
         return json.dumps([sorted((a, sorted((list(b.key), [list(n) for n in b.names])
                                              for b in found))
                                   for a, found in self.by_attr.items()),

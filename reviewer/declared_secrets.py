@@ -52,7 +52,7 @@ from reviewer.column_uses import (
     read_code,
 )
 from reviewer.sources import SourceTree
-from reviewer.types import Column, Declaration, DeclarationKind
+from reviewer.types import Declaration, DeclarationKind
 
 _KINDS: tuple[DeclarationKind, ...] = ("secret_type", "input_only", "names_list", "scrubbed")
 # How a declaration is quoted: names, dots, quotes and a colon; never prose.
@@ -69,18 +69,16 @@ class _Model:
     words: tuple[str, ...]  # the words of the column's attribute
 
 
-def declared_secrets(tree: SourceTree, asked: Sequence[Column], columns: Sequence[Column],
-                     words: DeclaredWords, *, unique_min_words: int, use_cache: bool = False
-                     ) -> dict[ColumnKey, tuple[Declaration, ...]]:
-    """Where the code declares each of ``asked`` secret: per column, the first place of each
-    kind, ordered by where that is; ``columns`` is the whole inventory."""
-    if not asked:
+def declared_secrets(tree: SourceTree, index: ColumnIndex, words: DeclaredWords, *,
+                     use_cache: bool = False) -> dict[ColumnKey, tuple[Declaration, ...]]:
+    """Where the code declares each of the columns ``index`` asks about secret: per column,
+    the first place of each kind, ordered by where that is."""
+    if not index.asked:
         return {}
-    index = ColumnIndex(asked, columns, unique_min_words)
     models = [_Model(c.key, c.attribute or c.column,
                      tuple(dict.fromkeys(t for t in (normalize(c.class_name or ""),
                                                       normalize(c.table)) if t)),
-                     normalize(c.attribute or c.column)) for c in asked]
+                     normalize(c.attribute or c.column)) for c in index.asked]
     by_name: dict[str, list[ColumnKey]] = {}
     for m in models:
         by_name.setdefault(m.attr.lower(), []).append(m.key)

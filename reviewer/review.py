@@ -164,6 +164,7 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
         with_stored_keys,
         with_value_sources,
     )
+    from reviewer.column_uses import ColumnIndex
     from reviewer.row_keys import key_value_rows, row_keys
 
     columns = classify_columns(inventory.columns, vocab)
@@ -178,14 +179,14 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                             use_cache=use_cache)
         if found:
             columns = with_stored_keys(columns, found, vocab)
-    # asked once: what value sources and row keys raise later is only ever raised again
-    valued = [c for c in columns if open_to_code(c, vocab)]
-    if valued and vocab.values is not None:
+    # asked once, of one index: what value sources and row keys raise later is only ever
+    # raised again, and both readers tie a use to a column alike
+    valued = ColumnIndex([c for c in columns if open_to_code(c, vocab)], inventory.columns,
+                         vocab.unique_attribute_min_words)
+    if valued.asked and vocab.values is not None:
         from reviewer.value_sources import value_sources
 
-        made = value_sources(tree, valued, inventory.columns, vocab.values,
-                             unique_min_words=vocab.unique_attribute_min_words,
-                             use_cache=use_cache)
+        made = value_sources(tree, valued, vocab.values, use_cache=use_cache)
         if made:
             columns = with_value_sources(columns, made, vocab)
     rows = key_value_rows(inventory.columns, vocab)
@@ -194,12 +195,10 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                           use_cache=use_cache)
         columns = with_stored_keys(columns, stored, vocab,
                                    {row.value: row.key_attr for row in rows})
-    if valued and vocab.declared is not None:
+    if valued.asked and vocab.declared is not None:
         from reviewer.declared_secrets import declared_secrets
 
-        declared = declared_secrets(tree, valued, inventory.columns, vocab.declared,
-                                    unique_min_words=vocab.unique_attribute_min_words,
-                                    use_cache=use_cache)
+        declared = declared_secrets(tree, valued, vocab.declared, use_cache=use_cache)
         if declared:
             columns = with_declarations(columns, declared, vocab)
     return replace(inventory, columns=columns)

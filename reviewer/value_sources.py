@@ -52,7 +52,7 @@ from reviewer.column_uses import (
     word_before,
 )
 from reviewer.sources import SourceTree
-from reviewer.types import Column, ValueKind, ValueSource
+from reviewer.types import ValueKind, ValueSource
 
 _KINDS: tuple[ValueKind, ...] = ("generator", "hasher", "verifier", "client_ip", "user_agent",
                                  "copy")
@@ -87,14 +87,12 @@ class _Source:
     name: str
 
 
-def value_sources(tree: SourceTree, asked: Sequence[Column], columns: Sequence[Column],
-                  words: ValueWords, *, unique_min_words: int, use_cache: bool = False
-                  ) -> dict[ColumnKey, tuple[ValueSource, ...]]:
-    """How the code makes or checks each of ``asked``: per column, the first place of each
-    kind, ordered by where that is; ``columns`` is the whole inventory."""
-    if not asked:
+def value_sources(tree: SourceTree, index: ColumnIndex, words: ValueWords, *,
+                  use_cache: bool = False) -> dict[ColumnKey, tuple[ValueSource, ...]]:
+    """How the code makes or checks each of the columns ``index`` asks about: per column, the
+    first place of each kind, ordered by where that is."""
+    if not index.asked:
         return {}
-    index = ColumnIndex(asked, columns, unique_min_words)
     prefilter = _Prefilter(words)
     store = FileStore("value-sources", ("value_sources.py",), index.shape(), _encode,
                       _decode) if use_cache else None

@@ -19,6 +19,7 @@ import pytest
 from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.code_verdicts import open_to_code
+from reviewer.column_uses import ColumnIndex
 from reviewer.declared_secrets import declared_secrets
 from reviewer.review import classify_inventory
 from reviewer.sources import MemoryTree
@@ -253,8 +254,7 @@ def test_each_kind_is_recorded_where_the_code_first_declares_it() -> None:
     asked = [c for c in inventory.columns if c.key == ("members", "lookup")]
     assert all(open_to_code(c, vocab) for c in asked)
     assert vocab.declared is not None
-    found = declared_secrets(tree, asked, inventory.columns, vocab.declared,
-                             unique_min_words=2)
+    found = declared_secrets(tree, ColumnIndex(asked, inventory.columns, 2), vocab.declared)
     assert found == {("members", "lookup"): (
         Declaration("secret_type", "MemberCreate.lookup: SecretStr", "lending/a.py", 4),
         Declaration("names_list", "SENSITIVE_FIELDS lists 'lookup'", "lending/b.py", 1))}
@@ -281,7 +281,7 @@ def test_what_each_file_declares_is_kept_by_its_content(
     monkeypatch.setattr(module._Reader, "read", read)
 
     def found() -> dict[tuple[str, str], tuple[Declaration, ...]]:
-        return declared_secrets(tree, asked, inventory.columns, words, unique_min_words=2,
+        return declared_secrets(tree, ColumnIndex(asked, inventory.columns, 2), words,
                                 use_cache=True)
 
     expected = {("members", "lookup"): (

@@ -18,6 +18,7 @@ import pytest
 from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.code_verdicts import open_to_code
+from reviewer.column_uses import ColumnIndex
 from reviewer.review import classify_inventory
 from reviewer.sources import MemoryTree
 from reviewer.types import Config, ValueSource
@@ -316,7 +317,7 @@ def test_each_kind_is_recorded_where_the_code_first_uses_it() -> None:
     asked = [c for c in inventory.columns if c.key == ("visits", "random")]
     assert all(open_to_code(c, vocab) for c in asked)
     assert vocab.values is not None
-    found = value_sources(tree, asked, inventory.columns, vocab.values, unique_min_words=2)
+    found = value_sources(tree, ColumnIndex(asked, inventory.columns, 2), vocab.values)
     assert found == {("visits", "random"): (
         ValueSource("verifier", "hmac.compare_digest()", "clinic/a.py", 4),
         ValueSource("generator", "os.urandom()", "clinic/b.py", 3))}
@@ -338,7 +339,7 @@ def test_what_each_file_holds_is_kept_by_its_content(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(module, "_read", lambda *a: parsed.append(a[-1]) or real_read(*a))
 
     def found() -> dict[tuple[str, str], tuple[ValueSource, ...]]:
-        return value_sources(tree, asked, inventory.columns, words, unique_min_words=2,
+        return value_sources(tree, ColumnIndex(asked, inventory.columns, 2), words,
                              use_cache=True)
 
     expected = {
