@@ -234,6 +234,7 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("card_last4", "String(4)", id="last4"),
         pytest.param("card_last_four", None, id="last four"),
         pytest.param("password_hint", None, id="hint"),
+        pytest.param("password_ver", "String(16)", id="a password's revocation version"),
         pytest.param("is_secret", None, id="is_ flag"),
         pytest.param("has_password", None, id="has_ flag"),
         pytest.param("token_count", None, id="count"),

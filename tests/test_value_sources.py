@@ -61,6 +61,7 @@ class Kiosk(Base):
     __tablename__ = "kiosks"
     id = Column(Integer, primary_key=True)
     random = Column(String(20))
+    session_ver = Column(String(16))
 '''
 
 
@@ -86,6 +87,7 @@ _NOTHING: Judged = {
         "credential", "high", "written from secrets.token_hex(): clinic/models.py:27"),
     ("visits", "counterpart"): (None, None, None),
     ("kiosks", "random"): (None, None, None),
+    ("kiosks", "session_ver"): (None, None, None),
 }
 
 
@@ -281,17 +283,19 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
         pytest.param(
             {"clinic__tokens": '''\
                 import hashlib
+                import os
                 import secrets
 
-                def issue(patient):
+                def issue(patient, kiosk):
                     token = secrets.token_urlsafe(32)
                     patient.checksum = hashlib.sha256(token.encode()).hexdigest()
                     patient.public_id = secrets.token_urlsafe(8)
+                    kiosk.session_ver = os.urandom(8).hex()
                     return token
                 '''},
             {("patients", "checksum"): _credential(
-                "secrets.token_urlsafe(): clinic/tokens.py:6")},
-            id="a hash of a secret is a secret; a random identifier is not (device_id)"),
+                "secrets.token_urlsafe(): clinic/tokens.py:7")},
+            id="a hash of a secret is a secret; a random identifier or revocation nonce is not"),
         pytest.param(
             {"tests__test_visits": "import os\ndef test(visit):\n"
                                    "    visit.random = os.urandom(4).hex()\n",
