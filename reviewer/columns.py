@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from reviewer.column_calls import REF_KINDS, ColumnCalls, first_clause, harmless
 from reviewer.externals import CONFIG_KEY, distribution_hint
-from reviewer.facts import CallFacts
+from reviewer.facts import INDEX_MAKERS, CallFacts
 from reviewer.resolution import (
     ClassNode,
     flask_table_name,
@@ -494,8 +494,12 @@ class ColumnBuilder(ColumnCalls):
                 if stmt.call is not None and not stmt.type_checking:
                     self.read_table(path, stmt.call, f"{cls.name}.{stmt.attribute}", mixin)
             self.model_class(path, cls)
-        for line, callee, where in facts.strays:
+        for line, callee, where, within in facts.strays:
             q = self.resolver.qual(path, callee)
+            if within and (w := self.resolver.qual(path, within)) is not None and is_sqla(
+                w
+            ) and tail(w) in INDEX_MAKERS:
+                continue  # a column named in an index's or constraint's expression
             if q is not None and is_sqla(q) and tail(q) in ("Column", "mapped_column"):
                 self.error(path, line,
                            f"{callee}(...) builds a column {where}, so a labelled one would "
