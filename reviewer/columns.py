@@ -4,6 +4,7 @@ exemption pragmas attached), plus the errors for what cannot be read."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -301,6 +302,20 @@ class ColumnBuilder(ColumnCalls):
             for d in stmt.decorators
         ):
             return None
+        if stmt.via is not None:
+            # cls.helper() runs on the mapped class: a class before the helper's in its MRO
+            # that binds the name gives the column instead, which is not read
+            before = itertools.takewhile(lambda c: c is not node, self.mro(owner))
+            shadow = next((c for c in before if stmt.via in c.facts.names), None)
+            if shadow is not None:
+                self.blocked.add(table)
+                self.error(path, stmt.line,
+                           f"{where}: the declared_attr returns cls.{stmt.via}(), which "
+                           f"{shadow.facts.name} ({shadow.path}:{shadow.facts.line}) binds "
+                           f"again, so the column {owner.facts.name} gets is not the one "
+                           "masking-reviewer reads, and a labelled one would pass unchecked; "
+                           + _DECLARE_DIRECTLY)
+                return None
         wrapper = self.uncast(path, stmt.through)
         if wrapper is not None:
             stmt = replace(stmt, call=wrapper, through=None)  # read as the call it is

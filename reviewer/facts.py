@@ -90,6 +90,10 @@ class Stmt:
     # a value that is no call but may evaluate to one inside it (``a if c else b``, ``x or y``,
     # ``[...][0]``): what it is, for the message; ``call`` is None then
     expr: str | None = None
+    # a declared_attr returning ``cls.helper()``, a classmethod or staticmethod of the same
+    # class body that returns one call: the helper's name (``call`` is what it returns). A
+    # subclass that binds the name changes the column, which the inventory checks
+    via: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +370,7 @@ def _enc_ann(a: AnnFacts | None) -> list[Any] | None:
 def _enc_stmt(s: Stmt) -> list[Any]:
     return [s.attribute, s.line, s.end_line, _enc_ann(s.annotation),
             _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking,
-            _enc_call(s.through), list(s.nested), s.expr]
+            _enc_call(s.through), list(s.nested), s.expr, s.via]
 
 
 def _enc_class(c: ClassFacts) -> list[Any]:
@@ -454,10 +458,10 @@ def _ann(d: Any) -> AnnFacts | None:
 
 def _stmt(d: Any) -> Stmt:
     (attribute, line, end_line, ann, call, decorators, labels, type_checking, through, nested,
-     expr) = d
+     expr, via) = d
     return Stmt(str(attribute), int(line), int(end_line), _ann(ann), _call(call),
                 tuple(decorators), tuple(labels), bool(type_checking), _call(through),
-                tuple(nested), expr)
+                tuple(nested), expr, via)
 
 
 def _class(d: Any) -> ClassFacts:
