@@ -681,7 +681,8 @@ def test_a_preset_that_uses_its_parameters_blocks_naming_the_fix() -> None:
 
 # A declared_attr returning cls.helper(): a classmethod (or staticmethod) of the same class body
 # that only returns a column, called on the mapped class when SQLAlchemy maps it
-HELPER_HEAD = PRESET_HEAD + "from sqlalchemy.orm import declared_attr\n"  # line 9 is the first after
+# line 9 is the first after HELPER_HEAD
+HELPER_HEAD = PRESET_HEAD + "from sqlalchemy.orm import declared_attr\n"
 
 HELPER_CASES = [
     pytest.param(
