@@ -201,6 +201,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="a hashed api key reads as the api key"),
         pytest.param("passw", "Text", _c("credential", "high", "name token 'passw'"),
                      id="passw is a password"),
+        pytest.param("authentication", "sa.JSON()",
+                     _c("credential", "medium", "name token 'authentication'"),
+                     id="a subscription's authentication holds its password"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -235,6 +238,9 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("card_last_four", None, id="last four"),
         pytest.param("password_hint", None, id="hint"),
         pytest.param("password_ver", "String(16)", id="a password's revocation version"),
+        pytest.param("no_auth", "Boolean", id="a no_ flag"),
+        pytest.param("preferred_two_factor_authentication", "String", id="a 2FA method"),
+        pytest.param("client_authentication", "String(36)", id="a TLS client-auth mode"),
         pytest.param("is_secret", None, id="is_ flag"),
         pytest.param("has_password", None, id="has_ flag"),
         pytest.param("token_count", None, id="count"),
