@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 from reviewer.classifier import DeclaredWords, normalize
 from reviewer.column_uses import (
+    CodeFiles,
     ColumnIndex,
     ColumnKey,
     FileStore,
@@ -69,7 +70,7 @@ class _Model:
     words: tuple[str, ...]  # the words of the column's attribute
 
 
-def declared_secrets(tree: SourceTree, index: ColumnIndex, words: DeclaredWords, *,
+def declared_secrets(tree: SourceTree | CodeFiles, index: ColumnIndex, words: DeclaredWords, *,
                      use_cache: bool = False) -> dict[ColumnKey, tuple[Declaration, ...]]:
     """Where the code declares each of the columns ``index`` asks about secret: per column,
     the first place of each kind, ordered by where that is."""

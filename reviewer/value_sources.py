@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from reviewer.classifier import ValueWords, classify, load_vocabulary, normalize
 from reviewer.column_uses import (
     SELF,
+    CodeFiles,
     ColumnIndex,
     ColumnKey,
     FileStore,
@@ -87,7 +88,7 @@ class _Source:
     name: str
 
 
-def value_sources(tree: SourceTree, index: ColumnIndex, words: ValueWords, *,
+def value_sources(tree: SourceTree | CodeFiles, index: ColumnIndex, words: ValueWords, *,
                   use_cache: bool = False) -> dict[ColumnKey, tuple[ValueSource, ...]]:
     """How the code makes or checks each of the columns ``index`` asks about: per column, the
     first place of each kind, ordered by where that is."""
