@@ -125,17 +125,16 @@ class ColumnIndex:
         return self._named[words]
 
     def shape(self) -> str:
-        """What the index is, for a cache key: the columns asked about, the models' names."""
+        """What the index is, for a cache key: the columns asked about, in order (a class
+        name two tables share maps an attribute to the later one), the attributes only one
+        table has, the models' names. The rest follows from them by the code, which the key
+        holds too: one row per column, not its names over again (half the text, a fifth
+        of the time of sorting the index itself)."""
         if self._shape is None:
-            self._shape = self._shaped()
+            self._shape = json.dumps([[(c.table, c.column, c.attribute, c.class_name)
+                                       for c in self.asked],
+                                      sorted(self.unique), sorted(self.models)])
         return self._shape
-
-    def _shaped(self) -> str:
-        return json.dumps([sorted((a, sorted((list(b.key), [list(n) for n in b.names])
-                                             for b in found))
-                                  for a, found in self.by_attr.items()),
-                           sorted((c, sorted(a.items())) for c, a in self.by_class.items()),
-                           sorted(self.unique), sorted(self.models)])
 
 
 def receiver(node: ast.expr, owner: str | None) -> str | None:

@@ -144,8 +144,7 @@ class _Prefilter:
                                  r"(?![ \t]*[(=])")
 
     def offsets(self, text: str, imports: Mapping[str, str]) -> list[int]:
-        if self.quick.search(text) is None:
-            return []
+        """Where a source or a verifier may be, in a file ``quick`` found a word of one in."""
         local = [name for name, qualified in imports.items()
                  if _matches(qualified, self.calls)]
         pattern = self.fixed if not local else (
@@ -217,9 +216,13 @@ def _copied(attr: str, of: str | None, words: ValueWords) -> bool:
 
 def _read(index: ColumnIndex, words: ValueWords, prefilter: _Prefilter, text: str,
           path: str) -> list[tuple[ColumnKey, ValueSource]]:
+    quick = prefilter.quick.search(text) is not None
+    copies = prefilter.copies(text, words)
+    if not (quick or copies):
+        return []  # most files: not worth finding their imports
     imports = _imports(text)
-    sourced = prefilter.offsets(text, imports)
-    offsets = sourced + prefilter.copies(text, words)
+    sourced = prefilter.offsets(text, imports) if quick else []
+    offsets = sourced + copies
     if not offsets:
         return []
     lines = line_numbers(text, offsets)
