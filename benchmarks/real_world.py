@@ -89,8 +89,9 @@ class Project:
     # the reviewer's table-naming does not fit ("lowercase": timesketch's declared_attr
     # returns cls.__name__.lower()); replay only: the reviewer reads that declared_attr itself
     replay_naming: str | None = None
-    # which blind batch a held-out project came in ("A": the first four; "B": added when the
-    # first had been measured so often that its aggregates began to steer): reported apart
+    # which blind batch a project came in, reported apart: held-out "A" (the first four) and "B"
+    # (added when A had been measured so often that its aggregates began to steer); development
+    # "C" (labelled blind and measured once before it joined development)
     cohort: str | None = None
 
     @property
@@ -106,6 +107,13 @@ class Project:
         (with the ``history`` globs too when replaying old commits)."""
         models = [*self.models, *(self.history if history else ())]
         return {"models": models, **dict(self.config)}
+
+
+def cohorts_of(split: str, groups: Iterable[str]) -> list[str]:
+    """The named cohorts of ``split`` reported apart, given the groups of its projects: none
+    when one cohort is the whole split."""
+    present = set(groups)
+    return sorted(present - {split}) if len(present) > 1 else []
 
 
 def load_projects(path: Path = PROJECTS) -> list[Project]:

@@ -44,7 +44,9 @@ def test_the_checked_in_corpus_loads_and_names_every_split() -> None:
     assert not held_out & {"invenio-oauthclient", "pgadmin4", "privacyidea"}
     assert {p.name for p in projects if p.cohort == "A"} == {"fides", "bitcart", "bodhi",
                                                              "rucio"}
-    assert all(p.split == "held-out" for p in projects if p.cohort)
+    # held-out cohorts stay held-out; a development cohort was measured once, blind, and joined
+    assert all(p.split == "held-out" for p in projects if p.cohort in ("A", "B"))
+    assert all(p.split == "development" for p in projects if p.cohort not in (None, "A", "B"))
     for p in projects:
         assert len(p.commit) == 40, p.name
         assert p.models and p.extract, p.name
@@ -266,6 +268,25 @@ def test_a_held_out_cohort_is_reported_apart_and_within_its_split(tmp_path: Path
     assert groups(runs[:2]) == ["development", "held-out"]
     # a split nobody measured gets no row
     assert groups(runs[:1]) == ["development"]
+    # a named cohort beside unnamed projects of its split is reported apart too
+    fresh = ProjectRun("fresh", "development", "ok", [_judged("credential", "none")],
+                       "development C")
+    assert groups([*runs[:1], fresh]) == ["development", "development C"]
+    assert figures("development C", [*runs[:1], fresh]).projects == ("fresh",)
+    assert figures("development", [*runs[:1], fresh]).projects == ("dev", "fresh")
+
+
+@pytest.mark.parametrize(("groups_in_split", "expected"), [
+    pytest.param(["held-out A", "held-out B"], ["held-out A", "held-out B"], id="two-cohorts"),
+    pytest.param(["development", "development C"], ["development C"], id="cohort-beside-rest"),
+    pytest.param(["held-out B", "held-out B"], [], id="one-cohort-is-the-whole-split"),
+    pytest.param(["development"], [], id="no-cohort"),
+])
+def test_a_split_reports_its_named_cohorts_apart(groups_in_split: list[str],
+                                                  expected: list[str]) -> None:
+    from benchmarks.real_world import cohorts_of
+    split = groups_in_split[0].split()[0]
+    assert cohorts_of(split, groups_in_split) == expected
 
 
 @pytest.mark.parametrize(("names", "held_out", "expected"), [
