@@ -515,6 +515,31 @@ def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> No
     assert silent_misses(missing, labels, errors) == [("events", "ip")]
 
 
+_UNKNOWN_BASE = ("class Session: base class 'TokenBase' is {qual} from the package 'authkit', "
+                 "outside the repository; ...")
+
+
+@pytest.mark.parametrize(("label_path", "qual", "silent"), [
+    pytest.param("site-packages:authkit/tokens.py", "authkit.tokens.TokenBase", [],
+                 id="an MR007 on an unknown base from the module the labels name blocks"),
+    pytest.param("site-packages:authkit/__init__.py", "authkit.TokenBase", [],
+                 id="a package's __init__ is the package"),
+    pytest.param("site-packages:authkit/__init__.py", "authkit.tokens.TokenBase",
+                 [("sessions", "token")], id="a base from a submodule is another module's"),
+    pytest.param("site-packages:authkit/tokens.py", "authkit.tokens_v2.TokenBase",
+                 [("sessions", "token")], id="a module whose name only starts the same"),
+    pytest.param("authkit/tokens.py", "authkit.tokens.TokenBase", [("sessions", "token")],
+                 id="a repository path is matched by path only"),
+])
+def test_an_mr007_on_a_third_party_base_covers_the_columns_it_adds(
+        label_path: str, qual: str, silent: list[tuple[str, str]]) -> None:
+    from benchmarks.real_world import silent_misses
+
+    labels = [LabelRow("p", label_path, "sessions", "token", "credential", "", "")]
+    errors = [{"path": "app/models.py", "line": 9, "message": _UNKNOWN_BASE.format(qual=qual)}]
+    assert silent_misses([("sessions", "token")], labels, errors) == silent
+
+
 SQLMODEL = '''\
 from sqlmodel import Field, Relationship, SQLModel
 
