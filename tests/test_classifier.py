@@ -204,6 +204,10 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("authentication", "sa.JSON()",
                      _c("credential", "medium", "name token 'authentication'"),
                      id="a subscription's authentication holds its password"),
+        pytest.param("creds", "String(5000)", _c("credential", "high", "name token 'creds'"),
+                     id="creds are credentials"),
+        pytest.param("auth_cred", "types.Json",
+                     _c("credential", "high", "name token 'cred'"), id="an auth cred is one"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
