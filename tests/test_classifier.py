@@ -703,6 +703,21 @@ _PERSON_VERSIONED = """
             ("credential", "high", "name token 'key' in table 'macaroons'"),
             id="key in a macaroons table is the key"),
         pytest.param("""
+            class Secret(Base):
+                __tablename__ = "secrets"
+                key = Column(String, primary_key=True)
+                value = Column(LargeBinary)
+            """, ("secrets", "key"), (None, None, None),
+            id="negative: beside a value, a secrets table's key names the secret"),
+        pytest.param("""
+            class Secret(Base):
+                __tablename__ = "secrets"
+                key = Column(String, primary_key=True)
+                value = Column(LargeBinary)
+            """, ("secrets", "value"),
+            ("credential", "high", "name token 'value' in table 'secrets'"),
+            id="beside its name, a secrets table's value is the secret"),
+        pytest.param("""
             class ApiKey(Base):
                 __tablename__ = "api_keys"
                 id = Column(Integer, primary_key=True)
