@@ -22,6 +22,9 @@ from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, Extern
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
 # The schema is the single source of truth for which keys exist and their types.
+# an `external-bases` key: a qualified name, each part after the first may be called
+EXTERNAL_NAME = r"[A-Za-z_]\w*(\.[A-Za-z_]\w*(\(\))?)+"
+
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -63,9 +66,11 @@ CONFIG_SCHEMA: dict[str, Any] = {
         # What a base class or mixin from outside the repository adds to the models deriving
         # from it: qualified name as imported -> {kind, tablename, columns}. `columns = []`
         # also declares that a function from outside, called in a model's body, builds none.
+        # A base made by a call is named by the call: `Base = pkg.make_base()` is
+        # "pkg.make_base()", `db = pkg.Database()`'s `db.Model` is "pkg.Database().Model".
         "external-bases": {
             "type": "object",
-            "propertyNames": {"pattern": r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$"},
+            "propertyNames": {"pattern": f"^{EXTERNAL_NAME}$"},
             "additionalProperties": {
                 "type": "object",
                 "additionalProperties": False,
