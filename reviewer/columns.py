@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from reviewer.column_calls import REF_KINDS, ColumnCalls, first_clause, harmless
-from reviewer.config import EXTERNAL_NAME
+from reviewer.constants import EXTERNAL_NAME
 from reviewer.externals import CONFIG_KEY, distribution_hint
 from reviewer.facts import INDEX_MAKERS, CallFacts
 from reviewer.resolution import (

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, cast
 
 from reviewer.codes import Severity
-from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, MAX_NESTING
+from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, EXTERNAL_NAME, MAX_NESTING
 from reviewer.errors import UsageError
 from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
@@ -22,9 +22,6 @@ from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, Extern
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
 # The schema is the single source of truth for which keys exist and their types.
-# an `external-bases` key: a qualified name, each part after the first may be called
-EXTERNAL_NAME = r"[A-Za-z_]\w*(\.[A-Za-z_]\w*(\(\))?)+"
-
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,

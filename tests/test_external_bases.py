@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from reviewer.cli import main
-from reviewer.config import EXTERNAL_NAME, load_config
+from reviewer.config import load_config
+from reviewer.constants import EXTERNAL_NAME
 from reviewer.errors import UsageError
 from reviewer.externals import (
     installed_version,
