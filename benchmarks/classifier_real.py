@@ -62,6 +62,7 @@ from benchmarks.real_world import (  # noqa: E402
     SPLITS,
     LabelRow,
     Project,
+    cohorts_of,
     has_commit,
     labels_for,
     load_projects,
@@ -247,15 +248,13 @@ class SplitFigures:
 
 
 def groups(runs: Sequence[ProjectRun]) -> list[str]:
-    """The rows reported: each split, then each cohort of one when it has several."""
+    """The rows reported: each split, then each named cohort of it, unless it is the whole split."""
     out: list[str] = []
     for split in SPLITS:
         if not any(r.split == split for r in runs):
             continue  # not measured (the held-out split without --held-out)
         out.append(split)
-        cohorts = sorted({r.group for r in runs if r.split == split and r.group not in ("", split)})
-        if len(cohorts) > 1:
-            out += cohorts
+        out += cohorts_of(split, (r.group for r in runs if r.split == split))
     return out
 
 

@@ -32,6 +32,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -89,8 +90,9 @@ class Project:
     # the reviewer's table-naming does not fit ("lowercase": timesketch's declared_attr
     # returns cls.__name__.lower()); replay only: the reviewer reads that declared_attr itself
     replay_naming: str | None = None
-    # which blind batch a held-out project came in ("A": the first four; "B": added when the
-    # first had been measured so often that its aggregates began to steer): reported apart
+    # which blind batch a project came in, reported apart: held-out "A" (the first four) and "B"
+    # (added when A had been measured so often that its aggregates began to steer); development
+    # "C" (labelled blind and measured once before it joined development)
     cohort: str | None = None
 
     @property
@@ -106,6 +108,13 @@ class Project:
         (with the ``history`` globs too when replaying old commits)."""
         models = [*self.models, *(self.history if history else ())]
         return {"models": models, **dict(self.config)}
+
+
+def cohorts_of(split: str, groups: Iterable[str]) -> list[str]:
+    """The named cohorts of ``split`` reported apart, given the groups of its projects: none
+    when one cohort is the whole split."""
+    present = set(groups)
+    return sorted(present - {split}) if len(present) > 1 else []
 
 
 def load_projects(path: Path = PROJECTS) -> list[Project]:
@@ -490,18 +499,48 @@ class ProjectResult:
         return self.matched / self.expected if self.expected and self.matched is not None else None
 
 
+# A labelled column a third-party base adds: its path names the package's module
+SITE_PACKAGES = "site-packages:"
+
+
+def _installed_module(path: str) -> str | None:
+    """``site-packages:pkg/sub.py`` -> ``pkg.sub`` (``pkg/__init__.py`` -> ``pkg``)."""
+    if not path.startswith(SITE_PACKAGES):
+        return None
+    module = path[len(SITE_PACKAGES):].removesuffix(".py").removesuffix("/__init__")
+    return module.replace("/", ".")
+
+
+def _names_module_class(message: str, module: str) -> bool:
+    """Does an error name a class defined at the top of ``module`` (``module.Name``, not
+    ``module.sub.Name``)?"""
+    return re.search(rf"(?<![\w.]){re.escape(module)}\.[A-Za-z_]\w*(?![\w.])",
+                     message) is not None
+
+
 def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
                   errors: Sequence[Mapping[str, Any]]) -> list[Pair]:
-    """The missing columns nothing blocks on: no MR007 in any file their table's labels name.
+    """The missing columns nothing blocks on: no MR007 in any file their table's labels name,
+    and, for a table with columns a third-party base adds (labelled at the package's
+    ``site-packages:`` path), no MR007 naming a class of that module (the reader reports an
+    unknown base on the model that derives from it, in the repository).
 
     A column the reader misses behind an MR007 fails closed; one missing without any error is
     the silent pass the tool must never produce.
     """
     blocked_paths = {e.get("path") for e in errors}
+    messages = [str(e.get("message", "")) for e in errors]
     paths_of: dict[str, set[str]] = {}
     for r in labels:
         paths_of.setdefault(r.table, set()).add(r.path)
-    return [m for m in missing if not paths_of.get(m[0], set()) & blocked_paths]
+
+    def blocked(table: str) -> bool:
+        paths = paths_of.get(table, set())
+        modules = {m for p in paths if (m := _installed_module(p)) is not None}
+        return bool(paths & blocked_paths) or any(
+            _names_module_class(msg, m) for m in modules for msg in messages)
+
+    return [m for m in missing if not blocked(m[0])]
 
 
 def scan_columns(doc: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -84,6 +84,7 @@ from benchmarks.real_world import (  # noqa: E402
     SPLITS,
     LabelRow,
     Project,
+    cohorts_of,
     git,
     has_commit,
     labels_for,
@@ -1064,11 +1065,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         in_split = [p for p in projects if p.split == split]
         rows = [summarise(p.name, [x for x in all_prs if x.project == p.name]) for p in in_split]
         rows.append(summarise(f"**{split}**", [x for x in all_prs if x.split == split]))
-        # a split's cohorts apart too ("held-out B": the batch added blind later)
-        cohorts = sorted({p.group for p in in_split if p.group != split})
-        if len(cohorts) > 1:
-            rows += [summarise(f"**{c}**", [x for x in all_prs if x.project in {
-                p.name for p in in_split if p.group == c}]) for c in cohorts]
+        # a split's named cohorts apart too ("held-out B", "development C": batches added
+        # blind later), unless one is the whole split
+        rows += [summarise(f"**{c}**", [x for x in all_prs if x.project in {
+            p.name for p in in_split if p.group == c}])
+            for c in cohorts_of(split, (p.group for p in in_split))]
         summaries += rows
         print(f"\n{split}\n\n{summary_table(rows)}")
     if args.verbose:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from reviewer.facts import INDEX_MAKERS
 from reviewer.syntax import block_body, dotted, ident, statements
 
 # A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
@@ -593,12 +594,13 @@ def holds_column_call(node: cst.BaseExpression) -> bool:
 
 class SpelledColumns(cst.CSTVisitor):
     """The column-spelled calls in a subtree, each with the callee of the call it is an
-    argument of ("" at the top), leaving out what runs later if ever (function bodies,
-    lambdas) and the subtrees in ``skip`` (by id: what the facts already hold)."""
+    argument of ("" at the top) and of the innermost index- or constraint-spelled call it is
+    inside ("" if none), leaving out what runs later if ever (function bodies, lambdas) and the
+    subtrees in ``skip`` (by id: what the facts already hold)."""
 
     def __init__(self, skip: set[int]) -> None:
         self.skip = skip
-        self.found: list[tuple[cst.Call, str]] = []
+        self.found: list[tuple[cst.Call, str, str]] = []
         self.outer: list[str] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -606,7 +608,9 @@ class SpelledColumns(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         if column_spelled(node):
-            self.found.append((node, self.outer[-1] if self.outer else ""))
+            within = next((o for o in reversed(self.outer)
+                           if o.rsplit(".", 1)[-1] in INDEX_MAKERS), "")
+            self.found.append((node, self.outer[-1] if self.outer else "", within))
             return False  # its arguments are its configuration
         self.outer.append(dotted(node.func) or "an expression")
         return True

@@ -48,6 +48,7 @@ from reviewer.syntax import (
     literal_bool,
     literal_str,
     literal_strings,
+    refs_in,
     statements,
     uncall,
 )
@@ -77,7 +78,7 @@ class ClassReader:
 
     def class_(self, node: cst.ClassDef) -> ClassFacts:
         bases = tuple(dotted(_unsubscript(a.value)) or "" for a in node.bases if a.keyword is None)
-        state = _ClassState()
+        state = _ClassState(helpers=_helpers(block_body(node.body)))
         self.class_body(block_body(node.body), state, type_checking=False)
         # Under `if TYPE_CHECKING: ... else: ...` only the else branch runs: keep one per name.
         chosen: dict[str, Stmt] = {}
@@ -364,6 +365,9 @@ class ClassReader:
                     + ("one of several values" if len(values) > 1 else "an expression")))
             return
         ret = calls[-1]
+        via = _helper_called(ret, stmt, state.helpers)
+        if via is not None:
+            ret = state.helpers[via]  # SQLAlchemy maps what the helper returns
         through: CallFacts | None = None
         nested, inner = call_parts(ret)
         if isinstance(inner, cst.Call):
@@ -372,7 +376,7 @@ class ClassReader:
         labels = _merge_labels(ex.labels, call.labels, ex.labels_in(stmt.returns, stmt))
         state.stmts.append(
             Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking,
-                 through, nested)
+                 through, nested, via=via)
         )
 
     def subclass_tablenames(self, body: cst.BaseSuite, cls: str, guards: tuple[str, ...],
@@ -601,6 +605,59 @@ class _ClassState:
         default_factory=list)
     table_hooks: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
     injects: tuple[str, ...] = ()  # what a metaclass's __new__ adds to the bases it makes
+    # the body's classmethods and staticmethods that only return a call: name -> that call
+    helpers: dict[str, cst.Call] = field(default_factory=dict)
+
+
+def _helpers(body: Sequence[cst.BaseStatement]) -> dict[str, cst.Call]:
+    """The classmethods and staticmethods defined at the top of a class body (not under an
+    ``if``, so always bound) whose body is one ``return <call>`` (a docstring aside) using
+    none of their parameters: what ``cls.helper()`` returns, whichever class calls it. A
+    name bound twice is left out (which binding a declared_attr sees is not read)."""
+    found: dict[str, cst.Call] = {}
+    bound: list[str] = []
+    for stmt, small in statements(body):
+        names = ([ident(stmt.name.value)] if isinstance(stmt, cst.FunctionDef) else
+                 [dotted(t.target) or "" for t in small.targets]
+                 if isinstance(small, cst.Assign) else
+                 [dotted(small.target) or ""] if isinstance(small, cst.AnnAssign) else [])
+        bound.extend(names)
+        if not isinstance(stmt, cst.FunctionDef) or not {
+            (dotted(d.decorator) or "") for d in stmt.decorators
+        } & {"classmethod", "staticmethod"} or len(stmt.decorators) != 1:
+            continue
+        body_stmts = [s for s in block_body(stmt.body)
+                      if not (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
+                              and isinstance(s.body[0], cst.Expr)
+                              and literal_str(s.body[0].value) is not None)]
+        if len(body_stmts) != 1 or not isinstance(body_stmts[0], cst.SimpleStatementLine):
+            continue
+        ret = body_stmts[0].body[0] if len(body_stmts[0].body) == 1 else None
+        if not isinstance(ret, cst.Return) or not isinstance(ret.value, cst.Call):
+            continue
+        params = stmt.params
+        names_in = {ident(p.name.value) for p in (
+            *params.posonly_params, *params.params, *params.kwonly_params)}
+        if isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None or any(
+            r.split(".", 1)[0] in names_in for r in refs_in(ret.value)
+        ):
+            continue
+        found[ident(stmt.name.value)] = ret.value
+    return {name: call for name, call in found.items() if bound.count(name) == 1}
+
+
+def _helper_called(ret: cst.Call, stmt: cst.FunctionDef, helpers: Mapping[str, cst.Call]
+                   ) -> str | None:
+    """``return cls.helper()`` in a declared_attr whose first parameter is ``cls``, with no
+    arguments, the helper one of ``helpers``: its name."""
+    params = stmt.params.params
+    func = ret.func
+    if (not params or ret.args or not isinstance(func, cst.Attribute)
+            or not isinstance(func.value, cst.Name)
+            or func.value.value != params[0].name.value):
+        return None
+    name = ident(func.attr.value)
+    return name if name in helpers else None
 
 
 def _tablename(state: _ClassState, value: cst.BaseExpression | None, line: int,
@@ -621,10 +678,7 @@ def _tablename(state: _ClassState, value: cst.BaseExpression | None, line: int,
 def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt:
     if not extra:
         return stmt
-    return Stmt(
-        stmt.attribute, stmt.line, stmt.end_line, stmt.annotation, stmt.call, stmt.decorators,
-        _merge_labels(order, stmt.labels, extra), stmt.type_checking,
-    )
+    return dataclasses.replace(stmt, labels=_merge_labels(order, stmt.labels, extra))
 
 
 def _merge_labels(labels: Sequence[str], *groups: Sequence[str]) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ exemption pragmas attached), plus the errors for what cannot be read."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from reviewer.column_calls import REF_KINDS, ColumnCalls, first_clause, harmless
 from reviewer.externals import CONFIG_KEY, distribution_hint
-from reviewer.facts import CallFacts
+from reviewer.facts import INDEX_MAKERS, CallFacts
 from reviewer.resolution import (
     ClassNode,
     flask_table_name,
@@ -301,6 +302,20 @@ class ColumnBuilder(ColumnCalls):
             for d in stmt.decorators
         ):
             return None
+        if stmt.via is not None:
+            # cls.helper() runs on the mapped class: a class before the helper's in its MRO
+            # that binds the name gives the column instead, which is not read
+            before = itertools.takewhile(lambda c: c is not node, self.mro(owner))
+            shadow = next((c for c in before if stmt.via in c.facts.names), None)
+            if shadow is not None:
+                self.blocked.add(table)
+                self.error(path, stmt.line,
+                           f"{where}: the declared_attr returns cls.{stmt.via}(), which "
+                           f"{shadow.facts.name} ({shadow.path}:{shadow.facts.line}) binds "
+                           f"again, so the column {owner.facts.name} gets is not the one "
+                           "masking-reviewer reads, and a labelled one would pass unchecked; "
+                           + _DECLARE_DIRECTLY)
+                return None
         wrapper = self.uncast(path, stmt.through)
         if wrapper is not None:
             stmt = replace(stmt, call=wrapper, through=None)  # read as the call it is
@@ -494,8 +509,12 @@ class ColumnBuilder(ColumnCalls):
                 if stmt.call is not None and not stmt.type_checking:
                     self.read_table(path, stmt.call, f"{cls.name}.{stmt.attribute}", mixin)
             self.model_class(path, cls)
-        for line, callee, where in facts.strays:
+        for line, callee, where, within in facts.strays:
             q = self.resolver.qual(path, callee)
+            if within and (w := self.resolver.qual(path, within)) is not None and is_sqla(
+                w
+            ) and tail(w) in INDEX_MAKERS:
+                continue  # a column named in an index's or constraint's expression
             if q is not None and is_sqla(q) and tail(q) in ("Column", "mapped_column"):
                 self.error(path, line,
                            f"{callee}(...) builds a column {where}, so a labelled one would "

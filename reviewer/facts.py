@@ -90,6 +90,10 @@ class Stmt:
     # a value that is no call but may evaluate to one inside it (``a if c else b``, ``x or y``,
     # ``[...][0]``): what it is, for the message; ``call`` is None then
     expr: str | None = None
+    # a declared_attr returning ``cls.helper()``, a classmethod or staticmethod of the same
+    # class body that returns one call: the helper's name (``call`` is what it returns). A
+    # subclass that binds the name changes the column, which the inventory checks
+    via: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,9 +296,22 @@ class ModuleFacts:
     functions: tuple[tuple[str, int, str | None], ...] = ()
     # Column(...)/mapped_column(...) calls outside everything the inventory reads (a Table's
     # arguments, a class body's statements, a late mapping) and outside what it skips knowingly
-    # (function bodies, lambdas): (line, callee as written, where it is, for the message).
-    # The inventory blocks on those that resolve to SQLAlchemy's, so none vanishes.
-    strays: tuple[tuple[int, str, str], ...] = ()
+    # (function bodies, lambdas): (line, callee as written, where it is, for the message, the
+    # index- or constraint-spelled call it is inside as written, or ""). The inventory blocks on
+    # those that resolve to SQLAlchemy's, unless inside SQLAlchemy's Index or a constraint
+    # (a column reference in its expression), so none vanishes.
+    strays: tuple[tuple[int, str, str, str], ...] = ()
+
+
+# Calls spelled like an index or a constraint, by the callee's last name: a column-spelled
+# call inside one (`Index("ix", "domain", postgresql_where=Column("verified"))`) refers to a
+# column in its expression; SQLAlchemy adds no column to any table for it. The inventory
+# leaves it out only when the callee resolves to SQLAlchemy's (reviewer.columns); the scanner
+# notes the innermost one a stray is inside (reviewer.bodies.SpelledColumns)
+INDEX_MAKERS = frozenset({
+    "Index", "CheckConstraint", "UniqueConstraint", "PrimaryKeyConstraint",
+    "ForeignKeyConstraint", "ExcludeConstraint",
+})
 
 
 # Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
@@ -353,7 +370,7 @@ def _enc_ann(a: AnnFacts | None) -> list[Any] | None:
 def _enc_stmt(s: Stmt) -> list[Any]:
     return [s.attribute, s.line, s.end_line, _enc_ann(s.annotation),
             _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking,
-            _enc_call(s.through), list(s.nested), s.expr]
+            _enc_call(s.through), list(s.nested), s.expr, s.via]
 
 
 def _enc_class(c: ClassFacts) -> list[Any]:
@@ -410,7 +427,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [_enc_class(c) for c in facts.standins],
         [[i.local, i.module, i.name, i.level] for i in facts.standin_imports],
         [[name, line, problem] for name, line, problem in facts.functions],
-        [[line, callee, where] for line, callee, where in facts.strays],
+        [list(stray) for stray in facts.strays],
     ]
 
 
@@ -441,10 +458,10 @@ def _ann(d: Any) -> AnnFacts | None:
 
 def _stmt(d: Any) -> Stmt:
     (attribute, line, end_line, ann, call, decorators, labels, type_checking, through, nested,
-     expr) = d
+     expr, via) = d
     return Stmt(str(attribute), int(line), int(end_line), _ann(ann), _call(call),
                 tuple(decorators), tuple(labels), bool(type_checking), _call(through),
-                tuple(nested), expr)
+                tuple(nested), expr, via)
 
 
 def _class(d: Any) -> ClassFacts:
@@ -519,5 +536,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
         standin_imports=tuple(ImportFacts(str(a), str(b), c, int(d))
                               for a, b, c, d in standin_imports),
         functions=tuple((str(n), int(ln), p) for n, ln, p in functions),
-        strays=tuple((int(n), str(c), str(w)) for n, c, w in strays),
+        strays=tuple((int(n), str(c), str(w), str(i)) for n, c, w, i in strays),
     )

@@ -112,7 +112,7 @@ class _ModuleBuilder:
         # ids of the nodes the facts hold, which the inventory reads or blocks on: the safety
         # net (stray_columns) leaves the column calls in them out
         self.consumed: set[int] = set()
-        self.strays: list[tuple[int, str, str]] = []
+        self.strays: list[tuple[int, str, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
         self.autoload = autoload  # does the text mention autoload at all (else skip the search)
         self.class_reader = ClassReader(ex, self.errors, self.late, self.instances, callables,
@@ -302,9 +302,9 @@ class _ModuleBuilder:
             elif small is not None and not (read and owner is not None and _class_reads(small)):
                 finder = SpelledColumns(self.consumed)
                 small.visit(finder)
-                for call, outer in finder.found:
+                for call, outer, within in finder.found:
                     self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
-                                        _stray_where(outer, owner, read)))
+                                        _stray_where(outer, owner, read), within))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):

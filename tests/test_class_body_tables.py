@@ -154,6 +154,39 @@ audit = sa.Table("audit", metadata, sa.Column("id", sa.Integer, primary_key=True
         [("audit", "at", 11, True, False, ()), ("audit", "id", 10, False, True, ())],
         id="column calls knowingly left out: a function body, a lambda, an unused column object",
     ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+class Domain(Base):
+    __tablename__ = "domains"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(128), nullable=False)
+    verified = sa.Column(sa.Boolean, nullable=False)
+    quota = sa.Column(sa.Integer)
+    __table_args__ = (
+        sa.Index("ix_domains_name", "name", unique=True,
+                 postgresql_where=sa.Column("verified")),
+        sa.CheckConstraint(sa.Column("quota") >= 0, name="ck_quota"),
+        sa.UniqueConstraint("name", "quota"),
+    )
+""",
+        [("domains", "id", 9, False, True, ()), ("domains", "name", 10, False, False, ()),
+         ("domains", "quota", 12, True, False, ()),
+         ("domains", "verified", 11, False, False, ())],
+        id="a column named in an index's or a constraint's expression in __table_args__",
+    ),
+    pytest.param(
+        HEAD + """\
+from sqlalchemy import Column, Index
+metadata = sa.MetaData()
+members = sa.Table("members", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                   sa.Column("active", sa.Boolean),
+                   Index("ix_members_id", "id", sqlite_where=Column("active")))
+""",
+        [("members", "active", 8, True, False, ()), ("members", "id", 7, False, True, ())],
+        id="a column named in the where clause of an index given to a Table",
+    ),
 ]
 
 
@@ -371,6 +404,47 @@ class Model:
                                         r"of the body of class Model that masking-reviewer "
                                         r"does not read as a column declaration"))],
         id="a column handed to a call in a class body",
+    ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+class Domain(Base):
+    __tablename__ = "domains"
+    id = sa.Column(sa.Integer, primary_key=True)
+    __table_args__ = (sa.Column("ssn", sa.String), {"comment": "domains"})
+""",
+        [("app/models.py", 10, _STRAY.format(
+            callee=r"sa\.Column", where=r"in a statement of the body of class Domain that "
+                                        r"masking-reviewer does not read as a column "
+                                        r"declaration"))],
+        id="a column given to the table in __table_args__, outside any index",
+    ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+class Domain(Base):
+    __tablename__ = "domains"
+    id = sa.Column(sa.Integer, primary_key=True)
+    __table_args__ = (tables.Index("ix", sa.Column("ssn", sa.String)),)
+""",
+        [("app/models.py", 10, _STRAY.format(
+            callee=r"sa\.Column", where=r"inside tables\.Index\(\.\.\.\) in a statement of the "
+                                        r"body of class Domain that masking-reviewer does not "
+                                        r"read as a column declaration"))],
+        id="a column inside a call spelled Index that is not SQLAlchemy's",
+    ),
+    pytest.param(
+        HEAD + """\
+metadata = sa.MetaData()
+audit = sa.Index("ix_audit", sa.func.lower(sa.Column("ssn", sa.String)))
+extra = sa.Table("extra", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Index("ix_extra", "id"), *[sa.Column("ssn", sa.String)])
+""",
+        [("app/models.py", 8, _STRAY.format(
+            callee=r"sa\.Column", where=_INSIDE.format(outer=r"sa\.Table")))],
+        id="a column named in a module-level index is no stray, one beside an index still is",
     ),
 ]
 

@@ -159,6 +159,33 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from fastapi_users_db_sqlalchemy.access_token import SQLAlchemyBaseAccessTokenTableUUID
+        class SessionToken(SQLAlchemyBaseAccessTokenTableUUID, Base):
+            pass
+        """,
+        [("accesstoken", "token", "token", False, "SQLAlchemyBaseAccessTokenTableUUID", 6),
+         ("accesstoken", "created_at", "created_at", False,
+          "SQLAlchemyBaseAccessTokenTableUUID", 6),
+         ("accesstoken", "user_id", "user_id", False, "SQLAlchemyBaseAccessTokenTableUUID", 6)],
+        id="fastapi-users access-token table (UUID): token, created_at, user_id, its table name",
+    ),
+    pytest.param(
+        """\
+        from sqlalchemy import ForeignKey
+        from sqlalchemy.orm import declared_attr
+        from fastapi_users_db_sqlalchemy.access_token import SQLAlchemyBaseAccessTokenTable
+        class ApiSession(SQLAlchemyBaseAccessTokenTable[int], Base):
+            @declared_attr
+            def user_id(cls) -> Mapped[int]:
+                return mapped_column(Integer, ForeignKey("user.id"), nullable=False)
+        """,
+        [("accesstoken", "token", "token", False, "SQLAlchemyBaseAccessTokenTable", 8),
+         ("accesstoken", "created_at", "created_at", False, "SQLAlchemyBaseAccessTokenTable", 8),
+         ("accesstoken", "user_id", "user_id", False, None, 9)],
+        id="fastapi-users generic access-token table with the user id the app declares",
+    ),
+    pytest.param(
+        """\
         from invenio_db import db
         class Role(db.Model, db.Timestamp):
             __tablename__ = "accounts_role"

@@ -679,6 +679,160 @@ def test_a_preset_that_uses_its_parameters_blocks_naming_the_fix() -> None:
                      error.message), error.message
 
 
+# A declared_attr returning cls.helper(): a classmethod (or staticmethod) of the same class body
+# that only returns a column, called on the mapped class when SQLAlchemy maps it
+# line 9 is the first after HELPER_HEAD
+HELPER_HEAD = PRESET_HEAD + "from sqlalchemy.orm import declared_attr\n"
+
+HELPER_CASES = [
+    pytest.param(
+        {"app/models.py": HELPER_HEAD + """\
+class Audited(Base):
+    __abstract__ = True
+    @declared_attr
+    def _created_by(cls):
+        return cls._actor_column()
+    @declared_attr
+    def _updated_by(cls) -> Mapped[str | None]:
+        return cls._actor_column()
+    @classmethod
+    def _actor_column(cls):
+        \"\"\"Who acted: a user id, not a foreign key.\"\"\"
+        return mapped_column(String, nullable=True, info={"v": ColumnVisibility.PRIVATE})
+class Invoice(Audited):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+"""},
+        [("invoices", "_created_by", "_created_by", 11, True, False, False, (PRIV,)),
+         ("invoices", "_updated_by", "_updated_by", 14, True, False, False, (PRIV,)),
+         ("invoices", "id", "id", 23, False, True, False, ())],
+        id="a declared_attr returning a classmethod's column, on an abstract base",
+    ),
+    pytest.param(
+        {"app/models.py": HELPER_HEAD + """\
+class OwnedMixin:
+    @staticmethod
+    def _owner_column():
+        return Column(String(36), nullable=False)
+    @declared_attr
+    def owner_id(cls):
+        return cls._owner_column()
+class Note(OwnedMixin, Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+"""},
+        [("notes", "owner_id", "owner_id", 13, False, False, False, ()),
+         ("notes", "id", "id", 18, False, True, False, ())],
+        id="a mixin's declared_attr returning a staticmethod's column",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), HELPER_CASES)
+def test_a_declared_attr_returning_a_helper_s_column_reads(files: dict[str, str],
+                                                          expected: list[Row]) -> None:
+    inventory = _scan(files)
+    assert inventory.errors == ()
+    assert sorted(_rows(inventory)) == sorted(expected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("files", [pytest.param(c.values[0], id=c.id) for c in HELPER_CASES])
+def test_a_declared_attr_returning_a_helper_s_column_matches_sqlalchemy(
+        files: dict[str, str], tmp_path: Path) -> None:
+    expected = _runtime_schema(tmp_path, {"app/vis.py": VIS, **files})
+    tree = WorktreeTree(tmp_path)
+    assert static_schema(build_inventory(tree, Config(root=str(tmp_path)),
+                                         use_cache=False)) == expected
+
+
+_HELPER_MIXIN = """\
+class Audited:
+    @declared_attr
+    def actor(cls):
+        return cls._actor_column()
+    @classmethod
+    def _actor_column(cls):
+        return mapped_column(String, nullable=True)
+"""
+
+HELPER_ERRORS = [
+    pytest.param(
+        HELPER_HEAD + _HELPER_MIXIN + """\
+class Invoice(Audited, Base):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    @classmethod
+    def _actor_column(cls):
+        return mapped_column(String(64), info={"v": ColumnVisibility.PRIVATE})
+""",
+        [(10, r"^Audited\.actor: the declared_attr returns cls\._actor_column\(\), which "
+              r"Invoice \(app/models\.py:16\) binds again, so the column Invoice gets is not "
+              r"the one masking-reviewer reads, and a labelled one would pass unchecked; "
+              r"declare the column")],
+        id="a mapped class overriding the helper blocks",
+    ),
+    pytest.param(
+        HELPER_HEAD + """\
+class Audited:
+    @declared_attr
+    def actor(cls):
+        return cls._actor_column("users.id")
+    @classmethod
+    def _actor_column(cls, target):
+        return mapped_column(String, info={"v": ColumnVisibility.PRIVATE})
+class Invoice(Audited, Base):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+        [(10, r"^Audited\.actor: cannot resolve cls\._actor_column\(\.\.\.\) ")],
+        id="a helper given arguments is not read and blocks",
+    ),
+    pytest.param(
+        HELPER_HEAD + """\
+class Audited:
+    @declared_attr
+    def actor(cls):
+        return cls._actor_column()
+    @classmethod
+    def _actor_column(cls):
+        return mapped_column(String, doc=cls.__name__)
+class Invoice(Audited, Base):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+""",
+        [(10, r"^Audited\.actor: cannot resolve cls\._actor_column\(\.\.\.\) ")],
+        id="a helper whose column reads cls is not read and blocks",
+    ),
+    pytest.param(
+        HELPER_HEAD + """\
+class Audited:
+    @declared_attr
+    def actor(cls):
+        return cls._actor_column()
+class Invoice(Audited, Base):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    @classmethod
+    def _actor_column(cls):
+        return mapped_column(String, info={"v": ColumnVisibility.PRIVATE})
+""",
+        [(10, r"^Audited\.actor: cannot resolve cls\._actor_column\(\.\.\.\) ")],
+        id="a helper defined only in a subclass is not read and blocks",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HELPER_ERRORS)
+def test_a_declared_attr_helper_that_cannot_be_read_blocks(
+        text: str, expected: list[tuple[int, str]]) -> None:
+    inventory = _scan({"app/models.py": text})
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", n)
+                                                           for n, _ in expected]
+    for error, (_, pattern) in zip(inventory.errors, expected, strict=True):
+        assert re.search(pattern, error.message), error.message
+
+
 # ------------------------------------------------------ hooks that build tables at mapping time
 
 # SQLAlchemy's versioned-rows recipe (examples/versioned_history) in the shapes it was copied

@@ -44,9 +44,9 @@ def test_the_checked_in_corpus_loads_and_names_every_split() -> None:
     assert not held_out & {"invenio-oauthclient", "pgadmin4", "privacyidea"}
     assert {p.name for p in projects if p.cohort == "A"} == {"fides", "bitcart", "bodhi",
                                                              "rucio"}
+    # held-out cohorts stay held-out; a development cohort was measured once, blind, and joined
     assert all(p.split == "held-out" for p in projects if p.cohort in ("A", "B"))
-    # cohort C was labelled blind to be measured once, then joins development
-    assert all(p.split == "development" for p in projects if p.cohort == "C")
+    assert all(p.split == "development" for p in projects if p.cohort not in (None, "A", "B"))
     for p in projects:
         assert len(p.commit) == 40, p.name
         assert p.models and p.extract, p.name
@@ -268,6 +268,25 @@ def test_a_held_out_cohort_is_reported_apart_and_within_its_split(tmp_path: Path
     assert groups(runs[:2]) == ["development", "held-out"]
     # a split nobody measured gets no row
     assert groups(runs[:1]) == ["development"]
+    # a named cohort beside unnamed projects of its split is reported apart too
+    fresh = ProjectRun("fresh", "development", "ok", [_judged("credential", "none")],
+                       "development C")
+    assert groups([*runs[:1], fresh]) == ["development", "development C"]
+    assert figures("development C", [*runs[:1], fresh]).projects == ("fresh",)
+    assert figures("development", [*runs[:1], fresh]).projects == ("dev", "fresh")
+
+
+@pytest.mark.parametrize(("groups_in_split", "expected"), [
+    pytest.param(["held-out A", "held-out B"], ["held-out A", "held-out B"], id="two-cohorts"),
+    pytest.param(["development", "development C"], ["development C"], id="cohort-beside-rest"),
+    pytest.param(["held-out B", "held-out B"], [], id="one-cohort-is-the-whole-split"),
+    pytest.param(["development"], [], id="no-cohort"),
+])
+def test_a_split_reports_its_named_cohorts_apart(groups_in_split: list[str],
+                                                  expected: list[str]) -> None:
+    from benchmarks.real_world import cohorts_of
+    split = groups_in_split[0].split()[0]
+    assert cohorts_of(split, groups_in_split) == expected
 
 
 @pytest.mark.parametrize(("names", "held_out", "expected"), [
@@ -494,6 +513,31 @@ def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> No
     errors = [{"path": "a.py", "line": 3, "message": "class User: base ..."}]
     missing = [("users", "email"), ("users", "created"), ("events", "ip")]
     assert silent_misses(missing, labels, errors) == [("events", "ip")]
+
+
+_UNKNOWN_BASE = ("class Session: base class 'TokenBase' is {qual} from the package 'authkit', "
+                 "outside the repository; ...")
+
+
+@pytest.mark.parametrize(("label_path", "qual", "silent"), [
+    pytest.param("site-packages:authkit/tokens.py", "authkit.tokens.TokenBase", [],
+                 id="an MR007 on an unknown base from the module the labels name blocks"),
+    pytest.param("site-packages:authkit/__init__.py", "authkit.TokenBase", [],
+                 id="a package's __init__ is the package"),
+    pytest.param("site-packages:authkit/__init__.py", "authkit.tokens.TokenBase",
+                 [("sessions", "token")], id="a base from a submodule is another module's"),
+    pytest.param("site-packages:authkit/tokens.py", "authkit.tokens_v2.TokenBase",
+                 [("sessions", "token")], id="a module whose name only starts the same"),
+    pytest.param("authkit/tokens.py", "authkit.tokens.TokenBase", [("sessions", "token")],
+                 id="a repository path is matched by path only"),
+])
+def test_an_mr007_on_a_third_party_base_covers_the_columns_it_adds(
+        label_path: str, qual: str, silent: list[tuple[str, str]]) -> None:
+    from benchmarks.real_world import silent_misses
+
+    labels = [LabelRow("p", label_path, "sessions", "token", "credential", "", "")]
+    errors = [{"path": "app/models.py", "line": 9, "message": _UNKNOWN_BASE.format(qual=qual)}]
+    assert silent_misses([("sessions", "token")], labels, errors) == silent
 
 
 SQLMODEL = '''\
