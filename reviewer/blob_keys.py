@@ -26,6 +26,7 @@ from reviewer.column_uses import (
     CALLED,
     CLASS,
     SELF,
+    CodeFiles,
     ColumnIndex,
     ColumnKey,
     FileStore,
@@ -79,7 +80,7 @@ def _hits(index: ColumnIndex, text: str, uses: re.Pattern[str],
     return line_numbers(text, offsets)
 
 
-def stored_keys(tree: SourceTree, blobs: Sequence[Column], columns: Sequence[Column], *,
+def stored_keys(tree: SourceTree | CodeFiles, blobs: Sequence[Column], columns: Sequence[Column], *,
                 unique_min_words: int, use_cache: bool = False
                 ) -> dict[ColumnKey, tuple[StoredKey, ...]]:
     """The keys the code keeps in each of ``blobs`` (the columns asked about), each at its

@@ -149,6 +149,9 @@ class Vocabulary:
     words_memo: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, init=False, hash=False, compare=False, repr=False
     )
+    ruled_out_memo: dict[str, bool] = field(
+        default_factory=dict, init=False, hash=False, compare=False, repr=False
+    )
 
 
 def tokenize(name: str) -> tuple[str, ...]:
@@ -518,6 +521,7 @@ def _matches(tokens: tuple[str, ...], vocab: Vocabulary) -> list[_Match]:
     return out
 
 
+@lru_cache(maxsize=4096)  # a schema spells a few dozen types thousands of times
 def type_idents(type_expr: str | None) -> frozenset[str]:
     return frozenset(_IDENT.findall(type_expr or "")) if type_expr else frozenset()
 
@@ -618,10 +622,12 @@ def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
     ``api_key_id`` names a reference, not a key: no similar-looking field may flag it either.
     """
     vocab = vocab or load_vocabulary()
-    tokens, written = words(name, vocab)
-    if not tokens or ignored_name(name, vocab):
-        return True
-    return _name_only(tokens, written, vocab)[1]
+    found = vocab.ruled_out_memo.get(name)
+    if found is None:
+        tokens, written = words(name, vocab)
+        found = vocab.ruled_out_memo[name] = (not tokens or ignored_name(name, vocab)
+                                              or _name_only(tokens, written, vocab)[1])
+    return found
 
 
 def ignored_name(name: str, vocab: Vocabulary) -> bool:

@@ -40,9 +40,11 @@ import ast
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from reviewer.classifier import DeclaredWords, normalize
 from reviewer.column_uses import (
+    CodeFiles,
     ColumnIndex,
     ColumnKey,
     FileStore,
@@ -69,23 +71,16 @@ class _Model:
     words: tuple[str, ...]  # the words of the column's attribute
 
 
-def declared_secrets(tree: SourceTree, index: ColumnIndex, words: DeclaredWords, *,
+def declared_secrets(tree: SourceTree | CodeFiles, index: ColumnIndex, words: DeclaredWords, *,
                      use_cache: bool = False) -> dict[ColumnKey, tuple[Declaration, ...]]:
     """Where the code declares each of the columns ``index`` asks about secret: per column,
     the first place of each kind, ordered by where that is."""
     if not index.asked:
         return {}
-    models = [_Model(c.key, c.attribute or c.column,
-                     tuple(dict.fromkeys(t for t in (normalize(c.class_name or ""),
-                                                      normalize(c.table)) if t)),
-                     normalize(c.attribute or c.column)) for c in index.asked]
-    by_name: dict[str, list[ColumnKey]] = {}
-    for m in models:
-        by_name.setdefault(m.attr.lower(), []).append(m.key)
     prefilter = _Prefilter(words)
     store = FileStore("declared-secrets", ("declared_secrets.py",), index.shape(),
                       _encode, _decode) if use_cache else None
-    reader = _Reader(index, models, by_name, words)
+    reader = _Reader(index, words)
     return first_of_each_kind(read_code(
         tree, lambda text, path: reader.read(prefilter, text, path), store))
 
@@ -133,16 +128,34 @@ def _words(name: str) -> set[str]:
 
 
 class _Reader:
-    def __init__(self, index: ColumnIndex, models: Sequence[_Model],
-                 by_name: dict[str, list[ColumnKey]], words: DeclaredWords) -> None:
+    def __init__(self, index: ColumnIndex, words: DeclaredWords) -> None:
         self.index = index
-        self.models = models
-        self.by_attr: dict[str, list[_Model]] = {}
-        for m in models:
-            self.by_attr.setdefault(m.attr, []).append(m)
-        self.by_name = by_name
         self.words = words
         self.path = ""
+
+    # --- the columns asked about, with their words: made when a file first declares
+    # something (most files declare nothing, and every run has thousands of columns)
+
+    @cached_property
+    def models(self) -> list[_Model]:
+        return [_Model(c.key, c.attribute or c.column,
+                       tuple(dict.fromkeys(t for t in (normalize(c.class_name or ""),
+                                                        normalize(c.table)) if t)),
+                       normalize(c.attribute or c.column)) for c in self.index.asked]
+
+    @cached_property
+    def by_attr(self) -> dict[str, list[_Model]]:
+        out: dict[str, list[_Model]] = {}
+        for m in self.models:
+            out.setdefault(m.attr, []).append(m)
+        return out
+
+    @cached_property
+    def by_name(self) -> dict[str, list[ColumnKey]]:
+        out: dict[str, list[ColumnKey]] = {}
+        for m in self.models:
+            out.setdefault(m.attr.lower(), []).append(m.key)
+        return out
 
     # --- which lines to parse ------------------------------------------------------------
 

@@ -164,17 +164,20 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
         with_stored_keys,
         with_value_sources,
     )
-    from reviewer.column_uses import ColumnIndex
+    from reviewer.column_uses import CodeFiles, ColumnIndex
     from reviewer.row_keys import key_value_rows, row_keys
 
     columns = classify_columns(inventory.columns, vocab)
     if tree is None:
         return replace(inventory, columns=columns)
+    # one pass over the code files for every reader: each file listed, identified and read
+    # once, whatever each reader then makes of it
+    files = CodeFiles(tree)
     blobs = [c for c in inventory.columns if keyed_blob(c, vocab)]
     if blobs:
         from reviewer.blob_keys import stored_keys
 
-        found = stored_keys(tree, blobs, inventory.columns,
+        found = stored_keys(files, blobs, inventory.columns,
                             unique_min_words=vocab.unique_attribute_min_words,
                             use_cache=use_cache)
         if found:
@@ -186,19 +189,19 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
     if valued.asked and vocab.values is not None:
         from reviewer.value_sources import value_sources
 
-        made = value_sources(tree, valued, vocab.values, use_cache=use_cache)
+        made = value_sources(files, valued, vocab.values, use_cache=use_cache)
         if made:
             columns = with_value_sources(columns, made, vocab)
     rows = key_value_rows(inventory.columns, vocab)
     if rows:
-        stored = row_keys(tree, rows, min_words=vocab.unique_attribute_min_words,
+        stored = row_keys(files, rows, min_words=vocab.unique_attribute_min_words,
                           use_cache=use_cache)
         columns = with_stored_keys(columns, stored, vocab,
                                    {row.value: row.key_attr for row in rows})
     if valued.asked and vocab.declared is not None:
         from reviewer.declared_secrets import declared_secrets
 
-        declared = declared_secrets(tree, valued, vocab.declared, use_cache=use_cache)
+        declared = declared_secrets(files, valued, vocab.declared, use_cache=use_cache)
         if declared:
             columns = with_declarations(columns, declared, vocab)
     return replace(inventory, columns=columns)

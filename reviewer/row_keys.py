@@ -39,7 +39,15 @@ from typing import Literal
 
 from reviewer.blob_keys import KEY, decode_stored, encode_stored
 from reviewer.classifier import Vocabulary, normalize, type_idents
-from reviewer.column_uses import SELF, ColumnKey, FileStore, line_numbers, pieces, read_code
+from reviewer.column_uses import (
+    SELF,
+    CodeFiles,
+    ColumnKey,
+    FileStore,
+    line_numbers,
+    pieces,
+    read_code,
+)
 from reviewer.sources import SourceTree
 from reviewer.types import Column, KeyUse, StoredKey
 
@@ -122,7 +130,7 @@ def key_value_rows(columns: Sequence[Column], vocab: Vocabulary) -> list[KeyValu
     return out
 
 
-def row_keys(tree: SourceTree, rows: Sequence[KeyValue], *, min_words: int = 2,
+def row_keys(tree: SourceTree | CodeFiles, rows: Sequence[KeyValue], *, min_words: int = 2,
              use_cache: bool = False) -> dict[ColumnKey, tuple[StoredKey, ...]]:
     """The keys the code stores in or looks up from each of ``rows``' value columns, each
     at its first use, ordered by where that is. ``min_words``: a method name with fewer
@@ -130,6 +138,7 @@ def row_keys(tree: SourceTree, rows: Sequence[KeyValue], *, min_words: int = 2,
     models = {r.class_name: r for r in rows}
     if not models:
         return {}
+    files = CodeFiles.of(tree)  # both passes read each file once
     # a call, an attribute or a query's argument (M(, M.key, query(M)); not an annotation
     mention = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(models)))})\b[ \t]*[(.),]")
     shape = repr(sorted((r.class_name, r.key_attr, r.value) for r in rows))
@@ -138,7 +147,7 @@ def row_keys(tree: SourceTree, rows: Sequence[KeyValue], *, min_words: int = 2,
     found: list[tuple[ColumnKey, StoredKey]] = []
     passers: list[tuple[str, _Passer]] = []  # with the file that defines it
     for where, facts in read_code(
-            tree, lambda text, path: _read_direct(models, text, mention, path), store):
+            files, lambda text, path: _read_direct(models, text, mention, path), store):
         for fact in facts:
             if isinstance(fact, _Passer):
                 passers.append((where, fact))
@@ -152,7 +161,7 @@ def row_keys(tree: SourceTree, rows: Sequence[KeyValue], *, min_words: int = 2,
         defined: dict[tuple[str, str], int] = {}
         made: list[tuple[str, _Call]] = []
         for path, facts2 in read_code(
-                tree, lambda text, path: _read_calls(set(names), text, called, path),
+                files, lambda text, path: _read_calls(set(names), text, called, path),
                 calls_store):
             for fact2 in facts2:
                 if isinstance(fact2, _Def):

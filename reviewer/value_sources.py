@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from reviewer.classifier import ValueWords, classify, load_vocabulary, normalize
 from reviewer.column_uses import (
     SELF,
+    CodeFiles,
     ColumnIndex,
     ColumnKey,
     FileStore,
@@ -87,7 +88,7 @@ class _Source:
     name: str
 
 
-def value_sources(tree: SourceTree, index: ColumnIndex, words: ValueWords, *,
+def value_sources(tree: SourceTree | CodeFiles, index: ColumnIndex, words: ValueWords, *,
                   use_cache: bool = False) -> dict[ColumnKey, tuple[ValueSource, ...]]:
     """How the code makes or checks each of the columns ``index`` asks about: per column, the
     first place of each kind, ordered by where that is."""
@@ -143,8 +144,7 @@ class _Prefilter:
                                  r"(?![ \t]*[(=])")
 
     def offsets(self, text: str, imports: Mapping[str, str]) -> list[int]:
-        if self.quick.search(text) is None:
-            return []
+        """Where a source or a verifier may be, in a file ``quick`` found a word of one in."""
         local = [name for name, qualified in imports.items()
                  if _matches(qualified, self.calls)]
         pattern = self.fixed if not local else (
@@ -216,9 +216,13 @@ def _copied(attr: str, of: str | None, words: ValueWords) -> bool:
 
 def _read(index: ColumnIndex, words: ValueWords, prefilter: _Prefilter, text: str,
           path: str) -> list[tuple[ColumnKey, ValueSource]]:
+    quick = prefilter.quick.search(text) is not None
+    copies = prefilter.copies(text, words)
+    if not (quick or copies):
+        return []  # most files: not worth finding their imports
     imports = _imports(text)
-    sourced = prefilter.offsets(text, imports)
-    offsets = sourced + prefilter.copies(text, words)
+    sourced = prefilter.offsets(text, imports) if quick else []
+    offsets = sourced + copies
     if not offsets:
         return []
     lines = line_numbers(text, offsets)

@@ -331,6 +331,45 @@ def test_the_classifier_judges_a_value_by_the_keys_of_its_rows(
     assert _judged(_files(**code)) == {**_NOTHING, **changed}
 
 
+class _CountingTree(MemoryTree):
+    def __init__(self, files: dict[str, str]) -> None:
+        super().__init__(files)
+        self.reads: list[str] = []
+
+    def read(self, path: str) -> str | None:
+        self.reads.append(path)
+        return super().read(path)
+
+
+@pytest.mark.parametrize("use_cache", [pytest.param(False, id="no cache"),
+                                       pytest.param(True, id="per-file stores, cold")])
+def test_one_classification_reads_each_code_file_once(
+        use_cache: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # five passes over the code: blob keys, value sources, row keys (the rows, then the calls
+    # of the functions that store them) and declarations; the files are read for all at once
+    from reviewer import blob_keys, declared_secrets, value_sources
+    from reviewer import row_keys as row_keys_module
+    from reviewer.column_uses import read_code
+
+    passes: list[str] = []
+    for module in (blob_keys, value_sources, row_keys_module, declared_secrets):
+        def counted(*args: object, name: str = module.__name__, **kwargs: object) -> object:
+            passes.append(name.rsplit(".", 1)[-1])
+            return read_code(*args, **kwargs)  # type: ignore[arg-type]
+        monkeypatch.setattr(module, "read_code", counted)
+    files = _files(doors__badges=BADGES)
+    tree = _CountingTree(files)
+    judged = classify_inventory(_inventory(MemoryTree(files)), load_vocabulary(), tree,
+                                use_cache=use_cache)
+    assert judged.by_key()[("badge_info", "Value")].evidence == (
+        "the code stores a row with Key 'enrolment_secret': doors/badges.py:11")
+    assert sorted(passes) == ["blob_keys", "declared_secrets", "row_keys", "row_keys",
+                              "value_sources"]
+    # with the stores, each file is also read once for its content id
+    assert sorted(tree.reads) == sorted(["doors/badges.py", "doors/models.py"]
+                                        * (2 if use_cache else 1))
+
+
 def test_the_ai_prompt_carries_the_key_evidence() -> None:
     from reviewer.ai import AiRequest, render_request
 
