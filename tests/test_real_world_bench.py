@@ -557,6 +557,23 @@ def test_an_mr007_on_a_third_party_base_covers_the_columns_it_adds(
     assert silent_misses([("sessions", "token")], labels, errors) == silent
 
 
+def test_a_table_read_in_part_is_not_covered_by_an_mr007_on_its_module() -> None:
+    """An unknown base blocks its whole class: a table with a column found was read, so the
+    module's MR007 (on another class) does not account for the column it lacks."""
+    from benchmarks.real_world import silent_misses
+
+    labels = [LabelRow("p", "site-packages:authkit/tokens.py", "sessions", "token",
+                       "credential", "", ""),
+              LabelRow("p", "site-packages:authkit/tokens.py", "sessions", "created",
+                       "none", "", ""),
+              LabelRow("p", "site-packages:authkit/tokens.py", "grants", "code",
+                       "credential", "", "")]
+    errors = [{"path": "app/models.py", "line": 9,
+               "message": _UNKNOWN_BASE.format(qual="authkit.tokens.GrantBase")}]
+    missing = [("sessions", "token"), ("grants", "code")]
+    assert silent_misses(missing, labels, errors) == [("sessions", "token")]
+
+
 SQLMODEL = '''\
 from sqlmodel import Field, Relationship, SQLModel
 
