@@ -710,6 +710,22 @@ _PERSON_VERSIONED = """
             """, ("secrets", "key"), (None, None, None),
             id="negative: beside a value, a secrets table's key names the secret"),
         pytest.param("""
+            class Audit(Base):
+                __tablename__ = "audit"
+                id = Column(Integer, primary_key=True)
+                action = Column(String(50))
+                signature = Column(Unicode(512))
+            """, ("audit", "signature"), (None, None, None),
+            id="negative: an audit row's signature seals it and grants nothing"),
+        pytest.param("""
+            class Subscription(Base):
+                __tablename__ = "subscription"
+                id = Column(Integer, primary_key=True)
+                signature = Column(Unicode(640))
+            """, ("subscription", "signature"),
+            ("credential", "medium", "name token 'signature'"),
+            id="a licence's signature is still one"),
+        pytest.param("""
             class Secret(Base):
                 __tablename__ = "secrets"
                 key = Column(String, primary_key=True)
