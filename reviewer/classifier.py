@@ -1100,9 +1100,13 @@ def classify_in_context(column: Column, context: Context | None = None,
     if context.session_table and not column.foreign_key:
         snake = _snake_norm(name)
         where = f"in sessions table '{context.table}'"
-        if snake in vocab.session_ids:
-            return Classification("credential", "high", f"name '{_snake(name)}' {where}: the "
-                                  "value that logs the session's user in")
+        login = context.expiry or context.owner
+        if snake in vocab.session_ids and login:
+            # a login session expires or belongs to a user; a traced app's conversation
+            # session (phoenix: project_sessions.session_id) does neither
+            return Classification("credential", "high", f"name '{_snake(name)}' {where}, "
+                                  f"sibling '{login}': the value that logs the session's "
+                                  "user in")
         if any(snake == b or snake.endswith("_" + b) for b in vocab.blob_names):
             if context.session_key and context.expiry:
                 # a live session's row: its data is the login state, and where web apps keep
