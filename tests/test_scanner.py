@@ -430,7 +430,7 @@ CASES = [
         {"app/m.py": src("""\
             import itsdangerous.url_safe
             from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-            from app.settings import SECRET_KEY
+            SECRET_KEY = "development only"
             class Member(Base):
                 __tablename__ = "members"
                 SIGNATURE = URLSafeTimedSerializer(SECRET_KEY)
