@@ -178,9 +178,10 @@ def test_perf_harness_runs_every_case_with_the_expected_exit_codes(
     ]
     # Notes are measurements, not failures: on a 12-model app a forked scan worker can make a
     # cold run's memory exceed the reference's, depending on the machine (it failed CI once).
-    # The baseline case always says what it added; no case may say anything else.
+    # The baseline case always says what it added (less than nothing, within noise, on a busy
+    # machine: it failed once so); no case may say anything else.
     notes = {r["name"]: r["notes"] for r in data["results"]}
-    assert [re.fullmatch(r"adds \d+ ms to reviewer check \(warm\)", n) is not None
+    assert [re.fullmatch(r"adds -?\d+ ms to reviewer check \(warm\)", n) is not None
             for n in notes.pop("reviewer check (warm), 16,000-entry baseline")] == [True]
     assert all(re.fullmatch(r"peak memory above the reference's \(.*\)", n)
                for case_notes in notes.values() for n in case_notes), notes
