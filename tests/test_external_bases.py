@@ -1295,6 +1295,27 @@ def test_an_unknown_advanced_alchemy_name_blocks_naming_the_config_key() -> None
         r"type = \"\.\.\.\" \}\)", error.message), error.message
 
 
+def test_an_undeclared_class_of_a_declared_package_s_submodule_blocks() -> None:
+    """The package ships declarations, but not for this name (a table mixin in a submodule
+    the declarations do not list): the model blocks, it never reads as the repository's own
+    columns alone."""
+    inventory = scan("""\
+        from fastapi_users_db_sqlalchemy.refresh_token import SQLAlchemyBaseRefreshTokenTable
+        class Refresh(SQLAlchemyBaseRefreshTokenTable, Base):
+            __tablename__ = "refresh"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """)
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 6)
+    assert re.match(
+        r"class Refresh: base class 'SQLAlchemyBaseRefreshTokenTable' is "
+        r"fastapi_users_db_sqlalchemy\.refresh_token\.SQLAlchemyBaseRefreshTokenTable from the "
+        r"package 'fastapi_users_db_sqlalchemy', outside the repository; it is not installed "
+        r"where masking-reviewer runs and no declaration of it ships", error.message
+    ), error.message
+
+
 def _dist_info(site: Path, name: str, version: str) -> None:
     info = site / f"{name.replace('-', '_')}-{version}.dist-info"
     info.mkdir(parents=True, exist_ok=True)
