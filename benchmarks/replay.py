@@ -6,7 +6,8 @@
 
 For each project of ``benchmarks/real_world/projects.toml``, the commits reachable from the
 pin that add or change model columns (``git log --no-merges -G'<regex>'`` on the model files,
-``models`` plus ``history`` globs), newest first, at most ``--cap`` per project (default: the
+``models`` plus ``history`` globs; the regex: a ``Column(``/``mapped_column(``/``Field(`` call
+or an annotation-only ``name: Mapped[...]`` line), newest first, at most ``--cap`` per project (default: the
 project's ``replay-cap``, else 30; the held-out projects replay deeper), each stand
 for one pull request. For each, a throwaway git repository in a temp dir gets two commits:
 the parent's files, then the commit's (every Python file of the repository, as a checkout has
@@ -16,7 +17,10 @@ the tool starts, and ``reviewer diff --base <parent> --format json --no-ai`` run
 
 The truth about each pull request comes from the diff text, not from the reviewer: the
 columns a commit adds are read from its ``+`` lines (a ``Column``/``mapped_column``/``Field``
-declaration whose name the same file's ``-`` lines do not declare, and whose table did not
+declaration, a SQLModel field, or a SQLAlchemy 2.0 column declared by its annotation alone in a
+mapped class or mixin body, ``name: Mapped[Optional[str]]``, but not a relationship's
+``Mapped["User"]``/``Mapped[list["Item"]]``/``Mapped[<a mapped class of the file>]`` nor one
+under ``if TYPE_CHECKING:``, whose name the same file's ``-`` lines do not declare, and whose table did not
 have it before in a file the commit removes lines from: a moved column is not added), their
 table from the enclosing class's ``__tablename__``, ``Table("name", ...)`` or the configured
 table naming. A commit also adds the columns whose lines it leaves alone when it gives them
