@@ -4,32 +4,34 @@
                                 [--no-write] [--verbose] [--held-out] [--show-heldout]
     python benchmarks/replay.py --list-unlabelled OUT.csv [--project NAME]...
 
-For each project of ``benchmarks/real_world/projects.toml``, the commits reachable from the
-pin that add or change model columns (``git log --no-merges -G'<regex>'`` on the model files,
+For each project of ``benchmarks/real_world/projects.toml``, the commits reachable from the pin
+that add or change model columns (``git log --no-merges -G'<regex>'`` on the model files,
 ``models`` plus ``history`` globs; the regex: a ``Column(``/``mapped_column(``/``Field(`` call
-or an annotation-only ``name: Mapped[...]`` line), newest first, at most ``--cap`` per project (default: the
-project's ``replay-cap``, else 30; the held-out projects replay deeper), each stand
-for one pull request. For each, a throwaway git repository in a temp dir gets two commits:
-the parent's files, then the commit's (every Python file of the repository, as a checkout has
-them, ``exclude`` left out; ``--extract-only``: only those under ``extract``), plus the
-project's ``.masking-reviewer.toml`` and an empty ``masking_rules.json``, as a team adopting
-the tool starts, and ``reviewer diff --base <parent> --format json --no-ai`` runs on it.
+or an annotation-only ``name: Mapped[...]`` line), newest first, at most ``--cap`` per project
+(default: the project's ``replay-cap``, else 30; the held-out projects replay deeper), each
+stand for one pull request. For each, a throwaway git repository in a temp dir gets two
+commits: the parent's files, then the commit's (every Python file of the repository, as a
+checkout has them, ``exclude`` left out; ``--extract-only``: only those under ``extract``),
+plus the project's ``.masking-reviewer.toml`` and an empty ``masking_rules.json``, as a team
+adopting the tool starts, and ``reviewer diff --base <parent> --format json --no-ai`` runs on
+it.
 
-The truth about each pull request comes from the diff text, not from the reviewer: the
-columns a commit adds are read from its ``+`` lines (a ``Column``/``mapped_column``/``Field``
+The truth about each pull request comes from the diff text, not from the reviewer: the columns
+a commit adds are read from its ``+`` lines (a ``Column``/``mapped_column``/``Field``
 declaration, a SQLModel field, or a SQLAlchemy 2.0 column declared by its annotation alone in a
 mapped class or mixin body, ``name: Mapped[Optional[str]]``, but not a relationship's
 ``Mapped["User"]``/``Mapped[list["Item"]]``/``Mapped[<a mapped class of the file>]`` nor one
-under ``if TYPE_CHECKING:``, whose name the same file's ``-`` lines do not declare, and whose table did not
-have it before in a file the commit removes lines from: a moved column is not added), their
-table from the enclosing class's ``__tablename__``, ``Table("name", ...)`` or the configured
-table naming. A commit also adds the columns whose lines it leaves alone when it gives them
-new keys: every column of a table it renames, and the SQLAlchemy-Continuum history copy
-(``<table>_version``) of every column of a class it makes ``__versioned__``.
-Each added column takes its label from ``real_world/labels/<project>.csv`` by (table, column),
-else from ``real_world/replay_labels.csv`` (columns dropped or renamed since the pin, labelled
-blind by LABELING.md: ``--list-unlabelled`` lists them WITHOUT running the reviewer, so they
-can be labelled before anyone sees its output).
+under ``if TYPE_CHECKING:`` nor a type hint of a class mapped to a Table it is given, whose
+name the same file's ``-`` lines do not declare, and whose table did not have it before in a
+file the commit removes lines from: a moved column is not added), their table from the
+enclosing class's ``__tablename__``, ``Table("name", ...)`` or the configured table naming. A
+commit also adds the columns whose lines it leaves alone when it gives them new keys: every
+column of a table it renames, and the SQLAlchemy-Continuum history copy (``<table>_version``)
+of every column of a class it makes ``__versioned__``. Each added column takes its label from
+``real_world/labels/<project>.csv`` by (table, column), else from
+``real_world/replay_labels.csv`` (columns dropped or renamed since the pin, labelled blind by
+LABELING.md: ``--list-unlabelled`` lists them WITHOUT running the reviewer, so they can be
+labelled before anyone sees its output).
 
 Reported per split (development and held-out apart), per project:
 
@@ -425,6 +427,20 @@ def mapped_classes(lines: Sequence[str], naming: str | None) -> set[str]:
     return found
 
 
+_EXPLICIT_TABLE = re.compile(r"^\s+__table__\s*=")
+
+
+def explicit_table(lines: Sequence[str], start: int) -> bool:
+    """The class at ``lines[start]`` is mapped to a Table it is given (``__table__ = ...``)."""
+    depth = _indent(lines[start])
+    for text in lines[start + 1:]:
+        if text.strip() and _indent(text) <= depth and not text.lstrip().startswith(("#", ")")):
+            return False
+        if _EXPLICIT_TABLE.match(text):
+            return True
+    return False
+
+
 def in_class_body(lines: Sequence[str], index: int) -> bool:
     """``lines[index]`` is a statement of a class body itself, not one under an ``if``
     (``if TYPE_CHECKING:``), a ``def`` or a nested block of it."""
@@ -550,7 +566,8 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
         for n, text in candidates:
             index = n - 1
             full = statement(lines, index) if 0 <= index < len(lines) else text
-            decl = decl_of(full) or decl_of(text) or mixin_decl(index) or mapped_decl(index)
+            only = mapped_decl(index)
+            decl = decl_of(full) or decl_of(text) or mixin_decl(index) or only
             if decl is None or (sqlmodel_field(text) and enclosing_class(lines, index) is None):
                 continue
             attribute, column = decl
@@ -575,6 +592,12 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
                         targets = targets or [(class_name, table)]
                     else:
                         targets = [(class_name, table)]
+                    if decl is only and (all(t.startswith("?") for _c, t in targets)
+                                         or explicit_table(lines, start)):
+                        # a type hint: the class is mapped imperatively or from a Core
+                        # Table (ckan's `id: Mapped[str]` beside map_imperatively), whose
+                        # columns are the Table's own lines
+                        continue
             for class_name, table in targets:
                 out.append(Added(path, n, class_name, table, column, full[:200], changed))
     if read_old is None:

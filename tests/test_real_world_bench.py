@@ -509,6 +509,41 @@ def test_an_annotation_only_mixin_column_lands_in_each_table_inheriting_it() -> 
     ]
 
 
+IMPERATIVE = """\
+api_token_table = Table(
+    "api_token",
+    metadata,
+    Column("id", Text, primary_key=True),
+)
+
+
+class ApiToken(DomainObject):
+    id: Mapped[str]
+    plugin_extras: Mapped[dict[str, Any]]
+
+
+registry.map_imperatively(ApiToken, api_token_table)
+"""
+
+GIVEN_TABLE = """\
+class Invite(Base):
+    __table__ = invites_table
+    code_hash: Mapped[bytes]
+"""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param(IMPERATIVE, [("api_token", "id")], id="imperative-mapping-hints-are-no-columns"),
+    pytest.param(GIVEN_TABLE, [], id="a-class-given-its-table-hints-its-columns"),
+])
+def test_annotations_of_a_class_mapped_to_a_table_are_type_hints(
+        text: str, expected: list[tuple[str, str]]) -> None:
+    """ckan annotates imperatively mapped classes (``id: Mapped[str]``): the Table's own
+    ``Column("id", ...)`` is the column, the annotation only a hint."""
+    added = added_columns(_diff_adding_everything(text), lambda _: text, None)
+    assert [a.key for a in added] == expected
+
+
 @pytest.mark.parametrize(("old", "new", "expected"), [
     pytest.param("    token: Mapped[Optional[str]]", "    token: Mapped[Optional[bytes]]",
                  [("token", True)], id="retyped-annotation-is-changed"),
