@@ -88,7 +88,8 @@ class Project:
     replay_cap: int | None = None  # commits replayed when --cap is not given (replay only)
     # how the replay's text reading names a class's table when the class does not say and
     # the reviewer's table-naming does not fit ("lowercase": timesketch's declared_attr
-    # returns cls.__name__.lower()); replay only: the reviewer reads that declared_attr itself
+    # returns cls.__name__.lower(); "lowercase-plural": tacker's, cls.__name__.lower() + 's');
+    # replay only: the reviewer reads that declared_attr itself
     replay_naming: str | None = None
     # which blind batch a project came in, reported apart: held-out "A" (the first four) and "B"
     # (added when A had been measured so often that its aggregates began to steer); development

@@ -1148,6 +1148,8 @@ def classify_in_context(column: Column, context: Context | None = None,
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
     evidence = [base.reason] if base else []
     strength = STRENGTH[base.confidence] if base else 0
+    if context.key_value and tokens == ("key",):
+        return None  # beside a `value`, the key names the entry (phoenix: secrets.key)
     if (bare and tokens[-1] == bare[-1] and context.secret_table
             and (base is None or base.confidence == "low")):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any

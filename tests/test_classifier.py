@@ -204,6 +204,10 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("authentication", "sa.JSON()",
                      _c("credential", "medium", "name token 'authentication'"),
                      id="a subscription's authentication holds its password"),
+        pytest.param("creds", "String(5000)", _c("credential", "high", "name token 'creds'"),
+                     id="creds are credentials"),
+        pytest.param("auth_cred", "types.Json",
+                     _c("credential", "high", "name token 'cred'"), id="an auth cred is one"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -698,6 +702,21 @@ _PERSON_VERSIONED = """
             """, ("macaroons", "key"),
             ("credential", "high", "name token 'key' in table 'macaroons'"),
             id="key in a macaroons table is the key"),
+        pytest.param("""
+            class Secret(Base):
+                __tablename__ = "secrets"
+                key = Column(String, primary_key=True)
+                value = Column(LargeBinary)
+            """, ("secrets", "key"), (None, None, None),
+            id="negative: beside a value, a secrets table's key names the secret"),
+        pytest.param("""
+            class Secret(Base):
+                __tablename__ = "secrets"
+                key = Column(String, primary_key=True)
+                value = Column(LargeBinary)
+            """, ("secrets", "value"),
+            ("credential", "high", "name token 'value' in table 'secrets'"),
+            id="beside its name, a secrets table's value is the secret"),
         pytest.param("""
             class ApiKey(Base):
                 __tablename__ = "api_keys"

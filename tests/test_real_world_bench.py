@@ -416,6 +416,23 @@ def test_replay_naming_names_tables_but_not_mixins() -> None:
         ("sigmarule", "label"), ("sigmarule", "description")]
 
 
+@pytest.mark.parametrize(("naming", "tables"), [
+    pytest.param("lowercase-plural", ["vims", "vims", "vnfd"],
+                 id="tacker: the class name lowercased plus s, a literal wins"),
+    pytest.param(None, ["?HasTenant", "?Vim", "vnfd"], id="no naming: the class is unknown"),
+])
+def test_replay_naming_lowercase_plural(naming: str | None, tables: list[str]) -> None:
+    """tacker's TackerBaseV1 names a table cls.__name__.lower() + 's' in a declared_attr in
+    another file; a mixin's column lands in its subclass's table, a literal __tablename__
+    wins."""
+    text = ("class HasTenant(object):\n    tenant_id = Column(String(64))\n"
+            "class Vim(model_base.BASE, HasTenant):\n    auth_url = Column(String(255))\n"
+            "class VNFD(model_base.BASE):\n    __tablename__ = 'vnfd'\n"
+            "    name = Column(String(255))\n")
+    added = added_columns(_diff_adding_everything(text), lambda _: text, naming)
+    assert [a.table for a in added] == tables
+
+
 def test_a_rewritten_declaration_is_a_changed_column_not_an_added_one() -> None:
     diff = ("--- a/m.py\n+++ b/m.py\n@@ -3 +3 @@\n"
             "-    token = Column(String(40))\n+    token = Column(String(64))\n")
