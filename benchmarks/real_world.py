@@ -88,7 +88,8 @@ class Project:
     replay_cap: int | None = None  # commits replayed when --cap is not given (replay only)
     # how the replay's text reading names a class's table when the class does not say and
     # the reviewer's table-naming does not fit ("lowercase": timesketch's declared_attr
-    # returns cls.__name__.lower()); replay only: the reviewer reads that declared_attr itself
+    # returns cls.__name__.lower(); "lowercase-plural": tacker's, cls.__name__.lower() + 's');
+    # replay only: the reviewer reads that declared_attr itself
     replay_naming: str | None = None
     # which blind batch a project came in, reported apart: held-out "A" (the first four) and "B"
     # (added when A had been measured so often that its aggregates began to steer); development
@@ -522,8 +523,10 @@ def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
                   errors: Sequence[Mapping[str, Any]]) -> list[Pair]:
     """The missing columns nothing blocks on: no MR007 in any file their table's labels name,
     and, for a table with columns a third-party base adds (labelled at the package's
-    ``site-packages:`` path), no MR007 naming a class of that module (the reader reports an
-    unknown base on the model that derives from it, in the repository).
+    ``site-packages:`` path) and none found, no MR007 naming a class of that module (the
+    reader reports an unknown base on the model that derives from it, in the repository, and
+    reads none of that model's columns; a table with some columns found was read, so its
+    missing ones were not blocked by such an error).
 
     A column the reader misses behind an MR007 fails closed; one missing without any error is
     the silent pass the tool must never produce.
@@ -534,11 +537,14 @@ def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
     for r in labels:
         paths_of.setdefault(r.table, set()).add(r.path)
 
+    missing_set = set(missing)
+    unread = {r.table for r in labels} - {r.table for r in labels if r.key not in missing_set}
+
     def blocked(table: str) -> bool:
         paths = paths_of.get(table, set())
         modules = {m for p in paths if (m := _installed_module(p)) is not None}
-        return bool(paths & blocked_paths) or any(
-            _names_module_class(msg, m) for m in modules for msg in messages)
+        return bool(paths & blocked_paths) or (table in unread and any(
+            _names_module_class(msg, m) for m in modules for msg in messages))
 
     return [m for m in missing if not blocked(m[0])]
 

@@ -197,6 +197,8 @@ def table_for_class(name: str, naming: str | None) -> str | None:
         return to_snake_case(name)
     if naming == "lowercase":
         return name.lower()
+    if naming == "lowercase-plural":  # tacker's TackerBaseV1: cls.__name__.lower() + 's'
+        return name.lower() + "s"
     return None
 
 

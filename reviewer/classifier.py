@@ -99,6 +99,8 @@ class Vocabulary:
     text_only: frozenset[tuple[str, ...]] = frozenset()
     personal_siblings: frozenset[str] = frozenset()
     machine_ip_qualifiers: frozenset[str] = frozenset()
+    person_ip_qualifiers: frozenset[str] = frozenset()
+    address_locators: frozenset[str] = frozenset()
     network_siblings: frozenset[str] = frozenset()
     sealing_flags: frozenset[str] = frozenset()
     sealed_names: frozenset[str] = frozenset()
@@ -335,6 +337,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         text_only=frozenset(_phrases(ctx, "text_only")),
         personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
         machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
+        person_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "person_ip_qualifiers"))),
+        address_locators=frozenset(map(_singular, _strs(ctx, "address_locators"))),
         network_siblings=frozenset(map(_snake_norm, _strs(ctx, "network_siblings"))),
         sealing_flags=frozenset(map(_snake_norm, _strs(ctx, "sealing_flags"))),
         sealed_names=frozenset(map(_snake_norm, _strs(ctx, "sealed_names"))),
@@ -769,6 +773,7 @@ class Context:
     private_half: str | None = None  # a sibling that holds a private key: the row is a key pair
     account: str | None = None  # a string user_id, no foreign key, no table of users: Keystone's
     network: str | None = None  # a sibling that describes a network: cidr, gateway
+    located: str | None = None  # a sibling that places the row's address on a map: geoip_info
     # (column, sibling): a sibling says the column's value is encrypted (decrypt_method, or
     # properties_data_encrypted for properties_data)
     sealed: tuple[tuple[str, str], ...] = ()
@@ -841,6 +846,8 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         private_half=private_half,
         account=account,
         network=next((c.column for n, c in names.items() if n in vocab.network_siblings), None),
+        located=next((c.column for n, c in names.items()
+                      if vocab.address_locators & set(n.split("_"))), None),
         sealed=_sealed(names, vocab),
         identifier_table=_identifier_head(table, vocab),
     )
@@ -924,6 +931,9 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
             if (best.term.tokens[0] in ("ip", "mac") and context.network
                     and not context.personal):
                 return None  # an address beside its subnet and gateway: a machine's interface
+            if best.term.tokens[0] in ("ip", "mac") and not _a_persons_address(
+                    tokens[:best.start], context, vocab):
+                return None  # nothing in the row says whose: a server's, a load balancer's
     fk = column.foreign_key
     if fk and base.category in ("direct_identifier", "quasi_identifier") and (
             _snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
@@ -993,6 +1003,24 @@ def _key_holder(column: Column, context: Context) -> str | None:
 
 
 @lru_cache(maxsize=8)
+def _a_persons_address(qualifiers: tuple[str, ...], context: Context, vocab: Vocabulary) -> bool:
+    """An IP or MAC address is a person's when the row is a person's or records one (an owner,
+    a sibling naming someone, a session, a login, an audit entry, a geolocation of it) or the
+    name says whose (`uploader_ip`, `client_ip`)."""
+    return bool(
+        context.owner or context.personal or context.author or context.session_table
+        or context.identity_table or context.audit or context.located
+        or any(not _ADDRESS_WORDS & set(handle.split("_")) for handle in context.handles)
+        or any(w in vocab.person_ip_qualifiers for w in map(_singular, qualifiers))
+        # `clientapplication` is one word to the splitter: its head says whose
+        or any(t.startswith(q) for t in normalize(context.table)
+               for q in vocab.person_ip_qualifiers))
+
+
+# a sibling address names no one: amphora.ha_ip beside .vrrp_ip is a machine's pair
+_ADDRESS_WORDS = frozenset({"ip", "mac", "addr", "address", "ipaddress"})
+
+
 def _singletons(words: frozenset[str]) -> frozenset[tuple[str, ...]]:
     return frozenset((w,) for w in words)
 
@@ -1122,6 +1150,8 @@ def classify_in_context(column: Column, context: Context | None = None,
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
     evidence = [base.reason] if base else []
     strength = STRENGTH[base.confidence] if base else 0
+    if context.key_value and tokens == ("key",):
+        return None  # beside a `value`, the key names the entry (phoenix: secrets.key)
     if (bare and tokens[-1] == bare[-1] and context.secret_table
             and (base is None or base.confidence == "low")):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any

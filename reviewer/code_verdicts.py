@@ -146,10 +146,11 @@ def by_value_source(column: Column, sources: Sequence[ValueSource],
     agent a quasi-identifier, a copy of a person's identifier a direct identifier (medium);
     the evidence names the source and where the code uses it.
     A generator alone does not make a secret of a column named as an identifier
-    (``device_id``, ``nonce``)."""
+    (``device_id``, ``nonce``) or as metadata about a secret (``key_prefix``)."""
     vocab = vocab or load_vocabulary()
     named = normalize(column.attribute or column.column)
-    identifier = bool(vocab.values and named and named[-1] in vocab.values.identifier_words)
+    identifier = bool(vocab.values and named and named[-1] in vocab.values.identifier_words
+                      ) or ruled_out(column.attribute or column.column, vocab)
     best: tuple[int, ValueSource] | None = None
     for source in sources:
         if source.kind == "generator" and identifier:

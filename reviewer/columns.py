@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from reviewer.column_calls import REF_KINDS, ColumnCalls, first_clause, harmless
+from reviewer.constants import EXTERNAL_NAME
 from reviewer.externals import CONFIG_KEY, distribution_hint
 from reviewer.facts import INDEX_MAKERS, CallFacts
 from reviewer.resolution import (
@@ -730,6 +731,30 @@ class ColumnBuilder(ColumnCalls):
                        "cannot be checked; declare the columns explicitly")
 
 
+    def unknown_external(self, qual: str, mapped_elsewhere: bool) -> str:
+        """The rest of the MR007 message for a base none of the sources knows, ending in the
+        exact `external-bases` entry that reads it: a mixin's when another base maps the class,
+        else a declarative base's (nothing else would map it)."""
+        kind = "" if mapped_elsewhere else 'kind = "declarative-base", '
+        entry = (f"[tool.masking-reviewer.{CONFIG_KEY}]: \"{qual}\" = {{ {kind}columns = [] }}, "
+                 "listing in columns each column it adds ({ name = \"...\", type = \"...\" })")
+        package = distribution_hint(qual)
+        if "()" not in qual:
+            return (f"is {qual} from the package {package!r}, outside the repository; it is "
+                    "not installed where masking-reviewer runs and no declaration of it ships "
+                    "with masking-reviewer, so the columns it adds cannot be read. Install the "
+                    f"package where the reviewer runs, or declare it in {entry}")
+        shown = f"what {qual} returns" if qual.endswith("()") else qual
+        hint = ""
+        callee = qual[:-2]
+        if qual.endswith("()") and callee in self.resolver.externals.configured:
+            hint = (f"; \"{callee}\" in the configuration declares the function as called in a "
+                    "class body, not the base its call returns")
+        return (f"is {shown}, made by a call into the package {package!r}, outside the "
+                "repository; masking-reviewer does not run the package's code and no "
+                "declaration of it ships with masking-reviewer, so the columns it adds cannot be "
+                f"read. Declare it in {entry}{hint}")
+
     def model_class(self, path: str, cls: ClassFacts) -> None:
         node = self.resolver.class_node(path, cls.name)
         if node is None or node.facts is not cls:
@@ -781,13 +806,8 @@ class ColumnBuilder(ColumnCalls):
                                "committed")
                     continue
                 self.error(owner.path, owner.facts.line,
-                           f"class {owner.facts.name}: base class {base!r} is {qual} from the "
-                           f"package {distribution_hint(qual)!r}, outside the repository; it is "
-                           "not installed where masking-reviewer runs and no declaration of it "
-                           "ships with masking-reviewer, so the columns it adds cannot be read. "
-                           "Install the package where the reviewer runs, or declare it in "
-                           f"[tool.masking-reviewer.{CONFIG_KEY}]: \"{qual}\" = "
-                           "{ columns = [...] } (columns = [] if it adds none)")
+                           f"class {owner.facts.name}: base class {base!r} "
+                           + self.unknown_external(qual, mapped_elsewhere=node.declarative))
             return
         # the class a function returns blocks itself only as a table, not as a base or mixin
         problems = [c for c in mro if c.problem is not None and (
@@ -1368,8 +1388,8 @@ _MAX_MADE_DEPTH = 4
 _MAPPING_HOOKS = ("__mapper_cls__", "__declare_first__", "__declare_last__", "__init_subclass__")
 # SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
 _HISTORY_NAME = "%s_version"
-# what an external-bases key may name (config.py's schema): no instance, no call
-_QUALIFIED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
+# what an external-bases key may name (config.py's schema)
+_QUALIFIED = re.compile(EXTERNAL_NAME)
 
 _DECLARE_DIRECTLY = ("declare the column with mapped_column(...) or Column(...) directly in the "
                      "class body (typing.cast(T, Column(...)) is read too)")

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, cast
 
 from reviewer.codes import Severity
-from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, MAX_NESTING
+from reviewer.constants import CONFIG_FILE, CONFIG_TABLE, EXTERNAL_NAME, MAX_NESTING
 from reviewer.errors import UsageError
 from reviewer.files import line_of, require_text, too_deep
 from reviewer.sources import SourceTree
@@ -63,9 +63,11 @@ CONFIG_SCHEMA: dict[str, Any] = {
         # What a base class or mixin from outside the repository adds to the models deriving
         # from it: qualified name as imported -> {kind, tablename, columns}. `columns = []`
         # also declares that a function from outside, called in a model's body, builds none.
+        # A base made by a call is named by the call: `Base = pkg.make_base()` is
+        # "pkg.make_base()", `db = pkg.Database()`'s `db.Model` is "pkg.Database().Model".
         "external-bases": {
             "type": "object",
-            "propertyNames": {"pattern": r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$"},
+            "propertyNames": {"pattern": f"^{EXTERNAL_NAME}$"},
             "additionalProperties": {
                 "type": "object",
                 "additionalProperties": False,

@@ -9,6 +9,9 @@ CONFIG_FILE = ".masking-reviewer.toml"  # wins over pyproject.toml
 DEFAULT_RULES_FILE = "masking_rules.json"
 DEFAULT_LABELS = ("ColumnVisibility.MASKED", "ColumnVisibility.PRIVATE")
 DEFAULT_BASE_REFS = ("origin/main", "origin/master", "main", "master")
+# an `external-bases` key (config schema, MR007 suggestions): a qualified name whose parts
+# after the first may be called, "pkg.make_base()", "pkg.Database().Model"
+EXTERNAL_NAME = r"[A-Za-z_]\w*(\.[A-Za-z_]\w*(\(\))?)+"
 
 CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
 # Bump whenever the scanner's per-file facts, their JSON encoding or its messages change, or

@@ -706,6 +706,16 @@ class Resolver:
             node.gino = node.gino or parent.gino
         elif ref.kind == "external" and self.externals.declares(ref.qual):
             self.external_base(node, base, ref.qual)
+            declared = self.externals.find(ref.qual)
+            if ref.qual.endswith("()") and declared is not None and (
+                    declared.kind == "declarative-base"):
+                # `Base = pkg.make_base(cls=Mixin)`: a factory declared to return a declarative
+                # base may hand its cls= to declarative_base() (sqlalchemy-helpers before 2.0
+                # does), so the mixin is read as a base of every model, as made_base reads
+                # declarative_base's; a factory that ignores it only costs extra columns
+                made = self.made_base(ref)
+                if made is not None:
+                    node.bases.append(made)
         elif ref.kind == "external":
             kind = external_base_kind(ref.qual)
             if kind == "root-parent":

@@ -201,6 +201,13 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="a hashed api key reads as the api key"),
         pytest.param("passw", "Text", _c("credential", "high", "name token 'passw'"),
                      id="passw is a password"),
+        pytest.param("authentication", "sa.JSON()",
+                     _c("credential", "medium", "name token 'authentication'"),
+                     id="a subscription's authentication holds its password"),
+        pytest.param("creds", "String(5000)", _c("credential", "high", "name token 'creds'"),
+                     id="creds are credentials"),
+        pytest.param("auth_cred", "types.Json",
+                     _c("credential", "high", "name token 'cred'"), id="an auth cred is one"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -234,6 +241,10 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("card_last4", "String(4)", id="last4"),
         pytest.param("card_last_four", None, id="last four"),
         pytest.param("password_hint", None, id="hint"),
+        pytest.param("password_ver", "String(16)", id="a password's revocation version"),
+        pytest.param("no_auth", "Boolean", id="a no_ flag"),
+        pytest.param("preferred_two_factor_authentication", "String", id="a 2FA method"),
+        pytest.param("client_authentication", "String(36)", id="a TLS client-auth mode"),
         pytest.param("is_secret", None, id="is_ flag"),
         pytest.param("has_password", None, id="has_ flag"),
         pytest.param("token_count", None, id="count"),
@@ -691,6 +702,21 @@ _PERSON_VERSIONED = """
             """, ("macaroons", "key"),
             ("credential", "high", "name token 'key' in table 'macaroons'"),
             id="key in a macaroons table is the key"),
+        pytest.param("""
+            class Secret(Base):
+                __tablename__ = "secrets"
+                key = Column(String, primary_key=True)
+                value = Column(LargeBinary)
+            """, ("secrets", "key"), (None, None, None),
+            id="negative: beside a value, a secrets table's key names the secret"),
+        pytest.param("""
+            class Secret(Base):
+                __tablename__ = "secrets"
+                key = Column(String, primary_key=True)
+                value = Column(LargeBinary)
+            """, ("secrets", "value"),
+            ("credential", "high", "name token 'value' in table 'secrets'"),
+            id="beside its name, a secrets table's value is the secret"),
         pytest.param("""
             class ApiKey(Base):
                 __tablename__ = "api_keys"
@@ -1390,6 +1416,59 @@ _PERSON_VERSIONED = """
                 dns_ip = Column(String(64))
             """, ("security_services", "dns_ip"), (None, None, None),
             id="negative: a DNS server's IP is a machine's"),
+        pytest.param("""
+            class Amphora(Base):
+                __tablename__ = "amphora"
+                id = Column(String(36), primary_key=True)
+                vrrp_ip = Column(String(64))
+                ha_ip = Column(String(64))
+                compute_id = Column(String(36))
+            """, ("amphora", "vrrp_ip"), (None, None, None),
+            id="negative: an IP in a row nothing says is anyone's is a machine's"),
+        pytest.param("""
+            class Misc(Base):
+                __tablename__ = "misc"
+                id = Column(Integer, primary_key=True)
+                net_test_ip = Column(String(16))
+            """, ("misc", "net_test_ip"), (None, None, None),
+            id="negative: a settings row's IP to ping is a machine's"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "user"
+                email = Column(String(255), primary_key=True)
+            class Token(Base):
+                __tablename__ = "token"
+                id = Column(Integer, primary_key=True)
+                user_email = Column(String(255), ForeignKey(User.email))
+                ip = Column(String(255))
+            """, ("token", "ip"), ("direct_identifier", "high", "name token 'ip'"),
+            id="an IP beside a sibling naming its user is a person's"),
+        pytest.param("""
+            class Torrent(Base):
+                __tablename__ = "torrents"
+                id = Column(Integer, primary_key=True)
+                uploader_ip = Column(String(16))
+            """, ("torrents", "uploader_ip"),
+            ("direct_identifier", "high", "name token 'ip'"),
+            id="the name says whose: the uploader's IP"),
+        pytest.param("""
+            class ClientApplication(Base):
+                __tablename__ = "clientapplication"
+                id = Column(Integer, primary_key=True)
+                ip = Column(String(255))
+                hostname = Column(String(255))
+            """, ("clientapplication", "ip"),
+            ("direct_identifier", "high", "name token 'ip'"),
+            id="the table's name says whose: a client's IP"),
+        pytest.param("""
+            class IpAddress(Base):
+                __tablename__ = "ip_addresses"
+                id = Column(Integer, primary_key=True)
+                ip_address = Column(String(64))
+                geoip_info = Column(JSON)
+            """, ("ip_addresses", "ip_address"),
+            ("direct_identifier", "high", "name 'ip_address'"),
+            id="an IP that is geolocated is a visitor's"),
         pytest.param("""
             class ResourceData(Base):
                 __tablename__ = "resource_data"

@@ -18,6 +18,7 @@ import pytest
 
 from reviewer.cli import main
 from reviewer.config import load_config
+from reviewer.constants import EXTERNAL_NAME
 from reviewer.errors import UsageError
 from reviewer.externals import (
     installed_version,
@@ -289,8 +290,8 @@ def test_an_unknown_external_base_blocks_naming_the_package_and_the_config_key()
         r"masking-reviewer runs and no declaration of it ships with masking-reviewer, so the "
         r"columns it adds cannot be read\. Install the package where the reviewer runs, or "
         r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
-        r"\"acme_billing\.mixins\.StripeMixin\" = \{ columns = \[\.\.\.\] \} "
-        r"\(columns = \[\] if it adds none\)",
+        r"\"acme_billing\.mixins\.StripeMixin\" = \{ columns = \[\] \}, listing in columns "
+        r"each column it adds \(\{ name = \"\.\.\.\", type = \"\.\.\.\" \}\)",
         error.message,
     ), error.message
 
@@ -543,7 +544,7 @@ def test_every_shipped_declaration_is_well_formed() -> None:
     declarations = shipped()
     assert len(declarations) >= 30
     for name, found in declarations.items():
-        assert re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", name), name
+        assert re.fullmatch(EXTERNAL_NAME, name), name  # what a config key may be
         for d in found:
             assert d.distribution and re.fullmatch(r"(?:[<>=]=?[\d.]+,?)+", d.versions), name
             assert isinstance(d.cls, ExternalClass)
@@ -1285,8 +1286,30 @@ def test_an_unknown_advanced_alchemy_name_blocks_naming_the_config_key() -> None
         r"masking-reviewer runs and no declaration of it ships with masking-reviewer, so the "
         r"columns it adds cannot be read\. Install the package where the reviewer runs, or "
         r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
-        r"\"advanced_alchemy\.base\.TenantBase\" = \{ columns = \[\.\.\.\] \} "
-        r"\(columns = \[\] if it adds none\)", error.message), error.message
+        r"\"advanced_alchemy\.base\.TenantBase\" = \{ kind = \"declarative-base\", "
+        r"columns = \[\] \}, listing in columns each column it adds \(\{ name = \"\.\.\.\", "
+        r"type = \"\.\.\.\" \}\)", error.message), error.message
+
+
+def test_an_undeclared_class_of_a_declared_package_s_submodule_blocks() -> None:
+    """The package ships declarations, but not for this name (a table mixin in a submodule
+    the declarations do not list): the model blocks, it never reads as the repository's own
+    columns alone."""
+    inventory = scan("""\
+        from fastapi_users_db_sqlalchemy.refresh_token import SQLAlchemyBaseRefreshTokenTable
+        class Refresh(SQLAlchemyBaseRefreshTokenTable, Base):
+            __tablename__ = "refresh"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """)
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 6)
+    assert re.match(
+        r"class Refresh: base class 'SQLAlchemyBaseRefreshTokenTable' is "
+        r"fastapi_users_db_sqlalchemy\.refresh_token\.SQLAlchemyBaseRefreshTokenTable from the "
+        r"package 'fastapi_users_db_sqlalchemy', outside the repository; it is not installed "
+        r"where masking-reviewer runs and no declaration of it ships", error.message
+    ), error.message
 
 
 def _dist_info(site: Path, name: str, version: str) -> None:

@@ -416,6 +416,23 @@ def test_replay_naming_names_tables_but_not_mixins() -> None:
         ("sigmarule", "label"), ("sigmarule", "description")]
 
 
+@pytest.mark.parametrize(("naming", "tables"), [
+    pytest.param("lowercase-plural", ["vims", "vims", "vnfd"],
+                 id="tacker: the class name lowercased plus s, a literal wins"),
+    pytest.param(None, ["?HasTenant", "?Vim", "vnfd"], id="no naming: the class is unknown"),
+])
+def test_replay_naming_lowercase_plural(naming: str | None, tables: list[str]) -> None:
+    """tacker's TackerBaseV1 names a table cls.__name__.lower() + 's' in a declared_attr in
+    another file; a mixin's column lands in its subclass's table, a literal __tablename__
+    wins."""
+    text = ("class HasTenant(object):\n    tenant_id = Column(String(64))\n"
+            "class Vim(model_base.BASE, HasTenant):\n    auth_url = Column(String(255))\n"
+            "class VNFD(model_base.BASE):\n    __tablename__ = 'vnfd'\n"
+            "    name = Column(String(255))\n")
+    added = added_columns(_diff_adding_everything(text), lambda _: text, naming)
+    assert [a.table for a in added] == tables
+
+
 def test_a_rewritten_declaration_is_a_changed_column_not_an_added_one() -> None:
     diff = ("--- a/m.py\n+++ b/m.py\n@@ -3 +3 @@\n"
             "-    token = Column(String(40))\n+    token = Column(String(64))\n")
@@ -538,6 +555,23 @@ def test_an_mr007_on_a_third_party_base_covers_the_columns_it_adds(
     labels = [LabelRow("p", label_path, "sessions", "token", "credential", "", "")]
     errors = [{"path": "app/models.py", "line": 9, "message": _UNKNOWN_BASE.format(qual=qual)}]
     assert silent_misses([("sessions", "token")], labels, errors) == silent
+
+
+def test_a_table_read_in_part_is_not_covered_by_an_mr007_on_its_module() -> None:
+    """An unknown base blocks its whole class: a table with a column found was read, so the
+    module's MR007 (on another class) does not account for the column it lacks."""
+    from benchmarks.real_world import silent_misses
+
+    labels = [LabelRow("p", "site-packages:authkit/tokens.py", "sessions", "token",
+                       "credential", "", ""),
+              LabelRow("p", "site-packages:authkit/tokens.py", "sessions", "created",
+                       "none", "", ""),
+              LabelRow("p", "site-packages:authkit/tokens.py", "grants", "code",
+                       "credential", "", "")]
+    errors = [{"path": "app/models.py", "line": 9,
+               "message": _UNKNOWN_BASE.format(qual="authkit.tokens.GrantBase")}]
+    missing = [("sessions", "token"), ("grants", "code")]
+    assert silent_misses(missing, labels, errors) == [("sessions", "token")]
 
 
 SQLMODEL = '''\

@@ -61,6 +61,9 @@ class Kiosk(Base):
     __tablename__ = "kiosks"
     id = Column(Integer, primary_key=True)
     random = Column(String(20))
+    session_ver = Column(String(16))
+    prefix = Column(String(8))
+    otp_serial = Column(String(16))
 '''
 
 
@@ -73,10 +76,11 @@ def _judged(files: dict[str, str]) -> Judged:
     return APP.judged(files, lambda c: c.column not in ("id", "patient_id"))
 
 
-# what the names alone say: nothing, but the column default in the model file itself
+# what the names alone say: nothing, but a warning for `authentication` and the column default
+# in the model file itself
 _NOTHING: Judged = {
     ("patients", "options"): (None, None, None),
-    ("patients", "authentication"): (None, None, None),
+    ("patients", "authentication"): ("credential", "medium", "name token 'authentication'"),
     ("patients", "checksum"): (None, None, None),
     ("patients", "public_id"): (None, None, None),
     ("visits", "random"): (None, None, None),
@@ -86,6 +90,9 @@ _NOTHING: Judged = {
         "credential", "high", "written from secrets.token_hex(): clinic/models.py:27"),
     ("visits", "counterpart"): (None, None, None),
     ("kiosks", "random"): (None, None, None),
+    ("kiosks", "session_ver"): (None, None, None),
+    ("kiosks", "prefix"): (None, None, None),
+    ("kiosks", "otp_serial"): (None, None, None),
 }
 
 
@@ -161,8 +168,9 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
                     hashed = _hash(password)
                     patient.authentication = hashed
                 '''},
-            {("patients", "authentication"): _credential(
-                "pwd_context.hash() via _hash(): clinic/portal.py:10")},
+            {("patients", "authentication"): ("credential", "high", (
+                "name token 'authentication', written from pwd_context.hash() via _hash(): "
+                "clinic/portal.py:10"))},
             id="a same-file helper that returns a password hash"),
         pytest.param(
             {"clinic__portal": '''\
@@ -196,8 +204,8 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
                     return pyotp.TOTP(seed).verify(code)
                 '''},
             {("patients", "options"): _credential("pyotp.TOTP(): clinic/portal.py:8", "read by"),
-             ("patients", "authentication"): _credential(
-                 "argon2.verify(): clinic/portal.py:6", "read by")},
+             ("patients", "authentication"): ("credential", "high", (
+                 "name token 'authentication', read by argon2.verify(): clinic/portal.py:6"))},
             id="read by verifiers, directly and through a local name"),
         pytest.param(
             {"clinic__portal": '''\
@@ -281,17 +289,21 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
         pytest.param(
             {"clinic__tokens": '''\
                 import hashlib
+                import os
                 import secrets
 
-                def issue(patient):
+                def issue(patient, kiosk):
                     token = secrets.token_urlsafe(32)
                     patient.checksum = hashlib.sha256(token.encode()).hexdigest()
                     patient.public_id = secrets.token_urlsafe(8)
+                    kiosk.session_ver = os.urandom(8).hex()
+                    kiosk.prefix = "".join(secrets.choice("abcdef") for _ in range(8))
+                    kiosk.otp_serial = secrets.token_hex(8)
                     return token
                 '''},
             {("patients", "checksum"): _credential(
-                "secrets.token_urlsafe(): clinic/tokens.py:6")},
-            id="a hash of a secret is a secret; a random identifier is not (device_id)"),
+                "secrets.token_urlsafe(): clinic/tokens.py:7")},
+            id="a hash of a secret is a secret; a random id, nonce, key prefix or serial is not"),
         pytest.param(
             {"tests__test_visits": "import os\ndef test(visit):\n"
                                    "    visit.random = os.urandom(4).hex()\n",

@@ -1,0 +1,354 @@
+"""Every `external-bases` entry an MR007 message suggests is one the configuration accepts,
+and, added as printed, it clears that MR007: a user following the message is never stuck.
+Also the bases made by a call into a package (`BASE = get_base()`), declared by that
+spelling or shipped (sqlalchemy-helpers).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reviewer.cli import main
+from reviewer.config import load_config
+from reviewer.errors import UsageError
+from reviewer.sources import WorktreeTree
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+PYPROJECT = '[tool.masking-reviewer]\nmodels = ["app/**/*.py"]\n'
+SUGGESTED = re.compile(r"\[tool\.masking-reviewer\.external-bases\]: (\"[^\"]+\" = \{[^}]*\})")
+
+MIXIN = """\
+    from sqlalchemy import Column, Integer
+    from sqlalchemy.orm import DeclarativeBase
+    from acme_billing.mixins import StripeMixin
+    class Base(DeclarativeBase):
+        pass
+    class Customer(Base, StripeMixin):
+        __tablename__ = "customers"
+        id = Column(Integer, primary_key=True)
+    """
+
+SUGGESTION_CASES = [
+    pytest.param(
+        {"app/models.py": MIXIN},
+        r"class Customer: base class 'StripeMixin' is acme_billing\.mixins\.StripeMixin from "
+        r"the package 'acme_billing', outside the repository; it is not installed where "
+        r"masking-reviewer runs and no declaration of it ships with masking-reviewer, so the "
+        r"columns it adds cannot be read\. Install the package where the reviewer runs, or "
+        r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
+        r"\"acme_billing\.mixins\.StripeMixin\" = \{ columns = \[\] \}, listing in columns "
+        r"each column it adds \(\{ name = \"\.\.\.\", type = \"\.\.\.\" \}\)",
+        ("app/models.py", 6),
+        [("customers", "id")],
+        id="class: a mixin beside the app's own base is declared a mixin",
+    ),
+    pytest.param(
+        {"app/models.py": """\
+            from sqlalchemy import Column, Integer
+            from shared_lib.db import Model
+            class Customer(Model):
+                __tablename__ = "customers"
+                id = Column(Integer, primary_key=True)
+            """},
+        r"class Customer: base class 'Model' is shared_lib\.db\.Model from the package "
+        r"'shared_lib', .*declare it in \[tool\.masking-reviewer\.external-bases\]: "
+        r"\"shared_lib\.db\.Model\" = \{ kind = \"declarative-base\", columns = \[\] \}, "
+        r"listing in columns each column it adds .*",
+        ("app/models.py", 3),
+        [("customers", "id")],
+        id="class: the only base is declared a declarative base",
+    ),
+    pytest.param(
+        {"app/models.py": """\
+            from sqlalchemy import Column, Integer
+            import shared_lib.db as shared
+            class Customer(shared.Model):
+                __tablename__ = "customers"
+                id = Column(Integer, primary_key=True)
+            """},
+        r"class Customer: base class 'shared\.Model' is shared_lib\.db\.Model from the package "
+        r"'shared_lib', .*: \"shared_lib\.db\.Model\" = "
+        r"\{ kind = \"declarative-base\", columns = \[\] \}, .*",
+        ("app/models.py", 3),
+        [("customers", "id")],
+        id="module attribute: named by its module",
+    ),
+    pytest.param(
+        {"app/database.py": "from acme_db import get_base\nBASE = get_base()\n",
+         "app/models.py": """\
+            from sqlalchemy import Column, Integer, String
+            from app.database import BASE
+            class User(BASE):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                password = Column(String(128))
+            """},
+        r"class User: base class 'BASE' is what acme_db\.get_base\(\) returns, made by a call "
+        r"into the package 'acme_db', outside the repository; masking-reviewer does not run "
+        r"the package's code and no declaration of it ships with masking-reviewer, so the "
+        r"columns it adds cannot be read\. Declare it in "
+        r"\[tool\.masking-reviewer\.external-bases\]: \"acme_db\.get_base\(\)\" = "
+        r"\{ kind = \"declarative-base\", columns = \[\] \}, listing in columns each column it "
+        r"adds \(\{ name = \"\.\.\.\", type = \"\.\.\.\" \}\)",
+        ("app/models.py", 3),
+        [("users", "id"), ("users", "password")],
+        id="factory call: BASE = get_base() in another module",
+    ),
+    pytest.param(
+        {"app/models.py": """\
+            import acme_db.orm
+            from sqlalchemy import Column, Integer, String
+            class AuditMixin:
+                created_by = Column(String(64))
+            Base = acme_db.orm.make_base(cls=AuditMixin)
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            """},
+        r"class User: base class 'Base' is what acme_db\.orm\.make_base\(\) returns, .*"
+        r": \"acme_db\.orm\.make_base\(\)\" = \{ kind = \"declarative-base\", columns = \[\] \}"
+        r", .*",
+        ("app/models.py", 6),
+        [("users", "created_by"), ("users", "id")],
+        id="factory call through a module, with cls=: the mixin is read as declarative_base's",
+    ),
+    pytest.param(
+        {"app/models.py": """\
+            import acme_db
+            from sqlalchemy import Column, Integer
+            def get_base():
+                return acme_db.make_base()
+            Base = get_base()
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            """},
+        r"class User: base class 'Base' is what acme_db\.make_base\(\) returns, .*"
+        r": \"acme_db\.make_base\(\)\" = \{ kind = \"declarative-base\", columns = \[\] \}, .*",
+        ("app/models.py", 6),
+        [("users", "id")],
+        id="factory call returned by a function of the repository",
+    ),
+    pytest.param(
+        {"app/models.py": """\
+            import acme_db
+            from sqlalchemy import Column, Integer
+            db = acme_db.Database()
+            class User(db.Model):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            """},
+        r"class User: base class 'db\.Model' is acme_db\.Database\(\)\.Model, made by a call "
+        r"into the package 'acme_db', .*: \"acme_db\.Database\(\)\.Model\" = "
+        r"\{ kind = \"declarative-base\", columns = \[\] \}, .*",
+        ("app/models.py", 4),
+        [("users", "id")],
+        id="an attribute of an object a package's class makes",
+    ),
+    pytest.param(
+        {"app/models.py": """\
+            import acme_audit
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import DeclarativeBase
+            class Base(DeclarativeBase):
+                pass
+            class Invoice(Base):
+                __tablename__ = "invoices"
+                id = Column(Integer, primary_key=True)
+                history = acme_audit.versioned("invoice")
+            """},
+        r"Invoice\.history: cannot resolve acme_audit\.versioned\(\.\.\.\) .*"
+        r": \"acme_audit\.versioned\" = \{ columns = \[\] \}",
+        ("app/models.py", 9),
+        [("invoices", "id")],
+        id="a package's function called in a class body",
+    ),
+    pytest.param(
+        {"app/models.py": """\
+            import acme_audit
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import DeclarativeBase
+            audit = acme_audit.Auditor()
+            class Base(DeclarativeBase):
+                pass
+            class Invoice(Base):
+                __tablename__ = "invoices"
+                id = Column(Integer, primary_key=True)
+                history = audit.versioned("invoice")
+            """},
+        r"Invoice\.history: cannot resolve audit\.versioned\(\.\.\.\) .*"
+        r": \"acme_audit\.Auditor\(\)\.versioned\" = \{ columns = \[\] \}",
+        ("app/models.py", 10),
+        [("invoices", "id")],
+        id="a method of a package's object called in a class body",
+    ),
+]
+
+
+def write(root: Path, files: dict[str, str], pyproject: str) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text))
+    (root / "pyproject.toml").write_text(pyproject)
+    (root / "masking_rules.json").write_text('{"version": 1, "rules": []}\n')
+
+
+def scan(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    code = main(["scan", "--format", "json", "--no-cache", "--root", str(root)])
+    doc: dict[str, object] = json.loads(capsys.readouterr().out)
+    assert code == 0
+    return doc
+
+
+def mr007(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["check", "--format", "json", "--no-cache", "--root", str(root)])
+    doc = json.loads(capsys.readouterr().out)
+    return code, [f"{f['path']}:{f['line']}: {f['message']}" for f in doc["findings"]
+                  if f["code"] == "MR007"]
+
+
+@pytest.mark.parametrize(("files", "message", "where", "columns"), SUGGESTION_CASES)
+def test_following_the_suggested_external_bases_entry_clears_the_mr007(
+    files: dict[str, str], message: str, where: tuple[str, int],
+    columns: list[tuple[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    write(tmp_path, files, PYPROJECT)
+    code, errors = mr007(tmp_path, capsys)
+    assert code == 1
+    (error,) = errors
+    path, line, text = error.split(":", 2)
+    assert (path, int(line)) == where
+    text = text.strip()
+    assert re.fullmatch(message + r"\. The gate fails closed until this file can be read\.",
+                        text), text
+
+    found = SUGGESTED.search(text)
+    assert found is not None, text
+    pyproject = f"{PYPROJECT}\n[tool.masking-reviewer.external-bases]\n{found.group(1)}\n"
+    tomllib.loads(pyproject)  # the suggested entry is TOML
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    load_config(str(tmp_path), WorktreeTree(tmp_path))  # and a valid entry
+    _, errors = mr007(tmp_path, capsys)
+    assert errors == []
+    doc = scan(tmp_path, capsys)
+    assert sorted((c["table"], c["column"])  # type: ignore[index]
+                  for c in doc["columns"]) == columns  # type: ignore[attr-defined]
+
+
+def test_declaring_the_factory_itself_does_not_declare_the_base_it_returns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "acme_db.get_base" is the function called in a class body; its call's result is another
+    # name, and the message says which
+    files = SUGGESTION_CASES[3].values[0]
+    write(tmp_path, files, PYPROJECT + '\n[tool.masking-reviewer.external-bases]\n'
+          '"acme_db.get_base" = { kind = "declarative-base", columns = [] }\n')
+    code, errors = mr007(tmp_path, capsys)
+    assert code == 1
+    (error,) = errors
+    assert re.search(r": \"acme_db\.get_base\(\)\" = \{ kind = \"declarative-base\", "
+                     r"columns = \[\] \}, listing in columns each column it adds \(.*\); "
+                     r"\"acme_db\.get_base\" in the configuration declares the function as "
+                     r"called in a class body, not the base its call returns\. ", error), error
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("pkg.make_base()", id="a call"),
+    pytest.param("pkg.Database().Model", id="an attribute of a call's result"),
+    pytest.param("pkg.orm.make_base()", id="a call through a module"),
+])
+def test_a_call_is_a_valid_external_bases_key(name: str, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.masking-reviewer.external-bases]\n"{name}" = {{ columns = [] }}\n')
+    config = load_config(str(tmp_path), WorktreeTree(tmp_path))
+    assert [c.name for c in config.external_bases] == [name]
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("pkg()", id="a bare call"),
+    pytest.param("pkg().Model", id="a module called"),
+    pytest.param("pkg.make_base(cls=Mixin)", id="a call with arguments"),
+    pytest.param("pkg.make_base()()", id="a call called"),
+])
+def test_other_calls_are_bad_external_bases_keys(name: str, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.masking-reviewer.external-bases]\n"{name}" = {{ columns = [] }}\n')
+    with pytest.raises(UsageError, match=r"bad value for key 'external-bases'"):
+        load_config(str(tmp_path), WorktreeTree(tmp_path))
+
+
+# sqlalchemy-helpers (reviewer/external_bases/sqlalchemy_helpers.toml), not installed here:
+# read from the shipped declaration, no configuration needed
+HELPERS_CASES = [
+    pytest.param(
+        {"app/database.py": "from sqlalchemy_helpers import get_base\nBASE = get_base()\n"},
+        "from app.database import BASE", "BASE", [("users", "id"), ("users", "password")],
+        id="BASE = get_base(), as mirrormanager2 declares it",
+    ),
+    pytest.param(
+        {"app/database.py": "import sqlalchemy_helpers.manager as m\nBASE = m.get_base()\n"},
+        "from app.database import BASE", "BASE", [("users", "id"), ("users", "password")],
+        id="get_base() from its module",
+    ),
+    pytest.param(
+        {"app/database.py": """\
+            from sqlalchemy import Column, String
+            from sqlalchemy_helpers import get_base
+            class Mixin:
+                updated_by = Column(String(64))
+            BASE = get_base(cls=Mixin)
+            """},
+        "from app.database import BASE", "BASE",
+        [("users", "id"), ("users", "password"), ("users", "updated_by")],
+        id="get_base(cls=Mixin): the mixin's column too (declarative_base's before 2.0)",
+    ),
+    pytest.param(
+        {}, "from sqlalchemy_helpers import Base", "Base",
+        [("users", "id"), ("users", "password")],
+        id="its Base class, which get_base() is deprecated for",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "imports", "base", "columns"), HELPERS_CASES)
+def test_sqlalchemy_helpers_bases_are_read_without_configuration(
+    files: dict[str, str], imports: str, base: str, columns: list[tuple[str, str]],
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    models = (f"from sqlalchemy import Column, Integer, String\n{imports}\n"
+              f"class User({base}):\n    __tablename__ = \"users\"\n"
+              "    id = Column(Integer, primary_key=True)\n    password = Column(String(128))\n")
+    write(tmp_path, {**files, "app/models.py": models}, PYPROJECT)
+    _, errors = mr007(tmp_path, capsys)
+    assert errors == []
+    doc = scan(tmp_path, capsys)
+    assert sorted((c["table"], c["column"])  # type: ignore[index]
+                  for c in doc["columns"]) == columns  # type: ignore[attr-defined]
+
+
+def test_another_factory_of_sqlalchemy_helpers_still_blocks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # only the declared names are read: a function it does not ship stays unknown
+    write(tmp_path, {"app/models.py": """\
+        from sqlalchemy import Column, Integer
+        from sqlalchemy_helpers import make_base
+        Base = make_base()
+        class User(Base):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+        """}, PYPROJECT)
+    code, errors = mr007(tmp_path, capsys)
+    assert code == 1
+    assert [e.split(": ", 1)[0] for e in errors] == ["app/models.py:4"]
+    assert "\"sqlalchemy_helpers.make_base()\" = { kind = \"declarative-base\"" in errors[0]
