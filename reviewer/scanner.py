@@ -112,6 +112,7 @@ class _ModuleBuilder:
         # ids of the nodes the facts hold, which the inventory reads or blocks on: the safety
         # net (stray_columns) leaves the column calls in them out
         self.consumed: set[int] = set()
+        self.read_nested: set[int] = set()  # ids of the nested class statements read as classes
         self.strays: list[tuple[int, str, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
         self.autoload = autoload  # does the text mention autoload at all (else skip the search)
@@ -134,6 +135,7 @@ class _ModuleBuilder:
                 name = ident(stmt.name.value)
                 self.names.append(name)
                 self.classes.append(self.class_reader.class_(stmt))
+                self.nested_classes(stmt, name)
             elif isinstance(stmt, cst.If) and (
                 live := live_branch(stmt, self.ex.versions)
             ) is not None:
@@ -257,6 +259,31 @@ class _ModuleBuilder:
             "classes out one by one, or loop over a literal tuple of strings",
         ))
 
+    def nested_classes(self, outer: cst.ClassDef, prefix: str) -> None:
+        """A class statement directly in a class body (``class Handler: class AdminUser(
+        db.Model): __tablename__ = "admin_users"``), read as the class ``Handler.AdminUser``
+        when that reading is exact: its bases, keywords and decorators (evaluated in the
+        enclosing body) name nothing that body binds, so they mean what they mean at module
+        level; its own body sees the module, not the enclosing class, as the reader reads it;
+        and its table name is a literal (a naming convention would work from ``__name__``,
+        which is not the qualified name kept here). Any other stays unread, and its columns
+        block as strays (``stray_columns``)."""
+        body = block_body(outer.body)
+        bound = _class_bound(body)
+        for stmt, _small in statements(body):
+            if not isinstance(stmt, cst.ClassDef):
+                continue
+            name = f"{prefix}.{ident(stmt.name.value)}"
+            if _literal_tablename(stmt) and not any(
+                "*" in bound or ref.split(".", 1)[0] in bound
+                for part in (*stmt.decorators, *stmt.bases, *stmt.keywords)
+                for ref in refs_in(part)
+            ):
+                self.classes.append(dataclasses.replace(self.class_reader.class_(stmt),
+                                                        name=name))
+                self.read_nested.add(id(stmt))
+            self.nested_classes(stmt, name)
+
     def class_imports(self) -> None:
         """``try: from app.influx import get_info`` in a class body, then ``info = get_info()``
         there: the name is resolved as if imported at module level (the resolver knows no
@@ -286,7 +313,8 @@ class _ModuleBuilder:
             if isinstance(stmt, cst.ClassDef):
                 name = ident(stmt.name.value)
                 inner = name if owner is None else f"{owner}.{name}"
-                self.stray_columns(block_body(stmt.body), inner, read and owner is None)
+                self.stray_columns(block_body(stmt.body), inner,
+                                   (read and owner is None) or id(stmt) in self.read_nested)
             elif isinstance(stmt, cst.If):
                 self.stray_columns(block_body(stmt.body), owner, read)
                 if isinstance(stmt.orelse, cst.Else):
@@ -853,6 +881,90 @@ def _kwarg_set(small: cst.BaseSmallStatement | None, kwargs: str | None
     return (key, small.value) if key is not None and key.isidentifier() else None
 
 
+class _Bound(cst.CSTVisitor):
+    """The names a class body binds in its own scope (not in its functions or classes)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def _target(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Name):
+            self.names.add(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                self._target(element.value)
+        elif isinstance(node, cst.StarredElement):
+            self._target(node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._target(target.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._target(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._target(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._target(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._target(node.asname.name)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._target(node.name.name)
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        bound = node.asname.name if node.asname is not None else node.name
+        self.names.add((dotted(bound) or "").split(".", 1)[0])
+
+    def visit_ImportStar(self, node: cst.ImportStar) -> None:
+        self.names.add("*")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self._target(node.name)
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        if node.name is not None:
+            self._target(node.name)
+
+
+def _class_bound(body: Sequence[cst.BaseStatement]) -> set[str]:
+    """What a class body binds; with a ``from x import *`` in it, ``"*"``: anything."""
+    finder = _Bound()
+    for stmt in body:
+        stmt.visit(finder)
+    return finder.names
+
+
+def _literal_tablename(node: cst.ClassDef) -> bool:
+    """Does the class body assign ``__tablename__`` a string literal (and nothing else)?"""
+    values = [small.value for _stmt, small in statements(block_body(node.body))
+              if isinstance(small, (cst.Assign, cst.AnnAssign)) and any(
+                  dotted(t) == "__tablename__"
+                  for t in ([x.target for x in small.targets] if isinstance(small, cst.Assign)
+                            else [small.target]))]
+    return bool(values) and all(v is not None and literal_str(v) is not None for v in values)
+
+
 def _class_reads(small: cst.BaseSmallStatement) -> bool:
     """Does the class reader hold this class-body statement as a possible column (a call, or
     a value wrapping calls, bound to a name; an unpacking or chained assignment)?"""
@@ -877,7 +989,8 @@ def _stray_where(outer: str, owner: str | None, read: bool) -> str:
                 "at module level, outside any Table(...) or class masking-reviewer reads")
     if not read:
         return (f"{inside}in the class {owner}, which is nested in a class body, where "
-                "masking-reviewer does not read classes")
+                "masking-reviewer reads a class only when its __tablename__ is a string "
+                "literal and its bases name nothing that body binds")
     return (f"{inside}in a statement of the body of class {owner} that masking-reviewer does "
             "not read as a column declaration")
 

@@ -187,6 +187,39 @@ members = sa.Table("members", metadata, sa.Column("id", sa.Integer, primary_key=
         [("members", "active", 8, True, False, ()), ("members", "id", 7, False, True, ())],
         id="a column named in the where clause of an index given to a Table",
     ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+class PasswordTool:
+    LIMIT = 3
+    class Admin(Base):
+        __tablename__ = "admins"
+        id = sa.Column(sa.Integer, primary_key=True)
+        password = sa.Column(sa.String(255), info={"v": ColumnVisibility.PRIVATE})
+    @staticmethod
+    def create(password):
+        return PasswordTool.Admin(id=1, password=password)
+""",
+        [("admins", "id", 11, False, True, ()), ("admins", "password", 12, True, False, (PRIV,))],
+        id="a mapped class nested in a plain class's body, on the module's Base",
+    ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+class Importer:
+    sa = None  # the nested class's body does not see it: its columns are the module's sa
+    class Staging:
+        class Staged(Base):
+            __tablename__: str = "staged_users"
+            id = sa.Column(sa.Integer, primary_key=True)
+            email = sa.Column(sa.String(80), info={"v": ColumnVisibility.PRIVATE})
+""",
+        [("staged_users", "email", 13, True, False, (PRIV,)),
+         ("staged_users", "id", 12, False, True, ())],
+        id="a mapped class nested two class bodies deep, the outer body shadowing a module name",
+    ),
 ]
 
 
@@ -195,6 +228,12 @@ def test_reads(models: str, expected: list[Row]) -> None:
     inventory = _scan(_files(models))
     assert inventory.errors == ()
     assert _rows(inventory) == expected
+
+
+def test_a_nested_class_is_read_under_its_qualified_name() -> None:
+    inventory = _scan(_files(READ_CASES[-1].values[0]))
+    assert sorted((c.class_name, c.attribute) for c in inventory.columns) == [
+        ("Importer.Staging.Staged", "email"), ("Importer.Staging.Staged", "id")]
 
 
 @pytest.mark.slow
@@ -350,6 +389,10 @@ _OUTSIDE = r"at module level, outside any Table\(\.\.\.\) or class masking-revie
 _INSIDE = (r"inside {outer}\(\.\.\.\) at module level, where masking-reviewer does not read it "
            r"as any table's column")
 
+_NESTED = (r"in the class Outer\.Inner, which is nested in a class body, where masking-reviewer "
+           r"reads a class only when its __tablename__ is a string literal and its bases name "
+           r"nothing that body binds")
+
 # The safety net: a column call no table holds, outside what the reader skips knowingly
 STRAY_CASES = [
     pytest.param(
@@ -382,15 +425,39 @@ users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True
         HEAD + """\
 class Base(DeclarativeBase):
     pass
+PREFIX = "app_"
 class Outer:
+    class Inner(Base):
+        __tablename__ = PREFIX + "inner"
+        id = sa.Column(sa.Integer, primary_key=True)
+""",
+        [("app/models.py", 11, _STRAY.format(callee=r"sa\.Column", where=_NESTED))],
+        id="a column of a class nested in a class body, its table name computed",
+    ),
+    pytest.param(
+        HEAD + """\
+class Outer:
+    class Base(DeclarativeBase):
+        pass
     class Inner(Base):
         __tablename__ = "inner"
         id = sa.Column(sa.Integer, primary_key=True)
 """,
-        [("app/models.py", 10, _STRAY.format(
-            callee=r"sa\.Column", where=r"in the class Outer\.Inner, which is nested in a class "
-                                        r"body, where masking-reviewer does not read classes"))],
-        id="a column of a class nested in a class body",
+        [("app/models.py", 10, _STRAY.format(callee=r"sa\.Column", where=_NESTED))],
+        id="a column of a class nested in a class body, its base bound in that body",
+    ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+class Outer:
+    if True:
+        class Inner(Base):
+            __tablename__ = "inner"
+            id = sa.Column(sa.Integer, primary_key=True)
+""",
+        [("app/models.py", 11, _STRAY.format(callee=r"sa\.Column", where=_NESTED))],
+        id="a column of a class nested in a block of a class body",
     ),
     pytest.param(
         HEAD + """\

@@ -428,6 +428,24 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            import itsdangerous.url_safe
+            from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+            SECRET_KEY = "development only"
+            class Member(Base):
+                __tablename__ = "members"
+                SIGNATURE = URLSafeTimedSerializer(SECRET_KEY)
+                signer = TimestampSigner(SECRET_KEY, salt="invite")
+                links = itsdangerous.url_safe.URLSafeSerializer(SECRET_KEY)
+                id = Column(Integer, primary_key=True)
+                email = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("members", "id", "Member", "id", 14, nullable=False),
+         Row("members", "email", "Member", "email", 15, (PRIV,))],
+        id="itsdangerous signers and serializers in a mapped class build no column",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             from sqlalchemy.orm import declared_attr
             class Keyed:
                 @declared_attr
@@ -888,6 +906,25 @@ ERROR_CASES = [
         [("app/m.py", 12, r"^Doc\.extra: cannot resolve pydantic\.Field\(\.\.\.\) \(from the "
           r"package 'pydantic'\)")],
         id="only pydantic's ConfigDict is known to build no column, not the rest of the package",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from itsdangerous import want_bytes
+            from acme_tokens import make_signature
+            from app.settings import SECRET_KEY
+            class Member(Base):
+                __tablename__ = "members"
+                SIGNATURE = make_signature(SECRET_KEY)
+                KEY = want_bytes(SECRET_KEY)
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 11, r"^Member\.SIGNATURE: cannot resolve make_signature\(\.\.\.\) \(from "
+          r"the package 'acme_tokens'\).*\"acme_tokens\.make_signature\" = \{ columns = \[\] \}$"),
+         ("app/m.py", 12, r"^Member\.KEY: cannot resolve want_bytes\(\.\.\.\) \(from the "
+          r"package 'itsdangerous'\)")],
+        id="a constant-named attribute from an unknown package blocks (SQLAlchemy maps any name), "
+           "and so does an itsdangerous function, which returns what it is given",
     ),
     pytest.param(
         {"app/m.py": src("""\
