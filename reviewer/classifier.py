@@ -106,6 +106,7 @@ class Vocabulary:
     sealed_names: frozenset[str] = frozenset()
     external_account_names: frozenset[str] = frozenset()
     person_prose: frozenset[tuple[str, ...]] = frozenset()
+    audit_seals: frozenset[tuple[str, ...]] = frozenset()
     visit_siblings: frozenset[str] = frozenset()
     visit_words: frozenset[str] = frozenset()
     identity_tables: tuple[tuple[str, ...], ...] = ()
@@ -344,6 +345,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         sealed_names=frozenset(map(_snake_norm, _strs(ctx, "sealed_names"))),
         external_account_names=frozenset(map(_snake_norm, _strs(ctx, "external_account_names"))),
         person_prose=frozenset(_phrases(ctx, "person_prose")),
+        audit_seals=frozenset(_phrases(ctx, "audit_seals")),
         visit_siblings=frozenset(map(_snake_norm, _strs(ctx, "visit_siblings"))),
         visit_words=frozenset(map(_snake_norm, _strs(ctx, "visit_words"))),
         identity_tables=_phrases(ctx, "identity_tables"),
@@ -636,6 +638,8 @@ def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
 
 def ignored_name(name: str, vocab: Vocabulary) -> bool:
     """`ignore-names` from the config: exact names or globs, on the snake_case spelling too."""
+    if not vocab.ignore_names:
+        return False  # most configurations: no name to spell out for them
     snake = _snake(name)
     return any(fnmatchcase(snake, p) or fnmatchcase(name.lower(), p) for p in vocab.ignore_names)
 
@@ -1098,9 +1102,13 @@ def classify_in_context(column: Column, context: Context | None = None,
     if context.session_table and not column.foreign_key:
         snake = _snake_norm(name)
         where = f"in sessions table '{context.table}'"
-        if snake in vocab.session_ids:
-            return Classification("credential", "high", f"name '{_snake(name)}' {where}: the "
-                                  "value that logs the session's user in")
+        login = context.expiry or context.owner
+        if snake in vocab.session_ids and login:
+            # a login session expires or belongs to a user; a traced app's conversation
+            # session (phoenix: project_sessions.session_id) does neither
+            return Classification("credential", "high", f"name '{_snake(name)}' {where}, "
+                                  f"sibling '{login}': the value that logs the session's "
+                                  "user in")
         if any(snake == b or snake.endswith("_" + b) for b in vocab.blob_names):
             if context.session_key and context.expiry:
                 # a live session's row: its data is the login state, and where web apps keep
@@ -1130,6 +1138,9 @@ def classify_in_context(column: Column, context: Context | None = None,
             and _contains_any(normalize(name), vocab.person_prose)):
         return Classification("free_text", "medium", f"{base.reason} in table "
                               f"'{context.table}': a person's own prose")
+    if (base is not None and context.audit and base.confidence != "high"
+            and _contains_any(normalize(name), vocab.audit_seals)):
+        return None  # an audit row's signature proves the row untouched; it grants nothing
     if base is None:
         if tokens == ("name",) and context.person_table:
             return Classification("direct_identifier", "medium",

@@ -710,6 +710,22 @@ _PERSON_VERSIONED = """
             """, ("secrets", "key"), (None, None, None),
             id="negative: beside a value, a secrets table's key names the secret"),
         pytest.param("""
+            class Audit(Base):
+                __tablename__ = "audit"
+                id = Column(Integer, primary_key=True)
+                action = Column(String(50))
+                signature = Column(Unicode(512))
+            """, ("audit", "signature"), (None, None, None),
+            id="negative: an audit row's signature seals it and grants nothing"),
+        pytest.param("""
+            class Subscription(Base):
+                __tablename__ = "subscription"
+                id = Column(Integer, primary_key=True)
+                signature = Column(Unicode(640))
+            """, ("subscription", "signature"),
+            ("credential", "medium", "name token 'signature'"),
+            id="a licence's signature is still one"),
+        pytest.param("""
             class Secret(Base):
                 __tablename__ = "secrets"
                 key = Column(String, primary_key=True)
@@ -1006,9 +1022,18 @@ _PERSON_VERSIONED = """
                 data = Column(LargeBinary)
                 expiry = Column(DateTime)
             """, ("sessions", "session_id"),
-            ("credential", "high", "name 'session_id' in sessions table 'sessions': the value "
-                                   "that logs the session's user in"),
+            ("credential", "high", "name 'session_id' in sessions table 'sessions', sibling "
+                                   "'expiry': the value that logs the session's user in"),
             id="the id of a server-side session logs its user in"),
+        pytest.param("""
+            class ProjectSession(Base):
+                __tablename__ = "project_sessions"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String, unique=True)
+                project_id = Column(Integer, ForeignKey("projects.id"))
+                start_time = Column(DateTime)
+            """, ("project_sessions", "session_id"), (None, None, None),
+            id="negative: a session that neither expires nor belongs to a user logs no one in"),
         pytest.param("""
             class Session(Base):
                 __tablename__ = "sessions"
