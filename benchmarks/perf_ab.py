@@ -44,7 +44,9 @@ def _export(rev: str, into: Path) -> str:
     return sha
 
 
-def _timed(case: Case, app: Path, cache_root: Path, pythonpath: str | None) -> float:
+def _timed(case: Case, app: Path, cache_root: Path,
+           pythonpath: str | None) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + sys of the process tree) of one run."""
     cache = Path(tempfile.mkdtemp(dir=cache_root)) if case.cold else cache_root / case.name
     saved = os.environ.get("PYTHONPATH")
     try:
@@ -62,17 +64,18 @@ def _timed(case: Case, app: Path, cache_root: Path, pythonpath: str | None) -> f
             shutil.rmtree(cache, ignore_errors=True)
     if run.code != case.expect_exit:
         raise SystemExit(f"{case.name} exited {run.code}: {run.tail}")
-    return run.seconds
+    return run.seconds, run.cpu_seconds
 
 
-def measure(app: Path, runs: int, sides: dict[str, str | None]) -> dict[str, list[float]]:
+def measure(app: Path, runs: int,
+            sides: dict[str, str | None]) -> dict[str, list[tuple[float, float]]]:
     """Every case of every side ``runs`` times, round-robin, the sides' order swapped each
     round; one untimed run of each first (bytecode, the warm cases' cache)."""
     rv = _reviewer()
     reference = Case("reference", (sys.executable, "schema_test.py"), BASE_BRANCH)
     checks = [Case(kind, (*rv, "check", "-C", str(app)), BASE_BRANCH, cold=kind == "cold")
               for kind in ("cold", "warm")]
-    times: dict[str, list[float]] = {"reference": []}
+    times: dict[str, list[tuple[float, float]]] = {"reference": []}
     _checkout(app, BASE_BRANCH)
     with tempfile.TemporaryDirectory(prefix="mr-ab-cache-") as tmp:
         caches = {side: Path(tmp) / side for side in sides}
@@ -93,13 +96,17 @@ def measure(app: Path, runs: int, sides: dict[str, str | None]) -> dict[str, lis
     return times
 
 
-def table(times: dict[str, list[float]]) -> str:
-    ref = statistics.median(times["reference"])
-    rows = ["| case | median | ratio to reference | runs (s) |", "| --- | ---: | ---: | --- |"]
+def table(times: dict[str, list[tuple[float, float]]]) -> str:
+    """Median wall-clock and CPU time of each case, and each one's ratio to the reference's
+    (CPU time moves less with other work on the machine than wall-clock time does)."""
+    ref = [statistics.median(t[i] for t in times["reference"]) for i in (0, 1)]
+    rows = ["| case | median | ratio to reference | CPU | CPU ratio | runs (s) |",
+            "| --- | ---: | ---: | ---: | ---: | --- |"]
     for name, got in times.items():
-        median = statistics.median(got)
-        rows.append(f"| {name} | {median * 1000:.0f} ms | {median / ref:.3f}x | "
-                    + ", ".join(f"{t:.3f}" for t in got) + " |")
+        wall, cpu = (statistics.median(t[i] for t in got) for i in (0, 1))
+        rows.append(f"| {name} | {wall * 1000:.0f} ms | {wall / ref[0]:.3f}x "
+                    f"| {cpu * 1000:.0f} ms | {cpu / ref[1]:.3f}x | "
+                    + ", ".join(f"{t:.3f}" for t, _ in got) + " |")
     return "\n".join(rows)
 
 
@@ -135,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "shape": args.shape, "runs": args.runs, "sides": list(sides),
                     "machine": machine(), "load_average_1m": {"before": load[0],
                                                               "after": load[1]},
-                    "times_s": times, "table": text}, indent=2) + "\n", encoding="utf-8")
+                    "wall_and_cpu_s": times, "table": text}, indent=2) + "\n", encoding="utf-8")
                 print(f"wrote {out}", file=sys.stderr)
     return 0
 

@@ -4,28 +4,34 @@
                                 [--no-write] [--verbose] [--held-out] [--show-heldout]
     python benchmarks/replay.py --list-unlabelled OUT.csv [--project NAME]...
 
-For each project of ``benchmarks/real_world/projects.toml``, the commits reachable from the
-pin that add or change model columns (``git log --no-merges -G'<regex>'`` on the model files,
-``models`` plus ``history`` globs), newest first, at most ``--cap`` per project (default: the
-project's ``replay-cap``, else 30; the held-out projects replay deeper), each stand
-for one pull request. For each, a throwaway git repository in a temp dir gets two commits:
-the parent's files, then the commit's (every Python file of the repository, as a checkout has
-them, ``exclude`` left out; ``--extract-only``: only those under ``extract``), plus the
-project's ``.masking-reviewer.toml`` and an empty ``masking_rules.json``, as a team adopting
-the tool starts, and ``reviewer diff --base <parent> --format json --no-ai`` runs on it.
+For each project of ``benchmarks/real_world/projects.toml``, the commits reachable from the pin
+that add or change model columns (``git log --no-merges -G'<regex>'`` on the model files,
+``models`` plus ``history`` globs; the regex: a ``Column(``/``mapped_column(``/``Field(`` call
+or an annotation-only ``name: Mapped[...]`` line), newest first, at most ``--cap`` per project
+(default: the project's ``replay-cap``, else 30; the held-out projects replay deeper), each
+stand for one pull request. For each, a throwaway git repository in a temp dir gets two
+commits: the parent's files, then the commit's (every Python file of the repository, as a
+checkout has them, ``exclude`` left out; ``--extract-only``: only those under ``extract``),
+plus the project's ``.masking-reviewer.toml`` and an empty ``masking_rules.json``, as a team
+adopting the tool starts, and ``reviewer diff --base <parent> --format json --no-ai`` runs on
+it.
 
-The truth about each pull request comes from the diff text, not from the reviewer: the
-columns a commit adds are read from its ``+`` lines (a ``Column``/``mapped_column``/``Field``
-declaration whose name the same file's ``-`` lines do not declare, and whose table did not
-have it before in a file the commit removes lines from: a moved column is not added), their
-table from the enclosing class's ``__tablename__``, ``Table("name", ...)`` or the configured
-table naming. A commit also adds the columns whose lines it leaves alone when it gives them
-new keys: every column of a table it renames, and the SQLAlchemy-Continuum history copy
-(``<table>_version``) of every column of a class it makes ``__versioned__``.
-Each added column takes its label from ``real_world/labels/<project>.csv`` by (table, column),
-else from ``real_world/replay_labels.csv`` (columns dropped or renamed since the pin, labelled
-blind by LABELING.md: ``--list-unlabelled`` lists them WITHOUT running the reviewer, so they
-can be labelled before anyone sees its output).
+The truth about each pull request comes from the diff text, not from the reviewer: the columns
+a commit adds are read from its ``+`` lines (a ``Column``/``mapped_column``/``Field``
+declaration, a SQLModel field, or a SQLAlchemy 2.0 column declared by its annotation alone in a
+mapped class or mixin body, ``name: Mapped[Optional[str]]``, but not a relationship's
+``Mapped["User"]``/``Mapped[list["Item"]]``/``Mapped[<a mapped class of the file>]`` nor one
+under ``if TYPE_CHECKING:`` nor a type hint of a class mapped to a Table it is given, whose
+name the same file's ``-`` lines do not declare, and whose table did not have it before in a
+file the commit removes lines from: a moved column is not added), their table from the
+enclosing class's ``__tablename__``, ``Table("name", ...)`` or the configured table naming. A
+commit also adds the columns whose lines it leaves alone when it gives them new keys: every
+column of a table it renames, and the SQLAlchemy-Continuum history copy (``<table>_version``)
+of every column of a class it makes ``__versioned__``. Each added column takes its label from
+``real_world/labels/<project>.csv`` by (table, column), else from
+``real_world/replay_labels.csv`` (columns dropped or renamed since the pin, labelled blind by
+LABELING.md: ``--list-unlabelled`` lists them WITHOUT running the reviewer, so they can be
+labelled before anyone sees its output).
 
 Reported per split (development and held-out apart), per project:
 
@@ -65,7 +71,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -99,7 +105,10 @@ from benchmarks.real_world import (  # noqa: E402
 )
 
 REPLAY_LABELS = CORPUS / "replay_labels.csv"
-DEFAULT_REGEX = r"Column\(|mapped_column\(|Field\("
+# the last branch: an annotation-only 2.0 column, `name: Mapped[str]` (POSIX classes: git's regex)
+DEFAULT_REGEX = (r"Column\(|mapped_column\(|Field\("
+                 r"|^[[:space:]]+[[:alnum:]_]+[[:space:]]*:[[:space:]]*[\"']?([[:alnum:]_.]+\.)?"
+                 r"Mapped\[[^=]*$")
 DEFAULT_CAP = 30
 GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -353,6 +362,102 @@ def sqlmodel_field(line: str) -> tuple[str, str] | None:
     return m.group(2), m.group(2)
 
 
+_MAPPED_ONLY = re.compile(r"""^(\s*)([A-Za-z_]\w*)\s*:\s*(["']?)(?:[A-Za-z_][\w.]*\.)?"""
+                          r"Mapped\[(.*)\]\3\s*(?:#.*)?$")
+# the inner type of a relationship: a collection, or a forward reference to a (mapped) class
+_COLLECTION = re.compile(r"(?:typing\.)?(?:list|List|set|Set|Sequence|Collection|Iterable"
+                         r"|WriteOnlyCollection|DynamicMapped)\[(.*)\]$")
+_OPTIONAL_INNER = re.compile(r"^(?:typing\.)?(?:Optional|Union)\[(.*)\]$")
+
+
+def mapped_annotation(line: str, classes: Collection[str] = ()) -> tuple[str, str] | None:
+    """(attribute, column) of a SQLAlchemy 2.0 column declared by its annotation alone,
+    ``name: Mapped[str]`` / ``name: Mapped[Optional[int]]`` (no value: ``= mapped_column(...)``
+    is ``declared_name``'s, ``= relationship(...)`` no column). A ``Mapped`` of a collection
+    (``Mapped[list["Item"]]``) or of a class (``Mapped["User"]``, or one of ``classes``, the
+    mapped classes of the file) is a relationship's annotation, not a column."""
+    m = _MAPPED_ONLY.match(line)
+    if m is None or m.group(2).startswith("__"):
+        return None
+    inner, quoted = m.group(4).strip(), False
+    while True:
+        if len(inner) > 1 and inner[0] == inner[-1] and inner[0] in "\"'":
+            inner, quoted = inner[1:-1].strip(), True
+            continue
+        opt = _OPTIONAL_INNER.match(inner)
+        parts = [p.strip() for p in top_level_split(opt.group(1) if opt else inner,
+                                                    "," if opt else "|")]
+        rest = [p for p in parts if p != "None"]
+        if len(rest) == 1 and (opt or len(parts) > 1):
+            inner = rest[0]
+            continue
+        break
+    collection = _COLLECTION.match(inner)
+    if collection is not None:  # list["Item"] is a relationship's, list[str] an ARRAY column
+        element = collection.group(1).strip().strip("\"'")
+        return None if element in classes or re.fullmatch(r"[A-Z]\w*", element) else (
+            m.group(2), m.group(2))
+    if inner in classes:
+        return None
+    if quoted and re.fullmatch(r"[A-Z]\w*", inner):
+        return None  # a forward reference to a class: a relationship's
+    return m.group(2), m.group(2)
+
+
+def top_level_split(text: str, sep: str) -> list[str]:
+    """``text`` split at ``sep`` outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
+
+
+def mapped_classes(lines: Sequence[str], naming: str | None) -> set[str]:
+    """The classes of a file that have a table (what a ``Mapped[X]`` relationship points at)."""
+    found = set()
+    for i in range(len(lines)):
+        header = class_header(lines, i)
+        if header and "Enum" not in header[2] and not class_table(
+                lines, i, naming, header[1], header[2]).startswith("?"):
+            found.add(header[1])
+    return found
+
+
+_EXPLICIT_TABLE = re.compile(r"^\s+__table__\s*=")
+
+
+def explicit_table(lines: Sequence[str], start: int) -> bool:
+    """The class at ``lines[start]`` is mapped to a Table it is given (``__table__ = ...``)."""
+    depth = _indent(lines[start])
+    for text in lines[start + 1:]:
+        if text.strip() and _indent(text) <= depth and not text.lstrip().startswith(("#", ")")):
+            return False
+        if _EXPLICIT_TABLE.match(text):
+            return True
+    return False
+
+
+def in_class_body(lines: Sequence[str], index: int) -> bool:
+    """``lines[index]`` is a statement of a class body itself, not one under an ``if``
+    (``if TYPE_CHECKING:``), a ``def`` or a nested block of it."""
+    depth = _indent(lines[index])
+    for i in range(index - 1, -1, -1):
+        text = lines[i]
+        if not text.strip() or text.lstrip().startswith("#") or _indent(text) >= depth:
+            continue
+        if text.lstrip().startswith((")", "]", "}")):
+            continue  # the end of a class header spread over lines
+        header = class_header(lines, i)
+        return header is not None and header[0] < depth
+    return False
+
+
 def parse_added_lines(diff: str) -> dict[str, tuple[list[tuple[int, str]], list[str]]]:
     """Per file: the added lines with their new line numbers, and the removed lines."""
     files: dict[str, tuple[list[tuple[int, str]], list[str]]] = {}
@@ -444,13 +549,27 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
         def mixin_decl(index: int, lines: list[str] = lines) -> tuple[str, str] | None:
             return declared_attr_column(lines, index) if 0 <= index < len(lines) else None
 
+        classes: set[str] | None = None
+
+        def mapped_decl(index: int, lines: list[str] = lines) -> tuple[str, str] | None:
+            nonlocal classes
+            if not 0 <= index < len(lines) or "Mapped[" not in lines[index]:
+                return None
+            if classes is None:
+                classes = mapped_classes(lines, naming)
+            found = mapped_annotation(statement(lines, index), classes)
+            return found if found and in_class_body(lines, index) else None
+
         removed = {d[1] for text in minus if (d := decl_of(text))}
         removed |= {d[0] for text in minus if (d := decl_of(text)) and d[0]}
-        candidates = [(n, text) for n, text in plus if decl_of(text) or mixin_decl(n - 1)]
+        removed |= {d[0] for text in minus if (d := mapped_annotation(text))}
+        candidates = [(n, text) for n, text in plus
+                      if decl_of(text) or mixin_decl(n - 1) or mapped_decl(n - 1)]
         for n, text in candidates:
             index = n - 1
             full = statement(lines, index) if 0 <= index < len(lines) else text
-            decl = decl_of(full) or decl_of(text) or mixin_decl(index)
+            only = mapped_decl(index)
+            decl = decl_of(full) or decl_of(text) or mixin_decl(index) or only
             if decl is None or (sqlmodel_field(text) and enclosing_class(lines, index) is None):
                 continue
             attribute, column = decl
@@ -475,6 +594,12 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
                         targets = targets or [(class_name, table)]
                     else:
                         targets = [(class_name, table)]
+                    if decl is only and (all(t.startswith("?") for _c, t in targets)
+                                         or explicit_table(lines, start)):
+                        # a type hint: the class is mapped imperatively or from a Core
+                        # Table (ckan's `id: Mapped[str]` beside map_imperatively), whose
+                        # columns are the Table's own lines
+                        continue
             for class_name, table in targets:
                 out.append(Added(path, n, class_name, table, column, full[:200], changed))
     if read_old is None:

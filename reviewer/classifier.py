@@ -638,6 +638,8 @@ def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
 
 def ignored_name(name: str, vocab: Vocabulary) -> bool:
     """`ignore-names` from the config: exact names or globs, on the snake_case spelling too."""
+    if not vocab.ignore_names:
+        return False  # most configurations: no name to spell out for them
     snake = _snake(name)
     return any(fnmatchcase(snake, p) or fnmatchcase(name.lower(), p) for p in vocab.ignore_names)
 

@@ -9,7 +9,9 @@ standard library's ``ast`` (never imported or executed), and only the functions 
 lines (``pieces``). A file that does not parse, or nests deeper than ``MAX_NESTING``, gives no
 evidence: evidence only ever adds, and the gate reads the model files itself. What each file
 holds is cached by its content (``FileStore``), so a warm pull request reads and parses only
-the files it changed.
+the files it changed. The readers of one classification share one pass over the files
+(``CodeFiles``): each file is listed, identified and read once, whatever each reader makes of
+it.
 
 What ties a use to a column, as a reviewer would accept it (``ColumnIndex.resolve``):
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from reviewer.column_calls import REF_KINDS, ColumnCalls, first_clause, harmless
 from reviewer.constants import EXTERNAL_NAME
-from reviewer.externals import CONFIG_KEY, distribution_hint
+from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml
 from reviewer.facts import INDEX_MAKERS, CallFacts
 from reviewer.resolution import (
     ClassNode,
@@ -257,9 +257,9 @@ class ColumnBuilder(ColumnCalls):
                        "evaluate from the package's source, and table-naming does not apply to "
                        "a package's own naming; give the class a literal __tablename__, or "
                        f"declare the name in [tool.masking-reviewer.{CONFIG_KEY}]: "
-                       f"\"{ext.name}\" = {{ tablename = \"...\", columns = [...] }} "
-                       "({class}, {class_lower} or {class_snake} in it for a name derived "
-                       "from the class)")
+                       f"{entry_toml(ext, '...')}, the table's name for \"...\" ({{class}}, "
+                       "{class_lower} or {class_snake} in it for a name derived from the "
+                       "class) and the columns as read from the package's source")
             return None
         if node.sqlmodel:
             return cls.name.lower()  # SQLModel's own default __tablename__

@@ -14,6 +14,7 @@ Anything else stays unknown, and a model deriving from it is ``MR007``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -159,6 +160,36 @@ def class_from_data(name: str, data: Mapping[str, Any], source: str) -> External
         tablename=cast("str | None", data.get("tablename")),
         source=source,
     )
+
+
+def _toml_str(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a TOML basic string
+
+
+def entry_toml(cls: ExternalClass, tablename: str | None) -> str:
+    """``cls`` as the one-line `external-bases` entry that declares it (class_from_data's
+    inverse), for a message to print: what the package's source gave, to be kept as is."""
+    fields = ['kind = "declarative-base"'] if cls.kind == "declarative-base" else []
+    if tablename is not None:
+        fields.append(f"tablename = {_toml_str(tablename)}")
+    columns = []
+    for c in cls.columns:
+        parts = [f"attribute = {_toml_str(c.attribute)}"]
+        if c.name != c.attribute:
+            parts.append(f"name = {_toml_str(c.name)}")
+        if c.type is not None:
+            parts.append(f"type = {_toml_str(c.type)}")
+        if c.nullable == c.primary_key:  # column_from_data's default is the other one
+            parts.append(f"nullable = {str(c.nullable).lower()}")
+        if c.primary_key:
+            parts.append("primary-key = true")
+        if c.unique:
+            parts.append("unique = true")
+        if c.labels:
+            parts.append(f"labels = [{', '.join(map(_toml_str, c.labels))}]")
+        columns.append(f"{{ {', '.join(parts)} }}")
+    fields.append(f"columns = [{', '.join(columns)}]")
+    return f"{_toml_str(cls.name)} = {{ {', '.join(fields)} }}"
 
 
 @cache

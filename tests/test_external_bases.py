@@ -948,9 +948,13 @@ def test_installed_declared_attr_tablename_agrees_with_sqlalchemy(
 UNREAD_FIX = (r", which masking-reviewer cannot evaluate from the package's source, and "
               r"table-naming does not apply to a package's own naming; give the class a literal "
               r"__tablename__, or declare the name in \[tool\.masking-reviewer\.external-bases\]: "
-              r"\"acme_dance\.storage\.TokenMixin\" = \{ tablename = \"\.\.\.\", columns = "
-              r"\[\.\.\.\] \} \(\{class\}, \{class_lower\} or \{class_snake\} in it for a name "
-              r"derived from the class\)$")
+              r"\"acme_dance\.storage\.TokenMixin\" = \{ tablename = \"\.\.\.\", columns = \["
+              r"\{ attribute = \"id\", type = \"Integer\", primary-key = true \}, "
+              r"\{ attribute = \"provider\", type = \"String\(50\)\", nullable = false \}, "
+              r"\{ attribute = \"token\", type = \"JSON\", nullable = false \}\] \}, the "
+              r"table's name for \"\.\.\.\" \(\{class\}, \{class_lower\} or \{class_snake\} in "
+              r"it for a name derived from the class\) and the columns as read from the "
+              r"package's source$")
 UNREAD_HELPER = "def _table_name(cls):\n    return 'acme_' + cls.__name__.lower()\n"
 
 
@@ -1484,9 +1488,11 @@ ACME_SNAKE = {
                  r"class UserAPIKey takes its table name from the __tablename__ of "
                  r"acme_models\.base\.Tabled \(acme_models\.base, line 5\), which "
                  r"masking-reviewer cannot evaluate from the package's source, .*"
-                 r"\"acme_models\.base\.Tabled\" = \{ tablename = \"\.\.\.\", columns = "
-                 r"\[\.\.\.\] \} \(\{class\}, \{class_lower\} or \{class_snake\} in it for a "
-                 r"name derived from the class\)$",
+                 r"\"acme_models\.base\.Tabled\" = \{ tablename = \"\.\.\.\", columns = \["
+                 r"\{ attribute = \"_sentinel\", name = \"sa_orm_sentinel\", type = \"Integer\" "
+                 r"\}\] \}, the table's name for \"\.\.\.\" \(\{class\}, \{class_lower\} or "
+                 r"\{class_snake\} in it for a name derived from the class\) and the columns as "
+                 r"read from the package's source$",
                  id="a name it cannot derive from the class name blocks: MR007 naming where"),
 ])
 def test_an_installed_declared_attr_tablename_from_a_compiled_pattern(

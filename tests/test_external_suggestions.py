@@ -25,7 +25,9 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 PYPROJECT = '[tool.masking-reviewer]\nmodels = ["app/**/*.py"]\n'
-SUGGESTED = re.compile(r"\[tool\.masking-reviewer\.external-bases\]: (\"[^\"]+\" = \{[^}]*\})")
+# the entry a message prints: up to the "}" it ends with (its columns may hold inline tables)
+SUGGESTED = re.compile(r"\[tool\.masking-reviewer\.external-bases\]: "
+                       r"(\"[^\"]+\" = \{ .*? \})(?=, listing|, the table's|\. |$)")
 
 MIXIN = """\
     from sqlalchemy import Column, Integer
@@ -352,3 +354,66 @@ def test_another_factory_of_sqlalchemy_helpers_still_blocks(
     assert code == 1
     assert [e.split(": ", 1)[0] for e in errors] == ["app/models.py:4"]
     assert "\"sqlalchemy_helpers.make_base()\" = { kind = \"declarative-base\"" in errors[0]
+
+
+INSTALLED_MIXIN = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.ext.declarative import declared_attr
+def _table_name(cls):
+    return "acme_" + cls.__name__.lower()
+class TokenMixin:
+    @declared_attr
+    def __tablename__(cls):
+        return _table_name(cls)
+    id = Column(Integer, primary_key=True)
+    provider = Column("provider_name", String(50), nullable=False)
+    token = Column(String(255), unique=True, nullable=True)
+"""
+
+
+def test_following_the_suggested_tablename_entry_keeps_the_installed_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an installed mixin whose __tablename__ the reader cannot evaluate: the entry printed
+    # carries the columns read from its source, so declaring the name loses none of them
+    site = tmp_path / "site-packages" / "acme_dance"
+    site.mkdir(parents=True)
+    (site / "__init__.py").write_text("")
+    (site / "storage.py").write_text(INSTALLED_MIXIN)
+    monkeypatch.syspath_prepend(str(tmp_path / "site-packages"))
+    root = tmp_path / "repo"
+    write(root, {"app/models.py": """\
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import DeclarativeBase
+        from acme_dance.storage import TokenMixin
+        class Base(DeclarativeBase):
+            pass
+        class GitHubToken(TokenMixin, Base):
+            user_id = Column(Integer)
+        """}, PYPROJECT)
+    code, errors = mr007(root, capsys)
+    assert code == 1
+    (error,) = errors
+    assert error.startswith("app/models.py:6: class GitHubToken takes its table name"), error
+    found = SUGGESTED.search(error)
+    assert found is not None, error
+    assert found.group(1) == (
+        '"acme_dance.storage.TokenMixin" = { tablename = "...", columns = ['
+        '{ attribute = "id", type = "Integer", primary-key = true }, '
+        '{ attribute = "provider", name = "provider_name", type = "String(50)", '
+        'nullable = false }, '
+        '{ attribute = "token", type = "String(255)", unique = true }] }')
+    entry = found.group(1).replace('"..."', '"acme_{class_lower}"')  # the user's part
+    pyproject = f"{PYPROJECT}\n[tool.masking-reviewer.external-bases]\n{entry}\n"
+    tomllib.loads(pyproject)
+    (root / "pyproject.toml").write_text(pyproject)
+    load_config(str(root), WorktreeTree(root))
+    _, errors = mr007(root, capsys)
+    assert errors == []
+    doc = scan(root, capsys)
+    assert sorted((c["table"], c["column"], c["nullable"], c["unique"])  # type: ignore[index]
+                  for c in doc["columns"]) == [  # type: ignore[attr-defined]
+        ("acme_githubtoken", "id", False, False),
+        ("acme_githubtoken", "provider_name", False, False),
+        ("acme_githubtoken", "token", True, True),
+        ("acme_githubtoken", "user_id", True, False)]

@@ -459,6 +459,142 @@ def test_commit_selection_finds_column_changes_newest_first(tmp_path: Path) -> N
     assert len(select_commits(repo.root / ".git", "HEAD", ["app/**/models.py"], cap=1)) == 1
 
 
+ANNOTATED = """\
+from typing import TYPE_CHECKING, List, Optional
+
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TimestampMixin:
+    created_by: Mapped[str]
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+{body}
+"""
+
+_TEAM = "class Team(Base):"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    pytest.param("    password_hash: Mapped[Optional[bytes]]", ["password_hash"], id="optional"),
+    pytest.param("    api_key: Mapped[str | None]", ["api_key"], id="pep604-optional"),
+    pytest.param("    secret: sa_orm.Mapped[str]  # the signing secret", ["secret"],
+                 id="module-qualified-with-comment"),
+    pytest.param('    token: "Mapped[str]"', ["token"], id="quoted-annotation"),
+    pytest.param('    note: Mapped["str | None"]', ["note"], id="quoted-inner-type"),
+    pytest.param("    tags: Mapped[list[str]]", ["tags"], id="list-of-str-is-an-array-column"),
+    pytest.param("    extra: Mapped[Optional[dict[str, Any]]]", ["extra"], id="json-column"),
+    pytest.param("    email: Mapped[\n        Optional[str]\n    ]", ["email"],
+                 id="annotation-over-lines"),
+    pytest.param('    owner: Mapped["User"]', [], id="forward-reference-is-a-relationship"),
+    pytest.param('    members: Mapped[List["User"]]', [], id="collection-of-a-class"),
+    pytest.param("    parent: Mapped[Optional[Team]]", [], id="a-mapped-class-of-the-file"),
+    pytest.param('    owner: Mapped["User"] = relationship(back_populates="teams")', [],
+                 id="relationship-call"),
+    pytest.param('    users: WriteOnlyMapped["User"]', [], id="write-only-relationship"),
+    pytest.param("    kind: ClassVar[str]", [], id="classvar"),
+    pytest.param("    if TYPE_CHECKING:\n        owner_name: Mapped[str]", [],
+                 id="under-type-checking-never-runs"),
+    pytest.param("    def label(self) -> str:\n        x: Mapped[str]\n        return ''", [],
+                 id="a-local-in-a-method"),
+])
+def test_annotation_only_mapped_columns_are_added_columns(body: str, expected: list[str]
+                                                          ) -> None:
+    """SQLAlchemy 2.0 maps ``name: Mapped[T]`` with no value as a column (phoenix's
+    users.password_hash/password_salt); relationships' annotations are not columns."""
+    text = ANNOTATED.format(body=body)
+    added = added_columns(_diff_adding_everything(text), lambda _: text, None)
+    assert [a.column for a in added if a.table == "teams" and a.column != "id"] == expected
+
+
+def test_an_annotation_only_mixin_column_lands_in_each_table_inheriting_it() -> None:
+    text = ANNOTATED.format(body="") + ("\n\nclass Invite(TimestampMixin, Base):\n"
+                                         '    __tablename__ = "invites"\n'
+                                         "    code_hash: Mapped[bytes]\n")
+    added = added_columns(_diff_adding_everything(text), lambda _: text, None)
+    assert [(a.table, a.column, a.class_name) for a in added] == [
+        ("invites", "created_by", "Invite"),
+        ("teams", "id", "Team"),
+        ("invites", "code_hash", "Invite"),
+    ]
+
+
+IMPERATIVE = """\
+api_token_table = Table(
+    "api_token",
+    metadata,
+    Column("id", Text, primary_key=True),
+)
+
+
+class ApiToken(DomainObject):
+    id: Mapped[str]
+    plugin_extras: Mapped[dict[str, Any]]
+
+
+registry.map_imperatively(ApiToken, api_token_table)
+"""
+
+GIVEN_TABLE = """\
+class Invite(Base):
+    __table__ = invites_table
+    code_hash: Mapped[bytes]
+"""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param(IMPERATIVE, [("api_token", "id")], id="imperative-mapping-hints-are-no-columns"),
+    pytest.param(GIVEN_TABLE, [], id="a-class-given-its-table-hints-its-columns"),
+])
+def test_annotations_of_a_class_mapped_to_a_table_are_type_hints(
+        text: str, expected: list[tuple[str, str]]) -> None:
+    """ckan annotates imperatively mapped classes (``id: Mapped[str]``): the Table's own
+    ``Column("id", ...)`` is the column, the annotation only a hint."""
+    added = added_columns(_diff_adding_everything(text), lambda _: text, None)
+    assert [a.key for a in added] == expected
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    pytest.param("    token: Mapped[Optional[str]]", "    token: Mapped[Optional[bytes]]",
+                 [("token", True)], id="retyped-annotation-is-changed"),
+    pytest.param("    token = Column(String)", "    token: Mapped[str]",
+                 [("token", True)], id="column-call-to-annotation-is-changed"),
+    pytest.param("    token: Mapped[str]", "    token: Mapped[str] = mapped_column(String(64))",
+                 [("token", True)], id="annotation-to-mapped-column-is-changed"),
+    pytest.param("    owner_id: Mapped[int]", "    token: Mapped[str]",
+                 [("token", False)], id="a-new-name-is-added"),
+])
+def test_a_rewritten_annotation_only_column_is_changed_not_added(
+        old: str, new: str, expected: list[tuple[str, bool]]) -> None:
+    diff = f"--- a/m.py\n+++ b/m.py\n@@ -3 +3 @@\n-{old}\n+{new}\n"
+    text = f'class T(Base):\n    __tablename__ = "t"\n{new}\n'
+    assert [(a.column, a.changed) for a in added_columns(diff, lambda _: text, None)] == expected
+
+
+def test_commit_selection_finds_annotation_only_columns_but_not_relationships(
+        tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r")
+    repo.write("app/models.py", _TEAM + "\n    id: Mapped[int] = mapped_column()\n")
+    repo.commit("add Team.id")
+    repo.write("app/models.py", _TEAM + "\n    id: Mapped[int] = mapped_column()\n"
+               '    owner: Mapped["User"] = relationship()\n')
+    repo.commit("a relationship")
+    repo.write("app/models.py", _TEAM + "\n    id: Mapped[int] = mapped_column()\n"
+               '    owner: Mapped["User"] = relationship()\n'
+               "    password_salt: Mapped[Optional[bytes]]\n")
+    salt = repo.commit("add Team.password_salt")
+    commits = select_commits(repo.root / ".git", "HEAD", ["app/**/models.py"], cap=2)
+    assert [c.sha for c in commits][:1] == [salt]
+    assert [c.subject for c in commits] == ["add Team.password_salt", "add Team.id"]
+
+
 def _pr(added: list[AddedResult], blocking: bool = False, warnings: int = 0,
         mr007: int = 0, new: bool = False) -> PullRequest:
     return PullRequest("p", "development", "c", "2024-01-01", "s", "ok", blocking=blocking,
