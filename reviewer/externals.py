@@ -76,6 +76,11 @@ _TABLENAME_PART = re.compile(r"\{([^{}]*)\}|([^{}]+)|([{}])")
 
 def tablename_problem(template: str) -> str | None:
     """What is wrong with a declared ``tablename``, else None."""
+    if template.strip() in ("...", "\u2026"):
+        # MR007's suggestion leaves the table name to the user: copied as printed, every
+        # subclass would map to a table literally named "..."
+        return ("tablename \"...\" is the placeholder MR007 printed: write the table name the "
+                "package gives each class deriving from it, e.g. \"flask_dance_{class_lower}\"")
     for m in _TABLENAME_PART.finditer(template):
         if m.group(3) is not None:
             return (f"tablename {template!r} has an unmatched {m.group(3)!r}; a table name "

@@ -403,6 +403,11 @@ def test_following_the_suggested_tablename_entry_keeps_the_installed_columns(
         '{ attribute = "provider", name = "provider_name", type = "String(50)", '
         'nullable = false }, '
         '{ attribute = "token", type = "String(255)", unique = true }] }')
+    # copied as printed, the placeholder is refused, naming its line (exit 2): no table "..."
+    unedited = f"{PYPROJECT}\n[tool.masking-reviewer.external-bases]\n{found.group(1)}\n"
+    (root / "pyproject.toml").write_text(unedited)
+    with pytest.raises(UsageError, match=r'tablename "\.\.\." is the placeholder MR007 printed'):
+        load_config(str(root), WorktreeTree(root))
     entry = found.group(1).replace('"..."', '"acme_{class_lower}"')  # the user's part
     pyproject = f"{PYPROJECT}\n[tool.masking-reviewer.external-bases]\n{entry}\n"
     tomllib.loads(pyproject)
