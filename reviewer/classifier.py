@@ -1004,7 +1004,6 @@ def _key_holder(column: Column, context: Context) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8)
 def _a_persons_address(qualifiers: tuple[str, ...], context: Context, vocab: Vocabulary) -> bool:
     """An IP or MAC address is a person's when the row is a person's or records one (an owner,
     a sibling naming someone, a session, a login, an audit entry, a geolocation of it) or the
@@ -1023,6 +1022,7 @@ def _a_persons_address(qualifiers: tuple[str, ...], context: Context, vocab: Voc
 _ADDRESS_WORDS = frozenset({"ip", "mac", "addr", "address", "ipaddress"})
 
 
+@lru_cache(maxsize=8)
 def _singletons(words: frozenset[str]) -> frozenset[tuple[str, ...]]:
     return frozenset((w,) for w in words)
 
@@ -1157,10 +1157,12 @@ def classify_in_context(column: Column, context: Context | None = None,
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
     if base is not None and base.confidence == "low" and not bare:
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
+    if context.key_value and tokens == ("key",):
+        # beside a `value`, the key names the entry, in a settings store (nova:
+        # aggregate_metadata.key) as in a secrets table (phoenix: secrets.key)
+        return None
     evidence = [base.reason] if base else []
     strength = STRENGTH[base.confidence] if base else 0
-    if context.key_value and tokens == ("key",):
-        return None  # beside a `value`, the key names the entry (phoenix: secrets.key)
     if (bare and tokens[-1] == bare[-1] and context.secret_table
             and (base is None or base.confidence == "low")):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any
@@ -1181,8 +1183,8 @@ def classify_in_context(column: Column, context: Context | None = None,
             strength = 1
         else:
             return None
-    if context.key_value and tokens in (("key",), ("value",)) and not context.secret_table:
-        return None  # a settings store: the key names a setting (nova: aggregate_metadata.key)
+    if context.key_value and tokens == ("value",) and not context.secret_table:
+        return None  # a settings store's value, no settings table's: its key says what it is
     boosts = []
     if context.secret_table and not any("in table" in e for e in evidence):
         boosts.append(f"table '{context.table}'")

@@ -44,7 +44,7 @@ def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
             or any(set(normalize(i)) & vocab.keyed_type_words for i in idents)):
         return False
     name = column.attribute or column.column
-    if ignored_name(name, vocab) or ruled_out(name, vocab):
+    if ruled_out(name, vocab):  # ignore-names included
         return False
     found = classify(name, column.type, vocab)
     return found is None or found.category == "free_text" or (
@@ -148,12 +148,13 @@ def by_value_source(column: Column, sources: Sequence[ValueSource],
     A generator alone does not make a secret of a column named as an identifier
     (``device_id``, ``nonce``) or as metadata about a secret (``key_prefix``)."""
     vocab = vocab or load_vocabulary()
-    named = normalize(column.attribute or column.column)
-    identifier = bool(vocab.values and named and named[-1] in vocab.values.identifier_words
-                      ) or ruled_out(column.attribute or column.column, vocab)
+    name = column.attribute or column.column
+    named = normalize(name)
+    made_not_secret = ruled_out(name, vocab) or bool(
+        vocab.values and named and named[-1] in vocab.values.identifier_words)
     best: tuple[int, ValueSource] | None = None
     for source in sources:
-        if source.kind == "generator" and identifier:
+        if source.kind == "generator" and made_not_secret:
             continue
         weight = _weight(*_VERDICTS[source.kind][:2])
         if best is None or weight > best[0]:
