@@ -103,6 +103,7 @@ from benchmarks.real_world import (  # noqa: E402
     to_toml,
     tree_files,
 )
+from reviewer.types import Category, Classification, Rule  # noqa: E402
 
 REPLAY_LABELS = CORPUS / "replay_labels.csv"
 # the last branch: an annotation-only 2.0 column, `name: Mapped[str]` (POSIX classes: git's regex)
@@ -781,6 +782,9 @@ class Task:
     workdir: Path  # the child's own throwaway repository goes here
     cache_dir: str
     whole: bool = True
+    # --adopted: the label of each (table, column), for the rules a team that adopted the tool
+    # would have at the base; None: an empty rules file, as a team adopting it starts
+    masked: Mapping[tuple[str, str], str] | None = None
 
     @property
     def output(self) -> Path:
@@ -799,10 +803,44 @@ def _child(task: Task) -> int:
     os.chdir(task.workdir)
     os.environ.clear()
     os.environ.update({**reviewer_env(task.cache_dir), **GIT_ENV})
+    if task.masked is not None:
+        rules = adopted_rules(task.workdir, base, task.masked)
+        repo.extra["masking_rules.json"] = _git_repo(task.workdir, "hash-object", "-w",
+                                                     "--stdin", input=rules.encode())
+        base, _ = repo.pull_request(task.parent, task.commit)
     from reviewer.cli import main as reviewer_main
 
     return reviewer_main(["diff", "--root", str(task.workdir), "--base", base, "--format",
                           "json", "--no-ai", "--output", str(task.output)])
+
+
+# the labels of LABELING.md as the reviewer's categories: the rule a team writes for each
+LABEL_CATEGORY: Mapping[str, Category] = {
+    "credential": "credential", "pii_direct": "direct_identifier",
+    "pii_quasi": "quasi_identifier", "free_text": "free_text",
+}
+
+
+def adopted_rules(root: Path, base: str, labels: Mapping[tuple[str, str], str]) -> str:
+    """The rules file of a team that adopted the tool before this pull request: a rule for
+    every column of the base the labels call sensitive, with the reviewer's own default
+    strategy for its category (what ``reviewer fix`` writes). Only columns the reviewer
+    reads at the base get one, so no rule is stale before the change."""
+    from reviewer.config import load_config
+    from reviewer.policy import default_rule
+    from reviewer.review import snapshot
+    from reviewer.rules_store import add_rules
+    from reviewer.sources import GitTree
+
+    tree = GitTree(root, base)
+    snap = snapshot(tree, load_config(str(root), tree))
+    rules: dict[tuple[str, str], Rule] = {}
+    for column in snap.inventory.columns:
+        category = LABEL_CATEGORY.get(labels.get(column.key, "none"))
+        if category is not None and column.key not in rules:
+            rules[column.key] = default_rule(
+                column, Classification(category, "high", "the team's label"))
+    return add_rules(EMPTY_RULES, list(rules.values()), path="masking_rules.json")
 
 
 def run_tasks(tasks: Sequence[Task], jobs: int) -> dict[int, tuple[int, str]]:
@@ -987,7 +1025,8 @@ def caps_text(caps: Mapping[str, int]) -> str:
     return f"cap {common} commits per project" + (f" ({other})" if other else "")
 
 
-def replay(plans: Sequence[Planned], mirrors: Path, jobs: int, whole: bool = True) -> None:
+def replay(plans: Sequence[Planned], mirrors: Path, jobs: int, whole: bool = True,
+           adopted: bool = False) -> None:
     """Run every planned pull request through ``reviewer diff`` and judge it."""
     with tempfile.TemporaryDirectory(prefix="mr-replay-") as tmp:
         cache = str(Path(tmp, "cache"))
@@ -996,11 +1035,13 @@ def replay(plans: Sequence[Planned], mirrors: Path, jobs: int, whole: bool = Tru
         for plan in plans:
             if plan.status != "ok":
                 continue
+            masked = {k: r.label for k, r in plan.labels.items()} if adopted else None
             for i, pr in enumerate(plan.prs):
                 key = len(tasks)
                 where[key] = (plan, i)
                 tasks.append(Task(key, plan.project, plan.project.git_dir(mirrors),
-                                  plan.parents[i], pr.commit, Path(tmp, f"pr{key}"), cache, whole))
+                                  plan.parents[i], pr.commit, Path(tmp, f"pr{key}"), cache, whole,
+                                  masked))
         done = run_tasks(tasks, jobs)
         for task in tasks:
             plan, i = where[task.key]
@@ -1158,6 +1199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="--verbose details for held-out projects too: only after tuning "
                              "is frozen")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--adopted", action="store_true",
+                        help="a team that adopted the tool: the base's rules file masks every "
+                             "column the labels call sensitive (default: an empty rules file, "
+                             "as a team adopting it starts)")
     parser.add_argument("--extract-only", action="store_true",
                         help="the throwaway repositories hold only each project's `extract` "
                              "paths, not all its Python files: no code evidence beyond them "
@@ -1176,12 +1221,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                              [a for _, a in rows])
         print(f"{n} added column(s) without a label written to {args.list_unlabelled}")
         return 0
-    replay(plans, args.mirrors, args.jobs, not args.extract_only)
+    replay(plans, args.mirrors, args.jobs, not args.extract_only, args.adopted)
     meta = machine_meta() | {"seconds": round(time.perf_counter() - started, 1),
                              "cap": caps, "regex": args.regex,
+                             "rules": "adopted" if args.adopted else "empty",
                              "trees": "extract" if args.extract_only else "whole"}
     print(f"masking-reviewer {meta['reviewer_commit']}, {meta['date']}, {meta['seconds']} s, "
-          f"{caps_text(caps)}\n")
+          f"{caps_text(caps)}, rules {meta['rules']}\n")
     all_prs: list[PullRequest] = []
     for plan in plans:
         if plan.status != "ok":
@@ -1208,7 +1254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\n{split}: credential columns not blocked, noisy harmless PRs\n")
             print(pr_details([x for x in all_prs if x.split == split]) or "  none")
     if not args.no_write:
-        out = args.json or RESULTS / f"replay-{dt.date.today().isoformat()}.json"
+        kind = "replay-adopted" if args.adopted else "replay"
+        out = args.json or RESULTS / f"{kind}-{dt.date.today().isoformat()}.json"
         shown = {s for s in SPLITS if s == "development" or args.show_heldout}
         doc = {**meta, "summaries": [asdict(s) for s in summaries],
                "pull_requests": [asdict(x) for x in all_prs if x.split in shown]}
