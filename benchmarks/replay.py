@@ -924,8 +924,13 @@ class PullRequest:
 
 
 def _finding_brief(f: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: f.get(k) for k in ("code", "severity", "category", "confidence", "introduced",
-                                  "table", "column", "path", "line", "message")}
+    brief = {k: f.get(k) for k in ("code", "severity", "category", "confidence", "introduced",
+                                   "table", "column", "path", "line", "message")}
+    # the similar fields the finding showed, and how each was masked (--adopted)
+    brief["similar"] = [{"field": f"{s.get('class')}.{s.get('attribute')}",
+                         "strategy": (s.get("rule") or {}).get("strategy"),
+                         "score": s.get("score")} for s in f.get("similar") or ()]
+    return brief
 
 
 def judge_pull_request(pr: PullRequest, added: Sequence[Added], doc: Mapping[str, Any],

@@ -17,7 +17,7 @@ from reviewer.checks.base import (
     is_sure_credential,
     severity,
 )
-from reviewer.types import Column, Config, Finding
+from reviewer.types import Column, Config, Finding, SimilarField
 
 if TYPE_CHECKING:
     from reviewer.review import Snapshot
@@ -50,29 +50,51 @@ def finding(snap: Snapshot, column: Column, config: Config) -> Finding:
     """Bare: the rule to add and the similar fields come from ``reviewer.review.enrich``."""
     classification = snap.classification(column)
     assert classification is not None  # callers pass classified columns only
+    twin = masked_twin(snap, column) if classification.category == "credential" else None
     sev = severity(config, "MR003")
     if not any(c == "MR003" for c, _ in config.severity):
-        # High-confidence credentials block; a low-confidence guess is only a note, so
-        # harmless pull requests stay free of warnings.
-        if is_sure_credential(column):
+        # High-confidence credentials block, and so does a credential the repository already
+        # masks under the same name; a low-confidence guess is only a note, so harmless pull
+        # requests stay free of warnings.
+        if is_sure_credential(column) or twin is not None:
             sev = "error"
         elif classification.confidence == "low":
             sev = "note"
-    return replace(
-        column_finding(config, "MR003", column, message(column, classification,
-                                                         snap.rules.path)),
-        severity=sev,
-    )
+    found = column_finding(config, "MR003", column,
+                           message(column, classification, snap.rules.path, twin))
+    if twin is not None:
+        masks = f"the repository masks {twin.qualname} of the same name"
+        found = replace(found, evidence=f"{found.evidence}; {masks}" if found.evidence
+                        else masks)
+    return replace(found, severity=sev)
 
 
-def message(column: Column, c: Classification, rules_path: str) -> str:
+def masked_twin(snap: Snapshot, column: Column) -> SimilarField | None:
+    """A field of the same name (`authentication`, `sf_refresh` ~ `ns_refresh` once vendor
+    prefixes are gone) that the repository labels or masks, of a compatible type: the team's
+    own decision about that name, which a reviewer would accept beside the name's evidence
+    (tacker: five subscription tables added `authentication` one after another)."""
+    from reviewer.classifier import core_tokens  # only when there is a finding to make
+
+    vocab = snap.vocab
+    mine = core_tokens(column.column, vocab)
+    for s in snap.suggestion(column)[0]:
+        masked = s.labels or (s.rule is not None and s.rule.strategy != "keep")
+        if masked and core_tokens(s.column, vocab) == mine:
+            return s
+    return None
+
+
+def message(column: Column, c: Classification, rules_path: str,
+            twin: SimilarField | None = None) -> str:
     kind = c.category.replace("_", " ")
     # The evidence lets a user see why, and answer with ignore-names or an exemption; the
     # similar fields travel in Finding.similar and every format lists them right below.
     because = f": {c.reason}" if c.reason else ""
+    also = f", and {twin.qualname} of the same name is masked" if twin is not None else ""
     return (
-        f"{column.qualname} looks like a {kind} ({c.confidence} confidence{because}), but it "
-        f"has no label and {rules_path} has no rule for {column.table}.{column.column}."
+        f"{column.qualname} looks like a {kind} ({c.confidence} confidence{because}{also}), "
+        f"but it has no label and {rules_path} has no rule for {column.table}.{column.column}."
     )
 
 
