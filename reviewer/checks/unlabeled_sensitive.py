@@ -50,7 +50,11 @@ def finding(snap: Snapshot, column: Column, config: Config) -> Finding:
     """Bare: the rule to add and the similar fields come from ``reviewer.review.enrich``."""
     classification = snap.classification(column)
     assert classification is not None  # callers pass classified columns only
-    twin = masked_twin(snap, column) if classification.category == "credential" else None
+    # only where it decides: a high-confidence credential blocks anyway, and its similar
+    # fields are listed right below the message
+    twin = (masked_twin(snap, column)
+            if classification.category == "credential" and not is_sure_credential(column)
+            else None)
     sev = severity(config, "MR003")
     if not any(c == "MR003" for c, _ in config.severity):
         # High-confidence credentials block, and so does a credential the repository already
