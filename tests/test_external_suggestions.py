@@ -289,6 +289,78 @@ def test_other_calls_are_bad_external_bases_keys(name: str, tmp_path: Path) -> N
         load_config(str(tmp_path), WorktreeTree(tmp_path))
 
 
+ATTRIBUTE_LEFT = (r"attribute \"\.\.\.\" is the placeholder MR007 printed: write the "
+                  r"attribute of a column the package's class adds \(one \{ attribute, type \} "
+                  r"in columns for each column it adds\), or write columns = \[\] if it adds "
+                  r"none")
+NAME_LEFT = (r"name \"\.\.\.\" is the placeholder MR007 printed: write the database name of a "
+             r"column the package's class adds \(.*\), or write columns = \[\] if it adds none")
+TYPE_LEFT = (r"type \"\.\.\.\" is the placeholder MR007 printed: write the column's type as the "
+             r"package declares it, e\.g\. \"String\(255\)\", or leave type out")
+HEADER = "[tool.masking-reviewer.external-bases]\n"
+
+PLACEHOLDER_CASES = [
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ attribute = "...", type = "Text" }] }\n',
+                 "acme.Mixin.columns[0].attribute", 2, ATTRIBUTE_LEFT,
+                 id="the attribute left as printed"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ name = "...", type = "Text" }] }\n',
+                 "acme.Mixin.columns[0].name", 2, NAME_LEFT,
+                 id="a database name written as the placeholder"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ attribute = "key", type = "..." }] }\n',
+                 "acme.Mixin.columns[0].type", 2, TYPE_LEFT,
+                 id="the attribute filled in, the type left as printed"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ attribute = "\u2026" }] }\n',
+                 "acme.Mixin.columns[0].attribute", 2, ATTRIBUTE_LEFT,
+                 id="the one-character ellipsis"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ attribute = " ... " }] }\n',
+                 "acme.Mixin.columns[0].attribute", 2, ATTRIBUTE_LEFT,
+                 id="the placeholder padded with spaces"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [\n'
+                 '    { attribute = "api_key", type = "String(64)" },\n'
+                 '    { attribute = "...", type = "..." },\n'
+                 "] }\n",
+                 "acme.Mixin.columns[1].attribute", 4, ATTRIBUTE_LEFT,
+                 id="a second column pasted in and left: its own line"),
+    pytest.param('[tool.masking-reviewer.external-bases."acme.Mixin"]\n'
+                 'columns = [{ attribute = "api_key", type = "..." }]\n',
+                 "acme.Mixin.columns[0].type", 2, TYPE_LEFT,
+                 id="the entry written as a table of its own"),
+    pytest.param(HEADER + '# MR007 printed: "acme.Mixin" = { columns = [{ attribute = "...", '
+                 'type = "..." }] }\n'
+                 '"acme.Base" = { kind = "declarative-base", columns = [] }\n'
+                 '"acme.Mixin" = { columns = [{ attribute = "...", type = "Text" }] }\n',
+                 "acme.Mixin.columns[0].attribute", 4, ATTRIBUTE_LEFT,
+                 id="the line is the entry's, not a comment's above it"),
+]
+
+
+@pytest.mark.parametrize(("declared", "key", "line", "message"), PLACEHOLDER_CASES)
+def test_a_column_placeholder_left_in_external_bases_is_a_usage_error_at_its_line(
+    declared: str, key: str, line: int, message: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(declared)
+    assert main(["check", "--no-cache", "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert re.fullmatch(rf"reviewer: error: pyproject\.toml:{line}: bad value for key "
+                        rf"'external-bases\.{re.escape(key)}': {message}\n", err), err
+
+
+@pytest.mark.parametrize(("declared", "columns"), [
+    pytest.param('"acme.Mixin" = { columns = [] }', [],
+                 id="columns = [] written for a mixin that adds none"),
+    pytest.param('"acme.Mixin" = { columns = [{ attribute = "_key", name = "api_key", '
+                 'type = "Enum(...)" }] }', [("_key", "api_key", "Enum(...)")],
+                 id="a filled-in column whose type text holds ..."),
+])
+def test_a_filled_in_or_deliberately_empty_entry_is_accepted(
+    declared: str, columns: list[tuple[str, str, str]], tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(HEADER + declared + "\n")
+    (mixin,) = load_config(str(tmp_path), WorktreeTree(tmp_path)).external_bases
+    assert [(c.attribute, c.name, c.type) for c in mixin.columns] == columns
+
+
 # sqlalchemy-helpers (reviewer/external_bases/sqlalchemy_helpers.toml), not installed here:
 # read from the shipped declaration, no configuration needed
 HELPERS_CASES = [
