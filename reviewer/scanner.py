@@ -59,6 +59,7 @@ from reviewer.facts import (
     TablenameKind,
     mentions_sqlalchemy,
 )
+from reviewer.nested_classes import readable_nested
 from reviewer.node_positions import Positions
 from reviewer.py_versions import live_branch, version_names
 from reviewer.source_text import decode_source, parse_module, pragmas, syntax_error
@@ -135,7 +136,10 @@ class _ModuleBuilder:
                 name = ident(stmt.name.value)
                 self.names.append(name)
                 self.classes.append(self.class_reader.class_(stmt))
-                self.nested_classes(stmt, name)
+                for inner, node in readable_nested(stmt, name):
+                    self.classes.append(dataclasses.replace(self.class_reader.class_(node),
+                                                            name=inner))
+                    self.read_nested.add(id(node))
             elif isinstance(stmt, cst.If) and (
                 live := live_branch(stmt, self.ex.versions)
             ) is not None:
@@ -258,32 +262,6 @@ class _ModuleBuilder:
             "strings, with no class statement or other loop in them); write the tables or "
             "classes out one by one, or loop over a literal tuple of strings",
         ))
-
-    def nested_classes(self, outer: cst.ClassDef, prefix: str) -> None:
-        """A class statement directly in a class body (``class Handler: class AdminUser(
-        db.Model): __tablename__ = "admin_users"``), read as the class ``Handler.AdminUser``
-        when that reading is exact: its bases, keywords and decorators (evaluated in the
-        enclosing body) name nothing that body binds, so they mean what they mean at module
-        level; its own body sees the module, not the enclosing class, as the reader reads it;
-        and its table name is a literal (a naming convention would work from ``__name__``,
-        which is not the qualified name kept here). Any other stays unread, and its columns
-        block as strays (``stray_columns``)."""
-        body = block_body(outer.body)
-        nested = [stmt for stmt, _small in statements(body) if isinstance(stmt, cst.ClassDef)]
-        if not nested:
-            return  # most classes: walking the body for what it binds cost a cold check 40 %
-        bound = _class_bound(body)
-        for stmt in nested:
-            name = f"{prefix}.{ident(stmt.name.value)}"
-            if _literal_tablename(stmt) and not any(
-                "*" in bound or ref.split(".", 1)[0] in bound
-                for part in (*stmt.decorators, *stmt.bases, *stmt.keywords)
-                for ref in refs_in(part)
-            ):
-                self.classes.append(dataclasses.replace(self.class_reader.class_(stmt),
-                                                        name=name))
-                self.read_nested.add(id(stmt))
-            self.nested_classes(stmt, name)
 
     def class_imports(self) -> None:
         """``try: from app.influx import get_info`` in a class body, then ``info = get_info()``
@@ -880,90 +858,6 @@ def _kwarg_set(small: cst.BaseSmallStatement | None, kwargs: str | None
         return None
     key = literal_str(target.slice[0].slice.value)
     return (key, small.value) if key is not None and key.isidentifier() else None
-
-
-class _Bound(cst.CSTVisitor):
-    """The names a class body binds in its own scope (not in its functions or classes)."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def _target(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Name):
-            self.names.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._target(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._target(node.value)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._target(target.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._target(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._target(node.target)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._target(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._target(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._target(node.asname.name)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._target(node.name.name)
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        bound = node.asname.name if node.asname is not None else node.name
-        self.names.add((dotted(bound) or "").split(".", 1)[0])
-
-    def visit_ImportStar(self, node: cst.ImportStar) -> None:
-        self.names.add("*")
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.names.add(node.name.value)
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.names.add(node.name.value)
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_MatchAs(self, node: cst.MatchAs) -> None:
-        if node.name is not None:
-            self._target(node.name)
-
-    def visit_MatchStar(self, node: cst.MatchStar) -> None:
-        if node.name is not None:
-            self._target(node.name)
-
-
-def _class_bound(body: Sequence[cst.BaseStatement]) -> set[str]:
-    """What a class body binds; with a ``from x import *`` in it, ``"*"``: anything."""
-    finder = _Bound()
-    for stmt in body:
-        stmt.visit(finder)
-    return finder.names
-
-
-def _literal_tablename(node: cst.ClassDef) -> bool:
-    """Does the class body assign ``__tablename__`` a string literal (and nothing else)?"""
-    values = [small.value for _stmt, small in statements(block_body(node.body))
-              if isinstance(small, (cst.Assign, cst.AnnAssign)) and any(
-                  dotted(t) == "__tablename__"
-                  for t in ([x.target for x in small.targets] if isinstance(small, cst.Assign)
-                            else [small.target]))]
-    return bool(values) and all(v is not None and literal_str(v) is not None for v in values)
 
 
 def _class_reads(small: cst.BaseSmallStatement) -> bool:
