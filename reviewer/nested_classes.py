@@ -38,6 +38,7 @@ def readable_nested(outer: cst.ClassDef, prefix: str) -> Iterator[tuple[str, cst
         yield from readable_nested(stmt, name)
 
 
+# Not bodies.ClassBound: a missed name misreads a base, so this errs wide (values, imports)
 class _Bound(cst.CSTVisitor):
     """The names a class body binds in its own scope (not in its functions or classes)."""
 

@@ -9,8 +9,10 @@ Only libcst reads the code: the host interpreter's ``ast`` is never used, becaus
 depends on the Python that runs the tool (PEP 695 parses on 3.12 and not on 3.11), and the
 same repository must read the same under every supported Python.
 
-This module reads the module level (imports, bindings, tables, functions, loops, what is
-mapped after a class statement); reviewer.class_body reads the class statements.
+This module reads the module level (imports, bindings, tables, loops, what is mapped after a
+class statement) and holds the safety net (stray_columns); reviewer.class_body reads the class
+statements, reviewer.nested_classes decides which class statements nested in a class body are
+read, and reviewer.module_functions reads what a module-level function makes.
 """
 
 from __future__ import annotations
@@ -289,7 +291,7 @@ class _ModuleBuilder:
         (mapped, a mixin, or a Core Table the inventory reads); function bodies run later, if
         ever, and are left out knowingly. Any other is recorded as a stray. ``owner``: the
         class whose body this is; ``read``: whether the class reader reads that body (it
-        does not read a class nested in a class)."""
+        reads a class nested in a class only as nested_classes.readable_nested allows)."""
         for stmt, small in statements(body):
             node = small if small is not None else stmt
             if id(node) in self.consumed or id(stmt) in self.consumed or isinstance(
