@@ -476,6 +476,7 @@ class Assigned(cst.CSTVisitor):
         return True
 
 
+# Not nested_classes._Bound, which errs wide to stay safe: these counts decide class_strings
 class ClassBound(Assigned):
     """How often each name is bound in a class body (its methods and classes by their
     definition, not what their own bodies bind). Every class body of every model file is

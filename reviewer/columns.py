@@ -22,7 +22,7 @@ from reviewer.resolution import (
     tail,
     to_snake_case,
 )
-from reviewer.types import Column, Exemption, ExternalClass, ScanError
+from reviewer.types import Column, Exemption, ExternalClass, ExternalColumn, ScanError
 
 if TYPE_CHECKING:
     from reviewer.facts import (
@@ -735,9 +735,14 @@ class ColumnBuilder(ColumnCalls):
         """The rest of the MR007 message for a base none of the sources knows, ending in the
         exact `external-bases` entry that reads it: a mixin's when another base maps the class,
         else a declarative base's (nothing else would map it)."""
-        kind = "" if mapped_elsewhere else 'kind = "declarative-base", '
-        entry = (f"[tool.masking-reviewer.{CONFIG_KEY}]: \"{qual}\" = {{ {kind}columns = [] }}, "
-                 "listing in columns each column it adds ({ name = \"...\", type = \"...\" })")
+        # a placeholder column, not `columns = []`: pasted as printed, an empty list would be
+        # accepted and drop every column the base adds; the configuration refuses "..."
+        placeholder = ExternalClass(
+            name=qual, kind="mixin" if mapped_elsewhere else "declarative-base",
+            columns=(ExternalColumn(attribute="...", name="...", type="..."),))
+        entry = (f"[tool.masking-reviewer.{CONFIG_KEY}]: {entry_toml(placeholder, None)}, "
+                 "filling in \"...\": one { attribute, type } in columns for each column it "
+                 "adds (columns = [] if it adds none)")
         package = distribution_hint(qual)
         if "()" not in qual:
             return (f"is {qual} from the package {package!r}, outside the repository; it is "

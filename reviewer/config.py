@@ -169,7 +169,7 @@ def _external_bases(data: dict[str, Any], path: str, text: str
         return ()
     # imported for a declaration only: most configurations have none, and a warm run then
     # never loads the external bases' module
-    from reviewer.externals import class_from_data, tablename_problem
+    from reviewer.externals import class_from_data, column_problem, tablename_problem
 
     for name, entry in declared:
         problem = tablename_problem(str(entry.get("tablename", "")))
@@ -178,8 +178,26 @@ def _external_bases(data: dict[str, Any], path: str, text: str
             line = line_of(text, at) if at >= 0 else _line_of(text, "external-bases")
             raise UsageError(f"bad value for key 'external-bases.{name}.tablename': {problem}",
                              path=path, line=line)
+        for i, column in enumerate(entry["columns"]):
+            found = column_problem(column)
+            if found is not None:
+                key, problem = found
+                raise UsageError(
+                    f"bad value for key 'external-bases.{name}.columns[{i}].{key}': {problem}",
+                    path=path, line=_placeholder_line(text, name, key, column[key]))
     return tuple(class_from_data(name, entry, f"{path} [{_table_name(path)}.external-bases]")
                  for name, entry in declared)
+
+
+def _placeholder_line(text: str, name: str, key: str, value: str) -> int | None:
+    """The line of ``key = "..."`` in the entry of ``name``: the first after the entry's key
+    (a comment or another entry before it may hold "..." too), written ``"name" = {`` or as
+    a table, ``[...external-bases."name"]``."""
+    entry = re.compile(rf"^[ \t]*(?:[^\n\"'#]*\.[ \t]*)?[\"']{re.escape(name)}[\"'][ \t]*[=\].]",
+                       re.MULTILINE).search(text)
+    start = entry.start() if entry else 0
+    m = re.compile(rf"\b{re.escape(key)}\s*=\s*[\"']{re.escape(value)}[\"']").search(text, start)
+    return line_of(text, m.start()) if m else _line_of(text, "external-bases")
 
 
 def _table_name(path: str) -> str:

@@ -74,9 +74,12 @@ TABLENAME_FIELDS: dict[str, StrExpr] = {
 _TABLENAME_PART = re.compile(r"\{([^{}]*)\}|([^{}]+)|([{}])")
 
 
+_PLACEHOLDERS = ("...", "\u2026")  # what MR007's suggested entries leave to the user
+
+
 def tablename_problem(template: str) -> str | None:
     """What is wrong with a declared ``tablename``, else None."""
-    if template.strip() in ("...", "\u2026"):
+    if template.strip() in _PLACEHOLDERS:
         # MR007's suggestion leaves the table name to the user: copied as printed, every
         # subclass would map to a table literally named "..."
         return ("tablename \"...\" is the placeholder MR007 printed: write the table name the "
@@ -92,6 +95,25 @@ def tablename_problem(template: str) -> str | None:
                     "{class_lower} (that name lowercased) and {class_snake} (that name in "
                     "snake_case, HTTPRequestLog -> http_request_log), e.g. "
                     "\"flask_dance_{class_lower}\"")
+    return None
+
+
+def column_problem(column: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The key of a declared column still holding MR007's ``"..."`` placeholder, and what
+    to write there, else None."""
+    for key in ("attribute", "name", "type"):
+        if str(column.get(key, "")).strip() not in _PLACEHOLDERS:
+            continue
+        # copied as printed, the entry would declare a column literally named "...": the
+        # columns the package's class really adds would still go unchecked
+        if key == "type":
+            return key, ("type \"...\" is the placeholder MR007 printed: write the column's "
+                         "type as the package declares it, e.g. \"String(255)\", or leave "
+                         "type out")
+        return key, (f"{key} \"...\" is the placeholder MR007 printed: write the "
+                     f"{'attribute' if key == 'attribute' else 'database name'} of a column "
+                     "the package's class adds (one { attribute, type } in columns for each "
+                     "column it adds), or write columns = [] if it adds none")
     return None
 
 

@@ -9,8 +9,10 @@ Only libcst reads the code: the host interpreter's ``ast`` is never used, becaus
 depends on the Python that runs the tool (PEP 695 parses on 3.12 and not on 3.11), and the
 same repository must read the same under every supported Python.
 
-This module reads the module level (imports, bindings, tables, functions, loops, what is
-mapped after a class statement); reviewer.class_body reads the class statements.
+This module reads the module level (imports, bindings, tables, loops, what is mapped after a
+class statement) and holds the safety net (stray_columns); reviewer.class_body reads the class
+statements, reviewer.nested_classes decides which class statements nested in a class body are
+read, and reviewer.module_functions reads what a module-level function makes.
 """
 
 from __future__ import annotations
@@ -30,12 +32,9 @@ from reviewer.bodies import (
     column_spelled,
     nested_calls,
     returned_calls,
-    returned_values,
-    top_calls,
 )
 from reviewer.calls import Extractor
 from reviewer.class_body import (
-    DECLARED,
     TABLE_HOOKS,
     WRAPPING_VALUES,
     ClassReader,
@@ -59,6 +58,14 @@ from reviewer.facts import (
     TablenameKind,
     mentions_sqlalchemy,
 )
+from reviewer.module_functions import (
+    base_problem,
+    class_function,
+    factory_function,
+    metaclass_function,
+    returned_call_args,
+)
+from reviewer.nested_classes import readable_nested
 from reviewer.node_positions import Positions
 from reviewer.py_versions import live_branch, version_names
 from reviewer.source_text import decode_source, parse_module, pragmas, syntax_error
@@ -73,7 +80,6 @@ from reviewer.syntax import (
     literal_strings,
     refs_in,
     statements,
-    uncall,
 )
 
 __all__ = [
@@ -135,7 +141,10 @@ class _ModuleBuilder:
                 name = ident(stmt.name.value)
                 self.names.append(name)
                 self.classes.append(self.class_reader.class_(stmt))
-                self.nested_classes(stmt, name)
+                for inner, node in readable_nested(stmt, name):
+                    self.classes.append(dataclasses.replace(self.class_reader.class_(node),
+                                                            name=inner))
+                    self.read_nested.add(id(node))
             elif isinstance(stmt, cst.If) and (
                 live := live_branch(stmt, self.ex.versions)
             ) is not None:
@@ -169,12 +178,16 @@ class _ModuleBuilder:
                 made = returned_calls(stmt, finder.values)
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
-                    self.returned_call_args(stmt, finder.values)
+                    self.instance_args.extend(returned_call_args(stmt, finder.values))
                 self.functions.append((ident(stmt.name.value), self.class_reader.first_line(stmt),
-                                       self.base_problem(stmt, finder)))
-                self.factory_function(stmt)
-                self.class_function(stmt, finder.values)
-                self.metaclass_function(stmt)
+                                       base_problem(stmt, finder, self.ex.pos)))
+                if (factory := factory_function(stmt, self.ex)) is not None:
+                    self.factories.append(factory)
+                # in this order: reading a class may record errors and late facts too
+                for returned in (class_function(stmt, finder.values, self.class_reader),
+                                 metaclass_function(stmt, self.class_reader)):
+                    if returned is not None:
+                        self.returned.append(returned)
 
     def module_try(self, stmt: cst.Try | cst.TryStar) -> None:
         """Every block that may run, as for if/else, except the stand-in an import fallback
@@ -259,32 +272,6 @@ class _ModuleBuilder:
             "classes out one by one, or loop over a literal tuple of strings",
         ))
 
-    def nested_classes(self, outer: cst.ClassDef, prefix: str) -> None:
-        """A class statement directly in a class body (``class Handler: class AdminUser(
-        db.Model): __tablename__ = "admin_users"``), read as the class ``Handler.AdminUser``
-        when that reading is exact: its bases, keywords and decorators (evaluated in the
-        enclosing body) name nothing that body binds, so they mean what they mean at module
-        level; its own body sees the module, not the enclosing class, as the reader reads it;
-        and its table name is a literal (a naming convention would work from ``__name__``,
-        which is not the qualified name kept here). Any other stays unread, and its columns
-        block as strays (``stray_columns``)."""
-        body = block_body(outer.body)
-        nested = [stmt for stmt, _small in statements(body) if isinstance(stmt, cst.ClassDef)]
-        if not nested:
-            return  # most classes: walking the body for what it binds cost a cold check 40 %
-        bound = _class_bound(body)
-        for stmt in nested:
-            name = f"{prefix}.{ident(stmt.name.value)}"
-            if _literal_tablename(stmt) and not any(
-                "*" in bound or ref.split(".", 1)[0] in bound
-                for part in (*stmt.decorators, *stmt.bases, *stmt.keywords)
-                for ref in refs_in(part)
-            ):
-                self.classes.append(dataclasses.replace(self.class_reader.class_(stmt),
-                                                        name=name))
-                self.read_nested.add(id(stmt))
-            self.nested_classes(stmt, name)
-
     def class_imports(self) -> None:
         """``try: from app.influx import get_info`` in a class body, then ``info = get_info()``
         there: the name is resolved as if imported at module level (the resolver knows no
@@ -304,7 +291,7 @@ class _ModuleBuilder:
         (mapped, a mixin, or a Core Table the inventory reads); function bodies run later, if
         ever, and are left out knowingly. Any other is recorded as a stray. ``owner``: the
         class whose body this is; ``read``: whether the class reader reads that body (it
-        does not read a class nested in a class)."""
+        reads a class nested in a class only as nested_classes.readable_nested allows)."""
         for stmt, small in statements(body):
             node = small if small is not None else stmt
             if id(node) in self.consumed or id(stmt) in self.consumed or isinstance(
@@ -419,185 +406,6 @@ class _ModuleBuilder:
                 refs = tuple(dict.fromkeys(refs_in(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
-
-    def factory_function(self, stmt: cst.FunctionDef) -> None:
-        """``def f(*args, **kwargs): return Column(...)``: a preset the inventory may inline."""
-        body = [small for _s, small in statements(block_body(stmt.body))
-                if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
-        compound = [s for s in block_body(stmt.body) if not isinstance(
-            s, cst.SimpleStatementLine)]
-        if compound or not body or not isinstance(body[-1], cst.Return):
-            return
-        ret = body[-1].value
-        if not isinstance(ret, cst.Call):
-            return
-        params = stmt.params
-        names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
-                                               *params.kwonly_params)}
-        star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
-        starstar = params.star_kwarg.name.value if params.star_kwarg is not None else None
-        # `kwargs["mysql_character_set"] = "utf8"` before the return (buildbot's Table
-        # wrapper): a keyword the returned call is given on top of the caller's
-        sets = [_kwarg_set(small, starstar) for small in body[:-1]]
-        added = [kv for kv in sets if kv is not None]
-        if len(added) != len(sets):
-            return
-        line, end_line = self.ex.pos.line(ret), self.ex.pos.end_line(ret)
-        if added:
-            ret = ret.with_changes(args=[
-                *ret.args, *(cst.Arg(value=v, keyword=cst.Name(k)) for k, v in added)])
-        star_args = any(a.star == "*" and dotted(a.value) == star for a in ret.args) and bool(star)
-        star_kwargs = bool(starstar) and any(
-            a.star == "**" and dotted(a.value) == starstar for a in ret.args)
-        plain = [a for a in ret.args if not a.star]
-        uses = (bool(names) and any(set(refs_in(a.value)) & names for a in plain)) or any(
-            a.star and dotted(a.value) not in (star, starstar) for a in ret.args) or any(
-            {r.split(".", 1)[0] for r in refs_in(v)} & {*names, star, starstar}
-            for _k, v in added)
-        first = next((a for a in ret.args if a.keyword is None), None)
-        self.factories.append(FactoryFacts(
-            ident(stmt.name.value), self.ex.pos.line(stmt),
-            dataclasses.replace(self.ex.call(ret), line=line, end_line=end_line), star_args,
-            star_kwargs, first is not None and first.star == "*", uses,
-        ))
-
-    def base_problem(self, stmt: cst.FunctionDef, finder: Returns) -> str | None:
-        """Why ``Base = make_base()`` cannot be read as the one call make_base returns
-        (resolution.function_result), else None: anything that may change which base a call
-        makes, or what the base brings along (its cls=, model_class=, metaclass=), would
-        otherwise be read as that call alone, and a mixin's columns lost without a word."""
-        values = finder.values
-        if not values:
-            return None
-        pos = self.ex.pos
-        if finder.loop is not None:
-            return f"it runs a loop (line {_line_within(pos, finder.loop)})"
-        if not _same(values):
-            lines = ", ".join(str(_line_within(pos, v)) for v in values if v is not None)
-            return (f"it returns different things from {len(values)} return statements "
-                    f"(lines {lines})")
-        value = returned_values(stmt, values[:1])[0]
-        if isinstance(value, cst.Name) and value.value in top_calls(stmt):
-            return f"it binds {value.value} to a call and uses it again before returning it"
-        call = value if isinstance(value, cst.Call) else None
-        for arg in call.args if call is not None else ():
-            if arg.star and call is not None:
-                shown = cst.Module([]).code_for_node(arg.value)
-                return (f"it passes {arg.star}{shown} to the call it returns (line "
-                        f"{_line_within(pos, call)})")
-            if arg.keyword is not None and arg.keyword.value in _BASE_ARGS and (
-                dotted(arg.value) is None
-            ):
-                return (f"it passes {arg.keyword.value}= an expression (line "
-                        f"{_line_within(pos, arg)})")
-        return None
-
-    def returned_call_args(self, stmt: cst.FunctionDef,
-                           returns: Sequence[cst.BaseExpression | None]) -> None:
-        """``def make_base(): return declarative_base(cls=Mixin)`` (or ``Base = ...; return
-        Base``): the keyword arguments of the one returned call, kept like those of ``Base =
-        declarative_base(cls=Mixin)`` under the function's name, so that a base the function
-        makes brings its mixin along. Returns that all return the same call count as one;
-        different ones are base_problem's."""
-        values = returned_values(stmt, returns)
-        if len(values) > 1 and _same(values):
-            values = values[:1]
-        if len(values) != 1 or not isinstance(call := values[0], cst.Call):
-            return
-        name = ident(stmt.name.value)
-        for arg in call.args:
-            ref = dotted(arg.value)
-            if arg.keyword is not None and ref is not None:
-                self.instance_args.append((name, arg.keyword.value, ref))
-
-    def class_function(self, stmt: cst.FunctionDef,
-                       returns: Sequence[cst.BaseExpression | None]) -> None:
-        """``def versioned_base(plugin): @as_declarative(...) class VersionedBase: ...; return
-        VersionedBase``: every call makes a class from the same statement, so a name bound to
-        a call is read as that class (a declarative base, a mixin, a model). Only a body that
-        defines the one class and returns it is read; anything else the function does could
-        change the class, so it is kept as the problem that blocks its subclasses."""
-        body = [(s, small) for s, small in statements(block_body(stmt.body))
-                if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
-        classes = {ident(s.name.value): s for s, _ in body if isinstance(s, cst.ClassDef)}
-        returned = [v.value for v in returns if isinstance(v, cst.Name)]
-        name = next((n for n in returned if ident(n) in classes), None)
-        if name is None or stmt.asynchronous is not None:
-            return
-        wrapped = next((d for d in (dotted(uncall(d.decorator)) or "?" for d in stmt.decorators)
-                        if d.rsplit(".", 1)[-1] not in ("cache", "lru_cache")), None)
-        node = classes[ident(name)]
-        pos = self.ex.pos
-        problem: str | None = None
-        params = stmt.params
-        names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
-                                               *params.kwonly_params)}
-        names.update(ident(p.name.value) for p in (params.star_arg, params.star_kwarg)
-                     if isinstance(p, cst.Param))
-        last = body[-1][1] if body else None
-        others = [small or s for s, small in body[:-1]
-                  if s is not node and not isinstance(small, cst.Pass)]
-        if wrapped is not None:
-            problem = f"it is decorated with {wrapped}, which may change what a call returns"
-        elif len(returns) != 1 or not (
-            isinstance(last, cst.Return) and last.value is not None
-            and dotted(last.value) == ident(name)
-        ):
-            problem = ("it does not end in its one return of the class, so which class a "
-                       "call returns cannot be read")
-        elif others:
-            at = _line_within(pos, others[0])
-            problem = ("it does more than define the class and return it"
-                       f"{f' (line {at})' if at else ''}, which could change the class")
-        elif (used := _params_used(node, names)) is not None:
-            problem = (f"the class reads the parameter {used!r} where it shapes the table or "
-                       "its columns, so each call may map something different")
-        self.returned.append(MadeClass(
-            ident(stmt.name.value), self.class_reader.first_line(stmt), pos.end_line(stmt),
-            ("lit", ident(name)), self.class_reader.class_(node), problem,
-        ))
-
-    def metaclass_function(self, stmt: cst.FunctionDef) -> None:
-        """``def versioned_base(plugin, version): return Meta("VersionedBase", (object,),
-        {"plugin": plugin})``: a class made by calling a class of the repository with a name,
-        bases and a namespace, which is a class statement with ``metaclass=Meta`` when Meta is
-        a metaclass (the resolver decides, from Meta's facts). Only a function whose whole body
-        is that one return is read; what the namespace holds is read like a type() template's."""
-        body = [small for _s, small in statements(block_body(stmt.body))
-                if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
-        compound = [s for s in block_body(stmt.body)
-                    if not isinstance(s, cst.SimpleStatementLine)]
-        if compound or len(body) != 1 or not isinstance(ret := body[0], cst.Return) or (
-            stmt.asynchronous is not None or stmt.decorators
-        ):
-            return
-        call = ret.value
-        if not isinstance(call, cst.Call) or len(call.args) != 3 or any(
-            a.keyword is not None or a.star for a in call.args
-        ) or not isinstance(call.args[1].value, (cst.Tuple, cst.List)):
-            return
-        maker = dotted(call.func)
-        if maker is None or maker == "type":
-            return  # type(...) in a function is a late class (nested_types)
-        bases = tuple(dotted(e.value) or "" for e in call.args[1].value.elements)
-        made = self.class_reader.made_class(call, bases, None, {}, ident(stmt.name.value))
-        params = stmt.params
-        names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
-                                               *params.kwonly_params)}
-        problem = made.problem
-        shaping = [e.value for e in call.args[2].value.elements
-                   if isinstance(e, cst.DictElement) and not isinstance(e.value, cst.Name)
-                   ] if isinstance(call.args[2].value, cst.Dict) else []
-        used = next((r.split(".", 1)[0] for part in (call.args[1].value, *shaping)
-                     for r in refs_in(part) if r.split(".", 1)[0] in names), None)
-        if problem is None and used is not None:
-            problem = (f"the class reads the parameter {used!r} where it shapes the table or "
-                       "its columns, so each call may map something different")
-        self.returned.append(dataclasses.replace(
-            made, line=self.class_reader.first_line(stmt), end_line=self.ex.pos.end_line(stmt),
-            body=dataclasses.replace(made.body, name=literal_str(call.args[0].value) or ident(
-                stmt.name.value), keywords=(("metaclass", maker),)),
-            problem=problem, maker=maker))
 
     def partial_preset(self, target: str, value: cst.Call) -> None:
         """``SecretColumn = partial(mapped_column, String(64), info=...)``."""
@@ -744,9 +552,6 @@ class _ModuleBuilder:
         )
 
 
-# keyword arguments of declarative_base() / SQLAlchemy() that bring columns along
-_BASE_ARGS = frozenset({"cls", "model_class", "metaclass"})
-
 
 _FLASK_EXT_PREFIXES = tuple(f"{package}." for package in FLASK_EXT_PACKAGES)
 
@@ -869,103 +674,6 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
     )
 
 
-def _kwarg_set(small: cst.BaseSmallStatement | None, kwargs: str | None
-               ) -> tuple[str, cst.BaseExpression] | None:
-    """``kwargs["key"] = value`` on the function's ``**kwargs``: (key, value); else None."""
-    if kwargs is None or not isinstance(small, cst.Assign) or len(small.targets) != 1:
-        return None
-    target = small.targets[0].target
-    if not (isinstance(target, cst.Subscript) and dotted(target.value) == kwargs
-            and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index)):
-        return None
-    key = literal_str(target.slice[0].slice.value)
-    return (key, small.value) if key is not None and key.isidentifier() else None
-
-
-class _Bound(cst.CSTVisitor):
-    """The names a class body binds in its own scope (not in its functions or classes)."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def _target(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Name):
-            self.names.add(node.value)
-        elif isinstance(node, (cst.Tuple, cst.List)):
-            for element in node.elements:
-                self._target(element.value)
-        elif isinstance(node, cst.StarredElement):
-            self._target(node.value)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._target(target.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._target(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._target(node.target)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._target(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._target(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._target(node.asname.name)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._target(node.name.name)
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        bound = node.asname.name if node.asname is not None else node.name
-        self.names.add((dotted(bound) or "").split(".", 1)[0])
-
-    def visit_ImportStar(self, node: cst.ImportStar) -> None:
-        self.names.add("*")
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.names.add(node.name.value)
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.names.add(node.name.value)
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_MatchAs(self, node: cst.MatchAs) -> None:
-        if node.name is not None:
-            self._target(node.name)
-
-    def visit_MatchStar(self, node: cst.MatchStar) -> None:
-        if node.name is not None:
-            self._target(node.name)
-
-
-def _class_bound(body: Sequence[cst.BaseStatement]) -> set[str]:
-    """What a class body binds; with a ``from x import *`` in it, ``"*"``: anything."""
-    finder = _Bound()
-    for stmt in body:
-        stmt.visit(finder)
-    return finder.names
-
-
-def _literal_tablename(node: cst.ClassDef) -> bool:
-    """Does the class body assign ``__tablename__`` a string literal (and nothing else)?"""
-    values = [small.value for _stmt, small in statements(block_body(node.body))
-              if isinstance(small, (cst.Assign, cst.AnnAssign)) and any(
-                  dotted(t) == "__tablename__"
-                  for t in ([x.target for x in small.targets] if isinstance(small, cst.Assign)
-                            else [small.target]))]
-    return bool(values) and all(v is not None and literal_str(v) is not None for v in values)
-
-
 def _class_reads(small: cst.BaseSmallStatement) -> bool:
     """Does the class reader hold this class-body statement as a possible column (a call, or
     a value wrapping calls, bound to a name; an unpacking or chained assignment)?"""
@@ -994,52 +702,6 @@ def _stray_where(outer: str, owner: str | None, read: bool) -> str:
                 "literal and its bases name nothing that body binds")
     return (f"{inside}in a statement of the body of class {owner} that masking-reviewer does "
             "not read as a column declaration")
-
-
-def _line_within(pos: Positions, node: cst.CSTNode) -> int:
-    """The line of a node, or of the first node inside it that has one (0: none does)."""
-    line = pos.line(node)
-    for child in node.children if not line else ():
-        line = _line_within(pos, child)
-        if line:
-            break
-    return line
-
-
-def _same(values: Sequence[cst.BaseExpression | None]) -> bool:
-    """Do all these returns return the same expression, as written?"""
-    first = values[0] if values else None
-    return all(v is first or (v is not None and first is not None and v.deep_equals(first))
-               for v in values[1:])
-
-
-def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:
-    """The first parameter of the enclosing function a class statement reads where it could
-    shape a column: in its decorators, bases, a column call, ``__tablename__``, a declared_attr.
-    ``_plugin = plugin`` (a plain value the call passes) and other methods (which run later,
-    on instances) do not."""
-    if not params:
-        return None
-    parts: list[cst.CSTNode] = [*node.decorators, *node.bases, *node.keywords]
-    for stmt, small in statements(block_body(node.body)):
-        if isinstance(stmt, cst.FunctionDef) and not {
-            (dotted(uncall(d.decorator)) or "").rsplit(".", 1)[-1] for d in stmt.decorators
-        } & DECLARED:
-            continue
-        if isinstance(small, (cst.Assign, cst.AnnAssign)):
-            targets = small.targets if isinstance(small, cst.Assign) else [small]
-            plain = isinstance(small.value, cst.Name) and not any(
-                (dotted(t.target) or "__").startswith("__") for t in targets)
-            if not plain:  # the attribute's own name is no read
-                parts.extend(p for p in (small.value, getattr(small, "annotation", None))
-                             if p is not None)
-            continue
-        parts.append(small if small is not None else stmt)
-    for part in parts:
-        for ref in refs_in(part):
-            if ref.split(".", 1)[0] in params:
-                return ref.split(".", 1)[0]
-    return None
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",

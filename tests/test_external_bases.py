@@ -290,8 +290,10 @@ def test_an_unknown_external_base_blocks_naming_the_package_and_the_config_key()
         r"masking-reviewer runs and no declaration of it ships with masking-reviewer, so the "
         r"columns it adds cannot be read\. Install the package where the reviewer runs, or "
         r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
-        r"\"acme_billing\.mixins\.StripeMixin\" = \{ columns = \[\] \}, listing in columns "
-        r"each column it adds \(\{ name = \"\.\.\.\", type = \"\.\.\.\" \}\)",
+        r"\"acme_billing\.mixins\.StripeMixin\" = "
+        r"\{ columns = \[\{ attribute = \"\.\.\.\", type = \"\.\.\.\" \}\] \}, filling in "
+        r"\"\.\.\.\": one \{ attribute, type \} in columns for each column it adds "
+        r"\(columns = \[\] if it adds none\)",
         error.message,
     ), error.message
 
@@ -1291,8 +1293,9 @@ def test_an_unknown_advanced_alchemy_name_blocks_naming_the_config_key() -> None
         r"columns it adds cannot be read\. Install the package where the reviewer runs, or "
         r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
         r"\"advanced_alchemy\.base\.TenantBase\" = \{ kind = \"declarative-base\", "
-        r"columns = \[\] \}, listing in columns each column it adds \(\{ name = \"\.\.\.\", "
-        r"type = \"\.\.\.\" \}\)", error.message), error.message
+        r"columns = \[\{ attribute = \"\.\.\.\", type = \"\.\.\.\" \}\] \}, filling in "
+        r"\"\.\.\.\": one \{ attribute, type \} in columns for each column it adds "
+        r"\(columns = \[\] if it adds none\)", error.message), error.message
 
 
 def test_an_undeclared_class_of_a_declared_package_s_submodule_blocks() -> None:

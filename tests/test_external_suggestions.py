@@ -1,5 +1,7 @@
-"""Every `external-bases` entry an MR007 message suggests is one the configuration accepts,
-and, added as printed, it clears that MR007: a user following the message is never stuck.
+"""Every `external-bases` entry an MR007 message suggests leads the user to a declaration
+that clears that MR007: a base's entry holds a placeholder column the configuration refuses
+until it is filled in (pasted as printed, `columns = []` would drop every column the base
+adds, a silent pass); a function's `columns = []` is accepted as printed.
 Also the bases made by a call into a package (`BASE = get_base()`), declared by that
 spelling or shipped (sqlalchemy-helpers).
 """
@@ -27,7 +29,14 @@ else:  # pragma: no cover - exercised on 3.10 only
 PYPROJECT = '[tool.masking-reviewer]\nmodels = ["app/**/*.py"]\n'
 # the entry a message prints: up to the "}" it ends with (its columns may hold inline tables)
 SUGGESTED = re.compile(r"\[tool\.masking-reviewer\.external-bases\]: "
-                       r"(\"[^\"]+\" = \{ .*? \})(?=, listing|, the table's|\. |$)")
+                       r"(\"[^\"]+\" = \{ .*? \})(?=, filling in|, the table's|\. |$)")
+# what a base's suggested entry leaves to the user, and a column to fill it in with: a
+# credential, so the gate has a finding to show for it once it is read
+PLACEHOLDER = '{ attribute = "...", type = "..." }'
+FILLED = '{ attribute = "api_secret_key", type = "String(64)" }'
+PLACEHOLDER_COLUMNS = r"columns = \[\{ attribute = \"\.\.\.\", type = \"\.\.\.\" \}\] \}"
+PLACEHOLDER_TAIL = (r", filling in \"\.\.\.\": one \{ attribute, type \} in columns for each "
+                    r"column it adds \(columns = \[\] if it adds none\)")
 
 MIXIN = """\
     from sqlalchemy import Column, Integer
@@ -40,7 +49,7 @@ MIXIN = """\
         id = Column(Integer, primary_key=True)
     """
 
-SUGGESTION_CASES = [
+BASE_SUGGESTIONS = [
     pytest.param(
         {"app/models.py": MIXIN},
         r"class Customer: base class 'StripeMixin' is acme_billing\.mixins\.StripeMixin from "
@@ -48,10 +57,9 @@ SUGGESTION_CASES = [
         r"masking-reviewer runs and no declaration of it ships with masking-reviewer, so the "
         r"columns it adds cannot be read\. Install the package where the reviewer runs, or "
         r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
-        r"\"acme_billing\.mixins\.StripeMixin\" = \{ columns = \[\] \}, listing in columns "
-        r"each column it adds \(\{ name = \"\.\.\.\", type = \"\.\.\.\" \}\)",
+        r"\"acme_billing\.mixins\.StripeMixin\" = \{ " + PLACEHOLDER_COLUMNS + PLACEHOLDER_TAIL,
         ("app/models.py", 6),
-        [("customers", "id")],
+        [("customers", "api_secret_key"), ("customers", "id")],
         id="class: a mixin beside the app's own base is declared a mixin",
     ),
     pytest.param(
@@ -64,10 +72,10 @@ SUGGESTION_CASES = [
             """},
         r"class Customer: base class 'Model' is shared_lib\.db\.Model from the package "
         r"'shared_lib', .*declare it in \[tool\.masking-reviewer\.external-bases\]: "
-        r"\"shared_lib\.db\.Model\" = \{ kind = \"declarative-base\", columns = \[\] \}, "
-        r"listing in columns each column it adds .*",
+        r"\"shared_lib\.db\.Model\" = \{ kind = \"declarative-base\", "
+        + PLACEHOLDER_COLUMNS + PLACEHOLDER_TAIL,
         ("app/models.py", 3),
-        [("customers", "id")],
+        [("customers", "api_secret_key"), ("customers", "id")],
         id="class: the only base is declared a declarative base",
     ),
     pytest.param(
@@ -80,9 +88,9 @@ SUGGESTION_CASES = [
             """},
         r"class Customer: base class 'shared\.Model' is shared_lib\.db\.Model from the package "
         r"'shared_lib', .*: \"shared_lib\.db\.Model\" = "
-        r"\{ kind = \"declarative-base\", columns = \[\] \}, .*",
+        r"\{ kind = \"declarative-base\", " + PLACEHOLDER_COLUMNS + r", .*",
         ("app/models.py", 3),
-        [("customers", "id")],
+        [("customers", "api_secret_key"), ("customers", "id")],
         id="module attribute: named by its module",
     ),
     pytest.param(
@@ -100,10 +108,9 @@ SUGGESTION_CASES = [
         r"the package's code and no declaration of it ships with masking-reviewer, so the "
         r"columns it adds cannot be read\. Declare it in "
         r"\[tool\.masking-reviewer\.external-bases\]: \"acme_db\.get_base\(\)\" = "
-        r"\{ kind = \"declarative-base\", columns = \[\] \}, listing in columns each column it "
-        r"adds \(\{ name = \"\.\.\.\", type = \"\.\.\.\" \}\)",
+        r"\{ kind = \"declarative-base\", " + PLACEHOLDER_COLUMNS + PLACEHOLDER_TAIL,
         ("app/models.py", 3),
-        [("users", "id"), ("users", "password")],
+        [("users", "api_secret_key"), ("users", "id"), ("users", "password")],
         id="factory call: BASE = get_base() in another module",
     ),
     pytest.param(
@@ -118,10 +125,10 @@ SUGGESTION_CASES = [
                 id = Column(Integer, primary_key=True)
             """},
         r"class User: base class 'Base' is what acme_db\.orm\.make_base\(\) returns, .*"
-        r": \"acme_db\.orm\.make_base\(\)\" = \{ kind = \"declarative-base\", columns = \[\] \}"
-        r", .*",
+        r": \"acme_db\.orm\.make_base\(\)\" = \{ kind = \"declarative-base\", "
+        + PLACEHOLDER_COLUMNS + r", .*",
         ("app/models.py", 6),
-        [("users", "created_by"), ("users", "id")],
+        [("users", "api_secret_key"), ("users", "created_by"), ("users", "id")],
         id="factory call through a module, with cls=: the mixin is read as declarative_base's",
     ),
     pytest.param(
@@ -136,9 +143,10 @@ SUGGESTION_CASES = [
                 id = Column(Integer, primary_key=True)
             """},
         r"class User: base class 'Base' is what acme_db\.make_base\(\) returns, .*"
-        r": \"acme_db\.make_base\(\)\" = \{ kind = \"declarative-base\", columns = \[\] \}, .*",
+        r": \"acme_db\.make_base\(\)\" = \{ kind = \"declarative-base\", "
+        + PLACEHOLDER_COLUMNS + r", .*",
         ("app/models.py", 6),
-        [("users", "id")],
+        [("users", "api_secret_key"), ("users", "id")],
         id="factory call returned by a function of the repository",
     ),
     pytest.param(
@@ -152,11 +160,14 @@ SUGGESTION_CASES = [
             """},
         r"class User: base class 'db\.Model' is acme_db\.Database\(\)\.Model, made by a call "
         r"into the package 'acme_db', .*: \"acme_db\.Database\(\)\.Model\" = "
-        r"\{ kind = \"declarative-base\", columns = \[\] \}, .*",
+        r"\{ kind = \"declarative-base\", " + PLACEHOLDER_COLUMNS + r", .*",
         ("app/models.py", 4),
-        [("users", "id")],
+        [("users", "api_secret_key"), ("users", "id")],
         id="an attribute of an object a package's class makes",
     ),
+]
+
+FUNCTION_SUGGESTIONS = [
     pytest.param(
         {"app/models.py": """\
             import acme_audit
@@ -219,13 +230,18 @@ def mr007(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str
                   if f["code"] == "MR007"]
 
 
-@pytest.mark.parametrize(("files", "message", "where", "columns"), SUGGESTION_CASES)
-def test_following_the_suggested_external_bases_entry_clears_the_mr007(
-    files: dict[str, str], message: str, where: tuple[str, int],
-    columns: list[tuple[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-) -> None:
-    write(tmp_path, files, PYPROJECT)
-    code, errors = mr007(tmp_path, capsys)
+def findings(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["check", "--format", "json", "--no-cache", "--root", str(root)])
+    doc = json.loads(capsys.readouterr().out)
+    return code, [f"{f['path']}:{f['line']}: {f['code']} {f['table']}.{f['column']}"
+                  for f in doc["findings"]]
+
+
+def suggested(root: Path, files: dict[str, str], message: str, where: tuple[str, int],
+              capsys: pytest.CaptureFixture[str]) -> str:
+    """The entry the one MR007 for ``files`` prints, after checking the message."""
+    write(root, files, PYPROJECT)
+    code, errors = mr007(root, capsys)
     assert code == 1
     (error,) = errors
     path, line, text = error.split(":", 2)
@@ -233,13 +249,62 @@ def test_following_the_suggested_external_bases_entry_clears_the_mr007(
     text = text.strip()
     assert re.fullmatch(message + r"\. The gate fails closed until this file can be read\.",
                         text), text
-
     found = SUGGESTED.search(text)
     assert found is not None, text
-    pyproject = f"{PYPROJECT}\n[tool.masking-reviewer.external-bases]\n{found.group(1)}\n"
-    tomllib.loads(pyproject)  # the suggested entry is TOML
-    (tmp_path / "pyproject.toml").write_text(pyproject)
-    load_config(str(tmp_path), WorktreeTree(tmp_path))  # and a valid entry
+    return found.group(1)
+
+
+def declare(root: Path, entry: str) -> None:
+    pyproject = f"{PYPROJECT}\n[tool.masking-reviewer.external-bases]\n{entry}\n"
+    tomllib.loads(pyproject)  # the entry is TOML
+    (root / "pyproject.toml").write_text(pyproject)
+
+
+@pytest.mark.parametrize(("files", "message", "where", "columns"), BASE_SUGGESTIONS)
+def test_the_suggested_base_entry_is_refused_until_its_columns_are_filled_in(
+    files: dict[str, str], message: str, where: tuple[str, int],
+    columns: list[tuple[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    entry = suggested(tmp_path, files, message, where, capsys)
+    assert entry.count(PLACEHOLDER) == 1, entry
+
+    # pasted as printed: `columns = []` would have been accepted and dropped every column the
+    # base adds; the placeholder is a usage error naming the entry's line (line 5)
+    declare(tmp_path, entry)
+    assert main(["check", "--no-cache", "--root", str(tmp_path)]) == 2
+    qual = re.escape(entry.split('"')[1])
+    assert re.fullmatch(
+        rf"reviewer: error: pyproject\.toml:5: bad value for key 'external-bases\.{qual}\."
+        r"columns\[0\]\.attribute': attribute \"\.\.\.\" is the placeholder MR007 printed: "
+        r"write the attribute of a column the package's class adds \(one \{ attribute, type \} "
+        r"in columns for each column it adds\), or write columns = \[\] if it adds none\n",
+        capsys.readouterr().err)
+
+    # filled in, the column is read into the model's table and checked like the app's own
+    declare(tmp_path, entry.replace(PLACEHOLDER, FILLED))
+    load_config(str(tmp_path), WorktreeTree(tmp_path))
+    _, errors = mr007(tmp_path, capsys)
+    assert errors == []
+    doc = scan(tmp_path, capsys)
+    assert sorted((c["table"], c["column"])  # type: ignore[index]
+                  for c in doc["columns"]) == columns  # type: ignore[attr-defined]
+    code, found = findings(tmp_path, capsys)
+    assert code == 1
+    assert [f for f in found if f.endswith(".api_secret_key")] == [
+        f"{where[0]}:{where[1]}: MR003 {columns[0][0]}.api_secret_key"]
+
+
+@pytest.mark.parametrize(("files", "message", "where", "columns"), FUNCTION_SUGGESTIONS)
+def test_the_suggested_function_entry_is_accepted_as_printed_and_clears_the_mr007(
+    files: dict[str, str], message: str, where: tuple[str, int],
+    columns: list[tuple[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # a function called in a class body is declared to build no column: the message says
+    # to do so only if it builds none, and there is nothing to fill in
+    entry = suggested(tmp_path, files, message, where, capsys)
+    assert '"..."' not in entry
+    declare(tmp_path, entry)
+    load_config(str(tmp_path), WorktreeTree(tmp_path))
     _, errors = mr007(tmp_path, capsys)
     assert errors == []
     doc = scan(tmp_path, capsys)
@@ -252,14 +317,14 @@ def test_declaring_the_factory_itself_does_not_declare_the_base_it_returns(
 ) -> None:
     # "acme_db.get_base" is the function called in a class body; its call's result is another
     # name, and the message says which
-    files = SUGGESTION_CASES[3].values[0]
+    files = BASE_SUGGESTIONS[3].values[0]
     write(tmp_path, files, PYPROJECT + '\n[tool.masking-reviewer.external-bases]\n'
           '"acme_db.get_base" = { kind = "declarative-base", columns = [] }\n')
     code, errors = mr007(tmp_path, capsys)
     assert code == 1
     (error,) = errors
     assert re.search(r": \"acme_db\.get_base\(\)\" = \{ kind = \"declarative-base\", "
-                     r"columns = \[\] \}, listing in columns each column it adds \(.*\); "
+                     + PLACEHOLDER_COLUMNS + PLACEHOLDER_TAIL + r"; "
                      r"\"acme_db\.get_base\" in the configuration declares the function as "
                      r"called in a class body, not the base its call returns\. ", error), error
 
@@ -287,6 +352,78 @@ def test_other_calls_are_bad_external_bases_keys(name: str, tmp_path: Path) -> N
         f'[tool.masking-reviewer.external-bases]\n"{name}" = {{ columns = [] }}\n')
     with pytest.raises(UsageError, match=r"bad value for key 'external-bases'"):
         load_config(str(tmp_path), WorktreeTree(tmp_path))
+
+
+ATTRIBUTE_LEFT = (r"attribute \"\.\.\.\" is the placeholder MR007 printed: write the "
+                  r"attribute of a column the package's class adds \(one \{ attribute, type \} "
+                  r"in columns for each column it adds\), or write columns = \[\] if it adds "
+                  r"none")
+NAME_LEFT = (r"name \"\.\.\.\" is the placeholder MR007 printed: write the database name of a "
+             r"column the package's class adds \(.*\), or write columns = \[\] if it adds none")
+TYPE_LEFT = (r"type \"\.\.\.\" is the placeholder MR007 printed: write the column's type as the "
+             r"package declares it, e\.g\. \"String\(255\)\", or leave type out")
+HEADER = "[tool.masking-reviewer.external-bases]\n"
+
+PLACEHOLDER_CASES = [
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ attribute = "...", type = "Text" }] }\n',
+                 "acme.Mixin.columns[0].attribute", 2, ATTRIBUTE_LEFT,
+                 id="the attribute left as printed"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ name = "...", type = "Text" }] }\n',
+                 "acme.Mixin.columns[0].name", 2, NAME_LEFT,
+                 id="a database name written as the placeholder"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ attribute = "key", type = "..." }] }\n',
+                 "acme.Mixin.columns[0].type", 2, TYPE_LEFT,
+                 id="the attribute filled in, the type left as printed"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ attribute = "\u2026" }] }\n',
+                 "acme.Mixin.columns[0].attribute", 2, ATTRIBUTE_LEFT,
+                 id="the one-character ellipsis"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [{ attribute = " ... " }] }\n',
+                 "acme.Mixin.columns[0].attribute", 2, ATTRIBUTE_LEFT,
+                 id="the placeholder padded with spaces"),
+    pytest.param(HEADER + '"acme.Mixin" = { columns = [\n'
+                 '    { attribute = "api_key", type = "String(64)" },\n'
+                 '    { attribute = "...", type = "..." },\n'
+                 "] }\n",
+                 "acme.Mixin.columns[1].attribute", 4, ATTRIBUTE_LEFT,
+                 id="a second column pasted in and left: its own line"),
+    pytest.param('[tool.masking-reviewer.external-bases."acme.Mixin"]\n'
+                 'columns = [{ attribute = "api_key", type = "..." }]\n',
+                 "acme.Mixin.columns[0].type", 2, TYPE_LEFT,
+                 id="the entry written as a table of its own"),
+    pytest.param(HEADER + '# MR007 printed: "acme.Mixin" = { columns = [{ attribute = "...", '
+                 'type = "..." }] }\n'
+                 '"acme.Base" = { kind = "declarative-base", columns = [] }\n'
+                 '"acme.Mixin" = { columns = [{ attribute = "...", type = "Text" }] }\n',
+                 "acme.Mixin.columns[0].attribute", 4, ATTRIBUTE_LEFT,
+                 id="the line is the entry's, not a comment's above it"),
+]
+
+
+@pytest.mark.parametrize(("declared", "key", "line", "message"), PLACEHOLDER_CASES)
+def test_a_column_placeholder_left_in_external_bases_is_a_usage_error_at_its_line(
+    declared: str, key: str, line: int, message: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(declared)
+    assert main(["check", "--no-cache", "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert re.fullmatch(rf"reviewer: error: pyproject\.toml:{line}: bad value for key "
+                        rf"'external-bases\.{re.escape(key)}': {message}\n", err), err
+
+
+@pytest.mark.parametrize(("declared", "columns"), [
+    pytest.param('"acme.Mixin" = { columns = [] }', [],
+                 id="columns = [] written for a mixin that adds none"),
+    pytest.param('"acme.Mixin" = { columns = [{ attribute = "_key", name = "api_key", '
+                 'type = "Enum(...)" }] }', [("_key", "api_key", "Enum(...)")],
+                 id="a filled-in column whose type text holds ..."),
+])
+def test_a_filled_in_or_deliberately_empty_entry_is_accepted(
+    declared: str, columns: list[tuple[str, str, str]], tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(HEADER + declared + "\n")
+    (mixin,) = load_config(str(tmp_path), WorktreeTree(tmp_path)).external_bases
+    assert [(c.attribute, c.name, c.type) for c in mixin.columns] == columns
 
 
 # sqlalchemy-helpers (reviewer/external_bases/sqlalchemy_helpers.toml), not installed here:

@@ -1,0 +1,269 @@
+"""What a function defined at module level makes, read from its body for the module's facts:
+a column preset (``def f(**kw): return Column(...)``), the one call a base factory returns
+(``def make_base(): return declarative_base(cls=Mixin)``) with its keyword arguments, or why
+that call cannot stand for it, and the class it defines and returns or makes through a
+metaclass. Each reads one ``def``; the scanner calls them in source order and keeps what they
+return."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import libcst as cst
+
+from reviewer.bodies import Returns, returned_values, top_calls
+from reviewer.calls import Extractor
+from reviewer.class_body import DECLARED, ClassReader
+from reviewer.facts import FactoryFacts, MadeClass
+from reviewer.node_positions import Positions
+from reviewer.syntax import block_body, dotted, ident, literal_str, refs_in, statements, uncall
+
+
+def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | None:
+    """``def f(*args, **kwargs): return Column(...)``: a preset the inventory may inline."""
+    body = [small for _s, small in statements(block_body(stmt.body))
+            if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
+    compound = [s for s in block_body(stmt.body) if not isinstance(
+        s, cst.SimpleStatementLine)]
+    if compound or not body or not isinstance(body[-1], cst.Return):
+        return None
+    ret = body[-1].value
+    if not isinstance(ret, cst.Call):
+        return None
+    params = stmt.params
+    names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
+                                           *params.kwonly_params)}
+    star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
+    starstar = params.star_kwarg.name.value if params.star_kwarg is not None else None
+    # `kwargs["mysql_character_set"] = "utf8"` before the return (buildbot's Table
+    # wrapper): a keyword the returned call is given on top of the caller's
+    sets = [_kwarg_set(small, starstar) for small in body[:-1]]
+    added = [kv for kv in sets if kv is not None]
+    if len(added) != len(sets):
+        return None
+    line, end_line = ex.pos.line(ret), ex.pos.end_line(ret)
+    if added:
+        ret = ret.with_changes(args=[
+            *ret.args, *(cst.Arg(value=v, keyword=cst.Name(k)) for k, v in added)])
+    star_args = any(a.star == "*" and dotted(a.value) == star for a in ret.args) and bool(star)
+    star_kwargs = bool(starstar) and any(
+        a.star == "**" and dotted(a.value) == starstar for a in ret.args)
+    plain = [a for a in ret.args if not a.star]
+    uses = (bool(names) and any(set(refs_in(a.value)) & names for a in plain)) or any(
+        a.star and dotted(a.value) not in (star, starstar) for a in ret.args) or any(
+        {r.split(".", 1)[0] for r in refs_in(v)} & {*names, star, starstar}
+        for _k, v in added)
+    first = next((a for a in ret.args if a.keyword is None), None)
+    return FactoryFacts(
+        ident(stmt.name.value), ex.pos.line(stmt),
+        dataclasses.replace(ex.call(ret), line=line, end_line=end_line), star_args,
+        star_kwargs, first is not None and first.star == "*", uses,
+    )
+
+
+def base_problem(stmt: cst.FunctionDef, finder: Returns, pos: Positions) -> str | None:
+    """Why ``Base = make_base()`` cannot be read as the one call make_base returns
+    (resolution.function_result), else None: anything that may change which base a call
+    makes, or what the base brings along (its cls=, model_class=, metaclass=), would
+    otherwise be read as that call alone, and a mixin's columns lost without a word."""
+    values = finder.values
+    if not values:
+        return None
+    if finder.loop is not None:
+        return f"it runs a loop (line {_line_within(pos, finder.loop)})"
+    if not _same(values):
+        lines = ", ".join(str(_line_within(pos, v)) for v in values if v is not None)
+        return (f"it returns different things from {len(values)} return statements "
+                f"(lines {lines})")
+    value = returned_values(stmt, values[:1])[0]
+    if isinstance(value, cst.Name) and value.value in top_calls(stmt):
+        return f"it binds {value.value} to a call and uses it again before returning it"
+    call = value if isinstance(value, cst.Call) else None
+    for arg in call.args if call is not None else ():
+        if arg.star and call is not None:
+            shown = cst.Module([]).code_for_node(arg.value)
+            return (f"it passes {arg.star}{shown} to the call it returns (line "
+                    f"{_line_within(pos, call)})")
+        if arg.keyword is not None and arg.keyword.value in _BASE_ARGS and (
+            dotted(arg.value) is None
+        ):
+            return (f"it passes {arg.keyword.value}= an expression (line "
+                    f"{_line_within(pos, arg)})")
+    return None
+
+
+def returned_call_args(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
+                       ) -> list[tuple[str, str, str]]:
+    """``def make_base(): return declarative_base(cls=Mixin)`` (or ``Base = ...; return
+    Base``): the keyword arguments of the one returned call, kept like those of ``Base =
+    declarative_base(cls=Mixin)`` under the function's name, so that a base the function
+    makes brings its mixin along. Returns that all return the same call count as one;
+    different ones are base_problem's."""
+    values = returned_values(stmt, returns)
+    if len(values) > 1 and _same(values):
+        values = values[:1]
+    if len(values) != 1 or not isinstance(call := values[0], cst.Call):
+        return []
+    name = ident(stmt.name.value)
+    args: list[tuple[str, str, str]] = []
+    for arg in call.args:
+        ref = dotted(arg.value)
+        if arg.keyword is not None and ref is not None:
+            args.append((name, arg.keyword.value, ref))
+    return args
+
+
+def class_function(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None],
+                   reader: ClassReader) -> MadeClass | None:
+    """``def versioned_base(plugin): @as_declarative(...) class VersionedBase: ...; return
+    VersionedBase``: every call makes a class from the same statement, so a name bound to
+    a call is read as that class (a declarative base, a mixin, a model). Only a body that
+    defines the one class and returns it is read; anything else the function does could
+    change the class, so it is kept as the problem that blocks its subclasses."""
+    body = [(s, small) for s, small in statements(block_body(stmt.body))
+            if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
+    classes = {ident(s.name.value): s for s, _ in body if isinstance(s, cst.ClassDef)}
+    returned = [v.value for v in returns if isinstance(v, cst.Name)]
+    name = next((n for n in returned if ident(n) in classes), None)
+    if name is None or stmt.asynchronous is not None:
+        return None
+    wrapped = next((d for d in (dotted(uncall(d.decorator)) or "?" for d in stmt.decorators)
+                    if d.rsplit(".", 1)[-1] not in ("cache", "lru_cache")), None)
+    node = classes[ident(name)]
+    pos = reader.ex.pos
+    problem: str | None = None
+    params = stmt.params
+    names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
+                                           *params.kwonly_params)}
+    names.update(ident(p.name.value) for p in (params.star_arg, params.star_kwarg)
+                 if isinstance(p, cst.Param))
+    last = body[-1][1] if body else None
+    others = [small or s for s, small in body[:-1]
+              if s is not node and not isinstance(small, cst.Pass)]
+    if wrapped is not None:
+        problem = f"it is decorated with {wrapped}, which may change what a call returns"
+    elif len(returns) != 1 or not (
+        isinstance(last, cst.Return) and last.value is not None
+        and dotted(last.value) == ident(name)
+    ):
+        problem = ("it does not end in its one return of the class, so which class a "
+                   "call returns cannot be read")
+    elif others:
+        at = _line_within(pos, others[0])
+        problem = ("it does more than define the class and return it"
+                   f"{f' (line {at})' if at else ''}, which could change the class")
+    elif (used := _params_used(node, names)) is not None:
+        problem = (f"the class reads the parameter {used!r} where it shapes the table or "
+                   "its columns, so each call may map something different")
+    return MadeClass(
+        ident(stmt.name.value), reader.first_line(stmt), pos.end_line(stmt),
+        ("lit", ident(name)), reader.class_(node), problem,
+    )
+
+
+def metaclass_function(stmt: cst.FunctionDef, reader: ClassReader) -> MadeClass | None:
+    """``def versioned_base(plugin, version): return Meta("VersionedBase", (object,),
+    {"plugin": plugin})``: a class made by calling a class of the repository with a name,
+    bases and a namespace, which is a class statement with ``metaclass=Meta`` when Meta is
+    a metaclass (the resolver decides, from Meta's facts). Only a function whose whole body
+    is that one return is read; what the namespace holds is read like a type() template's."""
+    body = [small for _s, small in statements(block_body(stmt.body))
+            if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
+    compound = [s for s in block_body(stmt.body)
+                if not isinstance(s, cst.SimpleStatementLine)]
+    if compound or len(body) != 1 or not isinstance(ret := body[0], cst.Return) or (
+        stmt.asynchronous is not None or stmt.decorators
+    ):
+        return None
+    call = ret.value
+    if not isinstance(call, cst.Call) or len(call.args) != 3 or any(
+        a.keyword is not None or a.star for a in call.args
+    ) or not isinstance(call.args[1].value, (cst.Tuple, cst.List)):
+        return None
+    maker = dotted(call.func)
+    if maker is None or maker == "type":
+        return None  # type(...) in a function is a late class (scanner's nested_types)
+    bases = tuple(dotted(e.value) or "" for e in call.args[1].value.elements)
+    made = reader.made_class(call, bases, None, {}, ident(stmt.name.value))
+    params = stmt.params
+    names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
+                                           *params.kwonly_params)}
+    problem = made.problem
+    shaping = [e.value for e in call.args[2].value.elements
+               if isinstance(e, cst.DictElement) and not isinstance(e.value, cst.Name)
+               ] if isinstance(call.args[2].value, cst.Dict) else []
+    used = next((r.split(".", 1)[0] for part in (call.args[1].value, *shaping)
+                 for r in refs_in(part) if r.split(".", 1)[0] in names), None)
+    if problem is None and used is not None:
+        problem = (f"the class reads the parameter {used!r} where it shapes the table or "
+                   "its columns, so each call may map something different")
+    return dataclasses.replace(
+        made, line=reader.first_line(stmt), end_line=reader.ex.pos.end_line(stmt),
+        body=dataclasses.replace(made.body, name=literal_str(call.args[0].value) or ident(
+            stmt.name.value), keywords=(("metaclass", maker),)),
+        problem=problem, maker=maker)
+
+
+# keyword arguments of declarative_base() / SQLAlchemy() that bring columns along
+_BASE_ARGS = frozenset({"cls", "model_class", "metaclass"})
+
+
+def _kwarg_set(small: cst.BaseSmallStatement | None, kwargs: str | None
+               ) -> tuple[str, cst.BaseExpression] | None:
+    """``kwargs["key"] = value`` on the function's ``**kwargs``: (key, value); else None."""
+    if kwargs is None or not isinstance(small, cst.Assign) or len(small.targets) != 1:
+        return None
+    target = small.targets[0].target
+    if not (isinstance(target, cst.Subscript) and dotted(target.value) == kwargs
+            and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index)):
+        return None
+    key = literal_str(target.slice[0].slice.value)
+    return (key, small.value) if key is not None and key.isidentifier() else None
+
+
+def _line_within(pos: Positions, node: cst.CSTNode) -> int:
+    """The line of a node, or of the first node inside it that has one (0: none does)."""
+    line = pos.line(node)
+    for child in node.children if not line else ():
+        line = _line_within(pos, child)
+        if line:
+            break
+    return line
+
+
+def _same(values: Sequence[cst.BaseExpression | None]) -> bool:
+    """Do all these returns return the same expression, as written?"""
+    first = values[0] if values else None
+    return all(v is first or (v is not None and first is not None and v.deep_equals(first))
+               for v in values[1:])
+
+
+def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:
+    """The first parameter of the enclosing function a class statement reads where it could
+    shape a column: in its decorators, bases, a column call, ``__tablename__``, a declared_attr.
+    ``_plugin = plugin`` (a plain value the call passes) and other methods (which run later,
+    on instances) do not."""
+    if not params:
+        return None
+    parts: list[cst.CSTNode] = [*node.decorators, *node.bases, *node.keywords]
+    for stmt, small in statements(block_body(node.body)):
+        if isinstance(stmt, cst.FunctionDef) and not {
+            (dotted(uncall(d.decorator)) or "").rsplit(".", 1)[-1] for d in stmt.decorators
+        } & DECLARED:
+            continue
+        if isinstance(small, (cst.Assign, cst.AnnAssign)):
+            targets = small.targets if isinstance(small, cst.Assign) else [small]
+            plain = isinstance(small.value, cst.Name) and not any(
+                (dotted(t.target) or "__").startswith("__") for t in targets)
+            if not plain:  # the attribute's own name is no read
+                parts.extend(p for p in (small.value, getattr(small, "annotation", None))
+                             if p is not None)
+            continue
+        parts.append(small if small is not None else stmt)
+    for part in parts:
+        for ref in refs_in(part):
+            if ref.split(".", 1)[0] in params:
+                return ref.split(".", 1)[0]
+    return None
+
