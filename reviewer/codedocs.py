@@ -49,7 +49,9 @@ DOCS: dict[str, CodeDoc] = {
             "personal data or free text, but it carries no label and no rule, so nothing masks "
             "it. The finding quotes that evidence (\"name token 'code', sibling 'expires_at', "
             "sibling 'user_id' (foreign key to users.id)\"). High-confidence credentials are "
-            "errors; low-confidence guesses are notes; the rest are warnings.",
+            "errors, and so, in a diff, is a credential the repository already masks or "
+            "labels under the same name (a second `authentication` when the first is masked); "
+            "low-confidence guesses are notes; the rest are warnings.",
         fix="Label the column in the model and add the printed rule, or add the rule alone. If "
             "the evidence misleads (e.g. `token_type`), list the name in `ignore-names`, or "
             "exempt the column with a reason.",
@@ -60,7 +62,10 @@ DOCS: dict[str, CodeDoc] = {
             "and this one is not: the same secret is protected in one table and copied in "
             "another.",
         fix="Label and mask it the way the similar field listed in the finding is, or add its "
-            "name to `ignore-names` if the two only look alike.",
+            "name to `ignore-names` if the two only look alike. A generic word (`name`, `key`, "
+            "`data`) resembles only a field of a model of the same role: a sibling by class "
+            "name (`SalesforceConnection` ~ `NetSuiteConnection`) or one from the same mixin; "
+            "a foreign key between the two tables is not enough.",
         security_severity="5.0",
     ),
     "MR005": CodeDoc(
