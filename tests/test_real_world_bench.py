@@ -777,6 +777,70 @@ class Team(Base):
     assert not by_key[("teams", "id")].flagged
 
 
+CONNECTIONS = '''\
+from sqlalchemy import Column, Integer, String, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class SalesforceConnection(Base):
+    __tablename__ = "sf_connections"
+    id = Column(Integer, primary_key=True)
+    authentication = Column(Text)
+    password_hash = Column(String(60))
+'''
+
+NETSUITE = '''
+
+class NetSuiteConnection(Base):
+    __tablename__ = "ns_connections"
+    id = Column(Integer, primary_key=True)
+    authentication = Column(Text)
+'''
+
+
+@pytest.mark.parametrize(("adopted", "error", "base_blocks"), [
+    pytest.param(False, False, True,
+                 id="adopting: empty rules, the base's secrets block, the new one warns"),
+    pytest.param(True, True, False,
+                 id="adopted: the base masks its secrets, the new twin of one blocks"),
+])
+def test_an_adopted_replay_masks_what_the_labels_call_sensitive_at_the_base(
+        tmp_path: Path, adopted: bool, error: bool, base_blocks: bool) -> None:
+    from benchmarks.replay import plan_project, replay
+
+    repo = make_repo(tmp_path / "upstream")
+    repo.write("LICENSE", "MIT License\n")
+    repo.write("app/models.py", CONNECTIONS)
+    repo.commit("salesforce")
+    repo.write("app/models.py", CONNECTIONS + NETSUITE)
+    sha = repo.commit("netsuite")
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "tiny").mkdir(parents=True)
+    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "tiny.csv").write_text(
+        HEADER + "tiny,app/models.py,sf_connections,id,none,,\n"
+        "tiny,app/models.py,sf_connections,authentication,credential,,\n"
+        "tiny,app/models.py,sf_connections,password_hash,credential,,\n"
+        "tiny,app/models.py,ns_connections,id,none,,\n"
+        "tiny,app/models.py,ns_connections,authentication,credential,,\n", encoding="utf-8")
+    plan = plan_project(_project(sha), mirrors, cap=5, regex=r"Column\(", replay_labels=[],
+                        labels_dir=labels)
+    replay([plan], mirrors, jobs=1, adopted=adopted)
+    pr = plan.prs[0]
+    assert pr.status == "ok"
+    (added,) = [a for a in pr.added if a.column == "authentication"]
+    assert (added.table, added.flagged, added.error) == ("ns_connections", True, error)
+    (mr003,) = [f for f in added.findings if f["code"] == "MR003"]
+    twin = [s["field"] for s in mr003["similar"] if s["strategy"] is not None]
+    assert twin == (["SalesforceConnection.authentication"] if adopted else [])
+    assert pr.blocking == (base_blocks or error)
+    assert pr.blocking_new == error
+
+
 NODES = '''\
 from sqlalchemy import JSON, Column, Integer
 from sqlalchemy.orm import declarative_base
