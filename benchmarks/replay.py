@@ -2,6 +2,7 @@
 
     python benchmarks/replay.py [--project NAME]... [--cap N] [--mirrors DIR] [--json OUT]
                                 [--no-write] [--verbose] [--held-out] [--show-heldout]
+                                [--adopted]
     python benchmarks/replay.py --list-unlabelled OUT.csv [--project NAME]...
 
 For each project of ``benchmarks/real_world/projects.toml``, the commits reachable from the pin
@@ -14,7 +15,10 @@ commits: the parent's files, then the commit's (every Python file of the reposit
 checkout has them, ``exclude`` left out; ``--extract-only``: only those under ``extract``),
 plus the project's ``.masking-reviewer.toml`` and an empty ``masking_rules.json``, as a team
 adopting the tool starts, and ``reviewer diff --base <parent> --format json --no-ai`` runs on
-it.
+it. With ``--adopted``, a team that adopted the tool before the commit: both commits hold a
+``masking_rules.json`` with a rule for every column of the parent the labels call sensitive
+(the reviewer's default strategy for the label's category), so ``MR004`` and ``MR003``'s
+masked twin have the team's masking to compare with.
 
 The truth about each pull request comes from the diff text, not from the reviewer: the columns
 a commit adds are read from its ``+`` lines (a ``Column``/``mapped_column``/``Field``
