@@ -6,6 +6,7 @@ No mirror and no network: the "mirror" is a git repository we build in tmp_path.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -325,6 +326,7 @@ def test_labels_join_scanned_columns_by_table_and_column() -> None:
 from benchmarks.replay import (  # noqa: E402
     Added,
     AddedResult,
+    Planned,
     PullRequest,
     added_columns,
     judge_pull_request,
@@ -738,34 +740,46 @@ def test_sqlmodel_fields_are_columns_only_in_tables_and_their_bases() -> None:
     ]
 
 
-def test_a_replayed_commit_adding_a_password_hash_is_flagged_and_blocks(tmp_path: Path) -> None:
-    from benchmarks.replay import plan_project, replay
+def _tiny_history(tmp_path: Path, commits: Sequence[tuple[str, Mapping[str, str]]],
+                  labels: str) -> Planned:
+    """The project "tiny" whose mirror holds ``commits`` (subject, files written), one on top
+    of the other, planned for replay with ``labels`` (the CSV's rows)."""
+    from benchmarks.replay import plan_project
 
     repo = make_repo(tmp_path / "upstream")
     repo.write("LICENSE", "MIT License\n")
-    repo.write("app/models.py", MODELS.replace("    password_hash = Column(String(60))\n", ""))
-    repo.commit("users")
-    repo.write("app/models.py", MODELS + '''
+    sha = ""
+    for subject, files in commits:
+        for path, text in files.items():
+            repo.write(path, text)
+        sha = repo.commit(subject)
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "tiny").mkdir(parents=True)
+    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "tiny.csv").write_text(HEADER + labels, encoding="utf-8")
+    return plan_project(_project(sha), mirrors, cap=5, regex=r"Column\(", replay_labels=[],
+                        labels_dir=tmp_path / "labels")
+
+
+def test_a_replayed_commit_adding_a_password_hash_is_flagged_and_blocks(tmp_path: Path) -> None:
+    from benchmarks.replay import replay
+
+    plan = _tiny_history(tmp_path, [
+        ("users", {"app/models.py": MODELS.replace("    password_hash = Column(String(60))\n",
+                                                   "")}),
+        ("password hashes and teams", {"app/models.py": MODELS + '''
 
 class Team(Base):
     __tablename__ = "teams"
     id = Column(Integer, primary_key=True)
-''')
-    sha = repo.commit("password hashes and teams")
-    mirrors = tmp_path / "mirrors"
-    (mirrors / "tiny").mkdir(parents=True)
-    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    (labels / "tiny.csv").write_text(
-        HEADER + "tiny,app/models.py,users,id,none,,\n"
-        "tiny,app/models.py,users,password_hash,credential,,\n"
-        "tiny,app/models.py,teams,id,none,,\n", encoding="utf-8")
-    plan = plan_project(_project(sha), mirrors, cap=5, regex=r"Column\(", replay_labels=[],
-                        labels_dir=labels)
+'''}),
+    ], "tiny,app/models.py,users,id,none,,\n"
+       "tiny,app/models.py,users,password_hash,credential,,\n"
+       "tiny,app/models.py,teams,id,none,,\n")
     # the root commit has no parent to compare with
     assert [pr.subject for pr in plan.prs] == ["password hashes and teams"]
-    replay([plan], mirrors, jobs=1)
+    replay([plan], tmp_path / "mirrors", jobs=1)
     pr = plan.prs[0]
     assert pr.status == "ok"
     by_key = {(a.table, a.column): a for a in pr.added}
@@ -808,28 +822,17 @@ class NetSuiteConnection(Base):
 ])
 def test_an_adopted_replay_masks_what_the_labels_call_sensitive_at_the_base(
         tmp_path: Path, adopted: bool, error: bool, base_blocks: bool) -> None:
-    from benchmarks.replay import plan_project, replay
+    from benchmarks.replay import replay
 
-    repo = make_repo(tmp_path / "upstream")
-    repo.write("LICENSE", "MIT License\n")
-    repo.write("app/models.py", CONNECTIONS)
-    repo.commit("salesforce")
-    repo.write("app/models.py", CONNECTIONS + NETSUITE)
-    sha = repo.commit("netsuite")
-    mirrors = tmp_path / "mirrors"
-    (mirrors / "tiny").mkdir(parents=True)
-    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    (labels / "tiny.csv").write_text(
-        HEADER + "tiny,app/models.py,sf_connections,id,none,,\n"
-        "tiny,app/models.py,sf_connections,authentication,credential,,\n"
-        "tiny,app/models.py,sf_connections,password_hash,credential,,\n"
-        "tiny,app/models.py,ns_connections,id,none,,\n"
-        "tiny,app/models.py,ns_connections,authentication,credential,,\n", encoding="utf-8")
-    plan = plan_project(_project(sha), mirrors, cap=5, regex=r"Column\(", replay_labels=[],
-                        labels_dir=labels)
-    replay([plan], mirrors, jobs=1, adopted=adopted)
+    plan = _tiny_history(tmp_path, [
+        ("salesforce", {"app/models.py": CONNECTIONS}),
+        ("netsuite", {"app/models.py": CONNECTIONS + NETSUITE}),
+    ], "tiny,app/models.py,sf_connections,id,none,,\n"
+       "tiny,app/models.py,sf_connections,authentication,credential,,\n"
+       "tiny,app/models.py,sf_connections,password_hash,credential,,\n"
+       "tiny,app/models.py,ns_connections,id,none,,\n"
+       "tiny,app/models.py,ns_connections,authentication,credential,,\n")
+    replay([plan], tmp_path / "mirrors", jobs=1, adopted=adopted)
     pr = plan.prs[0]
     assert pr.status == "ok"
     (added,) = [a for a in pr.added if a.column == "authentication"]
@@ -868,26 +871,14 @@ def test_a_replayed_pull_request_holds_the_code_that_uses_the_models(
         tmp_path: Path, whole: bool, flagged: bool) -> None:
     """A checkout has every file: a blob column's secret shows only in code outside the model
     package (``extract``), and the replayed pull request must hold that code too."""
-    from benchmarks.replay import plan_project, replay
+    from benchmarks.replay import replay
 
-    repo = make_repo(tmp_path / "upstream")
-    repo.write("LICENSE", "MIT License\n")
-    repo.write("drivers/ipmi.py", IPMI_DRIVER)
-    repo.write("app/models.py", NODES)
-    repo.commit("nodes")
-    repo.write("app/models.py", NODES + "    driver_info = Column(JSON)\n")
-    sha = repo.commit("driver info")
-    mirrors = tmp_path / "mirrors"
-    (mirrors / "tiny").mkdir(parents=True)
-    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    (labels / "tiny.csv").write_text(
-        HEADER + "tiny,app/models.py,nodes,id,none,,\n"
-        "tiny,app/models.py,nodes,driver_info,credential,,\n", encoding="utf-8")
-    plan = plan_project(_project(sha), mirrors, cap=5, regex=r"Column\(", replay_labels=[],
-                        labels_dir=labels)
-    replay([plan], mirrors, jobs=1, whole=whole)
+    plan = _tiny_history(tmp_path, [
+        ("nodes", {"drivers/ipmi.py": IPMI_DRIVER, "app/models.py": NODES}),
+        ("driver info", {"app/models.py": NODES + "    driver_info = Column(JSON)\n"}),
+    ], "tiny,app/models.py,nodes,id,none,,\n"
+       "tiny,app/models.py,nodes,driver_info,credential,,\n")
+    replay([plan], tmp_path / "mirrors", jobs=1, whole=whole)
     (added,) = plan.prs[0].added
     assert (added.table, added.column, added.seen) == ("nodes", "driver_info", True)
     assert (added.flagged, added.error) == (flagged, flagged)
