@@ -1323,7 +1323,8 @@ def _like_labelled(column: Column, found: Classification | None,
     by_name = found or classify(column.attribute or column.column, column.type, vocab)
     if by_name is None or by_name.category != "credential":
         return found
-    # "likely a credential too" (issue 9): flagged, but blocking needs the column's own evidence
+    # "likely a credential too" (issue 9): flagged here; in a diff, MR003 blocks it for the
+    # labelled twin (reviewer.checks.unlabeled_sensitive.masked_twin), as for a masked one
     return Classification("credential", "medium",
                           f"{by_name.reason}, like labelled '{twin.qualname}'")
 

@@ -15,6 +15,7 @@ from reviewer.checks.base import (
     covered,
     exemption_for,
     is_sure_credential,
+    label_words,
     severity,
 )
 from reviewer.types import Column, Config, Finding, SimilarField
@@ -64,13 +65,23 @@ def finding(snap: Snapshot, column: Column, config: Config) -> Finding:
             sev = "error"
         elif classification.confidence == "low":
             sev = "note"
+    # the classifier's evidence may name the twin already ("like labelled ...")
+    told = None if twin is not None and twin.qualname in classification.reason else twin
     found = column_finding(config, "MR003", column,
-                           message(column, classification, snap.rules.path, twin))
-    if twin is not None:
-        masks = f"the repository masks {twin.qualname} of the same name"
-        found = replace(found, evidence=f"{found.evidence}; {masks}" if found.evidence
-                        else masks)
+                           message(column, classification, snap.rules.path, told))
+    if told is not None:
+        did = f"the repository {_decided(told, 'masks', 'labels')} {told.qualname} of the same name"
+        found = replace(found, evidence=f"{found.evidence}; {did}" if found.evidence else did)
     return replace(found, severity=sev)
+
+
+def _masked(field: SimilarField) -> bool:
+    return field.rule is not None and field.rule.strategy != "keep"  # keep is no masking
+
+
+def _decided(field: SimilarField, masked: str, labelled: str) -> str:
+    """What the team did with the twin, in the caller's words: masked it, else labelled it."""
+    return masked if _masked(field) else labelled
 
 
 def masked_twin(snap: Snapshot, column: Column) -> SimilarField | None:
@@ -83,8 +94,7 @@ def masked_twin(snap: Snapshot, column: Column) -> SimilarField | None:
     vocab = snap.vocab
     mine = core_tokens(column.column, vocab)
     for s in snap.suggestion(column)[0]:
-        masked = s.labels or (s.rule is not None and s.rule.strategy != "keep")
-        if masked and core_tokens(s.column, vocab) == mine:
+        if (s.labels or _masked(s)) and core_tokens(s.column, vocab) == mine:
             return s
     return None
 
@@ -95,7 +105,11 @@ def message(column: Column, c: Classification, rules_path: str,
     # The evidence lets a user see why, and answer with ignore-names or an exemption; the
     # similar fields travel in Finding.similar and every format lists them right below.
     because = f": {c.reason}" if c.reason else ""
-    also = f", and {twin.qualname} of the same name is masked" if twin is not None else ""
+    also = ""
+    if twin is not None:
+        how = _decided(twin, f"masked with {twin.rule.strategy if twin.rule else ''}",
+                       f"labelled {label_words(twin.labels)}")
+        also = f", and {twin.qualname} of the same name is {how}"
     return (
         f"{column.qualname} looks like a {kind} ({c.confidence} confidence{because}{also}), "
         f"but it has no label and {rules_path} has no rule for {column.table}.{column.column}."
