@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from reviewer.facts import INDEX_MAKERS
-from reviewer.syntax import block_body, dotted, ident, statements
+from reviewer.syntax import block_body, dotted, ident, param_names, statements
 
 # A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
 # here: conda-store's sha256 = datastructure_hash(spec) is a checksum, not a secret.
@@ -269,11 +269,7 @@ def injected_bases(stmt: cst.FunctionDef) -> tuple[str, ...]:
         return ()
     counter = Assigned()
     stmt.body.visit(counter)
-    params = stmt.params
-    bound = set(counter.counts) | {
-        ident(p.name.value) for p in (*params.posonly_params, *params.params,
-                                      *params.kwonly_params, params.star_arg, params.star_kwarg)
-        if isinstance(p, cst.Param)}
+    bound = set(counter.counts) | param_names(stmt.params, starred=True)
     found: list[str] = []
     seen: set[str] = set()
 

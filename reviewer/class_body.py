@@ -48,6 +48,7 @@ from reviewer.syntax import (
     literal_bool,
     literal_str,
     literal_strings,
+    param_names,
     refs_in,
     statements,
     uncall,
@@ -636,8 +637,7 @@ def _helpers(body: Sequence[cst.BaseStatement]) -> dict[str, cst.Call]:
         if not isinstance(ret, cst.Return) or not isinstance(ret.value, cst.Call):
             continue
         params = stmt.params
-        names_in = {ident(p.name.value) for p in (
-            *params.posonly_params, *params.params, *params.kwonly_params)}
+        names_in = param_names(params)
         if isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None or any(
             r.split(".", 1)[0] in names_in for r in refs_in(ret.value)
         ):

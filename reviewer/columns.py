@@ -730,7 +730,6 @@ class ColumnBuilder(ColumnCalls):
                        "(autoload_with), so its columns are not in the source and their labels "
                        "cannot be checked; declare the columns explicitly")
 
-
     def unknown_external(self, qual: str, mapped_elsewhere: bool) -> str:
         """The rest of the MR007 message for a base none of the sources knows, ending in the
         exact `external-bases` entry that reads it: a mixin's when another base maps the class,

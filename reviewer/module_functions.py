@@ -17,23 +17,28 @@ from reviewer.calls import Extractor
 from reviewer.class_body import DECLARED, ClassReader
 from reviewer.facts import FactoryFacts, MadeClass
 from reviewer.node_positions import Positions
-from reviewer.syntax import block_body, dotted, ident, literal_str, refs_in, statements, uncall
+from reviewer.syntax import (
+    block_body,
+    dotted,
+    ident,
+    literal_str,
+    param_names,
+    refs_in,
+    statements,
+    uncall,
+)
 
 
 def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | None:
     """``def f(*args, **kwargs): return Column(...)``: a preset the inventory may inline."""
-    body = [small for _s, small in statements(block_body(stmt.body))
-            if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
-    compound = [s for s in block_body(stmt.body) if not isinstance(
-        s, cst.SimpleStatementLine)]
-    if compound or not body or not isinstance(body[-1], cst.Return):
+    body = _simple_body(stmt)
+    if not body or not isinstance(body[-1], cst.Return):
         return None
     ret = body[-1].value
     if not isinstance(ret, cst.Call):
         return None
     params = stmt.params
-    names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
-                                           *params.kwonly_params)}
+    names = param_names(params)
     star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
     starstar = params.star_kwarg.name.value if params.star_kwarg is not None else None
     # `kwargs["mysql_character_set"] = "utf8"` before the return (buildbot's Table
@@ -60,6 +65,20 @@ def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | Non
         dataclasses.replace(ex.call(ret), line=line, end_line=end_line), star_args,
         star_kwargs, first is not None and first.star == "*", uses,
     )
+
+
+def _simple_body(stmt: cst.FunctionDef) -> list[cst.BaseSmallStatement | None] | None:
+    """The small statements of a function's body past its docstrings, when each is one (no
+    ``if``, loop or nested ``def``), else None."""
+    if any(not isinstance(s, cst.SimpleStatementLine) for s in block_body(stmt.body)):
+        return None
+    return [small for _s, small in statements(block_body(stmt.body))
+            if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
+
+
+# why a class a function makes cannot stand for every call (class_function, metaclass_function)
+_SHAPED_BY = ("the class reads the parameter {used!r} where it shapes the table or its "
+              "columns, so each call may map something different")
 
 
 def base_problem(stmt: cst.FunctionDef, finder: Returns, pos: Positions) -> str | None:
@@ -133,11 +152,7 @@ def class_function(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
     node = classes[ident(name)]
     pos = reader.ex.pos
     problem: str | None = None
-    params = stmt.params
-    names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
-                                           *params.kwonly_params)}
-    names.update(ident(p.name.value) for p in (params.star_arg, params.star_kwarg)
-                 if isinstance(p, cst.Param))
+    names = param_names(stmt.params, starred=True)
     last = body[-1][1] if body else None
     others = [small or s for s, small in body[:-1]
               if s is not node and not isinstance(small, cst.Pass)]
@@ -154,8 +169,7 @@ def class_function(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
         problem = ("it does more than define the class and return it"
                    f"{f' (line {at})' if at else ''}, which could change the class")
     elif (used := _params_used(node, names)) is not None:
-        problem = (f"the class reads the parameter {used!r} where it shapes the table or "
-                   "its columns, so each call may map something different")
+        problem = _SHAPED_BY.format(used=used)
     return MadeClass(
         ident(stmt.name.value), reader.first_line(stmt), pos.end_line(stmt),
         ("lit", ident(name)), reader.class_(node), problem,
@@ -168,11 +182,8 @@ def metaclass_function(stmt: cst.FunctionDef, reader: ClassReader) -> MadeClass 
     bases and a namespace, which is a class statement with ``metaclass=Meta`` when Meta is
     a metaclass (the resolver decides, from Meta's facts). Only a function whose whole body
     is that one return is read; what the namespace holds is read like a type() template's."""
-    body = [small for _s, small in statements(block_body(stmt.body))
-            if not (isinstance(small, cst.Expr) and literal_str(small.value) is not None)]
-    compound = [s for s in block_body(stmt.body)
-                if not isinstance(s, cst.SimpleStatementLine)]
-    if compound or len(body) != 1 or not isinstance(ret := body[0], cst.Return) or (
+    body = _simple_body(stmt)
+    if body is None or len(body) != 1 or not isinstance(ret := body[0], cst.Return) or (
         stmt.asynchronous is not None or stmt.decorators
     ):
         return None
@@ -186,9 +197,7 @@ def metaclass_function(stmt: cst.FunctionDef, reader: ClassReader) -> MadeClass 
         return None  # type(...) in a function is a late class (scanner's nested_types)
     bases = tuple(dotted(e.value) or "" for e in call.args[1].value.elements)
     made = reader.made_class(call, bases, None, {}, ident(stmt.name.value))
-    params = stmt.params
-    names = {ident(p.name.value) for p in (*params.posonly_params, *params.params,
-                                           *params.kwonly_params)}
+    names = param_names(stmt.params)
     problem = made.problem
     shaping = [e.value for e in call.args[2].value.elements
                if isinstance(e, cst.DictElement) and not isinstance(e.value, cst.Name)
@@ -196,8 +205,7 @@ def metaclass_function(stmt: cst.FunctionDef, reader: ClassReader) -> MadeClass 
     used = next((r.split(".", 1)[0] for part in (call.args[1].value, *shaping)
                  for r in refs_in(part) if r.split(".", 1)[0] in names), None)
     if problem is None and used is not None:
-        problem = (f"the class reads the parameter {used!r} where it shapes the table or "
-                   "its columns, so each call may map something different")
+        problem = _SHAPED_BY.format(used=used)
     return dataclasses.replace(
         made, line=reader.first_line(stmt), end_line=reader.ex.pos.end_line(stmt),
         body=dataclasses.replace(made.body, name=literal_str(call.args[0].value) or ident(

@@ -552,7 +552,6 @@ class _ModuleBuilder:
         )
 
 
-
 _FLASK_EXT_PREFIXES = tuple(f"{package}." for package in FLASK_EXT_PACKAGES)
 
 

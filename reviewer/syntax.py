@@ -165,6 +165,17 @@ def statements(body: Sequence[cst.BaseStatement]) -> Iterable[
             yield stmt, None
 
 
+def param_names(params: cst.Parameters, *, starred: bool = False) -> set[str]:
+    """The names a function's parameters bind: those given by position or keyword, and with
+    ``starred`` its ``*args`` and ``**kwargs`` too."""
+    named = {ident(p.name.value)
+             for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    if starred:
+        named.update(ident(p.name.value) for p in (params.star_arg, params.star_kwarg)
+                     if isinstance(p, cst.Param))
+    return named
+
+
 def block_body(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
     if isinstance(block, cst.IndentedBlock):
         return block.body
