@@ -738,11 +738,17 @@ class ThrowawayRepo:
                                             input=EMPTY_RULES.encode()),
         }
         self.index = root / ".git" / "replay-index"
+        # each commit's files, listed once: --adopted builds the pull request twice, the
+        # second time with the rules the first one's base gave
+        self._files: dict[str, list[tuple[str, str]]] = {}
 
     def tree(self, commit: str) -> str:
-        entries = [(sha, path) for sha, path in tree_files(self.mirror, commit, self.project,
-                                                     self.whole)
-                   if path != self.project.licence_file]
+        entries = self._files.get(commit)
+        if entries is None:
+            entries = self._files[commit] = [
+                (sha, path) for sha, path in tree_files(self.mirror, commit, self.project,
+                                                        self.whole)
+                if path != self.project.licence_file]
         lines = [f"100644 blob {sha}\t{path}" for sha, path in entries]
         lines += [f"100644 blob {sha}\t{path}" for path, sha in self.extra.items()]
         env = {"GIT_INDEX_FILE": str(self.index)}
