@@ -124,7 +124,7 @@ def _entry(column: Column, rule: Rule | None, rules: RulesFile) -> ManifestEntry
         strategy = STRATEGIES.get(rule.strategy)
         return replace(
             uncovered,
-            status="kept" if rule.strategy == "keep" else "masked",
+            status="masked" if rule.masks else "kept",
             strategy=rule.strategy,
             value=rule.value,
             note=rule.note,

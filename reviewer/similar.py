@@ -176,7 +176,7 @@ class SimilarIndex:
         members: dict[_GroupKey, list[tuple[int, Column]]] = {}
         for position, col in enumerate(inventory.columns):
             rule = self.rules.get(col.key)
-            if not col.labels and (rule is None or rule.strategy == "keep"):
+            if not col.labels and (rule is None or not rule.masks):
                 # an unlabelled column that is not masked ("keep" copies it as is) tells us
                 # nothing about what to do
                 continue
@@ -320,7 +320,7 @@ def suggest_rule(
     justifies a different column.
     """
     for field in similar:
-        if field.rule is None or field.rule.strategy == "keep":
+        if field.rule is None or not field.rule.masks:
             continue
         candidate = Rule(
             table=column.table,

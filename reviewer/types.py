@@ -192,6 +192,11 @@ class Rule:
     def key(self) -> tuple[str, str]:
         return (self.table, self.column)
 
+    @property
+    def masks(self) -> bool:
+        """``keep`` copies the column as it is: a decision not to mask, never masking."""
+        return self.strategy != "keep"
+
     def entry(self) -> dict[str, object]:
         """The JSON object as it belongs in the rules file."""
         out: dict[str, object] = {

@@ -31,7 +31,7 @@ def describe(similar: Sequence[SimilarField]) -> str:
         how = label_words(s.labels) if s.labels else "unlabelled"
         if s.rule is None:
             masked = "no rule"
-        elif s.rule.strategy == "keep":
+        elif not s.rule.masks:
             masked = "copied unmasked (keep)"  # keep is a decision not to mask, never masking
         else:
             masked = f"masked with {s.rule.strategy}"

@@ -76,7 +76,7 @@ def finding(snap: Snapshot, column: Column, config: Config) -> Finding:
 
 
 def _masked(field: SimilarField) -> bool:
-    return field.rule is not None and field.rule.strategy != "keep"  # keep is no masking
+    return field.rule is not None and field.rule.masks
 
 
 def _decided(field: SimilarField, masked: str, labelled: str) -> str:
