@@ -299,6 +299,8 @@ def test_classify_negative(name: str, type_expr: str | None) -> None:
                      _c("credential", "high",
                         "name token 'token' and encrypted column type 'EncryptedType'"),
                      id="encrypted type raises a medium name"),
+        pytest.param("token", "UUID(as_uuid=True)", _c("credential", "high", "name token 'token'"),
+                     id="a random UUID named token is one (Magpie: tmp_tokens.token)"),
         pytest.param("ssn", "EncryptedType(String)",
                      _c("direct_identifier", "high", "name token 'ssn'"),
                      id="encrypted identifier stays an identifier"),
