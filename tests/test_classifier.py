@@ -284,7 +284,6 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("email_from_name", "UnicodeText()", id="the sender name of a group's mail"),
         pytest.param("camera_max_age", "Integer", id="a limit on how old data may be"),
         pytest.param("cvss2_authentication", "Text", id="a CVSS metric of a vulnerability"),
-        pytest.param("svc_acc_email", "String", id="a service account's address"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -1850,15 +1849,6 @@ _PERSON_VERSIONED = """
             id="negative: the user a service runs as is no record of who did what"),
         pytest.param(_USER_STORE, ("challenge", "serial"), (None, None, None),
                      id="negative: a serial the comment says is a token's, beside an expiry"),
-        pytest.param("""
-            class BillingSession(Base):
-                __tablename__ = "billing_sessions"
-                id = Column(String, primary_key=True)
-                user_id = Column(String)
-                price_code = Column(String)
-                status = Column(String)
-            """, ("billing_sessions", "price_code"), (None, None, None),
-            id="negative: a price's code, though the rows are sessions"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
