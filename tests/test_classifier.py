@@ -1600,6 +1600,15 @@ _PERSON_VERSIONED = """
                                             "by name"),
             id="started_by names the operator"),
         pytest.param("""
+            class AgentExecution(Base):
+                __tablename__ = "agent_execution"
+                id = Column(Integer, primary_key=True)
+                triggered_by = Column(String)
+            """, ("agent_execution", "triggered_by"),
+            ("direct_identifier", "medium", "name 'triggered_by' on a String column: who did "
+                                            "it, by name"),
+            id="triggered_by names who ran it (faraday)"),
+        pytest.param("""
             class User(Base):
                 __tablename__ = "accounts_user"
                 id = Column(Integer, primary_key=True)
