@@ -12,16 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
-from reviewer.classifier import (
-    STRENGTH,
-    Vocabulary,
-    classify,
-    ignored_name,
-    load_vocabulary,
-    normalize,
-    ruled_out,
-    type_idents,
-)
+from reviewer.classifier import STRENGTH, classify, ignored_name, ruled_out, type_idents
 from reviewer.types import (
     Category,
     Classification,
@@ -31,6 +22,7 @@ from reviewer.types import (
     StoredKey,
     ValueSource,
 )
+from reviewer.vocabulary import Vocabulary, load_vocabulary, normalize
 
 
 def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.code_verdicts import open_to_code
 from reviewer.column_uses import ColumnIndex
@@ -23,6 +22,7 @@ from reviewer.review import classify_inventory
 from reviewer.sources import MemoryTree
 from reviewer.types import Config, ValueSource
 from reviewer.value_sources import value_sources
+from reviewer.vocabulary import load_vocabulary
 from tests.code_evidence import EvidenceApp, Judged, scanned
 from tests.gitrepo import GitRepo, isolate_git, make_repo
 
