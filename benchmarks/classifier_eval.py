@@ -22,8 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewer.classifier import classify, load_vocabulary
+from reviewer.classifier import classify
 from reviewer.types import CATEGORIES
+from reviewer.vocabulary import load_vocabulary
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "classifier_corpus.csv"
 SENSITIVE = "all sensitive"

@@ -7,493 +7,39 @@ lives in, its siblings, and how the repository labels its twins. Each verdict ca
 evidence it rests on ("name token 'code', sibling 'expires_at', sibling 'user_id' (foreign key
 to users.id)"), so a user can see why and answer with ``ignore-names`` or an exemption.
 
-The words live in ``vocabulary.toml`` next to this module (documented there, each rule of
-thumb with the real column that motivated it); this module only knows how to read them. It
-never sees data values and never imports model code.
+The words live in ``vocabulary.toml`` (documented there, each rule of thumb with the real
+column that motivated it), read and split by ``reviewer.vocabulary``; this module weighs them.
+It never sees data values and never imports model code.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from importlib import resources
-from typing import Any
 
 from reviewer.types import (
-    CATEGORIES,
-    Category,
     Classification,
     Column,
     Confidence,
-    Config,
+)
+from reviewer.vocabulary import (
+    Term,
+    Vocabulary,
+    contains_any,
+    load_vocabulary,
+    normalize,
+    singular,
+    snake_case,
+    snake_norm,
+    words,
 )
 
-CONFIDENCES: tuple[Confidence, ...] = ("high", "medium", "low")
 _RANK: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
-
-# Acronym before a capitalised word (HTTPServer -> HTTP), a capitalised or lower word, an
-# acronym at the end, or a bare number; digits stay on the word they follow (line1, s3).
-_TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One vocabulary entry: a run of (singular) tokens that marks a category."""
-
-    text: str  # as written in the vocabulary or config
-    tokens: tuple[str, ...]
-    category: Category
-    confidence: Confidence
-    configured: bool = False  # added by the user's config rather than shipped
-
-
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
-    terms: tuple[Term, ...]
-    negative_phrases: frozenset[tuple[str, ...]]
-    qualified_heads: frozenset[tuple[str, ...]]
-    whole_name: frozenset[tuple[str, ...]]
-    prose_attributes: frozenset[str]
-    location_suffixes: frozenset[str]
-    about_suffixes: frozenset[str]
-    material: frozenset[tuple[str, ...]]
-    material_max_length: int
-    sized_types: frozenset[str]
-    flag_prefixes: frozenset[str]
-    metadata_suffixes: tuple[tuple[str, ...], ...]
-    ignore_names: tuple[str, ...]  # fnmatch globs on the snake_case name
-    encrypted_types: frozenset[str]
-    encrypted_prefixes: frozenset[str]
-    binary_types: frozenset[str]
-    binary_secret_tokens: frozenset[str]
-    json_types: frozenset[str]
-    text_types: frozenset[str]
-    blob_names: frozenset[str]
-    blob_prefixes: frozenset[str]
-    flag_types: frozenset[str]
-    scalar_types: frozenset[str]
-    vendor_prefixes: frozenset[str]
-    sibling_suffixes: tuple[str, ...]
-    # [context]: evidence from the table, the siblings and the comments
-    secret_tables: tuple[tuple[str, ...], ...] = ()
-    bare_secrets: frozenset[str] = frozenset()
-    expiry_siblings: frozenset[str] = frozenset()
-    person_tables: frozenset[str] = frozenset()
-    secret_words: tuple[tuple[str, ...], ...] = ()
-    public_words: tuple[tuple[str, ...], ...] = ()
-    settings_tables: tuple[tuple[str, ...], ...] = ()
-    config_tables: tuple[tuple[str, ...], ...] = ()
-    config_owners: frozenset[str] = frozenset()
-    audit_tables: tuple[tuple[str, ...], ...] = ()
-    audit_actors: frozenset[str] = frozenset()
-    org_tables: frozenset[tuple[str, ...]] = frozenset()
-    author_siblings: frozenset[str] = frozenset()
-    by_name_types: frozenset[str] = frozenset()
-    by_verbs: frozenset[str] = frozenset()
-    person_only: frozenset[tuple[str, ...]] = frozenset()
-    text_only: frozenset[tuple[str, ...]] = frozenset()
-    personal_siblings: frozenset[str] = frozenset()
-    machine_ip_qualifiers: frozenset[str] = frozenset()
-    person_ip_qualifiers: frozenset[str] = frozenset()
-    address_locators: frozenset[str] = frozenset()
-    network_siblings: frozenset[str] = frozenset()
-    sealing_flags: frozenset[str] = frozenset()
-    sealed_names: frozenset[str] = frozenset()
-    external_account_names: frozenset[str] = frozenset()
-    person_prose: frozenset[tuple[str, ...]] = frozenset()
-    audit_seals: frozenset[tuple[str, ...]] = frozenset()
-    visit_siblings: frozenset[str] = frozenset()
-    visit_words: frozenset[str] = frozenset()
-    identity_tables: tuple[tuple[str, ...], ...] = ()
-    identity_ids: frozenset[str] = frozenset()
-    handle_id_suffixes: frozenset[str] = frozenset()
-    recipient_names: frozenset[str] = frozenset()
-    session_tables: tuple[tuple[str, ...], ...] = ()
-    session_ids: frozenset[str] = frozenset()
-    private_halves: frozenset[tuple[str, ...]] = frozenset()
-    message_tables: tuple[tuple[str, ...], ...] = ()
-    head_only: frozenset[tuple[str, ...]] = frozenset()
-    owned_heads: frozenset[tuple[str, ...]] = frozenset()
-    head_owners: frozenset[str] = frozenset()
-    # [split]: words a concatenated token (otpkey, clientsecret) may be split into
-    split_words: frozenset[str] = frozenset()
-    split_min_token: int = 0
-    # [credential] qualified_low: a low word that takes the confidence of the credential word
-    # right before it (otp_key)
-    qualified_low: frozenset[tuple[str, ...]] = frozenset()
-    hashed_types: frozenset[str] = frozenset()
-    verifier_suffixes: frozenset[str] = frozenset()
-    # [code]: the keys the repository's code keeps in a blob (reviewer.blob_keys)
-    keyed_type_words: frozenset[str] = frozenset()
-    unique_attribute_min_words: int = 2
-    key_not_secret: frozenset[str] = frozenset()
-    key_about_suffixes: frozenset[str] = frozenset()
-    person_key_words: frozenset[str] = frozenset()
-    row_key_words: frozenset[str] = frozenset()
-    row_value_words: frozenset[str] = frozenset()
-    # [values]: how the code makes and checks a column's value (reviewer.value_sources)
-    values: ValueWords | None = None
-    # [declared]: what the code declares secret (reviewer.declared_secrets)
-    declared: DeclaredWords | None = None
-    # terms by first token, derived from ``terms``; excluded from eq/hash so the value stays
-    # hashable
-    index: Mapping[str, tuple[Term, ...]] = field(
-        default_factory=dict, hash=False, compare=False, repr=False
-    )
-    # classify() answers by (name, type): schemas repeat a few dozen names thousands of times
-    memo: dict[tuple[str, str | None], Classification | None] = field(
-        default_factory=dict, init=False, hash=False, compare=False, repr=False
-    )
-    words_memo: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
-        default_factory=dict, init=False, hash=False, compare=False, repr=False
-    )
-    ruled_out_memo: dict[str, bool] = field(
-        default_factory=dict, init=False, hash=False, compare=False, repr=False
-    )
-
-
-def tokenize(name: str) -> tuple[str, ...]:
-    """Split snake_case, kebab-case and camelCase into lower-case tokens.
-
-    >>> tokenize("oauthTokenSecret")
-    ('oauth', 'token', 'secret')
-    >>> tokenize("APIKey_v2")
-    ('api', 'key', 'v2')
-    """
-    return tuple(t.lower() for t in _TOKEN.findall(name))
-
-
-def _singular(token: str) -> str:
-    # Crude on purpose: applied to both sides, so it only has to be consistent, not English.
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
-
-
-@lru_cache(maxsize=65536)  # schemas repeat a few hundred names thousands of times
-def normalize(name: str) -> tuple[str, ...]:
-    """Tokens as compared against the vocabulary: lower-case, singular and canonical."""
-    return tuple(_canonical(_singular(t)) for t in tokenize(name))
-
-
-def _canonical(token: str) -> str:
-    """One spelling for words that mean the same ([split] synonyms: uri is url)."""
-    return _synonyms().get(token, token)
-
-
-@lru_cache(maxsize=1)
-def _synonyms() -> Mapping[str, str]:
-    table = _shipped().get("split", {}).get("synonyms", {})
-    if not isinstance(table, dict) or not all(
-            isinstance(v, dict) and isinstance(v.get("as"), str) and v.get("example")
-            for v in table.values()):
-        raise ValueError("vocabulary.toml: [split] synonyms: each needs `as` and an example")
-    return {k: v["as"] for k, v in table.items()}
-
-
-def _segment(token: str, words: frozenset[str]) -> list[str] | None:
-    """``otpkey`` -> otp, key: the fewest vocabulary words that spell the token exactly."""
-    best: dict[int, list[str]] = {0: []}
-    for end in range(1, len(token) + 1):
-        options = [best[start] + [token[start:end]] for start in range(end)
-                   if start in best and token[start:end] in words]
-        if options:
-            best[end] = min(options, key=len)
-    found = best.get(len(token))
-    return found if found and len(found) > 1 else None
-
-
-def words(name: str, vocab: Vocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The name's compared tokens and the same tokens as written, with concatenated words
-    split against the vocabulary: ``clientsecret`` reads as client, secret; ``userPassword``
-    was split by its capital already. A token that is a vocabulary word itself stays whole
-    (``password`` is not pass + word), and so does one no set of vocabulary words spells."""
-    if name in vocab.words_memo:
-        return vocab.words_memo[name]
-    tokens: list[str] = []
-    written: list[str] = []
-    for raw in tokenize(name):
-        token = _canonical(_singular(raw))
-        parts = (_segment(token, vocab.split_words)
-                 if len(token) >= vocab.split_min_token and token.isalpha()
-                 and token not in vocab.split_words and token not in vocab.index else None)
-        if parts is None:
-            tokens.append(token)
-            written.append(raw)
-            continue
-        start = 0
-        for i, part in enumerate(parts):
-            # the written token keeps its plural on the last part (clientsecrets)
-            end = len(raw) if i == len(parts) - 1 else start + len(part)
-            tokens.append(part)
-            written.append(raw[start:end])
-            start = end
-    vocab.words_memo[name] = found = (tuple(tokens), tuple(written))
-    return found
-
-
-def _strs(table: Mapping[str, Any], key: str) -> list[str]:
-    """A list of words; a word may be written ``{ name = ..., example = ... }``, and a rule of
-    thumb added to the vocabulary must be: the example is the real column that motivated it."""
-    value = table.get(key, [])
-    if not isinstance(value, list):
-        raise ValueError(f"vocabulary.toml: {key!r} must be a list")
-    out = []
-    for v in value:
-        if isinstance(v, dict):
-            if not (isinstance(v.get("name"), str) and isinstance(v.get("example"), str)
-                    and v["example"].strip()):
-                raise ValueError(f"vocabulary.toml: {key!r}: {v!r} needs a name and an example")
-            v = v["name"]
-        if not isinstance(v, str):
-            raise ValueError(f"vocabulary.toml: {key!r} must hold strings")
-        out.append(v)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _shipped() -> Mapping[str, Any]:
-    from reviewer.cache import parsed_toml
-
-    text = resources.files("reviewer").joinpath("vocabulary.toml").read_text(encoding="utf-8")
-    return parsed_toml(text)
-
-
-def _terms(entries: Iterable[str], category: Category, confidence: Confidence,
-           configured: bool = False) -> list[Term]:
-    out = []
-    for text in entries:
-        tokens = normalize(text)
-        if tokens:
-            out.append(Term(text, tokens, category, confidence, configured))
-    return out
-
-
-def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
-           ignore: tuple[str, ...]) -> Vocabulary:
-    data = _shipped()
-    terms: list[Term] = []
-    for category in CATEGORIES:
-        section = data.get(category, {})
-        for confidence in CONFIDENCES:
-            terms += _terms(_strs(section, confidence), category, confidence)
-    quasi = data["quasi_identifier"]
-    terms += _terms((f"{provider}_{suffix}" for provider in _strs(quasi, "identity_providers")
-                     for suffix in _strs(quasi, "identity_provider_suffixes")),
-                    "quasi_identifier", "medium")
-    for category, names in config_names:
-        terms += _terms(names, category, "high", configured=True)
-    neg, types, similar, ctx = data["negative"], data["types"], data["similar"], data["context"]
-    index: dict[str, list[Term]] = {}
-    for term in terms:
-        index.setdefault(term.tokens[0], []).append(term)
-    return Vocabulary(
-        terms=tuple(terms),
-        negative_phrases=frozenset(t for t in map(normalize, _strs(neg, "phrases")) if t),
-        qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
-        whole_name=frozenset(_phrases(data["credential"], "whole_name")),
-        prose_attributes=frozenset(map(_singular, _strs(data["free_text"], "prose_attributes"))),
-        location_suffixes=frozenset(map(_singular, _strs(data["credential"], "location_suffixes"))),
-        about_suffixes=frozenset(map(_singular, _strs(data["credential"], "about_suffixes"))),
-        material=frozenset(_phrases(data["credential"], "material")),
-        material_max_length=int(data["credential"]["material_max_length"]),
-        sized_types=frozenset(_strs(types, "sized")),
-        flag_prefixes=frozenset(_singular(p) for p in _strs(neg, "flag_prefixes")),
-        metadata_suffixes=tuple(t for t in map(normalize, _strs(neg, "metadata_suffixes")) if t),
-        ignore_names=tuple(_snake(n) if "*" not in n and "?" not in n else n.lower()
-                           for n in (*_strs(neg, "names"), *ignore)),
-        encrypted_types=frozenset(_strs(types, "encrypted")),
-        encrypted_prefixes=frozenset(map(_singular, _strs(types, "encrypted_prefixes"))),
-        binary_types=frozenset(_strs(types, "binary")),
-        binary_secret_tokens=frozenset(map(_singular, _strs(types, "binary_secret_tokens"))),
-        json_types=frozenset(_strs(types, "json")),
-        text_types=frozenset(_strs(types, "text")),
-        blob_names=frozenset("_".join(normalize(n)) for n in _strs(types, "blob_names")),
-        blob_prefixes=frozenset(map(_singular, _strs(types, "blob_prefixes"))),
-        flag_types=frozenset(_strs(types, "flag")),
-        scalar_types=frozenset(_strs(types, "scalar")),
-        vendor_prefixes=frozenset(_strs(similar, "vendor_prefixes")),
-        sibling_suffixes=tuple(_strs(similar, "sibling_suffixes")),
-        secret_tables=_phrases(ctx, "secret_tables"),
-        bare_secrets=frozenset("_".join(normalize(n)) for n in _strs(ctx, "bare_secrets")),
-        expiry_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "expiry_siblings")),
-        person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),
-        secret_words=_phrases(ctx, "secret_words"),
-        public_words=_phrases(ctx, "public_words"),
-        settings_tables=_phrases(ctx, "settings_tables"),
-        config_tables=_phrases(ctx, "config_tables"),
-        config_owners=frozenset(map(_singular, _strs(ctx, "config_owners"))),
-        audit_tables=_phrases(ctx, "audit_tables"),
-        audit_actors=frozenset("_".join(normalize(n)) for n in _strs(ctx, "audit_actors")),
-        org_tables=frozenset(_phrases(ctx, "org_tables")),
-        author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
-        by_name_types=frozenset(_strs(ctx, "by_name_types")),
-        by_verbs=frozenset(map(_singular, _strs(ctx, "by_verbs"))),
-        person_only=frozenset(_phrases(ctx, "person_only")),
-        text_only=frozenset(_phrases(ctx, "text_only")),
-        personal_siblings=frozenset(map(_snake_norm, _strs(ctx, "personal_siblings"))),
-        machine_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "machine_ip_qualifiers"))),
-        person_ip_qualifiers=frozenset(map(_singular, _strs(ctx, "person_ip_qualifiers"))),
-        address_locators=frozenset(map(_singular, _strs(ctx, "address_locators"))),
-        network_siblings=frozenset(map(_snake_norm, _strs(ctx, "network_siblings"))),
-        sealing_flags=frozenset(map(_snake_norm, _strs(ctx, "sealing_flags"))),
-        sealed_names=frozenset(map(_snake_norm, _strs(ctx, "sealed_names"))),
-        external_account_names=frozenset(map(_snake_norm, _strs(ctx, "external_account_names"))),
-        person_prose=frozenset(_phrases(ctx, "person_prose")),
-        audit_seals=frozenset(_phrases(ctx, "audit_seals")),
-        visit_siblings=frozenset(map(_snake_norm, _strs(ctx, "visit_siblings"))),
-        visit_words=frozenset(map(_snake_norm, _strs(ctx, "visit_words"))),
-        identity_tables=_phrases(ctx, "identity_tables"),
-        identity_ids=frozenset(map(_snake_norm, _strs(ctx, "identity_ids"))),
-        handle_id_suffixes=frozenset(map(_snake_norm, _strs(ctx, "handle_id_suffixes"))),
-        recipient_names=frozenset(map(_snake_norm, _strs(ctx, "recipient_names"))),
-        session_tables=_phrases(ctx, "session_tables"),
-        session_ids=frozenset(map(_snake_norm, _strs(ctx, "session_ids"))),
-        private_halves=frozenset(_phrases(ctx, "private_halves")),
-        message_tables=_phrases(ctx, "message_tables"),
-        head_only=frozenset((*_phrases(data["direct_identifier"], "head_only"),
-                             *_phrases(data["credential"], "head_only"))),
-        owned_heads=frozenset(_phrases(data["credential"], "owned_heads")),
-        head_owners=frozenset(map(_snake_norm, _strs(data["credential"], "head_owners"))),
-        split_words=_split_words(terms, data["split"], neg),
-        split_min_token=int(data["split"]["min_token"]),
-        qualified_low=frozenset(_phrases(data["credential"], "qualified_low")),
-        hashed_types=frozenset(_strs(types, "hashed")),
-        verifier_suffixes=frozenset(map(_singular, _strs(data["credential"], "verifier_suffixes"))),
-        keyed_type_words=frozenset(map(_singular, _strs(data["code"], "keyed_type_words"))),
-        unique_attribute_min_words=int(data["code"]["unique_attribute_min_words"]),
-        key_not_secret=frozenset(map(_snake_norm, _strs(data["code"], "key_not_secret"))),
-        row_key_words=frozenset(map(_singular, _strs(data["code"], "row_key_words"))),
-        row_value_words=frozenset(map(_singular, _strs(data["code"], "row_value_words"))),
-        key_about_suffixes=frozenset(map(_singular, _strs(data["code"], "key_about_suffixes"))),
-        person_key_words=frozenset(map(_singular, _strs(data["code"], "person_key_words"))),
-        values=_value_words(data["values"], frozenset(
-            t for p in _phrases(ctx, "person_tables") for t in p)),
-        declared=_declared_words(data.get("declared", {})),
-        index={k: tuple(v) for k, v in index.items()},
-    )
-
-
-@dataclass(frozen=True)
-class ValueWords:
-    """[values] of vocabulary.toml: the calls and request attributes ``reviewer.value_sources``
-    looks for (dotted names as the code spells them after its imports)."""
-
-    generators: tuple[str, ...]
-    identifier_words: frozenset[str]
-    hashers: tuple[str, ...]
-    hash_methods: frozenset[str]
-    verify_methods: frozenset[str]
-    hasher_words: frozenset[str]
-    # a verifier's name, and the positions of the argument the stored value goes in (() for
-    # any of the first two)
-    verifiers: tuple[tuple[str, tuple[int, ...]], ...]
-    request_words: frozenset[str]
-    client_ip_attributes: tuple[str, ...]
-    client_ip_headers: frozenset[str]  # lower-case
-    client_ip_calls: tuple[str, ...]
-    user_agent_attributes: tuple[str, ...]
-    user_agent_headers: frozenset[str]  # lower-case
-    copied_attributes: frozenset[str]  # snake_case
-    person_words: frozenset[str]  # [context] person_tables
-
-
-@dataclass(frozen=True)
-class DeclaredWords:
-    """[declared] of vocabulary.toml: how ``reviewer.declared_secrets`` recognises what the
-    code declares secret."""
-
-    secret_types: frozenset[str]
-    input_only_keywords: frozenset[str]
-    list_secrecy_words: frozenset[str]
-    list_name_words: frozenset[str]
-    scrub_words: frozenset[str]
-    generic_names: frozenset[str]
-
-
-def _declared_words(table: Mapping[str, Any]) -> DeclaredWords:
-    return DeclaredWords(
-        secret_types=frozenset(_strs(table, "secret_types")),
-        input_only_keywords=frozenset(_strs(table, "input_only_keywords")),
-        list_secrecy_words=frozenset(map(_singular, _strs(table, "list_secrecy_words"))),
-        list_name_words=frozenset(map(_singular, _strs(table, "list_name_words"))),
-        scrub_words=frozenset(map(_singular, _strs(table, "scrub_words"))),
-        generic_names=frozenset(n.lower() for n in _strs(table, "generic_names")),
-    )
-
-
-def _value_words(table: Mapping[str, Any], person_words: frozenset[str]) -> ValueWords:
-    verifiers = []
-    for v in table.get("verifiers", []):
-        reads = v.get("reads", []) if isinstance(v, dict) else []
-        if not (isinstance(reads, list) and all(type(i) is int for i in reads)):
-            raise ValueError(f"vocabulary.toml: verifiers: {v!r}: reads is a list of positions")
-        verifiers.append(tuple(reads))
-    names = _strs(table, "verifiers")
-    return ValueWords(
-        generators=tuple(_strs(table, "generators")),
-        identifier_words=frozenset(map(_singular, _strs(table, "identifier_words"))),
-        hashers=tuple(_strs(table, "hashers")),
-        hash_methods=frozenset(_strs(table, "hash_methods")),
-        verify_methods=frozenset(_strs(table, "verify_methods")),
-        hasher_words=frozenset(map(_singular, _strs(table, "hasher_words"))),
-        verifiers=tuple(zip(names, verifiers, strict=True)),
-        request_words=frozenset(map(_singular, _strs(table, "request_words"))),
-        client_ip_attributes=tuple(_strs(table, "client_ip_attributes")),
-        client_ip_headers=frozenset(h.lower() for h in _strs(table, "client_ip_headers")),
-        client_ip_calls=tuple(_strs(table, "client_ip_calls")),
-        user_agent_attributes=tuple(_strs(table, "user_agent_attributes")),
-        user_agent_headers=frozenset(h.lower() for h in _strs(table, "user_agent_headers")),
-        copied_attributes=frozenset(map(_snake_norm, _strs(table, "copied_attributes"))),
-        person_words=person_words,
-    )
-
-
-def _split_words(terms: Sequence[Term], split: Mapping[str, Any],
-                 neg: Mapping[str, Any]) -> frozenset[str]:
-    """The words of the vocabulary's own entries (and of the negatives, so apikeyid splits to
-    a metadata suffix), long enough not to turn up by chance inside ordinary words."""
-    words = {t for term in terms if not term.configured for t in term.tokens}
-    words |= {t for p in _phrases(neg, "phrases") for t in p}
-    words |= {t for p in _phrases(neg, "metadata_suffixes") for t in p}
-    short = set(_strs(split, "short_words"))
-    minimum = int(split["min_word"])
-    never = set(_strs(split, "never"))
-    return frozenset(w for w in words if w.isalpha() and w not in never
-                     and (len(w) >= minimum or w in short))
-
-
-def _phrases(table: Mapping[str, Any], key: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(t for t in map(normalize, _strs(table, key)) if t)
-
-
-@lru_cache(maxsize=8)
-def _cached(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
-            ignore: tuple[str, ...]) -> Vocabulary:
-    return _build(config_names, ignore)
-
-
-def load_vocabulary(config: Config | None = None) -> Vocabulary:
-    """The shipped vocabulary, extended by ``sensitive-names`` and ``ignore-names``."""
-    if config is None:
-        return _cached((), ())
-    return _cached(config.sensitive_names, config.ignore_names)
-
-
-def _snake(name: str) -> str:
-    return "_".join(tokenize(name))
-
-
-def _contains_any(tokens: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> bool:
-    """Does any phrase occur as a contiguous run of ``tokens``? One set lookup per run, not
-    one scan per phrase: every column and table name is checked against every negative."""
-    return any(tokens[i:j] in phrases
-               for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1))
 
 
 def _find(tokens: Sequence[str], phrase: Sequence[str]) -> int:
@@ -551,7 +97,7 @@ def _name_only(
     for m in matches:
         if m.term.configured and m.start == 0 and m.end == len(tokens):
             return Classification(m.term.category, "high", _describe(m, written)), False
-    if _contains_any(tokens, vocab.negative_phrases):
+    if contains_any(tokens, vocab.negative_phrases):
         return None, True
     if tokens[0] in vocab.flag_prefixes and len(tokens) > 1:
         return None, True
@@ -640,7 +186,7 @@ def ignored_name(name: str, vocab: Vocabulary) -> bool:
     """`ignore-names` from the config: exact names or globs, on the snake_case spelling too."""
     if not vocab.ignore_names:
         return False  # most configurations: no name to spell out for them
-    snake = _snake(name)
+    snake = snake_case(name)
     return any(fnmatchcase(snake, p) or fnmatchcase(name.lower(), p) for p in vocab.ignore_names)
 
 
@@ -697,7 +243,7 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         return Classification("credential", "high",
                               f"{said}, {result.reason}" if result else said)
     if (result is not None and result.category == "credential" and result.confidence == "medium"
-            and _contains_any(tokens, vocab.material)):
+            and contains_any(tokens, vocab.material)):
         length = _max_length(type_expr, vocab)
         if length is not None and length <= vocab.material_max_length:
             return None  # magnum: cluster.keypair is String(255), a keypair's name
@@ -782,10 +328,6 @@ class Context:
     identifier_table: str | None = None  # its head noun is a person's identifier: user_names
 
 
-def _snake_norm(name: str) -> str:
-    return "_".join(normalize(name))
-
-
 def _person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
     # timesketch's userprofile is a profile table as much as user_profile is
     return any((head := words(name, vocab)[0][-1:]) and head[0] in vocab.person_tables
@@ -797,7 +339,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                   numbered_people: bool = False) -> Context:
     """The evidence one table gives all its columns (computed once per table)."""
     vocab = vocab or load_vocabulary()
-    names = {_snake_norm(c.column): c for c in columns}
+    names = {snake_norm(c.column): c for c in columns}
     expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings), None)
     owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
                  None)
@@ -814,7 +356,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                         if (found := classify(c.column, c.type, vocab)) is not None
                         and found.category == "direct_identifier")
     private_half = next((c.column for c in columns
-                         if _contains_any(normalize(c.column), vocab.private_halves)
+                         if contains_any(normalize(c.column), vocab.private_halves)
                          and (found := classify(c.column, c.type, vocab)) is not None
                          and found.category == "credential" and found.confidence == "high"),
                         None)
@@ -827,7 +369,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         settings=_heads(table, class_name, vocab.settings_tables),
         config=_config_table(table, class_name, vocab),
         audit=_heads(table, class_name, vocab.audit_tables),
-        org_table=_contains_any(own, vocab.org_tables),
+        org_table=contains_any(own, vocab.org_tables),
         person_table=person_table,
         personal=person_table or any(n in vocab.personal_siblings for n in names),
         no_people=no_people,
@@ -883,7 +425,7 @@ def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool
     negatives hold here too: `translation_keys` and `idempotency_keys` hold no keys."""
     for name in (table, class_name or ""):
         tokens = words(name, vocab)[0]  # `usertokens` as well as `user_tokens`
-        if not tokens or _contains_any(tokens, vocab.negative_phrases):
+        if not tokens or contains_any(tokens, vocab.negative_phrases):
             continue
         if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):
             return True
@@ -938,7 +480,7 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                 return None  # nothing in the row says whose: a server's, a load balancer's
     fk = column.foreign_key
     if fk and base.category in ("direct_identifier", "quasi_identifier") and (
-            _snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
+            snake_norm(fk.rsplit(".", 1)[-1]) in ("id", "uuid", "pk")):
         return None  # owner = ForeignKey("users.id") is a reference, not the person's name
     if base.category == "direct_identifier" and context.org_table and "name" in tokens:
         return None  # an organisation's display name is not a person's
@@ -955,22 +497,22 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
     kind = sorted(idents & vocab.by_name_types)
     if column.foreign_key or not kind:
         return None
-    snake = _snake_norm(name)
+    snake = snake_norm(name)
     if (context.visit and context.visit != column.column and snake in vocab.visit_words
             and (base is None or base.category == "quasi_identifier")):
         return Classification("quasi_identifier", "medium",
-                              f"name '{_snake(name)}', sibling '{context.visit}': where and "
+                              f"name '{snake_case(name)}', sibling '{context.visit}': where and "
                               "on what a person visited from")
     if base is not None:
         return None
     if context.identity_table and snake in vocab.identity_ids:
         return Classification("quasi_identifier", "medium",
-                              f"name '{_snake(name)}' on a {kind[0]} column in identity table "
+                              f"name '{snake_case(name)}' on a {kind[0]} column in identity table "
                               f"'{context.table}': a person's account ID at an external "
                               "provider")
     if context.message_table and snake in vocab.recipient_names:
         return Classification("direct_identifier", "medium",
-                              f"name '{_snake(name)}' in message table '{context.table}': who "
+                              f"name '{snake_case(name)}' in message table '{context.table}': who "
                               "it was sent to")
     if context.identifier_table and snake in ("name", "value"):
         return Classification("direct_identifier", "medium",
@@ -980,7 +522,7 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
     if (head and suffix in vocab.handle_id_suffixes and head in context.handles
             and not column.primary_key):
         return Classification("quasi_identifier", "medium",
-                              f"name '{_snake(name)}' on a {kind[0]} column with no foreign "
+                              f"name '{snake_case(name)}' on a {kind[0]} column with no foreign "
                               f"key, sibling '{head}' names the account: its ID at the "
                               "external service")
     return None
@@ -1012,7 +554,7 @@ def _a_persons_address(qualifiers: tuple[str, ...], context: Context, vocab: Voc
         context.owner or context.personal or context.author or context.session_table
         or context.identity_table or context.audit or context.located
         or any(not _ADDRESS_WORDS & set(handle.split("_")) for handle in context.handles)
-        or any(w in vocab.person_ip_qualifiers for w in map(_singular, qualifiers))
+        or any(w in vocab.person_ip_qualifiers for w in map(singular, qualifiers))
         # `clientapplication` is one word to the splitter: its head says whose
         or any(t.startswith(q) for t in normalize(context.table)
                for q in vocab.person_ip_qualifiers))
@@ -1062,7 +604,7 @@ def classify_in_context(column: Column, context: Context | None = None,
         # a flag, a number or a date holds no secret whatever its table; a number is a
         # person's only in a person's row (zou: person.position, but forums.position orders)
         if base is not None and base.category in ("direct_identifier", "quasi_identifier"):
-            if _contains_any(normalize(name), vocab.text_only):
+            if contains_any(normalize(name), vocab.text_only):
                 return None  # a last_login date is when, not who
             return _not_a_secret(base, normalize(name), context, column, vocab)
         return base
@@ -1079,34 +621,34 @@ def classify_in_context(column: Column, context: Context | None = None,
     if (base is None and len(tokens) > 1 and tokens[-1] == "by"
             and tokens[-2] in vocab.by_verbs and idents & vocab.by_name_types):
         return Classification("direct_identifier", "medium",
-                              f"name '{_snake(name)}' on a {sorted(idents)[0]} column: who "
+                              f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
     if (base is None and context.audit and not column.foreign_key
-            and _snake_norm(name) in vocab.audit_actors and idents & vocab.by_name_types):
+            and snake_norm(name) in vocab.audit_actors and idents & vocab.by_name_types):
         return Classification("direct_identifier", "medium",
-                              f"name '{_snake(name)}' on a {sorted(idents)[0]} column in "
+                              f"name '{snake_case(name)}' on a {sorted(idents)[0]} column in "
                               f"'{context.table}', a record of what happened: who did it, by "
                               "name")
     if (base is None and (context.no_people or context.numbered_people)
-            and not column.foreign_key and _snake_norm(name) in vocab.external_account_names
+            and not column.foreign_key and snake_norm(name) in vocab.external_account_names
             and idents & vocab.by_name_types and not column.primary_key):
         users = ("no table of users" if context.no_people
                  else "the repository's users are keyed by number")
         return Classification("quasi_identifier", "medium",
-                              f"name '{_snake(name)}' on a {sorted(idents)[0]} column with no "
+                              f"name '{snake_case(name)}' on a {sorted(idents)[0]} column with no "
                               f"foreign key, and {users}: an account at an external identity "
                               "service")
     person = _person_by_context(base, name, column, context, idents, vocab)
     if person is not None:
         return person
     if context.session_table and not column.foreign_key:
-        snake = _snake_norm(name)
+        snake = snake_norm(name)
         where = f"in sessions table '{context.table}'"
         login = context.expiry or context.owner
         if snake in vocab.session_ids and login:
             # a login session expires or belongs to a user; a traced app's conversation
             # session (phoenix: project_sessions.session_id) does neither
-            return Classification("credential", "high", f"name '{_snake(name)}' {where}, "
+            return Classification("credential", "high", f"name '{snake_case(name)}' {where}, "
                                   f"sibling '{login}': the value that logs the session's "
                                   "user in")
         if any(snake == b or snake.endswith("_" + b) for b in vocab.blob_names):
@@ -1114,16 +656,17 @@ def classify_in_context(column: Column, context: Context | None = None,
                 # a live session's row: its data is the login state, and where web apps keep
                 # the OAuth tokens they hold for the user (powerdns-admin: session['github_token'])
                 return Classification(
-                    "credential", "high", f"blob name '{_snake(name)}' {where}, sibling "
+                    "credential", "high", f"blob name '{snake_case(name)}' {where}, sibling "
                     f"'{context.session_key}', sibling '{context.expiry}': what a live session "
                     "holds (login state, tokens)")
-            return Classification("credential", "medium", f"blob name '{_snake(name)}' {where}: "
-                                  "what the session holds")
+            return Classification("credential", "medium",
+                                  f"blob name '{snake_case(name)}' {where}: what the session "
+                                  "holds")
     sealed = next((flag for col, flag in context.sealed if col == column.column), None)
     if sealed and (base is None or base.category != "credential"):
         # the developer's own judgement, as with an encrypted type (heat: resource_data.value
         # beside decrypt_method holds EC2 secret keys and generated private keys)
-        return Classification("credential", "high", f"name '{_snake(name)}', sibling "
+        return Classification("credential", "high", f"name '{snake_case(name)}', sibling "
                               f"'{sealed}': the row says its value is stored encrypted")
     if base is None and ruled_out(name, vocab):
         return None
@@ -1135,11 +678,11 @@ def classify_in_context(column: Column, context: Context | None = None,
             return _not_a_secret(base, normalize(name), context, column, vocab)
         base = None  # an smtp_login the doc calls a password: the author knows what it holds
     if (base is not None and context.person_table
-            and _contains_any(normalize(name), vocab.person_prose)):
+            and contains_any(normalize(name), vocab.person_prose)):
         return Classification("free_text", "medium", f"{base.reason} in table "
                               f"'{context.table}': a person's own prose")
     if (base is not None and context.audit and base.confidence != "high"
-            and _contains_any(normalize(name), vocab.audit_seals)):
+            and contains_any(normalize(name), vocab.audit_seals)):
         return None  # an audit row's signature proves the row untouched; it grants nothing
     if base is None:
         if tokens == ("name",) and context.person_table:
@@ -1205,7 +748,7 @@ def classify_in_context(column: Column, context: Context | None = None,
         return Classification(base.category, "low", f"{base.reason}, but the comment says "
                               f"'{public.replace('_', ' ')}'")
     if (base is not None and base.confidence == "medium"
-            and _contains_any(normalize(name), vocab.material)):
+            and contains_any(normalize(name), vocab.material)):
         held = _key_holder(column, context)
         if held:
             return Classification("credential", "high", f"{base.reason}, {held}")

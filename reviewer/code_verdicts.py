@@ -12,16 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
-from reviewer.classifier import (
-    STRENGTH,
-    Vocabulary,
-    classify,
-    ignored_name,
-    load_vocabulary,
-    normalize,
-    ruled_out,
-    type_idents,
-)
+from reviewer.classifier import STRENGTH, classify, ignored_name, ruled_out, type_idents
 from reviewer.types import (
     Category,
     Classification,
@@ -31,6 +22,7 @@ from reviewer.types import (
     StoredKey,
     ValueSource,
 )
+from reviewer.vocabulary import Vocabulary, load_vocabulary, normalize
 
 
 def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
@@ -146,15 +138,22 @@ def by_value_source(column: Column, sources: Sequence[ValueSource],
     agent a quasi-identifier, a copy of a person's identifier a direct identifier (medium);
     the evidence names the source and where the code uses it.
     A generator alone does not make a secret of a column named as an identifier
-    (``device_id``, ``nonce``) or as metadata about a secret (``key_prefix``)."""
+    (``device_id``, ``nonce``) or as metadata about a secret (``key_prefix``), nor a
+    verifier of one named as a person's identifier: Magpie compares a pending registration's
+    ``user_name`` and ``email`` in constant time so as not to leak which accounts exist, and an
+    e-mail checked that way is still an e-mail."""
     vocab = vocab or load_vocabulary()
     name = column.attribute or column.column
     named = normalize(name)
     made_not_secret = ruled_out(name, vocab) or bool(
         vocab.values and named and named[-1] in vocab.values.identifier_words)
+    by_name = classify(name, column.type, vocab)
+    a_person = by_name is not None and by_name.category == "direct_identifier" and (
+        by_name.confidence == "high")
     best: tuple[int, ValueSource] | None = None
     for source in sources:
-        if source.kind == "generator" and made_not_secret:
+        if (source.kind == "generator" and made_not_secret) or (
+                source.kind == "verifier" and a_person):
             continue
         weight = _weight(*_VERDICTS[source.kind][:2])
         if best is None or weight > best[0]:

@@ -39,12 +39,12 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from reviewer.cache import JsonStore, digest_key, files_fingerprint, identify
-from reviewer.classifier import normalize
 from reviewer.constants import INVENTORY_CACHE_ENTRIES, MAX_NESTING, OLDEST_PYTHON
 from reviewer.files import UnreadableFile, too_deep
 from reviewer.selection import code_files
 from reviewer.sources import SourceTree
 from reviewer.types import Column
+from reviewer.vocabulary import normalize
 
 ColumnKey = tuple[str, str]
 SELF = frozenset({"self", "cls"})
@@ -292,8 +292,8 @@ class FileStore(Generic[T]):
     def __init__(self, kind: str, modules: tuple[str, ...], shape: str,
                  encode: Callable[[T], list[object]],
                  decode: Callable[[str, list[object]], T]) -> None:
-        code = files_fingerprint(("column_uses.py", "classifier.py", "vocabulary.toml",
-                                  "selection.py", *modules))
+        code = files_fingerprint(("column_uses.py", "classifier.py", "vocabulary.py",
+                                  "vocabulary.toml", "selection.py", *modules))
         self.key = None if code is None else digest_key(kind, code, shape)
         self.store = JsonStore(kind, max_entries=INVENTORY_CACHE_ENTRIES)
         self.encode, self.decode = encode, decode

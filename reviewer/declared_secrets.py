@@ -42,7 +42,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from reviewer.classifier import DeclaredWords, normalize
 from reviewer.column_uses import (
     CodeFiles,
     ColumnIndex,
@@ -55,6 +54,7 @@ from reviewer.column_uses import (
 )
 from reviewer.sources import SourceTree
 from reviewer.types import Declaration, DeclarationKind
+from reviewer.vocabulary import DeclaredWords, normalize
 
 _KINDS: tuple[DeclarationKind, ...] = ("secret_type", "input_only", "names_list", "scrubbed")
 # How a declaration is quoted: names, dots, quotes and a colon; never prose.

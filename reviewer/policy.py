@@ -58,7 +58,7 @@ def _scalar(column: Column) -> bool:
 def _scalar_type(type_expr: str) -> bool:
     """Whether a type takes no placeholder string; by type, as written: suggesting rules asks
     once per candidate, thousands of times over a few dozen types."""
-    from reviewer.classifier import load_vocabulary
+    from reviewer.vocabulary import load_vocabulary
 
     idents = set(_IDENT.findall(type_expr))
     return bool(idents & load_vocabulary().scalar_types)
@@ -72,7 +72,7 @@ def _unique_alternative(column: Column, category: Category | None) -> str:
 
 
 def _identifier_fake(column: Column) -> str | None:
-    from reviewer.classifier import normalize
+    from reviewer.vocabulary import normalize
 
     # Both names speak: `owner = db.Column("owner", ...)` mapped as `owner_email` holds emails.
     for name in dict.fromkeys((column.column, column.attribute or column.column)):

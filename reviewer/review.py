@@ -44,9 +44,9 @@ from reviewer.types import (
 )
 
 if TYPE_CHECKING:
-    from reviewer.classifier import Vocabulary
     from reviewer.gitdiff import DiffIndex
     from reviewer.similar import SimilarIndex
+    from reviewer.vocabulary import Vocabulary
 
 # The classifier, the vocabulary and the similarity index are imported where they are first
 # used: a warm check whose classified inventory comes from the cache and that has nothing to
@@ -122,7 +122,7 @@ def snapshot(
 
 
 def _load_vocabulary(config: Config) -> Vocabulary:
-    from reviewer.classifier import load_vocabulary
+    from reviewer.vocabulary import load_vocabulary
 
     return load_vocabulary(config)  # memoised by the config's names
 
@@ -131,7 +131,8 @@ def _load_vocabulary(config: Config) -> Vocabulary:
 # imports (tests/test_classified_cache.py fails when it imports one not listed here), and the
 # shipped words. The config's words and the interpreter go into the key beside them.
 CLASSIFIER_INPUTS = (
-    "classifier.py", "code_verdicts.py", "types.py", "cache.py", "vocabulary.toml", "review.py",
+    "classifier.py", "vocabulary.py", "code_verdicts.py", "types.py", "cache.py", "vocabulary.toml",
+    "review.py",
     # the keys the code keeps in blobs, how it makes and checks values, and what it reads
     "blob_keys.py", "value_sources.py", "declared_secrets.py", "column_uses.py", "selection.py",
     "files.py", "constants.py", "sources.py",

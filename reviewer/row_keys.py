@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reviewer.blob_keys import KEY, decode_stored, encode_stored
-from reviewer.classifier import Vocabulary, normalize, type_idents
+from reviewer.classifier import type_idents
 from reviewer.column_uses import (
     SELF,
     CodeFiles,
@@ -50,6 +50,7 @@ from reviewer.column_uses import (
 )
 from reviewer.sources import SourceTree
 from reviewer.types import Column, KeyUse, StoredKey
+from reviewer.vocabulary import Vocabulary, normalize
 
 _Kind = Literal["function", "method"]
 

@@ -12,15 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from reviewer.classifier import (
-    Vocabulary,
-    classify,
-    core_tokens,
-    load_vocabulary,
-    ruled_out,
-)
+from reviewer.classifier import classify, core_tokens, ruled_out
 from reviewer.policy import default_rule, weak_strategy
 from reviewer.types import Classification, Column, Inventory, Rule, RulesFile, SimilarField
+from reviewer.vocabulary import Vocabulary, load_vocabulary
 
 # Score parts. The same normalized name is strong evidence on its own; token overlap is
 # weaker, and only counts with a compatible type. A sibling model (same class-name suffix)

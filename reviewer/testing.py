@@ -37,7 +37,7 @@ from reviewer.types import Column, Config, ConfigExemption, Finding, Inventory
 if TYPE_CHECKING:
     import sqlalchemy
 
-    from reviewer.classifier import Vocabulary
+    from reviewer.vocabulary import Vocabulary
 
 __all__ = [
     "DEFAULT_LABELS",
@@ -269,8 +269,8 @@ def _runtime_config(
 
 
 def _classified(inventory: Inventory, config: Config) -> tuple[Inventory, Vocabulary]:
-    from reviewer.classifier import load_vocabulary
     from reviewer.review import classify_inventory
+    from reviewer.vocabulary import load_vocabulary
 
     vocab = load_vocabulary(config)
     return classify_inventory(inventory, vocab), vocab

@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewer.classifier import ValueWords, classify, load_vocabulary, normalize
+from reviewer.classifier import classify
 from reviewer.column_uses import (
     SELF,
     CodeFiles,
@@ -54,6 +54,7 @@ from reviewer.column_uses import (
 )
 from reviewer.sources import SourceTree
 from reviewer.types import ValueKind, ValueSource
+from reviewer.vocabulary import ValueWords, load_vocabulary, normalize
 
 _KINDS: tuple[ValueKind, ...] = ("generator", "hasher", "verifier", "client_ip", "user_agent",
                                  "copy")

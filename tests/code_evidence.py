@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.inventory import build_inventory
 from reviewer.review import classify_inventory
 from reviewer.sources import MemoryTree
 from reviewer.types import Column, Config, Inventory
+from reviewer.vocabulary import load_vocabulary
 
 # (table, column) -> (category, confidence, evidence)
 Judged = dict[tuple[str, str], tuple[str | None, str | None, str | None]]

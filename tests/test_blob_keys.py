@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from reviewer.blob_keys import stored_keys
-from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.code_verdicts import keyed_blob
 from reviewer.review import classify_inventory
 from reviewer.selection import code_files
 from reviewer.sources import MemoryTree
 from reviewer.types import StoredKey
+from reviewer.vocabulary import load_vocabulary
 from tests.code_evidence import EvidenceApp, Judged, scanned
 from tests.gitrepo import GitRepo, isolate_git, make_repo
 

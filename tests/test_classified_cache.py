@@ -232,15 +232,17 @@ def test_the_fingerprint_covers_every_module_the_classifier_imports() -> None:
     """A module of ours that the classifier imports decides verdicts too: it must be listed in
     CLASSIFIER_INPUTS, or editing it would leave stale classifications in warm caches."""
     package = Path(reviewer.__file__).parent
-    tree = ast.parse((package / "classifier.py").read_text(encoding="utf-8"))
     ours = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("reviewer"):
-            ours.add(node.module.split(".")[1] + ".py")
-        elif isinstance(node, ast.Import):
-            ours |= {a.name.split(".")[1] + ".py" for a in node.names
-                     if a.name.startswith("reviewer.")}
-    assert ours == {"types.py", "cache.py"}
+    for name in ("classifier.py", "vocabulary.py"):  # the classifier reads its words with it
+        tree = ast.parse((package / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.ImportFrom) and node.module
+                    and node.module.startswith("reviewer")):
+                ours.add(node.module.split(".")[1] + ".py")
+            elif isinstance(node, ast.Import):
+                ours |= {a.name.split(".")[1] + ".py" for a in node.names
+                         if a.name.startswith("reviewer.")}
+    assert ours == {"types.py", "cache.py", "vocabulary.py"}
     assert {"classifier.py", "vocabulary.toml", *ours} <= set(review.CLASSIFIER_INPUTS)
     assert all((package / name).is_file() for name in review.CLASSIFIER_INPUTS)
     # the code evidence (the keys the code keeps in blobs, how values are made and checked)
@@ -252,7 +254,7 @@ def test_the_fingerprint_covers_every_module_the_classifier_imports() -> None:
                  if isinstance(node, ast.ImportFrom) and node.module
                  and node.module.startswith("reviewer.")}
     assert used == {"cache.py", "classifier.py", "column_uses.py", "constants.py", "files.py",
-                    "selection.py", "sources.py", "types.py"}
+                    "selection.py", "sources.py", "types.py", "vocabulary.py"}
     assert {"blob_keys.py", "value_sources.py", "declared_secrets.py", *used} <= set(
         review.CLASSIFIER_INPUTS)
     # and so do the keys the code stores in key/value rows
@@ -343,17 +345,17 @@ def test_parsed_toml_is_what_tomllib_says(text: str, stored: bool) -> None:
 def test_a_damaged_toml_entry_is_parsed_again(
     app: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reviewer import classifier
+    from reviewer import vocabulary
 
-    classifier._shipped.cache_clear()  # this process may have read the vocabulary already
-    classifier._cached.cache_clear()
+    vocabulary._shipped.cache_clear()  # this process may have read the vocabulary already
+    vocabulary._cached.cache_clear()
     first = _check(app.root, capsys)
     entries = _entries("toml")
     assert len(entries) == 2  # the vocabulary's and the configuration's
     for entry in entries:
         entry.write_text(entry.read_text()[:40])
-    classifier._shipped.cache_clear()
-    classifier._cached.cache_clear()
+    vocabulary._shipped.cache_clear()
+    vocabulary._cached.cache_clear()
     assert _check(app.root, capsys) == first
     assert all(json.loads(e.read_text()) for e in entries)  # both written whole again
 

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.classifier import (
-    Classification,
-    classify,
-    classify_column,
-    load_vocabulary,
-    tokenize,
-)
+from reviewer.classifier import Classification, classify, classify_column
 from reviewer.types import Column, Config
+from reviewer.vocabulary import load_vocabulary, tokenize
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "classifier_corpus.csv"
 
@@ -288,6 +283,7 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("email_from", "Text", id="the application's own sender address"),
         pytest.param("email_from_name", "UnicodeText()", id="the sender name of a group's mail"),
         pytest.param("camera_max_age", "Integer", id="a limit on how old data may be"),
+        pytest.param("cvss2_authentication", "Text", id="a CVSS metric of a vulnerability"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -304,6 +300,8 @@ def test_classify_negative(name: str, type_expr: str | None) -> None:
                      _c("credential", "high",
                         "name token 'token' and encrypted column type 'EncryptedType'"),
                      id="encrypted type raises a medium name"),
+        pytest.param("token", "UUID(as_uuid=True)", _c("credential", "high", "name token 'token'"),
+                     id="a random UUID named token is one (Magpie: tmp_tokens.token)"),
         pytest.param("ssn", "EncryptedType(String)",
                      _c("direct_identifier", "high", "name token 'ssn'"),
                      id="encrypted identifier stays an identifier"),
@@ -1601,6 +1599,15 @@ _PERSON_VERSIONED = """
             ("direct_identifier", "medium", "name 'started_by' on a String column: who did it, "
                                             "by name"),
             id="started_by names the operator"),
+        pytest.param("""
+            class AgentExecution(Base):
+                __tablename__ = "agent_execution"
+                id = Column(Integer, primary_key=True)
+                triggered_by = Column(String)
+            """, ("agent_execution", "triggered_by"),
+            ("direct_identifier", "medium", "name 'triggered_by' on a String column: who did "
+                                            "it, by name"),
+            id="triggered_by names who ran it (faraday)"),
         pytest.param("""
             class User(Base):
                 __tablename__ = "accounts_user"

@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 
 from reviewer import similar
-from reviewer.classifier import load_vocabulary, ruled_out
+from reviewer.classifier import ruled_out
 from reviewer.errors import UsageError
 from reviewer.review import Snapshot, check_findings, classify_inventory
 from reviewer.similar import SimilarIndex
 from reviewer.types import Column, Config, Inventory, Rule, RulesFile, SimilarField
+from reviewer.vocabulary import load_vocabulary
 
 PRIVATE = ("ColumnVisibility.PRIVATE",)
 MASKED = ("ColumnVisibility.MASKED",)

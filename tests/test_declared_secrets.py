@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.code_verdicts import open_to_code
 from reviewer.column_uses import ColumnIndex
@@ -24,6 +23,7 @@ from reviewer.declared_secrets import declared_secrets
 from reviewer.review import classify_inventory
 from reviewer.sources import MemoryTree
 from reviewer.types import Declaration
+from reviewer.vocabulary import load_vocabulary
 from tests.code_evidence import EvidenceApp, Judged
 from tests.gitrepo import GitRepo, isolate_git, make_repo
 

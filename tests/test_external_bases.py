@@ -645,6 +645,64 @@ def test_flask_dance_token_mixin_names_each_subclass_table(
     assert sorted(cols(inventory), key=lambda c: (c[5], expected.index(c))) == expected
 
 
+def test_ziggurat_foundations_mixins_bring_their_own_tables() -> None:
+    """ziggurat_foundations' mixins name their tables themselves (Magpie's users, groups,
+    resources and OAuth identities are these tables); a resource subclass shares `resources`
+    (single-table inheritance on resource_type)."""
+    inventory = scan("""\
+        from ziggurat_foundations.models.base import BaseModel
+        from ziggurat_foundations.models.external_identity import ExternalIdentityMixin
+        from ziggurat_foundations.models.group import GroupMixin
+        from ziggurat_foundations.models.resource import ResourceMixin
+        from ziggurat_foundations.models.user import UserMixin
+        from ziggurat_foundations.models.user_group import UserGroupMixin
+        class Group(GroupMixin, Base):
+            terms = Column(String(2048))
+        class UserGroup(UserGroupMixin, Base):
+            pass
+        class Resource(ResourceMixin, Base):
+            pass
+        class Service(Resource):
+            __mapper_args__ = {"polymorphic_identity": "service"}
+            url = Column(String(1024))
+        class User(UserMixin, Base):
+            pass
+        class ExternalIdentity(ExternalIdentityMixin, Base):
+            pass
+        class NetworkToken(BaseModel, Base):
+            __tablename__ = "network_tokens"
+            id = Column(Integer, primary_key=True)
+            token = Column(String, nullable=False, unique=True)
+        """)
+    assert inventory.errors == ()
+    by_table: dict[str, set[tuple[str, str | None]]] = {}
+    for c in inventory.columns:
+        by_table.setdefault(c.table, set()).add((c.column, c.declared_in))
+    assert by_table == {table: set(columns) for table, columns in {
+        "groups": [("id", "GroupMixin"), ("group_name", "GroupMixin"),
+                   ("description", "GroupMixin"), ("member_count", "GroupMixin"),
+                   ("terms", None)],
+        "users_groups": [("group_id", "UserGroupMixin"), ("user_id", "UserGroupMixin")],
+        "resources": [("resource_id", "ResourceMixin"), ("parent_id", "ResourceMixin"),
+                      ("ordering", "ResourceMixin"), ("resource_name", "ResourceMixin"),
+                      ("resource_type", "ResourceMixin"), ("owner_group_id", "ResourceMixin"),
+                      ("owner_user_id", "ResourceMixin"), ("url", None)],
+        "users": [("id", "UserMixin"), ("user_name", "UserMixin"),
+                  ("user_password", "UserMixin"), ("email", "UserMixin"),
+                  ("status", "UserMixin"), ("security_code", "UserMixin"),
+                  ("last_login_date", "UserMixin"), ("registered_date", "UserMixin"),
+                  ("security_code_date", "UserMixin")],
+        "external_identities": [
+            ("external_id", "ExternalIdentityMixin"),
+            ("external_user_name", "ExternalIdentityMixin"),
+            ("local_user_id", "ExternalIdentityMixin"),
+            ("provider_name", "ExternalIdentityMixin"),
+            ("access_token", "ExternalIdentityMixin"), ("alt_token", "ExternalIdentityMixin"),
+            ("token_secret", "ExternalIdentityMixin")],
+        "network_tokens": [("id", None), ("token", None)],
+    }.items()}
+
+
 @pytest.mark.parametrize("fallback", [
     pytest.param("StripeMixin = object", id="bound to object"),
     pytest.param("StripeMixin = None", id="bound to None"),

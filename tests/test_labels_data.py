@@ -82,3 +82,30 @@ def test_label_files_name_projects_of_the_corpus() -> None:
         pytest.skip("benchmarks/real_world/projects.toml is not on main yet")
     names = _project_names(tomllib.loads(projects_toml.read_text(encoding="utf-8")))
     assert {p.stem for p in LABEL_FILES} - names == set()
+
+
+def test_replay_labels_are_well_formed() -> None:
+    """benchmarks/real_world/replay_labels.csv labels the columns replayed commits added that
+    the pinned trees no longer have; the replay benchmark trusts it as the labels do (a merge
+    left conflict markers in it once, and nothing noticed)."""
+    path = REAL_WORLD / "replay_labels.csv"
+    header, rows = _rows(path)
+    assert header == HEADER
+    names = _project_names(tomllib.loads((REAL_WORLD / "projects.toml").read_text(
+        encoding="utf-8")))
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        if row["_width"] != str(len(HEADER)):
+            problems.append(f"line {line}: {row['_width']} fields, expected {len(HEADER)}")
+            continue
+        if row["project"] not in names:
+            problems.append(f"line {line}: project {row['project']!r} is not in projects.toml")
+        if not (row["path"] and row["table"] and row["column"]):
+            problems.append(f"line {line}: empty path, table or column")
+        if row["label"] not in LABELS:
+            problems.append(f"line {line}: unknown label {row['label']!r}")
+        if row["public"] not in {"", "public"}:
+            problems.append(f"line {line}: public must be empty or 'public'")
+    counts = Counter((r["project"], r["path"], r["table"], r["column"]) for r in rows)
+    problems += [f"labelled twice: {key}" for key, n in counts.items() if n > 1]
+    assert problems == []

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.review import classify_inventory
 from reviewer.row_keys import KeyValue, key_value_rows, row_keys
 from reviewer.sources import MemoryTree
+from reviewer.vocabulary import load_vocabulary
 from tests.code_evidence import EvidenceApp, Judged
 from tests.gitrepo import GitRepo, isolate_git, make_repo
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.classifier import load_vocabulary
 from reviewer.cli import main
 from reviewer.code_verdicts import open_to_code
 from reviewer.column_uses import ColumnIndex
@@ -23,6 +22,7 @@ from reviewer.review import classify_inventory
 from reviewer.sources import MemoryTree
 from reviewer.types import Config, ValueSource
 from reviewer.value_sources import value_sources
+from reviewer.vocabulary import load_vocabulary
 from tests.code_evidence import EvidenceApp, Judged, scanned
 from tests.gitrepo import GitRepo, isolate_git, make_repo
 
@@ -64,6 +64,12 @@ class Kiosk(Base):
     session_ver = Column(String(16))
     prefix = Column(String(8))
     otp_serial = Column(String(16))
+
+
+class Signup(Base):
+    __tablename__ = "signups"
+    id = Column(Integer, primary_key=True)
+    email = Column(String(255))
 '''
 
 
@@ -93,6 +99,7 @@ _NOTHING: Judged = {
     ("kiosks", "session_ver"): (None, None, None),
     ("kiosks", "prefix"): (None, None, None),
     ("kiosks", "otp_serial"): (None, None, None),
+    ("signups", "email"): ("direct_identifier", "high", "name token 'email'"),
 }
 
 
@@ -219,6 +226,15 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
             {("visits", "random"): _credential(
                 "hmac.compare_digest(): clinic/portal.py:6", "read by")},
             id="only the argument a verifier checks against is the stored value"),
+        pytest.param(
+            {"clinic__signup": '''\
+                import secrets
+
+                def same_signup(signup, form):
+                    return secrets.compare_digest(signup.email, form["email"])
+                '''},
+            {},
+            id="an e-mail compared in constant time is still an e-mail (Magpie)"),
         pytest.param(
             {"clinic__web": '''\
                 from flask import request
