@@ -1609,6 +1609,22 @@ _PERSON_VERSIONED = """
                                             "it, by name"),
             id="triggered_by names who ran it (faraday)"),
         pytest.param("""
+            class CloudTrailEntry(Base):
+                __tablename__ = "cloudtrail"
+                id = Column(Integer, primary_key=True)
+                event_name = Column(String(50))
+                source_ip = Column(String(45))
+            """, ("cloudtrail", "source_ip"), ("direct_identifier", "high", "name token 'ip'"),
+            id="a caller's address in a copy of AWS's audit log (security_monkey)"),
+        pytest.param("""
+            class Listener(Base):
+                __tablename__ = "listeners"
+                id = Column(Integer, primary_key=True)
+                event_name = Column(String(50))
+                source_ip = Column(String(45))
+            """, ("listeners", "source_ip"), (None, None, None),
+            id="negative: nothing says whose the source address is"),
+        pytest.param("""
             class User(Base):
                 __tablename__ = "accounts_user"
                 id = Column(Integer, primary_key=True)
