@@ -10,19 +10,17 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from reviewer.column_calls import REF_KINDS, ColumnCalls, first_clause, harmless
+from reviewer.column_calls import REF_KINDS, first_clause, harmless
 from reviewer.constants import EXTERNAL_NAME
 from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml
 from reviewer.facts import INDEX_MAKERS, CallFacts
 from reviewer.resolution import (
     ClassNode,
-    flask_table_name,
     is_sqla,
-    linearise,
     tail,
-    to_snake_case,
 )
-from reviewer.types import Column, Exemption, ExternalClass, ExternalColumn, ScanError
+from reviewer.table_names import TableNames
+from reviewer.types import Column, Exemption, ExternalClass, ExternalColumn
 
 if TYPE_CHECKING:
     from reviewer.facts import (
@@ -32,27 +30,6 @@ if TYPE_CHECKING:
         MadeClass,
         Stmt,
         VersionedFacts,
-    )
-
-
-# SQLAlchemy functions whose result a class can be mapped against (``__table__ = ...``) that
-# build no table: select(...)... and join(a, b)
-_MAPPED_QUERIES = frozenset({"select", "join", "outerjoin"})
-# What a declared_attr __tablename__ may be built from, for the message when it is not
-_DECLARED_NAMES = (
-    "one return of literals, module constants, f-strings, +, %, str methods, helper "
-    "functions, cls.__name__, and the string attributes and one-return classmethods or "
-    "staticmethods of the class read through cls"
-)
-
-
-def _reads_class(expr: Any) -> bool:
-    """Does a string expression read more of ``cls`` than its name (then no naming convention
-    gives the table's name)? Nodes and their argument lists are both tuples."""
-    if not isinstance(expr, tuple):
-        return False
-    return (bool(expr) and expr[0] in ("clsattr", "clscall", "clstable")) or any(
-        _reads_class(part) for part in expr
     )
 
 
@@ -73,220 +50,20 @@ class _Bound:
 
 
 @dataclass(slots=True)
-class ColumnBuilder(ColumnCalls):
+class ColumnBuilder(TableNames):
     columns: list[Column] = field(default_factory=list)
-    errors: list[ScanError] = field(default_factory=list)
     attached: set[tuple[str, int]] = field(default_factory=set)
     exemptions: list[Exemption] = field(default_factory=list)
     mapped: int = 0
     # (table, path, line, what maps it): every table a class or Table(...) owns
     owned: list[tuple[str, str, int, str]] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)  # tables with a column already reported
-    _tables: dict[int, str | None] = field(default_factory=dict)  # by id(ClassNode)
-    _mros: dict[int, list[ClassNode]] = field(default_factory=dict)
     _making: int = 0  # how deep type() templates are being expanded inside each other
     # every table with a history table: (table, class, path, __versioned__ options, and the
     # class's relationship(secondary=...) as (path, line, secondary), whose tables get one too)
     histories: list[tuple[str, str, str, VersionedFacts,
                           tuple[tuple[str, int, tuple[str, str]], ...]]] = field(
         default_factory=list)
-
-    def mro(self, node: ClassNode) -> list[ClassNode]:
-        key = id(node)
-        if key not in self._mros:
-            self._mros[key] = linearise(node)
-        return self._mros[key]
-
-    def error(self, path: str, line: int, message: str) -> None:
-        err = ScanError(path, max(line, 1), message)
-        if err not in self.errors:
-            self.errors.append(err)
-
-    # ----------------------------------------------------------------- tables
-
-    def table_of(self, node: ClassNode) -> str | None:
-        # every ClassNode lives as long as the resolver, so its id is never reused
-        key = id(node)
-        if key not in self._tables:
-            name = self._table_of(node)
-            self._tables[key] = self._renamed(node, name) if name is not None else None
-        return self._tables[key]
-
-    def _renamed(self, node: ClassNode, name: str) -> str | None:
-        """The table name after the ``cls.__tablename__ = ...`` of a base's
-        ``__init_subclass__`` (``f"plugin_{cls.TABLE_PREFIX}_{cls.__tablename__}"`` under
-        ``if hasattr(cls, "TABLE_PREFIX"):``), which runs for every subclass before SQLAlchemy
-        reads the name; None (and MR007) when what it does cannot be told."""
-        cls = node.facts
-        if cls.table is not None or cls.table_ref is not None or cls.table_query is not None:
-            return name  # __table__ is mapped as it is; __tablename__ is not read
-        mro = self.mro(node)
-        found = [(a, line, expr, guards) for a in mro[1:] if a.external is None
-                 for line, guards, expr in a.facts.subclass_tablenames
-                 if all(g == "__tablename__" or g == "?" or self._binds(node, g)
-                        for g in guards)]
-        if not found:
-            return name
-        owner, line, expr, guards = found[0]
-        where = f"{owner.facts.name}.__init_subclass__ ({owner.path}:{line})"
-        parent = next((c for c in mro[1:] if c.mapped), None)
-        problem = None
-        if "?" in guards:
-            problem = ("under a condition masking-reviewer cannot evaluate (it reads `if "
-                       "hasattr(cls, \"NAME\"):`)")
-        elif expr is None:
-            problem = ("to a value masking-reviewer cannot evaluate (it reads literals, f-strings "
-                       "and + of cls.__tablename__, cls.__name__ and class attributes)")
-        elif len({id(a) for a, *_ in found}) > 1 or len(found) > 1:
-            problem = "more than once along its bases"
-        elif parent is not None and "__tablename__" not in cls.names:
-            problem = (f"although it shares the table of {parent.facts.name} (single-table "
-                       "inheritance)")
-        renamed = None if problem else self.resolver.string(
-            owner.path, expr, clsname=cls.name, clstable=name, owner=node)
-        if renamed is None:
-            self.error(node.path, cls.line,
-                       f"class {cls.name}: its table name ({name}) is set again by {where} "
-                       + (problem or "to a value masking-reviewer cannot evaluate")
-                       + ", so the table its columns are in cannot be told; assign the final "
-                       "name as this class's __tablename__ and drop the rename, or make it a "
-                       "plain `if hasattr(cls, \"NAME\"):` test and an f-string of "
-                       "cls.__tablename__ and class attributes")
-        return renamed
-
-    def _binds(self, node: ClassNode, name: str) -> bool:
-        """Does ``hasattr(cls, name)`` hold for the class: a repository class along its MRO
-        binds the name, or an outside class declares it as a column?"""
-        return any(
-            entry.facts.binds(name) if entry.external is None
-            else any(c.attribute == name for c in entry.external.columns)
-            for entry in self.mro(node))
-
-    def _table_of(self, node: ClassNode) -> str | None:
-        cls = node.facts
-        if cls.table is not None:
-            name = self.table_name(node.path, cls.table)
-            if name is None:
-                self.error(node.path, cls.table_line,
-                           f"{cls.name}.__table__: the table name cannot be computed from the "
-                           "source; write Table(\"name\", metadata, ...) with a literal or a "
-                           "module constant")
-            return name
-        if cls.table_query is not None:
-            qual = self.resolver.qual(node.path, cls.table_query)
-            if qual is not None and is_sqla(qual) and tail(qual) in _MAPPED_QUERIES:
-                # mapped against a SELECT or a join of other tables: their columns, none of
-                # its own
-                return None
-        if cls.table_ref is not None:
-            found = self.module_table(node.path, cls.table_ref)
-            if found is None:
-                self.error(node.path, cls.table_line,
-                           f"{cls.name}.__table__ = {cls.table_ref} is not a Table(...) bound to "
-                           "a module-level name the reviewer can find, so its columns cannot "
-                           "be checked; assign Table(\"name\", metadata, ...) to a module-level "
-                           "name, here or in a module imported by name")
-                return None
-            return self.table_name(*found)
-        if cls.table_error or cls.table_query is not None:
-            self.error(node.path, cls.table_line,
-                       f"{cls.name}.__table__ is not a Table(...) call the reviewer can read; "
-                       "assign Table(\"name\", metadata, Column(...), ...) directly")
-            return None
-        if cls.tablename_kind == "literal":
-            return cls.tablename
-        if cls.tablename_kind == "computed":
-            name = self.resolver.string(node.path, cls.tablename_expr)
-            if name is None:
-                self.error(node.path, cls.tablename_line,
-                           f"{cls.name}.__tablename__ is computed in a way the reviewer cannot "
-                           "evaluate from the source (only literals, module constants, "
-                           "f-strings, + and simple helper functions are); assign a string "
-                           "literal")
-            return name
-        mro = self.mro(node)
-        parent = next((c for c in mro[1:] if c.mapped), None)
-        # Flask-SQLAlchemy 3 names a subclass's own table when it declares a primary key.
-        flask_joined = self.config.table_naming == "flask-sqlalchemy" and any(
-            s.call is not None and s.call.primary_key and not s.type_checking
-            for s in cls.stmts
-        )
-        if parent is not None and "__tablename__" not in cls.names and any(
-                s.call is not None and s.call.primary_key and not s.type_checking
-                for s in cls.stmts):
-            # A table name an outside base derives from each subclass (advanced-alchemy's
-            # CommonTableAttributes) is run for a subclass of a mapped class too, and names its
-            # own table when it declares its own primary key: joined inheritance. (Single-table
-            # children declare none; from 1.9 advanced-alchemy returns None for them anyway.)
-            derived = next((a for a in mro[1:] if a.external is not None
-                            and a.facts.tablename_kind == "declared"), None)
-            name = self.resolver.string(derived.path, derived.facts.tablename_expr,
-                                        clsname=cls.name, owner=node) if derived else None
-            if name is not None:
-                return name
-        if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
-            return self.table_of(parent)  # single-table inheritance
-        declared_by: ClassNode | None = None  # the declared_attr __tablename__ that failed
-        for ancestor in mro:
-            kind = ancestor.facts.tablename_kind
-            if kind == "literal" and ancestor is not node:
-                return ancestor.facts.tablename
-            if kind == "computed" and ancestor is not node:
-                name = self.resolver.string(ancestor.path, ancestor.facts.tablename_expr)
-                if name is None:
-                    self.error(ancestor.path, ancestor.facts.tablename_line,
-                               f"{ancestor.facts.name}.__tablename__ is computed in a way the "
-                               "reviewer cannot evaluate; assign a string literal, or use a "
-                               "declared_attr and set table-naming")
-                return name
-            if kind == "declared":
-                # `return cls.__name__.lower()` and the like, evaluated for this class
-                name = self.resolver.string(ancestor.path, ancestor.facts.tablename_expr,
-                                            clsname=cls.name, owner=node)
-                if name is not None:
-                    return name
-                declared_by = ancestor
-                break
-        if declared_by is not None and declared_by.external is not None:
-            # table-naming speaks for the application's own classes, not for how a package
-            # names the tables of its mixins: falling back to it would be a guess
-            ext = declared_by.external
-            self.error(node.path, cls.line,
-                       f"class {cls.name} takes its table name from the __tablename__ of "
-                       f"{ext.name} ({ext.tablename_unread}), which masking-reviewer cannot "
-                       "evaluate from the package's source, and table-naming does not apply to "
-                       "a package's own naming; give the class a literal __tablename__, or "
-                       f"declare the name in [tool.masking-reviewer.{CONFIG_KEY}]: "
-                       f"{entry_toml(ext, '...')}, the table's name for \"...\" ({{class}}, "
-                       "{class_lower} or {class_snake} in it for a name derived from the "
-                       "class) and the columns as read from the package's source")
-            return None
-        if node.sqlmodel:
-            return cls.name.lower()  # SQLModel's own default __tablename__
-        naming = self.config.table_naming
-        if naming == "snake_case":
-            return to_snake_case(cls.name)
-        if naming == "flask-sqlalchemy":
-            return flask_table_name(cls.name)
-        if declared_by is not None:
-            where = declared_by.facts
-            self.error(node.path, cls.line,
-                       f"class {cls.name} takes its table name from the declared_attr "
-                       f"{where.name}.__tablename__ ({declared_by.path}:{where.tablename_line}), "
-                       "which the reviewer cannot evaluate from the source (it "
-                       f"evaluates {_DECLARED_NAMES}); build the name from those, or give "
-                       "the class a literal __tablename__"
-                       + ("" if _reads_class(where.tablename_expr) else
-                          "; when the declared_attr only converts the class name, set "
-                          "table-naming = \"snake_case\" or \"flask-sqlalchemy\" in "
-                          "[tool.masking-reviewer] instead"))
-            return None
-        self.error(node.path, cls.line,
-                   f"class {cls.name} has no literal __tablename__, so its table name is "
-                   "computed at import time; set table-naming = \"snake_case\" or "
-                   "\"flask-sqlalchemy\" in [tool.masking-reviewer], or give the class a "
-                   "__tablename__")
-        return None
 
     # ----------------------------------------------------------------- columns
 
@@ -1290,90 +1067,6 @@ class ColumnBuilder(ColumnCalls):
             bound.update(ancestor.facts.names)
         return tuple(found)
 
-    def secondary_table(self, path: str, secondary: tuple[str, str]) -> str | None:
-        """The table a relationship's ``secondary=`` names: a literal, or a ``Table(...)``
-        bound to a module-level name (here or imported)."""
-        kind, value = secondary
-        if kind == "table":
-            return value.rsplit(".", 1)[-1]  # "schema.table": the key has no schema
-        found = self.module_table(path, value)
-        return self.table_name(*found) if found is not None else None
-
-
-    def history_tables(self) -> None:
-        """The history tables SQLAlchemy-Continuum builds: beside each versioned table, and
-        beside the association table of each of its many-to-many relationships. A history
-        table copies every column the table has by now (single-table subclasses' included),
-        nullable unless part of the key, with the labels and pragma exemptions of the column
-        it copies, and adds the transaction bookkeeping columns. The copies point at the
-        original's line, so the finding for a copy sits where the column is declared. The
-        transaction table they share is added too, unless the repository maps its own. (A
-        ``user_id`` that ``make_versioned(user_cls=...)`` adds to it is a foreign key and is
-        not read.)"""
-        by_table: dict[str, list[Column]] = {}
-        for col in self.columns:
-            by_table.setdefault(col.table, []).append(col)
-        readable = sorted((path, options.line) for _t, _c, path, options, _s in self.histories
-                          if options.problem is None)
-        if readable and "transaction" not in by_table:
-            # the one table of transactions every history row points at (who wrote, from where)
-            path, line = readable[0]
-            for name, type_, primary_key in (("id", "BigInteger", True),
-                                             ("remote_addr", "String(50)", False),
-                                             ("issued_at", "DateTime", False)):
-                self.columns.append(Column("transaction", name, "Transaction", name, path, line,
-                                           type_, nullable=not primary_key, unique=False,
-                                           primary_key=primary_key))
-        associations: set[str] = set()
-        for table, class_name, path, options, secondaries in self.histories:
-            if options.problem is not None:
-                self.error(path, options.line,
-                           f"class {class_name}: __versioned__ gives the table {table!r} a "
-                           f"history table, but {options.problem}")
-                self.blocked.add(table)
-                continue
-            history = (options.table_name or _HISTORY_NAME).replace("%s", table)
-            self.history_copy(
-                [c for c in by_table.get(table, ()) if c.attribute not in options.exclude],
-                history, f"{class_name}Version", path, options.line)
-            for where, line, secondary in secondaries:
-                association = self.secondary_table(where, secondary)
-                if association is None:
-                    self.error(where, line,
-                               f"class {class_name} is __versioned__, so SQLAlchemy-Continuum "
-                               "keeps a history of this relationship's association table, but "
-                               f"secondary={secondary[1]} cannot be found as a Table(...) "
-                               "bound to a module-level name; pass the table name as a "
-                               "string, or bind the Table(...) at module level")
-                    continue
-                if association not in associations:
-                    associations.add(association)
-                    # the manager's own pattern: a class's "table_name" is not asked here
-                    self.history_copy(by_table.get(association, []),
-                                      _HISTORY_NAME.replace("%s", association), None, where,
-                                      line)
-
-    def history_copy(self, columns: Sequence[Column], history: str, class_name: str | None,
-                     path: str, line: int) -> None:
-        for col in columns:
-            exemption = col.exemption
-            if exemption is not None:
-                exemption = replace(exemption, table=history)
-                self.exemptions.append(exemption)
-            self.columns.append(replace(
-                col, table=history, class_name=class_name if col.class_name else None,
-                nullable=col.nullable if col.primary_key else True, unique=False,
-                exemption=exemption, history_of=col.history_of or col.table,
-            ))
-        for name, primary_key in (("transaction_id", True), ("end_transaction_id", False),
-                                  ("operation_type", False)):
-            self.columns.append(Column(
-                history, name, class_name, name if class_name else None, path, line,
-                "BigInteger" if name != "operation_type" else "SmallInteger",
-                nullable=not primary_key and name != "operation_type", unique=False,
-                primary_key=primary_key, index=True,
-            ))
-
     def empty_tables(self) -> None:
         """A table needs a primary key, so one with no column read means the reader missed
         them all (an unread base, a construct it does not know): that must block."""
@@ -1390,8 +1083,6 @@ class ColumnBuilder(ColumnCalls):
 _MAX_MADE_DEPTH = 4
 # what SQLAlchemy runs while mapping a class (the scanner records those that build tables)
 _MAPPING_HOOKS = ("__mapper_cls__", "__declare_first__", "__declare_last__", "__init_subclass__")
-# SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
-_HISTORY_NAME = "%s_version"
 # what an external-bases key may name (config.py's schema)
 _QUALIFIED = re.compile(EXTERNAL_NAME)
 

@@ -139,6 +139,7 @@ def _build(
     # Only a cache miss builds: a warm run never imports the resolver (~3 ms of start-up).
     from reviewer.columns import ColumnBuilder
     from reviewer.facts_pool import FactsPool
+    from reviewer.history_tables import add_history_tables
     from reviewer.resolution import Resolver
     from reviewer.selection import select
 
@@ -160,7 +161,7 @@ def _build(
             # A hierarchy the resolver does not handle must block, never crash the gate.
             builder.error(path, 1, f"the reviewer could not resolve this file "
                           f"({type(exc).__name__}: {exc}); please report it")
-    builder.history_tables()
+    add_history_tables(builder)
     builder.empty_tables()
     return _finish(builder, files), repo.externals.read_installed
 

@@ -1,0 +1,105 @@
+"""The history tables SQLAlchemy-Continuum builds for ``__versioned__`` classes, added once
+every model is read (they copy each table's final columns): beside each versioned table, beside
+the association table of each of its many-to-many relationships, and the transaction table they
+share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from reviewer.types import Column
+
+if TYPE_CHECKING:
+    from reviewer.columns import ColumnBuilder
+
+# SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
+_HISTORY_NAME = "%s_version"
+
+
+def _secondary_table(builder: ColumnBuilder, path: str, secondary: tuple[str, str]
+                     ) -> str | None:
+    """The table a relationship's ``secondary=`` names: a literal, or a ``Table(...)``
+    bound to a module-level name (here or imported)."""
+    kind, value = secondary
+    if kind == "table":
+        return value.rsplit(".", 1)[-1]  # "schema.table": the key has no schema
+    found = builder.module_table(path, value)
+    return builder.table_name(*found) if found is not None else None
+
+
+def add_history_tables(builder: ColumnBuilder) -> None:
+    """The history tables SQLAlchemy-Continuum builds: beside each versioned table, and
+    beside the association table of each of its many-to-many relationships. A history
+    table copies every column the table has by now (single-table subclasses' included),
+    nullable unless part of the key, with the labels and pragma exemptions of the column
+    it copies, and adds the transaction bookkeeping columns. The copies point at the
+    original's line, so the finding for a copy sits where the column is declared. The
+    transaction table they share is added too, unless the repository maps its own. (A
+    ``user_id`` that ``make_versioned(user_cls=...)`` adds to it is a foreign key and is
+    not read.)"""
+    by_table: dict[str, list[Column]] = {}
+    for col in builder.columns:
+        by_table.setdefault(col.table, []).append(col)
+    readable = sorted((path, options.line) for _t, _c, path, options, _s in builder.histories
+                      if options.problem is None)
+    if readable and "transaction" not in by_table:
+        # the one table of transactions every history row points at (who wrote, from where)
+        path, line = readable[0]
+        for name, type_, primary_key in (("id", "BigInteger", True),
+                                         ("remote_addr", "String(50)", False),
+                                         ("issued_at", "DateTime", False)):
+            builder.columns.append(Column("transaction", name, "Transaction", name, path,
+                                          line, type_, nullable=not primary_key,
+                                          unique=False, primary_key=primary_key))
+    associations: set[str] = set()
+    for table, class_name, path, options, secondaries in builder.histories:
+        if options.problem is not None:
+            builder.error(path, options.line,
+                          f"class {class_name}: __versioned__ gives the table {table!r} a "
+                          f"history table, but {options.problem}")
+            builder.blocked.add(table)
+            continue
+        history = (options.table_name or _HISTORY_NAME).replace("%s", table)
+        _copy(builder,
+              [c for c in by_table.get(table, ()) if c.attribute not in options.exclude],
+              history, f"{class_name}Version", path, options.line)
+        for where, line, secondary in secondaries:
+            association = _secondary_table(builder, where, secondary)
+            if association is None:
+                builder.error(where, line,
+                              f"class {class_name} is __versioned__, so SQLAlchemy-Continuum "
+                              "keeps a history of this relationship's association table, but "
+                              f"secondary={secondary[1]} cannot be found as a Table(...) "
+                              "bound to a module-level name; pass the table name as a "
+                              "string, or bind the Table(...) at module level")
+                continue
+            if association not in associations:
+                associations.add(association)
+                # the manager's own pattern: a class's "table_name" is not asked here
+                _copy(builder, by_table.get(association, []),
+                      _HISTORY_NAME.replace("%s", association), None, where, line)
+
+
+def _copy(builder: ColumnBuilder, columns: Sequence[Column], history: str,
+          class_name: str | None, path: str, line: int) -> None:
+    """A table's columns copied into its history table, and the bookkeeping columns."""
+    for col in columns:
+        exemption = col.exemption
+        if exemption is not None:
+            exemption = replace(exemption, table=history)
+            builder.exemptions.append(exemption)
+        builder.columns.append(replace(
+            col, table=history, class_name=class_name if col.class_name else None,
+            nullable=col.nullable if col.primary_key else True, unique=False,
+            exemption=exemption, history_of=col.history_of or col.table,
+        ))
+    for name, primary_key in (("transaction_id", True), ("end_transaction_id", False),
+                              ("operation_type", False)):
+        builder.columns.append(Column(
+            history, name, class_name, name if class_name else None, path, line,
+            "BigInteger" if name != "operation_type" else "SmallInteger",
+            nullable=not primary_key and name != "operation_type", unique=False,
+            primary_key=primary_key, index=True,
+        ))

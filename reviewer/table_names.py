@@ -1,0 +1,244 @@
+"""Which table a mapped class's columns land in: its ``__table__``, its ``__tablename__``
+(a literal, a computed string, a ``declared_attr`` evaluated for the class, an outside base's
+declared name), single-table and joined inheritance, the configured ``table-naming``, and a
+base's ``__init_subclass__`` renaming it; ``MR007`` with what to write when it cannot be told.
+The base of ``columns.ColumnBuilder``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer.column_calls import ColumnCalls
+from reviewer.externals import CONFIG_KEY, entry_toml
+from reviewer.resolution import (
+    ClassNode,
+    flask_table_name,
+    is_sqla,
+    linearise,
+    tail,
+    to_snake_case,
+)
+from reviewer.types import ScanError
+
+# SQLAlchemy functions whose result a class can be mapped against (``__table__ = ...``) that
+# build no table: select(...)... and join(a, b)
+_MAPPED_QUERIES = frozenset({"select", "join", "outerjoin"})
+# What a declared_attr __tablename__ may be built from, for the message when it is not
+_DECLARED_NAMES = (
+    "one return of literals, module constants, f-strings, +, %, str methods, helper "
+    "functions, cls.__name__, and the string attributes and one-return classmethods or "
+    "staticmethods of the class read through cls"
+)
+
+
+def _reads_class(expr: Any) -> bool:
+    """Does a string expression read more of ``cls`` than its name (then no naming convention
+    gives the table's name)? Nodes and their argument lists are both tuples."""
+    if not isinstance(expr, tuple):
+        return False
+    return (bool(expr) and expr[0] in ("clsattr", "clscall", "clstable")) or any(
+        _reads_class(part) for part in expr
+    )
+
+
+@dataclass(slots=True)
+class TableNames(ColumnCalls):
+    errors: list[ScanError] = field(default_factory=list)
+    _tables: dict[int, str | None] = field(default_factory=dict)  # by id(ClassNode)
+    _mros: dict[int, list[ClassNode]] = field(default_factory=dict)
+
+    def mro(self, node: ClassNode) -> list[ClassNode]:
+        key = id(node)
+        if key not in self._mros:
+            self._mros[key] = linearise(node)
+        return self._mros[key]
+
+    def error(self, path: str, line: int, message: str) -> None:
+        err = ScanError(path, max(line, 1), message)
+        if err not in self.errors:
+            self.errors.append(err)
+
+    def table_of(self, node: ClassNode) -> str | None:
+        # every ClassNode lives as long as the resolver, so its id is never reused
+        key = id(node)
+        if key not in self._tables:
+            name = self._table_of(node)
+            self._tables[key] = self._renamed(node, name) if name is not None else None
+        return self._tables[key]
+
+    def _renamed(self, node: ClassNode, name: str) -> str | None:
+        """The table name after the ``cls.__tablename__ = ...`` of a base's
+        ``__init_subclass__`` (``f"plugin_{cls.TABLE_PREFIX}_{cls.__tablename__}"`` under
+        ``if hasattr(cls, "TABLE_PREFIX"):``), which runs for every subclass before SQLAlchemy
+        reads the name; None (and MR007) when what it does cannot be told."""
+        cls = node.facts
+        if cls.table is not None or cls.table_ref is not None or cls.table_query is not None:
+            return name  # __table__ is mapped as it is; __tablename__ is not read
+        mro = self.mro(node)
+        found = [(a, line, expr, guards) for a in mro[1:] if a.external is None
+                 for line, guards, expr in a.facts.subclass_tablenames
+                 if all(g == "__tablename__" or g == "?" or self._binds(node, g)
+                        for g in guards)]
+        if not found:
+            return name
+        owner, line, expr, guards = found[0]
+        where = f"{owner.facts.name}.__init_subclass__ ({owner.path}:{line})"
+        parent = next((c for c in mro[1:] if c.mapped), None)
+        problem = None
+        if "?" in guards:
+            problem = ("under a condition masking-reviewer cannot evaluate (it reads `if "
+                       "hasattr(cls, \"NAME\"):`)")
+        elif expr is None:
+            problem = ("to a value masking-reviewer cannot evaluate (it reads literals, f-strings "
+                       "and + of cls.__tablename__, cls.__name__ and class attributes)")
+        elif len({id(a) for a, *_ in found}) > 1 or len(found) > 1:
+            problem = "more than once along its bases"
+        elif parent is not None and "__tablename__" not in cls.names:
+            problem = (f"although it shares the table of {parent.facts.name} (single-table "
+                       "inheritance)")
+        renamed = None if problem else self.resolver.string(
+            owner.path, expr, clsname=cls.name, clstable=name, owner=node)
+        if renamed is None:
+            self.error(node.path, cls.line,
+                       f"class {cls.name}: its table name ({name}) is set again by {where} "
+                       + (problem or "to a value masking-reviewer cannot evaluate")
+                       + ", so the table its columns are in cannot be told; assign the final "
+                       "name as this class's __tablename__ and drop the rename, or make it a "
+                       "plain `if hasattr(cls, \"NAME\"):` test and an f-string of "
+                       "cls.__tablename__ and class attributes")
+        return renamed
+
+    def _binds(self, node: ClassNode, name: str) -> bool:
+        """Does ``hasattr(cls, name)`` hold for the class: a repository class along its MRO
+        binds the name, or an outside class declares it as a column?"""
+        return any(
+            entry.facts.binds(name) if entry.external is None
+            else any(c.attribute == name for c in entry.external.columns)
+            for entry in self.mro(node))
+
+    def _table_of(self, node: ClassNode) -> str | None:
+        cls = node.facts
+        if cls.table is not None:
+            name = self.table_name(node.path, cls.table)
+            if name is None:
+                self.error(node.path, cls.table_line,
+                           f"{cls.name}.__table__: the table name cannot be computed from the "
+                           "source; write Table(\"name\", metadata, ...) with a literal or a "
+                           "module constant")
+            return name
+        if cls.table_query is not None:
+            qual = self.resolver.qual(node.path, cls.table_query)
+            if qual is not None and is_sqla(qual) and tail(qual) in _MAPPED_QUERIES:
+                # mapped against a SELECT or a join of other tables: their columns, none of
+                # its own
+                return None
+        if cls.table_ref is not None:
+            found = self.module_table(node.path, cls.table_ref)
+            if found is None:
+                self.error(node.path, cls.table_line,
+                           f"{cls.name}.__table__ = {cls.table_ref} is not a Table(...) bound to "
+                           "a module-level name the reviewer can find, so its columns cannot "
+                           "be checked; assign Table(\"name\", metadata, ...) to a module-level "
+                           "name, here or in a module imported by name")
+                return None
+            return self.table_name(*found)
+        if cls.table_error or cls.table_query is not None:
+            self.error(node.path, cls.table_line,
+                       f"{cls.name}.__table__ is not a Table(...) call the reviewer can read; "
+                       "assign Table(\"name\", metadata, Column(...), ...) directly")
+            return None
+        if cls.tablename_kind == "literal":
+            return cls.tablename
+        if cls.tablename_kind == "computed":
+            name = self.resolver.string(node.path, cls.tablename_expr)
+            if name is None:
+                self.error(node.path, cls.tablename_line,
+                           f"{cls.name}.__tablename__ is computed in a way the reviewer cannot "
+                           "evaluate from the source (only literals, module constants, "
+                           "f-strings, + and simple helper functions are); assign a string "
+                           "literal")
+            return name
+        mro = self.mro(node)
+        parent = next((c for c in mro[1:] if c.mapped), None)
+        # Flask-SQLAlchemy 3 names a subclass's own table when it declares a primary key.
+        flask_joined = self.config.table_naming == "flask-sqlalchemy" and any(
+            s.call is not None and s.call.primary_key and not s.type_checking
+            for s in cls.stmts
+        )
+        if parent is not None and "__tablename__" not in cls.names and any(
+                s.call is not None and s.call.primary_key and not s.type_checking
+                for s in cls.stmts):
+            # A table name an outside base derives from each subclass (advanced-alchemy's
+            # CommonTableAttributes) is run for a subclass of a mapped class too, and names its
+            # own table when it declares its own primary key: joined inheritance. (Single-table
+            # children declare none; from 1.9 advanced-alchemy returns None for them anyway.)
+            derived = next((a for a in mro[1:] if a.external is not None
+                            and a.facts.tablename_kind == "declared"), None)
+            name = self.resolver.string(derived.path, derived.facts.tablename_expr,
+                                        clsname=cls.name, owner=node) if derived else None
+            if name is not None:
+                return name
+        if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
+            return self.table_of(parent)  # single-table inheritance
+        declared_by: ClassNode | None = None  # the declared_attr __tablename__ that failed
+        for ancestor in mro:
+            kind = ancestor.facts.tablename_kind
+            if kind == "literal" and ancestor is not node:
+                return ancestor.facts.tablename
+            if kind == "computed" and ancestor is not node:
+                name = self.resolver.string(ancestor.path, ancestor.facts.tablename_expr)
+                if name is None:
+                    self.error(ancestor.path, ancestor.facts.tablename_line,
+                               f"{ancestor.facts.name}.__tablename__ is computed in a way the "
+                               "reviewer cannot evaluate; assign a string literal, or use a "
+                               "declared_attr and set table-naming")
+                return name
+            if kind == "declared":
+                # `return cls.__name__.lower()` and the like, evaluated for this class
+                name = self.resolver.string(ancestor.path, ancestor.facts.tablename_expr,
+                                            clsname=cls.name, owner=node)
+                if name is not None:
+                    return name
+                declared_by = ancestor
+                break
+        if declared_by is not None and declared_by.external is not None:
+            # table-naming speaks for the application's own classes, not for how a package
+            # names the tables of its mixins: falling back to it would be a guess
+            ext = declared_by.external
+            self.error(node.path, cls.line,
+                       f"class {cls.name} takes its table name from the __tablename__ of "
+                       f"{ext.name} ({ext.tablename_unread}), which masking-reviewer cannot "
+                       "evaluate from the package's source, and table-naming does not apply to "
+                       "a package's own naming; give the class a literal __tablename__, or "
+                       f"declare the name in [tool.masking-reviewer.{CONFIG_KEY}]: "
+                       f"{entry_toml(ext, '...')}, the table's name for \"...\" ({{class}}, "
+                       "{class_lower} or {class_snake} in it for a name derived from the "
+                       "class) and the columns as read from the package's source")
+            return None
+        if node.sqlmodel:
+            return cls.name.lower()  # SQLModel's own default __tablename__
+        naming = self.config.table_naming
+        if naming == "snake_case":
+            return to_snake_case(cls.name)
+        if naming == "flask-sqlalchemy":
+            return flask_table_name(cls.name)
+        if declared_by is not None:
+            where = declared_by.facts
+            self.error(node.path, cls.line,
+                       f"class {cls.name} takes its table name from the declared_attr "
+                       f"{where.name}.__tablename__ ({declared_by.path}:{where.tablename_line}), "
+                       "which the reviewer cannot evaluate from the source (it "
+                       f"evaluates {_DECLARED_NAMES}); build the name from those, or give "
+                       "the class a literal __tablename__"
+                       + ("" if _reads_class(where.tablename_expr) else
+                          "; when the declared_attr only converts the class name, set "
+                          "table-naming = \"snake_case\" or \"flask-sqlalchemy\" in "
+                          "[tool.masking-reviewer] instead"))
+            return None
+        self.error(node.path, cls.line,
+                   f"class {cls.name} has no literal __tablename__, so its table name is "
+                   "computed at import time; set table-naming = \"snake_case\" or "
+                   "\"flask-sqlalchemy\" in [tool.masking-reviewer], or give the class a "
+                   "__tablename__")
+        return None
