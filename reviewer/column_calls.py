@@ -332,7 +332,23 @@ class ColumnCalls:
         facts = self.resolver.facts(path)
         callees = next((cs for name, cs in reversed(facts.returns if facts else ())
                         if name == function), ())
-        quals = [self.callee_qual(path, callee.partition("().")[0]) for callee in callees]
+        return self.none_build_columns(path, [c.partition("().")[0] for c in callees])
+
+    def sqlalchemy_expression(self, path: str, nested: Sequence[str]) -> bool:
+        """Are the calls in an expression whose own callee is no name (a method of what a call
+        made: ``select(...).where(...)``) all SQLAlchemy constructs other than a column's?
+        A method of a query or an expression makes a query or an expression again, never a
+        column. The chained calls between them have no name either; a builtin or anything
+        else named keeps the expression unread (``getattr(sa, "Column")(Integer)``)."""
+        named = [n for n in nested if n]
+        quals = [self.callee_qual(path, n) for n in named]
+        return bool(quals) and all(
+            q is not None and is_sqla(q) and tail(q) not in _BUILDS_COLUMNS for q in quals)
+
+    def none_build_columns(self, path: str, callees: Sequence[str]) -> bool:
+        """Is every one of these callees known to build no column (a SQLAlchemy construct
+        other than a column's, the standard library, a builtin)?"""
+        quals = [self.callee_qual(path, callee) for callee in callees]
         return bool(quals) and all(
             q is not None and harmless(q) and not (is_sqla(q) and tail(q) in _BUILDS_COLUMNS)
             for q in quals

@@ -111,11 +111,14 @@ class ColumnBuilder(TableNames):
         call: CallFacts | None = None
         preset_labels: set[str] = set()
         if stmt.call is not None:
-            call = self.column_call(path, stmt.call)
+            call = self.column_call(path, stmt.call) or self.shared_column(path, stmt.call)
             if call is None:
                 inlined = self.inline_factory(path, stmt.call)
                 if inlined is not None:
                     call, preset_labels = inlined
+            if call is None and not stmt.call.callee and self.sqlalchemy_expression(
+                    path, stmt.nested):
+                return None  # faraday: _host_ip_query = select([Host.ip]).where(text(...))
             if call is None:
                 # The safety net: a call the reader cannot classify may build a column it
                 # cannot see (a factory, a partial, a re-export it failed to follow), and a
@@ -193,6 +196,16 @@ class ColumnBuilder(TableNames):
             type_text=type_text, nullable=nullable, unique=unique, primary_key=primary_key,
             labels=labels, evidence=(call, alias_call),
         )
+
+    def shared_column(self, path: str, call: CallFacts) -> CallFacts | None:
+        """``Parent.__table__.c.get("start_date", Column(DateTime))``: SQLAlchemy's recipe for
+        single-table subclasses that declare the same column (faraday's ``Vulnerability`` and
+        ``VulnerabilityWeb`` each declare ``service_id`` so): the parent's table column if it
+        has it, else the ``Column(...)`` given, which SQLAlchemy adds to that table. Either way
+        the table has that column, so the given one is read."""
+        if not _TABLE_COLUMN_GET.fullmatch(call.callee) or len(call.args) != 1:
+            return None
+        return self.column_call(path, call.args[0])
 
     def built_column(
         self, node: ClassNode, owner: ClassNode, stmt: Stmt, path: str, table: str,
@@ -1086,6 +1099,8 @@ _MAPPING_HOOKS = ("__mapper_cls__", "__declare_first__", "__declare_last__", "__
 # what an external-bases key may name (config.py's schema)
 _QUALIFIED = re.compile(EXTERNAL_NAME)
 
+# Parent.__table__.c.get(name, Column(...)) and .columns.get: a table's column, or the default
+_TABLE_COLUMN_GET = re.compile(r"[A-Za-z_][\w.]*\.__table__\.(?:c|columns)\.get")
 _DECLARE_DIRECTLY = ("declare the column with mapped_column(...) or Column(...) directly in the "
                      "class body (typing.cast(T, Column(...)) is read too)")
 

@@ -1321,6 +1321,34 @@ CASES = [
          Row("profiles", "id", "Profile", "id", 14, nullable=False)],
         id="a mapped class's attribute hides the mixin's column: no column, as SQLAlchemy maps",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy import DateTime, select, text
+            from sqlalchemy.orm import declared_attr
+            class Employee(Base):
+                __tablename__ = "employee"
+                id = Column(Integer, primary_key=True)
+                kind = Column(String(20))
+                __mapper_args__ = {"polymorphic_on": kind}
+            class Engineer(Employee):
+                __mapper_args__ = {"polymorphic_identity": "engineer"}
+                @declared_attr
+                def start_date(cls):
+                    return Employee.__table__.c.get("start_date", Column(DateTime))
+                _managers = select(Employee.id).where(text("employee.kind = 'manager'")).limit(5)
+            class Manager(Employee):
+                __mapper_args__ = {"polymorphic_identity": "manager"}
+                @declared_attr
+                def start_date(cls):
+                    return Employee.__table__.c.get("start_date", Column(DateTime))
+            """)},
+        None,
+        [Row("employee", "id", "Employee", "id", 10, nullable=False),
+         Row("employee", "kind", "Employee", "kind", 11),
+         Row("employee", "start_date", "Engineer", "start_date", 15)],
+        id="single-table subclasses sharing a column through Parent.__table__.c.get(name, "
+           "Column(...)), SQLAlchemy's recipe (faraday); a query as a class attribute is none",
+    ),
 ]
 
 
@@ -1886,6 +1914,29 @@ ERROR_CASES = [
           r"the repository, not a class\)"),
          ("app/m.py", 24, r"^Account\.g: cannot resolve maybe\(\.\.\.\)")],
         id="broken: calls the reader cannot classify block at their line, never dropped",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import sqlalchemy
+            from sqlalchemy.orm import declared_attr
+            class Employee(Base):
+                __tablename__ = "employee"
+                id = Column(Integer, primary_key=True)
+            class Engineer(Employee):
+                @declared_attr
+                def start_date(cls):
+                    return Employee.__table__.c.get("start_date")
+                badge = getattr(sqlalchemy, "Column")(String)
+                code = Column(String).copy()
+            """)},
+        None,
+        [("app/m.py", 12, r"^Engineer\.start_date: cannot resolve Employee\.__table__\.c\.get"),
+         ("app/m.py", 15, r"^Engineer\.badge: cannot resolve the call \(its callee is an "
+          r"expression"),
+         ("app/m.py", 16, r"^Engineer\.code: cannot resolve the call \(its callee is an "
+          r"expression")],
+        id="broken: a table column looked up with no Column to fall back on, a builtin's "
+           "call, a column's method: each blocks",
     ),
     pytest.param(
         {"app/m.py": src("""\
