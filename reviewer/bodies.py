@@ -141,6 +141,44 @@ def chained_callee(call: cst.Call) -> str | None:
     return f"{inner}().{func.attr.value}" if inner is not None else None
 
 
+class _AllCalls(cst.CSTVisitor):
+    """Every call in a function body, nested functions and lambdas included, by callee as
+    written; a method of a local the function binds is a call on what that local was made
+    of: "" (``query = select(...); query = query.where(...)``)."""
+
+    def __init__(self, locals_: frozenset[str]) -> None:
+        self.locals = locals_
+        self.callees: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        callee = dotted(node.func) or ""
+        if callee.split(".", 1)[0] in self.locals and "." in callee:
+            callee = ""
+        self.callees.append(callee)
+        return True
+
+
+def body_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
+               ) -> tuple[str, ...] | None:
+    """What a function may hand back is made by one of its calls: every callee it calls, as
+    written ("" for a call on what another call made), when each of its returns gives a call's
+    result, a name the function binds itself, or None; else None (a return of a module-level
+    name, an attribute or a parameter hands back something made elsewhere)."""
+    counter = Assigned()
+    stmt.body.visit(counter)
+    params = param_names(stmt.params)
+    locals_ = frozenset(n for n in counter.counts if n not in params)
+    for value in returns:
+        if value is None or isinstance(value, cst.Call):
+            continue
+        if isinstance(value, cst.Name) and (value.value == "None" or value.value in locals_):
+            continue
+        return None
+    finder = _AllCalls(locals_)
+    stmt.body.visit(finder)
+    return tuple(dict.fromkeys(finder.callees))
+
+
 def top_calls(stmt: cst.FunctionDef) -> dict[str, cst.Call]:
     """``name = f(...)`` at the top level of a function: name -> the call."""
     return {target.value: small.value for _s, small in statements(block_body(stmt.body))

@@ -39,6 +39,11 @@ _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 _BUILDS_COLUMNS = frozenset({
     "Column", "mapped_column", "column_property", "deferred", "composite", "MappedColumn",
 })
+# what maps the expression it is given: a column only when given one
+_WRAPPERS = frozenset({"column_property", "deferred"})
+# what makes a query or a SQL expression (func.count and the like besides)
+_QUERY_BUILDERS = frozenset({"select", "exists", "text", "literal_column", "case", "cast",
+                             "and_", "or_", "not_", "union", "union_all"})
 _COLUMNISH = frozenset({"Column", "mapped_column", "column_property", "deferred", "Mapped"})
 
 
@@ -332,7 +337,22 @@ class ColumnCalls:
         facts = self.resolver.facts(path)
         callees = next((cs for name, cs in reversed(facts.returns if facts else ())
                         if name == function), ())
-        return self.none_build_columns(path, [c.partition("().")[0] for c in callees])
+        if self.none_build_columns(path, [c.partition("().")[0] for c in callees]):
+            return True
+        # a helper that builds a query or a SQL expression, maybe as a read-only property
+        # (faraday's _make_generic_count_property: column_property(select(func.count(...))
+        # ...), deferred=True)): with no Column(...) among all it calls and only what those
+        # calls made returned, what it wraps in column_property is no column
+        made = next((cs for name, cs in reversed(facts.expressions if facts else ())
+                     if name == function), None)
+        quals = [self.callee_qual(path, c) for c in made or () if c]
+        if not quals or not all(q is not None and harmless(q) and not (
+                is_sqla(q) and tail(q) in _BUILDS_COLUMNS - _WRAPPERS) for q in quals):
+            return False
+        # column_property(X) maps a column when X is one: X must be what a query builder made
+        wraps = any(q is not None and is_sqla(q) and tail(q) in _WRAPPERS for q in quals)
+        return not wraps or any(q is not None and is_sqla(q) and (
+            tail(q) in _QUERY_BUILDERS or ".func." in q) for q in quals)
 
     def sqlalchemy_expression(self, path: str, nested: Sequence[str]) -> bool:
         """Are the calls in an expression whose own callee is no name (a method of what a call

@@ -294,6 +294,10 @@ class ModuleFacts:
     # def NAME at module level: (NAME, its first line, why `X = NAME(...)` cannot be read as
     # the one call it returns, or None)
     functions: tuple[tuple[str, int, str | None], ...] = ()
+    # def NAME at module level whose returns give only what its own calls made (a call, a
+    # local it binds, None): (NAME, every callee it calls as written, "" for a call on what
+    # another call made)
+    expressions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Column(...)/mapped_column(...) calls outside everything the inventory reads (a Table's
     # arguments, a class body's statements, a late mapping) and outside what it skips knowingly
     # (function bodies, lambdas): (line, callee as written, where it is, for the message, the
@@ -428,6 +432,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[i.local, i.module, i.name, i.level] for i in facts.standin_imports],
         [[name, line, problem] for name, line, problem in facts.functions],
         [list(stray) for stray in facts.strays],
+        [[name, list(callees)] for name, callees in facts.expressions],
     ]
 
 
@@ -499,7 +504,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
      rebound, returns, late, factories, made, table_bindings, returned, standins,
-     standin_imports, functions, strays) = data
+     standin_imports, functions, strays, expressions) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -537,4 +542,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
                               for a, b, c, d in standin_imports),
         functions=tuple((str(n), int(ln), p) for n, ln, p in functions),
         strays=tuple((int(n), str(c), str(w), str(i)) for n, c, w, i in strays),
+        expressions=tuple((str(n), tuple(map(str, cs))) for n, cs in expressions),
     )

@@ -29,6 +29,7 @@ from reviewer.bodies import (
     Returns,
     SpelledColumns,
     TypeCalls,
+    body_calls,
     column_spelled,
     nested_calls,
     returned_calls,
@@ -97,6 +98,7 @@ class _ModuleBuilder:
         self.standins: list[ClassFacts] = []  # class statements standing in for an import
         self.standin_imports: list[ImportFacts] = []  # and imports standing in for one
         self.functions: list[tuple[str, int, str | None]] = []
+        self.expressions: list[tuple[str, tuple[str, ...]]] = []
         self.tables: list[CallFacts] = []
         self.aliases: list[AliasFacts] = []
         self.consts: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
@@ -179,6 +181,9 @@ class _ModuleBuilder:
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
                     self.instance_args.extend(returned_call_args(stmt, finder.values))
+                calls = body_calls(stmt, finder.values)
+                if calls is not None:
+                    self.expressions.append((ident(stmt.name.value), calls))
                 self.functions.append((ident(stmt.name.value), self.class_reader.first_line(stmt),
                                        base_problem(stmt, finder, self.ex.pos)))
                 if (factory := factory_function(stmt, self.ex)) is not None:
@@ -669,6 +674,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         standins=tuple(builder.standins),
         standin_imports=tuple(builder.standin_imports),
         functions=tuple(builder.functions),
+        expressions=tuple(builder.expressions),
         strays=tuple(builder.strays),
     )
 
