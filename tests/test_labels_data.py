@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,13 +52,20 @@ def test_labels_csv_is_well_formed(path: Path) -> None:
     header, rows = _rows(path)
     assert header == HEADER
     assert rows, f"{path.name} has no rows"
+    assert _row_problems(rows, lambda project: None if project == path.stem
+                         else f"project {project!r} in {path.name}") == []
+
+
+def _row_problems(rows: list[dict[str, str]],
+                  project_problem: Callable[[str], str | None]) -> list[str]:
+    """What is wrong with each row of a labels file: its width, project, names and label."""
     problems = []
     for line, row in enumerate(rows, start=2):
         if row["_width"] != str(len(HEADER)):
             problems.append(f"line {line}: {row['_width']} fields, expected {len(HEADER)}")
             continue
-        if row["project"] != path.stem:
-            problems.append(f"line {line}: project {row['project']!r} in {path.name}")
+        if (wrong := project_problem(row["project"])) is not None:
+            problems.append(f"line {line}: {wrong}")
         if not (row["path"] and row["table"] and row["column"]):
             problems.append(f"line {line}: empty path, table or column")
         if row["label"] not in LABELS:
@@ -66,7 +74,7 @@ def test_labels_csv_is_well_formed(path: Path) -> None:
             problems.append(f"line {line}: public must be empty or 'public'")
         if row["public"] and row["label"] != "credential":
             problems.append(f"line {line}: only credential key material can be 'public'")
-    assert problems == []
+    return problems
 
 
 @pytest.mark.parametrize("path", LABEL_FILES, ids=lambda p: p.stem)
@@ -93,19 +101,8 @@ def test_replay_labels_are_well_formed() -> None:
     assert header == HEADER
     names = _project_names(tomllib.loads((REAL_WORLD / "projects.toml").read_text(
         encoding="utf-8")))
-    problems = []
-    for line, row in enumerate(rows, start=2):
-        if row["_width"] != str(len(HEADER)):
-            problems.append(f"line {line}: {row['_width']} fields, expected {len(HEADER)}")
-            continue
-        if row["project"] not in names:
-            problems.append(f"line {line}: project {row['project']!r} is not in projects.toml")
-        if not (row["path"] and row["table"] and row["column"]):
-            problems.append(f"line {line}: empty path, table or column")
-        if row["label"] not in LABELS:
-            problems.append(f"line {line}: unknown label {row['label']!r}")
-        if row["public"] not in {"", "public"}:
-            problems.append(f"line {line}: public must be empty or 'public'")
+    problems = _row_problems(rows, lambda project: None if project in names
+                             else f"project {project!r} is not in projects.toml")
     counts = Counter((r["project"], r["path"], r["table"], r["column"]) for r in rows)
     problems += [f"labelled twice: {key}" for key, n in counts.items() if n > 1]
     assert problems == []
