@@ -1270,7 +1270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(pr_details([x for x in all_prs if x.split == split]) or "  none")
     if not args.no_write:
         kind = "replay-adopted" if args.adopted else "replay"
-        out = args.json or RESULTS / f"{kind}-{dt.date.today().isoformat()}.json"
+        # to the minute: a replay is run in parts (development, then held-out), and a second
+        # part of the same day overwrote the first
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H%M")
+        out = args.json or RESULTS / f"{kind}-{stamp}.json"
         shown = {s for s in SPLITS if s == "development" or args.show_heldout}
         doc = {**meta, "summaries": [asdict(s) for s in summaries],
                "pull_requests": [asdict(x) for x in all_prs if x.split in shown]}
