@@ -38,7 +38,8 @@ from reviewer.vocabulary import (
     words,
 )
 
-_RANK: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
+STRENGTH: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
+_CONFIDENCE_OF: dict[int, Confidence] = {n: c for c, n in STRENGTH.items()}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -59,7 +60,7 @@ class _Match:
     def sort_key(self) -> tuple[int, int, int, int]:
         # Head noun last in English names, so the rightmost match says what the column is;
         # then the most specific (longest), then the most confident; configured words win ties.
-        return (self.end, self.end - self.start, _RANK[self.term.confidence],
+        return (self.end, self.end - self.start, STRENGTH[self.term.confidence],
                 int(self.term.configured))
 
 
@@ -583,10 +584,6 @@ def _mentions(text: str | None, phrases: Sequence[tuple[str, ...]]) -> str | Non
     return next(("_".join(p) for p in phrases if _find(tokens, p) >= 0), None)
 
 
-_CONFIDENCE_OF = {3: "high", 2: "medium", 1: "low"}
-STRENGTH: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
-
-
 def classify_in_context(column: Column, context: Context | None = None,
                         vocab: Vocabulary | None = None) -> Classification | None:
     """Category, confidence and evidence from the name, the type, the constraints, the
@@ -760,7 +757,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     if "public" in normalize(name):
         strength = min(strength, 2)  # key material, but nothing secret: a table adds no secrecy
     evidence += boosts
-    return Classification("credential", _CONFIDENCE_OF[strength],  # type: ignore[arg-type]
+    return Classification("credential", _CONFIDENCE_OF[strength],
                           ", ".join(evidence))
 
 
