@@ -73,6 +73,13 @@ def harmless(qual: str) -> bool:
     return is_sqla(qual) or top in _STDLIB or top == "builtins"
 
 
+def _builds_none(qual: str, wrappers: bool = False) -> bool:
+    """Harmless, and not one of SQLAlchemy's column builders; with ``wrappers``,
+    column_property and deferred pass too: they map only what they are given."""
+    builders = _BUILDS_COLUMNS - _WRAPPERS if wrappers else _BUILDS_COLUMNS
+    return harmless(qual) and not (is_sqla(qual) and tail(qual) in builders)
+
+
 @dataclass(slots=True)
 class ColumnCalls:
     resolver: Resolver
@@ -337,7 +344,8 @@ class ColumnCalls:
         facts = self.resolver.facts(path)
         callees = next((cs for name, cs in reversed(facts.returns if facts else ())
                         if name == function), ())
-        if self.none_build_columns(path, [c.partition("().")[0] for c in callees]):
+        returned = self._quals(path, [c.partition("().")[0] for c in callees])
+        if returned is not None and all(_builds_none(q) for q in returned):
             return True
         # a helper that builds a query or a SQL expression, maybe as a read-only property
         # (faraday's _make_generic_count_property: column_property(select(func.count(...))
@@ -345,14 +353,13 @@ class ColumnCalls:
         # calls made returned, what it wraps in column_property is no column
         made = next((cs for name, cs in reversed(facts.expressions if facts else ())
                      if name == function), None)
-        quals = [self.callee_qual(path, c) for c in made or () if c]
-        if not quals or not all(q is not None and harmless(q) and not (
-                is_sqla(q) and tail(q) in _BUILDS_COLUMNS - _WRAPPERS) for q in quals):
+        quals = self._quals(path, [c for c in made or () if c])
+        if quals is None or not all(_builds_none(q, wrappers=True) for q in quals):
             return False
         # column_property(X) maps a column when X is one: X must be what a query builder made
-        wraps = any(q is not None and is_sqla(q) and tail(q) in _WRAPPERS for q in quals)
-        return not wraps or any(q is not None and is_sqla(q) and (
-            tail(q) in _QUERY_BUILDERS or ".func." in q) for q in quals)
+        wraps = any(is_sqla(q) and tail(q) in _WRAPPERS for q in quals)
+        return not wraps or any(is_sqla(q) and (tail(q) in _QUERY_BUILDERS or ".func." in q)
+                                for q in quals)
 
     def sqlalchemy_expression(self, path: str, nested: Sequence[str]) -> bool:
         """Are the calls in an expression whose own callee is no name (a method of what a call
@@ -360,19 +367,14 @@ class ColumnCalls:
         A method of a query or an expression makes a query or an expression again, never a
         column. The chained calls between them have no name either; a builtin or anything
         else named keeps the expression unread (``getattr(sa, "Column")(Integer)``)."""
-        named = [n for n in nested if n]
-        quals = [self.callee_qual(path, n) for n in named]
-        return bool(quals) and all(
-            q is not None and is_sqla(q) and tail(q) not in _BUILDS_COLUMNS for q in quals)
+        quals = self._quals(path, [n for n in nested if n])
+        return quals is not None and all(is_sqla(q) and _builds_none(q) for q in quals)
 
-    def none_build_columns(self, path: str, callees: Sequence[str]) -> bool:
-        """Is every one of these callees known to build no column (a SQLAlchemy construct
-        other than a column's, the standard library, a builtin)?"""
-        quals = [self.callee_qual(path, callee) for callee in callees]
-        return bool(quals) and all(
-            q is not None and harmless(q) and not (is_sqla(q) and tail(q) in _BUILDS_COLUMNS)
-            for q in quals
-        )
+    def _quals(self, path: str, callees: Sequence[str]) -> list[str] | None:
+        """What each callee is outside the repository; None when there are none, or when one
+        is not known (a repository function, a name defined nowhere)."""
+        quals = [q for c in callees if (q := self.callee_qual(path, c)) is not None]
+        return quals if quals and len(quals) == len(callees) else None
 
     def mapped_base(self, path: str, base: str) -> bool:
         """Does a base make its subclasses mapped (a declarative base or model)?"""
