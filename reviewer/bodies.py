@@ -5,7 +5,7 @@ attributes a method writes encrypted, whether a loop builds tables, columns or c
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
@@ -141,6 +141,13 @@ def chained_callee(call: cst.Call) -> str | None:
     return f"{inner}().{func.attr.value}" if inner is not None else None
 
 
+def assigned_counts(stmt: cst.FunctionDef) -> dict[str, int]:
+    """How often a function's body binds each name (read once, for every reader of it)."""
+    counter = Assigned()
+    stmt.body.visit(counter)
+    return counter.counts
+
+
 class _AllCalls(cst.CSTVisitor):
     """Every call in a function body, nested functions and lambdas included, by callee as
     written; a method of a local the function binds is a call on what that local was made
@@ -158,16 +165,15 @@ class _AllCalls(cst.CSTVisitor):
         return True
 
 
-def body_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
-               ) -> tuple[str, ...] | None:
+def body_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None],
+               counts: Mapping[str, int]) -> tuple[str, ...] | None:
     """What a function may hand back is made by one of its calls: every callee it calls, as
     written ("" for a call on what another call made), when each of its returns gives a call's
     result, a name the function binds itself, or None; else None (a return of a module-level
-    name, an attribute or a parameter hands back something made elsewhere)."""
-    counter = Assigned()
-    stmt.body.visit(counter)
+    name, an attribute or a parameter hands back something made elsewhere). ``counts``: how
+    often the function binds each name (``assigned_counts``)."""
     params = param_names(stmt.params)
-    locals_ = frozenset(n for n in counter.counts if n not in params)
+    locals_ = frozenset(n for n in counts if n not in params)
     for value in returns:
         if value is None or isinstance(value, cst.Call):
             continue
@@ -208,16 +214,15 @@ def top_values(stmt: cst.FunctionDef) -> dict[str, cst.BaseExpression]:
             and isinstance(target := small.targets[0].target, cst.Name)}
 
 
-def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
-                   ) -> tuple[str, ...]:
+def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None],
+                   counts: Mapping[str, int]) -> tuple[str, ...]:
     """The callee of every ``return callee(...)`` of a function, when all its returns are such
     calls (``def _dependency_relation(kind): return orm.relationship(...)``); else (). A
     method of a local the function binds once to a call, ``prop = hybrid_property(...);
     return prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that
-    made."""
+    made. ``counts``: how often the function binds each name (``assigned_counts``)."""
     values = returned_values(stmt, returns)
     top: dict[str, cst.Call] | None = None
-    counts: dict[str, int] | None = None
     names: list[str | None] = []
     displays: dict[str, str] | None = None
     for value in values:
@@ -225,10 +230,6 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
             value, cst.Call) else None
         if isinstance(value, cst.Name) and value.value not in ("None", "True", "False"):
             if displays is None:  # `info = {...}` bound once, filled in, returned
-                if counts is None:
-                    counter = Assigned()
-                    stmt.body.visit(counter)
-                    counts = counter.counts
                 displays = {n: kind for n, v in top_values(stmt).items()
                             if counts.get(n) == 1 and (kind := display_kind(v)) is not None}
             if value.value in displays:
@@ -244,10 +245,6 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
         if dot and top is None:
             top = top_calls(stmt)
         if dot and top is not None and head in top:
-            if counts is None:
-                counter = Assigned()
-                stmt.body.visit(counter)
-                counts = counter.counts
             made = dotted(top[head].func) if counts.get(head) == 1 else None
             callee = f"{made}().{rest}" if made else None  # a local: never a module name
         names.append(callee)

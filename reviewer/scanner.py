@@ -29,6 +29,7 @@ from reviewer.bodies import (
     Returns,
     SpelledColumns,
     TypeCalls,
+    assigned_counts,
     body_calls,
     column_spelled,
     nested_calls,
@@ -177,11 +178,12 @@ class _ModuleBuilder:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
                 finder = Returns()
                 stmt.body.visit(finder)
-                made = returned_calls(stmt, finder.values)
+                counts = assigned_counts(stmt)
+                made = returned_calls(stmt, finder.values, counts)
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
                     self.instance_args.extend(returned_call_args(stmt, finder.values))
-                calls = body_calls(stmt, finder.values)
+                calls = body_calls(stmt, finder.values, counts)
                 if calls is not None:
                     self.expressions.append((ident(stmt.name.value), calls))
                 self.functions.append((ident(stmt.name.value), self.class_reader.first_line(stmt),
