@@ -660,8 +660,6 @@ class Resolver:
             if q is not None and is_sqla(q) and tail(q) in ("mapped", "mapped_as_dataclass"):
                 registry_mapped = True  # @reg.mapped: this class only, not its subclasses
         metaclass = dict(cls.keywords).get("metaclass")
-        if metaclass is not None and self.declarative_meta(path, metaclass):
-            node.root = node.declarative = True  # class Base(metaclass=DeclarativeMeta)
         injected = self.injected_bases(path, metaclass) if metaclass is not None else None
         if injected is not None:
             # Meta("VersionedBase", (object,), {...}) whose __new__ adds Base to the bases of
@@ -672,6 +670,13 @@ class Resolver:
             node.root = node.root or node.declarative
         for base in cls.bases:
             self._base(node, path, base)
+        if (metaclass is not None and not node.declarative
+                and self.declarative_meta(path, metaclass)):
+            # class Base(metaclass=DeclarativeMeta): the base itself. A subclass of a base
+            # that already maps names one too and is mapped as any other (kotti:
+            # Node(Base, metaclass=NodeMeta), NodeMeta deriving DeclarativeMeta and ABCMeta):
+            # it inherits the registry, and SQLAlchemy maps every class that has one
+            node.root = node.declarative = True
         node.mapped = (
             node.declarative and not node.root and not cls.abstract and not node.abstract
         )

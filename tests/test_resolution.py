@@ -850,6 +850,29 @@ CASES = [
         id="class Base(metaclass=DeclarativeMeta), and a metaclass deriving from it",
     ),
     pytest.param(
+        {"app/m.py": V + D("""\
+            import abc
+            from sqlalchemy import Column, ForeignKey, Integer, String
+            from sqlalchemy.orm import DeclarativeMeta, declarative_base
+            Base = declarative_base()
+            class NodeMeta(DeclarativeMeta, abc.ABCMeta):
+                pass
+            class Node(Base, metaclass=NodeMeta):
+                __tablename__ = "nodes"
+                id = Column(Integer, primary_key=True)
+                api_key = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Document(Node):
+                __tablename__ = "documents"
+                id = Column(Integer, ForeignKey("nodes.id"), primary_key=True)
+            """)},
+        None,
+        [Row("nodes", "id", "Node", "id", 10, nullable=False),
+         Row("nodes", "api_key", "Node", "api_key", 11, (PRIV,)),
+         Row("documents", "id", "Document", "id", 14, nullable=False)],
+        id="a mapped class that names a metaclass deriving from DeclarativeMeta is mapped, "
+           "not a new base (kotti: Node(Base, metaclass=NodeMeta))",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             import contextlib
             with contextlib.suppress(ImportError):
