@@ -29,7 +29,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "models": _STR_LIST,
         "rules": {"type": "string", "minLength": 1},
         "labels": {**_STR_LIST, "minItems": 1},
-        "table-naming": {"enum": ["snake_case", "flask-sqlalchemy"]},
+        # "snake_case", "flask-sqlalchemy" or a template of the class name; _table_naming
+        "table-naming": {"type": "string", "minLength": 1},
         "exemptions": {
             "type": "array",
             "items": {
@@ -160,6 +161,28 @@ def _validate(data: Mapping[str, Any], path: str, text: str) -> None:
     raise UsageError(
         f"bad value for key {key!r}: {err.message}", path=path, line=_line_of(text, top)
     )
+
+
+TABLE_NAMINGS = ("snake_case", "flask-sqlalchemy")
+
+
+def _table_naming(data: Mapping[str, Any], path: str, text: str) -> str | None:
+    """``table-naming``: one of TABLE_NAMINGS, or a template of the class name for a project
+    whose own function adds to the converted name (kotti: ``"{}s".format(
+    camel_case_to_name(cls.__name__))`` is ``"{class_snake}s"``)."""
+    naming: str | None = data.get("table-naming")
+    if naming is None or naming in TABLE_NAMINGS:
+        return naming
+    from reviewer.externals import tablename_expr, tablename_problem
+
+    if tablename_problem(naming) is not None or tablename_expr(naming) is None:
+        raise UsageError(
+            f"bad value for key 'table-naming': {naming!r} is neither \"snake_case\" nor "
+            "\"flask-sqlalchemy\" nor a template of the class name; a template takes "
+            "{class}, {class_lower} or {class_snake} (HTTPRequestLog -> http_request_log), "
+            "e.g. \"{class_snake}s\"",
+            path=path, line=_line_of(text, "table-naming"))
+    return naming
 
 
 def _external_bases(data: dict[str, Any], path: str, text: str
@@ -323,7 +346,7 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
         models=tuple(models) if models is not None else None,
         rules=data.get("rules", "masking_rules.json"),
         labels=tuple(data.get("labels", Config.__dataclass_fields__["labels"].default)),
-        table_naming=data.get("table-naming"),
+        table_naming=_table_naming(data, path, text),
         exemptions=exemptions,
         severity=severity,
         fail_on=data.get("fail-on", "error"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.column_calls import ColumnCalls
-from reviewer.externals import CONFIG_KEY, entry_toml
+from reviewer.externals import CONFIG_KEY, entry_toml, tablename_expr
 from reviewer.resolution import (
     ClassNode,
     flask_table_name,
@@ -223,6 +223,8 @@ class TableNames(ColumnCalls):
             return to_snake_case(cls.name)
         if naming == "flask-sqlalchemy":
             return flask_table_name(cls.name)
+        if naming is not None:  # a template of the class name, checked by load_config
+            return self.resolver.string(node.path, tablename_expr(naming), clsname=cls.name)
         if declared_by is not None:
             where = declared_by.facts
             self.error(node.path, cls.line,
@@ -233,8 +235,9 @@ class TableNames(ColumnCalls):
                        "the class a literal __tablename__"
                        + ("" if _reads_class(where.tablename_expr) else
                           "; when the declared_attr only converts the class name, set "
-                          "table-naming = \"snake_case\" or \"flask-sqlalchemy\" in "
-                          "[tool.masking-reviewer] instead"))
+                          "table-naming in [tool.masking-reviewer] instead: \"snake_case\", "
+                          "\"flask-sqlalchemy\", or a template of the class name such as "
+                          "\"{class_snake}s\""))
             return None
         self.error(node.path, cls.line,
                    f"class {cls.name} has no literal __tablename__, so its table name is "

@@ -16,7 +16,8 @@ Side = Literal["RIGHT", "LEFT"]
 Source = Literal["deterministic", "ai"]
 Category = Literal["credential", "direct_identifier", "quasi_identifier", "financial", "free_text"]
 Confidence = Literal["high", "medium", "low"]
-TableNaming = Literal["snake_case", "flask-sqlalchemy"]
+# "snake_case", "flask-sqlalchemy", or a template of the class name: "{class_snake}s"
+TableNaming = str
 FailOn = Literal["error", "warning", "never"]
 AiMode = Literal["auto", "on", "off"]
 

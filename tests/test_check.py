@@ -237,7 +237,17 @@ def test_every_report_lists_exemptions_with_reasons(
         pytest.param('[tool.masking-reviewer]\nlabels = "ColumnVisibility.PRIVATE"\n',
                      r"pyproject\.toml:2: bad value for key 'labels'", id="wrong type"),
         pytest.param('[tool.masking-reviewer]\ntable-naming = "camel"\n',
-                     r"pyproject\.toml:2: bad value for key 'table-naming'", id="unknown enum"),
+                     r"pyproject\.toml:2: bad value for key 'table-naming': 'camel' is neither "
+                     r"\"snake_case\" nor \"flask-sqlalchemy\" nor a template of the class name",
+                     id="unknown naming"),
+        pytest.param('[tool.masking-reviewer]\ntable-naming = "{class_camel}s"\n',
+                     r"pyproject\.toml:2: bad value for key 'table-naming': '\{class_camel\}s'"
+                     r".*e\.g\. \"\{class_snake\}s\"", id="template with an unknown field"),
+        pytest.param('[tool.masking-reviewer]\ntable-naming = "{class_snake"\n',
+                     r"pyproject\.toml:2: bad value for key 'table-naming'",
+                     id="template with an unmatched brace"),
+        pytest.param('[tool.masking-reviewer]\ntable-naming = 3\n',
+                     r"pyproject\.toml:2: bad value for key 'table-naming'", id="not a string"),
         pytest.param('[tool.masking-reviewer\n', r"pyproject\.toml:1: not valid TOML",
                      id="broken toml"),
     ],

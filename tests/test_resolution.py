@@ -873,6 +873,38 @@ CASES = [
            "not a new base (kotti: Node(Base, metaclass=NodeMeta))",
     ),
     pytest.param(
+        {"app/sqla.py": D("""\
+            from sqlalchemy.orm import declared_attr
+            class KottiBase:
+                @declared_attr
+                def __tablename__(cls):
+                    from app.util import camel_case_to_name
+                    return "{}s".format(camel_case_to_name(cls.__name__))
+            """),
+         "app/util.py": D("""\
+            import re
+            def camel_case_to_name(text):
+                return re.sub(r"([a-z])([A-Z])", r"\\1_\\2", text).lower()
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, ForeignKey, Integer, String
+            from sqlalchemy.orm import declarative_base
+            from app.sqla import KottiBase
+            Base = declarative_base(cls=KottiBase)
+            class Node(Base):
+                id = Column(Integer, primary_key=True)
+            class TagLink(Base):
+                id = Column(Integer, primary_key=True)
+                token = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        "{class_snake}s",
+        [Row("nodes", "id", "Node", "id", 7, nullable=False),
+         Row("tag_links", "id", "TagLink", "id", 9, nullable=False),
+         Row("tag_links", "token", "TagLink", "token", 10, (PRIV,))],
+        id="table-naming as a template of the class name, for a declared_attr that adds to a "
+           "conversion the reviewer cannot run (kotti: \"{}s\".format(camel_case_to_name(...)))",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             import contextlib
             with contextlib.suppress(ImportError):
@@ -1924,7 +1956,8 @@ ERROR_CASES = [
         [("app/m.py", 15, r"^class Thing takes its table name from the declared_attr "
           r"Root\.__tablename__ \(app/m\.py:11\), which the reviewer cannot evaluate from the "
           r"source \(it evaluates .*\); .* give the class a literal __tablename__; when the "
-          r"declared_attr only converts the class name, set table-naming = \"snake_case\"")],
+          r"declared_attr only converts the class name, set table-naming in "
+          r"\[tool\.masking-reviewer\] instead: \"snake_case\"")],
         id="broken: a regex the reviewer does not know is never run; table-naming is asked for",
     ),
     # ------------------------------------------------------------------ the safety net
@@ -2289,8 +2322,9 @@ NOT_EVALUATED = (r"^class Order takes its table name from the declared_attr "
                  r"a literal __tablename__")
 # only where the declared_attr may be a naming convention: it reads no more of cls than its
 # name, or could not be read at all
-HINT = (r"; when the declared_attr only converts the class name, set table-naming = "
-        r"\"snake_case\" or \"flask-sqlalchemy\" in \[tool\.masking-reviewer\] instead")
+HINT = (r"; when the declared_attr only converts the class name, set table-naming in "
+        r"\[tool\.masking-reviewer\] instead: \"snake_case\", \"flask-sqlalchemy\", or a "
+        r"template of the class name such as \"\{class_snake\}s\"")
 
 
 @pytest.mark.parametrize(("files", "hint"), [
