@@ -161,14 +161,16 @@ class TableNames(ColumnCalls):
             return name
         mro = self.mro(node)
         parent = next((c for c in mro[1:] if c.mapped), None)
-        # Flask-SQLAlchemy 3 names a subclass's own table when it declares a primary key.
-        flask_joined = self.config.table_naming == "flask-sqlalchemy" and any(
-            s.call is not None and s.call.primary_key and not s.type_checking
-            for s in cls.stmts
-        )
-        if parent is not None and "__tablename__" not in cls.names and any(
-                s.call is not None and s.call.primary_key and not s.type_checking
-                for s in cls.stmts):
+        own_key = any(s.call is not None and s.call.primary_key and not s.type_checking
+                      for s in cls.stmts)
+        # A subclass that declares its own primary key gets a table of its own (joined
+        # inheritance) when its name comes from a function of the class: Flask-SQLAlchemy 3's
+        # naming, or a declared_attr __tablename__ SQLAlchemy runs again for every subclass
+        # (kotti: Content(Node) with id = Column(ForeignKey(Node.id), primary_key=True) maps
+        # "contents"); single-table subclasses declare none
+        joined = own_key and (self.config.table_naming == "flask-sqlalchemy" or any(
+            a.facts.tablename_kind == "declared" and a.external is None for a in mro[1:]))
+        if parent is not None and "__tablename__" not in cls.names and own_key:
             # A table name an outside base derives from each subclass (advanced-alchemy's
             # CommonTableAttributes) is run for a subclass of a mapped class too, and names its
             # own table when it declares its own primary key: joined inheritance. (Single-table
@@ -179,7 +181,7 @@ class TableNames(ColumnCalls):
                                         clsname=cls.name, owner=node) if derived else None
             if name is not None:
                 return name
-        if parent is not None and cls.tablename_kind != "declared" and not flask_joined:
+        if parent is not None and cls.tablename_kind != "declared" and not joined:
             return self.table_of(parent)  # single-table inheritance
         declared_by: ClassNode | None = None  # the declared_attr __tablename__ that failed
         for ancestor in mro:

@@ -905,6 +905,32 @@ CASES = [
            "conversion the reviewer cannot run (kotti: \"{}s\".format(camel_case_to_name(...)))",
     ),
     pytest.param(
+        {"app/m.py": V + D("""\
+            from sqlalchemy import Column, ForeignKey, Integer, String
+            from sqlalchemy.orm import declarative_base, declared_attr
+            class Named:
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower() + "s"
+            Base = declarative_base(cls=Named)
+            class Node(Base):
+                id = Column(Integer, primary_key=True)
+                type = Column(String(30))
+                __mapper_args__ = {"polymorphic_on": type, "polymorphic_identity": "node"}
+            class Content(Node):
+                id = Column(ForeignKey(Node.id), primary_key=True)
+                owner = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                __mapper_args__ = {"polymorphic_identity": "content"}
+            """)},
+        None,
+        [Row("contents", "id", "Content", "id", 14, nullable=False),
+         Row("contents", "owner", "Content", "owner", 15, (PRIV,)),
+         Row("nodes", "id", "Node", "id", 10, nullable=False),
+         Row("nodes", "type", "Node", "type", 11)],
+        id="a declared_attr __tablename__ runs again for a subclass that declares its own "
+           "primary key: joined inheritance (kotti's Content(Node))",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             import contextlib
             with contextlib.suppress(ImportError):
