@@ -620,6 +620,12 @@ def classify_in_context(column: Column, context: Context | None = None,
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
+    if (base is None and tokens[1:] == ("name",) and tokens[0] in vocab.by_verbs
+            and idents & vocab.by_name_types):
+        # created_name beside created_by: the person's name (sbc-pay's Audit mixin)
+        return Classification("direct_identifier", "medium",
+                              f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
+                              "did it, by name")
     if (base is None and context.audit and not column.foreign_key
             and snake_norm(name) in vocab.audit_actors and idents & vocab.by_name_types):
         return Classification("direct_identifier", "medium",

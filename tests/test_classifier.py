@@ -284,6 +284,9 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("email_from_name", "UnicodeText()", id="the sender name of a group's mail"),
         pytest.param("camera_max_age", "Integer", id="a limit on how old data may be"),
         pytest.param("cvss2_authentication", "Text", id="a CVSS metric of a vulnerability"),
+        pytest.param("prompt_tokens", None, id="a language model's prompt token count"),
+        pytest.param("completion_tokens", None, id="a language model's completion token count"),
+        pytest.param("tokens_consumed", None, id="a language model's usage, as a JSON key"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -1608,6 +1611,24 @@ _PERSON_VERSIONED = """
             ("direct_identifier", "medium", "name 'triggered_by' on a String column: who did "
                                             "it, by name"),
             id="triggered_by names who ran it (faraday)"),
+        pytest.param("""
+            class RoutingSlip(Base):
+                __tablename__ = "routing_slips"
+                id = Column(Integer, primary_key=True)
+                created_by = Column(String(50))
+                created_name = Column(String(100))
+            """, ("routing_slips", "created_name"),
+            ("direct_identifier", "medium", "name 'created_name' on a String column: who did "
+                                            "it, by name"),
+            id="created_name is who did it by full name (sbc-pay's Audit mixin)"),
+        pytest.param("""
+            class Document(Base):
+                __tablename__ = "documents"
+                id = Column(Integer, primary_key=True)
+                uploaded_name = Column(Integer)
+                rendered_name = Column(String(100))
+            """, ("documents", "rendered_name"), (None, None, None),
+            id="negative: a verb that no person does names no one"),
         pytest.param("""
             class CloudTrailEntry(Base):
                 __tablename__ = "cloudtrail"
