@@ -688,9 +688,10 @@ def classify_in_context(column: Column, context: Context | None = None,
             and contains_any(normalize(name), vocab.audit_seals)):
         return None  # an audit row's signature proves the row untouched; it grants nothing
     if base is None:
-        if tokens == ("name",) and context.person_table:
+        if tokens in (("name",), ("user",)) and context.person_table:
+            # a person's row names them: users.name, pagure's users.user (the username)
             return Classification("direct_identifier", "medium",
-                                  f"name token 'name' in table '{context.table}'")
+                                  f"name token '{tokens[0]}' in table '{context.table}'")
         if tokens == ("value",) and context.key_value and context.config:
             return Classification("credential", "high",
                                   f"name token '{name}' in configuration table '{context.table}'"

@@ -1622,6 +1622,29 @@ _PERSON_VERSIONED = """
                                             "it, by name"),
             id="created_name is who did it by full name (sbc-pay's Audit mixin)"),
         pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                user = Column(String(255), unique=True)
+            """, ("users", "user"),
+            ("direct_identifier", "medium", "name token 'user' in table 'users'"),
+            id="a users table's user column is the username (pagure)"),
+        pytest.param("""
+            class Principal(Base):
+                __tablename__ = "principals"
+                id = Column(Integer, primary_key=True)
+                name = Column(Unicode(100), unique=True)
+            """, ("principals", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table 'principals'"),
+            id="a principal's name is the login name (kotti)"),
+        pytest.param("""
+            class Event(Base):
+                __tablename__ = "events"
+                id = Column(Integer, primary_key=True)
+                user = Column(String(255))
+            """, ("events", "user"), (None, None, None),
+            id="negative: a bare user column outside a person's row says nothing alone"),
+        pytest.param("""
             class Document(Base):
                 __tablename__ = "documents"
                 id = Column(Integer, primary_key=True)
