@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from reviewer.column_calls import REF_KINDS, first_clause, harmless
 from reviewer.constants import EXTERNAL_NAME
 from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml
-from reviewer.facts import INDEX_MAKERS, CallFacts
+from reviewer.facts import INDEX_MAKERS, CallFacts, VersionedFacts
 from reviewer.resolution import (
     ClassNode,
     is_sqla,
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
         LateFacts,
         MadeClass,
         Stmt,
-        VersionedFacts,
     )
 
 
@@ -659,6 +658,11 @@ class ColumnBuilder(TableNames):
             # __versioned__ is looked up like any attribute: a versioned base versions this too
             history = next(((c.path, c.facts.versioned) for c in mro
                             if c.facts.versioned is not None), None)
+            if history is None and any(c.external is not None and c.external.kind == "history"
+                                       for c in mro):
+                # sql_versioning.Versioned: its hook copies the table as SQLAlchemy maps it
+                history = (path, VersionedFacts(cls.line, "%s_history",
+                                                recipe="history_meta", root=parent is None))
             if history is not None:
                 self.histories.append((table, cls.name, *history,
                                        self.secondaries(mro, history[1].exclude)))

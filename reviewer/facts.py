@@ -170,6 +170,11 @@ class VersionedFacts:
     table_name: str | None = None  # the "table_name" option, a %-pattern such as "%s_history"
     exclude: tuple[str, ...] = ()  # attribute names left out ("include" already subtracted)
     problem: str | None = None  # why the options cannot be read (the table then blocks)
+    # "history_meta": SQLAlchemy's versioned_history example instead (a base of kind
+    # "history"): <table>_history with version and changed; the first versioned table of a
+    # hierarchy (root) gains a version column too
+    recipe: Literal["continuum", "history_meta"] = "continuum"
+    root: bool = False
 
 
 # A base of a class made by type() that is the class being mapped itself: ``(cls,)``, which

@@ -1,7 +1,8 @@
 """The history tables SQLAlchemy-Continuum builds for ``__versioned__`` classes, added once
 every model is read (they copy each table's final columns): beside each versioned table, beside
 the association table of each of its many-to-many relationships, and the transaction table they
-share."""
+share. Likewise the ``<table>_history`` tables of SQLAlchemy's versioned_history example, for
+classes deriving from a base declared of kind "history" (bcgov's sql-versioning)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from reviewer.types import Column
 
 if TYPE_CHECKING:
     from reviewer.columns import ColumnBuilder
+    from reviewer.facts import VersionedFacts
 
 # SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
 _HISTORY_NAME = "%s_version"
@@ -43,7 +45,7 @@ def add_history_tables(builder: ColumnBuilder) -> None:
     for col in builder.columns:
         by_table.setdefault(col.table, []).append(col)
     readable = sorted((path, options.line) for _t, _c, path, options, _s in builder.histories
-                      if options.problem is None)
+                      if options.problem is None and options.recipe == "continuum")
     if readable and "transaction" not in by_table:
         # the one table of transactions every history row points at (who wrote, from where)
         path, line = readable[0]
@@ -62,6 +64,10 @@ def add_history_tables(builder: ColumnBuilder) -> None:
             builder.blocked.add(table)
             continue
         history = (options.table_name or _HISTORY_NAME).replace("%s", table)
+        if options.recipe == "history_meta":
+            _copy_history_meta(builder, by_table.get(table, []), table, history, class_name,
+                               path, options)
+            continue
         _copy(builder,
               [c for c in by_table.get(table, ()) if c.attribute not in options.exclude],
               history, f"{class_name}Version", path, options.line)
@@ -82,9 +88,12 @@ def add_history_tables(builder: ColumnBuilder) -> None:
                       _HISTORY_NAME.replace("%s", association), None, where, line)
 
 
-def _copy(builder: ColumnBuilder, columns: Sequence[Column], history: str,
-          class_name: str | None, path: str, line: int) -> None:
-    """A table's columns copied into its history table, and the bookkeeping columns."""
+def _copy_columns(builder: ColumnBuilder, columns: Sequence[Column], history: str,
+                  class_name: str | None, keep_nullable: bool = False) -> None:
+    """A table's columns copied into its history table, never unique, nullable unless part
+    of the key (SQLAlchemy-Continuum) or as the original (``keep_nullable``: the
+    versioned_history example's ``Table.to_metadata``), with the exemptions of the column
+    each copies."""
     for col in columns:
         exemption = col.exemption
         if exemption is not None:
@@ -92,9 +101,15 @@ def _copy(builder: ColumnBuilder, columns: Sequence[Column], history: str,
             builder.exemptions.append(exemption)
         builder.columns.append(replace(
             col, table=history, class_name=class_name if col.class_name else None,
-            nullable=col.nullable if col.primary_key else True, unique=False,
+            nullable=col.nullable if col.primary_key or keep_nullable else True, unique=False,
             exemption=exemption, history_of=col.history_of or col.table,
         ))
+
+
+def _copy(builder: ColumnBuilder, columns: Sequence[Column], history: str,
+          class_name: str | None, path: str, line: int) -> None:
+    """A table's columns copied into its history table, and the bookkeeping columns."""
+    _copy_columns(builder, columns, history, class_name)
     for name, primary_key in (("transaction_id", True), ("end_transaction_id", False),
                               ("operation_type", False)):
         builder.columns.append(Column(
@@ -103,3 +118,23 @@ def _copy(builder: ColumnBuilder, columns: Sequence[Column], history: str,
             nullable=not primary_key and name != "operation_type", unique=False,
             primary_key=primary_key, index=True,
         ))
+
+
+def _copy_history_meta(builder: ColumnBuilder, columns: Sequence[Column], table: str,
+                       history: str, class_name: str, path: str,
+                       options: VersionedFacts) -> None:
+    """SQLAlchemy's versioned_history example (``_history_mapper``): the table's columns
+    copied into ``<table>_history`` with its ``version`` (part of the key) and ``changed``;
+    the first versioned table of a hierarchy gains ``version`` itself (``replace_existing``:
+    one the model declares stays). A joined subclass's history table copies its own table
+    only, as the example does."""
+    _copy_columns(builder, columns, history, f"{class_name}History", keep_nullable=True)
+    for name, type_, primary_key in (("version", "Integer", True),
+                                     ("changed", "DateTime", False)):
+        builder.columns.append(Column(history, name, f"{class_name}History", None, path,
+                                      options.line, type_, nullable=not primary_key,
+                                      unique=False, primary_key=primary_key))
+    if options.root and not any(c.column == "version" for c in columns):
+        builder.columns.append(Column(table, "version", class_name, "version", path,
+                                      options.line, "Integer", nullable=False, unique=False,
+                                      primary_key=False))

@@ -821,7 +821,7 @@ class Resolver:
             node.declarative = True
         if not declared.columns and declared.tablename is None and (
             declared.tablename_unread is None
-        ):
+        ) and declared.kind != "history":
             return
         ext = self._external_nodes.get(qual)
         if ext is None:

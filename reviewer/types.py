@@ -358,7 +358,9 @@ class ExternalColumn:
     labels: tuple[str, ...] = ()
 
 
-ExternalKind = Literal["mixin", "declarative-base"]
+# "history": a mixin that gives every table deriving from it a <table>_history copy, as
+# SQLAlchemy's versioned_history example does (bcgov's sql-versioning packages it)
+ExternalKind = Literal["mixin", "declarative-base", "history"]
 
 
 @dataclass(frozen=True, slots=True)

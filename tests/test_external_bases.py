@@ -1520,3 +1520,29 @@ def test_an_installed_declared_attr_tablename_from_a_compiled_pattern(
     else:
         (error,) = inventory.errors
         assert error.line == 6 and re.match(message, error.message), error.message
+
+
+def test_a_declared_history_base_gives_each_table_its_history_copy() -> None:
+    """`kind = "history"`: a base that copies each table into <table>_history as SQLAlchemy's
+    versioned_history example does, declared by the user for their own packaged copy of it:
+    the copies keep the labels' and originals' lines, and the first table gains a version."""
+    config = Config(root="/repo", external_bases=(
+        ExternalClass("acme_audit.Versioned", kind="history", source="pyproject.toml"),))
+    inventory = scan("""\
+        from acme_audit import Versioned
+        class Card(Versioned, Base):
+            __tablename__ = "cards"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            pan: Mapped[str] = mapped_column(String(19))
+        """, config)
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.nullable, c.primary_key, c.line, c.history_of)
+            for c in inventory.columns] == [
+        ("cards", "version", False, False, 6, None),
+        ("cards_history", "changed", True, False, 6, None),
+        ("cards_history", "version", False, True, 6, None),
+        ("cards", "id", False, True, 8, None),
+        ("cards_history", "id", False, True, 8, "cards"),
+        ("cards", "pan", False, False, 9, None),
+        ("cards_history", "pan", False, False, 9, "cards"),
+    ]

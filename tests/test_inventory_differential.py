@@ -8,6 +8,7 @@ reviewer) never imports the code under review.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -257,3 +258,118 @@ def test_columns_sqlalchemy_maps_through_wrappers_block_rather_than_vanish(
     assert [(e.path, e.line) for e in inventory.errors] == [
         ("app/m.py", n) for n in (*range(10, 16), 18)]
     assert [(c.table, c.column) for c in inventory.columns] == [("docs", "id"), ("cards", "id")]
+
+
+# SQLAlchemy's versioned_history example (examples/versioned_history/history_meta.py), cut to
+# what builds tables, packaged as bcgov's sql-versioning ships it. Installed for the import
+# only: the reviewer, which never sees it, reads the shipped declaration of its Versioned.
+SQL_VERSIONING = """\
+from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Integer, PrimaryKeyConstraint
+from sqlalchemy import event
+
+
+def _history_mapper(local_mapper):
+    cls = local_mapper.class_
+    if cls.__dict__.get("_history_mapper_configured", False):
+        return
+    cls._history_mapper_configured = True
+    super_mapper = local_mapper.inherits
+    if not super_mapper or local_mapper.local_table is not super_mapper.local_table:
+        table = local_mapper.local_table.to_metadata(
+            local_mapper.local_table.metadata, name=local_mapper.local_table.name + "_history")
+        for column in table.c:
+            column.unique = False
+            column.default = column.server_default = None
+            column.autoincrement = False
+        for const in list(table.constraints):
+            if not isinstance(const, (PrimaryKeyConstraint, ForeignKeyConstraint)):
+                table.constraints.discard(const)
+        table.append_column(Column("version", Integer, primary_key=True, autoincrement=False))
+        table.append_column(Column("changed", DateTime))
+    else:
+        history = super_mapper.local_table.metadata.tables[
+            super_mapper.local_table.name + "_history"]
+        for column in local_mapper.local_table.c:
+            if column.key not in history.c:
+                history.append_column(Column(column.name, column.type, nullable=column.nullable))
+    if not super_mapper:
+        local_mapper.local_table.append_column(
+            Column("version", Integer, default=1, nullable=False), replace_existing=True)
+
+
+class Versioned:
+    def __init_subclass__(cls):
+        @event.listens_for(cls, "after_mapper_constructed")
+        def _constructed(mapper, class_):
+            _history_mapper(mapper)
+"""
+
+HISTORY_MODELS = """\
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+from sql_versioning import Versioned
+from app.vis import ColumnVisibility
+
+Base = declarative_base()
+
+
+class Account(Versioned, Base):
+    __tablename__ = "cfs_accounts"
+    id = Column(Integer, primary_key=True)
+    bank_account_number = Column(String(50), info={"v": ColumnVisibility.PRIVATE})
+    kind = Column(String(20), nullable=False)
+    __mapper_args__ = {"polymorphic_on": kind, "polymorphic_identity": "account"}
+
+
+class PadAccount(Account):
+    __mapper_args__ = {"polymorphic_identity": "pad"}
+    transit_number = Column(String(20), info={"v": ColumnVisibility.MASKED})
+
+
+class EftAccount(Account):
+    __tablename__ = "eft_accounts"
+    id = Column(ForeignKey("cfs_accounts.id"), primary_key=True)
+    short_name = Column(String(100), unique=True)
+    __mapper_args__ = {"polymorphic_identity": "eft"}
+
+
+class Fee(Base):
+    __tablename__ = "fees"
+    id = Column(Integer, primary_key=True)
+"""
+
+
+def test_versioned_history_tables_match_sqlalchemy(tmp_path: Path) -> None:
+    """sql_versioning.Versioned (kind "history" in the shipped declarations): every table of
+    a versioned class gets its <table>_history copy, labels and all, as SQLAlchemy builds it,
+    single-table and joined subclasses included, and the first versioned table its version."""
+    from tests.test_scanner import VIS
+
+    root, site = tmp_path / "repo", tmp_path / "site"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "vis.py").write_text(VIS)
+    (root / "app" / "m.py").write_text(HISTORY_MODELS)
+    (site / "sql_versioning").mkdir(parents=True)
+    (site / "sql_versioning" / "__init__.py").write_text(SQL_VERSIONING)
+    proc = subprocess.run(
+        [sys.executable, "-B", "-c", WALK_ALL, str(root)],
+        capture_output=True, text=True, check=False, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(site)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    runtime = json.loads(proc.stdout)
+    assert sorted(runtime) == ["cfs_accounts", "cfs_accounts_history", "eft_accounts",
+                               "eft_accounts_history", "fees"]
+    inventory = scan(root)
+    assert inventory.errors == ()
+    static = static_schema(inventory)
+    # One deliberate difference: the example copies a single-table subclass's column into its
+    # parent's history table as a new Column without the original's info, so the label is
+    # lost at run time; the reader keeps it, so the copy of a labelled secret needs its rule
+    assert runtime["cfs_accounts_history"]["transit_number"]["labels"] == []
+    assert static["cfs_accounts_history"]["transit_number"]["labels"] == [
+        "ColumnVisibility.MASKED"]
+    runtime["cfs_accounts_history"]["transit_number"]["labels"] = ["ColumnVisibility.MASKED"]
+    assert static == runtime
+    assert runtime["cfs_accounts_history"]["bank_account_number"]["labels"] == [
+        "ColumnVisibility.PRIVATE"]
