@@ -213,6 +213,9 @@ def table_for_class(name: str, naming: str | None) -> str | None:
         return name.lower()
     if naming == "lowercase-plural":  # tacker's TackerBaseV1: cls.__name__.lower() + 's'
         return name.lower() + "s"
+    if naming is not None and "{" in naming:  # a template, as table-naming takes (kotti)
+        return naming.format(**{"class": name, "class_lower": name.lower(),
+                                "class_snake": to_snake_case(name)})
     return None
 
 
@@ -384,6 +387,10 @@ def mapped_annotation(line: str, classes: Collection[str] = ()) -> tuple[str, st
     m = _MAPPED_ONLY.match(line)
     if m is None or m.group(2).startswith("__"):
         return None
+    if _annotation_end(line) is not None and "=" in line[_annotation_end(line):].split("#")[0]:
+        # `orders: Mapped[List[Order]] = []` (freqtrade's unmapped LocalTrade): the greedy
+        # match ran into a value, so this is an assignment, not an annotation alone
+        return None
     inner, quoted = m.group(4).strip(), False
     while True:
         if len(inner) > 1 and inner[0] == inner[-1] and inner[0] in "\"'":
@@ -407,6 +414,17 @@ def mapped_annotation(line: str, classes: Collection[str] = ()) -> tuple[str, st
     if quoted and re.fullmatch(r"[A-Z]\w*", inner):
         return None  # a forward reference to a class: a relationship's
     return m.group(2), m.group(2)
+
+
+def _annotation_end(line: str) -> int | None:
+    """Where the ``Mapped[...]`` of ``line`` closes (the index after its ``]``)."""
+    start = line.find("Mapped[")
+    depth = 0
+    for i in range(start + len("Mapped"), len(line)) if start >= 0 else ():
+        depth += {"[": 1, "]": -1}.get(line[i], 0)
+        if depth == 0:
+            return i + 1
+    return None
 
 
 def top_level_split(text: str, sep: str) -> list[str]:

@@ -422,6 +422,8 @@ def test_replay_naming_names_tables_but_not_mixins() -> None:
     pytest.param("lowercase-plural", ["vims", "vims", "vnfd"],
                  id="tacker: the class name lowercased plus s, a literal wins"),
     pytest.param(None, ["?HasTenant", "?Vim", "vnfd"], id="no naming: the class is unknown"),
+    pytest.param("{class_snake}_rows", ["vim_rows", "vim_rows", "vnfd"],
+                 id="a table-naming template, as the reviewer's config takes (kotti)"),
 ])
 def test_replay_naming_lowercase_plural(naming: str | None, tables: list[str]) -> None:
     """tacker's TackerBaseV1 names a table cls.__name__.lower() + 's' in a declared_attr in
@@ -497,6 +499,8 @@ _TEAM = "class Team(Base):"
                  id="annotation-over-lines"),
     pytest.param('    owner: Mapped["User"]', [], id="forward-reference-is-a-relationship"),
     pytest.param('    members: Mapped[List["User"]]', [], id="collection-of-a-class"),
+    pytest.param("    orders: Mapped[List[Order]] = []", [],
+                 id="an-annotation-with-a-plain-value-is-no-column-alone"),
     pytest.param("    parent: Mapped[Optional[Team]]", [], id="a-mapped-class-of-the-file"),
     pytest.param('    owner: Mapped["User"] = relationship(back_populates="teams")', [],
                  id="relationship-call"),
