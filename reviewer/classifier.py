@@ -632,6 +632,9 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column in "
                               f"'{context.table}', a record of what happened: who did it, by "
                               "name")
+    if (base is not None and base.category == "direct_identifier" and context.no_people
+            and snake_norm(name) in vocab.tenant_owner_names and not column.foreign_key):
+        return None  # no accounts are kept here: the owner is a tenant (glance, ironic)
     if (base is None and (context.no_people or context.numbered_people)
             and not column.foreign_key and snake_norm(name) in vocab.external_account_names
             and idents & vocab.by_name_types and not column.primary_key):

@@ -96,6 +96,7 @@ class Vocabulary:
     sealing_flags: frozenset[str] = frozenset()
     sealed_names: frozenset[str] = frozenset()
     external_account_names: frozenset[str] = frozenset()
+    tenant_owner_names: frozenset[str] = frozenset()
     person_prose: frozenset[tuple[str, ...]] = frozenset()
     audit_seals: frozenset[tuple[str, ...]] = frozenset()
     visit_siblings: frozenset[str] = frozenset()
@@ -335,6 +336,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         sealing_flags=frozenset(map(snake_norm, _strs(ctx, "sealing_flags"))),
         sealed_names=frozenset(map(snake_norm, _strs(ctx, "sealed_names"))),
         external_account_names=frozenset(map(snake_norm, _strs(ctx, "external_account_names"))),
+        tenant_owner_names=frozenset(map(snake_norm, _strs(ctx, "tenant_owner_names"))),
         person_prose=frozenset(_phrases(ctx, "person_prose")),
         audit_seals=frozenset(_phrases(ctx, "audit_seals")),
         visit_siblings=frozenset(map(snake_norm, _strs(ctx, "visit_siblings"))),

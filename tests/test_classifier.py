@@ -873,6 +873,24 @@ _PERSON_VERSIONED = """
                                    "external identity service): a person's registered key"),
             id="an SSH key of a Keystone user: the repository keeps no accounts"),
         pytest.param("""
+            class Image(Base):
+                __tablename__ = "images"
+                id = Column(String(36), primary_key=True)
+                owner = Column(String(255))
+            """, ("images", "owner"), (None, None, None),
+            id="negative: where no accounts are kept, an owner is a tenant (glance)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                email = Column(String(255))
+            class Image(Base):
+                __tablename__ = "images"
+                id = Column(String(36), primary_key=True)
+                owner = Column(String(255))
+            """, ("images", "owner"), ("direct_identifier", "medium", "name token 'owner'"),
+            id="where the repository keeps accounts, an owner is a person"),
+        pytest.param("""
             class User(Base):
                 __tablename__ = "users"
                 id = Column(Integer, primary_key=True)
