@@ -620,9 +620,11 @@ def classify_in_context(column: Column, context: Context | None = None,
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
-    if (base is None and tokens[1:] == ("name",) and tokens[0] in vocab.by_verbs
+    if (base is None and tokens[-1:] == ("name",) and len(tokens) > 1
+            and (tokens[-2] in vocab.by_verbs
+                 or (tokens[-2] == "by" and len(tokens) > 2 and tokens[-3] in vocab.by_verbs))
             and idents & vocab.by_name_types):
-        # created_name beside created_by: the person's name (sbc-pay's Audit mixin)
+        # created_name beside created_by, updated_by_name: the person's name (sbc-pay)
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")

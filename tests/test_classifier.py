@@ -1640,6 +1640,25 @@ _PERSON_VERSIONED = """
                                             "it, by name"),
             id="created_name is who did it by full name (sbc-pay's Audit mixin)"),
         pytest.param("""
+            class ShortNameLink(Base):
+                __tablename__ = "eft_short_name_links"
+                id = Column(Integer, primary_key=True)
+                updated_by_name = Column(String(100))
+                pad_tos_accepted_by = Column(String(50))
+            """, ("eft_short_name_links", "updated_by_name"),
+            ("direct_identifier", "medium", "name 'updated_by_name' on a String column: who "
+                                            "did it, by name"),
+            id="updated_by_name is who did it by full name (sbc-pay)"),
+        pytest.param("""
+            class PaymentAccount(Base):
+                __tablename__ = "payment_accounts"
+                id = Column(Integer, primary_key=True)
+                pad_tos_accepted_by = Column(String(50))
+            """, ("payment_accounts", "pad_tos_accepted_by"),
+            ("direct_identifier", "medium", "name 'pad_tos_accepted_by' on a String column: "
+                                            "who did it, by name"),
+            id="accepted_by names who accepted (sbc-pay)"),
+        pytest.param("""
             class User(Base):
                 __tablename__ = "users"
                 id = Column(Integer, primary_key=True)
