@@ -203,6 +203,8 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="creds are credentials"),
         pytest.param("auth_cred", "types.Json",
                      _c("credential", "high", "name token 'cred'"), id="an auth cred is one"),
+        pytest.param("nick_pass", "sa.Text", _c("credential", "high", "name 'nick_pass'"),
+                     id="an IRC nick's password (pagure)"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -287,6 +289,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("prompt_tokens", None, id="a language model's prompt token count"),
         pytest.param("completion_tokens", None, id="a language model's completion token count"),
         pytest.param("tokens_consumed", None, id="a language model's usage, as a JSON key"),
+        pytest.param("ssh_search_key", "String(60)", id="a fingerprint to look a key up by"),
+        pytest.param("boarding_pass", "String(20)", id="a pass no account owns is a ticket"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
