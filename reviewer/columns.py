@@ -532,6 +532,14 @@ class ColumnBuilder(TableNames):
                  "filling in \"...\": one { attribute, type } in columns for each column it "
                  "adds (columns = [] if it adds none)")
         package = distribution_hint(qual)
+        refused = self.resolver.externals.installed.refused.get(qual)
+        if refused is not None:
+            return (f"is {qual} from the package {package!r}, outside the repository; {refused}"
+                    " while SQLAlchemy maps each subclass, so it makes tables that are not in "
+                    "the source, and masking-reviewer never runs that code; no declaration of it "
+                    "ships with masking-reviewer. Declare it in " + entry + ", or with kind = "
+                    "\"history\" and columns = [] when it copies each table into "
+                    "<table>_history as SQLAlchemy's versioned_history example does")
         if "()" not in qual:
             return (f"is {qual} from the package {package!r}, outside the repository; it is "
                     "not installed where masking-reviewer runs and no declaration of it ships "

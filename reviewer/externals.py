@@ -362,6 +362,10 @@ class InstalledReader:
         self.search = list(search) if search is not None else None
         self._facts: dict[Path, ModuleFacts | None] = {}
         self.read: set[Path] = set()
+        # why an installed class was not read as a mixin, by the name asked for: its hook
+        # that builds tables while SQLAlchemy maps each subclass ("path, line N: what")
+        self.refused: dict[str, str] = {}
+        self._refusal: str | None = None
 
     def facts(self, path: Path) -> ModuleFacts | None:
         if path not in self._facts:
@@ -379,8 +383,11 @@ class InstalledReader:
 
     def find(self, qual: str) -> ExternalClass | None:
         module, _, name = qual.rpartition(".")
+        self._refusal = None
         found = self._class(module, name, 0)
         if found is None:
+            if self._refusal is not None:
+                self.refused[qual] = self._refusal
             return None
         path, declarative, columns, tablename = found
         return ExternalClass(
@@ -404,6 +411,13 @@ class InstalledReader:
             # re-exported: `from .client_mixin import OAuth2ClientMixin` in a package __init__
             origin = self._import_target(module, path, facts, name)
             return self._class(*origin, depth + 1) if origin else None
+        builds = [(hook, line, what) for hook, line, what, _others in cls.table_hooks if what]
+        if builds:
+            # it builds tables while SQLAlchemy maps each subclass (sql_versioning's Versioned:
+            # a <table>_history copy): read as a mixin, those tables would vanish unchecked
+            hook, line, what = builds[0]
+            self._refusal = f"its {hook} ({path}, line {line}) builds {what}"
+            return None
         columns: dict[str, ExternalColumn] = {}
         declarative = False
         # The class's own __tablename__ wins over its bases'; one that cannot be turned into a

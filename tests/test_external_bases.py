@@ -1546,3 +1546,56 @@ def test_a_declared_history_base_gives_each_table_its_history_copy() -> None:
         ("cards", "pan", False, False, 9, None),
         ("cards_history", "pan", False, False, 9, "cards"),
     ]
+
+
+# A mixin whose __init_subclass__ copies every subclass's table, as SQLAlchemy's
+# versioned_history example does (cut to the shape the reader looks at).
+HISTORY_HOOK = """\
+from sqlalchemy import Column, Integer, event
+
+
+def _history_mapper(local_mapper):
+    table = local_mapper.local_table.to_metadata(
+        local_mapper.local_table.metadata, name=local_mapper.local_table.name + "_history")
+    table.append_column(Column("version", Integer, primary_key=True))
+
+
+class Versioned:
+    def __init_subclass__(cls):
+        @event.listens_for(cls, "after_mapper_constructed")
+        def _constructed(mapper, class_):
+            _history_mapper(mapper)
+"""
+
+
+@pytest.mark.parametrize(("package", "tables", "message"), [
+    pytest.param("acme_hist", [], r"class Card: base class 'Versioned' is acme_hist\.Versioned "
+                 r"from the package 'acme_hist', outside the repository; its __init_subclass__ "
+                 r"\(.*acme_hist/__init__\.py, line 11\) builds "
+                 r"local_mapper\.local_table\.to_metadata\(\.\.\.\).* while SQLAlchemy maps "
+                 r"each subclass, .*kind = \"history\"",
+                 id="an unknown one blocks, naming the hook and the kind to declare"),
+    pytest.param("sql_versioning", ["cards", "cards_history"], None,
+                 id="the shipped declaration of sql-versioning wins over its installed source"),
+])
+def test_an_installed_mixin_that_builds_tables_is_not_read_as_a_plain_mixin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str, tables: list[str],
+    message: str | None,
+) -> None:
+    """Read as a mixin, the installed source adds no column and the history tables its hook
+    makes as SQLAlchemy maps each subclass would vanish, the copies of secrets unchecked."""
+    site = _site(tmp_path, {f"{package}/__init__.py": HISTORY_HOOK})
+    _dist_info(site, package.replace("_", "-"), "0.1.0")
+    monkeypatch.syspath_prepend(str(site))
+    inventory = scan(f"""\
+        from {package} import Versioned
+        class Card(Versioned, Base):
+            __tablename__ = "cards"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """)
+    assert sorted({c.table for c in inventory.columns}) == tables
+    if message is None:
+        assert inventory.errors == ()
+    else:
+        (error,) = inventory.errors
+        assert re.search(message, error.message), error.message
