@@ -226,7 +226,12 @@ class TableNames(ColumnCalls):
         if naming == "flask-sqlalchemy":
             return flask_table_name(cls.name)
         if naming is not None:  # a template of the class name, checked by load_config
-            return self.resolver.string(node.path, tablename_expr(naming), clsname=cls.name)
+            name = self.resolver.string(node.path, tablename_expr(naming), clsname=cls.name)
+            if name is None:  # longer than any table name the reader accepts
+                self.error(node.path, cls.line,
+                           f"class {cls.name}: table-naming {naming!r} gives it no table name "
+                           "the reviewer accepts; give the class a literal __tablename__")
+            return name
         if declared_by is not None:
             where = declared_by.facts
             self.error(node.path, cls.line,

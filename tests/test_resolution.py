@@ -1509,6 +1509,19 @@ def test_columns(files: dict[str, str], naming: TableNaming | None, expected: li
 FIX = r"declare the column with mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body"
 
 ERROR_CASES = [
+    pytest.param(
+        {"app/m.py": D(f"""\
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base
+            Base = declarative_base()
+            class {"Long" * 260}(Base):
+                id = Column(Integer, primary_key=True)
+            """)},
+        "{class}s",
+        [("app/m.py", 4, r"^class (Long)+: table-naming '\{class\}s' gives it no table name "
+          r"the reviewer accepts; give the class a literal __tablename__$")],
+        id="broken: a table-naming template that names a table longer than any accepted blocks",
+    ),
     # ------------------------------------------------------------------ bases
     pytest.param(
         {"app/db.py": "BaseModel = db.Model\n",
