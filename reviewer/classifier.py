@@ -327,6 +327,8 @@ class Context:
     # properties_data_encrypted for properties_data)
     sealed: tuple[tuple[str, str], ...] = ()
     identifier_table: str | None = None  # its head noun is a person's identifier: user_names
+    # a sibling other than the key that could hold the row's secret: a bare token, key, value
+    secret_sibling: bool = False
 
 
 def _person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
@@ -395,6 +397,9 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                       if vocab.address_locators & set(n.split("_"))), None),
         sealed=_sealed(names, vocab),
         identifier_table=_identifier_head(table, vocab),
+        secret_sibling=any(not c.primary_key and normalize(c.column)[-1:] in _singletons(
+                               vocab.bare_secrets) for c in columns)
+                       or cred is not None,
     )
 
 
@@ -705,6 +710,16 @@ def classify_in_context(column: Column, context: Context | None = None,
         if tokens == ("value",) and context.key_value and context.settings:
             return Classification("credential", "medium",
                                   f"name token '{name}' in settings table '{context.table}'")
+    if (base is None and column.primary_key and tokens == ("id",) and context.secret_table
+            and context.expiry and context.owner and not context.secret_sibling
+            and idents & vocab.by_name_types):
+        # pagure: tokens.id = id_generator(64) is the API token, no other column holds it,
+        # and it expires and belongs to a user (ckan's api_token.id has no expiry: a JWT's id)
+        return Classification(
+            "credential", "high",
+            f"string primary key of table '{context.table}', beside '{context.expiry}' and "
+            f"'{context.owner}' (foreign key to {context.owner_target}), and no other column "
+            "holds the secret: the key is the secret")
     bare = [t for t in tokens if t in vocab.bare_secrets]
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
     if base is not None and base.confidence == "low" and not bare:
@@ -830,6 +845,7 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
         )
 
     judged = {c.key: judge(c) for c in columns if c.history_of is None}
+    _carry_keys(judged)
     out = []
     for column in columns:
         original = judged.get((column.history_of, column.column)) if column.history_of else None
@@ -846,6 +862,24 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
                 evidence=original.evidence and f"history copy of {original.table}."
                                                f"{original.column}: {original.evidence}"))
     return tuple(out)
+
+
+def _carry_keys(judged: dict[tuple[str, str], Column]) -> None:
+    """A foreign key to a column that holds a credential holds the same value: pagure's
+    tokens_acls.token_id points at tokens.id, the API token itself. Only where the name said
+    nothing (a key to a person's id stays what its own name says)."""
+    for key, column in list(judged.items()):
+        target = column.foreign_key
+        if column.category is not None or not target or "." not in target:
+            continue
+        table, _, name = target.rpartition(".")
+        held = judged.get((table.rsplit(".", 1)[-1], name))
+        if held is None or held.category != "credential" or held.confidence is None:
+            continue
+        judged[key] = dataclasses.replace(
+            column, category="credential", confidence=held.confidence,
+            evidence=f"foreign key to {target}, which holds a credential ({held.evidence}): "
+                     "the same value")
 
 
 def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:

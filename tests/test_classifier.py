@@ -887,6 +887,68 @@ _PERSON_VERSIONED = """
             class User(Base):
                 __tablename__ = "users"
                 id = Column(Integer, primary_key=True)
+            class Token(Base):
+                __tablename__ = "tokens"
+                id = Column(String(64), primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expiration = Column(DateTime)
+                description = Column(Text)
+            class TokenAcl(Base):
+                __tablename__ = "tokens_acls"
+                token_id = Column(String(64), ForeignKey("tokens.id"), primary_key=True)
+                acl_id = Column(Integer, primary_key=True)
+            """, ("tokens", "id"),
+            ("credential", "high", "string primary key of table 'tokens', beside 'expiration' "
+                                   "and 'user_id' (foreign key to users.id), and no other "
+                                   "column holds the secret: the key is the secret"),
+            id="a tokens table keyed by the token itself (pagure)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            class Token(Base):
+                __tablename__ = "tokens"
+                id = Column(String(64), primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expiration = Column(DateTime)
+                description = Column(Text)
+            class TokenAcl(Base):
+                __tablename__ = "tokens_acls"
+                token_id = Column(String(64), ForeignKey("tokens.id"), primary_key=True)
+                acl_id = Column(Integer, primary_key=True)
+            """, ("tokens_acls", "token_id"),
+            ("credential", "high", "foreign key to tokens.id, which holds a credential (string "
+                                   "primary key of table 'tokens', beside 'expiration' and "
+                                   "'user_id' (foreign key to users.id), and no other column "
+                                   "holds the secret: the key is the secret): the same value"),
+            id="a foreign key to the token holds the token (pagure)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            class ApiToken(Base):
+                __tablename__ = "api_token"
+                id = Column(UnicodeText, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                last_access = Column(DateTime)
+            """, ("api_token", "id"), (None, None, None),
+            id="negative: a token table's string key that never expires is a JWT's id (ckan)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            class Token(Base):
+                __tablename__ = "tokens"
+                id = Column(String(36), primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expires_at = Column(DateTime)
+                token_hash = Column(String(64))
+            """, ("tokens", "id"), (None, None, None),
+            id="negative: beside a column that holds the secret, the key is only a key"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
                 email = Column(String(255))
             class Image(Base):
                 __tablename__ = "images"
