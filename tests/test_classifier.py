@@ -683,6 +683,24 @@ _UNSEALED_DATA = ("free_text", "low", "JSON blob 'data' of type 'JSON' may hold 
                   "nobody's record: no author or owner among the siblings")
 
 
+# pagure's API tokens: the token is the table's string key, and other tables point at it
+_PAGURE_TOKENS = """
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            class Token(Base):
+                __tablename__ = "tokens"
+                id = Column(String(64), primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expiration = Column(DateTime)
+                description = Column(Text)
+            class TokenAcl(Base):
+                __tablename__ = "tokens_acls"
+                token_id = Column(String(64), ForeignKey("tokens.id"), primary_key=True)
+                acl_id = Column(Integer, primary_key=True)
+    """
+
+
 _PERSON_VERSIONED = """
     class Person(Base):
         __tablename__ = "person"
@@ -883,40 +901,12 @@ _PERSON_VERSIONED = """
                 owner = Column(String(255))
             """, ("images", "owner"), (None, None, None),
             id="negative: where no accounts are kept, an owner is a tenant (glance)"),
-        pytest.param("""
-            class User(Base):
-                __tablename__ = "users"
-                id = Column(Integer, primary_key=True)
-            class Token(Base):
-                __tablename__ = "tokens"
-                id = Column(String(64), primary_key=True)
-                user_id = Column(Integer, ForeignKey("users.id"))
-                expiration = Column(DateTime)
-                description = Column(Text)
-            class TokenAcl(Base):
-                __tablename__ = "tokens_acls"
-                token_id = Column(String(64), ForeignKey("tokens.id"), primary_key=True)
-                acl_id = Column(Integer, primary_key=True)
-            """, ("tokens", "id"),
+        pytest.param(_PAGURE_TOKENS, ("tokens", "id"),
             ("credential", "high", "string primary key of table 'tokens', beside 'expiration' "
                                    "and 'user_id' (foreign key to users.id), and no other "
                                    "column holds the secret: the key is the secret"),
             id="a tokens table keyed by the token itself (pagure)"),
-        pytest.param("""
-            class User(Base):
-                __tablename__ = "users"
-                id = Column(Integer, primary_key=True)
-            class Token(Base):
-                __tablename__ = "tokens"
-                id = Column(String(64), primary_key=True)
-                user_id = Column(Integer, ForeignKey("users.id"))
-                expiration = Column(DateTime)
-                description = Column(Text)
-            class TokenAcl(Base):
-                __tablename__ = "tokens_acls"
-                token_id = Column(String(64), ForeignKey("tokens.id"), primary_key=True)
-                acl_id = Column(Integer, primary_key=True)
-            """, ("tokens_acls", "token_id"),
+        pytest.param(_PAGURE_TOKENS, ("tokens_acls", "token_id"),
             ("credential", "high", "foreign key to tokens.id, which holds a credential (string "
                                    "primary key of table 'tokens', beside 'expiration' and "
                                    "'user_id' (foreign key to users.id), and no other column "
