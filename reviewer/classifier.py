@@ -397,9 +397,9 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                       if vocab.address_locators & set(n.split("_"))), None),
         sealed=_sealed(names, vocab),
         identifier_table=_identifier_head(table, vocab),
-        secret_sibling=any(not c.primary_key and normalize(c.column)[-1:] in _singletons(
-                               vocab.bare_secrets) for c in columns)
-                       or cred is not None,
+        secret_sibling=cred is not None or any(
+            not c.primary_key and normalize(c.column)[-1:] and normalize(c.column)[-1]
+            in vocab.bare_secrets for c in columns),
     )
 
 
@@ -620,16 +620,12 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"{base.reason}, {writer}" if base and base.category == "credential"
                               else writer)
     tokens = tuple(t for t in normalize(name) if len(t) > 1)
-    if (base is None and len(tokens) > 1 and tokens[-1] == "by"
-            and tokens[-2] in vocab.by_verbs and idents & vocab.by_name_types):
-        return Classification("direct_identifier", "medium",
-                              f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
-                              "did it, by name")
-    if (base is None and tokens[-1:] == ("name",) and len(tokens) > 1
-            and (tokens[-2] in vocab.by_verbs
-                 or (tokens[-2] == "by" and len(tokens) > 2 and tokens[-3] in vocab.by_verbs))
+    # created_by, created_name, updated_by_name: who did it (sbc-pay's Audit mixin names both)
+    actor = tokens[:-1] if tokens[-1:] in (("by",), ("name",)) else ()
+    if actor[-1:] == ("by",) and tokens[-1] == "name":
+        actor = actor[:-1]
+    if (base is None and actor and actor[-1] in vocab.by_verbs
             and idents & vocab.by_name_types):
-        # created_name beside created_by, updated_by_name: the person's name (sbc-pay)
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
