@@ -387,7 +387,8 @@ def mapped_annotation(line: str, classes: Collection[str] = ()) -> tuple[str, st
     m = _MAPPED_ONLY.match(line)
     if m is None or m.group(2).startswith("__"):
         return None
-    if _annotation_end(line) is not None and "=" in line[_annotation_end(line):].split("#")[0]:
+    end = _annotation_end(line)
+    if end is not None and "=" in line[end:].split("#")[0]:
         # `orders: Mapped[List[Order]] = []` (freqtrade's unmapped LocalTrade): the greedy
         # match ran into a value, so this is an assignment, not an annotation alone
         return None

@@ -173,9 +173,9 @@ def _table_naming(data: Mapping[str, Any], path: str, text: str) -> str | None:
     naming: str | None = data.get("table-naming")
     if naming is None or naming in TABLE_NAMINGS:
         return naming
-    from reviewer.externals import tablename_expr, tablename_problem
+    from reviewer.externals import tablename_expr
 
-    if tablename_problem(naming) is not None or tablename_expr(naming) is None:
+    if tablename_expr(naming) is None:  # a bad template, or one with no field: one name for all
         raise UsageError(
             f"bad value for key 'table-naming': {naming!r} is neither \"snake_case\" nor "
             "\"flask-sqlalchemy\" nor a template of the class name; a template takes "
