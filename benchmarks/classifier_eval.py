@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewer.classifier import classify
+from reviewer.name_verdicts import classify
 from reviewer.types import CATEGORIES
 from reviewer.vocabulary import load_vocabulary
 

@@ -1,11 +1,12 @@
 """Decides whether a column looks sensitive, from the evidence a security reviewer reads.
 
-``classify`` reads a name and its declared type. ``classify_columns`` judges every column of
-an inventory with the rest of that evidence: its constraints (unique, index, foreign key),
-its ``doc=``/``comment=``, attribute docstring and source comments, the table and class it
-lives in, its siblings, and how the repository labels its twins. Each verdict carries the
-evidence it rests on ("name token 'code', sibling 'expires_at', sibling 'user_id' (foreign key
-to users.id)"), so a user can see why and answer with ``ignore-names`` or an exemption.
+``classify_columns`` judges every column of an inventory. It starts from what the name and
+type say (``reviewer.name_verdicts``) and weighs it with the rest: the column's constraints
+(unique, index, foreign key), its ``doc=``/``comment=``, attribute docstring and source
+comments, the table and siblings (``reviewer.table_context``), and how the repository labels
+its twins. Each verdict carries the evidence it rests on ("name token 'code', sibling
+'expires_at', sibling 'user_id' (foreign key to users.id)"), so a user can see why and answer
+with ``ignore-names`` or an exemption.
 
 The words live in ``vocabulary.toml`` (documented there, each rule of thumb with the real
 column that motivated it), read and split by ``reviewer.vocabulary``; this module weighs them.
@@ -15,19 +16,23 @@ It never sees data values and never imports model code.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from functools import lru_cache
 
-from reviewer.types import (
-    Classification,
-    Column,
-    Confidence,
+from reviewer.name_verdicts import (
+    CONFIDENCE_OF,
+    STRENGTH,
+    Match,
+    classify,
+    core_tokens,
+    ignored_name,
+    name_matches,
+    ruled_out,
+    type_idents,
 )
+from reviewer.table_context import Context, is_person_table, table_context
+from reviewer.types import Classification, Column
 from reviewer.vocabulary import (
-    Term,
     Vocabulary,
     contains_any,
     load_vocabulary,
@@ -35,12 +40,7 @@ from reviewer.vocabulary import (
     singular,
     snake_case,
     snake_norm,
-    words,
 )
-
-STRENGTH: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
-_CONFIDENCE_OF: dict[int, Confidence] = {n: c for c, n in STRENGTH.items()}
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _find(tokens: Sequence[str], phrase: Sequence[str]) -> int:
@@ -51,426 +51,12 @@ def _find(tokens: Sequence[str], phrase: Sequence[str]) -> int:
     return -1
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
-    term: Term
-    start: int
-    end: int  # exclusive
-
-    def sort_key(self) -> tuple[int, int, int, int]:
-        # Head noun last in English names, so the rightmost match says what the column is;
-        # then the most specific (longest), then the most confident; configured words win ties.
-        return (self.end, self.end - self.start, STRENGTH[self.term.confidence],
-                int(self.term.configured))
-
-
-def _matches(tokens: tuple[str, ...], vocab: Vocabulary) -> list[_Match]:
-    out = []
-    for i, token in enumerate(tokens):
-        for term in vocab.index.get(token, ()):
-            end = i + len(term.tokens)
-            if tokens[i:end] == term.tokens:
-                out.append(_Match(term, i, end))
-    return out
-
-
-@lru_cache(maxsize=4096)  # a schema spells a few dozen types thousands of times
-def type_idents(type_expr: str | None) -> frozenset[str]:
-    return frozenset(_IDENT.findall(type_expr or "")) if type_expr else frozenset()
-
-
-def _describe(m: _Match, written: tuple[str, ...]) -> str:
-    # Quote the column's own words (notes, not the singular we compared).
-    if m.term.configured:
-        return f"configured name '{m.term.text}'"
-    span = written[m.start:m.end]
-    if len(span) == 1:
-        return f"name token '{span[0]}'"
-    return f"name '{'_'.join(span)}'"
-
-
-def _name_only(
-    tokens: tuple[str, ...], written: tuple[str, ...], vocab: Vocabulary
-) -> tuple[Classification | None, bool]:
-    """Classify by name; the flag says a negative rule ruled the name out (types can't revive)."""
-    matches = _matches(tokens, vocab)
-    # The user's own words beat the shipped negatives when they name the whole column.
-    for m in matches:
-        if m.term.configured and m.start == 0 and m.end == len(tokens):
-            return Classification(m.term.category, "high", _describe(m, written)), False
-    if contains_any(tokens, vocab.negative_phrases):
-        return None, True
-    if tokens[0] in vocab.flag_prefixes and len(tokens) > 1:
-        return None, True
-    # a hash of metadata is metadata: credential_id_hash looks up a credential's ID
-    hashed = len(tokens) > 2 and tokens[-1] in vocab.verifier_suffixes
-    for stem in (tokens, tokens[:-1]) if hashed else (tokens,):
-        for suffix in vocab.metadata_suffixes:
-            n = len(suffix)
-            # api_key_id is metadata, but tax_id is an identifier: an entry that itself covers
-            # the suffix wins.
-            if (len(stem) > n and stem[-n:] == suffix
-                    and not any(m.end == len(stem) and m.end - m.start > n for m in matches)):
-                return None, True
-    if not matches:
-        return None, False
-    best = max(matches, key=_Match.sort_key)
-    # a token's hash verifies the token: `token_hash` reads like `token` (a hash or digest of a
-    # credential is the credential, LABELING.md), `share_token_digest` like `share_token`
-    head_end = len(tokens) - 1 if (len(tokens) > 1 and tokens[-1] in vocab.verifier_suffixes
-                                   and best.term.category == "credential") else len(tokens)
-    if best.term.tokens in vocab.head_only and best.end < head_end:
-        return None, False  # owner_org is an organisation
-    if (best.term.tokens in vocab.owned_heads and not best.term.configured
-            and best.start > 0 and tokens[best.start - 1] not in vocab.head_owners):
-        return None, False  # a season_pass is a ticket; an smtp_pass is a password
-    if best.term.category == "free_text" and any(
-            t in vocab.prose_attributes for t in tokens[best.end:]):
-        return None, True  # text_color is a colour, content_length a number
-    if best.term.category == "credential" and any(
-            t in vocab.location_suffixes for t in tokens[best.end:]):
-        return None, True  # jwks_uri says where the keys are served
-    if best.term.category == "credential" and not best.term.configured and any(
-            t in vocab.about_suffixes for t in tokens[best.end:]):
-        return None, True  # kek_label names the key; it cannot decrypt anything
-    if (best.term.category == "credential" and best.term.tokens in vocab.qualified_low
-            and not best.term.configured):
-        # otp_key, jwt_key: a key of a credential kind is that credential, not a lookup key
-        qualifier = max((m for m in matches if m.end == best.start
-                         and m.term.category == "credential" and m.term.confidence != "low"),
-                        key=_Match.sort_key, default=None)
-        if qualifier is not None:
-            confidence = qualifier.term.confidence
-            if "public" in tokens:
-                confidence = "medium"
-            return Classification("credential", confidence, _describe(
-                _Match(qualifier.term, qualifier.start, best.end), written)), False
-        if best.start == 0 and best.end == head_end < len(tokens):
-            # nobody hashes a lookup key before storing it: a key_hash verifies a secret key
-            # (privacyidea: clients.key_hash, the hash of an API key's secret half)
-            return Classification("credential", "medium", _describe(
-                _Match(best.term, 0, len(tokens)), written)), False
-    if best.term.category == "credential" and best.end < len(tokens) and all(
-            t in vocab.vendor_prefixes for t in tokens[best.end:]):
-        head_end = best.end  # chat_token_slack names the service after the head: a slack token
-    if (best.term.tokens in vocab.qualified_heads and best.start > 0
-            and best.end == head_end and not best.term.configured):
-        qualified = _Match(best.term, 0, len(tokens))
-        return Classification(best.term.category, "high", _describe(qualified, written)), False
-    reason = _describe(best, written)
-    confidence = best.term.confidence
-    if (best.term.tokens in vocab.whole_name and best.start == 0 and best.end == head_end
-            and not best.term.configured):
-        confidence = "high"  # a column called just `token`, or its hash
-        if head_end < len(tokens):
-            reason = _describe(_Match(best.term, 0, len(tokens)), written)
-    if best.term.category == "credential" and "public" in tokens and confidence == "high":
-        confidence = "medium"  # public_key_pem: key material, but nothing secret
-    return Classification(best.term.category, confidence, reason), False
-
-
-def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
-    """True when the negative list or ``ignore-names`` says the name holds no data.
-
-    ``api_key_id`` names a reference, not a key: no similar-looking field may flag it either.
-    """
-    vocab = vocab or load_vocabulary()
-    found = vocab.ruled_out_memo.get(name)
-    if found is None:
-        tokens, written = words(name, vocab)
-        found = vocab.ruled_out_memo[name] = (not tokens or ignored_name(name, vocab)
-                                              or _name_only(tokens, written, vocab)[1])
-    return found
-
-
-def ignored_name(name: str, vocab: Vocabulary) -> bool:
-    """`ignore-names` from the config: exact names or globs, on the snake_case spelling too."""
-    if not vocab.ignore_names:
-        return False  # most configurations: no name to spell out for them
-    snake = snake_case(name)
-    return any(fnmatchcase(snake, p) or fnmatchcase(name.lower(), p) for p in vocab.ignore_names)
-
-
-def classify(
-    name: str, type_expr: str | None = None, vocab: Vocabulary | None = None
-) -> Classification | None:
-    """Category, confidence and the evidence for it, or None when nothing points to data."""
-    vocab = vocab or load_vocabulary()
-    key = (name, type_expr)
-    if key not in vocab.memo:
-        vocab.memo[key] = _classify(name, type_expr, vocab)
-    return vocab.memo[key]
-
-
-def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classification | None:
-    tokens, written = words(name, vocab)
-    if not tokens or ignored_name(name, vocab):
-        return None
-    idents = type_idents(type_expr)
-    if idents & vocab.flag_types:
-        return None
-    result, ruled_out = _name_only(tokens, written, vocab)
-    if ruled_out:
-        return None
-    scalar = sorted(idents & vocab.scalar_types)
-    if scalar and result is not None and result.category in ("credential", "free_text"):
-        return None  # a number or a date cannot hold a token or a sentence
-    hashed = sorted(idents & vocab.hashed_types)
-    if hashed and (result is None or result.category == "credential"):
-        evidence = f"password-hash column type '{hashed[0]}'"
-        if result is None:
-            return Classification("credential", "high", evidence)
-        if result.confidence != "high":
-            return Classification("credential", "high", f"{result.reason} and {evidence}")
-        return result
-    # EncryptedType, StringEncryptedType and the project's own EncryptedJSON alike
-    encrypted = sorted(i for i in idents if i in vocab.encrypted_types
-                       or (len(normalize(i)) > 1 and normalize(i)[0] in vocab.encrypted_prefixes))
-    if encrypted:
-        evidence = f"encrypted column type '{encrypted[0]}'"
-        if result is None:
-            # the developer's own judgement: an encrypted blob of configuration is secrets
-            return Classification("credential", "high", evidence)
-        if result.category == "credential":
-            return Classification("credential", "high", f"{result.reason} and {evidence}")
-        return result
-    marked = [i for i in (0, len(tokens) - 1) if tokens[i] in vocab.encrypted_prefixes]
-    if (len(tokens) > 1 and marked
-            and (result is None or (result.category == "credential"
-                                    and result.confidence != "high"))):
-        # the developer's own judgement, as with an encrypted type (jupyterhub:
-        # users.encrypted_auth_state holds OAuth tokens; a config_encrypted alike)
-        said = f"name token '{written[marked[0]]}'"
-        return Classification("credential", "high",
-                              f"{said}, {result.reason}" if result else said)
-    if (result is not None and result.category == "credential" and result.confidence == "medium"
-            and contains_any(tokens, vocab.material)):
-        length = _max_length(type_expr, vocab)
-        if length is not None and length <= vocab.material_max_length:
-            return None  # magnum: cluster.keypair is String(255), a keypair's name
-    binary = sorted(idents & vocab.binary_types)
-    if binary and (result is None or result.category == "credential"):
-        secret_tokens = [t for t in tokens if t in vocab.binary_secret_tokens]
-        if secret_tokens:
-            return Classification(
-                "credential", "high",
-                f"name token '{secret_tokens[-1]}' on binary column type '{binary[0]}'",
-            )
-    if result is not None or scalar:
-        return result
-    return _blob(tokens, idents, vocab)
-
-
-_SIZED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\(\s*(?:length\s*=\s*)?(\d+)")
-
-
-def _max_length(type_expr: str | None, vocab: Vocabulary) -> int | None:
-    """255 for `String(255)` or `sa.Unicode(length=255)`; None when unbounded or unknown."""
-    for name, digits in _SIZED.findall(type_expr or ""):
-        if name in vocab.sized_types:
-            return int(digits)
-    return None
-
-
-def _blob(tokens: tuple[str, ...], idents: frozenset[str],
-          vocab: Vocabulary) -> Classification | None:
-    json_types = sorted(idents & vocab.json_types)
-    if not json_types and idents and not idents & vocab.text_types:
-        return None  # a short String named "metadata" is a label, not a blob
-    snake = "_".join(tokens)
-    hit = next((b for b in vocab.blob_names if snake == b or snake.endswith("_" + b)), None)
-    if hit is None and tokens[0] in vocab.blob_prefixes and len(tokens) > 1:
-        hit = f"{tokens[0]}_*"
-    if hit is None:
-        return None
-    if json_types:
-        return Classification("free_text", "medium",
-                              f"JSON blob '{hit}' of type '{json_types[0]}' may hold user data")
-    return Classification("free_text", "low", f"blob name '{hit}' may hold user data")
-
-
-# --- context: the table, the siblings and the comments -------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a column's table says about it, in the words a reviewer would quote."""
-
-    table: str = ""
-    secret_table: bool = False  # the table's (or class's) name says its rows are secrets
-    expiry: str | None = None  # a sibling that says the row expires: expires_at, burned
-    owner: str | None = None  # a sibling foreign key to a person: user_id -> users.id
-    owner_target: str | None = None
-    credential_sibling: str | None = None  # a sibling named like a credential: salt
-    key_value: bool = False  # the table has both `key` and `value`
-    settings: bool = False  # ... and is named like a settings store
-    config: bool = False  # ... an application's own configuration, not a thing's options
-    audit: bool = False  # its rows record what happened: an audit log, a history
-    org_table: bool = False  # its rows are organisations, teams, projects
-    person_table: bool = False  # its rows are people: users, accounts, members
-    personal: bool = False  # a person table, or contact siblings (email, phone, city)
-    no_people: bool = False  # the repository has no table of people at all
-    # no table of people here is keyed by a string, so a string user_id names someone elsewhere
-    numbered_people: bool = False
-    author: str | None = None  # a sibling that says who wrote the row
-    visit: str | None = None  # a sibling that records a person's visit: ip, user_agent
-    identity_table: bool = False  # its rows are a person's accounts at external providers
-    handles: frozenset[str] = frozenset()  # siblings that name a person: actor, owner
-    message_table: bool = False  # its rows are sent e-mails or messages
-    session_table: bool = False  # its rows are server-side sessions
-    session_key: str | None = None  # a sibling that holds the session's id: session_id
-    private_half: str | None = None  # a sibling that holds a private key: the row is a key pair
-    account: str | None = None  # a string user_id, no foreign key, no table of users: Keystone's
-    network: str | None = None  # a sibling that describes a network: cidr, gateway
-    located: str | None = None  # a sibling that places the row's address on a map: geoip_info
-    # (column, sibling): a sibling says the column's value is encrypted (decrypt_method, or
-    # properties_data_encrypted for properties_data)
-    sealed: tuple[tuple[str, str], ...] = ()
-    identifier_table: str | None = None  # its head noun is a person's identifier: user_names
-    # a sibling other than the key that could hold the row's secret: a bare token, key, value
-    secret_sibling: bool = False
-
-
-def _person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
-    # timesketch's userprofile is a profile table as much as user_profile is
-    return any((head := words(name, vocab)[0][-1:]) and head[0] in vocab.person_tables
-               for name in (table, class_name or ""))
-
-
-def table_context(table: str, class_name: str | None, columns: Sequence[Column],
-                  vocab: Vocabulary | None = None, *, no_people: bool = False,
-                  numbered_people: bool = False) -> Context:
-    """The evidence one table gives all its columns (computed once per table)."""
-    vocab = vocab or load_vocabulary()
-    names = {snake_norm(c.column): c for c in columns}
-    expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings), None)
-    owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
-                 None)
-    # a salt is a low guess alone, but next to a hash it says what the hash verifies
-    cred = next((c.column for c in columns if not c.primary_key
-                 and (found := classify(c.column, c.type, vocab)) is not None
-                 and found.category == "credential"
-                 and (found.confidence != "low" or normalize(c.column)[-1:] == ("salt",))),
-                None)
-    author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
-    own = normalize(table)
-    person_table = _person_table(table, class_name, vocab)
-    handles = frozenset(n for n, c in names.items()
-                        if (found := classify(c.column, c.type, vocab)) is not None
-                        and found.category == "direct_identifier")
-    private_half = next((c.column for c in columns
-                         if contains_any(normalize(c.column), vocab.private_halves)
-                         and (found := classify(c.column, c.type, vocab)) is not None
-                         and found.category == "credential" and found.confidence == "high"),
-                        None)
-    account = next((c.column for n, c in names.items()
-                    if no_people and n in vocab.external_account_names and not c.foreign_key
-                    and not c.primary_key and type_idents(c.type) & vocab.by_name_types),
-                   None)
-    return Context(
-        table=table,
-        settings=_heads(table, class_name, vocab.settings_tables),
-        config=_config_table(table, class_name, vocab),
-        audit=_heads(table, class_name, vocab.audit_tables),
-        org_table=contains_any(own, vocab.org_tables),
-        person_table=person_table,
-        personal=person_table or any(n in vocab.personal_siblings for n in names),
-        no_people=no_people,
-        numbered_people=numbered_people,
-        author=author,
-        secret_table=_secret_table(table, class_name, vocab),
-        expiry=expiry,
-        owner=owner.column if owner else None,
-        owner_target=owner.foreign_key if owner else None,
-        credential_sibling=cred,
-        key_value=("key" in names or "name" in names) and "value" in names,
-        visit=next((c.column for n, c in names.items() if n in vocab.visit_siblings), None),
-        identity_table=_heads(table, class_name, vocab.identity_tables),
-        handles=handles,
-        message_table=_heads(table, class_name, vocab.message_tables),
-        session_table=_heads(table, class_name, vocab.session_tables),
-        session_key=next((c.column for n, c in names.items() if n in vocab.session_ids), None),
-        private_half=private_half,
-        account=account,
-        network=next((c.column for n, c in names.items() if n in vocab.network_siblings), None),
-        located=next((c.column for n, c in names.items()
-                      if vocab.address_locators & set(n.split("_"))), None),
-        sealed=_sealed(names, vocab),
-        identifier_table=_identifier_head(table, vocab),
-        secret_sibling=cred is not None or any(
-            not c.primary_key and normalize(c.column)[-1:] and normalize(c.column)[-1]
-            in vocab.bare_secrets for c in columns),
-    )
-
-
-def _sealed(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
-    """Columns a sibling says are stored encrypted: the row's value or data beside a
-    decrypt_method or an encrypted flag; any column beside a flag named after it."""
-    out = []
-    flag = next((c.column for n, c in names.items() if n in vocab.sealing_flags), None)
-    for n, c in names.items():
-        named = names.get(f"{n}_encrypted")
-        if named is not None:
-            out.append((c.column, named.column))
-        elif flag is not None and n in vocab.sealed_names and not c.foreign_key:
-            out.append((c.column, flag))
-    return tuple(out)
-
-
-def _identifier_head(table: str, vocab: Vocabulary) -> str | None:
-    """`prohibited_user_names`: the table's rows are a person's identifiers (the entry)."""
-    tokens = normalize(table)
-    found = [m for m in _matches(tokens, vocab) if m.end == len(tokens)
-             and m.term.category == "direct_identifier" and m.term.confidence == "high"]
-    return "_".join(max(found, key=_Match.sort_key).term.tokens) if found else None
-
-
-def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
-    """`api_tokens`, `macaroons`, `user_recovery_codes`: rows that are secrets, by the head noun
-    of the table's (or class's) name, a [context] secret table or a sure credential entry. The
-    negatives hold here too: `translation_keys` and `idempotency_keys` hold no keys."""
-    for name in (table, class_name or ""):
-        tokens = words(name, vocab)[0]  # `usertokens` as well as `user_tokens`
-        if not tokens or contains_any(tokens, vocab.negative_phrases):
-            continue
-        if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):
-            return True
-        if any(m.end == len(tokens) and m.term.category == "credential"
-               and m.term.confidence == "high" and not m.term.configured
-               for m in _matches(tokens, vocab)):
-            return True
-    return False
-
-
-def _config_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
-    """The application's own configuration (`settings`), or an integration's
-    (`resolverconfig`), not a thing's (`bios_settings`)."""
-    for name in (table, class_name or ""):
-        tokens = words(name, vocab)[0]
-        for head in vocab.config_tables:
-            if tokens[-len(head):] == head:
-                owners = tokens[:-len(head)]
-                if not owners or set(owners) & vocab.config_owners:
-                    return True
-    return False
-
-
-def _heads(table: str, class_name: str | None, phrases: Sequence[tuple[str, ...]]) -> bool:
-    """Does the table's (or class's) head noun say what its rows are? `api_tokens` holds
-    tokens; `token_info` holds information about them."""
-    for name in (table, class_name or ""):
-        tokens = normalize(name)
-        if any(tokens[-len(p):] == p for p in phrases if len(tokens) >= len(p)):
-            return True
-    return False
-
-
 def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Context,
                   column: Column, vocab: Vocabulary) -> Classification | None:
     """Identifiers and prose, judged with their table."""
     if base.category in ("direct_identifier", "quasi_identifier"):
-        matches = _matches(tokens, vocab)
-        best = max(matches, key=_Match.sort_key) if matches else None
+        matches = name_matches(tokens, vocab)
+        best = max(matches, key=Match.sort_key) if matches else None
         if best is not None and not best.term.configured:
             if best.term.tokens in vocab.person_only and not context.personal:
                 return None  # a volume's display_name, a PCI address: a machine's
@@ -573,13 +159,6 @@ _ADDRESS_WORDS = frozenset({"ip", "mac", "addr", "address", "ipaddress"})
 @lru_cache(maxsize=8)
 def _singletons(words: frozenset[str]) -> frozenset[tuple[str, ...]]:
     return frozenset((w,) for w in words)
-
-
-def _person_fk(target: str, vocab: Vocabulary) -> bool:
-    table = target.rsplit(".", 1)[0] if "." in target else target
-    tokens = normalize(table)
-    return bool(tokens) and (tokens[-1] in vocab.person_tables
-                             or "_".join(tokens) in vocab.person_tables)
 
 
 def _mentions(text: str | None, phrases: Sequence[tuple[str, ...]]) -> str | None:
@@ -780,7 +359,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     if "public" in normalize(name):
         strength = min(strength, 2)  # key material, but nothing secret: a table adds no secrecy
     evidence += boosts
-    return Classification("credential", _CONFIDENCE_OF[strength],
+    return Classification("credential", CONFIDENCE_OF[strength],
                           ", ".join(evidence))
 
 
@@ -799,7 +378,7 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     # person's ID in an LDAP or SQL user store; ckan's users have text keys, so its don't).
     numbered = people and not any(
         c.primary_key and type_idents(c.type) & vocab.by_name_types
-        and _person_table(table, c.class_name, vocab)
+        and is_person_table(table, c.class_name, vocab)
         for table, cols in by_table.items() for c in cols)
     contexts = {table: table_context(table, cols[0].class_name, cols, vocab,
                                      no_people=not people, numbered_people=numbered)
@@ -876,20 +455,6 @@ def _carry_keys(judged: dict[tuple[str, str], Column]) -> None:
             column, category="credential", confidence=held.confidence,
             evidence=f"foreign key to {target}, which holds a credential ({held.evidence}): "
                      "the same value")
-
-
-def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
-    """Name tokens without leading vendor prefixes: ``sf_client_secret`` -> client, secret."""
-    vocab = vocab or load_vocabulary()
-    return _core_tokens(name, vocab.vendor_prefixes)
-
-
-@lru_cache(maxsize=16384)
-def _core_tokens(name: str, vendor_prefixes: frozenset[str]) -> tuple[str, ...]:
-    tokens = list(normalize(name))
-    while len(tokens) > 1 and tokens[0] in vendor_prefixes:
-        tokens.pop(0)
-    return tuple(tokens)
 
 
 def _like_labelled(column: Column, found: Classification | None,

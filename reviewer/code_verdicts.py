@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
-from reviewer.classifier import STRENGTH, classify, ignored_name, ruled_out, type_idents
+from reviewer.name_verdicts import STRENGTH, classify, ignored_name, ruled_out, type_idents
 from reviewer.types import (
     Category,
     Classification,

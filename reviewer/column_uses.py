@@ -292,7 +292,7 @@ class FileStore(Generic[T]):
     def __init__(self, kind: str, modules: tuple[str, ...], shape: str,
                  encode: Callable[[T], list[object]],
                  decode: Callable[[str, list[object]], T]) -> None:
-        code = files_fingerprint(("column_uses.py", "classifier.py", "vocabulary.py",
+        code = files_fingerprint(("column_uses.py", "name_verdicts.py", "vocabulary.py",
                                   "vocabulary.toml", "selection.py", *modules))
         self.key = None if code is None else digest_key(kind, code, shape)
         self.store = JsonStore(kind, max_entries=INVENTORY_CACHE_ENTRIES)

@@ -131,8 +131,8 @@ def _load_vocabulary(config: Config) -> Vocabulary:
 # imports (tests/test_classified_cache.py fails when it imports one not listed here), and the
 # shipped words. The config's words and the interpreter go into the key beside them.
 CLASSIFIER_INPUTS = (
-    "classifier.py", "vocabulary.py", "code_verdicts.py", "types.py", "cache.py", "vocabulary.toml",
-    "review.py",
+    "classifier.py", "name_verdicts.py", "table_context.py", "vocabulary.py", "code_verdicts.py",
+    "types.py", "cache.py", "vocabulary.toml", "review.py",
     # the keys the code keeps in blobs, how it makes and checks values, and what it reads
     "blob_keys.py", "value_sources.py", "declared_secrets.py", "column_uses.py", "selection.py",
     "files.py", "constants.py", "sources.py",

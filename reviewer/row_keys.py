@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reviewer.blob_keys import KEY, decode_stored, encode_stored
-from reviewer.classifier import type_idents
 from reviewer.column_uses import (
     SELF,
     CodeFiles,
@@ -48,6 +47,7 @@ from reviewer.column_uses import (
     pieces,
     read_code,
 )
+from reviewer.name_verdicts import type_idents
 from reviewer.sources import SourceTree
 from reviewer.types import Column, KeyUse, StoredKey
 from reviewer.vocabulary import Vocabulary, normalize

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from reviewer.classifier import classify, core_tokens, ruled_out
+from reviewer.name_verdicts import classify, core_tokens, ruled_out
 from reviewer.policy import default_rule, weak_strategy
 from reviewer.types import Classification, Column, Inventory, Rule, RulesFile, SimilarField
 from reviewer.vocabulary import Vocabulary, load_vocabulary

@@ -37,7 +37,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewer.classifier import classify
 from reviewer.column_uses import (
     SELF,
     CodeFiles,
@@ -52,6 +51,7 @@ from reviewer.column_uses import (
     scopes,
     word_before,
 )
+from reviewer.name_verdicts import classify
 from reviewer.sources import SourceTree
 from reviewer.types import ValueKind, ValueSource
 from reviewer.vocabulary import ValueWords, load_vocabulary, normalize

@@ -233,7 +233,8 @@ def test_the_fingerprint_covers_every_module_the_classifier_imports() -> None:
     CLASSIFIER_INPUTS, or editing it would leave stale classifications in warm caches."""
     package = Path(reviewer.__file__).parent
     ours = set()
-    for name in ("classifier.py", "vocabulary.py"):  # the classifier reads its words with it
+    # the classifier, the name and table evidence it weighs, and the module reading its words
+    for name in ("classifier.py", "name_verdicts.py", "table_context.py", "vocabulary.py"):
         tree = ast.parse((package / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if (isinstance(node, ast.ImportFrom) and node.module
@@ -242,7 +243,8 @@ def test_the_fingerprint_covers_every_module_the_classifier_imports() -> None:
             elif isinstance(node, ast.Import):
                 ours |= {a.name.split(".")[1] + ".py" for a in node.names
                          if a.name.startswith("reviewer.")}
-    assert ours == {"types.py", "cache.py", "vocabulary.py"}
+    assert ours == {"types.py", "cache.py", "vocabulary.py", "name_verdicts.py",
+                    "table_context.py"}
     assert {"classifier.py", "vocabulary.toml", *ours} <= set(review.CLASSIFIER_INPUTS)
     assert all((package / name).is_file() for name in review.CLASSIFIER_INPUTS)
     # the code evidence (the keys the code keeps in blobs, how values are made and checked)
@@ -253,7 +255,7 @@ def test_the_fingerprint_covers_every_module_the_classifier_imports() -> None:
         used |= {node.module.split(".")[1] + ".py" for node in ast.walk(evidence)
                  if isinstance(node, ast.ImportFrom) and node.module
                  and node.module.startswith("reviewer.")}
-    assert used == {"cache.py", "classifier.py", "column_uses.py", "constants.py", "files.py",
+    assert used == {"cache.py", "name_verdicts.py", "column_uses.py", "constants.py", "files.py",
                     "selection.py", "sources.py", "types.py", "vocabulary.py"}
     assert {"blob_keys.py", "value_sources.py", "declared_secrets.py", *used} <= set(
         review.CLASSIFIER_INPUTS)
@@ -290,10 +292,10 @@ def _run_copy(package: Path, app: Path, cache: Path) -> list[tuple[str, str, str
         pytest.param("vocabulary.toml", '"passphrase", ', '"passphrase", "nickname", ',
                      [*BEFORE, ("MR003", "nickname", "name token 'nickname'")],
                      id="vocabulary.toml gains a word"),
-        pytest.param("classifier.py", "return f\"name token '{span[0]}'\"",
+        pytest.param("name_verdicts.py", "return f\"name token '{span[0]}'\"",
                      "return f\"name word '{span[0]}'\"",
                      [BEFORE[0], ("MR003", "erp_passphrase", "name word 'passphrase'")],
-                     id="classifier.py words its evidence differently"),
+                     id="name_verdicts.py words its evidence differently"),
     ],
 )
 def test_an_edited_classifier_is_never_answered_from_the_cache(

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.classifier import Classification, classify, classify_column
-from reviewer.types import Column, Config
+from reviewer.classifier import classify_column
+from reviewer.name_verdicts import classify
+from reviewer.types import Classification, Column, Config
 from reviewer.vocabulary import load_vocabulary, tokenize
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "classifier_corpus.csv"

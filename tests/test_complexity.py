@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from reviewer import similar
-from reviewer.classifier import ruled_out
 from reviewer.errors import UsageError
+from reviewer.name_verdicts import ruled_out
 from reviewer.review import Snapshot, check_findings, classify_inventory
 from reviewer.similar import SimilarIndex
 from reviewer.types import Column, Config, Inventory, Rule, RulesFile, SimilarField

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from reviewer.classifier import classify
+from reviewer.name_verdicts import classify
 from reviewer.policy import default_rule, quasi_identifier_note, weak_strategy
 from reviewer.types import Column, Rule
 

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from reviewer.classifier import classify
+from reviewer.name_verdicts import classify
 from reviewer.similar import core_tokens, find_similar, similarity, suggest_rule
 from reviewer.types import Classification, Column, Inventory, Rule, RulesFile, SimilarField
 

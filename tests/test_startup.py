@@ -42,7 +42,7 @@ def test_check_and_scan_never_import_the_ai_or_github_clients(argv: list[str], c
 # classifier and the similarity index are for a miss or for a finding to suggest a rule for.
 WARM_UNUSED = ("libcst", "reviewer.facts", "reviewer.resolution", "reviewer.columns",
                "reviewer.column_calls", "reviewer.facts_pool", "reviewer.classifier",
-               "reviewer.similar")
+               "reviewer.name_verdicts", "reviewer.table_context", "reviewer.similar")
 
 
 def test_a_warm_check_with_nothing_to_suggest_imports_no_parser_resolver_or_classifier() -> None:

@@ -89,7 +89,7 @@ def masked_twin(snap: Snapshot, column: Column) -> SimilarField | None:
     prefixes are gone) that the repository labels or masks, of a compatible type: the team's
     own decision about that name, which a reviewer would accept beside the name's evidence
     (tacker: five subscription tables added `authentication` one after another)."""
-    from reviewer.classifier import core_tokens  # only when there is a finding to make
+    from reviewer.name_verdicts import core_tokens  # only when there is a finding to make
 
     vocab = snap.vocab
     mine = core_tokens(column.column, vocab)

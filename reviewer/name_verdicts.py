@@ -1,0 +1,281 @@
+"""What a column's name and declared type say on their own.
+
+``classify`` reads a name (split into words, singular, vendor prefixes known) and its type
+(an encrypted or password-hash type, a number, a blob) against the words of
+``vocabulary.toml``. It is the first piece of evidence ``reviewer.classifier`` weighs with the
+table and the siblings, and the only one the similarity index and the code readers need.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import lru_cache
+
+from reviewer.types import Classification, Confidence
+from reviewer.vocabulary import (
+    Term,
+    Vocabulary,
+    contains_any,
+    load_vocabulary,
+    normalize,
+    snake_case,
+    words,
+)
+
+STRENGTH: dict[Confidence, int] = {"high": 3, "medium": 2, "low": 1}
+CONFIDENCE_OF: dict[int, Confidence] = {n: c for c, n in STRENGTH.items()}
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    term: Term
+    start: int
+    end: int  # exclusive
+
+    def sort_key(self) -> tuple[int, int, int, int]:
+        # Head noun last in English names, so the rightmost match says what the column is;
+        # then the most specific (longest), then the most confident; configured words win ties.
+        return (self.end, self.end - self.start, STRENGTH[self.term.confidence],
+                int(self.term.configured))
+
+
+def name_matches(tokens: tuple[str, ...], vocab: Vocabulary) -> list[Match]:
+    out = []
+    for i, token in enumerate(tokens):
+        for term in vocab.index.get(token, ()):
+            end = i + len(term.tokens)
+            if tokens[i:end] == term.tokens:
+                out.append(Match(term, i, end))
+    return out
+
+
+@lru_cache(maxsize=4096)  # a schema spells a few dozen types thousands of times
+def type_idents(type_expr: str | None) -> frozenset[str]:
+    return frozenset(_IDENT.findall(type_expr or "")) if type_expr else frozenset()
+
+
+def _describe(m: Match, written: tuple[str, ...]) -> str:
+    # Quote the column's own words (notes, not the singular we compared).
+    if m.term.configured:
+        return f"configured name '{m.term.text}'"
+    span = written[m.start:m.end]
+    if len(span) == 1:
+        return f"name token '{span[0]}'"
+    return f"name '{'_'.join(span)}'"
+
+
+def _name_only(
+    tokens: tuple[str, ...], written: tuple[str, ...], vocab: Vocabulary
+) -> tuple[Classification | None, bool]:
+    """Classify by name; the flag says a negative rule ruled the name out (types can't revive)."""
+    matches = name_matches(tokens, vocab)
+    # The user's own words beat the shipped negatives when they name the whole column.
+    for m in matches:
+        if m.term.configured and m.start == 0 and m.end == len(tokens):
+            return Classification(m.term.category, "high", _describe(m, written)), False
+    if contains_any(tokens, vocab.negative_phrases):
+        return None, True
+    if tokens[0] in vocab.flag_prefixes and len(tokens) > 1:
+        return None, True
+    # a hash of metadata is metadata: credential_id_hash looks up a credential's ID
+    hashed = len(tokens) > 2 and tokens[-1] in vocab.verifier_suffixes
+    for stem in (tokens, tokens[:-1]) if hashed else (tokens,):
+        for suffix in vocab.metadata_suffixes:
+            n = len(suffix)
+            # api_key_id is metadata, but tax_id is an identifier: an entry that itself covers
+            # the suffix wins.
+            if (len(stem) > n and stem[-n:] == suffix
+                    and not any(m.end == len(stem) and m.end - m.start > n for m in matches)):
+                return None, True
+    if not matches:
+        return None, False
+    best = max(matches, key=Match.sort_key)
+    # a token's hash verifies the token: `token_hash` reads like `token` (a hash or digest of a
+    # credential is the credential, LABELING.md), `share_token_digest` like `share_token`
+    head_end = len(tokens) - 1 if (len(tokens) > 1 and tokens[-1] in vocab.verifier_suffixes
+                                   and best.term.category == "credential") else len(tokens)
+    if best.term.tokens in vocab.head_only and best.end < head_end:
+        return None, False  # owner_org is an organisation
+    if (best.term.tokens in vocab.owned_heads and not best.term.configured
+            and best.start > 0 and tokens[best.start - 1] not in vocab.head_owners):
+        return None, False  # a season_pass is a ticket; an smtp_pass is a password
+    if best.term.category == "free_text" and any(
+            t in vocab.prose_attributes for t in tokens[best.end:]):
+        return None, True  # text_color is a colour, content_length a number
+    if best.term.category == "credential" and any(
+            t in vocab.location_suffixes for t in tokens[best.end:]):
+        return None, True  # jwks_uri says where the keys are served
+    if best.term.category == "credential" and not best.term.configured and any(
+            t in vocab.about_suffixes for t in tokens[best.end:]):
+        return None, True  # kek_label names the key; it cannot decrypt anything
+    if (best.term.category == "credential" and best.term.tokens in vocab.qualified_low
+            and not best.term.configured):
+        # otp_key, jwt_key: a key of a credential kind is that credential, not a lookup key
+        qualifier = max((m for m in matches if m.end == best.start
+                         and m.term.category == "credential" and m.term.confidence != "low"),
+                        key=Match.sort_key, default=None)
+        if qualifier is not None:
+            confidence = qualifier.term.confidence
+            if "public" in tokens:
+                confidence = "medium"
+            return Classification("credential", confidence, _describe(
+                Match(qualifier.term, qualifier.start, best.end), written)), False
+        if best.start == 0 and best.end == head_end < len(tokens):
+            # nobody hashes a lookup key before storing it: a key_hash verifies a secret key
+            # (privacyidea: clients.key_hash, the hash of an API key's secret half)
+            return Classification("credential", "medium", _describe(
+                Match(best.term, 0, len(tokens)), written)), False
+    if best.term.category == "credential" and best.end < len(tokens) and all(
+            t in vocab.vendor_prefixes for t in tokens[best.end:]):
+        head_end = best.end  # chat_token_slack names the service after the head: a slack token
+    if (best.term.tokens in vocab.qualified_heads and best.start > 0
+            and best.end == head_end and not best.term.configured):
+        qualified = Match(best.term, 0, len(tokens))
+        return Classification(best.term.category, "high", _describe(qualified, written)), False
+    reason = _describe(best, written)
+    confidence = best.term.confidence
+    if (best.term.tokens in vocab.whole_name and best.start == 0 and best.end == head_end
+            and not best.term.configured):
+        confidence = "high"  # a column called just `token`, or its hash
+        if head_end < len(tokens):
+            reason = _describe(Match(best.term, 0, len(tokens)), written)
+    if best.term.category == "credential" and "public" in tokens and confidence == "high":
+        confidence = "medium"  # public_key_pem: key material, but nothing secret
+    return Classification(best.term.category, confidence, reason), False
+
+
+def ruled_out(name: str, vocab: Vocabulary | None = None) -> bool:
+    """True when the negative list or ``ignore-names`` says the name holds no data.
+
+    ``api_key_id`` names a reference, not a key: no similar-looking field may flag it either.
+    """
+    vocab = vocab or load_vocabulary()
+    found = vocab.ruled_out_memo.get(name)
+    if found is None:
+        tokens, written = words(name, vocab)
+        found = vocab.ruled_out_memo[name] = (not tokens or ignored_name(name, vocab)
+                                              or _name_only(tokens, written, vocab)[1])
+    return found
+
+
+def ignored_name(name: str, vocab: Vocabulary) -> bool:
+    """`ignore-names` from the config: exact names or globs, on the snake_case spelling too."""
+    if not vocab.ignore_names:
+        return False  # most configurations: no name to spell out for them
+    snake = snake_case(name)
+    return any(fnmatchcase(snake, p) or fnmatchcase(name.lower(), p) for p in vocab.ignore_names)
+
+
+def classify(
+    name: str, type_expr: str | None = None, vocab: Vocabulary | None = None
+) -> Classification | None:
+    """Category, confidence and the evidence for it, or None when nothing points to data."""
+    vocab = vocab or load_vocabulary()
+    key = (name, type_expr)
+    if key not in vocab.memo:
+        vocab.memo[key] = _classify(name, type_expr, vocab)
+    return vocab.memo[key]
+
+
+def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classification | None:
+    tokens, written = words(name, vocab)
+    if not tokens or ignored_name(name, vocab):
+        return None
+    idents = type_idents(type_expr)
+    if idents & vocab.flag_types:
+        return None
+    result, ruled_out = _name_only(tokens, written, vocab)
+    if ruled_out:
+        return None
+    scalar = sorted(idents & vocab.scalar_types)
+    if scalar and result is not None and result.category in ("credential", "free_text"):
+        return None  # a number or a date cannot hold a token or a sentence
+    hashed = sorted(idents & vocab.hashed_types)
+    if hashed and (result is None or result.category == "credential"):
+        evidence = f"password-hash column type '{hashed[0]}'"
+        if result is None:
+            return Classification("credential", "high", evidence)
+        if result.confidence != "high":
+            return Classification("credential", "high", f"{result.reason} and {evidence}")
+        return result
+    # EncryptedType, StringEncryptedType and the project's own EncryptedJSON alike
+    encrypted = sorted(i for i in idents if i in vocab.encrypted_types
+                       or (len(normalize(i)) > 1 and normalize(i)[0] in vocab.encrypted_prefixes))
+    if encrypted:
+        evidence = f"encrypted column type '{encrypted[0]}'"
+        if result is None:
+            # the developer's own judgement: an encrypted blob of configuration is secrets
+            return Classification("credential", "high", evidence)
+        if result.category == "credential":
+            return Classification("credential", "high", f"{result.reason} and {evidence}")
+        return result
+    marked = [i for i in (0, len(tokens) - 1) if tokens[i] in vocab.encrypted_prefixes]
+    if (len(tokens) > 1 and marked
+            and (result is None or (result.category == "credential"
+                                    and result.confidence != "high"))):
+        # the developer's own judgement, as with an encrypted type (jupyterhub:
+        # users.encrypted_auth_state holds OAuth tokens; a config_encrypted alike)
+        said = f"name token '{written[marked[0]]}'"
+        return Classification("credential", "high",
+                              f"{said}, {result.reason}" if result else said)
+    if (result is not None and result.category == "credential" and result.confidence == "medium"
+            and contains_any(tokens, vocab.material)):
+        length = _max_length(type_expr, vocab)
+        if length is not None and length <= vocab.material_max_length:
+            return None  # magnum: cluster.keypair is String(255), a keypair's name
+    binary = sorted(idents & vocab.binary_types)
+    if binary and (result is None or result.category == "credential"):
+        secret_tokens = [t for t in tokens if t in vocab.binary_secret_tokens]
+        if secret_tokens:
+            return Classification(
+                "credential", "high",
+                f"name token '{secret_tokens[-1]}' on binary column type '{binary[0]}'",
+            )
+    if result is not None or scalar:
+        return result
+    return _blob(tokens, idents, vocab)
+
+
+_SIZED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\(\s*(?:length\s*=\s*)?(\d+)")
+
+
+def _max_length(type_expr: str | None, vocab: Vocabulary) -> int | None:
+    """255 for `String(255)` or `sa.Unicode(length=255)`; None when unbounded or unknown."""
+    for name, digits in _SIZED.findall(type_expr or ""):
+        if name in vocab.sized_types:
+            return int(digits)
+    return None
+
+
+def _blob(tokens: tuple[str, ...], idents: frozenset[str],
+          vocab: Vocabulary) -> Classification | None:
+    json_types = sorted(idents & vocab.json_types)
+    if not json_types and idents and not idents & vocab.text_types:
+        return None  # a short String named "metadata" is a label, not a blob
+    snake = "_".join(tokens)
+    hit = next((b for b in vocab.blob_names if snake == b or snake.endswith("_" + b)), None)
+    if hit is None and tokens[0] in vocab.blob_prefixes and len(tokens) > 1:
+        hit = f"{tokens[0]}_*"
+    if hit is None:
+        return None
+    if json_types:
+        return Classification("free_text", "medium",
+                              f"JSON blob '{hit}' of type '{json_types[0]}' may hold user data")
+    return Classification("free_text", "low", f"blob name '{hit}' may hold user data")
+
+
+def core_tokens(name: str, vocab: Vocabulary | None = None) -> tuple[str, ...]:
+    """Name tokens without leading vendor prefixes: ``sf_client_secret`` -> client, secret."""
+    vocab = vocab or load_vocabulary()
+    return _core_tokens(name, vocab.vendor_prefixes)
+
+
+@lru_cache(maxsize=16384)
+def _core_tokens(name: str, vendor_prefixes: frozenset[str]) -> tuple[str, ...]:
+    tokens = list(normalize(name))
+    while len(tokens) > 1 and tokens[0] in vendor_prefixes:
+        tokens.pop(0)
+    return tuple(tokens)

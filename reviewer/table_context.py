@@ -1,0 +1,203 @@
+"""What a column's table says about it: the evidence one table gives all its columns.
+
+A reviewer reads a column with its row: a `value` in a `tokens` table is the token, a `code`
+beside `expires_at` and a foreign key to a user is a one-time code, a name in an
+organisations table is nobody's. ``table_context`` gathers that evidence once per table, as a
+``Context`` that ``reviewer.classifier`` quotes in its verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from reviewer.name_verdicts import Match, classify, name_matches, type_idents
+from reviewer.types import Column
+from reviewer.vocabulary import (
+    Vocabulary,
+    contains_any,
+    load_vocabulary,
+    normalize,
+    snake_norm,
+    words,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a column's table says about it, in the words a reviewer would quote."""
+
+    table: str = ""
+    secret_table: bool = False  # the table's (or class's) name says its rows are secrets
+    expiry: str | None = None  # a sibling that says the row expires: expires_at, burned
+    owner: str | None = None  # a sibling foreign key to a person: user_id -> users.id
+    owner_target: str | None = None
+    credential_sibling: str | None = None  # a sibling named like a credential: salt
+    key_value: bool = False  # the table has both `key` and `value`
+    settings: bool = False  # ... and is named like a settings store
+    config: bool = False  # ... an application's own configuration, not a thing's options
+    audit: bool = False  # its rows record what happened: an audit log, a history
+    org_table: bool = False  # its rows are organisations, teams, projects
+    person_table: bool = False  # its rows are people: users, accounts, members
+    personal: bool = False  # a person table, or contact siblings (email, phone, city)
+    no_people: bool = False  # the repository has no table of people at all
+    # no table of people here is keyed by a string, so a string user_id names someone elsewhere
+    numbered_people: bool = False
+    author: str | None = None  # a sibling that says who wrote the row
+    visit: str | None = None  # a sibling that records a person's visit: ip, user_agent
+    identity_table: bool = False  # its rows are a person's accounts at external providers
+    handles: frozenset[str] = frozenset()  # siblings that name a person: actor, owner
+    message_table: bool = False  # its rows are sent e-mails or messages
+    session_table: bool = False  # its rows are server-side sessions
+    session_key: str | None = None  # a sibling that holds the session's id: session_id
+    private_half: str | None = None  # a sibling that holds a private key: the row is a key pair
+    account: str | None = None  # a string user_id, no foreign key, no table of users: Keystone's
+    network: str | None = None  # a sibling that describes a network: cidr, gateway
+    located: str | None = None  # a sibling that places the row's address on a map: geoip_info
+    # (column, sibling): a sibling says the column's value is encrypted (decrypt_method, or
+    # properties_data_encrypted for properties_data)
+    sealed: tuple[tuple[str, str], ...] = ()
+    identifier_table: str | None = None  # its head noun is a person's identifier: user_names
+    # a sibling other than the key that could hold the row's secret: a bare token, key, value
+    secret_sibling: bool = False
+
+
+def is_person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
+    # timesketch's userprofile is a profile table as much as user_profile is
+    return any((head := words(name, vocab)[0][-1:]) and head[0] in vocab.person_tables
+               for name in (table, class_name or ""))
+
+
+def table_context(table: str, class_name: str | None, columns: Sequence[Column],
+                  vocab: Vocabulary | None = None, *, no_people: bool = False,
+                  numbered_people: bool = False) -> Context:
+    """The evidence one table gives all its columns (computed once per table)."""
+    vocab = vocab or load_vocabulary()
+    names = {snake_norm(c.column): c for c in columns}
+    expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings), None)
+    owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
+                 None)
+    # a salt is a low guess alone, but next to a hash it says what the hash verifies
+    cred = next((c.column for c in columns if not c.primary_key
+                 and (found := classify(c.column, c.type, vocab)) is not None
+                 and found.category == "credential"
+                 and (found.confidence != "low" or normalize(c.column)[-1:] == ("salt",))),
+                None)
+    author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
+    own = normalize(table)
+    person_table = is_person_table(table, class_name, vocab)
+    handles = frozenset(n for n, c in names.items()
+                        if (found := classify(c.column, c.type, vocab)) is not None
+                        and found.category == "direct_identifier")
+    private_half = next((c.column for c in columns
+                         if contains_any(normalize(c.column), vocab.private_halves)
+                         and (found := classify(c.column, c.type, vocab)) is not None
+                         and found.category == "credential" and found.confidence == "high"),
+                        None)
+    account = next((c.column for n, c in names.items()
+                    if no_people and n in vocab.external_account_names and not c.foreign_key
+                    and not c.primary_key and type_idents(c.type) & vocab.by_name_types),
+                   None)
+    return Context(
+        table=table,
+        settings=_heads(table, class_name, vocab.settings_tables),
+        config=_config_table(table, class_name, vocab),
+        audit=_heads(table, class_name, vocab.audit_tables),
+        org_table=contains_any(own, vocab.org_tables),
+        person_table=person_table,
+        personal=person_table or any(n in vocab.personal_siblings for n in names),
+        no_people=no_people,
+        numbered_people=numbered_people,
+        author=author,
+        secret_table=_secret_table(table, class_name, vocab),
+        expiry=expiry,
+        owner=owner.column if owner else None,
+        owner_target=owner.foreign_key if owner else None,
+        credential_sibling=cred,
+        key_value=("key" in names or "name" in names) and "value" in names,
+        visit=next((c.column for n, c in names.items() if n in vocab.visit_siblings), None),
+        identity_table=_heads(table, class_name, vocab.identity_tables),
+        handles=handles,
+        message_table=_heads(table, class_name, vocab.message_tables),
+        session_table=_heads(table, class_name, vocab.session_tables),
+        session_key=next((c.column for n, c in names.items() if n in vocab.session_ids), None),
+        private_half=private_half,
+        account=account,
+        network=next((c.column for n, c in names.items() if n in vocab.network_siblings), None),
+        located=next((c.column for n, c in names.items()
+                      if vocab.address_locators & set(n.split("_"))), None),
+        sealed=_sealed(names, vocab),
+        identifier_table=_identifier_head(table, vocab),
+        secret_sibling=cred is not None or any(
+            not c.primary_key and normalize(c.column)[-1:] and normalize(c.column)[-1]
+            in vocab.bare_secrets for c in columns),
+    )
+
+
+def _sealed(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
+    """Columns a sibling says are stored encrypted: the row's value or data beside a
+    decrypt_method or an encrypted flag; any column beside a flag named after it."""
+    out = []
+    flag = next((c.column for n, c in names.items() if n in vocab.sealing_flags), None)
+    for n, c in names.items():
+        named = names.get(f"{n}_encrypted")
+        if named is not None:
+            out.append((c.column, named.column))
+        elif flag is not None and n in vocab.sealed_names and not c.foreign_key:
+            out.append((c.column, flag))
+    return tuple(out)
+
+
+def _identifier_head(table: str, vocab: Vocabulary) -> str | None:
+    """`prohibited_user_names`: the table's rows are a person's identifiers (the entry)."""
+    tokens = normalize(table)
+    found = [m for m in name_matches(tokens, vocab) if m.end == len(tokens)
+             and m.term.category == "direct_identifier" and m.term.confidence == "high"]
+    return "_".join(max(found, key=Match.sort_key).term.tokens) if found else None
+
+
+def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
+    """`api_tokens`, `macaroons`, `user_recovery_codes`: rows that are secrets, by the head noun
+    of the table's (or class's) name, a [context] secret table or a sure credential entry. The
+    negatives hold here too: `translation_keys` and `idempotency_keys` hold no keys."""
+    for name in (table, class_name or ""):
+        tokens = words(name, vocab)[0]  # `usertokens` as well as `user_tokens`
+        if not tokens or contains_any(tokens, vocab.negative_phrases):
+            continue
+        if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):
+            return True
+        if any(m.end == len(tokens) and m.term.category == "credential"
+               and m.term.confidence == "high" and not m.term.configured
+               for m in name_matches(tokens, vocab)):
+            return True
+    return False
+
+
+def _config_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
+    """The application's own configuration (`settings`), or an integration's
+    (`resolverconfig`), not a thing's (`bios_settings`)."""
+    for name in (table, class_name or ""):
+        tokens = words(name, vocab)[0]
+        for head in vocab.config_tables:
+            if tokens[-len(head):] == head:
+                owners = tokens[:-len(head)]
+                if not owners or set(owners) & vocab.config_owners:
+                    return True
+    return False
+
+
+def _heads(table: str, class_name: str | None, phrases: Sequence[tuple[str, ...]]) -> bool:
+    """Does the table's (or class's) head noun say what its rows are? `api_tokens` holds
+    tokens; `token_info` holds information about them."""
+    for name in (table, class_name or ""):
+        tokens = normalize(name)
+        if any(tokens[-len(p):] == p for p in phrases if len(tokens) >= len(p)):
+            return True
+    return False
+
+
+def _person_fk(target: str, vocab: Vocabulary) -> bool:
+    table = target.rsplit(".", 1)[0] if "." in target else target
+    tokens = normalize(table)
+    return bool(tokens) and (tokens[-1] in vocab.person_tables
+                             or "_".join(tokens) in vocab.person_tables)
