@@ -224,7 +224,8 @@ class Resolver:
             else:
                 target = self.find_module(imp.module, path)
             if target is None:
-                return self.resolve_module(f"{imp.module}.{imp.name}", rest, depth, path)
+                return self.resolve_module(f"{imp.module}.{imp.name}", rest, depth, path,
+                                           module_parts=imp.module.count(".") + 1)
             target_facts = self.facts(target)
             # What the module binds wins over a submodule of the same name: after
             # `from .db import db` in a package's __init__, `pkg.db` is the object.
@@ -419,11 +420,19 @@ class Resolver:
     def resolve_in_module(self, path: str, rest: str, depth: int) -> Ref:
         return self.resolve(path, rest, depth) if rest else Ref("module", path)
 
-    def resolve_module(self, module: str, rest: str, depth: int, from_path: str) -> Ref:
+    def resolve_module(self, module: str, rest: str, depth: int, from_path: str,
+                       module_parts: int = 0) -> Ref:
+        """``module`` imported (then ``rest`` looked up in it). Its first ``module_parts``
+        parts are the module the import statement names, so all but the last of them are
+        packages: ``from sqlalchemy.orm import X`` cannot mean a plain ``sqlalchemy.py`` of
+        the repository (Python refuses a submodule of a module), and such a file does not
+        shadow the installed package."""
         parts = module.split(".") + ([p for p in rest.split(".") if p] if rest else [])
         for k in range(len(parts), 0, -1):
             target = self.find_module(".".join(parts[:k]), from_path)
             if target is not None:
+                if k < module_parts and not target.endswith("__init__.py"):
+                    break
                 return self.resolve_in_module(target, ".".join(parts[k:]), depth + 1)
         if f"{parts[0]}." in self.package_prefixes():
             # `from app.helpers import x` where app/ is the repository's package but

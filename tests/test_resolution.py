@@ -1457,6 +1457,31 @@ CASES = [
         [Row("parent", "id", "Parent", "id", 23, nullable=False)],
         id="helpers that build a read-only SQL property with column_property(select(...)) "
            "make no column (faraday)",
+    ),    pytest.param(
+        {"app/sqlalchemy.py": D("""\
+            import json
+            from sqlalchemy.types import TypeDecorator, VARCHAR
+            class JSONEncodedDict(TypeDecorator):
+                impl = VARCHAR
+            """),
+         "app/models.py": V + D("""\
+            from sqlalchemy import String
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+            from app.sqlalchemy import JSONEncodedDict
+            class SystemModel(DeclarativeBase):
+                pass
+            class PluginSetting(SystemModel):
+                __tablename__ = "plugin_settings"
+                name: Mapped[str] = mapped_column(String, primary_key=True)
+                value = mapped_column(JSONEncodedDict, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("plugin_settings", "name", "PluginSetting", "name", 9, nullable=False,
+             path="app/models.py"),
+         Row("plugin_settings", "value", "PluginSetting", "value", 10, (PRIV,),
+             path="app/models.py")],
+        id="a plain sqlalchemy.py of the app's own does not shadow sqlalchemy.orm: a module has "
+           "no submodules (meltano)",
     ),
 ]
 
