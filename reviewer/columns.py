@@ -57,6 +57,9 @@ class ColumnBuilder(TableNames):
     # (table, path, line, what maps it): every table a class or Table(...) owns
     owned: list[tuple[str, str, int, str]] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)  # tables with a column already reported
+    # (file, base): a file whose models derive from an unreadable base of another file is
+    # told so once, where its own models are (a pull request changing it sees why)
+    told: set[tuple[str, int]] = field(default_factory=set)
     _making: int = 0  # how deep type() templates are being expanded inside each other
     # every table with a history table: (table, class, path, __versioned__ options, and the
     # class's relationship(secondary=...) as (path, line, secondary), whose tables get one too)
@@ -609,6 +612,14 @@ class ColumnBuilder(TableNames):
                 self.error(owner.path, owner.facts.line,
                            f"class {owner.facts.name}: base class {base!r} "
                            + self.unknown_external(qual, mapped_elsewhere=node.declarative))
+            owner = bad[0][0]
+            if owner is not node and owner.path != path and (path, id(owner)) not in self.told:
+                self.told.add((path, id(owner)))
+                self.error(path, cls.line,
+                           f"class {cls.name} derives from {owner.facts.name} "
+                           f"({owner.path}:{owner.facts.line}), whose bases cannot be read (see "
+                           "the error there), so the columns of the classes of this file that "
+                           "derive from it cannot be read either")
             return
         # the class a function returns blocks itself only as a table, not as a base or mixin
         problems = [c for c in mro if c.problem is not None and (

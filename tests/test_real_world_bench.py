@@ -121,9 +121,12 @@ def test_untriaged_errors_count_as_valid_code() -> None:
         {"path": "m.py", "line": 20, "message": "base class 'models.ModelBase' ..."},
         {"path": "m.py", "line": 20, "message": "base class 'models.TimestampMixin' ..."},
         {"path": "other.py", "line": 10, "message": "anything"},
+        # the same construct again, told where the models deriving from it are: counted once
+        {"path": "flow.py", "line": 3, "message": "class FlowEntity derives from _NewModel "
+         "(m.py:20), whose bases cannot be read (see the error there), so ..."},
     ]
     split = split_errors("p", errors, triage)
-    assert (split.valid, split.unreadable, split.untriaged) == (1, 1, 2)
+    assert (split.valid, split.unreadable, split.untriaged, split.derived) == (1, 1, 2, 1)
     assert split.on_valid_code == 3
 
 

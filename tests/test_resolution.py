@@ -1563,6 +1563,43 @@ ERROR_CASES = [
         id="broken: alias of an instance that is defined nowhere",
     ),
     pytest.param(
+        {"app/db.py": D("""\
+            def create_model(manager):
+                class CRUDMixin:
+                    manager = None
+                class _NewModel(CRUDMixin, manager.Model):
+                    __abstract__ = True
+                return _NewModel
+            Model = create_model(None)
+            """),
+         "app/flow.py": D("""\
+            from sqlalchemy import Column, Integer, String
+            from app.db import Model
+            class FlowEntity(Model):
+                __tablename__ = "flows"
+                id = Column(Integer, primary_key=True)
+            class VariablesEntity(Model):
+                __tablename__ = "variables"
+                value = Column(String)
+            """),
+         "app/share.py": D("""\
+            from sqlalchemy import Column, String
+            from app.db import Model
+            class ShareLink(Model):
+                __tablename__ = "share_links"
+                token = Column(String, primary_key=True)
+            """)},
+        None,
+        [("app/db.py", 4, r"^class _NewModel: base class 'CRUDMixin' cannot be found"),
+         ("app/db.py", 4, r"^class _NewModel: base class 'manager.Model' cannot be found"),
+         ("app/flow.py", 3, r"^class FlowEntity derives from _NewModel \(app/db.py:4\), whose "
+          r"bases cannot be read \(see the error there\), so the columns of the classes of this "
+          r"file that derive from it cannot be read either$"),
+         ("app/share.py", 3, r"^class ShareLink derives from _NewModel \(app/db.py:4\)")],
+        id="broken: models of other files deriving from an unreadable base are told in their "
+           "own file, once per file (db-gpt)",
+    ),
+    pytest.param(
         {"app/m.py": D("""\
             from sqlalchemy import Column, Integer
             from sqlalchemy.orm import declarative_base
