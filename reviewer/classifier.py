@@ -58,6 +58,11 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
         matches = name_matches(tokens, vocab)
         best = max(matches, key=Match.sort_key) if matches else None
         if best is not None and not best.term.configured:
+            if best.term.tokens in vocab.person_only and context.identifier_table:
+                # the rows are a person's identifiers: wazo-auth's auth_email.address
+                return Classification(base.category, base.confidence,
+                                      f"{base.reason} in table '{context.table}': a person's "
+                                      f"{context.identifier_table.replace('_', ' ')}")
             if best.term.tokens in vocab.person_only and not context.personal:
                 return None  # a volume's display_name, a PCI address: a machine's
             if best.term.tokens[0] == "ip" and (
@@ -285,11 +290,12 @@ def classify_in_context(column: Column, context: Context | None = None,
         if tokens == ("value",) and context.key_value and context.settings:
             return Classification("credential", "medium",
                                   f"name token '{name}' in settings table '{context.table}'")
-    if (base is None and column.primary_key and tokens == ("id",) and context.secret_table
-            and context.expiry and context.owner and not context.secret_sibling
-            and idents & vocab.by_name_types):
+    if (base is None and column.primary_key and tokens in (("id",), ("uuid",))
+            and context.secret_table and context.expiry and context.owner
+            and not context.secret_sibling and idents & vocab.by_name_types):
         # pagure: tokens.id = id_generator(64) is the API token, no other column holds it,
-        # and it expires and belongs to a user (ckan's api_token.id has no expiry: a JWT's id)
+        # and it expires and belongs to a user (ckan's api_token.id has no expiry: a JWT's id;
+        # barbican's secrets.id belongs to no user: the secret is in encrypted_data)
         return Classification(
             "credential", "high",
             f"string primary key of table '{context.table}', beside '{context.expiry}' and "

@@ -212,6 +212,13 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         if result.category == "credential":
             return Classification("credential", "high", f"{result.reason} and {evidence}")
         return result
+    head = _type_head(type_expr)
+    if head and normalize(head)[:1] and normalize(head)[0] in vocab.secret_type_prefixes and (
+            result is None or result.category == "credential") and len(normalize(head)) > 1:
+        # the developer's own declaration, as with an encrypted type (mindsdb: SecretDataJson)
+        evidence = f"column type '{head}' is named for secrets"
+        return Classification("credential", "high",
+                              f"{result.reason} and {evidence}" if result else evidence)
     marked = [i for i in (0, len(tokens) - 1) if tokens[i] in vocab.encrypted_prefixes]
     if (len(tokens) > 1 and marked
             and (result is None or (result.category == "credential"
@@ -236,7 +243,17 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
             )
     if result is not None or scalar:
         return result
-    return _blob(tokens, idents, vocab)
+    return _blob(tokens, written, idents, vocab)
+
+
+_HEAD = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_.]*)")
+
+
+def _type_head(type_expr: str | None) -> str | None:
+    """`SecretDataJson` for `SecretDataJson(os.environ.get(...))` or `types.SecretDataJson`:
+    the type itself, never one of its arguments."""
+    found = _HEAD.match(type_expr or "")
+    return found.group(1).rsplit(".", 1)[-1] if found else None
 
 
 _SIZED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\(\s*(?:length\s*=\s*)?(\d+)")
@@ -250,12 +267,21 @@ def _max_length(type_expr: str | None, vocab: Vocabulary) -> int | None:
     return None
 
 
-def _blob(tokens: tuple[str, ...], idents: frozenset[str],
+def _blob(tokens: tuple[str, ...], written: tuple[str, ...], idents: frozenset[str],
           vocab: Vocabulary) -> Classification | None:
     json_types = sorted(idents & vocab.json_types)
     if not json_types and idents and not idents & vocab.text_types:
         return None  # a short String named "metadata" is a label, not a blob
     snake = "_".join(tokens)
+    carrier = next((b for b in vocab.credential_blobs if snake == b or snake.endswith("_" + b)),
+                   None)
+    if carrier is not None and (json_types or idents & vocab.text_types):
+        # a column's type says it is a blob; a key the code reads from one (aleph's
+        # document.meta['headers'], an e-mail's From and To) says nothing of the kind
+        kind = f"type '{json_types[0]}'" if json_types else "a text type"
+        return Classification("credential", "medium",
+                              f"blob name '{'_'.join(written)}' of {kind}: {carrier}s carry "
+                              "credentials (Authorization, API keys, cookies)")
     hit = next((b for b in vocab.blob_names if snake == b or snake.endswith("_" + b)), None)
     if hit is None and tokens[0] in vocab.blob_prefixes and len(tokens) > 1:
         hit = f"{tokens[0]}_*"

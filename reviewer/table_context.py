@@ -157,8 +157,9 @@ def _identifier_head(table: str, vocab: Vocabulary) -> str | None:
 
 
 def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
-    """`api_tokens`, `macaroons`, `user_recovery_codes`: rows that are secrets, by the head noun
-    of the table's (or class's) name, a [context] secret table or a sure credential entry. The
+    """`api_tokens`, `macaroons`, `user_recovery_codes`, `totp_codes`: rows that are secrets, by
+    the head noun of the table's (or class's) name, a [context] secret table, a sure credential
+    entry, or a bare secret (`code`) named for a credential kind (`totp`). The
     negatives hold here too: `translation_keys` and `idempotency_keys` hold no keys."""
     for name in (table, class_name or ""):
         tokens = words(name, vocab)[0]  # `usertokens` as well as `user_tokens`
@@ -166,9 +167,14 @@ def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool
             continue
         if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):
             return True
+        found = name_matches(tokens, vocab)
         if any(m.end == len(tokens) and m.term.category == "credential"
-               and m.term.confidence == "high" and not m.term.configured
-               for m in name_matches(tokens, vocab)):
+               and m.term.confidence == "high" and not m.term.configured for m in found):
+            return True
+        # a bare secret named for a credential kind is that credential: skyvern's totp_codes
+        if len(tokens) > 1 and tokens[-1] in vocab.bare_secrets and any(
+                m.end == len(tokens) - 1 and m.term.category == "credential"
+                and m.term.confidence == "high" and not m.term.configured for m in found):
             return True
     return False
 

@@ -66,6 +66,8 @@ class Vocabulary:
     text_types: frozenset[str]
     blob_names: frozenset[str]
     blob_prefixes: frozenset[str]
+    credential_blobs: frozenset[str]
+    secret_type_prefixes: frozenset[str]
     flag_types: frozenset[str]
     scalar_types: frozenset[str]
     vendor_prefixes: frozenset[str]
@@ -307,6 +309,9 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         text_types=frozenset(_strs(types, "text")),
         blob_names=frozenset("_".join(normalize(n)) for n in _strs(types, "blob_names")),
         blob_prefixes=frozenset(map(singular, _strs(types, "blob_prefixes"))),
+        credential_blobs=frozenset("_".join(normalize(n))
+                                   for n in _strs(types, "credential_blobs")),
+        secret_type_prefixes=frozenset(map(singular, _strs(types, "secret_type_prefixes"))),
         flag_types=frozenset(_strs(types, "flag")),
         scalar_types=frozenset(_strs(types, "scalar")),
         vendor_prefixes=frozenset(_strs(similar, "vendor_prefixes")),

@@ -328,6 +328,17 @@ def test_classify_negative(name: str, type_expr: str | None) -> None:
         pytest.param("payload", None,
                      _c("free_text", "low", "blob name 'payload' may hold user data"),
                      id="blob name with unknown type"),
+        pytest.param("extra_http_headers", "JSON",
+                     _c("credential", "medium", "blob name 'extra_http_headers' of type 'JSON': "
+                        "headers carry credentials (Authorization, API keys, cookies)"),
+                     id="request headers in a JSON blob (skyvern: tasks.extra_http_headers)"),
+        pytest.param("json_headers", "Text",
+                     _c("credential", "medium", "blob name 'json_headers' of a text type: "
+                        "headers carry credentials (Authorization, API keys, cookies)"),
+                     id="request headers as text (mycodo: camera.json_headers)"),
+        pytest.param("data", 'SecretDataJson(os.environ.get("MINDSDB_DATA_ENCRYPTION_TYPE"))',
+                     _c("credential", "high", "column type 'SecretDataJson' is named for secrets"),
+                     id="a type named for secrets (mindsdb: integration.data)"),
     ],
 )
 def test_type_evidence(name: str, type_expr: str, expected: Classification) -> None:
@@ -342,6 +353,13 @@ def test_type_evidence(name: str, type_expr: str, expected: Classification) -> N
         pytest.param("notes", "DateTime", id="a timestamp holds no text"),
         pytest.param("metadata", "String(32)", id="a short string named metadata is a label"),
         pytest.param("photo", "Boolean", id="boolean beats any name"),
+        pytest.param("headers", None, id="headers the code reads from a blob are no blob column"),
+        pytest.param("kind", 'SQLEnum(SecretKind, name="secretkind_enum")',
+                     id="a secret's kind: the type's argument is named for secrets, not the type"),
+        pytest.param("totp_identifier", "String",
+                     id="which one-time code stream, not the code (skyvern: e-mail or phone)"),
+        pytest.param("verification_code_identifier", "String",
+                     id="the identifier a run waits on, not the code"),
     ],
 )
 def test_type_rules_out(name: str, type_expr: str) -> None:
@@ -2012,6 +2030,33 @@ _PERSON_VERSIONED = """
             id="negative: the user a service runs as is no record of who did what"),
         pytest.param(_USER_STORE, ("challenge", "serial"), (None, None, None),
                      id="negative: a serial the comment says is a token's, beside an expiry"),
+        pytest.param("""
+            class TOTPCode(Base):
+                __tablename__ = "totp_codes"
+                id = Column(String, primary_key=True)
+                totp_identifier = Column(String, index=True)
+                content = Column(String)
+                code = Column(String)
+            """, ("totp_codes", "code"),
+            ("credential", "high", "name token 'code' in table 'totp_codes'"),
+            id="a code in a table of codes named for a credential kind (skyvern: totp_codes)"),
+        pytest.param("""
+            class TagKey(Base):
+                __tablename__ = "tag_keys"
+                id = Column(String, primary_key=True)
+                key = Column(String, unique=True)
+            """, ("tag_keys", "key"), (None, None, None),
+            id="negative: a tag's key names the tag (skyvern: tag_keys.key)"),
+        pytest.param("""
+            class Email(Base):
+                __tablename__ = "auth_email"
+                uuid = Column(String(38), primary_key=True)
+                address = Column(Text, unique=True, nullable=False)
+                confirmed = Column(Boolean)
+            """, ("auth_email", "address"),
+            ("direct_identifier", "high", "name token 'address' in table 'auth_email': a "
+             "person's email"),
+            id="the address of a row of e-mails (wazo-auth: auth_email.address)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
