@@ -559,6 +559,20 @@ class ColumnBuilder(TableNames):
                 "declaration of it ships with masking-reviewer, so the columns it adds cannot be "
                 f"read. Declare it in {entry}{hint}")
 
+    def declare_hint(self, node: ClassNode, owner: ClassNode) -> str:
+        """How to declare the base ``node`` reaches ``owner`` through, under the name the
+        user's external-bases entry takes (the module that binds it)."""
+        for base in node.facts.bases:
+            ref = self.resolver.resolve(node.path, base) if base else None
+            parent = self.resolver.class_node(ref.path, ref.name) \
+                if ref is not None and ref.kind == "class" else None
+            if parent is not None and owner in self.mro(parent):
+                qual = self.resolver.repo_qual(node.path, base)
+                if qual is not None:
+                    return ("; or, if the code is right, declare it in external-bases: "
+                            f'"{qual}" = {{ kind = "declarative-base", columns = [] }}')
+        return ""
+
     def model_class(self, path: str, cls: ClassFacts) -> None:
         node = self.resolver.class_node(path, cls.name)
         if node is None or node.facts is not cls:
@@ -619,7 +633,7 @@ class ColumnBuilder(TableNames):
                            f"class {cls.name} derives from {owner.facts.name} "
                            f"({owner.path}:{owner.facts.line}), whose bases cannot be read (see "
                            "the error there), so the columns of the classes of this file that "
-                           "derive from it cannot be read either")
+                           "derive from it cannot be read either" + self.declare_hint(node, owner))
             return
         # the class a function returns blocks itself only as a table, not as a base or mixin
         problems = [c for c in mro if c.problem is not None and (

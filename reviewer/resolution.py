@@ -79,11 +79,15 @@ class Resolver:
         self.files = pool.files
         self.file_set = pool.file_set
         self._modules: dict[str, list[str]] | None = None
+        self._module_of: dict[str, str] = {}  # path -> its name from its package root
+        self._names_of: dict[str, set[str]] = {}  # path -> every name it is imported by
         self._prefixes: frozenset[str] | None = None
         self._classes: dict[tuple[str, str], ClassNode | None] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._resolved: dict[tuple[str, str], Ref] = {}
         self.externals = Externals(pool.config.external_bases)
+        # the last part of every configured name: most names resolved are none of them
+        self._declared_heads = {q.rsplit(".", 1)[-1] for q in self.externals.configured}
         self._external_nodes: dict[str, ClassNode] = {}
         self._tops: set[str] | None = None
         self._full_mros: dict[int, list[ClassNode | str]] = {}
@@ -110,6 +114,7 @@ class Resolver:
                 while start > 0 and "/".join(parts[:start]) in packages:
                     start -= 1
                 names = {".".join(parts), ".".join(parts[start:])}
+                self._module_of[path] = ".".join(parts[start:])
                 # the packages a missing submodule would be looked for in: the top directory,
                 # and the package root (never a mere suffix such as `sqlalchemy.models`)
                 prefixes.update(f"{parts[i]}." for i in {0, start} if i < len(parts) - 1)
@@ -117,12 +122,48 @@ class Resolver:
                 # accept every dotted suffix of two or more parts. Single names are left to
                 # real roots so that `import enum` never lands on some app/enum.py.
                 names.update(".".join(parts[i:]) for i in range(len(parts) - 1))
+                self._names_of[path] = {n for n in names if n}
                 for name in names:
                     if name:
                         index.setdefault(name, []).append(path)
             self._modules = index
             self._prefixes = frozenset(prefixes)
         return self._modules
+
+    def module_of(self, path: str) -> str | None:
+        """The dotted name ``path`` is imported by from its package root:
+        ``dbgpt.storage.metadata.db_manager`` for packages/dbgpt-core/src/dbgpt/...py."""
+        self.module_index()
+        return self._module_of.get(path)
+
+    def declared_here(self, path: str, head: str) -> str | None:
+        """``pkg.module.Name`` when the configuration declares the name ``head`` bound in
+        ``path`` (by any name the module is imported by) in external-bases."""
+        if head not in self._declared_heads:
+            return None
+        self.module_index()
+        return next((f"{m}.{head}" for m in sorted(self._names_of.get(path, ()))
+                     if f"{m}.{head}" in self.externals.configured), None)
+
+    def repo_qual(self, path: str, name: str) -> str | None:
+        """The name an external-bases entry declares ``name`` (as written in ``path``) by: the
+        module where it is bound, followed through imports, and the name there."""
+        spelled = None  # the module as the last absolute import spells it (`app.db`)
+        for _ in range(_MAX_DEPTH):
+            facts = self.facts(path)
+            head, _, rest = name.partition(".")
+            imp = next((i for i in reversed(facts.imports) if i.local == head), None) \
+                if facts is not None else None
+            if imp is None or imp.name is None:
+                break
+            target = self.relative_module(path, imp.module, imp.level) if imp.level \
+                else self.find_module(imp.module, path)
+            if target is None:
+                return None
+            spelled = None if imp.level else imp.module
+            path, name = target, f"{imp.name}.{rest}" if rest else imp.name
+        module = spelled or self.module_of(path)
+        return f"{module}.{name}" if module else None
 
     def find_module(self, module: str, from_path: str) -> str | None:
         """The file an absolute import names. In a monorepo holding two apps with the same
@@ -180,6 +221,11 @@ class Resolver:
         if facts is None:
             return Ref("missing", path, name, name)
         head, _, rest = name.partition(".")
+        declared = self.declared_here(path, head)
+        if declared is not None:
+            # the user's external-bases entry for a name of the repository wins over its code
+            # (a base the reviewer cannot follow: db-gpt's Model = create_model(db))
+            return Ref("external", path, name, f"{declared}.{rest}" if rest else declared)
         for cls in reversed(facts.classes):
             if cls.name == head and head not in facts.rebound:
                 return Ref("class", path, head) if not rest else Ref("other", path, name)

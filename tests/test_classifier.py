@@ -731,6 +731,18 @@ _PERSON_VERSIONED = """
     """
 
 
+_VARIABLES = """
+    class VariablesEntity(Base):
+        __tablename__ = "dbgpt_serve_variables"
+        id = Column(Integer, primary_key=True)
+        key = Column(String(128), index=True, nullable=False, comment="Variable key")
+        value = Column(Text, nullable=True, comment="Variable value, JSON format")
+        category = Column(String(32), comment="Variable category(common or secret)")
+        encryption_method = Column(String(32), comment="Variable encryption method(fernet, aes)")
+        salt = Column(String(128), nullable=True, comment="Variable salt")
+    """
+
+
 @pytest.mark.parametrize(
     ("body", "target", "expected"),
     [
@@ -2057,6 +2069,12 @@ _PERSON_VERSIONED = """
             ("direct_identifier", "high", "name token 'address' in table 'auth_email': a "
              "person's email"),
             id="the address of a row of e-mails (wazo-auth: auth_email.address)"),
+        pytest.param(_VARIABLES, ("dbgpt_serve_variables", "value"),
+                     ("credential", "high", "name 'value', sibling 'encryption_method': the row "
+                      "says its value is stored encrypted"),
+                     id="a value beside its encryption method (db-gpt: secret variables)"),
+        pytest.param(_VARIABLES, ("dbgpt_serve_variables", "category"), (None, None, None),
+                     id="negative: a category whose doc says 'secret' classifies, holds nothing"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],

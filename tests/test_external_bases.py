@@ -21,6 +21,7 @@ from reviewer.config import load_config
 from reviewer.constants import EXTERNAL_NAME
 from reviewer.errors import UsageError
 from reviewer.externals import (
+    class_from_data,
     installed_version,
     locate_module,
     shipped,
@@ -1599,3 +1600,70 @@ def test_an_installed_mixin_that_builds_tables_is_not_read_as_a_plain_mixin(
     else:
         (error,) = inventory.errors
         assert re.search(message, error.message), error.message
+
+
+# db-gpt: the models' base is a class a function makes from a parameter's property, which the
+# reviewer cannot follow. It blocks, in the base's file and in each model file; an entry of
+# external-bases under the name the models import declares it, and they are read.
+UNFOLLOWED_BASE = {
+    "dbgpt/__init__.py": "",
+    "dbgpt/storage/__init__.py": "from dbgpt.storage.db_manager import Model\n",
+    "dbgpt/storage/db_manager.py": textwrap.dedent("""\
+        from sqlalchemy.orm import declarative_base
+        class DatabaseManager:
+            def __init__(self):
+                self._base = declarative_base()
+            @property
+            def Model(self):
+                return self._base
+        db = DatabaseManager()
+        def create_model(manager):
+            class CRUDMixin:
+                pass
+            class _NewModel(CRUDMixin, manager.Model):
+                __abstract__ = True
+            return _NewModel
+        Model = create_model(db)
+        """),
+    "serve/flow.py": textwrap.dedent("""\
+        from sqlalchemy import Column, Integer, String
+        from dbgpt.storage import Model
+        class VariablesEntity(Model):
+            __tablename__ = "dbgpt_serve_variables"
+            id = Column(Integer, primary_key=True)
+            value = Column(String(512))
+        """),
+}
+
+
+@pytest.mark.parametrize(
+    ("declared", "errors", "columns"),
+    [
+        pytest.param(
+            {}, [("dbgpt/storage/db_manager.py", 12), ("dbgpt/storage/db_manager.py", 12),
+                 ("serve/flow.py", 3)], [],
+            id="undeclared: blocks where the base is and where its models are"),
+        pytest.param(
+            {"dbgpt.storage.db_manager.Model": {"kind": "declarative-base", "columns": []}},
+            [], [("dbgpt_serve_variables", "id"), ("dbgpt_serve_variables", "value")],
+            id="declared under the module that binds it"),
+        pytest.param(
+            {"dbgpt.storage.Model": {"kind": "declarative-base", "columns": []}},
+            [], [("dbgpt_serve_variables", "id"), ("dbgpt_serve_variables", "value")],
+            id="declared under the package that re-exports it"),
+    ],
+)
+def test_an_external_bases_entry_declares_a_base_of_the_repository_it_cannot_follow(
+    declared: dict[str, dict[str, object]], errors: list[tuple[str, int]],
+    columns: list[tuple[str, str]],
+) -> None:
+    config = Config(root="/repo", external_bases=tuple(
+        class_from_data(name, data, "pyproject.toml") for name, data in declared.items()))
+    inventory = build_inventory(MemoryTree(UNFOLLOWED_BASE), config, use_cache=False)
+    assert [(e.path, e.line) for e in inventory.errors] == errors
+    assert [(c.table, c.column) for c in inventory.columns] == columns
+    if errors:
+        # the model file's error names the entry that declares what its models derive from
+        assert inventory.errors[-1].message.endswith(
+            'or, if the code is right, declare it in external-bases: '
+            '"dbgpt.storage.db_manager.Model" = { kind = "declarative-base", columns = [] }')
