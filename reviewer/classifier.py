@@ -290,17 +290,21 @@ def classify_in_context(column: Column, context: Context | None = None,
         if tokens == ("value",) and context.key_value and context.settings:
             return Classification("credential", "medium",
                                   f"name token '{name}' in settings table '{context.table}'")
+    tokens_row = normalize(context.table)[-1:] == ("token",)
     if (base is None and column.primary_key and tokens in (("id",), ("uuid",))
-            and context.secret_table and context.expiry and context.owner
+            and context.secret_table and context.expiry and (context.owner or tokens_row)
             and not context.secret_sibling and idents & vocab.by_name_types):
         # pagure: tokens.id = id_generator(64) is the API token, no other column holds it,
         # and it expires and belongs to a user (ckan's api_token.id has no expiry: a JWT's id;
-        # barbican's secrets.id belongs to no user: the secret is in encrypted_data)
+        # barbican's secrets.id belongs to no user: the secret is in encrypted_data); a row of
+        # tokens that expires is its token (wazo-auth: auth_token.uuid is the X-Auth-Token)
+        beside = (f"'{context.owner}' (foreign key to {context.owner_target})"
+                  if context.owner else "no other column that holds a secret")
         return Classification(
             "credential", "high",
             f"string primary key of table '{context.table}', beside '{context.expiry}' and "
-            f"'{context.owner}' (foreign key to {context.owner_target}), and no other column "
-            "holds the secret: the key is the secret")
+            f"{beside}" + (", and no other column holds the secret" if context.owner else "")
+            + ": the key is the secret")
     bare = [t for t in tokens if t in vocab.bare_secrets]
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
     if base is not None and base.confidence == "low" and not bare:

@@ -81,7 +81,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     cred = next((c.column for c in columns if not c.primary_key
                  and (found := classify(c.column, c.type, vocab)) is not None
                  and found.category == "credential"
-                 and (found.confidence != "low" or normalize(c.column)[-1:] == ("salt",))),
+                 and (found.confidence == "high" or normalize(c.column)[-1:] == ("salt",))),
                 None)
     author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
     own = normalize(table)

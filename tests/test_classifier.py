@@ -206,6 +206,8 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      _c("credential", "high", "name token 'cred'"), id="an auth cred is one"),
         pytest.param("nick_pass", "sa.Text", _c("credential", "high", "name 'nick_pass'"),
                      id="an IRC nick's password (pagure)"),
+        pytest.param("trust_id", "sa.String(36)", _c("credential", "medium", "name 'trust_id'"),
+                     id="a Keystone trust the service redeems as the user (heat, mistral, sahara)"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -2075,6 +2077,27 @@ _VARIABLES = """
                      id="a value beside its encryption method (db-gpt: secret variables)"),
         pytest.param(_VARIABLES, ("dbgpt_serve_variables", "category"), (None, None, None),
                      id="negative: a category whose doc says 'secret' classifies, holds nothing"),
+        pytest.param("""
+            class Token(Base):
+                __tablename__ = "auth_token"
+                uuid = Column(String(38), primary_key=True)
+                session_uuid = Column(String(36), ForeignKey("auth_session.uuid"))
+                auth_id = Column(Text, nullable=False)
+                issued_t = Column(Integer)
+                expire_t = Column(Integer)
+                acl = Column(ARRAY(Text))
+            """, ("auth_token", "uuid"),
+            ("credential", "high", "string primary key of table 'auth_token', beside 'expire_t' "
+             "and no other column that holds a secret: the key is the secret"),
+            id="the key of an expiring row of tokens is the token (wazo-auth: auth_token.uuid)"),
+        pytest.param("""
+            class CronTrigger(Base):
+                __tablename__ = "cron_triggers_v2"
+                id = Column(String(36), primary_key=True)
+                workflow_input_hash = Column(CHAR(64))
+                trust_id = Column(String(80))
+            """, ("cron_triggers_v2", "workflow_input_hash"), (None, None, None),
+            id="negative: a hash beside a trust id verifies no trust (mistral)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
