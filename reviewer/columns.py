@@ -561,7 +561,12 @@ class ColumnBuilder(TableNames):
 
     def declare_hint(self, node: ClassNode, owner: ClassNode) -> str:
         """How to declare the base ``node`` reaches ``owner`` through, under the name the
-        user's external-bases entry takes (the module that binds it)."""
+        user's external-bases entry takes (the module that binds it). Only for a base the
+        reader cannot follow in the repository itself: a base from a package has its own
+        entry to write (the error at ``owner`` names it), and declaring the class that
+        derives from it would drop the columns the class declares."""
+        if any(b in owner.external_quals for b in owner.bad_bases):
+            return ""
         for base in node.facts.bases:
             ref = self.resolver.resolve(node.path, base) if base else None
             parent = self.resolver.class_node(ref.path, ref.name) \
@@ -569,8 +574,9 @@ class ColumnBuilder(TableNames):
             if parent is not None and owner in self.mro(parent):
                 qual = self.resolver.repo_qual(node.path, base)
                 if qual is not None:
-                    return ("; or, if the code is right, declare it in external-bases: "
-                            f'"{qual}" = {{ kind = "declarative-base", columns = [] }}')
+                    return ("; or declare it in external-bases with the columns it adds, "
+                            f'"{qual}" = {{ kind = "declarative-base", columns = [] }} when it '
+                            "adds none")
         return ""
 
     def model_class(self, path: str, cls: ClassFacts) -> None:

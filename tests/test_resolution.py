@@ -1594,12 +1594,34 @@ ERROR_CASES = [
          ("app/db.py", 4, r"^class _NewModel: base class 'manager.Model' cannot be found"),
          ("app/flow.py", 3, r"^class FlowEntity derives from _NewModel \(app/db.py:4\), whose "
           r"bases cannot be read \(see the error there\), so the columns of the classes of this "
-          r"file that derive from it cannot be read either; or, if the code is right, declare "
-          r'it in external-bases: "app.db.Model" = \{ kind = "declarative-base", columns = '
-          r"\[\] \}$"),
+          r"file that derive from it cannot be read either; or declare it in external-bases "
+          r'with the columns it adds, "app.db.Model" = \{ kind = "declarative-base", columns = '
+          r"\[\] \} when it adds none$"),
          ("app/share.py", 3, r"^class ShareLink derives from _NewModel \(app/db.py:4\)")],
         id="broken: models of other files deriving from an unreadable base are told in their "
            "own file, once per file (db-gpt)",
+    ),
+    pytest.param(
+        {"app/db.py": D("""\
+            from sqlalchemy import Column, Integer
+            from vendor_lib import VendorModel
+            class Base(VendorModel):
+                id = Column(Integer, primary_key=True)
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, String
+            from app.db import Base
+            class User(Base):
+                __tablename__ = "users"
+                email = Column(String)
+            """)},
+        None,
+        [("app/db.py", 3, r"^class Base: base class 'VendorModel' is vendor_lib.VendorModel "),
+         ("app/m.py", 3, r"^class User derives from Base \(app/db.py:3\), whose bases cannot "
+          r"be read \(see the error there\), so the columns of the classes of this file that "
+          r"derive from it cannot be read either$")],
+        id="broken: a base from a package is declared by its own entry, not the repository's "
+           "class that derives from it (which has columns of its own)",
     ),
     pytest.param(
         {"app/m.py": D("""\
