@@ -298,13 +298,12 @@ def classify_in_context(column: Column, context: Context | None = None,
         # and it expires and belongs to a user (ckan's api_token.id has no expiry: a JWT's id;
         # barbican's secrets.id belongs to no user: the secret is in encrypted_data); a row of
         # tokens that expires is its token (wazo-auth: auth_token.uuid is the X-Auth-Token)
-        beside = (f"'{context.owner}' (foreign key to {context.owner_target})"
-                  if context.owner else "no other column that holds a secret")
+        owner = (f" and '{context.owner}' (foreign key to {context.owner_target})"
+                 if context.owner else "")
         return Classification(
             "credential", "high",
-            f"string primary key of table '{context.table}', beside '{context.expiry}' and "
-            f"{beside}" + (", and no other column holds the secret" if context.owner else "")
-            + ": the key is the secret")
+            f"string primary key of table '{context.table}', beside '{context.expiry}'{owner}, "
+            "and no other column holds the secret: the key is the secret")
     bare = [t for t in tokens if t in vocab.bare_secrets]
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
     if base is not None and base.confidence == "low" and not bare:

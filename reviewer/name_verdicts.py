@@ -212,9 +212,10 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         if result.category == "credential":
             return Classification("credential", "high", f"{result.reason} and {evidence}")
         return result
-    head = _type_head(type_expr)
-    if head and normalize(head)[:1] and normalize(head)[0] in vocab.secret_type_prefixes and (
-            result is None or result.category == "credential") and len(normalize(head)) > 1:
+    head = _type_head(type_expr) or ""
+    head_words = normalize(head)
+    if (len(head_words) > 1 and head_words[0] in vocab.secret_type_prefixes
+            and (result is None or result.category == "credential")):
         # the developer's own declaration, as with an encrypted type (mindsdb: SecretDataJson)
         evidence = f"column type '{head}' is named for secrets"
         return Classification("credential", "high",

@@ -2087,8 +2087,8 @@ _VARIABLES = """
                 expire_t = Column(Integer)
                 acl = Column(ARRAY(Text))
             """, ("auth_token", "uuid"),
-            ("credential", "high", "string primary key of table 'auth_token', beside 'expire_t' "
-             "and no other column that holds a secret: the key is the secret"),
+            ("credential", "high", "string primary key of table 'auth_token', beside 'expire_t', "
+             "and no other column holds the secret: the key is the secret"),
             id="the key of an expiring row of tokens is the token (wazo-auth: auth_token.uuid)"),
         pytest.param("""
             class CronTrigger(Base):
