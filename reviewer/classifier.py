@@ -290,9 +290,9 @@ def classify_in_context(column: Column, context: Context | None = None,
         if tokens == ("value",) and context.key_value and context.settings:
             return Classification("credential", "medium",
                                   f"name token '{name}' in settings table '{context.table}'")
-    tokens_row = normalize(context.table)[-1:] == ("token",)
     if (base is None and column.primary_key and tokens in (("id",), ("uuid",))
-            and context.secret_table and context.expiry and (context.owner or tokens_row)
+            and context.secret_table and context.expiry
+            and (context.owner or normalize(context.table)[-1:] == ("token",))
             and not context.secret_sibling and idents & vocab.by_name_types):
         # pagure: tokens.id = id_generator(64) is the API token, no other column holds it,
         # and it expires and belongs to a user (ckan's api_token.id has no expiry: a JWT's id;

@@ -632,14 +632,14 @@ class ColumnBuilder(TableNames):
                 self.error(owner.path, owner.facts.line,
                            f"class {owner.facts.name}: base class {base!r} "
                            + self.unknown_external(qual, mapped_elsewhere=node.declarative))
-            owner = bad[0][0]
-            if owner is not node and owner.path != path and (path, id(owner)) not in self.told:
-                self.told.add((path, id(owner)))
+            first = bad[0][0]  # the nearest class in the MRO whose bases cannot be read
+            if first is not node and first.path != path and (path, id(first)) not in self.told:
+                self.told.add((path, id(first)))
                 self.error(path, cls.line,
-                           f"class {cls.name} derives from {owner.facts.name} "
-                           f"({owner.path}:{owner.facts.line}), whose bases cannot be read (see "
+                           f"class {cls.name} derives from {first.facts.name} "
+                           f"({first.path}:{first.facts.line}), whose bases cannot be read (see "
                            "the error there), so the columns of the classes of this file that "
-                           "derive from it cannot be read either" + self.declare_hint(node, owner))
+                           "derive from it cannot be read either" + self.declare_hint(node, first))
             return
         # the class a function returns blocks itself only as a table, not as a base or mixin
         problems = [c for c in mro if c.problem is not None and (

@@ -123,9 +123,8 @@ class Resolver:
                 # real roots so that `import enum` never lands on some app/enum.py.
                 names.update(".".join(parts[i:]) for i in range(len(parts) - 1))
                 self._names_of[path] = {n for n in names if n}
-                for name in names:
-                    if name:
-                        index.setdefault(name, []).append(path)
+                for name in self._names_of[path]:
+                    index.setdefault(name, []).append(path)
             self._modules = index
             self._prefixes = frozenset(prefixes)
         return self._modules
