@@ -162,6 +162,7 @@ _CALL = r"(?:[A-Za-z_][\w.]*\.)?(?:Column|mapped_column|Field)\("
 _ASSIGNED = re.compile(rf"^(\s*)([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*{_CALL}(.*)$")
 # a Core column inside Table(...): `Column("name", ...)` / `sa.Column('name', ...)`
 _CORE = re.compile(r"""^(\s*)(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""")
+_OPEN_COLUMN = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?Column\(\s*(?:#.*)?$")
 _DB_NAME = re.compile(r"""^\s*["']([^"']+)["']""")
 _NAME_KW = re.compile(r"""\bname\s*=\s*["']([^"']+)["']""")
 _CLASS = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\s*(\(([^)]*)\))?\s*:")
@@ -587,8 +588,15 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
         removed = {d[1] for text in minus if (d := decl_of(text))}
         removed |= {d[0] for text in minus if (d := decl_of(text)) and d[0]}
         removed |= {d[0] for text in minus if (d := mapped_annotation(text))}
+        def spread_core(index: int, lines: list[str] = lines) -> tuple[str, str] | None:
+            # `sa.Column(` alone, its name on the next line (LinOTP's Core Tables before black)
+            if not 0 <= index < len(lines) or not _OPEN_COLUMN.match(lines[index]):
+                return None
+            return decl_of(statement(lines, index))
+
         candidates = [(n, text) for n, text in plus
-                      if decl_of(text) or mixin_decl(n - 1) or mapped_decl(n - 1)]
+                      if decl_of(text) or mixin_decl(n - 1) or mapped_decl(n - 1)
+                      or spread_core(n - 1)]
         for n, text in candidates:
             index = n - 1
             full = statement(lines, index) if 0 <= index < len(lines) else text

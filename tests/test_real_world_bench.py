@@ -1061,6 +1061,26 @@ def test_a_rewritten_declared_attr_column_is_changed_not_added() -> None:
     assert [(a.key, a.changed) for a in added] == [(("accounts", "id"), True)]
 
 
+def test_a_core_column_reformatted_onto_one_line_is_changed_not_added() -> None:
+    # LinOTP 715fc8f89f (black): `sa.Column(\n    "LinOtpSeed", ...)` became one line; the
+    # column was there before, so no rule is missing for it
+    old = ('token_table = sa.Table(\n    "Token",\n    db.metadata,\n    sa.Column(\n'
+           '        "LinOtpSeed", sa.types.Unicode(32), default=""),\n)\n')
+    new = ('token_table = sa.Table(\n    "Token",\n    db.metadata,\n'
+           '    sa.Column("LinOtpSeed", sa.types.Unicode(32), default=""),\n'
+           '    sa.Column("LinOtpPin", sa.types.Unicode(32), default=""),\n)\n')
+    diff = ("--- a/linotp/model/__init__.py\n+++ b/linotp/model/__init__.py\n@@ -4,2 +4,2 @@\n"
+            '-    sa.Column(\n-        "LinOtpSeed", sa.types.Unicode(32), default=""),\n'
+            '+    sa.Column("LinOtpSeed", sa.types.Unicode(32), default=""),\n'
+            '+    sa.Column("LinOtpPin", sa.types.Unicode(32), default=""),\n')
+    added = added_columns(diff, lambda _: new, None, read_old=lambda _: old)
+    assert [(a.key, a.line, a.changed) for a in added] == [
+        (("Token", "LinOtpSeed"), 4, True), (("Token", "LinOtpPin"), 5, False)]
+    # and the spread form, added, is read where its call opens
+    back = added_columns(_diff_adding_everything(old), lambda _: old, None)
+    assert [(a.key, a.line) for a in back] == [(("Token", "LinOtpSeed"), 4)]
+
+
 def test_a_renamed_tables_rewritten_columns_are_added() -> None:
     # designate's Domain -> Zone: the masking rules for domains.email do not cover zones.email
     old = ('class Domain(Base):\n    __tablename__ = "domains"\n'
