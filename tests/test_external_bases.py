@@ -137,6 +137,23 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        import sqlalchemy as sa
+        from neutron_lib.db import model_base
+        class IPsecPeerCidr(model_base.BASEV2):
+            __tablename__ = "ipsecpeercidrs"
+            cidr = sa.Column(sa.String(32), primary_key=True)
+        class IPsecSiteConnection(model_base.BASEV2, model_base.HasId,
+                                  model_base.HasProject):
+            psk = sa.Column(sa.String(255), nullable=False)
+        """,
+        [("ipsecpeercidrs", "cidr", "cidr", False, None, 9),
+         ("ipsecsiteconnections", "id", "id", False, "HasId", 10),
+         ("ipsecsiteconnections", "project_id", "project_id", True, "HasProject", 10),
+         ("ipsecsiteconnections", "psk", "psk", False, None, 12)],
+        id="neutron-lib BASEV2 names each table after its class, plural; HasId, HasProject",
+    ),
+    pytest.param(
+        """\
         from flask_login import UserMixin
         class User(UserMixin, Base):
             __tablename__ = "users"
@@ -1096,6 +1113,8 @@ def test_every_shipped_derived_tablename_is_well_formed() -> None:
     assert derived == {
         "flask_dance.consumer.backend.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
         "flask_dance.consumer.storage.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
+        "neutron_lib.db.model_base.BASEV2": "{class_lower}s",
+        "neutron_lib.db.model_base.NeutronBaseV2": "{class_lower}s",
         **snake,
     }
     assert all(tablename_problem(t) is None for t in derived.values())
