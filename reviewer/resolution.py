@@ -1123,10 +1123,22 @@ def linearise(node: ClassNode) -> list[ClassNode]:
 
 
 
+# SQLModel re-exports SQLAlchemy's schema, types and functions at its top level (bisheng:
+# `from sqlmodel import Column` in `Field(sa_column=Column('metadata', ...))`); these are the
+# names it defines itself.
+_SQLMODEL_OWN = frozenset({
+    "SQLModel", "Field", "Relationship", "Session", "AutoString", "UTCDateTime", "select", "col",
+    "main", "orm", "sql", "Discriminator", "Tag",
+})
+
+
 def is_sqla(qual: str) -> bool:
     top = qual.split(".", 1)[0]
     if top == "gino":
         return (gino_qual(qual) or "").startswith("sqlalchemy.")
+    if top == "sqlmodel":
+        parts = qual.split(".")
+        return len(parts) == 2 and parts[1].removesuffix("()") not in _SQLMODEL_OWN
     return top in ("sqlalchemy", "flask_sqlalchemy")
 
 

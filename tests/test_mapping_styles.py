@@ -83,6 +83,27 @@ class Account(SQLModel, table=True):
          ("accounts", "note", "note", 11, False, False, False, ())],
         id="SQLModel __tablename__, Field(sa_column=Column(...)) as given, explicit nullable",
     ),
+    pytest.param(
+        """\
+from typing import Any, Optional
+from sqlmodel import JSON, Column, Field, Integer, SQLModel, Table, Text
+class AuditLogBase(SQLModel):
+    reason: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    # the SQL column is `metadata`: SQLModel's own `metadata` takes the attribute name
+    audit_metadata: Optional[dict[str, Any]] = Field(
+        default=None, sa_column=Column("metadata", JSON, nullable=True))
+class AuditLog(AuditLogBase, table=True):
+    __tablename__ = "auditlog"
+    id: Optional[int] = Field(default=None, primary_key=True)
+links = Table("links", SQLModel.metadata, Column("log_id", Integer, primary_key=True))
+""",
+        [("auditlog", "reason", "reason", 4, True, False, False, ()),
+         ("auditlog", "metadata", "audit_metadata", 6, True, False, False, ()),
+         ("auditlog", "id", "id", 10, False, True, False, ()),
+         ("links", "log_id", "", 11, False, True, False, ())],
+        id="SQLModel re-exports SQLAlchemy's Column and Table (bisheng: sa_column names "
+           "the column)",
+    ),
 ]
 
 
