@@ -162,6 +162,8 @@ _CALL = r"(?:[A-Za-z_][\w.]*\.)?(?:Column|mapped_column|Field)\("
 _ASSIGNED = re.compile(rf"^(\s*)([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*{_CALL}(.*)$")
 # a Core column inside Table(...): `Column("name", ...)` / `sa.Column('name', ...)`
 _CORE = re.compile(r"""^(\s*)(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""")
+# SQLModel's Field(sa_column=Column("name", ...)): the column's own name
+_SA_COLUMN_NAME = re.compile(r"""\bsa_column\s*=\s*(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""")
 _OPEN_COLUMN = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?Column\(\s*(?:#.*)?$")
 _DB_NAME = re.compile(r"""^\s*["']([^"']+)["']""")
 _NAME_KW = re.compile(r"""\bname\s*=\s*["']([^"']+)["']""")
@@ -316,7 +318,7 @@ def declared_name(line: str) -> tuple[str, str] | None:
     m = _ASSIGNED.match(line)
     if m:
         attribute, rest = m.group(2), top_level(m.group(3))
-        db = _DB_NAME.match(rest) or _NAME_KW.search(rest)
+        db = _DB_NAME.match(rest) or _NAME_KW.search(rest) or _SA_COLUMN_NAME.search(m.group(3))
         return attribute, db.group(1) if db else attribute
     m = _CORE.match(line)
     if m:
@@ -512,6 +514,21 @@ def parse_added_lines(diff: str) -> dict[str, tuple[list[tuple[int, str]], list[
     return files
 
 
+def enclosing_field(lines: Sequence[str], index: int, limit: int = 15) -> tuple[int, str] | None:
+    """(index, attribute) of the ``name: T = Field(`` statement whose argument line
+    ``lines[index]`` is, if it is one."""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    for i in range(index - 1, max(-1, index - limit), -1):
+        text = lines[i]
+        if not text.strip() or len(text) - len(text.lstrip()) >= indent:
+            continue
+        m = _ASSIGNED.match(text)
+        if m is None or logical_line(lines, i, limit)[1] < index:
+            return None
+        return i, m.group(2)
+    return None
+
+
 def statement(lines: Sequence[str], index: int, limit: int = 15) -> str:
     """The logical line starting at ``lines[index]``: joined until its brackets close."""
     return logical_line(lines, index, limit)[0]
@@ -597,6 +614,7 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
         candidates = [(n, text) for n, text in plus
                       if decl_of(text) or mixin_decl(n - 1) or mapped_decl(n - 1)
                       or spread_core(n - 1)]
+        seen: set[tuple[str, str]] = set()
         for n, text in candidates:
             index = n - 1
             full = statement(lines, index) if 0 <= index < len(lines) else text
@@ -604,6 +622,14 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
             decl = decl_of(full) or decl_of(text) or mixin_decl(index) or only
             if decl is None or (sqlmodel_field(text) and enclosing_class(lines, index) is None):
                 continue
+            if decl[0] == "sa_column":
+                # the `sa_column=Column(...)` line of a Field(...) spread over lines (bisheng):
+                # the column is the field's, named by the Column's literal if it has one
+                field_at = enclosing_field(lines, index)
+                if field_at is None:
+                    continue
+                index, name = field_at
+                decl = (name, decl[1] if decl[1] != "sa_column" else name)
             attribute, column = decl
             changed = column in removed or bool(attribute and attribute in removed)
             targets: list[tuple[str | None, str]] = []
@@ -633,7 +659,11 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
                         # columns are the Table's own lines
                         continue
             for class_name, table in targets:
-                out.append(Added(path, n, class_name, table, column, full[:200], changed))
+                if (table, column) in seen:
+                    continue  # the Field's line and its sa_column line name one column
+                seen.add((table, column))
+                out.append(Added(path, index + 1, class_name, table, column, full[:200],
+                                 changed))
     if read_old is None:
         return out
     before = declared_before(diff, read_old, naming)

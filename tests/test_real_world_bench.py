@@ -1081,6 +1081,39 @@ def test_a_core_column_reformatted_onto_one_line_is_changed_not_added() -> None:
     assert [(a.key, a.line) for a in back] == [(("Token", "LinOtpSeed"), 4)]
 
 
+SPREAD_FIELDS = """\
+from sqlmodel import Column, Field, SQLModel, Text
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "auditlog"
+    id: int = Field(primary_key=True)
+    reason: str | None = Field(
+        default=None,
+        sa_column=Column(Text, nullable=True),
+    )
+    audit_metadata: dict | None = Field(
+        default=None,
+        sa_column=Column(
+            "metadata", Text, nullable=True,
+        ),
+    )
+"""
+
+
+def test_a_fields_sa_column_line_is_the_fields_column_named_by_the_column() -> None:
+    # bisheng: `sa_column=Column(...)` on its own line is no column named "sa_column"
+    text = SPREAD_FIELDS
+    added = added_columns(_diff_adding_everything(text), lambda _: text, None)
+    assert [(a.key, a.line) for a in added] == [
+        (("auditlog", "id"), 4), (("auditlog", "reason"), 5), (("auditlog", "metadata"), 9)]
+    # a commit that retypes only the sa_column line rewrites the field's column
+    old = text.replace("Column(Text, nullable=True)", "Column(String, nullable=True)")
+    diff = ("--- a/m.py\n+++ b/m.py\n@@ -7 +7 @@\n"
+            "-        sa_column=Column(String, nullable=True),\n"
+            "+        sa_column=Column(Text, nullable=True),\n")
+    added = added_columns(diff, lambda _: text, None, read_old=lambda _: old)
+    assert [(a.key, a.line, a.changed) for a in added] == [(("auditlog", "reason"), 5, True)]
+
+
 def test_a_renamed_tables_rewritten_columns_are_added() -> None:
     # designate's Domain -> Zone: the masking rules for domains.email do not cover zones.email
     old = ('class Domain(Base):\n    __tablename__ = "domains"\n'
