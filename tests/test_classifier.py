@@ -208,6 +208,10 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="an IRC nick's password (pagure)"),
         pytest.param("trust_id", "sa.String(36)", _c("credential", "medium", "name 'trust_id'"),
                      id="a Keystone trust the service redeems as the user (heat, mistral, sahara)"),
+        pytest.param("psk", "sa.String(255)", _c("credential", "high", "name token 'psk'"),
+                     id="an IPsec pre-shared key (neutron-vpnaas)"),
+        pytest.param("pre_shared_key", "String", _c("credential", "high", "name 'pre_shared_key'"),
+                     id="a pre-shared key, spelled out"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
