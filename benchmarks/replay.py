@@ -163,7 +163,8 @@ _ASSIGNED = re.compile(rf"^(\s*)([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*{_CALL}(.*)$")
 # a Core column inside Table(...): `Column("name", ...)` / `sa.Column('name', ...)`
 _CORE = re.compile(r"""^(\s*)(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""")
 # SQLModel's Field(sa_column=Column("name", ...)): the column's own name
-_SA_COLUMN_NAME = re.compile(r"""\bsa_column\s*=\s*(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""")
+_SA_COLUMN_NAME = re.compile(
+    r"""\bsa_column\s*=\s*(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""")
 _OPEN_COLUMN = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?Column\(\s*(?:#.*)?$")
 _DB_NAME = re.compile(r"""^\s*["']([^"']+)["']""")
 _NAME_KW = re.compile(r"""\bname\s*=\s*["']([^"']+)["']""")
