@@ -222,9 +222,12 @@ def classify_in_context(column: Column, context: Context | None = None,
     if (base is not None and base.category == "direct_identifier" and context.no_people
             and snake_norm(name) in vocab.tenant_owner_names and not column.foreign_key):
         return None  # no accounts are kept here: the owner is a tenant (glance, ironic)
-    if (base is None and (context.no_people or context.numbered_people)
-            and not column.foreign_key and snake_norm(name) in vocab.external_account_names
-            and idents & vocab.by_name_types and not column.primary_key):
+    if (base is None and not column.foreign_key and not column.primary_key
+            and idents & vocab.by_name_types
+            and (((context.no_people or context.numbered_people)
+                  and snake_norm(name) in vocab.external_account_names)
+                 or (context.no_people and context.scoped
+                     and snake_norm(name) in vocab.scoped_account_names))):
         users = ("no table of users" if context.no_people
                  else "the repository's users are keyed by number")
         return Classification("quasi_identifier", "medium",

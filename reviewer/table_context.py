@@ -52,6 +52,7 @@ class Context:
     session_key: str | None = None  # a sibling that holds the session's id: session_id
     private_half: str | None = None  # a sibling that holds a private key: the row is a key pair
     account: str | None = None  # a string user_id, no foreign key, no table of users: Keystone's
+    scoped: bool = False  # a sibling names the project (tenant) the row belongs to
     network: str | None = None  # a sibling that describes a network: cidr, gateway
     located: str | None = None  # a sibling that places the row's address on a map: geoip_info
     # (column, sibling): a sibling says the column's value is encrypted (decrypt_method, or
@@ -94,9 +95,12 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                          and (found := classify(c.column, c.type, vocab)) is not None
                          and found.category == "credential" and found.confidence == "high"),
                         None)
+    scoped = any(n in vocab.tenant_scopes for n in names)
     account = next((c.column for n, c in names.items()
-                    if no_people and n in vocab.external_account_names and not c.foreign_key
-                    and not c.primary_key and type_idents(c.type) & vocab.by_name_types),
+                    if no_people and (n in vocab.external_account_names
+                                      or (scoped and n in vocab.scoped_account_names))
+                    and not c.foreign_key and not c.primary_key
+                    and type_idents(c.type) & vocab.by_name_types),
                    None)
     return Context(
         table=table,
@@ -123,6 +127,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         session_key=next((c.column for n, c in names.items() if n in vocab.session_ids), None),
         private_half=private_half,
         account=account,
+        scoped=scoped,
         network=next((c.column for n, c in names.items() if n in vocab.network_siblings), None),
         located=next((c.column for n, c in names.items()
                       if vocab.address_locators & set(n.split("_"))), None),

@@ -98,6 +98,8 @@ class Vocabulary:
     sealing_flags: frozenset[str] = frozenset()
     sealed_names: frozenset[str] = frozenset()
     external_account_names: frozenset[str] = frozenset()
+    scoped_account_names: frozenset[str] = frozenset()
+    tenant_scopes: frozenset[str] = frozenset()
     tenant_owner_names: frozenset[str] = frozenset()
     person_prose: frozenset[tuple[str, ...]] = frozenset()
     audit_seals: frozenset[tuple[str, ...]] = frozenset()
@@ -341,6 +343,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         sealing_flags=frozenset(map(snake_norm, _strs(ctx, "sealing_flags"))),
         sealed_names=frozenset(map(snake_norm, _strs(ctx, "sealed_names"))),
         external_account_names=frozenset(map(snake_norm, _strs(ctx, "external_account_names"))),
+        scoped_account_names=frozenset(map(snake_norm, _strs(ctx, "scoped_account_names"))),
+        tenant_scopes=frozenset(map(snake_norm, _strs(ctx, "tenant_scopes"))),
         tenant_owner_names=frozenset(map(snake_norm, _strs(ctx, "tenant_owner_names"))),
         person_prose=frozenset(_phrases(ctx, "person_prose")),
         audit_seals=frozenset(_phrases(ctx, "audit_seals")),

@@ -1495,6 +1495,24 @@ _VARIABLES = """
             _external_account("creator_id"),
             id="a creator_id string with no users table is an external account"),
         pytest.param("""
+            class Cluster(Base):
+                __tablename__ = "cluster"
+                id = Column(String(36), primary_key=True)
+                user = Column(String(32), nullable=False)
+                project = Column(String(32), nullable=False)
+                domain = Column(String(32))
+            """, ("cluster", "user"),
+            _external_account("user"),
+            id="a bare user beside the project it acts in, with no users table (senlin)"),
+        pytest.param("""
+            class Service(Base):
+                __tablename__ = "services"
+                id = Column(Integer, primary_key=True)
+                user = Column(String(255))
+                url = Column(String(255))
+            """, ("services", "user"), (None, None, None),
+            id="negative: a bare user with no project beside it says nothing of whose"),
+        pytest.param("""
             class SecurityService(Base):
                 __tablename__ = "security_services"
                 id = Column(String(36), primary_key=True)
