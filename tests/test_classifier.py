@@ -238,6 +238,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("messages_preferences", "JSON", id="settings about messages are no prose"),
         pytest.param("state_reason", "Text", id="an alarm evaluator's own explanation"),
         pytest.param("csrf_token", None, id="csrf_token"),
+        pytest.param("response_headers", "JSONType()",
+                     id="the headers a server answered with (invenio-webhooks)"),
         pytest.param("token_type", None, id="token_type"),
         pytest.param("token_url", None, id="token_url"),
         pytest.param("access_token_expires_at", "DateTime", id="expires_at timestamp"),
