@@ -240,6 +240,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("csrf_token", None, id="csrf_token"),
         pytest.param("response_headers", "JSONType()",
                      id="the headers a server answered with (invenio-webhooks)"),
+        pytest.param("intermediate_steps", "str",
+                     id="an agent's intermediate steps, no intermediate certificates (bisheng)"),
         pytest.param("token_type", None, id="token_type"),
         pytest.param("token_url", None, id="token_url"),
         pytest.param("access_token_expires_at", "DateTime", id="expires_at timestamp"),
