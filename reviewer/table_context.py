@@ -78,10 +78,11 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings), None)
     owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
                  None)
-    # a salt is a low guess alone, but next to a hash it says what the hash verifies
+    # a salt is a low guess alone, but next to a hash it says what the hash verifies; a
+    # credential that is an id (a Keystone trust_id) is redeemed, never verified by a hash
     cred = next((c.column for c in columns if not c.primary_key
                  and (found := classify(c.column, c.type, vocab)) is not None
-                 and found.category == "credential"
+                 and found.category == "credential" and normalize(c.column)[-1:] != ("id",)
                  and (found.confidence == "high" or normalize(c.column)[-1:] == ("salt",))),
                 None)
     author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)

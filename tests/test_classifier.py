@@ -206,8 +206,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      _c("credential", "high", "name token 'cred'"), id="an auth cred is one"),
         pytest.param("nick_pass", "sa.Text", _c("credential", "high", "name 'nick_pass'"),
                      id="an IRC nick's password (pagure)"),
-        pytest.param("trust_id", "sa.String(36)", _c("credential", "medium", "name 'trust_id'"),
-                     id="a Keystone trust the service redeems as the user (heat, mistral, sahara)"),
+        pytest.param("trust_id", "sa.String(36)", _c("credential", "high", "name 'trust_id'"),
+                     id="a Keystone trust the service redeems as the user (heat, mistral, "
+                        "sahara, blazar, magnum)"),
         pytest.param("psk", "sa.String(255)", _c("credential", "high", "name token 'psk'"),
                      id="an IPsec pre-shared key (neutron-vpnaas)"),
         pytest.param("pre_shared_key", "String", _c("credential", "high", "name 'pre_shared_key'"),
