@@ -655,6 +655,11 @@ class Resolver:
                     ) -> str | _Pattern | None:
         if name in env:
             return env[name]
+        head, _, attr = name.rpartition(".")
+        if head:
+            held = self._class_constant(path, head, attr, depth)
+            if held is not None:
+                return held
         ref = self.resolve(path, name)
         if ref.kind == "external" and ref.name and ref.qual.endswith("()"):
             pass  # PATTERN = re.compile(...): an instance, and a constant too
@@ -668,6 +673,24 @@ class Resolver:
             if local == ref.name:
                 return self._string_ref(ref.path, target, {}, depth + 1)
         return None
+
+    def _class_constant(self, path: str, head: str, attr: str, depth: int
+                        ) -> str | _Pattern | None:
+        """``Holder.ATTR``, a string attribute of a plain class of the repository that holds
+        constants (mlrun: ``__tablename__ = EventFieldType.MODEL_ENDPOINTS``). A class with
+        a base from outside the repository (an Enum, whose members are no strings) is not
+        read."""
+        ref = self.resolve(path, head)
+        node = self.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        if node is None or not all(isinstance(e, ClassNode) and e.external is None
+                                   for e in self.full_mro(node)):
+            return None
+        where = self.class_member(node, attr)
+        found = dict(where.facts.str_attrs).get(attr) if where is not None else None
+        if where is None or found is None:
+            return None
+        # a class body's names are its module's: evaluated there, with no locals
+        return self._string(where.path, found, {}, _Cls(), depth + 1)
 
     # ----------------------------------------------------------------- classes
 

@@ -1483,6 +1483,29 @@ CASES = [
         id="a plain sqlalchemy.py of the app's own does not shadow sqlalchemy.orm: a module has "
            "no submodules (meltano)",
     ),
+    pytest.param(
+        {"app/schemas/__init__.py": "from .constants import (\n    EventFieldType,\n)\n",
+         "app/schemas/constants.py": D("""\
+            class EventFieldType:
+                MODEL_ENDPOINTS = "model_endpoints"
+                UID = "uid"
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+            from app.schemas import EventFieldType
+            Base = declarative_base()
+            class ModelEndpointsBaseTable:
+                __tablename__ = EventFieldType.MODEL_ENDPOINTS
+                uid = Column(EventFieldType.UID, String(40), primary_key=True)
+            class ModelEndpointsTable(Base, ModelEndpointsBaseTable):
+                pass
+            """)},
+        None,
+        [Row("model_endpoints", "uid", "ModelEndpointsTable", "uid", 7, nullable=False,
+             path="app/m.py", declared_in="ModelEndpointsBaseTable")],
+        id="a table and a column named by a plain class's constants (mlrun: EventFieldType)",
+    ),
 ]
 
 
@@ -2402,6 +2425,23 @@ ERROR_CASES = [
         None,
         [("app/m.py", 8, r"^Tokens\.token: cannot resolve secret_column\(\.\.\.\)")],
         id="broken: a mixin attribute built by a call the reader cannot classify",
+    ),
+    pytest.param(
+        {"app/m.py": D("""\
+            import enum
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base
+            Base = declarative_base()
+            class Kind(enum.Enum):
+                EVENTS = "events"
+            class Event(Base):
+                __tablename__ = Kind.EVENTS
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 8, r"^Event\.__tablename__ is computed in a way the reviewer cannot "
+          r"evaluate")],
+        id="broken: an Enum member is no string, so a table named by one is not read",
     ),
 ]
 
