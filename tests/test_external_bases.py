@@ -154,6 +154,19 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from sqlalchemy import Text
+        from mautrix.util.db import Base as MautrixBase
+        class Puppet(MautrixBase):
+            __tablename__ = "puppet"
+            id = Column(Integer, primary_key=True)
+            access_token = Column(Text, nullable=True)
+        """,
+        [("puppet", "id", "id", False, None, 9),
+         ("puppet", "access_token", "access_token", True, None, 10)],
+        id="mautrix's db Base is a declarative base with no columns (mautrix-telegram)",
+    ),
+    pytest.param(
+        """\
         from flask_login import UserMixin
         class User(UserMixin, Base):
             __tablename__ = "users"
