@@ -193,6 +193,11 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
     scalar = sorted(idents & vocab.scalar_types)
     if scalar and result is not None and result.category in ("credential", "free_text"):
         return None  # a number or a date cannot hold a token or a sentence
+    if (scalar and result is not None and result.category == "direct_identifier"
+            and result.confidence != "high"):
+        # a count, a rank or a choice named after a person's data is none of it (mautrix:
+        # user.saved_contacts, puppet.displayname_quality; tracim: users.profile, an Enum)
+        return None
     hashed = sorted(idents & vocab.hashed_types)
     if hashed and (result is None or result.category == "credential"):
         evidence = f"password-hash column type '{hashed[0]}'"

@@ -243,6 +243,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
                      id="the headers a server answered with (invenio-webhooks)"),
         pytest.param("intermediate_steps", "str",
                      id="an agent's intermediate steps, no intermediate certificates (bisheng)"),
+        pytest.param("saved_contacts", "Integer", id="a count of contacts is none (mautrix)"),
+        pytest.param("profile", "Enum(Profile)", id="a choice of profile is none (tracim)"),
         pytest.param("token_type", None, id="token_type"),
         pytest.param("token_url", None, id="token_url"),
         pytest.param("access_token_expires_at", "DateTime", id="expires_at timestamp"),
