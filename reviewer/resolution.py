@@ -117,11 +117,17 @@ class Resolver:
                 self._module_of[path] = ".".join(parts[start:])
                 # the packages a missing submodule would be looked for in: the top directory,
                 # and the package root (never a mere suffix such as `sqlalchemy.models`)
-                prefixes.update(f"{parts[i]}." for i in {0, start} if i < len(parts) - 1)
+                prefixes.update(f"{parts[i]}." for i in {0, start}
+                                if i < len(parts) - 1 and parts[i] not in _READ_LIBRARIES)
                 # Namespace packages (no __init__.py) can be imported from any sys.path root:
                 # accept every dotted suffix of two or more parts. Single names are left to
                 # real roots so that `import enum` never lands on some app/enum.py.
                 names.update(".".join(parts[i:]) for i in range(len(parts) - 1))
+                # the libraries the reader interprets are never the repository's own modules:
+                # a package named like one whose parents have no __init__.py (zaqar's
+                # storage/sqlalchemy/), or a vendored copy (bazarr's libs/sqlalchemy/), would
+                # shadow them and hide every Table() and Column() that imports them
+                names = {n for n in names if n.split(".", 1)[0] not in _READ_LIBRARIES}
                 self._names_of[path] = {n for n in names if n}
                 for name in self._names_of[path]:
                     index.setdefault(name, []).append(path)
@@ -1145,6 +1151,9 @@ def linearise(node: ClassNode) -> list[ClassNode]:
     return [by_id[i] for i in lin(id(node))]
 
 
+
+# The top-level packages whose names the reader interprets itself (is_sqla, the SQLModel base).
+_READ_LIBRARIES = frozenset({"sqlalchemy", "flask_sqlalchemy", "sqlmodel"})
 
 # SQLModel re-exports SQLAlchemy's schema, types and functions at its top level (bisheng:
 # `from sqlmodel import Column` in `Field(sa_column=Column('metadata', ...))`); these are the

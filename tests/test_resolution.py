@@ -1512,6 +1512,36 @@ CASES = [
 # Cases whose imports are not installed here, so the differential test cannot build them.
 STATIC_CASES = [
     pytest.param(
+        {"zaqar/storage/sqlalchemy/__init__.py": "",
+         "zaqar/storage/sqlalchemy/tables.py": D("""\
+            import sqlalchemy as sa
+            metadata = sa.MetaData()
+            Pools = sa.Table("Pools", metadata,
+                             sa.Column("name", sa.String(64), primary_key=True),
+                             sa.Column("uri", sa.String(255), nullable=False))
+            """)},
+        None,
+        [Row("Pools", "name", None, None, 4, nullable=False,
+             path="zaqar/storage/sqlalchemy/tables.py"),
+         Row("Pools", "uri", None, None, 5, nullable=False,
+             path="zaqar/storage/sqlalchemy/tables.py")],
+        id="a package named sqlalchemy under parents without __init__.py is no SQLAlchemy "
+           "(zaqar)",
+    ),
+    pytest.param(
+        {"libs/sqlalchemy/__init__.py": "from .schema import Column, Table\n",
+         "libs/sqlalchemy/schema.py": "class Column: ...\nclass Table: ...\n",
+         "app/tables.py": D("""\
+            import sqlalchemy as sa
+            metadata = sa.MetaData()
+            history = sa.Table("history", metadata,
+                               sa.Column("id", sa.Integer, primary_key=True))
+            """)},
+        None,
+        [Row("history", "id", None, None, 4, nullable=False, path="app/tables.py")],
+        id="a vendored copy of sqlalchemy does not hide the installed one (bazarr's libs/)",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             import inflection
             from sqlalchemy.orm import declared_attr
