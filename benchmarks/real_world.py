@@ -102,7 +102,10 @@ class Project:
         return f"{self.split} {self.cohort}" if self.cohort else self.split
 
     def git_dir(self, mirrors: Path) -> Path:
-        return mirrors / self.mirror / "repo"
+        """``<mirrors>/<mirror>/repo``, the fetch tool's bare repository, or the ``.git`` in it
+        when the snapshot came as a clone with a work tree (digitalmarketplace-api)."""
+        repo = mirrors / self.mirror / "repo"
+        return repo / ".git" if (repo / ".git").is_dir() else repo
 
     def reviewer_config(self, history: bool = False) -> dict[str, Any]:
         """The .masking-reviewer.toml keys: the project's config, ``models`` filled in

@@ -160,6 +160,14 @@ def _project(sha: str) -> Project:
                    extract=("app",), exclude=("**/tests/**",))
 
 
+def test_a_mirror_is_the_bare_repo_or_the_git_dir_of_a_clone(tmp_path: Path) -> None:
+    project = _project("0" * 40)
+    (tmp_path / "tiny" / "repo").mkdir(parents=True)
+    assert project.git_dir(tmp_path) == tmp_path / "tiny" / "repo"
+    (tmp_path / "tiny" / "repo" / ".git").mkdir()
+    assert project.git_dir(tmp_path) == tmp_path / "tiny" / "repo" / ".git"
+
+
 def test_materialise_writes_only_python_under_extract_and_the_licence(tmp_path: Path) -> None:
     git_dir, sha = _mirror(tmp_path)
     dest = tmp_path / "out"
