@@ -75,7 +75,10 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     """The evidence one table gives all its columns (computed once per table)."""
     vocab = vocab or load_vocabulary()
     names = {snake_norm(c.column): c for c in columns}
-    expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings), None)
+    # expires_at as written, or a date or time named for the expiry (expiry_datetime)
+    expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings
+                   or (n.split("_", 1)[0] in vocab.expiry_heads
+                       and type_idents(c.type) & vocab.scalar_types)), None)
     owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
                  None)
     # a salt is a low guess alone, but next to a hash it says what the hash verifies; a

@@ -76,6 +76,7 @@ class Vocabulary:
     secret_tables: tuple[tuple[str, ...], ...] = ()
     bare_secrets: frozenset[str] = frozenset()
     expiry_siblings: frozenset[str] = frozenset()
+    expiry_heads: frozenset[str] = frozenset()
     person_tables: frozenset[str] = frozenset()
     secret_words: tuple[tuple[str, ...], ...] = ()
     public_words: tuple[tuple[str, ...], ...] = ()
@@ -321,6 +322,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         secret_tables=_phrases(ctx, "secret_tables"),
         bare_secrets=frozenset("_".join(normalize(n)) for n in _strs(ctx, "bare_secrets")),
         expiry_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "expiry_siblings")),
+        expiry_heads=frozenset(map(snake_norm, _strs(ctx, "expiry_heads"))),
         person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),
         secret_words=_phrases(ctx, "secret_words"),
         public_words=_phrases(ctx, "public_words"),

@@ -2127,6 +2127,30 @@ _VARIABLES = """
                 trust_id = Column(String(80))
             """, ("cron_triggers_v2", "workflow_input_hash"), (None, None, None),
             id="negative: a hash beside a trust id verifies no trust (mistral)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            class VerifyCode(Base):
+                __tablename__ = "verify_codes"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
+                _code = Column(String, nullable=False)
+                expiry_datetime = Column(DateTime, nullable=False)
+            """, ("verify_codes", "_code"),
+            ("credential", "high", "name token 'code', sibling 'expiry_datetime', sibling "
+             "'user_id' (foreign key to users.id)"),
+            id="a code that expires (expiry_datetime) and is a user's is a one-time code "
+               "(notifications-api)"),
+        pytest.param("""
+            class Notification(Base):
+                __tablename__ = "notifications"
+                id = Column(Integer, primary_key=True)
+                to = Column(String, nullable=False)
+            """, ("notifications", "to"),
+            ("direct_identifier", "medium",
+             "name 'to' in message table 'notifications': who it was sent to"),
+            id="a sent notification's recipient (notifications-api)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
