@@ -531,12 +531,8 @@ class Resolver:
         if kind == "clstable":
             return cls.table
         if kind == "clsattr":
-            where = self.class_member(cls.owner, str(expr[1])) if cls.owner else None
-            found = dict(where.facts.str_attrs).get(str(expr[1])) if where else None
-            if where is None or found is None:
-                return None
-            # a class body's names are its module's: evaluated there, with no locals
-            return self._string(where.path, found, {}, cls, depth + 1)
+            return (self._member_string(cls.owner, str(expr[1]), cls, depth)
+                    if cls.owner else None)
         if kind == "unknown":
             return None
         if kind == "pattern":  # a compiled expression of a shipped declaration's tablename
@@ -691,12 +687,18 @@ class Resolver:
         if node is None or not all(isinstance(e, ClassNode) and e.external is None
                                    for e in self.full_mro(node)):
             return None
+        return self._member_string(node, attr, _Cls(), depth)
+
+    def _member_string(self, node: ClassNode, attr: str, cls: _Cls, depth: int
+                       ) -> str | _Pattern | None:
+        """The string attribute ``attr`` that ``node`` finds first along its MRO, with
+        ``cls`` the class being mapped (cls.__flavor__) or none (Holder.ATTR)."""
         where = self.class_member(node, attr)
         found = dict(where.facts.str_attrs).get(attr) if where is not None else None
         if where is None or found is None:
             return None
         # a class body's names are its module's: evaluated there, with no locals
-        return self._string(where.path, found, {}, _Cls(), depth + 1)
+        return self._string(where.path, found, {}, cls, depth + 1)
 
     # ----------------------------------------------------------------- classes
 
