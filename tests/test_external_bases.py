@@ -93,6 +93,19 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from authlib.integrations.sqla_oauth2.tokens_mixins import TokenMixin
+        class OAuth2Token(Base, TokenMixin):
+            __tablename__ = "oauth2_tokens"
+            id = Column(Integer, primary_key=True)
+            access_token = Column(String(255), nullable=False)
+        """,
+        [("oauth2_tokens", "id", "id", False, None, 8),
+         ("oauth2_tokens", "access_token", "access_token", False, None, 9)],
+        id="authlib's TokenMixin interface, as tokens_mixins imports it, adds no columns "
+           "(anchore-engine)",
+    ),
+    pytest.param(
+        """\
         from oslo_db.sqlalchemy import models
         class NovaBase(models.TimestampMixin, models.ModelBase):
             pass
