@@ -365,44 +365,94 @@ class TypeCalls(cst.CSTVisitor):
         self.depth -= 1
 
 
-class ReflectedTables(cst.CSTVisitor):
-    """The ``Table(..., autoload_with=...)`` (or ``autoload=``) calls in a subtree that a class
-    is mapped onto: passed to ``map_imperatively``/``mapper`` directly or through a local
-    name. A table reflected only to probe the database (is it migrated?) maps nothing."""
+class FunctionMappings(cst.CSTVisitor):
+    """What the classes mapped inside functions are mapped onto: ``map_imperatively(cls,
+    table)`` or ``mapper(cls, table)`` in a function or method body (the mapper runs when the
+    function does). The table argument, written in the call or bound to a local name of the
+    function, is a ``Table(...)`` call (``tables``: read like a module-level one, a reflected
+    one blocking), a query (``.subquery()``, ``select(...)``, a join: no table of its own), or
+    something else (``opaque``: keylime's ``map_imperatively(cls.db_mapping, cls.db_table)``,
+    whose table its metaclass builds column by column at run time). A table reflected only to
+    probe the database (is it migrated?) maps nothing, so only mapped tables count."""
 
     def __init__(self) -> None:
-        self.reflected: list[cst.Call] = []
-        self.bound: dict[str, list[cst.Call]] = {}  # local name -> reflected Table calls
-        self.mapped_args: list[cst.BaseExpression] = []
+        self.tables: list[cst.Call] = []
+        # (the map call, its table argument, the module-level class whose body holds it, "")
+        self.opaque: list[tuple[cst.Call, cst.BaseExpression, str]] = []
+        self.scopes: list[dict[str, cst.BaseExpression]] = []  # per enclosing function
+        self.classes: list[str] = []  # the enclosing class statements, outermost first
 
-    @property
-    def found(self) -> list[cst.Call]:
-        direct = {id(a) for a in self.mapped_args}
-        named = {dotted(a) for a in self.mapped_args}
-        via_name = {id(c) for name, calls in self.bound.items() if name in named for c in calls}
-        return [c for c in self.reflected if id(c) in direct or id(c) in via_name]
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.classes.append(ident(node.name.value))
+        return True
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.scopes.append({})
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
 
     def visit_Assign(self, node: cst.Assign) -> bool:
-        if isinstance(node.value, cst.Call) and _reflected_table(node.value):
+        if self.scopes:
             for target in node.targets:
-                name = dotted(target.target)
-                if name is not None:
-                    self.bound.setdefault(name, []).append(node.value)
+                if isinstance(target.target, cst.Name):
+                    self.scopes[-1][ident(target.target.value)] = node.value
         return True
 
     def visit_Call(self, node: cst.Call) -> bool:
-        if _reflected_table(node):
-            self.reflected.append(node)
-        if (dotted(node.func) or "").rsplit(".", 1)[-1] in ("map_imperatively", "mapper"):
-            self.mapped_args.extend(a.value for a in node.args)
+        if not self.scopes or (dotted(node.func) or _method(node.func)).rsplit(".", 1)[-1] not in (
+            "map_imperatively", "mapper"
+        ):
+            return True
+        table = next((a.value for a in node.args if a.keyword is not None
+                      and a.keyword.value == "local_table"), None)
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        if table is None and len(positional) > 1:
+            table = positional[1].value
+        owner = self.classes[0] if self.classes else ""
+        if any(a.star for a in node.args):
+            self.opaque.append((node, node, owner))
+            return True
+        if table is None:
+            return True  # no table of its own: inheritance onto the parent's
+        value = self._local(table)
+        if isinstance(value, cst.Call) and _callee_tail(value) == "Table":
+            self.tables.append(value)
+        elif not _query(value):
+            self.opaque.append((node, table, owner))
         return True
 
+    def _local(self, expr: cst.BaseExpression) -> cst.BaseExpression:
+        """What a local name of the enclosing functions is bound to (its last binding before
+        the call), else the expression itself."""
+        if isinstance(expr, cst.Name):
+            for scope in reversed(self.scopes):
+                if ident(expr.value) in scope:
+                    return scope[ident(expr.value)]
+        return expr
 
-def _reflected_table(node: cst.Call) -> bool:
-    return (dotted(node.func) or "").rsplit(".", 1)[-1] == "Table" and any(
-        a.keyword is not None and a.keyword.value in ("autoload_with", "autoload")
-        for a in node.args
-    )
+
+def _method(func: cst.BaseExpression) -> str:
+    """``registry().map_imperatively``: the attribute called, when the receiver is no name."""
+    return ident(func.attr.value) if isinstance(func, cst.Attribute) else ""
+
+
+def _callee_tail(call: cst.Call) -> str:
+    return (dotted(call.func) or _method(call.func)).rsplit(".", 1)[-1]
+
+
+# What a class mapped onto a query is mapped onto: select(...), a join, or .subquery() and the
+# like of one (sbc-pay maps a dataclass onto a rollup subquery in a task)
+_QUERIES = frozenset({"select", "subquery", "alias", "cte", "join", "outerjoin", "union",
+                      "union_all", "lateral"})
+
+
+def _query(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Call) and _callee_tail(expr) in _QUERIES
 
 
 class SelfCalls(cst.CSTVisitor):

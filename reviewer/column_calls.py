@@ -228,7 +228,7 @@ class ColumnCalls:
         facts = self.resolver.facts(ref.path)
         preset = next((f for f in reversed(facts.factories if facts else ())
                        if f.name == ref.name), None)
-        if preset is None or preset.uses_params:
+        if preset is None or preset.shaped_by_params:
             return None
         inner = preset.call
         q = self.callee_qual(ref.path, inner.callee)

@@ -256,10 +256,11 @@ class ColumnBuilder(TableNames):
                        f"Table({table!r}) is given *{call.starred[0]}, whose columns "
                        "masking-reviewer cannot read without running the code, so a labelled "
                        "one would pass unchecked; pass each Column(...) to Table(...) directly")
-        for arg in call.args:
-            q = self.resolver.qual(path, arg.callee) if arg.callee else None
-            if not (q and is_sqla(q) and tail(q) == "Column"):
+        for given in call.args:
+            read = self.table_arg(path, table, given)
+            if read is None:
                 continue
+            arg, preset_labels = read
             name = arg.name or self.resolver.string(path, arg.name_expr)
             if name is None:
                 self.blocked.add(table)
@@ -279,10 +280,55 @@ class ColumnBuilder(TableNames):
                 nullable=arg.nullable if arg.nullable is not None else not arg.primary_key,
                 unique=arg.unique,
                 primary_key=arg.primary_key,
-                labels=self.in_label_order(self.labels_for(path, arg)),
+                labels=self.in_label_order(self.labels_for(path, arg) | preset_labels),
                 exemption=self.exemption(path, arg.line, arg.end_line, table, name),
                 **_evidence(arg),
             )
+
+    def table_arg(self, path: str, table: str, arg: CallFacts
+                  ) -> tuple[CallFacts, set[str]] | None:
+        """The column a call given to ``Table(...)`` adds, with the labels a preset carries: a
+        Column(...) (of SQLAlchemy or a subclass), or a repository preset returning one
+        (osparc-simcore's ``column_created_datetime()``), inlined. None when it adds no column:
+        SQLAlchemy's constraints and indexes, what builds none. Anything else may return a
+        column the reader cannot see, so the table blocks rather than lose it."""
+        q = self.callee_qual(path, arg.callee)
+        if q is not None and is_sqla(q) and tail(q) == "Column":
+            return arg, set()
+        inlined = self.inline_factory(path, arg)
+        if inlined is not None:
+            return inlined
+        if q is not None and is_sqla(q):
+            return None
+        why = self.unclassified(path, arg)
+        if why is None:
+            return None
+        self.blocked.add(table)
+        shown = f"{why[0]}(...)" if why[0] else "a call"
+        reason = self.preset_naming(path, arg) or why[1]
+        q = self.resolver.qual(path, why[0]) if why[0] else None
+        declare = (f", or, if it adds none, declare it in [tool.masking-reviewer.{CONFIG_KEY}]: "
+                   f"\"{q}\" = {{ columns = [] }}"
+                   if q is not None and _QUALIFIED.fullmatch(q) else "")
+        self.error(path, arg.line,
+                   f"Table({table!r}) is given {shown} ({reason}), which may return a column "
+                   "masking-reviewer cannot read, so a labelled one would pass unchecked; pass "
+                   "Column(...) to Table(...) directly, or have the function only return "
+                   "Column(...) with a literal name" + declare)
+        return None
+
+    def preset_naming(self, path: str, call: CallFacts) -> str | None:
+        """Why a repository column preset cannot be inlined at this call: it names or labels the
+        column from its parameters (``def fk(name): return Column(name, ...)``); None
+        otherwise."""
+        ref = self.resolver.resolve(path, call.callee)
+        facts = self.resolver.facts(ref.path) if ref.path and ref.name else None
+        preset = next((f for f in reversed(facts.factories if facts else ())
+                       if f.name == ref.name), None)
+        if preset is None or not preset.shaped_by_params:
+            return None
+        return (f"{ref.name}() at {ref.path}:{preset.line} names or labels the column from its "
+                "parameters, so each call may add a different one")
 
     # ----------------------------------------------------------------- files
 
@@ -313,6 +359,8 @@ class ColumnBuilder(TableNames):
                            f"{callee}(...) builds a column {where}, so a labelled one would "
                            "pass unchecked; pass it straight to a Table(...) assigned to a name, "
                            "or declare it in a mapped class's body")
+        for line, callee, table, _owner in facts.opaque_mappings:
+            self.opaque_mapping(path, line, callee, table)
         for standin in facts.standins:
             self.standin(path, standin)
         for imp in facts.standin_imports:
@@ -329,6 +377,56 @@ class ColumnBuilder(TableNames):
             node = self.resolver.class_node(path, f"{made.attribute}()")
             if node is not None and node.facts is made.body:
                 self.model_node(node)
+
+    def runtime_mapper(self, node: ClassNode) -> tuple[str, int, str, str] | None:
+        """Where a repository class ``node`` derives from (itself included), or its metaclass,
+        maps classes at run time onto a table the reader cannot see, in a method of its body
+        (keylime's models derive from ``PersistableModel``, whose metaclass builds each table
+        with ``Table(cls.table_name, metadata)`` and ``append_column`` and maps it with
+        ``map_imperatively``): (path, line, callee, table as written) of the first such
+        mapping, else None."""
+        seen: set[int] = set()
+        pending: list[ClassNode] = [node]
+        while pending:
+            for cls in self.resolver.full_mro(pending.pop()):
+                if not isinstance(cls, ClassNode) or id(cls) in seen:
+                    continue
+                seen.add(id(cls))
+                meta = dict(cls.facts.keywords).get("metaclass")
+                ref = self.resolver.resolve(cls.path, meta) if meta else None
+                # any class of the repository: one deriving from abc.ABCMeta is a metaclass too
+                found = self.resolver.class_node(ref.path, ref.name) if (
+                    ref is not None and ref.kind == "class") else None
+                if found is not None:
+                    pending.append(found)
+                facts = self.resolver.facts(cls.path)
+                for line, callee, table, owner in facts.opaque_mappings if facts else ():
+                    if owner == cls.facts.name and self.sqla_mapper(cls.path, callee):
+                        return cls.path, line, callee, table
+        return None
+
+    def sqla_mapper(self, path: str, callee: str) -> bool:
+        """``map_imperatively`` is only SQLAlchemy's registry method; a ``mapper`` is
+        SQLAlchemy's only when it resolves to it (buildbot has a config mapper of its own)."""
+        if tail(callee or "map_imperatively") == "map_imperatively":
+            return True
+        q = self.resolver.qual(path, callee)
+        return q is not None and is_sqla(q)
+
+    def opaque_mapping(self, path: str, line: int, callee: str, table: str) -> None:
+        """A class mapped in a function onto a table the reader cannot see (keylime's model
+        layer maps ``cls.db_table``, which its metaclass builds with ``Table(cls.table_name,
+        metadata)`` and ``append_column`` at run time): SQLAlchemy's mapper blocks, since the
+        table's columns would pass unchecked."""
+        if not self.sqla_mapper(path, callee):
+            return
+        shown = f"{callee}(...)" if callee else "map_imperatively(...)"
+        self.error(path, line,
+                   f"{shown} maps a class onto {table}, a table built at run time that "
+                   "masking-reviewer cannot read, so a labelled column in it would pass "
+                   "unchecked; map the class onto a Table(\"name\", metadata, Column(...), ...) "
+                   "written out (at module level, or in the call), or declare the model as a "
+                   "declarative class")
 
     def read_table(self, path: str, call: CallFacts, attribute: str | None,
                    mixin: bool = False) -> None:
@@ -640,6 +738,16 @@ class ColumnBuilder(TableNames):
                            f"({first.path}:{first.facts.line}), whose bases cannot be read (see "
                            "the error there), so the columns of the classes of this file that "
                            "derive from it cannot be read either" + self.declare_hint(node, first))
+            return
+        if not node.mapped and (runtime := self.runtime_mapper(node)) is not None:
+            where, at, mapper, onto = runtime
+            self.error(path, cls.line,
+                       f"class {cls.name} derives from classes whose code maps classes at run "
+                       f"time onto a table masking-reviewer cannot read ({mapper or 'a call'}"
+                       f"(...) onto {onto} at {where}:{at}), so if it is a model, its columns "
+                       "would pass unchecked; declare the model as a declarative class or a "
+                       "Table(...) written out, or leave this file out of `models` knowingly "
+                       "if the class maps no table")
             return
         # the class a function returns blocks itself only as a table, not as a base or mixin
         problems = [c for c in mro if c.problem is not None and (

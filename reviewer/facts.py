@@ -228,7 +228,9 @@ class FactoryFacts:
     """A column preset defined in the repository: ``def secret_column(*args, **kwargs):
     return mapped_column(*args, String(64), info=..., **kwargs)`` or ``SecretColumn =
     functools.partial(mapped_column, String(64), info=...)``. Inlined at each call when the
-    returned call's own arguments are literals; a parameter used anywhere else blocks."""
+    returned call's own arguments are literals, or its parameters feed only arguments that
+    neither name nor label the column (``sa.DateTime(timezone=timezone)``, ``doc=doc``); a
+    parameter that does blocks."""
 
     name: str
     line: int
@@ -236,7 +238,10 @@ class FactoryFacts:
     star_args: bool  # the call site's positional arguments are passed through
     star_kwargs: bool  # the call site's keyword arguments are passed through
     star_first: bool  # *args come first, so a leading string at the call site is the name
-    uses_params: bool  # a parameter feeds an argument: not inlinable
+    uses_params: bool  # a parameter feeds an argument: no Table(...) wrapper to read through
+    # a parameter feeds what names or labels the column (the first positional argument, name=,
+    # key=, info=) or a starred argument that is no passthrough: no column preset to inline
+    shaped_by_params: bool = True
 
 
 LateKind = Literal["attribute", "setattr", "type"]
@@ -310,6 +315,11 @@ class ModuleFacts:
     # those that resolve to SQLAlchemy's, unless inside SQLAlchemy's Index or a constraint
     # (a column reference in its expression), so none vanishes.
     strays: tuple[tuple[int, str, str, str], ...] = ()
+    # map_imperatively(...)/mapper(...) in a function or method body onto a table that is no
+    # Table(...) call and no query (keylime: cls.db_table, built column by column at run time):
+    # (line, callee as written, "" when it is no dotted name, the table argument as written, the
+    # module-level class whose body holds the call, "" for none)
+    opaque_mappings: tuple[tuple[int, str, str, str], ...] = ()
 
 
 # Calls spelled like an index or a constraint, by the callee's last name: a column-spelled
@@ -429,7 +439,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
           _enc_call(x.through), list(x.nested), x.expr]
          for x in facts.late],
         [[f.name, f.line, _enc_call(f.call), f.star_args, f.star_kwargs, f.star_first,
-          f.uses_params] for f in facts.factories],
+          f.uses_params, f.shaped_by_params] for f in facts.factories],
         [_enc_made(m) for m in facts.made],
         [[name, line] for name, line in facts.table_bindings],
         [_enc_made(m) for m in facts.returned],
@@ -438,6 +448,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, line, problem] for name, line, problem in facts.functions],
         [list(stray) for stray in facts.strays],
         [[name, list(callees)] for name, callees in facts.expressions],
+        [list(m) for m in facts.opaque_mappings],
     ]
 
 
@@ -509,7 +520,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
      rebound, returns, late, factories, made, table_bindings, returned, standins,
-     standin_imports, functions, strays, expressions) = data
+     standin_imports, functions, strays, expressions, opaque_mappings) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -536,8 +547,8 @@ def facts_from_json(data: Any) -> ModuleFacts:
                              tuple(ns), ex)
                    for k, a, b, t, at, c, bs, th, ns, ex in late),
         factories=tuple(
-            FactoryFacts(str(n), int(ln), c, bool(sa), bool(sk), bool(sf), bool(up))
-            for n, ln, cd, sa, sk, sf, up in factories if (c := _call(cd)) is not None
+            FactoryFacts(str(n), int(ln), c, bool(sa), bool(sk), bool(sf), bool(up), bool(nm))
+            for n, ln, cd, sa, sk, sf, up, nm in factories if (c := _call(cd)) is not None
         ),
         made=tuple(map(_made, made)),
         table_bindings=tuple((str(n), int(ln)) for n, ln in table_bindings),
@@ -548,4 +559,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
         functions=tuple((str(n), int(ln), p) for n, ln, p in functions),
         strays=tuple((int(n), str(c), str(w), str(i)) for n, c, w, i in strays),
         expressions=tuple((str(n), tuple(map(str, cs))) for n, cs in expressions),
+        opaque_mappings=tuple((int(n), str(c), str(t), str(o)) for n, c, t, o in opaque_mappings),
     )

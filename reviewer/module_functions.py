@@ -60,10 +60,18 @@ def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | Non
         {r.split(".", 1)[0] for r in refs_in(v)} & {*names, star, starstar}
         for _k, v in added)
     first = next((a for a in ret.args if a.keyword is None), None)
+    # what names the column or labels it: a parameter there makes each call a different
+    # column; one that only feeds a type's or a foreign key's arguments, doc= or the like does not
+    naming = [a for a in plain if a is first or (
+        a.keyword is not None and a.keyword.value in _SHAPING_KEYWORDS)]
+    shaped_by_params = (bool(names) and any(set(refs_in(a.value)) & names for a in naming)) or any(
+        a.star and dotted(a.value) not in (star, starstar) for a in ret.args) or any(
+        {r.split(".", 1)[0] for r in refs_in(v)} & {*names, star, starstar}
+        for k, v in added if k in _SHAPING_KEYWORDS)
     return FactoryFacts(
         ident(stmt.name.value), ex.pos.line(stmt),
         dataclasses.replace(ex.call(ret), line=line, end_line=end_line), star_args,
-        star_kwargs, first is not None and first.star == "*", uses,
+        star_kwargs, first is not None and first.star == "*", uses, shaped_by_params,
     )
 
 
@@ -212,6 +220,9 @@ def metaclass_function(stmt: cst.FunctionDef, reader: ClassReader) -> MadeClass 
             stmt.name.value), keywords=(("metaclass", maker),)),
         problem=problem, maker=maker)
 
+
+# keyword arguments of Column(...) / mapped_column(...) that name the column or carry its labels
+_SHAPING_KEYWORDS = frozenset({"name", "key", "info"})
 
 # keyword arguments of declarative_base() / SQLAlchemy() that bring columns along
 _BASE_ARGS = frozenset({"cls", "model_class", "metaclass"})

@@ -25,7 +25,7 @@ import libcst as cst
 from reviewer.bodies import (
     Assigned,
     Builds,
-    ReflectedTables,
+    FunctionMappings,
     Returns,
     SpelledColumns,
     TypeCalls,
@@ -91,7 +91,7 @@ __all__ = [
 
 
 class _ModuleBuilder:
-    def __init__(self, ex: Extractor, *, type_calls: bool, autoload: bool,
+    def __init__(self, ex: Extractor, *, type_calls: bool,
                  callables: dict[str, ModuleCallable]) -> None:
         self.ex = ex
         self.imports: list[ImportFacts] = []
@@ -124,7 +124,7 @@ class _ModuleBuilder:
         self.read_nested: set[int] = set()  # ids of the nested class statements read as classes
         self.strays: list[tuple[int, str, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
-        self.autoload = autoload  # does the text mention autoload at all (else skip the search)
+        self.opaque_mappings: list[tuple[int, str, str, str]] = []
         self.class_reader = ClassReader(ex, self.errors, self.late, self.instances, callables,
                                         type_calls)
 
@@ -172,7 +172,6 @@ class _ModuleBuilder:
             elif isinstance(stmt, cst.FunctionDef):
                 self.names.append(ident(stmt.name.value))
                 self.nested_types(stmt)
-                self.nested_reflected(stmt)
                 helper = str_function(stmt, versions=self.ex.versions)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
@@ -425,7 +424,7 @@ class _ModuleBuilder:
         line = self.ex.pos.line(value)
         self.factories.append(FactoryFacts(
             target, line, dataclasses.replace(call, line=line, end_line=self.ex.pos.end_line(
-                value)), True, True, False, False,
+                value)), True, True, False, False, False,
         ))
 
     def late_mapping(self, small: cst.BaseSmallStatement, target: str | None, value: cst.Call,
@@ -493,16 +492,19 @@ class _ModuleBuilder:
         for call, bases, _nested in finder.found:
             self.class_reader.late_type(call, bases)
 
-    def nested_reflected(self, stmt: cst.FunctionDef) -> None:
+    def function_mappings(self, module: cst.Module) -> None:
         """``map_imperatively(Server, Table("servers", meta, autoload_with=engine))`` inside a
-        function (a mapper setup that maps classes onto reflected tables): the table is
-        recorded like a module level one, so that its invisible columns block rather than
-        vanish."""
-        if not self.autoload:
-            return
-        finder = ReflectedTables()
-        stmt.body.visit(finder)
-        self.tables.extend(self.ex.call(call) for call in finder.found)
+        function or a method (a mapper setup that runs when it does): the table is recorded
+        like a module-level one, so that it is read, or blocks when its columns cannot be seen
+        (reflected); a table argument that is no Table(...) and no query is kept as opaque, for
+        the inventory to block on when the call is SQLAlchemy's."""
+        finder = FunctionMappings()
+        module.visit(finder)
+        self.tables.extend(self.ex.call(call) for call in finder.tables)
+        code = self.ex.code
+        self.opaque_mappings.extend(
+            (self.ex.pos.line(call), dotted(call.func) or "", code(table), owner)
+            for call, table, owner in finder.opaque)
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -634,8 +636,10 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         callables = (module_callables(module, positions)
                      if any(hook in text for hook in TABLE_HOOKS) else {})
         builder = _ModuleBuilder(extractor, type_calls="type(" in text,
-                                 autoload="autoload" in text, callables=callables)
+                                 callables=callables)
         builder.module_body(module.body)
+        if "map_imperatively" in text or "mapper" in text:
+            builder.function_mappings(module)
         builder.class_imports()
         if "olumn" in text:
             builder.stray_columns(module.body)
@@ -678,6 +682,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         functions=tuple(builder.functions),
         expressions=tuple(builder.expressions),
         strays=tuple(builder.strays),
+        opaque_mappings=tuple(builder.opaque_mappings),
     )
 
 

@@ -664,6 +664,28 @@ MaskedText = partial(mapped_column, Text, info=MASKED)
          ("contacts", "notes", "notes", 14, True, False, False, (MASK,))],
         id="functools.partial presets, here and imported, with a label through a constant",
     ),
+    pytest.param(
+        {"app/models.py": PRESET_HEAD + """\
+from sqlalchemy import DateTime, ForeignKey
+def created_column(*, timezone=True, doc="when the row was made"):
+    return Column("created", DateTime(timezone=timezone), nullable=False, doc=doc)
+def owner_column(fk_name):
+    return Column("owner_id", Integer, ForeignKey("users.id", name=fk_name), nullable=False)
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+class Note(Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+    created = created_column(timezone=False)
+    owner = owner_column("fk_notes_owner")
+"""},
+        [("users", "id", "id", 15, False, True, False, ()),
+         ("notes", "id", "id", 18, False, True, False, ()),
+         ("notes", "created", "created", 19, False, False, False, ()),
+         ("notes", "owner_id", "owner", 20, False, False, False, ())],
+        id="presets whose parameters feed only a type, a foreign key's name or doc=: inlined",
+    ),
 ]
 
 
@@ -698,6 +720,112 @@ def test_a_preset_that_uses_its_parameters_blocks_naming_the_fix() -> None:
     assert re.search(r"^A\.pin: cannot resolve sized\(\.\.\.\) .*declare the column with "
                      r"mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body",
                      error.message), error.message
+
+
+# Core tables given presets (osparc-simcore's models/_common.py): each call adds the column the
+# preset returns; a call the reader cannot read as a column or a constraint blocks the table
+CORE_PRESET_COMMON = """\
+import sqlalchemy as sa
+from app.vis import ColumnVisibility
+def column_created(*, timezone=True, doc="Timestamp auto-generated upon creation"):
+    return sa.Column("created", sa.DateTime(timezone=timezone), nullable=False,
+                     server_default=sa.func.now(), doc=doc)
+def secret_column(*args, **kwargs):
+    return sa.Column(*args, info={"v": ColumnVisibility.PRIVATE}, **kwargs)
+"""
+
+CORE_PRESET_HEAD = """\
+import sqlalchemy as sa
+from app._common import column_created, secret_column
+metadata = sa.MetaData()
+def _user_id_column(fk_name):
+    return sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", name=fk_name),
+                     nullable=False)
+users = sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True))
+"""
+
+
+def test_core_table_presets_are_inlined() -> None:
+    inventory = _scan({"app/_common.py": CORE_PRESET_COMMON, "app/models.py": CORE_PRESET_HEAD + (
+        "api_keys = sa.Table(\n"
+        "    'api_keys', metadata,\n"
+        "    sa.Column('id', sa.Integer, primary_key=True),\n"
+        "    _user_id_column('fk_api_keys_user'),\n"
+        "    secret_column('api_secret', sa.String(64)),\n"
+        "    column_created(timezone=True),\n"
+        "    sa.UniqueConstraint('user_id', name='uq_api_keys_user'),\n"
+        "    sa.Index('ix_api_keys_created', 'created'),\n"
+        ")\n"
+    )})
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.line, c.nullable, c.labels, c.type)
+            for c in inventory.columns] == [
+        ("users", "id", 7, False, (), "sa.Integer"),
+        ("api_keys", "id", 10, False, (), "sa.Integer"),
+        ("api_keys", "user_id", 11, False, (), "sa.Integer"),
+        ("api_keys", "api_secret", 12, True, (PRIV,), "sa.String(64)"),
+        ("api_keys", "created", 13, False, (), "sa.DateTime(timezone=timezone)"),
+    ]
+
+
+@pytest.mark.slow
+def test_core_table_presets_match_sqlalchemy_metadata(tmp_path: Path) -> None:
+    files = {"app/vis.py": VIS, "app/__init__.py": "", "app/_common.py": CORE_PRESET_COMMON,
+             "app/models.py": CORE_PRESET_HEAD + (
+                 "api_keys = sa.Table('api_keys', metadata,\n"
+                 "    sa.Column('id', sa.Integer, primary_key=True),\n"
+                 "    _user_id_column('fk_api_keys_user'),\n"
+                 "    secret_column('api_secret', sa.String(64)),\n"
+                 "    column_created(timezone=True))\n")}
+    expected = _runtime_schema(tmp_path, files)
+    assert static_schema(build_inventory(WorktreeTree(tmp_path), Config(root=str(tmp_path)),
+                                         use_cache=False)) == expected
+
+
+CORE_PRESET_ERRORS = [
+    pytest.param(
+        "def fk_column(name):\n"
+        "    return sa.Column(name, sa.Integer)\n"
+        "notes = sa.Table('notes', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        "                 fk_column('owner_id'))\n",
+        11, "Table('notes') is given fk_column(...) (fk_column() at app/models.py:8 names or "
+        "labels the column from its parameters, so each call may add a different one)",
+        id="a preset naming its column from a parameter",
+    ),
+    pytest.param(
+        "from audit_columns import created_by\n"
+        "notes = sa.Table('notes', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        "                 created_by())\n",
+        10, "Table('notes') is given created_by(...) (from the package 'audit_columns')",
+        id="a function of a package the reader cannot see",
+    ),
+    pytest.param(
+        "def audit_columns():\n"
+        "    stamp = sa.DateTime()\n"
+        "    return sa.Column('changed', stamp)\n"
+        "notes = sa.Table('notes', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        "                 audit_columns())\n",
+        12, "Table('notes') is given audit_columns(...) (a function or object of the repository, "
+        "not a class)",
+        id="a function that does more than return the column",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tail", "line", "message"), CORE_PRESET_ERRORS)
+def test_a_core_table_given_a_call_it_cannot_read_blocks(tail: str, line: int, message: str
+                                                         ) -> None:
+    inventory = _scan({"app/_common.py": CORE_PRESET_COMMON,
+                       "app/models.py": CORE_PRESET_HEAD + tail})
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", line)
+    assert error.message.startswith(message), error.message
+    fix = ("pass Column(...) to Table(...) directly, or have the function only return "
+           "Column(...) with a literal name")
+    declare = (', or, if it adds none, declare it in [tool.masking-reviewer.external-bases]: '
+               '"audit_columns.created_by" = { columns = [] }')
+    assert error.message.endswith(fix + (declare if "package" in message else ""))
+    assert [(c.table, c.column) for c in inventory.columns] == [("users", "id"), ("notes", "id")]
 
 
 # A declared_attr returning cls.helper(): a classmethod (or staticmethod) of the same class body

@@ -1107,6 +1107,112 @@ def test_errors(
         assert re.search(pattern, error.message), error.message
 
 
+# Classes mapped at run time, in a function or a method: onto a Table(...) written out (read
+# like a module-level one), onto a query (no table), or onto a table the reader cannot see
+LAYER = """\
+from abc import ABC, ABCMeta
+from sqlalchemy import Table
+from sqlalchemy.orm import registry
+mappers = registry()
+class ModelMeta(ABCMeta):
+    def process_schema(cls):
+        table = Table(cls.table_name, mappers.metadata)
+        for column in cls.make_columns():
+            table.append_column(column)
+        cls.db_table = table
+        mappers.map_imperatively(cls.db_mapping, cls.db_table)
+class Model(ABC, metaclass=ModelMeta):
+    pass
+class Helper:
+    pass
+"""
+
+RUNTIME_MAPPING_CASES = [
+    pytest.param(
+        {"app/base.py": LAYER, "app/models/session.py": textwrap.dedent("""\
+            from sqlalchemy import String
+            from app.base import Helper, Model
+            class Session(Model):
+                @classmethod
+                def _schema(cls):
+                    cls._persist_as("sessions")
+                    cls._field("token", String(64))
+            class Cache(Helper):
+                pass
+            """)},
+        [("app/models/session.py", 3,
+          r"^class Session derives from classes whose code maps classes at run time onto a "
+          r"table masking-reviewer cannot read \(mappers\.map_imperatively\(\.\.\.\) onto "
+          r"cls\.db_table at app/base\.py:11\), so if it is a model, its columns would pass "
+          r"unchecked; declare the model as a declarative class")],
+        id="a model layer whose metaclass maps each class onto a table it builds (keylime)",
+    ),
+    pytest.param(
+        {"app/models/m.py": src("""\
+            from sqlalchemy.orm import registry
+            mappers = registry()
+            class Server:
+                pass
+            def setup(table):
+                mappers.map_imperatively(Server, table)
+            """)},
+        [("app/models/m.py", 11,
+          r"^mappers\.map_imperatively\(\.\.\.\) maps a class onto table, a table built at "
+          r"run time that masking-reviewer cannot read")],
+        id="a function mapping a class onto a table it is given blocks at the call",
+    ),
+    pytest.param(
+        {"app/models/m.py": src("""\
+            from dataclasses import dataclass
+            from sqlalchemy import func, select
+            from sqlalchemy.orm import registry
+            def rollup(session):
+                totals = select(func.sum(1).label("n")).subquery()
+                @dataclass
+                class Rollup:
+                    n: int
+                registry().map_imperatively(Rollup, totals, primary_key=[totals.c.n])
+            """), "app/models/cfg.py": textwrap.dedent("""\
+            from app.models.mapping import mapper
+            def load(settings):
+                return mapper(dict, settings)
+            """), "app/models/mapping.py": "def mapper(kind, values):\n    return kind(values)\n"},
+        [],
+        id="a dataclass mapped onto a subquery (sbc-pay), a mapper that is not SQLAlchemy's",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), RUNTIME_MAPPING_CASES)
+def test_classes_mapped_at_run_time_onto_unreadable_tables_block(
+    files: dict[str, str], expected: list[tuple[str, int, str]]
+) -> None:
+    inventory = scan(files, models=("app/models/*.py",))
+    assert [(e.path, e.line) for e in inventory.errors] == [(p, n) for p, n, _ in expected]
+    for error, (_, _, pattern) in zip(inventory.errors, expected, strict=True):
+        assert re.search(pattern, error.message), error.message
+
+
+def test_a_table_a_function_writes_out_to_map_a_class_onto_is_read() -> None:
+    inventory = scan({"app/m.py": src("""\
+        from sqlalchemy import MetaData
+        from sqlalchemy.orm import registry
+        mappers = registry()
+        class Server:
+            pass
+        def setup():
+            meta = MetaData()
+            servers = Table("servers", meta, Column("id", Integer, primary_key=True),
+                            Column("password", String(64), info={"v": ColumnVisibility.PRIVATE}))
+            mappers.map_imperatively(Server, servers)
+        """)})
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.line, c.labels) for c in inventory.columns] == [
+        ("servers", "id", 13, ()),
+        ("servers", "password", 14, ("ColumnVisibility.PRIVATE",)),
+    ]
+
+
 def test_one_bad_file_does_not_stop_the_others() -> None:
     inventory = scan({
         "app/a.py": src("class A(Base):\n    __tablename__ = 'a'\n    x = (\n"),
