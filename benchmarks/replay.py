@@ -287,9 +287,24 @@ def class_table(lines: Sequence[str], start: int, naming: str | None, name: str,
     return table_for_class(name, naming) or f"?{name}"
 
 
+_LEADING_STRING = re.compile(r"""\s*["']([^"']+)["']""")
+
+
 def core_table(lines: Sequence[str], index: int) -> str | None:
-    """The ``Table("name", ...)`` call a Core column line sits in (nearest one above it)."""
-    for i in range(index, max(index - 80, -1), -1):
+    """The ``Table("name", ...)`` call a Core column line sits in: the nearest one above it,
+    however long the call (osparc-simcore's run to 150 lines), up to the statement at the left
+    margin that opens it."""
+    for i in range(index, -1, -1):
+        if i < index and lines[i][:1] not in ("", " ", "\t", "\n", "#", ")", "]"):
+            m = _TABLE_CALL.search(lines[i])
+            if m or "Table(" not in lines[i]:
+                return m.group(1) if m else None
+            # the name on a later line, past comments (osparc-simcore's services_meta_data)
+            for later in lines[i + 1:index]:
+                if later.strip() and not later.strip().startswith("#"):
+                    name = _LEADING_STRING.match(later)
+                    return name.group(1) if name else None
+            return None
         m = _TABLE_CALL.search(lines[i])
         if m:
             return m.group(1)

@@ -395,6 +395,26 @@ def test_added_columns_are_read_from_the_diff_text_with_their_tables() -> None:
     ]
 
 
+LONG_CORE = (
+    "import sqlalchemy as sa\n"
+    "projects = sa.Table(\n"
+    "    \"projects\",\n"
+    "    metadata,\n"
+    + "".join(f"    sa.Column(\"c{i}\", sa.String),\n" for i in range(120))
+    + "    sa.Column(\"ui\", sa.JSON),\n"
+    ")\n"
+    "NOTE = 1\n"
+    "    sa.Column(\"stray\", sa.String),\n"
+)
+
+
+def test_a_core_column_far_below_its_table_call_is_read_with_that_table() -> None:
+    # osparc-simcore's Table() calls run to 150 lines; a line past the call's end is in none
+    added = added_columns(_diff_adding_everything(LONG_CORE), lambda _: LONG_CORE, None)
+    assert [(a.table, a.column, a.line) for a in added][-3:] == [
+        ("projects", "c119", 124), ("projects", "ui", 125), ("?", "stray", 128)]
+
+
 SPREAD_BASES = '''\
 class LabelMixin:
     label = Column(String(40))
