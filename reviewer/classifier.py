@@ -40,7 +40,19 @@ from reviewer.vocabulary import (
     singular,
     snake_case,
     snake_norm,
+    words,
 )
+
+
+def _names_the_owner(tokens: tuple[str, ...], table: str, vocab: Vocabulary) -> bool:
+    """``service_key`` in ``services_vendor_secrets``: the qualifier is a word of the table's
+    name other than its head noun, and the column's head is not the table's, so the column
+    names what the row's secrets belong to (a service), not the secret. A ``transport_key`` in
+    ``transport_keys`` is the key the rows are."""
+    own = normalize(table)
+    heads = words(table, vocab)[0][-1:]
+    return (len(tokens) > 1 and bool(own) and tokens[-1:] != heads
+            and set(tokens[:-1]) <= set(own[:-1]) - set(heads))
 
 
 def _find(tokens: Sequence[str], phrase: Sequence[str]) -> int:
@@ -234,6 +246,9 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column with no "
                               f"foreign key, and {users}: an account at an external identity "
                               "service")
+    if base is not None and base.category == "credential" and snake_norm(name) in dict(
+            context.key_ids):
+        return None  # api_key beside api_secret: the pair's id, which opens nothing alone
     person = _person_by_context(base, name, column, context, idents, vocab)
     if person is not None:
         return person
@@ -318,7 +333,8 @@ def classify_in_context(column: Column, context: Context | None = None,
     evidence = [base.reason] if base else []
     strength = STRENGTH[base.confidence] if base else 0
     if (bare and tokens[-1] == bare[-1] and context.secret_table
-            and (base is None or base.confidence == "low")):
+            and (base is None or base.confidence == "low")
+            and not _names_the_owner(tokens, context.table, vocab)):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any
         # name whose head noun is one (a `lookup_hash` in an api_keys table)
         return Classification("credential", "high",
@@ -340,7 +356,8 @@ def classify_in_context(column: Column, context: Context | None = None,
     if context.key_value and tokens == ("value",) and not context.secret_table:
         return None  # a settings store's value, no settings table's: its key says what it is
     boosts = []
-    if context.secret_table and not any("in table" in e for e in evidence):
+    if context.secret_table and not any("in table" in e for e in evidence) and not (
+            _names_the_owner(tokens, context.table, vocab)):
         boosts.append(f"table '{context.table}'")
     if context.expiry and context.expiry != column.column:
         boosts.append(f"sibling '{context.expiry}'")
@@ -355,6 +372,11 @@ def classify_in_context(column: Column, context: Context | None = None,
         boosts.append("unique" if column.unique else "indexed")
     if said:
         boosts.append(f"{where} says '{said.replace('_', ' ')}'")
+        if idents & vocab.json_types:
+            # the comment of a JSON column lists what it keeps (gns3-server:
+            # llm_model_configs.config, "Config fields: provider, base_url, model, api_key")
+            boosts.append(f"a {sorted(idents & vocab.json_types)[0]} column: the {where} "
+                          "lists what it keeps")
     if public and base is not None:
         return Classification(base.category, "low", f"{base.reason}, but the comment says "
                               f"'{public.replace('_', ' ')}'")

@@ -61,6 +61,9 @@ class Context:
     identifier_table: str | None = None  # its head noun is a person's identifier: user_names
     # a sibling other than the key that could hold the row's secret: a bare token, key, value
     secret_sibling: bool = False
+    # (key, secret): a key named for what it opens beside a secret of that name, api_key and
+    # api_secret, so the key is the pair's identifier
+    key_ids: tuple[tuple[str, str], ...] = ()
 
 
 def is_person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
@@ -137,10 +140,26 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                       if vocab.address_locators & set(n.split("_"))), None),
         sealed=_sealed(names, vocab),
         identifier_table=_identifier_head(table, vocab),
+        key_ids=_key_ids(names, vocab),
         secret_sibling=cred is not None or any(
             not c.primary_key and normalize(c.column)[-1:] and normalize(c.column)[-1]
             in vocab.bare_secrets for c in columns),
     )
+
+
+def _key_ids(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
+    """api_key beside api_secret (consumer_key beside consumer_secret, access_key beside
+    secret_key): the key names the pair, the secret authenticates it."""
+    out = []
+    for n in names:
+        if n not in vocab.key_ids:
+            continue
+        stem = n.removesuffix("_key").removesuffix("key")
+        secret = next((s for s in (f"{stem}_secret", f"{stem}secret", "secret_key",
+                                   f"secret_{n}") if s in names and s != n), None)
+        if secret is not None:
+            out.append((n, names[secret].column))
+    return tuple(out)
 
 
 def _sealed(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, str], ...]:

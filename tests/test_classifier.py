@@ -744,6 +744,15 @@ _PERSON_VERSIONED = """
     """
 
 
+_API_KEYS = """
+    class ApiKey(Base):
+        __tablename__ = "api_keys"
+        id = Column(BigInteger, primary_key=True)
+        display_name = Column(String, nullable=False)
+        api_key = Column(String, nullable=False, unique=True)
+        api_secret = Column(String, nullable=False)
+    """
+
 _VARIABLES = """
     class VariablesEntity(Base):
         __tablename__ = "dbgpt_serve_variables"
@@ -2151,6 +2160,60 @@ _VARIABLES = """
             ("direct_identifier", "medium",
              "name 'to' in message table 'notifications': who it was sent to"),
             id="a sent notification's recipient (notifications-api)"),
+        *[pytest.param(_API_KEYS, ("api_keys", column), expected, id=why)
+          for column, expected, why in (
+              ("api_key", (None, None, None),
+               "negative: an api_key beside its api_secret is the pair's id (osparc-simcore)"),
+              ("api_secret", ("credential", "high", "name token 'secret'"),
+               "the api_secret beside it is the secret (osparc-simcore)"))],
+        pytest.param("""
+            class Token(Base):
+                __tablename__ = "tokens"
+                token_id = Column(BigInteger, primary_key=True)
+                user_id = Column(BigInteger, ForeignKey("users.id"), nullable=False)
+                token_service = Column(String, nullable=False)
+                token_data = Column(JSON, nullable=False)
+            """, ("tokens", "token_service"), (None, None, None),
+            id="negative: which service issued the token (osparc-simcore: tokens.token_service)"),
+        pytest.param("""
+            class VendorSecret(Base):
+                __tablename__ = "services_vendor_secrets"
+                service_key = Column(String, primary_key=True)
+                service_base_version = Column(String, primary_key=True)
+                secrets_map = Column(JSONB, nullable=False)
+            """, ("services_vendor_secrets", "service_key"), (None, None, None),
+            id="negative: the service a secrets table's row belongs to (osparc-simcore)"),
+        pytest.param("""
+            class Confirmation(Base):
+                __tablename__ = "confirmations"
+                code = Column(Text, primary_key=True, doc="A secret code passed by link")
+                user_id = Column(BigInteger, ForeignKey("users.id"))
+                action = Column(String, nullable=False)
+            """, ("confirmations", "code"),
+            ("credential", "high", "name token 'code' in table 'confirmations'"),
+            id="the code of a confirmation link (osparc-simcore: confirmations.code)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            class Payment(Base):
+                __tablename__ = "payments_transactions"
+                payment_id = Column(String, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
+                invoice_url = Column(String, nullable=True)
+            """, ("payments_transactions", "invoice_url"),
+            ("credential", "high", "name 'invoice_url', sibling 'user_id' (foreign key to "
+             "users.id)"),
+            id="a hosted invoice link is a capability (osparc-simcore: payments_transactions)"),
+        pytest.param("""
+            class LLMModelConfig(Base):
+                __tablename__ = "llm_model_configs"
+                config_id = Column(Integer, primary_key=True)
+                config = Column(JSON)  # Config fields: provider, base_url, api_key, etc.
+            """, ("llm_model_configs", "config"),
+            ("credential", "high", "comment says 'api key', a JSON column: the comment lists "
+             "what it keeps"),
+            id="a JSON column whose comment lists an api_key among its fields (gns3-server)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
