@@ -1371,6 +1371,28 @@ _VARIABLES = """
             ("direct_identifier", "high", "name 'display_name'"),
             id="a user's display name is a person's"),
         pytest.param("""
+            class Queue(Base):
+                __tablename__ = "queue"
+                queue_id = Column(Integer, primary_key=True)
+                receipt_handle = Column(String)
+                data = Column(Text)
+            """, ("queue", "receipt_handle"), (None, None, None),
+            id="negative: an SQS receipt handle is no person's (anchore-engine)"),
+        pytest.param("""
+            class Member(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                handle = Column(String(64))
+            """, ("users", "handle"), ("direct_identifier", "medium", "name token 'handle'"),
+            id="a user's handle is a person's"),
+        pytest.param("""
+            class TransitionRule(Base):
+                __tablename__ = "catalog_archive_transition_rules"
+                rule_id = Column(String, primary_key=True)
+                analysis_age_days = Column(Integer)
+            """, ("catalog_archive_transition_rules", "analysis_age_days"), (None, None, None),
+            id="negative: an analysis's age is no person's (anchore-engine)"),
+        pytest.param("""
             class Volume(Base):
                 __tablename__ = "volumes"
                 id = Column(Integer, primary_key=True)
