@@ -206,6 +206,11 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      _c("credential", "high", "name token 'cred'"), id="an auth cred is one"),
         pytest.param("nick_pass", "sa.Text", _c("credential", "high", "name 'nick_pass'"),
                      id="an IRC nick's password (pagure)"),
+        pytest.param("registry_pass", "String",
+                     _c("credential", "high", "name 'registry_pass'"),
+                     id="a container registry's password (anchore-engine)"),
+        pytest.param("ht_pass", "Text", _c("credential", "high", "name 'ht_pass'"),
+                     id="an HTTP basic-auth password (capev2)"),
         pytest.param("trust_id", "sa.String(36)", _c("credential", "high", "name 'trust_id'"),
                      id="a Keystone trust the service redeems as the user (heat, mistral, "
                         "sahara, blazar, magnum)"),
