@@ -638,7 +638,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         builder = _ModuleBuilder(extractor, type_calls="type(" in text,
                                  callables=callables)
         builder.module_body(module.body)
-        if "map_imperatively" in text or "mapper" in text:
+        if "map_imperatively" in text or "mapper(" in text:
             builder.function_mappings(module)
         builder.class_imports()
         if "olumn" in text:
