@@ -141,10 +141,9 @@ class ColumnBuilder(TableNames):
                 if why is not None:
                     self.blocked.add(table)
                     shown = f"{why[0]}(...)" if why[0] else "the call"
-                    q = self.resolver.qual(path, why[0]) if why[0] else None
+                    entry = self.builds_none_entry(path, why[0])
                     declare = (f" or declare it in [tool.masking-reviewer.{CONFIG_KEY}]: "
-                               f"\"{q}\" = {{ columns = [] }}"
-                               if q is not None and _QUALIFIED.fullmatch(q) else "")
+                               f"{entry}" if entry else "")
                     self.error(path, stmt.line,
                                f"{where}: cannot resolve {shown} "
                                f"({why[1]}), so masking-reviewer cannot tell whether it builds a "
@@ -306,16 +305,23 @@ class ColumnBuilder(TableNames):
         self.blocked.add(table)
         shown = f"{why[0]}(...)" if why[0] else "a call"
         reason = self.preset_naming(path, arg) or why[1]
-        q = self.resolver.qual(path, why[0]) if why[0] else None
+        entry = self.builds_none_entry(path, why[0])
         declare = (f", or, if it adds none, declare it in [tool.masking-reviewer.{CONFIG_KEY}]: "
-                   f"\"{q}\" = {{ columns = [] }}"
-                   if q is not None and _QUALIFIED.fullmatch(q) else "")
+                   f"{entry}" if entry else "")
         self.error(path, arg.line,
                    f"Table({table!r}) is given {shown} ({reason}), which may return a column "
                    "masking-reviewer cannot read, so a labelled one would pass unchecked; pass "
                    "Column(...) to Table(...) directly, or have the function only return "
                    "Column(...) with a literal name" + declare)
         return None
+
+    def builds_none_entry(self, path: str, callee: str) -> str | None:
+        """The external-bases entry saying a package's callable builds no column
+        (``"pkg.helper" = { columns = [] }``), when the callee is a qualified name outside the
+        repository; else None."""
+        q = self.resolver.qual(path, callee) if callee else None
+        return f"\"{q}\" = {{ columns = [] }}" if q is not None and _QUALIFIED.fullmatch(q) \
+            else None
 
     def preset_naming(self, path: str, call: CallFacts) -> str | None:
         """Why a repository column preset cannot be inlined at this call: it names or labels the
