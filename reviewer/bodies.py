@@ -377,8 +377,9 @@ class FunctionMappings(cst.CSTVisitor):
 
     def __init__(self) -> None:
         self.tables: list[cst.Call] = []
-        # (the map call, its table argument, the module-level class whose body holds it, "")
-        self.opaque: list[tuple[cst.Call, cst.BaseExpression, str]] = []
+        # (the map call, its table argument, the module-level class whose body holds it or "",
+        # the argument's star: "*" or "**" when it is unpacked, else "")
+        self.opaque: list[tuple[cst.Call, cst.BaseExpression, str, str]] = []
         self.scopes: list[dict[str, cst.BaseExpression]] = []  # per enclosing function
         self.classes: list[str] = []  # the enclosing class statements, outermost first
 
@@ -414,16 +415,21 @@ class FunctionMappings(cst.CSTVisitor):
         if table is None and len(positional) > 1:
             table = positional[1].value
         owner = self.classes[0] if self.classes else ""
-        if any(a.star for a in node.args):
-            self.opaque.append((node, node, owner))
+        # map_imperatively(*args), or **kwargs and no table written: what it maps is not in
+        # the call (**kwargs may hold local_table=)
+        starred = next((a for a in node.args if a.star == "*"), None) or (
+            next((a for a in node.args if a.star == "**"), None) if table is None else None)
+        if starred is not None:
+            self.opaque.append((node, starred.value, owner, starred.star))
             return True
         if table is None:
             return True  # no table of its own: inheritance onto the parent's
         value = self._local(table)
         if isinstance(value, cst.Call) and _callee_tail(value) == "Table":
-            self.tables.append(value)
+            if all(value is not t for t in self.tables):  # one table mapped twice is one
+                self.tables.append(value)
         elif not _query(value):
-            self.opaque.append((node, table, owner))
+            self.opaque.append((node, table, owner, ""))
         return True
 
     def _local(self, expr: cst.BaseExpression) -> cst.BaseExpression:

@@ -503,8 +503,8 @@ class _ModuleBuilder:
         self.tables.extend(self.ex.call(call) for call in finder.tables)
         code = self.ex.code
         self.opaque_mappings.extend(
-            (self.ex.pos.line(call), dotted(call.func) or "", code(table), owner)
-            for call, table, owner in finder.opaque)
+            (self.ex.pos.line(call), dotted(call.func) or "", star + code(table), owner)
+            for call, table, owner, star in finder.opaque)
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the

@@ -1163,6 +1163,21 @@ RUNTIME_MAPPING_CASES = [
     ),
     pytest.param(
         {"app/models/m.py": src("""\
+            from sqlalchemy.orm import registry
+            mappers = registry()
+            def setup(spec, options):
+                mappers.map_imperatively(*spec)
+                mappers.map_imperatively(Base, **options)
+            """)},
+        [("app/models/m.py", 9,
+          r"^mappers\.map_imperatively\(\.\.\.\) maps a class onto \*spec, a table built at "
+          r"run time"),
+         ("app/models/m.py", 10,
+          r"^mappers\.map_imperatively\(\.\.\.\) maps a class onto \*\*options, a table")],
+        id="arguments unpacked where the table would be block at the call",
+    ),
+    pytest.param(
+        {"app/models/m.py": src("""\
             from dataclasses import dataclass
             from sqlalchemy import func, select
             from sqlalchemy.orm import registry
@@ -1200,11 +1215,12 @@ def test_a_table_a_function_writes_out_to_map_a_class_onto_is_read() -> None:
         mappers = registry()
         class Server:
             pass
-        def setup():
+        def setup(options):
             meta = MetaData()
             servers = Table("servers", meta, Column("id", Integer, primary_key=True),
                             Column("password", String(64), info={"v": ColumnVisibility.PRIVATE}))
-            mappers.map_imperatively(Server, servers)
+            mappers.map_imperatively(Server, servers, **options)
+            mappers.map_imperatively(Server, local_table=servers)
         """)})
     assert inventory.errors == ()
     assert [(c.table, c.column, c.line, c.labels) for c in inventory.columns] == [
