@@ -405,9 +405,7 @@ class FunctionMappings(cst.CSTVisitor):
         return True
 
     def visit_Call(self, node: cst.Call) -> bool:
-        if not self.scopes or (dotted(node.func) or _method(node.func)).rsplit(".", 1)[-1] not in (
-            "map_imperatively", "mapper"
-        ):
+        if not self.scopes or _callee_tail(node) not in ("map_imperatively", "mapper"):
             return True
         table = next((a.value for a in node.args if a.keyword is not None
                       and a.keyword.value == "local_table"), None)
@@ -442,13 +440,13 @@ class FunctionMappings(cst.CSTVisitor):
         return expr
 
 
-def _method(func: cst.BaseExpression) -> str:
+def method_name(func: cst.BaseExpression) -> str:
     """``registry().map_imperatively``: the attribute called, when the receiver is no name."""
     return ident(func.attr.value) if isinstance(func, cst.Attribute) else ""
 
 
 def _callee_tail(call: cst.Call) -> str:
-    return (dotted(call.func) or _method(call.func)).rsplit(".", 1)[-1]
+    return (dotted(call.func) or method_name(call.func)).rsplit(".", 1)[-1]
 
 
 # What a class mapped onto a query is mapped onto: select(...), a join, or .subquery() and the

@@ -414,9 +414,9 @@ class ColumnBuilder(TableNames):
     def sqla_mapper(self, path: str, callee: str) -> bool:
         """``map_imperatively`` is only SQLAlchemy's registry method; a ``mapper`` is
         SQLAlchemy's only when it resolves to it (buildbot has a config mapper of its own)."""
-        if tail(callee or "map_imperatively") == "map_imperatively":
+        if tail(callee) == "map_imperatively":
             return True
-        q = self.resolver.qual(path, callee)
+        q = None if callee.startswith("().") else self.resolver.qual(path, callee)
         return q is not None and is_sqla(q)
 
     def opaque_mapping(self, path: str, line: int, callee: str, table: str) -> None:
@@ -426,7 +426,7 @@ class ColumnBuilder(TableNames):
         table's columns would pass unchecked."""
         if not self.sqla_mapper(path, callee):
             return
-        shown = f"{callee}(...)" if callee else "map_imperatively(...)"
+        shown = f"{callee.removeprefix('().')}(...)"
         self.error(path, line,
                    f"{shown} maps a class onto {table}, a table built at run time that "
                    "masking-reviewer cannot read, so a labelled column in it would pass "
@@ -749,11 +749,11 @@ class ColumnBuilder(TableNames):
             where, at, mapper, onto = runtime
             self.error(path, cls.line,
                        f"class {cls.name} derives from classes whose code maps classes at run "
-                       f"time onto a table masking-reviewer cannot read ({mapper or 'a call'}"
-                       f"(...) onto {onto} at {where}:{at}), so if it is a model, its columns "
-                       "would pass unchecked; declare the model as a declarative class or a "
-                       "Table(...) written out, or leave this file out of `models` knowingly "
-                       "if the class maps no table")
+                       f"time onto a table masking-reviewer cannot read "
+                       f"({mapper.removeprefix('().')}(...) onto {onto} at {where}:{at}), so "
+                       "if it is a model, its columns would pass unchecked; declare the model "
+                       "as a declarative class or a Table(...) written out, or leave this file "
+                       "out of `models` knowingly if the class maps no table")
             return
         # the class a function returns blocks itself only as a table, not as a base or mixin
         problems = [c for c in mro if c.problem is not None and (

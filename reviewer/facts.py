@@ -317,8 +317,8 @@ class ModuleFacts:
     strays: tuple[tuple[int, str, str, str], ...] = ()
     # map_imperatively(...)/mapper(...) in a function or method body onto a table that is no
     # Table(...) call and no query (keylime: cls.db_table, built column by column at run time):
-    # (line, callee as written, "" when it is no dotted name, the table argument as written, the
-    # module-level class whose body holds the call, "" for none)
+    # (line, callee as written, "().name" when its receiver is no dotted name, the table argument
+    # as written, the module-level class whose body holds the call, "" for none)
     opaque_mappings: tuple[tuple[int, str, str, str], ...] = ()
 
 

@@ -32,6 +32,7 @@ from reviewer.bodies import (
     assigned_counts,
     body_calls,
     column_spelled,
+    method_name,
     nested_calls,
     returned_calls,
 )
@@ -503,7 +504,8 @@ class _ModuleBuilder:
         self.tables.extend(self.ex.call(call) for call in finder.tables)
         code = self.ex.code
         self.opaque_mappings.extend(
-            (self.ex.pos.line(call), dotted(call.func) or "", star + code(table), owner)
+            (self.ex.pos.line(call), dotted(call.func) or f"().{method_name(call.func)}",
+             star + code(table), owner)
             for call, table, owner, star in finder.opaque)
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:

@@ -1188,12 +1188,14 @@ RUNTIME_MAPPING_CASES = [
                     n: int
                 registry().map_imperatively(Rollup, totals, primary_key=[totals.c.n])
             """), "app/models/cfg.py": textwrap.dedent("""\
-            from app.models.mapping import mapper
+            from app.models.mapping import mapper, schema
             def load(settings):
+                schema().mapper(dict, settings)
                 return mapper(dict, settings)
-            """), "app/models/mapping.py": "def mapper(kind, values):\n    return kind(values)\n"},
+            """), "app/models/mapping.py": "def mapper(kind, values):\n    return kind(values)\n"
+                                      "def schema():\n    return None\n"},
         [],
-        id="a dataclass mapped onto a subquery (sbc-pay), a mapper that is not SQLAlchemy's",
+        id="a dataclass mapped onto a subquery (sbc-pay), mappers that are not SQLAlchemy's",
     ),
 ]
 
