@@ -246,7 +246,7 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column with no "
                               f"foreign key, and {users}: an account at an external identity "
                               "service")
-    if base is not None and base.category == "credential" and snake_norm(name) in dict(
+    if base is not None and base.category == "credential" and snake_norm(name) in (
             context.key_ids):
         return None  # api_key beside api_secret: the pair's id, which opens nothing alone
     person = _person_by_context(base, name, column, context, idents, vocab)

@@ -61,9 +61,9 @@ class Context:
     identifier_table: str | None = None  # its head noun is a person's identifier: user_names
     # a sibling other than the key that could hold the row's secret: a bare token, key, value
     secret_sibling: bool = False
-    # (key, secret): a key named for what it opens beside a secret of that name, api_key and
-    # api_secret, so the key is the pair's identifier
-    key_ids: tuple[tuple[str, str], ...] = ()
+    # keys named for what they open beside a secret of that name (api_key beside api_secret):
+    # each is the pair's identifier
+    key_ids: frozenset[str] = frozenset()
 
 
 def is_person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
@@ -147,19 +147,15 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     )
 
 
-def _key_ids(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
+def _key_ids(names: Mapping[str, Column], vocab: Vocabulary) -> frozenset[str]:
     """api_key beside api_secret (consumer_key beside consumer_secret, access_key beside
     secret_key): the key names the pair, the secret authenticates it."""
-    out = []
-    for n in names:
-        if n not in vocab.key_ids:
-            continue
-        stem = n.removesuffix("_key").removesuffix("key")
-        secret = next((s for s in (f"{stem}_secret", f"{stem}secret", "secret_key",
-                                   f"secret_{n}") if s in names and s != n), None)
-        if secret is not None:
-            out.append((n, names[secret].column))
-    return tuple(out)
+    found = set()
+    for name in names.keys() & vocab.key_ids:
+        stem = name.removesuffix("_key").removesuffix("key")
+        if names.keys() & {f"{stem}_secret", f"{stem}secret", "secret_key", f"secret_{name}"}:
+            found.add(name)
+    return frozenset(found)
 
 
 def _sealed(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
