@@ -332,9 +332,10 @@ def classify_in_context(column: Column, context: Context | None = None,
         return None
     evidence = [base.reason] if base else []
     strength = STRENGTH[base.confidence] if base else 0
-    if (bare and tokens[-1] == bare[-1] and context.secret_table
-            and (base is None or base.confidence == "low")
-            and not _names_the_owner(tokens, context.table, vocab)):
+    # a table of secrets speaks for its columns but the one naming what the row belongs to
+    secret_row = context.secret_table and not _names_the_owner(tokens, context.table, vocab)
+    if (bare and tokens[-1] == bare[-1] and secret_row
+            and (base is None or base.confidence == "low")):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any
         # name whose head noun is one (a `lookup_hash` in an api_keys table)
         return Classification("credential", "high",
@@ -356,8 +357,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     if context.key_value and tokens == ("value",) and not context.secret_table:
         return None  # a settings store's value, no settings table's: its key says what it is
     boosts = []
-    if context.secret_table and not any("in table" in e for e in evidence) and not (
-            _names_the_owner(tokens, context.table, vocab)):
+    if secret_row and not any("in table" in e for e in evidence):
         boosts.append(f"table '{context.table}'")
     if context.expiry and context.expiry != column.column:
         boosts.append(f"sibling '{context.expiry}'")

@@ -55,19 +55,22 @@ def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | Non
     star_kwargs = bool(starstar) and any(
         a.star == "**" and dotted(a.value) == starstar for a in ret.args)
     plain = [a for a in ret.args if not a.star]
-    uses = (bool(names) and any(set(refs_in(a.value)) & names for a in plain)) or any(
-        a.star and dotted(a.value) not in (star, starstar) for a in ret.args) or any(
-        {r.split(".", 1)[0] for r in refs_in(v)} & {*names, star, starstar}
-        for _k, v in added)
+    unpacked = any(a.star and dotted(a.value) not in (star, starstar) for a in ret.args)
+
+    def fed(args: Sequence[cst.Arg], sets: Sequence[tuple[str, cst.BaseExpression]]) -> bool:
+        """Does a parameter feed one of ``args``, one of the keywords ``sets`` before the
+        return, or an argument unpacked other than as the passthrough?"""
+        return unpacked or (bool(names) and any(set(refs_in(a.value)) & names for a in args)) \
+            or any({r.split(".", 1)[0] for r in refs_in(v)} & {*names, star, starstar}
+                   for _k, v in sets)
+
     first = next((a for a in ret.args if a.keyword is None), None)
     # what names the column or labels it: a parameter there makes each call a different
     # column; one that only feeds a type's or a foreign key's arguments, doc= or the like does not
     naming = [a for a in plain if a is first or (
         a.keyword is not None and a.keyword.value in _SHAPING_KEYWORDS)]
-    shaped_by_params = (bool(names) and any(set(refs_in(a.value)) & names for a in naming)) or any(
-        a.star and dotted(a.value) not in (star, starstar) for a in ret.args) or any(
-        {r.split(".", 1)[0] for r in refs_in(v)} & {*names, star, starstar}
-        for k, v in added if k in _SHAPING_KEYWORDS)
+    uses = fed(plain, added)
+    shaped_by_params = fed(naming, [(k, v) for k, v in added if k in _SHAPING_KEYWORDS])
     return FactoryFacts(
         ident(stmt.name.value), ex.pos.line(stmt),
         dataclasses.replace(ex.call(ret), line=line, end_line=end_line), star_args,
