@@ -14,7 +14,7 @@ import pytest
 from reviewer.inventory import build_inventory
 from reviewer.sources import MemoryTree
 from reviewer.types import Config, ExternalClass, TableNaming
-from tests.test_scanner import MASK, PRIV, VIS, Row, row, scan, src
+from tests.test_scanner import MASK, PRIV, VIS, Row, assert_errors, row, scan, src
 
 D = textwrap.dedent
 FSA = "from flask_sqlalchemy import SQLAlchemy\n"
@@ -2480,10 +2480,7 @@ ERROR_CASES = [
 def test_errors(
     files: dict[str, str], naming: TableNaming | None, expected: list[tuple[str, int, str]]
 ) -> None:
-    inventory = scan(files, naming)
-    assert [(e.path, e.line) for e in inventory.errors] == [(p, n) for p, n, _ in expected]
-    for error, (_, _, pattern) in zip(inventory.errors, expected, strict=True):
-        assert re.search(pattern, error.message), error.message
+    assert_errors(scan(files, naming), expected)
 
 
 # A mixin whose declared_attr __tablename__ reads the class being mapped through cls, and one
