@@ -279,9 +279,14 @@ class ClassReader:
             labels = _merge_labels(
                 ex.labels, call.labels if call else (), ex.labels_in(ann, small)
             )
+            lone = None
+            if call is not None and isinstance(value, cst.Call) and len(value.args) == 1 and (
+                value.args[0].keyword is None and not value.args[0].star
+            ):
+                lone = str_expr(value.args[0].value)  # make_label(__tablename__)
             state.stmts.append(
                 Stmt(attr, line, end_line, annotation, call, (), labels, type_checking,
-                     through, nested, expr)
+                     through, nested, expr, lone_arg=lone)
             )
             declared = len(state.stmts)
 

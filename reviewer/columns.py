@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from reviewer import factory_calls
 from reviewer.column_calls import REF_KINDS, first_clause, harmless
 from reviewer.constants import EXTERNAL_NAME
 from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml
@@ -63,6 +64,11 @@ class ColumnBuilder(TableNames):
     _making: int = 0  # how deep type() templates are being expanded inside each other
     # every table with a history table: (table, class, path, __versioned__ options, and the
     # class's relationship(secondary=...) as (path, line, secondary), whose tables get one too)
+    # class factories (factory_calls): each function's class alone, until every use is read;
+    # the call sites read so far, as (file, line), and how many per (file, function)
+    templates: list[tuple[str, MadeClass, ClassNode]] = field(default_factory=list)
+    factory_sites: set[tuple[str, int]] = field(default_factory=set)
+    factory_uses: dict[tuple[str, str], int] = field(default_factory=dict)
     histories: list[tuple[str, str, str, VersionedFacts,
                           tuple[tuple[str, int, tuple[str, str]], ...]]] = field(
         default_factory=list)
@@ -121,6 +127,8 @@ class ColumnBuilder(TableNames):
             if call is None and not stmt.call.callee and self.sqlalchemy_expression(
                     path, stmt.nested):
                 return None  # faraday: _host_ip_query = select([Host.ip]).where(text(...))
+            if call is None and self.factory_class(node, stmt):
+                return None  # Label = make_label(__tablename__): a table of its own
             if call is None:
                 # The safety net: a call the reader cannot classify may build a column it
                 # cannot see (a factory, a partial, a re-export it failed to follow), and a
@@ -382,7 +390,55 @@ class ColumnBuilder(TableNames):
         for made in facts.returned:  # a function's class: mapped once even if never called
             node = self.resolver.class_node(path, f"{made.attribute}()")
             if node is not None and node.facts is made.body:
-                self.model_node(node)
+                if made.bind is not None and made.problem is not None:
+                    self.templates.append((path, made, node))  # factory_templates decides
+                else:
+                    self.model_node(node)
+
+    def factory_class(self, node: ClassNode, stmt: Stmt) -> bool:
+        """``Label = make_label(__tablename__)`` in ``node``'s body: the class the call makes,
+        read once per class statement (a mixin's call runs once, however many classes
+        inherit it); False when the call is no class factory the reader can bind."""
+        found = factory_calls.instance(self.resolver, node, stmt)
+        if found is None:
+            if stmt.call is None or factory_calls.template(
+                    self.resolver, node.path, stmt.call.callee) is None:
+                return False
+            self.blocked.add(self.table_of(node) or "")
+            self.error(node.path, stmt.line,
+                       f"{node.facts.name}.{stmt.attribute}: {stmt.call.callee}(...) makes a "
+                       "mapped class from its argument, which masking-reviewer cannot evaluate "
+                       "from the source, so the table it maps cannot be checked; pass the "
+                       "table's name alone: a string literal, a module constant or "
+                       "__tablename__")
+            return True
+        path, made = found
+        if (node.path, stmt.line) not in self.factory_sites:
+            self.factory_sites.add((node.path, stmt.line))
+            key = (path, made.attribute)
+            self.factory_uses[key] = self.factory_uses.get(key, 0) + 1
+            self.made_class(path, made, node, where=(
+                f"{made.attribute}({stmt.lone_arg and '...'}) called in "
+                f"{node.facts.name}.{stmt.attribute} ({node.path}:{stmt.line})"))
+        return True
+
+    def factory_templates(self, files: Sequence[str]) -> None:
+        """A class factory's class alone, its parameter unknown, blocks where the function is
+        defined unless every use of the function was a call read as the class it makes."""
+        for path, made, node in self.templates:
+            read = self.factory_uses.get((path, made.attribute), 0)
+            imported = factory_calls.imported_elsewhere(self.resolver, files, path,
+                                                        made.attribute)
+            if read and read == made.uses and not imported:
+                continue
+            unread = made.uses - read
+            node.problem = f"{node.problem}; " + (
+                "another file imports the function" if imported else
+                f"{unread} of its {made.uses} uses in this file "
+                f"{'is' if unread == 1 else 'are'} no call in a mapped class's body that "
+                f"passes the name alone (Label = {made.attribute}(__tablename__)), which is "
+                "what the reader reads")
+            self.model_node(node)
 
     def runtime_mapper(self, node: ClassNode) -> tuple[str, int, str, str] | None:
         """Where a repository class ``node`` derives from (itself included), or its metaclass,
@@ -988,7 +1044,8 @@ class ColumnBuilder(TableNames):
         return found
 
     def made_class(self, path: str, made: MadeClass, sub: ClassNode | None = None,
-                   owner: str = "", table: str | None = None) -> None:
+                   owner: str = "", table: str | None = None, where: str | None = None
+                   ) -> None:
         """The class ``type(...)`` makes, read like a class statement: in ``owner``'s
         declared_attr, the one it makes for the mapped class ``sub`` (its name and
         ``__tablename__`` evaluated with ``cls`` = sub, whose table is ``table``); at module
@@ -996,7 +1053,8 @@ class ColumnBuilder(TableNames):
         table, or in its mapped base's under single-table inheritance."""
         from reviewer.facts import SELF_BASE  # not at import: review and the warm path skip facts
 
-        where = f"type(...) in {owner}.{made.attribute}" if sub is not None else "type(...)"
+        where = where or (f"type(...) in {owner}.{made.attribute}" if sub is not None
+                          else "type(...)")
         for_sub = f" for {sub.facts.name}" if sub is not None else ""
         clsname = sub.facts.name if sub is not None else None
         if not any(not base or base == SELF_BASE or self.maybe_mapped_base(path, base)

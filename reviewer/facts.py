@@ -94,6 +94,9 @@ class Stmt:
     # class body that returns one call: the helper's name (``call`` is what it returns). A
     # subclass that binds the name changes the column, which the inventory checks
     via: str | None = None
+    # ``Label = make_label(__tablename__)``: the call's one argument, given alone and by
+    # position, as a string expression: what a class factory's parameter is bound to
+    lone_arg: StrExpr | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +204,13 @@ class MadeClass:
     # ``return Meta("VersionedBase", (object,), {...})`` in a function: the callee, a class of
     # the repository the resolver judges as a metaclass (None: type() or a class statement)
     maker: str | None = None
+    # ``def make_label(table): class Label(Base): __tablename__ = f"{table}_labels" ...``: the
+    # function's first parameter, when it is the only one the class reads and it reads it only
+    # to build names (__tablename__, a column's name, a ForeignKey's target, a constraint's):
+    # a call that gives it as a string makes a class the inventory can read (problem says why
+    # the class alone cannot be). None for any other function.
+    bind: str | None = None
+    uses: int = 0  # with bind: how often the module names the function besides its def
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +399,7 @@ def _enc_ann(a: AnnFacts | None) -> list[Any] | None:
 def _enc_stmt(s: Stmt) -> list[Any]:
     return [s.attribute, s.line, s.end_line, _enc_ann(s.annotation),
             _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking,
-            _enc_call(s.through), list(s.nested), s.expr, s.via]
+            _enc_call(s.through), list(s.nested), s.expr, s.via, s.lone_arg]
 
 
 def _enc_class(c: ClassFacts) -> list[Any]:
@@ -411,7 +421,7 @@ def _enc_class(c: ClassFacts) -> list[Any]:
 
 def _enc_made(m: MadeClass) -> list[Any]:
     return [m.attribute, m.line, m.end_line, m.name_expr, _enc_class(m.body), m.problem,
-            m.maker]
+            m.maker, m.bind, m.uses]
 
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
@@ -479,10 +489,10 @@ def _ann(d: Any) -> AnnFacts | None:
 
 def _stmt(d: Any) -> Stmt:
     (attribute, line, end_line, ann, call, decorators, labels, type_checking, through, nested,
-     expr, via) = d
+     expr, via, lone_arg) = d
     return Stmt(str(attribute), int(line), int(end_line), _ann(ann), _call(call),
                 tuple(decorators), tuple(labels), bool(type_checking), _call(through),
-                tuple(nested), expr, via)
+                tuple(nested), expr, via, _tuples(lone_arg) if lone_arg is not None else None)
 
 
 def _class(d: Any) -> ClassFacts:
@@ -510,9 +520,9 @@ def _class(d: Any) -> ClassFacts:
 
 
 def _made(d: Any) -> MadeClass:
-    attribute, line, end_line, expr, body, problem, maker = d
+    attribute, line, end_line, expr, body, problem, maker, bind, uses = d
     return MadeClass(str(attribute), int(line), int(end_line), _tuples(expr), _class(body),
-                     problem, maker)
+                     problem, maker, bind, int(uses))
 
 
 def facts_from_json(data: Any) -> ModuleFacts:

@@ -161,6 +161,7 @@ def _build(
             # A hierarchy the resolver does not handle must block, never crash the gate.
             builder.error(path, 1, f"the reviewer could not resolve this file "
                           f"({type(exc).__name__}: {exc}); please report it")
+    builder.factory_templates(files)
     add_history_tables(builder)
     builder.empty_tables()
     return _finish(builder, files), repo.externals.read_installed

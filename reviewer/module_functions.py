@@ -8,15 +8,16 @@ return."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
 from reviewer.bodies import Returns, returned_values, top_calls
 from reviewer.calls import Extractor
 from reviewer.class_body import DECLARED, ClassReader
-from reviewer.facts import FactoryFacts, MadeClass
+from reviewer.facts import INDEX_MAKERS, FactoryFacts, MadeClass
 from reviewer.node_positions import Positions
+from reviewer.str_exprs import str_expr
 from reviewer.syntax import (
     block_body,
     dotted,
@@ -181,6 +182,13 @@ def class_function(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
                    f"{f' (line {at})' if at else ''}, which could change the class")
     elif (used := _params_used(node, names)) is not None:
         problem = _SHAPED_BY.format(used=used)
+        bind = _bound_param(node, names)
+        positional = [*stmt.params.posonly_params, *stmt.params.params]
+        if bind is not None and positional and ident(positional[0].name.value) == bind:
+            return MadeClass(
+                ident(stmt.name.value), reader.first_line(stmt), pos.end_line(stmt),
+                ("lit", ident(name)), reader.class_(node), problem, bind=bind,
+            )
     return MadeClass(
         ident(stmt.name.value), reader.first_line(stmt), pos.end_line(stmt),
         ("lit", ident(name)), reader.class_(node), problem,
@@ -259,6 +267,76 @@ def _same(values: Sequence[cst.BaseExpression | None]) -> bool:
     first = values[0] if values else None
     return all(v is first or (v is not None and first is not None and v.deep_equals(first))
                for v in values[1:])
+
+
+def _bound_param(node: cst.ClassDef, params: set[str]) -> str | None:
+    """The one parameter a class statement reads, when it reads it only to build names the
+    inventory evaluates per call (MLRun's ``make_label(table)``: ``__tablename__ =
+    f"{table}_labels"``, ``ForeignKey(f"{table}.id")``, a constraint's name): in
+    ``__tablename__``, a column call's first argument, a ForeignKey's arguments, or a
+    constraint's or index's in ``__table_args__``. None when it reads another parameter, or
+    reads this one anywhere else (a type's length, info=, a base): each call could then map
+    something the names do not show."""
+    if any(set(_heads(part)) & params for part in (*node.decorators, *node.bases,
+                                                       *node.keywords)):
+        return None
+    read: set[str] = set()
+    for stmt, small in statements(block_body(node.body)):
+        if isinstance(stmt, cst.FunctionDef):
+            if {(dotted(uncall(d.decorator)) or "").rsplit(".", 1)[-1]
+                    for d in stmt.decorators} & DECLARED and set(_heads(stmt)) & params:
+                return None
+            continue  # a method runs later, on instances
+        if not isinstance(small, (cst.Assign, cst.AnnAssign)):
+            if set(_heads(small if small is not None else stmt)) & params:
+                return None
+            continue
+        value = small.value
+        targets = small.targets if isinstance(small, cst.Assign) else [small]
+        if value is None:
+            continue
+        names = {dotted(t.target) for t in targets}
+        if names == {"__tablename__"}:
+            if str_expr(value) is None and set(_heads(value)) & params:
+                return None
+            read.update(set(_heads(value)) & params)
+            continue
+        for part, allowed in _name_parts(value, names == {"__table_args__"}):
+            found = set(_heads(part)) & params
+            if found and not allowed:
+                return None
+            read.update(found)
+    return next(iter(read)) if len(read) == 1 else None
+
+
+def _name_parts(value: cst.BaseExpression, table_args: bool
+                ) -> Iterator[tuple[cst.CSTNode, bool]]:
+    """The parts of a class-body value, each with whether a parameter may be read there: the
+    arguments of a ForeignKey, a column call's first argument when it is a string expression,
+    and in ``__table_args__`` a constraint's or index's arguments."""
+    if isinstance(value, cst.Call):
+        callee = (dotted(value.func) or "").rsplit(".", 1)[-1]
+        if callee == "ForeignKey" or (table_args and callee in INDEX_MAKERS):
+            yield value, True
+            return
+        yield value.func, False
+        for index, arg in enumerate(value.args):
+            if index == 0 and arg.keyword is None and not arg.star and not table_args and (
+                str_expr(arg.value) is not None
+            ):
+                yield arg, True
+            else:
+                yield from _name_parts(arg.value, table_args)
+        return
+    if isinstance(value, (cst.Tuple, cst.List)) and table_args:
+        for element in value.elements:
+            yield from _name_parts(element.value, table_args)
+        return
+    yield value, False
+
+
+def _heads(node: cst.CSTNode) -> list[str]:
+    return [ref.split(".", 1)[0] for ref in refs_in(node)]
 
 
 def _params_used(node: cst.ClassDef, params: set[str]) -> str | None:

@@ -196,6 +196,17 @@ class _ModuleBuilder:
                     if returned is not None:
                         self.returned.append(returned)
 
+    def count_uses(self, module: cst.Module) -> None:
+        """How often the module names each class factory whose class a call can bind
+        (MadeClass.bind), besides its def: the inventory reads the class at each call it can
+        evaluate, and the class alone only when some use is not one of those."""
+        names = {m.attribute for m in self.returned if m.bind}
+        counter = _NameCounter(names)
+        module.visit(counter)
+        self.returned = [
+            dataclasses.replace(m, uses=counter.counts[m.attribute] - counter.defs[m.attribute])
+            if m.bind else m for m in self.returned]
+
     def module_try(self, stmt: cst.Try | cst.TryStar) -> None:
         """Every block that may run, as for if/else, except the stand-in an import fallback
         binds: after ``try: from flask_dance... import Mixin`` / ``except ImportError: Mixin =
@@ -640,6 +651,8 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         builder = _ModuleBuilder(extractor, type_calls="type(" in text,
                                  callables=callables)
         builder.module_body(module.body)
+        if any(m.bind for m in builder.returned):
+            builder.count_uses(module)
         if "map_imperatively" in text or "mapper(" in text:
             builder.function_mappings(module)
         builder.class_imports()
@@ -720,6 +733,21 @@ def _stray_where(outer: str, owner: str | None, read: bool) -> str:
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
                             "BaseException"})
+
+
+class _NameCounter(cst.CSTVisitor):
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.counts = dict.fromkeys(names, 0)
+        self.defs = dict.fromkeys(names, 0)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.names:
+            self.counts[node.value] += 1
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.name.value in self.names:
+            self.defs[node.name.value] += 1
 
 
 def _catches_import_error(handler: cst.ExceptHandler | cst.ExceptStarHandler) -> bool:

@@ -20,6 +20,32 @@ D = textwrap.dedent
 FSA = "from flask_sqlalchemy import SQLAlchemy\n"
 V = "from app.vis import ColumnVisibility\n"
 
+# MLRun's models: make_label(table) defines and returns class Label, its table and foreign key
+# named from the parameter; each mapped class's body calls it (lines 19, 23)
+_FACTORY = """\
+from sqlalchemy import UniqueConstraint
+def make_label(table):
+    class Label(Base):
+        __tablename__ = f"{table}_labels"
+        __table_args__ = (UniqueConstraint("name", "parent", name=f"_{table}_labels_uc"),)
+        id = Column(Integer, primary_key=True)
+        name = Column(String(255))
+        value = Column(String(255), info={"v": ColumnVisibility.PRIVATE})
+        parent = Column(Integer, ForeignKey(f"{table}.id"))
+    return Label
+class Run(Base):
+    __tablename__ = "runs"
+    id = Column(Integer, primary_key=True)
+    Label = make_label(__tablename__)
+class Project(Base):
+    __tablename__ = "projects"
+    id = Column(Integer, primary_key=True)
+    Label = make_label("projects")
+"""
+_FACTORY_CLASS = (r"^class Label: it is the class make_label\(\) \(app/m\.py:7\) returns, but the "
+                  r"class reads the parameter 'table' where it shapes the table or its columns, "
+                  r"so each call may map something different")
+
 CASES = [
     # ------------------------------------------------------------------ bases
     pytest.param(
@@ -1506,6 +1532,19 @@ CASES = [
              path="app/m.py", declared_in="ModelEndpointsBaseTable")],
         id="a table and a column named by a plain class's constants (mlrun: EventFieldType)",
     ),
+    pytest.param(
+        {"app/m.py": src(_FACTORY)},
+        None,
+        [Row("runs", "id", "Run", "id", 18, nullable=False),
+         Row("projects", "id", "Project", "id", 22, nullable=False),
+         *(Row(f"{t}_labels", c, "Label", c, line, labels, nullable)
+           for t in ("runs", "projects")
+           for c, line, labels, nullable in (("id", 11, (), False), ("name", 12, (), True),
+                                             ("value", 13, (PRIV,), True),
+                                             ("parent", 14, (), True)))],
+        id="a class factory called in mapped classes' bodies with __tablename__ or a literal: "
+           "one table per call",
+    ),
 ]
 
 
@@ -1748,6 +1787,46 @@ ERROR_CASES = [
         [("app/m.py", 7, r"^class Named: it is the class named_model\(\) \(app/m\.py:6\) "
           r"returns, but the class reads the parameter 'name'")],
         id="broken: a mapped class a function returns, its __tablename__ a parameter, blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src(_FACTORY + 'Extra = make_label("extras")\n')},
+        None,
+        [("app/m.py", 8, _FACTORY_CLASS + r"; 1 of its 3 uses in this file is no call in a mapped "
+          r"class's body that passes the name alone \(Label = make_label\(__tablename__\)\), "
+          r"which is what the reader reads, so its columns cannot be read")],
+        id="broken: a class factory also called at module level blocks at its class",
+    ),
+    pytest.param(
+        {"app/m.py": src(_FACTORY.replace('"projects")', "compute())"))},
+        None,
+        [("app/m.py", 8, _FACTORY_CLASS + r"; 1 of its 2 uses"),
+         ("app/m.py", 23, r"^Project\.Label: make_label\(\.\.\.\) makes a mapped class from its "
+          r"argument, which masking-reviewer cannot evaluate from the source, so the table it "
+          r"maps cannot be checked; pass the table's name alone")],
+        id="broken: a class factory given a name the reader cannot evaluate blocks at the call "
+           "and at its class",
+    ),
+    pytest.param(
+        {"app/m.py": src(_FACTORY.replace('ColumnVisibility.PRIVATE}', 'table}'))},
+        None,
+        [("app/m.py", 8, _FACTORY_CLASS + r", so its columns cannot be read"),
+         ("app/m.py", 19, r"^Run\.Label: cannot resolve make_label\(\.\.\.\)"),
+         ("app/m.py", 23, r"^Project\.Label: cannot resolve make_label\(\.\.\.\)")],
+        id="broken: a class factory whose parameter labels a column is read at no call",
+    ),
+    pytest.param(
+        {"app/m.py": src(_FACTORY),
+         "app/o.py": src(D("""\
+            from app.m import make_label
+            class Other(Base):
+                __tablename__ = "others"
+                id = Column(Integer, primary_key=True)
+                Label = make_label(__tablename__)
+            """))},
+        None,
+        [("app/m.py", 8, _FACTORY_CLASS + r"; another file imports the function, so its columns "
+          r"cannot be read")],
+        id="broken: a class factory another file imports blocks at its class",
     ),
     pytest.param(
         {"app/m.py": src("""\
