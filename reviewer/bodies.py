@@ -440,6 +440,37 @@ class FunctionMappings(cst.CSTVisitor):
         return expr
 
 
+class FunctionTables(cst.CSTVisitor):
+    """``def create_a_model(metadata): return Table("alarm", metadata, Column(...), ...)``:
+    a ``Table(...)`` with columns written out, built in a function or method body (monasca-api
+    builds its whole schema so). Calling the function defines the table, so it is read like a
+    module-level one. A table with no column written out is left to FunctionMappings (one that
+    is mapped) or is a probe (``Table(name, meta, autoload_with=engine)``); a class statement
+    inside a function is read as a class (module_functions.class_function), not here."""
+
+    def __init__(self) -> None:
+        self.tables: list[cst.Call] = []
+        self.depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return self.depth == 0
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if self.depth and _callee_tail(node) == "Table" and any(
+            a.keyword is None and not a.star and column_spelled(a.value) for a in node.args
+        ):
+            self.tables.append(node)
+            return False
+        return True
+
+
 def method_name(func: cst.BaseExpression) -> str:
     """``registry().map_imperatively``: the attribute called, when the receiver is no name."""
     return ident(func.attr.value) if isinstance(func, cst.Attribute) else ""

@@ -18,6 +18,7 @@ read, and reviewer.module_functions reads what a module-level function makes.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 import libcst as cst
@@ -26,6 +27,7 @@ from reviewer.bodies import (
     Assigned,
     Builds,
     FunctionMappings,
+    FunctionTables,
     Returns,
     SpelledColumns,
     TypeCalls,
@@ -307,7 +309,8 @@ class _ModuleBuilder:
         can vanish without an MR007. Those the facts hold (a Table's arguments, a late
         mapping, an alias) are the inventory's; a class body's assignments are its class's
         (mapped, a mixin, or a Core Table the inventory reads); function bodies run later, if
-        ever, and are left out knowingly. Any other is recorded as a stray. ``owner``: the
+        ever, and are left out knowingly, but for the Table(...) calls they build
+        (function_tables, function_mappings). Any other is recorded as a stray. ``owner``: the
         class whose body this is; ``read``: whether the class reader reads that body (it
         reads a class nested in a class only as nested_classes.readable_nested allows)."""
         for stmt, small in statements(body):
@@ -519,6 +522,17 @@ class _ModuleBuilder:
              star + code(table), owner)
             for call, table, owner, star in finder.opaque)
 
+    def function_tables(self, module: cst.Module) -> None:
+        """Tables with columns written out in a function or method body (FunctionTables),
+        recorded like module-level ones unless function_mappings has them already."""
+        finder = FunctionTables()
+        module.visit(finder)
+        known = {(c.line, c.callee) for c in self.tables}
+        for call in finder.tables:
+            facts = self.ex.call(call)
+            if (facts.line, facts.callee) not in known:
+                self.tables.append(facts)
+
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
         keyword arguments of ``Base = declarative_base(cls=Mixin)``, ``__all__``, and strings
@@ -655,6 +669,8 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
             builder.count_uses(module)
         if "map_imperatively" in text or "mapper(" in text:
             builder.function_mappings(module)
+        if _INDENTED_TABLE.search(text):
+            builder.function_tables(module)
         builder.class_imports()
         if "olumn" in text:
             builder.stray_columns(module.body)
@@ -733,6 +749,10 @@ def _stray_where(outer: str, owner: str | None, read: bool) -> str:
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
                             "BaseException"})
+
+
+# a Table( call on an indented line: what FunctionTables looks for (and class bodies' tables)
+_INDENTED_TABLE = re.compile(r"^[ \t]+\S.*\bTable\(", re.MULTILINE)
 
 
 class _NameCounter(cst.CSTVisitor):

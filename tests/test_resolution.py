@@ -1545,6 +1545,30 @@ CASES = [
         id="a class factory called in mapped classes' bodies with __tablename__ or a literal: "
            "one table per call",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            from sqlalchemy import MetaData
+            def create_all(metadata):
+                create_alarm_model(metadata)
+                Repository(metadata)
+            def create_alarm_model(metadata=None):
+                return Table("alarm", metadata,
+                             Column("id", String(36)),
+                             Column("link", String(512), info={"v": ColumnVisibility.PRIVATE}))
+            def probe(engine):
+                return Table("alarm", MetaData(), autoload_with=engine)
+            class Repository:
+                def __init__(self, metadata):
+                    self.tokens = Table("tokens", metadata, Column("token", String(36)))
+            create_all(Base.metadata)
+            """)},
+        None,
+        [Row("alarm", "id", None, None, 12),
+         Row("alarm", "link", None, None, 13, (PRIV,)),
+         Row("tokens", "token", None, None, 18)],
+        id="Table(...) with columns written out in a function or a method (monasca-api's "
+           "create_*_model(metadata)); a reflected probe adds none",
+    ),
 ]
 
 
@@ -1827,6 +1851,15 @@ ERROR_CASES = [
         [("app/m.py", 8, _FACTORY_CLASS + r"; another file imports the function, so its columns "
           r"cannot be read")],
         id="broken: a class factory another file imports blocks at its class",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            def create_model(name, metadata=None):
+                return Table(name, metadata, Column("id", String(36)))
+            """)},
+        None,
+        [("app/m.py", 7, r"^Table\(\.\.\.\) name cannot be computed from the source")],
+        id="broken: Table(...) in a function, named by its parameter, blocks",
     ),
     pytest.param(
         {"app/m.py": src("""\
