@@ -527,9 +527,14 @@ def _installed_module(path: str) -> str | None:
 
 def _names_module_class(message: str, module: str) -> bool:
     """Does an error name a class defined at the top of ``module`` (``module.Name``, not
-    ``module.sub.Name``)?"""
-    return re.search(rf"(?<![\w.]){re.escape(module)}\.[A-Za-z_]\w*(?![\w.])",
-                     message) is not None
+    ``module.sub.Name``), or a function of its package called in the repository with the
+    repository's models (``coaster.sqlalchemy.add_primary_relationship``, whose association
+    table is labelled at ``site-packages:coaster/sqlalchemy/functions.py``)?"""
+    if re.search(rf"(?<![\w.]){re.escape(module)}\.[A-Za-z_]\w*(?![\w.])", message):
+        return True
+    package = module.split(".", 1)[0]
+    return re.search(rf"\((?:{re.escape(package)})(?:\.\w+)+, from the package "
+                     rf"'{re.escape(package)}'\) is given", message) is not None
 
 
 def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],

@@ -387,6 +387,8 @@ class ColumnBuilder(TableNames):
             self.late_mapping(path, late)
         for made in facts.made:
             self.made_class(path, made)
+        for line, callee, given in facts.module_calls:
+            self.package_call(path, line, callee, given)
         for made in facts.returned:  # a function's class: mapped once even if never called
             node = self.resolver.class_node(path, f"{made.attribute}()")
             if node is not None and node.facts is made.body:
@@ -394,6 +396,32 @@ class ColumnBuilder(TableNames):
                     self.templates.append((path, made, node))  # factory_templates decides
                 else:
                     self.model_node(node)
+
+    def package_call(self, path: str, line: int, callee: str, given: Sequence[str]) -> None:
+        """A package's function called at module level with a mapped class or a MetaData
+        (coaster's ``add_primary_relationship(Account, "primary_email", AccountEmail, ...)``
+        builds an association table) may build tables or columns the reader cannot see: it
+        blocks, unless it is SQLAlchemy's, the standard library's, or declared to build none."""
+        ref = self.resolver.resolve(path, callee)
+        if ref.kind != "external" or ref.qual.startswith("functools.") or self.unclassified(
+                path, CallFacts(callee, line)) is None:
+            return  # functools.partial(Model, ...) makes a callable, not a table
+        schema = next((n for n in given if tail(n).lower() == "metadata" or (
+            (found := self.resolver.resolve(path, n)).kind == "class"
+            and (node := self.resolver.class_node(found.path, found.name)) is not None
+            and node.declarative)), None)
+        if schema is None:
+            return
+        what = "the MetaData" if tail(schema).lower() == "metadata" else "the mapped class"
+        entry = self.builds_none_entry(path, callee)
+        self.error(path, line,
+                   f"{callee}(...) ({ref.qual}, from the package "
+                   f"{ref.qual.split('.', 1)[0]!r}) is given "
+                   f"{what} {schema}, so it may build tables or columns masking-reviewer "
+                   "cannot see, and a labelled one would pass unchecked; declare them in a "
+                   "class body or a Table(...)"
+                   + (f", or, if it builds none, declare it in [tool.masking-reviewer."
+                      f"{CONFIG_KEY}]: {entry}" if entry else ""))
 
     def factory_class(self, node: ClassNode, stmt: Stmt) -> bool:
         """``Label = make_label(__tablename__)`` in ``node``'s body: the class the call makes,

@@ -330,6 +330,10 @@ class ModuleFacts:
     # (line, callee as written, "().name" when its receiver is no dotted name, the table argument
     # as written, the module-level class whose body holds the call, "" for none)
     opaque_mappings: tuple[tuple[int, str, str, str], ...] = ()
+    # ``add_primary_relationship(Account, "primary_email", AccountEmail, ...)`` at module level:
+    # (line, callee, the dotted names it is given), for calls given any; a package's function
+    # given a mapped class may build tables or columns (ColumnBuilder.package_call)
+    module_calls: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
 
 
 # Calls spelled like an index or a constraint, by the callee's last name: a column-spelled
@@ -459,6 +463,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [list(stray) for stray in facts.strays],
         [[name, list(callees)] for name, callees in facts.expressions],
         [list(m) for m in facts.opaque_mappings],
+        [[line, callee, list(names)] for line, callee, names in facts.module_calls],
     ]
 
 
@@ -530,7 +535,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
      rebound, returns, late, factories, made, table_bindings, returned, standins,
-     standin_imports, functions, strays, expressions, opaque_mappings) = data
+     standin_imports, functions, strays, expressions, opaque_mappings, module_calls) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -570,4 +575,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
         strays=tuple((int(n), str(c), str(w), str(i)) for n, c, w, i in strays),
         expressions=tuple((str(n), tuple(map(str, cs))) for n, cs in expressions),
         opaque_mappings=tuple((int(n), str(c), str(t), str(o)) for n, c, t, o in opaque_mappings),
+        module_calls=tuple((int(n), str(c), tuple(map(str, a))) for n, c, a in module_calls),
     )

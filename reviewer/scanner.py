@@ -128,6 +128,7 @@ class _ModuleBuilder:
         self.strays: list[tuple[int, str, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
         self.opaque_mappings: list[tuple[int, str, str, str]] = []
+        self.module_calls: list[tuple[int, str, tuple[str, ...]]] = []
         self.class_reader = ClassReader(ex, self.errors, self.late, self.instances, callables,
                                         type_calls)
 
@@ -399,6 +400,9 @@ class _ModuleBuilder:
                     # blocks on (ClassReader.shared_column, ColumnBuilder.read_table)
                     self.consumed.add(id(value))
             self.late_mapping(small, target, value, callee)
+            given = tuple(n for a in value.args if not a.star and (n := dotted(a.value)))
+            if callee and given:
+                self.module_calls.append((ex.pos.line(value), callee, given))
             positional = [a.value for a in value.args if a.keyword is None and not a.star]
             if callee.rsplit(".", 1)[-1] == "Table" or (
                 # make_table("users", meta, Column(...)): maybe a Table under another name;
@@ -714,6 +718,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         expressions=tuple(builder.expressions),
         strays=tuple(builder.strays),
         opaque_mappings=tuple(builder.opaque_mappings),
+        module_calls=tuple(builder.module_calls),
     )
 
 

@@ -730,6 +730,29 @@ def test_an_mr007_on_a_third_party_base_covers_the_columns_it_adds(
     assert silent_misses([("sessions", "token")], labels, errors) == silent
 
 
+_PACKAGE_CALL = ("add_primary_relationship(...) ({qual}, from the package 'coaster') is given "
+                 "the mapped class Account, so it may build tables or columns ...")
+
+
+@pytest.mark.parametrize(("qual", "silent"), [
+    pytest.param("coaster.sqlalchemy.add_primary_relationship", [],
+                 id="a package's function given the models covers the tables its package builds"),
+    pytest.param("coasterx.sqlalchemy.add_primary_relationship",
+                 [("account_account_email_primary", "account_id")],
+                 id="another package's function does not"),
+])
+def test_an_mr007_on_a_package_call_covers_the_tables_its_package_builds(
+        qual: str, silent: list[tuple[str, str]]) -> None:
+    from benchmarks.real_world import silent_misses
+
+    labels = [LabelRow("p", "site-packages:coaster/sqlalchemy/functions.py",
+                       "account_account_email_primary", "account_id", "none", "", "")]
+    errors = [{"path": "funnel/models/account.py", "line": 2895,
+               "message": _PACKAGE_CALL.format(qual=qual)}]
+    assert silent_misses([("account_account_email_primary", "account_id")], labels,
+                         errors) == silent
+
+
 def test_a_table_read_in_part_is_not_covered_by_an_mr007_on_its_module() -> None:
     """An unknown base blocks its whole class: a table with a column found was read, so the
     module's MR007 (on another class) does not account for the column it lacks."""

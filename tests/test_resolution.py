@@ -1863,6 +1863,32 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from coaster.sqlalchemy import add_primary_relationship
+            from sqlalchemy_continuum import version_class
+            import searchable
+            class Account(Base):
+                __tablename__ = "accounts"
+                id = Column(Integer, primary_key=True)
+            add_primary_relationship(Account, "primary_email", Account, "account", "account_id")
+            AccountVersion = version_class(Account)
+            searchable.make_searchable(Base.metadata)
+            searchable.configure(options={"language": "english"})
+            """)},
+        None,
+        [("app/m.py", 12, r"^add_primary_relationship\(\.\.\.\) "
+          r"\(coaster\.sqlalchemy\.add_primary_relationship, from the package 'coaster'\) is "
+          r"given the mapped class Account, so it may build tables or columns masking-reviewer "
+          r"cannot see, and a labelled one would pass unchecked; declare them in a class body "
+          r"or a Table\(\.\.\.\), or, if it builds none, declare it in "
+          r"\[tool\.masking-reviewer\.external-bases\]: "
+          r"\"coaster\.sqlalchemy\.add_primary_relationship\" = \{ columns = \[\] \}$"),
+         ("app/m.py", 14, r"^searchable\.make_searchable\(\.\.\.\) .* is given the MetaData "
+          r"Base\.metadata, so it may build tables")],
+        id="broken: a package's function called at module level with a model or the MetaData "
+           "blocks, unless it is declared to build none (SQLAlchemy-Continuum's version_class)",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             class OldBase(Base):
                 __abstract__ = True
             def pick_base(legacy):
