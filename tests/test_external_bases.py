@@ -212,6 +212,36 @@ SHIPPED_CASES = [
          ("pages", "id", "id", False, None, 8)],
         id="sqlalchemy-utils Timestamp (installed here: read from its source)",
     ),
+    pytest.param(
+        """\
+        from uuid import UUID
+        from coaster.sqlalchemy import (BaseScopedIdNameMixin, CoordinatesMixin, ModelBase,
+                                        NoIdMixin, RoleMixin, relationship, with_roles)
+        class Model(ModelBase, DeclarativeBase):
+            pass
+        class Venue(CoordinatesMixin, BaseScopedIdNameMixin[UUID, "User"], Model):
+            __tablename__ = "venue"
+            address: Mapped[str | None]
+            project = with_roles(relationship("Project"), read={"all"})
+        class Saved(NoIdMixin, RoleMixin, Model):
+            __tablename__ = "saved"
+            user_id: Mapped[int] = mapped_column(primary_key=True)
+        """,
+        [("venue", "latitude", "latitude", True, "CoordinatesMixin", 10),
+         ("venue", "longitude", "longitude", True, "CoordinatesMixin", 10),
+         ("venue", "id", "id", False, "BaseScopedIdNameMixin", 10),
+         ("venue", "created_at", "created_at", False, "BaseScopedIdNameMixin", 10),
+         ("venue", "updated_at", "updated_at", False, "BaseScopedIdNameMixin", 10),
+         ("venue", "url_id", "url_id", False, "BaseScopedIdNameMixin", 10),
+         ("venue", "name", "name", False, "BaseScopedIdNameMixin", 10),
+         ("venue", "title", "title", False, "BaseScopedIdNameMixin", 10),
+         ("venue", "address", "address", True, None, 12),
+         ("saved", "created_at", "created_at", False, "NoIdMixin", 14),
+         ("saved", "updated_at", "updated_at", False, "NoIdMixin", 14),
+         ("saved", "user_id", "user_id", False, None, 16)],
+        id="coaster (hasgeek/funnel): ModelBase adds nothing; the Base*Mixin columns, generic "
+           "argument or not; with_roles(relationship(...)) builds no column",
+    ),
 ]
 
 
@@ -222,6 +252,29 @@ def test_external_bases_add_their_columns(
     inventory = scan(body)
     assert inventory.errors == ()
     assert sorted(cols(inventory), key=lambda c: (c[5], expected.index(c))) == expected
+
+
+def test_coaster_uuid_mixin_and_a_column_through_with_roles_still_block() -> None:
+    """coaster's UuidMixin adds a `uuid` column only when the class has no UUID primary key
+    (with `BaseMixin[UUID]` it is a synonym of `id`), so it is not declared; and a column
+    wrapped in with_roles(...) cannot be seen through the call. Both block (MR007)."""
+    inventory = scan("""\
+        from uuid import UUID
+        from coaster.sqlalchemy import BaseMixin, ModelBase, UuidMixin, with_roles
+        class Model(ModelBase, DeclarativeBase):
+            pass
+        class Membership(UuidMixin, BaseMixin[UUID, "User"], Model):
+            __tablename__ = "membership"
+        class Preferences(BaseMixin[int, "User"], Model):
+            __tablename__ = "preferences"
+            by_email: Mapped[bool] = with_roles(mapped_column(default=True), rw={"owner"})
+        """)
+    assert [(e.line, e.message.split(":", 1)[0]) for e in inventory.errors] == [
+        (9, "class Membership"), (13, "Preferences.by_email")]
+    assert "base class 'UuidMixin' is coaster.sqlalchemy.UuidMixin" in inventory.errors[0].message
+    assert "with_roles(...) is given mapped_column(...)" in inventory.errors[1].message
+    assert [(c.table, c.column) for c in inventory.columns] == [
+        ("preferences", "created_at"), ("preferences", "id"), ("preferences", "updated_at")]
 
 
 def test_flask_security_fsqla_v3_user_mixin_has_its_columns() -> None:
