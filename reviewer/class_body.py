@@ -807,19 +807,36 @@ def _target_names(target: cst.BaseExpression) -> list[str]:
 def call_parts(call: cst.Call) -> tuple[tuple[str, ...], cst.BaseExpression | None]:
     """What a call assigned as an attribute holds besides itself: the callees inside it (none
     under a call spelled like a column: its arguments are configuration) and, for ``cast(T,
-    value)``, the value."""
+    value)`` or ``wrapper(Column(...), ...)``, the value it may hand back."""
     nested = () if _COLUMN_CALL.fullmatch(dotted(call.func) or "") else nested_calls(call)
     return nested, _cast_value(call)
 
 
 def _cast_value(call: cst.Call) -> cst.BaseExpression | None:
-    """``cast(T, value)``: the value (whether the callee is typing.cast is the inventory's to
-    resolve)."""
+    """``cast(T, value)``: the value; ``with_roles(mapped_column(...), read={...})``, a call
+    no SQLAlchemy construct is spelled like given a column call first: that call. Whether the
+    callee is typing.cast or a function declared to return what it is given (external kind
+    "passthrough") is the inventory's to resolve (ColumnCalls.uncast); any other callee is
+    read as the call it is."""
     args = call.args
-    if ((dotted(call.func) or "").rsplit(".", 1)[-1] != "cast" or len(args) != 2
-            or any(a.keyword is not None or a.star for a in args)):
-        return None
-    return args[1].value
+    callee = (dotted(call.func) or "").rsplit(".", 1)[-1]
+    if callee == "cast" and len(args) == 2 and not any(
+            a.keyword is not None or a.star for a in args):
+        return args[1].value
+    first = args[0] if args else None
+    if first is not None and first.keyword is None and not first.star and (
+        callee not in _COLUMN_WRAPPERS and isinstance(first.value, cst.Call)
+        and _COLUMN_CALL.fullmatch(dotted(first.value.func) or "")
+    ):
+        return first.value
+    return None
+
+
+# SQLAlchemy's constructs that take a column first and are read as themselves (CallFacts.inner)
+_COLUMN_WRAPPERS = frozenset({
+    "column_property", "deferred", "synonym", "query_expression", "composite", "Column",
+    "mapped_column", "cast",
+})
 
 
 # What SQLAlchemy runs while it maps a class, which can make tables of its own

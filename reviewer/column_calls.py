@@ -331,10 +331,15 @@ class ColumnCalls:
 
     def uncast(self, path: str, through: CallFacts | None) -> CallFacts | None:
         """The call a value is read as when ``through`` wraps it: ``through`` itself unless it
-        is typing.cast (then None: the wrapped call stands)."""
-        if through is None or self.resolver.qual(path, through.callee) in _CASTS:
+        is typing.cast or a function declared to return what it is given (then None: the
+        wrapped call stands)."""
+        if through is None:
             return None
-        return through
+        q = self.resolver.qual(path, through.callee)
+        if q in _CASTS:
+            return None
+        declared = self.resolver.externals.declared(q) if q is not None else None
+        return None if declared is not None and declared.kind == "passthrough" else through
 
     def builds_no_column(self, path: str, function: str) -> bool:
         """A repository function every return of which calls something known to build no

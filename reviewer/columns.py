@@ -102,6 +102,7 @@ class ColumnBuilder(TableNames):
                            "masking-reviewer reads, and a labelled one would pass unchecked; "
                            + _DECLARE_DIRECTLY)
                 return None
+        wrapped = stmt.through is not None  # with_roles(mapped_column(...)): a column given
         wrapper = self.uncast(path, stmt.through)
         if wrapper is not None:
             stmt = replace(stmt, call=wrapper, through=None)  # read as the call it is
@@ -152,6 +153,11 @@ class ColumnBuilder(TableNames):
                     entry = self.builds_none_entry(path, why[0])
                     declare = (f" or declare it in [tool.masking-reviewer.{CONFIG_KEY}]: "
                                f"{entry}" if entry else "")
+                    if wrapped and entry:
+                        # it is given a column: "builds none" would drop it; say what reads it
+                        declare = (f"; if it returns the column it is given, declare it in "
+                                   f"[tool.masking-reviewer.{CONFIG_KEY}]: "
+                                   + entry.replace("{ columns", '{ kind = "passthrough", columns'))
                     self.error(path, stmt.line,
                                f"{where}: cannot resolve {shown} "
                                f"({why[1]}), so masking-reviewer cannot tell whether it builds a "

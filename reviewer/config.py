@@ -74,7 +74,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "required": ["columns"],
                 "properties": {
-                    "kind": {"enum": ["mixin", "declarative-base", "history"]},
+                    "kind": {"enum": ["mixin", "declarative-base", "history", "passthrough"]},
                     "tablename": {"type": "string", "minLength": 1},
                     "columns": {
                         "type": "array",

@@ -360,7 +360,9 @@ class ExternalColumn:
 
 # "history": a mixin that gives every table deriving from it a <table>_history copy, as
 # SQLAlchemy's versioned_history example does (bcgov's sql-versioning packages it)
-ExternalKind = Literal["mixin", "declarative-base", "history"]
+# "passthrough": a function that returns the value it is given first, as typing.cast does
+# (coaster's with_roles(mapped_column(...), read={...})): the wrapped call is the column
+ExternalKind = Literal["mixin", "declarative-base", "history", "passthrough"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,13 +254,15 @@ def test_external_bases_add_their_columns(
     assert sorted(cols(inventory), key=lambda c: (c[5], expected.index(c))) == expected
 
 
-def test_coaster_uuid_mixin_and_a_column_through_with_roles_still_block() -> None:
+def test_coaster_uuid_mixin_blocks_and_a_column_through_with_roles_is_read() -> None:
     """coaster's UuidMixin adds a `uuid` column only when the class has no UUID primary key
-    (with `BaseMixin[UUID]` it is a synonym of `id`), so it is not declared; and a column
-    wrapped in with_roles(...) cannot be seen through the call. Both block (MR007)."""
+    (with `BaseMixin[UUID]` it is a synonym of `id`), so it is not declared and blocks
+    (MR007); with_roles(...) returns the column it is given (kind "passthrough"), so the
+    column is read through it, while a wrapper nobody declared still blocks."""
     inventory = scan("""\
         from uuid import UUID
         from coaster.sqlalchemy import BaseMixin, ModelBase, UuidMixin, with_roles
+        from acme import audited
         class Model(ModelBase, DeclarativeBase):
             pass
         class Membership(UuidMixin, BaseMixin[UUID, "User"], Model):
@@ -268,13 +270,18 @@ def test_coaster_uuid_mixin_and_a_column_through_with_roles_still_block() -> Non
         class Preferences(BaseMixin[int, "User"], Model):
             __tablename__ = "preferences"
             by_email: Mapped[bool] = with_roles(mapped_column(default=True), rw={"owner"})
+            by_sms: Mapped[bool] = audited(mapped_column(default=True))
         """)
     assert [(e.line, e.message.split(":", 1)[0]) for e in inventory.errors] == [
-        (9, "class Membership"), (13, "Preferences.by_email")]
+        (10, "class Membership"), (15, "Preferences.by_sms")]
     assert "base class 'UuidMixin' is coaster.sqlalchemy.UuidMixin" in inventory.errors[0].message
-    assert "with_roles(...) is given mapped_column(...)" in inventory.errors[1].message
-    assert [(c.table, c.column) for c in inventory.columns] == [
-        ("preferences", "created_at"), ("preferences", "id"), ("preferences", "updated_at")]
+    assert inventory.errors[1].message.endswith(
+        "; if it returns the column it is given, declare it in "
+        '[tool.masking-reviewer.external-bases]: "acme.audited" = '
+        '{ kind = "passthrough", columns = [] }')
+    assert sorted((c.table, c.column, c.line) for c in inventory.columns) == [
+        ("preferences", "by_email", 14), ("preferences", "created_at", 12),
+        ("preferences", "id", 12), ("preferences", "updated_at", 12)]
 
 
 def test_flask_security_fsqla_v3_user_mixin_has_its_columns() -> None:
