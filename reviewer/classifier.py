@@ -348,7 +348,8 @@ def classify_in_context(column: Column, context: Context | None = None,
             # salt is a verifier (cinder: transfers.crypt_hash). A coupon's code is neither.
             strength = 1
             evidence.append(f"name token '{bare[-1]}'")
-        elif said and not any(tokens[-len(s):] == s for s in vocab.metadata_suffixes):
+        elif said and not any(tokens[-len(s):] == s for s in vocab.metadata_suffixes) and (
+                tokens[-1] not in vocab.about_suffixes):  # a title describes the credential
             # a comment about tokens over a `serial` describes what the serial belongs to
             # (privacyidea: challenge.serial, "the token's serial")
             strength = 1

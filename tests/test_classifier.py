@@ -2244,6 +2244,24 @@ _VARIABLES = """
             ("credential", "high", "comment says 'api key', a JSON column: the comment lists "
              "what it keeps"),
             id="a JSON column whose comment lists an api_key among its fields (gns3-server)"),
+        pytest.param("""
+            class AuthClientCredential(Base):
+                __tablename__ = "auth_client_credential"
+                id = Column(Integer, primary_key=True)
+                #: User description for this credential
+                title = Column(Unicode(250), nullable=False, default="")
+                #: OAuth client secret, hashed
+                secret_hash = Column(String)
+            """, ("auth_client_credential", "title"), (None, None, None),
+            id="negative: the title a person gives a credential describes it (funnel)"),
+        pytest.param("""
+            class AuthClientPermissions(Base):
+                __tablename__ = "auth_client_permissions"
+                id = Column(Integer, primary_key=True)
+                #: The permissions as a string of tokens
+                access_permissions = Column("permissions", Unicode, default="")
+            """, ("auth_client_permissions", "permissions"), (None, None, None),
+            id="negative: permissions a comment calls 'a string of tokens' (funnel)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
