@@ -62,13 +62,13 @@ class ColumnBuilder(TableNames):
     # told so once, where its own models are (a pull request changing it sees why)
     told: set[tuple[str, int]] = field(default_factory=set)
     _making: int = 0  # how deep type() templates are being expanded inside each other
-    # every table with a history table: (table, class, path, __versioned__ options, and the
-    # class's relationship(secondary=...) as (path, line, secondary), whose tables get one too)
     # class factories (factory_calls): each function's class alone, until every use is read;
     # the call sites read so far, as (file, line), and how many per (file, function)
     templates: list[tuple[str, MadeClass, ClassNode]] = field(default_factory=list)
     factory_sites: set[tuple[str, int]] = field(default_factory=set)
     factory_uses: dict[tuple[str, str], int] = field(default_factory=dict)
+    # every table with a history table: (table, class, path, __versioned__ options, and the
+    # class's relationship(secondary=...) as (path, line, secondary), whose tables get one too)
     histories: list[tuple[str, str, str, VersionedFacts,
                           tuple[tuple[str, int, tuple[str, str]], ...]]] = field(
         default_factory=list)
@@ -438,7 +438,8 @@ class ColumnBuilder(TableNames):
             if stmt.call is None or factory_calls.template(
                     self.resolver, node.path, stmt.call.callee) is None:
                 return False
-            self.blocked.add(self.table_of(node) or "")
+            if (table := self.table_of(node)) is not None:
+                self.blocked.add(table)
             self.error(node.path, stmt.line,
                        f"{node.facts.name}.{stmt.attribute}: {stmt.call.callee}(...) makes a "
                        "mapped class from its argument, which masking-reviewer cannot evaluate "
@@ -452,7 +453,7 @@ class ColumnBuilder(TableNames):
             key = (path, made.attribute)
             self.factory_uses[key] = self.factory_uses.get(key, 0) + 1
             self.made_class(path, made, node, where=(
-                f"{made.attribute}({stmt.lone_arg and '...'}) called in "
+                f"{made.attribute}(...) called in "
                 f"{node.facts.name}.{stmt.attribute} ({node.path}:{stmt.line})"))
         return True
 

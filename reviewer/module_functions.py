@@ -309,11 +309,12 @@ def _bound_param(node: cst.ClassDef, params: set[str]) -> str | None:
     return next(iter(read)) if len(read) == 1 else None
 
 
-def _name_parts(value: cst.BaseExpression, table_args: bool
+def _name_parts(value: cst.BaseExpression, table_args: bool, top: bool = True
                 ) -> Iterator[tuple[cst.CSTNode, bool]]:
     """The parts of a class-body value, each with whether a parameter may be read there: the
-    arguments of a ForeignKey, a column call's first argument when it is a string expression,
-    and in ``__table_args__`` a constraint's or index's arguments."""
+    arguments of a ForeignKey, the column call's own first argument when it is a string
+    expression (not a type's: ``Column(String(size))``), and in ``__table_args__`` a
+    constraint's or index's arguments."""
     if isinstance(value, cst.Call):
         callee = (dotted(value.func) or "").rsplit(".", 1)[-1]
         if callee == "ForeignKey" or (table_args and callee in INDEX_MAKERS):
@@ -321,18 +322,23 @@ def _name_parts(value: cst.BaseExpression, table_args: bool
             return
         yield value.func, False
         for index, arg in enumerate(value.args):
-            if index == 0 and arg.keyword is None and not arg.star and not table_args and (
-                str_expr(arg.value) is not None
-            ):
+            if top and index == 0 and arg.keyword is None and not arg.star and (
+                not table_args and isinstance(arg.value, _NAME_EXPRS)
+                and str_expr(arg.value) is not None
+            ):  # Column(f"{table}_id", ...)
                 yield arg, True
             else:
-                yield from _name_parts(arg.value, table_args)
+                yield from _name_parts(arg.value, table_args, top=False)
         return
     if isinstance(value, (cst.Tuple, cst.List)) and table_args:
         for element in value.elements:
-            yield from _name_parts(element.value, table_args)
+            yield from _name_parts(element.value, table_args, top=False)
         return
     yield value, False
+
+
+_NAME_EXPRS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
+               cst.BinaryOperation, cst.Name)
 
 
 def _heads(node: cst.CSTNode) -> list[str]:

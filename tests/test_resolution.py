@@ -1839,6 +1839,16 @@ ERROR_CASES = [
         id="broken: a class factory whose parameter labels a column is read at no call",
     ),
     pytest.param(
+        {"app/m.py": src(_FACTORY.replace("name = Column(String(255))",
+                                          "name = Column(String(table))"))},
+        None,
+        [("app/m.py", 8, _FACTORY_CLASS + r", so its columns cannot be read"),
+         ("app/m.py", 19, r"^Run\.Label: cannot resolve make_label\(\.\.\.\)"),
+         ("app/m.py", 23, r"^Project\.Label: cannot resolve make_label\(\.\.\.\)")],
+        id="broken: a class factory whose parameter is read in a column's type is read at no "
+           "call",
+    ),
+    pytest.param(
         {"app/m.py": src(_FACTORY),
          "app/o.py": src(D("""\
             from app.m import make_label
