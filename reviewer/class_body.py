@@ -26,6 +26,7 @@ from reviewer.bodies import (
 from reviewer.calls import COLUMN_FACTORIES, NON_TYPE_ARGS, Extractor
 from reviewer.facts import (
     SELF_BASE,
+    AnnFacts,
     CallFacts,
     ClassFacts,
     ColRef,
@@ -79,6 +80,7 @@ class ClassReader:
 
     def class_(self, node: cst.ClassDef) -> ClassFacts:
         bases = tuple(dotted(_unsubscript(a.value)) or "" for a in node.bases if a.keyword is None)
+        type_args = tuple(_type_args(a.value) for a in node.bases if a.keyword is None)
         state = _ClassState(helpers=_helpers(block_body(node.body)))
         self.class_body(block_body(node.body), state, type_checking=False)
         # Under `if TYPE_CHECKING: ... else: ...` only the else branch runs: keep one per name.
@@ -111,6 +113,8 @@ class ClassReader:
         str_attrs, str_methods = class_strings(block_body(node.body), state.names,
                                                self.ex.versions)
         return ClassFacts(
+            type_args=type_args if any(type_args) else (),
+            flags=tuple(state.flags),
             subclass_tablenames=tuple(state.subclass_tablenames),
             str_attrs=str_attrs,
             str_methods=str_methods,
@@ -248,6 +252,9 @@ class ClassReader:
                     state.table_error = True
                 continue
             if attr.startswith("__"):
+                flag = literal_bool(value) if value is not None else None
+                if attr.endswith("__") and flag is not None and not type_checking:
+                    state.flags.append((attr, flag))  # __uuid_primary_key__ = True
                 continue
             annotation = ex.annotation(ann.annotation) if ann is not None else None
             if annotation is None and ann is not None:
@@ -258,6 +265,11 @@ class ClassReader:
             through: CallFacts | None = None
             nested: tuple[str, ...] = ()
             expr: str | None = None
+            if isinstance(value, cst.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] \
+                    == "declared_attr" and not type_checking:
+                if self.declared_attr_call(attr, value, state, line, end_line, annotation):
+                    declared = len(state.stmts)
+                continue
             if isinstance(value, cst.Call):
                 nested, inner = call_parts(value)
                 if isinstance(inner, cst.Call):
@@ -318,6 +330,38 @@ class ClassReader:
             "masking-reviewer cannot read as this class's column; declare it inline with "
             "mapped_column(...) or Column(...)",
         ))
+
+    def declared_attr_call(self, attr: str, value: cst.Call, state: _ClassState, line: int,
+                           end_line: int, annotation: AnnFacts | None) -> bool:
+        """``_title = declared_attr(__title)``, the decorator called on a function of the body
+        (funnel's FrozenAttributionMixin, which then deletes the name): SQLAlchemy maps what
+        the function returns for each class, so it is read as ``@declared_attr def _title``
+        would be when the function is a classmethod or staticmethod returning one call;
+        anything else blocks. True when a statement was recorded."""
+        args = value.args
+        target = dotted(args[0].value) if len(args) == 1 and not args[0].keyword and (
+            not args[0].star) else None
+        ret = state.helpers.get(target or "")
+        if ret is None:
+            shown = f"declared_attr({target})" if target else "declared_attr(...)"
+            self.errors.append((
+                line,
+                f"{attr} = {shown}: SQLAlchemy maps what the function returns, which "
+                "masking-reviewer cannot read (it reads a classmethod or staticmethod of the "
+                "class body that returns one call), so a labelled column would pass "
+                "unchecked; decorate a method with @declared_attr instead",
+            ))
+            return False
+        through: CallFacts | None = None
+        nested, inner = call_parts(ret)
+        if isinstance(inner, cst.Call):
+            through, ret = self.ex.call(ret, end_line), inner
+        call = self.ex.call(ret, end_line)
+        state.stmts.append(Stmt(
+            attr, line, end_line, annotation, call, (dotted(value.func) or "",),
+            _merge_labels(self.ex.labels, call.labels, self.ex.labels_in(value, value)),
+            False, through, nested))
+        return True
 
     def function(self, stmt: cst.FunctionDef, state: _ClassState, type_checking: bool) -> None:
         ex = self.ex
@@ -589,6 +633,7 @@ DECLARED = frozenset({"declared_attr", "directive", "cascading"})  # decorators 
 @dataclass(slots=True)
 class _ClassState:
     stmts: list[Stmt] = field(default_factory=list)
+    flags: list[tuple[str, bool]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     tablename: str | None = None
     tablename_kind: TablenameKind = "none"
@@ -689,6 +734,14 @@ def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt
 def _merge_labels(labels: Sequence[str], *groups: Sequence[str]) -> tuple[str, ...]:
     found = {x for g in groups for x in g}
     return tuple(label for label in labels if label in found)
+
+
+def _type_args(node: cst.BaseExpression) -> tuple[str, ...]:
+    """``BaseMixin[UUID, "Account"]``: ("UUID", ""); no subscript: ()."""
+    if not isinstance(node, cst.Subscript):
+        return ()
+    return tuple(dotted(e.slice.value) or "" if isinstance(e.slice, cst.Index) else ""
+                 for e in node.slice)
 
 
 def _unsubscript(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -823,12 +876,19 @@ def _cast_value(call: cst.Call) -> cst.BaseExpression | None:
     if callee == "cast" and len(args) == 2 and not any(
             a.keyword is not None or a.star for a in args):
         return args[1].value
-    first = args[0] if args else None
-    if first is not None and first.keyword is None and not first.star and (
-        callee not in _COLUMN_WRAPPERS and isinstance(first.value, cst.Call)
-        and _COLUMN_CALL.fullmatch(dotted(first.value.func) or "")
+    if callee in _COLUMN_WRAPPERS:
+        return None
+    value: cst.BaseExpression = call
+    # with_roles(immutable(mapped_column(...)), ...): down the first arguments to the column
+    while isinstance(value, cst.Call) and value.args and value.args[0].keyword is None and (
+        not value.args[0].star and isinstance(value.args[0].value, cst.Call)
     ):
-        return first.value
+        value = value.args[0].value
+        name = dotted(value.func) or ""
+        if _COLUMN_CALL.fullmatch(name):
+            return value
+        if name.rsplit(".", 1)[-1] in _COLUMN_WRAPPERS:
+            return None
     return None
 
 

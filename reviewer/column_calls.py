@@ -8,6 +8,7 @@ subclasses, which names are module-level ``Table(...)`` calls. Queries only, not
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ def first_clause(message: str) -> str:
 
 # What typing.cast(T, value) returns: the value itself
 _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+_COLUMN_CALLEE = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
 
 # SQLAlchemy constructs that build a table column (or hold one they are given)
 _BUILDS_COLUMNS = frozenset({
@@ -210,6 +212,12 @@ class ColumnCalls:
         if harmless(ref.qual):
             return None
         declared = self.resolver.externals.declared(ref.qual)
+        if declared is not None and declared.kind == "passthrough" and call.inner is not None \
+                and (_COLUMN_CALLEE.fullmatch(call.inner.callee)
+                     or self.unclassified(path, call.inner) is not None):
+            # what it returns is the call it is given, where the reader does not read through
+            return call.callee, (f"declared to return what it is given, here "
+                                 f"{call.inner.callee or 'a call'}(...)")
         if declared is not None and not declared.columns and declared.tablename is None:
             # `"pkg.helper" = { columns = [] }`: the user (or a shipped declaration) says it
             # builds none (pydantic's ConfigDict is a TypedDict: calling it makes a plain dict,
@@ -335,11 +343,16 @@ class ColumnCalls:
         wrapped call stands)."""
         if through is None:
             return None
-        q = self.resolver.qual(path, through.callee)
-        if q in _CASTS:
+        if self.resolver.qual(path, through.callee) in _CASTS:
             return None
-        declared = self.resolver.externals.declared(q) if q is not None else None
-        return None if declared is not None and declared.kind == "passthrough" else through
+        wrapper: CallFacts | None = through  # with_roles(immutable(mapped_column(...)))
+        while wrapper is not None and not _COLUMN_CALLEE.fullmatch(wrapper.callee):
+            q = self.resolver.qual(path, wrapper.callee)
+            declared = self.resolver.externals.declared(q) if q is not None else None
+            if declared is None or declared.kind != "passthrough":
+                return through
+            wrapper = wrapper.inner
+        return None
 
     def builds_no_column(self, path: str, function: str) -> bool:
         """A repository function every return of which calls something known to build no

@@ -1254,7 +1254,7 @@ class ColumnBuilder(TableNames):
         inherits them (their own source is not in the repository)."""
         cls = owner.facts
         for col in declared.columns:
-            if col.attribute in seen:
+            if col.attribute in seen or (col.unless and self.flag(owner, col.unless)):
                 continue
             yield Column(
                 table=table,
@@ -1270,6 +1270,25 @@ class ColumnBuilder(TableNames):
                 labels=self.in_label_order(col.labels),
                 declared_in=declared.name.rsplit(".", 1)[-1],
             )
+
+    def flag(self, owner: ClassNode, attribute: str) -> bool:
+        """A class attribute's truth on ``owner`` (ExternalColumn.unless): the first class of
+        its MRO to bind it to a literal bool in its body, or to give a declared base a type
+        argument that sets it (``BaseMixin[UUID, Account]``: ExternalClass.sets)."""
+        for node in self.mro(owner):
+            if node.external is not None:
+                continue
+            flags = dict(node.facts.flags)
+            if attribute in flags:
+                return flags[attribute]
+            for base, args in zip(node.facts.bases, node.facts.type_args, strict=False):
+                q = self.resolver.qual(node.path, base) if args else None
+                declared = self.resolver.externals.declared(q) if q else None
+                for name, index, values in declared.sets if declared else ():
+                    if name == attribute and index < len(args) and args[index]:
+                        return (self.resolver.qual(node.path, args[index])
+                                or args[index]) in values
+        return False
 
     def table_hooks(self, node: ClassNode, mro: list[ClassNode]) -> None:
         """A hook SQLAlchemy runs while it maps the class that builds tables (SQLAlchemy's

@@ -90,6 +90,20 @@ CONFIG_SCHEMA: dict[str, Any] = {
                                 "primary-key": {"type": "boolean"},
                                 "unique": {"type": "boolean"},
                                 "labels": _STR_LIST,
+                                "unless": {"type": "string", "pattern": r"^__\w+__$"},
+                            },
+                        },
+                    },
+                    "sets": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["attribute", "values"],
+                            "properties": {
+                                "attribute": {"type": "string", "pattern": r"^__\w+__$"},
+                                "type-argument": {"type": "integer", "minimum": 0},
+                                "values": _STR_LIST,
                             },
                         },
                     },

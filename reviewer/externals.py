@@ -54,6 +54,7 @@ def column_from_data(data: Mapping[str, Any]) -> ExternalColumn:
         primary_key=bool(data.get("primary-key", False)),
         unique=bool(data.get("unique", False)),
         labels=tuple(data.get("labels", ())),
+        unless=cast("str | None", data.get("unless")),
     )
 
 
@@ -186,6 +187,8 @@ def class_from_data(name: str, data: Mapping[str, Any], source: str) -> External
         columns=tuple(column_from_data(c) for c in data.get("columns", ())),
         tablename=cast("str | None", data.get("tablename")),
         source=source,
+        sets=tuple((str(d["attribute"]), int(d.get("type-argument", 0)),
+                    tuple(map(str, d["values"]))) for d in data.get("sets", ())),
     )
 
 

@@ -156,6 +156,11 @@ class ClassFacts:
     # A metaclass's ``__new__`` that puts names of its module among the bases it gives
     # ``type.__new__``/``super().__new__`` (``new_bases.append(Base)``): the names, as written
     injects: tuple[str, ...] = ()
+    # ``class Membership(UuidMixin, BaseMixin[UUID, Account])``: each base's type arguments as
+    # dotted names ("" for a string or another expression), in the order of ``bases``; and
+    # ``__uuid_primary_key__ = True``: the body's dunder attributes bound to a literal bool
+    type_args: tuple[tuple[str, ...], ...] = ()
+    flags: tuple[tuple[str, bool], ...] = ()
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -420,7 +425,8 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[r.attribute, r.target, r.line, r.end_line, _enc_ann(r.annotation)]
              for r in c.col_refs],
             [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames],
-            [[h, n, w, list(o)] for h, n, w, o in c.table_hooks], list(c.injects)]
+            [[h, n, w, list(o)] for h, n, w, o in c.table_hooks], list(c.injects),
+            [list(a) for a in c.type_args], [list(f) for f in c.flags]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -504,7 +510,7 @@ def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
      table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames,
-     table_hooks, injects) = d
+     table_hooks, injects, type_args, flags) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -521,6 +527,8 @@ def _class(d: Any) -> ClassFacts:
         tuple((int(n), tuple(map(str, g)), _tuples(e)) for n, g, e in renames),
         tuple((str(h), int(n), str(w), tuple(map(str, o))) for h, n, w, o in table_hooks),
         tuple(map(str, injects)),
+        tuple(tuple(map(str, a)) for a in type_args),
+        tuple((str(n), bool(v)) for n, v in flags),
     )
 
 

@@ -356,6 +356,9 @@ class ExternalColumn:
     primary_key: bool = False
     unique: bool = False
     labels: tuple[str, ...] = ()
+    # ``unless = "__uuid_primary_key__"``: absent from a class whose attribute is true
+    # (coaster's UuidMixin.uuid is a synonym of id there, not a column): ColumnBuilder.flag
+    unless: str | None = None
 
 
 # "history": a mixin that gives every table deriving from it a <table>_history copy, as
@@ -382,6 +385,10 @@ class ExternalClass:
     # an installed class that names the table in a way the reader cannot evaluate: where
     # ("acme.storage, line 12"); its subclasses block rather than fall back to table-naming
     tablename_unread: str | None = None
+    # a class attribute a subclass gets from a type argument it gives this base, as coaster's
+    # IdMixin.__init_subclass__ sets __uuid_primary_key__ from BaseMixin[UUID, ...]:
+    # (attribute, the argument's index, the qualified names that make it true)
+    sets: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,34 +254,60 @@ def test_external_bases_add_their_columns(
     assert sorted(cols(inventory), key=lambda c: (c[5], expected.index(c))) == expected
 
 
-def test_coaster_uuid_mixin_blocks_and_a_column_through_with_roles_is_read() -> None:
-    """coaster's UuidMixin adds a `uuid` column only when the class has no UUID primary key
-    (with `BaseMixin[UUID]` it is a synonym of `id`), so it is not declared and blocks
-    (MR007); with_roles(...) returns the column it is given (kind "passthrough"), so the
-    column is read through it, while a wrapper nobody declared still blocks."""
+def test_coaster_uuid_mixin_and_columns_through_with_roles() -> None:
+    """coaster's UuidMixin adds a `uuid` column unless the class has a UUID primary key, which
+    coaster's IdMixin sets from the type argument of `BaseMixin[UUID, ...]` (ExternalClass.sets)
+    or the class sets as `__uuid_primary_key__` (then `uuid` is a synonym of `id`: no column);
+    with_roles(...) and immutable(...) return the column they are given (kind "passthrough"),
+    so the column is read through them, while a wrapper nobody declared still blocks."""
     inventory = scan("""\
         from uuid import UUID
-        from coaster.sqlalchemy import BaseMixin, ModelBase, UuidMixin, with_roles
+        from coaster.sqlalchemy import BaseMixin, ModelBase, UuidMixin, immutable, with_roles
         from acme import audited
         class Model(ModelBase, DeclarativeBase):
             pass
-        class Membership(UuidMixin, BaseMixin[UUID, "User"], Model):
+        class MembershipMixin(UuidMixin, BaseMixin[UUID, "User"]):
+            pass
+        class Membership(MembershipMixin, Model):
             __tablename__ = "membership"
+        class Account(UuidMixin, BaseMixin[int, "Account"], Model):
+            __tablename__ = "account"
+        class Legacy(UuidMixin, BaseMixin, Model):
+            __tablename__ = "legacy"
+            __uuid_primary_key__ = True
         class Preferences(BaseMixin[int, "User"], Model):
             __tablename__ = "preferences"
             by_email: Mapped[bool] = with_roles(mapped_column(default=True), rw={"owner"})
+            by_phone: Mapped[bool] = with_roles(immutable(mapped_column()), read={"owner"})
             by_sms: Mapped[bool] = audited(mapped_column(default=True))
         """)
     assert [(e.line, e.message.split(":", 1)[0]) for e in inventory.errors] == [
-        (10, "class Membership"), (15, "Preferences.by_sms")]
-    assert "base class 'UuidMixin' is coaster.sqlalchemy.UuidMixin" in inventory.errors[0].message
-    assert inventory.errors[1].message.endswith(
+        (23, "Preferences.by_sms")]
+    assert inventory.errors[0].message.endswith(
         "; if it returns the column it is given, declare it in "
         '[tool.masking-reviewer.external-bases]: "acme.audited" = '
         '{ kind = "passthrough", columns = [] }')
-    assert sorted((c.table, c.column, c.line) for c in inventory.columns) == [
-        ("preferences", "by_email", 14), ("preferences", "created_at", 12),
-        ("preferences", "id", 12), ("preferences", "updated_at", 12)]
+    columns = {(c.table, c.column) for c in inventory.columns}
+    assert {c for t, c in columns if t == "membership"} == {"id", "created_at", "updated_at"}
+    assert {c for t, c in columns if t == "account"} == {"uuid", "id", "created_at", "updated_at"}
+    assert {c for t, c in columns if t == "legacy"} == {"id", "created_at", "updated_at"}
+    assert {c for t, c in columns if t == "preferences"} == {
+        "id", "created_at", "updated_at", "by_email", "by_phone"}
+
+
+def test_a_passthrough_given_a_column_where_the_reader_does_not_read_through_blocks() -> None:
+    """Declared to return what it is given, with_roles(...) builds no column of its own; given
+    a column where the reader does not look through it (a Table's argument), it blocks rather
+    than count as a call that builds none."""
+    inventory = scan("""\
+        from sqlalchemy import Table
+        from coaster.sqlalchemy import with_roles
+        t = Table("t", Base.metadata, Column("id", Integer),
+                  with_roles(Column("secret", String), read={"owner"}))
+        """)
+    assert [(e.line, e.message[:65]) for e in inventory.errors] == [
+        (8, "Table('t') is given with_roles(...) (declared to return what it i")]
+    assert [(c.table, c.column) for c in inventory.columns] == [("t", "id")]
 
 
 def test_flask_security_fsqla_v3_user_mixin_has_its_columns() -> None:

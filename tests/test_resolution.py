@@ -46,6 +46,22 @@ _FACTORY_CLASS = (r"^class Label: it is the class make_label\(\) \(app/m\.py:7\)
                   r"class reads the parameter 'table' where it shapes the table or its columns, "
                   r"so each call may map something different")
 
+# funnel's FrozenAttributionMixin: the declared_attr decorator called on a classmethod, whose
+# name the body then deletes (line 12)
+_DECLARED_ATTR_CALL = """\
+from sqlalchemy.orm import declared_attr, declarative_mixin
+@declarative_mixin
+class FrozenMixin:
+    @classmethod
+    def __title(cls):
+        return mapped_column("title", String, nullable=True)
+    _title = declared_attr(__title)
+    del __title
+class Membership(FrozenMixin, Base):
+    __tablename__ = "memberships"
+    id = Column(Integer, primary_key=True)
+"""
+
 CASES = [
     # ------------------------------------------------------------------ bases
     pytest.param(
@@ -1569,6 +1585,14 @@ CASES = [
         id="Table(...) with columns written out in a function or a method (monasca-api's "
            "create_*_model(metadata)); a reflected probe adds none",
     ),
+    pytest.param(
+        {"app/m.py": src(_DECLARED_ATTR_CALL)},
+        None,
+        [Row("memberships", "title", "Membership", "_title", 12, declared_in="FrozenMixin"),
+         Row("memberships", "id", "Membership", "id", 16, nullable=False)],
+        id="_title = declared_attr(__title) on a classmethod of the body (funnel's "
+           "FrozenAttributionMixin): the column it returns",
+    ),
 ]
 
 
@@ -1870,6 +1894,14 @@ ERROR_CASES = [
         None,
         [("app/m.py", 7, r"^Table\(\.\.\.\) name cannot be computed from the source")],
         id="broken: Table(...) in a function, named by its parameter, blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src(_DECLARED_ATTR_CALL.replace("declared_attr(__title)",
+                                                     "declared_attr(make_title)"))},
+        None,
+        [("app/m.py", 12, r"^_title = declared_attr\(make_title\): SQLAlchemy maps what the "
+          r"function returns, which masking-reviewer cannot read")],
+        id="broken: declared_attr(...) called on a function the reader cannot read blocks",
     ),
     pytest.param(
         {"app/m.py": src("""\
