@@ -2262,6 +2262,23 @@ _VARIABLES = """
                 access_permissions = Column("permissions", Unicode, default="")
             """, ("auth_client_permissions", "permissions"), (None, None, None),
             id="negative: permissions a comment calls 'a string of tokens' (funnel)"),
+        pytest.param("""
+            class WifiShard(Base):
+                __tablename__ = "wifi_shard_0"
+                mac = Column(String(12), primary_key=True)
+                lat = Column(Float)
+                lon = Column(Float)
+            """, ("wifi_shard_0", "lat"), (None, None, None),
+            id="negative: a radio station's latitude is no person's whereabouts (ichnaea)"),
+        pytest.param("""
+            class Contributor(Base):
+                __tablename__ = "contributors"
+                cntrb_id = Column(Integer, primary_key=True)
+                cntrb_login = Column(String)
+                cntrb_lat = Column(Float)
+            """, ("contributors", "cntrb_lat"),
+            ("quasi_identifier", "medium", "name token 'lat'"),
+            id="a contributor's latitude is a person's (augur)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
