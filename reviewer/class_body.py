@@ -79,7 +79,7 @@ class ClassReader:
         self.imports: list[cst.Import | cst.ImportFrom] = []
 
     def class_(self, node: cst.ClassDef) -> ClassFacts:
-        bases = tuple(dotted(_unsubscript(a.value)) or "" for a in node.bases if a.keyword is None)
+        bases = tuple(_base_name(a.value) for a in node.bases if a.keyword is None)
         type_args = tuple(_type_args(a.value) for a in node.bases if a.keyword is None)
         state = _ClassState(helpers=_helpers(block_body(node.body)))
         self.class_body(block_body(node.body), state, type_checking=False)
@@ -734,6 +734,17 @@ def _with_labels(stmt: Stmt, order: Sequence[str], extra: Sequence[str]) -> Stmt
 def _merge_labels(labels: Sequence[str], *groups: Sequence[str]) -> tuple[str, ...]:
     found = {x for g in groups for x in g}
     return tuple(label for label in labels if label in found)
+
+
+def _base_name(node: cst.BaseExpression) -> str:
+    """A base as the resolver names it: ``db.Model``, ``BaseMixin`` for ``BaseMixin[UUID]``,
+    ``TruncateString()`` for a call (the class it returns, whatever its arguments: the
+    function's class blocks where a parameter shapes it); "" for any other expression."""
+    node = _unsubscript(node)
+    if isinstance(node, cst.Call) and not any(a.star for a in node.args):
+        callee = dotted(node.func)
+        return f"{callee}()" if callee else ""
+    return dotted(node) or ""
 
 
 def _type_args(node: cst.BaseExpression) -> tuple[str, ...]:

@@ -225,6 +225,10 @@ class Resolver:
         facts = self.facts(path)
         if facts is None:
             return Ref("missing", path, name, name)
+        if name.endswith("()"):
+            # class DataTable(TruncateString("name"), Base): a base made by a call in the class
+            # statement (ClassReader) is what the call returns, as for `Base = make_base()`
+            return self.instance(path, name, name[:-2], "", depth)
         head, _, rest = name.partition(".")
         declared = self.declared_here(path, head)
         if declared is not None:
