@@ -195,6 +195,10 @@ class ColumnCalls:
             q = self.callee_qual(path, call.callee)
             if q is None or harmless(q):
                 return None
+            declared = self.resolver.externals.declared(q)
+            if declared is not None and declared.kind == "mixin" and not declared.columns \
+                    and declared.tablename is None:
+                return None  # ichnaea's ValidWifiShardSchema(colander.MappingSchema)()
             return call.callee, f"a class deriving from {q}"
         if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
             return None

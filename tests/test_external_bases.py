@@ -295,6 +295,28 @@ def test_coaster_uuid_mixin_and_columns_through_with_roles() -> None:
         "id", "created_at", "updated_at", "by_email", "by_phone"}
 
 
+def test_an_instance_of_a_class_deriving_from_a_declared_columnless_base_builds_none() -> None:
+    """ichnaea keeps a colander schema instance as a class attribute: a class of the repository
+    deriving from a base declared to add no columns makes no column when called; one deriving
+    from an undeclared package's class still blocks."""
+    inventory = scan("""\
+        import colander
+        import formkit
+        class ValidWifiSchema(colander.MappingSchema):
+            pass
+        class ValidFormSchema(formkit.Form):
+            pass
+        class WifiShard(Base):
+            __tablename__ = "wifi_shard_0"
+            mac = Column(String(12), primary_key=True)
+            _valid_schema = ValidWifiSchema()
+            _valid_form = ValidFormSchema()
+        """)
+    assert [(e.line, e.message[:67]) for e in inventory.errors] == [
+        (15, "WifiShard._valid_form: cannot resolve ValidFormSchema(...) (a class")]
+    assert [(c.table, c.column) for c in inventory.columns] == [("wifi_shard_0", "mac")]
+
+
 def test_a_passthrough_given_a_column_where_the_reader_does_not_read_through_blocks() -> None:
     """Declared to return what it is given, with_roles(...) builds no column of its own; given
     a column where the reader does not look through it (a Table's argument), it blocks rather
