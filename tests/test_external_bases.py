@@ -242,6 +242,48 @@ SHIPPED_CASES = [
         id="coaster (hasgeek/funnel): ModelBase adds nothing; the Base*Mixin columns, generic "
            "argument or not; with_roles(relationship(...)) builds no column",
     ),
+    pytest.param(
+        """\
+        from flask_lastuser.sqlalchemy import ProfileBase, TeamBase2, UserBase2
+        class User(UserBase2, Base):
+            pass
+        class Organization(ProfileBase, Base):
+            __tablename__ = "organization"
+            contact_email = Column(String(254), unique=True)
+        class Team(TeamBase2, Base):
+            pass
+        """,
+        [("user", "id", "id", False, "UserBase2", 6),
+         ("user", "created_at", "created_at", False, "UserBase2", 6),
+         ("user", "updated_at", "updated_at", False, "UserBase2", 6),
+         ("user", "userid", "userid", False, "UserBase2", 6),
+         ("user", "username", "username", True, "UserBase2", 6),
+         ("user", "fullname", "fullname", False, "UserBase2", 6),
+         ("user", "email", "email", True, "UserBase2", 6),
+         ("user", "lastuser_token", "lastuser_token", True, "UserBase2", 6),
+         ("user", "lastuser_token_type", "lastuser_token_type", True, "UserBase2", 6),
+         ("user", "lastuser_token_scope", "lastuser_token_scope", True, "UserBase2", 6),
+         ("user", "userinfo", "userinfo", True, "UserBase2", 6),
+         ("user", "status", "status", False, "UserBase2", 6),
+         ("organization", "status", "status", False, "ProfileBase", 8),
+         ("organization", "id", "id", False, "ProfileBase", 8),
+         ("organization", "created_at", "created_at", False, "ProfileBase", 8),
+         ("organization", "updated_at", "updated_at", False, "ProfileBase", 8),
+         ("organization", "name", "name", False, "ProfileBase", 8),
+         ("organization", "title", "title", False, "ProfileBase", 8),
+         ("organization", "userid", "userid", False, "ProfileBase", 8),
+         ("organization", "contact_email", "contact_email", True, None, 10),
+         ("team", "id", "id", False, "TeamBase2", 11),
+         ("team", "created_at", "created_at", False, "TeamBase2", 11),
+         ("team", "updated_at", "updated_at", False, "TeamBase2", 11),
+         ("team", "userid", "userid", False, "TeamBase2", 11),
+         ("team", "orgid", "orgid", False, "TeamBase2", 11),
+         ("team", "title", "title", False, "TeamBase2", 11),
+         ("team", "owners", "owners", False, "TeamBase2", 11),
+         ("team", "members", "members", False, "TeamBase2", 11)],
+        id="Flask-Lastuser (hasgeek/boxoffice): UserBase2 and TeamBase2 name their tables "
+           "('user', 'team'), ProfileBase is coaster's BaseNameMixin with status and userid",
+    ),
 ]
 
 
