@@ -7,7 +7,6 @@ call is read here too, as the class statement it stands for."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +24,7 @@ from reviewer.bodies import (
 )
 from reviewer.calls import COLUMN_FACTORIES, NON_TYPE_ARGS, Extractor
 from reviewer.facts import (
+    COLUMN_CALL,
     SELF_BASE,
     AnnFacts,
     CallFacts,
@@ -833,7 +833,6 @@ WRAPPING_VALUES: dict[type[cst.CSTNode], str] = {
     cst.Subscript: "a subscript",
     cst.NamedExpr: "an assignment expression",
 }
-_COLUMN_CALL = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
 
 
 def _same_columns(calls: Sequence[CallFacts]) -> bool:
@@ -851,7 +850,7 @@ def _same_columns(calls: Sequence[CallFacts]) -> bool:
                 return None  # Column(ForeignKey(...), ...)
         return (c.name, expr)
 
-    return all(_COLUMN_CALL.fullmatch(c.callee) for c in calls) and len({
+    return all(COLUMN_CALL.fullmatch(c.callee) for c in calls) and len({
         (name_of(c), tuple(sorted(c.labels)), tuple(r for r in c.refs if r != c.type))
         for c in calls  # refs: a constant that holds a label, or the column type
     }) == 1
@@ -872,7 +871,7 @@ def call_parts(call: cst.Call) -> tuple[tuple[str, ...], cst.BaseExpression | No
     """What a call assigned as an attribute holds besides itself: the callees inside it (none
     under a call spelled like a column: its arguments are configuration) and, for ``cast(T,
     value)`` or ``wrapper(Column(...), ...)``, the value it may hand back."""
-    nested = () if _COLUMN_CALL.fullmatch(dotted(call.func) or "") else nested_calls(call)
+    nested = () if COLUMN_CALL.fullmatch(dotted(call.func) or "") else nested_calls(call)
     return nested, _cast_value(call)
 
 
@@ -896,7 +895,7 @@ def _cast_value(call: cst.Call) -> cst.BaseExpression | None:
     ):
         value = value.args[0].value
         name = dotted(value.func) or ""
-        if _COLUMN_CALL.fullmatch(name):
+        if COLUMN_CALL.fullmatch(name):
             return value
         if name.rsplit(".", 1)[-1] in _COLUMN_WRAPPERS:
             return None

@@ -8,13 +8,12 @@ subclasses, which names are module-level ``Table(...)`` calls. Queries only, not
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from reviewer.facts import CallFacts
+from reviewer.facts import COLUMN_CALL, CallFacts
 from reviewer.resolution import Resolver, external_base_kind, is_sqla, tail
 from reviewer.types import Config
 
@@ -35,7 +34,6 @@ def first_clause(message: str) -> str:
 
 # What typing.cast(T, value) returns: the value itself
 _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
-_COLUMN_CALLEE = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
 
 # SQLAlchemy constructs that build a table column (or hold one they are given)
 _BUILDS_COLUMNS = frozenset({
@@ -217,7 +215,7 @@ class ColumnCalls:
             return None
         declared = self.resolver.externals.declared(ref.qual)
         if declared is not None and declared.kind == "passthrough" and call.inner is not None \
-                and (_COLUMN_CALLEE.fullmatch(call.inner.callee)
+                and (COLUMN_CALL.fullmatch(call.inner.callee)
                      or self.unclassified(path, call.inner) is not None):
             # what it returns is the call it is given, where the reader does not read through
             return call.callee, (f"declared to return what it is given, here "
@@ -350,7 +348,7 @@ class ColumnCalls:
         if self.resolver.qual(path, through.callee) in _CASTS:
             return None
         wrapper: CallFacts | None = through  # with_roles(immutable(mapped_column(...)))
-        while wrapper is not None and not _COLUMN_CALLEE.fullmatch(wrapper.callee):
+        while wrapper is not None and not COLUMN_CALL.fullmatch(wrapper.callee):
             q = self.resolver.qual(path, wrapper.callee)
             declared = self.resolver.externals.declared(q) if q is not None else None
             if declared is None or declared.kind != "passthrough":

@@ -346,6 +346,9 @@ class ModuleFacts:
 # column in its expression; SQLAlchemy adds no column to any table for it. The inventory
 # leaves it out only when the callee resolves to SQLAlchemy's (reviewer.columns); the scanner
 # notes the innermost one a stray is inside (reviewer.bodies.SpelledColumns)
+# A call spelled like a column: Column(...), sa.Column(...), db.mapped_column(...)
+COLUMN_CALL = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
+
 INDEX_MAKERS = frozenset({
     "Index", "CheckConstraint", "UniqueConstraint", "PrimaryKeyConstraint",
     "ForeignKeyConstraint", "ExcludeConstraint",
