@@ -354,16 +354,22 @@ class ClassReader:
                 "unchecked; decorate a method with @declared_attr instead",
             ))
             return False
-        through: CallFacts | None = None
-        nested, inner = call_parts(ret)
-        if isinstance(inner, cst.Call):
-            through, ret = self.ex.call(ret, end_line), inner
-        call = self.ex.call(ret, end_line)
+        call, through, nested = self.returned_call(ret, end_line)
         state.stmts.append(Stmt(
             attr, line, end_line, annotation, call, (dotted(value.func) or "",),
             _merge_labels(self.ex.labels, call.labels, self.ex.labels_in(value, value)),
             False, through, nested))
         return True
+
+    def returned_call(self, ret: cst.Call, end_line: int
+                      ) -> tuple[CallFacts, CallFacts | None, tuple[str, ...]]:
+        """What a declared_attr's function returns, as a statement's call: the call itself,
+        or the value inside ``cast(T, ...)``/``wrapper(Column(...))`` with the wrapper kept as
+        ``through`` (call_parts); and the callees nested in it."""
+        nested, inner = call_parts(ret)
+        if isinstance(inner, cst.Call):
+            return self.ex.call(inner, end_line), self.ex.call(ret, end_line), nested
+        return self.ex.call(ret, end_line), None, nested
 
     def function(self, stmt: cst.FunctionDef, state: _ClassState, type_checking: bool) -> None:
         ex = self.ex
@@ -420,11 +426,7 @@ class ClassReader:
         via = _helper_called(ret, stmt, state.helpers)
         if via is not None:
             ret = state.helpers[via]  # SQLAlchemy maps what the helper returns
-        through: CallFacts | None = None
-        nested, inner = call_parts(ret)
-        if isinstance(inner, cst.Call):
-            through, ret = ex.call(ret, end_line), inner
-        call = ex.call(ret, end_line)
+        call, through, nested = self.returned_call(ret, end_line)
         labels = _merge_labels(ex.labels, call.labels, ex.labels_in(stmt.returns, stmt))
         state.stmts.append(
             Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking,

@@ -194,8 +194,7 @@ class ColumnCalls:
             if q is None or harmless(q):
                 return None
             declared = self.resolver.externals.declared(q)
-            if declared is not None and declared.kind == "mixin" and not declared.columns \
-                    and declared.tablename is None:
+            if declared is not None and declared.kind == "mixin" and declared.adds_nothing:
                 return None  # ichnaea's ValidWifiShardSchema(colander.MappingSchema)()
             return call.callee, f"a class deriving from {q}"
         if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
@@ -220,7 +219,7 @@ class ColumnCalls:
             # what it returns is the call it is given, where the reader does not read through
             return call.callee, (f"declared to return what it is given, here "
                                  f"{call.inner.callee or 'a call'}(...)")
-        if declared is not None and not declared.columns and declared.tablename is None:
+        if declared is not None and declared.adds_nothing:
             # `"pkg.helper" = { columns = [] }`: the user (or a shipped declaration) says it
             # builds none (pydantic's ConfigDict is a TypedDict: calling it makes a plain dict,
             # which SQLAlchemy never maps). Only an exact qualified name counts, so another

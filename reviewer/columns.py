@@ -150,14 +150,16 @@ class ColumnBuilder(TableNames):
                 if why is not None:
                     self.blocked.add(table)
                     shown = f"{why[0]}(...)" if why[0] else "the call"
-                    entry = self.builds_none_entry(path, why[0])
-                    declare = (f" or declare it in [tool.masking-reviewer.{CONFIG_KEY}]: "
-                               f"{entry}" if entry else "")
-                    if wrapped and entry:
+                    if wrapped:
                         # it is given a column: "builds none" would drop it; say what reads it
+                        entry = self.builds_none_entry(path, why[0], kind="passthrough")
                         declare = (f"; if it returns the column it is given, declare it in "
-                                   f"[tool.masking-reviewer.{CONFIG_KEY}]: "
-                                   + entry.replace("{ columns", '{ kind = "passthrough", columns'))
+                                   f"[tool.masking-reviewer.{CONFIG_KEY}]: {entry}"
+                                   if entry else "")
+                    else:
+                        entry = self.builds_none_entry(path, why[0])
+                        declare = (f" or declare it in [tool.masking-reviewer.{CONFIG_KEY}]: "
+                                   f"{entry}" if entry else "")
                     self.error(path, stmt.line,
                                f"{where}: cannot resolve {shown} "
                                f"({why[1]}), so masking-reviewer cannot tell whether it builds a "
@@ -329,13 +331,15 @@ class ColumnBuilder(TableNames):
                    "Column(...) with a literal name" + declare)
         return None
 
-    def builds_none_entry(self, path: str, callee: str) -> str | None:
+    def builds_none_entry(self, path: str, callee: str, kind: str | None = None) -> str | None:
         """The external-bases entry saying a package's callable builds no column
-        (``"pkg.helper" = { columns = [] }``), when the callee is a qualified name outside the
-        repository; else None."""
+        (``"pkg.helper" = { columns = [] }``), or with ``kind`` what kind of callable it is,
+        when the callee is a qualified name outside the repository; else None."""
         q = self.resolver.qual(path, callee) if callee else None
-        return f"\"{q}\" = {{ columns = [] }}" if q is not None and _QUALIFIED.fullmatch(q) \
-            else None
+        if q is None or not _QUALIFIED.fullmatch(q):
+            return None
+        kind_field = f'kind = "{kind}", ' if kind else ""
+        return f'"{q}" = {{ {kind_field}columns = [] }}'
 
     def preset_naming(self, path: str, call: CallFacts) -> str | None:
         """Why a repository column preset cannot be inlined at this call: it names or labels the
@@ -433,21 +437,22 @@ class ColumnBuilder(TableNames):
         """``Label = make_label(__tablename__)`` in ``node``'s body: the class the call makes,
         read once per class statement (a mixin's call runs once, however many classes
         inherit it); False when the call is no class factory the reader can bind."""
-        found = factory_calls.instance(self.resolver, node, stmt)
+        callee = stmt.call.callee if stmt.call is not None else ""
+        found = factory_calls.template(self.resolver, node.path, callee)
         if found is None:
-            if stmt.call is None or factory_calls.template(
-                    self.resolver, node.path, stmt.call.callee) is None:
-                return False
+            return False
+        path, template = found
+        made = factory_calls.instance(self.resolver, node, stmt, template)
+        if made is None:
             if (table := self.table_of(node)) is not None:
                 self.blocked.add(table)
             self.error(node.path, stmt.line,
-                       f"{node.facts.name}.{stmt.attribute}: {stmt.call.callee}(...) makes a "
+                       f"{node.facts.name}.{stmt.attribute}: {callee}(...) makes a "
                        "mapped class from its argument, which masking-reviewer cannot evaluate "
                        "from the source, so the table it maps cannot be checked; pass the "
                        "table's name alone: a string literal, a module constant or "
                        "__tablename__")
             return True
-        path, made = found
         if (node.path, stmt.line) not in self.factory_sites:
             self.factory_sites.add((node.path, stmt.line))
             key = (path, made.attribute)

@@ -40,30 +40,27 @@ def template(resolver: Resolver, path: str, callee: str) -> tuple[str, MadeClass
     return ref.path, made
 
 
-def instance(resolver: Resolver, node: ClassNode, stmt: Stmt) -> tuple[str, MadeClass] | None:
-    """The class ``stmt`` (``Label = make_label(__tablename__)`` in ``node``'s body) makes,
-    its parameter bound to the argument's value, with the factory's file; None when the
-    callee is no such factory or the argument cannot be evaluated from the source."""
-    if stmt.call is None or stmt.lone_arg is None:
+def instance(resolver: Resolver, node: ClassNode, stmt: Stmt, made: MadeClass
+             ) -> MadeClass | None:
+    """The class ``stmt`` (``Label = make_label(__tablename__)`` in ``node``'s body) makes
+    from the factory's class ``made`` (template's), its parameter bound to the argument's
+    value; None when the argument is not given alone or cannot be evaluated from the source."""
+    arg, bind = stmt.lone_arg, made.bind
+    if arg is None or bind is None:
         return None
-    found = template(resolver, node.path, stmt.call.callee)
-    if found is None:
-        return None
-    path, made = found
-    arg = stmt.lone_arg
     if arg == ("ref", "__tablename__"):
         value = _own_tablename(resolver, node, stmt.line)
     else:
         value = resolver.string(node.path, arg)
-    if value is None or made.bind is None:
+    if value is None:
         return None
-    return path, replace(bind_made(made, {made.bind: ("lit", value)}), problem=None)
+    return replace(bind_made(made, {bind: ("lit", value)}), problem=None)
 
 
 def _own_tablename(resolver: Resolver, node: ClassNode, line: int) -> str | None:
     """``__tablename__`` as the class body has bound it by ``line``."""
     cls = node.facts
-    if cls.tablename_line is None or cls.tablename_line >= line:
+    if cls.tablename_line >= line:
         return None
     if cls.tablename_kind == "literal":
         return cls.tablename

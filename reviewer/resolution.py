@@ -908,9 +908,9 @@ class Resolver:
             return
         if declared.kind == "declarative-base":
             node.declarative = True
-        if not declared.columns and declared.tablename is None and (
-            declared.tablename_unread is None
-        ) and declared.kind != "history":
+        if declared.adds_nothing and declared.tablename_unread is None and (
+            declared.kind != "history"
+        ):
             return
         ext = self._external_nodes.get(qual)
         if ext is None:

@@ -390,6 +390,12 @@ class ExternalClass:
     # (attribute, the argument's index, the qualified names that make it true)
     sets: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
 
+    @property
+    def adds_nothing(self) -> bool:
+        """No column and no table of its own (``columns = []``): what a call of it builds, or a
+        class deriving from it gets, is none."""
+        return not self.columns and self.tablename is None
+
 
 @dataclass(frozen=True, slots=True)
 class Config:
