@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from reviewer import factory_calls
 from reviewer.column_calls import REF_KINDS, first_clause, harmless
 from reviewer.constants import EXTERNAL_NAME
-from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml
+from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml, shipped_mismatch
 from reviewer.facts import INDEX_MAKERS, CallFacts, VersionedFacts
 from reviewer.resolution import (
     ClassNode,
@@ -743,6 +743,11 @@ class ColumnBuilder(TableNames):
                     "ships with masking-reviewer. Declare it in " + entry + ", or with kind = "
                     "\"history\" and columns = [] when it copies each table into "
                     "<table>_history as SQLAlchemy's versioned_history example does")
+        mismatch = shipped_mismatch(qual)
+        if mismatch is not None:
+            return (f"is {qual} from the package {package!r}, outside the repository; "
+                    f"{mismatch}, so the columns it adds cannot be read. Install a release "
+                    f"they cover where the reviewer runs, or declare it in {entry}")
         if "()" not in qual:
             return (f"is {qual} from the package {package!r}, outside the repository; it is "
                     "not installed where masking-reviewer runs and no declaration of it ships "

@@ -316,16 +316,30 @@ def installed_version(distribution: str) -> str | None:
 
 
 def from_shipped(qual: str) -> ExternalClass | None:
-    """The shipped declaration for the installed release, else the newest one."""
+    """The shipped declaration for the installed release; the newest one when the package is
+    not installed (the reviewer usually runs without the application's dependencies); none
+    when the installed release is outside every declared range, which fails closed
+    (``shipped_mismatch`` says why): an older release's columns are not the newest one's."""
     declarations = shipped().get(qual)
     if not declarations:
         return None
     version = installed_version(declarations[0].distribution)
     if version is not None:
-        for d in declarations:
-            if version_matches(d.versions, version):
-                return d.cls
+        return next((d.cls for d in declarations if version_matches(d.versions, version)), None)
     return max(declarations, key=lambda d: _version_key(d.versions.split(",")[0])).cls
+
+
+def shipped_mismatch(qual: str) -> str | None:
+    """Why the shipped declarations of ``qual`` do not apply, for an MR007 message: the
+    installed release is outside every range they cover. None when one applies or none ships."""
+    declarations = shipped().get(qual)
+    if not declarations or from_shipped(qual) is not None:
+        return None
+    distribution = declarations[0].distribution
+    ranges = "; ".join(sorted({d.versions for d in declarations},
+                              key=lambda v: _version_key(v.split(",")[0])))
+    return (f"masking-reviewer's declarations of it cover {distribution} {ranges}, and the "
+            f"installed {distribution} {installed_version(distribution)} is outside them")
 
 
 # --------------------------------------------------------------------------- installed source

@@ -1559,6 +1559,32 @@ def test_the_installed_advanced_alchemy_release_picks_its_declaration(
     assert [(c.table, c.column) for c in inventory.columns] == expected
 
 
+def test_an_installed_release_outside_every_declared_range_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_versions: None
+) -> None:
+    """advanced-alchemy 0.0.9 predates the releases our declarations cover: its columns may be
+    neither 0.1's nor the newest's, so the class blocks instead of reading as the newest."""
+    site = tmp_path / "site-packages"
+    _dist_info(site, "advanced-alchemy", "0.0.9")  # metadata only: no source to read
+    monkeypatch.syspath_prepend(str(site))
+    inventory = scan("""\
+        from advanced_alchemy.base import UUIDPrimaryKey
+        class Doc(UUIDPrimaryKey, Base):
+            __tablename__ = "docs"
+        """)
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 6)
+    assert re.match(
+        r"class Doc: base class 'UUIDPrimaryKey' is advanced_alchemy\.base\.UUIDPrimaryKey from "
+        r"the package 'advanced_alchemy', outside the repository; masking-reviewer's "
+        r"declarations of it cover advanced-alchemy >=0\.1,<0\.7; ==0\.7\.0; >=0\.7\.1,<0\.26; "
+        r">=0\.26, and the installed advanced-alchemy 0\.0\.9 is outside them, so the columns "
+        r"it adds cannot be read\. Install a release they cover where the reviewer runs, or "
+        r"declare it in \[tool\.masking-reviewer\.external-bases\]: "
+        r"\"advanced_alchemy\.base\.UUIDPrimaryKey\" = \{ columns = ", error.message), error.message
+
+
 # A stand-in for advanced-alchemy written by us, shaped like its 1.9+ base.py: the table name
 # comes from a declared_attr with single-table branches the reader cannot evaluate.
 AA_STANDIN = {
