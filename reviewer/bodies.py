@@ -446,27 +446,71 @@ class FunctionTables(cst.CSTVisitor):
     builds its whole schema so). Calling the function defines the table, so it is read like a
     module-level one. A table with no column written out is left to FunctionMappings (one that
     is mapped) or is a probe (``Table(name, meta, autoload_with=engine)``); a class statement
-    inside a function is read as a class (module_functions.class_function), not here."""
+    inside a function is read as a class (module_functions.class_function), not here.
+
+    ``x.append_column(Column(...))`` in the function that bound ``x = Table(...)`` adds the
+    column to that table (``appended``, by the table call); anywhere else in a function it
+    adds one to a table built elsewhere at run time (balrog's base class appends
+    ``data_version`` to every subclass's ``self.t``), which cannot be told: ``unplaced``
+    holds each such column call with the receiver and the function, for an MR007."""
 
     def __init__(self) -> None:
         self.tables: list[cst.Call] = []
+        self.appended: dict[int, list[cst.Call]] = {}  # by id() of the Table(...) call
+        self.unplaced: list[tuple[cst.Call, str, str]] = []
         self.depth = 0
+        self._scopes: list[tuple[str, dict[str, cst.Call]]] = []  # function, bound tables
+        self._classes: list[str] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.depth += 1
+        name = ident(node.name.value)
+        owner = self._classes[-1] if self._classes and self.depth == 1 else None
+        self._scopes.append((f"{owner}.{name}" if owner else name, {}))
         return True
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.depth -= 1
+        self._scopes.pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self._classes.append(ident(node.name.value))  # leave_ClassDef runs either way
         return self.depth == 0
 
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        if self.depth and isinstance(value, cst.Call) and _callee_tail(value) == "Table":
+            for target in node.targets:
+                name = dotted(target.target)
+                if name is not None:
+                    self._scopes[-1][1][name] = value
+
     def visit_Call(self, node: cst.Call) -> bool:
-        if self.depth and _callee_tail(node) == "Table" and any(
+        if not self.depth:
+            return True
+        tail = _callee_tail(node)
+        if tail == "Table" and any(
             a.keyword is None and not a.star and column_spelled(a.value) for a in node.args
         ):
             self.tables.append(node)
+            return False
+        if tail == "append_column" and isinstance(node.func, cst.Attribute) and node.args and (
+            column_spelled(node.args[0].value)
+        ):
+            column = node.args[0].value
+            assert isinstance(column, cst.Call)  # column_spelled
+            receiver = dotted(node.func.value) or "<expression>"
+            function, bound = self._scopes[-1]
+            table = bound.get(receiver)
+            if table is None:
+                self.unplaced.append((column, receiver, function))
+            else:
+                if id(table) not in self.appended and table not in self.tables:
+                    self.tables.append(table)
+                self.appended.setdefault(id(table), []).append(column)
             return False
         return True
 

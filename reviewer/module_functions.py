@@ -67,8 +67,10 @@ def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | Non
 
     first = next((a for a in ret.args if a.keyword is None), None)
     # what names the column or labels it: a parameter there makes each call a different
-    # column; one that only feeds a type's or a foreign key's arguments, doc= or the like does not
-    naming = [a for a in plain if a is first or (
+    # column; one that only feeds a type's or a foreign key's arguments, doc= or the like does
+    # not. A call first is the column's type, not its name (hypothesis/lms's
+    # `def varchar_enum(enum, ...): return mapped_column(sa.Enum(enum, ...), ...)`)
+    naming = [a for a in plain if (a is first and not isinstance(a.value, cst.Call)) or (
         a.keyword is not None and a.keyword.value in _SHAPING_KEYWORDS)]
     uses = fed(plain, added)
     shaped_by_params = fed(naming, [(k, v) for k, v in added if k in _SHAPING_KEYWORDS])

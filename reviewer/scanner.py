@@ -534,8 +534,17 @@ class _ModuleBuilder:
         known = {(c.line, c.callee) for c in self.tables}
         for call in finder.tables:
             facts = self.ex.call(call)
+            appended = finder.appended.get(id(call), ())
+            if appended:  # t = Table(...); t.append_column(Column(...)): one more argument
+                facts = dataclasses.replace(
+                    facts, args=facts.args + tuple(self.ex.call(c) for c in appended))
             if (facts.line, facts.callee) not in known:
                 self.tables.append(facts)
+        for column, receiver, function in finder.unplaced:
+            self.strays.append((
+                self.ex.pos.line(column), dotted(column.func) or "",
+                f"given to {receiver}.append_column(...) in {function}(), which adds it at run "
+                "time to a table masking-reviewer cannot tell from the source", ""))
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -673,7 +682,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
             builder.count_uses(module)
         if "map_imperatively" in text or "mapper(" in text:
             builder.function_mappings(module)
-        if _INDENTED_TABLE.search(text):
+        if _INDENTED_TABLE.search(text) or ".append_column(" in text:
             builder.function_tables(module)
         builder.class_imports()
         if "olumn" in text:

@@ -1586,6 +1586,32 @@ CASES = [
            "create_*_model(metadata)); a reflected probe adds none",
     ),
     pytest.param(
+        {"app/m.py": src("""\
+            def make_local():
+                class Local:
+                    pass
+                return Local
+            class Rules:
+                def __init__(self, metadata):
+                    self.table = Table("rules", metadata,
+                                       Column("rule_id", Integer, primary_key=True))
+                    self.table.append_column(
+                        Column("api_key", String(64), info={"v": ColumnVisibility.PRIVATE}))
+            class UserRoles:
+                def __init__(self, metadata):
+                    roles = Table("user_roles", metadata)
+                    roles.append_column(Column("username", String(100), primary_key=True))
+            Rules(Base.metadata)
+            UserRoles(Base.metadata)
+            """)},
+        None,
+        [Row("rules", "rule_id", None, None, 13, nullable=False),
+         Row("rules", "api_key", None, None, 15, (PRIV,)),
+         Row("user_roles", "username", None, None, 19, nullable=False)],
+        id="x.append_column(Column(...)) in the method that bound x = Table(...) is that "
+           "table's column (balrog's AUSTable subclasses)",
+    ),
+    pytest.param(
         {"app/m.py": src(_DECLARED_ATTR_CALL)},
         None,
         [Row("memberships", "title", "Membership", "_title", 12, declared_in="FrozenMixin"),
@@ -1706,6 +1732,28 @@ ERROR_CASES = [
         [("app/m.py", 4, r"^class (Long)+: table-naming '\{class\}s' gives it no table name "
           r"the reviewer accepts; give the class a literal __tablename__$")],
         id="broken: a table-naming template that names a table longer than any accepted blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class AUSTable:
+                def __init__(self, metadata):
+                    self.t = self.table
+                    self.t.append_column(Column("data_version", Integer, nullable=False))
+            class Rules(AUSTable):
+                def __init__(self, metadata):
+                    self.table = Table("rules", metadata,
+                                       Column("rule_id", Integer, primary_key=True))
+                    AUSTable.__init__(self, metadata)
+            Rules(Base.metadata)
+            """)},
+        None,
+        [("app/m.py", 9, r"^Column\(\.\.\.\) builds a column given to self\.t\.append_column"
+          r"\(\.\.\.\) in AUSTable\.__init__\(\), which adds it at run time to a table "
+          r"masking-reviewer cannot tell from the source, so a labelled one would pass "
+          r"unchecked; pass it straight to a Table\(\.\.\.\) assigned to a name, or declare it "
+          r"in a mapped class's body$")],
+        id="x.append_column(Column(...)) in a function that did not bind x = Table(...) blocks: "
+           "which table gets the column is decided at run time (balrog's AUSTable)",
     ),
     # ------------------------------------------------------------------ bases
     pytest.param(
