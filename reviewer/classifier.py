@@ -216,10 +216,13 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"{base.reason}, {writer}" if base and base.category == "credential"
                               else writer)
     tokens = tuple(t for t in normalize(name) if len(t) > 1)
-    # created_by, created_name, updated_by_name: who did it (sbc-pay's Audit mixin names both)
+    # created_by, created_name, updated_by_name: who did it (sbc-pay's Audit mixin names both);
+    # created_by_user too (refstack: organization.created_by_user, the creator's OpenID)
     actor = tokens[:-1] if tokens[-1:] in (("by",), ("name",)) else ()
     if actor[-1:] == ("by",) and tokens[-1] == "name":
         actor = actor[:-1]
+    if tokens[-2:] == ("by", "user"):
+        actor = tokens[:-2]
     if (base is None and actor and actor[-1] in vocab.by_verbs
             and idents & vocab.by_name_types):
         return Classification("direct_identifier", "medium",

@@ -20,6 +20,7 @@ from reviewer.vocabulary import (
     contains_any,
     load_vocabulary,
     normalize,
+    singular,
     snake_case,
     words,
 )
@@ -247,6 +248,18 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
                 "credential", "high",
                 f"name token '{secret_tokens[-1]}' on binary column type '{binary[0]}'",
             )
+    if len(tokens) > 1 and tokens[-1] in vocab.long_text_secret_heads and (
+            singular(written[-2].lower()) == written[-2].lower()) and (
+            result is None or (result.category == "credential" and result.confidence == "low")):
+        # a plural before it keys a set of things (labels_key, milestones_keys): a lookup key
+        length = _max_length(type_expr, vocab)
+        text = sorted(idents & vocab.text_types)
+        if text or (length is not None and length >= vocab.long_text_min_length):
+            kind = f"type '{text[0]}'" if text else f"a string of {length} characters"
+            return Classification(
+                "credential", "medium",
+                f"name '{'_'.join(written)}' ends in '{written[-1]}' on {kind}: a key that long "
+                "is key material, not a lookup key")
     if result is not None or scalar:
         return result
     return _blob(tokens, written, idents, vocab)

@@ -62,6 +62,8 @@ class Vocabulary:
     encrypted_prefixes: frozenset[str]
     binary_types: frozenset[str]
     binary_secret_tokens: frozenset[str]
+    long_text_secret_heads: frozenset[str]
+    long_text_min_length: int
     json_types: frozenset[str]
     text_types: frozenset[str]
     blob_names: frozenset[str]
@@ -309,6 +311,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         encrypted_prefixes=frozenset(map(singular, _strs(types, "encrypted_prefixes"))),
         binary_types=frozenset(_strs(types, "binary")),
         binary_secret_tokens=frozenset(map(singular, _strs(types, "binary_secret_tokens"))),
+        long_text_secret_heads=frozenset(map(singular, _strs(types, "long_text_secret_heads"))),
+        long_text_min_length=int(types["long_text_min_length"]),
         json_types=frozenset(_strs(types, "json")),
         text_types=frozenset(_strs(types, "text")),
         blob_names=frozenset("_".join(normalize(n)) for n in _strs(types, "blob_names")),

@@ -221,6 +221,13 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="an IPsec pre-shared key (neutron-vpnaas)"),
         pytest.param("pre_shared_key", "String", _c("credential", "high", "name 'pre_shared_key'"),
                      id="a pre-shared key, spelled out"),
+        pytest.param("user_pub_key", "sa.Text", _c("credential", "medium", "name 'pub_key'"),
+                     id="a public key, abbreviated (tatu: authorities.user_pub_key)"),
+        pytest.param("github_pat", "String(80)", _c("credential", "medium", "name token 'pat'"),
+                     id="a personal access token at the end of the name"),
+        pytest.param("openid", "sa.String(128)",
+                     _c("direct_identifier", "medium", "name token 'openid'"),
+                     id="an OpenID identifier is the person's profile URL (refstack: user.openid)"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -313,6 +320,11 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("tokens_consumed", None, id="a language model's usage, as a JSON key"),
         pytest.param("ssh_search_key", "String(60)", id="a fingerprint to look a key up by"),
         pytest.param("boarding_pass", "String(20)", id="a pass no account owns is a ticket"),
+        pytest.param("consumer_key", "sa.Unicode",
+                     id="an OAuth1 consumer key is the client's identifier (hypothesis/lms)"),
+        pytest.param("pat_bastions", "sa.String(70)",
+                     id="pat before the head noun is no access token (tatu: port-address "
+                        "translation bastions)"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -360,6 +372,21 @@ def test_classify_negative(name: str, type_expr: str | None) -> None:
         pytest.param("data", 'SecretDataJson(os.environ.get("MINDSDB_DATA_ENCRYPTION_TYPE"))',
                      _c("credential", "high", "column type 'SecretDataJson' is named for secrets"),
                      id="a type named for secrets (mindsdb: integration.data)"),
+        pytest.param("user_key", "sa.Text",
+                     _c("credential", "medium", "name 'user_key' ends in 'key' on type 'Text': "
+                        "a key that long is key material, not a lookup key"),
+                     id="a key in unbounded text is key material (tatu: the CA's private key)"),
+        pytest.param("revocation_key", "String(2800)",
+                     _c("credential", "medium", "name 'revocation_key' ends in 'key' on a string "
+                        "of 2800 characters: a key that long is key material, not a lookup key"),
+                     id="a key in a long string is key material (keylime: verifiermain)"),
+        pytest.param("user_key", "String(255)", _c("credential", "low", "name token 'key'"),
+                     id="a short key stays a guess: a lookup or business key"),
+        pytest.param("labels_key", "Text", _c("credential", "low", "name token 'key'"),
+                     id="a key after a plural stays a guess: it looks up a set (privacyidea: "
+                        "metric_aggregate.labels_key)"),
+        pytest.param("key", "sa.UnicodeText()", _c("credential", "low", "name token 'key'"),
+                     id="a bare key in text stays a guess: a settings row's key"),
     ],
 )
 def test_type_evidence(name: str, type_expr: str, expected: Classification) -> None:
@@ -1075,7 +1102,8 @@ _VARIABLES = """
                 plugin_name = Column(String(255))
                 transport_key = Column(Text)
             """, ("transport_keys", "transport_key"),
-            ("credential", "high", "name token 'key' in table 'transport_keys'"),
+            ("credential", "high", "name 'transport_key' ends in 'key' on type 'Text': a key "
+             "that long is key material, not a lookup key, table 'transport_keys'"),
             id="the key of a keys table"),
         pytest.param("""
             class EncryptedDatum(Base):
