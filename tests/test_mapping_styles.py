@@ -706,18 +706,18 @@ def test_column_presets_match_sqlalchemy_metadata(files: dict[str, str], tmp_pat
                                          use_cache=False)) == expected
 
 
-def test_a_preset_that_uses_its_parameters_blocks_naming_the_fix() -> None:
+def test_a_preset_named_by_its_parameters_blocks_naming_the_fix() -> None:
     inventory = _scan({"app/models.py": PRESET_HEAD + (
-        "def sized(length, **kw):\n"
-        "    return Column(String(length), info={'v': ColumnVisibility.PRIVATE}, **kw)\n"
+        "def named(name, **kw):\n"
+        "    return Column(name, String(4), info={'v': ColumnVisibility.PRIVATE}, **kw)\n"
         "class A(Base):\n"
         "    __tablename__ = 'a'\n"
         "    id = Column(Integer, primary_key=True)\n"
-        "    pin = sized(4)\n"
+        "    pin = named('pin_code')\n"
     )})
     (error,) = inventory.errors
     assert error.line == 13
-    assert re.search(r"^A\.pin: cannot resolve sized\(\.\.\.\) .*declare the column with "
+    assert re.search(r"^A\.pin: cannot resolve named\(\.\.\.\) .*declare the column with "
                      r"mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body",
                      error.message), error.message
 
