@@ -51,6 +51,27 @@ class ModuleLevel(TableNames):
                 return exemption
         return None
 
+    def call_column(self, path: str, table: str, name: str, call: CallFacts, *,
+                    class_name: str | None, attribute: str | None, line: int, end_line: int,
+                    labels: set[str]) -> Column:
+        """The Column a ``Column(...)`` call read outside a class body makes (a Core table's,
+        or one added to a mapped class after its statement)."""
+        return Column(
+            table=table,
+            column=name,
+            class_name=class_name,
+            attribute=attribute,
+            path=path,
+            line=line,
+            type=call.type,
+            nullable=call.nullable if call.nullable is not None else not call.primary_key,
+            unique=call.unique,
+            primary_key=call.primary_key,
+            labels=self.in_label_order(labels),
+            exemption=self.exemption(path, line, end_line, table, name),
+            **column_evidence(call),
+        )
+
     def core_columns(self, path: str, table: str, call: CallFacts, class_name: str | None
                      ) -> Iterable[Column]:
         if call.starred:
@@ -72,21 +93,10 @@ class ModuleLevel(TableNames):
                            "compute from the source; give it a string literal or a module "
                            "constant as its first argument")
                 continue
-            yield Column(
-                table=table,
-                column=name,
-                class_name=class_name,
-                attribute=(arg.key or name) if class_name else None,
-                path=path,
-                line=arg.line,
-                type=arg.type,
-                nullable=arg.nullable if arg.nullable is not None else not arg.primary_key,
-                unique=arg.unique,
-                primary_key=arg.primary_key,
-                labels=self.in_label_order(self.labels_for(path, arg) | preset_labels),
-                exemption=self.exemption(path, arg.line, arg.end_line, table, name),
-                **column_evidence(arg),
-            )
+            yield self.call_column(
+                path, table, name, arg, class_name=class_name,
+                attribute=(arg.key or name) if class_name else None, line=arg.line,
+                end_line=arg.end_line, labels=self.labels_for(path, arg) | preset_labels)
 
     def table_arg(self, path: str, table: str, arg: CallFacts
                   ) -> tuple[CallFacts, set[str]] | None:
@@ -349,22 +359,10 @@ class ModuleLevel(TableNames):
                        "DB column name as a literal or a module constant")
             return
         column_name = name or late.attribute
-        labels = self.labels_for(path, call)
-        self.columns.append(Column(
-            table=table,
-            column=column_name,
-            class_name=node.facts.name,
-            attribute=late.attribute,
-            path=path,
-            line=late.line,
-            type=column.type,
-            nullable=column.nullable if column.nullable is not None else not column.primary_key,
-            unique=column.unique,
-            primary_key=column.primary_key,
-            labels=self.in_label_order(labels),
-            exemption=self.exemption(path, late.line, late.end_line, table, column_name),
-            **column_evidence(column),
-        ))
+        self.columns.append(self.call_column(
+            path, table, column_name, column, class_name=node.facts.name,
+            attribute=late.attribute, line=late.line, end_line=late.end_line,
+            labels=self.labels_for(path, call)))
 
     def late_other(self, path: str, late: LateFacts, call: CallFacts | None) -> None:
         """What a mapped class is given after its statement that is no column call: blocks
