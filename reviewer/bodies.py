@@ -497,11 +497,10 @@ class FunctionTables(cst.CSTVisitor):
         ):
             self.tables.append(node)
             return False
-        if tail == "append_column" and isinstance(node.func, cst.Attribute) and node.args and (
-            column_spelled(node.args[0].value)
-        ):
-            column = node.args[0].value
-            assert isinstance(column, cst.Call)  # column_spelled
+        column = node.args[0].value if node.args else None
+        if tail == "append_column" and isinstance(node.func, cst.Attribute) and isinstance(
+            column, cst.Call
+        ) and column_spelled(column):
             receiver = dotted(node.func.value) or "<expression>"
             function, bound = self._scopes[-1]
             table = bound.get(receiver)
