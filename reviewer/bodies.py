@@ -448,8 +448,9 @@ class FunctionTables(cst.CSTVisitor):
     is mapped) or is a probe (``Table(name, meta, autoload_with=engine)``); a class statement
     inside a function is read as a class (module_functions.class_function), not here.
 
-    ``x.append_column(Column(...))`` in the function that bound ``x = Table(...)`` adds the
-    column to that table (``appended``, by the table call); anywhere else in a function it
+    ``x.append_column(Column(...))`` (or of a name the function bound to ``Column(...)``) in
+    the function that bound ``x = Table(...)`` adds the column to that table (``appended``, by
+    the table call); anywhere else in a function it
     adds one to a table built elsewhere at run time (balrog's base class appends
     ``data_version`` to every subclass's ``self.t``), which cannot be told: ``unplaced``
     holds each such column call with the receiver and the function, for an MR007."""
@@ -459,14 +460,15 @@ class FunctionTables(cst.CSTVisitor):
         self.appended: dict[int, list[cst.Call]] = {}  # by id() of the Table(...) call
         self.unplaced: list[tuple[cst.Call, str, str]] = []
         self.depth = 0
-        self._scopes: list[tuple[str, dict[str, cst.Call]]] = []  # function, bound tables
+        # per function: its name, the names it binds to Table(...) and to Column(...)
+        self._scopes: list[tuple[str, dict[str, cst.Call], dict[str, cst.Call]]] = []
         self._classes: list[str] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.depth += 1
         name = ident(node.name.value)
         owner = self._classes[-1] if self._classes and self.depth == 1 else None
-        self._scopes.append((f"{owner}.{name}" if owner else name, {}))
+        self._scopes.append((f"{owner}.{name}" if owner else name, {}, {}))
         return True
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -482,11 +484,17 @@ class FunctionTables(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
-        if self.depth and isinstance(value, cst.Call) and _callee_tail(value) == "Table":
-            for target in node.targets:
-                name = dotted(target.target)
-                if name is not None:
-                    self._scopes[-1][1][name] = value
+        if not self.depth or not isinstance(value, cst.Call):
+            return
+        # `col = Column(...)` then `t.append_column(col)`: the column it appends
+        bound = (self._scopes[-1][1] if _callee_tail(value) == "Table"
+                 else self._scopes[-1][2] if column_spelled(value) else None)
+        if bound is None:
+            return
+        for target in node.targets:
+            name = dotted(target.target)
+            if name is not None:
+                bound[name] = value
 
     def visit_Call(self, node: cst.Call) -> bool:
         if not self.depth:
@@ -497,12 +505,13 @@ class FunctionTables(cst.CSTVisitor):
         ):
             self.tables.append(node)
             return False
-        column = node.args[0].value if node.args else None
+        given = node.args[0].value if node.args else None
+        function, bound, columns = self._scopes[-1]
+        column = columns.get(given.value) if isinstance(given, cst.Name) else given
         if tail == "append_column" and isinstance(node.func, cst.Attribute) and isinstance(
             column, cst.Call
         ) and column_spelled(column):
             receiver = dotted(node.func.value) or "<expression>"
-            function, bound = self._scopes[-1]
             table = bound.get(receiver)
             if table is None:
                 self.unplaced.append((column, receiver, function))

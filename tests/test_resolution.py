@@ -1601,13 +1601,16 @@ CASES = [
                 def __init__(self, metadata):
                     roles = Table("user_roles", metadata)
                     roles.append_column(Column("username", String(100), primary_key=True))
+                    role = Column("role", String(50), info={"v": ColumnVisibility.MASKED})
+                    roles.append_column(role)
             Rules(Base.metadata)
             UserRoles(Base.metadata)
             """)},
         None,
         [Row("rules", "rule_id", None, None, 13, nullable=False),
          Row("rules", "api_key", None, None, 15, (PRIV,)),
-         Row("user_roles", "username", None, None, 19, nullable=False)],
+         Row("user_roles", "username", None, None, 19, nullable=False),
+         Row("user_roles", "role", None, None, 20, (MASK,))],
         id="x.append_column(Column(...)) in the method that bound x = Table(...) is that "
            "table's column (balrog's AUSTable subclasses)",
     ),
@@ -1739,6 +1742,8 @@ ERROR_CASES = [
                 def __init__(self, metadata):
                     self.t = self.table
                     self.t.append_column(Column("data_version", Integer, nullable=False))
+                    token = Column("token", String(64))
+                    self.t.append_column(token)
             class Rules(AUSTable):
                 def __init__(self, metadata):
                     self.table = Table("rules", metadata,
@@ -1751,7 +1756,9 @@ ERROR_CASES = [
           r"\(\.\.\.\) in AUSTable\.__init__\(\), which adds it at run time to a table "
           r"masking-reviewer cannot tell from the source, so a labelled one would pass "
           r"unchecked; pass it straight to a Table\(\.\.\.\) assigned to a name, or declare it "
-          r"in a mapped class's body$")],
+          r"in a mapped class's body$"),
+         ("app/m.py", 10, r"^Column\(\.\.\.\) builds a column given to self\.t\.append_column"
+          r"\(\.\.\.\) in AUSTable\.__init__\(\)")],
         id="x.append_column(Column(...)) in a function that did not bind x = Table(...) blocks: "
            "which table gets the column is decided at run time (balrog's AUSTable)",
     ),
