@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
-from reviewer.facts import INDEX_MAKERS
+from reviewer.facts import COLUMN_CALLEES, INDEX_MAKERS
 from reviewer.syntax import block_body, dotted, ident, param_names, statements
 
 # A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
@@ -743,15 +743,12 @@ class Builds(cst.CSTVisitor):
         return True
 
 
-# Calls spelled like a column construction, by the callee's last name: what the safety net of
-# the scanner accounts for (reviewer.scanner.stray_columns)
-COLUMN_MAKERS = frozenset({"Column", "mapped_column"})
-
-
 def column_spelled(node: cst.BaseExpression) -> bool:
-    """``Column(...)``, ``sa.Column(...)``, ``db.mapped_column(...)``, by spelling."""
+    """``Column(...)``, ``sa.Column(...)``, ``db.mapped_column(...)``, by spelling
+    (facts.COLUMN_CALLEES): what the safety net of the scanner accounts for
+    (reviewer.scanner.stray_columns)."""
     return isinstance(node, cst.Call) and (
-        (dotted(node.func) or "").rsplit(".", 1)[-1] in COLUMN_MAKERS)
+        (dotted(node.func) or "").rsplit(".", 1)[-1] in COLUMN_CALLEES)
 
 
 def holds_column_call(node: cst.BaseExpression) -> bool:

@@ -341,14 +341,16 @@ class ModuleFacts:
     module_calls: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
 
 
+# A call spelled like a column: Column(...), sa.Column(...), db.mapped_column(...), by the
+# callee's last name (COLUMN_CALLEES, the scanner's hot path) or its whole dotted text
+COLUMN_CALLEES = frozenset({"Column", "mapped_column"})
+COLUMN_CALL = re.compile(rf"(?:\w+\.)*(?:{'|'.join(sorted(COLUMN_CALLEES))})")
+
 # Calls spelled like an index or a constraint, by the callee's last name: a column-spelled
 # call inside one (`Index("ix", "domain", postgresql_where=Column("verified"))`) refers to a
 # column in its expression; SQLAlchemy adds no column to any table for it. The inventory
 # leaves it out only when the callee resolves to SQLAlchemy's (reviewer.columns); the scanner
 # notes the innermost one a stray is inside (reviewer.bodies.SpelledColumns)
-# A call spelled like a column: Column(...), sa.Column(...), db.mapped_column(...)
-COLUMN_CALL = re.compile(r"(?:\w+\.)*(?:Column|mapped_column)")
-
 INDEX_MAKERS = frozenset({
     "Index", "CheckConstraint", "UniqueConstraint", "PrimaryKeyConstraint",
     "ForeignKeyConstraint", "ExcludeConstraint",
