@@ -289,6 +289,11 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.findall(r"\d+", version.split("+")[0])[:4])
 
 
+def _range_start(spec: str) -> tuple[int, ...]:
+    """``>=0.7.1,<0.26`` -> (0, 7, 1): where a release range starts, to order ranges by."""
+    return _version_key(spec.split(",")[0])
+
+
 def version_matches(spec: str, version: str) -> bool:
     """``>=1.0,<2`` against an installed version; enough of PEP 440 for release ranges."""
     have = _version_key(version)
@@ -326,7 +331,7 @@ def from_shipped(qual: str) -> ExternalClass | None:
     version = installed_version(declarations[0].distribution)
     if version is not None:
         return next((d.cls for d in declarations if version_matches(d.versions, version)), None)
-    return max(declarations, key=lambda d: _version_key(d.versions.split(",")[0])).cls
+    return max(declarations, key=lambda d: _range_start(d.versions)).cls
 
 
 def shipped_mismatch(qual: str) -> str | None:
@@ -336,8 +341,7 @@ def shipped_mismatch(qual: str) -> str | None:
     if not declarations or from_shipped(qual) is not None:
         return None
     distribution = declarations[0].distribution
-    ranges = "; ".join(sorted({d.versions for d in declarations},
-                              key=lambda v: _version_key(v.split(",")[0])))
+    ranges = "; ".join(sorted({d.versions for d in declarations}, key=_range_start))
     return (f"masking-reviewer's declarations of it cover {distribution} {ranges}, and the "
             f"installed {distribution} {installed_version(distribution)} is outside them")
 
