@@ -456,6 +456,11 @@ HELPERS_CASES = [
         [("users", "id"), ("users", "password")],
         id="its Base class, which get_base() is deprecated for",
     ),
+    pytest.param(
+        {}, "from sqlalchemy_helpers.aio import Base", "Base",
+        [("users", "id"), ("users", "password")],
+        id="the asyncio module's Base, as webhook-to-fedora-messaging declares it",
+    ),
 ]
 
 
