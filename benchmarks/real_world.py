@@ -537,14 +537,49 @@ def _names_module_class(message: str, module: str) -> bool:
                      rf"'{re.escape(package)}'\) is given", message) is not None
 
 
+_TABLENAME = re.compile(r"""^\s+__tablename__\s*=\s*['"]([^'"]+)['"]""", re.M)
+
+
+def tables_blocked_at(root: Path, errors: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The tables named (``__tablename__ = "..."``) in the bodies of the class statements
+    MR007 points at: a class that blocks blocks its own table, even when every column it has
+    comes from mixins in other files (websauna's models, mapped at run time, declare only
+    ``__tablename__`` over mixin columns)."""
+    tables: set[str] = set()
+    for e in errors:
+        path, line = e.get("path"), e.get("line")
+        if not isinstance(path, str) or not isinstance(line, int) or line < 1:
+            continue
+        try:
+            lines = (root / path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        # the error may point at the first decorator of the class statement
+        while line <= len(lines) and lines[line - 1].lstrip().startswith("@"):
+            line += 1
+        head = lines[line - 1] if line <= len(lines) else ""
+        if not head.lstrip().startswith("class "):
+            continue
+        indent = len(head) - len(head.lstrip())
+        body = []
+        for text in lines[line:]:
+            if text.strip() and len(text) - len(text.lstrip()) <= indent:
+                break
+            body.append(text)
+        tables.update(_TABLENAME.findall("\n".join(body)))
+    return tables
+
+
 def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
-                  errors: Sequence[Mapping[str, Any]]) -> list[Pair]:
-    """The missing columns nothing blocks on: no MR007 in any file their table's labels name,
-    and, for a table with columns a third-party base adds (labelled at the package's
-    ``site-packages:`` path) and none found, no MR007 naming a class of that module (the
-    reader reports an unknown base on the model that derives from it, in the repository, and
-    reads none of that model's columns; a table with some columns found was read, so its
-    missing ones were not blocked by such an error).
+                  errors: Sequence[Mapping[str, Any]],
+                  blocked_tables: Iterable[str] = ()) -> list[Pair]:
+    """The missing columns nothing blocks on: no MR007 in any file their table's labels name
+    nor on the class statement that names the table (``blocked_tables``), and, for a table
+    with columns a third-party base adds (labelled at the package's ``site-packages:`` path)
+    and none found, no MR007 naming a class of that module (the reader reports an unknown base
+    on the model that derives from it, in the repository, and reads none of that model's
+    columns; a table with some columns found was read, so its missing ones were not blocked by
+    such an error).
 
     A column the reader misses behind an MR007 fails closed; one missing without any error is
     the silent pass the tool must never produce.
@@ -558,7 +593,11 @@ def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
     missing_set = set(missing)
     unread = {r.table for r in labels} - {r.table for r in labels if r.key not in missing_set}
 
+    named = set(blocked_tables)
+
     def blocked(table: str) -> bool:
+        if table in named and table in unread:
+            return True
         paths = paths_of.get(table, set())
         modules = {m for p in paths if (m := _installed_module(p)) is not None}
         return bool(paths & blocked_paths) or (table in unread and any(
@@ -585,6 +624,7 @@ def measure(project: Project, mirrors: Path, triage: Sequence[Triage],
         written = materialise(git_dir, project.commit, project, root)
         write_reviewer_files(root, project)
         run = run_scan(root)
+        blocked_tables = tables_blocked_at(root, run.doc.get("errors", []) if run.doc else [])
     result.python_files = sum(1 for p in written if p.endswith(".py"))
     result.files = sum(1 for p in written if matches_any(p, project.models))
     result.seconds = round(run.seconds, 2)
@@ -610,7 +650,7 @@ def measure(project: Project, mirrors: Path, triage: Sequence[Triage],
         comparison = compare(found, (r.key for r in labels))
         result.expected, result.matched = comparison.expected, len(comparison.matched)
         result.missing, result.extra = list(comparison.missing), list(comparison.extra)
-        result.silent = silent_misses(comparison.missing, labels, errors)
+        result.silent = silent_misses(comparison.missing, labels, errors, blocked_tables)
     return result
 
 

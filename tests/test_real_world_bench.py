@@ -705,6 +705,36 @@ def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> No
     assert silent_misses(missing, labels, errors) == [("events", "ip")]
 
 
+def test_an_mr007_on_the_class_that_names_a_table_covers_its_mixin_columns(
+        tmp_path: Path) -> None:
+    """websauna: each model declares only ``__tablename__`` over mixin columns and is mapped
+    at run time; the MR007 on the class blocks the table although no label names its file."""
+    from benchmarks.real_world import silent_misses, tables_blocked_at
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(
+        "import usermixin\n"
+        "\n"
+        "class Group(usermixin.GroupMixin):\n"
+        "    \"\"\"Groups.\"\"\"\n"
+        "\n"
+        "    __tablename__ = \"group\"\n"
+        "\n"
+        "@implementer(IOther)\n"
+        "class Other:\n"
+        "    __tablename__ = \"other\"\n", encoding="utf-8")
+    errors = [{"path": "app/models.py", "line": 3, "message": "class Group declares a table ..."},
+              {"path": "app/models.py", "line": 8, "message": "class Other declares a table"},
+              {"path": "app/models.py", "line": 1, "message": "not a class statement"},
+              {"path": "app/gone.py", "line": 1, "message": "no such file"}]
+    assert tables_blocked_at(tmp_path, errors) == {"group", "other"}
+    labels = [LabelRow("p", "app/usermixin.py", "group", "name", "none", "", ""),
+              LabelRow("p", "app/usermixin.py", "other", "name", "none", "", "")]
+    missing = [("group", "name"), ("other", "name")]
+    assert silent_misses(missing, labels, errors, {"group"}) == [("other", "name")]
+    assert silent_misses(missing, labels, errors, {"group", "other"}) == []
+
+
 _UNKNOWN_BASE = ("class Session: base class 'TokenBase' is {qual} from the package 'authkit', "
                  "outside the repository; ...")
 
