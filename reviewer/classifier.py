@@ -295,9 +295,10 @@ def classify_in_context(column: Column, context: Context | None = None,
             and contains_any(normalize(name), vocab.person_prose)):
         return Classification("free_text", "medium", f"{base.reason} in table "
                               f"'{context.table}': a person's own prose")
-    if (base is not None and context.audit and base.confidence != "high"
-            and contains_any(normalize(name), vocab.audit_seals)):
-        return None  # an audit row's signature proves the row untouched; it grants nothing
+    if (base is not None and (context.audit or context.message_table)
+            and base.confidence != "high" and contains_any(normalize(name), vocab.audit_seals)):
+        # an audit row's or a message's signature proves it untouched; it grants nothing
+        return None
     if base is None:
         if tokens in (("name",), ("user",)) and context.person_table:
             # a person's row names them: users.name, pagure's users.user (the username)

@@ -228,6 +228,14 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("openid", "sa.String(128)",
                      _c("direct_identifier", "medium", "name token 'openid'"),
                      id="an OpenID identifier is the person's profile URL (refstack: user.openid)"),
+        pytest.param("callerid", "String(160)",
+                     _c("direct_identifier", "medium", "name token 'callerid'"),
+                     id="a telephone caller ID is a name and number (xivo-dao)"),
+        pytest.param("cid_num", "String(80)",
+                     _c("direct_identifier", "medium", "name 'cid_num'"),
+                     id="a call event's caller number (xivo-dao: cel.cid_num)"),
+        pytest.param("caller_id", "Integer", None,
+                     id="negative: a caller_id is a reference (tracim: user_calls.caller_id)"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -291,6 +299,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("certificate", "sa.String(length=64)", id="a certificate's name"),
         pytest.param("kek_label", "String(255)", id="the label of a key-encryption key"),
         pytest.param("api_key_label", "String(64)", id="the label of an api key"),
+        pytest.param("password_policy_special_chars", "Text",
+                     id="the rules a password must follow (iris-web)"),
         pytest.param("encrypted_at", "DateTime", id="when it was encrypted"),
         pytest.param("volume_encrypted", "Boolean", id="whether it is encrypted"),
         pytest.param("is_encrypted", "String(5)", id="a flag spelled as a string"),
@@ -828,6 +838,14 @@ _VARIABLES = """
                 signature = Column(Unicode(512))
             """, ("audit", "signature"), (None, None, None),
             id="negative: an audit row's signature seals it and grants nothing"),
+        pytest.param("""
+            class Message(Base):
+                __tablename__ = "messages"
+                id = Column(Integer, primary_key=True)
+                topic = Column(Unicode)
+                signature = Column(UnicodeText)
+            """, ("messages", "signature"), (None, None, None),
+            id="negative: a message's signature seals it (datanommer)"),
         pytest.param("""
             class Subscription(Base):
                 __tablename__ = "subscription"
