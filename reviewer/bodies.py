@@ -64,18 +64,35 @@ def returned_values(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression 
                     ) -> Sequence[cst.BaseExpression | None]:
     """What every return of a function (``returns``, from Returns) returns. ``Base =
     declarative_base(); return Base`` is ``return declarative_base()`` when the name appears
-    nowhere else in the function."""
+    nowhere else in the function but to configure the base's MetaData
+    (``Base.metadata.naming_convention = ...``, which adds no column)."""
     if len(returns) == 1 and isinstance(ret := returns[0], cst.Name) and (
         call := top_calls(stmt).get(ret.value)
     ) is not None:
         uses = _NameUses(ret.value)
         stmt.body.visit(uses)
-        if uses.count == 2:  # bound once, returned once
+        if uses.count - _metadata_settings(stmt, ret.value) == 2:  # bound once, returned once
             return [call]
         chained = _rebound_chain(stmt, ret.value)
         if chained is not None and uses.count == 2 * chained[1]:
             return [chained[0]]
     return returns
+
+
+def _metadata_settings(stmt: cst.FunctionDef, name: str) -> int:
+    """How many top-level statements of a function only set an attribute of ``name``'s
+    MetaData, to a value that does not read ``name`` (cloudkitty's ``get_base``: ``base =
+    declarative_base()``, ``base.metadata.naming_convention = NAMING_CONVENTION``,
+    ``return base``): constraint names and a schema, never a column."""
+    prefix = f"{name}.metadata."
+    count = 0
+    for _s, small in statements(block_body(stmt.body)):
+        if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and (dotted(small.targets[0].target) or "").startswith(prefix)):
+            reads = _NameUses(name)
+            small.value.visit(reads)
+            count += reads.count == 0
+    return count
 
 
 def _rebound_chain(stmt: cst.FunctionDef, name: str) -> tuple[cst.Call, int] | None:

@@ -390,6 +390,36 @@ CASES = [
     ),
     pytest.param(
         {"app/db.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+            NAMING = {"pk": "pk_%(table_name)s"}
+            class Owned:
+                id = Column(Integer, primary_key=True)
+                owner_email = Column(String, info={"v": ColumnVisibility.MASKED})
+            def get_base():
+                base = declarative_base(cls=Owned)
+                base.metadata.naming_convention = NAMING
+                return base
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, String
+            from app.db import get_base
+            Base = get_base()
+            class Folder(Base):
+                __tablename__ = "folders"
+                name = Column(String)
+            """)},
+        None,
+        [Row("folders", "id", "Folder", "id", 6, nullable=False, path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "owner_email", "Folder", "owner_email", 7, (MASK,), path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "name", "Folder", "name", 6)],
+        id="a base function that sets its MetaData's naming convention before returning it "
+           "(cloudkitty)",
+    ),
+    pytest.param(
+        {"app/db.py": V + D("""\
             import os
             from sqlalchemy import Column, Integer, String
             from sqlalchemy.orm import declarative_base
