@@ -309,9 +309,6 @@ def classify_in_context(column: Column, context: Context | None = None,
                                   f"name token '{name}' in configuration table '{context.table}'"
                                   ": where an application keeps its settings, it keeps the "
                                   "passwords and API keys among them")
-        if tokens == ("value",) and context.key_value and context.settings:
-            return Classification("credential", "medium",
-                                  f"name token '{name}' in settings table '{context.table}'")
     if (base is None and column.primary_key and tokens in (("id",), ("uuid",))
             and context.secret_table and context.expiry
             and (context.owner or normalize(context.table)[-1:] == ("token",))
@@ -366,7 +363,11 @@ def classify_in_context(column: Column, context: Context | None = None,
         boosts.append(f"table '{context.table}'")
     if context.expiry and context.expiry != column.column:
         boosts.append(f"sibling '{context.expiry}'")
-    if context.owner and context.owner != column.column and (context.expiry or base):
+    # A user's bare `key` is most often a key of the user's records (calibre-web:
+    # bookmark.bookmark_key; merou: user_metadata.data_key): the owner backs it only beside an
+    # expiry, as a visit key (pagure: pagure_user_visit.visit_key).
+    if (context.owner and context.owner != column.column
+            and (context.expiry or (base and tokens[-1] not in ("key", "keys")))):
         boosts.append(f"sibling '{context.owner}' (foreign key to {context.owner_target})")
     if (context.credential_sibling and context.credential_sibling != column.column
             and bare and bare[-1] in ("hash", "digest")):
@@ -435,7 +436,7 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     shape_ids: dict[tuple[Context, str], int] = {}
     shapes = {table: shape_ids.setdefault(
                   (dataclasses.replace(c, table=""),
-                   table if c.secret_table or c.settings or c.person_table else ""),
+                   table if c.secret_table or c.config or c.person_table else ""),
                   len(shape_ids))
               for table, c in contexts.items()}
     verdicts: dict[tuple[object, ...], Classification | None] = {}

@@ -34,8 +34,7 @@ class Context:
     owner_target: str | None = None
     credential_sibling: str | None = None  # a sibling named like a credential: salt
     key_value: bool = False  # the table has both `key` and `value`
-    settings: bool = False  # ... and is named like a settings store
-    config: bool = False  # ... an application's own configuration, not a thing's options
+    config: bool = False  # ... and is an application's own configuration, not a thing's options
     audit: bool = False  # its rows record what happened: an audit log, a history
     org_table: bool = False  # its rows are organisations, teams, projects
     person_table: bool = False  # its rows are people: users, accounts, members
@@ -111,7 +110,6 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                    None)
     return Context(
         table=table,
-        settings=_heads(table, class_name, vocab.settings_tables),
         config=_config_table(table, class_name, vocab),
         audit=_heads(table, class_name, vocab.audit_tables),
         org_table=contains_any(own, vocab.org_tables),

@@ -82,7 +82,6 @@ class Vocabulary:
     person_tables: frozenset[str] = frozenset()
     secret_words: tuple[tuple[str, ...], ...] = ()
     public_words: tuple[tuple[str, ...], ...] = ()
-    settings_tables: tuple[tuple[str, ...], ...] = ()
     config_tables: tuple[tuple[str, ...], ...] = ()
     config_owners: frozenset[str] = frozenset()
     audit_tables: tuple[tuple[str, ...], ...] = ()
@@ -331,7 +330,6 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),
         secret_words=_phrases(ctx, "secret_words"),
         public_words=_phrases(ctx, "public_words"),
-        settings_tables=_phrases(ctx, "settings_tables"),
         config_tables=_phrases(ctx, "config_tables"),
         config_owners=frozenset(map(singular, _strs(ctx, "config_owners"))),
         audit_tables=_phrases(ctx, "audit_tables"),

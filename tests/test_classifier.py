@@ -223,6 +223,8 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="a pre-shared key, spelled out"),
         pytest.param("user_pub_key", "sa.Text", _c("credential", "medium", "name 'pub_key'"),
                      id="a public key, abbreviated (tatu: authorities.user_pub_key)"),
+        pytest.param("session_key", "String(255)", _c("credential", "medium", "name 'session_key'"),
+                     id="a session's key (empire: agents.session_key, an AES key)"),
         pytest.param("github_pat", "String(80)", _c("credential", "medium", "name token 'pat'"),
                      id="a personal access token at the end of the name"),
         pytest.param("openid", "sa.String(128)",
@@ -301,6 +303,10 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("api_key_label", "String(64)", id="the label of an api key"),
         pytest.param("password_policy_special_chars", "Text",
                      id="the rules a password must follow (iris-web)"),
+        pytest.param("credential_regex_password", "String",
+                     id="a regular expression a captured password must match (king-phisher)"),
+        pytest.param("postal_code_regex", "String(255)",
+                     id="a postcode's shape is no postcode (funnel)"),
         pytest.param("encrypted_at", "DateTime", id="when it was encrypted"),
         pytest.param("volume_encrypted", "Boolean", id="whether it is encrypted"),
         pytest.param("is_encrypted", "String(5)", id="a flag spelled as a string"),
@@ -847,6 +853,25 @@ _VARIABLES = """
             """, ("messages", "signature"), (None, None, None),
             id="negative: a message's signature seals it (datanommer)"),
         pytest.param("""
+            class UserMetadata(Base):
+                __tablename__ = "user_metadata"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                data_key = Column(String(64))
+                data_value = Column(String(64))
+            """, ("user_metadata", "data_key"), (None, None, None),
+            id="negative: a user's bare key names the user's data (merou)"),
+        pytest.param("""
+            class UserVisit(Base):
+                __tablename__ = "user_visit"
+                visit_key = Column(String(40), primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expiry = Column(DateTime)
+            """, ("user_visit", "visit_key"),
+            ("credential", "high", "name token 'key', sibling 'expiry', sibling 'user_id' "
+             "(foreign key to users.id)"),
+            id="a user's key that expires is a visit key (pagure)"),
+        pytest.param("""
             class Subscription(Base):
                 __tablename__ = "subscription"
                 id = Column(Integer, primary_key=True)
@@ -1183,9 +1208,8 @@ _VARIABLES = """
                 node_id = Column(Integer, primary_key=True)
                 name = Column(String(255), primary_key=True)
                 value = Column(Text)
-            """, ("bios_settings", "value"),
-            ("credential", "medium", "name token 'value' in settings table 'bios_settings'"),
-            id="a machine's settings warn: not the application's configuration"),
+            """, ("bios_settings", "value"), (None, None, None),
+            id="negative: a machine's settings are not the application's configuration"),
         pytest.param("""
             class PoolTargetOption(Base):
                 __tablename__ = "pool_target_options"
@@ -1193,9 +1217,8 @@ _VARIABLES = """
                 pool_target_id = Column(String(36))
                 key = Column(String(255))
                 value = Column(String(255))
-            """, ("pool_target_options", "value"),
-            ("credential", "medium", "name token 'value' in settings table 'pool_target_options'"),
-            id="a backend's key/value options store"),
+            """, ("pool_target_options", "value"), (None, None, None),
+            id="negative: a thing's options say nothing of their values; their keys do"),
         pytest.param("""
             class Session(Base):
                 __tablename__ = "sessions"

@@ -268,10 +268,10 @@ def _judged(files: dict[str, str]) -> Judged:
     return APP.judged(files, lambda c: c.column in ("Value", "value", "opt_value"))
 
 
-_SETTINGS = ("credential", "medium", "name token 'value' in settings table 'site_settings'")
+# a settings table's name says nothing of its values (classifier: config_tables)
 _NOTHING = {
     ("badge_info", "Value"): (None, None, None),
-    ("site_settings", "value"): _SETTINGS,
+    ("site_settings", "value"): (None, None, None),
     ("reader_options", "opt_value"): (None, None, None),
 }
 
@@ -310,7 +310,7 @@ _NOTHING = {
                     return SiteSetting.query.filter_by(key="smtp_password").one().value
                 '''},
             {("site_settings", "value"): (
-                "credential", "high", "name token 'value' in settings table 'site_settings', "
+                "credential", "high",
                 "the code looks up a row with key 'smtp_password': doors/lookup.py:4")},
             id="a settings table the code keeps a password in blocks"),
         pytest.param(
@@ -322,7 +322,7 @@ _NOTHING = {
                     SiteSetting(key="theme", value="dark")
                 '''},
             {},
-            id="harmless keys change nothing: the table's guess stays"),
+            id="harmless keys change nothing"),
     ],
 )
 def test_the_classifier_judges_a_value_by_the_keys_of_its_rows(
