@@ -81,6 +81,11 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                     (best.start > 0 and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
                     or normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers)):
                 return None  # host_ip, servers.ip: a machine's address
+            if (best.term.tokens == ("address",) and best.start > 0
+                    and tokens[best.start - 1] in vocab.machine_ip_qualifiers):
+                # a service's address, even in a row that names its user (dask-gateway:
+                # clusters.scheduler_address beside clusters.username)
+                return None
             if (best.term.tokens[0] in ("ip", "mac") and context.network
                     and not context.personal):
                 return None  # an address beside its subnet and gateway: a machine's interface

@@ -1485,6 +1485,23 @@ _VARIABLES = """
             """, ("compute_nodes", "host_ip"), (None, None, None),
             id="negative: a host's IP is a machine's"),
         pytest.param("""
+            class Cluster(Base):
+                __tablename__ = "clusters"
+                id = Column(Integer, primary_key=True)
+                username = Column(Unicode(255))
+                scheduler_address = Column(Unicode(255))
+            """, ("clusters", "scheduler_address"), (None, None, None),
+            id="negative: a service's address beside its user is a machine's (dask-gateway)"),
+        pytest.param("""
+            class Customer(Base):
+                __tablename__ = "customers"
+                id = Column(Integer, primary_key=True)
+                username = Column(Unicode(255))
+                address = Column(Unicode(255))
+            """, ("customers", "address"),
+            ("direct_identifier", "high", "name token 'address'"),
+            id="a bare address beside a username is the person's"),
+        pytest.param("""
             class Login(Base):
                 __tablename__ = "logins"
                 id = Column(Integer, primary_key=True)
