@@ -408,6 +408,15 @@ def classify_in_context(column: Column, context: Context | None = None,
                           ", ".join(evidence))
 
 
+def _quotes_table(context: Context) -> bool:
+    """Does some evidence for a column of this table name the table? Then two tables whose
+    contexts are otherwise alike cannot share a verdict (node_history's and port_history's
+    `user` are each their own table's record)."""
+    return bool(context.secret_table or context.config or context.person_table
+                or context.audit or context.identity_table or context.message_table
+                or context.identifier_table or context.session_table)
+
+
 def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
                      ) -> tuple[Column, ...]:
     """Every column with category, confidence and evidence filled in, judged with its table."""
@@ -440,8 +449,7 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     # the whole context again for each of thousands of columns cost more than judging them.
     shape_ids: dict[tuple[Context, str], int] = {}
     shapes = {table: shape_ids.setdefault(
-                  (dataclasses.replace(c, table=""),
-                   table if c.secret_table or c.config or c.person_table else ""),
+                  (dataclasses.replace(c, table=""), table if _quotes_table(c) else ""),
                   len(shape_ids))
               for table, c in contexts.items()}
     verdicts: dict[tuple[object, ...], Classification | None] = {}

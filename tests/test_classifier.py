@@ -816,6 +816,26 @@ _VARIABLES = """
     """
 
 
+@pytest.mark.parametrize(("first", "second", "column", "says"), [
+    pytest.param("node_history", "port_history", "user", "in '{table}', a record of what happened",
+                 id="two audit tables"),
+    pytest.param("auth_email", "contact_email", "address", "in table '{table}': a person's email",
+                 id="two tables of a person's e-mail addresses"),
+])
+def test_alike_tables_each_quote_their_own_name(first: str, second: str, column: str,
+                                                says: str) -> None:
+    """Verdicts are shared between tables whose contexts are alike; evidence that names the
+    table must still name each column's own (port_history's user once read 'node_history')."""
+    body = "".join(f"""
+        class {t.title().replace("_", "")}(Base):
+            __tablename__ = "{t}"
+            id = Column(Integer, primary_key=True)
+            {column} = Column(String(64))
+        """ for t in (first, second))
+    for table in (first, second):
+        assert says.format(table=table) in (_judge(body, table, column)[2] or "")
+
+
 @pytest.mark.parametrize(
     ("body", "target", "expected"),
     [
