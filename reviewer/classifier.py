@@ -77,12 +77,13 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                                       f"{context.identifier_table.replace('_', ' ')}")
             if best.term.tokens in vocab.person_only and not context.personal:
                 return None  # a volume's display_name, a PCI address: a machine's
+            machine_named = (best.start > 0
+                             and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
             if best.term.tokens[0] == "ip" and (
-                    (best.start > 0 and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
+                    machine_named
                     or normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers)):
                 return None  # host_ip, servers.ip: a machine's address
-            if (best.term.tokens == ("address",) and best.start > 0
-                    and tokens[best.start - 1] in vocab.machine_ip_qualifiers):
+            if best.term.tokens == ("address",) and machine_named:
                 # a service's address, even in a row that names its user (dask-gateway:
                 # clusters.scheduler_address beside clusters.username)
                 return None
