@@ -546,13 +546,18 @@ def tables_blocked_at(root: Path, errors: Sequence[Mapping[str, Any]]) -> set[st
     comes from mixins in other files (websauna's models, mapped at run time, declare only
     ``__tablename__`` over mixin columns)."""
     tables: set[str] = set()
+    files: dict[str, list[str] | None] = {}  # each file read once, however many errors it has
     for e in errors:
         path, line = e.get("path"), e.get("line")
         if not isinstance(path, str) or not isinstance(line, int) or line < 1:
             continue
-        try:
-            lines = (root / path).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
+        if path not in files:
+            try:
+                files[path] = (root / path).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                files[path] = None
+        lines = files[path]
+        if lines is None:
             continue
         # the error may point at the first decorator of the class statement
         while line <= len(lines) and lines[line - 1].lstrip().startswith("@"):
