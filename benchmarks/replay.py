@@ -56,9 +56,11 @@ Reported per split (development and held-out apart), per project:
   change introduces block: "blocked: new" is what such a team sees.
 
 Without ``--project``, only the development split is replayed; ``--held-out`` adds the
-held-out one (aggregates; each ``cohort`` apart too). Per-pull-request evidence is printed
-with ``--verbose`` for the development split only; ``--show-heldout`` adds held-out projects
-(only after tuning is frozen). Results go to ``benchmarks/results/replay-<date>.json``.
+held-out one: its aggregates, each ``cohort`` apart too, but no project's own row. Per-pull-
+request evidence is printed with ``--verbose`` for the development split only.
+``--show-heldout`` adds the held-out projects' own rows and evidence, to the output and to
+the results file (only after tuning is frozen). Results go to
+``benchmarks/results/replay-<date>.json``.
 """
 
 from __future__ import annotations
@@ -1197,6 +1199,23 @@ def _frac(n: int, d: int) -> str:
     return f"{n}/{d} ({100 * n / d:.0f} %)" if d else "0/0"
 
 
+def split_summaries(split: str, projects: Sequence[Project], prs: Sequence[PullRequest],
+                    show_heldout: bool = False) -> list[Summary]:
+    """The summary rows of ``split``: one per project, then the split's, then each named
+    cohort's ("held-out B", "development C": batches added blind later) unless one cohort is
+    the whole split. A held-out project's own row is left out unless ``show_heldout``: its
+    aggregates are what is reported, and a project's row is detail enough to tune on."""
+    in_split = [p for p in projects if p.split == split]
+    per_project = split != "held-out" or show_heldout
+    rows = [summarise(p.name, [x for x in prs if x.project == p.name])
+            for p in in_split if per_project]
+    rows.append(summarise(f"**{split}**", [x for x in prs if x.split == split]))
+    rows += [summarise(f"**{c}**", [x for x in prs if x.project in {
+        p.name for p in in_split if p.group == c}])
+        for c in cohorts_of(split, (p.group for p in in_split))]
+    return rows
+
+
 def summary_table(rows: Sequence[Summary]) -> str:
     lines = [
         "| project | PRs | MR007 runs (new) | blocked: gate / new | credential cols added | "
@@ -1284,8 +1303,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="per pull request: credential columns not blocked, noisy "
                              "harmless PRs (development split only)")
     parser.add_argument("--show-heldout", action="store_true",
-                        help="--verbose details for held-out projects too: only after tuning "
-                             "is frozen")
+                        help="held-out projects' own summary rows, and their --verbose "
+                             "details: only after tuning is frozen")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--adopted", action="store_true",
                         help="a team that adopted the tool: the base's rules file masks every "
@@ -1323,14 +1342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         all_prs += plan.prs
     summaries = []
     for split in SPLITS:
-        in_split = [p for p in projects if p.split == split]
-        rows = [summarise(p.name, [x for x in all_prs if x.project == p.name]) for p in in_split]
-        rows.append(summarise(f"**{split}**", [x for x in all_prs if x.split == split]))
-        # a split's named cohorts apart too ("held-out B", "development C": batches added
-        # blind later), unless one is the whole split
-        rows += [summarise(f"**{c}**", [x for x in all_prs if x.project in {
-            p.name for p in in_split if p.group == c}])
-            for c in cohorts_of(split, (p.group for p in in_split))]
+        rows = split_summaries(split, projects, all_prs, args.show_heldout)
         summaries += rows
         print(f"\n{split}\n\n{summary_table(rows)}")
     if args.verbose:

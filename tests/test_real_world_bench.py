@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -662,6 +663,31 @@ def test_replay_summary_counts_credentials_and_harmless_pull_requests() -> None:
     assert (s.harmless, s.harmless_warned, s.harmless_blocked, s.harmless_blocked_new) == (
         2, 1, 1, 0)
     assert (s.mr007_runs, s.blocked, s.blocked_new) == (1, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("split", "show_heldout", "names"),
+    [
+        pytest.param("development", False, ["dev-a", "dev-b", "**development**"],
+                     id="development-rows-per-project"),
+        pytest.param("held-out", False, ["**held-out**", "**held-out A**", "**held-out B**"],
+                     id="held-out-aggregates-only"),
+        pytest.param("held-out", True, ["held-a", "held-b", "**held-out**", "**held-out A**",
+                                        "**held-out B**"],
+                     id="held-out-rows-with-show-heldout"),
+    ],
+)
+def test_a_held_out_project_has_no_row_of_its_own_unless_asked(
+        split: str, show_heldout: bool, names: list[str]) -> None:
+    from benchmarks.replay import split_summaries
+    projects = [replace(_project("0" * 40), name=n, split=s, cohort=c) for n, s, c in [
+        ("dev-a", "development", None), ("dev-b", "development", None),
+        ("held-a", "held-out", "A"), ("held-b", "held-out", "B")]]
+    prs = [replace(_pr([_added("credential", "error")]), project=p.name, split=p.split)
+           for p in projects]
+    rows = split_summaries(split, projects, prs, show_heldout)
+    assert [r.name for r in rows] == names
+    assert rows[names.index(f"**{split}**")].cred_added == 2
 
 
 @pytest.mark.parametrize(
