@@ -160,8 +160,13 @@ def select_commits(git_dir: Path, tip: str, globs: Sequence[str], regex: str = D
 # ---------------------------------------------------------------------------- added columns
 
 _CALL = r"(?:[A-Za-z_][\w.]*\.)?(?:Column|mapped_column|Field)\("
+# the ORM's wrappers of a column: `output = deferred(Column(Text))` (Empire)
+_WRAPPER = r"(?:[A-Za-z_][\w.]*\.)?(?:deferred|column_property)\("
 # `name = Column(`, `name: Mapped[...] = mapped_column(`, `name: str = Field(`
-_ASSIGNED = re.compile(rf"^(\s*)([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*{_CALL}(.*)$")
+_ASSIGNED = re.compile(
+    rf"^(\s*)([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(?:{_WRAPPER}\s*)?{_CALL}(.*)$")
+# a wrapper whose column starts on a later line: `output = deferred(` / `Column(...))`
+_WRAPPED = re.compile(rf"^\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*{_WRAPPER}\s*(?:#.*)?$")
 # a Core column inside Table(...): `Column("name", ...)` / `sa.Column('name', ...)`
 _CORE = re.compile(r"""^(\s*)(?:[A-Za-z_][\w.]*\.)?Column\(\s*["']([^"']+)["']""")
 # SQLModel's Field(sa_column=Column("name", ...)): the column's own name
@@ -623,6 +628,7 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
         removed = {d[1] for text in minus if (d := decl_of(text))}
         removed |= {d[0] for text in minus if (d := decl_of(text)) and d[0]}
         removed |= {d[0] for text in minus if (d := mapped_annotation(text))}
+        removed |= {m.group(1) for text in minus if (m := _WRAPPED.match(text))}
         def spread_core(index: int, lines: list[str] = lines) -> tuple[str, str] | None:
             # `sa.Column(` alone, its name on the next line (LinOTP's Core Tables before black)
             if not 0 <= index < len(lines) or not _OPEN_COLUMN.match(lines[index]):

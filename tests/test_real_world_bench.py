@@ -469,12 +469,36 @@ def test_replay_naming_lowercase_plural(naming: str | None, tables: list[str]) -
     assert [a.table for a in added] == tables
 
 
-def test_a_rewritten_declaration_is_a_changed_column_not_an_added_one() -> None:
-    diff = ("--- a/m.py\n+++ b/m.py\n@@ -3 +3 @@\n"
-            "-    token = Column(String(40))\n+    token = Column(String(64))\n")
-    text = 'class T(Base):\n    __tablename__ = "t"\n    token = Column(String(64))\n'
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(["    token = Column(String(40))"], ["    token = Column(String(64))"],
+                     id="column-to-column"),
+        # Empire's move to typed declarative: `deferred(Column(...))` became mapped_column
+        pytest.param(["    token = deferred(Column(Text))"],
+                     ["    token: Mapped[str] = mapped_column(Text, deferred=True)"],
+                     id="deferred-column-to-mapped-column"),
+        pytest.param(["    token = deferred(", "        Column(Text)", "    )"],
+                     ["    token: Mapped[str] = mapped_column(Text, deferred=True)"],
+                     id="deferred-spread-over-lines-to-mapped-column"),
+        pytest.param(["    token = Column(Text)"], ["    token = deferred(Column(Text))"],
+                     id="column-to-deferred-column"),
+    ],
+)
+def test_a_rewritten_declaration_is_a_changed_column_not_an_added_one(
+        before: list[str], after: list[str]) -> None:
+    diff = (f"--- a/m.py\n+++ b/m.py\n@@ -3,{len(before)} +3,{len(after)} @@\n"
+            + "".join(f"-{x}\n" for x in before) + "".join(f"+{x}\n" for x in after))
+    text = 'class T(Base):\n    __tablename__ = "t"\n' + "".join(f"{x}\n" for x in after)
     assert [(a.key, a.changed) for a in added_columns(diff, lambda _: text, None)] == [
         (("t", "token"), True)]
+
+
+def test_a_deferred_column_is_an_added_column() -> None:
+    diff = "--- a/m.py\n+++ b/m.py\n@@ -3,0 +3 @@\n+    output = deferred(Column(Text))\n"
+    text = 'class T(Base):\n    __tablename__ = "t"\n    output = deferred(Column(Text))\n'
+    assert [(a.key, a.changed) for a in added_columns(diff, lambda _: text, None)] == [
+        (("t", "output"), False)]
 
 
 def test_commit_selection_finds_column_changes_newest_first(tmp_path: Path) -> None:
