@@ -109,10 +109,16 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                        context: Context, idents: frozenset[str],
                        vocab: Vocabulary) -> Classification | None:
     """Words that say nothing alone but describe a person in this row."""
+    snake = snake_norm(name)
+    if (base is None and context.message_table and snake in vocab.recipient_names
+            and idents & vocab.json_types and not column.foreign_key):
+        # a JSON list of the addresses it went to (sync-engine: message.to_addr)
+        return Classification("direct_identifier", "medium",
+                              f"name '{snake_case(name)}' on a JSON column in message table "
+                              f"'{context.table}': who it was sent to")
     kind = sorted(idents & vocab.by_name_types)
     if column.foreign_key or not kind:
         return None
-    snake = snake_norm(name)
     if (context.visit and context.visit != column.column and snake in vocab.visit_words
             and (base is None or base.category == "quasi_identifier")):
         return Classification("quasi_identifier", "medium",
@@ -129,7 +135,9 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' in message table '{context.table}': who "
                               "it was sent to")
-    if context.identifier_table and snake in ("name", "value"):
+    if context.identifier_table and (snake in ("name", "value") or (
+            # a phone number's row: its number (funnel: phone_number.number)
+            snake == "number" and "phone" in context.identifier_table)):
         return Classification("direct_identifier", "medium",
                               f"name token '{snake}' in table '{context.table}': a "
                               f"{context.identifier_table.replace('_', ' ')}")
@@ -306,8 +314,10 @@ def classify_in_context(column: Column, context: Context | None = None,
         # an audit row's or a message's signature proves it untouched; it grants nothing
         return None
     if base is None:
-        if tokens in (("name",), ("user",)) and context.person_table:
-            # a person's row names them: users.name, pagure's users.user (the username)
+        if context.person_table and (tokens == ("name",) or (
+                tokens == ("user",) and normalize(context.table)[-1:] in (("user",), ("users",)))):
+            # a person's row names them: users.name, pagure's users.user (the username); a
+            # contact's user is the address book's owner (mautrix-facebook: contact.user)
             return Classification("direct_identifier", "medium",
                                   f"name token '{tokens[0]}' in table '{context.table}'")
         if tokens == ("value",) and context.key_value and context.config:

@@ -92,7 +92,10 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                 None)
     author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
     own = normalize(table)
-    person_table = is_person_table(table, class_name, vocab)
+    network = next((c.column for n, c in names.items() if n in vocab.network_siblings), None)
+    # a load balancer's pool member sits on a subnet: a machine (octavia: member.ip_address
+    # and .name beside .subnet_id; neutron-lbaas: lbaas_members.address)
+    person_table = is_person_table(table, class_name, vocab) and network is None
     handles = frozenset(n for n, c in names.items()
                         if (found := classify(c.column, c.type, vocab)) is not None
                         and found.category == "direct_identifier")
@@ -133,7 +136,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         private_half=private_half,
         account=account,
         scoped=scoped,
-        network=next((c.column for n, c in names.items() if n in vocab.network_siblings), None),
+        network=network,
         located=next((c.column for n, c in names.items()
                       if vocab.address_locators & set(n.split("_"))), None),
         sealed=_sealed(names, vocab),

@@ -2385,6 +2385,89 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("contributors", "cntrb_lat"),
             ("quasi_identifier", "medium", "name token 'lat'"),
             id="a contributor's latitude is a person's (augur)"),
+        pytest.param("""
+            class Report(Base):
+                __tablename__ = "workspace_summary_report"
+                id = Column(Integer, primary_key=True)
+                recipients = Column(JSONType)
+            """, ("workspace_summary_report", "recipients"),
+            ("direct_identifier", "medium", "name token 'recipients'"),
+            id="who a report is e-mailed to (faraday)"),
+        pytest.param("""
+            class Whitelist(Base):
+                __tablename__ = "service_whitelist"
+                id = Column(Integer, primary_key=True)
+                recipient_type = Column(Enum("mobile", "email"))
+            """, ("service_whitelist", "recipient_type"), (None, None, None),
+            id="negative: a recipient's type is an enum (notifications-api)"),
+        pytest.param("""
+            class Mailer(Base):
+                __tablename__ = "mailer"
+                id = Column(Integer, primary_key=True)
+                cc = Column(UnicodeText)
+            """, ("mailer", "cc"),
+            ("direct_identifier", "medium", "name 'cc' in message table 'mailer': who it was "
+                                            "sent to"),
+            id="a mass mailing's copies (funnel)"),
+        pytest.param("""
+            class Card(Base):
+                __tablename__ = "cards"
+                id = Column(Integer, primary_key=True)
+                cc = Column(String(4))
+            """, ("cards", "cc"), (None, None, None),
+            id="negative: cc outside a message is no recipient"),
+        pytest.param("""
+            class Message(Base):
+                __tablename__ = "message"
+                id = Column(Integer, primary_key=True)
+                to_addr = Column(JSON)
+            """, ("message", "to_addr"),
+            ("direct_identifier", "medium", "name 'to_addr' on a JSON column in message table "
+                                            "'message': who it was sent to"),
+            id="a message's recipients as a JSON list (sync-engine)"),
+        pytest.param("""
+            class PhoneNumber(Base):
+                __tablename__ = "phone_number"
+                id = Column(Integer, primary_key=True)
+                number = Column(Unicode(16))
+            """, ("phone_number", "number"),
+            ("direct_identifier", "medium", "name token 'number' in table 'phone_number': a "
+                                            "phone number"),
+            id="a phone number's row holds the number (funnel)"),
+        pytest.param("""
+            class Contact(Base):
+                __tablename__ = "contact"
+                id = Column(Integer, primary_key=True)
+                name = Column(Text)
+                user = Column(Text)
+            """, ("contact", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table 'contact'"),
+            id="an address book entry names a person (sync-engine)"),
+        pytest.param("""
+            class Contact(Base):
+                __tablename__ = "contact"
+                id = Column(Integer, primary_key=True)
+                name = Column(Text)
+                user = Column(Text)
+            """, ("contact", "user"), (None, None, None),
+            id="negative: a contact's user is the address book's owner (mautrix-facebook)"),
+        pytest.param("""
+            class Member(Base):
+                __tablename__ = "lbaas_members"
+                id = Column(String(36), primary_key=True)
+                subnet_id = Column(String(36))
+                address = Column(String(64))
+                name = Column(String(255))
+            """, ("lbaas_members", "address"), (None, None, None),
+            id="negative: a pool member on a subnet is a machine (neutron-lbaas, octavia)"),
+        pytest.param("""
+            class AuthClient(Base):
+                __tablename__ = "auth_client"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("user.id"))
+                notification_uri = Column(UnicodeText)
+            """, ("auth_client", "notification_uri"), (None, None, None),
+            id="negative: an OAuth client's notification endpoint (lastuser, funnel)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
