@@ -136,6 +136,15 @@ class _ModuleBuilder:
         for stmt, small in statements(body):
             if isinstance(small, (cst.Import, cst.ImportFrom)):
                 self.import_(small)
+            elif isinstance(small, cst.Expr) and (bound := public_bindings(small.value)):
+                # atpublic's `public(Model=declarative_base())` binds Model in the module (and
+                # exports it): mailman's models all derive from a base bound so
+                self.exports = None
+                for target, value in bound:
+                    self.names.append(target)
+                    self.module_binding(target, value)
+                    if isinstance(value, cst.Call):
+                        self.instances.append((target, dotted(value.func) or ""))
             elif isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)):
                 self.module_assign(small)
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and (
@@ -602,6 +611,17 @@ class _ModuleBuilder:
 
 
 _FLASK_EXT_PREFIXES = tuple(f"{package}." for package in FLASK_EXT_PACKAGES)
+
+
+def public_bindings(value: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]]:
+    """``public(Model=declarative_base(), VERSION=...)``: the names atpublic's ``public`` (or a
+    project's own, as Mailman's ``mailman.public``) binds at module level, with their values;
+    none for any other call, or one with a positional argument (``@public`` as a function)."""
+    if not (isinstance(value, cst.Call) and value.args
+            and (dotted(value.func) or "").rsplit(".", 1)[-1] == "public"
+            and all(a.keyword is not None and not a.star for a in value.args)):
+        return []
+    return [(ident(a.keyword.value), a.value) for a in value.args if a.keyword is not None]
 
 
 def flask_ext(module: str) -> str:

@@ -419,6 +419,39 @@ CASES = [
            "(cloudkitty)",
     ),
     pytest.param(
+        {"app/__init__.py": D("""\
+            def public(thing=None, **kws):
+                mdict = __import__("sys")._getframe(1).f_globals
+                mdict.update(kws)
+                return thing
+            """),
+         "app/db.py": V + D("""\
+            from app import public
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.ext.declarative import declarative_base
+            class ModelMeta:
+                id = Column(Integer, primary_key=True)
+                owner_email = Column(String, info={"v": ColumnVisibility.MASKED})
+            public(Model=declarative_base(cls=ModelMeta))
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, String
+            from app import public
+            from app.db import Model
+            @public
+            class Folder(Model):
+                __tablename__ = "folders"
+                name = Column(String)
+            """)},
+        None,
+        [Row("folders", "id", "Folder", "id", 6, nullable=False, path="app/db.py",
+             declared_in="ModelMeta"),
+         Row("folders", "owner_email", "Folder", "owner_email", 7, (MASK,), path="app/db.py",
+             declared_in="ModelMeta"),
+         Row("folders", "name", "Folder", "name", 7)],
+        id="a base bound by public(Model=declarative_base(...)), atpublic's idiom (mailman)",
+    ),
+    pytest.param(
         {"app/db.py": V + D("""\
             import os
             from sqlalchemy import Column, Integer, String
