@@ -167,6 +167,30 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        import sqlalchemy as sa
+        from neutron.db import model_base
+        from neutron.db import models_v2
+        class IPsecSiteConnection(model_base.BASEV2, models_v2.HasId,
+                                  models_v2.HasTenant):
+            psk = sa.Column(sa.String(255), nullable=False)
+        class BgpPeer(model_base.BASEV2, model_base.HasId, model_base.HasProject,
+                      model_base.HasStatusDescription):
+            password = sa.Column(sa.String(255))
+        """,
+        [("ipsecsiteconnections", "id", "id", False, "HasId", 8),
+         ("ipsecsiteconnections", "tenant_id", "tenant_id", True, "HasTenant", 8),
+         ("ipsecsiteconnections", "psk", "psk", False, None, 10),
+         ("bgppeers", "id", "id", False, "HasId", 11),
+         ("bgppeers", "project_id", "project_id", True, "HasProject", 11),
+         ("bgppeers", "status", "status", False, "HasStatusDescription", 11),
+         ("bgppeers", "status_description", "status_description", True,
+          "HasStatusDescription", 11),
+         ("bgppeers", "password", "password", True, None, 13)],
+        id="neutron's own model base before neutron-lib (neutron-vpnaas 2013, "
+           "neutron-dynamic-routing 2016)",
+    ),
+    pytest.param(
+        """\
         from sqlalchemy import Text
         from mautrix.util.db import Base as MautrixBase
         class Puppet(MautrixBase):
@@ -1291,6 +1315,8 @@ def test_every_shipped_derived_tablename_is_well_formed() -> None:
         "flask_dance.consumer.storage.sqla.OAuthConsumerMixin": "flask_dance_{class_lower}",
         "neutron_lib.db.model_base.BASEV2": "{class_lower}s",
         "neutron_lib.db.model_base.NeutronBaseV2": "{class_lower}s",
+        "neutron.db.model_base.BASEV2": "{class_lower}s",
+        "neutron.db.model_base.NeutronBaseV2": "{class_lower}s",
         **snake,
     }
     assert all(tablename_problem(t) is None for t in derived.values())
