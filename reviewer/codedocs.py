@@ -51,7 +51,8 @@ DOCS: dict[str, CodeDoc] = {
             "sibling 'user_id' (foreign key to users.id)\"). High-confidence credentials are "
             "errors, and so, in a diff, is a credential the repository already masks or "
             "labels under the same name (a second `authentication` when the first is masked); "
-            "low-confidence guesses are notes; the rest are warnings.",
+            "low-confidence guesses, and free text short of high confidence, are notes; the "
+            "rest are warnings.",
         fix="Label the column in the model and add the printed rule, or add the rule alone. If "
             "the evidence misleads (e.g. `token_type`), list the name in `ignore-names`, or "
             "exempt the column with a reason.",

@@ -52,7 +52,8 @@ CODES: dict[str, Code] = {
         Code("MR003", "unlabeled-sensitive", "warning",
              "A new or changed column looks sensitive but has no label and no rule "
              "(error for high-confidence credentials and in a diff for a credential the "
-             "repository masks under the same name, note for low-confidence guesses).",
+             "repository masks under the same name, note for low-confidence guesses and for "
+             "free text short of high confidence).",
              rule_action="add", needs_rules=True, shows_similar=True),
         Code("MR004", "label-mismatch", "warning",
              "A similar field elsewhere is labelled or masked, and this one is not.",

@@ -452,6 +452,23 @@ STORIES = [
         ),
         id="17 new quasi-identifier hashed at full resolution is an MR009 note",
     ),
+    pytest.param(
+        Story(
+            edits=[
+                insert_after(AUTH, "label: Mapped[str]",
+                             "    summary: Mapped[Optional[str]] = mapped_column(String(200))\n"
+                             "    remarks: Mapped[Optional[str]] = mapped_column(String(200))\n"),
+            ],
+            want=[
+                Want("MR003", "note", "api_keys", "summary", AUTH, "summary: Mapped",
+                     rule={"table": "api_keys", "column": "summary", "strategy": "shred"}),
+                Want("MR003", "warning", "api_keys", "remarks", AUTH, "remarks: Mapped",
+                     rule={"table": "api_keys", "column": "remarks", "strategy": "shred"}),
+            ],
+            exit_code=0,
+        ),
+        id="18 free text is a warning only at high confidence: a summary is a note",
+    ),
 ]
 
 
