@@ -2404,6 +2404,15 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("service_whitelist", "recipient_type"), (None, None, None),
             id="negative: a recipient's type is an enum (notifications-api)"),
         pytest.param("""
+            class Event(Base):
+                __tablename__ = "event"
+                id = Column(Integer, primary_key=True)
+                participants = Column(JSON)
+                max_participants = Column(Integer)
+            """, ("event", "participants"),
+            ("direct_identifier", "medium", "name token 'participants'"),
+            id="an event's participants as a JSON list (sync-engine)"),
+        pytest.param("""
             class Mailer(Base):
                 __tablename__ = "mailer"
                 id = Column(Integer, primary_key=True)
