@@ -110,13 +110,15 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                        vocab: Vocabulary) -> Classification | None:
     """Words that say nothing alone but describe a person in this row."""
     snake = snake_norm(name)
-    if (base is None and context.message_table and snake in vocab.recipient_names
-            and idents & vocab.json_types and not column.foreign_key):
-        # a JSON list of the addresses it went to (sync-engine: message.to_addr)
-        return Classification("direct_identifier", "medium",
-                              f"name '{snake_case(name)}' on a JSON column in message table "
-                              f"'{context.table}': who it was sent to")
     kind = sorted(idents & vocab.by_name_types)
+    listed = idents & vocab.json_types
+    if (base is None and context.message_table and snake in vocab.recipient_names
+            and (kind or listed) and not column.foreign_key):
+        # who it was sent to, as text or as a JSON list (sync-engine: message.to_addr)
+        on = " on a JSON column" if listed else ""
+        return Classification("direct_identifier", "medium",
+                              f"name '{snake_case(name)}'{on} in message table "
+                              f"'{context.table}': who it was sent to")
     if column.foreign_key or not kind:
         return None
     if (context.visit and context.visit != column.column and snake in vocab.visit_words
@@ -131,10 +133,6 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                               f"name '{snake_case(name)}' on a {kind[0]} column in identity table "
                               f"'{context.table}': a person's account ID at an external "
                               "provider")
-    if context.message_table and snake in vocab.recipient_names:
-        return Classification("direct_identifier", "medium",
-                              f"name '{snake_case(name)}' in message table '{context.table}': who "
-                              "it was sent to")
     if context.identifier_table and (snake in ("name", "value") or (
             # a phone number's row: its number (funnel: phone_number.number)
             snake == "number" and "phone" in context.identifier_table)):
