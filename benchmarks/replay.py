@@ -625,8 +625,8 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
             found = mapped_annotation(statement(lines, index), classes)
             return found if found and in_class_body(lines, index) else None
 
-        removed = {d[1] for text in minus if (d := decl_of(text))}
-        removed |= {d[0] for text in minus if (d := decl_of(text)) and d[0]}
+        gone = [d for text in minus if (d := decl_of(text))]
+        removed = {d[1] for d in gone} | {d[0] for d in gone if d[0]}
         removed |= {d[0] for text in minus if (d := mapped_annotation(text))}
         removed |= {m.group(1) for text in minus if (m := _WRAPPED.match(text))}
         def spread_core(index: int, lines: list[str] = lines) -> tuple[str, str] | None:
