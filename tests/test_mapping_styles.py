@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from _pytest.mark.structures import ParameterSet
 
+from reviewer.config import load_config
 from reviewer.inventory import build_inventory
 from reviewer.sources import MemoryTree, WorktreeTree
 from reviewer.types import Config, Inventory
@@ -1031,7 +1032,11 @@ _HOOK_TAIL = (r" while SQLAlchemy maps the class, so the tables it makes are not
               r"\(the versioned-rows recipe makes a <table>_history copy of every column\) and "
               r"a labelled column copied into one would pass unchecked; masking-reviewer never "
               r"runs that code\. Declare each table it makes as a mapped class or Table\(\.\.\.\) "
-              r"in the models, and have the hook use it instead of building it$")
+              r"in the models, and have the hook use it instead of building it; or, when it "
+              r"is that recipe, declare the class in \[tool\.masking-reviewer\.external-bases\]: "
+              r'"history\.Versioned" = \{ kind = "history", columns = \[\] \}, and the '
+              r"reviewer adds each <table>_history copy itself \(every column, plus version "
+              r"and changed\)$")
 
 
 def _hook(cls: str, hook: str, line: int, what: str) -> str:
@@ -1122,6 +1127,26 @@ def test_a_hook_that_builds_tables_at_mapping_time_blocks_every_class_it_runs_fo
     assert sorted((c.table, c.column, c.labels) for c in inventory.columns) == [
         ("configs", "key", ()), ("configs", "value", ()), ("plain", "id", ()),
         ("usage", "id", ()), ("usage", "secret", (PRIV,))]
+
+
+def test_the_entry_the_hook_error_prints_reads_the_history_tables() -> None:
+    """A user who pastes the printed entry gets every <table>_history copy read, the labelled
+    secret's copy with its label, and the errors gone (notifications-api's recipe, 2026-12)."""
+    files = {"app/history.py": MAPPER_CLS, "app/models.py": HOOK_MODELS}
+    errors = _scan(files).errors
+    entries = {m.group(1) for e in errors
+               if (m := re.search(r'external-bases\]: (".*?\}), and', e.message))}
+    assert entries == {'"history.Versioned" = { kind = "history", columns = [] }'}
+    tree = MemoryTree({"app/vis.py": VIS, **files,
+                       ".masking-reviewer.toml": "[external-bases]\n" + entries.pop() + "\n"})
+    inventory = build_inventory(tree, load_config("/repo", tree), use_cache=False)
+    assert inventory.errors == ()
+    assert sorted((c.table, c.column, c.labels) for c in inventory.columns
+                  if c.table.endswith("_history")) == [
+        ("configs_history", "changed", ()), ("configs_history", "key", ()),
+        ("configs_history", "value", ()), ("configs_history", "version", ()),
+        ("usage_history", "changed", ()), ("usage_history", "id", ()),
+        ("usage_history", "secret", (PRIV,)), ("usage_history", "version", ())]
 
 
 HARMLESS_HOOKS = [
