@@ -228,6 +228,13 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="a public key, abbreviated (tatu: authorities.user_pub_key)"),
         pytest.param("session_key", "String(255)", _c("credential", "medium", "name 'session_key'"),
                      id="a session's key (empire: agents.session_key, an AES key)"),
+        pytest.param("pin", "String(80)", _c("credential", "high", "name token 'pin'"),
+                     id="a column called pin holds one (xivo-dao: conference.pin)"),
+        pytest.param("admin_pin", "String(80)", _c("credential", "high", "name 'admin_pin'"),
+                     id="a PIN as the head noun (xivo-dao: conference.admin_pin)"),
+        pytest.param("pin", "db.Integer", None, id="a GPIO pin is a number (mycodo: output.pin)"),
+        pytest.param("pin_saved_session_ip", "Boolean", None,
+                     id="pin as a verb on a flag (skyvern)"),
         pytest.param("github_pat", "String(80)", _c("credential", "medium", "name token 'pat'"),
                      id="a personal access token at the end of the name"),
         pytest.param("openid", "sa.String(128)",
@@ -733,7 +740,7 @@ _SEALED = """
         id = Column(Integer, primary_key=True)
         name = Column(String)
         data = Column(JSON)
-        pin = Column(String(64))
+        signature = Column(String(64))
         ssn = Column(String(11))
         def seal(self, session, data):
             {write}
@@ -2127,9 +2134,9 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                      ("credential", "high", "written encrypted by BlockDocument.seal: "
                       "encrypt(...), line 16"),
                      id="the encrypting call anywhere in the value"),
-        pytest.param(_SEALED.format(write="self.pin = box.encrypt(data)"),
-                     ("block_document", "pin"),
-                     ("credential", "high", "name token 'pin', written encrypted by "
+        pytest.param(_SEALED.format(write="self.signature = box.encrypt(data)"),
+                     ("block_document", "signature"),
+                     ("credential", "high", "name token 'signature', written encrypted by "
                       "BlockDocument.seal: box.encrypt(...), line 16"),
                      id="a medium credential written encrypted blocks"),
         pytest.param(_SEALED.format(write="self.ssn = encrypt(data)"),
