@@ -41,7 +41,7 @@ class Member(Base):
     id = Column(Integer, primary_key=True)
     lookup = Column(String(64))
     lookup_iv = Column(String(32))
-    badge_pin = Column(String(64))
+    badge_authorization = Column(String(64))
     shelf = Column(String(40))
 
 
@@ -75,7 +75,7 @@ def _judged(files: dict[str, str]) -> Judged:
 _NOTHING: Judged = {
     ("members", "lookup"): (None, None, None),
     ("members", "lookup_iv"): (None, None, None),
-    ("members", "badge_pin"): ("credential", "medium", "name token 'pin'"),
+    ("members", "badge_authorization"): ("credential", "medium", "name token 'authorization'"),
     ("members", "shelf"): (None, None, None),
     ("branches", "hooks"): (None, None, None),
     ("branches", "relay_address"): (None, None, None),
@@ -171,30 +171,30 @@ def _declared(said: str) -> tuple[str, str, str]:
             {"lending__log": '''\
                 SENSITIVE_FIELDS = frozenset({
                     # the badge's credential, and the recovery lookup code
-                    "badge_pin",
+                    "badge_authorization",
                     "lookup",
                 })
                 '''},
-            {("members", "badge_pin"): (
-                "credential", "high", "name token 'pin', declared secret by the code: "
-                "SENSITIVE_FIELDS lists 'badge_pin': lending/log.py:1")},
+            {("members", "badge_authorization"): (
+                "credential", "high", "name token 'authorization', declared secret by the code: "
+                "SENSITIVE_FIELDS lists 'badge_authorization': lending/log.py:1")},
             id="a redaction list confirms a name that reads as a credential; it makes "
                "none of a name that says nothing"),
         pytest.param(
             {"lending__audit": '''\
                 class Report:
-                    SensitiveKeys: list[str] = ["shelf", "badge_pin"]
+                    SensitiveKeys: list[str] = ["shelf", "badge_authorization"]
                 '''},
-            {("members", "badge_pin"): (
-                "credential", "high", "name token 'pin', declared secret by the code: "
-                "SensitiveKeys lists 'badge_pin': lending/audit.py:2")},
+            {("members", "badge_authorization"): (
+                "credential", "high", "name token 'authorization', declared secret by the code: "
+                "SensitiveKeys lists 'badge_authorization': lending/audit.py:2")},
             id="a class constant spelled in CamelCase, annotated"),
         pytest.param(
             {"lending__log": '''\
                 class Audit:
                     _REDACTED_KEYS = ("data", "shelf", "value", "lookup_iv")
                     EXPORT_FIELDS = ("lookup", "hooks")
-                    SECRET_KEYS = ("badge_pin", some_name)
+                    SECRET_KEYS = ("badge_authorization", some_name)
                 '''},
             {},
             id="negative: generic words, an IV the vocabulary rules out, a name that says "
@@ -341,14 +341,14 @@ def test_a_pull_request_adding_a_column_its_schema_calls_secret_is_blocked(
 def test_the_ai_prompt_carries_the_declaration() -> None:
     from reviewer.ai import AiRequest, render_request
 
-    tree = MemoryTree(_files(lending__log='SENSITIVE_FIELDS = ("badge_pin",)\n'))
+    tree = MemoryTree(_files(lending__log='SENSITIVE_FIELDS = ("badge_authorization",)\n'))
     inventory = classify_inventory(_inventory(tree), load_vocabulary(), tree)
-    column = inventory.by_key()[("members", "badge_pin")]
+    column = inventory.by_key()[("members", "badge_authorization")]
     hunk = ("@@ -13,0 +14,1 @@ class Member(Base):\n"
-            "+    badge_pin = Column(String(64))\n")
+            "+    badge_authorization = Column(String(64))\n")
     rendered = render_request(AiRequest(hunks=(("lending/models.py", hunk),),
                                         candidates=(column,), findings=(), similar=(),
                                         inventory=inventory))
-    assert ("classifier: credential, high confidence (name token 'pin', "
+    assert ("classifier: credential, high confidence (name token 'authorization', "
             "declared secret by the code: "
-            "SENSITIVE_FIELDS lists 'badge_pin': lending/log.py:1)") in rendered.user
+            "SENSITIVE_FIELDS lists 'badge_authorization': lending/log.py:1)") in rendered.user
