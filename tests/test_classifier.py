@@ -721,11 +721,13 @@ _STAFF = """
         seniority = Column(ChoiceType(SENIORITY_TYPES))
         position = Column(ChoiceType(POSITION_TYPES))
         timezone = Column(TimezoneType(backend="pytz"))
+        institution = Column(String(254))
     class Forum(Base):
         __tablename__ = "forums"
         id = Column(Integer, primary_key=True)
         position = Column(Integer)
         timezone = Column(String(50))
+        company = Column(String(80))
     class UserProfile(Base):
         __tablename__ = "userprofile"
         id = Column(Integer, primary_key=True)
@@ -2107,6 +2109,13 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                      id="a person's own time zone"),
         pytest.param(_STAFF, ("forums", "timezone"), (None, None, None),
                      id="negative: a forum's time zone"),
+        # aiida-core: db_dbuser.institution; funnel: ticket_participant.company (LABELING.md:
+        # the employer of a person)
+        pytest.param(_STAFF, ("person", "institution"),
+                     ("quasi_identifier", "medium", "name token 'institution'"),
+                     id="a person's employer"),
+        pytest.param(_STAFF, ("forums", "company"), (None, None, None),
+                     id="negative: the company a forum belongs to"),
         pytest.param(_STAFF, ("userprofile", "picture"),
                      ("direct_identifier", "medium", "name token 'picture'"),
                      id="a person's picture"),
