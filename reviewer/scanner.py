@@ -325,9 +325,10 @@ class _ModuleBuilder:
         reads a class nested in a class only as nested_classes.readable_nested allows)."""
         for stmt, small in statements(body):
             node = small if small is not None else stmt
-            if id(node) in self.consumed or id(stmt) in self.consumed or isinstance(
-                stmt, cst.FunctionDef
-            ):
+            if isinstance(stmt, cst.FunctionDef) and id(stmt) not in self.consumed:
+                self.function_classes(stmt)
+                continue
+            if id(node) in self.consumed or id(stmt) in self.consumed:
                 continue
             if isinstance(stmt, cst.ClassDef):
                 name = ident(stmt.name.value)
@@ -352,6 +353,36 @@ class _ModuleBuilder:
                 for call, outer, within in finder.found:
                     self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
                                         _stray_where(outer, owner, read), within))
+
+    def function_classes(self, function: cst.FunctionDef) -> None:
+        """Class statements in a function's body map when the function runs (deckhand's
+        ``__build_tables`` defines every model there, on a base it makes there): their
+        column calls are strays, so that none passes unread. The one class a function
+        defines and returns is a class factory's, which ``class_function`` reads."""
+        finder = Returns()
+        function.body.visit(finder)
+        returned = {ident(v.value) for v in finder.values if isinstance(v, cst.Name)}
+        factory = {id(s) for s, _ in statements(block_body(function.body))
+                   if isinstance(s, cst.ClassDef) and ident(s.name.value) in returned}
+        classes = _ClassStatements()
+        function.body.visit(classes)
+        name = ident(function.name.value)
+        for cls, outer in classes.found:
+            if factory & {id(cls), *outer}:
+                continue
+            where = (f"in the class {ident(cls.name.value)}, defined inside the function "
+                     f"{name}(), where masking-reviewer does not read class statements "
+                     "(SQLAlchemy maps such a class only when the function runs)")
+            for stmt, small in statements(block_body(cls.body)):
+                if small is None:
+                    continue
+                spelled = SpelledColumns(self.consumed)
+                small.visit(spelled)
+                for call, outer, within in spelled.found:
+                    if outer.rsplit(".", 1)[-1] == "Table":
+                        continue  # a table the function builds: function_tables reads it
+                    self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
+                                        where, within))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -787,6 +818,23 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
 
 # a Table( call on an indented line: what FunctionTables looks for (and class bodies' tables)
 _INDENTED_TABLE = re.compile(r"^[ \t]+\S.*\bTable\(", re.MULTILINE)
+
+
+class _ClassStatements(cst.CSTVisitor):
+    """Every class statement in a function's body, at any depth (nested functions and
+    classes too), each with the ids of the class statements around it."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[cst.ClassDef, tuple[int, ...]]] = []
+        self.outer: list[int] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.found.append((node, tuple(self.outer)))
+        self.outer.append(id(node))
+        return True
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.outer.pop()
 
 
 class _NameCounter(cst.CSTVisitor):

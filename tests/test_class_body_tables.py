@@ -392,6 +392,10 @@ _NESTED = (r"in the class Outer\.Inner, which is nested in a class body, where m
            r"reads a class only when its __tablename__ is a string literal and its bases name "
            r"nothing that body binds")
 
+_IN_FUNCTION = (r"in the class {cls}, defined inside the function {function}\(\), where "
+                r"masking-reviewer does not read class statements \(SQLAlchemy maps such a "
+                r"class only when the function runs\)")
+
 # The safety net: a column call no table holds, outside what the reader skips knowingly
 STRAY_CASES = [
     pytest.param(
@@ -512,7 +516,60 @@ extra = sa.Table("extra", metadata, sa.Column("id", sa.Integer, primary_key=True
             callee=r"sa\.Column", where=_INSIDE.format(outer=r"sa\.Table")))],
         id="a column named in a module-level index is no stray, one beside an index still is",
     ),
+    # deckhand's __build_tables: every model defined in a function, on a base made there
+    pytest.param(
+        HEAD + """\
+BASE = None
+def build_tables(blob_type):
+    global BASE
+    BASE = declarative_base()
+    class Document(BASE):
+        __tablename__ = "documents"
+        id = sa.Column(sa.Integer, primary_key=True)
+        data = sa.Column(blob_type)
+""",
+        [("app/models.py", 11, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
+            cls="Document", function="build_tables"))),
+         ("app/models.py", 12, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
+             cls="Document", function="build_tables")))],
+        id="a class defined in a function",
+    ),
+    pytest.param(
+        HEAD + """\
+class Base(DeclarativeBase):
+    pass
+class Registry:
+    def register(self):
+        if self.enabled:
+            class Secret(Base):
+                __tablename__ = "secrets"
+                value = sa.Column(sa.String)
+            return Secret
+""",
+        [("app/models.py", 12, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
+            cls="Secret", function="register")))],
+        id="a class defined in a block of a method",
+    ),
 ]
+
+_FACTORY = HEAD + """\
+class Base(DeclarativeBase):
+    pass
+def make_audit():
+    class Audit(Base):
+        __tablename__ = "audit"
+        id = sa.Column(sa.Integer, primary_key=True)
+        actor_email = sa.Column(sa.String)
+    return Audit
+AuditLog = make_audit()
+"""
+
+
+def test_the_class_a_factory_returns_is_read_not_a_stray() -> None:
+    inventory = _scan(_files(_FACTORY, WRAPPER))
+    assert inventory.errors == ()
+    assert [(c.table, c.column) for c in inventory.columns] == [
+        ("audit", "id"), ("audit", "actor_email")]
 
 
 @pytest.mark.parametrize(("models", "wrapper", "expected"), [
