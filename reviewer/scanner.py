@@ -83,6 +83,7 @@ from reviewer.syntax import (
     ident,
     literal_str,
     literal_strings,
+    param_names,
     refs_in,
     statements,
 )
@@ -125,6 +126,7 @@ class _ModuleBuilder:
         # net (stray_columns) leaves the column calls in them out
         self.consumed: set[int] = set()
         self.read_nested: set[int] = set()  # ids of the nested class statements read as classes
+        self.hoisted: set[int] = set()  # ids of the class statements of functions read as classes
         self.strays: list[tuple[int, str, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
         self.opaque_mappings: list[tuple[int, str, str, str]] = []
@@ -207,6 +209,7 @@ class _ModuleBuilder:
                                  metaclass_function(stmt, self.class_reader)):
                     if returned is not None:
                         self.returned.append(returned)
+                self.hoist_classes(stmt, finder)
 
     def count_uses(self, module: cst.Module) -> None:
         """How often the module names each class factory whose class a call can bind
@@ -354,6 +357,46 @@ class _ModuleBuilder:
                     self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
                                         _stray_where(outer, owner, read), within))
 
+    def hoist_classes(self, function: cst.FunctionDef, returns: Returns) -> None:
+        """deckhand's ``def __build_tables(...): global BASE; BASE = declarative_base();
+        class Bucket(BASE, DeckhandBase): ...``: class statements of a module-level
+        function's own body (not a block's), when the function returns none of them and
+        every base they name is a module-level name, a global the function binds at its top
+        level or a class hoisted before them, are read as the module's classes, with those
+        global bindings: the classes SQLAlchemy maps when the function runs. Any other class
+        statement in a function stays unread, and its column calls block (function_classes)."""
+        top = list(statements(block_body(function.body)))
+        returned = {ident(v.value) for v in returns.values if isinstance(v, cst.Name)}
+        declared = {ident(n.name.value) for _, small in top if isinstance(small, cst.Global)
+                    for n in small.names}
+        local = set(param_names(function.params, starred=True))
+        bound: list[cst.Assign] = []
+        hoisted: list[cst.ClassDef] = []
+        for stmt, small in top:
+            if isinstance(small, cst.Assign):
+                names = {ident(t.target.value) for t in small.targets
+                         if isinstance(t.target, cst.Name)}
+                if names & declared and len(small.targets) == 1:
+                    bound.append(small)
+                local |= names - declared
+            elif isinstance(stmt, cst.ClassDef):
+                name = ident(stmt.name.value)
+                if name in returned:
+                    return  # a class factory's class: class_function reads it
+                bases = [dotted(a.value) for a in stmt.bases]
+                if any(b is None or b.split(".")[0] in local for b in bases) or not bases:
+                    return
+                hoisted.append(stmt)
+                local.discard(name)
+        if not hoisted:
+            return
+        for small in bound:
+            self.module_assign(small)
+        for stmt in hoisted:
+            self.names.append(ident(stmt.name.value))
+            self.classes.append(self.class_reader.class_(stmt))
+            self.hoisted.add(id(stmt))
+
     def function_classes(self, function: cst.FunctionDef) -> None:
         """Class statements in a function's body map when the function runs (deckhand's
         ``__build_tables`` defines every model there, on a base it makes there): their
@@ -368,18 +411,21 @@ class _ModuleBuilder:
         function.body.visit(classes)
         name = ident(function.name.value)
         for cls, outer in classes.found:
-            if factory & {id(cls), *outer}:
+            if factory & {id(cls), *outer} or self.hoisted & set(outer):
+                continue
+            if id(cls) in self.hoisted:  # read as a module's class: checked as one
+                self.stray_columns(block_body(cls.body), ident(cls.name.value))
                 continue
             where = (f"in the class {ident(cls.name.value)}, defined inside the function "
                      f"{name}(), where masking-reviewer does not read class statements "
                      "(SQLAlchemy maps such a class only when the function runs)")
-            for stmt, small in statements(block_body(cls.body)):
+            for _stmt, small in statements(block_body(cls.body)):
                 if small is None:
                     continue
                 spelled = SpelledColumns(self.consumed)
                 small.visit(spelled)
-                for call, outer, within in spelled.found:
-                    if outer.rsplit(".", 1)[-1] == "Table":
+                for call, enclosing, within in spelled.found:
+                    if enclosing.rsplit(".", 1)[-1] == "Table":
                         continue  # a table the function builds: function_tables reads it
                     self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
                                         where, within))

@@ -219,6 +219,30 @@ class Importer:
          ("staged_users", "id", 12, False, True, ())],
         id="a mapped class nested two class bodies deep, the outer body shadowing a module name",
     ),
+    # deckhand's __build_tables: the models defined in a function, on a base it makes and binds
+    # to a module global, mapped when the function runs
+    pytest.param(
+        HEAD + """\
+from sqlalchemy.orm import declarative_base
+BASE = None
+class Stamped:
+    created_at = sa.Column(sa.DateTime)
+def build_tables(blob_type):
+    global BASE
+    if BASE:
+        return
+    BASE = declarative_base()
+    class Document(BASE, Stamped):
+        __tablename__ = "documents"
+        id = sa.Column(sa.Integer, primary_key=True)
+        data = sa.Column(blob_type, info={"v": ColumnVisibility.PRIVATE})
+build_tables(sa.JSON)
+""",
+        [("documents", "created_at", 8, True, False, ()),
+         ("documents", "data", 17, True, False, (PRIV,)),
+         ("documents", "id", 16, False, True, ())],
+        id="the classes a function defines on a base it binds to a module global",
+    ),
 ]
 
 
@@ -230,7 +254,9 @@ def test_reads(models: str, expected: list[Row]) -> None:
 
 
 def test_a_nested_class_is_read_under_its_qualified_name() -> None:
-    inventory = _scan(_files(READ_CASES[-1].values[0]))
+    nested = next(c for c in READ_CASES if c.id == (
+        "a mapped class nested two class bodies deep, the outer body shadowing a module name"))
+    inventory = _scan(_files(nested.values[0]))
     assert sorted((c.class_name, c.attribute) for c in inventory.columns) == [
         ("Importer.Staging.Staged", "email"), ("Importer.Staging.Staged", "id")]
 
@@ -519,20 +545,18 @@ extra = sa.Table("extra", metadata, sa.Column("id", sa.Integer, primary_key=True
     # deckhand's __build_tables: every model defined in a function, on a base made there
     pytest.param(
         HEAD + """\
-BASE = None
 def build_tables(blob_type):
-    global BASE
-    BASE = declarative_base()
-    class Document(BASE):
+    Base = declarative_base()
+    class Document(Base):
         __tablename__ = "documents"
         id = sa.Column(sa.Integer, primary_key=True)
         data = sa.Column(blob_type)
 """,
-        [("app/models.py", 11, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
+        [("app/models.py", 9, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
             cls="Document", function="build_tables"))),
-         ("app/models.py", 12, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
+         ("app/models.py", 10, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
              cls="Document", function="build_tables")))],
-        id="a class defined in a function",
+        id="a class defined in a function on a base local to it",
     ),
     pytest.param(
         HEAD + """\
