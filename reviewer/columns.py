@@ -535,9 +535,12 @@ class ColumnBuilder(ModuleLevel):
             # __versioned__ is looked up like any attribute: a versioned base versions this too
             history = next(((c.path, c.facts.versioned) for c in mro
                             if c.facts.versioned is not None), None)
-            if history is None and any(c.external is not None and c.external.kind == "history"
-                                       for c in mro):
-                # sql_versioning.Versioned: its hook copies the table as SQLAlchemy maps it
+            if any(c.external is not None and c.external.kind == "history" for c in mro):
+                # sql_versioning.Versioned: its hook copies the table as SQLAlchemy maps it.
+                # It wins over a __versioned__ beside it, which is then that hook's option, not
+                # SQLAlchemy-Continuum's (sbc-auth's User: `class User(Versioned, BaseModel)`
+                # with `__versioned__ = {"exclude": [...]}`, for a branch of sql-versioning; its
+                # migrations keep the excluded columns in users_history, so all are copied)
                 history = (path, VersionedFacts(cls.line, "%s_history",
                                                 recipe="history_meta", root=parent is None))
             if history is not None:

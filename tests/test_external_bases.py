@@ -1796,6 +1796,27 @@ def test_a_declared_history_base_gives_each_table_its_history_copy() -> None:
     ]
 
 
+def test_a_history_base_wins_over_a_versioned_option_beside_it() -> None:
+    """sbc-auth's User derives from sql_versioning.Versioned and sets `__versioned__ =
+    {"exclude": [...]}` (an option of a branch of sql-versioning): the history is the base's
+    <table>_history copy of every column, never SQLAlchemy-Continuum's <table>_version and
+    transaction tables, which the database does not have."""
+    inventory = scan("""\
+        from sql_versioning import Versioned
+        class User(Versioned, Base):
+            __tablename__ = "users"
+            __versioned__ = {"exclude": ["login_time"]}
+            id: Mapped[int] = mapped_column(primary_key=True)
+            login_time: Mapped[str] = mapped_column(String(30))
+        """)
+    assert inventory.errors == ()
+    assert sorted((c.table, c.column) for c in inventory.columns) == [
+        ("users", "id"), ("users", "login_time"), ("users", "version"),
+        ("users_history", "changed"), ("users_history", "id"), ("users_history", "login_time"),
+        ("users_history", "version"),
+    ]
+
+
 # A mixin whose __init_subclass__ copies every subclass's table, as SQLAlchemy's
 # versioned_history example does (cut to the shape the reader looks at).
 HISTORY_HOOK = """\
