@@ -203,6 +203,11 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("aeskey", "String", _c("credential", "high", "name token 'aeskey'"),
                      id="an AES key, written as one word (fas: yubikeys.aeskey)"),
         pytest.param("aes_key_id", "String", None, id="negative: an AES key's id"),
+        pytest.param("pass_code", "String(75)", _c("credential", "high", "name 'pass_code'"),
+                     id="a business's passcode, two words (sbc-auth: entities.pass_code)"),
+        pytest.param("gclid", "Unicode(250)",
+                     _c("quasi_identifier", "medium", "name token 'gclid'"),
+                     id="an ad click ID is an analytics ID (hasjob: event_session.gclid)"),
         pytest.param("authentication", "sa.JSON()",
                      _c("credential", "medium", "name token 'authentication'"),
                      id="a subscription's authentication holds its password"),
@@ -1933,6 +1938,15 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("direct_identifier", "medium", "name 'pad_tos_accepted_by' on a String column: "
                                             "who did it, by name"),
             id="accepted_by names who accepted (sbc-pay)"),
+        pytest.param("""
+            class Signoff(Base):
+                __tablename__ = "shipit_api_signoffs"
+                id = Column(Integer, primary_key=True)
+                completed_by = Column(String)
+            """, ("shipit_api_signoffs", "completed_by"),
+            ("direct_identifier", "medium", "name 'completed_by' on a String column: "
+                                            "who did it, by name"),
+            id="completed_by names who signed off (shipit)"),
         pytest.param("""
             class User(Base):
                 __tablename__ = "users"
