@@ -324,11 +324,13 @@ def test_coaster_uuid_mixin_and_columns_through_with_roles() -> None:
     """coaster's UuidMixin adds a `uuid` column unless the class has a UUID primary key, which
     coaster's IdMixin sets from the type argument of `BaseMixin[UUID, ...]` (ExternalClass.sets)
     or the class sets as `__uuid_primary_key__` (then `uuid` is a synonym of `id`: no column);
-    with_roles(...) and immutable(...) return the column they are given (kind "passthrough"),
-    so the column is read through them, while a wrapper nobody declared still blocks."""
+    with_roles(...), immutable(...) and cached(...) return the column they are given (kind
+    "passthrough"), so the column is read through them, while a wrapper nobody declared still
+    blocks."""
     inventory = scan("""\
         from uuid import UUID
         from coaster.sqlalchemy import BaseMixin, ModelBase, UuidMixin, immutable, with_roles
+        from coaster.sqlalchemy import cached
         from acme import audited
         class Model(ModelBase, DeclarativeBase):
             pass
@@ -346,9 +348,10 @@ def test_coaster_uuid_mixin_and_columns_through_with_roles() -> None:
             by_email: Mapped[bool] = with_roles(mapped_column(default=True), rw={"owner"})
             by_phone: Mapped[bool] = with_roles(immutable(mapped_column()), read={"owner"})
             by_sms: Mapped[bool] = audited(mapped_column(default=True))
+            session_count = cached(mapped_column(Integer, default=0))
         """)
     assert [(e.line, e.message.split(":", 1)[0]) for e in inventory.errors] == [
-        (23, "Preferences.by_sms")]
+        (24, "Preferences.by_sms")]
     assert inventory.errors[0].message.endswith(
         "; if it returns the column it is given, declare it in "
         '[tool.masking-reviewer.external-bases]: "acme.audited" = '
@@ -358,7 +361,7 @@ def test_coaster_uuid_mixin_and_columns_through_with_roles() -> None:
     assert {c for t, c in columns if t == "account"} == {"uuid", "id", "created_at", "updated_at"}
     assert {c for t, c in columns if t == "legacy"} == {"id", "created_at", "updated_at"}
     assert {c for t, c in columns if t == "preferences"} == {
-        "id", "created_at", "updated_at", "by_email", "by_phone"}
+        "id", "created_at", "updated_at", "by_email", "by_phone", "session_count"}
 
 
 def test_an_instance_of_a_class_deriving_from_a_declared_columnless_base_builds_none() -> None:
