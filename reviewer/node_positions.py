@@ -7,6 +7,7 @@ offsets that are turned into line numbers afterwards (~0.3x the parse).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable
 from typing import Any
@@ -84,6 +85,7 @@ class Positions:
         self.tokens: list[str] = []
         self.spans: dict[cst.CSTNode, tuple[int, int]] = {}
         self.newlines: list[int] = []
+        self.starts: dict[type[cst.CSTNode], list[int]] = {}  # kind -> sorted span starts
         self.ready = False
 
     def _compute(self) -> None:
@@ -104,6 +106,21 @@ class Positions:
             self._compute()
         span = self.spans.get(node)
         return 1 + self.newlines[span[0]] if span else 0
+
+    def holds(self, node: cst.CSTNode, kind: type[cst.CSTNode]) -> bool:
+        """Whether a spanned node of ``kind`` starts inside ``node`` (a class statement in a
+        function's body), by the spans alone: no walk of the node."""
+        if not self.ready:
+            self._compute()
+        span = self.spans.get(node)
+        if span is None:
+            return False
+        starts = self.starts.get(kind)
+        if starts is None:
+            starts = self.starts[kind] = sorted(
+                start for n, (start, _end) in self.spans.items() if type(n) is kind)
+        at = bisect.bisect_right(starts, span[0])
+        return at < len(starts) and starts[at] < span[1]
 
     def end_line(self, node: cst.CSTNode) -> int:
         if not self.ready:

@@ -127,7 +127,6 @@ class _ModuleBuilder:
         self.consumed: set[int] = set()
         self.read_nested: set[int] = set()  # ids of the nested class statements read as classes
         self.hoisted: set[int] = set()  # ids of the class statements of functions read as classes
-        self.inner_classes: tuple[int, ...] = ()  # lines of indented class statements (text)
         self.strays: list[tuple[int, str, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
         self.opaque_mappings: list[tuple[int, str, str, str]] = []
@@ -366,10 +365,12 @@ class _ModuleBuilder:
         level or a class hoisted before them, are read as the module's classes, with those
         global bindings: the classes SQLAlchemy maps when the function runs. Any other class
         statement in a function stays unread, and its column calls block (function_classes)."""
-        if not self.defines_classes(function):
-            return
+        # most functions define no class, and walking every one would cost a cold scan
+        if not self.ex.pos.holds(function, cst.ClassDef) or _factory_classes(
+            function, returns.values
+        ):
+            return  # a class factory's class: class_function reads it
         top = list(statements(block_body(function.body)))
-        returned = {ident(v.value) for v in returns.values if isinstance(v, cst.Name)}
         declared = {ident(n.name.value) for _, small in top if isinstance(small, cst.Global)
                     for n in small.names}
         local = set(param_names(function.params, starred=True))
@@ -384,8 +385,6 @@ class _ModuleBuilder:
                 local |= names - declared
             elif isinstance(stmt, cst.ClassDef):
                 name = ident(stmt.name.value)
-                if name in returned:
-                    return  # a class factory's class: class_function reads it
                 bases = [dotted(a.value) for a in stmt.bases]
                 if any(b is None or b.split(".")[0] in local for b in bases) or not bases:
                     return
@@ -400,24 +399,16 @@ class _ModuleBuilder:
             self.classes.append(self.class_reader.class_(stmt))
             self.hoisted.add(id(stmt))
 
-    def defines_classes(self, function: cst.FunctionDef) -> bool:
-        """Whether a class statement starts on a line of the function, by the text: most
-        functions define none, and walking every one would cost a cold scan."""
-        first, last = self.ex.pos.line(function), self.ex.pos.end_line(function)
-        return any(first <= n <= last for n in self.inner_classes)
-
     def function_classes(self, function: cst.FunctionDef) -> None:
         """Class statements in a function's body map when the function runs (deckhand's
         ``__build_tables`` defines every model there, on a base it makes there): their
         column calls are strays, so that none passes unread. The one class a function
         defines and returns is a class factory's, which ``class_function`` reads."""
-        if not self.defines_classes(function):
+        if not self.ex.pos.holds(function, cst.ClassDef):
             return
         finder = Returns()
         function.body.visit(finder)
-        returned = {ident(v.value) for v in finder.values if isinstance(v, cst.Name)}
-        factory = {id(s) for s, _ in statements(block_body(function.body))
-                   if isinstance(s, cst.ClassDef) and ident(s.name.value) in returned}
+        factory = _factory_classes(function, finder.values)
         classes = _ClassStatements()
         function.body.visit(classes)
         name = ident(function.name.value)
@@ -785,7 +776,6 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
                      if any(hook in text for hook in TABLE_HOOKS) else {})
         builder = _ModuleBuilder(extractor, type_calls="type(" in text,
                                  callables=callables)
-        builder.inner_classes = _lines_of(_INDENTED_CLASS, text)
         builder.module_body(module.body)
         if any(m.bind for m in builder.returned):
             builder.count_uses(module)
@@ -876,19 +866,15 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
 
 # a Table( call on an indented line: what FunctionTables looks for (and class bodies' tables)
 _INDENTED_TABLE = re.compile(r"^[ \t]+\S.*\bTable\(", re.MULTILINE)
-# an indented class statement: only a function holding one can define a class (function_classes)
-_INDENTED_CLASS = re.compile(r"^[ \t]+class[ \t]", re.MULTILINE)
 
 
-def _lines_of(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
-    """The (1-based) lines where ``pattern`` matches, in order."""
-    lines: list[int] = []
-    line, at = 1, 0
-    for m in pattern.finditer(text):
-        line += text.count("\n", at, m.start())
-        at = m.start()
-        lines.append(line)
-    return tuple(lines)
+def _factory_classes(function: cst.FunctionDef,
+                     returns: Sequence[cst.BaseExpression | None]) -> set[int]:
+    """The ids of the class statements of a function's own body that it returns by name: a
+    class factory's class, which module_functions.class_function reads."""
+    returned = {ident(v.value) for v in returns if isinstance(v, cst.Name)}
+    return {id(s) for s, _ in statements(block_body(function.body))
+            if isinstance(s, cst.ClassDef) and ident(s.name.value) in returned}
 
 
 class _ClassStatements(cst.CSTVisitor):

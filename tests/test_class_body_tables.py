@@ -576,6 +576,15 @@ class Registry:
     ),
 ]
 
+def test_a_class_in_a_function_blocks_whatever_ends_the_lines() -> None:
+    """Whether a function defines a class is read from the parsed spans, not the text: a
+    file whose lines end in a bare carriage return blocks as one ending in a newline."""
+    case = next(c for c in STRAY_CASES
+                if c.id == "a class defined in a function on a base local to it")
+    models, expected = case.values
+    assert_errors(_scan(_files(models.replace("\n", "\r"))), expected)
+
+
 _FACTORY = HEAD + """\
 class Base(DeclarativeBase):
     pass
