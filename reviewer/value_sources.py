@@ -20,19 +20,27 @@ What counts, by kind (the names are vocabulary.toml's ``[values]``):
 
 A write is ``obj.col = EXPR``, ``Model(col=EXPR)``, or the column's ``default=`` in its class;
 EXPR may be a local name every assignment of which in its function is such an EXPR (or
-None), or a call of a function of the same file every return of which is one
-(``auth_hash = _hash_password(password)``). A read is the column (``x.col``, or a local name
+None), or a call of a helper every return of which is one: a function of the same file
+(``auth_hash = _hash_password(password)``, through other helpers of that file:
+funnel's ``make_private_key()`` returns ``make_key()[:8]``), or a module-level function
+another file of the repository exports (hasjob's ``default=random_long_key``, imported from
+``..utils``). A helper whose name says its value is shown (``public_words``:
+``make_public_key``) makes nothing secret. A read is the column (``x.col``, or a local name
 bound only to it) as the verifier's argument. Which column ``x.col`` is, and how files are
 chosen, parsed and cached, is ``reviewer.column_uses``'s, as for ``reviewer.blob_keys``.
 
-Cost: a file is parsed only when its text names one of the calls, attributes or headers
-(``_prefilter``), and then only the functions holding those lines, and the functions that call
-a same-file helper found in them.
+Cost: two passes over the code. The first lists each file's exported helpers, parsing only
+the files whose text names a source (``_Prefilter``) and only their functions holding one;
+it is kept per file by content, as the second pass's findings are. The second parses a file
+only when its text names a source, a verifier, a copied identifier or an exported helper, and
+then only the functions holding those lines and the functions calling a helper found in them.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -81,6 +89,7 @@ _STRING_METHODS = frozenset({
 })
 _DEFAULTS = frozenset({"default", "insert_default"})
 _MAX_DEPTH = 12
+_CHAIN = 4  # helpers calling helpers of the same file, as deep as real code goes (funnel: 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +104,16 @@ def value_sources(tree: SourceTree | CodeFiles, index: ColumnIndex, words: Value
     first place of each kind, ordered by where that is."""
     if not index.asked:
         return {}
+    files = CodeFiles.of(tree)
     prefilter = _Prefilter(words)
-    store = FileStore("value-sources", ("value_sources.py",), index.shape(), _encode,
-                      _decode) if use_cache else None
+    exports = _Exports(read_code(
+        files, lambda text, path: _exported(words, prefilter, text, path),
+        FileStore("value-helpers", ("value_sources.py",), "exported", _encode_export,
+                  _decode_export) if use_cache else None))
+    store = FileStore("value-sources", ("value_sources.py",),
+                      f"{index.shape()}|{exports.key}", _encode, _decode) if use_cache else None
     return first_of_each_kind(read_code(
-        tree, lambda text, path: _read(index, words, prefilter, text, path), store))
+        files, lambda text, path: _read(index, words, prefilter, exports, text, path), store))
 
 
 def _encode(found: tuple[ColumnKey, ValueSource]) -> list[object]:
@@ -115,6 +129,67 @@ def _decode(path: str, row: list[object]) -> tuple[ColumnKey, ValueSource]:
                 source, str) and _NAME.fullmatch(source) and type(line) is int:
             return (table, column), ValueSource(k, source, path, line)
     raise ValueError(row)
+
+
+def _encode_export(found: tuple[str, _Source]) -> list[object]:
+    name, s = found
+    return [name, s.kind, s.name]
+
+
+def _decode_export(path: str, row: list[object]) -> tuple[str, _Source]:
+    """A row of the exported helpers' store; ValueError when malformed (an untrusted cache)."""
+    name, kind, source = row
+    for k in _KINDS:
+        if kind == k and isinstance(name, str) and name.isidentifier() and isinstance(
+                source, str) and _NAME.fullmatch(source):
+            return name, _Source(k, source)
+    raise ValueError(row)
+
+
+class _Exports:
+    """The module-level helpers each file of the repository exports: which one an import
+    names (``from ..utils import random_long_key``, ``from hasjob import utils``)."""
+
+    def __init__(self, found: Iterable[tuple[str, list[tuple[str, _Source]]]]) -> None:
+        self.by_path = {path: dict(helpers) for path, helpers in found if helpers}
+        self.names = frozenset(n for helpers in self.by_path.values() for n in helpers)
+        self.called = re.compile(rf"\b(?:{_alternation(self.names)})\b") if self.names else None
+        rows = sorted([p, n, s.kind, s.name] for p, hs in self.by_path.items()
+                      for n, s in hs.items())
+        # what the second pass's store is keyed on: a helper changed anywhere changes what a
+        # file that imports it holds, though that file did not change
+        self.key = hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16] if rows else ""
+
+    def resolve(self, path: str, dotted: str) -> _Source | None:
+        """The helper ``dotted`` (``..utils.random_long_key`` as the importing file at
+        ``path`` spells it after its imports) is: a relative import exactly; an absolute one
+        by the end of the path (``hasjob.utils``: ``**/hasjob/utils.py``), when every file
+        that ends so agrees."""
+        name = dotted.rpartition(".")[2]
+        if name not in self.names:
+            return None
+        head = dotted[:len(dotted) - len(name)]  # "..utils." of "..utils.x", "." of ".x"
+        module = head[:-1] if head.strip(".") else head
+        if not module:
+            return None
+        relative = module.startswith(".")
+        level = len(module) - len(module.lstrip("."))
+        parts = [p for p in module.lstrip(".").split(".") if p]
+        if relative:
+            package = path.split("/")[:-1]
+            if level - 1 > len(package):
+                return None
+            stem = "/".join([*package[:len(package) - level + 1], *parts])
+            for candidate in (f"{stem}.py", f"{stem}/__init__.py" if stem else "__init__.py"):
+                found = self.by_path.get(candidate, {}).get(name)
+                if found is not None:
+                    return found
+            return None
+        stem = "/".join(parts)
+        ends = (f"{stem}.py", f"{stem}/__init__.py")
+        agreed = {hs[name] for p, hs in self.by_path.items() if name in hs and any(
+            p == e or p.endswith("/" + e) for e in ends)}
+        return agreed.pop() if len(agreed) == 1 else None
 
 
 def _last(name: str) -> str:
@@ -143,6 +218,18 @@ class _Prefilter:
         self.hasher = re.compile(rf"(?i:{_alternation(words.hasher_words)})")
         self.person = re.compile(rf"(?:{_alternation(words.person_words)})\w*\.(\w+)\b"
                                  r"(?![ \t]*[(=])")
+        self._scanned: dict[str, tuple[str, dict[str, str], list[int]]] = {}
+
+    def sources(self, text: str, path: str) -> tuple[dict[str, str], list[int]]:
+        """The file's imports and where a source or a verifier may be in it (both passes ask:
+        the file is scanned once)."""
+        known = self._scanned.get(path)
+        if known is not None and known[0] == text:
+            return known[1], known[2]
+        imports = _imports(text)
+        found = self.offsets(text, imports) if self.quick.search(text) else []
+        self._scanned[path] = (text, imports, found)
+        return imports, found
 
     def offsets(self, text: str, imports: Mapping[str, str]) -> list[int]:
         """Where a source or a verifier may be, in a file ``quick`` found a word of one in."""
@@ -180,12 +267,14 @@ def _imports(text: str) -> dict[str, str]:
     ``from os import urandom`` (read from the text, wherever the import is)."""
     out: dict[str, str] = {}
     for m in _IMPORT_FROM.finditer(text):
+        # "from . import utils" is ".utils", "from .. import utils" "..utils"
+        module = m.group(1) if m.group(1).endswith(".") else m.group(1) + "."
         for part in m.group(2).strip("() \t\n").split(","):
             bits = part.split()
             if len(bits) == 1 and bits[0].isidentifier():
-                out[bits[0]] = f"{m.group(1)}.{bits[0]}"
+                out[bits[0]] = module + bits[0]
             elif len(bits) == 3 and bits[1] == "as" and bits[2].isidentifier():
-                out[bits[2]] = f"{m.group(1)}.{bits[0]}"
+                out[bits[2]] = module + bits[0]
     for m in _IMPORT.finditer(text):
         out[m.group(2)] = m.group(1)
     return out
@@ -215,42 +304,57 @@ def _copied(attr: str, of: str | None, words: ValueWords) -> bool:
         found.confidence == "high")
 
 
-def _read(index: ColumnIndex, words: ValueWords, prefilter: _Prefilter, text: str,
-          path: str) -> list[tuple[ColumnKey, ValueSource]]:
+def _exported(words: ValueWords, prefilter: _Prefilter, text: str,
+              path: str) -> list[tuple[str, _Source]]:
+    """The module-level functions of a file that return a source: what another file can
+    import (hasjob's ``utils.random_long_key``)."""
+    if prefilter.quick.search(text) is None:
+        return []
+    imports, sourced = prefilter.sources(text, path)
+    if not sourced:
+        return []
+    sources = _Sources(words, path, imports, None)
+    lines = line_numbers(text, sourced)
+    sources.learn(text, lines, pieces(text, lines, path))
+    return sorted((name, found) for name, found in sources.helpers.items()
+                  if name in sources.top_level)
+
+
+def _read(index: ColumnIndex, words: ValueWords, prefilter: _Prefilter, exports: _Exports,
+          text: str, path: str) -> list[tuple[ColumnKey, ValueSource]]:
     quick = prefilter.quick.search(text) is not None
     copies = prefilter.copies(text, words)
-    if not (quick or copies):
+    called = [] if exports.called is None else [
+        m.start() for m in exports.called.finditer(text)
+        if not _IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
+    if not (quick or copies or called):
         return []  # most files: not worth finding their imports
-    imports = _imports(text)
-    sourced = prefilter.offsets(text, imports) if quick else []
-    offsets = sourced + copies
+    imports, sourced = prefilter.sources(text, path)
+    offsets = sourced + copies + called
     if not offsets:
         return []
     lines = line_numbers(text, offsets)
-    reader = _Reader(index, words, path, imports)
+    reader = _Reader(index, words, path, imports, exports)
     parsed = pieces(text, lines, path)
-    sources = line_numbers(text, sourced)
-    for piece, _ in parsed:
-        reader.learn_helpers(piece, sources)
-    if reader.helpers:
+    more = reader.learn(text, line_numbers(text, sourced), parsed)
+    if set(more) - set(lines):
         # the functions that call a helper of this file (or name it: default=helper) too
-        helpers = "|".join(map(re.escape, reader.helpers))
-        called = re.compile(rf"\b(?:{helpers})\b")
-        more = line_numbers(text, [m.start() for m in called.finditer(text)])
-        if set(more) - set(lines):
-            lines = sorted({*lines, *more})
-            parsed = pieces(text, lines, path)
+        lines = sorted({*lines, *more})
+        parsed = pieces(text, lines, path)
     return [found for piece, owner in parsed for found in reader.module(piece, lines, owner)]
 
 
-class _Reader:
-    def __init__(self, index: ColumnIndex, words: ValueWords, path: str,
-                 imports: Mapping[str, str]) -> None:
-        self.index = index
+class _Sources:
+    """What an expression of one file is made from, and the file's helpers."""
+
+    def __init__(self, words: ValueWords, path: str, imports: Mapping[str, str],
+                 exports: _Exports | None) -> None:
         self.words = words
         self.path = path
         self.imports = imports
+        self.exports = exports
         self.helpers: dict[str, _Source] = {}
+        self.top_level: set[str] = set()  # the helpers another file can import
 
     # --- names ---------------------------------------------------------------------------
 
@@ -280,15 +384,44 @@ class _Reader:
 
     # --- helpers: functions of this file that return a source ----------------------------
 
-    def learn_helpers(self, module: ast.Module, lines: Sequence[int]) -> None:
-        """The functions holding one of ``lines`` (where a source is spelled) that return a
-        source."""
+    def learn(self, text: str, lines: Sequence[int],
+              parsed: Sequence[tuple[ast.Module, str | None]]) -> list[int]:
+        """Learn the helpers among the functions of ``parsed`` holding one of ``lines`` (where
+        a source is spelled), then those that call one (funnel: ``make_private_key()``
+        returns ``make_key()[:8]``); the lines that name a helper."""
+        for piece, _ in parsed:
+            self._learn_helpers(piece, lines, text)
+        seen: set[int] = set(lines)
+        for _ in range(_CHAIN):
+            new = sorted(set(self._naming(text)) - seen)
+            if not new:
+                break
+            seen.update(new)
+            before = len(self.helpers)
+            for piece, _ in pieces(text, new, self.path):
+                self._learn_helpers(piece, new, text)
+            if len(self.helpers) == before:
+                break
+        return self._naming(text)
+
+    def _naming(self, text: str) -> list[int]:
+        """The lines of ``text`` that name one of the helpers learnt so far."""
+        if not self.helpers:
+            return []
+        called = re.compile(rf"\b(?:{_alternation(self.helpers)})\b")
+        return line_numbers(text, [m.start() for m in called.finditer(text)])
+
+    def _learn_helpers(self, module: ast.Module, lines: Sequence[int], text: str) -> None:
         for node in ast.walk(module):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                    node.lineno <= line <= (node.end_lineno or node.lineno) for line in lines):
+                    node.lineno <= line <= (node.end_lineno or node.lineno) for line in lines
+            ) and node.name not in self.helpers and not (
+                    set(normalize(node.name)) & self.words.public_words):
                 found = self._returns(node)
                 if found is not None:
-                    self.helpers.setdefault(node.name, found)
+                    self.helpers[node.name] = found
+                    if _starts_line(text, node.lineno):
+                        self.top_level.add(node.name)
 
     def _returns(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> _Source | None:
         """What every return of ``function`` is, when each is the same kind of source."""
@@ -402,8 +535,10 @@ class _Reader:
                     and func.value.id in SELF)):
             # a method is known by its name alone when the name says what it does
             # (scrypt_manager.derive_source_filesystem_id()): not a one-word get() or make()
-            helper = self.helpers[short]
-            return _Source(helper.kind, f"{helper.name} via {short}()")
+            return _via(self.helpers[short], short)
+        imported = self._imported(func, name)
+        if imported is not None:
+            return _via(imported, short or "")
         args = [*node.args, *(kw.value for kw in node.keywords)]
         if short in _JOINS:
             # "".join(secrets.choice(alphabet) for _ in range(n)), "{}".format(token); not
@@ -411,9 +546,23 @@ class _Reader:
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant):
                 return self._secret_parts(args, bound, depth)
             return None
-        if short in _ENCODERS or (short in _HASHES and name is not None):
+        if short in _ENCODERS or (short in _HASHES and name is not None) or (
+                short is not None and short != "encode" and short.lower().endswith("encode")):
+            # hasjob's own base36encode(SystemRandom().randint(...)) keeps a secret too
             return self._first(args, bound, depth, secret=short in _HASHES)
         return None
+
+    def _imported(self, func: ast.expr, dotted: str | None) -> _Source | None:
+        """The helper of another file ``func`` calls, named through an import of this one
+        (``random_long_key()``, ``utils.random_long_key()``)."""
+        if self.exports is None or dotted is None:
+            return None
+        head = func
+        while isinstance(head, ast.Attribute):
+            head = head.value
+        if not (isinstance(head, ast.Name) and head.id in self.imports):
+            return None
+        return self.exports.resolve(self.path, dotted)
 
     def _attribute(self, node: ast.Attribute, bound: Mapping[str, list[ast.expr] | None],
                    depth: int) -> _Source | None:
@@ -440,6 +589,16 @@ class _Reader:
             if key in headers:
                 return _Source(kind, f"{_spelled(of)}['{header}']")  # type: ignore[arg-type]
         return None
+
+
+
+class _Reader(_Sources):
+    """Where a file's code writes or checks a column, and with what."""
+
+    def __init__(self, index: ColumnIndex, words: ValueWords, path: str,
+                 imports: Mapping[str, str], exports: _Exports | None) -> None:
+        super().__init__(words, path, imports, exports)
+        self.index = index
 
     # --- which column a node is ----------------------------------------------------------
 
@@ -575,6 +734,22 @@ def _constant(node: ast.expr) -> str | None:
             node.value):
         return node.value
     return None
+
+
+def _via(helper: _Source, called: str) -> _Source:
+    """What a call of a helper is: its source, through the helper the code calls (funnel's
+    ``os.urandom() via make_private_key()``, not every helper between)."""
+    return _Source(helper.kind, f"{helper.name.split(' via ')[0]} via {called}()")
+
+
+def _starts_line(text: str, line: int) -> bool:
+    """Line ``line`` of ``text`` is not indented: a def there is the module's own."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if not start:
+            return False
+    return text[start:start + 1] not in (" ", "\t")
 
 
 def _none(node: ast.expr) -> bool:

@@ -410,6 +410,7 @@ class ValueWords:
     user_agent_headers: frozenset[str]  # lower-case
     copied_attributes: frozenset[str]  # snake_case
     person_words: frozenset[str]  # [context] person_tables
+    public_words: frozenset[str] = frozenset()  # singular
 
 
 @dataclass(frozen=True)
@@ -460,6 +461,7 @@ def _value_words(table: Mapping[str, Any], person_words: frozenset[str]) -> Valu
         user_agent_headers=frozenset(h.lower() for h in _strs(table, "user_agent_headers")),
         copied_attributes=frozenset(map(snake_norm, _strs(table, "copied_attributes"))),
         person_words=person_words,
+        public_words=frozenset(map(singular, _strs(table, "public_words"))),
     )
 
 

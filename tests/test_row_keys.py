@@ -345,8 +345,9 @@ class _CountingTree(MemoryTree):
                                        pytest.param(True, id="per-file stores, cold")])
 def test_one_classification_reads_each_code_file_once(
         use_cache: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    # five passes over the code: blob keys, value sources, row keys (the rows, then the calls
-    # of the functions that store them) and declarations; the files are read for all at once
+    # six passes over the code: blob keys, value sources (the helpers each file exports,
+    # then the uses), row keys (the rows, then the calls of the functions that store them) and
+    # declarations; the files are read for all at once
     from reviewer import blob_keys, declared_secrets, value_sources
     from reviewer import row_keys as row_keys_module
     from reviewer.column_uses import read_code
@@ -364,7 +365,7 @@ def test_one_classification_reads_each_code_file_once(
     assert judged.by_key()[("badge_info", "Value")].evidence == (
         "the code stores a row with Key 'enrolment_secret': doors/badges.py:11")
     assert sorted(passes) == ["blob_keys", "declared_secrets", "row_keys", "row_keys",
-                              "value_sources"]
+                              "value_sources", "value_sources"]
     # with the stores, each file is also read once for its content id
     assert sorted(tree.reads) == sorted(["doors/badges.py", "doors/models.py"]
                                         * (2 if use_cache else 1))

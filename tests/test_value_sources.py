@@ -180,6 +180,66 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
                 "clinic/portal.py:10"))},
             id="a same-file helper that returns a password hash"),
         pytest.param(
+            {"clinic__utils": '''\
+                from random import SystemRandom
+
+                def base36encode(number):
+                    alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+                    out = ""
+                    while number:
+                        number, i = divmod(number, 36)
+                        out = alphabet[i] + out
+                    return out
+
+                def random_long_key():
+                    return base36encode(SystemRandom().randint(10**15, 10**16))
+                ''',
+             "clinic__visits": '''\
+                from .utils import random_long_key
+
+                def open_visit(visit):
+                    visit.random = random_long_key()
+                '''},
+            {("visits", "random"): _credential(
+                "random.SystemRandom() via random_long_key(): clinic/visits.py:4")},
+            id="a helper another file exports, through the repository's own base36encode"),
+        pytest.param(
+            {"clinic__keys": '''\
+                import base64
+                import os
+
+                def make_key():
+                    return base64.urlsafe_b64encode(os.urandom(128)).decode("utf-8")
+
+                def make_private_key():
+                    return make_key()[:8]
+
+                def make_public_key():
+                    return make_key()[:8]
+                ''',
+             "clinic__kiosks": '''\
+                from clinic import keys
+
+                def pair(kiosk, visit):
+                    kiosk.random = keys.make_private_key()
+                    visit.random = keys.make_public_key()
+                '''},
+            {("kiosks", "random"): _credential(
+                "os.urandom() via make_private_key(): clinic/kiosks.py:4")},
+            id="a module's helper calling a helper of its own; a public key is shown"),
+        pytest.param(
+            {"clinic__tokens": "import secrets\n\ndef token():\n"
+                               "    return secrets.token_hex(8)\n",
+             "clinic__labels": "def token():\n    return 'visit'\n",
+             "clinic__visits": '''\
+                from clinic.labels import token
+
+                def open_visit(visit):
+                    visit.random = token()
+                '''},
+            {},
+            id="the helper the import names, not another file's helper of the same name"),
+        pytest.param(
             {"clinic__portal": '''\
                 import os
 
@@ -409,6 +469,18 @@ def test_a_warm_scan_sees_a_generator_added_outside_the_model_files(
                                      "    visit.random = os.urandom(10).hex()\n")
     assert _scan(clinic.root, capsys) == {"visits.random": (
         "credential", "high", "written from os.urandom(): clinic/visits.py:4")}
+
+
+def test_a_warm_scan_sees_a_helper_change_in_a_file_that_writes_no_column(
+        clinic: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    clinic.write("clinic/visits.py", "from clinic.codes import fresh\n\n"
+                                     "def open_visit(visit):\n    visit.random = fresh()\n")
+    clinic.write("clinic/codes.py", "import os\n\ndef fresh():\n    return 'walk-in'\n")
+    assert _scan(clinic.root, capsys) == {"visits.random": (None, None, None)}
+    clinic.write("clinic/codes.py", "import os\n\ndef fresh():\n"
+                                    "    return os.urandom(10).hex()\n")
+    assert _scan(clinic.root, capsys) == {"visits.random": (
+        "credential", "high", "written from os.urandom() via fresh(): clinic/visits.py:4")}
 
 
 def test_a_pull_request_writing_a_session_secret_is_blocked(
