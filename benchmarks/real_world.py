@@ -32,6 +32,7 @@ import csv
 import datetime as dt
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -244,22 +245,35 @@ def tree_files(git_dir: Path, commit: str, project: Project,
     """(blob sha, path) of the files to materialise: .py under ``extract``, and the licence;
     with ``whole``, every .py file of the repository (as a checkout has them: the code that
     uses the models, which the classifier's code evidence reads), ``exclude`` still left out."""
+    return [(sha, path) for mode, sha, path in _ls_tree(git_dir, commit, project, whole)
+            if mode != SYMLINK and (path == project.licence_file or (
+                path.endswith(".py") and not matches_any(path, project.exclude)))]
+
+
+def tree_links(git_dir: Path, commit: str, project: Project,
+               whole: bool = False) -> list[tuple[str, str]]:
+    """(blob sha, path) of the symlinks among them, as a checkout has them: ooni's services
+    reach their shared package through a symlinked directory (`exclude` still left out)."""
+    return [(sha, path) for mode, sha, path in _ls_tree(git_dir, commit, project, whole)
+            if mode == SYMLINK and not matches_any(path, project.exclude)]
+
+
+SYMLINK = "120000"
+
+
+def _ls_tree(git_dir: Path, commit: str, project: Project,
+             whole: bool) -> list[tuple[str, str, str]]:
     out = git(git_dir, "ls-tree", "-r", "-z", "--full-tree", commit,
               *(() if whole else ("--", *project.extract, project.licence_file)))
-    files = []
+    entries = []
     for entry in out.decode("utf-8", errors="surrogateescape").split("\0"):
         if not entry:
             continue
         meta, path = entry.split("\t", 1)
         mode, kind, sha = meta.split()
-        if kind != "blob" or mode == "120000":
-            continue
-        if path != project.licence_file and (
-            not path.endswith(".py") or matches_any(path, project.exclude)
-        ):
-            continue
-        files.append((sha, path))
-    return files
+        if kind == "blob":
+            entries.append((mode, sha, path))
+    return entries
 
 
 def read_blobs(git_dir: Path, shas: Sequence[str]) -> dict[str, bytes]:
@@ -286,7 +300,8 @@ def materialise(git_dir: Path, commit: str, project: Project, dest: Path,
     """Write the project's files at ``commit`` under ``dest``; returns the paths written.
     ``whole``: every .py file of the repository, not only ``extract`` (``tree_files``)."""
     files = tree_files(git_dir, commit, project, whole)
-    blobs = read_blobs(git_dir, sorted({sha for sha, _ in files}))
+    links = tree_links(git_dir, commit, project, whole)
+    blobs = read_blobs(git_dir, sorted({sha for sha, _ in [*files, *links]}))
     written = []
     for sha, path in files:
         if sha not in blobs:
@@ -295,6 +310,13 @@ def materialise(git_dir: Path, commit: str, project: Project, dest: Path,
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(blobs[sha])
         written.append(path)
+    for sha, path in links:
+        link = os.fsdecode(blobs.get(sha, b""))
+        inside = posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+        if not link or posixpath.isabs(link) or inside == ".." or inside.startswith("../"):
+            continue  # the temp dir is not the repository: a link out of it stays out
+        (dest / path).parent.mkdir(parents=True, exist_ok=True)
+        (dest / path).symlink_to(link)
     return written
 
 

@@ -94,6 +94,7 @@ from benchmarks.real_world import (  # noqa: E402
     REPO,
     RESULTS,
     SPLITS,
+    SYMLINK,
     LabelRow,
     Project,
     cohorts_of,
@@ -108,6 +109,7 @@ from benchmarks.real_world import (  # noqa: E402
     reviewer_env,
     to_toml,
     tree_files,
+    tree_links,
 )
 from reviewer.types import Category, Classification, Rule  # noqa: E402
 
@@ -822,6 +824,7 @@ class ThrowawayRepo:
         # each commit's files, listed once: --adopted builds the pull request twice, the
         # second time with the rules the first one's base gave
         self._files: dict[str, list[tuple[str, str]]] = {}
+        self._links: dict[str, list[tuple[str, str]]] = {}
 
     def tree(self, commit: str) -> str:
         entries = self._files.get(commit)
@@ -831,12 +834,20 @@ class ThrowawayRepo:
                                                         self.whole)
                 if path != self.project.licence_file]
         lines = [f"100644 blob {sha}\t{path}" for sha, path in entries]
+        lines += [f"{SYMLINK} blob {sha}\t{path}" for sha, path in self._link_entries(commit)]
         lines += [f"100644 blob {sha}\t{path}" for path, sha in self.extra.items()]
         env = {"GIT_INDEX_FILE": str(self.index)}
         _git_repo(self.root, "read-tree", "--empty", env=env)
         _git_repo(self.root, "update-index", "--index-info",
                   input=("\n".join(lines) + "\n").encode(), env=env)
         return _git_repo(self.root, "write-tree", env=env)
+
+    def _link_entries(self, commit: str) -> list[tuple[str, str]]:
+        links = self._links.get(commit)
+        if links is None:
+            links = self._links[commit] = tree_links(self.mirror, commit, self.project,
+                                                     self.whole)
+        return links
 
     def pull_request(self, parent: str, commit: str) -> tuple[str, str]:
         base = _git_repo(self.root, "commit-tree", self.tree(parent), "-m", f"base {parent}")

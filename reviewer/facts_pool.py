@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer.cache import FactsCache, cache_key
 from reviewer.constants import SCAN_PARALLEL_MIN_BYTES
-from reviewer.files import UnreadableFile
+from reviewer.files import OutsideRepository, UnreadableFile
 from reviewer.sources import SourceTree
 from reviewer.types import Config
 
@@ -32,6 +32,7 @@ class FactsPool:
         self.files = tree.files()
         self.file_set = set(self.files)
         self._facts: dict[str, ModuleFacts | None] = {}
+        self._linked: dict[str, bool] = {}
         self.forked_scans = 0  # files a worker process scanned (the rest: this process)
 
     def load(self, paths: Sequence[str], jobs: int | None) -> None:
@@ -81,6 +82,23 @@ class FactsPool:
                     if self.cache:
                         self.cache.put(key, facts)
                 self._facts[path] = facts
+
+    def through_link(self, path: str) -> bool:
+        """Is ``path`` a file the tree reaches through a symlinked directory of the
+        repository? The list holds the link, not the files under it; the tree follows it,
+        never out of the repository (a link that leaves it reads as no file: the import is
+        then unresolved, and a model class on it blocks)."""
+        found = self._linked.get(path)
+        if found is None:
+            parts = path.split("/")
+            found = any("/".join(parts[:cut]) in self.file_set for cut in range(1, len(parts)))
+            if found:
+                try:
+                    found = self.tree.read(path) is not None
+                except (UnreadableFile, OutsideRepository):
+                    found = False
+            self._linked[path] = found
+        return found
 
     def facts(self, path: str) -> ModuleFacts | None:
         if path not in self._facts:

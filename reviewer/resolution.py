@@ -199,7 +199,7 @@ class Resolver:
         parts += [p for p in module.split(".") if p]
         base = "/".join(parts)
         for candidate in (f"{base}.py", f"{base}/__init__.py" if base else "__init__.py"):
-            if candidate in self.file_set:
+            if candidate in self.file_set or self.pool.through_link(candidate):
                 return candidate
         return None
 

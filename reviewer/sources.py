@@ -114,7 +114,11 @@ class WorktreeTree:
         found: list[str] = []
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in filenames:
+            # a symlinked directory is one entry, as git lists it: never walked into (the
+            # files are reached through it when an import names them), never a loop
+            links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+            dirnames[:] = [d for d in dirnames if d not in links]
+            for name in [*filenames, *links]:
                 rel = Path(dirpath, name).relative_to(self.root).as_posix()
                 found.append(rel)
         return sorted(found)
@@ -219,10 +223,27 @@ class GitTree:
             self._load(wanted)
 
     def _real_path(self, path: str, asked: str, hops: int) -> str | None:
-        """``path`` with committed symlinks followed inside the commit, never out of it."""
+        """``path`` with committed symlinks followed inside the commit, never out of it: the
+        file's own, and a symlinked directory above it (ooni's services each reach a shared
+        package through ``common -> ../../../../common/src/common``)."""
         entry = self._entries.get(path)
-        if entry is None or entry[0] != _SYMLINK_MODE:
-            return None if entry is None else path
+        if entry is None:
+            parts = path.split("/")
+            for cut in range(len(parts) - 1, 0, -1):
+                above = "/".join(parts[:cut])
+                if above in self._entries:  # a file that a directory seems to be under
+                    if self._entries[above][0] != _SYMLINK_MODE:
+                        return None
+                    into = self._link(above, asked, hops)
+                    inside = posixpath.normpath("/".join([into, *parts[cut:]]))
+                    return self._real_path(inside, asked, hops + 1)
+            return None
+        if entry[0] != _SYMLINK_MODE:
+            return path
+        return self._real_path(self._link(path, asked, hops), asked, hops + 1)
+
+    def _link(self, path: str, asked: str, hops: int) -> str:
+        """Where the committed symlink ``path`` leads, inside the commit."""
         if hops >= _MAX_SYMLINK_HOPS:
             raise UnreadableFile("too many levels of symbolic links", path=asked)
         if path not in self._links:
@@ -236,7 +257,7 @@ class GitTree:
                 "files inside it",
                 path=asked,
             )
-        return self._real_path(joined, asked, hops + 1)
+        return joined
 
     def _read(self, path: str, asked: str) -> str | None:
         _mode, _oid, size = self._entries[path]

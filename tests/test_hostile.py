@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from reviewer.cli import main
 from reviewer.constants import MAX_FILE_BYTES
+from tests.gitrepo import make_repo
 from tests.hostile import (
     CONFIG,
     FIFO,
@@ -39,6 +41,12 @@ UNLABELLED_RULES = '{"version": 1, "rules": []}\n'
 BIG = b"# " + b"x" * (MAX_FILE_BYTES + 10) + b"\n"
 PRIVATE = '{"visibility": ColumnVisibility.PRIVATE}'
 LITERALS_300 = "(" + ", ".join(f'"v{i}"' for i in range(300)) + ")"
+
+LINKED_BASE = "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n"
+LINKED_MODEL = MODEL.replace(
+    "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+    "from .shared.base import Base\n",
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,14 @@ CASES = [
     case({"masking_rules.json": Link("app/../masking_rules.real.json"),
           "masking_rules.real.json": RULES}, ["check"], 0, r"passes",
          id="a symlink that stays inside the repo is followed"),
+    # ooni's services reach their shared base through `common -> ../../../../common/src/common`
+    case({"app/__init__.py": "", "app/models.py": LINKED_MODEL, "lib/db/__init__.py": "",
+          "lib/db/base.py": LINKED_BASE, "app/shared": Link("../lib/db")}, ["check"], 0,
+         r"passes", id="a base class under a symlinked directory inside the repo is read"),
+    case({"app/__init__.py": "", "app/models.py": LINKED_MODEL, "app/shared": Link("{outside}")},
+         ["check"], 1,
+         r"app/models\.py:\d+: MR007 .*base class 'Base' cannot be found in the repository",
+         id="a base class under a symlinked directory outside the repo blocks"),
     # special files: never a hang, never a silent drop
     case({"app/pipe.py": FIFO}, ["check"], 1,
          r"app/pipe\.py:1: MR007 .*is a FIFO \(named pipe\); the reviewer reads regular files",
@@ -311,3 +327,56 @@ def test_fix_on_a_read_only_rules_file(tmp_path: Path, capsys: pytest.CaptureFix
                     else run_cli(project, ["fix"], capsys))
     assert code == 2
     assert "masking_rules.json: cannot write: permission denied" in output
+
+
+def test_diff_reads_a_base_under_a_symlinked_directory_of_each_commit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`reviewer diff` reads both commits through git: the symlinked package is followed
+    there too, so a new PRIVATE column is the missing rule it is, not an unreadable class."""
+    repo = make_repo(tmp_path / "repo")
+    for rel, text in {"app/__init__.py": "", "app/models.py": LINKED_MODEL,
+                      "lib/db/__init__.py": "", "lib/db/base.py": LINKED_BASE,
+                      "masking_rules.json": RULES, ".masking-reviewer.toml": CONFIG}.items():
+        repo.write(rel, text)
+    (repo.root / "app" / "shared").symlink_to("../lib/db")
+    repo.commit("app on a shared base")
+    repo.branch("feature")
+    repo.checkout("feature")
+    repo.write("app/models.py", LINKED_MODEL + "    api_key = Column(String, info="
+               '{"visibility": ColumnVisibility.PRIVATE})\n')
+    repo.commit("api key")
+
+    code = main(["diff", "-C", str(repo.root), "--base", "main", "--format", "json", "--no-ai"])
+    out, err = capsys.readouterr()
+    assert err == "", err
+    doc = json.loads(out)
+
+    assert [(f["code"], f["table"], f["column"], f["path"], f["line"])
+            for f in doc["findings"]] == [("MR001", "users", "api_key", "app/models.py", 13)]
+    assert code == 1
+
+
+def test_scan_outside_git_reads_a_base_under_a_symlinked_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Outside a git checkout the files are walked: the symlinked directory is listed as git
+    lists it, never walked into (no column read twice, no loop), and followed by the import."""
+    root = tmp_path / "tree"
+    for rel, text in {"app/__init__.py": "", "app/models.py": LINKED_MODEL,
+                      "lib/db/__init__.py": "", "lib/db/base.py": LINKED_BASE,
+                      "masking_rules.json": RULES,
+                      ".masking-reviewer.toml": 'models = ["**/*.py"]\n'}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "app" / "shared").symlink_to("../lib/db")
+    (root / "app" / "loop").symlink_to("..")
+
+    code = main(["scan", "-C", str(root), "--no-cache", "--format", "json"])
+    out, err = capsys.readouterr()
+
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert [(c["path"], c["table"], c["column"]) for c in doc["columns"]] == [
+        ("app/models.py", "users", "id"), ("app/models.py", "users", "email")]
+    assert doc["errors"] == []

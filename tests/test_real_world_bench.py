@@ -5,6 +5,7 @@ No mirror and no network: the "mirror" is a git repository we build in tmp_path.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -176,6 +177,24 @@ def test_materialise_writes_only_python_under_extract_and_the_licence(tmp_path: 
     assert sorted(written) == ["LICENSE", "app/models.py"]
     assert (dest / "app" / "models.py").read_text(encoding="utf-8") == MODELS
 
+
+def test_materialise_keeps_the_symlinks_that_stay_inside_the_tree(tmp_path: Path) -> None:
+    """ooni's services reach their shared package through a symlinked directory, as a
+    checkout has it; a link out of the repository is not made in the temp dir."""
+    repo = make_repo(tmp_path / "upstream")
+    repo.write("app/models.py", MODELS)
+    repo.write("lib/db/base.py", "x = 1\n")
+    repo.write("LICENSE", "MIT License\n")
+    (repo.root / "app" / "shared").symlink_to("../lib/db")
+    (repo.root / "app" / "etc").symlink_to("../../etc")
+    sha = repo.commit("links")
+    dest = tmp_path / "out"
+    project = replace(_project(sha), extract=("app", "lib"))
+    written = materialise(repo.root / ".git", sha, project, dest)
+    assert sorted(written) == ["LICENSE", "app/models.py", "lib/db/base.py"]
+    assert os.readlink(dest / "app" / "shared") == "../lib/db"
+    assert (dest / "app" / "shared" / "base.py").read_text(encoding="utf-8") == "x = 1\n"
+    assert not (dest / "app" / "etc").is_symlink()
 
 def test_measure_scans_the_pin_and_compares_with_the_labels(tmp_path: Path) -> None:
     git_dir, sha = _mirror(tmp_path)
