@@ -92,6 +92,10 @@ class ClassReader:
                 chosen[stmt.attribute] = _with_labels(stmt, self.ex.labels, labels)
             elif stmt.type_checking or prev.type_checking:
                 chosen[stmt.attribute] = _with_labels(prev, self.ex.labels, stmt.labels)
+            elif stmt.conditional:
+                # the branch may not run, so the earlier binding may be the one mapped
+                earlier = (*prev.alternatives, dataclasses.replace(prev, alternatives=()))
+                chosen[stmt.attribute] = dataclasses.replace(stmt, alternatives=earlier)
             else:
                 chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
         refs: dict[str, ColRef] = {}
@@ -166,6 +170,7 @@ class ClassReader:
                 continue
             if isinstance(stmt, cst.If):
                 guarded = _is_type_checking(stmt.test)
+                start = len(state.stmts)
                 self.class_body(
                     block_body(stmt.body), state, type_checking=guarded or type_checking
                 )
@@ -174,6 +179,9 @@ class ClassReader:
                     self.class_body(block_body(orelse.body), state, type_checking=type_checking)
                 elif isinstance(orelse, cst.If):
                     self.class_body([orelse], state, type_checking=type_checking)
+                if not guarded:  # either branch may be the one that runs
+                    state.stmts[start:] = [dataclasses.replace(s, conditional=True)
+                                           for s in state.stmts[start:]]
                 continue
             if isinstance(stmt, (cst.Try, cst.TryStar, cst.With)):
                 # every block that may run is read, as for if/else

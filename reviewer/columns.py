@@ -416,7 +416,10 @@ class ColumnBuilder(ModuleLevel):
     def model_node(self, node: ClassNode) -> None:
         path, cls = node.path, node.facts
         mro = self.mro(node)
-        looks_mapped = node.declarative or cls.tablename_kind != "none" or cls.table is not None
+        # `table=True` is SQLModel's own marker of a table model (kotaemon: `class
+        # User(_base_user, table=True)` over a base a setting chooses)
+        looks_mapped = (node.declarative or cls.tablename_kind != "none"
+                        or cls.table is not None or ("table", "True") in cls.keywords)
         unsupported = [b for c in mro for b in c.unsupported_bases]
         if unsupported:
             self.error(path, cls.line,
@@ -576,15 +579,20 @@ class ColumnBuilder(ModuleLevel):
             for stmt in ancestor.facts.stmts:
                 if stmt.attribute in seen:
                     continue
-                if ancestor.sqlmodel:
-                    col = self.sqlmodel_column(ancestor, stmt, table, node)
-                elif self.is_composite(ancestor.path, stmt):
-                    self.columns.extend(self.composite_columns(ancestor, stmt, table, node))
-                    continue
-                else:
-                    col = self.stmt_column(ancestor, stmt, table, node)
-                if col is not None:
-                    self.columns.append(col)
+                # a binding a configuration may skip leaves the earlier ones possible: the
+                # column any of them builds may be in the table (fail closed)
+                for option in (stmt, *reversed(stmt.alternatives)):
+                    if ancestor.sqlmodel:
+                        col = self.sqlmodel_column(ancestor, option, table, node)
+                    elif self.is_composite(ancestor.path, option):
+                        self.columns.extend(
+                            self.composite_columns(ancestor, option, table, node))
+                        break
+                    else:
+                        col = self.stmt_column(ancestor, option, table, node)
+                    if col is not None:
+                        self.columns.append(col)
+                        break
             seen.update(ancestor.facts.names)
 
     def ref_columns(self, node: ClassNode, ancestor: ClassNode, col_ref: ColRef, table: str

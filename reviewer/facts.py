@@ -97,6 +97,12 @@ class Stmt:
     # ``Label = make_label(__tablename__)``: the call's one argument, given alone and by
     # position, as a string expression: what a class factory's parameter is bound to
     lone_arg: StrExpr | None = None
+    # bound in a branch of an ``if`` only the running configuration decides (flask-shop:
+    # ``if Config.USE_REDIS: description = PropsItem(...)`` after ``description = Column(...)``)
+    conditional: bool = False
+    # earlier bindings of the name that such a branch may leave in place, oldest first: when
+    # this one builds no column, the latest of them that does is the table's column
+    alternatives: tuple[Stmt, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

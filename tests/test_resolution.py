@@ -1059,6 +1059,34 @@ CASES = [
          Row("cards", "holder", "Card", "holder", 19, (MASK,), nullable=False)],
         id="columns and classes under try/except/else and with blocks are read",
     ),
+    pytest.param(
+        {"app/props.py": D("""\
+            class PropsItem:
+                def __init__(self, name, default=None):
+                    self.name, self.default = name, default
+                def __get__(self, obj, objtype=None):
+                    return self.default
+            """),
+         "app/m.py": src("""\
+            import os
+            from app.props import PropsItem
+            class Product(Base):
+                __tablename__ = "products"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                description = Column(Text, info={"v": ColumnVisibility.PRIVATE})
+                if os.environ.get("SHOP_USE_REDIS"):
+                    description = PropsItem("description")
+                title = Column(Text)
+                if os.environ.get("SHOP_LEGACY"):
+                    title = Column(String(80))
+            """)},
+        None,
+        [Row("products", "id", "Product", "id", 10, nullable=False),
+         Row("products", "description", "Product", "description", 11, (PRIV,)),
+         Row("products", "title", "Product", "title", 16)],
+        id="a column an if the configuration decides may rebind to no column is still read; "
+           "one it rebinds to another column reads the later (flask-shop's PropsItem)",
+    ),
     # ------------------------------------------------------------------ classes made by type()
     pytest.param(
         {"app/m.py": src("""\
@@ -2807,6 +2835,32 @@ ERROR_CASES = [
         [("app/m.py", 8, r"^Event\.__tablename__ is computed in a way the reviewer cannot "
           r"evaluate")],
         id="broken: an Enum member is no string, so a table named by one is not read",
+    ),
+    pytest.param(
+        {"app/base_models.py": D("""\
+            from sqlmodel import Field, SQLModel
+            class BaseUser(SQLModel):
+                id: int | None = Field(default=None, primary_key=True)
+                password: str
+            """),
+         "app/models.py": D("""\
+            import app.base_models as base_models
+            from app.settings import settings
+            from app.utils import import_dotted_string
+            from sqlmodel import SQLModel
+            _base_user = (
+                import_dotted_string(settings.TABLE_USER)
+                if hasattr(settings, "TABLE_USER")
+                else base_models.BaseUser
+            )
+            class User(_base_user, table=True):
+                \"\"\"User table\"\"\"
+            """)},
+        None,
+        [("app/models.py", 10, r"^class User: base class '_base_user' cannot be found in the "
+          r"repository and is not a known SQLAlchemy base")],
+        id="broken: a SQLModel table=True class over a base a setting chooses blocks, though "
+           "its body declares nothing (kotaemon's User)",
     ),
 ]
 
