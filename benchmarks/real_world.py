@@ -560,13 +560,17 @@ def _names_module_class(message: str, module: str) -> bool:
 
 
 _TABLENAME = re.compile(r"""^\s+__tablename__\s*=\s*['"]([^'"]+)['"]""", re.M)
+# a SQLModel table model whose bases the reader could not read (kotaemon: `class
+# Conversation(_base_conv, table=True)`)
+_SQLMODEL_TABLE = re.compile(r"\s*class\s+(\w+)\s*\(.*\btable\s*=\s*True\b")
 
 
 def tables_blocked_at(root: Path, errors: Sequence[Mapping[str, Any]]) -> set[str]:
     """The tables named (``__tablename__ = "..."``) in the bodies of the class statements
     MR007 points at: a class that blocks blocks its own table, even when every column it has
     comes from mixins in other files (websauna's models, mapped at run time, declare only
-    ``__tablename__`` over mixin columns)."""
+    ``__tablename__`` over mixin columns). A SQLModel ``table=True`` class without one names
+    its table after itself, lowered."""
     tables: set[str] = set()
     files: dict[str, list[str] | None] = {}  # each file read once, however many errors it has
     for e in errors:
@@ -593,7 +597,11 @@ def tables_blocked_at(root: Path, errors: Sequence[Mapping[str, Any]]) -> set[st
             if text.strip() and len(text) - len(text.lstrip()) <= indent:
                 break
             body.append(text)
-        tables.update(_TABLENAME.findall("\n".join(body)))
+        named = _TABLENAME.findall("\n".join(body))
+        sqlmodel = _SQLMODEL_TABLE.match(head)
+        if not named and sqlmodel:
+            named = [sqlmodel.group(1).lower()]  # SQLModel's default: the class name, lowered
+        tables.update(named)
     return tables
 
 

@@ -791,12 +791,16 @@ def test_an_mr007_on_the_class_that_names_a_table_covers_its_mixin_columns(
         "\n"
         "@implementer(IOther)\n"
         "class Other:\n"
-        "    __tablename__ = \"other\"\n", encoding="utf-8")
+        "    __tablename__ = \"other\"\n"
+        "\n"
+        "class IssueReport(_base_issue_report, table=True):  # type: ignore\n"
+        "    \"\"\"Record of issues\"\"\"\n", encoding="utf-8")
     errors = [{"path": "app/models.py", "line": 3, "message": "class Group declares a table ..."},
               {"path": "app/models.py", "line": 8, "message": "class Other declares a table"},
+              {"path": "app/models.py", "line": 12, "message": "class IssueReport: base ..."},
               {"path": "app/models.py", "line": 1, "message": "not a class statement"},
               {"path": "app/gone.py", "line": 1, "message": "no such file"}]
-    assert tables_blocked_at(tmp_path, errors) == {"group", "other"}
+    assert tables_blocked_at(tmp_path, errors) == {"group", "other", "issuereport"}
     labels = [LabelRow("p", "app/usermixin.py", "group", "name", "none", "", ""),
               LabelRow("p", "app/usermixin.py", "other", "name", "none", "", "")]
     missing = [("group", "name"), ("other", "name")]
