@@ -106,6 +106,20 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        import six
+        class RallyBase(six.Iterator):
+            created_at = Column(String(32))
+        class Task(Base, RallyBase):
+            __tablename__ = "tasks"
+            id = Column(Integer, primary_key=True)
+        """,
+        [("tasks", "created_at", "created_at", True, "RallyBase", 7),
+         ("tasks", "id", "id", False, None, 10)],
+        id="six.Iterator is object on Python 3 and adds no columns (rally's RallyBase until "
+           "2018)",
+    ),
+    pytest.param(
+        """\
         from oslo_db.sqlalchemy import models
         class NovaBase(models.TimestampMixin, models.ModelBase):
             pass
