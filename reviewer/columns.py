@@ -453,6 +453,16 @@ class ColumnBuilder(ModuleLevel):
                                f"be read; fix {where} so it parses as Python 3 (the reviewer "
                                "reads the base's module, it never imports it)")
                     continue
+                chosen = self.resolver.chosen_at(owner.path, base) if qual is None else None
+                if chosen is not None:
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} is chosen when "
+                               f"the module runs, by the conditional expression at "
+                               f"{chosen[0]}:{chosen[1]} (`... if ... else ...`), which "
+                               "masking-reviewer does not evaluate, so which columns the class "
+                               "gets cannot be read; derive the model from a class the source "
+                               "names, such as the default the expression falls back to")
+                    continue
                 if qual is None or self.resolver.top_level_in_repo(qual):
                     self.error(owner.path, owner.facts.line,
                                f"class {owner.facts.name}: base class {base!r} cannot be found "

@@ -307,6 +307,9 @@ class ModuleFacts:
     # def NAME(params): return <string expression>
     str_funcs: tuple[tuple[str, tuple[str, ...], StrExpr], ...] = ()
     rebound: tuple[str, ...] = ()  # classes a later module-level assignment rebinds
+    # NAME = a if test else b at module level: (NAME, line). Neither branch is evaluated, so a
+    # class deriving from NAME blocks; the pair says why (kotaemon: a base a setting chooses)
+    chosen: tuple[tuple[str, int], ...] = ()
     # def NAME(...): every return is `return callee(...)`: (NAME, (callee, ...)); a method of
     # a local the function made by a call is "maker().method"
     returns: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -396,6 +396,16 @@ class Resolver:
         error = unread_error(facts) if facts is not None else None
         return (ref.path, error) if error is not None else None
 
+    def chosen_at(self, path: str, name: str) -> tuple[str, int] | None:
+        """When ``name`` (as written in ``path``) is bound at module level to a conditional
+        expression (``_base = import_dotted_string(setting) if hasattr(...) else BaseUser``):
+        where, as (path, line); the reader evaluates neither branch."""
+        ref = self.resolve(path, name)
+        facts = self.facts(ref.path) if ref.kind == "other" and ref.path else None
+        local = ref.name.partition(".")[0]
+        return next(((ref.path, line) for bound, line in reversed(facts.chosen)
+                     if bound == local), None) if facts and ref.path else None
+
     def unfollowed_call(self, path: str, name: str) -> tuple[str, str] | None:
         """When ``name`` is ``Base = make_base(...)`` (or an attribute of such a name) and
         make_base is a function of the repository that function_result could not follow: what

@@ -118,6 +118,7 @@ class _ModuleBuilder:
         self.str_consts: list[tuple[str, StrExpr]] = []
         self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
         self.rebound: list[str] = []
+        self.chosen: list[tuple[str, int]] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
         self.made: list[MadeClass] = []
         self.returned: list[MadeClass] = []
@@ -479,6 +480,8 @@ class _ModuleBuilder:
                 # `class ModelBase: ...` then `ModelBase = declarative_base(cls=ModelBase)`
                 self.rebound.append(target)
             self.module_binding(target, value)
+            if isinstance(value, cst.IfExp):  # `_base = A if setting else B`
+                self.chosen.append((target, ex.pos.line(small)))
         if isinstance(value, cst.Call):
             callee = dotted(value.func) or ""
             if target is not None and "." not in target:
@@ -815,6 +818,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         str_consts=tuple(builder.str_consts),
         str_funcs=tuple(builder.str_funcs),
         rebound=tuple(dict.fromkeys(builder.rebound)),
+        chosen=tuple(builder.chosen),
         returns=tuple(builder.returns),
         late=tuple(builder.late),
         factories=tuple(builder.factories),

@@ -2857,8 +2857,10 @@ ERROR_CASES = [
                 \"\"\"User table\"\"\"
             """)},
         None,
-        [("app/models.py", 10, r"^class User: base class '_base_user' cannot be found in the "
-          r"repository and is not a known SQLAlchemy base")],
+        [("app/models.py", 10, r"^class User: base class '_base_user' is chosen when the module "
+          r"runs, by the conditional expression at app/models\.py:5 \(`\.\.\. if \.\.\. else "
+          r"\.\.\.`\), which masking-reviewer does not evaluate, so which columns the class gets "
+          r"cannot be read; derive the model from a class the source names")],
         id="broken: a SQLModel table=True class over a base a setting chooses blocks, though "
            "its body declares nothing (kotaemon's User)",
     ),
