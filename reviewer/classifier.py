@@ -26,6 +26,7 @@ from reviewer.name_verdicts import (
     classify,
     core_tokens,
     ignored_name,
+    material_body,
     name_matches,
     ruled_out,
     type_idents,
@@ -152,7 +153,8 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
 def _key_holder(column: Column, context: Context) -> str | None:
     """Whose key material this is, when a reviewer would call it a credential for sure: the
     public half of a key pair stored with its private key, or a person's registered key (it
-    verifies that person's logins). A table alone adds no secrecy to a public key."""
+    verifies that person's logins). A table alone adds no secrecy to a public key; where no one
+    holds it, only its storage (``material_body``) can say it is the body itself."""
     if context.private_half and context.private_half != column.column:
         return (f"sibling '{context.private_half}': the public half of a key pair stored with "
                 "its private key")
@@ -397,7 +399,11 @@ def classify_in_context(column: Column, context: Context | None = None,
             # llm_model_configs.config, "Config fields: provider, base_url, model, api_key")
             boosts.append(f"a {sorted(idents & vocab.json_types)[0]} column: the {where} "
                           "lists what it keeps")
-    if public and base is not None:
+    body = (material_body(name, column.type, vocab)
+            if base is not None and base.confidence == "medium" else None)
+    if public and base is not None and not body:
+        # a certificate or public key the comment calls public is still key material
+        # (LABELING.md; dstack: users.ssh_public_key, "SSH public key")
         return Classification(base.category, "low", f"{base.reason}, but the comment says "
                               f"'{public.replace('_', ' ')}'")
     if (base is not None and base.confidence == "medium"
@@ -405,6 +411,13 @@ def classify_in_context(column: Column, context: Context | None = None,
         held = _key_holder(column, context)
         if held:
             return Classification("credential", "high", f"{base.reason}, {held}")
+        if body:
+            # the body itself, public or not (LABELING.md: certificates and public keys are
+            # key material; keylime: registrarmain.mtls_cert is String(2048), tatu:
+            # authorities.user_pub_key is Text)
+            return Classification("credential", "high", f"{base.reason} on {body}: the "
+                                  "certificate or key itself, key material whether public or "
+                                  "not")
     if strength >= 3:
         return base  # the name already convinces; more evidence would only lengthen messages
     if strength == 1 and not boosts:

@@ -256,8 +256,12 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         text = sorted(idents & vocab.text_types)
         if text or (length is not None and length >= vocab.long_text_min_length):
             kind = f"type '{text[0]}'" if text else f"a string of {length} characters"
+            # one key that long is the key itself, and blocks as key material does (tatu:
+            # authorities.user_key, a CA's private key); a set of them may be references
+            # (keylime: verifiermain.ima_sign_verification_keys), which warn
+            one = singular(written[-1].lower()) == written[-1].lower()
             return Classification(
-                "credential", "medium",
+                "credential", "high" if one else "medium",
                 f"name '{'_'.join(written)}' ends in '{written[-1]}' on {kind}: a key that long "
                 "is key material, not a lookup key")
     if result is not None or scalar:
@@ -283,6 +287,23 @@ def _max_length(type_expr: str | None, vocab: Vocabulary) -> int | None:
     for name, digits in _SIZED.findall(type_expr or ""):
         if name in vocab.sized_types:
             return int(digits)
+    return None
+
+
+def material_body(name: str, type_expr: str | None, vocab: Vocabulary) -> str | None:
+    """How the storage shows a key-material name holds the body itself: a text type or a
+    string longer than `material_max_length` (`type 'Text'`), or None. A plural keys a list
+    of them (nova: instance_extra.trusted_certs holds certificate IDs)."""
+    tokens, written = words(name, vocab)
+    if not tokens or singular(written[-1].lower()) != written[-1].lower() or not any(
+            tokens[-len(p):] == p for p in vocab.material):
+        return None
+    text = sorted(type_idents(type_expr) & vocab.text_types)
+    if text:
+        return f"type '{text[0]}'"
+    length = _max_length(type_expr, vocab)
+    if length is not None and length > vocab.material_max_length:
+        return f"a string of {length} characters"
     return None
 
 

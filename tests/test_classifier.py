@@ -242,7 +242,7 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="a pre-shared key, spelled out"),
         pytest.param("user_pub_key", "sa.Text", _c("credential", "medium", "name 'pub_key'"),
                      id="a public key, abbreviated (tatu: authorities.user_pub_key)"),
-        pytest.param("session_key", "String(255)", _c("credential", "medium", "name 'session_key'"),
+        pytest.param("session_key", "String(255)", _c("credential", "high", "name 'session_key'"),
                      id="a session's key (empire: agents.session_key, an AES key)"),
         pytest.param("pin", "String(80)", _c("credential", "high", "name token 'pin'"),
                      id="a column called pin holds one (xivo-dao: conference.pin)"),
@@ -421,11 +421,16 @@ def test_classify_negative(name: str, type_expr: str | None) -> None:
                      _c("credential", "high", "column type 'SecretDataJson' is named for secrets"),
                      id="a type named for secrets (mindsdb: integration.data)"),
         pytest.param("user_key", "sa.Text",
-                     _c("credential", "medium", "name 'user_key' ends in 'key' on type 'Text': "
+                     _c("credential", "high", "name 'user_key' ends in 'key' on type 'Text': "
                         "a key that long is key material, not a lookup key"),
                      id="a key in unbounded text is key material (tatu: the CA's private key)"),
+        pytest.param("verification_keys", "Text",
+                     _c("credential", "medium", "name 'verification_keys' ends in 'keys' on type "
+                        "'Text': a key that long is key material, not a lookup key"),
+                     id="a set of keys in text warns: it may hold references (keylime: "
+                        "ima_sign_verification_keys)"),
         pytest.param("revocation_key", "String(2800)",
-                     _c("credential", "medium", "name 'revocation_key' ends in 'key' on a string "
+                     _c("credential", "high", "name 'revocation_key' ends in 'key' on a string "
                         "of 2800 characters: a key that long is key material, not a lookup key"),
                      id="a key in a long string is key material (keylime: verifiermain)"),
         pytest.param("user_key", "String(255)", _c("credential", "low", "name token 'key'"),
@@ -1026,8 +1031,36 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 service = Column(String(64))
                 public_key = Column(Text)
             """, ("service_certificates", "public_key"),
+            ("credential", "high", "name 'public_key' on type 'Text': the certificate or key "
+                                   "itself, key material whether public or not"),
+            id="a public key's body blocks though nobody owns it (LABELING.md: key material)"),
+        pytest.param("""
+            class ServiceCertificate(Base):
+                __tablename__ = "service_certificates"
+                id = Column(Integer, primary_key=True)
+                service = Column(String(64))
+                public_key = Column(String)
+            """, ("service_certificates", "public_key"),
             ("credential", "medium", "name 'public_key'"),
-            id="a public key nobody owns warns: a table adds no secrecy"),
+            id="a public key nobody owns, in a string of unknown length, warns"),
+        pytest.param("""
+            class Agent(Base):
+                __tablename__ = "registrarmain"
+                agent_id = Column(String(80), primary_key=True)
+                mtls_cert = Column(String(2048), doc="the agent's public mTLS certificate")
+            """, ("registrarmain", "mtls_cert"),
+            ("credential", "high", "name token 'cert' on a string of 2048 characters: the "
+                                   "certificate or key itself, key material whether public or "
+                                   "not"),
+            id="a certificate its doc calls public is key material (keylime: mtls_cert)"),
+        pytest.param("""
+            class InstanceExtra(Base):
+                __tablename__ = "instance_extra"
+                id = Column(Integer, primary_key=True)
+                trusted_certs = Column(Text)
+            """, ("instance_extra", "trusted_certs"),
+            ("credential", "medium", "name token 'certs'"),
+            id="a plural keys a list of certificates, which warns (nova: trusted_certs IDs)"),
         pytest.param("""
             class User(Base):
                 __tablename__ = "users"
@@ -1063,7 +1096,7 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             class Source(Base):
                 __tablename__ = "sources"
                 id = Column(Integer, primary_key=True)
-                pgp_public_key = Column(Text)
+                pgp_public_key = Column(String)
                 pgp_secret_key_label = Column(String(40))
             """, ("sources", "pgp_public_key"),
             ("credential", "medium", "name 'public_key'"),
@@ -1140,7 +1173,7 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 __tablename__ = "key_pairs"
                 id = Column(Integer, primary_key=True)
                 user_id = Column(String(255))
-                public_key = Column(Text())
+                public_key = Column(String)
             """, ("key_pairs", "public_key"),
             ("credential", "medium", "name 'public_key'"),
             id="negative: a string user_id is no owner where the repository keeps accounts"),
@@ -1200,8 +1233,8 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 transport_key = Column(Text)
             """, ("transport_keys", "transport_key"),
             ("credential", "high", "name 'transport_key' ends in 'key' on type 'Text': a key "
-             "that long is key material, not a lookup key, table 'transport_keys'"),
-            id="the key of a keys table"),
+             "that long is key material, not a lookup key"),
+            id="the key of a keys table: its length alone convinces"),
         pytest.param("""
             class EncryptedDatum(Base):
                 __tablename__ = "encrypted_data"
