@@ -47,6 +47,8 @@ class TableNames(ColumnCalls):
     errors: list[ScanError] = field(default_factory=list)
     _tables: dict[int, str | None] = field(default_factory=dict)  # by id(ClassNode)
     _mros: dict[int, list[ClassNode]] = field(default_factory=dict)
+    # classes mapped against a query (or sharing the table of one): no table, and no error
+    _queried: set[int] = field(default_factory=set)
 
     def mro(self, node: ClassNode) -> list[ClassNode]:
         key = id(node)
@@ -132,6 +134,7 @@ class TableNames(ColumnCalls):
             if qual is not None and is_sqla(qual) and tail(qual) in _MAPPED_QUERIES:
                 # mapped against a SELECT or a join of other tables: their columns, none of
                 # its own
+                self._queried.add(id(node))
                 return None
         if cls.table_ref is not None:
             found = self.module_table(node.path, cls.table_ref)
@@ -182,7 +185,22 @@ class TableNames(ColumnCalls):
             if name is not None:
                 return name
         if parent is not None and cls.tablename_kind != "declared" and not joined:
-            return self.table_of(parent)  # single-table inheritance
+            shared = self.table_of(parent)  # single-table inheritance
+            if shared is None and id(parent) in self._queried:
+                self._queried.add(id(node))
+            elif shared is None:
+                # the parent's MR007 is at the parent: a pull request that adds a column here
+                # touches only this file, and must see why it is not checked (nextgisweb's
+                # Resource subclasses, named by the metaclass of Resource)
+                made = self._metaclass_note(node)
+                self.error(node.path, cls.line,
+                           f"class {cls.name} declares no table of its own, so its columns go to "
+                           f"the table of {parent.facts.name} ({parent.path}:{parent.facts.line})"
+                           ", whose name masking-reviewer cannot tell, and a labelled column "
+                           "here would pass unchecked"
+                           + (f"; {made}, so give each class a literal __tablename__" if made
+                              else f"; give {parent.facts.name} a __tablename__ it can read"))
+            return shared
         declared_by: ClassNode | None = None  # the declared_attr __tablename__ that failed
         for ancestor in mro:
             kind = ancestor.facts.tablename_kind
@@ -246,9 +264,37 @@ class TableNames(ColumnCalls):
                           "\"flask-sqlalchemy\", or a template of the class name such as "
                           "\"{class_snake}s\""))
             return None
+        made = self._metaclass_note(node)
+        if made:
+            # a naming convention would be a guess: the metaclass may name it from anything
+            self.error(node.path, cls.line,
+                       f"class {cls.name} has no literal __tablename__, and {made}; give the "
+                       "class and each of its subclasses a literal __tablename__")
+            return None
         self.error(node.path, cls.line,
                    f"class {cls.name} has no literal __tablename__, so its table name is "
                    "computed at import time; set table-naming = \"snake_case\" or "
                    "\"flask-sqlalchemy\" in [tool.masking-reviewer], or give the class a "
                    "__tablename__")
+        return None
+
+    def _metaclass_note(self, node: ClassNode) -> str | None:
+        """'its metaclass ResourceMeta (path:line), which masking-reviewer does not run, may
+        set its table name and columns' when a repository class along the MRO names a
+        metaclass of the repository (nextgisweb: ``class Resource(Base,
+        metaclass=ResourceMeta)``, whose ``__new__`` sets ``__tablename__`` from the class's
+        ``identity`` and adds an ``id`` column), else None."""
+        for cls in self.mro(node):
+            if cls.external is not None:
+                continue
+            meta = dict(cls.facts.keywords).get("metaclass")
+            ref = self.resolver.resolve(cls.path, meta) if meta else None
+            found = self.resolver.class_node(ref.path, ref.name) if (
+                ref is not None and ref.kind == "class") else None
+            if found is not None:
+                where = f"{found.facts.name} ({found.path}:{found.facts.line})"
+                whose = (f"its metaclass {where}" if cls is node
+                         else f"{where}, the metaclass of {cls.facts.name}")
+                return (f"{whose}, which masking-reviewer does not run, may set its table name "
+                        "and columns")
         return None

@@ -2864,6 +2864,72 @@ ERROR_CASES = [
         id="broken: a SQLModel table=True class over a base a setting chooses blocks, though "
            "its body declares nothing (kotaemon's User)",
     ),
+    pytest.param(
+        {"app/resource.py": D("""\
+            import sqlalchemy as sa
+            from sqlalchemy import orm
+            from app.env import Base
+            class ResourceMeta(orm.DeclarativeMeta):
+                def __new__(cls, name, bases, nspc):
+                    nspc.setdefault("__tablename__", nspc["identity"])
+                    return super().__new__(cls, name, bases, nspc)
+            class Resource(Base, metaclass=ResourceMeta):
+                identity = "resource"
+                id = sa.Column(sa.Integer, primary_key=True)
+                cls = sa.Column(sa.Unicode)
+            """),
+         "app/env.py": D("""\
+            from sqlalchemy.orm import declarative_base
+            Base = declarative_base()
+            """),
+         "app/wmsclient.py": D("""\
+            import sqlalchemy as sa
+            from app.resource import Resource
+            class Connection(Resource):
+                identity = "wmsclient_connection"
+                url = sa.Column(sa.Unicode)
+                password = sa.Column(sa.Unicode)
+            """)},
+        None,
+        [("app/resource.py", 8, r"^class Resource has no literal __tablename__, and its metaclass "
+          r"ResourceMeta \(app/resource\.py:4\), which masking-reviewer does not run, may set "
+          r"its table name and columns; give the class and each of its subclasses a literal "
+          r"__tablename__$"),
+         ("app/wmsclient.py", 3, r"^class Connection declares no table of its own, so its "
+          r"columns go to the table of Resource \(app/resource\.py:8\), whose name "
+          r"masking-reviewer cannot tell, and a labelled column here would pass unchecked; "
+          r"ResourceMeta \(app/resource\.py:4\), the metaclass of Resource, .* so give each "
+          r"class a literal __tablename__$")],
+        id="broken: a subclass of a class a metaclass of the repository names blocks in its own "
+           "file, where a pull request adds its password (nextgisweb's Resource subclasses)",
+    ),
+    pytest.param(
+        {"app/m.py": D("""\
+            from sqlalchemy import Column, Integer, Unicode
+            from app.db import Base
+            class Node(Base):
+                __tablename__ = make_name()
+                id = Column(Integer, primary_key=True)
+            """),
+         "app/db.py": D("""\
+            from sqlalchemy.orm import declarative_base
+            Base = declarative_base()
+            """),
+         "app/docs.py": D("""\
+            from sqlalchemy import Column, Unicode
+            from app.m import Node
+            class Document(Node):
+                secret = Column(Unicode)
+            """)},
+        None,
+        [("app/docs.py", 3, r"^class Document declares no table of its own, so its columns go "
+          r"to the table of Node \(app/m\.py:3\), whose name masking-reviewer cannot tell, and "
+          r"a labelled column here would pass unchecked; give Node a __tablename__ it can "
+          r"read$"),
+         ("app/m.py", 4, r"^Node\.__tablename__ is computed in a way the reviewer cannot "
+          r"evaluate")],
+        id="broken: a single-table child of a class whose table name cannot be read blocks too",
+    ),
 ]
 
 
