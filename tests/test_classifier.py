@@ -2282,6 +2282,15 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                      ("admin", "last_login"), (None, None, None),
                      id="negative: a person's last login date is when, not who"),
         pytest.param("""
+            class User(Base):
+                __tablename__ = "Users"
+                ID = Column(INTEGER(unsigned=True), primary_key=True)
+                Username = Column(String(32))
+                LastSSHLogin = Column(BIGINT(unsigned=True), nullable=False)
+            """, ("Users", "LastSSHLogin"), (None, None, None),
+                     id="negative: a MySQL BIGINT named for a login is a time, not who "
+                        "(aurweb: Users.LastSSHLogin)"),
+        pytest.param("""
             class Audit(Base):
                 __tablename__ = "pidea_audit"
                 id = Column(Integer, primary_key=True)
