@@ -279,6 +279,14 @@ def classify_in_context(column: Column, context: Context | None = None,
             return Classification("credential", "high", f"name '{snake_case(name)}' {where}, "
                                   f"sibling '{login}': the value that logs the session's "
                                   "user in")
+        alive = login or context.activity
+        if (column.primary_key and snake in ("id", "uuid") and alive and not context.session_key
+                and not context.secret_sibling and idents & vocab.by_name_types):
+            # no session_id beside it: the string key is the session's id (king-phisher:
+            # authenticated_sessions.id, os.urandom in base64, beside last_seen)
+            return Classification("credential", "high", f"string primary key {where}, sibling "
+                                  f"'{alive}', and no other column holds the session's id: "
+                                  "the key is the value that logs the session's user in")
         if any(snake == b or snake.endswith("_" + b) for b in vocab.blob_names):
             if context.session_key and context.expiry:
                 # a live session's row: its data is the login state, and where web apps keep

@@ -49,6 +49,7 @@ class Context:
     message_table: bool = False  # its rows are sent e-mails or messages
     session_table: bool = False  # its rows are server-side sessions
     session_key: str | None = None  # a sibling that holds the session's id: session_id
+    activity: str | None = None  # a sibling that records the row's last use: last_seen
     private_half: str | None = None  # a sibling that holds a private key: the row is a key pair
     account: str | None = None  # a string user_id, no foreign key, no table of users: Keystone's
     scoped: bool = False  # a sibling names the project (tenant) the row belongs to
@@ -133,6 +134,8 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         message_table=_heads(table, class_name, vocab.message_tables),
         session_table=_heads(table, class_name, vocab.session_tables),
         session_key=next((c.column for n, c in names.items() if n in vocab.session_ids), None),
+        activity=next((c.column for n, c in names.items() if n in vocab.activity_siblings),
+                      None),
         private_half=private_half,
         account=account,
         scoped=scoped,

@@ -113,6 +113,7 @@ class Vocabulary:
     recipient_names: frozenset[str] = frozenset()
     session_tables: tuple[tuple[str, ...], ...] = ()
     session_ids: frozenset[str] = frozenset()
+    activity_siblings: frozenset[str] = frozenset()
     key_ids: frozenset[str] = frozenset()  # api_key beside api_secret: the pair's identifier
     private_halves: frozenset[tuple[str, ...]] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
@@ -361,6 +362,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         recipient_names=frozenset(map(snake_norm, _strs(ctx, "recipient_names"))),
         session_tables=_phrases(ctx, "session_tables"),
         session_ids=frozenset(map(snake_norm, _strs(ctx, "session_ids"))),
+        activity_siblings=frozenset(map(snake_norm, _strs(ctx, "activity_siblings"))),
         key_ids=frozenset(map(snake_norm, _strs(ctx, "key_ids"))),
         private_halves=frozenset(_phrases(ctx, "private_halves")),
         message_tables=_phrases(ctx, "message_tables"),

@@ -1318,6 +1318,47 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                                    "'expiry': the value that logs the session's user in"),
             id="the id of a server-side session logs its user in"),
         pytest.param("""
+            class Session(Base):
+                __tablename__ = "pyramid_session"
+                id = Column(Unicode(32), primary_key=True)
+                created = Column(DateTime, nullable=False)
+                last_activity = Column(DateTime, nullable=False)
+            """, ("pyramid_session", "id"),
+            ("credential", "high", "string primary key in sessions table 'pyramid_session', "
+                                   "sibling 'last_activity', and no other column holds the "
+                                   "session's id: the key is the value that logs the "
+                                   "session's user in"),
+            id="a session's string key with no session id beside it is the id (nextgisweb)"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "session"
+                sessid = Column(String(32), primary_key=True)
+                start = Column(Integer, nullable=False)
+                expire = Column(Integer, nullable=False)
+            """, ("session", "sessid"),
+            ("credential", "high", "name 'sessid' in sessions table 'session', sibling 'expire': "
+                                   "the value that logs the session's user in"),
+            id="PHP's sessid is a session id (xivo-dao: session.sessid)"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(String(36), primary_key=True)
+                session_tag = Column(Integer)
+                description = Column(String(255))
+                schedule = Column(Text)
+                user_id = Column(String(64))
+            """, ("sessions", "id"), (None, None, None),
+            id="negative: a sessions table of backup jobs, which no one logs in with "
+               "(freezer-api: sessions.id)"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(String(36), primary_key=True)
+                session_token = Column(String(255), unique=True)
+                last_seen = Column(DateTime)
+            """, ("sessions", "id"), (None, None, None),
+            id="negative: the key of a session whose token is beside it"),
+        pytest.param("""
             class ProjectSession(Base):
                 __tablename__ = "project_sessions"
                 id = Column(Integer, primary_key=True)
