@@ -192,11 +192,7 @@ class ModuleLevel(TableNames):
                 if not isinstance(cls, ClassNode) or id(cls) in seen:
                     continue
                 seen.add(id(cls))
-                meta = dict(cls.facts.keywords).get("metaclass")
-                ref = self.resolver.resolve(cls.path, meta) if meta else None
-                # any class of the repository: one deriving from abc.ABCMeta is a metaclass too
-                found = self.resolver.class_node(ref.path, ref.name) if (
-                    ref is not None and ref.kind == "class") else None
+                found = self.resolver.named_metaclass(cls)
                 if found is not None:
                     pending.append(found)
                 facts = self.resolver.facts(cls.path)

@@ -249,7 +249,7 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
                 f"name token '{secret_tokens[-1]}' on binary column type '{binary[0]}'",
             )
     if len(tokens) > 1 and tokens[-1] in vocab.long_text_secret_heads and (
-            singular(written[-2].lower()) == written[-2].lower()) and (
+            _is_singular(written[-2])) and (
             result is None or (result.category == "credential" and result.confidence == "low")):
         # a plural before it keys a set of things (labels_key, milestones_keys): a lookup key
         length = _max_length(type_expr, vocab)
@@ -259,7 +259,7 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
             # one key that long is the key itself, and blocks as key material does (tatu:
             # authorities.user_key, a CA's private key); a set of them may be references
             # (keylime: verifiermain.ima_sign_verification_keys), which warn
-            one = singular(written[-1].lower()) == written[-1].lower()
+            one = _is_singular(written[-1])
             return Classification(
                 "credential", "high" if one else "medium",
                 f"name '{'_'.join(written)}' ends in '{written[-1]}' on {kind}: a key that long "
@@ -290,12 +290,17 @@ def _max_length(type_expr: str | None, vocab: Vocabulary) -> int | None:
     return None
 
 
+def _is_singular(word: str) -> bool:
+    """Is a name's word singular as written (``key``, not ``keys``)?"""
+    return singular(word.lower()) == word.lower()
+
+
 def material_body(name: str, type_expr: str | None, vocab: Vocabulary) -> str | None:
     """How the storage shows a key-material name holds the body itself: a text type or a
     string longer than `material_max_length` (`type 'Text'`), or None. A plural keys a list
     of them (nova: instance_extra.trusted_certs holds certificate IDs)."""
     tokens, written = words(name, vocab)
-    if not tokens or singular(written[-1].lower()) != written[-1].lower() or not any(
+    if not tokens or not _is_singular(written[-1]) or not any(
             tokens[-len(p):] == p for p in vocab.material):
         return None
     text = sorted(type_idents(type_expr) & vocab.text_types)

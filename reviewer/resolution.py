@@ -452,6 +452,15 @@ class Resolver:
         node = self.class_node(ref.path, ref.name) if ref.kind == "class" else None
         return node if node is not None and "builtins.type" in self.full_mro(node) else None
 
+    def named_metaclass(self, node: ClassNode) -> ClassNode | None:
+        """The repository class that ``node``'s class statement names as ``metaclass=``,
+        whatever it derives from (one deriving from abc.ABCMeta is a metaclass too), else
+        None."""
+        meta = dict(node.facts.keywords).get("metaclass")
+        ref = self.resolve(node.path, meta) if meta else None
+        return self.class_node(ref.path, ref.name) if (
+            ref is not None and ref.kind == "class") else None
+
     def class_maker(self, path: str, callee: str) -> bool:
         """Does ``callee(...)`` build a class at run time: ``type(...)`` or a declarative
         metaclass (``DeclarativeMeta("Base", (object,), {})``)?"""

@@ -287,10 +287,7 @@ class TableNames(ColumnCalls):
         for cls in self.mro(node):
             if cls.external is not None:
                 continue
-            meta = dict(cls.facts.keywords).get("metaclass")
-            ref = self.resolver.resolve(cls.path, meta) if meta else None
-            found = self.resolver.class_node(ref.path, ref.name) if (
-                ref is not None and ref.kind == "class") else None
+            found = self.resolver.named_metaclass(cls)
             if found is not None:
                 where = f"{found.facts.name} ({found.path}:{found.facts.line})"
                 whose = (f"its metaclass {where}" if cls is node
