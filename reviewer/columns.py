@@ -387,6 +387,14 @@ class ColumnBuilder(ModuleLevel):
                 "declaration of it ships with masking-reviewer, so the columns it adds cannot be "
                 f"read. Declare it in {entry}{hint}")
 
+    def maps_something(self, mro: list[ClassNode]) -> bool:
+        """Would the classes declare a column if they were mapped? A plain class holding only
+        a ``__tablename__`` (Kallithea keeps ``class Notification(object): __tablename__ =
+        'notifications'`` for a dropped table) has nothing to check, so nothing to block."""
+        return any(c.facts.col_refs or any(
+            not s.type_checking and self.columnish(c.path, s) for s in c.facts.stmts)
+            for c in mro)
+
     def declare_hint(self, node: ClassNode, owner: ClassNode) -> str:
         """How to declare the base ``node`` reaches ``owner`` through, under the name the
         user's external-bases entry takes (the module that binds it). Only for a base the
@@ -512,7 +520,7 @@ class ColumnBuilder(ModuleLevel):
         if not node.mapped:
             if not node.declarative and not cls.abstract and (
                 cls.tablename_kind == "literal" or cls.table is not None
-            ):
+            ) and (cls.table is not None or self.maps_something(mro)):
                 # A table with no mapping we recognise (a declarative base, @registry.mapped,
                 # SQLModel table=True). Passing it by would be a silent hole in the gate.
                 self.error(path, cls.line,

@@ -1381,3 +1381,46 @@ def test_an_init_subclass_rename_that_cannot_be_told_blocks(text: str, line: int
     inventory = _scan({"app/models.py": text})
     assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", line)]
     assert re.search(message, inventory.errors[0].message), inventory.errors[0].message
+
+
+UNMAPPED_FIX = (r"declares a table but is not mapped in a way masking-reviewer can read \(a "
+                r"declarative base, @registry\.mapped, SQLModel with table=True\), so its columns "
+                r"cannot be checked; derive it from your DeclarativeBase, or leave the file out "
+                r"of `models` knowingly$")
+UNMAPPED_HEAD = ("from sqlalchemy import Column, Integer, Table, MetaData\n"
+                 "from sqlalchemy.orm import Mapped\n")
+
+
+@pytest.mark.parametrize(("body", "errors"), [
+    pytest.param(
+        # Kallithea's model of a dropped table, kept by name only
+        "class Notification(object):\n    __tablename__ = 'notifications'\n",
+        [], id="a plain class holding only a table name: nothing to check, no finding"),
+    pytest.param(
+        "class Notification(object):\n    __tablename__ = 'notifications'\n"
+        "    def __repr__(self):\n        return 'n'\n",
+        [], id="a table name and methods: no finding"),
+    pytest.param(
+        "class Notification(object):\n    __tablename__ = 'notifications'\n"
+        "    id = Column(Integer, primary_key=True)\n",
+        [(3, r"^class Notification " + UNMAPPED_FIX)], id="a table name and a column blocks"),
+    pytest.param(
+        "class Notification:\n    __tablename__ = 'notifications'\n    id: Mapped[int]\n",
+        [(3, r"^class Notification " + UNMAPPED_FIX)],
+        id="a table name and a Mapped annotation blocks"),
+    pytest.param(
+        "class Stamped:\n    created = Column(Integer)\n"
+        "class Notification(Stamped):\n    __tablename__ = 'notifications'\n",
+        [(5, r"^class Notification " + UNMAPPED_FIX)],
+        id="a table name over a mixin with a column blocks"),
+    pytest.param(
+        "class Notification:\n    __table__ = Table('notifications', MetaData())\n",
+        [(3, r"^class Notification " + UNMAPPED_FIX)], id="a __table__ blocks"),
+])
+def test_an_unmapped_class_with_a_table_blocks_only_when_it_declares_columns(
+        body: str, errors: list[tuple[int, str]]) -> None:
+    inventory = _scan({"app/models.py": UNMAPPED_HEAD + body})
+    assert [(e.path, e.line) for e in inventory.errors] == [("app/models.py", line)
+                                                            for line, _ in errors]
+    for error, (_, message) in zip(inventory.errors, errors, strict=True):
+        assert re.search(message, error.message), error.message
