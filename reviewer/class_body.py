@@ -270,6 +270,12 @@ class ClassReader:
                 annotation = ex.plain_annotation(ann.annotation)
             if value is None and annotation is None:
                 continue
+            if isinstance(value, cst.Name) and value.value == "None" and (
+                    annotation is not None and annotation.wrapper):
+                # `created_at: Mapped[Optional[datetime]] = None` is a column: declarative
+                # reads a None value as no value at all (evidently's projects table). Any
+                # other plain value (`= "x"`) leaves the attribute unmapped, as before.
+                value = None
             through: CallFacts | None = None
             nested: tuple[str, ...] = ()
             expr: str | None = None

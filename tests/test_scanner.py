@@ -99,6 +99,25 @@ CASES = [
         id="annotation-only Mapped attributes, Optional and string annotations",
     ),
     pytest.param(
+        {"app/m.py": src("""\
+            import datetime
+            from typing import ClassVar, Optional
+            class Project(Base):
+                __tablename__ = "projects"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                date_from: Mapped[Optional[datetime.datetime]] = None
+                created_at: Mapped[datetime.datetime] = None
+                version: Mapped[str] = "1"
+                registry: ClassVar[Optional[dict]] = None
+            """)},
+        None,
+        [Row("projects", "id", "Project", "id", 10, nullable=False),
+         Row("projects", "date_from", "Project", "date_from", 11),
+         Row("projects", "created_at", "Project", "created_at", 12, nullable=False)],
+        # evidently's projects table; any other plain value leaves the attribute unmapped
+        id="a Mapped annotation set to None is a column, set to a plain value it is not",
+    ),
+    pytest.param(
         {"app/m.py": textwrap.dedent("""\
             from flask_sqlalchemy import SQLAlchemy
             from app.vis import ColumnVisibility
