@@ -897,6 +897,24 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("credential", "high", "name token 'key' in table 'macaroons'"),
             id="key in a macaroons table is the key"),
         pytest.param("""
+            class RequestToken(Base):
+                __tablename__ = "core__request_tokens"
+                token = Column(Unicode, primary_key=True)
+                secret = Column(Unicode, nullable=False)
+                client = Column(Unicode, ForeignKey("core__clients.id"))
+                verifier = Column(Unicode, nullable=True)
+                callback = Column(Unicode, nullable=False, default="oob")
+            """, ("core__request_tokens", "verifier"),
+            ("credential", "high", "name token 'verifier' in table 'core__request_tokens'"),
+            id="verifier in an OAuth1 request-token table is the verifier"),
+        pytest.param("""
+            class Audit(Base):
+                __tablename__ = "audits"
+                id = Column(Integer, primary_key=True)
+                verifier = Column(Unicode)
+            """, ("audits", "verifier"), (None, None, None),
+            id="a verifier outside a table of secrets is no finding"),
+        pytest.param("""
             class Secret(Base):
                 __tablename__ = "secrets"
                 key = Column(String, primary_key=True)
