@@ -2065,6 +2065,31 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                                             "who did it, by name"),
             id="completed_by names who signed off (shipit)"),
         pytest.param("""
+            class Workflow(Base):
+                __tablename__ = "workflow"
+                id = Column(Integer, primary_key=True)
+                created_by = Column(TEXT)
+            """, ("workflow", "created_by"),
+            ("direct_identifier", "medium", "name 'created_by' on a TEXT column: "
+                                            "who did it, by name"),
+            id="created_by on SQL's TEXT is who did it (keep)"),
+        pytest.param("""
+            class Incident(Base):
+                __tablename__ = "incident"
+                id = Column(Integer, primary_key=True)
+                merged_by = Column(String)
+            """, ("incident", "merged_by"),
+            ("direct_identifier", "medium", "name 'merged_by' on a String column: "
+                                            "who did it, by name"),
+            id="merged_by names who merged (keep)"),
+        pytest.param("""
+            class Incident(Base):
+                __tablename__ = "incident"
+                id = Column(Integer, primary_key=True)
+                merged_by = Column(Integer)
+            """, ("incident", "merged_by"), (None, None, None),
+            id="merged_by on a number is no name"),
+        pytest.param("""
             class User(Base):
                 __tablename__ = "users"
                 id = Column(Integer, primary_key=True)
