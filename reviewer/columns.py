@@ -518,9 +518,9 @@ class ColumnBuilder(ModuleLevel):
                        "(or leave it out for a model that is not a table)")
             return
         if not node.mapped:
-            if not node.declarative and not cls.abstract and (
-                cls.tablename_kind == "literal" or cls.table is not None
-            ) and (cls.table is not None or self.maps_something(mro)):
+            if not node.declarative and not cls.abstract and (cls.table is not None or (
+                cls.tablename_kind == "literal" and self.maps_something(mro)
+            )):
                 # A table with no mapping we recognise (a declarative base, @registry.mapped,
                 # SQLModel table=True). Passing it by would be a silent hole in the gate.
                 self.error(path, cls.line,
