@@ -228,6 +228,28 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from flask_user import UserMixin
+        class User(Base, UserMixin):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+        """,
+        [("users", "id", "id", False, None, 8)],
+        id="Flask-User UserMixin adds no columns",
+    ),
+    pytest.param(
+        """\
+        from docassemble_flask_user import UserMixin
+        class UserModel(Base, UserMixin):
+            __tablename__ = "user"
+            id = Column(Integer, primary_key=True)
+            otp_secret = Column(String(255))
+        """,
+        [("user", "id", "id", False, None, 8),
+         ("user", "otp_secret", "otp_secret", True, None, 9)],
+        id="docassemble's Flask-User fork: UserMixin adds no columns (docassemble)",
+    ),
+    pytest.param(
+        """\
         from invenio_db import db
         class Role(db.Model, db.Timestamp):
             __tablename__ = "accounts_role"
