@@ -476,6 +476,8 @@ class _ModuleBuilder:
         if value is None:
             return
         if target is not None and "." not in target:
+            if self.decorate(target, value):
+                return
             if any(c.name == target for c in self.classes):
                 # `class ModelBase: ...` then `ModelBase = declarative_base(cls=ModelBase)`
                 self.rebound.append(target)
@@ -522,6 +524,27 @@ class _ModuleBuilder:
                 refs = tuple(dict.fromkeys(refs_in(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
+
+    def decorate(self, target: str, value: cst.BaseExpression) -> bool:
+        """``Base = as_declarative(bind=engine)(Base)``: a decorator factory's result applied
+        to a class of this module by hand, which is what an ``@as_declarative(...)`` line
+        does (cms applies it outside TYPE_CHECKING, for pyright). The class keeps its name
+        and gains the decorator. ``X = f(X)`` stays a rebinding: f may be a function of the
+        repository that returns another class (``declarative_base(cls=X)`` inside it)."""
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Call)
+                and len(value.args) == 1):
+            return False
+        arg = value.args[0]
+        decorator = dotted(value.func.func)
+        if arg.keyword is not None or arg.star or dotted(arg.value) != target or not decorator:
+            return False
+        for i in reversed(range(len(self.classes))):
+            cls = self.classes[i]
+            if cls.name == target:
+                self.classes[i] = dataclasses.replace(
+                    cls, decorators=(decorator, *cls.decorators))
+                return True
+        return False
 
     def partial_preset(self, target: str, value: cst.Call) -> None:
         """``SecretColumn = partial(mapped_column, String(64), info=...)``."""

@@ -190,6 +190,31 @@ CASES = [
         id="@as_declarative() base with a declared_attr __tablename__ and a base column",
     ),
     pytest.param(
+        {"app/db/base.py": D("""\
+            import typing
+            from sqlalchemy import Column, Integer, MetaData
+            from sqlalchemy.ext.declarative import as_declarative
+            metadata = MetaData()
+            class Base:
+                id = Column(Integer, primary_key=True)
+            if not typing.TYPE_CHECKING:
+                Base = as_declarative(metadata=metadata)(Base)
+            """),
+         "app/db/admin.py": V + D("""\
+            from sqlalchemy import Column, Unicode
+            from .base import Base
+            class Admin(Base):
+                __tablename__ = "admins"
+                authentication = Column(Unicode, info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("admins", "id", "Admin", "id", 6, nullable=False, path="app/db/base.py",
+             declared_in="Base"),
+         Row("admins", "authentication", "Admin", "authentication", 6, (MASK,),
+             path="app/db/admin.py")],
+        id="Base = as_declarative(...)(Base) by hand, as the @ line does (cms)",
+    ),
+    pytest.param(
         {"app/m.py": V + D("""\
             from sqlalchemy import Column, Integer, String
             from sqlalchemy.orm import registry
