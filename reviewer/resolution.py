@@ -47,6 +47,8 @@ class Ref:
     path: str = ""
     name: str = ""
     qual: str = ""  # fully qualified name, for externals
+    # an external star import's name, assumed (its module's contents are unknown), not read
+    assumed: bool = False
 
 
 @dataclass(slots=True)
@@ -315,9 +317,13 @@ class Resolver:
         """A name bound by ``from m import *``. The repository's own modules are searched
         first (their names are known, and a later star import wins); an external module's
         contents are not, so the last external star import is assumed to supply the name
-        (unless ``assume`` is False)."""
+        (unless ``assume`` is False). A guess a repository module makes from its own
+        external star import yields to one this module makes: ruqqus's models import
+        ``sqlalchemy`` * and then a helper module that star-imports ``werkzeug.security``,
+        and Column is SQLAlchemy's."""
         head = name.partition(".")[0]
         external: Ref | None = None
+        relayed: Ref | None = None
         for imp in reversed(imports):
             if imp.name != "*":
                 continue
@@ -327,7 +333,7 @@ class Resolver:
             )
             if target is None:
                 if external is None and not imp.level and assume:
-                    external = Ref("external", qual=f"{imp.module}.{name}")
+                    external = Ref("external", qual=f"{imp.module}.{name}", assumed=True)
                 continue
             exported = self.facts(target)
             if head.startswith("_") or (
@@ -336,9 +342,11 @@ class Resolver:
             ):
                 continue
             found = self.resolve(target, name, depth + 1)
-            if found.kind not in ("unresolved", "missing"):
+            if found.assumed:
+                relayed = relayed or found
+            elif found.kind not in ("unresolved", "missing"):
                 return found
-        return external
+        return external or (relayed if assume else None)
 
     def instance(self, path: str, local: str, callee: str, rest: str, depth: int) -> Ref:
         """``local = callee(...)``: an instance of an external class is named by what made it

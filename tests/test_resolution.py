@@ -666,6 +666,30 @@ CASES = [
         id="pkg.sql.Column where the in-repo package star-imports sqlalchemy",
     ),
     pytest.param(
+        {"app/helpers/security.py": D("""\
+            import hmac
+            from secrets import *
+            def generate_hash(value):
+                return hmac.new(token_bytes(16), value.encode(), "md5").hexdigest()
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import *
+            from sqlalchemy.orm import DeclarativeBase
+            from app.helpers.security import *
+            class Base(DeclarativeBase):
+                pass
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                mfa_secret = Column(String(16), info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("users", "id", "User", "id", 9, nullable=False),
+         Row("users", "mfa_secret", "User", "mfa_secret", 10, (PRIV,))],
+        id="star imports: sqlalchemy's here beats a helper's relayed star import of another "
+           "package (ruqqus)",
+    ),
+    pytest.param(
         {"app/compat.py": D("""\
             import sqlalchemy
             from sqlalchemy import orm as _orm
@@ -2460,6 +2484,23 @@ ERROR_CASES = [
         [("app/m.py", 10, r"^Patient\.ssn: cannot resolve sql\.Column\(\.\.\.\) \(defined or "
           r"imported nowhere the reviewer can see\), .*; " + FIX)],
         id="broken: a star-import chain that never binds Column blocks (the empty-and-green app)",
+    ),
+    pytest.param(
+        {"app/helpers/security.py": "import hmac\nfrom werkzeug.security import *\n",
+         "app/m.py": V + D("""\
+            from sqlalchemy import Integer, String
+            from sqlalchemy.orm import DeclarativeBase
+            from app.helpers.security import *
+            class Base(DeclarativeBase):
+                pass
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 9, r"^User\.id: cannot resolve Column\(\.\.\.\) \(from the package "
+          r"'werkzeug'\)")],
+        id="broken: a name only a helper's star import of another package may supply blocks",
     ),
     pytest.param(
         {"app/__init__.py": "",
