@@ -58,14 +58,17 @@ def _is_vendored(path: str, venvs: Sequence[str]) -> bool:
 
 
 def _is_test_file(path: str) -> bool:
-    p = PurePosixPath(path)
-    return (
-        "tests" in p.parts[:-1]
-        or "test" in p.parts[:-1]
-        or p.name.startswith("test_")
-        or p.name.endswith("_test.py")
-        or p.name == "conftest.py"
-    )
+    return _in_test_dir(path) or _is_test_module(path)
+
+
+def _in_test_dir(path: str) -> bool:
+    parts = PurePosixPath(path).parts[:-1]
+    return "tests" in parts or "test" in parts
+
+
+def _is_test_module(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
 def auto_candidates(files: Sequence[str]) -> list[str]:
@@ -137,7 +140,58 @@ def select(repo: Resolver, jobs: int | None) -> list[str]:
             for cls in facts.classes
         ):
             selected.append(path)
-    return sorted(selected)
+    return sorted(selected + imported_from_test_dirs(repo, selected, jobs))
+
+
+def imported_from_test_dirs(repo: Resolver, selected: list[str], jobs: int | None) -> list[str]:
+    """Modules of a tests/ directory that the selected model files import, and that use
+    SQLAlchemy themselves: application code, not tests (LVFS keeps its firmware-test feature
+    in lvfs/tests/, and lvfs/firmware/models.py imports the Test model from
+    lvfs/tests/models.py). Leaving them out would drop their tables silently. Test modules by
+    name (test_*.py, *_test.py, conftest.py) stay out."""
+    from reviewer.facts import mentions_sqlalchemy
+
+    found: list[str] = []
+    seen = set(selected)
+    queue = list(selected)
+    while queue:
+        importer = queue.pop()
+        facts = repo.facts(importer)
+        if facts is None:
+            continue
+        for imp in facts.imports:
+            path = imported_file(repo, importer, imp.module, imp.name, imp.level)
+            if path is None or path in seen or not _in_test_dir(path) or _is_test_module(path):
+                continue
+            seen.add(path)
+            try:
+                text = repo.pool.tree.read(path)
+            except UnreadableFile:
+                text = None
+            if text is None or not mentions_sqlalchemy(text):
+                continue
+            repo.pool.load([path], jobs)
+            imported = repo.facts(path)
+            if imported is not None and imported.imports_sqlalchemy:
+                found.append(path)
+                queue.append(path)
+    return found
+
+
+def imported_file(repo: Resolver, importer: str, module: str, name: str | None,
+                  level: int) -> str | None:
+    """The repository file an import statement reads: ``from pkg.tests.models import Test``
+    and ``from pkg.tests import models`` both name pkg/tests/models.py."""
+    def find(dotted: str) -> str | None:
+        if level:
+            return repo.relative_module(importer, dotted, level)
+        return repo.find_module(dotted, importer) if dotted else None
+
+    if name and name != "*":
+        submodule = find(f"{module}.{name}" if module else name)
+        if submodule is not None:
+            return submodule
+    return find(module)
 
 
 def select_model_files(tree: SourceTree, config: Config) -> list[str]:

@@ -1416,6 +1416,22 @@ def test_column_evidence_for_the_classifier() -> None:
             id="default: models that reach SQLAlchemy only through a sibling module's db",
         ),
         pytest.param(
+            {"lvfs/firmware/models.py": "from sqlalchemy import Column\n"
+                                        "from lvfs.tests.models import Test\n",
+             "lvfs/tests/models.py": "from sqlalchemy import Column\nfrom lvfs import db\n",
+             "lvfs/tests/utils.py": "from sqlalchemy import func\n",
+             "lvfs/vendors/models.py": "import sqlalchemy\nfrom ..tests import shared\n",
+             "lvfs/tests/shared.py": "from sqlalchemy import Column\n",
+             "lvfs/tests/routes_test.py": "from sqlalchemy import Column\n",
+             "lvfs/vendors/routes.py": "from lvfs.tests.routes_test import helper\n",
+             "lvfs/tests/__init__.py": ""},
+            None,
+            ["lvfs/firmware/models.py", "lvfs/tests/models.py", "lvfs/tests/shared.py",
+             "lvfs/vendors/models.py"],
+            id="default: a tests/ module the models import is application code (lvfs); "
+               "test modules by name stay out",
+        ),
+        pytest.param(
             {"app/models.py": "", "app/a/b/models.py": "", "app/a/other.py": "",
              "lib/models.py": ""},
             ("app/**/models.py",),
