@@ -357,8 +357,11 @@ def classify_in_context(column: Column, context: Context | None = None,
         return None
     evidence = [base.reason] if base else []
     strength = STRENGTH[base.confidence] if base else 0
-    # a table of secrets speaks for its columns but the one naming what the row belongs to
-    secret_row = context.secret_table and not _names_the_owner(tokens, context.table, vocab)
+    # a table of secrets speaks for its columns but the one naming what the row belongs to; a
+    # hash there is of the secret, whatever qualifies it (kitchenowl:
+    # challenge_password_reset.challenge_hash, the mailed reset token's sha256)
+    secret_row = context.secret_table and (
+        tokens[-1] in ("hash", "digest") or not _names_the_owner(tokens, context.table, vocab))
     if (bare and tokens[-1] == bare[-1] and secret_row
             and (base is None or base.confidence == "low")):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any
@@ -390,8 +393,11 @@ def classify_in_context(column: Column, context: Context | None = None,
     # A user's bare `key` is most often a key of the user's records (calibre-web:
     # bookmark.bookmark_key; merou: user_metadata.data_key): the owner backs it only beside an
     # expiry, as a visit key (pagure: pagure_user_visit.visit_key).
+    # A user's signature proves the user wrote the row (lvfs: hsi_reports.signature, a PKCS#7
+    # signature of the uploaded report, labelled none); it logs nobody in.
     if (context.owner and context.owner != column.column
-            and (context.expiry or (base and tokens[-1] not in ("key", "keys")))):
+            and (context.expiry or (base and tokens[-1] not in ("key", "keys")
+                                    and not contains_any(tokens, vocab.audit_seals)))):
         boosts.append(f"sibling '{context.owner}' (foreign key to {context.owner_target})")
     if (context.credential_sibling and context.credential_sibling != column.column
             and bare and bare[-1] in ("hash", "digest")):

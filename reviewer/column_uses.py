@@ -457,12 +457,14 @@ def _newer_fstrings(module: ast.Module, text: str) -> bool:
     return False
 
 
-def scopes(module: ast.Module, lines: Sequence[int], owner: str | None
-            ) -> Iterator[tuple[list[ast.AST], str | None, list[str]]]:
+def scopes(module: ast.Module, lines: Sequence[int], owner: str | None,
+           skip: Callable[[str], bool] | None = None
+           ) -> Iterator[tuple[list[ast.AST], str | None, list[str]]]:
     """The nodes of each function that holds one of ``lines`` (all of them: a name's every
     binding decides whether it is an alias), and of the module's and class bodies' statements
     that hold one; without those of the functions and classes inside, which come apart.
-    With the class ``self`` is in, and the function's parameters."""
+    With the class ``self`` is in, and the function's parameters. A function whose name
+    ``skip`` accepts is left out, with what it holds."""
 
     def touched(node: ast.AST) -> bool:
         low = getattr(node, "lineno", None)
@@ -486,7 +488,8 @@ def scopes(module: ast.Module, lines: Sequence[int], owner: str | None
         while stack:
             node = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                if touched(node):
+                if touched(node) and (skip is None or isinstance(node, ast.ClassDef)
+                                      or not skip(node.name)):
                     todo.append((node, inner))
                 continue
             nodes.append(node)

@@ -413,6 +413,8 @@ class ValueWords:
     copied_attributes: frozenset[str]  # snake_case
     person_words: frozenset[str]  # [context] person_tables
     public_words: frozenset[str] = frozenset()  # singular
+    # a function whose name has a word starting with one of these anonymises: not evidence
+    masking_functions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -464,6 +466,7 @@ def _value_words(table: Mapping[str, Any], person_words: frozenset[str]) -> Valu
         copied_attributes=frozenset(map(snake_norm, _strs(table, "copied_attributes"))),
         person_words=person_words,
         public_words=frozenset(map(singular, _strs(table, "public_words"))),
+        masking_functions=tuple(_strs(table, "masking_functions")),
     )
 
 

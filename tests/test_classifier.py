@@ -2474,6 +2474,42 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
              "'user_id' (foreign key to users.id)"),
             id="a code that expires (expiry_datetime) and is a user's is a one-time code "
                "(notifications-api)"),
+        *[pytest.param(f"""
+            class User(Base):
+                __tablename__ = "user"
+                id = Column(Integer, primary_key=True)
+            class {cls}(Base):
+                __tablename__ = "{table}"
+                challenge_hash = Column(String(256), primary_key=True)
+                user_id = Column(Integer, ForeignKey("user.id"), nullable=False)
+            """, (table, "challenge_hash"),
+            ("credential", "high", f"name token 'hash' in table '{table}'"),
+            id=f"the hash in a {table} row is of the mailed token (kitchenowl)")
+          for cls, table in (("ChallengePasswordReset", "challenge_password_reset"),
+                             ("ChallengeMailVerify", "challenge_mail_verify"))],
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                user_id = Column(Integer, primary_key=True)
+                auth_warning = Column(Text)
+            class HsiReport(Base):
+                __tablename__ = "hsi_reports"
+                hsi_report_id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.user_id"), nullable=False)
+                payload = Column(Text, nullable=False)
+                signature = Column(Text, default=None)
+            """, ("hsi_reports", "signature"),
+            ("credential", "medium", "name token 'signature'"),
+            id="a user's signature of the report proves who sent it: the owner does not make "
+               "it block (lvfs)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                user_id = Column(Integer, primary_key=True)
+                human_user_id = Column(Integer, ForeignKey("users.user_id"))
+                auth_warning = Column(Text)
+            """, ("users", "auth_warning"), (None, None, None),
+            id="negative: a warning about the account's login is about it, not it (lvfs)"),
         pytest.param("""
             class Notification(Base):
                 __tablename__ = "notifications"

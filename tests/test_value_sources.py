@@ -121,6 +121,26 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
             {("visits", "random"): _credential("os.urandom(): clinic/visits.py:4")},
             id="written from os.urandom, through .hex()"),
         pytest.param(
+            {"clinic__dbutils": '''\
+                import hashlib
+                import os
+
+                def anonymize_db(db):
+                    for patient in db.query(Patient):
+                        patient.checksum = hashlib.sha256(os.urandom(32)).hexdigest()
+                        for visit in patient.visits:
+                            visit.random = os.urandom(10).hex()
+
+                def _scrambleVisits(visits):
+                    for visit in visits:
+                        visit.booked_via = os.urandom(4).hex()
+
+                def open_visit(visit):
+                    visit.random = os.urandom(10).hex()
+                '''},
+            {("visits", "random"): _credential("os.urandom(): clinic/dbutils.py:15")},
+            id="the project's anonymiser writes stand-ins: not evidence (lvfs's anonymize_db)"),
+        pytest.param(
             {"clinic__visits": '''\
                 from binascii import hexlify
                 from os import urandom
