@@ -195,9 +195,12 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
     if scalar and result is not None and result.category in ("credential", "free_text"):
         return None  # a number or a date cannot hold a token or a sentence
     if (scalar and result is not None and result.category == "direct_identifier"
-            and result.confidence != "high"):
+            and (result.confidence != "high"
+                 or not contains_any(tokens, vocab.numeric_identifiers))):
         # a count, a rank or a choice named after a person's data is none of it (mautrix:
-        # user.saved_contacts, puppet.displayname_quality; tracim: users.profile, an Enum)
+        # user.saved_contacts, puppet.displayname_quality; tracim: users.profile, an Enum),
+        # and a name or an address cannot be a number (ruqqus: comments.parent_fullname, an
+        # Integer id of the parent; notifications-api: services.volume_email, a count)
         return None
     hashed = sorted(idents & vocab.hashed_types)
     if hashed and (result is None or result.category == "credential"):

@@ -118,6 +118,8 @@ class Vocabulary:
     private_halves: frozenset[tuple[str, ...]] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
     head_only: frozenset[tuple[str, ...]] = frozenset()
+    # direct identifiers a number or a date may hold (a phone number as an integer)
+    numeric_identifiers: frozenset[tuple[str, ...]] = frozenset()
     owned_heads: frozenset[tuple[str, ...]] = frozenset()
     head_owners: frozenset[str] = frozenset()
     # [split]: words a concatenated token (otpkey, clientsecret) may be split into
@@ -366,6 +368,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         key_ids=frozenset(map(snake_norm, _strs(ctx, "key_ids"))),
         private_halves=frozenset(_phrases(ctx, "private_halves")),
         message_tables=_phrases(ctx, "message_tables"),
+        numeric_identifiers=frozenset(_phrases(data["direct_identifier"], "numbers")),
         head_only=frozenset((*_phrases(data["direct_identifier"], "head_only"),
                              *_phrases(data["credential"], "head_only"),
                              *_phrases(data["quasi_identifier"], "head_only"))),

@@ -56,6 +56,8 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="the service named after the head noun: a slack token"),
         pytest.param("cookies", "JSONEncodedDict", _c("credential", "high", "name token 'cookies'"),
                      id="stored session cookies"),
+        pytest.param("phone", "BigInteger", _c("direct_identifier", "high", "name token 'phone'"),
+                     id="a phone number kept as an integer is still one"),
         pytest.param("ldap_uid", "String(60)",
                      _c("quasi_identifier", "medium", "name 'ldap_uid'"),
                      id="a person's directory ID"),
@@ -384,6 +386,10 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("pat_bastions", "sa.String(70)",
                      id="pat before the head noun is no access token (tatu: port-address "
                         "translation bastions)"),
+        pytest.param("parent_fullname", "Integer",
+                     id="a full name cannot be an integer: the parent's id (ruqqus)"),
+        pytest.param("volume_email", "db.Integer()",
+                     id="an e-mail address cannot be an integer: a count (notifications-api)"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
