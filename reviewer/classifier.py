@@ -76,7 +76,9 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                 return Classification(base.category, base.confidence,
                                       f"{base.reason} in table '{context.table}': a person's "
                                       f"{context.identifier_table.replace('_', ' ')}")
-            if best.term.tokens in vocab.person_only and not context.personal:
+            if best.term.tokens in vocab.person_only and not context.personal and not (
+                    # a table of people's things: faraday's user_avatar.photo
+                    set(normalize(context.table)[:-1]) & vocab.person_tables):
                 return None  # a volume's display_name, a PCI address: a machine's
             machine_named = (best.start > 0
                              and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
@@ -113,13 +115,16 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
     snake = snake_norm(name)
     kind = sorted(idents & vocab.by_name_types)
     listed = idents & vocab.json_types
-    if (base is None and context.message_table and snake in vocab.recipient_names
+    sender = snake in vocab.sender_names
+    if ((base is None or base.category == "free_text") and context.message_table
+            and (sender or snake in vocab.recipient_names)
             and (kind or listed) and not column.foreign_key):
-        # who it was sent to, as text or as a JSON list (sync-engine: message.to_addr)
+        # who it was sent to or by, as text or as a JSON list (sync-engine: message.to_addr)
         on = " on a JSON column" if listed else ""
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}'{on} in message table "
-                              f"'{context.table}': who it was sent to")
+                              f"'{context.table}': who " + ("sent it" if sender
+                                                            else "it was sent to"))
     if column.foreign_key or not kind:
         return None
     if (context.visit and context.visit != column.column and snake in vocab.visit_words

@@ -111,6 +111,7 @@ class Vocabulary:
     identity_ids: frozenset[str] = frozenset()
     handle_id_suffixes: frozenset[str] = frozenset()
     recipient_names: frozenset[str] = frozenset()
+    sender_names: frozenset[str] = frozenset()
     session_tables: tuple[tuple[str, ...], ...] = ()
     session_ids: frozenset[str] = frozenset()
     activity_siblings: frozenset[str] = frozenset()
@@ -362,6 +363,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         identity_ids=frozenset(map(snake_norm, _strs(ctx, "identity_ids"))),
         handle_id_suffixes=frozenset(map(snake_norm, _strs(ctx, "handle_id_suffixes"))),
         recipient_names=frozenset(map(snake_norm, _strs(ctx, "recipient_names"))),
+        sender_names=frozenset(map(snake_norm, _strs(ctx, "sender_names"))),
         session_tables=_phrases(ctx, "session_tables"),
         session_ids=frozenset(map(snake_norm, _strs(ctx, "session_ids"))),
         activity_siblings=frozenset(map(snake_norm, _strs(ctx, "activity_siblings"))),

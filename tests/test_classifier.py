@@ -386,6 +386,10 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("pat_bastions", "sa.String(70)",
                      id="pat before the head noun is no access token (tatu: port-address "
                         "translation bastions)"),
+        pytest.param("username_glob", "Text",
+                     id="a pattern of user names is a rule, not a name (lvfs: vendors)"),
+        pytest.param("user_agent_glob", "Text",
+                     id="a pattern of user agents is a rule (lvfs: firmware_limits)"),
         pytest.param("parent_fullname", "Integer",
                      id="a full name cannot be an integer: the parent's id (ruqqus)"),
         pytest.param("volume_email", "db.Integer()",
@@ -2170,6 +2174,47 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("direct_identifier", "medium", "name 'to' in message table 'ses_emails': who it "
                                             "was sent to"),
             id="the recipient of a sent e-mail"),
+        *[pytest.param(f"""
+            class Recipe(Base):
+                __tablename__ = "{table}"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(128))
+                {column} = Column(String())
+            """, (table, column), (None, None, None),
+            id=f"negative: a {table}'s {column} is no person's ({project})")
+          for table, column, project in (("recipe", "photo", "kitchenowl"),
+                                         ("imdb_movies", "photo", "flexget"),
+                                         ("client", "avatar_url", "maubot"))],
+        pytest.param("""
+            class UserAvatar(Base):
+                __tablename__ = "user_avatar"
+                id = Column(Integer, primary_key=True)
+                photo = Column(String())
+            """, ("user_avatar", "photo"),
+            ("direct_identifier", "medium", "name token 'photo'"),
+            id="a table of users' avatars holds people's photos (faraday)"),
+        pytest.param("""
+            class Vendor(Base):
+                __tablename__ = "vendors"
+                vendor_id = Column(Integer, primary_key=True)
+                display_name = Column(Text)
+                legal_name = Column(Text)
+            """, ("vendors", "legal_name"), (None, None, None),
+            id="negative: a vendor's legal name is a company's (lvfs)"),
+        *[pytest.param("""
+            class Email(Base):
+                __tablename__ = "email"
+                id = Column(Integer, primary_key=True)
+                short = Column(String(250))
+                from_addr = Column(Text)
+                reply_to_addr = Column(Text)
+                return_path_addr = Column(Text)
+                subject = Column(Text)
+            """, ("email", column),
+            ("direct_identifier", "medium", f"name '{column}' in message table 'email': who "
+                                            "sent it"),
+            id=f"an inbound e-mail's {column} (docassemble)")
+          for column in ("from_addr", "reply_to_addr", "return_path_addr")],
         pytest.param("""
             class Route(Base):
                 __tablename__ = "routes"
