@@ -439,6 +439,16 @@ class ColumnBuilder(ModuleLevel):
         if bad and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
             for owner, base in bad:
                 qual = owner.external_quals.get(base)
+                if qual is not None and qual.startswith("builtins.None."):
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} is an attribute "
+                               f"of {base.split('.')[0]!r}, which its module binds to None, so "
+                               "the code must rebind it when it runs (a function's `global "
+                               f"{base.split('.')[0]}`, say), and which class it is, and its "
+                               "columns, cannot be read; bind the base at module level (`db = "
+                               "SQLAlchemy()`, `Base = declarative_base()`), or declare it in "
+                               "[tool.masking-reviewer.external-bases]")
+                    continue
                 maker = self.resolver.unfollowed_call(owner.path, base) if qual is None \
                     else None
                 if maker is not None:

@@ -825,6 +825,12 @@ class Resolver:
                 node.declarative = True
             node.sqlmodel = node.sqlmodel or parent.sqlmodel
             node.gino = node.gino or parent.gino
+        elif ref.kind == "external" and ref.qual.startswith("builtins.None."):
+            # `db = None` at module level, rebound by a function (`global db`) when the app
+            # starts: docassemble's 2017-2022 `class UserModel(db.Model, UserMixin)`. None has
+            # no attributes, so the base is whatever the code binds later: unreadable
+            node.bad_bases.append(base)
+            node.external_quals[base] = ref.qual
         elif ref.kind == "external" and self.externals.declares(ref.qual):
             self.external_base(node, base, ref.qual)
             declared = self.externals.find(ref.qual)

@@ -1391,6 +1391,29 @@ UNMAPPED_HEAD = ("from sqlalchemy import Column, Integer, Table, MetaData\n"
                  "from sqlalchemy.orm import Mapped\n")
 
 
+def test_a_base_bound_to_none_and_rebound_at_run_time_blocks() -> None:
+    """docassemble 2017-2022: db_object.py binds `db = None` and init_flask() rebinds it
+    (`global db`); the models derive from db.Model under a computed table name. Read as a
+    plain class, they passed with no column read."""
+    inventory = _scan({
+        "app/db_object.py": ("from flask_sqlalchemy import SQLAlchemy\ndb = None\n\n"
+                             "def init_flask():\n    global db\n    db = SQLAlchemy()\n"
+                             "    return db\n"),
+        "app/models.py": ("from app.db_object import db\ndbtableprefix = ''\n"
+                          "class UserModel(db.Model):\n"
+                          "    __tablename__ = dbtableprefix + 'user'\n"
+                          "    password = db.Column(db.String(255))\n"),
+    })
+    assert inventory.columns == ()
+    assert [(e.path, e.line, e.message) for e in inventory.errors] == [(
+        "app/models.py", 3,
+        "class UserModel: base class 'db.Model' is an attribute of 'db', which its module binds "
+        "to None, so the code must rebind it when it runs (a function's `global db`, say), and "
+        "which class it is, and its columns, cannot be read; bind the base at module level "
+        "(`db = SQLAlchemy()`, `Base = declarative_base()`), or declare it in "
+        "[tool.masking-reviewer.external-bases]")]
+
+
 @pytest.mark.parametrize(("body", "errors"), [
     pytest.param(
         # Kallithea's model of a dropped table, kept by name only
