@@ -44,6 +44,10 @@ from reviewer.vocabulary import (
     words,
 )
 
+# Bare heads that hold a hash of a secret: of the table's secret (kitchenowl's challenge_hash in a
+# password-reset row), or of the password beside it (cinder: transfers.crypt_hash by its salt).
+_HASH_HEADS = ("hash", "digest")
+
 
 def _names_the_owner(tokens: tuple[str, ...], table: str, vocab: Vocabulary) -> bool:
     """``service_key`` in ``services_vendor_secrets``: the qualifier is a word of the table's
@@ -366,7 +370,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     # hash there is of the secret, whatever qualifies it (kitchenowl:
     # challenge_password_reset.challenge_hash, the mailed reset token's sha256)
     secret_row = context.secret_table and (
-        tokens[-1] in ("hash", "digest") or not _names_the_owner(tokens, context.table, vocab))
+        tokens[-1] in _HASH_HEADS or not _names_the_owner(tokens, context.table, vocab))
     if (bare and tokens[-1] == bare[-1] and secret_row
             and (base is None or base.confidence == "low")):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any
@@ -374,7 +378,7 @@ def classify_in_context(column: Column, context: Context | None = None,
         return Classification("credential", "high",
                               f"name token '{bare[-1]}' in table '{context.table}'")
     if base is None:
-        verifier = bare[-1] in ("hash", "digest") if bare else False
+        verifier = bare[-1] in _HASH_HEADS if bare else False
         if bare and tokens[-1] == bare[-1] and ((verifier and context.credential_sibling)
                                                  or (context.expiry and context.owner)):
             # a `code` that expires and belongs to a user is a one-time code; a hash next to a
@@ -405,7 +409,7 @@ def classify_in_context(column: Column, context: Context | None = None,
                                     and not contains_any(tokens, vocab.audit_seals)))):
         boosts.append(f"sibling '{context.owner}' (foreign key to {context.owner_target})")
     if (context.credential_sibling and context.credential_sibling != column.column
-            and bare and bare[-1] in ("hash", "digest")):
+            and bare and bare[-1] in _HASH_HEADS):
         # a hash next to a salt or a password verifies it; other names gain nothing from it
         boosts.append(f"sibling '{context.credential_sibling}'")
     # A unique token is a lookup value, but a unique key is usually a business key.

@@ -279,8 +279,7 @@ class ColumnBuilder(ModuleLevel):
         for standin in facts.standins:
             self.standin(path, standin)
         for imp in facts.standin_imports:
-            target = (self.resolver.relative_module(path, imp.module, imp.level) if imp.level
-                      else self.resolver.find_module(imp.module, path))
+            target = self.resolver.import_target(path, imp.module, imp.level)
             node = self.resolver.class_node(target, imp.name) if target and imp.name else None
             if node is not None:  # a repository class; a package's is the package's concern
                 self.standin(node.path, node.facts, path, imp.local)

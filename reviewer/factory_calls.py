@@ -75,14 +75,12 @@ def imported_elsewhere(resolver: Resolver, files: Sequence[str], path: str, name
     for other in files:
         facts = resolver.facts(other) if other != path else None
         for imp in facts.imports if facts else ():
-            target = (resolver.relative_module(other, imp.module, imp.level) if imp.level
-                      else resolver.find_module(imp.module, other))
+            target = resolver.import_target(other, imp.module, imp.level)
             if target == path and (imp.name is None or imp.name in (name, "*")):
                 return True
             if imp.name is not None:
                 sub = f"{imp.module}.{imp.name}" if imp.module else imp.name
-                module = (resolver.relative_module(other, sub, imp.level) if imp.level
-                          else resolver.find_module(sub, other))
+                module = resolver.import_target(other, sub, imp.level)
                 if module == path:
                     return True
     return False

@@ -163,8 +163,7 @@ class Resolver:
                 if facts is not None else None
             if imp is None or imp.name is None:
                 break
-            target = self.relative_module(path, imp.module, imp.level) if imp.level \
-                else self.find_module(imp.module, path)
+            target = self.import_target(path, imp.module, imp.level)
             if target is None:
                 return None
             spelled = None if imp.level else imp.module
@@ -191,6 +190,13 @@ class Resolver:
             return n
 
         return max(candidates, key=lambda p: (shared(p), -len(p)))
+
+    def import_target(self, from_path: str, module: str, level: int) -> str | None:
+        """The repository file an import statement in ``from_path`` names: ``module`` relative
+        to it (``level`` leading dots) or absolute; None outside the repository."""
+        if level:
+            return self.relative_module(from_path, module, level)
+        return self.find_module(module, from_path) if module else None
 
     def relative_module(self, from_path: str, module: str, level: int) -> str | None:
         parts = list(PurePosixPath(from_path).parent.parts)
@@ -327,10 +333,7 @@ class Resolver:
         for imp in reversed(imports):
             if imp.name != "*":
                 continue
-            target = (
-                self.relative_module(path, imp.module, imp.level)
-                if imp.level else self.find_module(imp.module, path)
-            )
+            target = self.import_target(path, imp.module, imp.level)
             if target is None:
                 if external is None and not imp.level and assume:
                     external = Ref("external", qual=f"{imp.module}.{name}", assumed=True)

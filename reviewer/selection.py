@@ -182,16 +182,11 @@ def imported_file(repo: Resolver, importer: str, module: str, name: str | None,
                   level: int) -> str | None:
     """The repository file an import statement reads: ``from pkg.tests.models import Test``
     and ``from pkg.tests import models`` both name pkg/tests/models.py."""
-    def find(dotted: str) -> str | None:
-        if level:
-            return repo.relative_module(importer, dotted, level)
-        return repo.find_module(dotted, importer) if dotted else None
-
     if name and name != "*":
-        submodule = find(f"{module}.{name}" if module else name)
+        submodule = repo.import_target(importer, f"{module}.{name}" if module else name, level)
         if submodule is not None:
             return submodule
-    return find(module)
+    return repo.import_target(importer, module, level)
 
 
 def select_model_files(tree: SourceTree, config: Config) -> list[str]:

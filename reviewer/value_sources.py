@@ -637,7 +637,7 @@ class _Reader(_Sources):
     def _anonymiser(self, function: str) -> bool:
         """``anonymize_db``: the project's own anonymiser, whose writes are stand-ins."""
         stems = self.words.masking_functions
-        return any(word.startswith(stems) for word in _function_words(function))
+        return any(word.startswith(stems) for word in normalize(function))
 
     def _found(self, column: ColumnKey, source: _Source,
                line: int) -> tuple[ColumnKey, ValueSource]:
@@ -721,11 +721,6 @@ class _Reader(_Sources):
             column = self._column(args[i], owner, bound) if i < len(args) else None
             if column is not None:
                 yield self._found(column, _Source("verifier", spelled), node.lineno)
-
-
-def _function_words(name: str) -> list[str]:
-    """``anonymizeDB`` and ``_anonymize_db``: ["anonymize", "db"]."""
-    return [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)]
 
 
 def _spelled(node: ast.expr) -> str:
