@@ -19,6 +19,9 @@ TablenameKind = Literal["none", "literal", "declared", "computed"]
 #   ("clsattr", name): cls.<name>, a class attribute | ("clscall", name, (arg, ...)):
 #   cls.<name>(...), a classmethod; both looked up along the MRO of the class being mapped
 #   ("pattern", text): a compiled regular expression (shipped declarations' {class_snake})
+#   ("index", n, (expr,)) | ("slice", (start, stop), (expr,)): name[0], name[1:]
+#   ("lambda", param, body): a re.sub replacement function, whose body reads the match only
+#   as ("group", param, n): param.group(n)
 # Tuples all the way down, so facts stay hashable and a cache round trip compares equal.
 StrExpr = tuple[Any, ...]
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeGuard, TypeVar
 
 from reviewer.externals import Externals, canonical, tablename_expr
 from reviewer.facts import unread_error
@@ -575,8 +575,12 @@ class Resolver:
             return self._string(path, expr[1], env, cls, depth + 1)
         if kind == "cat":
             parts = [self._string(path, e, env, cls, depth + 1) for e in expr[1]]
-            strs = [x for x in parts if isinstance(x, str)]
+            strs = [x for x in parts if _plain(x)]
             return "".join(strs) if len(strs) == len(parts) else None
+        if kind == "group":  # m.group(n), bound only while a replacement function runs
+            return env.get(_group_key(str(expr[1]), int(expr[2])))
+        if kind == "lambda":
+            return self._replacement(path, str(expr[1]), expr[2], env, cls, depth)
         if kind == "ref":
             return self._string_ref(path, str(expr[1]), env, depth)
         args = [self._string(path, e, env, cls, depth + 1) for e in expr[-1]]
@@ -594,6 +598,8 @@ class Resolver:
         if kind == "meth":
             receiver = self._string(path, expr[2], env, cls, depth + 1)
             return _apply(str(expr[1]), receiver, args)
+        if kind in ("index", "slice"):
+            return _item(args[0], expr[1]) if _plain(args[0]) else None
         if kind == "clscall":
             return self._class_call(str(expr[1]), args, cls, depth)
         if kind != "call":
@@ -616,6 +622,18 @@ class Resolver:
                 bound = dict(zip(params, strs, strict=True))
                 return self._string(ref.path, body, bound, _Cls(), depth + 1)
         return None
+
+    def _replacement(self, path: str, param: str, body: StrExpr, env: dict[str, str],
+                     cls: _Cls, depth: int) -> _Replacement:
+        """A ``lambda m: ...`` replacement function, run by ``re.sub`` on each match."""
+        def replace(match: re.Match[str]) -> str:
+            groups = {_group_key(param, n): g or "" for n, g in
+                      enumerate((match.group(0), *match.groups()))}
+            value = self._string(path, body, {**env, **groups}, cls, depth + 1)
+            if not _plain(value):
+                raise _Unknown
+            return str(value)
+        return _Replacement(replace)
 
     def string_function(self, path: str, callee: str) -> bool:
         """Is ``callee`` a function of the repository that certainly returns a string
@@ -1039,6 +1057,38 @@ class _Pattern(str):
     """A compiled regular expression, known by its pattern text."""
 
 
+class _Replacement(str):
+    """A replacement function for ``re.sub``; as a string it is empty, and never used as one."""
+
+    fn: Callable[[re.Match[str]], str]
+
+    def __new__(cls, fn: Callable[[re.Match[str]], str]) -> _Replacement:
+        made = super().__new__(cls, "")
+        made.fn = fn
+        return made
+
+
+class _Unknown(Exception):
+    """A replacement function met a value it cannot know."""
+
+
+def _plain(value: str | None) -> TypeGuard[str]:
+    """A string value, not a compiled pattern or a replacement function standing in for one."""
+    return isinstance(value, str) and not isinstance(value, (_Pattern, _Replacement))
+
+
+def _group_key(param: str, n: int) -> str:
+    return f"{param}.group({n})"  # not an identifier, so never a local's name
+
+
+def _item(value: str | None, at: int | tuple[int | None, int | None]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(at, int):
+        return value[at] if -len(value) <= at < len(value) else None
+    return value[at[0]:at[1]]
+
+
 _STR_METHODS = frozenset({
     "lower", "upper", "title", "capitalize", "casefold", "strip", "lstrip", "rstrip", "replace",
     "removeprefix", "removesuffix", "format",
@@ -1056,8 +1106,14 @@ _PERCENT = re.compile(r"(?:[^%]|%%|%s)*")
 
 def _apply(method: str, receiver: str | _Pattern | None, args: list[str | _Pattern | None]
            ) -> str | None:
-    strs = [a for a in args if isinstance(a, str) and not isinstance(a, _Pattern)]
-    if receiver is None or len(strs) != len(args):
+    if (isinstance(receiver, _Pattern) and method == "sub" and len(args) == 2
+            and isinstance(args[0], _Replacement) and _plain(args[1])):
+        try:
+            return re.sub(receiver, args[0].fn, str(args[1]))
+        except _Unknown:
+            return None
+    strs = [a for a in args if _plain(a)]
+    if receiver is None or len(strs) != len(args) or isinstance(receiver, _Replacement):
         return None
     if isinstance(receiver, _Pattern):
         return re.sub(receiver, strs[0], strs[1]) if method == "sub" and len(strs) == 2 else None

@@ -69,7 +69,14 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
         if attr != name and _class_visible(attr):
             return ("clsattr", attr)  # cls.__flavor__: looked up on the class being mapped
         return ("ref", name)
+    if isinstance(node, cst.Subscript):
+        return _subscript(node, self_name)
+    if isinstance(node, cst.Lambda):
+        return _replacement(node, self_name)
     if isinstance(node, cst.Call):
+        group = _match_group(node)
+        if group is not None:
+            return group
         if (isinstance(node.func, cst.Attribute) and node.func.attr.value == "format"
                 and isinstance(node.func.value, (cst.SimpleString, cst.ConcatenatedString))):
             return _literal_format(node.func.value, node.args, self_name)
@@ -93,6 +100,55 @@ def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr 
         callee = dotted(func)
         return ("call", callee, tuple(args)) if callee is not None else None
     return None
+
+
+def _subscript(node: cst.Subscript, self_name: str | None) -> StrExpr | None:
+    """``name[0]`` or ``name[1:]``: an index or a plain slice of constant integers."""
+    inner = str_expr(node.value, self_name)
+    if inner is None or len(node.slice) != 1:
+        return None
+    item = node.slice[0].slice
+    if isinstance(item, cst.Index):
+        at = _integer(item.value)
+        return ("index", at, (inner,)) if at is not None else None
+    if isinstance(item, cst.Slice) and item.step is None:
+        bounds = [_integer(b) if b is not None else None for b in (item.lower, item.upper)]
+        if any(b is None and given is not None
+               for b, given in zip(bounds, (item.lower, item.upper), strict=True)):
+            return None
+        return ("slice", (bounds[0], bounds[1]), (inner,))
+    return None
+
+
+def _integer(node: cst.BaseExpression) -> int | None:
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    if (isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
+            and isinstance(node.expression, cst.Integer)):
+        return -int(node.expression.evaluated_value)
+    return None
+
+
+def _match_group(node: cst.Call) -> StrExpr | None:
+    """``m.group(1)`` of a match object, the only thing a replacement function reads."""
+    func = node.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "group"
+            and isinstance(func.value, cst.Name) and len(node.args) <= 1
+            and all(a.keyword is None and not a.star for a in node.args)):
+        return None
+    at = _integer(node.args[0].value) if node.args else 0
+    return ("group", func.value.value, at) if at is not None and at >= 0 else None
+
+
+def _replacement(node: cst.Lambda, self_name: str | None) -> StrExpr | None:
+    """``lambda m: "_" + m.group(0).lower()``, the replacement function of a ``re.sub`` that
+    snake-cases a class name (Root the Box's declared_attr)."""
+    params = node.params
+    if (len(params.params) != 1 or params.posonly_params or params.kwonly_params
+            or params.star_arg is not cst.MaybeSentinel.DEFAULT or params.star_kwarg):
+        return None
+    body = str_expr(node.body, self_name)
+    return ("lambda", params.params[0].name.value, body) if body is not None else None
 
 
 def _literal_format(template: cst.SimpleString | cst.ConcatenatedString,
@@ -367,4 +423,9 @@ def bind_locals(expr: StrExpr, env: Mapping[str, StrExpr]) -> StrExpr:
         return ("pct", expr[1], tuple(bind_locals(a, env) for a in expr[2]))
     if kind == "maybe":
         return ("maybe", bind_locals(expr[1], env))
+    if kind in ("index", "slice"):
+        return (kind, expr[1], tuple(bind_locals(a, env) for a in expr[2]))
+    if kind == "lambda":  # its parameter shadows a local of the same name
+        return ("lambda", expr[1], bind_locals(expr[2], {k: v for k, v in env.items()
+                                                         if k != expr[1]}))
     return expr

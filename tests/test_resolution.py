@@ -819,6 +819,42 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            import re
+            from sqlalchemy.orm import declarative_base, declared_attr
+            class _DatabaseObject:
+                @declared_attr
+                def __tablename__(self):
+                    \"\"\"Converts name from camel case to snake case\"\"\"
+                    name = self.__name__
+                    return name[0].lower() + re.sub(
+                        r"([A-Z])", lambda letter: "_" + letter.group(0).lower(), name[1:]
+                    )
+                id = Column(Integer, primary_key=True)
+            DatabaseObject = declarative_base(cls=_DatabaseObject)
+            class WallOfSheep(DatabaseObject):
+                preimage = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class Box(DatabaseObject):
+                name = Column(String)
+            class Tail(Base):
+                __abstract__ = True
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return re.sub(r"([A-Z])", lambda m: m.group()[-1], cls.__name__[-3:])
+            class CapsLock(Tail):
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """)},
+        None,
+        [Row("wall_of_sheep", "id", "WallOfSheep", "id", 16, nullable=False,
+             declared_in="_DatabaseObject"),
+         Row("wall_of_sheep", "preimage", "WallOfSheep", "preimage", 19, (PRIV,)),
+         Row("box", "id", "Box", "id", 16, nullable=False, declared_in="_DatabaseObject"),
+         Row("box", "name", "Box", "name", 21),
+         Row("ock", "id", "CapsLock", "id", 28, nullable=False)],
+        id="declared_attr __tablename__: name[0], name[1:] and a re.sub replacement lambda "
+           "(rootthebox: _DatabaseObject)",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             from flask_sqlalchemy.model import camel_to_snake_case
             from sqlalchemy.orm import declared_attr
             APP = "crm"
@@ -2566,6 +2602,24 @@ ERROR_CASES = [
           r"declared_attr only converts the class name, set table-naming in "
           r"\[tool\.masking-reviewer\] instead: \"snake_case\"")],
         id="broken: a regex the reviewer does not know is never run; table-naming is asked for",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            import re
+            from sqlalchemy.orm import declared_attr
+            class Root(Base):
+                __abstract__ = True
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return re.sub(r"([A-Z])", lambda m: m.group(0).zfill(9), cls.__name__)
+                id: Mapped[int] = mapped_column(primary_key=True)
+            class Thing(Root):
+                pass
+            """)},
+        None,
+        [("app/m.py", 14, r"^class Thing takes its table name from the declared_attr "
+          r"Root\.__tablename__ \(app/m\.py:10\), which the reviewer cannot evaluate")],
+        id="broken: a replacement lambda doing what the reviewer cannot run leaves it unknown",
     ),
     # ------------------------------------------------------------------ the safety net
     pytest.param(
