@@ -106,6 +106,25 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from authlib.flask.oauth2.sqla import OAuth2TokenMixin
+        class OAuthToken(Base, OAuth2TokenMixin):
+            __tablename__ = "oauth_token"
+            id = Column(Integer, primary_key=True)
+        """,
+        [("oauth_token", "client_id", "client_id", True, "OAuth2TokenMixin", 6),
+         ("oauth_token", "token_type", "token_type", True, "OAuth2TokenMixin", 6),
+         ("oauth_token", "access_token", "access_token", False, "OAuth2TokenMixin", 6),
+         ("oauth_token", "refresh_token", "refresh_token", True, "OAuth2TokenMixin", 6),
+         ("oauth_token", "scope", "scope", True, "OAuth2TokenMixin", 6),
+         ("oauth_token", "revoked", "revoked", True, "OAuth2TokenMixin", 6),
+         ("oauth_token", "issued_at", "issued_at", False, "OAuth2TokenMixin", 6),
+         ("oauth_token", "expires_in", "expires_in", False, "OAuth2TokenMixin", 6),
+         ("oauth_token", "id", "id", False, None, 8)],
+        id="authlib's old authlib.flask.oauth2.sqla token mixin (viaduct, Authlib 0.8): "
+           "releases v0.6 to v0.14.3",
+    ),
+    pytest.param(
+        """\
         import six
         class RallyBase(six.Iterator):
             created_at = Column(String(32))
