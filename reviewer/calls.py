@@ -42,6 +42,9 @@ class Extractor:
         self.labels = labels
         self.strings = strings
         self.aliases: dict[str, str] = {}
+        # names the class body being read binds to another name before using them
+        # (heatflask: `Column = db_sql.Column` in the class, then `id = Column(Integer, ...)`)
+        self.class_aliases: dict[str, str] = {}
         # what a Python 2/3 test (six.PY2, sys.version_info) may read (py_versions)
         self.versions: dict[str, str | bool] = {}
         self.lines = split_lines(text)  # for the comments around a column (classifier evidence)
@@ -70,8 +73,14 @@ class Extractor:
     def code(self, node: cst.CSTNode) -> str:
         return self.pos.text(node)
 
+    def unalias(self, name: str) -> str:
+        """``name`` with a class-body alias of its first part replaced by what it stands for."""
+        head, dot, rest = name.partition(".")
+        found = self.class_aliases.get(head)
+        return f"{found}{dot}{rest}" if found is not None else name
+
     def call(self, node: cst.Call, end_line: int = 0) -> CallFacts:
-        callee = dotted(node.func) or ""
+        callee = self.unalias(dotted(node.func) or "")
         name: str | None = None
         name_error = False
         type_text: str | None = None

@@ -82,7 +82,12 @@ class ClassReader:
         bases = tuple(_base_name(a.value) for a in node.bases if a.keyword is None)
         type_args = tuple(_type_args(a.value) for a in node.bases if a.keyword is None)
         state = _ClassState(helpers=_helpers(block_body(node.body)))
-        self.class_body(block_body(node.body), state, type_checking=False)
+        # a class body's names are its own: neither an enclosing class's nor a nested one's
+        outer, self.ex.class_aliases = self.ex.class_aliases, {}
+        try:
+            self.class_body(block_body(node.body), state, type_checking=False)
+        finally:
+            self.ex.class_aliases = outer
         # Under `if TYPE_CHECKING: ... else: ...` only the else branch runs: keep one per name.
         chosen: dict[str, Stmt] = {}
         for stmt in state.stmts:
@@ -233,6 +238,11 @@ class ClassReader:
             attr = ident(target.value)
             if not type_checking:  # an `if TYPE_CHECKING:` body never runs
                 state.names.append(attr)
+                alias = dotted(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+                if alias is not None and ann is None:
+                    ex.class_aliases[attr] = ex.unalias(alias)
+                else:
+                    ex.class_aliases.pop(attr, None)
                 if attr in TABLE_HOOKS and value is not None:
                     self.table_hook(attr, ex.pos.line(small), value, state)
             line, end_line = ex.pos.line(small), ex.pos.end_line(small)

@@ -98,6 +98,29 @@ CASES = [
         id="base through an annotated alias: BaseModel: DefaultMeta = db.Model",
     ),
     pytest.param(
+        {"app/__init__.py": FSA + "db_sql = SQLAlchemy()\n",
+         "app/m.py": V + D("""\
+            from . import db_sql
+            class Users(db_sql.Model):
+                __tablename__ = "users"
+                Column = db_sql.Column
+                String = db_sql.String
+                Integer = db_sql.Integer
+                id = Column(Integer, primary_key=True, autoincrement=False)
+                access_token = Column(String(), info={"v": ColumnVisibility.PRIVATE})
+                class Meta:
+                    Column = None
+                Column = db_sql.deferred
+                avatar = Column(db_sql.Column(String()))
+            """)},
+        None,
+        [Row("users", "id", "Users", "id", 8, nullable=False),
+         Row("users", "access_token", "Users", "access_token", 9, (PRIV,)),
+         Row("users", "avatar", "Users", "avatar", 13)],
+        id="a class body's own alias of the column constructor: Column = db_sql.Column "
+           "(heatflask), its later rebinding, a nested class's names kept apart",
+    ),
+    pytest.param(
         {"app/ext.py": D("""\
             import flask_sqlalchemy
             class AppSQLAlchemy(flask_sqlalchemy.SQLAlchemy):
