@@ -213,7 +213,52 @@ _COMPOUND = re.compile(
 )
 
 
+# What only Python 2 accepts, read off a line that failed to parse: such a file is no broken
+# Python 3 file but an old one (adhocracy: `lambda (k, v): ...`, `YES = 1L`)
+_PYTHON2 = (
+    (re.compile(r"^\s*print\s+[\"'\w%]"), "a print statement"),
+    (re.compile(r"^\s*except\s+[\w.]+\s*,"), "'except X, e:'"),
+    (re.compile(r"^\s*raise\s+[\w.]+\s*,"), "'raise X, message'"),
+    (re.compile(r"\blambda\s*\("), "a tuple parameter"),
+    (re.compile(r"(?<![\w.])\d+[lL]\b"), "a long integer literal"),
+    (re.compile(r"^\s*exec\s+[\"'\w]"), "an exec statement"),
+    (re.compile(r"<>"), "the <> operator"),
+    (re.compile(r"(?<![\w.])[uU][rR][\"']"), "a ur'' string"),
+)
+
+
+_STRING_BODY = re.compile(r"""(["'])((?:\\.|(?!\1).)*)\1""")
+
+
+def _code_only(line: str) -> str:
+    """The line with string contents blanked and the comment dropped, columns kept: a `<>`
+    inside a string is no operator."""
+    blank = _STRING_BODY.sub(lambda m: m.group(1) + " " * len(m.group(2)) + m.group(1), line)
+    return blank.split("#", 1)[0]
+
+
+def _python2(lines: list[str], candidates: tuple[int, ...]) -> tuple[int, int, str] | None:
+    for line in candidates:
+        if 1 <= line <= len(lines):
+            code = _code_only(lines[line - 1])
+            for pattern, what in _PYTHON2:
+                m = pattern.search(code)
+                if m is not None:
+                    col = m.start() + 1 + (len(m.group()) - len(m.group().lstrip()))
+                    return line, col, what
+    return None
+
+
 def syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, str]:
+    if "tabs and spaces" not in exc.message:
+        m = _LIBCST_AT.search(exc.message)
+        # a tokenizer error (an octal 0755, a backquote) carries no position: not named
+        at = int(m.group(1)) if m else 0
+        old = _python2(split_lines(text), (at, at - 1) if at > 1 else (at,))
+        if old is not None:
+            line, col, what = old
+            return line, (f"syntax error at line {line}, column {col}: {what} is Python 2, and "
+                          "masking-reviewer reads Python 3; port the file so it parses")
     if "tabs and spaces" in exc.message:
         from reviewer.tab_error import tab_error  # tokenize: only a broken file pays for it
 

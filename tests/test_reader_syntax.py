@@ -149,6 +149,38 @@ SYNTAX_ERRORS = [
 ]
 
 
+PYTHON2_ERRORS = [
+    pytest.param("tags = sorted(t.items(), key=lambda (k, v): (v, k))\n", 6, 30,
+                 "a tuple parameter", id="lambda with a tuple parameter (adhocracy)"),
+    pytest.param("class Vote(object):\n    # not voted yet\n\n    YES = 1L\n", 9, 11,
+                 "a long integer literal",
+                 id="long literal two lines below where the parser gave up (adhocracy)"),
+    pytest.param("def f():\n    print 'hello'\n", 7, 5, "a print statement",
+                 id="print statement"),
+    pytest.param("def f():\n    raise ValueError, 'no'\n", 7, 5,
+                 "'raise X, message'", id="raise X, message"),
+    pytest.param("ok = a <> b\n", 6, 8, "the <> operator", id="<> operator"),
+]
+
+
+@pytest.mark.parametrize(("body", "line", "column", "what"), PYTHON2_ERRORS)
+def test_python2_is_named(body: str, line: int, column: int, what: str) -> None:
+    inventory = scan({"app/m.py": src(body)})
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/m.py", line)
+    assert error.message == (
+        f"syntax error at line {line}, column {column}: {what} is Python 2, and "
+        "masking-reviewer reads Python 3; port the file so it parses")
+
+
+def test_python2_lookalikes_inside_strings_are_plain_syntax_errors() -> None:
+    inventory = scan({"app/m.py": src("x = '<> print 1L' +  # lambda (k, v)\n")})
+    (error,) = inventory.errors
+    assert error.message == (
+        "syntax error at line 6, column 37: invalid syntax at the end of the line; fix the "
+        "file so it parses")
+
+
 @pytest.mark.parametrize(("body", "line", "column", "what"), SYNTAX_ERRORS)
 def test_syntax_errors_are_positioned(body: str, line: int, column: int, what: str) -> None:
     inventory = scan({"app/m.py": src(body)})
@@ -326,13 +358,12 @@ def _unparsed(where: str, line: int, column: int, what: str, base: str = "BASE")
             r"parses as Python 3 \(the reviewer reads the base's module, it never imports it\)$")
 
 
+PY2_RAISE = "'raise X, message' is Python 2, and masking-reviewer reads Python 3"
 UNPARSED_BASES = [
     pytest.param(
         {"app/db.py": UNPARSED_DB, "app/models.py": UNPARSED_MODELS},
-        [("app/models.py", 3, r"^class Usage: " + _unparsed("app/db.py", 5, 27,
-                                                            "invalid syntax near \"'\""))
-         , ("app/models.py", 7, r"^class Config: " + _unparsed("app/db.py", 5, 27,
-                                                              "invalid syntax near \"'\""))],
+        [("app/models.py", 3, r"^class Usage: " + _unparsed("app/db.py", 5, 9, PY2_RAISE))
+         , ("app/models.py", 7, r"^class Config: " + _unparsed("app/db.py", 5, 9, PY2_RAISE))],
         id="Python 2 raise E, msg in the base's module: every class names that file and line",
     ),
     pytest.param(
@@ -340,9 +371,9 @@ UNPARSED_BASES = [
          "app/db.py": PARSED_DB,
          "app/models.py": UNPARSED_MODELS.replace("from app.db import", "from app import")},
         [("app/models.py", 3, r"^class Usage: " + _unparsed(
-            "app/__init__.py", 3, 20, "invalid syntax near \"'\"")),
+            "app/__init__.py", 3, 1, PY2_RAISE)),
          ("app/models.py", 7, r"^class Config: " + _unparsed(
-             "app/__init__.py", 3, 20, "invalid syntax near \"'\""))],
+             "app/__init__.py", 3, 1, PY2_RAISE))],
         id="the package that re-exports the base does not parse: that file is named",
     ),
     pytest.param(
@@ -356,7 +387,7 @@ UNPARSED_BASES = [
          .replace("from app.db import BASE\n", "from app.db import BASE\n"
                   "from app.mixins import Audited\n")},
         [("app/models.py", 4, r"^class Usage: " + _unparsed(
-            "app/mixins.py", 5, 27, "invalid syntax near 'self'", base="Audited"))],
+            "app/mixins.py", 5, 9, PY2_RAISE, base="Audited"))],
         id="a mixin whose module does not parse names that module",
     ),
 ]
@@ -402,8 +433,9 @@ def test_a_column_imported_from_a_module_that_does_not_parse_names_it() -> None:
                                                             ("app/models.py", 9)]
     assert re.search(r"^Usage\.id: cannot resolve Column\(\.\.\.\) \(imported from "
                      r"app/compat\.py, which masking-reviewer could not parse: "
-                     r"app/compat\.py:3: syntax error at line 3, column 20: invalid syntax "
-                     r"near \"'\"; fix it so it parses\), so masking-reviewer cannot tell",
+                     r"app/compat\.py:3: syntax error at line 3, column 1: 'raise X, message' "
+                     r"is Python 2, and masking-reviewer reads Python 3; fix it so it parses\), "
+                     r"so masking-reviewer cannot tell",
                      inventory.errors[0].message), inventory.errors[0].message
 
 
