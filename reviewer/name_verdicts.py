@@ -106,6 +106,13 @@ def _name_only(
     if best.term.category == "free_text" and any(
             t in vocab.prose_attributes for t in tokens[best.end:]):
         return None, True  # text_color is a colour, content_length a number
+    if best.term.category == "free_text" and best.term.tokens[-1] in vocab.representations:
+        written_out = max((m for m in matches if m.end == best.start
+                           and m.term.category == "credential" and m.term.confidence == "high"),
+                          key=Match.sort_key, default=None)
+        if written_out is not None:  # jwks_text is the key set, private_key_text the key
+            return Classification("credential", "high", _describe(
+                Match(written_out.term, written_out.start, best.end), written)), False
     if best.term.category == "credential" and any(
             t in vocab.location_suffixes for t in tokens[best.end:]):
         return None, True  # jwks_uri says where the keys are served

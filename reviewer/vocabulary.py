@@ -50,6 +50,7 @@ class Vocabulary:
     qualified_heads: frozenset[tuple[str, ...]]
     whole_name: frozenset[tuple[str, ...]]
     prose_attributes: frozenset[str]
+    representations: frozenset[str]
     location_suffixes: frozenset[str]
     about_suffixes: frozenset[str]
     material: frozenset[tuple[str, ...]]
@@ -301,6 +302,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         qualified_heads=frozenset(_phrases(data["credential"], "qualified_heads")),
         whole_name=frozenset(_phrases(data["credential"], "whole_name")),
         prose_attributes=frozenset(map(singular, _strs(data["free_text"], "prose_attributes"))),
+        representations=frozenset(map(singular, _strs(data["free_text"], "representations"))),
         location_suffixes=frozenset(map(singular, _strs(data["credential"], "location_suffixes"))),
         about_suffixes=frozenset(map(singular, _strs(data["credential"], "about_suffixes"))),
         material=frozenset(_phrases(data["credential"], "material")),

@@ -272,6 +272,18 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="a call event's caller number (xivo-dao: cel.cid_num)"),
         pytest.param("caller_id", "Integer", None,
                      id="negative: a caller_id is a reference (tracim: user_calls.caller_id)"),
+        pytest.param("jwks_text", "Text", _c("credential", "high", "name 'jwks_text'"),
+                     id="a key set written out as text is the key set (viaduct: oauth_client)"),
+        pytest.param("private_key_content", "Text",
+                     _c("credential", "high", "name 'private_key_content'"),
+                     id="a private key's content is the key"),
+        pytest.param("password_note", "Text", _c("free_text", "high", "name token 'note'"),
+                     id="a note about a password stays prose"),
+        pytest.param("welcome_code", "Unicode(255)",
+                     _c("credential", "high", "name 'welcome_code'"),
+                     id="a welcome link's code logs the user in (adhocracy: user.welcome_code)"),
+        pytest.param("preimage", "Unicode(32)", _c("credential", "high", "name token 'preimage'"),
+                     id="the plaintext a stored hash was made from (rootthebox: wall_of_sheep)"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -2538,6 +2550,18 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             id=f"the hash in a {table} row is of the mailed token (kitchenowl)")
           for cls, table in (("ChallengePasswordReset", "challenge_password_reset"),
                              ("ChallengeMailVerify", "challenge_mail_verify"))],
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "user"
+                id = Column(Integer, primary_key=True)
+            class PasswordTicket(Base):
+                __tablename__ = "password_ticket"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("user.id"))
+                hash = Column(String(64))
+            """, ("password_ticket", "hash"),
+            ("credential", "high", "name token 'hash' in table 'password_ticket'"),
+            id="a password ticket's hash is the reset token the mail links to (viaduct)"),
         pytest.param("""
             class User(Base):
                 __tablename__ = "users"
