@@ -39,6 +39,9 @@ _HARMLESS_MODULES = ("builtins", "typing", "typing_extensions", "abc", "enum", "
 _BUILTINS = frozenset(dir(builtins)) | {
     "BaseExceptionGroup", "ExceptionGroup", "PythonFinalizationError", "EncodingWarning",
     "aiter", "anext",
+    # Python 2's text type, in code that also parses as Python 3 (rootthebox's 2014-2019
+    # declared_attr returns unicode(name[0].lower() + re.sub(...)))
+    "unicode",
 }
 
 @dataclass(frozen=True, slots=True)
@@ -1147,7 +1150,8 @@ def _external_call(qual: str, args: list[str | _Pattern | None]) -> str | _Patte
         return _Pattern(str(args[0]))
     if qual == "re.sub" and len(args) == 3 and args[0] in _KNOWN_PATTERNS:
         return _apply("sub", _Pattern(str(args[0])), args[1:])
-    if qual == "builtins.str" and len(args) == 1 and isinstance(args[0], str):
+    if qual in ("builtins.str", "builtins.unicode") and len(args) == 1 and isinstance(
+            args[0], str):
         return str(args[0])
     word = args[0] if len(args) == 1 and not isinstance(args[0], _Pattern) else None
     if word is not None and qual == "inflection.underscore":

@@ -475,6 +475,8 @@ class _ModuleBuilder:
             self.names.append(target)
         if value is None:
             return
+        if target is not None and dotted(value) == target:
+            return  # doorman's `relationship = relationship`: the name stays what it was
         if target is not None and "." not in target:
             if self.decorate(target, value):
                 return

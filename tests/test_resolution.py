@@ -80,6 +80,30 @@ CASES = [
         id="base through an alias: BaseModel = db.Model",
     ),
     pytest.param(
+        # doorman's database.py re-exports what models.py imports from it, and binds
+        # `relationship = relationship`, a name to itself: still SQLAlchemy's, no column
+        {"app/db.py": D("""\
+            from sqlalchemy import Column
+            from sqlalchemy.orm import declarative_base, relationship
+            Base = declarative_base()
+            Column = Column
+            relationship = relationship
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import ForeignKey, Integer, String
+            from app.db import Base, Column, relationship
+            class Node(Base):
+                __tablename__ = "node"
+                id = Column(Integer, primary_key=True)
+                node_key = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                logs = relationship("ResultLog")
+            """)},
+        None,
+        [Row("node", "id", "Node", "id", 6, nullable=False),
+         Row("node", "node_key", "Node", "node_key", 7, (PRIV,))],
+        id="a name bound to itself stays what it was: relationship = relationship",
+    ),
+    pytest.param(
         {"app/db.py": FSA + D("""\
             from flask_sqlalchemy.model import DefaultMeta
             db = SQLAlchemy()
@@ -1846,6 +1870,32 @@ CASES = [
 
 # Cases whose imports are not installed here, so the differential test cannot build them.
 STATIC_CASES = [
+    pytest.param(
+        # rootthebox's libs/BotManager.py of 2014-2019: Python 2 code that parses as Python 3,
+        # its table name wrapped in unicode(); the differential test's Python 3 has no unicode
+        {"app/m.py": src("""\
+            import re
+            from sqlalchemy.orm import declarative_base, declared_attr
+            class _BotDatabaseObject(object):
+                @declared_attr
+                def __tablename__(self):
+                    name = self.__name__
+                    return unicode(
+                        name[0].lower() +
+                        re.sub(r'([A-Z])',
+                               lambda letter: "_" + letter.group(0).lower(), name[1:])
+                    )
+                id = Column(Integer, primary_key=True)
+            BotDatabaseObject = declarative_base(cls=_BotDatabaseObject)
+            class MarkedBot(BotDatabaseObject):
+                wall_name = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("marked_bot", "id", "MarkedBot", "id", 17, nullable=False,
+             declared_in="_BotDatabaseObject"),
+         Row("marked_bot", "wall_name", "MarkedBot", "wall_name", 20, (PRIV,))],
+        id="unicode(...) of a declared_attr __tablename__ is the string (Python 2's str)",
+    ),
     pytest.param(
         {"zaqar/storage/sqlalchemy/__init__.py": "",
          "zaqar/storage/sqlalchemy/tables.py": D("""\
