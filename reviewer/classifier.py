@@ -26,6 +26,7 @@ from reviewer.name_verdicts import (
     classify,
     core_tokens,
     ignored_name,
+    long_storage,
     material_body,
     name_matches,
     ruled_out,
@@ -360,6 +361,13 @@ def classify_in_context(column: Column, context: Context | None = None,
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
     if base is not None and base.confidence == "low" and not bare:
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
+    if tokens == ("key",) and context.public_half and not context.key_value and (
+            stored := long_storage(column.type, vocab)):
+        # a certificate's row keeps its private key beside it, and one that long is no lookup
+        # key (marzban: tls.key, String(4096), beside tls.certificate)
+        return Classification("credential", "high",
+                              f"name token 'key' on {stored}, sibling '{context.public_half}': "
+                              "the certificate's private key")
     if context.key_value and tokens == ("key",):
         # beside a `value`, the key names the entry, in a settings store (nova:
         # aggregate_metadata.key) as in a secrets table (phoenix: secrets.key)

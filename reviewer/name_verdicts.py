@@ -262,10 +262,8 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
             _is_singular(written[-2])) and (
             result is None or (result.category == "credential" and result.confidence == "low")):
         # a plural before it keys a set of things (labels_key, milestones_keys): a lookup key
-        length = _max_length(type_expr, vocab)
-        text = sorted(idents & vocab.text_types)
-        if text or (length is not None and length >= vocab.long_text_min_length):
-            kind = f"type '{text[0]}'" if text else f"a string of {length} characters"
+        kind = long_storage(type_expr, vocab)
+        if kind is not None:
             # one key that long is the key itself, and blocks as key material does (tatu:
             # authorities.user_key, a CA's private key); a set of them may be references
             # (keylime: verifiermain.ima_sign_verification_keys), which warn
@@ -303,6 +301,18 @@ def _max_length(type_expr: str | None, vocab: Vocabulary) -> int | None:
 def _is_singular(word: str) -> bool:
     """Is a name's word singular as written (``key``, not ``keys``)?"""
     return singular(word.lower()) == word.lower()
+
+
+def long_storage(type_expr: str | None, vocab: Vocabulary) -> str | None:
+    """How the storage holds more than a lookup or business key (`type 'Text'`, `a string of
+    4096 characters`): an unbounded text type or `long_text_min_length` characters, or None."""
+    text = sorted(type_idents(type_expr) & vocab.text_types)
+    if text:
+        return f"type '{text[0]}'"
+    length = _max_length(type_expr, vocab)
+    if length is not None and length >= vocab.long_text_min_length:
+        return f"a string of {length} characters"
+    return None
 
 
 def material_body(name: str, type_expr: str | None, vocab: Vocabulary) -> str | None:

@@ -51,6 +51,7 @@ class Context:
     session_key: str | None = None  # a sibling that holds the session's id: session_id
     activity: str | None = None  # a sibling that records the row's last use: last_seen
     private_half: str | None = None  # a sibling that holds a private key: the row is a key pair
+    public_half: str | None = None  # a sibling that holds a certificate: tls.certificate
     account: str | None = None  # a string user_id, no foreign key, no table of users: Keystone's
     scoped: bool = False  # a sibling names the project (tenant) the row belongs to
     network: str | None = None  # a sibling that describes a network: cidr, gateway
@@ -137,6 +138,8 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         activity=next((c.column for n, c in names.items() if n in vocab.activity_siblings),
                       None),
         private_half=private_half,
+        public_half=next((c.column for n, c in names.items() if n in vocab.public_halves),
+                         None),
         account=account,
         scoped=scoped,
         network=network,

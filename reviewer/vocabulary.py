@@ -118,6 +118,7 @@ class Vocabulary:
     activity_siblings: frozenset[str] = frozenset()
     key_ids: frozenset[str] = frozenset()  # api_key beside api_secret: the pair's identifier
     private_halves: frozenset[tuple[str, ...]] = frozenset()
+    public_halves: frozenset[str] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
     head_only: frozenset[tuple[str, ...]] = frozenset()
     # direct identifiers a number or a date may hold (a phone number as an integer)
@@ -371,6 +372,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         activity_siblings=frozenset(map(snake_norm, _strs(ctx, "activity_siblings"))),
         key_ids=frozenset(map(snake_norm, _strs(ctx, "key_ids"))),
         private_halves=frozenset(_phrases(ctx, "private_halves")),
+        public_halves=frozenset(_strs(ctx, "public_halves")),
         message_tables=_phrases(ctx, "message_tables"),
         numeric_identifiers=frozenset(_phrases(data["direct_identifier"], "numbers")),
         head_only=frozenset((*_phrases(data["direct_identifier"], "head_only"),

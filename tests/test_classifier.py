@@ -2563,6 +2563,24 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("credential", "high", "name token 'hash' in table 'password_ticket'"),
             id="a password ticket's hash is the reset token the mail links to (viaduct)"),
         pytest.param("""
+            class TLS(Base):
+                __tablename__ = "tls"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(4096), unique=True, nullable=False)
+                certificate = Column(String(2048), unique=True, nullable=False)
+            """, ("tls", "key"),
+            ("credential", "high", "name token 'key' on a string of 4096 characters, sibling "
+             "'certificate': the certificate's private key"),
+            id="a long key beside a certificate is its private key (marzban: tls.key)"),
+        pytest.param("""
+            class Cert(Base):
+                __tablename__ = "certs"
+                id = Column(Integer, primary_key=True)
+                key = Column(String(64), unique=True)
+                cert = Column(Text)
+            """, ("certs", "key"), (None, None, None),
+            id="negative: a short key beside a certificate looks it up"),
+        pytest.param("""
             class User(Base):
                 __tablename__ = "users"
                 user_id = Column(Integer, primary_key=True)
