@@ -250,27 +250,25 @@ def _python2(lines: list[str], candidates: tuple[int, ...]) -> tuple[int, int, s
 
 
 def syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, str]:
-    if "tabs and spaces" not in exc.message:
-        m = _LIBCST_AT.search(exc.message)
-        # a tokenizer error (an octal 0755, a backquote) carries no position: not named
-        at = int(m.group(1)) if m else 0
-        old = _python2(split_lines(text), (at, at - 1) if at > 1 else (at,))
-        if old is not None:
-            line, col, what = old
-            return line, (f"syntax error at line {line}, column {col}: {what} is Python 2, and "
-                          "masking-reviewer reads Python 3; port the file so it parses")
+    lines = split_lines(text)
+    m = _LIBCST_AT.search(exc.message)
     if "tabs and spaces" in exc.message:
         from reviewer.tab_error import tab_error  # tokenize: only a broken file pays for it
 
         found = tab_error(text)
     else:
+        # a tokenizer error (an octal 0755, a backquote) carries no position: not named
+        at = int(m.group(1)) if m else 0
+        old = _python2(lines, (at, at - 1) if at > 1 else (at,))
+        if old is not None:
+            line, col, what = old
+            return line, (f"syntax error at line {line}, column {col}: {what} is Python 2, and "
+                          "masking-reviewer reads Python 3; port the file so it parses")
         found = _bracket_error(text)
     if found is not None:
         line, col, what = found
         return line, f"syntax error at line {line}, column {col}: {what}; fix the file so it parses"
-    m = _LIBCST_AT.search(exc.message)
     line, col0 = (int(m.group(1)), int(m.group(2))) if m else (exc.raw_line, exc.raw_column)
-    lines = split_lines(text)
     line = min(max(line, 1), len(lines))
     token = _TOKEN.search(lines[line - 1], col0)
     if token is not None and lines[line - 1][: token.start()].strip():
