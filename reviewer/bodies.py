@@ -15,6 +15,9 @@ from reviewer.syntax import block_body, dotted, ident, param_names, statements
 # A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
 # here: conda-store's sha256 = datastructure_hash(spec) is a checksum, not a secret.
 SEALING = re.compile(r"encrypt|fernet|\bseal|_seal", re.IGNORECASE)
+# A module whose class makes a declarative base on ``self`` (eNMS: ``self.base =
+# declarative_base(...)`` in Database.__init__): only there are methods read for SelfAttrs.
+SELF_MADE = re.compile(r"\bself\.\w+\s*=\s*[\w.]*\b(?:declarative_base|registry)\(")
 
 
 class Returns(cst.CSTVisitor):
@@ -603,6 +606,67 @@ class SealedWrites(cst.CSTVisitor):
             if callee is not None:
                 self.found.extend((a, callee, node) for a in attributes)
         return False
+
+
+class SelfAttrs(cst.CSTVisitor):
+    """What a method binds on ``self`` (ClassFacts.self_attrs): ``self.base =
+    declarative_base(...)`` is ("base", "declarative_base()"), ``self.Text = Text`` is ("Text",
+    "Text"), and ``self.Column = init_column``, where ``init_column`` is a function of the
+    method that hands its arguments on (``return Column(column_type, *args, **kwargs)``), is
+    ("Column", "Column"). Anything else bound is ("name", ""): not known. Nested functions and
+    classes have their own ``self``."""
+
+    def __init__(self, self_name: str) -> None:
+        self.self_name = self_name
+        self.found: list[tuple[str, str]] = []
+        self.relays: dict[str, str] = {}  # inner function -> the callee it hands its arguments to
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        relayed = _relayed(node)
+        name = ident(node.name.value)
+        if relayed:
+            self.relays[name] = relayed
+        else:
+            self.relays.pop(name, None)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        for t in node.targets:
+            if isinstance(t.target, cst.Attribute) and dotted(t.target.value) == self.self_name:
+                self.found.append((ident(t.target.attr.value), self._made(node.value)))
+        return False
+
+    def _made(self, value: cst.BaseExpression) -> str:
+        if isinstance(value, cst.Call):
+            callee = dotted(value.func)
+            return f"{callee}()" if callee else ""
+        name = dotted(value) or ""
+        return self.relays.get(name, name)
+
+
+def _relayed(node: cst.FunctionDef) -> str | None:
+    """The callee a function hands its arguments on to, when its last statement returns a call
+    of its own parameters in their order, its ``*args`` and ``**kwargs`` after them."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    last = body[-1] if body else None
+    small = last.body[0] if isinstance(last, cst.SimpleStatementLine) and last.body else None
+    if not isinstance(small, cst.Return) or not isinstance(small.value, cst.Call):
+        return None
+    params = node.params
+    expected = [ident(p.name.value) for p in (*params.posonly_params, *params.params)]
+    if isinstance(params.star_arg, cst.Param):
+        expected.append("*" + ident(params.star_arg.name.value))
+    if params.star_kwarg is not None:
+        expected.append("**" + ident(params.star_kwarg.name.value))
+    given = [f"{a.star}{a.value.value}" if isinstance(a.value, cst.Name) and not a.keyword
+             else "?" for a in small.value.args]
+    return dotted(small.value.func) if given == expected else None
 
 
 class _Callees(cst.CSTVisitor):

@@ -8,7 +8,7 @@ import re
 
 import libcst as cst
 
-from reviewer.bodies import SEALING, holds_column_call
+from reviewer.bodies import SEALING, SELF_MADE, holds_column_call
 from reviewer.facts import AnnFacts, CallFacts, StrExpr
 from reviewer.node_positions import Positions
 from reviewer.source_text import source_note, split_lines
@@ -53,6 +53,7 @@ class Extractor:
         self.any_token = any(t in text for t in self.tokens)
         # the same economy for the encrypting calls methods write columns through
         self.any_sealing = SEALING.search(text) is not None
+        self.any_self_made = SELF_MADE.search(text) is not None
 
     def may_have_labels(self, scope: cst.CSTNode) -> bool:
         if not self.any_token:

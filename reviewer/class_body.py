@@ -17,6 +17,7 @@ from reviewer.bodies import (
     Builds,
     Returns,
     SealedWrites,
+    SelfAttrs,
     SelfCalls,
     TypeCalls,
     injected_bases,
@@ -128,6 +129,7 @@ class ClassReader:
             str_attrs=str_attrs,
             str_methods=str_methods,
             sealed_writes=tuple(state.sealed),
+            self_attrs=tuple(state.self_attrs),
             made=tuple(made),
             decorators=tuple(dotted(uncall(d.decorator)) or "" for d in node.decorators),
             tablename_expr=state.tablename_expr,
@@ -221,6 +223,11 @@ class ClassReader:
                         name = dotted(t.target)
                         if name and not type_checking:
                             state.names.append(name)
+                    if not type_checking and any(
+                            dotted(t.target) == "__tablename__" for t in small.targets):
+                        # eNMS: `__tablename__ = type = class_type = "credential"`
+                        _tablename(state, small.value, ex.pos.line(small),
+                                   lambda v: str_expr(v) if v is not None else None)
                     self.unpacked(small, small.value, state, "a chained assignment",
                                   type_checking)
                     continue
@@ -413,6 +420,8 @@ class ClassReader:
             self.class_types(stmt, state, attr, declared, "classmethod" in tails)
             if self.ex.any_sealing and SEALING.search(ex.pos.text(stmt)):
                 self.sealed_writes(stmt, state, decorators)
+            if self.ex.any_self_made:
+                self.self_attrs(stmt, state, decorators)
         if not declared:
             return
         first = self.first_line(stmt)
@@ -547,6 +556,15 @@ class ClassReader:
         for attribute, callee, node in finder.found:
             state.sealed.append((attribute, f"{where}{callee}(...)", self.ex.pos.line(node)))
 
+    def self_attrs(self, stmt: cst.FunctionDef, state: _ClassState,
+                   decorators: tuple[str, ...]) -> None:
+        params = stmt.params.params
+        if not params or {"staticmethod", "classmethod"} & set(decorators):
+            return
+        finder = SelfAttrs(ident(params[0].name.value))
+        stmt.body.visit(finder)
+        state.self_attrs.extend(finder.found)
+
     def class_types(self, stmt: cst.FunctionDef, state: _ClassState, attr: str,
                     declared: bool, classmethod: bool) -> None:
         """``type(...)`` in a method of a class body. In a declared_attr, or in a classmethod a
@@ -679,6 +697,7 @@ class _ClassState:
     pending: list[tuple[str, MadeClass, cst.Call, tuple[str, ...]]] = field(default_factory=list)
     callers: dict[str, str] = field(default_factory=dict)  # cls.method(...) -> declared_attr
     sealed: list[tuple[str, str, int]] = field(default_factory=list)
+    self_attrs: list[tuple[str, str]] = field(default_factory=list)
     col_refs: list[ColRef] = field(default_factory=list)
     subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
         default_factory=list)

@@ -170,6 +170,12 @@ class ClassFacts:
     # ``__uuid_primary_key__ = True``: the body's dunder attributes bound to a literal bool
     type_args: tuple[tuple[str, ...], ...] = ()
     flags: tuple[tuple[str, bool], ...] = ()
+    # What the methods of a class that wraps SQLAlchemy bind on ``self`` (eNMS's Database:
+    # ``self.base = declarative_base(...)``, ``self.Column = init_column``): (attribute, what
+    # it is, as a name resolvable in the class's module: "declarative_base()" for a call's
+    # result, "Column" for a name or for an inner function that hands its arguments on to it).
+    # Read only in modules that make a base or a column (reviewer.class_body.SELF_MADE).
+    self_attrs: tuple[tuple[str, str], ...] = ()
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -443,7 +449,8 @@ def _enc_class(c: ClassFacts) -> list[Any]:
              for r in c.col_refs],
             [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames],
             [[h, n, w, list(o)] for h, n, w, o in c.table_hooks], list(c.injects),
-            [list(a) for a in c.type_args], [list(f) for f in c.flags]]
+            [list(a) for a in c.type_args], [list(f) for f in c.flags],
+            [list(a) for a in c.self_attrs]]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -527,7 +534,7 @@ def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
      table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames,
-     table_hooks, injects, type_args, flags) = d
+     table_hooks, injects, type_args, flags, self_attrs) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -546,6 +553,7 @@ def _class(d: Any) -> ClassFacts:
         tuple(map(str, injects)),
         tuple(tuple(map(str, a)) for a in type_args),
         tuple((str(n), bool(v)) for n, v in flags),
+        tuple((str(a), str(t)) for a, t in self_attrs),
     )
 
 

@@ -371,10 +371,29 @@ class Resolver:
             ancestor = self.external_ancestor(made.path, made.name, set())
             if ancestor is not None and rest.partition(".")[0] not in ancestor[1]:
                 made = Ref("external", qual=ancestor[0])
+            elif rest and (bound := self.self_attr(made, rest.partition(".")[0])):
+                tail_ = rest.partition(".")[2]
+                if bound.endswith("()"):
+                    return self.instance(made.path, f"{local}.{rest.partition('.')[0]}",
+                                         bound[:-2], tail_, depth + 1)
+                return self.resolve(made.path, f"{bound}.{tail_}" if tail_ else bound,
+                                    depth + 1)
         if made.kind == "external":
             qual = f"{made.qual}()" + (f".{rest}" if rest else "")
             return Ref("external", path, local, qual)
         return Ref("other", path, f"{local}.{rest}" if rest else local)
+
+    def self_attr(self, cls: Ref, attribute: str) -> str | None:
+        """What the methods of the repository class ``cls`` bind ``self.<attribute>`` to, when
+        they bind it once and the class body does not (ClassFacts.self_attrs): an instance's
+        attribute (eNMS's ``db.base``, ``db.Column`` of ``db = Database()``)."""
+        facts = self.facts(cls.path)
+        found = next((c for c in reversed(facts.classes) if c.name == cls.name),
+                     None) if facts else None
+        if found is None or attribute in found.names:
+            return None
+        bound = {made for name, made in found.self_attrs if name == attribute}
+        return bound.pop() if len(bound) == 1 and "" not in bound else None
 
     def function_result(self, func: Ref, depth: int) -> Ref:
         """What a call of the repository function ``func`` returns, when the facts say: the

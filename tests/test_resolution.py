@@ -104,6 +104,49 @@ CASES = [
         id="a name bound to itself stays what it was: relationship = relationship",
     ),
     pytest.param(
+        # eNMS wraps SQLAlchemy in its own Database class: __init__ binds self.base to a
+        # declarative base, a method binds self.Column to an inner function that hands its
+        # arguments on to Column, and the models derive from db.base of `db = Database()`
+        {"app/database.py": D("""\
+            from sqlalchemy import Column, String, Text
+            from sqlalchemy.orm import DeclarativeMeta, declarative_base
+            class Database:
+                def __init__(self):
+                    self.configure_columns()
+                    self.base = declarative_base(metaclass=self.create_metabase())
+                def create_metabase(self):
+                    class SubDeclarativeMeta(DeclarativeMeta):
+                        pass
+                    return SubDeclarativeMeta
+                def configure_columns(self):
+                    self.SmallString = String(255)
+                    self.LargeString = Text
+                    def init_column(column_type, *args, **kwargs):
+                        if "default" not in kwargs:
+                            kwargs["default"] = ""
+                        return Column(column_type, *args, **kwargs)
+                    self.Column = init_column
+            db = Database()
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import Integer
+            from app.database import db
+            class AbstractBase(db.base):
+                __abstract__ = True
+            class Credential(AbstractBase):
+                __tablename__ = type = class_type = "credential"
+                id = db.Column(Integer, primary_key=True)
+                password = db.Column(db.SmallString, info={"v": ColumnVisibility.PRIVATE})
+                private_key = db.Column(db.LargeString)
+            """)},
+        None,
+        [Row("credential", "id", "Credential", "id", 8, nullable=False),
+         Row("credential", "password", "Credential", "password", 9, (PRIV,)),
+         Row("credential", "private_key", "Credential", "private_key", 10)],
+        id="a base and a column constructor an instance's methods bind on self: db.base, "
+           "db.Column of db = Database() (eNMS); a chained __tablename__",
+    ),
+    pytest.param(
         {"app/db.py": FSA + D("""\
             from flask_sqlalchemy.model import DefaultMeta
             db = SQLAlchemy()
@@ -1972,6 +2015,33 @@ def test_columns(files: dict[str, str], naming: TableNaming | None, expected: li
 FIX = r"declare the column with mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body"
 
 ERROR_CASES = [
+    pytest.param(
+        {"app/database.py": D("""\
+            from sqlalchemy.ext.declarative import declarative_base
+            class Database:
+                def __init__(self, legacy):
+                    self.base = declarative_base()
+                    if legacy:
+                        self.base = make_legacy_base()
+                def columns(self):
+                    def column(*args):
+                        return Column(*args, default="")
+                    self.Column = column
+            db = Database(False)
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app.database import db
+            class Credential(db.base):
+                __tablename__ = "credential"
+                id = Column(Integer, primary_key=True)
+                password = db.Column(Integer)
+            """)},
+        None,
+        [("app/m.py", 3, r"^class Credential: base class 'db\.base' cannot be found")],
+        id="broken: an instance attribute its methods bind to two things blocks (which one the "
+           "models get is decided at run time)",
+    ),
     pytest.param(
         {"app/m.py": D(f"""\
             from sqlalchemy import Column, Integer
