@@ -247,6 +247,16 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from sqlalchemy_serializer import SerializerMixin
+        class User(Base, SerializerMixin):
+            __tablename__ = "user"
+            id = Column(Integer, primary_key=True)
+        """,
+        [("user", "id", "id", False, None, 8)],
+        id="SQLAlchemy-serializer's SerializerMixin adds no columns (HiddifyPanel)",
+    ),
+    pytest.param(
+        """\
         from flask_user import UserMixin
         class User(Base, UserMixin):
             __tablename__ = "users"
