@@ -331,6 +331,8 @@ def classify_in_context(column: Column, context: Context | None = None,
             and base.confidence != "high" and contains_any(normalize(name), vocab.audit_seals)):
         # an audit row's or a message's signature proves it untouched; it grants nothing
         return None
+    if base is not None and context.audit and normalize(name) in vocab.audit_outcomes:
+        return None  # an audit row's authentication is whether it succeeded
     if base is None:
         if context.person_table and (tokens == ("name",) or (
                 tokens == ("user",) and normalize(context.table)[-1:] in (("user",), ("users",)))):

@@ -106,6 +106,7 @@ class Vocabulary:
     tenant_owner_names: frozenset[str] = frozenset()
     person_prose: frozenset[tuple[str, ...]] = frozenset()
     audit_seals: frozenset[tuple[str, ...]] = frozenset()
+    audit_outcomes: frozenset[tuple[str, ...]] = frozenset()
     visit_siblings: frozenset[str] = frozenset()
     visit_words: frozenset[str] = frozenset()
     identity_tables: tuple[tuple[str, ...], ...] = ()
@@ -360,6 +361,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         tenant_owner_names=frozenset(map(snake_norm, _strs(ctx, "tenant_owner_names"))),
         person_prose=frozenset(_phrases(ctx, "person_prose")),
         audit_seals=frozenset(_phrases(ctx, "audit_seals")),
+        audit_outcomes=frozenset(_phrases(ctx, "audit_outcomes")),
         visit_siblings=frozenset(map(snake_norm, _strs(ctx, "visit_siblings"))),
         visit_words=frozenset(map(snake_norm, _strs(ctx, "visit_words"))),
         identity_tables=_phrases(ctx, "identity_tables"),

@@ -222,8 +222,11 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      _c("quasi_identifier", "medium", "name token 'gclid'"),
                      id="an ad click ID is an analytics ID (hasjob: event_session.gclid)"),
         pytest.param("authentication", "sa.JSON()",
-                     _c("credential", "medium", "name token 'authentication'"),
+                     _c("credential", "high", "name token 'authentication'"),
                      id="a subscription's authentication holds its password"),
+        pytest.param("preferred_authentication", "String(32)",
+                     _c("credential", "medium", "name token 'authentication'"),
+                     id="authentication inside a longer name is a warning"),
         pytest.param("creds", "String(5000)", _c("credential", "high", "name token 'creds'"),
                      id="creds are credentials"),
         pytest.param("auth_cred", "types.Json",
@@ -954,6 +957,23 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 signature = Column(Unicode(512))
             """, ("audit", "signature"), (None, None, None),
             id="negative: an audit row's signature seals it and grants nothing"),
+        pytest.param("""
+            class Audit(Base):
+                __tablename__ = "pidea_audit"
+                id = Column(Integer, primary_key=True)
+                action = Column(Unicode(50))
+                authentication = Column(Unicode(12))
+            """, ("pidea_audit", "authentication"), (None, None, None),
+            id="negative: an audit row's authentication is its outcome (privacyidea)"),
+        pytest.param("""
+            class AuthCache(Base):
+                __tablename__ = "authcache"
+                id = Column(Integer, primary_key=True)
+                username = Column(Unicode(64))
+                authentication = Column(Unicode(255))
+            """, ("authcache", "authentication"),
+            ("credential", "high", "name token 'authentication'"),
+            id="a cache's authentication is what it authenticates with (privacyidea)"),
         pytest.param("""
             class Message(Base):
                 __tablename__ = "messages"
