@@ -221,6 +221,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("gclid", "Unicode(250)",
                      _c("quasi_identifier", "medium", "name token 'gclid'"),
                      id="an ad click ID is an analytics ID (hasjob: event_session.gclid)"),
+        pytest.param("senderCallsign", "String(100)",
+                     _c("direct_identifier", "medium", "name token 'callsign'"),
+                     id="an operator's callsign is their handle (freetakserver: Chat)"),
         pytest.param("authentication", "sa.JSON()",
                      _c("credential", "high", "name token 'authentication'"),
                      id="a subscription's authentication holds its password"),
@@ -352,6 +355,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("api_key_label", "String(64)", id="the label of an api key"),
         pytest.param("password_policy_special_chars", "Text",
                      id="the rules a password must follow (iris-web)"),
+        pytest.param("passwordProtected", "String(100)",
+                     id="whether a password guards the row (freetakserver: mission)"),
         pytest.param("credential_regex_password", "String",
                      id="a regular expression a captured password must match (king-phisher)"),
         pytest.param("postal_code_regex", "String(255)",
@@ -1360,6 +1365,24 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
              "where an application keeps its settings, it keeps the passwords and API keys among "
              "them"),
             id="an integration's configuration holds its bind password"),
+        pytest.param("""
+            class StrConfig(Base):
+                __tablename__ = "str_config"
+                child_id = Column(Integer, ForeignKey("child.id"), primary_key=True)
+                key = Column(Enum(ConfigEnum), primary_key=True)
+                value = Column(String(3072))
+            """, ("str_config", "value"),
+            ("credential", "high", "name token 'value' in configuration table 'str_config': "
+             "where an application keeps its settings, it keeps the passwords and API keys among "
+             "them"),
+            id="the application's settings kept in one table per value type (hiddify)"),
+        pytest.param("""
+            class BoolConfig(Base):
+                __tablename__ = "bool_config"
+                key = Column(Enum(ConfigEnum), primary_key=True)
+                value = Column(Boolean)
+            """, ("bool_config", "value"), (None, None, None),
+            id="negative: the flags of those settings are flags"),
         pytest.param("""
             class BIOSSetting(Base):
                 __tablename__ = "bios_settings"
