@@ -962,7 +962,7 @@ Base = declarative_base()
 class SalesforceConnection(Base):
     __tablename__ = "sf_connections"
     id = Column(Integer, primary_key=True)
-    authentication = Column(Text)
+    dsn = Column(Text)
     password_hash = Column(String(60))
 '''
 
@@ -971,7 +971,7 @@ NETSUITE = '''
 class NetSuiteConnection(Base):
     __tablename__ = "ns_connections"
     id = Column(Integer, primary_key=True)
-    authentication = Column(Text)
+    dsn = Column(Text)
 '''
 
 
@@ -989,18 +989,18 @@ def test_an_adopted_replay_masks_what_the_labels_call_sensitive_at_the_base(
         ("salesforce", {"app/models.py": CONNECTIONS}),
         ("netsuite", {"app/models.py": CONNECTIONS + NETSUITE}),
     ], "tiny,app/models.py,sf_connections,id,none,,\n"
-       "tiny,app/models.py,sf_connections,authentication,credential,,\n"
+       "tiny,app/models.py,sf_connections,dsn,credential,,\n"
        "tiny,app/models.py,sf_connections,password_hash,credential,,\n"
        "tiny,app/models.py,ns_connections,id,none,,\n"
-       "tiny,app/models.py,ns_connections,authentication,credential,,\n")
+       "tiny,app/models.py,ns_connections,dsn,credential,,\n")
     replay([plan], tmp_path / "mirrors", jobs=1, adopted=adopted)
     pr = plan.prs[0]
     assert pr.status == "ok"
-    (added,) = [a for a in pr.added if a.column == "authentication"]
+    (added,) = [a for a in pr.added if a.column == "dsn"]
     assert (added.table, added.flagged, added.error) == ("ns_connections", True, error)
     (mr003,) = [f for f in added.findings if f["code"] == "MR003"]
     twin = [s["field"] for s in mr003["similar"] if s["strategy"] is not None]
-    assert twin == (["SalesforceConnection.authentication"] if adopted else [])
+    assert twin == (["SalesforceConnection.dsn"] if adopted else [])
     assert pr.blocking == (base_blocks or error)
     assert pr.blocking_new == error
 
