@@ -3,7 +3,7 @@
 The fixture is a small clinic-booking service written for these tests: patients sign in to a
 portal with a password and a TOTP app, visits are booked from a browser, kiosks in the lobby
 pair with a random code. The column names say nothing on purpose (``random``, ``options``,
-``authentication``, ``booked_from``): the code around the models says what they hold, the
+``auth``, ``booked_from``): the code around the models says what they hold, the
 ways real services write it (``os.urandom(10).hex()``, a same-file hashing helper, the model's
 constructor, a column default, ``pyotp.TOTP(patient.options)``, ``request.remote_addr``).
 """
@@ -41,7 +41,7 @@ class Patient(Base):
     __tablename__ = "patients"
     id = Column(Integer, primary_key=True)
     options = Column(Text)
-    authentication = Column(String(255))
+    auth = Column(String(255))
     checksum = Column(String(64))
     public_id = Column(String(40))
 
@@ -82,11 +82,11 @@ def _judged(files: dict[str, str]) -> Judged:
     return APP.judged(files, lambda c: c.column not in ("id", "patient_id"))
 
 
-# what the names alone say: nothing, but a warning for `authentication` and the column default
+# what the names alone say: nothing, but a warning for `auth` and the column default
 # in the model file itself
 _NOTHING: Judged = {
     ("patients", "options"): (None, None, None),
-    ("patients", "authentication"): ("credential", "medium", "name token 'authentication'"),
+    ("patients", "auth"): ("credential", "medium", "name token 'auth'"),
     ("patients", "checksum"): (None, None, None),
     ("patients", "public_id"): (None, None, None),
     ("visits", "random"): (None, None, None),
@@ -193,10 +193,10 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
 
                 def enrol(patient, password):
                     hashed = _hash(password)
-                    patient.authentication = hashed
+                    patient.auth = hashed
                 '''},
-            {("patients", "authentication"): ("credential", "high", (
-                "name token 'authentication', written from pwd_context.hash() via _hash(): "
+            {("patients", "auth"): ("credential", "high", (
+                "name token 'auth', written from pwd_context.hash() via _hash(): "
                 "clinic/portal.py:10"))},
             id="a same-file helper that returns a password hash"),
         pytest.param(
@@ -286,13 +286,13 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
 
                 def check(patient, password, code):
                     seed = patient.options
-                    if not argon2.verify(password, patient.authentication):
+                    if not argon2.verify(password, patient.auth):
                         return False
                     return pyotp.TOTP(seed).verify(code)
                 '''},
             {("patients", "options"): _credential("pyotp.TOTP(): clinic/portal.py:8", "read by"),
-             ("patients", "authentication"): ("credential", "high", (
-                 "name token 'authentication', read by argon2.verify(): clinic/portal.py:6"))},
+             ("patients", "auth"): ("credential", "high", (
+                 "name token 'auth', read by argon2.verify(): clinic/portal.py:6"))},
             id="read by verifiers, directly and through a local name"),
         pytest.param(
             {"clinic__portal": '''\
@@ -300,7 +300,7 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
                 from werkzeug.security import check_password_hash
 
                 def check(patient, visit, given):
-                    check_password_hash(given, patient.authentication)
+                    check_password_hash(given, patient.auth)
                     return hmac.compare_digest(visit.random.encode(), given)
                 '''},
             {("visits", "random"): _credential(
