@@ -613,13 +613,20 @@ class SelfAttrs(cst.CSTVisitor):
     declarative_base(...)`` is ("base", "declarative_base()"), ``self.Text = Text`` is ("Text",
     "Text"), and ``self.Column = init_column``, where ``init_column`` is a function of the
     method that hands its arguments on (``return Column(column_type, *args, **kwargs)``), is
-    ("Column", "Column"). Anything else bound is ("name", ""): not known. Nested functions and
-    classes have their own ``self``."""
+    ("Column", "Column"). Anything else bound, or a name the method binds itself (a parameter,
+    a local), is ("name", ""): not known, since the names are resolved in the module. Nested
+    functions and classes have their own ``self``."""
 
-    def __init__(self, self_name: str) -> None:
+    def __init__(self, self_name: str, params: frozenset[str]) -> None:
         self.self_name = self_name
-        self.found: list[tuple[str, str]] = []
+        self.local = set(params)  # names the method binds: not the module's
+        self.bound: list[tuple[str, str]] = []
         self.relays: dict[str, str] = {}  # inner function -> the callee it hands its arguments to
+
+    @property
+    def found(self) -> list[tuple[str, str]]:
+        return [(attr, "" if made.split(".")[0].removesuffix("()") in self.local else made)
+                for attr, made in self.bound]
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         relayed = _relayed(node)
@@ -628,9 +635,11 @@ class SelfAttrs(cst.CSTVisitor):
             self.relays[name] = relayed
         else:
             self.relays.pop(name, None)
+            self.local.add(name)
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.local.add(ident(node.name.value))
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
@@ -639,7 +648,9 @@ class SelfAttrs(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> bool:
         for t in node.targets:
             if isinstance(t.target, cst.Attribute) and dotted(t.target.value) == self.self_name:
-                self.found.append((ident(t.target.attr.value), self._made(node.value)))
+                self.bound.append((ident(t.target.attr.value), self._made(node.value)))
+            elif isinstance(t.target, cst.Name):
+                self.local.add(ident(t.target.value))
         return False
 
     def _made(self, value: cst.BaseExpression) -> str:

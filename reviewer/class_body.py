@@ -561,7 +561,11 @@ class ClassReader:
         params = stmt.params.params
         if not params or {"staticmethod", "classmethod"} & set(decorators):
             return
-        finder = SelfAttrs(ident(params[0].name.value))
+        every = stmt.params
+        names = [*every.posonly_params, *every.params, *every.kwonly_params]
+        names += [p for p in (every.star_arg, every.star_kwarg) if isinstance(p, cst.Param)]
+        finder = SelfAttrs(ident(params[0].name.value),
+                           frozenset(ident(p.name.value) for p in names[1:]))
         stmt.body.visit(finder)
         state.self_attrs.extend(finder.found)
 

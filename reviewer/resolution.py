@@ -372,11 +372,11 @@ class Resolver:
             if ancestor is not None and rest.partition(".")[0] not in ancestor[1]:
                 made = Ref("external", qual=ancestor[0])
             elif rest and (bound := self.self_attr(made, rest.partition(".")[0])):
-                tail_ = rest.partition(".")[2]
+                attr, _, after = rest.partition(".")
                 if bound.endswith("()"):
-                    return self.instance(made.path, f"{local}.{rest.partition('.')[0]}",
-                                         bound[:-2], tail_, depth + 1)
-                return self.resolve(made.path, f"{bound}.{tail_}" if tail_ else bound,
+                    return self.instance(made.path, f"{local}.{attr}", bound[:-2], after,
+                                         depth + 1)
+                return self.resolve(made.path, f"{bound}.{after}" if after else bound,
                                     depth + 1)
         if made.kind == "external":
             qual = f"{made.qual}()" + (f".{rest}" if rest else "")

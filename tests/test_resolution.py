@@ -2018,6 +2018,28 @@ ERROR_CASES = [
     pytest.param(
         {"app/database.py": D("""\
             from sqlalchemy.ext.declarative import declarative_base
+            Base = declarative_base()
+            class Database:
+                def __init__(self, Base):
+                    self.base = Base
+                    self.marker = declarative_base()
+            db = Database(object)
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app.database import db
+            class Credential(db.base):
+                __tablename__ = "credential"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 3, r"^class Credential: base class 'db\.base' cannot be found")],
+        id="broken: an instance attribute bound to a method's parameter blocks, though the "
+           "module binds a base of the same name",
+    ),
+    pytest.param(
+        {"app/database.py": D("""\
+            from sqlalchemy.ext.declarative import declarative_base
             class Database:
                 def __init__(self, legacy):
                     self.base = declarative_base()
