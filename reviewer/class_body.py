@@ -226,8 +226,7 @@ class ClassReader:
                     if not type_checking and any(
                             dotted(t.target) == "__tablename__" for t in small.targets):
                         # eNMS: `__tablename__ = type = class_type = "credential"`
-                        _tablename(state, small.value, ex.pos.line(small),
-                                   lambda v: str_expr(v) if v is not None else None)
+                        _tablename(state, small.value, ex.pos.line(small), _body_str)
                     self.unpacked(small, small.value, state, "a chained assignment",
                                   type_checking)
                     continue
@@ -254,8 +253,7 @@ class ClassReader:
                     self.table_hook(attr, ex.pos.line(small), value, state)
             line, end_line = ex.pos.line(small), ex.pos.end_line(small)
             if attr == "__tablename__":
-                _tablename(state, value, line,
-                           lambda v: str_expr(v) if v is not None else None)
+                _tablename(state, value, line, _body_str)
                 continue
             if attr == "__abstract__":
                 state.abstract = value is not None and literal_bool(value) is True
@@ -561,11 +559,9 @@ class ClassReader:
         params = stmt.params.params
         if not params or {"staticmethod", "classmethod"} & set(decorators):
             return
-        every = stmt.params
-        names = [*every.posonly_params, *every.params, *every.kwonly_params]
-        names += [p for p in (every.star_arg, every.star_kwarg) if isinstance(p, cst.Param)]
-        finder = SelfAttrs(ident(params[0].name.value),
-                           frozenset(ident(p.name.value) for p in names[1:]))
+        self_name = ident(params[0].name.value)
+        finder = SelfAttrs(self_name, frozenset(
+            param_names(stmt.params, starred=True) - {self_name}))
         stmt.body.visit(finder)
         state.self_attrs.extend(finder.found)
 
@@ -759,6 +755,11 @@ def _helper_called(ret: cst.Call, stmt: cst.FunctionDef, helpers: Mapping[str, c
         return None
     name = ident(func.attr.value)
     return name if name in helpers else None
+
+
+def _body_str(value: cst.BaseExpression | None) -> StrExpr | None:
+    """A class body's computed ``__tablename__`` as a string expression (no ``cls`` in it)."""
+    return str_expr(value) if value is not None else None
 
 
 def _tablename(state: _ClassState, value: cst.BaseExpression | None, line: int,

@@ -174,7 +174,7 @@ class ClassFacts:
     # ``self.base = declarative_base(...)``, ``self.Column = init_column``): (attribute, what
     # it is, as a name resolvable in the class's module: "declarative_base()" for a call's
     # result, "Column" for a name or for an inner function that hands its arguments on to it).
-    # Read only in modules that make a base or a column (reviewer.class_body.SELF_MADE).
+    # Read only in modules that make a declarative base on ``self`` (reviewer.bodies.SELF_MADE).
     self_attrs: tuple[tuple[str, str], ...] = ()
 
     def binds(self, name: str) -> bool:

@@ -368,11 +368,11 @@ class Resolver:
                 return Ref("external", made.path, made.name,
                            f"{made.qual}()" + (f".{rest}" if rest else ""))
         if made.kind == "class":
+            attr, _, after = rest.partition(".")
             ancestor = self.external_ancestor(made.path, made.name, set())
-            if ancestor is not None and rest.partition(".")[0] not in ancestor[1]:
+            if ancestor is not None and attr not in ancestor[1]:
                 made = Ref("external", qual=ancestor[0])
-            elif rest and (bound := self.self_attr(made, rest.partition(".")[0])):
-                attr, _, after = rest.partition(".")
+            elif attr and (bound := self.self_attr(made, attr)):
                 if bound.endswith("()"):
                     return self.instance(made.path, f"{local}.{attr}", bound[:-2], after,
                                          depth + 1)
