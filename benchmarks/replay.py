@@ -192,7 +192,9 @@ def class_header(lines: Sequence[str], i: int) -> tuple[int, str, str, int] | No
     if m is None:
         return None
     return _indent(lines[i]), m.group(2), " ".join((m.group(4) or "").split()), end
-_TABLENAME = re.compile(r"""^\s*__tablename__\s*(?::[^=]*)?=\s*["']([^"']+)["']""")
+# `__tablename__ = type = "worker"` (eNMS): one literal bound to more names than one
+_TABLENAME = re.compile(
+    r"""^\s*__tablename__\s*(?::[^=]*)?=\s*(?:\w+\s*=\s*)*["']([^"']+)["']""")
 _TABLE_CALL = re.compile(r"""Table\(\s*["']([^"']+)["']""")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
@@ -709,7 +711,8 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
 _OLD_PATH = re.compile(r"^--- a/(.+)$", re.M)
 _NEW_PATH = re.compile(r"^\+\+\+ b/(.+)$", re.M)
 _VERSIONED = re.compile(r"^\s+__versioned__\s*=")
-_LITERAL_TABLE = re.compile(r"""(?:__tablename__\s*=\s*|\bTable\(\s*)["'](\w+)["']""")
+_LITERAL_TABLE = re.compile(
+    r"""(?:__tablename__\s*=\s*(?:\w+\s*=\s*)*|\bTable\(\s*)["'](\w+)["']""")
 
 
 def named_by_diff(diff: str, path: str | None = None) -> set[str]:

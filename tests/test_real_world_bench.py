@@ -361,6 +361,7 @@ from benchmarks.replay import (  # noqa: E402
     PullRequest,
     added_columns,
     judge_pull_request,
+    named_by_diff,
     select_commits,
     summarise,
 )
@@ -467,6 +468,19 @@ def test_replay_naming_names_tables_but_not_mixins() -> None:
     added = added_columns(_diff_adding_everything(text), lambda _: text, "lowercase")
     assert [(a.table, a.column) for a in added] == [
         ("sigmarule", "label"), ("sigmarule", "description")]
+
+
+def test_a_chained_tablename_names_the_table() -> None:
+    """eNMS: ``__tablename__ = type = "worker"`` binds the table name and the polymorphic
+    identity at once; its columns once all came out as ``?Worker``, unlabelled."""
+    text = ('class Worker(AbstractBase):\n    __tablename__ = type = "worker"\n'
+            "    name = db.Column(db.SmallString, unique=True)\n"
+            "class Server(AbstractBase):\n"
+            "    __tablename__ = type = class_type = 'server'\n"
+            "    role = db.Column(db.TinyString)\n")
+    added = added_columns(_diff_adding_everything(text), lambda _: text, None)
+    assert [(a.table, a.column) for a in added] == [("worker", "name"), ("server", "role")]
+    assert named_by_diff(_diff_adding_everything(text)) == {"worker", "server"}
 
 
 @pytest.mark.parametrize(("naming", "tables"), [
