@@ -472,23 +472,28 @@ class FunctionTables(cst.CSTVisitor):
     the function that bound ``x = Table(...)`` adds the column to that table (``appended``, by
     the table call); anywhere else in a function it
     adds one to a table built elsewhere at run time (balrog's base class appends
-    ``data_version`` to every subclass's ``self.t``), which cannot be told: ``unplaced``
-    holds each such column call with the receiver and the function, for an MR007."""
+    ``data_version`` to every subclass's ``self.t``), which cannot be told. So does
+    ``setattr(cls, name, Column(...))`` or ``cls.name = Column(...)`` in a function: it maps a
+    column onto a class it is given at run time (eNMS adds its configured properties so).
+    ``unplaced`` holds each such column call with how it is given, the function and what it
+    lands in, for an MR007."""
 
     def __init__(self) -> None:
         self.tables: list[cst.Call] = []
         self.appended: dict[int, list[cst.Call]] = {}  # by id() of the Table(...) call
-        self.unplaced: list[tuple[cst.Call, str, str]] = []
+        # (column call, how it is given, the function, what it lands in)
+        self.unplaced: list[tuple[cst.Call, str, str, str]] = []
         self.depth = 0
-        # per function: its name, the names it binds to Table(...) and to Column(...)
-        self._scopes: list[tuple[str, dict[str, cst.Call], dict[str, cst.Call]]] = []
+        # per function: its name, the names it binds to Table(...) and to Column(...), and
+        # the classes it defines (a column it sets on one is the class reader's: class_function)
+        self._scopes: list[tuple[str, dict[str, cst.Call], dict[str, cst.Call], set[str]]] = []
         self._classes: list[str] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.depth += 1
         name = ident(node.name.value)
         owner = self._classes[-1] if self._classes and self.depth == 1 else None
-        self._scopes.append((f"{owner}.{name}" if owner else name, {}, {}))
+        self._scopes.append((f"{owner}.{name}" if owner else name, {}, {}, set()))
         return True
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -497,6 +502,8 @@ class FunctionTables(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self._classes.append(ident(node.name.value))  # leave_ClassDef runs either way
+        if self.depth:
+            self._scopes[-1][3].add(ident(node.name.value))
         return self.depth == 0
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
@@ -515,6 +522,11 @@ class FunctionTables(cst.CSTVisitor):
             name = dotted(target.target)
             if name is not None:
                 bound[name] = value
+            if isinstance(target.target, cst.Attribute) and bound is not self._scopes[-1][1] and (
+                not self._defined_here(target.target)
+            ):
+                self.unplaced.append((value, f"given to {name or '<expression>'} = ...",
+                                      self._scopes[-1][0], "class"))
 
     def visit_Call(self, node: cst.Call) -> bool:
         if not self.depth:
@@ -526,7 +538,7 @@ class FunctionTables(cst.CSTVisitor):
             self.tables.append(node)
             return False
         given = node.args[0].value if node.args else None
-        function, bound, columns = self._scopes[-1]
+        function, bound, columns, _classes = self._scopes[-1]
         column = columns.get(given.value) if isinstance(given, cst.Name) else given
         if tail == "append_column" and isinstance(node.func, cst.Attribute) and isinstance(
             column, cst.Call
@@ -534,13 +546,31 @@ class FunctionTables(cst.CSTVisitor):
             receiver = dotted(node.func.value) or "<expression>"
             table = bound.get(receiver)
             if table is None:
-                self.unplaced.append((column, receiver, function))
+                self.unplaced.append((column, f"given to {receiver}.append_column(...)",
+                                      function, "table"))
             else:
                 if id(table) not in self.appended and table not in self.tables:
                     self.tables.append(table)
                 self.appended.setdefault(id(table), []).append(column)
             return False
+        if tail == "setattr" and isinstance(node.func, cst.Name) and len(node.args) == 3:
+            value = node.args[2].value
+            column = columns.get(value.value) if isinstance(value, cst.Name) else value
+            if isinstance(column, cst.Call) and column_spelled(column) and not self._defined_here(
+                node.args[0].value
+            ):
+                receiver = dotted(node.args[0].value) or "<expression>"
+                self.unplaced.append((column, f"given to setattr({receiver}, ...)", function,
+                                      "class"))
+                return False
         return True
+
+
+    def _defined_here(self, target: cst.BaseExpression) -> bool:
+        """Is ``target`` (``Local.token``, ``Local``) a class the function defines itself?"""
+        while isinstance(target, cst.Attribute):
+            target = target.value
+        return isinstance(target, cst.Name) and ident(target.value) in self._scopes[-1][3]
 
 
 def method_name(func: cst.BaseExpression) -> str:

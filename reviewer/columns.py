@@ -263,8 +263,9 @@ class ColumnBuilder(ModuleLevel):
                 if stmt.call is not None and not stmt.type_checking:
                     self.read_table(path, stmt.call, f"{cls.name}.{stmt.attribute}", mixin)
             self.model_class(path, cls)
-        for line, callee, where, within in facts.strays:
-            q = self.resolver.qual(path, callee)
+        for line, callee, where, within, instance_of in facts.strays:
+            q = self.resolver.qual(path, callee) if not instance_of else self.instance_qual(
+                path, instance_of, callee.partition(".")[2])
             if within and (w := self.resolver.qual(path, within)) is not None and is_sqla(
                 w
             ) and tail(w) in INDEX_MAKERS:
@@ -1033,6 +1034,12 @@ class ColumnBuilder(ModuleLevel):
                     found.append((ancestor.path, call.line, call.secondary))
             bound.update(ancestor.facts.names)
         return tuple(found)
+
+    def instance_qual(self, path: str, cls: str, attribute: str) -> str | None:
+        """The qualified name of ``self.<attribute>`` in a method of the class ``cls`` when it
+        is an external object (Resolver.qual for an instance's attribute)."""
+        ref = self.resolver.instance(path, "self", cls, attribute, 0)
+        return ref.qual if ref.kind == "external" else None
 
     def empty_tables(self) -> None:
         """A table needs a primary key, so one with no column read means the reader missed

@@ -346,8 +346,10 @@ class ModuleFacts:
     # (function bodies, lambdas): (line, callee as written, where it is, for the message, the
     # index- or constraint-spelled call it is inside as written, or ""). The inventory blocks on
     # those that resolve to SQLAlchemy's, unless inside SQLAlchemy's Index or a constraint
-    # (a column reference in its expression), so none vanishes.
-    strays: tuple[tuple[int, str, str, str], ...] = ()
+    # (a column reference in its expression), so none vanishes. Last, the module-level class
+    # whose method it is in when the callee is ``self.<attribute>`` (eNMS's ``self.Column``
+    # relay), else "": the callee is an attribute of that class's instance.
+    strays: tuple[tuple[int, str, str, str, str], ...] = ()
     # map_imperatively(...)/mapper(...) in a function or method body onto a table that is no
     # Table(...) call and no query (keylime: cls.db_table, built column by column at run time):
     # (line, callee as written, "().name" when its receiver is no dotted name, the table argument
@@ -605,7 +607,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
         standin_imports=tuple(ImportFacts(str(a), str(b), c, int(d))
                               for a, b, c, d in standin_imports),
         functions=tuple((str(n), int(ln), p) for n, ln, p in functions),
-        strays=tuple((int(n), str(c), str(w), str(i)) for n, c, w, i in strays),
+        strays=tuple((int(n), str(c), str(w), str(i), str(o)) for n, c, w, i, o in strays),
         expressions=tuple((str(n), tuple(map(str, cs))) for n, cs in expressions),
         opaque_mappings=tuple((int(n), str(c), str(t), str(o)) for n, c, t, o in opaque_mappings),
         module_calls=tuple((int(n), str(c), tuple(map(str, a))) for n, c, a in module_calls),

@@ -128,7 +128,7 @@ class _ModuleBuilder:
         self.consumed: set[int] = set()
         self.read_nested: set[int] = set()  # ids of the nested class statements read as classes
         self.hoisted: set[int] = set()  # ids of the class statements of functions read as classes
-        self.strays: list[tuple[int, str, str, str]] = []
+        self.strays: list[tuple[int, str, str, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
         self.opaque_mappings: list[tuple[int, str, str, str]] = []
         self.module_calls: list[tuple[int, str, tuple[str, ...]]] = []
@@ -356,7 +356,7 @@ class _ModuleBuilder:
                 small.visit(finder)
                 for call, outer, within in finder.found:
                     self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
-                                        _stray_where(outer, owner, read), within))
+                                        _stray_where(outer, owner, read), within, ""))
 
     def hoist_classes(self, function: cst.FunctionDef, returns: Returns) -> None:
         """deckhand's ``def __build_tables(...): global BASE; BASE = declarative_base();
@@ -431,7 +431,7 @@ class _ModuleBuilder:
                     if enclosing.rsplit(".", 1)[-1] == "Table":
                         continue  # a table the function builds: function_tables reads it
                     self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
-                                        where, within))
+                                        where, within, ""))
 
     def import_(self, small: cst.Import | cst.ImportFrom) -> None:
         if isinstance(small, cst.Import):
@@ -656,11 +656,14 @@ class _ModuleBuilder:
                     facts, args=facts.args + tuple(self.ex.call(c) for c in appended))
             if (facts.line, facts.callee) not in known:
                 self.tables.append(facts)
-        for column, receiver, function in finder.unplaced:
+        for column, how, function, lands in finder.unplaced:
+            callee = dotted(column.func) or ""
+            owner = function.partition(".")[0] if "." in function else ""
             self.strays.append((
-                self.ex.pos.line(column), dotted(column.func) or "",
-                f"given to {receiver}.append_column(...) in {function}(), which adds it at run "
-                "time to a table masking-reviewer cannot tell from the source", ""))
+                self.ex.pos.line(column), callee,
+                f"{how} in {function}(), which adds it at run time to a {lands} "
+                "masking-reviewer cannot tell from the source", "",
+                owner if callee.startswith("self.") else ""))
 
     def module_binding(self, target: str, value: cst.BaseExpression) -> None:
         """What the resolver follows through a module-level name: ``Base = db.Model``, the
@@ -809,7 +812,9 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
             builder.count_uses(module)
         if "map_imperatively" in text or "mapper(" in text:
             builder.function_mappings(module)
-        if _INDENTED_TABLE.search(text) or ".append_column(" in text:
+        if _INDENTED_TABLE.search(text) or _ATTRIBUTE_COLUMN.search(text) or (
+            ".append_column(" in text or "setattr(" in text
+        ):
             builder.function_tables(module)
         builder.class_imports()
         if "olumn" in text:
@@ -894,7 +899,9 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
 
 
 # a Table( call on an indented line: what FunctionTables looks for (and class bodies' tables)
-_INDENTED_TABLE = re.compile(r"^[ \t]+\S.*\bTable\(", re.MULTILINE)
+_INDENTED_TABLE = re.compile(r"^[ \t]+.*\bTable\(", re.MULTILINE)
+# `cls.enabled = Column(...)` in a function: a column set on a class at run time
+_ATTRIBUTE_COLUMN = re.compile(r"^[ \t]+[\w.]*\w\.\w+[ \t]*=[ \t]*[\w.]*olumn\(", re.MULTILINE)
 
 
 def _factory_classes(function: cst.FunctionDef,
