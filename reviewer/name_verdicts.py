@@ -79,7 +79,9 @@ def _name_only(
             return Classification(m.term.category, "high", _describe(m, written)), False
     if contains_any(tokens, vocab.negative_phrases):
         return None, True
-    if tokens[0] in vocab.flag_prefixes and len(tokens) > 1:
+    if tokens[0] in vocab.flag_prefixes and len(tokens) > 1 and not any(
+        m.start == 0 and m.end == len(tokens) for m in matches
+    ):  # unless the whole name is a term of its own: an enable_password is a password
         return None, True
     # a hash of metadata is metadata: credential_id_hash looks up a credential's ID
     hashed = len(tokens) > 2 and tokens[-1] in vocab.verifier_suffixes
