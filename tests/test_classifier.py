@@ -226,7 +226,7 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="an operator's callsign is their handle (freetakserver: Chat)"),
         pytest.param("enable_password", "db.SmallString",
                      _c("credential", "high", "name 'enable_password'"),
-                     id="a network device's privileged-mode password is no flag (enms: credential)"),
+                     id="a device's privileged-mode password is no flag (enms: credential)"),
         pytest.param("enable_secret", "String(255)",
                      _c("credential", "high", "name 'enable_secret'"),
                      id="the hashed form of the enable password"),
