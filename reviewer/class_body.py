@@ -82,7 +82,8 @@ class ClassReader:
     def class_(self, node: cst.ClassDef) -> ClassFacts:
         bases = tuple(_base_name(a.value) for a in node.bases if a.keyword is None)
         type_args = tuple(_type_args(a.value) for a in node.bases if a.keyword is None)
-        state = _ClassState(helpers=_helpers(block_body(node.body)))
+        state = _ClassState(helpers=_helpers(block_body(node.body)),
+                            methods=_methods(block_body(node.body)))
         # a class body's names are its own: neither an enclosing class's nor a nested one's
         outer, self.ex.class_aliases = self.ex.class_aliases, {}
         try:
@@ -512,9 +513,25 @@ class ClassReader:
         runs while it maps each class. When it (or a module-level function it calls, in this
         file) builds a table, a column, a mapper or a class, the tables it makes are not in the
         source: SQLAlchemy's versioned-rows recipe copies every column of the table into
-        ``<table>_history`` so. Calls into other modules are not followed."""
+        ``<table>_history`` so. So is a method of the class it calls or hands on through
+        ``cls``/``self`` (NextGIS Web's ``event.listen(cls, "mapper_configured",
+        cls.__mapper_configured)``, which builds the versioning tables). Calls into other
+        modules are not followed."""
         calls = _Calls(self.ex.pos)
         node.visit(calls)
+        methods, followed = list(calls.methods), {attr}
+        while methods:
+            method = methods.pop(0)
+            body = state.methods.get(method)
+            if body is None or method in followed:
+                continue
+            followed.add(method)
+            inner = _Calls(self.ex.pos)
+            body.visit(inner)
+            calls.names.extend(inner.names)
+            calls.callees.extend(inner.callees)
+            calls.builds.extend(inner.builds)
+            methods.extend(inner.methods)
         if isinstance(node, cst.Name):
             if node.value == "None":
                 return  # __mapper_cls__ = None: no hook
@@ -705,6 +722,24 @@ class _ClassState:
     injects: tuple[str, ...] = ()  # what a metaclass's __new__ adds to the bases it makes
     # the body's classmethods and staticmethods that only return a call: name -> that call
     helpers: dict[str, cst.Call] = field(default_factory=dict)
+    # the body's methods, by name (a table hook follows those it hands on through cls/self)
+    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
+
+
+def _methods(body: Sequence[cst.BaseStatement]) -> dict[str, cst.FunctionDef]:
+    """The methods a class body defines at its top, by name (the last of a name wins, as the
+    class binds it): plain, class and static methods only. ``cls.domain_name`` of a
+    ``declared_attr`` is the class's column, read as such, not code a hook runs (mailu's
+    ``Email.__declare_last__`` listens on it)."""
+    found: dict[str, cst.FunctionDef] = {}
+    for stmt, _small in statements(body):
+        if isinstance(stmt, cst.FunctionDef):
+            name = ident(stmt.name.value)
+            found.pop(name, None)
+            if {(dotted(uncall(d.decorator)) or "").rsplit(".", 1)[-1] for d in stmt.decorators
+                } <= {"classmethod", "staticmethod"}:
+                found[name] = stmt
+    return found
 
 
 def _helpers(body: Sequence[cst.BaseStatement]) -> dict[str, cst.Call]:
@@ -996,6 +1031,8 @@ class _Calls(cst.CSTVisitor):
         self.names: list[str] = []
         self.callees: list[str] = []  # called by plain name, or passed on as a plain name
         self.builds: list[tuple[str, int]] = []
+        # `cls.x(...)`, or `cls.x` handed to a mapping event: a method of the class, maybe
+        self.methods: list[str] = []
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names.append(ident(node.value))
@@ -1013,6 +1050,11 @@ class _Calls(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name):
             self.callees.append(ident(node.func.value))
+        self.methods.extend(_own_method(node.func))
+        if any(literal_str(a.value) in _MAPPING_EVENTS for a in node.args):
+            # event.listen(cls, "mapper_configured", cls.__mapper_configured): it runs while
+            # the class is mapped (an attribute's "set" listener runs on a write, not here)
+            self.methods.extend(m for a in node.args for m in _own_method(a.value))
         callee = dotted(node.func) or ""
         last = callee.rsplit(".", 1)[-1]
         if (not self.builds or last in _TABLE_MAKERS) and (
@@ -1020,6 +1062,22 @@ class _Calls(cst.CSTVisitor):
             or callee == "type.__new__"
         ):
             self.builds.append((f"{callee}(...)", self.pos.line(node)))
+
+
+# mapper and class events SQLAlchemy fires while it maps a class
+_MAPPING_EVENTS = frozenset({
+    "instrument_class", "after_mapper_constructed", "before_mapper_configured",
+    "mapper_configured", "before_configured", "after_configured", "class_instrument",
+})
+
+
+def _own_method(node: cst.BaseExpression) -> tuple[str, ...]:
+    """``cls.x`` / ``self.x``: the name of a method of the class, maybe."""
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and (
+        node.value.value in ("cls", "self")
+    ):
+        return (ident(node.attr.value),)
+    return ()
 
 
 class ModuleCallables(cst.CSTVisitor):

@@ -1111,6 +1111,32 @@ class Versioned:
                     r"table\.to_metadata\(\.\.\.\) at line 11"))],
         id="__init_subclass__ with to_metadata (the recipe today)",
     ),
+    pytest.param(
+        """\
+import sqlalchemy as sa
+from sqlalchemy import event
+
+
+class Versioned:
+    def __init_subclass__(cls) -> None:
+        event.listen(cls, "mapper_configured", cls.__mapper_configured)
+
+    @classmethod
+    def __mapper_configured(cls, mapper, target):
+        cls.__setup_metadata()
+
+    @classmethod
+    def __setup_metadata(cls):
+        cls.htab = sa.Table(
+            f"{cls.__tablename__}_ht", cls.metadata,
+            *(sa.Column(c.name, c.type) for c in cls.__table__.columns))
+""",
+        HOOK_MODELS,
+        [(6, _hook("Usage", "__init_subclass__", 6, r"sa\.Table\(\.\.\.\) at line 15")),
+         (10, _hook("Config", "__init_subclass__", 6, r"sa\.Table\(\.\.\.\) at line 15"))],
+        id="__init_subclass__ handing SQLAlchemy a method of the class that calls another "
+           "(NextGIS Web's versioning tables)",
+    ),
 ]
 
 
@@ -1152,17 +1178,31 @@ def test_the_entry_the_hook_error_prints_reads_the_history_tables() -> None:
 HARMLESS_HOOKS = [
     pytest.param("""\
 import sqlalchemy
+from sqlalchemy import Column, String
+from sqlalchemy.orm import declared_attr
+
+
+def _journal(target, value):
+    table = target.__table__
+    sqlalchemy.Table(table.name + "_journal", table.metadata, *table.c)
 
 
 class Versioned:
+    @declared_attr
+    def label(cls):
+        return Column(String(80))
+
     @classmethod
     def __declare_last__(cls):
         sqlalchemy.event.listen(cls.secret, "set", cls._lower, retval=True)
+        sqlalchemy.event.listen(cls.label, "set", cls._lower, retval=True)
 
     @staticmethod
     def _lower(target, value, *_):
+        _journal(target, value)
         return value.lower()
-""", id="__declare_last__ that registers a listener (mailu's)"),
+""", id="__declare_last__ that registers a listener, on a declared_attr column too: what the "
+        "listener does runs on a write, not while mapping (mailu's, kotti's)"),
     pytest.param("""\
 from sqlalchemy import Table, event
 
