@@ -605,11 +605,15 @@ def tables_blocked_at(root: Path, errors: Sequence[Mapping[str, Any]]) -> set[st
     return tables
 
 
+_HOOK_FILE = re.compile(r"^class [\w.]+: [\w.]+ \(([^()\s]+\.py):\d+\) ")
+
+
 def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
                   errors: Sequence[Mapping[str, Any]],
                   blocked_tables: Iterable[str] = ()) -> list[Pair]:
     """The missing columns nothing blocks on: no MR007 in any file their table's labels name
-    nor on the class statement that names the table (``blocked_tables``), and, for a table
+    nor on the class statement that names the table (``blocked_tables``) nor naming the
+    file of a mapping hook (the tables it builds are declared there), and, for a table
     with columns a third-party base adds (labelled at the package's ``site-packages:`` path)
     and none found, no MR007 naming a class of that module (the reader reports an unknown base
     on the model that derives from it, in the repository, and reads none of that model's
@@ -619,8 +623,12 @@ def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
     A column the reader misses behind an MR007 fails closed; one missing without any error is
     the silent pass the tool must never produce.
     """
-    blocked_paths = {e.get("path") for e in errors}
     messages = [str(e.get("message", "")) for e in errors]
+    # a mapping hook's MR007 sits on each class it runs for and names the hook's own file,
+    # where the tables it builds are declared (NextGIS Web's versioning tables)
+    blocked_paths = {e.get("path") for e in errors} | {
+        m.group(1) for msg in messages if "while SQLAlchemy maps the class" in msg
+        for m in [_HOOK_FILE.search(msg)] if m is not None}
     paths_of: dict[str, set[str]] = {}
     for r in labels:
         paths_of.setdefault(r.table, set()).add(r.path)

@@ -788,6 +788,24 @@ def test_a_missing_column_without_an_mr007_on_its_table_is_a_silent_miss() -> No
     assert silent_misses(missing, labels, errors) == [("events", "ip")]
 
 
+def test_an_mr007_on_a_mapping_hook_covers_the_tables_the_hooks_file_builds() -> None:
+    """NextGIS Web: the versioning mixin's __init_subclass__ (extension.py) builds the _et/_ht
+    tables while SQLAlchemy maps each model; the MR007 is at the model's class statement and
+    names the hook's file, where the labels place those tables. A file another kind of error
+    names (a base's) covers nothing."""
+    from benchmarks.real_world import silent_misses
+
+    labels = [LabelRow("p", "v/extension.py", "attachment_ht", "keyname", "none", "", ""),
+              LabelRow("p", "base.py", "notes", "body", "free_text", "", "")]
+    hook = ("class Attachment: VersioningMixin.__init_subclass__ (v/extension.py:544) builds "
+            "sa.Table(...) at line 761 while SQLAlchemy maps the class, so the tables ...")
+    base = "class Note: its base Base (base.py:3) cannot be read ..."
+    errors = [{"path": "attachment/model.py", "line": 64, "message": hook},
+              {"path": "note/model.py", "line": 9, "message": base}]
+    missing = [("attachment_ht", "keyname"), ("notes", "body")]
+    assert silent_misses(missing, labels, errors) == [("notes", "body")]
+
+
 def test_an_mr007_on_the_class_that_names_a_table_covers_its_mixin_columns(
         tmp_path: Path) -> None:
     """websauna: each model declares only ``__tablename__`` over mixin columns and is mapped
