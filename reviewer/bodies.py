@@ -565,7 +565,6 @@ class FunctionTables(cst.CSTVisitor):
                 return False
         return True
 
-
     def _defined_here(self, target: cst.BaseExpression) -> bool:
         """Is ``target`` (``Local.token``, ``Local``) a class the function defines itself?"""
         while isinstance(target, cst.Attribute):
