@@ -522,9 +522,9 @@ class FunctionTables(cst.CSTVisitor):
             name = dotted(target.target)
             if name is not None:
                 bound[name] = value
-            if isinstance(target.target, cst.Attribute) and bound is not self._scopes[-1][1] and (
+            if isinstance(target.target, cst.Attribute) and column_spelled(value) and (
                 not self._defined_here(target.target)
-            ):
+            ):  # `cls.enabled = Column(...)`: set on a class at run time
                 self.unplaced.append((value, f"given to {name or '<expression>'} = ...",
                                       self._scopes[-1][0], "class"))
 
