@@ -303,6 +303,21 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from sqlalchemy_utils import generic_relationship
+        class AuditEvent(Base):
+            __tablename__ = "audit_events"
+            id = Column(Integer, primary_key=True)
+            object_type = Column(String)
+            object_id = Column(Integer)
+            object = generic_relationship(object_type, object_id)
+        """,
+        [("audit_events", "id", "id", False, None, 8),
+         ("audit_events", "object_type", "object_type", True, None, 9),
+         ("audit_events", "object_id", "object_id", True, None, 10)],
+        id="sqlalchemy-utils generic_relationship builds no column (digitalmarketplace-api)",
+    ),
+    pytest.param(
+        """\
         from uuid import UUID
         from coaster.sqlalchemy import (BaseScopedIdNameMixin, CoordinatesMixin, ModelBase,
                                         NoIdMixin, RoleMixin, relationship, with_roles)
