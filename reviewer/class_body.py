@@ -20,6 +20,7 @@ from reviewer.bodies import (
     SelfAttrs,
     SelfCalls,
     TypeCalls,
+    column_spelled,
     injected_bases,
     nested_calls,
 )
@@ -422,6 +423,8 @@ class ClassReader:
             if self.ex.any_self_made:
                 self.self_attrs(stmt, state, decorators)
         if not declared:
+            if not type_checking:
+                self.decorator_column(stmt, state, attr, decorators)
             return
         first = self.first_line(stmt)
         if attr == "__tablename__":
@@ -464,6 +467,25 @@ class ClassReader:
             Stmt(attr, first, end_line, annotation, call, decorators, labels, type_checking,
                  through, nested, via=via)
         )
+
+    def decorator_column(self, stmt: cst.FunctionDef, state: _ClassState, attr: str,
+                         decorators: tuple[str, ...]) -> None:
+        """``@aggregated('followers', Column(Integer))``: a decorator given a column that
+        SQLAlchemy maps under the method's name (SQLAlchemy-Utils' aggregated is a declared_attr
+        returning it). Read as that column wrapped in the decorator's call, so it stands when
+        the decorator is declared to return what it is given, and blocks otherwise."""
+        for decorator in stmt.decorators:
+            wrapper = decorator.decorator
+            if not isinstance(wrapper, cst.Call):
+                continue
+            given = [a.value for a in wrapper.args if column_spelled(a.value)]
+            if given and isinstance(given[-1], cst.Call):
+                end_line = self.ex.pos.end_line(stmt)
+                state.stmts.append(Stmt(
+                    attr, self.first_line(stmt), end_line, None,
+                    self.ex.call(given[-1], end_line), decorators,
+                    self.ex.labels_in(decorator, stmt), False, self.ex.call(wrapper, end_line)))
+                return
 
     def subclass_tablenames(self, body: cst.BaseSuite, cls: str, guards: tuple[str, ...],
                             state: _ClassState) -> None:

@@ -76,11 +76,11 @@ class ColumnBuilder(ModuleLevel):
         where = f"{node.facts.name}.{bound_as or stmt.attribute}"
         if stmt.type_checking:
             return None  # never runs; the else branch (if any) was kept instead
-        if stmt.decorators and not any(
+        if stmt.decorators and stmt.through is None and not any(
             (q := self.resolver.qual(path, d)) is not None and "declared_attr" in q
             for d in stmt.decorators
         ):
-            return None
+            return None  # a method; one whose decorator is given a column has `through`
         if stmt.via is not None:
             # cls.helper() runs on the mapped class: a class before the helper's in its MRO
             # that binds the name gives the column instead, which is not read

@@ -318,6 +318,21 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from sqlalchemy_utils import aggregated
+        class Group(Base):
+            __tablename__ = "groups"
+            id = Column(Integer, primary_key=True)
+            @aggregated("followers", Column(Integer, default=0, nullable=False))
+            def follower_count(self):
+                return func.count("1")
+        """,
+        [("groups", "id", "id", False, None, 8),
+         ("groups", "follower_count", "follower_count", False, None, 9)],
+        id="sqlalchemy-utils @aggregated maps the column it is given under the method's name "
+           "(open-event-server)",
+    ),
+    pytest.param(
+        """\
         from uuid import UUID
         from coaster.sqlalchemy import (BaseScopedIdNameMixin, CoordinatesMixin, ModelBase,
                                         NoIdMixin, RoleMixin, relationship, with_roles)
@@ -602,6 +617,26 @@ def test_an_external_call_in_a_model_blocks_naming_the_config_key_that_declares_
         r"\"acme_audit\.versioned\" = \{ columns = \[\] \}",
         error.message,
     ), error.message
+
+
+def test_a_decorator_given_a_column_blocks_unless_declared_to_return_it() -> None:
+    """An unknown decorator handed a Column(...) may map it under the method's name, as
+    SQLAlchemy-Utils' @aggregated does: it blocks where the decorator is, naming the entry."""
+    inventory = scan("""\
+        from acme_counts import counted
+        class Group(Base):
+            __tablename__ = "groups"
+            id = Column(Integer, primary_key=True)
+            @counted("followers", Column(Integer))
+            def follower_count(self):
+                return 1
+        """)
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 9)
+    assert error.message.startswith(
+        "Group.follower_count: cannot resolve counted(...) (from the package 'acme_counts')")
+    assert '"acme_counts.counted" = { kind = "passthrough"' in error.message, error.message
+    assert [(c.table, c.column) for c in inventory.columns] == [("groups", "id")]
 
 
 @pytest.mark.parametrize(("declared", "errors"), [
