@@ -10,10 +10,10 @@ local name that every assignment in its function binds to such a use is one too
 (``info = node.driver_info or {}``, ``dict(node.driver_info)``, ``.copy()``).
 
 What counts as a key: a string literal that looks like a key (a word, dots and dashes
-allowed) in a subscript (``e['k']``, stored or read), ``e.get('k')``, ``e.pop('k')``,
-``e.setdefault('k', ...)``, ``e.update({'k': ...})`` / ``e.update(k=...)``, a dict literal or
-``dict(k=...)`` assigned to the attribute, or passed for it to the model's constructor
-(``Node(driver_info={...})``).
+allowed) in a subscript (``e['k']``, stored or read; ``e['a']['k']`` is the key ``a.k``),
+``e.get('k')``, ``e.pop('k')``, ``e.setdefault('k', ...)``, ``e.update({'k': ...})`` /
+``e.update(k=...)``, a dict literal or ``dict(k=...)`` assigned to the attribute, or passed for
+it to the model's constructor (``Node(driver_info={...})``).
 """
 
 from __future__ import annotations
@@ -209,9 +209,15 @@ class _Reader:
     def _uses(self, node: ast.AST, owner: str | None,
               aliases: Mapping[str, ColumnKey]) -> Iterator[tuple[ColumnKey, StoredKey]]:
         if isinstance(node, ast.Subscript):
-            key = _key(node.slice)
-            column = None if key is None else self._blob(node.value, owner, aliases)
-            if key is not None and column is not None:
+            key, inner = _key(node.slice), node.value
+            # a key inside a key is the blob's too, named by its path: open-event-server reads
+            # the BigBlueButton password at stream.extra['response']['moderatorPW']
+            while key is not None and isinstance(inner, ast.Subscript):
+                outer = _key(inner.slice)
+                key = None if outer is None else f"{outer}.{key}"
+                inner = inner.value
+            column = None if key is None else self._blob(inner, owner, aliases)
+            if key is not None and column is not None and KEY.fullmatch(key):
                 use: KeyUse = "stores" if isinstance(node.ctx, ast.Store) else "reads"
                 yield self._found(column, key, use, node.lineno)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):

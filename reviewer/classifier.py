@@ -359,7 +359,8 @@ def classify_in_context(column: Column, context: Context | None = None,
             "credential", "high",
             f"string primary key of table '{context.table}', beside '{context.expiry}'{owner}, "
             "and no other column holds the secret: the key is the secret")
-    bare = [t for t in tokens if t in vocab.bare_secrets]
+    bare = [t for t in tokens if t in vocab.bare_secrets
+            and (t not in vocab.bare_alone or len(tokens) == 1)]
     where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
     if base is not None and base.confidence == "low" and not bare:
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
@@ -380,7 +381,10 @@ def classify_in_context(column: Column, context: Context | None = None,
     # hash there is of the secret, whatever qualifies it (kitchenowl:
     # challenge_password_reset.challenge_hash, the mailed reset token's sha256)
     secret_row = context.secret_table and (
-        tokens[-1] in _HASH_HEADS or not _names_the_owner(tokens, context.table, vocab))
+        tokens[-1] in _HASH_HEADS or not _names_the_owner(tokens, context.table, vocab)) and (
+        # a status's or a type's code names a category of rows (sbc-auth:
+        # invitations.invitation_status_code), not the secret one row holds
+        not any(tokens[:-1][-len(s):] == s for s in vocab.metadata_suffixes))
     if (bare and tokens[-1] == bare[-1] and secret_row
             and (base is None or base.confidence == "low")):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any

@@ -78,6 +78,7 @@ class Vocabulary:
     # [context]: evidence from the table, the siblings and the comments
     secret_tables: tuple[tuple[str, ...], ...] = ()
     bare_secrets: frozenset[str] = frozenset()
+    bare_alone: frozenset[str] = frozenset()
     expiry_siblings: frozenset[str] = frozenset()
     expiry_heads: frozenset[str] = frozenset()
     person_tables: frozenset[str] = frozenset()
@@ -333,6 +334,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         sibling_suffixes=tuple(_strs(similar, "sibling_suffixes")),
         secret_tables=_phrases(ctx, "secret_tables"),
         bare_secrets=frozenset("_".join(normalize(n)) for n in _strs(ctx, "bare_secrets")),
+        bare_alone=frozenset("_".join(normalize(n)) for n in _strs(ctx, "bare_alone")),
         expiry_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "expiry_siblings")),
         expiry_heads=frozenset(map(snake_norm, _strs(ctx, "expiry_heads"))),
         person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),

@@ -121,6 +121,17 @@ def parse_connection(printer):
             [("printers", "properties", "password", "reads", "fleet/images.py", 3)],
             id="the same attribute of an object that is no model is not the column"),
         pytest.param(
+            {"fleet__meetings": '''\
+                def join_url(printer):
+                    meeting = printer.extra['response']['meetingID']
+                    return meeting, printer.extra['response']['moderatorPW']
+                '''},
+            [("printers", "extra", "response", "reads", "fleet/meetings.py", 2),
+             ("printers", "extra", "response.meetingID", "reads", "fleet/meetings.py", 2),
+             ("printers", "extra", "response.moderatorPW", "reads", "fleet/meetings.py", 3)],
+            id="a key inside a key is the blob's too, by its path (open-event-server: "
+               "BigBlueButton's moderatorPW in video_streams.extra)"),
+        pytest.param(
             {"fleet__conductor": '''\
                 def refresh(conn):
                     conn.control_info.setdefault('api_token', 'x')

@@ -410,6 +410,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("prompt_tokens", None, id="a language model's prompt token count"),
         pytest.param("completion_tokens", None, id="a language model's completion token count"),
         pytest.param("tokens_consumed", None, id="a language model's usage, as a JSON key"),
+        pytest.param("ag.metrics.tokens", None,
+                     id="a trace's token counts, as a nested JSON key's path (agenta)"),
         pytest.param("ssh_search_key", "String(60)", id="a fingerprint to look a key up by"),
         pytest.param("boarding_pass", "String(20)", id="a pass no account owns is a ticket"),
         pytest.param("consumer_key", "sa.Unicode",
@@ -2847,6 +2849,50 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 notification_uri = Column(UnicodeText)
             """, ("auth_client", "notification_uri"), (None, None, None),
             id="negative: an OAuth client's notification endpoint (lastuser, funnel)"),
+        pytest.param("""
+            class RoleInvite(Base):
+                __tablename__ = "role_invites"
+                id = Column(Integer, primary_key=True)
+                email = Column(String)
+                hash = Column(String, default=generate_hash)
+                status = Column(String, default="pending")
+            """, ("role_invites", "hash"),
+            ("credential", "high", "name token 'hash' in table 'role_invites'"),
+            id="an invitation's hash is what its link carries (open-event-server)"),
+        pytest.param("""
+            class Invitation(Base):
+                __tablename__ = "invitations"
+                id = Column(Integer, primary_key=True)
+                token = Column(String(100))
+                invitation_status_code = Column(String(15), ForeignKey("invitation_statuses.code"))
+            """, ("invitations", "invitation_status_code"), (None, None, None),
+            id="negative: an invitation's status code is a category (sbc-auth)"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(Integer, primary_key=True)
+                title = Column(String)
+                complex_field_values = Column(JSON)
+            """, ("sessions", "complex_field_values"), (None, None, None),
+            id="negative: a qualified value in a sessions table is the qualifier's "
+               "(open-event-server's talks)"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(String(64), primary_key=True)
+                value = Column(JSON)
+            """, ("sessions", "value"),
+            ("credential", "high", "name token 'value' in table 'sessions'"),
+            id="a sessions table's bare value is the session"),
+        pytest.param("""
+            class UserApiKey(Base):
+                __tablename__ = "userapikey"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("user.id"))
+                token_jti = Column(UnicodeText, index=True, unique=True)
+                token_exp = Column(DateTime)
+            """, ("userapikey", "token_jti"), (None, None, None),
+            id="negative: a JWT's ID names the token, it is not the token (openrelik-server)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
