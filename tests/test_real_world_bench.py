@@ -306,6 +306,9 @@ def test_a_held_out_cohort_is_reported_apart_and_within_its_split(tmp_path: Path
     assert groups([*runs[:1], fresh]) == ["development", "development C"]
     assert figures("development C", [*runs[:1], fresh]).projects == ("fresh",)
     assert figures("development", [*runs[:1], fresh]).projects == ("dev", "fresh")
+    # a project skipped for want of labels adds no nameless or empty cohort row
+    unlabelled = ProjectRun("unlabelled", "development", "skipped: no labels file yet")
+    assert groups([*runs[:1], fresh, unlabelled]) == ["development", "development C"]
 
 
 @pytest.mark.parametrize(("groups_in_split", "expected"), [
