@@ -106,6 +106,13 @@ class ClassReader:
                 chosen[stmt.attribute] = dataclasses.replace(stmt, alternatives=earlier)
             else:
                 chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
+        for name, line, branch in state.rebound:
+            prev = chosen.get(name)
+            if prev is not None and not prev.type_checking and prev.line < line and not branch:
+                # zeeguu: `correct = db.Column(...)`, then `@property def correct(self)`: the
+                # class binds the property, and SQLAlchemy never sees the column. A method in
+                # a branch that may not run leaves the column possible (fail closed).
+                del chosen[name]
         refs: dict[str, ColRef] = {}
         for ref in state.col_refs:
             refs.pop(ref.attribute, None)
@@ -179,7 +186,7 @@ class ClassReader:
                 continue
             if isinstance(stmt, cst.If):
                 guarded = _is_type_checking(stmt.test)
-                start = len(state.stmts)
+                start, rebound = len(state.stmts), len(state.rebound)
                 self.class_body(
                     block_body(stmt.body), state, type_checking=guarded or type_checking
                 )
@@ -191,11 +198,16 @@ class ClassReader:
                 if not guarded:  # either branch may be the one that runs
                     state.stmts[start:] = [dataclasses.replace(s, conditional=True)
                                            for s in state.stmts[start:]]
+                    state.rebound[rebound:] = [(n, line, True)
+                                               for n, line, _ in state.rebound[rebound:]]
                 continue
             if isinstance(stmt, (cst.Try, cst.TryStar, cst.With)):
                 # every block that may run is read, as for if/else
+                rebound = len(state.rebound)
                 for block in blocks_of(stmt):
                     self.class_body(block, state, type_checking=type_checking)
+                state.rebound[rebound:] = [(n, line, True)  # may stop before the method
+                                           for n, line, _ in state.rebound[rebound:]]
                 continue
             if isinstance(stmt, (cst.For, cst.While)):
                 finder = Builds(COLUMN_FACTORIES)
@@ -215,6 +227,7 @@ class ClassReader:
             if isinstance(stmt, cst.ClassDef):
                 if not type_checking:
                     state.names.append(ident(stmt.name.value))
+                    state.rebound.append((ident(stmt.name.value), self.first_line(stmt), False))
                 continue
             target: cst.BaseExpression | None = None
             value: cst.BaseExpression | None = None
@@ -424,7 +437,10 @@ class ClassReader:
                 self.self_attrs(stmt, state, decorators)
         if not declared:
             if not type_checking:
+                before = len(state.stmts)
                 self.decorator_column(stmt, state, attr, decorators)
+                if len(state.stmts) == before:
+                    state.rebound.append((attr, self.first_line(stmt), False))
             return
         first = self.first_line(stmt)
         if attr == "__tablename__":
@@ -738,6 +754,8 @@ class _ClassState:
     sealed: list[tuple[str, str, int]] = field(default_factory=list)
     self_attrs: list[tuple[str, str]] = field(default_factory=list)
     col_refs: list[ColRef] = field(default_factory=list)
+    # names a method or a nested class binds again after a column: (name, line, in a branch)
+    rebound: list[tuple[str, int, bool]] = field(default_factory=list)
     subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
         default_factory=list)
     table_hooks: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)

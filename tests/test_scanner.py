@@ -404,6 +404,34 @@ CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from sqlalchemy import Boolean
+            LEGACY = False
+            class Outcome(Base):
+                __tablename__ = "outcomes"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                correct = Column(Boolean, nullable=False)
+                label = Column(String)
+                kind = Column(String)
+                @property
+                def correct(self) -> bool:
+                    return True
+                class label:
+                    pass
+                if LEGACY:
+                    def kind(self) -> str:
+                        return ""
+                def note(self) -> str:
+                    return ""
+                note = Column(Text)
+            """)},
+        None,
+        [Row("outcomes", "id", "Outcome", "id", 10, nullable=False),
+         Row("outcomes", "kind", "Outcome", "kind", 13),
+         Row("outcomes", "note", "Outcome", "note", 24)],
+        id="a method or class the body binds after a column replaces it; one in a branch may not",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             from typing import TYPE_CHECKING
             class User(Base):
                 __tablename__ = "users"
