@@ -9,15 +9,17 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
-from reviewer.facts import COLUMN_CALLEES, INDEX_MAKERS
+from reviewer.facts import COLUMN_CALLEES, IMPORTED, INDEX_MAKERS, flask_ext
 from reviewer.syntax import block_body, dotted, ident, param_names, statements
 
 # A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
 # here: conda-store's sha256 = datastructure_hash(spec) is a checksum, not a secret.
 SEALING = re.compile(r"encrypt|fernet|\bseal|_seal", re.IGNORECASE)
 # A module whose class makes a declarative base on ``self`` (eNMS: ``self.base =
-# declarative_base(...)`` in Database.__init__): only there are methods read for SelfAttrs.
-SELF_MADE = re.compile(r"\bself\.\w+\s*=\s*[\w.]*\b(?:declarative_base|registry)\(")
+# declarative_base(...)`` in Database.__init__; skylines of 2013: ``self.db = SQLAlchemy(self)``
+# in its Flask application class): only there are methods read for SelfAttrs.
+SELF_MADE = re.compile(
+    r"\bself\.\w+\s*=\s*[\w.]*\b(?:declarative_base|registry|SQLAlchemy)\(")
 
 
 class Returns(cst.CSTVisitor):
@@ -642,20 +644,55 @@ class SelfAttrs(cst.CSTVisitor):
     declarative_base(...)`` is ("base", "declarative_base()"), ``self.Text = Text`` is ("Text",
     "Text"), and ``self.Column = init_column``, where ``init_column`` is a function of the
     method that hands its arguments on (``return Column(column_type, *args, **kwargs)``), is
-    ("Column", "Column"). Anything else bound, or a name the method binds itself (a parameter,
-    a local), is ("name", ""): not known, since the names are resolved in the module. Nested
-    functions and classes have their own ``self``."""
+    ("Column", "Column"). A name the method imports itself is spelled from its module:
+    ``from flask.ext.sqlalchemy import SQLAlchemy; self.db = SQLAlchemy(self)`` is ("db",
+    "flask_sqlalchemy:SQLAlchemy()") (skylines of 2013). Anything else bound, or a name the
+    method binds itself (a parameter, a local), is ("name", ""): not known, since the names are
+    resolved in the module. Nested functions and classes have their own ``self``."""
 
     def __init__(self, self_name: str, params: frozenset[str]) -> None:
         self.self_name = self_name
         self.local = set(params)  # names the method binds: not the module's
+        # names the method imports: local -> (module, the name imported from it, "" for a module)
+        self.imported: dict[str, tuple[str, str]] = {}
         self.bound: list[tuple[str, str]] = []
         self.relays: dict[str, str] = {}  # inner function -> the callee it hands its arguments to
 
     @property
     def found(self) -> list[tuple[str, str]]:
-        return [(attr, "" if made.split(".")[0].removesuffix("()") in self.local else made)
-                for attr, made in self.bound]
+        out = []
+        for attr, made in self.bound:
+            name = re.split(r"[.(]", made, maxsplit=1)[0]
+            if name in self.imported:
+                module, imported = self.imported[name]
+                after = made[len(name):]
+                out.append((attr, f"{module}{IMPORTED}{imported}{after}" if imported
+                            else f"{module}{IMPORTED}{after.removeprefix('.')}"))
+            else:
+                out.append((attr, "" if name in self.local else made))
+        return out
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        names = () if isinstance(node.names, cst.ImportStar) else node.names
+        module = flask_ext(dotted(node.module) or "") if node.module is not None else ""
+        for alias in names:
+            name = dotted(alias.name) or ""
+            local = ident(alias.asname.name.value) if isinstance(
+                alias.asname, cst.AsName) and isinstance(alias.asname.name, cst.Name) else name
+            if node.relative or not module or not name:
+                self.local.add(local)  # a relative import: not followed, not known
+            else:
+                self.imported[local] = (module, name)
+        return False
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            full = flask_ext(dotted(alias.name) or "")
+            if isinstance(alias.asname, cst.AsName) and isinstance(alias.asname.name, cst.Name):
+                self.imported[ident(alias.asname.name.value)] = (full, "")
+            else:
+                self.imported[full.split(".")[0]] = (full.split(".")[0], "")  # `import a.b`
+        return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         relayed = _relayed(node)

@@ -380,7 +380,21 @@ INDEX_MAKERS = frozenset({
 # Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
 # 0.8, extensions themselves shipped in the `flaskext` namespace package (Flask-SQLAlchemy up
 # to 0.15 was `flaskext.sqlalchemy`). Code of those eras imports them so.
+# How ClassFacts.self_attrs spells a name the method imports itself: "module:name" (no dotted
+# name has a colon), resolved from that module, not from the file's own bindings
+IMPORTED = ":"
+
 FLASK_EXT_PACKAGES = ("flask.ext", "flaskext")
+_FLASK_EXT_PREFIXES = tuple(f"{package}." for package in FLASK_EXT_PACKAGES)
+
+
+def flask_ext(module: str) -> str:
+    """``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy`` -> ``flask_sqlalchemy``."""
+    for prefix in _FLASK_EXT_PREFIXES:
+        if module.startswith(prefix) and len(module) > len(prefix):
+            head, _, rest = module[len(prefix):].partition(".")
+            return f"flask_{head}" + (f".{rest}" if rest else "")
+    return module
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
 _SQLA_IMPORT = re.compile(

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal, TypeGuard, TypeVar
 
 from reviewer.externals import Externals, canonical, tablename_expr
-from reviewer.facts import unread_error
+from reviewer.facts import IMPORTED, unread_error
 from reviewer.facts_pool import FactsPool
 
 if TYPE_CHECKING:
@@ -240,6 +240,9 @@ class Resolver:
             # class DataTable(TruncateString("name"), Base): a base made by a call in the class
             # statement (ClassReader) is what the call returns, as for `Base = make_base()`
             return self.instance(path, name, name[:-2], "", depth)
+        if IMPORTED in name:  # imported by the method that binds it (SelfAttrs)
+            module, _, rest = name.partition(IMPORTED)
+            return self.resolve_module(module, rest, depth, path, len(module.split(".")))
         head, _, rest = name.partition(".")
         declared = self.declared_here(path, head)
         if declared is not None:
@@ -369,15 +372,18 @@ class Resolver:
                            f"{made.qual}()" + (f".{rest}" if rest else ""))
         if made.kind == "class":
             attr, _, after = rest.partition(".")
-            ancestor = self.external_ancestor(made.path, made.name, set())
-            if ancestor is not None and attr not in ancestor[1]:
-                made = Ref("external", qual=ancestor[0])
-            elif attr and (bound := self.self_attr(made, attr)):
+            # what the class's own methods bind on self comes first: the instance attribute
+            # hides the base's (skylines of 2013: `class SkyLines(Flask)` binds `self.db =
+            # SQLAlchemy(self)`, and `db = app.db`)
+            if attr and (bound := self.self_attr(made, attr)):
                 if bound.endswith("()"):
                     return self.instance(made.path, f"{local}.{attr}", bound[:-2], after,
                                          depth + 1)
                 return self.resolve(made.path, f"{bound}.{after}" if after else bound,
                                     depth + 1)
+            ancestor = self.external_ancestor(made.path, made.name, set())
+            if ancestor is not None and attr not in ancestor[1]:
+                made = Ref("external", qual=ancestor[0])
         if made.kind == "external":
             qual = f"{made.qual}()" + (f".{rest}" if rest else "")
             return Ref("external", path, local, qual)

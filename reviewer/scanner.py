@@ -61,6 +61,7 @@ from reviewer.facts import (
     Stmt,
     StrExpr,
     TablenameKind,
+    flask_ext,
     mentions_sqlalchemy,
 )
 from reviewer.module_functions import (
@@ -720,9 +721,6 @@ class _ModuleBuilder:
         )
 
 
-_FLASK_EXT_PREFIXES = tuple(f"{package}." for package in FLASK_EXT_PACKAGES)
-
-
 def public_bindings(value: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]]:
     """``public(Model=declarative_base(), VERSION=...)``: the names atpublic's ``public`` (or a
     project's own, as Mailman's ``mailman.public``) binds at module level, with their values;
@@ -732,15 +730,6 @@ def public_bindings(value: cst.BaseExpression) -> list[tuple[str, cst.BaseExpres
             and all(a.keyword is not None and not a.star for a in value.args)):
         return []
     return [(ident(a.keyword.value), a.value) for a in value.args if a.keyword is not None]
-
-
-def flask_ext(module: str) -> str:
-    """``flask.ext.sqlalchemy`` and ``flaskext.sqlalchemy`` -> ``flask_sqlalchemy``."""
-    for prefix in _FLASK_EXT_PREFIXES:
-        if module.startswith(prefix) and len(module) > len(prefix):
-            head, _, rest = module[len(prefix):].partition(".")
-            return f"flask_{head}" + (f".{rest}" if rest else "")
-    return module
 
 
 def _import_aliases(body: Sequence[cst.BaseStatement]) -> dict[str, str]:

@@ -147,6 +147,34 @@ CASES = [
            "db.Column of db = Database() (eNMS); a chained __tablename__",
     ),
     pytest.param(
+        # skylines of 2013: the Flask application class binds its Flask-SQLAlchemy on self,
+        # from an import of the method's own, and the models use `db = app.db`
+        {"app/application.py": D("""\
+            from flask import Flask
+            class Site(Flask):
+                def __init__(self):
+                    super().__init__(__name__)
+                    self.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+                    self.add_sqlalchemy()
+                def add_sqlalchemy(self):
+                    from flask_sqlalchemy import SQLAlchemy
+                    self.db = SQLAlchemy(self)
+            app = Site()
+            db = app.db
+            """),
+         "app/m.py": V + D("""\
+            from app.application import db
+            class User(db.Model):
+                __tablename__ = "users"
+                id = db.Column(db.Integer, primary_key=True)
+                password = db.Column(db.String(128), info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("users", "id", "User", "id", 5, nullable=False),
+         Row("users", "password", "User", "password", 6, (PRIV,))],
+        id="a Flask application class's own method binds db on self (skylines of 2013)",
+    ),
+    pytest.param(
         {"app/db.py": FSA + D("""\
             from flask_sqlalchemy.model import DefaultMeta
             db = SQLAlchemy()
@@ -3525,3 +3553,49 @@ def test_a_format_the_reader_cannot_evaluate_names_no_class(name: str) -> None:
     assert re.match(r"^type\(\.\.\.\) in HasNotes\.notes makes a class for Page whose name cannot "
                     r"be computed from the source", inventory.errors[0].message), (
         inventory.errors[0].message)
+
+
+APP_DB_IMPORTS = [
+    pytest.param("from flask.ext.sqlalchemy import SQLAlchemy", "SQLAlchemy(self)", True,
+                 id="flask.ext.sqlalchemy, Flask before 1.0"),
+    # the module is only read for such bindings when the text says SQLAlchemy(...) (SELF_MADE)
+    pytest.param("from flask_sqlalchemy import SQLAlchemy as FSA", "FSA(self)", False,
+                 id="imported under another name: not looked for, blocks"),
+    pytest.param("import flask_sqlalchemy as fsa", "fsa.SQLAlchemy(self)", True,
+                 id="the module under another name"),
+    pytest.param("import flask_sqlalchemy", "flask_sqlalchemy.SQLAlchemy(self)", True,
+                 id="the module"),
+    pytest.param("from .extensions import make_db", "make_db(self)", False,
+                 id="a relative import is not followed: blocks"),
+]
+
+
+@pytest.mark.parametrize(("imports", "made", "read"), APP_DB_IMPORTS)
+def test_an_application_method_binds_db_on_self_from_its_own_import(
+        imports: str, made: str, read: bool) -> None:
+    """skylines of 2013: `db = app.db`, where the Flask application class binds `self.db` in
+    a method that imports Flask-SQLAlchemy itself; what cannot be followed blocks."""
+    inventory = scan({
+        "app/application.py": D(f"""\
+            from flask import Flask
+            class Site(Flask):
+                def add_sqlalchemy(self):
+                    {imports}
+                    self.db = {made}
+            app = Site()
+            db = app.db
+            """),
+        "app/m.py": V + D("""\
+            from app.application import db
+            class User(db.Model):
+                __tablename__ = "users"
+                id = db.Column(db.Integer, primary_key=True)
+                password = db.Column(db.String(128), info={"v": ColumnVisibility.PRIVATE})
+            """)})
+    if read:
+        assert inventory.errors == ()
+        assert [(c.table, c.column, c.labels) for c in inventory.columns] == [
+            ("users", "id", ()), ("users", "password", (PRIV,))]
+    else:
+        assert [(e.path, e.line) for e in inventory.errors] == [("app/m.py", 3)]
+        assert inventory.columns == ()
