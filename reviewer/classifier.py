@@ -318,6 +318,11 @@ def classify_in_context(column: Column, context: Context | None = None,
         return None
     text = " ".join(t for t in (column.doc, column.comment) if t)
     public = _mentions(text, vocab.public_words)
+    if public == "public" and _mentions(text, vocab.secret_words) and not _mentions(
+            text, [p for p in vocab.public_words if p != ("public",)]):
+        # "public" says where the value is used, not that it is public, when the comment calls
+        # it a secret too (zeeguu: share_uuid, "Unguessable token used in public share links")
+        public = None
     said = None if public else _mentions(text, vocab.secret_words)
     if base is not None and base.category != "credential":
         if not (said and base.category == "direct_identifier" and base.confidence != "high"):

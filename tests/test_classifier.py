@@ -2371,6 +2371,25 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("signers", "signing_key"),
             ("credential", "low", "name 'signing_key', but the comment says 'public'"),
             id="negative: the comment says it is public"),
+        # zeeguu: the link is public, the token in it is not
+        pytest.param("""
+            class Lesson(Base):
+                __tablename__ = "lessons"
+                id = Column(Integer, primary_key=True)
+                # Unguessable token used in public share links. NULL until the owner first
+                # generates a share link.
+                share_uuid = Column(String(36), unique=True, nullable=True)
+            """, ("lessons", "share_uuid"),
+            ("credential", "high", "name 'share_uuid'"),
+            id="a comment that calls it unguessable, used in public links, is no public value"),
+        pytest.param("""
+            class Lesson(Base):
+                __tablename__ = "lessons"
+                id = Column(Integer, primary_key=True)
+                share_uuid = Column(String(36))  # public token, not secret
+            """, ("lessons", "share_uuid"),
+            ("credential", "low", "name 'share_uuid', but the comment says 'public'"),
+            id="negative: a comment that says not secret still lowers it"),
         pytest.param("""
             class User(Base):
                 __tablename__ = "users"
