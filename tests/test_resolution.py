@@ -19,6 +19,14 @@ from tests.test_scanner import MASK, PRIV, VIS, Row, assert_errors, row, scan, s
 D = textwrap.dedent
 FSA = "from flask_sqlalchemy import SQLAlchemy\n"
 V = "from app.vis import ColumnVisibility\n"
+# the models of an application whose class binds its Flask-SQLAlchemy on self (skylines of 2013)
+APP_DB_MODELS = V + D("""\
+    from app.application import db
+    class User(db.Model):
+        __tablename__ = "users"
+        id = db.Column(db.Integer, primary_key=True)
+        password = db.Column(db.String(128), info={"v": ColumnVisibility.PRIVATE})
+    """)
 
 # MLRun's models: make_label(table) defines and returns class Label, its table and foreign key
 # named from the parameter; each mapped class's body calls it (lines 19, 23)
@@ -162,13 +170,7 @@ CASES = [
             app = Site()
             db = app.db
             """),
-         "app/m.py": V + D("""\
-            from app.application import db
-            class User(db.Model):
-                __tablename__ = "users"
-                id = db.Column(db.Integer, primary_key=True)
-                password = db.Column(db.String(128), info={"v": ColumnVisibility.PRIVATE})
-            """)},
+         "app/m.py": APP_DB_MODELS},
         None,
         [Row("users", "id", "User", "id", 5, nullable=False),
          Row("users", "password", "User", "password", 6, (PRIV,))],
@@ -3585,13 +3587,7 @@ def test_an_application_method_binds_db_on_self_from_its_own_import(
             app = Site()
             db = app.db
             """),
-        "app/m.py": V + D("""\
-            from app.application import db
-            class User(db.Model):
-                __tablename__ = "users"
-                id = db.Column(db.Integer, primary_key=True)
-                password = db.Column(db.String(128), info={"v": ColumnVisibility.PRIVATE})
-            """)})
+        "app/m.py": APP_DB_MODELS})
     if read:
         assert inventory.errors == ()
         assert [(c.table, c.column, c.labels) for c in inventory.columns] == [
