@@ -198,16 +198,14 @@ class ClassReader:
                 if not guarded:  # either branch may be the one that runs
                     state.stmts[start:] = [dataclasses.replace(s, conditional=True)
                                            for s in state.stmts[start:]]
-                    state.rebound[rebound:] = [(n, line, True)
-                                               for n, line, _ in state.rebound[rebound:]]
+                    _in_branch(state.rebound, rebound)
                 continue
             if isinstance(stmt, (cst.Try, cst.TryStar, cst.With)):
                 # every block that may run is read, as for if/else
                 rebound = len(state.rebound)
                 for block in blocks_of(stmt):
                     self.class_body(block, state, type_checking=type_checking)
-                state.rebound[rebound:] = [(n, line, True)  # may stop before the method
-                                           for n, line, _ in state.rebound[rebound:]]
+                _in_branch(state.rebound, rebound)  # the block may stop before the method
                 continue
             if isinstance(stmt, (cst.For, cst.While)):
                 finder = Builds(COLUMN_FACTORIES)
@@ -764,6 +762,11 @@ class _ClassState:
     helpers: dict[str, cst.Call] = field(default_factory=dict)
     # the body's methods, by name (a table hook follows those it hands on through cls/self)
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
+
+
+def _in_branch(rebound: list[tuple[str, int, bool]], start: int) -> None:
+    """The bindings from ``start`` on may not run: they leave the column they rebind possible."""
+    rebound[start:] = [(name, line, True) for name, line, _ in rebound[start:]]
 
 
 def _methods(body: Sequence[cst.BaseStatement]) -> dict[str, cst.FunctionDef]:

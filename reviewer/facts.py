@@ -377,13 +377,13 @@ INDEX_MAKERS = frozenset({
 })
 
 
-# Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
-# 0.8, extensions themselves shipped in the `flaskext` namespace package (Flask-SQLAlchemy up
-# to 0.15 was `flaskext.sqlalchemy`). Code of those eras imports them so.
 # How ClassFacts.self_attrs spells a name the method imports itself: "module:name" (no dotted
 # name has a colon), resolved from that module, not from the file's own bindings
 IMPORTED = ":"
 
+# Flask before 1.0 redirected `flask.ext.<name>` to the `flask_<name>` package; before Flask
+# 0.8, extensions themselves shipped in the `flaskext` namespace package (Flask-SQLAlchemy up
+# to 0.15 was `flaskext.sqlalchemy`). Code of those eras imports them so.
 FLASK_EXT_PACKAGES = ("flask.ext", "flaskext")
 _FLASK_EXT_PREFIXES = tuple(f"{package}." for package in FLASK_EXT_PACKAGES)
 
@@ -395,6 +395,7 @@ def flask_ext(module: str) -> str:
             head, _, rest = module[len(prefix):].partition(".")
             return f"flask_{head}" + (f".{rest}" if rest else "")
     return module
+
 
 # sqlmodel is selected too, only so that its models are reported as unreadable, never skipped
 _SQLA_IMPORT = re.compile(
