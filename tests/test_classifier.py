@@ -396,6 +396,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("key_iv", "Unicode(32)", id="the IV stored beside an encrypted key"),
         pytest.param("auth_source", "String(16)", id="where a login is checked (internal, ldap)"),
         pytest.param("key_alias", "Text", id="what the operator calls a key (pacu: aws_key)"),
+        pytest.param("auth_config_class", "String",
+                     id="the class name of an auth config (airweave: auth_provider)"),
         pytest.param("human_feedback_custom_shortcut_labels", "JSON",
                      id="labels offered for feedback are no prose (evidently: datasets)"),
         pytest.param("api_key_tags", "JSON", id="a key's tags are not the key"),
