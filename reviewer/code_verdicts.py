@@ -141,7 +141,9 @@ def by_value_source(column: Column, sources: Sequence[ValueSource],
     (``device_id``, ``nonce``) or as metadata about a secret (``key_prefix``), nor a
     verifier of one named as a person's identifier: Magpie compares a pending registration's
     ``user_name`` and ``email`` in constant time so as not to leak which accounts exist, and an
-    e-mail checked that way is still an e-mail."""
+    e-mail checked that way is still an e-mail; nor does a hasher make a password of one:
+    tildes keeps ``email_address_hash``, an argon2 hash of the address, to confirm it when an
+    account is recovered."""
     if not sources:
         return None  # most columns: the code makes and checks nothing of theirs
     vocab = vocab or load_vocabulary()
@@ -155,7 +157,7 @@ def by_value_source(column: Column, sources: Sequence[ValueSource],
     best: tuple[int, ValueSource] | None = None
     for source in sources:
         if (source.kind == "generator" and made_not_secret) or (
-                source.kind == "verifier" and a_person):
+                source.kind in ("verifier", "hasher") and a_person):
             continue
         weight = _weight(*_VERDICTS[source.kind][:2])
         if best is None or weight > best[0]:

@@ -316,6 +316,15 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
             {},
             id="an e-mail compared in constant time is still an e-mail (Magpie)"),
         pytest.param(
+            {"clinic__signup": '''\
+                from passlib.hash import argon2
+
+                def remember(signup, address):
+                    signup.email = argon2.hash(address)
+                '''},
+            {},
+            id="an e-mail hashed for recovery is still an e-mail (tildes: email_address_hash)"),
+        pytest.param(
             {"clinic__web": '''\
                 from flask import request
 
