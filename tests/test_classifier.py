@@ -224,6 +224,14 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("idp_userid", "String(256)",
                      _c("quasi_identifier", "medium", "name 'idp_user_id'"),
                      id="a person's ID at the identity provider (sbc-auth: users.idp_userid)"),
+        pytest.param("idp_subject", "String(500)",
+                     _c("quasi_identifier", "medium", "name 'idp_subject'"),
+                     id="the subject claim at the SSO provider is an account (endurain)"),
+        pytest.param("town", "String(250)", _c("quasi_identifier", "medium", "name token 'town'"),
+                     id="a town, as a city (endurain: activities.town)"),
+        pytest.param("email_subject", "String(500)",
+                     _c("free_text", "medium", "name token 'subject'"),
+                     id="an e-mail's subject stays prose"),
         pytest.param("company_logo", "Unicode(255)", None,
                      id="negative: a company's logo is no person's employer (hasjob: jobpost)"),
         pytest.param("email_domain", "Unicode(80)", None,
@@ -1695,6 +1703,22 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("direct_identifier", "high", "name 'display_name'"),
             id="a user's display name is a person's"),
         pytest.param("""
+            class Gear(Base):
+                __tablename__ = "gear"
+                id = Column(Integer, primary_key=True)
+                brand = Column(String(250))
+                nickname = Column(String(250))
+            """, ("gear", "nickname"), (None, None, None),
+            id="negative: a bike's nickname is no person's (endurain)"),
+        pytest.param("""
+            class Person(Base):
+                __tablename__ = "persons"
+                id = Column(Integer, primary_key=True)
+                nickname = Column(String(255))
+            """, ("persons", "nickname"),
+            ("direct_identifier", "high", "name token 'nickname'"),
+            id="a person's nickname (tahrir-api)"),
+        pytest.param("""
             class Queue(Base):
                 __tablename__ = "queue"
                 queue_id = Column(Integer, primary_key=True)
@@ -1805,6 +1829,17 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("quasi_identifier", "medium", "name 'country', sibling 'ip': where and on what a "
                                            "person visited from"),
             id="a country next to an ip is where a person visited from"),
+        pytest.param("""
+            class UsersSessions(Base):
+                __tablename__ = "users_sessions"
+                id = Column(String(36), primary_key=True)
+                ip_address = Column(String(45))
+                device_type = Column(String(45))
+                operating_system = Column(String(45))
+            """, ("users_sessions", "operating_system"),
+            ("quasi_identifier", "medium", "name 'operating_system', sibling 'ip_address': "
+                                           "where and on what a person visited from"),
+            id="a session's operating system, in long words (endurain)"),
         pytest.param("""
             class Instance(Base):
                 __tablename__ = "instances"
