@@ -1847,6 +1847,14 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                                            "where and on what a person visited from"),
             id="a session's operating system, in long words (endurain)"),
         pytest.param("""
+            class Device(Base):
+                __tablename__ = "devices"
+                id = Column(Integer, primary_key=True)
+                ip_address = Column(String(64))
+                device_type = Column(String(255))
+            """, ("devices", "device_type"), (None, None, None),
+            id="negative: a network device's type beside its address (craton)"),
+        pytest.param("""
             class Instance(Base):
                 __tablename__ = "instances"
                 id = Column(Integer, primary_key=True)
