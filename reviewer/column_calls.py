@@ -241,6 +241,9 @@ class ColumnCalls:
             return None
         inner = preset.call
         q = self.callee_qual(ref.path, inner.callee)
+        if q and is_sqla(q) and tail(q) in _WRAPPERS and inner.inner is not None:
+            inner = inner.inner  # column_property(Column(*args, **kwargs), ...)
+            q = self.callee_qual(ref.path, inner.callee)
         if not (q and is_sqla(q) and tail(q) in ("Column", "mapped_column")):
             return None
         kwargs, args = preset.star_kwargs, preset.star_args

@@ -49,14 +49,24 @@ def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | Non
     if len(added) != len(sets):
         return None
     line, end_line = ex.pos.line(ret), ex.pos.end_line(ret)
+    # n6's `def col(*args, **kwargs): return column_property(Column(*args, **kwargs),
+    # active_history=True)`: the passthrough is read on the wrapped call; whether the wrapper
+    # is SQLAlchemy's column_property is the resolver's to say (column_calls.inline_factory)
+    outer, ret = ret, _wrapped(ret)
+    if added and outer is not ret:
+        return None  # kwargs[...] set for the wrapped call: not read
     if added:
-        ret = ret.with_changes(args=[
+        ret = outer = ret.with_changes(args=[
             *ret.args, *(cst.Arg(value=v, keyword=cst.Name(k)) for k, v in added)])
     star_args = any(a.star == "*" and dotted(a.value) == star for a in ret.args) and bool(star)
     star_kwargs = bool(starstar) and any(
         a.star == "**" and dotted(a.value) == starstar for a in ret.args)
     plain = [a for a in ret.args if not a.star]
-    unpacked = any(a.star and dotted(a.value) not in (star, starstar) for a in ret.args)
+    unpacked = any(a.star and dotted(a.value) not in (star, starstar)
+                   for a in (*ret.args, *(outer.args if outer is not ret else ())))
+    if outer is not ret:
+        # the wrapper's own arguments (active_history=True) must not come from the caller
+        plain = [*plain, *(a for a in outer.args[1:] if not a.star)]
 
     def fed(args: Sequence[cst.Arg], sets: Sequence[tuple[str, cst.BaseExpression]]) -> bool:
         """Does a parameter feed one of ``args``, one of the keywords ``sets`` before the
@@ -73,12 +83,29 @@ def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | Non
     naming = [a for a in plain if (a is first and not isinstance(a.value, cst.Call)) or (
         a.keyword is not None and a.keyword.value in _SHAPING_KEYWORDS)]
     uses = fed(plain, added)
-    shaped_by_params = fed(naming, [(k, v) for k, v in added if k in _SHAPING_KEYWORDS])
+    shaped_by_params = fed(naming, [(k, v) for k, v in added if k in _SHAPING_KEYWORDS]) or (
+        outer is ret and _wrapper(ret)  # the caller's arguments reach the wrapper itself
+    ) or (star_args and bool(params.params))  # `def f(name, *args)`: the call's first is no *args
     return FactoryFacts(
         ident(stmt.name.value), ex.pos.line(stmt),
-        dataclasses.replace(ex.call(ret), line=line, end_line=end_line), star_args,
+        dataclasses.replace(ex.call(outer), line=line, end_line=end_line), star_args,
         star_kwargs, first is not None and first.star == "*", uses, shaped_by_params,
     )
+
+
+def _wrapped(ret: cst.Call) -> cst.Call:
+    """The call a ``column_property(...)``/``deferred(...)`` return wraps when the caller's
+    arguments reach only it (``column_property(Column(*args, **kwargs), ...)``), else
+    ``ret`` itself."""
+    first = ret.args[0] if ret.args else None
+    if not _wrapper(ret) or first is None or first.keyword or any(a.star for a in ret.args) \
+            or not isinstance(first.value, cst.Call):
+        return ret
+    return first.value
+
+
+def _wrapper(call: cst.Call) -> bool:
+    return (dotted(call.func) or "").rsplit(".", 1)[-1] in ("column_property", "deferred")
 
 
 def _simple_body(stmt: cst.FunctionDef) -> list[cst.BaseSmallStatement | None] | None:

@@ -687,6 +687,25 @@ class Note(Base):
          ("notes", "owner_id", "owner", 20, False, False, False, ())],
         id="presets whose parameters feed only a type, a foreign key's name or doc=: inlined",
     ),
+    pytest.param(
+        {"app/models.py": PRESET_HEAD + """\
+from sqlalchemy import Boolean, ForeignKey
+from sqlalchemy.orm import column_property
+def col(*args, **kwargs):
+    return column_property(Column(*args, **kwargs), active_history=True)
+class User(Base):
+    __tablename__ = "user"
+    id = col(Integer, primary_key=True)
+    is_blocked = col(Boolean, default=False, nullable=False)
+    login = col("email", String(255), nullable=False, unique=True)
+    mfa_key_base = col(String(255), unique=True, info={"v": ColumnVisibility.PRIVATE})
+"""},
+        [("user", "id", "id", 14, False, True, False, ()),
+         ("user", "is_blocked", "is_blocked", 15, False, False, False, ()),
+         ("user", "email", "login", 16, False, False, True, ()),
+         ("user", "mfa_key_base", "mfa_key_base", 17, True, False, True, (PRIV,))],
+        id="a preset returning column_property(Column(*args, **kwargs), ...): n6's col()",
+    ),
 ]
 
 
@@ -721,6 +740,38 @@ def test_a_preset_named_by_its_parameters_blocks_naming_the_fix() -> None:
     assert re.search(r"^A\.pin: cannot resolve named\(\.\.\.\) .*declare the column with "
                      r"mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body",
                      error.message), error.message
+
+
+@pytest.mark.parametrize(("preset", "why"), [
+    pytest.param("def col(*args, **kwargs):\n"
+                 "    return column_property(Column(String(8)), *args, **kwargs)\n",
+                 "the caller's arguments reach column_property itself",
+                 id="the caller's arguments given to the wrapper"),
+    pytest.param("def col(*args, **kwargs):\n"
+                 "    kwargs['info'] = {'v': ColumnVisibility.PRIVATE}\n"
+                 "    return column_property(Column(*args, **kwargs))\n",
+                 "keywords set before the return of a wrapped call are not read",
+                 id="kwargs set for the wrapped call"),
+    pytest.param("def col(name, *args, **kwargs):\n"
+                 "    return column_property(Column(*args, **kwargs), doc=name)\n",
+                 "the call's first positional argument is the parameter, not the column's name",
+                 id="a positional parameter before *args"),
+    pytest.param("def col(name, *args, **kwargs):\n"
+                 "    return Column(*args, doc=name, **kwargs)\n",
+                 "the call's first positional argument is the parameter, not the column's name",
+                 id="a positional parameter before *args, no wrapper"),
+])
+def test_a_wrapped_preset_the_reader_cannot_follow_blocks(preset: str, why: str) -> None:
+    inventory = _scan({"app/models.py": PRESET_HEAD + (
+        "from sqlalchemy.orm import column_property\n" + preset +
+        "class A(Base):\n"
+        "    __tablename__ = 'a'\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "    pin = col('pin_code', String(4))\n"
+    )})
+    assert [c.column for c in inventory.columns] == ["id"], why
+    (error,) = inventory.errors
+    assert re.search(r"^A\.pin: cannot resolve col\(\.\.\.\)", error.message), error.message
 
 
 # Core tables given presets (osparc-simcore's models/_common.py): each call adds the column the
