@@ -481,6 +481,22 @@ class ColumnBuilder(ModuleLevel):
                                "gets cannot be read; derive the model from a class the source "
                                "names, such as the default the expression falls back to")
                     continue
+                unpacked = self.resolver.unpacked_at(owner.path, base) if qual is None \
+                    else None
+                if unpacked is not None:
+                    where, at, callee = unpacked
+                    declared = self.resolver.repo_qual(owner.path, base)
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} is unpacked "
+                               f"from {f'the result of {callee}()' if callee else 'a value'} at "
+                               f"{where}:{at} (`..., {base.split('.')[0]} = ...`), which "
+                               "masking-reviewer does not follow, so its columns cannot be "
+                               "read; bind the base by itself at module level (`Base = "
+                               "declarative_base()`)" + (
+                                   f', or declare it in external-bases: "{declared}" = '
+                                   '{ kind = "declarative-base", columns = [] } when it adds '
+                                   "no column" if declared else ""))
+                    continue
                 if qual is None or self.resolver.top_level_in_repo(qual):
                     self.error(owner.path, owner.facts.line,
                                f"class {owner.facts.name}: base class {base!r} cannot be found "

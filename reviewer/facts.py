@@ -319,6 +319,9 @@ class ModuleFacts:
     # NAME = a if test else b at module level: (NAME, line). Neither branch is evaluated, so a
     # class deriving from NAME blocks; the pair says why (kotaemon: a base a setting chooses)
     chosen: tuple[tuple[str, int], ...] = ()
+    # `registry, engine, Base = init_db()` at module level: (NAME, line, callee or ""). The
+    # reader does not follow which element a name gets, so a class deriving from it blocks
+    unpacked: tuple[tuple[str, int, str], ...] = ()
     # def NAME(...): every return is `return callee(...)`: (NAME, (callee, ...)); a method of
     # a local the function made by a call is "maker().method"
     returns: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -511,6 +514,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, list(callees)] for name, callees in facts.expressions],
         [list(m) for m in facts.opaque_mappings],
         [[line, callee, list(names)] for line, callee, names in facts.module_calls],
+        [[name, line] for name, line in facts.chosen],
+        [[name, line, callee] for name, line, callee in facts.unpacked],
     ]
 
 
@@ -585,7 +590,8 @@ def facts_from_json(data: Any) -> ModuleFacts:
     (imports, classes, tables, aliases, consts, instances, strings, pragmas_, errors,
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
      rebound, returns, late, factories, made, table_bindings, returned, standins,
-     standin_imports, functions, strays, expressions, opaque_mappings, module_calls) = data
+     standin_imports, functions, strays, expressions, opaque_mappings, module_calls, chosen,
+     unpacked) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
         classes=tuple(map(_class, classes)),
@@ -626,4 +632,6 @@ def facts_from_json(data: Any) -> ModuleFacts:
         expressions=tuple((str(n), tuple(map(str, cs))) for n, cs in expressions),
         opaque_mappings=tuple((int(n), str(c), str(t), str(o)) for n, c, t, o in opaque_mappings),
         module_calls=tuple((int(n), str(c), tuple(map(str, a))) for n, c, a in module_calls),
+        chosen=tuple((str(n), int(ln)) for n, ln in chosen),
+        unpacked=tuple((str(n), int(ln), str(c)) for n, ln, c in unpacked),
     )

@@ -445,6 +445,16 @@ class Resolver:
         return next(((ref.path, line) for bound, line in reversed(facts.chosen)
                      if bound == local), None) if facts and ref.path else None
 
+    def unpacked_at(self, path: str, name: str) -> tuple[str, int, str] | None:
+        """When ``name`` (as written in ``path``) is bound at module level by unpacking
+        (``registry, engine, Base = init_db()``): where, and the callee ("" for another
+        value), as (path, line, callee); the reader does not follow which element it gets."""
+        ref = self.resolve(path, name)
+        facts = self.facts(ref.path) if ref.kind == "other" and ref.path else None
+        local = ref.name.partition(".")[0]
+        return next(((ref.path, line, callee) for bound, line, callee in reversed(facts.unpacked)
+                     if bound == local), None) if facts and ref.path else None
+
     def unfollowed_call(self, path: str, name: str) -> tuple[str, str] | None:
         """When ``name`` is ``Base = make_base(...)`` (or an attribute of such a name) and
         make_base is a function of the repository that function_result could not follow: what

@@ -120,6 +120,7 @@ class _ModuleBuilder:
         self.str_funcs: list[tuple[str, tuple[str, ...], StrExpr]] = []
         self.rebound: list[str] = []
         self.chosen: list[tuple[str, int]] = []
+        self.unpacked: list[tuple[str, int, str]] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
         self.made: list[MadeClass] = []
         self.returned: list[MadeClass] = []
@@ -467,6 +468,9 @@ class _ModuleBuilder:
             if len(small.targets) == 1:
                 target = dotted(small.targets[0].target)
                 value = small.value
+            for t in small.targets:
+                if isinstance(t.target, (cst.Tuple, cst.List)):
+                    self.unpack(t.target, small)
         elif isinstance(small, cst.AnnAssign):
             target = dotted(small.target)
             value = small.value
@@ -527,6 +531,15 @@ class _ModuleBuilder:
                 refs = tuple(dict.fromkeys(refs_in(value)))
             if found or refs:
                 self.consts.append((target, found, refs))
+
+    def unpack(self, target: cst.Tuple | cst.List, small: cst.Assign) -> None:
+        """``registry, engine, session, Base = init_db()``: names bound by unpacking."""
+        callee = dotted(small.value.func) or "" if isinstance(small.value, cst.Call) else ""
+        for element in target.elements:
+            if isinstance(element.value, cst.Name):
+                name = ident(element.value.value)
+                self.names.append(name)
+                self.unpacked.append((name, self.ex.pos.line(small), callee))
 
     def decorate(self, target: str, value: cst.BaseExpression) -> bool:
         """``Base = as_declarative(bind=engine)(Base)``: a decorator factory's result applied
@@ -838,6 +851,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         str_funcs=tuple(builder.str_funcs),
         rebound=tuple(dict.fromkeys(builder.rebound)),
         chosen=tuple(builder.chosen),
+        unpacked=tuple(builder.unpacked),
         returns=tuple(builder.returns),
         late=tuple(builder.late),
         factories=tuple(builder.factories),

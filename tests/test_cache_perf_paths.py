@@ -487,6 +487,12 @@ FACTS_SOURCES = [
         "def plugin_base(plugin):\n"
         "    return PluginMeta('Stand', (object,), {'plugin': plugin})\n",
         id="a metaclass adding a base, and a class a function makes by calling it"),
+    pytest.param(
+        "from app.settings import settings\n"
+        "from app import base_models\n"
+        "_base_user = settings.user_base if settings.custom else base_models.BaseUser\n"
+        "registry, engine, Base = init_db()\n",
+        id="a base a conditional chooses, and names unpacked from a call's result"),
 ]
 
 

@@ -3261,6 +3261,35 @@ ERROR_CASES = [
            "its body declares nothing (kotaemon's User)",
     ),
     pytest.param(
+        {"app/bootstrap.py": D("""\
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import registry
+            def init_db():
+                mapper_registry = registry()
+                engine = create_engine("sqlite://")
+                NewBase = mapper_registry.generate_base()
+                return mapper_registry, engine, NewBase
+            sqlalchemy_registry, engine, Base = init_db()
+            """),
+         "app/models.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from app.bootstrap import Base
+            class User(Base):
+                __tablename__ = "user"
+                id = Column(Integer, primary_key=True)
+                renew_password_token = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [("app/models.py", 4, r"^class User: base class 'Base' is unpacked from the result of "
+          r"init_db\(\) at app/bootstrap\.py:8 \(`\.\.\., Base = \.\.\.`\), which "
+          r"masking-reviewer does not follow, so its columns cannot be read; bind the base by "
+          r"itself at module level \(`Base = declarative_base\(\)`\), or declare it in "
+          r"external-bases: \"app\.bootstrap\.Base\" = \{ kind = \"declarative-base\", "
+          r"columns = \[\] \} when it adds no column$")],
+        id="broken: a base unpacked from a function's returned tuple blocks, naming the entry "
+           "that declares it (JARR's bootstrap)",
+    ),
+    pytest.param(
         {"app/resource.py": D("""\
             import sqlalchemy as sa
             from sqlalchemy import orm
@@ -3435,6 +3464,20 @@ def test_a_class_from_outside_the_repository_ahead_in_the_mro_blocks() -> None:
     inventory = build_inventory(tree, config, use_cache=False)
     assert [(e.path, e.line) for e in inventory.errors] == [("app/m.py", 16)]
     assert re.search(NOT_EVALUATED + "$", inventory.errors[0].message)
+
+
+def test_a_base_unpacked_from_a_call_reads_once_declared() -> None:
+    """The entry the unpacked base's MR007 names (JARR's bootstrap) is honoured: the models'
+    columns are read, labels and all."""
+    files = {k: v for k, v in next(
+        c.values[0] for c in ERROR_CASES if "JARR" in str(c.id)).items()}
+    tree = MemoryTree({"app/vis.py": VIS, **files})
+    config = Config(root="/repo", external_bases=(
+        ExternalClass("app.bootstrap.Base", kind="declarative-base"),))
+    inventory = build_inventory(tree, config, use_cache=False)
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.labels) for c in inventory.columns] == [
+        ("user", "id", ()), ("user", "renew_password_token", (PRIV,))]
 
 
 # A declared_attr that binds its suffix in both branches of a version test: the made table is
