@@ -201,7 +201,12 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
     if ruled_out:
         return None
     scalar = sorted(idents & vocab.scalar_types)
-    if scalar and result is not None and result.category in ("credential", "free_text"):
+    if scalar and result is not None and result.category in ("credential", "free_text") and not (
+        # n6: user_spent_mfa_code.mfa_code, an Integer: a one-time code is a number
+        result.category == "credential" and result.confidence == "high"
+        and set(scalar) <= vocab.integer_types
+        and contains_any(tokens, vocab.numeric_credentials)
+    ):
         return None  # a number or a date cannot hold a token or a sentence
     if (scalar and result is not None and result.category == "direct_identifier"
             and (result.confidence != "high"

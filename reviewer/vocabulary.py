@@ -125,6 +125,9 @@ class Vocabulary:
     head_only: frozenset[tuple[str, ...]] = frozenset()
     # direct identifiers a number or a date may hold (a phone number as an integer)
     numeric_identifiers: frozenset[tuple[str, ...]] = frozenset()
+    # credentials an integer may hold (a one-time code), and the integer types
+    numeric_credentials: frozenset[tuple[str, ...]] = frozenset()
+    integer_types: frozenset[str] = frozenset()
     owned_heads: frozenset[tuple[str, ...]] = frozenset()
     head_owners: frozenset[str] = frozenset()
     # [split]: words a concatenated token (otpkey, clientsecret) may be split into
@@ -379,6 +382,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         public_halves=frozenset(map(snake_norm, _strs(ctx, "public_halves"))),
         message_tables=_phrases(ctx, "message_tables"),
         numeric_identifiers=frozenset(_phrases(data["direct_identifier"], "numbers")),
+        numeric_credentials=frozenset(_phrases(data["credential"], "numbers")),
+        integer_types=frozenset(_strs(types, "integer")),
         head_only=frozenset((*_phrases(data["direct_identifier"], "head_only"),
                              *_phrases(data["credential"], "head_only"),
                              *_phrases(data["quasi_identifier"], "head_only"))),

@@ -229,6 +229,25 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="the subject claim at the SSO provider is an account (endurain)"),
         pytest.param("town", "String(250)", _c("quasi_identifier", "medium", "name token 'town'"),
                      id="a town, as a city (endurain: activities.town)"),
+        pytest.param("google_identity", "String",
+                     _c("quasi_identifier", "medium", "name 'google_identity'"),
+                     id="a person's identity at an OAuth provider is an account ID (jarr)"),
+        pytest.param("mfa_key_base", "String(255)", _c("credential", "high", "name 'mfa_key'"),
+                     id="an MFA key's base is the TOTP seed (n6: user.mfa_key_base)"),
+        pytest.param("mfa_key_base_modified_on", "DateTime", None,
+                     id="negative: when the MFA key changed"),
+        pytest.param("mfa_code", "Integer", _c("credential", "high", "name 'mfa_code'"),
+                     id="a one-time code kept as an integer (n6: user_spent_mfa_code)"),
+        pytest.param("otp_code", "BigInteger", _c("credential", "high", "name 'otp_code'"),
+                     id="a one-time code kept as a big integer"),
+        pytest.param("mfa_code", "DateTime", None,
+                     id="negative: a date is no one-time code"),
+        pytest.param("totp", "Integer", None,
+                     id="negative: an integer named for TOTP alone may count or step"),
+        pytest.param("email_notification_language", "String(2)", None,
+                     id="negative: the language of the e-mails is no e-mail (n6: org)"),
+        pytest.param("ip_limit", "Integer", None,
+                     id="negative: how many IP addresses a user may use (marzneshin: users)"),
         pytest.param("email_subject", "String(500)",
                      _c("free_text", "medium", "name token 'subject'"),
                      id="an e-mail's subject stays prose"),
@@ -1728,6 +1747,23 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("persons", "nickname"),
             ("direct_identifier", "high", "name token 'nickname'"),
             id="a person's nickname (tahrir-api)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "user"
+                uid = Column(Integer, primary_key=True)
+                email = Column(String(120), unique=True, nullable=False)
+                nick = Column(String(80), unique=True, nullable=False)
+            """, ("user", "nick"),
+            ("direct_identifier", "high", "name token 'nick'"),
+            id="a player's nick is their handle (ctfscoreboard)"),
+        pytest.param("""
+            class IrcHook(Base):
+                __tablename__ = "hook_irc"
+                id = Column(Integer, primary_key=True)
+                server = Column(Text, nullable=False)
+                nick = Column(Text, nullable=True)
+            """, ("hook_irc", "nick"), (None, None, None),
+            id="negative: an IRC bot's nick is no person's (pagure)"),
         pytest.param("""
             class Queue(Base):
                 __tablename__ = "queue"
