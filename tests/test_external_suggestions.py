@@ -564,3 +564,25 @@ def test_following_the_suggested_tablename_entry_keeps_the_installed_columns(
         ("acme_githubtoken", "provider_name", False, False),
         ("acme_githubtoken", "token", True, True),
         ("acme_githubtoken", "user_id", True, False)]
+
+
+def test_papyrus_geo_interface_adds_no_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # reviewer/external_bases/papyrus.toml, not installed here: c2cgeoportal's FullTextSearch
+    write(tmp_path, {"app/models.py": """\
+        from papyrus.geo_interface import GeoInterface
+        from sqlalchemy import Column, Integer, Unicode
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class FullTextSearch(GeoInterface, Base):
+            __tablename__ = "tsearch"
+            id = Column(Integer, primary_key=True)
+            label = Column(Unicode)
+        """}, PYPROJECT)
+    _, errors = mr007(tmp_path, capsys)
+    assert errors == []
+    doc = scan(tmp_path, capsys)
+    assert sorted((c["table"], c["column"])  # type: ignore[index]
+                  for c in doc["columns"]) == [  # type: ignore[attr-defined]
+        ("tsearch", "id"), ("tsearch", "label")]
