@@ -40,8 +40,9 @@ from reviewer.column_uses import (
 from reviewer.sources import SourceTree
 from reviewer.types import Column, KeyUse, StoredKey
 
-# What a key looks like: quoting one in a message or a prompt must never carry prose.
-KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+# What a key looks like: quoting one in a message or a prompt must never carry prose. A key may
+# start with digits before its first letter (c2cgeoportal's tech_data["2fa_totp_secret"]).
+KEY = re.compile(r"(?=[0-9]*[A-Za-z_])[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 _READ_METHODS = frozenset({"get", "pop"})
 
 

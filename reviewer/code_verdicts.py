@@ -12,7 +12,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
-from reviewer.name_verdicts import STRENGTH, classify, ignored_name, ruled_out, type_idents
+from reviewer.name_verdicts import (
+    STRENGTH,
+    Match,
+    classify,
+    ignored_name,
+    name_matches,
+    ruled_out,
+    type_idents,
+)
 from reviewer.types import (
     Category,
     Classification,
@@ -52,6 +60,12 @@ def _weight(category: str | None, confidence: Confidence | None) -> int:
     return 0 if held is None else held * 4 + sure
 
 
+def _persons_only(tokens: tuple[str, ...], vocab: Vocabulary) -> bool:
+    matches = name_matches(tokens, vocab)
+    best = max(matches, key=Match.sort_key) if matches else None
+    return best is not None and best.term.tokens in vocab.person_only
+
+
 def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None,
                   row_key: str | None = None) -> Classification | None:
     """What a blob is by the keys the code keeps in it: a credential if a key is one by name
@@ -71,6 +85,10 @@ def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None,
         if found.category == "direct_identifier" and (
                 found.confidence != "high" or not set(tokens) & vocab.person_key_words):
             continue  # a device's mac_address is no one's
+        if found.category == "quasi_identifier" and _persons_only(tokens, vocab):
+            # a word that is a person's only in a person's row says nothing in a blob, whose
+            # row is not known: hummingbot's executors.custom_info['position_pnl_quote']
+            continue
         weight = _weight(found.category, found.confidence)
         if weight and (best is None or weight > best[0]):
             best = (weight, stored, found)

@@ -316,10 +316,25 @@ _NOTHING = {
                 "fleet/api.py:3")},
             id="a credential outranks a person; a medium key gives medium"),
         pytest.param(
+            {"fleet__login": '''\
+                def enable_2fa(printer):
+                    if "2fa_totp_secret" not in printer.control_info:
+                        printer.control_info["2fa_totp_secret"] = make_secret()
+                '''},
+            {("printers", "control_info"): (
+                "credential", "high", "the code stores key '2fa_totp_secret' in it: "
+                "fleet/login.py:3")},
+            id="a key may start with digits (c2cgeoportal: user.tech_data['2fa_totp_secret'])"),
+        pytest.param(
             {"fleet__images": "def f(image):\n    image.properties['password'] = 1\n",
              "tests__test_api": "def test(printer):\n    printer.extra['password'] = 1\n"},
             {},
             id="an unrelated object's attribute and a test file change nothing"),
+        pytest.param(
+            {"fleet__grid": "def pnl(printer):\n    return printer.extra['position_pnl_quote']\n"},
+            {},
+            id="negative: a word that is a person's only in a person's row says nothing in a "
+               "blob (hummingbot: executors.custom_info['position_pnl_quote'])"),
     ],
 )
 def test_the_classifier_judges_a_blob_by_its_keys(

@@ -248,6 +248,8 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="negative: the language of the e-mails is no e-mail (n6: org)"),
         pytest.param("ip_limit", "Integer", None,
                      id="negative: how many IP addresses a user may use (marzneshin: users)"),
+        pytest.param("geo_table", "Unicode", None,
+                     id="negative: the name of a layer's table is no location (c2cgeoportal)"),
         pytest.param("email_subject", "String(500)",
                      _c("free_text", "medium", "name token 'subject'"),
                      id="an e-mail's subject stays prose"),
