@@ -366,7 +366,7 @@ def locate_module(module: str, search: Sequence[Path] | None = None) -> Path | N
         return None
     for root in search if search is not None else _search_path():
         base = root.joinpath(*parts)
-        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        for candidate in (base / "__init__.py", base.with_suffix(".py")):  # a package wins
             try:
                 if candidate.is_file() and candidate.stat().st_size <= _MAX_SOURCE_BYTES:
                     return candidate

@@ -180,6 +180,10 @@ class Resolver:
         candidates = self.module_index().get(module)
         if not candidates:
             return None
+        # a package beats a module of the same name beside it, as Python's finder has it
+        # (flowintel: app/__init__.py holds `db`; app.py beside it runs the server)
+        candidates = [c for c in candidates
+                      if not (c.endswith(".py") and f"{c[:-3]}/__init__.py" in candidates)]
         if len(candidates) == 1:
             return candidates[0]
         here = PurePosixPath(from_path).parts
@@ -209,7 +213,7 @@ class Resolver:
             parts = parts[: len(parts) - (level - 1)]
         parts += [p for p in module.split(".") if p]
         base = "/".join(parts)
-        for candidate in (f"{base}.py", f"{base}/__init__.py" if base else "__init__.py"):
+        for candidate in (f"{base}/__init__.py" if base else "__init__.py", f"{base}.py"):
             if candidate in self.file_set or self.pool.through_link(candidate):
                 return candidate
         return None

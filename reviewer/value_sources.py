@@ -180,7 +180,7 @@ class _Exports:
             if level - 1 > len(package):
                 return None
             stem = "/".join([*package[:len(package) - level + 1], *parts])
-            for candidate in (f"{stem}.py", f"{stem}/__init__.py" if stem else "__init__.py"):
+            for candidate in (f"{stem}/__init__.py" if stem else "__init__.py", f"{stem}.py"):
                 found = self.by_path.get(candidate, {}).get(name)
                 if found is not None:
                     return found

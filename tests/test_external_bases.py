@@ -809,6 +809,14 @@ def test_locate_module_walks_the_search_path_without_imports(tmp_path: Path) -> 
     assert "acme_auth" not in sys.modules
 
 
+def test_locate_module_takes_a_package_over_a_module_of_its_name(tmp_path: Path) -> None:
+    # Python's finder checks for the package directory first
+    (tmp_path / "acme_db").mkdir()
+    (tmp_path / "acme_db" / "__init__.py").write_text("class Model:\n    pass\n")
+    (tmp_path / "acme_db.py").write_text("raise SystemExit\n")
+    assert locate_module("acme_db", [tmp_path]) == tmp_path / "acme_db" / "__init__.py"
+
+
 # ----------------------------------------------------------------------------- shipped data
 
 

@@ -88,6 +88,31 @@ CASES = [
         id="base through an alias: BaseModel = db.Model",
     ),
     pytest.param(
+        # flowintel: the package app/ holds `db`; app.py beside it starts the server. Python's
+        # finder takes the package, for a relative import and an absolute one alike
+        {"app.py": "from app import create_app\napp = create_app()\n",
+         "app/__init__.py": FSA + "db = SQLAlchemy()\ndef create_app():\n    return None\n",
+         "app/db_class/__init__.py": "",
+         "app/db_class/db.py": V + D("""\
+            from .. import db
+            class User(db.Model):
+                __tablename__ = "user"
+                id = db.Column(db.Integer, primary_key=True)
+                api_key = db.Column(db.String(60), info={"v": ColumnVisibility.PRIVATE})
+            """),
+         "app/notes.py": V + D("""\
+            from app import db
+            class Note(db.Model):
+                __tablename__ = "note"
+                id = db.Column(db.Integer, primary_key=True)
+            """)},
+        None,
+        [Row("user", "id", "User", "id", 5, nullable=False, path="app/db_class/db.py"),
+         Row("user", "api_key", "User", "api_key", 6, (PRIV,), path="app/db_class/db.py"),
+         Row("note", "id", "Note", "id", 5, nullable=False, path="app/notes.py")],
+        id="a package beats a module of the same name beside it (flowintel's app/ and app.py)",
+    ),
+    pytest.param(
         # doorman's database.py re-exports what models.py imports from it, and binds
         # `relationship = relationship`, a name to itself: still SQLAlchemy's, no column
         {"app/db.py": D("""\

@@ -562,3 +562,16 @@ def test_ignore_names_keeps_a_column_out_of_the_value_evidence() -> None:
     inventory = classify_inventory(_inventory(tree), load_vocabulary(config), tree)
     assert [(c.key, c.category) for c in inventory.columns if c.column == "random"] == [
         (("visits", "random"), None), (("kiosks", "random"), None)]
+
+
+def test_a_helper_in_a_package_beats_a_module_of_its_name() -> None:
+    # Python's finder takes clinic/helpers/__init__.py over clinic/helpers.py
+    files = {**_files(clinic__visits=(
+        "from .helpers import make_code\n\n"
+        "def open_visit(visit):\n"
+        "    visit.random = make_code()\n")),
+        "clinic/helpers/__init__.py": (
+            "import secrets\n\ndef make_code():\n    return secrets.token_urlsafe(16)\n"),
+        "clinic/helpers.py": "import os\n\ndef make_code():\n    return os.urandom(8).hex()\n"}
+    assert _judged(files)[("visits", "random")] == _credential(
+        "secrets.token_urlsafe() via make_code(): clinic/visits.py:4")
