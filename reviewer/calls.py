@@ -33,6 +33,8 @@ NON_TYPE_ARGS = frozenset(
 
 
 COLUMN_FACTORIES = frozenset({"Column", "mapped_column", "column_property", "deferred"})
+# what maps only the column it is given: column_property(Column(...)), deferred(Column(...))
+COLUMN_WRAPPERS = frozenset({"column_property", "deferred"})
 
 
 class Extractor:

@@ -22,13 +22,12 @@ from functools import lru_cache
 from reviewer.name_verdicts import (
     CONFIDENCE_OF,
     STRENGTH,
-    Match,
+    best_match,
     classify,
     core_tokens,
     ignored_name,
     long_storage,
     material_body,
-    name_matches,
     ruled_out,
     type_idents,
 )
@@ -73,8 +72,7 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                   column: Column, vocab: Vocabulary) -> Classification | None:
     """Identifiers and prose, judged with their table."""
     if base.category in ("direct_identifier", "quasi_identifier"):
-        matches = name_matches(tokens, vocab)
-        best = max(matches, key=Match.sort_key) if matches else None
+        best = best_match(tokens, vocab)
         if best is not None and not best.term.configured:
             if best.term.tokens in vocab.person_only and context.identifier_table:
                 # the rows are a person's identifiers: wazo-auth's auth_email.address

@@ -14,10 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 from reviewer.name_verdicts import (
     STRENGTH,
-    Match,
+    best_match,
     classify,
     ignored_name,
-    name_matches,
     ruled_out,
     type_idents,
 )
@@ -61,8 +60,7 @@ def _weight(category: str | None, confidence: Confidence | None) -> int:
 
 
 def _persons_only(tokens: tuple[str, ...], vocab: Vocabulary) -> bool:
-    matches = name_matches(tokens, vocab)
-    best = max(matches, key=Match.sort_key) if matches else None
+    best = best_match(tokens, vocab)
     return best is not None and best.term.tokens in vocab.person_only
 
 

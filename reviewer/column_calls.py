@@ -13,6 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from reviewer.calls import COLUMN_WRAPPERS
 from reviewer.facts import COLUMN_CALL, CallFacts
 from reviewer.resolution import Resolver, external_base_kind, is_sqla, tail
 from reviewer.types import Config
@@ -40,7 +41,6 @@ _BUILDS_COLUMNS = frozenset({
     "Column", "mapped_column", "column_property", "deferred", "composite", "MappedColumn",
 })
 # what maps the expression it is given: a column only when given one
-_WRAPPERS = frozenset({"column_property", "deferred"})
 # what makes a query or a SQL expression (func.count and the like besides)
 _QUERY_BUILDERS = frozenset({"select", "exists", "text", "literal_column", "case", "cast",
                              "and_", "or_", "not_", "union", "union_all"})
@@ -76,7 +76,7 @@ def harmless(qual: str) -> bool:
 def _builds_none(qual: str, wrappers: bool = False) -> bool:
     """Harmless, and not one of SQLAlchemy's column builders; with ``wrappers``,
     column_property and deferred pass too: they map only what they are given."""
-    builders = _BUILDS_COLUMNS - _WRAPPERS if wrappers else _BUILDS_COLUMNS
+    builders = _BUILDS_COLUMNS - COLUMN_WRAPPERS if wrappers else _BUILDS_COLUMNS
     return harmless(qual) and not (is_sqla(qual) and tail(qual) in builders)
 
 
@@ -241,7 +241,7 @@ class ColumnCalls:
             return None
         inner = preset.call
         q = self.callee_qual(ref.path, inner.callee)
-        if q and is_sqla(q) and tail(q) in _WRAPPERS and inner.inner is not None:
+        if q and is_sqla(q) and tail(q) in COLUMN_WRAPPERS and inner.inner is not None:
             inner = inner.inner  # column_property(Column(*args, **kwargs), ...)
             q = self.callee_qual(ref.path, inner.callee)
         if not (q and is_sqla(q) and tail(q) in ("Column", "mapped_column")):
@@ -379,7 +379,7 @@ class ColumnCalls:
         if quals is None or not all(_builds_none(q, wrappers=True) for q in quals):
             return False
         # column_property(X) maps a column when X is one: X must be what a query builder made
-        wraps = any(is_sqla(q) and tail(q) in _WRAPPERS for q in quals)
+        wraps = any(is_sqla(q) and tail(q) in COLUMN_WRAPPERS for q in quals)
         return not wraps or any(is_sqla(q) and (tail(q) in _QUERY_BUILDERS or ".func." in q)
                                 for q in quals)
 

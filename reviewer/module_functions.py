@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 import libcst as cst
 
 from reviewer.bodies import Returns, returned_values, top_calls
-from reviewer.calls import Extractor
+from reviewer.calls import COLUMN_WRAPPERS, Extractor
 from reviewer.class_body import DECLARED, ClassReader
 from reviewer.facts import INDEX_MAKERS, FactoryFacts, MadeClass
 from reviewer.node_positions import Positions
@@ -105,7 +105,7 @@ def _wrapped(ret: cst.Call) -> cst.Call:
 
 
 def _wrapper(call: cst.Call) -> bool:
-    return (dotted(call.func) or "").rsplit(".", 1)[-1] in ("column_property", "deferred")
+    return (dotted(call.func) or "").rsplit(".", 1)[-1] in COLUMN_WRAPPERS
 
 
 def _simple_body(stmt: cst.FunctionDef) -> list[cst.BaseSmallStatement | None] | None:

@@ -53,6 +53,11 @@ def name_matches(tokens: tuple[str, ...], vocab: Vocabulary) -> list[Match]:
     return out
 
 
+def best_match(tokens: tuple[str, ...], vocab: Vocabulary) -> Match | None:
+    """The vocabulary entry that names ``tokens`` best, or None when none occurs in them."""
+    return max(name_matches(tokens, vocab), key=Match.sort_key, default=None)
+
+
 @lru_cache(maxsize=4096)  # a schema spells a few dozen types thousands of times
 def type_idents(type_expr: str | None) -> frozenset[str]:
     return frozenset(_IDENT.findall(type_expr or "")) if type_expr else frozenset()

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Literal, TypeGuard, TypeVar
 
 from reviewer.externals import Externals, canonical, tablename_expr
-from reviewer.facts import IMPORTED, unread_error
+from reviewer.facts import IMPORTED, ModuleFacts, unread_error
 from reviewer.facts_pool import FactsPool
 
 if TYPE_CHECKING:
@@ -443,21 +443,32 @@ class Resolver:
         """When ``name`` (as written in ``path``) is bound at module level to a conditional
         expression (``_base = import_dotted_string(setting) if hasattr(...) else BaseUser``):
         where, as (path, line); the reader evaluates neither branch."""
-        ref = self.resolve(path, name)
-        facts = self.facts(ref.path) if ref.kind == "other" and ref.path else None
-        local = ref.name.partition(".")[0]
-        return next(((ref.path, line) for bound, line in reversed(facts.chosen)
-                     if bound == local), None) if facts and ref.path else None
+        found = self._module_binding(path, name)
+        if found is None:
+            return None
+        where, facts, local = found
+        return next(((where, line) for bound, line in reversed(facts.chosen)
+                     if bound == local), None)
 
     def unpacked_at(self, path: str, name: str) -> tuple[str, int, str] | None:
         """When ``name`` (as written in ``path``) is bound at module level by unpacking
         (``registry, engine, Base = init_db()``): where, and the callee ("" for another
         value), as (path, line, callee); the reader does not follow which element it gets."""
+        found = self._module_binding(path, name)
+        if found is None:
+            return None
+        where, facts, local = found
+        return next(((where, line, callee) for bound, line, callee in reversed(facts.unpacked)
+                     if bound == local), None)
+
+    def _module_binding(self, path: str, name: str) -> tuple[str, ModuleFacts, str] | None:
+        """The module that binds ``name`` (as written in ``path``) to something the reader
+        does not classify, its facts, and the local name there (``db`` of ``db.Model``)."""
         ref = self.resolve(path, name)
         facts = self.facts(ref.path) if ref.kind == "other" and ref.path else None
-        local = ref.name.partition(".")[0]
-        return next(((ref.path, line, callee) for bound, line, callee in reversed(facts.unpacked)
-                     if bound == local), None) if facts and ref.path else None
+        if facts is None or not ref.path:
+            return None
+        return ref.path, facts, ref.name.partition(".")[0]
 
     def unfollowed_call(self, path: str, name: str) -> tuple[str, str] | None:
         """When ``name`` is ``Base = make_base(...)`` (or an attribute of such a name) and
