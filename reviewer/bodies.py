@@ -263,6 +263,9 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
         if value is not None and (kind := display_kind(value)) is not None:
             names.append(kind)  # `return {...}` makes a dict as `return dict(...)` does
             continue
+        if callee and callee in counts and (chosen := _chosen_names(stmt, callee, counts)):
+            names.extend(chosen)  # `klass = A` or `klass = B`, then `return klass(...)`
+            continue
         head, dot, rest = (callee or "").partition(".")
         if dot and top is None:
             top = top_calls(stmt)
@@ -272,6 +275,76 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
         names.append(callee)
     found = [n for n in names if n]
     return tuple(dict.fromkeys(found)) if found and len(found) == len(names) else ()
+
+
+class _Bindings(cst.CSTVisitor):
+    """The values a function binds to one name (nested functions and classes left out), and
+    how many annotations bind it without a value."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: list[cst.BaseExpression | None] = []
+        self.bare = 0
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name) and target.target.value == self.name:
+                self.values.append(node.value if len(node.targets) == 1 else None)
+        return True
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        if isinstance(node.target, cst.Name) and node.target.value == self.name:
+            if node.value is None:
+                self.bare += 1
+            else:
+                self.values.append(node.value)
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+def _chosen_names(stmt: cst.FunctionDef, name: str, counts: Mapping[str, int]
+                  ) -> list[str] | None:
+    """The names a local is bound to when every binding of it gives a (dotted) name, in any
+    branch: OneGov's ``klass = TranslationMarkup`` / ``klass = TranslationString``, so
+    ``return klass(...)`` makes one of those; None when any binding is something else."""
+    if name in param_names(stmt.params, starred=True):
+        return None
+    finder = _Bindings(name)
+    stmt.body.visit(finder)
+    chosen = [dotted(v) if v is not None else None for v in finder.values]
+    if not chosen or len(chosen) + finder.bare != counts.get(name):
+        return None
+    found = [c for c in chosen if c]
+    return list(dict.fromkeys(found)) if len(found) == len(chosen) else None
+
+
+def closure_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | None]
+                  ) -> tuple[str, ...]:
+    """What calling the function a function returns returns: ``def dict_property_factory(
+    attribute): def factory(key=None): return dict_property(attribute, key); return factory``
+    makes ``meta_property = dict_property_factory("meta")``, and ``meta_property(...)`` is a
+    ``dict_property(...)`` (OneGov Cloud). The callees of every return of the nested def
+    (``returned_calls``), when each return of the function is the name of a def at the top
+    of its body (the last of its overloads); else ()."""
+    nested = {s.name.value: s for s in block_body(stmt.body) if isinstance(s, cst.FunctionDef)}
+    if not returns or not all(isinstance(v, cst.Name) and v.value in nested for v in returns):
+        return ()
+    made: list[str] = []
+    for value in returns:
+        assert isinstance(value, cst.Name)
+        inner = nested[value.value]
+        finder = Returns()
+        inner.body.visit(finder)
+        calls = returned_calls(inner, finder.values, assigned_counts(inner))
+        if not calls:
+            return ()
+        made.extend(calls)
+    return tuple(dict.fromkeys(made))
 
 
 class _NewCalls(cst.CSTVisitor):

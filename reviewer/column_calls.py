@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from reviewer.calls import COLUMN_WRAPPERS
+from reviewer.externals import CONFIG_KEY
 from reviewer.facts import COLUMN_CALL, CallFacts
 from reviewer.resolution import Resolver, external_base_kind, is_sqla, tail
 from reviewer.types import Config
@@ -40,6 +41,8 @@ _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 _BUILDS_COLUMNS = frozenset({
     "Column", "mapped_column", "column_property", "deferred", "composite", "MappedColumn",
 })
+# what builds a column or a table inside a function a repository function hands back
+_HIDDEN_BUILDERS = frozenset({"Column", "mapped_column", "Table", "MappedColumn"})
 # what maps the expression it is given: a column only when given one
 # what makes a query or a SQL expression (func.count and the like besides)
 _QUERY_BUILDERS = frozenset({"select", "exists", "text", "literal_column", "case", "cast",
@@ -84,6 +87,8 @@ def _builds_none(qual: str, wrappers: bool = False) -> bool:
 class ColumnCalls:
     resolver: Resolver
     config: Config
+    # the factories whose closures are being judged (builds_no_column), against a cycle
+    _judging: set[tuple[str, str]] = field(default_factory=set)
 
     def table_name(self, path: str, call: CallFacts) -> str | None:
         """``Table("users", ...)``, or a name computed from constants: ``Table(PREFIX + "x")``,
@@ -197,6 +202,14 @@ class ColumnCalls:
             if declared is not None and declared.kind == "mixin" and declared.adds_nothing:
                 return None  # ichnaea's ValidWifiShardSchema(colander.MappingSchema)()
             return call.callee, f"a class deriving from {q}"
+        if ref.kind == "other" and (built := self.hidden_builder(ref.path, ref.name)) and (
+                self._returns_none(ref.path, ref.name)):
+            qual = self.resolver.repo_qual(path, call.callee)
+            entry = (f'; if none of what it builds holds data, declare it in '
+                     f'[tool.masking-reviewer.{CONFIG_KEY}]: "{qual}" = {{ columns = [] }}'
+                     if qual else "")
+            return call.callee, (f"{ref.name}() in {ref.path} calls {built}(...) in a function "
+                                 "it returns, which masking-reviewer does not run" + entry)
         if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
             return None
         if ref.kind != "external":
@@ -362,13 +375,28 @@ class ColumnCalls:
         """A repository function every return of which calls something known to build no
         column, e.g. ``return orm.relationship(...)``. A method of an object the function made
         (``hybrid_property().comparator``) is judged by what made it: a SQLAlchemy construct's
-        methods return constructs of the same kind, and a Column's still build a column."""
+        methods return constructs of the same kind, and a Column's still build a column.
+        Not when it builds a column or a table in a function it hands back
+        (``hidden_builder``), and, for a name bound to what a factory returns, judged by what
+        that returned function returns (``_closure_made``)."""
         facts = self.resolver.facts(path)
         callees = next((cs for name, cs in reversed(facts.returns if facts else ())
                         if name == function), ())
-        returned = self._quals(path, [c.partition("().")[0] for c in callees])
-        if returned is not None and all(_builds_none(q) for q in returned):
-            return True
+        if not callees and (closure := self._closure_made(path, function)) is not None:
+            # meta_property = dict_property_factory("meta"): each call the closure returns
+            # is judged as if the class body made it (a repository class deriving from no
+            # external one builds none); a factory reached again through its own closure
+            # (a cycle) is not known to build none
+            where, callees = closure
+            if (path, function) in self._judging:
+                return False
+            self._judging.add((path, function))
+            try:
+                return all(self._makes_none(where, c.partition("().")[0]) for c in callees)
+            finally:
+                self._judging.discard((path, function))
+        if self._returns_none(path, function):
+            return self.hidden_builder(path, function) is None
         # a helper that builds a query or a SQL expression, maybe as a read-only property
         # (faraday's _make_generic_count_property: column_property(select(func.count(...))
         # ...), deferred=True)): with no Column(...) among all it calls and only what those
@@ -382,6 +410,53 @@ class ColumnCalls:
         wraps = any(is_sqla(q) and tail(q) in COLUMN_WRAPPERS for q in quals)
         return not wraps or any(is_sqla(q) and (tail(q) in _QUERY_BUILDERS or ".func." in q)
                                 for q in quals)
+
+    def _returns_none(self, path: str, function: str) -> bool:
+        """Every return of a repository function calls something that builds no column
+        (``return orm.relationship(...)``, ``return declared_attr(descriptor)``)."""
+        facts = self.resolver.facts(path)
+        callees = next((cs for name, cs in reversed(facts.returns if facts else ())
+                        if name == function), ())
+        returned = self._quals(path, [c.partition("().")[0] for c in callees])
+        return returned is not None and all(_builds_none(q) for q in returned)
+
+    def hidden_builder(self, path: str, function: str) -> str | None:
+        """A column or table a repository function builds where the reader does not look: in
+        a function it hands back, as OneGov's ``associated()`` returns
+        ``declared_attr(descriptor)``, whose ``descriptor(cls)`` makes ``Table(name,
+        cls.metadata, Column(...), ...)`` named at run time. The callee as written, or None."""
+        facts = self.resolver.facts(path)
+        made = next((cs for name, cs in reversed(facts.expressions if facts else ())
+                     if name == function), ())
+        return next((c for c in made if c and (q := self.callee_qual(path, c)) is not None
+                     and is_sqla(q) and tail(q) in _HIDDEN_BUILDERS), None)
+
+    def _makes_none(self, path: str, callee: str) -> bool:
+        """A call of ``callee`` in ``path`` builds no column: no SQLAlchemy column builder,
+        and nothing unclassified (as in a class body)."""
+        q = self.callee_qual(path, callee)
+        if q is not None and is_sqla(q) and not _builds_none(q):
+            return False
+        return self.unclassified(path, CallFacts(callee, 0)) is None
+
+    def _closure_made(self, path: str, name: str) -> tuple[str, tuple[str, ...]] | None:
+        """When ``name`` is bound at module level to what a repository function returns, and
+        that is a function of its own (``closure_calls``): the function's module and what
+        calling it returns, as written there."""
+        facts = self.resolver.facts(path)
+        callee = next((c for bound, c in reversed(facts.instances) if bound == name),
+                      None) if facts and "." not in name else None
+        ref = self.resolver.resolve(path, callee) if callee else None
+        if ref is not None and ref.kind == "const" and (named := self.resolver.facts(ref.path)):
+            # `dictionary_based_property_factory = dict_property_factory`: another name for it
+            bound = next((t for n, t in reversed(named.bindings) if n == ref.name), None)
+            ref = self.resolver.resolve(ref.path, bound) if bound else None
+        if ref is None or ref.kind != "other" or not ref.path or "." in ref.name:
+            return None
+        where = self.resolver.facts(ref.path)
+        made = next((cs for n, cs in reversed(where.returns if where else ())
+                     if n == f"{ref.name}()"), ())
+        return (ref.path, made) if made else None
 
     def sqlalchemy_expression(self, path: str, nested: Sequence[str]) -> bool:
         """Are the calls in an expression whose own callee is no name (a method of what a call

@@ -33,6 +33,7 @@ from reviewer.bodies import (
     TypeCalls,
     assigned_counts,
     body_calls,
+    closure_calls,
     column_spelled,
     method_name,
     nested_calls,
@@ -200,6 +201,9 @@ class _ModuleBuilder:
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
                     self.instance_args.extend(returned_call_args(stmt, finder.values))
+                elif closure := closure_calls(stmt, finder.values):
+                    # "f()": what calling what f returns returns (column_calls reads it)
+                    self.returns.append((f"{ident(stmt.name.value)}()", closure))
                 calls = body_calls(stmt, finder.values, counts)
                 if calls is not None:
                     self.expressions.append((ident(stmt.name.value), calls))

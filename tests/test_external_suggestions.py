@@ -586,3 +586,79 @@ def test_papyrus_geo_interface_adds_no_column(
     assert sorted((c["table"], c["column"])  # type: ignore[index]
                   for c in doc["columns"]) == [  # type: ignore[attr-defined]
         ("tsearch", "id"), ("tsearch", "label")]
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param("title = translation_hybrid(title_translations)", id="translation-hybrid"),
+    pytest.param("fts_type_title = TranslationString('Attendees', domain='onegov.feriennet')",
+                 id="translation-string"),
+])
+def test_shipped_i18n_helpers_add_no_column(
+    body: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # reviewer/external_bases/sqlalchemy_utils.toml and translationstring.toml, neither
+    # installed here: OneGov Cloud's archived_results.title and attendees.fts_type_title
+    write(tmp_path, {"app/models.py": f"""\
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.dialects.postgresql import HSTORE
+        from sqlalchemy.orm import declarative_base
+        from sqlalchemy_utils import TranslationHybrid
+        from translationstring import TranslationString
+        Base = declarative_base()
+        translation_hybrid = TranslationHybrid(current_locale="de_CH", default_locale="de_CH")
+        class ArchivedResult(Base):
+            __tablename__ = "archived_results"
+            id = Column(Integer, primary_key=True)
+            title_translations = Column(HSTORE)
+            {body}
+        """}, PYPROJECT)
+    _, errors = mr007(tmp_path, capsys)
+    assert errors == []
+    doc = scan(tmp_path, capsys)
+    assert sorted((c["table"], c["column"])  # type: ignore[index]
+                  for c in doc["columns"]) == [  # type: ignore[attr-defined]
+        ("archived_results", "id"), ("archived_results", "title_translations")]
+
+
+def test_declaring_a_run_time_table_helper_unblocks_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # OneGov Cloud's associated(): the MR007 names the entry, and the entry clears it
+    files = {
+        "app/__init__.py": "",
+        "app/associable.py": """\
+            from sqlalchemy import Column, ForeignKey, Table
+            from sqlalchemy.orm import declared_attr, relationship
+            def associated(associated_cls, attribute_name):
+                def descriptor(cls):
+                    name = f"{associated_cls.__tablename__}_for_{cls.__tablename__}"
+                    table = Table(name, cls.metadata,
+                                  Column("owner_id", ForeignKey(f"{cls.__tablename__}.id")),
+                                  Column("file_id", ForeignKey("files.id")))
+                    return relationship(associated_cls, secondary=table)
+                return declared_attr(descriptor)
+            """,
+        "app/models.py": """\
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base
+            from app.associable import associated
+            Base = declarative_base()
+            class File(Base):
+                __tablename__ = "files"
+                id = Column(Integer, primary_key=True)
+            class Vote(Base):
+                __tablename__ = "votes"
+                id = Column(Integer, primary_key=True)
+                files = associated(File, "files")
+            """,
+    }
+    config = '[tool.masking-reviewer]\nmodels = ["app/models.py"]\n'
+    write(tmp_path, files, config)
+    code, errors = mr007(tmp_path, capsys)
+    assert code == 1
+    assert len(errors) == 1 and errors[0].startswith("app/models.py:11: Vote.files: ")
+    assert ('declare it in [tool.masking-reviewer.external-bases]: '
+            '"app.associable.associated" = { columns = [] }') in errors[0]
+    write(tmp_path, files, config + '[tool.masking-reviewer.external-bases]\n'
+          '"app.associable.associated" = { columns = [] }\n')
+    assert mr007(tmp_path, capsys) == (0, [])

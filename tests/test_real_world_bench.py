@@ -809,6 +809,23 @@ def test_an_mr007_on_a_mapping_hook_covers_the_tables_the_hooks_file_builds() ->
     assert silent_misses(missing, labels, errors) == [("notes", "body")]
 
 
+def test_an_mr007_on_a_run_time_table_helper_covers_the_tables_its_file_builds() -> None:
+    """OneGov Cloud: associated() (associable.py) returns a declared_attr whose function
+    builds the files_for_<table>_<attr> link tables; the MR007 is at each class attribute
+    that calls it and names the helper's file, where the labels place those tables."""
+    from benchmarks.real_world import silent_misses
+
+    labels = [LabelRow("p", "core/associable.py", "files_for_votes_files", "file_id", "none",
+                       "", ""),
+              LabelRow("p", "base.py", "notes", "body", "free_text", "", "")]
+    helper = ("Vote.files: cannot resolve associated(...) (associated() in core/associable.py "
+              "calls Table(...) in a function it returns, which masking-reviewer does not run; "
+              "...)")
+    errors = [{"path": "votes/model.py", "line": 60, "message": helper}]
+    missing = [("files_for_votes_files", "file_id"), ("notes", "body")]
+    assert silent_misses(missing, labels, errors) == [("notes", "body")]
+
+
 def test_an_mr007_on_the_class_that_names_a_table_covers_its_mixin_columns(
         tmp_path: Path) -> None:
     """websauna: each model declares only ``__tablename__`` over mixin columns and is mapped

@@ -705,6 +705,57 @@ CASES = [
         id="SQLAlchemy-Continuum: a versioned many-to-many's association table has a history "
            "too (not viewonly, not excluded)",
     ),
+    pytest.param(
+        {"app/props.py": textwrap.dedent("""\
+            from sqlalchemy.ext.hybrid import hybrid_property
+            class dict_property(hybrid_property):
+                def __init__(self, attribute, key=None, default=None):
+                    super().__init__(lambda self: getattr(self, attribute).get(key, default))
+            def dict_property_factory(attribute):
+                def factory(key=None, default=None):
+                    return dict_property(attribute, key=key, default=default)
+                return factory
+            meta_property = dict_property_factory("meta")
+            dictionary_based_property_factory = dict_property_factory
+            """),
+         "app/i18n.py": textwrap.dedent("""\
+            from typing import overload
+            class TranslationString(str):
+                pass
+            class TranslationMarkup(TranslationString):
+                pass
+            def TranslationStringFactory(factory_domain):
+                @overload
+                def create(msgid: str) -> TranslationString: ...
+                def create(msgid, markup=False):
+                    klass: type[TranslationString]
+                    if markup:
+                        klass = TranslationMarkup
+                    else:
+                        klass = TranslationString
+                    return klass(msgid)
+                return create
+            _ = TranslationStringFactory("onegov.pas")
+            """),
+         "app/m.py": src("""\
+            from sqlalchemy.dialects.postgresql import JSONB
+            from app.i18n import _
+            from app.props import dictionary_based_property_factory, meta_property
+            meta_local_property = dictionary_based_property_factory("local")
+            class Party(Base):
+                __tablename__ = "par_parties"
+                fts_type_title = _("Parties")
+                id = Column(Integer, primary_key=True)
+                meta = Column(JSONB, info={"v": ColumnVisibility.MASKED})
+                lead = meta_property()
+                local_answer = meta_local_property("answer", "")
+            """)},
+        None,
+        [Row("par_parties", "id", "Party", "id", 13, nullable=False),
+         Row("par_parties", "meta", "Party", "meta", 14, (MASK,))],
+        id="a name bound to what a factory function returns, a nested def building no column "
+           "(OneGov's meta_property, its _ making TranslationStrings)",
+    ),
 ]
 
 
@@ -787,6 +838,65 @@ def test_renamed_label_imports_in_every_block_are_read(block: str) -> None:
     ]
 
 ERROR_CASES = [
+    pytest.param(
+        {"app/associable.py": textwrap.dedent("""\
+            from sqlalchemy import Column, ForeignKey, Table
+            from sqlalchemy.orm import declared_attr, relationship
+            def associated(associated_cls, attribute_name):
+                def descriptor(cls):
+                    name = "{}_for_{}_{}".format(
+                        associated_cls.__tablename__, cls.__tablename__, attribute_name)
+                    table = Table(name, cls.metadata,
+                                  Column(f"{cls.__tablename__}_id",
+                                         ForeignKey(f"{cls.__tablename__}.id")),
+                                  Column("file_id", ForeignKey("files.id")))
+                    return relationship(associated_cls, secondary=table)
+                return declared_attr(descriptor)
+            """),
+         "app/m.py": src("""\
+            from app.associable import associated
+            class File(Base):
+                __tablename__ = "files"
+                id = Column(Integer, primary_key=True)
+            class Vote(Base):
+                __tablename__ = "votes"
+                id = Column(Integer, primary_key=True)
+                files = associated(File, "files")
+            """)},
+        None,
+        [("app/associable.py", 7, r"^Table\(\.\.\.\) name cannot be computed"),
+         ("app/m.py", 13, r"^Vote\.files: cannot resolve associated\(\.\.\.\) \(associated\(\) "
+                          r"in app/associable\.py calls Table\(\.\.\.\) in a function it returns, "
+                          r"which masking-reviewer does not run; if none of what it builds holds "
+                          r'data, declare it in \[tool\.masking-reviewer\.external-bases\]: '
+                          r'"app\.associable\.associated" = \{ columns = \[\] \}\)')],
+        id="a function handing back a declared_attr that builds a Table at run time blocks "
+           "(OneGov's associated())",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            def column_factory(kind):
+                def make(**kw):
+                    return Column(String, info={"v": ColumnVisibility.PRIVATE}, **kw)
+                return make
+            def string_factory(kind):
+                def make(**kw):
+                    maker = Column
+                    return maker(String, **kw)
+                return make
+            secret_column = column_factory("secret")
+            plain_column = string_factory("plain")
+            class Token(Base):
+                __tablename__ = "tokens"
+                id = Column(Integer, primary_key=True)
+                value = secret_column()
+                label = plain_column()
+            """)},
+        None,
+        [("app/m.py", 20, r"^Token\.value: cannot resolve secret_column\(\.\.\.\)"),
+         ("app/m.py", 21, r"^Token\.label: cannot resolve plain_column\(\.\.\.\)")],
+        id="a name bound to what a factory returns, a nested def returning a Column, blocks",
+    ),
     *(pytest.param(
         {"app/m.py": src(f"""\
             HISTORY = {{}}
