@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 
 from reviewer.facts import COLUMN_CALLEES, IMPORTED, INDEX_MAKERS, flask_ext
-from reviewer.syntax import block_body, dotted, ident, param_names, statements
+from reviewer.syntax import block_body, dotted, ident, literal_method, param_names, statements
 
 # A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
 # here: conda-store's sha256 = datastructure_hash(spec) is a checksum, not a secret.
@@ -932,7 +932,7 @@ class _NestedCalls(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         if node is not self.outer:
-            self.found.append(dotted(node.func) or "")
+            self.found.append(dotted(node.func) or literal_method(node.func))
         return True
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:

@@ -19,6 +19,7 @@ from reviewer.syntax import (
     find_labels,
     is_constant,
     literal_bool,
+    literal_method,
     literal_str,
     refs_in,
 )
@@ -83,7 +84,7 @@ class Extractor:
         return f"{found}{dot}{rest}" if found is not None else name
 
     def call(self, node: cst.Call, end_line: int = 0) -> CallFacts:
-        callee = self.unalias(dotted(node.func) or "")
+        callee = self.unalias(dotted(node.func) or literal_method(node.func))
         name: str | None = None
         name_error = False
         type_text: str | None = None

@@ -211,3 +211,14 @@ def blocks_of(stmt: cst.Try | cst.TryStar | cst.With | cst.Match
         if extra is not None:
             blocks.append(block_body(extra.body))
     return blocks
+
+
+def literal_method(func: cst.BaseExpression) -> str:
+    """``str.join`` for ``", ".join(...)``: a method of a string literal is str's (Beaker's
+    ``_field_fmt = ", ".join(...)`` in a mapped class); "" for any other callee that is no
+    dotted name."""
+    if isinstance(func, cst.Attribute) and isinstance(
+            func.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        return f"str.{func.attr.value}"
+    return ""
+

@@ -662,3 +662,29 @@ def test_declaring_a_run_time_table_helper_unblocks_it(
     write(tmp_path, files, config + '[tool.masking-reviewer.external-bases]\n'
           '"app.associable.associated" = { columns = [] }\n')
     assert mr007(tmp_path, capsys) == (0, [])
+
+
+def test_passlib_crypt_context_adds_no_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # reviewer/external_bases/passlib.toml, passlib not installed here: Beaker's
+    # User._password_context, a CryptContext in the mapped class that hashes the password
+    write(tmp_path, {"app/models.py": """\
+        import passlib.context
+        from passlib.context import CryptContext
+        from sqlalchemy import Column, Integer, Unicode
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class User(Base):
+            __tablename__ = "tg_user"
+            _password_context = passlib.context.CryptContext(schemes=["pbkdf2_sha512"])
+            _legacy_context = CryptContext(schemes=["hex_sha1"])
+            id = Column(Integer, primary_key=True)
+            password = Column(Unicode(128))
+        """}, PYPROJECT)
+    _, errors = mr007(tmp_path, capsys)
+    assert errors == []
+    doc = scan(tmp_path, capsys)
+    assert sorted((c["table"], c["column"])  # type: ignore[index]
+                  for c in doc["columns"]) == [  # type: ignore[attr-defined]
+        ("tg_user", "id"), ("tg_user", "password")]

@@ -756,6 +756,23 @@ CASES = [
         id="a name bound to what a factory function returns, a nested def building no column "
            "(OneGov's meta_property, its _ making TranslationStrings)",
     ),
+    pytest.param(
+        {"app/m.py": src("""\
+            class Activity(Base):
+                __tablename__ = "activity"
+                _fields = ("object_id", "service", "field", "action", "old", "new", "user")
+                _field_fmt = ", ".join("{0}=%({0})r".format(name) for name in _fields)
+                _log_fmt = "Tentative %(kind)s: " + _field_fmt
+                _header = f"{__tablename__}:".upper()
+                id = Column(Integer, primary_key=True)
+                old_value = Column(String(60), info={"v": ColumnVisibility.MASKED})
+            """)},
+        None,
+        [Row("activity", "id", "Activity", "id", 12, nullable=False),
+         Row("activity", "old_value", "Activity", "old_value", 13, (MASK,))],
+        id="a string literal's method in a mapped class builds no column (Beaker's "
+           "Activity._field_fmt = ', '.join(...))",
+    ),
 ]
 
 
