@@ -90,6 +90,13 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                     or normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers)):
                 return None  # host_ip, servers.ip: a machine's address
             if best.term.tokens == ("address",) and machine_named:
+                postal = next((part for stem, part in context.postal_parts
+                               if tokens[:len(stem)] == stem), None)
+                if postal is not None:
+                    # its own zip code and city beside it: a person's postal address
+                    # (onegov: par_parliamentarians.private_address_zip_code)
+                    return Classification(base.category, base.confidence,
+                                          f"{base.reason}, sibling '{postal}': a postal address")
                 # a service's address, even in a row that names its user (dask-gateway:
                 # clusters.scheduler_address beside clusters.username)
                 return None
@@ -280,10 +287,11 @@ def classify_in_context(column: Column, context: Context | None = None,
     if context.session_table and not column.foreign_key:
         snake = snake_norm(name)
         where = f"in sessions table '{context.table}'"
-        login = context.expiry or context.owner
+        login = context.expiry or context.owner or context.activity
         if snake in vocab.session_ids and login:
-            # a login session expires or belongs to a user; a traced app's conversation
-            # session (phoenix: project_sessions.session_id) does neither
+            # a login session expires, belongs to a user or records its last use (socorro:
+            # sessions.last_activity); a traced app's conversation session (phoenix:
+            # project_sessions.session_id) does none of these
             return Classification("credential", "high", f"name '{snake_case(name)}' {where}, "
                                   f"sibling '{login}': the value that logs the session's "
                                   "user in")
@@ -326,9 +334,10 @@ def classify_in_context(column: Column, context: Context | None = None,
         if not (said and base.category == "direct_identifier" and base.confidence != "high"):
             return _not_a_secret(base, normalize(name), context, column, vocab)
         base = None  # an smtp_login the doc calls a password: the author knows what it holds
-    if (base is not None and context.person_table
+    if ((base is None or base.category == "credential") and context.person_table
             and contains_any(normalize(name), vocab.person_prose)):
-        return Classification("free_text", "medium", f"{base.reason} in table "
+        said = base.reason if base is not None else f"name '{snake_case(name)}'"
+        return Classification("free_text", "medium", f"{said} in table "
                               f"'{context.table}': a person's own prose")
     if (base is not None and (context.audit or context.message_table)
             and base.confidence != "high" and contains_any(normalize(name), vocab.audit_seals)):

@@ -199,6 +199,9 @@ def with_value_sources(columns: Sequence[Column],
 # --- what the code declares secret --------------------------------------------------------------
 
 
+_PERSONAL = ("direct_identifier", "quasi_identifier")
+
+
 def by_declaration(column: Column, declarations: Sequence[Declaration],
                    vocab: Vocabulary | None = None) -> Classification | None:
     """A credential, high, when the code declares the column secret: the developers' own
@@ -209,6 +212,12 @@ def by_declaration(column: Column, declarations: Sequence[Declaration],
     vocab = vocab or load_vocabulary()
     if column.category != "credential" or ruled_out(column.attribute or column.column, vocab):
         declarations = [d for d in declarations if d.kind != "names_list"]
+    named = classify(column.attribute or column.column, column.type, vocab)
+    if column.category in _PERSONAL or (named is not None and named.category in _PERSONAL):
+        # a scrub of personal data redacts it as personal data: OneGov's Ticket.redact_data
+        # loops over ('name', 'address', 'phone'), and subscribers.address is an e-mail
+        # address or a phone number even where its table alone says nothing of whose
+        declarations = [d for d in declarations if d.kind != "scrubbed"]
     if not declarations:
         return None
     d = declarations[0]

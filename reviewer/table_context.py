@@ -65,6 +65,9 @@ class Context:
     # keys named for what they open beside a secret of that name (api_key beside api_secret):
     # each is the pair's identifier
     key_ids: frozenset[str] = frozenset()
+    # (words of a stem, sibling): a sibling that names a postal part of what the stem names
+    # (private_address_zip_code for private_address), so the stem is a postal address
+    postal_parts: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 def is_person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
@@ -148,10 +151,24 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         sealed=_sealed(names, vocab),
         identifier_table=_identifier_head(table, vocab),
         key_ids=_key_ids(names, vocab),
+        postal_parts=_postal_parts(names, vocab),
         secret_sibling=cred is not None or any(
             not c.primary_key and normalize(c.column)[-1:] and normalize(c.column)[-1]
             in vocab.bare_secrets for c in columns),
     )
+
+
+def _postal_parts(names: Mapping[str, Column], vocab: Vocabulary
+                  ) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(words of the stem, the sibling) for each sibling named stem + a postal part whose stem
+    is a column too: private_address_zip_code beside private_address."""
+    out = []
+    for name, column in names.items():
+        for part in vocab.postal_parts:
+            stem = name.removesuffix("_" + part)
+            if stem != name and stem in names:
+                out.append((normalize(stem), column.column))
+    return tuple(sorted(out))
 
 
 def _key_ids(names: Mapping[str, Column], vocab: Vocabulary) -> frozenset[str]:

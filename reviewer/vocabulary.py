@@ -118,6 +118,7 @@ class Vocabulary:
     session_tables: tuple[tuple[str, ...], ...] = ()
     session_ids: frozenset[str] = frozenset()
     activity_siblings: frozenset[str] = frozenset()
+    postal_parts: frozenset[str] = frozenset()
     key_ids: frozenset[str] = frozenset()  # api_key beside api_secret: the pair's identifier
     private_halves: frozenset[tuple[str, ...]] = frozenset()
     public_halves: frozenset[str] = frozenset()
@@ -377,6 +378,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         session_tables=_phrases(ctx, "session_tables"),
         session_ids=frozenset(map(snake_norm, _strs(ctx, "session_ids"))),
         activity_siblings=frozenset(map(snake_norm, _strs(ctx, "activity_siblings"))),
+        postal_parts=frozenset(map(snake_norm, _strs(ctx, "postal_parts"))),
         key_ids=frozenset(map(snake_norm, _strs(ctx, "key_ids"))),
         private_halves=frozenset(_phrases(ctx, "private_halves")),
         public_halves=frozenset(map(snake_norm, _strs(ctx, "public_halves"))),

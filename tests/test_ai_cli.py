@@ -2,9 +2,9 @@
 
 The story: the Ledgerly sample app has ``SalesforceConnection.client_secret`` labelled PRIVATE
 with a ``null`` rule. A pull request adds a NetSuite token-based-auth connection whose
-``tba_signature`` and ``tba_material`` carry no label, and whose ``token_secret`` is labelled
+``tba_token_key`` and ``tba_material`` carry no label, and whose ``token_secret`` is labelled
 but has no rule (a deterministic MR001 error, so the gate blocks whatever the AI says). The
-heuristics flag ``tba_signature`` (MR003); only the AI can see ``tba_material``. The real
+heuristics flag ``tba_token_key`` (MR003); only the AI can see ``tba_material``. The real
 ``anthropic`` client talks to a fake Messages API on 127.0.0.1.
 """
 
@@ -42,7 +42,7 @@ class {CLASS}(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     realm: Mapped[Optional[str]] = mapped_column(String(64))
-    tba_signature: Mapped[Optional[str]] = mapped_column(String(128))
+    tba_token_key: Mapped[Optional[str]] = mapped_column(String(128))
     tba_material: Mapped[Optional[str]] = mapped_column(String(128))
     token_secret: Mapped[Optional[str]] = mapped_column(String(128), info=PRIVATE_INFO)
     token_type: Mapped[Optional[str]] = mapped_column(String(16))
@@ -140,7 +140,7 @@ def with_key(monkeypatch: pytest.MonkeyPatch) -> None:
 # What the gate says without any AI: the MR001 error blocks, the MR003 warning does not.
 DETERMINISTIC = [
     ("deterministic", "MR001", "error", TABLE, "token_secret", None),
-    ("deterministic", "MR003", "warning", TABLE, "tba_signature", None),
+    ("deterministic", "MR003", "warning", TABLE, "tba_token_key", None),
 ]
 DROPPED_2 = (
     "AI review: 2 suggestion(s) dropped because they named no column this change touched "
@@ -349,7 +349,7 @@ def test_ai_cannot_clear_an_error_or_invent_a_column(
 def test_ai_may_dismiss_a_heuristic_warning_but_not_move_the_gate(
     pr: Pr, anthropic_api: FakeAnthropic, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    mr003 = fingerprint("MR003", MODELS, TABLE, "tba_signature")
+    mr003 = fingerprint("MR003", MODELS, TABLE, "tba_token_key")
     anthropic_api.script(_answer(
         dismissals=({"fingerprint": mr003, "reason": "@alice says <i>fine</i>"},),
     ))
@@ -359,7 +359,7 @@ def test_ai_may_dismiss_a_heuristic_warning_but_not_move_the_gate(
     doc = json.loads(out)
     assert (code, _rows(doc), doc["notices"]) == (1, [
         DETERMINISTIC[0],
-        ("deterministic", "MR003", "warning", TABLE, "tba_signature", "alice says fine"),
+        ("deterministic", "MR003", "warning", TABLE, "tba_token_key", "alice says fine"),
     ], [])
 
 

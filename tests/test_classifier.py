@@ -157,6 +157,21 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("email_signature", "Text",
                      _c("free_text", "high", "name 'email_signature'"),
                      id="an email signature is not a crypto signature"),
+        pytest.param("person_name", "String",
+                     _c("direct_identifier", "high", "name 'person_name'"),
+                     id="a person's name, said so (onegov: landsgemeinde_vota.person_name)"),
+        pytest.param("year_of_birth", "Integer",
+                     _c("quasi_identifier", "high", "name 'year_of_birth'"),
+                     id="a year of birth (onegov: candidates.year_of_birth)"),
+        pytest.param("date_of_death", "Date",
+                     _c("quasi_identifier", "high", "name 'date_of_death'"),
+                     id="a date of death (onegov: par_parliamentarians.date_of_death)"),
+        pytest.param("place_of_origin", "String",
+                     _c("quasi_identifier", "high", "name 'place_of_origin'"),
+                     id="a Swiss place of origin, Heimatort (onegov: par_parliamentarians)"),
+        pytest.param("academic_title", "String",
+                     _c("quasi_identifier", "medium", "name 'academic_title'"),
+                     id="an academic title (onegov: par_parliamentarians.academic_title)"),
         pytest.param("description_html", "Text",
                      _c("free_text", "medium", "name token 'description'"),
                      id="a rendered form of prose is prose"),
@@ -483,6 +498,10 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
                      id="a full name cannot be an integer: the parent's id (ruqqus)"),
         pytest.param("volume_email", "db.Integer()",
                      id="an e-mail address cannot be an integer: a count (notifications-api)"),
+        pytest.param("signature", "TEXT()",
+                     id="a signature proves, it opens nothing (socorro: reports.signature, a "
+                        "crash's function; lvfs: hsi_reports.signature)"),
+        pytest.param("signature", "CITEXT()", id="a crash signature as citext (socorro)"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -879,7 +898,7 @@ _SEALED = """
         id = Column(Integer, primary_key=True)
         name = Column(String)
         data = Column(JSON)
-        signature = Column(String(64))
+        dsn = Column(String(64))
         ssn = Column(String(11))
         def seal(self, session, data):
             {write}
@@ -1080,9 +1099,9 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 __tablename__ = "subscription"
                 id = Column(Integer, primary_key=True)
                 signature = Column(Unicode(640))
-            """, ("subscription", "signature"),
-            ("credential", "medium", "name token 'signature'"),
-            id="a licence's signature is still one"),
+            """, ("subscription", "signature"), (None, None, None),
+            id="negative: a signature proves, even a licence's (privacyidea's subscription, the "
+               "one of 12 signatures the development corpus labels a credential)"),
         pytest.param("""
             class Secret(Base):
                 __tablename__ = "secrets"
@@ -1809,6 +1828,36 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("compute_nodes", "host_ip"), (None, None, None),
             id="negative: a host's IP is a machine's"),
         pytest.param("""
+            class Attendee(Base):
+                __tablename__ = "attendees"
+                id = Column(Integer, primary_key=True)
+                name = Column(String)
+                place = Column(String)
+                user_id = Column(Integer, ForeignKey("users.id"))
+            """, ("attendees", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table 'attendees'"),
+            id="an attendee's row is a person's: its name (onegov: attendees.name)"),
+        pytest.param("""
+            class Volunteer(Base):
+                __tablename__ = "volunteers"
+                id = Column(Integer, primary_key=True)
+                first_name = Column(String)
+                place = Column(String)
+                organisation = Column(String)
+            """, ("volunteers", "organisation"),
+            ("quasi_identifier", "medium", "name token 'organisation'"),
+            id="a volunteer's organisation is their employer (onegov)"),
+        pytest.param("""
+            class Page(Base):
+                __tablename__ = "pages"
+                id = Column(Integer, primary_key=True)
+                name = Column(String)
+                url = Column(String)
+                place = Column(String)
+                language = Column(String)
+            """, ("pages", "place"), (None, None, None),
+            id="negative: where a page goes is no person's place (open-event-server)"),
+        pytest.param("""
             class Cluster(Base):
                 __tablename__ = "clusters"
                 id = Column(Integer, primary_key=True)
@@ -1860,8 +1909,7 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 password = Column(String(120))
                 signature = Column(Text)
             """, ("users", "signature"),
-            ("free_text", "medium", "name token 'signature' in table 'users': a person's own "
-                                    "prose"),
+            ("free_text", "medium", "name 'signature' in table 'users': a person's own prose"),
             id="a user's signature is a forum signature"),
         pytest.param("""
             class Webhook(Base):
@@ -1869,8 +1917,9 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 id = Column(Integer, primary_key=True)
                 signing_secret = Column(String(64))
                 signature = Column(String(128))
-            """, ("webhooks", "signature"), ("credential", "medium", "name token 'signature'"),
-            id="negative: a credential sibling does not raise a signature"),
+            """, ("webhooks", "signature"), (None, None, None),
+            id="negative: a webhook's signature beside its signing secret proves, it opens "
+               "nothing"),
         pytest.param("""
             class SessionActivity(Base):
                 __tablename__ = "session_activity"
@@ -2548,9 +2597,9 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                      ("credential", "high", "written encrypted by BlockDocument.seal: "
                       "encrypt(...), line 16"),
                      id="the encrypting call anywhere in the value"),
-        pytest.param(_SEALED.format(write="self.signature = box.encrypt(data)"),
-                     ("block_document", "signature"),
-                     ("credential", "high", "name token 'signature', written encrypted by "
+        pytest.param(_SEALED.format(write="self.dsn = box.encrypt(data)"),
+                     ("block_document", "dsn"),
+                     ("credential", "high", "name token 'dsn', written encrypted by "
                       "BlockDocument.seal: box.encrypt(...), line 16"),
                      id="a medium credential written encrypted blocks"),
         pytest.param(_SEALED.format(write="self.ssn = encrypt(data)"),
@@ -2774,10 +2823,9 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 user_id = Column(Integer, ForeignKey("users.user_id"), nullable=False)
                 payload = Column(Text, nullable=False)
                 signature = Column(Text, default=None)
-            """, ("hsi_reports", "signature"),
-            ("credential", "medium", "name token 'signature'"),
-            id="a user's signature of the report proves who sent it: the owner does not make "
-               "it block (lvfs)"),
+            """, ("hsi_reports", "signature"), (None, None, None),
+            id="negative: a user's signature of the report proves who sent it: the owner does not "
+               "make it a credential (lvfs)"),
         pytest.param("""
             class User(Base):
                 __tablename__ = "users"
@@ -3011,6 +3059,48 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("sessions", "value"),
             ("credential", "high", "name token 'value' in table 'sessions'"),
             id="a sessions table's bare value is the session"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                session_id = Column(String(127), primary_key=True)
+                last_activity = Column(DateTime)
+                data = Column(Text)
+            """, ("sessions", "session_id"),
+            ("credential", "high", "name 'session_id' in sessions table 'sessions', sibling "
+             "'last_activity': the value that logs the session's user in"),
+            id="a session id beside the session's last activity (socorro: sessions)"),
+        pytest.param("""
+            class ProjectSession(Base):
+                __tablename__ = "project_sessions"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String, unique=True)
+                start_time = Column(DateTime)
+                end_time = Column(DateTime)
+            """, ("project_sessions", "session_id"), (None, None, None),
+            id="negative: a traced conversation's session, no login and no activity (phoenix)"),
+        pytest.param("""
+            class Parliamentarian(Base):
+                __tablename__ = "par_parliamentarians"
+                id = Column(Integer, primary_key=True)
+                first_name = Column(String)
+                last_name = Column(String)
+                private_address = Column(String)
+                private_address_addition = Column(String)
+                private_address_zip_code = Column(String)
+                private_address_city = Column(String)
+            """, ("par_parliamentarians", "private_address_addition"),
+            ("direct_identifier", "high", "name token 'address', sibling "
+             "'private_address_city': a postal address"),
+            id="a private address with its own zip code and city is a postal address (onegov)"),
+        pytest.param("""
+            class Cluster(Base):
+                __tablename__ = "clusters"
+                id = Column(Integer, primary_key=True)
+                username = Column(String)
+                scheduler_address = Column(String)
+                private_address = Column(String)
+            """, ("clusters", "private_address"), (None, None, None),
+            id="negative: a machine's private address, no postal parts (dask-gateway)"),
         pytest.param("""
             class UserApiKey(Base):
                 __tablename__ = "userapikey"

@@ -59,6 +59,12 @@ class Export(Base):
     id = Column(Integer, primary_key=True)
     member_id = Column(Integer, ForeignKey("members.id"))
     spec = Column(Text)
+
+
+class Courier(Base):
+    __tablename__ = "couriers"
+    id = Column(Integer, primary_key=True)
+    phone = Column(String(40))
 '''
 
 
@@ -77,6 +83,7 @@ _NOTHING: Judged = {
     ("members", "lookup_iv"): (None, None, None),
     ("members", "badge_authorization"): ("credential", "medium", "name token 'authorization'"),
     ("members", "shelf"): (None, None, None),
+    ("couriers", "phone"): ("direct_identifier", "high", "name token 'phone'"),
     ("branches", "hooks"): (None, None, None),
     ("branches", "relay_address"): (None, None, None),
     ("branches", "shelf"): (None, None, None),
@@ -212,6 +219,18 @@ def _declared(said: str) -> tuple[str, str, str]:
             {("branches", "hooks"): _declared(
                 "from_row_scrubbed() scrubs 'hooks': lending/api.py:5")},
             id="a scrub method loops over the names it rewrites"),
+        pytest.param(
+            {"lending__tickets": '''\
+                class Ticket:
+                    def redact_data(self):
+                        for info in ("phone", "relay_address", "hooks"):
+                            self.snapshot[f"submitter_{info}"] = "[redacted]"
+                '''},
+            {("branches", "hooks"): _declared(
+                "redact_data() scrubs 'hooks': lending/tickets.py:3")},
+            id="a redacted phone number or address stays personal data, no credential, even "
+               "where its table says nothing of whose (onegov: Ticket.redact_data scrubs name, "
+               "address, phone; subscribers.address)"),
         pytest.param(
             {"lending__exports": '''\
                 from lending.specs import ExportSpec, ReportSpec
