@@ -224,6 +224,8 @@ _PYTHON2 = (
     (re.compile(r"^\s*exec\s+[\"'\w]"), "an exec statement"),
     (re.compile(r"<>"), "the <> operator"),
     (re.compile(r"(?<![\w.])[uU][rR][\"']"), "a ur'' string"),
+    # 0755, never 00 (a valid zero)
+    (re.compile(r"(?<![\w.])0\d*[1-9]\d*(?![\w.])"), "an octal literal without 0o"),
 )
 
 
@@ -257,8 +259,14 @@ def syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, str]:
 
         found = tab_error(text)
     else:
-        # a tokenizer error (an octal 0755, a backquote) carries no position: not named
-        at = int(m.group(1)) if m else 0
+        # a tokenizer error (an octal 0755, a backquote) carries no position: CPython's own
+        # parser (only a broken file pays for it) says where
+        if m:
+            at = int(m.group(1))
+        else:
+            from reviewer.tab_error import cpython_line  # only a broken file pays for it
+
+            at = cpython_line(text)
         old = _python2(lines, (at, at - 1) if at > 1 else (at,))
         if old is not None:
             line, col, what = old

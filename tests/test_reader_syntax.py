@@ -160,6 +160,9 @@ PYTHON2_ERRORS = [
     pytest.param("def f():\n    raise ValueError, 'no'\n", 7, 5,
                  "'raise X, message'", id="raise X, message"),
     pytest.param("ok = a <> b\n", 6, 8, "the <> operator", id="<> operator"),
+    pytest.param("class Repo(object):\n    def make(self):\n        makedirs(path, 0755)\n",
+                 8, 24, "an octal literal without 0o",
+                 id="octal 0755, a tokenizer error libcst places nowhere (beaker, 2019)"),
 ]
 
 
