@@ -252,7 +252,8 @@ def classify_in_context(column: Column, context: Context | None = None,
         actor = actor[:-1]
     if tokens[-2:] == ("by", "user"):
         actor = tokens[:-2]
-    if (base is None and actor and actor[-1] in vocab.by_verbs
+    if (base is None and ((actor and actor[-1] in vocab.by_verbs) or (
+            snake_norm(name) in vocab.by_nouns and not column.foreign_key))
             and idents & vocab.by_name_types):
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "

@@ -92,6 +92,7 @@ class Vocabulary:
     author_siblings: frozenset[str] = frozenset()
     by_name_types: frozenset[str] = frozenset()
     by_verbs: frozenset[str] = frozenset()
+    by_nouns: frozenset[str] = frozenset()
     person_only: frozenset[tuple[str, ...]] = frozenset()
     text_only: frozenset[tuple[str, ...]] = frozenset()
     personal_siblings: frozenset[str] = frozenset()
@@ -352,6 +353,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
         by_verbs=frozenset(map(singular, _strs(ctx, "by_verbs"))),
+        by_nouns=frozenset(map(snake_norm, _strs(ctx, "by_nouns"))),
         person_only=frozenset(_phrases(ctx, "person_only")),
         text_only=frozenset(_phrases(ctx, "text_only")),
         personal_siblings=frozenset(map(snake_norm, _strs(ctx, "personal_siblings"))),

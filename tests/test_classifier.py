@@ -1848,6 +1848,25 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("quasi_identifier", "medium", "name token 'organisation'"),
             id="a volunteer's organisation is their employer (onegov)"),
         pytest.param("""
+            class Metric(Base):
+                __tablename__ = "metric"
+                id = Column(String(36), primary_key=True)
+                creator = Column(String(255), nullable=False)
+                name = Column(String(255))
+            """, ("metric", "creator"),
+            ("direct_identifier", "medium", "name 'creator' on a String column: who did it, "
+             "by name"),
+            id="a creator kept as text names who made the row (gnocchi: metric.creator; enms)"),
+        pytest.param("""
+            class SyncObject(Base):
+                __tablename__ = "sync_objects"
+                id = Column(Integer, primary_key=True)
+                submitter = Column(String(100))
+                creator_id = Column(Integer, ForeignKey("users.id"))
+            """, ("sync_objects", "creator_id"), (None, None, None),
+            id="negative: a creator by foreign key is a reference (freetakserver's submitter "
+               "beside it is a name)"),
+        pytest.param("""
             class Page(Base):
                 __tablename__ = "pages"
                 id = Column(Integer, primary_key=True)
