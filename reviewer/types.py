@@ -6,6 +6,7 @@ Derive new values with ``dataclasses.replace``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -294,6 +295,10 @@ class SimilarField:
         return f"{self.table}.{self.column}"
 
 
+# the line and column numbers a message quotes: "at line 12, column 5", "(app/db.py:3)"
+_QUOTED_LINES = re.compile(r"(\bline |\bcolumn |\.py:)\d+")
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str  # stable, e.g. "MR001"; the name comes from reviewer.codes
@@ -328,10 +333,13 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable across line moves: covers path, table, column and kind, never the line."""
+        """Stable across line moves: covers path, table, column and kind, never the line. A
+        finding of no column is told apart by its message, with the line and column numbers
+        it quotes left out ("syntax error at line 2399, column 40", "app/db.py:12"): a pull
+        request that only moves a broken line introduces nothing."""
         parts = [self.code, self.path, self.table or "", self.column or ""]
         if self.table is None and self.column is None:
-            parts.append(self.message)
+            parts.append(_QUOTED_LINES.sub(r"\1#", self.message))
         # surrogatepass: an undecodable byte in a file name must not crash the fingerprint
         digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
         return digest[:16]

@@ -733,3 +733,24 @@ def test_ignore_names_silences_the_similarity_check_too(
     code, doc = diff_json(sample_app, capsys)
 
     assert (code, findings(doc)) == (0, [])
+
+
+def test_an_unparsable_file_on_main_stays_old_when_its_lines_move(
+    sample_app: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Beaker's 2012-2019 history: a Python 2 octal literal blocks on main already; a pull
+    # request that only adds lines above it must not make its MR007 (which names the line)
+    # a new finding of that pull request
+    legacy = sample_app.root / "ledgerly/models/archive.py"
+    legacy.write_text("import os\n\ndef ensure(path):\n    os.makedirs(path, 0755)\n")
+    sample_app.commit("an old helper on main")
+    sample_app.git("checkout", "--quiet", "-b", "feature")
+    legacy.write_text("# moved: see ledgerly/storage\n\n" + legacy.read_text())
+    sample_app.commit("a note above it")
+
+    code, doc = diff_json(sample_app, capsys)
+
+    assert findings(doc) == []
+    assert [(f["code"], f["path"], f["line"]) for f in findings(doc, introduced=False)] == [
+        ("MR007", "ledgerly/models/archive.py", 6)]
+    assert code == 1
