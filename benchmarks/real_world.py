@@ -606,10 +606,10 @@ def tables_blocked_at(root: Path, errors: Sequence[Mapping[str, Any]]) -> set[st
 
 
 _HOOK_FILE = re.compile(r"^class [\w.]+: [\w.]+ \(([^()\s]+\.py):\d+\) ")
-# a repository helper whose returned function builds tables (OneGov's associated()): its MR007
-# sits on each class attribute that calls it and names the helper's file
-_HELPER_FILE = re.compile(r"\(\w+\(\) in ([^()\s]+\.py) calls \w+\(\.\.\.\) in a function "
-                          r"it returns, which masking-reviewer does not run")
+# a repository helper that builds tables when it runs (OneGov's associated()): its MR007 sits
+# on each class attribute that calls it and names the helper's file
+_HELPER_FILE = re.compile(r"\(\w+\(\) in ([^()\s]+\.py) calls \w+\(\.\.\.\) when it runs, "
+                          r"and masking-reviewer reads code but never runs it")
 
 
 def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
@@ -617,8 +617,8 @@ def silent_misses(missing: Sequence[Pair], labels: Sequence[LabelRow],
                   blocked_tables: Iterable[str] = ()) -> list[Pair]:
     """The missing columns nothing blocks on: no MR007 in any file their table's labels name
     nor on the class statement that names the table (``blocked_tables``) nor naming the
-    file of a mapping hook or of a helper whose returned function builds tables (the tables
-    they build are declared there), and, for a table
+    file of a mapping hook or of a helper that builds tables when it runs (the tables they
+    build are declared there), and, for a table
     with columns a third-party base adds (labelled at the package's ``site-packages:`` path)
     and none found, no MR007 naming a class of that module (the reader reports an unknown base
     on the model that derives from it, in the repository, and reads none of that model's

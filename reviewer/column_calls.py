@@ -203,13 +203,13 @@ class ColumnCalls:
                 return None  # ichnaea's ValidWifiShardSchema(colander.MappingSchema)()
             return call.callee, f"a class deriving from {q}"
         if ref.kind == "other" and (built := self.hidden_builder(ref.path, ref.name)) and (
-                self._returns_none(ref.path, ref.name)):
+                self._returns_none(ref.path, self._returned(ref.path, ref.name))):
             qual = self.resolver.repo_qual(path, call.callee)
             entry = (f'; if none of what it builds holds data, declare it in '
                      f'[tool.masking-reviewer.{CONFIG_KEY}]: "{qual}" = {{ columns = [] }}'
                      if qual else "")
-            return call.callee, (f"{ref.name}() in {ref.path} calls {built}(...) in a function "
-                                 "it returns, which masking-reviewer does not run" + entry)
+            return call.callee, (f"{ref.name}() in {ref.path} calls {built}(...) when it runs, "
+                                 "and masking-reviewer reads code but never runs it" + entry)
         if ref.kind == "other" and self.builds_no_column(ref.path, ref.name):
             return None
         if ref.kind != "external":
@@ -380,8 +380,7 @@ class ColumnCalls:
         (``hidden_builder``), and, for a name bound to what a factory returns, judged by what
         that returned function returns (``_closure_made``)."""
         facts = self.resolver.facts(path)
-        callees = next((cs for name, cs in reversed(facts.returns if facts else ())
-                        if name == function), ())
+        callees = self._returned(path, function)
         if not callees and (closure := self._closure_made(path, function)) is not None:
             # meta_property = dict_property_factory("meta"): each call the closure returns
             # is judged as if the class body made it (a repository class deriving from no
@@ -395,7 +394,7 @@ class ColumnCalls:
                 return all(self._makes_none(where, c.partition("().")[0]) for c in callees)
             finally:
                 self._judging.discard((path, function))
-        if self._returns_none(path, function):
+        if self._returns_none(path, callees):
             return self.hidden_builder(path, function) is None
         # a helper that builds a query or a SQL expression, maybe as a read-only property
         # (faraday's _make_generic_count_property: column_property(select(func.count(...))
@@ -411,20 +410,24 @@ class ColumnCalls:
         return not wraps or any(is_sqla(q) and (tail(q) in _QUERY_BUILDERS or ".func." in q)
                                 for q in quals)
 
-    def _returns_none(self, path: str, function: str) -> bool:
+    def _returned(self, path: str, function: str) -> tuple[str, ...]:
+        """The callees every return of a repository function calls (facts ``returns``)."""
+        facts = self.resolver.facts(path)
+        return next((cs for name, cs in reversed(facts.returns if facts else ())
+                     if name == function), ())
+
+    def _returns_none(self, path: str, callees: Sequence[str]) -> bool:
         """Every return of a repository function calls something that builds no column
         (``return orm.relationship(...)``, ``return declared_attr(descriptor)``)."""
-        facts = self.resolver.facts(path)
-        callees = next((cs for name, cs in reversed(facts.returns if facts else ())
-                        if name == function), ())
         returned = self._quals(path, [c.partition("().")[0] for c in callees])
         return returned is not None and all(_builds_none(q) for q in returned)
 
     def hidden_builder(self, path: str, function: str) -> str | None:
-        """A column or table a repository function builds where the reader does not look: in
-        a function it hands back, as OneGov's ``associated()`` returns
-        ``declared_attr(descriptor)``, whose ``descriptor(cls)`` makes ``Table(name,
-        cls.metadata, Column(...), ...)`` named at run time. The callee as written, or None."""
+        """A column or table a repository function builds beside what it returns, where the
+        reader does not look: in a function it hands back, as OneGov's ``associated()``
+        returns ``declared_attr(descriptor)``, whose ``descriptor(cls)`` makes ``Table(name,
+        cls.metadata, Column(...), ...)`` named at run time, or before it returns
+        ``relationship(..., secondary=table)``. The callee as written, or None."""
         facts = self.resolver.facts(path)
         made = next((cs for name, cs in reversed(facts.expressions if facts else ())
                      if name == function), ())

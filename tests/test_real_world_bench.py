@@ -819,7 +819,7 @@ def test_an_mr007_on_a_run_time_table_helper_covers_the_tables_its_file_builds()
                        "", ""),
               LabelRow("p", "base.py", "notes", "body", "free_text", "", "")]
     helper = ("Vote.files: cannot resolve associated(...) (associated() in core/associable.py "
-              "calls Table(...) in a function it returns, which masking-reviewer does not run; "
+              "calls Table(...) when it runs, and masking-reviewer reads code but never runs it; "
               "...)")
     errors = [{"path": "votes/model.py", "line": 60, "message": helper}]
     missing = [("files_for_votes_files", "file_id"), ("notes", "body")]

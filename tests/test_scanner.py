@@ -883,12 +883,35 @@ ERROR_CASES = [
         None,
         [("app/associable.py", 7, r"^Table\(\.\.\.\) name cannot be computed"),
          ("app/m.py", 13, r"^Vote\.files: cannot resolve associated\(\.\.\.\) \(associated\(\) "
-                          r"in app/associable\.py calls Table\(\.\.\.\) in a function it returns, "
-                          r"which masking-reviewer does not run; if none of what it builds holds "
-                          r'data, declare it in \[tool\.masking-reviewer\.external-bases\]: '
+                          r"in app/associable\.py calls Table\(\.\.\.\) when it runs, and "
+                          r"masking-reviewer reads code but never runs it; if none of what it "
+                          r"builds holds data, declare it in "
+                          r"\[tool\.masking-reviewer\.external-bases\]: "
                           r'"app\.associable\.associated" = \{ columns = \[\] \}\)')],
         id="a function handing back a declared_attr that builds a Table at run time blocks "
            "(OneGov's associated())",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
+            def many_to_many(left, right):
+                link = Table(f"{left}_{right}", Base.metadata,
+                             Column(f"{left}_id", ForeignKey(f"{left}.id")),
+                             Column("note", Text, info={"v": ColumnVisibility.PRIVATE}))
+                return relationship(right, secondary=link)
+            class Tag(Base):
+                __tablename__ = "tags"
+                id = Column(Integer, primary_key=True)
+            class Post(Base):
+                __tablename__ = "posts"
+                id = Column(Integer, primary_key=True)
+                tags = many_to_many("posts", "Tag")
+            """)},
+        None,
+        [("app/m.py", 7, r"^Table\(\.\.\.\) name cannot be computed"),
+         ("app/m.py", 17, r"^Post\.tags: cannot resolve many_to_many\(\.\.\.\) "
+                          r"\(many_to_many\(\) in app/m\.py calls Table\(\.\.\.\) when it runs")],
+        id="a helper that builds a Table before it returns the relationship blocks: its table "
+           "may hold a labelled column",
     ),
     pytest.param(
         {"app/m.py": src("""\
