@@ -688,3 +688,27 @@ def test_passlib_crypt_context_adds_no_column(
     assert sorted((c["table"], c["column"])  # type: ignore[index]
                   for c in doc["columns"]) == [  # type: ignore[attr-defined]
         ("tg_user", "id"), ("tg_user", "password")]
+
+
+def test_turbogears_session_query_property_adds_no_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # reviewer/external_bases/turbogears.toml, TurboGears not installed here: Beaker's base
+    write(tmp_path, {"app/models.py": """\
+        from sqlalchemy import Column, Integer, Unicode
+        from sqlalchemy.ext.declarative import declarative_base
+        from turbogears.database import metadata, session
+        class MappedObject(object):
+            query = session.query_property()
+        DeclarativeMappedObject = declarative_base(cls=MappedObject, metadata=metadata)
+        class Arch(DeclarativeMappedObject):
+            __tablename__ = "arch"
+            id = Column(Integer, primary_key=True)
+            arch = Column(Unicode(20), unique=True)
+        """}, PYPROJECT)
+    _, errors = mr007(tmp_path, capsys)
+    assert errors == []
+    doc = scan(tmp_path, capsys)
+    assert sorted((c["table"], c["column"])  # type: ignore[index]
+                  for c in doc["columns"]) == [  # type: ignore[attr-defined]
+        ("arch", "arch"), ("arch", "id")]
