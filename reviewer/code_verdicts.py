@@ -202,6 +202,14 @@ def with_value_sources(columns: Sequence[Column],
 _PERSONAL = ("direct_identifier", "quasi_identifier")
 
 
+def _personal(column: Column, vocab: Vocabulary) -> bool:
+    """Judged personal in its table, or by its name alone."""
+    if column.category in _PERSONAL:
+        return True
+    named = classify(column.attribute or column.column, column.type, vocab)
+    return named is not None and named.category in _PERSONAL
+
+
 def by_declaration(column: Column, declarations: Sequence[Declaration],
                    vocab: Vocabulary | None = None) -> Classification | None:
     """A credential, high, when the code declares the column secret: the developers' own
@@ -212,8 +220,7 @@ def by_declaration(column: Column, declarations: Sequence[Declaration],
     vocab = vocab or load_vocabulary()
     if column.category != "credential" or ruled_out(column.attribute or column.column, vocab):
         declarations = [d for d in declarations if d.kind != "names_list"]
-    named = classify(column.attribute or column.column, column.type, vocab)
-    if column.category in _PERSONAL or (named is not None and named.category in _PERSONAL):
+    if any(d.kind == "scrubbed" for d in declarations) and _personal(column, vocab):
         # a scrub of personal data redacts it as personal data: OneGov's Ticket.redact_data
         # loops over ('name', 'address', 'phone'), and subscribers.address is an e-mail
         # address or a phone number even where its table alone says nothing of whose

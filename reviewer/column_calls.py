@@ -379,7 +379,6 @@ class ColumnCalls:
         Not when it builds a column or a table in a function it hands back
         (``hidden_builder``), and, for a name bound to what a factory returns, judged by what
         that returned function returns (``_closure_made``)."""
-        facts = self.resolver.facts(path)
         callees = self._returned(path, function)
         if not callees and (closure := self._closure_made(path, function)) is not None:
             # meta_property = dict_property_factory("meta"): each call the closure returns
@@ -400,9 +399,7 @@ class ColumnCalls:
         # (faraday's _make_generic_count_property: column_property(select(func.count(...))
         # ...), deferred=True)): with no Column(...) among all it calls and only what those
         # calls made returned, what it wraps in column_property is no column
-        made = next((cs for name, cs in reversed(facts.expressions if facts else ())
-                     if name == function), None)
-        quals = self._quals(path, [c for c in made or () if c])
+        quals = self._quals(path, [c for c in self._body_calls(path, function) or () if c])
         if quals is None or not all(_builds_none(q, wrappers=True) for q in quals):
             return False
         # column_property(X) maps a column when X is one: X must be what a query builder made
@@ -416,6 +413,13 @@ class ColumnCalls:
         return next((cs for name, cs in reversed(facts.returns if facts else ())
                      if name == function), ())
 
+    def _body_calls(self, path: str, function: str) -> tuple[str, ...] | None:
+        """Every callee a repository function calls, nested functions included (facts
+        ``expressions``), or None when its returns hand back something made elsewhere."""
+        facts = self.resolver.facts(path)
+        return next((cs for name, cs in reversed(facts.expressions if facts else ())
+                     if name == function), None)
+
     def _returns_none(self, path: str, callees: Sequence[str]) -> bool:
         """Every return of a repository function calls something that builds no column
         (``return orm.relationship(...)``, ``return declared_attr(descriptor)``)."""
@@ -428,10 +432,8 @@ class ColumnCalls:
         returns ``declared_attr(descriptor)``, whose ``descriptor(cls)`` makes ``Table(name,
         cls.metadata, Column(...), ...)`` named at run time, or before it returns
         ``relationship(..., secondary=table)``. The callee as written, or None."""
-        facts = self.resolver.facts(path)
-        made = next((cs for name, cs in reversed(facts.expressions if facts else ())
-                     if name == function), ())
-        return next((c for c in made if c and (q := self.callee_qual(path, c)) is not None
+        return next((c for c in self._body_calls(path, function) or ()
+                     if c and (q := self.callee_qual(path, c)) is not None
                      and is_sqla(q) and tail(q) in _HIDDEN_BUILDERS), None)
 
     def _makes_none(self, path: str, callee: str) -> bool:
@@ -456,9 +458,7 @@ class ColumnCalls:
             ref = self.resolver.resolve(ref.path, bound) if bound else None
         if ref is None or ref.kind != "other" or not ref.path or "." in ref.name:
             return None
-        where = self.resolver.facts(ref.path)
-        made = next((cs for n, cs in reversed(where.returns if where else ())
-                     if n == f"{ref.name}()"), ())
+        made = self._returned(ref.path, f"{ref.name}()")  # scanner: what `f()` returns
         return (ref.path, made) if made else None
 
     def sqlalchemy_expression(self, path: str, nested: Sequence[str]) -> bool:

@@ -260,7 +260,7 @@ def syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, str]:
         found = tab_error(text)
     else:
         # a tokenizer error (an octal 0755, a backquote) carries no position: CPython's own
-        # parser (only a broken file pays for it) says where
+        # parser says where
         if m:
             at = int(m.group(1))
         else:

@@ -221,4 +221,3 @@ def literal_method(func: cst.BaseExpression) -> str:
             func.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
         return f"str.{func.attr.value}"
     return ""
-
