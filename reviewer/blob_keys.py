@@ -14,6 +14,14 @@ allowed) in a subscript (``e['k']``, stored or read; ``e['a']['k']`` is the key 
 ``e.get('k')``, ``e.pop('k')``, ``e.setdefault('k', ...)``, ``e.update({'k': ...})`` /
 ``e.update(k=...)``, a dict literal or ``dict(k=...)`` assigned to the attribute, or passed for
 it to the model's constructor (``Node(driver_info={...})``).
+
+A descriptor in a model's class body that keeps an attribute under a key of the blob stores
+that key too: SQLAlchemy's ``author = index_property("fields", "author")``
+(``sqlalchemy.ext.indexable``; the key a literal or a module constant), and a factory named
+for the column, whose key is the attribute's name unless a literal says otherwise (OneGov's
+``gever_password = meta_property()``, where ``meta_property = dict_property_factory('meta')``
+keeps it in ``organisations.meta``). The class names the model, or one of its bases does
+(a payment provider's subclass mapped onto its parent's table).
 """
 
 from __future__ import annotations
@@ -44,6 +52,13 @@ from reviewer.types import Column, KeyUse, StoredKey
 # start with digits before its first letter (c2cgeoportal's tech_data["2fa_totp_secret"]).
 KEY = re.compile(r"(?=[0-9]*[A-Za-z_])[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 _READ_METHODS = frozenset({"get", "pop"})
+
+
+# `x = index_property(...)` or `x: T = meta_property(...)` in a class body; the group is the
+# word before `_property`: `index`, or the blob column a factory is named for
+_DESCRIPTOR = re.compile(r"^[ \t]+\w+[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\w.]*\.)?([A-Za-z]\w*?)_property"
+                         r"[ \t]*\(", re.M)
+_INDEXABLE = "index"
 
 
 def _patterns(index: ColumnIndex) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -78,6 +93,8 @@ def _hits(index: ColumnIndex, text: str, uses: re.Pattern[str],
             called = set(CALLED.findall(text)) & index.by_class.keys()
         if any(attr in index.by_class[cls] for cls in called):
             offsets.append(m.start())
+    offsets += [m.start(1) for m in _DESCRIPTOR.finditer(text)
+                if m.group(1) == _INDEXABLE or m.group(1) in index.by_attr]
     return line_numbers(text, offsets)
 
 
@@ -138,6 +155,37 @@ def _key(node: ast.expr | None) -> str | None:
     return None
 
 
+def _base_name(node: ast.expr) -> str | None:
+    """The class a base expression names: ``PaymentProvider[StripePayment]`` is
+    ``PaymentProvider``, ``orm.Base`` is ``Base``."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _descriptor(call: ast.Call, attribute: str | None,
+                constants: Mapping[str, str]) -> tuple[str, str] | None:
+    """The blob attribute and the key a class-body descriptor keeps its value under."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else (
+        func.id if isinstance(func, ast.Name) else "")
+    word = name.removesuffix("_property")
+    if word == name or not word:
+        return None
+    given = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+    if word == _INDEXABLE:  # index_property(attr_name, index, ...)
+        blob = _key(call.args[0]) if call.args else _key(given.get("attr_name"))
+        at = call.args[1] if len(call.args) > 1 else given.get("index")
+        key = constants.get(at.id) if isinstance(at, ast.Name) else _key(at)
+        return (blob, key) if blob and key else None
+    at = given.get("key") or (call.args[0] if call.args else None)
+    given_none = at is None or (isinstance(at, ast.Constant) and at.value is None)
+    key = attribute if given_none else _key(at)
+    return (word, key) if key and KEY.fullmatch(key) else None
+
+
 def _dict_keys(node: ast.expr) -> list[tuple[str, int]]:
     """The literal keys of ``{'k': ...}`` or ``dict(k=...)``."""
     if isinstance(node, ast.Dict):
@@ -160,6 +208,28 @@ class _Reader:
             aliases = self._aliases(nodes, owner, params)
             for node in nodes:
                 yield from self._uses(node, owner, aliases)
+        yield from self._descriptors(module, frozenset(lines))
+
+    def _descriptors(self, module: ast.Module,
+                     lines: frozenset[int]) -> Iterator[tuple[ColumnKey, StoredKey]]:
+        """The keys class-body descriptors keep in a blob (the module's docstring)."""
+        constants = {t.id: v for node in module.body if isinstance(node, ast.Assign)
+                     for t in node.targets if isinstance(t, ast.Name)
+                     if (v := _key(node.value)) is not None}
+        for cls in ast.walk(module):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            models = [cls.name, *filter(None, map(_base_name, cls.bases))]
+            for node in cls.body:
+                if (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno in lines
+                        and isinstance(node.value, ast.Call)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    names = [t.id for t in targets if isinstance(t, ast.Name)]
+                    found = _descriptor(node.value, names[0] if names else None, constants)
+                    column = found and next(
+                        filter(None, (self.index.resolve(found[0], m) for m in models)), None)
+                    if found and column:
+                        yield self._found(column, found[1], "stores", node.lineno)
 
     def _blob(self, node: ast.expr, owner: str | None,
               aliases: Mapping[str, ColumnKey]) -> ColumnKey | None:

@@ -20,7 +20,7 @@ from reviewer.code_verdicts import keyed_blob
 from reviewer.review import classify_inventory
 from reviewer.selection import code_files
 from reviewer.sources import MemoryTree
-from reviewer.types import StoredKey
+from reviewer.types import Column, StoredKey
 from reviewer.vocabulary import load_vocabulary
 from tests.code_evidence import EvidenceApp, Judged, scanned
 from tests.gitrepo import GitRepo, isolate_git, make_repo
@@ -244,6 +244,43 @@ def parse_connection(printer):
             [("printers", "extra", "region", "reads", "fleet/modern.py", 6)],
             id="3.12 syntax gives no evidence, under every Python"),
         pytest.param(
+            {"fleet__laser": '''\
+                from fleet.models import Printer
+                from fleet.props import extra_property, notes_property
+
+                class LaserPrinter(Printer):
+                    snmp_password: str = extra_property()
+                    toner = extra_property('toner_level', default=0)
+                    colour = extra_property(key=None)
+                    size = column_property(select(1))
+
+                    def pages(self):
+                        return extra_property()
+                '''},
+            [("printers", "extra", "snmp_password", "stores", "fleet/laser.py", 5),
+             ("printers", "extra", "toner_level", "stores", "fleet/laser.py", 6),
+             ("printers", "extra", "colour", "stores", "fleet/laser.py", 7)],
+            id="a descriptor factory named for the blob keeps its attribute's name, or the "
+               "literal key given (onegov: gever_password = meta_property()); the subclass's "
+               "base names the model"),
+        pytest.param(
+            {"fleet__views": '''\
+                from sqlalchemy.ext.indexable import index_property
+                from fleet.models import StorageTarget
+
+                OWNER = "owner_email"
+
+                class Target(StorageTarget):
+                    owner = index_property("properties", OWNER)
+                    region = sqlalchemy.ext.indexable.index_property("properties", "region")
+                    first = index_property("properties", 0)
+                    other = index_property("nowhere", "key")
+                '''},
+            [("storage_targets", "properties", "owner_email", "stores", "fleet/views.py", 7),
+             ("storage_targets", "properties", "region", "stores", "fleet/views.py", 8)],
+            id="SQLAlchemy's index_property keeps the key given, a literal or a module "
+               "constant (tracim: author = index_property('fields', AUTHOR_FIELD))"),
+        pytest.param(
             {"tests__test_snmp": "def test_it(printer):\n    printer.extra['api_token'] = 1\n",
              "fleet__migrations__versions__0001_init":
                  "def upgrade(printer):\n    printer.extra['api_token'] = 1\n",
@@ -255,6 +292,23 @@ def parse_connection(printer):
 def test_stored_keys(code: dict[str, str],
                      expected: list[tuple[str, str, str, str, str, int]]) -> None:
     assert _keys(_files(**code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("type_", "keyed"),
+    [
+        pytest.param("JSON", True, id="JSON"),
+        pytest.param("dict[str, Any]", True,
+                     id="a Mapped[dict[...]], JSON by its registry's type_annotation_map "
+                        "(onegov: organisations.meta)"),
+        pytest.param("list[str]", False, id="negative: a list is no keyed data"),
+        pytest.param("Integer", False, id="negative: a number"),
+    ],
+)
+def test_which_column_types_hold_keyed_data(type_: str, keyed: bool) -> None:
+    column = Column("organisations", "meta", "Organisation", "meta", "org/models.py", 9,
+                    type_, nullable=True, unique=False, primary_key=False)
+    assert keyed_blob(column, load_vocabulary()) is keyed
 
 
 def test_the_files_read_are_the_source_less_tests_vendored_and_migrations() -> None:
@@ -330,6 +384,23 @@ _NOTHING = {
              "tests__test_api": "def test(printer):\n    printer.extra['password'] = 1\n"},
             {},
             id="an unrelated object's attribute and a test file change nothing"),
+        pytest.param(
+            {"fleet__laser": '''\
+                from fleet.models import Printer
+
+                class LaserPrinter(Printer):
+                    snmp_password = extra_property()
+                '''},
+            {("printers", "extra"): (
+                "credential", "high", "the code stores key 'snmp_password' in it: "
+                "fleet/laser.py:4")},
+            id="a descriptor keeping a password in the blob makes it a credential (onegov: "
+               "organisations.meta)"),
+        pytest.param(
+            {"fleet__map": "def place(printer):\n    return printer.extra['coordinates']\n"},
+            {},
+            id="negative: a place's coordinates are no person's whereabouts in a blob "
+               "(onegov: directory_entries.content)"),
         pytest.param(
             {"fleet__grid": "def pnl(printer):\n    return printer.extra['position_pnl_quote']\n"},
             {},
