@@ -256,6 +256,13 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="an MFA key's base is the TOTP seed (n6: user.mfa_key_base)"),
         pytest.param("mfa_key_base_modified_on", "DateTime", None,
                      id="negative: when the MFA key changed"),
+        pytest.param("second_factor", "JSON", _c("credential", "high", "name 'second_factor'"),
+                     id="a user's second factor holds its TOTP seed or mTAN phone (onegov_a: "
+                        "users.second_factor)"),
+        pytest.param("second_factor_enabled", "Boolean", None,
+                     id="negative: whether a second factor is on"),
+        pytest.param("hashed_tan", "Text", _c("credential", "high", "name 'hashed_tan'"),
+                     id="a one-time TAN's hash verifies it (onegov_a: tans.hashed_tan)"),
         pytest.param("mfa_code", "Integer", _c("credential", "high", "name 'mfa_code'"),
                      id="a one-time code kept as an integer (n6: user_spent_mfa_code)"),
         pytest.param("otp_code", "BigInteger", _c("credential", "high", "name 'otp_code'"),
