@@ -776,7 +776,9 @@ def _bindings(nodes: Sequence[ast.AST],
               function: ast.FunctionDef | ast.AsyncFunctionDef | None,
               params: Sequence[str] = ()) -> dict[str, list[ast.expr] | None]:
     """What each local name is bound to: the values of its plain assignments (``x = ...``);
-    None for a name also bound any other way (a parameter, a loop, ``+=``, ``with ... as``)."""
+    None for a name also bound any other way (a parameter, a loop, ``with ... as``). A name
+    started empty and grown with ``+=`` is what it is grown with (dify's ``generate_string``:
+    ``result = ""``, then ``result += secrets.choice(letters)`` in a loop)."""
     if function is not None:
         a = function.args
         params = [p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs,
@@ -794,8 +796,22 @@ def _bindings(nodes: Sequence[ast.AST],
                 values = bound[name]
                 if values is not None:
                     values.append(node.value)
+    grown: dict[str, list[ast.expr]] = {}
+    for node in nodes:
+        if (isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add)
+                and isinstance(node.target, ast.Name)):
+            simple.add(id(node.target))
+            grown.setdefault(node.target.id, []).append(node.value)
     for node in nodes:
         if (isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del))
                 and id(node) not in simple):
             bound[node.id] = None
+    for name, parts in grown.items():
+        values = bound.get(name)
+        bound[name] = (parts if values is not None and all(_empty(v) for v in values)
+                       else None)
     return bound
+
+
+def _empty(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value in ("", b"")

@@ -121,6 +121,33 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
             {("visits", "random"): _credential("os.urandom(): clinic/visits.py:4")},
             id="written from os.urandom, through .hex()"),
         pytest.param(
+            {"clinic__helper": '''\
+                import secrets
+                import string
+
+                def generate_string(n):
+                    result = ""
+                    for _ in range(n):
+                        result += secrets.choice(string.ascii_letters)
+                    return result
+
+                def stamp(n):
+                    result = str(n)
+                    result += secrets.choice(string.ascii_letters)
+                    return result
+                ''',
+             "clinic__visits": '''\
+                from clinic.helper import generate_string, stamp
+
+                def open_visit(visit):
+                    visit.random = generate_string(16)
+                    visit.booked_via = stamp(4)
+                '''},
+            {("visits", "random"): _credential("secrets.choice() via generate_string(): "
+                                               "clinic/visits.py:4")},
+            id="a string started empty and grown from a secret generator is a secret "
+               "(dify: generate_string); one started from anything else is not only one"),
+        pytest.param(
             {"clinic__dbutils": '''\
                 import hashlib
                 import os
