@@ -39,12 +39,14 @@ from reviewer.column_uses import (
     ColumnKey,
     FileStore,
     line_numbers,
+    parse,
     pieces,
     read_code,
     receiver,
     scopes,
     word_before,
 )
+from reviewer.files import UnreadableFile
 from reviewer.sources import SourceTree
 from reviewer.types import Column, KeyUse, StoredKey
 
@@ -109,12 +111,13 @@ def stored_keys(tree: SourceTree | CodeFiles, blobs: Sequence[Column], columns: 
     this code: a pull request that changes three files reads and parses three."""
     if not blobs:
         return {}
-    index = ColumnIndex(blobs, columns, unique_min_words)
+    files = CodeFiles.of(tree)
+    index = ColumnIndex(blobs, columns, unique_min_words, decoded_views(files, blobs))
     uses, fills = _patterns(index)
     store = FileStore("stored-keys", ("blob_keys.py",), index.shape(), encode_stored,
                       decode_stored) if use_cache else None
     first: dict[ColumnKey, dict[str, StoredKey]] = {}
-    for _, found in read_code(tree, lambda text, path: _read(index, text, uses, fills, path),
+    for _, found in read_code(files, lambda text, path: _read(index, text, uses, fills, path),
                               store):
         for column, stored in found:
             keys = first.setdefault(column, {})
@@ -123,6 +126,85 @@ def stored_keys(tree: SourceTree | CodeFiles, blobs: Sequence[Column], columns: 
                 keys[stored.key] = stored
     return {column: tuple(sorted(keys.values(), key=lambda k: (k.path, k.line, k.key)))
             for column, keys in first.items()}
+
+
+_LOADS_SELF = re.compile(r"\bloads\([ \t]*self\.")
+_DECODERS = frozenset({"loads"})
+
+
+def decoded_views(files: CodeFiles, blobs: Sequence[Column]) -> dict[tuple[str, str], str]:
+    """The properties and methods of a blob's class that return it decoded: dify's
+    ``ExternalKnowledgeApis.settings_dict`` returns ``json.loads(self.settings) if
+    self.settings else None``, and the code reads ``api.settings_dict.get("api_key")``. Each
+    as (class, view) and the blob's attribute; read from the files that declare the blobs,
+    parsed only when their text decodes an attribute of ``self``."""
+    of_class: dict[str, set[str]] = {}
+    for c in blobs:
+        if c.class_name:
+            of_class.setdefault(c.class_name, set()).add(c.attribute or c.column)
+    views: dict[tuple[str, str], str] = {}
+    for path in sorted({c.path for c in blobs if c.class_name}):
+        try:
+            text = files.read(path)
+        except UnreadableFile:
+            continue
+        if text is None or _LOADS_SELF.search(text) is None:
+            continue
+        module = parse(text, path)
+        for cls in () if module is None else ast.walk(module):
+            if isinstance(cls, ast.ClassDef) and cls.name in of_class:
+                for node in cls.body:
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        attr = _decoded(node)
+                        if attr in of_class[cls.name]:
+                            views[cls.name, node.name] = attr
+    return views
+
+
+def _decoded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The attribute of ``self`` every return of ``function`` decodes (a return of None or
+    an empty literal aside: ``json.loads(self.x) if self.x else {}``), for a function taking
+    ``self`` alone."""
+    a = function.args
+    if len(a.args) != 1 or a.vararg or a.kwonlyargs or a.kwarg or a.posonlyargs:
+        return None
+    found: set[str] = set()
+    todo: list[ast.AST] = list(function.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Return):
+            values = [node.value] if node.value is not None else []
+            values = [v.body if isinstance(v, ast.IfExp) and _nothing(v.orelse) else v
+                      for v in values]
+            for value in values:
+                attr = _loads_self(value)
+                if attr is None and not _nothing(value):
+                    return None
+                if attr is not None:
+                    found.add(attr)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return found.pop() if len(found) == 1 else None
+
+
+def _loads_self(node: ast.expr) -> str | None:
+    """``json.loads(self.x)`` (any module's ``loads``, with any keywords): ``x``."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _DECODERS and len(node.args) == 1):
+        arg = node.args[0]
+        if (isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name)
+                and arg.value.id == "self"):
+            return arg.attr
+    return None
+
+
+def _nothing(node: ast.expr) -> bool:
+    """None, or an empty dict, list or tuple literal."""
+    return (isinstance(node, ast.Constant) and node.value is None) or (
+        isinstance(node, (ast.Dict, ast.List, ast.Tuple)) and not (
+            node.keys if isinstance(node, ast.Dict) else node.elts))
 
 
 def encode_stored(found: tuple[ColumnKey, StoredKey]) -> list[object]:
@@ -200,6 +282,7 @@ class _Reader:
     def __init__(self, index: ColumnIndex, path: str) -> None:
         self.index = index
         self.path = path
+        self.viewed = frozenset(view for _, view in index.views)
 
     def module(self, module: ast.Module, lines: Sequence[int],
                outer: str | None) -> Iterator[tuple[ColumnKey, StoredKey]]:
@@ -243,6 +326,12 @@ class _Reader:
             return self._blob(node.values[0], owner, aliases)
         if isinstance(node, ast.Call) and not node.keywords:
             func = node.func
+            if (isinstance(func, ast.Attribute) and not node.args
+                    and func.attr in self.viewed):
+                # a method returning the blob decoded (ColumnIndex's views)
+                found = self.index.resolve(func.attr, receiver(func.value, owner))
+                if found is not None:
+                    return found
             if (isinstance(func, ast.Attribute) and func.attr == "copy" and not node.args):
                 return self._blob(func.value, owner, aliases)
             if len(node.args) == 1 and (

@@ -72,8 +72,12 @@ class ColumnIndex:
     models)."""
 
     def __init__(self, asked: Sequence[Column], columns: Sequence[Column],
-                 unique_min_words: int) -> None:
+                 unique_min_words: int,
+                 views: Mapping[tuple[str, str], str] | None = None) -> None:
+        """``views``: (class, attribute) of a property or method that returns a column of the
+        class decoded, and that column's attribute: ``x.view`` is a use of the column."""
         self.asked = tuple(asked)
+        self.views = dict(sorted((views or {}).items()))
         self._shape: str | None = None
         self.by_attr: dict[str, list[_Asked]] = {}
         self.by_class: dict[str, dict[str, ColumnKey]] = {}
@@ -85,6 +89,9 @@ class ColumnIndex:
             self.by_attr.setdefault(attr, []).append(_Asked(c.key, model))
             if c.class_name:
                 self.by_class.setdefault(c.class_name, {})[attr] = c.key
+                for (owner, view), of in self.views.items():
+                    if owner == c.class_name and of == attr:
+                        self.by_attr.setdefault(view, []).append(_Asked(c.key, model))
         tables: dict[str, set[str]] = {}
         for c in columns:
             if c.history_of is None:
@@ -94,10 +101,16 @@ class ColumnIndex:
         self.models = {n for model in names.values() for n in model}
         self._named: dict[tuple[str, ...], bool] = {}
         self._resolved: dict[tuple[str, str | None], ColumnKey | None] = {}
+        viewed = {view for _, view in self.views}
+
+        def one_table(attr: str) -> bool:
+            if attr in viewed:  # a view, unless a column elsewhere has its name
+                return attr not in tables
+            return len(tables.get(attr, ())) == 1
+
         self.unique = frozenset(
             a for a, found in self.by_attr.items()
-            if len(found) == 1 and len(tables.get(a, ())) == 1
-            and len(normalize(a)) >= unique_min_words)
+            if len(found) == 1 and one_table(a) and len(normalize(a)) >= unique_min_words)
 
     def resolve(self, attr: str, receiver: str | None) -> ColumnKey | None:
         asked = (attr, receiver)
@@ -135,7 +148,8 @@ class ColumnIndex:
         if self._shape is None:
             self._shape = json.dumps([[(c.table, c.column, c.attribute, c.class_name)
                                        for c in self.asked],
-                                      sorted(self.unique), sorted(self.models)])
+                                      sorted(self.unique), sorted(self.models),
+                                      sorted(self.views.items())])
         return self._shape
 
 

@@ -301,6 +301,8 @@ def test_stored_keys(code: dict[str, str],
         pytest.param("dict[str, Any]", True,
                      id="a Mapped[dict[...]], JSON by its registry's type_annotation_map "
                         "(onegov: organisations.meta)"),
+        pytest.param("LongText", True,
+                     id="a project's long text type (dify: external_knowledge_apis.settings)"),
         pytest.param("list[str]", False, id="negative: a list is no keyed data"),
         pytest.param("Integer", False, id="negative: a number"),
     ],
@@ -309,6 +311,62 @@ def test_which_column_types_hold_keyed_data(type_: str, keyed: bool) -> None:
     column = Column("organisations", "meta", "Organisation", "meta", "org/models.py", 9,
                     type_, nullable=True, unique=False, primary_key=False)
     assert keyed_blob(column, load_vocabulary()) is keyed
+
+
+VIEWS_APP = EvidenceApp("fleet/models.py", MODELS.replace(
+    "    notes = Column(Text)\n", '''\
+    notes = Column(Text)
+
+    @property
+    def extra_dict(self):
+        try:
+            return json.loads(self.notes) if self.notes else None
+        except ValueError:
+            return None
+
+    def load_notes(self):
+        return json.loads(self.notes, strict=False)
+
+    def notes_for(self, name):
+        return json.loads(self.notes)[name]
+
+    @property
+    def notes_or_default(self):
+        return json.loads(self.notes) if self.notes else self.default
+''').replace("from sqlalchemy import", "import json\nfrom sqlalchemy import"),
+    {"fleet/db_types.py": DB_TYPES})
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        pytest.param(
+            "def connect(printer):\n    return printer.extra_dict.get('snmp_password')\n",
+            [("printers", "notes", "snmp_password", "reads", "fleet/drivers.py", 2)],
+            id="a property returning the blob decoded (dify: ExternalKnowledgeApis."
+               "settings_dict)"),
+        pytest.param(
+            "def connect(printer):\n    return printer.load_notes()['api_token']\n",
+            [("printers", "notes", "api_token", "reads", "fleet/drivers.py", 2)],
+            id="a method returning the blob decoded"),
+        pytest.param(
+            "def connect(printer):\n"
+            "    a = printer.notes_for('x')['api_token']\n"
+            "    return printer.notes_or_default['api_key']\n",
+            [],
+            id="negative: a method taking arguments, or a property returning something else "
+               "too, is no view of the blob"),
+    ],
+)
+def test_a_view_decoding_the_blob_is_the_blob(
+        code: str, expected: list[tuple[str, str, str, str, str, int]]) -> None:
+    tree = MemoryTree(VIEWS_APP.files(fleet__drivers=code))
+    inventory = VIEWS_APP.inventory(tree)
+    vocab = load_vocabulary()
+    blobs = [c for c in inventory.columns if keyed_blob(c, vocab)]
+    found = stored_keys(tree, blobs, inventory.columns, unique_min_words=2)
+    assert [(table, column, k.key, k.use, k.path, k.line)
+            for (table, column), keys in sorted(found.items()) for k in keys] == expected
 
 
 def test_the_files_read_are_the_source_less_tests_vendored_and_migrations() -> None:
