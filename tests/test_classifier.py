@@ -452,6 +452,8 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
                      id="how comments are ordered is a choice (tildes: users)"),
         pytest.param("feedback", "ENUM(FeedbackOption)",
                      id="a PostgreSQL ENUM holds one of its labels, no prose"),
+        pytest.param("customize_token_strategy", "EnumText(CustomizeTokenStrategy, length=255)",
+                     id="a project's enum stored as text holds one of its members (dify: sites)"),
         pytest.param("description_vector", "TSVECTOR", id="a search vector"),
         pytest.param("search_text", "TSVectorType", id="a search vector by its type"),
         pytest.param("user_pin_iv", "Unicode(32)", id="the IV stored beside an encrypted pin"),
