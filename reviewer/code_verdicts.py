@@ -120,17 +120,29 @@ def with_stored_keys(columns: Sequence[Column],
 # --- how the code makes and checks a column's value ---------------------------------------------
 
 
+def _named_credential(name: str, vocab: Vocabulary) -> bool:
+    found = classify(name, None, vocab)
+    return found is not None and found.category == "credential"
+
+
 def open_to_code(column: Column, vocab: Vocabulary | None = None) -> bool:
     """A column whose making, checking or declaring in the code could say more than its name
     does: what ``reviewer.value_sources`` and ``reviewer.declared_secrets`` read the code for.
     Not a flag, number or date, nor a foreign key (a copy of another row's key), nor a
-    credential already sure by name."""
+    credential already sure by name. A whole number named as a credential is one: a random
+    number can be the secret (SkyLines' ``users.recover_key`` is ``struct.unpack("I",
+    os.urandom(4))[0]``, e-mailed as the password-reset key)."""
     vocab = vocab or load_vocabulary()
     if column.foreign_key or column.history_of is not None:
         return False
-    if type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+    idents = type_idents(column.type)
+    if idents & vocab.flag_types:
         return False
-    if ignored_name(column.attribute or column.column, vocab):
+    name = column.attribute or column.column
+    scalar = idents & vocab.scalar_types
+    if scalar and not (scalar <= vocab.integer_types and _named_credential(name, vocab)):
+        return False
+    if ignored_name(name, vocab):
         return False
     return not (column.category == "credential" and column.confidence == "high")
 

@@ -76,6 +76,8 @@ _LONGEST = 120  # a receiver spelled longer is cut (a name is quoted, never a pa
 _ENCODERS = frozenset({
     "str", "bytes", "hexlify", "b2a_hex", "b64encode", "urlsafe_b64encode",
     "standard_b64encode", "b32encode", "b16encode", "b85encode", "encodebytes", "ip_address",
+    # the same bytes as a number: struct.unpack("I", os.urandom(4))[0], int.from_bytes(...)
+    "unpack", "from_bytes", "int",
 })
 _JOINS = frozenset({"join", "format"})  # on a string constant
 _HASHES = frozenset({
@@ -467,7 +469,10 @@ class _Sources:
             return self._secret_parts(
                 [v.value for v in node.values if isinstance(v, ast.FormattedValue)],
                 bound, depth)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (
+                ast.Add, ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor)):
+            # a secret number masked with a constant keeps its random bits (SkyLines:
+            # struct.unpack("I", os.urandom(4))[0] & 0x7FFFFFFF)
             return self._secret_parts([node.left, node.right], bound, depth)
         if isinstance(node, ast.BoolOp):
             return self._first(node.values, bound, depth)

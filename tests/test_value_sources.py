@@ -29,7 +29,7 @@ from tests.gitrepo import GitRepo, isolate_git, make_repo
 MODELS = '''\
 import secrets
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -64,6 +64,8 @@ class Kiosk(Base):
     session_ver = Column(String(16))
     prefix = Column(String(8))
     otp_serial = Column(String(16))
+    unlock_key = Column(Integer)
+    serial_number = Column(BigInteger)
 
 
 class Signup(Base):
@@ -98,6 +100,8 @@ _NOTHING: Judged = {
     ("kiosks", "random"): (None, None, None),
     ("kiosks", "session_ver"): (None, None, None),
     ("kiosks", "prefix"): (None, None, None),
+    ("kiosks", "unlock_key"): (None, None, None),
+    ("kiosks", "serial_number"): (None, None, None),
     ("kiosks", "otp_serial"): (None, None, None),
     ("signups", "email"): ("direct_identifier", "high", "name token 'email'"),
 }
@@ -120,6 +124,18 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
                 '''},
             {("visits", "random"): _credential("os.urandom(): clinic/visits.py:4")},
             id="written from os.urandom, through .hex()"),
+        pytest.param(
+            {"clinic__kiosks": '''\
+                import os
+                import struct
+
+                def arm(kiosk):
+                    kiosk.unlock_key = struct.unpack("I", os.urandom(4))[0] & 0x7FFFFFFF
+                    kiosk.serial_number = int.from_bytes(os.urandom(8), "big")
+                '''},
+            {("kiosks", "unlock_key"): _credential("os.urandom(): clinic/kiosks.py:5")},
+            id="a whole number named as a key and drawn from os.urandom is the secret "
+               "(skylines: users.recover_key); a random serial number is not one"),
         pytest.param(
             {"clinic__helper": '''\
                 import secrets
