@@ -109,9 +109,17 @@ def value_sources(tree: SourceTree | CodeFiles, index: ColumnIndex, words: Value
     files = CodeFiles.of(tree)
     prefilter = _Prefilter(words)
     exports = _Exports(read_code(
-        files, lambda text, path: _exported(words, prefilter, text, path),
+        files, lambda text, path: _exported(words, prefilter, text, path, None),
         FileStore("value-helpers", ("value_sources.py",), "exported", _encode_export,
                   _decode_export) if use_cache else None))
+    if exports.names:
+        # a helper that returns another file's helper (dify: Site.generate_code() returns
+        # libs.helper.generate_string(n)); one more round, over the files calling one
+        first = exports
+        exports = first.with_more(read_code(
+            files, lambda text, path: _exported(words, prefilter, text, path, first),
+            FileStore("value-helpers-2", ("value_sources.py",), f"exported|{first.key}",
+                      _encode_export, _decode_export) if use_cache else None))
     store = FileStore("value-sources", ("value_sources.py",),
                       f"{index.shape()}|{exports.key}", _encode, _decode) if use_cache else None
     return first_of_each_kind(read_code(
@@ -142,7 +150,8 @@ def _decode_export(path: str, row: list[object]) -> tuple[str, _Source]:
     """A row of the exported helpers' store; ValueError when malformed (an untrusted cache)."""
     name, kind, source = row
     for k in _KINDS:
-        if kind == k and isinstance(name, str) and name.isidentifier() and isinstance(
+        if kind == k and isinstance(name, str) and all(
+                part.isidentifier() for part in name.split(".", 1)) and isinstance(
                 source, str) and _NAME.fullmatch(source):
             return name, _Source(k, source)
     raise ValueError(row)
@@ -162,12 +171,22 @@ class _Exports:
         # file that imports it holds, though that file did not change
         self.key = hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16] if rows else ""
 
+    def with_more(self, found: Iterable[tuple[str, list[tuple[str, _Source]]]]) -> _Exports:
+        """These exports and those ``found`` (a later round, which knows more of a file)."""
+        more = {path: helpers for path, helpers in found if helpers}
+        return _Exports([*((p, list(hs.items())) for p, hs in self.by_path.items()
+                           if p not in more), *more.items()])
+
     def resolve(self, path: str, dotted: str) -> _Source | None:
         """The helper ``dotted`` (``..utils.random_long_key`` as the importing file at
         ``path`` spells it after its imports) is: a relative import exactly; an absolute one
         by the end of the path (``hasjob.utils``: ``**/hasjob/utils.py``), when every file
-        that ends so agrees."""
+        that ends so agrees. A class's method is named with its class
+        (``models.model.Site.generate_code``)."""
         name = dotted.rpartition(".")[2]
+        method = ".".join(dotted.rsplit(".", 2)[-2:])
+        if method in self.names and method != dotted:
+            name = method
         if name not in self.names:
             return None
         head = dotted[:len(dotted) - len(name)]  # "..utils." of "..utils.x", "." of ".x"
@@ -306,20 +325,26 @@ def _copied(attr: str, of: str | None, words: ValueWords) -> bool:
         found.confidence == "high")
 
 
-def _exported(words: ValueWords, prefilter: _Prefilter, text: str,
-              path: str) -> list[tuple[str, _Source]]:
-    """The module-level functions of a file that return a source: what another file can
-    import (hasjob's ``utils.random_long_key``)."""
-    if prefilter.quick.search(text) is None:
+def _exported(words: ValueWords, prefilter: _Prefilter, text: str, path: str,
+              exports: _Exports | None) -> list[tuple[str, _Source]]:
+    """The module-level functions of a file that return a source, and the methods of its
+    classes, by class (``Site.generate_code``): what another file can import (hasjob's
+    ``utils.random_long_key``). With ``exports``, what other files export is known too
+    (a second round, over the files that call one)."""
+    called = [] if exports is None or exports.called is None else [
+        m.start() for m in exports.called.finditer(text)
+        if not _IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
+    if prefilter.quick.search(text) is None and not called:
         return []
     imports, sourced = prefilter.sources(text, path)
-    if not sourced:
+    if not sourced and not called:
         return []
-    sources = _Sources(words, path, imports, None)
-    lines = line_numbers(text, sourced)
+    sources = _Sources(words, path, imports, exports)
+    lines = line_numbers(text, [*sourced, *called])
     sources.learn(text, lines, pieces(text, lines, path))
-    return sorted((name, found) for name, found in sources.helpers.items()
-                  if name in sources.top_level)
+    return sorted((sources.owners.get(name, "") + name, found)
+                  for name, found in sources.helpers.items()
+                  if name in sources.top_level or name in sources.owners)
 
 
 def _read(index: ColumnIndex, words: ValueWords, prefilter: _Prefilter, exports: _Exports,
@@ -357,6 +382,7 @@ class _Sources:
         self.exports = exports
         self.helpers: dict[str, _Source] = {}
         self.top_level: set[str] = set()  # the helpers another file can import
+        self.owners: dict[str, str] = {}  # a helper that is a class's method: "Class."
 
     # --- names ---------------------------------------------------------------------------
 
@@ -391,8 +417,8 @@ class _Sources:
         """Learn the helpers among the functions of ``parsed`` holding one of ``lines`` (where
         a source is spelled), then those that call one (funnel: ``make_private_key()``
         returns ``make_key()[:8]``); the lines that name a helper."""
-        for piece, _ in parsed:
-            self._learn_helpers(piece, lines, text)
+        for piece, owner in parsed:
+            self._learn_helpers(piece, lines, text, owner)
         seen: set[int] = set(lines)
         for _ in range(_CHAIN):
             new = sorted(set(self._naming(text)) - seen)
@@ -400,8 +426,8 @@ class _Sources:
                 break
             seen.update(new)
             before = len(self.helpers)
-            for piece, _ in pieces(text, new, self.path):
-                self._learn_helpers(piece, new, text)
+            for piece, owner in pieces(text, new, self.path):
+                self._learn_helpers(piece, new, text, owner)
             if len(self.helpers) == before:
                 break
         return self._naming(text)
@@ -413,7 +439,11 @@ class _Sources:
         called = re.compile(rf"\b(?:{_alternation(self.helpers)})\b")
         return line_numbers(text, [m.start() for m in called.finditer(text)])
 
-    def _learn_helpers(self, module: ast.Module, lines: Sequence[int], text: str) -> None:
+    def _learn_helpers(self, module: ast.Module, lines: Sequence[int], text: str,
+                       owner: str | None = None) -> None:
+        """``owner``: the class ``module`` is a method of, when it is one cut out."""
+        methods = {id(f): c.name for c in module.body if isinstance(c, ast.ClassDef)
+                   for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for node in ast.walk(module):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                     node.lineno <= line <= (node.end_lineno or node.lineno) for line in lines
@@ -424,6 +454,8 @@ class _Sources:
                     self.helpers[node.name] = found
                     if _starts_line(text, node.lineno):
                         self.top_level.add(node.name)
+                    elif id(node) in methods or (owner and node in module.body):
+                        self.owners[node.name] = f"{methods.get(id(node), owner)}."
 
     def _returns(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> _Source | None:
         """What every return of ``function`` is, when each is the same kind of source."""
@@ -543,7 +575,12 @@ class _Sources:
             return _via(self.helpers[short], short)
         imported = self._imported(func, name)
         if imported is not None:
-            return _via(imported, short or "")
+            called = short or ""
+            if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                    and self.exports is not None
+                    and f"{func.value.id}.{func.attr}" in self.exports.names):
+                called = f"{func.value.id}.{func.attr}"  # "via Site.generate_code()"
+            return _via(imported, called)
         args = [*node.args, *(kw.value for kw in node.keywords)]
         if short in _JOINS:
             # "".join(secrets.choice(alphabet) for _ in range(n)), "{}".format(token); not

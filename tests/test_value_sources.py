@@ -125,6 +125,38 @@ def _credential(where: str, verb: str = "written from") -> tuple[str, str, str]:
             {("visits", "random"): _credential("os.urandom(): clinic/visits.py:4")},
             id="written from os.urandom, through .hex()"),
         pytest.param(
+            {"clinic__helper": '''\
+                import secrets
+
+                def generate_string(n):
+                    return "".join(secrets.choice("abcdef") for _ in range(n))
+                ''',
+             "clinic__codes": '''\
+                from clinic.helper import generate_string
+
+                class Codes:
+                    @staticmethod
+                    def new_code(n):
+                        return generate_string(n)
+
+                class Labels:
+                    @staticmethod
+                    def new_code(n):
+                        return str(n)
+                ''',
+             "clinic__visits": '''\
+                from clinic.codes import Codes, Labels
+
+                def open_visit(visit):
+                    visit.random = Codes.new_code(16)
+                    visit.booked_via = Labels.new_code(4)
+                '''},
+            {("visits", "random"): _credential("secrets.choice() via Codes.new_code(): "
+                                               "clinic/visits.py:4")},
+            id="a class's method returning another file's secret helper, called on the class "
+               "(dify: site.code = Site.generate_code(16)); another class's method of the "
+               "same name is not it"),
+        pytest.param(
             {"clinic__kiosks": '''\
                 import os
                 import struct
