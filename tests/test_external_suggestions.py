@@ -690,6 +690,31 @@ def test_passlib_crypt_context_adds_no_column(
         ("tg_user", "id"), ("tg_user", "password")]
 
 
+def test_libres_orm_base_is_a_declarative_base_adding_no_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # reviewer/external_bases/libres.toml, libres not installed here: OneGov's Resource
+    # derives from libres' ORMBase beside its own mixins
+    write(tmp_path, {"app/models.py": """\
+        from libres.db.models import ORMBase
+        from libres.db.models.base import ORMBase as Base
+        from sqlalchemy import Column, Integer, JSON
+        class Resource(ORMBase):
+            __tablename__ = "resources"
+            id = Column(Integer, primary_key=True)
+            content = Column(JSON)
+        class Allocation(Base):
+            __tablename__ = "allocations"
+            id = Column(Integer, primary_key=True)
+        """}, PYPROJECT)
+    _, errors = mr007(tmp_path, capsys)
+    assert errors == []
+    doc = scan(tmp_path, capsys)
+    assert sorted((c["table"], c["column"])  # type: ignore[index]
+                  for c in doc["columns"]) == [  # type: ignore[attr-defined]
+        ("allocations", "id"), ("resources", "content"), ("resources", "id")]
+
+
 def test_turbogears_session_query_property_adds_no_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
