@@ -436,18 +436,58 @@ def parse(text: str, path: str) -> ast.Module | None:
     """The code's syntax tree, in the grammar of the oldest supported Python on every host:
     one repository gives the same evidence under 3.10 and 3.13. The standard library's
     parser takes ``feature_version`` for that; the one thing it still lets through on 3.12+
-    is PEP 701's f-strings, refused here as 3.10 refuses them."""
+    is PEP 701's f-strings, refused here as 3.10 refuses them. PEP 695's type parameters
+    and ``type`` statements, which say nothing of a column, are read without them
+    (``without_type_params``), so a 3.12 codebase (OneGov, Dify) still gives evidence."""
     if too_deep(text, MAX_NESTING, quotes="\"'") is not None:
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes in someone else's strings
-            module = ast.parse(text, filename=path, feature_version=OLDEST_PYTHON)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    module = _parsed(text, path)
+    if module is None:
+        plain = without_type_params(text)
+        module = None if plain is None else _parsed(plain, path)
+        text = plain or text
+    if module is None:
         return None
     if sys.version_info >= (3, 12) and _FSTRING.search(text) and _newer_fstrings(module, text):
         return None
     return module
+
+
+def _parsed(text: str, path: str) -> ast.Module | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes in someone else's strings
+            return ast.parse(text, filename=path, feature_version=OLDEST_PYTHON)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+_TYPE_STATEMENT = re.compile(r"^([ \t]*)type[ \t]+(\w+)[ \t]*(\[[^\n]*?\])?[ \t]*=", re.M)
+_PARAMETRISED = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+\w+(?=\[)", re.M)
+
+
+def without_type_params(text: str) -> str | None:
+    """``text`` without PEP 695's syntax, line for line: ``type Alias[T] = X`` becomes
+    ``Alias = X``, ``class C[T: B](Base):`` ``class C(Base):`` and ``def f[T](x)``
+    ``def f(x)``; None when there is none, or a parameter list spans lines."""
+    out, at, changed = [], 0, False
+    for m in _PARAMETRISED.finditer(text):
+        start = m.end()
+        depth, end = 0, start
+        while end < len(text):
+            char = text[end]
+            depth += (char in "([{") - (char in ")]}")
+            end += 1
+            if depth == 0 or char == "\n":
+                break
+        if depth != 0 or "\n" in text[start:end]:
+            return None
+        out += [text[at:start]]
+        at, changed = end, True
+    out.append(text[at:])
+    plain = "".join(out)
+    plain, aliases = _TYPE_STATEMENT.subn(r"\1\2 =", plain)
+    return plain if changed or aliases else None
 
 
 _FSTRING = re.compile(r"(?i)(?<![\w])[rb]?f[rb]?['\"]")

@@ -17,6 +17,7 @@ import pytest
 from reviewer.blob_keys import stored_keys
 from reviewer.cli import main
 from reviewer.code_verdicts import keyed_blob
+from reviewer.column_uses import without_type_params
 from reviewer.review import classify_inventory
 from reviewer.selection import code_files
 from reviewer.sources import MemoryTree
@@ -241,8 +242,25 @@ def parse_connection(printer):
                 "    return f\"{printer.extra[\"owner_email\"]}\"\n"
                 "def fine(printer):\n"
                 "    return f\"{printer.extra['region']!r:>10}\"\n")},
-            [("printers", "extra", "region", "reads", "fleet/modern.py", 6)],
-            id="3.12 syntax gives no evidence, under every Python"),
+            [("printers", "extra", "api_token", "stores", "fleet/modern.py", 2),
+             ("printers", "extra", "region", "reads", "fleet/modern.py", 6)],
+            id="a 3.12 f-string gives no evidence, under every Python; a type parameter "
+               "does not hide any"),
+        pytest.param(
+            {"fleet__typed": (
+                "from typing import Any\n"
+                "if TYPE_CHECKING:\n"
+                "    type Settings = dict[str, Any]\n"
+                "type Pair[T] = tuple[T, T]\n"
+                "class Driver[T: dict[str, Any], *Ts](Base):\n"
+                "    def connect(self, printer):\n"
+                "        return printer.extra['snmp_password']\n"
+                "async def poll[T](printer: T) -> T:\n"
+                "    printer.extra['poll_token'] = 1\n")},
+            [("printers", "extra", "snmp_password", "reads", "fleet/typed.py", 7),
+             ("printers", "extra", "poll_token", "stores", "fleet/typed.py", 9)],
+            id="a file with PEP 695 type statements and parameters is read without them, "
+               "line for line (onegov: type DeadlineUnit = Literal[...])"),
         pytest.param(
             {"fleet__laser": '''\
                 from fleet.models import Printer
@@ -367,6 +385,21 @@ def test_a_view_decoding_the_blob_is_the_blob(
     found = stored_keys(tree, blobs, inventory.columns, unique_min_words=2)
     assert [(table, column, k.key, k.use, k.path, k.line)
             for (table, column), keys in sorted(found.items()) for k in keys] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        pytest.param("type X = int\n", "X = int\n", id="a type statement is an assignment"),
+        pytest.param("class C[T](B):\n    pass\n", "class C(B):\n    pass\n",
+                     id="a class's type parameters go"),
+        pytest.param("x = 1\n", None, id="negative: nothing to take out"),
+        pytest.param("class C[\n    T,\n](B):\n    pass\n", None,
+                     id="negative: parameters over several lines are not cut"),
+    ],
+)
+def test_pep_695_syntax_is_taken_out_line_for_line(text: str, plain: str | None) -> None:
+    assert without_type_params(text) == plain
 
 
 def test_the_files_read_are_the_source_less_tests_vendored_and_migrations() -> None:
