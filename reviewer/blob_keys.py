@@ -70,11 +70,12 @@ def _patterns(index: ColumnIndex) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def _hits(index: ColumnIndex, text: str, uses: re.Pattern[str],
-          fills: re.Pattern[str]) -> list[int]:
+          fills: re.Pattern[str]) -> tuple[list[int], list[int]]:
     """The lines of ``text`` where a use could be a column's, by its text alone: the
-    receiver before ``.attr`` resolves (``self`` to a class the file defines), or the
-    file calls the model's constructor with ``attr={``. Only these files are parsed, and
-    only the functions holding these lines are walked."""
+    receiver before ``.attr`` resolves (``self`` to a class the file defines), the file
+    calls the model's constructor with ``attr={``, or a class-body descriptor names the
+    blob (those lines also apart: only a file with one has its classes walked). Only these
+    files are parsed, and only the functions holding these lines are walked."""
     offsets: list[int] = []
     classes: list[str] | None = None
     for m in uses.finditer(text):
@@ -95,9 +96,9 @@ def _hits(index: ColumnIndex, text: str, uses: re.Pattern[str],
             called = set(CALLED.findall(text)) & index.by_class.keys()
         if any(attr in index.by_class[cls] for cls in called):
             offsets.append(m.start())
-    offsets += [m.start(1) for m in _DESCRIPTOR.finditer(text)
-                if m.group(1) == _INDEXABLE or m.group(1) in index.by_attr]
-    return line_numbers(text, offsets)
+    described = line_numbers(text, [m.start(1) for m in _DESCRIPTOR.finditer(text)
+                                    if m.group(1) == _INDEXABLE or m.group(1) in index.by_attr])
+    return sorted({*line_numbers(text, offsets), *described}), described
 
 
 def stored_keys(tree: SourceTree | CodeFiles, blobs: Sequence[Column], columns: Sequence[Column], *,
@@ -224,8 +225,8 @@ def decode_stored(path: str, row: list[object]) -> tuple[ColumnKey, StoredKey]:
 def _read(index: ColumnIndex, text: str, uses: re.Pattern[str], fills: re.Pattern[str],
           path: str) -> list[tuple[ColumnKey, StoredKey]]:
     """The uses in one file: the functions holding the lines the text search finds."""
-    lines = _hits(index, text, uses, fills)
-    reader = _Reader(index, path)
+    lines, described = _hits(index, text, uses, fills)
+    reader = _Reader(index, path, frozenset(described))
     return [found for piece, owner in pieces(text, lines, path)
             for found in reader.module(piece, lines, owner)]
 
@@ -279,10 +280,11 @@ def _dict_keys(node: ast.expr) -> list[tuple[str, int]]:
 
 
 class _Reader:
-    def __init__(self, index: ColumnIndex, path: str) -> None:
+    def __init__(self, index: ColumnIndex, path: str, described: frozenset[int]) -> None:
+        """``described``: the lines where a class-body descriptor may name a blob."""
         self.index = index
         self.path = path
-        self.viewed = frozenset(view for _, view in index.views)
+        self.described = described
 
     def module(self, module: ast.Module, lines: Sequence[int],
                outer: str | None) -> Iterator[tuple[ColumnKey, StoredKey]]:
@@ -291,10 +293,10 @@ class _Reader:
             aliases = self._aliases(nodes, owner, params)
             for node in nodes:
                 yield from self._uses(node, owner, aliases)
-        yield from self._descriptors(module, frozenset(lines))
+        if self.described:
+            yield from self._descriptors(module)
 
-    def _descriptors(self, module: ast.Module,
-                     lines: frozenset[int]) -> Iterator[tuple[ColumnKey, StoredKey]]:
+    def _descriptors(self, module: ast.Module) -> Iterator[tuple[ColumnKey, StoredKey]]:
         """The keys class-body descriptors keep in a blob (the module's docstring)."""
         constants = {t.id: v for node in module.body if isinstance(node, ast.Assign)
                      for t in node.targets if isinstance(t, ast.Name)
@@ -304,8 +306,8 @@ class _Reader:
                 continue
             models = [cls.name, *filter(None, map(_base_name, cls.bases))]
             for node in cls.body:
-                if (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno in lines
-                        and isinstance(node.value, ast.Call)):
+                if (isinstance(node, (ast.Assign, ast.AnnAssign))
+                        and node.lineno in self.described and isinstance(node.value, ast.Call)):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                     names = [t.id for t in targets if isinstance(t, ast.Name)]
                     found = _descriptor(node.value, names[0] if names else None, constants)
@@ -327,7 +329,7 @@ class _Reader:
         if isinstance(node, ast.Call) and not node.keywords:
             func = node.func
             if (isinstance(func, ast.Attribute) and not node.args
-                    and func.attr in self.viewed):
+                    and func.attr in self.index.viewed):
                 # a method returning the blob decoded (ColumnIndex's views)
                 found = self.index.resolve(func.attr, receiver(func.value, owner))
                 if found is not None:

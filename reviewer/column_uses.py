@@ -78,6 +78,10 @@ class ColumnIndex:
         class decoded, and that column's attribute: ``x.view`` is a use of the column."""
         self.asked = tuple(asked)
         self.views = dict(sorted((views or {}).items()))
+        self.viewed = frozenset(view for _, view in self.views)
+        viewing: dict[tuple[str, str], list[str]] = {}
+        for (owner, view), of in self.views.items():
+            viewing.setdefault((owner, of), []).append(view)
         self._shape: str | None = None
         self.by_attr: dict[str, list[_Asked]] = {}
         self.by_class: dict[str, dict[str, ColumnKey]] = {}
@@ -89,9 +93,8 @@ class ColumnIndex:
             self.by_attr.setdefault(attr, []).append(_Asked(c.key, model))
             if c.class_name:
                 self.by_class.setdefault(c.class_name, {})[attr] = c.key
-                for (owner, view), of in self.views.items():
-                    if owner == c.class_name and of == attr:
-                        self.by_attr.setdefault(view, []).append(_Asked(c.key, model))
+                for view in viewing.get((c.class_name, attr), ()):
+                    self.by_attr.setdefault(view, []).append(_Asked(c.key, model))
         tables: dict[str, set[str]] = {}
         for c in columns:
             if c.history_of is None:
@@ -101,10 +104,8 @@ class ColumnIndex:
         self.models = {n for model in names.values() for n in model}
         self._named: dict[tuple[str, ...], bool] = {}
         self._resolved: dict[tuple[str, str | None], ColumnKey | None] = {}
-        viewed = {view for _, view in self.views}
-
         def one_table(attr: str) -> bool:
-            if attr in viewed:  # a view, unless a column elsewhere has its name
+            if attr in self.viewed:  # a view, unless a column elsewhere has its name
                 return attr not in tables
             return len(tables.get(attr, ())) == 1
 

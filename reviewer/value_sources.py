@@ -334,6 +334,8 @@ def _exported(words: ValueWords, prefilter: _Prefilter, text: str, path: str,
     called = [] if exports is None or exports.called is None else [
         m.start() for m in exports.called.finditer(text)
         if not _IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
+    if exports is not None and not called:
+        return []  # the first round read it, and the second knows nothing more of it
     if prefilter.quick.search(text) is None and not called:
         return []
     imports, sourced = prefilter.sources(text, path)
