@@ -65,6 +65,9 @@ class ColumnBuilder(ModuleLevel):
     histories: list[tuple[str, str, str, VersionedFacts,
                           tuple[tuple[str, int, tuple[str, str]], ...]]] = field(
         default_factory=list)
+    # a declared base that brings its package's own tables (ExternalClass.tables): its
+    # qualified name -> the first class deriving from it (path, line) and the declaration
+    package_bases: dict[str, tuple[str, int, ExternalClass]] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- columns
 
@@ -424,6 +427,11 @@ class ColumnBuilder(ModuleLevel):
     def model_node(self, node: ClassNode) -> None:
         path, cls = node.path, node.facts
         mro = self.mro(node)
+        for brings in (c.external for c in mro):
+            if brings is not None and brings.tables:
+                earliest = self.package_bases.get(brings.name)
+                if earliest is None or (path, cls.line) < earliest[:2]:
+                    self.package_bases[brings.name] = (path, cls.line, brings)
         # `table=True` is SQLModel's own marker of a table model (kotaemon: `class
         # User(_base_user, table=True)` over a base a setting chooses)
         looks_mapped = (node.declarative or cls.tablename_kind != "none"

@@ -20,6 +20,22 @@ from reviewer.sources import SourceTree
 from reviewer.types import CATEGORIES, Category, Config, ConfigExemption, ExternalClass
 
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
+# one column an external base, mixin or package table declares
+_EXTERNAL_COLUMN = {
+    "type": "object",
+    "additionalProperties": False,
+    "anyOf": [{"required": ["name"]}, {"required": ["attribute"]}],
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "attribute": {"type": "string", "minLength": 1},
+        "type": {"type": "string"},
+        "nullable": {"type": "boolean"},
+        "primary-key": {"type": "boolean"},
+        "unique": {"type": "boolean"},
+        "labels": _STR_LIST,
+        "unless": {"type": "string", "pattern": r"^__\w+__$"},
+    },
+}
 
 # The schema is the single source of truth for which keys exist and their types.
 CONFIG_SCHEMA: dict[str, Any] = {
@@ -76,21 +92,19 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "properties": {
                     "kind": {"enum": ["mixin", "declarative-base", "history", "passthrough"]},
                     "tablename": {"type": "string", "minLength": 1},
-                    "columns": {
+                    "columns": {"type": "array", "items": _EXTERNAL_COLUMN},
+                    # a declarative base's package's own tables: every application deriving
+                    # from the base creates them with its metadata (libres' reservations)
+                    "tables": {
                         "type": "array",
                         "items": {
                             "type": "object",
                             "additionalProperties": False,
-                            "anyOf": [{"required": ["name"]}, {"required": ["attribute"]}],
+                            "required": ["name", "class", "columns"],
                             "properties": {
                                 "name": {"type": "string", "minLength": 1},
-                                "attribute": {"type": "string", "minLength": 1},
-                                "type": {"type": "string"},
-                                "nullable": {"type": "boolean"},
-                                "primary-key": {"type": "boolean"},
-                                "unique": {"type": "boolean"},
-                                "labels": _STR_LIST,
-                                "unless": {"type": "string", "pattern": r"^__\w+__$"},
+                                "class": {"type": "string", "minLength": 1},
+                                "columns": {"type": "array", "items": _EXTERNAL_COLUMN},
                             },
                         },
                     },

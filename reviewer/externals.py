@@ -19,13 +19,13 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from reviewer.types import ExternalClass, ExternalColumn, ExternalKind
+from reviewer.types import ExternalClass, ExternalColumn, ExternalKind, ExternalTable
 
 if TYPE_CHECKING:
     from reviewer.facts import ModuleFacts, Stmt, StrExpr
@@ -189,6 +189,9 @@ def class_from_data(name: str, data: Mapping[str, Any], source: str) -> External
         source=source,
         sets=tuple((str(d["attribute"]), int(d.get("type-argument", 0)),
                     tuple(map(str, d["values"]))) for d in data.get("sets", ())),
+        tables=tuple(ExternalTable(name=str(t["name"]), class_name=str(t["class"]),
+                                   columns=tuple(column_from_data(c) for c in t["columns"]))
+                     for t in data.get("tables", ())),
     )
 
 
@@ -566,6 +569,11 @@ class Externals:
                 # (advanced-alchemy 1.9's single-table branches); our declaration of that
                 # release knows the name
                 installed = from_shipped(qual) or installed
+            shipped_tables = from_shipped(qual) if installed is not None else None
+            if installed is not None and shipped_tables is not None and shipped_tables.tables:
+                # the package's own tables are in other modules of it, which the installed
+                # class does not name; our declaration of that release lists them
+                installed = replace(installed, tables=shipped_tables.tables)
             self._found[qual] = (
                 self.configured.get(qual) or installed or from_shipped(qual)
             )

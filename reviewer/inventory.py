@@ -140,6 +140,7 @@ def _build(
     from reviewer.columns import ColumnBuilder
     from reviewer.facts_pool import FactsPool
     from reviewer.history_tables import add_history_tables
+    from reviewer.package_tables import add_package_tables
     from reviewer.resolution import Resolver
     from reviewer.selection import select
 
@@ -163,6 +164,7 @@ def _build(
                           f"({type(exc).__name__}: {exc}); please report it")
     builder.factory_templates(files)
     add_history_tables(builder)
+    add_package_tables(builder)
     builder.empty_tables()
     return _finish(builder, files), repo.externals.read_installed
 

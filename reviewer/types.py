@@ -369,6 +369,18 @@ class ExternalColumn:
     unless: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ExternalTable:
+    """A table a package maps itself, in the metadata of a declarative base it exports: an
+    application whose models derive from that base creates it with them
+    (``Base.metadata.create_all()``), though no file of the repository declares it (libres'
+    ``reservations`` beside OneGov's ``Resource(ORMBase, ...)``)."""
+
+    name: str
+    class_name: str  # the package's class that maps it, e.g. "Reservation"
+    columns: tuple[ExternalColumn, ...] = ()
+
+
 # "history": a mixin that gives every table deriving from it a <table>_history copy, as
 # SQLAlchemy's versioned_history example does (bcgov's sql-versioning packages it)
 # "passthrough": a function that returns the value it is given first, as typing.cast does
@@ -397,12 +409,14 @@ class ExternalClass:
     # IdMixin.__init_subclass__ sets __uuid_primary_key__ from BaseMixin[UUID, ...]:
     # (attribute, the argument's index, the qualified names that make it true)
     sets: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
+    # a declarative base's package's own tables, created with any application deriving from it
+    tables: tuple[ExternalTable, ...] = ()
 
     @property
     def adds_nothing(self) -> bool:
         """No column and no table of its own (``columns = []``): what a call of it builds, or a
         class deriving from it gets, is none."""
-        return not self.columns and self.tablename is None
+        return not self.columns and self.tablename is None and not self.tables
 
 
 @dataclass(frozen=True, slots=True)

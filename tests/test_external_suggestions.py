@@ -690,11 +690,13 @@ def test_passlib_crypt_context_adds_no_column(
         ("tg_user", "id"), ("tg_user", "password")]
 
 
-def test_libres_orm_base_is_a_declarative_base_adding_no_column(
+def test_libres_orm_base_brings_libres_own_tables(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # reviewer/external_bases/libres.toml, libres not installed here: OneGov's Resource
-    # derives from libres' ORMBase beside its own mixins
+    # reviewer/external_bases/libres.toml, libres not installed here (so its newest declared
+    # release, 1.2.0): OneGov's Resource derives from libres' ORMBase beside its own mixins,
+    # and creates libres' own reservation tables with it. They sit at the first class
+    # deriving from the base; a table the repository maps itself ("allocations") is its own.
     write(tmp_path, {"app/models.py": """\
         from libres.db.models import ORMBase
         from libres.db.models.base import ORMBase as Base
@@ -710,9 +712,52 @@ def test_libres_orm_base_is_a_declarative_base_adding_no_column(
     _, errors = mr007(tmp_path, capsys)
     assert errors == []
     doc = scan(tmp_path, capsys)
-    assert sorted((c["table"], c["column"])  # type: ignore[index]
-                  for c in doc["columns"]) == [  # type: ignore[attr-defined]
+    columns = doc["columns"]  # type: ignore[index]
+    assert sorted((c["table"], c["column"]) for c in columns  # type: ignore[attr-defined]
+                  if c["table"] in ("allocations", "resources")) == [
         ("allocations", "id"), ("resources", "content"), ("resources", "id")]
+    reservations = [c for c in columns if c["table"] == "reservations"]  # type: ignore[attr-defined]
+    assert [c["column"] for c in reservations] == [
+        "created", "data", "email", "end", "id", "modified", "quota", "resource", "session_id",
+        "start", "status", "target", "target_type", "timezone", "token", "type"]
+    email = next(c for c in reservations if c["column"] == "email")
+    assert (email["path"], email["line"], email["class"], email["type"]) == (
+        "app/models.py", 4, "Reservation", "Unicode(254)")
+    assert sorted({c["table"] for c in columns}) == [  # type: ignore[attr-defined]
+        "allocations", "reservation_blockers", "reservations", "reserved_slots", "resources"]
+
+
+def test_package_tables_declared_in_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a team declares what its in-house package's base brings; a class that does not derive
+    # from the base brings nothing
+    files = {"app/models.py": """\
+        from sqlalchemy import Column, Integer
+        from acme_booking.db import BookingBase
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class Room(Base):
+            __tablename__ = "rooms"
+            id = Column(Integer, primary_key=True)
+        class Desk(BookingBase):
+            __tablename__ = "desks"
+            id = Column(Integer, primary_key=True)
+        """}
+    config = PYPROJECT + (
+        '[tool.masking-reviewer.external-bases."acme_booking.db.BookingBase"]\n'
+        'kind = "declarative-base"\ncolumns = []\n'
+        'tables = [{ name = "bookings", class = "Booking", columns = [\n'
+        '  { attribute = "id", type = "Integer", primary-key = true },\n'
+        '  { attribute = "guest_email", type = "String(254)", nullable = false } ] }]\n')
+    write(tmp_path, files, config)
+    assert mr007(tmp_path, capsys) == (0, [])
+    doc = scan(tmp_path, capsys)
+    assert [(c["table"], c["column"], c["path"], c["line"], c["class"], c["nullable"])
+            for c in doc["columns"]  # type: ignore[attr-defined]
+            if c["table"] == "bookings"] == [
+        ("bookings", "guest_email", "app/models.py", 8, "Booking", False),
+        ("bookings", "id", "app/models.py", 8, "Booking", False)]
 
 
 def test_turbogears_session_query_property_adds_no_column(
