@@ -768,6 +768,9 @@ def test_labeling_spec_identifiers(name: str, type_expr: str | None,
         pytest.param("bypass", None, id="bypass is not by + pass"),
         pytest.param("redirect_uri", "Text", id="an OAuth redirect URI"),
         pytest.param("jwks_uri", None, id="jwks_uri says where keys are served, as jwks_url"),
+        pytest.param("stripe_token", "String", id="a payment processor's card token"),
+        pytest.param("paypal_token", "String", id="a payment processor's checkout token"),
+        pytest.param("payment_token", "String(4096)", id="a payment service's invoice token"),
     ],
 )
 def test_labeling_spec_not_credentials(name: str, type_expr: str | None) -> None:
