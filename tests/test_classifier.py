@@ -735,6 +735,9 @@ def test_labeling_spec_credentials(name: str, type_expr: str | None,
                      _c("quasi_identifier", "medium", "name 'analytics_id'"), id="analytics ID"),
         pytest.param("stripe_customer_id", None, None,
                      id="negative: a payment processor's object ID"),
+        pytest.param("middle_initial", "String(30)",
+                     _c("direct_identifier", "high", "name 'middle_initial'"),
+                     id="a middle initial is part of a name"),
         pytest.param("skype_id", "String",
                      _c("quasi_identifier", "medium", "name 'skype_id'"),
                      id="an account ID at a chat service: Skype"),
@@ -2457,6 +2460,27 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 legal_name = Column(Text)
             """, ("vendors", "legal_name"), (None, None, None),
             id="negative: a vendor's legal name is a company's (lvfs)"),
+        *[pytest.param("""
+            class Business(Base):
+                __tablename__ = "businesses"
+                id = Column(Integer, primary_key=True)
+                identifier = Column(String(10))
+                legal_name = Column(String(1000))
+                tax_id = Column(String(15))
+                founding_date = Column(DateTime)
+            """, ("businesses", column), (None, None, None),
+            id=f"negative: a registered business's {column} is no person's (lear)")
+          for column in ("legal_name", "tax_id")],
+        *[pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                email = Column(String(254))
+                legal_name = Column(String(200))
+                tax_id = Column(String(15))
+            """, ("users", column), ("direct_identifier", "high", f"name '{column}'"),
+            id=f"a user's {column} is a person's")
+          for column in ("legal_name", "tax_id")],
         *[pytest.param("""
             class Email(Base):
                 __tablename__ = "email"
