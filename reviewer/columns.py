@@ -1014,7 +1014,7 @@ class ColumnBuilder(ModuleLevel):
                                "unchecked; masking-reviewer never runs that code. Declare each "
                                "table it makes as a mapped class or Table(...) in the models, "
                                "and have the hook use it instead of building it"
-                               + self.history_entry(owner))
+                               + self.history_entry(owner) + self.continuum_entry(owner, mro))
 
     def history_entry(self, owner: ClassNode) -> str:
         """The other way out for a hook that is the versioned-rows recipe: declaring the
@@ -1028,6 +1028,21 @@ class ColumnBuilder(ModuleLevel):
         return (f"; or, when it is that recipe, declare the class in "
                 f"[tool.masking-reviewer.{CONFIG_KEY}]: {entry}, and the reviewer adds each "
                 "<table>_history copy itself (every column, plus version and changed)")
+
+    def continuum_entry(self, owner: ClassNode, mro: list[ClassNode]) -> str:
+        """A third way out, for a class versioned the SQLAlchemy-Continuum way as well: the
+        reviewer already builds the ``<table>_version`` copies of a ``__versioned__`` class,
+        so a hook that is a work-alike of Continuum (bcgov's sql-versioning-alt, in lear's
+        own repository) builds nothing more, and declaring its class as adding nothing (an
+        entry wins over the repository's code) says so."""
+        module = self.resolver.module_of(owner.path)
+        if module is None or not any(c.facts.versioned is not None
+                                     and c.facts.versioned.recipe == "continuum" for c in mro):
+            return ""
+        entry = f'"{module}.{owner.facts.name}" = {{ columns = [] }}'
+        return ("; or, when the hook builds the <table>_version copies of this __versioned__ "
+                "class that SQLAlchemy-Continuum would (which the reviewer builds itself), "
+                f"declare the class in [tool.masking-reviewer.{CONFIG_KEY}]: {entry}")
 
     def hook_helper(self, path: str, names: Sequence[str]) -> str:
         """The first function or class of another file of the repository that a mapping-time

@@ -1226,6 +1226,56 @@ def test_the_entry_the_hook_error_prints_reads_the_history_tables() -> None:
         ("usage_history", "secret", (PRIV,)), ("usage_history", "version", ())]
 
 
+# bcgov's lear keeps a work-alike of SQLAlchemy-Continuum in its own repository
+# (python/common/sql-versioning-alt): its Versioned's hooks build the <table>_version class of
+# each __versioned__ model, the copies the reviewer builds itself from __versioned__
+CONTINUUM_ALIKE = """\
+from sqlalchemy import BigInteger, Column, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Versioned:
+    @classmethod
+    def __declare_first__(cls):
+        attrs = {
+            "__tablename__": f"{cls.__tablename__}_version",
+            "transaction_id": Column(BigInteger, primary_key=True, nullable=False),
+        }
+        cls._pending_version_attrs = attrs  # mapped later, by a function of the module
+"""
+CONTINUUM_MODELS = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+from app.versioning import Versioned
+from app.vis import ColumnVisibility
+Base = declarative_base()
+class Party(Versioned, Base):
+    __tablename__ = "parties"
+    __versioned__ = {}
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), info={"visibility": ColumnVisibility.PRIVATE})
+"""
+
+
+def test_a_continuum_work_alike_hook_is_told_how_to_declare_it_and_then_reads() -> None:
+    files = {"app/versioning.py": CONTINUUM_ALIKE, "app/models.py": CONTINUUM_MODELS}
+    errors = _scan(files).errors
+    assert [(e.path, e.line) for e in errors] == [("app/models.py", 6)]
+    entry = '"versioning.Versioned" = { columns = [] }'
+    assert errors[0].message.endswith(
+        "; or, when the hook builds the <table>_version copies of this __versioned__ class "
+        "that SQLAlchemy-Continuum would (which the reviewer builds itself), declare the "
+        f"class in [tool.masking-reviewer.external-bases]: {entry}")
+    tree = MemoryTree({"app/vis.py": VIS, **files,
+                       ".masking-reviewer.toml": "[external-bases]\n" + entry + "\n"})
+    inventory = build_inventory(tree, load_config("/repo", tree), use_cache=False)
+    assert inventory.errors == ()
+    assert ("parties_version", "email", (PRIV,)) in [
+        (c.table, c.column, c.labels) for c in inventory.columns]
+
+
 HARMLESS_HOOKS = [
     pytest.param("""\
 import sqlalchemy
