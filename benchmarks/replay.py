@@ -828,14 +828,19 @@ class ThrowawayRepo:
         # second time with the rules the first one's base gave
         self._files: dict[str, list[tuple[str, str]]] = {}
         self._links: dict[str, list[tuple[str, str]]] = {}
+        self._present: dict[str, bool] = {}  # blob -> whether the mirror holds it
 
     def tree(self, commit: str) -> str:
         entries = self._files.get(commit)
         if entries is None:
-            entries = self._files[commit] = [
-                (sha, path) for sha, path in tree_files(self.mirror, commit, self.project,
-                                                        self.whole)
-                if path != self.project.licence_file]
+            listed = [(sha, path) for sha, path in tree_files(self.mirror, commit, self.project,
+                                                              self.whole)
+                      if path != self.project.licence_file]
+            absent = self._absent([sha for sha, _ in listed])
+            # a snapshot may list its largest files without them (lear's NAICS data
+            # migrations): no model code, and git cannot build a tree naming a missing blob
+            entries = self._files[commit] = [(sha, path) for sha, path in listed
+                                             if sha not in absent]
         lines = [f"100644 blob {sha}\t{path}" for sha, path in entries]
         lines += [f"{SYMLINK} blob {sha}\t{path}" for sha, path in self._link_entries(commit)]
         lines += [f"100644 blob {sha}\t{path}" for path, sha in self.extra.items()]
@@ -844,6 +849,16 @@ class ThrowawayRepo:
         _git_repo(self.root, "update-index", "--index-info",
                   input=("\n".join(lines) + "\n").encode(), env=env)
         return _git_repo(self.root, "write-tree", env=env)
+
+    def _absent(self, shas: Sequence[str]) -> set[str]:
+        """The blobs of ``shas`` the mirror does not hold, asked once each."""
+        unknown = sorted({sha for sha in shas if sha not in self._present})
+        if unknown:
+            out = _git_repo(self.mirror, "cat-file", "--batch-check",
+                            input=("\n".join(unknown) + "\n").encode())
+            missing = {line.split()[0] for line in out.splitlines() if line.endswith(" missing")}
+            self._present.update((sha, sha not in missing) for sha in unknown)
+        return {sha for sha in shas if not self._present[sha]}
 
     def _link_entries(self, commit: str) -> list[tuple[str, str]]:
         links = self._links.get(commit)
