@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer.constants import EXTERNAL_NAME
 from reviewer.externals import CONFIG_KEY
-from reviewer.facts import CallFacts
+from reviewer.facts import CallFacts, StrExpr
 from reviewer.resolution import ClassNode, is_sqla, tail
 from reviewer.table_names import TableNames
 from reviewer.types import Column, Exemption
@@ -270,9 +270,19 @@ class ModuleLevel(TableNames):
             self.reflected(path, call, None)
             return
         if table is None:
+            names = _refs(call.name_expr) if call.name_expr is not None else []
+            # a name built from a parameter or an attribute is often one table per value
+            # (WGDashboard's f"{dbName}_restrict_access" per WireGuard configuration): a
+            # literal would not be the fix there, and no masking rule can name such tables
+            per_value = (f"; it is built from {', '.join(f'`{n}`' for n in names)}, which the "
+                         "source does not fix: where the code makes one such table per value "
+                         "at run time (per tenant or configuration), no masking rule can name "
+                         "them, so mask them outside masking_rules.json and leave the file "
+                         "out of `models` knowingly (its columns then go unchecked)"
+                         ) if names else ""
             self.error(path, call.line, "Table(...) name cannot be computed from the source "
                        "(only literals, module constants, f-strings, + and simple helper "
-                       "functions are read); write the table name as a literal")
+                       "functions are read); write the table name as a literal" + per_value)
             return
         self.mapped += 1
         self.reflected(path, call, table)
@@ -415,3 +425,15 @@ def column_evidence(*calls: CallFacts | None) -> dict[str, Any]:
         "doc": next((c.doc for c in found if c.doc), None),
         "comment": next((c.note for c in found if c.note), None),
     }
+
+
+def _refs(expr: StrExpr) -> list[str]:
+    """The names a string expression reads (``dbName`` of ``f"{dbName}_deleted"``), in order,
+    each once; not those inside a call, whose helper the message does not describe."""
+    found: list[str] = []
+    if expr[0] == "ref":
+        found.append(str(expr[1]))
+    elif expr[0] == "cat":
+        for part in expr[1]:
+            found.extend(n for n in _refs(part) if n not in found)
+    return found

@@ -2884,6 +2884,27 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            import sqlalchemy
+            class Configuration:
+                def create_tables(self, db_name=None):
+                    if db_name is None:
+                        db_name = self.name
+                    self.peers = sqlalchemy.Table(
+                        f"{db_name}_restrict_access", self.metadata,
+                        sqlalchemy.Column("private_key", sqlalchemy.String(255)))
+            """)},
+        None,
+        [("app/m.py", 11, r"^Table\(\.\.\.\) name cannot be computed from the source \(only "
+          r"literals, module constants, f-strings, \+ and simple helper functions are read\); "
+          r"write the table name as a literal; it is built from `db_name`, which the source "
+          r"does not fix: where the code makes one such table per value at run time \(per "
+          r"tenant or configuration\), no masking rule can name them, so mask them outside "
+          r"masking_rules\.json and leave the file out of `models` knowingly \(its columns "
+          r"then go unchecked\)$")],
+        id="broken: a table named per configuration at run time (WGDashboard's peers)",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             import re
             from sqlalchemy.orm import declared_attr
             EVIL = re.compile(r"(a+)+$")
