@@ -564,16 +564,16 @@ class Externals:
     def find(self, qual: str) -> ExternalClass | None:
         if qual not in self._found:
             installed = None if qual in self.configured else self.installed.find(qual)
+            ours = from_shipped(qual) if installed is not None else None
             if installed is not None and installed.tablename_unread is not None:
                 # the installed source names its tables in a way the reader cannot follow
                 # (advanced-alchemy 1.9's single-table branches); our declaration of that
                 # release knows the name
-                installed = from_shipped(qual) or installed
-            shipped_tables = from_shipped(qual) if installed is not None else None
-            if installed is not None and shipped_tables is not None and shipped_tables.tables:
+                installed = ours or installed
+            if installed is not None and ours is not None and ours.tables:
                 # the package's own tables are in other modules of it, which the installed
                 # class does not name; our declaration of that release lists them
-                installed = replace(installed, tables=shipped_tables.tables)
+                installed = replace(installed, tables=ours.tables)
             self._found[qual] = (
                 self.configured.get(qual) or installed or from_shipped(qual)
             )

@@ -727,6 +727,44 @@ def test_libres_orm_base_brings_libres_own_tables(
         "allocations", "reservation_blockers", "reservations", "reserved_slots", "resources"]
 
 
+def test_an_installed_libres_keeps_the_tables_its_declaration_lists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # where libres is installed, ORMBase is read from its source, which names none of the
+    # tables other modules of libres map on it: our declaration of the release lists them
+    from reviewer import externals
+
+    site = tmp_path / "site-packages"
+    package = site / "libres" / "db" / "models"
+    package.mkdir(parents=True)
+    for init in (site / "libres", site / "libres" / "db"):
+        (init / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("from .base import ORMBase\n")
+    (package / "base.py").write_text(
+        "from sqlalchemy.orm import DeclarativeBase\n\n\nclass ORMBase(DeclarativeBase):\n"
+        "    pass\n")
+    meta = site / "libres-1.2.0.dist-info"
+    meta.mkdir()
+    (meta / "METADATA").write_text("Metadata-Version: 2.1\nName: libres\nVersion: 1.2.0\n")
+    monkeypatch.syspath_prepend(str(site))
+    externals.installed_version.cache_clear()
+    root = tmp_path / "repo"
+    write(root, {"app/models.py": """\
+        from libres.db.models import ORMBase
+        from sqlalchemy import Column, Integer
+        class Resource(ORMBase):
+            __tablename__ = "resources"
+            id = Column(Integer, primary_key=True)
+        """}, PYPROJECT)
+    try:
+        assert mr007(root, capsys)[1] == []
+        doc = scan(root, capsys)
+    finally:
+        externals.installed_version.cache_clear()
+    assert sorted({c["table"] for c in doc["columns"]}) == [  # type: ignore[attr-defined]
+        "allocations", "reservation_blockers", "reservations", "reserved_slots", "resources"]
+
+
 def test_package_tables_declared_in_config(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
