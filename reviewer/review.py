@@ -134,7 +134,8 @@ CLASSIFIER_INPUTS = (
     "classifier.py", "name_verdicts.py", "table_context.py", "vocabulary.py", "code_verdicts.py",
     "types.py", "cache.py", "vocabulary.toml", "review.py",
     # the keys the code keeps in blobs, how it makes and checks values, and what it reads
-    "blob_keys.py", "value_sources.py", "declared_secrets.py", "column_uses.py", "selection.py",
+    "blob_keys.py", "value_sources.py", "value_exports.py", "value_text.py",
+    "declared_secrets.py", "column_uses.py", "selection.py",
     "files.py", "constants.py", "sources.py",
     # the keys the code stores in key/value rows
     "row_keys.py",

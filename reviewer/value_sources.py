@@ -29,8 +29,9 @@ another file of the repository exports (hasjob's ``default=random_long_key``, im
 bound only to it) as the verifier's argument. Which column ``x.col`` is, and how files are
 chosen, parsed and cached, is ``reviewer.column_uses``'s, as for ``reviewer.blob_keys``.
 
-Cost: two passes over the code. The first lists each file's exported helpers, parsing only
-the files whose text names a source (``_Prefilter``) and only their functions holding one;
+Cost: two passes over the code. The first lists each file's exported helpers
+(``reviewer.value_exports``), parsing only the files whose text names a source (the text
+prefilter of ``reviewer.value_text``) and only their functions holding one;
 it is kept per file by content, as the second pass's findings are. The second parses a file
 only when its text names a source, a verifier, a copied identifier or an exported helper, and
 then only the functions holding those lines and the functions calling a helper found in them.
@@ -39,11 +40,8 @@ then only the functions holding those lines and the functions calling a helper f
 from __future__ import annotations
 
 import ast
-import hashlib
-import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 
 from reviewer.column_uses import (
     SELF,
@@ -57,17 +55,15 @@ from reviewer.column_uses import (
     read_code,
     receiver,
     scopes,
-    word_before,
 )
-from reviewer.name_verdicts import classify
 from reviewer.sources import SourceTree
-from reviewer.types import ValueKind, ValueSource
-from reviewer.vocabulary import ValueWords, load_vocabulary, normalize
+from reviewer.types import ValueSource
+from reviewer.value_exports import KINDS, SOURCE_NAME, Exports, Made, decode_export, encode_export
+from reviewer.value_text import IMPORT_LINE, Prefilter, alternation, copied, matches
+from reviewer.vocabulary import ValueWords, normalize
 
-_KINDS: tuple[ValueKind, ...] = ("generator", "hasher", "verifier", "client_ip", "user_agent",
-                                 "copy")
-# What a source's name looks like: quoting one in a message or a prompt must never carry prose.
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.()\[\]\-' ]{0,159}")
+# the modules whose code decides what the per-file stores hold
+_CODE = ("value_sources.py", "value_exports.py", "value_text.py")
 _LONGEST = 120  # a receiver spelled longer is cut (a name is quoted, never a paragraph)
 
 # Functions that keep what a value is while encoding it. A hash keeps a secret a secret (a
@@ -94,12 +90,6 @@ _MAX_DEPTH = 12
 _CHAIN = 4  # helpers calling helpers of the same file, as deep as real code goes (funnel: 2)
 
 
-@dataclass(frozen=True, slots=True)
-class _Source:
-    kind: ValueKind
-    name: str
-
-
 def value_sources(tree: SourceTree | CodeFiles, index: ColumnIndex, words: ValueWords, *,
                   use_cache: bool = False) -> dict[ColumnKey, tuple[ValueSource, ...]]:
     """How the code makes or checks each of the columns ``index`` asks about: per column, the
@@ -107,20 +97,20 @@ def value_sources(tree: SourceTree | CodeFiles, index: ColumnIndex, words: Value
     if not index.asked:
         return {}
     files = CodeFiles.of(tree)
-    prefilter = _Prefilter(words)
-    exports = _Exports(read_code(
+    prefilter = Prefilter(words)
+    exports = Exports(read_code(
         files, lambda text, path: _exported(words, prefilter, text, path, None),
-        FileStore("value-helpers", ("value_sources.py",), "exported", _encode_export,
-                  _decode_export) if use_cache else None))
+        FileStore("value-helpers", _CODE, "exported", encode_export,
+                  decode_export) if use_cache else None))
     if exports.names:
         # a helper that returns another file's helper (dify: Site.generate_code() returns
         # libs.helper.generate_string(n)); one more round, over the files calling one
         first = exports
         exports = first.with_more(read_code(
             files, lambda text, path: _exported(words, prefilter, text, path, first),
-            FileStore("value-helpers-2", ("value_sources.py",), f"exported|{first.key}",
-                      _encode_export, _decode_export) if use_cache else None))
-    store = FileStore("value-sources", ("value_sources.py",),
+            FileStore("value-helpers-2", _CODE, f"exported|{first.key}",
+                      encode_export, decode_export) if use_cache else None))
+    store = FileStore("value-sources", _CODE,
                       f"{index.shape()}|{exports.key}", _encode, _decode) if use_cache else None
     return first_of_each_kind(read_code(
         files, lambda text, path: _read(index, words, prefilter, exports, text, path), store))
@@ -134,206 +124,22 @@ def _encode(found: tuple[ColumnKey, ValueSource]) -> list[object]:
 def _decode(path: str, row: list[object]) -> tuple[ColumnKey, ValueSource]:
     """A row of the per-file store; ValueError when malformed (an untrusted cache)."""
     table, column, kind, source, line = row
-    for k in _KINDS:
+    for k in KINDS:
         if kind == k and isinstance(table, str) and isinstance(column, str) and isinstance(
-                source, str) and _NAME.fullmatch(source) and type(line) is int:
+                source, str) and SOURCE_NAME.fullmatch(source) and type(line) is int:
             return (table, column), ValueSource(k, source, path, line)
     raise ValueError(row)
 
 
-def _encode_export(found: tuple[str, _Source]) -> list[object]:
-    name, s = found
-    return [name, s.kind, s.name]
-
-
-def _decode_export(path: str, row: list[object]) -> tuple[str, _Source]:
-    """A row of the exported helpers' store; ValueError when malformed (an untrusted cache)."""
-    name, kind, source = row
-    for k in _KINDS:
-        if kind == k and isinstance(name, str) and all(
-                part.isidentifier() for part in name.split(".", 1)) and isinstance(
-                source, str) and _NAME.fullmatch(source):
-            return name, _Source(k, source)
-    raise ValueError(row)
-
-
-class _Exports:
-    """The module-level helpers each file of the repository exports: which one an import
-    names (``from ..utils import random_long_key``, ``from hasjob import utils``)."""
-
-    def __init__(self, found: Iterable[tuple[str, list[tuple[str, _Source]]]]) -> None:
-        self.by_path = {path: dict(helpers) for path, helpers in found if helpers}
-        self.names = frozenset(n for helpers in self.by_path.values() for n in helpers)
-        self.called = re.compile(rf"\b(?:{_alternation(self.names)})\b") if self.names else None
-        rows = sorted([p, n, s.kind, s.name] for p, hs in self.by_path.items()
-                      for n, s in hs.items())
-        # what the second pass's store is keyed on: a helper changed anywhere changes what a
-        # file that imports it holds, though that file did not change
-        self.key = hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16] if rows else ""
-
-    def with_more(self, found: Iterable[tuple[str, list[tuple[str, _Source]]]]) -> _Exports:
-        """These exports and those ``found`` (a later round, which knows more of a file)."""
-        more = {path: helpers for path, helpers in found if helpers}
-        return _Exports([*((p, list(hs.items())) for p, hs in self.by_path.items()
-                           if p not in more), *more.items()])
-
-    def resolve(self, path: str, dotted: str) -> _Source | None:
-        """The helper ``dotted`` (``..utils.random_long_key`` as the importing file at
-        ``path`` spells it after its imports) is: a relative import exactly; an absolute one
-        by the end of the path (``hasjob.utils``: ``**/hasjob/utils.py``), when every file
-        that ends so agrees. A class's method is named with its class
-        (``models.model.Site.generate_code``)."""
-        name = dotted.rpartition(".")[2]
-        method = ".".join(dotted.rsplit(".", 2)[-2:])
-        if method in self.names and method != dotted:
-            name = method
-        if name not in self.names:
-            return None
-        head = dotted[:len(dotted) - len(name)]  # "..utils." of "..utils.x", "." of ".x"
-        module = head[:-1] if head.strip(".") else head
-        if not module:
-            return None
-        relative = module.startswith(".")
-        level = len(module) - len(module.lstrip("."))
-        parts = [p for p in module.lstrip(".").split(".") if p]
-        if relative:
-            package = path.split("/")[:-1]
-            if level - 1 > len(package):
-                return None
-            stem = "/".join([*package[:len(package) - level + 1], *parts])
-            for candidate in (f"{stem}/__init__.py" if stem else "__init__.py", f"{stem}.py"):
-                found = self.by_path.get(candidate, {}).get(name)
-                if found is not None:
-                    return found
-            return None
-        stem = "/".join(parts)
-        ends = (f"{stem}.py", f"{stem}/__init__.py")
-        agreed = {hs[name] for p, hs in self.by_path.items() if name in hs and any(
-            p == e or p.endswith("/" + e) for e in ends)}
-        return agreed.pop() if len(agreed) == 1 else None
-
-
-def _last(name: str) -> str:
-    return name.rsplit(".", 1)[-1]
-
-
-class _Prefilter:
-    """Where a file's text can hold a source or a verifier, by its text alone: a call spelled
-    as the vocabulary spells it (``os.urandom``), or by a name the file imports for it
-    (``from os import urandom``: ``urandom``); a request attribute (``.remote_addr``); a
-    header's name in quotes; ``.hash(`` / ``.verify(`` after a hasher's word on the line. A
-    file none of whose words could be one is not searched further (``quick``)."""
-
-    def __init__(self, words: ValueWords) -> None:
-        self.calls = (*words.generators, *words.hashers, *words.client_ip_calls,
-                      *(n for n, _ in words.verifiers))
-        attrs = (*words.client_ip_attributes, *words.user_agent_attributes)
-        methods = words.hash_methods | words.verify_methods
-        headers = words.client_ip_headers | words.user_agent_headers
-        anywhere = {_last(n) for n in (*self.calls, *attrs)} | methods
-        quoted = rf"['\"](?i:{_alternation(headers)})['\"]"
-        self.quick = re.compile(rf"\b(?:{_alternation(anywhere)})\b|{quoted}")
-        self.fixed = (rf"\b(?:{_alternation(self.calls)})\b|\.(?:{_alternation(attrs)})\b"
-                      rf"|{quoted}")
-        self.methods = re.compile(rf"\.(?:{_alternation(methods)})\(")
-        self.hasher = re.compile(rf"(?i:{_alternation(words.hasher_words)})")
-        self.person = re.compile(rf"(?:{_alternation(words.person_words)})\w*\.(\w+)\b"
-                                 r"(?![ \t]*[(=])")
-        self._scanned: dict[str, tuple[str, dict[str, str], list[int]]] = {}
-
-    def sources(self, text: str, path: str) -> tuple[dict[str, str], list[int]]:
-        """The file's imports and where a source or a verifier may be in it (both passes ask:
-        the file is scanned once)."""
-        known = self._scanned.get(path)
-        if known is not None and known[0] == text:
-            return known[1], known[2]
-        imports = _imports(text)
-        found = self.offsets(text, imports) if self.quick.search(text) else []
-        self._scanned[path] = (text, imports, found)
-        return imports, found
-
-    def offsets(self, text: str, imports: Mapping[str, str]) -> list[int]:
-        """Where a source or a verifier may be, in a file ``quick`` found a word of one in."""
-        local = [name for name, qualified in imports.items()
-                 if _matches(qualified, self.calls)]
-        pattern = self.fixed if not local else (
-            rf"{self.fixed}|\b(?:{_alternation(local)})\b")
-        found = [m.start() for m in re.finditer(pattern, text)
-                 if not _IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
-        for m in self.methods.finditer(text):  # .hash( after a hasher's word on its line
-            if self.hasher.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()):
-                found.append(m.start())
-        return found
-
-    def copies(self, text: str, words: ValueWords) -> list[int]:
-        """Where a person's identifier may be copied: ``user.email``, ``current_user.userid``."""
-        return [m.start() for m in self.person.finditer(text)
-                if _copied(m.group(1), word_before(text, m.start(1) - 1), words)]
-
-
-def _alternation(names: Iterable[str]) -> str:
-    return "|".join(map(re.escape, sorted(names)))
-
-
-_IMPORT_LINE = re.compile(r"[ \t]*(?:from|import)[ \t]")
-
-
-_IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)",
-                          re.MULTILINE)
-_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)", re.MULTILINE)
-
-
-def _imports(text: str) -> dict[str, str]:
-    """What each imported name of the file stands for: ``urandom`` is ``os.urandom`` after
-    ``from os import urandom`` (read from the text, wherever the import is)."""
-    out: dict[str, str] = {}
-    for m in _IMPORT_FROM.finditer(text):
-        # "from . import utils" is ".utils", "from .. import utils" "..utils"
-        module = m.group(1) if m.group(1).endswith(".") else m.group(1) + "."
-        for part in m.group(2).strip("() \t\n").split(","):
-            bits = part.split()
-            if len(bits) == 1 and bits[0].isidentifier():
-                out[bits[0]] = module + bits[0]
-            elif len(bits) == 3 and bits[1] == "as" and bits[2].isidentifier():
-                out[bits[2]] = module + bits[0]
-    for m in _IMPORT.finditer(text):
-        out[m.group(2)] = m.group(1)
-    return out
-
-
-def _matches(name: str, entries: Sequence[str]) -> str | None:
-    """The entry ``name`` is (see vocabulary.toml's [values]), if any."""
-    for entry in entries:
-        if name == entry or name.endswith("." + entry):
-            return entry
-        head, _, tail = entry.partition(".")
-        if tail and name.split(".")[0] == head and _last(name) == _last(entry):
-            return entry
-    return None
-
-
-def _copied(attr: str, of: str | None, words: ValueWords) -> bool:
-    """``of.attr`` is a person's identifier: ``user.email``, ``current_user.userid``. The
-    shipped names decide (not the configuration's), so what a file holds is the same for
-    every configuration."""
-    if of is None or of in SELF or not set(normalize(of)) & words.person_words:
-        return False
-    if "_".join(normalize(attr)) in words.copied_attributes:
-        return True
-    found = classify(attr, None, load_vocabulary())
-    return found is not None and found.category == "direct_identifier" and (
-        found.confidence == "high")
-
-
-def _exported(words: ValueWords, prefilter: _Prefilter, text: str, path: str,
-              exports: _Exports | None) -> list[tuple[str, _Source]]:
+def _exported(words: ValueWords, prefilter: Prefilter, text: str, path: str,
+              exports: Exports | None) -> list[tuple[str, Made]]:
     """The module-level functions of a file that return a source, and the methods of its
     classes, by class (``Site.generate_code``): what another file can import (hasjob's
     ``utils.random_long_key``). With ``exports``, what other files export is known too
     (a second round, over the files that call one)."""
     called = [] if exports is None or exports.called is None else [
         m.start() for m in exports.called.finditer(text)
-        if not _IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
+        if not IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
     if exports is not None and not called:
         return []  # the first round read it, and the second knows nothing more of it
     if prefilter.quick.search(text) is None and not called:
@@ -349,13 +155,13 @@ def _exported(words: ValueWords, prefilter: _Prefilter, text: str, path: str,
                   if name in sources.top_level or name in sources.owners)
 
 
-def _read(index: ColumnIndex, words: ValueWords, prefilter: _Prefilter, exports: _Exports,
+def _read(index: ColumnIndex, words: ValueWords, prefilter: Prefilter, exports: Exports,
           text: str, path: str) -> list[tuple[ColumnKey, ValueSource]]:
     quick = prefilter.quick.search(text) is not None
     copies = prefilter.copies(text, words)
     called = [] if exports.called is None else [
         m.start() for m in exports.called.finditer(text)
-        if not _IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
+        if not IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
     if not (quick or copies or called):
         return []  # most files: not worth finding their imports
     imports, sourced = prefilter.sources(text, path)
@@ -377,12 +183,12 @@ class _Sources:
     """What an expression of one file is made from, and the file's helpers."""
 
     def __init__(self, words: ValueWords, path: str, imports: Mapping[str, str],
-                 exports: _Exports | None) -> None:
+                 exports: Exports | None) -> None:
         self.words = words
         self.path = path
         self.imports = imports
         self.exports = exports
-        self.helpers: dict[str, _Source] = {}
+        self.helpers: dict[str, Made] = {}
         self.top_level: set[str] = set()  # the helpers another file can import
         self.owners: dict[str, str] = {}  # a helper that is a class's method: "Class."
 
@@ -438,7 +244,7 @@ class _Sources:
         """The lines of ``text`` that name one of the helpers learnt so far."""
         if not self.helpers:
             return []
-        called = re.compile(rf"\b(?:{_alternation(self.helpers)})\b")
+        called = re.compile(rf"\b(?:{alternation(self.helpers)})\b")
         return line_numbers(text, [m.start() for m in called.finditer(text)])
 
     def _learn_helpers(self, module: ast.Module, lines: Sequence[int], text: str,
@@ -459,11 +265,11 @@ class _Sources:
                     elif id(node) in methods or (owner and node in module.body):
                         self.owners[node.name] = f"{methods.get(id(node), owner)}."
 
-    def _returns(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> _Source | None:
+    def _returns(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> Made | None:
         """What every return of ``function`` is, when each is the same kind of source."""
         nodes = list(_own_nodes(function))
         bound = _bindings(nodes, function)
-        found: _Source | None = None
+        found: Made | None = None
         for node in nodes:
             if isinstance(node, ast.Return):
                 if node.value is None:
@@ -477,7 +283,7 @@ class _Sources:
     # --- what an expression is made from -------------------------------------------------
 
     def source(self, node: ast.expr, bound: Mapping[str, list[ast.expr] | None],
-               depth: int = 0) -> _Source | None:
+               depth: int = 0) -> Made | None:
         if depth > _MAX_DEPTH:
             return None
         depth += 1
@@ -521,7 +327,7 @@ class _Sources:
         return None
 
     def _secret_parts(self, parts: Sequence[ast.expr],
-                      bound: Mapping[str, list[ast.expr] | None], depth: int) -> _Source | None:
+                      bound: Mapping[str, list[ast.expr] | None], depth: int) -> Made | None:
         """A string built of a secret and constants (``f"pat_{token}"``) is the secret; with
         anything else in it (a date, a directory: a random file name) it is not only one."""
         found = [None if isinstance(p, ast.Constant) else self.source(p, bound, depth)
@@ -534,7 +340,7 @@ class _Sources:
 
     def _first(self, nodes: Iterator[ast.expr] | Sequence[ast.expr],
                bound: Mapping[str, list[ast.expr] | None], depth: int, *,
-               secret: bool = False) -> _Source | None:
+               secret: bool = False) -> Made | None:
         """The first source among ``nodes``; with ``secret``, only a secret counts (a string
         built around an IP address is no longer only one)."""
         for n in nodes:
@@ -544,16 +350,16 @@ class _Sources:
         return None
 
     def _call(self, node: ast.Call, bound: Mapping[str, list[ast.expr] | None],
-              depth: int) -> _Source | None:
+              depth: int) -> Made | None:
         words = self.words
         func = node.func
         name = self._dotted(func)
         if name is not None:
             for kind, entries in (("generator", words.generators), ("hasher", words.hashers),
                                   ("client_ip", words.client_ip_calls)):
-                entry = _matches(name, entries)
+                entry = matches(name, entries)
                 if entry is not None:
-                    return _Source(kind, f"{entry}()")  # type: ignore[arg-type]
+                    return Made(kind, f"{entry}()")  # type: ignore[arg-type]
         short = func.attr if isinstance(func, ast.Attribute) else (
             func.id if isinstance(func, ast.Name) else None)
         if isinstance(func, ast.Attribute):
@@ -563,7 +369,7 @@ class _Sources:
                 return inner  # os.urandom(8).hex(), kdf.derive(...), ip.strip()
             if func.attr in words.hash_methods and self._words_of(func.value) & (
                     words.hasher_words):
-                return _Source("hasher", f"{_spelled(func.value)}.{func.attr}()")
+                return Made("hasher", f"{_spelled(func.value)}.{func.attr}()")
             if func.attr == "get" and node.args:
                 header = _constant(node.args[0])
                 if header is not None:
@@ -596,7 +402,7 @@ class _Sources:
             return self._first(args, bound, depth, secret=short in _HASHES)
         return None
 
-    def _imported(self, func: ast.expr, dotted: str | None) -> _Source | None:
+    def _imported(self, func: ast.expr, dotted: str | None) -> Made | None:
         """The helper of another file ``func`` calls, named through an import of this one
         (``random_long_key()``, ``utils.random_long_key()``)."""
         if self.exports is None or dotted is None:
@@ -609,29 +415,29 @@ class _Sources:
         return self.exports.resolve(self.path, dotted)
 
     def _attribute(self, node: ast.Attribute, bound: Mapping[str, list[ast.expr] | None],
-                   depth: int) -> _Source | None:
+                   depth: int) -> Made | None:
         words = self.words
         spelled = _spelled(node)
         for kind, attrs in (("client_ip", words.client_ip_attributes),
                             ("user_agent", words.user_agent_attributes)):
             for attr in attrs:
                 if spelled.endswith("." + attr) and self._requestish(node):
-                    return _Source(kind, spelled)  # type: ignore[arg-type]
-        if _copied(node.attr, receiver(node.value, None), words):
-            return _Source("copy", spelled)
+                    return Made(kind, spelled)  # type: ignore[arg-type]
+        if copied(node.attr, receiver(node.value, None), words):
+            return Made("copy", spelled)
         if node.attr == "string":  # request.user_agent.string
             inner = self.source(node.value, bound, depth)
             if inner is not None and inner.kind == "user_agent":
                 return inner
         return None
 
-    def _header(self, header: str, of: ast.expr) -> _Source | None:
+    def _header(self, header: str, of: ast.expr) -> Made | None:
         """``request.headers.get('User-Agent')``, ``environ['REMOTE_ADDR']``."""
         key = header.lower()
         for kind, headers in (("client_ip", self.words.client_ip_headers),
                               ("user_agent", self.words.user_agent_headers)):
             if key in headers:
-                return _Source(kind, f"{_spelled(of)}['{header}']")  # type: ignore[arg-type]
+                return Made(kind, f"{_spelled(of)}['{header}']")  # type: ignore[arg-type]
         return None
 
 
@@ -640,7 +446,7 @@ class _Reader(_Sources):
     """Where a file's code writes or checks a column, and with what."""
 
     def __init__(self, index: ColumnIndex, words: ValueWords, path: str,
-                 imports: Mapping[str, str], exports: _Exports | None) -> None:
+                 imports: Mapping[str, str], exports: Exports | None) -> None:
         super().__init__(words, path, imports, exports)
         self.index = index
 
@@ -683,7 +489,7 @@ class _Reader(_Sources):
         stems = self.words.masking_functions
         return any(word.startswith(stems) for word in normalize(function))
 
-    def _found(self, column: ColumnKey, source: _Source,
+    def _found(self, column: ColumnKey, source: Made,
                line: int) -> tuple[ColumnKey, ValueSource]:
         name = source.name
         if len(name) > _LONGEST:
@@ -750,7 +556,7 @@ class _Reader(_Sources):
         verifier: tuple[str, tuple[int, ...]] | None = None
         if name is not None:
             for entry, reads in self.words.verifiers:
-                if _matches(name, (entry,)):
+                if matches(name, (entry,)):
                     verifier = (f"{entry}()", reads)
                     break
         if verifier is None and isinstance(func, ast.Attribute) and (
@@ -764,7 +570,7 @@ class _Reader(_Sources):
         for i in reads or (0, 1):
             column = self._column(args[i], owner, bound) if i < len(args) else None
             if column is not None:
-                yield self._found(column, _Source("verifier", spelled), node.lineno)
+                yield self._found(column, Made("verifier", spelled), node.lineno)
 
 
 def _spelled(node: ast.expr) -> str:
@@ -779,16 +585,16 @@ def _spelled(node: ast.expr) -> str:
 
 
 def _constant(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str) and _NAME.fullmatch(
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and SOURCE_NAME.fullmatch(
             node.value):
         return node.value
     return None
 
 
-def _via(helper: _Source, called: str) -> _Source:
+def _via(helper: Made, called: str) -> Made:
     """What a call of a helper is: its source, through the helper the code calls (funnel's
     ``os.urandom() via make_private_key()``, not every helper between)."""
-    return _Source(helper.kind, f"{helper.name.split(' via ')[0]} via {called}()")
+    return Made(helper.kind, f"{helper.name.split(' via ')[0]} via {called}()")
 
 
 def _starts_line(text: str, line: int) -> bool:

@@ -250,13 +250,15 @@ def test_the_fingerprint_covers_every_module_the_classifier_imports() -> None:
     # the code evidence (the keys the code keeps in blobs, how values are made and checked)
     # decides verdicts too
     used: set[str] = set()
-    for name in ("blob_keys.py", "value_sources.py", "declared_secrets.py", "column_uses.py"):
+    for name in ("blob_keys.py", "value_sources.py", "value_exports.py", "value_text.py",
+                 "declared_secrets.py", "column_uses.py"):
         evidence = ast.parse((package / name).read_text(encoding="utf-8"))
         used |= {node.module.split(".")[1] + ".py" for node in ast.walk(evidence)
                  if isinstance(node, ast.ImportFrom) and node.module
                  and node.module.startswith("reviewer.")}
     assert used == {"cache.py", "name_verdicts.py", "column_uses.py", "constants.py", "files.py",
-                    "selection.py", "sources.py", "types.py", "vocabulary.py"}
+                    "selection.py", "sources.py", "types.py", "vocabulary.py",
+                    "value_exports.py", "value_text.py"}
     assert {"blob_keys.py", "value_sources.py", "declared_secrets.py", *used} <= set(
         review.CLASSIFIER_INPUTS)
     # and so do the keys the code stores in key/value rows
