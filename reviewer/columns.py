@@ -993,6 +993,9 @@ class ColumnBuilder(ModuleLevel):
         ``__declare_last__`` etc. is looked up like any attribute (the first class to bind it
         wins); every ``__init_subclass__`` above the class may run (through super())."""
         cls = node.facts
+        # one error per class that owns hooks: lear's Versioned builds its copies in both
+        # __declare_first__ and __declare_last__, and one entry declares the class
+        found: dict[int, tuple[ClassNode, list[str]]] = {}
         for hook in _MAPPING_HOOKS:
             owners = mro[1:] if hook == "__init_subclass__" else [
                 next((c for c in mro if hook in c.facts.names), None)]
@@ -1003,18 +1006,19 @@ class ColumnBuilder(ModuleLevel):
                     if name != hook:
                         continue
                     does = f"builds {what}" if what else self.hook_helper(owner.path, others)
-                    if not does:
-                        continue
-                    self.error(node.path, cls.line,
-                               f"class {cls.name}: {owner.facts.name}.{hook} "
-                               f"({owner.path}:{line}) {does} while SQLAlchemy maps the "
-                               "class, so the tables it makes are not in the source (the "
-                               "versioned-rows recipe makes a <table>_history copy of every "
-                               "column) and a labelled column copied into one would pass "
-                               "unchecked; masking-reviewer never runs that code. Declare each "
-                               "table it makes as a mapped class or Table(...) in the models, "
-                               "and have the hook use it instead of building it"
-                               + self.history_entry(owner) + self.continuum_entry(owner, mro))
+                    if does:
+                        found.setdefault(id(owner), (owner, []))[1].append(
+                            f"{owner.facts.name}.{hook} ({owner.path}:{line}) {does}")
+        for owner, hooks in found.values():
+            self.error(node.path, cls.line,
+                       f"class {cls.name}: {', and '.join(hooks)}{',' if len(hooks) > 1 else ''}"
+                       " while SQLAlchemy maps the class, so the tables it makes are not in "
+                       "the source (the versioned-rows recipe makes a <table>_history copy of "
+                       "every column) and a labelled column copied into one would pass "
+                       "unchecked; masking-reviewer never runs that code. Declare each table "
+                       "it makes as a mapped class or Table(...) in the models, and have the "
+                       "hook use it instead of building it"
+                       + self.history_entry(owner) + self.continuum_entry(owner, mro))
 
     def history_entry(self, owner: ClassNode) -> str:
         """The other way out for a hook that is the versioned-rows recipe: declaring the
