@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reviewer.types import ValueKind
-from reviewer.value_text import alternation
+from reviewer.value_text import alternation, on_import_line
 
 KINDS: tuple[ValueKind, ...] = ("generator", "hasher", "verifier", "client_ip", "user_agent",
                                 "copy")
@@ -56,6 +56,11 @@ class Exports:
         # what the second pass's store is keyed on: a helper changed anywhere changes what a
         # file that imports it holds, though that file did not change
         self.key = hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16] if rows else ""
+
+    def calls_in(self, text: str) -> list[int]:
+        """Where ``text`` names an exported helper, its import lines aside."""
+        return [] if self.called is None else [
+            m.start() for m in self.called.finditer(text) if not on_import_line(text, m.start())]
 
     def with_more(self, found: Iterable[tuple[str, list[tuple[str, Made]]]]) -> Exports:
         """These exports and those ``found`` (a later round, which knows more of a file)."""

@@ -59,7 +59,7 @@ from reviewer.column_uses import (
 from reviewer.sources import SourceTree
 from reviewer.types import ValueSource
 from reviewer.value_exports import KINDS, SOURCE_NAME, Exports, Made, decode_export, encode_export
-from reviewer.value_text import IMPORT_LINE, Prefilter, alternation, copied, matches
+from reviewer.value_text import Prefilter, alternation, copied, matches
 from reviewer.vocabulary import ValueWords, normalize
 
 # the modules whose code decides what the per-file stores hold
@@ -137,9 +137,7 @@ def _exported(words: ValueWords, prefilter: Prefilter, text: str, path: str,
     classes, by class (``Site.generate_code``): what another file can import (hasjob's
     ``utils.random_long_key``). With ``exports``, what other files export is known too
     (a second round, over the files that call one)."""
-    called = [] if exports is None or exports.called is None else [
-        m.start() for m in exports.called.finditer(text)
-        if not IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
+    called = [] if exports is None else exports.calls_in(text)
     if exports is not None and not called:
         return []  # the first round read it, and the second knows nothing more of it
     if prefilter.quick.search(text) is None and not called:
@@ -159,9 +157,7 @@ def _read(index: ColumnIndex, words: ValueWords, prefilter: Prefilter, exports: 
           text: str, path: str) -> list[tuple[ColumnKey, ValueSource]]:
     quick = prefilter.quick.search(text) is not None
     copies = prefilter.copies(text, words)
-    called = [] if exports.called is None else [
-        m.start() for m in exports.called.finditer(text)
-        if not IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
+    called = exports.calls_in(text)
     if not (quick or copies or called):
         return []  # most files: not worth finding their imports
     imports, sourced = prefilter.sources(text, path)

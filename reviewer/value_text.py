@@ -59,7 +59,7 @@ class Prefilter:
         pattern = self.fixed if not local else (
             rf"{self.fixed}|\b(?:{alternation(local)})\b")
         found = [m.start() for m in re.finditer(pattern, text)
-                 if not IMPORT_LINE.match(text, text.rfind("\n", 0, m.start()) + 1)]
+                 if not on_import_line(text, m.start())]
         for m in self.methods.finditer(text):  # .hash( after a hasher's word on its line
             if self.hasher.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()):
                 found.append(m.start())
@@ -75,7 +75,12 @@ def alternation(names: Iterable[str]) -> str:
     return "|".join(map(re.escape, sorted(names)))
 
 
-IMPORT_LINE = re.compile(r"[ \t]*(?:from|import)[ \t]")
+_IMPORT_LINE = re.compile(r"[ \t]*(?:from|import)[ \t]")
+
+
+def on_import_line(text: str, at: int) -> bool:
+    """Is offset ``at`` on an import statement's line (a name imported, not used)?"""
+    return _IMPORT_LINE.match(text, text.rfind("\n", 0, at) + 1) is not None
 
 
 _IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)",
