@@ -139,6 +139,18 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from starlette.authentication import SimpleUser
+        class User(Base, SimpleUser):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+            username = Column(String(255), unique=True)
+        """,
+        [("users", "id", "id", False, None, 8),
+         ("users", "username", "username", True, None, 9)],
+        id="starlette's SimpleUser sets username per instance and adds no columns (RomM's User)",
+    ),
+    pytest.param(
+        """\
         from oslo_db.sqlalchemy import models
         class NovaBase(models.TimestampMixin, models.ModelBase):
             pass
