@@ -353,9 +353,10 @@ def classify_in_context(column: Column, context: Context | None = None,
             # contact's user is the address book's owner (mautrix-facebook: contact.user)
             return Classification("direct_identifier", "medium",
                                   f"name token '{tokens[0]}' in table '{context.table}'")
-        if tokens == ("value",) and context.key_value and context.config:
+        if context.config and context.kv_value == column.column:
             return Classification("credential", "high",
-                                  f"name token '{name}' in configuration table '{context.table}'"
+                                  f"name{' token' if tokens == ('value',) else ''} '{name}' "
+                                  f"in configuration table '{context.table}'"
                                   ": where an application keeps its settings, it keeps the "
                                   "passwords and API keys among them")
     if (base is None and column.primary_key and tokens in (("id",), ("uuid",))
@@ -404,8 +405,11 @@ def classify_in_context(column: Column, context: Context | None = None,
         # name whose head noun is one (a `lookup_hash` in an api_keys table)
         return Classification("credential", "high",
                               f"name token '{bare[-1]}' in table '{context.table}'")
+    # a hash whose qualifier names a public subject (repo_name_hash) is of that subject
+    of_public = bool(bare) and bare[-1] in _HASH_HEADS and any(
+        t in vocab.hashed_subjects for t in tokens[:-1])
     if base is None:
-        verifier = bare[-1] in _HASH_HEADS if bare else False
+        verifier = bare[-1] in _HASH_HEADS and not of_public if bare else False
         if bare and tokens[-1] == bare[-1] and ((verifier and context.credential_sibling)
                                                  or (context.expiry and context.owner)):
             # a `code` that expires and belongs to a user is a one-time code; a hash next to a
@@ -436,7 +440,7 @@ def classify_in_context(column: Column, context: Context | None = None,
                                     and not contains_any(tokens, vocab.audit_seals)))):
         boosts.append(f"sibling '{context.owner}' (foreign key to {context.owner_target})")
     if (context.credential_sibling and context.credential_sibling != column.column
-            and bare and bare[-1] in _HASH_HEADS):
+            and bare and bare[-1] in _HASH_HEADS and not of_public):
         # a hash next to a salt or a password verifies it; other names gain nothing from it
         boosts.append(f"sibling '{context.credential_sibling}'")
     # A unique token is a lookup value, but a unique key is usually a business key.

@@ -34,6 +34,9 @@ class Context:
     owner_target: str | None = None
     credential_sibling: str | None = None  # a sibling named like a credential: salt
     key_value: bool = False  # the table has both `key` and `value`
+    # the value column of a key/value pair: `value` beside `key` or `name`, or one qualified
+    # like its key (app_settings_value beside app_settings_name)
+    kv_value: str | None = None
     config: bool = False  # ... and is an application's own configuration, not a thing's options
     audit: bool = False  # its rows record what happened: an audit log, a history
     org_table: bool = False  # its rows are organisations, teams, projects
@@ -118,7 +121,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                    None)
     return Context(
         table=table,
-        config=_config_table(table, class_name, vocab),
+        config=_config_table(table, class_name, vocab, _package_words(columns)),
         audit=_heads(table, class_name, vocab.audit_tables),
         org_table=contains_any(own, vocab.org_tables),
         person_table=person_table,
@@ -132,6 +135,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         owner_target=owner.foreign_key if owner else None,
         credential_sibling=cred,
         key_value=("key" in names or "name" in names) and "value" in names,
+        kv_value=_kv_value(names),
         visit=next((c.column for n, c in names.items() if n in vocab.visit_siblings), None),
         identity_table=_heads(table, class_name, vocab.identity_tables),
         handles=handles,
@@ -227,15 +231,34 @@ def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool
     return False
 
 
-def _config_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
-    """The application's own configuration (`settings`), or an integration's
-    (`resolverconfig`), not a thing's (`bios_settings`)."""
+def _kv_value(names: Mapping[str, Column]) -> str | None:
+    """The value column of the table's key/value pair, if it has one."""
+    for name, col in names.items():
+        if name == "value" or name.endswith("_value"):
+            stem = name[:-len("value")]
+            if f"{stem}key" in names or f"{stem}name" in names:
+                return col.column
+    return None
+
+
+def _package_words(columns: Sequence[Column]) -> frozenset[str]:
+    """The directories the table's model file sits in, as words: a table named after the
+    application's package (rhodecode/model/db.py's `rhodecode_settings`) is its own."""
+    return frozenset(snake_norm(part) for c in columns[:1]
+                     for part in c.path.split("/")[:-1] if part)
+
+
+def _config_table(table: str, class_name: str | None, vocab: Vocabulary,
+                  packages: frozenset[str] = frozenset()) -> bool:
+    """The application's own configuration (`settings`, `rhodecode_settings` in the package
+    `rhodecode`), or an integration's (`resolverconfig`), not a thing's (`bios_settings`)."""
     for name in (table, class_name or ""):
         tokens = words(name, vocab)[0]
         for head in vocab.config_tables:
             if tokens[-len(head):] == head:
                 owners = tokens[:-len(head)]
-                if not owners or set(owners) & vocab.config_owners:
+                if (not owners or set(owners) & vocab.config_owners
+                        or "_".join(owners) in packages):
                     return True
     return False
 

@@ -81,6 +81,7 @@ class Vocabulary:
     bare_alone: frozenset[str] = frozenset()
     expiry_siblings: frozenset[str] = frozenset()
     expiry_heads: frozenset[str] = frozenset()
+    hashed_subjects: frozenset[str] = frozenset()
     person_tables: frozenset[str] = frozenset()
     secret_words: tuple[tuple[str, ...], ...] = ()
     public_words: tuple[tuple[str, ...], ...] = ()
@@ -342,6 +343,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         bare_alone=frozenset("_".join(normalize(n)) for n in _strs(ctx, "bare_alone")),
         expiry_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "expiry_siblings")),
         expiry_heads=frozenset(map(snake_norm, _strs(ctx, "expiry_heads"))),
+        hashed_subjects=frozenset(map(singular, _strs(ctx, "hashed_subjects"))),
         person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),
         secret_words=_phrases(ctx, "secret_words"),
         public_words=_phrases(ctx, "public_words"),

@@ -1657,6 +1657,24 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("credential", "high", "name token 'hash', sibling 'expires_at', sibling 'salt'"),
             id="a hash next to a salt is a verifier"),
         pytest.param("""
+            class Repository(Base):
+                __tablename__ = "repositories"
+                repo_id = Column(Integer, primary_key=True)
+                repo_name = Column(Unicode(255), unique=True)
+                repo_name_hash = Column(String(255), nullable=False, unique=True)
+                clone_uri = Column(EncryptedTextValue())
+            """, ("repositories", "repo_name_hash"), (None, None, None),
+            id="negative: a hash of the repository's name is a lookup helper, beside a secret "
+               "or not (rhodecode)"),
+        pytest.param("""
+            class MCPProvider(Base):
+                __tablename__ = "tool_mcp_providers"
+                id = Column(Integer, primary_key=True)
+                server_url_hash = Column(String(64))
+                encrypted_credentials = Column(Text)
+            """, ("tool_mcp_providers", "server_url_hash"), (None, None, None),
+            id="negative: a URL's hash beside encrypted credentials (dify)"),
+        pytest.param("""
             class Release(Base):
                 __tablename__ = "release_files"
                 id = Column(Integer, primary_key=True)
@@ -1689,6 +1707,38 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("credential", "high", "name token 'value' in configuration table 'settings': where "
              "an application keeps its settings, it keeps the passwords and API keys among them"),
             id="the value of a settings store may be an SMTP password"),
+        pytest.param("""
+            class Setting(Base):
+                __tablename__ = "settings"
+                app_settings_id = Column(Integer, primary_key=True)
+                app_settings_name = Column(String(255), unique=True)
+                app_settings_value = Column(Unicode(4096))
+            """, ("settings", "app_settings_value"),
+            ("credential", "high", "name 'app_settings_value' in configuration table "
+             "'settings': where an application keeps its settings, it keeps the passwords and "
+             "API keys among them"),
+            id="a value qualified like its key is the settings store's value (kallithea: the "
+               "reCAPTCHA private key; lvfs: settings.config_value)"),
+        pytest.param("""
+            class AppSetting(Base):
+                __tablename__ = "app_settings"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(255), unique=True)
+                value = Column(Unicode(4096))
+            """, ("app_settings", "value"),
+            ("credential", "high", "name token 'value' in configuration table 'app_settings': "
+             "where an application keeps its settings, it keeps the passwords and API keys "
+             "among them"),
+            id="settings named after the application's package (rhodecode: "
+               "rhodecode_settings in rhodecode/) are the application's own"),
+        pytest.param("""
+            class WidgetSetting(Base):
+                __tablename__ = "widget_settings"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(255), unique=True)
+                value = Column(Unicode(4096))
+            """, ("widget_settings", "value"), (None, None, None),
+            id="negative: a thing's settings, not the application's"),
         pytest.param("""
             class Artifact(Base):
                 __tablename__ = "artifacts"
