@@ -762,6 +762,29 @@ def added_without_lines(diff: str, read_new: Any, read_old: Any, naming: str | N
     return out
 
 
+def declared_in_tree(git_dir: Path, commit: str, globs: Sequence[str], naming: str | None,
+                     cache: dict[str, set[tuple[str, str]]]) -> set[tuple[str, str]]:
+    """(table, column) declared by every model file of ``commit`` (``globs``), each blob read
+    once across the commits of a project (``cache``, by blob sha)."""
+    # ls-tree takes no glob pathspecs: the whole listing, filtered here
+    listing = git(git_dir, "ls-tree", "-r", "--full-tree", commit).decode("utf-8", "replace")
+    keys: set[tuple[str, str]] = set()
+    for line in listing.splitlines():
+        meta, _tab, path = line.partition("\t")
+        kind_sha = meta.split()
+        if len(kind_sha) < 3 or kind_sha[1] != "blob" or not matches_any(path, globs):
+            continue
+        sha = kind_sha[2]
+        if sha not in cache:
+            try:
+                text = git(git_dir, "cat-file", "blob", sha).decode("utf-8", "replace")
+            except RuntimeError:
+                text = ""  # listed, not held (a partial mirror): nothing it declares is known
+            cache[sha] = {a.key for a in _declared(text, naming)}
+        keys |= cache[sha]
+    return keys
+
+
 def declared_before(diff: str, read_old: Any, naming: str | None) -> set[tuple[str, str]]:
     """(table, column) declared in the parent's version of the files the diff removes from
     ("?Class" for a table the text cannot name)."""
@@ -1112,6 +1135,7 @@ def plan_project(project: Project, mirrors: Path, cap: int, regex: str,
     naming = project.replay_naming or project.config.get("table-naming")
     plan = Planned(project, "ok", labels=label_index(
         project.name, labels_for(project.name, labels_dir), replay_labels))
+    declared_cache: dict[str, set[tuple[str, str]]] = {}
     for c in select_commits(git_dir, project.commit, globs, regex, cap):
         if c.parent is None:
             continue
@@ -1127,8 +1151,16 @@ def plan_project(project: Project, mirrors: Path, cap: int, regex: str,
         def read_old(path: str, sha: str = c.parent) -> str | None:
             return read_new(path, sha)
 
-        plan.added.append([a for a in added_columns(diff, read_new, naming, read_old)
-                           if matches_any(a.path, globs)])
+        added = [a for a in added_columns(diff, read_new, naming, read_old)
+                 if matches_any(a.path, globs)]
+        if any(not a.changed for a in added):
+            # a column some model file of the parent already declares is no new key, though
+            # the diff leaves that file alone (lear copied legal-api's models into a shared
+            # package and kept them)
+            before = declared_in_tree(git_dir, c.parent, globs, naming, declared_cache)
+            added = [replace(a, changed=True) if not a.changed and a.key in before else a
+                     for a in added]
+        plan.added.append(added)
         plan.parents.append(c.parent)
         plan.prs.append(PullRequest(project.name, project.split, c.sha, c.date, c.subject,
                                     "ok"))

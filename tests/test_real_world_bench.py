@@ -1201,6 +1201,36 @@ def test_a_column_moved_to_another_module_is_not_added_but_a_new_one_is(
     ]
 
 
+def test_a_model_file_copied_with_the_old_one_kept_adds_only_its_new_columns(
+        tmp_path: Path) -> None:
+    from benchmarks.replay import plan_project
+
+    repo = make_repo(tmp_path / "upstream")
+    repo.write("LICENSE", "MIT License\n")
+    repo.write("app/models.py", ONE_MODULE)
+    repo.commit("one module")
+    # lear's move to a shared package: the models are copied there and the old ones kept
+    repo.write("shared/models/user.py", USER_MODULE)
+    repo.write("shared/models/team.py", TEAM_MODULE)
+    sha = repo.commit("copy the models into the shared package; invite tokens")
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "tiny").mkdir(parents=True)
+    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
+    project = Project(name="tiny", repo="o/tiny", mirror="tiny", commit=sha, licence="MIT",
+                      licence_file="LICENSE", split="development",
+                      models=("shared/models/*.py",), extract=("app", "shared"),
+                      history=("app/models.py",))
+    plan = plan_project(project, mirrors, cap=5, regex=r"Column\(", replay_labels=[],
+                        labels_dir=tmp_path)
+    [added] = plan.added
+    assert sorted((a.path, a.table, a.column, a.changed) for a in added) == [
+        ("shared/models/team.py", "teams", "id", True),
+        ("shared/models/team.py", "teams", "invite_token", False),
+        ("shared/models/user.py", "users", "id", True),
+        ("shared/models/user.py", "users", "password_hash", True),
+    ]
+
+
 # A library of mixins (ziggurat_foundations' style): every column is a `declared_attr` function
 # returning it, and so is the table name.
 DECLARED_ATTR_MIXIN = '''\
