@@ -139,6 +139,19 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from authlib.oidc.core import AuthorizationCodeMixin
+        class AuthorizationCode(Base, AuthorizationCodeMixin):
+            __tablename__ = "authorization_code"
+            id = Column(Integer, primary_key=True)
+            nonce = Column(String(255))
+        """,
+        [("authorization_code", "id", "id", False, None, 8),
+         ("authorization_code", "nonce", "nonce", True, None, 9)],
+        id="authlib's OpenID Connect code interface adds no columns (canaille's "
+           "AuthorizationCode)",
+    ),
+    pytest.param(
+        """\
         from starlette.authentication import SimpleUser
         class User(Base, SimpleUser):
             __tablename__ = "users"
