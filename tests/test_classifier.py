@@ -387,6 +387,12 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("config_certfile", "String", id="the path of a certificate file"),
         pytest.param("private_key_file", "String", id="the path of a key file"),
         pytest.param("picture_filename", "Unicode(255)", id="a file name (LABELING.md: none)"),
+        pytest.param("id_token_signed_response_alg", "String(50)",
+                     id="an OpenID client's registered algorithm for its ID tokens (canaille)"),
+        pytest.param("userinfo_encrypted_response_enc", "String(50)",
+                     id="an OpenID client's registered encryption for userinfo (canaille)"),
+        pytest.param("_password_failure_timestamps", "MutableJson",
+                     id="when logins failed, for the lockout delay (canaille)"),
         pytest.param("messages_preferences", "JSON", id="settings about messages are no prose"),
         pytest.param("state_reason", "Text", id="an alarm evaluator's own explanation"),
         pytest.param("csrf_token", None, id="csrf_token"),
@@ -1637,6 +1643,25 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("credential", "high", "name token 'code', sibling 'expires_at', sibling 'user_id' "
                                    "(foreign key to users.id)"),
             id="code next to expires_at and a user foreign key is a one-time code"),
+        pytest.param("""
+            class Address(Base):
+                __tablename__ = "addresses"
+                id = Column(Integer, primary_key=True)
+                street = Column(String(50))
+                city = Column(String(40))
+                region = Column(String(2))
+                postal_code = Column(String(15))
+            """, ("addresses", "region"),
+            ("quasi_identifier", "medium", "name token 'region'"),
+            id="a postal address's region (lear, sbc-auth)"),
+        pytest.param("""
+            class Cluster(Base):
+                __tablename__ = "clusters"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(255))
+                region = Column(String(64))
+            """, ("clusters", "region"), (None, None, None),
+            id="negative: a cloud's region"),
         pytest.param("""
             class Coupon(Base):
                 __tablename__ = "coupons"
