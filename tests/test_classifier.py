@@ -1663,6 +1663,16 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("clusters", "region"), (None, None, None),
             id="negative: a cloud's region"),
         pytest.param("""
+            class UserVerification(Base):
+                __tablename__ = "user_verification"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(String(63), nullable=False)
+                date_created = Column(DateTime, nullable=False)
+                key = Column(String(64), nullable=False)
+            """, ("user_verification", "key"),
+            ("credential", "high", "name token 'key' in table 'user_verification'"),
+            id="an account verification's key is the one mailed in the link (codalab)"),
+        pytest.param("""
             class Coupon(Base):
                 __tablename__ = "coupons"
                 id = Column(Integer, primary_key=True)
