@@ -347,10 +347,12 @@ def classify_in_context(column: Column, context: Context | None = None,
     if base is not None and context.audit and normalize(name) in vocab.audit_outcomes:
         return None  # an audit row's authentication is whether it succeeded
     if base is None:
-        if context.person_table and (tokens == ("name",) or (
+        own_word = len(tokens) == 1 and tokens[0] in vocab.person_row_words
+        if context.person_table and (own_word or (
                 tokens == ("user",) and normalize(context.table)[-1:] in (("user",), ("users",)))):
-            # a person's row names them: users.name, pagure's users.user (the username); a
-            # contact's user is the address book's owner (mautrix-facebook: contact.user)
+            # a person's row names them (users.name) and links their page (users.url); pagure's
+            # users.user is the username; a contact's user is the address book's owner
+            # (mautrix-facebook: contact.user)
             return Classification("direct_identifier", "medium",
                                   f"name token '{tokens[0]}' in table '{context.table}'")
         if context.config and context.kv_value == column.column:

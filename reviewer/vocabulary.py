@@ -83,6 +83,7 @@ class Vocabulary:
     expiry_heads: frozenset[str] = frozenset()
     hashed_subjects: frozenset[str] = frozenset()
     person_tables: frozenset[str] = frozenset()
+    person_row_words: frozenset[str] = frozenset()
     secret_words: tuple[tuple[str, ...], ...] = ()
     public_words: tuple[tuple[str, ...], ...] = ()
     config_tables: tuple[tuple[str, ...], ...] = ()
@@ -345,6 +346,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         expiry_heads=frozenset(map(snake_norm, _strs(ctx, "expiry_heads"))),
         hashed_subjects=frozenset(map(singular, _strs(ctx, "hashed_subjects"))),
         person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),
+        person_row_words=frozenset(map(snake_norm, _strs(ctx, "person_row_words"))),
         secret_words=_phrases(ctx, "secret_words"),
         public_words=_phrases(ctx, "public_words"),
         config_tables=_phrases(ctx, "config_tables"),

@@ -1673,6 +1673,22 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("credential", "high", "name token 'key' in table 'user_verification'"),
             id="an account verification's key is the one mailed in the link (codalab)"),
         pytest.param("""
+            class User(Base):
+                __tablename__ = "user"
+                id = Column(Integer, primary_key=True)
+                user_name = Column(String(63), unique=True)
+                url = Column(String(255))
+            """, ("user", "url"),
+            ("direct_identifier", "medium", "name token 'url' in table 'user'"),
+            id="a person's url is their web page (codalab, mediagoblin)"),
+        pytest.param("""
+            class Service(Base):
+                __tablename__ = "services"
+                id = Column(Integer, primary_key=True)
+                url = Column(String(255))
+            """, ("services", "url"), (None, None, None),
+            id="negative: a service's url"),
+        pytest.param("""
             class Coupon(Base):
                 __tablename__ = "coupons"
                 id = Column(Integer, primary_key=True)
