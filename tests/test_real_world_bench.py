@@ -1171,63 +1171,42 @@ TEAM_MODULE = '''class Team(Base):
 '''
 
 
-def test_a_column_moved_to_another_module_is_not_added_but_a_new_one_is(
-        tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("package", "keep_old"),
+    [
+        pytest.param("app/models", False, id="moved: the module split in two"),
+        pytest.param("shared/models", True,
+                     id="copied into a shared package, the old module kept (lear)"),
+    ],
+)
+def test_a_column_the_parent_declared_is_not_added_but_a_new_one_is(
+        tmp_path: Path, package: str, keep_old: bool) -> None:
     from benchmarks.replay import plan_project
 
     repo = make_repo(tmp_path / "upstream")
     repo.write("LICENSE", "MIT License\n")
     repo.write("app/models.py", ONE_MODULE)
     repo.commit("one module")
-    (repo.root / "app" / "models.py").unlink()
-    repo.write("app/models/user.py", USER_MODULE)
-    repo.write("app/models/team.py", TEAM_MODULE)
-    sha = repo.commit("split the models module; invite tokens")
+    if not keep_old:
+        (repo.root / "app" / "models.py").unlink()
+    repo.write(f"{package}/user.py", USER_MODULE)
+    repo.write(f"{package}/team.py", TEAM_MODULE)
+    sha = repo.commit("the models in a package; invite tokens")
     mirrors = tmp_path / "mirrors"
     (mirrors / "tiny").mkdir(parents=True)
     (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
     project = Project(name="tiny", repo="o/tiny", mirror="tiny", commit=sha, licence="MIT",
                       licence_file="LICENSE", split="development",
-                      models=("app/models/*.py",), extract=("app",),
+                      models=(f"{package}/*.py",), extract=("app", "shared"),
                       history=("app/models.py",))
     plan = plan_project(project, mirrors, cap=5, regex=r"Column\(", replay_labels=[],
                         labels_dir=tmp_path)
     [added] = plan.added
     assert sorted((a.path, a.table, a.column, a.changed) for a in added) == [
-        ("app/models/team.py", "teams", "id", True),
-        ("app/models/team.py", "teams", "invite_token", False),
-        ("app/models/user.py", "users", "id", True),
-        ("app/models/user.py", "users", "password_hash", True),
-    ]
-
-
-def test_a_model_file_copied_with_the_old_one_kept_adds_only_its_new_columns(
-        tmp_path: Path) -> None:
-    from benchmarks.replay import plan_project
-
-    repo = make_repo(tmp_path / "upstream")
-    repo.write("LICENSE", "MIT License\n")
-    repo.write("app/models.py", ONE_MODULE)
-    repo.commit("one module")
-    # lear's move to a shared package: the models are copied there and the old ones kept
-    repo.write("shared/models/user.py", USER_MODULE)
-    repo.write("shared/models/team.py", TEAM_MODULE)
-    sha = repo.commit("copy the models into the shared package; invite tokens")
-    mirrors = tmp_path / "mirrors"
-    (mirrors / "tiny").mkdir(parents=True)
-    (mirrors / "tiny" / "repo").symlink_to(repo.root / ".git")
-    project = Project(name="tiny", repo="o/tiny", mirror="tiny", commit=sha, licence="MIT",
-                      licence_file="LICENSE", split="development",
-                      models=("shared/models/*.py",), extract=("app", "shared"),
-                      history=("app/models.py",))
-    plan = plan_project(project, mirrors, cap=5, regex=r"Column\(", replay_labels=[],
-                        labels_dir=tmp_path)
-    [added] = plan.added
-    assert sorted((a.path, a.table, a.column, a.changed) for a in added) == [
-        ("shared/models/team.py", "teams", "id", True),
-        ("shared/models/team.py", "teams", "invite_token", False),
-        ("shared/models/user.py", "users", "id", True),
-        ("shared/models/user.py", "users", "password_hash", True),
+        (f"{package}/team.py", "teams", "id", True),
+        (f"{package}/team.py", "teams", "invite_token", False),
+        (f"{package}/user.py", "users", "id", True),
+        (f"{package}/user.py", "users", "password_hash", True),
     ]
 
 
