@@ -952,20 +952,27 @@ class ColumnBuilder(ModuleLevel):
         for col in declared.columns:
             if col.attribute in seen or (col.unless and self.flag(owner, col.unless)):
                 continue
-            yield Column(
-                table=table,
-                column=col.name,
-                class_name=cls.name,
-                attribute=col.attribute,
-                path=owner.path,
-                line=cls.line,
-                type=col.type,
-                nullable=col.nullable,
-                unique=col.unique,
-                primary_key=col.primary_key,
-                labels=self.in_label_order(col.labels),
-                declared_in=declared.name.rsplit(".", 1)[-1],
-            )
+            yield self.declared_column(col, table, cls.name, owner.path, cls.line,
+                                       declared_in=declared.name.rsplit(".", 1)[-1])
+
+    def declared_column(self, col: ExternalColumn, table: str, class_name: str, path: str,
+                        line: int, declared_in: str | None = None) -> Column:
+        """A column a declaration names (a base's, or a package's own table's), placed at
+        ``path:line`` in the repository, with the configured labels among its own."""
+        return Column(
+            table=table,
+            column=col.name,
+            class_name=class_name,
+            attribute=col.attribute,
+            path=path,
+            line=line,
+            type=col.type,
+            nullable=col.nullable,
+            unique=col.unique,
+            primary_key=col.primary_key,
+            labels=self.in_label_order(col.labels),
+            declared_in=declared_in,
+        )
 
     def flag(self, owner: ClassNode, attribute: str) -> bool:
         """A class attribute's truth on ``owner`` (ExternalColumn.unless): the first class of

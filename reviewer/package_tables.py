@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reviewer.types import Column
-
 if TYPE_CHECKING:
     from reviewer.columns import ColumnBuilder
 
@@ -27,7 +25,5 @@ def add_package_tables(builder: ColumnBuilder) -> None:
                 continue
             mapped.add(table.name)
             builder.columns.extend(
-                Column(table.name, c.name, table.class_name, c.attribute, path, line, c.type,
-                       nullable=c.nullable, unique=c.unique, primary_key=c.primary_key,
-                       labels=c.labels)
+                builder.declared_column(c, table.name, table.class_name, path, line)
                 for c in table.columns)

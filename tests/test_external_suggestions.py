@@ -798,6 +798,31 @@ def test_package_tables_declared_in_config(
         ("bookings", "id", "app/models.py", 8, "Booking", False)]
 
 
+def test_package_table_columns_keep_only_the_configured_labels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # as a declared base's columns do: a label the configuration does not name marks nothing
+    files = {"app/models.py": """\
+        from sqlalchemy import Column, Integer
+        from acme_booking.db import BookingBase
+        class Desk(BookingBase):
+            __tablename__ = "desks"
+            id = Column(Integer, primary_key=True)
+        """}
+    config = PYPROJECT + (
+        '[tool.masking-reviewer.external-bases."acme_booking.db.BookingBase"]\n'
+        'kind = "declarative-base"\ncolumns = []\n'
+        'tables = [{ name = "bookings", class = "Booking", columns = [\n'
+        '  { attribute = "guest_email", type = "String(254)", '
+        'labels = ["Acme.SECRET", "ColumnVisibility.PRIVATE"] } ] }]\n')
+    write(tmp_path, files, config)
+    doc = scan(tmp_path, capsys)
+    assert [(c["table"], c["column"], c["labels"])
+            for c in doc["columns"]  # type: ignore[attr-defined]
+            if c["table"] == "bookings"] == [
+        ("bookings", "guest_email", ["ColumnVisibility.PRIVATE"])]
+
+
 def test_turbogears_session_query_property_adds_no_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
