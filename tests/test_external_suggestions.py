@@ -765,6 +765,15 @@ def test_an_installed_libres_keeps_the_tables_its_declaration_lists(
         "allocations", "reservation_blockers", "reservations", "reserved_slots", "resources"]
 
 
+def _booking_base(columns: str) -> str:
+    """The configuration of a team's in-house package whose base brings a `bookings` table
+    with ``columns`` (TOML inline tables)."""
+    return PYPROJECT + (
+        '[tool.masking-reviewer.external-bases."acme_booking.db.BookingBase"]\n'
+        'kind = "declarative-base"\ncolumns = []\n'
+        f'tables = [{{ name = "bookings", class = "Booking", columns = [\n  {columns} ] }}]\n')
+
+
 def test_package_tables_declared_in_config(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -782,13 +791,9 @@ def test_package_tables_declared_in_config(
             __tablename__ = "desks"
             id = Column(Integer, primary_key=True)
         """}
-    config = PYPROJECT + (
-        '[tool.masking-reviewer.external-bases."acme_booking.db.BookingBase"]\n'
-        'kind = "declarative-base"\ncolumns = []\n'
-        'tables = [{ name = "bookings", class = "Booking", columns = [\n'
-        '  { attribute = "id", type = "Integer", primary-key = true },\n'
-        '  { attribute = "guest_email", type = "String(254)", nullable = false } ] }]\n')
-    write(tmp_path, files, config)
+    write(tmp_path, files, _booking_base(
+        '{ attribute = "id", type = "Integer", primary-key = true },\n'
+        '  { attribute = "guest_email", type = "String(254)", nullable = false }'))
     assert mr007(tmp_path, capsys) == (0, [])
     doc = scan(tmp_path, capsys)
     assert [(c["table"], c["column"], c["path"], c["line"], c["class"], c["nullable"])
@@ -809,13 +814,9 @@ def test_package_table_columns_keep_only_the_configured_labels(
             __tablename__ = "desks"
             id = Column(Integer, primary_key=True)
         """}
-    config = PYPROJECT + (
-        '[tool.masking-reviewer.external-bases."acme_booking.db.BookingBase"]\n'
-        'kind = "declarative-base"\ncolumns = []\n'
-        'tables = [{ name = "bookings", class = "Booking", columns = [\n'
-        '  { attribute = "guest_email", type = "String(254)", '
-        'labels = ["Acme.SECRET", "ColumnVisibility.PRIVATE"] } ] }]\n')
-    write(tmp_path, files, config)
+    write(tmp_path, files, _booking_base(
+        '{ attribute = "guest_email", type = "String(254)", '
+        'labels = ["Acme.SECRET", "ColumnVisibility.PRIVATE"] }'))
     doc = scan(tmp_path, capsys)
     assert [(c["table"], c["column"], c["labels"])
             for c in doc["columns"]  # type: ignore[attr-defined]
