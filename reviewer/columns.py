@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Literal
 
 from reviewer import factory_calls
 from reviewer.column_calls import REF_KINDS, first_clause, harmless
-from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml, shipped_mismatch
+from reviewer.externals import (
+    CONFIG_KEY,
+    distribution_hint,
+    entry_toml,
+    shipped_mismatch,
+    tablename_expr,
+)
 from reviewer.facts import INDEX_MAKERS, CallFacts, VersionedFacts
 from reviewer.module_level import DECLARE_DIRECTLY, ModuleLevel, column_evidence
 from reviewer.resolution import (
@@ -428,7 +434,7 @@ class ColumnBuilder(ModuleLevel):
         path, cls = node.path, node.facts
         mro = self.mro(node)
         for brings in (c.external for c in mro):
-            if brings is not None and brings.tables:
+            if brings is not None and brings.tables and brings.kind != "subclass-tables":
                 earliest = self.package_bases.get(brings.name)
                 if earliest is None or (path, cls.line) < earliest[:2]:
                     self.package_bases[brings.name] = (path, cls.line, brings)
@@ -550,6 +556,11 @@ class ColumnBuilder(ModuleLevel):
                        f"class {cls.name}: table={dict(cls.keywords)['table']} is not a literal, "
                        "so whether SQLModel maps it to a table cannot be read; write table=True "
                        "(or leave it out for a model that is not a table)")
+            return
+        tables_maker = next((c.external for c in mro[1:] if c.external is not None
+                             and c.external.kind == "subclass-tables"), None)
+        if tables_maker is not None and not node.mapped:
+            self.subclass_tables(node, tables_maker)
             return
         if not node.mapped:
             if not node.declarative and not cls.abstract and (cls.table is not None or (
@@ -943,6 +954,33 @@ class ColumnBuilder(ModuleLevel):
             type_text=type_text, nullable=nullable, unique=unique, primary_key=primary_key,
             labels=labels, evidence=(field, column_call),
         )
+
+    def subclass_tables(self, node: ClassNode, maker: ExternalClass) -> None:
+        """The tables a declared class's metaclass maps for ``node``, a class deriving from it
+        (core.sr.ht's Webhook: ``class UserWebhook(CeleryWebhook)`` brings
+        user_webhook_subscription and user_webhook_delivery), named after ``node``; the
+        columns written in ``node``'s own body go in the table declared ``body``, as the
+        metaclass moves them there. The columns sit at the class statement."""
+        path, cls = node.path, node.facts
+        short = maker.name.rsplit(".", 1)[-1]
+
+        def named(template: str) -> str:
+            expr = tablename_expr(template)  # None: a literal name, one for every subclass
+            found = self.resolver.string(path, expr, clsname=cls.name) if expr else None
+            return found or template  # the fields are of the class name: always evaluated
+
+        for declared in maker.tables:
+            table, class_name = named(declared.name), named(declared.class_name)
+            self.mapped += 1
+            self.owned.append((table, path, cls.line, f"class {cls.name}"))
+            self.columns.extend(self.declared_column(c, table, class_name, path, cls.line,
+                                                     declared_in=short)
+                                for c in declared.columns)
+            if declared.body:
+                for stmt in cls.stmts:
+                    col = self.stmt_column(node, stmt, table, node)
+                    if col is not None:
+                        self.columns.append(replace(col, class_name=class_name))
 
     def external_columns(self, owner: ClassNode, declared: ExternalClass, table: str,
                          seen: set[str]) -> Iterable[Column]:

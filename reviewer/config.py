@@ -90,11 +90,14 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "required": ["columns"],
                 "properties": {
-                    "kind": {"enum": ["mixin", "declarative-base", "history", "passthrough"]},
+                    "kind": {"enum": ["mixin", "declarative-base", "history", "passthrough",
+                                      "subclass-tables"]},
                     "tablename": {"type": "string", "minLength": 1},
                     "columns": {"type": "array", "items": _EXTERNAL_COLUMN},
                     # a declarative base's package's own tables: every application deriving
-                    # from the base creates them with its metadata (libres' reservations)
+                    # from the base creates them with its metadata (libres' reservations); of
+                    # kind "subclass-tables", those made for each class deriving from it, their
+                    # names templates of its name, `body` the one its own columns go in
                     "tables": {
                         "type": "array",
                         "items": {
@@ -105,6 +108,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
                                 "name": {"type": "string", "minLength": 1},
                                 "class": {"type": "string", "minLength": 1},
                                 "columns": {"type": "array", "items": _EXTERNAL_COLUMN},
+                                "body": {"type": "boolean"},
                             },
                         },
                     },
@@ -220,14 +224,15 @@ def _external_bases(data: dict[str, Any], path: str, text: str
         return ()
     # imported for a declaration only: most configurations have none, and a warm run then
     # never loads the external bases' module
-    from reviewer.externals import class_from_data, column_problem, tablename_problem
+    from reviewer.externals import class_from_data, column_problem, table_names_problem
 
     for name, entry in declared:
-        problem = tablename_problem(str(entry.get("tablename", "")))
-        if problem is not None:
-            at = text.find(str(entry["tablename"]))
+        found_problem = table_names_problem(entry)
+        if found_problem is not None:
+            key, value, problem = found_problem
+            at = text.find(value)
             line = line_of(text, at) if at >= 0 else _line_of(text, "external-bases")
-            raise UsageError(f"bad value for key 'external-bases.{name}.tablename': {problem}",
+            raise UsageError(f"bad value for key 'external-bases.{name}.{key}': {problem}",
                              path=path, line=line)
         for i, column in enumerate(entry["columns"]):
             found = column_problem(column)

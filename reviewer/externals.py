@@ -99,6 +99,32 @@ def tablename_problem(template: str) -> str | None:
     return None
 
 
+def _table_templates(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The names of a declaration that may derive from the class name, with their keys: its
+    ``tablename``, and of kind "subclass-tables" each table's name and class."""
+    found = [("tablename", str(entry.get("tablename", "")))]
+    if entry.get("kind") == "subclass-tables":
+        found += [(f"tables[{i}].{key}", str(t[key]))
+                  for i, t in enumerate(entry.get("tables", ())) for key in ("name", "class")]
+    return found
+
+
+def table_names_problem(entry: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """What is wrong with a declaration's table names (``tablename``; of kind
+    "subclass-tables", its tables' names and classes): (key, the value written, what), else
+    None."""
+    if entry.get("kind") == "subclass-tables" and not entry.get("tables"):
+        return ("tables", "subclass-tables",
+                'kind "subclass-tables" needs the tables the class makes for each class '
+                'deriving from it: tables = [{ name = "{class_snake}_...", class = '
+                '"{class}...", columns = [...] }]')
+    for key, template in _table_templates(entry):
+        problem = tablename_problem(template)
+        if problem is not None:
+            return key, template, problem
+    return None
+
+
 def column_problem(column: Mapping[str, Any]) -> tuple[str, str] | None:
     """The key of a declared column still holding MR007's ``"..."`` placeholder, and what
     to write there, else None."""
@@ -190,7 +216,8 @@ def class_from_data(name: str, data: Mapping[str, Any], source: str) -> External
         sets=tuple((str(d["attribute"]), int(d.get("type-argument", 0)),
                     tuple(map(str, d["values"]))) for d in data.get("sets", ())),
         tables=tuple(ExternalTable(name=str(t["name"]), class_name=str(t["class"]),
-                                   columns=tuple(column_from_data(c) for c in t["columns"]))
+                                   columns=tuple(column_from_data(c) for c in t["columns"]),
+                                   body=bool(t.get("body", False)))
                      for t in data.get("tables", ())),
     )
 
@@ -252,8 +279,8 @@ def table_packages() -> tuple[str, ...]:
     declarative base or a class with columns): a file that only derives from one of them may
     name neither SQLAlchemy nor a column."""
     return tuple(sorted({name.split(".", 1)[0] for name, found in shipped().items()
-                         if any(d.cls.kind == "declarative-base" or d.cls.columns
-                                for d in found)}))
+                         if any(d.cls.kind in ("declarative-base", "subclass-tables")
+                                or d.cls.columns for d in found)}))
 
 
 def canonical(qual: str) -> str:
@@ -277,9 +304,9 @@ def shipped() -> dict[str, tuple[_Declaration, ...]]:
         distribution = str(data["distribution"])
         for item in data.get("classes", ()):
             versions = str(item.get("versions", ""))
-            problem = tablename_problem(str(item.get("tablename", "")))
+            problem = table_names_problem(item)
             if problem is not None:  # our own data: the tests read every file
-                raise ValueError(f"{distribution} {item['names'][0]}: {problem}")
+                raise ValueError(f"{distribution} {item['names'][0]}: {problem[2]}")
             for name in item["names"]:
                 source = f"masking-reviewer's declaration for {distribution} {versions}".rstrip()
                 found.setdefault(name, []).append(

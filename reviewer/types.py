@@ -379,13 +379,19 @@ class ExternalTable:
     name: str
     class_name: str  # the package's class that maps it, e.g. "Reservation"
     columns: tuple[ExternalColumn, ...] = ()
+    # of kind "subclass-tables", the table that also takes the columns written in the body of
+    # the class deriving from the declaration (core.sr.ht's <name>_subscription)
+    body: bool = False
 
 
 # "history": a mixin that gives every table deriving from it a <table>_history copy, as
 # SQLAlchemy's versioned_history example does (bcgov's sql-versioning packages it)
 # "passthrough": a function that returns the value it is given first, as typing.cast does
 # (coaster's with_roles(mapped_column(...), read={...})): the wrapped call is the column
-ExternalKind = Literal["mixin", "declarative-base", "history", "passthrough"]
+# "subclass-tables": a class whose metaclass maps tables for each class deriving from it,
+# named after that class ({class_snake} in ExternalTable.name), the class itself mapping none
+# (core.sr.ht's Webhook: UserWebhook brings user_webhook_subscription and _delivery)
+ExternalKind = Literal["mixin", "declarative-base", "history", "passthrough", "subclass-tables"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,7 +415,8 @@ class ExternalClass:
     # IdMixin.__init_subclass__ sets __uuid_primary_key__ from BaseMixin[UUID, ...]:
     # (attribute, the argument's index, the qualified names that make it true)
     sets: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
-    # a declarative base's package's own tables, created with any application deriving from it
+    # a declarative base's package's own tables, created with any application deriving from it;
+    # of kind "subclass-tables", the tables made for each class deriving from it
     tables: tuple[ExternalTable, ...] = ()
 
     @property

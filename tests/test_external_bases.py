@@ -2087,3 +2087,115 @@ def test_an_external_bases_entry_declares_a_base_of_the_repository_it_cannot_fol
             'or declare it in external-bases with the columns it adds, '
             '"dbgpt.storage.db_manager.Model" = { kind = "declarative-base", columns = [] } '
             "when it adds none")
+
+
+# ------------------------------------------------------------------- tables made per subclass
+
+SRHT_MODELS = """\
+import sqlalchemy as sa
+from srht.database import Base
+from srht.oauth import ExternalUserMixin
+class User(Base, ExternalUserMixin):
+    pass
+"""
+
+SRHT_WEBHOOKS = """\
+import sqlalchemy as sa
+from srht.webhook import Event
+from srht.webhook.celery import CeleryWebhook
+class RepoWebhook(CeleryWebhook):
+    events = [Event("repo:post-update", "data:read")]
+    repo_id = sa.Column(sa.Integer, sa.ForeignKey("repository.id"))
+"""
+
+
+def test_core_srht_webhook_subclass_brings_its_subscription_and_delivery_tables() -> None:
+    """core.sr.ht's WebhookMeta maps <name>_subscription and <name>_delivery for each class
+    deriving from Webhook, moving the class body's columns into the subscription; the
+    webhook class maps no table of its own. Before the declaration, both tables (the
+    subscriber's URL, every payload sent) were silently missing: no MR007, no column."""
+    inventory = build_inventory(
+        MemoryTree({"gitsrht/types.py": SRHT_MODELS, "gitsrht/webhooks.py": SRHT_WEBHOOKS}),
+        Config(root="/repo", models=("gitsrht/*.py",)), use_cache=False)
+    assert inventory.errors == ()
+    found = [(c.table, c.column, c.class_name, c.path, c.line, c.nullable, c.declared_in)
+             for c in inventory.columns if "webhook" in c.table]
+    subscription = [("repo_webhook_subscription", name, "RepoWebhookSubscription",
+                     "gitsrht/webhooks.py", 4, nullable, "CeleryWebhook")
+                    for name, nullable in (("id", False), ("created", False), ("url", False),
+                                           ("events", False), ("user_id", True),
+                                           ("token_id", True))]
+    delivery = [("repo_webhook_delivery", name, "RepoWebhookDelivery", "gitsrht/webhooks.py",
+                 4, nullable, "CeleryWebhook")
+                for name, nullable in (("id", False), ("uuid", False), ("created", False),
+                                       ("event", False), ("url", False), ("payload", False),
+                                       ("payload_headers", False), ("response", True),
+                                       ("response_status", False), ("response_headers", True),
+                                       ("subscription_id", False))]
+    body = [("repo_webhook_subscription", "repo_id", "RepoWebhookSubscription",
+             "gitsrht/webhooks.py", 6, True, None)]
+    assert sorted(found) == sorted(subscription + body + delivery)
+    assert {c.table for c in inventory.columns} == {
+        "user", "repo_webhook_subscription", "repo_webhook_delivery"}
+    assert {c.column for c in inventory.columns if c.table == "user"} == {
+        "id", "created", "updated", "username", "email", "user_type", "url", "location", "bio",
+        "suspension_notice", "oauth_token", "oauth_token_expires", "oauth_token_scopes",
+        "oauth_revocation_token"}
+
+
+SUBCLASS_TABLES_CONFIG = """\
+[tool.masking-reviewer.external-bases]
+"acme_hooks.Hook" = {{ kind = "subclass-tables", columns = [], tables = [{tables}] }}
+"""
+
+
+@pytest.mark.parametrize(("tables", "message"), [
+    pytest.param("", r"'external-bases\.acme_hooks\.Hook\.tables': kind \"subclass-tables\" "
+                 r"needs the tables the class makes for each class deriving from it",
+                 id="no tables"),
+    pytest.param('{ name = "{cls}_log", class = "{class}Log", columns = [] }',
+                 r"'external-bases\.acme_hooks\.Hook\.tables\[0\]\.name': tablename "
+                 r"'\{cls\}_log' has the unknown field \{cls\}", id="an unknown field in a name"),
+    pytest.param('{ name = "{class_snake}_log", class = "{class}Log}", columns = [] }',
+                 r"'external-bases\.acme_hooks\.Hook\.tables\[0\]\.class': tablename "
+                 r"'\{class\}Log\}' has an unmatched '\}'", id="a stray brace in a class"),
+])
+def test_a_malformed_subclass_tables_declaration_is_a_usage_error_at_its_line(
+    tables: str, message: str, tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(SUBCLASS_TABLES_CONFIG.format(tables=tables))
+    with pytest.raises(UsageError, match="bad value for key " + message) as info:
+        load_config(str(tmp_path), WorktreeTree(tmp_path))
+    assert info.value.line == 2
+
+
+def test_a_configured_subclass_tables_declaration_names_each_subclass_table(
+    tmp_path: Path
+) -> None:
+    """The user's own declaration of a metaclass that maps a table per subclass: the table
+    holds the labelled column of the subclass body, which then needs its rule."""
+    config = SUBCLASS_TABLES_CONFIG.format(
+        tables='{ name = "audit_{class_lower}", class = "{class}Audit", body = true, '
+               'columns = [{ attribute = "id", type = "Integer", primary-key = true }] }')
+    files = {
+        "pyproject.toml": config + '[tool.masking-reviewer]\nmodels = ["app/*.py"]\n',
+        "masking_rules.json": '{"version": 1, "rules": []}\n',
+        "app/hooks.py": (
+            "import sqlalchemy as sa\n"
+            "from acme_hooks import Hook\n"
+            "from app.labels import ColumnVisibility\n"
+            "class Payment(Hook):\n"
+            "    card = sa.Column(sa.String, info={'visibility': ColumnVisibility.MASKED})\n"
+        ),
+        "app/labels.py": "import enum\nclass ColumnVisibility(enum.Enum):\n    MASKED = 1\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    inventory = build_inventory(WorktreeTree(tmp_path), load_config(str(tmp_path),
+                                WorktreeTree(tmp_path)), use_cache=False)
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.class_name, c.line, c.labels) for c in inventory.columns] == [
+        ("audit_payment", "id", "PaymentAudit", 4, ()),
+        ("audit_payment", "card", "PaymentAudit", 5, ("ColumnVisibility.MASKED",)),
+    ]
