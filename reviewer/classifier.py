@@ -332,7 +332,14 @@ def classify_in_context(column: Column, context: Context | None = None,
         public = None
     said = None if public else _mentions(text, vocab.secret_words)
     if base is not None and base.category != "credential":
-        if not (said and base.category == "direct_identifier" and base.confidence != "high"):
+        if not (said and (
+                (base.category == "direct_identifier" and base.confidence != "high")
+                # a JSON blob's documentation lists what it keeps (meta-srht:
+                # user_auth_factor.extra, "Used for additional data, such as the list of
+                # recovery codes for 2FA"); a source comment's "token" may be a word's
+                # (zeeguu: article_level_summary.tokenized_summary, "Cached token stream")
+                or (base.category == "free_text" and idents & vocab.json_types
+                    and _mentions(column.doc, vocab.secret_words)))):
             return _not_a_secret(base, normalize(name), context, column, vocab)
         base = None  # an smtp_login the doc calls a password: the author knows what it holds
     if ((base is None or base.category == "credential") and context.person_table

@@ -3054,6 +3054,37 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
              "what it keeps"),
             id="a JSON column whose comment lists an api_key among its fields (gns3-server)"),
         pytest.param("""
+            class UserAuthFactor(Base):
+                __tablename__ = "user_auth_factor"
+                id = Column(Integer, primary_key=True)
+                secret = Column(LargeBinary(4096))
+                extra = Column(JSON)
+                \"\"\"Used for additional data, such as the list of recovery codes for 2FA\"\"\"
+            """, ("user_auth_factor", "extra"),
+            ("credential", "high", "doc says 'recovery code', a JSON column: the doc lists "
+             "what it keeps"),
+            id="a JSON blob its docstring says keeps recovery codes (meta-srht)"),
+        pytest.param("""
+            class ArticleLevelSummary(Base):
+                __tablename__ = "article_level_summary"
+                id = Column(Integer, primary_key=True)
+                summary = Column(UnicodeText)
+                # Cached token stream (same shape as the tokenization cache)
+                tokenized_summary = Column(JSON)
+            """, ("article_level_summary", "tokenized_summary"),
+            ("free_text", "low", "name token 'summary', but nobody's record: no author or "
+             "owner among the siblings"),
+            id="negative: a JSON blob a source comment calls a 'token stream' (zeeguu)"),
+        pytest.param("""
+            class OAuthToken(Base):
+                __tablename__ = "oauthtoken"
+                id = Column(Integer, primary_key=True)
+                expires = Column(DateTime, nullable=False)
+                token_hash = Column(String(128), nullable=False)
+                token_partial = Column(String(8), nullable=False)
+            """, ("oauthtoken", "token_partial"), (None, None, None),
+            id="negative: a token's first characters, shown to recognise it (meta-srht)"),
+        pytest.param("""
             class AuthClientCredential(Base):
                 __tablename__ = "auth_client_credential"
                 id = Column(Integer, primary_key=True)
