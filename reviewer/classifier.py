@@ -135,6 +135,14 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                               f"name '{snake_case(name)}'{on} in message table "
                               f"'{context.table}': who " + ("sent it" if sender
                                                             else "it was sent to"))
+    if ((base is None or base.category == "free_text") and context.delivery_table
+            and normalize(name)[-1:] and normalize(name)[-1] in vocab.delivery_payloads
+            and (kind or listed) and not column.foreign_key):
+        # the body sent to a subscriber reports records: git.sr.ht's push event names the
+        # pusher and every commit's author with their e-mail addresses
+        return Classification("direct_identifier", "medium",
+                              f"name '{snake_case(name)}' in delivery table '{context.table}': "
+                              "the event body sent out carries the records it reports")
     if column.foreign_key or not kind:
         return None
     if (context.visit and context.visit != column.column and snake in vocab.visit_words

@@ -50,6 +50,7 @@ class Context:
     identity_table: bool = False  # its rows are a person's accounts at external providers
     handles: frozenset[str] = frozenset()  # siblings that name a person: actor, owner
     message_table: bool = False  # its rows are sent e-mails or messages
+    delivery_table: bool = False  # its rows are events delivered to subscribers (webhooks)
     session_table: bool = False  # its rows are server-side sessions
     session_key: str | None = None  # a sibling that holds the session's id: session_id
     activity: str | None = None  # a sibling that records the row's last use: last_seen
@@ -140,6 +141,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         identity_table=_heads(table, class_name, vocab.identity_tables),
         handles=handles,
         message_table=_heads(table, class_name, vocab.message_tables),
+        delivery_table=_heads(table, class_name, vocab.delivery_tables),
         session_table=_heads(table, class_name, vocab.session_tables),
         session_key=next((c.column for n, c in names.items() if n in vocab.session_ids), None),
         activity=next((c.column for n, c in names.items() if n in vocab.activity_siblings),

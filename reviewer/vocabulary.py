@@ -126,6 +126,8 @@ class Vocabulary:
     private_halves: frozenset[tuple[str, ...]] = frozenset()
     public_halves: frozenset[str] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
+    delivery_tables: tuple[tuple[str, ...], ...] = ()
+    delivery_payloads: frozenset[str] = frozenset()
     head_only: frozenset[tuple[str, ...]] = frozenset()
     # direct identifiers a number or a date may hold (a phone number as an integer)
     numeric_identifiers: frozenset[tuple[str, ...]] = frozenset()
@@ -389,6 +391,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         private_halves=frozenset(_phrases(ctx, "private_halves")),
         public_halves=frozenset(map(snake_norm, _strs(ctx, "public_halves"))),
         message_tables=_phrases(ctx, "message_tables"),
+        delivery_tables=_phrases(ctx, "delivery_tables"),
+        delivery_payloads=frozenset(map(snake_norm, _strs(ctx, "delivery_payloads"))),
         numeric_identifiers=frozenset(_phrases(data["direct_identifier"], "numbers")),
         numeric_credentials=frozenset(_phrases(data["credential"], "numbers")),
         integer_types=frozenset(_strs(types, "integer")),

@@ -3085,6 +3085,26 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("oauthtoken", "token_partial"), (None, None, None),
             id="negative: a token's first characters, shown to recognise it (meta-srht)"),
         pytest.param("""
+            class RepoWebhookDelivery(Base):
+                __tablename__ = "repo_webhook_delivery"
+                id = Column(Integer, primary_key=True)
+                event = Column(Unicode(256), nullable=False)
+                url = Column(Unicode(2048), nullable=False)
+                payload = Column(Unicode(65536), nullable=False)
+                payload_headers = Column(Unicode(16384), nullable=False)
+            """, ("repo_webhook_delivery", "payload"),
+            ("direct_identifier", "medium", "name 'payload' in delivery table "
+             "'repo_webhook_delivery': the event body sent out carries the records it reports"),
+            id="a webhook delivery's payload reports people (git-srht, todo-srht, dify)"),
+        pytest.param("""
+            class RepoWebhookDelivery(Base):
+                __tablename__ = "repo_webhook_delivery"
+                id = Column(Integer, primary_key=True)
+                payload = Column(Unicode(65536), nullable=False)
+                payload_headers = Column(Unicode(16384), nullable=False)
+            """, ("repo_webhook_delivery", "payload_headers"), (None, None, None),
+            id="negative: a delivery's headers are the payload's signature (git-srht)"),
+        pytest.param("""
             class AuthClientCredential(Base):
                 __tablename__ = "auth_client_credential"
                 id = Column(Integer, primary_key=True)
