@@ -157,6 +157,10 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                               f"name '{snake_case(name)}' on a {kind[0]} column in identity table "
                               f"'{context.table}': a person's account ID at an external "
                               "provider")
+    if context.person_table and snake in vocab.person_external_ids and not column.primary_key:
+        return Classification("quasi_identifier", "medium",
+                              f"name '{snake_case(name)}' on a {kind[0]} column in person table "
+                              f"'{context.table}': the person's ID at the system they come from")
     if context.identifier_table and (snake in ("name", "value") or (
             # a phone number's row: its number (funnel: phone_number.number)
             snake == "number" and "phone" in context.identifier_table)):

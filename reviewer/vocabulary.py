@@ -126,6 +126,7 @@ class Vocabulary:
     private_halves: frozenset[tuple[str, ...]] = frozenset()
     public_halves: frozenset[str] = frozenset()
     message_tables: tuple[tuple[str, ...], ...] = ()
+    person_external_ids: frozenset[str] = frozenset()
     delivery_tables: tuple[tuple[str, ...], ...] = ()
     delivery_payloads: frozenset[str] = frozenset()
     head_only: frozenset[tuple[str, ...]] = frozenset()
@@ -391,6 +392,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         private_halves=frozenset(_phrases(ctx, "private_halves")),
         public_halves=frozenset(map(snake_norm, _strs(ctx, "public_halves"))),
         message_tables=_phrases(ctx, "message_tables"),
+        person_external_ids=frozenset(map(snake_norm, _strs(ctx, "person_external_ids"))),
         delivery_tables=_phrases(ctx, "delivery_tables"),
         delivery_payloads=frozenset(map(snake_norm, _strs(ctx, "delivery_payloads"))),
         numeric_identifiers=frozenset(_phrases(data["direct_identifier"], "numbers")),

@@ -3105,6 +3105,22 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("repo_webhook_delivery", "payload_headers"), (None, None, None),
             id="negative: a delivery's headers are the payload's signature (git-srht)"),
         pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                external_id = Column(String(255), nullable=True)
+            """, ("users", "external_id"),
+            ("quasi_identifier", "medium", "name 'external_id' on a String column in person "
+             "table 'users': the person's ID at the system they come from"),
+            id="a person's external id names them at their provider (placement, iris-web)"),
+        pytest.param("""
+            class Vote(Base):
+                __tablename__ = "votes"
+                id = Column(Integer, primary_key=True)
+                external_id = Column(String(255), nullable=True)
+            """, ("votes", "external_id"), (None, None, None),
+            id="negative: a vote's external id is the source system's record (onegov)"),
+        pytest.param("""
             class AuthClientCredential(Base):
                 __tablename__ = "auth_client_credential"
                 id = Column(Integer, primary_key=True)
