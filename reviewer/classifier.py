@@ -136,7 +136,7 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                               f"'{context.table}': who " + ("sent it" if sender
                                                             else "it was sent to"))
     if ((base is None or base.category == "free_text") and context.delivery_table
-            and normalize(name)[-1:] and normalize(name)[-1] in vocab.delivery_payloads
+            and any(t in vocab.delivery_payloads for t in normalize(name)[-1:])
             and (kind or listed) and not column.foreign_key):
         # the body sent to a subscriber reports records: git.sr.ht's push event names the
         # pusher and every commit's author with their e-mail addresses

@@ -14,13 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from reviewer import factory_calls
 from reviewer.column_calls import REF_KINDS, first_clause, harmless
-from reviewer.externals import (
-    CONFIG_KEY,
-    distribution_hint,
-    entry_toml,
-    shipped_mismatch,
-    tablename_expr,
-)
+from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml, shipped_mismatch
 from reviewer.facts import INDEX_MAKERS, CallFacts, VersionedFacts
 from reviewer.module_level import DECLARE_DIRECTLY, ModuleLevel, column_evidence
 from reviewer.resolution import (
@@ -963,14 +957,16 @@ class ColumnBuilder(ModuleLevel):
         metaclass moves them there. The columns sit at the class statement."""
         path, cls = node.path, node.facts
         short = maker.name.rsplit(".", 1)[-1]
-
-        def named(template: str) -> str:
-            expr = tablename_expr(template)  # None: a literal name, one for every subclass
-            found = self.resolver.string(path, expr, clsname=cls.name) if expr else None
-            return found or template  # the fields are of the class name: always evaluated
-
         for declared in maker.tables:
-            table, class_name = named(declared.name), named(declared.class_name)
+            table = self.class_template(path, declared.name, cls.name)
+            class_name = self.class_template(path, declared.class_name, cls.name)
+            if table is None or class_name is None:
+                self.error(path, cls.line,
+                           f"class {cls.name} derives from {short}, which maps a table for it "
+                           f"named {declared.name!r}, but that gives no table name the reviewer "
+                           "accepts, so its columns cannot be checked; give the class a "
+                           "shorter name")
+                continue
             self.mapped += 1
             self.owned.append((table, path, cls.line, f"class {cls.name}"))
             self.columns.extend(self.declared_column(c, table, class_name, path, cls.line,

@@ -119,6 +119,14 @@ class TableNames(ColumnCalls):
             else any(c.attribute == name for c in entry.external.columns)
             for entry in self.mro(node))
 
+    def class_template(self, path: str, template: str, clsname: str) -> str | None:
+        """A name written as a template of the class name (``{class}``, ``{class_lower}``,
+        ``{class_snake}``: ``table-naming``, a declared table's ``name`` or ``class``) for the
+        class ``clsname``; a template without a field is that name itself. None when the name
+        is longer than any the reader accepts."""
+        expr = tablename_expr(template)
+        return template if expr is None else self.resolver.string(path, expr, clsname=clsname)
+
     def _table_of(self, node: ClassNode) -> str | None:
         cls = node.facts
         if cls.table is not None:
@@ -244,7 +252,7 @@ class TableNames(ColumnCalls):
         if naming == "flask-sqlalchemy":
             return flask_table_name(cls.name)
         if naming is not None:  # a template of the class name, checked by load_config
-            name = self.resolver.string(node.path, tablename_expr(naming), clsname=cls.name)
+            name = self.class_template(node.path, naming, cls.name)
             if name is None:  # longer than any table name the reader accepts
                 self.error(node.path, cls.line,
                            f"class {cls.name}: table-naming {naming!r} gives it no table name "

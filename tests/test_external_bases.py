@@ -2199,3 +2199,17 @@ def test_a_configured_subclass_tables_declaration_names_each_subclass_table(
         ("audit_payment", "id", "PaymentAudit", 4, ()),
         ("audit_payment", "card", "PaymentAudit", 5, ("ColumnVisibility.MASKED",)),
     ]
+
+
+def test_a_subclass_table_name_longer_than_the_reader_accepts_blocks() -> None:
+    """A name the template gives past the reader's limit is no table it can check: MR007 at
+    the class, never the template itself taken for the table's name."""
+    name = "Repo" + "X" * 1100 + "Webhook"
+    inventory = build_inventory(
+        MemoryTree({"gitsrht/webhooks.py": SRHT_WEBHOOKS.replace("RepoWebhook", name)}),
+        Config(root="/repo", models=("gitsrht/*.py",)), use_cache=False)
+    assert inventory.columns == ()
+    assert [(e.path, e.line) for e in inventory.errors] == [("gitsrht/webhooks.py", 4)] * 2
+    assert all(f"class {name} derives from CeleryWebhook, which maps a table for it named "
+               in e.message and "give the class a shorter name" in e.message
+               for e in inventory.errors)
