@@ -261,7 +261,13 @@ class ColumnCalls:
             return None
         kwargs, args = preset.star_kwargs, preset.star_args
         name = inner.name
-        if kwargs and call.name is not None and call.first_string is None:
+        if preset.name_param is not None:
+            # the literal the call gives first (or by the parameter's name, name="...")
+            name = call.first_string if call.first_string is not None else (
+                call.name if preset.name_param == "name" else None)
+            if name is None:
+                return None  # a computed name: the call blocks as an unknown callee
+        elif kwargs and call.name is not None and call.first_string is None:
             name = call.name  # name="..."
         elif args and preset.star_first and call.first_string is not None:
             name = call.first_string

@@ -16,7 +16,7 @@ EXTERNAL_NAME = r"[A-Za-z_]\w*(\.[A-Za-z_]\w*(\(\))?)+"
 CACHE_DIR_ENV = "MASKING_REVIEWER_CACHE_DIR"
 # Bump whenever the scanner's per-file facts, their JSON encoding or its messages change, or
 # the inventory's JSON encoding (reviewer.cache).
-CACHE_SCHEMA = 29
+CACHE_SCHEMA = 30
 # Below this many bytes of uncached model files (~0.2 s of parsing), a worker process costs
 # more than it saves.
 SCAN_PARALLEL_MIN_BYTES = 100_000

@@ -272,6 +272,10 @@ class FactoryFacts:
     # a parameter feeds what names or labels the column (the first positional argument, name=,
     # key=, info=) or a starred argument that is no passthrough: no column preset to inline
     shaped_by_params: bool = True
+    # the parameter the preset passes first to the column, so that each call names its column
+    # by the literal it gives there (DiracX's ``def enum_column(name, enum_type, **kwargs):
+    # return mapped_column(name, Enum(enum_type, ...), **kwargs)``); None: the preset's own
+    name_param: str | None = None
 
 
 LateKind = Literal["attribute", "setattr", "type"]
@@ -503,7 +507,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
           _enc_call(x.through), list(x.nested), x.expr]
          for x in facts.late],
         [[f.name, f.line, _enc_call(f.call), f.star_args, f.star_kwargs, f.star_first,
-          f.uses_params, f.shaped_by_params] for f in facts.factories],
+          f.uses_params, f.shaped_by_params, f.name_param] for f in facts.factories],
         [_enc_made(m) for m in facts.made],
         [[name, line] for name, line in facts.table_bindings],
         [_enc_made(m) for m in facts.returned],
@@ -618,8 +622,9 @@ def facts_from_json(data: Any) -> ModuleFacts:
                              tuple(ns), ex)
                    for k, a, b, t, at, c, bs, th, ns, ex in late),
         factories=tuple(
-            FactoryFacts(str(n), int(ln), c, bool(sa), bool(sk), bool(sf), bool(up), bool(nm))
-            for n, ln, cd, sa, sk, sf, up, nm in factories if (c := _call(cd)) is not None
+            FactoryFacts(str(n), int(ln), c, bool(sa), bool(sk), bool(sf), bool(up), bool(nm),
+                         None if np is None else str(np))
+            for n, ln, cd, sa, sk, sf, up, nm, np in factories if (c := _call(cd)) is not None
         ),
         made=tuple(map(_made, made)),
         table_bindings=tuple((str(n), int(ln)) for n, ln in table_bindings),

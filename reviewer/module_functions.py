@@ -76,21 +76,41 @@ def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | Non
                    for _k, v in sets)
 
     first = next((a for a in ret.args if a.keyword is None), None)
+    # the preset's first parameter passed as the column's name: each call names its column by
+    # the literal it gives first, which the inventory reads at the call (inline_factory)
+    name_param = _name_param(stmt.params, first) if outer is ret and not star else None
     # what names the column or labels it: a parameter there makes each call a different
     # column; one that only feeds a type's or a foreign key's arguments, doc= or the like does
     # not. A call first is the column's type, not its name (hypothesis/lms's
     # `def varchar_enum(enum, ...): return mapped_column(sa.Enum(enum, ...), ...)`)
-    naming = [a for a in plain if (a is first and not isinstance(a.value, cst.Call)) or (
+    naming = [a for a in plain if (
+        a is first and name_param is None and not isinstance(a.value, cst.Call)) or (
         a.keyword is not None and a.keyword.value in _SHAPING_KEYWORDS)]
     uses = fed(plain, added)
     shaped_by_params = fed(naming, [(k, v) for k, v in added if k in _SHAPING_KEYWORDS]) or (
         outer is ret and _wrapper(ret)  # the caller's arguments reach the wrapper itself
     ) or (star_args and bool(params.params))  # `def f(name, *args)`: the call's first is no *args
+    if name_param is not None:
+        # read without the name, so that its type is what follows (the call gives the name)
+        outer = outer.with_changes(args=[a for a in outer.args if a is not first])
     return FactoryFacts(
         ident(stmt.name.value), ex.pos.line(stmt),
         dataclasses.replace(ex.call(outer), line=line, end_line=end_line), star_args,
         star_kwargs, first is not None and first.star == "*", uses, shaped_by_params,
+        name_param,
     )
+
+
+def _name_param(params: cst.Parameters, first: cst.Arg | None) -> str | None:
+    """The preset's first parameter when the returned call is given it first, as is
+    (``def enum_column(name, enum_type, **kwargs): return mapped_column(name, Enum(enum_type),
+    **kwargs)``), else None. Given also where it names or labels the column (``key=name``),
+    the preset stays shaped by its parameters."""
+    positional = [*params.posonly_params, *params.params]
+    if not positional or first is None or first.star or not isinstance(first.value, cst.Name):
+        return None
+    name = ident(positional[0].name.value)
+    return name if first.value.value == name else None
 
 
 def _wrapped(ret: cst.Call) -> cst.Call:

@@ -139,6 +139,22 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from sqlalchemy_fulltext import FullText
+        class Story(FullText, Base):
+            __tablename__ = "stories"
+            __fulltext_columns__ = ("title", "description")
+            id = Column(Integer, primary_key=True)
+            title = Column(String(255))
+            description = Column(Text)
+        """,
+        [("stories", "id", "id", False, None, 9),
+         ("stories", "title", "title", True, None, 10),
+         ("stories", "description", "description", True, None, 11)],
+        id="SQLAlchemy-FullText-Search's FullText indexes the class's own columns and adds none "
+           "(StoryBoard's stories)",
+    ),
+    pytest.param(
+        """\
         from authlib.oidc.core import AuthorizationCodeMixin
         class AuthorizationCode(Base, AuthorizationCodeMixin):
             __tablename__ = "authorization_code"

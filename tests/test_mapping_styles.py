@@ -706,6 +706,30 @@ class User(Base):
          ("user", "mfa_key_base", "mfa_key_base", 17, True, False, True, (PRIV,))],
         id="a preset returning column_property(Column(*args, **kwargs), ...): n6's col()",
     ),
+    pytest.param(
+        {"app/models.py": PRESET_HEAD + """\
+import enum
+from sqlalchemy import Enum
+class FlowStatus(enum.Enum):
+    PENDING = 1
+def enum_column(name, enum_type, **kwargs):
+    return mapped_column(name, Enum(enum_type, native_enum=False, length=16), **kwargs)
+def named(name, **kw):
+    return Column(name, String(4), info={"v": ColumnVisibility.PRIVATE}, **kw)
+class Flow(Base):
+    __tablename__ = "flows"
+    id = Column(Integer, primary_key=True)
+    status: Mapped[FlowStatus] = enum_column("Status", FlowStatus, server_default="PENDING")
+    previous = enum_column(name="Previous", enum_type=FlowStatus, nullable=False)
+    pin = named("pin_code", unique=True)
+"""},
+        [("flows", "id", "id", 18, False, True, False, ()),
+         ("flows", "Status", "status", 19, False, False, False, ()),
+         ("flows", "Previous", "previous", 20, False, False, False, ()),
+         ("flows", "pin_code", "pin", 21, True, False, True, (PRIV,))],
+        id="a preset naming its column by its first parameter takes each call's literal: "
+           "DiracX's enum_column(name, enum_type, **kwargs)",
+    ),
 ]
 
 
@@ -726,17 +750,27 @@ def test_column_presets_match_sqlalchemy_metadata(files: dict[str, str], tmp_pat
                                          use_cache=False)) == expected
 
 
-def test_a_preset_named_by_its_parameters_blocks_naming_the_fix() -> None:
-    inventory = _scan({"app/models.py": PRESET_HEAD + (
-        "def named(name, **kw):\n"
-        "    return Column(name, String(4), info={'v': ColumnVisibility.PRIVATE}, **kw)\n"
+@pytest.mark.parametrize(("preset", "call"), [
+    pytest.param("def named(name, **kw):\n"
+                 "    return Column(name + '_code', String(4), **kw)\n", "named('pin')",
+                 id="the preset computes the name from its parameter"),
+    pytest.param("def named(name, **kw):\n"
+                 "    return Column(name, String(4), **kw)\n", "named(PREFIX + 'code')",
+                 id="the call computes the name it gives the preset"),
+    pytest.param("def named(label, **kw):\n"
+                 "    return Column(label, String(4), key=label, **kw)\n", "named('pin_code')",
+                 id="the parameter also gives the column's key"),
+])
+def test_a_preset_named_by_its_parameters_blocks_naming_the_fix(preset: str, call: str) -> None:
+    inventory = _scan({"app/models.py": PRESET_HEAD + preset + (
+        "PREFIX = 'pin_'\n"
         "class A(Base):\n"
         "    __tablename__ = 'a'\n"
         "    id = Column(Integer, primary_key=True)\n"
-        "    pin = named('pin_code')\n"
+        f"    pin = {call}\n"
     )})
     (error,) = inventory.errors
-    assert error.line == 13
+    assert error.line == 14
     assert re.search(r"^A\.pin: cannot resolve named\(\.\.\.\) .*declare the column with "
                      r"mapped_column\(\.\.\.\) or Column\(\.\.\.\) in the class body",
                      error.message), error.message
@@ -837,9 +871,9 @@ def test_core_table_presets_match_sqlalchemy_metadata(tmp_path: Path) -> None:
 CORE_PRESET_ERRORS = [
     pytest.param(
         "def fk_column(name):\n"
-        "    return sa.Column(name, sa.Integer)\n"
+        "    return sa.Column(name + '_id', sa.Integer)\n"
         "notes = sa.Table('notes', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
-        "                 fk_column('owner_id'))\n",
+        "                 fk_column('owner'))\n",
         11, "Table('notes') is given fk_column(...) (fk_column() at app/models.py:8 names or "
         "labels the column from its parameters, so each call may add a different one)",
         id="a preset naming its column from a parameter",
