@@ -239,6 +239,13 @@ def classify_in_context(column: Column, context: Context | None = None,
     if ignored_name(name, vocab):
         return None
     idents = type_idents(column.type)
+    mapping = sorted(idents & (vocab.json_types | vocab.mapping_types))
+    if (base is not None and base.category == "credential" and mapping
+            and snake_norm(name) in vocab.claim_blobs):
+        return Classification("direct_identifier", "medium",
+                              f"name '{snake_case(name)}' on a {mapping[0]} column: an ID "
+                              "token's claims, decoded (who the person is), not the signed "
+                              "token")
     if idents & (vocab.flag_types | vocab.scalar_types):
         # a flag, a number or a date holds no secret whatever its table; a number is a
         # person's only in a person's row (zou: person.position, but forums.position orders)
@@ -276,6 +283,11 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column in "
                               f"'{context.table}', a record of what happened: who did it, by "
                               "name")
+    if (base is None and snake_norm(name) in vocab.quasi_whole_names and not column.foreign_key
+            and idents & vocab.by_name_types):
+        return Classification("quasi_identifier", "medium",
+                              f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: a "
+                              "person's subject at an identity provider")
     if (base is not None and base.category == "direct_identifier" and context.no_people
             and snake_norm(name) in vocab.tenant_owner_names and not column.foreign_key):
         return None  # no accounts are kept here: the owner is a tenant (glance, ironic)
@@ -333,6 +345,14 @@ def classify_in_context(column: Column, context: Context | None = None,
         # beside decrypt_method holds EC2 secret keys and generated private keys)
         return Classification("credential", "high", f"name '{snake_case(name)}', sibling "
                               f"'{sealed}': the row says its value is stored encrypted")
+    if ((base is None or base.category == "credential")
+            and context.grant and context.grant != column.column and not column.foreign_key
+            and snake_norm(name) in vocab.grant_codes and not idents & vocab.json_types):
+        # an OAuth grant's row: its code is what the client redeems for tokens (10 of 10
+        # development codes beside a redirect_uri; diracx: AuthorizationFlows.Code)
+        return Classification("credential", "high", f"name '{snake_case(name)}' beside "
+                              f"'{context.grant}': the code of an OAuth grant, redeemed for "
+                              "tokens")
     if base is None and ruled_out(name, vocab):
         return None
     text = " ".join(t for t in (column.doc, column.comment) if t)

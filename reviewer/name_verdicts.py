@@ -242,7 +242,9 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         return result
     head = _type_head(type_expr) or ""
     head_words = normalize(head)
+    # a SecretKind names what kind of secret the row is (renku-data-services: secrets.kind)
     if (len(head_words) > 1 and head_words[0] in vocab.secret_type_prefixes
+            and not any(head_words[-len(m):] == m for m in vocab.metadata_suffixes)
             and (result is None or result.category == "credential")):
         # the developer's own declaration, as with an encrypted type (mindsdb: SecretDataJson)
         evidence = f"column type '{head}' is named for secrets"

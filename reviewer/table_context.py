@@ -30,6 +30,7 @@ class Context:
     table: str = ""
     secret_table: bool = False  # the table's (or class's) name says its rows are secrets
     expiry: str | None = None  # a sibling that says the row expires: expires_at, burned
+    grant: str | None = None  # a sibling that says the row is an OAuth grant: redirect_uri
     owner: str | None = None  # a sibling foreign key to a person: user_id -> users.id
     owner_target: str | None = None
     credential_sibling: str | None = None  # a sibling named like a credential: salt
@@ -132,6 +133,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         author=author,
         secret_table=_secret_table(table, class_name, vocab),
         expiry=expiry,
+        grant=next((c.column for n, c in names.items() if n in vocab.grant_siblings), None),
         owner=owner.column if owner else None,
         owner_target=owner.foreign_key if owner else None,
         credential_sibling=cred,

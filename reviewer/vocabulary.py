@@ -66,6 +66,9 @@ class Vocabulary:
     long_text_secret_heads: frozenset[str]
     long_text_min_length: int
     json_types: frozenset[str]
+    mapping_types: frozenset[str]
+    claim_blobs: frozenset[str]
+    quasi_whole_names: frozenset[str]
     text_types: frozenset[str]
     blob_names: frozenset[str]
     blob_prefixes: frozenset[str]
@@ -80,6 +83,8 @@ class Vocabulary:
     bare_secrets: frozenset[str] = frozenset()
     bare_alone: frozenset[str] = frozenset()
     expiry_siblings: frozenset[str] = frozenset()
+    grant_siblings: frozenset[str] = frozenset()
+    grant_codes: frozenset[str] = frozenset()
     expiry_heads: frozenset[str] = frozenset()
     hashed_subjects: frozenset[str] = frozenset()
     person_tables: frozenset[str] = frozenset()
@@ -332,6 +337,9 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         long_text_secret_heads=frozenset(map(singular, _strs(types, "long_text_secret_heads"))),
         long_text_min_length=int(types["long_text_min_length"]),
         json_types=frozenset(_strs(types, "json")),
+        mapping_types=frozenset(_strs(types, "mapping")),
+        claim_blobs=frozenset(map(snake_norm, _strs(types, "claim_blobs"))),
+        quasi_whole_names=frozenset(map(snake_norm, _strs(quasi, "whole_name"))),
         text_types=frozenset(_strs(types, "text")),
         blob_names=frozenset("_".join(normalize(n)) for n in _strs(types, "blob_names")),
         blob_prefixes=frozenset(map(singular, _strs(types, "blob_prefixes"))),
@@ -346,6 +354,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         bare_secrets=frozenset("_".join(normalize(n)) for n in _strs(ctx, "bare_secrets")),
         bare_alone=frozenset("_".join(normalize(n)) for n in _strs(ctx, "bare_alone")),
         expiry_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "expiry_siblings")),
+        grant_siblings=frozenset(map(snake_norm, _strs(ctx, "grant_siblings"))),
+        grant_codes=frozenset(map(snake_norm, _strs(ctx, "grant_codes"))),
         expiry_heads=frozenset(map(snake_norm, _strs(ctx, "expiry_heads"))),
         hashed_subjects=frozenset(map(singular, _strs(ctx, "hashed_subjects"))),
         person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),

@@ -601,6 +601,12 @@ def test_type_evidence(name: str, type_expr: str, expected: Classification) -> N
         pytest.param("headers", None, id="headers the code reads from a blob are no blob column"),
         pytest.param("kind", 'SQLEnum(SecretKind, name="secretkind_enum")',
                      id="a secret's kind: the type's argument is named for secrets, not the type"),
+        pytest.param("kind", "models.SecretKind",
+                     id="a type named for a kind of secret names the kind (renku-data-services: "
+                        "secrets.kind)"),
+        pytest.param("secrets_mount_directory", "PurePosixPathType",
+                     id="where secrets are mounted, not a secret (renku-data-services)"),
+        pytest.param("subtitle", "String", id="a sub-word in a longer name is nobody's subject"),
         pytest.param("totp_identifier", "String",
                      id="which one-time code stream, not the code (skyvern: e-mail or phone)"),
         pytest.param("verification_code_identifier", "String",
@@ -3333,6 +3339,63 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 token_exp = Column(DateTime)
             """, ("userapikey", "token_jti"), (None, None, None),
             id="negative: a JWT's ID names the token, it is not the token (openrelik-server)"),
+        pytest.param("""
+            class AuthorizationFlows(Base):
+                __tablename__ = "AuthorizationFlows"
+                uuid = mapped_column("UUID", Uuid, primary_key=True)
+                client_id = mapped_column("ClientID", String(255))
+                code_challenge = mapped_column("CodeChallenge", String(255))
+                redirect_uri = mapped_column("RedirectURI", String(255))
+                code = mapped_column("Code", String(255))
+            """, ("AuthorizationFlows", "Code"),
+            ("credential", "high", "name 'code' beside 'CodeChallenge': the code of an OAuth "
+             "grant, redeemed for tokens"),
+            id="a code beside a PKCE challenge is the authorization code (diracx)"),
+        pytest.param("""
+            class DeviceFlows(Base):
+                __tablename__ = "DeviceFlows"
+                user_code = mapped_column("UserCode", String(8), primary_key=True)
+                device_code = mapped_column("DeviceCode", String(128), unique=True)
+            """, ("DeviceFlows", "UserCode"),
+            ("credential", "high", "name 'user_code' beside 'DeviceCode': the code of an OAuth "
+             "grant, redeemed for tokens"),
+            id="a user code beside a device code is the code that approves the device (diracx)"),
+        pytest.param("""
+            class DeviceFlows(Base):
+                __tablename__ = "DeviceFlows"
+                user_code = mapped_column("UserCode", String(8), primary_key=True)
+                device_code = mapped_column("DeviceCode", String(128), unique=True)
+            """, ("DeviceFlows", "DeviceCode"),
+            ("credential", "high", "name 'device_code'"),
+            id="RFC 8628's device code (diracx)"),
+        pytest.param("""
+            class GptsApp(Base):
+                __tablename__ = "gpts_app"
+                id = Column(Integer, primary_key=True)
+                user_code = Column(String(255))
+            """, ("gpts_app", "user_code"), (None, None, None),
+            id="negative: a user code with no device code beside it is a user's id (db-gpt)"),
+        pytest.param("""
+            class AuthorizationFlows(Base):
+                __tablename__ = "AuthorizationFlows"
+                uuid = mapped_column("UUID", Uuid, primary_key=True)
+                redirect_uri = mapped_column("RedirectURI", String(255))
+                id_token: Mapped[dict[str, Any]] = mapped_column("IDToken")
+            """, ("AuthorizationFlows", "IDToken"),
+            ("direct_identifier", "medium", "name 'id_token' on a dict column: an ID token's "
+             "claims, decoded (who the person is), not the signed token"),
+            id="an ID token kept as a mapping is its claims (diracx)"),
+        pytest.param("""
+            class RefreshTokens(Base):
+                __tablename__ = "RefreshTokens"
+                jti = mapped_column("JTI", Uuid, primary_key=True)
+                # User attributes bound to the refresh token
+                sub: Mapped[str] = mapped_column("Sub", String(256), index=True)
+            """, ("RefreshTokens", "Sub"),
+            ("quasi_identifier", "medium", "name 'sub' on a String column: a person's subject "
+             "at an identity provider"),
+            id="the OIDC subject is the person's account at the provider, not the token the "
+               "comment names (diracx; kitchenowl, lear, ppr)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
