@@ -126,6 +126,12 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
     kind = sorted(idents & vocab.by_name_types)
     listed = idents & vocab.json_types
     sender = snake in vocab.sender_names
+    if (context.message_table and snake in vocab.message_headers and not column.foreign_key
+            and (base is None or base.confidence != "high")):
+        # an e-mail's headers say who sent it and to whom (datanommer: messages.headers)
+        return Classification("direct_identifier", "medium",
+                              f"name '{snake_case(name)}' in message table '{context.table}': "
+                              "the message's headers name who sent it and to whom")
     if ((base is None or base.category == "free_text") and context.message_table
             and (sender or snake in vocab.recipient_names)
             and (kind or listed) and not column.foreign_key):

@@ -69,6 +69,7 @@ class Vocabulary:
     mapping_types: frozenset[str]
     claim_blobs: frozenset[str]
     quasi_whole_names: frozenset[str]
+    message_headers: frozenset[str]
     text_types: frozenset[str]
     blob_names: frozenset[str]
     blob_prefixes: frozenset[str]
@@ -340,6 +341,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         mapping_types=frozenset(_strs(types, "mapping")),
         claim_blobs=frozenset(map(snake_norm, _strs(types, "claim_blobs"))),
         quasi_whole_names=frozenset(map(snake_norm, _strs(quasi, "whole_name"))),
+        message_headers=frozenset(map(snake_norm, _strs(ctx, "message_headers"))),
         text_types=frozenset(_strs(types, "text")),
         blob_names=frozenset("_".join(normalize(n)) for n in _strs(types, "blob_names")),
         blob_prefixes=frozenset(map(singular, _strs(types, "blob_prefixes"))),

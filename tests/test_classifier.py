@@ -3396,6 +3396,28 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
              "at an identity provider"),
             id="the OIDC subject is the person's account at the provider, not the token the "
                "comment names (diracx; kitchenowl, lear, ppr)"),
+        pytest.param("""
+            class Email(Base):
+                __tablename__ = "email"
+                id = Column(Integer, primary_key=True)
+                sender_id = Column(Integer, ForeignKey("user.id"))
+                subject = Column(Unicode(512))
+                headers = Column(JSON)
+            """, ("email", "headers"),
+            ("direct_identifier", "medium", "name 'headers' in message table 'email': the "
+             "message's headers name who sent it and to whom"),
+            id="an e-mail's headers name its sender and recipients, no Authorization "
+               "(lists-srht; datanommer)"),
+        pytest.param("""
+            class Webhook(Base):
+                __tablename__ = "webhooks"
+                id = Column(Integer, primary_key=True)
+                url = Column(String(255))
+                headers = Column(JSON)
+            """, ("webhooks", "headers"),
+            ("credential", "medium", "blob name 'headers' of type 'JSON': headers carry "
+             "credentials (Authorization, API keys, cookies)"),
+            id="a request's headers still carry credentials"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
