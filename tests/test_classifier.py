@@ -364,6 +364,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="a proxy's password stays one beside its service account (poshc2)"),
         pytest.param("preimage", "Unicode(32)", _c("credential", "high", "name token 'preimage'"),
                      id="the plaintext a stored hash was made from (rootthebox: wall_of_sheep)"),
+        pytest.param("social_insurance_number", "db.String",
+                     _c("direct_identifier", "high", "name 'social_insurance_number'"),
+                     id="Canada's social insurance number is a government ID (strr: contacts)"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
