@@ -289,7 +289,7 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column in "
                               f"'{context.table}', a record of what happened: who did it, by "
                               "name")
-    if (base is None and snake_norm(name) in vocab.quasi_whole_names and not column.foreign_key
+    if (base is None and snake_norm(name) in vocab.idp_subjects and not column.foreign_key
             and idents & vocab.by_name_types):
         return Classification("quasi_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: a "

@@ -68,7 +68,7 @@ class Vocabulary:
     json_types: frozenset[str]
     mapping_types: frozenset[str]
     claim_blobs: frozenset[str]
-    quasi_whole_names: frozenset[str]
+    idp_subjects: frozenset[str]
     message_headers: frozenset[str]
     text_types: frozenset[str]
     blob_names: frozenset[str]
@@ -340,7 +340,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         json_types=frozenset(_strs(types, "json")),
         mapping_types=frozenset(_strs(types, "mapping")),
         claim_blobs=frozenset(map(snake_norm, _strs(types, "claim_blobs"))),
-        quasi_whole_names=frozenset(map(snake_norm, _strs(quasi, "whole_name"))),
+        idp_subjects=frozenset(map(snake_norm, _strs(quasi, "idp_subjects"))),
         message_headers=frozenset(map(snake_norm, _strs(ctx, "message_headers"))),
         text_types=frozenset(_strs(types, "text")),
         blob_names=frozenset("_".join(normalize(n)) for n in _strs(types, "blob_names")),
