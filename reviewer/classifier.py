@@ -245,13 +245,6 @@ def classify_in_context(column: Column, context: Context | None = None,
     if ignored_name(name, vocab):
         return None
     idents = type_idents(column.type)
-    mapping = sorted(idents & (vocab.json_types | vocab.mapping_types))
-    if (base is not None and base.category == "credential" and mapping
-            and snake_norm(name) in vocab.claim_blobs):
-        return Classification("direct_identifier", "medium",
-                              f"name '{snake_case(name)}' on a {mapping[0]} column: an ID "
-                              "token's claims, decoded (who the person is), not the signed "
-                              "token")
     if idents & (vocab.flag_types | vocab.scalar_types):
         # a flag, a number or a date holds no secret whatever its table; a number is a
         # person's only in a person's row (zou: person.position, but forums.position orders)

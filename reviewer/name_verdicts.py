@@ -205,6 +205,14 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
     result, ruled_out = _name_only(tokens, written, vocab)
     if ruled_out:
         return None
+    mapping = sorted(idents & (vocab.json_types | vocab.mapping_types))
+    if (result is not None and result.category == "credential" and mapping
+            and "_".join(normalize(name)) in vocab.claim_blobs):
+        # diracx: AuthorizationFlows.IDToken is Mapped[dict[str, Any]], the IdP's claims
+        return Classification("direct_identifier", "medium",
+                              f"name '{snake_case(name)}' on a {mapping[0]} column: an ID "
+                              "token's claims, decoded (who the person is), not the signed "
+                              "token")
     scalar = sorted(idents & vocab.scalar_types)
     if scalar and result is not None and result.category in ("credential", "free_text") and not (
         # n6: user_spent_mfa_code.mfa_code, an Integer: a one-time code is a number

@@ -8,7 +8,7 @@ organisations table is nobody's. ``table_context`` gathers that evidence once pe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewer.name_verdicts import Match, classify, name_matches, type_idents
@@ -100,9 +100,9 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                  and found.category == "credential" and normalize(c.column)[-1:] != ("id",)
                  and (found.confidence == "high" or normalize(c.column)[-1:] == ("salt",))),
                 None)
-    author = next((c.column for n, c in names.items() if n in vocab.author_siblings), None)
+    author = _sibling(names, vocab.author_siblings)
     own = normalize(table)
-    network = next((c.column for n, c in names.items() if n in vocab.network_siblings), None)
+    network = _sibling(names, vocab.network_siblings)
     # a load balancer's pool member sits on a subnet: a machine (octavia: member.ip_address
     # and .name beside .subnet_id; neutron-lbaas: lbaas_members.address)
     person_table = is_person_table(table, class_name, vocab) and network is None
@@ -133,24 +133,22 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         author=author,
         secret_table=_secret_table(table, class_name, vocab),
         expiry=expiry,
-        grant=next((c.column for n, c in names.items() if n in vocab.grant_siblings), None),
+        grant=_sibling(names, vocab.grant_siblings),
         owner=owner.column if owner else None,
         owner_target=owner.foreign_key if owner else None,
         credential_sibling=cred,
         key_value=("key" in names or "name" in names) and "value" in names,
         kv_value=_kv_value(names),
-        visit=next((c.column for n, c in names.items() if n in vocab.visit_siblings), None),
+        visit=_sibling(names, vocab.visit_siblings),
         identity_table=_heads(table, class_name, vocab.identity_tables),
         handles=handles,
         message_table=_heads(table, class_name, vocab.message_tables),
         delivery_table=_heads(table, class_name, vocab.delivery_tables),
         session_table=_heads(table, class_name, vocab.session_tables),
-        session_key=next((c.column for n, c in names.items() if n in vocab.session_ids), None),
-        activity=next((c.column for n, c in names.items() if n in vocab.activity_siblings),
-                      None),
+        session_key=_sibling(names, vocab.session_ids),
+        activity=_sibling(names, vocab.activity_siblings),
         private_half=private_half,
-        public_half=next((c.column for n, c in names.items() if n in vocab.public_halves),
-                         None),
+        public_half=_sibling(names, vocab.public_halves),
         account=account,
         scoped=scoped,
         network=network,
@@ -164,6 +162,11 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
             not c.primary_key and normalize(c.column)[-1:] and normalize(c.column)[-1]
             in vocab.bare_secrets for c in columns),
     )
+
+
+def _sibling(names: Mapping[str, Column], words: Collection[str]) -> str | None:
+    """The first column whose normalised name is one of ``words``, as its table writes it."""
+    return next((c.column for n, c in names.items() if n in words), None)
 
 
 def _postal_parts(names: Mapping[str, Column], vocab: Vocabulary
@@ -194,7 +197,7 @@ def _sealed(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, 
     """Columns a sibling says are stored encrypted: the row's value or data beside a
     decrypt_method or an encrypted flag; any column beside a flag named after it."""
     out = []
-    flag = next((c.column for n, c in names.items() if n in vocab.sealing_flags), None)
+    flag = _sibling(names, vocab.sealing_flags)
     for n, c in names.items():
         named = names.get(f"{n}_encrypted")
         if named is not None:

@@ -587,6 +587,12 @@ def test_classify_negative(name: str, type_expr: str | None) -> None:
                         "metric_aggregate.labels_key)"),
         pytest.param("key", "sa.UnicodeText()", _c("credential", "low", "name token 'key'"),
                      id="a bare key in text stays a guess: a settings row's key"),
+        pytest.param("IDToken", "dict[str, Any]",
+                     _c("direct_identifier", "medium", "name 'id_token' on a dict column: an ID "
+                        "token's claims, decoded (who the person is), not the signed token"),
+                     id="an ID token kept as a mapping is its claims (diracx)"),
+        pytest.param("id_token", "Text", _c("credential", "high", "name 'id_token'"),
+                     id="an ID token kept as text is the signed token"),
     ],
 )
 def test_type_evidence(name: str, type_expr: str, expected: Classification) -> None:
