@@ -72,6 +72,11 @@ def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None,
     vocab = vocab or load_vocabulary()
     best: tuple[int, StoredKey, Classification] | None = None
     for stored in keys:
+        leaf = stored.key.rsplit(".", 1)[-1]
+        if leaf != stored.key and ruled_out(leaf, vocab):
+            # a nested key is named by its leaf: STRR's application_json['header']
+            # ['isCertificateIssued'] is a flag, not a certificate
+            continue
         found = classify(stored.key, None, vocab)
         if found is None or found.confidence == "low":
             continue

@@ -497,6 +497,17 @@ _NOTHING = {
             {},
             id="negative: a word that is a person's only in a person's row says nothing in a "
                "blob (hummingbot: executors.custom_info['position_pnl_quote'])"),
+        pytest.param(
+            {"fleet__certs": '''\
+                def describe(printer):
+                    printer.extra["header"]["isCertificateIssued"] = True
+                    printer.control_info["snmp"]["password"] = "p"
+                '''},
+            {("printers", "control_info"): (
+                "credential", "high", "the code stores key 'snmp.password' in it: "
+                "fleet/certs.py:3")},
+            id="a nested key is named by its leaf: a flag under a header is no certificate "
+               "(STRR: application.application_json), a password under snmp is a password"),
     ],
 )
 def test_the_classifier_judges_a_blob_by_its_keys(
