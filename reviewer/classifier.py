@@ -439,19 +439,19 @@ def classify_in_context(column: Column, context: Context | None = None,
         # a status's or a type's code names a category of rows (sbc-auth:
         # invitations.invitation_status_code), not the secret one row holds
         not any(tokens[:-1][-len(s):] == s for s in vocab.metadata_suffixes))
-    if (bare and tokens[-1] == bare[-1] and secret_row
+    # a hash whose qualifier names a public subject (repo_name_hash) is of that subject
+    of_public = bool(bare) and bare[-1] in _HASH_HEADS and any(
+        t in vocab.hashed_subjects for t in tokens[:-1])
+    if (bare and tokens[-1] == bare[-1] and secret_row and not of_public
             and (base is None or base.confidence == "low")):
         # a `value` in a tokens table is the token (warehouse: macaroons.key), and so is any
         # name whose head noun is one (a `lookup_hash` in an api_keys table)
         return Classification("credential", "high",
                               f"name token '{bare[-1]}' in table '{context.table}'")
-    # a hash whose qualifier names a public subject (repo_name_hash) is of that subject
-    of_public = bool(bare) and bare[-1] in _HASH_HEADS and any(
-        t in vocab.hashed_subjects for t in tokens[:-1])
     if base is None:
         verifier = bare[-1] in _HASH_HEADS and not of_public if bare else False
-        if bare and tokens[-1] == bare[-1] and ((verifier and context.credential_sibling)
-                                                 or (context.expiry and context.owner)):
+        if bare and tokens[-1] == bare[-1] and not of_public and (
+                (verifier and context.credential_sibling) or (context.expiry and context.owner)):
             # a `code` that expires and belongs to a user is a one-time code; a hash next to a
             # salt is a verifier (cinder: transfers.crypt_hash). A coupon's code is neither.
             strength = 1

@@ -1741,6 +1741,23 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("tool_mcp_providers", "server_url_hash"), (None, None, None),
             id="negative: a URL's hash beside encrypted credentials (dify)"),
         pytest.param("""
+            class SupportAdminTemporarySession(Base):
+                __tablename__ = "support_admin_temporary_sessions"
+                grant_jti_hash = Column(String(64), primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expires_at = Column(DateTime)
+            """, ("support_admin_temporary_sessions", "grant_jti_hash"), (None, None, None),
+            id="negative: a hash of a signed grant's ID in a sessions table (langbot)"),
+        pytest.param("""
+            class AdminSession(Base):
+                __tablename__ = "admin_sessions"
+                token_hash = Column(String(64), primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                expires_at = Column(DateTime)
+            """, ("admin_sessions", "token_hash"),
+            ("credential", "high", "name 'token_hash'"),
+            id="a token's hash in the same sessions table is a verifier"),
+        pytest.param("""
             class Release(Base):
                 __tablename__ = "release_files"
                 id = Column(Integer, primary_key=True)
