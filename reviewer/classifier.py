@@ -31,7 +31,7 @@ from reviewer.name_verdicts import (
     ruled_out,
     type_idents,
 )
-from reviewer.table_context import Context, is_person_table, table_context
+from reviewer.table_context import Context, audit_stamps, is_person_table, table_context
 from reviewer.types import Classification, Column
 from reviewer.vocabulary import (
     Vocabulary,
@@ -550,8 +550,10 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
         c.primary_key and type_idents(c.type) & vocab.by_name_types
         and is_person_table(table, c.class_name, vocab)
         for table, cols in by_table.items() for c in cols)
+    stamped = audit_stamps(columns)
     contexts = {table: table_context(table, cols[0].class_name, cols, vocab,
-                                     no_people=not people, numbered_people=numbered)
+                                     no_people=not people, numbered_people=numbered,
+                                     stamps={c.column for c in cols if c.key in stamped})
                 for table, cols in by_table.items()}
     # How the repository labels similar fields: a labelled sf_refresh makes an unlabelled
     # ns_refresh, which the name alone only guesses at, a likely credential.

@@ -83,8 +83,13 @@ def is_person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bo
 
 def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                   vocab: Vocabulary | None = None, *, no_people: bool = False,
-                  numbered_people: bool = False) -> Context:
-    """The evidence one table gives all its columns (computed once per table)."""
+                  numbered_people: bool = False,
+                  stamps: Collection[str] = frozenset()) -> Context:
+    """The evidence one table gives all its columns (computed once per table).
+
+    ``stamps``: columns the repository's base class gives every table (``audit_stamps``);
+    they say who touched a row, not that a person's record is in it.
+    """
     vocab = vocab or load_vocabulary()
     names = {snake_norm(c.column): c for c in columns}
     # expires_at as written, or a date or time named for the expiry (expiry_datetime)
@@ -100,7 +105,8 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                  and found.category == "credential" and normalize(c.column)[-1:] != ("id",)
                  and (found.confidence == "high" or normalize(c.column)[-1:] == ("salt",))),
                 None)
-    author = _sibling(names, vocab.author_siblings)
+    author = _sibling({n: c for n, c in names.items() if c.column not in stamps},
+                      vocab.author_siblings)
     own = normalize(table)
     network = _sibling(names, vocab.network_siblings)
     # a load balancer's pool member sits on a subnet: a machine (octavia: member.ip_address
@@ -285,3 +291,25 @@ def _person_fk(target: str, vocab: Vocabulary) -> bool:
     tokens = normalize(table)
     return bool(tokens) and (tokens[-1] in vocab.person_tables
                              or "_".join(tokens) in vocab.person_tables)
+
+
+def audit_stamps(columns: Sequence[Column], share: float = 0.8, least: int = 5
+                 ) -> frozenset[tuple[str, str]]:
+    """(table, column) of the columns one base class or mixin gives (nearly) every table.
+
+    BC's Modern Engagement Tools stamps ``created_by`` and ``updated_by`` on all 60 tables from
+    its base model: an engagement's consent message is the organisation's page, not a
+    participant's prose, though its row names the staff member who last edited it.
+    """
+    tables: dict[str, set[str]] = {}
+    for c in columns:
+        if c.history_of is None:
+            tables.setdefault(c.table, set())
+    carriers: dict[tuple[str, str], set[str]] = {}
+    for c in columns:
+        if c.declared_in and c.history_of is None:
+            carriers.setdefault((c.declared_in, c.column), set()).add(c.table)
+    if len(tables) < least:
+        return frozenset()
+    return frozenset((t, column) for (_, column), held in carriers.items()
+                     if len(held) >= max(least, share * len(tables)) for t in held)

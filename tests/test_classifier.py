@@ -3451,6 +3451,58 @@ def test_context_evidence(body: str, target: tuple[str, str],
     assert _judge(body, *target) == expected
 
 
+# BC's Modern Engagement Tools: one base model stamps created_by and updated_by on every table
+_STAMPED = """
+    class BaseModel(Base):
+        __abstract__ = True
+        created_by = Column(String(50))
+        updated_by = Column(String(50))
+    class Engagement(BaseModel):
+        __tablename__ = "engagement"
+        id = Column(Integer, primary_key=True)
+        consent_message = Column(Text)
+    class Survey(BaseModel):
+        __tablename__ = "survey"
+        id = Column(Integer, primary_key=True)
+    class Widget(BaseModel):
+        __tablename__ = "widget"
+        id = Column(Integer, primary_key=True)
+    class Timeline(BaseModel):
+        __tablename__ = "timeline"
+        id = Column(Integer, primary_key=True)
+    class Poll(BaseModel):
+        __tablename__ = "poll"
+        id = Column(Integer, primary_key=True)
+    """
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            _STAMPED,
+            ("free_text", "low", "name token 'message', but nobody's record: no author or owner "
+             "among the siblings"),
+            id="a stamp every table carries is no author: the organisation's page (met-public)"),
+        pytest.param(
+            _STAMPED.replace("class Widget(BaseModel)", "class Widget(Base)")
+                    .replace("class Timeline(BaseModel)", "class Timeline(Base)")
+                    .replace("class Poll(BaseModel)", "class Poll(Base)"),
+            ("free_text", "high", "name token 'message'"),
+            id="negative: a mixin two of five tables carry still names the row's author"),
+        pytest.param(
+            _STAMPED.replace("        consent_message = Column(Text)\n",
+                             "        consent_message = Column(Text)\n"
+                             "        user_id = Column(Integer, ForeignKey('users.id'))\n"),
+            ("free_text", "high", "name token 'message'"),
+            id="negative: the row's own user is its author"),
+    ],
+)
+def test_audit_stamps_on_every_table_are_no_author(
+        body: str, expected: tuple[str | None, str | None, str | None]) -> None:
+    assert _judge(body, "engagement", "consent_message") == expected
+
+
 def test_how_the_repository_labels_similar_fields() -> None:
     body = """
         from app.vis import ColumnVisibility
