@@ -16,7 +16,7 @@ It never sees data values and never imports model code.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
 from reviewer.name_verdicts import (
@@ -225,11 +225,24 @@ def _singletons(words: frozenset[str]) -> frozenset[tuple[str, ...]]:
     return frozenset((w,) for w in words)
 
 
-def _mentions(text: str | None, phrases: Sequence[tuple[str, ...]]) -> str | None:
+def _mentions(text: str | None, phrases: Sequence[tuple[str, ...]],
+              negations: Collection[str] = frozenset()) -> str | None:
+    """The first phrase the text says, unless a negation shortly before it denies it (orchest:
+    snapshots.pipelines, "information that is not considered a secret")."""
     if not text:
         return None
     tokens = normalize(text.replace("-", "_"))
-    return next(("_".join(p) for p in phrases if _find(tokens, p) >= 0), None)
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(tokens) - n + 1):
+            if (tuple(tokens[i:i + n]) == tuple(phrase)
+                    and not set(tokens[max(0, i - _DENIAL_REACH):i]) & set(negations)):
+                return "_".join(phrase)
+    return None
+
+
+# how far before a word a negation still denies it: "not considered a secret"
+_DENIAL_REACH = 3
 
 
 def classify_in_context(column: Column, context: Context | None = None,
@@ -355,13 +368,14 @@ def classify_in_context(column: Column, context: Context | None = None,
     if base is None and ruled_out(name, vocab):
         return None
     text = " ".join(t for t in (column.doc, column.comment) if t)
-    public = _mentions(text, vocab.public_words)
-    if public == "public" and _mentions(text, vocab.secret_words) and not _mentions(
-            text, [p for p in vocab.public_words if p != ("public",)]):
+    public = _mentions(text, vocab.public_words, vocab.negations)
+    if public == "public" and _mentions(text, vocab.secret_words, vocab.negations) and not (
+            _mentions(text, [p for p in vocab.public_words if p != ("public",)],
+                      vocab.negations)):
         # "public" says where the value is used, not that it is public, when the comment calls
         # it a secret too (zeeguu: share_uuid, "Unguessable token used in public share links")
         public = None
-    said = None if public else _mentions(text, vocab.secret_words)
+    said = None if public else _mentions(text, vocab.secret_words, vocab.negations)
     if base is not None and base.category != "credential":
         if not (said and (
                 (base.category == "direct_identifier" and base.confidence != "high")
@@ -370,7 +384,7 @@ def classify_in_context(column: Column, context: Context | None = None,
                 # recovery codes for 2FA"); a source comment's "token" may be a word's
                 # (zeeguu: article_level_summary.tokenized_summary, "Cached token stream")
                 or (base.category == "free_text" and idents & vocab.json_types
-                    and _mentions(column.doc, vocab.secret_words)))):
+                    and _mentions(column.doc, vocab.secret_words, vocab.negations)))):
             return _not_a_secret(base, normalize(name), context, column, vocab)
         base = None  # an smtp_login the doc calls a password: the author knows what it holds
     if ((base is None or base.category == "credential") and context.person_table
@@ -415,7 +429,8 @@ def classify_in_context(column: Column, context: Context | None = None,
             "and no other column holds the secret: the key is the secret")
     bare = [t for t in tokens if t in vocab.bare_secrets
             and (t not in vocab.bare_alone or len(tokens) == 1)]
-    where = "doc" if said and _mentions(column.doc, vocab.secret_words) == said else "comment"
+    where = ("doc" if said and _mentions(column.doc, vocab.secret_words, vocab.negations) == said
+             else "comment")
     if base is not None and base.confidence == "low" and not bare:
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
     if tokens == ("key",) and context.public_half and not context.key_value and (

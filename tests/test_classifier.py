@@ -3444,6 +3444,25 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("credential", "medium", "blob name 'headers' of type 'JSON': headers carry "
              "credentials (Authorization, API keys, cookies)"),
             id="a request's headers still carry credentials"),
+        pytest.param("""
+            class Snapshot(Base):
+                __tablename__ = "snapshots"
+                id = Column(Integer, primary_key=True)
+                # every pipeline related information that is
+                # not considered a secret
+                pipelines = Column(JSON)
+            """, ("snapshots", "pipelines"), (None, None, None),
+            id="negative: a comment that denies a secret (orchest: snapshots.pipelines)"),
+        pytest.param("""
+            class Snapshot(Base):
+                __tablename__ = "snapshots"
+                id = Column(Integer, primary_key=True)
+                # the deploy secret, not a path
+                pipelines = Column(JSON)
+            """, ("snapshots", "pipelines"),
+            ("credential", "high", "comment says 'secret', a JSON column: the comment lists "
+             "what it keeps"),
+            id="a negation after the word denies something else"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
