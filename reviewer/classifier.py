@@ -79,6 +79,12 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                 return Classification(base.category, base.confidence,
                                       f"{base.reason} in table '{context.table}': a person's "
                                       f"{context.identifier_table.replace('_', ' ')}")
+            whose = tokens[best.start - 1] if best.start > 0 else None
+            if (best.term.tokens in vocab.person_only and not context.personal
+                    and whose in vocab.person_qualifiers | vocab.person_tables):
+                # the column's own qualifier names the person: an incident's resident_age
+                return Classification(base.category, base.confidence,
+                                      f"{base.reason}, qualifier '{whose}' names a person")
             if best.term.tokens in vocab.person_only and not context.personal and not (
                     # a table of people's things: faraday's user_avatar.photo
                     set(normalize(context.table)[:-1]) & vocab.person_tables):

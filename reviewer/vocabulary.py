@@ -92,6 +92,7 @@ class Vocabulary:
     person_row_words: frozenset[str] = frozenset()
     secret_words: tuple[tuple[str, ...], ...] = ()
     negations: frozenset[str] = frozenset()
+    person_qualifiers: frozenset[str] = frozenset()
     public_words: tuple[tuple[str, ...], ...] = ()
     config_tables: tuple[tuple[str, ...], ...] = ()
     config_owners: frozenset[str] = frozenset()
@@ -365,6 +366,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         person_row_words=frozenset(map(snake_norm, _strs(ctx, "person_row_words"))),
         secret_words=_phrases(ctx, "secret_words"),
         negations=frozenset(t for n in _strs(ctx, "negations") for t in normalize(n)),
+        person_qualifiers=frozenset(map(singular, _strs(ctx, "person_qualifiers"))),
         public_words=_phrases(ctx, "public_words"),
         config_tables=_phrases(ctx, "config_tables"),
         config_owners=frozenset(map(singular, _strs(ctx, "config_owners"))),

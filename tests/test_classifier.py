@@ -3463,6 +3463,24 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("credential", "high", "comment says 'secret', a JSON column: the comment lists "
              "what it keeps"),
             id="a negation after the word denies something else"),
+        pytest.param("""
+            class Complaint(Base):
+                __tablename__ = "citizen_complaints"
+                id = Column(Integer, primary_key=True)
+                resident_age = Column(String(255))
+                max_age = Column(Integer)
+            """, ("citizen_complaints", "resident_age"),
+            ("quasi_identifier", "medium", "name token 'age', qualifier 'resident' names a "
+             "person"),
+            id="an age its qualifier says is a person's, in an incident's row (comport)"),
+        pytest.param("""
+            class Complaint(Base):
+                __tablename__ = "citizen_complaints"
+                id = Column(Integer, primary_key=True)
+                resident_age = Column(String(255))
+                analysis_age = Column(Integer)
+            """, ("citizen_complaints", "analysis_age"), (None, None, None),
+            id="negative: an analysis's age in the same row"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
