@@ -3503,19 +3503,11 @@ _STAMPED = """
         __tablename__ = "engagement"
         id = Column(Integer, primary_key=True)
         consent_message = Column(Text)
-    class Survey(BaseModel):
-        __tablename__ = "survey"
+""" + "".join(f"""\
+    class {name}(BaseModel):
+        __tablename__ = "{name.lower()}"
         id = Column(Integer, primary_key=True)
-    class Widget(BaseModel):
-        __tablename__ = "widget"
-        id = Column(Integer, primary_key=True)
-    class Timeline(BaseModel):
-        __tablename__ = "timeline"
-        id = Column(Integer, primary_key=True)
-    class Poll(BaseModel):
-        __tablename__ = "poll"
-        id = Column(Integer, primary_key=True)
-    """
+""" for name in ("Survey", "Widget", "Timeline", "Poll"))
 
 
 @pytest.mark.parametrize(
