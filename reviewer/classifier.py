@@ -16,7 +16,7 @@ It never sees data values and never imports model code.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from reviewer.name_verdicts import (
@@ -60,12 +60,10 @@ def _names_the_owner(tokens: tuple[str, ...], table: str, vocab: Vocabulary) -> 
             and set(tokens[:-1]) <= set(own[:-1]) - set(heads))
 
 
-def _find(tokens: Sequence[str], phrase: Sequence[str]) -> int:
+def _positions(tokens: Sequence[str], phrase: Sequence[str]) -> Iterator[int]:
+    """Where the phrase starts in the tokens, every time."""
     n = len(phrase)
-    for i in range(len(tokens) - n + 1):
-        if tuple(tokens[i:i + n]) == tuple(phrase):
-            return i
-    return -1
+    return (i for i in range(len(tokens) - n + 1) if tuple(tokens[i:i + n]) == tuple(phrase))
 
 
 def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Context,
@@ -79,16 +77,15 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                 return Classification(base.category, base.confidence,
                                       f"{base.reason} in table '{context.table}': a person's "
                                       f"{context.identifier_table.replace('_', ' ')}")
-            whose = tokens[best.start - 1] if best.start > 0 else None
-            if (best.term.tokens in vocab.person_only and not context.personal
-                    and whose in vocab.person_qualifiers | vocab.person_tables):
-                # the column's own qualifier names the person: an incident's resident_age
-                return Classification(base.category, base.confidence,
-                                      f"{base.reason}, qualifier '{whose}' names a person")
-            if best.term.tokens in vocab.person_only and not context.personal and not (
-                    # a table of people's things: faraday's user_avatar.photo
-                    set(normalize(context.table)[:-1]) & vocab.person_tables):
-                return None  # a volume's display_name, a PCI address: a machine's
+            if best.term.tokens in vocab.person_only and not context.personal:
+                whose = tokens[best.start - 1] if best.start > 0 else None
+                if whose in vocab.person_qualifiers | vocab.person_tables:
+                    # the column's own qualifier names the person: an incident's resident_age
+                    return Classification(base.category, base.confidence,
+                                          f"{base.reason}, qualifier '{whose}' names a person")
+                # a table of people's things: faraday's user_avatar.photo
+                if not set(normalize(context.table)[:-1]) & vocab.person_tables:
+                    return None  # a volume's display_name, a PCI address: a machine's
             machine_named = (best.start > 0
                              and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
             if best.term.tokens[0] == "ip" and (
@@ -231,24 +228,20 @@ def _singletons(words: frozenset[str]) -> frozenset[tuple[str, ...]]:
     return frozenset((w,) for w in words)
 
 
+# how far before a word a negation still denies it: "not considered a secret"
+_DENIAL_REACH = 3
+
+
 def _mentions(text: str | None, phrases: Sequence[tuple[str, ...]],
-              negations: Collection[str] = frozenset()) -> str | None:
+              negations: frozenset[str] = frozenset()) -> str | None:
     """The first phrase the text says, unless a negation shortly before it denies it (orchest:
     snapshots.pipelines, "information that is not considered a secret")."""
     if not text:
         return None
     tokens = normalize(text.replace("-", "_"))
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if (tuple(tokens[i:i + n]) == tuple(phrase)
-                    and not set(tokens[max(0, i - _DENIAL_REACH):i]) & set(negations)):
-                return "_".join(phrase)
-    return None
-
-
-# how far before a word a negation still denies it: "not considered a secret"
-_DENIAL_REACH = 3
+    return next(("_".join(p) for p in phrases if any(
+        negations.isdisjoint(tokens[max(0, i - _DENIAL_REACH):i]) for i in _positions(tokens, p))),
+        None)
 
 
 def classify_in_context(column: Column, context: Context | None = None,

@@ -301,10 +301,7 @@ def audit_stamps(columns: Sequence[Column], share: float = 0.8, least: int = 5
     its base model: an engagement's consent message is the organisation's page, not a
     participant's prose, though its row names the staff member who last edited it.
     """
-    tables: dict[str, set[str]] = {}
-    for c in columns:
-        if c.history_of is None:
-            tables.setdefault(c.table, set())
+    tables = {c.table for c in columns if c.history_of is None}
     carriers: dict[tuple[str, str], set[str]] = {}
     for c in columns:
         if c.declared_in and c.history_of is None:
