@@ -332,6 +332,49 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from invenio_db import db
+        from invenio_drafts_resources.records import DraftMetadataBase, ParentRecordMixin
+        from invenio_records.models import RecordMetadataBase
+        from invenio_records_resources.records import FileRecordModelMixin
+        class RDMParentMetadata(db.Model, RecordMetadataBase):
+            __tablename__ = "rdm_parents_metadata"
+        class RDMDraftMetadata(db.Model, DraftMetadataBase, ParentRecordMixin):
+            __tablename__ = "rdm_drafts_metadata"
+            __parent_record_model__ = RDMParentMetadata
+        class RDMFileDraftMetadata(db.Model, RecordMetadataBase, FileRecordModelMixin):
+            __tablename__ = "rdm_drafts_files"
+            __record_model_cls__ = RDMDraftMetadata
+        """,
+        [("rdm_parents_metadata", "created", "created", False, "RecordMetadataBase", 9),
+         ("rdm_parents_metadata", "updated", "updated", False, "RecordMetadataBase", 9),
+         ("rdm_parents_metadata", "id", "id", False, "RecordMetadataBase", 9),
+         ("rdm_parents_metadata", "json", "json", True, "RecordMetadataBase", 9),
+         ("rdm_parents_metadata", "version_id", "version_id", False, "RecordMetadataBase", 9),
+         ("rdm_drafts_metadata", "created", "created", False, "DraftMetadataBase", 11),
+         ("rdm_drafts_metadata", "updated", "updated", False, "DraftMetadataBase", 11),
+         ("rdm_drafts_metadata", "id", "id", False, "DraftMetadataBase", 11),
+         ("rdm_drafts_metadata", "json", "json", True, "DraftMetadataBase", 11),
+         ("rdm_drafts_metadata", "version_id", "version_id", False, "DraftMetadataBase", 11),
+         ("rdm_drafts_metadata", "fork_version_id", "fork_version_id", True,
+          "DraftMetadataBase", 11),
+         ("rdm_drafts_metadata", "expires_at", "expires_at", True, "DraftMetadataBase", 11),
+         ("rdm_drafts_metadata", "parent_id", "parent_id", True, "ParentRecordMixin", 11),
+         ("rdm_drafts_metadata", "index", "index", True, "ParentRecordMixin", 11),
+         ("rdm_drafts_files", "created", "created", False, "RecordMetadataBase", 14),
+         ("rdm_drafts_files", "updated", "updated", False, "RecordMetadataBase", 14),
+         ("rdm_drafts_files", "id", "id", False, "RecordMetadataBase", 14),
+         ("rdm_drafts_files", "json", "json", True, "RecordMetadataBase", 14),
+         ("rdm_drafts_files", "version_id", "version_id", False, "RecordMetadataBase", 14),
+         ("rdm_drafts_files", "key", "key", False, "FileRecordModelMixin", 14),
+         ("rdm_drafts_files", "record_id", "record_id", False, "FileRecordModelMixin", 14),
+         ("rdm_drafts_files", "object_version_id", "object_version_id", True,
+          "FileRecordModelMixin", 14)],
+        id="InvenioRDM's record bases: invenio-records' RecordMetadataBase, invenio-drafts-"
+           "resources' draft base and parent mixin, invenio-records-resources' file mixin "
+           "(invenio-rdm-records)",
+    ),
+    pytest.param(
+        """\
         from sqlalchemy_utils import Timestamp
         class Page(Base, Timestamp):
             __tablename__ = "pages"
