@@ -204,7 +204,7 @@ def run_project(project: Project, mirrors: Path, labels_dir: Path = LABELS,
     git_dir = project.git_dir(mirrors)
     if not has_commit(git_dir, project.commit):
         return ProjectRun(project.name, project.split, f"skipped: no mirror/pin at {git_dir}")
-    with workdir(None, project.name) as root:
+    with workdir(None, project.name, project.checkout) as root:
         materialise(git_dir, project.commit, project, root, whole)
         write_reviewer_files(root, project)
         run = run_scan(root)

@@ -102,6 +102,12 @@ class Project:
         """The row the benchmarks report the project in besides its split's own."""
         return f"{self.split} {self.cohort}" if self.cohort else self.split
 
+    @property
+    def checkout(self) -> str:
+        """The directory a clone gets, named after the repository as ``git clone`` names it:
+        what a package at the top of the repository is imported by (seafevents)."""
+        return self.repo.rsplit("/", 1)[-1]
+
     def git_dir(self, mirrors: Path) -> Path:
         """``<mirrors>/<mirror>/repo``, the fetch tool's bare repository, or the ``.git`` in it
         when the snapshot came as a clone with a work tree (digitalmarketplace-api)."""
@@ -367,7 +373,8 @@ def run_scan(root: Path) -> ScanRun:
 
 
 @contextmanager
-def workdir(keep: Path | None, name: str) -> Iterator[Path]:
+def workdir(keep: Path | None, name: str, checkout: str) -> Iterator[Path]:
+    """``keep/name``, or ``checkout`` in a temporary directory, made empty."""
     if keep is not None:
         path = keep / name
         shutil.rmtree(path, ignore_errors=True)
@@ -375,7 +382,9 @@ def workdir(keep: Path | None, name: str) -> Iterator[Path]:
         yield path
         return
     with tempfile.TemporaryDirectory(prefix=f"mr-real-{name}-") as tmp:
-        yield Path(tmp)
+        path = Path(tmp, checkout)
+        path.mkdir()
+        yield path
 
 
 # ---------------------------------------------------------------------------- labels
@@ -669,7 +678,7 @@ def measure(project: Project, mirrors: Path, triage: Sequence[Triage],
     if not has_commit(git_dir, project.commit):
         result.status = f"skipped: pin {project.commit[:12]} not in {git_dir}"
         return result
-    with workdir(keep, project.name) as root:
+    with workdir(keep, project.name, project.checkout) as root:
         written = materialise(git_dir, project.commit, project, root)
         write_reviewer_files(root, project)
         run = run_scan(root)

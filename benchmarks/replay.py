@@ -922,7 +922,9 @@ class Task:
     git_dir: Path
     parent: str
     commit: str
-    workdir: Path  # the child's own throwaway repository goes here
+    # the child's own throwaway repository goes here, in a directory of its own and named
+    # like the repository's clone; the output and error files go beside that directory
+    workdir: Path
     cache_dir: str
     whole: bool = True
     # --adopted: the label of each (table, column), for the rules a team that adopted the tool
@@ -931,11 +933,11 @@ class Task:
 
     @property
     def output(self) -> Path:
-        return self.workdir.with_suffix(".json")
+        return self.workdir.parent.with_suffix(".json")
 
     @property
     def errors(self) -> Path:
-        return self.workdir.with_suffix(".err")
+        return self.workdir.parent.with_suffix(".err")
 
 
 def _child(task: Task) -> int:
@@ -1197,7 +1199,8 @@ def replay(plans: Sequence[Planned], mirrors: Path, jobs: int, whole: bool = Tru
                 key = len(tasks)
                 where[key] = (plan, i)
                 tasks.append(Task(key, plan.project, plan.project.git_dir(mirrors),
-                                  plan.parents[i], pr.commit, Path(tmp, f"pr{key}"), cache, whole,
+                                  plan.parents[i], pr.commit,
+                                  Path(tmp, f"pr{key}", plan.project.checkout), cache, whole,
                                   masked))
         done = run_tasks(tasks, jobs)
         for task in tasks:

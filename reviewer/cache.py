@@ -411,6 +411,10 @@ class RecordingTree:
     def label(self) -> str:
         return self.tree.label
 
+    @property
+    def package_name(self) -> str | None:
+        return self.tree.package_name
+
     def files(self) -> list[str]:
         return self.tree.files()
 

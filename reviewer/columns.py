@@ -375,10 +375,16 @@ class ColumnBuilder(ModuleLevel):
                     f"{mismatch}, so the columns it adds cannot be read. Install a release "
                     f"they cover where the reviewer runs, or declare it in {entry}")
         if "()" not in qual:
+            head = qual.split(".", 1)[0]
+            # seafevents: the top directory is the package, imported by the checkout's name
+            checkout = (f". If the repository itself is the package {head!r} (its top directory "
+                        f"has an __init__.py), check it out in a directory named {head!r}, as "
+                        "Python imports it by that name."
+                        if "__init__.py" in self.resolver.file_set and "." in qual else "")
             return (f"is {qual} from the package {package!r}, outside the repository; it is "
                     "not installed where masking-reviewer runs and no declaration of it ships "
                     "with masking-reviewer, so the columns it adds cannot be read. Install the "
-                    f"package where the reviewer runs, or declare it in {entry}")
+                    f"package where the reviewer runs, or declare it in {entry}{checkout}")
         shown = f"what {qual} returns" if qual.endswith("()") else qual
         hint = ""
         callee = qual[:-2]

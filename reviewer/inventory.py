@@ -79,7 +79,9 @@ def build_inventory(
     key = InventoryCache.key(
         files,
         # the label is only in messages about explicit paths ("not found in <label>")
+        # the package name changes what an import names when the root is a package
         [config.models, config.labels, config.table_naming, repr(config.external_bases),
+         tree.package_name if "__init__.py" in files else None,
          None if paths is None else [list(paths), tree.label], sorted(digests.items())],
     )
     if key is None:

@@ -106,6 +106,14 @@ class Resolver:
             prefixes: set[str] = set()
             packages = {str(PurePosixPath(f).parent) for f in self.files
                         if f.endswith("/__init__.py") or f == "__init__.py"}
+            # a repository whose top directory is a package is imported under that
+            # directory's name (seafevents: `from seafevents.db import Base` in events/)
+            top = self.pool.tree.package_name if "__init__.py" in self.file_set else None
+            if top is not None and top not in _READ_LIBRARIES:
+                index[top] = ["__init__.py"]
+                prefixes.add(f"{top}.")
+            else:
+                top = None
             for path in self.files:
                 if not path.endswith(".py"):
                     continue
@@ -119,6 +127,8 @@ class Resolver:
                 while start > 0 and "/".join(parts[:start]) in packages:
                     start -= 1
                 names = {".".join(parts), ".".join(parts[start:])}
+                if top is not None:  # under a regular package, a plain directory is too
+                    names.add(f"{top}.{'.'.join(parts)}")
                 self._module_of[path] = ".".join(parts[start:])
                 # the packages a missing submodule would be looked for in: the top directory,
                 # and the package root (never a mere suffix such as `sqlalchemy.models`)

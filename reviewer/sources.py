@@ -27,6 +27,13 @@ class SourceTree(Protocol):
         """Human name of the snapshot, e.g. ``working tree`` or a short sha."""
         ...
 
+    @property
+    def package_name(self) -> str | None:
+        """The name Python imports the repository by when its top directory is itself a
+        package (an ``__init__.py`` at the root, seafevents): the directory's name, as on the
+        ``sys.path`` of the application that checks it out beside itself. None when unknown."""
+        ...
+
     def files(self) -> list[str]:
         """Repo-relative POSIX paths of every file in the snapshot."""
         ...
@@ -91,6 +98,10 @@ _SYMLINK_MODE = "120000"
 _MAX_SYMLINK_HOPS = 8
 
 
+def _package_name(root: Path) -> str | None:
+    return root.name if root.name.isidentifier() else None
+
+
 class WorktreeTree:
     """The files on disk. Inside a git checkout: tracked plus untracked-not-ignored files."""
 
@@ -100,6 +111,10 @@ class WorktreeTree:
     @property
     def label(self) -> str:
         return "working tree"
+
+    @property
+    def package_name(self) -> str | None:
+        return _package_name(self.root)
 
     @cached_property
     def _files(self) -> list[str]:
@@ -178,6 +193,10 @@ class GitTree:
     @property
     def label(self) -> str:
         return self.rev[:12]
+
+    @property
+    def package_name(self) -> str | None:
+        return _package_name(self.root)
 
     @cached_property
     def _entries(self) -> dict[str, tuple[str, str, int]]:
@@ -302,13 +321,19 @@ class GitTree:
 class MemoryTree:
     """An in-memory snapshot, for tests and for the runtime ``reviewer.testing`` helpers."""
 
-    def __init__(self, files: dict[str, str], label: str = "memory") -> None:
+    def __init__(self, files: dict[str, str], label: str = "memory",
+                 package_name: str | None = None) -> None:
         self._data = dict(files)
         self._label = label
+        self._package_name = package_name
 
     @property
     def label(self) -> str:
         return self._label
+
+    @property
+    def package_name(self) -> str | None:
+        return self._package_name
 
     def files(self) -> list[str]:
         return sorted(self._data)

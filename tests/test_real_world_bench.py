@@ -217,6 +217,33 @@ def test_measure_scans_the_pin_and_compares_with_the_labels(tmp_path: Path) -> N
     assert result.mr007 == 0
 
 
+def test_a_repository_that_is_a_package_is_measured_under_its_own_name(tmp_path: Path) -> None:
+    """seafevents: the top directory is the package its models import by name; a checkout is
+    named after the repository, so the benchmark materialises it under that name too."""
+    repo = make_repo(tmp_path / "upstream")
+    repo.write("__init__.py", "")
+    repo.write("db.py", "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n")
+    repo.write("events/models.py", "from sqlalchemy import Column, Integer\n"
+               "from seafevents.db import Base\n"
+               "class Event(Base):\n"
+               "    __tablename__ = 'events'\n"
+               "    id = Column(Integer, primary_key=True)\n")
+    repo.write("LICENSE", "Apache-2.0\n")
+    sha = repo.commit("models")
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "seafevents").mkdir(parents=True)
+    (mirrors / "seafevents" / "repo").symlink_to(repo.root / ".git")
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "events.csv").write_text(HEADER + "events,events/models.py,events,id,none,,\n",
+                                       encoding="utf-8")
+    project = Project(name="events", repo="haiwen/seafevents", mirror="seafevents", commit=sha,
+                      licence="Apache-2.0", licence_file="LICENSE", split="development",
+                      models=("events/models.py",), extract=("events", "db.py", "__init__.py"))
+    result = measure(project, mirrors, [], labels_dir=labels)
+    assert (result.status, result.mr007, result.matched, result.missing) == ("ok", 0, 1, [])
+
+
 def test_a_missing_mirror_is_skipped_with_a_note(tmp_path: Path) -> None:
     result = measure(_project("0" * 40), tmp_path / "nowhere", [])
     assert result.status.startswith("skipped: no mirror at ")

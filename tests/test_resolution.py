@@ -3684,3 +3684,59 @@ def test_an_application_method_binds_db_on_self_from_its_own_import(
     else:
         assert [(e.path, e.line) for e in inventory.errors] == [("app/m.py", 3)]
         assert inventory.columns == ()
+
+
+# seafevents: the repository's top directory is the package `seafevents` (its __init__.py at
+# the root); the models import their base by the package's name
+_ROOT_PACKAGE = {
+    "__init__.py": "",
+    "db.py": D("""\
+        from sqlalchemy.orm import DeclarativeBase
+        class Base(DeclarativeBase):
+            pass
+        """),
+    "webhook/__init__.py": "",
+    "webhook/models.py": D("""\
+        from sqlalchemy import Column, Integer, String
+        from seafevents.db import Base
+        class Webhooks(Base):
+            __tablename__ = "webhooks"
+            id = Column(Integer, primary_key=True)
+            settings = Column(String(1024))
+        """),
+    "stats/models.py": D("""\
+        from sqlalchemy import Column, Integer
+        from seafevents.db import Base
+        class Traffic(Base):
+            __tablename__ = "traffic"
+            id = Column(Integer, primary_key=True)
+        """),
+}
+
+
+@pytest.mark.parametrize(("files", "package", "read"), [
+    pytest.param(_ROOT_PACKAGE, "seafevents", True,
+                 id="the root package imported by its directory's name reads (seafevents)"),
+    pytest.param(_ROOT_PACKAGE, "seafevents_master", False,
+                 id="checked out under another name: the import leaves the repository, blocks"),
+    pytest.param({k: v for k, v in _ROOT_PACKAGE.items() if k != "__init__.py"}, "seafevents",
+                 False, id="a top directory without __init__.py is no package: blocks"),
+])
+def test_a_repository_whose_root_is_a_package(
+        files: dict[str, str], package: str, read: bool) -> None:
+    tree = MemoryTree(files, package_name=package)
+    inventory = build_inventory(tree, Config(root="/repo"), use_cache=False)
+    if read:
+        assert inventory.errors == ()
+        assert [(c.path, c.table, c.column) for c in inventory.columns] == [
+            ("stats/models.py", "traffic", "id"),
+            ("webhook/models.py", "webhooks", "id"),
+            ("webhook/models.py", "webhooks", "settings")]
+    else:
+        assert [(e.path, e.line) for e in inventory.errors] == [
+            ("stats/models.py", 3), ("webhook/models.py", 3)]
+        message = inventory.errors[0].message
+        assert "seafevents.db.Base from the package 'seafevents'" in message
+        hint = ("If the repository itself is the package 'seafevents' (its top directory has an "
+                "__init__.py), check it out in a directory named 'seafevents'")
+        assert (hint in message) == ("__init__.py" in files)
