@@ -233,15 +233,23 @@ _DENIAL_REACH = 3
 
 
 def _mentions(text: str | None, phrases: Sequence[tuple[str, ...]],
-              negations: frozenset[str] = frozenset()) -> str | None:
+              negations: frozenset[str] = frozenset(), row: tuple[str, ...] = ()) -> str | None:
     """The first phrase the text says, unless a negation shortly before it denies it (orchest:
-    snapshots.pipelines, "information that is not considered a secret")."""
+    snapshots.pipelines, "information that is not considered a secret"), or it names the kind
+    of row the table's name says before the table's head noun (``row``): invenio-rdm-records'
+    secret_links.origin is "Origin information for the secret link", about the link."""
     if not text:
         return None
     tokens = normalize(text.replace("-", "_"))
-    return next(("_".join(p) for p in phrases if any(
-        negations.isdisjoint(tokens[max(0, i - _DENIAL_REACH):i]) for i in _positions(tokens, p))),
-        None)
+
+    def says(p: tuple[str, ...], i: int) -> bool:
+        if not negations.isdisjoint(tokens[max(0, i - _DENIAL_REACH):i]):
+            return False
+        head = tokens[i + len(p):i + len(p) + 1]
+        return not (row and head == row[-1:] and set(p) <= set(row[:-1]))
+
+    return next(("_".join(p) for p in phrases if any(says(p, i) for i in _positions(tokens, p))),
+                None)
 
 
 def classify_in_context(column: Column, context: Context | None = None,
@@ -374,7 +382,8 @@ def classify_in_context(column: Column, context: Context | None = None,
         # "public" says where the value is used, not that it is public, when the comment calls
         # it a secret too (zeeguu: share_uuid, "Unguessable token used in public share links")
         public = None
-    said = None if public else _mentions(text, vocab.secret_words, vocab.negations)
+    said = None if public else _mentions(text, vocab.secret_words, vocab.negations,
+                                         normalize(context.table))
     if base is not None and base.category != "credential":
         if not (said and (
                 (base.category == "direct_identifier" and base.confidence != "high")

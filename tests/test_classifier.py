@@ -3486,6 +3486,100 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 analysis_age = Column(Integer)
             """, ("citizen_complaints", "analysis_age"), (None, None, None),
             id="negative: an analysis's age in the same row"),
+        pytest.param("""
+            class OAuth2Code(Base):
+                __tablename__ = "t_oauth2_codes"
+                client_id = Column(String(64), nullable=False)
+                code = Column(String(128), nullable=False, primary_key=True)
+                scope = Column(String(512))
+                dlg_id = Column(String(100), nullable=False)
+            """, ("t_oauth2_codes", "code"),
+            ("credential", "high", "name token 'code' in table 't_oauth2_codes'"),
+            id="an OAuth grant's code keyed by itself, no redirect_uri beside it "
+               "(fts-rest-flask)"),
+        pytest.param("""
+            class OAuth2Code(Base):
+                __tablename__ = "t_oauth2_codes"
+                client_id = Column(String(64), nullable=False)
+                code = Column(String(128), nullable=False, primary_key=True)
+                scope = Column(String(512))
+            """, ("t_oauth2_codes", "scope"), (None, None, None),
+            id="negative: the grant's scope"),
+        pytest.param("""
+            class Credential(Base):
+                __tablename__ = "t_credential"
+                dlg_id = Column(String(16), primary_key=True)
+                dn = Column(String(255), primary_key=True)
+                proxy = Column(Text)
+                termination_time = Column(DateTime)
+            """, ("t_credential", "proxy"),
+            ("credential", "high", "name token 'proxy' in table 't_credential'"),
+            id="a grid credential's delegated proxy: a certificate with its private key "
+               "(fts-rest-flask)"),
+        pytest.param("""
+            class ServerSettings(Base):
+                __tablename__ = "server_settings"
+                id = Column(Integer, primary_key=True)
+                proxy = Column(Text)
+            """, ("server_settings", "proxy"), (None, None, None),
+            id="negative: a proxy outside a table of credentials"),
+        pytest.param("""
+            class SecretLink(Base):
+                __tablename__ = "rdm_records_secret_links"
+                id = Column(Integer, primary_key=True)
+                token = Column(Text, nullable=False)
+                expires_at = Column(DateTime)
+                origin = Column(String(255), doc="Origin information for the secret link.")
+            """, ("rdm_records_secret_links", "origin"), (None, None, None),
+            id="negative: a doc's 'secret link' names the row, as the table does "
+               "(invenio-rdm-records)"),
+        pytest.param("""
+            class SecretLink(Base):
+                __tablename__ = "rdm_records_secret_links"
+                id = Column(Integer, primary_key=True)
+                expires_at = Column(DateTime)
+                origin = Column(String(255), doc="The secret the link carries.")
+            """, ("rdm_records_secret_links", "origin"),
+            ("credential", "high", "sibling 'expires_at', doc says 'secret'"),
+            id="a doc that calls the column the secret still says so"),
+        pytest.param("""
+            class Job(Base):
+                __tablename__ = "t_job"
+                job_id = Column(String(36), primary_key=True)
+                user_dn = Column(String(1024))
+                space_token = Column(String(255))
+                source_space_token = Column(String(255))
+            """, ("t_job", "user_dn"),
+            ("direct_identifier", "medium", "name token 'dn'"),
+            id="a user's certificate DN holds their name (fts-rest-flask)"),
+        pytest.param("""
+            class Job(Base):
+                __tablename__ = "t_job"
+                job_id = Column(String(36), primary_key=True)
+                user_dn = Column(String(1024))
+                source_space_token = Column(String(255))
+            """, ("t_job", "source_space_token"), (None, None, None),
+            id="negative: SRM's space token names a storage reservation (fts-rest-flask)"),
+        pytest.param("""
+            class Settings(Base):
+                __tablename__ = "settings"
+                id = Column(Integer, primary_key=True)
+                config_ldap_dn = Column(String)
+                config_ldap_bind_dn = Column(String)
+            """, ("settings", "config_ldap_dn"), (None, None, None),
+            id="negative: an LDAP server's configured DN (calibre-web)"),
+        pytest.param("""
+            class Activity(Base):
+                __tablename__ = "Activity"
+                id = Column(Integer, primary_key=True)
+                op_type = Column(String(128), nullable=False)
+                op_user = Column(String(255), nullable=False)
+                obj_type = Column(String(128), nullable=False)
+                timestamp = Column(DateTime, nullable=False)
+            """, ("Activity", "op_user"),
+            ("direct_identifier", "medium", "name 'op_user' on a String column in 'Activity', "
+             "a record of what happened: who did it, by name"),
+            id="who acted, in a record of activity (seafevents)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
