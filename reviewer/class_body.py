@@ -447,6 +447,11 @@ class ClassReader:
             helper = str_function(stmt, self_param=True, versions=ex.versions)
             state.tablename_expr = helper[1] if helper is not None else None
             return
+        returned = str_function(stmt, self_param=True, versions=ex.versions)
+        if returned is not None and _surely_str(returned[1]):
+            # a string is no column: SQLAlchemy sets it on the class (yubiauth's
+            # AttributeHolder._discriminator returns cls.__name__.lower())
+            return
         finder = Returns()
         stmt.body.visit(finder)
         values = [v for v in finder.values if v is not None]
@@ -724,6 +729,19 @@ class ClassReader:
         pos = self.ex.pos
         name = literal_str(call.args[0].value) or ""
         self.late.append(LateFacts("type", pos.line(call), pos.end_line(call), name, bases=bases))
+
+
+def _surely_str(expr: StrExpr) -> bool:
+    """A string whatever the names in it are bound to: literals and the class's name, joined,
+    formatted or passed through str methods; a call or a name could be anything."""
+    kind = expr[0]
+    if kind in ("lit", "clsname", "clstable"):
+        return True
+    if kind == "cat":
+        return all(_surely_str(part) for part in expr[1])
+    if kind in ("meth", "pct"):
+        return kind == "pct" or _surely_str(expr[2])
+    return False
 
 
 DECLARED = frozenset({"declared_attr", "directive", "cascading"})  # decorators SQLAlchemy runs

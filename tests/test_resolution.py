@@ -113,6 +113,28 @@ CASES = [
         id="a package beats a module of the same name beside it (flowintel's app/ and app.py)",
     ),
     pytest.param(
+        # yubiauth's AttributeHolder: a declared_attr returning the class's name in lower case
+        # names a backref; SQLAlchemy sets the string on the class, no column
+        {"app/db.py": "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n",
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.ext.declarative import declared_attr
+            from app.db import Base
+            class AttributeHolder:
+                @declared_attr
+                def _discriminator(cls):
+                    return cls.__name__.lower()
+            class User(AttributeHolder, Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                auth = Column(String(128), info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("users", "id", "User", "id", 11, nullable=False),
+         Row("users", "auth", "User", "auth", 12, (PRIV,))],
+        id="a declared_attr returning a string maps no column (yubiauth: cls.__name__.lower())",
+    ),
+    pytest.param(
         # doorman's database.py re-exports what models.py imports from it, and binds
         # `relationship = relationship`, a name to itself: still SQLAlchemy's, no column
         {"app/db.py": D("""\
