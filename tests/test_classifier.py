@@ -669,6 +669,11 @@ def test_type_rules_out(name: str, type_expr: str) -> None:
                      id="SSH key: concatenated"),
         pytest.param("csr", "Text", _c("credential", "medium", "name token 'csr'"),
                      id="certificate signing request"),
+        pytest.param("plaintext", "String(256)",
+                     _c("credential", "medium", "name token 'plaintext'"),
+                     id="a hash's recovered plaintext (hashview: hashes.plaintext)"),
+        pytest.param("plain_text", "String", _c("free_text", "medium", "name token 'text'"),
+                     id="a licence's plain text is prose, two words"),
         pytest.param("pubkey", "Text", _c("credential", "medium", "name token 'pubkey'"),
                      id="public key: abbreviated"),
         pytest.param("pubkey", "LargeBinary",
@@ -3580,6 +3585,18 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("direct_identifier", "medium", "name 'op_user' on a String column in 'Activity', "
              "a record of what happened: who did it, by name"),
             id="who acted, in a record of activity (seafevents)"),
+        pytest.param("""
+            class Session(Base):
+                __tablename__ = "sessions"
+                id = Column(Integer, primary_key=True)
+                sessionId = Column(String(64), nullable=False, unique=True)
+                username = Column(String(32), nullable=False)
+                created_at = Column(DateTime)
+                last_used = Column(DateTime)
+            """, ("sessions", "sessionId"),
+            ("credential", "high", "name 'session_id' in sessions table 'sessions', sibling "
+             "'last_used': the value that logs the session's user in"),
+            id="a login session's id, beside its last use (yubiauth)"),
     ],
 )
 def test_context_evidence(body: str, target: tuple[str, str],
