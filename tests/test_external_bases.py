@@ -375,6 +375,28 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from flask_sqlalchemy import SQLAlchemy
+        from sqlalchemy_mixins import AllFeaturesMixin, TimestampsMixin
+        db = SQLAlchemy()
+        class BaseModel(db.Model, AllFeaturesMixin):
+            __abstract__ = True
+        class User(BaseModel):
+            __tablename__ = "user"
+            id = db.Column(db.Integer(), primary_key=True)
+            private_key = db.Column(db.String(2048))
+        class Cycle(BaseModel, TimestampsMixin):
+            __tablename__ = "cycle"
+            id = db.Column(db.Integer(), primary_key=True)
+        """,
+        [("user", "id", "id", False, None, 12),
+         ("user", "private_key", "private_key", True, None, 13),
+         ("cycle", "created_at", "created_at", False, "TimestampsMixin", 14),
+         ("cycle", "updated_at", "updated_at", False, "TimestampsMixin", 14),
+         ("cycle", "id", "id", False, None, 16)],
+        id="sqlalchemy-mixins: AllFeaturesMixin adds no column, TimestampsMixin its two (PyGrid)",
+    ),
+    pytest.param(
+        """\
         from sqlalchemy_utils import Timestamp
         class Page(Base, Timestamp):
             __tablename__ = "pages"
