@@ -41,7 +41,14 @@ from reviewer.facts import (
 )
 from reviewer.node_positions import Positions
 from reviewer.py_versions import live_body, live_branch
-from reviewer.str_exprs import bind_locals, class_strings, local_strings, str_expr, str_function
+from reviewer.str_exprs import (
+    bind_locals,
+    class_strings,
+    local_strings,
+    str_expr,
+    str_function,
+    surely_str,
+)
 from reviewer.syntax import (
     block_body,
     blocks_of,
@@ -448,7 +455,7 @@ class ClassReader:
             state.tablename_expr = helper[1] if helper is not None else None
             return
         returned = str_function(stmt, self_param=True, versions=ex.versions)
-        if returned is not None and _surely_str(returned[1]):
+        if returned is not None and surely_str(returned[1]):
             # a string is no column: SQLAlchemy sets it on the class (yubiauth's
             # AttributeHolder._discriminator returns cls.__name__.lower())
             return
@@ -729,19 +736,6 @@ class ClassReader:
         pos = self.ex.pos
         name = literal_str(call.args[0].value) or ""
         self.late.append(LateFacts("type", pos.line(call), pos.end_line(call), name, bases=bases))
-
-
-def _surely_str(expr: StrExpr) -> bool:
-    """A string whatever the names in it are bound to: literals and the class's name, joined,
-    formatted or passed through str methods; a call or a name could be anything."""
-    kind = expr[0]
-    if kind in ("lit", "clsname", "clstable"):
-        return True
-    if kind == "cat":
-        return all(_surely_str(part) for part in expr[1])
-    if kind in ("meth", "pct"):
-        return kind == "pct" or _surely_str(expr[2])
-    return False
 
 
 DECLARED = frozenset({"declared_attr", "directive", "cascading"})  # decorators SQLAlchemy runs

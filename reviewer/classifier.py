@@ -79,7 +79,7 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                                       f"{context.identifier_table.replace('_', ' ')}")
             if best.term.tokens in vocab.person_only and not context.personal:
                 whose = tokens[best.start - 1] if best.start > 0 else None
-                if whose in vocab.person_qualifiers | vocab.person_tables:
+                if whose in vocab.person_qualifiers or whose in vocab.person_tables:
                     # the column's own qualifier names the person: an incident's resident_age
                     return Classification(base.category, base.confidence,
                                           f"{base.reason}, qualifier '{whose}' names a person")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from reviewer.cache import InventoryCache, RecordingTree, content_id, digest_key
 from reviewer.files import UnreadableFile
 from reviewer.selection import auto_candidates, glob_match
-from reviewer.sources import SourceTree
+from reviewer.sources import SourceTree, root_package
 from reviewer.types import Column, Config, Exemption, Inventory
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def build_inventory(
         # the label is only in messages about explicit paths ("not found in <label>")
         # the package name changes what an import names when the root is a package
         [config.models, config.labels, config.table_naming, repr(config.external_bases),
-         tree.package_name if "__init__.py" in files else None,
+         root_package(tree, files),
          None if paths is None else [list(paths), tree.label], sorted(digests.items())],
     )
     if key is None:

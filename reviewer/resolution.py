@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal, TypeGuard, TypeVar
 from reviewer.externals import Externals, canonical, tablename_expr
 from reviewer.facts import IMPORTED, ModuleFacts, unread_error
 from reviewer.facts_pool import FactsPool
+from reviewer.sources import root_package
 
 if TYPE_CHECKING:
     from reviewer.facts import ClassFacts, ImportFacts, StrExpr
@@ -108,7 +109,7 @@ class Resolver:
                         if f.endswith("/__init__.py") or f == "__init__.py"}
             # a repository whose top directory is a package is imported under that
             # directory's name (seafevents: `from seafevents.db import Base` in events/)
-            top = self.pool.tree.package_name if "__init__.py" in self.file_set else None
+            top = root_package(self.pool.tree, self.file_set)
             if top is not None and top not in _READ_LIBRARIES:
                 index[top] = ["__init__.py"]
                 prefixes.add(f"{top}.")

@@ -9,7 +9,7 @@ import os
 import posixpath
 import stat
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
@@ -100,6 +100,12 @@ _MAX_SYMLINK_HOPS = 8
 
 def _package_name(root: Path) -> str | None:
     return root.name if root.name.isidentifier() else None
+
+
+def root_package(tree: SourceTree, files: Collection[str]) -> str | None:
+    """The name the repository's top directory is imported by, when it is a package (an
+    ``__init__.py`` among ``files``, the tree's): ``tree.package_name``; else None."""
+    return tree.package_name if "__init__.py" in files else None
 
 
 class WorktreeTree:

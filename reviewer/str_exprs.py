@@ -210,6 +210,18 @@ _TYPE_NAMES = frozenset(dir(type)) | {"__module__", "__qualname__", "__doc__", "
                                       "__static_attributes__", "__type_params__"}
 
 
+def surely_str(expr: StrExpr) -> bool:
+    """A string whatever the names in it are bound to: literals and the class's name or table
+    name, joined, %-formatted or passed through str methods; a call or a name could be
+    anything (a ``Column``)."""
+    kind = expr[0]
+    if kind in ("lit", "clsname", "clstable", "pct"):
+        return True
+    if kind == "cat":
+        return all(surely_str(part) for part in expr[1])
+    return kind == "meth" and surely_str(expr[2])
+
+
 def str_function(stmt: cst.FunctionDef, self_param: bool = False,
                  versions: Mapping[str, str | bool] | None = None
                  ) -> tuple[tuple[str, ...], StrExpr] | None:
