@@ -21,8 +21,9 @@ Per project it reports:
 
 A missing mirror or pin is skipped with a note, never a crash. Results go to
 ``benchmarks/results/real-world-<date>.json`` (``--no-write`` to skip, ``--json OUT`` for
-another path). ``--keep DIR`` leaves the materialised trees in DIR/<project> for debugging
-(``reviewer scan --root DIR/<project>``). Deterministic: same checkout, same figures.
+another path). ``--keep DIR`` leaves the materialised trees in DIR/<project>/<repository name>
+for debugging (``reviewer scan --root DIR/<project>/<repository name>``). Deterministic: same
+checkout, same figures.
 """
 
 from __future__ import annotations
@@ -374,10 +375,11 @@ def run_scan(root: Path) -> ScanRun:
 
 @contextmanager
 def workdir(keep: Path | None, name: str, checkout: str) -> Iterator[Path]:
-    """``keep/name``, or ``checkout`` in a temporary directory, made empty."""
+    """An empty directory named ``checkout``, as a clone is: in ``keep/name``, or in a
+    temporary directory."""
     if keep is not None:
-        path = keep / name
-        shutil.rmtree(path, ignore_errors=True)
+        shutil.rmtree(keep / name, ignore_errors=True)
+        path = keep / name / checkout
         path.mkdir(parents=True)
         yield path
         return
@@ -821,7 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="list MR007 on valid code and missing/extra columns")
     parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="materialise into DIR/<project> and leave it there")
+                        help="materialise into DIR/<project>/<repository name> and leave it there")
     parser.add_argument("--labels", type=Path, default=LABELS, metavar="DIR",
                         help="labels directory, <project>.csv (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=2, help="projects measured at once (2)")

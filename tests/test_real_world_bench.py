@@ -217,9 +217,12 @@ def test_measure_scans_the_pin_and_compares_with_the_labels(tmp_path: Path) -> N
     assert result.mr007 == 0
 
 
-def test_a_repository_that_is_a_package_is_measured_under_its_own_name(tmp_path: Path) -> None:
+@pytest.mark.parametrize("keep", [False, True], ids=["in a temporary directory", "--keep"])
+def test_a_repository_that_is_a_package_is_measured_under_its_own_name(
+        tmp_path: Path, keep: bool) -> None:
     """seafevents: the top directory is the package its models import by name; a checkout is
-    named after the repository, so the benchmark materialises it under that name too."""
+    named after the repository, so the benchmark materialises it under that name too, kept or
+    not."""
     repo = make_repo(tmp_path / "upstream")
     repo.write("__init__.py", "")
     repo.write("db.py", "from sqlalchemy.orm import declarative_base\nBase = declarative_base()\n")
@@ -240,8 +243,11 @@ def test_a_repository_that_is_a_package_is_measured_under_its_own_name(tmp_path:
     project = Project(name="events", repo="haiwen/seafevents", mirror="seafevents", commit=sha,
                       licence="Apache-2.0", licence_file="LICENSE", split="development",
                       models=("events/models.py",), extract=("events", "db.py", "__init__.py"))
-    result = measure(project, mirrors, [], labels_dir=labels)
+    kept = tmp_path / "kept" if keep else None
+    result = measure(project, mirrors, [], kept, labels_dir=labels)
     assert (result.status, result.mr007, result.matched, result.missing) == ("ok", 0, 1, [])
+    if kept is not None:
+        assert (kept / "events" / "seafevents" / "events" / "models.py").is_file()
 
 
 def test_a_missing_mirror_is_skipped_with_a_note(tmp_path: Path) -> None:
