@@ -375,6 +375,32 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from invenio_db import db
+        from invenio_records.models import Timestamp
+        from invenio_records_resources.records.models import RecordFileBase
+        class Collection(db.Model, Timestamp):
+            __tablename__ = "collections_collection"
+            id = db.Column(db.Integer, primary_key=True)
+        class RDMFileRecord(db.Model, RecordFileBase):
+            __tablename__ = "rdm_records_files"
+        """,
+        [("collections_collection", "created", "created", False, "Timestamp", 8),
+         ("collections_collection", "updated", "updated", False, "Timestamp", 8),
+         ("collections_collection", "id", "id", False, None, 10),
+         ("rdm_records_files", "created", "created", False, "RecordFileBase", 11),
+         ("rdm_records_files", "updated", "updated", False, "RecordFileBase", 11),
+         ("rdm_records_files", "id", "id", False, "RecordFileBase", 11),
+         ("rdm_records_files", "json", "json", True, "RecordFileBase", 11),
+         ("rdm_records_files", "version_id", "version_id", False, "RecordFileBase", 11),
+         ("rdm_records_files", "key", "key", False, "RecordFileBase", 11),
+         ("rdm_records_files", "record_id", "record_id", False, "RecordFileBase", 11),
+         ("rdm_records_files", "object_version_id", "object_version_id", True,
+          "RecordFileBase", 11)],
+        id="invenio-records' own Timestamp mix-in (to 3.x) and invenio-records-resources' "
+           "RecordFileBase (to 0.14.0) (invenio-rdm-records' history)",
+    ),
+    pytest.param(
+        """\
         from flask_sqlalchemy import SQLAlchemy
         from sqlalchemy_mixins import AllFeaturesMixin, TimestampsMixin
         db = SQLAlchemy()
