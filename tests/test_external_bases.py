@@ -535,6 +535,22 @@ SHIPPED_CASES = [
         id="Flask-Lastuser (hasgeek/boxoffice): UserBase2 and TeamBase2 name their tables "
            "('user', 'team'), ProfileBase is coaster's BaseNameMixin with status and userid",
     ),
+    pytest.param(
+        """\
+        from flask_security import RoleMixin, SQLAlchemyUserDatastore, UserMixin
+        class Role(Base, RoleMixin):
+            __tablename__ = "roles"
+            id = Column(Integer, primary_key=True)
+        class User(Base, UserMixin):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+        user_datastore = SQLAlchemyUserDatastore(None, User, Role)
+        """,
+        [("roles", "id", "id", False, None, 8),
+         ("users", "id", "id", False, None, 11)],
+        id="Flask-Security's user datastore is given the mapped classes and builds no table "
+           "(cloudify-manager)",
+    ),
 ]
 
 
