@@ -259,7 +259,8 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         return Classification("credential", "high",
                               f"{result.reason} and {evidence}" if result else evidence)
     marked = [i for i in (0, len(tokens) - 1) if tokens[i] in vocab.encrypted_prefixes]
-    if (len(tokens) > 1 and marked
+    # an integer says whether the rest is encrypted (formshare: project.project_encrypted)
+    if (len(tokens) > 1 and marked and not idents & vocab.integer_types
             and (result is None or (result.category == "credential"
                                     and result.confidence != "high"))):
         # the developer's own judgement, as with an encrypted type (jupyterhub:

@@ -29,6 +29,8 @@ CONFIDENCES: tuple[Confidence, ...] = ("high", "medium", "low")
 
 # Acronym before a capitalised word (HTTPServer -> HTTP), a capitalised or lower word, an
 # acronym at the end, or a bare number; digits stay on the word they follow (line1, s3).
+# a word followed by a number: pin1, password2, key2
+_NUMBERED = re.compile(r"([a-z]{2,})[0-9]+")
 _TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 
 
@@ -148,6 +150,9 @@ class Vocabulary:
     # [split]: words a concatenated token (otpkey, clientsecret) may be split into
     split_words: frozenset[str] = frozenset()
     split_min_token: int = 0
+    # the one-word credentials (pin, password, secret): a numbered copy of one reads as the word
+    # (pin1, password2), where a numbered address or remark is a first and second of a kind
+    numbered_stems: frozenset[str] = frozenset()
     # [credential] qualified_low: a low word that takes the confidence of the credential word
     # right before it (otp_key)
     qualified_low: frozenset[tuple[str, ...]] = frozenset()
@@ -244,6 +249,11 @@ def words(name: str, vocab: Vocabulary) -> tuple[tuple[str, ...], tuple[str, ...
     written: list[str] = []
     for raw in tokenize(name):
         token = _canonical(singular(raw))
+        numbered = _NUMBERED.fullmatch(token)
+        if numbered and numbered[1] in vocab.numbered_stems and token not in vocab.index:
+            # a numbered copy of a word is that word: pyhss's auc.pin1 and pin2 are PINs (a
+            # word of the vocabulary's own, as auth0, stays)
+            token = numbered[1]
         parts = (_segment(token, vocab.split_words)
                  if len(token) >= vocab.split_min_token and token.isalpha()
                  and token not in vocab.split_words and token not in vocab.index else None)
@@ -420,6 +430,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         owned_heads=frozenset(_phrases(data["credential"], "owned_heads")),
         head_owners=frozenset(map(snake_norm, _strs(data["credential"], "head_owners"))),
         split_words=_split_words(terms, data["split"], neg),
+        numbered_stems=frozenset(term.tokens[0] for term in terms if len(term.tokens) == 1
+                                 and term.category == "credential" and not term.configured),
         split_min_token=int(data["split"]["min_token"]),
         qualified_low=frozenset(_phrases(data["credential"], "qualified_low")),
         hashed_types=frozenset(_strs(types, "hashed")),

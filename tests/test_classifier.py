@@ -329,6 +329,29 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("admin_pin", "String(80)", _c("credential", "high", "name 'admin_pin'"),
                      id="a PIN as the head noun (xivo-dao: conference.admin_pin)"),
         pytest.param("pin", "db.Integer", None, id="a GPIO pin is a number (mycodo: output.pin)"),
+        pytest.param("pin1", "String(20)", _c("credential", "high", "name token 'pin1'"),
+                     id="a numbered PIN is a PIN (pyhss: auc.pin1)"),
+        pytest.param("password2", "String", _c("credential", "high", "name token 'password2'"),
+                     id="a numbered password is a password"),
+        pytest.param("address1", "String", None,
+                     id="negative: only a credential word reads through its number (funnel: "
+                        "venue.address1)"),
+        pytest.param("auth0_id", "String",
+                     _c("quasi_identifier", "medium", "name 'auth0_id'"),
+                     id="a vocabulary word with a number stays itself (airweave: user.auth0_id)"),
+        pytest.param("ki", "String(32)", _c("credential", "high", "name token 'ki'"),
+                     id="a SIM's authentication key (pyhss: auc.ki)"),
+        pytest.param("opc", "String(32)", _c("credential", "high", "name token 'opc'"),
+                     id="a SIM's operator variant key (pyhss: auc.opc)"),
+        pytest.param("project_encrypted", "INTEGER", None,
+                     id="negative: an integer says whether it is encrypted (formshare: "
+                        "project.project_encrypted)"),
+        pytest.param("config_encrypted", "Text",
+                     _c("credential", "high", "name token 'encrypted'"),
+                     id="text named encrypted is the encrypted value"),
+        pytest.param("_secrets_provider_fk", None, None,
+                     id="negative: a foreign key to the secrets provider (cloudify-manager: "
+                        "secrets._secrets_provider_fk)"),
         pytest.param("pin_saved_session_ip", "Boolean", None,
                      id="pin as a verb on a flag (skyvern)"),
         pytest.param("github_pat", "String(80)", _c("credential", "medium", "name token 'pat'"),
@@ -1924,6 +1947,26 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("gear", "nickname"), (None, None, None),
             id="negative: a bike's nickname is no person's (endurain)"),
         pytest.param("""
+            class Speaker(Base):
+                __tablename__ = "speaker"
+                id = Column(Integer, primary_key=True)
+                name = Column(String, nullable=False)
+                email = Column(String)
+                twitter = Column(String)
+                github = Column(String)
+            """, ("speaker", "twitter"),
+            ("direct_identifier", "medium", "name token 'twitter'"),
+            id="a speaker's Twitter handle is a person's (open-event-server)"),
+        pytest.param("""
+            class Setting(Base):
+                __tablename__ = "settings"
+                id = Column(Integer, primary_key=True)
+                app_name = Column(String)
+                twitter_url = Column(String)
+                github_url = Column(String)
+            """, ("settings", "twitter_url"), (None, None, None),
+            id="negative: the site's own Twitter link is no person's (open-event-server)"),
+        pytest.param("""
             class Person(Base):
                 __tablename__ = "persons"
                 id = Column(Integer, primary_key=True)
@@ -2316,6 +2359,17 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("clientapplication", "ip"),
             ("direct_identifier", "high", "name token 'ip'"),
             id="the table's name says whose: a client's IP"),
+        pytest.param("""
+            class Visit(Base):
+                __tablename__ = "visits"
+                id = Column(String, primary_key=True)
+                campaign_id = Column(Integer)
+                count = Column(Integer)
+                ip = Column(String)
+                first_seen = Column(DateTime)
+            """, ("visits", "ip"),
+            ("direct_identifier", "high", "name token 'ip'"),
+            id="a table of visits records its visitors' IPs (king-phisher)"),
         pytest.param("""
             class IpAddress(Base):
                 __tablename__ = "ip_addresses"
