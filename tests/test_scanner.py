@@ -335,6 +335,26 @@ CASES = [
         id="Flask-SQLAlchemy: a subclass with its own primary key gets its own table",
     ),
     pytest.param(
+        {"app/m.py": textwrap.dedent("""\
+            from flask_sqlalchemy import SQLAlchemy
+            db = SQLAlchemy()
+            class Payload(db.Model):
+                __tablename__ = "payloads"
+                id = db.Column(db.Integer, primary_key=True)
+            class SCEPPayload(Payload):
+                id = db.Column(db.Integer, db.ForeignKey("payloads.id"), primary_key=True)
+                challenge = db.Column(db.String)
+            class PEMPayload(SCEPPayload):
+                __mapper_args__ = {"polymorphic_identity": "pem"}
+            """)},
+        "flask-sqlalchemy",
+        [Row("payloads", "id", "Payload", "id", 5, nullable=False),
+         Row("scep_payload", "id", "SCEPPayload", "id", 7, nullable=False),
+         Row("scep_payload", "challenge", "SCEPPayload", "challenge", 8)],
+        id="Flask-SQLAlchemy: a joined subclass of a class with a literal __tablename__ is named "
+           "for itself, not its parent (commandment)",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             class Conn(Base):
                 __tablename__ = "conns"
@@ -855,6 +875,24 @@ def test_renamed_label_imports_in_every_block_are_read(block: str) -> None:
     ]
 
 ERROR_CASES = [
+    pytest.param(
+        {"app/m.py": textwrap.dedent("""\
+            from flask_sqlalchemy import SQLAlchemy
+            db = SQLAlchemy()
+            class Payload(db.Model):
+                __tablename__ = "payloads"
+                id = db.Column(db.Integer, primary_key=True)
+            class SCEPPayload(Payload):
+                id = db.Column(db.Integer, db.ForeignKey("payloads.id"), primary_key=True)
+                challenge = db.Column(db.String)
+            """)},
+        None,
+        [("app/m.py", 6, r"^class SCEPPayload declares its own primary key but no __tablename__, "
+          r"so it maps a table of its own beside Payload's \(joined-table inheritance\), named "
+          r"at import time; set table-naming = \"flask-sqlalchemy\"")],
+        id="a subclass with its own primary key and no table name is not folded into its "
+           "parent's table: SQLAlchemy would refuse it (commandment)",
+    ),
     pytest.param(
         {"app/associable.py": textwrap.dedent("""\
             from sqlalchemy import Column, ForeignKey, Table
