@@ -339,6 +339,12 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("auth0_id", "String",
                      _c("quasi_identifier", "medium", "name 'auth0_id'"),
                      id="a vocabulary word with a number stays itself (airweave: user.auth0_id)"),
+        pytest.param("licenses_batch_token", "String", None,
+                     id="negative: a batch token pages an API's results (commandment: "
+                        "vpp_accounts.licenses_batch_token)"),
+        pytest.param("device_udid", "String(40)",
+                     _c("quasi_identifier", "medium", "name token 'udid'"),
+                     id="an Apple device's UDID (commandment: device_users.device_udid)"),
         pytest.param("ki", "String(32)", _c("credential", "high", "name token 'ki'"),
                      id="a SIM's authentication key (pyhss: auc.ki)"),
         pytest.param("opc", "String(32)", _c("credential", "high", "name token 'opc'"),
