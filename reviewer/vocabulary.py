@@ -29,9 +29,9 @@ CONFIDENCES: tuple[Confidence, ...] = ("high", "medium", "low")
 
 # Acronym before a capitalised word (HTTPServer -> HTTP), a capitalised or lower word, an
 # acronym at the end, or a bare number; digits stay on the word they follow (line1, s3).
+_TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 # a word followed by a number: pin1, password2, key2
 _NUMBERED = re.compile(r"([a-z]{2,})[0-9]+")
-_TOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
