@@ -192,19 +192,20 @@ class TableNames(ColumnCalls):
                                         clsname=cls.name, owner=node) if derived else None
             if name is not None:
                 return name
-        if (parent is not None and own_key and not joined and cls.tablename_kind != "declared"
-                and "__tablename__" not in cls.names):
-            # SQLAlchemy refuses a primary key on a subclass that shares its parent's table, so
-            # this one maps its own, named by whatever names the application's tables
-            # (Flask-SQLAlchemy: commandment's SCEPPayload(Payload) is "scep_payload")
-            self.error(node.path, cls.line,
-                       f"class {cls.name} declares its own primary key but no __tablename__, so "
-                       f"it maps a table of its own beside {parent.facts.name}'s (joined-table "
-                       "inheritance), named at import time; set table-naming = "
-                       "\"flask-sqlalchemy\" (or \"snake_case\", or a template of the class "
-                       "name) in [tool.masking-reviewer], or give the class a __tablename__")
-            return None
         if parent is not None and cls.tablename_kind != "declared" and not joined:
+            if own_key and "__tablename__" not in cls.names:
+                # SQLAlchemy refuses a primary key on a subclass that shares its parent's
+                # table, so this one maps its own, named by whatever names the application's
+                # tables (Flask-SQLAlchemy: commandment's SCEPPayload(Payload) is
+                # "scep_payload")
+                self.error(node.path, cls.line,
+                           f"class {cls.name} declares its own primary key but no "
+                           "__tablename__, so it maps a table of its own beside "
+                           f"{parent.facts.name}'s (joined-table inheritance), named at import "
+                           "time; set table-naming = \"flask-sqlalchemy\" (or \"snake_case\", "
+                           "or a template of the class name) in [tool.masking-reviewer], or "
+                           "give the class a __tablename__")
+                return None
             shared = self.table_of(parent)  # single-table inheritance
             if shared is None and id(parent) in self._queried:
                 self._queried.add(id(node))
