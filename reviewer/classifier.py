@@ -29,6 +29,7 @@ from reviewer.name_verdicts import (
     long_storage,
     material_body,
     ruled_out,
+    text_types,
     type_idents,
 )
 from reviewer.table_context import Context, audit_stamps, is_person_table, table_context
@@ -126,7 +127,7 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
                        vocab: Vocabulary) -> Classification | None:
     """Words that say nothing alone but describe a person in this row."""
     snake = snake_norm(name)
-    kind = sorted(idents & vocab.by_name_types)
+    kind = sorted(text_types(idents, vocab))
     listed = idents & vocab.json_types
     sender = snake in vocab.sender_names
     if (context.message_table and snake in vocab.message_headers and not column.foreign_key
@@ -155,7 +156,8 @@ def _person_by_context(base: Classification | None, name: str, column: Column,
     if column.foreign_key or not kind:
         return None
     if (context.visit and context.visit != column.column and snake in vocab.visit_words
-            and (base is None or base.category == "quasi_identifier")):
+            and (base is None or base.category == "quasi_identifier")
+            and _a_visitors_row(context, vocab)):
         return Classification("quasi_identifier", "medium",
                               f"name '{snake_case(name)}', sibling '{context.visit}': where and "
                               "on what a person visited from")
@@ -217,6 +219,19 @@ def _a_persons_address(qualifiers: tuple[str, ...], context: Context, vocab: Voc
         # `clientapplication` is one word to the splitter: its head says whose
         or any(t.startswith(q) for t in normalize(context.table)
                for q in vocab.person_ip_qualifiers))
+
+
+def _a_visitors_row(context: Context, vocab: Vocabulary) -> bool:
+    """The row's address (``context.visit``) is a visitor's, so its country and operating
+    system are where and on what a person visited from; a managed host's, device's or
+    gateway's are the machine's own (faraday: host.os; enms: device.operating_system)."""
+    words = normalize(context.visit or "")
+    if "agent" in words:
+        return True  # a user agent is a person's browser
+    if normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers):
+        return False
+    return _a_persons_address(tuple(w for w in words if w not in _ADDRESS_WORDS), context,
+                              vocab)
 
 
 # a sibling address names no one: amphora.ha_ip beside .vrrp_ip is a machine's pair
@@ -292,18 +307,18 @@ def classify_in_context(column: Column, context: Context | None = None,
         actor = tokens[:-2]
     if (base is None and ((actor and actor[-1] in vocab.by_verbs) or (
             snake_norm(name) in vocab.by_nouns and not column.foreign_key))
-            and idents & vocab.by_name_types):
+            and text_types(idents, vocab)):
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
     if (base is None and context.audit and not column.foreign_key
-            and snake_norm(name) in vocab.audit_actors and idents & vocab.by_name_types):
+            and snake_norm(name) in vocab.audit_actors and text_types(idents, vocab)):
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column in "
                               f"'{context.table}', a record of what happened: who did it, by "
                               "name")
     if (base is None and snake_norm(name) in vocab.idp_subjects and not column.foreign_key
-            and idents & vocab.by_name_types):
+            and text_types(idents, vocab)):
         return Classification("quasi_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: a "
                               "person's subject at an identity provider")
@@ -311,7 +326,7 @@ def classify_in_context(column: Column, context: Context | None = None,
             and snake_norm(name) in vocab.tenant_owner_names and not column.foreign_key):
         return None  # no accounts are kept here: the owner is a tenant (glance, ironic)
     if (base is None and not column.foreign_key and not column.primary_key
-            and idents & vocab.by_name_types
+            and text_types(idents, vocab)
             and (((context.no_people or context.numbered_people)
                   and snake_norm(name) in vocab.external_account_names)
                  or (context.no_people and context.scoped
@@ -341,7 +356,7 @@ def classify_in_context(column: Column, context: Context | None = None,
                                   "user in")
         alive = login or context.activity
         if (column.primary_key and snake in ("id", "uuid") and alive and not context.session_key
-                and not context.secret_sibling and idents & vocab.by_name_types):
+                and not context.secret_sibling and text_types(idents, vocab)):
             # no session_id beside it: the string key is the session's id (king-phisher:
             # authenticated_sessions.id, os.urandom in base64, beside last_seen)
             return Classification("credential", "high", f"string primary key {where}, sibling "
@@ -424,7 +439,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     if (base is None and column.primary_key and tokens in (("id",), ("uuid",))
             and context.secret_table and context.expiry
             and (context.owner or normalize(context.table)[-1:] == ("token",))
-            and not context.secret_sibling and idents & vocab.by_name_types):
+            and not context.secret_sibling and text_types(idents, vocab)):
         # pagure: tokens.id = id_generator(64) is the API token, no other column holds it,
         # and it expires and belongs to a user (ckan's api_token.id has no expiry: a JWT's id;
         # barbican's secrets.id belongs to no user: the secret is in encrypted_data); a row of
@@ -570,7 +585,7 @@ def classify_columns(columns: Sequence[Column], vocab: Vocabulary | None = None
     # A string user_id cannot point at users keyed by number (privacyidea's user_id is the
     # person's ID in an LDAP or SQL user store; ckan's users have text keys, so its don't).
     numbered = people and not any(
-        c.primary_key and type_idents(c.type) & vocab.by_name_types
+        c.primary_key and text_types(type_idents(c.type), vocab)
         and is_person_table(table, c.class_name, vocab)
         for table, cols in by_table.items() for c in cols)
     stamped = audit_stamps(columns)

@@ -63,6 +63,18 @@ def type_idents(type_expr: str | None) -> frozenset[str]:
     return frozenset(_IDENT.findall(type_expr or "")) if type_expr else frozenset()
 
 
+def text_types(idents: frozenset[str], vocab: Vocabulary) -> frozenset[str]:
+    """The text types among a column's type identifiers: a shipped one (``String``, ``Text``)
+    or a size or case of one (eNMS's ``SmallString``, dify's ``LongText``, ``CIText``)."""
+    return frozenset(i for i in idents if i in vocab.by_name_types or _sized_text(i, vocab))
+
+
+def _sized_text(ident: str, vocab: Vocabulary) -> bool:
+    parts = normalize(ident)
+    return (len(parts) == 2 and parts[0] in vocab.by_name_type_sizes
+            and parts[1] in ("string", "text"))
+
+
 def _describe(m: Match, written: tuple[str, ...]) -> str:
     # Quote the column's own words (notes, not the singular we compared).
     if m.term.configured:

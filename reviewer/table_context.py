@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewer.name_verdicts import Match, classify, name_matches, type_idents
+from reviewer.name_verdicts import Match, classify, name_matches, text_types, type_idents
 from reviewer.types import Column
 from reviewer.vocabulary import (
     Vocabulary,
@@ -125,7 +125,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
                     if no_people and (n in vocab.external_account_names
                                       or (scoped and n in vocab.scoped_account_names))
                     and not c.foreign_key and not c.primary_key
-                    and type_idents(c.type) & vocab.by_name_types),
+                    and text_types(type_idents(c.type), vocab)),
                    None)
     return Context(
         table=table,

@@ -103,6 +103,7 @@ class Vocabulary:
     org_tables: frozenset[tuple[str, ...]] = frozenset()
     author_siblings: frozenset[str] = frozenset()
     by_name_types: frozenset[str] = frozenset()
+    by_name_type_sizes: frozenset[str] = frozenset()
     by_verbs: frozenset[str] = frozenset()
     by_nouns: frozenset[str] = frozenset()
     person_only: frozenset[tuple[str, ...]] = frozenset()
@@ -385,6 +386,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         org_tables=frozenset(_phrases(ctx, "org_tables")),
         author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
+        by_name_type_sizes=frozenset(_strs(ctx, "by_name_type_sizes")),
         by_verbs=frozenset(map(singular, _strs(ctx, "by_verbs"))),
         by_nouns=frozenset(map(snake_norm, _strs(ctx, "by_nouns"))),
         person_only=frozenset(_phrases(ctx, "person_only")),

@@ -2065,6 +2065,43 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
              "by name"),
             id="a creator kept as text names who made the row (gnocchi: metric.creator; enms)"),
         pytest.param("""
+            class Pool(Base):
+                __tablename__ = "pool"
+                id = Column(Integer, primary_key=True)
+                creator = Column(db.SmallString)
+                description = Column(db.LargeString)
+            """, ("pool", "creator"),
+            ("direct_identifier", "medium", "name 'creator' on a SmallString column: who did "
+             "it, by name"),
+            id="a size of a string type is text (enms: pool.creator is db.SmallString)"),
+        pytest.param("""
+            class Change(Base):
+                __tablename__ = "changes"
+                changeid = Column(Integer, primary_key=True)
+                committer = Column(String(255))
+                revision = Column(String(255))
+            """, ("changes", "committer"),
+            ("direct_identifier", "medium", "name 'committer' on a String column: who did it, "
+             "by name"),
+            id="a committer kept as text names who committed (buildbot: changes.committer)"),
+        pytest.param("""
+            class Message(Base):
+                __tablename__ = "messages"
+                id = Column(Integer, primary_key=True)
+                updated_by = Column(LongText)
+                created_by_role = Column(EnumText(CreatorUserRole))
+            """, ("messages", "updated_by"),
+            ("direct_identifier", "medium", "name 'updated_by' on a LongText column: who did "
+             "it, by name"),
+            id="MySQL's LONGTEXT is text (dify: LongText)"),
+        pytest.param("""
+            class Message(Base):
+                __tablename__ = "messages"
+                id = Column(Integer, primary_key=True)
+                created_by = Column(EnumText(CreatorUserRole))
+            """, ("messages", "created_by"), (None, None, None),
+            id="negative: a choice kept as text is no name (dify: EnumText)"),
+        pytest.param("""
             class SyncObject(Base):
                 __tablename__ = "sync_objects"
                 id = Column(Integer, primary_key=True)
@@ -2176,6 +2213,23 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 device_type = Column(String(255))
             """, ("devices", "device_type"), (None, None, None),
             id="negative: a network device's type beside its address (craton)"),
+        pytest.param("""
+            class Device(Base):
+                __tablename__ = "device"
+                id = Column(Integer, primary_key=True)
+                ip_address = Column(String(64))
+                operating_system = Column(String(64))
+                os_version = Column(String(64))
+            """, ("device", "operating_system"), (None, None, None),
+            id="negative: a managed network device's operating system (enms: device)"),
+        pytest.param("""
+            class Host(Base):
+                __tablename__ = "host"
+                id = Column(Integer, primary_key=True)
+                ip = Column(Text)
+                os = Column(Text)
+            """, ("host", "os"), (None, None, None),
+            id="negative: a scanned host's os beside its address (faraday: host.os)"),
         pytest.param("""
             class Instance(Base):
                 __tablename__ = "instances"
