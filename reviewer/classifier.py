@@ -29,6 +29,7 @@ from reviewer.name_verdicts import (
     long_storage,
     material_body,
     ruled_out,
+    scalars,
     text_types,
     type_idents,
 )
@@ -280,7 +281,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     if ignored_name(name, vocab):
         return None
     idents = type_idents(column.type)
-    if idents & (vocab.flag_types | vocab.scalar_types):
+    if idents & vocab.flag_types or scalars(idents, vocab):
         # a flag, a number or a date holds no secret whatever its table; a number is a
         # person's only in a person's row (zou: person.position, but forums.position orders)
         if base is not None and base.category in ("direct_identifier", "quasi_identifier"):
@@ -671,7 +672,8 @@ def _like_labelled(column: Column, found: Classification | None,
                    vocab: Vocabulary) -> Classification | None:
     if found is not None and (found.category != "credential" or found.confidence != "low"):
         return found
-    if type_idents(column.type) & (vocab.flag_types | vocab.scalar_types):
+    if (type_idents(column.type) & vocab.flag_types
+            or scalars(type_idents(column.type), vocab)):
         return found
     twin = labelled.get(core_tokens(column.column, vocab))
     if twin is None or twin.key == column.key:

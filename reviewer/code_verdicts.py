@@ -18,6 +18,7 @@ from reviewer.name_verdicts import (
     classify,
     ignored_name,
     ruled_out,
+    scalars,
     type_idents,
 )
 from reviewer.types import (
@@ -144,7 +145,7 @@ def open_to_code(column: Column, vocab: Vocabulary | None = None) -> bool:
     if idents & vocab.flag_types:
         return False
     name = column.attribute or column.column
-    scalar = idents & vocab.scalar_types
+    scalar = scalars(idents, vocab)
     if scalar and not (scalar <= vocab.integer_types and _named_credential(name, vocab)):
         return False
     if ignored_name(name, vocab):

@@ -69,6 +69,14 @@ def text_types(idents: frozenset[str], vocab: Vocabulary) -> frozenset[str]:
     return frozenset(i for i in idents if i in vocab.by_name_types or _sized_text(i, vocab))
 
 
+def scalars(idents: frozenset[str], vocab: Vocabulary) -> frozenset[str]:
+    """The number and date types among a column's type identifiers: a shipped one
+    (``Integer``, ``DateTime``) or a project's own date-and-time type, named so (phoenix's
+    ``UtcTimeStamp``, mobilic's ``DateTimeStoredAsUTC``)."""
+    return frozenset(i for i in idents if i in vocab.scalar_types
+                     or contains_any(normalize(i), vocab.scalar_phrases))
+
+
 def _sized_text(ident: str, vocab: Vocabulary) -> bool:
     parts = normalize(ident)
     return (len(parts) == 2 and parts[0] in vocab.by_name_type_sizes
@@ -225,7 +233,7 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
                               f"name '{snake_case(name)}' on a {mapping[0]} column: an ID "
                               "token's claims, decoded (who the person is), not the signed "
                               "token")
-    scalar = sorted(idents & vocab.scalar_types)
+    scalar = sorted(scalars(idents, vocab))
     if scalar and result is not None and result.category in ("credential", "free_text") and not (
         # n6: user_spent_mfa_code.mfa_code, an Integer: a one-time code is a number
         result.category == "credential" and result.confidence == "high"

@@ -58,10 +58,11 @@ def _scalar(column: Column) -> bool:
 def _scalar_type(type_expr: str) -> bool:
     """Whether a type takes no placeholder string; by type, as written: suggesting rules asks
     once per candidate, thousands of times over a few dozen types."""
+    from reviewer.name_verdicts import scalars
     from reviewer.vocabulary import load_vocabulary
 
-    idents = set(_IDENT.findall(type_expr))
-    return bool(idents & load_vocabulary().scalar_types)
+    idents = frozenset(_IDENT.findall(type_expr))
+    return bool(scalars(idents, load_vocabulary()))
 
 
 def _unique_alternative(column: Column, category: Category | None) -> str:

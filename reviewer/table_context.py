@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewer.name_verdicts import Match, classify, name_matches, text_types, type_idents
+from reviewer.name_verdicts import (
+    Match,
+    classify,
+    name_matches,
+    scalars,
+    text_types,
+    type_idents,
+)
 from reviewer.types import Column
 from reviewer.vocabulary import (
     Vocabulary,
@@ -95,7 +102,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
     # expires_at as written, or a date or time named for the expiry (expiry_datetime)
     expiry = next((c.column for n, c in names.items() if n in vocab.expiry_siblings
                    or (n.split("_", 1)[0] in vocab.expiry_heads
-                       and type_idents(c.type) & vocab.scalar_types)), None)
+                       and scalars(type_idents(c.type), vocab))), None)
     owner = next((c for c in columns if c.foreign_key and _person_fk(c.foreign_key, vocab)),
                  None)
     # a salt is a low guess alone, but next to a hash it says what the hash verifies; a

@@ -146,6 +146,7 @@ class Vocabulary:
     # credentials an integer may hold (a one-time code), and the integer types
     numeric_credentials: frozenset[tuple[str, ...]] = frozenset()
     integer_types: frozenset[str] = frozenset()
+    scalar_phrases: frozenset[tuple[str, ...]] = frozenset()
     owned_heads: frozenset[tuple[str, ...]] = frozenset()
     head_owners: frozenset[str] = frozenset()
     # [split]: words a concatenated token (otpkey, clientsecret) may be split into
@@ -426,6 +427,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         numeric_identifiers=frozenset(_phrases(data["direct_identifier"], "numbers")),
         numeric_credentials=frozenset(_phrases(data["credential"], "numbers")),
         integer_types=frozenset(_strs(types, "integer")),
+        scalar_phrases=frozenset(_phrases(types, "scalar_phrases")),
         head_only=frozenset((*_phrases(data["direct_identifier"], "head_only"),
                              *_phrases(data["credential"], "head_only"),
                              *_phrases(data["quasi_identifier"], "head_only"))),

@@ -2055,6 +2055,24 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("quasi_identifier", "medium", "name token 'organisation'"),
             id="a volunteer's organisation is their employer (onegov)"),
         pytest.param("""
+            class UserDiversity(Base):
+                __tablename__ = "diversity"
+                user_id = Column(Integer, ForeignKey("user.id"), primary_key=True)
+                age = Column(String)
+                ethnicity = Column(String)
+                sexuality = Column(String)
+            """, ("diversity", "age"), ("quasi_identifier", "medium", "name token 'age'"),
+            id="an age beside an ethnicity is a person's (emfcamp: diversity.age)"),
+        pytest.param("""
+            class UserDiversity(Base):
+                __tablename__ = "diversity"
+                user_id = Column(Integer, ForeignKey("user.id"), primary_key=True)
+                disability = Column(String)
+                sexuality = Column(String)
+            """, ("diversity", "sexuality"), ("quasi_identifier", "medium",
+                                              "name token 'sexuality'"),
+            id="a person's sexuality (emfcamp: diversity.sexuality)"),
+        pytest.param("""
             class Metric(Base):
                 __tablename__ = "metric"
                 id = Column(String(36), primary_key=True)
@@ -2983,6 +3001,24 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                                          "last_login = Column(TZDateTime)"),
                      ("admin", "last_login"), (None, None, None),
                      id="negative: a person's last login date is when, not who"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "user"
+                id = Column(Integer, primary_key=True)
+                password = Column(String(255))
+                password_update_time = Column(DateTimeStoredAsUTC, nullable=True)
+                latest_token_revocation_time = Column(DateTimeStoredAsUTC)
+            """, ("user", "password_update_time"), (None, None, None),
+            id="negative: a project's own date-and-time type holds no password "
+               "(mobilic: DateTimeStoredAsUTC)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "user"
+                id = Column(Integer, primary_key=True)
+                password = Column(String(255))
+                latest_token_revocation_time = Column(DateTimeStoredAsUTC)
+            """, ("user", "latest_token_revocation_time"), (None, None, None),
+            id="negative: a token's revocation time, in a project's own date type (mobilic)"),
         pytest.param("""
             class User(Base):
                 __tablename__ = "Users"
