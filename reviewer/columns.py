@@ -453,6 +453,18 @@ class ColumnBuilder(ModuleLevel):
         if bad and (looks_mapped or any(self.columnish(path, s) for s in cls.stmts)):
             for owner, base in bad:
                 qual = owner.external_quals.get(base)
+                if qual == "builtins.None":
+                    declared = self.resolver.repo_qual(owner.path, base)
+                    self.error(owner.path, owner.facts.line,
+                               f"class {owner.facts.name}: base class {base!r} is bound to "
+                               "None by the module that defines it, so the code must rebind it "
+                               f"when it runs (a function's `global {base}`, say), and which "
+                               "class it is, and its columns, cannot be read; bind the base at "
+                               "module level (`Base = declarative_base()`)" + (
+                                   f', or declare it in external-bases: "{declared}" = '
+                                   '{ kind = "declarative-base", columns = [] } when it adds '
+                                   "no column" if declared else ""))
+                    continue
                 if qual is not None and qual.startswith("builtins.None."):
                     self.error(owner.path, owner.facts.line,
                                f"class {owner.facts.name}: base class {base!r} is an attribute "

@@ -910,10 +910,12 @@ class Resolver:
                 node.declarative = True
             node.sqlmodel = node.sqlmodel or parent.sqlmodel
             node.gino = node.gino or parent.gino
-        elif ref.kind == "external" and ref.qual.startswith("builtins.None."):
+        elif ref.kind == "external" and (ref.qual == "builtins.None"
+                                         or ref.qual.startswith("builtins.None.")):
             # `db = None` at module level, rebound by a function (`global db`) when the app
-            # starts: docassemble's 2017-2022 `class UserModel(db.Model, UserMixin)`. None has
-            # no attributes, so the base is whatever the code binds later: unreadable
+            # starts: docassemble's 2017-2022 `class UserModel(db.Model, UserMixin)`, and
+            # Assembl's `Base = None`, bound by configure_engine(). The base is whatever the
+            # code binds later: unreadable, unless external-bases declares it
             node.bad_bases.append(base)
             node.external_quals[base] = ref.qual
         elif ref.kind == "external" and self.externals.declares(ref.qual):

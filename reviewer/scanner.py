@@ -472,6 +472,15 @@ class _ModuleBuilder:
             if len(small.targets) == 1:
                 target = dotted(small.targets[0].target)
                 value = small.value
+            elif dotted(small.value) is not None:
+                # `Base = TimestampedBase = None` (Assembl's lib/sqla.py): each name is that
+                # object. Only a name's value is shared so; a call's (a Table) is one object
+                # the reader would otherwise count twice.
+                for t in small.targets:
+                    name = dotted(t.target)
+                    if name is not None and "." not in name:
+                        self.names.append(name)
+                        self.module_binding(name, small.value)
             for t in small.targets:
                 if isinstance(t.target, (cst.Tuple, cst.List)):
                     self.unpack(t.target, small)

@@ -1599,6 +1599,47 @@ def test_a_base_bound_to_none_and_rebound_at_run_time_blocks() -> None:
         "[tool.masking-reviewer.external-bases]")]
 
 
+ASSEMBL_SQLA = (
+    "from sqlalchemy.orm import declarative_base\n"
+    "Base = TimestampedBase = None\n\n"
+    "def declarative_bases(metadata):\n"
+    "    return (declarative_base(metadata=metadata), declarative_base(metadata=metadata))\n\n"
+    "def configure_engine(metadata):\n"
+    "    global Base, TimestampedBase\n"
+    "    Base, TimestampedBase = declarative_bases(metadata)\n")
+ASSEMBL_MODELS = ("from sqlalchemy import Column, Integer, LargeBinary\n"
+                  "from app.lib.sqla import Base\n\n"
+                  "class User(Base):\n"
+                  "    __tablename__ = 'user'\n"
+                  "    id = Column(Integer, primary_key=True)\n"
+                  "    password = Column(LargeBinary(115))\n")
+
+
+def test_a_bare_base_bound_to_none_names_the_entry_that_reads_it() -> None:
+    """Assembl: lib/sqla.py binds `Base = TimestampedBase = None` and configure_engine()
+    rebinds both (`global Base`). The error said the base could not be found in the
+    repository; it now says what binds it, and the printed entry, pasted, reads the models."""
+    files = {"app/lib/__init__.py": "", "app/lib/sqla.py": ASSEMBL_SQLA,
+             "app/models.py": ASSEMBL_MODELS}
+    inventory = _scan(files)
+    assert inventory.columns == ()
+    assert [(e.path, e.line, e.message) for e in inventory.errors] == [(
+        "app/models.py", 4,
+        "class User: base class 'Base' is bound to None by the module that defines it, so the "
+        "code must rebind it when it runs (a function's `global Base`, say), and which class "
+        "it is, and its columns, cannot be read; bind the base at module level (`Base = "
+        "declarative_base()`), or declare it in external-bases: \"app.lib.sqla.Base\" = { kind = "
+        "\"declarative-base\", columns = [] } when it adds no column")]
+    entry = re.search(r'external-bases: (".*?\}) when', inventory.errors[0].message)
+    assert entry is not None
+    tree = MemoryTree({"app/vis.py": VIS, **files,
+                       ".masking-reviewer.toml": "[external-bases]\n" + entry.group(1) + "\n"})
+    declared = build_inventory(tree, load_config("/repo", tree), use_cache=False)
+    assert declared.errors == ()
+    assert [(c.table, c.column) for c in declared.columns] == [("user", "id"),
+                                                                ("user", "password")]
+
+
 @pytest.mark.parametrize(("body", "errors"), [
     pytest.param(
         # Kallithea's model of a dropped table, kept by name only
