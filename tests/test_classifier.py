@@ -342,6 +342,12 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("licenses_batch_token", "String", None,
                      id="negative: a batch token pages an API's results (commandment: "
                         "vpp_accounts.licenses_batch_token)"),
+        pytest.param("accepted_cookies", "Text()", None,
+                     id="negative: the cookies a person consented to (assembl: "
+                        "agent_status_in_discussion.accepted_cookies)"),
+        pytest.param("sexuality", "String", _c("quasi_identifier", "medium",
+                                               "name token 'sexuality'"),
+                     id="a person's sexuality (emfcamp: diversity.sexuality)"),
         pytest.param("device_udid", "String(40)",
                      _c("quasi_identifier", "medium", "name token 'udid'"),
                      id="an Apple device's UDID (commandment: device_users.device_udid)"),
