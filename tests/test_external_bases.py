@@ -155,6 +155,20 @@ SHIPPED_CASES = [
     ),
     pytest.param(
         """\
+        from social_sqlalchemy.storage import SQLAlchemyCodeMixin, SQLAlchemyMixin
+        class Code(Base, SQLAlchemyMixin, SQLAlchemyCodeMixin):
+            __tablename__ = "social_auth_code"
+            verified = Column(Boolean)
+        """,
+        [("social_auth_code", "id", "id", False, "SQLAlchemyCodeMixin", 6),
+         ("social_auth_code", "email", "email", True, "SQLAlchemyCodeMixin", 6),
+         ("social_auth_code", "code", "code", True, "SQLAlchemyCodeMixin", 6),
+         ("social_auth_code", "verified", "verified", True, None, 8)],
+        id="python-social-auth's SQLAlchemy code mixin brings the e-mail and its validation "
+           "code (assembl: social_auth_code)",
+    ),
+    pytest.param(
+        """\
         from authlib.oidc.core import AuthorizationCodeMixin
         class AuthorizationCode(Base, AuthorizationCodeMixin):
             __tablename__ = "authorization_code"
