@@ -25,11 +25,11 @@ from reviewer.name_verdicts import (
     best_match,
     classify,
     core_tokens,
+    flag_or_scalar,
     ignored_name,
     long_storage,
     material_body,
     ruled_out,
-    scalars,
     text_types,
     type_idents,
 )
@@ -90,9 +90,7 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                     return None  # a volume's display_name, a PCI address: a machine's
             machine_named = (best.start > 0
                              and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
-            if best.term.tokens[0] == "ip" and (
-                    machine_named
-                    or normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers)):
+            if best.term.tokens[0] == "ip" and (machine_named or _machine_table(context, vocab)):
                 return None  # host_ip, servers.ip: a machine's address
             if best.term.tokens == ("address",) and machine_named:
                 postal = next((part for stem, part in context.postal_parts
@@ -229,10 +227,15 @@ def _a_visitors_row(context: Context, vocab: Vocabulary) -> bool:
     words = normalize(context.visit or "")
     if "agent" in words:
         return True  # a user agent is a person's browser
-    if normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers):
+    if _machine_table(context, vocab):
         return False
     return _a_persons_address(tuple(w for w in words if w not in _ADDRESS_WORDS), context,
                               vocab)
+
+
+def _machine_table(context: Context, vocab: Vocabulary) -> bool:
+    """The table's head noun names a machine (jupyterhub: servers; faraday: host)."""
+    return normalize(context.table)[-1:] in _singletons(vocab.machine_ip_qualifiers)
 
 
 # a sibling address names no one: amphora.ha_ip beside .vrrp_ip is a machine's pair
@@ -281,7 +284,7 @@ def classify_in_context(column: Column, context: Context | None = None,
     if ignored_name(name, vocab):
         return None
     idents = type_idents(column.type)
-    if idents & vocab.flag_types or scalars(idents, vocab):
+    if flag_or_scalar(idents, vocab):
         # a flag, a number or a date holds no secret whatever its table; a number is a
         # person's only in a person's row (zou: person.position, but forums.position orders)
         if base is not None and base.category in ("direct_identifier", "quasi_identifier"):
@@ -672,8 +675,7 @@ def _like_labelled(column: Column, found: Classification | None,
                    vocab: Vocabulary) -> Classification | None:
     if found is not None and (found.category != "credential" or found.confidence != "low"):
         return found
-    if (type_idents(column.type) & vocab.flag_types
-            or scalars(type_idents(column.type), vocab)):
+    if flag_or_scalar(type_idents(column.type), vocab):
         return found
     twin = labelled.get(core_tokens(column.column, vocab))
     if twin is None or twin.key == column.key:

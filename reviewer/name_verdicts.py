@@ -77,6 +77,11 @@ def scalars(idents: frozenset[str], vocab: Vocabulary) -> frozenset[str]:
                      or contains_any(normalize(i), vocab.scalar_phrases))
 
 
+def flag_or_scalar(idents: frozenset[str], vocab: Vocabulary) -> bool:
+    """A flag, a number or a date: a type that holds no secret and no prose."""
+    return bool(idents & vocab.flag_types or scalars(idents, vocab))
+
+
 def _sized_text(ident: str, vocab: Vocabulary) -> bool:
     parts = normalize(ident)
     return (len(parts) == 2 and parts[0] in vocab.by_name_type_sizes

@@ -47,7 +47,7 @@ from reviewer.column_uses import (
     pieces,
     read_code,
 )
-from reviewer.name_verdicts import scalars, type_idents
+from reviewer.name_verdicts import flag_or_scalar, type_idents
 from reviewer.sources import SourceTree
 from reviewer.types import Column, KeyUse, StoredKey
 from reviewer.vocabulary import Vocabulary, normalize
@@ -118,8 +118,7 @@ def key_value_rows(columns: Sequence[Column], vocab: Vocabulary) -> list[KeyValu
             tokens = words[value.column]
             if (not tokens or tokens[-1] not in vocab.row_value_words or value.primary_key
                     or value.foreign_key
-                    or type_idents(value.type) & vocab.flag_types
-                    or scalars(type_idents(value.type), vocab)
+                    or flag_or_scalar(type_idents(value.type), vocab)
                     or len(tables[value.class_name or ""]) != 1):
                 continue
             keys = sorted((c for c in cols if c is not value
