@@ -25,10 +25,12 @@ SELF_MADE = re.compile(
 class Returns(cst.CSTVisitor):
     def __init__(self) -> None:
         self.values: list[cst.BaseExpression | None] = []
+        self.returns: list[cst.Return] = []  # the statements, whose lines the values lack
         self.loop: cst.For | cst.While | None = None  # the first loop of the function itself
 
     def visit_Return(self, node: cst.Return) -> bool:
         self.values.append(node.value)
+        self.returns.append(node)
         return False
 
     def visit_For(self, node: cst.For) -> bool:
@@ -88,16 +90,65 @@ def _metadata_settings(stmt: cst.FunctionDef, name: str) -> int:
     """How many top-level statements of a function only set an attribute of ``name``'s
     MetaData, to a value that does not read ``name`` (cloudkitty's ``get_base``: ``base =
     declarative_base()``, ``base.metadata.naming_convention = NAMING_CONVENTION``,
-    ``return base``): constraint names and a schema, never a column."""
+    ``return base``): constraint names and a schema, never a column; or give the base a query
+    property (relengapi's ``b.query = _QueryProperty(dbname)``, the ``Base.query =
+    session.query_property()`` of SQLAlchemy's docs), which SQLAlchemy never maps."""
     prefix = f"{name}.metadata."
     count = 0
     for _s, small in statements(block_body(stmt.body)):
-        if (isinstance(small, cst.Assign) and len(small.targets) == 1
-                and (dotted(small.targets[0].target) or "").startswith(prefix)):
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+            continue
+        target = dotted(small.targets[0].target) or ""
+        query = target == f"{name}.query" and _query_property(small.value)
+        if target.startswith(prefix) or query:
             reads = _NameUses(name)
             small.value.visit(reads)
             count += reads.count == 0
     return count
+
+
+def _query_property(value: cst.BaseExpression) -> bool:
+    """``session.query_property()``, ``_QueryProperty(db)``: a call of something named a
+    query property."""
+    callee = dotted(value.func) if isinstance(value, cst.Call) else None
+    return callee is not None and callee.rsplit(".", 1)[-1].replace("_", "").lower().endswith(
+        "queryproperty")
+
+
+def unmemoised(stmt: cst.FunctionDef) -> cst.FunctionDef:
+    """What a function that memoises its result makes on a miss, as a function of its own:
+    relengapi's ``declarative_base(dbname)`` is ``try: return _bases[dbname]`` / ``except
+    KeyError: _bases[dbname] = b = declarative_base(); b.query = ...; return b``, and every
+    call returns the base its handler makes for that key. Read as the handler's body, the
+    stores into the cache dropped; any other function is returned as it is."""
+    body = [s for s, small in statements(block_body(stmt.body))
+            if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString))]
+    tried = body[0] if len(body) == 1 else None
+    if not isinstance(tried, cst.Try) or len(tried.handlers) != 1 or tried.orelse or (
+        tried.finalbody
+    ):
+        return stmt
+    handler = tried.handlers[0]
+    hit = list(statements(block_body(tried.body)))
+    if len(hit) != 1 or not isinstance(ret := hit[0][1], cst.Return) or not isinstance(
+        cached := ret.value, cst.Subscript
+    ) or handler.type is None or dotted(handler.type) != "KeyError" or handler.name:
+        return stmt
+    lines: list[cst.BaseStatement] = []
+    stored = False
+    for line in block_body(handler.body):
+        if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(
+            assign := line.body[0], cst.Assign
+        ):
+            kept = [t for t in assign.targets if not t.target.deep_equals(cached)]
+            stored = stored or len(kept) < len(assign.targets)
+            if not kept:
+                continue  # `_bases[dbname] = b` after `b = declarative_base()`
+            line = line.with_changes(body=[assign.with_changes(targets=kept)])
+        lines.append(line)
+    if not stored:
+        return stmt
+    return stmt.with_changes(body=cst.IndentedBlock(body=lines))
 
 
 def _rebound_chain(stmt: cst.FunctionDef, name: str) -> tuple[cst.Call, int] | None:

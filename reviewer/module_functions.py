@@ -153,7 +153,7 @@ def base_problem(stmt: cst.FunctionDef, finder: Returns, pos: Positions) -> str 
     if finder.loop is not None:
         return f"it runs a loop (line {_line_within(pos, finder.loop)})"
     if not _same(values):
-        lines = ", ".join(str(_line_within(pos, v)) for v in values if v is not None)
+        lines = ", ".join(str(pos.line(r)) for r in finder.returns if r.value is not None)
         return (f"it returns different things from {len(values)} return statements "
                 f"(lines {lines})")
     value = returned_values(stmt, values[:1])[0]

@@ -482,17 +482,21 @@ class Resolver:
         return ref.path, facts, ref.name.partition(".")[0]
 
     def unfollowed_call(self, path: str, name: str) -> tuple[str, str] | None:
-        """When ``name`` is ``Base = make_base(...)`` (or an attribute of such a name) and
-        make_base is a function of the repository that function_result could not follow: what
+        """When ``name`` is ``Base = make_base(...)`` (or an attribute of such a name), or the
+        call itself (``make_base()``, as a class statement names it), and make_base is a
+        function of the repository that function_result could not follow: what
         it is and why, for the MR007
         ("make_base() (app/db.py:3), which ... because it runs a loop (line 5)"), and what to
         do about it ("" for the usual advice); else None."""
-        ref = self.resolve(path, name)
-        local = ref.name.partition(".")[0]  # `db.Model` after `db = make_db()`: db
-        facts = self.facts(ref.path) if ref.kind == "other" and ref.path else None
-        callee = next((c for bound, c in reversed(facts.instances) if bound == local),
-                      None) if facts else None
-        func = self.resolve(ref.path, callee) if callee else Ref("other")
+        if name.endswith("()"):  # a call in the bases: `class Token(db.declarative_base("x"))`
+            func = self.resolve(path, name[:-2])
+        else:
+            ref = self.resolve(path, name)
+            local = ref.name.partition(".")[0]  # `db.Model` after `db = make_db()`: db
+            facts = self.facts(ref.path) if ref.kind == "other" and ref.path else None
+            callee = next((c for bound, c in reversed(facts.instances) if bound == local),
+                          None) if facts else None
+            func = self.resolve(ref.path, callee) if callee else Ref("other")
         where = self.facts(func.path) if func.kind == "other" and func.path else None
         found = next((f for f in reversed(where.functions) if f[0] == func.name),
                      None) if where and "." not in func.name else None

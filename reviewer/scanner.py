@@ -38,6 +38,7 @@ from reviewer.bodies import (
     method_name,
     nested_calls,
     returned_calls,
+    unmemoised,
 )
 from reviewer.calls import Extractor
 from reviewer.class_body import (
@@ -194,21 +195,23 @@ class _ModuleBuilder:
                 helper = str_function(stmt, versions=self.ex.versions)
                 if helper is not None:
                     self.str_funcs.append((ident(stmt.name.value), *helper))
+                # what a call returns, read from what a memoising function makes on a miss
+                read = unmemoised(stmt)
                 finder = Returns()
-                stmt.body.visit(finder)
-                counts = assigned_counts(stmt)
-                made = returned_calls(stmt, finder.values, counts)
+                read.body.visit(finder)
+                counts = assigned_counts(read)
+                made = returned_calls(read, finder.values, counts)
                 if made:
                     self.returns.append((ident(stmt.name.value), made))
-                    self.instance_args.extend(returned_call_args(stmt, finder.values))
-                elif closure := closure_calls(stmt, finder.values):
+                    self.instance_args.extend(returned_call_args(read, finder.values))
+                elif closure := closure_calls(read, finder.values):
                     # "f()": what calling what f returns returns (column_calls reads it)
                     self.returns.append((f"{ident(stmt.name.value)}()", closure))
-                calls = body_calls(stmt, finder.values, counts)
+                calls = body_calls(read, finder.values, counts)
                 if calls is not None:
                     self.expressions.append((ident(stmt.name.value), calls))
                 self.functions.append((ident(stmt.name.value), self.class_reader.first_line(stmt),
-                                       base_problem(stmt, finder, self.ex.pos)))
+                                       base_problem(read, finder, self.ex.pos)))
                 if (factory := factory_function(stmt, self.ex)) is not None:
                     self.factories.append(factory)
                 # in this order: reading a class may record errors and late facts too

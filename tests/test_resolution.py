@@ -611,6 +611,42 @@ CASES = [
            "(cloudkitty)",
     ),
     pytest.param(
+        {"app/db.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.ext import declarative
+            class Owned:
+                id = Column(Integer, primary_key=True)
+                owner_email = Column(String, info={"v": ColumnVisibility.MASKED})
+            _bases = {}
+            def declarative_base(dbname):
+                \"\"\"One base per database, made once.\"\"\"
+                try:
+                    return _bases[dbname]
+                except KeyError:
+                    _bases[dbname] = b = declarative.declarative_base(cls=Owned)
+                    b.query = _QueryProperty(dbname)
+                    return b
+            class _QueryProperty:
+                def __init__(self, dbname):
+                    self.dbname = dbname
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, String
+            from app import db
+            class Folder(db.declarative_base("crm")):
+                __tablename__ = "folders"
+                name = Column(String)
+            """)},
+        None,
+        [Row("folders", "id", "Folder", "id", 5, nullable=False, path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "owner_email", "Folder", "owner_email", 6, (MASK,), path="app/db.py",
+             declared_in="Owned"),
+         Row("folders", "name", "Folder", "name", 5)],
+        id="a base function that memoises one base per key and gives it a query property "
+           "(relengapi)",
+    ),
+    pytest.param(
         {"app/__init__.py": D("""\
             def public(thing=None, **kws):
                 mdict = __import__("sys")._getframe(1).f_globals
@@ -2672,6 +2708,47 @@ ERROR_CASES = [
           r"call and uses it again before returning it, so its ")],
         id="broken: a base function with a loop, **kwargs, a cls= expression, a method of a "
            "local, or a base it changes blocks, naming the function, its line and why",
+    ),
+    pytest.param(
+        {"app/db.py": D("""\
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base
+            _bases = {}
+            def memo_base(dbname):
+                try:
+                    return _bases[dbname]
+                except KeyError:
+                    _bases[dbname] = b = declarative_base()
+                    b.id = Column(Integer, primary_key=True)
+                    return b
+            def picked_base(dbname):
+                try:
+                    return _bases[dbname]
+                except LookupError:
+                    _bases[dbname] = b = declarative_base()
+                    return b
+            """),
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from app import db
+            class A(db.memo_base("crm")):
+                __tablename__ = "a"
+                name = Column(Integer)
+            class B(db.picked_base("crm")):
+                __tablename__ = "b"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/db.py", 9, r"^Column\(\.\.\.\) builds a column given to b\.id = \.\.\. in "
+          r"memo_base\(\), which adds it at run time"),
+         ("app/m.py", 3, r"^class A: base class 'db\.memo_base\(\)' comes from memo_base\(\) "
+          r"\(app/db\.py:4\), which masking-reviewer cannot follow because it binds b to a call "
+          r"and uses it again before returning it, so its columns cannot be read; have the "),
+         ("app/m.py", 6, r"^class B: base class 'db\.picked_base\(\)' comes from picked_base\(\) "
+          r"\(app/db\.py:11\), which masking-reviewer cannot follow because it returns "
+          r"different things from 2 return statements \(lines 13, 16\), so its ")],
+        id="broken: a memoised base function that adds a column to the base, or catches more "
+           "than a missing key, blocks naming the function, in the class statement too",
     ),
     pytest.param(
         {"app/db.py": D("""\
