@@ -137,11 +137,7 @@ class Extractor:
                 refs.append(ref)
                 if type_text is None:
                     type_text = ref
-        for arg in node.args:
-            if arg.keyword is None:
-                continue
-            kw = arg.keyword.value
-            value = arg.value
+        for kw, value in _keywords(node):
             if not is_constant(value):
                 # info={"visibility": PRIVATE} where PRIVATE is a constant holding a label
                 refs.extend(refs_in(value))
@@ -277,3 +273,24 @@ class Extractor:
                 if len(rest) == 1 and len(rest) < len(elements):
                     return rest[0], True
         return node, False
+
+
+def _keywords(node: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
+    """A call's keyword arguments, with the literal keys of SQLModel's
+    ``Field(sa_column_kwargs={"name": ..., "nullable": False})``, which SQLModel passes to
+    the Column it makes (gpustack's TimestampsMixin names and constrains its columns so)."""
+    pairs: list[tuple[str, cst.BaseExpression]] = []
+    for arg in node.args:
+        if arg.keyword is None:
+            continue
+        pairs.append((arg.keyword.value, arg.value))
+        if arg.keyword.value == "sa_column_kwargs" and isinstance(arg.value, cst.Dict):
+            pairs.extend((key, element.value) for element in arg.value.elements
+                         if isinstance(element, cst.DictElement)
+                         and (key := literal_str(element.key)) in _COLUMN_KWARGS)
+    return pairs
+
+
+# what a Column takes by keyword that the facts keep (CallFacts)
+_COLUMN_KWARGS = frozenset({"name", "nullable", "primary_key", "unique", "index", "doc",
+                            "comment", "key"})

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from reviewer import factory_calls
 from reviewer.column_calls import REF_KINDS, first_clause, harmless
 from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml, shipped_mismatch
-from reviewer.facts import INDEX_MAKERS, CallFacts, VersionedFacts
+from reviewer.facts import INDEX_MAKERS, CallFacts, StrExpr, VersionedFacts
 from reviewer.module_level import DECLARE_DIRECTLY, ModuleLevel, column_evidence
 from reviewer.resolution import (
     ClassNode,
@@ -657,7 +657,9 @@ class ColumnBuilder(ModuleLevel):
                 # a binding a configuration may skip leaves the earlier ones possible: the
                 # column any of them builds may be in the table (fail closed)
                 for option in (stmt, *reversed(stmt.alternatives)):
-                    if ancestor.sqlmodel:
+                    if ancestor.sqlmodel or (node.sqlmodel and (
+                        ancestor.fields or self.plain_field(ancestor, option)
+                    )):
                         col = self.sqlmodel_column(ancestor, option, table, node)
                     elif self.is_composite(ancestor.path, option):
                         self.columns.extend(
@@ -919,6 +921,33 @@ class ColumnBuilder(ModuleLevel):
         return [(s.attribute, s.annotation.optional) for s in node.facts.stmts
                 if s.annotation is not None and not s.type_checking]
 
+    def plain_field(self, node: ClassNode, stmt: Stmt) -> bool:
+        """``created_at: Optional[datetime] = Field(sa_type=UTCDateTime, ...)`` in a plain
+        mixin of a SQLModel table class (gpustack's TimestampsMixin): pydantic collects the
+        annotations of every class in the MRO, so SQLModel maps the field as a column."""
+        if node.declarative or node.external is not None or stmt.annotation is None or (
+            stmt.call is None
+        ):
+            return False
+        q = self.callee_qual(node.path, stmt.call.callee)
+        return q is not None and q.startswith("sqlmodel.") and tail(q) == "Field"
+
+    def field_name(self, node: ClassNode, field: CallFacts) -> str | None:
+        """The column name ``Field(sa_column_kwargs={"name": ...})`` in ``node``'s body
+        gives, None when it cannot be computed. A bare name there is the class's own
+        attribute before a module's (gpustack: ``"name": __created_at_name__``)."""
+        if field.name is not None or field.name_error or field.name_expr is None:
+            return field.name
+        own = set(node.facts.names)
+
+        def scoped(expr: StrExpr) -> StrExpr:
+            if expr[0] == "ref" and expr[1] in own:
+                return ("clsattr", expr[1])
+            if expr[0] == "cat":
+                return ("cat", tuple(scoped(e) for e in expr[1]))
+            return expr
+        return self.resolver.string(node.path, scoped(field.name_expr), owner=node)
+
     def sqlmodel_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
                         ) -> Column | None:
         """A field of a SQLModel table class, as SQLModel's get_column_from_field maps it:
@@ -955,6 +984,16 @@ class ColumnBuilder(ModuleLevel):
             unique, type_text = column_call.unique, column_call.type or ann.inner
         else:
             name = stmt.attribute
+            if field is not None and (field.name or field.name_expr or field.name_error):
+                given = self.field_name(node, field)
+                if given is None:
+                    self.blocked.add(table)
+                    self.error(path, stmt.line,
+                               f"{node.facts.name}.{stmt.attribute}: the column name "
+                               "sa_column_kwargs gives cannot be computed from the source; "
+                               "write the DB column name as a literal or a constant")
+                    return None
+                name = given
             primary_key = bool(field and field.primary_key)
             nullable = not primary_key and ann.optional
             if field is not None and field.nullable is not None:

@@ -70,6 +70,9 @@ class ClassNode:
     external_quals: dict[str, str] = field(default_factory=dict)
     external: ExternalClass | None = None  # a class outside the repository, declared
     sqlmodel: bool = False  # derives from sqlmodel.SQLModel: a table only with table=True
+    # derives from pydantic.BaseModel: its annotated names are pydantic fields, which a
+    # SQLModel table class deriving from it maps as columns (gpustack's ModelSource)
+    fields: bool = False
     gino: bool = False  # derives from a GINO db.Model: a table only with a __tablename__
     # the class a repository function returns that cannot be read as that function's only
     # doing: "versioned_base() (app/db.py:12) returns, but ..."; its subclasses block
@@ -913,6 +916,7 @@ class Resolver:
             if parent.declarative:
                 node.declarative = True
             node.sqlmodel = node.sqlmodel or parent.sqlmodel
+            node.fields = node.fields or parent.fields
             node.gino = node.gino or parent.gino
         elif ref.kind == "external" and (ref.qual == "builtins.None"
                                          or ref.qual.startswith("builtins.None.")):
@@ -947,6 +951,8 @@ class Resolver:
                 node.abstract = True
             elif kind == "sqlmodel":
                 node.sqlmodel = node.declarative = True
+            elif kind == "pydantic":
+                node.fields = True
             elif kind == "gino-base":
                 node.gino = node.declarative = True
                 given = self.gino_model_classes(ref)
@@ -1269,7 +1275,7 @@ def external_base_kind(
     qual: str,
 ) -> Literal[
     "root-parent", "mapped-base", "abstract", "harmless", "unsupported", "unknown", "sqlmodel",
-    "gino-base",
+    "gino-base", "pydantic",
 ]:
     gino = gino_qual(qual)
     if gino == "gino.Gino().Model":
@@ -1289,6 +1295,8 @@ def external_base_kind(
         return "harmless"
     if top == "sqlmodel":
         return "sqlmodel" if last == "SQLModel" else "harmless"
+    if qual in ("pydantic.BaseModel", "pydantic.main.BaseModel"):
+        return "pydantic"
     return "unknown"
 
 

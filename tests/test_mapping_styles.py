@@ -105,6 +105,38 @@ links = Table("links", SQLModel.metadata, Column("log_id", Integer, primary_key=
         id="SQLModel re-exports SQLAlchemy's Column and Table (bisheng: sa_column names "
            "the column)",
     ),
+    pytest.param(
+        """\
+from datetime import datetime
+from typing import Optional
+from pydantic import BaseModel
+from sqlmodel import Field, SQLModel
+class TimestampsMixin:
+    __abstract__ = True
+    __created_at_name__ = "created"
+    created_at: Optional[datetime] = Field(
+        sa_column_kwargs={"name": __created_at_name__, "nullable": False}, default=None)
+    deleted_at: Optional[datetime] = Field(sa_column_kwargs={"name": "removed"}, default=None)
+    retries = 3
+class ModelSource(BaseModel):
+    source: str
+    huggingface_repo_id: Optional[str] = None
+class ModelBase(SQLModel, ModelSource):
+    name: str = Field(index=True, unique=True)
+class Model(ModelBase, TimestampsMixin, table=True):
+    __tablename__ = "models"
+    id: Optional[int] = Field(default=None, primary_key=True)
+""",
+        [("models", "created", "created_at", 8, False, False, False, ()),
+         ("models", "removed", "deleted_at", 10, True, False, False, ()),
+         ("models", "source", "source", 13, False, False, False, ()),
+         ("models", "huggingface_repo_id", "huggingface_repo_id", 14, True, False, False, ()),
+         ("models", "name", "name", 16, False, False, True, ()),
+         ("models", "id", "id", 19, False, True, False, ())],
+        id="SQLModel maps the fields of a pydantic BaseModel base and a plain mixin's "
+           "Field()s, named and constrained by sa_column_kwargs (gpustack's ModelSource and "
+           "TimestampsMixin)",
+    ),
 ]
 
 
@@ -136,6 +168,21 @@ def test_sqlmodel_table_flag_that_is_not_a_literal_blocks() -> None:
     assert (error.path, error.line) == ("app/models.py", 7)
     assert re.search(r"^class Thing: table=IS_TABLE is not a literal, so whether SQLModel maps "
                      r"it to a table cannot be read; write table=True", error.message)
+
+
+def test_sqlmodel_column_name_that_cannot_be_computed_blocks() -> None:
+    inventory = _scan({"app/models.py": SQLMODEL_HEAD + (
+        "import os\n"
+        "class Thing(SQLModel, table=True):\n"
+        "    id: int = Field(primary_key=True)\n"
+        "    token: str = Field(sa_column_kwargs={'name': os.environ['TOKEN_COLUMN']})\n"
+    )})
+    assert [c.column for c in inventory.columns] == ["id"]
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 9)
+    assert error.message == (
+        "Thing.token: the column name sa_column_kwargs gives cannot be computed from the "
+        "source; write the DB column name as a literal or a constant")
 
 
 def _importable(cases: list[ParameterSet]) -> list[ParameterSet]:
