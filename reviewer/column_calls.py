@@ -8,7 +8,6 @@ subclasses, which names are module-level ``Table(...)`` calls. Queries only, not
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 from reviewer.calls import COLUMN_WRAPPERS
 from reviewer.externals import CONFIG_KEY
 from reviewer.facts import COLUMN_CALL, CallFacts
-from reviewer.resolution import Resolver, external_base_kind, is_sqla, tail
+from reviewer.resolution import STDLIB, Resolver, external_base_kind, is_sqla, tail
 from reviewer.types import Config
 
 if TYPE_CHECKING:
@@ -62,18 +61,10 @@ def columnish_text(stmt: Stmt) -> bool:
     return any(tail(name) in _COLUMNISH for name in _stmt_names(stmt))
 
 
-# The same on every supported Python: modules removed in 3.12 and 3.13 still count.
-_STDLIB = frozenset(sys.stdlib_module_names) | {
-    "distutils", "asynchat", "asyncore", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb",
-    "chunk", "crypt", "imghdr", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes",
-    "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib", "lib2to3",
-}
-
-
 def harmless(qual: str) -> bool:
     """Builds no column: SQLAlchemy's other constructs, the standard library, builtins."""
     top = qual.split(".", 1)[0]
-    return is_sqla(qual) or top in _STDLIB or top == "builtins"
+    return is_sqla(qual) or top in STDLIB or top == "builtins"
 
 
 def _builds_none(qual: str, wrappers: bool = False) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,6 +35,12 @@ MAX_COMPUTED_NAME = 1024
 RefKind = Literal[
     "external", "class", "alias", "const", "module", "other", "unresolved", "missing"
 ]
+# The same on every supported Python: modules removed in 3.12 and 3.13 still count.
+STDLIB = frozenset(sys.stdlib_module_names) | {
+    "distutils", "asynchat", "asyncore", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb",
+    "chunk", "crypt", "imghdr", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes",
+    "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib", "lib2to3",
+}
 _HARMLESS_MODULES = ("builtins", "typing", "typing_extensions", "abc", "enum", "dataclasses",
                      "collections")
 # The same on every supported Python: the builtins added in 3.11-3.13 count everywhere.
@@ -192,6 +199,10 @@ class Resolver:
         """The file an absolute import names. In a monorepo holding two apps with the same
         package name, the copy nearest the importing file wins, as its sys.path would."""
         candidates = self.module_index().get(module)
+        if not candidates and "." not in module and module not in STDLIB:
+            root = self.path_root(from_path)
+            candidates = [f for f in (f"{root}/{module}.py", f"{root}/{module}/__init__.py")
+                          if f in self.file_set] if root is not None else []
         if not candidates:
             return None
         # a package beats a module of the same name beside it, as Python's finder has it
@@ -211,6 +222,31 @@ class Resolver:
             return n
 
         return max(candidates, key=lambda p: (shared(p), -len(p)))
+
+    def path_root(self, from_path: str) -> str | None:
+        """The package directory the code of ``from_path`` is run from, on sys.path though it
+        holds an __init__.py, when the file or the packages around it import a module by its
+        name from there: queue-management's models in api/app/ import ``app.models.theq``
+        and ``qsystem`` (api/qsystem.py), run from api/. A single name is looked for there
+        only then: a package's own ``celery.py`` is no ``import celery``."""
+        here = PurePosixPath(from_path).parent
+        importers = [from_path, *(f"{d}/__init__.py" for d in (here, *here.parents)
+                                  if str(d) != ".")]
+        for importer in importers:
+            facts = self.facts(importer) if importer in self.file_set else None
+            for imp in facts.imports if facts is not None else ():
+                parts = imp.module.split(".")
+                if imp.level or len(parts) < 2:
+                    continue
+                for found in self.module_index().get(imp.module, ()):
+                    inner = PurePosixPath(found)
+                    depth = len(parts) + (inner.name == "__init__.py")
+                    root = inner.parents[depth - 1] if depth <= len(inner.parents) else None
+                    if root is not None and str(root) != "." and (
+                        root == here or root in here.parents
+                    ) and f"{root}/__init__.py" in self.file_set:
+                        return str(root)
+        return None
 
     def import_target(self, from_path: str, module: str, level: int) -> str | None:
         """The repository file an import statement in ``from_path`` names: ``module`` relative

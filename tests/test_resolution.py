@@ -3839,3 +3839,58 @@ def test_a_repository_whose_root_is_a_package(
         hint = ("If the repository itself is the package 'seafevents' (its top directory has an "
                 "__init__.py), check it out in a directory named 'seafevents'")
         assert (hint in message) == ("__init__.py" in files)
+
+
+# queue-management: api/ holds an __init__.py, but the app runs from inside it, so its modules
+# import `qsystem` (api/qsystem.py) and `app.models...` (api/app/models/...) by those names
+_RUN_FROM_PACKAGE = {
+    "api/__init__.py": "",
+    "api/qsystem.py": D("""\
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        """),
+    "api/app/__init__.py": "",
+    "api/app/models/__init__.py": "from app.models.base import Base\n",
+    "api/app/models/base.py": D("""\
+        from qsystem import db
+        class Base(db.Model):
+            __abstract__ = True
+        """),
+    "api/app/models/citizen.py": D("""\
+        from qsystem import db
+        from app.models import Base
+        class Citizen(Base):
+            __tablename__ = "citizen"
+            citizen_id = db.Column(db.Integer, primary_key=True)
+            notification_email = db.Column(db.String(100))
+        """),
+}
+
+
+@pytest.mark.parametrize(("files", "read"), [
+    pytest.param(_RUN_FROM_PACKAGE, True,
+                 id="a module beside the packages the code imports from a package directory "
+                    "reads (queue-management's qsystem)"),
+    pytest.param({**_RUN_FROM_PACKAGE,
+                  "api/app/models/__init__.py": "from .base import Base\n"}, False,
+                 id="without an import rooted there, a bare name stays outside the "
+                    "repository: blocks"),
+    pytest.param({**_RUN_FROM_PACKAGE, "api/logging.py": "db = None\n",
+                  "api/app/models/base.py": D("""\
+                      from logging import db
+                      class Base(db.Model):
+                          __abstract__ = True
+                      """)}, False,
+                 id="a standard library name is never looked for there: blocks"),
+])
+def test_a_package_directory_the_code_runs_from(files: dict[str, str], read: bool) -> None:
+    config = Config(root="/repo", models=("api/app/models/*.py",))
+    inventory = build_inventory(MemoryTree(files), config, use_cache=False)
+    if read:
+        assert inventory.errors == ()
+        assert [(c.table, c.column) for c in inventory.columns] == [
+            ("citizen", "citizen_id"), ("citizen", "notification_email")]
+    else:
+        assert inventory.columns == ()
+        assert [(e.path, e.line) for e in inventory.errors][:1] == [
+            ("api/app/models/base.py", 2)]
