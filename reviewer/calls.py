@@ -204,6 +204,7 @@ class Extractor:
                   if callee.rsplit(".", 1)[-1] in COLUMN_FACTORIES else None),
             secondary=None if viewonly else secondary,
             starred=starred,
+            sa_name=_sa_name(node),
         )
 
     def annotation(self, node: cst.BaseExpression) -> AnnFacts | None:
@@ -277,8 +278,8 @@ class Extractor:
 
 def _keywords(node: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
     """A call's keyword arguments, with the literal keys of SQLModel's
-    ``Field(sa_column_kwargs={"name": ..., "nullable": False})``, which SQLModel passes to
-    the Column it makes (gpustack's TimestampsMixin names and constrains its columns so)."""
+    ``Field(sa_column_kwargs={"nullable": False})``, which SQLModel passes to the Column it
+    makes (gpustack's TimestampsMixin constrains its columns so)."""
     pairs: list[tuple[str, cst.BaseExpression]] = []
     for arg in node.args:
         if arg.keyword is None:
@@ -291,6 +292,23 @@ def _keywords(node: cst.Call) -> list[tuple[str, cst.BaseExpression]]:
     return pairs
 
 
-# what a Column takes by keyword that the facts keep (CallFacts)
-_COLUMN_KWARGS = frozenset({"name", "nullable", "primary_key", "unique", "index", "doc",
-                            "comment", "key"})
+# what a Column takes by keyword that the facts keep (CallFacts); its name is _sa_name's
+_COLUMN_KWARGS = frozenset({"nullable", "primary_key", "unique", "index", "doc", "comment"})
+
+
+def _sa_name(node: cst.Call) -> StrExpr | None:
+    """The column name ``Field(sa_column_kwargs={"name": ...})`` gives, as an expression."""
+    kwargs = next((a.value for a in node.args if a.keyword is not None
+                   and a.keyword.value == "sa_column_kwargs"), None)
+    if kwargs is None:
+        return None
+    if not isinstance(kwargs, cst.Dict):
+        return ("unknown",)  # a dict built elsewhere may name the column
+    for element in kwargs.elements:
+        if not isinstance(element, cst.DictElement):
+            return ("unknown",)  # **more
+        if literal_str(element.key) == "name":
+            text = literal_str(element.value)
+            return ("lit", text) if text is not None else (str_expr(element.value)
+                                                           or ("unknown",))
+    return None

@@ -932,12 +932,11 @@ class ColumnBuilder(ModuleLevel):
         q = self.callee_qual(node.path, stmt.call.callee)
         return q is not None and q.startswith("sqlmodel.") and tail(q) == "Field"
 
-    def field_name(self, node: ClassNode, field: CallFacts) -> str | None:
+    def field_name(self, node: ClassNode, expr: StrExpr) -> str | None:
         """The column name ``Field(sa_column_kwargs={"name": ...})`` in ``node``'s body
-        gives, None when it cannot be computed. A bare name there is the class's own
-        attribute before a module's (gpustack: ``"name": __created_at_name__``)."""
-        if field.name is not None or field.name_error or field.name_expr is None:
-            return field.name
+        gives (``expr``, CallFacts.sa_name), None when it cannot be computed. A bare name
+        there is the class's own attribute before a module's (gpustack: ``"name":
+        __created_at_name__``)."""
         own = set(node.facts.names)
 
         def scoped(expr: StrExpr) -> StrExpr:
@@ -946,7 +945,7 @@ class ColumnBuilder(ModuleLevel):
             if expr[0] == "cat":
                 return ("cat", tuple(scoped(e) for e in expr[1]))
             return expr
-        return self.resolver.string(node.path, scoped(field.name_expr), owner=node)
+        return self.resolver.string(node.path, scoped(expr), owner=node)
 
     def sqlmodel_column(self, node: ClassNode, stmt: Stmt, table: str, owner: ClassNode
                         ) -> Column | None:
@@ -984,8 +983,8 @@ class ColumnBuilder(ModuleLevel):
             unique, type_text = column_call.unique, column_call.type or ann.inner
         else:
             name = stmt.attribute
-            if field is not None and (field.name or field.name_expr or field.name_error):
-                given = self.field_name(node, field)
+            if field is not None and field.sa_name is not None:
+                given = self.field_name(node, field.sa_name)
                 if given is None:
                     self.blocked.add(table)
                     self.error(path, stmt.line,

@@ -59,6 +59,9 @@ class CallFacts:
     # (``*[Column(...)]``: the scanner's safety net reports those calls): a Table given one
     # holds columns the reader cannot see
     starred: tuple[str, ...] = ()
+    # SQLModel's ``Field(sa_column_kwargs={"name": ...})``: the DB name it gives, as an
+    # expression (("unknown",) when it cannot be one); a Field's positional is its default
+    sa_name: StrExpr | None = None
 
 
 @dataclass(frozen=True, slots=True)

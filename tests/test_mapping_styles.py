@@ -123,6 +123,8 @@ class ModelSource(BaseModel):
     huggingface_repo_id: Optional[str] = None
 class ModelBase(SQLModel, ModelSource):
     name: str = Field(index=True, unique=True)
+    state: str = Field("draft", description="a default given first is no name")
+    hidden: Optional[bool] = Field(None, nullable=True)
 class Model(ModelBase, TimestampsMixin, table=True):
     __tablename__ = "models"
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -132,10 +134,12 @@ class Model(ModelBase, TimestampsMixin, table=True):
          ("models", "source", "source", 13, False, False, False, ()),
          ("models", "huggingface_repo_id", "huggingface_repo_id", 14, True, False, False, ()),
          ("models", "name", "name", 16, False, False, True, ()),
-         ("models", "id", "id", 19, False, True, False, ())],
+         ("models", "state", "state", 17, False, False, False, ()),
+         ("models", "hidden", "hidden", 18, True, False, False, ()),
+         ("models", "id", "id", 21, False, True, False, ())],
         id="SQLModel maps the fields of a pydantic BaseModel base and a plain mixin's "
-           "Field()s, named and constrained by sa_column_kwargs (gpustack's ModelSource and "
-           "TimestampsMixin)",
+           "Field()s, named and constrained by sa_column_kwargs, never by a default given "
+           "first (gpustack's ModelSource and TimestampsMixin, bisheng's Field(None, ...))",
     ),
 ]
 
