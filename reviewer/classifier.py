@@ -309,8 +309,11 @@ def classify_in_context(column: Column, context: Context | None = None,
         actor = actor[:-1]
     if tokens[-2:] == ("by", "user"):
         actor = tokens[:-2]
+    # creator, or creator_name (gpustack: metered_usage.creator_name; cloudify-manager:
+    # audit_log.creator_name): who made the row, by name
+    noun = "_".join(actor) if tokens[-1:] == ("name",) else snake_norm(name)
     if (base is None and ((actor and actor[-1] in vocab.by_verbs) or (
-            snake_norm(name) in vocab.by_nouns and not column.foreign_key))
+            noun in vocab.by_nouns and not column.foreign_key))
             and text_types(idents, vocab)):
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
@@ -381,8 +384,9 @@ def classify_in_context(column: Column, context: Context | None = None,
     if sealed and (base is None or base.category != "credential"):
         # the developer's own judgement, as with an encrypted type (heat: resource_data.value
         # beside decrypt_method holds EC2 secret keys and generated private keys)
+        says = "is a secret" if "secret" in normalize(sealed) else "is stored encrypted"
         return Classification("credential", "high", f"name '{snake_case(name)}', sibling "
-                              f"'{sealed}': the row says its value is stored encrypted")
+                              f"'{sealed}': the row says its value {says}")
     if ((base is None or base.category == "credential")
             and context.grant and context.grant != column.column and not column.foreign_key
             and snake_norm(name) in vocab.grant_codes and not idents & vocab.json_types):

@@ -199,11 +199,22 @@ def _key_ids(names: Mapping[str, Column], vocab: Vocabulary) -> frozenset[str]:
     """api_key beside api_secret (consumer_key beside consumer_secret, access_key beside
     secret_key): the key names the pair, the secret authenticates it."""
     found = set()
+    # the secret may be kept hashed (gpustack: api_keys.access_key beside hashed_secret_key)
+    kept = {_unhashed(n) for n in names}
     for name in names.keys() & vocab.key_ids:
         stem = name.removesuffix("_key").removesuffix("key")
-        if names.keys() & {f"{stem}_secret", f"{stem}secret", "secret_key", f"secret_{name}"}:
+        if kept & {f"{stem}_secret", f"{stem}secret", "secret_key", f"secret_{name}"}:
             found.add(name)
     return frozenset(found)
+
+
+def _unhashed(name: str) -> str:
+    """``hashed_secret_key``, ``secret_key_hash``, ``secret_key_digest``: ``secret_key``."""
+    for affix in ("hashed_", "encrypted_"):
+        name = name.removeprefix(affix)
+    for affix in ("_hashed", "_hash", "_digest", "_encrypted"):
+        name = name.removesuffix(affix)
+    return name
 
 
 def _sealed(names: Mapping[str, Column], vocab: Vocabulary) -> tuple[tuple[str, str], ...]:

@@ -2506,6 +2506,77 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                                    "the row says its value is stored encrypted"),
             id="a flag named after its column says that column is encrypted"),
         pytest.param("""
+            class SystemSettings(Base):
+                __tablename__ = "codo_sys_settings"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(50), unique=True, nullable=False)
+                value = Column(Text(), default="")
+                is_secret = Column(String(5), default="n")
+            """, ("codo_sys_settings", "value"),
+            ("credential", "high", "name 'value', sibling 'is_secret': the row says its value "
+                                   "is a secret"),
+            id="a settings value beside an is_secret flag (codo-admin: codo_sys_settings)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "codo_a_users"
+                id = Column(Integer, primary_key=True)
+                username = Column(String(50))
+                tel = Column(String(18))
+                have_token = Column(String(5), default="no")
+                corporation = Column(Text)
+            """, ("codo_a_users", "tel"),
+            ("direct_identifier", "high", "name token 'tel'"),
+            id="tel is a phone number (codo-admin: codo_a_users.tel)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "codo_a_users"
+                id = Column(Integer, primary_key=True)
+                username = Column(String(50))
+                have_token = Column(String(5), default="no")
+            """, ("codo_a_users", "have_token"), (None, None, None),
+            id="negative: have_token says whether, it holds no token (codo-admin)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                email = Column(String(255))
+                corporation = Column(Text)
+            """, ("users", "corporation"),
+            ("quasi_identifier", "medium", "name token 'corporation'"),
+            id="a person's corporation is their employer (xagent: users.corporation)"),
+        pytest.param("""
+            class MeteredUsage(Base):
+                __tablename__ = "metered_usage"
+                id = Column(Integer, primary_key=True)
+                creator_id = Column(Integer)
+                creator_name = Column(String(255))
+                quantity = Column(Integer)
+            """, ("metered_usage", "creator_name"),
+            ("direct_identifier", "medium", "name 'creator_name' on a String column: who did "
+                                            "it, by name"),
+            id="a creator's name is who made the row (gpustack: metered_usage.creator_name; "
+               "cloudify-manager: audit_log.creator_name)"),
+        pytest.param("""
+            class ApiKey(Base):
+                __tablename__ = "api_keys"
+                id = Column(Integer, primary_key=True)
+                access_key = Column(String(64), unique=True)
+                hashed_secret_key = Column(String(255))
+            """, ("api_keys", "access_key"), (None, None, None),
+            id="negative: an access key beside the hash of its secret is the pair's id "
+               "(gpustack: api_keys.access_key)"),
+        pytest.param("""
+            class Office(Base):
+                __tablename__ = "office"
+                office_id = Column(Integer, primary_key=True)
+                office_name = Column(String(100))
+                office_email_paragraph = Column(String(2000))
+            """, ("office", "office_email_paragraph"),
+            ("free_text", "low", "name token 'paragraph', but nobody's record: no author or "
+                                 "owner among the siblings"),
+            id="an e-mail's paragraph is prose, no address (queue-management: "
+               "office.office_email_paragraph)"),
+        pytest.param("""
             class Volume(Base):
                 __tablename__ = "volumes"
                 id = Column(Integer, primary_key=True)
