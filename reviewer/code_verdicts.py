@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
+from reviewer.declared_keys import declared_classes
 from reviewer.name_verdicts import (
     STRENGTH,
     best_match,
@@ -31,6 +32,23 @@ from reviewer.types import (
     ValueSource,
 )
 from reviewer.vocabulary import Vocabulary, load_vocabulary, normalize
+
+
+def structured_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
+    """A column whose type names the class of what it holds (``Pydantic(ReceivedEvent)``)
+    and whose name alone says nothing sure: what ``reviewer.declared_keys`` reads the class
+    for."""
+    vocab = vocab or load_vocabulary()
+    if column.primary_key or column.foreign_key or column.history_of is not None:
+        return False
+    if not declared_classes(column):
+        return False
+    name = column.attribute or column.column
+    if ruled_out(name, vocab):
+        return False
+    found = classify(name, column.type, vocab)
+    return found is None or found.category == "free_text" or (
+        found.category == "credential" and found.confidence != "high")
 
 
 def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
@@ -78,10 +96,12 @@ def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None,
             # a nested key is named by its leaf: STRR's application_json['header']
             # ['isCertificateIssued'] is a flag, not a certificate
             continue
-        found = classify(stored.key, None, vocab)
+        # a declared field is named by itself: image_credentials.registry is a host
+        named = leaf if stored.use == "declares" else stored.key
+        found = classify(named, None, vocab)
         if found is None or found.confidence == "low":
             continue
-        tokens = normalize(stored.key)
+        tokens = normalize(named)
         if found.category == "credential" and (
                 "_".join(tokens) in vocab.key_not_secret
                 or any(t in vocab.key_about_suffixes for t in tokens[1:])):
@@ -103,6 +123,10 @@ def by_stored_key(keys: Sequence[StoredKey], vocab: Vocabulary | None = None,
         verb = "stores" if stored.use == "stores" else "looks up"
         return Classification(found.category, found.confidence,
                               f"the code {verb} a row with {row_key} '{stored.key}': "
+                              f"{stored.path}:{stored.line}")
+    if stored.use == "declares":
+        return Classification(found.category, found.confidence,
+                              f"the class that types it declares field '{stored.key}': "
                               f"{stored.path}:{stored.line}")
     where = "in" if stored.use == "stores" else "from"
     return Classification(found.category, found.confidence,

@@ -135,7 +135,7 @@ CLASSIFIER_INPUTS = (
     "types.py", "cache.py", "vocabulary.toml", "review.py",
     # the keys the code keeps in blobs, how it makes and checks values, and what it reads
     "blob_keys.py", "value_sources.py", "value_exports.py", "value_text.py",
-    "declared_secrets.py", "column_uses.py", "selection.py",
+    "declared_secrets.py", "column_uses.py", "selection.py", "declared_keys.py",
     "files.py", "constants.py", "sources.py",
     # the keys the code stores in key/value rows
     "row_keys.py",
@@ -162,6 +162,7 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
     from reviewer.code_verdicts import (
         keyed_blob,
         open_to_code,
+        structured_blob,
         with_declarations,
         with_stored_keys,
         with_value_sources,
@@ -184,6 +185,13 @@ def classify_inventory(inventory: Inventory, vocab: Vocabulary,
                             use_cache=use_cache)
         if found:
             columns = with_stored_keys(columns, found, vocab)
+    structured = [c for c in inventory.columns if structured_blob(c, vocab)]
+    if structured:
+        from reviewer.declared_keys import declared_keys
+
+        typed = declared_keys(files, structured, use_cache=use_cache)
+        if typed:
+            columns = with_stored_keys(columns, typed, vocab)
     # asked once, of one index: what value sources and row keys raise later is only ever
     # raised again, and both readers tie a use to a column alike
     valued = ColumnIndex([c for c in columns if open_to_code(c, vocab)], inventory.columns,

@@ -90,14 +90,15 @@ class Column:
 
 
 # how the code uses a key: keeps it in the blob or row, or looks it up
-KeyUse = Literal["stores", "reads"]
+KeyUse = Literal["stores", "reads", "declares"]  # declares: a class typing the blob
 
 
 @dataclass(frozen=True, slots=True)
 class StoredKey:
     """A literal key the repository's code keeps in a column's blob (``reviewer.blob_keys``),
     where the code first does: ``info.get('ipmi_password')`` reads it, ``props['k'] = v``
-    stores it."""
+    stores it; or a field of a class that types the blob (``reviewer.declared_keys``), where
+    the class declares it."""
 
     key: str
     use: KeyUse
