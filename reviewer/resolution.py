@@ -106,6 +106,7 @@ class Resolver:
         self._declared_heads = {q.rsplit(".", 1)[-1] for q in self.externals.configured}
         self._external_nodes: dict[str, ClassNode] = {}
         self._tops: set[str] | None = None
+        self._path_roots: dict[str, str | None] = {}  # path_root's, per importing file
         self._full_mros: dict[int, list[ClassNode | str]] = {}
 
     # ----------------------------------------------------------------- modules
@@ -229,6 +230,11 @@ class Resolver:
         name from there: queue-management's models in api/app/ import ``app.models.theq``
         and ``qsystem`` (api/qsystem.py), run from api/. A single name is looked for there
         only then: a package's own ``celery.py`` is no ``import celery``."""
+        if from_path not in self._path_roots:
+            self._path_roots[from_path] = self._path_root(from_path)
+        return self._path_roots[from_path]
+
+    def _path_root(self, from_path: str) -> str | None:
         here = PurePosixPath(from_path).parent
         importers = [from_path, *(f"{d}/__init__.py" for d in (here, *here.parents)
                                   if str(d) != ".")]
