@@ -39,30 +39,27 @@ def structured_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
     and whose name alone says nothing sure: what ``reviewer.declared_keys`` reads the class
     for."""
     vocab = vocab or load_vocabulary()
-    if column.primary_key or column.foreign_key or column.history_of is not None:
-        return False
-    if not declared_classes(column):
-        return False
-    name = column.attribute or column.column
-    if ruled_out(name, vocab):
-        return False
-    found = classify(name, column.type, vocab)
-    return found is None or found.category == "free_text" or (
-        found.category == "credential" and found.confidence != "high")
+    return bool(declared_classes(column)) and _unsure_blob(column, vocab)
 
 
 def keyed_blob(column: Column, vocab: Vocabulary | None = None) -> bool:
     """A column the code may keep keyed data in (a JSON, dict, pickle or text type) whose name
     alone says nothing sure: what ``reviewer.blob_keys`` reads the code for."""
     vocab = vocab or load_vocabulary()
-    if column.primary_key or column.foreign_key or column.history_of is not None:
-        return False
     idents = type_idents(column.type)
     if not (idents & (vocab.json_types | vocab.text_types)
             or any(set(normalize(i)) & vocab.keyed_type_words for i in idents)):
         return False
+    return _unsure_blob(column, vocab)
+
+
+def _unsure_blob(column: Column, vocab: Vocabulary) -> bool:
+    """Not a key, nor a history copy, and a name that says nothing sure (ignore-names
+    included): a blob the code's evidence may say more of."""
+    if column.primary_key or column.foreign_key or column.history_of is not None:
+        return False
     name = column.attribute or column.column
-    if ruled_out(name, vocab):  # ignore-names included
+    if ruled_out(name, vocab):
         return False
     found = classify(name, column.type, vocab)
     return found is None or found.category == "free_text" or (
