@@ -127,6 +127,7 @@ class _ModuleBuilder:
         self.made: list[MadeClass] = []
         self.returned: list[MadeClass] = []
         self.table_bindings: list[tuple[str, int]] = []
+        self.defs: dict[str, cst.FunctionDef] = {}  # the module's functions, as far as read
         # ids of the nodes the facts hold, which the inventory reads or blocks on: the safety
         # net (stray_columns) leaves the column calls in them out
         self.consumed: set[int] = set()
@@ -153,6 +154,10 @@ class _ModuleBuilder:
                     if isinstance(value, cst.Call):
                         self.instances.append((target, dotted(value.func) or ""))
             elif isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)):
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and (
+                    isinstance(small.value.func, cst.Name)
+                ) and (run := self.defs.get(ident(small.value.func.value))) is not None:
+                    self.run_globals(run)
                 self.module_assign(small)
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and (
                     (dotted(small.value.func) or "").startswith("__all__.")
@@ -191,6 +196,7 @@ class _ModuleBuilder:
                 self.opaque_loop(stmt)
             elif isinstance(stmt, cst.FunctionDef):
                 self.names.append(ident(stmt.name.value))
+                self.defs[ident(stmt.name.value)] = stmt
                 self.nested_types(stmt)
                 helper = str_function(stmt, versions=self.ex.versions)
                 if helper is not None:
@@ -366,6 +372,20 @@ class _ModuleBuilder:
                 for call, outer, within in finder.found:
                     self.strays.append((self.ex.pos.line(call), dotted(call.func) or "",
                                         _stray_where(outer, owner, read), within, ""))
+
+    def run_globals(self, function: cst.FunctionDef) -> None:
+        """FlexMeasures' data/config.py binds ``db = None``, then calls ``init_db()`` at module
+        level, whose ``global db, Base`` and ``db = SQLAlchemy(...)`` rebind them while the
+        module is imported: the function's top-level assignments to its globals are read as
+        the module's, after what it bound before the call."""
+        top = list(statements(block_body(function.body)))
+        declared = {ident(n.name.value) for _, small in top if isinstance(small, cst.Global)
+                    for n in small.names}
+        for _, small in top:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+                small.targets[0].target, cst.Name
+            ) and ident(small.targets[0].target.value) in declared:
+                self.module_assign(small)
 
     def hoist_classes(self, function: cst.FunctionDef, returns: Returns) -> None:
         """deckhand's ``def __build_tables(...): global BASE; BASE = declarative_base();

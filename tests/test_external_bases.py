@@ -565,6 +565,18 @@ SHIPPED_CASES = [
         id="Flask-Security's user datastore is given the mapped classes and builds no table "
            "(cloudify-manager)",
     ),
+    pytest.param(
+        """\
+        from userdatamodel import Base as UserBase
+        class UpstreamRefreshToken(UserBase):
+            __tablename__ = "upstream_refresh_token"
+            id = Column(Integer, primary_key=True)
+            refresh_token = Column(String)
+        """,
+        [("upstream_refresh_token", "id", "id", False, None, 8),
+         ("upstream_refresh_token", "refresh_token", "refresh_token", True, None, 9)],
+        id="userdatamodel's Base, fence's declarative base, adds no column",
+    ),
 ]
 
 

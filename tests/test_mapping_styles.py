@@ -1650,6 +1650,33 @@ def test_a_base_bound_to_none_and_rebound_at_run_time_blocks() -> None:
         "[tool.masking-reviewer.external-bases]")]
 
 
+def test_a_base_bound_to_none_and_rebound_by_a_module_level_call_is_read() -> None:
+    """FlexMeasures' data/config.py binds `db = None` and `Base = None`, then calls init_db()
+    at module level, whose `global db, Base` rebinds them while the module is imported: the
+    models derive from db.Model and Base and were unread (22 MR007). A function the module
+    defines but does not call still leaves them unread (the test above)."""
+    inventory = _scan({
+        "app/config.py": ("from flask_sqlalchemy import SQLAlchemy\n"
+                          "from sqlalchemy.orm import declarative_base\n"
+                          "db = None\nBase = None\n\n"
+                          "def init_db():\n    global db, Base\n"
+                          "    db = SQLAlchemy()\n"
+                          "    Base = declarative_base(metadata=db.metadata)\n\n"
+                          "init_db()\n"),
+        "app/models.py": ("from sqlalchemy import Column, Integer, String\n"
+                          "from app.config import db, Base\n"
+                          "class User(db.Model):\n"
+                          "    __tablename__ = 'fm_user'\n"
+                          "    tf_totp_secret = db.Column(db.String(255))\n"
+                          "class Asset(Base):\n"
+                          "    __tablename__ = 'asset'\n"
+                          "    id = Column(Integer, primary_key=True)\n"),
+    })
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.line) for c in inventory.columns] == [
+        ("fm_user", "tf_totp_secret", 5), ("asset", "id", 8)]
+
+
 ASSEMBL_SQLA = (
     "from sqlalchemy.orm import declarative_base\n"
     "Base = TimestampedBase = None\n\n"

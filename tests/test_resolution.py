@@ -2313,6 +2313,25 @@ ERROR_CASES = [
         id="broken: alias of an instance that is defined nowhere",
     ),
     pytest.param(
+        {"app/__init__.py": "", "app/resources/__init__.py": "",
+         "app/resources/gen3models/__init__.py": "",
+         "app/resources/gen3models/user.py": "def sync(user):\n    return user\n",
+         "app/m.py": D("""\
+            from sqlalchemy import Column, Integer
+            from gen3models import Base
+            class Client(Base):
+                __tablename__ = "client"
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [("app/m.py", 3, r"^class Client: base class 'Base' is gen3models\.Base from the package "
+          r"'gen3models', outside the repository; it is not installed where masking-reviewer "
+          r"runs")],
+        id="a package's base is outside the repository though a directory of it has the "
+           "package's name (fence's fence/resources/userdatamodel/ beside `from userdatamodel "
+           "import Base`): it said to commit the module",
+    ),
+    pytest.param(
         {"app/db.py": D("""\
             def create_model(manager):
                 class CRUDMixin:
