@@ -156,6 +156,10 @@ class ColumnBuilder(ModuleLevel):
                         entry = self.builds_none_entry(path, why[0])
                         declare = (f" or declare it in [tool.masking-reviewer.{CONFIG_KEY}]: "
                                    f"{entry}" if entry else "")
+                        q = self.resolver.qual(path, why[0]) if why[0] else None
+                        instance = self.instance_entry(q) if q is not None else None
+                        if instance is not None:
+                            declare += f"; {instance}"
                     self.error(path, stmt.line,
                                f"{where}: cannot resolve {shown} "
                                f"({why[1]}), so masking-reviewer cannot tell whether it builds a "
@@ -391,10 +395,11 @@ class ColumnBuilder(ModuleLevel):
         if qual.endswith("()") and callee in self.resolver.externals.configured:
             hint = (f"; \"{callee}\" in the configuration declares the function as called in a "
                     "class body, not the base its call returns")
+        instance = self.instance_entry(qual)
         return (f"is {shown}, made by a call into the package {package!r}, outside the "
                 "repository; masking-reviewer does not run the package's code and no "
                 "declaration of it ships with masking-reviewer, so the columns it adds cannot be "
-                f"read. Declare it in {entry}{hint}")
+                f"read. Declare it in {entry}{hint}" + (f"; or, {instance}" if instance else ""))
 
     def maps_something(self, mro: list[ClassNode]) -> bool:
         """Would the classes declare a column if they were mapped? A plain class holding only

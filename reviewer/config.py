@@ -60,6 +60,14 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        # An object from outside the repository -> the class it is an instance of, so that
+        # its attributes are that class's: GeoHealthCheck's `DB = App.get_db()` is a
+        # Flask-SQLAlchemy, and `DB.Column(...)` a column.
+        "external-instances": {
+            "type": "object",
+            "propertyNames": {"pattern": f"^{EXTERNAL_NAME}$"},
+            "additionalProperties": {"type": "string", "pattern": f"^{EXTERNAL_NAME}$"},
+        },
         "severity": {
             "type": "object",
             "propertyNames": {"pattern": "^MR[0-9]{3}$"},
@@ -190,8 +198,12 @@ def _validate(data: Mapping[str, Any], path: str, text: str) -> None:
         )
     key = _key_path(err.path) or "(table)"
     top = str(err.path[0]) if err.path else ""
+    # an entry of a table (`"pkg.get_db()" = ...` under [...external-instances]) is on its own
+    # line, which names it
+    entry = _line_of(text, str(err.path[1])) if len(err.path) > 1 else None
     raise UsageError(
-        f"bad value for key {key!r}: {err.message}", path=path, line=_line_of(text, top)
+        f"bad value for key {key!r}: {err.message}", path=path,
+        line=entry or _line_of(text, top),
     )
 
 
@@ -391,5 +403,6 @@ def load_config(root: str, tree: SourceTree, explicit: str | None = None) -> Con
         sensitive_names=sensitive,
         ignore_names=tuple(data.get("ignore-names", ())),
         external_bases=_external_bases(data, path, text),
+        external_instances=tuple(sorted(data.get("external-instances", {}).items())),
         path=path,
     )

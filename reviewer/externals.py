@@ -283,9 +283,10 @@ def table_packages() -> tuple[str, ...]:
                                 or d.cls.columns for d in found)}))
 
 
-def canonical(qual: str) -> str:
-    """``invenio_db.db.Column`` -> ``flask_sqlalchemy.SQLAlchemy().Column``."""
-    instances = shipped_instances()
+def canonical(qual: str, configured: Mapping[str, str] | None = None) -> str:
+    """``invenio_db.db.Column`` -> ``flask_sqlalchemy.SQLAlchemy().Column``; ``configured``:
+    the user's `external-instances`, which win over ours."""
+    instances = {**shipped_instances(), **(configured or {})}
     if not instances or qual in shipped():
         return qual  # declared itself: `invenio_db.db.Timestamp` is a mixin, not a db attribute
     parts = qual.split(".")
@@ -575,8 +576,10 @@ class Externals:
     """One lookup per inventory build: config, then installed source, then shipped data."""
 
     def __init__(self, configured: Iterable[ExternalClass],
-                 search: Sequence[Path] | None = None) -> None:
+                 search: Sequence[Path] | None = None,
+                 instances: Iterable[tuple[str, str]] = ()) -> None:
         self.configured = {c.name: c for c in configured}
+        self.instances = dict(instances)  # `external-instances`: object -> what it is
         self.installed = InstalledReader(search)
         self._found: dict[str, ExternalClass | None] = {}
 

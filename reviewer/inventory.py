@@ -81,7 +81,7 @@ def build_inventory(
         # the label is only in messages about explicit paths ("not found in <label>")
         # the package name changes what an import names when the root is a package
         [config.models, config.labels, config.table_naming, repr(config.external_bases),
-         root_package(tree, files),
+         repr(config.external_instances), root_package(tree, files),
          None if paths is None else [list(paths), tree.label], sorted(digests.items())],
     )
     if key is None:

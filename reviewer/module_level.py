@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 # what an external-bases key may name (config.py's schema)
 _QUALIFIED = re.compile(EXTERNAL_NAME)
+# what a Flask-SQLAlchemy object serves besides its Model: SQLAlchemy's constructs
+_FLASK_SQLALCHEMY_NAMES = frozenset({
+    "Model", "Column", "relationship", "ForeignKey", "Table", "String", "Integer", "Text",
+    "Boolean", "DateTime", "backref", "column_property", "mapped_column",
+})
 DECLARE_DIRECTLY = ("declare the column with mapped_column(...) or Column(...) directly in the "
                      "class body (typing.cast(T, Column(...)) is read too)")
 
@@ -138,6 +143,16 @@ class ModuleLevel(TableNames):
             return None
         kind_field = f'kind = "{kind}", ' if kind else ""
         return f'"{q}" = {{ {kind_field}columns = [] }}'
+
+    def instance_entry(self, qual: str) -> str | None:
+        """For ``pkg.get_db().Column`` or ``pkg.get_db().Model``, an object from outside whose
+        attributes are a Flask-SQLAlchemy's: the `external-instances` entry that says it is
+        one (GeoHealthCheck's ``DB = App.get_db()``), as advice; else None."""
+        obj, _, attribute = qual.rpartition(".")
+        if attribute not in _FLASK_SQLALCHEMY_NAMES or not _QUALIFIED.fullmatch(obj):
+            return None
+        return (f"if {obj} is a Flask-SQLAlchemy, say so in [tool.masking-reviewer."
+                f'external-instances]: "{obj}" = "flask_sqlalchemy.SQLAlchemy()"')
 
     def preset_naming(self, path: str, call: CallFacts) -> str | None:
         """Why a repository column preset cannot be inlined at this call: it names or labels the

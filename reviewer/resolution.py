@@ -101,7 +101,8 @@ class Resolver:
         self._classes: dict[tuple[str, str], ClassNode | None] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._resolved: dict[tuple[str, str], Ref] = {}
-        self.externals = Externals(pool.config.external_bases)
+        self.externals = Externals(pool.config.external_bases,
+                                   instances=pool.config.external_instances)
         # the last part of every configured name: most names resolved are none of them
         self._declared_heads = {q.rsplit(".", 1)[-1] for q in self.externals.configured}
         self._external_nodes: dict[str, ClassNode] = {}
@@ -283,7 +284,7 @@ class Resolver:
             found = self._resolve(path, name, depth)
             if found.kind == "external":
                 # an object a package makes at import time: `invenio_db.db` is a SQLAlchemy()
-                qual = canonical(found.qual)
+                qual = canonical(found.qual, self.externals.instances)
                 if qual != found.qual:
                     found = Ref("external", found.path, found.name, qual)
             if depth == 0:

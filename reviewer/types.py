@@ -448,6 +448,9 @@ class Config:
     sensitive_names: tuple[tuple[Category, tuple[str, ...]], ...] = ()
     ignore_names: tuple[str, ...] = ()
     external_bases: tuple[ExternalClass, ...] = ()  # `external-bases`: declared by the user
+    # `external-instances`: an object from outside -> what it is an instance of
+    # ("init.App.get_db()" -> "flask_sqlalchemy.SQLAlchemy()")
+    external_instances: tuple[tuple[str, str], ...] = ()
     path: str | None = None  # the file the configuration was read from, if any
     # (table, column) -> the first exemption naming it; built on first lookup, since every
     # check asks for every column

@@ -846,3 +846,53 @@ def test_turbogears_session_query_property_adds_no_column(
     assert sorted((c["table"], c["column"])  # type: ignore[index]
                   for c in doc["columns"]) == [  # type: ignore[attr-defined]
         ("arch", "arch"), ("arch", "id")]
+
+
+GEOHEALTHCHECK = {
+    "app/db.py": """\
+        from helpers.singleton import App
+        DB = App.get_db()
+        """,
+    "app/models.py": """\
+        from app.db import DB
+        class User(DB.Model):
+            __tablename__ = "user"
+            id = DB.Column(DB.Integer, primary_key=True)
+            password = DB.Column(DB.String(255), nullable=False)
+        """,
+}
+INSTANCE_ENTRY = re.compile(r'\[tool\.masking-reviewer\.external-instances\]: ("[^"]+" = "[^"]+")')
+
+
+def test_an_object_from_outside_said_to_be_a_flask_sqlalchemy_reads_its_models(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GeoHealthCheck: `DB = App.get_db()`, a Flask-SQLAlchemy that App.init() makes, read from
+    # a module the reviewer cannot follow; an external-bases entry reads DB.Model, never
+    # DB.Column. The MR007 says how to name what DB is; pasted, the models are read.
+    write(tmp_path, GEOHEALTHCHECK, PYPROJECT)
+    code, errors = mr007(tmp_path, capsys)
+    assert code == 1
+    assert [e.split(": ", 1)[0] for e in errors] == ["app/models.py:2"]
+    entry = INSTANCE_ENTRY.search(errors[0])
+    assert entry is not None, errors[0]
+    assert entry.group(1) == '"helpers.singleton.App.get_db()" = "flask_sqlalchemy.SQLAlchemy()"'
+    write(tmp_path, GEOHEALTHCHECK,
+          PYPROJECT + f"[tool.masking-reviewer.external-instances]\n{entry.group(1)}\n")
+    assert mr007(tmp_path, capsys) == (1, [])  # the gate still blocks the unmasked password
+    doc = scan(tmp_path, capsys)
+    assert [(c["table"], c["column"], c["line"])  # type: ignore[index]
+            for c in doc["columns"]] == [  # type: ignore[attr-defined]
+        ("user", "id", 4), ("user", "password", 5)]
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param('"flask sqlalchemy"', id="not a qualified name"),
+    pytest.param('["flask_sqlalchemy.SQLAlchemy()"]', id="not a string"),
+])
+def test_a_bad_external_instance_is_a_usage_error(value: str, tmp_path: Path) -> None:
+    write(tmp_path, GEOHEALTHCHECK, PYPROJECT + "[tool.masking-reviewer.external-instances]\n"
+          f'"helpers.singleton.App.get_db()" = {value}\n')
+    with pytest.raises(UsageError, match=r"^pyproject\.toml:4: bad value for key "
+                       r"'external-instances\.helpers\.singleton\.App\.get_db\(\)': "):
+        load_config(str(tmp_path), WorktreeTree(tmp_path))
