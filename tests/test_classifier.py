@@ -269,6 +269,18 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
                      id="a one-time code kept as a big integer"),
         pytest.param("mfa_code", "DateTime", None,
                      id="negative: a date is no one-time code"),
+        pytest.param("validation_code", "Integer",
+                     _c("credential", "high", "name 'validation_code'"),
+                     id="the code texted to check a new phone number, an integer (makeradmin: "
+                        "change_phone_number_requests.validation_code)"),
+        pytest.param("validation_code", "String(16)",
+                     _c("credential", "high", "name 'validation_code'"),
+                     id="the code that redeems a gift card (makeradmin: webshop_gift_card)"),
+        pytest.param("pin_code", "String(30)", _c("credential", "high", "name 'pin_code'"),
+                     id="a member's door-keypad PIN blocks (makeradmin: membership_members; a "
+                        "warning as the word pin)"),
+        pytest.param("validation_status", "String(50)", None,
+                     id="negative: a validation's status (mobilic: employment)"),
         pytest.param("totp", "Integer", None,
                      id="negative: an integer named for TOTP alone may count or step"),
         pytest.param("email_notification_language", "String(2)", None,
