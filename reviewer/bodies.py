@@ -1077,3 +1077,60 @@ class SpelledColumns(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False  # the caller walks class statements itself
+
+
+# what a function may return and stay a plain value: a literal, a collection, a comprehension
+_PLAIN_VALUES = (cst.Dict, cst.List, cst.Set, cst.Tuple, cst.DictComp, cst.ListComp,
+                 cst.SetComp, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
+                 cst.Integer, cst.Float)
+
+
+def returns_plain_value(stmt: cst.FunctionDef) -> bool:
+    """Does every return of the function give a literal, a collection, or a local name bound
+    only to one (fence: ``issuer_to_idp = {}`` ... ``return issuer_to_idp``)? Such a value is
+    no column, whatever the function reads to fill it."""
+    finder = Returns()
+    stmt.body.visit(finder)
+    if not finder.values:
+        return False
+    params = set(param_names(stmt.params, starred=True))
+    bound: dict[str, list[cst.BaseExpression]] = {}
+    for node in _assignments(stmt.body):
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                bound.setdefault(ident(target.target.value), []).append(node.value)
+
+    def plain(value: cst.BaseExpression | None) -> bool:
+        if value is None or isinstance(value, _PLAIN_VALUES):
+            return True
+        if isinstance(value, cst.Name):
+            name = ident(value.value)
+            if name in ("None", "True", "False"):
+                return True
+            values = bound.get(name, [])
+            return name not in params and bool(values) and all(
+                isinstance(v, _PLAIN_VALUES) for v in values)
+        return False
+
+    return all(plain(v) for v in finder.values)
+
+
+class _Assigns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.Assign] = []
+
+    def visit_Assign(self, node: cst.Assign) -> bool:
+        self.found.append(node)
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+def _assignments(body: cst.BaseSuite) -> list[cst.Assign]:
+    finder = _Assigns()
+    body.visit(finder)
+    return finder.found

@@ -23,6 +23,7 @@ from reviewer.bodies import (
     column_spelled,
     injected_bases,
     nested_calls,
+    returns_plain_value,
 )
 from reviewer.calls import COLUMN_FACTORIES, NON_TYPE_ARGS, Extractor
 from reviewer.facts import (
@@ -141,6 +142,7 @@ class ClassReader:
         return ClassFacts(
             type_args=type_args if any(type_args) else (),
             flags=tuple(state.flags),
+            value_helpers=tuple(state.value_helpers),
             subclass_tablenames=tuple(state.subclass_tablenames),
             str_attrs=str_attrs,
             str_methods=str_methods,
@@ -442,6 +444,8 @@ class ClassReader:
                 self.self_attrs(stmt, state, decorators)
         if not declared:
             if not type_checking:
+                if not decorators and returns_plain_value(stmt):
+                    state.value_helpers.append(attr)
                 before = len(state.stmts)
                 self.decorator_column(stmt, state, attr, decorators)
                 if len(state.stmts) == before:
@@ -766,6 +770,7 @@ class _ClassState:
     col_refs: list[ColRef] = field(default_factory=list)
     # names a method or a nested class binds again after a column: (name, line, in a branch)
     rebound: list[tuple[str, int, bool]] = field(default_factory=list)
+    value_helpers: list[str] = field(default_factory=list)  # ClassFacts.value_helpers
     subclass_tablenames: list[tuple[int, tuple[str, ...], StrExpr | None]] = field(
         default_factory=list)
     table_hooks: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)

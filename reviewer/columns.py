@@ -126,6 +126,8 @@ class ColumnBuilder(ModuleLevel):
                 return None  # faraday: _host_ip_query = select([Host.ip]).where(text(...))
             if call is None and self.factory_class(node, stmt):
                 return None  # Label = make_label(__tablename__): a table of its own
+            if call is None and stmt.call.callee in node.facts.value_helpers:
+                return None  # ISSUER_TO_IDP = _get_issuer_to_idp(), a dict the body builds
             if call is None:
                 # The safety net: a call the reader cannot classify may build a column it
                 # cannot see (a factory, a partial, a re-export it failed to follow), and a

@@ -179,6 +179,9 @@ class ClassFacts:
     # result, "Column" for a name or for an inner function that hands its arguments on to it).
     # Read only in modules that make a declarative base on ``self`` (reviewer.bodies.SELF_MADE).
     self_attrs: tuple[tuple[str, str], ...] = ()
+    # functions of the body that return a plain value, a literal or a collection built in them
+    # (fence's _get_issuer_to_idp(), called in the body: `ISSUER_TO_IDP = ...()`): no column
+    value_helpers: tuple[str, ...] = ()
 
     def binds(self, name: str) -> bool:
         """Does the class body bind ``name`` (so ``cls.<name>`` stops at this class)?"""
@@ -477,7 +480,7 @@ def _enc_class(c: ClassFacts) -> list[Any]:
             [[line, list(guards), expr] for line, guards, expr in c.subclass_tablenames],
             [[h, n, w, list(o)] for h, n, w, o in c.table_hooks], list(c.injects),
             [list(a) for a in c.type_args], [list(f) for f in c.flags],
-            [list(a) for a in c.self_attrs]]
+            [list(a) for a in c.self_attrs], list(c.value_helpers)]
 
 
 def _enc_made(m: MadeClass) -> list[Any]:
@@ -563,7 +566,7 @@ def _class(d: Any) -> ClassFacts:
     (name, line, bases, stmts, names, tablename, tablename_kind, tablename_line, abstract, table,
      table_line, table_error, decorators, tablename_expr, keywords, made, versioned,
      table_query, table_ref, sealed, str_attrs, str_methods, col_refs, renames,
-     table_hooks, injects, type_args, flags, self_attrs) = d
+     table_hooks, injects, type_args, flags, self_attrs, value_helpers) = d
     return ClassFacts(
         str(name), int(line), tuple(bases), tuple(map(_stmt, stmts)), tuple(names), tablename,
         tablename_kind, int(tablename_line), bool(abstract), _call(table), int(table_line),
@@ -583,6 +586,7 @@ def _class(d: Any) -> ClassFacts:
         tuple(tuple(map(str, a)) for a in type_args),
         tuple((str(n), bool(v)) for n, v in flags),
         tuple((str(a), str(t)) for a, t in self_attrs),
+        tuple(map(str, value_helpers)),
     )
 
 

@@ -493,6 +493,13 @@ FACTS_SOURCES = [
         "_base_user = settings.user_base if settings.custom else base_models.BaseUser\n"
         "registry, engine, Base = init_db()\n",
         id="a base a conditional chooses, and names unpacked from a call's result"),
+    pytest.param(
+        "class IssSubPairToUser(Base):\n"
+        "    def _get_issuer_to_idp():\n"
+        "        found = {}\n"
+        "        return found\n"
+        "    ISSUER_TO_IDP = _get_issuer_to_idp()\n",
+        id="a function of a class body that returns a collection it builds"),
 ]
 
 

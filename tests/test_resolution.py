@@ -3102,6 +3102,34 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            class IssSubPairToUser(Base):
+                __tablename__ = "iss_sub_pair_to_user"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                def _get_issuer_to_idp():
+                    issuer_to_idp = {}
+                    for issuer in config["ALLOWLIST"]:
+                        issuer_to_idp[issuer] = lookup(issuer)
+                    return issuer_to_idp
+                ISSUER_TO_IDP = _get_issuer_to_idp()
+                del _get_issuer_to_idp
+                def _secret():
+                    made = make_secret()
+                    return made
+                secret = _secret()
+                def _given(value):
+                    return value
+                token = _given(mapped_column(String))
+            """)},
+        None,
+        [("app/m.py", 19, r"^IssSubPairToUser\.secret: cannot resolve _secret\(\.\.\.\) "),
+         ("app/m.py", 22, r"^IssSubPairToUser\.token: _given\(\.\.\.\) is given "
+          r"mapped_column\(\.\.\.\)|^IssSubPairToUser\.token: cannot resolve _given")],
+        id="a function of the class body that returns a collection it builds, called in the "
+           "body, is no column (fence: ISSUER_TO_IDP = _get_issuer_to_idp()); one returning "
+           "what it calls or what it is given still blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             import sqlalchemy
             from sqlalchemy.orm import declared_attr
             class Employee(Base):
