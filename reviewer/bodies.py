@@ -358,18 +358,30 @@ class _Bindings(cst.CSTVisitor):
         return False
 
 
+def _bound_values(stmt: cst.FunctionDef, name: str, counts: Mapping[str, int]
+                  ) -> list[cst.BaseExpression | None] | None:
+    """Every value a function binds the local ``name`` to (None for one of several targets),
+    when assignments are all that bind it (an annotation alone binds nothing); None for a
+    parameter, a name never assigned, or one a loop, a ``with``, a walrus or an augmented
+    assignment binds too. ``counts``: ``assigned_counts``."""
+    if name in param_names(stmt.params, starred=True):
+        return None
+    finder = _Bindings(name)
+    stmt.body.visit(finder)
+    if not finder.values or len(finder.values) + finder.bare != counts.get(name):
+        return None
+    return finder.values
+
+
 def _chosen_names(stmt: cst.FunctionDef, name: str, counts: Mapping[str, int]
                   ) -> list[str] | None:
     """The names a local is bound to when every binding of it gives a (dotted) name, in any
     branch: OneGov's ``klass = TranslationMarkup`` / ``klass = TranslationString``, so
     ``return klass(...)`` makes one of those; None when any binding is something else."""
-    if name in param_names(stmt.params, starred=True):
+    values = _bound_values(stmt, name, counts)
+    if values is None:
         return None
-    finder = _Bindings(name)
-    stmt.body.visit(finder)
-    chosen = [dotted(v) if v is not None else None for v in finder.values]
-    if not chosen or len(chosen) + finder.bare != counts.get(name):
-        return None
+    chosen = [dotted(v) if v is not None else None for v in values]
     found = [c for c in chosen if c]
     return list(dict.fromkeys(found)) if len(found) == len(chosen) else None
 
@@ -1093,44 +1105,16 @@ def returns_plain_value(stmt: cst.FunctionDef) -> bool:
     stmt.body.visit(finder)
     if not finder.values:
         return False
-    params = set(param_names(stmt.params, starred=True))
-    bound: dict[str, list[cst.BaseExpression]] = {}
-    for node in _assignments(stmt.body):
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                bound.setdefault(ident(target.target.value), []).append(node.value)
+    counts = assigned_counts(stmt)
 
     def plain(value: cst.BaseExpression | None) -> bool:
         if value is None or isinstance(value, _PLAIN_VALUES):
             return True
-        if isinstance(value, cst.Name):
-            name = ident(value.value)
-            if name in ("None", "True", "False"):
-                return True
-            values = bound.get(name, [])
-            return name not in params and bool(values) and all(
-                isinstance(v, _PLAIN_VALUES) for v in values)
-        return False
+        if not isinstance(value, cst.Name):
+            return False
+        if value.value in ("None", "True", "False"):
+            return True
+        values = _bound_values(stmt, ident(value.value), counts)
+        return values is not None and all(isinstance(v, _PLAIN_VALUES) for v in values)
 
     return all(plain(v) for v in finder.values)
-
-
-class _Assigns(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: list[cst.Assign] = []
-
-    def visit_Assign(self, node: cst.Assign) -> bool:
-        self.found.append(node)
-        return True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
-def _assignments(body: cst.BaseSuite) -> list[cst.Assign]:
-    finder = _Assigns()
-    body.visit(finder)
-    return finder.found

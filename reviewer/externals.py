@@ -283,10 +283,11 @@ def table_packages() -> tuple[str, ...]:
                                 or d.cls.columns for d in found)}))
 
 
-def canonical(qual: str, configured: Mapping[str, str] | None = None) -> str:
-    """``invenio_db.db.Column`` -> ``flask_sqlalchemy.SQLAlchemy().Column``; ``configured``:
-    the user's `external-instances`, which win over ours."""
-    instances = {**shipped_instances(), **(configured or {})}
+def canonical(qual: str, instances: Mapping[str, str] | None = None) -> str:
+    """``invenio_db.db.Column`` -> ``flask_sqlalchemy.SQLAlchemy().Column``; ``instances``:
+    the objects known to be instances (``Externals.instances``; default: ours alone)."""
+    if instances is None:
+        instances = shipped_instances()
     if not instances or qual in shipped():
         return qual  # declared itself: `invenio_db.db.Timestamp` is a mixin, not a db attribute
     parts = qual.split(".")
@@ -579,7 +580,9 @@ class Externals:
                  search: Sequence[Path] | None = None,
                  instances: Iterable[tuple[str, str]] = ()) -> None:
         self.configured = {c.name: c for c in configured}
-        self.instances = dict(instances)  # `external-instances`: object -> what it is
+        # object -> what it is an instance of: ours, and the user's `external-instances`,
+        # which win
+        self.instances = {**shipped_instances(), **dict(instances)}
         self.installed = InstalledReader(search)
         self._found: dict[str, ExternalClass | None] = {}
 

@@ -1108,14 +1108,13 @@ class Resolver:
         """Is the first part of ``qual`` a package or module of the repository (so the name is
         a missing file of the repository, not a third-party package)?"""
         if self._tops is None:
-            # the roots modules are imported from, never a suffix the index also accepts:
-            # fence's fence/resources/userdatamodel/ is no `userdatamodel` package
-            index = self.module_index()
-            self._tops = {name.split(".", 1)[0] for name in self._module_of.values()}
-            self._tops.update(PurePosixPath(path).with_suffix("").parts[0]
-                              for path in self._module_of)
-            self._tops.update(p.rstrip(".") for p in self.package_prefixes())
-            self._tops.update(name for name, paths in index.items() if paths == ["__init__.py"])
+            # the roots modules are imported from (the top directory, package roots, a
+            # module's root), never a suffix the index also accepts: fence's
+            # fence/resources/userdatamodel/ is no `userdatamodel` package
+            self.module_index()
+            self._tops = {p.rstrip(".") for p in self.package_prefixes()}
+            self._tops.update(name.split(".", 1)[0] for name in self._module_of.values())
+            self._tops -= _READ_LIBRARIES
         return qual.split(".", 1)[0] in self._tops
 
 

@@ -379,8 +379,7 @@ class _ModuleBuilder:
         module is imported: the function's top-level assignments to its globals are read as
         the module's, after what it bound before the call."""
         top = list(statements(block_body(function.body)))
-        declared = {ident(n.name.value) for _, small in top if isinstance(small, cst.Global)
-                    for n in small.names}
+        declared = _globals(top)
         for _, small in top:
             if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
                 small.targets[0].target, cst.Name
@@ -401,8 +400,7 @@ class _ModuleBuilder:
         ):
             return  # a class factory's class: class_function reads it
         top = list(statements(block_body(function.body)))
-        declared = {ident(n.name.value) for _, small in top if isinstance(small, cst.Global)
-                    for n in small.names}
+        declared = _globals(top)
         local = set(param_names(function.params, starred=True))
         bound: list[cst.Assign] = []
         hoisted: list[cst.ClassDef] = []
@@ -941,6 +939,14 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
 _INDENTED_TABLE = re.compile(r"^[ \t]+.*\bTable\(", re.MULTILINE)
 # `cls.enabled = Column(...)` in a function: a column set on a class at run time
 _ATTRIBUTE_COLUMN = re.compile(r"^[ \t]+[\w.]*\w\.\w+[ \t]*=[ \t]*[\w.]*olumn\(", re.MULTILINE)
+
+
+def _globals(top: Sequence[tuple[cst.BaseStatement, cst.BaseSmallStatement | None]]
+             ) -> set[str]:
+    """The names a function's top-level ``global`` statements declare (``statements`` of its
+    body): what its assignments to them bind in the module."""
+    return {ident(n.name.value) for _, small in top if isinstance(small, cst.Global)
+            for n in small.names}
 
 
 def _factory_classes(function: cst.FunctionDef,

@@ -3119,14 +3119,21 @@ ERROR_CASES = [
                 def _given(value):
                     return value
                 token = _given(mapped_column(String))
+                def _rebound(rows):
+                    found = {}
+                    for found in rows:
+                        pass
+                    return found
+                last = _rebound([])
             """)},
         None,
         [("app/m.py", 19, r"^IssSubPairToUser\.secret: cannot resolve _secret\(\.\.\.\) "),
          ("app/m.py", 22, r"^IssSubPairToUser\.token: _given\(\.\.\.\) is given "
-          r"mapped_column\(\.\.\.\)|^IssSubPairToUser\.token: cannot resolve _given")],
+          r"mapped_column\(\.\.\.\)|^IssSubPairToUser\.token: cannot resolve _given"),
+         ("app/m.py", 28, r"^IssSubPairToUser\.last: cannot resolve _rebound\(\.\.\.\) ")],
         id="a function of the class body that returns a collection it builds, called in the "
            "body, is no column (fence: ISSUER_TO_IDP = _get_issuer_to_idp()); one returning "
-           "what it calls or what it is given still blocks",
+           "what it calls, what it is given, or a name a loop rebinds still blocks",
     ),
     pytest.param(
         {"app/m.py": src("""\
