@@ -927,7 +927,10 @@ def _query_root(node: cst.BaseExpression | None) -> str | None:
 
 
 def _is_type_checking(test: cst.BaseExpression) -> bool:
-    return dotted(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
+    """``TYPE_CHECKING`` under any module alias: laniakea imports ``typing as T`` and declares
+    a backref's type under ``if T.TYPE_CHECKING:`` (archive_suites.debug_suite)."""
+    name = dotted(test)
+    return name is not None and (name == "TYPE_CHECKING" or name.endswith(".TYPE_CHECKING"))
 
 
 def _document(state: _ClassState, text: str) -> None:

@@ -345,7 +345,7 @@ class _ModuleBuilder:
         for stmt, small in statements(body):
             node = small if small is not None else stmt
             if isinstance(stmt, cst.FunctionDef) and id(stmt) not in self.consumed:
-                self.function_classes(stmt)
+                self.function_classes(stmt, method=owner is not None)
                 continue
             if id(node) in self.consumed or id(stmt) in self.consumed:
                 continue
@@ -427,16 +427,18 @@ class _ModuleBuilder:
             self.classes.append(self.class_reader.class_(stmt))
             self.hoisted.add(id(stmt))
 
-    def function_classes(self, function: cst.FunctionDef) -> None:
+    def function_classes(self, function: cst.FunctionDef, *, method: bool = False) -> None:
         """Class statements in a function's body map when the function runs (deckhand's
         ``__build_tables`` defines every model there, on a base it makes there): their
-        column calls are strays, so that none passes unread. The one class a function
-        defines and returns is a class factory's, which ``class_function`` reads."""
+        column calls are strays, so that none passes unread. The one class a module-level
+        function defines and returns is a class factory's, which ``class_function`` reads; a
+        method's is read by nothing (cabotage's continuum plugin builds its ``activity``
+        table in ``ActivityFactory.create_class``), so its columns are strays too."""
         if not self.ex.pos.holds(function, cst.ClassDef):
             return
         finder = Returns()
         function.body.visit(finder)
-        factory = _factory_classes(function, finder.values)
+        factory = set() if method else _factory_classes(function, finder.values)
         classes = _ClassStatements()
         function.body.visit(classes)
         name = ident(function.name.value)

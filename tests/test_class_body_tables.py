@@ -574,6 +574,24 @@ class Registry:
             cls="Secret", function="register")))],
         id="a class defined in a block of a method",
     ),
+    # cabotage's sqlalchemy-continuum plugin: a method returns the class it defines, which no
+    # module-level call makes (a module function's would be a class factory's, and read)
+    pytest.param(
+        HEAD + """\
+class ActivityFactory(ModelFactory):
+    def create_class(self, manager):
+        class Activity(manager.declarative_base):
+            __tablename__ = "activity"
+            id = sa.Column(sa.BigInteger, primary_key=True)
+            data = sa.Column(sa.JSON)
+        return Activity
+""",
+        [("app/models.py", 9, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
+            cls="Activity", function="create_class"))),
+         ("app/models.py", 10, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
+             cls="Activity", function="create_class")))],
+        id="a class a method defines and returns",
+    ),
 ]
 
 def test_a_class_in_a_function_blocks_whatever_ends_the_lines() -> None:

@@ -474,6 +474,21 @@ CASES = [
          Row("users", "phone_number", "User", "phone", 13, (MASK,))],
         id="TYPE_CHECKING / else pair counted once, from the branch that runs",
     ),
+    # laniakea's archive_suites: a backref's type declared for mypy, under typing's alias
+    pytest.param(
+        {"app/m.py": src("""\
+            import typing as T
+            class Suite(Base):
+                __tablename__ = "suites"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                if T.TYPE_CHECKING:
+                    debug_suite: Mapped["Suite | None"]
+                    debug_note: Mapped[str]
+            """)},
+        None,
+        [Row("suites", "id", "Suite", "id", 9, nullable=False)],
+        id="TYPE_CHECKING under a module alias never runs",
+    ),
     pytest.param(
         {"app/m.py": textwrap.dedent("""\
             import typing
