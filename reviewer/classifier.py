@@ -309,10 +309,12 @@ def classify_in_context(column: Column, context: Context | None = None,
         actor = actor[:-1]
     if tokens[-2:] == ("by", "user"):
         actor = tokens[:-2]
+    # create_user, modify_user: who did it by username (codo-cmdb keeps them as String(128))
+    acting = len(tokens) > 1 and tokens[-1] == "user" and tokens[-2] in vocab.user_verbs
     # creator, or creator_name (gpustack: metered_usage.creator_name; cloudify-manager:
     # audit_log.creator_name): who made the row, by name
     noun = "_".join(actor) if tokens[-1:] == ("name",) else snake_norm(name)
-    if (base is None and ((actor and actor[-1] in vocab.by_verbs) or (
+    if (base is None and ((actor and actor[-1] in vocab.by_verbs) or acting or (
             noun in vocab.by_nouns and not column.foreign_key))
             and text_types(idents, vocab)):
         return Classification("direct_identifier", "medium",

@@ -191,6 +191,19 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("guest_name", "String(128)",
                      _c("direct_identifier", "medium", "name 'guest_name'"),
                      id="the name a meeting guest gives"),
+        pytest.param("original_maintainer", "Text()",
+                     _c("direct_identifier", "medium", "name token 'maintainer'"),
+                     id="a package's maintainer, 'Name <email>' (laniakea)"),
+        pytest.param("uploaders", "ARRAY(Text())",
+                     _c("direct_identifier", "medium", "name token 'uploaders'"),
+                     id="a package's uploaders (laniakea)"),
+        pytest.param("dingtalk_url", "String(128)",
+                     _c("credential", "high", "name 'dingtalk_url'"),
+                     id="a DingTalk robot's URL carries its access token (pity)"),
+        pytest.param("maintainer_team", "String(128)", None,
+                     id="a maintainer's team is a team"),
+        pytest.param("group_key", "Text()", None,
+                     id="a group key groups alerts, whatever its length (cabotage)"),
         pytest.param("share_uuid", "String(36)", _c("credential", "high", "name 'share_uuid'"),
                      id="the id a share link carries opens what it shares"),
         pytest.param("share_uuid_id", "Integer", None,
@@ -2726,6 +2739,22 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("incident", "merged_by"), (None, None, None),
             id="merged_by on a number is no name"),
         pytest.param("""
+            class DynamicGroup(Base):
+                __tablename__ = "t_dynamic_group"
+                id = Column(Integer, primary_key=True)
+                modify_user = Column(String(128))
+            """, ("t_dynamic_group", "modify_user"),
+            ("direct_identifier", "medium", "name 'modify_user' on a String column: "
+                                            "who did it, by name"),
+            id="modify_user names who changed the row (codo-cmdb)"),
+        pytest.param("""
+            class Department(Base):
+                __tablename__ = "department"
+                id = Column(Integer, primary_key=True)
+                create_user = Column(Integer)
+            """, ("department", "create_user"), (None, None, None),
+            id="create_user on a number is the user's id (bisheng)"),
+        pytest.param("""
             class User(Base):
                 __tablename__ = "users"
                 id = Column(Integer, primary_key=True)
@@ -3385,6 +3414,16 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 payload_headers = Column(Unicode(16384), nullable=False)
             """, ("repo_webhook_delivery", "payload_headers"), (None, None, None),
             id="negative: a delivery's headers are the payload's signature (git-srht)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                oauth_id = Column(String(50), unique=True)
+            """, ("users", "oauth_id"),
+            ("quasi_identifier", "medium", "name 'oauth_id' on a String column in person "
+                                           "table 'users': the person's ID at the system they "
+                                           "come from"),
+            id="a user's account ID at the OAuth provider (ai-horde)"),
         pytest.param("""
             class User(Base):
                 __tablename__ = "users"
