@@ -345,7 +345,7 @@ class _ModuleBuilder:
         for stmt, small in statements(body):
             node = small if small is not None else stmt
             if isinstance(stmt, cst.FunctionDef) and id(stmt) not in self.consumed:
-                self.function_classes(stmt, method=owner is not None)
+                self.function_classes(stmt, owner)
                 continue
             if id(node) in self.consumed or id(stmt) in self.consumed:
                 continue
@@ -427,30 +427,32 @@ class _ModuleBuilder:
             self.classes.append(self.class_reader.class_(stmt))
             self.hoisted.add(id(stmt))
 
-    def function_classes(self, function: cst.FunctionDef, *, method: bool = False) -> None:
+    def function_classes(self, function: cst.FunctionDef, owner: str | None = None) -> None:
         """Class statements in a function's body map when the function runs (deckhand's
         ``__build_tables`` defines every model there, on a base it makes there): their
         column calls are strays, so that none passes unread. The one class a module-level
         function defines and returns is a class factory's, which ``class_function`` reads; a
         method's is read by nothing (cabotage's continuum plugin builds its ``activity``
-        table in ``ActivityFactory.create_class``), so its columns are strays too."""
+        table in ``ActivityFactory.create_class``), so its columns are strays too. ``owner``:
+        the class whose method it is."""
         if not self.ex.pos.holds(function, cst.ClassDef):
             return
         finder = Returns()
         function.body.visit(finder)
-        factory = set() if method else _factory_classes(function, finder.values)
+        factory = set() if owner else _factory_classes(function, finder.values)
         classes = _ClassStatements()
         function.body.visit(classes)
         name = ident(function.name.value)
+        runs = f"the method {owner}.{name}()" if owner else f"the function {name}()"
         for cls, outer in classes.found:
             if factory & {id(cls), *outer} or self.hoisted & set(outer):
                 continue
             if id(cls) in self.hoisted:  # read as a module's class: checked as one
                 self.stray_columns(block_body(cls.body), ident(cls.name.value))
                 continue
-            where = (f"in the class {ident(cls.name.value)}, defined inside the function "
-                     f"{name}(), where masking-reviewer does not read class statements "
-                     "(SQLAlchemy maps such a class only when the function runs)")
+            where = (f"in the class {ident(cls.name.value)}, defined inside {runs}, where "
+                     "masking-reviewer does not read class statements (SQLAlchemy maps such a "
+                     f"class only when the {'method' if owner else 'function'} runs)")
             for _stmt, small in statements(block_body(cls.body)):
                 if small is None:
                     continue

@@ -421,6 +421,9 @@ _NESTED = (r"in the class Outer\.Inner, which is nested in a class body, where m
 _IN_FUNCTION = (r"in the class {cls}, defined inside the function {function}\(\), where "
                 r"masking-reviewer does not read class statements \(SQLAlchemy maps such a "
                 r"class only when the function runs\)")
+_IN_METHOD = (r"in the class {cls}, defined inside the method {method}\(\), where "
+              r"masking-reviewer does not read class statements \(SQLAlchemy maps such a "
+              r"class only when the method runs\)")
 
 # The safety net: a column call no table holds, outside what the reader skips knowingly
 STRAY_CASES = [
@@ -570,8 +573,8 @@ class Registry:
                 value = sa.Column(sa.String)
             return Secret
 """,
-        [("app/models.py", 12, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
-            cls="Secret", function="register")))],
+        [("app/models.py", 12, _STRAY.format(callee=r"sa\.Column", where=_IN_METHOD.format(
+            cls="Secret", method=r"Registry\.register")))],
         id="a class defined in a block of a method",
     ),
     # cabotage's sqlalchemy-continuum plugin: a method returns the class it defines, which no
@@ -586,10 +589,10 @@ class ActivityFactory(ModelFactory):
             data = sa.Column(sa.JSON)
         return Activity
 """,
-        [("app/models.py", 9, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
-            cls="Activity", function="create_class"))),
-         ("app/models.py", 10, _STRAY.format(callee=r"sa\.Column", where=_IN_FUNCTION.format(
-             cls="Activity", function="create_class")))],
+        [("app/models.py", 9, _STRAY.format(callee=r"sa\.Column", where=_IN_METHOD.format(
+            cls="Activity", method=r"ActivityFactory\.create_class"))),
+         ("app/models.py", 10, _STRAY.format(callee=r"sa\.Column", where=_IN_METHOD.format(
+             cls="Activity", method=r"ActivityFactory\.create_class")))],
         id="a class a method defines and returns",
     ),
 ]
