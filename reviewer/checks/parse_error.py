@@ -104,6 +104,24 @@ class Invoice(Base):
             expect=("models.py:13: MR007",),
         ),
         Example(
+            "a class a method defines and returns (a plugin's model factory): SQLAlchemy maps "
+            "it only when the method runs, so its columns block until the class is declared "
+            "at module level",
+            models='''\
+from sqlalchemy import Column, Integer, Text
+
+
+class ActivityFactory:
+    def create_class(self, manager):
+        class Activity(manager.declarative_base):
+            __tablename__ = "activity"
+            id = Column(Integer, primary_key=True)
+            data = Column(Text)
+        return Activity
+''',
+            expect=("models.py:8: MR007", "models.py:9: MR007"),
+        ),
+        Example(
             "`models` matches files that declare no model: the gate would check nothing",
             models='''\
 INVOICE_PREFIX = "INV-"
