@@ -275,6 +275,10 @@ _DISPLAYS: dict[type[cst.CSTNode], str] = {
 }
 
 
+# names that are values, not bindings
+_CONSTANTS = ("None", "True", "False")
+
+
 def display_kind(node: cst.BaseExpression) -> str | None:
     """``{...}`` is a ``dict`` (no column, whatever it holds: SQLAlchemy maps no dict)."""
     return _DISPLAYS.get(type(node))
@@ -301,7 +305,7 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
     for value in values:
         callee = (dotted(value.func) or chained_callee(value)) if isinstance(
             value, cst.Call) else None
-        if isinstance(value, cst.Name) and value.value not in ("None", "True", "False"):
+        if isinstance(value, cst.Name) and value.value not in _CONSTANTS:
             if displays is None:  # `info = {...}` bound once, filled in, returned
                 displays = {n: kind for n, v in top_values(stmt).items()
                             if counts.get(n) == 1 and (kind := display_kind(v)) is not None}
@@ -1091,12 +1095,6 @@ class SpelledColumns(cst.CSTVisitor):
         return False  # the caller walks class statements itself
 
 
-# what a function may return and stay a plain value: a literal, a collection, a comprehension
-_PLAIN_VALUES = (cst.Dict, cst.List, cst.Set, cst.Tuple, cst.DictComp, cst.ListComp,
-                 cst.SetComp, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
-                 cst.Integer, cst.Float)
-
-
 def returns_plain_value(stmt: cst.FunctionDef) -> bool:
     """Does every return of the function give a literal, a collection, or a local name bound
     only to one (fence: ``issuer_to_idp = {}`` ... ``return issuer_to_idp``)? Such a value is
@@ -1108,13 +1106,14 @@ def returns_plain_value(stmt: cst.FunctionDef) -> bool:
     counts = assigned_counts(stmt)
 
     def plain(value: cst.BaseExpression | None) -> bool:
-        if value is None or isinstance(value, _PLAIN_VALUES):
+        if value is None or display_kind(value) is not None:
             return True
         if not isinstance(value, cst.Name):
             return False
-        if value.value in ("None", "True", "False"):
+        if value.value in _CONSTANTS:
             return True
         values = _bound_values(stmt, ident(value.value), counts)
-        return values is not None and all(isinstance(v, _PLAIN_VALUES) for v in values)
+        return values is not None and all(
+            v is not None and display_kind(v) is not None for v in values)
 
     return all(plain(v) for v in finder.values)

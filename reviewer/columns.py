@@ -16,7 +16,7 @@ from reviewer import factory_calls
 from reviewer.column_calls import REF_KINDS, first_clause, harmless
 from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml, shipped_mismatch
 from reviewer.facts import INDEX_MAKERS, CallFacts, StrExpr, VersionedFacts
-from reviewer.module_level import DECLARE_DIRECTLY, ModuleLevel, column_evidence
+from reviewer.module_level import DECLARE_DIRECTLY, ModuleLevel, column_evidence, none_entry
 from reviewer.resolution import (
     ClassNode,
     is_sqla,
@@ -148,17 +148,17 @@ class ColumnBuilder(ModuleLevel):
                 if why is not None:
                     self.blocked.add(table)
                     shown = f"{why[0]}(...)" if why[0] else "the call"
+                    q = self.resolver.qual(path, why[0]) if why[0] else None
                     if wrapped:
                         # it is given a column: "builds none" would drop it; say what reads it
-                        entry = self.builds_none_entry(path, why[0], kind="passthrough")
+                        entry = none_entry(q, kind="passthrough")
                         declare = (f"; if it returns the column it is given, declare it in "
                                    f"[tool.masking-reviewer.{CONFIG_KEY}]: {entry}"
                                    if entry else "")
                     else:
-                        entry = self.builds_none_entry(path, why[0])
+                        entry = none_entry(q)
                         declare = (f" or declare it in [tool.masking-reviewer.{CONFIG_KEY}]: "
                                    f"{entry}" if entry else "")
-                        q = self.resolver.qual(path, why[0]) if why[0] else None
                         instance = self.instance_entry(q) if q is not None else None
                         if instance is not None:
                             declare += f"; {instance}"

@@ -283,11 +283,9 @@ def table_packages() -> tuple[str, ...]:
                                 or d.cls.columns for d in found)}))
 
 
-def canonical(qual: str, instances: Mapping[str, str] | None = None) -> str:
+def canonical(qual: str, instances: Mapping[str, str]) -> str:
     """``invenio_db.db.Column`` -> ``flask_sqlalchemy.SQLAlchemy().Column``; ``instances``:
-    the objects known to be instances (``Externals.instances``; default: ours alone)."""
-    if instances is None:
-        instances = shipped_instances()
+    the objects known to be instances (``Externals.instances``)."""
     if not instances or qual in shipped():
         return qual  # declared itself: `invenio_db.db.Timestamp` is a mixin, not a db attribute
     parts = qual.split(".")

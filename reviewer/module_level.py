@@ -33,6 +33,12 @@ DECLARE_DIRECTLY = ("declare the column with mapped_column(...) or Column(...) d
                      "class body (typing.cast(T, Column(...)) is read too)")
 
 
+def none_entry(qual: str | None, kind: str | None = None) -> str | None:
+    """``builds_none_entry`` for a callee already qualified (None: not resolved)."""
+    if qual is None or not _QUALIFIED.fullmatch(qual):
+        return None
+    kind_field = f'kind = "{kind}", ' if kind else ""
+    return f'"{qual}" = {{ {kind_field}columns = [] }}'
 
 
 @dataclass(slots=True)
@@ -138,11 +144,7 @@ class ModuleLevel(TableNames):
         """The external-bases entry saying a package's callable builds no column
         (``"pkg.helper" = { columns = [] }``), or with ``kind`` what kind of callable it is,
         when the callee is a qualified name outside the repository; else None."""
-        q = self.resolver.qual(path, callee) if callee else None
-        if q is None or not _QUALIFIED.fullmatch(q):
-            return None
-        kind_field = f'kind = "{kind}", ' if kind else ""
-        return f'"{q}" = {{ {kind_field}columns = [] }}'
+        return none_entry(self.resolver.qual(path, callee) if callee else None, kind)
 
     def instance_entry(self, qual: str) -> str | None:
         """For ``pkg.get_db().Column`` or ``pkg.get_db().Model``, an object from outside whose
