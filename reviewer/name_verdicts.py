@@ -126,6 +126,8 @@ def _name_only(
     if not matches:
         return None, False
     best = max(matches, key=Match.sort_key)
+    if any(w.lower() in vocab.field_names for w in written[best.end:]):
+        return None, True  # email_attribute says which directory attribute holds the e-mail
     # a token's hash verifies the token: `token_hash` reads like `token` (a hash or digest of a
     # credential is the credential, LABELING.md), `share_token_digest` like `share_token`
     head_end = len(tokens) - 1 if (len(tokens) > 1 and tokens[-1] in vocab.verifier_suffixes

@@ -166,6 +166,7 @@ class Vocabulary:
     unique_attribute_min_words: int = 2
     key_not_secret: frozenset[str] = frozenset()
     key_about_suffixes: frozenset[str] = frozenset()
+    field_names: frozenset[str] = frozenset()  # as written, lower case
     person_key_words: frozenset[str] = frozenset()
     row_key_words: frozenset[str] = frozenset()
     row_value_words: frozenset[str] = frozenset()
@@ -448,6 +449,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         row_key_words=frozenset(map(singular, _strs(data["code"], "row_key_words"))),
         row_value_words=frozenset(map(singular, _strs(data["code"], "row_value_words"))),
         key_about_suffixes=frozenset(map(singular, _strs(data["code"], "key_about_suffixes"))),
+        field_names=frozenset(n.lower() for n in _strs(neg, "field_names")),
         person_key_words=frozenset(map(singular, _strs(data["code"], "person_key_words"))),
         values=_value_words(data["values"], frozenset(
             t for p in _phrases(ctx, "person_tables") for t in p)),

@@ -516,6 +516,11 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("sub_status_message", "String(255)", id="a machine-made status message"),
         pytest.param("race_preventer", "Integer", id="a race-condition counter"),
         pytest.param("text_color", "String(7)", id="a styling attribute named after text"),
+        pytest.param("email_attribute", "String",
+                     id="the LDAP attribute that holds the e-mail (wizarr)"),
+        pytest.param("user_email_attribute", "String(64)",
+                     id="the LDAP attribute that holds the user's e-mail (wazo-auth)"),
+        pytest.param("username_attr", "String", id="an attribute's name, abbreviated"),
         pytest.param("content_length", None, id="a quantity named after content"),
         pytest.param("comment_sort_order_default", "String(20)",
                      id="how comments are ordered is a choice (tildes: users)"),
@@ -740,6 +745,9 @@ def test_type_rules_out(name: str, type_expr: str) -> None:
                      _c("credential", "high",
                         "name token 'pubkey' on binary column type 'LargeBinary'"),
                      id="public key: abbreviated, binary"),
+        pytest.param("ed25519_public_key", "bytes",
+                     _c("credential", "high", "name token 'key' on binary column type 'bytes'"),
+                     id="a Mapped[bytes] key is binary key material (hyperion)"),
         pytest.param("pkcs12", "LargeBinary", _c("credential", "high", "name token 'pkcs12'"),
                      id="PKCS#12 bundle"),
         pytest.param("data", "PasswordType",
@@ -1119,10 +1127,21 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 __tablename__ = "macaroons"
                 id = Column(Integer, primary_key=True)
                 description = Column(String(100))
-                key: Mapped[bytes] = mapped_column()
+                key: Mapped[str] = mapped_column()
             """, ("macaroons", "key"),
             ("credential", "high", "name token 'key' in table 'macaroons'"),
             id="key in a macaroons table is the key"),
+        pytest.param("""
+            class WebPushSubscriptions(Base):
+                __tablename__ = "webpush_subscriptions"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, default=0, index=True, nullable=True)
+                endpoint = Column(String, default='', index=True, nullable=True)
+                key = Column(String, default='', index=True, nullable=True)
+                authsecret = Column(String, default='', index=True, nullable=True)
+            """, ("webpush_subscriptions", "key"),
+            ("credential", "high", "name token 'key' in table 'webpush_subscriptions'"),
+            id="a Web Push subscription's key encrypts what it is sent (crackerjack)"),
         pytest.param("""
             class RequestToken(Base):
                 __tablename__ = "core__request_tokens"
