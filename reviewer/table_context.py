@@ -84,7 +84,8 @@ class Context:
 
 def is_person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
     # timesketch's userprofile is a profile table as much as user_profile is
-    return any((head := words(name, vocab)[0][-1:]) and head[0] in vocab.person_tables
+    return any((tokens := words(name, vocab)[0]) and tokens[-1] in vocab.person_tables
+               and not any(tokens[-len(p):] == p for p in vocab.machine_person_tables)
                for name in (table, class_name or ""))
 
 

@@ -91,6 +91,7 @@ class Vocabulary:
     expiry_heads: frozenset[str] = frozenset()
     hashed_subjects: frozenset[str] = frozenset()
     person_tables: frozenset[str] = frozenset()
+    machine_person_tables: tuple[tuple[str, ...], ...] = ()
     person_row_words: frozenset[str] = frozenset()
     secret_words: tuple[tuple[str, ...], ...] = ()
     negations: frozenset[str] = frozenset()
@@ -377,6 +378,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         expiry_heads=frozenset(map(snake_norm, _strs(ctx, "expiry_heads"))),
         hashed_subjects=frozenset(map(singular, _strs(ctx, "hashed_subjects"))),
         person_tables=frozenset("_".join(normalize(n)) for n in _strs(ctx, "person_tables")),
+        machine_person_tables=_phrases(ctx, "machine_person_tables"),
         person_row_words=frozenset(map(snake_norm, _strs(ctx, "person_row_words"))),
         secret_words=_phrases(ctx, "secret_words"),
         negations=frozenset(t for n in _strs(ctx, "negations") for t in normalize(n)),

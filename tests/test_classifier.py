@@ -1161,6 +1161,31 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("audits", "verifier"), (None, None, None),
             id="a verifier outside a table of secrets is no finding"),
         pytest.param("""
+            class DeviceProfileModel(Base):
+                __tablename__ = "device_profiles"
+                id = Column(Integer, primary_key=True)
+                device_id = Column(Integer, default=0, nullable=True, index=True)
+                name = Column(String, default='', nullable=True, index=True)
+                enabled = Column(Boolean, default=True, nullable=True, index=True)
+            """, ("device_profiles", "name"), (None, None, None),
+            id="a device's profile is a set of options: its name is no one's (crackerjack)"),
+        pytest.param("""
+            class ServiceAccount(Base):
+                __tablename__ = "service_account"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(255))
+                owner_id = Column(Integer)
+            """, ("service_account", "name"), (None, None, None),
+            id="a service account is a program's login: its name is no one's (tracecat)"),
+        pytest.param("""
+            class Profile(Base):
+                __tablename__ = "profiles"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(255))
+            """, ("profiles", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table 'profiles'"),
+            id="a profile's name is its person's"),
+        pytest.param("""
             class Secret(Base):
                 __tablename__ = "secrets"
                 key = Column(String, primary_key=True)
