@@ -158,7 +158,8 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         handles=handles,
         message_table=_heads(table, class_name, vocab.message_tables),
         delivery_table=_heads(table, class_name, vocab.delivery_tables),
-        session_table=_heads(table, class_name, vocab.session_tables),
+        session_table=(_heads(table, class_name, vocab.session_tables)
+                       and not _heads(table, class_name, vocab.recorded_sessions)),
         session_key=_sibling(names, vocab.session_ids),
         activity=_sibling(names, vocab.activity_siblings),
         private_half=private_half,
@@ -247,7 +248,8 @@ def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool
     negatives hold here too: `translation_keys` and `idempotency_keys` hold no keys."""
     for name in (table, class_name or ""):
         tokens = words(name, vocab)[0]  # `usertokens` as well as `user_tokens`
-        if not tokens or contains_any(tokens, vocab.negative_phrases):
+        if (not tokens or contains_any(tokens, vocab.negative_phrases)
+                or any(tokens[-len(p):] == p for p in vocab.recorded_sessions)):
             continue
         if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):
             return True

@@ -132,6 +132,7 @@ class Vocabulary:
     recipient_names: frozenset[str] = frozenset()
     sender_names: frozenset[str] = frozenset()
     session_tables: tuple[tuple[str, ...], ...] = ()
+    recorded_sessions: tuple[tuple[str, ...], ...] = ()
     session_ids: frozenset[str] = frozenset()
     activity_siblings: frozenset[str] = frozenset()
     postal_parts: frozenset[str] = frozenset()
@@ -419,6 +420,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         recipient_names=frozenset(map(snake_norm, _strs(ctx, "recipient_names"))),
         sender_names=frozenset(map(snake_norm, _strs(ctx, "sender_names"))),
         session_tables=_phrases(ctx, "session_tables"),
+        recorded_sessions=_phrases(ctx, "recorded_sessions"),
         session_ids=frozenset(map(snake_norm, _strs(ctx, "session_ids"))),
         activity_siblings=frozenset(map(snake_norm, _strs(ctx, "activity_siblings"))),
         postal_parts=frozenset(map(snake_norm, _strs(ctx, "postal_parts"))),

@@ -1170,6 +1170,19 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("device_profiles", "name"), (None, None, None),
             id="a device's profile is a set of options: its name is no one's (crackerjack)"),
         pytest.param("""
+            class User(Base):
+                __tablename__ = "user"
+                id = Column(Integer, primary_key=True)
+            class ActivitySession(Base):
+                __tablename__ = "activity_session"
+                id = Column(Integer, primary_key=True)
+                session_id = Column(String, nullable=False, index=True)
+                wizarr_user_id = Column(Integer, ForeignKey("user.id"), nullable=True)
+                started_at = Column(DateTime, nullable=False)
+                active = Column(Boolean, default=True)
+            """, ("activity_session", "session_id"), (None, None, None),
+            id="a playback session's id is the media server's, not a login's (wizarr)"),
+        pytest.param("""
             class ServiceAccount(Base):
                 __tablename__ = "service_account"
                 id = Column(Integer, primary_key=True)
