@@ -38,6 +38,7 @@ from reviewer.types import Classification, Column
 from reviewer.vocabulary import (
     Vocabulary,
     contains_any,
+    ends_with_any,
     load_vocabulary,
     normalize,
     singular,
@@ -486,7 +487,7 @@ def classify_in_context(column: Column, context: Context | None = None,
         tokens[-1] in _HASH_HEADS or not _names_the_owner(tokens, context.table, vocab)) and (
         # a status's or a type's code names a category of rows (sbc-auth:
         # invitations.invitation_status_code), not the secret one row holds
-        not any(tokens[:-1][-len(s):] == s for s in vocab.metadata_suffixes))
+        not ends_with_any(tokens[:-1], vocab.metadata_suffixes))
     # a hash whose qualifier names a public subject (repo_name_hash) is of that subject
     of_public = bool(bare) and bare[-1] in _HASH_HEADS and any(
         t in vocab.hashed_subjects for t in tokens[:-1])
@@ -504,7 +505,7 @@ def classify_in_context(column: Column, context: Context | None = None,
             # salt is a verifier (cinder: transfers.crypt_hash). A coupon's code is neither.
             strength = 1
             evidence.append(f"name token '{bare[-1]}'")
-        elif said and not any(tokens[-len(s):] == s for s in vocab.metadata_suffixes) and (
+        elif said and not ends_with_any(tokens, vocab.metadata_suffixes) and (
                 tokens[-1] not in vocab.about_suffixes):  # a title describes the credential
             # a comment about tokens over a `serial` describes what the serial belongs to
             # (privacyidea: challenge.serial, "the token's serial")

@@ -18,6 +18,7 @@ from reviewer.vocabulary import (
     Term,
     Vocabulary,
     contains_any,
+    ends_with_any,
     load_vocabulary,
     normalize,
     singular,
@@ -370,8 +371,7 @@ def material_body(name: str, type_expr: str | None, vocab: Vocabulary) -> str | 
     string longer than `material_max_length` (`type 'Text'`), or None. A plural keys a list
     of them (nova: instance_extra.trusted_certs holds certificate IDs)."""
     tokens, written = words(name, vocab)
-    if not tokens or not _is_singular(written[-1]) or not any(
-            tokens[-len(p):] == p for p in vocab.material):
+    if not tokens or not _is_singular(written[-1]) or not ends_with_any(tokens, vocab.material):
         return None
     text = sorted(type_idents(type_expr) & vocab.text_types)
     if text:

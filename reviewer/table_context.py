@@ -23,6 +23,7 @@ from reviewer.types import Column
 from reviewer.vocabulary import (
     Vocabulary,
     contains_any,
+    ends_with_any,
     load_vocabulary,
     normalize,
     snake_norm,
@@ -85,7 +86,7 @@ class Context:
 def is_person_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool:
     # timesketch's userprofile is a profile table as much as user_profile is
     return any((tokens := words(name, vocab)[0]) and tokens[-1] in vocab.person_tables
-               and not any(tokens[-len(p):] == p for p in vocab.machine_person_tables)
+               and not ends_with_any(tokens, vocab.machine_person_tables)
                for name in (table, class_name or ""))
 
 
@@ -249,9 +250,9 @@ def _secret_table(table: str, class_name: str | None, vocab: Vocabulary) -> bool
     for name in (table, class_name or ""):
         tokens = words(name, vocab)[0]  # `usertokens` as well as `user_tokens`
         if (not tokens or contains_any(tokens, vocab.negative_phrases)
-                or any(tokens[-len(p):] == p for p in vocab.recorded_sessions)):
+                or ends_with_any(tokens, vocab.recorded_sessions)):
             continue
-        if any(tokens[-len(p):] == p for p in vocab.secret_tables if len(tokens) >= len(p)):
+        if ends_with_any(tokens, vocab.secret_tables):
             return True
         found = name_matches(tokens, vocab)
         if any(m.end == len(tokens) and m.term.category == "credential"
@@ -302,7 +303,7 @@ def _heads(table: str, class_name: str | None, phrases: Sequence[tuple[str, ...]
     tokens; `token_info` holds information about them."""
     for name in (table, class_name or ""):
         tokens = normalize(name)
-        if any(tokens[-len(p):] == p for p in phrases if len(tokens) >= len(p)):
+        if ends_with_any(tokens, phrases):
             return True
     return False
 

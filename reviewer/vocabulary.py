@@ -584,5 +584,11 @@ def contains_any(tokens: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -
                for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1))
 
 
+def ends_with_any(tokens: tuple[str, ...], phrases: Iterable[tuple[str, ...]]) -> bool:
+    """Is the name's head (its last words) one of ``phrases``? `api_tokens` ends with `token`;
+    `token_info` does not."""
+    return any(tokens[-len(p):] == p for p in phrases)
+
+
 def snake_norm(name: str) -> str:
     return "_".join(normalize(name))
