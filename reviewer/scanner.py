@@ -443,16 +443,16 @@ class _ModuleBuilder:
         classes = _ClassStatements()
         function.body.visit(classes)
         name = ident(function.name.value)
-        runs = f"the method {owner}.{name}()" if owner else f"the function {name}()"
+        kind, runs = ("method", f"{owner}.{name}") if owner else ("function", name)
         for cls, outer in classes.found:
             if factory & {id(cls), *outer} or self.hoisted & set(outer):
                 continue
             if id(cls) in self.hoisted:  # read as a module's class: checked as one
                 self.stray_columns(block_body(cls.body), ident(cls.name.value))
                 continue
-            where = (f"in the class {ident(cls.name.value)}, defined inside {runs}, where "
-                     "masking-reviewer does not read class statements (SQLAlchemy maps such a "
-                     f"class only when the {'method' if owner else 'function'} runs)")
+            where = (f"in the class {ident(cls.name.value)}, defined inside the {kind} "
+                     f"{runs}(), where masking-reviewer does not read class statements "
+                     f"(SQLAlchemy maps such a class only when the {kind} runs)")
             for _stmt, small in statements(block_body(cls.body)):
                 if small is None:
                     continue
