@@ -28,6 +28,7 @@ from reviewer.bodies import (
 from reviewer.calls import COLUMN_FACTORIES, NON_TYPE_ARGS, Extractor
 from reviewer.facts import (
     COLUMN_CALL,
+    RELATIONSHIP_CALLEES,
     SELF_BASE,
     AnnFacts,
     CallFacts,
@@ -471,10 +472,14 @@ class ClassReader:
         end_line = ex.pos.end_line(stmt)
         if not calls or len(calls) < len(values) or (len(calls) > 1 and not _same_columns(
             [ex.call(c) for c in calls]
+        ) and not all(
+            (dotted(c.func) or "").rsplit(".", 1)[-1] in RELATIONSHIP_CALLEES for c in calls
         )):
             # `return Column(A) if c else None`, or branches returning different things: the
             # column SQLAlchemy gets depends on the class, which the inventory does not work out
-            # (a container is never a column: `__table_args__` returns tuples)
+            # (a container is never a column: `__table_args__` returns tuples; nor is any of
+            # several relationships: lingvodoc's ParentMixin.parent sets remote_side only when
+            # the parent is the class itself)
             nested = tuple(dict.fromkeys(
                 n for v in values for n in (
                     (dotted(v.func) or "", *nested_calls(v)) if isinstance(v, cst.Call)

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Literal
 from reviewer import factory_calls
 from reviewer.column_calls import REF_KINDS, first_clause, harmless
 from reviewer.externals import CONFIG_KEY, distribution_hint, entry_toml, shipped_mismatch
-from reviewer.facts import INDEX_MAKERS, CallFacts, StrExpr, VersionedFacts
+from reviewer.facts import (
+    INDEX_MAKERS,
+    RELATIONSHIP_CALLEES,
+    CallFacts,
+    StrExpr,
+    VersionedFacts,
+)
 from reviewer.module_level import DECLARE_DIRECTLY, ModuleLevel, column_evidence, none_entry
 from reviewer.resolution import (
     ClassNode,
@@ -1177,7 +1183,7 @@ class ColumnBuilder(ModuleLevel):
                 call = stmt.call
                 if (stmt.attribute not in bound and stmt.attribute not in exclude
                         and call is not None and call.secondary is not None
-                        and tail(call.callee) in ("relationship", "relation")):
+                        and tail(call.callee) in RELATIONSHIP_CALLEES):
                     found.append((ancestor.path, call.line, call.secondary))
             bound.update(ancestor.facts.names)
         return tuple(found)

@@ -377,6 +377,8 @@ class ModuleFacts:
 # A call spelled like a column: Column(...), sa.Column(...), db.mapped_column(...), by the
 # callee's last name (COLUMN_CALLEES, the scanner's hot path) or its whole dotted text
 COLUMN_CALLEES = frozenset({"Column", "mapped_column"})
+# ...and the calls that build a relationship, never a column
+RELATIONSHIP_CALLEES = frozenset({"relationship", "relation"})
 COLUMN_CALL = re.compile(rf"(?:\w+\.)*(?:{'|'.join(sorted(COLUMN_CALLEES))})")
 
 # Calls spelled like an index or a constraint, by the callee's last name: a column-spelled

@@ -1221,6 +1221,13 @@ ERROR_CASES = [
                         return relationship("User")
                     return None
                 @declared_attr
+                def parent(cls):
+                    if cls.__parentname__ == cls.__tablename__:
+                        return relationship(cls.__parentname__, remote_side=[cls.id],
+                                            backref=backref(cls.__tablename__.lower()))
+                    return relationship(cls.__parentname__,
+                                        backref=backref(cls.__tablename__.lower()))
+                @declared_attr
                 def __table_args__(cls):
                     return (cls.__tablename__.upper(),) if cls.__name__ == "Doc" else ()
             class Doc(Mixin, Base):
@@ -1235,7 +1242,8 @@ ERROR_CASES = [
          ("app/m.py", 16, r"^Mixin\.c: a declared_attr returning one of several values calls "
           r"Column\(\.\.\.\)")],
         id="a declared_attr that returns a column only sometimes, or different columns, blocks; "
-           "one returning a relationship or None, or __table_args__, does not",
+           "one returning a relationship or None, different relationships (lingvodoc's "
+           "ParentMixin.parent), or __table_args__, does not",
     ),
     pytest.param(
         {"app/m.py": src("class User(Base):\n    id = (\n")},
