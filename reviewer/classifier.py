@@ -310,6 +310,8 @@ def classify_in_context(column: Column, context: Context | None = None,
         actor = actor[:-1]
     if tokens[-2:] == ("by", "user"):
         actor = tokens[:-2]
+    if not actor and tokens and tokens[-1].endswith("by") and tokens[-1][:-2] in vocab.by_verbs:
+        actor = (*tokens[:-1], tokens[-1][:-2])  # createdby: the same words run together
     # create_user, modify_user: who did it by username (codo-cmdb keeps them as String(128))
     acting = len(tokens) > 1 and tokens[-1] == "user" and tokens[-2] in vocab.user_verbs
     # creator, or creator_name (gpustack: metered_usage.creator_name; cloudify-manager:

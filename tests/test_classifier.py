@@ -2789,6 +2789,23 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                                             "who did it, by name"),
             id="merged_by names who merged (keep)"),
         pytest.param("""
+            class CloseReason(Base):
+                __tablename__ = "CloseReasons"
+                closereasonid = Column(Integer, primary_key=True)
+                createdby = Column(String(120))
+                updatedby = Column(String(120))
+            """, ("CloseReasons", "updatedby"),
+            ("direct_identifier", "medium", "name 'updatedby' on a String column: "
+                                            "who did it, by name"),
+            id="updatedby, the words run together, names who changed it (foi-flow)"),
+        pytest.param("""
+            class Standby(Base):
+                __tablename__ = "standby_nodes"
+                id = Column(Integer, primary_key=True)
+                nearby = Column(String(120))
+            """, ("standby_nodes", "nearby"), (None, None, None),
+            id="a word ending in 'by' is no actor unless its head is a verb of the list"),
+        pytest.param("""
             class Incident(Base):
                 __tablename__ = "incident"
                 id = Column(Integer, primary_key=True)
