@@ -91,8 +91,13 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                     return None  # a volume's display_name, a PCI address: a machine's
             machine_named = (best.start > 0
                              and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
-            if best.term.tokens[0] == "ip" and (machine_named or _machine_table(context, vocab)):
-                return None  # host_ip, servers.ip: a machine's address
+            said_whose = any(w in vocab.person_ip_qualifiers
+                             for w in map(singular, tokens[:best.start]))
+            if best.term.tokens[0] == "ip" and not said_whose and (
+                    machine_named or _machine_table(context, vocab)):
+                # host_ip, servers.ip: a machine's address; but the name's own word says whose
+                # in any row (mcp-context-forge: gateways.created_from_ip, the client's)
+                return None
             if best.term.tokens == ("address",) and machine_named:
                 postal = next((part for stem, part in context.postal_parts
                                if tokens[:len(stem)] == stem), None)
@@ -314,6 +319,9 @@ def classify_in_context(column: Column, context: Context | None = None,
         actor = (*tokens[:-1], tokens[-1][:-2])  # createdby: the same words run together
     # create_user, modify_user: who did it by username (codo-cmdb keeps them as String(128))
     acting = len(tokens) > 1 and tokens[-1] == "user" and tokens[-2] in vocab.user_verbs
+    # assigned_to, assignedto: whom it went to (copilot's incidents keep the analyst's username)
+    receiving = next((verb for verb in vocab.to_verbs
+                      if tokens[-2:] == (verb, "to") or tokens[-1:] == (f"{verb}to",)), None)
     # creator, or creator_name (gpustack: metered_usage.creator_name; cloudify-manager:
     # audit_log.creator_name): who made the row, by name
     noun = "_".join(actor) if tokens[-1:] == ("name",) else snake_norm(name)
@@ -323,6 +331,10 @@ def classify_in_context(column: Column, context: Context | None = None,
         return Classification("direct_identifier", "medium",
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: who "
                               "did it, by name")
+    if (base is None and receiving and not column.foreign_key and text_types(idents, vocab)):
+        return Classification("direct_identifier", "medium",
+                              f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: the "
+                              f"person it is {receiving} to, by name")
     if (base is None and context.audit and not column.foreign_key
             and snake_norm(name) in vocab.audit_actors and text_types(idents, vocab)):
         return Classification("direct_identifier", "medium",

@@ -106,6 +106,7 @@ class Vocabulary:
     by_name_types: frozenset[str] = frozenset()
     by_name_type_sizes: frozenset[str] = frozenset()
     by_verbs: frozenset[str] = frozenset()
+    to_verbs: frozenset[str] = frozenset()
     user_verbs: frozenset[str] = frozenset()
     by_nouns: frozenset[str] = frozenset()
     person_only: frozenset[tuple[str, ...]] = frozenset()
@@ -394,6 +395,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
         by_name_type_sizes=frozenset(_strs(ctx, "by_name_type_sizes")),
         by_verbs=frozenset(map(singular, _strs(ctx, "by_verbs"))),
+        to_verbs=frozenset(map(singular, _strs(ctx, "to_verbs"))),
         user_verbs=frozenset(map(singular, _strs(ctx, "user_verbs"))),
         by_nouns=frozenset(map(snake_norm, _strs(ctx, "by_nouns"))),
         person_only=frozenset(_phrases(ctx, "person_only")),

@@ -402,6 +402,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("nick_name", "db.String(255)",
                      _c("direct_identifier", "high", "name 'nick_name'"),
                      id="nick_name spelled as two words (flask-shop: account_user.nick_name)"),
+        pytest.param("screen_name", "db.UnicodeText",
+                     _c("direct_identifier", "high", "name 'screen_name'"),
+                     id="a screen name is a handle (byceps: users.screen_name)"),
         pytest.param("callerid", "String(160)",
                      _c("direct_identifier", "medium", "name token 'callerid'"),
                      id="a telephone caller ID is a name and number (xivo-dao)"),
@@ -461,6 +464,14 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("csrf_token", None, id="csrf_token"),
         pytest.param("response_headers", "JSONType()",
                      id="the headers a server answered with (invenio-webhooks)"),
+        pytest.param("token_teams", "JSON",
+                     id="the teams a token is scoped to (mcp-context-forge: mcp_app_sessions)"),
+        pytest.param("auto_pin_tier", None,
+                     id="the tier a model is pinned in, no PIN (surfsense: a catalog's key)"),
+        pytest.param("passthrough_headers", "JSON",
+                     id="which headers to pass on: their names (mcp-context-forge)"),
+        pytest.param("remove_headers", "JSON",
+                     id="which headers to strip: their names (mcp-context-forge)"),
         pytest.param("intermediate_steps", "str",
                      id="an agent's intermediate steps, no intermediate certificates (bisheng)"),
         pytest.param("saved_contacts", "Integer", id="a count of contacts is none (mautrix)"),
@@ -2517,6 +2528,15 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("direct_identifier", "high", "name token 'ip'"),
             id="the name says whose: the uploader's IP"),
         pytest.param("""
+            class Gateway(Base):
+                __tablename__ = "gateways"
+                id = Column(String(36), primary_key=True)
+                url = Column(String(767))
+                created_from_ip = Column(String(45))
+            """, ("gateways", "created_from_ip"),
+            ("direct_identifier", "high", "name token 'ip'"),
+            id="the name says where the request came from: the client's IP (mcp-context-forge)"),
+        pytest.param("""
             class ClientApplication(Base):
                 __tablename__ = "clientapplication"
                 id = Column(Integer, primary_key=True)
@@ -2805,6 +2825,49 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 nearby = Column(String(120))
             """, ("standby_nodes", "nearby"), (None, None, None),
             id="a word ending in 'by' is no actor unless its head is a verb of the list"),
+        pytest.param("""
+            class FOIRequestWatcher(Base):
+                __tablename__ = "FOIRequestWatchers"
+                watcherid = Column(Integer, primary_key=True)
+                watchedby = Column(String(120))
+            """, ("FOIRequestWatchers", "watchedby"),
+            ("direct_identifier", "medium", "name 'watchedby' on a String column: "
+                                            "who did it, by name"),
+            id="watchedby names the watcher (foi-flow)"),
+        pytest.param("""
+            class TokenRevocation(Base):
+                __tablename__ = "token_revocations"
+                jti = Column(String(36), primary_key=True)
+                revoked_by = Column(String(255))
+            """, ("token_revocations", "revoked_by"),
+            ("direct_identifier", "medium", "name 'revoked_by' on a String column: "
+                                            "who did it, by name"),
+            id="revoked_by names who revoked the token (mcp-context-forge)"),
+        pytest.param("""
+            class Alert(Base):
+                __tablename__ = "incident_management_alert"
+                id = Column(Integer, primary_key=True)
+                assigned_to = Column(String)
+            """, ("incident_management_alert", "assigned_to"),
+            ("direct_identifier", "medium", "name 'assigned_to' on a String column: "
+                                            "the person it is assigned to, by name"),
+            id="assigned_to names the analyst it went to (copilot)"),
+        pytest.param("""
+            class FOIRawRequest(Base):
+                __tablename__ = "FOIRawRequests"
+                requestid = Column(Integer, primary_key=True)
+                assignedto = Column(String(120))
+            """, ("FOIRawRequests", "assignedto"),
+            ("direct_identifier", "medium", "name 'assignedto' on a String column: "
+                                            "the person it is assigned to, by name"),
+            id="assignedto, run together, too (foi-flow)"),
+        pytest.param("""
+            class Task(Base):
+                __tablename__ = "tasks"
+                id = Column(Integer, primary_key=True)
+                assigned_to = Column(String, ForeignKey("users.username"))
+            """, ("tasks", "assigned_to"), (None, None, None),
+            id="assigned_to as a foreign key is a reference, judged with its target"),
         pytest.param("""
             class Incident(Base):
                 __tablename__ = "incident"
@@ -3843,6 +3906,32 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 analysis_age = Column(Integer)
             """, ("citizen_complaints", "analysis_age"), (None, None, None),
             id="negative: an analysis's age in the same row"),
+        pytest.param("""
+            class Invoice(Base):
+                __tablename__ = "FOIRequestInvoices"
+                invoiceid = Column(Integer, primary_key=True)
+                applicant_address = Column(String(200))
+            """, ("FOIRequestInvoices", "applicant_address"),
+            ("direct_identifier", "high", "name token 'address', qualifier 'applicant' names a "
+             "person"),
+            id="an address its qualifier says is an applicant's, on an invoice (foi-flow)"),
+        pytest.param("""
+            class SSOProvider(Base):
+                __tablename__ = "sso_providers"
+                id = Column(String(36), primary_key=True)
+                api_audience = Column(String(500))  # Expected `aud` of inbound access tokens
+            """, ("sso_providers", "api_audience"), (None, None, None),
+            id="negative: the audience tokens must name is public (mcp-context-forge)"),
+        pytest.param("""
+            class OAuthToken(Base):
+                __tablename__ = "oauth_tokens"
+                id = Column(Integer, primary_key=True)
+                access_token = Column(Text)
+                expires_at = Column(DateTime)
+                # The audience the provider put in its access tokens.
+                learned_aud = Column(JSON)
+            """, ("oauth_tokens", "learned_aud"), (None, None, None),
+            id="negative: an audience learned from the tokens, beside them (mcp-context-forge)"),
         pytest.param("""
             class OAuth2Code(Base):
                 __tablename__ = "t_oauth2_codes"
