@@ -257,7 +257,12 @@ def by_declaration(column: Column, declarations: Sequence[Declaration],
     (mistral's _sensitive_attributes holds workflow input and output; privacyidea's log list
     says it is "biased towards over-hiding" and holds key_iv, an IV)."""
     vocab = vocab or load_vocabulary()
-    if column.category != "credential" or ruled_out(column.attribute or column.column, vocab):
+    name = column.attribute or column.column
+    named = column.category == "credential" or getattr(
+        classify(name, column.type, vocab), "category", None) == "credential"
+    if not named or ruled_out(name, vocab):
+        # (a bare `key` reads as a credential too weakly to be reported alone, but arm's
+        # hidden_attribs listing PB_KEY and IFTTT_KEY is the developers' word on it)
         declarations = [d for d in declarations if d.kind != "names_list"]
     if any(d.kind == "scrubbed" for d in declarations) and _personal(column, vocab):
         # a scrub of personal data redacts it as personal data: OneGov's Ticket.redact_data

@@ -50,6 +50,7 @@ class Branch(Base):
     id = Column(Integer, primary_key=True)
     hooks = Column(Text)
     relay_address = Column(String(255))
+    relay_key = Column(String(64))
     shelf = Column(String(40))
     data = Column(Text)
 
@@ -86,6 +87,7 @@ _NOTHING: Judged = {
     ("couriers", "phone"): ("direct_identifier", "high", "name token 'phone'"),
     ("branches", "hooks"): (None, None, None),
     ("branches", "relay_address"): (None, None, None),
+    ("branches", "relay_key"): (None, None, None),
     ("branches", "shelf"): (None, None, None),
     ("branches", "data"): ("free_text", "low", "blob name 'data' may hold user data"),
     ("exports", "spec"): (None, None, None),
@@ -196,6 +198,14 @@ def _declared(said: str) -> tuple[str, str, str]:
                 "credential", "high", "name token 'authorization', declared secret by the code: "
                 "SensitiveKeys lists 'badge_authorization': lending/audit.py:2")},
             id="a class constant spelled in CamelCase, annotated"),
+        pytest.param(
+            {"lending__settings": '''\
+                hidden_attribs = ("relay_key", "relay_address", "shelf")
+                '''},
+            {("branches", "relay_key"): _declared(
+                "hidden_attribs lists 'relay_key': lending/settings.py:1")},
+            id="a list of hidden attributes confirms a name that reads as a credential only "
+               "weakly (arm: hidden_attribs lists PB_KEY, IFTTT_KEY)"),
         pytest.param(
             {"lending__log": '''\
                 class Audit:
