@@ -3916,6 +3916,16 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
              "person"),
             id="an address its qualifier says is an applicant's, on an invoice (foi-flow)"),
         pytest.param("""
+            class Recipient(Base):
+                __tablename__ = "recipient"
+                id = Column(Integer, primary_key=True)
+                sublime_alert_id = Column(Integer, ForeignKey("sublime_alerts.id"))
+                email = Column(String)
+                name = Column(String)
+            """, ("recipient", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table 'recipient'"),
+            id="a message recipient's row is a person's: its name is theirs (copilot)"),
+        pytest.param("""
             class SSOProvider(Base):
                 __tablename__ = "sso_providers"
                 id = Column(String(36), primary_key=True)
