@@ -91,10 +91,8 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
                     return None  # a volume's display_name, a PCI address: a machine's
             machine_named = (best.start > 0
                              and tokens[best.start - 1] in vocab.machine_ip_qualifiers)
-            said_whose = any(w in vocab.person_ip_qualifiers
-                             for w in map(singular, tokens[:best.start]))
-            if best.term.tokens[0] == "ip" and not said_whose and (
-                    machine_named or _machine_table(context, vocab)):
+            if (best.term.tokens[0] == "ip" and not _says_whose_ip(tokens[:best.start], vocab)
+                    and (machine_named or _machine_table(context, vocab))):
                 # host_ip, servers.ip: a machine's address; but the name's own word says whose
                 # in any row (mcp-context-forge: gateways.created_from_ip, the client's)
                 return None
@@ -220,10 +218,15 @@ def _a_persons_address(qualifiers: tuple[str, ...], context: Context, vocab: Voc
         context.owner or context.personal or context.author or context.session_table
         or context.identity_table or context.audit or context.located
         or any(not _ADDRESS_WORDS & set(handle.split("_")) for handle in context.handles)
-        or any(w in vocab.person_ip_qualifiers for w in map(singular, qualifiers))
+        or _says_whose_ip(qualifiers, vocab)
         # `clientapplication` is one word to the splitter: its head says whose
         or any(t.startswith(q) for t in normalize(context.table)
                for q in vocab.person_ip_qualifiers))
+
+
+def _says_whose_ip(qualifiers: tuple[str, ...], vocab: Vocabulary) -> bool:
+    """Does a word before the address name a person (`uploader_ip`, `created_from_ip`)?"""
+    return any(w in vocab.person_ip_qualifiers for w in map(singular, qualifiers))
 
 
 def _a_visitors_row(context: Context, vocab: Vocabulary) -> bool:

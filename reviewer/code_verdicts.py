@@ -258,11 +258,12 @@ def by_declaration(column: Column, declarations: Sequence[Declaration],
     says it is "biased towards over-hiding" and holds key_iv, an IV)."""
     vocab = vocab or load_vocabulary()
     name = column.attribute or column.column
-    named = column.category == "credential" or getattr(
-        classify(name, column.type, vocab), "category", None) == "credential"
+    # a name that reads as a credential too weakly to be reported alone counts: arm's bare
+    # PB_KEY and IFTTT_KEY are secrets on its hidden_attribs' word
+    found = classify(name, column.type, vocab)
+    named = column.category == "credential" or (
+        found is not None and found.category == "credential")
     if not named or ruled_out(name, vocab):
-        # (a bare `key` reads as a credential too weakly to be reported alone, but arm's
-        # hidden_attribs listing PB_KEY and IFTTT_KEY is the developers' word on it)
         declarations = [d for d in declarations if d.kind != "names_list"]
     if any(d.kind == "scrubbed" for d in declarations) and _personal(column, vocab):
         # a scrub of personal data redacts it as personal data: OneGov's Ticket.redact_data
