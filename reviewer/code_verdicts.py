@@ -147,8 +147,8 @@ def with_stored_keys(columns: Sequence[Column],
 # --- how the code makes and checks a column's value ---------------------------------------------
 
 
-def _named_credential(name: str, vocab: Vocabulary) -> bool:
-    found = classify(name, None, vocab)
+def _named_credential(name: str, vocab: Vocabulary, type_expr: str | None = None) -> bool:
+    found = classify(name, type_expr, vocab)
     return found is not None and found.category == "credential"
 
 
@@ -259,11 +259,12 @@ def by_declaration(column: Column, declarations: Sequence[Declaration],
     vocab = vocab or load_vocabulary()
     name = column.attribute or column.column
     # a name that reads as a credential too weakly to be reported alone counts: arm's bare
-    # PB_KEY and IFTTT_KEY are secrets on its hidden_attribs' word
-    found = classify(name, column.type, vocab)
-    named = column.category == "credential" or (
-        found is not None and found.category == "credential")
-    if not named or ruled_out(name, vocab):
+    # PB_KEY and IFTTT_KEY are secrets on its hidden_attribs' word (judged only where a list
+    # names the column: this runs for every column of the inventory)
+    if any(d.kind == "names_list" for d in declarations) and (
+            not (column.category == "credential"
+                 or _named_credential(name, vocab, column.type))
+            or ruled_out(name, vocab)):
         declarations = [d for d in declarations if d.kind != "names_list"]
     if any(d.kind == "scrubbed" for d in declarations) and _personal(column, vocab):
         # a scrub of personal data redacts it as personal data: OneGov's Ticket.redact_data
