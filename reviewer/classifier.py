@@ -226,7 +226,8 @@ def _a_persons_address(qualifiers: tuple[str, ...], context: Context, vocab: Voc
 
 def _says_whose_ip(qualifiers: tuple[str, ...], vocab: Vocabulary) -> bool:
     """Does a word before the address name a person (`uploader_ip`, `created_from_ip`)?"""
-    return any(w in vocab.person_ip_qualifiers for w in map(singular, qualifiers))
+    return any(w in vocab.person_ip_qualifiers or w in vocab.person_ip_prepositions
+               for w in map(singular, qualifiers))
 
 
 def _a_visitors_row(context: Context, vocab: Vocabulary) -> bool:

@@ -114,6 +114,7 @@ class Vocabulary:
     personal_siblings: frozenset[str] = frozenset()
     machine_ip_qualifiers: frozenset[str] = frozenset()
     person_ip_qualifiers: frozenset[str] = frozenset()
+    person_ip_prepositions: frozenset[str] = frozenset()
     address_locators: frozenset[str] = frozenset()
     network_siblings: frozenset[str] = frozenset()
     sealing_flags: frozenset[str] = frozenset()
@@ -403,6 +404,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         personal_siblings=frozenset(map(snake_norm, _strs(ctx, "personal_siblings"))),
         machine_ip_qualifiers=frozenset(map(singular, _strs(ctx, "machine_ip_qualifiers"))),
         person_ip_qualifiers=frozenset(map(singular, _strs(ctx, "person_ip_qualifiers"))),
+        person_ip_prepositions=frozenset(_strs(ctx, "person_ip_prepositions")),
         address_locators=frozenset(map(singular, _strs(ctx, "address_locators"))),
         network_siblings=frozenset(map(snake_norm, _strs(ctx, "network_siblings"))),
         sealing_flags=frozenset(map(snake_norm, _strs(ctx, "sealing_flags"))),

@@ -232,6 +232,11 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("auth_context", "JsonMediumDictType()",
                      _c("credential", "high", "name 'auth_context'"),
                      id="a serialised security context carries the caller's token"),
+        pytest.param("auth_value", "Text", _c("credential", "high", "name 'auth_value'"),
+                     id="what a client authenticates with (mcp-context-forge)"),
+        pytest.param("auth_query_params", "JSON",
+                     _c("credential", "high", "name 'auth_query_params'"),
+                     id="an API key sent as a query parameter (mcp-context-forge)"),
         pytest.param("key_hash", "Unicode(64)", _c("credential", "medium", "name 'key_hash'"),
                      id="a hashed key verifies a secret key"),
         pytest.param("api_key_hash", "String(64)", _c("credential", "high", "name 'api_key'"),
@@ -596,6 +601,9 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
                      id="a signature proves, it opens nothing (socorro: reports.signature, a "
                         "crash's function; lvfs: hsi_reports.signature)"),
         pytest.param("signature", "CITEXT()", id="a crash signature as citext (socorro)"),
+        pytest.param("auth_type", "String(20)",
+                     id="the kind of authentication a client uses (mcp-context-forge: "
+                        "gateways.auth_type, beside its auth_value)"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
@@ -2536,6 +2544,14 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("gateways", "created_from_ip"),
             ("direct_identifier", "high", "name token 'ip'"),
             id="the name says where the request came from: the client's IP (mcp-context-forge)"),
+        pytest.param("""
+            class AcceptFrom(Base):
+                __tablename__ = "smtp_accept_from"
+                id = Column(Integer, primary_key=True)
+                ip = Column(String(45))
+                note = Column(String(255))
+            """, ("smtp_accept_from", "ip"), (None, None, None),
+            id="negative: a table of addresses mail is accepted from lists machines'"),
         pytest.param("""
             class ClientApplication(Base):
                 __tablename__ = "clientapplication"
