@@ -119,6 +119,11 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
         return None  # owner = ForeignKey("users.id") is a reference, not the person's name
     if base.category == "direct_identifier" and context.org_table and "name" in tokens:
         return None  # an organisation's display name is not a person's
+    if (base.category == "direct_identifier" and context.mailbox_table
+            and set(map(singular, tokens)) <= vocab.mailbox_words | vocab.mailbox_qualifiers):
+        # an organisation's contact_email reaches its office; its billing_contact_email or
+        # the e-mail of whoever signed for it is a person's
+        return None
     if base.category == "free_text" and context.author is None and base.confidence != "low":
         return Classification("free_text", "low", f"{base.reason}, but nobody's record: no "
                               "author or owner among the siblings")

@@ -49,6 +49,7 @@ class Context:
     config: bool = False  # ... and is an application's own configuration, not a thing's options
     audit: bool = False  # its rows record what happened: an audit log, a history
     org_table: bool = False  # its rows are organisations, teams, projects
+    mailbox_table: bool = False  # its rows are organisations whose addresses are their own
     person_table: bool = False  # its rows are people: users, accounts, members
     personal: bool = False  # a person table, or contact siblings (email, phone, city)
     no_people: bool = False  # the repository has no table of people at all
@@ -141,6 +142,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         config=_config_table(table, class_name, vocab, _package_words(columns)),
         audit=_heads(table, class_name, vocab.audit_tables),
         org_table=contains_any(own, vocab.org_tables),
+        mailbox_table=_heads(table, class_name, tuple(vocab.mailbox_tables)),
         person_table=person_table,
         personal=person_table or any(n in vocab.personal_siblings for n in names),
         no_people=no_people,

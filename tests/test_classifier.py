@@ -191,6 +191,15 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("guest_name", "String(128)",
                      _c("direct_identifier", "medium", "name 'guest_name'"),
                      id="the name a meeting guest gives"),
+        pytest.param("cmt_author_name", "String",
+                     _c("direct_identifier", "medium", "name 'author_name'"),
+                     id="a commit author's name (augur)"),
+        pytest.param("attorney_name", "db.String",
+                     _c("direct_identifier", "medium", "name 'attorney_name'"),
+                     id="the attorney for service, a person (strr)"),
+        pytest.param("payee_name", "db.String(100)",
+                     _c("direct_identifier", "medium", "name 'payee_name'"),
+                     id="whom a refund is paid to (emfcamp, queue-management)"),
         pytest.param("original_maintainer", "Text()",
                      _c("direct_identifier", "medium", "name token 'maintainer'"),
                      id="a package's maintainer, 'Name <email>' (laniakea)"),
@@ -601,6 +610,11 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
                      id="a signature proves, it opens nothing (socorro: reports.signature, a "
                         "crash's function; lvfs: hsi_reports.signature)"),
         pytest.param("signature", "CITEXT()", id="a crash signature as citext (socorro)"),
+        pytest.param("rabbitmq_username", "Text",
+                     id="the broker login generated per agent is a service account's "
+                        "(cloudify-manager: agents.rabbitmq_username)"),
+        pytest.param("bot_username", "String(255)",
+                     id="a chat bot's handle is a program's (surfsense)"),
         pytest.param("auth_type", "String(20)",
                      id="the kind of authentication a client uses (mcp-context-forge: "
                         "gateways.auth_type, beside its auth_value)"),
@@ -2151,6 +2165,42 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("attendees", "name"),
             ("direct_identifier", "medium", "name token 'name' in table 'attendees'"),
             id="an attendee's row is a person's: its name (onegov: attendees.name)"),
+        pytest.param("""
+            class Organization(Base):
+                __tablename__ = "organization"
+                id = Column(Integer, primary_key=True)
+                title = Column(Unicode(250))
+                contact_email = Column(Unicode(254), nullable=False)
+                invoicer_id = Column(Integer)
+            """, ("organization", "contact_email"), (None, None, None),
+            id="negative: an organisation's contact e-mail is its office's (boxoffice)"),
+        pytest.param("""
+            class Agency(Base):
+                __tablename__ = "agencies"
+                id = Column(Integer, primary_key=True)
+                title = Column(Text)
+                phone = Column(Text)
+            """, ("agencies", "phone"), (None, None, None),
+            id="negative: an agency's phone number reaches its office (onegov)"),
+        pytest.param("""
+            class Organization(Base):
+                __tablename__ = "organization"
+                id = Column(Integer, primary_key=True)
+                title = Column(Unicode(250))
+                billing_contact_email_addresses = Column(Text)
+            """, ("organization", "billing_contact_email_addresses"),
+            ("direct_identifier", "high", "name token 'email'"),
+            id="an organisation's billing contacts' e-mails are people's (notifications-api)"),
+        pytest.param("""
+            class Candidate(Base):
+                __tablename__ = "candidates"
+                id = Column(Integer, primary_key=True)
+                election_id = Column(Integer, ForeignKey("elections.id"))
+                name = Column(Unicode(150), nullable=False)
+                url = Column(Unicode(250))
+            """, ("candidates", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table 'candidates'"),
+            id="an election candidate's row is a person's: its name (fedora-elections)"),
         pytest.param("""
             class Volunteer(Base):
                 __tablename__ = "volunteers"
