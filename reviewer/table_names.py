@@ -259,8 +259,10 @@ class TableNames(ColumnCalls):
                        "{class_lower} or {class_snake} in it for a name derived from the "
                        "class) and the columns as read from the package's source")
             return None
-        if node.sqlmodel:
-            return cls.name.lower()  # SQLModel's own default __tablename__
+        if node.sqlmodel and declared_by is None:
+            # SQLModel's own default __tablename__; an application base's declared_attr
+            # replaces it (eigent's AbstractModel names tables in snake_case)
+            return cls.name.lower()
         naming = self.config.table_naming
         if naming == "snake_case":
             return to_snake_case(cls.name)

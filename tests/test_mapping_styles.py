@@ -189,6 +189,41 @@ def test_sqlmodel_column_name_that_cannot_be_computed_blocks() -> None:
         "source; write the DB column name as a literal or a constant")
 
 
+_NAMED_BASE = SQLMODEL_HEAD + """\
+from sqlalchemy.orm import declared_attr
+from app.text import snake_case
+class AbstractModel(SQLModel):
+    @declared_attr
+    def __tablename__(cls) -> str:
+        return snake_case(cls.__name__)
+
+class ChatHistory(AbstractModel, table=True):
+    id: int = Field(primary_key=True)
+    api_key: str = Field(sa_column_kwargs={"info": {"visibility": ColumnVisibility.MASKED}})
+"""
+
+
+def test_sqlmodel_base_whose_declared_attr_names_tables_blocks_without_table_naming() -> None:
+    # the base's declared_attr replaces SQLModel's default cls.__name__.lower(): reading
+    # "chathistory" would check a table that does not exist and pass (eigent's AbstractModel)
+    inventory = _scan({"app/models.py": _NAMED_BASE})
+    assert inventory.columns == ()
+    (error,) = inventory.errors
+    assert (error.path, error.line) == ("app/models.py", 13)
+    assert error.message.startswith(
+        "class ChatHistory takes its table name from the declared_attr "
+        "AbstractModel.__tablename__ (app/models.py:9), which the reviewer cannot evaluate")
+    assert error.message.endswith("or a template of the class name such as \"{class_snake}s\"")
+
+
+def test_sqlmodel_base_whose_declared_attr_names_tables_reads_with_table_naming() -> None:
+    inventory = _scan({"app/models.py": _NAMED_BASE},
+                      Config(root="/repo", table_naming="snake_case"))
+    assert inventory.errors == ()
+    assert [(c.table, c.column) for c in inventory.columns] == [
+        ("chat_history", "id"), ("chat_history", "api_key")]
+
+
 def _importable(cases: list[ParameterSet]) -> list[ParameterSet]:
     return [pytest.param(c.values[0], id=c.id) for c in cases]
 
