@@ -221,7 +221,15 @@ def to_snake_case(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
 
 
+# replay-naming "sqlmodel-<naming>": the application's SQLModel base names its table=True
+# classes by <naming> through a declared_attr (eigent's AbstractModel: snake_case), where
+# SQLModel's own default is the lower-cased class name
+_SQLMODEL_NAMING = "sqlmodel-"
+
+
 def table_for_class(name: str, naming: str | None) -> str | None:
+    if naming is not None and naming.startswith(_SQLMODEL_NAMING):
+        naming = naming[len(_SQLMODEL_NAMING):]
     if naming in ("snake_case", "flask-sqlalchemy"):
         return to_snake_case(name)
     if naming == "lowercase":
@@ -292,10 +300,37 @@ def class_table(lines: Sequence[str], start: int, naming: str | None, name: str,
     if any(_ABSTRACT.match(text) for text in body) or _DECLARATIVE.search(bases):
         return f"?{name}"
     if "table=True" in bases:
+        if naming is not None and naming.startswith(_SQLMODEL_NAMING):
+            return table_for_class(name, naming) or name.lower()
         return name.lower()  # SQLModel's default table name
+    if schema_class(lines, bases) or (naming or "").startswith(_SQLMODEL_NAMING):
+        # a pydantic or SQLModel schema: the project's naming never applies; where SQLModel
+        # names every table, a class without table=True maps none
+        return f"?{name}"
     if bases.strip() in ("", "object"):
         return f"?{name}"  # a mixin: its columns land in the tables of its subclasses
     return table_for_class(name, naming) or f"?{name}"
+
+
+_SCHEMA_BASES = frozenset({"SQLModel", "BaseModel", "pydantic.BaseModel", "sqlmodel.SQLModel"})
+
+
+def schema_class(lines: Sequence[str], bases: str, depth: int = 0) -> bool:
+    """Whether a class with these bases is a pydantic model or a SQLModel without
+    ``table=True``, following bases declared in the same file (eigent's ``ChatStepIn``,
+    ``ConfigCreate``; full-stack-fastapi-template's ``UserCreate(UserBase)``): it maps no
+    table, whatever naming the project's mapped classes take."""
+    names = [b.strip() for b in bases.split(",") if b.strip() and "=" not in b]
+    if not names or depth > 5 or "table=True" in bases.replace(" ", ""):
+        return False
+    for base in names:
+        if base in _SCHEMA_BASES:
+            continue
+        parent = next((h for i in range(len(lines))
+                       if (h := class_header(lines, i)) and h[1] == base), None)
+        if parent is None or not schema_class(lines, parent[2], depth + 1):
+            return False
+    return True
 
 
 _LEADING_STRING = re.compile(r"""\s*["']([^"']+)["']""")
@@ -648,8 +683,8 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
             full = statement(lines, index) if 0 <= index < len(lines) else text
             only = mapped_decl(index)
             decl = decl_of(full) or decl_of(text) or mixin_decl(index) or only
-            if decl is None or (sqlmodel_field(text) and enclosing_class(lines, index) is None):
-                continue
+            if decl is None or (sqlmodel_field(text) and not in_class_body(lines, index)):
+                continue  # an annotated parameter or local of a method is no field
             if decl[0] == "sa_column":
                 # the `sa_column=Column(...)` line of a Field(...) spread over lines (bisheng):
                 # the column is the field's, named by the Column's literal if it has one
@@ -674,8 +709,10 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
                     table = class_table(lines, start, naming, class_name, bases)
                     if table.startswith("?"):
                         targets = list(subclasses_with_tables(lines, class_name, naming))
-                        if not targets and sqlmodel and "SQLModel" in bases + "".join(
-                                lines[:start]) and "table=True" not in bases:
+                        if not targets and "table=True" not in bases and (
+                                schema_class(lines, bases)
+                                or (naming or "").startswith(_SQLMODEL_NAMING)
+                                or (sqlmodel and "SQLModel" in bases + "".join(lines[:start]))):
                             continue  # a pydantic schema, not a table
                         targets = targets or [(class_name, table)]
                     else:

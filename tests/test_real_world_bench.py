@@ -986,6 +986,48 @@ def test_sqlmodel_fields_are_columns_only_in_tables_and_their_bases() -> None:
     ]
 
 
+SQLMODEL_NAMED = '''\
+from pydantic import BaseModel
+from sqlmodel import Field, SQLModel
+from app.model.abstract.model import AbstractModel
+
+
+class ChatStep(AbstractModel, table=True):
+    id: int = Field(default=None, primary_key=True)
+    step: str
+
+
+class ChatStepIn(BaseModel):
+    step: str
+
+
+class ConfigBase(SQLModel):
+    config_name: str
+
+
+class ConfigCreate(ConfigBase):
+    config_value: str
+'''
+
+
+@pytest.mark.parametrize(("naming", "expected"), [
+    pytest.param("sqlmodel-snake_case", [("chat_step", "id"), ("chat_step", "step")],
+                 id="eigent: the application base's declared_attr names table=True classes"),
+    pytest.param("snake_case", [("chatstep", "id"), ("chatstep", "step")],
+                 id="a project's table-naming is not SQLModel's: the default stands"),
+    pytest.param(None, [("chatstep", "id"), ("chatstep", "step")],
+                 id="no naming: SQLModel's default, the class name lower-cased"),
+])
+def test_sqlmodel_tables_and_schemas_under_a_naming(
+        naming: str | None, expected: list[tuple[str, str]]) -> None:
+    """Pydantic and SQLModel schema classes map no table whatever the naming (eigent's
+    ChatStepIn(BaseModel), ConfigCreate(ConfigBase(SQLModel)) were read as tables
+    chat_step_in and config_create under snake_case)."""
+    text = SQLMODEL_NAMED
+    added = added_columns(_diff_adding_everything(text), lambda _: text, naming)
+    assert [a.key for a in added] == expected
+
+
 def _tiny_history(tmp_path: Path, commits: Sequence[tuple[str, Mapping[str, str]]],
                   labels: str) -> Planned:
     """The project "tiny" whose mirror holds ``commits`` (subject, files written), one on top
