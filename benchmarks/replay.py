@@ -312,7 +312,37 @@ def class_table(lines: Sequence[str], start: int, naming: str | None, name: str,
     return table_for_class(name, naming) or f"?{name}"
 
 
-_SCHEMA_BASES = frozenset({"SQLModel", "BaseModel", "pydantic.BaseModel", "sqlmodel.SQLModel"})
+# the names a file binds to pydantic's BaseModel or SQLModel: applications name their own
+# declarative base BaseModel too (mage-ai, openrelik-server, timesketch)
+_SCHEMA_IMPORT = re.compile(
+    r"^from\s+(?:pydantic|sqlmodel)(?:\.[\w.]+)?\s+import\s+(\([^)]*\)|[^\n]*)", re.M)
+_SCHEMA_NAME = re.compile(r"\b(BaseModel|SQLModel)\b(?:\s+as\s+(\w+))?")
+
+
+# per file (the lines object, kept alive here so that its id is not reused): its schema base
+# names and its class headers by name, which class_table asks for once per column
+_FILE_FACTS: dict[int, tuple[Sequence[str], frozenset[str], dict[str, str]]] = {}
+
+
+def _file_facts(lines: Sequence[str]) -> tuple[frozenset[str], dict[str, str]]:
+    found = _FILE_FACTS.get(id(lines))
+    if found is None or found[0] is not lines:
+        names = {"pydantic.BaseModel", "sqlmodel.SQLModel"}
+        for m in _SCHEMA_IMPORT.finditer("\n".join(lines)):
+            names |= {n.group(2) or n.group(1) for n in _SCHEMA_NAME.finditer(m.group(1))}
+        classes = {}
+        for i, text in enumerate(lines):
+            if text.lstrip().startswith("class") and (header := class_header(lines, i)):
+                classes.setdefault(header[1], header[2])
+        if len(_FILE_FACTS) > 16:
+            _FILE_FACTS.clear()
+        found = _FILE_FACTS[id(lines)] = (lines, frozenset(names), classes)
+    return found[1], found[2]
+
+
+def schema_bases(lines: Sequence[str]) -> frozenset[str]:
+    """``pydantic.BaseModel``, ``sqlmodel.SQLModel`` and the names this file imports them as."""
+    return _file_facts(lines)[0]
 
 
 def schema_class(lines: Sequence[str], bases: str, depth: int = 0) -> bool:
@@ -323,12 +353,12 @@ def schema_class(lines: Sequence[str], bases: str, depth: int = 0) -> bool:
     names = [b.strip() for b in bases.split(",") if b.strip() and "=" not in b]
     if not names or depth > 5 or "table=True" in bases.replace(" ", ""):
         return False
+    schemas, classes = _file_facts(lines)
     for base in names:
-        if base in _SCHEMA_BASES:
+        if base in schemas:
             continue
-        parent = next((h for i in range(len(lines))
-                       if (h := class_header(lines, i)) and h[1] == base), None)
-        if parent is None or not schema_class(lines, parent[2], depth + 1):
+        parent = classes.get(base)
+        if parent is None or not schema_class(lines, parent, depth + 1):
             return False
     return True
 

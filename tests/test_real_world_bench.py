@@ -1028,6 +1028,16 @@ def test_sqlmodel_tables_and_schemas_under_a_naming(
     assert [a.key for a in added] == expected
 
 
+def test_an_applications_own_base_named_basemodel_maps_tables() -> None:
+    """mage-ai, openrelik-server and timesketch name their declarative base BaseModel: only
+    pydantic's (imported from pydantic or sqlmodel) makes a schema class."""
+    text = ("from app.db.base import BaseModel\n\n\n"
+            "class Oauth2AccessToken(BaseModel):\n"
+            "    token = Column(String(255), index=True, unique=True)\n")
+    added = added_columns(_diff_adding_everything(text), lambda _: text, "snake_case")
+    assert [a.key for a in added] == [("oauth2_access_token", "token")]
+
+
 def _tiny_history(tmp_path: Path, commits: Sequence[tuple[str, Mapping[str, str]]],
                   labels: str) -> Planned:
     """The project "tiny" whose mirror holds ``commits`` (subject, files written), one on top
