@@ -223,6 +223,15 @@ def classify(
     return vocab.memo[key]
 
 
+def _encrypted_flag(type_expr: str | None, vocab: Vocabulary) -> str | None:
+    """The keyword by which the column's type encrypts its value (truenas's
+    ``sa.JSON(dict, encrypted=True)``), if it has one."""
+    if not type_expr or not vocab.encrypted_flags:
+        return None
+    return next((flag for flag in sorted(vocab.encrypted_flags)
+                 if re.search(rf"\b{re.escape(flag)}\s*=\s*True\b", type_expr)), None)
+
+
 def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classification | None:
     tokens, written = words(name, vocab)
     if not tokens or ignored_name(name, vocab):
@@ -268,8 +277,10 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
     # EncryptedType, StringEncryptedType and the project's own EncryptedJSON alike
     encrypted = sorted(i for i in idents if i in vocab.encrypted_types
                        or (len(normalize(i)) > 1 and normalize(i)[0] in vocab.encrypted_prefixes))
-    if encrypted:
-        evidence = f"encrypted column type '{encrypted[0]}'"
+    flag = _encrypted_flag(type_expr, vocab)
+    if encrypted or flag:
+        evidence = (f"encrypted column type '{encrypted[0]}'" if encrypted
+                    else f"column type {_type_head(type_expr) or 'call'} with {flag}=True")
         if result is None:
             # the developer's own judgement: an encrypted blob of configuration is secrets
             return Classification("credential", "high", evidence)

@@ -77,6 +77,7 @@ class Vocabulary:
     blob_prefixes: frozenset[str]
     credential_blobs: frozenset[str]
     secret_type_prefixes: frozenset[str]
+    encrypted_flags: frozenset[str]
     flag_types: frozenset[str]
     scalar_types: frozenset[str]
     vendor_prefixes: frozenset[str]
@@ -371,6 +372,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         credential_blobs=frozenset("_".join(normalize(n))
                                    for n in _strs(types, "credential_blobs")),
         secret_type_prefixes=frozenset(map(singular, _strs(types, "secret_type_prefixes"))),
+        encrypted_flags=frozenset(_strs(types, "encrypted_flags")),
         flag_types=frozenset(_strs(types, "flag")),
         scalar_types=frozenset(_strs(types, "scalar")),
         vendor_prefixes=frozenset(_strs(similar, "vendor_prefixes")),
