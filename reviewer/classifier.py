@@ -120,7 +120,7 @@ def _not_a_secret(base: Classification, tokens: tuple[str, ...], context: Contex
     if base.category == "direct_identifier" and context.org_table and "name" in tokens:
         return None  # an organisation's display name is not a person's
     if (base.category == "direct_identifier" and context.mailbox_table
-            and set(map(singular, tokens)) <= vocab.mailbox_words | vocab.mailbox_qualifiers):
+            and set(map(singular, tokens)) <= vocab.mailbox_words):
         # an organisation's contact_email reaches its office; its billing_contact_email or
         # the e-mail of whoever signed for it is a person's
         return None

@@ -103,9 +103,8 @@ class Vocabulary:
     audit_tables: tuple[tuple[str, ...], ...] = ()
     audit_actors: frozenset[str] = frozenset()
     org_tables: frozenset[tuple[str, ...]] = frozenset()
-    mailbox_tables: frozenset[tuple[str, ...]] = frozenset()
-    mailbox_words: frozenset[str] = frozenset()
-    mailbox_qualifiers: frozenset[str] = frozenset()
+    mailbox_tables: tuple[tuple[str, ...], ...] = ()
+    mailbox_words: frozenset[str] = frozenset()  # the address's words and the office's
     author_siblings: frozenset[str] = frozenset()
     by_name_types: frozenset[str] = frozenset()
     by_name_type_sizes: frozenset[str] = frozenset()
@@ -397,9 +396,9 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         audit_tables=_phrases(ctx, "audit_tables"),
         audit_actors=frozenset("_".join(normalize(n)) for n in _strs(ctx, "audit_actors")),
         org_tables=frozenset(_phrases(ctx, "org_tables")),
-        mailbox_tables=frozenset(_phrases(ctx, "mailbox_tables")),
-        mailbox_words=frozenset(map(singular, _strs(ctx, "mailbox_words"))),
-        mailbox_qualifiers=frozenset(map(singular, _strs(ctx, "mailbox_qualifiers"))),
+        mailbox_tables=_phrases(ctx, "mailbox_tables"),
+        mailbox_words=frozenset(map(singular, (*_strs(ctx, "mailbox_words"),
+                                               *_strs(ctx, "mailbox_qualifiers")))),
         author_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "author_siblings")),
         by_name_types=frozenset(_strs(ctx, "by_name_types")),
         by_name_type_sizes=frozenset(_strs(ctx, "by_name_type_sizes")),
