@@ -227,9 +227,13 @@ def to_snake_case(name: str) -> str:
 _SQLMODEL_NAMING = "sqlmodel-"
 
 
+def _sqlmodel_named(naming: str | None) -> bool:
+    return naming is not None and naming.startswith(_SQLMODEL_NAMING)
+
+
 def table_for_class(name: str, naming: str | None) -> str | None:
-    if naming is not None and naming.startswith(_SQLMODEL_NAMING):
-        naming = naming[len(_SQLMODEL_NAMING):]
+    if naming is not None:
+        naming = naming.removeprefix(_SQLMODEL_NAMING)
     if naming in ("snake_case", "flask-sqlalchemy"):
         return to_snake_case(name)
     if naming == "lowercase":
@@ -300,10 +304,10 @@ def class_table(lines: Sequence[str], start: int, naming: str | None, name: str,
     if any(_ABSTRACT.match(text) for text in body) or _DECLARATIVE.search(bases):
         return f"?{name}"
     if "table=True" in bases:
-        if naming is not None and naming.startswith(_SQLMODEL_NAMING):
+        if _sqlmodel_named(naming):
             return table_for_class(name, naming) or name.lower()
         return name.lower()  # SQLModel's default table name
-    if schema_class(lines, bases) or (naming or "").startswith(_SQLMODEL_NAMING):
+    if schema_class(lines, bases) or _sqlmodel_named(naming):
         # a pydantic or SQLModel schema: the project's naming never applies; where SQLModel
         # names every table, a class without table=True maps none
         return f"?{name}"
@@ -325,6 +329,8 @@ _FILE_FACTS: dict[int, tuple[Sequence[str], frozenset[str], dict[str, str]]] = {
 
 
 def _file_facts(lines: Sequence[str]) -> tuple[frozenset[str], dict[str, str]]:
+    """``pydantic.BaseModel``, ``sqlmodel.SQLModel`` and the names the file imports them as;
+    the bases of each class the file declares, by name."""
     found = _FILE_FACTS.get(id(lines))
     if found is None or found[0] is not lines:
         names = {"pydantic.BaseModel", "sqlmodel.SQLModel"}
@@ -338,11 +344,6 @@ def _file_facts(lines: Sequence[str]) -> tuple[frozenset[str], dict[str, str]]:
             _FILE_FACTS.clear()
         found = _FILE_FACTS[id(lines)] = (lines, frozenset(names), classes)
     return found[1], found[2]
-
-
-def schema_bases(lines: Sequence[str]) -> frozenset[str]:
-    """``pydantic.BaseModel``, ``sqlmodel.SQLModel`` and the names this file imports them as."""
-    return _file_facts(lines)[0]
 
 
 def schema_class(lines: Sequence[str], bases: str, depth: int = 0) -> bool:
@@ -741,7 +742,7 @@ def added_columns(diff: str, read_new: Any, naming: str | None,
                         targets = list(subclasses_with_tables(lines, class_name, naming))
                         if not targets and "table=True" not in bases and (
                                 schema_class(lines, bases)
-                                or (naming or "").startswith(_SQLMODEL_NAMING)
+                                or _sqlmodel_named(naming)
                                 or (sqlmodel and "SQLModel" in bases + "".join(lines[:start]))):
                             continue  # a pydantic schema, not a table
                         targets = targets or [(class_name, table)]
