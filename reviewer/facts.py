@@ -245,6 +245,9 @@ class ImportFacts:
     module: str  # as written, without the leading dots
     name: str | None  # None for ``import a.b [as c]``
     level: int = 0  # leading dots of a relative import
+    # ``a.b`` of ``import a.b``, which binds only ``a`` (module): where the code runs from shows
+    # in the dotted name (modern-paste's app/models import ``util.cryptography`` from app/)
+    dotted: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,7 +495,7 @@ def _enc_made(m: MadeClass) -> list[Any]:
 
 def facts_to_json(facts: ModuleFacts) -> list[Any]:
     return [
-        [[i.local, i.module, i.name, i.level] for i in facts.imports],
+        [[i.local, i.module, i.name, i.level, i.dotted] for i in facts.imports],
         [_enc_class(c) for c in facts.classes],
         [_enc_call(c) for c in facts.tables],
         [[a.name, a.line, a.inner, a.optional, _enc_call(a.call), list(a.labels)]
@@ -520,7 +523,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, line] for name, line in facts.table_bindings],
         [_enc_made(m) for m in facts.returned],
         [_enc_class(c) for c in facts.standins],
-        [[i.local, i.module, i.name, i.level] for i in facts.standin_imports],
+        [[i.local, i.module, i.name, i.level, i.dotted] for i in facts.standin_imports],
         [[name, line, problem] for name, line, problem in facts.functions],
         [list(stray) for stray in facts.strays],
         [[name, list(callees)] for name, callees in facts.expressions],
@@ -606,7 +609,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
      standin_imports, functions, strays, expressions, opaque_mappings, module_calls, chosen,
      unpacked) = data
     return ModuleFacts(
-        imports=tuple(ImportFacts(str(a), str(b), c, int(d)) for a, b, c, d in imports),
+        imports=tuple(ImportFacts(str(a), str(b), c, int(d), str(e)) for a, b, c, d, e in imports),
         classes=tuple(map(_class, classes)),
         tables=tuple(c for c in map(_call, tables) if c is not None),
         aliases=tuple(
@@ -639,8 +642,8 @@ def facts_from_json(data: Any) -> ModuleFacts:
         table_bindings=tuple((str(n), int(ln)) for n, ln in table_bindings),
         returned=tuple(map(_made, returned)),
         standins=tuple(map(_class, standins)),
-        standin_imports=tuple(ImportFacts(str(a), str(b), c, int(d))
-                              for a, b, c, d in standin_imports),
+        standin_imports=tuple(ImportFacts(str(a), str(b), c, int(d), str(e))
+                              for a, b, c, d, e in standin_imports),
         functions=tuple((str(n), int(ln), p) for n, ln, p in functions),
         strays=tuple((int(n), str(c), str(w), str(i), str(o)) for n, c, w, i, o in strays),
         expressions=tuple((str(n), tuple(map(str, cs))) for n, cs in expressions),

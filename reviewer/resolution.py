@@ -242,10 +242,11 @@ class Resolver:
         for importer in importers:
             facts = self.facts(importer) if importer in self.file_set else None
             for imp in facts.imports if facts is not None else ():
-                parts = imp.module.split(".")
+                module = imp.dotted or imp.module
+                parts = module.split(".")
                 if imp.level or len(parts) < 2:
                     continue
-                for found in self.module_index().get(imp.module, ()):
+                for found in self.module_index().get(module, ()):
                     inner = PurePosixPath(found)
                     depth = len(parts) + (inner.name == "__init__.py")
                     root = inner.parents[depth - 1] if depth <= len(inner.parents) else None

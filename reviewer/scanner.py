@@ -472,7 +472,8 @@ class _ModuleBuilder:
                     self.imports.append(ImportFacts(ident(alias.asname.name.value), full, None))
                 else:
                     head = full.split(".")[0]
-                    self.imports.append(ImportFacts(head, head, None))
+                    self.imports.append(ImportFacts(head, head, None,
+                                                    dotted=full if full != head else ""))
             return
         module = flask_ext(dotted(small.module) or "") if small.module is not None else ""
         level = len(small.relative)

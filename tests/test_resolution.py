@@ -3929,6 +3929,11 @@ _RUN_FROM_PACKAGE = {
                   "api/app/models/__init__.py": "from .base import Base\n"}, False,
                  id="without an import rooted there, a bare name stays outside the "
                     "repository: blocks"),
+    pytest.param({**_RUN_FROM_PACKAGE, "api/util/__init__.py": "", "api/util/slugs.py": "",
+                  "api/app/models/__init__.py": "import util.slugs\nfrom .base import Base\n"},
+                 True,
+                 id="a plain `import util.slugs` rooted there is the same evidence "
+                    "(modern-paste's app/models)"),
     pytest.param({**_RUN_FROM_PACKAGE, "api/logging.py": "db = None\n",
                   "api/app/models/base.py": D("""\
                       from logging import db
