@@ -577,6 +577,25 @@ SHIPPED_CASES = [
          ("upstream_refresh_token", "refresh_token", "refresh_token", True, None, 9)],
         id="userdatamodel's Base, fence's declarative base, adds no column",
     ),
+    pytest.param(
+        """\
+        from pyramid_sqlalchemy import BaseObject
+        from pyramid_sqlalchemy.meta import BaseObject as MetaBase
+        class User(BaseObject):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+            email = Column(String)
+        class AccessCode(MetaBase):
+            __tablename__ = "access_codes"
+            id = Column(Integer, primary_key=True)
+            code = Column(String)
+        """,
+        [("users", "id", "id", False, None, 9),
+         ("users", "email", "email", True, None, 10),
+         ("access_codes", "id", "id", False, None, 13),
+         ("access_codes", "code", "code", True, None, 14)],
+        id="pyramid_sqlalchemy's BaseObject, Yith Library's declarative base, adds no column",
+    ),
 ]
 
 
