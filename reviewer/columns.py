@@ -360,7 +360,17 @@ class ColumnBuilder(ModuleLevel):
                 "what the reader reads")
             self.model_node(node)
 
-    def unknown_external(self, qual: str, mapped_elsewhere: bool) -> str:
+    def maybe_instance(self, path: str, spelled: str) -> bool:
+        """Is the base written ``db.Model`` with ``db`` imported by ``from x import db``, so
+        that ``db`` may be an object (a Flask-SQLAlchemy) rather than a module?"""
+        head, dot, _ = spelled.partition(".")
+        facts = self.resolver.facts(path)
+        imp = next((i for i in reversed(facts.imports) if i.local == head), None) \
+            if dot and facts is not None else None
+        return imp is not None and imp.name is not None
+
+    def unknown_external(self, qual: str, mapped_elsewhere: bool,
+                         instance_like: bool = False) -> str:
         """The rest of the MR007 message for a base none of the sources knows, ending in the
         exact `external-bases` entry that reads it: a mixin's when another base maps the class,
         else a declarative base's (nothing else would map it)."""
@@ -393,10 +403,13 @@ class ColumnBuilder(ModuleLevel):
                         f"has an __init__.py), check it out in a directory named {head!r}, as "
                         "Python imports it by that name."
                         if "__init__.py" in self.resolver.file_set and "." in qual else "")
+            # Shopyo: `from init import db`, the Flask-SQLAlchemy of the project installing it
+            instance = self.instance_entry(qual) if instance_like else None
             return (f"is {qual} from the package {package!r}, outside the repository; it is "
                     "not installed where masking-reviewer runs and no declaration of it ships "
                     "with masking-reviewer, so the columns it adds cannot be read. Install the "
-                    f"package where the reviewer runs, or declare it in {entry}{checkout}")
+                    f"package where the reviewer runs, or declare it in {entry}"
+                    + (f"; or, {instance}" if instance else "") + checkout)
         shown = f"what {qual} returns" if qual.endswith("()") else qual
         hint = ""
         callee = qual[:-2]
@@ -545,7 +558,9 @@ class ColumnBuilder(ModuleLevel):
                     continue
                 self.error(owner.path, owner.facts.line,
                            f"class {owner.facts.name}: base class {base!r} "
-                           + self.unknown_external(qual, mapped_elsewhere=node.declarative))
+                           + self.unknown_external(
+                               qual, mapped_elsewhere=node.declarative,
+                               instance_like=self.maybe_instance(owner.path, base)))
             first = bad[0][0]  # the nearest class in the MRO whose bases cannot be read
             if first is not node and first.path != path and (path, id(first)) not in self.told:
                 self.told.add((path, id(first)))

@@ -886,6 +886,39 @@ def test_an_object_from_outside_said_to_be_a_flask_sqlalchemy_reads_its_models(
         ("user", "id", 4), ("user", "password", 5)]
 
 
+SHOPYO = {
+    "app/shopyo_auth/models.py": """\
+        from init import db
+        class User(db.Model):
+            __tablename__ = "users"
+            id = db.Column(db.Integer, primary_key=True)
+            _password = db.Column(db.String(128), nullable=False)
+        """,
+}
+
+
+def test_a_package_db_from_outside_said_to_be_a_flask_sqlalchemy_reads_its_models(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Shopyo's default packages: `from init import db`, the Flask-SQLAlchemy of the project
+    # that installs them. An external-bases entry for init.db.Model would still leave every
+    # db.Column unresolved; the MR007 says how to name what `db` is, and pasted, it reads.
+    write(tmp_path, SHOPYO, PYPROJECT)
+    code, errors = mr007(tmp_path, capsys)
+    assert code == 1
+    assert [e.split(": ", 1)[0] for e in errors] == ["app/shopyo_auth/models.py:2"]
+    entry = INSTANCE_ENTRY.search(errors[0])
+    assert entry is not None, errors[0]
+    assert entry.group(1) == '"init.db" = "flask_sqlalchemy.SQLAlchemy()"'
+    write(tmp_path, SHOPYO,
+          PYPROJECT + f"[tool.masking-reviewer.external-instances]\n{entry.group(1)}\n")
+    assert mr007(tmp_path, capsys) == (1, [])  # the gate still blocks the unmasked password
+    doc = scan(tmp_path, capsys)
+    assert [(c["table"], c["column"], c["line"])  # type: ignore[index]
+            for c in doc["columns"]] == [  # type: ignore[attr-defined]
+        ("users", "id", 4), ("users", "_password", 5)]
+
+
 @pytest.mark.parametrize("value", [
     pytest.param('"flask sqlalchemy"', id="not a qualified name"),
     pytest.param('["flask_sqlalchemy.SQLAlchemy()"]', id="not a string"),
