@@ -269,6 +269,12 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("idp_userid", "String(256)",
                      _c("quasi_identifier", "medium", "name 'idp_user_id'"),
                      id="a person's ID at the identity provider (sbc-auth: users.idp_userid)"),
+        pytest.param("azure_ad_subject_id", "Mapped[str]",
+                     _c("quasi_identifier", "medium", "name 'azure_ad_subject_id'"),
+                     id="a person's subject ID at Azure AD (funding_service: "
+                        "user.azure_ad_subject_id)"),
+        pytest.param("subject_id", "Integer", None,
+                     id="negative: a bare subject_id is a subject's key, no provider's"),
         pytest.param("idp_subject", "String(500)",
                      _c("quasi_identifier", "medium", "name 'idp_subject'"),
                      id="the subject claim at the SSO provider is an account (endurain)"),
@@ -2219,6 +2225,15 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("candidates", "name"),
             ("direct_identifier", "medium", "name token 'name' in table 'candidates'"),
             id="an election candidate's row is a person's: its name (fedora-elections)"),
+        pytest.param("""
+            class Pilot(Base):
+                __tablename__ = "pilot"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("user.id"), nullable=False)
+                name = Column(String(150), nullable=False)
+            """, ("pilot", "name"),
+            ("direct_identifier", "medium", "name token 'name' in table 'pilot'"),
+            id="a pilot's row is a person's: its name (evesrp: an EVE character's name)"),
         pytest.param("""
             class Volunteer(Base):
                 __tablename__ = "volunteers"
