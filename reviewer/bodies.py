@@ -410,8 +410,30 @@ def closure_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression | 
         calls = returned_calls(inner, finder.values, assigned_counts(inner))
         if not calls:
             return ()
-        made.extend(calls)
+        # a name imported inside the functions (openFEC's `from webservices.common.models
+        # import db`, against a circular import) is spelled out as the module's
+        local = {**_local_imports(stmt), **_local_imports(inner)}
+        made.extend(f"{local[head]}{dot}{rest}" if head in local else c
+                    for c in calls for head, dot, rest in [c.partition(".")])
     return tuple(dict.fromkeys(made))
+
+
+def _local_imports(stmt: cst.FunctionDef) -> dict[str, str]:
+    """The names the top level of a function's body binds by ``from pkg.mod import name``
+    (absolute imports only), each to its dotted origin."""
+    bound: dict[str, str] = {}
+    for _stmt, small in statements(block_body(stmt.body)):
+        if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None \
+                or isinstance(small.names, cst.ImportStar):
+            continue
+        module = dotted(small.module)
+        for alias in small.names:
+            name = dotted(alias.name)
+            local = alias.asname.name if alias.asname is not None else None
+            key = local.value if isinstance(local, cst.Name) else name
+            if module and name and key:
+                bound[key] = f"{module}.{name}"
+    return bound
 
 
 class _NewCalls(cst.CSTVisitor):

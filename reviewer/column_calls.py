@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from reviewer.calls import COLUMN_WRAPPERS
 from reviewer.externals import CONFIG_KEY
-from reviewer.facts import COLUMN_CALL, CallFacts
-from reviewer.resolution import STDLIB, Resolver, external_base_kind, is_sqla, tail
+from reviewer.facts import COLUMN_CALL, PARTIAL_OF, CallFacts
+from reviewer.resolution import STDLIB, Ref, Resolver, external_base_kind, is_sqla, tail
 from reviewer.types import Config
 
 if TYPE_CHECKING:
@@ -213,7 +213,13 @@ class ColumnCalls:
             what = {**REF_KINDS, "other": "a function or object of the repository, not a class"}
             return call.callee, what.get(ref.kind, "not a column construct")
         if ref.qual.startswith("functools.partial"):
-            return call.callee, "a functools.partial"
+            wrapped = self.partial_of(ref)
+            if wrapped is not None and wrapped.kind == "other" and self.builds_no_column(
+                    wrapped.path, wrapped.name):
+                return None  # a partial of a relationship factory is one
+            where = (f" of {wrapped.name}() in {wrapped.path}"
+                     if wrapped is not None and wrapped.path else "")
+            return call.callee, f"a functools.partial{where}"
         if harmless(ref.qual):
             return None
         declared = self.resolver.externals.declared(ref.qual)
@@ -230,6 +236,14 @@ class ColumnCalls:
             # callee of the same package still blocks.
             return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
+
+    def partial_of(self, ref: Ref) -> Ref | None:
+        """What the module-level ``NAME = functools.partial(function, ...)`` that ``ref`` is
+        calls, resolved where the partial is made; None when not known."""
+        facts = self.resolver.facts(ref.path) if ref.path and ref.name else None
+        wrapped = next((value for local, kw, value in reversed(facts.instance_args)
+                        if local == ref.name and kw == PARTIAL_OF), None) if facts else None
+        return self.resolver.resolve(ref.path, wrapped) if wrapped else None
 
     def inline_factory(self, path: str, call: CallFacts) -> tuple[CallFacts, set[str]] | None:
         """A repository column preset (a function returning Column/mapped_column, or a
@@ -377,6 +391,15 @@ class ColumnCalls:
         (``hidden_builder``), and, for a name bound to what a factory returns, judged by what
         that returned function returns (``_closure_made``)."""
         callees = self._returned(path, function)
+        if not callees and (made := self._returned(path, f"{function}()")):
+            # a factory that returns a function of its own: in a class body what it returns
+            # is that function, a method or (as a declared_attr) what the function returns
+            # for the class (openFEC: related() hands back a declared_attr returning
+            # relationship(...)); either way a column only if that function makes one
+            returned = [self.callee_qual(path, c) or self._absolute_qual(path, c)
+                        for c in (m.partition("().")[0] for m in made)]
+            return all(q is not None and _builds_none(q) for q in returned) and \
+                self.hidden_builder(path, function) is None
         if not callees and (closure := self._closure_made(path, function)) is not None:
             # meta_property = dict_property_factory("meta"): each call the closure returns
             # is judged as if the class body made it (a repository class deriving from no
@@ -403,6 +426,18 @@ class ColumnCalls:
         wraps = any(is_sqla(q) and tail(q) in COLUMN_WRAPPERS for q in quals)
         return not wraps or any(is_sqla(q) and (tail(q) in _QUERY_BUILDERS or ".func." in q)
                                 for q in quals)
+
+    def _absolute_qual(self, path: str, callee: str) -> str | None:
+        """The external name of ``pkg.mod.name.attr`` spelled from the module down, as a name
+        imported inside a function is (``bodies.closure_calls``): resolved in the repository
+        module the longest such prefix names."""
+        parts = callee.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            target = self.resolver.import_target(path, ".".join(parts[:cut]), 0)
+            if target is not None:
+                ref = self.resolver.resolve(target, ".".join(parts[cut:]))
+                return ref.qual if ref.kind == "external" else None
+        return None
 
     def _returned(self, path: str, function: str) -> tuple[str, ...]:
         """The callees every return of a repository function calls (facts ``returns``)."""

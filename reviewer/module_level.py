@@ -35,7 +35,8 @@ DECLARE_DIRECTLY = ("declare the column with mapped_column(...) or Column(...) d
 
 def none_entry(qual: str | None, kind: str | None = None) -> str | None:
     """``builds_none_entry`` for a callee already qualified (None: not resolved)."""
-    if qual is None or not _QUALIFIED.fullmatch(qual):
+    if qual is None or not _QUALIFIED.fullmatch(qual) or qual.startswith("functools.partial"):
+        # "functools.partial()" would say that no partial anywhere builds a column
         return None
     kind_field = f'kind = "{kind}", ' if kind else ""
     return f'"{qual}" = {{ {kind_field}columns = [] }}'

@@ -814,6 +814,46 @@ CASES = [
         id="a string literal's method in a mapped class builds no column (Beaker's "
            "Activity._field_fmt = ', '.join(...))",
     ),
+    pytest.param(
+        {"app/db.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+         "app/utils.py": textwrap.dedent("""\
+            import functools
+            from sqlalchemy.ext.declarative import declared_attr
+            def related(related_model, id_label):
+                from app.db import db
+                @declared_attr
+                def related(cls):
+                    return db.relationship(related_model, viewonly=True, primaryjoin=(
+                        f"foreign({cls.__name__}.{id_label}) == {related_model}.{id_label}"))
+                return related
+            related_committee = functools.partial(related, "Committee", "committee_id")
+            """),
+         "app/m.py": src("""\
+            from app import utils
+            class Committee(Base):
+                __tablename__ = "committees"
+                committee_id = Column(String, primary_key=True)
+            class Candidate(Base):
+                __tablename__ = "candidates"
+                candidate_id = Column(String, primary_key=True)
+            class Filing(Base):
+                __tablename__ = "filings"
+                id = Column(Integer, primary_key=True)
+                committee_id = Column(String)
+                candidate_id = Column(String)
+                committee = utils.related_committee()
+                candidate = utils.related("Candidate", "candidate_id")
+            """)},
+        None,
+        [Row("committees", "committee_id", "Committee", "committee_id", 9, nullable=False),
+         Row("candidates", "candidate_id", "Candidate", "candidate_id", 12, nullable=False),
+         Row("filings", "id", "Filing", "id", 15, nullable=False),
+         Row("filings", "committee_id", "Filing", "committee_id", 16),
+         Row("filings", "candidate_id", "Filing", "candidate_id", 17)],
+        id="a relationship factory handing back a declared_attr, called or through a "
+           "functools.partial, builds no column (openFEC's utils.related, its db imported "
+           "inside the function)",
+    ),
 ]
 
 
@@ -1373,6 +1413,32 @@ ERROR_CASES = [
         [("app/m.py", 9, r"^User.email: cannot resolve make_email_column\(\.\.\.\) \(defined or "
           r"imported nowhere the reviewer can see\), .*; declare the column with mapped_column")],
         id="a Mapped attribute built by a call that cannot be resolved",
+    ),
+    pytest.param(
+        {"app/utils.py": textwrap.dedent("""\
+            import functools
+            from sqlalchemy import Column, String
+            from sqlalchemy.ext.declarative import declared_attr
+            def secret(length):
+                @declared_attr
+                def secret(cls):
+                    return Column(String(length))
+                return secret
+            api_secret = functools.partial(secret, 64)
+            """),
+         "app/m.py": src("""\
+            from app import utils
+            class Client(Base):
+                __tablename__ = "clients"
+                id = Column(Integer, primary_key=True)
+                secret = utils.api_secret()
+            """)},
+        None,
+        [("app/m.py", 10, r"^Client.secret: cannot resolve utils.api_secret\(\.\.\.\) \(a "
+          r"functools.partial of secret\(\) in app/utils.py\), .*define it outside the mapped "
+          r"class$")],
+        id="a functools.partial of a factory whose declared_attr returns a Column blocks, and "
+           "no entry saying every partial builds none is offered",
     ),
 ]
 
