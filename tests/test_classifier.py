@@ -2235,6 +2235,16 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("direct_identifier", "medium", "name token 'name' in table 'candidates'"),
             id="an election candidate's row is a person's: its name (fedora-elections)"),
         pytest.param("""
+            class PasswdReset(Base):
+                __tablename__ = "passwd_reset"
+                id = Column(Integer, primary_key=True)
+                hashstr = Column(String(40))
+                active = Column(Boolean)
+                user_id = Column(Integer, ForeignKey("user.id"))
+            """, ("passwd_reset", "hashstr"),
+            ("credential", "high", "name token 'hashstr' in table 'passwd_reset'"),
+            id="a password reset's hash string is the link's token (mhn: passwd_reset.hashstr)"),
+        pytest.param("""
             class Pilot(Base):
                 __tablename__ = "pilot"
                 id = Column(Integer, primary_key=True)
