@@ -864,59 +864,46 @@ GEOHEALTHCHECK = {
 INSTANCE_ENTRY = re.compile(r'\[tool\.masking-reviewer\.external-instances\]: ("[^"]+" = "[^"]+")')
 
 
-def test_an_object_from_outside_said_to_be_a_flask_sqlalchemy_reads_its_models(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # GeoHealthCheck: `DB = App.get_db()`, a Flask-SQLAlchemy that App.init() makes, read from
-    # a module the reviewer cannot follow; an external-bases entry reads DB.Model, never
-    # DB.Column. The MR007 says how to name what DB is; pasted, the models are read.
-    write(tmp_path, GEOHEALTHCHECK, PYPROJECT)
-    code, errors = mr007(tmp_path, capsys)
-    assert code == 1
-    assert [e.split(": ", 1)[0] for e in errors] == ["app/models.py:2"]
-    entry = INSTANCE_ENTRY.search(errors[0])
-    assert entry is not None, errors[0]
-    assert entry.group(1) == '"helpers.singleton.App.get_db()" = "flask_sqlalchemy.SQLAlchemy()"'
-    write(tmp_path, GEOHEALTHCHECK,
-          PYPROJECT + f"[tool.masking-reviewer.external-instances]\n{entry.group(1)}\n")
-    assert mr007(tmp_path, capsys) == (1, [])  # the gate still blocks the unmasked password
-    doc = scan(tmp_path, capsys)
-    assert [(c["table"], c["column"], c["line"])  # type: ignore[index]
-            for c in doc["columns"]] == [  # type: ignore[attr-defined]
-        ("user", "id", 4), ("user", "password", 5)]
-
-
 SHOPYO = {
     "app/shopyo_auth/models.py": """\
         from init import db
         class User(db.Model):
             __tablename__ = "users"
             id = db.Column(db.Integer, primary_key=True)
-            _password = db.Column(db.String(128), nullable=False)
+            password = db.Column(db.String(128), nullable=False)
         """,
 }
 
 
-def test_a_package_db_from_outside_said_to_be_a_flask_sqlalchemy_reads_its_models(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(("files", "where", "entry", "table"), [
+    pytest.param(GEOHEALTHCHECK, "app/models.py:2",
+                 '"helpers.singleton.App.get_db()" = "flask_sqlalchemy.SQLAlchemy()"', "user",
+                 id="GeoHealthCheck: DB = App.get_db(), a Flask-SQLAlchemy App.init() makes, "
+                    "from a module the reviewer cannot follow"),
+    pytest.param(SHOPYO, "app/shopyo_auth/models.py:2",
+                 '"init.db" = "flask_sqlalchemy.SQLAlchemy()"', "users",
+                 id="Shopyo's default packages: from init import db, the Flask-SQLAlchemy of "
+                    "the project that installs them"),
+])
+def test_an_object_from_outside_said_to_be_a_flask_sqlalchemy_reads_its_models(
+    files: dict[str, str], where: str, entry: str, table: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Shopyo's default packages: `from init import db`, the Flask-SQLAlchemy of the project
-    # that installs them. An external-bases entry for init.db.Model would still leave every
-    # db.Column unresolved; the MR007 says how to name what `db` is, and pasted, it reads.
-    write(tmp_path, SHOPYO, PYPROJECT)
+    # An external-bases entry reads db.Model, never db.Column(...): the MR007 says how to name
+    # what the object is, and pasted, the models are read.
+    write(tmp_path, files, PYPROJECT)
     code, errors = mr007(tmp_path, capsys)
     assert code == 1
-    assert [e.split(": ", 1)[0] for e in errors] == ["app/shopyo_auth/models.py:2"]
-    entry = INSTANCE_ENTRY.search(errors[0])
-    assert entry is not None, errors[0]
-    assert entry.group(1) == '"init.db" = "flask_sqlalchemy.SQLAlchemy()"'
-    write(tmp_path, SHOPYO,
-          PYPROJECT + f"[tool.masking-reviewer.external-instances]\n{entry.group(1)}\n")
+    assert [e.split(": ", 1)[0] for e in errors] == [where]
+    found = INSTANCE_ENTRY.search(errors[0])
+    assert found is not None, errors[0]
+    assert found.group(1) == entry
+    write(tmp_path, files, PYPROJECT + f"[tool.masking-reviewer.external-instances]\n{entry}\n")
     assert mr007(tmp_path, capsys) == (1, [])  # the gate still blocks the unmasked password
     doc = scan(tmp_path, capsys)
     assert [(c["table"], c["column"], c["line"])  # type: ignore[index]
             for c in doc["columns"]] == [  # type: ignore[attr-defined]
-        ("users", "id", 4), ("users", "_password", 5)]
+        (table, "id", 4), (table, "password", 5)]
 
 
 @pytest.mark.parametrize("value", [
