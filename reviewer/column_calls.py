@@ -430,9 +430,10 @@ class ColumnCalls:
     def _absolute_qual(self, path: str, callee: str) -> str | None:
         """The external name of ``pkg.mod.name.attr`` spelled from the module down, as a name
         imported inside a function is (``bodies.closure_calls``): resolved in the repository
-        module the longest such prefix names."""
+        module the longest such prefix names. The prefix is dotted: a bare ``db.relationship``
+        whose ``db`` the module never binds is no import of some top-level ``db.py``."""
         parts = callee.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
+        for cut in range(len(parts) - 1, 1, -1):
             target = self.resolver.import_target(path, ".".join(parts[:cut]), 0)
             if target is not None:
                 ref = self.resolver.resolve(target, ".".join(parts[cut:]))

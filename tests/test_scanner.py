@@ -1440,6 +1440,28 @@ ERROR_CASES = [
         id="a functools.partial of a factory whose declared_attr returns a Column blocks, and "
            "no entry saying every partial builds none is offered",
     ),
+    pytest.param(
+        {"db.py": "from sqlalchemy.orm import relationship\n",
+         "app/utils.py": textwrap.dedent("""\
+            from sqlalchemy.ext.declarative import declared_attr
+            def related(related_model):
+                @declared_attr
+                def related(cls):
+                    return db.relationship(related_model)
+                return related
+            """),
+         "app/m.py": src("""\
+            from app import utils
+            class Filing(Base):
+                __tablename__ = "filings"
+                id = Column(Integer, primary_key=True)
+                committee = utils.related("Committee")
+            """)},
+        None,
+        [("app/m.py", 10, r"^Filing.committee: cannot resolve utils.related\(\.\.\.\)")],
+        id="a factory's declared_attr calling db.relationship with db bound nowhere blocks, "
+           "though a top-level db.py binds a relationship",
+    ),
 ]
 
 
