@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from reviewer.calls import COLUMN_WRAPPERS
 from reviewer.externals import CONFIG_KEY
-from reviewer.facts import COLUMN_CALL, PARTIAL_OF, CallFacts
+from reviewer.facts import COLUMN_CALL, CallFacts
 from reviewer.resolution import STDLIB, Ref, Resolver, external_base_kind, is_sqla, tail
 from reviewer.types import Config
 
@@ -239,11 +239,13 @@ class ColumnCalls:
 
     def partial_of(self, ref: Ref) -> Ref | None:
         """What the module-level ``NAME = functools.partial(function, ...)`` that ``ref`` is
-        calls, resolved where the partial is made; None when not known."""
+        calls, resolved where the partial is made (the scanner keeps each such partial as a
+        preset calling the function); None when not known."""
         facts = self.resolver.facts(ref.path) if ref.path and ref.name else None
-        wrapped = next((value for local, kw, value in reversed(facts.instance_args)
-                        if local == ref.name and kw == PARTIAL_OF), None) if facts else None
-        return self.resolver.resolve(ref.path, wrapped) if wrapped else None
+        made = next((f for f in reversed(facts.factories) if f.name == ref.name),
+                    None) if facts else None
+        return self.resolver.resolve(ref.path, made.call.callee) \
+            if made is not None and made.call.callee else None
 
     def inline_factory(self, path: str, call: CallFacts) -> tuple[CallFacts, set[str]] | None:
         """A repository column preset (a function returning Column/mapped_column, or a

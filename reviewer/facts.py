@@ -239,11 +239,6 @@ class MadeClass:
     uses: int = 0  # with bind: how often the module names the function besides its def
 
 
-# the instance_args key of the function a module-level functools.partial(...) wraps (no keyword
-# argument can be named so)
-PARTIAL_OF = "*partial"
-
-
 @dataclass(frozen=True, slots=True)
 class ImportFacts:
     local: str  # the name bound in this module
@@ -327,8 +322,7 @@ class ModuleFacts:
     imports_sqlalchemy: bool = False
     names: tuple[str, ...] = ()  # every module-level binding
     bindings: tuple[tuple[str, str], ...] = ()  # NAME = dotted.name (an alias of that object)
-    # NAME = callee(kw=dotted.name, ...): (NAME, kw, dotted.name), e.g. declarative_base(cls=X);
-    # NAME = functools.partial(function, ...): (NAME, PARTIAL_OF, function)
+    # NAME = callee(kw=dotted.name, ...): (NAME, kw, dotted.name), e.g. declarative_base(cls=X)
     instance_args: tuple[tuple[str, str, str], ...] = ()
     exports: tuple[str, ...] | None = None  # __all__ when it is a literal list; None: not set
     str_consts: tuple[tuple[str, StrExpr], ...] = ()  # NAME = a string built from constants

@@ -51,7 +51,6 @@ from reviewer.class_body import (
 )
 from reviewer.facts import (
     FLASK_EXT_PACKAGES,
-    PARTIAL_OF,
     AliasFacts,
     AnnFacts,
     CallFacts,
@@ -736,12 +735,6 @@ class _ModuleBuilder:
             )
             return
         if isinstance(value, cst.Call):
-            positional = [a for a in value.args if a.keyword is None and not a.star]
-            if (dotted(value.func) or "").rsplit(".", 1)[-1] == "partial" and positional \
-                    and (wrapped := dotted(positional[0].value)) is not None:
-                # `related_committee = functools.partial(related, ...)`: the function a
-                # partial calls, which column_calls judges in its place
-                self.instance_args.append((target, PARTIAL_OF, wrapped))
             for arg in value.args:
                 kw = arg.keyword.value if arg.keyword is not None else None
                 ref = dotted(arg.value)
