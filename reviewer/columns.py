@@ -352,12 +352,15 @@ class ColumnBuilder(ModuleLevel):
             if read and read == made.uses and not imported:
                 continue
             unread = made.uses - read
+            readable = (f"call in a mapped class's body that passes the name alone (Label = "
+                        f"{made.attribute}(__tablename__))")
             node.problem = f"{node.problem}; " + (
                 "another file imports the function" if imported else
+                f"no file the reader reads calls it, and the one use it reads is a {readable}"
+                if not made.uses else
                 f"{unread} of its {made.uses} uses in this file "
-                f"{'is' if unread == 1 else 'are'} no call in a mapped class's body that "
-                f"passes the name alone (Label = {made.attribute}(__tablename__)), which is "
-                "what the reader reads")
+                f"{'is' if unread == 1 else 'are'} no {readable}, which is what the reader "
+                "reads")
             self.model_node(node)
 
     def maybe_instance(self, path: str, spelled: str) -> bool:

@@ -2462,7 +2462,11 @@ ERROR_CASES = [
             """)},
         None,
         [("app/m.py", 7, r"^class Named: it is the class named_model\(\) \(app/m\.py:6\) "
-          r"returns, but the class reads the parameter 'name'")],
+          r"returns, but the class reads the parameter 'name' where it shapes the table or its "
+          r"columns, so each call may map something different; no file the reader reads calls "
+          r"it, and the one use it reads is a call in a mapped class's body that passes the "
+          r"name alone \(Label = named_model\(__tablename__\)\), so its columns cannot be "
+          r"read; define the class at module level")],
         id="broken: a mapped class a function returns, its __tablename__ a parameter, blocks",
     ),
     pytest.param(
