@@ -727,6 +727,39 @@ def test_libres_orm_base_brings_libres_own_tables(
         "allocations", "reservation_blockers", "reservations", "reserved_slots", "resources"]
 
 
+def test_baselayer_base_names_tables_adds_columns_and_brings_its_own_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # reviewer/external_bases/baselayer.toml and conesearch_alchemy.toml (SkyPortal): a class
+    # on baselayer's Base gets id, created_at and modified and the table cls.__name__.lower()
+    # + "s"; conesearch-alchemy's Point adds ra and dec; the access-control objects a model
+    # assigns to read/update are no columns; baselayer's own tables (users, tokens, ...) come
+    # with the first class deriving from Base.
+    write(tmp_path, {"app/models.py": """\
+        import conesearch_alchemy as ca
+        import sqlalchemy as sa
+        from baselayer.app.models import AccessibleIfUserMatches, Base, CustomUserAccessControl
+        class Galaxy(Base, ca.Point):
+            read = update = AccessibleIfUserMatches("owner")
+            delete = CustomUserAccessControl(lambda cls, user: None)
+            name = sa.Column(sa.String, nullable=False)
+        """}, PYPROJECT)
+    _, errors = mr007(tmp_path, capsys)
+    assert errors == []
+    columns = scan(tmp_path, capsys)["columns"]  # type: ignore[index]
+    assert sorted((c["column"], c["line"]) for c in columns  # type: ignore[attr-defined]
+                  if c["table"] == "galaxys") == [
+        ("created_at", 4), ("dec", 4), ("id", 4), ("modified", 4), ("name", 7), ("ra", 4)]
+    assert sorted({c["table"] for c in columns}) == [  # type: ignore[attr-defined]
+        "acls", "associations", "codes", "cronjobruns", "galaxys", "nonces", "partials",
+        "role_acls", "roles", "token_acls", "tokens", "user_acls", "user_roles", "users",
+        "usersocialauths"]
+    token = next(c for c in columns  # type: ignore[attr-defined]
+                 if (c["table"], c["column"]) == ("tokens", "id"))
+    assert (token["path"], token["line"], token["class"], token["type"]) == (
+        "app/models.py", 4, "Token", "String")
+
+
 def test_an_installed_libres_keeps_the_tables_its_declaration_lists(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
