@@ -546,9 +546,19 @@ class ColumnCalls:
         return q is not None and is_sqla(q) and tail(q) == "Table"
 
     def maybe_mapped_base(self, path: str, base: str) -> bool:
-        """A base that makes a class mapped, or one that cannot be resolved (it might)."""
-        return self.mapped_base(path, base) or self.resolver.resolve(path, base).kind in (
-            "unresolved", "missing")
+        """A base that makes a class mapped, or one that may: unresolved, a package's
+        declarative base, or a package's class nothing declares or installs (SkyPortal's
+        partitions, ``type(..., (Base, Mixin), {...})`` in a classmethod on baselayer's Base,
+        were read as no class at all)."""
+        if self.mapped_base(path, base):
+            return True
+        ref = self.resolver.resolve(path, base)
+        if ref.kind in ("unresolved", "missing"):
+            return True
+        if ref.kind != "external" or external_base_kind(ref.qual) != "unknown":
+            return False
+        found = self.resolver.externals.find(ref.qual)
+        return found is None or found.kind == "declarative-base"
 
     def is_composite(self, path: str, stmt: Stmt) -> bool:
         if stmt.call is None or stmt.type_checking:

@@ -3250,6 +3250,38 @@ ERROR_CASES = [
            "in a lambda, a classmethod no declared_attr calls or a plain method: they block",
     ),
     pytest.param(
+        {"app/m.py": D("""\
+            import enum
+            from baselayer.app.models import Base
+            from pyramid_sqlalchemy import BaseObject
+            from somepkg import Thing
+            from flask_login import UserMixin
+            class Tile(Base):
+                @classmethod
+                def partition(cls, name):
+                    return type(f"Tile_{name}", (Base,), {"__tablename__": "tiles_" + name})
+                @classmethod
+                def mirror(cls):
+                    return type("Mirror", (BaseObject,), {"__tablename__": "mirrors"})
+                @classmethod
+                def other(cls):
+                    return type("Other", (Thing,), {})
+                @classmethod
+                def kind(cls):
+                    return type("Kind", (enum.Enum,), {"A": 1})
+                @classmethod
+                def login(cls):
+                    return type("Login", (UserMixin,), {})
+            """)},
+        None,
+        [("app/m.py", 9, r"^type\('\.\.\.', \.\.\.\) creates a mapped class at run time, so "
+          r"masking-reviewer cannot read its columns; write it as a class statement$"),
+         ("app/m.py", 12, r"^type\('Mirror', \.\.\.\) creates a mapped class at run time"),
+         ("app/m.py", 15, r"^type\('Other', \.\.\.\) creates a mapped class at run time")],
+        id="broken: type() in a classmethod on a package's declarative base, or on a package's "
+           "class nothing declares, blocks; on enum.Enum or a mixin declared to add nothing not",
+    ),
+    pytest.param(
         {"app/m.py": src("""\
             from sqlalchemy.orm import declared_attr
             def owner_column(table):
