@@ -546,10 +546,11 @@ class ColumnCalls:
         return q is not None and is_sqla(q) and tail(q) == "Table"
 
     def maybe_mapped_base(self, path: str, base: str) -> bool:
-        """A base that makes a class mapped, or one that may: unresolved, a package's
-        declarative base, or a package's class nothing declares or installs (SkyPortal's
+        """A base that makes a class mapped, or one that may: unresolved, or a package's
+        declarative base that a declaration or the installed source speaks for (SkyPortal's
         partitions, ``type(..., (Base, Mixin), {...})`` in a classmethod on baselayer's Base,
-        were read as no class at all)."""
+        were read as no class at all). A package's class nothing speaks for is left out:
+        ``type()`` builds marshmallow schemas on those far more often than models."""
         if self.mapped_base(path, base):
             return True
         ref = self.resolver.resolve(path, base)
@@ -558,7 +559,7 @@ class ColumnCalls:
         if ref.kind != "external" or external_base_kind(ref.qual) != "unknown":
             return False
         found = self.resolver.externals.find(ref.qual)
-        return found is None or found.kind == "declarative-base"
+        return found is not None and found.kind == "declarative-base"
 
     def is_composite(self, path: str, stmt: Stmt) -> bool:
         if stmt.call is None or stmt.type_checking:
