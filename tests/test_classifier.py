@@ -2765,6 +2765,22 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("quasi_identifier", "medium", "name token 'corporation'"),
             id="a person's corporation is their employer (xagent: users.corporation)"),
         pytest.param("""
+            class Profile(Base):
+                __tablename__ = "profiles"
+                user_id = Column(Integer, ForeignKey("users.id"), primary_key=True)
+                school_name = Column(String(255))
+                school_finish = Column(Integer)
+            """, ("profiles", "school_name"),
+            ("quasi_identifier", "medium", "name token 'school'"),
+            id="a participant's school is like their employer (ksi: profiles.school_name)"),
+        pytest.param("""
+            class Course(Base):
+                __tablename__ = "courses"
+                id = Column(Integer, primary_key=True)
+                school_name = Column(String(255))
+            """, ("courses", "school_name"), (None, None, None),
+            id="negative: a course's school is nobody's (person_only)"),
+        pytest.param("""
             class MeteredUsage(Base):
                 __tablename__ = "metered_usage"
                 id = Column(Integer, primary_key=True)
