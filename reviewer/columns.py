@@ -1091,6 +1091,8 @@ class ColumnBuilder(ModuleLevel):
             nullable=col.nullable,
             unique=col.unique,
             primary_key=col.primary_key,
+            index=col.index,
+            doc=col.doc,
             labels=self.in_label_order(col.labels),
             declared_in=declared_in,
         )

@@ -32,6 +32,8 @@ _EXTERNAL_COLUMN = {
         "nullable": {"type": "boolean"},
         "primary-key": {"type": "boolean"},
         "unique": {"type": "boolean"},
+        "index": {"type": "boolean"},
+        "doc": {"type": "string"},
         "labels": _STR_LIST,
         "unless": {"type": "string", "pattern": r"^__\w+__$"},
     },

@@ -55,6 +55,8 @@ def column_from_data(data: Mapping[str, Any]) -> ExternalColumn:
         unique=bool(data.get("unique", False)),
         labels=tuple(data.get("labels", ())),
         unless=cast("str | None", data.get("unless")),
+        index=bool(data.get("index", False)),
+        doc=cast("str | None", data.get("doc")),
     )
 
 
@@ -564,7 +566,8 @@ def _column(stmt: Stmt) -> ExternalColumn | None:
     return ExternalColumn(
         attribute=stmt.attribute, name=call.name or stmt.attribute,
         type=call.type or (stmt.annotation.inner if stmt.annotation else None),
-        nullable=nullable, primary_key=call.primary_key, unique=call.unique,
+        nullable=nullable, primary_key=call.primary_key, unique=call.unique, index=call.index,
+        doc=call.doc,
     )
 
 

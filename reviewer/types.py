@@ -368,6 +368,10 @@ class ExternalColumn:
     # ``unless = "__uuid_primary_key__"``: absent from a class whose attribute is true
     # (coaster's UuidMixin.uuid is a synonym of id there, not a column): ColumnBuilder.flag
     unless: str | None = None
+    index: bool = False
+    # what the package says the column holds (its doc=, or the declaration's own reading of
+    # the package): evidence for the classifier, as a repository column's doc= is
+    doc: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

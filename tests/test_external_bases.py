@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewer.classifier import classify_columns
 from reviewer.cli import main
 from reviewer.config import load_config
 from reviewer.constants import EXTERNAL_NAME
@@ -772,6 +773,23 @@ CONFIG_CASES = [
         id="declared columns, with a label",
     ),
 ]
+
+
+def test_a_declared_columns_doc_and_index_reach_the_classifier(tmp_path: Path) -> None:
+    # what the package says a column holds is evidence, as a repository column's doc= is
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent(UNKNOWN))
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.masking-reviewer.external-bases."acme_billing.mixins.StripeMixin"]\n'
+        'columns = [{ name = "code", type = "String(32)", index = true, '
+        'doc = "the one-time code mailed to the customer" }]\n')
+    tree = WorktreeTree(tmp_path)
+    inventory = build_inventory(tree, load_config(str(tmp_path), tree), use_cache=False)
+    code = next(c for c in inventory.columns if c.column == "code")
+    assert (code.doc, code.index) == ("the one-time code mailed to the customer", True)
+    judged = next(c for c in classify_columns(inventory.columns) if c.column == "code")
+    assert (judged.category, judged.confidence, judged.evidence) == (
+        "credential", "high", "indexed, doc says 'one time'")
 
 
 @pytest.mark.parametrize(("pyproject", "expected"), CONFIG_CASES)
