@@ -433,6 +433,9 @@ def classify_in_context(column: Column, context: Context | None = None,
         public = None
     said = None if public else _mentions(text, vocab.secret_words, vocab.negations,
                                          normalize(context.table))
+    # "used for authenticating": the value itself logs someone in, whatever its name
+    authenticates = _mentions(text, vocab.authenticator_words, vocab.negations)
+    said = authenticates or said
     if base is not None and base.category != "credential":
         if not (said and (
                 (base.category == "direct_identifier" and base.confidence != "high")
@@ -486,8 +489,9 @@ def classify_in_context(column: Column, context: Context | None = None,
             "and no other column holds the secret: the key is the secret")
     bare = [t for t in tokens if t in vocab.bare_secrets
             and (t not in vocab.bare_alone or len(tokens) == 1)]
-    where = ("doc" if said and _mentions(column.doc, vocab.secret_words, vocab.negations) == said
-             else "comment")
+    where = ("doc" if said and said in (
+        _mentions(column.doc, vocab.secret_words, vocab.negations),
+        _mentions(column.doc, vocab.authenticator_words, vocab.negations)) else "comment")
     if base is not None and base.confidence == "low" and not bare:
         return None  # a guess (a salt) is no finding; the table and siblings back only bearers
     if tokens == ("key",) and context.public_half and not context.key_value and (
@@ -528,10 +532,12 @@ def classify_in_context(column: Column, context: Context | None = None,
             # salt is a verifier (cinder: transfers.crypt_hash). A coupon's code is neither.
             strength = 1
             evidence.append(f"name token '{bare[-1]}'")
-        elif said and not ends_with_any(tokens, vocab.metadata_suffixes) and (
-                tokens[-1] not in vocab.about_suffixes):  # a title describes the credential
+        elif said and (said == authenticates or (
+                not ends_with_any(tokens, vocab.metadata_suffixes)
+                and tokens[-1] not in vocab.about_suffixes)):  # a title describes it
             # a comment about tokens over a `serial` describes what the serial belongs to
-            # (privacyidea: challenge.serial, "the token's serial")
+            # (privacyidea: challenge.serial, "the token's serial"), unless it says the value
+            # logs someone in (baselayer: tokens.id, "used for authenticating as a User")
             strength = 1
         else:
             return None

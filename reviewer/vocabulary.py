@@ -95,6 +95,7 @@ class Vocabulary:
     machine_person_tables: tuple[tuple[str, ...], ...] = ()
     person_row_words: frozenset[str] = frozenset()
     secret_words: tuple[tuple[str, ...], ...] = ()
+    authenticator_words: tuple[tuple[str, ...], ...] = ()
     negations: frozenset[str] = frozenset()
     person_qualifiers: frozenset[str] = frozenset()
     public_words: tuple[tuple[str, ...], ...] = ()
@@ -388,6 +389,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         machine_person_tables=_phrases(ctx, "machine_person_tables"),
         person_row_words=frozenset(map(snake_norm, _strs(ctx, "person_row_words"))),
         secret_words=_phrases(ctx, "secret_words"),
+        authenticator_words=_phrases(ctx, "authenticator_words"),
         negations=frozenset(t for n in _strs(ctx, "negations") for t in normalize(n)),
         person_qualifiers=frozenset(map(singular, _strs(ctx, "person_qualifiers"))),
         public_words=_phrases(ctx, "public_words"),

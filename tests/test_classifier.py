@@ -2781,6 +2781,25 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("courses", "school_name"), (None, None, None),
             id="negative: a course's school is nobody's (person_only)"),
         pytest.param("""
+            class Token(Base):
+                __tablename__ = "tokens"
+                id = Column(String, primary_key=True,
+                            doc="The value of the token. This field is used for "
+                                "authenticating as a User on the command line.")
+                created_by_id = Column(Integer, ForeignKey("users.id"))
+                name = Column(String, nullable=False)
+            """, ("tokens", "id"),
+            ("credential", "high", "table 'tokens', doc says 'used for authenticating'"),
+            id="a key its doc says is used for authenticating is the secret (baselayer)"),
+        pytest.param("""
+            class Token(Base):
+                __tablename__ = "tokens"
+                id = Column(String, primary_key=True, doc="The id of the token.")
+                created_by_id = Column(Integer, ForeignKey("users.id"))
+                name = Column(String, nullable=False)
+            """, ("tokens", "id"), (None, None, None),
+            id="negative: a token's id its doc only calls the token's id"),
+        pytest.param("""
             class MeteredUsage(Base):
                 __tablename__ = "metered_usage"
                 id = Column(Integer, primary_key=True)
