@@ -35,7 +35,9 @@ _EXTERNAL_COLUMN = {
         "index": {"type": "boolean"},
         "doc": {"type": "string"},
         "labels": _STR_LIST,
-        "unless": {"type": "string", "pattern": r"^__\w+__$"},
+        # a class attribute (`__uuid_primary_key__`), or a table factory's parameter
+        "unless": {"type": "string", "pattern": r"^\w+$"},
+        "otherwise": {"type": "string", "minLength": 1},
     },
 }
 
@@ -101,8 +103,12 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "required": ["columns"],
                 "properties": {
                     "kind": {"enum": ["mixin", "declarative-base", "history", "passthrough",
-                                      "subclass-tables"]},
+                                      "subclass-tables", "table-factory"]},
                     "tablename": {"type": "string", "minLength": 1},
+                    # of kind "table-factory" (a function mapping a table per call), its
+                    # parameters in order, which tablename and the columns' names are
+                    # templates of
+                    "parameters": _STR_LIST,
                     "columns": {"type": "array", "items": _EXTERNAL_COLUMN},
                     # a declarative base's package's own tables: every application deriving
                     # from the base creates them with its metadata (libres' reservations); of

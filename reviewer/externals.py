@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from reviewer.table_factories import declaration_problem
 from reviewer.types import ExternalClass, ExternalColumn, ExternalKind, ExternalTable
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def column_from_data(data: Mapping[str, Any]) -> ExternalColumn:
         unless=cast("str | None", data.get("unless")),
         index=bool(data.get("index", False)),
         doc=cast("str | None", data.get("doc")),
+        otherwise=cast("str | None", data.get("otherwise")),
     )
 
 
@@ -113,8 +115,11 @@ def _table_templates(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def table_names_problem(entry: Mapping[str, Any]) -> tuple[str, str, str] | None:
     """What is wrong with a declaration's table names (``tablename``; of kind
-    "subclass-tables", its tables' names and classes): (key, the value written, what), else
-    None."""
+    "subclass-tables", its tables' names and classes; of kind "table-factory", its templates):
+    (key, the value written, what), else None."""
+    if entry.get("kind") == "table-factory":
+        problem = declaration_problem(entry)
+        return None if problem is None else ("tablename", str(entry.get("tablename")), problem)
     if entry.get("kind") == "subclass-tables" and not entry.get("tables"):
         return ("tables", "subclass-tables",
                 'kind "subclass-tables" needs the tables the class makes for each class '
@@ -221,6 +226,7 @@ def class_from_data(name: str, data: Mapping[str, Any], source: str) -> External
                                    columns=tuple(column_from_data(c) for c in t["columns"]),
                                    body=bool(t.get("body", False)))
                      for t in data.get("tables", ())),
+        parameters=tuple(map(str, data.get("parameters", ()))),
     )
 
 
@@ -590,6 +596,19 @@ class Externals:
     def declares(self, qual: str) -> bool:
         """Is there a declaration of exactly this name (config or shipped)? Cheap."""
         return qual in self.configured or qual in shipped()
+
+    def package_table(self, qual: str) -> str | None:
+        """The table a package maps for its own class ``qual`` (``baselayer.app.models.User``:
+        ``users``), from a declaration of a base in the same module that lists it in
+        ``tables``; None when no declaration does."""
+        module, _, name = qual.rpartition(".")
+        for declared, cls in [*((c.name, c) for c in self.configured.values()),
+                              *((n, d.cls) for n, ds in shipped().items() for d in ds)]:
+            if declared.rpartition(".")[0] == module:
+                found = next((t.name for t in cls.tables if t.class_name == name), None)
+                if found is not None:
+                    return found
+        return None
 
     def declared(self, qual: str) -> ExternalClass | None:
         """The configured or shipped declaration of exactly this name, if any."""

@@ -290,6 +290,24 @@ class FactoryFacts:
 LateKind = Literal["attribute", "setattr", "type"]
 
 
+# an argument of a module-level call as written: ("str", text) for a string literal, ("name",
+# dotted) for a dotted name, ("bool", "True"/"False") for a literal bool, ("other", "") else
+CallArg = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class AssignedCall:
+    """``GroupUser = join_model("group_users", Group, User, composite_pk=True)`` at module
+    level, its arguments as written: what a package's table factory builds is read from them
+    (ColumnBuilder.factory_table)."""
+
+    line: int
+    target: str
+    callee: str
+    args: tuple[CallArg, ...]
+    keywords: tuple[tuple[str, CallArg], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class LateFacts:
     """Mapping after the class statement, at module level: ``User.ssn = Column(...)``,
@@ -375,6 +393,8 @@ class ModuleFacts:
     # (line, callee, the dotted names it is given), for calls given any; a package's function
     # given a mapped class may build tables or columns (ColumnBuilder.package_call)
     module_calls: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    # the module_calls bound to a name, with their arguments as written
+    assigned_calls: tuple[AssignedCall, ...] = ()
 
 
 # A call spelled like a column: Column(...), sa.Column(...), db.mapped_column(...), by the
@@ -531,6 +551,8 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[line, callee, list(names)] for line, callee, names in facts.module_calls],
         [[name, line] for name, line in facts.chosen],
         [[name, line, callee] for name, line, callee in facts.unpacked],
+        [[a.line, a.target, a.callee, [list(x) for x in a.args],
+          [[k, list(x)] for k, x in a.keywords]] for a in facts.assigned_calls],
     ]
 
 
@@ -607,7 +629,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
      rebound, returns, late, factories, made, table_bindings, returned, standins,
      standin_imports, functions, strays, expressions, opaque_mappings, module_calls, chosen,
-     unpacked) = data
+     unpacked, assigned_calls) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d), str(e)) for a, b, c, d, e in imports),
         classes=tuple(map(_class, classes)),
@@ -651,4 +673,8 @@ def facts_from_json(data: Any) -> ModuleFacts:
         module_calls=tuple((int(n), str(c), tuple(map(str, a))) for n, c, a in module_calls),
         chosen=tuple((str(n), int(ln)) for n, ln in chosen),
         unpacked=tuple((str(n), int(ln), str(c)) for n, ln, c in unpacked),
+        assigned_calls=tuple(
+            AssignedCall(int(ln), str(t), str(c), tuple((str(k), str(v)) for k, v in a),
+                         tuple((str(n), (str(k), str(v))) for n, (k, v) in kw))
+            for ln, t, c, a, kw in assigned_calls),
     )

@@ -145,6 +145,7 @@ def _build(
     from reviewer.package_tables import add_package_tables
     from reviewer.resolution import Resolver
     from reviewer.selection import select
+    from reviewer.table_factories import read_calls
 
     repo = Resolver(FactsPool(tree, config, use_cache))
     builder = ColumnBuilder(repo, config)
@@ -157,13 +158,15 @@ def _build(
     else:
         files = select(repo, jobs)
     repo.pool.load(files, jobs)
-    for path in files:
-        try:
-            builder.model_file(path)
-        except (RecursionError, AttributeError, ValueError, TypeError, IndexError, KeyError) as exc:
-            # A hierarchy the resolver does not handle must block, never crash the gate.
-            builder.error(path, 1, f"the reviewer could not resolve this file "
-                          f"({type(exc).__name__}: {exc}); please report it")
+    for read in (read_calls, ColumnBuilder.model_file):
+        for path in files:
+            try:
+                read(builder, path)
+            except (RecursionError, AttributeError, ValueError, TypeError, IndexError,
+                    KeyError) as exc:
+                # A hierarchy the resolver does not handle must block, never crash the gate.
+                builder.error(path, 1, f"the reviewer could not resolve this file "
+                              f"({type(exc).__name__}: {exc}); please report it")
     builder.factory_templates(files)
     add_history_tables(builder)
     add_package_tables(builder)

@@ -16,6 +16,8 @@ from reviewer.constants import EXTERNAL_NAME
 from reviewer.externals import CONFIG_KEY
 from reviewer.facts import CallFacts, StrExpr
 from reviewer.resolution import ClassNode, is_sqla, tail
+from reviewer.table_factories import declared as factory_declared
+from reviewer.table_factories import factory_table
 from reviewer.table_names import TableNames
 from reviewer.types import Column, Exemption
 
@@ -51,6 +53,10 @@ class ModuleLevel(TableNames):
     # (table, path, line, what maps it): every table a class or Table(...) owns
     owned: list[tuple[str, str, int, str]] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)  # tables with a column already reported
+    # a package's table factories (table_factories): the (file, line) of each call read, and
+    # the table of the class each binds to a name
+    factory_calls: set[tuple[str, int]] = field(default_factory=set)
+    factory_tables: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def exemption(self, path: str, line: int, end_line: int, table: str, column: str
                   ) -> Exemption | None:
@@ -175,7 +181,15 @@ class ModuleLevel(TableNames):
         (coaster's ``add_primary_relationship(Account, "primary_email", AccountEmail, ...)``
         builds an association table) may build tables or columns the reader cannot see: it
         blocks, unless it is SQLAlchemy's, the standard library's, or declared to build none."""
+        if (path, line) in self.factory_calls:
+            return  # a table factory's call, read (table_factories)
         ref = self.resolver.resolve(path, callee)
+        if ref.kind == "external" and factory_declared(self, ref.qual) is not None:
+            self.error(path, line,
+                       f"{callee}(...) ({ref.qual}) maps a table at each call, but this call is "
+                       "bound to no name, so the class it maps cannot be followed; write "
+                       f"`Name = {callee}(...)` at module level")
+            return
         if ref.kind != "external" or ref.qual.startswith("functools.") or self.unclassified(
                 path, CallFacts(callee, line)) is None:
             return  # functools.partial(Model, ...) makes a callable, not a table
@@ -367,6 +381,10 @@ class ModuleLevel(TableNames):
             return
         ref = self.resolver.resolve(path, late.target)
         node = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
+        made = factory_table(self, path, late.target) if node is None else None
+        if made is not None:
+            self.late_factory_column(path, late, call, column, made)
+            return
         if node is None or not node.mapped:
             self.error(path, late.line,
                        f"{what} adds a column to {late.target}, which is not a mapped class "
@@ -385,6 +403,23 @@ class ModuleLevel(TableNames):
         column_name = name or late.attribute
         self.columns.append(self.call_column(
             path, table, column_name, column, class_name=node.facts.name,
+            attribute=late.attribute, line=late.line, end_line=late.end_line,
+            labels=self.labels_for(path, call)))
+
+    def late_factory_column(self, path: str, late: LateFacts, call: CallFacts,
+                            column: CallFacts, table: str) -> None:
+        """``GroupUser.admin = sa.Column(...)`` on the class a table factory's call maps."""
+        if late.attribute is None:
+            return  # setattr with a computed name: late_mapping has blocked already
+        name, name_error = self.column_name(path, column)
+        if name_error:
+            self.error(path, late.line,
+                       f"{late.target}.{late.attribute}: the column name cannot be computed "
+                       "from the source; write the DB column name as a literal or a module "
+                       "constant")
+            return
+        self.columns.append(self.call_column(
+            path, table, name or late.attribute, column, class_name=late.target,
             attribute=late.attribute, line=late.line, end_line=late.end_line,
             labels=self.labels_for(path, call)))
 

@@ -53,6 +53,8 @@ from reviewer.facts import (
     FLASK_EXT_PACKAGES,
     AliasFacts,
     AnnFacts,
+    AssignedCall,
+    CallArg,
     CallFacts,
     ClassFacts,
     FactoryFacts,
@@ -137,6 +139,7 @@ class _ModuleBuilder:
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
         self.opaque_mappings: list[tuple[int, str, str, str]] = []
         self.module_calls: list[tuple[int, str, tuple[str, ...]]] = []
+        self.assigned_calls: list[AssignedCall] = []
         self.class_reader = ClassReader(ex, self.errors, self.late, self.instances, callables,
                                         type_calls)
 
@@ -542,6 +545,13 @@ class _ModuleBuilder:
             given = tuple(n for a in value.args if not a.star and (n := dotted(a.value)))
             if callee and given:
                 self.module_calls.append((ex.pos.line(value), callee, given))
+                if target is not None and "." not in target:
+                    self.assigned_calls.append(AssignedCall(
+                        ex.pos.line(value), target, callee,
+                        tuple(_call_arg(a.value) for a in value.args
+                              if a.keyword is None and not a.star),
+                        tuple((a.keyword.value, _call_arg(a.value)) for a in value.args
+                              if a.keyword is not None)))
             positional = [a.value for a in value.args if a.keyword is None and not a.star]
             if callee.rsplit(".", 1)[-1] == "Table" or (
                 # make_table("users", meta, Column(...)): maybe a Table under another name;
@@ -903,6 +913,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         strays=tuple(builder.strays),
         opaque_mappings=tuple(builder.opaque_mappings),
         module_calls=tuple(builder.module_calls),
+        assigned_calls=tuple(builder.assigned_calls),
     )
 
 
@@ -1003,3 +1014,14 @@ def _catches_import_error(handler: cst.ExceptHandler | cst.ExceptStarHandler) ->
         else [handler.type]
     names = [dotted(k) or "" for k in kinds]
     return any(n.rsplit(".", 1)[-1] in _IMPORT_ERRORS for n in names)
+
+
+def _call_arg(node: cst.BaseExpression) -> CallArg:
+    """An argument as written, for a table factory's template (facts.AssignedCall)."""
+    text = literal_str(node)
+    if text is not None:
+        return ("str", text)
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return ("bool", node.value)
+    name = dotted(node)
+    return ("name", name) if name is not None else ("other", "")

@@ -372,6 +372,9 @@ class ExternalColumn:
     # what the package says the column holds (its doc=, or the declaration's own reading of
     # the package): evidence for the classifier, as a repository column's doc= is
     doc: str | None = None
+    # of a table factory's column (ExternalClass.parameters), its name when a parameter its
+    # attribute names is not given: join_model's "{model_1.__tablename__[:-1]}_id"
+    otherwise: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,7 +399,8 @@ class ExternalTable:
 # "subclass-tables": a class whose metaclass maps tables for each class deriving from it,
 # named after that class ({class_snake} in ExternalTable.name), the class itself mapping none
 # (core.sr.ht's Webhook: UserWebhook brings user_webhook_subscription and _delivery)
-ExternalKind = Literal["mixin", "declarative-base", "history", "passthrough", "subclass-tables"]
+ExternalKind = Literal["mixin", "declarative-base", "history", "passthrough", "subclass-tables",
+                       "table-factory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,6 +427,11 @@ class ExternalClass:
     # a declarative base's package's own tables, created with any application deriving from it;
     # of kind "subclass-tables", the tables made for each class deriving from it
     tables: tuple[ExternalTable, ...] = ()
+    # of kind "table-factory" (a function that maps a table per call: baselayer's join_model),
+    # its parameters in order; `tablename` and the columns' names are templates of them
+    # ("{join_table}", "{model_1.__tablename__[:-1]}_id"), and a column `unless` one is given
+    # as True is absent
+    parameters: tuple[str, ...] = ()
 
     @property
     def adds_nothing(self) -> bool:

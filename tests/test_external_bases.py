@@ -31,6 +31,7 @@ from reviewer.externals import (
 )
 from reviewer.inventory import build_inventory
 from reviewer.sources import MemoryTree, WorktreeTree
+from reviewer.table_factories import declaration_problem
 from reviewer.types import Config, ExternalClass, ExternalColumn, Inventory, TableNaming
 
 HEAD = """\
@@ -1639,7 +1640,7 @@ def test_the_table_naming_guess_for_an_unread_installed_tablename_would_be_wrong
 
 def test_every_shipped_derived_tablename_is_well_formed() -> None:
     derived = {name: d.cls.tablename for name, found in shipped().items() for d in found
-               if d.cls.tablename and "{" in d.cls.tablename}
+               if d.cls.tablename and "{" in d.cls.tablename and d.cls.kind != "table-factory"}
     snake = {f"advanced_alchemy.base.{name}": "{class_snake}" for name in (
         "CommonTableAttributes", "DefaultBase", "UUIDBase", "UUIDAuditBase", "UUIDv6Base",
         "UUIDv6AuditBase", "UUIDv7Base", "UUIDv7AuditBase", "NanoIDBase", "NanoIDAuditBase",
@@ -2400,3 +2401,31 @@ def test_a_subclass_table_name_longer_than_the_reader_accepts_blocks() -> None:
     assert all(f"class {name} derives from CeleryWebhook, which maps a table for it named "
                in e.message and "give the class a shorter name" in e.message
                for e in inventory.errors)
+
+
+@pytest.mark.parametrize(("entry", "problem"), [
+    pytest.param({"kind": "table-factory", "tablename": "{t}", "columns": []},
+                 'kind "table-factory" needs the function\'s parameters, in order: '
+                 "parameters = [...]", id="no parameters"),
+    pytest.param({"kind": "table-factory", "parameters": ["t"], "columns": []},
+                 'kind "table-factory" needs the table\'s name: tablename = "{parameter}"',
+                 id="no tablename"),
+    pytest.param({"kind": "table-factory", "parameters": ["t", "a"], "tablename": "{t}",
+                  "columns": [{"attribute": "{b.__tablename__}_id"}]},
+                 "'{b.__tablename__}_id' names 'b', which is not one of the function's "
+                 "parameters (t, a)", id="a field that is no parameter"),
+    pytest.param({"kind": "table-factory", "parameters": ["t"], "tablename": "{t.name}",
+                  "columns": []},
+                 "'{t.name}' has a field that is not {parameter}, {parameter.__tablename__} "
+                 "or either with a slice such as [:-1]", id="a field the templates do not know"),
+    pytest.param({"kind": "table-factory", "parameters": ["t"], "tablename": "{t}",
+                  "columns": [{"attribute": "id", "unless": "composite"}]},
+                 "unless = 'composite' is not one of the function's parameters",
+                 id="unless names no parameter"),
+    pytest.param({"kind": "table-factory", "parameters": ["t", "a"], "tablename": "{t}",
+                  "columns": [{"attribute": "{a.__tablename__[:-1]}_id"}]},
+                 None, id="well formed"),
+])
+def test_a_table_factory_declaration_is_checked(entry: dict[str, object],
+                                                problem: str | None) -> None:
+    assert declaration_problem(entry) == problem

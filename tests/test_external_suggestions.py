@@ -760,6 +760,93 @@ def test_baselayer_base_names_tables_adds_columns_and_brings_its_own_tables(
         "app/models.py", 4, "Token", "String")
 
 
+JOIN_MODELS = """\
+    import sqlalchemy as sa
+    from baselayer.app.models import Base, User, join_model
+    class Group(Base):
+        name = sa.Column(sa.String)
+    class Obj(Base):
+        id = sa.Column(sa.String, primary_key=True)
+    class ObjTagOption(Base):
+        name = sa.Column(sa.String)
+    GroupUser = join_model("group_users", Group, User)
+    GroupUser.admin = sa.Column(sa.Boolean, nullable=False, default=False)
+    ObjTag = join_model("obj_tags", Obj, ObjTagOption, new_name="ObjTag")
+    GroupObjTag = join_model("group_obj_tags", Group, ObjTag, column_2="tag_id",
+                             composite_pk=True)
+    """
+
+
+def test_baselayer_join_model_maps_a_table_at_each_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # reviewer/external_bases/baselayer.toml, kind "table-factory" (SkyPortal's 57 join
+    # tables): the table is the first argument, each model adds its table's name less its last
+    # letter plus "_id" unless column_1/column_2 names it, composite_pk=True drops the id; the
+    # bound name is the class (a later column joins its table), and a join model's own
+    # table serves the next call
+    write(tmp_path, {"app/models.py": JOIN_MODELS}, PYPROJECT)
+    assert mr007(tmp_path, capsys)[1] == []
+    columns = scan(tmp_path, capsys)["columns"]  # type: ignore[index]
+    got = sorted((c["table"], c["column"], c["line"], c["class"])  # type: ignore[index]
+                 for c in columns if c["table"] in (  # type: ignore[index]
+                     "group_users", "obj_tags", "group_obj_tags"))
+    assert got == [
+        ("group_obj_tags", "created_at", 12, "GroupObjTag"),
+        ("group_obj_tags", "group_id", 12, "GroupObjTag"),
+        ("group_obj_tags", "modified", 12, "GroupObjTag"),
+        ("group_obj_tags", "tag_id", 12, "GroupObjTag"),
+        ("group_users", "admin", 10, "GroupUser"),
+        ("group_users", "created_at", 9, "GroupUser"),
+        ("group_users", "group_id", 9, "GroupUser"),
+        ("group_users", "id", 9, "GroupUser"),
+        ("group_users", "modified", 9, "GroupUser"),
+        ("group_users", "user_id", 9, "GroupUser"),
+        ("obj_tags", "created_at", 11, "ObjTag"),
+        ("obj_tags", "id", 11, "ObjTag"),
+        ("obj_tags", "modified", 11, "ObjTag"),
+        ("obj_tags", "obj_id", 11, "ObjTag"),
+        ("obj_tags", "objtagoption_id", 11, "ObjTag"),
+    ]
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    pytest.param(
+        'join_model("group_users", Group, User)\n',
+        "app/models.py:6: join_model(...) (baselayer.app.models.join_model) maps a table at "
+        "each call, but this call is bound to no name, so the class it maps cannot be "
+        "followed; write `Name = join_model(...)` at module level. The gate fails closed "
+        "until this file can be read.",
+        id="a call bound to no name"),
+    pytest.param(
+        'GroupUser = join_model(table_for("group"), Group, User)\n',
+        "app/models.py:6: join_model(...) (baselayer.app.models.join_model, a function that "
+        "maps a table at each call): join_table is not a string the reader can evaluate (a "
+        "literal or a module constant), so the table it maps cannot be read; pass the table's "
+        "name and the models as written literals and names. The gate fails closed until "
+        "this file can be read.",
+        id="a table name computed by a call"),
+    pytest.param(
+        'GroupUser = join_model("group_users", Group, Plain)\n',
+        "app/models.py:6: join_model(...) (baselayer.app.models.join_model, a function that "
+        "maps a table at each call): model_2 = Plain is no mapped class whose table the reader "
+        "knows, so the table it maps cannot be read; pass the table's name and the models as "
+        "written literals and names. The gate fails closed until this file can be read.",
+        id="a model that maps no table"),
+])
+def test_a_join_model_call_the_reader_cannot_follow_blocks(
+    source: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"app/models.py": """\
+        import sqlalchemy as sa
+        from baselayer.app.models import Base, User, join_model
+        class Group(Base):
+            name = sa.Column(sa.String)
+        class Plain: pass
+        """ + source}, PYPROJECT)
+    assert mr007(tmp_path, capsys)[1] == [expected]
+
+
 def test_an_installed_libres_keeps_the_tables_its_declaration_lists(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
