@@ -1076,7 +1076,7 @@ class ColumnBuilder(ModuleLevel):
             yield self.declared_column(col, table, cls.name, owner.path, cls.line,
                                        declared_in=declared.name.rsplit(".", 1)[-1])
 
-    def declared_column(self, col: ExternalColumn, table: str, class_name: str, path: str,
+    def declared_column(self, col: ExternalColumn, table: str, class_name: str | None, path: str,
                         line: int, declared_in: str | None = None) -> Column:
         """A column a declaration names (a base's, or a package's own table's), placed at
         ``path:line`` in the repository, with the configured labels among its own."""

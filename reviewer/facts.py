@@ -298,14 +298,15 @@ CallArg = tuple[str, str]
 @dataclass(frozen=True, slots=True)
 class AssignedCall:
     """``GroupUser = join_model("group_users", Group, User, composite_pk=True)`` at module
-    level, its arguments as written: what a package's table factory builds is read from them
-    (ColumnBuilder.factory_table)."""
+    level, bound to a name or not (``target`` ""), its arguments as written: what a package's
+    table factory builds is read from them (table_factories)."""
 
     line: int
     target: str
     callee: str
     args: tuple[CallArg, ...]
     keywords: tuple[tuple[str, CallArg], ...]
+    starred: bool = False  # *args or **kwargs: what it is given cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,7 +553,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [[name, line] for name, line in facts.chosen],
         [[name, line, callee] for name, line, callee in facts.unpacked],
         [[a.line, a.target, a.callee, [list(x) for x in a.args],
-          [[k, list(x)] for k, x in a.keywords]] for a in facts.assigned_calls],
+          [[k, list(x)] for k, x in a.keywords], a.starred] for a in facts.assigned_calls],
     ]
 
 
@@ -675,6 +676,6 @@ def facts_from_json(data: Any) -> ModuleFacts:
         unpacked=tuple((str(n), int(ln), str(c)) for n, ln, c in unpacked),
         assigned_calls=tuple(
             AssignedCall(int(ln), str(t), str(c), tuple((str(k), str(v)) for k, v in a),
-                         tuple((str(n), (str(k), str(v))) for n, (k, v) in kw))
-            for ln, t, c, a, kw in assigned_calls),
+                         tuple((str(n), (str(k), str(v))) for n, (k, v) in kw), bool(s))
+            for ln, t, c, a, kw, s in assigned_calls),
     )

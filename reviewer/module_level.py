@@ -16,7 +16,6 @@ from reviewer.constants import EXTERNAL_NAME
 from reviewer.externals import CONFIG_KEY
 from reviewer.facts import CallFacts, StrExpr
 from reviewer.resolution import ClassNode, is_sqla, tail
-from reviewer.table_factories import declared as factory_declared
 from reviewer.table_factories import factory_table
 from reviewer.table_names import TableNames
 from reviewer.types import Column, Exemption
@@ -184,12 +183,6 @@ class ModuleLevel(TableNames):
         if (path, line) in self.factory_calls:
             return  # a table factory's call, read (table_factories)
         ref = self.resolver.resolve(path, callee)
-        if ref.kind == "external" and factory_declared(self, ref.qual) is not None:
-            self.error(path, line,
-                       f"{callee}(...) ({ref.qual}) maps a table at each call, but this call is "
-                       "bound to no name, so the class it maps cannot be followed; write "
-                       f"`Name = {callee}(...)` at module level")
-            return
         if ref.kind != "external" or ref.qual.startswith("functools.") or self.unclassified(
                 path, CallFacts(callee, line)) is None:
             return  # functools.partial(Model, ...) makes a callable, not a table

@@ -545,13 +545,14 @@ class _ModuleBuilder:
             given = tuple(n for a in value.args if not a.star and (n := dotted(a.value)))
             if callee and given:
                 self.module_calls.append((ex.pos.line(value), callee, given))
-                if target is not None and "." not in target:
-                    self.assigned_calls.append(AssignedCall(
-                        ex.pos.line(value), target, callee,
-                        tuple(_call_arg(a.value) for a in value.args
-                              if a.keyword is None and not a.star),
-                        tuple((a.keyword.value, _call_arg(a.value)) for a in value.args
-                              if a.keyword is not None)))
+            if callee and value.args and (target is None or "." not in target):
+                self.assigned_calls.append(AssignedCall(
+                    ex.pos.line(value), target or "", callee,
+                    tuple(_call_arg(a.value) for a in value.args
+                          if a.keyword is None and not a.star),
+                    tuple((a.keyword.value, _call_arg(a.value)) for a in value.args
+                          if a.keyword is not None),
+                    any(a.star for a in value.args)))
             positional = [a.value for a in value.args if a.keyword is None and not a.star]
             if callee.rsplit(".", 1)[-1] == "Table" or (
                 # make_table("users", meta, Column(...)): maybe a Table under another name;

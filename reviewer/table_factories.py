@@ -78,6 +78,8 @@ def declared(builder: ModuleLevel, qual: str) -> ExternalClass | None:
 
 
 def _bound(made: ExternalClass, call: AssignedCall) -> dict[str, CallArg]:
+    if call.starred:
+        raise _Unknown("it is given *args or **kwargs, whose values cannot be read")
     if len(call.args) > len(made.parameters):
         raise _Unknown(f"it is given {len(call.args)} positional arguments, more than the "
                        f"{len(made.parameters)} parameters declared")
@@ -142,10 +144,8 @@ def _column_name(builder: ColumnBuilder, path: str, column: ExternalColumn,
 
 
 def read_calls(builder: ColumnBuilder, path: str) -> None:
-    """Each table factory's call bound to a name at module level in ``path``: its table, read
-    before any file's later additions to the class it maps (``GroupUser.admin = ...``). A
-    factory's call bound to no name blocks where the package call is read
-    (ModuleLevel.package_call)."""
+    """Each table factory's call at module level in ``path``: its table, read before any
+    file's later additions to the class a bound call maps (``GroupUser.admin = ...``)."""
     facts = builder.resolver.facts(path)
     for call in facts.assigned_calls if facts else ():
         ref = builder.resolver.resolve(path, call.callee)
@@ -171,14 +171,15 @@ def build(builder: ColumnBuilder, path: str, call: AssignedCall, qual: str,
         builder.error(path, line, f"{where}: {why}, so the table it maps cannot be read; "
                       "pass the table's name and the models as written literals and names")
         return
-    builder.factory_tables[(path, call.target)] = table
+    if call.target:
+        builder.factory_tables[(path, call.target)] = table
     for column, name in columns:
         builder.columns.append(builder.declared_column(
             ExternalColumn(attribute=name, name=name, type=column.type,
                            nullable=column.nullable, primary_key=column.primary_key,
                            unique=column.unique, labels=column.labels, index=column.index,
                            doc=column.doc),
-            table, call.target, path, line))
+            table, call.target or None, path, line))
 
 
 def factory_table(builder: ModuleLevel, path: str, name: str) -> str | None:

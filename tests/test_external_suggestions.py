@@ -774,6 +774,7 @@ JOIN_MODELS = """\
     ObjTag = join_model("obj_tags", Obj, ObjTagOption, new_name="ObjTag")
     GroupObjTag = join_model("group_obj_tags", Group, ObjTag, column_2="tag_id",
                              composite_pk=True)
+    join_model("group_obj_tag_options", Group, ObjTagOption)
     """
 
 
@@ -783,15 +784,20 @@ def test_baselayer_join_model_maps_a_table_at_each_call(
     # reviewer/external_bases/baselayer.toml, kind "table-factory" (SkyPortal's 57 join
     # tables): the table is the first argument, each model adds its table's name less its last
     # letter plus "_id" unless column_1/column_2 names it, composite_pk=True drops the id; the
-    # bound name is the class (a later column joins its table), and a join model's own
-    # table serves the next call
+    # bound name is the class (a later column joins its table), a join model's own table
+    # serves the next call, and a call bound to no name maps its table all the same
     write(tmp_path, {"app/models.py": JOIN_MODELS}, PYPROJECT)
     assert mr007(tmp_path, capsys)[1] == []
     columns = scan(tmp_path, capsys)["columns"]  # type: ignore[index]
     got = sorted((c["table"], c["column"], c["line"], c["class"])  # type: ignore[index]
                  for c in columns if c["table"] in (  # type: ignore[index]
-                     "group_users", "obj_tags", "group_obj_tags"))
+                     "group_users", "obj_tags", "group_obj_tags", "group_obj_tag_options"))
     assert got == [
+        ("group_obj_tag_options", "created_at", 14, None),
+        ("group_obj_tag_options", "group_id", 14, None),
+        ("group_obj_tag_options", "id", 14, None),
+        ("group_obj_tag_options", "modified", 14, None),
+        ("group_obj_tag_options", "objtagoption_id", 14, None),
         ("group_obj_tags", "created_at", 12, "GroupObjTag"),
         ("group_obj_tags", "group_id", 12, "GroupObjTag"),
         ("group_obj_tags", "modified", 12, "GroupObjTag"),
@@ -812,12 +818,12 @@ def test_baselayer_join_model_maps_a_table_at_each_call(
 
 @pytest.mark.parametrize(("source", "expected"), [
     pytest.param(
-        'join_model("group_users", Group, User)\n',
-        "app/models.py:6: join_model(...) (baselayer.app.models.join_model) maps a table at "
-        "each call, but this call is bound to no name, so the class it maps cannot be "
-        "followed; write `Name = join_model(...)` at module level. The gate fails closed "
-        "until this file can be read.",
-        id="a call bound to no name"),
+        'ARGS = ("group_users", Group, User); GroupUser = join_model(*ARGS)\n',
+        "app/models.py:6: join_model(...) (baselayer.app.models.join_model, a function that "
+        "maps a table at each call): it is given *args or **kwargs, whose values cannot be "
+        "read, so the table it maps cannot be read; pass the table's name and the models as "
+        "written literals and names. The gate fails closed until this file can be read.",
+        id="arguments unpacked from a tuple"),
     pytest.param(
         'GroupUser = join_model(table_for("group"), Group, User)\n',
         "app/models.py:6: join_model(...) (baselayer.app.models.join_model, a function that "
@@ -845,6 +851,33 @@ def test_a_join_model_call_the_reader_cannot_follow_blocks(
         class Plain: pass
         """ + source}, PYPROJECT)
     assert mr007(tmp_path, capsys)[1] == [expected]
+
+
+def test_coaster_add_primary_relationship_maps_the_primary_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # reviewer/external_bases/coaster.toml (funnel, lastuser): a call bound to no name maps
+    # "<parent>_<child>_primary" with both keys and coaster's timestamps
+    write(tmp_path, {"app/models.py": """\
+        from coaster.sqlalchemy import add_primary_relationship
+        from sqlalchemy import Column, ForeignKey, Integer
+        from sqlalchemy.orm import declarative_base
+        Base = declarative_base()
+        class User(Base):
+            __tablename__ = "user"
+            id = Column(Integer, primary_key=True)
+        class UserEmail(Base):
+            __tablename__ = "user_email"
+            id = Column(Integer, primary_key=True)
+            user_id = Column(Integer, ForeignKey("user.id"))
+        add_primary_relationship(User, "primary_email", UserEmail, "user", "user_id")
+        """}, PYPROJECT)
+    assert mr007(tmp_path, capsys)[1] == []
+    columns = scan(tmp_path, capsys)["columns"]  # type: ignore[index]
+    assert sorted((c["column"], c["line"], c["primary_key"])  # type: ignore[index]
+                  for c in columns if c["table"] == "user_user_email_primary") == [  # type: ignore[index]
+        ("created_at", 12, False), ("updated_at", 12, False), ("user_email_id", 12, False),
+        ("user_id", 12, True)]
 
 
 def test_an_installed_libres_keeps_the_tables_its_declaration_lists(

@@ -2538,7 +2538,7 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
-            from coaster.sqlalchemy import add_primary_relationship
+            from acme_links.sqlalchemy import add_primary_relationship
             from sqlalchemy_continuum import version_class
             import searchable
             class Account(Base):
@@ -2551,12 +2551,13 @@ ERROR_CASES = [
             """)},
         None,
         [("app/m.py", 12, r"^add_primary_relationship\(\.\.\.\) "
-          r"\(coaster\.sqlalchemy\.add_primary_relationship, from the package 'coaster'\) is "
+          r"\(acme_links\.sqlalchemy\.add_primary_relationship, from the package "
+          r"'acme_links'\) is "
           r"given the mapped class Account, so it may build tables or columns masking-reviewer "
           r"cannot see, and a labelled one would pass unchecked; declare them in a class body "
           r"or a Table\(\.\.\.\), or, if it builds none, declare it in "
           r"\[tool\.masking-reviewer\.external-bases\]: "
-          r"\"coaster\.sqlalchemy\.add_primary_relationship\" = \{ columns = \[\] \}$"),
+          r"\"acme_links\.sqlalchemy\.add_primary_relationship\" = \{ columns = \[\] \}$"),
          ("app/m.py", 14, r"^searchable\.make_searchable\(\.\.\.\) .* is given the MetaData "
           r"Base\.metadata, so it may build tables")],
         id="broken: a package's function called at module level with a model or the MetaData "
