@@ -1093,6 +1093,7 @@ class ColumnBuilder(ModuleLevel):
             primary_key=col.primary_key,
             index=col.index,
             doc=col.doc,
+            foreign_key=col.foreign_key,
             labels=self.in_label_order(col.labels),
             declared_in=declared_in,
         )

@@ -38,6 +38,7 @@ _EXTERNAL_COLUMN = {
         # a class attribute (`__uuid_primary_key__`), or a table factory's parameter
         "unless": {"type": "string", "pattern": r"^\w+$"},
         "otherwise": {"type": "string", "minLength": 1},
+        "foreign-key": {"type": "string", "minLength": 1},
     },
 }
 

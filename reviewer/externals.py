@@ -59,6 +59,7 @@ def column_from_data(data: Mapping[str, Any]) -> ExternalColumn:
         index=bool(data.get("index", False)),
         doc=cast("str | None", data.get("doc")),
         otherwise=cast("str | None", data.get("otherwise")),
+        foreign_key=cast("str | None", data.get("foreign-key")),
     )
 
 

@@ -59,8 +59,8 @@ def declaration_problem(entry: Mapping[str, object]) -> str | None:
         return 'kind "table-factory" needs the function\'s parameters, in order: parameters = [...]'
     templates = [str(entry.get("tablename") or "")]
     for column in entry.get("columns") or ():  # type: ignore[attr-defined]
-        templates += [str(column.get(k)) for k in ("attribute", "name", "otherwise")
-                      if column.get(k)]
+        templates += [str(column.get(k)) for k in ("attribute", "name", "otherwise",
+                                                   "foreign-key") if column.get(k)]
         unless = column.get("unless")
         if unless and unless not in parameters:
             return f"unless = {unless!r} is not one of the function's parameters"
@@ -165,7 +165,9 @@ def build(builder: ColumnBuilder, path: str, call: AssignedCall, qual: str,
         table = _render(builder, path, made.tablename or "", given)
         if table is None:
             raise _Unknown("the table's name needs an argument the call does not give")
-        columns = [(c, _column_name(builder, path, c, given)) for c in made.columns
+        columns = [(c, _column_name(builder, path, c, given),
+                    c.foreign_key and _render(builder, path, c.foreign_key, given))
+                   for c in made.columns
                    if not (c.unless and given.get(c.unless) == ("bool", "True"))]
     except _Unknown as why:
         builder.error(path, line, f"{where}: {why}, so the table it maps cannot be read; "
@@ -173,12 +175,12 @@ def build(builder: ColumnBuilder, path: str, call: AssignedCall, qual: str,
         return
     if call.target:
         builder.factory_tables[(path, call.target)] = table
-    for column, name in columns:
+    for column, name, key in columns:
         builder.columns.append(builder.declared_column(
             ExternalColumn(attribute=name, name=name, type=column.type,
                            nullable=column.nullable, primary_key=column.primary_key,
                            unique=column.unique, labels=column.labels, index=column.index,
-                           doc=column.doc),
+                           doc=column.doc, foreign_key=key or None),
             table, call.target or None, path, line))
 
 

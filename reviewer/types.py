@@ -375,6 +375,9 @@ class ExternalColumn:
     # of a table factory's column (ExternalClass.parameters), its name when a parameter its
     # attribute names is not given: join_model's "{model_1.__tablename__[:-1]}_id"
     otherwise: str | None = None
+    # "tokens.id", as ForeignKey(...) says it (a table factory's: a template): a key to a
+    # credential holds the same value (classifier._carry_keys)
+    foreign_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -776,21 +776,27 @@ CONFIG_CASES = [
 ]
 
 
-def test_a_declared_columns_doc_and_index_reach_the_classifier(tmp_path: Path) -> None:
+def test_a_declared_columns_doc_index_and_foreign_key_reach_the_classifier(tmp_path: Path) -> None:
     # what the package says a column holds is evidence, as a repository column's doc= is
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "models.py").write_text(HEAD + textwrap.dedent(UNKNOWN))
     (tmp_path / "pyproject.toml").write_text(
         '[tool.masking-reviewer.external-bases."acme_billing.mixins.StripeMixin"]\n'
         'columns = [{ name = "code", type = "String(32)", index = true, '
-        'doc = "the one-time code mailed to the customer" }]\n')
+        'doc = "the one-time code mailed to the customer" }, '
+        '{ name = "code_ref", foreign-key = "customers.code" }]\n')
     tree = WorktreeTree(tmp_path)
     inventory = build_inventory(tree, load_config(str(tmp_path), tree), use_cache=False)
     code = next(c for c in inventory.columns if c.column == "code")
     assert (code.doc, code.index) == ("the one-time code mailed to the customer", True)
-    judged = next(c for c in classify_columns(inventory.columns) if c.column == "code")
-    assert (judged.category, judged.confidence, judged.evidence) == (
+    judged = {c.column: c for c in classify_columns(inventory.columns)}
+    assert (judged["code"].category, judged["code"].confidence, judged["code"].evidence) == (
         "credential", "high", "indexed, doc says 'one time'")
+    # a declared foreign key to it holds the same value
+    assert (judged["code_ref"].foreign_key, judged["code_ref"].category,
+            judged["code_ref"].evidence) == (
+        "customers.code", "credential", "foreign key to customers.code, which holds a "
+        "credential (indexed, doc says 'one time'): the same value")
 
 
 @pytest.mark.parametrize(("pyproject", "expected"), CONFIG_CASES)
