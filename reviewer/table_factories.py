@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewer.types import ExternalClass, ExternalColumn
 
@@ -52,13 +52,13 @@ def template_problem(template: str, parameters: tuple[str, ...]) -> str | None:
     return None
 
 
-def declaration_problem(entry: Mapping[str, object]) -> str | None:
+def declaration_problem(entry: Mapping[str, Any]) -> str | None:
     """What is wrong with a "table-factory" declaration, else None."""
-    parameters = tuple(map(str, entry.get("parameters") or ()))  # type: ignore[call-overload]
+    parameters = tuple(map(str, entry.get("parameters") or ()))
     if not parameters:
         return 'kind "table-factory" needs the function\'s parameters, in order: parameters = [...]'
     templates = [str(entry.get("tablename") or "")]
-    for column in entry.get("columns") or ():  # type: ignore[attr-defined]
+    for column in entry.get("columns") or ():
         templates += [str(column.get(k)) for k in ("attribute", "name", "otherwise",
                                                    "foreign-key") if column.get(k)]
         unless = column.get("unless")
@@ -143,6 +143,17 @@ def _column_name(builder: ColumnBuilder, path: str, column: ExternalColumn,
     return name
 
 
+def _dropped(column: ExternalColumn, given: Mapping[str, CallArg]) -> bool:
+    """Is the column absent, its ``unless`` parameter given as True?"""
+    if not column.unless or column.unless not in given:
+        return False
+    kind, text = given[column.unless]
+    if kind != "bool":
+        raise _Unknown(f"{column.unless} is not a literal True or False (it decides whether "
+                       f"the table has {column.attribute!r})")
+    return text == "True"
+
+
 def read_calls(builder: ColumnBuilder, path: str) -> None:
     """Each table factory's call at module level in ``path``: its table, read before any
     file's later additions to the class a bound call maps (``GroupUser.admin = ...``)."""
@@ -167,8 +178,7 @@ def build(builder: ColumnBuilder, path: str, call: AssignedCall, qual: str,
             raise _Unknown("the table's name needs an argument the call does not give")
         columns = [(c, _column_name(builder, path, c, given),
                     c.foreign_key and _render(builder, path, c.foreign_key, given))
-                   for c in made.columns
-                   if not (c.unless and given.get(c.unless) == ("bool", "True"))]
+                   for c in made.columns if not _dropped(c, given)]
     except _Unknown as why:
         builder.error(path, line, f"{where}: {why}, so the table it maps cannot be read; "
                       "pass the table's name and the models as written literals and names")

@@ -839,6 +839,14 @@ def test_baselayer_join_model_maps_a_table_at_each_call(
         "knows, so the table it maps cannot be read; pass the table's name and the models as "
         "written literals and names. The gate fails closed until this file can be read.",
         id="a model that maps no table"),
+    pytest.param(
+        'GroupUser = join_model("group_users", Group, User, composite_pk=COMPOSITE)\n',
+        "app/models.py:6: join_model(...) (baselayer.app.models.join_model, a function that "
+        "maps a table at each call): composite_pk is not a literal True or False (it decides "
+        "whether the table has 'id'), so the table it maps cannot be read; pass the table's "
+        "name and the models as written literals and names. The gate fails closed until this "
+        "file can be read.",
+        id="composite_pk not a literal"),
 ])
 def test_a_join_model_call_the_reader_cannot_follow_blocks(
     source: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
