@@ -119,8 +119,7 @@ def table_names_problem(entry: Mapping[str, Any]) -> tuple[str, str, str] | None
     "subclass-tables", its tables' names and classes; of kind "table-factory", its templates):
     (key, the value written, what), else None."""
     if entry.get("kind") == "table-factory":
-        problem = declaration_problem(entry)
-        return None if problem is None else ("tablename", str(entry.get("tablename")), problem)
+        return declaration_problem(entry)
     if entry.get("kind") == "subclass-tables" and not entry.get("tables"):
         return ("tables", "subclass-tables",
                 'kind "subclass-tables" needs the tables the class makes for each class '

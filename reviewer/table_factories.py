@@ -52,21 +52,27 @@ def template_problem(template: str, parameters: tuple[str, ...]) -> str | None:
     return None
 
 
-def declaration_problem(entry: Mapping[str, Any]) -> str | None:
-    """What is wrong with a "table-factory" declaration, else None."""
+def declaration_problem(entry: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """What is wrong with a "table-factory" declaration, else None: (the key, the value
+    written there, what), as externals.table_names_problem reports it."""
     parameters = tuple(map(str, entry.get("parameters") or ()))
     if not parameters:
-        return 'kind "table-factory" needs the function\'s parameters, in order: parameters = [...]'
-    templates = [str(entry.get("tablename") or "")]
+        return ("parameters", "table-factory", 'kind "table-factory" needs the function\'s '
+                "parameters, in order: parameters = [...]")
+    tablename = str(entry.get("tablename") or "")
+    if not tablename:
+        return ("tablename", "table-factory", 'kind "table-factory" needs the table\'s name: '
+                'tablename = "{parameter}"')
+    templates = [("tablename", tablename)]
     for column in entry.get("columns") or ():
-        templates += [str(column.get(k)) for k in ("attribute", "name", "otherwise",
-                                                   "foreign-key") if column.get(k)]
+        templates += [("columns", str(column.get(k))) for k in (
+            "attribute", "name", "otherwise", "foreign-key") if column.get(k)]
         unless = column.get("unless")
         if unless and unless not in parameters:
-            return f"unless = {unless!r} is not one of the function's parameters"
-    if not templates[0]:
-        return 'kind "table-factory" needs the table\'s name: tablename = "{parameter}"'
-    return next((p for t in templates if (p := template_problem(t, parameters))), None)
+            return ("columns", str(unless),
+                    f"unless = {unless!r} is not one of the function's parameters")
+    return next(((key, t, p) for key, t in templates
+                 if (p := template_problem(t, parameters)) is not None), None)
 
 
 def declared(builder: ModuleLevel, qual: str) -> ExternalClass | None:

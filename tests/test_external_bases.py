@@ -888,6 +888,12 @@ def test_the_config_key_declares_an_external_call_builds_no_column(
                  '"a.Mixin" = { columns = [{ type = "Text" }] }\n',
                  r"bad value for key 'external-bases\.a\.Mixin\.columns\[0\]'",
                  id="a column without a name"),
+    pytest.param('[tool.masking-reviewer.external-bases."a.link"]\nkind = "table-factory"\n'
+                 'parameters = ["t"]\ntablename = "{t}"\ncolumns = [{ name = "{x}_id" }]\n',
+                 r"^pyproject\.toml:5: bad value for key 'external-bases\.a\.link\.columns': "
+                 r"'\{x\}_id' names "
+                 r"'x', which is not one of the function's parameters \(t\)$",
+                 id="a table factory's column template naming no parameter"),
 ])
 def test_bad_external_base_config_is_a_usage_error(pyproject: str, message: str,
                                                   tmp_path: Path) -> None:
@@ -2411,27 +2417,30 @@ def test_a_subclass_table_name_longer_than_the_reader_accepts_blocks() -> None:
 
 @pytest.mark.parametrize(("entry", "problem"), [
     pytest.param({"kind": "table-factory", "tablename": "{t}", "columns": []},
-                 'kind "table-factory" needs the function\'s parameters, in order: '
-                 "parameters = [...]", id="no parameters"),
+                 ("parameters", "table-factory", 'kind "table-factory" needs the function\'s '
+                  "parameters, in order: parameters = [...]"), id="no parameters"),
     pytest.param({"kind": "table-factory", "parameters": ["t"], "columns": []},
-                 'kind "table-factory" needs the table\'s name: tablename = "{parameter}"',
-                 id="no tablename"),
+                 ("tablename", "table-factory", 'kind "table-factory" needs the table\'s name: '
+                  'tablename = "{parameter}"'), id="no tablename"),
     pytest.param({"kind": "table-factory", "parameters": ["t", "a"], "tablename": "{t}",
                   "columns": [{"attribute": "{b.__tablename__}_id"}]},
-                 "'{b.__tablename__}_id' names 'b', which is not one of the function's "
-                 "parameters (t, a)", id="a field that is no parameter"),
+                 ("columns", "{b.__tablename__}_id", "'{b.__tablename__}_id' names 'b', which "
+                  "is not one of the function's parameters (t, a)"),
+                 id="a field that is no parameter"),
     pytest.param({"kind": "table-factory", "parameters": ["t"], "tablename": "{t.name}",
                   "columns": []},
-                 "'{t.name}' has a field that is not {parameter}, {parameter.__tablename__} "
-                 "or either with a slice such as [:-1]", id="a field the templates do not know"),
+                 ("tablename", "{t.name}", "'{t.name}' has a field that is not {parameter}, "
+                  "{parameter.__tablename__} or either with a slice such as [:-1]"),
+                 id="a field the templates do not know"),
     pytest.param({"kind": "table-factory", "parameters": ["t"], "tablename": "{t}",
                   "columns": [{"attribute": "id", "unless": "composite"}]},
-                 "unless = 'composite' is not one of the function's parameters",
+                 ("columns", "composite",
+                  "unless = 'composite' is not one of the function's parameters"),
                  id="unless names no parameter"),
     pytest.param({"kind": "table-factory", "parameters": ["t", "a"], "tablename": "{t}",
                   "columns": [{"attribute": "{a.__tablename__[:-1]}_id"}]},
                  None, id="well formed"),
 ])
 def test_a_table_factory_declaration_is_checked(entry: dict[str, object],
-                                                problem: str | None) -> None:
+                                                problem: tuple[str, str, str] | None) -> None:
     assert declaration_problem(entry) == problem
