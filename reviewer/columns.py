@@ -303,8 +303,9 @@ class ColumnBuilder(ModuleLevel):
             self.late_mapping(path, late)
         for made in facts.made:
             self.made_class(path, made)
-        for line, callee, given in facts.module_calls:
-            self.package_call(path, line, callee, given)
+        for module_call in facts.module_calls:
+            if module_call.given:
+                self.package_call(path, module_call.line, module_call.callee, module_call.given)
         for made in facts.returned:  # a function's class: mapped once even if never called
             node = self.resolver.class_node(path, f"{made.attribute}()")
             if node is not None and node.facts is made.body:

@@ -296,17 +296,25 @@ CallArg = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
-class AssignedCall:
-    """``GroupUser = join_model("group_users", Group, User, composite_pk=True)`` at module
-    level, bound to a name or not (``target`` ""), its arguments as written: what a package's
-    table factory builds is read from them (table_factories)."""
+class ModuleCall:
+    """A call at module level given arguments, each as written:
+    ``GroupUser = join_model("group_users", Group, User, composite_pk=True)``. A package's
+    function given a mapped class or a MetaData may build tables or columns
+    (ColumnBuilder.package_call); a declared table factory's are read from its arguments
+    (table_factories)."""
 
     line: int
-    target: str
+    target: str  # the name or attribute the call is bound to, "" for none
     callee: str
     args: tuple[CallArg, ...]
     keywords: tuple[tuple[str, CallArg], ...]
     starred: bool = False  # *args or **kwargs: what it is given cannot be read
+
+    @property
+    def given(self) -> tuple[str, ...]:
+        """The dotted names it is given, in order."""
+        return tuple(text for kind, text in (*self.args, *(a for _, a in self.keywords))
+                     if kind == "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,12 +398,8 @@ class ModuleFacts:
     # (line, callee as written, "().name" when its receiver is no dotted name, the table argument
     # as written, the module-level class whose body holds the call, "" for none)
     opaque_mappings: tuple[tuple[int, str, str, str], ...] = ()
-    # ``add_primary_relationship(Account, "primary_email", AccountEmail, ...)`` at module level:
-    # (line, callee, the dotted names it is given), for calls given any; a package's function
-    # given a mapped class may build tables or columns (ColumnBuilder.package_call)
-    module_calls: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
-    # the module_calls bound to a name, with their arguments as written
-    assigned_calls: tuple[AssignedCall, ...] = ()
+    # every call at module level given arguments (``add_primary_relationship(Account, ...)``)
+    module_calls: tuple[ModuleCall, ...] = ()
 
 
 # A call spelled like a column: Column(...), sa.Column(...), db.mapped_column(...), by the
@@ -549,11 +553,10 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
         [list(stray) for stray in facts.strays],
         [[name, list(callees)] for name, callees in facts.expressions],
         [list(m) for m in facts.opaque_mappings],
-        [[line, callee, list(names)] for line, callee, names in facts.module_calls],
+        [[a.line, a.target, a.callee, [list(x) for x in a.args],
+          [[k, list(x)] for k, x in a.keywords], a.starred] for a in facts.module_calls],
         [[name, line] for name, line in facts.chosen],
         [[name, line, callee] for name, line, callee in facts.unpacked],
-        [[a.line, a.target, a.callee, [list(x) for x in a.args],
-          [[k, list(x)] for k, x in a.keywords], a.starred] for a in facts.assigned_calls],
     ]
 
 
@@ -630,7 +633,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
      rebound, returns, late, factories, made, table_bindings, returned, standins,
      standin_imports, functions, strays, expressions, opaque_mappings, module_calls, chosen,
-     unpacked, assigned_calls) = data
+     unpacked) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d), str(e)) for a, b, c, d, e in imports),
         classes=tuple(map(_class, classes)),
@@ -671,11 +674,10 @@ def facts_from_json(data: Any) -> ModuleFacts:
         strays=tuple((int(n), str(c), str(w), str(i), str(o)) for n, c, w, i, o in strays),
         expressions=tuple((str(n), tuple(map(str, cs))) for n, cs in expressions),
         opaque_mappings=tuple((int(n), str(c), str(t), str(o)) for n, c, t, o in opaque_mappings),
-        module_calls=tuple((int(n), str(c), tuple(map(str, a))) for n, c, a in module_calls),
+        module_calls=tuple(
+            ModuleCall(int(ln), str(t), str(c), tuple((str(k), str(v)) for k, v in a),
+                       tuple((str(n), (str(k), str(v))) for n, (k, v) in kw), bool(s))
+            for ln, t, c, a, kw, s in module_calls),
         chosen=tuple((str(n), int(ln)) for n, ln in chosen),
         unpacked=tuple((str(n), int(ln), str(c)) for n, ln, c in unpacked),
-        assigned_calls=tuple(
-            AssignedCall(int(ln), str(t), str(c), tuple((str(k), str(v)) for k, v in a),
-                         tuple((str(n), (str(k), str(v))) for n, (k, v) in kw), bool(s))
-            for ln, t, c, a, kw, s in assigned_calls),
     )

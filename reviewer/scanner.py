@@ -53,7 +53,6 @@ from reviewer.facts import (
     FLASK_EXT_PACKAGES,
     AliasFacts,
     AnnFacts,
-    AssignedCall,
     CallArg,
     CallFacts,
     ClassFacts,
@@ -61,6 +60,7 @@ from reviewer.facts import (
     ImportFacts,
     LateFacts,
     MadeClass,
+    ModuleCall,
     ModuleFacts,
     Stmt,
     StrExpr,
@@ -138,8 +138,7 @@ class _ModuleBuilder:
         self.strays: list[tuple[int, str, str, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
         self.opaque_mappings: list[tuple[int, str, str, str]] = []
-        self.module_calls: list[tuple[int, str, tuple[str, ...]]] = []
-        self.assigned_calls: list[AssignedCall] = []
+        self.module_calls: list[ModuleCall] = []
         self.class_reader = ClassReader(ex, self.errors, self.late, self.instances, callables,
                                         type_calls)
 
@@ -542,11 +541,8 @@ class _ModuleBuilder:
                     # blocks on (ClassReader.shared_column, ColumnBuilder.read_table)
                     self.consumed.add(id(value))
             self.late_mapping(small, target, value, callee)
-            given = tuple(n for a in value.args if not a.star and (n := dotted(a.value)))
-            if callee and given:
-                self.module_calls.append((ex.pos.line(value), callee, given))
-            if callee and value.args and (target is None or "." not in target):
-                self.assigned_calls.append(AssignedCall(
+            if callee and value.args:
+                self.module_calls.append(ModuleCall(
                     ex.pos.line(value), target or "", callee,
                     tuple(_call_arg(a.value) for a in value.args
                           if a.keyword is None and not a.star),
@@ -914,7 +910,6 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         strays=tuple(builder.strays),
         opaque_mappings=tuple(builder.opaque_mappings),
         module_calls=tuple(builder.module_calls),
-        assigned_calls=tuple(builder.assigned_calls),
     )
 
 
@@ -1018,7 +1013,7 @@ def _catches_import_error(handler: cst.ExceptHandler | cst.ExceptStarHandler) ->
 
 
 def _call_arg(node: cst.BaseExpression) -> CallArg:
-    """An argument as written, for a table factory's template (facts.AssignedCall)."""
+    """An argument as written (facts.ModuleCall)."""
     text = literal_str(node)
     if text is not None:
         return ("str", text)

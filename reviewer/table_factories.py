@@ -28,7 +28,7 @@ from reviewer.types import ExternalClass, ExternalColumn
 
 if TYPE_CHECKING:
     from reviewer.columns import ColumnBuilder
-    from reviewer.facts import AssignedCall, CallArg
+    from reviewer.facts import CallArg, ModuleCall
     from reviewer.module_level import ModuleLevel
 
 _FIELD = re.compile(r"\{(\w+)(\.__tablename__)?(?:\[(-?\d*):(-?\d*)\])?\}")
@@ -83,7 +83,7 @@ def declared(builder: ModuleLevel, qual: str) -> ExternalClass | None:
     return found if found is not None and found.kind == "table-factory" else None
 
 
-def _bound(made: ExternalClass, call: AssignedCall) -> dict[str, CallArg]:
+def _bound(made: ExternalClass, call: ModuleCall) -> dict[str, CallArg]:
     if call.starred:
         raise _Unknown("it is given *args or **kwargs, whose values cannot be read")
     if len(call.args) > len(made.parameters):
@@ -164,7 +164,9 @@ def read_calls(builder: ColumnBuilder, path: str) -> None:
     """Each table factory's call at module level in ``path``: its table, read before any
     file's later additions to the class a bound call maps (``GroupUser.admin = ...``)."""
     facts = builder.resolver.facts(path)
-    for call in facts.assigned_calls if facts else ():
+    for call in facts.module_calls if facts else ():
+        if "." in call.target:
+            continue  # bound to an attribute: no class to follow (ModuleLevel.package_call)
         ref = builder.resolver.resolve(path, call.callee)
         made = declared(builder, ref.qual) if ref.kind == "external" else None
         if made is not None:
@@ -172,7 +174,7 @@ def read_calls(builder: ColumnBuilder, path: str) -> None:
             build(builder, path, call, ref.qual, made)
 
 
-def build(builder: ColumnBuilder, path: str, call: AssignedCall, qual: str,
+def build(builder: ColumnBuilder, path: str, call: ModuleCall, qual: str,
           made: ExternalClass) -> None:
     """The table ``call`` maps, or why it cannot be read."""
     line = call.line
