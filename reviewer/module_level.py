@@ -374,19 +374,19 @@ class ModuleLevel(TableNames):
             return
         ref = self.resolver.resolve(path, late.target)
         node = self.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
-        made = factory_table(self, path, late.target) if node is None else None
-        if made is not None:
-            self.late_factory_column(path, late, call, column, made)
-            return
-        if node is None or not node.mapped:
-            self.error(path, late.line,
-                       f"{what} adds a column to {late.target}, which is not a mapped class "
-                       "masking-reviewer can read, so the column cannot be checked; declare it "
-                       "in the class body")
-            return
-        table = self.table_of(node)
+        # the class a table factory's call maps (GroupUser = join_model(...)) is its name
+        table = factory_table(self, ref) if node is None else None
+        owner = late.target
         if table is None:
-            return
+            if node is None or not node.mapped:
+                self.error(path, late.line,
+                           f"{what} adds a column to {late.target}, which is not a mapped class "
+                           "masking-reviewer can read, so the column cannot be checked; declare "
+                           "it in the class body")
+                return
+            table, owner = self.table_of(node), node.facts.name
+            if table is None:
+                return
         name, name_error = self.column_name(path, column)
         if name_error:
             self.error(path, late.line,
@@ -395,24 +395,7 @@ class ModuleLevel(TableNames):
             return
         column_name = name or late.attribute
         self.columns.append(self.call_column(
-            path, table, column_name, column, class_name=node.facts.name,
-            attribute=late.attribute, line=late.line, end_line=late.end_line,
-            labels=self.labels_for(path, call)))
-
-    def late_factory_column(self, path: str, late: LateFacts, call: CallFacts,
-                            column: CallFacts, table: str) -> None:
-        """``GroupUser.admin = sa.Column(...)`` on the class a table factory's call maps."""
-        if late.attribute is None:
-            return  # setattr with a computed name: late_mapping has blocked already
-        name, name_error = self.column_name(path, column)
-        if name_error:
-            self.error(path, late.line,
-                       f"{late.target}.{late.attribute}: the column name cannot be computed "
-                       "from the source; write the DB column name as a literal or a module "
-                       "constant")
-            return
-        self.columns.append(self.call_column(
-            path, table, name or late.attribute, column, class_name=late.target,
+            path, table, column_name, column, class_name=owner,
             attribute=late.attribute, line=late.line, end_line=late.end_line,
             labels=self.labels_for(path, call)))
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from reviewer.columns import ColumnBuilder
     from reviewer.facts import CallArg, ModuleCall
     from reviewer.module_level import ModuleLevel
+    from reviewer.resolution import Ref
 
 _FIELD = re.compile(r"\{(\w+)(\.__tablename__)?(?:\[(-?\d*):(-?\d*)\])?\}")
 _BRACES = re.compile(r"[{}]")
@@ -106,7 +107,7 @@ def _value(builder: ColumnBuilder, path: str, parameter: str, arg: CallArg,
         ref = builder.resolver.resolve(path, text)
         node = builder.resolver.class_node(ref.path, ref.name) if ref.kind == "class" else None
         name = (builder.table_of(node) if node is not None and node.mapped
-                else factory_table(builder, path, text) or (
+                else factory_table(builder, ref) or (
                     builder.resolver.externals.package_table(ref.qual)
                     if ref.kind == "external" else None))
         if name is None:
@@ -202,10 +203,9 @@ def build(builder: ColumnBuilder, path: str, call: ModuleCall, qual: str,
             table, call.target or None, path, line))
 
 
-def factory_table(builder: ModuleLevel, path: str, name: str) -> str | None:
-    """The table of the class a table factory's call bound to ``name`` maps (here, or
-    imported), when the reader has read the call."""
-    ref = builder.resolver.resolve(path, name)
+def factory_table(builder: ModuleLevel, ref: Ref) -> str | None:
+    """The table of the class a table factory's call bound to the name ``ref`` resolves to
+    maps (here, or imported), when the reader has read the call."""
     if ref.kind == "class" or not ref.path or not ref.name:
         return None
     return builder.factory_tables.get((ref.path, ref.name.rsplit(".", 1)[-1]))
