@@ -43,12 +43,22 @@ def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | Non
     star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
     starstar = params.star_kwarg.name.value if params.star_kwarg is not None else None
     # `kwargs["mysql_character_set"] = "utf8"` before the return (buildbot's Table
-    # wrapper): a keyword the returned call is given on top of the caller's
-    sets = [_kwarg_set(small, starstar) for small in body[:-1]]
-    added = [kv for kv in sets if kv is not None]
-    if len(added) != len(sets):
-        return None
+    # wrapper): a keyword the returned call is given on top of the caller's; a local bound
+    # once before it (PasarGuard's `fk_kwargs = {...}` given to the ForeignKey) is read where
+    # the return uses it, so what feeds the local feeds that argument
+    added: list[tuple[str, cst.BaseExpression]] = []
+    bound: dict[str, cst.BaseExpression] = {}
+    for small in body[:-1]:
+        kv = _kwarg_set(small, starstar)
+        local = _local_binding(small, {*names, star, starstar, *bound}) if kv is None else None
+        if kv is not None:
+            added.append((kv[0], _substituted(kv[1], bound)))
+        elif local is not None:
+            bound[local[0]] = _substituted(local[1], bound)
+        else:
+            return None
     line, end_line = ex.pos.line(ret), ex.pos.end_line(ret)
+    ret = _substituted(ret, bound)
     # n6's `def col(*args, **kwargs): return column_property(Column(*args, **kwargs),
     # active_history=True)`: the passthrough is read on the wrapped call; whether the wrapper
     # is SQLAlchemy's column_property is the resolver's to say (column_calls.inline_factory)
@@ -71,9 +81,9 @@ def factory_function(stmt: cst.FunctionDef, ex: Extractor) -> FactoryFacts | Non
     def fed(args: Sequence[cst.Arg], sets: Sequence[tuple[str, cst.BaseExpression]]) -> bool:
         """Does a parameter feed one of ``args``, one of the keywords ``sets`` before the
         return, or an argument unpacked other than as the passthrough?"""
-        return unpacked or (bool(names) and any(set(refs_in(a.value)) & names for a in args)) \
-            or any({r.split(".", 1)[0] for r in refs_in(v)} & {*names, star, starstar}
-                   for _k, v in sets)
+        given = {*names, star, starstar} - {None}
+        return unpacked or any({r.split(".", 1)[0] for r in refs_in(v)} & given
+                               for v in (*(a.value for a in args), *(v for _k, v in sets)))
 
     first = next((a for a in ret.args if a.keyword is None), None)
     # the preset's first parameter passed as the column's name: each call names its column by
@@ -299,6 +309,47 @@ def _kwarg_set(small: cst.BaseSmallStatement | None, kwargs: str | None
         return None
     key = literal_str(target.slice[0].slice.value)
     return (key, small.value) if key is not None and key.isidentifier() else None
+
+
+def _local_binding(small: cst.BaseSmallStatement | None, taken: set[str | None]
+                   ) -> tuple[str, cst.BaseExpression] | None:
+    """``name = value`` (or ``name: T = value``) binding a new local name: (name, value);
+    else None, and so is a name bound again or one of the parameters rebound."""
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target, value = small.targets[0].target, small.value
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        target, value = small.target, small.value
+    else:
+        return None
+    if not isinstance(target, cst.Name) or target.value in taken:
+        return None
+    return target.value, value
+
+
+class _Substitute(cst.CSTTransformer):
+    """Each use of a local as a value replaced by the expression bound to it; a keyword's
+    name and an attribute's name are no uses."""
+
+    def __init__(self, bound: dict[str, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.bound = bound
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name
+                   ) -> cst.BaseExpression:
+        return self.bound.get(original_node.value, updated_node)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        return updated_node.with_changes(keyword=original_node.keyword)
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute
+                        ) -> cst.Attribute:
+        return updated_node.with_changes(attr=original_node.attr)
+
+
+def _substituted(node: cst.CSTNodeT, bound: dict[str, cst.BaseExpression]) -> cst.CSTNodeT:
+    if not bound or not {r.split(".", 1)[0] for r in refs_in(node)} & set(bound):
+        return node
+    return cst.ensure_type(node.visit(_Substitute(bound)), type(node))
 
 
 def _line_within(pos: Positions, node: cst.CSTNode) -> int:

@@ -816,6 +816,32 @@ class Flow(Base):
         id="a preset naming its column by its first parameter takes each call's literal: "
            "DiracX's enum_column(name, enum_type, **kwargs)",
     ),
+    pytest.param(
+        {"app/models.py": PRESET_HEAD + """\
+from typing import Any
+from sqlalchemy import BigInteger, ForeignKey
+def fk_id_column(target: str, **column_kwargs: Any):
+    fk_kwargs = {k: column_kwargs.pop(k) for k in ("ondelete", "onupdate") if k in column_kwargs}
+    return mapped_column(BigInteger, ForeignKey(target, **fk_kwargs), **column_kwargs)
+def secret_id(**kw):
+    vis: dict[str, Any] = {"v": ColumnVisibility.PRIVATE}
+    return mapped_column(String(64), info=vis, **kw)
+class Admin(Base):
+    __tablename__ = "admins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    admin_id: Mapped[int | None] = fk_id_column("admins.id", ondelete="CASCADE")
+    key: Mapped[str] = secret_id(unique=True)
+"""},
+        [("admins", "id", "id", 18, False, True, False, ()),
+         ("api_keys", "id", "id", 21, False, True, False, ()),
+         ("api_keys", "admin_id", "admin_id", 22, True, False, False, ()),
+         ("api_keys", "key", "key", 23, False, False, True, (PRIV,))],
+        id="a local the preset binds before its return is read where the return uses it: "
+           "PasarGuard's fk_id_column, a label through a local",
+    ),
 ]
 
 
@@ -972,12 +998,23 @@ CORE_PRESET_ERRORS = [
         id="a function of a package the reader cannot see",
     ),
     pytest.param(
+        "def fk_column(name):\n"
+        "    full = name + '_id'\n"
+        "    return sa.Column(full, sa.Integer)\n"
+        "notes = sa.Table('notes', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
+        "                 fk_column('owner'))\n",
+        12, "Table('notes') is given fk_column(...) (fk_column() at app/models.py:8 names or "
+        "labels the column from its parameters, so each call may add a different one)",
+        id="a preset naming its column from a local computed from a parameter",
+    ),
+    pytest.param(
         "def audit_columns():\n"
         "    stamp = sa.DateTime()\n"
+        "    stamp.timezone = True\n"
         "    return sa.Column('changed', stamp)\n"
         "notes = sa.Table('notes', metadata, sa.Column('id', sa.Integer, primary_key=True),\n"
         "                 audit_columns())\n",
-        12, "Table('notes') is given audit_columns(...) (a function or object of the repository, "
+        13, "Table('notes') is given audit_columns(...) (a function or object of the repository, "
         "not a class)",
         id="a function that does more than return the column",
     ),

@@ -3170,6 +3170,7 @@ ERROR_CASES = [
             SHARED = Column(String)
             def sneaky():
                 c = Column(String)
+                c.info["v"] = "hidden"
                 return column_property(c)
             def passthrough(x):
                 return column_property(x)
@@ -3183,9 +3184,9 @@ ERROR_CASES = [
                 c = from_module()
             """)},
         None,
-        [("app/m.py", 19, r"^Parent\.a: cannot resolve sneaky\(\.\.\.\)"),
-         ("app/m.py", 20, r"^Parent\.b: cannot resolve passthrough\(\.\.\.\)"),
-         ("app/m.py", 21, r"^Parent\.c: cannot resolve from_module\(\.\.\.\)")],
+        [("app/m.py", 20, r"^Parent\.a: cannot resolve sneaky\(\.\.\.\)"),
+         ("app/m.py", 21, r"^Parent\.b: cannot resolve passthrough\(\.\.\.\)"),
+         ("app/m.py", 22, r"^Parent\.c: cannot resolve from_module\(\.\.\.\)")],
         id="broken: column_property of a Column the helper makes, is given or takes from the "
            "module: each blocks",
     ),
