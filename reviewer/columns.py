@@ -1047,7 +1047,8 @@ class ColumnBuilder(ModuleLevel):
         short = maker.name.rsplit(".", 1)[-1]
         for declared in maker.tables:
             table = self.class_template(path, declared.name, cls.name)
-            class_name = self.class_template(path, declared.class_name, cls.name)
+            # the configuration requires `class` of this kind (externals.table_names_problem)
+            class_name = self.class_template(path, declared.class_name or "", cls.name)
             if table is None or class_name is None:
                 self.error(path, cls.line,
                            f"class {cls.name} derives from {short}, which maps a table for it "

@@ -112,15 +112,16 @@ CONFIG_SCHEMA: dict[str, Any] = {
                     "parameters": _STR_LIST,
                     "columns": {"type": "array", "items": _EXTERNAL_COLUMN},
                     # a declarative base's package's own tables: every application deriving
-                    # from the base creates them with its metadata (libres' reservations); of
-                    # kind "subclass-tables", those made for each class deriving from it, their
-                    # names templates of its name, `body` the one its own columns go in
+                    # from the base creates them with its metadata (libres' reservations), a
+                    # Core table without `class`; of kind "subclass-tables", those made for
+                    # each class deriving from it, their names (and `class`, required there)
+                    # templates of its name, `body` the one its own columns go in
                     "tables": {
                         "type": "array",
                         "items": {
                             "type": "object",
                             "additionalProperties": False,
-                            "required": ["name", "class", "columns"],
+                            "required": ["name", "columns"],
                             "properties": {
                                 "name": {"type": "string", "minLength": 1},
                                 "class": {"type": "string", "minLength": 1},

@@ -125,6 +125,12 @@ def table_names_problem(entry: Mapping[str, Any]) -> tuple[str, str, str] | None
                 'kind "subclass-tables" needs the tables the class makes for each class '
                 'deriving from it: tables = [{ name = "{class_snake}_...", class = '
                 '"{class}...", columns = [...] }]')
+    for i, t in enumerate(entry.get("tables", ()) if entry.get("kind") == "subclass-tables"
+                          else ()):
+        if "class" not in t:
+            return (f"tables[{i}].class", str(t.get("name", "")),
+                    'each table of kind "subclass-tables" names the class that maps it, a '
+                    'template of the deriving class\'s name: class = "{class}..."')
     for key, template in _table_templates(entry):
         problem = tablename_problem(template)
         if problem is not None:
@@ -222,7 +228,8 @@ def class_from_data(name: str, data: Mapping[str, Any], source: str) -> External
         source=source,
         sets=tuple((str(d["attribute"]), int(d.get("type-argument", 0)),
                     tuple(map(str, d["values"]))) for d in data.get("sets", ())),
-        tables=tuple(ExternalTable(name=str(t["name"]), class_name=str(t["class"]),
+        tables=tuple(ExternalTable(name=str(t["name"]),
+                                   class_name=str(t["class"]) if "class" in t else None,
                                    columns=tuple(column_from_data(c) for c in t["columns"]),
                                    body=bool(t.get("body", False)))
                      for t in data.get("tables", ())),

@@ -388,7 +388,9 @@ class ExternalTable:
     ``reservations`` beside OneGov's ``Resource(ORMBase, ...)``)."""
 
     name: str
-    class_name: str  # the package's class that maps it, e.g. "Reservation"
+    # the package's class that maps it, e.g. "Reservation"; None for a Core Table() (Flask-
+    # Security's roles_users, which FsModels.set_db_info() makes)
+    class_name: str | None
     columns: tuple[ExternalColumn, ...] = ()
     # of kind "subclass-tables", the table that also takes the columns written in the body of
     # the class deriving from the declaration (core.sr.ht's <name>_subscription)

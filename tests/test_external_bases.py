@@ -706,6 +706,29 @@ def test_flask_security_fsqla_v3_user_mixin_has_its_columns() -> None:
     assert {"email", "password", "tf_totp_secret", "fs_uniquifier", "us_phone_number",
             "fs_webauthn_user_handle", "mf_recovery_codes"} <= user
     assert [c.column for c in inventory.columns if c.table == "role"] == ["id"]
+    user_line = next(c.line for c in inventory.columns if c.table == "user")
+    # the association table FsModels.set_db_info(db) makes, called in the app factory
+    assert [(c.table, c.column, c.class_name, c.line, c.foreign_key)
+            for c in inventory.columns if c.table == "roles_users"] == [
+        ("roles_users", "role_id", None, user_line, "role.id"),
+        ("roles_users", "user_id", None, user_line, "user.id"),
+    ]
+
+
+def test_a_roles_users_table_of_the_application_replaces_flask_securitys() -> None:
+    inventory = scan("""\
+        from sqlalchemy import ForeignKey, Table
+        from flask_security.models import fsqla_v3 as fsqla
+        roles_users = Table("roles_users", Base.metadata,
+                            Column("id", Integer, primary_key=True),
+                            Column("user_id", Integer, ForeignKey("user.id")),
+                            Column("role_id", Integer, ForeignKey("role.id")))
+        class User(Base, fsqla.FsUserMixin):
+            __tablename__ = "user"
+        """)
+    assert inventory.errors == ()
+    assert [(c.column, c.line) for c in inventory.columns if c.table == "roles_users"] == [
+        ("id", 8), ("user_id", 9), ("role_id", 10)]
 
 
 def test_a_credential_from_an_external_mixin_is_reported_with_its_category(
@@ -2359,6 +2382,10 @@ SUBCLASS_TABLES_CONFIG = """\
     pytest.param('{ name = "{class_snake}_log", class = "{class}Log}", columns = [] }',
                  r"'external-bases\.acme_hooks\.Hook\.tables\[0\]\.class': tablename "
                  r"'\{class\}Log\}' has an unmatched '\}'", id="a stray brace in a class"),
+    pytest.param('{ name = "{class_snake}_log", columns = [] }',
+                 r"'external-bases\.acme_hooks\.Hook\.tables\[0\]\.class': each table of kind "
+                 r"\"subclass-tables\" names the class that maps it",
+                 id="a table without its class"),
 ])
 def test_a_malformed_subclass_tables_declaration_is_a_usage_error_at_its_line(
     tables: str, message: str, tmp_path: Path
