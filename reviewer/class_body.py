@@ -265,7 +265,10 @@ class ClassReader:
                     self.unpacked(small, value, state, "an unpacking assignment", type_checking)
                 continue
             attr = ident(target.value)
-            if not type_checking:  # an `if TYPE_CHECKING:` body never runs
+            # `id: int` alone binds nothing (abilian's BaseMixin above IdMixin's Column), so
+            # it hides no column of a base; `id: Mapped[int]` alone is a column
+            binds = value is not None or ann is None or ex.annotation(ann.annotation) is not None
+            if not type_checking and binds:  # an `if TYPE_CHECKING:` body never runs
                 state.names.append(attr)
                 alias = dotted(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
                 if alias is not None and ann is None:

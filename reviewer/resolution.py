@@ -84,6 +84,11 @@ class ClassNode:
     # the class a repository function returns that cannot be read as that function's only
     # doing: "versioned_base() (app/db.py:12) returns, but ..."; its subclasses block
     problem: str | None = None
+    # the bases its metaclass's __new__ adds to every class it makes (Resolver.injected_bases),
+    # its own or inherited: Python runs that __new__ for each subclass too
+    injects: tuple[str, tuple[str, ...]] | None = None
+    # the bases an inherited metaclass put in front of its own: their columns are its own
+    injected: list[ClassNode] = field(default_factory=list)
 
 
 class Resolver:
@@ -578,14 +583,17 @@ class Resolver:
         node = self.class_node(ref.path, ref.name) if ref.kind == "class" else None
         return node if node is not None and "builtins.type" in self.full_mro(node) else None
 
+    def named_class(self, path: str, name: str) -> ClassNode | None:
+        """The repository class ``name`` (as written in ``path``), else None."""
+        ref = self.resolve(path, name)
+        return self.class_node(ref.path, ref.name) if ref.kind == "class" else None
+
     def named_metaclass(self, node: ClassNode) -> ClassNode | None:
         """The repository class that ``node``'s class statement names as ``metaclass=``,
         whatever it derives from (one deriving from abc.ABCMeta is a metaclass too), else
         None."""
         meta = dict(node.facts.keywords).get("metaclass")
-        ref = self.resolve(node.path, meta) if meta else None
-        return self.class_node(ref.path, ref.name) if (
-            ref is not None and ref.kind == "class") else None
+        return self.named_class(node.path, meta) if meta else None
 
     def class_maker(self, path: str, callee: str) -> bool:
         """Does ``callee(...)`` build a class at run time: ``type(...)`` or a declarative
@@ -912,7 +920,8 @@ class Resolver:
             if q is not None and is_sqla(q) and tail(q) in ("mapped", "mapped_as_dataclass"):
                 registry_mapped = True  # @reg.mapped: this class only, not its subclasses
         metaclass = dict(cls.keywords).get("metaclass")
-        injected = self.injected_bases(path, metaclass) if metaclass is not None else None
+        injected = self.injected_bases(path, metaclass, named=True) \
+            if metaclass is not None else None
         if injected is not None:
             # Meta("VersionedBase", (object,), {...}) whose __new__ adds Base to the bases of
             # the classes it makes: the class stands in for Base (not mapped itself, as
@@ -920,8 +929,11 @@ class Resolver:
             for base in injected[1]:
                 self._base(node, injected[0], base)
             node.root = node.root or node.declarative
+            node.injects = injected
         for base in cls.bases:
             self._base(node, path, base)
+        if metaclass is None:
+            self._inherited_injects(node)
         if (metaclass is not None and not node.declarative
                 and self.declarative_meta(path, metaclass)):
             # class Base(metaclass=DeclarativeMeta): the base itself. A subclass of a base
@@ -947,6 +959,24 @@ class Resolver:
                                    or cls.table_query is not None or cls.table_error))
                 for c in linearise(node))
         return node
+
+    def _inherited_injects(self, node: ClassNode) -> None:
+        """A subclass of a class whose metaclass adds bases gets them too, in front of its
+        own, as the metaclass's ``__new__`` runs for it (abilian's EntityMeta puts
+        ``_EntityInherit``, whose declared_attr ``id`` gives every entity its joined table,
+        before the bases of each ``class Attachment(Entity)``). Under which condition it adds
+        them is not read, so a base that already derives from one gets it again in front:
+        its columns are then the subclass's own, as when the condition holds."""
+        injected = next((b.injects for b in node.bases if b.injects is not None), None)
+        if injected is None:
+            return
+        node.injects = injected
+        own = node.bases[:]
+        node.bases.clear()
+        for base in injected[1]:
+            self._base(node, injected[0], base)
+        node.injected = [b for b in node.bases if b not in own]
+        node.bases[:] = node.injected + own
 
     def _base(self, node: ClassNode, path: str, base: str) -> None:
         """One base of a class, as written in ``path``: what the class inherits from it."""
@@ -1028,15 +1058,20 @@ class Resolver:
         return qual is not None and is_sqla(qual) and tail(qual) in (
             "DeclarativeMeta", "DefaultMeta")
 
-    def injected_bases(self, path: str, name: str) -> tuple[str, tuple[str, ...]] | None:
+    def injected_bases(self, path: str, name: str, *, named: bool = False
+                       ) -> tuple[str, tuple[str, ...]] | None:
         """The metaclass ``name`` (as written in ``path``) when it is a class of the repository
         deriving from ``type`` whose ``__new__`` puts names of its module among the bases of
         every class it makes (ClassFacts.injects): that file and those names; else None. The
-        first ``__new__`` along the metaclass's MRO is the one Python runs."""
-        node = self.metaclass(path, name)
+        first ``__new__`` along the metaclass's MRO is the one Python runs. A class ``named``
+        in ``metaclass=`` is one whatever it derives from (abilian's ``EntityMeta(BaseMeta)``,
+        ``BaseMeta = db.Model.__class__``)."""
+        node = self.metaclass(path, name) if not named else self.named_class(path, name)
         if node is None or self.declarative_meta(path, name):
             return None
-        for cls in self.full_mro(node):
+        # a base the reader cannot find (BaseMeta) leaves no MRO, but the class's own __new__
+        # is the first one all the same
+        for cls in self.full_mro(node) or ([node] if named else []):
             if isinstance(cls, ClassNode) and "__new__" in cls.facts.names:
                 return (cls.path, cls.facts.injects) if cls.facts.injects else None
         return None

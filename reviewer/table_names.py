@@ -173,7 +173,7 @@ class TableNames(ColumnCalls):
         mro = self.mro(node)
         parent = next((c for c in mro[1:] if c.mapped), None)
         own_key = any(s.call is not None and s.call.primary_key and not s.type_checking
-                      for s in cls.stmts)
+                      for c in (cls, *(b.facts for b in node.injected)) for s in c.stmts)
         # A subclass that declares its own primary key gets a table of its own (joined
         # inheritance) when its name comes from a function of the class: Flask-SQLAlchemy 3's
         # naming, or a declared_attr __tablename__ SQLAlchemy runs again for every subclass

@@ -2049,6 +2049,51 @@ CASES = [
 # Cases whose imports are not installed here, so the differential test cannot build them.
 STATIC_CASES = [
     pytest.param(
+        # abilian-core's entities.py: EntityMeta puts _EntityInherit, whose declared_attr id is
+        # a key to entity.id, in front of the bases of every entity but Entity itself, so each
+        # subclass maps a table of its own (named by Flask-SQLAlchemy) holding its columns
+        {"app/entities.py": src("""\
+            from sqlalchemy import ForeignKey
+            from sqlalchemy.orm import declared_attr
+            BaseMeta = Base.__class__
+            class IdMixin:
+                id = Column(Integer, primary_key=True)
+            class BaseMixin(IdMixin):
+                id: int
+            class _EntityInherit:
+                @declared_attr
+                def id(cls):
+                    return Column(Integer, ForeignKey("entity.id"), primary_key=True)
+            class EntityMeta(BaseMeta):
+                def __new__(mcs, classname, bases, d):
+                    if classname != "Entity":
+                        if not any(issubclass(b, _EntityInherit) for b in bases):
+                            bases = (_EntityInherit,) + bases
+                            d["id"] = _EntityInherit.id
+                    return BaseMeta.__new__(mcs, classname, bases, d)
+            class Entity(BaseMixin, Base, metaclass=EntityMeta):
+                __tablename__ = "entity"
+                name = Column(String)
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, String
+            from app.entities import Entity
+            class Attachment(Entity):
+                description = Column(String, info={"v": ColumnVisibility.MASKED})
+            """)},
+        "flask-sqlalchemy",
+        # the condition is not read, so Entity takes the mixin's id too (the column is
+        # there either way)
+        [Row("entity", "id", "Entity", "id", 14, nullable=False, path="app/entities.py",
+             declared_in="_EntityInherit"),
+         Row("entity", "name", "Entity", "name", 26, path="app/entities.py"),
+         Row("attachment", "id", "Attachment", "id", 14, nullable=False,
+             path="app/entities.py", declared_in="_EntityInherit"),
+         Row("attachment", "description", "Attachment", "description", 5, (MASK,))],
+        id="a metaclass that adds a mixin to the bases of every class it makes does so for "
+           "each subclass too: abilian's EntityMeta and _EntityInherit",
+    ),
+    pytest.param(
         # rootthebox's libs/BotManager.py of 2014-2019: Python 2 code that parses as Python 3,
         # its table name wrapped in unicode(); the differential test's Python 3 has no unicode
         {"app/m.py": src("""\
@@ -2138,6 +2183,29 @@ STATIC_CASES = [
            "attribute that hides no column is none",
     ),
 ]
+
+
+BARE_ANNOTATION = {"app/m.py": src("""\
+    class IdMixin:
+        id = Column(Integer, primary_key=True)
+    class BaseMixin(IdMixin):
+        id: int
+        name = Column(String)
+    class Entity(BaseMixin, Base):
+        __tablename__ = "entity"
+        __allow_unmapped__ = True
+    """)}
+
+
+def test_a_bare_annotation_hides_no_column_of_a_base() -> None:
+    """abilian's ``BaseMixin`` says ``id: int`` above ``IdMixin``'s Column: an annotation
+    without a value binds nothing, so SQLAlchemy maps the Column (a `Mapped[int]` alone would
+    be a column itself)."""
+    inventory = scan(BARE_ANNOTATION)
+    assert inventory.errors == ()
+    assert sorted(map(row, inventory.columns), key=repr) == [
+        Row("entity", "id", "Entity", "id", 7, nullable=False, declared_in="IdMixin"),
+        Row("entity", "name", "Entity", "name", 10, declared_in="BaseMixin")]
 
 
 @pytest.mark.parametrize(("files", "naming", "expected"), [*CASES, *STATIC_CASES])
