@@ -641,12 +641,26 @@ class Resolver:
             if target is not None:
                 if k < module_parts and not target.endswith("__init__.py"):
                     break
-                return self.resolve_in_module(target, ".".join(parts[k:]), depth + 1)
+                found = self.resolve_in_module(target, ".".join(parts[k:]), depth + 1)
+                if found.kind in ("missing", "unresolved") and k < len(parts) and (
+                        self.namespace_package(target)):
+                    # `__path__ = extend_path(__path__, __name__)`: the rest of the package
+                    # is another distribution's (abilian-sbe's abilian.core is abilian-core's)
+                    return Ref("external", qual=".".join(parts))
+                return found
         if f"{parts[0]}." in self.package_prefixes():
             # `from app.helpers import x` where app/ is the repository's package but
             # app/helpers.py is not there: a missing file, not some installed package
             return Ref("missing", from_path, ".".join(parts), ".".join(parts))
         return Ref("external", qual=".".join(parts))
+
+    def namespace_package(self, path: str) -> bool:
+        """Is ``path`` a pkgutil-style namespace package's ``__init__.py``, which other
+        distributions add modules to (``__path__ = extend_path(__path__, __name__)``)?"""
+        facts = self.facts(path) if path.endswith("__init__.py") else None
+        return facts is not None and any(
+            call.target == "__path__" and call.callee.rsplit(".", 1)[-1] == "extend_path"
+            for call in facts.module_calls)
 
     def package_prefixes(self) -> frozenset[str]:
         """``"app."`` for every top-level package name the repository's modules live under."""
@@ -1151,7 +1165,15 @@ class Resolver:
             self._tops = {p.rstrip(".") for p in self.package_prefixes()}
             self._tops.update(name.split(".", 1)[0] for name in self._module_of.values())
             self._tops -= _READ_LIBRARIES
-        return qual.split(".", 1)[0] in self._tops
+        parts = qual.split(".")
+        if parts[0] not in self._tops:
+            return False
+        # in a namespace package (abilian's `__path__ = extend_path(...)`), a module the
+        # repository lacks is another distribution's
+        deepest = next((found for k in range(len(parts) - 1, 0, -1)
+                        if (found := self.find_module(".".join(parts[:k]), "")) is not None),
+                       None)
+        return deepest is None or not self.namespace_package(deepest)
 
 
 @dataclass(frozen=True, slots=True)

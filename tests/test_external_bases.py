@@ -2471,3 +2471,50 @@ def test_a_subclass_table_name_longer_than_the_reader_accepts_blocks() -> None:
 def test_a_table_factory_declaration_is_checked(entry: dict[str, object],
                                                 problem: tuple[str, str, str] | None) -> None:
     assert declaration_problem(entry) == problem
+
+
+NAMESPACE_FILES = {
+    "abilian/__init__.py": "from pkgutil import extend_path\n"
+                           "__path__ = extend_path(__path__, __name__)\n",
+    "abilian/sbe/__init__.py": "",
+    "abilian/sbe/models.py": textwrap.dedent("""\
+        from sqlalchemy import Column, Text
+        from abilian.core.entities import Entity
+        class WikiPage(Entity):
+            __tablename__ = "wiki_page"
+            body_src = Column(Text)
+        """),
+}
+
+
+@pytest.mark.parametrize(("init", "declared", "expected"), [
+    pytest.param(NAMESPACE_FILES["abilian/__init__.py"], True,
+                 [("wiki_page", "id"), ("wiki_page", "body_src")],
+                 id="a pkgutil namespace package: the module it lacks is a package's, declared"),
+    pytest.param(NAMESPACE_FILES["abilian/__init__.py"], False,
+                 "class WikiPage: base class 'Entity' is abilian.core.entities.Entity from the "
+                 "package 'abilian', outside the repository",
+                 id="a pkgutil namespace package: undeclared, the package's base blocks as one"),
+    pytest.param("", False,
+                 "class WikiPage: base class 'Entity' cannot be found in the repository",
+                 id="a plain package: the module it lacks is a missing file"),
+])
+def test_a_namespace_package_shares_its_name_with_other_distributions(
+    init: str, declared: bool, expected: str | list[tuple[str, str]]
+) -> None:
+    """abilian-sbe's ``abilian/__init__.py`` extends ``__path__``: abilian-core, installed
+    beside it, provides ``abilian.core``, which the repository does not hold."""
+    entity = ExternalClass("abilian.core.entities.Entity", kind="declarative-base", columns=(
+        ExternalColumn("id", "id", "Integer", nullable=False, primary_key=True),),
+        source="pyproject.toml")
+    config = Config(root="/repo", models=("abilian/sbe/models.py",),
+                    external_bases=(entity,) if declared else ())
+    files = {**NAMESPACE_FILES, "abilian/__init__.py": init}
+    inventory = build_inventory(MemoryTree(files), config, use_cache=False)
+    if isinstance(expected, list):
+        assert inventory.errors == ()
+        assert [(c.table, c.column) for c in inventory.columns] == expected
+    else:
+        (error,) = inventory.errors
+        assert (error.path, error.line) == ("abilian/sbe/models.py", 3)
+        assert error.message.startswith(expected), error.message
