@@ -279,7 +279,8 @@ class ClassReader:
                     self.table_hook(attr, ex.pos.line(small), value, state)
             line, end_line = ex.pos.line(small), ex.pos.end_line(small)
             if attr == "__tablename__":
-                _tablename(state, value, line, _body_str)
+                if value is not None:  # `__tablename__: str` alone names nothing (abilian-sbe)
+                    _tablename(state, value, line, _body_str)
                 continue
             if attr == "__abstract__":
                 state.abstract = value is not None and literal_bool(value) is True

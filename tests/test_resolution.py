@@ -2197,6 +2197,25 @@ BARE_ANNOTATION = {"app/m.py": src("""\
     """)}
 
 
+def test_a_bare_tablename_annotation_names_no_table() -> None:
+    """abilian-sbe's ``PostAttachment(BaseContent)`` says ``__tablename__: str`` alone: no
+    name, so its columns go to its parent's table (single-table inheritance)."""
+    inventory = scan({"app/m.py": src("""\
+        class Doc(Base):
+            __tablename__ = "docs"
+            id = Column(Integer, primary_key=True)
+            kind = Column(String)
+            __mapper_args__ = {"polymorphic_on": kind, "polymorphic_identity": "doc"}
+        class Attachment(Doc):
+            __tablename__: str
+            __mapper_args__ = {"polymorphic_identity": "attachment"}
+            post_id = Column(Integer)
+        """)})
+    assert inventory.errors == ()
+    assert [(c.table, c.column, c.class_name) for c in inventory.columns] == [
+        ("docs", "id", "Doc"), ("docs", "kind", "Doc"), ("docs", "post_id", "Attachment")]
+
+
 def test_a_bare_annotation_hides_no_column_of_a_base() -> None:
     """abilian's ``BaseMixin`` says ``id: int`` above ``IdMixin``'s Column: an annotation
     without a value binds nothing, so SQLAlchemy maps the Column (a `Mapped[int]` alone would
