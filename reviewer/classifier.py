@@ -526,8 +526,11 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"name token '{bare[-1]}' in table '{context.table}'")
     if base is None:
         verifier = bare[-1] in _HASH_HEADS and not of_public if bare else False
+        # a hash in a stored file's row is its checksum (opentakserver: data_packages.hash)
+        checksum = bool(bare) and bare[-1] in _HASH_HEADS and context.file is not None
         if bare and tokens[-1] == bare[-1] and not of_public and (
-                (verifier and context.credential_sibling) or (context.expiry and context.owner)):
+                (verifier and context.credential_sibling)
+                or (context.expiry and context.owner and not checksum)):
             # a `code` that expires and belongs to a user is a one-time code; a hash next to a
             # salt is a verifier (cinder: transfers.crypt_hash). A coupon's code is neither.
             strength = 1

@@ -39,6 +39,7 @@ class Context:
     secret_table: bool = False  # the table's (or class's) name says its rows are secrets
     expiry: str | None = None  # a sibling that says the row expires: expires_at, burned
     grant: str | None = None  # a sibling that says the row is an OAuth grant: redirect_uri
+    file: str | None = None  # a sibling that describes a stored file: filename, mime_type
     owner: str | None = None  # a sibling foreign key to a person: user_id -> users.id
     owner_target: str | None = None
     credential_sibling: str | None = None  # a sibling named like a credential: salt
@@ -151,6 +152,7 @@ def table_context(table: str, class_name: str | None, columns: Sequence[Column],
         secret_table=_secret_table(table, class_name, vocab),
         expiry=expiry,
         grant=_sibling(names, vocab.grant_siblings),
+        file=_sibling(names, vocab.file_siblings),
         owner=owner.column if owner else None,
         owner_target=owner.foreign_key if owner else None,
         credential_sibling=cred,

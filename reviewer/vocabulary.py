@@ -88,6 +88,7 @@ class Vocabulary:
     bare_alone: frozenset[str] = frozenset()
     expiry_siblings: frozenset[str] = frozenset()
     grant_siblings: frozenset[str] = frozenset()
+    file_siblings: frozenset[str] = frozenset()
     grant_codes: frozenset[str] = frozenset()
     expiry_heads: frozenset[str] = frozenset()
     hashed_subjects: frozenset[str] = frozenset()
@@ -382,6 +383,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         bare_alone=frozenset("_".join(normalize(n)) for n in _strs(ctx, "bare_alone")),
         expiry_siblings=frozenset("_".join(normalize(n)) for n in _strs(ctx, "expiry_siblings")),
         grant_siblings=frozenset(map(snake_norm, _strs(ctx, "grant_siblings"))),
+        file_siblings=frozenset(map(snake_norm, _strs(ctx, "file_siblings"))),
         grant_codes=frozenset(map(snake_norm, _strs(ctx, "grant_codes"))),
         expiry_heads=frozenset(map(snake_norm, _strs(ctx, "expiry_heads"))),
         hashed_subjects=frozenset(map(singular, _strs(ctx, "hashed_subjects"))),

@@ -1906,6 +1906,30 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             """, ("coupons", "code"), (None, None, None),
             id="negative: a coupon code expires but belongs to nobody"),
         pytest.param("""
+            class DataPackage(Base):
+                __tablename__ = "data_packages"
+                id = Column(Integer, primary_key=True)
+                filename = Column(String(255))
+                hash = Column(String(255), unique=True)
+                mime_type = Column(String(255))
+                submission_user = Column(Integer, ForeignKey("user.id"))
+                expiration = Column(DateTime)
+            """, ("data_packages", "hash"), (None, None, None),
+            id="negative: a stored file's hash is its checksum, though it expires and has an "
+               "uploader (opentakserver)"),
+        pytest.param("""
+            class ResetRequest(Base):
+                __tablename__ = "reset_requests"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                hash = Column(String(64), unique=True)
+                expires_at = Column(DateTime)
+            """, ("reset_requests", "hash"),
+            ("credential", "high", "name token 'hash', sibling 'expires_at', sibling 'user_id' "
+                                   "(foreign key to users.id), unique"),
+            id="a hash that expires and belongs to a user, no file in the row: a one-time "
+               "code's"),
+        pytest.param("""
             class Transfer(Base):
                 __tablename__ = "transfers"
                 id = Column(String(36), primary_key=True)
@@ -2647,6 +2671,15 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
             ("direct_identifier", "high", "name token 'ip'"),
             id="the name says where the request came from: the client's IP (mcp-context-forge)"),
         pytest.param("""
+            class TempKey(Base):
+                __tablename__ = "temp_keys"
+                id = Column(Integer, primary_key=True)
+                used_at = Column(DateTime)
+                used_by_ip = Column(String(45))
+            """, ("temp_keys", "used_by_ip"),
+            ("direct_identifier", "high", "name token 'ip'"),
+            id="the name says who it was used by: the client's IP (pasarguard)"),
+        pytest.param("""
             class AcceptFrom(Base):
                 __tablename__ = "smtp_accept_from"
                 id = Column(Integer, primary_key=True)
@@ -2780,6 +2813,22 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 school_name = Column(String(255))
             """, ("courses", "school_name"), (None, None, None),
             id="negative: a course's school is nobody's (person_only)"),
+        pytest.param("""
+            class UserHWID(Base):
+                __tablename__ = "user_hwids"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                hwid = Column(String(256))
+            """, ("user_hwids", "hwid"),
+            ("quasi_identifier", "medium", "name token 'hwid'"),
+            id="a user's device's hardware ID (pasarguard: user_hwids.hwid)"),
+        pytest.param("""
+            class AdminRole(Base):
+                __tablename__ = "admin_roles"
+                id = Column(Integer, primary_key=True)
+                hwid = Column(JSON)
+            """, ("admin_roles", "hwid"), (None, None, None),
+            id="negative: a role's hwid is a limit setting, nobody's device (person_only)"),
         pytest.param("""
             class Token(Base):
                 __tablename__ = "tokens"
@@ -3684,6 +3733,14 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 token_partial = Column(String(8), nullable=False)
             """, ("oauthtoken", "token_partial"), (None, None, None),
             id="negative: a token's first characters, shown to recognise it (meta-srht)"),
+        pytest.param("""
+            class APIKey(Base):
+                __tablename__ = "api_keys"
+                id = Column(Integer, primary_key=True)
+                key_hash = Column(String(64), nullable=False, unique=True)
+                api_key_trimmed = Column(String(16), nullable=False)
+            """, ("api_keys", "api_key_trimmed"), (None, None, None),
+            id="negative: a key's masked display form opens nothing (pasarguard)"),
         pytest.param("""
             class RepoWebhookDelivery(Base):
                 __tablename__ = "repo_webhook_delivery"
