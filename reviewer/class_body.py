@@ -195,7 +195,7 @@ class ClassReader:
                 self.class_body(live, state, type_checking=type_checking)  # what Python 3 runs
                 continue
             if isinstance(stmt, cst.If):
-                guarded = _is_type_checking(stmt.test)
+                guarded = is_type_checking(stmt.test)
                 start, rebound = len(state.stmts), len(state.rebound)
                 self.class_body(
                     block_body(stmt.body), state, type_checking=guarded or type_checking
@@ -935,7 +935,7 @@ def _query_root(node: cst.BaseExpression | None) -> str | None:
     return dotted(node.func)
 
 
-def _is_type_checking(test: cst.BaseExpression) -> bool:
+def is_type_checking(test: cst.BaseExpression) -> bool:
     """``TYPE_CHECKING`` under any module alias: laniakea imports ``typing as T`` and declares
     a backref's type under ``if T.TYPE_CHECKING:`` (archive_suites.debug_suite)."""
     name = dotted(test)

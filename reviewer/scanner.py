@@ -47,6 +47,7 @@ from reviewer.class_body import (
     ClassReader,
     ModuleCallable,
     call_parts,
+    is_type_checking,
     module_callables,
 )
 from reviewer.facts import (
@@ -134,6 +135,7 @@ class _ModuleBuilder:
         # net (stray_columns) leaves the column calls in them out
         self.consumed: set[int] = set()
         self.read_nested: set[int] = set()  # ids of the nested class statements read as classes
+        self.type_checking = 0  # inside `if TYPE_CHECKING:` at module level: nothing there runs
         self.hoisted: set[int] = set()  # ids of the class statements of functions read as classes
         self.strays: list[tuple[int, str, str, str, str]] = []
         self.type_calls = type_calls  # does the text call type() at all (else skip the search)
@@ -167,6 +169,10 @@ class _ModuleBuilder:
                     self.exports = None  # __all__.extend(...): no longer a known list
             elif isinstance(small, cst.AugAssign) and dotted(small.target) == "__all__":
                 self.exports = None  # __all__ += ...
+            elif isinstance(stmt, cst.ClassDef) and self.type_checking:
+                # a class for the type checker only (onegov's `PayableBase(Base, Payable)`
+                # in pay/types.py) is never defined, so SQLAlchemy maps nothing of it
+                self.names.append(ident(stmt.name.value))
             elif isinstance(stmt, cst.ClassDef):
                 name = ident(stmt.name.value)
                 self.names.append(name)
@@ -181,7 +187,10 @@ class _ModuleBuilder:
                 self.module_body(live)  # if six.PY2: ... else: ...: what Python 3 runs
             elif isinstance(stmt, cst.If):
                 # Imports and definitions under if/else (TYPE_CHECKING, other version checks).
+                guarded = is_type_checking(stmt.test)
+                self.type_checking += guarded
                 self.module_body(block_body(stmt.body))
+                self.type_checking -= guarded
                 orelse = stmt.orelse
                 if isinstance(orelse, cst.Else):
                     self.module_body(block_body(orelse.body))

@@ -2216,6 +2216,26 @@ def test_a_bare_tablename_annotation_names_no_table() -> None:
         ("docs", "id", "Doc"), ("docs", "kind", "Doc"), ("docs", "post_id", "Attachment")]
 
 
+def test_a_class_defined_for_the_type_checker_only_maps_nothing() -> None:
+    """onegov's pay/types.py declares ``class PayableBase(Base, Payable)`` under ``if
+    TYPE_CHECKING:``, for annotations: the class is never defined, so it is no model (it was
+    an MR007 for its missing table name)."""
+    inventory = scan({"app/m.py": src("""\
+        from typing import TYPE_CHECKING
+        class Payable:
+            if TYPE_CHECKING:
+                __tablename__: str
+        if TYPE_CHECKING:
+            class PayableBase(Base, Payable):
+                pass
+        class Invoice(Payable, Base):
+            __tablename__ = "invoices"
+            id = Column(Integer, primary_key=True)
+        """)})
+    assert inventory.errors == ()
+    assert [(c.table, c.column) for c in inventory.columns] == [("invoices", "id")]
+
+
 def test_a_bare_annotation_hides_no_column_of_a_base() -> None:
     """abilian's ``BaseMixin`` says ``id: int`` above ``IdMixin``'s Column: an annotation
     without a value binds nothing, so SQLAlchemy maps the Column (a `Mapped[int]` alone would
