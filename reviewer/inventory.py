@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -140,6 +141,7 @@ def _build(
     """The inventory, and whether it depends on installed packages outside the repository."""
     # Only a cache miss builds: a warm run never imports the resolver (~3 ms of start-up).
     from reviewer.columns import ColumnBuilder
+    from reviewer.dependency_pins import flask_pins
     from reviewer.facts_pool import FactsPool
     from reviewer.history_tables import add_history_tables
     from reviewer.package_tables import add_package_tables
@@ -149,6 +151,7 @@ def _build(
 
     repo = Resolver(FactsPool(tree, config, use_cache))
     builder = ColumnBuilder(repo, config)
+    builder.flask_pins = flask_pins(tree.files(), partial(_read_or_none, tree))
     if paths is not None:
         files = sorted(dict.fromkeys(PurePosixPath(p).as_posix() for p in paths))
         for path in files:
@@ -203,3 +206,12 @@ def _finish(builder: ColumnBuilder, files: Sequence[str]) -> Inventory:
     ))
     errors = tuple(sorted(builder.errors, key=lambda e: (e.path, e.line, e.message)))
     return Inventory(columns, errors, exemptions, tuple(files), builder.mapped)
+
+
+def _read_or_none(tree: SourceTree, path: str) -> str | None:
+    """A pin file's text; one that cannot be read says nothing of the pins (the model files'
+    own reads are where an unreadable file blocks)."""
+    try:
+        return tree.read(path)
+    except UnreadableFile:
+        return None

@@ -89,6 +89,7 @@ class ClassNode:
     injects: tuple[str, tuple[str, ...]] | None = None
     # the bases an inherited metaclass put in front of its own: their columns are its own
     injected: list[ClassNode] = field(default_factory=list)
+    flask: bool = False  # derives from a Flask-SQLAlchemy db.Model (its automatic names)
 
 
 class Resolver:
@@ -1005,6 +1006,7 @@ class Resolver:
                 node.declarative = True
             node.sqlmodel = node.sqlmodel or parent.sqlmodel
             node.fields = node.fields or parent.fields
+            node.flask = node.flask or parent.flask
             node.gino = node.gino or parent.gino
         elif ref.kind == "external" and (ref.qual == "builtins.None"
                                          or ref.qual.startswith("builtins.None.")):
@@ -1032,6 +1034,7 @@ class Resolver:
                 node.root = node.declarative = True
             elif kind == "mapped-base":
                 node.declarative = True
+                node.flask = ref.qual.startswith("flask_sqlalchemy.")
                 made = self.made_base(ref)
                 if made is not None:
                     node.bases.append(made)

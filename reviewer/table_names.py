@@ -6,10 +6,12 @@ The base of ``columns.ColumnBuilder``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.column_calls import ColumnCalls
+from reviewer.dependency_pins import FlaskPins, Naming
 from reviewer.externals import CONFIG_KEY, entry_toml, tablename_expr
 from reviewer.resolution import (
     ClassNode,
@@ -49,12 +51,36 @@ class TableNames(ColumnCalls):
     _mros: dict[int, list[ClassNode]] = field(default_factory=dict)
     # classes mapped against a query (or sharing the table of one): no table, and no error
     _queried: set[int] = field(default_factory=set)
+    # which Flask-SQLAlchemy releases the repository's pins install (dependency_pins)
+    flask_pins: FlaskPins = field(default_factory=FlaskPins)
 
     def mro(self, node: ClassNode) -> list[ClassNode]:
         key = id(node)
         if key not in self._mros:
             self._mros[key] = linearise(node)
         return self._mros[key]
+
+    def _flask_names(self, node: ClassNode, naming: Naming) -> bool:
+        """Does Flask-SQLAlchemy of this naming name the class in its metaclass, over whatever
+        its bases would name it? 2.0: the class's own body declares a primary key column;
+        2.1 (and 2.2): that, or the first of its bases with no table name of its own has a
+        primary key column (flask_sqlalchemy's ``_should_set_tablename``); 2.3 on: never."""
+        if naming == "2.3":
+            return False
+        if any(s.call is not None and s.call.primary_key and not s.type_checking
+               and not s.decorators for s in node.facts.stmts):
+            return True
+        if naming == "2.0":
+            return False
+        for base in node.bases:
+            line = self.mro(base)
+            if base.mapped or any(c.facts.tablename_kind != "none" or c.facts.table is not None
+                                  for c in line):
+                return False  # hasattr(base, "__tablename__"): the base names the table
+            if any(s.call is not None and s.call.primary_key for c in line
+                   for s in c.facts.stmts):
+                return True
+        return False
 
     def error(self, path: str, line: int, message: str) -> None:
         err = ScanError(path, max(line, 1), message)
@@ -170,6 +196,31 @@ class TableNames(ColumnCalls):
                            "f-strings, + and simple helper functions are); assign a string "
                            "literal")
             return name
+        legacy = ({n: self._flask_names(node, n) for n in self.flask_pins.namings}
+                  if node.flask and self.flask_pins.legacy and "__abstract__" not in cls.names
+                  else {})
+        if legacy and all(legacy.values()):
+            return old_flask_table_name(cls.name)
+        name = self._table_by_bases(node)
+        if any(legacy.values()):
+            snake = old_flask_table_name(cls.name)
+            if name != snake:
+                given = repr(name) if name else "a name masking-reviewer cannot tell"
+                by = "; ".join(f"{n} names it {snake!r}" if legacy[n]
+                               else f"{n} leaves it to its bases, {given}" for n in legacy)
+                self.error(node.path, cls.line,
+                           f"class {cls.name} has no __tablename__, and the Flask-SQLAlchemy "
+                           f"releases the repository pins ({', '.join(self.flask_pins.where)}) "
+                           f"name its table differently ({by}); give the class a literal "
+                           "__tablename__")
+                return None
+        return name
+
+    def _table_by_bases(self, node: ClassNode) -> str | None:
+        """The table of a class with no ``__table__`` or ``__tablename__`` of its own: its
+        parent's (single-table), one its bases' naming or table-naming derives (joined), or
+        None with an MR007."""
+        cls = node.facts
         mro = self.mro(node)
         parent = next((c for c in mro[1:] if c.mapped), None)
         own_key = any(s.call is not None and s.call.primary_key and not s.type_checking
@@ -320,3 +371,12 @@ class TableNames(ColumnCalls):
                 return (f"{whose}, which masking-reviewer does not run, may set its table name "
                         "and columns")
         return None
+
+
+def old_flask_table_name(name: str) -> str:
+    """Flask-SQLAlchemy 2.0-2.2's automatic ``__tablename__``: each run of capitals before a
+    lowercase letter or digit starts a word (``OAuthUser`` -> ``o_auth_user``)."""
+    def join(match: re.Match[str]) -> str:
+        word = match.group()
+        return f"_{word[:-1]}_{word[-1]}".lower() if len(word) > 1 else f"_{word.lower()}"
+    return re.sub(r"([A-Z]+)(?=[a-z0-9])", join, name).lstrip("_")
