@@ -249,12 +249,33 @@ def has_commit(git_dir: Path, commit: str) -> bool:
 
 def tree_files(git_dir: Path, commit: str, project: Project,
                whole: bool = False) -> list[tuple[str, str]]:
-    """(blob sha, path) of the files to materialise: .py under ``extract``, and the licence;
+    """(blob sha, path) of the files to materialise: .py under ``extract``, the licence and
+    the dependency pins at the root (which Flask-SQLAlchemy names the tables: dependency_pins);
     with ``whole``, every .py file of the repository (as a checkout has them: the code that
     uses the models, which the classifier's code evidence reads), ``exclude`` still left out."""
-    return [(sha, path) for mode, sha, path in _ls_tree(git_dir, commit, project, whole)
-            if mode != SYMLINK and (path == project.licence_file or (
-                path.endswith(".py") and not matches_any(path, project.exclude)))]
+    chosen = [(sha, path) for mode, sha, path in _ls_tree(git_dir, commit, project, whole)
+              if mode != SYMLINK and (path == project.licence_file or (
+                  path.endswith(".py") and not matches_any(path, project.exclude)))]
+    taken = {path for _sha, path in chosen}
+    return chosen + [(sha, path) for sha, path in _root_pins(git_dir, commit)
+                     if path not in taken]
+
+
+PIN_FILES = re.compile(r"^(requirements[^/]*\.txt|setup\.py|setup\.cfg|pyproject\.toml|"
+                       r"poetry\.lock|uv\.lock|pdm\.lock|Pipfile\.lock)$")
+
+
+def _root_pins(git_dir: Path, commit: str) -> list[tuple[str, str]]:
+    """(blob sha, name) of the files at the repository's root that pin its dependencies."""
+    out = git(git_dir, "ls-tree", "-z", commit)
+    found = []
+    for entry in out.decode("utf-8", errors="surrogateescape").split("\0"):
+        if "\t" in entry:
+            meta, name = entry.split("\t", 1)
+            mode, kind, sha = meta.split()
+            if kind == "blob" and mode != SYMLINK and PIN_FILES.match(name):
+                found.append((sha, name))
+    return found
 
 
 def tree_links(git_dir: Path, commit: str, project: Project,

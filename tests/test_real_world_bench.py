@@ -178,6 +178,23 @@ def test_materialise_writes_only_python_under_extract_and_the_licence(tmp_path: 
     assert (dest / "app" / "models.py").read_text(encoding="utf-8") == MODELS
 
 
+def test_materialise_brings_the_dependency_pins_at_the_root(tmp_path: Path) -> None:
+    """Which Flask-SQLAlchemy the project pins decides some table names (dependency_pins), as
+    in a checkout; pins below the root and other files are not written."""
+    repo = make_repo(tmp_path / "upstream")
+    repo.write("app/models.py", MODELS)
+    repo.write("LICENSE", "MIT License\n")
+    repo.write("requirements.txt", "Flask-SQLAlchemy==2.1\n")
+    repo.write("requirements-dev.txt", "pytest\n")
+    repo.write("poetry.lock", "")
+    repo.write("docs/requirements.txt", "sphinx\n")
+    repo.write("README.md", "tiny\n")
+    sha = repo.commit("models")
+    written = materialise(repo.root / ".git", sha, _project(sha), tmp_path / "out")
+    assert sorted(written) == ["LICENSE", "app/models.py", "poetry.lock",
+                               "requirements-dev.txt", "requirements.txt"]
+
+
 def test_materialise_keeps_the_symlinks_that_stay_inside_the_tree(tmp_path: Path) -> None:
     """ooni's services reach their shared package through a symlinked directory, as a
     checkout has it; a link out of the repository is not made in the temp dir."""
