@@ -25,6 +25,7 @@ from reviewer.syntax import (
     literal_str,
     param_names,
     refs_in,
+    single_binding,
     statements,
     uncall,
 )
@@ -315,15 +316,10 @@ def _local_binding(small: cst.BaseSmallStatement | None, taken: set[str | None]
                    ) -> tuple[str, cst.BaseExpression] | None:
     """``name = value`` (or ``name: T = value``) binding a new local name: (name, value);
     else None, and so is a name bound again or one of the parameters rebound."""
-    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        target, value = small.targets[0].target, small.value
-    elif isinstance(small, cst.AnnAssign) and small.value is not None:
-        target, value = small.target, small.value
-    else:
+    bound = single_binding(small)
+    if bound is None or not isinstance(bound[0], cst.Name) or bound[0].value in taken:
         return None
-    if not isinstance(target, cst.Name) or target.value in taken:
-        return None
-    return target.value, value
+    return bound[0].value, bound[1]
 
 
 class _Substitute(cst.CSTTransformer):

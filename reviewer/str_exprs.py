@@ -14,7 +14,7 @@ import libcst as cst
 from reviewer.bodies import Assigned, ClassBound
 from reviewer.facts import CallFacts, MadeClass, StrExpr
 from reviewer.py_versions import live_body
-from reviewer.syntax import block_body, dotted, ident, statements
+from reviewer.syntax import block_body, dotted, ident, single_binding, statements
 
 
 def str_expr(node: cst.BaseExpression, self_name: str | None = None) -> StrExpr | None:
@@ -250,12 +250,10 @@ def str_function(stmt: cst.FunctionDef, self_param: bool = False,
     self_name = params[0] if self_param and params else None
     env: dict[str, StrExpr] = {}
     for small in assigns:
-        if isinstance(small, cst.Assign) and len(small.targets) == 1:
-            target, value = small.targets[0].target, small.value
-        elif isinstance(small, cst.AnnAssign) and small.value is not None:
-            target, value = small.target, small.value
-        else:
+        bound = single_binding(small)
+        if bound is None:
             return None
+        target, value = bound
         if not isinstance(target, cst.Name) or target.value == self_name:
             return None
         local = str_expr(value, self_name)

@@ -221,3 +221,14 @@ def literal_method(func: cst.BaseExpression) -> str:
             func.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
         return f"str.{func.attr.value}"
     return ""
+
+
+def single_binding(small: cst.BaseSmallStatement | None
+                   ) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+    """``target = value`` or ``target: T = value`` with one target: (target, value); else
+    None (a chained or augmented assignment, a bare annotation, any other statement)."""
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        return small.targets[0].target, small.value
+    if isinstance(small, cst.AnnAssign) and small.value is not None:
+        return small.target, small.value
+    return None
