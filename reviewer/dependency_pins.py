@@ -23,9 +23,10 @@ from reviewer.cache import load_toml
 Naming = Literal["2.0", "2.1", "2.3"]
 _ALL: tuple[Naming, ...] = ("2.0", "2.1", "2.3")
 _NAME = re.compile(r"^flask[-_.]sqlalchemy$", re.IGNORECASE)
-# `Flask-SQLAlchemy == 2.0`, `flask_sqlalchemy<=2.1,>=2.0` inside a string or on a line
-_SPEC = re.compile(r"flask[-_.]sqlalchemy\s*(?:\[[^\]]*\])?\s*((?:[<>=!~]=?\s*[\d.*]+\s*,?\s*)+)",
-                   re.IGNORECASE)
+# `Flask-SQLAlchemy == 2.0`, `flask_sqlalchemy<=2.1,>=2.0` inside a string or on a line; the
+# name whole (pylint-flask-sqlalchemy is another package)
+_SPEC = re.compile(r"(?<![\w.-])flask[-_.]sqlalchemy\s*(?:\[[^\]]*\])?\s*"
+                   r"((?:[<>=!~]=?\s*[\d.*]+\s*,?\s*)+)", re.IGNORECASE)
 _LOCKS = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
 
 

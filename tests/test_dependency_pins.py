@@ -41,6 +41,8 @@ from reviewer.types import Config
                  id="negative: an upper bound above 2.3"),
     pytest.param({"requirements.txt": "# Flask-SQLAlchemy==2.1\nFlask-SQLAlchemy==3.1.1\n"},
                  FlaskPins(), id="negative: a commented-out pin"),
+    pytest.param({"requirements_dev.txt": "pylint-flask-sqlalchemy==0.2.0\n"}, FlaskPins(),
+                 id="negative: another package whose name ends so (funnel's dev pins)"),
     pytest.param({"app/requirements.txt": "Flask-SQLAlchemy==2.1\n"}, FlaskPins(),
                  id="negative: only the repository's root pins it"),
     pytest.param({}, FlaskPins(), id="negative: no pin at all"),
