@@ -1356,6 +1356,15 @@ def flask_table_name(name: str) -> str:
     return name.lower().lstrip("_")
 
 
+def old_flask_table_name(name: str) -> str:
+    """Flask-SQLAlchemy 2.0-2.2's automatic ``__tablename__``: each run of capitals before a
+    lowercase letter or digit starts a word (``OAuthUser`` -> ``o_auth_user``)."""
+    def join(match: re.Match[str]) -> str:
+        word = match.group()
+        return f"_{word[:-1]}_{word[-1]}".lower() if len(word) > 1 else f"_{word.lower()}"
+    return re.sub(r"([A-Z]+)(?=[a-z0-9])", join, name).lstrip("_")
+
+
 # GINO's Gino class, as its extensions re-export it (gino.ext.starlette is gino_starlette,
 # whose Gino only adds a mixin of classmethods to db.Model)
 _GINO = re.compile(r"^gino(?:\.api|\.ext\.(?:starlette|aiohttp|sanic|tornado|quart))?\.Gino\(\)")

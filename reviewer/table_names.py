@@ -6,7 +6,6 @@ The base of ``columns.ColumnBuilder``."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +17,7 @@ from reviewer.resolution import (
     flask_table_name,
     is_sqla,
     linearise,
+    old_flask_table_name,
     tail,
     to_snake_case,
 )
@@ -371,12 +371,3 @@ class TableNames(ColumnCalls):
                 return (f"{whose}, which masking-reviewer does not run, may set its table name "
                         "and columns")
         return None
-
-
-def old_flask_table_name(name: str) -> str:
-    """Flask-SQLAlchemy 2.0-2.2's automatic ``__tablename__``: each run of capitals before a
-    lowercase letter or digit starts a word (``OAuthUser`` -> ``o_auth_user``)."""
-    def join(match: re.Match[str]) -> str:
-        word = match.group()
-        return f"_{word[:-1]}_{word[-1]}".lower() if len(word) > 1 else f"_{word.lower()}"
-    return re.sub(r"([A-Z]+)(?=[a-z0-9])", join, name).lstrip("_")
