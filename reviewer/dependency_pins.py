@@ -27,6 +27,7 @@ _NAME = re.compile(r"^flask[-_.]sqlalchemy$", re.IGNORECASE)
 # name whole (pylint-flask-sqlalchemy is another package)
 _SPEC = re.compile(r"(?<![\w.-])flask[-_.]sqlalchemy\s*(?:\[[^\]]*\])?\s*"
                    r"((?:[<>=!~]=?\s*[\d.*]+\s*,?\s*)+)", re.IGNORECASE)
+_POETRY = re.compile(r'\s*flask[-_.]sqlalchemy\s*=\s*"([^"]+)"', re.IGNORECASE)
 _LOCKS = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
 
 
@@ -57,17 +58,14 @@ def flask_pins(files: Sequence[str], read: Callable[[str], str | None]) -> Flask
         for number, line in enumerate((read(path) or "").splitlines(), 1):
             if line.lstrip().startswith("#"):
                 continue
-            for match in _SPEC.finditer(line):
-                allowed = _allowed(match.group(1))
-                if allowed != ("2.3",):
-                    namings.update(allowed)
-                    where.append(f"{path}:{number}")
-            poetry = re.match(r'\s*flask[-_.]sqlalchemy\s*=\s*"([^"]+)"', line, re.IGNORECASE)
-            if poetry is not None and path == "pyproject.toml":
+            specs = [match.group(1) for match in _SPEC.finditer(line)]
+            poetry = _POETRY.match(line) if path == "pyproject.toml" else None
+            if poetry is not None:  # `flask-sqlalchemy = "2.1"` is Poetry's exact pin
                 spec = poetry.group(1)
-                allowed = _allowed(spec if spec[0] in "<>=!~" else f"=={spec}")
-                if allowed != ("2.3",):
-                    namings.update(allowed)
+                specs.append(spec if spec[0] in "<>=!~" else f"=={spec}")
+            for naming in map(_installed, specs):
+                if naming != "2.3":
+                    namings.add(naming)
                     where.append(f"{path}:{number}")
     return FlaskPins(tuple(n for n in _ALL if n in namings), tuple(where)) if namings else (
         FlaskPins())
@@ -91,21 +89,21 @@ def _locked(name: str, text: str) -> str | None:
     return None
 
 
-def _allowed(spec: str) -> tuple[Naming, ...]:
+def _installed(spec: str) -> Naming:
     """The naming of the release a specifier installs: the exact one it pins, else the newest
     under its upper bound (pip takes the newest it may), else the newest of all."""
     clauses = re.findall(r"([<>=!~]=?)\s*([\d.*]+)", spec)
     exact = [v for op, v in clauses if op in ("==", "===")]
     if exact:
-        return (_naming(exact[0]),)
+        return _naming(exact[0])
     uppers = [(_key(v), op == "<=") for op, v in clauses if op in ("<", "<=")]
     if not uppers:
-        return ("2.3",)
+        return "2.3"
     bound, inclusive = min(uppers)
     # the newest release under the bound: 2.0, 2.1 or 2.2 (whose naming is 2.1's), or later
     newest = max((r for r in ((2, 0), (2, 1), (2, 2), (2, 3))
                   if r < bound or (inclusive and r <= bound)), default=(2, 0))
-    return (_naming(".".join(map(str, newest))),)
+    return _naming(".".join(map(str, newest)))
 
 
 def _key(version: str) -> tuple[int, ...]:

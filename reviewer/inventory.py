@@ -151,7 +151,7 @@ def _build(
 
     repo = Resolver(FactsPool(tree, config, use_cache))
     builder = ColumnBuilder(repo, config)
-    builder.flask_pins = flask_pins(tree.files(), partial(_read_or_none, tree))
+    builder.read_pins = partial(flask_pins, repo.files, partial(_read_or_none, tree))
     if paths is not None:
         files = sorted(dict.fromkeys(PurePosixPath(p).as_posix() for p in paths))
         for path in files:

@@ -6,6 +6,7 @@ The base of ``columns.ColumnBuilder``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,14 +52,22 @@ class TableNames(ColumnCalls):
     _mros: dict[int, list[ClassNode]] = field(default_factory=dict)
     # classes mapped against a query (or sharing the table of one): no table, and no error
     _queried: set[int] = field(default_factory=set)
-    # which Flask-SQLAlchemy releases the repository's pins install (dependency_pins)
-    flask_pins: FlaskPins = field(default_factory=FlaskPins)
+    # which Flask-SQLAlchemy releases the repository's pins install (dependency_pins): read
+    # once, the first time a Flask-SQLAlchemy model has no table name of its own, so that an
+    # inventory depends on the pin files only where they decide a name
+    read_pins: Callable[[], FlaskPins] = FlaskPins
+    _pins: FlaskPins | None = None
 
     def mro(self, node: ClassNode) -> list[ClassNode]:
         key = id(node)
         if key not in self._mros:
             self._mros[key] = linearise(node)
         return self._mros[key]
+
+    def flask_pins(self) -> FlaskPins:
+        if self._pins is None:
+            self._pins = self.read_pins()
+        return self._pins
 
     def _flask_names(self, node: ClassNode, naming: Naming) -> bool:
         """Does Flask-SQLAlchemy of this naming name the class in its metaclass, over whatever
@@ -196,9 +205,9 @@ class TableNames(ColumnCalls):
                            "f-strings, + and simple helper functions are); assign a string "
                            "literal")
             return name
-        legacy = ({n: self._flask_names(node, n) for n in self.flask_pins.namings}
-                  if node.flask and self.flask_pins.legacy and "__abstract__" not in cls.names
-                  else {})
+        pins = (self.flask_pins() if node.flask and "__abstract__" not in cls.names
+                else FlaskPins())
+        legacy = {n: self._flask_names(node, n) for n in pins.namings} if pins.legacy else {}
         if legacy and all(legacy.values()):
             return old_flask_table_name(cls.name)
         name = self._table_by_bases(node)
@@ -210,7 +219,7 @@ class TableNames(ColumnCalls):
                                else f"{n} leaves it to its bases, {given}" for n in legacy)
                 self.error(node.path, cls.line,
                            f"class {cls.name} has no __tablename__, and the Flask-SQLAlchemy "
-                           f"releases the repository pins ({', '.join(self.flask_pins.where)}) "
+                           f"releases the repository pins ({', '.join(pins.where)}) "
                            f"name its table differently ({by}); give the class a literal "
                            "__tablename__")
                 return None

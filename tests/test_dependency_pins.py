@@ -7,7 +7,9 @@ and 2.3.2 on SQLAlchemy 1.3 (and 2.0's source): EVE SRP's models, whose ``setup.
 
 from __future__ import annotations
 
+import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +99,28 @@ def test_pinned_flask_sqlalchemy_names_tables_as_that_release(
                                 use_cache=False)
     assert [(e.line, e.message) for e in inventory.errors] == errors
     assert {c.table for c in inventory.columns} == expected
+
+
+def test_a_cached_inventory_follows_the_pins_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pins are read while the inventory is built, where a Flask-SQLAlchemy model's name
+    depends on them, so the cached entry is verified against them; a repository with no such
+    model does not depend on its pin files at all."""
+    monkeypatch.setenv("MASKING_REVIEWER_CACHE_DIR", str(tmp_path))
+    config = Config(root="/repo", models=("app/models.py",))
+
+    def tables(files: dict[str, str]) -> set[str]:
+        return {c.table for c in build_inventory(MemoryTree(files), config).columns}
+
+    old = {"app/models.py": MODELS, "requirements.txt": "Flask-SQLAlchemy==2.0\n"}
+    assert tables(old) == {"entity", "o_auth_user", "apikey"}
+    assert tables({**old, "requirements.txt": "Flask-SQLAlchemy==3.1.1\n"}) == {
+        "entity", "oauthuser", "apikey"}
+    plain = {"app/models.py": "from sqlalchemy.orm import DeclarativeBase\n"
+                              "class Base(DeclarativeBase):\n    pass\n",
+             "requirements.txt": "Flask-SQLAlchemy==2.0\n"}
+    build_inventory(MemoryTree(plain), config)
+    entries = [json.loads(p.read_text()) for p in (tmp_path / "inventory").rglob("*.json")]
+    reads = [{path for path, _digest in e["reads"]} for e in entries]
+    assert sorted("requirements.txt" in r for r in reads) == [False, True]
