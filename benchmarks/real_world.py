@@ -267,15 +267,8 @@ PIN_FILES = re.compile(r"^(requirements[^/]*\.txt|setup\.py|setup\.cfg|pyproject
 
 def _root_pins(git_dir: Path, commit: str) -> list[tuple[str, str]]:
     """(blob sha, name) of the files at the repository's root that pin its dependencies."""
-    out = git(git_dir, "ls-tree", "-z", commit)
-    found = []
-    for entry in out.decode("utf-8", errors="surrogateescape").split("\0"):
-        if "\t" in entry:
-            meta, name = entry.split("\t", 1)
-            mode, kind, sha = meta.split()
-            if kind == "blob" and mode != SYMLINK and PIN_FILES.match(name):
-                found.append((sha, name))
-    return found
+    return [(sha, name) for mode, sha, name in _blobs(git(git_dir, "ls-tree", "-z", commit))
+            if mode != SYMLINK and PIN_FILES.match(name)]
 
 
 def tree_links(git_dir: Path, commit: str, project: Project,
@@ -291,8 +284,12 @@ SYMLINK = "120000"
 
 def _ls_tree(git_dir: Path, commit: str, project: Project,
              whole: bool) -> list[tuple[str, str, str]]:
-    out = git(git_dir, "ls-tree", "-r", "-z", "--full-tree", commit,
-              *(() if whole else ("--", *project.extract, project.licence_file)))
+    return _blobs(git(git_dir, "ls-tree", "-r", "-z", "--full-tree", commit,
+                      *(() if whole else ("--", *project.extract, project.licence_file))))
+
+
+def _blobs(out: bytes) -> list[tuple[str, str, str]]:
+    """(mode, sha, path) of the blobs a ``git ls-tree -z`` lists."""
     entries = []
     for entry in out.decode("utf-8", errors="surrogateescape").split("\0"):
         if not entry:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from reviewer.types import ExternalClass, ExternalColumn
@@ -195,11 +196,9 @@ def build(builder: ColumnBuilder, path: str, call: ModuleCall, qual: str,
     if call.target:
         builder.factory_tables[(path, call.target)] = table
     for column, name, key in columns:
+        # the declared column, named and keyed for this call
         builder.columns.append(builder.declared_column(
-            ExternalColumn(attribute=name, name=name, type=column.type,
-                           nullable=column.nullable, primary_key=column.primary_key,
-                           unique=column.unique, labels=column.labels, index=column.index,
-                           doc=column.doc, foreign_key=key or None),
+            replace(column, attribute=name, name=name, foreign_key=key or None),
             table, call.target or None, path, line))
 
 
