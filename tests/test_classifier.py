@@ -462,6 +462,12 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("social_insurance_number", "db.String",
                      _c("direct_identifier", "high", "name 'social_insurance_number'"),
                      id="Canada's social insurance number is a government ID (strr: contacts)"),
+        pytest.param("community_string", "String(255)",
+                     _c("credential", "high", "name 'community_string'"),
+                     id="an SNMP community reads the device (delfin: alert_source)"),
+        pytest.param("privacy_key", "String(255)",
+                     _c("credential", "high", "name 'privacy_key'"),
+                     id="SNMPv3's privacy key encrypts its traffic (delfin: alert_source)"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -642,6 +648,11 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("auth_type", "String(20)",
                      id="the kind of authentication a client uses (mcp-context-forge: "
                         "gateways.auth_type, beside its auth_value)"),
+        pytest.param("auth_protocol", "String(255)",
+                     id="the algorithm a key is used with (delfin: alert_source.auth_protocol)"),
+        pytest.param("github_state", "db.String(36)",
+                     id="the OAuth state of linking a GitHub account, no handle (busy_beaver: "
+                        "github_summary_user.github_state)"),
     ],
 )
 def test_classify_negative(name: str, type_expr: str | None) -> None:
