@@ -114,6 +114,11 @@ class ClassReader:
                 earlier = (*prev.alternatives, dataclasses.replace(prev, alternatives=()))
                 chosen[stmt.attribute] = dataclasses.replace(stmt, alternatives=earlier)
             else:
+                if stmt.call is not None and stmt.call.callee.startswith(f"{stmt.attribute}."):
+                    # `x = x.with_variant(...)`: a method of what x was; keep what made that
+                    receiver = prev.receiver or (
+                        prev.call.callee if prev.call is not None else None)
+                    stmt = dataclasses.replace(stmt, receiver=receiver)
                 chosen[stmt.attribute] = stmt  # a later plain assignment wins, as at runtime
         for name, line, branch in state.rebound:
             prev = chosen.get(name)

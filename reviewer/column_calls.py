@@ -237,6 +237,16 @@ class ColumnCalls:
             return None
         return call.callee, f"from the package {ref.qual.split('.', 1)[0]!r}"
 
+    def body_type(self, path: str, stmt: Stmt) -> bool:
+        """Is ``stmt`` a method of a SQLAlchemy type its class body bound the name to before,
+        which makes a type and never a column? OpenTAXII's ``content_type =
+        types.LargeBinary()`` then ``content_type = content_type.with_variant(MEDIUMBLOB,
+        "mysql")``, given to a ``Column`` below."""
+        if stmt.receiver is None:
+            return False
+        q = self.callee_qual(path, stmt.receiver)
+        return q is not None and is_sqla(q) and _builds_none(q)
+
     def partial_of(self, ref: Ref) -> Ref | None:
         """What the module-level ``NAME = functools.partial(function, ...)`` that ``ref`` is
         calls, resolved where the partial is made (the scanner keeps each such partial as a

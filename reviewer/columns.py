@@ -134,6 +134,8 @@ class ColumnBuilder(ModuleLevel):
                 return None  # Label = make_label(__tablename__): a table of its own
             if call is None and stmt.call.callee in node.facts.value_helpers:
                 return None  # ISSUER_TO_IDP = _get_issuer_to_idp(), a dict the body builds
+            if call is None and self.body_type(path, stmt):
+                return None  # content_type = content_type.with_variant(...): still a type
             if call is None:
                 # The safety net: a call the reader cannot classify may build a column it
                 # cannot see (a factory, a partial, a re-export it failed to follow), and a

@@ -109,6 +109,9 @@ class Stmt:
     # earlier bindings of the name that such a branch may leave in place, oldest first: when
     # this one builds no column, the latest of them that does is the table's column
     alternatives: tuple[Stmt, ...] = ()
+    # ``content_type = content_type.with_variant(...)``: a method of the value the same name
+    # was bound to before; the callee of the call that made that value (``types.LargeBinary``)
+    receiver: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,7 +494,7 @@ def _enc_ann(a: AnnFacts | None) -> list[Any] | None:
 def _enc_stmt(s: Stmt) -> list[Any]:
     return [s.attribute, s.line, s.end_line, _enc_ann(s.annotation),
             _enc_call(s.call), list(s.decorators), list(s.labels), s.type_checking,
-            _enc_call(s.through), list(s.nested), s.expr, s.via, s.lone_arg]
+            _enc_call(s.through), list(s.nested), s.expr, s.via, s.lone_arg, s.receiver]
 
 
 def _enc_class(c: ClassFacts) -> list[Any]:
@@ -587,10 +590,11 @@ def _ann(d: Any) -> AnnFacts | None:
 
 def _stmt(d: Any) -> Stmt:
     (attribute, line, end_line, ann, call, decorators, labels, type_checking, through, nested,
-     expr, via, lone_arg) = d
+     expr, via, lone_arg, receiver) = d
     return Stmt(str(attribute), int(line), int(end_line), _ann(ann), _call(call),
                 tuple(decorators), tuple(labels), bool(type_checking), _call(through),
-                tuple(nested), expr, via, _tuples(lone_arg) if lone_arg is not None else None)
+                tuple(nested), expr, via, _tuples(lone_arg) if lone_arg is not None else None,
+                receiver=receiver)
 
 
 def _class(d: Any) -> ClassFacts:

@@ -3249,6 +3249,26 @@ ERROR_CASES = [
     ),
     pytest.param(
         {"app/m.py": src("""\
+            from sqlalchemy import types
+            from sqlalchemy.dialects.mysql import MEDIUMBLOB
+            class ContentBlock(Base):
+                __tablename__ = "content_blocks"
+                id = Column(Integer, primary_key=True)
+                content_type = types.LargeBinary()
+                content_type = content_type.with_variant(MEDIUMBLOB, "mysql")
+                content = Column(content_type, nullable=False)
+                made = make_type()
+                other = made.with_variant(MEDIUMBLOB, "mysql")
+            """)},
+        None,
+        [("app/m.py", 14, r"^ContentBlock\.made: cannot resolve make_type\(\.\.\.\) "),
+         ("app/m.py", 15, r"^ContentBlock\.other: cannot resolve made\.with_variant\(\.\.\.\) ")],
+        id="a method of a SQLAlchemy type the class body bound makes a type, no column "
+           "(opentaxii: content_type.with_variant(MEDIUMBLOB, 'mysql')); of anything else "
+           "it still blocks",
+    ),
+    pytest.param(
+        {"app/m.py": src("""\
             import sqlalchemy
             from sqlalchemy.orm import declared_attr
             class Employee(Base):
