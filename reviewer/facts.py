@@ -294,7 +294,8 @@ LateKind = Literal["attribute", "setattr", "type"]
 
 
 # an argument of a module-level call as written: ("str", text) for a string literal, ("name",
-# dotted) for a dotted name, ("bool", "True"/"False") for a literal bool, ("other", "") else
+# dotted) for a dotted name, ("bool", "True"/"False") for a literal bool, ("items", "A() b")
+# for a list or tuple of calls and names (each call's callee with "()"), ("other", "") else
 CallArg = tuple[str, str]
 
 

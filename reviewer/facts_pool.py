@@ -100,6 +100,10 @@ class FactsPool:
             self._linked[path] = found
         return found
 
+    def loaded(self) -> list[str]:
+        """The files whose facts have been read so far, in order."""
+        return sorted(p for p, f in self._facts.items() if f is not None)
+
     def facts(self, path: str) -> ModuleFacts | None:
         if path not in self._facts:
             self.load([path], jobs=1)

@@ -7,17 +7,80 @@ classes deriving from a base declared of kind "history" (bcgov's sql-versioning)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reviewer.types import Column
 
 if TYPE_CHECKING:
     from reviewer.columns import ColumnBuilder
-    from reviewer.facts import VersionedFacts
+    from reviewer.facts import CallArg, VersionedFacts
 
 # SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
 _HISTORY_NAME = "%s_version"
+# SQLAlchemy-Continuum and its fork sqlalchemy-history
+_PACKAGES = ("sqlalchemy_continuum", "sqlalchemy_history")
+
+
+@dataclass(frozen=True, slots=True)
+class Versioning:
+    """What the application's ``make_versioned(...)`` calls configure, as far as they change
+    the tables: ``user_cls`` (``"User"`` unless given; None for ``user_cls=None``, or when
+    the calls disagree or cannot be read) gives the transaction table a ``user_id`` keyed to
+    that class's primary key, and the ``PropertyModTrackerPlugin`` adds a ``<column>_mod``
+    flag beside every copied column but the key. ``path``/``line``: the first call."""
+
+    user_cls: str | None = None
+    mod_tracker: bool = False
+    path: str = ""
+    line: int = 0
+
+
+def _continuum(builder: ColumnBuilder, path: str, name: str, leaf: str) -> bool:
+    ref = builder.resolver.resolve(path, name)
+    head, _, rest = ref.qual.partition(".")
+    return ref.kind == "external" and head in _PACKAGES and rest.rsplit(".", 1)[-1] == leaf
+
+
+def _user_cls(arg: CallArg | None) -> str | None:
+    if arg is None:
+        return "User"  # make_versioned's default
+    kind, text = arg
+    if kind == "str":
+        return text
+    return text.rsplit(".", 1)[-1] if kind == "name" and text != "None" else None
+
+
+def versioning(builder: ColumnBuilder) -> Versioning:
+    """The ``make_versioned(...)`` calls at module level in the files read so far: the
+    application calls it before its models are declared, so in a module they import (where
+    ``db`` or the base lives) or in one of them. None read: nothing is added."""
+    resolver = builder.resolver
+    calls = []
+    for path in resolver.pool.loaded():
+        facts = resolver.facts(path)
+        if facts is None:
+            continue
+        calls += [(path, call) for call in facts.module_calls
+                  if call.callee.rsplit(".", 1)[-1] == "make_versioned"
+                  and _continuum(builder, path, call.callee, "make_versioned")]
+    if not calls:
+        return Versioning()
+    users = {_user_cls(dict(call.keywords).get("user_cls")) for _, call in calls}
+    tracker = False
+    for path, call in calls:
+        kind, items = dict(call.keywords).get("plugins", ("other", ""))
+        for item in items.split() if kind == "items" else ():
+            facts = resolver.facts(path)
+            # a plugin bound to a module-level name first: `tracker = PropertyModTrackerPlugin()`
+            made = next((callee for local, callee in reversed(facts.instances)
+                         if local == item), None) if facts is not None else None
+            callee = made or (item[:-2] if item.endswith("()") else None)
+            if callee is not None and _continuum(builder, path, callee,
+                                                 "PropertyModTrackerPlugin"):
+                tracker = True
+    path, first = calls[0]
+    return Versioning(users.pop() if len(users) == 1 else None, tracker, path, first.line)
 
 
 def _secondary_table(builder: ColumnBuilder, path: str, secondary: tuple[str, str]
@@ -38,14 +101,15 @@ def add_history_tables(builder: ColumnBuilder) -> None:
     nullable unless part of the key, with the labels and pragma exemptions of the column
     it copies, and adds the transaction bookkeeping columns. The copies point at the
     original's line, so the finding for a copy sits where the column is declared. The
-    transaction table they share is added too, unless the repository maps its own. (A
-    ``user_id`` that ``make_versioned(user_cls=...)`` adds to it is a foreign key and is
-    not read.)"""
+    transaction table they share is added too, unless the repository maps its own, with
+    the ``user_id`` and the ``_mod`` flags the application's ``make_versioned(...)`` asks
+    for (``versioning``)."""
     by_table: dict[str, list[Column]] = {}
     for col in builder.columns:
         by_table.setdefault(col.table, []).append(col)
     readable = sorted((path, options.line) for _t, _c, path, options, _s in builder.histories
                       if options.problem is None and options.recipe == "continuum")
+    versioned = versioning(builder) if readable else Versioning()
     if readable and "transaction" not in by_table:
         # the one table of transactions every history row points at (who wrote, from where)
         path, line = readable[0]
@@ -55,6 +119,7 @@ def add_history_tables(builder: ColumnBuilder) -> None:
             builder.columns.append(Column("transaction", name, "Transaction", name, path,
                                           line, type_, nullable=not primary_key,
                                           unique=False, primary_key=primary_key))
+        _transaction_user(builder, versioned)
     associations: set[str] = set()
     for table, class_name, path, options, secondaries in builder.histories:
         if options.problem is not None:
@@ -70,7 +135,7 @@ def add_history_tables(builder: ColumnBuilder) -> None:
             continue
         _copy(builder,
               [c for c in by_table.get(table, ()) if c.attribute not in options.exclude],
-              history, f"{class_name}Version", path, options.line)
+              history, f"{class_name}Version", path, options.line, versioned.mod_tracker)
         for where, line, secondary in secondaries:
             association = _secondary_table(builder, where, secondary)
             if association is None:
@@ -106,10 +171,31 @@ def _copy_columns(builder: ColumnBuilder, columns: Sequence[Column], history: st
         ))
 
 
+def _transaction_user(builder: ColumnBuilder, versioned: Versioning) -> None:
+    """The transaction's ``user_id``: the user class's primary key's type, keyed to it. A
+    class the inventory does not map (an ``ImproperlyConfigured`` at run time) adds none."""
+    key = next((c for c in builder.columns if c.primary_key and versioned.user_cls
+                and c.class_name == versioned.user_cls and c.history_of is None), None)
+    if key is None:
+        return
+    builder.columns.append(Column(
+        "transaction", "user_id", "Transaction", "user_id", versioned.path, versioned.line,
+        key.type, nullable=True, unique=False, primary_key=False, index=True,
+        foreign_key=f"{key.table}.{key.column}"))
+
+
 def _copy(builder: ColumnBuilder, columns: Sequence[Column], history: str,
-          class_name: str | None, path: str, line: int) -> None:
-    """A table's columns copied into its history table, and the bookkeeping columns."""
+          class_name: str | None, path: str, line: int, mod_tracker: bool = False) -> None:
+    """A table's columns copied into its history table, and the bookkeeping columns; with
+    the ``PropertyModTrackerPlugin``, a model's table (never an association table) gets a
+    ``<column>_mod`` flag for each column but the key, set when a version changes it."""
     _copy_columns(builder, columns, history, class_name)
+    for col in columns if mod_tracker and class_name is not None else ():
+        if not col.primary_key:
+            builder.columns.append(Column(
+                history, f"{col.column}_mod", class_name,
+                f"{col.attribute}_mod" if col.attribute else None, path, line, "Boolean",
+                nullable=False, unique=False, primary_key=False))
     for name, primary_key in (("transaction_id", True), ("end_transaction_id", False),
                               ("operation_type", False)):
         builder.columns.append(Column(

@@ -1022,11 +1022,27 @@ def _catches_import_error(handler: cst.ExceptHandler | cst.ExceptStarHandler) ->
 
 
 def _call_arg(node: cst.BaseExpression) -> CallArg:
-    """An argument as written (facts.ModuleCall)."""
+    """An argument as written (facts.ModuleCall). A list or tuple of names and calls is kept
+    as its items, a call as its callee with ``()``: ``plugins=[FlaskPlugin(), tracker]`` is
+    ``("items", "FlaskPlugin() tracker")``."""
     text = literal_str(node)
     if text is not None:
         return ("str", text)
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
         return ("bool", node.value)
     name = dotted(node)
-    return ("name", name) if name is not None else ("other", "")
+    if name is not None:
+        return ("name", name)
+    if isinstance(node, (cst.List, cst.Tuple)):
+        items = [_item(e.value) if isinstance(e, cst.Element) else None for e in node.elements]
+        if None not in items:
+            return ("items", " ".join(i for i in items if i is not None))
+    return ("other", "")
+
+
+def _item(node: cst.BaseExpression) -> str | None:
+    """A list item as _call_arg keeps it: a dotted name, or a call's callee with ``()``."""
+    if isinstance(node, cst.Call):
+        callee = dotted(node.func)
+        return f"{callee}()" if callee is not None else None
+    return dotted(node)

@@ -864,6 +864,58 @@ def test_columns(files: dict[str, str], naming: TableNaming | None, expected: li
     assert [row(c) for c in inventory.columns] == expected
 
 
+# Arch Linux's security tracker: the package that makes the models' `db` calls make_versioned
+# with both plugins (user_cls left at "User"); a model file imports it before its classes
+_TRACKER_DB = textwrap.dedent("""\
+    from sqlalchemy.orm import DeclarativeBase
+    from sqlalchemy_continuum import make_versioned
+    from sqlalchemy_continuum.plugins import FlaskPlugin, PropertyModTrackerPlugin
+    tracker = PropertyModTrackerPlugin()
+    make_versioned(plugins=[FlaskPlugin(), tracker]{user_cls})
+    class Base(DeclarativeBase):
+        pass
+    """)
+_TRACKER_MODELS = textwrap.dedent("""\
+    from sqlalchemy import Column, Integer, String, Text
+    from app.db import Base
+    class User(Base):
+        __tablename__ = "user"
+        id = Column(Integer, primary_key=True)
+    class Advisory(Base):
+        __versioned__ = {"exclude": ["reference"]}
+        __tablename__ = "advisory"
+        id = Column(String(15), primary_key=True)
+        content = Column(Text)
+        reference = Column(String(120))
+    """)
+
+
+@pytest.mark.parametrize(("user_cls", "expected"), [
+    pytest.param("", [
+        ("transaction", "user_id", "Integer", "user.id", 5, "app/db.py"),
+        ("advisory_version", "content_mod", "Boolean", None, 7, "app/m.py"),
+    ], id="the default user class, User, gives the transaction its user_id"),
+    pytest.param(', user_cls="Reviewer"', [
+        ("advisory_version", "content_mod", "Boolean", None, 7, "app/m.py"),
+    ], id="a user class the models do not map gives none"),
+    pytest.param(", user_cls=None", [
+        ("advisory_version", "content_mod", "Boolean", None, 7, "app/m.py"),
+    ], id="user_cls=None gives none"),
+])
+def test_make_versioned_plugins_and_user_class(
+        user_cls: str, expected: list[tuple[str, str, str, str | None, int, str]]) -> None:
+    """PropertyModTrackerPlugin adds a <column>_mod flag beside each versioned column but the
+    key (not the excluded reference); the transaction's user_id is keyed to the user class."""
+    inventory = scan({"app/db.py": _TRACKER_DB.format(user_cls=user_cls),
+                      "app/m.py": _TRACKER_MODELS})
+    assert inventory.errors == ()
+    added = [(c.table, c.column, c.type, c.foreign_key, c.line, c.path)
+             for c in inventory.columns
+             if c.column.endswith("_mod") or (c.table, c.column) == ("transaction", "user_id")]
+    assert added == expected
+    assert ("advisory_version", "content") in {c.key for c in inventory.columns}
+
+
 # Flask before 1.0 redirected `flask.ext.<name>` to `flask_<name>`, and before 0.8 extensions
 # shipped as `flaskext.<name>`; code of those eras is still read, from every import form, and
 # auto-detected as model code.
