@@ -462,6 +462,9 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("social_insurance_number", "db.String",
                      _c("direct_identifier", "high", "name 'social_insurance_number'"),
                      id="Canada's social insurance number is a government ID (strr: contacts)"),
+        pytest.param("auth_response", "db.JSON", _c("credential", "high", "name 'auth_response'"),
+                     id="an OAuth flow's response holds its tokens (busy_beaver: "
+                        "slack_installation.auth_response)"),
         pytest.param("community_string", "String(255)",
                      _c("credential", "high", "name 'community_string'"),
                      id="an SNMP community reads the device (delfin: alert_source)"),
@@ -2161,6 +2164,23 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 github_url = Column(String)
             """, ("settings", "twitter_url"), (None, None, None),
             id="negative: the site's own Twitter link is no person's (open-event-server)"),
+        pytest.param("""
+            class User(Base):
+                __tablename__ = "user"
+                id = Column(Integer, primary_key=True)
+                email = Column(String)
+                github_url = Column(String)
+            """, ("user", "github_url"),
+            ("direct_identifier", "medium", "name 'github_url'"),
+            id="a user's GitHub profile link is a person's (rulezet: user.github_url)"),
+        pytest.param("""
+            class Setting(Base):
+                __tablename__ = "settings"
+                id = Column(Integer, primary_key=True)
+                app_name = Column(String)
+                github_url = Column(String)
+            """, ("settings", "github_url"), (None, None, None),
+            id="negative: the site's own GitHub link is no person's (open-event-server)"),
         pytest.param("""
             class Person(Base):
                 __tablename__ = "persons"
