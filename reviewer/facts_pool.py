@@ -101,7 +101,7 @@ class FactsPool:
         return found
 
     def loaded(self) -> list[str]:
-        """The files whose facts have been read so far, in order."""
+        """The files whose facts have been read so far, by path."""
         return sorted(p for p, f in self._facts.items() if f is not None)
 
     def facts(self, path: str) -> ModuleFacts | None:

@@ -14,7 +14,7 @@ from reviewer.types import Column
 
 if TYPE_CHECKING:
     from reviewer.columns import ColumnBuilder
-    from reviewer.facts import CallArg, VersionedFacts
+    from reviewer.facts import CallArg, ModuleCall, ModuleFacts, VersionedFacts
 
 # SQLAlchemy-Continuum's default "table_name" option: the history table of "users"
 _HISTORY_NAME = "%s_version"
@@ -56,30 +56,28 @@ def versioning(builder: ColumnBuilder) -> Versioning:
     application calls it before its models are declared, so in a module they import (where
     ``db`` or the base lives) or in one of them. None read: nothing is added."""
     resolver = builder.resolver
-    calls = []
+    calls: list[tuple[str, ModuleFacts, ModuleCall]] = []
     for path in resolver.pool.loaded():
         facts = resolver.facts(path)
         if facts is None:
             continue
-        calls += [(path, call) for call in facts.module_calls
+        calls += [(path, facts, call) for call in facts.module_calls
                   if call.callee.rsplit(".", 1)[-1] == "make_versioned"
                   and _continuum(builder, path, call.callee, "make_versioned")]
     if not calls:
         return Versioning()
-    users = {_user_cls(dict(call.keywords).get("user_cls")) for _, call in calls}
+    users = {_user_cls(dict(call.keywords).get("user_cls")) for _, _, call in calls}
     tracker = False
-    for path, call in calls:
+    for path, facts, call in calls:
         kind, items = dict(call.keywords).get("plugins", ("other", ""))
         for item in items.split() if kind == "items" else ():
-            facts = resolver.facts(path)
             # a plugin bound to a module-level name first: `tracker = PropertyModTrackerPlugin()`
             made = next((callee for local, callee in reversed(facts.instances)
-                         if local == item), None) if facts is not None else None
+                         if local == item), None)
             callee = made or (item[:-2] if item.endswith("()") else None)
-            if callee is not None and _continuum(builder, path, callee,
-                                                 "PropertyModTrackerPlugin"):
-                tracker = True
-    path, first = calls[0]
+            tracker = tracker or (callee is not None and _continuum(
+                builder, path, callee, "PropertyModTrackerPlugin"))
+    path, _, first = calls[0]
     return Versioning(users.pop() if len(users) == 1 else None, tracker, path, first.line)
 
 
@@ -174,7 +172,9 @@ def _copy_columns(builder: ColumnBuilder, columns: Sequence[Column], history: st
 def _transaction_user(builder: ColumnBuilder, versioned: Versioning) -> None:
     """The transaction's ``user_id``: the user class's primary key's type, keyed to it. A
     class the inventory does not map (an ``ImproperlyConfigured`` at run time) adds none."""
-    key = next((c for c in builder.columns if c.primary_key and versioned.user_cls
+    if versioned.user_cls is None:
+        return
+    key = next((c for c in builder.columns if c.primary_key
                 and c.class_name == versioned.user_cls and c.history_of is None), None)
     if key is None:
         return
