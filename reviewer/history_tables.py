@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from reviewer.resolution import tail
 from reviewer.types import Column
 
 if TYPE_CHECKING:
@@ -37,9 +38,9 @@ class Versioning:
 
 
 def _continuum(builder: ColumnBuilder, path: str, name: str, leaf: str) -> bool:
-    ref = builder.resolver.resolve(path, name)
-    head, _, rest = ref.qual.partition(".")
-    return ref.kind == "external" and head in _PACKAGES and rest.rsplit(".", 1)[-1] == leaf
+    """Does ``name`` resolve to SQLAlchemy-Continuum's (or its fork's) ``leaf``?"""
+    qual = builder.resolver.qual(path, name) or ""
+    return qual.partition(".")[0] in _PACKAGES and tail(qual) == leaf
 
 
 def _user_cls(arg: CallArg | None) -> str | None:
@@ -62,7 +63,7 @@ def versioning(builder: ColumnBuilder) -> Versioning:
         if facts is None:
             continue
         calls += [(path, facts, call) for call in facts.module_calls
-                  if call.callee.rsplit(".", 1)[-1] == "make_versioned"
+                  if tail(call.callee) == "make_versioned"
                   and _continuum(builder, path, call.callee, "make_versioned")]
     if not calls:
         return Versioning()
@@ -190,12 +191,12 @@ def _copy(builder: ColumnBuilder, columns: Sequence[Column], history: str,
     the ``PropertyModTrackerPlugin``, a model's table (never an association table) gets a
     ``<column>_mod`` flag for each column but the key, set when a version changes it."""
     _copy_columns(builder, columns, history, class_name)
-    for col in columns if mod_tracker and class_name is not None else ():
-        if not col.primary_key:
-            builder.columns.append(Column(
-                history, f"{col.column}_mod", class_name,
-                f"{col.attribute}_mod" if col.attribute else None, path, line, "Boolean",
-                nullable=False, unique=False, primary_key=False))
+    if mod_tracker and class_name is not None:
+        builder.columns.extend(Column(
+            history, f"{col.column}_mod", class_name,
+            f"{col.attribute}_mod" if col.attribute else None, path, line, "Boolean",
+            nullable=False, unique=False, primary_key=False)
+            for col in columns if not col.primary_key)
     for name, primary_key in (("transaction_id", True), ("end_transaction_id", False),
                               ("operation_type", False)):
         builder.columns.append(Column(
