@@ -277,6 +277,20 @@ _DISPLAYS: dict[type[cst.CSTNode], str] = {
 
 # names that are values, not bindings
 _CONSTANTS = ("None", "True", "False")
+# typing's cast as code spells it (SQLAlchemy's `sa.cast(expression, Type)` builds a SQL
+# expression; a bare `cast` imported from sqlalchemy and returned by a module function would be
+# read as its type, which no model uses as a base or a database)
+_TYPING_CASTS = frozenset({"cast", "t.cast", "typing.cast", "typing_extensions.cast"})
+
+
+def _uncast(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """``return t.cast(types.MyDb, SQLAlchemy(...))`` returns the call it is given (CodeGra.de's
+    ``make_db``): typing.cast only tells the type checker what it is."""
+    if (isinstance(value, cst.Call) and (dotted(value.func) or "") in _TYPING_CASTS
+            and len(value.args) == 2 and not any(a.keyword or a.star for a in value.args)
+            and isinstance(value.args[1].value, cst.Call)):
+        return value.args[1].value
+    return value
 
 
 def display_kind(node: cst.BaseExpression) -> str | None:
@@ -298,7 +312,7 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
     method of a local the function binds once to a call, ``prop = hybrid_property(...);
     return prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that
     made. ``counts``: how often the function binds each name (``assigned_counts``)."""
-    values = returned_values(stmt, returns)
+    values = [_uncast(v) for v in returned_values(stmt, returns)]
     top: dict[str, cst.Call] | None = None
     names: list[str | None] = []
     displays: dict[str, str] | None = None

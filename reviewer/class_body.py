@@ -93,7 +93,7 @@ class ClassReader:
         bases = tuple(_base_name(a.value) for a in node.bases if a.keyword is None)
         type_args = tuple(_type_args(a.value) for a in node.bases if a.keyword is None)
         state = _ClassState(helpers=_helpers(block_body(node.body)),
-                            methods=_methods(block_body(node.body)))
+                            methods=_methods(block_body(node.body)), owner=node.name.value)
         # a class body's names are its own: neither an enclosing class's nor a nested one's
         outer, self.ex.class_aliases = self.ex.class_aliases, {}
         try:
@@ -270,6 +270,10 @@ class ClassReader:
                     self.unpacked(small, value, state, "an unpacking assignment", type_checking)
                 continue
             attr = ident(target.value)
+            if attr.startswith("__") and not attr.endswith("__") and state.owner.strip("_"):
+                # Python mangles a private name, and declarative maps it so mangled:
+                # CodeGra.de's Permission.__name is the column `name` of _Permission__name
+                attr = f"_{state.owner.lstrip('_')}{attr}"
             # `id: int` alone binds nothing (abilian's BaseMixin above IdMixin's Column), so
             # it hides no column of a base; `id: Mapped[int]` alone is a column
             binds = value is not None or ann is None or ex.annotation(ann.annotation) is not None
@@ -761,6 +765,7 @@ DECLARED = frozenset({"declared_attr", "directive", "cascading"})  # decorators 
 
 @dataclass(slots=True)
 class _ClassState:
+    owner: str = ""  # the class's name, which Python puts in front of its private names
     stmts: list[Stmt] = field(default_factory=list)
     flags: list[tuple[str, bool]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)

@@ -365,10 +365,13 @@ class Resolver:
                                            module_parts=imp.module.count(".") + 1)
             target_facts = self.facts(target)
             # What the module binds wins over a submodule of the same name: after
-            # `from .db import db` in a package's __init__, `pkg.db` is the object.
+            # `from .db import db` in a package's __init__, `pkg.db` is the object. A package
+            # whose __init__ imports its own submodule (`from . import mixins`, CodeGra.de's
+            # cg_sqlalchemy_helpers) binds that submodule: the import names nothing else.
             if target_facts is not None and (
                 imp.name in target_facts.names
-                or any(i.local == imp.name for i in target_facts.imports)
+                or any(i.local == imp.name for i in target_facts.imports
+                       if i is not imp or target != path)
             ):
                 return self.resolve(target, full, depth + 1)
             sub = self.relative_module(target, imp.name, 1) if target.endswith(

@@ -40,7 +40,7 @@ from reviewer.bodies import (
     returned_calls,
     unmemoised,
 )
-from reviewer.calls import Extractor
+from reviewer.calls import COLUMN_WRAPPERS, Extractor
 from reviewer.class_body import (
     TABLE_HOOKS,
     WRAPPING_VALUES,
@@ -51,6 +51,7 @@ from reviewer.class_body import (
     module_callables,
 )
 from reviewer.facts import (
+    COLUMN_CALL,
     FLASK_EXT_PACKAGES,
     AliasFacts,
     AnnFacts,
@@ -377,6 +378,8 @@ class _ModuleBuilder:
             elif isinstance(stmt, (cst.For, cst.While)):
                 if owner is None or not read:  # a class body's loop blocks (class_body)
                     self.stray_columns(block_body(stmt.body), owner, read)
+            elif small is not None and _discarded_column(small):
+                continue
             elif small is not None and not (read and owner is not None and _class_reads(small)):
                 finder = SpelledColumns(self.consumed)
                 small.visit(finder)
@@ -935,6 +938,19 @@ def _class_reads(small: cst.BaseSmallStatement) -> bool:
     return isinstance(target, cst.Name) and (
         small.value is None or isinstance(small.value, cst.Call)
         or type(small.value) in WRAPPING_VALUES)
+
+
+def _discarded_column(small: cst.BaseSmallStatement) -> bool:
+    """A statement that only builds a column, or wraps one in deferred(...) or
+    column_property(...), and keeps nothing (CodeGra.de's ``orm.deferred(db.Column('comment',
+    ...))`` under Work's assigned ``comment``): Python drops the value, and no table gets it."""
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
+        return False
+    call = small.value
+    while ((dotted(call.func) or "").rsplit(".", 1)[-1] in COLUMN_WRAPPERS and call.args
+           and isinstance(call.args[0].value, cst.Call)):
+        call = call.args[0].value
+    return COLUMN_CALL.fullmatch(dotted(call.func) or "") is not None
 
 
 def _stray_where(outer: str, owner: str | None, read: bool) -> str:

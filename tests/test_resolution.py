@@ -73,6 +73,75 @@ class Membership(FrozenMixin, Base):
 CASES = [
     # ------------------------------------------------------------------ bases
     pytest.param(
+        # CodeGra.de: cg_sqlalchemy_helpers' __init__ imports its own submodule `mixins` and
+        # makes the db through typing.cast; the models name both through the package
+        {"cg/__init__.py": D("""\
+            import typing as t
+            from flask_sqlalchemy import SQLAlchemy
+            from . import mixins
+            def make_db():
+                return t.cast("MyDb", SQLAlchemy(session_options={"autoflush": False}))
+            """),
+         "cg/mixins.py": D("""\
+            from sqlalchemy import Column, DateTime, Integer
+            class IdMixin:
+                id = Column(Integer, primary_key=True)
+            class TimestampMixin:
+                created_at = Column(DateTime)
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, String
+            import cg
+            from cg import mixins
+            db = cg.make_db()
+            Base = db.Model
+            class Runner(Base, mixins.TimestampMixin, mixins.IdMixin):
+                __tablename__ = "runner"
+                secret = Column(String(64), info={"v": ColumnVisibility.PRIVATE})
+            """)},
+        None,
+        [Row("runner", "id", "Runner", "id", 3, nullable=False, path="cg/mixins.py",
+             declared_in="IdMixin"),
+         Row("runner", "created_at", "Runner", "created_at", 5, path="cg/mixins.py",
+             declared_in="TimestampMixin"),
+         Row("runner", "secret", "Runner", "secret", 9, (PRIV,))],
+        id="a package's __init__ importing its own submodule binds it, and a db made "
+           "through typing.cast is the one it casts (CodeGra.de)",
+    ),
+    pytest.param(
+        # CodeGra.de's Permission.__name, hidden behind a property; Python mangles the name
+        {"app/m.py": src("""\
+            class Permission(Base):
+                __tablename__ = "permission"
+                id = Column(Integer, primary_key=True)
+                __name = Column("name", String, info={"v": ColumnVisibility.MASKED})
+                __code = Column(String)
+            """)},
+        None,
+        [Row("permission", "id", "Permission", "id", 8, nullable=False),
+         Row("permission", "name", "Permission", "_Permission__name", 9, (MASK,)),
+         Row("permission", "_Permission__code", "Permission", "_Permission__code", 10)],
+        id="a private attribute is a column under its mangled name (CodeGra.de's "
+           "Permission.__name)",
+    ),
+    pytest.param(
+        # CodeGra.de's Work body: `comment = db.Column(...)`, then a stray statement that
+        # builds another column and keeps nothing
+        {"app/m.py": src("""\
+            from sqlalchemy import orm
+            class Work(Base):
+                __tablename__ = "work"
+                id = Column(Integer, primary_key=True)
+                comment = Column(String, info={"v": ColumnVisibility.PRIVATE})
+                orm.deferred(Column("comment", String, default=None))
+                Column("ghost", String)
+            """)},
+        None,
+        [Row("work", "id", "Work", "id", 9, nullable=False),
+         Row("work", "comment", "Work", "comment", 10, (PRIV,))],
+        id="a statement that builds a column and keeps nothing adds none (CodeGra.de's Work)",
+    ),
+    pytest.param(
         {"app/db.py": FSA + "db = SQLAlchemy()\nBaseModel = db.Model\n",
          "app/m.py": V + D("""\
             from sqlalchemy import Column, Integer, String
