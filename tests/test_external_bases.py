@@ -598,6 +598,18 @@ SHIPPED_CASES = [
          ("access_codes", "code", "code", True, None, 14)],
         id="pyramid_sqlalchemy's BaseObject, Yith Library's declarative base, adds no column",
     ),
+    pytest.param(
+        """\
+        from ras_common_utils.ras_database.base import Base as RasBase
+        class Respondent(RasBase):
+            __tablename__ = "respondent"
+            id = Column(Integer, primary_key=True)
+            email_address = Column(String)
+        """,
+        [("respondent", "id", "id", False, None, 8),
+         ("respondent", "email_address", "email_address", True, None, 9)],
+        id="ras-common-utils' Base, ras-party's declarative base of 2017-18, adds no column",
+    ),
 ]
 
 
