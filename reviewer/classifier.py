@@ -350,11 +350,15 @@ def classify_in_context(column: Column, context: Context | None = None,
                               f"name '{snake_case(name)}' on a {sorted(idents)[0]} column in "
                               f"'{context.table}', a record of what happened: who did it, by "
                               "name")
-    if (base is None and snake_norm(name) in vocab.idp_subjects and not column.foreign_key
+    provider_table = (snake_norm(name) in vocab.provider_table_subjects
+                      and not vocab.identity_providers.isdisjoint(normalize(context.table)))
+    if (base is None and (snake_norm(name) in vocab.idp_subjects or provider_table)
+            and not column.foreign_key
             and text_types(idents, vocab)):
+        where = f" in '{context.table}'" if provider_table else ""
         return Classification("quasi_identifier", "medium",
-                              f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: a "
-                              "person's subject at an identity provider")
+                              f"name '{snake_case(name)}' on a {sorted(idents)[0]} column"
+                              f"{where}: a person's subject at an identity provider")
     if (base is not None and base.category == "direct_identifier" and context.no_people
             and snake_norm(name) in vocab.tenant_owner_names and not column.foreign_key):
         return None  # no accounts are kept here: the owner is a tenant (glance, ironic)
@@ -467,6 +471,12 @@ def classify_in_context(column: Column, context: Context | None = None,
             # (mautrix-facebook: contact.user)
             return Classification("direct_identifier", "medium",
                                   f"name token '{tokens[0]}' in table '{context.table}'")
+        if (snake_norm(name) in vocab.login_nouns and not column.foreign_key
+                and not column.primary_key and text_types(idents, vocab)):
+            # paddles: jobs.user, the login of who scheduled the job
+            return Classification("direct_identifier", "medium",
+                                  f"name '{snake_case(name)}' on a {sorted(idents)[0]} column: "
+                                  "who, by login")
         if context.config and context.kv_value == column.column:
             return Classification("credential", "high",
                                   f"name{' token' if tokens == ('value',) else ''} '{name}' "

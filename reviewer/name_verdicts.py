@@ -266,6 +266,16 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         # and a name or an address cannot be a number (ruqqus: comments.parent_fullname, an
         # Integer id of the parent; notifications-api: services.volume_email, a count)
         return None
+    length = _max_length(type_expr, vocab)
+    if (result is not None and result.category in ("credential", "direct_identifier")
+            and length is not None and length <= vocab.flag_max_length):
+        # a character or two is a flag, not a secret; of a person's data only an initial or a
+        # code (openfec: ofec_candidate_detail_mv.address_state, labelled pii_quasi)
+        if result.category == "credential":
+            return None
+        return Classification("quasi_identifier", "medium", f"{result.reason}, but "
+                              f"{_type_head(type_expr) or 'String'}({length}) holds an initial "
+                              "or a code, not the whole")
     hashed = sorted(idents & vocab.hashed_types)
     if hashed and (result is None or result.category == "credential"):
         evidence = f"password-hash column type '{hashed[0]}'"

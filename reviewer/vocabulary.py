@@ -58,6 +58,7 @@ class Vocabulary:
     material: frozenset[tuple[str, ...]]
     material_max_length: int
     sized_types: frozenset[str]
+    flag_max_length: int
     flag_prefixes: frozenset[str]
     metadata_suffixes: tuple[tuple[str, ...], ...]
     ignore_names: tuple[str, ...]  # fnmatch globs on the snake_case name
@@ -71,6 +72,8 @@ class Vocabulary:
     mapping_types: frozenset[str]
     claim_blobs: frozenset[str]
     idp_subjects: frozenset[str]
+    provider_table_subjects: frozenset[str]
+    identity_providers: frozenset[str]
     message_headers: frozenset[str]
     text_types: frozenset[str]
     blob_names: frozenset[str]
@@ -114,6 +117,7 @@ class Vocabulary:
     to_verbs: frozenset[str] = frozenset()
     user_verbs: frozenset[str] = frozenset()
     by_nouns: frozenset[str] = frozenset()
+    login_nouns: frozenset[str] = frozenset()
     person_only: frozenset[tuple[str, ...]] = frozenset()
     text_only: frozenset[tuple[str, ...]] = frozenset()
     personal_siblings: frozenset[str] = frozenset()
@@ -352,6 +356,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         material=frozenset(_phrases(data["credential"], "material")),
         material_max_length=int(data["credential"]["material_max_length"]),
         sized_types=frozenset(_strs(types, "sized")),
+        flag_max_length=int(types["flag_max_length"]),
         flag_prefixes=frozenset(singular(p) for p in _strs(neg, "flag_prefixes")),
         metadata_suffixes=tuple(t for t in map(normalize, _strs(neg, "metadata_suffixes")) if t),
         ignore_names=tuple(snake_case(n) if "*" not in n and "?" not in n else n.lower()
@@ -366,6 +371,9 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         mapping_types=frozenset(_strs(types, "mapping")),
         claim_blobs=frozenset(map(snake_norm, _strs(types, "claim_blobs"))),
         idp_subjects=frozenset(map(snake_norm, _strs(quasi, "idp_subjects"))),
+        provider_table_subjects=frozenset(map(snake_norm, _strs(quasi,
+                                                                "provider_table_subjects"))),
+        identity_providers=frozenset(map(snake_norm, _strs(quasi, "identity_providers"))),
         message_headers=frozenset(map(snake_norm, _strs(ctx, "message_headers"))),
         text_types=frozenset(_strs(types, "text")),
         blob_names=frozenset("_".join(normalize(n)) for n in _strs(types, "blob_names")),
@@ -410,6 +418,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         to_verbs=frozenset(map(singular, _strs(ctx, "to_verbs"))),
         user_verbs=frozenset(map(singular, _strs(ctx, "user_verbs"))),
         by_nouns=frozenset(map(snake_norm, _strs(ctx, "by_nouns"))),
+        login_nouns=frozenset(map(snake_norm, _strs(ctx, "login_nouns"))),
         person_only=frozenset(_phrases(ctx, "person_only")),
         text_only=frozenset(_phrases(ctx, "text_only")),
         personal_siblings=frozenset(map(snake_norm, _strs(ctx, "personal_siblings"))),

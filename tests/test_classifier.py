@@ -471,6 +471,29 @@ def _c(category: str, confidence: str, reason: str) -> Classification:
         pytest.param("privacy_key", "String(255)",
                      _c("credential", "high", "name 'privacy_key'"),
                      id="SNMPv3's privacy key encrypts its traffic (delfin: alert_source)"),
+        pytest.param("lti_user_id", "db.Unicode",
+                     _c("quasi_identifier", "medium", "name 'lti_user_id'"),
+                     id="the learning platform's id of the person (codegrade, lms)"),
+        pytest.param("saml_name_id", "String(255)",
+                     _c("quasi_identifier", "medium", "name 'saml_name_id'"),
+                     id="SAML's NameID (wazo-auth: auth_saml_session)"),
+        pytest.param("userdn", "String(200)",
+                     _c("direct_identifier", "medium", "name token 'userdn'"),
+                     id="a user's certificate DN holds their name (idds: requests)"),
+        pytest.param("sortable_name", "db.String(250)",
+                     _c("direct_identifier", "high", "name 'sortable_name'"),
+                     id="Canvas's 'Last, First' is a student's name (quiz_extensions: user)"),
+        pytest.param("pin", "String(3)", _c("credential", "high", "name token 'pin'"),
+                     id="a three-character PIN is longer than a flag"),
+        pytest.param("first_name_char1", "db.String(1)",
+                     _c("quasi_identifier", "medium", "name 'first_name', but String(1) holds "
+                                                      "an initial or a code, not the whole"),
+                     id="a name's initial is no name (ppr: parties)"),
+        pytest.param("address_state", "db.String(2)",
+                     _c("quasi_identifier", "medium", "name token 'address', but String(2) "
+                                                      "holds an initial or a code, not the "
+                                                      "whole"),
+                     id="an address's state code (openfec: ofec_candidate_detail_mv)"),
     ],
 )
 def test_classify_positive(name: str, type_expr: str | None, expected: Classification) -> None:
@@ -756,6 +779,14 @@ def test_type_evidence(name: str, type_expr: str, expected: Classification) -> N
                      id="which one-time code stream, not the code (skyvern: e-mail or phone)"),
         pytest.param("verification_code_identifier", "String",
                      id="the identifier a run waits on, not the code"),
+        pytest.param("secret", "CHAR(1)",
+                     id="a character flags a secret entry (ruoyi_vue3_fastapi: sys_plugin_config)"),
+        pytest.param("last_password_changed_time", "TimeZone",
+                     id="when a password changed, in a project's own date type "
+                        "(fastapi_best_architecture: sys_user)"),
+        pytest.param("token_create_date", "String(32)", id="when a token was made, as text"),
+        pytest.param("brokerage_error_diag", "String(250)",
+                     id="brokerage is not broker + age (idds: contents_ext)"),
     ],
 )
 def test_type_rules_out(name: str, type_expr: str) -> None:
@@ -2093,6 +2124,91 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                                             "it, by name"),
             id="modified_by as a string is a username"),
         pytest.param("""
+            class SysPost(Base):
+                __tablename__ = "sys_post"
+                post_id = Column(Integer, primary_key=True)
+                create_by = Column(String(64))
+            """, ("sys_post", "create_by"),
+            ("direct_identifier", "medium", "name 'create_by' on a String column: who did "
+                                            "it, by name"),
+            id="create_by in the present tense is a username (ruoyi_vue3_fastapi)"),
+        pytest.param("""
+            class Dept(Base):
+                __tablename__ = "sys_dept"
+                id = Column(Integer, primary_key=True)
+                leader = Column(String(32))
+            """, ("sys_dept", "leader"),
+            ("direct_identifier", "medium", "name 'leader' on a String column: who did "
+                                            "it, by name"),
+            id="a department's leader typed as text is a name (fastapi_best_architecture)"),
+        pytest.param("""
+            class Team(Base):
+                __tablename__ = "teams"
+                id = Column(Integer, primary_key=True)
+                leader = Column(Integer, ForeignKey("users.id"))
+            """, ("teams", "leader"), (None, None, None),
+            id="negative: a leader by foreign key is a reference"),
+        pytest.param("""
+            class SysOperLog(Base):
+                __tablename__ = "sys_oper_log"
+                oper_id = Column(Integer, primary_key=True)
+                oper_name = Column(String(50))
+            """, ("sys_oper_log", "oper_name"),
+            ("direct_identifier", "medium", "name 'oper_name' on a String column in "
+                                            "'sys_oper_log', a record of what happened: who did "
+                                            "it, by name"),
+            id="an operation log's operator name (ruoyi_vue3_fastapi)"),
+        pytest.param("""
+            class Job(Base):
+                __tablename__ = "jobs"
+                id = Column(Integer, primary_key=True)
+                user = Column(String(64))
+            """, ("jobs", "user"),
+            ("direct_identifier", "medium", "name 'user' on a String column: who, by login"),
+            id="a user kept as text is a login (paddles: jobs.user)"),
+        pytest.param("""
+            class Job(Base):
+                __tablename__ = "jobs"
+                id = Column(Integer, primary_key=True)
+                user = Column(Integer, ForeignKey("users.id"))
+            """, ("jobs", "user"), (None, None, None),
+            id="negative: a user by foreign key is a reference"),
+        pytest.param("""
+            class Node(Base):
+                __tablename__ = "nodes"
+                id = Column(Integer, primary_key=True)
+                locked_by = Column(String(64))
+            """, ("nodes", "locked_by"),
+            ("direct_identifier", "medium", "name 'locked_by' on a String column: who did "
+                                            "it, by name"),
+            id="who holds a lock, by login (paddles: nodes.locked_by)"),
+        pytest.param("""
+            class UserSamlProvider(Base):
+                __tablename__ = "user_saml_provider"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+                name_id = Column(Unicode)
+            """, ("user_saml_provider", "name_id"),
+            ("quasi_identifier", "medium", "name 'name_id' on a Unicode column in "
+                                           "'user_saml_provider': a person's subject at an "
+                                           "identity provider"),
+            id="SAML's NameID is the person at the identity provider (codegrade)"),
+        pytest.param("""
+            class Volume(Base):
+                __tablename__ = "volumes"
+                id = Column(String(36), primary_key=True)
+                user_id = Column(String(255))
+                _name_id = Column(String(36))
+            """, ("volumes", "_name_id"), (None, None, None),
+            id="negative: a name_id outside an identity provider's table is a thing's (cinder)"),
+        pytest.param("""
+            class Extract(Base):
+                __tablename__ = "extract_action"
+                id = Column(Integer, primary_key=True)
+                name_id = Column(Integer, ForeignKey("langstring.id"))
+            """, ("extract_action", "name_id"), (None, None, None),
+            id="negative: a name_id by foreign key is a translated name (assembl)"),
+        pytest.param("""
             class Post(Base):
                 __tablename__ = "posts"
                 id = Column(Integer, primary_key=True)
@@ -2596,8 +2712,11 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 id = Column(Integer, primary_key=True)
                 user = Column(String(255))
                 url = Column(String(255))
-            """, ("services", "user"), (None, None, None),
-            id="negative: a bare user with no project beside it says nothing of whose"),
+            """, ("services", "user"),
+            ("direct_identifier", "medium", "name 'user' on a String column: who, by "
+                                            "login"),
+            id="a bare user with no project beside it is a login, not an identity service's "
+               "account"),
         pytest.param("""
             class SecurityService(Base):
                 __tablename__ = "security_services"
@@ -3145,8 +3264,10 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 __tablename__ = "events"
                 id = Column(Integer, primary_key=True)
                 user = Column(String(255))
-            """, ("events", "user"), (None, None, None),
-            id="negative: a bare user column outside a person's row says nothing alone"),
+            """, ("events", "user"),
+            ("direct_identifier", "medium", "name 'user' on a String column: who, by "
+                                            "login"),
+            id="a bare user column outside a person's row is a login (paddles: jobs.user)"),
         pytest.param("""
             class Document(Base):
                 __tablename__ = "documents"
@@ -3532,8 +3653,11 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 __tablename__ = "services"
                 id = Column(Integer, primary_key=True)
                 user = Column(Unicode(320))
-            """, ("services", "user"), (None, None, None),
-            id="negative: the user a service runs as is no record of who did what"),
+            """, ("services", "user"),
+            ("direct_identifier", "medium", "name 'user' on a Unicode column: who, by "
+                                            "login"),
+            id="the user a service runs as reads as a login too (jupyterhub: services.user, "
+               "labelled none, one of the 6 in 25 that are not)"),
         pytest.param(_USER_STORE, ("challenge", "serial"), (None, None, None),
                      id="negative: a serial the comment says is a token's, beside an expiry"),
         pytest.param("""
@@ -3926,8 +4050,10 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                 id = Column(Integer, primary_key=True)
                 name = Column(Text)
                 user = Column(Text)
-            """, ("contact", "user"), (None, None, None),
-            id="negative: a contact's user is the address book's owner (mautrix-facebook)"),
+            """, ("contact", "user"),
+            ("direct_identifier", "medium", "name 'user' on a Text column: who, by "
+                                            "login"),
+            id="a contact's user is its owner's login (mautrix-facebook, labelled none)"),
         pytest.param("""
             class Member(Base):
                 __tablename__ = "lbaas_members"
