@@ -375,6 +375,10 @@ class ColumnCalls:
         reader does not know to build none, unless ``call`` is a SQLAlchemy construct (which
         keeps what it is given as configuration)."""
         q = self.callee_qual(path, call.callee)
+        if q is not None and q.startswith("builtins.str."):
+            # a string's method makes a string or its parts, whatever it is given (n6's
+            # `__CHECK_CONSTRAINT_SQL_TEXT = "...".format(new=ascii_alphanum_...(...))`)
+            return None
         return self.nested_builder(path, nested, broad=q is None or not is_sqla(q))
 
     def uncast(self, path: str, through: CallFacts | None) -> CallFacts | None:

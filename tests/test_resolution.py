@@ -2118,6 +2118,22 @@ CASES = [
 # Cases whose imports are not installed here, so the differential test cannot build them.
 STATIC_CASES = [
     pytest.param(
+        # n6's OrgConfigUpdateRequest: a CHECK constraint's text made by str.format from a helper
+        # of another package; a string's method makes a string, whatever it is given
+        {"app/m.py": src("""\
+            from n6lib.common_helpers import ascii_only
+            NEW = "new"
+            class Request(Base):
+                __tablename__ = "requests"
+                __CHECK_SQL = "status in ('{new}')".format(new=ascii_only(NEW))
+                CHECK_SQL = ", ".join([ascii_only(NEW)])
+                id = Column(Integer, primary_key=True)
+            """)},
+        None,
+        [Row("requests", "id", "Request", "id", 12, nullable=False)],
+        id="a string's method hands back a string, whatever call it is given (n6)",
+    ),
+    pytest.param(
         # abilian-core's entities.py: EntityMeta puts _EntityInherit, whose declared_attr id is
         # a key to entity.id, in front of the bases of every entity but Entity itself, so each
         # subclass maps a table of its own (named by Flask-SQLAlchemy) holding its columns
