@@ -10,7 +10,15 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 
 from reviewer.facts import COLUMN_CALLEES, IMPORTED, INDEX_MAKERS, flask_ext
-from reviewer.syntax import block_body, dotted, ident, literal_method, param_names, statements
+from reviewer.syntax import (
+    block_body,
+    cast_value,
+    dotted,
+    ident,
+    literal_method,
+    param_names,
+    statements,
+)
 
 # A call that encrypts: encrypt_fernet(...), cipher.encrypt(...), box.seal(...). Hashing is not
 # here: conda-store's sha256 = datastructure_hash(spec) is a checksum, not a secret.
@@ -287,9 +295,8 @@ def _uncast(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
     """``return t.cast(types.MyDb, SQLAlchemy(...))`` returns the call it is given (CodeGra.de's
     ``make_db``): typing.cast only tells the type checker what it is."""
     if (isinstance(value, cst.Call) and (dotted(value.func) or "") in _TYPING_CASTS
-            and len(value.args) == 2 and not any(a.keyword or a.star for a in value.args)
-            and isinstance(value.args[1].value, cst.Call)):
-        return value.args[1].value
+            and isinstance(inner := cast_value(value), cst.Call)):
+        return inner
     return value
 
 

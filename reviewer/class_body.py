@@ -54,6 +54,7 @@ from reviewer.str_exprs import (
 from reviewer.syntax import (
     block_body,
     blocks_of,
+    cast_value,
     dotted,
     expr_code,
     ident,
@@ -1058,11 +1059,9 @@ def _cast_value(call: cst.Call) -> cst.BaseExpression | None:
     callee is typing.cast or a function declared to return what it is given (external kind
     "passthrough") is the inventory's to resolve (ColumnCalls.uncast); any other callee is
     read as the call it is."""
-    args = call.args
     callee = (dotted(call.func) or "").rsplit(".", 1)[-1]
-    if callee == "cast" and len(args) == 2 and not any(
-            a.keyword is not None or a.star for a in args):
-        return args[1].value
+    if callee == "cast" and (cast_arg := cast_value(call)) is not None:
+        return cast_arg
     if callee in _COLUMN_WRAPPERS:
         return None
     value: cst.BaseExpression = call

@@ -318,10 +318,9 @@ def _classify(name: str, type_expr: str | None, vocab: Vocabulary) -> Classifica
         return Classification("credential", "high",
                               f"{said}, {result.reason}" if result else said)
     if (result is not None and result.category == "credential" and result.confidence == "medium"
-            and contains_any(tokens, vocab.material)):
-        length = _max_length(type_expr, vocab)
-        if length is not None and length <= vocab.material_max_length:
-            return None  # magnum: cluster.keypair is String(255), a keypair's name
+            and contains_any(tokens, vocab.material)
+            and length is not None and length <= vocab.material_max_length):
+        return None  # magnum: cluster.keypair is String(255), a keypair's name
     binary = sorted(idents & vocab.binary_types)
     if binary and (result is None or result.category == "credential"):
         secret_tokens = [t for t in tokens if t in vocab.binary_secret_tokens]

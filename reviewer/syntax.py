@@ -213,6 +213,15 @@ def blocks_of(stmt: cst.Try | cst.TryStar | cst.With | cst.Match
     return blocks
 
 
+def cast_value(call: cst.Call) -> cst.BaseExpression | None:
+    """``cast(T, value)``'s value: the second of exactly two positional arguments, else None
+    (whose ``cast`` it is, typing's or SQLAlchemy's, is the caller's to judge)."""
+    args = call.args
+    if len(args) == 2 and not any(a.keyword is not None or a.star for a in args):
+        return args[1].value
+    return None
+
+
 def literal_method(func: cst.BaseExpression) -> str:
     """``str.join`` for ``", ".join(...)``: a method of a string literal is str's (Beaker's
     ``_field_fmt = ", ".join(...)`` in a mapped class); "" for any other callee that is no

@@ -335,7 +335,8 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         for confidence in CONFIDENCES:
             terms += _terms(_strs(section, confidence), category, confidence)
     quasi = data["quasi_identifier"]
-    terms += _terms((f"{provider}_{suffix}" for provider in _strs(quasi, "identity_providers")
+    providers = _strs(quasi, "identity_providers")
+    terms += _terms((f"{provider}_{suffix}" for provider in providers
                      for suffix in _strs(quasi, "identity_provider_suffixes")),
                     "quasi_identifier", "medium")
     for category, names in config_names:
@@ -373,7 +374,7 @@ def _build(config_names: tuple[tuple[Category, tuple[str, ...]], ...],
         idp_subjects=frozenset(map(snake_norm, _strs(quasi, "idp_subjects"))),
         provider_table_subjects=frozenset(map(snake_norm, _strs(quasi,
                                                                 "provider_table_subjects"))),
-        identity_providers=frozenset(map(snake_norm, _strs(quasi, "identity_providers"))),
+        identity_providers=frozenset(map(snake_norm, providers)),
         message_headers=frozenset(map(snake_norm, _strs(ctx, "message_headers"))),
         text_types=frozenset(_strs(types, "text")),
         blob_names=frozenset("_".join(normalize(n)) for n in _strs(types, "blob_names")),
