@@ -291,9 +291,10 @@ _CONSTANTS = ("None", "True", "False")
 _TYPING_CASTS = frozenset({"cast", "t.cast", "typing.cast", "typing_extensions.cast"})
 
 
-def _uncast(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
+def uncast(value: cst.BaseExpression | None) -> cst.BaseExpression | None:
     """``return t.cast(types.MyDb, SQLAlchemy(...))`` returns the call it is given (CodeGra.de's
-    ``make_db``): typing.cast only tells the type checker what it is."""
+    ``make_db``), and ``Base = t.cast(t.Any, declarative_base(...))`` binds it (Deepchecks'
+    model bases): typing.cast only tells the type checker what it is."""
     if (isinstance(value, cst.Call) and (dotted(value.func) or "") in _TYPING_CASTS
             and isinstance(inner := cast_value(value), cst.Call)):
         return inner
@@ -319,7 +320,7 @@ def returned_calls(stmt: cst.FunctionDef, returns: Sequence[cst.BaseExpression |
     method of a local the function binds once to a call, ``prop = hybrid_property(...);
     return prop.comparator(...)``, is ``hybrid_property().comparator``: a call on what that
     made. ``counts``: how often the function binds each name (``assigned_counts``)."""
-    values = [_uncast(v) for v in returned_values(stmt, returns)]
+    values = [uncast(v) for v in returned_values(stmt, returns)]
     top: dict[str, cst.Call] | None = None
     names: list[str | None] = []
     displays: dict[str, str] | None = None

@@ -38,6 +38,7 @@ from reviewer.bodies import (
     method_name,
     nested_calls,
     returned_calls,
+    uncast,
     unmemoised,
 )
 from reviewer.calls import COLUMN_WRAPPERS, Extractor
@@ -511,7 +512,7 @@ class _ModuleBuilder:
         if isinstance(small, cst.Assign):
             if len(small.targets) == 1:
                 target = dotted(small.targets[0].target)
-                value = small.value
+                value = uncast(small.value)
             elif dotted(small.value) is not None:
                 # `Base = TimestampedBase = None` (Assembl's lib/sqla.py): each name is that
                 # object. Only a name's value is shared so; a call's (a Table) is one object
@@ -526,7 +527,7 @@ class _ModuleBuilder:
                     self.unpack(t.target, small)
         elif isinstance(small, cst.AnnAssign):
             target = dotted(small.target)
-            value = small.value
+            value = uncast(small.value)
         else:
             value = small.value
         if target is not None and "." not in target:

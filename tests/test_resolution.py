@@ -109,6 +109,48 @@ CASES = [
            "through typing.cast is the one it casts (CodeGra.de)",
     ),
     pytest.param(
+        # Deepchecks Monitoring: both model bases are module-level typing.casts of
+        # declarative_base(cls=...), one of them annotated
+        {"app/base.py": D("""\
+            import typing as t
+            from sqlalchemy.orm import declarative_base
+            class BaseClass:
+                @classmethod
+                def where(cls, **kwargs):
+                    return kwargs
+            Base = t.cast(t.Any, declarative_base(cls=BaseClass))
+            """),
+         "app/public.py": D("""\
+            import typing
+            from sqlalchemy import MetaData
+            from sqlalchemy.orm import declarative_base
+            from app.base import BaseClass
+            PublicBase: typing.Any = typing.cast(
+                typing.Any, declarative_base(cls=BaseClass, metadata=MetaData()))
+            """),
+         "app/m.py": V + D("""\
+            from sqlalchemy import Column, Integer, String
+            from app.base import Base
+            from app.public import PublicBase
+            class SlackInstallation(Base):
+                __tablename__ = "slack_installations"
+                id = Column(Integer, primary_key=True)
+                access_token = Column(String, info={"v": ColumnVisibility.PRIVATE})
+            class User(PublicBase):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                api_secret_hash = Column(String)
+            """)},
+        None,
+        [Row("slack_installations", "access_token", "SlackInstallation", "access_token", 8,
+             (PRIV,)),
+         Row("slack_installations", "id", "SlackInstallation", "id", 7, nullable=False),
+         Row("users", "api_secret_hash", "User", "api_secret_hash", 12),
+         Row("users", "id", "User", "id", 11, nullable=False)],
+        id="a model base bound to typing.cast(T, declarative_base(...)) is the base it casts "
+           "(Deepchecks Monitoring)",
+    ),
+    pytest.param(
         # CodeGra.de's Permission.__name, hidden behind a property; Python mangles the name
         {"app/m.py": src("""\
             class Permission(Base):
