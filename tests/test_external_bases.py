@@ -610,6 +610,22 @@ SHIPPED_CASES = [
          ("respondent", "email_address", "email_address", True, None, 9)],
         id="ras-common-utils' Base, ras-party's declarative base of 2017-18, adds no column",
     ),
+    pytest.param(
+        """\
+        from colanderalchemy import SQLAlchemySchemaNode
+        class Book(Base):
+            __tablename__ = "books"
+            document_id = Column(Integer, primary_key=True)
+            author = Column(String(100))
+        schema_book = SQLAlchemySchemaNode(
+            Book, includes=["document_id", "author"],
+            overrides={"document_id": {"missing": None}})
+        """,
+        [("books", "document_id", "document_id", False, None, 8),
+         ("books", "author", "author", True, None, 9)],
+        id="ColanderAlchemy's SQLAlchemySchemaNode given a mapped class builds a schema, no "
+           "column (c2corg_v6_api)",
+    ),
 ]
 
 
