@@ -626,6 +626,22 @@ SHIPPED_CASES = [
         id="ColanderAlchemy's SQLAlchemySchemaNode given a mapped class builds a schema, no "
            "column (c2corg_v6_api)",
     ),
+    pytest.param(
+        """\
+        from sqlalchemy_i18n import Translatable, translation_base
+        class Project(Base, Translatable):
+            __tablename__ = "project"
+            id = Column(Integer, primary_key=True)
+        class ProjectTranslation(translation_base(Project)):
+            __tablename__ = "project_translation"
+            name = Column(String(255))
+        """,
+        [("project", "id", "id", False, None, 8),
+         ("project_translation", "locale", "locale", False, "translation_base()", 9),
+         ("project_translation", "name", "name", True, None, 11)],
+        id="SQLAlchemy-i18n: Translatable adds no column, translation_base() the locale "
+           "(osm-tasking-manager2)",
+    ),
 ]
 
 
