@@ -662,9 +662,11 @@ class FunctionTables(cst.CSTVisitor):
     ``setattr(cls, name, Column(...))`` or ``cls.name = Column(...)`` in a function: it maps a
     column onto a class it is given at run time (eNMS adds its configured properties so).
     ``unplaced`` holds each such column call with how it is given, the function and what it
-    lands in, for an MR007."""
+    lands in, for an MR007. The functions ``skip`` holds (by id) are left out: a view's table
+    a function copies from the query it is given (reviewer.view_functions) is no table."""
 
-    def __init__(self) -> None:
+    def __init__(self, skip: frozenset[int] = frozenset()) -> None:
+        self.skip = skip
         self.tables: list[cst.Call] = []
         self.appended: dict[int, list[cst.Call]] = {}  # by id() of the Table(...) call
         # (column call, how it is given, the function, what it lands in)
@@ -680,7 +682,7 @@ class FunctionTables(cst.CSTVisitor):
         name = ident(node.name.value)
         owner = self._classes[-1] if self._classes and self.depth == 1 else None
         self._scopes.append((f"{owner}.{name}" if owner else name, {}, {}, set()))
-        return True
+        return id(node) not in self.skip  # leave_FunctionDef runs either way
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.depth -= 1

@@ -52,7 +52,7 @@ _CACHED_CODE = (
     "selection.py", "resolution.py", "columns.py", "column_calls.py", "inventory.py", "cache.py",
     "externals.py", "py_versions.py", "nested_classes.py", "module_functions.py", "table_names.py",
     "history_tables.py", "module_level.py", "package_tables.py", "table_factories.py",
-    "dependency_pins.py",
+    "dependency_pins.py", "view_functions.py",
 )
 
 

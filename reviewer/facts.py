@@ -404,6 +404,9 @@ class ModuleFacts:
     opaque_mappings: tuple[tuple[int, str, str, str], ...] = ()
     # every call at module level given arguments (``add_primary_relationship(Account, ...)``)
     module_calls: tuple[ModuleCall, ...] = ()
+    # def NAME at module level that builds a view's table from a query it is given (the Views
+    # recipe, reviewer.view_functions): a class mapped on its result owns no column
+    views: tuple[str, ...] = ()
 
 
 # A call spelled like a column: Column(...), sa.Column(...), db.mapped_column(...), by the
@@ -561,6 +564,7 @@ def facts_to_json(facts: ModuleFacts) -> list[Any]:
           [[k, list(x)] for k, x in a.keywords], a.starred] for a in facts.module_calls],
         [[name, line] for name, line in facts.chosen],
         [[name, line, callee] for name, line, callee in facts.unpacked],
+        list(facts.views),
     ]
 
 
@@ -638,7 +642,7 @@ def facts_from_json(data: Any) -> ModuleFacts:
      imports_sqlalchemy, names, bindings, instance_args, exports, str_consts, str_funcs,
      rebound, returns, late, factories, made, table_bindings, returned, standins,
      standin_imports, functions, strays, expressions, opaque_mappings, module_calls, chosen,
-     unpacked) = data
+     unpacked, views) = data
     return ModuleFacts(
         imports=tuple(ImportFacts(str(a), str(b), c, int(d), str(e)) for a, b, c, d, e in imports),
         classes=tuple(map(_class, classes)),
@@ -685,4 +689,5 @@ def facts_from_json(data: Any) -> ModuleFacts:
             for ln, t, c, a, kw, s in module_calls),
         chosen=tuple((str(n), int(ln)) for n, ln in chosen),
         unpacked=tuple((str(n), int(ln), str(c)) for n, ln, c in unpacked),
+        views=tuple(map(str, views)),
     )

@@ -95,6 +95,7 @@ from reviewer.syntax import (
     refs_in,
     statements,
 )
+from reviewer.view_functions import selectable_view
 
 __all__ = [
     "AliasFacts", "AnnFacts", "CallFacts", "ClassFacts", "ImportFacts", "ModuleFacts", "Stmt",
@@ -129,6 +130,7 @@ class _ModuleBuilder:
         self.chosen: list[tuple[str, int]] = []
         self.unpacked: list[tuple[str, int, str]] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
+        self.views: list[str] = []
         self.made: list[MadeClass] = []
         self.returned: list[MadeClass] = []
         self.table_bindings: list[tuple[str, int]] = []
@@ -233,6 +235,8 @@ class _ModuleBuilder:
                                        base_problem(read, finder, self.ex.pos)))
                 if (factory := factory_function(stmt, self.ex)) is not None:
                     self.factories.append(factory)
+                if selectable_view(stmt):
+                    self.views.append(ident(stmt.name.value))
                 # in this order: reading a class may record errors and late facts too
                 for returned in (class_function(stmt, finder.values, self.class_reader),
                                  metaclass_function(stmt, self.class_reader)):
@@ -718,7 +722,7 @@ class _ModuleBuilder:
     def function_tables(self, module: cst.Module) -> None:
         """Tables with columns written out in a function or method body (FunctionTables),
         recorded like module-level ones unless function_mappings has them already."""
-        finder = FunctionTables()
+        finder = FunctionTables(frozenset(id(self.defs[n]) for n in self.views if n in self.defs))
         module.visit(finder)
         known = {(c.line, c.callee) for c in self.tables}
         for call in finder.tables:
@@ -912,6 +916,7 @@ def scan_source(text: str, labels: Sequence[str]) -> ModuleFacts:
         chosen=tuple(builder.chosen),
         unpacked=tuple(builder.unpacked),
         returns=tuple(builder.returns),
+        views=tuple(builder.views),
         late=tuple(builder.late),
         factories=tuple(builder.factories),
         made=tuple(builder.made),

@@ -172,13 +172,11 @@ class TableNames(ColumnCalls):
                            "source; write Table(\"name\", metadata, ...) with a literal or a "
                            "module constant")
             return name
-        if cls.table_query is not None:
-            qual = self.resolver.qual(node.path, cls.table_query)
-            if qual is not None and is_sqla(qual) and tail(qual) in _MAPPED_QUERIES:
-                # mapped against a SELECT or a join of other tables: their columns, none of
-                # its own
-                self._queried.add(id(node))
-                return None
+        if cls.table_query is not None and self._query(node.path, cls.table_query):
+            # mapped against a SELECT or a join of other tables, or a view built on one:
+            # their columns, none of its own
+            self._queried.add(id(node))
+            return None
         if cls.table_ref is not None:
             found = self.module_table(node.path, cls.table_ref)
             if found is None:
@@ -224,6 +222,25 @@ class TableNames(ColumnCalls):
                            "__tablename__")
                 return None
         return name
+
+    def _query(self, path: str, callee: str, depth: int = 0) -> bool:
+        """Does calling ``callee`` make a query to map a class against: SQLAlchemy's
+        ``select``, ``join`` or ``outerjoin``; a repository function whose every return is a
+        chain of methods on such a call, or on a call of another such function (storyboard's
+        ``__table__ = _story_build_summary_query()``, a ``select(...)...alias()``); or one
+        that builds a view's table from the query it is given (reviewer.view_functions)?"""
+        qual = self.resolver.qual(path, callee)
+        if qual is not None:
+            return is_sqla(qual) and tail(qual) in _MAPPED_QUERIES
+        ref = self.resolver.resolve(path, callee)
+        facts = self.resolver.facts(ref.path) if ref.kind == "other" and ref.path else None
+        if facts is None or "." in ref.name or depth > 3:
+            return False
+        if ref.name in facts.views:
+            return True
+        chains = next((cs for name, cs in reversed(facts.returns) if name == ref.name), ())
+        return bool(chains) and all(
+            self._query(ref.path, chain.partition("()")[0], depth + 1) for chain in chains)
 
     def _table_by_bases(self, node: ClassNode) -> str | None:
         """The table of a class with no ``__table__`` or ``__tablename__`` of its own: its

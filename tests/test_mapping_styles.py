@@ -625,6 +625,46 @@ class MeterReading(Base):
          ("readings", "meter_id", "meter_id", 19, True, False, False, ())],
         id="a class mapped to join(a, b) with column_property()s owns no column",
     ),
+    pytest.param(
+        STYLE_HEAD + """\
+from sqlalchemy import MetaData, select
+class Base(DeclarativeBase):
+    pass
+def view(name, metadata, selectable):
+    t = Table(name, MetaData())
+    for c in selectable.c:
+        t.append_column(Column(c.name, c.type, primary_key=c.primary_key))
+    return t
+class Meter(Base):
+    __tablename__ = "meters"
+    id = Column(Integer, primary_key=True)
+    unit = Column(String(16))
+class MeterView(Base):
+    __table__ = view("meter_view", Base.metadata, select(Meter.id, Meter.unit).subquery())
+""",
+        [("meters", "id", "id", 18, False, True, False, ()),
+         ("meters", "unit", "unit", 19, True, False, False, ())],
+        id="a class mapped to the view a function copies from a select owns no column "
+           "(c2corg_v6_api's sqa_view.view)",
+    ),
+    pytest.param(
+        STYLE_HEAD + """\
+from sqlalchemy import select
+class Base(DeclarativeBase):
+    pass
+class Meter(Base):
+    __tablename__ = "meters"
+    id = Column(Integer, primary_key=True)
+def _recent_meters():
+    query = select(Meter.id).where(Meter.id > 10).alias("recent_meters")
+    return query
+class Recent(Base):
+    __table__ = _recent_meters()
+""",
+        [("meters", "id", "id", 13, False, True, False, ())],
+        id="a class mapped to what a function's select(...).alias() returns owns no column "
+           "(storyboard's StorySummary)",
+    ),
 ]
 
 
@@ -682,6 +722,42 @@ def test_a_class_mapped_to_a_query_other_than_sqlalchemys_select_blocks(imports:
         (15, 'View.__table__ is not a Table(...) call the reviewer can read; assign '
              'Table("name", metadata, Column(...), ...) directly'),
     ]
+
+
+VIEW_ERRORS = [
+    pytest.param("    t = Table(name, metadata)\n", "",
+                 id="a table on the metadata it is given is created with the others"),
+    pytest.param("    t = Table(name, MetaData())\n",
+                 "    t.append_column(Column('secret', String))\n",
+                 id="a column of its own beside the copies"),
+    pytest.param("    t = Table(name, MetaData(), Column('secret', String))\n", "",
+                 id="a column written in the Table(...)"),
+]
+
+
+@pytest.mark.parametrize(("table", "extra"), VIEW_ERRORS)
+def test_a_class_mapped_on_a_table_function_that_is_no_view_blocks(table: str,
+                                                                     extra: str) -> None:
+    inventory = _scan({"app/models.py": STYLE_HEAD + (
+        "from sqlalchemy import MetaData, select\n"
+        "class Base(DeclarativeBase):\n"
+        "    pass\n"
+        "def view(name, metadata, selectable):\n"
+        f"{table}"
+        "    for c in selectable.c:\n"
+        "        t.append_column(Column(c.name, c.type, primary_key=c.primary_key))\n"
+        f"{extra}"
+        "    return t\n"
+        "class Meter(Base):\n"
+        "    __tablename__ = 'meters'\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "class MeterView(Base):\n"
+        "    __table__ = view('meter_view', Base.metadata, select(Meter.id))\n"
+    )})
+    assert [c.column for c in inventory.columns] == ["id"]
+    assert ('MeterView.__table__ is not a Table(...) call the reviewer can read; assign '
+            'Table("name", metadata, Column(...), ...) directly') in [
+        e.message for e in inventory.errors]
 
 
 def test_a_composite_column_without_a_readable_name_blocks() -> None:
