@@ -513,6 +513,10 @@ def test_classify_positive(name: str, type_expr: str | None, expected: Classific
         pytest.param("password_field_name", "String", id="the name of a password field"),
         pytest.param("webhook_events", "JSON", id="what a webhook fires on"),
         pytest.param("webhook_id", "Integer", id="a webhook's id"),
+        pytest.param("incoming_webhook_channel", "String",
+                     id="the channel a webhook posts to (deepchecks-monitoring)"),
+        pytest.param("authorization_server", "UnicodeText",
+                     id="the server that issued the credentials (hypothesis-lti)"),
         pytest.param("cookie_consent", "Boolean", id="cookie consent"),
         pytest.param("config_certfile", "String", id="the path of a certificate file"),
         pytest.param("private_key_file", "String", id="the path of a key file"),
@@ -906,6 +910,9 @@ def test_type_rules_out(name: str, type_expr: str) -> None:
         pytest.param("security_code", "Unicode(256)",
                      _c("credential", "high", "name 'security_code'"),
                      id="a security code mailed for validation and reset links"),
+        pytest.param("validation_nonce", "String(200)",
+                     _c("credential", "high", "name 'validation_nonce'"),
+                     id="a nonce mailed to validate an account action (c2corg_v6_api)"),
         pytest.param("hosted_invoice_url", "Text",
                      _c("credential", "medium", "name 'hosted_invoice_url'"),
                      id="capability: a hosted invoice URL warns"),
@@ -2193,6 +2200,24 @@ def test_alike_tables_each_quote_their_own_name(first: str, second: str, column:
                                            "'user_saml_provider': a person's subject at an "
                                            "identity provider"),
             id="SAML's NameID is the person at the identity provider (codegrade)"),
+        pytest.param("""
+            class SlackInstallation(Base):
+                __tablename__ = "slack_installations"
+                id = Column(Integer, primary_key=True)
+                team_id = Column(String)
+                authed_user_id = Column(String)
+            """, ("slack_installations", "authed_user_id"),
+            ("quasi_identifier", "medium", "name 'authed_user_id' on a String column in "
+                                           "'slack_installations': a person's subject at an "
+                                           "identity provider"),
+            id="who installed a chat app, at the chat provider (deepchecks-monitoring)"),
+        pytest.param("""
+            class Installation(Base):
+                __tablename__ = "slack_installations"
+                id = Column(Integer, primary_key=True)
+                user_id = Column(Integer, ForeignKey("users.id"))
+            """, ("slack_installations", "user_id"), (None, None, None),
+            id="negative: a user by foreign key in a provider's table is a reference"),
         pytest.param("""
             class Volume(Base):
                 __tablename__ = "volumes"
