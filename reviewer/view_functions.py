@@ -77,17 +77,11 @@ class _Uses(cst.CSTVisitor):
         self.other = False
         self.returns: list[cst.BaseExpression | None] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.other = True  # a nested function may run anywhere, with anything
+    def _opaque(self, node: cst.CSTNode) -> bool:
+        self.other = True  # a nested function or class may run anywhere, with anything
         return False
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        self.other = True
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.other = True
-        return False
+    visit_FunctionDef = visit_Lambda = visit_ClassDef = _opaque
 
     def visit_Return(self, node: cst.Return) -> bool:
         self.returns.append(node.value)
