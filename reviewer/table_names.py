@@ -229,10 +229,9 @@ class TableNames(ColumnCalls):
         chain of methods on such a call, or on a call of another such function (storyboard's
         ``__table__ = _story_build_summary_query()``, a ``select(...)...alias()``); or one
         that builds a view's table from the query it is given (reviewer.view_functions)?"""
-        qual = self.resolver.qual(path, callee)
-        if qual is not None:
-            return is_sqla(qual) and tail(qual) in _MAPPED_QUERIES
         ref = self.resolver.resolve(path, callee)
+        if ref.kind == "external":
+            return is_sqla(ref.qual) and tail(ref.qual) in _MAPPED_QUERIES
         facts = self.resolver.facts(ref.path) if ref.kind == "other" and ref.path else None
         if facts is None or "." in ref.name or depth > 3:
             return False

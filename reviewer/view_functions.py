@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from reviewer.facts import COLUMN_CALL
+from reviewer.bodies import column_spelled
 from reviewer.syntax import block_body, dotted, param_names, single_binding, statements
 
 # What a selectable's columns are reached by: .c and .columns (every release),
@@ -38,8 +38,7 @@ def selectable_view(stmt: cst.FunctionDef) -> bool:
     bound = [(target.value, value) for _s, small in top
              if (pair := single_binding(small)) is not None
              and isinstance(target := pair[0], cst.Name)
-             and isinstance(value := pair[1], cst.Call)
-             and (dotted(value.func) or "").rsplit(".", 1)[-1] in _TABLES]
+             and isinstance(value := pair[1], cst.Call) and _tail(value) in _TABLES]
     if len(bound) != 1 or not _fresh(bound[0][1]):
         return False
     table = bound[0][0]
@@ -52,17 +51,19 @@ def selectable_view(stmt: cst.FunctionDef) -> bool:
 def _fresh(call: cst.Call) -> bool:
     """Given no column, and, for ``Table``, a ``MetaData(...)`` made right there."""
     positional = [a.value for a in call.args if a.keyword is None and not a.star]
-    if any(a.star for a in call.args) or any(
-            isinstance(v, cst.Call) and COLUMN_CALL.fullmatch(dotted(v.func) or "")
-            for v in positional):
+    if any(a.star for a in call.args) or any(map(column_spelled, positional)):
         return False
-    if (dotted(call.func) or "").rsplit(".", 1)[-1] != "Table":
+    if _tail(call) != "Table":
         return len(positional) == 1
     metadata = positional[1] if len(positional) > 1 else next(
         (a.value for a in call.args if a.keyword is not None and a.keyword.value == "metadata"),
         None)
-    return (isinstance(metadata, cst.Call)
-            and (dotted(metadata.func) or "").rsplit(".", 1)[-1] == "MetaData")
+    return isinstance(metadata, cst.Call) and _tail(metadata) == "MetaData"
+
+
+def _tail(call: cst.Call) -> str:
+    """The last name of a dotted callee (``sa.Table`` -> ``Table``), "" for any other."""
+    return (dotted(call.func) or "").rsplit(".", 1)[-1]
 
 
 class _Uses(cst.CSTVisitor):
@@ -102,14 +103,13 @@ class _Uses(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> bool:
         callee = dotted(node.func) or ""
-        if COLUMN_CALL.fullmatch(callee):
+        if column_spelled(node):
             self.other = True  # a column outside append_column(...) in a copying loop
             return False
         if callee == f"{self.table}.append_column":
             column = node.args[0].value if len(node.args) == 1 else None
             if (self.loops and self.loops[-1] and isinstance(column, cst.Call)
-                    and COLUMN_CALL.fullmatch(dotted(column.func) or "")
-                    and column.args and column.args[0].keyword is None
+                    and column_spelled(column) and column.args and column.args[0].keyword is None
                     and dotted(column.args[0].value) in (f"{self.loops[-1]}.name",
                                                           f"{self.loops[-1]}.key")):
                 self.copied = True
