@@ -130,7 +130,8 @@ class _ModuleBuilder:
         self.chosen: list[tuple[str, int]] = []
         self.unpacked: list[tuple[str, int, str]] = []
         self.returns: list[tuple[str, tuple[str, ...]]] = []
-        self.views: list[str] = []
+        # module-level functions read as the Views recipe, by name: the def Python keeps
+        self.views: dict[str, cst.FunctionDef] = {}
         self.made: list[MadeClass] = []
         self.returned: list[MadeClass] = []
         self.table_bindings: list[tuple[str, int]] = []
@@ -236,7 +237,9 @@ class _ModuleBuilder:
                 if (factory := factory_function(stmt, self.ex)) is not None:
                     self.factories.append(factory)
                 if selectable_view(stmt):
-                    self.views.append(ident(stmt.name.value))
+                    self.views[ident(stmt.name.value)] = stmt
+                else:  # a later def of the name is the one calls reach
+                    self.views.pop(ident(stmt.name.value), None)
                 # in this order: reading a class may record errors and late facts too
                 for returned in (class_function(stmt, finder.values, self.class_reader),
                                  metaclass_function(stmt, self.class_reader)):
@@ -722,7 +725,7 @@ class _ModuleBuilder:
     def function_tables(self, module: cst.Module) -> None:
         """Tables with columns written out in a function or method body (FunctionTables),
         recorded like module-level ones unless function_mappings has them already."""
-        finder = FunctionTables(frozenset(id(self.defs[n]) for n in self.views if n in self.defs))
+        finder = FunctionTables(frozenset(map(id, self.views.values())))
         module.visit(finder)
         known = {(c.line, c.callee) for c in self.tables}
         for call in finder.tables:

@@ -763,6 +763,31 @@ def test_a_class_mapped_on_a_table_function_that_is_no_view_blocks(table: str,
         e.message for e in inventory.errors]
 
 
+def test_a_view_function_redefined_as_a_table_builder_is_read_as_the_later_def() -> None:
+    """Python keeps the last def of a name: the class is mapped on what that one builds, and
+    that one's own table is read, not skipped as the earlier view's (whose table, no view's
+    any more, is read as well)."""
+    inventory = _scan({"app/models.py": STYLE_HEAD + (
+        "from sqlalchemy import MetaData, select\n"
+        "class Base(DeclarativeBase):\n"
+        "    pass\n"
+        "def view(name, metadata, selectable):\n"
+        "    t = Table(name, MetaData())\n"
+        "    for c in selectable.c:\n"
+        "        t.append_column(Column(c.name, c.type, primary_key=c.primary_key))\n"
+        "    return t\n"
+        "def view(name, metadata, selectable):\n"
+        "    return Table(name, metadata, Column('secret', String))\n"
+        "class Meter(Base):\n"
+        "    __tablename__ = 'meters'\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "class MeterView(Base):\n"
+        "    __table__ = view('meter_view', Base.metadata, select(Meter.id))\n"
+    )})
+    assert [(e.line, e.message.split(" ", 1)[0]) for e in inventory.errors] == [
+        (12, "Table(...)"), (17, "Table(...)"), (22, "MeterView.__table__")]
+
+
 def test_a_composite_column_without_a_readable_name_blocks() -> None:
     inventory = _scan({"app/models.py": STYLE_HEAD + (
         "from geo.types import Point\n"
