@@ -738,10 +738,11 @@ VIEW_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("table", "extra"), VIEW_ERRORS)
-def test_a_class_mapped_on_a_table_function_that_is_no_view_blocks(table: str,
-                                                                     extra: str) -> None:
-    inventory = _scan({"app/models.py": STYLE_HEAD + (
+def _view_module(table: str = "    t = Table(name, MetaData())\n", extra: str = "",
+                 later: str = "") -> str:
+    """A models file with c2corg's Views recipe (its table line and what follows its loop
+    given), then ``later`` (another def), and a class mapped on ``view(...)``."""
+    return STYLE_HEAD + (
         "from sqlalchemy import MetaData, select\n"
         "class Base(DeclarativeBase):\n"
         "    pass\n"
@@ -751,12 +752,19 @@ def test_a_class_mapped_on_a_table_function_that_is_no_view_blocks(table: str,
         "        t.append_column(Column(c.name, c.type, primary_key=c.primary_key))\n"
         f"{extra}"
         "    return t\n"
+        f"{later}"
         "class Meter(Base):\n"
         "    __tablename__ = 'meters'\n"
         "    id = Column(Integer, primary_key=True)\n"
         "class MeterView(Base):\n"
         "    __table__ = view('meter_view', Base.metadata, select(Meter.id))\n"
-    )})
+    )
+
+
+@pytest.mark.parametrize(("table", "extra"), VIEW_ERRORS)
+def test_a_class_mapped_on_a_table_function_that_is_no_view_blocks(table: str,
+                                                                     extra: str) -> None:
+    inventory = _scan({"app/models.py": _view_module(table, extra)})
     assert [c.column for c in inventory.columns] == ["id"]
     assert ('MeterView.__table__ is not a Table(...) call the reviewer can read; assign '
             'Table("name", metadata, Column(...), ...) directly') in [
@@ -767,23 +775,9 @@ def test_a_view_function_redefined_as_a_table_builder_is_read_as_the_later_def()
     """Python keeps the last def of a name: the class is mapped on what that one builds, and
     that one's own table is read, not skipped as the earlier view's (whose table, no view's
     any more, is read as well)."""
-    inventory = _scan({"app/models.py": STYLE_HEAD + (
-        "from sqlalchemy import MetaData, select\n"
-        "class Base(DeclarativeBase):\n"
-        "    pass\n"
+    inventory = _scan({"app/models.py": _view_module(later=(
         "def view(name, metadata, selectable):\n"
-        "    t = Table(name, MetaData())\n"
-        "    for c in selectable.c:\n"
-        "        t.append_column(Column(c.name, c.type, primary_key=c.primary_key))\n"
-        "    return t\n"
-        "def view(name, metadata, selectable):\n"
-        "    return Table(name, metadata, Column('secret', String))\n"
-        "class Meter(Base):\n"
-        "    __tablename__ = 'meters'\n"
-        "    id = Column(Integer, primary_key=True)\n"
-        "class MeterView(Base):\n"
-        "    __table__ = view('meter_view', Base.metadata, select(Meter.id))\n"
-    )})
+        "    return Table(name, metadata, Column('secret', String))\n"))})
     assert [(e.line, e.message.split(" ", 1)[0]) for e in inventory.errors] == [
         (12, "Table(...)"), (17, "Table(...)"), (22, "MeterView.__table__")]
 
